@@ -1,0 +1,162 @@
+//! The part of the Discovery document format the generator reads, as borrowed serde types.
+//!
+//! Only what the generator uses is modelled; unknown fields are ignored. Methods and schemas
+//! stay raw JSON until [`crate::extract`] needs one, so most of a large document is skimmed,
+//! never built into values.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// A string borrowed from the document where it has no escapes.
+pub type Str<'a> = Cow<'a, str>;
+
+/// A Discovery document (`discovery#restDescription`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Document<'a> {
+    #[serde(borrow)]
+    pub name: Str<'a>,
+    #[serde(borrow)]
+    pub version: Str<'a>,
+    #[serde(borrow, default)]
+    pub title: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub description: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub documentation_link: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub revision: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub root_url: Str<'a>,
+    #[serde(borrow, default)]
+    pub mtls_root_url: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub service_path: Str<'a>,
+    #[serde(default)]
+    pub fully_encode_reserved_expansion: bool,
+    #[serde(borrow, default)]
+    pub parameters: BTreeMap<Str<'a>, Parameter<'a>>,
+    #[serde(borrow, default)]
+    pub auth: Auth<'a>,
+    #[serde(borrow)]
+    pub resources: BTreeMap<Str<'a>, Resource<'a>>,
+    #[serde(borrow)]
+    pub schemas: BTreeMap<Str<'a>, &'a RawValue>,
+}
+
+/// `auth`: the OAuth scopes the document declares.
+#[derive(Debug, Default, Deserialize)]
+pub struct Auth<'a> {
+    #[serde(borrow, default)]
+    pub oauth2: OAuth2<'a>,
+}
+
+/// `auth.oauth2`.
+#[derive(Debug, Default, Deserialize)]
+pub struct OAuth2<'a> {
+    #[serde(borrow, default)]
+    pub scopes: BTreeMap<Str<'a>, ScopeInfo<'a>>,
+}
+
+/// `auth.oauth2.scopes.*`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ScopeInfo<'a> {
+    #[serde(borrow, default)]
+    pub description: Option<Str<'a>>,
+}
+
+/// A resource: methods (kept raw until needed) and nested resources.
+#[derive(Debug, Default, Deserialize)]
+pub struct Resource<'a> {
+    #[serde(borrow, default)]
+    pub methods: BTreeMap<Str<'a>, &'a RawValue>,
+    #[serde(borrow, default)]
+    pub resources: BTreeMap<Str<'a>, Resource<'a>>,
+}
+
+/// A method.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Method<'a> {
+    #[serde(borrow)]
+    pub id: Str<'a>,
+    #[serde(borrow)]
+    pub path: Str<'a>,
+    #[serde(borrow, default)]
+    pub flat_path: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub http_method: Str<'a>,
+    #[serde(borrow, default)]
+    pub description: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub parameters: BTreeMap<Str<'a>, Parameter<'a>>,
+    #[serde(borrow, default)]
+    pub parameter_order: Vec<Str<'a>>,
+    #[serde(borrow, default)]
+    pub response: Option<SchemaRef<'a>>,
+    #[serde(borrow, default)]
+    pub scopes: Vec<Str<'a>>,
+}
+
+/// `{"$ref": "Name"}`.
+#[derive(Debug, Deserialize)]
+pub struct SchemaRef<'a> {
+    #[serde(borrow, rename = "$ref")]
+    pub reference: Str<'a>,
+}
+
+/// A parameter of a method, or a standard parameter of the document.
+#[derive(Debug, Deserialize)]
+pub struct Parameter<'a> {
+    #[serde(borrow, rename = "type")]
+    pub kind: Str<'a>,
+    #[serde(borrow)]
+    pub location: Str<'a>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub repeated: bool,
+    #[serde(borrow, default)]
+    pub pattern: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub format: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub description: Option<Str<'a>>,
+    #[serde(borrow, default, rename = "enum")]
+    pub enum_values: Vec<Str<'a>>,
+    #[serde(borrow, default, rename = "enumDescriptions")]
+    pub enum_descriptions: Vec<Str<'a>>,
+    #[serde(borrow, default)]
+    pub default: Option<Str<'a>>,
+}
+
+/// A schema, or the type of a property, array item or map value.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schema<'a> {
+    #[serde(borrow, default, rename = "type")]
+    pub kind: Option<Str<'a>>,
+    #[serde(borrow, default, rename = "$ref")]
+    pub reference: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub description: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub format: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub properties: BTreeMap<Str<'a>, Schema<'a>>,
+    #[serde(borrow, default)]
+    pub items: Option<Box<Schema<'a>>>,
+    #[serde(borrow, default)]
+    pub additional_properties: Option<Box<Schema<'a>>>,
+    #[serde(borrow, default, rename = "enum")]
+    pub enum_values: Vec<Str<'a>>,
+    #[serde(borrow, default)]
+    pub enum_descriptions: Vec<Str<'a>>,
+    #[serde(default)]
+    pub read_only: bool,
+    #[serde(default)]
+    pub deprecated: bool,
+}

@@ -1,0 +1,379 @@
+//! Request builders, one per `operations.get` method.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Options, docs, ident};
+use crate::ir::{Location, Method, Param, PathPart, Scalar, Service};
+
+pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
+    let name = ident(&m.type_name);
+    let doc = builder_doc(service, m, options);
+    let (required, optional): (Vec<&Param>, Vec<&Param>) =
+        m.params.iter().partition(|p| p.required);
+
+    let fields = m.params.iter().map(|p| {
+        let f = ident(&p.rust_name);
+        let t = value_type(p);
+        match (p.required, p.repeated) {
+            (_, true) => quote!(#f: Vec<#t>,),
+            (true, false) => quote!(#f: #t,),
+            (false, false) => quote!(#f: Option<#t>,),
+        }
+    });
+    let args = required.iter().map(|p| {
+        let f = ident(&p.rust_name);
+        match (p.repeated, p.ty) {
+            (true, Scalar::String) => quote!(#f: impl IntoIterator<Item = impl Into<String>>),
+            (true, _) => {
+                let t = value_type(p);
+                quote!(#f: impl IntoIterator<Item = #t>)
+            }
+            (false, Scalar::String) => quote!(#f: impl Into<String>),
+            (false, _) => {
+                let t = value_type(p);
+                quote!(#f: #t)
+            }
+        }
+    });
+    let conversions = required.iter().map(|p| conversion(m, p));
+    let inits = m.params.iter().map(|p| {
+        let f = ident(&p.rust_name);
+        match (p.required, p.repeated) {
+            (true, _) => quote!(#f),
+            (false, true) => quote!(#f: Vec::new()),
+            (false, false) => quote!(#f: None),
+        }
+    });
+    let new_doc = new_doc(m, &required);
+    let getters = required.iter().map(|p| getter(p));
+    let setters = optional.iter().map(|p| setter(p));
+    let request_impl = request_impl(m, &name);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            #( #fields )*
+            common: crate::CommonParams,
+        }
+
+        impl #name {
+            #new_doc
+            pub fn new(#( #args ),*) -> Result<Self, crate::Error> {
+                #( #conversions )*
+                Ok(Self {
+                    #( #inits, )*
+                    common: crate::CommonParams::default(),
+                })
+            }
+            #( #getters )*
+            #( #setters )*
+        }
+
+        #request_impl
+    }
+}
+
+/// The Rust type of one value of a parameter.
+fn value_type(p: &Param) -> TokenStream {
+    match p.ty {
+        Scalar::Bool => quote!(bool),
+        Scalar::I32 => quote!(i32),
+        Scalar::U32 => quote!(u32),
+        Scalar::I64Number | Scalar::I64 => quote!(i64),
+        Scalar::U64 => quote!(u64),
+        Scalar::F32 => quote!(f32),
+        Scalar::F64 => quote!(f64),
+        Scalar::String => quote!(String),
+    }
+}
+
+/// Turns a constructor argument into the field value, checking it where it has rules.
+fn conversion(m: &Method, p: &Param) -> TokenStream {
+    let f = ident(&p.rust_name);
+    let convert = match (p.repeated, p.ty) {
+        (true, Scalar::String) => {
+            quote!(let #f: Vec<String> = #f.into_iter().map(Into::into).collect();)
+        }
+        (true, _) => quote!(let #f: Vec<_> = #f.into_iter().collect();),
+        (false, Scalar::String) => quote!(let #f: String = #f.into();),
+        (false, _) => quote!(),
+    };
+    let placement = match (p.location, reserved(m, p)) {
+        (Location::Path, true) => quote!(Reserved),
+        (Location::Path, false) => quote!(Simple),
+        (Location::Query, _) => quote!(Query),
+    };
+    let needs_check =
+        p.ty == Scalar::String && (p.location == Location::Path || p.pattern.is_some());
+    if !needs_check {
+        return convert;
+    }
+    let (id, wire, expected) = (&m.id, &p.wire_name, &p.expected);
+    let pattern = p.pattern.as_deref().unwrap_or_default();
+    let check = if p.repeated {
+        quote!(for value in &#f { CHECK.check(value)?; })
+    } else {
+        quote!(CHECK.check(&#f)?;)
+    };
+    quote! {
+        #convert
+        {
+            static CHECK: crate::support::ParamCheck = crate::support::ParamCheck::new(
+                #id, #wire, crate::support::Placement::#placement, #expected, #pattern,
+            );
+            #check
+        }
+    }
+}
+
+fn reserved(m: &Method, p: &Param) -> bool {
+    m.path_parts.iter().any(
+        |part| matches!(part, PathPart::Var { field, reserved: true } if *field == p.rust_name),
+    )
+}
+
+fn param_text(p: &Param) -> String {
+    let mut text = format!("`{}`", p.wire_name);
+    if let Some(d) = p.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        text.push_str(": ");
+        text.push_str(d.trim());
+    }
+    if p.pattern.is_some() {
+        text.push_str(&format!(
+            " Must match `{}`.",
+            p.expected.trim_start_matches("a value matching ")
+        ));
+    }
+    if !p.enum_values.is_empty() {
+        text.push_str(" Values:");
+        for (v, d) in &p.enum_values {
+            text.push_str(&format!("\n  - `{v}`"));
+            if !d.is_empty() {
+                text.push_str(&format!(": {d}"));
+            }
+        }
+    }
+    text
+}
+
+fn new_doc(m: &Method, required: &[&Param]) -> TokenStream {
+    let mut text = format!("Starts a `{}` request.\n", m.id);
+    for p in required {
+        text.push_str(&format!("\n- {}", param_text(p)));
+    }
+    if m.params.iter().any(|p| {
+        p.required
+            && p.ty == Scalar::String
+            && (p.location == Location::Path || p.pattern.is_some())
+    }) {
+        text.push_str(
+            "\n\n# Errors\n\n`Error::InvalidParameter` when a value does not match its pattern, \
+             or is empty or has an empty, `.` or `..` path segment.",
+        );
+    }
+    docs::attrs(&text)
+}
+
+fn getter(p: &Param) -> TokenStream {
+    let f = ident(&p.rust_name);
+    let doc = docs::attrs(&format!("The `{}` parameter.", p.wire_name));
+    match (p.repeated, p.ty) {
+        (true, _) => {
+            let t = value_type(p);
+            quote!(#doc pub fn #f(&self) -> &[#t] { &self.#f })
+        }
+        (false, Scalar::String) => quote!(#doc pub fn #f(&self) -> &str { &self.#f }),
+        (false, _) => {
+            let t = value_type(p);
+            quote!(#doc pub fn #f(&self) -> #t { self.#f })
+        }
+    }
+}
+
+fn setter(p: &Param) -> TokenStream {
+    let f = ident(&p.rust_name);
+    let doc = docs::attrs(&format!("Sets {}", param_text(p)));
+    match (p.repeated, p.ty) {
+        (true, Scalar::String) => quote! {
+            #doc
+            pub fn #f(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+                self.#f = values.into_iter().map(Into::into).collect();
+                self
+            }
+        },
+        (true, _) => {
+            let t = value_type(p);
+            quote! {
+                #doc
+                pub fn #f(mut self, values: impl IntoIterator<Item = #t>) -> Self {
+                    self.#f = values.into_iter().collect();
+                    self
+                }
+            }
+        }
+        (false, Scalar::String) => quote! {
+            #doc
+            pub fn #f(mut self, value: impl Into<String>) -> Self {
+                self.#f = Some(value.into());
+                self
+            }
+        },
+        (false, _) => {
+            let t = value_type(p);
+            quote! {
+                #doc
+                pub fn #f(mut self, value: #t) -> Self {
+                    self.#f = Some(value);
+                    self
+                }
+            }
+        }
+    }
+}
+
+fn request_impl(m: &Method, name: &proc_macro2::Ident) -> TokenStream {
+    let response = match &m.response {
+        Some(r) => {
+            let r = ident(r);
+            quote!(#r)
+        }
+        None => quote!(crate::JsonObject),
+    };
+    let (id, http_method, path) = (&m.id, &m.http_method, &m.path);
+    let flat_path = match &m.flat_path {
+        Some(f) => quote!(Some(#f)),
+        None => quote!(None),
+    };
+    let scopes = m.scopes.iter().map(|s| ident(s));
+    let path_writes = m.path_parts.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(url.literal(#text);),
+        PathPart::Var {
+            field,
+            reserved: true,
+        } => {
+            let f = ident(field);
+            quote!(url.reserved(&self.#f);)
+        }
+        PathPart::Var {
+            field,
+            reserved: false,
+        } => {
+            let f = ident(field);
+            quote!(url.simple(&self.#f);)
+        }
+    });
+    let query: Vec<TokenStream> = m
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| {
+            let f = ident(&p.rust_name);
+            let wire = &p.wire_name;
+            match (p.required, p.repeated) {
+                (_, true) => quote!(for value in &self.#f { url.query(#wire, value); }),
+                (true, false) => quote!(url.query(#wire, &self.#f);),
+                (false, false) => {
+                    quote!(if let Some(value) = &self.#f { url.query(#wire, value); })
+                }
+            }
+        })
+        .collect();
+    let write_query = (!query.is_empty()).then(|| {
+        quote! {
+            fn write_query(&self, url: &mut crate::UrlWriter) {
+                #( #query )*
+            }
+        }
+    });
+    quote! {
+        impl crate::Request for #name {
+            type Response = #response;
+            const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+                id: #id,
+                http_method: #http_method,
+                path: #path,
+                flat_path: #flat_path,
+                scopes: &[#( scopes::#scopes ),*],
+                service: &SERVICE,
+            };
+            fn common(&self) -> &crate::CommonParams {
+                &self.common
+            }
+            fn common_mut(&mut self) -> &mut crate::CommonParams {
+                &mut self.common
+            }
+            fn write_path(&self, url: &mut crate::UrlWriter) {
+                #( #path_writes )*
+            }
+            #write_query
+        }
+    }
+}
+
+fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream {
+    let mut text = m.description.clone().unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "`{} {}` (Discovery id `{}`).",
+        m.http_method, m.path, m.id
+    ));
+    let mut lines = docs::lines(&text);
+    if let Some(r) = &m.response {
+        // A link of ours, added after escaping.
+        if let Some(last) = lines.last_mut() {
+            last.push_str(&format!(" Responds with [`{r}`]."));
+        }
+    }
+    lines.extend(
+        example(service, m, options)
+            .into_iter()
+            .map(|l| if l.is_empty() { l } else { format!(" {l}") }),
+    );
+    quote!( #( #[doc = #lines] )* )
+}
+
+/// A doc example that builds the request and checks its URL.
+fn example(service: &Service, m: &Method, options: &Options) -> Vec<String> {
+    let Some(example) = &m.example else {
+        return Vec::new();
+    };
+    let krate = &options.crate_name;
+    let args = m
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .zip(&example.args)
+        .map(|(p, v)| match (p.repeated, p.ty) {
+            (true, Scalar::String) => format!("[{v:?}]"),
+            (true, _) => format!("[{v}]"),
+            (false, Scalar::String) => format!("{v:?}"),
+            (false, _) => v.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut lines = vec![
+        String::new(),
+        "# Example".to_owned(),
+        String::new(),
+        "```".to_owned(),
+        format!("use {krate}::Request as _;"),
+        format!("use {krate}::{}::{};", service.module, m.type_name),
+        String::new(),
+        format!("let request = {}::new({args})?;", m.type_name),
+    ];
+    match &example.url {
+        Some(url) => {
+            lines.push("assert_eq!(".to_owned());
+            lines.push("    request.url(),".to_owned());
+            lines.push(format!("    {url:?},"));
+            lines.push(");".to_owned());
+        }
+        None => lines.push("println!(\"{}\", request.url());".to_owned()),
+    }
+    lines.push(format!("# Ok::<(), {krate}::Error>(())"));
+    lines.push("```".to_owned());
+    lines
+}

@@ -1,0 +1,418 @@
+//! The schemas a response reaches, as Rust models.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::discovery::{Document, Schema};
+use crate::error::{Error, join};
+use crate::extract::Warning;
+use crate::ir::{Field, OperationShape, Scalar, StatusShape, Struct, Type, TypeDef};
+use crate::load;
+use crate::names::{self, Namespace};
+
+/// Maps a Discovery `type` and `format` to a scalar; an unknown format falls back to the plain
+/// type and is reported in the second value.
+pub fn scalar_or_warn(kind: &str, format: Option<&str>) -> Option<(Scalar, Option<String>)> {
+    let plain = match kind {
+        "boolean" => Scalar::Bool,
+        "integer" => Scalar::I64Number,
+        "number" => Scalar::F64,
+        "string" => Scalar::String,
+        _ => return None,
+    };
+    let typed = match (kind, format) {
+        (_, None) => plain,
+        ("integer", Some("int32")) => Scalar::I32,
+        ("integer", Some("uint32")) => Scalar::U32,
+        ("integer", Some("int64")) => Scalar::I64Number,
+        ("number", Some("double")) => Scalar::F64,
+        ("number", Some("float")) => Scalar::F32,
+        ("string", Some("int64")) => Scalar::I64,
+        ("string", Some("uint64")) => Scalar::U64,
+        (
+            "string",
+            Some(
+                "byte" | "date" | "date-time" | "google-datetime" | "google-duration"
+                | "google-fieldmask",
+            ),
+        ) => Scalar::String,
+        (_, Some(other)) => {
+            return Some((
+                plain,
+                Some(format!(
+                    "unknown format {other:?} for type {kind:?}; using the plain {kind}"
+                )),
+            ));
+        }
+    };
+    Some((typed, None))
+}
+
+/// Like [`scalar_or_warn`] for parameters, where every type is a scalar.
+pub fn scalar(file: &str, path: &str, kind: &str, format: Option<&str>) -> Result<Scalar, Error> {
+    match scalar_or_warn(kind, format) {
+        Some((s, _)) => Ok(s),
+        None => Err(Error::new(
+            file,
+            join(path, "type"),
+            format!(
+                "unsupported parameter type {kind:?} (expected boolean, integer, number or string)"
+            ),
+        )),
+    }
+}
+
+/// Collects the closure of schemas that responses reach and turns it into models.
+pub struct TypeBuilder<'d, 'a> {
+    file: &'d str,
+    doc: &'d Document<'a>,
+    warnings: &'d mut Vec<Warning>,
+    /// Parsed schemas of the closure, by wire id.
+    closure: BTreeMap<String, Schema<'a>>,
+}
+
+/// The models of one service.
+pub struct Types {
+    /// Every model, by Rust name.
+    pub defs: Vec<TypeDef>,
+    names: BTreeMap<String, String>,
+}
+
+impl Types {
+    /// Rust name of the model for schema `wire`.
+    pub fn name_of(&self, wire: &str) -> &str {
+        &self.names[wire]
+    }
+}
+
+impl<'d, 'a> TypeBuilder<'d, 'a> {
+    /// A builder for the schemas of `doc`.
+    pub fn new(file: &'d str, doc: &'d Document<'a>, warnings: &'d mut Vec<Warning>) -> Self {
+        TypeBuilder {
+            file,
+            doc,
+            warnings,
+            closure: BTreeMap::new(),
+        }
+    }
+
+    /// Adds schema `name` and everything it reaches; `at` is the JSON path of the reference.
+    pub fn require<'n>(&mut self, name: &'n str, at: &str) -> Result<&'n str, Error> {
+        let mut queue = vec![(name.to_owned(), at.to_owned())];
+        while let Some((name, at)) = queue.pop() {
+            if self.closure.contains_key(&name) {
+                continue;
+            }
+            let raw = self.doc.schemas.get(name.as_str()).ok_or_else(|| {
+                Error::new(
+                    self.file,
+                    &at,
+                    format!("refers to schema {name:?}, which the document does not define"),
+                )
+            })?;
+            let path = join("schemas", &name);
+            let schema: Schema<'a> = load::part(self.file, &path, raw)?;
+            refs(&schema, &path, &mut queue);
+            self.closure.insert(name, schema);
+        }
+        Ok(name)
+    }
+
+    /// Names and converts the closure.
+    pub fn finish(self, type_names: &mut Namespace) -> Result<Types, Error> {
+        let mut names = BTreeMap::new();
+        for (wire, schema) in &self.closure {
+            if is_object(schema) {
+                names.insert(wire.clone(), type_names.claim(names::camel(wire)));
+            }
+        }
+        let mut convert = Converter {
+            file: self.file,
+            closure: &self.closure,
+            names: &names,
+            type_names,
+            warnings: self.warnings,
+            defs: Vec::new(),
+        };
+        for (wire, schema) in &self.closure {
+            if let Some(name) = names.get(wire) {
+                convert.object(name.clone(), wire.clone(), schema, &join("schemas", wire))?;
+            }
+        }
+        let mut defs = convert.defs;
+        box_cycles(&mut defs);
+        detect_operations(&mut defs);
+        defs.sort_by(|a, b| def_name(a).cmp(def_name(b)));
+        Ok(Types { defs, names })
+    }
+}
+
+fn def_name(def: &TypeDef) -> &str {
+    match def {
+        TypeDef::Struct(s) => &s.name,
+    }
+}
+
+/// Whether a schema becomes a struct of its own.
+fn is_object(s: &Schema<'_>) -> bool {
+    s.reference.is_none()
+        && (!s.properties.is_empty()
+            || (s.kind.as_deref() == Some("object") && s.additional_properties.is_none()))
+}
+
+/// Pushes every `$ref` inside `s` with its JSON path.
+fn refs(s: &Schema<'_>, path: &str, out: &mut Vec<(String, String)>) {
+    if let Some(r) = &s.reference {
+        out.push((r.to_string(), join(path, "$ref")));
+    }
+    for (name, p) in &s.properties {
+        refs(p, &join(&join(path, "properties"), name), out);
+    }
+    if let Some(items) = &s.items {
+        refs(items, &join(path, "items"), out);
+    }
+    if let Some(ap) = &s.additional_properties {
+        refs(ap, &join(path, "additionalProperties"), out);
+    }
+}
+
+struct Converter<'c, 'a> {
+    file: &'c str,
+    closure: &'c BTreeMap<String, Schema<'a>>,
+    names: &'c BTreeMap<String, String>,
+    type_names: &'c mut Namespace,
+    warnings: &'c mut Vec<Warning>,
+    defs: Vec<TypeDef>,
+}
+
+impl Converter<'_, '_> {
+    fn object(
+        &mut self,
+        name: String,
+        origin: String,
+        s: &Schema<'_>,
+        path: &str,
+    ) -> Result<(), Error> {
+        let mut field_names = Namespace::with_reserved(&["unknown_fields"]);
+        let mut fields = Vec::new();
+        for (wire, p) in &s.properties {
+            let ppath = join(&join(path, "properties"), wire);
+            let ty = self.ty(p, &ppath, &name, wire, 0)?;
+            let enum_values = p
+                .enum_values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    (
+                        v.to_string(),
+                        p.enum_descriptions
+                            .get(i)
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect();
+            fields.push(Field {
+                wire_name: wire.to_string(),
+                rust_name: field_names.claim(names::snake(wire)),
+                ty,
+                description: p.description.as_deref().map(str::to_owned),
+                enum_values,
+                read_only: p.read_only,
+                deprecated: p.deprecated,
+            });
+        }
+        self.defs.push(TypeDef::Struct(Struct {
+            name,
+            origin,
+            description: s.description.as_deref().map(str::to_owned),
+            fields,
+            operation: None,
+        }));
+        Ok(())
+    }
+
+    /// The type of a property (or item, or map value) `s` of struct `owner`.
+    fn ty(
+        &mut self,
+        s: &Schema<'_>,
+        path: &str,
+        owner: &str,
+        prop: &str,
+        depth: usize,
+    ) -> Result<Type, Error> {
+        if let Some(r) = &s.reference {
+            if let Some(name) = self.names.get(r.as_ref()) {
+                return Ok(Type::Named {
+                    name: name.clone(),
+                    boxed: false,
+                });
+            }
+            // A schema that is not an object (an array, a map, a scalar) stands inline.
+            if depth > 32 {
+                return Err(Error::new(
+                    self.file,
+                    join(path, "$ref"),
+                    "references form a loop that never reaches an object",
+                ));
+            }
+            let target = &self.closure[r.as_ref()];
+            return self.ty(target, &join("schemas", r), owner, prop, depth + 1);
+        }
+        let Some(kind) = s.kind.as_deref() else {
+            return if s.properties.is_empty() {
+                Ok(Type::Any)
+            } else {
+                self.nested(s, path, owner, prop)
+            };
+        };
+        match kind {
+            "any" => Ok(Type::Any),
+            "array" => match &s.items {
+                Some(items) => Ok(Type::Array(Box::new(self.ty(
+                    items,
+                    &join(path, "items"),
+                    owner,
+                    prop,
+                    depth,
+                )?))),
+                None => Ok(Type::Array(Box::new(Type::Any))),
+            },
+            "object" => {
+                if !s.properties.is_empty() {
+                    self.nested(s, path, owner, prop)
+                } else if let Some(ap) = &s.additional_properties {
+                    match self.ty(
+                        ap,
+                        &join(path, "additionalProperties"),
+                        owner,
+                        &format!("{prop} value"),
+                        depth,
+                    )? {
+                        Type::Any => Ok(Type::Object),
+                        value => Ok(Type::Map(Box::new(value))),
+                    }
+                } else {
+                    Ok(Type::Object)
+                }
+            }
+            _ => match scalar_or_warn(kind, s.format.as_deref()) {
+                Some((scalar, warning)) => {
+                    if let Some(w) = warning {
+                        self.warnings
+                            .push(Warning(Error::new(self.file, join(path, "format"), w)));
+                    }
+                    Ok(Type::Scalar(scalar))
+                }
+                None => Err(Error::new(
+                    self.file,
+                    join(path, "type"),
+                    format!(
+                        "unknown type {kind:?} (expected any, array, boolean, integer, number, object or string)"
+                    ),
+                )),
+            },
+        }
+    }
+
+    fn nested(
+        &mut self,
+        s: &Schema<'_>,
+        path: &str,
+        owner: &str,
+        prop: &str,
+    ) -> Result<Type, Error> {
+        let name = self
+            .type_names
+            .claim(names::camel(&format!("{owner} {prop}")));
+        self.object(name.clone(), format!("{owner}.{prop}"), s, path)?;
+        Ok(Type::Named { name, boxed: false })
+    }
+}
+
+/// Boxes every plain field through which a struct reaches itself.
+fn box_cycles(defs: &mut [TypeDef]) {
+    let edges: BTreeMap<String, BTreeSet<String>> = defs
+        .iter()
+        .map(|TypeDef::Struct(s)| {
+            let targets = s
+                .fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    Type::Named { name, .. } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect();
+            (s.name.clone(), targets)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(edges.get(&n).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    for TypeDef::Struct(s) in defs.iter_mut() {
+        for f in &mut s.fields {
+            if let Type::Named { name, boxed } = &mut f.ty {
+                *boxed = reaches(name, &s.name);
+            }
+        }
+    }
+}
+
+/// Marks the structs shaped like `google.longrunning.Operation`.
+fn detect_operations(defs: &mut [TypeDef]) {
+    let statuses: BTreeMap<String, (String, String, Option<String>)> = defs
+        .iter()
+        .filter_map(|TypeDef::Struct(s)| {
+            let find = |wire: &str, ty: &Type| {
+                s.fields
+                    .iter()
+                    .find(|f| f.wire_name == wire && f.ty == *ty)
+                    .map(|f| f.rust_name.clone())
+            };
+            let code = find("code", &Type::Scalar(Scalar::I32))?;
+            let message = find("message", &Type::Scalar(Scalar::String))?;
+            let details = find("details", &Type::Array(Box::new(Type::Object)));
+            Some((s.name.clone(), (code, message, details)))
+        })
+        .collect();
+    for TypeDef::Struct(s) in defs.iter_mut() {
+        let find = |wire: &str, ty: &Type| {
+            s.fields
+                .iter()
+                .find(|f| f.wire_name == wire && f.ty == *ty)
+                .map(|f| f.rust_name.clone())
+        };
+        let Some(done) = find("done", &Type::Scalar(Scalar::Bool)) else {
+            continue;
+        };
+        let Some((field, (code, message, details))) = s.fields.iter().find_map(|f| match &f.ty {
+            Type::Named { name, boxed: false } if f.wire_name == "error" => statuses
+                .get(name)
+                .map(|st| (f.rust_name.clone(), st.clone())),
+            _ => None,
+        }) else {
+            continue;
+        };
+        s.operation = Some(OperationShape {
+            name: find("name", &Type::Scalar(Scalar::String)),
+            done,
+            metadata: find("metadata", &Type::Object),
+            response: find("response", &Type::Object),
+            error: StatusShape {
+                field,
+                code,
+                message,
+                details,
+            },
+        });
+    }
+}

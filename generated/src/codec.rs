@@ -1,0 +1,170 @@
+//! Serde support shared by every generated model.
+
+use std::fmt::Display;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A JSON object: the form of `type: object` properties whose values are `type: any`, such as
+/// an operation's `metadata` and `response` (each with an `@type` key naming its message).
+pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// An integer that Discovery formats `int64`/`uint64` carry as a JSON string: `i64` or `u64`.
+pub trait WireInt: Copy + Display + FromStr + TryFrom<i64> + TryFrom<u64> {
+    /// The Discovery format name, for error messages.
+    const NAME: &'static str;
+}
+
+impl WireInt for i64 {
+    const NAME: &'static str = "int64";
+}
+
+impl WireInt for u64 {
+    const NAME: &'static str = "uint64";
+}
+
+/// One 64-bit integer: written as a string, read from a string or a number, range-checked.
+struct Int64<T>(T);
+
+impl<T: WireInt> Serialize for Int64<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl<'de, T: WireInt> Deserialize<'de> for Int64<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IntVisitor<T>(PhantomData<T>);
+
+        impl<T: WireInt> Visitor<'_> for IntVisitor<T> {
+            type Value = Int64<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "an {} as a decimal string or a JSON number", T::NAME)
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::try_from(v)
+                    .map(Int64)
+                    .map_err(|_| E::custom(format_args!("{v} is out of range for {}", T::NAME)))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::try_from(v)
+                    .map(Int64)
+                    .map_err(|_| E::custom(format_args!("{v} is out of range for {}", T::NAME)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                v.parse()
+                    .map(Int64)
+                    .map_err(|_| E::custom(format_args!("{v:?} is not an {} in range", T::NAME)))
+            }
+        }
+
+        deserializer.deserialize_any(IntVisitor(PhantomData))
+    }
+}
+
+/// Serde support for Discovery's `int64`/`uint64` formats: use
+/// `#[serde(default, with = "google_operations::support::int64")]` on an `Option<i64>`,
+/// `Option<u64>` or optional list of them. Values are written as JSON strings and read from
+/// strings or numbers, range-checked.
+pub mod int64 {
+    use super::*;
+
+    /// A field type that holds 64-bit integers carried as strings.
+    pub trait Field: Sized {
+        /// Writes the field.
+        fn ser<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+        /// Reads the field.
+        fn de<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+    }
+
+    impl<T: WireInt> Field for Option<T> {
+        fn ser<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.map(Int64).serialize(serializer)
+        }
+        fn de<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Ok(Option::<Int64<T>>::deserialize(deserializer)?.map(|v| v.0))
+        }
+    }
+
+    impl<T: WireInt> Field for Option<Vec<T>> {
+        fn ser<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.as_ref()
+                .map(|v| v.iter().copied().map(Int64).collect::<Vec<_>>())
+                .serialize(serializer)
+        }
+        fn de<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let v = Option::<Vec<Int64<T>>>::deserialize(deserializer)?;
+            Ok(v.map(|v| v.into_iter().map(|i| i.0).collect()))
+        }
+    }
+
+    /// Writes an int64 field.
+    pub fn serialize<F: Field, S: Serializer>(v: &F, s: S) -> Result<S::Ok, S::Error> {
+        v.ser(s)
+    }
+
+    /// Reads an int64 field.
+    pub fn deserialize<'de, F: Field, D: Deserializer<'de>>(d: D) -> Result<F, D::Error> {
+        F::de(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    struct Sample {
+        #[serde(with = "super::int64", skip_serializing_if = "Option::is_none")]
+        signed: Option<i64>,
+        #[serde(with = "super::int64", skip_serializing_if = "Option::is_none")]
+        unsigned: Option<u64>,
+        #[serde(with = "super::int64", skip_serializing_if = "Option::is_none")]
+        list: Option<Vec<i64>>,
+    }
+
+    #[test]
+    fn int64_reads_strings_and_numbers_and_writes_strings() {
+        let s: Sample = serde_json::from_str(
+            r#"{"signed":"-9223372036854775808","unsigned":18446744073709551615,"list":["1",2]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.signed, Some(i64::MIN));
+        assert_eq!(s.unsigned, Some(u64::MAX));
+        assert_eq!(s.list, Some(vec![1, 2]));
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#"{"signed":"-9223372036854775808","unsigned":"18446744073709551615","list":["1","2"]}"#
+        );
+        let none: Sample = serde_json::from_str(r#"{"signed":null}"#).unwrap();
+        assert_eq!(none, Sample::default());
+    }
+
+    #[test]
+    fn int64_range_is_checked() {
+        for (json, want) in [
+            (r#"{"unsigned":-1}"#, "-1 is out of range for uint64"),
+            (r#"{"unsigned":"-1"}"#, "\"-1\" is not an uint64 in range"),
+            (
+                r#"{"signed":"9223372036854775808"}"#,
+                "is not an int64 in range",
+            ),
+            (
+                r#"{"signed":1.5}"#,
+                "an int64 as a decimal string or a JSON number",
+            ),
+        ] {
+            let err = serde_json::from_str::<Sample>(json)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(want), "{json}: {err}");
+        }
+    }
+}

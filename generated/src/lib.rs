@@ -1,0 +1,55 @@
+//! Typed requests and models for the `operations.get` methods of Google APIs, generated from
+//! their Discovery documents.
+//!
+//! Each service and version has a module (for example [`dataproc_v1`]) with:
+//! - a request builder per `operations.get` method, named from its resource path
+//!   ([`dataproc_v1::ProjectsRegionsOperationsGet`]), whose constructor checks the operation
+//!   name against the method's pattern and refuses names that would change the URL;
+//! - the models its response reaches (the `Operation` and `Status` family), with the wire
+//!   names kept and fields the schema does not know preserved;
+//! - the service's root URLs, revision and OAuth scopes.
+//!
+//! The core is sans-io: a builder turns into a URL or an [`http::Request`] for any HTTP stack.
+//!
+//! ```
+//! use google_operations::Request;
+//! use google_operations::dataproc_v1::ProjectsRegionsOperationsGet;
+//!
+//! let get = ProjectsRegionsOperationsGet::new("projects/my-project/regions/us-central1/operations/1234")?
+//!     .fields("name,done,error");
+//! assert_eq!(
+//!     get.url(),
+//!     "https://dataproc.googleapis.com/v1/projects/my-project/regions/us-central1/operations/1234?fields=name%2Cdone%2Cerror",
+//! );
+//! let request: http::Request<()> = get.to_http()?;
+//! assert_eq!(request.method(), http::Method::GET);
+//!
+//! // A name that would climb out of its path is refused before any request exists.
+//! assert!(ProjectsRegionsOperationsGet::new("projects/p/regions/../operations/1").is_err());
+//! # Ok::<(), google_operations::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+#[rustfmt::skip]
+mod apis;
+mod codec;
+mod error;
+mod operation;
+mod request;
+mod service;
+mod url;
+
+pub use apis::*;
+pub use codec::JsonObject;
+pub use error::{Error, ParamProblem};
+pub use operation::{LongRunningOperation, RpcStatus, type_url};
+pub use request::{Alt, CommonParams, Request, Xgafv};
+pub use service::{MethodInfo, Scope, ServiceInfo};
+pub use url::{QueryValue, UrlWriter};
+
+/// What generated builders and models use beyond the public types: parameter checks and the
+/// int64 codec. Hand-written builders for other methods can use them too.
+pub mod support {
+    pub use crate::codec::{WireInt, int64};
+    pub use crate::url::{ParamCheck, Placement};
+}

@@ -1,0 +1,176 @@
+//! The developer command line: `cargo xtask regenerate | verify | ci`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use codegen::files::{self, Mode};
+
+mod manifest;
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Developer tasks of the google-operations workspace"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Generate the crate's service modules from the Discovery documents and write them.
+    Regenerate(Folders),
+    /// Check that the checked-in service modules are exactly what the generator makes now.
+    Verify(Folders),
+    /// Run every check CI runs: fmt, clippy, verify, tests, docs.
+    Ci,
+}
+
+#[derive(Args, Clone)]
+struct Folders {
+    /// Folder of Discovery documents (`*.json`).
+    #[arg(long, value_name = "DIR")]
+    discovery: Option<PathBuf>,
+    /// Folder of the generated crate (the one holding `src/apis/`).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Task::Regenerate(f) => regenerate(&f),
+        Task::Verify(f) => verify(&f),
+        Task::Ci => ci(),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The workspace root (the parent of this crate).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// A folder as given, or the workspace default; with how messages should show it.
+fn folder(given: &Option<PathBuf>, default: &str) -> (PathBuf, String) {
+    match given {
+        Some(p) => (p.clone(), p.display().to_string()),
+        None => (root().join(default), default.to_owned()),
+    }
+}
+
+fn generate(f: &Folders) -> Result<(codegen::Generated, PathBuf, String)> {
+    let (discovery, discovery_shown) = folder(&f.discovery, "discovery");
+    let (out, out_shown) = folder(&f.out, "generated");
+    let sources = codegen::load::read_dir(&discovery, &discovery_shown)?;
+    if sources.is_empty() {
+        bail!("{discovery_shown}: no Discovery documents (*.json) found");
+    }
+    let generated = codegen::generate(&sources, &codegen::emit::Options::default())
+        .map_err(|e| anyhow::anyhow!("{e}\nnothing was written"))?;
+    for w in &generated.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok((
+        generated,
+        out,
+        format!("{}/", out_shown.trim_end_matches('/')),
+    ))
+}
+
+fn fix_command(f: &Folders) -> String {
+    let mut cmd = "cargo xtask regenerate".to_owned();
+    if let Some(d) = &f.discovery {
+        cmd.push_str(&format!(" --discovery {}", d.display()));
+    }
+    if let Some(o) = &f.out {
+        cmd.push_str(&format!(" --out {}", o.display()));
+    }
+    cmd
+}
+
+fn regenerate(f: &Folders) -> Result<()> {
+    let (generated, out, shown) = generate(f)?;
+    let report = files::sync(&out, &shown, &generated, Mode::Write, &fix_command(f))
+        .with_context(|| format!("writing {shown}"))?;
+    let changed = report.stale.len() + report.missing.len() + report.extra.len();
+    println!(
+        "{} files generated in {shown}{}: {changed} changed ({} updated, {} added, {} removed)",
+        generated.files.len(),
+        codegen::OUTPUT_DIR,
+        report.stale.len(),
+        report.missing.len(),
+        report.extra.len()
+    );
+    Ok(())
+}
+
+fn verify(f: &Folders) -> Result<()> {
+    if f.discovery.is_none() {
+        manifest::check(&root().join("discovery"))?;
+    }
+    let (generated, out, shown) = generate(f)?;
+    let report = files::sync(&out, &shown, &generated, Mode::Check, &fix_command(f))?;
+    if !report.is_clean() {
+        bail!("{report}");
+    }
+    println!(
+        "{} generated files in {shown}{} are up to date",
+        generated.files.len(),
+        codegen::OUTPUT_DIR
+    );
+    Ok(())
+}
+
+fn ci() -> Result<()> {
+    let root = root();
+    let run = |name: &str, args: &[&str], env: &[(&str, &str)]| -> Result<()> {
+        eprintln!("==> cargo {}", args.join(" "));
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(args)
+            .envs(env.iter().copied())
+            .current_dir(&root)
+            .status()
+            .with_context(|| format!("starting {name}"))?;
+        if !status.success() {
+            bail!("{name} failed ({status})");
+        }
+        Ok(())
+    };
+    run("rustfmt check", &["fmt", "--all", "--check"], &[])?;
+    run(
+        "clippy",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    eprintln!("==> cargo xtask verify");
+    verify(&Folders {
+        discovery: None,
+        out: None,
+    })?;
+    run("tests", &["test", "--workspace", "--all-features"], &[])?;
+    run(
+        "docs",
+        &["doc", "--workspace", "--no-deps", "--all-features"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    eprintln!("all checks passed");
+    Ok(())
+}
