@@ -174,3 +174,101 @@ fn ci() -> Result<()> {
     eprintln!("all checks passed");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch folder, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Scratch(dir)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+
+    fn snapshot(dir: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// The check `cargo test` runs: the checked-in crate is what the generator makes now.
+    #[test]
+    fn checked_in_generated_crate_is_up_to_date() {
+        let folders = Folders { discovery: None, out: None };
+        let (generated, out, shown) = generate(&folders).unwrap();
+        let report = files::sync(&out, &shown, &generated, Mode::Check, &fix_command(&folders)).unwrap();
+        assert!(report.is_clean(), "{report}");
+    }
+
+    #[test]
+    fn a_hand_edit_is_caught_and_named() {
+        let scratch = Scratch::new("edit");
+        let out = scratch.0.join("crate");
+        copy_dir(&root().join("generated").join(codegen::OUTPUT_DIR), &out.join(codegen::OUTPUT_DIR));
+        let folders = Folders { discovery: None, out: Some(out.clone()) };
+        verify(&folders).unwrap();
+        let target = out.join(codegen::OUTPUT_DIR).join("apigateway_v1.rs");
+        let text = std::fs::read_to_string(&target).unwrap().replacen("pub const", "pub  const", 1);
+        std::fs::write(&target, text).unwrap();
+        let err = verify(&folders).unwrap_err().to_string();
+        assert!(err.contains("stale: ") && err.contains("src/apis/apigateway_v1.rs"), "{err}");
+        assert!(err.contains("To fix: run `cargo xtask regenerate --out "), "{err}");
+        regenerate(&folders).unwrap();
+        verify(&folders).unwrap();
+    }
+
+    #[test]
+    fn a_malformed_document_names_file_and_path_and_writes_nothing() {
+        let scratch = Scratch::new("malformed");
+        let discovery = scratch.0.join("discovery");
+        copy_dir(&root().join("discovery"), &discovery);
+        let doc = discovery.join("apigateway.v1.json");
+        let mut text = std::fs::read_to_string(&doc).unwrap();
+        // Drop `location` from the operations.get parameter (other methods are never read).
+        let at = text.find("\"The name of the operation resource.\"").unwrap();
+        let loc = at + text[at..].find("\"location\": \"path\",").unwrap();
+        text.replace_range(loc..loc + "\"location\": \"path\",".len(), "");
+        std::fs::write(&doc, text).unwrap();
+        let out = scratch.0.join("crate");
+        let apis = out.join(codegen::OUTPUT_DIR);
+        std::fs::create_dir_all(&apis).unwrap();
+        std::fs::write(apis.join("mod.rs"), "// before\n").unwrap();
+        let before = snapshot(&apis);
+
+        let folders = Folders { discovery: Some(discovery.clone()), out: Some(out) };
+        let err = regenerate(&folders).unwrap_err().to_string();
+        let want = format!(
+            "{}/apigateway.v1.json: resources.projects.resources.locations.resources.operations.methods.get.parameters.name: missing field `location`",
+            discovery.display()
+        );
+        assert!(err.starts_with(&want), "{err}");
+        assert!(err.ends_with("nothing was written"), "{err}");
+        assert_eq!(snapshot(&apis), before);
+    }
+}
