@@ -1,6 +1,6 @@
 //! From a loaded Discovery document to the [`ir::Service`] of its `operations.get` methods.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::discovery::{self, Document, Resource};
 use crate::error::{Error, join};
@@ -198,7 +198,6 @@ fn scope_const(url: &str) -> String {
     names::shouty(short)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn method(
     file: &str,
     json_path: &str,
@@ -239,7 +238,7 @@ fn method(
     for wire in order {
         let p = &m.parameters[wire];
         let path = join(&params_path, wire);
-        params.push(param(file, &path, wire, p, &mut fields, doc)?);
+        params.push(param(file, &path, wire, p, &mut fields)?);
     }
     // Required parameters first (constructor arguments), keeping their order.
     params.sort_by_key(|p: &ir::Param| !p.required);
@@ -293,9 +292,7 @@ fn param(
     wire: &str,
     p: &discovery::Parameter<'_>,
     fields: &mut Namespace,
-    doc: &Document<'_>,
 ) -> Result<ir::Param, Error> {
-    let _ = doc;
     let location = match p.location.as_ref() {
         "path" => Location::Path,
         "query" => Location::Query,
@@ -487,7 +484,6 @@ fn example(
     if !doc.root_url.ends_with('/') {
         url.insert(doc.root_url.len(), '/');
     }
-    let mut required = params.iter().filter(|p| p.required).zip(&args);
     for part in parts {
         match part {
             PathPart::Literal(text) => url.push_str(text),
@@ -505,10 +501,8 @@ fn example(
         }
     }
     let mut sep = '?';
-    for (p, value) in required
-        .by_ref()
-        .filter(|(p, _)| p.location == Location::Query)
-    {
+    let required = params.iter().filter(|p| p.required).zip(&args);
+    for (p, value) in required.filter(|(p, _)| p.location == Location::Query) {
         if !p
             .wire_name
             .bytes()
@@ -557,11 +551,6 @@ fn sample_word(var: &str) -> String {
         .unwrap_or(base);
     let kebab: String = heck::ToKebabCase::to_kebab_case(names::snake(base).as_str());
     format!("my-{kebab}")
-}
-
-/// Scope URLs a set of methods names, for callers that check coverage.
-pub fn scope_urls(service: &ir::Service) -> BTreeSet<&str> {
-    service.scopes.iter().map(|s| s.url.as_str()).collect()
 }
 
 #[cfg(test)]

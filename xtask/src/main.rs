@@ -210,7 +210,10 @@ mod tests {
             .unwrap()
             .map(|e| {
                 let e = e.unwrap();
-                (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap())
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(e.path()).unwrap(),
+                )
             })
             .collect();
         files.sort();
@@ -220,9 +223,19 @@ mod tests {
     /// The check `cargo test` runs: the checked-in crate is what the generator makes now.
     #[test]
     fn checked_in_generated_crate_is_up_to_date() {
-        let folders = Folders { discovery: None, out: None };
+        let folders = Folders {
+            discovery: None,
+            out: None,
+        };
         let (generated, out, shown) = generate(&folders).unwrap();
-        let report = files::sync(&out, &shown, &generated, Mode::Check, &fix_command(&folders)).unwrap();
+        let report = files::sync(
+            &out,
+            &shown,
+            &generated,
+            Mode::Check,
+            &fix_command(&folders),
+        )
+        .unwrap();
         assert!(report.is_clean(), "{report}");
     }
 
@@ -230,15 +243,29 @@ mod tests {
     fn a_hand_edit_is_caught_and_named() {
         let scratch = Scratch::new("edit");
         let out = scratch.0.join("crate");
-        copy_dir(&root().join("generated").join(codegen::OUTPUT_DIR), &out.join(codegen::OUTPUT_DIR));
-        let folders = Folders { discovery: None, out: Some(out.clone()) };
+        copy_dir(
+            &root().join("generated").join(codegen::OUTPUT_DIR),
+            &out.join(codegen::OUTPUT_DIR),
+        );
+        let folders = Folders {
+            discovery: None,
+            out: Some(out.clone()),
+        };
         verify(&folders).unwrap();
         let target = out.join(codegen::OUTPUT_DIR).join("apigateway_v1.rs");
-        let text = std::fs::read_to_string(&target).unwrap().replacen("pub const", "pub  const", 1);
+        let text = std::fs::read_to_string(&target)
+            .unwrap()
+            .replacen("pub const", "pub  const", 1);
         std::fs::write(&target, text).unwrap();
         let err = verify(&folders).unwrap_err().to_string();
-        assert!(err.contains("stale: ") && err.contains("src/apis/apigateway_v1.rs"), "{err}");
-        assert!(err.contains("To fix: run `cargo xtask regenerate --out "), "{err}");
+        assert!(
+            err.contains("stale: ") && err.contains("src/apis/apigateway_v1.rs"),
+            "{err}"
+        );
+        assert!(
+            err.contains("To fix: run `cargo xtask regenerate --out "),
+            "{err}"
+        );
         regenerate(&folders).unwrap();
         verify(&folders).unwrap();
     }
@@ -251,7 +278,9 @@ mod tests {
         let doc = discovery.join("apigateway.v1.json");
         let mut text = std::fs::read_to_string(&doc).unwrap();
         // Drop `location` from the operations.get parameter (other methods are never read).
-        let at = text.find("\"The name of the operation resource.\"").unwrap();
+        let at = text
+            .find("\"The name of the operation resource.\"")
+            .unwrap();
         let loc = at + text[at..].find("\"location\": \"path\",").unwrap();
         text.replace_range(loc..loc + "\"location\": \"path\",".len(), "");
         std::fs::write(&doc, text).unwrap();
@@ -261,7 +290,10 @@ mod tests {
         std::fs::write(apis.join("mod.rs"), "// before\n").unwrap();
         let before = snapshot(&apis);
 
-        let folders = Folders { discovery: Some(discovery.clone()), out: Some(out) };
+        let folders = Folders {
+            discovery: Some(discovery.clone()),
+            out: Some(out),
+        };
         let err = regenerate(&folders).unwrap_err().to_string();
         let want = format!(
             "{}/apigateway.v1.json: resources.projects.resources.locations.resources.operations.methods.get.parameters.name: missing field `location`",

@@ -51,7 +51,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Reads the manifest of `dir`.
 pub fn read(dir: &Path) -> Result<Manifest> {
     let path = dir.join(FILE);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
@@ -68,7 +69,9 @@ pub fn check(dir: &Path) -> Result<()> {
     on_disk.sort();
     for name in &on_disk {
         if !manifest.document.iter().any(|e| e.file == *name) {
-            problems.push(format!("discovery/{name}: no entry in {FILE} (add where it came from)"));
+            problems.push(format!(
+                "discovery/{name}: no entry in {FILE} (add where it came from)"
+            ));
         }
     }
     for entry in &manifest.document {
@@ -86,21 +89,37 @@ pub fn check(dir: &Path) -> Result<()> {
         }
         let revision = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()
-            .and_then(|v| v.get("revision").and_then(|r| r.as_str()).map(str::to_owned));
+            .and_then(|v| {
+                v.get("revision")
+                    .and_then(|r| r.as_str())
+                    .map(str::to_owned)
+            });
         if revision.as_deref() != Some(entry.revision.as_str()) {
-            problems.push(format!("{shown}: revision is {revision:?}, {FILE} records {:?}", entry.revision));
+            problems.push(format!(
+                "{shown}: revision is {revision:?}, {FILE} records {:?}",
+                entry.revision
+            ));
         }
         match (entry.origin.as_str(), &entry.discovery_url) {
-            ("published", None) => problems.push(format!("{shown}: a published document needs its discovery_url")),
+            ("published", None) => problems.push(format!(
+                "{shown}: a published document needs its discovery_url"
+            )),
             ("published" | "hand-written", _) => {}
-            (other, _) => problems.push(format!("{shown}: origin {other:?} is neither \"published\" nor \"hand-written\"")),
+            (other, _) => problems.push(format!(
+                "{shown}: origin {other:?} is neither \"published\" nor \"hand-written\""
+            )),
         }
         if entry.source.trim().is_empty() {
-            problems.push(format!("{shown}: source is empty; say where the file came from"));
+            problems.push(format!(
+                "{shown}: source is empty; say where the file came from"
+            ));
         }
         let date = entry.retrieved.as_bytes();
         if date.len() != 10 || date[4] != b'-' || date[7] != b'-' {
-            problems.push(format!("{shown}: retrieved {:?} is not a date like 2026-11-23", entry.retrieved));
+            problems.push(format!(
+                "{shown}: retrieved {:?} is not a date like 2026-11-23",
+                entry.retrieved
+            ));
         }
     }
     if !problems.is_empty() {
@@ -131,18 +150,27 @@ mod tests {
             std::fs::copy(src.join(name), dir.join(name)).unwrap();
         }
         let err = check(&dir).unwrap_err().to_string();
-        assert!(err.contains("discovery/dataproc.v1.json: listed in SOURCES.toml but missing"), "{err}");
+        assert!(
+            err.contains("discovery/dataproc.v1.json: listed in SOURCES.toml but missing"),
+            "{err}"
+        );
         let doc = dir.join("apigateway.v1.json");
         let mut text = std::fs::read_to_string(&doc).unwrap();
         text.push('\n');
         std::fs::write(&doc, text).unwrap();
         let err = check(&dir).unwrap_err().to_string();
-        assert!(err.contains("discovery/apigateway.v1.json: sha256 is"), "{err}");
+        assert!(
+            err.contains("discovery/apigateway.v1.json: sha256 is"),
+            "{err}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn sha256_of_known_input() {
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }
