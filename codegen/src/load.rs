@@ -55,7 +55,8 @@ fn parse<'a, T: Deserialize<'a>>(file: &str, prefix: &str, text: &'a str) -> Res
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let inner = e.path().to_string();
         let path = match inner.as_str() {
-            "." => prefix.to_owned(),
+            // `.` is the root; `?` is where a syntax error stopped before any key was known.
+            "." | "?" => prefix.to_owned(),
             _ => join(prefix, &inner),
         };
         Error::new(file, path, e.into_inner().to_string())
