@@ -166,6 +166,8 @@ pub enum Type {
     Array(Box<Type>),
     /// `type: object` with typed `additionalProperties`.
     Map(Box<Type>),
+    /// A generated enum.
+    Enum(String),
     /// A generated model; `boxed` when it sits on a cycle of plain fields.
     Named {
         /// Rust type name.
@@ -180,6 +182,33 @@ pub enum Type {
 pub enum TypeDef {
     /// A struct.
     Struct(Struct),
+    /// A string enum.
+    Enum(Enum),
+}
+
+/// A string property with a closed list of values; values it does not list are kept in
+/// `Unknown`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// Rust type name.
+    pub name: String,
+    /// Where it comes from: `Schema.property`.
+    pub origin: String,
+    /// Discovery `description` of the property.
+    pub description: Option<String>,
+    /// The values: wire value, Rust variant name, description.
+    pub variants: Vec<Variant>,
+}
+
+/// One value of an [`Enum`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The value on the wire.
+    pub wire: String,
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Discovery `enumDescriptions` entry.
+    pub description: String,
 }
 
 /// A model struct.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::discovery::{Document, Schema};
 use crate::error::{Error, join};
 use crate::extract::Warning;
-use crate::ir::{Field, OperationShape, Scalar, StatusShape, Struct, Type, TypeDef};
+use crate::ir::{Enum, Field, OperationShape, Scalar, StatusShape, Struct, Type, TypeDef, Variant};
 use crate::load;
 use crate::names::{self, Namespace};
 
@@ -149,7 +149,22 @@ impl<'d, 'a> TypeBuilder<'d, 'a> {
 fn def_name(def: &TypeDef) -> &str {
     match def {
         TypeDef::Struct(s) => &s.name,
+        TypeDef::Enum(e) => &e.name,
     }
+}
+
+fn structs(defs: &[TypeDef]) -> impl Iterator<Item = &Struct> {
+    defs.iter().filter_map(|d| match d {
+        TypeDef::Struct(s) => Some(s),
+        TypeDef::Enum(_) => None,
+    })
+}
+
+fn structs_mut(defs: &mut [TypeDef]) -> impl Iterator<Item = &mut Struct> {
+    defs.iter_mut().filter_map(|d| match d {
+        TypeDef::Struct(s) => Some(s),
+        TypeDef::Enum(_) => None,
+    })
 }
 
 /// Whether a schema becomes a struct of its own.
@@ -301,6 +316,9 @@ impl Converter<'_, '_> {
                         self.warnings
                             .push(Warning(Error::new(self.file, join(path, "format"), w)));
                     }
+                    if scalar == Scalar::String && !s.enum_values.is_empty() {
+                        return Ok(self.enumeration(s, owner, prop));
+                    }
                     Ok(Type::Scalar(scalar))
                 }
                 None => Err(Error::new(
@@ -312,6 +330,35 @@ impl Converter<'_, '_> {
                 )),
             },
         }
+    }
+
+    fn enumeration(&mut self, s: &Schema<'_>, owner: &str, prop: &str) -> Type {
+        let name = self
+            .type_names
+            .claim(names::camel(&format!("{owner} {prop}")));
+        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
+        let mut variants: Vec<Variant> = Vec::new();
+        for (i, wire) in s.enum_values.iter().enumerate() {
+            if variants.iter().any(|v| v.wire == *wire) {
+                continue;
+            }
+            variants.push(Variant {
+                wire: wire.to_string(),
+                rust_name: variant_names.claim(names::camel(wire)),
+                description: s
+                    .enum_descriptions
+                    .get(i)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            });
+        }
+        self.defs.push(TypeDef::Enum(Enum {
+            name: name.clone(),
+            origin: format!("{owner}.{prop}"),
+            description: s.description.as_deref().map(str::to_owned),
+            variants,
+        }));
+        Type::Enum(name)
     }
 
     fn nested(
@@ -331,9 +378,8 @@ impl Converter<'_, '_> {
 
 /// Boxes every plain field through which a struct reaches itself.
 fn box_cycles(defs: &mut [TypeDef]) {
-    let edges: BTreeMap<String, BTreeSet<String>> = defs
-        .iter()
-        .map(|TypeDef::Struct(s)| {
+    let edges: BTreeMap<String, BTreeSet<String>> = structs(defs)
+        .map(|s| {
             let targets = s
                 .fields
                 .iter()
@@ -358,7 +404,7 @@ fn box_cycles(defs: &mut [TypeDef]) {
         }
         false
     };
-    for TypeDef::Struct(s) in defs.iter_mut() {
+    for s in structs_mut(defs) {
         for f in &mut s.fields {
             if let Type::Named { name, boxed } = &mut f.ty {
                 *boxed = reaches(name, &s.name);
@@ -369,9 +415,8 @@ fn box_cycles(defs: &mut [TypeDef]) {
 
 /// Marks the structs shaped like `google.longrunning.Operation`.
 fn detect_operations(defs: &mut [TypeDef]) {
-    let statuses: BTreeMap<String, (String, String, Option<String>)> = defs
-        .iter()
-        .filter_map(|TypeDef::Struct(s)| {
+    let statuses: BTreeMap<String, (String, String, Option<String>)> = structs(defs)
+        .filter_map(|s| {
             let find = |wire: &str, ty: &Type| {
                 s.fields
                     .iter()
@@ -384,7 +429,7 @@ fn detect_operations(defs: &mut [TypeDef]) {
             Some((s.name.clone(), (code, message, details)))
         })
         .collect();
-    for TypeDef::Struct(s) in defs.iter_mut() {
+    for s in structs_mut(defs) {
         let find = |wire: &str, ty: &Type| {
             s.fields
                 .iter()

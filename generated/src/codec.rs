@@ -115,6 +115,89 @@ pub mod int64 {
     }
 }
 
+/// A generated string enum: known values as variants, any other value kept as received.
+pub trait WireEnum: Sized {
+    /// The variant for a wire value (`Unknown` for a value the crate does not list).
+    fn from_wire(value: &str) -> Self;
+    /// The wire value.
+    fn as_wire(&self) -> &str;
+}
+
+/// A string enum on the wire.
+struct Wire<T>(T);
+
+impl<T: WireEnum> Serialize for Wire<&T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.as_wire())
+    }
+}
+
+impl<'de, T: WireEnum> Deserialize<'de> for Wire<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EnumVisitor<T>(PhantomData<T>);
+
+        impl<T: WireEnum> Visitor<'_> for EnumVisitor<T> {
+            type Value = Wire<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Wire(T::from_wire(v)))
+            }
+        }
+
+        deserializer.deserialize_str(EnumVisitor(PhantomData))
+    }
+}
+
+/// Serde support for generated string enums: `#[serde(default, with =
+/// "google_operations::support::wire_enum")]` on an `Option<E>` or `Option<Vec<E>>` where
+/// `E: WireEnum`.
+pub mod wire_enum {
+    use super::*;
+
+    /// A field type that holds string enums.
+    pub trait Field: Sized {
+        /// Writes the field.
+        fn ser<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+        /// Reads the field.
+        fn de<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+    }
+
+    impl<T: WireEnum> Field for Option<T> {
+        fn ser<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.as_ref().map(Wire).serialize(serializer)
+        }
+        fn de<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Ok(Option::<Wire<T>>::deserialize(deserializer)?.map(|v| v.0))
+        }
+    }
+
+    impl<T: WireEnum> Field for Option<Vec<T>> {
+        fn ser<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.as_ref()
+                .map(|v| v.iter().map(Wire).collect::<Vec<_>>())
+                .serialize(serializer)
+        }
+        fn de<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let v = Option::<Vec<Wire<T>>>::deserialize(deserializer)?;
+            Ok(v.map(|v| v.into_iter().map(|w| w.0).collect()))
+        }
+    }
+
+    /// Writes an enum field.
+    pub fn serialize<F: Field, S: Serializer>(v: &F, s: S) -> Result<S::Ok, S::Error> {
+        v.ser(s)
+    }
+
+    /// Reads an enum field.
+    pub fn deserialize<'de, F: Field, D: Deserializer<'de>>(d: D) -> Result<F, D::Error> {
+        F::de(d)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};
@@ -145,6 +228,52 @@ mod tests {
         );
         let none: Sample = serde_json::from_str(r#"{"signed":null}"#).unwrap();
         assert_eq!(none, Sample::default());
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Color {
+        Red,
+        Unknown(String),
+    }
+
+    impl super::WireEnum for Color {
+        fn from_wire(value: &str) -> Self {
+            match value {
+                "RED" => Color::Red,
+                other => Color::Unknown(other.to_owned()),
+            }
+        }
+        fn as_wire(&self) -> &str {
+            match self {
+                Color::Red => "RED",
+                Color::Unknown(v) => v,
+            }
+        }
+    }
+
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    struct Paint {
+        #[serde(with = "super::wire_enum", skip_serializing_if = "Option::is_none")]
+        color: Option<Color>,
+        #[serde(with = "super::wire_enum", skip_serializing_if = "Option::is_none")]
+        layers: Option<Vec<Color>>,
+    }
+
+    #[test]
+    fn enums_keep_unknown_values() {
+        let json = r#"{"color":"RED","layers":["RED","ULTRAVIOLET"]}"#;
+        let paint: Paint = serde_json::from_str(json).unwrap();
+        assert_eq!(paint.color, Some(Color::Red));
+        assert_eq!(
+            paint.layers,
+            Some(vec![Color::Red, Color::Unknown("ULTRAVIOLET".into())])
+        );
+        assert_eq!(serde_json::to_string(&paint).unwrap(), json);
+        let err = serde_json::from_str::<Paint>(r#"{"color":7}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("expected a string"), "{err}");
     }
 
     #[test]

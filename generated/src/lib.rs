@@ -50,6 +50,6 @@ pub use url::{QueryValue, UrlWriter};
 /// What generated builders and models use beyond the public types: parameter checks and the
 /// int64 codec. Hand-written builders for other methods can use them too.
 pub mod support {
-    pub use crate::codec::{WireInt, int64};
+    pub use crate::codec::{WireEnum, WireInt, int64, wire_enum};
     pub use crate::url::{ParamCheck, Placement};
 }

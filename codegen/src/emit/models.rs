@@ -4,11 +4,63 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident};
-use crate::ir::{Field, OperationShape, Scalar, Struct, Type, TypeDef};
+use crate::ir::{Enum, Field, OperationShape, Scalar, Struct, Type, TypeDef};
 
 pub fn def(def: &TypeDef) -> TokenStream {
     match def {
         TypeDef::Struct(s) => structure(s),
+        TypeDef::Enum(e) => enumeration(e),
+    }
+}
+
+fn enumeration(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let mut text = e.description.clone().unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("The values of `{}`.", e.origin));
+    let doc = docs::attrs(&text);
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = docs::attrs(&if v.description.is_empty() {
+            format!("`{}`", v.wire)
+        } else {
+            format!("`{}`: {}", v.wire, v.description)
+        });
+        quote!(#doc #variant,)
+    });
+    let from_wire = e.variants.iter().map(|v| {
+        let (variant, wire) = (ident(&v.rust_name), &v.wire);
+        quote!(#wire => Self::#variant,)
+    });
+    let to_wire = e.variants.iter().map(|v| {
+        let (variant, wire) = (ident(&v.rust_name), &v.wire);
+        quote!(Self::#variant => #wire,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variants )*
+            /// A value this version of the crate does not know, kept as received.
+            Unknown(String),
+        }
+        impl crate::support::WireEnum for #name {
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    #( #from_wire )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+            fn as_wire(&self) -> &str {
+                match self {
+                    #( #to_wire )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
     }
 }
 
@@ -40,7 +92,7 @@ fn structure(s: &Struct) -> TokenStream {
 
 fn field(f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
-    let (ty, int64) = rust_type(&f.ty);
+    let (ty, codec) = rust_type(&f.ty);
     let mut text = f.description.clone().unwrap_or_default();
     let mut notes = Vec::new();
     if f.read_only {
@@ -49,7 +101,7 @@ fn field(f: &Field) -> TokenStream {
     if f.deprecated {
         notes.push("Deprecated by the API.".to_owned());
     }
-    if !f.enum_values.is_empty() {
+    if !f.enum_values.is_empty() && !matches!(&f.ty, Type::Enum(_)) {
         let mut values = "Values:".to_owned();
         for (v, d) in &f.enum_values {
             values.push_str(&format!("\n- `{v}`"));
@@ -71,7 +123,7 @@ fn field(f: &Field) -> TokenStream {
         let wire = &f.wire_name;
         quote!(rename = #wire,)
     });
-    let with = int64.then(|| quote!(with = "crate::support::int64",));
+    let with = codec.map(|c| quote!(with = #c,));
     quote! {
         #doc
         #[serde(#rename #with skip_serializing_if = "Option::is_none")]
@@ -79,29 +131,33 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
-/// The Rust type of a field (inside its `Option`), and whether it needs the int64 codec.
-fn rust_type(ty: &Type) -> (TokenStream, bool) {
+/// The Rust type of a field (inside its `Option`), and the codec it needs, if any.
+fn rust_type(ty: &Type) -> (TokenStream, Option<&'static str>) {
     match ty {
         Type::Scalar(s) => scalar(*s),
+        Type::Enum(name) => {
+            let t = ident(name);
+            (quote!(#t), Some("crate::support::wire_enum"))
+        }
         Type::Array(item) => match item.as_ref() {
-            Type::Scalar(s @ (Scalar::I64 | Scalar::U64)) => {
-                let (t, _) = scalar(*s);
-                (quote!(Vec<#t>), true)
+            inner @ (Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_)) => {
+                let (t, codec) = rust_type(inner);
+                (quote!(Vec<#t>), codec)
             }
             other => {
                 let t = nested(other);
-                (quote!(Vec<#t>), false)
+                (quote!(Vec<#t>), None)
             }
         },
-        other => (nested(other), false),
+        other => (nested(other), None),
     }
 }
 
-/// A type below the top of a field. Strings carrying 64-bit integers stay `String` here, as
-/// the int64 codec covers only a field and a list of them.
+/// A type below the top of a field. Strings carrying 64-bit integers or enum values stay
+/// `String` here, as the codecs cover only a field and a list of them.
 fn nested(ty: &Type) -> TokenStream {
     match ty {
-        Type::Scalar(Scalar::I64 | Scalar::U64) => quote!(String),
+        Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_) => quote!(String),
         Type::Scalar(s) => scalar(*s).0,
         Type::Any => quote!(serde_json::Value),
         Type::Object => quote!(crate::JsonObject),
@@ -120,17 +176,18 @@ fn nested(ty: &Type) -> TokenStream {
     }
 }
 
-fn scalar(s: Scalar) -> (TokenStream, bool) {
+fn scalar(s: Scalar) -> (TokenStream, Option<&'static str>) {
+    const INT64: Option<&str> = Some("crate::support::int64");
     match s {
-        Scalar::Bool => (quote!(bool), false),
-        Scalar::I32 => (quote!(i32), false),
-        Scalar::U32 => (quote!(u32), false),
-        Scalar::I64Number => (quote!(i64), false),
-        Scalar::I64 => (quote!(i64), true),
-        Scalar::U64 => (quote!(u64), true),
-        Scalar::F32 => (quote!(f32), false),
-        Scalar::F64 => (quote!(f64), false),
-        Scalar::String => (quote!(String), false),
+        Scalar::Bool => (quote!(bool), None),
+        Scalar::I32 => (quote!(i32), None),
+        Scalar::U32 => (quote!(u32), None),
+        Scalar::I64Number => (quote!(i64), None),
+        Scalar::I64 => (quote!(i64), INT64),
+        Scalar::U64 => (quote!(u64), INT64),
+        Scalar::F32 => (quote!(f32), None),
+        Scalar::F64 => (quote!(f64), None),
+        Scalar::String => (quote!(String), None),
     }
 }
 
