@@ -81,7 +81,7 @@ pub fn service(
         })
         .collect();
 
-    let mut scope_names = Namespace::default();
+    let mut scope_names = Namespace::with_reserved(&["ALL"]);
     let scopes = scopes
         .into_iter()
         .map(|(url, description)| {

@@ -23,7 +23,7 @@ fn words(wire: &str) -> String {
         .collect()
 }
 
-fn finish(mut name: String, empty: &str, digit_prefix: &str) -> String {
+fn finish(mut name: String, empty: &str, digit_prefix: &str, keyword_suffix: &str) -> String {
     if name.is_empty() {
         name = empty.to_owned();
     }
@@ -31,24 +31,24 @@ fn finish(mut name: String, empty: &str, digit_prefix: &str) -> String {
         name.insert_str(0, digit_prefix);
     }
     if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
+        name.push_str(keyword_suffix);
     }
     name
 }
 
 /// `snake_case` name for a field, argument or module; `true` when it differs from `wire`.
 pub fn snake(wire: &str) -> String {
-    finish(words(wire).to_snake_case(), "value", "n")
+    finish(words(wire).to_snake_case(), "value", "n", "_")
 }
 
 /// `UpperCamelCase` name for a type.
 pub fn camel(wire: &str) -> String {
-    finish(words(wire).to_upper_camel_case(), "Value", "N")
+    finish(words(wire).to_upper_camel_case(), "Value", "N", "Value")
 }
 
 /// `SHOUTY_SNAKE_CASE` name for a constant.
 pub fn shouty(wire: &str) -> String {
-    finish(words(wire).to_shouty_snake_case(), "VALUE", "N")
+    finish(words(wire).to_shouty_snake_case(), "VALUE", "N", "_")
 }
 
 /// A namespace: hands out unique names, adding `2`, `3`, … to a name already taken.
@@ -70,10 +70,12 @@ impl Namespace {
         if self.taken.insert(name.clone()) {
             return name;
         }
-        let sep = if name.contains('_') || name.chars().all(|c| !c.is_ascii_uppercase()) {
-            "_"
-        } else {
+        let sep = if name.ends_with('_')
+            || name.chars().any(|c| c.is_ascii_uppercase()) && !name.contains('_')
+        {
             ""
+        } else {
+            "_"
         };
         (2..)
             .map(|i| format!("{name}{sep}{i}"))
@@ -103,7 +105,7 @@ mod tests {
             camel("GoogleLongrunning__Operation"),
             "GoogleLongrunningOperation"
         );
-        assert_eq!(camel("self"), "Self_");
+        assert_eq!(camel("self"), "SelfValue");
         assert_eq!(camel("3d"), "N3d");
         assert_eq!(
             shouty("https://www.googleapis.com/auth/cloud-platform"),
@@ -118,5 +120,9 @@ mod tests {
         assert_eq!(ns.claim("Operation".into()), "Operation");
         assert_eq!(ns.claim("Operation".into()), "Operation2");
         assert_eq!(ns.claim("Operation".into()), "Operation3");
+        assert_eq!(ns.claim("type_".into()), "type_");
+        assert_eq!(ns.claim("type_".into()), "type_2");
+        assert_eq!(ns.claim("CLOUD_PLATFORM".into()), "CLOUD_PLATFORM");
+        assert_eq!(ns.claim("CLOUD_PLATFORM".into()), "CLOUD_PLATFORM_2");
     }
 }

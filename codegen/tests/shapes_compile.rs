@@ -1,0 +1,198 @@
+//! Generates a crate from the small documents in `tests/shapes/` (every shape of
+//! `operations.get` the generator must handle), compiles it with warnings denied, and runs URL
+//! tests for each path style against it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use codegen::emit::Options;
+use codegen::files::{Mode, sync};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A crate with the runtime of `generated/` and no service modules yet.
+fn scratch_crate(dir: &Path) {
+    let runtime = workspace().join("generated");
+    let _ = std::fs::remove_dir_all(dir);
+    copy_tree(&runtime.join("src"), &dir.join("src"));
+    std::fs::remove_dir_all(dir.join(codegen::OUTPUT_DIR)).unwrap();
+    std::fs::create_dir_all(dir.join(codegen::OUTPUT_DIR)).unwrap();
+    // The runtime's package, dependencies and features, with what they inherit from the
+    // workspace spelled out; no dev-dependencies, examples or tests of its own.
+    let manifest: toml::Table = std::fs::read_to_string(runtime.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let root: toml::Table = std::fs::read_to_string(workspace().join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shared = &root["workspace"];
+    let inherit = |table: &toml::Value, from: &toml::Value| -> toml::Value {
+        let mut out = toml::Table::new();
+        for (key, value) in table.as_table().unwrap() {
+            let inherited = value.get("workspace").and_then(|w| w.as_bool()) == Some(true);
+            let value = if inherited {
+                let mut base = from[key].clone();
+                if let (Some(extra), Some(base)) = (value.get("features"), base.as_table_mut()) {
+                    base.insert("features".into(), extra.clone());
+                }
+                base
+            } else {
+                value.clone()
+            };
+            out.insert(key.clone(), value);
+        }
+        toml::Value::Table(out)
+    };
+    let mut out = toml::Table::new();
+    out.insert(
+        "package".into(),
+        inherit(&manifest["package"], &shared["package"]),
+    );
+    out.insert(
+        "dependencies".into(),
+        inherit(&manifest["dependencies"], &shared["dependencies"]),
+    );
+    if let Some(features) = manifest.get("features") {
+        out.insert("features".into(), features.clone());
+    }
+    out.insert("workspace".into(), toml::Value::Table(toml::Table::new()));
+    std::fs::write(dir.join("Cargo.toml"), toml::to_string(&out).unwrap()).unwrap();
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+const URL_TESTS: &str = r#"
+use google_operations::{Error, Request};
+use google_operations::{legacy_v2, shapes_v1beta2};
+
+#[test]
+fn path_styles() {
+    // `{+name}` after a literal prefix, top-level resource, `.*` pattern.
+    let get = shapes_v1beta2::OperationsGet::new("operations/a/b").unwrap();
+    assert_eq!(get.url(), "https://shapes.googleapis.com/v1beta2/operations/a/b");
+    // Separate simple-expansion parameters in builder order.
+    let get = shapes_v1beta2::AppsOperationsGet::new("my/app", "op 1").unwrap();
+    assert_eq!(get.url(), "https://shapes.googleapis.com/v1beta2/apps/my%2Fapp/operations/op%201");
+    // Five levels deep.
+    let get = shapes_v1beta2::FoldersLocationsReplaysOperationsGet::new("folders/f/locations/l/replays/r/operations/o").unwrap();
+    assert_eq!(get.url(), "https://shapes.googleapis.com/v1beta2/folders/f/locations/l/replays/r/operations/o");
+    // Chains that collide after case conversion keep distinct builders.
+    assert_eq!(shapes_v1beta2::FooBarOperationsGet::new("operations/x").unwrap().url(), "https://shapes.googleapis.com/v1beta2/fooBar/operations/x");
+    assert_eq!(shapes_v1beta2::FooBarOperationsGet2::new("operations/x").unwrap().url(), "https://shapes.googleapis.com/v1beta2/foo_bar/operations/x");
+    // Service path, bucket style, compute style with `name` as a query parameter.
+    let get = legacy_v2::BucketsOperationsGet::new("my-bucket", "op/1").unwrap();
+    assert_eq!(get.url(), "https://legacy.googleapis.com/legacy/v2/b/my-bucket/operations/op%2F1");
+    let get = legacy_v2::ProjectsZonesOperationsGet::new("p", "us-east1-b", "op-1").unwrap().name("zones/us-east1-b/operations/op-1");
+    assert_eq!(get.url(), "https://legacy.googleapis.com/legacy/v2/v1/projects/p/zones/us-east1-b/operations/op-1?name=zones%2Fus-east1-b%2Foperations%2Fop-1");
+    // Deployment Manager style RE2 patterns, matched against the whole value.
+    let get = legacy_v2::OperationsGet::new("example.com:my-project", "operation-123").unwrap().header_bypass_billing_filter(true);
+    assert_eq!(get.url(), "https://legacy.googleapis.com/legacy/v2/projects/example.com%3Amy-project/global/operations/operation-123?header.bypassBillingFilter=true");
+    assert!(matches!(legacy_v2::OperationsGet::new("my-project", "Operation"), Err(Error::InvalidParameter { parameter: "operation", .. })));
+    assert!(legacy_v2::OperationsGet::new("my project", "op").is_err());
+    assert!(legacy_v2::BucketsOperationsGet::new("..", "op").is_err());
+}
+
+#[test]
+fn query_parameters() {
+    let get = shapes_v1beta2::ProjectsLocationsGlobalOperationsGet::new("projects/p/locations/global/operations/o", "req-1")
+        .unwrap()
+        .view("FULL")
+        .page_size(-3)
+        .return_partial_success(false)
+        .tags(["a b", "c"])
+        .upload_protocol_v2("raw");
+    assert_eq!(
+        get.url(),
+        "https://shapes.googleapis.com/v1beta2/projects/p/locations/global/operations/o?requestId=req-1&pageSize=-3&returnPartialSuccess=false&tags=a%20b&tags=c&upload_protocol_v2=raw&view=FULL"
+    );
+    assert!(shapes_v1beta2::ProjectsLocationsGlobalOperationsGet::new("projects/p/locations/global/operations/o", "Bad Id").is_err());
+}
+
+#[test]
+fn models() {
+    use shapes_v1beta2::{Thing, ThingState};
+    let wire = serde_json::json!({
+        "type": "t", "@type": "at", "1stPlace": "first", "größe": "big", "fooBar": "camel", "foo_bar": "snake",
+        "unknown_fields": "declared", "i64": "-9007199254740993", "u64": 18446744073709551615u64,
+        "counts": ["1", 2], "state": "ACTIVE", "states": ["B", "Z"],
+        "byName": {"x": {"label": "l", "progress": {"stages": [{"percent": 5}]}}},
+        "nested": {"inner": [{"key": "k", "value": "v"}]}, "extra": [1]
+    });
+    let thing: Thing = serde_json::from_value(wire).unwrap();
+    assert_eq!(thing.i64, Some(-9007199254740993));
+    assert_eq!(thing.u64, Some(u64::MAX));
+    assert_eq!(thing.state, Some(ThingState::Active));
+    assert_eq!(thing.states.as_ref().unwrap()[1], shapes_v1beta2::ThingStates::Unknown("Z".into()));
+    assert_eq!(thing.by_name.as_ref().unwrap()["x"].progress.as_ref().unwrap().stages.as_ref().unwrap()[0].percent, Some(5));
+    assert_eq!(thing.unknown_fields["extra"], serde_json::json!([1]));
+    let back = serde_json::to_value(&thing).unwrap();
+    assert_eq!(back["u64"], "18446744073709551615");
+    assert_eq!(back["counts"], serde_json::json!(["1", "2"]));
+    assert_eq!(back["größe"], "big");
+    assert_eq!(back["unknown_fields"], "declared");
+    assert_eq!(back["states"], serde_json::json!(["B", "Z"]));
+
+    let op: legacy_v2::Operation = serde_json::from_value(serde_json::json!({
+        "status": "DONE", "error": {"errors": [{"code": "QUOTA", "message": "m"}]},
+        "warnings": [{"data": [{"key": "k", "value": "v"}]}]
+    })).unwrap();
+    assert_eq!(op.status, Some(legacy_v2::OperationStatus::Done));
+    assert_eq!(op.error.unwrap().errors.unwrap()[0].code.as_deref(), Some("QUOTA"));
+}
+"#;
+
+#[test]
+fn every_shape_generates_compiles_without_warnings_and_builds_correct_urls() {
+    let shapes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/shapes");
+    let sources = codegen::load::read_dir(&shapes, "tests/shapes").unwrap();
+    let generated = codegen::generate(&sources, &Options::default()).unwrap();
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+
+    let target = workspace().join("target/shapes");
+    let krate = target.join("crate");
+    scratch_crate(&krate);
+    sync(&krate, "shapes/", &generated, Mode::Write, "-").unwrap();
+    std::fs::create_dir_all(krate.join("tests")).unwrap();
+    std::fs::write(krate.join("tests/shapes.rs"), URL_TESTS).unwrap();
+
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "test",
+            "--no-default-features",
+            "--offline",
+            "--quiet",
+            "--test",
+            "shapes",
+        ])
+        .current_dir(&krate)
+        .env("CARGO_TARGET_DIR", target.join("target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "cargo test of the shapes crate failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("3 passed"), "{stdout}");
+}
