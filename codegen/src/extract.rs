@@ -76,7 +76,7 @@ pub fn service(
     let methods = methods
         .into_iter()
         .map(|(mut m, response)| {
-            m.response = response.map(|wire| types.name_of(&wire).to_owned());
+            m.response = response.and_then(|wire| types.name_of(&wire).map(str::to_owned));
             m
         })
         .collect();

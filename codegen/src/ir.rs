@@ -67,7 +67,8 @@ pub struct Method {
     pub params: Vec<Param>,
     /// Constant names of the method's scopes.
     pub scopes: Vec<String>,
-    /// Rust type of the response body; `None` when the method declares none.
+    /// Rust type of the response body; `None` when the method declares none or its schema
+    /// is not an object (the builder then responds with any JSON value).
     pub response: Option<String>,
     /// A URL the doc example can assert, with the sample value of each required parameter.
     pub example: Option<Example>,

@@ -78,9 +78,10 @@ pub struct Types {
 }
 
 impl Types {
-    /// Rust name of the model for schema `wire`.
-    pub fn name_of(&self, wire: &str) -> &str {
-        &self.names[wire]
+    /// Rust name of the model for schema `wire`; `None` when the schema is not an object
+    /// (an array or a scalar), which has no model of its own.
+    pub fn name_of(&self, wire: &str) -> Option<&str> {
+        self.names.get(wire).map(String::as_str)
     }
 }
 

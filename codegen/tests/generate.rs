@@ -224,3 +224,17 @@ fn unknown_format_falls_back_with_a_warning() {
     assert!(text.contains("pub size: Option<String>,"));
     assert!(text.contains("pub count: Option<i64>,"));
 }
+
+#[test]
+fn a_response_that_is_not_an_object_decodes_as_any_json() {
+    let d = doc(|d| {
+        d["schemas"]["Op"] = json!({"id": "Op", "type": "array", "items": {"type": "string"}})
+    });
+    let out = generate(&[source("discovery/demo.v1.json", &d)], &Options::default()).unwrap();
+    let text = &out.files["src/apis/demo_v1.rs"];
+    assert!(
+        text.contains("type Response = serde_json::Value;"),
+        "{text}"
+    );
+    assert!(!text.contains("LongRunningOperation"));
+}

@@ -238,7 +238,7 @@ fn request_impl(m: &Method, name: &proc_macro2::Ident) -> TokenStream {
             let r = ident(r);
             quote!(#r)
         }
-        None => quote!(crate::JsonObject),
+        None => quote!(serde_json::Value),
     };
     let (id, http_method, path) = (&m.id, &m.http_method, &m.path);
     let flat_path = match &m.flat_path {
