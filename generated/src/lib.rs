@@ -9,7 +9,20 @@
 //!   names kept and fields the schema does not know preserved;
 //! - the service's root URLs, revision and OAuth scopes.
 //!
-//! The core is sans-io: a builder turns into a URL or an [`http::Request`] for any HTTP stack.
+//! The core is sans-io: a builder turns into a URL or an [`http::Request`] for any HTTP stack,
+//! and [`decode_response`] turns the [`http::Response`] back into the typed model, or into an
+//! [`ApiError`] read from Google's error envelope.
+//!
+//! # Features
+//!
+//! - `client` (default): an async `Client` on reqwest and rustls (the `ring` provider, no
+//!   OpenSSL) that adds the `authorization` header from a `TokenSource` (`Token`,
+//!   `EnvToken`), retries transient failures with backoff (`RetryPolicy`), and polls an
+//!   operation until it is done (`Client::until_done`, `Poller`, `PollPolicy`). Needs a
+//!   tokio runtime. Without it the crate depends only on serde, serde_json, http,
+//!   percent-encoding, regex-lite and thiserror.
+//! - `adc`: `Adc`, a token source for Application Default Credentials through the `gcp_auth`
+//!   crate (implies `client`).
 //!
 //! ```
 //! use google_operations::Request;
@@ -32,18 +45,29 @@
 
 #[rustfmt::skip]
 mod apis;
+#[cfg(feature = "client")]
+mod client;
 mod codec;
 mod error;
 mod operation;
 mod request;
+mod response;
 mod service;
 mod url;
 
 pub use apis::*;
+#[cfg(feature = "adc")]
+pub use client::Adc;
+#[cfg(feature = "client")]
+pub use client::{
+    Client, ClientBuilder, EnvToken, PollPolicy, Poller, RetryPolicy, Token, TokenFuture,
+    TokenSource,
+};
 pub use codec::JsonObject;
-pub use error::{Error, ParamProblem};
+pub use error::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
 pub use operation::{LongRunningOperation, RpcStatus, type_url};
 pub use request::{Alt, CommonParams, Request, Xgafv};
+pub use response::{ApiError, BODY_EXCERPT_LIMIT, ErrorInfo, LegacyError, decode_response};
 pub use service::{MethodInfo, Scope, ServiceInfo};
 pub use url::{QueryValue, UrlWriter};
 

@@ -1,0 +1,331 @@
+//! The async client (feature `client`): sends requests with a token, retries transient
+//! failures and waits for operations.
+
+mod auth;
+mod poll;
+mod retry;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http::HeaderValue;
+use serde::Serialize;
+
+#[cfg(feature = "adc")]
+pub use auth::Adc;
+pub use auth::{EnvToken, Token, TokenFuture, TokenSource};
+pub use poll::{PollPolicy, Poller};
+pub use retry::RetryPolicy;
+
+use crate::error::{BoxError, Error, TransportKind};
+use crate::operation::LongRunningOperation;
+use crate::request::Request;
+use crate::response::{ApiError, decode};
+
+/// An HTTP client for the requests of every service in this crate, over reqwest and rustls
+/// (with the `ring` provider and the platform's certificate verifier).
+///
+/// Cheap to clone: clones share connections and settings.
+///
+/// ```no_run
+/// use google_operations::{Client, EnvToken, dataproc_v1};
+///
+/// # async fn run() -> Result<(), google_operations::Error> {
+/// let client = Client::builder().token_source(EnvToken::new()).build()?;
+/// let get = dataproc_v1::ProjectsRegionsOperationsGet::new("projects/p/regions/r/operations/o")?;
+/// let operation = client
+///     .poller(&get)
+///     .on_progress(|op| println!("still running: {:?}", op.metadata))
+///     .wait()
+///     .await?;
+/// println!("done: {:?}", operation.response);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    tokens: Option<Box<dyn TokenSource>>,
+    root_url: Option<String>,
+    attempt_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    poll: PollPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("token_source", &inner.tokens.as_ref().map(|_| "<set>"))
+            .field("root_url", &inner.root_url)
+            .field("attempt_timeout", &inner.attempt_timeout)
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .field("poll", &inner.poll)
+            .finish()
+    }
+}
+
+/// Settings of a [`Client`]; made by [`Client::builder`].
+#[must_use]
+pub struct ClientBuilder {
+    tokens: Option<Box<dyn TokenSource>>,
+    root_url: Option<String>,
+    attempt_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    poll: PollPolicy,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token_source", &self.tokens.as_ref().map(|_| "<set>"))
+            .field("root_url", &self.root_url)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("poll", &self.poll)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Where tokens come from. Without one, requests carry no `authorization` header.
+    pub fn token_source(mut self, tokens: impl TokenSource + 'static) -> Self {
+        self.tokens = Some(Box::new(tokens));
+        self
+    }
+
+    /// Sends every request to `root_url` (a regional endpoint, a proxy or an emulator) instead
+    /// of its service's, as [`Request::root_url`] does; a request's own override wins.
+    pub fn root_url(mut self, root_url: impl Into<String>) -> Self {
+        self.root_url = Some(root_url.into());
+        self
+    }
+
+    /// The longest one HTTP exchange may take, from sending to the end of the body
+    /// (default 30 s). A slower one counts as a transient failure.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// The longest one [`Client::send`] may take, its retries and the waits between them
+    /// included (default 2 minutes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How transient failures are retried (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// How [`Client::poller`] and [`Client::until_done`] poll unless told otherwise (default
+    /// [`PollPolicy::default`]).
+    pub fn poll_policy(mut self, poll: PollPolicy) -> Self {
+        self.poll = poll;
+        self
+    }
+
+    /// Makes the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Setup`] when TLS or the HTTP client cannot be set up (e.g. no root
+    /// certificates are found).
+    pub fn build(self) -> Result<Client, Error> {
+        use rustls_platform_verifier::BuilderVerifierExt;
+        let setup = |e: BoxError| Error::Setup { source: e };
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| setup(e.into()))?
+            .with_platform_verifier()
+            .map_err(|e| setup(e.into()))?
+            .with_no_client_auth();
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .user_agent(concat!("google-operations/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| setup(e.into()))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                tokens: self.tokens,
+                root_url: self.root_url,
+                attempt_timeout: self.attempt_timeout,
+                timeout: self.timeout,
+                retry: self.retry,
+                poll: self.poll,
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// Starts the settings of a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            tokens: None,
+            root_url: None,
+            attempt_timeout: Duration::from_secs(30),
+            timeout: Duration::from_secs(120),
+            retry: RetryPolicy::default(),
+            poll: PollPolicy::default(),
+        }
+    }
+
+    /// Sends `request` and decodes its response, retrying transient failures as the
+    /// [`RetryPolicy`] says, within the client's overall timeout.
+    ///
+    /// # Errors
+    ///
+    /// The last attempt's [`Error::Api`], [`Error::Transport`] or [`Error::Decode`], each
+    /// naming the method and the number of attempts; [`Error::Auth`] when the token source
+    /// fails.
+    pub async fn send<R: Request + Clone>(&self, request: &R) -> Result<R::Response, Error> {
+        self.send_before(request, self.call_deadline(None)).await
+    }
+
+    /// A [`Poller`] for the operation `request` gets, with the client's [`PollPolicy`].
+    pub fn poller<'a, R>(&'a self, request: &'a R) -> Poller<'a, R, fn(&R::Response)>
+    where
+        R: Request + Clone,
+        R::Response: LongRunningOperation + Serialize,
+    {
+        Poller::new(self, request)
+    }
+
+    /// Polls the operation `request` gets until it is done, with the client's [`PollPolicy`],
+    /// and returns it; see [`Poller::wait`].
+    pub async fn until_done<R>(&self, request: &R) -> Result<R::Response, Error>
+    where
+        R: Request + Clone,
+        R::Response: LongRunningOperation + Serialize,
+    {
+        self.poller(request).wait().await
+    }
+
+    /// When a call starting now must end: after the overall timeout, or at `limit` if sooner.
+    fn call_deadline(&self, limit: Option<Instant>) -> Option<Instant> {
+        let own = Instant::now().checked_add(self.inner.timeout);
+        match (own, limit) {
+            (Some(own), Some(limit)) => Some(own.min(limit)),
+            (own, limit) => own.or(limit),
+        }
+    }
+
+    async fn send_before<R: Request + Clone>(
+        &self,
+        request: &R,
+        deadline: Option<Instant>,
+    ) -> Result<R::Response, Error> {
+        let request = match &self.inner.root_url {
+            Some(root) if request.common().root_url().is_none() => {
+                Cow::Owned(request.clone().root_url(root.as_str()))
+            }
+            _ => Cow::Borrowed(request),
+        };
+        let retry = &self.inner.retry;
+        let mut attempt = 1;
+        loop {
+            let err = match self.attempt(request.as_ref(), attempt, deadline).await {
+                Ok(response) => return Ok(response),
+                Err(err) => err,
+            };
+            if !err.is_transient() || !retry.allows_attempt(attempt + 1) {
+                return Err(err);
+            }
+            let wait = retry.delay(attempt, err.api_error().and_then(ApiError::retry_delay));
+            if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d)) {
+                return Err(err);
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One HTTP exchange: token, request, whole body, decoding.
+    async fn attempt<R: Request>(
+        &self,
+        request: &R,
+        attempts: u32,
+        deadline: Option<Instant>,
+    ) -> Result<R::Response, Error> {
+        let method = R::METHOD;
+        let mut http_request = request.to_http()?;
+        if let Some(tokens) = &self.inner.tokens {
+            let auth = |source| Error::Auth {
+                method: method.id,
+                source,
+            };
+            let token = tokens.token(method.scopes).await.map_err(auth)?;
+            let mut value = HeaderValue::try_from(format!("Bearer {}", token.secret()))
+                .map_err(|_| auth("the token is not a valid header value".into()))?;
+            value.set_sensitive(true);
+            http_request
+                .headers_mut()
+                .insert(http::header::AUTHORIZATION, value);
+        }
+        let http_request = reqwest::Request::try_from(http_request.map(|()| Vec::<u8>::new()))
+            .map_err(|e| transport(method.id, attempts, TransportKind::Broken, e.without_url()))?;
+
+        let limit = match deadline {
+            Some(d) => self
+                .inner
+                .attempt_timeout
+                .min(d.saturating_duration_since(Instant::now())),
+            None => self.inner.attempt_timeout,
+        };
+        let exchange = async {
+            let response = self.inner.http.execute(http_request).await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, headers, body))
+        };
+        let (status, headers, body) = match tokio::time::timeout(limit, exchange).await {
+            Ok(Ok(parts)) => parts,
+            Ok(Err(e)) => {
+                let kind = if e.is_connect() {
+                    TransportKind::Connect
+                } else if e.is_timeout() {
+                    TransportKind::Timeout
+                } else {
+                    TransportKind::Broken
+                };
+                return Err(transport(method.id, attempts, kind, e.without_url()));
+            }
+            Err(_) => {
+                let e = format!("no complete response within {limit:?}");
+                return Err(transport(method.id, attempts, TransportKind::Timeout, e));
+            }
+        };
+        decode(method.id, status, &headers, &body, attempts)
+    }
+}
+
+fn transport(
+    method: &'static str,
+    attempts: u32,
+    kind: TransportKind,
+    source: impl Into<BoxError>,
+) -> Error {
+    Error::Transport {
+        method,
+        attempts,
+        kind,
+        source: source.into(),
+    }
+}

@@ -1,0 +1,522 @@
+//! Sans-io decoding of responses: a 2xx body into the method's typed response, anything else
+//! into an [`ApiError`] from Google's error envelope.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::codec::JsonObject;
+use crate::error::Error;
+use crate::operation::type_url;
+use crate::request::Request;
+
+/// How much of a body that is not a JSON error envelope [`ApiError::body`] keeps: 1 KiB.
+pub const BODY_EXCERPT_LIMIT: usize = 1024;
+
+/// Decodes the response to `R` from any HTTP stack.
+///
+/// A 2xx body decodes into `R::Response`; a body that does not (truncated or invalid JSON, or
+/// JSON of another shape) is [`Error::Decode`], with the line and column where decoding
+/// stopped. Any other status is [`Error::Api`] with the [`ApiError`] the body holds.
+///
+/// ```
+/// use google_operations::{Error, LongRunningOperation, decode_response, dataproc_v1};
+///
+/// type Get = dataproc_v1::ProjectsRegionsOperationsGet;
+/// let ok = http::Response::new(r#"{"name":"projects/p/regions/r/operations/o","done":true}"#);
+/// assert!(decode_response::<Get>(ok)?.is_done());
+///
+/// let denied = http::Response::builder().status(403).body(
+///     r#"{"error":{"code":403,"message":"Permission denied","status":"PERMISSION_DENIED"}}"#,
+/// )?;
+/// let err = decode_response::<Get>(denied).unwrap_err();
+/// assert_eq!(err.api_error().unwrap().status.as_deref(), Some("PERMISSION_DENIED"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decode_response<R: Request>(
+    response: http::Response<impl AsRef<[u8]>>,
+) -> Result<R::Response, Error> {
+    let (parts, body) = response.into_parts();
+    decode(R::METHOD.id, parts.status, &parts.headers, body.as_ref(), 1)
+}
+
+/// [`decode_response`] from the parts of a response, counting `attempts` exchanges.
+pub(crate) fn decode<T: DeserializeOwned>(
+    method: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    attempts: u32,
+) -> Result<T, Error> {
+    if !status.is_success() {
+        return Err(Error::Api {
+            method,
+            attempts,
+            error: Box::new(ApiError::from_response(status, headers, body)),
+        });
+    }
+    serde_json::from_slice(body).map_err(|e| Error::Decode {
+        method,
+        type_name: std::any::type_name::<T>(),
+        attempts,
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })
+}
+
+/// An error answer of a Google API: the HTTP status and what the body says.
+///
+/// Google APIs answer errors with `{"error": {"code", "message", "status", "details": [...]}}`
+/// (the `google.rpc.Status` form, `$.xgafv=2`), which may also carry the older `errors` list
+/// (the `$.xgafv=1` form). Both are read. A body that is neither (an HTML page from a proxy or
+/// load balancer) is kept as text in [`body`](Self::body).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status of the response.
+    pub http_status: StatusCode,
+    /// The envelope's `code`: usually the HTTP status again.
+    pub code: Option<i32>,
+    /// The envelope's `message`, or the HTTP reason phrase when the body has no envelope.
+    pub message: String,
+    /// The envelope's `status`: the `google.rpc.Code` name, e.g. `RESOURCE_EXHAUSTED`.
+    pub status: Option<String>,
+    /// The envelope's `details`, each with an `@type` key; see [`error_info`](Self::error_info)
+    /// and [`retry_info`](Self::retry_info).
+    pub details: Vec<JsonObject>,
+    /// The envelope's `errors` list, the `$.xgafv=1` form.
+    pub errors: Vec<LegacyError>,
+    /// The `Retry-After` header, when it gives a number of seconds.
+    pub retry_after: Option<Duration>,
+    /// When the body is not a JSON error envelope: its text, cut to at most
+    /// [`BODY_EXCERPT_LIMIT`] bytes on a character boundary.
+    pub body: Option<String>,
+}
+
+impl ApiError {
+    /// Reads an error answer from its status, headers and body. Never fails: what cannot be
+    /// read as an envelope is kept as text.
+    pub fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        let retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let mut error = ApiError {
+            http_status: status,
+            code: None,
+            message: status.canonical_reason().unwrap_or("").to_owned(),
+            status: None,
+            details: Vec::new(),
+            errors: Vec::new(),
+            retry_after,
+            body: None,
+        };
+        match serde_json::from_slice::<Envelopes>(body) {
+            Ok(Envelopes::One(envelope)) => error.fill(envelope),
+            Ok(Envelopes::Many(mut list)) if !list.is_empty() => error.fill(list.swap_remove(0)),
+            _ => error.body = Some(excerpt(body)),
+        }
+        error
+    }
+
+    fn fill(&mut self, envelope: Envelope) {
+        match envelope.error {
+            WireError::Status(s) => {
+                self.code = s.code;
+                if let Some(message) = s.message {
+                    self.message = message;
+                }
+                self.status = s.status;
+                self.details = s.details;
+                self.errors = s.errors;
+            }
+            WireError::Text(text) => {
+                self.message = match envelope.error_description {
+                    Some(description) => format!("{text}: {description}"),
+                    None => text,
+                }
+            }
+        }
+    }
+
+    /// The details whose `@type` names the message `name` (e.g. `google.rpc.ErrorInfo`),
+    /// whatever the type URL's prefix.
+    pub fn details_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a JsonObject> + 'a {
+        self.details
+            .iter()
+            .filter(move |d| type_url(d).is_some_and(|url| url.rsplit('/').next() == Some(name)))
+    }
+
+    /// The first `google.rpc.ErrorInfo` detail: why the call failed, in machine-readable form.
+    pub fn error_info(&self) -> Option<ErrorInfo> {
+        self.details_of("google.rpc.ErrorInfo")
+            .find_map(|d| ErrorInfo::deserialize(&Value::Object(d.clone())).ok())
+    }
+
+    /// The `retryDelay` of the first `google.rpc.RetryInfo` detail: how long the server asks
+    /// the client to wait before trying again.
+    pub fn retry_info(&self) -> Option<Duration> {
+        self.details_of("google.rpc.RetryInfo")
+            .find_map(|d| d.get("retryDelay").and_then(parse_duration))
+    }
+
+    /// How long the server asks the client to wait: the longer of `Retry-After` and
+    /// [`retry_info`](Self::retry_info).
+    pub fn retry_delay(&self) -> Option<Duration> {
+        self.retry_after.max(self.retry_info())
+    }
+
+    /// The machine-readable reason: `ErrorInfo.reason`, or else the first `errors[].reason`.
+    pub fn reason(&self) -> Option<String> {
+        self.error_info()
+            .map(|info| info.reason)
+            .or_else(|| self.errors.iter().find_map(|e| e.reason.clone()))
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.http_status.as_u16())?;
+        if let Some(status) = &self.status {
+            write!(f, " {status}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(body) = &self.body {
+            let start: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            let start = &start[..cut(&start, 120)];
+            write!(f, " (body: {start:?})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A `google.rpc.ErrorInfo` error detail.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ErrorInfo {
+    /// The reason of the error, an UPPER_SNAKE_CASE constant, e.g. `RATE_LIMIT_EXCEEDED`.
+    pub reason: String,
+    /// The logical grouping the reason belongs to, e.g. `googleapis.com`.
+    pub domain: String,
+    /// Further structured details, e.g. `service` and `quota_limit`.
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// One entry of the `errors` list of the `$.xgafv=1` error format.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct LegacyError {
+    /// The error domain, e.g. `global` or `usageLimits`.
+    pub domain: Option<String>,
+    /// The reason, e.g. `notFound` or `rateLimitExceeded`.
+    pub reason: Option<String>,
+    /// A human-readable message.
+    pub message: Option<String>,
+    /// Where the error is, e.g. a parameter name.
+    pub location: Option<String>,
+    /// What `location` names, e.g. `parameter`.
+    pub location_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Envelopes {
+    One(Envelope),
+    Many(Vec<Envelope>),
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    error: WireError,
+    error_description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WireError {
+    Status(WireStatus),
+    Text(String),
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct WireStatus {
+    code: Option<i32>,
+    message: Option<String>,
+    status: Option<String>,
+    details: Vec<JsonObject>,
+    errors: Vec<LegacyError>,
+}
+
+/// The byte length of the longest prefix of `s` of at most `limit` bytes on a char boundary.
+fn cut(s: &str, limit: usize) -> usize {
+    let mut end = limit.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT_LIMIT + 4)]);
+    text[..cut(&text, BODY_EXCERPT_LIMIT)].to_owned()
+}
+
+/// A `google.protobuf.Duration` in JSON: `"1.5s"`, or `{"seconds": "1", "nanos": 500000000}`.
+fn parse_duration(value: &Value) -> Option<Duration> {
+    match value {
+        Value::String(s) => {
+            let s = s.strip_suffix('s')?;
+            let (secs, frac) = s.split_once('.').unwrap_or((s, ""));
+            if secs.is_empty() && frac.is_empty()
+                || frac.len() > 9
+                || !(secs.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            let secs: u64 = if secs.is_empty() {
+                0
+            } else {
+                secs.parse().ok()?
+            };
+            let nanos: u32 = if frac.is_empty() {
+                0
+            } else {
+                format!("{frac:0<9}").parse().ok()?
+            };
+            Some(Duration::new(secs, nanos))
+        }
+        Value::Object(o) => {
+            let secs = match o.get("seconds") {
+                None => 0,
+                Some(Value::String(s)) => s.parse().ok()?,
+                Some(v) => v.as_u64()?,
+            };
+            let nanos = o.get("nanos").map_or(Some(0), Value::as_u64)?;
+            Some(Duration::new(
+                secs,
+                u32::try_from(nanos).ok().filter(|n| *n < 1_000_000_000)?,
+            ))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataproc_v1::{Operation, ProjectsRegionsOperationsGet as Get};
+    use serde_json::json;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
+        let mut builder = http::Response::builder().status(status);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    fn api_error(status: u16, headers: &[(&str, &str)], body: &str) -> ApiError {
+        match decode_response::<Get>(response(status, headers, body)) {
+            Err(Error::Api {
+                method,
+                attempts,
+                error,
+            }) => {
+                assert_eq!(method, "dataproc.projects.regions.operations.get");
+                assert_eq!(attempts, 1);
+                *error
+            }
+            other => panic!("expected Error::Api, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn success_decodes_the_typed_model() {
+        let op: Operation = decode_response::<Get>(response(
+            200,
+            &[],
+            r#"{"name":"projects/p/regions/r/operations/o","done":false,"extra":1}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            op.name.as_deref(),
+            Some("projects/p/regions/r/operations/o")
+        );
+        assert_eq!(op.unknown_fields.get("extra"), Some(&json!(1)));
+    }
+
+    #[test]
+    fn truncated_or_wrong_json_on_success_is_a_decode_error() {
+        for (body, line, column) in [
+            (
+                "{\"name\":\"projects/p/regions/r/operations/o\",\n\"done\":tr",
+                2,
+                9,
+            ),
+            ("", 1, 0),
+            ("{\"done\":\"yes\"}", 1, 13),
+            ("<html>", 1, 1),
+        ] {
+            match decode_response::<Get>(response(200, &[], body)) {
+                Err(
+                    e @ Error::Decode {
+                        method,
+                        type_name,
+                        attempts: 1,
+                        line: l,
+                        column: c,
+                        ..
+                    },
+                ) => {
+                    assert_eq!(method, "dataproc.projects.regions.operations.get");
+                    assert!(type_name.ends_with("dataproc_v1::Operation"), "{type_name}");
+                    assert_eq!((l, c), (line, column), "{body:?}: {e}");
+                    assert!(e.to_string().contains("dataproc_v1::Operation"), "{e}");
+                }
+                other => panic!("{body:?}: expected Error::Decode, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn google_error_envelope_with_error_info_and_retry_info() {
+        let body = json!({"error": {
+            "code": 429,
+            "message": "Quota exceeded for quota metric 'Read requests'.",
+            "status": "RESOURCE_EXHAUSTED",
+            "details": [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "RATE_LIMIT_EXCEEDED",
+                    "domain": "googleapis.com",
+                    "metadata": {"service": "dataproc.googleapis.com", "quota_limit": "ReadRequestsPerMinute"}
+                },
+                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1.5s"},
+                {"@type": "type.googleapis.com/google.rpc.Help", "links": []}
+            ]
+        }});
+        let e = api_error(429, &[("retry-after", "1")], &body.to_string());
+        assert_eq!(e.http_status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(e.code, Some(429));
+        assert_eq!(e.status.as_deref(), Some("RESOURCE_EXHAUSTED"));
+        assert_eq!(e.details.len(), 3);
+        assert_eq!(e.body, None);
+        let info = e.error_info().unwrap();
+        assert_eq!(info.reason, "RATE_LIMIT_EXCEEDED");
+        assert_eq!(info.domain, "googleapis.com");
+        assert_eq!(info.metadata["service"], "dataproc.googleapis.com");
+        assert_eq!(e.reason().as_deref(), Some("RATE_LIMIT_EXCEEDED"));
+        assert_eq!(e.retry_info(), Some(Duration::from_millis(1500)));
+        assert_eq!(e.retry_after, Some(Duration::from_secs(1)));
+        assert_eq!(e.retry_delay(), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            e.to_string(),
+            "HTTP 429 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Read requests'."
+        );
+    }
+
+    #[test]
+    fn xgafv_v1_errors_list() {
+        let body = r#"{"error":{"code":404,"message":"Not found","errors":[
+            {"message":"Not found","domain":"global","reason":"notFound","location":"name","locationType":"parameter"}
+        ]}}"#;
+        let e = api_error(404, &[], body);
+        assert_eq!(e.message, "Not found");
+        assert_eq!(e.status, None);
+        assert_eq!(e.errors.len(), 1);
+        assert_eq!(e.errors[0].domain.as_deref(), Some("global"));
+        assert_eq!(e.errors[0].location_type.as_deref(), Some("parameter"));
+        assert_eq!(e.reason().as_deref(), Some("notFound"));
+    }
+
+    #[test]
+    fn other_error_shapes() {
+        let e = api_error(
+            400,
+            &[],
+            r#"[{"error":{"code":400,"message":"bad","status":"INVALID_ARGUMENT"}}]"#,
+        );
+        assert_eq!((e.code, e.message.as_str()), (Some(400), "bad"));
+
+        let e = api_error(
+            401,
+            &[],
+            r#"{"error":"invalid_token","error_description":"expired"}"#,
+        );
+        assert_eq!(e.message, "invalid_token: expired");
+        assert_eq!(e.body, None);
+    }
+
+    #[test]
+    fn html_body_is_kept_as_bounded_text() {
+        let page = format!(
+            "<html><body><h1>502 Bad Gateway</h1>{}</body></html>",
+            "é".repeat(2000)
+        );
+        let e = api_error(502, &[("content-type", "text/html")], &page);
+        assert_eq!(e.message, "Bad Gateway");
+        assert_eq!(e.code, None);
+        let body = e.body.as_deref().unwrap();
+        assert!(body.starts_with("<html><body><h1>502 Bad Gateway</h1>"));
+        assert!(body.len() <= BODY_EXCERPT_LIMIT && body.len() >= BODY_EXCERPT_LIMIT - 1);
+        assert!(
+            e.to_string()
+                .starts_with("HTTP 502: Bad Gateway (body: \"<html>")
+        );
+
+        let e = api_error(503, &[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], "");
+        assert_eq!((e.body.as_deref(), e.retry_after), (Some(""), None));
+    }
+
+    #[test]
+    fn durations() {
+        for (json, want) in [
+            (json!("1.5s"), Some(Duration::from_millis(1500))),
+            (json!("30s"), Some(Duration::from_secs(30))),
+            (json!("0.000000001s"), Some(Duration::from_nanos(1))),
+            (json!(".5s"), Some(Duration::from_millis(500))),
+            (
+                json!({"seconds": "2", "nanos": 5}),
+                Some(Duration::new(2, 5)),
+            ),
+            (json!({"seconds": 3}), Some(Duration::from_secs(3))),
+            (json!("-1s"), None),
+            (json!("1.5"), None),
+            (json!("s"), None),
+            (json!("1.0000000001s"), None),
+            (json!({"nanos": 1_000_000_000}), None),
+            (json!(7), None),
+        ] {
+            assert_eq!(parse_duration(&json), want, "{json}");
+        }
+    }
+
+    #[test]
+    fn transient_statuses() {
+        for (status, transient) in [
+            (408, true),
+            (429, true),
+            (500, true),
+            (502, true),
+            (503, true),
+            (504, true),
+            (400, false),
+            (401, false),
+            (404, false),
+            (501, false),
+        ] {
+            let err = decode_response::<Get>(response(status, &[], "")).unwrap_err();
+            assert_eq!(err.is_transient(), transient, "{status}");
+        }
+    }
+}

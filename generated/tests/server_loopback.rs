@@ -1,0 +1,729 @@
+//! The client and the poller against a real HTTP server on 127.0.0.1 that serves
+//! `operations.get` at the services' real paths, checks the bearer token, and counts the
+//! requests it receives.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use google_operations::{
+    Client, ClientBuilder, Error, LongRunningOperation, PollLimit, PollPolicy, Request,
+    RetryPolicy, Token, TokenFuture, TokenSource, TransportKind, apigateway_v1,
+    cloudaicompanion_v1, dataproc_v1, workspaceevents_v1,
+};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+const TOKEN: &str = "ya29.test-token";
+const DATAPROC_NAME: &str = "projects/p/regions/r/operations/o";
+const DATAPROC_PATH: &str = "/v1/projects/p/regions/r/operations/o";
+
+/// What the server does with one request.
+enum Reply {
+    /// This status and JSON body.
+    Json(u16, Value),
+    /// This status, extra headers and body, as given.
+    Raw(u16, Vec<(&'static str, &'static str)>, String),
+    /// Closes the connection without answering.
+    Reset,
+    /// Waits, then does the inner reply.
+    Slow(Duration, Box<Reply>),
+}
+
+type Handler = dyn Fn(usize, &str) -> Reply + Send + Sync;
+
+/// A server on 127.0.0.1 with a free port. Requests without `authorization: Bearer TOKEN` get
+/// a 401; the others go to the handler with their 1-based number and path. Every request is
+/// counted, answered or not.
+struct Server {
+    root: String,
+    hits: Arc<AtomicUsize>,
+}
+
+impl Server {
+    async fn start(handler: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let root = format!("http://{}/", listener.local_addr().unwrap());
+        let hits = Arc::new(AtomicUsize::new(0));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let counter = hits.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (handler, counter) = (handler.clone(), counter.clone());
+                let service = service_fn(move |request: hyper::Request<Incoming>| {
+                    let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                    let bearer = format!("Bearer {TOKEN}");
+                    let reply = match request.headers().get(http::header::AUTHORIZATION) {
+                        Some(value) if value.as_bytes() == bearer.as_bytes() => {
+                            handler(n, request.uri().path())
+                        }
+                        _ => Reply::Json(
+                            401,
+                            json!({"error": {"code": 401, "message": "Request had invalid authentication credentials.", "status": "UNAUTHENTICATED"}}),
+                        ),
+                    };
+                    respond(reply)
+                });
+                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+            }
+        });
+        Server { root, hits }
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+}
+
+async fn respond(mut reply: Reply) -> Result<http::Response<Full<Bytes>>, &'static str> {
+    while let Reply::Slow(delay, inner) = reply {
+        tokio::time::sleep(delay).await;
+        reply = *inner;
+    }
+    let (status, headers, body) = match reply {
+        Reply::Json(status, body) => (
+            status,
+            vec![("content-type", "application/json")],
+            body.to_string(),
+        ),
+        Reply::Raw(status, headers, body) => (status, headers, body),
+        Reply::Reset => return Err("closing the connection without an answer"),
+        Reply::Slow(..) => unreachable!(),
+    };
+    let mut response = http::Response::builder().status(status);
+    for (name, value) in headers {
+        response = response.header(name, value);
+    }
+    Ok(response.body(Full::new(Bytes::from(body))).unwrap())
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// A client for `server` with short waits: retries after 1–5 ms, polls every 1–5 ms.
+fn client_for(server: &Server) -> ClientBuilder {
+    Client::builder()
+        .token_source(Token::new(TOKEN))
+        .root_url(&server.root)
+        .retry_policy(
+            RetryPolicy::default()
+                .initial_backoff(ms(1))
+                .max_backoff(ms(5)),
+        )
+        .poll_policy(
+            PollPolicy::default()
+                .initial_interval(ms(1))
+                .max_interval(ms(5))
+                .deadline(Duration::from_secs(20)),
+        )
+}
+
+fn running(name: &str, poll: usize) -> Value {
+    json!({
+        "name": name,
+        "done": false,
+        "metadata": {"@type": "type.googleapis.com/test.Progress", "poll": poll},
+    })
+}
+
+fn done(name: &str) -> Value {
+    json!({
+        "name": name,
+        "done": true,
+        "response": {"@type": "type.googleapis.com/test.Result", "answer": 42},
+    })
+}
+
+fn unavailable() -> Reply {
+    Reply::Json(
+        503,
+        json!({"error": {"code": 503, "message": "The service is currently unavailable.", "status": "UNAVAILABLE"}}),
+    )
+}
+
+/// Serves `name` at `path`: running for the first `polls - 1` polls, then done. Other paths
+/// are 404.
+fn operation_done_at(
+    path: &'static str,
+    name: &'static str,
+    polls: usize,
+) -> impl Fn(usize, &str) -> Reply + Send + Sync {
+    move |n, p| match (p == path, n < polls) {
+        (false, _) => Reply::Json(404, json!({"error": {"code": 404, "message": p}})),
+        (true, true) => Reply::Json(200, running(name, n)),
+        (true, false) => Reply::Json(200, done(name)),
+    }
+}
+
+async fn waits_until_done<R>(request: R, path: &'static str, name: &'static str)
+where
+    R: Request + Clone,
+    R::Response: LongRunningOperation + Serialize + Debug,
+{
+    let server = Server::start(operation_done_at(path, name, 3)).await;
+    let client = client_for(&server).build().unwrap();
+    let mut seen = Vec::new();
+    let op = client
+        .poller(&request)
+        .on_progress(|op: &R::Response| seen.push(op.metadata().unwrap()["poll"].clone()))
+        .wait()
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert!(op.is_done());
+    assert_eq!(op.name(), Some(name));
+    assert_eq!(op.response().unwrap()["answer"], 42);
+    assert_eq!(seen, [1, 2], "{name}: progress");
+    assert_eq!(server.hits(), 3, "{name}: requests");
+    assert!(!format!("{client:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn every_service_is_polled_at_its_real_path_until_done() {
+    waits_until_done(
+        dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap(),
+        DATAPROC_PATH,
+        DATAPROC_NAME,
+    )
+    .await;
+    waits_until_done(
+        dataproc_v1::ProjectsLocationsOperationsGet::new("projects/p/locations/l/operations/o")
+            .unwrap(),
+        "/v1/projects/p/locations/l/operations/o",
+        "projects/p/locations/l/operations/o",
+    )
+    .await;
+    waits_until_done(
+        apigateway_v1::ProjectsLocationsOperationsGet::new(
+            "projects/p/locations/global/operations/op-1",
+        )
+        .unwrap(),
+        "/v1/projects/p/locations/global/operations/op-1",
+        "projects/p/locations/global/operations/op-1",
+    )
+    .await;
+    waits_until_done(
+        cloudaicompanion_v1::ProjectsLocationsOperationsGet::new(
+            "projects/p/locations/us-central1/operations/op-2",
+        )
+        .unwrap(),
+        "/v1/projects/p/locations/us-central1/operations/op-2",
+        "projects/p/locations/us-central1/operations/op-2",
+    )
+    .await;
+    waits_until_done(
+        workspaceevents_v1::OperationsGet::new("operations/op-3").unwrap(),
+        "/v1/operations/op-3",
+        "operations/op-3",
+    )
+    .await;
+}
+
+fn sendable<T: Send>(value: T) -> T {
+    value
+}
+
+#[test]
+fn errors_and_clients_can_cross_threads() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<Error>();
+    shared::<Client>();
+}
+
+#[tokio::test]
+async fn send_returns_one_operation() {
+    let server = Server::start(operation_done_at(DATAPROC_PATH, DATAPROC_NAME, 2)).await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    // The futures can move to another thread (e.g. `tokio::spawn` on a multi-threaded runtime).
+    let op = sendable(client.send(&get)).await.unwrap();
+    assert!(!op.is_done());
+    assert_eq!(op.metadata.unwrap()["poll"], 1);
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn operation_done_with_error_is_operation_failed() {
+    let server = Server::start(|n, _| {
+        Reply::Json(
+            200,
+            if n < 2 {
+                running(DATAPROC_NAME, n)
+            } else {
+                json!({"name": DATAPROC_NAME, "done": true, "error": {
+                    "code": 9,
+                    "message": "Cluster creation failed",
+                    "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "QUOTA"}],
+                }})
+            },
+        )
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    match sendable(client.until_done(&get)).await {
+        Err(Error::OperationFailed {
+            method,
+            name,
+            status,
+        }) => {
+            assert_eq!(method, "dataproc.projects.regions.operations.get");
+            assert_eq!(name.as_deref(), Some(DATAPROC_NAME));
+            assert_eq!(status.code, Some(9));
+            assert_eq!(status.message.as_deref(), Some("Cluster creation failed"));
+            assert_eq!(status.details[0]["reason"], "QUOTA");
+        }
+        other => panic!("expected OperationFailed, got {other:?}"),
+    }
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn names_the_builder_rejects_send_nothing() {
+    let server = Server::start(operation_done_at(DATAPROC_PATH, DATAPROC_NAME, 1)).await;
+    let client = client_for(&server).build().unwrap();
+    for name in [
+        "projects/p/regions/../operations/o",
+        "projects/p/regions/r/operations/o/../../../x",
+        "projects/p/regions/r/operations/",
+        "",
+    ] {
+        let err = dataproc_v1::ProjectsRegionsOperationsGet::new(name).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidParameter { .. }),
+            "{name}: {err:?}"
+        );
+    }
+    let err = workspaceevents_v1::OperationsGet::new("projects/p/operations/o").unwrap_err();
+    assert!(matches!(err, Error::InvalidParameter { .. }), "{err:?}");
+    // The client itself still works, and only what it sent reached the server.
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    assert_eq!(server.hits(), 0);
+    client.send(&get).await.unwrap();
+    assert_eq!(server.hits(), 1);
+}
+
+struct FailingTokens;
+
+impl TokenSource for FailingTokens {
+    fn token<'a>(&'a self, _: &'a [google_operations::Scope]) -> TokenFuture<'a> {
+        Box::pin(async { Err("no credentials here".into()) })
+    }
+}
+
+#[tokio::test]
+async fn missing_or_failing_tokens() {
+    let server = Server::start(operation_done_at(DATAPROC_PATH, DATAPROC_NAME, 1)).await;
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+
+    let anonymous = Client::builder().root_url(&server.root).build().unwrap();
+    let err = anonymous.send(&get).await.unwrap_err();
+    let api = err.api_error().expect("an API error");
+    assert_eq!(api.http_status, 401);
+    assert_eq!(api.status.as_deref(), Some("UNAUTHENTICATED"));
+    assert!(matches!(err, Error::Api { attempts: 1, .. }), "{err:?}");
+    assert_eq!(server.hits(), 1, "401 is not retried");
+
+    let failing = client_for(&server)
+        .token_source(FailingTokens)
+        .build()
+        .unwrap();
+    let err = failing.send(&get).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Auth {
+                method: "dataproc.projects.regions.operations.get",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("no credentials here"), "{err}");
+    assert_eq!(server.hits(), 1, "nothing sent without a token");
+}
+
+#[tokio::test]
+async fn too_many_requests_with_retry_after() {
+    let server = Server::start(|n, _| match n {
+        1 => Reply::Raw(
+            429,
+            vec![("retry-after", "1"), ("content-type", "application/json")],
+            json!({"error": {"code": 429, "message": "Quota exceeded", "status": "RESOURCE_EXHAUSTED"}}).to_string(),
+        ),
+        _ => Reply::Json(200, done(DATAPROC_NAME)),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    assert!(client.send(&get).await.unwrap().is_done());
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_timeout_ends_the_call() {
+    let server = Server::start(|_, _| {
+        Reply::Raw(
+            429,
+            vec![("retry-after", "3600")],
+            r#"{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}"#
+                .to_owned(),
+        )
+    })
+    .await;
+    let client = client_for(&server)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let err = client.send(&get).await.unwrap_err();
+    assert_eq!(
+        err.api_error().unwrap().retry_delay(),
+        Some(Duration::from_secs(3600))
+    );
+    assert!(matches!(err, Error::Api { attempts: 1, .. }), "{err:?}");
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn unavailable_then_success_honours_retry_info() {
+    let server = Server::start(|n, _| match n {
+        1 => Reply::Json(
+            503,
+            json!({"error": {"code": 503, "message": "Try later", "status": "UNAVAILABLE", "details": [
+                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.020s"}
+            ]}}),
+        ),
+        2 => unavailable(),
+        _ => Reply::Json(200, done(DATAPROC_NAME)),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    assert!(client.send(&get).await.unwrap().is_done());
+    assert_eq!(server.hits(), 3);
+}
+
+#[tokio::test]
+async fn retries_stop_at_max_attempts_and_say_how_many() {
+    let server = Server::start(|_, _| unavailable()).await;
+    let client = client_for(&server)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .initial_backoff(ms(1)),
+        )
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let err = client.send(&get).await.unwrap_err();
+    assert!(matches!(err, Error::Api { attempts: 3, .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "dataproc.projects.regions.operations.get: HTTP 503 UNAVAILABLE: The service is currently unavailable. (after 3 attempt(s))"
+    );
+    assert_eq!(server.hits(), 3);
+
+    let once = client_for(&server)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    assert!(once.send(&get).await.unwrap_err().is_transient());
+    assert_eq!(server.hits(), 4);
+}
+
+#[tokio::test]
+async fn connection_reset_is_retried() {
+    let server = Server::start(|n, _| match n {
+        1 => Reply::Reset,
+        _ => Reply::Json(200, done(DATAPROC_NAME)),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    assert!(client.send(&get).await.unwrap().is_done());
+    assert_eq!(server.hits(), 2);
+
+    let server = Server::start(|_, _| Reply::Reset).await;
+    let client = client_for(&server)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(ms(1)),
+        )
+        .build()
+        .unwrap();
+    let err = client.send(&get).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                attempts: 2,
+                kind: TransportKind::Broken,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn html_bad_gateway_page_is_kept_as_text() {
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
+        "<p>upstream connect error</p>".repeat(100)
+    );
+    let server = Server::start(move |_, _| {
+        Reply::Raw(502, vec![("content-type", "text/html")], page.clone())
+    })
+    .await;
+    let client = client_for(&server)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(ms(1)),
+        )
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let err = client.send(&get).await.unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.http_status, 502);
+    assert_eq!(api.message, "Bad Gateway");
+    let body = api.body.as_deref().unwrap();
+    assert!(body.starts_with("<!DOCTYPE html>"), "{body}");
+    assert_eq!(body.len(), google_operations::BODY_EXCERPT_LIMIT);
+    assert!(matches!(err, Error::Api { attempts: 2, .. }), "{err:?}");
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn truncated_json_on_200_is_a_decode_error_and_not_retried() {
+    let server = Server::start(|_, _| {
+        let full = done(DATAPROC_NAME).to_string();
+        Reply::Raw(
+            200,
+            vec![("content-type", "application/json")],
+            full[..full.len() / 2].to_owned(),
+        )
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    match client.until_done(&get).await {
+        Err(Error::Decode {
+            method,
+            type_name,
+            attempts,
+            line,
+            column,
+            message,
+        }) => {
+            assert_eq!(method, "dataproc.projects.regions.operations.get");
+            assert!(type_name.ends_with("dataproc_v1::Operation"), "{type_name}");
+            assert_eq!((attempts, line), (1, 1));
+            assert!(column > 0);
+            assert!(message.contains("EOF"), "{message}");
+        }
+        other => panic!("expected Decode, got {other:?}"),
+    }
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn each_attempt_slower_than_its_timeout_is_retried_then_given_up() {
+    let server = Server::start(|_, _| {
+        Reply::Slow(
+            Duration::from_secs(30),
+            Box::new(Reply::Json(200, done(DATAPROC_NAME))),
+        )
+    })
+    .await;
+    let client = client_for(&server)
+        .attempt_timeout(ms(200))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .initial_backoff(ms(1)),
+        )
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let err = client.send(&get).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                attempts: 3,
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.hits(), 3);
+}
+
+#[tokio::test]
+async fn the_overall_timeout_cuts_a_slow_attempt() {
+    let server = Server::start(|_, _| {
+        Reply::Slow(
+            Duration::from_secs(30),
+            Box::new(Reply::Json(200, done(DATAPROC_NAME))),
+        )
+    })
+    .await;
+    let client = client_for(&server)
+        .attempt_timeout(Duration::from_secs(60))
+        .timeout(ms(300))
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let err = client.send(&get).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                attempts: 1,
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn transient_errors_while_polling_follow_the_retry_policy() {
+    let server = Server::start(|n, _| match n {
+        1 => Reply::Json(200, running(DATAPROC_NAME, n)),
+        2 => unavailable(),
+        3 => Reply::Reset,
+        _ => Reply::Json(200, done(DATAPROC_NAME)),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    assert!(client.until_done(&get).await.unwrap().is_done());
+    assert_eq!(server.hits(), 4);
+}
+
+#[tokio::test]
+async fn a_permanent_error_ends_the_wait() {
+    let server = Server::start(|n, _| match n {
+        1 => Reply::Json(200, running(DATAPROC_NAME, n)),
+        _ => Reply::Json(
+            404,
+            json!({"error": {"code": 404, "message": "Operation not found", "status": "NOT_FOUND"}}),
+        ),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let err = client.until_done(&get).await.unwrap_err();
+    assert_eq!(
+        err.api_error().unwrap().status.as_deref(),
+        Some("NOT_FOUND")
+    );
+    assert_eq!(server.hits(), 2);
+}
+
+fn never_done() -> impl Fn(usize, &str) -> Reply + Send + Sync {
+    |n, _| Reply::Json(200, running(DATAPROC_NAME, n))
+}
+
+#[tokio::test]
+async fn an_operation_that_never_completes_stops_at_max_polls() {
+    let server = Server::start(never_done()).await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let mut progress = 0;
+    let wait = client
+        .poller(&get)
+        .policy(PollPolicy::default().initial_interval(ms(1)).max_polls(4))
+        .on_progress(|_| progress += 1)
+        .wait();
+    let err = sendable(wait).await.unwrap_err();
+    assert_eq!(progress, 4);
+    match &err {
+        Error::NotDone {
+            name,
+            polls: 4,
+            limit: PollLimit::Polls(4),
+            last_operation: Some(last),
+            ..
+        } => {
+            assert_eq!(name.as_deref(), Some(DATAPROC_NAME));
+            assert_eq!(last["metadata"]["poll"], 4);
+        }
+        other => panic!("expected NotDone, got {other:?}"),
+    }
+    let last: dataproc_v1::Operation = err.last_operation_as().unwrap();
+    assert_eq!(last.metadata.unwrap()["poll"], 4);
+    assert_eq!(server.hits(), 4);
+}
+
+#[tokio::test]
+async fn an_operation_that_never_completes_stops_at_the_deadline() {
+    let server = Server::start(never_done()).await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    // The wait after the first poll would end past the deadline, so there is no second poll.
+    let policy = PollPolicy::default()
+        .initial_interval(Duration::from_secs(60))
+        .deadline(Duration::from_secs(30));
+    let err = client.poller(&get).policy(policy).wait().await.unwrap_err();
+    match &err {
+        Error::NotDone {
+            polls: 1,
+            limit: PollLimit::Deadline(deadline),
+            last_operation: Some(last),
+            ..
+        } => {
+            assert_eq!(*deadline, Duration::from_secs(30));
+            assert_eq!(last["metadata"]["poll"], 1);
+        }
+        other => panic!("expected NotDone, got {other:?}"),
+    }
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn the_poll_deadline_cuts_a_slow_poll() {
+    let server = Server::start(|n, _| match n {
+        1 => Reply::Json(200, running(DATAPROC_NAME, n)),
+        _ => Reply::Slow(
+            Duration::from_secs(30),
+            Box::new(Reply::Json(200, done(DATAPROC_NAME))),
+        ),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let policy = PollPolicy::default()
+        .initial_interval(ms(1))
+        .deadline(Duration::from_secs(1));
+    let err = client.poller(&get).policy(policy).wait().await.unwrap_err();
+    match &err {
+        Error::NotDone {
+            polls: 2,
+            limit: PollLimit::Deadline(_),
+            last_operation: Some(last),
+            ..
+        } => assert_eq!(last["metadata"]["poll"], 1),
+        other => panic!("expected NotDone, got {other:?}"),
+    }
+    assert_eq!(server.hits(), 2);
+}
