@@ -246,19 +246,51 @@ pub struct Field {
     pub deprecated: bool,
 }
 
-/// The fields of a `google.longrunning.Operation`-shaped struct, by Rust name.
+/// How a struct reads as a long-running operation, by Rust field names: either
+/// `google.longrunning.Operation`-shaped (`done`, `error` of `google.rpc.Status` shape), or
+/// Compute-shaped (`status` enum with `DONE`, `error.errors[]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationShape {
     /// `name: string`.
     pub name: Option<String>,
-    /// `done: boolean`.
-    pub done: String,
+    /// What says the operation has finished.
+    pub done: DoneShape,
     /// `metadata: object`.
     pub metadata: Option<String>,
     /// `response: object`.
     pub response: Option<String>,
-    /// `error`, a `google.rpc.Status`-shaped struct.
-    pub error: StatusShape,
+    /// Where a failure is reported.
+    pub error: Option<ErrorShape>,
+}
+
+/// What says an operation has finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoneShape {
+    /// `done: boolean`.
+    Flag(String),
+    /// A `status` enum whose `DONE` value means finished.
+    Status {
+        /// The field.
+        field: String,
+        /// The enum type.
+        ty: String,
+        /// The variant for `DONE`.
+        variant: String,
+    },
+}
+
+/// Where an operation reports its failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorShape {
+    /// `error` of `google.rpc.Status` shape.
+    Status(StatusShape),
+    /// `error.errors[]`: a list of error objects (Compute style).
+    List {
+        /// The operation's field holding the error object.
+        field: String,
+        /// The error object's field holding the list.
+        list: String,
+    },
 }
 
 /// The fields of a `google.rpc.Status`-shaped struct, by Rust name.

@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::discovery::{Document, Schema};
 use crate::error::{Error, join};
 use crate::extract::Warning;
-use crate::ir::{Enum, Field, OperationShape, Scalar, StatusShape, Struct, Type, TypeDef, Variant};
+use crate::ir::{
+    DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, StatusShape, Struct, Type, TypeDef,
+    Variant,
+};
 use crate::load;
 use crate::names::{self, Namespace};
 
@@ -414,51 +417,105 @@ fn box_cycles(defs: &mut [TypeDef]) {
     }
 }
 
-/// Marks the structs shaped like `google.longrunning.Operation`.
+/// Marks the structs shaped like an operation: `google.longrunning.Operation` (`done`, and an
+/// `error` of `google.rpc.Status` shape) or Compute's (`status` enum with `DONE`, and an
+/// `error.errors[]` list). Decided from the schema, never from its name.
 fn detect_operations(defs: &mut [TypeDef]) {
-    let statuses: BTreeMap<String, (String, String, Option<String>)> = structs(defs)
+    let find = |s: &Struct, wire: &str, ty: &Type| {
+        s.fields
+            .iter()
+            .find(|f| f.wire_name == wire && f.ty == *ty)
+            .map(|f| f.rust_name.clone())
+    };
+    let statuses: BTreeMap<String, StatusShape> = structs(defs)
         .filter_map(|s| {
-            let find = |wire: &str, ty: &Type| {
-                s.fields
-                    .iter()
-                    .find(|f| f.wire_name == wire && f.ty == *ty)
-                    .map(|f| f.rust_name.clone())
-            };
-            let code = find("code", &Type::Scalar(Scalar::I32))?;
-            let message = find("message", &Type::Scalar(Scalar::String))?;
-            let details = find("details", &Type::Array(Box::new(Type::Object)));
-            Some((s.name.clone(), (code, message, details)))
+            Some((
+                s.name.clone(),
+                StatusShape {
+                    field: String::new(),
+                    code: find(s, "code", &Type::Scalar(Scalar::I32))?,
+                    message: find(s, "message", &Type::Scalar(Scalar::String))?,
+                    details: find(s, "details", &Type::Array(Box::new(Type::Object))),
+                },
+            ))
+        })
+        .collect();
+    // Structs holding an `errors: [object]` list, by name.
+    let error_lists: BTreeMap<String, String> = structs(defs)
+        .filter_map(|s| {
+            let f = s.fields.iter().find(|f| {
+                f.wire_name == "errors"
+                    && matches!(&f.ty, Type::Array(item) if matches!(**item, Type::Named { .. }))
+            })?;
+            Some((s.name.clone(), f.rust_name.clone()))
+        })
+        .collect();
+    let done_variants: BTreeMap<String, String> = defs
+        .iter()
+        .filter_map(|d| match d {
+            TypeDef::Enum(e) => {
+                let done = e.variants.iter().find(|v| v.wire == "DONE")?;
+                Some((e.name.clone(), done.rust_name.clone()))
+            }
+            TypeDef::Struct(_) => None,
         })
         .collect();
     for s in structs_mut(defs) {
-        let find = |wire: &str, ty: &Type| {
-            s.fields
-                .iter()
-                .find(|f| f.wire_name == wire && f.ty == *ty)
-                .map(|f| f.rust_name.clone())
-        };
-        let Some(done) = find("done", &Type::Scalar(Scalar::Bool)) else {
-            continue;
-        };
-        let Some((field, (code, message, details))) = s.fields.iter().find_map(|f| match &f.ty {
-            Type::Named { name, boxed: false } if f.wire_name == "error" => statuses
-                .get(name)
-                .map(|st| (f.rust_name.clone(), st.clone())),
+        let error_field = s.fields.iter().find_map(|f| match &f.ty {
+            Type::Named { name, boxed: false } if f.wire_name == "error" => {
+                Some((f.rust_name.clone(), name.clone()))
+            }
             _ => None,
-        }) else {
-            continue;
+        });
+        let flag = find(s, "done", &Type::Scalar(Scalar::Bool));
+        let status = s.fields.iter().find_map(|f| match &f.ty {
+            Type::Enum(ty) if f.wire_name == "status" => {
+                done_variants.get(ty).map(|variant| DoneShape::Status {
+                    field: f.rust_name.clone(),
+                    ty: ty.clone(),
+                    variant: variant.clone(),
+                })
+            }
+            _ => None,
+        });
+        let (done, error) = match (flag, status) {
+            (Some(flag), _) => {
+                // google.longrunning: the error must be Status-shaped.
+                let Some((field, status)) =
+                    error_field.and_then(|(field, ty)| Some((field, statuses.get(&ty)?.clone())))
+                else {
+                    continue;
+                };
+                (
+                    DoneShape::Flag(flag),
+                    Some(ErrorShape::Status(StatusShape { field, ..status })),
+                )
+            }
+            (None, Some(status)) => {
+                // Compute reports `error.errors[]`; others (GKE) a Status-shaped `error`.
+                let error = error_field.and_then(|(field, ty)| {
+                    match (statuses.get(&ty), error_lists.get(&ty)) {
+                        (Some(status), _) => Some(ErrorShape::Status(StatusShape {
+                            field,
+                            ..status.clone()
+                        })),
+                        (None, Some(list)) => Some(ErrorShape::List {
+                            field,
+                            list: list.clone(),
+                        }),
+                        (None, None) => None,
+                    }
+                });
+                (status, error)
+            }
+            (None, None) => continue,
         };
         s.operation = Some(OperationShape {
-            name: find("name", &Type::Scalar(Scalar::String)),
+            name: find(s, "name", &Type::Scalar(Scalar::String)),
             done,
-            metadata: find("metadata", &Type::Object),
-            response: find("response", &Type::Object),
-            error: StatusShape {
-                field,
-                code,
-                message,
-                details,
-            },
+            metadata: find(s, "metadata", &Type::Object),
+            response: find(s, "response", &Type::Object),
+            error,
         });
     }
 }

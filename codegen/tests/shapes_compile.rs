@@ -155,7 +155,21 @@ fn models() {
         "warnings": [{"data": [{"key": "k", "value": "v"}]}]
     })).unwrap();
     assert_eq!(op.status, Some(legacy_v2::OperationStatus::Done));
-    assert_eq!(op.error.unwrap().errors.unwrap()[0].code.as_deref(), Some("QUOTA"));
+    assert_eq!(op.error.as_ref().unwrap().errors.as_ref().unwrap()[0].code.as_deref(), Some("QUOTA"));
+
+    // Compute-style operations poll on `status == DONE` and fail with `error.errors[]`.
+    use google_operations::LongRunningOperation;
+    assert!(op.is_done());
+    let status = op.error().unwrap();
+    assert_eq!(status.message.as_deref(), Some("m"));
+    assert_eq!(status.details[0]["code"], "QUOTA");
+    let running: legacy_v2::Operation = serde_json::from_value(serde_json::json!({"status": "RUNNING", "error": {"errors": []}})).unwrap();
+    assert!(!running.is_done());
+    assert!(running.error().is_none());
+    // google.longrunning-style, whatever the schema is called.
+    let lro: shapes_v1beta2::GoogleLongrunningOperation = serde_json::from_value(serde_json::json!({"done": true, "error": {"code": 5}})).unwrap();
+    assert!(lro.is_done());
+    assert_eq!(lro.error().unwrap().code, Some(5));
 }
 "#;
 

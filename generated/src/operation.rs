@@ -62,6 +62,27 @@ pub struct RpcStatus {
 }
 
 impl RpcStatus {
+    /// A status from a Compute-style `error.errors[]` list: no code, the messages joined by
+    /// `; `, and each error object kept in `details`.
+    pub fn from_error_list<T: Serialize>(errors: &[T]) -> Self {
+        let details: Vec<JsonObject> = errors
+            .iter()
+            .filter_map(|e| match serde_json::to_value(e) {
+                Ok(serde_json::Value::Object(object)) => Some(object),
+                _ => None,
+            })
+            .collect();
+        let messages: Vec<&str> = details
+            .iter()
+            .filter_map(|d| d.get("message").and_then(serde_json::Value::as_str))
+            .collect();
+        RpcStatus {
+            code: None,
+            message: (!messages.is_empty()).then(|| messages.join("; ")),
+            details,
+        }
+    }
+
     /// A status with these parts.
     pub fn new(code: Option<i32>, message: Option<String>, details: Vec<JsonObject>) -> Self {
         RpcStatus {

@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident};
-use crate::ir::{Enum, Field, OperationShape, Scalar, Struct, Type, TypeDef};
+use crate::ir::{
+    DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, Struct, Type, TypeDef,
+};
 
 pub fn def(def: &TypeDef) -> TokenStream {
     match def {
@@ -203,19 +205,50 @@ fn optional(field: Option<&String>, access: TokenStream) -> TokenStream {
 }
 
 fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream {
-    let done = ident(&op.done);
     let op_name = optional(op.name.as_ref(), quote!(as_deref()));
     let metadata = optional(op.metadata.as_ref(), quote!(as_ref()));
     let response = optional(op.response.as_ref(), quote!(as_ref()));
-    let error = ident(&op.error.field);
-    let code = ident(&op.error.code);
-    let message = ident(&op.error.message);
-    let details = match &op.error.details {
-        Some(d) => {
-            let d = ident(d);
-            quote!(e.#d.clone().unwrap_or_default())
+    let done = match &op.done {
+        DoneShape::Flag(field) => {
+            let f = ident(field);
+            quote!(self.#f.unwrap_or(false))
         }
-        None => quote!(Vec::new()),
+        DoneShape::Status { field, ty, variant } => {
+            let (f, ty, variant) = (ident(field), ident(ty), ident(variant));
+            quote!(matches!(self.#f, Some(#ty::#variant)))
+        }
+    };
+    let error = match &op.error {
+        Some(ErrorShape::Status(status)) => {
+            let (error, code, message) = (
+                ident(&status.field),
+                ident(&status.code),
+                ident(&status.message),
+            );
+            let details = match &status.details {
+                Some(d) => {
+                    let d = ident(d);
+                    quote!(e.#d.clone().unwrap_or_default())
+                }
+                None => quote!(Vec::new()),
+            };
+            quote! {
+                self.#error
+                    .as_ref()
+                    .map(|e| crate::RpcStatus::new(e.#code, e.#message.clone(), #details))
+            }
+        }
+        Some(ErrorShape::List { field, list }) => {
+            let (error, list) = (ident(field), ident(list));
+            quote! {
+                self.#error
+                    .as_ref()
+                    .and_then(|e| e.#list.as_deref())
+                    .filter(|errors| !errors.is_empty())
+                    .map(crate::RpcStatus::from_error_list)
+            }
+        }
+        None => quote!(None),
     };
     quote! {
         impl crate::LongRunningOperation for #name {
@@ -223,7 +256,7 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                 #op_name
             }
             fn is_done(&self) -> bool {
-                self.#done.unwrap_or(false)
+                #done
             }
             fn metadata(&self) -> Option<&crate::JsonObject> {
                 #metadata
@@ -232,9 +265,7 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                 #response
             }
             fn error(&self) -> Option<crate::RpcStatus> {
-                self.#error
-                    .as_ref()
-                    .map(|e| crate::RpcStatus::new(e.#code, e.#message.clone(), #details))
+                #error
             }
         }
     }
