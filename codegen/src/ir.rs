@@ -224,7 +224,7 @@ pub struct Struct {
     /// Its properties.
     pub fields: Vec<Field>,
     /// How it reads as a long-running operation, when it has that shape.
-    pub operation: Option<OperationShape>,
+    pub operation: Option<Box<OperationShape>>,
 }
 
 /// A model field.

@@ -510,12 +510,12 @@ fn detect_operations(defs: &mut [TypeDef]) {
             }
             (None, None) => continue,
         };
-        s.operation = Some(OperationShape {
+        s.operation = Some(Box::new(OperationShape {
             name: find(s, "name", &Type::Scalar(Scalar::String)),
             done,
             metadata: find(s, "metadata", &Type::Object),
             response: find(s, "response", &Type::Object),
             error,
-        });
+        }));
     }
 }
