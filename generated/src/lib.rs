@@ -71,6 +71,11 @@ pub use response::{ApiError, BODY_EXCERPT_LIMIT, ErrorInfo, LegacyError, decode_
 pub use service::{MethodInfo, Scope, ServiceInfo};
 pub use url::{QueryValue, UrlWriter};
 
+/// The examples of the repository's README.md, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
+
 /// What generated builders and models use beyond the public types: parameter checks and the
 /// int64 codec. Hand-written builders for other methods can use them too.
 pub mod support {
