@@ -73,10 +73,27 @@ pub fn service(
         )?);
     }
     let types = types.finish(&mut type_names)?;
+    let mut defs = types.defs.clone();
     let methods = methods
         .into_iter()
         .map(|(mut m, response)| {
             m.response = response.and_then(|wire| types.name_of(&wire).map(str::to_owned));
+            // Parameters with listed values get an enum of their own, named after the builder.
+            for p in m
+                .params
+                .iter_mut()
+                .filter(|p| p.ty == Scalar::String && !p.enum_values.is_empty())
+            {
+                let name =
+                    type_names.claim(names::camel(&format!("{} {}", m.type_name, p.wire_name)));
+                defs.push(ir::TypeDef::Enum(crate::types::enumeration(
+                    name.clone(),
+                    format!("{}.{}", m.id, p.wire_name),
+                    p.description.clone(),
+                    &p.enum_values,
+                )));
+                p.enum_type = Some(name);
+            }
             m
         })
         .collect();
@@ -119,7 +136,7 @@ pub fn service(
         fully_encode_reserved_expansion: doc.fully_encode_reserved_expansion,
         scopes,
         methods,
-        types: types.defs,
+        types: defs,
     })
 }
 
@@ -358,6 +375,7 @@ fn param(
         pattern: p.pattern.as_deref().map(str::to_owned),
         description: p.description.as_deref().map(str::to_owned),
         enum_values,
+        enum_type: None,
     })
 }
 

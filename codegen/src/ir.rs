@@ -129,6 +129,8 @@ pub struct Param {
     pub description: Option<String>,
     /// Allowed values and their descriptions, where the document lists them.
     pub enum_values: Vec<(String, String)>,
+    /// The generated enum type of a string parameter with listed values.
+    pub enum_type: Option<String>,
 }
 
 /// A scalar JSON value type.

@@ -64,6 +64,33 @@ pub fn scalar(file: &str, path: &str, kind: &str, format: Option<&str>) -> Resul
     }
 }
 
+/// An enum of the given values (wire value, description); repeated values are listed once.
+pub fn enumeration(
+    name: String,
+    origin: String,
+    description: Option<String>,
+    values: &[(String, String)],
+) -> Enum {
+    let mut variant_names = Namespace::with_reserved(&["Unknown"]);
+    let mut variants: Vec<Variant> = Vec::new();
+    for (wire, text) in values {
+        if variants.iter().any(|v| v.wire == *wire) {
+            continue;
+        }
+        variants.push(Variant {
+            wire: wire.clone(),
+            rust_name: variant_names.claim(names::camel(wire)),
+            description: text.clone(),
+        });
+    }
+    Enum {
+        name,
+        origin,
+        description,
+        variants,
+    }
+}
+
 /// Collects the closure of schemas that responses reach and turns it into models.
 pub struct TypeBuilder<'d, 'a> {
     file: &'d str,
@@ -340,28 +367,26 @@ impl Converter<'_, '_> {
         let name = self
             .type_names
             .claim(names::camel(&format!("{owner} {prop}")));
-        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
-        let mut variants: Vec<Variant> = Vec::new();
-        for (i, wire) in s.enum_values.iter().enumerate() {
-            if variants.iter().any(|v| v.wire == *wire) {
-                continue;
-            }
-            variants.push(Variant {
-                wire: wire.to_string(),
-                rust_name: variant_names.claim(names::camel(wire)),
-                description: s
-                    .enum_descriptions
-                    .get(i)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-            });
-        }
-        self.defs.push(TypeDef::Enum(Enum {
-            name: name.clone(),
-            origin: format!("{owner}.{prop}"),
-            description: s.description.as_deref().map(str::to_owned),
-            variants,
-        }));
+        let values: Vec<(String, String)> = s
+            .enum_values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                (
+                    v.to_string(),
+                    s.enum_descriptions
+                        .get(i)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        self.defs.push(TypeDef::Enum(enumeration(
+            name.clone(),
+            format!("{owner}.{prop}"),
+            s.description.as_deref().map(str::to_owned),
+            &values,
+        )));
         Type::Enum(name)
     }
 

@@ -114,7 +114,7 @@ fn path_styles() {
 fn query_parameters() {
     let get = shapes_v1beta2::ProjectsLocationsGlobalOperationsGet::new("projects/p/locations/global/operations/o", "req-1")
         .unwrap()
-        .view("FULL")
+        .view(shapes_v1beta2::ProjectsLocationsGlobalOperationsGetView::Full)
         .page_size(-3)
         .return_partial_success(false)
         .tags(["a b", "c"])

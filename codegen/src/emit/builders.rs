@@ -23,13 +23,13 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
     });
     let args = required.iter().map(|p| {
         let f = ident(&p.rust_name);
-        match (p.repeated, p.ty) {
-            (true, Scalar::String) => quote!(#f: impl IntoIterator<Item = impl Into<String>>),
+        match (p.repeated, is_text(p)) {
+            (true, true) => quote!(#f: impl IntoIterator<Item = impl Into<String>>),
             (true, _) => {
                 let t = value_type(p);
                 quote!(#f: impl IntoIterator<Item = #t>)
             }
-            (false, Scalar::String) => quote!(#f: impl Into<String>),
+            (false, true) => quote!(#f: impl Into<String>),
             (false, _) => {
                 let t = value_type(p);
                 quote!(#f: #t)
@@ -76,6 +76,10 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
 
 /// The Rust type of one value of a parameter.
 fn value_type(p: &Param) -> TokenStream {
+    if let Some(name) = &p.enum_type {
+        let t = ident(name);
+        return quote!(#t);
+    }
     match p.ty {
         Scalar::Bool => quote!(bool),
         Scalar::I32 => quote!(i32),
@@ -91,12 +95,12 @@ fn value_type(p: &Param) -> TokenStream {
 /// Turns a constructor argument into the field value, checking it where it has rules.
 fn conversion(m: &Method, p: &Param) -> TokenStream {
     let f = ident(&p.rust_name);
-    let convert = match (p.repeated, p.ty) {
-        (true, Scalar::String) => {
+    let convert = match (p.repeated, is_text(p)) {
+        (true, true) => {
             quote!(let #f: Vec<String> = #f.into_iter().map(Into::into).collect();)
         }
         (true, _) => quote!(let #f: Vec<_> = #f.into_iter().collect();),
-        (false, Scalar::String) => quote!(let #f: String = #f.into();),
+        (false, true) => quote!(let #f: String = #f.into();),
         (false, _) => quote!(),
     };
     let placement = match (p.location, reserved(m, p)) {
@@ -104,8 +108,7 @@ fn conversion(m: &Method, p: &Param) -> TokenStream {
         (Location::Path, false) => quote!(Simple),
         (Location::Query, _) => quote!(Query),
     };
-    let needs_check =
-        p.ty == Scalar::String && (p.location == Location::Path || p.pattern.is_some());
+    let needs_check = is_text(p) && (p.location == Location::Path || p.pattern.is_some());
     if !needs_check {
         return convert;
     }
@@ -125,6 +128,11 @@ fn conversion(m: &Method, p: &Param) -> TokenStream {
             #check
         }
     }
+}
+
+/// Whether values of `p` are free text (`String`), as opposed to numbers, booleans or enums.
+fn is_text(p: &Param) -> bool {
+    p.ty == Scalar::String && p.enum_type.is_none()
 }
 
 fn reserved(m: &Method, p: &Param) -> bool {
@@ -162,11 +170,10 @@ fn new_doc(m: &Method, required: &[&Param]) -> TokenStream {
     for p in required {
         text.push_str(&format!("\n- {}", param_text(p)));
     }
-    if m.params.iter().any(|p| {
-        p.required
-            && p.ty == Scalar::String
-            && (p.location == Location::Path || p.pattern.is_some())
-    }) {
+    if m.params
+        .iter()
+        .any(|p| p.required && is_text(p) && (p.location == Location::Path || p.pattern.is_some()))
+    {
         text.push_str(
             "\n\n# Errors\n\n`Error::InvalidParameter` when a value does not match its pattern, \
              or is empty or has an empty, `.` or `..` path segment.",
@@ -178,12 +185,16 @@ fn new_doc(m: &Method, required: &[&Param]) -> TokenStream {
 fn getter(p: &Param) -> TokenStream {
     let f = ident(&p.rust_name);
     let doc = docs::attrs(&format!("The `{}` parameter.", p.wire_name));
-    match (p.repeated, p.ty) {
+    match (p.repeated, is_text(p)) {
         (true, _) => {
             let t = value_type(p);
             quote!(#doc pub fn #f(&self) -> &[#t] { &self.#f })
         }
-        (false, Scalar::String) => quote!(#doc pub fn #f(&self) -> &str { &self.#f }),
+        (false, true) => quote!(#doc pub fn #f(&self) -> &str { &self.#f }),
+        (false, _) if p.enum_type.is_some() => {
+            let t = value_type(p);
+            quote!(#doc pub fn #f(&self) -> &#t { &self.#f })
+        }
         (false, _) => {
             let t = value_type(p);
             quote!(#doc pub fn #f(&self) -> #t { self.#f })
@@ -194,8 +205,8 @@ fn getter(p: &Param) -> TokenStream {
 fn setter(p: &Param) -> TokenStream {
     let f = ident(&p.rust_name);
     let doc = docs::attrs(&format!("Sets {}", param_text(p)));
-    match (p.repeated, p.ty) {
-        (true, Scalar::String) => quote! {
+    match (p.repeated, is_text(p)) {
+        (true, true) => quote! {
             #doc
             pub fn #f(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
                 self.#f = values.into_iter().map(Into::into).collect();
@@ -212,7 +223,7 @@ fn setter(p: &Param) -> TokenStream {
                 }
             }
         }
-        (false, Scalar::String) => quote! {
+        (false, true) => quote! {
             #doc
             pub fn #f(mut self, value: impl Into<String>) -> Self {
                 self.#f = Some(value.into());
@@ -270,11 +281,23 @@ fn request_impl(m: &Method, name: &proc_macro2::Ident) -> TokenStream {
         .map(|p| {
             let f = ident(&p.rust_name);
             let wire = &p.wire_name;
+            // Enum values go on the wire as their wire strings.
+            let value = |v: TokenStream| match p.enum_type {
+                Some(_) => quote!(crate::support::WireEnum::as_wire(#v)),
+                None => v,
+            };
             match (p.required, p.repeated) {
-                (_, true) => quote!(for value in &self.#f { url.query(#wire, value); }),
-                (true, false) => quote!(url.query(#wire, &self.#f);),
+                (_, true) => {
+                    let v = value(quote!(value));
+                    quote!(for value in &self.#f { url.query(#wire, #v); })
+                }
+                (true, false) => {
+                    let v = value(quote!(&self.#f));
+                    quote!(url.query(#wire, #v);)
+                }
                 (false, false) => {
-                    quote!(if let Some(value) = &self.#f { url.query(#wire, value); })
+                    let v = value(quote!(value));
+                    quote!(if let Some(value) = &self.#f { url.query(#wire, #v); })
                 }
             }
         })
@@ -346,11 +369,16 @@ fn example(service: &Service, m: &Method, options: &Options) -> Vec<String> {
         .iter()
         .filter(|p| p.required)
         .zip(&example.args)
-        .map(|(p, v)| match (p.repeated, p.ty) {
-            (true, Scalar::String) => format!("[{v:?}]"),
-            (true, _) => format!("[{v}]"),
-            (false, Scalar::String) => format!("{v:?}"),
-            (false, _) => v.clone(),
+        .map(|(p, v)| {
+            let one = match &p.enum_type {
+                Some(t) => format!(
+                    "<{krate}::{}::{t} as {krate}::support::WireEnum>::from_wire({v:?})",
+                    service.module
+                ),
+                None if is_text(p) => format!("{v:?}"),
+                None => v.clone(),
+            };
+            if p.repeated { format!("[{one}]") } else { one }
         })
         .collect::<Vec<_>>()
         .join(", ");
