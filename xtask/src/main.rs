@@ -1,4 +1,4 @@
-//! The developer command line: `cargo xtask regenerate | verify | ci`.
+//! The developer command line: `cargo xtask regenerate | verify | ci | fetch | changes`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -7,6 +7,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use codegen::files::{self, Mode};
 
+mod changes;
+mod fetch;
 mod manifest;
 
 #[derive(Parser)]
@@ -27,6 +29,10 @@ enum Task {
     Verify(Folders),
     /// Run every check CI runs: fmt, clippy, verify, tests, docs.
     Ci,
+    /// Download the saved Discovery documents again and save those that are newer.
+    Fetch(fetch::FetchArgs),
+    /// Tell what new documents would change for the generated crate; nothing is written.
+    Changes(fetch::ChangesArgs),
 }
 
 #[derive(Args, Clone)]
@@ -45,6 +51,8 @@ fn main() {
         Task::Regenerate(f) => regenerate(&f),
         Task::Verify(f) => verify(&f),
         Task::Ci => ci(),
+        Task::Fetch(a) => fetch::fetch(&a),
+        Task::Changes(a) => fetch::changes(&a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use sha2::{Digest, Sha256};
 pub const FILE: &str = "SOURCES.toml";
 
 /// The whole manifest.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// One entry per saved document.
@@ -19,7 +20,7 @@ pub struct Manifest {
 }
 
 /// Where one document came from.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     /// File name inside the discovery folder.
@@ -54,6 +55,120 @@ pub fn read(dir: &Path) -> Result<Manifest> {
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// The manifest as text: the comment lines that open `previous` (the file as it was), then
+/// every entry in order, each key on its own line, as the checked-in file is laid out.
+pub fn render(manifest: &Manifest, previous: &str) -> String {
+    let mut out: String = previous
+        .lines()
+        .take_while(|l| l.trim() != "[[document]]")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for (i, e) in manifest.document.iter().enumerate() {
+        if i > 0 || !(out.is_empty() || out.ends_with("\n\n")) {
+            out.push('\n');
+        }
+        out.push_str("[[document]]\n");
+        let mut key = |k: &str, v: &str| {
+            let _ = writeln!(out, "{k} = {}", toml_string(v));
+        };
+        key("file", &e.file);
+        key("revision", &e.revision);
+        key("sha256", &e.sha256);
+        key("origin", &e.origin);
+        if let Some(url) = &e.discovery_url {
+            key("discovery_url", url);
+        }
+        key("source", &e.source);
+        key("retrieved", &e.retrieved);
+    }
+    out
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes the manifest of `dir`, keeping the comments that open the current file; the new text
+/// is written beside it and renamed over it, so a reader never sees half a file.
+pub fn write(dir: &Path, manifest: &Manifest) -> Result<()> {
+    let path = dir.join(FILE);
+    let previous = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let text = render(manifest, &previous);
+    toml::from_str::<Manifest>(&text)
+        .ok()
+        .filter(|back| back == manifest)
+        .with_context(|| format!("the new {FILE} would not read back as written; not written"))?;
+    write_atomic(&path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file path", path.display()))?;
+    let tmp = path.with_file_name(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()));
+    }
+    Ok(())
+}
+
+/// Today's date in UTC as `YYYY-MM-DD`, as `retrieved` records it.
+pub fn today() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    date_of_day(secs / 86_400)
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01.
+fn date_of_day(days: u64) -> String {
+    // Days from 0000-03-01, in 400-year eras of 146097 days; a year runs March to February.
+    let days = days + 719_468;
+    let era = days / 146_097;
+    let day_of_era = days % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// Checks that every `*.json` in `dir` has an entry whose sha256 and revision match, and that
@@ -164,6 +279,59 @@ mod tests {
             "{err}"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_checked_in_manifest_renders_back_byte_for_byte() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../discovery");
+        let text = std::fs::read_to_string(dir.join(FILE)).unwrap();
+        let manifest = read(&dir).unwrap();
+        assert_eq!(render(&manifest, &text), text);
+    }
+
+    #[test]
+    fn written_entries_read_back_with_the_header_kept() {
+        let dir = std::env::temp_dir().join(format!("xtask-manifest-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(FILE),
+            "# Header line.\n\n[[document]]\nfile = \"old\"\n",
+        )
+        .unwrap();
+        let manifest = Manifest {
+            document: vec![Entry {
+                file: "a.v1.json".into(),
+                revision: "20260101".into(),
+                sha256: "00".into(),
+                origin: "hand-written".into(),
+                discovery_url: None,
+                source: "said \"so\"\\ here\ttab\u{1}".into(),
+                retrieved: "2026-01-01".into(),
+            }],
+        };
+        write(&dir, &manifest).unwrap();
+        let text = std::fs::read_to_string(dir.join(FILE)).unwrap();
+        assert!(text.starts_with("# Header line.\n\n[[document]]\nfile = \"a.v1.json\"\n"));
+        assert_eq!(read(&dir).unwrap(), manifest);
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn dates_of_known_days() {
+        assert_eq!(date_of_day(0), "1970-01-01");
+        assert_eq!(date_of_day(59), "1970-03-01");
+        assert_eq!(date_of_day(11_016), "2000-02-29");
+        assert_eq!(date_of_day(19_782), "2024-02-29");
+        assert_eq!(date_of_day(20_415), "2025-11-23");
+        assert_eq!(date_of_day(20_818), "2026-12-31");
+        let today = today();
+        assert!(
+            today.len() == 10 && today.as_str() > "2025-01-01",
+            "{today}"
+        );
     }
 
     #[test]
