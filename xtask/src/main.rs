@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use codegen::files::{self, Mode};
 
+mod bench;
 mod changes;
 mod fetch;
 mod manifest;
@@ -33,6 +34,9 @@ enum Task {
     Fetch(fetch::FetchArgs),
     /// Tell what new documents would change for the generated crate; nothing is written.
     Changes(fetch::ChangesArgs),
+    /// Measure regeneration, decoding, requests and verify against their baselines, and
+    /// print the table (not part of `ci`; `--weight` adds clean builds, minutes).
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Args, Clone)]
@@ -53,6 +57,7 @@ fn main() {
         Task::Ci => ci(),
         Task::Fetch(a) => fetch::fetch(&a),
         Task::Changes(a) => fetch::changes(&a),
+        Task::Bench(a) => bench::run(&root(), &a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");
