@@ -5,7 +5,11 @@
 //! Two groups: `saved` (the documents in `discovery/`) and `corpus` (every `*.json` in the
 //! folder named by `BENCH_DISCOVERY_DIR`, skipped when that is not set). Each group has:
 //! - `value`, `ignored_any`: the baselines;
-//! - `generate`: `codegen::generate` of all documents, as `cargo xtask regenerate` runs it;
+//! - `generate`: `codegen::generate` of all documents, as `cargo xtask regenerate` runs it
+//!   (one thread per core);
+//! - `generate_1_thread`: the same on one thread;
+//! - `prettyplease_only`: `prettyplease::unparse` of the output's syntax trees, built
+//!   beforehand: the floor of any pipeline that formats with prettyplease;
 //! - `load`, `extract`, `emit`: its stages (`load::document`, `extract::service`,
 //!   `emit::service_file`), each on the output of the stage before.
 //!
@@ -98,6 +102,24 @@ fn bench_documents(c: &mut Criterion, group_name: &str, sources: &[Source], larg
     });
     group.bench_function("generate", |b| {
         b.iter(|| black_box(codegen::generate(black_box(sources), &options).unwrap()))
+    });
+    group.bench_function("generate_1_thread", |b| {
+        b.iter(|| black_box(codegen::generate_on(black_box(sources), &options, 1).unwrap()))
+    });
+    // The floor of any pipeline that formats with prettyplease: printing the finished syntax
+    // trees of the output, with nothing built, parsed or read.
+    let output: Vec<syn::File> = codegen::generate_on(sources, &options, 1)
+        .unwrap()
+        .files
+        .values()
+        .map(|text| syn::parse_file(text).expect("generated files parse"))
+        .collect();
+    group.bench_function("prettyplease_only", |b| {
+        b.iter(|| {
+            for file in &output {
+                black_box(prettyplease::unparse(black_box(file)));
+            }
+        })
     });
     group.bench_function("load", |b| {
         b.iter(|| {

@@ -238,3 +238,43 @@ fn a_response_that_is_not_an_object_decodes_as_any_json() {
     );
     assert!(!text.contains("LongRunningOperation"));
 }
+
+#[test]
+fn thread_count_does_not_change_files_warnings_or_errors() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../discovery");
+    let mut sources = codegen::load::read_dir(&dir, "discovery").unwrap();
+    // A warning (unknown format) and a document without `operations.get` among them.
+    let warned = doc(|d| d["schemas"]["Stat"]["properties"]["code"]["format"] = json!("int7"));
+    sources.push(source("discovery/demo.v1.json", &warned));
+    let bare = doc(|d| {
+        d["resources"] = json!({});
+        d["name"] = json!("bare");
+    });
+    sources.push(source("discovery/bare.v1.json", &bare));
+    let one = codegen::generate_on(&sources, &Options::default(), 1).unwrap();
+    assert_eq!(one.files.len(), 6, "{:?}", one.files.keys());
+    assert_eq!(one.warnings.len(), 2, "{:?}", one.warnings);
+    for threads in [2, 3, 16] {
+        let many = codegen::generate_on(&sources, &Options::default(), threads).unwrap();
+        assert_eq!(many.files, one.files, "{threads} threads");
+        assert_eq!(many.warnings, one.warnings, "{threads} threads");
+    }
+
+    // Errors come back in document order however the documents were shared out.
+    let broken: Vec<Source> = (0..7)
+        .map(|i| {
+            let d = doc(|d| d["schemas"]["Op"]["properties"]["error"]["$ref"] = json!(format!("Nope{i}")));
+            source(&format!("discovery/demo{i}.v1.json"), &d)
+        })
+        .collect();
+    let want = codegen::generate_on(&broken, &Options::default(), 1)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(want.matches("Nope").count(), 7, "{want}");
+    for threads in [2, 5] {
+        let got = codegen::generate_on(&broken, &Options::default(), threads)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(got, want, "{threads} threads");
+    }
+}

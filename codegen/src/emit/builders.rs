@@ -355,7 +355,7 @@ fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream 
             .into_iter()
             .map(|l| if l.is_empty() { l } else { format!(" {l}") }),
     );
-    quote!( #( #[doc = #lines] )* )
+    docs::outer(&lines)
 }
 
 /// A doc example that builds the request and checks its URL.

@@ -51,6 +51,7 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
         module_doc.push(String::new());
         module_doc.extend(docs::lines(&format!("Documentation: {link}")));
     }
+    let module_doc = docs::inner(&module_doc);
     let constants = service::constants(service);
     let builders = service
         .methods
@@ -58,7 +59,7 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
         .map(|m| builders::builder(service, m, options));
     let models = service.types.iter().map(models::def);
     let tokens = quote! {
-        #( #![doc = #module_doc] )*
+        #module_doc
         #constants
         #( #builders )*
         #( #models )*
