@@ -263,7 +263,9 @@ fn thread_count_does_not_change_files_warnings_or_errors() {
     // Errors come back in document order however the documents were shared out.
     let broken: Vec<Source> = (0..7)
         .map(|i| {
-            let d = doc(|d| d["schemas"]["Op"]["properties"]["error"]["$ref"] = json!(format!("Nope{i}")));
+            let d = doc(|d| {
+                d["schemas"]["Op"]["properties"]["error"]["$ref"] = json!(format!("Nope{i}"))
+            });
             source(&format!("discovery/demo{i}.v1.json"), &d)
         })
         .collect();

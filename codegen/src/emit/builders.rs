@@ -2,25 +2,41 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::{ImplItem, Item, Type};
 
-use super::{Options, docs, ident};
+use super::syntax::{
+    self, array, attr, borrow, generic, ident, impl_constant, impl_type, implementation, method,
+    option, static_reference, string, struct_literal, ty, value,
+};
+use super::{Options, docs};
 use crate::ir::{Location, Method, Param, PathPart, Scalar, Service};
 
-pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
-    let name = ident(&m.type_name);
-    let doc = builder_doc(service, m, options);
+pub fn builder(service: &Service, m: &Method, options: &Options) -> Vec<Item> {
     let (required, optional): (Vec<&Param>, Vec<&Param>) =
         m.params.iter().partition(|p| p.required);
 
-    let fields = m.params.iter().map(|p| {
-        let f = ident(&p.rust_name);
-        let t = value_type(p);
-        match (p.required, p.repeated) {
-            (_, true) => quote!(#f: Vec<#t>,),
-            (true, false) => quote!(#f: #t,),
-            (false, false) => quote!(#f: Option<#t>,),
-        }
-    });
+    let mut fields: Vec<syn::Field> = m
+        .params
+        .iter()
+        .map(|p| {
+            let t = value_type(p);
+            let t = match (p.required, p.repeated) {
+                (_, true) => generic("Vec", vec![t]),
+                (true, false) => t,
+                (false, false) => generic("Option", vec![t]),
+            };
+            syntax::field(Vec::new(), false, &p.rust_name, t)
+        })
+        .collect();
+    fields.push(syntax::field(
+        Vec::new(),
+        false,
+        "common",
+        ty("crate::CommonParams"),
+    ));
+    let mut attrs = builder_doc(service, m, options);
+    attrs.push(attr("derive", quote!(Debug, Clone, PartialEq)));
+
     let args = required.iter().map(|p| {
         let f = ident(&p.rust_name);
         match (p.repeated, is_text(p)) {
@@ -45,20 +61,9 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
             (false, false) => quote!(#f: None),
         }
     });
-    let new_doc = new_doc(m, &required);
-    let getters = required.iter().map(|p| getter(p));
-    let setters = optional.iter().map(|p| setter(p));
-    let request_impl = request_impl(m, &name);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #name {
-            #( #fields )*
-            common: crate::CommonParams,
-        }
-
-        impl #name {
-            #new_doc
+    let mut inherent = vec![method(
+        new_doc(m, &required),
+        quote! {
             pub fn new(#( #args ),*) -> Result<Self, crate::Error> {
                 #( #conversions )*
                 Ok(Self {
@@ -66,30 +71,32 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
                     common: crate::CommonParams::default(),
                 })
             }
-            #( #getters )*
-            #( #setters )*
-        }
-
-        #request_impl
-    }
+        },
+    )];
+    inherent.extend(required.iter().map(|p| getter(p)));
+    inherent.extend(optional.iter().map(|p| setter(p)));
+    vec![
+        syntax::structure(attrs, &m.type_name, fields),
+        implementation(None, &m.type_name, inherent),
+        request_impl(m),
+    ]
 }
 
 /// The Rust type of one value of a parameter.
-fn value_type(p: &Param) -> TokenStream {
+fn value_type(p: &Param) -> Type {
     if let Some(name) = &p.enum_type {
-        let t = ident(name);
-        return quote!(#t);
+        return ty(name);
     }
-    match p.ty {
-        Scalar::Bool => quote!(bool),
-        Scalar::I32 => quote!(i32),
-        Scalar::U32 => quote!(u32),
-        Scalar::I64Number | Scalar::I64 => quote!(i64),
-        Scalar::U64 => quote!(u64),
-        Scalar::F32 => quote!(f32),
-        Scalar::F64 => quote!(f64),
-        Scalar::String => quote!(String),
-    }
+    ty(match p.ty {
+        Scalar::Bool => "bool",
+        Scalar::I32 => "i32",
+        Scalar::U32 => "u32",
+        Scalar::I64Number | Scalar::I64 => "i64",
+        Scalar::U64 => "u64",
+        Scalar::F32 => "f32",
+        Scalar::F64 => "f64",
+        Scalar::String => "String",
+    })
 }
 
 /// Turns a constructor argument into the field value, checking it where it has rules.
@@ -165,7 +172,7 @@ fn param_text(p: &Param) -> String {
     text
 }
 
-fn new_doc(m: &Method, required: &[&Param]) -> TokenStream {
+fn new_doc(m: &Method, required: &[&Param]) -> Vec<syn::Attribute> {
     let mut text = format!("Starts a `{}` request.\n", m.id);
     for p in required {
         text.push_str(&format!("\n- {}", param_text(p)));
@@ -182,81 +189,96 @@ fn new_doc(m: &Method, required: &[&Param]) -> TokenStream {
     docs::attrs(&text)
 }
 
-fn getter(p: &Param) -> TokenStream {
+fn getter(p: &Param) -> ImplItem {
     let f = ident(&p.rust_name);
     let doc = docs::attrs(&format!("The `{}` parameter.", p.wire_name));
     match (p.repeated, is_text(p)) {
         (true, _) => {
             let t = value_type(p);
-            quote!(#doc pub fn #f(&self) -> &[#t] { &self.#f })
+            method(doc, quote!(pub fn #f(&self) -> &[#t] { &self.#f }))
         }
-        (false, true) => quote!(#doc pub fn #f(&self) -> &str { &self.#f }),
+        (false, true) => method(doc, quote!(pub fn #f(&self) -> &str { &self.#f })),
         (false, _) if p.enum_type.is_some() => {
             let t = value_type(p);
-            quote!(#doc pub fn #f(&self) -> &#t { &self.#f })
+            method(doc, quote!(pub fn #f(&self) -> &#t { &self.#f }))
         }
         (false, _) => {
             let t = value_type(p);
-            quote!(#doc pub fn #f(&self) -> #t { self.#f })
+            method(doc, quote!(pub fn #f(&self) -> #t { self.#f }))
         }
     }
 }
 
-fn setter(p: &Param) -> TokenStream {
+fn setter(p: &Param) -> ImplItem {
     let f = ident(&p.rust_name);
     let doc = docs::attrs(&format!("Sets {}", param_text(p)));
     match (p.repeated, is_text(p)) {
-        (true, true) => quote! {
-            #doc
-            pub fn #f(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-                self.#f = values.into_iter().map(Into::into).collect();
-                self
-            }
-        },
+        (true, true) => method(
+            doc,
+            quote! {
+                pub fn #f(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+                    self.#f = values.into_iter().map(Into::into).collect();
+                    self
+                }
+            },
+        ),
         (true, _) => {
             let t = value_type(p);
+            method(
+                doc,
+                quote! {
+                    pub fn #f(mut self, values: impl IntoIterator<Item = #t>) -> Self {
+                        self.#f = values.into_iter().collect();
+                        self
+                    }
+                },
+            )
+        }
+        (false, true) => method(
+            doc,
             quote! {
-                #doc
-                pub fn #f(mut self, values: impl IntoIterator<Item = #t>) -> Self {
-                    self.#f = values.into_iter().collect();
+                pub fn #f(mut self, value: impl Into<String>) -> Self {
+                    self.#f = Some(value.into());
                     self
                 }
-            }
-        }
-        (false, true) => quote! {
-            #doc
-            pub fn #f(mut self, value: impl Into<String>) -> Self {
-                self.#f = Some(value.into());
-                self
-            }
-        },
+            },
+        ),
         (false, _) => {
             let t = value_type(p);
-            quote! {
-                #doc
-                pub fn #f(mut self, value: #t) -> Self {
-                    self.#f = Some(value);
-                    self
-                }
-            }
+            method(
+                doc,
+                quote! {
+                    pub fn #f(mut self, value: #t) -> Self {
+                        self.#f = Some(value);
+                        self
+                    }
+                },
+            )
         }
     }
 }
 
-fn request_impl(m: &Method, name: &proc_macro2::Ident) -> TokenStream {
-    let response = match &m.response {
-        Some(r) => {
-            let r = ident(r);
-            quote!(#r)
-        }
-        None => quote!(serde_json::Value),
-    };
-    let (id, http_method, path) = (&m.id, &m.http_method, &m.path);
-    let flat_path = match &m.flat_path {
-        Some(f) => quote!(Some(#f)),
-        None => quote!(None),
-    };
-    let scopes = m.scopes.iter().map(|s| ident(s));
+fn request_impl(m: &Method) -> Item {
+    let response = ty(m.response.as_deref().unwrap_or("serde_json::Value"));
+    let info = struct_literal(
+        "crate::MethodInfo",
+        vec![
+            ("id", string(&m.id)),
+            ("http_method", string(&m.http_method)),
+            ("path", string(&m.path)),
+            ("flat_path", option(m.flat_path.as_deref().map(string))),
+            (
+                "scopes",
+                borrow(array(
+                    m.scopes
+                        .iter()
+                        .map(|s| value(&format!("scopes::{s}")))
+                        .collect(),
+                )),
+            ),
+            ("service", borrow(value("SERVICE"))),
+        ],
+    );
     let path_writes = m.path_parts.iter().map(|part| match part {
         PathPart::Literal(text) => quote!(url.literal(#text);),
         PathPart::Var {
@@ -302,39 +324,52 @@ fn request_impl(m: &Method, name: &proc_macro2::Ident) -> TokenStream {
             }
         })
         .collect();
-    let write_query = (!query.is_empty()).then(|| {
-        quote! {
-            fn write_query(&self, url: &mut crate::UrlWriter) {
-                #( #query )*
-            }
-        }
-    });
-    quote! {
-        impl crate::Request for #name {
-            type Response = #response;
-            const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-                id: #id,
-                http_method: #http_method,
-                path: #path,
-                flat_path: #flat_path,
-                scopes: &[#( scopes::#scopes ),*],
-                service: &SERVICE,
-            };
-            fn common(&self) -> &crate::CommonParams {
-                &self.common
-            }
-            fn common_mut(&mut self) -> &mut crate::CommonParams {
-                &mut self.common
-            }
-            fn write_path(&self, url: &mut crate::UrlWriter) {
-                #( #path_writes )*
-            }
-            #write_query
-        }
+    let mut items = vec![
+        impl_type("Response", response),
+        impl_constant(
+            "METHOD",
+            static_reference(ty("crate::MethodInfo")),
+            borrow(info),
+        ),
+        method(
+            Vec::new(),
+            quote! {
+                fn common(&self) -> &crate::CommonParams {
+                    &self.common
+                }
+            },
+        ),
+        method(
+            Vec::new(),
+            quote! {
+                fn common_mut(&mut self) -> &mut crate::CommonParams {
+                    &mut self.common
+                }
+            },
+        ),
+        method(
+            Vec::new(),
+            quote! {
+                fn write_path(&self, url: &mut crate::UrlWriter) {
+                    #( #path_writes )*
+                }
+            },
+        ),
+    ];
+    if !query.is_empty() {
+        items.push(method(
+            Vec::new(),
+            quote! {
+                fn write_query(&self, url: &mut crate::UrlWriter) {
+                    #( #query )*
+                }
+            },
+        ));
     }
+    implementation(Some("crate::Request"), &m.type_name, items)
 }
 
-fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream {
+fn builder_doc(service: &Service, m: &Method, options: &Options) -> Vec<syn::Attribute> {
     let mut text = m.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
@@ -355,7 +390,7 @@ fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream 
             .into_iter()
             .map(|l| if l.is_empty() { l } else { format!(" {l}") }),
     );
-    docs::outer(&lines)
+    syntax::docs(&lines)
 }
 
 /// A doc example that builds the request and checks its URL.

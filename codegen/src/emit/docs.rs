@@ -4,43 +4,13 @@
 //! turn indented lines into doctests, `[Output only]` into broken links, `<name>` into HTML and
 //! bare URLs into warnings; this module keeps the text and defuses those.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use syn::Attribute;
 
-/// `#[doc = "..."]` attributes for `text`, one per line.
-pub fn attrs(text: &str) -> TokenStream {
-    outer(&lines(text))
-}
+use super::syntax;
 
-/// `#[doc = "..."]` attributes, one per line of `lines`.
-pub fn outer(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| literal(l));
-    quote! { #( #[doc = #lines] )* }
-}
-
-/// `#![doc = "..."]` attributes, one per line of `lines`.
-pub fn inner(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| literal(l));
-    quote! { #( #![doc = #lines] )* }
-}
-
-/// A string literal holding `line`: raw (`r"..."`) where it can be, which is both what
-/// prettyplease reads back fastest and cheaper to make than an escaped literal.
-fn literal(line: &str) -> Literal {
-    if line.contains('\r') {
-        return Literal::string(line);
-    }
-    // One more `#` than the longest run of `#` after a quote in the line.
-    let mut hashes = 0;
-    for (i, _) in line.match_indices('"') {
-        let run = line[i + 1..].bytes().take_while(|&b| b == b'#').count();
-        hashes = hashes.max(run + 1);
-    }
-    let fence = "#".repeat(hashes);
-    match format!("r{fence}\"{line}\"{fence}").parse() {
-        Ok(raw) => raw,
-        Err(_) => Literal::string(line),
-    }
+/// `///` attributes for `text`, one per line.
+pub fn attrs(text: &str) -> Vec<Attribute> {
+    syntax::docs(&lines(text))
 }
 
 /// The lines of a doc comment for `text`, each with the leading space rustdoc expects.

@@ -4,12 +4,9 @@ mod builders;
 mod docs;
 mod models;
 mod service;
-
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+mod syntax;
 
 use crate::ir;
-
 /// Settings of the emitted code.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -51,36 +48,38 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
         module_doc.push(String::new());
         module_doc.extend(docs::lines(&format!("Documentation: {link}")));
     }
-    let module_doc = docs::inner(&module_doc);
-    let constants = service::constants(service);
-    let builders = service
-        .methods
-        .iter()
-        .map(|m| builders::builder(service, m, options));
-    let models = service.types.iter().map(models::def);
-    let tokens = quote! {
-        #module_doc
-        #constants
-        #( #builders )*
-        #( #models )*
-    };
-    render(&header(&service.file, &service.revision, options), tokens)
+    let mut items = service::constants(service);
+    for m in &service.methods {
+        items.extend(builders::builder(service, m, options));
+    }
+    for def in &service.types {
+        items.extend(models::def(def));
+    }
+    render(
+        &header(&service.file, &service.revision, options),
+        &syntax::file(syntax::inner_docs(&module_doc), items),
+    )
 }
 
 /// The source of `apis/mod.rs`, declaring every service module.
 pub fn index_file(services: &[ir::Service], options: &Options) -> String {
-    let modules = services.iter().map(|s| ident(&s.module));
-    let docs = services.iter().map(|s| {
-        docs::attrs(&format!(
-            "{} {} (`{}`, revision `{}`).",
-            s.title, s.version, s.file, s.revision
-        ))
-    });
-    let tokens = quote! {
-        //! The generated service modules, re-exported at the crate root.
-        #( #docs pub mod #modules; )*
-    };
-    render(&header("every document", "", options), tokens)
+    let items = services
+        .iter()
+        .map(|s| {
+            syntax::module_declaration(
+                docs::attrs(&format!(
+                    "{} {} (`{}`, revision `{}`).",
+                    s.title, s.version, s.file, s.revision
+                )),
+                &s.module,
+            )
+        })
+        .collect();
+    let intro = [" The generated service modules, re-exported at the crate root.".to_owned()];
+    render(
+        &header("every document", "", options),
+        &syntax::file(syntax::inner_docs(&intro), items),
+    )
 }
 
 fn header(file: &str, revision: &str, options: &Options) -> String {
@@ -96,15 +95,6 @@ fn header(file: &str, revision: &str, options: &Options) -> String {
     )
 }
 
-fn render(header: &str, tokens: TokenStream) -> String {
-    let file: syn::File = match syn::parse2(tokens) {
-        Ok(file) => file,
-        Err(e) => panic!("the generator emitted tokens that do not parse as Rust: {e}"),
-    };
-    format!("{header}{}", prettyplease::unparse(&file))
-}
-
-/// An identifier; the names module guarantees it is valid.
-fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+fn render(header: &str, file: &syn::File) -> String {
+    format!("{header}{}", prettyplease::unparse(file))
 }

@@ -2,36 +2,50 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::{Item, Type as RustType};
 
-use super::{docs, ident};
+use super::docs;
+use super::syntax::{self, attr, attr_word, generic, ident, ty};
 use crate::ir::{
     DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, Struct, Type, TypeDef,
 };
 
-pub fn def(def: &TypeDef) -> TokenStream {
+pub fn def(def: &TypeDef) -> Vec<Item> {
     match def {
         TypeDef::Struct(s) => structure(s),
         TypeDef::Enum(e) => enumeration(e),
     }
 }
 
-fn enumeration(e: &Enum) -> TokenStream {
+fn enumeration(e: &Enum) -> Vec<Item> {
     let name = ident(&e.name);
     let mut text = e.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
     }
     text.push_str(&format!("The values of `{}`.", e.origin));
-    let doc = docs::attrs(&text);
-    let variants = e.variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        let doc = docs::attrs(&if v.description.is_empty() {
-            format!("`{}`", v.wire)
-        } else {
-            format!("`{}`: {}", v.wire, v.description)
-        });
-        quote!(#doc #variant,)
-    });
+    let mut attrs = docs::attrs(&text);
+    attrs.push(attr("derive", quote!(Debug, Clone, PartialEq, Eq, Hash)));
+    attrs.push(attr_word("non_exhaustive"));
+    let mut variants: Vec<syn::Variant> = e
+        .variants
+        .iter()
+        .map(|v| {
+            let doc = docs::attrs(&if v.description.is_empty() {
+                format!("`{}`", v.wire)
+            } else {
+                format!("`{}`: {}", v.wire, v.description)
+            });
+            syntax::variant(doc, &v.rust_name, None)
+        })
+        .collect();
+    variants.push(syntax::variant(
+        syntax::docs(&[
+            " A value this version of the crate does not know, kept as received.".to_owned(),
+        ]),
+        "Unknown",
+        Some(ty("String")),
+    ));
     let from_wire = e.variants.iter().map(|v| {
         let (variant, wire) = (ident(&v.rust_name), &v.wire);
         quote!(#wire => Self::#variant,)
@@ -40,15 +54,7 @@ fn enumeration(e: &Enum) -> TokenStream {
         let (variant, wire) = (ident(&v.rust_name), &v.wire);
         quote!(Self::#variant => #wire,)
     });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #( #variants )*
-            /// A value this version of the crate does not know, kept as received.
-            Unknown(String),
-        }
+    let wire = syntax::parse(quote! {
         impl crate::support::WireEnum for #name {
             fn from_wire(value: &str) -> Self {
                 match value {
@@ -63,37 +69,50 @@ fn enumeration(e: &Enum) -> TokenStream {
                 }
             }
         }
-    }
+    });
+    vec![syntax::enumeration(attrs, &e.name, variants), wire]
 }
 
-fn structure(s: &Struct) -> TokenStream {
-    let name = ident(&s.name);
+fn structure(s: &Struct) -> Vec<Item> {
     let mut text = s.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
     }
     text.push_str(&format!("Discovery schema `{}`.", s.origin));
-    let doc = docs::attrs(&text);
-    let fields = s.fields.iter().map(field);
-    let operation = s.operation.as_ref().map(|op| operation_impl(&name, op));
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(default)]
-        #[non_exhaustive]
-        pub struct #name {
-            #( #fields )*
-            /// Properties the schema does not declare, kept as received so that they survive
-            /// a decode and re-encode.
-            #[serde(flatten)]
-            pub unknown_fields: crate::JsonObject,
-        }
-        #operation
+    let mut attrs = docs::attrs(&text);
+    attrs.push(attr(
+        "derive",
+        quote!(
+            Debug,
+            Clone,
+            Default,
+            PartialEq,
+            serde::Serialize,
+            serde::Deserialize
+        ),
+    ));
+    attrs.push(attr("serde", quote!(default)));
+    attrs.push(attr_word("non_exhaustive"));
+    let mut fields: Vec<syn::Field> = s.fields.iter().map(field).collect();
+    let mut unknown = syntax::docs(&[
+        " Properties the schema does not declare, kept as received so that they survive".to_owned(),
+        " a decode and re-encode.".to_owned(),
+    ]);
+    unknown.push(attr("serde", quote!(flatten)));
+    fields.push(syntax::field(
+        unknown,
+        true,
+        "unknown_fields",
+        ty("crate::JsonObject"),
+    ));
+    let mut items = vec![syntax::structure(attrs, &s.name, fields)];
+    if let Some(op) = &s.operation {
+        items.push(operation_impl(&ident(&s.name), op));
     }
+    items
 }
 
-fn field(f: &Field) -> TokenStream {
-    let name = ident(&f.rust_name);
+fn field(f: &Field) -> syn::Field {
     let (ty, codec) = rust_type(&f.ty);
     let mut text = f.description.clone().unwrap_or_default();
     let mut notes = Vec::new();
@@ -120,36 +139,30 @@ fn field(f: &Field) -> TokenStream {
         }
         text.push_str(&note);
     }
-    let doc = docs::attrs(&text);
+    let mut attrs = docs::attrs(&text);
     let rename = (f.rust_name != f.wire_name).then(|| {
         let wire = &f.wire_name;
         quote!(rename = #wire,)
     });
     let with = codec.map(|c| quote!(with = #c,));
-    quote! {
-        #doc
-        #[serde(#rename #with skip_serializing_if = "Option::is_none")]
-        pub #name: Option<#ty>,
-    }
+    attrs.push(attr(
+        "serde",
+        quote!(#rename #with skip_serializing_if = "Option::is_none"),
+    ));
+    syntax::field(attrs, true, &f.rust_name, generic("Option", vec![ty]))
 }
 
 /// The Rust type of a field (inside its `Option`), and the codec it needs, if any.
-fn rust_type(ty: &Type) -> (TokenStream, Option<&'static str>) {
-    match ty {
+fn rust_type(t: &Type) -> (RustType, Option<&'static str>) {
+    match t {
         Type::Scalar(s) => scalar(*s),
-        Type::Enum(name) => {
-            let t = ident(name);
-            (quote!(#t), Some("crate::support::wire_enum"))
-        }
+        Type::Enum(name) => (ty(name), Some("crate::support::wire_enum")),
         Type::Array(item) => match item.as_ref() {
             inner @ (Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_)) => {
                 let (t, codec) = rust_type(inner);
-                (quote!(Vec<#t>), codec)
+                (generic("Vec", vec![t]), codec)
             }
-            other => {
-                let t = nested(other);
-                (quote!(Vec<#t>), None)
-            }
+            other => (generic("Vec", vec![nested(other)]), None),
         },
         other => (nested(other), None),
     }
@@ -157,40 +170,41 @@ fn rust_type(ty: &Type) -> (TokenStream, Option<&'static str>) {
 
 /// A type below the top of a field. Strings carrying 64-bit integers or enum values stay
 /// `String` here, as the codecs cover only a field and a list of them.
-fn nested(ty: &Type) -> TokenStream {
-    match ty {
-        Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_) => quote!(String),
+fn nested(t: &Type) -> RustType {
+    match t {
+        Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_) => ty("String"),
         Type::Scalar(s) => scalar(*s).0,
-        Type::Any => quote!(serde_json::Value),
-        Type::Object => quote!(crate::JsonObject),
-        Type::Array(item) => {
-            let t = nested(item);
-            quote!(Vec<#t>)
-        }
-        Type::Map(value) => {
-            let t = nested(value);
-            quote!(std::collections::BTreeMap<String, #t>)
-        }
+        Type::Any => ty("serde_json::Value"),
+        Type::Object => ty("crate::JsonObject"),
+        Type::Array(item) => generic("Vec", vec![nested(item)]),
+        Type::Map(value) => generic(
+            "std::collections::BTreeMap",
+            vec![ty("String"), nested(value)],
+        ),
         Type::Named { name, boxed } => {
-            let t = ident(name);
-            if *boxed { quote!(Box<#t>) } else { quote!(#t) }
+            if *boxed {
+                generic("Box", vec![ty(name)])
+            } else {
+                ty(name)
+            }
         }
     }
 }
 
-fn scalar(s: Scalar) -> (TokenStream, Option<&'static str>) {
+fn scalar(s: Scalar) -> (RustType, Option<&'static str>) {
     const INT64: Option<&str> = Some("crate::support::int64");
-    match s {
-        Scalar::Bool => (quote!(bool), None),
-        Scalar::I32 => (quote!(i32), None),
-        Scalar::U32 => (quote!(u32), None),
-        Scalar::I64Number => (quote!(i64), None),
-        Scalar::I64 => (quote!(i64), INT64),
-        Scalar::U64 => (quote!(u64), INT64),
-        Scalar::F32 => (quote!(f32), None),
-        Scalar::F64 => (quote!(f64), None),
-        Scalar::String => (quote!(String), None),
-    }
+    let (name, codec) = match s {
+        Scalar::Bool => ("bool", None),
+        Scalar::I32 => ("i32", None),
+        Scalar::U32 => ("u32", None),
+        Scalar::I64Number => ("i64", None),
+        Scalar::I64 => ("i64", INT64),
+        Scalar::U64 => ("u64", INT64),
+        Scalar::F32 => ("f32", None),
+        Scalar::F64 => ("f64", None),
+        Scalar::String => ("String", None),
+    };
+    (ty(name), codec)
 }
 
 /// The `Option<&T>` accessor of an optional field, or `None`.
@@ -204,7 +218,7 @@ fn optional(field: Option<&String>, access: TokenStream) -> TokenStream {
     }
 }
 
-fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream {
+fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> Item {
     let op_name = optional(op.name.as_ref(), quote!(as_deref()));
     let metadata = optional(op.metadata.as_ref(), quote!(as_ref()));
     let response = optional(op.response.as_ref(), quote!(as_ref()));
@@ -250,7 +264,7 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
         }
         None => quote!(None),
     };
-    quote! {
+    syntax::parse(quote! {
         impl crate::LongRunningOperation for #name {
             fn name(&self) -> Option<&str> {
                 #op_name
@@ -268,5 +282,5 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                 #error
             }
         }
-    }
+    })
 }

@@ -1,62 +1,102 @@
 //! The service's constants: root URLs, revision, OAuth scopes.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use syn::Item;
 
-use super::{docs, ident};
+use super::docs;
+use super::syntax::{
+    array, boolean, borrow, constant, generic, module, option, reference, slice, string,
+    struct_literal, ty, value,
+};
 use crate::ir;
 
-pub fn constants(s: &ir::Service) -> TokenStream {
-    let scope_consts = s.scopes.iter().map(|scope| {
-        let name = ident(&scope.const_name);
-        let doc = docs::attrs(&format!("`{}`: {}", scope.url, scope.description));
-        let (url, description) = (&scope.url, &scope.description);
-        quote! {
-            #doc
-            pub const #name: crate::Scope = crate::Scope { url: #url, description: #description };
-        }
-    });
-    let all = s.scopes.iter().map(|scope| ident(&scope.const_name));
-    let mtls = match &s.mtls_root_url {
-        Some(url) => quote!(Some(#url)),
-        None => quote!(None),
-    };
-    let (name, version, title, revision) = (&s.name, &s.version, &s.title, &s.revision);
-    let (root, service_path, fully) = (
-        &s.root_url,
-        &s.service_path,
-        s.fully_encode_reserved_expansion,
-    );
-    let service_doc = docs::attrs(&format!(
-        "The {title} {version}, as its Discovery document describes it."
+pub fn constants(s: &ir::Service) -> Vec<Item> {
+    let str_ty = || reference(ty("str"), false);
+    let fixed = |line: &str| docs::attrs(line);
+    let (title, version) = (&s.title, &s.version);
+    let mut scope_items: Vec<Item> = s
+        .scopes
+        .iter()
+        .map(|scope| {
+            constant(
+                docs::attrs(&format!("`{}`: {}", scope.url, scope.description)),
+                &scope.const_name,
+                ty("crate::Scope"),
+                struct_literal(
+                    "crate::Scope",
+                    vec![
+                        ("url", string(&scope.url)),
+                        ("description", string(&scope.description)),
+                    ],
+                ),
+            )
+        })
+        .collect();
+    scope_items.push(constant(
+        fixed("Every scope the service declares."),
+        "ALL",
+        reference(slice(ty("crate::Scope")), false),
+        borrow(array(
+            s.scopes
+                .iter()
+                .map(|scope| value(&scope.const_name))
+                .collect(),
+        )),
     ));
-    let scopes_doc = docs::attrs(&format!("The OAuth 2.0 scopes of the {title}."));
-    quote! {
-        /// Discovery `rootUrl`: where requests go unless a builder overrides it.
-        pub const ROOT_URL: &str = #root;
-        /// Discovery `mtlsRootUrl`: the root URL for clients that authenticate with mutual TLS.
-        pub const MTLS_ROOT_URL: Option<&str> = #mtls;
-        /// Discovery `servicePath`: the prefix of every method path.
-        pub const SERVICE_PATH: &str = #service_path;
-        /// Discovery `revision` this module was generated from.
-        pub const REVISION: &str = #revision;
-        #service_doc
-        pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-            name: #name,
-            version: #version,
-            title: #title,
-            revision: REVISION,
-            root_url: ROOT_URL,
-            mtls_root_url: MTLS_ROOT_URL,
-            service_path: SERVICE_PATH,
-            fully_encode_reserved_expansion: #fully,
-            scopes: scopes::ALL,
-        };
-        #scopes_doc
-        pub mod scopes {
-            #( #scope_consts )*
-            /// Every scope the service declares.
-            pub const ALL: &[crate::Scope] = &[#( #all ),*];
-        }
-    }
+    vec![
+        constant(
+            fixed("Discovery `rootUrl`: where requests go unless a builder overrides it."),
+            "ROOT_URL",
+            str_ty(),
+            string(&s.root_url),
+        ),
+        constant(
+            fixed(
+                "Discovery `mtlsRootUrl`: the root URL for clients that authenticate with mutual TLS.",
+            ),
+            "MTLS_ROOT_URL",
+            generic("Option", vec![str_ty()]),
+            option(s.mtls_root_url.as_deref().map(string)),
+        ),
+        constant(
+            fixed("Discovery `servicePath`: the prefix of every method path."),
+            "SERVICE_PATH",
+            str_ty(),
+            string(&s.service_path),
+        ),
+        constant(
+            fixed("Discovery `revision` this module was generated from."),
+            "REVISION",
+            str_ty(),
+            string(&s.revision),
+        ),
+        constant(
+            docs::attrs(&format!(
+                "The {title} {version}, as its Discovery document describes it."
+            )),
+            "SERVICE",
+            ty("crate::ServiceInfo"),
+            struct_literal(
+                "crate::ServiceInfo",
+                vec![
+                    ("name", string(&s.name)),
+                    ("version", string(version)),
+                    ("title", string(title)),
+                    ("revision", value("REVISION")),
+                    ("root_url", value("ROOT_URL")),
+                    ("mtls_root_url", value("MTLS_ROOT_URL")),
+                    ("service_path", value("SERVICE_PATH")),
+                    (
+                        "fully_encode_reserved_expansion",
+                        boolean(s.fully_encode_reserved_expansion),
+                    ),
+                    ("scopes", value("scopes::ALL")),
+                ],
+            ),
+        ),
+        module(
+            docs::attrs(&format!("The OAuth 2.0 scopes of the {title}.")),
+            "scopes",
+            scope_items,
+        ),
+    ]
 }
