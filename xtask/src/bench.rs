@@ -129,7 +129,10 @@ fn regen(root: &Path, args: &BenchArgs, scratch: &Path, report: &mut Report) -> 
         let stages = [
             ("  read: load::document (1 thread)", get("load")?),
             ("  extract: extract::service (1 thread)", get("extract")?),
-            ("  emit: emit::service_file, formatted (1 thread)", get("emit")?),
+            (
+                "  emit: emit::service_file, formatted (1 thread)",
+                get("emit")?,
+            ),
         ];
         let documents = out
             .iter()
