@@ -15,13 +15,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 ///
 /// `attempts` fields count the HTTP exchanges made for one call, retries included; outside the
 /// `Client` (decoding a response by hand) they are 1.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// A parameter value was refused before any request was formed.
-    #[error(
-        "{method}: parameter `{parameter}` = {value:?} {problem}; expected {expected} (pattern `{pattern}`)"
-    )]
     InvalidParameter {
         /// Discovery id of the method, e.g. `dataproc.projects.regions.operations.get`.
         method: &'static str,
@@ -37,7 +34,6 @@ pub enum Error {
         pattern: &'static str,
     },
     /// The root URL (the service default or an override) did not form a valid request URI.
-    #[error("{method}: the request URL {url:?} is not a valid URI: {source}")]
     InvalidUrl {
         /// Discovery id of the method.
         method: &'static str,
@@ -47,7 +43,6 @@ pub enum Error {
         source: http::Error,
     },
     /// The server answered with a status outside 2xx.
-    #[error("{method}: {error} (after {attempts} attempt(s))")]
     Api {
         /// Discovery id of the method.
         method: &'static str,
@@ -58,9 +53,6 @@ pub enum Error {
     },
     /// A successful (2xx) response body did not decode into the method's response type:
     /// invalid or truncated JSON, or JSON of another shape.
-    #[error(
-        "{method}: the response body is not a valid {type_name}: {message} (after {attempts} attempt(s))"
-    )]
     Decode {
         /// Discovery id of the method.
         method: &'static str,
@@ -76,7 +68,6 @@ pub enum Error {
         message: String,
     },
     /// No HTTP response arrived: the connection failed or was reset, or the attempt timed out.
-    #[error("{method}: {kind} (after {attempts} attempt(s)): {source}")]
     Transport {
         /// Discovery id of the method.
         method: &'static str,
@@ -88,7 +79,6 @@ pub enum Error {
         source: BoxError,
     },
     /// The token source gave no access token.
-    #[error("{method}: no access token: {source}")]
     Auth {
         /// Discovery id of the method.
         method: &'static str,
@@ -96,18 +86,11 @@ pub enum Error {
         source: BoxError,
     },
     /// The HTTP client could not be set up (its TLS configuration, for example).
-    #[error("the HTTP client could not be set up: {source}")]
     Setup {
         /// The HTTP stack's error.
         source: BoxError,
     },
     /// The operation finished with an error.
-    #[error(
-        "{method}: operation {} failed with code {}: {}",
-        name.as_deref().unwrap_or("(unnamed)"),
-        status.code.map_or_else(|| "(none)".to_owned(), |c| c.to_string()),
-        status.message.as_deref().unwrap_or("(no message)"),
-    )]
     OperationFailed {
         /// Discovery id of the `operations.get` method that reported it.
         method: &'static str,
@@ -118,10 +101,6 @@ pub enum Error {
     },
     /// The operation was still not done when polling stopped: the poll policy's deadline
     /// passed or its number of polls ran out. Polling never goes on past either.
-    #[error(
-        "{method}: operation {} is not done after {polls} poll(s) in {elapsed:?}: {limit}",
-        name.as_deref().unwrap_or("(unnamed)")
-    )]
     NotDone {
         /// Discovery id of the `operations.get` method.
         method: &'static str,
@@ -137,6 +116,104 @@ pub enum Error {
         /// answered. [`Error::last_operation_as`] decodes it back into the typed model.
         last_operation: Option<Box<serde_json::Value>>,
     },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidParameter {
+                method,
+                parameter,
+                value,
+                problem,
+                expected,
+                pattern,
+            } => write!(
+                f,
+                "{method}: parameter `{parameter}` = {value:?} {problem}; expected {expected} (pattern `{pattern}`)"
+            ),
+            Error::InvalidUrl {
+                method,
+                url,
+                source,
+            } => write!(
+                f,
+                "{method}: the request URL {url:?} is not a valid URI: {source}"
+            ),
+            Error::Api {
+                method,
+                attempts,
+                error,
+            } => write!(f, "{method}: {error} (after {attempts} attempt(s))"),
+            Error::Decode {
+                method,
+                type_name,
+                attempts,
+                message,
+                ..
+            } => write!(
+                f,
+                "{method}: the response body is not a valid {type_name}: {message} (after {attempts} attempt(s))"
+            ),
+            Error::Transport {
+                method,
+                attempts,
+                kind,
+                source,
+            } => write!(
+                f,
+                "{method}: {kind} (after {attempts} attempt(s)): {source}"
+            ),
+            Error::Auth { method, source } => write!(f, "{method}: no access token: {source}"),
+            Error::Setup { source } => write!(f, "the HTTP client could not be set up: {source}"),
+            Error::OperationFailed {
+                method,
+                name,
+                status,
+            } => {
+                let name = name.as_deref().unwrap_or("(unnamed)");
+                write!(f, "{method}: operation {name} failed with code ")?;
+                match status.code {
+                    Some(code) => write!(f, "{code}")?,
+                    None => f.write_str("(none)")?,
+                }
+                let message = status.message.as_deref().unwrap_or("(no message)");
+                write!(f, ": {message}")
+            }
+            Error::NotDone {
+                method,
+                name,
+                polls,
+                elapsed,
+                limit,
+                ..
+            } => {
+                let name = name.as_deref().unwrap_or("(unnamed)");
+                write!(
+                    f,
+                    "{method}: operation {name} is not done after {polls} poll(s) in {elapsed:?}: {limit}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    /// The wrapped error of [`Error::InvalidUrl`], [`Error::Transport`], [`Error::Auth`] and
+    /// [`Error::Setup`]; `None` for the others.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::InvalidUrl { source, .. } => Some(source),
+            Error::Transport { source, .. }
+            | Error::Auth { source, .. }
+            | Error::Setup { source, .. } => Some(&**source),
+            Error::InvalidParameter { .. }
+            | Error::Api { .. }
+            | Error::Decode { .. }
+            | Error::OperationFailed { .. }
+            | Error::NotDone { .. } => None,
+        }
+    }
 }
 
 impl Error {
@@ -233,5 +310,241 @@ impl fmt::Display for ParamProblem {
             ParamProblem::EmptySegment => "is empty or has an empty path segment",
             ParamProblem::DotSegment => "has a `.` or `..` path segment",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+    use std::time::Duration;
+
+    use super::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
+    use crate::operation::RpcStatus;
+    use crate::response::ApiError;
+
+    /// An error with a fixed text, to stand for another crate's error.
+    #[derive(Debug)]
+    struct Inner(&'static str);
+
+    impl std::fmt::Display for Inner {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Inner {}
+
+    fn boxed(text: &'static str) -> BoxError {
+        Box::new(Inner(text))
+    }
+
+    /// The text of `err`'s `source()`, which must be there.
+    fn source_text(err: &Error) -> String {
+        err.source().expect("a source").to_string()
+    }
+
+    #[test]
+    fn invalid_parameter() {
+        let err = Error::InvalidParameter {
+            method: "dataproc.projects.regions.operations.get",
+            parameter: "name",
+            value: "projects/p/\"x\"/..".to_owned(),
+            problem: ParamProblem::DotSegment,
+            expected: "projects/*/regions/*/operations/*",
+            pattern: "^projects/[^/]+/regions/[^/]+/operations/[^/]+$",
+        };
+        assert_eq!(
+            err.to_string(),
+            "dataproc.projects.regions.operations.get: parameter `name` = \"projects/p/\\\"x\\\"/..\" \
+             has a `.` or `..` path segment; expected projects/*/regions/*/operations/* \
+             (pattern `^projects/[^/]+/regions/[^/]+/operations/[^/]+$`)"
+        );
+        assert!(err.source().is_none());
+    }
+
+    #[test]
+    fn invalid_url() {
+        let source = http::Request::builder()
+            .uri("not a uri")
+            .body(())
+            .expect_err("an invalid URI");
+        let err = Error::InvalidUrl {
+            method: "m.get",
+            url: "not a uri".to_owned(),
+            source,
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.get: the request URL \"not a uri\" is not a valid URI: invalid uri character"
+        );
+        assert_eq!(source_text(&err), "invalid uri character");
+        assert!(err.source().unwrap().is::<http::Error>());
+    }
+
+    #[test]
+    fn api() {
+        let api = ApiError::from_response(
+            http::StatusCode::TOO_MANY_REQUESTS,
+            &http::HeaderMap::new(),
+            br#"{"error": {"code": 429, "message": "Quota exceeded.", "status": "RESOURCE_EXHAUSTED"}}"#,
+        );
+        let err = Error::Api {
+            method: "m.get",
+            attempts: 3,
+            error: Box::new(api),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.get: HTTP 429 RESOURCE_EXHAUSTED: Quota exceeded. (after 3 attempt(s))"
+        );
+        assert!(err.source().is_none());
+    }
+
+    #[test]
+    fn decode() {
+        let err = Error::Decode {
+            method: "m.get",
+            type_name: "google_operations::dataproc_v1::Operation",
+            attempts: 1,
+            line: 1,
+            column: 9,
+            message: "invalid type: integer `1`, expected a string at line 1 column 9".to_owned(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.get: the response body is not a valid google_operations::dataproc_v1::Operation: \
+             invalid type: integer `1`, expected a string at line 1 column 9 (after 1 attempt(s))"
+        );
+        assert!(err.source().is_none());
+    }
+
+    #[test]
+    fn transport() {
+        let err = Error::Transport {
+            method: "m.get",
+            attempts: 2,
+            kind: TransportKind::Timeout,
+            source: boxed("deadline elapsed"),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.get: timed out (after 2 attempt(s)): deadline elapsed"
+        );
+        assert_eq!(source_text(&err), "deadline elapsed");
+        assert!(err.source().unwrap().is::<Inner>());
+    }
+
+    #[test]
+    fn auth() {
+        let err = Error::Auth {
+            method: "m.get",
+            source: boxed("GOOGLE_OAUTH_ACCESS_TOKEN is not set"),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.get: no access token: GOOGLE_OAUTH_ACCESS_TOKEN is not set"
+        );
+        assert_eq!(source_text(&err), "GOOGLE_OAUTH_ACCESS_TOKEN is not set");
+        assert!(err.source().unwrap().is::<Inner>());
+    }
+
+    #[test]
+    fn setup() {
+        let err = Error::Setup {
+            source: boxed("no root certificates"),
+        };
+        assert_eq!(
+            err.to_string(),
+            "the HTTP client could not be set up: no root certificates"
+        );
+        assert_eq!(source_text(&err), "no root certificates");
+        assert!(err.source().unwrap().is::<Inner>());
+    }
+
+    #[test]
+    fn operation_failed() {
+        let status = RpcStatus {
+            code: Some(9),
+            message: Some("Cluster is in ERROR state.".to_owned()),
+            ..RpcStatus::default()
+        };
+        let err = Error::OperationFailed {
+            method: "m.operations.get",
+            name: Some("projects/p/operations/1".to_owned()),
+            status,
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.operations.get: operation projects/p/operations/1 failed with code 9: \
+             Cluster is in ERROR state."
+        );
+        assert!(err.source().is_none());
+
+        let err = Error::OperationFailed {
+            method: "m.operations.get",
+            name: None,
+            status: RpcStatus::default(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.operations.get: operation (unnamed) failed with code (none): (no message)"
+        );
+    }
+
+    #[test]
+    fn not_done() {
+        let err = Error::NotDone {
+            method: "m.operations.get",
+            name: Some("projects/p/operations/1".to_owned()),
+            polls: 4,
+            elapsed: Duration::from_millis(1500),
+            limit: PollLimit::Deadline(Duration::from_secs(1)),
+            last_operation: None,
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.operations.get: operation projects/p/operations/1 is not done after 4 poll(s) \
+             in 1.5s: the deadline of 1s passed"
+        );
+        assert!(err.source().is_none());
+
+        let err = Error::NotDone {
+            method: "m.operations.get",
+            name: None,
+            polls: 10,
+            elapsed: Duration::from_secs(30),
+            limit: PollLimit::Polls(10),
+            last_operation: Some(Box::new(serde_json::json!({"done": false}))),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.operations.get: operation (unnamed) is not done after 10 poll(s) in 30s: \
+             the limit of 10 poll(s) was reached"
+        );
+        assert!(err.source().is_none());
+    }
+
+    #[test]
+    fn problems_and_kinds() {
+        for (problem, text) in [
+            (
+                ParamProblem::PatternMismatch,
+                "does not match the parameter's pattern",
+            ),
+            (
+                ParamProblem::EmptySegment,
+                "is empty or has an empty path segment",
+            ),
+            (ParamProblem::DotSegment, "has a `.` or `..` path segment"),
+        ] {
+            assert_eq!(problem.to_string(), text);
+        }
+        for (kind, text) in [
+            (TransportKind::Connect, "could not connect"),
+            (TransportKind::Timeout, "timed out"),
+            (TransportKind::Broken, "the connection broke"),
+        ] {
+            assert_eq!(kind.to_string(), text);
+        }
     }
 }

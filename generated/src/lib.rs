@@ -20,7 +20,7 @@
 //!   `EnvToken`), retries transient failures with backoff (`RetryPolicy`), and polls an
 //!   operation until it is done (`Client::until_done`, `Poller`, `PollPolicy`). Needs a
 //!   tokio runtime. Without it the crate depends only on serde, serde_json, http,
-//!   percent-encoding, regex-lite and thiserror.
+//!   percent-encoding and regex-lite.
 //! - `adc`: `Adc`, a token source for Application Default Credentials through the `gcp_auth`
 //!   crate (implies `client`).
 //!
