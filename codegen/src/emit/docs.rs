@@ -17,13 +17,18 @@ pub fn attrs(text: &str) -> Vec<Attribute> {
 pub fn lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
-    for raw in text
-        .trim()
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\t', "    ")
-        .lines()
-    {
+    let text = text.trim();
+    let cleaned;
+    let text = if text.contains(['\r', '\t']) {
+        cleaned = text
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace('\t', "    ");
+        cleaned.as_str()
+    } else {
+        text
+    };
+    for raw in text.lines() {
         let trimmed = raw.trim_start();
         if trimmed.starts_with("```") {
             // Fenced blocks from descriptions are examples in other languages: never doctests.
@@ -57,16 +62,28 @@ fn escape(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
     let mut in_code = false;
-    while let Some(c) = rest.chars().next() {
-        if c == '`' {
-            in_code = !in_code;
-            out.push(c);
-            rest = &rest[1..];
+    while !rest.is_empty() {
+        if in_code {
+            // A code span is kept as it is, up to and with its closing backtick.
+            let end = rest.find('`').map_or(rest.len(), |i| i + 1);
+            out.push_str(&rest[..end]);
+            in_code = !rest[..end].ends_with('`');
+            rest = &rest[end..];
             continue;
         }
-        if in_code {
+        // Plain text up to the next character that may need care is copied in one go.
+        let plain = rest
+            .find(['`', '[', ']', '<', '>', '&', 'h'])
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        if c == '`' {
+            in_code = true;
             out.push(c);
-            rest = &rest[c.len_utf8()..];
+            rest = &rest[1..];
             continue;
         }
         if let Some(len) = markdown_link(rest) {
