@@ -1,4 +1,9 @@
-//! From the IR to formatted Rust source: one `TokenStream` per file, printed by prettyplease.
+//! From the IR to formatted Rust source: one `syn::File` per service, printed by prettyplease.
+//!
+//! Items, docs, attributes, fields, types and constants are built as syntax trees by
+//! the `syntax` module's constructors; function bodies are written with `quote!` and parsed one by one.
+//! Parsing a whole file's tokens back costs several times what printing it does, so the tree is
+//! built directly wherever the code is declarations rather than logic.
 
 mod builders;
 mod docs;

@@ -438,3 +438,84 @@ pub fn file(attrs: Vec<Attribute>, items: Vec<Item>) -> syn::File {
         items,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text prettyplease reads back from a doc attribute.
+    fn read_back(attr: &Attribute) -> String {
+        match &attr.meta {
+            Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => s.value(),
+                _ => panic!("the doc value is not a string literal"),
+            },
+            _ => panic!("the doc attribute is not `doc = ...`"),
+        }
+    }
+
+    #[test]
+    fn doc_lines_survive_quotes_hashes_backslashes_and_returns() {
+        let lines: Vec<String> = [
+            " plain",
+            r#" a "quoted" word"#,
+            r###" ends in "# and "## too"###,
+            r" C:\path\n is not a newline",
+            " a\rcarriage return",
+            "",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        for (line, attr) in lines.iter().zip(docs(&lines)) {
+            assert_eq!(&read_back(&attr), line);
+        }
+        let printed = prettyplease::unparse(&file(
+            inner_docs(&lines[..2]),
+            vec![constant(docs(&lines[2..3]), "X", ty("u8"), value("Y"))],
+        ));
+        assert_eq!(
+            printed,
+            "//! plain\n//! a \"quoted\" word\n/// ends in \"# and \"## too\npub const X: u8 = Y;\n"
+        );
+    }
+
+    #[test]
+    fn types_and_expressions_print_as_rust() {
+        let field = field(
+            vec![attr("serde", quote::quote!(rename = "x-y"))],
+            true,
+            "x_y",
+            generic(
+                "std::collections::BTreeMap",
+                vec![ty("String"), generic("Vec", vec![ty("crate::JsonObject")])],
+            ),
+        );
+        let items = vec![
+            structure(vec![attr_word("non_exhaustive")], "S", vec![field]),
+            constant(
+                Vec::new(),
+                "C",
+                static_reference(slice(ty("crate::Scope"))),
+                borrow(array(vec![
+                    value("scopes::A"),
+                    call("f", vec![boolean(true)]),
+                ])),
+            ),
+            constant(
+                Vec::new(),
+                "D",
+                generic("Option", vec![reference(ty("str"), false)]),
+                option(Some(string("a\"b"))),
+            ),
+        ];
+        assert_eq!(
+            prettyplease::unparse(&file(Vec::new(), items)),
+            "#[non_exhaustive]\npub struct S {\n    #[serde(rename = \"x-y\")]\n    pub x_y: std::collections::BTreeMap<String, Vec<crate::JsonObject>>,\n}\n\
+             pub const C: &'static [crate::Scope] = &[scopes::A, f(true)];\n\
+             pub const D: Option<&str> = Some(\"a\\\"b\");\n"
+        );
+    }
+}
