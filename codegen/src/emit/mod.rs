@@ -71,12 +71,13 @@ pub fn index_file(services: &[ir::Service], options: &Options) -> String {
     let items = services
         .iter()
         .map(|s| {
-            syntax::module_declaration(
+            syntax::module(
                 docs::attrs(&format!(
                     "{} {} (`{}`, revision `{}`).",
                     s.title, s.version, s.file, s.revision
                 )),
                 &s.module,
+                None,
             )
         })
         .collect();

@@ -11,7 +11,6 @@ use crate::ir;
 
 pub fn constants(s: &ir::Service) -> Vec<Item> {
     let str_ty = || reference(ty("str"), false);
-    let fixed = |line: &str| docs::attrs(line);
     let (title, version) = (&s.title, &s.version);
     let mut scope_items: Vec<Item> = s
         .scopes
@@ -32,7 +31,7 @@ pub fn constants(s: &ir::Service) -> Vec<Item> {
         })
         .collect();
     scope_items.push(constant(
-        fixed("Every scope the service declares."),
+        docs::attrs("Every scope the service declares."),
         "ALL",
         reference(slice(ty("crate::Scope")), false),
         borrow(array(
@@ -44,13 +43,13 @@ pub fn constants(s: &ir::Service) -> Vec<Item> {
     ));
     vec![
         constant(
-            fixed("Discovery `rootUrl`: where requests go unless a builder overrides it."),
+            docs::attrs("Discovery `rootUrl`: where requests go unless a builder overrides it."),
             "ROOT_URL",
             str_ty(),
             string(&s.root_url),
         ),
         constant(
-            fixed(
+            docs::attrs(
                 "Discovery `mtlsRootUrl`: the root URL for clients that authenticate with mutual TLS.",
             ),
             "MTLS_ROOT_URL",
@@ -58,13 +57,13 @@ pub fn constants(s: &ir::Service) -> Vec<Item> {
             option(s.mtls_root_url.as_deref().map(string)),
         ),
         constant(
-            fixed("Discovery `servicePath`: the prefix of every method path."),
+            docs::attrs("Discovery `servicePath`: the prefix of every method path."),
             "SERVICE_PATH",
             str_ty(),
             string(&s.service_path),
         ),
         constant(
-            fixed("Discovery `revision` this module was generated from."),
+            docs::attrs("Discovery `revision` this module was generated from."),
             "REVISION",
             str_ty(),
             string(&s.revision),
@@ -96,7 +95,7 @@ pub fn constants(s: &ir::Service) -> Vec<Item> {
         module(
             docs::attrs(&format!("The OAuth 2.0 scopes of the {title}.")),
             "scopes",
-            scope_items,
+            Some(scope_items),
         ),
     ]
 }

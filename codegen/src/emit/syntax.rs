@@ -180,12 +180,16 @@ fn visibility(public: bool) -> Visibility {
 
 /// A named field: `attrs [pub] name: ty`.
 pub fn field(attrs: Vec<Attribute>, public: bool, name: &str, ty: Type) -> Field {
+    any_field(attrs, visibility(public), Some(ident(name)), ty)
+}
+
+fn any_field(attrs: Vec<Attribute>, vis: Visibility, name: Option<Ident>, ty: Type) -> Field {
     Field {
         attrs,
-        vis: visibility(public),
+        vis,
         modifiers: Default::default(),
-        ident: Some(ident(name)),
-        colon_token: Some(Default::default()),
+        colon_token: name.is_some().then(Default::default),
+        ident: name,
         ty,
         default: None,
     }
@@ -216,16 +220,8 @@ pub fn variant(attrs: Vec<Attribute>, name: &str, tuple: Option<Type>) -> syn::V
             None => Fields::Unit,
             Some(ty) => Fields::Unnamed(FieldsUnnamed {
                 paren_token: Default::default(),
-                unnamed: std::iter::once(Field {
-                    attrs: Vec::new(),
-                    vis: Visibility::Inherited,
-                    modifiers: Default::default(),
-                    ident: None,
-                    colon_token: None,
-                    ty,
-                    default: None,
-                })
-                .collect(),
+                unnamed: std::iter::once(any_field(Vec::new(), Visibility::Inherited, None, ty))
+                    .collect(),
             }),
         },
         discriminant: None,
@@ -262,29 +258,16 @@ pub fn constant(attrs: Vec<Attribute>, name: &str, ty: Type, expr: Expr) -> Item
     })
 }
 
-/// `attrs pub mod name { items }`.
-pub fn module(attrs: Vec<Attribute>, name: &str, items: Vec<Item>) -> Item {
+/// `attrs pub mod name { items }`, or `attrs pub mod name;` without items.
+pub fn module(attrs: Vec<Attribute>, name: &str, items: Option<Vec<Item>>) -> Item {
     Item::Mod(syn::ItemMod {
         attrs,
         vis: visibility(true),
         unsafety: None,
         mod_token: Default::default(),
         ident: ident(name),
-        content: Some((Default::default(), items)),
-        semi: None,
-    })
-}
-
-/// `attrs pub mod name;`
-pub fn module_declaration(attrs: Vec<Attribute>, name: &str) -> Item {
-    Item::Mod(syn::ItemMod {
-        attrs,
-        vis: visibility(true),
-        unsafety: None,
-        mod_token: Default::default(),
-        ident: ident(name),
-        content: None,
-        semi: Some(Default::default()),
+        semi: items.is_none().then(Default::default),
+        content: items.map(|items| (Default::default(), items)),
     })
 }
 
