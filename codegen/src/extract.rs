@@ -1,125 +1,96 @@
 //! From a loaded Discovery document to the [`ir::Service`] of its `operations.get` methods.
+//!
+//! One pass: the methods are read, the scopes and then every type name are decided, the
+//! models their responses reach are built, and then each builder, which by then can name
+//! everything it refers to.
 
 use std::collections::BTreeMap;
 
 use crate::discovery::{self, Document, Resource};
 use crate::error::{Error, join};
-use crate::ir::{self, Location, PathPart, Scalar};
+use crate::ir::{self, Location, Scalar};
 use crate::load;
 use crate::names::{self, Namespace};
-use crate::types::TypeBuilder;
+use crate::types::{self, TypeBuilder, Types};
 
-/// Something worth telling the user that does not stop generation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning(pub Error);
-
-/// The standard parameters the runtime's `CommonParams` sets, with their enum values.
-const STANDARD_PARAMS: &[(&str, &[&str])] = &[
-    ("$.xgafv", &["1", "2"]),
-    ("access_token", &[]),
-    ("alt", &["json", "media", "proto"]),
-    ("callback", &[]),
-    ("fields", &[]),
-    ("key", &[]),
-    ("oauth_token", &[]),
-    ("prettyPrint", &[]),
-    ("quotaUser", &[]),
-    ("uploadType", &[]),
-    ("upload_protocol", &[]),
+/// Type names a model or builder never takes, so that generated code can name the standard
+/// library's types without paths.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Box", "Default", "Err", "None", "Ok", "Option", "Result", "Some", "String", "Vec",
 ];
 
-/// Builds the service of one document.
+/// Method names of every builder, from the runtime's `Request` trait and the derived traits;
+/// a parameter whose Rust name would be one of them gets a `_param` suffix instead.
+const BUILDER_METHODS: &[&str] = &[
+    "call",
+    "call_mut",
+    "clone",
+    "eq",
+    "fields",
+    "fmt",
+    "ne",
+    "new",
+    "pretty_print",
+    "quota_user",
+    "root_url",
+    "to_http",
+    "url",
+];
+
+/// One `get` method of an operations resource, parsed, with where it was found.
+struct Found<'a> {
+    /// The resource names from the top, e.g. `["projects", "regions", "operations"]`.
+    chain: Vec<String>,
+    /// Its JSON path, for errors.
+    json_path: String,
+    method: discovery::Method<'a>,
+}
+
+/// Builds the service of one document; `warnings` collects what does not stop it.
 pub fn service(
     file: &str,
     doc: &Document<'_>,
-    warnings: &mut Vec<Warning>,
+    warnings: &mut Vec<Error>,
 ) -> Result<ir::Service, Error> {
-    check_standard_params(file, doc, warnings);
-    let mut found = Vec::new();
-    find_operations_get(&doc.resources, "resources", &mut Vec::new(), &mut found);
+    let found = operations_gets(file, doc)?;
+    let scopes = scopes(doc, &found);
 
-    let mut types = TypeBuilder::new(file, doc, warnings);
-    let mut type_names = Namespace::default();
-    let mut scopes = declared_scopes(doc);
-    let mut methods = Vec::new();
-    let mut ids = BTreeMap::new();
     // Builder names are claimed first, in id order, so they never move when a schema is added.
-    let mut parsed = Vec::new();
-    for (chain, json_path, raw) in &found {
-        let method: discovery::Method<'_> = load::part(file, json_path, raw)?;
-        if let Some(other) = ids.insert(method.id.to_string(), json_path.clone()) {
-            return Err(Error::new(
-                file,
-                join(json_path, "id"),
-                format!("duplicate method id {:?}, also at {other}", method.id),
-            ));
-        }
-        parsed.push((chain, json_path, method));
-    }
-    parsed.sort_by(|a, b| a.2.id.cmp(&b.2.id));
-    let builder_names: Vec<String> = parsed
+    let mut type_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
+    let builder_names: Vec<String> = found
         .iter()
-        .map(|(chain, _, _)| type_names.claim(names::camel(&format!("{} get", chain.join(" ")))))
+        .map(|f| type_names.claim(names::camel(&format!("{} get", f.chain.join(" ")))))
         .collect();
-    for ((_, json_path, method), type_name) in parsed.into_iter().zip(builder_names) {
-        methods.push(self::method(
-            file,
-            json_path,
-            &method,
-            type_name,
-            doc,
-            &mut scopes,
-            &mut types,
-        )?);
+    let mut models = TypeBuilder::new(file, doc, warnings);
+    for f in &found {
+        if let Some(response) = &f.method.response {
+            let at = join(&join(&f.json_path, "response"), "$ref");
+            models.require(&response.reference, &at)?;
+        }
     }
-    let types = types.finish(&mut type_names)?;
-    let mut defs = types.defs.clone();
-    let methods = methods
-        .into_iter()
-        .map(|(mut m, response)| {
-            m.response = response.and_then(|wire| types.name_of(&wire).map(str::to_owned));
-            // Parameters with listed values get an enum of their own, named after the builder.
-            for p in m
-                .params
-                .iter_mut()
-                .filter(|p| p.ty == Scalar::String && !p.enum_values.is_empty())
-            {
-                let name =
-                    type_names.claim(names::camel(&format!("{} {}", m.type_name, p.wire_name)));
-                defs.push(ir::TypeDef::Enum(crate::types::enumeration(
+    let Types { mut defs, names } = models.finish(&mut type_names)?;
+
+    let mut methods = Vec::with_capacity(found.len());
+    for (f, type_name) in found.iter().zip(builder_names) {
+        let response = f
+            .method
+            .response
+            .as_ref()
+            .and_then(|r| names.get(r.reference.as_ref()).cloned());
+        let method = method(file, doc, f, type_name, response, &scopes, &mut type_names)?;
+        for p in &method.params {
+            if let Some(name) = &p.enum_type {
+                defs.push(ir::TypeDef::Enum(types::enumeration(
                     name.clone(),
-                    format!("{}.{}", m.id, p.wire_name),
+                    format!("{}.{}", method.id, p.wire_name),
                     p.description.clone(),
                     &p.enum_values,
                 )));
-                p.enum_type = Some(name);
             }
-            m
-        })
-        .collect();
-
-    let mut scope_names = Namespace::with_reserved(&["ALL"]);
-    let scopes = scopes
-        .into_iter()
-        .map(|(url, description)| {
-            let const_name = scope_names.claim(scope_const(&url));
-            ir::Scope {
-                url,
-                description,
-                const_name,
-            }
-        })
-        .collect::<Vec<_>>();
-    let mut methods: Vec<ir::Method> = methods;
-    for m in &mut methods {
-        for s in &mut m.scopes {
-            *s = scopes
-                .iter()
-                .find(|scope| scope.url == *s)
-                .map(|scope| scope.const_name.clone())
-                .expect("every method scope was added to the service scopes");
         }
+        methods.push(method);
     }
+    defs.sort_by(|a, b| a.name().cmp(b.name()));
 
     Ok(ir::Service {
         file: file.to_owned(),
@@ -133,74 +104,80 @@ pub fn service(
         root_url: doc.root_url.to_string(),
         mtls_root_url: doc.mtls_root_url.as_deref().map(str::to_owned),
         service_path: doc.service_path.to_string(),
-        fully_encode_reserved_expansion: doc.fully_encode_reserved_expansion,
         scopes,
         methods,
         types: defs,
     })
 }
 
-/// Warns about standard parameters the runtime does not set the way the document says.
-fn check_standard_params(file: &str, doc: &Document<'_>, warnings: &mut Vec<Warning>) {
-    for (name, param) in &doc.parameters {
-        let path = join("parameters", name);
-        match STANDARD_PARAMS.iter().find(|(known, _)| known == name) {
-            None => warnings.push(Warning(Error::new(
+/// Every `get` method of a resource named `operations`, at any depth, parsed, in id order.
+fn operations_gets<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a>>, Error> {
+    fn walk<'a>(
+        resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
+        path: &str,
+        chain: &mut Vec<String>,
+        out: &mut Vec<(Vec<String>, String, &'a serde_json::value::RawValue)>,
+    ) {
+        for (name, resource) in resources {
+            let here = join(path, name);
+            chain.push(name.to_string());
+            if name == "operations" {
+                if let Some(raw) = resource.methods.get("get") {
+                    out.push((chain.clone(), join(&join(&here, "methods"), "get"), raw));
+                }
+            }
+            walk(&resource.resources, &join(&here, "resources"), chain, out);
+            chain.pop();
+        }
+    }
+    let mut raw = Vec::new();
+    walk(&doc.resources, "resources", &mut Vec::new(), &mut raw);
+    let mut found: Vec<Found<'a>> = Vec::with_capacity(raw.len());
+    for (chain, json_path, raw) in raw {
+        let method: discovery::Method<'a> = load::part(file, &json_path, raw)?;
+        if let Some(other) = found.iter().find(|f| f.method.id == method.id) {
+            return Err(Error::new(
                 file,
-                path,
-                "standard parameter not supported by the runtime; builders cannot set it",
-            ))),
-            Some((_, values))
-                if !param.enum_values.is_empty()
-                    && param
-                        .enum_values
-                        .iter()
-                        .map(|v| v.as_ref())
-                        .ne(values.iter().copied()) =>
-            {
-                warnings.push(Warning(Error::new(
-                    file,
-                    join(&path, "enum"),
-                    format!("values differ from the runtime's {values:?}"),
-                )))
-            }
-            Some(_) => {}
+                join(&json_path, "id"),
+                format!(
+                    "duplicate method id {:?}, also at {}",
+                    method.id, other.json_path
+                ),
+            ));
         }
+        found.push(Found {
+            chain,
+            json_path,
+            method,
+        });
     }
+    found.sort_by(|a, b| a.method.id.cmp(&b.method.id));
+    Ok(found)
 }
 
-type Found<'a> = (Vec<String>, String, &'a serde_json::value::RawValue);
-
-/// Every `get` method of a resource named `operations`, at any depth, with its resource chain.
-fn find_operations_get<'a>(
-    resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
-    path: &str,
-    chain: &mut Vec<String>,
-    found: &mut Vec<Found<'a>>,
-) {
-    for (name, resource) in resources {
-        let here = join(path, name);
-        chain.push(name.to_string());
-        if name == "operations" {
-            if let Some(raw) = resource.methods.get("get") {
-                found.push((chain.clone(), join(&join(&here, "methods"), "get"), raw));
-            }
-        }
-        find_operations_get(&resource.resources, &join(&here, "resources"), chain, found);
-        chain.pop();
-    }
-}
-
-fn declared_scopes(doc: &Document<'_>) -> BTreeMap<String, String> {
-    doc.auth
+/// Every scope the document declares or a method names, in URL order, with its constant.
+fn scopes(doc: &Document<'_>, found: &[Found<'_>]) -> Vec<ir::Scope> {
+    let mut all: BTreeMap<String, String> = doc
+        .auth
         .oauth2
         .scopes
         .iter()
         .map(|(url, info)| {
-            (
-                url.to_string(),
-                info.description.as_deref().unwrap_or_default().to_owned(),
-            )
+            let description = info.description.as_deref().unwrap_or_default();
+            (url.to_string(), description.to_owned())
+        })
+        .collect();
+    for f in found {
+        for scope in &f.method.scopes {
+            all.entry(scope.to_string()).or_default();
+        }
+    }
+    let mut const_names = Namespace::with_reserved(&["ALL"]);
+    all.into_iter()
+        .map(|(url, description)| ir::Scope {
+            const_name: const_names.claim(scope_const(&url)),
+            url,
+            description,
         })
         .collect()
 }
@@ -217,16 +194,15 @@ fn scope_const(url: &str) -> String {
 
 fn method(
     file: &str,
-    json_path: &str,
-    m: &discovery::Method<'_>,
-    type_name: String,
     doc: &Document<'_>,
-    scopes: &mut BTreeMap<String, String>,
-    types: &mut TypeBuilder<'_, '_>,
-) -> Result<(ir::Method, Option<String>), Error> {
+    found: &Found<'_>,
+    type_name: String,
+    response: Option<String>,
+    scopes: &[ir::Scope],
+    type_names: &mut Namespace,
+) -> Result<ir::Method, Error> {
+    let (m, json_path) = (&found.method, found.json_path.as_str());
     let params_path = join(json_path, "parameters");
-    // Field names: `common` holds the standard parameters.
-    let mut fields = Namespace::with_reserved(&["common"]);
     let mut order: Vec<&str> = Vec::new();
     for (i, name) in m.parameter_order.iter().enumerate() {
         if !m.parameters.contains_key(name) {
@@ -251,20 +227,23 @@ fn method(
         }
     }
 
+    let mut method_names = Namespace::default();
     let mut params = Vec::new();
     for wire in order {
         let p = &m.parameters[wire];
         let path = join(&params_path, wire);
-        params.push(param(file, &path, wire, p, &mut fields)?);
+        let enum_type = (p.kind == "string" && !p.enum_values.is_empty())
+            .then(|| type_names.claim(names::camel(&format!("{type_name} {wire}"))));
+        params.push(param(file, &path, wire, p, &mut method_names, enum_type)?);
     }
     // Required parameters first (constructor arguments), keeping their order.
     params.sort_by_key(|p: &ir::Param| !p.required);
 
-    let path_parts = path_template(file, &join(json_path, "path"), &m.path, &params)?;
+    let template = path_template(file, &join(json_path, "path"), &m.path, &params)?;
     for p in params.iter().filter(|p| p.location == Location::Path) {
-        if !path_parts
+        if !template
             .iter()
-            .any(|part| matches!(part, PathPart::Var { field, .. } if *field == p.rust_name))
+            .any(|part| matches!(part, PathPart::Var { wire, .. } if *wire == p.wire_name))
         {
             return Err(Error::new(
                 file,
@@ -277,30 +256,22 @@ fn method(
         }
     }
 
-    for scope in &m.scopes {
-        scopes.entry(scope.to_string()).or_default();
-    }
-    let response = match &m.response {
-        Some(r) => Some(types.require(&r.reference, &join(&join(json_path, "response"), "$ref"))?),
-        None => None,
-    };
-    let example = example(doc, m, &params, &path_parts);
-    Ok((
-        ir::Method {
-            id: m.id.to_string(),
-            type_name,
-            http_method: m.http_method.to_string(),
-            path: m.path.to_string(),
-            flat_path: m.flat_path.as_deref().map(str::to_owned),
-            description: m.description.as_deref().map(str::to_owned),
-            path_parts,
-            params,
-            scopes: m.scopes.iter().map(|s| s.to_string()).collect(),
-            response: None,
-            example,
-        },
-        response.map(str::to_owned),
-    ))
+    let method_scopes = scopes
+        .iter()
+        .filter(|s| m.scopes.iter().any(|url| *url == s.url))
+        .map(|s| s.const_name.clone())
+        .collect();
+    Ok(ir::Method {
+        id: m.id.to_string(),
+        type_name,
+        http_method: m.http_method.to_string(),
+        path: m.path.to_string(),
+        description: m.description.as_deref().map(str::to_owned),
+        example: example(doc, m, &params, &template),
+        params,
+        scopes: method_scopes,
+        response,
+    })
 }
 
 fn param(
@@ -308,7 +279,8 @@ fn param(
     path: &str,
     wire: &str,
     p: &discovery::Parameter<'_>,
-    fields: &mut Namespace,
+    method_names: &mut Namespace,
+    enum_type: Option<String>,
 ) -> Result<ir::Param, Error> {
     let location = match p.location.as_ref() {
         "path" => Location::Path,
@@ -328,54 +300,58 @@ fn param(
             "a path parameter cannot be repeated",
         ));
     }
-    let ty = crate::types::scalar(file, path, &p.kind, p.format.as_deref())?;
-    if location == Location::Path && ty != Scalar::String {
+    let ty = types::scalar(file, path, &p.kind, p.format.as_deref())?;
+    if location == Location::Path && (ty != Scalar::String || enum_type.is_some()) {
         // Path values are text on the wire; other types would need their own checks.
         return Err(Error::new(
             file,
             join(path, "type"),
-            "path parameters must be strings",
+            "path parameters must be strings without listed values",
         ));
     }
-    if let Some(pattern) = &p.pattern {
-        compile_pattern(pattern).map_err(|e| {
-            Error::new(
-                file,
-                join(path, "pattern"),
-                format!("not a valid regular expression: {e}"),
-            )
-        })?;
-    }
+    let pattern = match &p.pattern {
+        Some(regex) => {
+            compile_pattern(regex).map_err(|e| {
+                Error::new(
+                    file,
+                    join(path, "pattern"),
+                    format!("not a valid regular expression: {e}"),
+                )
+            })?;
+            Some(ir::Pattern {
+                regex: regex.to_string(),
+                shape: shape_of(regex),
+            })
+        }
+        None => None,
+    };
     let enum_values = p
         .enum_values
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let d = p
-                .enum_descriptions
-                .get(i)
-                .map(|d| d.to_string())
-                .unwrap_or_default();
-            (v.to_string(), d)
+            let d = p.enum_descriptions.get(i).map(|d| d.to_string());
+            (v.to_string(), d.unwrap_or_default())
         })
         .collect();
+    let rust_name = names::snake(wire);
+    let rust_name = if BUILDER_METHODS.contains(&rust_name.as_str()) {
+        format!("{rust_name}_param")
+    } else {
+        rust_name
+    };
     Ok(ir::Param {
         wire_name: wire.to_owned(),
-        rust_name: fields.claim(names::snake(wire)),
+        rust_name: method_names.claim(rust_name),
         location,
         // A path parameter is always needed to form the URL.
         required: p.required || location == Location::Path,
         repeated: p.repeated,
         ty,
-        expected: p
-            .pattern
-            .as_deref()
-            .map(expected_shape)
-            .unwrap_or_else(|| "any value".to_owned()),
-        pattern: p.pattern.as_deref().map(str::to_owned),
+        pattern,
         description: p.description.as_deref().map(str::to_owned),
         enum_values,
-        enum_type: None,
+        enum_type,
     })
 }
 
@@ -384,33 +360,38 @@ pub fn compile_pattern(pattern: &str) -> Result<regex_lite::Regex, regex_lite::E
     regex_lite::Regex::new(&format!("^(?:{pattern})$"))
 }
 
-/// `^projects/[^/]+/operations/[^/]+$` → `projects/*/operations/*`; other patterns as they are.
-fn expected_shape(pattern: &str) -> String {
+/// `^projects/[^/]+/operations/[^/]+$` → `projects/*/operations/*`; `None` for patterns with
+/// other parts.
+fn shape_of(pattern: &str) -> Option<String> {
     let inner = pattern.strip_prefix('^').unwrap_or(pattern);
     let inner = inner.strip_suffix('$').unwrap_or(inner);
     let shape = inner
         .replace("[^/]+", "*")
         .replace(".*", "**")
         .replace(".+", "**");
-    if shape.contains(|c: char| "[](){}|+?\\^$".contains(c)) {
-        format!("a value matching `{pattern}`")
-    } else {
-        shape
-    }
+    (!shape.contains(|c: char| "[](){}|+?\\^$".contains(c))).then_some(shape)
+}
+
+/// A piece of a path template.
+enum PathPart<'t> {
+    /// Literal text.
+    Literal(&'t str),
+    /// A parameter by wire name; `reserved` is `{+x}` (keeps `/`).
+    Var { wire: &'t str, reserved: bool },
 }
 
 /// Parses `v1/{+name}` into literals and parameter references.
-fn path_template(
+fn path_template<'t>(
     file: &str,
     json_path: &str,
-    template: &str,
+    template: &'t str,
     params: &[ir::Param],
-) -> Result<Vec<PathPart>, Error> {
+) -> Result<Vec<PathPart<'t>>, Error> {
     let mut parts = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         if open > 0 {
-            parts.push(PathPart::Literal(rest[..open].to_owned()));
+            parts.push(PathPart::Literal(&rest[..open]));
         }
         let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
             Error::new(
@@ -424,18 +405,20 @@ fn path_template(
             Some(name) => (true, name),
             None => (false, var),
         };
-        let param = params
+        if !params
             .iter()
-            .find(|p| p.wire_name == name && p.location == Location::Path)
-            .ok_or_else(|| {
-                Error::new(
-                    file,
-                    json_path,
-                    format!("path template {template:?} names {name:?}, which is not a declared path parameter"),
-                )
-            })?;
+            .any(|p| p.wire_name == name && p.location == Location::Path)
+        {
+            return Err(Error::new(
+                file,
+                json_path,
+                format!(
+                    "path template {template:?} names {name:?}, which is not a declared path parameter"
+                ),
+            ));
+        }
         parts.push(PathPart::Var {
-            field: param.rust_name.clone(),
+            wire: name,
             reserved,
         });
         rest = &rest[close + 1..];
@@ -448,7 +431,7 @@ fn path_template(
         ));
     }
     if !rest.is_empty() {
-        parts.push(PathPart::Literal(rest.to_owned()));
+        parts.push(PathPart::Literal(rest));
     }
     Ok(parts)
 }
@@ -458,7 +441,7 @@ fn example(
     doc: &Document<'_>,
     m: &discovery::Method<'_>,
     params: &[ir::Param],
-    parts: &[PathPart],
+    parts: &[PathPart<'_>],
 ) -> Option<ir::Example> {
     let from_flat = flat_path_sample(&m.path, m.flat_path.as_deref());
     let mut args = Vec::new();
@@ -471,10 +454,10 @@ fn example(
                         ..,
                         PathPart::Var {
                             reserved: true,
-                            field,
+                            wire,
                         },
                     ],
-                ) if *field == p.rust_name => s.clone(),
+                ) if *wire == p.wire_name => s.clone(),
                 _ => sample_word(&p.wire_name),
             },
             (Location::Query, Scalar::String) => p
@@ -486,7 +469,7 @@ fn example(
             (Location::Query, _) => "1".into(),
         };
         if let Some(pattern) = &p.pattern {
-            if !compile_pattern(pattern).is_ok_and(|re| re.is_match(&sample)) {
+            if !compile_pattern(&pattern.regex).is_ok_and(|re| re.is_match(&sample)) {
                 return None;
             }
         }
@@ -505,12 +488,12 @@ fn example(
     for part in parts {
         match part {
             PathPart::Literal(text) => url.push_str(text),
-            PathPart::Var { field, reserved } => {
+            PathPart::Var { wire, reserved } => {
                 let (_, value) = params
                     .iter()
                     .filter(|p| p.required)
                     .zip(&args)
-                    .find(|(p, _)| p.rust_name == *field)?;
+                    .find(|(p, _)| p.wire_name == *wire)?;
                 if !*reserved && value.contains('/') {
                     return Some(ir::Example { args, url: None });
                 }
@@ -578,14 +561,14 @@ mod tests {
     #[test]
     fn shapes_from_patterns() {
         assert_eq!(
-            expected_shape("^projects/[^/]+/regions/[^/]+/operations/[^/]+$"),
-            "projects/*/regions/*/operations/*"
+            shape_of("^projects/[^/]+/regions/[^/]+/operations/[^/]+$").as_deref(),
+            Some("projects/*/regions/*/operations/*")
         );
-        assert_eq!(expected_shape("^operations/.*$"), "operations/**");
         assert_eq!(
-            expected_shape("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"),
-            "a value matching `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`"
+            shape_of("^operations/.*$").as_deref(),
+            Some("operations/**")
         );
+        assert_eq!(shape_of("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"), None);
     }
 
     #[test]

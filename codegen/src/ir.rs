@@ -25,8 +25,6 @@ pub struct Service {
     pub mtls_root_url: Option<String>,
     /// Discovery `servicePath`.
     pub service_path: String,
-    /// Discovery `fullyEncodeReservedExpansion`.
-    pub fully_encode_reserved_expansion: bool,
     /// Every OAuth scope: those the document declares and those its methods name.
     pub scopes: Vec<Scope>,
     /// The `operations.get` methods, by id.
@@ -55,22 +53,18 @@ pub struct Method {
     pub type_name: String,
     /// HTTP method.
     pub http_method: String,
-    /// Discovery `path`.
+    /// Discovery `path`, whose every `{x}` and `{+x}` names a path parameter.
     pub path: String,
-    /// Discovery `flatPath`.
-    pub flat_path: Option<String>,
     /// Discovery `description`.
     pub description: Option<String>,
-    /// The path template, parsed.
-    pub path_parts: Vec<PathPart>,
     /// Parameters: the required ones in `parameterOrder` first, then the optional ones by name.
     pub params: Vec<Param>,
-    /// Constant names of the method's scopes.
+    /// Constant names of the method's scopes, in the service's order.
     pub scopes: Vec<String>,
     /// Rust type of the response body; `None` when the method declares none or its schema
     /// is not an object (the builder then responds with any JSON value).
     pub response: Option<String>,
-    /// A URL the doc example can assert, with the sample value of each required parameter.
+    /// Sample constructor arguments for the doc example, and the URL they give.
     pub example: Option<Example>,
 }
 
@@ -81,20 +75,6 @@ pub struct Example {
     pub args: Vec<String>,
     /// The URL the builder makes from them, when it is known at generation time.
     pub url: Option<String>,
-}
-
-/// A piece of a path template.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathPart {
-    /// Literal text.
-    Literal(String),
-    /// A parameter: `field` is its Rust field name; `reserved` is `{+x}` (keeps `/`).
-    Var {
-        /// Rust field name of the parameter.
-        field: String,
-        /// Reserved expansion `{+x}`.
-        reserved: bool,
-    },
 }
 
 /// Where a parameter goes.
@@ -111,7 +91,7 @@ pub enum Location {
 pub struct Param {
     /// The name on the wire.
     pub wire_name: String,
-    /// Rust name of the field, argument and setter.
+    /// Rust name of the constructor argument, getter or setter.
     pub rust_name: String,
     /// Path or query.
     pub location: Location,
@@ -122,15 +102,30 @@ pub struct Param {
     /// Its scalar type.
     pub ty: Scalar,
     /// Discovery `pattern`.
-    pub pattern: Option<String>,
-    /// The shape values must have, for error messages (e.g. `projects/*/operations/*`).
-    pub expected: String,
+    pub pattern: Option<Pattern>,
     /// Discovery `description`.
     pub description: Option<String>,
     /// Allowed values and their descriptions, where the document lists them.
     pub enum_values: Vec<(String, String)>,
     /// The generated enum type of a string parameter with listed values.
     pub enum_type: Option<String>,
+}
+
+/// A Discovery `pattern`: a regular expression values must match as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// The expression, as the document gives it.
+    pub regex: String,
+    /// The same rule for people, e.g. `projects/*/operations/*`, where the expression is only
+    /// literal segments and `[^/]+` (`*`) or `.*` / `.+` (`**`).
+    pub shape: Option<String>,
+}
+
+impl Pattern {
+    /// The shape where there is one, the expression otherwise.
+    pub fn describe(&self) -> &str {
+        self.shape.as_deref().unwrap_or(&self.regex)
+    }
 }
 
 /// A scalar JSON value type.
@@ -154,6 +149,25 @@ pub enum Scalar {
     F64,
     /// `string` (and its text formats: dates, durations, bytes, field masks).
     String,
+}
+
+impl Scalar {
+    /// The Rust type of one value, and the serde codec a model field of it needs: the one
+    /// table from Discovery scalars to Rust, for builders, models and change reports alike.
+    pub fn rust(self) -> (&'static str, Option<&'static str>) {
+        const INT64: Option<&str> = Some("crate::__private::int64");
+        match self {
+            Scalar::Bool => ("bool", None),
+            Scalar::I32 => ("i32", None),
+            Scalar::U32 => ("u32", None),
+            Scalar::I64Number => ("i64", None),
+            Scalar::I64 => ("i64", INT64),
+            Scalar::U64 => ("u64", INT64),
+            Scalar::F32 => ("f32", None),
+            Scalar::F64 => ("f64", None),
+            Scalar::String => ("String", None),
+        }
+    }
 }
 
 /// The type of a model field.
@@ -180,6 +194,47 @@ pub enum Type {
     },
 }
 
+impl Type {
+    /// The Rust type of a model field holding this type (inside its `Option`), and the serde
+    /// codec the field needs, if any.
+    pub fn field_type(&self) -> (String, Option<&'static str>) {
+        const WIRE_ENUM: Option<&str> = Some("crate::__private::wire_enum");
+        match self {
+            Type::Scalar(s) => {
+                let (ty, codec) = s.rust();
+                (ty.to_owned(), codec)
+            }
+            Type::Enum(name) => (name.clone(), WIRE_ENUM),
+            Type::Array(item) => match item.as_ref() {
+                inner @ (Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_)) => {
+                    let (ty, codec) = inner.field_type();
+                    (format!("Vec<{ty}>"), codec)
+                }
+                other => (format!("Vec<{}>", other.nested_type()), None),
+            },
+            other => (other.nested_type(), None),
+        }
+    }
+
+    /// The Rust type below the top of a field. Strings carrying 64-bit integers or enum values
+    /// stay `String` here, as the codecs cover only a field and a list of them.
+    fn nested_type(&self) -> String {
+        match self {
+            Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_) => "String".to_owned(),
+            Type::Scalar(s) => s.rust().0.to_owned(),
+            Type::Any => "serde_json::Value".to_owned(),
+            Type::Object => "crate::JsonObject".to_owned(),
+            Type::Array(item) => format!("Vec<{}>", item.nested_type()),
+            Type::Map(value) => format!(
+                "std::collections::BTreeMap<String, {}>",
+                value.nested_type()
+            ),
+            Type::Named { name, boxed: true } => format!("Box<{name}>"),
+            Type::Named { name, boxed: false } => name.clone(),
+        }
+    }
+}
+
 /// A generated model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeDef {
@@ -187,6 +242,50 @@ pub enum TypeDef {
     Struct(Struct),
     /// A string enum.
     Enum(Enum),
+    /// A schema with exactly the shape of a model the runtime defines once for every service,
+    /// named by a re-export.
+    Shared(Shared),
+}
+
+/// A schema that is, property for property, a model of the runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    /// Rust name in the service module, e.g. `GoogleLongrunningOperation`.
+    pub name: String,
+    /// The schema id.
+    pub origin: String,
+    /// Which runtime model it is.
+    pub model: SharedModel,
+}
+
+/// The models the runtime defines once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedModel {
+    /// `google.longrunning.Operation`: `done`, `error`, `metadata`, `name`, `response`.
+    Operation,
+    /// `google.rpc.Status`: `code`, `details`, `message`.
+    Status,
+}
+
+impl SharedModel {
+    /// The runtime type's name.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            SharedModel::Operation => "Operation",
+            SharedModel::Status => "Status",
+        }
+    }
+}
+
+impl TypeDef {
+    /// The Rust name of the model.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Enum(e) => &e.name,
+            TypeDef::Shared(s) => &s.name,
+        }
+    }
 }
 
 /// A string property with a closed list of values; values it does not list are kept in

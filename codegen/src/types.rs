@@ -4,10 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::discovery::{Document, Schema};
 use crate::error::{Error, join};
-use crate::extract::Warning;
 use crate::ir::{
-    DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, StatusShape, Struct, Type, TypeDef,
-    Variant,
+    DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, Shared, SharedModel, StatusShape,
+    Struct, Type, TypeDef, Variant,
 };
 use crate::load;
 use crate::names::{self, Namespace};
@@ -95,7 +94,7 @@ pub fn enumeration(
 pub struct TypeBuilder<'d, 'a> {
     file: &'d str,
     doc: &'d Document<'a>,
-    warnings: &'d mut Vec<Warning>,
+    warnings: &'d mut Vec<Error>,
     /// Parsed schemas of the closure, by wire id.
     closure: BTreeMap<String, Schema<'a>>,
 }
@@ -104,20 +103,14 @@ pub struct TypeBuilder<'d, 'a> {
 pub struct Types {
     /// Every model, by Rust name.
     pub defs: Vec<TypeDef>,
-    names: BTreeMap<String, String>,
-}
-
-impl Types {
-    /// Rust name of the model for schema `wire`; `None` when the schema is not an object
-    /// (an array or a scalar), which has no model of its own.
-    pub fn name_of(&self, wire: &str) -> Option<&str> {
-        self.names.get(wire).map(String::as_str)
-    }
+    /// The Rust name of the model of each schema id that has one (objects; arrays and scalars
+    /// stand inline).
+    pub names: BTreeMap<String, String>,
 }
 
 impl<'d, 'a> TypeBuilder<'d, 'a> {
     /// A builder for the schemas of `doc`.
-    pub fn new(file: &'d str, doc: &'d Document<'a>, warnings: &'d mut Vec<Warning>) -> Self {
+    pub fn new(file: &'d str, doc: &'d Document<'a>, warnings: &'d mut Vec<Error>) -> Self {
         TypeBuilder {
             file,
             doc,
@@ -172,30 +165,78 @@ impl<'d, 'a> TypeBuilder<'d, 'a> {
         let mut defs = convert.defs;
         box_cycles(&mut defs);
         detect_operations(&mut defs);
-        defs.sort_by(|a, b| def_name(a).cmp(def_name(b)));
+        let mut defs = share_runtime_models(defs);
+        defs.sort_by(|a, b| a.name().cmp(b.name()));
         Ok(Types { defs, names })
-    }
-}
-
-fn def_name(def: &TypeDef) -> &str {
-    match def {
-        TypeDef::Struct(s) => &s.name,
-        TypeDef::Enum(e) => &e.name,
     }
 }
 
 fn structs(defs: &[TypeDef]) -> impl Iterator<Item = &Struct> {
     defs.iter().filter_map(|d| match d {
         TypeDef::Struct(s) => Some(s),
-        TypeDef::Enum(_) => None,
+        _ => None,
     })
 }
 
 fn structs_mut(defs: &mut [TypeDef]) -> impl Iterator<Item = &mut Struct> {
     defs.iter_mut().filter_map(|d| match d {
         TypeDef::Struct(s) => Some(s),
-        TypeDef::Enum(_) => None,
+        _ => None,
     })
+}
+
+/// Replaces the structs that are, property for property (wire name and type), the runtime's
+/// `Status` and `Operation` with re-exports of those; descriptions do not matter.
+fn share_runtime_models(defs: Vec<TypeDef>) -> Vec<TypeDef> {
+    let props = |s: &Struct| -> Vec<(String, Type)> {
+        s.fields
+            .iter()
+            .map(|f| (f.wire_name.clone(), f.ty.clone()))
+            .collect()
+    };
+    let status_shape = vec![
+        ("code".to_owned(), Type::Scalar(Scalar::I32)),
+        ("details".to_owned(), Type::Array(Box::new(Type::Object))),
+        ("message".to_owned(), Type::Scalar(Scalar::String)),
+    ];
+    let statuses: BTreeSet<String> = structs(&defs)
+        .filter(|s| props(s) == status_shape)
+        .map(|s| s.name.clone())
+        .collect();
+    let is_operation = |s: &Struct| {
+        let [done, error, metadata, name, response] = props(s).try_into().ok()?;
+        let error_type = match error {
+            (wire, Type::Named { name, boxed: false }) if wire == "error" => name,
+            _ => return None,
+        };
+        let rest = [done, metadata, name, response];
+        let want = [
+            ("done", Type::Scalar(Scalar::Bool)),
+            ("metadata", Type::Object),
+            ("name", Type::Scalar(Scalar::String)),
+            ("response", Type::Object),
+        ];
+        let same = rest
+            .iter()
+            .zip(&want)
+            .all(|((w, t), (ww, tt))| w == ww && t == tt);
+        (same && statuses.contains(&error_type)).then_some(())
+    };
+    defs.into_iter()
+        .map(|def| match def {
+            TypeDef::Struct(s) if statuses.contains(&s.name) => TypeDef::Shared(Shared {
+                name: s.name,
+                origin: s.origin,
+                model: SharedModel::Status,
+            }),
+            TypeDef::Struct(s) if is_operation(&s).is_some() => TypeDef::Shared(Shared {
+                name: s.name,
+                origin: s.origin,
+                model: SharedModel::Operation,
+            }),
+            other => other,
+        })
+        .collect()
 }
 
 /// Whether a schema becomes a struct of its own.
@@ -226,7 +267,7 @@ struct Converter<'c, 'a> {
     closure: &'c BTreeMap<String, Schema<'a>>,
     names: &'c BTreeMap<String, String>,
     type_names: &'c mut Namespace,
-    warnings: &'c mut Vec<Warning>,
+    warnings: &'c mut Vec<Error>,
     defs: Vec<TypeDef>,
 }
 
@@ -345,7 +386,7 @@ impl Converter<'_, '_> {
                 Some((scalar, warning)) => {
                     if let Some(w) = warning {
                         self.warnings
-                            .push(Warning(Error::new(self.file, join(path, "format"), w)));
+                            .push(Error::new(self.file, join(path, "format"), w));
                     }
                     if scalar == Scalar::String && !s.enum_values.is_empty() {
                         return Ok(self.enumeration(s, owner, prop));
@@ -482,7 +523,7 @@ fn detect_operations(defs: &mut [TypeDef]) {
                 let done = e.variants.iter().find(|v| v.wire == "DONE")?;
                 Some((e.name.clone(), done.rust_name.clone()))
             }
-            TypeDef::Struct(_) => None,
+            _ => None,
         })
         .collect();
     for s in structs_mut(defs) {

@@ -162,7 +162,7 @@ fn models() {
     assert!(op.is_done());
     let status = op.error().unwrap();
     assert_eq!(status.message.as_deref(), Some("m"));
-    assert_eq!(status.details[0]["code"], "QUOTA");
+    assert_eq!(status.details()[0]["code"], "QUOTA");
     let running: legacy_v2::Operation = serde_json::from_value(serde_json::json!({"status": "RUNNING", "error": {"errors": []}})).unwrap();
     assert!(!running.is_done());
     assert!(running.error().is_none());

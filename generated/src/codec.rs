@@ -69,7 +69,7 @@ impl<'de, T: WireInt> Deserialize<'de> for Int64<T> {
 }
 
 /// Serde support for Discovery's `int64`/`uint64` formats: use
-/// `#[serde(default, with = "google_operations::support::int64")]` on an `Option<i64>`,
+/// `#[serde(default, with = "google_operations::__private::int64")]` on an `Option<i64>`,
 /// `Option<u64>` or optional list of them. Values are written as JSON strings and read from
 /// strings or numbers, range-checked.
 pub mod int64 {
@@ -116,11 +116,34 @@ pub mod int64 {
 }
 
 /// A generated string enum: known values as variants, any other value kept as received.
-pub trait WireEnum: Sized {
-    /// The variant for a wire value (`Unknown` for a value the crate does not list).
-    fn from_wire(value: &str) -> Self;
+pub trait WireEnum: Sized + Clone + PartialEq + 'static {
+    /// Every known value: its wire text and its variant.
+    const VALUES: &'static [(&'static str, Self)];
+
+    /// The variant that keeps a value the crate does not know.
+    fn unknown(value: String) -> Self;
+
+    /// The value kept by the unknown variant, when this is it.
+    fn as_unknown(&self) -> Option<&str>;
+
+    /// The variant for a wire value (the unknown one for a value the crate does not list).
+    fn from_wire(value: &str) -> Self {
+        Self::VALUES
+            .iter()
+            .find(|(wire, _)| *wire == value)
+            .map_or_else(|| Self::unknown(value.to_owned()), |(_, v)| v.clone())
+    }
+
     /// The wire value.
-    fn as_wire(&self) -> &str;
+    fn as_wire(&self) -> &str {
+        match self.as_unknown() {
+            Some(value) => value,
+            None => Self::VALUES
+                .iter()
+                .find(|(_, v)| v == self)
+                .map_or("", |(wire, _)| wire),
+        }
+    }
 }
 
 /// A string enum on the wire.
@@ -153,7 +176,7 @@ impl<'de, T: WireEnum> Deserialize<'de> for Wire<T> {
 }
 
 /// Serde support for generated string enums: `#[serde(default, with =
-/// "google_operations::support::wire_enum")]` on an `Option<E>` or `Option<Vec<E>>` where
+/// "google_operations::__private::wire_enum")]` on an `Option<E>` or `Option<Vec<E>>` where
 /// `E: WireEnum`.
 pub mod wire_enum {
     use super::*;
@@ -237,16 +260,16 @@ mod tests {
     }
 
     impl super::WireEnum for Color {
-        fn from_wire(value: &str) -> Self {
-            match value {
-                "RED" => Color::Red,
-                other => Color::Unknown(other.to_owned()),
-            }
+        const VALUES: &'static [(&'static str, Self)] = &[("RED", Color::Red)];
+
+        fn unknown(value: String) -> Self {
+            Color::Unknown(value)
         }
-        fn as_wire(&self) -> &str {
+
+        fn as_unknown(&self) -> Option<&str> {
             match self {
-                Color::Red => "RED",
-                Color::Unknown(v) => v,
+                Color::Unknown(v) => Some(v),
+                Color::Red => None,
             }
         }
     }

@@ -3,8 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::operation::RpcStatus;
+use crate::operation::Status;
 use crate::response::ApiError;
+use crate::service::Pattern;
 
 /// A boxed error from another crate (the HTTP stack, a token source), kept as the source of an
 /// [`Error`] so that the public API names no other crate's error types.
@@ -28,10 +29,8 @@ pub enum Error {
         value: String,
         /// Why it was refused.
         problem: ParamProblem,
-        /// The shape the value must have, e.g. `projects/*/regions/*/operations/*`.
-        expected: &'static str,
-        /// The Discovery `pattern` of the parameter (empty when it has none).
-        pattern: &'static str,
+        /// The Discovery `pattern` of the parameter, where it has one.
+        pattern: Option<Pattern>,
     },
     /// The root URL (the service default or an override) did not form a valid request URI.
     InvalidUrl {
@@ -97,7 +96,7 @@ pub enum Error {
         /// The operation's name.
         name: Option<String>,
         /// The operation's `error`.
-        status: RpcStatus,
+        status: Status,
     },
     /// The operation was still not done when polling stopped: the poll policy's deadline
     /// passed or its number of polls ran out. Polling never goes on past either.
@@ -126,12 +125,22 @@ impl fmt::Display for Error {
                 parameter,
                 value,
                 problem,
-                expected,
                 pattern,
-            } => write!(
-                f,
-                "{method}: parameter `{parameter}` = {value:?} {problem}; expected {expected} (pattern `{pattern}`)"
-            ),
+            } => {
+                write!(f, "{method}: parameter `{parameter}` = {value:?} {problem}")?;
+                match pattern {
+                    Some(Pattern {
+                        regex,
+                        shape: Some(shape),
+                        ..
+                    }) => write!(f, "; expected {shape} (pattern `{regex}`)"),
+                    Some(Pattern { regex, .. }) if *problem == ParamProblem::PatternMismatch => {
+                        write!(f, " `{regex}`")
+                    }
+                    Some(Pattern { regex, .. }) => write!(f, "; expected a match of `{regex}`"),
+                    None => Ok(()),
+                }
+            }
             Error::InvalidUrl {
                 method,
                 url,
@@ -319,8 +328,9 @@ mod tests {
     use std::time::Duration;
 
     use super::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
-    use crate::operation::RpcStatus;
+    use crate::operation::Status;
     use crate::response::ApiError;
+    use crate::service::ParamInfo;
 
     /// An error with a fixed text, to stand for another crate's error.
     #[derive(Debug)]
@@ -350,8 +360,12 @@ mod tests {
             parameter: "name",
             value: "projects/p/\"x\"/..".to_owned(),
             problem: ParamProblem::DotSegment,
-            expected: "projects/*/regions/*/operations/*",
-            pattern: "^projects/[^/]+/regions/[^/]+/operations/[^/]+$",
+            pattern: ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/regions/[^/]+/operations/[^/]+$",
+                    Some("projects/*/regions/*/operations/*"),
+                )
+                .pattern,
         };
         assert_eq!(
             err.to_string(),
@@ -463,11 +477,11 @@ mod tests {
 
     #[test]
     fn operation_failed() {
-        let status = RpcStatus {
-            code: Some(9),
-            message: Some("Cluster is in ERROR state.".to_owned()),
-            ..RpcStatus::default()
-        };
+        let status = Status::new(
+            Some(9),
+            Some("Cluster is in ERROR state.".to_owned()),
+            Vec::new(),
+        );
         let err = Error::OperationFailed {
             method: "m.operations.get",
             name: Some("projects/p/operations/1".to_owned()),
@@ -483,7 +497,7 @@ mod tests {
         let err = Error::OperationFailed {
             method: "m.operations.get",
             name: None,
-            status: RpcStatus::default(),
+            status: Status::default(),
         };
         assert_eq!(
             err.to_string(),

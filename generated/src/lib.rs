@@ -25,7 +25,7 @@
 //!   crate (implies `client`).
 //!
 //! ```
-//! use google_operations::Request;
+//! use google_operations::prelude::*;
 //! use google_operations::dataproc_v1::ProjectsRegionsOperationsGet;
 //!
 //! let get = ProjectsRegionsOperationsGet::new("projects/my-project/regions/us-central1/operations/1234")?
@@ -65,20 +65,28 @@ pub use client::{
 };
 pub use codec::JsonObject;
 pub use error::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
-pub use operation::{LongRunningOperation, RpcStatus, type_url};
-pub use request::{Alt, CommonParams, Request, Xgafv};
-pub use response::{ApiError, BODY_EXCERPT_LIMIT, ErrorInfo, LegacyError, decode_response};
-pub use service::{MethodInfo, Scope, ServiceInfo};
-pub use url::{QueryValue, UrlWriter};
+pub use operation::{LongRunningOperation, Operation, Status, type_url};
+pub use request::Request;
+pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};
+pub use service::{MethodInfo, ParamInfo, ParamLocation, Pattern, Scope, ServiceInfo};
+
+/// The traits whose methods every request and operation offers: `use
+/// google_operations::prelude::*;` brings [`url`](Request::url), [`fields`](Request::fields),
+/// [`to_http`](Request::to_http), [`is_done`](LongRunningOperation::is_done) and the others
+/// into scope.
+pub mod prelude {
+    pub use crate::operation::LongRunningOperation;
+    pub use crate::request::Request;
+}
 
 /// The examples of the repository's README.md, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
 
-/// What generated builders and models use beyond the public types: parameter checks and the
-/// int64 codec. Hand-written builders for other methods can use them too.
-pub mod support {
+/// What generated builders and models use beyond the public types; not part of the API.
+#[doc(hidden)]
+pub mod __private {
     pub use crate::codec::{WireEnum, WireInt, int64, wire_enum};
-    pub use crate::url::{ParamCheck, Placement};
+    pub use crate::request::{Call, QueryValue};
 }

@@ -1,15 +1,18 @@
-//! What the poller needs to know of a long-running operation, whatever its schema is named.
+//! Long-running operations: what the poller needs to know of one, whatever its schema is named,
+//! and the standard `google.longrunning.Operation` and `google.rpc.Status` that most services
+//! share.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::codec::JsonObject;
 
-/// A `google.longrunning.Operation`-shaped model: `name`, `done`, `metadata`, `response` and an
-/// `error` of `google.rpc.Status` shape.
+/// A long-running operation as the poller reads it: a name, whether it is done, its metadata,
+/// its response and its error.
 ///
-/// The generator implements it for every response schema that has these properties, whatever
-/// the schema is called (`Operation`, `GoogleLongrunningOperation`, `ApigatewayOperation`, …).
+/// Implemented by [`Operation`], which most services use, and by every service model that has
+/// the shape of one: `done` and an `error` of `google.rpc.Status` shape, or Compute's `status`
+/// enum with a `DONE` value. Decided from the schema, whatever it is called.
 pub trait LongRunningOperation {
     /// The server-assigned name of the operation.
     fn name(&self) -> Option<&str>;
@@ -24,7 +27,7 @@ pub trait LongRunningOperation {
     fn response(&self) -> Option<&JsonObject>;
 
     /// The error of a failed or cancelled operation.
-    fn error(&self) -> Option<RpcStatus>;
+    fn error(&self) -> Option<Status>;
 
     /// Decodes [`metadata`](Self::metadata) into a type of the caller's.
     fn metadata_as<T: DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
@@ -47,21 +50,107 @@ pub fn type_url(object: &JsonObject) -> Option<&str> {
     object.get("@type").and_then(serde_json::Value::as_str)
 }
 
-/// A `google.rpc.Status`: the error model of Google APIs, independent of the schema name a
-/// service gives it.
+/// `google.longrunning.Operation`: a long-running operation that is the result of a network
+/// API call.
+///
+/// Every service module whose Discovery schema has exactly these properties names this type
+/// (under the schema's own name, such as `GoogleLongrunningOperation`), so one type serves the
+/// operations of all of them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct RpcStatus {
-    /// The status code, a value of `google.rpc.Code`.
-    pub code: Option<i32>,
-    /// A developer-facing error message, in English.
-    pub message: Option<String>,
-    /// Messages with the error details, each with an `@type` key.
-    pub details: Vec<JsonObject>,
+pub struct Operation {
+    /// If the value is false, it means the operation is still in progress. If true, the
+    /// operation is completed, and either `error` or `response` is available.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+
+    /// The error result of the operation in case of failure or cancellation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
+
+    /// Service-specific metadata associated with the operation, with an `@type` key naming its
+    /// message. It typically contains progress information and common metadata such as create
+    /// time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonObject>,
+
+    /// The server-assigned name, which is only unique within the same service that originally
+    /// returns it, usually ending with `operations/{unique_id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The normal, successful response of the operation, with an `@type` key naming its
+    /// message: the resource for standard Get/Create/Update methods, `google.protobuf.Empty`
+    /// for methods that return no data such as Delete, `XxxResponse` for a method `Xxx`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<JsonObject>,
+
+    /// Properties the schema does not declare, kept as received so that they survive a decode
+    /// and re-encode.
+    #[serde(flatten)]
+    pub unknown_fields: JsonObject,
 }
 
-impl RpcStatus {
+impl LongRunningOperation for Operation {
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn is_done(&self) -> bool {
+        self.done.unwrap_or(false)
+    }
+
+    fn metadata(&self) -> Option<&JsonObject> {
+        self.metadata.as_ref()
+    }
+
+    fn response(&self) -> Option<&JsonObject> {
+        self.response.as_ref()
+    }
+
+    fn error(&self) -> Option<Status> {
+        self.error.clone()
+    }
+}
+
+/// `google.rpc.Status`: the error model of Google APIs, a code, a message and details.
+///
+/// Every service module whose Discovery schema has exactly these properties names this type,
+/// and the poller reports every operation's error as one, whatever the service calls it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Status {
+    /// The status code, which should be a value of `google.rpc.Code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+
+    /// A list of messages that carry the error details, each with an `@type` key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<JsonObject>>,
+
+    /// A developer-facing error message, which should be in English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received so that they survive a decode
+    /// and re-encode.
+    #[serde(flatten)]
+    pub unknown_fields: JsonObject,
+}
+
+impl Status {
+    /// A status with these parts.
+    pub fn new(code: Option<i32>, message: Option<String>, details: Vec<JsonObject>) -> Self {
+        Status {
+            code,
+            message,
+            details: (!details.is_empty()).then_some(details),
+            unknown_fields: JsonObject::new(),
+        }
+    }
+
     /// A status from a Compute-style `error.errors[]` list: no code, the messages joined by
     /// `; `, and each error object kept in `details`.
     pub fn from_error_list<T: Serialize>(errors: &[T]) -> Self {
@@ -76,19 +165,12 @@ impl RpcStatus {
             .iter()
             .filter_map(|d| d.get("message").and_then(serde_json::Value::as_str))
             .collect();
-        RpcStatus {
-            code: None,
-            message: (!messages.is_empty()).then(|| messages.join("; ")),
-            details,
-        }
+        let message = (!messages.is_empty()).then(|| messages.join("; "));
+        Status::new(None, message, details)
     }
 
-    /// A status with these parts.
-    pub fn new(code: Option<i32>, message: Option<String>, details: Vec<JsonObject>) -> Self {
-        RpcStatus {
-            code,
-            message,
-            details,
-        }
+    /// The error details, each with an `@type` key.
+    pub fn details(&self) -> &[JsonObject] {
+        self.details.as_deref().unwrap_or_default()
     }
 }

@@ -1,18 +1,20 @@
-//! The [`Request`] trait every generated builder implements, and the standard query
-//! parameters every Google API accepts.
+//! The [`Request`] trait every generated builder implements, and [`Call`], the parameter values
+//! every builder holds.
 
 use std::fmt;
 
+use crate::codec::WireEnum;
 use crate::error::Error;
-use crate::service::MethodInfo;
-use crate::url::{QueryValue, UrlWriter};
+use crate::service::{MethodInfo, ParamInfo, ParamLocation};
+use crate::url::{Expansion, UrlWriter, check_path, check_pattern};
 
 /// A request ready to be sent: a typed builder for one Discovery method.
 ///
 /// Builders check their path parameters when they are made, so every value of a type that
-/// implements `Request` turns into a well-formed URL. The provided methods set the standard
-/// parameters every Google API accepts (`fields`, `quotaUser`, `prettyPrint`, …) and override
-/// the root URL; bring them into scope with `use google_operations::Request;`.
+/// implements `Request` turns into a well-formed URL. The provided methods read the URL, make
+/// an [`http::Request`], set the standard parameters that make sense for these methods
+/// (`fields`, `quotaUser`, `prettyPrint`) and override the root URL. They need the trait in
+/// scope: `use google_operations::prelude::*;`.
 pub trait Request {
     /// The typed body of a successful response.
     type Response: serde::de::DeserializeOwned;
@@ -20,32 +22,17 @@ pub trait Request {
     /// What the Discovery document says of the method.
     const METHOD: &'static MethodInfo;
 
-    /// The standard parameters and root URL override of this request.
-    fn common(&self) -> &CommonParams;
+    /// The parameter values of this request.
+    #[doc(hidden)]
+    fn call(&self) -> &Call;
 
-    /// Mutable access to the standard parameters and root URL override.
-    fn common_mut(&mut self) -> &mut CommonParams;
-
-    /// Writes the expanded path (after the service path) into `url`.
-    fn write_path(&self, url: &mut UrlWriter);
-
-    /// Writes the method's own query parameters into `url`; methods without any write none.
-    fn write_query(&self, url: &mut UrlWriter) {
-        let _ = url;
-    }
+    /// Mutable access to the parameter values of this request.
+    #[doc(hidden)]
+    fn call_mut(&mut self) -> &mut Call;
 
     /// The full request URL: root URL, service path, expanded path and query string.
     fn url(&self) -> String {
-        let common = self.common();
-        let service = Self::METHOD.service;
-        let root = common.root_url.as_deref().unwrap_or(service.root_url);
-        // Room for the path and query of nearly every real operation name (the longest seen
-        // are about 130 bytes), so building the URL allocates once.
-        let mut url = UrlWriter::new(root, service.service_path, 192);
-        self.write_path(&mut url);
-        self.write_query(&mut url);
-        common.write_query(&mut url);
-        url.finish()
+        self.call().url(None)
     }
 
     /// The request as an [`http::Request`] with an empty body, for any HTTP stack.
@@ -53,20 +40,12 @@ pub trait Request {
     /// Sets `accept: application/json` and `x-goog-api-client` naming this crate and version.
     /// Authentication is the sender's: add an `authorization` header with a token for one of
     /// [`MethodInfo::scopes`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidUrl`] when the root URL (an override) does not make a valid URI.
     fn to_http(&self) -> Result<http::Request<()>, Error> {
-        let url = self.url();
-        let method = Self::METHOD;
-        http::Request::builder()
-            .method(method.http_method)
-            .uri(url.as_str())
-            .header(http::header::ACCEPT, "application/json")
-            .header("x-goog-api-client", API_CLIENT_HEADER)
-            .body(())
-            .map_err(|source| Error::InvalidUrl {
-                method: method.id,
-                url,
-                source,
-            })
+        self.call().to_http(None)
     }
 
     /// Sends the request to `root_url` instead of the service's Discovery `rootUrl`: a
@@ -76,16 +55,16 @@ pub trait Request {
     where
         Self: Sized,
     {
-        self.common_mut().root_url = Some(root_url.into());
+        self.call_mut().root_url = Some(root_url.into());
         self
     }
 
-    /// `fields`: selector specifying which fields to include in a partial response.
+    /// `fields`: which fields to include in a partial response, e.g. `name,done,error`.
     fn fields(mut self, fields: impl Into<String>) -> Self
     where
         Self: Sized,
     {
-        self.common_mut().fields = Some(fields.into());
+        self.call_mut().fields = Some(fields.into());
         self
     }
 
@@ -95,7 +74,7 @@ pub trait Request {
     where
         Self: Sized,
     {
-        self.common_mut().quota_user = Some(quota_user.into());
+        self.call_mut().quota_user = Some(quota_user.into());
         self
     }
 
@@ -104,81 +83,7 @@ pub trait Request {
     where
         Self: Sized,
     {
-        self.common_mut().pretty_print = Some(pretty_print);
-        self
-    }
-
-    /// `$.xgafv`: the error format of the response.
-    fn xgafv(mut self, xgafv: Xgafv) -> Self
-    where
-        Self: Sized,
-    {
-        self.common_mut().xgafv = Some(xgafv);
-        self
-    }
-
-    /// `alt`: the data format of the response (the server's default is JSON; the typed
-    /// response decodes only JSON).
-    fn alt(mut self, alt: Alt) -> Self
-    where
-        Self: Sized,
-    {
-        self.common_mut().alt = Some(alt);
-        self
-    }
-
-    /// `key`: an API key, which identifies the project for quota and billing.
-    fn key(mut self, key: impl Into<String>) -> Self
-    where
-        Self: Sized,
-    {
-        self.common_mut().key = Some(key.into());
-        self
-    }
-
-    /// `access_token`: an OAuth access token in the query string. Prefer the `authorization`
-    /// header, which stays out of logs of URLs.
-    fn access_token(mut self, access_token: impl Into<String>) -> Self
-    where
-        Self: Sized,
-    {
-        self.common_mut().access_token = Some(access_token.into());
-        self
-    }
-
-    /// `oauth_token`: an OAuth 2.0 token for the current user, in the query string.
-    fn oauth_token(mut self, oauth_token: impl Into<String>) -> Self
-    where
-        Self: Sized,
-    {
-        self.common_mut().oauth_token = Some(oauth_token.into());
-        self
-    }
-
-    /// `callback`: the JSONP callback name.
-    fn callback(mut self, callback: impl Into<String>) -> Self
-    where
-        Self: Sized,
-    {
-        self.common_mut().callback = Some(callback.into());
-        self
-    }
-
-    /// `uploadType`: the legacy upload protocol for media (e.g. `media`, `multipart`).
-    fn upload_type(mut self, upload_type: impl Into<String>) -> Self
-    where
-        Self: Sized,
-    {
-        self.common_mut().upload_type = Some(upload_type.into());
-        self
-    }
-
-    /// `upload_protocol`: the upload protocol for media (e.g. `raw`, `multipart`).
-    fn upload_protocol(mut self, upload_protocol: impl Into<String>) -> Self
-    where
-        Self: Sized,
-    {
-        self.common_mut().upload_protocol = Some(upload_protocol.into());
+        self.call_mut().pretty_print = Some(pretty_print);
         self
     }
 }
@@ -187,109 +92,219 @@ pub trait Request {
 pub(crate) const API_CLIENT_HEADER: &str =
     concat!("gl-rust/ google-operations/", env!("CARGO_PKG_VERSION"));
 
-/// The standard query parameters of every Google API, and the root URL override.
+/// The parameter values of one request: its path parameters (checked when the request is
+/// made), its query parameters, the standard parameters and a root URL override.
 ///
-/// Set them through the provided methods of [`Request`]. `Debug` hides the credentials
-/// (`key`, `access_token`, `oauth_token`).
-#[derive(Clone, Default, PartialEq)]
-pub struct CommonParams {
+/// Generated builders hold one and describe their method with a [`MethodInfo`]; this type
+/// expands the path template, writes the query string and checks values against it, once for
+/// every builder.
+#[doc(hidden)]
+#[derive(Clone, PartialEq)]
+pub struct Call {
+    method: &'static MethodInfo,
+    /// Values of the path parameters, in the order of [`MethodInfo::params`].
+    path: Vec<String>,
+    /// Query parameters: wire name and value, several values of a repeated one in order.
+    query: Vec<(&'static str, String)>,
     root_url: Option<String>,
-    xgafv: Option<Xgafv>,
-    access_token: Option<String>,
-    alt: Option<Alt>,
-    callback: Option<String>,
     fields: Option<String>,
-    key: Option<String>,
-    oauth_token: Option<String>,
-    pretty_print: Option<bool>,
     quota_user: Option<String>,
-    upload_type: Option<String>,
-    upload_protocol: Option<String>,
+    pretty_print: Option<bool>,
 }
 
-impl CommonParams {
-    /// The root URL override, if one was set.
-    pub fn root_url(&self) -> Option<&str> {
-        self.root_url.as_deref()
-    }
-
-    fn write_query(&self, url: &mut UrlWriter) {
-        fn put<V: QueryValue + ?Sized>(url: &mut UrlWriter, key: &str, value: Option<&V>) {
-            if let Some(value) = value {
-                url.query(key, value);
-            }
-        }
-        put(url, "$.xgafv", self.xgafv.map(Xgafv::as_str));
-        put(url, "access_token", self.access_token.as_deref());
-        put(url, "alt", self.alt.map(Alt::as_str));
-        put(url, "callback", self.callback.as_deref());
-        put(url, "fields", self.fields.as_deref());
-        put(url, "key", self.key.as_deref());
-        put(url, "oauth_token", self.oauth_token.as_deref());
-        put(url, "prettyPrint", self.pretty_print.as_ref());
-        put(url, "quotaUser", self.quota_user.as_deref());
-        put(url, "uploadType", self.upload_type.as_deref());
-        put(url, "upload_protocol", self.upload_protocol.as_deref());
-    }
-}
-
-impl fmt::Debug for CommonParams {
+impl fmt::Debug for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |v: &Option<String>| v.as_ref().map(|_| "<hidden>");
-        f.debug_struct("CommonParams")
+        let path: Vec<_> = self.path_params().map(|p| p.name).zip(&self.path).collect();
+        f.debug_struct("Call")
+            .field("method", &self.method.id)
+            .field("path", &path)
+            .field("query", &self.query)
             .field("root_url", &self.root_url)
-            .field("xgafv", &self.xgafv)
-            .field("access_token", &hidden(&self.access_token))
-            .field("alt", &self.alt)
-            .field("callback", &self.callback)
             .field("fields", &self.fields)
-            .field("key", &hidden(&self.key))
-            .field("oauth_token", &hidden(&self.oauth_token))
-            .field("pretty_print", &self.pretty_print)
             .field("quota_user", &self.quota_user)
-            .field("upload_type", &self.upload_type)
-            .field("upload_protocol", &self.upload_protocol)
+            .field("pretty_print", &self.pretty_print)
             .finish()
     }
 }
 
-/// Values of the standard `$.xgafv` parameter: the error format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Xgafv {
-    /// `1`: v1 error format.
-    V1,
-    /// `2`: v2 error format.
-    V2,
-}
-
-impl Xgafv {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Xgafv::V1 => "1",
-            Xgafv::V2 => "2",
+impl Call {
+    /// The values of a new request to `R`'s method: `path` holds one value per path
+    /// parameter, in order. Each is checked for its expansion and its pattern.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] naming the first value refused.
+    pub fn new<R: Request>(path: impl Into<Vec<String>>) -> Result<Self, Error> {
+        let method = R::METHOD;
+        let call = Call {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            root_url: None,
+            fields: None,
+            quota_user: None,
+            pretty_print: None,
+        };
+        assert_eq!(
+            call.path.len(),
+            call.path_params().count(),
+            "{}: one value per path parameter",
+            method.id
+        );
+        for (param, value) in call.path_params().zip(&call.path) {
+            check_path(method, param, expansion(method.path, param.name), value)?;
         }
+        Ok(call)
+    }
+
+    fn path_params(&self) -> impl Iterator<Item = &'static ParamInfo> {
+        self.method
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+    }
+
+    /// The value of the path parameter `name`.
+    pub fn path(&self, name: &str) -> &str {
+        self.path_params()
+            .zip(&self.path)
+            .find(|(p, _)| p.name == name)
+            .map_or("", |(_, value)| value)
+    }
+
+    /// Sets the query parameter `name` to `value`, replacing any value it had.
+    pub fn set(self, name: &'static str, value: impl QueryValue) -> Self {
+        self.set_all(name, [value])
+    }
+
+    /// Sets the repeated query parameter `name` to `values`, replacing those it had.
+    pub fn set_all<V: QueryValue>(
+        mut self,
+        name: &'static str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.query.retain(|(key, _)| *key != name);
+        self.query
+            .extend(values.into_iter().map(|v| (name, v.to_query())));
+        self
+    }
+
+    /// Sets a required query parameter that has a pattern, checking the value against it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when the value does not match.
+    pub fn require(self, name: &'static str, value: String) -> Result<Self, Error> {
+        if let Some(param) = self.method.param(name) {
+            check_pattern(self.method, param, &value)?;
+        }
+        Ok(self.set(name, value))
+    }
+
+    /// The full URL; `root_url` is used when the request has no override of its own.
+    pub(crate) fn url(&self, root_url: Option<&str>) -> String {
+        let (method, service) = (self.method, self.method.service);
+        let root = self
+            .root_url
+            .as_deref()
+            .or(root_url)
+            .unwrap_or(service.root_url);
+        // Room for the path and query of nearly every real operation name (the longest seen
+        // are about 130 bytes), so building the URL allocates once.
+        let mut url = UrlWriter::new(root, service.service_path, 192);
+        let mut template = method.path;
+        while let Some(open) = template.find('{') {
+            url.literal(&template[..open]);
+            let close = open + template[open..].find('}').unwrap_or(template.len() - open);
+            let var = &template[open + 1..close];
+            let (expansion, name) = match var.strip_prefix('+') {
+                Some(name) => (Expansion::Reserved, name),
+                None => (Expansion::Simple, var),
+            };
+            url.expand(expansion, self.path(name));
+            template = template.get(close + 1..).unwrap_or("");
+        }
+        url.literal(template);
+        for param in method.params {
+            for (_, value) in self.query.iter().filter(|(key, _)| *key == param.name) {
+                url.query(param.name, value);
+            }
+        }
+        let standard = [
+            ("fields", self.fields.as_deref()),
+            ("prettyPrint", self.pretty_print.map(bool_text)),
+            ("quotaUser", self.quota_user.as_deref()),
+        ];
+        for (key, value) in standard {
+            if let Some(value) = value {
+                url.query(key, value);
+            }
+        }
+        url.finish()
+    }
+
+    /// The request with an empty body; `root_url` as for [`url`](Self::url).
+    pub(crate) fn to_http(&self, root_url: Option<&str>) -> Result<http::Request<()>, Error> {
+        let url = self.url(root_url);
+        http::Request::builder()
+            .method(self.method.http_method)
+            .uri(url.as_str())
+            .header(http::header::ACCEPT, "application/json")
+            .header("x-goog-api-client", API_CLIENT_HEADER)
+            .body(())
+            .map_err(|source| Error::InvalidUrl {
+                method: self.method.id,
+                url,
+                source,
+            })
     }
 }
 
-/// Values of the standard `alt` parameter: the data format of the response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Alt {
-    /// `json`: responses with content type `application/json`.
-    Json,
-    /// `media`: media download with a context-dependent content type.
-    Media,
-    /// `proto`: responses with content type `application/x-protobuf`.
-    Proto,
+/// How the path template expands the parameter `name`.
+fn expansion(template: &str, name: &str) -> Expansion {
+    if template.contains(&format!("{{+{name}}}")) {
+        Expansion::Reserved
+    } else {
+        Expansion::Simple
+    }
 }
 
-impl Alt {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Alt::Json => "json",
-            Alt::Media => "media",
-            Alt::Proto => "proto",
+fn bool_text(value: bool) -> &'static str {
+    if value { "true" } else { "false" }
+}
+
+/// A value that can stand in a query string: text, a number, a boolean or a generated enum.
+#[doc(hidden)]
+pub trait QueryValue {
+    /// The value as the query string carries it, before encoding.
+    fn to_query(&self) -> String;
+}
+
+impl QueryValue for String {
+    fn to_query(&self) -> String {
+        self.clone()
+    }
+}
+
+impl QueryValue for &str {
+    fn to_query(&self) -> String {
+        (*self).to_owned()
+    }
+}
+
+macro_rules! display_query_value {
+    ($($ty:ty),*) => {$(
+        impl QueryValue for $ty {
+            fn to_query(&self) -> String {
+                self.to_string()
+            }
         }
+    )*};
+}
+display_query_value!(bool, i32, u32, i64, u64, f32, f64);
+
+impl<T: WireEnum> QueryValue for T {
+    fn to_query(&self) -> String {
+        self.as_wire().to_owned()
     }
 }

@@ -16,7 +16,7 @@ use crate::operation::type_url;
 use crate::request::Request;
 
 /// How much of a body that is not a JSON error envelope [`ApiError::body`] keeps: 1 KiB.
-pub const BODY_EXCERPT_LIMIT: usize = 1024;
+pub(crate) const BODY_EXCERPT_LIMIT: usize = 1024;
 
 /// Decodes the response to `R` from any HTTP stack.
 ///
@@ -95,7 +95,7 @@ pub struct ApiError {
     /// The `Retry-After` header, when it gives a number of seconds.
     pub retry_after: Option<Duration>,
     /// When the body is not a JSON error envelope: its text, cut to at most
-    /// [`BODY_EXCERPT_LIMIT`] bytes on a character boundary.
+    /// 1 KiB on a character boundary.
     pub body: Option<String>,
 }
 
@@ -379,9 +379,10 @@ mod tests {
                     },
                 ) => {
                     assert_eq!(method, "dataproc.projects.regions.operations.get");
-                    assert!(type_name.ends_with("dataproc_v1::Operation"), "{type_name}");
+                    // Dataproc's Operation is the runtime's, which every such service shares.
+                    assert_eq!(type_name, "google_operations::operation::Operation");
                     assert_eq!((l, c), (line, column), "{body:?}: {e}");
-                    assert!(e.to_string().contains("dataproc_v1::Operation"), "{e}");
+                    assert!(e.to_string().contains("operation::Operation"), "{e}");
                 }
                 other => panic!("{body:?}: expected Error::Decode, got {other:?}"),
             }

@@ -1,13 +1,20 @@
-//! Static descriptions of services, methods and OAuth scopes, as the Discovery documents state them.
+//! Static descriptions of services, methods, parameters and OAuth scopes, as the Discovery
+//! documents state them.
 
 /// An OAuth 2.0 scope a method accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Scope {
-    /// The scope URL sent to the token endpoint, e.g. `https://www.googleapis.com/auth/cloud-platform`.
+    /// The scope URL sent to the token endpoint, e.g.
+    /// `https://www.googleapis.com/auth/cloud-platform`.
     pub url: &'static str,
-    /// What the scope grants, from the Discovery document.
-    pub description: &'static str,
+}
+
+impl Scope {
+    /// The scope with this URL. What it grants is in the docs of the constant that names it.
+    pub const fn new(url: &'static str) -> Self {
+        Scope { url }
+    }
 }
 
 /// One API service at one version, from its Discovery document.
@@ -28,8 +35,6 @@ pub struct ServiceInfo {
     pub mtls_root_url: Option<&'static str>,
     /// Discovery `servicePath`, appended to the root URL before each method path.
     pub service_path: &'static str,
-    /// Discovery `fullyEncodeReservedExpansion`.
-    pub fully_encode_reserved_expansion: bool,
     /// Every OAuth scope the document declares.
     pub scopes: &'static [Scope],
 }
@@ -44,10 +49,88 @@ pub struct MethodInfo {
     pub http_method: &'static str,
     /// Discovery `path` template, relative to the service path, e.g. `v1/{+name}`.
     pub path: &'static str,
-    /// Discovery `flatPath`, where the document gives one.
-    pub flat_path: Option<&'static str>,
+    /// The method's parameters: those in the path, then those in the query string, in the
+    /// order the query string lists them.
+    pub params: &'static [ParamInfo],
     /// The OAuth scopes that grant access to the method; any one of them suffices.
     pub scopes: &'static [Scope],
     /// The service the method belongs to.
     pub service: &'static ServiceInfo,
+}
+
+impl MethodInfo {
+    /// The parameter with this wire name.
+    pub fn param(&self, name: &str) -> Option<&'static ParamInfo> {
+        self.params.iter().find(|p| p.name == name)
+    }
+}
+
+/// One parameter of a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParamInfo {
+    /// The name on the wire, e.g. `name` or `pageSize`.
+    pub name: &'static str,
+    /// Where the value goes.
+    pub location: ParamLocation,
+    /// The Discovery `pattern` values must match, where the document gives one.
+    pub pattern: Option<Pattern>,
+}
+
+impl ParamInfo {
+    /// A parameter in the path.
+    pub const fn path(name: &'static str) -> Self {
+        ParamInfo {
+            name,
+            location: ParamLocation::Path,
+            pattern: None,
+        }
+    }
+
+    /// A parameter in the query string.
+    pub const fn query(name: &'static str) -> Self {
+        ParamInfo {
+            name,
+            location: ParamLocation::Query,
+            pattern: None,
+        }
+    }
+
+    /// The same parameter, whose values must match `regex` (described as `shape` where it
+    /// has a simpler form, such as `projects/*/operations/*`).
+    pub const fn pattern(self, regex: &'static str, shape: Option<&'static str>) -> Self {
+        ParamInfo {
+            pattern: Some(Pattern { regex, shape }),
+            ..self
+        }
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParamLocation {
+    /// In the path, by the expansion the path template gives it.
+    Path,
+    /// In the query string.
+    Query,
+}
+
+/// A Discovery `pattern`: the regular expression a value must match as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Pattern {
+    /// The expression as the document gives it, e.g.
+    /// `^projects/[^/]+/operations/[^/]+$`.
+    pub regex: &'static str,
+    /// The same rule in a form for people, e.g. `projects/*/operations/*`, where the expression
+    /// has one.
+    pub shape: Option<&'static str>,
+}
+
+impl Pattern {
+    /// The shape where there is one, the expression otherwise.
+    pub fn describe(&self) -> &'static str {
+        self.shape.unwrap_or(self.regex)
+    }
 }

@@ -6,13 +6,14 @@
 //! an empty, `.` or `..` segment are refused before a request exists, so a parameter can never
 //! change the query, the fragment or the path outside its own segments.
 
-use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use regex_lite::Regex;
 
 use crate::error::{Error, ParamProblem};
+use crate::service::{MethodInfo, ParamInfo};
 
 /// Bytes kept as they are by simple expansion `{var}` and in query strings: the unreserved set.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -24,19 +25,17 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 /// Bytes kept as they are by reserved expansion `{+var}`: the unreserved set and `/`.
 const UNRESERVED_AND_SLASH: &AsciiSet = &UNRESERVED.remove(b'/');
 
-/// Writes one request URL: root, service path, expanded path, then the query string.
-///
-/// Generated request builders drive it from [`Request::write_path`](crate::Request::write_path)
-/// and [`Request::write_query`](crate::Request::write_query); it owns all encoding, so no
-/// builder ever joins raw strings into a URL.
+/// Writes one request URL: root, service path, expanded path, then the query string. It owns
+/// all encoding, so no request ever joins raw strings into a URL.
 #[derive(Debug)]
-pub struct UrlWriter {
+pub(crate) struct UrlWriter {
     url: String,
     in_query: bool,
 }
 
 impl UrlWriter {
-    /// Starts a URL at `root` (a trailing `/` is added when missing) followed by `service_path`.
+    /// Starts a URL at `root` (a trailing `/` is added when missing) followed by `service_path`,
+    /// with room for `capacity` more bytes.
     pub(crate) fn new(root: &str, service_path: &str, capacity: usize) -> Self {
         let mut url = String::with_capacity(root.len() + service_path.len() + 1 + capacity);
         url.push_str(root);
@@ -51,32 +50,29 @@ impl UrlWriter {
     }
 
     /// Appends a literal part of the path template, as it stands in the Discovery document.
-    pub fn literal(&mut self, text: &str) {
+    pub(crate) fn literal(&mut self, text: &str) {
         debug_assert!(!self.in_query, "path written after the query");
         self.url.push_str(text);
     }
 
-    /// Appends a value by simple expansion `{var}`: everything but unreserved bytes is encoded.
-    pub fn simple(&mut self, value: &str) {
+    /// Appends a value by the given expansion: `{var}` encodes everything but unreserved bytes,
+    /// `{+var}` keeps `/` too.
+    pub(crate) fn expand(&mut self, expansion: Expansion, value: &str) {
         debug_assert!(!self.in_query, "path written after the query");
-        self.url.extend(utf8_percent_encode(value, UNRESERVED));
-    }
-
-    /// Appends a value by reserved expansion `{+var}`: `/` is kept, everything else but
-    /// unreserved bytes is encoded.
-    pub fn reserved(&mut self, value: &str) {
-        debug_assert!(!self.in_query, "path written after the query");
-        self.url
-            .extend(utf8_percent_encode(value, UNRESERVED_AND_SLASH));
+        let keep = match expansion {
+            Expansion::Reserved => UNRESERVED_AND_SLASH,
+            Expansion::Simple => UNRESERVED,
+        };
+        self.url.extend(utf8_percent_encode(value, keep));
     }
 
     /// Appends one `key=value` pair to the query string, both encoded.
-    pub fn query<V: QueryValue + ?Sized>(&mut self, key: &str, value: &V) {
+    pub(crate) fn query(&mut self, key: &str, value: &str) {
         self.url.push(if self.in_query { '&' } else { '?' });
         self.in_query = true;
         self.url.extend(utf8_percent_encode(key, UNRESERVED));
         self.url.push('=');
-        value.write_to(&mut self.url);
+        self.url.extend(utf8_percent_encode(value, UNRESERVED));
     }
 
     /// The finished URL.
@@ -85,128 +81,83 @@ impl UrlWriter {
     }
 }
 
-/// A value that can stand in a query string.
-pub trait QueryValue {
-    /// Appends the value, percent-encoded, to `out`.
-    fn write_to(&self, out: &mut String);
-}
-
-impl QueryValue for str {
-    fn write_to(&self, out: &mut String) {
-        out.extend(utf8_percent_encode(self, UNRESERVED));
-    }
-}
-
-impl QueryValue for String {
-    fn write_to(&self, out: &mut String) {
-        self.as_str().write_to(out);
-    }
-}
-
-macro_rules! display_query_value {
-    ($($ty:ty),*) => {$(
-        impl QueryValue for $ty {
-            fn write_to(&self, out: &mut String) {
-                // Numbers and booleans print only unreserved bytes (digits, `-`, `.`, letters).
-                let _ = write!(out, "{self}");
-            }
-        }
-    )*};
-}
-display_query_value!(bool, i32, u32, i64, u64, f32, f64);
-
-/// Where a checked parameter goes, which decides the checks beyond its pattern.
+/// How a path parameter is expanded, which decides the checks beyond its pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
-    /// In the path by reserved expansion `{+name}`: every `/`-separated segment is checked.
+pub(crate) enum Expansion {
+    /// Reserved expansion `{+name}`: `/` is kept and every segment is checked.
     Reserved,
-    /// In the path by simple expansion `{name}`: the whole value is one segment.
+    /// Simple expansion `{name}`: the whole value is one segment.
     Simple,
-    /// In the query string: only the pattern applies.
-    Query,
 }
 
-/// The static description of one parameter with rules, used to check values before a
-/// request exists.
-#[derive(Debug)]
-pub struct ParamCheck {
-    /// Discovery id of the method.
-    method: &'static str,
-    /// Wire name of the parameter.
-    name: &'static str,
-    /// Where the value goes.
-    placement: Placement,
-    /// Human form of the expected shape, e.g. `projects/*/regions/*/operations/*`.
-    expected: &'static str,
-    /// The Discovery `pattern`, matched against the whole value; empty when there is none.
-    pattern: &'static str,
-    /// The compiled pattern, built on first use.
-    regex: OnceLock<Option<Regex>>,
+/// Checks a path parameter's `value`: its segments, then its pattern against the whole value.
+pub(crate) fn check_path(
+    method: &MethodInfo,
+    param: &ParamInfo,
+    expansion: Expansion,
+    value: &str,
+) -> Result<(), Error> {
+    let mut segments = value.split('/');
+    let whole = [value];
+    let segments: &mut dyn Iterator<Item = &str> = match expansion {
+        Expansion::Reserved => &mut segments,
+        Expansion::Simple => &mut whole.into_iter(),
+    };
+    for segment in segments {
+        match segment {
+            "" => return Err(refuse(method, param, value, ParamProblem::EmptySegment)),
+            "." | ".." => return Err(refuse(method, param, value, ParamProblem::DotSegment)),
+            _ => {}
+        }
+    }
+    check_pattern(method, param, value)
 }
 
-impl ParamCheck {
-    /// Describes a parameter; `pattern` is empty when the document gives none.
-    pub const fn new(
-        method: &'static str,
-        name: &'static str,
-        placement: Placement,
-        expected: &'static str,
-        pattern: &'static str,
-    ) -> Self {
-        ParamCheck {
-            method,
-            name,
-            placement,
-            expected,
-            pattern,
-            regex: OnceLock::new(),
+/// Checks `value` against the parameter's pattern, if it has one.
+pub(crate) fn check_pattern(
+    method: &MethodInfo,
+    param: &ParamInfo,
+    value: &str,
+) -> Result<(), Error> {
+    match &param.pattern {
+        Some(pattern) if !matches(pattern.regex, value) => {
+            Err(refuse(method, param, value, ParamProblem::PatternMismatch))
         }
+        _ => Ok(()),
     }
+}
 
-    /// Checks `value`: its segments, then the pattern against the whole value.
-    pub fn check(&self, value: &str) -> Result<(), Error> {
-        let segments: &mut dyn Iterator<Item = &str> = match self.placement {
-            Placement::Reserved => &mut value.split('/'),
-            Placement::Simple => &mut std::iter::once(value),
-            Placement::Query => &mut std::iter::empty(),
-        };
-        for segment in segments {
-            match segment {
-                "" => return Err(self.refuse(value, ParamProblem::EmptySegment)),
-                "." | ".." => return Err(self.refuse(value, ParamProblem::DotSegment)),
-                _ => {}
-            }
-        }
-        if !self.pattern.is_empty() && !self.matches(value) {
-            return Err(self.refuse(value, ParamProblem::PatternMismatch));
-        }
-        Ok(())
-    }
-
-    fn matches(&self, value: &str) -> bool {
-        let regex = self.regex.get_or_init(|| {
+/// Whether `value` as a whole matches `pattern`, compiled once per pattern.
+fn matches(pattern: &'static str, value: &str) -> bool {
+    static COMPILED: Mutex<BTreeMap<&'static str, Option<Regex>>> = Mutex::new(BTreeMap::new());
+    let regex = {
+        let mut compiled = COMPILED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        compiled
+            .entry(pattern)
             // The generator compiled the same pattern with the same engine, so this succeeds;
             // were it ever to fail, every value is refused rather than let through unchecked.
-            Regex::new(&format!("^(?:{})$", self.pattern)).ok()
-        });
-        regex.as_ref().is_some_and(|re| re.is_match(value))
-    }
+            .or_insert_with(|| Regex::new(&format!("^(?:{pattern})$")).ok())
+            .clone()
+    };
+    regex.is_some_and(|re| re.is_match(value))
+}
 
-    fn refuse(&self, value: &str, problem: ParamProblem) -> Error {
-        Error::InvalidParameter {
-            method: self.method,
-            parameter: self.name,
-            value: value.to_owned(),
-            problem,
-            expected: self.expected,
-            pattern: self.pattern,
-        }
+fn refuse(method: &MethodInfo, param: &ParamInfo, value: &str, problem: ParamProblem) -> Error {
+    Error::InvalidParameter {
+        method: method.id,
+        parameter: param.name,
+        value: value.to_owned(),
+        problem,
+        pattern: param.pattern,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::{ParamInfo, ServiceInfo};
 
     fn url(f: impl FnOnce(&mut UrlWriter)) -> String {
         let mut w = UrlWriter::new("https://x.googleapis.com", "", 0);
@@ -218,7 +169,10 @@ mod tests {
     fn reserved_keeps_slash_and_encodes_the_rest() {
         let u = url(|w| {
             w.literal("v1/");
-            w.reserved("projects/p/operations/o?alt=media#x%2F ü");
+            w.expand(
+                Expansion::Reserved,
+                "projects/p/operations/o?alt=media#x%2F ü",
+            );
         });
         assert_eq!(
             u,
@@ -230,7 +184,7 @@ mod tests {
     fn simple_encodes_slash() {
         let u = url(|w| {
             w.literal("b/");
-            w.simple("a/b~c-d_e.f");
+            w.expand(Expansion::Simple, "a/b~c-d_e.f");
         });
         assert_eq!(u, "https://x.googleapis.com/b/a%2Fb~c-d_e.f");
     }
@@ -241,31 +195,44 @@ mod tests {
             w.literal("v1");
             w.query("$.xgafv", "2");
             w.query("fields", "a,b(c)");
-            w.query("n", &-5i64);
-            w.query("b", &true);
+            w.query("n", "-5");
         });
         assert_eq!(
             u,
-            "https://x.googleapis.com/v1?%24.xgafv=2&fields=a%2Cb%28c%29&n=-5&b=true"
+            "https://x.googleapis.com/v1?%24.xgafv=2&fields=a%2Cb%28c%29&n=-5"
         );
     }
 
-    fn param(placement: Placement, pattern: &'static str) -> ParamCheck {
-        ParamCheck::new(
-            "svc.operations.get",
-            "name",
-            placement,
-            "operations/*",
-            pattern,
-        )
+    const SERVICE: ServiceInfo = ServiceInfo {
+        name: "svc",
+        version: "v1",
+        title: "Service",
+        revision: "1",
+        root_url: "https://x.googleapis.com/",
+        mtls_root_url: None,
+        service_path: "",
+        scopes: &[],
+    };
+
+    const METHOD: MethodInfo = MethodInfo {
+        id: "svc.operations.get",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[],
+        scopes: &[],
+        service: &SERVICE,
+    };
+
+    fn check(param: &ParamInfo, expansion: Expansion, value: &str) -> Result<(), Error> {
+        check_path(&METHOD, param, expansion, value)
     }
 
     #[test]
     fn check_refuses_empty_and_dot_segments() {
-        let p = param(Placement::Reserved, "");
-        assert!(p.check("operations/a").is_ok());
+        let p = ParamInfo::path("name");
+        assert!(check(&p, Expansion::Reserved, "operations/a").is_ok());
         for bad in ["", "operations/", "/operations/a", "operations//a"] {
-            let err = p.check(bad).unwrap_err();
+            let err = check(&p, Expansion::Reserved, bad).unwrap_err();
             assert!(
                 matches!(
                     err,
@@ -278,7 +245,7 @@ mod tests {
             );
         }
         for bad in ["operations/..", "../x", "operations/./a"] {
-            let err = p.check(bad).unwrap_err();
+            let err = check(&p, Expansion::Reserved, bad).unwrap_err();
             assert!(
                 matches!(
                     err,
@@ -290,31 +257,39 @@ mod tests {
                 "{bad:?}: {err}"
             );
         }
-        let simple = param(Placement::Simple, "");
         assert!(
-            simple.check("a/b").is_ok(),
+            check(&p, Expansion::Simple, "a/b").is_ok(),
             "simple expansion encodes `/` instead"
         );
-        assert!(simple.check("..").is_err());
+        assert!(check(&p, Expansion::Simple, "..").is_err());
         assert!(
-            param(Placement::Query, "").check("").is_ok(),
+            check_pattern(&METHOD, &ParamInfo::query("name"), "").is_ok(),
             "query values have no segments"
         );
     }
 
     #[test]
     fn check_matches_the_whole_value() {
-        let anchored = param(Placement::Reserved, "^projects/[^/]+/operations/[^/]+$");
-        assert!(anchored.check("projects/p/operations/o").is_ok());
-        assert!(anchored.check("projects/p/operations/o/x").is_err());
+        let anchored = ParamInfo::path("name").pattern(
+            "^projects/[^/]+/operations/[^/]+$",
+            Some("projects/*/operations/*"),
+        );
+        assert!(check(&anchored, Expansion::Reserved, "projects/p/operations/o").is_ok());
+        let err = check(&anchored, Expansion::Reserved, "projects/p/operations/o/x").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "svc.operations.get: parameter `name` = \"projects/p/operations/o/x\" does not match \
+             the parameter's pattern; expected projects/*/operations/* \
+             (pattern `^projects/[^/]+/operations/[^/]+$`)"
+        );
         // Unanchored patterns still have to match the whole value.
-        let unanchored = param(Placement::Simple, "[a-z]{1,3}");
-        assert!(unanchored.check("abc").is_ok());
-        let err = unanchored.check("abcd").unwrap_err();
+        let unanchored = ParamInfo::path("name").pattern("[a-z]{1,3}", None);
+        assert!(check(&unanchored, Expansion::Simple, "abc").is_ok());
+        let err = check(&unanchored, Expansion::Simple, "abcd").unwrap_err();
         assert_eq!(
             err.to_string(),
             "svc.operations.get: parameter `name` = \"abcd\" does not match the parameter's \
-             pattern; expected operations/* (pattern `[a-z]{1,3}`)"
+             pattern `[a-z]{1,3}`"
         );
     }
 }

@@ -83,7 +83,7 @@ fn done_with_an_error_and_details() {
         Some("Cluster is in an invalid state")
     );
     assert_eq!(
-        type_url(&status.details[0]),
+        type_url(&status.details()[0]),
         Some("type.googleapis.com/google.rpc.ErrorInfo")
     );
     assert_eq!(op.error.as_ref().unwrap().code, Some(9));

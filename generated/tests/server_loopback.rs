@@ -281,7 +281,7 @@ async fn operation_done_with_error_is_operation_failed() {
             assert_eq!(name.as_deref(), Some(DATAPROC_NAME));
             assert_eq!(status.code, Some(9));
             assert_eq!(status.message.as_deref(), Some("Cluster creation failed"));
-            assert_eq!(status.details[0]["reason"], "QUOTA");
+            assert_eq!(status.details()[0]["reason"], "QUOTA");
         }
         other => panic!("expected OperationFailed, got {other:?}"),
     }
@@ -503,7 +503,7 @@ async fn html_bad_gateway_page_is_kept_as_text() {
     assert_eq!(api.message, "Bad Gateway");
     let body = api.body.as_deref().unwrap();
     assert!(body.starts_with("<!DOCTYPE html>"), "{body}");
-    assert_eq!(body.len(), google_operations::BODY_EXCERPT_LIMIT);
+    assert_eq!(body.len(), 1024, "at most 1 KiB of the body is kept");
     assert!(matches!(err, Error::Api { attempts: 2, .. }), "{err:?}");
     assert_eq!(server.hits(), 2);
 }
@@ -531,7 +531,7 @@ async fn truncated_json_on_200_is_a_decode_error_and_not_retried() {
             message,
         }) => {
             assert_eq!(method, "dataproc.projects.regions.operations.get");
-            assert!(type_name.ends_with("dataproc_v1::Operation"), "{type_name}");
+            assert_eq!(type_name, "google_operations::operation::Operation");
             assert_eq!((attempts, line), (1, 1));
             assert!(column > 0);
             assert!(message.contains("EOF"), "{message}");

@@ -91,12 +91,12 @@ fn builders_expose_discovery_ids_methods_and_scopes() {
     );
     assert_eq!(dataproc_v1::scopes::CLOUD_PLATFORM.url, scopes[0]);
     assert_eq!(
-        cloudaicompanion_v1::ROOT_URL,
+        cloudaicompanion_v1::SERVICE.root_url,
         "https://cloudaicompanion.googleapis.com/"
     );
-    assert_eq!(cloudaicompanion_v1::MTLS_ROOT_URL, None);
+    assert_eq!(cloudaicompanion_v1::SERVICE.mtls_root_url, None);
     assert_eq!(
-        apigateway_v1::MTLS_ROOT_URL,
+        apigateway_v1::SERVICE.mtls_root_url,
         Some("https://apigateway.mtls.googleapis.com/")
     );
     let events = workspaceevents_v1::OperationsGet::METHOD.scopes;
@@ -106,7 +106,7 @@ fn builders_expose_discovery_ids_methods_and_scopes() {
             .iter()
             .all(|s| workspaceevents_v1::scopes::ALL.contains(s))
     );
-    assert!(!dataproc_v1::REVISION.is_empty());
+    assert!(!dataproc_v1::SERVICE.revision.is_empty());
 }
 
 #[test]
@@ -194,17 +194,17 @@ fn standard_parameters_and_root_override() {
             .root_url("http://127.0.0.1:8080")
             .fields("done,error")
             .quota_user("user 1")
-            .pretty_print(false)
-            .xgafv(google_operations::Xgafv::V2)
-            .alt(google_operations::Alt::Json)
-            .access_token("secret-token");
+            .pretty_print(false);
     assert_eq!(
         get.url(),
-        "http://127.0.0.1:8080/v1/projects/p/locations/l/operations/o?%24.xgafv=2&access_token=secret-token\
-         &alt=json&fields=done%2Cerror&prettyPrint=false&quotaUser=user%201"
+        "http://127.0.0.1:8080/v1/projects/p/locations/l/operations/o\
+         ?fields=done%2Cerror&prettyPrint=false&quotaUser=user%201"
     );
     let debug = format!("{get:?}");
-    assert!(!debug.contains("secret-token"), "{debug}");
+    assert!(
+        debug.contains("\"name\", \"projects/p/locations/l/operations/o\""),
+        "{debug}"
+    );
 
     let http = get.to_http().unwrap();
     assert_eq!(http.method(), http::Method::GET);

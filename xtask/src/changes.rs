@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use codegen::ir::{self, Method, Param, Scalar, Service, Type, TypeDef};
+use codegen::ir::{self, Method, Param, Service, Type, TypeDef};
 
 /// One reported change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,15 +94,6 @@ pub fn compare(old: &Service, new: &Service) -> Summary {
             ),
         );
     }
-    if old.fully_encode_reserved_expansion != new.fully_encode_reserved_expansion {
-        s.add(
-            false,
-            format!(
-                "fullyEncodeReservedExpansion changed: {} → {}",
-                old.fully_encode_reserved_expansion, new.fully_encode_reserved_expansion
-            ),
-        );
-    }
     scopes(&mut s, old, new);
     for (id, pair) in pairs(&old.methods, &new.methods, |m| m.id.clone()) {
         match pair {
@@ -112,7 +103,7 @@ pub fn compare(old: &Service, new: &Service) -> Summary {
             (None, None) => {}
         }
     }
-    for (name, pair) in pairs(&old.types, &new.types, |t| type_def_name(t).to_owned()) {
+    for (name, pair) in pairs(&old.types, &new.types, |t| t.name().to_owned()) {
         match pair {
             (Some(a), None) => s.add(true, format!("{} removed: {name}", kind(a))),
             (None, Some(b)) => s.add(false, format!("{} added: {name}", kind(b))),
@@ -194,16 +185,6 @@ fn method(s: &mut Summary, a: &Method, b: &Method) {
             format!("{at}: path changed: {} → {}", a.path, b.path),
         );
     }
-    if a.flat_path != b.flat_path {
-        s.add(
-            false,
-            format!(
-                "{at}: flat path changed: {} → {}",
-                shown(&a.flat_path),
-                shown(&b.flat_path)
-            ),
-        );
-    }
     if a.response != b.response {
         let any = || "any JSON value".to_owned();
         s.add(
@@ -267,9 +248,12 @@ fn param(s: &mut Summary, at: &str, p: &Param, q: &Param) {
         );
     }
     match (&p.pattern, &q.pattern) {
-        (None, Some(b)) => s.add(true, format!("{at} pattern added: {b}")),
-        (Some(a), None) => s.add(false, format!("{at} pattern removed (was {a})")),
-        (Some(a), Some(b)) if a != b => s.add(true, format!("{at} pattern changed: {a} → {b}")),
+        (None, Some(b)) => s.add(true, format!("{at} pattern added: {}", b.regex)),
+        (Some(a), None) => s.add(false, format!("{at} pattern removed (was {})", a.regex)),
+        (Some(a), Some(b)) if a.regex != b.regex => s.add(
+            true,
+            format!("{at} pattern changed: {} → {}", a.regex, b.regex),
+        ),
         _ => {}
     }
     // Values of a generated enum are reported with the enum.
@@ -289,17 +273,11 @@ fn values(s: &mut Summary, at: &str, old: &[(String, String)], new: &[(String, S
     }
 }
 
-fn type_def_name(t: &TypeDef) -> &str {
-    match t {
-        TypeDef::Struct(st) => &st.name,
-        TypeDef::Enum(en) => &en.name,
-    }
-}
-
 fn kind(t: &TypeDef) -> &'static str {
     match t {
         TypeDef::Struct(_) => "model",
         TypeDef::Enum(_) => "enum",
+        TypeDef::Shared(_) => "model shared with the runtime",
     }
 }
 
@@ -323,6 +301,7 @@ fn type_def(s: &mut Summary, name: &str, a: &TypeDef, b: &TypeDef) {
                 }
             }
         }
+        (TypeDef::Shared(a), TypeDef::Shared(b)) if a.model == b.model => {}
         _ => s.add(true, format!("{} {name}: now {}", kind(a), kind(b))),
     }
 }
@@ -389,22 +368,8 @@ fn has_enum(ty: &Type) -> bool {
     }
 }
 
-fn scalar_text(s: Scalar) -> &'static str {
-    match s {
-        Scalar::Bool => "bool",
-        Scalar::I32 => "i32",
-        Scalar::U32 => "u32",
-        Scalar::I64Number => "i64",
-        Scalar::I64 => "i64 (JSON string)",
-        Scalar::U64 => "u64 (JSON string)",
-        Scalar::F32 => "f32",
-        Scalar::F64 => "f64",
-        Scalar::String => "String",
-    }
-}
-
 fn param_type(p: &Param) -> String {
-    let t = p.enum_type.as_deref().unwrap_or(scalar_text(p.ty));
+    let t = p.enum_type.as_deref().unwrap_or(p.ty.rust().0);
     if p.repeated {
         format!("Vec<{t}>")
     } else {
@@ -412,18 +377,9 @@ fn param_type(p: &Param) -> String {
     }
 }
 
-/// A field's type, Rust-like.
+/// A field's type, as the generated model has it.
 fn type_text(ty: &Type) -> String {
-    match ty {
-        Type::Scalar(s) => scalar_text(*s).to_owned(),
-        Type::Any => "serde_json::Value".to_owned(),
-        Type::Object => "JsonObject".to_owned(),
-        Type::Array(t) => format!("Vec<{}>", type_text(t)),
-        Type::Map(t) => format!("BTreeMap<String, {}>", type_text(t)),
-        Type::Enum(name) => name.clone(),
-        Type::Named { name, boxed: true } => format!("Box<{name}>"),
-        Type::Named { name, boxed: false } => name.clone(),
-    }
+    ty.field_type().0
 }
 
 /// Every description-like text by what it describes.
@@ -466,6 +422,7 @@ fn descriptions(s: &Service) -> BTreeMap<String, Option<String>> {
                     );
                 }
             }
+            TypeDef::Shared(_) => {}
         }
     }
     out
@@ -502,6 +459,7 @@ fn without_descriptions(s: &Service) -> Service {
                 en.description = None;
                 en.variants.iter_mut().for_each(|v| v.description.clear());
             }
+            TypeDef::Shared(_) => {}
         }
     }
     s

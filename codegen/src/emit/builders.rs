@@ -1,140 +1,117 @@
-//! Request builders, one per `operations.get` method.
+//! Request builders, one per `operations.get` method: docs, a constructor, accessors for its
+//! parameters and the static description of its method. Everything else a request does lives
+//! once in the runtime (`Request`, `Call`).
 
 use proc_macro2::TokenStream;
-use quote::quote;
-use syn::{ImplItem, Item, Type};
+use quote::{ToTokens as _, format_ident, quote};
 
-use super::syntax::{
-    self, array, attr, borrow, generic, ident, impl_constant, impl_type, implementation, method,
-    option, static_reference, string, struct_literal, ty, value,
-};
 use super::{Options, docs};
-use crate::ir::{Location, Method, Param, PathPart, Scalar, Service};
+use crate::ir::{Location, Method, Param, Scalar, Service, TypeDef};
 
-pub fn builder(service: &Service, m: &Method, options: &Options) -> Vec<Item> {
-    let (required, optional): (Vec<&Param>, Vec<&Param>) =
-        m.params.iter().partition(|p| p.required);
-
-    let mut fields: Vec<syn::Field> = m
+pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
+    let name = format_ident!("{}", m.type_name);
+    let doc = builder_doc(service, m, options);
+    let constructor = constructor(m);
+    let getters = m
         .params
         .iter()
-        .map(|p| {
-            let t = value_type(p);
-            let t = match (p.required, p.repeated) {
-                (_, true) => generic("Vec", vec![t]),
-                (true, false) => t,
-                (false, false) => generic("Option", vec![t]),
-            };
-            syntax::field(Vec::new(), false, &p.rust_name, t)
-        })
-        .collect();
-    fields.push(syntax::field(
-        Vec::new(),
-        false,
-        "common",
-        ty("crate::CommonParams"),
-    ));
-    let mut attrs = builder_doc(service, m, options);
-    attrs.push(attr("derive", quote!(Debug, Clone, PartialEq)));
+        .filter(|p| p.location == Location::Path)
+        .map(getter);
+    let setters = m.params.iter().filter(|p| !p.required).map(setter);
+    let response = match &m.response {
+        Some(r) => {
+            let r = format_ident!("{r}");
+            quote!(#r)
+        }
+        None => quote!(serde_json::Value),
+    };
+    let method = method_info(service, m);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name(crate::__private::Call);
 
-    let args = required.iter().map(|p| {
-        let f = ident(&p.rust_name);
-        match (p.repeated, is_text(p)) {
-            (true, true) => quote!(#f: impl IntoIterator<Item = impl Into<String>>),
-            (true, _) => {
-                let t = value_type(p);
-                quote!(#f: impl IntoIterator<Item = #t>)
+        impl #name {
+            #constructor
+            #( #getters )*
+            #( #setters )*
+        }
+
+        impl crate::Request for #name {
+            type Response = #response;
+
+            const METHOD: &'static crate::MethodInfo = &#method;
+
+            fn call(&self) -> &crate::__private::Call {
+                &self.0
             }
-            (false, true) => quote!(#f: impl Into<String>),
-            (false, _) => {
-                let t = value_type(p);
-                quote!(#f: #t)
+
+            fn call_mut(&mut self) -> &mut crate::__private::Call {
+                &mut self.0
             }
         }
-    });
-    let conversions = required.iter().map(|p| conversion(m, p));
-    let inits = m.params.iter().map(|p| {
-        let f = ident(&p.rust_name);
-        match (p.required, p.repeated) {
-            (true, _) => quote!(#f),
-            (false, true) => quote!(#f: Vec::new()),
-            (false, false) => quote!(#f: None),
-        }
-    });
-    let mut inherent = vec![method(
-        new_doc(m, &required),
-        quote! {
-            pub fn new(#( #args ),*) -> Result<Self, crate::Error> {
-                #( #conversions )*
-                Ok(Self {
-                    #( #inits, )*
-                    common: crate::CommonParams::default(),
-                })
+    }
+}
+
+/// The `MethodInfo` literal: path parameters first, then query parameters in the order the
+/// query string lists them.
+fn method_info(service: &Service, m: &Method) -> TokenStream {
+    let Method {
+        id,
+        http_method,
+        path,
+        ..
+    } = m;
+    let params = m
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .chain(m.params.iter().filter(|p| p.location == Location::Query))
+        .map(|p| {
+            let wire = &p.wire_name;
+            let info = match p.location {
+                Location::Path => quote!(crate::ParamInfo::path(#wire)),
+                Location::Query => quote!(crate::ParamInfo::query(#wire)),
+            };
+            match &p.pattern {
+                Some(pattern) => {
+                    let regex = &pattern.regex;
+                    let shape = match &pattern.shape {
+                        Some(shape) => quote!(Some(#shape)),
+                        None => quote!(None),
+                    };
+                    quote!(#info.pattern(#regex, #shape))
+                }
+                None => info,
             }
-        },
-    )];
-    inherent.extend(required.iter().map(|p| getter(p)));
-    inherent.extend(optional.iter().map(|p| setter(p)));
-    vec![
-        syntax::structure(attrs, &m.type_name, fields),
-        implementation(None, &m.type_name, inherent),
-        request_impl(m),
-    ]
+        });
+    let all_scopes: Vec<&String> = service.scopes.iter().map(|s| &s.const_name).collect();
+    let scopes = if m.scopes.iter().eq(all_scopes.iter().copied()) {
+        quote!(scopes::ALL)
+    } else {
+        let scopes = m.scopes.iter().map(|s| format_ident!("{s}"));
+        quote!(&[#( scopes::#scopes ),*])
+    };
+    quote! {
+        crate::MethodInfo {
+            id: #id,
+            http_method: #http_method,
+            path: #path,
+            params: &[#( #params ),*],
+            scopes: #scopes,
+            service: &SERVICE,
+        }
+    }
 }
 
 /// The Rust type of one value of a parameter.
-fn value_type(p: &Param) -> Type {
-    if let Some(name) = &p.enum_type {
-        return ty(name);
-    }
-    ty(match p.ty {
-        Scalar::Bool => "bool",
-        Scalar::I32 => "i32",
-        Scalar::U32 => "u32",
-        Scalar::I64Number | Scalar::I64 => "i64",
-        Scalar::U64 => "u64",
-        Scalar::F32 => "f32",
-        Scalar::F64 => "f64",
-        Scalar::String => "String",
-    })
-}
-
-/// Turns a constructor argument into the field value, checking it where it has rules.
-fn conversion(m: &Method, p: &Param) -> TokenStream {
-    let f = ident(&p.rust_name);
-    let convert = match (p.repeated, is_text(p)) {
-        (true, true) => {
-            quote!(let #f: Vec<String> = #f.into_iter().map(Into::into).collect();)
-        }
-        (true, _) => quote!(let #f: Vec<_> = #f.into_iter().collect();),
-        (false, true) => quote!(let #f: String = #f.into();),
-        (false, _) => quote!(),
+fn value_type(p: &Param) -> TokenStream {
+    let name = match &p.enum_type {
+        Some(name) => name.as_str(),
+        None => p.ty.rust().0,
     };
-    let placement = match (p.location, reserved(m, p)) {
-        (Location::Path, true) => quote!(Reserved),
-        (Location::Path, false) => quote!(Simple),
-        (Location::Query, _) => quote!(Query),
-    };
-    let needs_check = is_text(p) && (p.location == Location::Path || p.pattern.is_some());
-    if !needs_check {
-        return convert;
-    }
-    let (id, wire, expected) = (&m.id, &p.wire_name, &p.expected);
-    let pattern = p.pattern.as_deref().unwrap_or_default();
-    let check = if p.repeated {
-        quote!(for value in &#f { CHECK.check(value)?; })
-    } else {
-        quote!(CHECK.check(&#f)?;)
-    };
-    quote! {
-        #convert
-        {
-            static CHECK: crate::support::ParamCheck = crate::support::ParamCheck::new(
-                #id, #wire, crate::support::Placement::#placement, #expected, #pattern,
-            );
-            #check
-        }
-    }
+    let name = format_ident!("{name}");
+    quote!(#name)
 }
 
 /// Whether values of `p` are free text (`String`), as opposed to numbers, booleans or enums.
@@ -142,10 +119,102 @@ fn is_text(p: &Param) -> bool {
     p.ty == Scalar::String && p.enum_type.is_none()
 }
 
-fn reserved(m: &Method, p: &Param) -> bool {
-    m.path_parts.iter().any(
-        |part| matches!(part, PathPart::Var { field, reserved: true } if *field == p.rust_name),
-    )
+/// The type a constructor argument or setter takes for `p`.
+fn argument_type(p: &Param) -> TokenStream {
+    let one = if is_text(p) {
+        quote!(impl Into<String>)
+    } else {
+        value_type(p)
+    };
+    if p.repeated {
+        quote!(impl IntoIterator<Item = #one>)
+    } else {
+        one
+    }
+}
+
+/// The argument `value` as the runtime's `Call` takes it.
+fn argument_value(p: &Param, value: TokenStream) -> TokenStream {
+    match (p.repeated, is_text(p)) {
+        (true, true) => quote!(#value.into_iter().map(Into::<String>::into)),
+        (false, true) => quote!(#value.into()),
+        (_, false) => value,
+    }
+}
+
+fn constructor(m: &Method) -> TokenStream {
+    let required: Vec<&Param> = m.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let (arg, ty) = (format_ident!("{}", p.rust_name), argument_type(p));
+        quote!(#arg: #ty)
+    });
+    let path = required
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| argument_value(p, format_ident!("{}", p.rust_name).into_token_stream()));
+    let start = quote!(crate::__private::Call::new::<Self>([#( #path ),*]));
+    let query: Vec<TokenStream> = required
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| {
+            let wire = &p.wire_name;
+            let value = argument_value(p, format_ident!("{}", p.rust_name).into_token_stream());
+            match (p.repeated, &p.pattern) {
+                (false, Some(_)) if is_text(p) => quote!(let call = call.require(#wire, #value)?;),
+                (true, _) => quote!(let call = call.set_all(#wire, #value);),
+                (false, _) => quote!(let call = call.set(#wire, #value);),
+            }
+        })
+        .collect();
+    let body = if query.is_empty() {
+        quote!(#start.map(Self))
+    } else {
+        quote! {
+            let call = #start?;
+            #( #query )*
+            Ok(Self(call))
+        }
+    };
+    let doc = constructor_doc(m, &required);
+    quote! {
+        #doc
+        pub fn new(#( #args ),*) -> Result<Self, crate::Error> {
+            #body
+        }
+    }
+}
+
+fn getter(p: &Param) -> TokenStream {
+    let (name, wire) = (format_ident!("{}", p.rust_name), &p.wire_name);
+    let doc = docs::attrs(&format!("The `{wire}` parameter."));
+    quote! {
+        #doc
+        pub fn #name(&self) -> &str {
+            self.0.path(#wire)
+        }
+    }
+}
+
+fn setter(p: &Param) -> TokenStream {
+    let (name, wire) = (format_ident!("{}", p.rust_name), &p.wire_name);
+    let doc = docs::attrs(&format!("Sets {}", param_text(p)));
+    let (arg, ty) = if p.repeated {
+        (quote!(values), argument_type(p))
+    } else {
+        (quote!(value), argument_type(p))
+    };
+    let value = argument_value(p, arg.clone());
+    let set = if p.repeated {
+        quote!(set_all)
+    } else {
+        quote!(set)
+    };
+    quote! {
+        #doc
+        pub fn #name(self, #arg: #ty) -> Self {
+            Self(self.0.#set(#wire, #value))
+        }
+    }
 }
 
 fn param_text(p: &Param) -> String {
@@ -154,13 +223,10 @@ fn param_text(p: &Param) -> String {
         text.push_str(": ");
         text.push_str(d.trim());
     }
-    if p.pattern.is_some() {
-        text.push_str(&format!(
-            " Must match `{}`.",
-            p.expected.trim_start_matches("a value matching ")
-        ));
+    if let Some(pattern) = &p.pattern {
+        text.push_str(&format!(" Must match `{}`.", pattern.describe()));
     }
-    if !p.enum_values.is_empty() {
+    if !p.enum_values.is_empty() && p.enum_type.is_none() {
         text.push_str(" Values:");
         for (v, d) in &p.enum_values {
             text.push_str(&format!("\n  - `{v}`"));
@@ -172,204 +238,25 @@ fn param_text(p: &Param) -> String {
     text
 }
 
-fn new_doc(m: &Method, required: &[&Param]) -> Vec<syn::Attribute> {
+fn constructor_doc(m: &Method, required: &[&Param]) -> TokenStream {
     let mut text = format!("Starts a `{}` request.\n", m.id);
     for p in required {
         text.push_str(&format!("\n- {}", param_text(p)));
     }
-    if m.params
-        .iter()
-        .any(|p| p.required && is_text(p) && (p.location == Location::Path || p.pattern.is_some()))
-    {
+    let checked = |p: &&&Param| {
+        p.location == Location::Path || (is_text(p) && !p.repeated && p.pattern.is_some())
+    };
+    if required.iter().any(|p| checked(&p)) {
         text.push_str(
-            "\n\n# Errors\n\n`Error::InvalidParameter` when a value does not match its pattern, \
-             or is empty or has an empty, `.` or `..` path segment.",
+            "\n\n# Errors\n\n[`Error::InvalidParameter`](crate::Error::InvalidParameter) when a \
+             value does not match its pattern, or a path value is empty or has an empty, `.` or \
+             `..` segment.",
         );
     }
     docs::attrs(&text)
 }
 
-fn getter(p: &Param) -> ImplItem {
-    let f = ident(&p.rust_name);
-    let doc = docs::attrs(&format!("The `{}` parameter.", p.wire_name));
-    match (p.repeated, is_text(p)) {
-        (true, _) => {
-            let t = value_type(p);
-            method(doc, quote!(pub fn #f(&self) -> &[#t] { &self.#f }))
-        }
-        (false, true) => method(doc, quote!(pub fn #f(&self) -> &str { &self.#f })),
-        (false, _) if p.enum_type.is_some() => {
-            let t = value_type(p);
-            method(doc, quote!(pub fn #f(&self) -> &#t { &self.#f }))
-        }
-        (false, _) => {
-            let t = value_type(p);
-            method(doc, quote!(pub fn #f(&self) -> #t { self.#f }))
-        }
-    }
-}
-
-fn setter(p: &Param) -> ImplItem {
-    let f = ident(&p.rust_name);
-    let doc = docs::attrs(&format!("Sets {}", param_text(p)));
-    match (p.repeated, is_text(p)) {
-        (true, true) => method(
-            doc,
-            quote! {
-                pub fn #f(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-                    self.#f = values.into_iter().map(Into::into).collect();
-                    self
-                }
-            },
-        ),
-        (true, _) => {
-            let t = value_type(p);
-            method(
-                doc,
-                quote! {
-                    pub fn #f(mut self, values: impl IntoIterator<Item = #t>) -> Self {
-                        self.#f = values.into_iter().collect();
-                        self
-                    }
-                },
-            )
-        }
-        (false, true) => method(
-            doc,
-            quote! {
-                pub fn #f(mut self, value: impl Into<String>) -> Self {
-                    self.#f = Some(value.into());
-                    self
-                }
-            },
-        ),
-        (false, _) => {
-            let t = value_type(p);
-            method(
-                doc,
-                quote! {
-                    pub fn #f(mut self, value: #t) -> Self {
-                        self.#f = Some(value);
-                        self
-                    }
-                },
-            )
-        }
-    }
-}
-
-fn request_impl(m: &Method) -> Item {
-    let response = ty(m.response.as_deref().unwrap_or("serde_json::Value"));
-    let info = struct_literal(
-        "crate::MethodInfo",
-        vec![
-            ("id", string(&m.id)),
-            ("http_method", string(&m.http_method)),
-            ("path", string(&m.path)),
-            ("flat_path", option(m.flat_path.as_deref().map(string))),
-            (
-                "scopes",
-                borrow(array(
-                    m.scopes
-                        .iter()
-                        .map(|s| value(&format!("scopes::{s}")))
-                        .collect(),
-                )),
-            ),
-            ("service", borrow(value("SERVICE"))),
-        ],
-    );
-    let path_writes = m.path_parts.iter().map(|part| match part {
-        PathPart::Literal(text) => quote!(url.literal(#text);),
-        PathPart::Var {
-            field,
-            reserved: true,
-        } => {
-            let f = ident(field);
-            quote!(url.reserved(&self.#f);)
-        }
-        PathPart::Var {
-            field,
-            reserved: false,
-        } => {
-            let f = ident(field);
-            quote!(url.simple(&self.#f);)
-        }
-    });
-    let query: Vec<TokenStream> = m
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Query)
-        .map(|p| {
-            let f = ident(&p.rust_name);
-            let wire = &p.wire_name;
-            // Enum values go on the wire as their wire strings.
-            let value = |v: TokenStream| match p.enum_type {
-                Some(_) => quote!(crate::support::WireEnum::as_wire(#v)),
-                None => v,
-            };
-            match (p.required, p.repeated) {
-                (_, true) => {
-                    let v = value(quote!(value));
-                    quote!(for value in &self.#f { url.query(#wire, #v); })
-                }
-                (true, false) => {
-                    let v = value(quote!(&self.#f));
-                    quote!(url.query(#wire, #v);)
-                }
-                (false, false) => {
-                    let v = value(quote!(value));
-                    quote!(if let Some(value) = &self.#f { url.query(#wire, #v); })
-                }
-            }
-        })
-        .collect();
-    let mut items = vec![
-        impl_type("Response", response),
-        impl_constant(
-            "METHOD",
-            static_reference(ty("crate::MethodInfo")),
-            borrow(info),
-        ),
-        method(
-            Vec::new(),
-            quote! {
-                fn common(&self) -> &crate::CommonParams {
-                    &self.common
-                }
-            },
-        ),
-        method(
-            Vec::new(),
-            quote! {
-                fn common_mut(&mut self) -> &mut crate::CommonParams {
-                    &mut self.common
-                }
-            },
-        ),
-        method(
-            Vec::new(),
-            quote! {
-                fn write_path(&self, url: &mut crate::UrlWriter) {
-                    #( #path_writes )*
-                }
-            },
-        ),
-    ];
-    if !query.is_empty() {
-        items.push(method(
-            Vec::new(),
-            quote! {
-                fn write_query(&self, url: &mut crate::UrlWriter) {
-                    #( #query )*
-                }
-            },
-        ));
-    }
-    implementation(Some("crate::Request"), &m.type_name, items)
-}
-
-fn builder_doc(service: &Service, m: &Method, options: &Options) -> Vec<syn::Attribute> {
+fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream {
     let mut text = m.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
@@ -381,16 +268,14 @@ fn builder_doc(service: &Service, m: &Method, options: &Options) -> Vec<syn::Att
     let mut lines = docs::lines(&text);
     if let Some(r) = &m.response {
         // A link of ours, added after escaping.
-        if let Some(last) = lines.last_mut() {
-            last.push_str(&format!(" Responds with [`{r}`]."));
-        }
+        lines.push(format!(" Responds with [`{r}`]."));
     }
     lines.extend(
         example(service, m, options)
             .into_iter()
             .map(|l| if l.is_empty() { l } else { format!(" {l}") }),
     );
-    syntax::docs(&lines)
+    docs::lines_attrs(&lines)
 }
 
 /// A doc example that builds the request and checks its URL.
@@ -407,8 +292,9 @@ fn example(service: &Service, m: &Method, options: &Options) -> Vec<String> {
         .map(|(p, v)| {
             let one = match &p.enum_type {
                 Some(t) => format!(
-                    "<{krate}::{}::{t} as {krate}::support::WireEnum>::from_wire({v:?})",
-                    service.module
+                    "{krate}::{}::{t}::{}",
+                    service.module,
+                    variant(service, t, v)
                 ),
                 None if is_text(p) => format!("{v:?}"),
                 None => v.clone(),
@@ -422,7 +308,7 @@ fn example(service: &Service, m: &Method, options: &Options) -> Vec<String> {
         "# Example".to_owned(),
         String::new(),
         "```".to_owned(),
-        format!("use {krate}::Request as _;"),
+        format!("use {krate}::prelude::*;"),
         format!("use {krate}::{}::{};", service.module, m.type_name),
         String::new(),
         format!("let request = {}::new({args})?;", m.type_name),
@@ -439,4 +325,16 @@ fn example(service: &Service, m: &Method, options: &Options) -> Vec<String> {
     lines.push(format!("# Ok::<(), {krate}::Error>(())"));
     lines.push("```".to_owned());
     lines
+}
+
+/// The Rust name of the variant of enum `ty` for the wire value `wire`.
+fn variant<'s>(service: &'s Service, ty: &str, wire: &str) -> &'s str {
+    service
+        .types
+        .iter()
+        .find_map(|d| match d {
+            TypeDef::Enum(e) if e.name == ty => e.variants.iter().find(|v| v.wire == wire),
+            _ => None,
+        })
+        .map_or("Unknown", |v| v.rust_name.as_str())
 }

@@ -4,16 +4,25 @@
 //! turn indented lines into doctests, `[Output only]` into broken links, `<name>` into HTML and
 //! bare URLs into warnings; this module keeps the text and defuses those.
 
-use syn::Attribute;
+use proc_macro2::TokenStream;
+use quote::quote;
 
-use super::syntax;
+/// How wide a doc line's text may be: with `/// ` and four spaces of indentation, lines end by
+/// column 100.
+const WIDTH: usize = 92;
 
-/// `///` attributes for `text`, one per line.
-pub fn attrs(text: &str) -> Vec<Attribute> {
-    syntax::docs(&lines(text))
+/// `#[doc]` attributes for `text`, one per line, which prettyplease prints as `///` comments.
+pub fn attrs(text: &str) -> TokenStream {
+    lines_attrs(&lines(text))
 }
 
-/// The lines of a doc comment for `text`, each with the leading space rustdoc expects.
+/// `#[doc]` attributes for lines already made.
+pub fn lines_attrs(lines: &[String]) -> TokenStream {
+    quote!(#( #[doc = #lines] )*)
+}
+
+/// The lines of a doc comment for `text`, each with the leading space rustdoc expects,
+/// wrapped at [`WIDTH`].
 pub fn lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
@@ -40,21 +49,65 @@ pub fn lines(text: &str) -> Vec<String> {
             in_fence = !in_fence;
             continue;
         }
-        let line = if in_fence {
-            raw.to_owned()
+        if in_fence {
+            out.push(format!(" {raw}"));
+            continue;
+        }
+        let line = escape(trimmed);
+        if line.is_empty() {
+            out.push(String::new());
         } else {
-            escape(trimmed)
-        };
-        out.push(if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        });
+            out.extend(wrap(&line).into_iter().map(|l| format!(" {l}")));
+        }
     }
     if in_fence {
         out.push(" ```".to_owned());
     }
     out
+}
+
+/// Breaks one Markdown line at spaces into lines of at most [`WIDTH`] characters where the
+/// words allow. A list item's continuation lines are indented under its text, and no
+/// continuation line starts with something Markdown would read as a new block (a list
+/// marker, a heading, a quote).
+fn wrap(line: &str) -> Vec<String> {
+    let indent = list_marker_width(line).map_or(0, |w| w);
+    let pad = " ".repeat(indent);
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        let fits = current.chars().count() + 1 + word.chars().count() <= WIDTH;
+        if current.is_empty() || current.trim().is_empty() {
+            current.push_str(word);
+        } else if fits || starts_block(word) {
+            current.push(' ');
+            current.push_str(word);
+        } else {
+            out.push(std::mem::replace(&mut current, format!("{pad}{word}")));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The width of a list marker (`- `, `* `, `1. `) that opens `line`, if there is one.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let marker = line.split(' ').next()?;
+    (line.len() > marker.len() && starts_block(marker)).then_some(marker.len() + 1)
+}
+
+/// Whether a word at the start of a line would open a Markdown block.
+fn starts_block(word: &str) -> bool {
+    let digits = word.trim_end_matches(['.', ')']);
+    matches!(word, "-" | "*" | "+" | ">" | "|")
+        || word.starts_with('#')
+        || word.starts_with("```")
+        || word.chars().all(|c| c == '=' || c == '-') && word.len() > 1
+        || (!digits.is_empty()
+            && digits.len() < word.len()
+            && digits.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Escapes one line of prose: links that are not Markdown links, HTML-like tags, bare URLs.
@@ -153,8 +206,35 @@ mod tests {
                 "Uses [gRPC](https://github.com/grpc) and gRPC (https://github.com/grpc). [Output only] <b> a_b x*y"
             ),
             vec![
-                " Uses [gRPC](https://github.com/grpc) and gRPC (<https://github.com/grpc>). \\[Output only\\] &lt;b&gt; a_b x*y"
+                " Uses [gRPC](https://github.com/grpc) and gRPC (<https://github.com/grpc>). \\[Output only\\]",
+                " &lt;b&gt; a_b x*y"
             ]
+        );
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces_and_keep_their_markdown() {
+        let long = format!("{} - not a list 12. no", "word ".repeat(20));
+        let wrapped = lines(&long);
+        assert!(wrapped.iter().all(|l| l.len() <= WIDTH + 1), "{wrapped:#?}");
+        assert!(
+            wrapped[1..]
+                .iter()
+                .all(|l| !starts_block(l.trim_start().split(' ').next().unwrap())),
+            "{wrapped:#?}"
+        );
+        assert_eq!(wrapped.join(" ").split_whitespace().count(), 26);
+
+        let item = format!("- {}", "item ".repeat(30));
+        let wrapped = lines(&item);
+        assert!(wrapped.len() > 1);
+        assert!(wrapped[1].starts_with("   item"), "{wrapped:#?}");
+
+        let url = format!("See {}", "x".repeat(150));
+        assert_eq!(
+            lines(&url).len(),
+            2,
+            "an unbreakable word stands on its own line"
         );
     }
 

@@ -1,17 +1,17 @@
-//! From the IR to formatted Rust source: one `syn::File` per service, printed by prettyplease.
-//!
-//! Items, docs, attributes, fields, types and constants are built as syntax trees by
-//! the `syntax` module's constructors; function bodies are written with `quote!` and parsed one by one.
-//! Parsing a whole file's tokens back costs several times what printing it does, so the tree is
-//! built directly wherever the code is declarations rather than logic.
+//! From the IR to formatted Rust source: each service's module is written as `quote!`
+//! templates that read like the code they produce, parsed once, printed by prettyplease, and
+//! given a blank line between items.
 
 mod builders;
 mod docs;
 mod models;
 mod service;
-mod syntax;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 
 use crate::ir;
+
 /// Settings of the emitted code.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -32,7 +32,7 @@ impl Default for Options {
 
 /// The source of one service's module.
 pub fn service_file(service: &ir::Service, options: &Options) -> String {
-    let intro = format!(
+    let mut intro = format!(
         "{title} {version}: the `operations.get` methods and the models they return.\n\n\
          Generated from `{file}`, revision `{revision}`.",
         title = service.title,
@@ -40,52 +40,63 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
         file = service.file,
         revision = service.revision,
     );
-    let mut module_doc = docs::lines(&intro);
     if let Some(d) = service
         .description
         .as_deref()
         .filter(|d| !d.trim().is_empty())
     {
-        module_doc.push(String::new());
-        module_doc.extend(docs::lines(d));
+        intro.push_str("\n\n");
+        intro.push_str(d.trim());
     }
     if let Some(link) = &service.documentation_link {
-        module_doc.push(String::new());
-        module_doc.extend(docs::lines(&format!("Documentation: {link}")));
+        intro.push_str(&format!("\n\nDocumentation: {link}"));
     }
-    let mut items = service::constants(service);
-    for m in &service.methods {
-        items.extend(builders::builder(service, m, options));
-    }
-    for def in &service.types {
-        items.extend(models::def(def));
-    }
+    let intro = inner_docs(&docs::lines(&intro));
+    let constants = service::constants(service);
+    let builders = service
+        .methods
+        .iter()
+        .map(|m| builders::builder(service, m, options));
+    let models = service.types.iter().map(models::def);
     render(
         &header(&service.file, &service.revision, options),
-        &syntax::file(syntax::inner_docs(&module_doc), items),
+        quote! {
+            #intro
+            #constants
+            #( #builders )*
+            #( #models )*
+        },
     )
 }
 
 /// The source of `apis/mod.rs`, declaring every service module.
 pub fn index_file(services: &[ir::Service], options: &Options) -> String {
-    let items = services
-        .iter()
-        .map(|s| {
-            syntax::module(
-                docs::attrs(&format!(
-                    "{} {} (`{}`, revision `{}`).",
-                    s.title, s.version, s.file, s.revision
-                )),
-                &s.module,
-                None,
-            )
-        })
-        .collect();
-    let intro = [" The generated service modules, re-exported at the crate root.".to_owned()];
+    let modules = services.iter().map(|s| {
+        let doc = docs::attrs(&format!(
+            "{} {} (`{}`, revision `{}`).",
+            s.title, s.version, s.file, s.revision
+        ));
+        let module = format_ident!("{}", s.module);
+        quote! {
+            #doc
+            pub mod #module;
+        }
+    });
+    let intro = inner_docs(&docs::lines(
+        "The generated service modules, re-exported at the crate root.",
+    ));
     render(
         &header("every document", "", options),
-        &syntax::file(syntax::inner_docs(&intro), items),
+        quote! {
+            #intro
+            #( #modules )*
+        },
     )
+}
+
+/// `#![doc]` attributes, which prettyplease prints as `//!` comments.
+fn inner_docs(lines: &[String]) -> TokenStream {
+    quote!(#( #![doc = #lines] )*)
 }
 
 fn header(file: &str, revision: &str, options: &Options) -> String {
@@ -101,6 +112,80 @@ fn header(file: &str, revision: &str, options: &Options) -> String {
     )
 }
 
-fn render(header: &str, file: &syn::File) -> String {
-    format!("{header}{}", prettyplease::unparse(file))
+/// Parses the tokens of a whole file and prints them.
+///
+/// The tokens come from the generator's templates and the names module, not from a document,
+/// so a failure to parse is a bug of the generator.
+fn render(header: &str, tokens: TokenStream) -> String {
+    let file: syn::File = match syn::parse2(tokens) {
+        Ok(file) => file,
+        Err(e) => panic!("the generator emitted tokens that do not parse as Rust: {e}"),
+    };
+    format!("{header}{}", separate_items(&prettyplease::unparse(&file)))
+}
+
+/// Puts a blank line between items, fields and variants that prettyplease prints back to back:
+/// before every line that starts one at the indentation of a line that ended the previous
+/// one, and after the module's `//!` docs.
+fn separate_items(text: &str) -> String {
+    const STARTS: &[&str] = &[
+        "///", "#[", "pub ", "impl ", "impl<", "fn ", "const ", "type ", "mod ", "static ",
+        "struct ", "enum ", "use ",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(prev) = previous {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let (p, l) = (prev.trim_start(), line.trim_start());
+            let ends_item = !p.starts_with("//")
+                && !p.starts_with("#[")
+                && (p.ends_with('}') || p.ends_with(';') || p.ends_with(','));
+            let starts_item = STARTS.iter().any(|s| l.starts_with(s));
+            let after_inner_docs = p.starts_with("//!") && !l.starts_with("//!");
+            if (ends_item && starts_item && indent(prev) == indent(line)) || after_inner_docs {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_fields_and_variants_get_a_blank_line_between_them() {
+        let text = render(
+            "",
+            quote! {
+                #![doc = " Module."]
+                /// A.
+                pub struct A {
+                    /// X.
+                    pub x: u8,
+                    /// Y.
+                    pub y: u8,
+                }
+                impl A {
+                    fn f(&self) -> u8 {
+                        let a = self.x;
+                        a + self.y
+                    }
+                    fn g() {}
+                }
+                pub enum E { One, Two }
+            },
+        );
+        assert_eq!(
+            text,
+            "//! Module.\n\n/// A.\npub struct A {\n    /// X.\n    pub x: u8,\n\n    /// Y.\n    \
+             pub y: u8,\n}\n\nimpl A {\n    fn f(&self) -> u8 {\n        let a = self.x;\n        \
+             a + self.y\n    }\n\n    fn g() {}\n}\n\npub enum E {\n    One,\n    Two,\n}\n"
+        );
+    }
 }

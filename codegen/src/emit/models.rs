@@ -1,119 +1,130 @@
-//! Model structs, one per schema the responses reach.
+//! Models: a struct or enum per schema the responses reach, a re-export where the schema is
+//! one the runtime defines once, and the `LongRunningOperation` impl of operation-shaped ones.
 
 use proc_macro2::TokenStream;
-use quote::quote;
-use syn::{Item, Type as RustType};
+use quote::{format_ident, quote};
 
 use super::docs;
-use super::syntax::{self, attr, attr_word, generic, ident, ty};
 use crate::ir::{
-    DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, Struct, Type, TypeDef,
+    DoneShape, Enum, ErrorShape, Field, OperationShape, Shared, Struct, Type, TypeDef,
 };
 
-pub fn def(def: &TypeDef) -> Vec<Item> {
+pub fn def(def: &TypeDef) -> TokenStream {
     match def {
         TypeDef::Struct(s) => structure(s),
         TypeDef::Enum(e) => enumeration(e),
+        TypeDef::Shared(s) => shared(s),
     }
 }
 
-fn enumeration(e: &Enum) -> Vec<Item> {
-    let name = ident(&e.name);
+fn shared(s: &Shared) -> TokenStream {
+    let runtime = s.model.rust_name();
+    // The link is ours, added after the text is made safe for rustdoc.
+    let mut lines = docs::lines(&format!(
+        "Discovery schema `{}`: exactly the runtime's",
+        s.origin
+    ));
+    lines.push(format!(
+        " [`{runtime}`](crate::{runtime}), which every service with this schema shares."
+    ));
+    let doc = docs::lines_attrs(&lines);
+    let (runtime, name) = (format_ident!("{runtime}"), format_ident!("{}", s.name));
+    if runtime == name {
+        quote! {
+            #doc
+            pub use crate::#runtime;
+        }
+    } else {
+        quote! {
+            #doc
+            pub use crate::#runtime as #name;
+        }
+    }
+}
+
+fn enumeration(e: &Enum) -> TokenStream {
+    let name = format_ident!("{}", e.name);
     let mut text = e.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
     }
     text.push_str(&format!("The values of `{}`.", e.origin));
-    let mut attrs = docs::attrs(&text);
-    attrs.push(attr("derive", quote!(Debug, Clone, PartialEq, Eq, Hash)));
-    attrs.push(attr_word("non_exhaustive"));
-    let mut variants: Vec<syn::Variant> = e
-        .variants
-        .iter()
-        .map(|v| {
-            let doc = docs::attrs(&if v.description.is_empty() {
-                format!("`{}`", v.wire)
-            } else {
-                format!("`{}`: {}", v.wire, v.description)
-            });
-            syntax::variant(doc, &v.rust_name, None)
-        })
-        .collect();
-    variants.push(syntax::variant(
-        syntax::docs(&[
-            " A value this version of the crate does not know, kept as received.".to_owned(),
-        ]),
-        "Unknown",
-        Some(ty("String")),
-    ));
-    let from_wire = e.variants.iter().map(|v| {
-        let (variant, wire) = (ident(&v.rust_name), &v.wire);
-        quote!(#wire => Self::#variant,)
+    let doc = docs::attrs(&text);
+    let variants = e.variants.iter().map(|v| {
+        let doc = docs::attrs(&if v.description.is_empty() {
+            format!("`{}`", v.wire)
+        } else {
+            format!("`{}`: {}", v.wire, v.description)
+        });
+        let variant = format_ident!("{}", v.rust_name);
+        quote! {
+            #doc
+            #variant
+        }
     });
-    let to_wire = e.variants.iter().map(|v| {
-        let (variant, wire) = (ident(&v.rust_name), &v.wire);
-        quote!(Self::#variant => #wire,)
+    let values = e.variants.iter().map(|v| {
+        let (variant, wire) = (format_ident!("{}", v.rust_name), &v.wire);
+        quote!((#wire, Self::#variant))
     });
-    let wire = syntax::parse(quote! {
-        impl crate::support::WireEnum for #name {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    #( #from_wire )*
-                    other => Self::Unknown(other.to_owned()),
-                }
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variants, )*
+            /// A value this version of the crate does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl crate::__private::WireEnum for #name {
+            const VALUES: &'static [(&'static str, Self)] = &[#( #values ),*];
+
+            fn unknown(value: String) -> Self {
+                Self::Unknown(value)
             }
-            fn as_wire(&self) -> &str {
+
+            fn as_unknown(&self) -> Option<&str> {
                 match self {
-                    #( #to_wire )*
-                    Self::Unknown(value) => value,
+                    Self::Unknown(value) => Some(value),
+                    _ => None,
                 }
             }
         }
-    });
-    vec![syntax::enumeration(attrs, &e.name, variants), wire]
+    }
 }
 
-fn structure(s: &Struct) -> Vec<Item> {
+fn structure(s: &Struct) -> TokenStream {
+    let name = format_ident!("{}", s.name);
     let mut text = s.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
     }
     text.push_str(&format!("Discovery schema `{}`.", s.origin));
-    let mut attrs = docs::attrs(&text);
-    attrs.push(attr(
-        "derive",
-        quote!(
-            Debug,
-            Clone,
-            Default,
-            PartialEq,
-            serde::Serialize,
-            serde::Deserialize
-        ),
-    ));
-    attrs.push(attr("serde", quote!(default)));
-    attrs.push(attr_word("non_exhaustive"));
-    let mut fields: Vec<syn::Field> = s.fields.iter().map(field).collect();
-    let mut unknown = syntax::docs(&[
-        " Properties the schema does not declare, kept as received so that they survive".to_owned(),
-        " a decode and re-encode.".to_owned(),
-    ]);
-    unknown.push(attr("serde", quote!(flatten)));
-    fields.push(syntax::field(
-        unknown,
-        true,
-        "unknown_fields",
-        ty("crate::JsonObject"),
-    ));
-    let mut items = vec![syntax::structure(attrs, &s.name, fields)];
-    if let Some(op) = &s.operation {
-        items.push(operation_impl(&ident(&s.name), op));
+    let doc = docs::attrs(&text);
+    let fields = s.fields.iter().map(field);
+    let operation = s.operation.as_ref().map(|op| operation_impl(&name, op));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(default)]
+        #[non_exhaustive]
+        pub struct #name {
+            #( #fields, )*
+            /// Properties the schema does not declare, kept as received.
+            #[serde(flatten)]
+            pub unknown_fields: crate::JsonObject,
+        }
+
+        #operation
     }
-    items
 }
 
-fn field(f: &Field) -> syn::Field {
-    let (ty, codec) = rust_type(&f.ty);
+fn field(f: &Field) -> TokenStream {
+    let (ty, codec) = f.ty.field_type();
+    let ty: syn::Type = match syn::parse_str(&ty) {
+        Ok(ty) => ty,
+        Err(e) => panic!("the generator made the type `{ty}`, which does not parse: {e}"),
+    };
     let mut text = f.description.clone().unwrap_or_default();
     let mut notes = Vec::new();
     if f.read_only {
@@ -132,116 +143,71 @@ fn field(f: &Field) -> syn::Field {
         }
         notes.push(values);
     }
-    notes.push(format!("Wire name: `{}`.", f.wire_name));
+    if f.rust_name != f.wire_name {
+        notes.push(format!("Wire name: `{}`.", f.wire_name));
+    }
     for note in notes {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
         text.push_str(&note);
     }
-    let mut attrs = docs::attrs(&text);
+    if text.trim().is_empty() {
+        text = format!("The `{}` property.", f.wire_name);
+    }
+    let doc = docs::attrs(&text);
+    let name = format_ident!("{}", f.rust_name);
     let rename = (f.rust_name != f.wire_name).then(|| {
         let wire = &f.wire_name;
         quote!(rename = #wire,)
     });
     let with = codec.map(|c| quote!(with = #c,));
-    attrs.push(attr(
-        "serde",
-        quote!(#rename #with skip_serializing_if = "Option::is_none"),
-    ));
-    syntax::field(attrs, true, &f.rust_name, generic("Option", vec![ty]))
-}
-
-/// The Rust type of a field (inside its `Option`), and the codec it needs, if any.
-fn rust_type(t: &Type) -> (RustType, Option<&'static str>) {
-    match t {
-        Type::Scalar(s) => scalar(*s),
-        Type::Enum(name) => (ty(name), Some("crate::support::wire_enum")),
-        Type::Array(item) => match item.as_ref() {
-            inner @ (Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_)) => {
-                let (t, codec) = rust_type(inner);
-                (generic("Vec", vec![t]), codec)
-            }
-            other => (generic("Vec", vec![nested(other)]), None),
-        },
-        other => (nested(other), None),
+    quote! {
+        #doc
+        #[serde(#rename #with skip_serializing_if = "Option::is_none")]
+        pub #name: Option<#ty>
     }
 }
 
-/// A type below the top of a field. Strings carrying 64-bit integers or enum values stay
-/// `String` here, as the codecs cover only a field and a list of them.
-fn nested(t: &Type) -> RustType {
-    match t {
-        Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_) => ty("String"),
-        Type::Scalar(s) => scalar(*s).0,
-        Type::Any => ty("serde_json::Value"),
-        Type::Object => ty("crate::JsonObject"),
-        Type::Array(item) => generic("Vec", vec![nested(item)]),
-        Type::Map(value) => generic(
-            "std::collections::BTreeMap",
-            vec![ty("String"), nested(value)],
-        ),
-        Type::Named { name, boxed } => {
-            if *boxed {
-                generic("Box", vec![ty(name)])
-            } else {
-                ty(name)
-            }
-        }
-    }
-}
-
-fn scalar(s: Scalar) -> (RustType, Option<&'static str>) {
-    const INT64: Option<&str> = Some("crate::support::int64");
-    let (name, codec) = match s {
-        Scalar::Bool => ("bool", None),
-        Scalar::I32 => ("i32", None),
-        Scalar::U32 => ("u32", None),
-        Scalar::I64Number => ("i64", None),
-        Scalar::I64 => ("i64", INT64),
-        Scalar::U64 => ("u64", INT64),
-        Scalar::F32 => ("f32", None),
-        Scalar::F64 => ("f64", None),
-        Scalar::String => ("String", None),
-    };
-    (ty(name), codec)
-}
-
-/// The `Option<&T>` accessor of an optional field, or `None`.
+/// `self.field.access`, or `None` when the operation has no such field.
 fn optional(field: Option<&String>, access: TokenStream) -> TokenStream {
     match field {
         Some(f) => {
-            let f = ident(f);
+            let f = format_ident!("{f}");
             quote!(self.#f.#access)
         }
         None => quote!(None),
     }
 }
 
-fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> Item {
+fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream {
     let op_name = optional(op.name.as_ref(), quote!(as_deref()));
     let metadata = optional(op.metadata.as_ref(), quote!(as_ref()));
     let response = optional(op.response.as_ref(), quote!(as_ref()));
     let done = match &op.done {
         DoneShape::Flag(field) => {
-            let f = ident(field);
+            let f = format_ident!("{field}");
             quote!(self.#f.unwrap_or(false))
         }
         DoneShape::Status { field, ty, variant } => {
-            let (f, ty, variant) = (ident(field), ident(ty), ident(variant));
+            let (f, ty, variant) = (
+                format_ident!("{field}"),
+                format_ident!("{ty}"),
+                format_ident!("{variant}"),
+            );
             quote!(matches!(self.#f, Some(#ty::#variant)))
         }
     };
     let error = match &op.error {
         Some(ErrorShape::Status(status)) => {
             let (error, code, message) = (
-                ident(&status.field),
-                ident(&status.code),
-                ident(&status.message),
+                format_ident!("{}", status.field),
+                format_ident!("{}", status.code),
+                format_ident!("{}", status.message),
             );
             let details = match &status.details {
                 Some(d) => {
-                    let d = ident(d);
+                    let d = format_ident!("{d}");
                     quote!(e.#d.clone().unwrap_or_default())
                 }
                 None => quote!(Vec::new()),
@@ -249,38 +215,42 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> Item {
             quote! {
                 self.#error
                     .as_ref()
-                    .map(|e| crate::RpcStatus::new(e.#code, e.#message.clone(), #details))
+                    .map(|e| crate::Status::new(e.#code, e.#message.clone(), #details))
             }
         }
         Some(ErrorShape::List { field, list }) => {
-            let (error, list) = (ident(field), ident(list));
+            let (error, list) = (format_ident!("{field}"), format_ident!("{list}"));
             quote! {
                 self.#error
                     .as_ref()
                     .and_then(|e| e.#list.as_deref())
                     .filter(|errors| !errors.is_empty())
-                    .map(crate::RpcStatus::from_error_list)
+                    .map(crate::Status::from_error_list)
             }
         }
         None => quote!(None),
     };
-    syntax::parse(quote! {
+    quote! {
         impl crate::LongRunningOperation for #name {
             fn name(&self) -> Option<&str> {
                 #op_name
             }
+
             fn is_done(&self) -> bool {
                 #done
             }
+
             fn metadata(&self) -> Option<&crate::JsonObject> {
                 #metadata
             }
+
             fn response(&self) -> Option<&crate::JsonObject> {
                 #response
             }
-            fn error(&self) -> Option<crate::RpcStatus> {
+
+            fn error(&self) -> Option<crate::Status> {
                 #error
             }
         }
-    })
+    }
 }

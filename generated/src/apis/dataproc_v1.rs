@@ -8,54 +8,53 @@
 //! Manages Hadoop-based clusters and jobs on Google Cloud Platform.
 //!
 //! Documentation: <https://cloud.google.com/dataproc/>
-/// Discovery `rootUrl`: where requests go unless a builder overrides it.
-pub const ROOT_URL: &str = "https://dataproc.googleapis.com/";
-/// Discovery `mtlsRootUrl`: the root URL for clients that authenticate with mutual TLS.
-pub const MTLS_ROOT_URL: Option<&str> = Some("https://dataproc.mtls.googleapis.com/");
-/// Discovery `servicePath`: the prefix of every method path.
-pub const SERVICE_PATH: &str = "";
-/// Discovery `revision` this module was generated from.
-pub const REVISION: &str = "20261023";
+
 /// The Cloud Dataproc API v1, as its Discovery document describes it.
 pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     name: "dataproc",
     version: "v1",
     title: "Cloud Dataproc API",
-    revision: REVISION,
-    root_url: ROOT_URL,
-    mtls_root_url: MTLS_ROOT_URL,
-    service_path: SERVICE_PATH,
-    fully_encode_reserved_expansion: true,
+    revision: "20261023",
+    root_url: "https://dataproc.googleapis.com/",
+    mtls_root_url: Some("https://dataproc.mtls.googleapis.com/"),
+    service_path: "",
     scopes: scopes::ALL,
 };
+
 /// The OAuth 2.0 scopes of the Cloud Dataproc API.
 pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/cloud-platform",
-        description: "See, edit, configure, and delete your Google Cloud data and see the email address for your Google Account.",
-    };
-    /// `https://www.googleapis.com/auth/dataproc`: See, edit, configure, and delete your Google Cloud Dataproc data and see the email address for your Google Account
-    pub const DATAPROC: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/dataproc",
-        description: "See, edit, configure, and delete your Google Cloud Dataproc data and see the email address for your Google Account",
-    };
-    /// `https://www.googleapis.com/auth/dataproc.read-only`: See your Google Cloud Dataproc data and the email address of your Google Account
-    pub const DATAPROC_READ_ONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/dataproc.read-only",
-        description: "See your Google Cloud Dataproc data and the email address of your Google Account",
-    };
+    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
+    /// Google Cloud data and see the email address for your Google Account.
+    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/cloud-platform",
+    );
+
+    /// `https://www.googleapis.com/auth/dataproc`: See, edit, configure, and delete your Google
+    /// Cloud Dataproc data and see the email address for your Google Account
+    pub const DATAPROC: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/dataproc",
+    );
+
+    /// `https://www.googleapis.com/auth/dataproc.read-only`: See your Google Cloud Dataproc data
+    /// and the email address of your Google Account
+    pub const DATAPROC_READ_ONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/dataproc.read-only",
+    );
+
     /// Every scope the service declares.
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, DATAPROC, DATAPROC_READ_ONLY];
 }
-/// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+
+/// Gets the latest state of a long-running operation. Clients can use this method to poll the
+/// operation result at intervals as recommended by the API service.
 ///
-/// `GET v1/{+name}` (Discovery id `dataproc.projects.locations.operations.get`). Responds with [`Operation`].
+/// `GET v1/{+name}` (Discovery id `dataproc.projects.locations.operations.get`).
+/// Responds with [`Operation`].
 ///
 /// # Example
 ///
 /// ```
-/// use google_operations::Request as _;
+/// use google_operations::prelude::*;
 /// use google_operations::dataproc_v1::ProjectsLocationsOperationsGet;
 ///
 /// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
@@ -66,71 +65,65 @@ pub mod scopes {
 /// # Ok::<(), google_operations::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProjectsLocationsOperationsGet {
-    name: String,
-    common: crate::CommonParams,
-}
+pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
+
 impl ProjectsLocationsOperationsGet {
     /// Starts a `dataproc.projects.locations.operations.get` request.
     ///
-    /// - `name`: The name of the operation resource. Must match `projects/*/locations/*/operations/*`.
+    /// - `name`: The name of the operation resource. Must match
+    ///   `projects/*/locations/*/operations/*`.
     ///
     /// # Errors
     ///
-    /// `Error::InvalidParameter` when a value does not match its pattern, or is empty or has an empty, `.` or `..` path segment.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
-        let name: String = name.into();
-        {
-            static CHECK: crate::support::ParamCheck = crate::support::ParamCheck::new(
-                "dataproc.projects.locations.operations.get",
-                "name",
-                crate::support::Placement::Reserved,
-                "projects/*/locations/*/operations/*",
-                "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-            );
-            CHECK.check(&name)?;
-        }
-        Ok(Self {
-            name,
-            common: crate::CommonParams::default(),
-        })
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
+
     /// The `name` parameter.
     pub fn name(&self) -> &str {
-        &self.name
+        self.0.path("name")
     }
 }
+
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
+
     const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
         id: "dataproc.projects.locations.operations.get",
         http_method: "GET",
         path: "v1/{+name}",
-        flat_path: Some(
-            "v1/projects/{projectsId}/locations/{locationsId}/operations/{operationsId}",
-        ),
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::DATAPROC, scopes::DATAPROC_READ_ONLY],
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
+                    Some("projects/*/locations/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
         service: &SERVICE,
     };
-    fn common(&self) -> &crate::CommonParams {
-        &self.common
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
     }
-    fn common_mut(&mut self) -> &mut crate::CommonParams {
-        &mut self.common
-    }
-    fn write_path(&self, url: &mut crate::UrlWriter) {
-        url.literal("v1/");
-        url.reserved(&self.name);
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
     }
 }
-/// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+
+/// Gets the latest state of a long-running operation. Clients can use this method to poll the
+/// operation result at intervals as recommended by the API service.
 ///
-/// `GET v1/{+name}` (Discovery id `dataproc.projects.regions.operations.get`). Responds with [`Operation`].
+/// `GET v1/{+name}` (Discovery id `dataproc.projects.regions.operations.get`).
+/// Responds with [`Operation`].
 ///
 /// # Example
 ///
 /// ```
-/// use google_operations::Request as _;
+/// use google_operations::prelude::*;
 /// use google_operations::dataproc_v1::ProjectsRegionsOperationsGet;
 ///
 /// let request = ProjectsRegionsOperationsGet::new("projects/my-project/regions/my-region/operations/my-operation")?;
@@ -141,147 +134,59 @@ impl crate::Request for ProjectsLocationsOperationsGet {
 /// # Ok::<(), google_operations::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProjectsRegionsOperationsGet {
-    name: String,
-    common: crate::CommonParams,
-}
+pub struct ProjectsRegionsOperationsGet(crate::__private::Call);
+
 impl ProjectsRegionsOperationsGet {
     /// Starts a `dataproc.projects.regions.operations.get` request.
     ///
-    /// - `name`: The name of the operation resource. Must match `projects/*/regions/*/operations/*`.
+    /// - `name`: The name of the operation resource. Must match
+    ///   `projects/*/regions/*/operations/*`.
     ///
     /// # Errors
     ///
-    /// `Error::InvalidParameter` when a value does not match its pattern, or is empty or has an empty, `.` or `..` path segment.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
-        let name: String = name.into();
-        {
-            static CHECK: crate::support::ParamCheck = crate::support::ParamCheck::new(
-                "dataproc.projects.regions.operations.get",
-                "name",
-                crate::support::Placement::Reserved,
-                "projects/*/regions/*/operations/*",
-                "^projects/[^/]+/regions/[^/]+/operations/[^/]+$",
-            );
-            CHECK.check(&name)?;
-        }
-        Ok(Self {
-            name,
-            common: crate::CommonParams::default(),
-        })
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
+
     /// The `name` parameter.
     pub fn name(&self) -> &str {
-        &self.name
+        self.0.path("name")
     }
 }
+
 impl crate::Request for ProjectsRegionsOperationsGet {
     type Response = Operation;
+
     const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
         id: "dataproc.projects.regions.operations.get",
         http_method: "GET",
         path: "v1/{+name}",
-        flat_path: Some(
-            "v1/projects/{projectsId}/regions/{regionsId}/operations/{operationsId}",
-        ),
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::DATAPROC, scopes::DATAPROC_READ_ONLY],
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/regions/[^/]+/operations/[^/]+$",
+                    Some("projects/*/regions/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
         service: &SERVICE,
     };
-    fn common(&self) -> &crate::CommonParams {
-        &self.common
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
     }
-    fn common_mut(&mut self) -> &mut crate::CommonParams {
-        &mut self.common
-    }
-    fn write_path(&self, url: &mut crate::UrlWriter) {
-        url.literal("v1/");
-        url.reserved(&self.name);
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
     }
 }
-/// This resource represents a long-running operation that is the result of a network API call.
-///
-/// Discovery schema `Operation`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Operation {
-    /// If the value is false, it means the operation is still in progress. If true, the operation is completed, and either error or response is available.
-    ///
-    /// Wire name: `done`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub done: Option<bool>,
-    /// The error result of the operation in case of failure or cancellation.
-    ///
-    /// Wire name: `error`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<Status>,
-    /// Service-specific metadata associated with the operation. It typically contains progress information and common metadata such as create time. Some services might not provide such metadata. Any method that returns a long-running operation should document the metadata type, if any.
-    ///
-    /// Wire name: `metadata`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::JsonObject>,
-    /// The server-assigned name, which is only unique within the same service that originally returns it. If you use the default HTTP mapping, the name should be a resource name ending with operations/{unique_id}.
-    ///
-    /// Wire name: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The normal, successful response of the operation. If the original method returns no data on success, such as Delete, the response is google.protobuf.Empty. If the original method is standard Get/Create/Update, the response should be the resource. For other methods, the response should have the type XxxResponse, where Xxx is the original method name. For example, if the original method name is TakeSnapshot(), the inferred response type is TakeSnapshotResponse.
-    ///
-    /// Wire name: `response`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response: Option<crate::JsonObject>,
-    /// Properties the schema does not declare, kept as received so that they survive
-    /// a decode and re-encode.
-    #[serde(flatten)]
-    pub unknown_fields: crate::JsonObject,
-}
-impl crate::LongRunningOperation for Operation {
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn is_done(&self) -> bool {
-        self.done.unwrap_or(false)
-    }
-    fn metadata(&self) -> Option<&crate::JsonObject> {
-        self.metadata.as_ref()
-    }
-    fn response(&self) -> Option<&crate::JsonObject> {
-        self.response.as_ref()
-    }
-    fn error(&self) -> Option<crate::RpcStatus> {
-        self.error
-            .as_ref()
-            .map(|e| crate::RpcStatus::new(
-                e.code,
-                e.message.clone(),
-                e.details.clone().unwrap_or_default(),
-            ))
-    }
-}
-/// The Status type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by gRPC (<https://github.com/grpc>). Each Status message contains three pieces of data: error code, error message, and error details.You can find out more about this error model and how to work with it in the API Design Guide (<https://cloud.google.com/apis/design/errors>).
-///
-/// Discovery schema `Status`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Status {
-    /// The status code, which should be an enum value of google.rpc.Code.
-    ///
-    /// Wire name: `code`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<i32>,
-    /// A list of messages that carry the error details. There is a common set of message types for APIs to use.
-    ///
-    /// Wire name: `details`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<crate::JsonObject>>,
-    /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
-    ///
-    /// Wire name: `message`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Properties the schema does not declare, kept as received so that they survive
-    /// a decode and re-encode.
-    #[serde(flatten)]
-    pub unknown_fields: crate::JsonObject,
-}
+
+/// Discovery schema `Operation`: exactly the runtime's
+/// [`Operation`](crate::Operation), which every service with this schema shares.
+pub use crate::Operation;
+
+/// Discovery schema `Status`: exactly the runtime's
+/// [`Status`](crate::Status), which every service with this schema shares.
+pub use crate::Status;

@@ -2,11 +2,15 @@
 // Do not edit: change the generator or the document, then run `cargo xtask regenerate`.
 
 //! The generated service modules, re-exported at the crate root.
+
 /// API Gateway API v1 (`discovery/apigateway.v1.json`, revision `20261028`).
 pub mod apigateway_v1;
+
 /// Gemini for Google Cloud API v1 (`discovery/cloudaicompanion.v1.json`, revision `20250825`).
 pub mod cloudaicompanion_v1;
+
 /// Cloud Dataproc API v1 (`discovery/dataproc.v1.json`, revision `20261023`).
 pub mod dataproc_v1;
+
 /// Google Workspace Events API v1 (`discovery/workspaceevents.v1.json`, revision `20261004`).
 pub mod workspaceevents_v1;

@@ -5,178 +5,204 @@
 //!
 //! Generated from `discovery/workspaceevents.v1.json`, revision `20261004`.
 //!
-//! The Google Workspace Events API lets you subscribe to events and manage change notifications across Google Workspace applications.
+//! The Google Workspace Events API lets you subscribe to events and manage change notifications
+//! across Google Workspace applications.
 //!
 //! Documentation: <https://developers.google.com/workspace/events>
-/// Discovery `rootUrl`: where requests go unless a builder overrides it.
-pub const ROOT_URL: &str = "https://workspaceevents.googleapis.com/";
-/// Discovery `mtlsRootUrl`: the root URL for clients that authenticate with mutual TLS.
-pub const MTLS_ROOT_URL: Option<&str> = Some(
-    "https://workspaceevents.mtls.googleapis.com/",
-);
-/// Discovery `servicePath`: the prefix of every method path.
-pub const SERVICE_PATH: &str = "";
-/// Discovery `revision` this module was generated from.
-pub const REVISION: &str = "20261004";
+
 /// The Google Workspace Events API v1, as its Discovery document describes it.
 pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     name: "workspaceevents",
     version: "v1",
     title: "Google Workspace Events API",
-    revision: REVISION,
-    root_url: ROOT_URL,
-    mtls_root_url: MTLS_ROOT_URL,
-    service_path: SERVICE_PATH,
-    fully_encode_reserved_expansion: true,
+    revision: "20261004",
+    root_url: "https://workspaceevents.googleapis.com/",
+    mtls_root_url: Some("https://workspaceevents.mtls.googleapis.com/"),
+    service_path: "",
     scopes: scopes::ALL,
 };
+
 /// The OAuth 2.0 scopes of the Google Workspace Events API.
 pub mod scopes {
-    /// `https://www.googleapis.com/auth/chat.app.all.memberships.readonly`: On their own behalf, apps in Google Chat can see all members in Google Chat spaces and conversations throughout your Workspace organization, even when the Chat app isn't a member
-    pub const CHAT_APP_ALL_MEMBERSHIPS_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.app.all.memberships.readonly",
-        description: "On their own behalf, apps in Google Chat can see all members in Google Chat spaces and conversations throughout your Workspace organization, even when the Chat app isn't a member",
-    };
-    /// `https://www.googleapis.com/auth/chat.app.all.messages.readonly`: On their own behalf, apps in Google Chat can see all messages and reactions throughout your Workspace organization, even when the Chat app isn't a member of a space or conversation
-    pub const CHAT_APP_ALL_MESSAGES_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.app.all.messages.readonly",
-        description: "On their own behalf, apps in Google Chat can see all messages and reactions throughout your Workspace organization, even when the Chat app isn't a member of a space or conversation",
-    };
-    /// `https://www.googleapis.com/auth/chat.app.all.spaces.readonly`: On their own behalf, apps in Google Chat can see metadata about all spaces and conversations in Google Chat throughout your Workspace organization, even when the Chat app isn't a member
-    pub const CHAT_APP_ALL_SPACES_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.app.all.spaces.readonly",
-        description: "On their own behalf, apps in Google Chat can see metadata about all spaces and conversations in Google Chat throughout your Workspace organization, even when the Chat app isn't a member",
-    };
-    /// `https://www.googleapis.com/auth/chat.app.all.users.readstate.readonly`: On their own behalf, apps in Google Chat can see the last read time for all users in all spaces and conversations throughout your Workspace organization, even when the Chat app isn't a member.
-    pub const CHAT_APP_ALL_USERS_READSTATE_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.app.all.users.readstate.readonly",
-        description: "On their own behalf, apps in Google Chat can see the last read time for all users in all spaces and conversations throughout your Workspace organization, even when the Chat app isn't a member.",
-    };
-    /// `https://www.googleapis.com/auth/chat.app.memberships`: On their own behalf, apps in Google Chat can see, add, update, and remove members from conversations and spaces
-    pub const CHAT_APP_MEMBERSHIPS: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.app.memberships",
-        description: "On their own behalf, apps in Google Chat can see, add, update, and remove members from conversations and spaces",
-    };
-    /// `https://www.googleapis.com/auth/chat.app.memberships.readonly`: On their own behalf, apps in Google Chat can see members of conversations and spaces
-    pub const CHAT_APP_MEMBERSHIPS_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.app.memberships.readonly",
-        description: "On their own behalf, apps in Google Chat can see members of conversations and spaces",
-    };
-    /// `https://www.googleapis.com/auth/chat.app.messages.readonly`: On their own behalf, apps in Google Chat can see all messages and their associated reactions and message content
-    pub const CHAT_APP_MESSAGES_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.app.messages.readonly",
-        description: "On their own behalf, apps in Google Chat can see all messages and their associated reactions and message content",
-    };
-    /// `https://www.googleapis.com/auth/chat.app.spaces`: On their own behalf, apps in Google Chat can create conversations and spaces and see or update their metadata (including history settings and access settings)
-    pub const CHAT_APP_SPACES: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.app.spaces",
-        description: "On their own behalf, apps in Google Chat can create conversations and spaces and see or update their metadata (including history settings and access settings)",
-    };
-    /// `https://www.googleapis.com/auth/chat.app.spaces.readonly`: On their own behalf, apps in Google Chat can see conversations and spaces and their metadata (including history settings and access settings)
-    pub const CHAT_APP_SPACES_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.app.spaces.readonly",
-        description: "On their own behalf, apps in Google Chat can see conversations and spaces and their metadata (including history settings and access settings)",
-    };
-    /// `https://www.googleapis.com/auth/chat.bot`: Private Service: <https://www.googleapis.com/auth/chat.bot>
-    pub const CHAT_BOT: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.bot",
-        description: "Private Service: https://www.googleapis.com/auth/chat.bot",
-    };
-    /// `https://www.googleapis.com/auth/chat.memberships`: See, add, update, and remove members from conversations and spaces in Google Chat
-    pub const CHAT_MEMBERSHIPS: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.memberships",
-        description: "See, add, update, and remove members from conversations and spaces in Google Chat",
-    };
-    /// `https://www.googleapis.com/auth/chat.memberships.readonly`: View members in Google Chat conversations.
-    pub const CHAT_MEMBERSHIPS_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.memberships.readonly",
-        description: "View members in Google Chat conversations.",
-    };
-    /// `https://www.googleapis.com/auth/chat.messages`: See, compose, send, update, and delete messages, their content, and attached cards; add, see, and delete reactions to messages.
-    pub const CHAT_MESSAGES: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.messages",
-        description: "See, compose, send, update, and delete messages, their content, and attached cards; add, see, and delete reactions to messages.",
-    };
-    /// `https://www.googleapis.com/auth/chat.messages.reactions`: See, add, and delete reactions as well as their reaction content to messages in Google Chat
-    pub const CHAT_MESSAGES_REACTIONS: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.messages.reactions",
-        description: "See, add, and delete reactions as well as their reaction content to messages in Google Chat",
-    };
-    /// `https://www.googleapis.com/auth/chat.messages.reactions.readonly`: View reactions as well as their reaction content to messages in Google Chat
-    pub const CHAT_MESSAGES_REACTIONS_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.messages.reactions.readonly",
-        description: "View reactions as well as their reaction content to messages in Google Chat",
-    };
-    /// `https://www.googleapis.com/auth/chat.messages.readonly`: See messages as well as their reactions and message content in Google Chat
-    pub const CHAT_MESSAGES_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.messages.readonly",
-        description: "See messages as well as their reactions and message content in Google Chat",
-    };
-    /// `https://www.googleapis.com/auth/chat.spaces`: Create conversations and spaces and see or update metadata (including history settings and access settings) in Google Chat
-    pub const CHAT_SPACES: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.spaces",
-        description: "Create conversations and spaces and see or update metadata (including history settings and access settings) in Google Chat",
-    };
+    /// `https://www.googleapis.com/auth/chat.app.all.memberships.readonly`: On their own behalf,
+    /// apps in Google Chat can see all members in Google Chat spaces and conversations throughout
+    /// your Workspace organization, even when the Chat app isn't a member
+    pub const CHAT_APP_ALL_MEMBERSHIPS_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.app.all.memberships.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.app.all.messages.readonly`: On their own behalf, apps
+    /// in Google Chat can see all messages and reactions throughout your Workspace organization,
+    /// even when the Chat app isn't a member of a space or conversation
+    pub const CHAT_APP_ALL_MESSAGES_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.app.all.messages.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.app.all.spaces.readonly`: On their own behalf, apps in
+    /// Google Chat can see metadata about all spaces and conversations in Google Chat throughout
+    /// your Workspace organization, even when the Chat app isn't a member
+    pub const CHAT_APP_ALL_SPACES_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.app.all.spaces.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.app.all.users.readstate.readonly`: On their own
+    /// behalf, apps in Google Chat can see the last read time for all users in all spaces and
+    /// conversations throughout your Workspace organization, even when the Chat app isn't a member.
+    pub const CHAT_APP_ALL_USERS_READSTATE_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.app.all.users.readstate.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.app.memberships`: On their own behalf, apps in Google
+    /// Chat can see, add, update, and remove members from conversations and spaces
+    pub const CHAT_APP_MEMBERSHIPS: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.app.memberships",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.app.memberships.readonly`: On their own behalf, apps
+    /// in Google Chat can see members of conversations and spaces
+    pub const CHAT_APP_MEMBERSHIPS_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.app.memberships.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.app.messages.readonly`: On their own behalf, apps in
+    /// Google Chat can see all messages and their associated reactions and message content
+    pub const CHAT_APP_MESSAGES_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.app.messages.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.app.spaces`: On their own behalf, apps in Google Chat
+    /// can create conversations and spaces and see or update their metadata (including history
+    /// settings and access settings)
+    pub const CHAT_APP_SPACES: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.app.spaces",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.app.spaces.readonly`: On their own behalf, apps in
+    /// Google Chat can see conversations and spaces and their metadata (including history settings
+    /// and access settings)
+    pub const CHAT_APP_SPACES_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.app.spaces.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.bot`: Private Service:
+    /// <https://www.googleapis.com/auth/chat.bot>
+    pub const CHAT_BOT: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.bot",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.memberships`: See, add, update, and remove members
+    /// from conversations and spaces in Google Chat
+    pub const CHAT_MEMBERSHIPS: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.memberships",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.memberships.readonly`: View members in Google Chat
+    /// conversations.
+    pub const CHAT_MEMBERSHIPS_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.memberships.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.messages`: See, compose, send, update, and delete
+    /// messages, their content, and attached cards; add, see, and delete reactions to messages.
+    pub const CHAT_MESSAGES: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.messages",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.messages.reactions`: See, add, and delete reactions as
+    /// well as their reaction content to messages in Google Chat
+    pub const CHAT_MESSAGES_REACTIONS: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.messages.reactions",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.messages.reactions.readonly`: View reactions as well
+    /// as their reaction content to messages in Google Chat
+    pub const CHAT_MESSAGES_REACTIONS_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.messages.reactions.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.messages.readonly`: See messages as well as their
+    /// reactions and message content in Google Chat
+    pub const CHAT_MESSAGES_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.messages.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.spaces`: Create conversations and spaces and see or
+    /// update metadata (including history settings and access settings) in Google Chat
+    pub const CHAT_SPACES: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.spaces",
+    );
+
     /// `https://www.googleapis.com/auth/chat.spaces.readonly`: View chat and spaces in Google Chat
-    pub const CHAT_SPACES_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.spaces.readonly",
-        description: "View chat and spaces in Google Chat",
-    };
-    /// `https://www.googleapis.com/auth/chat.users.availability`: See and change your availability status in Google Chat.
-    pub const CHAT_USERS_AVAILABILITY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.users.availability",
-        description: "See and change your availability status in Google Chat.",
-    };
-    /// `https://www.googleapis.com/auth/chat.users.availability.readonly`: See your availability status in Google Chat.
-    pub const CHAT_USERS_AVAILABILITY_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.users.availability.readonly",
-        description: "See your availability status in Google Chat.",
-    };
-    /// `https://www.googleapis.com/auth/chat.users.readstate`: View and modify last read time for Google Chat conversations
-    pub const CHAT_USERS_READSTATE: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.users.readstate",
-        description: "View and modify last read time for Google Chat conversations",
-    };
-    /// `https://www.googleapis.com/auth/chat.users.readstate.readonly`: View last read time for Google Chat conversations
-    pub const CHAT_USERS_READSTATE_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/chat.users.readstate.readonly",
-        description: "View last read time for Google Chat conversations",
-    };
-    /// `https://www.googleapis.com/auth/drive`: See, edit, create, and delete all of your Google Drive files
-    pub const DRIVE: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/drive",
-        description: "See, edit, create, and delete all of your Google Drive files",
-    };
-    /// `https://www.googleapis.com/auth/drive.file`: See, edit, create, and delete only the specific Google Drive files you use with this app
-    pub const DRIVE_FILE: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/drive.file",
-        description: "See, edit, create, and delete only the specific Google Drive files you use with this app",
-    };
-    /// `https://www.googleapis.com/auth/drive.metadata`: View and manage metadata of files in your Google Drive
-    pub const DRIVE_METADATA: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/drive.metadata",
-        description: "View and manage metadata of files in your Google Drive",
-    };
-    /// `https://www.googleapis.com/auth/drive.metadata.readonly`: See information about your Google Drive files
-    pub const DRIVE_METADATA_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/drive.metadata.readonly",
-        description: "See information about your Google Drive files",
-    };
-    /// `https://www.googleapis.com/auth/drive.readonly`: See and download all your Google Drive files
-    pub const DRIVE_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/drive.readonly",
-        description: "See and download all your Google Drive files",
-    };
-    /// `https://www.googleapis.com/auth/meetings.space.created`: Create, edit, and see information about your Google Meet conferences created by the app.
-    pub const MEETINGS_SPACE_CREATED: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/meetings.space.created",
-        description: "Create, edit, and see information about your Google Meet conferences created by the app.",
-    };
-    /// `https://www.googleapis.com/auth/meetings.space.readonly`: Read information about any of your Google Meet conferences
-    pub const MEETINGS_SPACE_READONLY: crate::Scope = crate::Scope {
-        url: "https://www.googleapis.com/auth/meetings.space.readonly",
-        description: "Read information about any of your Google Meet conferences",
-    };
+    pub const CHAT_SPACES_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.spaces.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.users.availability`: See and change your availability
+    /// status in Google Chat.
+    pub const CHAT_USERS_AVAILABILITY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.users.availability",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.users.availability.readonly`: See your availability
+    /// status in Google Chat.
+    pub const CHAT_USERS_AVAILABILITY_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.users.availability.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.users.readstate`: View and modify last read time for
+    /// Google Chat conversations
+    pub const CHAT_USERS_READSTATE: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.users.readstate",
+    );
+
+    /// `https://www.googleapis.com/auth/chat.users.readstate.readonly`: View last read time for
+    /// Google Chat conversations
+    pub const CHAT_USERS_READSTATE_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/chat.users.readstate.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/drive`: See, edit, create, and delete all of your Google
+    /// Drive files
+    pub const DRIVE: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/drive",
+    );
+
+    /// `https://www.googleapis.com/auth/drive.file`: See, edit, create, and delete only the
+    /// specific Google Drive files you use with this app
+    pub const DRIVE_FILE: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/drive.file",
+    );
+
+    /// `https://www.googleapis.com/auth/drive.metadata`: View and manage metadata of files in your
+    /// Google Drive
+    pub const DRIVE_METADATA: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/drive.metadata",
+    );
+
+    /// `https://www.googleapis.com/auth/drive.metadata.readonly`: See information about your Google
+    /// Drive files
+    pub const DRIVE_METADATA_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/drive.metadata.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/drive.readonly`: See and download all your Google Drive
+    /// files
+    pub const DRIVE_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/drive.readonly",
+    );
+
+    /// `https://www.googleapis.com/auth/meetings.space.created`: Create, edit, and see information
+    /// about your Google Meet conferences created by the app.
+    pub const MEETINGS_SPACE_CREATED: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/meetings.space.created",
+    );
+
+    /// `https://www.googleapis.com/auth/meetings.space.readonly`: Read information about any of
+    /// your Google Meet conferences
+    pub const MEETINGS_SPACE_READONLY: crate::Scope = crate::Scope::new(
+        "https://www.googleapis.com/auth/meetings.space.readonly",
+    );
+
     /// Every scope the service declares.
     pub const ALL: &[crate::Scope] = &[
         CHAT_APP_ALL_MEMBERSHIPS_READONLY,
@@ -210,14 +236,17 @@ pub mod scopes {
         MEETINGS_SPACE_READONLY,
     ];
 }
-/// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+
+/// Gets the latest state of a long-running operation. Clients can use this method to poll the
+/// operation result at intervals as recommended by the API service.
 ///
-/// `GET v1/{+name}` (Discovery id `workspaceevents.operations.get`). Responds with [`Operation`].
+/// `GET v1/{+name}` (Discovery id `workspaceevents.operations.get`).
+/// Responds with [`Operation`].
 ///
 /// # Example
 ///
 /// ```
-/// use google_operations::Request as _;
+/// use google_operations::prelude::*;
 /// use google_operations::workspaceevents_v1::OperationsGet;
 ///
 /// let request = OperationsGet::new("operations/my-operation")?;
@@ -228,10 +257,8 @@ pub mod scopes {
 /// # Ok::<(), google_operations::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct OperationsGet {
-    name: String,
-    common: crate::CommonParams,
-}
+pub struct OperationsGet(crate::__private::Call);
+
 impl OperationsGet {
     /// Starts a `workspaceevents.operations.get` request.
     ///
@@ -239,36 +266,29 @@ impl OperationsGet {
     ///
     /// # Errors
     ///
-    /// `Error::InvalidParameter` when a value does not match its pattern, or is empty or has an empty, `.` or `..` path segment.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
-        let name: String = name.into();
-        {
-            static CHECK: crate::support::ParamCheck = crate::support::ParamCheck::new(
-                "workspaceevents.operations.get",
-                "name",
-                crate::support::Placement::Reserved,
-                "operations/**",
-                "^operations/.*$",
-            );
-            CHECK.check(&name)?;
-        }
-        Ok(Self {
-            name,
-            common: crate::CommonParams::default(),
-        })
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
+
     /// The `name` parameter.
     pub fn name(&self) -> &str {
-        &self.name
+        self.0.path("name")
     }
 }
+
 impl crate::Request for OperationsGet {
     type Response = Operation;
+
     const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
         id: "workspaceevents.operations.get",
         http_method: "GET",
         path: "v1/{+name}",
-        flat_path: Some("v1/operations/{operationsId}"),
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^operations/.*$", Some("operations/**")),
+        ],
         scopes: &[
             scopes::CHAT_BOT,
             scopes::CHAT_MEMBERSHIPS,
@@ -293,101 +313,20 @@ impl crate::Request for OperationsGet {
         ],
         service: &SERVICE,
     };
-    fn common(&self) -> &crate::CommonParams {
-        &self.common
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
     }
-    fn common_mut(&mut self) -> &mut crate::CommonParams {
-        &mut self.common
-    }
-    fn write_path(&self, url: &mut crate::UrlWriter) {
-        url.literal("v1/");
-        url.reserved(&self.name);
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
     }
 }
-/// This resource represents a long-running operation that is the result of a network API call.
-///
-/// Discovery schema `Operation`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Operation {
-    /// If the value is `false`, it means the operation is still in progress. If `true`, the operation is completed, and either `error` or `response` is available.
-    ///
-    /// Wire name: `done`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub done: Option<bool>,
-    /// The error result of the operation in case of failure or cancellation.
-    ///
-    /// Wire name: `error`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<Status>,
-    /// Service-specific metadata associated with the operation. It typically contains progress information and common metadata such as create time. Some services might not provide such metadata. Any method that returns a long-running operation should document the metadata type, if any.
-    ///
-    /// Wire name: `metadata`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::JsonObject>,
-    /// The server-assigned name, which is only unique within the same service that originally returns it. If you use the default HTTP mapping, the `name` should be a resource name ending with `operations/{unique_id}`.
-    ///
-    /// Wire name: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
-    ///
-    /// Wire name: `response`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response: Option<crate::JsonObject>,
-    /// Properties the schema does not declare, kept as received so that they survive
-    /// a decode and re-encode.
-    #[serde(flatten)]
-    pub unknown_fields: crate::JsonObject,
-}
-impl crate::LongRunningOperation for Operation {
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn is_done(&self) -> bool {
-        self.done.unwrap_or(false)
-    }
-    fn metadata(&self) -> Option<&crate::JsonObject> {
-        self.metadata.as_ref()
-    }
-    fn response(&self) -> Option<&crate::JsonObject> {
-        self.response.as_ref()
-    }
-    fn error(&self) -> Option<crate::RpcStatus> {
-        self.error
-            .as_ref()
-            .map(|e| crate::RpcStatus::new(
-                e.code,
-                e.message.clone(),
-                e.details.clone().unwrap_or_default(),
-            ))
-    }
-}
-/// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
-///
-/// Discovery schema `Status`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Status {
-    /// The status code, which should be an enum value of google.rpc.Code.
-    ///
-    /// Wire name: `code`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<i32>,
-    /// A list of messages that carry the error details. There is a common set of message types for APIs to use.
-    ///
-    /// Wire name: `details`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<crate::JsonObject>>,
-    /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
-    ///
-    /// Wire name: `message`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Properties the schema does not declare, kept as received so that they survive
-    /// a decode and re-encode.
-    #[serde(flatten)]
-    pub unknown_fields: crate::JsonObject,
-}
+
+/// Discovery schema `Operation`: exactly the runtime's
+/// [`Operation`](crate::Operation), which every service with this schema shares.
+pub use crate::Operation;
+
+/// Discovery schema `Status`: exactly the runtime's
+/// [`Status`](crate::Status), which every service with this schema shares.
+pub use crate::Status;

@@ -5,7 +5,6 @@ mod auth;
 mod poll;
 mod retry;
 
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -231,16 +230,10 @@ impl Client {
         request: &R,
         deadline: Option<Instant>,
     ) -> Result<R::Response, Error> {
-        let request = match &self.inner.root_url {
-            Some(root) if request.common().root_url().is_none() => {
-                Cow::Owned(request.clone().root_url(root.as_str()))
-            }
-            _ => Cow::Borrowed(request),
-        };
         let retry = &self.inner.retry;
         let mut attempt = 1;
         loop {
-            let err = match self.attempt(request.as_ref(), attempt, deadline).await {
+            let err = match self.attempt(request, attempt, deadline).await {
                 Ok(response) => return Ok(response),
                 Err(err) => err,
             };
@@ -264,7 +257,7 @@ impl Client {
         deadline: Option<Instant>,
     ) -> Result<R::Response, Error> {
         let method = R::METHOD;
-        let mut http_request = request.to_http()?;
+        let mut http_request = request.call().to_http(self.inner.root_url.as_deref())?;
         if let Some(tokens) = &self.inner.tokens {
             let auth = |source| Error::Auth {
                 method: method.id,
