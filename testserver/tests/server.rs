@@ -160,7 +160,7 @@ fn truncated_announces_more_than_it_sends() {
 #[test]
 fn slow_waits_and_does_not_hold_up_other_connections() {
     let server = Server::start(|n, _| match n {
-        1 => Reply::from(Response::text(200, "slow")).after(Duration::from_millis(400)),
+        1 => Reply::from(Response::text(200, "slow")).after(Duration::from_secs(1)),
         _ => Response::text(200, "quick").into(),
     });
     let started = Instant::now();
@@ -169,9 +169,9 @@ fn slow_waits_and_does_not_hold_up_other_connections() {
     wait_for_requests(&server, 1);
     let quick = exchange(&server, b"GET /quick HTTP/1.1\r\n\r\n");
     assert_eq!(split(&quick).1, "quick");
-    assert!(started.elapsed() < Duration::from_millis(400));
+    assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(split(&read_all(&mut slow)).1, "slow");
-    assert!(started.elapsed() >= Duration::from_millis(400));
+    assert!(started.elapsed() >= Duration::from_secs(1));
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn dropping_the_server_ends_slow_replies_and_idle_connections_at_once() {
     let started = Instant::now();
     drop(server);
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(5),
         "dropping took {:?}",
         started.elapsed()
     );
