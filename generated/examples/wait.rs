@@ -166,56 +166,36 @@ where
 mod tests {
     use super::*;
 
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
-    use bytes::Bytes;
     use google_operations::Token;
-    use http_body_util::Full;
-    use hyper::service::service_fn;
-    use hyper_util::rt::TokioIo;
+    use testserver::{Response, Server};
 
     /// Serves `operations/op-1` of Workspace Events: running twice, then done; 401 without
-    /// the token.
-    async fn serve(hits: Arc<AtomicUsize>) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let root = format!("http://{}/", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let hits = hits.clone();
-                let service = service_fn(move |request: hyper::Request<_>| {
-                    let n = hits.fetch_add(1, Ordering::SeqCst) + 1;
-                    let authorized = request.headers()["authorization"] == "Bearer t0ken";
-                    let (status, body) = match (authorized, request.uri().path(), n) {
-                        (false, ..) => (401, serde_json::json!({"error": {"code": 401}})),
-                        (true, "/v1/operations/op-1", 1 | 2) => (
-                            200,
-                            serde_json::json!({"name": "operations/op-1", "metadata": {"@type": "type.googleapis.com/x.Progress", "percent": n * 40}}),
-                        ),
-                        (true, "/v1/operations/op-1", _) => (
-                            200,
-                            serde_json::json!({"name": "operations/op-1", "done": true, "response": {"ok": true}}),
-                        ),
-                        _ => (404, serde_json::json!({"error": {"code": 404}})),
-                    };
-                    let response = http::Response::builder()
-                        .status(status)
-                        .body(Full::new(Bytes::from(body.to_string())));
-                    std::future::ready(response)
-                });
-                let connection = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service);
-                tokio::spawn(connection);
-            }
-        });
-        root
+    /// the token. It stops when dropped.
+    fn serve() -> Server {
+        Server::start(|n, request| {
+            let authorized = request.header("authorization") == Some("Bearer t0ken");
+            let (status, body) = match (authorized, request.path(), n) {
+                (false, ..) => (401, serde_json::json!({"error": {"code": 401}})),
+                (true, "/v1/operations/op-1", 1 | 2) => (
+                    200,
+                    serde_json::json!({"name": "operations/op-1", "metadata": {"@type": "type.googleapis.com/x.Progress", "percent": n * 40}}),
+                ),
+                (true, "/v1/operations/op-1", _) => (
+                    200,
+                    serde_json::json!({"name": "operations/op-1", "done": true, "response": {"ok": true}}),
+                ),
+                _ => (404, serde_json::json!({"error": {"code": 404}})),
+            };
+            Response::new(status).body(body.to_string()).into()
+        })
     }
 
     #[tokio::test]
     async fn waits_for_an_operation_on_a_loopback_server() {
-        let hits = Arc::new(AtomicUsize::new(0));
-        let root = serve(hits.clone()).await;
+        let server = serve();
+        let root = server.root_url();
         let args = Args::parse(
             ["workspaceevents_v1", "operations/op-1", "--endpoint", &root]
                 .map(String::from)
@@ -239,7 +219,7 @@ mod tests {
                 r#"done: operations/op-1 {"ok":true}"#,
             ]
         );
-        assert_eq!(hits.load(Ordering::SeqCst), 3);
+        assert_eq!(server.requests().len(), 3);
     }
 
     #[tokio::test]
@@ -257,8 +237,8 @@ mod tests {
         .unwrap();
         assert_eq!(args.endpoint.as_deref(), Some("http://e/"));
 
-        let hits = Arc::new(AtomicUsize::new(0));
-        let root = serve(hits.clone()).await;
+        let server = serve();
+        let root = server.root_url();
         for (service, name) in [
             ("dataproc_v1", "projects/p/regions/../operations/o"),
             ("workspaceevents_v1", "projects/p/operations/o"),
@@ -269,6 +249,6 @@ mod tests {
             let result = run(&args, Token::new("t0ken"), PollPolicy::default(), &mut out);
             assert!(result.await.is_err(), "{service} {name}");
         }
-        assert_eq!(hits.load(Ordering::SeqCst), 0);
+        assert_eq!(server.requests().len(), 0);
     }
 }

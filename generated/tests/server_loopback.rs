@@ -3,21 +3,13 @@
 //! requests it receives.
 
 use std::fmt::Debug;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use bytes::Bytes;
 use google_operations::{
     Client, ClientBuilder, Error, LongRunningOperation, PollLimit, PollPolicy, Request,
     RetryPolicy, Token, TokenFuture, TokenSource, TransportKind, apigateway_v1,
     cloudaicompanion_v1, dataproc_v1, workspaceevents_v1,
 };
-use http_body_util::Full;
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -37,74 +29,52 @@ enum Reply {
     Slow(Duration, Box<Reply>),
 }
 
-type Handler = dyn Fn(usize, &str) -> Reply + Send + Sync;
-
 /// A server on 127.0.0.1 with a free port. Requests without `authorization: Bearer TOKEN` get
 /// a 401; the others go to the handler with their 1-based number and path. Every request is
-/// counted, answered or not.
+/// counted, answered or not. It stops when dropped.
 struct Server {
     root: String,
-    hits: Arc<AtomicUsize>,
+    server: testserver::Server,
 }
 
 impl Server {
+    /// Starts at once; `async` only so that the tests read as with an async server.
     async fn start(handler: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let root = format!("http://{}/", listener.local_addr().unwrap());
-        let hits = Arc::new(AtomicUsize::new(0));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let counter = hits.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let (handler, counter) = (handler.clone(), counter.clone());
-                let service = service_fn(move |request: hyper::Request<Incoming>| {
-                    let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                    let bearer = format!("Bearer {TOKEN}");
-                    let reply = match request.headers().get(http::header::AUTHORIZATION) {
-                        Some(value) if value.as_bytes() == bearer.as_bytes() => {
-                            handler(n, request.uri().path())
-                        }
-                        _ => Reply::Json(
-                            401,
-                            json!({"error": {"code": 401, "message": "Request had invalid authentication credentials.", "status": "UNAUTHENTICATED"}}),
-                        ),
-                    };
-                    respond(reply)
-                });
-                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
-            }
+        let bearer = format!("Bearer {TOKEN}");
+        let server = testserver::Server::start(move |n, request| {
+            let reply = match request.header(http::header::AUTHORIZATION.as_str()) {
+                Some(value) if value == bearer => handler(n, request.path()),
+                _ => Reply::Json(
+                    401,
+                    json!({"error": {"code": 401, "message": "Request had invalid authentication credentials.", "status": "UNAUTHENTICATED"}}),
+                ),
+            };
+            respond(reply)
         });
-        Server { root, hits }
+        Server {
+            root: server.root_url(),
+            server,
+        }
     }
 
     fn hits(&self) -> usize {
-        self.hits.load(Ordering::SeqCst)
+        self.server.requests().len()
     }
 }
 
-async fn respond(mut reply: Reply) -> Result<http::Response<Full<Bytes>>, &'static str> {
-    while let Reply::Slow(delay, inner) = reply {
-        tokio::time::sleep(delay).await;
-        reply = *inner;
+fn respond(reply: Reply) -> testserver::Reply {
+    match reply {
+        Reply::Json(status, body) => testserver::Response::json(status, body.to_string()).into(),
+        Reply::Raw(status, headers, body) => {
+            let mut response = testserver::Response::new(status).body(body);
+            for (name, value) in headers {
+                response = response.header(name, value);
+            }
+            response.into()
+        }
+        Reply::Reset => testserver::Reply::Reset,
+        Reply::Slow(delay, inner) => testserver::Reply::Slow(delay, Box::new(respond(*inner))),
     }
-    let (status, headers, body) = match reply {
-        Reply::Json(status, body) => (
-            status,
-            vec![("content-type", "application/json")],
-            body.to_string(),
-        ),
-        Reply::Raw(status, headers, body) => (status, headers, body),
-        Reply::Reset => return Err("closing the connection without an answer"),
-        Reply::Slow(..) => unreachable!(),
-    };
-    let mut response = http::Response::builder().status(status);
-    for (name, value) in headers {
-        response = response.header(name, value);
-    }
-    Ok(response.body(Full::new(Bytes::from(body))).unwrap())
 }
 
 fn ms(n: u64) -> Duration {

@@ -2,8 +2,6 @@
 //! discovery folder, and a way to run the xtask binary on them.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -25,27 +23,25 @@ pub enum Reply {
 
 type Routes = Arc<Mutex<BTreeMap<String, Reply>>>;
 
-/// A server on a free port of 127.0.0.1, answering from its routes (`404` elsewhere).
+/// A server on a free port of 127.0.0.1, answering from its routes (`404` elsewhere); it
+/// stops when dropped.
 pub struct Server {
     /// `http://127.0.0.1:PORT/`.
     pub base: String,
     routes: Routes,
-    hits: Arc<Mutex<Vec<String>>>,
+    server: testserver::Server,
 }
 
 impl Server {
     pub fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}/", listener.local_addr().unwrap());
         let routes: Routes = Arc::default();
-        let hits: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (r, h) = (routes.clone(), hits.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                answer(stream, &r, &h);
-            }
-        });
-        Server { base, routes, hits }
+        let r = routes.clone();
+        let server = testserver::Server::start(move |_, request| answer(&request.target, &r));
+        Server {
+            base: server.root_url(),
+            routes,
+            server,
+        }
     }
 
     /// Answers `target` (e.g. `/discovery/v1/apis/dataproc/v1/rest`) with `reply`.
@@ -55,56 +51,26 @@ impl Server {
 
     /// The request targets received so far, in order.
     pub fn hits(&self) -> Vec<String> {
-        self.hits.lock().unwrap().clone()
+        self.server
+            .requests()
+            .into_iter()
+            .map(|request| request.target)
+            .collect()
     }
 }
 
-fn answer(mut stream: TcpStream, routes: &Routes, hits: &Mutex<Vec<String>>) {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&head);
-    let target = text.split_whitespace().nth(1).unwrap_or("").to_owned();
-    hits.lock().unwrap().push(target.clone());
-    let reply = routes.lock().unwrap().get(&target).cloned();
-    let (status, body, announced) = match reply {
-        None => (
-            "404 Not Found".to_owned(),
-            b"no such document".to_vec(),
-            None,
-        ),
-        Some(Reply::Body(b)) => ("200 OK".to_owned(), b, None),
-        Some(Reply::Status(code, text)) => (
-            format!("{code} {}", reason(code)),
-            text.as_bytes().to_vec(),
-            None,
-        ),
-        Some(Reply::Close) => return,
-        Some(Reply::Truncated(b)) => {
-            let announced = b.len() + 1000;
-            ("200 OK".to_owned(), b, Some(announced))
-        }
-    };
-    let length = announced.unwrap_or(body.len());
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
-    );
-    let _ = stream.write_all(&body);
-    let _ = stream.flush();
-}
-
-fn reason(code: u16) -> &'static str {
-    match code {
-        404 => "Not Found",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Other",
+fn answer(target: &str, routes: &Routes) -> testserver::Reply {
+    let reply = routes.lock().unwrap().get(target).cloned();
+    let json = testserver::Response::json;
+    match reply {
+        None => json(404, b"no such document".to_vec()).into(),
+        Some(Reply::Body(b)) => json(200, b).into(),
+        Some(Reply::Status(code, text)) => json(code, text.as_bytes().to_vec()).into(),
+        Some(Reply::Close) => testserver::Reply::Reset,
+        Some(Reply::Truncated(b)) => testserver::Reply::Truncated {
+            response: json(200, b),
+            missing: 1000,
+        },
     }
 }
 
