@@ -277,7 +277,7 @@ fn kind(t: &TypeDef) -> &'static str {
     match t {
         TypeDef::Struct(_) => "model",
         TypeDef::Enum(_) => "enum",
-        TypeDef::Shared(_) => "model shared with the runtime",
+        TypeDef::Shared(_) => "model",
     }
 }
 
@@ -302,6 +302,18 @@ fn type_def(s: &mut Summary, name: &str, a: &TypeDef, b: &TypeDef) {
             }
         }
         (TypeDef::Shared(a), TypeDef::Shared(b)) if a.model == b.model => {}
+        (_, TypeDef::Shared(b)) => s.add(
+            true,
+            format!("model {name}: now the runtime's {}", b.model.rust_name()),
+        ),
+        (TypeDef::Shared(a), _) => s.add(
+            true,
+            format!(
+                "{} {name}: no longer the runtime's {}, now one of its own",
+                kind(b),
+                a.model.rust_name()
+            ),
+        ),
         _ => s.add(true, format!("{} {name}: now {}", kind(a), kind(b))),
     }
 }
@@ -667,7 +679,7 @@ mod tests {
         };
         assert_eq!(
             compare(&size_as("integer", "int32"), &size_as("string", "int64")).to_string(),
-            format!("  BREAKING: {m}: parameter pageSize retyped: i32 → i64 (JSON string)\n")
+            format!("  BREAKING: {m}: parameter pageSize retyped: i32 → i64\n")
         );
     }
 
@@ -750,7 +762,7 @@ mod tests {
             [
                 "  BREAKING: model Op: no longer read as a long-running operation",
                 "  BREAKING: model Op: property done retyped: bool → String",
-                "  BREAKING: model Op: property error retyped: Stat → JsonObject",
+                "  BREAKING: model Op: property error retyped: Stat → crate::JsonObject",
                 "  BREAKING: model Op: property removed: name",
                 "  model Op: property added: progress (i32)",
                 "  model Op: property added: stats (Stats)",
@@ -795,7 +807,7 @@ mod tests {
         let edit = |d: &mut Value| {
             d["rootUrl"] = json!("https://demo2.googleapis.com/");
             at(d, "/schemas/Op")["description"] = json!("Changed.");
-            at(d, "/schemas/Stat/properties")["details"] = json!({"type": "array", "items": {"type": "object", "additionalProperties": {"type": "any"}}});
+            at(d, "/schemas/Stat/properties")["extra"] = json!({"type": "string"});
         };
         let first = compare(&doc(|_| {}), &doc(edit));
         let again = compare(&doc(|_| {}), &doc(edit));
@@ -803,7 +815,7 @@ mod tests {
         assert_eq!(
             first.to_string(),
             "  root URL changed: https://demo.googleapis.com/ → https://demo2.googleapis.com/\n  \
-             model Stat: property added: details (Vec<JsonObject>)\n  \
+             model Stat: property added: extra (String)\n  \
              descriptions changed\n"
         );
         assert_eq!(first.breaking(), 0);
