@@ -13,8 +13,8 @@ use crate::load;
 use crate::names::{self, Namespace};
 use crate::types::{self, TypeBuilder, Types};
 
-/// Type names a model or builder never takes, so that generated code can name the standard
-/// library's types without paths.
+/// Type names a model or builder never takes as they are (a schema called `Option` becomes
+/// `OptionValue`), so that generated code can name the standard library's types without paths.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Box", "Default", "Err", "None", "Ok", "Option", "Result", "Some", "String", "Vec",
 ];
@@ -56,7 +56,7 @@ pub fn service(
     let scopes = scopes(doc, &found);
 
     // Builder names are claimed first, in id order, so they never move when a schema is added.
-    let mut type_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
+    let mut type_names = Namespace::avoiding(RESERVED_TYPE_NAMES);
     let builder_names: Vec<String> = found
         .iter()
         .map(|f| type_names.claim(names::camel(&format!("{} get", f.chain.join(" ")))))

@@ -55,6 +55,8 @@ pub fn shouty(wire: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Namespace {
     taken: BTreeSet<String>,
+    /// Names never handed out as they are: `Value` is added to them first.
+    avoided: BTreeSet<String>,
 }
 
 impl Namespace {
@@ -62,11 +64,26 @@ impl Namespace {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Namespace {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            avoided: BTreeSet::new(),
+        }
+    }
+
+    /// A namespace of type names in which `avoided` (names the generated code uses for other
+    /// types, such as `Option`) become `OptionValue` and so on, as keywords do.
+    pub fn avoiding(avoided: &[&str]) -> Self {
+        Namespace {
+            taken: BTreeSet::new(),
+            avoided: avoided.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
 
     /// `name`, or the first of `name2`, `name3`, … that is free (`name_2` for snake case).
     pub fn claim(&mut self, name: String) -> String {
+        let name = if self.avoided.contains(&name) {
+            format!("{name}Value")
+        } else {
+            name
+        };
         if self.taken.insert(name.clone()) {
             return name;
         }
@@ -124,5 +141,8 @@ mod tests {
         assert_eq!(ns.claim("type_".into()), "type_2");
         assert_eq!(ns.claim("CLOUD_PLATFORM".into()), "CLOUD_PLATFORM");
         assert_eq!(ns.claim("CLOUD_PLATFORM".into()), "CLOUD_PLATFORM_2");
+        let mut types = Namespace::avoiding(&["Option"]);
+        assert_eq!(types.claim("Option".into()), "OptionValue");
+        assert_eq!(types.claim("OptionValue".into()), "OptionValue2");
     }
 }

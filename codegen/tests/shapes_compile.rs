@@ -81,7 +81,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 const URL_TESTS: &str = r#"
 use google_operations::{Error, Request};
-use google_operations::{legacy_v2, shapes_v1beta2};
+use google_operations::{hygiene_v1, legacy_v2, shapes_v1beta2};
 
 #[test]
 fn path_styles() {
@@ -124,6 +124,41 @@ fn query_parameters() {
         "https://shapes.googleapis.com/v1beta2/projects/p/locations/global/operations/o?requestId=req-1&pageSize=-3&returnPartialSuccess=false&tags=a%20b&tags=c&upload_protocol_v2=raw&view=FULL"
     );
     assert!(shapes_v1beta2::ProjectsLocationsGlobalOperationsGet::new("projects/p/locations/global/operations/o", "Bad Id").is_err());
+}
+
+#[test]
+fn names_that_shadow_the_standard_library_or_builder_methods() {
+    // Parameters named like the methods every builder has get a `_param` suffix; the
+    // builder's own `fields` is still the standard parameter.
+    let get = hygiene_v1::OperationsGet::new("operations/x")
+        .unwrap()
+        .url_param("u")
+        .fields_param("f")
+        .new_param(true)
+        .fields("done");
+    assert_eq!(
+        get.url(),
+        "https://hygiene.googleapis.com/v1/operations/x?fields=f&new=true&url=u&fields=done"
+    );
+    // Schemas named like standard library types become `…Value`, and generated code still
+    // means the standard library's `Option`, `String`, `Vec` and `Box`.
+    let result: hygiene_v1::ResultValue = serde_json::from_value(serde_json::json!({
+        "name": "operations/x", "done": true, "error": {"code": 3, "help": "h"},
+        "value": {"some": 1}, "items": [{"x": "y"}], "text": {"s": "t", "default": "d"},
+        "labels": {"k": "v"}
+    }))
+    .unwrap();
+    let value: Option<hygiene_v1::OptionValue> = result.value.clone();
+    assert_eq!(value.unwrap().some, Some(1));
+    let items: Vec<hygiene_v1::VecValue> = result.items.clone().unwrap();
+    assert_eq!(items[0].x.as_deref(), Some("y"));
+    let text: hygiene_v1::StringValue = result.text.clone().unwrap();
+    assert_eq!(text.default.as_deref(), Some("d"));
+    let error: hygiene_v1::BoxValue = result.error.clone().unwrap();
+    assert_eq!(error.help.as_deref(), Some("h"));
+    use google_operations::LongRunningOperation;
+    assert!(result.is_done());
+    assert_eq!(result.error().unwrap().code, Some(3));
 }
 
 #[test]
@@ -208,5 +243,5 @@ fn every_shape_generates_compiles_without_warnings_and_builds_correct_urls() {
         output.status.success(),
         "cargo test of the shapes crate failed:\n{stdout}\n{stderr}"
     );
-    assert!(stdout.contains("3 passed"), "{stdout}");
+    assert!(stdout.contains("4 passed"), "{stdout}");
 }
