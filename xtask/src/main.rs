@@ -34,8 +34,8 @@ enum Task {
     Fetch(fetch::FetchArgs),
     /// Tell what new documents would change for the generated crate; nothing is written.
     Changes(fetch::ChangesArgs),
-    /// Measure regeneration, decoding, requests and verify against their baselines, and
-    /// print the table (not part of `ci`; `--weight` adds clean builds, minutes).
+    /// Run the criterion benches of regeneration, decoding and requests (not part of `ci`;
+    /// `--weight` adds clean builds, minutes).
     Bench(bench::BenchArgs),
 }
 
