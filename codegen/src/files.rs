@@ -5,10 +5,11 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
+use tempfile::NamedTempFile;
 
 use crate::{Generated, OUTPUT_DIR};
 
@@ -133,26 +134,35 @@ pub fn sync(
 fn write(crate_dir: &Path, generated: &Generated, report: &Report) -> io::Result<()> {
     std::fs::create_dir_all(crate_dir.join(OUTPUT_DIR))?;
     let changed = report.stale.iter().map(|(p, _)| p).chain(&report.missing);
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // Dropped unpersisted (on an error), a temporary file removes itself.
+    let mut staged: Vec<(NamedTempFile, PathBuf)> = Vec::new();
     for rel in changed {
         let target = crate_dir.join(rel);
-        let temp = target.with_extension("rs.tmp");
-        if let Err(e) = std::fs::write(&temp, &generated.files[rel]) {
-            for (temp, _) in &staged {
-                let _ = std::fs::remove_file(temp);
-            }
-            let _ = std::fs::remove_file(&temp);
-            return Err(io::Error::new(e.kind(), format!("{}: {e}", temp.display())));
-        }
+        let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", target.display()));
+        let mut temp = temp_file_beside(&target).map_err(named)?;
+        temp.write_all(generated.files[rel].as_bytes())
+            .map_err(named)?;
         staged.push((temp, target));
     }
     for (temp, target) in staged {
-        std::fs::rename(&temp, &target)?;
+        temp.persist(&target).map_err(|e| {
+            io::Error::new(e.error.kind(), format!("{}: {}", target.display(), e.error))
+        })?;
     }
     for rel in &report.extra {
         std::fs::remove_file(crate_dir.join(rel))?;
     }
     Ok(())
+}
+
+/// A temporary file in the folder of `target`, made as `std::fs::write` makes one (mode
+/// 0o666 less the umask) rather than owner-only.
+fn temp_file_beside(target: &Path) -> io::Result<NamedTempFile> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.tempfile_in(dir)
 }
 
 #[cfg(test)]
@@ -171,14 +181,14 @@ mod tests {
 
     #[test]
     fn check_finds_stale_missing_and_extra_then_write_fixes_all() {
-        let dir = std::env::temp_dir().join(format!("codegen-files-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path();
         std::fs::create_dir_all(dir.join(OUTPUT_DIR)).unwrap();
         std::fs::write(dir.join(OUTPUT_DIR).join("a.rs"), "old\n").unwrap();
         std::fs::write(dir.join(OUTPUT_DIR).join("z.rs"), "hand-made\n").unwrap();
         let want = generated(&[("a.rs", "new\n"), ("b.rs", "b\n")]);
 
-        let report = sync(&dir, "gen/", &want, Mode::Check, "make it").unwrap();
+        let report = sync(dir, "gen/", &want, Mode::Check, "make it").unwrap();
         assert_eq!(report.stale.len(), 1);
         assert!(
             report.stale[0].1.contains("-old\n+new"),
@@ -198,10 +208,20 @@ mod tests {
             "old\n"
         );
 
-        sync(&dir, "gen/", &want, Mode::Write, "make it").unwrap();
-        let after = sync(&dir, "gen/", &want, Mode::Check, "make it").unwrap();
+        sync(dir, "gen/", &want, Mode::Write, "make it").unwrap();
+        let after = sync(dir, "gen/", &want, Mode::Check, "make it").unwrap();
         assert!(after.is_clean(), "{after}");
         assert!(!dir.join(OUTPUT_DIR).join("z.rs").exists());
-        std::fs::remove_dir_all(&dir).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
+            std::fs::write(dir.join("plain"), "").unwrap();
+            assert_eq!(
+                mode(&dir.join(OUTPUT_DIR).join("b.rs")),
+                mode(&dir.join("plain")),
+                "written files get the mode std::fs::write gives"
+            );
+        }
     }
 }

@@ -34,8 +34,8 @@ enum Task {
     Fetch(fetch::FetchArgs),
     /// Tell what new documents would change for the generated crate; nothing is written.
     Changes(fetch::ChangesArgs),
-    /// Measure regeneration, decoding, requests and verify against their baselines, and
-    /// print the table (not part of `ci`; `--weight` adds clean builds, minutes).
+    /// Run the criterion benches of regeneration, decoding and requests (not part of `ci`;
+    /// `--weight` adds clean builds, minutes).
     Bench(bench::BenchArgs),
 }
 
@@ -192,24 +192,6 @@ fn ci() -> Result<()> {
 mod tests {
     use super::*;
 
-    /// A scratch folder, removed when dropped.
-    struct Scratch(PathBuf);
-
-    impl Scratch {
-        fn new(name: &str) -> Self {
-            let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            Scratch(dir)
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
     fn copy_dir(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).unwrap();
         for entry in std::fs::read_dir(from).unwrap() {
@@ -254,8 +236,8 @@ mod tests {
 
     #[test]
     fn a_hand_edit_is_caught_and_named() {
-        let scratch = Scratch::new("edit");
-        let out = scratch.0.join("crate");
+        let scratch = tempfile::tempdir().unwrap();
+        let out = scratch.path().join("crate");
         copy_dir(
             &root().join("generated").join(codegen::OUTPUT_DIR),
             &out.join(codegen::OUTPUT_DIR),
@@ -285,8 +267,8 @@ mod tests {
 
     #[test]
     fn a_malformed_document_names_file_and_path_and_writes_nothing() {
-        let scratch = Scratch::new("malformed");
-        let discovery = scratch.0.join("discovery");
+        let scratch = tempfile::tempdir().unwrap();
+        let discovery = scratch.path().join("discovery");
         copy_dir(&root().join("discovery"), &discovery);
         let doc = discovery.join("apigateway.v1.json");
         let mut text = std::fs::read_to_string(&doc).unwrap();
@@ -297,7 +279,7 @@ mod tests {
         let loc = at + text[at..].find("\"location\": \"path\",").unwrap();
         text.replace_range(loc..loc + "\"location\": \"path\",".len(), "");
         std::fs::write(&doc, text).unwrap();
-        let out = scratch.0.join("crate");
+        let out = scratch.path().join("crate");
         let apis = out.join(codegen::OUTPUT_DIR);
         std::fs::create_dir_all(&apis).unwrap();
         std::fs::write(apis.join("mod.rs"), "// before\n").unwrap();

@@ -1,12 +1,15 @@
 //! `discovery/SOURCES.toml`: where each saved document came from, its revision and checksum.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 /// The manifest's file name inside the discovery folder.
 pub const FILE: &str = "SOURCES.toml";
@@ -67,54 +70,39 @@ pub fn read(dir: &Path) -> Result<Manifest> {
     toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
-/// The manifest as text: the comment lines that open `previous` (the file as it was), then
-/// every entry in order, each key on its own line, as the checked-in file is laid out.
-pub fn render(manifest: &Manifest, previous: &str) -> String {
-    let mut out: String = previous
-        .lines()
-        .take_while(|l| l.trim() != "[[document]]")
-        .map(|l| format!("{l}\n"))
-        .collect();
-    for (i, e) in manifest.document.iter().enumerate() {
-        if i > 0 || !(out.is_empty() || out.ends_with("\n\n")) {
-            out.push('\n');
+/// The manifest as text: `previous` (the file as it was) with its `[[document]]` tables
+/// replaced by one per entry, in order, each key on its own line; the comment lines that open
+/// the file are kept.
+pub fn render(manifest: &Manifest, previous: &str) -> Result<String> {
+    let mut doc: DocumentMut = previous.parse()?;
+    // The opening comments belong to the first table, or trail a file that has none.
+    let header = match doc.get("document").and_then(Item::as_array_of_tables) {
+        Some(tables) => tables.get(0).and_then(|t| t.decor().prefix()).cloned(),
+        None => {
+            let trailing = doc.trailing().clone();
+            doc.set_trailing("");
+            Some(trailing)
         }
-        out.push_str("[[document]]\n");
-        let mut key = |k: &str, v: &str| {
-            let _ = writeln!(out, "{k} = {}", toml_string(v));
-        };
-        key("file", &e.file);
-        key("revision", &e.revision);
-        key("sha256", &e.sha256);
-        key("origin", &e.origin);
+    };
+    let mut tables = ArrayOfTables::new();
+    for e in &manifest.document {
+        let mut table = Table::new();
+        table["file"] = value(&e.file);
+        table["revision"] = value(&e.revision);
+        table["sha256"] = value(&e.sha256);
+        table["origin"] = value(&e.origin);
         if let Some(url) = &e.discovery_url {
-            key("discovery_url", url);
+            table["discovery_url"] = value(url);
         }
-        key("source", &e.source);
-        key("retrieved", &e.retrieved);
+        table["source"] = value(&e.source);
+        table["retrieved"] = value(&e.retrieved);
+        tables.push(table);
     }
-    out
-}
-
-/// A TOML basic string.
-fn toml_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
+    if let (Some(first), Some(header)) = (tables.get_mut(0), header) {
+        first.decor_mut().set_prefix(header);
     }
-    out.push('"');
-    out
+    doc.insert("document", Item::ArrayOfTables(tables));
+    Ok(doc.to_string())
 }
 
 /// Writes the manifest of `dir`, keeping the comments that open the current file; the new text
@@ -126,7 +114,8 @@ pub fn write(dir: &Path, manifest: &Manifest) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     };
-    let text = render(manifest, &previous);
+    let text =
+        render(manifest, &previous).with_context(|| format!("parsing {}", path.display()))?;
     toml::from_str::<Manifest>(&text)
         .ok()
         .filter(|back| back == manifest)
@@ -134,51 +123,34 @@ pub fn write(dir: &Path, manifest: &Manifest) -> Result<()> {
     write_atomic(&path, text.as_bytes())
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename; the
+/// file is made as `std::fs::write` makes one (mode 0o666 less the umask), not owner-only.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file path", path.display()))?;
-    let tmp = path.with_file_name(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()));
-    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    temp.write_all(bytes)
+        .with_context(|| format!("writing {}", temp.path().display()))?;
+    temp.persist(path)
+        .with_context(|| format!("renaming a temporary file to {}", path.display()))?;
     Ok(())
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`, as `retrieved` records it.
 pub fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    date_of_day(secs / 86_400)
+    date_of(Timestamp::now())
 }
 
-/// The proleptic Gregorian date of a day counted from 1970-01-01.
-fn date_of_day(days: u64) -> String {
-    // Days from 0000-03-01, in 400-year eras of 146097 days; a year runs March to February.
-    let days = days + 719_468;
-    let era = days / 146_097;
-    let day_of_era = days % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// The UTC date of `at` as `YYYY-MM-DD`.
+fn date_of(at: Timestamp) -> String {
+    TimeZone::UTC.to_datetime(at).date().to_string()
 }
 
 /// Checks that every `*.json` in `dir` has an entry whose sha256 and revision match, and that
@@ -262,9 +234,8 @@ mod tests {
     #[test]
     fn a_changed_byte_is_caught() {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../discovery");
-        let dir = std::env::temp_dir().join(format!("xtask-manifest-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().to_owned();
         for name in [FILE, "apigateway.v1.json"] {
             std::fs::copy(src.join(name), dir.join(name)).unwrap();
         }
@@ -282,7 +253,6 @@ mod tests {
             err.contains("discovery/apigateway.v1.json: sha256 is"),
             "{err}"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -290,14 +260,13 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../discovery");
         let text = std::fs::read_to_string(dir.join(FILE)).unwrap();
         let manifest = read(&dir).unwrap();
-        assert_eq!(render(&manifest, &text), text);
+        assert_eq!(render(&manifest, &text).unwrap(), text);
     }
 
     #[test]
     fn written_entries_read_back_with_the_header_kept() {
-        let dir = std::env::temp_dir().join(format!("xtask-manifest-write-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().to_owned();
         std::fs::write(
             dir.join(FILE),
             "# Header line.\n\n[[document]]\nfile = \"old\"\n",
@@ -320,11 +289,11 @@ mod tests {
         assert_eq!(read(&dir).unwrap(), manifest);
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary file is left behind");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn dates_of_known_days() {
+        let date_of_day = |days: i64| date_of(Timestamp::from_second(days * 86_400).unwrap());
         assert_eq!(date_of_day(0), "1970-01-01");
         assert_eq!(date_of_day(59), "1970-03-01");
         assert_eq!(date_of_day(11_016), "2000-02-29");

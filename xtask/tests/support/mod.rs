@@ -7,6 +7,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
+use tempfile::TempDir;
 
 /// What the server answers to one request target (path and query).
 #[derive(Clone)]
@@ -88,19 +89,28 @@ pub fn real_discovery() -> PathBuf {
 pub struct Scratch {
     pub root: PathBuf,
     pub discovery: PathBuf,
+    _dir: TempDir,
 }
 
 impl Scratch {
+    /// `name` prefixes the folder's name, to tell the tests' folders apart.
     pub fn new(name: &str) -> Scratch {
-        let root = std::env::temp_dir().join(format!("xtask-fetch-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("xtask-fetch-{name}-"))
+            .tempdir()
+            .unwrap();
+        let root = dir.path().to_path_buf();
         let discovery = root.join("discovery");
         std::fs::create_dir_all(&discovery).unwrap();
         for entry in std::fs::read_dir(real_discovery()).unwrap() {
             let entry = entry.unwrap();
             std::fs::copy(entry.path(), discovery.join(entry.file_name())).unwrap();
         }
-        Scratch { root, discovery }
+        Scratch {
+            root,
+            discovery,
+            _dir: dir,
+        }
     }
 
     /// Every file of the discovery copy with its bytes.
@@ -166,12 +176,6 @@ impl Scratch {
             stdout: String::from_utf8(out.stdout).unwrap(),
             stderr: String::from_utf8(out.stderr).unwrap(),
         }
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
     }
 }
 
