@@ -127,10 +127,3 @@ pub struct Pattern {
     /// has one.
     pub shape: Option<&'static str>,
 }
-
-impl Pattern {
-    /// The shape where there is one, the expression otherwise.
-    pub fn describe(&self) -> &'static str {
-        self.shape.unwrap_or(self.regex)
-    }
-}

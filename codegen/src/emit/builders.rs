@@ -198,17 +198,13 @@ fn getter(p: &Param) -> TokenStream {
 fn setter(p: &Param) -> TokenStream {
     let (name, wire) = (format_ident!("{}", p.rust_name), &p.wire_name);
     let doc = docs::attrs(&format!("Sets {}", param_text(p)));
-    let (arg, ty) = if p.repeated {
-        (quote!(values), argument_type(p))
+    let (arg, set) = if p.repeated {
+        (quote!(values), quote!(set_all))
     } else {
-        (quote!(value), argument_type(p))
+        (quote!(value), quote!(set))
     };
+    let ty = argument_type(p);
     let value = argument_value(p, arg.clone());
-    let set = if p.repeated {
-        quote!(set_all)
-    } else {
-        quote!(set)
-    };
     quote! {
         #doc
         pub fn #name(self, #arg: #ty) -> Self {
