@@ -1,10 +1,15 @@
-//! From a loaded Discovery document to the [`ir::Service`] of its `operations.get` methods.
+//! From a loaded Discovery document to the [`ir::Service`] of its operations collections.
+//!
+//! A resource is an operations collection when it is named `operations` or its name ends in
+//! `Operations`, and its `get` responds with an operation (see [`types::is_operation`]). The
+//! `get` of a resource named `operations` that responds with something else still gets its
+//! builder, without a poller; other resources are left alone.
 //!
 //! One pass: the methods are read, the scopes and then every type name are decided, the
 //! models their responses reach are built, and then each builder, which by then can name
 //! everything it refers to.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::discovery::{self, Document, Resource};
 use crate::error::{Error, join};
@@ -44,15 +49,21 @@ struct Found<'a> {
     /// Its JSON path, for errors.
     json_path: String,
     method: discovery::Method<'a>,
+    /// Whether it responds with an operation, which makes its resource a collection.
+    collection: bool,
 }
 
-/// Builds the service of one document; `warnings` collects what does not stop it.
+/// Builds the service of one document, or `None` when it has no operations collection;
+/// `warnings` collects what does not stop it.
 pub fn service(
     file: &str,
     doc: &Document<'_>,
     warnings: &mut Vec<Error>,
-) -> Result<ir::Service, Error> {
+) -> Result<Option<ir::Service>, Error> {
     let found = operations_gets(file, doc)?;
+    if !found.iter().any(|f| f.collection) {
+        return Ok(None);
+    }
     let scopes = scopes(doc, &found);
 
     // Builder names are claimed first, in id order, so they never move when a schema is added.
@@ -62,13 +73,17 @@ pub fn service(
         .map(|f| type_names.claim(names::camel(&format!("{} get", f.chain.join(" ")))))
         .collect();
     let mut models = TypeBuilder::new(file, doc, warnings);
+    let mut operations = BTreeSet::new();
     for f in &found {
         if let Some(response) = &f.method.response {
             let at = join(&join(&f.json_path, "response"), "$ref");
             models.require(&response.reference, &at)?;
+            if f.collection {
+                operations.insert(response.reference.to_string());
+            }
         }
     }
-    let Types { mut defs, names } = models.finish(&mut type_names)?;
+    let Types { mut defs, names } = models.finish(&mut type_names, &operations)?;
 
     let mut methods = Vec::with_capacity(found.len());
     for (f, type_name) in found.iter().zip(builder_names) {
@@ -92,7 +107,7 @@ pub fn service(
     }
     defs.sort_by(|a, b| a.name().cmp(b.name()));
 
-    Ok(ir::Service {
+    Ok(Some(ir::Service {
         file: file.to_owned(),
         module: names::snake(&format!("{}_{}", doc.name, doc.version)),
         name: doc.name.to_string(),
@@ -107,10 +122,11 @@ pub fn service(
         scopes,
         methods,
         types: defs,
-    })
+    }))
 }
 
-/// Every `get` method of a resource named `operations`, at any depth, parsed, in id order.
+/// Every `get` method of an operations collection, and of any other resource named
+/// `operations`, at any depth, parsed, in id order.
 fn operations_gets<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a>>, Error> {
     fn walk<'a>(
         resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
@@ -121,7 +137,7 @@ fn operations_gets<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a
         for (name, resource) in resources {
             let here = join(path, name);
             chain.push(name.to_string());
-            if name == "operations" {
+            if name == "operations" || name.ends_with("Operations") {
                 if let Some(raw) = resource.methods.get("get") {
                     out.push((chain.clone(), join(&join(&here, "methods"), "get"), raw));
                 }
@@ -135,6 +151,16 @@ fn operations_gets<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a
     let mut found: Vec<Found<'a>> = Vec::with_capacity(raw.len());
     for (chain, json_path, raw) in raw {
         let method: discovery::Method<'a> = load::part(file, &json_path, raw)?;
+        let collection = match &method.response {
+            Some(response) => {
+                let at = join(&join(&json_path, "response"), "$ref");
+                types::is_operation(file, doc, &response.reference, &at)?
+            }
+            None => false,
+        };
+        if !collection && chain.last().is_some_and(|name| name != "operations") {
+            continue;
+        }
         if let Some(other) = found.iter().find(|f| f.method.id == method.id) {
             return Err(Error::new(
                 file,
@@ -149,6 +175,7 @@ fn operations_gets<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a
             chain,
             json_path,
             method,
+            collection,
         });
     }
     found.sort_by(|a, b| a.method.id.cmp(&b.method.id));

@@ -3,7 +3,7 @@
 //! [`sync`] serves `regenerate`, `verify` and the staleness test alike, so they cannot
 //! disagree about what is stale.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -12,6 +12,13 @@ use similar::TextDiff;
 use tempfile::NamedTempFile;
 
 use crate::{Generated, OUTPUT_DIR};
+
+/// The line after which the generator writes its part of a hand-written file.
+pub const BEGIN: &str =
+    "# @generated begin: `cargo xtask regenerate` writes the lines up to `@generated end`";
+
+/// The line that ends the generator's part of a hand-written file.
+pub const END: &str = "# @generated end";
 
 /// Whether [`sync`] writes the files or only compares them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +95,23 @@ pub fn sync(
         fix: fix.to_owned(),
         ..Report::default()
     };
-    for (rel, text) in &generated.files {
+    let mut wanted = generated.files.clone();
+    for (rel, part) in &generated.parts {
+        let path = crate_dir.join(rel);
+        let old = std::fs::read_to_string(&path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{display_root}{rel}: {e}")))?;
+        let text = splice(&old, part).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{display_root}{rel}: no line `{BEGIN}` followed by a line `{END}`; \
+                     the generator writes its part between these two lines"
+                ),
+            )
+        })?;
+        wanted.insert(rel.clone(), text);
+    }
+    for (rel, text) in &wanted {
         match std::fs::read_to_string(crate_dir.join(rel)) {
             Ok(old) if old == *text => {}
             Ok(old) => {
@@ -126,12 +149,24 @@ pub fn sync(
     }
     report.extra.sort();
     if mode == Mode::Write && !report.is_clean() {
-        write(crate_dir, generated, &report)?;
+        write(crate_dir, &wanted, &report)?;
     }
     Ok(report)
 }
 
-fn write(crate_dir: &Path, generated: &Generated, report: &Report) -> io::Result<()> {
+/// `text` with the lines between its [`BEGIN`] and [`END`] lines replaced by `part`; `None`
+/// when it lacks them.
+fn splice(text: &str, part: &str) -> Option<String> {
+    let begin = text.find(&format!("{BEGIN}\n"))? + BEGIN.len() + 1;
+    let end = begin + text[begin..].find(&format!("{END}\n"))?;
+    let at_line_start = |i: usize| i == 0 || text.as_bytes()[i - 1] == b'\n';
+    if !at_line_start(begin - BEGIN.len() - 1) || !at_line_start(end) {
+        return None;
+    }
+    Some(format!("{}{part}{}", &text[..begin], &text[end..]))
+}
+
+fn write(crate_dir: &Path, wanted: &BTreeMap<String, String>, report: &Report) -> io::Result<()> {
     std::fs::create_dir_all(crate_dir.join(OUTPUT_DIR))?;
     let changed = report.stale.iter().map(|(p, _)| p).chain(&report.missing);
     // Dropped unpersisted (on an error), a temporary file removes itself.
@@ -140,8 +175,7 @@ fn write(crate_dir: &Path, generated: &Generated, report: &Report) -> io::Result
         let target = crate_dir.join(rel);
         let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", target.display()));
         let mut temp = temp_file_beside(&target).map_err(named)?;
-        temp.write_all(generated.files[rel].as_bytes())
-            .map_err(named)?;
+        temp.write_all(wanted[rel].as_bytes()).map_err(named)?;
         staged.push((temp, target));
     }
     for (temp, target) in staged {
@@ -175,6 +209,7 @@ mod tests {
                 .iter()
                 .map(|(p, t)| (format!("{OUTPUT_DIR}/{p}"), (*t).to_owned()))
                 .collect(),
+            parts: BTreeMap::new(),
             warnings: Vec::new(),
         }
     }
@@ -223,5 +258,52 @@ mod tests {
                 "written files get the mode std::fs::write gives"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod part_tests {
+    use super::*;
+
+    #[test]
+    fn a_part_is_written_between_its_markers_and_nowhere_else() {
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path();
+        let manifest = format!("[features]\nclient = []\n{BEGIN}\nold = []\n{END}\n# kept\n");
+        std::fs::write(dir.join("Cargo.toml"), &manifest).unwrap();
+        let want = Generated {
+            parts: BTreeMap::from([("Cargo.toml".to_owned(), "a = []\nb = []\n".to_owned())]),
+            ..Generated::default()
+        };
+        let report = sync(dir, "gen/", &want, Mode::Check, "fix").unwrap();
+        assert_eq!(report.stale.len(), 1, "{report}");
+        assert!(
+            report.stale[0].1.contains("-old = []\n+a = []\n+b = []"),
+            "{report}"
+        );
+
+        sync(dir, "gen/", &want, Mode::Write, "fix").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("Cargo.toml")).unwrap(),
+            format!("[features]\nclient = []\n{BEGIN}\na = []\nb = []\n{END}\n# kept\n")
+        );
+        assert!(
+            sync(dir, "gen/", &want, Mode::Check, "fix")
+                .unwrap()
+                .is_clean()
+        );
+
+        std::fs::write(dir.join("Cargo.toml"), "[features]\n").unwrap();
+        let err = sync(dir, "gen/", &want, Mode::Write, "fix").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(
+            err.to_string()
+                .starts_with("gen/Cargo.toml: no line `# @generated begin"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("Cargo.toml")).unwrap(),
+            "[features]\n"
+        );
     }
 }

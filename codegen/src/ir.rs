@@ -391,6 +391,10 @@ pub enum ErrorShape {
         field: String,
         /// The error object's field holding the list.
         list: String,
+        /// The operation's `httpErrorStatusCode: integer` (int32).
+        http_status_code: Option<String>,
+        /// The operation's `httpErrorMessage: string`.
+        http_error_message: Option<String>,
     },
 }
 

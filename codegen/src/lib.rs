@@ -1,7 +1,7 @@
 //! Turns Google API Discovery documents into the Rust of the `google-operations` crate.
 //!
 //! One way through: [`load`] reads a document into borrowed [`discovery`] types,
-//! [`extract`] builds the [`ir`] of its `operations.get` methods and the schemas they reach,
+//! [`extract`] builds the [`ir`] of its operations collections and the schemas they reach,
 //! and [`emit`] prints each service as a formatted Rust file. [`generate`] runs them all;
 //! [`files`] writes or checks the results, so regenerating and verifying never disagree.
 
@@ -23,11 +23,25 @@ pub use load::Source;
 /// Where the generated files go, relative to the generated crate's folder.
 pub const OUTPUT_DIR: &str = "src/apis";
 
+/// Why a document makes no module.
+pub const NO_COLLECTION: &str = "no operations collection (a resource named `operations`, or \
+     ending in `Operations`, whose `get` responds with an operation), so there is nothing to \
+     generate";
+
+/// The crate's manifest, whose feature list the generator writes between two marker lines.
+pub const MANIFEST: &str = "Cargo.toml";
+
+/// The file of the table of services, included in the crate docs.
+pub const SERVICES_TABLE: &str = "src/apis/services.md";
+
 /// The files the generator makes, and what it noticed on the way.
 #[derive(Debug, Clone, Default)]
 pub struct Generated {
     /// File contents by path relative to the generated crate, e.g. `src/apis/dataproc_v1.rs`.
     pub files: BTreeMap<String, String>,
+    /// The generator's parts of hand-written files, by path relative to the generated crate:
+    /// the text between the file's [`files::BEGIN`] and [`files::END`] lines.
+    pub parts: BTreeMap<String, String>,
     /// Problems that did not stop generation (an unknown `format`, say).
     pub warnings: Vec<Error>,
 }
@@ -45,12 +59,8 @@ pub fn generate(sources: &[Source], options: &emit::Options) -> Result<Generated
             .and_then(|doc| extract::service(&source.file, &doc, &mut warnings));
         match service {
             Err(e) => errors.push(e),
-            Ok(service) if service.methods.is_empty() => warnings.push(Error::new(
-                &source.file,
-                "resources",
-                "no operations.get method; no module generated",
-            )),
-            Ok(service) => match services.get(&service.module) {
+            Ok(None) => errors.push(Error::new(&source.file, "resources", NO_COLLECTION)),
+            Ok(Some(service)) => match services.get(&service.module) {
                 Some((other, _)) => errors.push(Error::new(
                     &source.file,
                     "name",
@@ -79,5 +89,11 @@ pub fn generate(sources: &[Source], options: &emit::Options) -> Result<Generated
         format!("{OUTPUT_DIR}/mod.rs"),
         emit::index_file(&modules, options),
     );
-    Ok(Generated { files, warnings })
+    files.insert(SERVICES_TABLE.to_owned(), emit::catalog::table(&modules));
+    let parts = BTreeMap::from([(MANIFEST.to_owned(), emit::catalog::features(&modules))]);
+    Ok(Generated {
+        files,
+        parts,
+        warnings,
+    })
 }

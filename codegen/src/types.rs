@@ -90,6 +90,27 @@ pub fn enumeration(
     }
 }
 
+/// Whether schema `name` is an operation: google.longrunning-shaped (a `done` boolean and an
+/// `error`) or Compute-shaped (a `status` string enum with a `DONE` value, in any letter
+/// case, as Cloud DNS's `done`). `at` is the JSON path of the reference, for errors.
+pub fn is_operation(file: &str, doc: &Document<'_>, name: &str, at: &str) -> Result<bool, Error> {
+    let raw = doc.schemas.get(name).ok_or_else(|| {
+        Error::new(
+            file,
+            at,
+            format!("refers to schema {name:?}, which the document does not define"),
+        )
+    })?;
+    let schema: Schema<'_> = load::part(file, &join("schemas", name), raw)?;
+    let prop = |wire: &str| schema.properties.get(wire);
+    let flag = prop("done").is_some_and(|p| p.kind.as_deref() == Some("boolean"));
+    let status = prop("status").is_some_and(|p| {
+        p.kind.as_deref() == Some("string")
+            && p.enum_values.iter().any(|v| v.eq_ignore_ascii_case("DONE"))
+    });
+    Ok((flag && prop("error").is_some()) || status)
+}
+
 /// Collects the closure of schemas that responses reach and turns it into models.
 pub struct TypeBuilder<'d, 'a> {
     file: &'d str,
@@ -141,20 +162,26 @@ impl<'d, 'a> TypeBuilder<'d, 'a> {
         Ok(name)
     }
 
-    /// Names and converts the closure.
-    pub fn finish(self, type_names: &mut Namespace) -> Result<Types, Error> {
+    /// Names and converts the closure; the schemas in `operations` (wire ids) are the responses
+    /// of operations collections, and only they read as operations.
+    pub fn finish(
+        self,
+        type_names: &mut Namespace,
+        operations: &BTreeSet<String>,
+    ) -> Result<Types, Error> {
         let mut names = BTreeMap::new();
         for (wire, schema) in &self.closure {
             if is_object(schema) {
                 names.insert(wire.clone(), type_names.claim(names::camel(wire)));
             }
         }
+        let warnings = self.warnings;
         let mut convert = Converter {
             file: self.file,
             closure: &self.closure,
             names: &names,
             type_names,
-            warnings: self.warnings,
+            warnings: &mut *warnings,
             defs: Vec::new(),
         };
         for (wire, schema) in &self.closure {
@@ -164,7 +191,11 @@ impl<'d, 'a> TypeBuilder<'d, 'a> {
         }
         let mut defs = convert.defs;
         box_cycles(&mut defs);
-        detect_operations(&mut defs);
+        let operations: BTreeSet<String> = operations
+            .iter()
+            .filter_map(|wire| names.get(wire).cloned())
+            .collect();
+        mark_operations(&mut defs, &operations, self.file, warnings);
         let mut defs = share_runtime_models(defs);
         defs.sort_by(|a, b| a.name().cmp(b.name()));
         Ok(Types { defs, names })
@@ -204,6 +235,7 @@ fn share_runtime_models(defs: Vec<TypeDef>) -> Vec<TypeDef> {
         .map(|s| s.name.clone())
         .collect();
     let is_operation = |s: &Struct| {
+        s.operation.as_ref()?;
         let [done, error, metadata, name, response] = props(s).try_into().ok()?;
         let error_type = match error {
             (wire, Type::Named { name, boxed: false }) if wire == "error" => name,
@@ -483,28 +515,17 @@ fn box_cycles(defs: &mut [TypeDef]) {
     }
 }
 
-/// Marks the structs shaped like an operation: `google.longrunning.Operation` (`done`, and an
-/// `error` of `google.rpc.Status` shape) or Compute's (`status` enum with `DONE`, and an
-/// `error.errors[]` list). Decided from the schema, never from its name.
-fn detect_operations(defs: &mut [TypeDef]) {
-    let find = |s: &Struct, wire: &str, ty: &Type| {
-        s.fields
-            .iter()
-            .find(|f| f.wire_name == wire && f.ty == *ty)
-            .map(|f| f.rust_name.clone())
-    };
+/// Gives each struct in `operations` (Rust names) its [`OperationShape`]: where it says it is
+/// done, and where its error is. An operation whose failures cannot be read is reported in
+/// `warnings`.
+fn mark_operations(
+    defs: &mut [TypeDef],
+    operations: &BTreeSet<String>,
+    file: &str,
+    warnings: &mut Vec<Error>,
+) {
     let statuses: BTreeMap<String, StatusShape> = structs(defs)
-        .filter_map(|s| {
-            Some((
-                s.name.clone(),
-                StatusShape {
-                    field: String::new(),
-                    code: find(s, "code", &Type::Scalar(Scalar::I32))?,
-                    message: find(s, "message", &Type::Scalar(Scalar::String))?,
-                    details: find(s, "details", &Type::Array(Box::new(Type::Object))),
-                },
-            ))
-        })
+        .filter_map(|s| Some((s.name.clone(), status_shape(s)?)))
         .collect();
     // Structs holding an `errors: [object]` list, by name.
     let error_lists: BTreeMap<String, String> = structs(defs)
@@ -516,24 +537,23 @@ fn detect_operations(defs: &mut [TypeDef]) {
             Some((s.name.clone(), f.rust_name.clone()))
         })
         .collect();
+    // The variant of each enum that means done, `DONE` in any letter case.
     let done_variants: BTreeMap<String, String> = defs
         .iter()
         .filter_map(|d| match d {
             TypeDef::Enum(e) => {
-                let done = e.variants.iter().find(|v| v.wire == "DONE")?;
+                let done = e
+                    .variants
+                    .iter()
+                    .find(|v| v.wire.eq_ignore_ascii_case("DONE"))?;
                 Some((e.name.clone(), done.rust_name.clone()))
             }
             _ => None,
         })
         .collect();
-    for s in structs_mut(defs) {
-        let error_field = s.fields.iter().find_map(|f| match &f.ty {
-            Type::Named { name, boxed: false } if f.wire_name == "error" => {
-                Some((f.rust_name.clone(), name.clone()))
-            }
-            _ => None,
-        });
-        let flag = find(s, "done", &Type::Scalar(Scalar::Bool));
+    for s in structs_mut(defs).filter(|s| operations.contains(&s.name)) {
+        let find = |wire: &str, ty: &Type| field(s, wire, ty);
+        let flag = find("done", &Type::Scalar(Scalar::Bool)).map(DoneShape::Flag);
         let status = s.fields.iter().find_map(|f| match &f.ty {
             Type::Enum(ty) if f.wire_name == "status" => {
                 done_variants.get(ty).map(|variant| DoneShape::Status {
@@ -544,44 +564,63 @@ fn detect_operations(defs: &mut [TypeDef]) {
             }
             _ => None,
         });
-        let (done, error) = match (flag, status) {
-            (Some(flag), _) => {
-                // google.longrunning: the error must be Status-shaped.
-                let Some((field, status)) =
-                    error_field.and_then(|(field, ty)| Some((field, statuses.get(&ty)?.clone())))
-                else {
-                    continue;
-                };
-                (
-                    DoneShape::Flag(flag),
-                    Some(ErrorShape::Status(StatusShape { field, ..status })),
-                )
-            }
-            (None, Some(status)) => {
-                // Compute reports `error.errors[]`; others (GKE) a Status-shaped `error`.
-                let error = error_field.and_then(|(field, ty)| {
-                    match (statuses.get(&ty), error_lists.get(&ty)) {
-                        (Some(status), _) => Some(ErrorShape::Status(StatusShape {
-                            field,
-                            ..status.clone()
-                        })),
-                        (None, Some(list)) => Some(ErrorShape::List {
-                            field,
-                            list: list.clone(),
-                        }),
-                        (None, None) => None,
-                    }
-                });
-                (status, error)
-            }
-            (None, None) => continue,
+        let Some(done) = flag.or(status) else {
+            continue;
         };
+        // A Status-shaped `error` (google.longrunning, GKE), or an `error.errors[]` list with
+        // the HTTP status beside it (Compute, Cloud SQL).
+        let error = s.fields.iter().find_map(|f| match &f.ty {
+            Type::Named { name, boxed: false } if f.wire_name == "error" => {
+                match (statuses.get(name), error_lists.get(name)) {
+                    (Some(status), _) => Some(ErrorShape::Status(StatusShape {
+                        field: f.rust_name.clone(),
+                        ..status.clone()
+                    })),
+                    (None, Some(list)) => Some(ErrorShape::List {
+                        field: f.rust_name.clone(),
+                        list: list.clone(),
+                        http_status_code: find("httpErrorStatusCode", &Type::Scalar(Scalar::I32)),
+                        http_error_message: find("httpErrorMessage", &Type::Scalar(Scalar::String)),
+                    }),
+                    (None, None) => None,
+                }
+            }
+            _ => None,
+        });
+        if error.is_none() && s.fields.iter().any(|f| f.wire_name == "error") {
+            warnings.push(Error::new(
+                file,
+                join(&join("schemas", &s.origin), "properties.error"),
+                "an operation's error of neither google.rpc.Status shape nor an `errors` list; \
+                 the poller cannot report this operation's failures",
+            ));
+        }
+        let string = Type::Scalar(Scalar::String);
         s.operation = Some(Box::new(OperationShape {
-            name: find(s, "name", &Type::Scalar(Scalar::String)),
+            name: find("name", &string).or_else(|| find("id", &string)),
             done,
-            metadata: find(s, "metadata", &Type::Object),
-            response: find(s, "response", &Type::Object),
+            metadata: find("metadata", &Type::Object),
+            response: find("response", &Type::Object),
             error,
         }));
     }
+}
+
+/// The Rust name of field `wire` of `s`, when it has that type.
+fn field(s: &Struct, wire: &str, ty: &Type) -> Option<String> {
+    s.fields
+        .iter()
+        .find(|f| f.wire_name == wire && f.ty == *ty)
+        .map(|f| f.rust_name.clone())
+}
+
+/// The fields of `s` as a `google.rpc.Status` (`code`, `message`, maybe `details`), if it
+/// has them; `field` is left empty for the operation's own field.
+fn status_shape(s: &Struct) -> Option<StatusShape> {
+    Some(StatusShape {
+        field: String::new(),
+        code: field(s, "code", &Type::Scalar(Scalar::I32))?,
+        message: field(s, "message", &Type::Scalar(Scalar::String))?,
+        details: field(s, "details", &Type::Array(Box::new(Type::Object))),
+    })
 }

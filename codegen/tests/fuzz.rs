@@ -124,10 +124,14 @@ fn check(text: String) {
         text,
     };
     if let Ok(out) = generate(&[source], &Options::default()) {
-        for (path, text) in &out.files {
+        for (path, text) in out.files.iter().filter(|(p, _)| p.ends_with(".rs")) {
             if let Err(e) = syn::parse_file(text) {
                 panic!("{path} does not parse: {e}\n{text}");
             }
+        }
+        let features = &out.parts[codegen::MANIFEST];
+        if let Err(e) = format!("[features]\n{features}").parse::<toml::Table>() {
+            panic!("the features do not parse as TOML: {e}\n{features}");
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The generator end to end on small documents and on the saved ones.
+//! The generator end to end on small documents and on published ones kept as fixtures.
 
 use codegen::emit::Options;
 use codegen::{Source, generate};
@@ -77,7 +77,18 @@ fn small_document_generates_builder_models_and_poller_glue() {
         !text.contains("Unrelated"),
         "only the closure of the response is generated"
     );
-    assert!(out.files["src/apis/mod.rs"].contains("pub mod demo_v1;"));
+    // The module is behind a feature of its name, listed in the manifest and the table.
+    assert!(
+        out.files["src/apis/mod.rs"].contains("#[cfg(feature = \"demo_v1\")]\npub mod demo_v1;"),
+        "{}",
+        out.files["src/apis/mod.rs"]
+    );
+    assert_eq!(
+        out.parts["Cargo.toml"],
+        "## demo v1, from `discovery/demo.v1.json`.\ndemo_v1 = []\n\
+         ## Every service module above.\nall-services = [\n    \"demo_v1\",\n]\n"
+    );
+    assert!(out.files["src/apis/services.md"].ends_with("| demo | v1 | `demo_v1` | 1 |\n"));
     // The output parses as Rust.
     syn::parse_file(text).unwrap();
 
@@ -99,16 +110,16 @@ fn small_document_generates_builder_models_and_poller_glue() {
 fn output_does_not_depend_on_key_order() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../discovery/dataproc.v1.json"
+        "/tests/published/container.v1.json"
     ))
     .unwrap();
     let value: Value = serde_json::from_str(&text).unwrap();
     let reversed = Source {
-        file: "discovery/dataproc.v1.json".into(),
+        file: "discovery/container.v1.json".into(),
         text: reversed_json(&value),
     };
     let original = Source {
-        file: "discovery/dataproc.v1.json".into(),
+        file: "discovery/container.v1.json".into(),
         text,
     };
     assert_ne!(reversed.text, original.text);
@@ -138,27 +149,6 @@ fn reversed_json(v: &Value) -> String {
         ),
         other => other.to_string(),
     }
-}
-
-#[test]
-fn saved_documents_give_the_five_methods() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../discovery");
-    let sources = codegen::load::read_dir(&dir, "discovery").unwrap();
-    let out = generate(&sources, &Options::default()).unwrap();
-    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
-    let all: String = out.files.values().cloned().collect();
-    for id in [
-        "cloudaicompanion.projects.locations.operations.get",
-        "dataproc.projects.regions.operations.get",
-        "dataproc.projects.locations.operations.get",
-        "workspaceevents.operations.get",
-        "apigateway.projects.locations.operations.get",
-    ] {
-        assert!(all.contains(&format!("id: \"{id}\"")), "{id}");
-    }
-    let gateway = &out.files["src/apis/apigateway_v1.rs"];
-    assert!(gateway.contains("type Response = ApigatewayOperation;"));
-    assert!(gateway.contains("pub use crate::Status as ApigatewayStatus;"));
 }
 
 #[test]
@@ -240,8 +230,13 @@ fn unknown_format_falls_back_with_a_warning() {
 
 #[test]
 fn a_response_that_is_not_an_object_decodes_as_any_json() {
+    // Beside the collection, a resource named `operations` whose `get` gives a list.
     let d = doc(|d| {
-        d["schemas"]["Op"] = json!({"id": "Op", "type": "array", "items": {"type": "string"}})
+        let mut other = d["resources"]["projects"]["resources"]["operations"].clone();
+        other["methods"]["get"]["id"] = json!("demo.operations.get");
+        other["methods"]["get"]["response"] = json!({"$ref": "List"});
+        d["resources"]["operations"] = other;
+        d["schemas"]["List"] = json!({"id": "List", "type": "array", "items": {"type": "string"}});
     });
     let out = generate(&[source("discovery/demo.v1.json", &d)], &Options::default()).unwrap();
     let text = &out.files["src/apis/demo_v1.rs"];
@@ -249,35 +244,38 @@ fn a_response_that_is_not_an_object_decodes_as_any_json() {
         text.contains("type Response = serde_json::Value;"),
         "{text}"
     );
-    assert!(!text.contains("LongRunningOperation"));
 }
 
 #[test]
 fn warnings_and_errors_of_every_document_come_back_in_document_order() {
-    // A warning (unknown format) and a document without `operations.get`.
-    let warned = doc(|d| d["schemas"]["Stat"]["properties"]["code"]["format"] = json!("int7"));
+    // Two warnings (unknown formats), one in each document.
+    let warned = doc(|d| d["schemas"]["Stat"]["properties"]["message"]["format"] = json!("text"));
+    let other = doc(|d| {
+        d["name"] = json!("other");
+        d["schemas"]["Op"]["properties"]["name"]["format"] = json!("uuid");
+    });
+    let sources = [
+        source("discovery/demo.v1.json", &warned),
+        source("discovery/other.v1.json", &other),
+    ];
+    let generated = codegen::generate(&sources, &Options::default()).unwrap();
+    let warnings: Vec<String> = generated.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("discovery/demo.v1.json: schemas.Stat.properties.message.format"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].starts_with("discovery/other.v1.json: schemas.Op.properties.name.format"),
+        "{warnings:?}"
+    );
+
+    // Errors, among them a document without an operations collection.
     let bare = doc(|d| {
         d["resources"] = json!({});
         d["name"] = json!("bare");
     });
-    let sources = [
-        source("discovery/demo.v1.json", &warned),
-        source("discovery/bare.v1.json", &bare),
-    ];
-    let generated = codegen::generate(&sources, &Options::default()).unwrap();
-    assert_eq!(generated.files.len(), 2, "{:?}", generated.files.keys());
-    let warnings: Vec<String> = generated.warnings.iter().map(|w| w.to_string()).collect();
-    assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert!(
-        warnings[0].starts_with("discovery/demo.v1.json: schemas.Stat.properties.code.format"),
-        "{warnings:?}"
-    );
-    assert!(
-        warnings[1].starts_with("discovery/bare.v1.json: resources: no operations.get"),
-        "{warnings:?}"
-    );
-
-    let broken: Vec<Source> = (0..7)
+    let mut broken: Vec<Source> = (0..7)
         .map(|i| {
             let d = doc(|d| {
                 d["schemas"]["Op"]["properties"]["error"]["$ref"] = json!(format!("Nope{i}"))
@@ -285,9 +283,15 @@ fn warnings_and_errors_of_every_document_come_back_in_document_order() {
             source(&format!("discovery/demo{i}.v1.json"), &d)
         })
         .collect();
+    broken.insert(3, source("discovery/bare.v1.json", &bare));
     let err = codegen::generate(&broken, &Options::default())
         .unwrap_err()
         .to_string();
+    assert!(
+        err.contains("discovery/bare.v1.json: resources: no operations collection (a resource named `operations`, or ending in `Operations`, whose `get` responds with an operation)"),
+        "{err}"
+    );
+    assert!(err.find("Nope2") < err.find("bare.v1") && err.find("bare.v1") < err.find("Nope3"));
     let named: Vec<usize> = (0..7)
         .filter_map(|i| err.find(&format!("Nope{i}")))
         .collect();

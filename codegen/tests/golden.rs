@@ -15,8 +15,8 @@ fn small_documents_generate_exactly_the_checked_in_source() {
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
     assert_eq!(
         generated.files.len(),
-        sources.len() + 1,
-        "one module per document and mod.rs"
+        sources.len() + 2,
+        "one module per document, mod.rs and the table of services"
     );
     for (path, text) in &generated.files {
         let name = path
@@ -25,4 +25,5 @@ fn small_documents_generate_exactly_the_checked_in_source() {
             .trim_end_matches(".rs");
         insta::assert_snapshot!(name, text);
     }
+    insta::assert_snapshot!("features", &generated.parts[codegen::MANIFEST]);
 }

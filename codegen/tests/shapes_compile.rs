@@ -59,11 +59,20 @@ fn scratch_crate(dir: &Path) {
         "dependencies".into(),
         inherit(&manifest["dependencies"], &shared["dependencies"]),
     );
-    if let Some(features) = manifest.get("features") {
-        out.insert("features".into(), features.clone());
-    }
     out.insert("workspace".into(), toml::Value::Table(toml::Table::new()));
-    std::fs::write(dir.join("Cargo.toml"), toml::to_string(&out).unwrap()).unwrap();
+    // The hand-written features, and the markers between which `sync` writes the services'.
+    let mut features = toml::Table::new();
+    for name in ["client", "adc"] {
+        features.insert(name.into(), manifest["features"][name].clone());
+    }
+    let text = format!(
+        "{}\n[features]\n{}{}\n{}\n",
+        toml::to_string(&out).unwrap(),
+        toml::to_string(&features).unwrap(),
+        codegen::files::BEGIN,
+        codegen::files::END
+    );
+    std::fs::write(dir.join("Cargo.toml"), text).unwrap();
     std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }
 
@@ -158,7 +167,7 @@ fn names_that_shadow_the_standard_library_or_builder_methods() {
     assert_eq!(error.help.as_deref(), Some("h"));
     use google_operations::LongRunningOperation;
     assert!(result.is_done());
-    assert_eq!(result.error().unwrap().code, Some(3));
+    assert_eq!(result.error().unwrap().status().unwrap().code, Some(3));
 }
 
 #[test]
@@ -195,16 +204,16 @@ fn models() {
     // Compute-style operations poll on `status == DONE` and fail with `error.errors[]`.
     use google_operations::LongRunningOperation;
     assert!(op.is_done());
-    let status = op.error().unwrap();
-    assert_eq!(status.message.as_deref(), Some("m"));
-    assert_eq!(status.details()[0]["code"], "QUOTA");
+    let error = op.error().unwrap();
+    assert_eq!(error.to_string(), "QUOTA: m");
+    assert_eq!(error.list().unwrap().errors[0].code.as_deref(), Some("QUOTA"));
     let running: legacy_v2::Operation = serde_json::from_value(serde_json::json!({"status": "RUNNING", "error": {"errors": []}})).unwrap();
     assert!(!running.is_done());
     assert!(running.error().is_none());
     // google.longrunning-style, whatever the schema is called.
     let lro: shapes_v1beta2::GoogleLongrunningOperation = serde_json::from_value(serde_json::json!({"done": true, "error": {"code": 5}})).unwrap();
     assert!(lro.is_done());
-    assert_eq!(lro.error().unwrap().code, Some(5));
+    assert_eq!(lro.error().unwrap().status().unwrap().code, Some(5));
 }
 "#;
 
@@ -226,6 +235,8 @@ fn every_shape_generates_compiles_without_warnings_and_builds_correct_urls() {
         .args([
             "test",
             "--no-default-features",
+            "--features",
+            "all-services",
             "--offline",
             "--quiet",
             "--test",

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::operation::Status;
+use crate::operation::OperationError;
 use crate::response::ApiError;
 use crate::service::Pattern;
 
@@ -95,8 +95,8 @@ pub enum Error {
         method: &'static str,
         /// The operation's name.
         name: Option<String>,
-        /// The operation's `error`.
-        status: Status,
+        /// The operation's error, as its service reports it.
+        error: OperationError,
     },
     /// The operation was still not done when polling stopped: the poll policy's deadline
     /// passed or its number of polls ran out. Polling never goes on past either.
@@ -178,16 +178,10 @@ impl fmt::Display for Error {
             Error::OperationFailed {
                 method,
                 name,
-                status,
+                error,
             } => {
                 let name = name.as_deref().unwrap_or("(unnamed)");
-                write!(f, "{method}: operation {name} failed with code ")?;
-                match status.code {
-                    Some(code) => write!(f, "{code}")?,
-                    None => f.write_str("(none)")?,
-                }
-                let message = status.message.as_deref().unwrap_or("(no message)");
-                write!(f, ": {message}")
+                write!(f, "{method}: operation {name} failed: {error}")
             }
             Error::NotDone {
                 method,
@@ -328,7 +322,7 @@ mod tests {
     use std::time::Duration;
 
     use super::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
-    use crate::operation::Status;
+    use crate::operation::{OperationError, Status};
     use crate::response::ApiError;
     use crate::service::ParamInfo;
 
@@ -485,11 +479,11 @@ mod tests {
         let err = Error::OperationFailed {
             method: "m.operations.get",
             name: Some("projects/p/operations/1".to_owned()),
-            status,
+            error: OperationError::Status(status),
         };
         assert_eq!(
             err.to_string(),
-            "m.operations.get: operation projects/p/operations/1 failed with code 9: \
+            "m.operations.get: operation projects/p/operations/1 failed: code 9: \
              Cluster is in ERROR state."
         );
         assert!(err.source().is_none());
@@ -497,11 +491,11 @@ mod tests {
         let err = Error::OperationFailed {
             method: "m.operations.get",
             name: None,
-            status: Status::default(),
+            error: OperationError::Status(Status::default()),
         };
         assert_eq!(
             err.to_string(),
-            "m.operations.get: operation (unnamed) failed with code (none): (no message)"
+            "m.operations.get: operation (unnamed) failed: code (none): (no message)"
         );
     }
 

@@ -1,10 +1,12 @@
-//! Typed requests and models for the `operations.get` methods of Google APIs, generated from
+//! Typed requests and models for the long-running operations of Google APIs, generated from
 //! their Discovery documents.
 //!
-//! Each service and version has a module (for example [`dataproc_v1`]) with:
-//! - a request builder per `operations.get` method, named from its resource path
-//!   ([`dataproc_v1::ProjectsRegionsOperationsGet`]), whose constructor checks the operation
-//!   name against the method's pattern and refuses names that would change the URL;
+//! Each service and version has a module (for example [`dataproc_v1`]), behind the cargo
+//! feature of the same name (the table below lists them all), with:
+//! - a request builder per operations collection's `get` method, named from its resource path
+//!   ([`dataproc_v1::ProjectsRegionsOperationsGet`], `compute_v1::ZoneOperationsGet`), whose
+//!   constructor checks the operation name against the method's pattern and refuses names
+//!   that would change the URL;
 //! - the models its response reaches (the `Operation` and `Status` family), with the wire
 //!   names kept and fields the schema does not know preserved;
 //! - the service's root URLs, revision and OAuth scopes.
@@ -15,6 +17,9 @@
 //!
 //! # Features
 //!
+//! - One per service module, named like it (`compute_v1`, `dataproc_v1`); the defaults are
+//!   `apigateway_v1`, `cloudaicompanion_v1`, `dataproc_v1` and `workspaceevents_v1`, and
+//!   `all-services` turns on every one. A build compiles only the modules it enables.
 //! - `client` (default): an async `Client` on reqwest and rustls (the `ring` provider, no
 //!   OpenSSL) that adds the `authorization` header from a `TokenSource` (`Token`,
 //!   `EnvToken`), retries transient failures with backoff (`RetryPolicy`), and polls an
@@ -41,6 +46,14 @@
 //! assert!(ProjectsRegionsOperationsGet::new("projects/p/regions/../operations/1").is_err());
 //! # Ok::<(), google_operations::Error>(())
 //! ```
+//!
+//! # Services
+//!
+//! Every Google API whose Discovery document has an operations collection (a resource named
+//! `operations`, or ending in `Operations`, whose `get` responds with an operation), by its
+//! module and feature:
+//!
+#![doc = include_str!("apis/services.md")]
 #![deny(missing_docs)]
 
 #[rustfmt::skip]
@@ -65,7 +78,9 @@ pub use client::{
 };
 pub use codec::JsonObject;
 pub use error::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
-pub use operation::{LongRunningOperation, Operation, Status, type_url};
+pub use operation::{
+    ErrorEntry, ErrorList, LongRunningOperation, Operation, OperationError, Status, type_url,
+};
 pub use request::Request;
 pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};
 pub use service::{MethodInfo, ParamInfo, ParamLocation, Pattern, Scope, ServiceInfo};

@@ -3,6 +3,8 @@
 //! share.
 
 use serde::de::DeserializeOwned;
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::codec::JsonObject;
@@ -10,9 +12,11 @@ use crate::codec::JsonObject;
 /// A long-running operation as the poller reads it: a name, whether it is done, its metadata,
 /// its response and its error.
 ///
-/// Implemented by [`Operation`], which most services use, and by every service model that has
-/// the shape of one: `done` and an `error` of `google.rpc.Status` shape, or Compute's `status`
-/// enum with a `DONE` value. Decided from the schema, whatever it is called.
+/// Implemented by [`Operation`], which most services use, and by the response model of every
+/// operations collection (a resource named `operations` or `…Operations` whose `get`
+/// responds with an operation): `done` and an `error`, or a `status` enum with a `DONE` value
+/// as in Compute Engine. Decided from the schema, whatever it is called; nested models that
+/// merely look alike (GKE's `OperationProgress`) do not implement it.
 pub trait LongRunningOperation {
     /// The server-assigned name of the operation.
     fn name(&self) -> Option<&str>;
@@ -26,8 +30,8 @@ pub trait LongRunningOperation {
     /// The result of a successful operation, with an `@type` key naming its message.
     fn response(&self) -> Option<&JsonObject>;
 
-    /// The error of a failed or cancelled operation.
-    fn error(&self) -> Option<Status>;
+    /// The error of a failed or cancelled operation, as its service reports it.
+    fn error(&self) -> Option<OperationError>;
 
     /// Decodes [`metadata`](Self::metadata) into a type of the caller's.
     fn metadata_as<T: DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
@@ -109,8 +113,8 @@ impl LongRunningOperation for Operation {
         self.response.as_ref()
     }
 
-    fn error(&self) -> Option<Status> {
-        self.error.clone()
+    fn error(&self) -> Option<OperationError> {
+        self.error.clone().map(OperationError::Status)
     }
 }
 
@@ -151,26 +155,204 @@ impl Status {
         }
     }
 
-    /// A status from a Compute-style `error.errors[]` list: no code, the messages joined by
-    /// `; `, and each error object kept in `details`.
-    pub fn from_error_list<T: Serialize>(errors: &[T]) -> Self {
-        let details: Vec<JsonObject> = errors
-            .iter()
-            .filter_map(|e| match serde_json::to_value(e) {
-                Ok(serde_json::Value::Object(object)) => Some(object),
-                _ => None,
-            })
-            .collect();
-        let messages: Vec<&str> = details
-            .iter()
-            .filter_map(|d| d.get("message").and_then(serde_json::Value::as_str))
-            .collect();
-        let message = (!messages.is_empty()).then(|| messages.join("; "));
-        Status::new(None, message, details)
-    }
-
     /// The error details, each with an `@type` key.
     pub fn details(&self) -> &[JsonObject] {
         self.details.as_deref().unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Status {
+    /// `code 9: Cluster is in ERROR state.`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "code {code}")?,
+            None => f.write_str("code (none)")?,
+        }
+        let message = self.message.as_deref().unwrap_or("(no message)");
+        write!(f, ": {message}")
+    }
+}
+
+/// How an operation failed, as its service reports it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum OperationError {
+    /// A `google.rpc.Status`: google.longrunning operations, and GKE's.
+    Status(Status),
+    /// A list of errors with string codes, as Compute Engine and Cloud SQL report them.
+    List(ErrorList),
+}
+
+impl OperationError {
+    /// The error of a Compute-style operation: its `error.errors[]` entries (any serializable
+    /// model; each must encode as a JSON object) and, where the operation has them, its
+    /// `httpErrorStatusCode` and `httpErrorMessage`. `None` when the list is empty.
+    pub fn from_list<T: Serialize>(
+        errors: &[T],
+        http_status_code: Option<i32>,
+        http_error_message: Option<&str>,
+    ) -> Option<OperationError> {
+        let entries: Vec<ErrorEntry> = errors
+            .iter()
+            .filter_map(|e| match serde_json::to_value(e) {
+                Ok(serde_json::Value::Object(object)) => Some(ErrorEntry::from_object(object)),
+                _ => None,
+            })
+            .collect();
+        (!entries.is_empty()).then(|| {
+            OperationError::List(ErrorList {
+                errors: entries,
+                http_status_code,
+                http_error_message: http_error_message.map(str::to_owned),
+            })
+        })
+    }
+
+    /// The `google.rpc.Status`, when the service reports one.
+    pub fn status(&self) -> Option<&Status> {
+        match self {
+            OperationError::Status(status) => Some(status),
+            OperationError::List(_) => None,
+        }
+    }
+
+    /// The list of errors, when the service reports one.
+    pub fn list(&self) -> Option<&ErrorList> {
+        match self {
+            OperationError::Status(_) => None,
+            OperationError::List(list) => Some(list),
+        }
+    }
+}
+
+impl fmt::Display for OperationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OperationError::Status(status) => status.fmt(f),
+            OperationError::List(list) => list.fmt(f),
+        }
+    }
+}
+
+/// A Compute-style operation error: `error.errors[]`, with the HTTP status the operation's
+/// request would have failed with.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ErrorList {
+    /// The errors, in the order the service sent them.
+    pub errors: Vec<ErrorEntry>,
+    /// `httpErrorStatusCode`, such as `403`.
+    pub http_status_code: Option<i32>,
+    /// `httpErrorMessage`, such as `FORBIDDEN`.
+    pub http_error_message: Option<String>,
+}
+
+impl fmt::Display for ErrorList {
+    /// `HTTP 403 FORBIDDEN: QUOTA_EXCEEDED: Quota 'CPUS' exceeded.; …`, one entry after
+    /// another, each with its `location` where it has one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.http_status_code, &self.http_error_message) {
+            (Some(code), Some(message)) => write!(f, "HTTP {code} {message}: ")?,
+            (Some(code), None) => write!(f, "HTTP {code}: ")?,
+            (None, Some(message)) => write!(f, "{message}: ")?,
+            (None, None) => {}
+        }
+        for (i, entry) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(entry.code.as_deref().unwrap_or("(no code)"))?;
+            if let Some(location) = &entry.location {
+                write!(f, " at {location}")?;
+            }
+            let message = entry.message.as_deref().unwrap_or("(no message)");
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One entry of an [`ErrorList`].
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ErrorEntry {
+    /// The error type identifier, such as `QUOTA_EXCEEDED`.
+    pub code: Option<String>,
+    /// A human-readable message.
+    pub message: Option<String>,
+    /// Where in the request the error applies, where the service says.
+    pub location: Option<String>,
+    /// The entry as the service sent it, with what the fields above leave out (such as
+    /// Compute's `errorDetails`).
+    pub raw: JsonObject,
+}
+
+impl ErrorEntry {
+    fn from_object(raw: JsonObject) -> ErrorEntry {
+        let text = |key: &str| {
+            raw.get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
+        ErrorEntry {
+            code: text("code"),
+            message: text("message"),
+            location: text("location"),
+            raw,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Entry {
+        code: &'static str,
+        message: Option<&'static str>,
+        #[serde(rename = "errorDetails")]
+        error_details: Vec<u8>,
+    }
+
+    #[test]
+    fn a_list_keeps_string_codes_and_the_http_status() {
+        let entries = [
+            Entry {
+                code: "QUOTA_EXCEEDED",
+                message: Some("Quota 'CPUS' exceeded."),
+                error_details: vec![1],
+            },
+            Entry {
+                code: "RESOURCE_NOT_READY",
+                message: None,
+                error_details: vec![],
+            },
+        ];
+        let error = OperationError::from_list(&entries, Some(403), Some("FORBIDDEN")).unwrap();
+        assert_eq!(
+            error.to_string(),
+            "HTTP 403 FORBIDDEN: QUOTA_EXCEEDED: Quota 'CPUS' exceeded.; \
+             RESOURCE_NOT_READY: (no message)"
+        );
+        let list = error.list().unwrap();
+        assert_eq!(list.errors[0].code.as_deref(), Some("QUOTA_EXCEEDED"));
+        assert_eq!(list.errors[0].raw["errorDetails"], serde_json::json!([1]));
+        assert!(error.status().is_none());
+
+        let empty: [Entry; 0] = [];
+        assert_eq!(OperationError::from_list(&empty, Some(500), None), None);
+        let no_status = OperationError::from_list(&entries[1..], None, None).unwrap();
+        assert_eq!(no_status.to_string(), "RESOURCE_NOT_READY: (no message)");
+    }
+
+    #[test]
+    fn a_status_shows_its_code_and_message() {
+        let status = Status::new(Some(9), Some("Cluster is in ERROR state.".into()), vec![]);
+        assert_eq!(
+            OperationError::Status(status).to_string(),
+            "code 9: Cluster is in ERROR state."
+        );
+        assert_eq!(Status::default().to_string(), "code (none): (no message)");
     }
 }

@@ -76,7 +76,8 @@ fn done_with_an_error_and_details() {
         }
     });
     let op: apigateway_v1::ApigatewayOperation = round_trip(&wire);
-    let status = op.error().unwrap();
+    let error = op.error().unwrap();
+    let status = error.status().unwrap();
     assert_eq!(status.code, Some(9));
     assert_eq!(
         status.message.as_deref(),

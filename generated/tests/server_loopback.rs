@@ -6,8 +6,8 @@ use std::fmt::Debug;
 use std::time::Duration;
 
 use google_operations::{
-    Client, ClientBuilder, Error, LongRunningOperation, PollLimit, PollPolicy, Request,
-    RetryPolicy, Token, TokenFuture, TokenSource, TransportKind, apigateway_v1,
+    Client, ClientBuilder, Error, LongRunningOperation, OperationError, PollLimit, PollPolicy,
+    Request, RetryPolicy, Token, TokenFuture, TokenSource, TransportKind, apigateway_v1,
     cloudaicompanion_v1, dataproc_v1, workspaceevents_v1,
 };
 use serde::Serialize;
@@ -245,7 +245,7 @@ async fn operation_done_with_error_is_operation_failed() {
         Err(Error::OperationFailed {
             method,
             name,
-            status,
+            error: OperationError::Status(status),
         }) => {
             assert_eq!(method, "dataproc.projects.regions.operations.get");
             assert_eq!(name.as_deref(), Some(DATAPROC_NAME));

@@ -69,7 +69,8 @@ impl fmt::Display for Summary {
 pub fn service_of(file: &str, text: &str) -> Result<Service, codegen::Error> {
     let doc = codegen::load::document(file, text)?;
     let mut warnings = Vec::new();
-    codegen::extract::service(file, &doc, &mut warnings)
+    codegen::extract::service(file, &doc, &mut warnings)?
+        .ok_or_else(|| codegen::Error::new(file, "resources", codegen::NO_COLLECTION))
 }
 
 /// What changes from `old` to `new`.

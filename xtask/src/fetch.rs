@@ -380,13 +380,8 @@ fn report(job: &Job, new: &Checked) -> String {
         let models = new.service.types.len();
         let methods = new.service.methods.len();
         let scopes = new.service.scopes.len();
-        let note = if methods == 0 {
-            "; no operations.get method, so the generator makes no module for it"
-        } else {
-            ""
-        };
         return format!(
-            "{}: new service, revision {revision} (from {}): {methods} operations.get methods, {models} models, {scopes} scopes{note}\n",
+            "{}: new service, revision {revision} (from {}): {methods} operations.get methods, {models} models, {scopes} scopes\n",
             job.key, new.taken.source
         );
     };

@@ -26,6 +26,8 @@ pub fn lines_attrs(lines: &[String]) -> TokenStream {
 pub fn lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The indentation of the list item the current line continues, if any.
+    let mut list_indent = 0;
     let text = text.trim();
     let cleaned;
     let text = if text.contains(['\r', '\t']) {
@@ -56,9 +58,28 @@ pub fn lines(text: &str) -> Vec<String> {
         let line = escape(trimmed);
         if line.is_empty() {
             out.push(String::new());
-        } else {
-            out.extend(wrap(&line).into_iter().map(|l| format!(" {l}")));
+            list_indent = 0;
+            continue;
         }
+        // A line after a list item's line goes on with that item, unless it opens a block.
+        let opens_block = line.split(' ').next().is_some_and(starts_block);
+        let indent = match list_marker_width(&line) {
+            Some(width) => {
+                list_indent = width;
+                0
+            }
+            None if opens_block => {
+                list_indent = 0;
+                0
+            }
+            None => list_indent,
+        };
+        let pad = " ".repeat(indent);
+        out.extend(
+            wrap(&line, indent)
+                .into_iter()
+                .map(|l| format!(" {pad}{l}")),
+        );
     }
     if in_fence {
         out.push(" ```".to_owned());
@@ -66,17 +87,18 @@ pub fn lines(text: &str) -> Vec<String> {
     out
 }
 
-/// Breaks one Markdown line at spaces into lines of at most [`WIDTH`] characters where the
-/// words allow. A list item's continuation lines are indented under its text, and no
-/// continuation line starts with something Markdown would read as a new block (a list
-/// marker, a heading, a quote).
-fn wrap(line: &str) -> Vec<String> {
+/// Breaks one Markdown line at spaces into lines of at most [`WIDTH`] characters, less the
+/// `indent` they will be given, where the words allow. A list item's continuation lines are
+/// indented under its text, and no continuation line starts with something Markdown would
+/// read as a new block (a list marker, a heading, a quote).
+fn wrap(line: &str, indent: usize) -> Vec<String> {
+    let width = WIDTH.saturating_sub(indent);
     let indent = list_marker_width(line).map_or(0, |w| w);
     let pad = " ".repeat(indent);
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        let fits = current.chars().count() + 1 + word.chars().count() <= WIDTH;
+        let fits = current.chars().count() + 1 + word.chars().count() <= width;
         if current.is_empty() || current.trim().is_empty() {
             current.push_str(word);
         } else if fits || starts_block(word) {
@@ -111,7 +133,7 @@ fn starts_block(word: &str) -> bool {
 }
 
 /// Escapes one line of prose: links that are not Markdown links, HTML-like tags, bare URLs.
-fn escape(line: &str) -> String {
+pub(super) fn escape(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
     let mut in_code = false;
@@ -236,6 +258,31 @@ mod tests {
             2,
             "an unbreakable word stands on its own line"
         );
+    }
+
+    #[test]
+    fn a_line_after_a_list_item_goes_on_with_it() {
+        assert_eq!(
+            lines(
+                "Kinds:\n- For global ones, use\nthe resource.\n1. Then\nthis.\n\nNot in the list."
+            ),
+            vec![
+                " Kinds:",
+                " - For global ones, use",
+                "   the resource.",
+                " 1. Then",
+                "    this.",
+                "",
+                " Not in the list.",
+            ]
+        );
+        let long = format!("- item\n{}", "more ".repeat(30));
+        let wrapped = lines(&long);
+        assert!(
+            wrapped[1..].iter().all(|l| l.starts_with("   more")),
+            "{wrapped:#?}"
+        );
+        assert!(wrapped.iter().all(|l| l.len() <= WIDTH + 1), "{wrapped:#?}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! given a blank line between items.
 
 mod builders;
+pub mod catalog;
 mod docs;
 mod models;
 mod service;
@@ -69,26 +70,40 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
     )
 }
 
-/// The source of `apis/mod.rs`, declaring every service module.
+/// The source of `apis/mod.rs`, declaring every service module behind its feature.
 pub fn index_file(services: &[ir::Service], options: &Options) -> String {
     let modules = services.iter().map(|s| {
         let doc = docs::attrs(&format!(
-            "{} {} (`{}`, revision `{}`).",
-            s.title, s.version, s.file, s.revision
+            "{} {} (`{}`, revision `{}`), with the feature `{}`.",
+            s.title, s.version, s.file, s.revision, s.module
         ));
-        let module = format_ident!("{}", s.module);
+        let (module, feature) = (format_ident!("{}", s.module), &s.module);
         quote! {
             #doc
+            #[cfg(feature = #feature)]
             pub mod #module;
         }
     });
+    let enabled = services.iter().map(|s| {
+        let (module, feature) = (format_ident!("{}", s.module), &s.module);
+        quote! {
+            #[cfg(feature = #feature)]
+            &#module::SERVICE
+        }
+    });
     let intro = inner_docs(&docs::lines(
-        "The generated service modules, re-exported at the crate root.",
+        "The generated service modules, each behind the cargo feature of its name, re-exported \
+         at the crate root.",
     ));
+    let services_doc = docs::attrs(
+        "The services this build includes (those whose features are on), in module order.",
+    );
     render(
         &header("every document", "", options),
         quote! {
             #intro
+            #services_doc
+            pub const SERVICES: &[&crate::ServiceInfo] = &[#( #enabled ),*];
             #( #modules )*
         },
     )

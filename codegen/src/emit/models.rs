@@ -213,19 +213,33 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                 None => quote!(Vec::new()),
             };
             quote! {
-                self.#error
-                    .as_ref()
-                    .map(|e| crate::Status::new(e.#code, e.#message.clone(), #details))
+                self.#error.as_ref().map(|e| {
+                    crate::OperationError::Status(crate::Status::new(
+                        e.#code,
+                        e.#message.clone(),
+                        #details,
+                    ))
+                })
             }
         }
-        Some(ErrorShape::List { field, list }) => {
+        Some(ErrorShape::List {
+            field,
+            list,
+            http_status_code,
+            http_error_message,
+        }) => {
             let (error, list) = (format_ident!("{field}"), format_ident!("{list}"));
+            let code = match http_status_code {
+                Some(f) => {
+                    let f = format_ident!("{f}");
+                    quote!(self.#f)
+                }
+                None => quote!(None),
+            };
+            let message = optional(http_error_message.as_ref(), quote!(as_deref()));
             quote! {
-                self.#error
-                    .as_ref()
-                    .and_then(|e| e.#list.as_deref())
-                    .filter(|errors| !errors.is_empty())
-                    .map(crate::Status::from_error_list)
+                let errors = self.#error.as_ref().and_then(|e| e.#list.as_deref());
+                crate::OperationError::from_list(errors.unwrap_or_default(), #code, #message)
             }
         }
         None => quote!(None),
@@ -248,7 +262,7 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                 #response
             }
 
-            fn error(&self) -> Option<crate::Status> {
+            fn error(&self) -> Option<crate::OperationError> {
                 #error
             }
         }

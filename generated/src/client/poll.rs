@@ -153,10 +153,10 @@ where
                 Ok(op) if op.is_done() => {
                     return match op.error() {
                         None => Ok(op),
-                        Some(status) => Err(Error::OperationFailed {
+                        Some(error) => Err(Error::OperationFailed {
                             method: R::METHOD.id,
                             name: op.name().map(str::to_owned),
-                            status,
+                            error,
                         }),
                     };
                 }
