@@ -485,7 +485,10 @@ fn example(
                         },
                     ],
                 ) if *wire == p.wire_name => s.clone(),
-                _ => sample_word(&p.wire_name),
+                _ => match p.pattern.as_ref().and_then(|p| p.shape.as_deref()) {
+                    Some(shape) => shape_sample(shape),
+                    None => sample_word(&p.wire_name),
+                },
             },
             (Location::Query, Scalar::String) => p
                 .enum_values
@@ -495,11 +498,21 @@ fn example(
             (Location::Query, Scalar::Bool) => "true".into(),
             (Location::Query, _) => "1".into(),
         };
-        if let Some(pattern) = &p.pattern {
-            if !compile_pattern(&pattern.regex).is_ok_and(|re| re.is_match(&sample)) {
-                return None;
+        let sample = match &p.pattern {
+            Some(pattern) => {
+                // The pattern's literal start and a number, for patterns such as
+                // `folders/[0-9]{0,20}` that no word matches.
+                let regex = pattern.regex.trim_start_matches('^');
+                let literal = &regex[..regex
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || "/-_".contains(c)))
+                    .unwrap_or(regex.len())];
+                let re = compile_pattern(&pattern.regex).ok()?;
+                [sample, format!("{literal}123456")]
+                    .into_iter()
+                    .find(|s| re.is_match(s))?
             }
-        }
+            None => sample,
+        };
         if sample
             .split('/')
             .any(|s| s.is_empty() || s == "." || s == "..")
@@ -570,6 +583,23 @@ fn flat_path_sample(path: &str, flat: Option<&str>) -> Option<String> {
     Some(out)
 }
 
+/// A value of a pattern's shape: `projects/*/operations/*` → `projects/my-project/operations/my-operation`.
+fn shape_sample(shape: &str) -> String {
+    let mut previous = "value";
+    let segments: Vec<String> = shape
+        .split('/')
+        .map(|segment| {
+            let sample = match segment {
+                "*" | "**" => sample_word(previous),
+                literal => literal.to_owned(),
+            };
+            previous = segment;
+            sample
+        })
+        .collect();
+    segments.join("/")
+}
+
 /// `projectsId` → `my-project`, `operationId` → `my-operation`.
 fn sample_word(var: &str) -> String {
     let base = var.strip_suffix("Id").unwrap_or(var);
@@ -610,6 +640,11 @@ mod tests {
         );
         assert_eq!(flat_path_sample("v1/{+name}", Some("v2/x")), None);
         assert_eq!(sample_word("operationId"), "my-operation");
+        assert_eq!(
+            shape_sample("projects/*/operations/*"),
+            "projects/my-project/operations/my-operation"
+        );
+        assert_eq!(shape_sample("*/x/**"), "my-value/x/my-x");
         assert_eq!(sample_word("zone"), "my-zone");
     }
 

@@ -485,7 +485,8 @@ mod tests {
 
     const GET: &str = "/resources/projects/resources/operations/methods/get";
 
-    /// A small document with one `operations.get`; `edit` changes it.
+    /// A small document with two operations collections (`projects.operations`, whose
+    /// response `edit` may change, and `zoneOperations`); `edit` changes it.
     fn doc(edit: impl FnOnce(&mut Value)) -> Service {
         let mut doc = json!({
             "kind": "discovery#restDescription",
@@ -494,7 +495,8 @@ mod tests {
             "auth": {"oauth2": {"scopes": {
                 "https://www.googleapis.com/auth/cloud-platform": {"description": "All."}
             }}},
-            "resources": {"projects": {"resources": {"operations": {"methods": {"get": {
+            "resources": {
+                "projects": {"resources": {"operations": {"methods": {"get": {
                 "id": "demo.projects.operations.get",
                 "path": "v1/{+name}",
                 "httpMethod": "GET",
@@ -509,8 +511,22 @@ mod tests {
                 "parameterOrder": ["name"],
                 "response": {"$ref": "Op"},
                 "scopes": ["https://www.googleapis.com/auth/cloud-platform"]
-            }}}}}},
+            }}}}},
+                "zoneOperations": {"methods": {"get": {
+                    "id": "demo.zoneOperations.get", "path": "zones/{zone}/operations/{op}",
+                    "httpMethod": "GET",
+                    "parameters": {
+                        "zone": {"type": "string", "location": "path", "required": true},
+                        "op": {"type": "string", "location": "path", "required": true}
+                    },
+                    "parameterOrder": ["zone", "op"],
+                    "response": {"$ref": "ZoneOp"}
+                }}}
+            },
             "schemas": {
+                "ZoneOp": {"id": "ZoneOp", "type": "object", "properties": {
+                    "status": {"type": "string", "enum": ["RUNNING", "DONE"]}
+                }},
                 "Op": {"id": "Op", "type": "object", "description": "An operation.",
                        "properties": {
                     "name": {"type": "string", "description": "Its name."},

@@ -128,9 +128,7 @@ fn regenerate(f: &Folders) -> Result<()> {
 }
 
 fn verify(f: &Folders) -> Result<()> {
-    if f.discovery.is_none() {
-        manifest::check(&root().join("discovery"))?;
-    }
+    manifest::check(&folder(&f.discovery, "discovery").0)?;
     let (generated, out, shown) = generate(f)?;
     let report = files::sync(&out, &shown, &generated, Mode::Check, &fix_command(f))?;
     if !report.is_clean() {
@@ -234,19 +232,33 @@ mod tests {
         assert!(report.is_clean(), "{report}");
     }
 
+    /// Four documents kept for the tests, whatever `discovery/` holds.
+    fn fixtures() -> PathBuf {
+        root().join("xtask/tests/fixtures/discovery")
+    }
+
     #[test]
     fn a_hand_edit_is_caught_and_named() {
         let scratch = tempfile::tempdir().unwrap();
         let out = scratch.path().join("crate");
-        copy_dir(
-            &root().join("generated").join(codegen::OUTPUT_DIR),
-            &out.join(codegen::OUTPUT_DIR),
-        );
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::copy(
+            root().join("generated").join(codegen::MANIFEST),
+            out.join(codegen::MANIFEST),
+        )
+        .unwrap();
         let folders = Folders {
-            discovery: None,
+            discovery: Some(fixtures()),
             out: Some(out.clone()),
         };
+        let err = verify(&folders).unwrap_err().to_string();
+        assert!(err.contains("missing: "), "{err}");
+        regenerate(&folders).unwrap();
         verify(&folders).unwrap();
+        // The features are the fixtures' now.
+        let manifest = std::fs::read_to_string(out.join(codegen::MANIFEST)).unwrap();
+        assert!(manifest.contains("\ndataproc_v1 = []\n"), "{manifest}");
+        assert!(!manifest.contains("\ncompute_v1 = []\n"), "{manifest}");
         let target = out.join(codegen::OUTPUT_DIR).join("apigateway_v1.rs");
         let text = std::fs::read_to_string(&target)
             .unwrap()
@@ -258,7 +270,7 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("To fix: run `cargo xtask regenerate --out "),
+            err.contains("To fix: run `cargo xtask regenerate --discovery "),
             "{err}"
         );
         regenerate(&folders).unwrap();
@@ -269,7 +281,7 @@ mod tests {
     fn a_malformed_document_names_file_and_path_and_writes_nothing() {
         let scratch = tempfile::tempdir().unwrap();
         let discovery = scratch.path().join("discovery");
-        copy_dir(&root().join("discovery"), &discovery);
+        copy_dir(&fixtures(), &discovery);
         let doc = discovery.join("apigateway.v1.json");
         let mut text = std::fs::read_to_string(&doc).unwrap();
         // Drop `location` from the operations.get parameter (other methods are never read).

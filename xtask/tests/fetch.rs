@@ -404,7 +404,7 @@ fn a_service_the_manifest_does_not_list_is_added() {
             "scopes": ["https://www.googleapis.com/auth/cloud-platform"]
         }}}},
         "schemas": {"Op": {"id": "Op", "type": "object", "properties": {
-            "name": {"type": "string"}, "done": {"type": "boolean"}
+            "name": {"type": "string"}, "done": {"type": "boolean"}, "error": {"type": "object"}
         }}}
     }))
     .unwrap();
@@ -461,15 +461,59 @@ fn a_service_the_manifest_does_not_list_is_added() {
 }
 
 #[test]
+fn a_document_without_an_operations_collection_is_refused() {
+    let scratch = Scratch::new("no-collection");
+    let folder = scratch.root.join("documents");
+    std::fs::create_dir_all(&folder).unwrap();
+    // `unitOperations` is named like a collection, but its `get` gives an ordinary resource.
+    let doc = serde_json::to_vec(&json!({
+        "kind": "discovery#restDescription",
+        "name": "units", "version": "v1", "revision": "20260101",
+        "rootUrl": "https://units.googleapis.com/", "servicePath": "",
+        "resources": {"unitOperations": {"methods": {"get": {
+            "id": "units.unitOperations.get", "path": "v1/{+name}", "httpMethod": "GET",
+            "parameters": {"name": {"type": "string", "location": "path", "required": true}},
+            "parameterOrder": ["name"], "response": {"$ref": "UnitOperation"}
+        }}}},
+        "schemas": {"UnitOperation": {"id": "UnitOperation", "type": "object", "properties": {
+            "name": {"type": "string"}, "state": {"type": "string"}
+        }}}
+    }))
+    .unwrap();
+    std::fs::write(folder.join("units.v1.json"), doc).unwrap();
+    let before = scratch.snapshot();
+
+    let run = scratch.run(&[
+        "fetch",
+        "--from",
+        folder.to_str().unwrap(),
+        "--from-label",
+        "a test",
+        "units.v1",
+    ]);
+    assert!(!run.ok, "{run:?}");
+    assert!(
+        run.stderr.starts_with(
+            "error: units.v1: the document from a test/units.v1.json: the generator rejects it: \
+             resources: no operations collection (a resource named `operations`, or ending in \
+             `Operations`, whose `get` responds with an operation), so there is nothing to \
+             generate; nothing was written\n"
+        ),
+        "{run:?}"
+    );
+    assert_eq!(scratch.snapshot(), before);
+}
+
+#[test]
 fn changes_prints_what_fetch_would_and_writes_nothing() {
     let scratch = Scratch::new("changes");
     let server = Server::start();
     serve_saved(&server);
-    // A breaking change: the operation loses `done`, and a description changes.
+    // A breaking change: the operation loses `name`, and a description changes.
     let new = edited("apigateway.v1.json", |doc| {
         doc["revision"] = "20261105".into();
         let op = &mut doc["schemas"]["ApigatewayOperation"];
-        op["properties"].as_object_mut().unwrap().remove("done");
+        op["properties"].as_object_mut().unwrap().remove("name");
         op["description"] = "Changed.".into();
     });
     server.route(
@@ -479,7 +523,7 @@ fn changes_prints_what_fetch_would_and_writes_nothing() {
     let file = scratch.root.join("apigateway-new.json");
     std::fs::write(&file, &new).unwrap();
     let before = scratch.snapshot();
-    // The schema was the runtime's shared Operation; without `done` it is a model of its own.
+    // The schema was the runtime's shared Operation; without `name` it is a model of its own.
     let want = "1 change, BREAKING\n  \
                 BREAKING: model ApigatewayOperation: no longer the runtime's Operation, now one of its own\n";
 

@@ -75,6 +75,20 @@ pub mod scopes {
 /// `GET {+folder}/global/operations/{operation}` (Discovery id
 /// `compute.globalFolderOperations.get`).
 /// Responds with [`Operation`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_alpha::GlobalFolderOperationsGet;
+///
+/// let request = GlobalFolderOperationsGet::new("folders/123456", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/alpha/folders/123456/global/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalFolderOperationsGet(crate::__private::Call);
 
@@ -385,6 +399,20 @@ impl crate::Request for RegionOperationsGet {
 /// `GET {+folder}/zones/{zone}/operations/{operation}` (Discovery id
 /// `compute.zoneFolderOperations.get`).
 /// Responds with [`Operation`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_alpha::ZoneFolderOperationsGet;
+///
+/// let request = ZoneFolderOperationsGet::new("folders/123456", "my-zone", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/alpha/folders/123456/zones/my-zone/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneFolderOperationsGet(crate::__private::Call);
 
@@ -552,6 +580,20 @@ impl crate::Request for ZoneOperationsGet {
 /// `GET {+organization}/zones/{zone}/operations/{operation}` (Discovery id
 /// `compute.zoneOrganizationOperations.get`).
 /// Responds with [`Operation`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_alpha::ZoneOrganizationOperationsGet;
+///
+/// let request = ZoneOrganizationOperationsGet::new("organizations/123456", "my-zone", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/alpha/organizations/123456/zones/my-zone/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOrganizationOperationsGet(crate::__private::Call);
 

@@ -1,5 +1,7 @@
-//! What the command tests share: a tiny HTTP/1.1 server on 127.0.0.1, scratch copies of the
-//! discovery folder, and a way to run the xtask binary on them.
+//! What the command tests share: a tiny HTTP/1.1 server on 127.0.0.1, scratch copies of a
+//! discovery folder of four documents kept for the tests (`tests/fixtures/discovery`, so that
+//! the tests never depend on which documents the project saves), and a way to run the xtask
+//! binary on them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,12 +82,12 @@ pub fn directory_path(name: &str, version: &str) -> String {
     format!("/discovery/v1/apis/{name}/{version}/rest")
 }
 
-/// The checked-in discovery folder (only ever read).
-pub fn real_discovery() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../discovery")
+/// The fixture discovery folder (only ever read).
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/discovery")
 }
 
-/// A scratch folder holding a copy of the discovery folder; removed when dropped.
+/// A scratch folder holding a copy of the fixture discovery folder; removed when dropped.
 pub struct Scratch {
     pub root: PathBuf,
     pub discovery: PathBuf,
@@ -102,7 +104,7 @@ impl Scratch {
         let root = dir.path().to_path_buf();
         let discovery = root.join("discovery");
         std::fs::create_dir_all(&discovery).unwrap();
-        for entry in std::fs::read_dir(real_discovery()).unwrap() {
+        for entry in std::fs::read_dir(fixtures()).unwrap() {
             let entry = entry.unwrap();
             std::fs::copy(entry.path(), discovery.join(entry.file_name())).unwrap();
         }
@@ -187,12 +189,12 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// The saved bytes of a checked-in document.
+/// The saved bytes of a fixture document.
 pub fn saved(file: &str) -> Vec<u8> {
-    std::fs::read(real_discovery().join(file)).unwrap()
+    std::fs::read(fixtures().join(file)).unwrap()
 }
 
-/// A checked-in document changed by `edit`, as a newly published copy would be.
+/// A fixture document changed by `edit`, as a newly published copy would be.
 pub fn edited(file: &str, edit: impl FnOnce(&mut Value)) -> Vec<u8> {
     let mut doc: Value = serde_json::from_slice(&saved(file)).unwrap();
     edit(&mut doc);
