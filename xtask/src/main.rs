@@ -142,7 +142,18 @@ fn verify(f: &Folders) -> Result<()> {
     Ok(())
 }
 
+/// The services `ci` also checks one by one, each alone: the four the crate started with, and
+/// Compute Engine.
+const ALONE: &[&str] = &[
+    "apigateway_v1",
+    "cloudaicompanion_v1",
+    "dataproc_v1",
+    "workspaceevents_v1",
+    "compute_v1",
+];
+
 fn ci() -> Result<()> {
+    let start = std::time::Instant::now();
     let root = root();
     let run = |name: &str, args: &[&str], env: &[(&str, &str)]| -> Result<()> {
         eprintln!("==> cargo {}", args.join(" "));
@@ -158,6 +169,7 @@ fn ci() -> Result<()> {
         Ok(())
     };
     run("rustfmt check", &["fmt", "--all", "--check"], &[])?;
+    // Every service together, with the tests, benches and examples of the whole workspace.
     run(
         "clippy",
         &[
@@ -171,18 +183,35 @@ fn ci() -> Result<()> {
         ],
         &[],
     )?;
+    // The crate as users build it: its defaults, the sans-io core alone, and single services.
+    let crate_clippy = |what: &str, features: &[&str]| {
+        let mut args = vec!["clippy", "-p", "google-operations", "--lib"];
+        args.extend_from_slice(features);
+        args.extend_from_slice(&["--", "-D", "warnings"]);
+        run(what, &args, &[])
+    };
+    crate_clippy("clippy (default features)", &[])?;
+    crate_clippy("clippy (sans-io core)", &["--no-default-features"])?;
+    for service in ALONE {
+        crate_clippy(
+            &format!("clippy ({service} alone)"),
+            &["--no-default-features", "--features", service],
+        )?;
+    }
     eprintln!("==> cargo xtask verify");
     verify(&Folders {
         discovery: None,
         out: None,
     })?;
+    // Unit, integration and doc tests; the doc example of every builder of every module runs.
     run("tests", &["test", "--workspace", "--all-features"], &[])?;
     run(
         "docs",
         &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
-    eprintln!("all checks passed");
+    let elapsed = start.elapsed().as_secs();
+    eprintln!("all checks passed in {}m{:02}s", elapsed / 60, elapsed % 60);
     Ok(())
 }
 
