@@ -178,10 +178,14 @@ impl<T> DoesNotPoll for &Probe<T> {}
 
 #[test]
 fn only_the_responses_of_collections_poll() {
-    assert!((&Probe::<container_v1::Operation>(PhantomData)).polls());
-    assert!(!(&Probe::<container_v1::OperationProgress>(PhantomData)).polls());
-    assert!((&Probe::<compute_v1::Operation>(PhantomData)).polls());
-    assert!(!(&Probe::<compute_v1::OperationError>(PhantomData)).polls());
+    let gke_operation = &Probe::<container_v1::Operation>(PhantomData);
+    let gke_progress = &Probe::<container_v1::OperationProgress>(PhantomData);
+    let compute_operation = &Probe::<compute_v1::Operation>(PhantomData);
+    let compute_error = &Probe::<compute_v1::OperationError>(PhantomData);
+    assert!(gke_operation.polls());
+    assert!(!gke_progress.polls());
+    assert!(compute_operation.polls());
+    assert!(!compute_error.polls());
 }
 
 #[cfg(feature = "client")]
