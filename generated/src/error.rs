@@ -84,6 +84,12 @@ pub enum Error {
         /// The token source's error.
         source: BoxError,
     },
+    /// A root URL (the client's, or a request's own) is not an `http://` or `https://` URL;
+    /// refused when the client is built, or before the request is sent.
+    NotHttp {
+        /// The root URL.
+        url: String,
+    },
     /// The HTTP client could not be set up (its TLS configuration, for example).
     Setup {
         /// The HTTP stack's error.
@@ -114,6 +120,9 @@ pub enum Error {
         /// The last operation seen, as JSON (unknown fields included); `None` when no poll was
         /// answered. [`Error::last_operation_as`] decodes it back into the typed model.
         last_operation: Option<Box<serde_json::Value>>,
+        /// The transient failure of the last poll, when it failed (its retries spent): a wait
+        /// rides such failures out until its deadline, and says what it last met.
+        last_error: Option<Box<Error>>,
     },
 }
 
@@ -169,12 +178,30 @@ impl fmt::Display for Error {
                 attempts,
                 kind,
                 source,
-            } => write!(
-                f,
-                "{method}: {kind} (after {attempts} attempt(s)): {source}"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{method}: {kind} (after {attempts} attempt(s)): {source}"
+                )?;
+                // The causes say what happened (`Connection refused`); show each one that the
+                // text so far does not already say.
+                let mut shown = source.to_string();
+                let mut cause = source.source();
+                while let Some(c) = cause {
+                    let text = c.to_string();
+                    if !shown.contains(&text) {
+                        write!(f, ": {text}")?;
+                        shown.push_str(&text);
+                    }
+                    cause = c.source();
+                }
+                Ok(())
+            }
             Error::Auth { method, source } => write!(f, "{method}: no access token: {source}"),
             Error::Setup { source } => write!(f, "the HTTP client could not be set up: {source}"),
+            Error::NotHttp { url } => {
+                write!(f, "the root URL {url:?} is not an http:// or https:// URL")
+            }
             Error::OperationFailed {
                 method,
                 name,
@@ -189,13 +216,18 @@ impl fmt::Display for Error {
                 polls,
                 elapsed,
                 limit,
+                last_error,
                 ..
             } => {
                 let name = name.as_deref().unwrap_or("(unnamed)");
                 write!(
                     f,
                     "{method}: operation {name} is not done after {polls} poll(s) in {elapsed:?}: {limit}"
-                )
+                )?;
+                if let Some(error) = last_error {
+                    write!(f, "; the last poll failed: {error}")?;
+                }
+                Ok(())
             }
         }
     }
@@ -211,6 +243,7 @@ impl std::error::Error for Error {
             | Error::Auth { source, .. }
             | Error::Setup { source, .. } => Some(&**source),
             Error::InvalidParameter { .. }
+            | Error::NotHttp { .. }
             | Error::Api { .. }
             | Error::Decode { .. }
             | Error::OperationFailed { .. }
@@ -440,6 +473,33 @@ mod tests {
         );
         assert_eq!(source_text(&err), "deadline elapsed");
         assert!(err.source().unwrap().is::<Inner>());
+
+        // Causes down the chain are shown once each.
+        #[derive(Debug)]
+        struct Outer(std::io::Error);
+        impl std::fmt::Display for Outer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("error sending request for url (http://127.0.0.1:9/v1/x)")
+            }
+        }
+        impl std::error::Error for Outer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let refused =
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        let err = Error::Transport {
+            method: "m.get",
+            attempts: 1,
+            kind: TransportKind::Connect,
+            source: Box::new(Outer(refused)),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.get: could not connect (after 1 attempt(s)): error sending request for url \
+             (http://127.0.0.1:9/v1/x): Connection refused"
+        );
     }
 
     #[test]
@@ -483,7 +543,7 @@ mod tests {
         };
         assert_eq!(
             err.to_string(),
-            "m.operations.get: operation projects/p/operations/1 failed: code 9: \
+            "m.operations.get: operation projects/p/operations/1 failed: FAILED_PRECONDITION (9): \
              Cluster is in ERROR state."
         );
         assert!(err.source().is_none());
@@ -508,11 +568,15 @@ mod tests {
             elapsed: Duration::from_millis(1500),
             limit: PollLimit::Deadline(Duration::from_secs(1)),
             last_operation: None,
+            last_error: Some(Box::new(Error::NotHttp {
+                url: "ftp://x/".into(),
+            })),
         };
         assert_eq!(
             err.to_string(),
             "m.operations.get: operation projects/p/operations/1 is not done after 4 poll(s) \
-             in 1.5s: the deadline of 1s passed"
+             in 1.5s: the deadline of 1s passed; the last poll failed: the root URL \
+             \"ftp://x/\" is not an http:// or https:// URL"
         );
         assert!(err.source().is_none());
 
@@ -523,6 +587,7 @@ mod tests {
             elapsed: Duration::from_secs(30),
             limit: PollLimit::Polls(10),
             last_operation: Some(Box::new(serde_json::json!({"done": false}))),
+            last_error: None,
         };
         assert_eq!(
             err.to_string(),

@@ -162,15 +162,66 @@ impl Status {
 }
 
 impl fmt::Display for Status {
-    /// `code 9: Cluster is in ERROR state.`
+    /// `FAILED_PRECONDITION (9): Cluster is in ERROR state. [reason CLUSTER_ERROR, domain
+    /// dataproc.googleapis.com]`: the code's name and number, the message, and the reason and
+    /// domain of a `google.rpc.ErrorInfo` detail where there is one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.code {
-            Some(code) => write!(f, "code {code}")?,
+            Some(code) => match code_name(code) {
+                Some(name) => write!(f, "{name} ({code})")?,
+                None => write!(f, "code {code}")?,
+            },
             None => f.write_str("code (none)")?,
         }
         let message = self.message.as_deref().unwrap_or("(no message)");
-        write!(f, ": {message}")
+        write!(f, ": {message}")?;
+        let info = self
+            .details()
+            .iter()
+            .find(|d| type_url(d).is_some_and(|t| t.ends_with("/google.rpc.ErrorInfo")));
+        if let Some(info) = info {
+            write_error_info(f, info)?;
+        }
+        Ok(())
     }
+}
+
+/// ` [reason R, domain D]` from a `google.rpc.ErrorInfo` detail, as far as it has them.
+pub(crate) fn write_error_info(f: &mut fmt::Formatter<'_>, info: &JsonObject) -> fmt::Result {
+    let text = |key: &str| info.get(key).and_then(serde_json::Value::as_str);
+    match (text("reason"), text("domain")) {
+        (Some(reason), Some(domain)) => write!(f, " [reason {reason}, domain {domain}]"),
+        (Some(reason), None) => write!(f, " [reason {reason}]"),
+        (None, Some(domain)) => write!(f, " [domain {domain}]"),
+        (None, None) => Ok(()),
+    }
+}
+
+/// The name of a `google.rpc.Code`, e.g. `FAILED_PRECONDITION` for 9.
+pub fn code_name(code: i32) -> Option<&'static str> {
+    const NAMES: [&str; 17] = [
+        "OK",
+        "CANCELLED",
+        "UNKNOWN",
+        "INVALID_ARGUMENT",
+        "DEADLINE_EXCEEDED",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED",
+        "FAILED_PRECONDITION",
+        "ABORTED",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "INTERNAL",
+        "UNAVAILABLE",
+        "DATA_LOSS",
+        "UNAUTHENTICATED",
+    ];
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .copied()
 }
 
 /// How an operation failed, as its service reports it.
@@ -347,12 +398,36 @@ mod tests {
     }
 
     #[test]
-    fn a_status_shows_its_code_and_message() {
+    fn a_status_shows_its_code_name_message_and_reason() {
         let status = Status::new(Some(9), Some("Cluster is in ERROR state.".into()), vec![]);
         assert_eq!(
             OperationError::Status(status).to_string(),
-            "code 9: Cluster is in ERROR state."
+            "FAILED_PRECONDITION (9): Cluster is in ERROR state."
+        );
+        let info = serde_json::json!({
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "QUOTA_EXCEEDED", "domain": "compute.googleapis.com"
+        });
+        let other = serde_json::json!({"@type": "type.googleapis.com/google.rpc.Help"});
+        let details = [other, info]
+            .into_iter()
+            .map(|d| match d {
+                serde_json::Value::Object(o) => o,
+                _ => unreachable!("objects above"),
+            })
+            .collect();
+        let status = Status::new(Some(8), Some("Quota exceeded.".into()), details);
+        assert_eq!(
+            status.to_string(),
+            "RESOURCE_EXHAUSTED (8): Quota exceeded. [reason QUOTA_EXCEEDED, domain \
+             compute.googleapis.com]"
         );
         assert_eq!(Status::default().to_string(), "code (none): (no message)");
+        assert_eq!(
+            Status::new(Some(99), None, vec![]).to_string(),
+            "code 99: (no message)"
+        );
+        assert_eq!(code_name(16), Some("UNAUTHENTICATED"));
+        assert_eq!(code_name(-1), None);
     }
 }

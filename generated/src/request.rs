@@ -88,9 +88,14 @@ pub trait Request {
     }
 }
 
-/// The value of the `x-goog-api-client` header: this crate and its version.
-pub(crate) const API_CLIENT_HEADER: &str =
-    concat!("gl-rust/ google-operations/", env!("CARGO_PKG_VERSION"));
+/// The value of the `x-goog-api-client` header: the Rust version the crate was built with, and
+/// this crate and its version.
+pub(crate) const API_CLIENT_HEADER: &str = concat!(
+    "gl-rust/",
+    env!("GOOGLE_OPERATIONS_RUSTC_VERSION"),
+    " google-operations/",
+    env!("CARGO_PKG_VERSION")
+);
 
 /// The parameter values of one request: its path parameters (checked when the request is
 /// made), its query parameters, the standard parameters and a root URL override.
@@ -106,7 +111,7 @@ pub struct Call {
     path: Vec<String>,
     /// Query parameters: wire name and value, several values of a repeated one in order.
     query: Vec<(&'static str, String)>,
-    root_url: Option<String>,
+    pub(crate) root_url: Option<String>,
     fields: Option<String>,
     quota_user: Option<String>,
     pretty_print: Option<bool>,

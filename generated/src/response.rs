@@ -188,6 +188,9 @@ impl fmt::Display for ApiError {
             write!(f, " {status}")?;
         }
         write!(f, ": {}", self.message)?;
+        if let Some(info) = self.details_of("google.rpc.ErrorInfo").next() {
+            crate::operation::write_error_info(f, info)?;
+        }
         if let Some(body) = &self.body {
             let start: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
             let start = &start[..cut(&start, 120)];
@@ -422,7 +425,8 @@ mod tests {
         assert_eq!(e.retry_delay(), Some(Duration::from_millis(1500)));
         assert_eq!(
             e.to_string(),
-            "HTTP 429 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Read requests'."
+            "HTTP 429 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Read requests'. \
+             [reason RATE_LIMIT_EXCEEDED, domain googleapis.com]"
         );
     }
 

@@ -697,3 +697,155 @@ async fn the_poll_deadline_cuts_a_slow_poll() {
     }
     assert_eq!(server.hits(), 2);
 }
+
+#[tokio::test]
+async fn transient_failures_ride_out_to_the_deadline() {
+    // Each poll gets one attempt; six polls in a row meet 429s and HTML 502 pages, then the
+    // operation is done: the wait goes on through all of them.
+    let server = Server::start(|n, _| match n {
+        1 => Reply::Json(200, running(DATAPROC_NAME, n)),
+        2..=4 => Reply::Json(
+            429,
+            json!({"error": {"code": 429, "message": "Slow down", "status": "RESOURCE_EXHAUSTED"}}),
+        ),
+        5..=7 => Reply::Raw(
+            502,
+            vec![("content-type", "text/html")],
+            "<html><body>502 Bad Gateway</body></html>".into(),
+        ),
+        _ => Reply::Json(200, done(DATAPROC_NAME)),
+    })
+    .await;
+    let client = client_for(&server)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    assert!(client.until_done(&get).await.unwrap().is_done());
+    assert_eq!(server.hits(), 8);
+
+    // Failing for good, the wait ends at its deadline and says what it last met.
+    let failing = Server::start(|_, _| unavailable()).await;
+    let client = client_for(&failing)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let policy = PollPolicy::default()
+        .initial_interval(ms(5))
+        .max_interval(ms(20))
+        .deadline(ms(300));
+    let err = client.poller(&get).policy(policy).wait().await.unwrap_err();
+    match &err {
+        Error::NotDone {
+            limit: PollLimit::Deadline(_),
+            last_error: Some(last),
+            polls,
+            ..
+        } => {
+            assert!(*polls > 3, "{polls} polls");
+            // A 503, or the last poll cut short by the deadline.
+            assert!(last.is_transient(), "{last}");
+        }
+        other => panic!("expected NotDone, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("; the last poll failed: "),
+        "{err}"
+    );
+    assert!(failing.hits() > 3);
+}
+
+#[tokio::test]
+async fn endpoints_that_are_not_http_are_refused_before_sending() {
+    match Client::builder().root_url("ftp://example.com/").build() {
+        Err(Error::NotHttp { url }) => assert_eq!(url, "ftp://example.com/"),
+        other => panic!("expected NotHttp, got {other:?}"),
+    }
+    let server = Server::start(|_, _| Reply::Json(200, done(DATAPROC_NAME))).await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME)
+        .unwrap()
+        .root_url("ftp://127.0.0.1/");
+    let err = client.until_done(&get).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the root URL \"ftp://127.0.0.1/\" is not an http:// or https:// URL"
+    );
+    assert!(!err.is_transient());
+    assert_eq!(server.hits(), 0);
+}
+
+#[tokio::test]
+async fn a_refused_connection_names_its_cause() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .root_url(format!("http://127.0.0.1:{port}/"))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let err = client.send(&get).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("dataproc.projects.regions.operations.get: could not connect"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+    assert!(text.to_lowercase().contains("connection refused"), "{text}");
+}
+
+/// A writer for `tracing_subscriber` into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tracing_tells_polls_retries_and_outcome_without_the_token() {
+    use tracing_subscriber::util::SubscriberInitExt;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let _guard = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish()
+        .set_default();
+    let server = Server::start(|n, _| match n {
+        1 => Reply::Json(200, running(DATAPROC_NAME, n)),
+        2 => unavailable(),
+        _ => Reply::Json(200, done(DATAPROC_NAME)),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    client.until_done(&get).await.unwrap();
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for want in [
+        "polling",
+        "not done yet",
+        "waiting before the next poll",
+        "retrying after a transient failure",
+        "HTTP 503",
+        "done",
+        "dataproc.projects.regions.operations.get",
+    ] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
+    assert!(!text.contains(TOKEN), "the token leaked:\n{text}");
+    assert!(!text.contains("ya29"), "the token leaked:\n{text}");
+}

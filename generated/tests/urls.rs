@@ -210,11 +210,17 @@ fn standard_parameters_and_root_override() {
     assert_eq!(http.method(), http::Method::GET);
     assert_eq!(http.uri().host(), Some("127.0.0.1"));
     assert_eq!(http.headers()["accept"], "application/json");
+    // `gl-rust/1.95.0 google-operations/0.1.0`: the compiler's version, then this crate's.
+    let api_client = http.headers()["x-goog-api-client"].to_str().unwrap();
+    let (rust, krate) = api_client.split_once(' ').unwrap();
+    let rust = rust.strip_prefix("gl-rust/").unwrap();
     assert!(
-        http.headers()["x-goog-api-client"]
-            .to_str()
-            .unwrap()
-            .contains("google-operations/")
+        rust.split('.').count() == 3 && rust.split('.').all(|n| n.parse::<u32>().is_ok()),
+        "{api_client}"
+    );
+    assert_eq!(
+        krate,
+        concat!("google-operations/", env!("CARGO_PKG_VERSION"))
     );
 
     let bad_root = workspaceevents_v1::OperationsGet::new("operations/o")

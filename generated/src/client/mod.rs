@@ -142,9 +142,12 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Setup`] when TLS or the HTTP client cannot be set up (e.g. no root
-    /// certificates are found).
+    /// certificates are found); [`Error::NotHttp`] when the root URL is not an `http://` or `https://` URL.
     pub fn build(self) -> Result<Client, Error> {
         use rustls_platform_verifier::BuilderVerifierExt;
+        if let Some(url) = &self.root_url {
+            check_scheme(url)?;
+        }
         let setup = |e: BoxError| Error::Setup { source: e };
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -244,6 +247,13 @@ impl Client {
             if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d)) {
                 return Err(err);
             }
+            tracing::warn!(
+                method = R::METHOD.id,
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                cause = %err,
+                "retrying after a transient failure"
+            );
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
@@ -258,6 +268,12 @@ impl Client {
     ) -> Result<R::Response, Error> {
         let method = R::METHOD;
         let mut http_request = request.call().to_http(self.inner.root_url.as_deref())?;
+        if !matches!(http_request.uri().scheme_str(), Some("http" | "https")) {
+            let call = request.call();
+            let root = call.root_url.as_deref().or(self.inner.root_url.as_deref());
+            let url = root.unwrap_or(R::METHOD.service.root_url).to_owned();
+            return Err(Error::NotHttp { url });
+        }
         if let Some(tokens) = &self.inner.tokens {
             let auth = |source| Error::Auth {
                 method: method.id,
@@ -272,7 +288,7 @@ impl Client {
                 .insert(http::header::AUTHORIZATION, value);
         }
         let http_request = reqwest::Request::try_from(http_request.map(|()| Vec::<u8>::new()))
-            .map_err(|e| transport(method.id, attempts, TransportKind::Broken, e.without_url()))?;
+            .map_err(|e| transport(method.id, attempts, TransportKind::Broken, without_query(e)))?;
 
         let limit = match deadline {
             Some(d) => self
@@ -298,7 +314,7 @@ impl Client {
                 } else {
                     TransportKind::Broken
                 };
-                return Err(transport(method.id, attempts, kind, e.without_url()));
+                return Err(transport(method.id, attempts, kind, without_query(e)));
             }
             Err(_) => {
                 let e = format!("no complete response within {limit:?}");
@@ -306,6 +322,29 @@ impl Client {
             }
         };
         decode(method.id, status, &headers, &body, attempts)
+    }
+}
+
+/// Refuses a root URL that is not `http://` or `https://`: anything else could never be sent.
+fn check_scheme(url: &str) -> Result<(), Error> {
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http" | "https") => Ok(()),
+        _ => Err(Error::NotHttp {
+            url: url.to_owned(),
+        }),
+    }
+}
+
+/// The error with its URL cut to scheme, host, port and path, so that it says where it
+/// failed without repeating query parameters.
+fn without_query(e: reqwest::Error) -> reqwest::Error {
+    match e.url().cloned() {
+        Some(mut url) => {
+            url.set_query(None);
+            e.with_url(url)
+        }
+        None => e,
     }
 }
 

@@ -123,54 +123,91 @@ where
 
     /// Polls until the operation is done.
     ///
+    /// A poll that fails transiently (HTTP 408, 429, 5xx, a reset, a timeout), once its own
+    /// retries are spent, does not end the wait: the poller backs off as between polls and
+    /// tries again, until the deadline or the poll limit.
+    ///
+    /// Emits `tracing` events (target `google_operations`): each poll, each wait before the
+    /// next, each transient failure with its cause, and the outcome. None carries the token.
+    ///
     /// # Errors
     ///
     /// - [`Error::OperationFailed`] when the operation is done with an `error`;
-    /// - [`Error::NotDone`], with the last operation seen, when a limit of the policy stops
-    ///   polling;
-    /// - the error of a poll that failed for good (a permanent error, or a transient one whose
-    ///   retries ran out).
+    /// - [`Error::NotDone`], with the last operation seen and the last poll's failure, when a
+    ///   limit of the policy stops polling;
+    /// - the error of a poll that failed for good (a permanent error: 4xx other than 408 and
+    ///   429, a response that does not decode, no token).
     pub async fn wait(mut self) -> Result<R::Response, Error> {
         let policy = self.policy;
         let start = Instant::now();
         let deadline = start.checked_add(policy.deadline);
         let mut last: Option<R::Response> = None;
+        let mut last_error: Option<Error>;
         let mut polls = 0;
-        let not_done = |polls, last: Option<R::Response>, limit| Error::NotDone {
-            method: R::METHOD.id,
-            name: last.as_ref().and_then(|op| op.name()).map(str::to_owned),
-            polls,
-            elapsed: start.elapsed(),
-            limit,
-            last_operation: last
-                .and_then(|op| serde_json::to_value(op).ok())
-                .map(Box::new),
+        let not_done = |polls, last: Option<R::Response>, last_error: Option<Error>, limit| {
+            let error = Error::NotDone {
+                method: R::METHOD.id,
+                name: last.as_ref().and_then(|op| op.name()).map(str::to_owned),
+                polls,
+                elapsed: start.elapsed(),
+                limit,
+                last_operation: last
+                    .and_then(|op| serde_json::to_value(op).ok())
+                    .map(Box::new),
+                last_error: last_error.map(Box::new),
+            };
+            tracing::warn!(method = R::METHOD.id, polls, "{error}");
+            error
         };
         loop {
             polls += 1;
+            tracing::debug!(method = R::METHOD.id, poll = polls, "polling");
             let call_deadline = self.client.call_deadline(deadline);
             match self.client.send_before(self.request, call_deadline).await {
                 Ok(op) if op.is_done() => {
                     return match op.error() {
-                        None => Ok(op),
-                        Some(error) => Err(Error::OperationFailed {
-                            method: R::METHOD.id,
-                            name: op.name().map(str::to_owned),
-                            error,
-                        }),
+                        None => {
+                            tracing::info!(method = R::METHOD.id, polls, name = op.name(), "done");
+                            Ok(op)
+                        }
+                        Some(error) => {
+                            let error = Error::OperationFailed {
+                                method: R::METHOD.id,
+                                name: op.name().map(str::to_owned),
+                                error,
+                            };
+                            tracing::warn!(method = R::METHOD.id, polls, "{error}");
+                            Err(error)
+                        }
                     };
                 }
                 Ok(op) => {
+                    tracing::debug!(
+                        method = R::METHOD.id,
+                        poll = polls,
+                        name = op.name(),
+                        "not done yet"
+                    );
                     (self.progress)(&op);
                     last = Some(op);
+                    last_error = None;
                 }
-                Err(e) if e.is_transient() && deadline.is_some_and(|d| Instant::now() >= d) => {
-                    return Err(not_done(polls, last, PollLimit::Deadline(policy.deadline)));
+                Err(e) if e.is_transient() => {
+                    tracing::warn!(method = R::METHOD.id, poll = polls, cause = %e, "poll failed; the wait goes on");
+                    if deadline.is_some_and(|d| Instant::now() >= d) {
+                        let limit = PollLimit::Deadline(policy.deadline);
+                        return Err(not_done(polls, last, Some(e), limit));
+                    }
+                    last_error = Some(e);
                 }
-                Err(e) => return Err(e),
+                Err(e) => {
+                    tracing::warn!(method = R::METHOD.id, poll = polls, "{e}");
+                    return Err(e);
+                }
             }
             if polls >= policy.max_polls {
-                return Err(not_done(polls, last, PollLimit::Polls(policy.max_polls)));
+                let limit = PollLimit::Polls(policy.max_polls);
+                return Err(not_done(polls, last, last_error, limit));
             }
             let wait = grow(
                 policy.initial_interval,
@@ -179,8 +216,14 @@ where
                 policy.max_interval,
             );
             if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d)) {
-                return Err(not_done(polls, last, PollLimit::Deadline(policy.deadline)));
+                let limit = PollLimit::Deadline(policy.deadline);
+                return Err(not_done(polls, last, last_error, limit));
             }
+            tracing::debug!(
+                method = R::METHOD.id,
+                wait_ms = wait.as_millis() as u64,
+                "waiting before the next poll"
+            );
             tokio::time::sleep(wait).await;
         }
     }
