@@ -97,6 +97,9 @@ pub struct Method<'a> {
     pub parameter_order: Vec<Str<'a>>,
     #[serde(borrow, default)]
     pub response: Option<SchemaRef<'a>>,
+    /// `request.$ref`: the schema of the request body, if it has one.
+    #[serde(borrow, default)]
+    pub request: Option<SchemaRef<'a>>,
     #[serde(borrow, default)]
     pub scopes: Vec<Str<'a>>,
 }

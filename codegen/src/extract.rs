@@ -27,6 +27,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// Method names of every builder, from the runtime's `Request` trait and the derived traits;
 /// a parameter whose Rust name would be one of them gets a `_param` suffix instead.
 const BUILDER_METHODS: &[&str] = &[
+    "body",
     "call",
     "call_mut",
     "clone",
@@ -49,9 +50,16 @@ struct Found<'a> {
     /// Its JSON path, for errors.
     json_path: String,
     method: discovery::Method<'a>,
-    /// Whether it responds with an operation, which makes its resource a collection.
+    /// Whether its collection's `get` responds with an operation, which makes the resource a
+    /// collection.
     collection: bool,
+    /// The method's name in its resource: `get`, `wait`, `cancel`, `delete` or `list`.
+    kind: &'static str,
 }
+
+/// The methods of an operations collection that become builders, in this order; a resource
+/// named `operations` that is no collection gets its `get` only.
+const LIFECYCLE: [&str; 5] = ["get", "wait", "cancel", "delete", "list"];
 
 /// Builds the service of one document, or `None` when it has no operations collection;
 /// `warnings` collects what does not stop it.
@@ -70,7 +78,10 @@ pub fn service(
     let mut type_names = Namespace::avoiding(RESERVED_TYPE_NAMES);
     let builder_names: Vec<String> = found
         .iter()
-        .map(|f| type_names.claim(names::camel(&format!("{} get", f.chain.join(" ")))))
+        .map(|f| {
+            let words = format!("{} {}", f.chain.join(" "), f.kind);
+            type_names.claim(names::camel(&words))
+        })
         .collect();
     let mut models = TypeBuilder::new(file, doc, warnings);
     let mut operations = BTreeSet::new();
@@ -78,21 +89,20 @@ pub fn service(
         if let Some(response) = &f.method.response {
             let at = join(&join(&f.json_path, "response"), "$ref");
             models.require(&response.reference, &at)?;
-            if f.collection {
+            if f.collection && f.kind == "get" {
                 operations.insert(response.reference.to_string());
             }
+        }
+        if let Some(request) = &f.method.request {
+            let at = join(&join(&f.json_path, "request"), "$ref");
+            models.require(&request.reference, &at)?;
         }
     }
     let Types { mut defs, names } = models.finish(&mut type_names, &operations)?;
 
-    let mut methods = Vec::with_capacity(found.len());
+    let mut methods: Vec<ir::Method> = Vec::with_capacity(found.len());
     for (f, type_name) in found.iter().zip(builder_names) {
-        let response = f
-            .method
-            .response
-            .as_ref()
-            .and_then(|r| names.get(r.reference.as_ref()).cloned());
-        let method = method(file, doc, f, type_name, response, &scopes, &mut type_names)?;
+        let method = method(file, doc, f, type_name, &names, &scopes, &mut type_names)?;
         for p in &method.params {
             if let Some(name) = &p.enum_type {
                 defs.push(ir::TypeDef::Enum(types::enumeration(
@@ -105,6 +115,7 @@ pub fn service(
         }
         methods.push(method);
     }
+    link_collections(&found, &mut methods, &mut defs);
     defs.sort_by(|a, b| a.name().cmp(b.name()));
 
     Ok(Some(ir::Service {
@@ -125,21 +136,29 @@ pub fn service(
     }))
 }
 
-/// Every `get` method of an operations collection, and of any other resource named
-/// `operations`, at any depth, parsed, in id order.
+/// The [`LIFECYCLE`] methods of every operations collection, and the `get` of any other
+/// resource named `operations`, at any depth, parsed, in id order.
 fn operations_gets<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a>>, Error> {
     fn walk<'a>(
         resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
         path: &str,
         chain: &mut Vec<String>,
-        out: &mut Vec<(Vec<String>, String, &'a serde_json::value::RawValue)>,
+        out: &mut Vec<(
+            Vec<String>,
+            &'static str,
+            String,
+            &'a serde_json::value::RawValue,
+        )>,
     ) {
         for (name, resource) in resources {
             let here = join(path, name);
             chain.push(name.to_string());
             if name == "operations" || name.ends_with("Operations") {
-                if let Some(raw) = resource.methods.get("get") {
-                    out.push((chain.clone(), join(&join(&here, "methods"), "get"), raw));
+                for kind in LIFECYCLE {
+                    if let Some(raw) = resource.methods.get(kind) {
+                        let at = join(&join(&here, "methods"), kind);
+                        out.push((chain.clone(), kind, at, raw));
+                    }
                 }
             }
             walk(&resource.resources, &join(&here, "resources"), chain, out);
@@ -149,16 +168,25 @@ fn operations_gets<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a
     let mut raw = Vec::new();
     walk(&doc.resources, "resources", &mut Vec::new(), &mut raw);
     let mut found: Vec<Found<'a>> = Vec::with_capacity(raw.len());
-    for (chain, json_path, raw) in raw {
+    // The `get` of each resource decides whether the resource is a collection.
+    let mut collections: Vec<Vec<String>> = Vec::new();
+    for (chain, kind, json_path, raw) in raw {
         let method: discovery::Method<'a> = load::part(file, &json_path, raw)?;
-        let collection = match &method.response {
-            Some(response) => {
-                let at = join(&join(&json_path, "response"), "$ref");
-                types::is_operation(file, doc, &response.reference, &at)?
+        if kind == "get" {
+            let is_operation = match &method.response {
+                Some(response) => {
+                    let at = join(&join(&json_path, "response"), "$ref");
+                    types::is_operation(file, doc, &response.reference, &at)?
+                }
+                None => false,
+            };
+            if is_operation {
+                collections.push(chain.clone());
             }
-            None => false,
-        };
-        if !collection && chain.last().is_some_and(|name| name != "operations") {
+        }
+        let collection = collections.contains(&chain);
+        let named_operations = chain.last().is_some_and(|name| name == "operations");
+        if !(collection || (named_operations && kind == "get")) {
             continue;
         }
         if let Some(other) = found.iter().find(|f| f.method.id == method.id) {
@@ -176,6 +204,7 @@ fn operations_gets<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a
             json_path,
             method,
             collection,
+            kind,
         });
     }
     found.sort_by(|a, b| a.method.id.cmp(&b.method.id));
@@ -224,11 +253,17 @@ fn method(
     doc: &Document<'_>,
     found: &Found<'_>,
     type_name: String,
-    response: Option<String>,
+    models: &BTreeMap<String, String>,
     scopes: &[ir::Scope],
     type_names: &mut Namespace,
 ) -> Result<ir::Method, Error> {
     let (m, json_path) = (&found.method, found.json_path.as_str());
+    let model = |r: &discovery::SchemaRef<'_>| models.get(r.reference.as_ref()).cloned();
+    let response = match &m.response {
+        None => ir::Response::NoContent,
+        Some(r) => model(r).map_or(ir::Response::Json, ir::Response::Model),
+    };
+    let request = m.request.as_ref().and_then(model);
     let params_path = join(json_path, "parameters");
     let mut order: Vec<&str> = Vec::new();
     for (i, name) in m.parameter_order.iter().enumerate() {
@@ -298,7 +333,67 @@ fn method(
         params,
         scopes: method_scopes,
         response,
+        request,
+        wait: None,
+        cancel: None,
     })
+}
+
+/// Links each collection's `get` to its `wait` and `cancel` where they take the same path
+/// parameters (and `wait` gives the same operation), and marks each `list` response as a page
+/// of the collection's operations.
+fn link_collections(found: &[Found<'_>], methods: &mut [ir::Method], defs: &mut [ir::TypeDef]) {
+    let path_params = |m: &ir::Method| -> Vec<String> {
+        m.params
+            .iter()
+            .filter(|p| p.location == Location::Path)
+            .map(|p| p.wire_name.clone())
+            .collect()
+    };
+    for get in (0..found.len()).filter(|&i| found[i].collection && found[i].kind == "get") {
+        let sibling = |kind: &str| {
+            (0..found.len()).find(|&j| found[j].kind == kind && found[j].chain == found[get].chain)
+        };
+        if let Some(wait) = sibling("wait") {
+            if path_params(&methods[wait]) == path_params(&methods[get])
+                && methods[wait].response == methods[get].response
+            {
+                methods[get].wait = Some(methods[wait].type_name.clone());
+            }
+        }
+        if let Some(cancel) = sibling("cancel") {
+            if path_params(&methods[cancel]) == path_params(&methods[get]) {
+                methods[get].cancel = Some(methods[cancel].type_name.clone());
+            }
+        }
+        let (Some(list), Some(item)) = (sibling("list"), methods[get].response.model()) else {
+            continue;
+        };
+        let Some(page) = methods[list].response.model() else {
+            continue;
+        };
+        for def in defs.iter_mut() {
+            let ir::TypeDef::Struct(s) = def else {
+                continue;
+            };
+            if s.name != page {
+                continue;
+            }
+            let items = s.fields.iter().find(|f| {
+                matches!(&f.ty, ir::Type::Array(t) if matches!(&**t, ir::Type::Named { name, .. } if name == item))
+            });
+            let next = s.fields.iter().find(|f| {
+                f.wire_name == "nextPageToken" && f.ty == ir::Type::Scalar(Scalar::String)
+            });
+            if let (Some(items), Some(next)) = (items, next) {
+                s.page = Some(ir::PageShape {
+                    items: items.rust_name.clone(),
+                    item_type: item.to_owned(),
+                    next_page_token: next.rust_name.clone(),
+                });
+            }
+        }
+    }
 }
 
 fn param(

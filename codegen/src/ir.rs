@@ -61,11 +61,39 @@ pub struct Method {
     pub params: Vec<Param>,
     /// Constant names of the method's scopes, in the service's order.
     pub scopes: Vec<String>,
-    /// Rust type of the response body; `None` when the method declares none or its schema
-    /// is not an object (the builder then responds with any JSON value).
-    pub response: Option<String>,
+    /// What the response body decodes into.
+    pub response: Response,
+    /// Rust type of the request body, when the method has one.
+    pub request: Option<String>,
+    /// For a collection's `get`: the builder of the collection's `wait`, when it waits for
+    /// the same operation (same path parameters, same response).
+    pub wait: Option<String>,
+    /// For a collection's `get`: the builder of the collection's `cancel`, when it takes the
+    /// same path parameters.
+    pub cancel: Option<String>,
     /// Sample constructor arguments for the doc example, and the URL they give.
     pub example: Option<Example>,
+}
+
+/// What a method's response body decodes into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// A model of the service, by Rust name.
+    Model(String),
+    /// Any JSON: the response schema is not an object.
+    Json,
+    /// The method declares no response; the body, if any, is ignored.
+    NoContent,
+}
+
+impl Response {
+    /// The model's name, for a [`Response::Model`].
+    pub fn model(&self) -> Option<&str> {
+        match self {
+            Response::Model(name) => Some(name),
+            Response::Json | Response::NoContent => None,
+        }
+    }
 }
 
 /// Sample constructor arguments for a builder's doc example.
@@ -326,6 +354,8 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// How it reads as a long-running operation, when it has that shape.
     pub operation: Option<Box<OperationShape>>,
+    /// How it reads as one page of a collection's `list`, when it is that response.
+    pub page: Option<PageShape>,
 }
 
 /// A model field.
@@ -345,6 +375,17 @@ pub struct Field {
     pub read_only: bool,
     /// Discovery `deprecated`.
     pub deprecated: bool,
+}
+
+/// How a `list` response reads as a page, by Rust field names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageShape {
+    /// The array of operations (`operations`, or Compute's `items`).
+    pub items: String,
+    /// Its element type: the collection's operation model.
+    pub item_type: String,
+    /// `nextPageToken`.
+    pub next_page_token: String,
 }
 
 /// How a struct reads as a long-running operation, by Rust field names: either

@@ -346,6 +346,7 @@ impl Converter<'_, '_> {
             description: s.description.as_deref().map(str::to_owned),
             fields,
             operation: None,
+            page: None,
         }));
         Ok(())
     }

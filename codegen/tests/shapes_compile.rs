@@ -20,6 +20,7 @@ fn scratch_crate(dir: &Path) {
     let runtime = workspace().join("generated");
     let _ = std::fs::remove_dir_all(dir);
     copy_tree(&runtime.join("src"), &dir.join("src"));
+    std::fs::copy(runtime.join("build.rs"), dir.join("build.rs")).unwrap();
     std::fs::remove_dir_all(dir.join(codegen::OUTPUT_DIR)).unwrap();
     std::fs::create_dir_all(dir.join(codegen::OUTPUT_DIR)).unwrap();
     // The runtime's package, dependencies and features, with what they inherit from the

@@ -29,7 +29,7 @@ const NAME: &str = "projects/analytics-prod-4821/regions/us-central1/operations/
 /// A short name, whose URL fits the capacity the URL writer reserves up front.
 const SHORT_NAME: &str = "projects/p/regions/us-central1/operations/1234";
 const ROOT: &str = "https://dataproc.googleapis.com/";
-const API_CLIENT: &str = "gl-rust/ google-operations/0.1.0";
+const API_CLIENT: &str = "gl-rust/1.95.0 google-operations/0.1.0";
 
 /// The system allocator, counting the calls that obtain memory (`alloc`, `alloc_zeroed`,
 /// `realloc`).
@@ -82,13 +82,13 @@ fn format_url(name: &str) -> String {
     format!("{ROOT}v1/{name}")
 }
 
-fn format_http(name: &str) -> http::Request<()> {
+fn format_http(name: &str) -> http::Request<Vec<u8>> {
     http::Request::builder()
         .method(http::Method::GET)
         .uri(format_url(name))
         .header(http::header::ACCEPT, "application/json")
         .header("x-goog-api-client", API_CLIENT)
-        .body(())
+        .body(Vec::new())
         .unwrap()
 }
 

@@ -39,7 +39,7 @@
 //!     get.url(),
 //!     "https://dataproc.googleapis.com/v1/projects/my-project/regions/us-central1/operations/1234?fields=name%2Cdone%2Cerror",
 //! );
-//! let request: http::Request<()> = get.to_http()?;
+//! let request: http::Request<Vec<u8>> = get.to_http()?;
 //! assert_eq!(request.method(), http::Method::GET);
 //!
 //! // A name that would climb out of its path is refused before any request exists.
@@ -73,13 +73,14 @@ pub use apis::*;
 pub use client::Adc;
 #[cfg(feature = "client")]
 pub use client::{
-    Client, ClientBuilder, EnvToken, PollPolicy, Poller, RetryPolicy, Token, TokenFuture,
-    TokenSource,
+    Client, ClientBuilder, EnvToken, PollPolicy, PollState, Poller, RetryPolicy, Token,
+    TokenFuture, TokenSource,
 };
 pub use codec::JsonObject;
 pub use error::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
 pub use operation::{
-    ErrorEntry, ErrorList, LongRunningOperation, Operation, OperationError, Status, type_url,
+    Cancel, ErrorEntry, ErrorList, LongRunningOperation, NoContent, Operation, OperationError,
+    Page, Status, code_name, type_url,
 };
 pub use request::Request;
 pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};

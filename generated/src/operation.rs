@@ -48,6 +48,39 @@ fn decode_object<T: DeserializeOwned>(object: &JsonObject) -> Result<T, serde_js
     T::deserialize(serde_json::Value::Object(object.clone()))
 }
 
+/// One page of a collection's `list`: its operations and the token of the next page.
+///
+/// Implemented by the `list` response model of every operations collection.
+pub trait Page {
+    /// The collection's operation model.
+    type Item;
+
+    /// The `nextPageToken`; `None` (or empty) on the last page.
+    fn next_page_token(&self) -> Option<&str>;
+
+    /// The operations of this page, in order.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+/// The request of a collection's `get` whose collection has a `cancel` that takes the same
+/// path parameters; the poller's `cancel` sends it.
+pub trait Cancel: crate::Request {
+    /// The collection's `cancel` method.
+    const CANCEL: &'static crate::MethodInfo;
+}
+
+/// The response of a method that declares none (a `delete` in some services): whatever body
+/// comes, if any, is ignored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct NoContent;
+
+impl<'de> Deserialize<'de> for NoContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer)?;
+        Ok(NoContent)
+    }
+}
+
 /// The `@type` of a `metadata`, `response` or error `details` object, e.g.
 /// `type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata`.
 pub fn type_url(object: &JsonObject) -> Option<&str> {

@@ -35,18 +35,25 @@ pub trait Request {
         self.call().url(None)
     }
 
-    /// The request as an [`http::Request`] with an empty body, for any HTTP stack.
+    /// The request as an [`http::Request`] for any HTTP stack: its body is the JSON of
+    /// the method's request body (set with the builder's `body`), or empty.
     ///
-    /// Sets `accept: application/json` and `x-goog-api-client` naming this crate and version.
+    /// Sets `accept: application/json`, `content-type: application/json` when there is a body,
+    /// and `x-goog-api-client` naming the Rust version, this crate and its version.
     /// Authentication is the sender's: add an `authorization` header with a token for one of
     /// [`MethodInfo::scopes`].
     ///
     /// # Errors
     ///
     /// [`Error::InvalidUrl`] when the root URL (an override) does not make a valid URI.
-    fn to_http(&self) -> Result<http::Request<()>, Error> {
+    fn to_http(&self) -> Result<http::Request<Vec<u8>>, Error> {
         self.call().to_http(None)
     }
+
+    /// For a collection's `get`: its `wait` method, which the poller calls instead of `get`
+    /// where the collection has one (same path parameters, same response).
+    #[doc(hidden)]
+    const WAIT: Option<&'static MethodInfo> = None;
 
     /// Sends the request to `root_url` instead of the service's Discovery `rootUrl`: a
     /// regional or private endpoint, the mTLS root, or an emulator. A missing trailing `/`
@@ -115,6 +122,8 @@ pub struct Call {
     fields: Option<String>,
     quota_user: Option<String>,
     pretty_print: Option<bool>,
+    /// The JSON of the request body, for methods that take one.
+    body: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for Call {
@@ -149,6 +158,7 @@ impl Call {
             fields: None,
             quota_user: None,
             pretty_print: None,
+            body: None,
         };
         assert_eq!(
             call.path.len(),
@@ -175,6 +185,44 @@ impl Call {
             .zip(&self.path)
             .find(|(p, _)| p.name == name)
             .map_or("", |(_, value)| value)
+    }
+
+    /// Sets the request body to the JSON of `body`.
+    pub fn body<T: serde::Serialize>(mut self, body: &T) -> Self {
+        // Models serialize to JSON objects, which cannot fail.
+        self.body = serde_json::to_vec(body).ok();
+        self
+    }
+
+    /// The same values for another method of the same collection that takes the same path
+    /// parameters (a `get`'s `wait` or `cancel`), without query parameters or body.
+    #[cfg(feature = "client")]
+    pub(crate) fn for_method(&self, method: &'static MethodInfo) -> Call {
+        Call {
+            method,
+            path: self.path.clone(),
+            query: Vec::new(),
+            root_url: self.root_url.clone(),
+            fields: None,
+            quota_user: self.quota_user.clone(),
+            pretty_print: None,
+            body: None,
+        }
+    }
+
+    /// The value of query parameter `name`, its first if it has several.
+    #[cfg(feature = "client")]
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The method these values are for.
+    #[cfg(feature = "client")]
+    pub(crate) fn method(&self) -> &'static MethodInfo {
+        self.method
     }
 
     /// Sets the query parameter `name` to `value`, replacing any value it had.
@@ -242,14 +290,18 @@ impl Call {
     }
 
     /// The request with an empty body; `root_url` as for [`url`](Self::url).
-    pub(crate) fn to_http(&self, root_url: Option<&str>) -> Result<http::Request<()>, Error> {
+    pub(crate) fn to_http(&self, root_url: Option<&str>) -> Result<http::Request<Vec<u8>>, Error> {
         let url = self.url(root_url);
-        http::Request::builder()
+        let mut builder = http::Request::builder()
             .method(self.method.http_method)
             .uri(url.as_str())
             .header(http::header::ACCEPT, "application/json")
-            .header("x-goog-api-client", API_CLIENT_HEADER)
-            .body(())
+            .header("x-goog-api-client", API_CLIENT_HEADER);
+        if self.body.is_some() {
+            builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+        }
+        builder
+            .body(self.body.clone().unwrap_or_default())
             .map_err(|source| Error::InvalidUrl {
                 method: self.method.id,
                 url,

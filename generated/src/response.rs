@@ -60,6 +60,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
             error: Box::new(ApiError::from_response(status, headers, body)),
         });
     }
+    // An empty body reads as `{}` where no content is expected: a 204, or a method that
+    // declares no response (`NoContent`). Elsewhere it is a decode error.
+    let no_content = status == StatusCode::NO_CONTENT
+        || std::any::type_name::<T>() == std::any::type_name::<crate::NoContent>();
+    let body = if no_content && body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
     serde_json::from_slice(body).map_err(|e| Error::Decode {
         method,
         type_name: std::any::type_name::<T>(),

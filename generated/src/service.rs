@@ -96,6 +96,15 @@ impl ParamInfo {
         }
     }
 
+    /// A top-level property of the request body.
+    pub const fn body(name: &'static str) -> Self {
+        ParamInfo {
+            name,
+            location: ParamLocation::Body,
+            pattern: None,
+        }
+    }
+
     /// The same parameter, whose values must match `regex` (described as `shape` where it
     /// has a simpler form, such as `projects/*/operations/*`).
     pub const fn pattern(self, regex: &'static str, shape: Option<&'static str>) -> Self {
@@ -114,6 +123,8 @@ pub enum ParamLocation {
     Path,
     /// In the query string.
     Query,
+    /// A top-level property of the JSON request body (set with the builder's `body`).
+    Body,
 }
 
 /// A Discovery `pattern`: the regular expression a value must match as a whole.

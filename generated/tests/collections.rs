@@ -231,7 +231,7 @@ async fn the_poller_reports_a_compute_failure_with_its_codes() {
         .map(|r| r.path().to_owned())
         .collect();
     assert_eq!(
-        paths,
-        ["/compute/v1/projects/p/zones/us-central1-a/operations/operation-1"; 2]
+        paths, ["/compute/v1/projects/p/zones/us-central1-a/operations/operation-1/wait"; 2],
+        "Compute's collections wait server-side"
     );
 }

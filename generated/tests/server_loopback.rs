@@ -838,7 +838,7 @@ async fn tracing_tells_polls_retries_and_outcome_without_the_token() {
     for want in [
         "polling",
         "not done yet",
-        "waiting before the next poll",
+        "pausing before the next poll",
         "retrying after a transient failure",
         "HTTP 503",
         "done",

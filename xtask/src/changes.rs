@@ -187,13 +187,17 @@ fn method(s: &mut Summary, a: &Method, b: &Method) {
         );
     }
     if a.response != b.response {
-        let any = || "any JSON value".to_owned();
+        let shown = |r: &codegen::ir::Response| match r {
+            codegen::ir::Response::Model(name) => name.clone(),
+            codegen::ir::Response::Json => "any JSON value".to_owned(),
+            codegen::ir::Response::NoContent => "no content".to_owned(),
+        };
         s.add(
             true,
             format!(
                 "{at}: response changed: {} → {}",
-                a.response.clone().unwrap_or_else(any),
-                b.response.clone().unwrap_or_else(any)
+                shown(&a.response),
+                shown(&b.response)
             ),
         );
     }

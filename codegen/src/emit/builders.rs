@@ -1,4 +1,4 @@
-//! Request builders, one per `operations.get` method: docs, a constructor, accessors for its
+//! Request builders, one per method of an operations collection: docs, a constructor, accessors for its
 //! parameters and the static description of its method. Everything else a request does lives
 //! once in the runtime (`Request`, `Call`).
 
@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens as _, format_ident, quote};
 
 use super::{Options, docs};
-use crate::ir::{Location, Method, Param, Scalar, Service, TypeDef};
+use crate::ir::{Location, Method, Param, Response, Scalar, Service, TypeDef};
 
 pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
     let name = format_ident!("{}", m.type_name);
@@ -19,12 +19,36 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
         .map(getter);
     let setters = m.params.iter().filter(|p| !p.required).map(setter);
     let response = match &m.response {
-        Some(r) => {
+        Response::Model(r) => {
             let r = format_ident!("{r}");
             quote!(#r)
         }
-        None => quote!(serde_json::Value),
+        Response::Json => quote!(serde_json::Value),
+        Response::NoContent => quote!(crate::NoContent),
     };
+    let body = m.request.as_ref().map(|r| {
+        let r = format_ident!("{r}");
+        quote! {
+            /// The request body.
+            pub fn body(self, body: &#r) -> Self {
+                Self(self.0.body(body))
+            }
+        }
+    });
+    let wait = m.wait.as_ref().map(|w| {
+        let w = format_ident!("{w}");
+        quote! {
+            const WAIT: Option<&'static crate::MethodInfo> = Some(<#w as crate::Request>::METHOD);
+        }
+    });
+    let cancel = m.cancel.as_ref().map(|c| {
+        let c = format_ident!("{c}");
+        quote! {
+            impl crate::Cancel for #name {
+                const CANCEL: &'static crate::MethodInfo = <#c as crate::Request>::METHOD;
+            }
+        }
+    });
     let method = method_info(service, m);
     quote! {
         #doc
@@ -35,12 +59,15 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
             #constructor
             #( #getters )*
             #( #setters )*
+            #body
         }
 
         impl crate::Request for #name {
             type Response = #response;
 
             const METHOD: &'static crate::MethodInfo = &#method;
+
+            #wait
 
             fn call(&self) -> &crate::__private::Call {
                 &self.0
@@ -50,6 +77,8 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
                 &mut self.0
             }
         }
+
+        #cancel
     }
 }
 
@@ -85,6 +114,19 @@ fn method_info(service: &Service, m: &Method) -> TokenStream {
                 None => info,
             }
         });
+    // The top-level properties of the request body, which the poller may set (a `wait`'s
+    // `timeout`).
+    let body_fields = m.request.iter().flat_map(|r| {
+        let fields = service.types.iter().find_map(|t| match t {
+            TypeDef::Struct(s) if s.name == *r => Some(&s.fields),
+            _ => None,
+        });
+        fields.into_iter().flatten().map(|f| {
+            let wire = &f.wire_name;
+            quote!(crate::ParamInfo::body(#wire))
+        })
+    });
+    let params = params.chain(body_fields);
     let all_scopes: Vec<&String> = service.scopes.iter().map(|s| &s.const_name).collect();
     let scopes = if m.scopes.iter().eq(all_scopes.iter().copied()) {
         quote!(scopes::ALL)
@@ -262,9 +304,17 @@ fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream 
         m.http_method, m.path, m.id
     ));
     let mut lines = docs::lines(&text);
-    if let Some(r) = &m.response {
-        // A link of ours, added after escaping.
-        lines.push(format!(" Responds with [`{r}`]."));
+    match &m.response {
+        // Links of ours, added after escaping.
+        Response::Model(r) => lines.push(format!(" Responds with [`{r}`].")),
+        Response::Json => {}
+        Response::NoContent => lines.push(" Responds with no content.".to_owned()),
+    }
+    if let Some(r) = &m.request {
+        lines.push(format!(
+            " Takes a [`{r}`] as its [`body`]({}::body).",
+            m.type_name
+        ));
     }
     lines.extend(
         example(service, m, options)

@@ -103,6 +103,26 @@ fn structure(s: &Struct) -> TokenStream {
     let doc = docs::attrs(&text);
     let fields = s.fields.iter().map(field);
     let operation = s.operation.as_ref().map(|op| operation_impl(&name, op));
+    let page = s.page.as_ref().map(|page| {
+        let (items, next) = (
+            format_ident!("{}", page.items),
+            format_ident!("{}", page.next_page_token),
+        );
+        let item = format_ident!("{}", page.item_type);
+        quote! {
+            impl crate::Page for #name {
+                type Item = #item;
+
+                fn next_page_token(&self) -> Option<&str> {
+                    self.#next.as_deref().filter(|token| !token.is_empty())
+                }
+
+                fn into_items(self) -> Vec<#item> {
+                    self.#items.unwrap_or_default()
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -116,6 +136,7 @@ fn structure(s: &Struct) -> TokenStream {
         }
 
         #operation
+        #page
     }
 }
 

@@ -125,6 +125,127 @@ impl crate::Request for AppsOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns UNIMPLEMENTED.NOTE: the name binding allows API services to
+/// override the binding to use different resource name schemes, such as users/*/operations. To
+/// override the binding, API services can add a binding such as "/v1/{name=users/*}/operations"
+/// to their service configuration. For backwards compatibility, the default name includes the
+/// operations collection id, however overriding users must ensure the name binding is the
+/// parent resource, without the operations collection id.
+///
+/// `GET v1beta5/apps/{appsId}/operations` (Discovery id `appengine.apps.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::appengine_v1beta5::AppsOperationsList;
+///
+/// let request = AppsOperationsList::new("my-app")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://appengine.googleapis.com/v1beta5/apps/my-app/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppsOperationsList(crate::__private::Call);
+
+impl AppsOperationsList {
+    /// Starts a `appengine.apps.operations.list` request.
+    ///
+    /// - `appsId`: Part of `name`. The name of the operation's parent resource.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(apps_id: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([apps_id.into()]).map(Self)
+    }
+
+    /// The `appsId` parameter.
+    pub fn apps_id(&self) -> &str {
+        self.0.path("appsId")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for AppsOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "appengine.apps.operations.list",
+        http_method: "GET",
+        path: "v1beta5/apps/{appsId}/operations",
+        params: &[
+            crate::ParamInfo::path("appsId"),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `ListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;

@@ -38,6 +38,81 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[BIGQUERY, CLOUD_PLATFORM];
 }
 
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of 1, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1alpha2/{+name}:cancel` (Discovery id
+/// `bigqueryreservation.projects.locations.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::bigqueryreservation_v1alpha2::ProjectsLocationsOperationsCancel;
+///
+/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://bigqueryreservation.googleapis.com/v1alpha2/projects/my-project/locations/my-location/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
+
+impl ProjectsLocationsOperationsCancel {
+    /// Starts a `bigqueryreservation.projects.locations.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/locations/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsLocationsOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "bigqueryreservation.projects.locations.operations.cancel",
+        http_method: "POST",
+        path: "v1alpha2/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
+                    Some("projects/*/locations/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -106,6 +181,25 @@ impl crate::Request for ProjectsLocationsOperationsGet {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+impl crate::Cancel for ProjectsLocationsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); } The JSON representation for `Empty` is empty JSON object `{}`.
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Discovery schema `Operation`: exactly the runtime's

@@ -33,6 +33,82 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id `cloudbuild.operations.cancel`).
+/// Responds with [`Empty`].
+/// Takes a [`CancelOperationRequest`] as its [`body`](OperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::cloudbuild_v1::OperationsCancel;
+///
+/// let request = OperationsCancel::new("operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://cloudbuild.googleapis.com/v1/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsCancel(crate::__private::Call);
+
+impl OperationsCancel {
+    /// Starts a `cloudbuild.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match `operations/**`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &CancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for OperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "cloudbuild.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^operations/.*$", Some("operations/**")),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -84,6 +160,90 @@ impl crate::Request for OperationsGet {
         params: &[
             crate::ParamInfo::path("name")
                 .pattern("^operations/.*$", Some("operations/**")),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+impl crate::Cancel for OperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <OperationsCancel as crate::Request>::METHOD;
+}
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id `cloudbuild.projects.locations.operations.cancel`).
+/// Responds with [`Empty`].
+/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::cloudbuild_v1::ProjectsLocationsOperationsCancel;
+///
+/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://cloudbuild.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
+
+impl ProjectsLocationsOperationsCancel {
+    /// Starts a `cloudbuild.projects.locations.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/locations/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &CancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for ProjectsLocationsOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "cloudbuild.projects.locations.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
+                    Some("projects/*/locations/*/operations/*"),
+                ),
         ],
         scopes: scopes::ALL,
         service: &SERVICE,
@@ -165,6 +325,37 @@ impl crate::Request for ProjectsLocationsOperationsGet {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+impl crate::Cancel for ProjectsLocationsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// The request message for Operations.CancelOperation.
+///
+/// Discovery schema `CancelOperationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Discovery schema `Operation`: exactly the runtime's

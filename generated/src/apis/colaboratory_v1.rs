@@ -94,12 +94,191 @@ impl crate::Request for OperationsGet {
         service: &SERVICE,
     };
 
+    const WAIT: Option<&'static crate::MethodInfo> = Some(
+        <OperationsWait as crate::Request>::METHOD,
+    );
+
     fn call(&self) -> &crate::__private::Call {
         &self.0
     }
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/operations` (Discovery id `colaboratory.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::colaboratory_v1::OperationsList;
+///
+/// let request = OperationsList::new()?;
+/// assert_eq!(
+///     request.url(),
+///     "https://colaboratory.googleapis.com/v1/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsList(crate::__private::Call);
+
+impl OperationsList {
+    /// Starts a `colaboratory.operations.list` request.
+    pub fn new() -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([]).map(Self)
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for OperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "colaboratory.operations.list",
+        http_method: "GET",
+        path: "v1/operations",
+        params: &[
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Waits until the specified long-running operation is done or reaches at most a specified
+/// timeout, returning the latest state. If the operation is already done, the latest state is
+/// immediately returned. If the timeout specified is greater than the default HTTP/RPC timeout,
+/// the HTTP/RPC timeout is used. If the server does not support this method, it returns
+/// `google.rpc.Code.UNIMPLEMENTED`. Note that this method is on a best-effort basis. It may
+/// return the latest state before the specified timeout (including immediately), meaning even
+/// an immediate response is no guarantee that the operation is done.
+///
+/// `GET v1/{+name}:wait` (Discovery id `colaboratory.operations.wait`).
+/// Responds with [`Operation`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::colaboratory_v1::OperationsWait;
+///
+/// let request = OperationsWait::new("operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://colaboratory.googleapis.com/v1/operations/my-operation:wait",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsWait(crate::__private::Call);
+
+impl OperationsWait {
+    /// Starts a `colaboratory.operations.wait` request.
+    ///
+    /// - `name`: The name of the operation resource to wait on. Must match `operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `timeout`: The maximum duration to wait before timing out. If left blank, the wait will
+    /// be at most the time permitted by the underlying HTTP/RPC protocol. If RPC context deadline
+    /// is also specified, the shorter one will be used.
+    pub fn timeout(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("timeout", value.into()))
+    }
+}
+
+impl crate::Request for OperationsWait {
+    type Response = Operation;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "colaboratory.operations.wait",
+        http_method: "GET",
+        path: "v1/{+name}:wait",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^operations/[^/]+$", Some("operations/*")),
+            crate::ParamInfo::query("timeout"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `ListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
     }
 }
 

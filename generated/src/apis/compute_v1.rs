@@ -70,6 +70,87 @@ pub mod scopes {
     ];
 }
 
+/// Deletes the specified Operations resource.
+///
+/// `DELETE projects/{project}/global/operations/{operation}` (Discovery id
+/// `compute.globalOperations.delete`).
+/// Responds with no content.
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::GlobalOperationsDelete;
+///
+/// let request = GlobalOperationsDelete::new("my-project", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/projects/my-project/global/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalOperationsDelete(crate::__private::Call);
+
+impl GlobalOperationsDelete {
+    /// Starts a `compute.globalOperations.delete` request.
+    ///
+    /// - `project`: Project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    /// - `operation`: Name of the Operations resource to delete, or its unique numeric
+    ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project.into(), operation.into()]).map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `operation` parameter.
+    pub fn operation(&self) -> &str {
+        self.0.path("operation")
+    }
+}
+
+impl crate::Request for GlobalOperationsDelete {
+    type Response = crate::NoContent;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.globalOperations.delete",
+        http_method: "DELETE",
+        path: "projects/{project}/global/operations/{operation}",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::path("operation")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Retrieves the specified Operations resource.
 ///
 /// `GET projects/{project}/global/operations/{operation}` (Discovery id
@@ -139,6 +220,344 @@ impl crate::Request for GlobalOperationsGet {
                 .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
         ],
         scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
+        service: &SERVICE,
+    };
+
+    const WAIT: Option<&'static crate::MethodInfo> = Some(
+        <GlobalOperationsWait as crate::Request>::METHOD,
+    );
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Retrieves a list of Operation resources contained within the specified
+/// project.
+///
+/// `GET projects/{project}/global/operations` (Discovery id `compute.globalOperations.list`).
+/// Responds with [`OperationList`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::GlobalOperationsList;
+///
+/// let request = GlobalOperationsList::new("my-project")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/projects/my-project/global/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalOperationsList(crate::__private::Call);
+
+impl GlobalOperationsList {
+    /// Starts a `compute.globalOperations.list` request.
+    ///
+    /// - `project`: Project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(project: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project.into()]).map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// Sets `filter`: A filter expression that filters resources listed in the response. Most
+    /// Compute resources support two types of filter expressions:
+    /// expressions that support regular expressions and expressions that follow
+    /// API improvement proposal AIP-160.
+    /// These two types of filter expressions cannot be mixed in one request.
+    ///
+    /// If you want to use AIP-160, your expression must specify the field name, an
+    /// operator, and the value that you want to use for filtering. The value
+    /// must be a string, a number, or a boolean. The operator
+    /// must be either `=`, `!=`, `>`, `<`, `<=`, `>=` or `:`.
+    ///
+    /// For example, if you are filtering Compute Engine instances, you can
+    /// exclude instances named `example-instance` by specifying
+    /// `name != example-instance`.
+    ///
+    /// The `:*` comparison can be used to test whether a key has been defined.
+    /// For example, to find all objects with `owner` label use:
+    /// ```text
+    /// labels.owner:*
+    /// ```
+    ///
+    /// You can also filter nested fields. For example, you could specify
+    /// `scheduling.automaticRestart = false` to include instances only
+    /// if they are not scheduled for automatic restarts. You can use filtering
+    /// on nested fields to filter based onresource labels.
+    ///
+    /// To filter on multiple expressions, provide each separate expression within
+    /// parentheses. For example:
+    /// ```text
+    /// (scheduling.automaticRestart = true)
+    /// (cpuPlatform = "Intel Skylake")
+    /// ```
+    /// By default, each expression is an `AND` expression. However, you
+    /// can include `AND` and `OR` expressions explicitly.
+    /// For example:
+    /// ```text
+    /// (cpuPlatform = "Intel Skylake") OR
+    /// (cpuPlatform = "Intel Broadwell") AND
+    /// (scheduling.automaticRestart = true)
+    /// ```
+    ///
+    /// If you want to use a regular expression, use the `eq` (equal) or `ne`
+    /// (not equal) operator against a single un-parenthesized expression with or
+    /// without quotes or against multiple parenthesized expressions. Examples:
+    ///
+    /// `fieldname eq unquoted literal`
+    /// `fieldname eq 'single quoted literal'`
+    /// `fieldname eq "double quoted literal"`
+    /// `(fieldname1 eq literal) (fieldname2 ne "literal")`
+    ///
+    /// The literal value is interpreted as a regular expression using GoogleRE2 library syntax.
+    /// The literal value must match the entire field.
+    ///
+    /// For example, to filter for instances that do not end with name "instance",
+    /// you would use `name ne .*instance`.
+    ///
+    /// You cannot combine constraints on multiple fields using regular
+    /// expressions.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `maxResults`: The maximum number of results per page that should be returned.
+    /// If the number of available results is larger than `maxResults`,
+    /// Compute Engine returns a `nextPageToken` that can be used to get
+    /// the next page of results in subsequent list requests. Acceptable values are
+    /// `0` to `500`, inclusive. (Default: `500`)
+    pub fn max_results(self, value: u32) -> Self {
+        Self(self.0.set("maxResults", value))
+    }
+
+    /// Sets `orderBy`: Sorts list results by a certain order. By default, results
+    /// are returned in alphanumerical order based on the resource name.
+    ///
+    /// You can also sort results in descending order based on the creation
+    /// timestamp using `orderBy="creationTimestamp desc"`. This sorts
+    /// results based on the `creationTimestamp` field in
+    /// reverse chronological order (newest result first). Use this to sort
+    /// resources like operations so that the newest operation is returned first.
+    ///
+    /// Currently, only sorting by `name` or
+    /// `creationTimestamp desc` is supported.
+    pub fn order_by(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("orderBy", value.into()))
+    }
+
+    /// Sets `pageToken`: Specifies a page token to use. Set `pageToken` to the
+    /// `nextPageToken` returned by a previous list request to get
+    /// the next page of results.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for GlobalOperationsList {
+    type Response = OperationList;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.globalOperations.list",
+        http_method: "GET",
+        path: "projects/{project}/global/operations",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("maxResults"),
+            crate::ParamInfo::query("orderBy"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Waits for the specified Operation resource to return as `DONE`
+/// or for the request to approach the 2 minute deadline, and retrieves the
+/// specified Operation resource. This method differs from the
+/// `GET` method in that it waits for no more than the default
+/// deadline (2 minutes) and then returns the current state of the operation,
+/// which might be `DONE` or still in progress.
+///
+/// This method is called on a best-effort basis. Specifically:
+///
+///
+/// - In uncommon cases, when the server is overloaded, the request might
+///   return before the default deadline is reached, or might return after zero
+///   seconds.
+/// - If the default deadline is reached, there is no guarantee that the
+///   operation is actually done when the method returns. Be prepared to retry
+///   if the operation is not `DONE`.
+///
+/// `POST projects/{project}/global/operations/{operation}/wait` (Discovery id
+/// `compute.globalOperations.wait`).
+/// Responds with [`Operation`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::GlobalOperationsWait;
+///
+/// let request = GlobalOperationsWait::new("my-project", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/projects/my-project/global/operations/my-operation/wait",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalOperationsWait(crate::__private::Call);
+
+impl GlobalOperationsWait {
+    /// Starts a `compute.globalOperations.wait` request.
+    ///
+    /// - `project`: Project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    /// - `operation`: Name of the Operations resource to return, or its unique numeric
+    ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project.into(), operation.into()]).map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `operation` parameter.
+    pub fn operation(&self) -> &str {
+        self.0.path("operation")
+    }
+}
+
+impl crate::Request for GlobalOperationsWait {
+    type Response = Operation;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.globalOperations.wait",
+        http_method: "POST",
+        path: "projects/{project}/global/operations/{operation}/wait",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::path("operation")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes the specified Operations resource.
+///
+/// `DELETE locations/global/operations/{operation}` (Discovery id
+/// `compute.globalOrganizationOperations.delete`).
+/// Responds with no content.
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::GlobalOrganizationOperationsDelete;
+///
+/// let request = GlobalOrganizationOperationsDelete::new("my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/locations/global/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalOrganizationOperationsDelete(crate::__private::Call);
+
+impl GlobalOrganizationOperationsDelete {
+    /// Starts a `compute.globalOrganizationOperations.delete` request.
+    ///
+    /// - `operation`: Name of the Operations resource to delete, or its unique numeric
+    ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(operation: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([operation.into()]).map(Self)
+    }
+
+    /// The `operation` parameter.
+    pub fn operation(&self) -> &str {
+        self.0.path("operation")
+    }
+
+    /// Sets `parentId`: Parent ID for this request.
+    pub fn parent_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("parentId", value.into()))
+    }
+}
+
+impl crate::Request for GlobalOrganizationOperationsDelete {
+    type Response = crate::NoContent;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.globalOrganizationOperations.delete",
+        http_method: "DELETE",
+        path: "locations/global/operations/{operation}",
+        params: &[
+            crate::ParamInfo::path("operation")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
+            crate::ParamInfo::query("parentId"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE],
         service: &SERVICE,
     };
 
@@ -212,6 +631,255 @@ impl crate::Request for GlobalOrganizationOperationsGet {
             crate::ParamInfo::query("parentId"),
         ],
         scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Retrieves a list of Operation resources contained within the specified
+/// organization.
+///
+/// `GET locations/global/operations` (Discovery id
+/// `compute.globalOrganizationOperations.list`).
+/// Responds with [`OperationList`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::GlobalOrganizationOperationsList;
+///
+/// let request = GlobalOrganizationOperationsList::new()?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/locations/global/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalOrganizationOperationsList(crate::__private::Call);
+
+impl GlobalOrganizationOperationsList {
+    /// Starts a `compute.globalOrganizationOperations.list` request.
+    pub fn new() -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([]).map(Self)
+    }
+
+    /// Sets `filter`: A filter expression that filters resources listed in the response. Most
+    /// Compute resources support two types of filter expressions:
+    /// expressions that support regular expressions and expressions that follow
+    /// API improvement proposal AIP-160.
+    /// These two types of filter expressions cannot be mixed in one request.
+    ///
+    /// If you want to use AIP-160, your expression must specify the field name, an
+    /// operator, and the value that you want to use for filtering. The value
+    /// must be a string, a number, or a boolean. The operator
+    /// must be either `=`, `!=`, `>`, `<`, `<=`, `>=` or `:`.
+    ///
+    /// For example, if you are filtering Compute Engine instances, you can
+    /// exclude instances named `example-instance` by specifying
+    /// `name != example-instance`.
+    ///
+    /// The `:*` comparison can be used to test whether a key has been defined.
+    /// For example, to find all objects with `owner` label use:
+    /// ```text
+    /// labels.owner:*
+    /// ```
+    ///
+    /// You can also filter nested fields. For example, you could specify
+    /// `scheduling.automaticRestart = false` to include instances only
+    /// if they are not scheduled for automatic restarts. You can use filtering
+    /// on nested fields to filter based onresource labels.
+    ///
+    /// To filter on multiple expressions, provide each separate expression within
+    /// parentheses. For example:
+    /// ```text
+    /// (scheduling.automaticRestart = true)
+    /// (cpuPlatform = "Intel Skylake")
+    /// ```
+    /// By default, each expression is an `AND` expression. However, you
+    /// can include `AND` and `OR` expressions explicitly.
+    /// For example:
+    /// ```text
+    /// (cpuPlatform = "Intel Skylake") OR
+    /// (cpuPlatform = "Intel Broadwell") AND
+    /// (scheduling.automaticRestart = true)
+    /// ```
+    ///
+    /// If you want to use a regular expression, use the `eq` (equal) or `ne`
+    /// (not equal) operator against a single un-parenthesized expression with or
+    /// without quotes or against multiple parenthesized expressions. Examples:
+    ///
+    /// `fieldname eq unquoted literal`
+    /// `fieldname eq 'single quoted literal'`
+    /// `fieldname eq "double quoted literal"`
+    /// `(fieldname1 eq literal) (fieldname2 ne "literal")`
+    ///
+    /// The literal value is interpreted as a regular expression using GoogleRE2 library syntax.
+    /// The literal value must match the entire field.
+    ///
+    /// For example, to filter for instances that do not end with name "instance",
+    /// you would use `name ne .*instance`.
+    ///
+    /// You cannot combine constraints on multiple fields using regular
+    /// expressions.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `maxResults`: The maximum number of results per page that should be returned.
+    /// If the number of available results is larger than `maxResults`,
+    /// Compute Engine returns a `nextPageToken` that can be used to get
+    /// the next page of results in subsequent list requests. Acceptable values are
+    /// `0` to `500`, inclusive. (Default: `500`)
+    pub fn max_results(self, value: u32) -> Self {
+        Self(self.0.set("maxResults", value))
+    }
+
+    /// Sets `orderBy`: Sorts list results by a certain order. By default, results
+    /// are returned in alphanumerical order based on the resource name.
+    ///
+    /// You can also sort results in descending order based on the creation
+    /// timestamp using `orderBy="creationTimestamp desc"`. This sorts
+    /// results based on the `creationTimestamp` field in
+    /// reverse chronological order (newest result first). Use this to sort
+    /// resources like operations so that the newest operation is returned first.
+    ///
+    /// Currently, only sorting by `name` or
+    /// `creationTimestamp desc` is supported.
+    pub fn order_by(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("orderBy", value.into()))
+    }
+
+    /// Sets `pageToken`: Specifies a page token to use. Set `pageToken` to the
+    /// `nextPageToken` returned by a previous list request to get
+    /// the next page of results.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `parentId`: Parent ID for this request.
+    pub fn parent_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("parentId", value.into()))
+    }
+}
+
+impl crate::Request for GlobalOrganizationOperationsList {
+    type Response = OperationList;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.globalOrganizationOperations.list",
+        http_method: "GET",
+        path: "locations/global/operations",
+        params: &[
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("maxResults"),
+            crate::ParamInfo::query("orderBy"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("parentId"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes the specified region-specific Operations resource.
+///
+/// `DELETE projects/{project}/regions/{region}/operations/{operation}` (Discovery id
+/// `compute.regionOperations.delete`).
+/// Responds with no content.
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::RegionOperationsDelete;
+///
+/// let request = RegionOperationsDelete::new("my-project", "my-region", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/projects/my-project/regions/my-region/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionOperationsDelete(crate::__private::Call);
+
+impl RegionOperationsDelete {
+    /// Starts a `compute.regionOperations.delete` request.
+    ///
+    /// - `project`: Project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    /// - `region`: Name of the region for this request. Must match
+    ///   `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
+    /// - `operation`: Name of the Operations resource to delete, or its unique numeric
+    ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        region: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<
+            Self,
+        >([project.into(), region.into(), operation.into()])
+            .map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `region` parameter.
+    pub fn region(&self) -> &str {
+        self.0.path("region")
+    }
+
+    /// The `operation` parameter.
+    pub fn operation(&self) -> &str {
+        self.0.path("operation")
+    }
+}
+
+impl crate::Request for RegionOperationsDelete {
+    type Response = crate::NoContent;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.regionOperations.delete",
+        http_method: "DELETE",
+        path: "projects/{project}/regions/{region}/operations/{operation}",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::path("region")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
+            crate::ParamInfo::path("operation")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE],
         service: &SERVICE,
     };
 
@@ -309,6 +977,391 @@ impl crate::Request for RegionOperationsGet {
         service: &SERVICE,
     };
 
+    const WAIT: Option<&'static crate::MethodInfo> = Some(
+        <RegionOperationsWait as crate::Request>::METHOD,
+    );
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Retrieves a list of Operation resources contained within
+/// the specified region.
+///
+/// `GET projects/{project}/regions/{region}/operations` (Discovery id
+/// `compute.regionOperations.list`).
+/// Responds with [`OperationList`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::RegionOperationsList;
+///
+/// let request = RegionOperationsList::new("my-project", "my-region")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/projects/my-project/regions/my-region/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionOperationsList(crate::__private::Call);
+
+impl RegionOperationsList {
+    /// Starts a `compute.regionOperations.list` request.
+    ///
+    /// - `project`: Project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    /// - `region`: Name of the region for this request. Must match
+    ///   `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        region: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project.into(), region.into()]).map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `region` parameter.
+    pub fn region(&self) -> &str {
+        self.0.path("region")
+    }
+
+    /// Sets `filter`: A filter expression that filters resources listed in the response. Most
+    /// Compute resources support two types of filter expressions:
+    /// expressions that support regular expressions and expressions that follow
+    /// API improvement proposal AIP-160.
+    /// These two types of filter expressions cannot be mixed in one request.
+    ///
+    /// If you want to use AIP-160, your expression must specify the field name, an
+    /// operator, and the value that you want to use for filtering. The value
+    /// must be a string, a number, or a boolean. The operator
+    /// must be either `=`, `!=`, `>`, `<`, `<=`, `>=` or `:`.
+    ///
+    /// For example, if you are filtering Compute Engine instances, you can
+    /// exclude instances named `example-instance` by specifying
+    /// `name != example-instance`.
+    ///
+    /// The `:*` comparison can be used to test whether a key has been defined.
+    /// For example, to find all objects with `owner` label use:
+    /// ```text
+    /// labels.owner:*
+    /// ```
+    ///
+    /// You can also filter nested fields. For example, you could specify
+    /// `scheduling.automaticRestart = false` to include instances only
+    /// if they are not scheduled for automatic restarts. You can use filtering
+    /// on nested fields to filter based onresource labels.
+    ///
+    /// To filter on multiple expressions, provide each separate expression within
+    /// parentheses. For example:
+    /// ```text
+    /// (scheduling.automaticRestart = true)
+    /// (cpuPlatform = "Intel Skylake")
+    /// ```
+    /// By default, each expression is an `AND` expression. However, you
+    /// can include `AND` and `OR` expressions explicitly.
+    /// For example:
+    /// ```text
+    /// (cpuPlatform = "Intel Skylake") OR
+    /// (cpuPlatform = "Intel Broadwell") AND
+    /// (scheduling.automaticRestart = true)
+    /// ```
+    ///
+    /// If you want to use a regular expression, use the `eq` (equal) or `ne`
+    /// (not equal) operator against a single un-parenthesized expression with or
+    /// without quotes or against multiple parenthesized expressions. Examples:
+    ///
+    /// `fieldname eq unquoted literal`
+    /// `fieldname eq 'single quoted literal'`
+    /// `fieldname eq "double quoted literal"`
+    /// `(fieldname1 eq literal) (fieldname2 ne "literal")`
+    ///
+    /// The literal value is interpreted as a regular expression using GoogleRE2 library syntax.
+    /// The literal value must match the entire field.
+    ///
+    /// For example, to filter for instances that do not end with name "instance",
+    /// you would use `name ne .*instance`.
+    ///
+    /// You cannot combine constraints on multiple fields using regular
+    /// expressions.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `maxResults`: The maximum number of results per page that should be returned.
+    /// If the number of available results is larger than `maxResults`,
+    /// Compute Engine returns a `nextPageToken` that can be used to get
+    /// the next page of results in subsequent list requests. Acceptable values are
+    /// `0` to `500`, inclusive. (Default: `500`)
+    pub fn max_results(self, value: u32) -> Self {
+        Self(self.0.set("maxResults", value))
+    }
+
+    /// Sets `orderBy`: Sorts list results by a certain order. By default, results
+    /// are returned in alphanumerical order based on the resource name.
+    ///
+    /// You can also sort results in descending order based on the creation
+    /// timestamp using `orderBy="creationTimestamp desc"`. This sorts
+    /// results based on the `creationTimestamp` field in
+    /// reverse chronological order (newest result first). Use this to sort
+    /// resources like operations so that the newest operation is returned first.
+    ///
+    /// Currently, only sorting by `name` or
+    /// `creationTimestamp desc` is supported.
+    pub fn order_by(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("orderBy", value.into()))
+    }
+
+    /// Sets `pageToken`: Specifies a page token to use. Set `pageToken` to the
+    /// `nextPageToken` returned by a previous list request to get
+    /// the next page of results.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for RegionOperationsList {
+    type Response = OperationList;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.regionOperations.list",
+        http_method: "GET",
+        path: "projects/{project}/regions/{region}/operations",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::path("region")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("maxResults"),
+            crate::ParamInfo::query("orderBy"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Waits for the specified Operation resource to return as `DONE`
+/// or for the request to approach the 2 minute deadline, and retrieves the
+/// specified Operation resource. This method differs from the
+/// `GET` method in that it waits for no more than the default
+/// deadline (2 minutes) and then returns the current state of the operation,
+/// which might be `DONE` or still in progress.
+///
+/// This method is called on a best-effort basis. Specifically:
+///
+///
+/// - In uncommon cases, when the server is overloaded, the request might
+///   return before the default deadline is reached, or might return after zero
+///   seconds.
+/// - If the default deadline is reached, there is no guarantee that the
+///   operation is actually done when the method returns. Be prepared to retry
+///   if the operation is not `DONE`.
+///
+/// `POST projects/{project}/regions/{region}/operations/{operation}/wait` (Discovery id
+/// `compute.regionOperations.wait`).
+/// Responds with [`Operation`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::RegionOperationsWait;
+///
+/// let request = RegionOperationsWait::new("my-project", "my-region", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/projects/my-project/regions/my-region/operations/my-operation/wait",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionOperationsWait(crate::__private::Call);
+
+impl RegionOperationsWait {
+    /// Starts a `compute.regionOperations.wait` request.
+    ///
+    /// - `project`: Project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    /// - `region`: Name of the region for this request. Must match
+    ///   `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
+    /// - `operation`: Name of the Operations resource to return, or its unique numeric
+    ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        region: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<
+            Self,
+        >([project.into(), region.into(), operation.into()])
+            .map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `region` parameter.
+    pub fn region(&self) -> &str {
+        self.0.path("region")
+    }
+
+    /// The `operation` parameter.
+    pub fn operation(&self) -> &str {
+        self.0.path("operation")
+    }
+}
+
+impl crate::Request for RegionOperationsWait {
+    type Response = Operation;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.regionOperations.wait",
+        http_method: "POST",
+        path: "projects/{project}/regions/{region}/operations/{operation}/wait",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::path("region")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
+            crate::ParamInfo::path("operation")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes the specified zone-specific Operations resource.
+///
+/// `DELETE projects/{project}/zones/{zone}/operations/{operation}` (Discovery id
+/// `compute.zoneOperations.delete`).
+/// Responds with no content.
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::ZoneOperationsDelete;
+///
+/// let request = ZoneOperationsDelete::new("my-project", "my-zone", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/projects/my-project/zones/my-zone/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneOperationsDelete(crate::__private::Call);
+
+impl ZoneOperationsDelete {
+    /// Starts a `compute.zoneOperations.delete` request.
+    ///
+    /// - `project`: Project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    /// - `zone`: Name of the zone for this request. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
+    /// - `operation`: Name of the Operations resource to delete, or its unique numeric
+    ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        zone: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<
+            Self,
+        >([project.into(), zone.into(), operation.into()])
+            .map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `zone` parameter.
+    pub fn zone(&self) -> &str {
+        self.0.path("zone")
+    }
+
+    /// The `operation` parameter.
+    pub fn operation(&self) -> &str {
+        self.0.path("operation")
+    }
+}
+
+impl crate::Request for ZoneOperationsDelete {
+    type Response = crate::NoContent;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.zoneOperations.delete",
+        http_method: "DELETE",
+        path: "projects/{project}/zones/{zone}/operations/{operation}",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::path("zone")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
+            crate::ParamInfo::path("operation")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE],
+        service: &SERVICE,
+    };
+
     fn call(&self) -> &crate::__private::Call {
         &self.0
     }
@@ -387,6 +1440,295 @@ impl crate::Request for ZoneOperationsGet {
         id: "compute.zoneOperations.get",
         http_method: "GET",
         path: "projects/{project}/zones/{zone}/operations/{operation}",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::path("zone")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
+            crate::ParamInfo::path("operation")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
+        service: &SERVICE,
+    };
+
+    const WAIT: Option<&'static crate::MethodInfo> = Some(
+        <ZoneOperationsWait as crate::Request>::METHOD,
+    );
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Retrieves a list of Operation resources contained within
+/// the specified zone.
+///
+/// `GET projects/{project}/zones/{zone}/operations` (Discovery id
+/// `compute.zoneOperations.list`).
+/// Responds with [`OperationList`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::ZoneOperationsList;
+///
+/// let request = ZoneOperationsList::new("my-project", "my-zone")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/projects/my-project/zones/my-zone/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneOperationsList(crate::__private::Call);
+
+impl ZoneOperationsList {
+    /// Starts a `compute.zoneOperations.list` request.
+    ///
+    /// - `project`: Project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    /// - `zone`: Name of the zone for request. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        zone: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project.into(), zone.into()]).map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `zone` parameter.
+    pub fn zone(&self) -> &str {
+        self.0.path("zone")
+    }
+
+    /// Sets `filter`: A filter expression that filters resources listed in the response. Most
+    /// Compute resources support two types of filter expressions:
+    /// expressions that support regular expressions and expressions that follow
+    /// API improvement proposal AIP-160.
+    /// These two types of filter expressions cannot be mixed in one request.
+    ///
+    /// If you want to use AIP-160, your expression must specify the field name, an
+    /// operator, and the value that you want to use for filtering. The value
+    /// must be a string, a number, or a boolean. The operator
+    /// must be either `=`, `!=`, `>`, `<`, `<=`, `>=` or `:`.
+    ///
+    /// For example, if you are filtering Compute Engine instances, you can
+    /// exclude instances named `example-instance` by specifying
+    /// `name != example-instance`.
+    ///
+    /// The `:*` comparison can be used to test whether a key has been defined.
+    /// For example, to find all objects with `owner` label use:
+    /// ```text
+    /// labels.owner:*
+    /// ```
+    ///
+    /// You can also filter nested fields. For example, you could specify
+    /// `scheduling.automaticRestart = false` to include instances only
+    /// if they are not scheduled for automatic restarts. You can use filtering
+    /// on nested fields to filter based onresource labels.
+    ///
+    /// To filter on multiple expressions, provide each separate expression within
+    /// parentheses. For example:
+    /// ```text
+    /// (scheduling.automaticRestart = true)
+    /// (cpuPlatform = "Intel Skylake")
+    /// ```
+    /// By default, each expression is an `AND` expression. However, you
+    /// can include `AND` and `OR` expressions explicitly.
+    /// For example:
+    /// ```text
+    /// (cpuPlatform = "Intel Skylake") OR
+    /// (cpuPlatform = "Intel Broadwell") AND
+    /// (scheduling.automaticRestart = true)
+    /// ```
+    ///
+    /// If you want to use a regular expression, use the `eq` (equal) or `ne`
+    /// (not equal) operator against a single un-parenthesized expression with or
+    /// without quotes or against multiple parenthesized expressions. Examples:
+    ///
+    /// `fieldname eq unquoted literal`
+    /// `fieldname eq 'single quoted literal'`
+    /// `fieldname eq "double quoted literal"`
+    /// `(fieldname1 eq literal) (fieldname2 ne "literal")`
+    ///
+    /// The literal value is interpreted as a regular expression using GoogleRE2 library syntax.
+    /// The literal value must match the entire field.
+    ///
+    /// For example, to filter for instances that do not end with name "instance",
+    /// you would use `name ne .*instance`.
+    ///
+    /// You cannot combine constraints on multiple fields using regular
+    /// expressions.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `maxResults`: The maximum number of results per page that should be returned.
+    /// If the number of available results is larger than `maxResults`,
+    /// Compute Engine returns a `nextPageToken` that can be used to get
+    /// the next page of results in subsequent list requests. Acceptable values are
+    /// `0` to `500`, inclusive. (Default: `500`)
+    pub fn max_results(self, value: u32) -> Self {
+        Self(self.0.set("maxResults", value))
+    }
+
+    /// Sets `orderBy`: Sorts list results by a certain order. By default, results
+    /// are returned in alphanumerical order based on the resource name.
+    ///
+    /// You can also sort results in descending order based on the creation
+    /// timestamp using `orderBy="creationTimestamp desc"`. This sorts
+    /// results based on the `creationTimestamp` field in
+    /// reverse chronological order (newest result first). Use this to sort
+    /// resources like operations so that the newest operation is returned first.
+    ///
+    /// Currently, only sorting by `name` or
+    /// `creationTimestamp desc` is supported.
+    pub fn order_by(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("orderBy", value.into()))
+    }
+
+    /// Sets `pageToken`: Specifies a page token to use. Set `pageToken` to the
+    /// `nextPageToken` returned by a previous list request to get
+    /// the next page of results.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for ZoneOperationsList {
+    type Response = OperationList;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.zoneOperations.list",
+        http_method: "GET",
+        path: "projects/{project}/zones/{zone}/operations",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::path("zone")
+                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("maxResults"),
+            crate::ParamInfo::query("orderBy"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Waits for the specified Operation resource to return as `DONE`
+/// or for the request to approach the 2 minute deadline, and retrieves the
+/// specified Operation resource. This method waits for no more than the
+/// 2 minutes and then returns the current state of the
+/// operation, which might be `DONE` or still in progress.
+///
+/// This method is called on a best-effort basis. Specifically:
+///
+///
+/// - In uncommon cases, when the server is overloaded, the request might
+///   return before the default deadline is reached, or might return after zero
+///   seconds.
+/// - If the default deadline is reached, there is no guarantee that the
+///   operation is actually done when the method returns. Be prepared to retry
+///   if the operation is not `DONE`.
+///
+/// `POST projects/{project}/zones/{zone}/operations/{operation}/wait` (Discovery id
+/// `compute.zoneOperations.wait`).
+/// Responds with [`Operation`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::compute_v1::ZoneOperationsWait;
+///
+/// let request = ZoneOperationsWait::new("my-project", "my-zone", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://compute.googleapis.com/compute/v1/projects/my-project/zones/my-zone/operations/my-operation/wait",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneOperationsWait(crate::__private::Call);
+
+impl ZoneOperationsWait {
+    /// Starts a `compute.zoneOperations.wait` request.
+    ///
+    /// - `project`: Project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    /// - `zone`: Name of the zone for this request. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
+    /// - `operation`: Name of the Operations resource to return, or its unique numeric
+    ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        zone: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<
+            Self,
+        >([project.into(), zone.into(), operation.into()])
+            .map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `zone` parameter.
+    pub fn zone(&self) -> &str {
+        self.0.path("zone")
+    }
+
+    /// The `operation` parameter.
+    pub fn operation(&self) -> &str {
+        self.0.path("operation")
+    }
+}
+
+impl crate::Request for ZoneOperationsWait {
+    type Response = Operation;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "compute.zoneOperations.wait",
+        http_method: "POST",
+        path: "projects/{project}/zones/{zone}/operations/{operation}/wait",
         params: &[
             crate::ParamInfo::path("project")
                 .pattern(
@@ -1309,6 +2651,309 @@ pub struct OperationErrorErrorsErrorDetails {
     /// Wire name: `quotaInfo`.
     #[serde(rename = "quotaInfo", skip_serializing_if = "Option::is_none")]
     pub quota_info: Option<QuotaExceededInfo>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Contains a list of Operation resources.
+///
+/// Discovery schema `OperationList`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationList {
+    /// \[Output Only\] The unique identifier for the resource. This identifier is
+    /// defined by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// \[Output Only\] A list of Operation resources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Operation>>,
+
+    /// Output only. \[Output Only\] Type of resource. Always `compute#operations` for Operations
+    /// resource.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+
+    /// \[Output Only\] This token allows you to get the next page of results for
+    /// list requests. If the number of results is larger than
+    /// `maxResults`, use the `nextPageToken` as a value for
+    /// the query parameter `pageToken` in the next list request.
+    /// Subsequent list requests will have their own `nextPageToken` to
+    /// continue paging through the results.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// \[Output Only\] Server-defined URL for this resource.
+    ///
+    /// Wire name: `selfLink`.
+    #[serde(rename = "selfLink", skip_serializing_if = "Option::is_none")]
+    pub self_link: Option<String>,
+
+    /// \[Output Only\] Informational warning message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<OperationListWarning>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for OperationList {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.items.unwrap_or_default()
+    }
+}
+
+/// \[Output Only\] Informational warning message.
+///
+/// Discovery schema `OperationList.warning`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationListWarning {
+    /// \[Output Only\] A warning code, if applicable. For example, Compute
+    /// Engine returns NO_RESULTS_ON_PAGE if there
+    /// are no results in the response.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub code: Option<OperationListWarningCode>,
+
+    /// \[Output Only\] Metadata about this warning in key:
+    /// value format. For example:
+    ///
+    /// "data": \[
+    /// {
+    /// "key": "scope",
+    /// "value": "zones/us-east1-d"
+    /// }\]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<OperationListWarningData>>,
+
+    /// \[Output Only\] A human-readable description of the warning code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// \[Output Only\] A warning code, if applicable. For example, Compute
+/// Engine returns NO_RESULTS_ON_PAGE if there
+/// are no results in the response.
+///
+/// The values of `OperationListWarning.code`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationListWarningCode {
+    /// `CLEANUP_FAILED`: Warning about failed cleanup of transient changes made by a failed
+    /// operation.
+    CleanupFailed,
+
+    /// `DEPRECATED_RESOURCE_USED`: A link to a deprecated resource was created.
+    DeprecatedResourceUsed,
+
+    /// `DEPRECATED_TYPE_USED`: When deploying and at least one of the resources has a type marked
+    /// as
+    /// deprecated
+    DeprecatedTypeUsed,
+
+    /// `DISK_SIZE_LARGER_THAN_IMAGE_SIZE`: The user created a boot disk that is larger than image
+    /// size.
+    DiskSizeLargerThanImageSize,
+
+    /// `EXPERIMENTAL_TYPE_USED`: When deploying and at least one of the resources has a type marked
+    /// as
+    /// experimental
+    ExperimentalTypeUsed,
+
+    /// `EXTERNAL_API_WARNING`: Warning that is present in an external api call
+    ExternalApiWarning,
+
+    /// `FIELD_VALUE_OVERRIDEN`: Warning that value of a field has been overridden.
+    /// Deprecated unused field.
+    FieldValueOverriden,
+
+    /// `INJECTED_KERNELS_DEPRECATED`: The operation involved use of an injected kernel, which is
+    /// deprecated.
+    InjectedKernelsDeprecated,
+
+    /// `INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB`: A WEIGHTED_MAGLEV backend service is
+    /// associated with a health check that is
+    /// not of type HTTP/HTTPS/HTTP2.
+    InvalidHealthCheckForDynamicWieghtedLb,
+
+    /// `LARGE_DEPLOYMENT_WARNING`: When deploying a deployment with a exceedingly large number of
+    /// resources
+    LargeDeploymentWarning,
+
+    /// `LIST_OVERHEAD_QUOTA_EXCEED`: Resource can't be retrieved due to list overhead quota exceed
+    /// which captures the amount of resources filtered out by
+    /// user-defined list filter.
+    ListOverheadQuotaExceed,
+
+    /// `MISSING_TYPE_DEPENDENCY`: A resource depends on a missing type
+    MissingTypeDependency,
+
+    /// `NEXT_HOP_ADDRESS_NOT_ASSIGNED`: The route's nextHopIp address is not assigned to an
+    /// instance on the
+    /// network.
+    NextHopAddressNotAssigned,
+
+    /// `NEXT_HOP_CANNOT_IP_FORWARD`: The route's next hop instance cannot ip forward.
+    NextHopCannotIpForward,
+
+    /// `NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE`: The route's nextHopInstance URL refers to an
+    /// instance that does not have an
+    /// ipv6 interface on the same network as the route.
+    NextHopInstanceHasNoIpv6Interface,
+
+    /// `NEXT_HOP_INSTANCE_NOT_FOUND`: The route's nextHopInstance URL refers to an instance that
+    /// does not exist.
+    NextHopInstanceNotFound,
+
+    /// `NEXT_HOP_INSTANCE_NOT_ON_NETWORK`: The route's nextHopInstance URL refers to an instance
+    /// that is not on the
+    /// same network as the route.
+    NextHopInstanceNotOnNetwork,
+
+    /// `NEXT_HOP_NOT_RUNNING`: The route's next hop instance does not have a status of RUNNING.
+    NextHopNotRunning,
+
+    /// `NOT_CRITICAL_ERROR`: Error which is not critical. We decided to continue the process
+    /// despite
+    /// the mentioned error.
+    NotCriticalError,
+
+    /// `NO_RESULTS_ON_PAGE`: No results are present on a particular list page.
+    NoResultsOnPage,
+
+    /// `PARTIAL_SUCCESS`: Success is reported, but some results may be missing due to errors
+    PartialSuccess,
+
+    /// `QUOTA_INFO_UNAVAILABLE`: Quota information is not available to client requests (e.g:
+    /// regions.list).
+    QuotaInfoUnavailable,
+
+    /// `REQUIRED_TOS_AGREEMENT`: The user attempted to use a resource that requires a TOS they have
+    /// not
+    /// accepted.
+    RequiredTosAgreement,
+
+    /// `RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING`: Warning that a resource is in use.
+    ResourceInUseByOtherResourceWarning,
+
+    /// `RESOURCE_NOT_DELETED`: One or more of the resources set to auto-delete could not be deleted
+    /// because they were in use.
+    ResourceNotDeleted,
+
+    /// `SCHEMA_VALIDATION_IGNORED`: When a resource schema validation is ignored.
+    SchemaValidationIgnored,
+
+    /// `SINGLE_INSTANCE_PROPERTY_TEMPLATE`: Instance template used in instance group manager is
+    /// valid as such, but
+    /// its application does not make a lot of sense, because it allows only
+    /// single instance in instance group.
+    SingleInstancePropertyTemplate,
+
+    /// `UNDECLARED_PROPERTIES`: When undeclared properties in the schema are present
+    UndeclaredProperties,
+
+    /// `UNREACHABLE`: A given scope cannot be reached.
+    Unreachable,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OperationListWarningCode {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CLEANUP_FAILED", Self::CleanupFailed),
+        ("DEPRECATED_RESOURCE_USED", Self::DeprecatedResourceUsed),
+        ("DEPRECATED_TYPE_USED", Self::DeprecatedTypeUsed),
+        ("DISK_SIZE_LARGER_THAN_IMAGE_SIZE", Self::DiskSizeLargerThanImageSize),
+        ("EXPERIMENTAL_TYPE_USED", Self::ExperimentalTypeUsed),
+        ("EXTERNAL_API_WARNING", Self::ExternalApiWarning),
+        ("FIELD_VALUE_OVERRIDEN", Self::FieldValueOverriden),
+        ("INJECTED_KERNELS_DEPRECATED", Self::InjectedKernelsDeprecated),
+        (
+            "INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB",
+            Self::InvalidHealthCheckForDynamicWieghtedLb,
+        ),
+        ("LARGE_DEPLOYMENT_WARNING", Self::LargeDeploymentWarning),
+        ("LIST_OVERHEAD_QUOTA_EXCEED", Self::ListOverheadQuotaExceed),
+        ("MISSING_TYPE_DEPENDENCY", Self::MissingTypeDependency),
+        ("NEXT_HOP_ADDRESS_NOT_ASSIGNED", Self::NextHopAddressNotAssigned),
+        ("NEXT_HOP_CANNOT_IP_FORWARD", Self::NextHopCannotIpForward),
+        (
+            "NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE",
+            Self::NextHopInstanceHasNoIpv6Interface,
+        ),
+        ("NEXT_HOP_INSTANCE_NOT_FOUND", Self::NextHopInstanceNotFound),
+        ("NEXT_HOP_INSTANCE_NOT_ON_NETWORK", Self::NextHopInstanceNotOnNetwork),
+        ("NEXT_HOP_NOT_RUNNING", Self::NextHopNotRunning),
+        ("NOT_CRITICAL_ERROR", Self::NotCriticalError),
+        ("NO_RESULTS_ON_PAGE", Self::NoResultsOnPage),
+        ("PARTIAL_SUCCESS", Self::PartialSuccess),
+        ("QUOTA_INFO_UNAVAILABLE", Self::QuotaInfoUnavailable),
+        ("REQUIRED_TOS_AGREEMENT", Self::RequiredTosAgreement),
+        (
+            "RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING",
+            Self::ResourceInUseByOtherResourceWarning,
+        ),
+        ("RESOURCE_NOT_DELETED", Self::ResourceNotDeleted),
+        ("SCHEMA_VALIDATION_IGNORED", Self::SchemaValidationIgnored),
+        ("SINGLE_INSTANCE_PROPERTY_TEMPLATE", Self::SingleInstancePropertyTemplate),
+        ("UNDECLARED_PROPERTIES", Self::UndeclaredProperties),
+        ("UNREACHABLE", Self::Unreachable),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `OperationListWarning.data`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationListWarningData {
+    /// \[Output Only\] A key that provides more detail on the warning being
+    /// returned. For example, for warnings where there are no results in a list
+    /// request for a particular zone, this key might be scope and
+    /// the key value might be the zone name. Other examples might be a key
+    /// indicating a deprecated resource and a suggested replacement, or a
+    /// warning about invalid network settings (for example, if an instance
+    /// attempts to perform IP forwarding but is not enabled for IP forwarding).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+
+    /// \[Output Only\] A warning data value corresponding to the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]

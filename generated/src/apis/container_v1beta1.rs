@@ -46,6 +46,86 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, CONTAINER, CONTAINER_READ_ONLY];
 }
 
+/// Cancels the specified operation.
+///
+/// `POST v1beta1/{+name}:cancel` (Discovery id
+/// `container.projects.locations.operations.cancel`).
+/// Responds with [`Empty`].
+/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::container_v1beta1::ProjectsLocationsOperationsCancel;
+///
+/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://container.googleapis.com/v1beta1/projects/my-project/locations/my-location/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
+
+impl ProjectsLocationsOperationsCancel {
+    /// Starts a `container.projects.locations.operations.cancel` request.
+    ///
+    /// - `name`: The name (project, location, operation id) of the operation to cancel. Specified
+    ///   in the format `projects/*/locations/*/operations/*`. Must match
+    ///   `projects/*/locations/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &CancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for ProjectsLocationsOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "container.projects.locations.operations.cancel",
+        http_method: "POST",
+        path: "v1beta1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
+                    Some("projects/*/locations/*/operations/*"),
+                ),
+            crate::ParamInfo::body("name"),
+            crate::ParamInfo::body("operationId"),
+            crate::ParamInfo::body("projectId"),
+            crate::ParamInfo::body("zone"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::CONTAINER],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the specified operation.
 ///
 /// `GET v1beta1/{+name}` (Discovery id `container.projects.locations.operations.get`).
@@ -126,6 +206,196 @@ impl crate::Request for ProjectsLocationsOperationsGet {
             crate::ParamInfo::query("zone"),
         ],
         scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+impl crate::Cancel for ProjectsLocationsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists all operations in a project in the specified zone or all zones.
+///
+/// `GET v1beta1/{+parent}/operations` (Discovery id
+/// `container.projects.locations.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::container_v1beta1::ProjectsLocationsOperationsList;
+///
+/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://container.googleapis.com/v1beta1/projects/my-project/locations/my-location/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsOperationsList {
+    /// Starts a `container.projects.locations.operations.list` request.
+    ///
+    /// - `parent`: The parent (project and location) where the operations will be listed. Specified
+    ///   in the format `projects/*/locations/*`. Location "-" matches all zones and all regions.
+    ///   Must match `projects/*/locations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([parent.into()]).map(Self)
+    }
+
+    /// The `parent` parameter.
+    pub fn parent(&self) -> &str {
+        self.0.path("parent")
+    }
+
+    /// Sets `projectId`: Deprecated. The Google Developers Console [project ID or project
+    /// number](https://cloud.google.com/resource-manager/docs/creating-managing-projects). This
+    /// field has been deprecated and replaced by the parent field.
+    pub fn project_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("projectId", value.into()))
+    }
+
+    /// Sets `zone`: Deprecated. The name of the Google Compute Engine
+    /// [zone](https://cloud.google.com/compute/docs/zones#available) to return operations for, or
+    /// `-` for all zones. This field has been deprecated and replaced by the parent field.
+    pub fn zone(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("zone", value.into()))
+    }
+}
+
+impl crate::Request for ProjectsLocationsOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "container.projects.locations.operations.list",
+        http_method: "GET",
+        path: "v1beta1/{+parent}/operations",
+        params: &[
+            crate::ParamInfo::path("parent")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+$",
+                    Some("projects/*/locations/*"),
+                ),
+            crate::ParamInfo::query("projectId"),
+            crate::ParamInfo::query("zone"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Cancels the specified operation.
+///
+/// `POST v1beta1/projects/{projectId}/zones/{zone}/operations/{operationId}:cancel` (Discovery
+/// id `container.projects.zones.operations.cancel`).
+/// Responds with [`Empty`].
+/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsZonesOperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::container_v1beta1::ProjectsZonesOperationsCancel;
+///
+/// let request = ProjectsZonesOperationsCancel::new("my-project", "my-zone", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://container.googleapis.com/v1beta1/projects/my-project/zones/my-zone/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsZonesOperationsCancel(crate::__private::Call);
+
+impl ProjectsZonesOperationsCancel {
+    /// Starts a `container.projects.zones.operations.cancel` request.
+    ///
+    /// - `projectId`: Deprecated. The Google Developers Console [project ID or project
+    ///   number](https://cloud.google.com/resource-manager/docs/creating-managing-projects). This
+    ///   field has been deprecated and replaced by the name field.
+    /// - `zone`: Deprecated. The name of the Google Compute Engine
+    ///   [zone](https://cloud.google.com/compute/docs/zones#available) in which the operation
+    ///   resides. This field has been deprecated and replaced by the name field.
+    /// - `operationId`: Deprecated. The server-assigned `name` of the operation. This field has
+    ///   been deprecated and replaced by the name field.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project_id: impl Into<String>,
+        zone: impl Into<String>,
+        operation_id: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<
+            Self,
+        >([project_id.into(), zone.into(), operation_id.into()])
+            .map(Self)
+    }
+
+    /// The `projectId` parameter.
+    pub fn project_id(&self) -> &str {
+        self.0.path("projectId")
+    }
+
+    /// The `zone` parameter.
+    pub fn zone(&self) -> &str {
+        self.0.path("zone")
+    }
+
+    /// The `operationId` parameter.
+    pub fn operation_id(&self) -> &str {
+        self.0.path("operationId")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &CancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for ProjectsZonesOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "container.projects.zones.operations.cancel",
+        http_method: "POST",
+        path: "v1beta1/projects/{projectId}/zones/{zone}/operations/{operationId}:cancel",
+        params: &[
+            crate::ParamInfo::path("projectId"),
+            crate::ParamInfo::path("zone"),
+            crate::ParamInfo::path("operationId"),
+            crate::ParamInfo::body("name"),
+            crate::ParamInfo::body("operationId"),
+            crate::ParamInfo::body("projectId"),
+            crate::ParamInfo::body("zone"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::CONTAINER],
         service: &SERVICE,
     };
 
@@ -233,6 +503,178 @@ impl crate::Request for ProjectsZonesOperationsGet {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+impl crate::Cancel for ProjectsZonesOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsZonesOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists all operations in a project in the specified zone or all zones.
+///
+/// `GET v1beta1/projects/{projectId}/zones/{zone}/operations` (Discovery id
+/// `container.projects.zones.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::container_v1beta1::ProjectsZonesOperationsList;
+///
+/// let request = ProjectsZonesOperationsList::new("my-project", "my-zone")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://container.googleapis.com/v1beta1/projects/my-project/zones/my-zone/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsZonesOperationsList(crate::__private::Call);
+
+impl ProjectsZonesOperationsList {
+    /// Starts a `container.projects.zones.operations.list` request.
+    ///
+    /// - `projectId`: Deprecated. The Google Developers Console [project ID or project
+    ///   number](https://cloud.google.com/resource-manager/docs/creating-managing-projects). This
+    ///   field has been deprecated and replaced by the parent field.
+    /// - `zone`: Deprecated. The name of the Google Compute Engine
+    ///   [zone](https://cloud.google.com/compute/docs/zones#available) to return operations for, or
+    ///   `-` for all zones. This field has been deprecated and replaced by the parent field.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project_id: impl Into<String>,
+        zone: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project_id.into(), zone.into()]).map(Self)
+    }
+
+    /// The `projectId` parameter.
+    pub fn project_id(&self) -> &str {
+        self.0.path("projectId")
+    }
+
+    /// The `zone` parameter.
+    pub fn zone(&self) -> &str {
+        self.0.path("zone")
+    }
+
+    /// Sets `parent`: The parent (project and location) where the operations will be listed.
+    /// Specified in the format `projects/*/locations/*`. Location "-" matches all zones and all
+    /// regions.
+    pub fn parent(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("parent", value.into()))
+    }
+}
+
+impl crate::Request for ProjectsZonesOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "container.projects.zones.operations.list",
+        http_method: "GET",
+        path: "v1beta1/projects/{projectId}/zones/{zone}/operations",
+        params: &[
+            crate::ParamInfo::path("projectId"),
+            crate::ParamInfo::path("zone"),
+            crate::ParamInfo::query("parent"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// CancelOperationRequest cancels a single operation.
+///
+/// Discovery schema `CancelOperationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CancelOperationRequest {
+    /// The name (project, location, operation id) of the operation to cancel. Specified in the
+    /// format `projects/*/locations/*/operations/*`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Deprecated. The server-assigned `name` of the operation. This field has been deprecated and
+    /// replaced by the name field.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `operationId`.
+    #[serde(rename = "operationId", skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
+
+    /// Deprecated. The Google Developers Console [project ID or project
+    /// number](https://cloud.google.com/resource-manager/docs/creating-managing-projects). This
+    /// field has been deprecated and replaced by the name field.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// Deprecated. The name of the Google Compute Engine
+    /// [zone](https://cloud.google.com/compute/docs/zones#available) in which the operation
+    /// resides. This field has been deprecated and replaced by the name field.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// ListOperationsResponse is the result of ListOperationsRequest.
+///
+/// Discovery schema `ListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListOperationsResponse {
+    /// If any zones are listed here, the list of operations returned may be missing the operations
+    /// from those zones.
+    ///
+    /// Wire name: `missingZones`.
+    #[serde(rename = "missingZones", skip_serializing_if = "Option::is_none")]
+    pub missing_zones: Option<Vec<String>>,
+
+    /// A list of operations in the project in the specified zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Progress metric is (string, int|float|string) pair.

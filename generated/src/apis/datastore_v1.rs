@@ -40,6 +40,150 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, DATASTORE];
 }
 
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id `datastore.projects.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::datastore_v1::ProjectsOperationsCancel;
+///
+/// let request = ProjectsOperationsCancel::new("projects/my-project/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://datastore.googleapis.com/v1/projects/my-project/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsOperationsCancel(crate::__private::Call);
+
+impl ProjectsOperationsCancel {
+    /// Starts a `datastore.projects.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "datastore.projects.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/operations/[^/]+$",
+                    Some("projects/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id `datastore.projects.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::datastore_v1::ProjectsOperationsDelete;
+///
+/// let request = ProjectsOperationsDelete::new("projects/my-project/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://datastore.googleapis.com/v1/projects/my-project/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsOperationsDelete(crate::__private::Call);
+
+impl ProjectsOperationsDelete {
+    /// Starts a `datastore.projects.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match
+    ///   `projects/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsOperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "datastore.projects.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/operations/[^/]+$",
+                    Some("projects/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -105,6 +249,159 @@ impl crate::Request for ProjectsOperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+impl crate::Cancel for ProjectsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/{+name}/operations` (Discovery id `datastore.projects.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::datastore_v1::ProjectsOperationsList;
+///
+/// let request = ProjectsOperationsList::new("projects/my-project")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://datastore.googleapis.com/v1/projects/my-project/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsOperationsList(crate::__private::Call);
+
+impl ProjectsOperationsList {
+    /// Starts a `datastore.projects.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match `projects/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "datastore.projects.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^projects/[^/]+$", Some("projects/*")),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `GoogleLongrunningListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<GoogleLongrunningOperation>>,
+
+    /// Unordered list. Unreachable resources. Populated when the request sets
+    /// `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    /// when attempting to list all resources across all supported locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
     }
 }
 

@@ -143,6 +143,133 @@ impl crate::Request for OperationsGet {
     }
 }
 
+/// Lists all operations for a project.
+///
+/// `GET deploymentmanager/v2/projects/{project}/global/operations` (Discovery id
+/// `deploymentmanager.operations.list`).
+/// Responds with [`OperationsListResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::deploymentmanager_v2::OperationsList;
+///
+/// let request = OperationsList::new("my-project")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://deploymentmanager.googleapis.com/deploymentmanager/v2/projects/my-project/global/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsList(crate::__private::Call);
+
+impl OperationsList {
+    /// Starts a `deploymentmanager.operations.list` request.
+    ///
+    /// - `project`: The project ID for this request. Must match
+    ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(project: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project.into()]).map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// Sets `filter`: A filter expression that filters resources listed in the response. Most
+    /// Compute resources support two types of filter expressions: expressions that support regular
+    /// expressions and expressions that follow API improvement proposal AIP-160. These two types of
+    /// filter expressions cannot be mixed in one request. If you want to use AIP-160, your
+    /// expression must specify the field name, an operator, and the value that you want to use for
+    /// filtering. The value must be a string, a number, or a boolean. The operator must be either
+    /// `=`, `!=`, `>`, `<`, `<=`, `>=` or `:`. For example, if you are filtering Compute Engine
+    /// instances, you can exclude instances named `example-instance` by specifying `name !=
+    /// example-instance`. The `:*` comparison can be used to test whether a key has been defined.
+    /// For example, to find all objects with `owner` label use: ``` labels.owner:* ``` You can also
+    /// filter nested fields. For example, you could specify `scheduling.automaticRestart = false`
+    /// to include instances only if they are not scheduled for automatic restarts. You can use
+    /// filtering on nested fields to filter based on resource labels. To filter on multiple
+    /// expressions, provide each separate expression within parentheses. For example: ```
+    /// (scheduling.automaticRestart = true) (cpuPlatform = "Intel Skylake") ``` By default, each
+    /// expression is an `AND` expression. However, you can include `AND` and `OR` expressions
+    /// explicitly. For example: ``` (cpuPlatform = "Intel Skylake") OR (cpuPlatform = "Intel
+    /// Broadwell") AND (scheduling.automaticRestart = true) ``` If you want to use a regular
+    /// expression, use the `eq` (equal) or `ne` (not equal) operator against a single
+    /// un-parenthesized expression with or without quotes or against multiple parenthesized
+    /// expressions. Examples: `fieldname eq unquoted literal` `fieldname eq 'single quoted
+    /// literal'` `fieldname eq "double quoted literal"` `(fieldname1 eq literal) (fieldname2 ne
+    /// "literal")` The literal value is interpreted as a regular expression using Google RE2
+    /// library syntax. The literal value must match the entire field. For example, to filter for
+    /// instances that do not end with name "instance", you would use `name ne .*instance`. You
+    /// cannot combine constraints on multiple fields using regular expressions.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `maxResults`: The maximum number of results per page that should be returned. If the
+    /// number of available results is larger than `maxResults`, Compute Engine returns a
+    /// `nextPageToken` that can be used to get the next page of results in subsequent list
+    /// requests. Acceptable values are `0` to `500`, inclusive. (Default: `500`)
+    pub fn max_results(self, value: u32) -> Self {
+        Self(self.0.set("maxResults", value))
+    }
+
+    /// Sets `orderBy`: Sorts list results by a certain order. By default, results are returned in
+    /// alphanumerical order based on the resource name. You can also sort results in descending
+    /// order based on the creation timestamp using `orderBy="creationTimestamp desc"`. This sorts
+    /// results based on the `creationTimestamp` field in reverse chronological order (newest result
+    /// first). Use this to sort resources like operations so that the newest operation is returned
+    /// first. Currently, only sorting by `name` or `creationTimestamp desc` is supported.
+    pub fn order_by(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("orderBy", value.into()))
+    }
+
+    /// Sets `pageToken`: Specifies a page token to use. Set `pageToken` to the `nextPageToken`
+    /// returned by a previous list request to get the next page of results.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for OperationsList {
+    type Response = OperationsListResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "deploymentmanager.operations.list",
+        http_method: "GET",
+        path: "deploymentmanager/v2/projects/{project}/global/operations",
+        params: &[
+            crate::ParamInfo::path("project")
+                .pattern(
+                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?))",
+                    None,
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("maxResults"),
+            crate::ParamInfo::query("orderBy"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Discovery schema `BulkInsertOperationStatus`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -1463,6 +1590,41 @@ pub struct OperationWarningsData {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// A response containing a partial list of operations and a page token used to build the next
+/// request if the request has been truncated.
+///
+/// Discovery schema `OperationsListResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationsListResponse {
+    /// Output only. A token used to continue a truncated list request.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// Output only. Operations contained in this list response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for OperationsListResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
+    }
 }
 
 /// Additional details for quota exceeded error for resource quota.

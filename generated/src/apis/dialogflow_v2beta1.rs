@@ -39,6 +39,72 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, DIALOGFLOW];
 }
 
+/// `POST v2beta1/{+name}:cancel` (Discovery id
+/// `dialogflow.projects.locations.operations.cancel`).
+/// Responds with [`GoogleProtobufEmpty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::dialogflow_v2beta1::ProjectsLocationsOperationsCancel;
+///
+/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/locations/my-location/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
+
+impl ProjectsLocationsOperationsCancel {
+    /// Starts a `dialogflow.projects.locations.operations.cancel` request.
+    ///
+    /// - `name` Must match `projects/*/locations/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsLocationsOperationsCancel {
+    type Response = GoogleProtobufEmpty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "dialogflow.projects.locations.operations.cancel",
+        http_method: "POST",
+        path: "v2beta1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
+                    Some("projects/*/locations/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// `GET v2beta1/{+name}` (Discovery id `dialogflow.projects.locations.operations.get`).
 /// Responds with [`GoogleLongrunningOperation`].
 ///
@@ -89,6 +155,165 @@ impl crate::Request for ProjectsLocationsOperationsGet {
                 .pattern(
                     "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
                     Some("projects/*/locations/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+impl crate::Cancel for ProjectsLocationsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// `GET v2beta1/{+name}/operations` (Discovery id
+/// `dialogflow.projects.locations.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::dialogflow_v2beta1::ProjectsLocationsOperationsList;
+///
+/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/locations/my-location/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsOperationsList {
+    /// Starts a `dialogflow.projects.locations.operations.list` request.
+    ///
+    /// - `name` Must match `projects/*/locations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "dialogflow.projects.locations.operations.list",
+        http_method: "GET",
+        path: "v2beta1/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+$",
+                    Some("projects/*/locations/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// `POST v2beta1/{+name}:cancel` (Discovery id `dialogflow.projects.operations.cancel`).
+/// Responds with [`GoogleProtobufEmpty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::dialogflow_v2beta1::ProjectsOperationsCancel;
+///
+/// let request = ProjectsOperationsCancel::new("projects/my-project/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsOperationsCancel(crate::__private::Call);
+
+impl ProjectsOperationsCancel {
+    /// Starts a `dialogflow.projects.operations.cancel` request.
+    ///
+    /// - `name` Must match `projects/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsOperationsCancel {
+    type Response = GoogleProtobufEmpty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "dialogflow.projects.operations.cancel",
+        http_method: "POST",
+        path: "v2beta1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/operations/[^/]+$",
+                    Some("projects/*/operations/*"),
                 ),
         ],
         scopes: scopes::ALL,
@@ -169,9 +394,143 @@ impl crate::Request for ProjectsOperationsGet {
     }
 }
 
+impl crate::Cancel for ProjectsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// `GET v2beta1/{+name}/operations` (Discovery id `dialogflow.projects.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::dialogflow_v2beta1::ProjectsOperationsList;
+///
+/// let request = ProjectsOperationsList::new("projects/my-project")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsOperationsList(crate::__private::Call);
+
+impl ProjectsOperationsList {
+    /// Starts a `dialogflow.projects.operations.list` request.
+    ///
+    /// - `name` Must match `projects/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "dialogflow.projects.operations.list",
+        http_method: "GET",
+        path: "v2beta1/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^projects/[^/]+$", Some("projects/*")),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Discovery schema `GoogleLongrunningListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningListOperationsResponse {
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// The `operations` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<GoogleLongrunningOperation>>,
+
+    /// The `unreachable` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
 /// Discovery schema `GoogleLongrunningOperation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation as GoogleLongrunningOperation;
+
+/// Discovery schema `GoogleProtobufEmpty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleProtobufEmpty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
 
 /// Discovery schema `GoogleRpcStatus`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

@@ -148,6 +148,203 @@ impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.collections.dataConnector.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataConnectorOperationsList;
+///
+/// let request = ProjectsLocationsCollectionsDataConnectorOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsDataConnectorOperationsList(
+    crate::__private::Call,
+);
+
+impl ProjectsLocationsCollectionsDataConnectorOperationsList {
+    /// Starts a `discoveryengine.projects.locations.collections.dataConnector.operations.list`
+    /// request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/collections/*/dataConnector`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.dataConnector.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataConnector$",
+                    Some("projects/*/locations/*/collections/*/dataConnector"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1alpha/{+name}:cancel` (Discovery id
+/// `discoveryengine.projects.locations.collections.dataStores.branches.operations.cancel`).
+/// Responds with [`GoogleProtobufEmpty`].
+/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel;
+///
+/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel(
+    crate::__private::Call,
+);
+
+impl ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel {
+    /// Starts a
+    /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.cancel`
+    /// request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &GoogleLongrunningCancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel {
+    type Response = GoogleProtobufEmpty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.dataStores.branches.operations.cancel",
+        http_method: "POST",
+        path: "v1alpha/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/branches/[^/]+/operations/[^/]+$",
+                    Some(
+                        "projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*",
+                    ),
+                ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -209,6 +406,117 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperations
                         "projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*",
                     ),
                 ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+impl crate::Cancel for ProjectsLocationsCollectionsDataStoresBranchesOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.collections.dataStores.branches.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresBranchesOperationsList;
+///
+/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsList(
+    crate::__private::Call,
+);
+
+impl ProjectsLocationsCollectionsDataStoresBranchesOperationsList {
+    /// Starts a
+    /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.list`
+    /// request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.dataStores.branches.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/branches/[^/]+$",
+                    Some("projects/*/locations/*/collections/*/dataStores/*/branches/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[
             scopes::CLOUD_PLATFORM,
@@ -306,6 +614,112 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsGe
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.collections.dataStores.models.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresModelsOperationsList;
+///
+/// let request = ProjectsLocationsCollectionsDataStoresModelsOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsDataStoresModelsOperationsList(
+    crate::__private::Call,
+);
+
+impl ProjectsLocationsCollectionsDataStoresModelsOperationsList {
+    /// Starts a `discoveryengine.projects.locations.collections.dataStores.models.operations.list`
+    /// request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/collections/*/dataStores/*/models/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.dataStores.models.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/models/[^/]+$",
+                    Some("projects/*/locations/*/collections/*/dataStores/*/models/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -364,6 +778,110 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsGet {
                         "projects/*/locations/*/collections/*/dataStores/*/operations/*",
                     ),
                 ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.collections.dataStores.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresOperationsList;
+///
+/// let request = ProjectsLocationsCollectionsDataStoresOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsDataStoresOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsCollectionsDataStoresOperationsList {
+    /// Starts a `discoveryengine.projects.locations.collections.dataStores.operations.list`
+    /// request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/collections/*/dataStores/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.dataStores.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+$",
+                    Some("projects/*/locations/*/collections/*/dataStores/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[
             scopes::CLOUD_PLATFORM,
@@ -443,6 +961,112 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsG
                         "projects/*/locations/*/collections/*/dataStores/*/schemas/*/operations/*",
                     ),
                 ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.collections.dataStores.schemas.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresSchemasOperationsList;
+///
+/// let request = ProjectsLocationsCollectionsDataStoresSchemasOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsDataStoresSchemasOperationsList(
+    crate::__private::Call,
+);
+
+impl ProjectsLocationsCollectionsDataStoresSchemasOperationsList {
+    /// Starts a `discoveryengine.projects.locations.collections.dataStores.schemas.operations.list`
+    /// request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/collections/*/dataStores/*/schemas/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.dataStores.schemas.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/schemas/[^/]+$",
+                    Some("projects/*/locations/*/collections/*/dataStores/*/schemas/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[
             scopes::CLOUD_PLATFORM,
@@ -542,6 +1166,116 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList;
+///
+/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList(
+    crate::__private::Call,
+);
+
+impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList {
+    /// Starts a
+    /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.list`
+    /// request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request
+for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/siteSearchEngine$",
+                    Some(
+                        "projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine",
+                    ),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -605,6 +1339,116 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsG
                         "projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites/operations/*",
                     ),
                 ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList;
+///
+/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList(
+    crate::__private::Call,
+);
+
+impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList {
+    /// Starts a
+    /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.list`
+    /// request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request
+for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/siteSearchEngine/targetSites$",
+                    Some(
+                        "projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites",
+                    ),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[
             scopes::CLOUD_PLATFORM,
@@ -760,6 +1604,109 @@ impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsGet {
                     "^projects/[^/]+/locations/[^/]+/collections/[^/]+/engines/[^/]+/operations/[^/]+$",
                     Some("projects/*/locations/*/collections/*/engines/*/operations/*"),
                 ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.collections.engines.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsEnginesOperationsList;
+///
+/// let request = ProjectsLocationsCollectionsEnginesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsEnginesOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsCollectionsEnginesOperationsList {
+    /// Starts a `discoveryengine.projects.locations.collections.engines.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/collections/*/engines/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.engines.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/engines/[^/]+$",
+                    Some("projects/*/locations/*/collections/*/engines/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[
             scopes::CLOUD_PLATFORM,
@@ -1012,6 +1959,194 @@ impl crate::Request for ProjectsLocationsCollectionsOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.collections.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsOperationsList;
+///
+/// let request = ProjectsLocationsCollectionsOperationsList::new("projects/my-project/locations/my-location/collections/my-collection")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsCollectionsOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsCollectionsOperationsList {
+    /// Starts a `discoveryengine.projects.locations.collections.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/collections/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsCollectionsOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.collections.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+$",
+                    Some("projects/*/locations/*/collections/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1alpha/{+name}:cancel` (Discovery id
+/// `discoveryengine.projects.locations.dataStores.branches.operations.cancel`).
+/// Responds with [`GoogleProtobufEmpty`].
+/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsDataStoresBranchesOperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresBranchesOperationsCancel;
+///
+/// let request = ProjectsLocationsDataStoresBranchesOperationsCancel::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsDataStoresBranchesOperationsCancel(crate::__private::Call);
+
+impl ProjectsLocationsDataStoresBranchesOperationsCancel {
+    /// Starts a `discoveryengine.projects.locations.dataStores.branches.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/locations/*/dataStores/*/branches/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &GoogleLongrunningCancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsCancel {
+    type Response = GoogleProtobufEmpty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.dataStores.branches.operations.cancel",
+        http_method: "POST",
+        path: "v1alpha/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/branches/[^/]+/operations/[^/]+$",
+                    Some("projects/*/locations/*/dataStores/*/branches/*/operations/*"),
+                ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -1068,6 +2203,113 @@ impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsGet {
                     "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/branches/[^/]+/operations/[^/]+$",
                     Some("projects/*/locations/*/dataStores/*/branches/*/operations/*"),
                 ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+impl crate::Cancel for ProjectsLocationsDataStoresBranchesOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsDataStoresBranchesOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.dataStores.branches.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresBranchesOperationsList;
+///
+/// let request = ProjectsLocationsDataStoresBranchesOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsDataStoresBranchesOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsDataStoresBranchesOperationsList {
+    /// Starts a `discoveryengine.projects.locations.dataStores.branches.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/dataStores/*/branches/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.dataStores.branches.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/branches/[^/]+$",
+                    Some("projects/*/locations/*/dataStores/*/branches/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[
             scopes::CLOUD_PLATFORM,
@@ -1160,6 +2402,109 @@ impl crate::Request for ProjectsLocationsDataStoresModelsOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.dataStores.models.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresModelsOperationsList;
+///
+/// let request = ProjectsLocationsDataStoresModelsOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsDataStoresModelsOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsDataStoresModelsOperationsList {
+    /// Starts a `discoveryengine.projects.locations.dataStores.models.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/dataStores/*/models/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsDataStoresModelsOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.dataStores.models.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/models/[^/]+$",
+                    Some("projects/*/locations/*/dataStores/*/models/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -1216,6 +2561,109 @@ impl crate::Request for ProjectsLocationsDataStoresOperationsGet {
                     "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/operations/[^/]+$",
                     Some("projects/*/locations/*/dataStores/*/operations/*"),
                 ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.dataStores.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresOperationsList;
+///
+/// let request = ProjectsLocationsDataStoresOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsDataStoresOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsDataStoresOperationsList {
+    /// Starts a `discoveryengine.projects.locations.dataStores.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/dataStores/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsDataStoresOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.dataStores.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+$",
+                    Some("projects/*/locations/*/dataStores/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[
             scopes::CLOUD_PLATFORM,
@@ -1382,6 +2830,109 @@ impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.identityMappingStores.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsIdentityMappingStoresOperationsList;
+///
+/// let request = ProjectsLocationsIdentityMappingStoresOperationsList::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsIdentityMappingStoresOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsIdentityMappingStoresOperationsList {
+    /// Starts a `discoveryengine.projects.locations.identityMappingStores.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/identityMappingStores/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.identityMappingStores.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/identityMappingStores/[^/]+$",
+                    Some("projects/*/locations/*/identityMappingStores/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -1511,6 +3062,108 @@ impl crate::Request for ProjectsLocationsOperationsGet {
                     "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
                     Some("projects/*/locations/*/operations/*"),
                 ),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsOperationsList;
+///
+/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsOperationsList {
+    /// Starts a `discoveryengine.projects.locations.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+$",
+                    Some("projects/*/locations/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[
             scopes::CLOUD_PLATFORM,
@@ -1751,6 +3404,109 @@ impl crate::Request for ProjectsLocationsUserStoresOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id
+/// `discoveryengine.projects.locations.userStores.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsUserStoresOperationsList;
+///
+/// let request = ProjectsLocationsUserStoresOperationsList::new("projects/my-project/locations/my-location/userStores/my-user-store")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/userStores/my-user-store/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsUserStoresOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsUserStoresOperationsList {
+    /// Starts a `discoveryengine.projects.locations.userStores.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/userStores/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsLocationsUserStoresOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.locations.userStores.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/userStores/[^/]+$",
+                    Some("projects/*/locations/*/userStores/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -1823,9 +3579,174 @@ impl crate::Request for ProjectsOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1alpha/{+name}/operations` (Discovery id `discoveryengine.projects.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::discoveryengine_v1alpha::ProjectsOperationsList;
+///
+/// let request = ProjectsOperationsList::new("projects/my-project")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsOperationsList(crate::__private::Call);
+
+impl ProjectsOperationsList {
+    /// Starts a `discoveryengine.projects.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match `projects/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "discoveryengine.projects.operations.list",
+        http_method: "GET",
+        path: "v1alpha/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^projects/[^/]+$", Some("projects/*")),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DISCOVERYENGINE_READWRITE,
+            scopes::DISCOVERYENGINE_SERVING_READWRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// The request message for Operations.CancelOperation.
+///
+/// Discovery schema `GoogleLongrunningCancelOperationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningCancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `GoogleLongrunningListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<GoogleLongrunningOperation>>,
+
+    /// Unordered list. Unreachable resources. Populated when the request sets
+    /// `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    /// when attempting to list all resources across all supported locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
 /// Discovery schema `GoogleLongrunningOperation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation as GoogleLongrunningOperation;
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `GoogleProtobufEmpty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleProtobufEmpty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
 
 /// Discovery schema `GoogleRpcStatus`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

@@ -147,6 +147,245 @@ impl crate::Request for ManagedZoneOperationsGet {
     }
 }
 
+/// Enumerates Operations for the given ManagedZone.
+///
+/// `GET dns/v1beta2/projects/{project}/managedZones/{managedZone}/operations` (Discovery id
+/// `dns.managedZoneOperations.list`).
+/// Responds with [`ManagedZoneOperationsListResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::dns_v1beta2::ManagedZoneOperationsList;
+///
+/// let request = ManagedZoneOperationsList::new("my-project", "my-managed-zone")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://dns.googleapis.com/dns/v1beta2/projects/my-project/managedZones/my-managed-zone/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManagedZoneOperationsList(crate::__private::Call);
+
+impl ManagedZoneOperationsList {
+    /// Starts a `dns.managedZoneOperations.list` request.
+    ///
+    /// - `project`: Identifies the project addressed by this request.
+    /// - `managedZone`: Identifies the managed zone addressed by this request.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        managed_zone: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project.into(), managed_zone.into()])
+            .map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `managedZone` parameter.
+    pub fn managed_zone(&self) -> &str {
+        self.0.path("managedZone")
+    }
+
+    /// Sets `maxResults`: Optional. Maximum number of results to be returned. If unspecified, the
+    /// server decides how many results to return.
+    pub fn max_results(self, value: i32) -> Self {
+        Self(self.0.set("maxResults", value))
+    }
+
+    /// Sets `pageToken`: Optional. A tag returned by a previous list request that was truncated.
+    /// Use this parameter to continue a previous list request.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `sortBy`: Sorting criterion. The only supported values are START_TIME and ID.
+    pub fn sort_by(self, value: ManagedZoneOperationsListSortBy) -> Self {
+        Self(self.0.set("sortBy", value))
+    }
+}
+
+impl crate::Request for ManagedZoneOperationsList {
+    type Response = ManagedZoneOperationsListResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "dns.managedZoneOperations.list",
+        http_method: "GET",
+        path: "dns/v1beta2/projects/{project}/managedZones/{managedZone}/operations",
+        params: &[
+            crate::ParamInfo::path("project"),
+            crate::ParamInfo::path("managedZone"),
+            crate::ParamInfo::query("maxResults"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("sortBy"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST dns/v1beta2/{+name}:cancel` (Discovery id `dns.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::dns_v1beta2::OperationsCancel;
+///
+/// let request = OperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://dns.googleapis.com/dns/v1beta2/projects/my-project/locations/my-location/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsCancel(crate::__private::Call);
+
+impl OperationsCancel {
+    /// Starts a `dns.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/locations/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for OperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "dns.operations.cancel",
+        http_method: "POST",
+        path: "dns/v1beta2/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
+                    Some("projects/*/locations/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::NDEV_CLOUDDNS_READWRITE],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE dns/v1beta2/{+name}` (Discovery id `dns.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::dns_v1beta2::OperationsDelete;
+///
+/// let request = OperationsDelete::new("projects/my-project/locations/my-location/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://dns.googleapis.com/dns/v1beta2/projects/my-project/locations/my-location/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsDelete(crate::__private::Call);
+
+impl OperationsDelete {
+    /// Starts a `dns.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match
+    ///   `projects/*/locations/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for OperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "dns.operations.delete",
+        http_method: "DELETE",
+        path: "dns/v1beta2/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
+                    Some("projects/*/locations/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::NDEV_CLOUDDNS_READWRITE],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -202,6 +441,107 @@ impl crate::Request for OperationsGet {
                     "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
                     Some("projects/*/locations/*/operations/*"),
                 ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::NDEV_CLOUDDNS_READWRITE],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+impl crate::Cancel for OperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <OperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET dns/v1beta2/{+name}/operations` (Discovery id `dns.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::dns_v1beta2::OperationsList;
+///
+/// let request = OperationsList::new("projects/my-project/locations/my-location")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://dns.googleapis.com/dns/v1beta2/projects/my-project/locations/my-location/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsList(crate::__private::Call);
+
+impl OperationsList {
+    /// Starts a `dns.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for OperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "dns.operations.list",
+        http_method: "GET",
+        path: "dns/v1beta2/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+$",
+                    Some("projects/*/locations/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[scopes::CLOUD_PLATFORM, scopes::NDEV_CLOUDDNS_READWRITE],
         service: &SERVICE,
@@ -570,6 +910,61 @@ impl crate::__private::WireEnum for DnsKeyType {
             Self::Unknown(value) => Some(value),
             _ => None,
         }
+    }
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `GoogleLongrunningListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<GoogleLongrunningOperation>>,
+
+    /// Unordered list. Unreachable resources. Populated when the request sets
+    /// `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    /// when attempting to list all resources across all supported locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
     }
 }
 
@@ -963,6 +1358,83 @@ pub struct ManagedZoneForwardingConfigOutboundEndpoint {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `ManagedZoneOperationsListResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ManagedZoneOperationsListResponse {
+    /// Output only. Type of resource.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+
+    /// This field indicates that more results are available beyond the last page displayed. To
+    /// fetch the results, make another list request and use this value as your page token. This
+    /// lets you retrieve the complete contents of a very large collection one page at a time.
+    /// However, if the contents of the collection change between the first and last paginated list
+    /// request, the set of all elements returned are an inconsistent view of the collection. You
+    /// can't retrieve a consistent snapshot of a collection larger than the maximum page size.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// The operation resources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ManagedZoneOperationsListResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
+/// Sorting criterion. The only supported values are START_TIME and ID.
+///
+/// The values of `dns.managedZoneOperations.list.sortBy`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ManagedZoneOperationsListSortBy {
+    /// `startTime`
+    StartTime,
+
+    /// `id`
+    Id,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ManagedZoneOperationsListSortBy {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("startTime", Self::StartTime),
+        ("id", Self::Id),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// Discovery schema `ManagedZonePeeringConfig`.

@@ -157,6 +157,112 @@ impl crate::Request for ManagedZoneOperationsGet {
     }
 }
 
+/// Enumerates Operations for the given ManagedZone.
+///
+/// `GET dns/v2/projects/{project}/locations/{location}/managedZones/{managedZone}/operations`
+/// (Discovery id `dns.managedZoneOperations.list`).
+/// Responds with [`ManagedZoneOperationsListResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::dns_v2::ManagedZoneOperationsList;
+///
+/// let request = ManagedZoneOperationsList::new("my-project", "my-location", "my-managed-zone")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://dns.googleapis.com/dns/v2/projects/my-project/locations/my-location/managedZones/my-managed-zone/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManagedZoneOperationsList(crate::__private::Call);
+
+impl ManagedZoneOperationsList {
+    /// Starts a `dns.managedZoneOperations.list` request.
+    ///
+    /// - `project`: Identifies the project addressed by this request.
+    /// - `location`: Specifies the location of the resource. This information will be used for
+    ///   routing and will be part of the resource name.
+    /// - `managedZone`: Identifies the managed zone addressed by this request.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        managed_zone: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<
+            Self,
+        >([project.into(), location.into(), managed_zone.into()])
+            .map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `location` parameter.
+    pub fn location(&self) -> &str {
+        self.0.path("location")
+    }
+
+    /// The `managedZone` parameter.
+    pub fn managed_zone(&self) -> &str {
+        self.0.path("managedZone")
+    }
+
+    /// Sets `maxResults`: Optional. Maximum number of results to be returned. If unspecified, the
+    /// server decides how many results to return.
+    pub fn max_results(self, value: i32) -> Self {
+        Self(self.0.set("maxResults", value))
+    }
+
+    /// Sets `pageToken`: Optional. A tag returned by a previous list request that was truncated.
+    /// Use this parameter to continue a previous list request.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `sortBy`: Sorting criterion. The only supported values are START_TIME and ID.
+    pub fn sort_by(self, value: ManagedZoneOperationsListSortBy) -> Self {
+        Self(self.0.set("sortBy", value))
+    }
+}
+
+impl crate::Request for ManagedZoneOperationsList {
+    type Response = ManagedZoneOperationsListResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "dns.managedZoneOperations.list",
+        http_method: "GET",
+        path: "dns/v2/projects/{project}/locations/{location}/managedZones/{managedZone}/operations",
+        params: &[
+            crate::ParamInfo::path("project"),
+            crate::ParamInfo::path("location"),
+            crate::ParamInfo::path("managedZone"),
+            crate::ParamInfo::query("maxResults"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("sortBy"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// A DNSSEC key pair.
 ///
 /// Discovery schema `DnsKey`.
@@ -862,6 +968,86 @@ for ManagedZoneForwardingConfigNameServerTargetForwardingPath {
     }
 }
 
+/// Discovery schema `ManagedZoneOperationsListResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ManagedZoneOperationsListResponse {
+    /// The `header` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<ResponseHeader>,
+
+    /// The `kind` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+
+    /// The presence of this field indicates that there exist more results following your last page
+    /// of results in pagination order. To fetch them, make another list request using this value as
+    /// your page token. This lets you retrieve the complete contents of even very large collections
+    /// one page at a time. However, if the contents of the collection change between the first and
+    /// last paginated list request, the set of all elements returned are an inconsistent view of
+    /// the collection. You cannot retrieve a consistent snapshot of a collection larger than the
+    /// maximum page size.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// The operation resources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ManagedZoneOperationsListResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
+/// Sorting criterion. The only supported values are START_TIME and ID.
+///
+/// The values of `dns.managedZoneOperations.list.sortBy`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ManagedZoneOperationsListSortBy {
+    /// `START_TIME`
+    StartTime,
+
+    /// `ID`
+    Id,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ManagedZoneOperationsListSortBy {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("START_TIME", Self::StartTime),
+        ("ID", Self::Id),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `ManagedZonePeeringConfig`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -1241,4 +1427,23 @@ impl crate::__private::WireEnum for OperationStatus {
             _ => None,
         }
     }
+}
+
+/// Elements common to every response.
+///
+/// Discovery schema `ResponseHeader`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ResponseHeader {
+    /// For mutating operation requests that completed successfully. This is the client_operation_id
+    /// if the client specified it, otherwise it is generated by the server (output only).
+    ///
+    /// Wire name: `operationId`.
+    #[serde(rename = "operationId", skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }

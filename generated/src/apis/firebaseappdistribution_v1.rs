@@ -31,6 +31,158 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id
+/// `firebaseappdistribution.projects.apps.releases.operations.cancel`).
+/// Responds with [`GoogleProtobufEmpty`].
+/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsAppsReleasesOperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::firebaseappdistribution_v1::ProjectsAppsReleasesOperationsCancel;
+///
+/// let request = ProjectsAppsReleasesOperationsCancel::new("projects/my-project/apps/my-app/releases/my-release/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://firebaseappdistribution.googleapis.com/v1/projects/my-project/apps/my-app/releases/my-release/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsAppsReleasesOperationsCancel(crate::__private::Call);
+
+impl ProjectsAppsReleasesOperationsCancel {
+    /// Starts a `firebaseappdistribution.projects.apps.releases.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/apps/*/releases/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &GoogleLongrunningCancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for ProjectsAppsReleasesOperationsCancel {
+    type Response = GoogleProtobufEmpty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "firebaseappdistribution.projects.apps.releases.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/apps/[^/]+/releases/[^/]+/operations/[^/]+$",
+                    Some("projects/*/apps/*/releases/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id
+/// `firebaseappdistribution.projects.apps.releases.operations.delete`).
+/// Responds with [`GoogleProtobufEmpty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::firebaseappdistribution_v1::ProjectsAppsReleasesOperationsDelete;
+///
+/// let request = ProjectsAppsReleasesOperationsDelete::new("projects/my-project/apps/my-app/releases/my-release/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://firebaseappdistribution.googleapis.com/v1/projects/my-project/apps/my-app/releases/my-release/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsAppsReleasesOperationsDelete(crate::__private::Call);
+
+impl ProjectsAppsReleasesOperationsDelete {
+    /// Starts a `firebaseappdistribution.projects.apps.releases.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match
+    ///   `projects/*/apps/*/releases/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsAppsReleasesOperationsDelete {
+    type Response = GoogleProtobufEmpty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "firebaseappdistribution.projects.apps.releases.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/apps/[^/]+/releases/[^/]+/operations/[^/]+$",
+                    Some("projects/*/apps/*/releases/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -92,6 +244,10 @@ impl crate::Request for ProjectsAppsReleasesOperationsGet {
         service: &SERVICE,
     };
 
+    const WAIT: Option<&'static crate::MethodInfo> = Some(
+        <ProjectsAppsReleasesOperationsWait as crate::Request>::METHOD,
+    );
+
     fn call(&self) -> &crate::__private::Call {
         &self.0
     }
@@ -101,9 +257,279 @@ impl crate::Request for ProjectsAppsReleasesOperationsGet {
     }
 }
 
+impl crate::Cancel for ProjectsAppsReleasesOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsAppsReleasesOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/{+name}/operations` (Discovery id
+/// `firebaseappdistribution.projects.apps.releases.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::firebaseappdistribution_v1::ProjectsAppsReleasesOperationsList;
+///
+/// let request = ProjectsAppsReleasesOperationsList::new("projects/my-project/apps/my-app/releases/my-release")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://firebaseappdistribution.googleapis.com/v1/projects/my-project/apps/my-app/releases/my-release/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsAppsReleasesOperationsList(crate::__private::Call);
+
+impl ProjectsAppsReleasesOperationsList {
+    /// Starts a `firebaseappdistribution.projects.apps.releases.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/apps/*/releases/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsAppsReleasesOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "firebaseappdistribution.projects.apps.releases.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/apps/[^/]+/releases/[^/]+$",
+                    Some("projects/*/apps/*/releases/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Waits until the specified long-running operation is done or reaches at most a specified
+/// timeout, returning the latest state. If the operation is already done, the latest state is
+/// immediately returned. If the timeout specified is greater than the default HTTP/RPC timeout,
+/// the HTTP/RPC timeout is used. If the server does not support this method, it returns
+/// `google.rpc.Code.UNIMPLEMENTED`. Note that this method is on a best-effort basis. It may
+/// return the latest state before the specified timeout (including immediately), meaning even
+/// an immediate response is no guarantee that the operation is done.
+///
+/// `POST v1/{+name}:wait` (Discovery id
+/// `firebaseappdistribution.projects.apps.releases.operations.wait`).
+/// Responds with [`GoogleLongrunningOperation`].
+/// Takes a [`GoogleLongrunningWaitOperationRequest`] as its [`body`](ProjectsAppsReleasesOperationsWait::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::firebaseappdistribution_v1::ProjectsAppsReleasesOperationsWait;
+///
+/// let request = ProjectsAppsReleasesOperationsWait::new("projects/my-project/apps/my-app/releases/my-release/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://firebaseappdistribution.googleapis.com/v1/projects/my-project/apps/my-app/releases/my-release/operations/my-operation:wait",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsAppsReleasesOperationsWait(crate::__private::Call);
+
+impl ProjectsAppsReleasesOperationsWait {
+    /// Starts a `firebaseappdistribution.projects.apps.releases.operations.wait` request.
+    ///
+    /// - `name`: The name of the operation resource to wait on. Must match
+    ///   `projects/*/apps/*/releases/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &GoogleLongrunningWaitOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for ProjectsAppsReleasesOperationsWait {
+    type Response = GoogleLongrunningOperation;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "firebaseappdistribution.projects.apps.releases.operations.wait",
+        http_method: "POST",
+        path: "v1/{+name}:wait",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/apps/[^/]+/releases/[^/]+/operations/[^/]+$",
+                    Some("projects/*/apps/*/releases/*/operations/*"),
+                ),
+            crate::ParamInfo::body("timeout"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// The request message for Operations.CancelOperation.
+///
+/// Discovery schema `GoogleLongrunningCancelOperationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningCancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `GoogleLongrunningListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<GoogleLongrunningOperation>>,
+
+    /// Unordered list. Unreachable resources. Populated when the request sets
+    /// `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    /// when attempting to list all resources across all supported locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
 /// Discovery schema `GoogleLongrunningOperation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation as GoogleLongrunningOperation;
+
+/// The request message for Operations.WaitOperation.
+///
+/// Discovery schema `GoogleLongrunningWaitOperationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningWaitOperationRequest {
+    /// The maximum duration to wait before timing out. If left blank, the wait will be at most the
+    /// time permitted by the underlying HTTP/RPC protocol. If RPC context deadline is also
+    /// specified, the shorter one will be used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `GoogleProtobufEmpty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleProtobufEmpty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
 
 /// Discovery schema `GoogleRpcStatus`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

@@ -34,6 +34,87 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1alpha/{+name}:cancel` (Discovery id
+/// `osconfig.projects.locations.osPolicyAssignments.operations.cancel`).
+/// Responds with [`Empty`].
+/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOsPolicyAssignmentsOperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::osconfig_v1alpha::ProjectsLocationsOsPolicyAssignmentsOperationsCancel;
+///
+/// let request = ProjectsLocationsOsPolicyAssignmentsOperationsCancel::new("projects/my-project/locations/my-location/osPolicyAssignments/my-os-policy-assignment/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://osconfig.googleapis.com/v1alpha/projects/my-project/locations/my-location/osPolicyAssignments/my-os-policy-assignment/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsOsPolicyAssignmentsOperationsCancel(crate::__private::Call);
+
+impl ProjectsLocationsOsPolicyAssignmentsOperationsCancel {
+    /// Starts a `osconfig.projects.locations.osPolicyAssignments.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/locations/*/osPolicyAssignments/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &CancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for ProjectsLocationsOsPolicyAssignmentsOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "osconfig.projects.locations.osPolicyAssignments.operations.cancel",
+        http_method: "POST",
+        path: "v1alpha/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/osPolicyAssignments/[^/]+/operations/[^/]+$",
+                    Some("projects/*/locations/*/osPolicyAssignments/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -102,6 +183,37 @@ impl crate::Request for ProjectsLocationsOsPolicyAssignmentsOperationsGet {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+impl crate::Cancel for ProjectsLocationsOsPolicyAssignmentsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsOsPolicyAssignmentsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// The request message for Operations.CancelOperation.
+///
+/// Discovery schema `CancelOperationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Discovery schema `Operation`: exactly the runtime's

@@ -183,6 +183,100 @@ impl crate::Request for FoldersLocationsReplaysOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`. NOTE: the `name` binding allows API
+/// services to override the binding to use different resource name schemes, such as
+/// `users/*/operations`. To override the binding, API services can add a binding such as
+/// `"/v1/{name=users/*}/operations"` to their service configuration. For backwards
+/// compatibility, the default name includes the operations collection id, however overriding
+/// users must ensure the name binding is the parent resource, without the operations collection
+/// id.
+///
+/// `GET v1beta1/{+name}` (Discovery id
+/// `policysimulator.folders.locations.replays.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::policysimulator_v1beta1::FoldersLocationsReplaysOperationsList;
+///
+/// let request = FoldersLocationsReplaysOperationsList::new("folders/my-folder/locations/my-location/replays/my-replay/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://policysimulator.googleapis.com/v1beta1/folders/my-folder/locations/my-location/replays/my-replay/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldersLocationsReplaysOperationsList(crate::__private::Call);
+
+impl FoldersLocationsReplaysOperationsList {
+    /// Starts a `policysimulator.folders.locations.replays.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `folders/*/locations/*/replays/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for FoldersLocationsReplaysOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "policysimulator.folders.locations.replays.operations.list",
+        http_method: "GET",
+        path: "v1beta1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^folders/[^/]+/locations/[^/]+/replays/[^/]+/operations$",
+                    Some("folders/*/locations/*/replays/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -234,6 +328,94 @@ impl crate::Request for OperationsGet {
         params: &[
             crate::ParamInfo::path("name")
                 .pattern("^operations/.*$", Some("operations/**")),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`. NOTE: the `name` binding allows API
+/// services to override the binding to use different resource name schemes, such as
+/// `users/*/operations`. To override the binding, API services can add a binding such as
+/// `"/v1/{name=users/*}/operations"` to their service configuration. For backwards
+/// compatibility, the default name includes the operations collection id, however overriding
+/// users must ensure the name binding is the parent resource, without the operations collection
+/// id.
+///
+/// `GET v1beta1/{+name}` (Discovery id `policysimulator.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::policysimulator_v1beta1::OperationsList;
+///
+/// let request = OperationsList::new("operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://policysimulator.googleapis.com/v1beta1/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsList(crate::__private::Call);
+
+impl OperationsList {
+    /// Starts a `policysimulator.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match `operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for OperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "policysimulator.operations.list",
+        http_method: "GET",
+        path: "v1beta1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name").pattern("^operations$", Some("operations")),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
         ],
         scopes: scopes::ALL,
         service: &SERVICE,
@@ -394,6 +576,100 @@ impl crate::Request for OrganizationsLocationsReplaysOperationsGet {
     }
 }
 
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`. NOTE: the `name` binding allows API
+/// services to override the binding to use different resource name schemes, such as
+/// `users/*/operations`. To override the binding, API services can add a binding such as
+/// `"/v1/{name=users/*}/operations"` to their service configuration. For backwards
+/// compatibility, the default name includes the operations collection id, however overriding
+/// users must ensure the name binding is the parent resource, without the operations collection
+/// id.
+///
+/// `GET v1beta1/{+name}` (Discovery id
+/// `policysimulator.organizations.locations.replays.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::policysimulator_v1beta1::OrganizationsLocationsReplaysOperationsList;
+///
+/// let request = OrganizationsLocationsReplaysOperationsList::new("organizations/my-organization/locations/my-location/replays/my-replay/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://policysimulator.googleapis.com/v1beta1/organizations/my-organization/locations/my-location/replays/my-replay/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationsLocationsReplaysOperationsList(crate::__private::Call);
+
+impl OrganizationsLocationsReplaysOperationsList {
+    /// Starts a `policysimulator.organizations.locations.replays.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `organizations/*/locations/*/replays/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for OrganizationsLocationsReplaysOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "policysimulator.organizations.locations.replays.operations.list",
+        http_method: "GET",
+        path: "v1beta1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^organizations/[^/]+/locations/[^/]+/replays/[^/]+/operations$",
+                    Some("organizations/*/locations/*/replays/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -536,6 +812,134 @@ impl crate::Request for ProjectsLocationsReplaysOperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`. NOTE: the `name` binding allows API
+/// services to override the binding to use different resource name schemes, such as
+/// `users/*/operations`. To override the binding, API services can add a binding such as
+/// `"/v1/{name=users/*}/operations"` to their service configuration. For backwards
+/// compatibility, the default name includes the operations collection id, however overriding
+/// users must ensure the name binding is the parent resource, without the operations collection
+/// id.
+///
+/// `GET v1beta1/{+name}` (Discovery id
+/// `policysimulator.projects.locations.replays.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::policysimulator_v1beta1::ProjectsLocationsReplaysOperationsList;
+///
+/// let request = ProjectsLocationsReplaysOperationsList::new("projects/my-project/locations/my-location/replays/my-replay/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://policysimulator.googleapis.com/v1beta1/projects/my-project/locations/my-location/replays/my-replay/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsLocationsReplaysOperationsList(crate::__private::Call);
+
+impl ProjectsLocationsReplaysOperationsList {
+    /// Starts a `policysimulator.projects.locations.replays.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/locations/*/replays/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for ProjectsLocationsReplaysOperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "policysimulator.projects.locations.replays.operations.list",
+        http_method: "GET",
+        path: "v1beta1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/locations/[^/]+/replays/[^/]+/operations$",
+                    Some("projects/*/locations/*/replays/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `GoogleLongrunningListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<GoogleLongrunningOperation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
     }
 }
 

@@ -40,6 +40,136 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, SECURITYCENTER];
 }
 
+/// `POST v1/{+name}:cancel` (Discovery id `securitycenter.organizations.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::securitycenter_v1::OrganizationsOperationsCancel;
+///
+/// let request = OrganizationsOperationsCancel::new("organizations/my-organization/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://securitycenter.googleapis.com/v1/organizations/my-organization/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationsOperationsCancel(crate::__private::Call);
+
+impl OrganizationsOperationsCancel {
+    /// Starts a `securitycenter.organizations.operations.cancel` request.
+    ///
+    /// - `name` Must match `organizations/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for OrganizationsOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "securitycenter.organizations.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^organizations/[^/]+/operations/[^/]+$",
+                    Some("organizations/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// `DELETE v1/{+name}` (Discovery id `securitycenter.organizations.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::securitycenter_v1::OrganizationsOperationsDelete;
+///
+/// let request = OrganizationsOperationsDelete::new("organizations/my-organization/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://securitycenter.googleapis.com/v1/organizations/my-organization/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationsOperationsDelete(crate::__private::Call);
+
+impl OrganizationsOperationsDelete {
+    /// Starts a `securitycenter.organizations.operations.delete` request.
+    ///
+    /// - `name` Must match `organizations/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for OrganizationsOperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "securitycenter.organizations.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^organizations/[^/]+/operations/[^/]+$",
+                    Some("organizations/*/operations/*"),
+                ),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// `GET v1/{+name}` (Discovery id `securitycenter.organizations.operations.get`).
 /// Responds with [`Operation`].
 ///
@@ -102,6 +232,143 @@ impl crate::Request for OrganizationsOperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+impl crate::Cancel for OrganizationsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <OrganizationsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// `GET v1/{+name}` (Discovery id `securitycenter.organizations.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::securitycenter_v1::OrganizationsOperationsList;
+///
+/// let request = OrganizationsOperationsList::new("organizations/my-organization/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://securitycenter.googleapis.com/v1/organizations/my-organization/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationsOperationsList(crate::__private::Call);
+
+impl OrganizationsOperationsList {
+    /// Starts a `securitycenter.organizations.operations.list` request.
+    ///
+    /// - `name` Must match `organizations/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for OrganizationsOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "securitycenter.organizations.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^organizations/[^/]+/operations$",
+                    Some("organizations/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `ListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListOperationsResponse {
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// The `operations` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// The `unreachable` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
     }
 }
 

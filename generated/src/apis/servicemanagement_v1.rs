@@ -122,6 +122,141 @@ impl crate::Request for OperationsGet {
     }
 }
 
+/// Lists service operations that match the specified filter in the request.
+///
+/// `GET v1/operations` (Discovery id `servicemanagement.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::servicemanagement_v1::OperationsList;
+///
+/// let request = OperationsList::new()?;
+/// assert_eq!(
+///     request.url(),
+///     "https://servicemanagement.googleapis.com/v1/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsList(crate::__private::Call);
+
+impl OperationsList {
+    /// Starts a `servicemanagement.operations.list` request.
+    pub fn new() -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([]).map(Self)
+    }
+
+    /// Sets `filter`: A string for filtering Operations. The following filter fields are supported: *
+    /// serviceName: Required. Only `=` operator is allowed. * startTime: The time this job was
+    /// started, in ISO 8601 format. Allowed operators are `>=`, `>`, `<=`, and `<`. * status: Can
+    /// be `done`, `in_progress`, or `failed`. Allowed operators are `=`, and `!=`. Filter
+    /// expression supports conjunction (AND) and disjunction (OR) logical operators. However, the
+    /// serviceName restriction must be at the top-level and can only be combined with other
+    /// restrictions via the AND logical operator. Examples: *
+    /// `serviceName={some-service}.googleapis.com` * `serviceName={some-service}.googleapis.com AND
+    /// startTime>="2017-02-01"` * `serviceName={some-service}.googleapis.com AND status=done` *
+    /// `serviceName={some-service}.googleapis.com AND (status=done OR startTime>="2017-02-01")`
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `name`: Not used.
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("name", value.into()))
+    }
+
+    /// Sets `pageSize`: The maximum number of operations to return. If unspecified, defaults to 50.
+    /// The maximum value is 100.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for OperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "servicemanagement.operations.list",
+        http_method: "GET",
+        path: "v1/operations",
+        params: &[
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("name"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SERVICE_MANAGEMENT],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `ListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Unordered list. Unreachable resources. Populated when the request sets
+    /// `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    /// when attempting to list all resources across all supported locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;

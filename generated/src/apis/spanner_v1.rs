@@ -45,6 +45,151 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, SPANNER_ADMIN, SPANNER_DATA];
 }
 
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id
+/// `spanner.projects.instanceConfigs.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstanceConfigsOperationsCancel;
+///
+/// let request = ProjectsInstanceConfigsOperationsCancel::new("projects/my-project/instanceConfigs/my-instance-config/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstanceConfigsOperationsCancel(crate::__private::Call);
+
+impl ProjectsInstanceConfigsOperationsCancel {
+    /// Starts a `spanner.projects.instanceConfigs.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/instanceConfigs/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstanceConfigsOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instanceConfigs.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instanceConfigs/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instanceConfigs/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id `spanner.projects.instanceConfigs.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstanceConfigsOperationsDelete;
+///
+/// let request = ProjectsInstanceConfigsOperationsDelete::new("projects/my-project/instanceConfigs/my-instance-config/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstanceConfigsOperationsDelete(crate::__private::Call);
+
+impl ProjectsInstanceConfigsOperationsDelete {
+    /// Starts a `spanner.projects.instanceConfigs.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match
+    ///   `projects/*/instanceConfigs/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstanceConfigsOperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instanceConfigs.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instanceConfigs/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instanceConfigs/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -99,6 +244,254 @@ impl crate::Request for ProjectsInstanceConfigsOperationsGet {
                 .pattern(
                     "^projects/[^/]+/instanceConfigs/[^/]+/operations/[^/]+$",
                     Some("projects/*/instanceConfigs/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+impl crate::Cancel for ProjectsInstanceConfigsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsInstanceConfigsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/{+name}` (Discovery id `spanner.projects.instanceConfigs.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstanceConfigsOperationsList;
+///
+/// let request = ProjectsInstanceConfigsOperationsList::new("projects/my-project/instanceConfigs/my-instance-config/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstanceConfigsOperationsList(crate::__private::Call);
+
+impl ProjectsInstanceConfigsOperationsList {
+    /// Starts a `spanner.projects.instanceConfigs.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/instanceConfigs/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsInstanceConfigsOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instanceConfigs.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instanceConfigs/[^/]+/operations$",
+                    Some("projects/*/instanceConfigs/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id
+/// `spanner.projects.instanceConfigs.ssdCaches.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstanceConfigsSsdCachesOperationsCancel;
+///
+/// let request = ProjectsInstanceConfigsSsdCachesOperationsCancel::new("projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstanceConfigsSsdCachesOperationsCancel(crate::__private::Call);
+
+impl ProjectsInstanceConfigsSsdCachesOperationsCancel {
+    /// Starts a `spanner.projects.instanceConfigs.ssdCaches.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/instanceConfigs/*/ssdCaches/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instanceConfigs.ssdCaches.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instanceConfigs/[^/]+/ssdCaches/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instanceConfigs/*/ssdCaches/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id
+/// `spanner.projects.instanceConfigs.ssdCaches.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstanceConfigsSsdCachesOperationsDelete;
+///
+/// let request = ProjectsInstanceConfigsSsdCachesOperationsDelete::new("projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstanceConfigsSsdCachesOperationsDelete(crate::__private::Call);
+
+impl ProjectsInstanceConfigsSsdCachesOperationsDelete {
+    /// Starts a `spanner.projects.instanceConfigs.ssdCaches.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match
+    ///   `projects/*/instanceConfigs/*/ssdCaches/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instanceConfigs.ssdCaches.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instanceConfigs/[^/]+/ssdCaches/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instanceConfigs/*/ssdCaches/*/operations/*"),
                 ),
         ],
         scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
@@ -183,6 +576,254 @@ impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsGet {
     }
 }
 
+impl crate::Cancel for ProjectsInstanceConfigsSsdCachesOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsInstanceConfigsSsdCachesOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/{+name}` (Discovery id
+/// `spanner.projects.instanceConfigs.ssdCaches.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstanceConfigsSsdCachesOperationsList;
+///
+/// let request = ProjectsInstanceConfigsSsdCachesOperationsList::new("projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstanceConfigsSsdCachesOperationsList(crate::__private::Call);
+
+impl ProjectsInstanceConfigsSsdCachesOperationsList {
+    /// Starts a `spanner.projects.instanceConfigs.ssdCaches.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/instanceConfigs/*/ssdCaches/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instanceConfigs.ssdCaches.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instanceConfigs/[^/]+/ssdCaches/[^/]+/operations$",
+                    Some("projects/*/instanceConfigs/*/ssdCaches/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id
+/// `spanner.projects.instances.backups.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesBackupsOperationsCancel;
+///
+/// let request = ProjectsInstancesBackupsOperationsCancel::new("projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesBackupsOperationsCancel(crate::__private::Call);
+
+impl ProjectsInstancesBackupsOperationsCancel {
+    /// Starts a `spanner.projects.instances.backups.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/instances/*/backups/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstancesBackupsOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.backups.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/backups/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instances/*/backups/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id `spanner.projects.instances.backups.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesBackupsOperationsDelete;
+///
+/// let request = ProjectsInstancesBackupsOperationsDelete::new("projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesBackupsOperationsDelete(crate::__private::Call);
+
+impl ProjectsInstancesBackupsOperationsDelete {
+    /// Starts a `spanner.projects.instances.backups.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match
+    ///   `projects/*/instances/*/backups/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstancesBackupsOperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.backups.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/backups/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instances/*/backups/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -252,6 +893,253 @@ impl crate::Request for ProjectsInstancesBackupsOperationsGet {
     }
 }
 
+impl crate::Cancel for ProjectsInstancesBackupsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsInstancesBackupsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/{+name}` (Discovery id `spanner.projects.instances.backups.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesBackupsOperationsList;
+///
+/// let request = ProjectsInstancesBackupsOperationsList::new("projects/my-project/instances/my-instance/backups/my-backup/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/backups/my-backup/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesBackupsOperationsList(crate::__private::Call);
+
+impl ProjectsInstancesBackupsOperationsList {
+    /// Starts a `spanner.projects.instances.backups.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/instances/*/backups/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsInstancesBackupsOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.backups.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/backups/[^/]+/operations$",
+                    Some("projects/*/instances/*/backups/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id
+/// `spanner.projects.instances.databases.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesDatabasesOperationsCancel;
+///
+/// let request = ProjectsInstancesDatabasesOperationsCancel::new("projects/my-project/instances/my-instance/databases/my-database/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/databases/my-database/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesDatabasesOperationsCancel(crate::__private::Call);
+
+impl ProjectsInstancesDatabasesOperationsCancel {
+    /// Starts a `spanner.projects.instances.databases.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/instances/*/databases/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstancesDatabasesOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.databases.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/databases/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instances/*/databases/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id `spanner.projects.instances.databases.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesDatabasesOperationsDelete;
+///
+/// let request = ProjectsInstancesDatabasesOperationsDelete::new("projects/my-project/instances/my-instance/databases/my-database/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/databases/my-database/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesDatabasesOperationsDelete(crate::__private::Call);
+
+impl ProjectsInstancesDatabasesOperationsDelete {
+    /// Starts a `spanner.projects.instances.databases.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match
+    ///   `projects/*/instances/*/databases/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstancesDatabasesOperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.databases.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/databases/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instances/*/databases/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -306,6 +1194,254 @@ impl crate::Request for ProjectsInstancesDatabasesOperationsGet {
                 .pattern(
                     "^projects/[^/]+/instances/[^/]+/databases/[^/]+/operations/[^/]+$",
                     Some("projects/*/instances/*/databases/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+impl crate::Cancel for ProjectsInstancesDatabasesOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsInstancesDatabasesOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/{+name}` (Discovery id `spanner.projects.instances.databases.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesDatabasesOperationsList;
+///
+/// let request = ProjectsInstancesDatabasesOperationsList::new("projects/my-project/instances/my-instance/databases/my-database/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/databases/my-database/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesDatabasesOperationsList(crate::__private::Call);
+
+impl ProjectsInstancesDatabasesOperationsList {
+    /// Starts a `spanner.projects.instances.databases.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/instances/*/databases/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsInstancesDatabasesOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.databases.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/databases/[^/]+/operations$",
+                    Some("projects/*/instances/*/databases/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id
+/// `spanner.projects.instances.instancePartitions.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesInstancePartitionsOperationsCancel;
+///
+/// let request = ProjectsInstancesInstancePartitionsOperationsCancel::new("projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesInstancePartitionsOperationsCancel(crate::__private::Call);
+
+impl ProjectsInstancesInstancePartitionsOperationsCancel {
+    /// Starts a `spanner.projects.instances.instancePartitions.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/instances/*/instancePartitions/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstancesInstancePartitionsOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.instancePartitions.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/instancePartitions/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instances/*/instancePartitions/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id
+/// `spanner.projects.instances.instancePartitions.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesInstancePartitionsOperationsDelete;
+///
+/// let request = ProjectsInstancesInstancePartitionsOperationsDelete::new("projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesInstancePartitionsOperationsDelete(crate::__private::Call);
+
+impl ProjectsInstancesInstancePartitionsOperationsDelete {
+    /// Starts a `spanner.projects.instances.instancePartitions.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match
+    ///   `projects/*/instances/*/instancePartitions/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstancesInstancePartitionsOperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.instancePartitions.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/instancePartitions/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instances/*/instancePartitions/*/operations/*"),
                 ),
         ],
         scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
@@ -391,6 +1527,253 @@ impl crate::Request for ProjectsInstancesInstancePartitionsOperationsGet {
     }
 }
 
+impl crate::Cancel for ProjectsInstancesInstancePartitionsOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsInstancesInstancePartitionsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/{+name}` (Discovery id
+/// `spanner.projects.instances.instancePartitions.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesInstancePartitionsOperationsList;
+///
+/// let request = ProjectsInstancesInstancePartitionsOperationsList::new("projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesInstancePartitionsOperationsList(crate::__private::Call);
+
+impl ProjectsInstancesInstancePartitionsOperationsList {
+    /// Starts a `spanner.projects.instances.instancePartitions.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/instances/*/instancePartitions/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsInstancesInstancePartitionsOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.instancePartitions.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/instancePartitions/[^/]+/operations$",
+                    Some("projects/*/instances/*/instancePartitions/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id `spanner.projects.instances.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesOperationsCancel;
+///
+/// let request = ProjectsInstancesOperationsCancel::new("projects/my-project/instances/my-instance/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesOperationsCancel(crate::__private::Call);
+
+impl ProjectsInstancesOperationsCancel {
+    /// Starts a `spanner.projects.instances.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `projects/*/instances/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstancesOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instances/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id `spanner.projects.instances.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesOperationsDelete;
+///
+/// let request = ProjectsInstancesOperationsDelete::new("projects/my-project/instances/my-instance/operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesOperationsDelete(crate::__private::Call);
+
+impl ProjectsInstancesOperationsDelete {
+    /// Starts a `spanner.projects.instances.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match
+    ///   `projects/*/instances/*/operations/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for ProjectsInstancesOperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/operations/[^/]+$",
+                    Some("projects/*/instances/*/operations/*"),
+                ),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -457,6 +1840,163 @@ impl crate::Request for ProjectsInstancesOperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+impl crate::Cancel for ProjectsInstancesOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <ProjectsInstancesOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/{+name}` (Discovery id `spanner.projects.instances.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesOperationsList;
+///
+/// let request = ProjectsInstancesOperationsList::new("projects/my-project/instances/my-instance/operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesOperationsList(crate::__private::Call);
+
+impl ProjectsInstancesOperationsList {
+    /// Starts a `spanner.projects.instances.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match
+    ///   `projects/*/instances/*/operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for ProjectsInstancesOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+/operations$",
+                    Some("projects/*/instances/*/operations"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `ListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Unordered list. Unreachable resources. Populated when the request sets
+    /// `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    /// when attempting to list all resources across all supported locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
     }
 }
 

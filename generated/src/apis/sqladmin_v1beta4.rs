@@ -38,6 +38,87 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, SQLSERVICE_ADMIN];
 }
 
+/// Cancels an instance operation that has been performed on an instance. Ordinarily, this
+/// method name should be `CancelSqlOperation`.
+///
+/// `POST sql/v1beta4/projects/{project}/operations/{operation}/cancel` (Discovery id
+/// `sql.operations.cancel`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::sqladmin_v1beta4::OperationsCancel;
+///
+/// let request = OperationsCancel::new("my-project", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://sqladmin.googleapis.com/sql/v1beta4/projects/my-project/operations/my-operation/cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsCancel(crate::__private::Call);
+
+impl OperationsCancel {
+    /// Starts a `sql.operations.cancel` request.
+    ///
+    /// - `project`: Project ID of the project that contains the instance.
+    /// - `operation`: Instance operation ID.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        project: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project.into(), operation.into()]).map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// The `operation` parameter.
+    pub fn operation(&self) -> &str {
+        self.0.path("operation")
+    }
+
+    /// Sets `location`: Optional. Region of the Cloud SQL instance.
+    pub fn location(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("location", value.into()))
+    }
+}
+
+impl crate::Request for OperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "sql.operations.cancel",
+        http_method: "POST",
+        path: "sql/v1beta4/projects/{project}/operations/{operation}/cancel",
+        params: &[
+            crate::ParamInfo::path("project"),
+            crate::ParamInfo::path("operation"),
+            crate::ParamInfo::query("location"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Retrieves an instance operation that has been performed on an instance.
 ///
 /// `GET sql/v1beta4/projects/{project}/operations/{operation}` (Discovery id
@@ -104,6 +185,99 @@ impl crate::Request for OperationsGet {
             crate::ParamInfo::path("project"),
             crate::ParamInfo::path("operation"),
             crate::ParamInfo::query("location"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+impl crate::Cancel for OperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <OperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists all instance operations that have been performed on the given Cloud SQL instance in
+/// the reverse chronological order of the start time.
+///
+/// `GET sql/v1beta4/projects/{project}/operations` (Discovery id `sql.operations.list`).
+/// Responds with [`OperationsListResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::sqladmin_v1beta4::OperationsList;
+///
+/// let request = OperationsList::new("my-project")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://sqladmin.googleapis.com/sql/v1beta4/projects/my-project/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsList(crate::__private::Call);
+
+impl OperationsList {
+    /// Starts a `sql.operations.list` request.
+    ///
+    /// - `project`: Project ID of the project that contains the instance.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(project: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([project.into()]).map(Self)
+    }
+
+    /// The `project` parameter.
+    pub fn project(&self) -> &str {
+        self.0.path("project")
+    }
+
+    /// Sets `instance`: Cloud SQL instance ID. This does not include the project ID.
+    pub fn instance(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("instance", value.into()))
+    }
+
+    /// Sets `location`: Optional. Region of the Cloud SQL instance.
+    pub fn location(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("location", value.into()))
+    }
+
+    /// Sets `maxResults`: Maximum number of operations per response.
+    pub fn max_results(self, value: u32) -> Self {
+        Self(self.0.set("maxResults", value))
+    }
+
+    /// Sets `pageToken`: A previously-returned page token representing part of the larger set of
+    /// results to view.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for OperationsList {
+    type Response = OperationsListResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "sql.operations.list",
+        http_method: "GET",
+        path: "sql/v1beta4/projects/{project}/operations",
+        params: &[
+            crate::ParamInfo::path("project"),
+            crate::ParamInfo::query("instance"),
+            crate::ParamInfo::query("location"),
+            crate::ParamInfo::query("maxResults"),
+            crate::ParamInfo::query("pageToken"),
         ],
         scopes: scopes::ALL,
         service: &SERVICE,
@@ -255,6 +429,21 @@ pub struct BackupContext {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -1617,6 +1806,45 @@ impl crate::__private::WireEnum for OperationStatus {
             Self::Unknown(value) => Some(value),
             _ => None,
         }
+    }
+}
+
+/// Operations list response.
+///
+/// Discovery schema `OperationsListResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationsListResponse {
+    /// List of operation resources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Operation>>,
+
+    /// This is always `sql#operationsList`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+
+    /// The continuation token, used to page through large result sets. Provide this value in a
+    /// subsequent request to return the next page of results.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for OperationsListResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.items.unwrap_or_default()
     }
 }
 

@@ -63,6 +63,86 @@ pub mod scopes {
     ];
 }
 
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed.
+///
+/// `POST b/{bucket}/operations/{operationId}/cancel` (Discovery id
+/// `storage.buckets.operations.cancel`).
+/// Responds with no content.
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::storage_v1::OperationsCancel;
+///
+/// let request = OperationsCancel::new("my-bucket", "my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://storage.googleapis.com/storage/v1/b/my-bucket/operations/my-operation/cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsCancel(crate::__private::Call);
+
+impl OperationsCancel {
+    /// Starts a `storage.buckets.operations.cancel` request.
+    ///
+    /// - `bucket`: The parent bucket of the operation resource.
+    /// - `operationId`: The ID of the operation resource.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        bucket: impl Into<String>,
+        operation_id: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([bucket.into(), operation_id.into()])
+            .map(Self)
+    }
+
+    /// The `bucket` parameter.
+    pub fn bucket(&self) -> &str {
+        self.0.path("bucket")
+    }
+
+    /// The `operationId` parameter.
+    pub fn operation_id(&self) -> &str {
+        self.0.path("operationId")
+    }
+}
+
+impl crate::Request for OperationsCancel {
+    type Response = crate::NoContent;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "storage.buckets.operations.cancel",
+        http_method: "POST",
+        path: "b/{bucket}/operations/{operationId}/cancel",
+        params: &[
+            crate::ParamInfo::path("bucket"),
+            crate::ParamInfo::path("operationId"),
+        ],
+        scopes: &[
+            scopes::CLOUD_PLATFORM,
+            scopes::DEVSTORAGE_FULL_CONTROL,
+            scopes::DEVSTORAGE_READ_WRITE,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation.
 ///
 /// `GET b/{bucket}/operations/{operationId}` (Discovery id `storage.buckets.operations.get`).
@@ -134,6 +214,134 @@ impl crate::Request for OperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+impl crate::Cancel for OperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <OperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists operations that match the specified filter in the request.
+///
+/// `GET b/{bucket}/operations` (Discovery id `storage.buckets.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::storage_v1::OperationsList;
+///
+/// let request = OperationsList::new("my-bucket")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://storage.googleapis.com/storage/v1/b/my-bucket/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsList(crate::__private::Call);
+
+impl OperationsList {
+    /// Starts a `storage.buckets.operations.list` request.
+    ///
+    /// - `bucket`: Name of the bucket in which to look for operations.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(bucket: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([bucket.into()]).map(Self)
+    }
+
+    /// The `bucket` parameter.
+    pub fn bucket(&self) -> &str {
+        self.0.path("bucket")
+    }
+
+    /// Sets `filter`: A filter to narrow down results to a preferred subset. The filtering language
+    /// is documented in more detail in [AIP-160](https://google.aip.dev/160).
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: Maximum number of items to return in a single page of responses. Fewer
+    /// total results may be returned than requested. The service uses this parameter or 100 items,
+    /// whichever is smaller.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: A previously-returned page token representing part of the larger set of
+    /// results to view.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for OperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "storage.buckets.operations.list",
+        http_method: "GET",
+        path: "b/{bucket}/operations",
+        params: &[
+            crate::ParamInfo::path("bucket"),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// The response message for storage.buckets.operations.list.
+///
+/// Discovery schema `GoogleLongrunningListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningListOperationsResponse {
+    /// The kind of item this is. For lists of operations, this is always storage#operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+
+    /// The continuation token, used to page through large result sets. Provide this value in a
+    /// subsequent request to return the next page of results.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<GoogleLongrunningOperation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
     }
 }
 

@@ -34,6 +34,90 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// Cancels a transfer. Use the transferOperations.get method to check if the cancellation
+/// succeeded or if the operation completed despite the `cancel` request. When you cancel an
+/// operation, the currently running transfer is interrupted. For recurring transfer jobs, the
+/// next instance of the transfer job will still run. For example, if your job is configured to
+/// run every day at 1pm and you cancel Monday's operation at 1:05pm, Monday's transfer will
+/// stop. However, a transfer job will still be attempted on Tuesday. This applies only to
+/// currently running operations. If an operation is not currently running, `cancel` does
+/// nothing. *Caution:* Canceling a transfer job can leave your data in an unknown state. We
+/// recommend that you restore the state at both the destination and the source after the
+/// `cancel` request completes so that your data is in a consistent state. When you cancel a
+/// job, the next job computes a delta of files and may repair any inconsistent state. For
+/// instance, if you run a job every day, and today's job found 10 new files and transferred
+/// five files before you canceled the job, tomorrow's transfer operation will compute a new
+/// delta with the five files that were not copied today plus any new files discovered tomorrow.
+///
+/// `POST v1/{+name}:cancel` (Discovery id `storagetransfer.transferOperations.cancel`).
+/// Responds with [`Empty`].
+/// Takes a [`CancelOperationRequest`] as its [`body`](TransferOperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::storagetransfer_v1::TransferOperationsCancel;
+///
+/// let request = TransferOperationsCancel::new("transferOperations/my-transfer-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://storagetransfer.googleapis.com/v1/transferOperations/my-transfer-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransferOperationsCancel(crate::__private::Call);
+
+impl TransferOperationsCancel {
+    /// Starts a `storagetransfer.transferOperations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match
+    ///   `transferOperations/**`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &CancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for TransferOperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "storagetransfer.transferOperations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^transferOperations/.*$", Some("transferOperations/**")),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///
@@ -96,6 +180,185 @@ impl crate::Request for TransferOperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+impl crate::Cancel for TransferOperationsGet {
+    const CANCEL: &'static crate::MethodInfo = <TransferOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Lists transfer operations. Operations are ordered by their creation time in reverse
+/// chronological order.
+///
+/// `GET v1/{+name}` (Discovery id `storagetransfer.transferOperations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::storagetransfer_v1::TransferOperationsList;
+///
+/// let request = TransferOperationsList::new("transferOperations", "my-filter")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://storagetransfer.googleapis.com/v1/transferOperations?filter=my-filter",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransferOperationsList(crate::__private::Call);
+
+impl TransferOperationsList {
+    /// Starts a `storagetransfer.transferOperations.list` request.
+    ///
+    /// - `name`: Required. The name of the type being listed; must be `transferOperations`. Must
+    ///   match `transferOperations`.
+    /// - `filter`: Required. A list of query parameters specified as JSON text in the form of:
+    ///   `{"projectId":"my_project_id", "jobNames":["jobid1","jobid2",...], "jobNamePattern":
+    ///   "job_name_pattern", "operationNames":["opid1","opid2",...], "operationNamePattern":
+    ///   "operation_name_pattern", "minCreationTime": "min_creation_time", "maxCreationTime":
+    ///   "max_creation_time", "transferStatuses":["status1","status2",...]}` Since `jobNames`,
+    ///   `operationNames`, and `transferStatuses` support multiple values, they must be specified
+    ///   with array notation. `projectId` is the only argument that is required. If specified,
+    ///   `jobNamePattern` and `operationNamePattern` must match the full job or operation name
+    ///   respectively. '*' is a wildcard matching 0 or more characters. `minCreationTime` and
+    ///   `maxCreationTime` should be timestamps encoded as a string in the [RFC
+    ///   3339](https://www.ietf.org/rfc/rfc3339.txt) format. The valid values for
+    ///   `transferStatuses` are case-insensitive: IN_PROGRESS, PAUSED, SUCCESS, FAILED, and
+    ///   ABORTED.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(
+        name: impl Into<String>,
+        filter: impl Into<String>,
+    ) -> Result<Self, crate::Error> {
+        let call = crate::__private::Call::new::<Self>([name.into()])?;
+        let call = call.set("filter", filter.into());
+        Ok(Self(call))
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `pageSize`: The list page size. The max allowed value is 256.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for TransferOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "storagetransfer.transferOperations.list",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^transferOperations$", Some("transferOperations")),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// The request message for Operations.CancelOperation.
+///
+/// Discovery schema `CancelOperationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `ListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Unordered list. Unreachable resources. Populated when the request sets
+    /// `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    /// when attempting to list all resources across all supported locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
     }
 }
 

@@ -2,6 +2,7 @@
 //! failures and waits for operations.
 
 mod auth;
+mod list;
 mod poll;
 mod retry;
 
@@ -11,16 +12,17 @@ use std::time::{Duration, Instant};
 
 use http::HeaderValue;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 #[cfg(feature = "adc")]
 pub use auth::Adc;
 pub use auth::{EnvToken, Token, TokenFuture, TokenSource};
-pub use poll::{PollPolicy, Poller};
+pub use poll::{PollPolicy, PollState, Poller};
 pub use retry::RetryPolicy;
 
 use crate::error::{BoxError, Error, TransportKind};
 use crate::operation::LongRunningOperation;
-use crate::request::Request;
+use crate::request::{Call, Request};
 use crate::response::{ApiError, decode};
 
 /// An HTTP client for the requests of every service in this crate, over reqwest and rustls
@@ -196,14 +198,14 @@ impl Client {
     /// The last attempt's [`Error::Api`], [`Error::Transport`] or [`Error::Decode`], each
     /// naming the method and the number of attempts; [`Error::Auth`] when the token source
     /// fails.
-    pub async fn send<R: Request + Clone>(&self, request: &R) -> Result<R::Response, Error> {
+    pub async fn send<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
         self.send_before(request, self.call_deadline(None)).await
     }
 
     /// A [`Poller`] for the operation `request` gets, with the client's [`PollPolicy`].
     pub fn poller<'a, R>(&'a self, request: &'a R) -> Poller<'a, R, fn(&R::Response)>
     where
-        R: Request + Clone,
+        R: Request,
         R::Response: LongRunningOperation + Serialize,
     {
         Poller::new(self, request)
@@ -213,7 +215,7 @@ impl Client {
     /// and returns it; see [`Poller::wait`].
     pub async fn until_done<R>(&self, request: &R) -> Result<R::Response, Error>
     where
-        R: Request + Clone,
+        R: Request,
         R::Response: LongRunningOperation + Serialize,
     {
         self.poller(request).wait().await
@@ -228,15 +230,27 @@ impl Client {
         }
     }
 
-    async fn send_before<R: Request + Clone>(
+    async fn send_before<R: Request>(
         &self,
         request: &R,
         deadline: Option<Instant>,
     ) -> Result<R::Response, Error> {
+        self.send_call(request.call(), deadline, self.inner.attempt_timeout)
+            .await
+    }
+
+    /// Sends `call` and decodes its response as `T`, retrying transient failures; each
+    /// attempt may take `attempt_timeout`, and the whole call must end by `deadline`.
+    pub(crate) async fn send_call<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        deadline: Option<Instant>,
+        attempt_timeout: Duration,
+    ) -> Result<T, Error> {
         let retry = &self.inner.retry;
         let mut attempt = 1;
         loop {
-            let err = match self.attempt(request, attempt, deadline).await {
+            let err = match self.attempt(call, attempt, deadline, attempt_timeout).await {
                 Ok(response) => return Ok(response),
                 Err(err) => err,
             };
@@ -248,7 +262,7 @@ impl Client {
                 return Err(err);
             }
             tracing::warn!(
-                method = R::METHOD.id,
+                method = call.method().id,
                 attempt,
                 wait_ms = wait.as_millis() as u64,
                 cause = %err,
@@ -260,18 +274,18 @@ impl Client {
     }
 
     /// One HTTP exchange: token, request, whole body, decoding.
-    async fn attempt<R: Request>(
+    async fn attempt<T: DeserializeOwned>(
         &self,
-        request: &R,
+        call: &Call,
         attempts: u32,
         deadline: Option<Instant>,
-    ) -> Result<R::Response, Error> {
-        let method = R::METHOD;
-        let mut http_request = request.call().to_http(self.inner.root_url.as_deref())?;
+        attempt_timeout: Duration,
+    ) -> Result<T, Error> {
+        let method = call.method();
+        let mut http_request = call.to_http(self.inner.root_url.as_deref())?;
         if !matches!(http_request.uri().scheme_str(), Some("http" | "https")) {
-            let call = request.call();
             let root = call.root_url.as_deref().or(self.inner.root_url.as_deref());
-            let url = root.unwrap_or(R::METHOD.service.root_url).to_owned();
+            let url = root.unwrap_or(method.service.root_url).to_owned();
             return Err(Error::NotHttp { url });
         }
         if let Some(tokens) = &self.inner.tokens {
@@ -287,15 +301,12 @@ impl Client {
                 .headers_mut()
                 .insert(http::header::AUTHORIZATION, value);
         }
-        let http_request = reqwest::Request::try_from(http_request.map(|()| Vec::<u8>::new()))
+        let http_request = reqwest::Request::try_from(http_request)
             .map_err(|e| transport(method.id, attempts, TransportKind::Broken, without_query(e)))?;
 
         let limit = match deadline {
-            Some(d) => self
-                .inner
-                .attempt_timeout
-                .min(d.saturating_duration_since(Instant::now())),
-            None => self.inner.attempt_timeout,
+            Some(d) => attempt_timeout.min(d.saturating_duration_since(Instant::now())),
+            None => attempt_timeout,
         };
         let exchange = async {
             let response = self.inner.http.execute(http_request).await?;

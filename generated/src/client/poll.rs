@@ -1,22 +1,31 @@
 //! Waiting for a long-running operation: [`PollPolicy`] and [`Poller`].
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
+use futures_core::Stream;
 use serde::Serialize;
 
 use super::Client;
 use super::retry::grow;
 use crate::error::{Error, PollLimit};
-use crate::operation::LongRunningOperation;
+use crate::operation::{Cancel, LongRunningOperation};
 use crate::request::Request;
+use crate::service::ParamLocation;
 
 /// How often and how long a [`Poller`] polls.
 ///
-/// The first poll is at once; the wait after it is `initial_interval`, each next wait is
-/// `multiplier` times longer, at most `max_interval` (no jitter). Polling stops with
-/// [`Error::NotDone`] after `max_polls` polls, or when the next poll would start after
-/// `deadline` (counted from the first poll); a poll under way when the deadline comes is cut
-/// short. Both limits always apply, so a poller never polls forever.
+/// Where the operation's collection has a `wait` method, each poll is a server-side wait of
+/// at most `server_wait` (less when the deadline is nearer), so a finished operation is seen
+/// within about one round trip; a wait that comes back early and not done is followed by a
+/// pause as between `get` polls. Elsewhere each poll is a `get`: the first at once, the pause
+/// after it `initial_interval`, each next pause `multiplier` times longer, at most
+/// `max_interval` (no jitter).
+///
+/// Polling stops with [`Error::NotDone`] after `max_polls` polls, or when the next poll would
+/// start after `deadline` (counted from the first poll); a poll under way when the deadline
+/// comes is cut short. Both limits always apply, so a poller never polls forever.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PollPolicy {
     initial_interval: Duration,
@@ -24,35 +33,38 @@ pub struct PollPolicy {
     max_interval: Duration,
     deadline: Duration,
     max_polls: u32,
+    server_wait: Duration,
 }
 
 impl Default for PollPolicy {
-    /// Waits from 1 s growing by 1.5 up to 60 s, for at most 10 minutes and 1000 polls.
+    /// Pauses from 1 s doubling up to 60 s (the schedule of Google's own clients), waits
+    /// server-side for up to 60 s at a time, for at most 10 minutes and 1000 polls.
     fn default() -> Self {
         PollPolicy {
             initial_interval: Duration::from_secs(1),
-            multiplier: 1.5,
+            multiplier: 2.0,
             max_interval: Duration::from_secs(60),
             deadline: Duration::from_secs(600),
             max_polls: 1000,
+            server_wait: Duration::from_secs(60),
         }
     }
 }
 
 impl PollPolicy {
-    /// The wait after the first poll.
+    /// The pause after the first poll.
     pub fn initial_interval(mut self, interval: Duration) -> Self {
         self.initial_interval = interval;
         self
     }
 
-    /// What each wait is multiplied by for the next (at least 1).
+    /// What each pause is multiplied by for the next (at least 1).
     pub fn multiplier(mut self, multiplier: f64) -> Self {
         self.multiplier = multiplier;
         self
     }
 
-    /// The longest wait between polls.
+    /// The longest pause between polls.
     pub fn max_interval(mut self, interval: Duration) -> Self {
         self.max_interval = interval;
         self
@@ -64,29 +76,92 @@ impl PollPolicy {
         self
     }
 
-    /// The most polls (`operations.get` calls, each with its own retries); at least 1.
+    /// The most polls (calls of `get` or `wait`, each with its own retries); at least 1.
     pub fn max_polls(mut self, polls: u32) -> Self {
         self.max_polls = polls.max(1);
         self
     }
+
+    /// The longest one server-side `wait` is asked to last (its `timeout` parameter, where
+    /// the method has one); the attempt's own timeout is made longer than this.
+    pub fn server_wait(mut self, wait: Duration) -> Self {
+        self.server_wait = wait;
+        self
+    }
 }
 
-/// Polls an operation until it is done: made by [`Client::poller`], run by
-/// [`wait`](Self::wait).
+/// What one step of a [`Poller`] saw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PollState<T> {
+    /// The operation is not done yet.
+    Running(T),
+    /// The operation is done, without an error.
+    Done(T),
+}
+
+/// A `wait` that took at least this share of what it asked for did not come back early.
+const WAITED_ENOUGH: f64 = 0.8;
+
+/// How much longer than the server-side wait an attempt may take.
+const WAIT_MARGIN: Duration = Duration::from_secs(10);
+
+/// How long a `wait` without a `timeout` parameter (Compute's) may keep the server busy: it
+/// returns within about two minutes.
+const UNBOUNDED_WAIT: Duration = Duration::from_secs(150);
+
+/// Polls an operation until it is done: made by [`Client::poller`].
 ///
-/// Each poll is a [`Client::send`] with its retries, cut short at the poll deadline. Dropping
-/// the future returned by `wait` stops polling at once; nothing runs in the background.
-#[must_use = "a poller does nothing until `wait` is awaited"]
+/// Run it in one call with [`wait`](Self::wait), step by step with [`poll`](Self::poll), or as
+/// a [`Stream`] of states with [`into_stream`](Self::into_stream). Each poll is the
+/// collection's server-side `wait` where it has one, or its `get`; either is a call with its
+/// own retries, and a poll that fails transiently once those are spent does not end the
+/// polling: the poller pauses and polls again, until the deadline or the poll limit.
+///
+/// Nothing runs in the background: dropping the poller or its futures stops polling at once,
+/// and never cancels anything on the server. To cancel the operation, call
+/// [`cancel`](Self::cancel) and keep polling to its final state.
+///
+/// Emits `tracing` events (target `google_operations`): each poll, each pause, each transient
+/// failure with its cause, and the outcome. None carries the token.
+#[must_use = "a poller does nothing until it is polled"]
 pub struct Poller<'a, R, F> {
     client: &'a Client,
     request: &'a R,
     policy: PollPolicy,
     progress: F,
+    state: State,
+}
+
+/// What one poll gave, and whether it was a `wait` that lasted about as long as it asked for
+/// (so that the next can start at once).
+struct Polled<T> {
+    result: Result<T, Error>,
+    waited: bool,
+}
+
+/// Where a poller is.
+struct State {
+    /// When the first poll started.
+    start: Option<Instant>,
+    /// Polls made.
+    polls: u32,
+    /// Pauses so far after a poll that was not done, for the growing interval.
+    pauses: u32,
+    /// The pause before the next poll.
+    pause: Duration,
+    /// The last operation seen, as JSON, and its name.
+    last: Option<(Option<String>, serde_json::Value)>,
+    /// The last poll's transient failure, when it failed.
+    last_error: Option<Box<Error>>,
+    /// Whether the collection's `cancel` has been sent.
+    cancelled: bool,
+    /// Whether polling has ended (done, failed or stopped).
+    finished: bool,
 }
 
 impl<'a, R> Poller<'a, R, fn(&R::Response)>
 where
-    R: Request + Clone,
+    R: Request,
     R::Response: LongRunningOperation + Serialize,
 {
     pub(crate) fn new(client: &'a Client, request: &'a R) -> Self {
@@ -95,13 +170,23 @@ where
             request,
             policy: client.inner.poll,
             progress: |_| {},
+            state: State {
+                start: None,
+                polls: 0,
+                pauses: 0,
+                pause: Duration::ZERO,
+                last: None,
+                last_error: None,
+                cancelled: false,
+                finished: false,
+            },
         }
     }
 }
 
 impl<'a, R, F> Poller<'a, R, F>
 where
-    R: Request + Clone,
+    R: Request,
     R::Response: LongRunningOperation + Serialize,
     F: FnMut(&R::Response),
 {
@@ -118,17 +203,11 @@ where
             request: self.request,
             policy: self.policy,
             progress,
+            state: self.state,
         }
     }
 
-    /// Polls until the operation is done.
-    ///
-    /// A poll that fails transiently (HTTP 408, 429, 5xx, a reset, a timeout), once its own
-    /// retries are spent, does not end the wait: the poller backs off as between polls and
-    /// tries again, until the deadline or the poll limit.
-    ///
-    /// Emits `tracing` events (target `google_operations`): each poll, each wait before the
-    /// next, each transient failure with its cause, and the outcome. None carries the token.
+    /// Polls until the operation is done, and returns it.
     ///
     /// # Errors
     ///
@@ -138,37 +217,79 @@ where
     /// - the error of a poll that failed for good (a permanent error: 4xx other than 408 and
     ///   429, a response that does not decode, no token).
     pub async fn wait(mut self) -> Result<R::Response, Error> {
-        let policy = self.policy;
-        let start = Instant::now();
-        let deadline = start.checked_add(policy.deadline);
-        let mut last: Option<R::Response> = None;
-        let mut last_error: Option<Error>;
-        let mut polls = 0;
-        let not_done = |polls, last: Option<R::Response>, last_error: Option<Error>, limit| {
-            let error = Error::NotDone {
-                method: R::METHOD.id,
-                name: last.as_ref().and_then(|op| op.name()).map(str::to_owned),
-                polls,
-                elapsed: start.elapsed(),
-                limit,
-                last_operation: last
-                    .and_then(|op| serde_json::to_value(op).ok())
-                    .map(Box::new),
-                last_error: last_error.map(Box::new),
-            };
-            tracing::warn!(method = R::METHOD.id, polls, "{error}");
-            error
-        };
         loop {
-            polls += 1;
-            tracing::debug!(method = R::METHOD.id, poll = polls, "polling");
-            let call_deadline = self.client.call_deadline(deadline);
-            match self.client.send_before(self.request, call_deadline).await {
+            if let PollState::Done(op) = self.poll().await? {
+                return Ok(op);
+            }
+        }
+    }
+
+    /// One step: pauses as the policy says (not before the first poll), then polls until an
+    /// operation is seen, riding out transient failures, and says whether it is done.
+    ///
+    /// # Errors
+    ///
+    /// As for [`wait`](Self::wait); after an error, or once the operation is done, further
+    /// steps give [`Error::NotDone`] without polling.
+    pub async fn poll(&mut self) -> Result<PollState<R::Response>, Error> {
+        let result = self.step().await;
+        if !matches!(result, Ok(PollState::Running(_))) {
+            self.state.finished = true;
+        }
+        result
+    }
+
+    /// The states of the operation, one per step, ending after the first `Done` or error.
+    pub fn into_stream(self) -> impl Stream<Item = Result<PollState<R::Response>, Error>> + 'a
+    where
+        F: 'a,
+    {
+        futures_util::stream::unfold(Some(self), |poller| async move {
+            let mut poller = poller?;
+            let item = poller.poll().await;
+            let more = matches!(item, Ok(PollState::Running(_)));
+            Some((item, more.then_some(poller)))
+        })
+    }
+
+    async fn step(&mut self) -> Result<PollState<R::Response>, Error> {
+        let policy = self.policy;
+        let start = *self.state.start.get_or_insert_with(Instant::now);
+        let deadline = start.checked_add(policy.deadline);
+        if self.state.finished {
+            return Err(self.not_done(PollLimit::Polls(self.state.polls)));
+        }
+        loop {
+            if self.state.polls >= policy.max_polls {
+                return Err(self.not_done(PollLimit::Polls(policy.max_polls)));
+            }
+            let pause = self.state.pause;
+            if !pause.is_zero() {
+                if deadline
+                    .is_some_and(|d| Instant::now().checked_add(pause).is_none_or(|t| t >= d))
+                {
+                    return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
+                }
+                tracing::debug!(
+                    method = R::METHOD.id,
+                    pause_ms = pause.as_millis() as u64,
+                    "pausing before the next poll"
+                );
+                Box::pin(tokio::time::sleep(pause)).await;
+            }
+            self.state.polls += 1;
+            let Polled { result, waited } = self.poll_once(deadline).await;
+            match result {
                 Ok(op) if op.is_done() => {
                     return match op.error() {
                         None => {
-                            tracing::info!(method = R::METHOD.id, polls, name = op.name(), "done");
-                            Ok(op)
+                            tracing::info!(
+                                method = R::METHOD.id,
+                                polls = self.state.polls,
+                                name = op.name(),
+                                "done"
+                            );
+                            Ok(PollState::Done(op))
                         }
                         Some(error) => {
                             let error = Error::OperationFailed {
@@ -176,7 +297,7 @@ where
                                 name: op.name().map(str::to_owned),
                                 error,
                             };
-                            tracing::warn!(method = R::METHOD.id, polls, "{error}");
+                            tracing::warn!(method = R::METHOD.id, "{error}");
                             Err(error)
                         }
                     };
@@ -184,47 +305,147 @@ where
                 Ok(op) => {
                     tracing::debug!(
                         method = R::METHOD.id,
-                        poll = polls,
+                        poll = self.state.polls,
                         name = op.name(),
                         "not done yet"
                     );
                     (self.progress)(&op);
-                    last = Some(op);
-                    last_error = None;
+                    let json = serde_json::to_value(&op).unwrap_or_default();
+                    self.state.last = Some((op.name().map(str::to_owned), json));
+                    self.state.last_error = None;
+                    self.state.pause = if waited {
+                        Duration::ZERO
+                    } else {
+                        self.next_pause()
+                    };
+                    return Ok(PollState::Running(op));
                 }
                 Err(e) if e.is_transient() => {
-                    tracing::warn!(method = R::METHOD.id, poll = polls, cause = %e, "poll failed; the wait goes on");
+                    tracing::warn!(method = R::METHOD.id, poll = self.state.polls, cause = %e, "poll failed; polling goes on");
+                    self.state.last_error = Some(Box::new(e));
                     if deadline.is_some_and(|d| Instant::now() >= d) {
-                        let limit = PollLimit::Deadline(policy.deadline);
-                        return Err(not_done(polls, last, Some(e), limit));
+                        return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
                     }
-                    last_error = Some(e);
+                    self.state.pause = self.next_pause();
                 }
                 Err(e) => {
-                    tracing::warn!(method = R::METHOD.id, poll = polls, "{e}");
+                    tracing::warn!(method = R::METHOD.id, poll = self.state.polls, "{e}");
                     return Err(e);
                 }
             }
-            if polls >= policy.max_polls {
-                let limit = PollLimit::Polls(policy.max_polls);
-                return Err(not_done(polls, last, last_error, limit));
-            }
-            let wait = grow(
-                policy.initial_interval,
-                policy.multiplier,
-                polls - 1,
-                policy.max_interval,
-            );
-            if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d)) {
-                let limit = PollLimit::Deadline(policy.deadline);
-                return Err(not_done(polls, last, last_error, limit));
-            }
-            tracing::debug!(
-                method = R::METHOD.id,
-                wait_ms = wait.as_millis() as u64,
-                "waiting before the next poll"
-            );
-            tokio::time::sleep(wait).await;
         }
+    }
+
+    /// One `wait` (where the collection has one) or `get`, with its retries; and whether it
+    /// was a wait that lasted about as long as it asked for (so the next can start at once).
+    ///
+    /// Boxed, so that the poller's own futures stay small however large the HTTP stack's
+    /// are.
+    fn poll_once(
+        &self,
+        deadline: Option<Instant>,
+    ) -> Pin<Box<impl Future<Output = Polled<R::Response>> + '_>> {
+        Box::pin(async move {
+            let client = self.client;
+            let call_deadline = client.call_deadline(deadline);
+            tracing::debug!(method = R::METHOD.id, poll = self.state.polls, "polling");
+            let Some(wait) = R::WAIT else {
+                let result = client.send_before(self.request, call_deadline).await;
+                return Polled {
+                    result,
+                    waited: false,
+                };
+            };
+            // Whole seconds, at least one, and not past the deadline.
+            let remaining = deadline.map_or(self.policy.server_wait, |d| {
+                d.saturating_duration_since(Instant::now())
+            });
+            let asked =
+                Duration::from_secs(self.policy.server_wait.min(remaining).as_secs().max(1));
+            let mut call = self.request.call().for_method(wait);
+            let timeout = format!("{}s", asked.as_secs());
+            let attempt_timeout = match wait.param("timeout").map(|p| p.location) {
+                Some(ParamLocation::Query) => {
+                    call = call.set("timeout", timeout);
+                    asked + WAIT_MARGIN
+                }
+                Some(ParamLocation::Body) => {
+                    call = call.body(&serde_json::json!({ "timeout": timeout }));
+                    asked + WAIT_MARGIN
+                }
+                _ => UNBOUNDED_WAIT,
+            };
+            let attempt_timeout = attempt_timeout.max(client.inner.attempt_timeout);
+            let started = Instant::now();
+            let result = client
+                .send_call::<R::Response>(&call, call_deadline, attempt_timeout)
+                .await;
+            let waited = started.elapsed().as_secs_f64() >= asked.as_secs_f64() * WAITED_ENOUGH;
+            Polled { result, waited }
+        })
+    }
+
+    /// The pause after a poll that was not done (or failed), growing each time.
+    fn next_pause(&mut self) -> Duration {
+        let policy = self.policy;
+        let pause = grow(
+            policy.initial_interval,
+            policy.multiplier,
+            self.state.pauses,
+            policy.max_interval,
+        );
+        self.state.pauses += 1;
+        pause
+    }
+
+    fn not_done(&mut self, limit: PollLimit) -> Error {
+        let (name, last_operation) = match self.state.last.take() {
+            Some((name, json)) => (name, Some(Box::new(json))),
+            None => (None, None),
+        };
+        let error = Error::NotDone {
+            method: R::METHOD.id,
+            name,
+            polls: self.state.polls,
+            elapsed: self.state.start.map_or(Duration::ZERO, |s| s.elapsed()),
+            limit,
+            last_operation,
+            last_error: self.state.last_error.take(),
+        };
+        tracing::warn!(method = R::METHOD.id, "{error}");
+        error
+    }
+}
+
+impl<R, F> Poller<'_, R, F>
+where
+    R: Cancel,
+    R::Response: LongRunningOperation + Serialize,
+    F: FnMut(&R::Response),
+{
+    /// Asks the service to cancel the operation: sends the collection's `cancel` (with its
+    /// retries) the first time it is called, and nothing after. Keep polling to see the final
+    /// state, usually done with a `CANCELLED` error.
+    ///
+    /// Only collections with a `cancel` method have it.
+    ///
+    /// # Errors
+    ///
+    /// The error of the `cancel` call.
+    pub async fn cancel(&mut self) -> Result<(), Error> {
+        if self.state.cancelled {
+            return Ok(());
+        }
+        self.state.cancelled = true;
+        let call = self.request.call().for_method(R::CANCEL);
+        let client = self.client;
+        let deadline = client.call_deadline(None);
+        tracing::info!(method = R::CANCEL.id, "cancelling");
+        let sent = Box::pin(client.send_call::<crate::NoContent>(
+            &call,
+            deadline,
+            client.inner.attempt_timeout,
+        ));
+        sent.await.map(|_| ())
     }
 }
