@@ -849,3 +849,56 @@ async fn tracing_tells_polls_retries_and_outcome_without_the_token() {
     assert!(!text.contains(TOKEN), "the token leaked:\n{text}");
     assert!(!text.contains("ya29"), "the token leaked:\n{text}");
 }
+
+#[tokio::test]
+async fn a_429_holds_back_every_request_sharing_the_client() {
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+    // The first request gets a 429 asking for 400 ms; every later one succeeds. A second
+    // waiter that starts meanwhile holds back too, instead of adding to the load.
+    let arrivals: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let seen = arrivals.clone();
+    let server = testserver::Server::start(move |n, _| {
+        seen.lock().unwrap().push(Instant::now());
+        let body = if n == 1 {
+            return testserver::Response::json(
+                429,
+                json!({"error": {"code": 429, "message": "Slow down", "status": "RESOURCE_EXHAUSTED",
+                    "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.400s"}]}})
+                .to_string(),
+            )
+            .into();
+        } else {
+            done(DATAPROC_NAME)
+        };
+        testserver::Response::json(200, body.to_string()).into()
+    });
+    let client = Client::builder()
+        .token_source(Token::new(TOKEN))
+        .root_url(server.root_url())
+        .retry_policy(
+            RetryPolicy::default()
+                .initial_backoff(ms(1))
+                .max_backoff(ms(5)),
+        )
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let first = tokio::spawn({
+        let (client, get) = (client.clone(), get.clone());
+        async move { client.send(&get).await }
+    });
+    while arrivals.lock().unwrap().is_empty() {
+        tokio::time::sleep(ms(2)).await;
+    }
+    tokio::time::sleep(ms(20)).await;
+    let second = client.send(&get).await;
+    assert!(first.await.unwrap().unwrap().is_done());
+    assert!(second.unwrap().is_done());
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 3);
+    for later in &arrivals[1..] {
+        let gap = later.duration_since(arrivals[0]);
+        assert!(gap >= ms(390), "a request came {gap:?} after the 429");
+    }
+}

@@ -58,6 +58,9 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     poll: PollPolicy,
+    /// Until when every request of this client holds back, after a 429: one waiter's "too
+    /// many requests" slows all that share the client, instead of each retrying on its own.
+    throttle: std::sync::Mutex<Option<Instant>>,
 }
 
 impl fmt::Debug for Client {
@@ -160,6 +163,9 @@ impl ClientBuilder {
             .with_no_client_auth();
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
+            // Enough idle connections for steady polling; a burst of thousands of waiters
+            // does not leave thousands open.
+            .pool_max_idle_per_host(IDLE_CONNECTIONS)
             .user_agent(concat!("google-operations/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| setup(e.into()))?;
@@ -172,6 +178,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 poll: self.poll,
+                throttle: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -250,14 +257,18 @@ impl Client {
         let retry = &self.inner.retry;
         let mut attempt = 1;
         loop {
+            self.hold_back(deadline).await;
             let err = match self.attempt(call, attempt, deadline, attempt_timeout).await {
                 Ok(response) => return Ok(response),
                 Err(err) => err,
             };
+            let wait = retry.delay(attempt, err.api_error().and_then(ApiError::retry_delay));
+            if err.api_error().is_some_and(|e| e.http_status == 429) {
+                self.throttle_for(wait);
+            }
             if !err.is_transient() || !retry.allows_attempt(attempt + 1) {
                 return Err(err);
             }
-            let wait = retry.delay(attempt, err.api_error().and_then(ApiError::retry_delay));
             if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d)) {
                 return Err(err);
             }
@@ -270,6 +281,42 @@ impl Client {
             );
             tokio::time::sleep(wait).await;
             attempt += 1;
+        }
+    }
+
+    /// Makes every request of this client hold back for `wait` from now (or longer, if an
+    /// earlier 429 asked for that).
+    fn throttle_for(&self, wait: Duration) {
+        let Some(until) = Instant::now().checked_add(wait) else {
+            return;
+        };
+        let mut throttle = self
+            .inner
+            .throttle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if throttle.is_none_or(|t| t < until) {
+            *throttle = Some(until);
+            tracing::warn!(
+                hold_ms = wait.as_millis() as u64,
+                "too many requests: every request of this client holds back"
+            );
+        }
+    }
+
+    /// Waits until the client's hold-back after a 429 has passed, or until `deadline`.
+    async fn hold_back(&self, deadline: Option<Instant>) {
+        let until = *self
+            .inner
+            .throttle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(until) = until else {
+            return;
+        };
+        let until = deadline.map_or(until, |d| until.min(d));
+        if until > Instant::now() {
+            Box::pin(tokio::time::sleep_until(until.into())).await;
         }
     }
 
@@ -335,6 +382,9 @@ impl Client {
         decode(method.id, status, &headers, &body, attempts)
     }
 }
+
+/// The most idle connections kept per host.
+const IDLE_CONNECTIONS: usize = 64;
 
 /// Refuses a root URL that is not `http://` or `https://`: anything else could never be sent.
 fn check_scheme(url: &str) -> Result<(), Error> {
