@@ -331,6 +331,20 @@ async fn many(count: u32) {
     );
 }
 
+/// The sizes of the poller's futures, which every waiting operation holds.
+fn future_sizes() {
+    let client = Client::builder().build().unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new("projects/p/regions/r/operations/o")
+        .unwrap();
+    let wait = std::mem::size_of_val(&client.poller(&get).wait());
+    let mut poller = client.poller(&get);
+    let step = std::mem::size_of_val(&poller.poll());
+    let until_done = std::mem::size_of_val(&client.until_done(&get));
+    println!(
+        "future sizes: Poller::wait {wait} bytes, Poller::poll {step} bytes, Client::until_done {until_done} bytes"
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs it once too, quickly.
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -354,5 +368,6 @@ fn main() {
             }
         }
         many(if quick { 100 } else { 10_000 }).await;
+        future_sizes();
     });
 }
