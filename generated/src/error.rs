@@ -97,7 +97,7 @@ pub enum Error {
     },
     /// The operation finished with an error.
     OperationFailed {
-        /// Discovery id of the `operations.get` method that reported it.
+        /// Discovery id of the collection's `get` whose poller saw it.
         method: &'static str,
         /// The operation's name.
         name: Option<String>,
@@ -107,11 +107,11 @@ pub enum Error {
     /// The operation was still not done when polling stopped: the poll policy's deadline
     /// passed or its number of polls ran out. Polling never goes on past either.
     NotDone {
-        /// Discovery id of the `operations.get` method.
+        /// Discovery id of the collection's `get` that was being polled.
         method: &'static str,
         /// The operation's name, from the last operation seen or else the request.
         name: Option<String>,
-        /// `operations.get` calls made, a last one cut short by the deadline included.
+        /// Polls made (`get` or `wait` calls), a last one cut short by the deadline included.
         polls: u32,
         /// Time from the first poll until polling stopped.
         elapsed: Duration,

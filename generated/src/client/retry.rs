@@ -12,7 +12,8 @@ use std::time::Duration;
 /// when the next one would start after the client's overall timeout
 /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)); the last error is returned.
 ///
-/// Every `operations.get` is a `GET`, so retrying one is always safe.
+/// The methods of an operations collection are safe to repeat: `get`, `list` and `wait` only
+/// read, and `cancel` and `delete` ask for the same outcome again.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
     max_attempts: u32,
