@@ -3,12 +3,13 @@
 //!
 //! Each service and version has a module (for example [`dataproc_v1`]), behind the cargo
 //! feature of the same name (the table below lists them all), with:
-//! - a request builder per operations collection's `get` method, named from its resource path
-//!   ([`dataproc_v1::ProjectsRegionsOperationsGet`], `compute_v1::ZoneOperationsGet`), whose
+//! - a request builder per method of each operations collection (`get`, and `wait`, `cancel`,
+//!   `delete` and `list` where the collection has them), named from its resource path
+//!   ([`dataproc_v1::ProjectsRegionsOperationsGet`], `compute_v1::ZoneOperationsWait`), whose
 //!   constructor checks the operation name against the method's pattern and refuses names
 //!   that would change the URL;
-//! - the models its response reaches (the `Operation` and `Status` family), with the wire
-//!   names kept and fields the schema does not know preserved;
+//! - the models their requests and responses reach (the `Operation` and `Status` family),
+//!   with the wire names kept and fields the schema does not know preserved;
 //! - the service's root URLs, revision and OAuth scopes.
 //!
 //! The core is sans-io: a builder turns into a URL or an [`http::Request`] for any HTTP stack,

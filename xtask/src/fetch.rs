@@ -381,7 +381,7 @@ fn report(job: &Job, new: &Checked) -> String {
         let methods = new.service.methods.len();
         let scopes = new.service.scopes.len();
         return format!(
-            "{}: new service, revision {revision} (from {}): {methods} operations.get methods, {models} models, {scopes} scopes\n",
+            "{}: new service, revision {revision} (from {}): {methods} builders, {models} models, {scopes} scopes\n",
             job.key, new.taken.source
         );
     };

@@ -420,7 +420,7 @@ fn a_service_the_manifest_does_not_list_is_added() {
     ]);
     assert!(!run.ok, "{run:?}");
     assert!(run.stdout.contains(&format!(
-        "demo.v1: new service, revision 20260101 (from {}discovery/v1/apis/demo/v1/rest): 1 operations.get methods, 1 models, 1 scopes\n",
+        "demo.v1: new service, revision 20260101 (from {}discovery/v1/apis/demo/v1/rest): 1 builders, 1 models, 1 scopes\n",
         server.base
     )), "{run:?}");
     assert!(

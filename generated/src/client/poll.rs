@@ -277,6 +277,9 @@ where
                 );
                 Box::pin(tokio::time::sleep(pause)).await;
             }
+            if self.state.polls > 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
+            }
             self.state.polls += 1;
             let Polled { result, waited } = self.poll_once(deadline).await;
             match result {
