@@ -304,18 +304,21 @@ fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream 
         m.http_method, m.path, m.id
     ));
     let mut lines = docs::lines(&text);
-    match &m.response {
-        // Links of ours, added after escaping.
-        Response::Model(r) => lines.push(format!(" Responds with [`{r}`].")),
-        Response::Json => {}
-        Response::NoContent => lines.push(" Responds with no content.".to_owned()),
-    }
+    // Links of ours, added after escaping, and wrapped as the rest.
+    let mut links = match &m.response {
+        Response::Model(r) => format!("Responds with [`{r}`]."),
+        Response::Json => String::new(),
+        Response::NoContent => "Responds with no content.".to_owned(),
+    };
     if let Some(r) = &m.request {
-        lines.push(format!(
-            " Takes a [`{r}`] as its [`body`]({}::body).",
-            m.type_name
-        ));
+        let body = format!("[`body`]({}::body)", m.type_name);
+        links.push_str(&format!(" Takes a [`{r}`] as its {body}."));
     }
+    lines.extend(
+        docs::wrap(links.trim(), 0)
+            .into_iter()
+            .map(|l| format!(" {l}")),
+    );
     lines.extend(
         example(service, m, options)
             .into_iter()

@@ -91,7 +91,7 @@ pub fn lines(text: &str) -> Vec<String> {
 /// `indent` they will be given, where the words allow. A list item's continuation lines are
 /// indented under its text, and no continuation line starts with something Markdown would
 /// read as a new block (a list marker, a heading, a quote).
-fn wrap(line: &str, indent: usize) -> Vec<String> {
+pub(super) fn wrap(line: &str, indent: usize) -> Vec<String> {
     let width = WIDTH.saturating_sub(indent);
     let indent = list_marker_width(line).map_or(0, |w| w);
     let pad = " ".repeat(indent);

@@ -67,8 +67,8 @@ pub mod scopes {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `agentregistry.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -41,8 +41,8 @@ pub mod scopes {
 ///
 /// `POST v1beta/{+name}:cancel` (Discovery id
 /// `apigateway.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`ApigatewayCancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`ApigatewayCancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

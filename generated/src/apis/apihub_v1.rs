@@ -125,8 +125,8 @@ impl crate::Request for ProjectsLocationsApisVersionsOperationsGet {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `apihub.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -42,8 +42,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1alpha/{+name}:cancel` (Discovery id `apim.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

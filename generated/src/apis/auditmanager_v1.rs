@@ -49,8 +49,8 @@ pub mod scopes {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `auditmanager.organizations.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OrganizationsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OrganizationsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -371,8 +371,8 @@ impl crate::Request for OrganizationsLocationsOperationsList {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `auditmanager.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -47,8 +47,8 @@ pub mod scopes {
 ///
 /// `POST v1alpha/{+name}:cancel` (Discovery id
 /// `beyondcorp.organizations.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](OrganizationsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
+/// [`body`](OrganizationsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -371,8 +371,8 @@ impl crate::Request for OrganizationsLocationsOperationsList {
 ///
 /// `POST v1alpha/{+name}:cancel` (Discovery id
 /// `beyondcorp.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

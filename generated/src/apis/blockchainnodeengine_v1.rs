@@ -41,8 +41,8 @@ pub mod scopes {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `blockchainnodeengine.projects.locations.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

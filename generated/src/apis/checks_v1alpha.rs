@@ -37,8 +37,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1alpha/{+name}:cancel` (Discovery id `checks.accounts.apps.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](AccountsAppsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](AccountsAppsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -357,8 +357,8 @@ impl crate::Request for AccountsAppsOperationsList {
 /// an immediate response is no guarantee that the operation is done.
 ///
 /// `POST v1alpha/{+name}:wait` (Discovery id `checks.accounts.apps.operations.wait`).
-/// Responds with [`Operation`].
-/// Takes a [`WaitOperationRequest`] as its [`body`](AccountsAppsOperationsWait::body).
+/// Responds with [`Operation`]. Takes a [`WaitOperationRequest`] as its
+/// [`body`](AccountsAppsOperationsWait::body).
 ///
 /// # Example
 ///

@@ -42,8 +42,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `cloudbuild.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OperationsCancel::body).
 ///
 /// # Example
 ///
@@ -187,8 +187,8 @@ impl crate::Cancel for OperationsGet {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `cloudbuild.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

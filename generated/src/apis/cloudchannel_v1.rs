@@ -48,8 +48,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `cloudchannel.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](OperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](OperationsCancel::body).
 ///
 /// # Example
 ///

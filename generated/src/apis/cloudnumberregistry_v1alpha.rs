@@ -41,8 +41,8 @@ pub mod scopes {
 ///
 /// `POST v1alpha/{+name}:cancel` (Discovery id
 /// `cloudnumberregistry.organizations.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OrganizationsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OrganizationsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -366,8 +366,8 @@ impl crate::Request for OrganizationsLocationsOperationsList {
 ///
 /// `POST v1alpha/{+name}:cancel` (Discovery id
 /// `cloudnumberregistry.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -49,8 +49,8 @@ pub mod scopes {
 /// Cancels the specified operation.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `container.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -310,8 +310,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 ///
 /// `POST v1/projects/{projectId}/zones/{zone}/operations/{operationId}:cancel` (Discovery id
 /// `container.projects.zones.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsZonesOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsZonesOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -50,8 +50,8 @@ pub mod scopes {
 ///
 /// `POST v1beta1/{+name}:cancel` (Discovery id
 /// `container.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -312,8 +312,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 ///
 /// `POST v1beta1/projects/{projectId}/zones/{zone}/operations/{operationId}:cancel` (Discovery
 /// id `container.projects.zones.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsZonesOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsZonesOperationsCancel::body).
 ///
 /// # Example
 ///

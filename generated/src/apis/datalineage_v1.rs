@@ -56,8 +56,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `datalineage.projects.locations.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -66,8 +66,8 @@ pub mod scopes {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `dataplex.organizations.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](OrganizationsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
+/// [`body`](OrganizationsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -388,8 +388,8 @@ impl crate::Request for OrganizationsLocationsOperationsList {
 /// corresponding to Code.CANCELLED.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `dataplex.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

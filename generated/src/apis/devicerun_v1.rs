@@ -43,8 +43,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `devicerun.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -44,8 +44,8 @@ pub mod scopes {
 ///
 /// `POST v1alpha/{+name}:cancel` (Discovery id
 /// `devicerun.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

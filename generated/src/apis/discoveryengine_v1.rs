@@ -264,8 +264,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsList 
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -1558,8 +1558,8 @@ for ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsCollectionsEnginesOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](ProjectsLocationsCollectionsEnginesOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -2001,8 +2001,8 @@ impl crate::Request for ProjectsLocationsCollectionsOperationsList {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.branches.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsDataStoresBranchesOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](ProjectsLocationsDataStoresBranchesOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -3046,8 +3046,8 @@ impl crate::Request for ProjectsLocationsPodcastsOperationsGet {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `discoveryengine.projects.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](ProjectsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -264,8 +264,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsList 
 ///
 /// `POST v1beta/{+name}:cancel` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -1912,8 +1912,8 @@ impl crate::Request for ProjectsLocationsCollectionsOperationsList {
 ///
 /// `POST v1beta/{+name}:cancel` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.branches.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsDataStoresBranchesOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](ProjectsLocationsDataStoresBranchesOperationsCancel::body).
 ///
 /// # Example
 ///

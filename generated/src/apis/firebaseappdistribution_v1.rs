@@ -41,8 +41,8 @@ pub mod scopes {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `firebaseappdistribution.projects.apps.releases.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsAppsReleasesOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](ProjectsAppsReleasesOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -370,8 +370,9 @@ impl crate::Request for ProjectsAppsReleasesOperationsList {
 ///
 /// `POST v1/{+name}:wait` (Discovery id
 /// `firebaseappdistribution.projects.apps.releases.operations.wait`).
-/// Responds with [`GoogleLongrunningOperation`].
-/// Takes a [`GoogleLongrunningWaitOperationRequest`] as its [`body`](ProjectsAppsReleasesOperationsWait::body).
+/// Responds with [`GoogleLongrunningOperation`]. Takes a
+/// [`GoogleLongrunningWaitOperationRequest`] as its
+/// [`body`](ProjectsAppsReleasesOperationsWait::body).
 ///
 /// # Example
 ///

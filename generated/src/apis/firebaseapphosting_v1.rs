@@ -48,8 +48,8 @@ pub mod scopes {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `firebaseapphosting.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -49,8 +49,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `firestore.projects.databases.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsDatabasesOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
+/// [`body`](ProjectsDatabasesOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -52,8 +52,8 @@ pub mod scopes {
 /// `genomics.operations.cancel`
 ///
 /// `POST v1alpha2/{+name}:cancel` (Discovery id `genomics.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OperationsCancel::body).
 ///
 /// # Example
 ///

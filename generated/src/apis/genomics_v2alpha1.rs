@@ -46,8 +46,8 @@ pub mod scopes {
 /// `genomics.operations.cancel`
 ///
 /// `POST v2alpha1/{+name}:cancel` (Discovery id `genomics.projects.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsOperationsCancel::body).
 ///
 /// # Example
 ///

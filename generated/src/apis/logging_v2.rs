@@ -70,8 +70,8 @@ pub mod scopes {
 ///
 /// `POST v2/{+name}:cancel` (Discovery id
 /// `logging.billingAccounts.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](BillingAccountsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](BillingAccountsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -332,8 +332,8 @@ impl crate::Request for BillingAccountsLocationsOperationsList {
 /// corresponding to Code.CANCELLED.
 ///
 /// `POST v2/{+name}:cancel` (Discovery id `logging.folders.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](FoldersLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](FoldersLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -592,8 +592,8 @@ impl crate::Request for FoldersLocationsOperationsList {
 /// corresponding to Code.CANCELLED.
 ///
 /// `POST v2/{+name}:cancel` (Discovery id `logging.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](LocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](LocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -848,8 +848,8 @@ impl crate::Request for LocationsOperationsList {
 /// corresponding to Code.CANCELLED.
 ///
 /// `POST v2/{+name}:cancel` (Discovery id `logging.organizations.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OrganizationsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OrganizationsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -1110,8 +1110,8 @@ impl crate::Request for OrganizationsLocationsOperationsList {
 /// corresponding to Code.CANCELLED.
 ///
 /// `POST v2/{+name}:cancel` (Discovery id `logging.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -44,8 +44,8 @@ pub mod scopes {
 ///
 /// `POST v1alpha1/{+name}:cancel` (Discovery id
 /// `migrationcenter.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

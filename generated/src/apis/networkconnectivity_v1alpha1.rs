@@ -44,8 +44,8 @@ pub mod scopes {
 ///
 /// `POST v1alpha1/{+name}:cancel` (Discovery id
 /// `networkconnectivity.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

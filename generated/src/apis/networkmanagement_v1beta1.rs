@@ -44,8 +44,8 @@ pub mod scopes {
 ///
 /// `POST v1beta1/{+name}:cancel` (Discovery id
 /// `networkmanagement.organizations.locations.global.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OrganizationsLocationsGlobalOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OrganizationsLocationsGlobalOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -369,8 +369,8 @@ impl crate::Request for OrganizationsLocationsGlobalOperationsList {
 ///
 /// `POST v1beta1/{+name}:cancel` (Discovery id
 /// `networkmanagement.projects.locations.global.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsGlobalOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsGlobalOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -44,8 +44,8 @@ pub mod scopes {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `osconfig.projects.locations.osPolicyAssignments.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOsPolicyAssignmentsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOsPolicyAssignmentsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -43,8 +43,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v2/{+name}:cancel` (Discovery id `osconfig.folders.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](FoldersLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](FoldersLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -364,8 +364,8 @@ impl crate::Request for FoldersLocationsOperationsList {
 ///
 /// `POST v2/{+name}:cancel` (Discovery id
 /// `osconfig.organizations.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OrganizationsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OrganizationsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -686,8 +686,8 @@ impl crate::Request for OrganizationsLocationsOperationsList {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v2/{+name}:cancel` (Discovery id `osconfig.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -41,8 +41,8 @@ pub mod scopes {
 ///
 /// `POST v1/admin/{+name}:cancel` (Discovery id
 /// `pubsublite.admin.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](AdminProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](AdminProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -304,8 +304,9 @@ impl crate::Request for ProjectsLocationsOperationsList {
 /// an immediate response is no guarantee that the operation is done.
 ///
 /// `POST v2/{+name}:wait` (Discovery id `run.projects.locations.operations.wait`).
-/// Responds with [`GoogleLongrunningOperation`].
-/// Takes a [`GoogleLongrunningWaitOperationRequest`] as its [`body`](ProjectsLocationsOperationsWait::body).
+/// Responds with [`GoogleLongrunningOperation`]. Takes a
+/// [`GoogleLongrunningWaitOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsWait::body).
 ///
 /// # Example
 ///

@@ -43,8 +43,8 @@ pub mod scopes {
 
 /// `POST v1beta1/{+name}:cancel` (Discovery id
 /// `securitycenter.organizations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OrganizationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OrganizationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -59,8 +59,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `serviceusage.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OperationsCancel::body).
 ///
 /// # Example
 ///

@@ -50,8 +50,8 @@ pub mod scopes {
 /// delta with the five files that were not copied today plus any new files discovered tomorrow.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `storagetransfer.transferOperations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](TransferOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](TransferOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -48,8 +48,8 @@ pub mod scopes {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v3/{+name}:cancel` (Discovery id `translate.projects.locations.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
@@ -372,8 +372,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 /// an immediate response is no guarantee that the operation is done.
 ///
 /// `POST v3/{+name}:wait` (Discovery id `translate.projects.locations.operations.wait`).
-/// Responds with [`Operation`].
-/// Takes a [`WaitOperationRequest`] as its [`body`](ProjectsLocationsOperationsWait::body).
+/// Responds with [`Operation`]. Takes a [`WaitOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsWait::body).
 ///
 /// # Example
 ///

@@ -265,8 +265,8 @@ impl crate::Cancel for OperationsProjectsLocationsOperationsGet {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `videointelligence.projects.locations.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`GoogleLongrunningCancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///

@@ -118,8 +118,8 @@ impl crate::Request for LocationsOperationsGet {
 /// of `1`, corresponding to `Code.CANCELLED`.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `vision.operations.cancel`).
-/// Responds with [`Empty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](OperationsCancel::body).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OperationsCancel::body).
 ///
 /// # Example
 ///

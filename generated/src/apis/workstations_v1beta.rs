@@ -43,8 +43,8 @@ pub mod scopes {
 ///
 /// `POST v1beta/{+name}:cancel` (Discovery id
 /// `workstations.projects.locations.operations.cancel`).
-/// Responds with [`GoogleProtobufEmpty`].
-/// Takes a [`CancelOperationRequest`] as its [`body`](ProjectsLocationsOperationsCancel::body).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](ProjectsLocationsOperationsCancel::body).
 ///
 /// # Example
 ///
