@@ -68,7 +68,7 @@ pub fn service(
     doc: &Document<'_>,
     warnings: &mut Vec<Error>,
 ) -> Result<Option<ir::Service>, Error> {
-    let found = operations_gets(file, doc)?;
+    let found = collection_methods(file, doc)?;
     if !found.iter().any(|f| f.collection) {
         return Ok(None);
     }
@@ -138,7 +138,7 @@ pub fn service(
 
 /// The [`LIFECYCLE`] methods of every operations collection, and the `get` of any other
 /// resource named `operations`, at any depth, parsed, in id order.
-fn operations_gets<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a>>, Error> {
+fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found<'a>>, Error> {
     fn walk<'a>(
         resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
         path: &str,

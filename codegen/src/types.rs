@@ -94,14 +94,7 @@ pub fn enumeration(
 /// `error`) or Compute-shaped (a `status` string enum with a `DONE` value, in any letter
 /// case, as Cloud DNS's `done`). `at` is the JSON path of the reference, for errors.
 pub fn is_operation(file: &str, doc: &Document<'_>, name: &str, at: &str) -> Result<bool, Error> {
-    let raw = doc.schemas.get(name).ok_or_else(|| {
-        Error::new(
-            file,
-            at,
-            format!("refers to schema {name:?}, which the document does not define"),
-        )
-    })?;
-    let schema: Schema<'_> = load::part(file, &join("schemas", name), raw)?;
+    let schema = schema(file, doc, name, at)?;
     let prop = |wire: &str| schema.properties.get(wire);
     let flag = prop("done").is_some_and(|p| p.kind.as_deref() == Some("boolean"));
     let status = prop("status").is_some_and(|p| {
@@ -109,6 +102,18 @@ pub fn is_operation(file: &str, doc: &Document<'_>, name: &str, at: &str) -> Res
             && p.enum_values.iter().any(|v| v.eq_ignore_ascii_case("DONE"))
     });
     Ok((flag && prop("error").is_some()) || status)
+}
+
+/// Schema `name` of `doc`, parsed; `at` is the JSON path of the reference, for errors.
+fn schema<'a>(file: &str, doc: &Document<'a>, name: &str, at: &str) -> Result<Schema<'a>, Error> {
+    let raw = doc.schemas.get(name).ok_or_else(|| {
+        Error::new(
+            file,
+            at,
+            format!("refers to schema {name:?}, which the document does not define"),
+        )
+    })?;
+    load::part(file, &join("schemas", name), raw)
 }
 
 /// Collects the closure of schemas that responses reach and turns it into models.
@@ -147,16 +152,8 @@ impl<'d, 'a> TypeBuilder<'d, 'a> {
             if self.closure.contains_key(&name) {
                 continue;
             }
-            let raw = self.doc.schemas.get(name.as_str()).ok_or_else(|| {
-                Error::new(
-                    self.file,
-                    &at,
-                    format!("refers to schema {name:?}, which the document does not define"),
-                )
-            })?;
-            let path = join("schemas", &name);
-            let schema: Schema<'a> = load::part(self.file, &path, raw)?;
-            refs(&schema, &path, &mut queue);
+            let schema = schema(self.file, self.doc, &name, &at)?;
+            refs(&schema, &join("schemas", &name), &mut queue);
             self.closure.insert(name, schema);
         }
         Ok(name)

@@ -316,6 +316,8 @@ pub enum PollLimit {
     Deadline(Duration),
     /// The poll policy's maximum number of polls.
     Polls(u32),
+    /// Polling had already ended (done, failed or stopped) when another step was asked for.
+    Ended,
 }
 
 impl fmt::Display for PollLimit {
@@ -323,6 +325,7 @@ impl fmt::Display for PollLimit {
         match self {
             PollLimit::Deadline(d) => write!(f, "the deadline of {d:?} passed"),
             PollLimit::Polls(n) => write!(f, "the limit of {n} poll(s) was reached"),
+            PollLimit::Ended => f.write_str("polling had already ended"),
         }
     }
 }

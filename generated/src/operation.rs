@@ -87,6 +87,17 @@ pub fn type_url(object: &JsonObject) -> Option<&str> {
     object.get("@type").and_then(serde_json::Value::as_str)
 }
 
+/// The objects of `details` whose `@type` names the message `name` (e.g.
+/// `google.rpc.ErrorInfo`), whatever the type URL's prefix.
+pub(crate) fn details_named<'a>(
+    details: &'a [JsonObject],
+    name: &'a str,
+) -> impl Iterator<Item = &'a JsonObject> + 'a {
+    details
+        .iter()
+        .filter(move |d| type_url(d).is_some_and(|url| url.rsplit('/').next() == Some(name)))
+}
+
 /// `google.longrunning.Operation`: a long-running operation that is the result of a network
 /// API call.
 ///
@@ -208,11 +219,7 @@ impl fmt::Display for Status {
         }
         let message = self.message.as_deref().unwrap_or("(no message)");
         write!(f, ": {message}")?;
-        let info = self
-            .details()
-            .iter()
-            .find(|d| type_url(d).is_some_and(|t| t.ends_with("/google.rpc.ErrorInfo")));
-        if let Some(info) = info {
+        if let Some(info) = details_named(self.details(), "google.rpc.ErrorInfo").next() {
             write_error_info(f, info)?;
         }
         Ok(())

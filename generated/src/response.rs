@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::codec::JsonObject;
 use crate::error::Error;
-use crate::operation::type_url;
+use crate::operation::details_named;
 use crate::request::Request;
 
 /// How much of a body that is not a JSON error envelope [`ApiError::body`] keeps: 1 KiB.
@@ -158,9 +158,7 @@ impl ApiError {
     /// The details whose `@type` names the message `name` (e.g. `google.rpc.ErrorInfo`),
     /// whatever the type URL's prefix.
     pub fn details_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a JsonObject> + 'a {
-        self.details
-            .iter()
-            .filter(move |d| type_url(d).is_some_and(|url| url.rsplit('/').next() == Some(name)))
+        details_named(&self.details, name)
     }
 
     /// The first `google.rpc.ErrorInfo` detail: why the call failed, in machine-readable form.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures_util::StreamExt as _;
 use google_operations::prelude::*;
 use google_operations::{
-    Client, Error, NoContent, OperationError, PollPolicy, PollState, RetryPolicy, Token,
+    Client, Error, NoContent, OperationError, PollLimit, PollPolicy, PollState, RetryPolicy, Token,
     compute_v1, dataproc_v1, ondemandscanning_v1, translate_v3,
 };
 use serde_json::{Value, json};
@@ -199,7 +199,13 @@ async fn the_poller_steps_and_streams() {
         PollState::Done(op) => assert!(op.is_done()),
         other => panic!("expected Done, got {other:?}"),
     }
-    assert!(matches!(poller.poll().await, Err(Error::NotDone { .. })));
+    assert!(matches!(
+        poller.poll().await,
+        Err(Error::NotDone {
+            limit: PollLimit::Ended,
+            ..
+        })
+    ));
 
     let states: Vec<_> = client.poller(&get).into_stream().collect().await;
     assert_eq!(states.len(), 1, "the fourth answer is done at once");

@@ -329,12 +329,11 @@ impl Client {
         attempt_timeout: Duration,
     ) -> Result<T, Error> {
         let method = call.method();
-        let mut http_request = call.to_http(self.inner.root_url.as_deref())?;
-        if !matches!(http_request.uri().scheme_str(), Some("http" | "https")) {
-            let root = call.root_url.as_deref().or(self.inner.root_url.as_deref());
-            let url = root.unwrap_or(method.service.root_url).to_owned();
-            return Err(Error::NotHttp { url });
+        // A request's own root URL was not seen when the client was built.
+        if let Some(root) = &call.root_url {
+            check_scheme(root)?;
         }
+        let mut http_request = call.to_http(self.inner.root_url.as_deref())?;
         if let Some(tokens) = &self.inner.tokens {
             let auth = |source| Error::Auth {
                 method: method.id,

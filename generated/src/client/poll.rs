@@ -230,7 +230,8 @@ where
     /// # Errors
     ///
     /// As for [`wait`](Self::wait); after an error, or once the operation is done, further
-    /// steps give [`Error::NotDone`] without polling.
+    /// steps give [`Error::NotDone`] with [`PollLimit::Ended`](crate::PollLimit::Ended)
+    /// without polling.
     pub async fn poll(&mut self) -> Result<PollState<R::Response>, Error> {
         let result = self.step().await;
         if !matches!(result, Ok(PollState::Running(_))) {
@@ -257,7 +258,7 @@ where
         let start = *self.state.start.get_or_insert_with(Instant::now);
         let deadline = start.checked_add(policy.deadline);
         if self.state.finished {
-            return Err(self.not_done(PollLimit::Polls(self.state.polls)));
+            return Err(self.not_done(PollLimit::Ended));
         }
         loop {
             if self.state.polls >= policy.max_polls {
