@@ -15,6 +15,7 @@ use crate::discovery::{self, Document, Resource};
 use crate::error::{Error, join};
 use crate::ir::{self, Location, Scalar};
 use crate::load;
+use crate::metadata;
 use crate::names::{self, Namespace};
 use crate::types::{self, TypeBuilder, Types};
 
@@ -98,7 +99,27 @@ pub fn service(
             models.require(&request.reference, &at)?;
         }
     }
+    let metadata_schemas = metadata::schemas(file, doc)?;
+    for id in &metadata_schemas {
+        models.require(id, &join("schemas", id))?;
+    }
     let Types { mut defs, names } = models.finish(&mut type_names, &operations)?;
+    let metadata: Vec<ir::MetadataType> = metadata_schemas
+        .iter()
+        .filter_map(|id| {
+            let type_name = names.get(id)?;
+            let s = defs.iter().find_map(|d| match d {
+                ir::TypeDef::Struct(s) if &s.name == type_name => Some(s),
+                _ => None,
+            })?;
+            Some(ir::MetadataType {
+                schema: id.clone(),
+                type_name: type_name.clone(),
+                progress: metadata::paths(s, &defs),
+            })
+        })
+        .collect();
+    let metadata_enum = type_names.claim("AnyMetadata".to_owned());
 
     let mut methods: Vec<ir::Method> = Vec::with_capacity(found.len());
     for (f, type_name) in found.iter().zip(builder_names) {
@@ -133,6 +154,8 @@ pub fn service(
         scopes,
         methods,
         types: defs,
+        metadata,
+        metadata_enum,
     }))
 }
 

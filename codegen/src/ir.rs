@@ -29,8 +29,55 @@ pub struct Service {
     pub scopes: Vec<Scope>,
     /// The `operations.get` methods, by id.
     pub methods: Vec<Method>,
-    /// The models the methods' responses reach, by Rust name.
+    /// The models the methods' responses reach, and the operation metadata messages with
+    /// theirs, by Rust name.
     pub types: Vec<TypeDef>,
+    /// The operation metadata messages (see [`crate::metadata`]), by schema id.
+    pub metadata: Vec<MetadataType>,
+    /// The Rust name of the enum of the metadata messages, e.g. `AnyMetadata`.
+    pub metadata_enum: String,
+}
+
+/// An operation metadata message of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataType {
+    /// The schema id.
+    pub schema: String,
+    /// Rust name of its model, and of its variant in the service's metadata enum.
+    pub type_name: String,
+    /// Where its progress fields are: a path of wire names for each.
+    pub progress: Vec<(ProgressField, Vec<String>)>,
+}
+
+/// One field of the runtime's `Progress`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressField {
+    /// `percent`: a number from 0 to 100.
+    Percent,
+    /// `state`.
+    State,
+    /// `stage`: what the operation is doing.
+    Stage,
+    /// `start_time`.
+    StartTime,
+    /// `update_time`.
+    UpdateTime,
+    /// `end_time`.
+    EndTime,
+}
+
+impl ProgressField {
+    /// The field's name in `Progress`, and of the `MetadataType` method that sets its path.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            ProgressField::Percent => "percent",
+            ProgressField::State => "state",
+            ProgressField::Stage => "stage",
+            ProgressField::StartTime => "start_time",
+            ProgressField::UpdateTime => "update_time",
+            ProgressField::EndTime => "end_time",
+        }
+    }
 }
 
 /// An OAuth scope and the constant that names it.
@@ -391,7 +438,7 @@ pub struct PageShape {
 /// How a struct reads as a long-running operation, by Rust field names: either
 /// `google.longrunning.Operation`-shaped (`done`, `error` of `google.rpc.Status` shape), or
 /// Compute-shaped (`status` enum with `DONE`, `error.errors[]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationShape {
     /// `name: string`.
     pub name: Option<String>,
@@ -403,6 +450,9 @@ pub struct OperationShape {
     pub response: Option<String>,
     /// Where a failure is reported.
     pub error: Option<ErrorShape>,
+    /// The operation's own fields that say how far it has got (Compute's `progress`,
+    /// `status`, `statusMessage`…), with the progress field each gives.
+    pub progress: Vec<(ProgressField, Field)>,
 }
 
 /// What says an operation has finished.

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod files;
 pub mod ir;
 pub mod load;
+pub mod metadata;
 pub mod names;
 pub mod types;
 

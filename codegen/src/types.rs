@@ -600,6 +600,7 @@ fn mark_operations(
             metadata: find("metadata", &Type::Object),
             response: find("response", &Type::Object),
             error,
+            progress: crate::metadata::own(s),
         }));
     }
 }

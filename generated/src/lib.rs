@@ -63,6 +63,7 @@ mod apis;
 mod client;
 mod codec;
 mod error;
+mod metadata;
 mod operation;
 mod request;
 mod response;
@@ -79,9 +80,10 @@ pub use client::{
 };
 pub use codec::JsonObject;
 pub use error::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
+pub use metadata::{MetadataSet, MetadataType, Progress};
 pub use operation::{
     Cancel, ErrorEntry, ErrorList, LongRunningOperation, NoContent, Operation, OperationError,
-    Page, Status, code_name, type_url,
+    Page, Status, WrongType, code_name, type_url,
 };
 pub use request::Request;
 pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};
@@ -92,6 +94,7 @@ pub use service::{MethodInfo, ParamInfo, ParamLocation, Pattern, Scope, ServiceI
 /// [`to_http`](Request::to_http), [`is_done`](LongRunningOperation::is_done) and the others
 /// into scope.
 pub mod prelude {
+    pub use crate::metadata::MetadataSet;
     pub use crate::operation::LongRunningOperation;
     pub use crate::request::Request;
 }

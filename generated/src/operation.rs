@@ -33,14 +33,76 @@ pub trait LongRunningOperation {
     /// The error of a failed or cancelled operation, as its service reports it.
     fn error(&self) -> Option<OperationError>;
 
-    /// Decodes [`metadata`](Self::metadata) into a type of the caller's.
+    /// What the operation's own fields say of its progress (Compute's `progress`, `status`,
+    /// `statusMessage` and times); empty for google.longrunning operations, whose progress is
+    /// in their metadata: [`ServiceInfo::progress`](crate::ServiceInfo::progress) reads both.
+    fn progress(&self) -> crate::Progress {
+        crate::Progress::default()
+    }
+
+    /// Decodes [`metadata`](Self::metadata) by its `@type` into a service's `Metadata` enum
+    /// (e.g. `dataproc_v1::Metadata`), which keeps a type it does not know as JSON.
+    fn metadata_typed<M: crate::MetadataSet>(&self) -> Option<Result<M, serde_json::Error>> {
+        self.metadata().map(M::decode)
+    }
+
+    /// Decodes [`metadata`](Self::metadata) into a type of the caller's, whatever its `@type`.
     fn metadata_as<T: DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
         self.metadata().map(decode_object)
     }
 
-    /// Decodes [`response`](Self::response) into a type of the caller's.
-    fn response_as<T: DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
-        self.response().map(decode_object)
+    /// Decodes [`response`](Self::response) into a type of the caller's, after checking that
+    /// its `@type` names `message`, the full name of the message the type mirrors (e.g.
+    /// `google.cloud.dataproc.v1.Cluster`).
+    ///
+    /// # Errors
+    ///
+    /// [`WrongType`] when the `@type` is missing or names another message, or the decoder's
+    /// error.
+    fn response_as<T: DeserializeOwned>(&self, message: &str) -> Option<Result<T, WrongType>> {
+        self.response().map(|object| {
+            let found = type_url(object);
+            if found.and_then(|url| url.rsplit('/').next()) != Some(message) {
+                return Err(WrongType {
+                    expected: message.to_owned(),
+                    found: found.map(str::to_owned),
+                    source: None,
+                });
+            }
+            decode_object(object).map_err(|e| WrongType {
+                expected: message.to_owned(),
+                found: found.map(str::to_owned),
+                source: Some(e),
+            })
+        })
+    }
+}
+
+/// A `response` that is not of the message the caller expected, or did not decode as it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct WrongType {
+    /// The message asked for, e.g. `google.cloud.dataproc.v1.Cluster`.
+    pub expected: String,
+    /// The object's `@type`, if it has one.
+    pub found: Option<String>,
+    /// The decoder's error, when the type was right but the JSON did not decode.
+    pub source: Option<serde_json::Error>,
+}
+
+impl fmt::Display for WrongType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.found, &self.source) {
+            (_, Some(e)) => write!(f, "response of type {} did not decode: {e}", self.expected),
+            (Some(found), None) => write!(f, "response is {found}, not {}", self.expected),
+            (None, None) => write!(f, "response has no @type; expected {}", self.expected),
+        }
+    }
+}
+
+impl std::error::Error for WrongType {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
     }
 }
 

@@ -37,6 +37,8 @@ pub struct ServiceInfo {
     pub service_path: &'static str,
     /// Every OAuth scope the document declares.
     pub scopes: &'static [Scope],
+    /// The service's operation metadata messages (see [`MetadataType`](crate::MetadataType)).
+    pub metadata: &'static [crate::MetadataType],
 }
 
 /// One method, from its Discovery description.

@@ -212,6 +212,7 @@ mod tests {
         mtls_root_url: None,
         service_path: "",
         scopes: &[],
+        metadata: &[],
     };
 
     const METHOD: MethodInfo = MethodInfo {

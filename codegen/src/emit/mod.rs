@@ -5,6 +5,7 @@
 mod builders;
 pub mod catalog;
 mod docs;
+mod metadata;
 mod models;
 mod service;
 
@@ -59,12 +60,14 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
         .iter()
         .map(|m| builders::builder(service, m, options));
     let models = service.types.iter().map(models::def);
+    let metadata = metadata::metadata_enum(service);
     render(
         &header(&service.file, &service.revision, options),
         quote! {
             #intro
             #constants
             #( #builders )*
+            #metadata
             #( #models )*
         },
     )

@@ -6,8 +6,9 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use crate::ir::{
-    DoneShape, Enum, ErrorShape, Field, OperationShape, Shared, Struct, Type, TypeDef,
+    DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, Shared, Struct, Type, TypeDef,
 };
+use crate::metadata::RULES;
 
 pub fn def(def: &TypeDef) -> TokenStream {
     match def {
@@ -265,6 +266,32 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
         }
         None => quote!(None),
     };
+    let progress = (!op.progress.is_empty()).then(|| {
+        let fields = op.progress.iter().map(|(what, f)| {
+            let (target, field) = (format_ident!("{}", what.rust_name()), format_ident!("{}", f.rust_name));
+            let value = match &f.ty {
+                Type::Scalar(Scalar::F64) => quote!(self.#field),
+                Type::Scalar(Scalar::I64Number) => quote!(self.#field.map(|n| n as f64)),
+                Type::Scalar(Scalar::I32 | Scalar::U32 | Scalar::F32) => {
+                    quote!(self.#field.map(f64::from))
+                }
+                Type::Enum(_) => {
+                    quote!(self.#field.as_ref().map(|v| crate::__private::WireEnum::as_wire(v).to_owned()))
+                }
+                _ => quote!(self.#field.clone()),
+            };
+            quote!(#target: #value)
+        });
+        let rest = (op.progress.len() < RULES.len()).then(|| quote!(..crate::Progress::default()));
+        quote! {
+            fn progress(&self) -> crate::Progress {
+                crate::Progress {
+                    #( #fields, )*
+                    #rest
+                }
+            }
+        }
+    });
     quote! {
         impl crate::LongRunningOperation for #name {
             fn name(&self) -> Option<&str> {
@@ -286,6 +313,8 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
             fn error(&self) -> Option<crate::OperationError> {
                 #error
             }
+
+            #progress
         }
     }
 }

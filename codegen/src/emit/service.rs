@@ -41,6 +41,12 @@ pub fn constants(s: &ir::Service) -> TokenStream {
         .scopes
         .iter()
         .map(|scope| format_ident!("{}", scope.const_name));
+    let metadata = if s.metadata.is_empty() {
+        quote!(&[])
+    } else {
+        let name = format_ident!("{}", s.metadata_enum);
+        quote!(<#name as crate::MetadataSet>::TYPES)
+    };
     quote! {
         #service_doc
         pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
@@ -52,6 +58,7 @@ pub fn constants(s: &ir::Service) -> TokenStream {
             mtls_root_url: #mtls_root_url,
             service_path: #service_path,
             scopes: scopes::ALL,
+            metadata: #metadata,
         };
 
         #scopes_doc

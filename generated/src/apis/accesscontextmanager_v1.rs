@@ -26,6 +26,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://accesscontextmanager.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Access Context Manager API.
@@ -344,6 +345,72 @@ impl crate::Request for OperationsList {
     }
 }
 
+/// Any operation metadata message of the Access Context Manager API v1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`AccessContextManagerOperationMetadata`].
+    AccessContextManagerOperationMetadata(Box<AccessContextManagerOperationMetadata>),
+
+    /// A [`GcpUserAccessBindingOperationMetadata`].
+    GcpUserAccessBindingOperationMetadata(Box<GcpUserAccessBindingOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("AccessContextManagerOperationMetadata"),
+        crate::MetadataType::new("GcpUserAccessBindingOperationMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "AccessContextManagerOperationMetadata" => {
+                    Self::AccessContextManagerOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GcpUserAccessBindingOperationMetadata" => {
+                    Self::GcpUserAccessBindingOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata of Access Context Manager's Long Running Operations.
+///
+/// Discovery schema `AccessContextManagerOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AccessContextManagerOperationMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -366,6 +433,18 @@ pub struct CancelOperationRequest {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of Google Cloud Access Binding Long Running Operations.
+///
+/// Discovery schema `GcpUserAccessBindingOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GcpUserAccessBindingOperationMetadata {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,

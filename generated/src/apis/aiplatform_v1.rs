@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://aiplatform.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Agent Platform API.
@@ -45998,6 +45999,3571 @@ impl crate::Request for TuningJobsOperationsWait {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the Agent Platform API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata`].
+    GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata(
+        Box<GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata`].
+    GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata(
+        Box<GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata`].
+    GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata(
+        Box<GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata`].
+    GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata(
+        Box<GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CopyModelOperationMetadata`].
+    GoogleCloudAiplatformV1CopyModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1CopyModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateDatasetOperationMetadata`].
+    GoogleCloudAiplatformV1CreateDatasetOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateDatasetOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata`].
+    GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata`].
+    GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateEndpointOperationMetadata`].
+    GoogleCloudAiplatformV1CreateEndpointOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateEndpointOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata`].
+    GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata`].
+    GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata`].
+    GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateFeatureOperationMetadata`].
+    GoogleCloudAiplatformV1CreateFeatureOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateFeatureOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata`].
+    GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata`].
+    GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata`].
+    GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateIndexOperationMetadata`].
+    GoogleCloudAiplatformV1CreateIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata`].
+    GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata`].
+    GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata`].
+    GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata`].
+    GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata`].
+    GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateServingProfileOperationMetadata`].
+    GoogleCloudAiplatformV1CreateServingProfileOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateServingProfileOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata`].
+    GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1CreateTensorboardOperationMetadata`].
+    GoogleCloudAiplatformV1CreateTensorboardOperationMetadata(
+        Box<GoogleCloudAiplatformV1CreateTensorboardOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata`].
+    GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata(
+        Box<GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata`].
+    GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1DeleteOperationMetadata`].
+    GoogleCloudAiplatformV1DeleteOperationMetadata(
+        Box<GoogleCloudAiplatformV1DeleteOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1DeployIndexOperationMetadata`].
+    GoogleCloudAiplatformV1DeployIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1DeployIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1DeployModelOperationMetadata`].
+    GoogleCloudAiplatformV1DeployModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1DeployModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1DeployOperationMetadata`].
+    GoogleCloudAiplatformV1DeployOperationMetadata(
+        Box<GoogleCloudAiplatformV1DeployOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1ExportDataOperationMetadata`].
+    GoogleCloudAiplatformV1ExportDataOperationMetadata(
+        Box<GoogleCloudAiplatformV1ExportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata`].
+    GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata(
+        Box<GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1ExportModelOperationMetadata`].
+    GoogleCloudAiplatformV1ExportModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1ExportModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1GenericOperationMetadata`].
+    GoogleCloudAiplatformV1GenericOperationMetadata(
+        Box<GoogleCloudAiplatformV1GenericOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1ImportDataOperationMetadata`].
+    GoogleCloudAiplatformV1ImportDataOperationMetadata(
+        Box<GoogleCloudAiplatformV1ImportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata`].
+    GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata(
+        Box<GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata`].
+    GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata`].
+    GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata`].
+    GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata(
+        Box<GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1PurgeArtifactsMetadata`].
+    GoogleCloudAiplatformV1PurgeArtifactsMetadata(
+        Box<GoogleCloudAiplatformV1PurgeArtifactsMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1PurgeContextsMetadata`].
+    GoogleCloudAiplatformV1PurgeContextsMetadata(
+        Box<GoogleCloudAiplatformV1PurgeContextsMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1PurgeExecutionsMetadata`].
+    GoogleCloudAiplatformV1PurgeExecutionsMetadata(
+        Box<GoogleCloudAiplatformV1PurgeExecutionsMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata`].
+    GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata(
+        Box<GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata`].
+    GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata(
+        Box<GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata`].
+    GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata(
+        Box<
+            GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata`].
+    GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata(
+        Box<
+            GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata`].
+    GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata(
+        Box<
+            GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1SchemaTrainingjobDefinitionCustomJobMetadata`].
+    GoogleCloudAiplatformV1SchemaTrainingjobDefinitionCustomJobMetadata(
+        Box<GoogleCloudAiplatformV1SchemaTrainingjobDefinitionCustomJobMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata`].
+    GoogleCloudAiplatformV1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata(
+        Box<
+            GoogleCloudAiplatformV1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1SchemaVisualInspectionClassificationLabelSavedQueryMetadata`].
+    GoogleCloudAiplatformV1SchemaVisualInspectionClassificationLabelSavedQueryMetadata(
+        Box<
+            GoogleCloudAiplatformV1SchemaVisualInspectionClassificationLabelSavedQueryMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1SchemaVisualInspectionMaskSavedQueryMetadata`].
+    GoogleCloudAiplatformV1SchemaVisualInspectionMaskSavedQueryMetadata(
+        Box<GoogleCloudAiplatformV1SchemaVisualInspectionMaskSavedQueryMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata`].
+    GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata(
+        Box<GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1SuggestTrialsMetadata`].
+    GoogleCloudAiplatformV1SuggestTrialsMetadata(
+        Box<GoogleCloudAiplatformV1SuggestTrialsMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UndeployIndexOperationMetadata`].
+    GoogleCloudAiplatformV1UndeployIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1UndeployIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UndeployModelOperationMetadata`].
+    GoogleCloudAiplatformV1UndeployModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1UndeployModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateFeatureOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateFeatureOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateFeatureOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateIndexOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata`].
+    GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata`].
+    GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata`].
+    GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata(
+        Box<GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1UploadModelOperationMetadata`].
+    GoogleCloudAiplatformV1UploadModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1UploadModelOperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1CopyModelOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1CreateDatasetOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateEndpointOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1CreateFeatureOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1CreateIndexOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateServingProfileOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1CreateTensorboardOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1DeleteOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1DeployIndexOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1DeployModelOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1DeployOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1ExportDataOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1ExportModelOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1GenericOperationMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1ImportDataOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudAiplatformV1PurgeArtifactsMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1PurgeContextsMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1PurgeExecutionsMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionCustomJobMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1SchemaVisualInspectionClassificationLabelSavedQueryMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1SchemaVisualInspectionMaskSavedQueryMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1SuggestTrialsMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1UndeployIndexOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1UndeployModelOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1UpdateFeatureOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1UpdateIndexOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1UploadModelOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CopyModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CopyModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateDatasetOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateDatasetOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateEndpointOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateEndpointOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateFeatureOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateFeatureOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateServingProfileOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateServingProfileOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1CreateTensorboardOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1CreateTensorboardOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1DeleteOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1DeleteOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1DeployIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1DeployIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1DeployModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1DeployModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1DeployOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1DeployOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1ExportDataOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1ExportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1ExportModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1ExportModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1GenericOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1GenericOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1ImportDataOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1ImportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1PurgeArtifactsMetadata" => {
+                    Self::GoogleCloudAiplatformV1PurgeArtifactsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1PurgeContextsMetadata" => {
+                    Self::GoogleCloudAiplatformV1PurgeContextsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1PurgeExecutionsMetadata" => {
+                    Self::GoogleCloudAiplatformV1PurgeExecutionsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata" => {
+                    Self::GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata" => {
+                    Self::GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata" => {
+                    Self::GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionCustomJobMetadata" => {
+                    Self::GoogleCloudAiplatformV1SchemaTrainingjobDefinitionCustomJobMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata" => {
+                    Self::GoogleCloudAiplatformV1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1SchemaVisualInspectionClassificationLabelSavedQueryMetadata" => {
+                    Self::GoogleCloudAiplatformV1SchemaVisualInspectionClassificationLabelSavedQueryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1SchemaVisualInspectionMaskSavedQueryMetadata" => {
+                    Self::GoogleCloudAiplatformV1SchemaVisualInspectionMaskSavedQueryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1SuggestTrialsMetadata" => {
+                    Self::GoogleCloudAiplatformV1SuggestTrialsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UndeployIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UndeployIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UndeployModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UndeployModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateFeatureOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateFeatureOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1UploadModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1UploadModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata for the ActivateOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata {
+    /// Common part of operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.AssignNotebookRuntime.
+///
+/// Discovery schema `GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform batch create Features.
+///
+/// Discovery schema `GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata {
+    /// Operation metadata for Feature.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for MigrationService.BatchMigrateResources.
+///
+/// Discovery schema `GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Partial results that reflect the latest migration operation progress.
+    ///
+    /// Wire name: `partialResults`.
+    #[serde(rename = "partialResults", skip_serializing_if = "Option::is_none")]
+    pub partial_results: Option<
+        Vec<GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadataPartialResult>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a partial result in batch migration operation for one MigrateResourceRequest.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadataPartialResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadataPartialResult {
+    /// Migrated dataset resource name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// The error result of the migration request in case of failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<GoogleRpcStatus>,
+
+    /// Migrated model resource name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// It's the same as the value in BatchMigrateResourcesRequest.migrate_resource_requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudAiplatformV1MigrateResourceRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that batch reads Feature values.
+///
+/// Discovery schema `GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata {
+    /// Operation metadata for Featurestore batch read Features values.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of ModelService.CopyModel operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CopyModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CopyModelOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.CreateDataset.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateDatasetOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateDatasetOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.CreateDatasetVersion.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for CreateDeploymentResourcePool method.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for EndpointService.CreateEndpoint.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateEndpointOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateEndpointOperationMetadata {
+    /// Output only. The deployment stage of the model. Only populated if this CreateEndpoint
+    /// request deploys a model at the same time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deploymentStage`.
+    #[serde(
+        rename = "deploymentStage",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_stage: Option<
+        GoogleCloudAiplatformV1CreateEndpointOperationMetadataDeploymentStage,
+    >,
+
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The deployment stage of the model. Only populated if this CreateEndpoint
+/// request deploys a model at the same time.
+///
+/// The values of `GoogleCloudAiplatformV1CreateEndpointOperationMetadata.deploymentStage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1CreateEndpointOperationMetadataDeploymentStage {
+    /// `DEPLOYMENT_STAGE_UNSPECIFIED`: Default value. This value is unused.
+    DeploymentStageUnspecified,
+
+    /// `STARTING_DEPLOYMENT`: The deployment is initializing and setting up the environment.
+    StartingDeployment,
+
+    /// `PREPARING_MODEL`: The deployment is preparing the model assets.
+    PreparingModel,
+
+    /// `CREATING_SERVING_CLUSTER`: The deployment is creating the underlying serving cluster.
+    CreatingServingCluster,
+
+    /// `ADDING_NODES_TO_CLUSTER`: The deployment is adding nodes to the serving cluster.
+    AddingNodesToCluster,
+
+    /// `GETTING_CONTAINER_IMAGE`: The deployment is getting the container image for the model
+    /// server.
+    GettingContainerImage,
+
+    /// `STARTING_MODEL_SERVER`: The deployment is starting the model server.
+    StartingModelServer,
+
+    /// `FINISHING_UP`: The deployment is performing finalization steps.
+    FinishingUp,
+
+    /// `DEPLOYMENT_TERMINATED`: The deployment has terminated.
+    DeploymentTerminated,
+
+    /// `SUCCESSFULLY_DEPLOYED`: The deployment has succeeded.
+    SuccessfullyDeployed,
+
+    /// `FAILED_TO_DEPLOY`: The deployment has failed.
+    FailedToDeploy,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1CreateEndpointOperationMetadataDeploymentStage {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DEPLOYMENT_STAGE_UNSPECIFIED", Self::DeploymentStageUnspecified),
+        ("STARTING_DEPLOYMENT", Self::StartingDeployment),
+        ("PREPARING_MODEL", Self::PreparingModel),
+        ("CREATING_SERVING_CLUSTER", Self::CreatingServingCluster),
+        ("ADDING_NODES_TO_CLUSTER", Self::AddingNodesToCluster),
+        ("GETTING_CONTAINER_IMAGE", Self::GettingContainerImage),
+        ("STARTING_MODEL_SERVER", Self::StartingModelServer),
+        ("FINISHING_UP", Self::FinishingUp),
+        ("DEPLOYMENT_TERMINATED", Self::DeploymentTerminated),
+        ("SUCCESSFULLY_DEPLOYED", Self::SuccessfullyDeployed),
+        ("FAILED_TO_DEPLOY", Self::FailedToDeploy),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Details of operations that perform create EntityType.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata {
+    /// Operation metadata for EntityType.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create FeatureGroup.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata {
+    /// Operation metadata for FeatureGroup.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create FeatureOnlineStore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata {
+    /// Operation metadata for FeatureOnlineStore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create Feature.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateFeatureOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateFeatureOperationMetadata {
+    /// Operation metadata for Feature.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create FeatureView.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata {
+    /// Operation metadata for FeatureView Create.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create Featurestore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata {
+    /// Operation metadata for Featurestore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexEndpointService.CreateIndexEndpoint.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexService.CreateIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateIndexOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// The operation metadata with regard to Matching Engine Index operation.
+    ///
+    /// Wire name: `nearestNeighborSearchOperationMetadata`.
+    #[serde(
+        rename = "nearestNeighborSearchOperationMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nearest_neighbor_search_operation_metadata: Option<
+        GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform MetadataService.CreateMetadataStore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata {
+    /// Operation metadata for creating a MetadataStore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.CreateNotebookExecutionJob.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.CreateNotebookRuntimeTemplate.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the CreateOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata {
+    /// Common part of operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create PersistentResource.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata {
+    /// Operation metadata for PersistentResource.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Progress Message for Create LRO
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create FeatureGroup.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata {
+    /// Operation metadata for Feature.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation metadata for ServingProfileService.CreateServingProfile.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateServingProfileOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateServingProfileOperationMetadata {
+    /// Output only. The standard operation metadata for Vertex AI.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for SpecialistPoolService.CreateSpecialistPool.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create Tensorboard.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CreateTensorboardOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1CreateTensorboardOperationMetadata {
+    /// Operation metadata for Tensorboard.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that delete Feature values.
+///
+/// Discovery schema `GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata {
+    /// Operation metadata for Featurestore delete Features values.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform MetadataService.DeleteMetadataStore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata {
+    /// Operation metadata for deleting a MetadataStore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the DeleteOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata {
+    /// Generic operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform deletes of any entities.
+///
+/// Discovery schema `GoogleCloudAiplatformV1DeleteOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1DeleteOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexEndpointService.DeployIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1DeployIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1DeployIndexOperationMetadata {
+    /// The unique index id specified by user
+    ///
+    /// Wire name: `deployedIndexId`.
+    #[serde(rename = "deployedIndexId", skip_serializing_if = "Option::is_none")]
+    pub deployed_index_id: Option<String>,
+
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for EndpointService.DeployModel.
+///
+/// Discovery schema `GoogleCloudAiplatformV1DeployModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1DeployModelOperationMetadata {
+    /// Output only. The deployment stage of the model.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deploymentStage`.
+    #[serde(
+        rename = "deploymentStage",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_stage: Option<
+        GoogleCloudAiplatformV1DeployModelOperationMetadataDeploymentStage,
+    >,
+
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The deployment stage of the model.
+///
+/// The values of `GoogleCloudAiplatformV1DeployModelOperationMetadata.deploymentStage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1DeployModelOperationMetadataDeploymentStage {
+    /// `DEPLOYMENT_STAGE_UNSPECIFIED`: Default value. This value is unused.
+    DeploymentStageUnspecified,
+
+    /// `STARTING_DEPLOYMENT`: The deployment is initializing and setting up the environment.
+    StartingDeployment,
+
+    /// `PREPARING_MODEL`: The deployment is preparing the model assets.
+    PreparingModel,
+
+    /// `CREATING_SERVING_CLUSTER`: The deployment is creating the underlying serving cluster.
+    CreatingServingCluster,
+
+    /// `ADDING_NODES_TO_CLUSTER`: The deployment is adding nodes to the serving cluster.
+    AddingNodesToCluster,
+
+    /// `GETTING_CONTAINER_IMAGE`: The deployment is getting the container image for the model
+    /// server.
+    GettingContainerImage,
+
+    /// `STARTING_MODEL_SERVER`: The deployment is starting the model server.
+    StartingModelServer,
+
+    /// `FINISHING_UP`: The deployment is performing finalization steps.
+    FinishingUp,
+
+    /// `DEPLOYMENT_TERMINATED`: The deployment has terminated.
+    DeploymentTerminated,
+
+    /// `SUCCESSFULLY_DEPLOYED`: The deployment has succeeded.
+    SuccessfullyDeployed,
+
+    /// `FAILED_TO_DEPLOY`: The deployment has failed.
+    FailedToDeploy,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1DeployModelOperationMetadataDeploymentStage {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DEPLOYMENT_STAGE_UNSPECIFIED", Self::DeploymentStageUnspecified),
+        ("STARTING_DEPLOYMENT", Self::StartingDeployment),
+        ("PREPARING_MODEL", Self::PreparingModel),
+        ("CREATING_SERVING_CLUSTER", Self::CreatingServingCluster),
+        ("ADDING_NODES_TO_CLUSTER", Self::AddingNodesToCluster),
+        ("GETTING_CONTAINER_IMAGE", Self::GettingContainerImage),
+        ("STARTING_MODEL_SERVER", Self::StartingModelServer),
+        ("FINISHING_UP", Self::FinishingUp),
+        ("DEPLOYMENT_TERMINATED", Self::DeploymentTerminated),
+        ("SUCCESSFULLY_DEPLOYED", Self::SuccessfullyDeployed),
+        ("FAILED_TO_DEPLOY", Self::FailedToDeploy),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Runtime operation information for ModelGardenService.Deploy.
+///
+/// Discovery schema `GoogleCloudAiplatformV1DeployOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1DeployOperationMetadata {
+    /// Output only. The resource name of the Location to deploy the model in. Format:
+    /// `projects/{project}/locations/{location}`
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Output only. The model id to be used at query time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `modelId`.
+    #[serde(rename = "modelId", skip_serializing_if = "Option::is_none")]
+    pub model_id: Option<String>,
+
+    /// Output only. The project number where the deploy model request is sent.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `projectNumber`.
+    #[serde(
+        rename = "projectNumber",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_number: Option<i64>,
+
+    /// Output only. The name of the model resource.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `publisherModel`.
+    #[serde(rename = "publisherModel", skip_serializing_if = "Option::is_none")]
+    pub publisher_model: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.ExportData.
+///
+/// Discovery schema `GoogleCloudAiplatformV1ExportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1ExportDataOperationMetadata {
+    /// A Google Cloud Storage directory which path ends with '/'. The exported data is stored in
+    /// the directory.
+    ///
+    /// Wire name: `gcsOutputDirectory`.
+    #[serde(rename = "gcsOutputDirectory", skip_serializing_if = "Option::is_none")]
+    pub gcs_output_directory: Option<String>,
+
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that exports Features values.
+///
+/// Discovery schema `GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata {
+    /// Operation metadata for Featurestore export Feature values.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of ModelService.ExportModel operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1ExportModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1ExportModelOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Output only. Information further describing the output of this Model export.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `outputInfo`.
+    #[serde(rename = "outputInfo", skip_serializing_if = "Option::is_none")]
+    pub output_info: Option<
+        GoogleCloudAiplatformV1ExportModelOperationMetadataOutputInfo,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Further describes the output of the ExportModel. Supplements
+/// ExportModelRequest.OutputConfig.
+///
+/// Discovery schema `GoogleCloudAiplatformV1ExportModelOperationMetadataOutputInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1ExportModelOperationMetadataOutputInfo {
+    /// Output only. If the Model artifact is being exported to Google Cloud Storage this is the
+    /// full path of the directory created, into which the Model files are being written to.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `artifactOutputUri`.
+    #[serde(rename = "artifactOutputUri", skip_serializing_if = "Option::is_none")]
+    pub artifact_output_uri: Option<String>,
+
+    /// Output only. If the Model image is being exported to Google Container Registry or Artifact
+    /// Registry this is the full path of the image created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `imageOutputUri`.
+    #[serde(rename = "imageOutputUri", skip_serializing_if = "Option::is_none")]
+    pub image_output_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Generic Metadata shared by all operations.
+///
+/// Discovery schema `GoogleCloudAiplatformV1GenericOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1GenericOperationMetadata {
+    /// Output only. Time when the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. This
+    /// field should never exceed 20 entries. Status details field will contain standard Google
+    /// Cloud error details.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. Time when the operation was updated for the last time. If the operation has
+    /// finished (successfully or not), this is the finish time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.ImportData.
+///
+/// Discovery schema `GoogleCloudAiplatformV1ImportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1ImportDataOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform import Feature values.
+///
+/// Discovery schema `GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata {
+    /// List of ImportFeatureValues operations running under a single EntityType that are blocking
+    /// this operation.
+    ///
+    /// Wire name: `blockingOperationIds`.
+    #[serde(
+        rename = "blockingOperationIds",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub blocking_operation_ids: Option<Vec<i64>>,
+
+    /// Operation metadata for Featurestore import Feature values.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Number of entities that have been imported by the operation.
+    ///
+    /// Wire name: `importedEntityCount`.
+    #[serde(
+        rename = "importedEntityCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub imported_entity_count: Option<i64>,
+
+    /// Number of Feature values that have been imported by the operation.
+    ///
+    /// Wire name: `importedFeatureValueCount`.
+    #[serde(
+        rename = "importedFeatureValueCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub imported_feature_value_count: Option<i64>,
+
+    /// The number of rows in input source that weren't imported due to either * Not having any
+    /// featureValues. * Having a null entityId. * Having a null timestamp. * Not being parsable
+    /// (applicable for CSV sources).
+    ///
+    /// Wire name: `invalidRowCount`.
+    #[serde(
+        rename = "invalidRowCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invalid_row_count: Option<i64>,
+
+    /// The source URI from where Feature values are imported.
+    ///
+    /// Wire name: `sourceUris`.
+    #[serde(rename = "sourceUris", skip_serializing_if = "Option::is_none")]
+    pub source_uris: Option<Vec<String>>,
+
+    /// The number rows that weren't ingested due to having timestamps outside the retention
+    /// boundary.
+    ///
+    /// Wire name: `timestampOutsideRetentionRowsCount`.
+    #[serde(
+        rename = "timestampOutsideRetentionRowsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timestamp_outside_retention_rows_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config of migrating one resource from automl.googleapis.com, datalabeling.googleapis.com and
+/// ml.googleapis.com to Vertex AI.
+///
+/// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1MigrateResourceRequest {
+    /// Config for migrating Dataset in automl.googleapis.com to Vertex AI's Dataset.
+    ///
+    /// Wire name: `migrateAutomlDatasetConfig`.
+    #[serde(
+        rename = "migrateAutomlDatasetConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_automl_dataset_config: Option<
+        GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlDatasetConfig,
+    >,
+
+    /// Config for migrating Model in automl.googleapis.com to Vertex AI's Model.
+    ///
+    /// Wire name: `migrateAutomlModelConfig`.
+    #[serde(
+        rename = "migrateAutomlModelConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_automl_model_config: Option<
+        GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlModelConfig,
+    >,
+
+    /// Deprecated: Data labeling service is shut down. Config for migrating Dataset in
+    /// datalabeling.googleapis.com to Vertex AI's Dataset.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `migrateDataLabelingDatasetConfig`.
+    #[serde(
+        rename = "migrateDataLabelingDatasetConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_data_labeling_dataset_config: Option<
+        GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfig,
+    >,
+
+    /// Config for migrating Version in ml.googleapis.com to Vertex AI's Model.
+    ///
+    /// Wire name: `migrateMlEngineModelVersionConfig`.
+    #[serde(
+        rename = "migrateMlEngineModelVersionConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_ml_engine_model_version_config: Option<
+        GoogleCloudAiplatformV1MigrateResourceRequestMigrateMlEngineModelVersionConfig,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating Dataset in automl.googleapis.com to Vertex AI's Dataset.
+///
+/// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlDatasetConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlDatasetConfig {
+    /// Required. Full resource name of automl Dataset. Format:
+    /// `projects/{project}/locations/{location}/datasets/{dataset}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Required. Display name of the Dataset in Vertex AI. System will pick a display name if
+    /// unspecified.
+    ///
+    /// Wire name: `datasetDisplayName`.
+    #[serde(rename = "datasetDisplayName", skip_serializing_if = "Option::is_none")]
+    pub dataset_display_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating Model in automl.googleapis.com to Vertex AI's Model.
+///
+/// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlModelConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlModelConfig {
+    /// Required. Full resource name of automl Model. Format:
+    /// `projects/{project}/locations/{location}/models/{model}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Optional. Display name of the model in Vertex AI. System will pick a display name if
+    /// unspecified.
+    ///
+    /// Wire name: `modelDisplayName`.
+    #[serde(rename = "modelDisplayName", skip_serializing_if = "Option::is_none")]
+    pub model_display_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating Dataset in datalabeling.googleapis.com to Vertex AI's Dataset.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfig {
+    /// Required. Full resource name of data labeling Dataset. Format:
+    /// `projects/{project}/datasets/{dataset}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Optional. Display name of the Dataset in Vertex AI. System will pick a display name if
+    /// unspecified.
+    ///
+    /// Wire name: `datasetDisplayName`.
+    #[serde(rename = "datasetDisplayName", skip_serializing_if = "Option::is_none")]
+    pub dataset_display_name: Option<String>,
+
+    /// Optional. Configs for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex
+    /// AI's SavedQuery. The specified AnnotatedDatasets have to belong to the datalabeling Dataset.
+    ///
+    /// Wire name: `migrateDataLabelingAnnotatedDatasetConfigs`.
+    #[serde(
+        rename = "migrateDataLabelingAnnotatedDatasetConfigs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_data_labeling_annotated_dataset_configs: Option<
+        Vec<
+            GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex AI's
+/// SavedQuery.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig {
+    /// Required. Full resource name of data labeling AnnotatedDataset. Format:
+    /// `projects/{project}/datasets/{dataset}/annotatedDatasets/{annotated_dataset}`.
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating version in ml.googleapis.com to Vertex AI's Model.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1MigrateResourceRequestMigrateMlEngineModelVersionConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1MigrateResourceRequestMigrateMlEngineModelVersionConfig {
+    /// Required. The ml.googleapis.com endpoint that this model version should be migrated from.
+    /// Example values: * ml.googleapis.com * us-centrall-ml.googleapis.com *
+    /// europe-west4-ml.googleapis.com * asia-east1-ml.googleapis.com
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+
+    /// Required. Display name of the model in Vertex AI. System will pick a display name if
+    /// unspecified.
+    ///
+    /// Wire name: `modelDisplayName`.
+    #[serde(rename = "modelDisplayName", skip_serializing_if = "Option::is_none")]
+    pub model_display_name: Option<String>,
+
+    /// Required. Full resource name of ml engine model version. Format:
+    /// `projects/{project}/models/{model}/versions/{version}`.
+    ///
+    /// Wire name: `modelVersion`.
+    #[serde(rename = "modelVersion", skip_serializing_if = "Option::is_none")]
+    pub model_version: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexEndpointService.MutateDeployedIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata {
+    /// The unique index id specified by user
+    ///
+    /// Wire name: `deployedIndexId`.
+    #[serde(rename = "deployedIndexId", skip_serializing_if = "Option::is_none")]
+    pub deployed_index_id: Option<String>,
+
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for EndpointService.MutateDeployedModel.
+///
+/// Discovery schema `GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation metadata with regard to Matching Engine Index.
+///
+/// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata {
+    /// The validation stats of the content (per file) to be inserted or updated on the Matching
+    /// Engine Index resource. Populated if contentsDeltaUri is provided as part of Index.metadata.
+    /// Please note that, currently for those files that are broken or has unsupported file format,
+    /// we will not have the stats for those files.
+    ///
+    /// Wire name: `contentValidationStats`.
+    #[serde(rename = "contentValidationStats", skip_serializing_if = "Option::is_none")]
+    pub content_validation_stats: Option<
+        Vec<
+            GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataContentValidationStats,
+        >,
+    >,
+
+    /// The ingested data size in bytes.
+    ///
+    /// Wire name: `dataBytesCount`.
+    #[serde(
+        rename = "dataBytesCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub data_bytes_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataContentValidationStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataContentValidationStats {
+    /// Number of records in this file we skipped due to validate errors.
+    ///
+    /// Wire name: `invalidRecordCount`.
+    #[serde(
+        rename = "invalidRecordCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invalid_record_count: Option<i64>,
+
+    /// Number of sparse records in this file we skipped due to validate errors.
+    ///
+    /// Wire name: `invalidSparseRecordCount`.
+    #[serde(
+        rename = "invalidSparseRecordCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invalid_sparse_record_count: Option<i64>,
+
+    /// The detail information of the partial failures encountered for those invalid records that
+    /// couldn't be parsed. Up to 50 partial errors will be reported.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<
+        Vec<GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordError>,
+    >,
+
+    /// Cloud Storage URI pointing to the original file in user's bucket.
+    ///
+    /// Wire name: `sourceGcsUri`.
+    #[serde(rename = "sourceGcsUri", skip_serializing_if = "Option::is_none")]
+    pub source_gcs_uri: Option<String>,
+
+    /// Number of records in this file that were successfully processed.
+    ///
+    /// Wire name: `validRecordCount`.
+    #[serde(
+        rename = "validRecordCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub valid_record_count: Option<i64>,
+
+    /// Number of sparse records in this file that were successfully processed.
+    ///
+    /// Wire name: `validSparseRecordCount`.
+    #[serde(
+        rename = "validSparseRecordCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub valid_sparse_record_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordError`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordError {
+    /// Empty if the embedding id is failed to parse.
+    ///
+    /// Wire name: `embeddingId`.
+    #[serde(rename = "embeddingId", skip_serializing_if = "Option::is_none")]
+    pub embedding_id: Option<String>,
+
+    /// A human-readable message that is shown to the user to help them fix the error. Note that
+    /// this message may change from time to time, your code should check against error_type as the
+    /// source of truth.
+    ///
+    /// Wire name: `errorMessage`.
+    #[serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+
+    /// The error type of this record.
+    ///
+    /// Wire name: `errorType`.
+    #[serde(
+        rename = "errorType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_type: Option<
+        GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordErrorErrorType,
+    >,
+
+    /// The original content of this record.
+    ///
+    /// Wire name: `rawRecord`.
+    #[serde(rename = "rawRecord", skip_serializing_if = "Option::is_none")]
+    pub raw_record: Option<String>,
+
+    /// Cloud Storage URI pointing to the original file in user's bucket.
+    ///
+    /// Wire name: `sourceGcsUri`.
+    #[serde(rename = "sourceGcsUri", skip_serializing_if = "Option::is_none")]
+    pub source_gcs_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The error type of this record.
+///
+/// The values of
+/// `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordError.errorType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordErrorErrorType {
+    /// `ERROR_TYPE_UNSPECIFIED`: Default, shall not be used.
+    ErrorTypeUnspecified,
+
+    /// `EMPTY_LINE`: The record is empty.
+    EmptyLine,
+
+    /// `INVALID_JSON_SYNTAX`: Invalid json format.
+    InvalidJsonSyntax,
+
+    /// `INVALID_CSV_SYNTAX`: Invalid csv format.
+    InvalidCsvSyntax,
+
+    /// `INVALID_AVRO_SYNTAX`: Invalid avro format.
+    InvalidAvroSyntax,
+
+    /// `INVALID_EMBEDDING_ID`: The embedding id is not valid.
+    InvalidEmbeddingId,
+
+    /// `EMBEDDING_SIZE_MISMATCH`: The size of the dense embedding vectors does not match with the
+    /// specified dimension.
+    EmbeddingSizeMismatch,
+
+    /// `NAMESPACE_MISSING`: The `namespace` field is missing.
+    NamespaceMissing,
+
+    /// `PARSING_ERROR`: Generic catch-all error. Only used for validation failure where the root
+    /// cause cannot be easily retrieved programmatically.
+    ParsingError,
+
+    /// `DUPLICATE_NAMESPACE`: There are multiple restricts with the same `namespace` value.
+    DuplicateNamespace,
+
+    /// `OP_IN_DATAPOINT`: Numeric restrict has operator specified in datapoint.
+    OpInDatapoint,
+
+    /// `MULTIPLE_VALUES`: Numeric restrict has multiple values specified.
+    MultipleValues,
+
+    /// `INVALID_NUMERIC_VALUE`: Numeric restrict has invalid numeric value specified.
+    InvalidNumericValue,
+
+    /// `INVALID_ENCODING`: File is not in UTF_8 format.
+    InvalidEncoding,
+
+    /// `INVALID_SPARSE_DIMENSIONS`: Error parsing sparse dimensions field.
+    InvalidSparseDimensions,
+
+    /// `INVALID_TOKEN_VALUE`: Token restrict value is invalid.
+    InvalidTokenValue,
+
+    /// `INVALID_SPARSE_EMBEDDING`: Invalid sparse embedding.
+    InvalidSparseEmbedding,
+
+    /// `INVALID_EMBEDDING`: Invalid dense embedding.
+    InvalidEmbedding,
+
+    /// `INVALID_EMBEDDING_METADATA`: Invalid embedding metadata.
+    InvalidEmbeddingMetadata,
+
+    /// `EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT`: Embedding metadata exceeds size limit.
+    EmbeddingMetadataExceedsSizeLimit,
+
+    /// `DUPLICATE_ID`: Multiple input records share the same datapoint id. The input conversion
+    /// pipeline performs non-deterministic last-write-wins de-duplication and emits one error per
+    /// duplicated id.
+    DuplicateId,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordErrorErrorType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ERROR_TYPE_UNSPECIFIED", Self::ErrorTypeUnspecified),
+        ("EMPTY_LINE", Self::EmptyLine),
+        ("INVALID_JSON_SYNTAX", Self::InvalidJsonSyntax),
+        ("INVALID_CSV_SYNTAX", Self::InvalidCsvSyntax),
+        ("INVALID_AVRO_SYNTAX", Self::InvalidAvroSyntax),
+        ("INVALID_EMBEDDING_ID", Self::InvalidEmbeddingId),
+        ("EMBEDDING_SIZE_MISMATCH", Self::EmbeddingSizeMismatch),
+        ("NAMESPACE_MISSING", Self::NamespaceMissing),
+        ("PARSING_ERROR", Self::ParsingError),
+        ("DUPLICATE_NAMESPACE", Self::DuplicateNamespace),
+        ("OP_IN_DATAPOINT", Self::OpInDatapoint),
+        ("MULTIPLE_VALUES", Self::MultipleValues),
+        ("INVALID_NUMERIC_VALUE", Self::InvalidNumericValue),
+        ("INVALID_ENCODING", Self::InvalidEncoding),
+        ("INVALID_SPARSE_DIMENSIONS", Self::InvalidSparseDimensions),
+        ("INVALID_TOKEN_VALUE", Self::InvalidTokenValue),
+        ("INVALID_SPARSE_EMBEDDING", Self::InvalidSparseEmbedding),
+        ("INVALID_EMBEDDING", Self::InvalidEmbedding),
+        ("INVALID_EMBEDDING_METADATA", Self::InvalidEmbeddingMetadata),
+        (
+            "EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT",
+            Self::EmbeddingMetadataExceedsSizeLimit,
+        ),
+        ("DUPLICATE_ID", Self::DuplicateId),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Details of operations that perform MetadataService.PurgeArtifacts.
+///
+/// Discovery schema `GoogleCloudAiplatformV1PurgeArtifactsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1PurgeArtifactsMetadata {
+    /// Operation metadata for purging Artifacts.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform MetadataService.PurgeContexts.
+///
+/// Discovery schema `GoogleCloudAiplatformV1PurgeContextsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1PurgeContextsMetadata {
+    /// Operation metadata for purging Contexts.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform MetadataService.PurgeExecutions.
+///
+/// Discovery schema `GoogleCloudAiplatformV1PurgeExecutionsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1PurgeExecutionsMetadata {
+    /// Operation metadata for purging Executions.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform reboot PersistentResource.
+///
+/// Discovery schema `GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata {
+    /// Operation metadata for PersistentResource.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Progress Message for Reboot LRO
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.RestoreDatasetVersion.
+///
+/// Discovery schema `GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata {
+    /// The actual training cost of creating this model, expressed in milli node hours, i.e. 1,000
+    /// value in this field means 1 node hour. Guaranteed to not exceed inputs.budgetMilliNodeHours.
+    ///
+    /// Wire name: `costMilliNodeHours`.
+    #[serde(
+        rename = "costMilliNodeHours",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cost_milli_node_hours: Option<i64>,
+
+    /// For successful job completions, this is the reason why the job has finished.
+    ///
+    /// Wire name: `successfulStopReason`.
+    #[serde(
+        rename = "successfulStopReason",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub successful_stop_reason: Option<
+        GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadataSuccessfulStopReason,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// For successful job completions, this is the reason why the job has finished.
+///
+/// The values of
+/// `GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata.successfulStopReason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadataSuccessfulStopReason {
+    /// `SUCCESSFUL_STOP_REASON_UNSPECIFIED`: Should not be set.
+    SuccessfulStopReasonUnspecified,
+
+    /// `BUDGET_REACHED`: The inputs.budgetMilliNodeHours had been reached.
+    BudgetReached,
+
+    /// `MODEL_CONVERGED`: Further training of the Model ceased to increase its quality, since it
+    /// already has converged.
+    ModelConverged,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadataSuccessfulStopReason {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SUCCESSFUL_STOP_REASON_UNSPECIFIED", Self::SuccessfulStopReasonUnspecified),
+        ("BUDGET_REACHED", Self::BudgetReached),
+        ("MODEL_CONVERGED", Self::ModelConverged),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata {
+    /// The actual training cost of creating this model, expressed in milli node hours, i.e. 1,000
+    /// value in this field means 1 node hour. Guaranteed to not exceed inputs.budgetMilliNodeHours.
+    ///
+    /// Wire name: `costMilliNodeHours`.
+    #[serde(
+        rename = "costMilliNodeHours",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cost_milli_node_hours: Option<i64>,
+
+    /// For successful job completions, this is the reason why the job has finished.
+    ///
+    /// Wire name: `successfulStopReason`.
+    #[serde(
+        rename = "successfulStopReason",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub successful_stop_reason: Option<
+        GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadataSuccessfulStopReason,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// For successful job completions, this is the reason why the job has finished.
+///
+/// The values of
+/// `GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata.successfulStopReason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadataSuccessfulStopReason {
+    /// `SUCCESSFUL_STOP_REASON_UNSPECIFIED`: Should not be set.
+    SuccessfulStopReasonUnspecified,
+
+    /// `BUDGET_REACHED`: The inputs.budgetMilliNodeHours had been reached.
+    BudgetReached,
+
+    /// `MODEL_CONVERGED`: Further training of the Model ceased to increase its quality, since it
+    /// already has converged.
+    ModelConverged,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadataSuccessfulStopReason {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SUCCESSFUL_STOP_REASON_UNSPECIFIED", Self::SuccessfulStopReasonUnspecified),
+        ("BUDGET_REACHED", Self::BudgetReached),
+        ("MODEL_CONVERGED", Self::ModelConverged),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata {
+    /// The actual training cost of creating this model, expressed in milli node hours, i.e. 1,000
+    /// value in this field means 1 node hour. Guaranteed to not exceed inputs.budgetMilliNodeHours.
+    ///
+    /// Wire name: `costMilliNodeHours`.
+    #[serde(
+        rename = "costMilliNodeHours",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cost_milli_node_hours: Option<i64>,
+
+    /// For successful job completions, this is the reason why the job has finished.
+    ///
+    /// Wire name: `successfulStopReason`.
+    #[serde(
+        rename = "successfulStopReason",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub successful_stop_reason: Option<
+        GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadataSuccessfulStopReason,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// For successful job completions, this is the reason why the job has finished.
+///
+/// The values of
+/// `GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata.successfulStopReason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadataSuccessfulStopReason {
+    /// `SUCCESSFUL_STOP_REASON_UNSPECIFIED`: Should not be set.
+    SuccessfulStopReasonUnspecified,
+
+    /// `BUDGET_REACHED`: The inputs.budgetMilliNodeHours had been reached.
+    BudgetReached,
+
+    /// `MODEL_CONVERGED`: Further training of the Model ceased to increase its quality, since it
+    /// already has converged.
+    ModelConverged,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadataSuccessfulStopReason {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SUCCESSFUL_STOP_REASON_UNSPECIFIED", Self::SuccessfulStopReasonUnspecified),
+        ("BUDGET_REACHED", Self::BudgetReached),
+        ("MODEL_CONVERGED", Self::ModelConverged),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudAiplatformV1SchemaTrainingjobDefinitionCustomJobMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1SchemaTrainingjobDefinitionCustomJobMetadata {
+    /// The resource name of the CustomJob that has been created to carry out this custom task.
+    ///
+    /// Wire name: `backingCustomJob`.
+    #[serde(rename = "backingCustomJob", skip_serializing_if = "Option::is_none")]
+    pub backing_custom_job: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata {
+    /// The resource name of the HyperparameterTuningJob that has been created to carry out this
+    /// HyperparameterTuning task.
+    ///
+    /// Wire name: `backingHyperparameterTuningJob`.
+    #[serde(
+        rename = "backingHyperparameterTuningJob",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub backing_hyperparameter_tuning_job: Option<String>,
+
+    /// The resource name of the CustomJob that has been created to run the best Trial of this
+    /// HyperparameterTuning task.
+    ///
+    /// Wire name: `bestTrialBackingCustomJob`.
+    #[serde(
+        rename = "bestTrialBackingCustomJob",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub best_trial_backing_custom_job: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1SchemaVisualInspectionClassificationLabelSavedQueryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1SchemaVisualInspectionClassificationLabelSavedQueryMetadata {
+    /// Whether or not the classification label is multi_label.
+    ///
+    /// Wire name: `multiLabel`.
+    #[serde(rename = "multiLabel", skip_serializing_if = "Option::is_none")]
+    pub multi_label: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudAiplatformV1SchemaVisualInspectionMaskSavedQueryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1SchemaVisualInspectionMaskSavedQueryMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.StartNotebookRuntime.
+///
+/// Discovery schema `GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform Trials suggestion.
+///
+/// Discovery schema `GoogleCloudAiplatformV1SuggestTrialsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1SuggestTrialsMetadata {
+    /// The identifier of the client that is requesting the suggestion. If multiple
+    /// SuggestTrialsRequests have the same `client_id`, the service will return the identical
+    /// suggested Trial if the Trial is pending, and provide a new Trial if the last suggested Trial
+    /// was completed.
+    ///
+    /// Wire name: `clientId`.
+    #[serde(rename = "clientId", skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+
+    /// Operation metadata for suggesting Trials.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the SuspendOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata {
+    /// Common part of operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexEndpointService.UndeployIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UndeployIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UndeployIndexOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for EndpointService.UndeployModel.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UndeployModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UndeployModelOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for UpdateDeploymentResourcePool method.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for ModelService.UpdateExplanationDataset.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update FeatureGroup.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata {
+    /// Operation metadata for FeatureGroup.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update FeatureOnlineStore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata {
+    /// Operation metadata for FeatureOnlineStore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update Feature.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateFeatureOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateFeatureOperationMetadata {
+    /// Operation metadata for Feature Update.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update FeatureView.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata {
+    /// Operation metadata for FeatureView Update.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update Featurestore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata {
+    /// Operation metadata for Featurestore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexService.UpdateIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateIndexOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// The operation metadata with regard to Matching Engine Index operation.
+    ///
+    /// Wire name: `nearestNeighborSearchOperationMetadata`.
+    #[serde(
+        rename = "nearestNeighborSearchOperationMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nearest_neighbor_search_operation_metadata: Option<
+        GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for JobService.UpdateModelDeploymentMonitoringJob.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the UpdateOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata {
+    /// Generic operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update PersistentResource.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata {
+    /// Operation metadata for PersistentResource.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Progress Message for Update LRO
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation metadata for SpecialistPoolService.UpdateSpecialistPool.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Output only. The name of the SpecialistPool to which the specialists are being added.
+    /// Format: `projects/{project_id}/locations/{location_id}/specialistPools/{specialist_pool}`
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `specialistPool`.
+    #[serde(rename = "specialistPool", skip_serializing_if = "Option::is_none")]
+    pub specialist_pool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update Tensorboard.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata {
+    /// Operation metadata for Tensorboard.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.UpgradeNotebookRuntime.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of ModelService.UploadModel operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1UploadModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1UploadModelOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// The response message for Operations.ListOperations.

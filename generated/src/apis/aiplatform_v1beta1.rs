@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://aiplatform.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Agent Platform API.
@@ -60169,6 +60170,3986 @@ impl crate::Request for TuningJobsOperationsWait {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the Agent Platform API v1beta1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata`].
+    GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata`].
+    GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata`].
+    GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata`].
+    GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CopyModelOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CopyModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CopyModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata`].
+    GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata`].
+    GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata`].
+    GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1DeleteOperationMetadata`].
+    GoogleCloudAiplatformV1beta1DeleteOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1DeleteOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata`].
+    GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata(
+        Box<
+            GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata`].
+    GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1DeployModelOperationMetadata`].
+    GoogleCloudAiplatformV1beta1DeployModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1DeployModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata`].
+    GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata`].
+    GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata`].
+    GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1ExportDataOperationMetadata`].
+    GoogleCloudAiplatformV1beta1ExportDataOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1ExportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata`].
+    GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1ExportModelOperationMetadata`].
+    GoogleCloudAiplatformV1beta1ExportModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1ExportModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata`].
+    GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata`].
+    GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1GenericOperationMetadata`].
+    GoogleCloudAiplatformV1beta1GenericOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1ImportDataOperationMetadata`].
+    GoogleCloudAiplatformV1beta1ImportDataOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1ImportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata`].
+    GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata`].
+    GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata`].
+    GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata`].
+    GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata`].
+    GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1PredictLongRunningMetadata`].
+    GoogleCloudAiplatformV1beta1PredictLongRunningMetadata(
+        Box<GoogleCloudAiplatformV1beta1PredictLongRunningMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata`].
+    GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata(
+        Box<GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1PurgeContextsMetadata`].
+    GoogleCloudAiplatformV1beta1PurgeContextsMetadata(
+        Box<GoogleCloudAiplatformV1beta1PurgeContextsMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata`].
+    GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata(
+        Box<GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata`].
+    GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata`].
+    GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata`].
+    GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata(
+        Box<
+            GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata`].
+    GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata(
+        Box<
+            GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata`].
+    GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata(
+        Box<
+            GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionCustomJobMetadata`].
+    GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionCustomJobMetadata(
+        Box<GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionCustomJobMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata`].
+    GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata(
+        Box<
+            GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1SchemaVisualInspectionClassificationLabelSavedQueryMetadata`].
+    GoogleCloudAiplatformV1beta1SchemaVisualInspectionClassificationLabelSavedQueryMetadata(
+        Box<
+            GoogleCloudAiplatformV1beta1SchemaVisualInspectionClassificationLabelSavedQueryMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1SchemaVisualInspectionMaskSavedQueryMetadata`].
+    GoogleCloudAiplatformV1beta1SchemaVisualInspectionMaskSavedQueryMetadata(
+        Box<GoogleCloudAiplatformV1beta1SchemaVisualInspectionMaskSavedQueryMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata`].
+    GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1SuggestTrialsMetadata`].
+    GoogleCloudAiplatformV1beta1SuggestTrialsMetadata(
+        Box<GoogleCloudAiplatformV1beta1SuggestTrialsMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata(
+        Box<
+            GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAiplatformV1beta1UploadModelOperationMetadata`].
+    GoogleCloudAiplatformV1beta1UploadModelOperationMetadata(
+        Box<GoogleCloudAiplatformV1beta1UploadModelOperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CopyModelOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1beta1DeleteOperationMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1DeployModelOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1ExportDataOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1ExportModelOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1beta1GenericOperationMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1ImportDataOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1beta1PredictLongRunningMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1beta1PurgeContextsMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionCustomJobMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1beta1SchemaVisualInspectionClassificationLabelSavedQueryMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudAiplatformV1beta1SchemaVisualInspectionMaskSavedQueryMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudAiplatformV1beta1SuggestTrialsMetadata")
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata",
+            )
+            .stage(&["progressMessage"])
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAiplatformV1beta1UploadModelOperationMetadata",
+            )
+            .start_time(&["genericMetadata", "createTime"])
+            .update_time(&["genericMetadata", "updateTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CopyModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CopyModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1DeleteOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1DeleteOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1DeployModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1DeployModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1ExportDataOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1ExportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1ExportModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1ExportModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1GenericOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1GenericOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1ImportDataOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1ImportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1PredictLongRunningMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1PredictLongRunningMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1PurgeContextsMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1PurgeContextsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionCustomJobMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionCustomJobMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1SchemaVisualInspectionClassificationLabelSavedQueryMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1SchemaVisualInspectionClassificationLabelSavedQueryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1SchemaVisualInspectionMaskSavedQueryMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1SchemaVisualInspectionMaskSavedQueryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1SuggestTrialsMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1SuggestTrialsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAiplatformV1beta1UploadModelOperationMetadata" => {
+                    Self::GoogleCloudAiplatformV1beta1UploadModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata for the ActivateOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata {
+    /// Common part of operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.AssignNotebookRuntime.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform batch create Features.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata {
+    /// Operation metadata for Feature.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for MigrationService.BatchMigrateResources.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Partial results that reflect the latest migration operation progress.
+    ///
+    /// Wire name: `partialResults`.
+    #[serde(rename = "partialResults", skip_serializing_if = "Option::is_none")]
+    pub partial_results: Option<
+        Vec<
+            GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadataPartialResult,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a partial result in batch migration operation for one MigrateResourceRequest.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadataPartialResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadataPartialResult {
+    /// Migrated dataset resource name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// The error result of the migration request in case of failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<GoogleRpcStatus>,
+
+    /// Migrated model resource name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// It's the same as the value in BatchMigrateResourcesRequest.migrate_resource_requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudAiplatformV1beta1MigrateResourceRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that batch reads Feature values.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata {
+    /// Operation metadata for Featurestore batch read Features values.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of ModelService.CopyModel operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CopyModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CopyModelOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.CreateDataset.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.CreateDatasetVersion.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for CreateDeploymentResourcePool method.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for EndpointService.CreateEndpoint.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata {
+    /// Output only. The deployment stage of the model. Only populated if this CreateEndpoint
+    /// request deploys a model at the same time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deploymentStage`.
+    #[serde(
+        rename = "deploymentStage",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_stage: Option<
+        GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadataDeploymentStage,
+    >,
+
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The deployment stage of the model. Only populated if this CreateEndpoint
+/// request deploys a model at the same time.
+///
+/// The values of `GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata.deploymentStage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadataDeploymentStage {
+    /// `DEPLOYMENT_STAGE_UNSPECIFIED`: Default value. This value is unused.
+    DeploymentStageUnspecified,
+
+    /// `STARTING_DEPLOYMENT`: The deployment is initializing and setting up the environment.
+    StartingDeployment,
+
+    /// `PREPARING_MODEL`: The deployment is preparing the model assets.
+    PreparingModel,
+
+    /// `CREATING_SERVING_CLUSTER`: The deployment is creating the underlying serving cluster.
+    CreatingServingCluster,
+
+    /// `ADDING_NODES_TO_CLUSTER`: The deployment is adding nodes to the serving cluster.
+    AddingNodesToCluster,
+
+    /// `GETTING_CONTAINER_IMAGE`: The deployment is getting the container image for the model
+    /// server.
+    GettingContainerImage,
+
+    /// `STARTING_MODEL_SERVER`: The deployment is starting the model server.
+    StartingModelServer,
+
+    /// `FINISHING_UP`: The deployment is performing finalization steps.
+    FinishingUp,
+
+    /// `DEPLOYMENT_TERMINATED`: The deployment has terminated.
+    DeploymentTerminated,
+
+    /// `SUCCESSFULLY_DEPLOYED`: The deployment has succeeded.
+    SuccessfullyDeployed,
+
+    /// `FAILED_TO_DEPLOY`: The deployment has failed.
+    FailedToDeploy,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadataDeploymentStage {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DEPLOYMENT_STAGE_UNSPECIFIED", Self::DeploymentStageUnspecified),
+        ("STARTING_DEPLOYMENT", Self::StartingDeployment),
+        ("PREPARING_MODEL", Self::PreparingModel),
+        ("CREATING_SERVING_CLUSTER", Self::CreatingServingCluster),
+        ("ADDING_NODES_TO_CLUSTER", Self::AddingNodesToCluster),
+        ("GETTING_CONTAINER_IMAGE", Self::GettingContainerImage),
+        ("STARTING_MODEL_SERVER", Self::StartingModelServer),
+        ("FINISHING_UP", Self::FinishingUp),
+        ("DEPLOYMENT_TERMINATED", Self::DeploymentTerminated),
+        ("SUCCESSFULLY_DEPLOYED", Self::SuccessfullyDeployed),
+        ("FAILED_TO_DEPLOY", Self::FailedToDeploy),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Details of operations that perform create EntityType.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata {
+    /// Operation metadata for EntityType.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of ExtensionControllerService.CreateExtensionController operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create FeatureGroup.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata {
+    /// Operation metadata for FeatureGroup.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create FeatureOnlineStore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata {
+    /// Operation metadata for FeatureOnlineStore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create Feature.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata {
+    /// Operation metadata for Feature.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create FeatureView.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata {
+    /// Operation metadata for FeatureView Create.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create Featurestore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata {
+    /// Operation metadata for Featurestore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexEndpointService.CreateIndexEndpoint.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexService.CreateIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// The operation metadata with regard to Matching Engine Index operation.
+    ///
+    /// Wire name: `nearestNeighborSearchOperationMetadata`.
+    #[serde(
+        rename = "nearestNeighborSearchOperationMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nearest_neighbor_search_operation_metadata: Option<
+        GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform MetadataService.CreateMetadataStore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata {
+    /// Operation metadata for creating a MetadataStore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for ModelMonitoringService.CreateModelMonitor.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.CreateNotebookExecutionJob.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.CreateNotebookRuntimeTemplate.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the CreateOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata {
+    /// Common part of operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create PersistentResource.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata {
+    /// Operation metadata for PersistentResource.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Progress Message for Create LRO
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create FeatureGroup.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata {
+    /// Operation metadata for Feature.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation metadata for ServingProfileService.CreateServingProfile.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata {
+    /// Output only. The standard operation metadata for Vertex AI.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for SolverService.CreateSolver.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata {
+    /// The generic operation information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for SpecialistPoolService.CreateSpecialistPool.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform create Tensorboard.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata {
+    /// Operation metadata for Tensorboard.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that delete Feature values.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata {
+    /// Operation metadata for Featurestore delete Features values.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform MetadataService.DeleteMetadataStore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata {
+    /// Operation metadata for deleting a MetadataStore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the DeleteOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata {
+    /// Generic operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform deletes of any entities.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1DeleteOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1DeleteOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with DeleteReasoningEngineRuntimeRevision operation.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexEndpointService.DeployIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata {
+    /// The unique index id specified by user
+    ///
+    /// Wire name: `deployedIndexId`.
+    #[serde(rename = "deployedIndexId", skip_serializing_if = "Option::is_none")]
+    pub deployed_index_id: Option<String>,
+
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for EndpointService.DeployModel.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1DeployModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1DeployModelOperationMetadata {
+    /// Output only. The deployment stage of the model.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deploymentStage`.
+    #[serde(
+        rename = "deploymentStage",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_stage: Option<
+        GoogleCloudAiplatformV1beta1DeployModelOperationMetadataDeploymentStage,
+    >,
+
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The deployment stage of the model.
+///
+/// The values of `GoogleCloudAiplatformV1beta1DeployModelOperationMetadata.deploymentStage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1beta1DeployModelOperationMetadataDeploymentStage {
+    /// `DEPLOYMENT_STAGE_UNSPECIFIED`: Default value. This value is unused.
+    DeploymentStageUnspecified,
+
+    /// `STARTING_DEPLOYMENT`: The deployment is initializing and setting up the environment.
+    StartingDeployment,
+
+    /// `PREPARING_MODEL`: The deployment is preparing the model assets.
+    PreparingModel,
+
+    /// `CREATING_SERVING_CLUSTER`: The deployment is creating the underlying serving cluster.
+    CreatingServingCluster,
+
+    /// `ADDING_NODES_TO_CLUSTER`: The deployment is adding nodes to the serving cluster.
+    AddingNodesToCluster,
+
+    /// `GETTING_CONTAINER_IMAGE`: The deployment is getting the container image for the model
+    /// server.
+    GettingContainerImage,
+
+    /// `STARTING_MODEL_SERVER`: The deployment is starting the model server.
+    StartingModelServer,
+
+    /// `FINISHING_UP`: The deployment is performing finalization steps.
+    FinishingUp,
+
+    /// `DEPLOYMENT_TERMINATED`: The deployment has terminated.
+    DeploymentTerminated,
+
+    /// `SUCCESSFULLY_DEPLOYED`: The deployment has succeeded.
+    SuccessfullyDeployed,
+
+    /// `FAILED_TO_DEPLOY`: The deployment has failed.
+    FailedToDeploy,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1beta1DeployModelOperationMetadataDeploymentStage {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DEPLOYMENT_STAGE_UNSPECIFIED", Self::DeploymentStageUnspecified),
+        ("STARTING_DEPLOYMENT", Self::StartingDeployment),
+        ("PREPARING_MODEL", Self::PreparingModel),
+        ("CREATING_SERVING_CLUSTER", Self::CreatingServingCluster),
+        ("ADDING_NODES_TO_CLUSTER", Self::AddingNodesToCluster),
+        ("GETTING_CONTAINER_IMAGE", Self::GettingContainerImage),
+        ("STARTING_MODEL_SERVER", Self::StartingModelServer),
+        ("FINISHING_UP", Self::FinishingUp),
+        ("DEPLOYMENT_TERMINATED", Self::DeploymentTerminated),
+        ("SUCCESSFULLY_DEPLOYED", Self::SuccessfullyDeployed),
+        ("FAILED_TO_DEPLOY", Self::FailedToDeploy),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Runtime operation information for SolverService.DeploySolver.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata {
+    /// The generic operation information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata message for DisableXmanager RPC.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata {
+    /// Output only. Operation metadata for DisableXmanager.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Output only. Progress Message for DisableXmanager LRO
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata message for EnableXmanager RPC.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata {
+    /// Output only. Operation metadata for EnableXmanager.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Output only. Progress Message for EnableXmanager LRO
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.ExportData.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1ExportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1ExportDataOperationMetadata {
+    /// A Google Cloud Storage directory which path ends with '/'. The exported data is stored in
+    /// the directory.
+    ///
+    /// Wire name: `gcsOutputDirectory`.
+    #[serde(rename = "gcsOutputDirectory", skip_serializing_if = "Option::is_none")]
+    pub gcs_output_directory: Option<String>,
+
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that exports Features values.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata {
+    /// Operation metadata for Featurestore export Feature values.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of ModelService.ExportModel operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1ExportModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1ExportModelOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Output only. Information further describing the output of this Model export.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `outputInfo`.
+    #[serde(rename = "outputInfo", skip_serializing_if = "Option::is_none")]
+    pub output_info: Option<
+        GoogleCloudAiplatformV1beta1ExportModelOperationMetadataOutputInfo,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Further describes the output of the ExportModel. Supplements
+/// ExportModelRequest.OutputConfig.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1ExportModelOperationMetadataOutputInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1ExportModelOperationMetadataOutputInfo {
+    /// Output only. If the Model artifact is being exported to Google Cloud Storage this is the
+    /// full path of the directory created, into which the Model files are being written to.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `artifactOutputUri`.
+    #[serde(rename = "artifactOutputUri", skip_serializing_if = "Option::is_none")]
+    pub artifact_output_uri: Option<String>,
+
+    /// Output only. If the Model image is being exported to Google Container Registry or Artifact
+    /// Registry this is the full path of the image created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `imageOutputUri`.
+    #[serde(rename = "imageOutputUri", skip_serializing_if = "Option::is_none")]
+    pub image_output_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for ModelGardenService.ExportPublisherModel.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Operation metadata for EvaluationAnalyticsService.GenerateLossClusters.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata {
+    /// Generic operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Generic Metadata shared by all operations.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1GenericOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1GenericOperationMetadata {
+    /// Output only. Time when the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. This
+    /// field should never exceed 20 entries. Status details field will contain standard Google
+    /// Cloud error details.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. Time when the operation was updated for the last time. If the operation has
+    /// finished (successfully or not), this is the finish time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.ImportData.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1ImportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1ImportDataOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of ExtensionRegistryService.ImportExtension operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform import Feature values.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata {
+    /// List of ImportFeatureValues operations running under a single EntityType that are blocking
+    /// this operation.
+    ///
+    /// Wire name: `blockingOperationIds`.
+    #[serde(
+        rename = "blockingOperationIds",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub blocking_operation_ids: Option<Vec<i64>>,
+
+    /// Operation metadata for Featurestore import Feature values.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Number of entities that have been imported by the operation.
+    ///
+    /// Wire name: `importedEntityCount`.
+    #[serde(
+        rename = "importedEntityCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub imported_entity_count: Option<i64>,
+
+    /// Number of Feature values that have been imported by the operation.
+    ///
+    /// Wire name: `importedFeatureValueCount`.
+    #[serde(
+        rename = "importedFeatureValueCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub imported_feature_value_count: Option<i64>,
+
+    /// The number of rows in input source that weren't imported due to either * Not having any
+    /// featureValues. * Having a null entityId. * Having a null timestamp. * Not being parsable
+    /// (applicable for CSV sources).
+    ///
+    /// Wire name: `invalidRowCount`.
+    #[serde(
+        rename = "invalidRowCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invalid_row_count: Option<i64>,
+
+    /// The source URI from where Feature values are imported.
+    ///
+    /// Wire name: `sourceUris`.
+    #[serde(rename = "sourceUris", skip_serializing_if = "Option::is_none")]
+    pub source_uris: Option<Vec<String>>,
+
+    /// The number rows that weren't ingested due to having timestamps outside the retention
+    /// boundary.
+    ///
+    /// Wire name: `timestampOutsideRetentionRowsCount`.
+    #[serde(
+        rename = "timestampOutsideRetentionRowsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timestamp_outside_retention_rows_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config of migrating one resource from automl.googleapis.com, datalabeling.googleapis.com and
+/// ml.googleapis.com to Vertex AI.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1MigrateResourceRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1MigrateResourceRequest {
+    /// Config for migrating Dataset in automl.googleapis.com to Vertex AI's Dataset.
+    ///
+    /// Wire name: `migrateAutomlDatasetConfig`.
+    #[serde(
+        rename = "migrateAutomlDatasetConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_automl_dataset_config: Option<
+        GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateAutomlDatasetConfig,
+    >,
+
+    /// Config for migrating Model in automl.googleapis.com to Vertex AI's Model.
+    ///
+    /// Wire name: `migrateAutomlModelConfig`.
+    #[serde(
+        rename = "migrateAutomlModelConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_automl_model_config: Option<
+        GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateAutomlModelConfig,
+    >,
+
+    /// Deprecated: Data labeling service is shut down. Config for migrating Dataset in
+    /// datalabeling.googleapis.com to Vertex AI's Dataset.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `migrateDataLabelingDatasetConfig`.
+    #[serde(
+        rename = "migrateDataLabelingDatasetConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_data_labeling_dataset_config: Option<
+        GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateDataLabelingDatasetConfig,
+    >,
+
+    /// Config for migrating Version in ml.googleapis.com to Vertex AI's Model.
+    ///
+    /// Wire name: `migrateMlEngineModelVersionConfig`.
+    #[serde(
+        rename = "migrateMlEngineModelVersionConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_ml_engine_model_version_config: Option<
+        GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateMlEngineModelVersionConfig,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating Dataset in automl.googleapis.com to Vertex AI's Dataset.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateAutomlDatasetConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateAutomlDatasetConfig {
+    /// Required. Full resource name of automl Dataset. Format:
+    /// `projects/{project}/locations/{location}/datasets/{dataset}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Required. Display name of the Dataset in Vertex AI. System will pick a display name if
+    /// unspecified.
+    ///
+    /// Wire name: `datasetDisplayName`.
+    #[serde(rename = "datasetDisplayName", skip_serializing_if = "Option::is_none")]
+    pub dataset_display_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating Model in automl.googleapis.com to Vertex AI's Model.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateAutomlModelConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateAutomlModelConfig {
+    /// Required. Full resource name of automl Model. Format:
+    /// `projects/{project}/locations/{location}/models/{model}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Optional. Display name of the model in Vertex AI. System will pick a display name if
+    /// unspecified.
+    ///
+    /// Wire name: `modelDisplayName`.
+    #[serde(rename = "modelDisplayName", skip_serializing_if = "Option::is_none")]
+    pub model_display_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating Dataset in datalabeling.googleapis.com to Vertex AI's Dataset.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateDataLabelingDatasetConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateDataLabelingDatasetConfig {
+    /// Required. Full resource name of data labeling Dataset. Format:
+    /// `projects/{project}/datasets/{dataset}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Optional. Display name of the Dataset in Vertex AI. System will pick a display name if
+    /// unspecified.
+    ///
+    /// Wire name: `datasetDisplayName`.
+    #[serde(rename = "datasetDisplayName", skip_serializing_if = "Option::is_none")]
+    pub dataset_display_name: Option<String>,
+
+    /// Optional. Configs for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex
+    /// AI's SavedQuery. The specified AnnotatedDatasets have to belong to the datalabeling Dataset.
+    ///
+    /// Wire name: `migrateDataLabelingAnnotatedDatasetConfigs`.
+    #[serde(
+        rename = "migrateDataLabelingAnnotatedDatasetConfigs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migrate_data_labeling_annotated_dataset_configs: Option<
+        Vec<
+            GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex AI's
+/// SavedQuery.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig {
+    /// Required. Full resource name of data labeling AnnotatedDataset. Format:
+    /// `projects/{project}/datasets/{dataset}/annotatedDatasets/{annotated_dataset}`.
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Config for migrating version in ml.googleapis.com to Vertex AI's Model.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateMlEngineModelVersionConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1MigrateResourceRequestMigrateMlEngineModelVersionConfig {
+    /// Required. The ml.googleapis.com endpoint that this model version should be migrated from.
+    /// Example values: * ml.googleapis.com * us-centrall-ml.googleapis.com *
+    /// europe-west4-ml.googleapis.com * asia-east1-ml.googleapis.com
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+
+    /// Required. Display name of the model in Vertex AI. System will pick a display name if
+    /// unspecified.
+    ///
+    /// Wire name: `modelDisplayName`.
+    #[serde(rename = "modelDisplayName", skip_serializing_if = "Option::is_none")]
+    pub model_display_name: Option<String>,
+
+    /// Required. Full resource name of ml engine model version. Format:
+    /// `projects/{project}/models/{model}/versions/{version}`.
+    ///
+    /// Wire name: `modelVersion`.
+    #[serde(rename = "modelVersion", skip_serializing_if = "Option::is_none")]
+    pub model_version: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexEndpointService.MutateDeployedIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata {
+    /// The unique index id specified by user
+    ///
+    /// Wire name: `deployedIndexId`.
+    #[serde(rename = "deployedIndexId", skip_serializing_if = "Option::is_none")]
+    pub deployed_index_id: Option<String>,
+
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for EndpointService.MutateDeployedModel.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation metadata with regard to Matching Engine Index.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata {
+    /// The validation stats of the content (per file) to be inserted or updated on the Matching
+    /// Engine Index resource. Populated if contentsDeltaUri is provided as part of Index.metadata.
+    /// Please note that, currently for those files that are broken or has unsupported file format,
+    /// we will not have the stats for those files.
+    ///
+    /// Wire name: `contentValidationStats`.
+    #[serde(rename = "contentValidationStats", skip_serializing_if = "Option::is_none")]
+    pub content_validation_stats: Option<
+        Vec<
+            GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataContentValidationStats,
+        >,
+    >,
+
+    /// The ingested data size in bytes.
+    ///
+    /// Wire name: `dataBytesCount`.
+    #[serde(
+        rename = "dataBytesCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub data_bytes_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataContentValidationStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataContentValidationStats {
+    /// Number of records in this file we skipped due to validate errors.
+    ///
+    /// Wire name: `invalidRecordCount`.
+    #[serde(
+        rename = "invalidRecordCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invalid_record_count: Option<i64>,
+
+    /// Number of sparse records in this file we skipped due to validate errors.
+    ///
+    /// Wire name: `invalidSparseRecordCount`.
+    #[serde(
+        rename = "invalidSparseRecordCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invalid_sparse_record_count: Option<i64>,
+
+    /// The detail information of the partial failures encountered for those invalid records that
+    /// couldn't be parsed. Up to 50 partial errors will be reported.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<
+        Vec<
+            GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataRecordError,
+        >,
+    >,
+
+    /// Cloud Storage URI pointing to the original file in user's bucket.
+    ///
+    /// Wire name: `sourceGcsUri`.
+    #[serde(rename = "sourceGcsUri", skip_serializing_if = "Option::is_none")]
+    pub source_gcs_uri: Option<String>,
+
+    /// Number of records in this file that were successfully processed.
+    ///
+    /// Wire name: `validRecordCount`.
+    #[serde(
+        rename = "validRecordCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub valid_record_count: Option<i64>,
+
+    /// Number of sparse records in this file that were successfully processed.
+    ///
+    /// Wire name: `validSparseRecordCount`.
+    #[serde(
+        rename = "validSparseRecordCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub valid_sparse_record_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataRecordError`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataRecordError {
+    /// Empty if the embedding id is failed to parse.
+    ///
+    /// Wire name: `embeddingId`.
+    #[serde(rename = "embeddingId", skip_serializing_if = "Option::is_none")]
+    pub embedding_id: Option<String>,
+
+    /// A human-readable message that is shown to the user to help them fix the error. Note that
+    /// this message may change from time to time, your code should check against error_type as the
+    /// source of truth.
+    ///
+    /// Wire name: `errorMessage`.
+    #[serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+
+    /// The error type of this record.
+    ///
+    /// Wire name: `errorType`.
+    #[serde(
+        rename = "errorType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_type: Option<
+        GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataRecordErrorErrorType,
+    >,
+
+    /// The original content of this record.
+    ///
+    /// Wire name: `rawRecord`.
+    #[serde(rename = "rawRecord", skip_serializing_if = "Option::is_none")]
+    pub raw_record: Option<String>,
+
+    /// Cloud Storage URI pointing to the original file in user's bucket.
+    ///
+    /// Wire name: `sourceGcsUri`.
+    #[serde(rename = "sourceGcsUri", skip_serializing_if = "Option::is_none")]
+    pub source_gcs_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The error type of this record.
+///
+/// The values of
+/// `GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataRecordError.errorType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataRecordErrorErrorType {
+    /// `ERROR_TYPE_UNSPECIFIED`: Default, shall not be used.
+    ErrorTypeUnspecified,
+
+    /// `EMPTY_LINE`: The record is empty.
+    EmptyLine,
+
+    /// `INVALID_JSON_SYNTAX`: Invalid json format.
+    InvalidJsonSyntax,
+
+    /// `INVALID_CSV_SYNTAX`: Invalid csv format.
+    InvalidCsvSyntax,
+
+    /// `INVALID_AVRO_SYNTAX`: Invalid avro format.
+    InvalidAvroSyntax,
+
+    /// `INVALID_EMBEDDING_ID`: The embedding id is not valid.
+    InvalidEmbeddingId,
+
+    /// `EMBEDDING_SIZE_MISMATCH`: The size of the dense embedding vectors does not match with the
+    /// specified dimension.
+    EmbeddingSizeMismatch,
+
+    /// `NAMESPACE_MISSING`: The `namespace` field is missing.
+    NamespaceMissing,
+
+    /// `PARSING_ERROR`: Generic catch-all error. Only used for validation failure where the root
+    /// cause cannot be easily retrieved programmatically.
+    ParsingError,
+
+    /// `DUPLICATE_NAMESPACE`: There are multiple restricts with the same `namespace` value.
+    DuplicateNamespace,
+
+    /// `OP_IN_DATAPOINT`: Numeric restrict has operator specified in datapoint.
+    OpInDatapoint,
+
+    /// `MULTIPLE_VALUES`: Numeric restrict has multiple values specified.
+    MultipleValues,
+
+    /// `INVALID_NUMERIC_VALUE`: Numeric restrict has invalid numeric value specified.
+    InvalidNumericValue,
+
+    /// `INVALID_ENCODING`: File is not in UTF_8 format.
+    InvalidEncoding,
+
+    /// `INVALID_SPARSE_DIMENSIONS`: Error parsing sparse dimensions field.
+    InvalidSparseDimensions,
+
+    /// `INVALID_TOKEN_VALUE`: Token restrict value is invalid.
+    InvalidTokenValue,
+
+    /// `INVALID_SPARSE_EMBEDDING`: Invalid sparse embedding.
+    InvalidSparseEmbedding,
+
+    /// `INVALID_EMBEDDING`: Invalid dense embedding.
+    InvalidEmbedding,
+
+    /// `INVALID_EMBEDDING_METADATA`: Invalid embedding metadata.
+    InvalidEmbeddingMetadata,
+
+    /// `EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT`: Embedding metadata exceeds size limit.
+    EmbeddingMetadataExceedsSizeLimit,
+
+    /// `DUPLICATE_ID`: Multiple input records share the same datapoint id. The input conversion
+    /// pipeline performs non-deterministic last-write-wins de-duplication and emits one error per
+    /// duplicated id.
+    DuplicateId,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadataRecordErrorErrorType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ERROR_TYPE_UNSPECIFIED", Self::ErrorTypeUnspecified),
+        ("EMPTY_LINE", Self::EmptyLine),
+        ("INVALID_JSON_SYNTAX", Self::InvalidJsonSyntax),
+        ("INVALID_CSV_SYNTAX", Self::InvalidCsvSyntax),
+        ("INVALID_AVRO_SYNTAX", Self::InvalidAvroSyntax),
+        ("INVALID_EMBEDDING_ID", Self::InvalidEmbeddingId),
+        ("EMBEDDING_SIZE_MISMATCH", Self::EmbeddingSizeMismatch),
+        ("NAMESPACE_MISSING", Self::NamespaceMissing),
+        ("PARSING_ERROR", Self::ParsingError),
+        ("DUPLICATE_NAMESPACE", Self::DuplicateNamespace),
+        ("OP_IN_DATAPOINT", Self::OpInDatapoint),
+        ("MULTIPLE_VALUES", Self::MultipleValues),
+        ("INVALID_NUMERIC_VALUE", Self::InvalidNumericValue),
+        ("INVALID_ENCODING", Self::InvalidEncoding),
+        ("INVALID_SPARSE_DIMENSIONS", Self::InvalidSparseDimensions),
+        ("INVALID_TOKEN_VALUE", Self::InvalidTokenValue),
+        ("INVALID_SPARSE_EMBEDDING", Self::InvalidSparseEmbedding),
+        ("INVALID_EMBEDDING", Self::InvalidEmbedding),
+        ("INVALID_EMBEDDING_METADATA", Self::InvalidEmbeddingMetadata),
+        (
+            "EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT",
+            Self::EmbeddingMetadataExceedsSizeLimit,
+        ),
+        ("DUPLICATE_ID", Self::DuplicateId),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for PredictLongRunning long running operations.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1PredictLongRunningMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1PredictLongRunningMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform MetadataService.PurgeArtifacts.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata {
+    /// Operation metadata for purging Artifacts.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform MetadataService.PurgeContexts.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1PurgeContextsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1PurgeContextsMetadata {
+    /// Operation metadata for purging Contexts.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform MetadataService.PurgeExecutions.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata {
+    /// Operation metadata for purging Executions.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform reboot PersistentResource.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata {
+    /// Operation metadata for PersistentResource.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Progress Message for Reboot LRO
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for DatasetService.RestoreDatasetVersion.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata {
+    /// The actual training cost of creating this model, expressed in milli node hours, i.e. 1,000
+    /// value in this field means 1 node hour. Guaranteed to not exceed inputs.budgetMilliNodeHours.
+    ///
+    /// Wire name: `costMilliNodeHours`.
+    #[serde(
+        rename = "costMilliNodeHours",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cost_milli_node_hours: Option<i64>,
+
+    /// For successful job completions, this is the reason why the job has finished.
+    ///
+    /// Wire name: `successfulStopReason`.
+    #[serde(
+        rename = "successfulStopReason",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub successful_stop_reason: Option<
+        GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadataSuccessfulStopReason,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// For successful job completions, this is the reason why the job has finished.
+///
+/// The values of
+/// `GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata.successfulStopReason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadataSuccessfulStopReason {
+    /// `SUCCESSFUL_STOP_REASON_UNSPECIFIED`: Should not be set.
+    SuccessfulStopReasonUnspecified,
+
+    /// `BUDGET_REACHED`: The inputs.budgetMilliNodeHours had been reached.
+    BudgetReached,
+
+    /// `MODEL_CONVERGED`: Further training of the Model ceased to increase its quality, since it
+    /// already has converged.
+    ModelConverged,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadataSuccessfulStopReason {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SUCCESSFUL_STOP_REASON_UNSPECIFIED", Self::SuccessfulStopReasonUnspecified),
+        ("BUDGET_REACHED", Self::BudgetReached),
+        ("MODEL_CONVERGED", Self::ModelConverged),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata {
+    /// The actual training cost of creating this model, expressed in milli node hours, i.e. 1,000
+    /// value in this field means 1 node hour. Guaranteed to not exceed inputs.budgetMilliNodeHours.
+    ///
+    /// Wire name: `costMilliNodeHours`.
+    #[serde(
+        rename = "costMilliNodeHours",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cost_milli_node_hours: Option<i64>,
+
+    /// For successful job completions, this is the reason why the job has finished.
+    ///
+    /// Wire name: `successfulStopReason`.
+    #[serde(
+        rename = "successfulStopReason",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub successful_stop_reason: Option<
+        GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadataSuccessfulStopReason,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// For successful job completions, this is the reason why the job has finished.
+///
+/// The values of
+/// `GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata.successfulStopReason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadataSuccessfulStopReason {
+    /// `SUCCESSFUL_STOP_REASON_UNSPECIFIED`: Should not be set.
+    SuccessfulStopReasonUnspecified,
+
+    /// `BUDGET_REACHED`: The inputs.budgetMilliNodeHours had been reached.
+    BudgetReached,
+
+    /// `MODEL_CONVERGED`: Further training of the Model ceased to increase its quality, since it
+    /// already has converged.
+    ModelConverged,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadataSuccessfulStopReason {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SUCCESSFUL_STOP_REASON_UNSPECIFIED", Self::SuccessfulStopReasonUnspecified),
+        ("BUDGET_REACHED", Self::BudgetReached),
+        ("MODEL_CONVERGED", Self::ModelConverged),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata {
+    /// The actual training cost of creating this model, expressed in milli node hours, i.e. 1,000
+    /// value in this field means 1 node hour. Guaranteed to not exceed inputs.budgetMilliNodeHours.
+    ///
+    /// Wire name: `costMilliNodeHours`.
+    #[serde(
+        rename = "costMilliNodeHours",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cost_milli_node_hours: Option<i64>,
+
+    /// For successful job completions, this is the reason why the job has finished.
+    ///
+    /// Wire name: `successfulStopReason`.
+    #[serde(
+        rename = "successfulStopReason",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub successful_stop_reason: Option<
+        GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadataSuccessfulStopReason,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// For successful job completions, this is the reason why the job has finished.
+///
+/// The values of
+/// `GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata.successfulStopReason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadataSuccessfulStopReason {
+    /// `SUCCESSFUL_STOP_REASON_UNSPECIFIED`: Should not be set.
+    SuccessfulStopReasonUnspecified,
+
+    /// `BUDGET_REACHED`: The inputs.budgetMilliNodeHours had been reached.
+    BudgetReached,
+
+    /// `MODEL_CONVERGED`: Further training of the Model ceased to increase its quality, since it
+    /// already has converged.
+    ModelConverged,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadataSuccessfulStopReason {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SUCCESSFUL_STOP_REASON_UNSPECIFIED", Self::SuccessfulStopReasonUnspecified),
+        ("BUDGET_REACHED", Self::BudgetReached),
+        ("MODEL_CONVERGED", Self::ModelConverged),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionCustomJobMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionCustomJobMetadata {
+    /// The resource name of the CustomJob that has been created to carry out this custom task.
+    ///
+    /// Wire name: `backingCustomJob`.
+    #[serde(rename = "backingCustomJob", skip_serializing_if = "Option::is_none")]
+    pub backing_custom_job: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata {
+    /// The resource name of the HyperparameterTuningJob that has been created to carry out this
+    /// HyperparameterTuning task.
+    ///
+    /// Wire name: `backingHyperparameterTuningJob`.
+    #[serde(
+        rename = "backingHyperparameterTuningJob",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub backing_hyperparameter_tuning_job: Option<String>,
+
+    /// The resource name of the CustomJob that has been created to run the best Trial of this
+    /// HyperparameterTuning task.
+    ///
+    /// Wire name: `bestTrialBackingCustomJob`.
+    #[serde(
+        rename = "bestTrialBackingCustomJob",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub best_trial_backing_custom_job: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1SchemaVisualInspectionClassificationLabelSavedQueryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1SchemaVisualInspectionClassificationLabelSavedQueryMetadata {
+    /// Whether or not the classification label is multi_label.
+    ///
+    /// Wire name: `multiLabel`.
+    #[serde(rename = "multiLabel", skip_serializing_if = "Option::is_none")]
+    pub multi_label: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudAiplatformV1beta1SchemaVisualInspectionMaskSavedQueryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1SchemaVisualInspectionMaskSavedQueryMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.StartNotebookRuntime.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform Trials suggestion.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1SuggestTrialsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1SuggestTrialsMetadata {
+    /// The identifier of the client that is requesting the suggestion. If multiple
+    /// SuggestTrialsRequests have the same `client_id`, the service will return the identical
+    /// suggested Trial if the Trial is pending, and provide a new Trial if the last suggested Trial
+    /// was completed.
+    ///
+    /// Wire name: `clientId`.
+    #[serde(rename = "clientId", skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+
+    /// Operation metadata for suggesting Trials.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the SuspendOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata {
+    /// Common part of operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexEndpointService.UndeployIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for EndpointService.UndeployModel.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for SolverService.UndeploySolver.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata {
+    /// The generic operation information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for UpdateDeploymentResourcePool method.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for ModelService.UpdateExplanationDataset.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update FeatureGroup.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata {
+    /// Operation metadata for FeatureGroup.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update FeatureOnlineStore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata {
+    /// Operation metadata for FeatureOnlineStore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update Feature.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata {
+    /// Operation metadata for Feature Update.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update FeatureView.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata {
+    /// Operation metadata for FeatureView Update.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update Featurestore.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata {
+    /// Operation metadata for Featurestore.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for IndexService.UpdateIndex.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// The operation metadata with regard to Matching Engine Index operation.
+    ///
+    /// Wire name: `nearestNeighborSearchOperationMetadata`.
+    #[serde(
+        rename = "nearestNeighborSearchOperationMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nearest_neighbor_search_operation_metadata: Option<
+        GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for JobService.UpdateModelDeploymentMonitoringJob.
+///
+/// Discovery schema
+/// `GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for ModelMonitoringService.UpdateModelMonitor.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the UpdateOnlineEvaluator operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata {
+    /// Generic operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update PersistentResource.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata {
+    /// Operation metadata for PersistentResource.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Progress Message for Update LRO
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation metadata for SpecialistPoolService.UpdateSpecialistPool.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Output only. The name of the SpecialistPool to which the specialists are being added.
+    /// Format: `projects/{project_id}/locations/{location_id}/specialistPools/{specialist_pool}`
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `specialistPool`.
+    #[serde(rename = "specialistPool", skip_serializing_if = "Option::is_none")]
+    pub specialist_pool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of operations that perform update Tensorboard.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata {
+    /// Operation metadata for Tensorboard.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata information for NotebookService.UpgradeNotebookRuntime.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata {
+    /// The operation generic information.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
+    ///
+    /// Wire name: `progressMessage`.
+    #[serde(rename = "progressMessage", skip_serializing_if = "Option::is_none")]
+    pub progress_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of ModelService.UploadModel operation.
+///
+/// Discovery schema `GoogleCloudAiplatformV1beta1UploadModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAiplatformV1beta1UploadModelOperationMetadata {
+    /// The common part of the operation metadata.
+    ///
+    /// Wire name: `genericMetadata`.
+    #[serde(rename = "genericMetadata", skip_serializing_if = "Option::is_none")]
+    pub generic_metadata: Option<GoogleCloudAiplatformV1beta1GenericOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// The response message for Operations.ListOperations.

@@ -27,6 +27,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://alloydb.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the AlloyDB API.
@@ -362,6 +363,67 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the AlloyDB API v1alpha, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`CloudControl2SharedOperationsReconciliationOperationMetadata`].
+    CloudControl2SharedOperationsReconciliationOperationMetadata(
+        Box<CloudControl2SharedOperationsReconciliationOperationMetadata>,
+    ),
+
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+            "CloudControl2SharedOperationsReconciliationOperationMetadata",
+        ),
+        crate::MetadataType::new("OperationMetadata")
+            .state(&["upgradeClusterStatus", "state"])
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "CloudControl2SharedOperationsReconciliationOperationMetadata" => {
+                    Self::CloudControl2SharedOperationsReconciliationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -372,6 +434,81 @@ pub struct CancelOperationRequest {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Operation metadata returned by the CLH during resource state reconciliation.
+///
+/// Discovery schema `CloudControl2SharedOperationsReconciliationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CloudControl2SharedOperationsReconciliationOperationMetadata {
+    /// DEPRECATED. Use exclusive_action instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `deleteResource`.
+    #[serde(rename = "deleteResource", skip_serializing_if = "Option::is_none")]
+    pub delete_resource: Option<bool>,
+
+    /// Excluisive action returned by the CLH.
+    ///
+    /// Wire name: `exclusiveAction`.
+    #[serde(
+        rename = "exclusiveAction",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exclusive_action: Option<
+        CloudControl2SharedOperationsReconciliationOperationMetadataExclusiveAction,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Excluisive action returned by the CLH.
+///
+/// The values of
+/// `CloudControl2SharedOperationsReconciliationOperationMetadata.exclusiveAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CloudControl2SharedOperationsReconciliationOperationMetadataExclusiveAction {
+    /// `UNKNOWN_REPAIR_ACTION`: Unknown repair action.
+    UnknownRepairAction,
+
+    /// `DELETE`: The resource has to be deleted. When using this bit, the CLH should fail the
+    /// operation. DEPRECATED. Instead use DELETE_RESOURCE OperationSignal in SideChannel.
+    Delete,
+
+    /// `RETRY`: This resource could not be repaired but the repair should be tried again at a later
+    /// time. This can happen if there is a dependency that needs to be resolved first- e.g. if a
+    /// parent resource must be repaired before a child resource.
+    Retry,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for CloudControl2SharedOperationsReconciliationOperationMetadataExclusiveAction {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNKNOWN_REPAIR_ACTION", Self::UnknownRepairAction),
+        ("DELETE", Self::Delete),
+        ("RETRY", Self::Retry),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
@@ -433,6 +570,500 @@ impl crate::Page for ListOperationsResponse {
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have successfully been cancelled have google.longrunning.Operation.error
+    /// value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. UpgradeClusterStatus related metadata.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `upgradeClusterStatus`.
+    #[serde(rename = "upgradeClusterStatus", skip_serializing_if = "Option::is_none")]
+    pub upgrade_cluster_status: Option<UpgradeClusterStatus>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Read pool instances upgrade specific status.
+///
+/// Discovery schema `ReadPoolInstancesUpgradeStageStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ReadPoolInstancesUpgradeStageStatus {
+    /// Read pool instances upgrade statistics.
+    ///
+    /// Wire name: `upgradeStats`.
+    #[serde(rename = "upgradeStats", skip_serializing_if = "Option::is_none")]
+    pub upgrade_stats: Option<Stats>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Status of an upgrade stage.
+///
+/// Discovery schema `StageStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct StageStatus {
+    /// Read pool instances upgrade metadata.
+    ///
+    /// Wire name: `readPoolInstancesUpgrade`.
+    #[serde(
+        rename = "readPoolInstancesUpgrade",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub read_pool_instances_upgrade: Option<ReadPoolInstancesUpgradeStageStatus>,
+
+    /// Upgrade stage.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage: Option<StageStatusStage>,
+
+    /// State of this stage.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<StageStatusState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Upgrade stage.
+///
+/// The values of `StageStatus.stage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StageStatusStage {
+    /// `STAGE_UNSPECIFIED`: Unspecified stage.
+    StageUnspecified,
+
+    /// `ALLOYDB_PRECHECK`: Pre-upgrade custom checks, not covered by pg_upgrade.
+    AlloydbPrecheck,
+
+    /// `PG_UPGRADE_CHECK`: Pre-upgrade pg_upgrade checks.
+    PgUpgradeCheck,
+
+    /// `PREPARE_FOR_UPGRADE`: Clone the original cluster.
+    PrepareForUpgrade,
+
+    /// `PRIMARY_INSTANCE_UPGRADE`: Upgrade the primary instance(downtime).
+    PrimaryInstanceUpgrade,
+
+    /// `READ_POOL_INSTANCES_UPGRADE`: This stage is read pool upgrade.
+    ReadPoolInstancesUpgrade,
+
+    /// `ROLLBACK`: Rollback in case of critical failures.
+    Rollback,
+
+    /// `CLEANUP`: Cleanup.
+    Cleanup,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for StageStatusStage {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STAGE_UNSPECIFIED", Self::StageUnspecified),
+        ("ALLOYDB_PRECHECK", Self::AlloydbPrecheck),
+        ("PG_UPGRADE_CHECK", Self::PgUpgradeCheck),
+        ("PREPARE_FOR_UPGRADE", Self::PrepareForUpgrade),
+        ("PRIMARY_INSTANCE_UPGRADE", Self::PrimaryInstanceUpgrade),
+        ("READ_POOL_INSTANCES_UPGRADE", Self::ReadPoolInstancesUpgrade),
+        ("ROLLBACK", Self::Rollback),
+        ("CLEANUP", Self::Cleanup),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// State of this stage.
+///
+/// The values of `StageStatus.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StageStatusState {
+    /// `STATUS_UNSPECIFIED`: Unspecified status.
+    StatusUnspecified,
+
+    /// `NOT_STARTED`: Not started.
+    NotStarted,
+
+    /// `IN_PROGRESS`: In progress.
+    InProgress,
+
+    /// `SUCCESS`: Operation succeeded.
+    Success,
+
+    /// `FAILED`: Operation failed.
+    Failed,
+
+    /// `PARTIAL_SUCCESS`: Operation partially succeeded.
+    PartialSuccess,
+
+    /// `CANCEL_IN_PROGRESS`: Cancel is in progress.
+    CancelInProgress,
+
+    /// `CANCELLED`: Cancellation complete.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for StageStatusState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATUS_UNSPECIFIED", Self::StatusUnspecified),
+        ("NOT_STARTED", Self::NotStarted),
+        ("IN_PROGRESS", Self::InProgress),
+        ("SUCCESS", Self::Success),
+        ("FAILED", Self::Failed),
+        ("PARTIAL_SUCCESS", Self::PartialSuccess),
+        ("CANCEL_IN_PROGRESS", Self::CancelInProgress),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Upgrade stats for read pool instances.
+///
+/// Discovery schema `Stats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Number of read pool instances which failed to upgrade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<i32>,
+
+    /// Number of read pool instances for which upgrade has not started.
+    ///
+    /// Wire name: `notStarted`.
+    #[serde(rename = "notStarted", skip_serializing_if = "Option::is_none")]
+    pub not_started: Option<i32>,
+
+    /// Number of read pool instances undergoing upgrade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ongoing: Option<i32>,
+
+    /// Number of read pool instances successfully upgraded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Message for current status of the Major Version Upgrade operation.
+///
+/// Discovery schema `UpgradeClusterStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpgradeClusterStatus {
+    /// Whether the operation is cancellable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancellable: Option<bool>,
+
+    /// Source database major version.
+    ///
+    /// Wire name: `sourceVersion`.
+    #[serde(
+        rename = "sourceVersion",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_version: Option<UpgradeClusterStatusSourceVersion>,
+
+    /// Status of all upgrade stages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stages: Option<Vec<StageStatus>>,
+
+    /// Cluster Major Version Upgrade state.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<UpgradeClusterStatusState>,
+
+    /// Target database major version.
+    ///
+    /// Wire name: `targetVersion`.
+    #[serde(
+        rename = "targetVersion",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_version: Option<UpgradeClusterStatusTargetVersion>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Source database major version.
+///
+/// The values of `UpgradeClusterStatus.sourceVersion`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpgradeClusterStatusSourceVersion {
+    /// `DATABASE_VERSION_UNSPECIFIED`: This is an unknown database version.
+    DatabaseVersionUnspecified,
+
+    /// `POSTGRES_13`: DEPRECATED - The database version is Postgres 13.
+    Postgres13,
+
+    /// `POSTGRES_14`: The database version is Postgres 14.
+    Postgres14,
+
+    /// `POSTGRES_15`: The database version is Postgres 15.
+    Postgres15,
+
+    /// `POSTGRES_16`: The database version is Postgres 16.
+    Postgres16,
+
+    /// `POSTGRES_17`: The database version is Postgres 17.
+    Postgres17,
+
+    /// `POSTGRES_18`: The database version is Postgres 18.
+    Postgres18,
+
+    /// `POSTGRES_19`: The database version is Postgres 19.
+    Postgres19,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for UpgradeClusterStatusSourceVersion {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DATABASE_VERSION_UNSPECIFIED", Self::DatabaseVersionUnspecified),
+        ("POSTGRES_13", Self::Postgres13),
+        ("POSTGRES_14", Self::Postgres14),
+        ("POSTGRES_15", Self::Postgres15),
+        ("POSTGRES_16", Self::Postgres16),
+        ("POSTGRES_17", Self::Postgres17),
+        ("POSTGRES_18", Self::Postgres18),
+        ("POSTGRES_19", Self::Postgres19),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Cluster Major Version Upgrade state.
+///
+/// The values of `UpgradeClusterStatus.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpgradeClusterStatusState {
+    /// `STATUS_UNSPECIFIED`: Unspecified status.
+    StatusUnspecified,
+
+    /// `NOT_STARTED`: Not started.
+    NotStarted,
+
+    /// `IN_PROGRESS`: In progress.
+    InProgress,
+
+    /// `SUCCESS`: Operation succeeded.
+    Success,
+
+    /// `FAILED`: Operation failed.
+    Failed,
+
+    /// `PARTIAL_SUCCESS`: Operation partially succeeded.
+    PartialSuccess,
+
+    /// `CANCEL_IN_PROGRESS`: Cancel is in progress.
+    CancelInProgress,
+
+    /// `CANCELLED`: Cancellation complete.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for UpgradeClusterStatusState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATUS_UNSPECIFIED", Self::StatusUnspecified),
+        ("NOT_STARTED", Self::NotStarted),
+        ("IN_PROGRESS", Self::InProgress),
+        ("SUCCESS", Self::Success),
+        ("FAILED", Self::Failed),
+        ("PARTIAL_SUCCESS", Self::PartialSuccess),
+        ("CANCEL_IN_PROGRESS", Self::CancelInProgress),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Target database major version.
+///
+/// The values of `UpgradeClusterStatus.targetVersion`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpgradeClusterStatusTargetVersion {
+    /// `DATABASE_VERSION_UNSPECIFIED`: This is an unknown database version.
+    DatabaseVersionUnspecified,
+
+    /// `POSTGRES_13`: DEPRECATED - The database version is Postgres 13.
+    Postgres13,
+
+    /// `POSTGRES_14`: The database version is Postgres 14.
+    Postgres14,
+
+    /// `POSTGRES_15`: The database version is Postgres 15.
+    Postgres15,
+
+    /// `POSTGRES_16`: The database version is Postgres 16.
+    Postgres16,
+
+    /// `POSTGRES_17`: The database version is Postgres 17.
+    Postgres17,
+
+    /// `POSTGRES_18`: The database version is Postgres 18.
+    Postgres18,
+
+    /// `POSTGRES_19`: The database version is Postgres 19.
+    Postgres19,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for UpgradeClusterStatusTargetVersion {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DATABASE_VERSION_UNSPECIFIED", Self::DatabaseVersionUnspecified),
+        ("POSTGRES_13", Self::Postgres13),
+        ("POSTGRES_14", Self::Postgres14),
+        ("POSTGRES_15", Self::Postgres15),
+        ("POSTGRES_16", Self::Postgres16),
+        ("POSTGRES_17", Self::Postgres17),
+        ("POSTGRES_18", Self::Postgres18),
+        ("POSTGRES_19", Self::Postgres19),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}

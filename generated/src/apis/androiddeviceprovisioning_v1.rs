@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://androiddeviceprovisioning.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Android Device Provisioning Partner API.
@@ -90,6 +91,131 @@ impl crate::Request for OperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Android Device Provisioning Partner API v1, decoded
+/// from an operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`DevicesLongRunningOperationMetadata`].
+    DevicesLongRunningOperationMetadata(Box<DevicesLongRunningOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("DevicesLongRunningOperationMetadata")
+            .percent(&["progress"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "DevicesLongRunningOperationMetadata" => {
+                    Self::DevicesLongRunningOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Tracks the status of a long-running operation to asynchronously update a batch of reseller
+/// metadata attached to devices. To learn more, read [Long‑running batch
+/// operations](/zero-touch/guides/how-it-works#operations).
+///
+/// Discovery schema `DevicesLongRunningOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DevicesLongRunningOperationMetadata {
+    /// The number of metadata updates in the operation. This might be different from the number of
+    /// updates in the request if the API can't parse some of the updates.
+    ///
+    /// Wire name: `devicesCount`.
+    #[serde(rename = "devicesCount", skip_serializing_if = "Option::is_none")]
+    pub devices_count: Option<i32>,
+
+    /// The processing status of the operation.
+    ///
+    /// Wire name: `processingStatus`.
+    #[serde(
+        rename = "processingStatus",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub processing_status: Option<DevicesLongRunningOperationMetadataProcessingStatus>,
+
+    /// The processing progress of the operation. Measured as a number from 0 to 100. A value of 10O
+    /// doesn't always mean the operation completed—check for the inclusion of a `done` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The processing status of the operation.
+///
+/// The values of `DevicesLongRunningOperationMetadata.processingStatus`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicesLongRunningOperationMetadataProcessingStatus {
+    /// `BATCH_PROCESS_STATUS_UNSPECIFIED`: Invalid code. Shouldn't be used.
+    BatchProcessStatusUnspecified,
+
+    /// `BATCH_PROCESS_PENDING`: Pending.
+    BatchProcessPending,
+
+    /// `BATCH_PROCESS_IN_PROGRESS`: In progress.
+    BatchProcessInProgress,
+
+    /// `BATCH_PROCESS_PROCESSED`: Processed. This doesn't mean all items were processed
+    /// successfully, you should check the `response` field for the result of every item.
+    BatchProcessProcessed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DevicesLongRunningOperationMetadataProcessingStatus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("BATCH_PROCESS_STATUS_UNSPECIFIED", Self::BatchProcessStatusUnspecified),
+        ("BATCH_PROCESS_PENDING", Self::BatchProcessPending),
+        ("BATCH_PROCESS_IN_PROGRESS", Self::BatchProcessInProgress),
+        ("BATCH_PROCESS_PROCESSED", Self::BatchProcessProcessed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

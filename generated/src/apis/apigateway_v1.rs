@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://apigateway.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the API Gateway API.
@@ -351,6 +352,53 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the API Gateway API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`ApigatewayOperationMetadata`].
+    ApigatewayOperationMetadata(Box<ApigatewayOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("ApigatewayOperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "ApigatewayOperationMetadata" => {
+                    Self::ApigatewayOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `ApigatewayCancelOperationRequest`.
@@ -406,6 +454,98 @@ impl crate::Page for ApigatewayListOperationsResponse {
 /// Discovery schema `ApigatewayOperation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation as ApigatewayOperation;
+
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `ApigatewayOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ApigatewayOperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Diagnostics generated during processing of configuration source files.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnostics: Option<Vec<ApigatewayOperationMetadataDiagnostic>>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have successfully been cancelled have google.longrunning.Operation.error
+    /// value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Diagnostic information from configuration processing.
+///
+/// Discovery schema `ApigatewayOperationMetadataDiagnostic`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ApigatewayOperationMetadataDiagnostic {
+    /// Location of the diagnostic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// The diagnostic message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
 
 /// Discovery schema `ApigatewayStatus`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

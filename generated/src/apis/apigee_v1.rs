@@ -22,6 +22,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://apigee.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Apigee API.
@@ -195,6 +196,248 @@ impl crate::Request for OrganizationsOperationsList {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Apigee API v1, decoded from an operation's `metadata`
+/// by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudApigeeV1OperationMetadata`].
+    GoogleCloudApigeeV1OperationMetadata(Box<GoogleCloudApigeeV1OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudApigeeV1OperationMetadata")
+            .percent(&["progress", "percentDone"])
+            .state(&["state"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudApigeeV1OperationMetadata" => {
+                    Self::GoogleCloudApigeeV1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata describing an Operation.
+///
+/// Discovery schema `GoogleCloudApigeeV1OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudApigeeV1OperationMetadata {
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<GoogleCloudApigeeV1OperationMetadataOperationType>,
+
+    /// Progress of the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<GoogleCloudApigeeV1OperationMetadataProgress>,
+
+    /// The `state` property.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudApigeeV1OperationMetadataState>,
+
+    /// Name of the resource for which the operation is operating on.
+    ///
+    /// Wire name: `targetResourceName`.
+    #[serde(rename = "targetResourceName", skip_serializing_if = "Option::is_none")]
+    pub target_resource_name: Option<String>,
+
+    /// Warnings encountered while executing the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudApigeeV1OperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudApigeeV1OperationMetadataOperationType {
+    /// `OPERATION_TYPE_UNSPECIFIED`
+    OperationTypeUnspecified,
+
+    /// `INSERT`
+    Insert,
+
+    /// `DELETE`
+    Delete,
+
+    /// `UPDATE`
+    Update,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudApigeeV1OperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_TYPE_UNSPECIFIED", Self::OperationTypeUnspecified),
+        ("INSERT", Self::Insert),
+        ("DELETE", Self::Delete),
+        ("UPDATE", Self::Update),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Information about operation progress.
+///
+/// Discovery schema `GoogleCloudApigeeV1OperationMetadataProgress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudApigeeV1OperationMetadataProgress {
+    /// Description of the operation's progress.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// The additional details of the progress.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<crate::JsonObject>,
+
+    /// The percentage of the operation progress.
+    ///
+    /// Wire name: `percentDone`.
+    #[serde(rename = "percentDone", skip_serializing_if = "Option::is_none")]
+    pub percent_done: Option<i32>,
+
+    /// State of the operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudApigeeV1OperationMetadataProgressState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// State of the operation.
+///
+/// The values of `GoogleCloudApigeeV1OperationMetadataProgress.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudApigeeV1OperationMetadataProgressState {
+    /// `STATE_UNSPECIFIED`
+    StateUnspecified,
+
+    /// `NOT_STARTED`
+    NotStarted,
+
+    /// `IN_PROGRESS`
+    InProgress,
+
+    /// `FINISHED`
+    Finished,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudApigeeV1OperationMetadataProgressState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("NOT_STARTED", Self::NotStarted),
+        ("IN_PROGRESS", Self::InProgress),
+        ("FINISHED", Self::Finished),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `GoogleCloudApigeeV1OperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudApigeeV1OperationMetadataState {
+    /// `STATE_UNSPECIFIED`
+    StateUnspecified,
+
+    /// `NOT_STARTED`
+    NotStarted,
+
+    /// `IN_PROGRESS`
+    InProgress,
+
+    /// `FINISHED`
+    Finished,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudApigeeV1OperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("NOT_STARTED", Self::NotStarted),
+        ("IN_PROGRESS", Self::InProgress),
+        ("FINISHED", Self::Finished),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://artifactregistry.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Artifact Registry API.
@@ -194,6 +195,167 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
     const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsOperationsCancel as crate::Request>::METHOD;
 }
 
+/// Any operation metadata message of the Artifact Registry API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`BatchDeleteVersionsMetadata`].
+    BatchDeleteVersionsMetadata(Box<BatchDeleteVersionsMetadata>),
+
+    /// A [`ExportArtifactMetadata`].
+    ExportArtifactMetadata(Box<ExportArtifactMetadata>),
+
+    /// A [`ImportAptArtifactsMetadata`].
+    ImportAptArtifactsMetadata(Box<ImportAptArtifactsMetadata>),
+
+    /// A [`ImportGoogetArtifactsMetadata`].
+    ImportGoogetArtifactsMetadata(Box<ImportGoogetArtifactsMetadata>),
+
+    /// A [`ImportYumArtifactsMetadata`].
+    ImportYumArtifactsMetadata(Box<ImportYumArtifactsMetadata>),
+
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A [`UploadAptArtifactMetadata`].
+    UploadAptArtifactMetadata(Box<UploadAptArtifactMetadata>),
+
+    /// A [`UploadGenericArtifactMetadata`].
+    UploadGenericArtifactMetadata(Box<UploadGenericArtifactMetadata>),
+
+    /// A [`UploadGoModuleMetadata`].
+    UploadGoModuleMetadata(Box<UploadGoModuleMetadata>),
+
+    /// A [`UploadGoogetArtifactMetadata`].
+    UploadGoogetArtifactMetadata(Box<UploadGoogetArtifactMetadata>),
+
+    /// A [`UploadKfpArtifactMetadata`].
+    UploadKfpArtifactMetadata(Box<UploadKfpArtifactMetadata>),
+
+    /// A [`UploadYumArtifactMetadata`].
+    UploadYumArtifactMetadata(Box<UploadYumArtifactMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("BatchDeleteVersionsMetadata"),
+        crate::MetadataType::new("ExportArtifactMetadata"),
+        crate::MetadataType::new("ImportAptArtifactsMetadata"),
+        crate::MetadataType::new("ImportGoogetArtifactsMetadata"),
+        crate::MetadataType::new("ImportYumArtifactsMetadata"),
+        crate::MetadataType::new("OperationMetadata"),
+        crate::MetadataType::new("UploadAptArtifactMetadata"),
+        crate::MetadataType::new("UploadGenericArtifactMetadata"),
+        crate::MetadataType::new("UploadGoModuleMetadata"),
+        crate::MetadataType::new("UploadGoogetArtifactMetadata"),
+        crate::MetadataType::new("UploadKfpArtifactMetadata"),
+        crate::MetadataType::new("UploadYumArtifactMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "BatchDeleteVersionsMetadata" => {
+                    Self::BatchDeleteVersionsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ExportArtifactMetadata" => {
+                    Self::ExportArtifactMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ImportAptArtifactsMetadata" => {
+                    Self::ImportAptArtifactsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ImportGoogetArtifactsMetadata" => {
+                    Self::ImportGoogetArtifactsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ImportYumArtifactsMetadata" => {
+                    Self::ImportYumArtifactsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UploadAptArtifactMetadata" => {
+                    Self::UploadAptArtifactMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UploadGenericArtifactMetadata" => {
+                    Self::UploadGenericArtifactMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UploadGoModuleMetadata" => {
+                    Self::UploadGoModuleMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UploadGoogetArtifactMetadata" => {
+                    Self::UploadGoogetArtifactMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UploadKfpArtifactMetadata" => {
+                    Self::UploadKfpArtifactMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UploadYumArtifactMetadata" => {
+                    Self::UploadYumArtifactMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// The metadata of an LRO from deleting multiple versions.
+///
+/// Discovery schema `BatchDeleteVersionsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BatchDeleteVersionsMetadata {
+    /// The versions the operation failed to delete.
+    ///
+    /// Wire name: `failedVersions`.
+    #[serde(rename = "failedVersions", skip_serializing_if = "Option::is_none")]
+    pub failed_versions: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -221,10 +383,244 @@ pub struct Empty {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// The LRO metadata for exporting an artifact.
+///
+/// Discovery schema `ExportArtifactMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ExportArtifactMetadata {
+    /// The exported artifact files.
+    ///
+    /// Wire name: `exportedFiles`.
+    #[serde(rename = "exportedFiles", skip_serializing_if = "Option::is_none")]
+    pub exported_files: Option<Vec<ExportedFile>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The exported artifact file.
+///
+/// Discovery schema `ExportedFile`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ExportedFile {
+    /// Cloud Storage Object path of the exported file. Examples: `dst_bucket/file1`,
+    /// `dst_bucket/sub_dir/file1`
+    ///
+    /// Wire name: `gcsObjectPath`.
+    #[serde(rename = "gcsObjectPath", skip_serializing_if = "Option::is_none")]
+    pub gcs_object_path: Option<String>,
+
+    /// The hashes of the file content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hashes: Option<Vec<Hash>>,
+
+    /// Name of the exported artifact file. Format:
+    /// `projects/p1/locations/us/repositories/repo1/files/file1`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A hash of file content.
+///
+/// Discovery schema `Hash`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Hash {
+    /// The algorithm used to compute the hash value.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<HashType>,
+
+    /// The hash value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The algorithm used to compute the hash value.
+///
+/// The values of `Hash.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HashType {
+    /// `HASH_TYPE_UNSPECIFIED`: Unspecified.
+    HashTypeUnspecified,
+
+    /// `SHA256`: SHA256 hash.
+    Sha256,
+
+    /// `MD5`: MD5 hash.
+    Md5,
+
+    /// `DIRSUM_SHA256`: Dirsum SHA256 hash.
+    DirsumSha256,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for HashType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("HASH_TYPE_UNSPECIFIED", Self::HashTypeUnspecified),
+        ("SHA256", Self::Sha256),
+        ("MD5", Self::Md5),
+        ("DIRSUM_SHA256", Self::DirsumSha256),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The operation metadata for importing artifacts.
+///
+/// Discovery schema `ImportAptArtifactsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImportAptArtifactsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata for importing artifacts.
+///
+/// Discovery schema `ImportGoogetArtifactsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImportGoogetArtifactsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata for importing artifacts.
+///
+/// Discovery schema `ImportYumArtifactsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImportYumArtifactsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Metadata type for longrunning-operations, currently empty.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// The operation metadata for uploading artifacts.
+///
+/// Discovery schema `UploadAptArtifactMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadAptArtifactMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata for uploading generic artifacts.
+///
+/// Discovery schema `UploadGenericArtifactMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadGenericArtifactMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata for uploading go modules.
+///
+/// Discovery schema `UploadGoModuleMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadGoModuleMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata for uploading artifacts.
+///
+/// Discovery schema `UploadGoogetArtifactMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadGoogetArtifactMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata for uploading KFP artifacts.
+///
+/// Discovery schema `UploadKfpArtifactMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadKfpArtifactMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata for uploading artifacts.
+///
+/// Discovery schema `UploadYumArtifactMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadYumArtifactMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

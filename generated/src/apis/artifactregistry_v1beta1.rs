@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://artifactregistry.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: &[],
 };
 
 /// The OAuth 2.0 scopes of the Artifact Registry API.

@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://artifactregistry.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Artifact Registry API.
@@ -109,10 +110,151 @@ impl crate::Request for ProjectsLocationsOperationsGet {
     }
 }
 
+/// Any operation metadata message of the Artifact Registry API v1beta2, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`ImportAptArtifactsMetadata`].
+    ImportAptArtifactsMetadata(Box<ImportAptArtifactsMetadata>),
+
+    /// A [`ImportYumArtifactsMetadata`].
+    ImportYumArtifactsMetadata(Box<ImportYumArtifactsMetadata>),
+
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A [`UploadAptArtifactMetadata`].
+    UploadAptArtifactMetadata(Box<UploadAptArtifactMetadata>),
+
+    /// A [`UploadYumArtifactMetadata`].
+    UploadYumArtifactMetadata(Box<UploadYumArtifactMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("ImportAptArtifactsMetadata"),
+        crate::MetadataType::new("ImportYumArtifactsMetadata"),
+        crate::MetadataType::new("OperationMetadata"),
+        crate::MetadataType::new("UploadAptArtifactMetadata"),
+        crate::MetadataType::new("UploadYumArtifactMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "ImportAptArtifactsMetadata" => {
+                    Self::ImportAptArtifactsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ImportYumArtifactsMetadata" => {
+                    Self::ImportYumArtifactsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UploadAptArtifactMetadata" => {
+                    Self::UploadAptArtifactMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UploadYumArtifactMetadata" => {
+                    Self::UploadYumArtifactMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// The operation metadata for importing artifacts.
+///
+/// Discovery schema `ImportAptArtifactsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImportAptArtifactsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata for importing artifacts.
+///
+/// Discovery schema `ImportYumArtifactsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImportYumArtifactsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Metadata type for longrunning-operations, currently empty.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// The operation metadata for uploading artifacts.
+///
+/// Discovery schema `UploadAptArtifactMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadAptArtifactMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata for uploading artifacts.
+///
+/// Discovery schema `UploadYumArtifactMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadYumArtifactMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://assuredworkloads.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Assured Workloads API.
@@ -196,6 +197,459 @@ impl crate::Request for OrganizationsLocationsOperationsList {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Assured Workloads API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata`].
+    GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata(
+        Box<GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata`].
+    GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata(
+        Box<GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+                "GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata" => {
+                    Self::GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata" => {
+                    Self::GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Operation metadata to give request details of ApplyWorkloadUpdate.
+///
+/// Discovery schema `GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata {
+    /// Optional. The time the operation was created.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub action: Option<
+        GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadataAction,
+    >,
+
+    /// Optional. Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Required. The resource name of the update
+    ///
+    /// Wire name: `updateName`.
+    #[serde(rename = "updateName", skip_serializing_if = "Option::is_none")]
+    pub update_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. The time the operation was created.
+///
+/// The values of `GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata.action`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadataAction {
+    /// `WORKLOAD_UPDATE_ACTION_UNSPECIFIED`: Unspecified value.
+    WorkloadUpdateActionUnspecified,
+
+    /// `APPLY`: The update is applied.
+    Apply,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadataAction {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("WORKLOAD_UPDATE_ACTION_UNSPECIFIED", Self::WorkloadUpdateActionUnspecified),
+        ("APPLY", Self::Apply),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Operation metadata to give request details of CreateWorkload.
+///
+/// Discovery schema `GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata {
+    /// Optional. Compliance controls that should be applied to the resources managed by the
+    /// workload.
+    ///
+    /// Wire name: `complianceRegime`.
+    #[serde(
+        rename = "complianceRegime",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub compliance_regime: Option<
+        GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadataComplianceRegime,
+    >,
+
+    /// Optional. Time when the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Optional. The display name of the workload.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Optional. The parent of the workload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Compliance controls that should be applied to the resources managed by the
+/// workload.
+///
+/// The values of
+/// `GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata.complianceRegime`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadataComplianceRegime {
+    /// `COMPLIANCE_REGIME_UNSPECIFIED`: The default value. This value is used if the control
+    /// package is omitted or unknown.
+    ComplianceRegimeUnspecified,
+
+    /// `ASSURED_WORKLOADS_FOR_PARTNERS`: Specifies a [Sovereign Controls by
+    /// Partners](https://cloud.google.com/sovereign-controls-by-partners/docs/overview) control
+    /// package. To use this control package, you must also specify the partner field from the list
+    /// of Sovereign Controls by Partners.
+    AssuredWorkloadsForPartners,
+
+    /// `AUSTRALIA_DATA_BOUNDARY_AND_SUPPORT`: Australia Data Boundary and Support
+    AustraliaDataBoundaryAndSupport,
+
+    /// `CANADA_DATA_BOUNDARY_AND_SUPPORT`: Canada Data Boundary and Support
+    CanadaDataBoundaryAndSupport,
+
+    /// `DATA_BOUNDARY_FOR_CANADA_CONTROLLED_GOODS`: Data Boundary for Canada Controlled Goods
+    DataBoundaryForCanadaControlledGoods,
+
+    /// `DATA_BOUNDARY_FOR_CANADA_PROTECTED_B`: Data Boundary for Canada Protected B
+    DataBoundaryForCanadaProtectedB,
+
+    /// `DATA_BOUNDARY_FOR_CJIS`: Data Boundary for Criminal Justice Information Systems (CJIS)
+    DataBoundaryForCjis,
+
+    /// `DATA_BOUNDARY_FOR_FEDRAMP_HIGH`: Data Boundary for FedRAMP High
+    DataBoundaryForFedrampHigh,
+
+    /// `DATA_BOUNDARY_FOR_FEDRAMP_MODERATE`: Data Boundary for FedRAMP Moderate
+    DataBoundaryForFedrampModerate,
+
+    /// `DATA_BOUNDARY_FOR_IL2`: Data Boundary for Impact Level 2 (IL2)
+    DataBoundaryForIl2,
+
+    /// `DATA_BOUNDARY_FOR_IL4`: Data Boundary for Impact Level 4 (IL4)
+    DataBoundaryForIl4,
+
+    /// `DATA_BOUNDARY_FOR_IL5`: Data Boundary for Impact Level 5 (IL5)
+    DataBoundaryForIl5,
+
+    /// `DATA_BOUNDARY_FOR_IRS_PUBLICATION_1075`: Data Boundary for IRS Publication 1075
+    DataBoundaryForIrsPublication1075,
+
+    /// `DATA_BOUNDARY_FOR_ITAR`: Data Boundary for International Traffic in Arms Regulations (ITAR)
+    DataBoundaryForItar,
+
+    /// `EU_DATA_BOUNDARY_AND_SUPPORT`: European Union (EU) Data Boundary and Support
+    EuDataBoundaryAndSupport,
+
+    /// `ISRAEL_DATA_BOUNDARY_AND_SUPPORT`: Israel Data Boundary and Support
+    IsraelDataBoundaryAndSupport,
+
+    /// `JAPAN_DATA_BOUNDARY`: Japan Data Boundary
+    JapanDataBoundary,
+
+    /// `SWITZERLAND_DATA_BOUNDARY_WITH_ACCESS_JUSTIFICATIONS`: Switzerland Data Boundary with
+    /// Access Justifications
+    SwitzerlandDataBoundaryWithAccessJustifications,
+
+    /// `KSA_DATA_BOUNDARY_WITH_ACCESS_JUSTIFICATIONS`: Kingdom of Saudi Arabia (KSA) Data Boundary
+    /// with Access Justifications
+    KsaDataBoundaryWithAccessJustifications,
+
+    /// `REGIONAL_DATA_BOUNDARY`: Data boundary for one of Assured Workloads' *Free tier* control
+    /// packages. Determines the region by specifying the data location during workload creation.
+    RegionalDataBoundary,
+
+    /// `US_DATA_BOUNDARY_AND_SUPPORT`: United States (US) Data Boundary and Support
+    UsDataBoundaryAndSupport,
+
+    /// `US_DATA_BOUNDARY_FOR_HEALTHCARE_AND_LIFE_SCIENCES`: United States (US) Data Boundary for
+    /// Healthcare and Life Sciences
+    UsDataBoundaryForHealthcareAndLifeSciences,
+
+    /// `US_DATA_BOUNDARY_FOR_HEALTHCARE_AND_LIFE_SCIENCES_WITH_SUPPORT`: United States (US) Data
+    /// Boundary for Healthcare and Life Sciences with Support
+    UsDataBoundaryForHealthcareAndLifeSciencesWithSupport,
+
+    /// `AU_REGIONS_AND_US_SUPPORT`: Use the AUSTRALIA_DATA_BOUNDARY_AND_SUPPORT enum for this
+    /// control package instead, as the name of the associated Assured Workloads control package has
+    /// changed.
+    AuRegionsAndUsSupport,
+
+    /// `CA_PROTECTED_B`: Use the DATA_BOUNDARY_FOR_CANADA_PROTECTED_B enum for this control package
+    /// instead, as the name of the associated Assured Workloads control package has changed.
+    CaProtectedB,
+
+    /// `CA_REGIONS_AND_SUPPORT`: Use the CANADA_DATA_BOUNDARY_AND_SUPPORT enum for this control
+    /// package instead, as the name of the associated Assured Workloads control package has
+    /// changed.
+    CaRegionsAndSupport,
+
+    /// `CANADA_CONTROLLED_GOODS`: Use the DATA_BOUNDARY_FOR_CANADA_CONTROLLED_GOODS enum for this
+    /// control package instead, as the name of the associated Assured Workloads control package has
+    /// changed.
+    CanadaControlledGoods,
+
+    /// `CJIS`: Use the DATA_BOUNDARY_FOR_CJIS enum for this control package instead, as the name of
+    /// the associated Assured Workloads control package has changed.
+    Cjis,
+
+    /// `EU_REGIONS_AND_SUPPORT`: Use the EU_DATA_BOUNDARY_AND_SUPPORT enum for this control package
+    /// instead, as the name of the associated Assured Workloads control package has changed.
+    EuRegionsAndSupport,
+
+    /// `FEDRAMP_HIGH`: Use the DATA_BOUNDARY_FOR_FEDRAMP_HIGH enum for this control package
+    /// instead, as the name of the associated Assured Workloads control package has changed.
+    FedrampHigh,
+
+    /// `FEDRAMP_MODERATE`: Use the DATA_BOUNDARY_FOR_FEDRAMP_MODERATE enum for this control package
+    /// instead, as the name of the associated Assured Workloads control package has changed.
+    FedrampModerate,
+
+    /// `HEALTHCARE_AND_LIFE_SCIENCES_CONTROLS`: Use the
+    /// US_DATA_BOUNDARY_FOR_HEALTHCARE_AND_LIFE_SCIENCES enum for this control package instead, as
+    /// the name of the associated Assured Workloads control package has changed.
+    HealthcareAndLifeSciencesControls,
+
+    /// `HEALTHCARE_AND_LIFE_SCIENCES_CONTROLS_US_SUPPORT`: Use the
+    /// US_DATA_BOUNDARY_FOR_HEALTHCARE_AND_LIFE_SCIENCES_WITH_SUPPORT enum for this control package
+    /// instead, as the name of the associated Assured Workloads control package has changed.
+    HealthcareAndLifeSciencesControlsUsSupport,
+
+    /// `HIPAA`: Deprecated: Consider using the Data Boundary for US Healthcare and Life Sciences
+    /// control package instead.
+    Hipaa,
+
+    /// `HITRUST`: Deprecated: Consider using the Data Boundary for US Healthcare and Life Sciences
+    /// control package instead.
+    Hitrust,
+
+    /// `IL2`: Use the DATA_BOUNDARY_FOR_IL2 enum for this control package instead, as the name of
+    /// the associated Assured Workloads control package has changed.
+    Il2,
+
+    /// `IL4`: Use the DATA_BOUNDARY_FOR_IL4 enum for this control package instead, as the name of
+    /// the associated Assured Workloads control package has changed.
+    Il4,
+
+    /// `IL5`: Use the DATA_BOUNDARY_FOR_IL5 enum for this control package instead, as the name of
+    /// the associated Assured Workloads control package has changed.
+    Il5,
+
+    /// `IRS_1075`: Use the DATA_BOUNDARY_FOR_IRS_PUBLICATION_1075 enum for this control package
+    /// instead, as the name of the associated Assured Workloads control package has changed.
+    Irs1075,
+
+    /// `ISR_REGIONS`: Use the ISRAEL_DATA_BOUNDARY_AND_SUPPORT enum for this control package
+    /// instead, as the name of the associated Assured Workloads control package has changed.
+    IsrRegions,
+
+    /// `ISR_REGIONS_AND_SUPPORT`: Use the ISRAEL_DATA_BOUNDARY_AND_SUPPORT enum for this control
+    /// package instead, as the name of the associated Assured Workloads control package has
+    /// changed.
+    IsrRegionsAndSupport,
+
+    /// `ITAR`: Use the DATA_BOUNDARY_FOR_ITAR enum for this control package instead, as the name of
+    /// the associated Assured Workloads control package has changed.
+    Itar,
+
+    /// `JP_REGIONS_AND_SUPPORT`: Use the JAPAN_DATA_BOUNDARY enum for this control package instead,
+    /// as the name of the associated Assured Workloads control package has changed.
+    JpRegionsAndSupport,
+
+    /// `KSA_REGIONS_AND_SUPPORT_WITH_SOVEREIGNTY_CONTROLS`: Use the
+    /// KSA_DATA_BOUNDARY_WITH_ACCESS_JUSTIFICATIONS enum for this control package instead, as the
+    /// name of the associated Assured Workloads control package has changed.
+    KsaRegionsAndSupportWithSovereigntyControls,
+
+    /// `REGIONAL_CONTROLS`: Use the REGIONAL_DATA_BOUNDARY enum for this control package instead,
+    /// as the name of the associated Assured Workloads control package has changed.
+    RegionalControls,
+
+    /// `US_REGIONAL_ACCESS`: Use the US_DATA_BOUNDARY_AND_SUPPORT enum for this control package
+    /// instead, as the name of the associated Assured Workloads control package has changed.
+    UsRegionalAccess,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadataComplianceRegime {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("COMPLIANCE_REGIME_UNSPECIFIED", Self::ComplianceRegimeUnspecified),
+        ("ASSURED_WORKLOADS_FOR_PARTNERS", Self::AssuredWorkloadsForPartners),
+        ("AUSTRALIA_DATA_BOUNDARY_AND_SUPPORT", Self::AustraliaDataBoundaryAndSupport),
+        ("CANADA_DATA_BOUNDARY_AND_SUPPORT", Self::CanadaDataBoundaryAndSupport),
+        (
+            "DATA_BOUNDARY_FOR_CANADA_CONTROLLED_GOODS",
+            Self::DataBoundaryForCanadaControlledGoods,
+        ),
+        ("DATA_BOUNDARY_FOR_CANADA_PROTECTED_B", Self::DataBoundaryForCanadaProtectedB),
+        ("DATA_BOUNDARY_FOR_CJIS", Self::DataBoundaryForCjis),
+        ("DATA_BOUNDARY_FOR_FEDRAMP_HIGH", Self::DataBoundaryForFedrampHigh),
+        ("DATA_BOUNDARY_FOR_FEDRAMP_MODERATE", Self::DataBoundaryForFedrampModerate),
+        ("DATA_BOUNDARY_FOR_IL2", Self::DataBoundaryForIl2),
+        ("DATA_BOUNDARY_FOR_IL4", Self::DataBoundaryForIl4),
+        ("DATA_BOUNDARY_FOR_IL5", Self::DataBoundaryForIl5),
+        (
+            "DATA_BOUNDARY_FOR_IRS_PUBLICATION_1075",
+            Self::DataBoundaryForIrsPublication1075,
+        ),
+        ("DATA_BOUNDARY_FOR_ITAR", Self::DataBoundaryForItar),
+        ("EU_DATA_BOUNDARY_AND_SUPPORT", Self::EuDataBoundaryAndSupport),
+        ("ISRAEL_DATA_BOUNDARY_AND_SUPPORT", Self::IsraelDataBoundaryAndSupport),
+        ("JAPAN_DATA_BOUNDARY", Self::JapanDataBoundary),
+        (
+            "SWITZERLAND_DATA_BOUNDARY_WITH_ACCESS_JUSTIFICATIONS",
+            Self::SwitzerlandDataBoundaryWithAccessJustifications,
+        ),
+        (
+            "KSA_DATA_BOUNDARY_WITH_ACCESS_JUSTIFICATIONS",
+            Self::KsaDataBoundaryWithAccessJustifications,
+        ),
+        ("REGIONAL_DATA_BOUNDARY", Self::RegionalDataBoundary),
+        ("US_DATA_BOUNDARY_AND_SUPPORT", Self::UsDataBoundaryAndSupport),
+        (
+            "US_DATA_BOUNDARY_FOR_HEALTHCARE_AND_LIFE_SCIENCES",
+            Self::UsDataBoundaryForHealthcareAndLifeSciences,
+        ),
+        (
+            "US_DATA_BOUNDARY_FOR_HEALTHCARE_AND_LIFE_SCIENCES_WITH_SUPPORT",
+            Self::UsDataBoundaryForHealthcareAndLifeSciencesWithSupport,
+        ),
+        ("AU_REGIONS_AND_US_SUPPORT", Self::AuRegionsAndUsSupport),
+        ("CA_PROTECTED_B", Self::CaProtectedB),
+        ("CA_REGIONS_AND_SUPPORT", Self::CaRegionsAndSupport),
+        ("CANADA_CONTROLLED_GOODS", Self::CanadaControlledGoods),
+        ("CJIS", Self::Cjis),
+        ("EU_REGIONS_AND_SUPPORT", Self::EuRegionsAndSupport),
+        ("FEDRAMP_HIGH", Self::FedrampHigh),
+        ("FEDRAMP_MODERATE", Self::FedrampModerate),
+        (
+            "HEALTHCARE_AND_LIFE_SCIENCES_CONTROLS",
+            Self::HealthcareAndLifeSciencesControls,
+        ),
+        (
+            "HEALTHCARE_AND_LIFE_SCIENCES_CONTROLS_US_SUPPORT",
+            Self::HealthcareAndLifeSciencesControlsUsSupport,
+        ),
+        ("HIPAA", Self::Hipaa),
+        ("HITRUST", Self::Hitrust),
+        ("IL2", Self::Il2),
+        ("IL4", Self::Il4),
+        ("IL5", Self::Il5),
+        ("IRS_1075", Self::Irs1075),
+        ("ISR_REGIONS", Self::IsrRegions),
+        ("ISR_REGIONS_AND_SUPPORT", Self::IsrRegionsAndSupport),
+        ("ITAR", Self::Itar),
+        ("JP_REGIONS_AND_SUPPORT", Self::JpRegionsAndSupport),
+        (
+            "KSA_REGIONS_AND_SUPPORT_WITH_SOVEREIGNTY_CONTROLS",
+            Self::KsaRegionsAndSupportWithSovereigntyControls,
+        ),
+        ("REGIONAL_CONTROLS", Self::RegionalControls),
+        ("US_REGIONAL_ACCESS", Self::UsRegionalAccess),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

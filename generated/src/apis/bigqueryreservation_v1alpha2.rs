@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://bigqueryreservation.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the BigQuery Reservation API.
@@ -185,6 +186,70 @@ impl crate::Request for ProjectsLocationsOperationsGet {
 
 impl crate::Cancel for ProjectsLocationsOperationsGet {
     const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsOperationsCancel as crate::Request>::METHOD;
+}
+
+/// Any operation metadata message of the BigQuery Reservation API v1alpha2, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`CreateSlotPoolMetadata`].
+    CreateSlotPoolMetadata(Box<CreateSlotPoolMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("CreateSlotPoolMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "CreateSlotPoolMetadata" => {
+                    Self::CreateSlotPoolMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// The metadata for operation returned from ReservationService.CreateSlotPool.
+///
+/// Discovery schema `CreateSlotPoolMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateSlotPoolMetadata {
+    /// Resource name of the slot pool that is being created. E.g.,
+    /// projects/myproject/locations/us-central1/reservations/foo/slotPools/123
+    ///
+    /// Wire name: `slotPool`.
+    #[serde(rename = "slotPool", skip_serializing_if = "Option::is_none")]
+    pub slot_pool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://bigtableadmin.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Bigtable Admin API.
@@ -164,10 +165,2357 @@ impl crate::Request for OperationsGet {
     }
 }
 
+/// Any operation metadata message of the Cloud Bigtable Admin API v2, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`CopyBackupMetadata`].
+    CopyBackupMetadata(Box<CopyBackupMetadata>),
+
+    /// A [`CreateAuthorizedViewMetadata`].
+    CreateAuthorizedViewMetadata(Box<CreateAuthorizedViewMetadata>),
+
+    /// A [`CreateBackupMetadata`].
+    CreateBackupMetadata(Box<CreateBackupMetadata>),
+
+    /// A [`CreateClusterMetadata`].
+    CreateClusterMetadata(Box<CreateClusterMetadata>),
+
+    /// A [`CreateInstanceMetadata`].
+    CreateInstanceMetadata(Box<CreateInstanceMetadata>),
+
+    /// A [`CreateLogicalViewMetadata`].
+    CreateLogicalViewMetadata(Box<CreateLogicalViewMetadata>),
+
+    /// A [`CreateMaterializedViewMetadata`].
+    CreateMaterializedViewMetadata(Box<CreateMaterializedViewMetadata>),
+
+    /// A [`CreateSchemaBundleMetadata`].
+    CreateSchemaBundleMetadata(Box<CreateSchemaBundleMetadata>),
+
+    /// A [`OptimizeRestoredTableMetadata`].
+    OptimizeRestoredTableMetadata(Box<OptimizeRestoredTableMetadata>),
+
+    /// A [`PartialUpdateClusterMetadata`].
+    PartialUpdateClusterMetadata(Box<PartialUpdateClusterMetadata>),
+
+    /// A [`RestoreTableMetadata`].
+    RestoreTableMetadata(Box<RestoreTableMetadata>),
+
+    /// A [`UndeleteTableMetadata`].
+    UndeleteTableMetadata(Box<UndeleteTableMetadata>),
+
+    /// A [`UpdateAppProfileMetadata`].
+    UpdateAppProfileMetadata(Box<UpdateAppProfileMetadata>),
+
+    /// A [`UpdateAuthorizedViewMetadata`].
+    UpdateAuthorizedViewMetadata(Box<UpdateAuthorizedViewMetadata>),
+
+    /// A [`UpdateClusterMetadata`].
+    UpdateClusterMetadata(Box<UpdateClusterMetadata>),
+
+    /// A [`UpdateInstanceMetadata`].
+    UpdateInstanceMetadata(Box<UpdateInstanceMetadata>),
+
+    /// A [`UpdateLogicalViewMetadata`].
+    UpdateLogicalViewMetadata(Box<UpdateLogicalViewMetadata>),
+
+    /// A [`UpdateMemoryLayerMetadata`].
+    UpdateMemoryLayerMetadata(Box<UpdateMemoryLayerMetadata>),
+
+    /// A [`UpdateSchemaBundleMetadata`].
+    UpdateSchemaBundleMetadata(Box<UpdateSchemaBundleMetadata>),
+
+    /// A [`UpdateTableMetadata`].
+    UpdateTableMetadata(Box<UpdateTableMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("CopyBackupMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("CreateAuthorizedViewMetadata")
+            .end_time(&["finishTime"]),
+        crate::MetadataType::new("CreateBackupMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("CreateClusterMetadata").end_time(&["finishTime"]),
+        crate::MetadataType::new("CreateInstanceMetadata").end_time(&["finishTime"]),
+        crate::MetadataType::new("CreateLogicalViewMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("CreateMaterializedViewMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("CreateSchemaBundleMetadata").end_time(&["finishTime"]),
+        crate::MetadataType::new("OptimizeRestoredTableMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("PartialUpdateClusterMetadata")
+            .end_time(&["finishTime"]),
+        crate::MetadataType::new("RestoreTableMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("UndeleteTableMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("UpdateAppProfileMetadata"),
+        crate::MetadataType::new("UpdateAuthorizedViewMetadata")
+            .end_time(&["finishTime"]),
+        crate::MetadataType::new("UpdateClusterMetadata").end_time(&["finishTime"]),
+        crate::MetadataType::new("UpdateInstanceMetadata").end_time(&["finishTime"]),
+        crate::MetadataType::new("UpdateLogicalViewMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("UpdateMemoryLayerMetadata").end_time(&["finishTime"]),
+        crate::MetadataType::new("UpdateSchemaBundleMetadata").end_time(&["finishTime"]),
+        crate::MetadataType::new("UpdateTableMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "CopyBackupMetadata" => {
+                    Self::CopyBackupMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateAuthorizedViewMetadata" => {
+                    Self::CreateAuthorizedViewMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateBackupMetadata" => {
+                    Self::CreateBackupMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateClusterMetadata" => {
+                    Self::CreateClusterMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateInstanceMetadata" => {
+                    Self::CreateInstanceMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateLogicalViewMetadata" => {
+                    Self::CreateLogicalViewMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateMaterializedViewMetadata" => {
+                    Self::CreateMaterializedViewMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateSchemaBundleMetadata" => {
+                    Self::CreateSchemaBundleMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OptimizeRestoredTableMetadata" => {
+                    Self::OptimizeRestoredTableMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "PartialUpdateClusterMetadata" => {
+                    Self::PartialUpdateClusterMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "RestoreTableMetadata" => {
+                    Self::RestoreTableMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UndeleteTableMetadata" => {
+                    Self::UndeleteTableMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateAppProfileMetadata" => {
+                    Self::UpdateAppProfileMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateAuthorizedViewMetadata" => {
+                    Self::UpdateAuthorizedViewMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateClusterMetadata" => {
+                    Self::UpdateClusterMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateInstanceMetadata" => {
+                    Self::UpdateInstanceMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateLogicalViewMetadata" => {
+                    Self::UpdateLogicalViewMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateMemoryLayerMetadata" => {
+                    Self::UpdateMemoryLayerMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateSchemaBundleMetadata" => {
+                    Self::UpdateSchemaBundleMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateTableMetadata" => {
+                    Self::UpdateTableMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// An Authorized View of a Cloud Bigtable Table.
+///
+/// Discovery schema `AuthorizedView`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AuthorizedView {
+    /// Set to true to make the AuthorizedView protected against deletion. The parent Table and
+    /// containing Instance cannot be deleted if an AuthorizedView has this bit set.
+    ///
+    /// Wire name: `deletionProtection`.
+    #[serde(rename = "deletionProtection", skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+
+    /// The etag for this AuthorizedView. If this is provided on update, it must match the server's
+    /// etag. The server returns ABORTED error on a mismatched etag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+
+    /// Identifier. The name of this AuthorizedView. Values are of the form
+    /// `projects/{project}/instances/{instance}/tables/{table}/authorizedViews/{authorized_view}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// An AuthorizedView permitting access to an explicit subset of a Table.
+    ///
+    /// Wire name: `subsetView`.
+    #[serde(rename = "subsetView", skip_serializing_if = "Option::is_none")]
+    pub subset_view: Option<GoogleBigtableAdminV2AuthorizedViewSubsetView>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Limits for the number of nodes a Cluster can autoscale up/down to.
+///
+/// Discovery schema `AutoscalingLimits`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AutoscalingLimits {
+    /// Required. Maximum number of nodes to scale up to.
+    ///
+    /// Wire name: `maxServeNodes`.
+    #[serde(rename = "maxServeNodes", skip_serializing_if = "Option::is_none")]
+    pub max_serve_nodes: Option<i32>,
+
+    /// Required. Minimum number of nodes to scale down to.
+    ///
+    /// Wire name: `minServeNodes`.
+    #[serde(rename = "minServeNodes", skip_serializing_if = "Option::is_none")]
+    pub min_serve_nodes: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The Autoscaling targets for a Cluster. These determine the recommended nodes.
+///
+/// Discovery schema `AutoscalingTargets`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AutoscalingTargets {
+    /// The cpu utilization that the Autoscaler should be trying to achieve. This number is on a
+    /// scale from 0 (no utilization) to 100 (total utilization), and is limited between 10 and 80,
+    /// otherwise it will return INVALID_ARGUMENT error.
+    ///
+    /// Wire name: `cpuUtilizationPercent`.
+    #[serde(rename = "cpuUtilizationPercent", skip_serializing_if = "Option::is_none")]
+    pub cpu_utilization_percent: Option<i32>,
+
+    /// The storage utilization that the Autoscaler should be trying to achieve. This number is
+    /// limited between 2560 (2.5TiB) and 5120 (5TiB) for a SSD cluster and between 8192 (8TiB) and
+    /// 16384 (16TiB) for an HDD cluster, otherwise it will return INVALID_ARGUMENT error. If this
+    /// value is set to 0, it will be treated as if it were set to the default value: 2560 for SSD,
+    /// 8192 for HDD.
+    ///
+    /// Wire name: `storageUtilizationGibPerNode`.
+    #[serde(
+        rename = "storageUtilizationGibPerNode",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_utilization_gib_per_node: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about a backup.
+///
+/// Discovery schema `BackupInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BackupInfo {
+    /// Output only. Name of the backup.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup: Option<String>,
+
+    /// Output only. This time that the backup was finished. Row data in the backup will be no newer
+    /// than this timestamp.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Name of the backup from which this backup was copied. If a backup is not
+    /// created by copying a backup, this field will be empty. Values are of the form:
+    /// projects//instances//clusters//backups/
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sourceBackup`.
+    #[serde(rename = "sourceBackup", skip_serializing_if = "Option::is_none")]
+    pub source_backup: Option<String>,
+
+    /// Output only. Name of the table the backup was created from.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sourceTable`.
+    #[serde(rename = "sourceTable", skip_serializing_if = "Option::is_none")]
+    pub source_table: Option<String>,
+
+    /// Output only. The time that the backup was started. Row data in the backup will be no older
+    /// than this timestamp.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A resizable group of nodes in a particular cloud location, capable of serving all Tables in
+/// the parent Instance.
+///
+/// Discovery schema `Cluster`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Cluster {
+    /// Configuration for this cluster.
+    ///
+    /// Wire name: `clusterConfig`.
+    #[serde(rename = "clusterConfig", skip_serializing_if = "Option::is_none")]
+    pub cluster_config: Option<ClusterConfig>,
+
+    /// Immutable. The type of storage used by this cluster to serve its parent instance's tables,
+    /// unless explicitly overridden.
+    ///
+    /// Wire name: `defaultStorageType`.
+    #[serde(
+        rename = "defaultStorageType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_storage_type: Option<ClusterDefaultStorageType>,
+
+    /// Immutable. The encryption configuration for CMEK-protected clusters.
+    ///
+    /// Wire name: `encryptionConfig`.
+    #[serde(rename = "encryptionConfig", skip_serializing_if = "Option::is_none")]
+    pub encryption_config: Option<EncryptionConfig>,
+
+    /// Immutable. The location where this cluster's nodes and storage reside. For best performance,
+    /// clients should be located as close as possible to this cluster. Currently only zones are
+    /// supported, so values should be of the form `projects/{project}/locations/{zone}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// The unique name of the cluster. Values are of the form
+    /// `projects/{project}/instances/{instance}/clusters/a-z*`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Immutable. The node scaling factor of this cluster.
+    ///
+    /// Wire name: `nodeScalingFactor`.
+    #[serde(
+        rename = "nodeScalingFactor",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub node_scaling_factor: Option<ClusterNodeScalingFactor>,
+
+    /// The number of nodes in the cluster. If no value is set, Cloud Bigtable automatically
+    /// allocates nodes based on your data footprint and optimized for 50% storage utilization.
+    ///
+    /// Wire name: `serveNodes`.
+    #[serde(rename = "serveNodes", skip_serializing_if = "Option::is_none")]
+    pub serve_nodes: Option<i32>,
+
+    /// Output only. The current state of the cluster.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<ClusterState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Autoscaling config for a cluster.
+///
+/// Discovery schema `ClusterAutoscalingConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClusterAutoscalingConfig {
+    /// Required. Autoscaling limits for this cluster.
+    ///
+    /// Wire name: `autoscalingLimits`.
+    #[serde(rename = "autoscalingLimits", skip_serializing_if = "Option::is_none")]
+    pub autoscaling_limits: Option<AutoscalingLimits>,
+
+    /// Required. Autoscaling targets for this cluster.
+    ///
+    /// Wire name: `autoscalingTargets`.
+    #[serde(rename = "autoscalingTargets", skip_serializing_if = "Option::is_none")]
+    pub autoscaling_targets: Option<AutoscalingTargets>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for a cluster.
+///
+/// Discovery schema `ClusterConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClusterConfig {
+    /// Autoscaling configuration for this cluster.
+    ///
+    /// Wire name: `clusterAutoscalingConfig`.
+    #[serde(
+        rename = "clusterAutoscalingConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_autoscaling_config: Option<ClusterAutoscalingConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Immutable. The type of storage used by this cluster to serve its parent instance's tables,
+/// unless explicitly overridden.
+///
+/// The values of `Cluster.defaultStorageType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClusterDefaultStorageType {
+    /// `STORAGE_TYPE_UNSPECIFIED`: The user did not specify a storage type.
+    StorageTypeUnspecified,
+
+    /// `SSD`: Flash (SSD) storage should be used.
+    Ssd,
+
+    /// `HDD`: Magnetic drive (HDD) storage should be used.
+    Hdd,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ClusterDefaultStorageType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STORAGE_TYPE_UNSPECIFIED", Self::StorageTypeUnspecified),
+        ("SSD", Self::Ssd),
+        ("HDD", Self::Hdd),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Immutable. The node scaling factor of this cluster.
+///
+/// The values of `Cluster.nodeScalingFactor`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClusterNodeScalingFactor {
+    /// `NODE_SCALING_FACTOR_UNSPECIFIED`: No node scaling specified. Defaults to
+    /// NODE_SCALING_FACTOR_1X.
+    NodeScalingFactorUnspecified,
+
+    /// `NODE_SCALING_FACTOR_1X`: The cluster is running with a scaling factor of 1.
+    NodeScalingFactor1x,
+
+    /// `NODE_SCALING_FACTOR_2X`: The cluster is running with a scaling factor of 2. All node count
+    /// values must be in increments of 2 with this scaling factor enabled, otherwise an
+    /// INVALID_ARGUMENT error will be returned.
+    NodeScalingFactor2x,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ClusterNodeScalingFactor {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NODE_SCALING_FACTOR_UNSPECIFIED", Self::NodeScalingFactorUnspecified),
+        ("NODE_SCALING_FACTOR_1X", Self::NodeScalingFactor1x),
+        ("NODE_SCALING_FACTOR_2X", Self::NodeScalingFactor2x),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The current state of the cluster.
+///
+/// The values of `Cluster.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClusterState {
+    /// `STATE_NOT_KNOWN`: The state of the cluster could not be determined.
+    StateNotKnown,
+
+    /// `READY`: The cluster has been successfully created and is ready to serve requests.
+    Ready,
+
+    /// `CREATING`: The cluster is currently being created, and may be destroyed if the creation
+    /// process encounters an error. A cluster may not be able to serve requests while being
+    /// created.
+    Creating,
+
+    /// `RESIZING`: The cluster is currently being resized, and may revert to its previous node
+    /// count if the process encounters an error. A cluster is still capable of serving requests
+    /// while being resized, but may exhibit performance as if its number of allocated nodes is
+    /// between the starting and requested states.
+    Resizing,
+
+    /// `DISABLED`: The cluster has no backing nodes. The data (tables) still exist, but no
+    /// operations can be performed on the cluster.
+    Disabled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ClusterState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_NOT_KNOWN", Self::StateNotKnown),
+        ("READY", Self::Ready),
+        ("CREATING", Self::Creating),
+        ("RESIZING", Self::Resizing),
+        ("DISABLED", Self::Disabled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata type for the google.longrunning.Operation returned by CopyBackup.
+///
+/// Discovery schema `CopyBackupMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CopyBackupMetadata {
+    /// The name of the backup being created through the copy operation. Values are of the form
+    /// `projects//instances//clusters//backups/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The progress of the CopyBackup operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// Information about the source backup that is being copied from.
+    ///
+    /// Wire name: `sourceBackupInfo`.
+    #[serde(rename = "sourceBackupInfo", skip_serializing_if = "Option::is_none")]
+    pub source_backup_info: Option<BackupInfo>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by CreateAuthorizedView.
+///
+/// Discovery schema `CreateAuthorizedViewMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateAuthorizedViewMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this CreateAuthorizedView operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<CreateAuthorizedViewRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request for CreateAuthorizedView
+///
+/// Discovery schema `CreateAuthorizedViewRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateAuthorizedViewRequest {
+    /// Required. The AuthorizedView to create.
+    ///
+    /// Wire name: `authorizedView`.
+    #[serde(rename = "authorizedView", skip_serializing_if = "Option::is_none")]
+    pub authorized_view: Option<AuthorizedView>,
+
+    /// Required. The id of the AuthorizedView to create. This AuthorizedView must not already
+    /// exist. The `authorized_view_id` appended to `parent` forms the full AuthorizedView name of
+    /// the form
+    /// `projects/{project}/instances/{instance}/tables/{table}/authorizedView/{authorized_view}`.
+    ///
+    /// Wire name: `authorizedViewId`.
+    #[serde(rename = "authorizedViewId", skip_serializing_if = "Option::is_none")]
+    pub authorized_view_id: Option<String>,
+
+    /// Required. This is the name of the table the AuthorizedView belongs to. Values are of the
+    /// form `projects/{project}/instances/{instance}/tables/{table}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by CreateBackup.
+///
+/// Discovery schema `CreateBackupMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateBackupMetadata {
+    /// If set, the time at which this operation finished or was cancelled. DEPRECATED: Use
+    /// finish_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The name of the backup being created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// The name of the table the backup is created from.
+    ///
+    /// Wire name: `sourceTable`.
+    #[serde(rename = "sourceTable", skip_serializing_if = "Option::is_none")]
+    pub source_table: Option<String>,
+
+    /// The time at which this operation started. DEPRECATED: Use request_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by CreateCluster.
+///
+/// Discovery schema `CreateClusterMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateClusterMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this CreateCluster operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<CreateClusterRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Keys: the full `name` of each table that existed in the instance when CreateCluster was
+    /// first called, i.e. `projects//instances//tables/`. Any table added to the instance by a
+    /// later API call will be created in the new cluster by that API call, not this one. Values:
+    /// information on how much of a table's data has been copied to the newly-created cluster so
+    /// far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tables: Option<std::collections::BTreeMap<String, TableProgress>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request message for BigtableInstanceAdmin.CreateCluster.
+///
+/// Discovery schema `CreateClusterRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateClusterRequest {
+    /// Required. The cluster to be created. Fields marked `OutputOnly` must be left blank.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+
+    /// Required. The ID to be used when referring to the new cluster within its instance, e.g.,
+    /// just `mycluster` rather than `projects/myproject/instances/myinstance/clusters/mycluster`.
+    ///
+    /// Wire name: `clusterId`.
+    #[serde(rename = "clusterId", skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+
+    /// Required. The unique name of the instance in which to create the new cluster. Values are of
+    /// the form `projects/{project}/instances/{instance}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by CreateInstance.
+///
+/// Discovery schema `CreateInstanceMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateInstanceMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this CreateInstance operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<CreateInstanceRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request message for BigtableInstanceAdmin.CreateInstance.
+///
+/// Discovery schema `CreateInstanceRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateInstanceRequest {
+    /// Required. The clusters to be created within the instance, mapped by desired cluster ID,
+    /// e.g., just `mycluster` rather than
+    /// `projects/myproject/instances/myinstance/clusters/mycluster`. Fields marked `OutputOnly`
+    /// must be left blank.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<std::collections::BTreeMap<String, Cluster>>,
+
+    /// Required. The instance to create. Fields marked `OutputOnly` must be left blank.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<Instance>,
+
+    /// Required. The ID to be used when referring to the new instance within its project, e.g.,
+    /// just `myinstance` rather than `projects/myproject/instances/myinstance`.
+    ///
+    /// Wire name: `instanceId`.
+    #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+
+    /// Required. The unique name of the project in which to create the new instance. Values are of
+    /// the form `projects/{project}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by CreateLogicalView.
+///
+/// Discovery schema `CreateLogicalViewMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateLogicalViewMetadata {
+    /// DEPRECATED: Use finish_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this CreateLogicalView operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<CreateLogicalViewRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// DEPRECATED: Use request_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request message for BigtableInstanceAdmin.CreateLogicalView.
+///
+/// Discovery schema `CreateLogicalViewRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateLogicalViewRequest {
+    /// Required. The logical view to create.
+    ///
+    /// Wire name: `logicalView`.
+    #[serde(rename = "logicalView", skip_serializing_if = "Option::is_none")]
+    pub logical_view: Option<LogicalView>,
+
+    /// Required. The ID to use for the logical view, which will become the final component of the
+    /// logical view's resource name.
+    ///
+    /// Wire name: `logicalViewId`.
+    #[serde(rename = "logicalViewId", skip_serializing_if = "Option::is_none")]
+    pub logical_view_id: Option<String>,
+
+    /// Required. The parent instance where this logical view will be created. Format:
+    /// `projects/{project}/instances/{instance}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by CreateMaterializedView.
+///
+/// Discovery schema `CreateMaterializedViewMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateMaterializedViewMetadata {
+    /// If set, the time at which this operation finished or was canceled. DEPRECATED: Use
+    /// finish_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this CreateMaterializedView operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<CreateMaterializedViewRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// The time at which this operation started. DEPRECATED: Use request_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request message for BigtableInstanceAdmin.CreateMaterializedView.
+///
+/// Discovery schema `CreateMaterializedViewRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateMaterializedViewRequest {
+    /// Optional. If true, ignore optional safety checks when creating the materialized view.
+    ///
+    /// Wire name: `ignoreWarnings`.
+    #[serde(rename = "ignoreWarnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+
+    /// Required. The materialized view to create.
+    ///
+    /// Wire name: `materializedView`.
+    #[serde(rename = "materializedView", skip_serializing_if = "Option::is_none")]
+    pub materialized_view: Option<MaterializedView>,
+
+    /// Required. The ID to use for the materialized view, which will become the final component of
+    /// the materialized view's resource name.
+    ///
+    /// Wire name: `materializedViewId`.
+    #[serde(rename = "materializedViewId", skip_serializing_if = "Option::is_none")]
+    pub materialized_view_id: Option<String>,
+
+    /// Required. The parent instance where this materialized view will be created. Format:
+    /// `projects/{project}/instances/{instance}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by CreateSchemaBundle.
+///
+/// Discovery schema `CreateSchemaBundleMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateSchemaBundleMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The unique name identifying this schema bundle. Values are of the form
+    /// `projects/{project}/instances/{instance}/tables/{table}/schemaBundles/{schema_bundle}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Cloud Key Management Service (Cloud KMS) settings for a CMEK-protected cluster.
+///
+/// Discovery schema `EncryptionConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EncryptionConfig {
+    /// Describes the Cloud KMS encryption key that will be used to protect the destination Bigtable
+    /// cluster. The requirements for this key are: 1) The Cloud Bigtable service account associated
+    /// with the project that contains this cluster must be granted the
+    /// `cloudkms.cryptoKeyEncrypterDecrypter` role on the CMEK key. 2) Only regional keys can be
+    /// used and the region of the CMEK key must match the region of the cluster. Values are of the
+    /// form `projects/{project}/locations/{location}/keyRings/{keyring}/cryptoKeys/{key}`
+    ///
+    /// Wire name: `kmsKeyName`.
+    #[serde(rename = "kmsKeyName", skip_serializing_if = "Option::is_none")]
+    pub kms_key_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Subsets of a column family that are included in this AuthorizedView.
+///
+/// Discovery schema `GoogleBigtableAdminV2AuthorizedViewFamilySubsets`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleBigtableAdminV2AuthorizedViewFamilySubsets {
+    /// Prefixes for qualifiers to be included in the AuthorizedView. Every qualifier starting with
+    /// one of these prefixes is included in the AuthorizedView. To provide access to all
+    /// qualifiers, include the empty string as a prefix ("").
+    ///
+    /// Wire name: `qualifierPrefixes`.
+    #[serde(rename = "qualifierPrefixes", skip_serializing_if = "Option::is_none")]
+    pub qualifier_prefixes: Option<Vec<String>>,
+
+    /// Individual exact column qualifiers to be included in the AuthorizedView.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qualifiers: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Defines a simple AuthorizedView that is a subset of the underlying Table.
+///
+/// Discovery schema `GoogleBigtableAdminV2AuthorizedViewSubsetView`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleBigtableAdminV2AuthorizedViewSubsetView {
+    /// Map from column family name to the columns in this family to be included in the
+    /// AuthorizedView.
+    ///
+    /// Wire name: `familySubsets`.
+    #[serde(rename = "familySubsets", skip_serializing_if = "Option::is_none")]
+    pub family_subsets: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleBigtableAdminV2AuthorizedViewFamilySubsets,
+        >,
+    >,
+
+    /// Row prefixes to be included in the AuthorizedView. To provide access to all rows, include
+    /// the empty string as a prefix ("").
+    ///
+    /// Wire name: `rowPrefixes`.
+    #[serde(rename = "rowPrefixes", skip_serializing_if = "Option::is_none")]
+    pub row_prefixes: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of a materialized view's data in a particular cluster.
+///
+/// Discovery schema `GoogleBigtableAdminV2MaterializedViewClusterState`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleBigtableAdminV2MaterializedViewClusterState {
+    /// Output only. The state of the materialized view in this cluster.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `replicationState`.
+    #[serde(
+        rename = "replicationState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replication_state: Option<
+        GoogleBigtableAdminV2MaterializedViewClusterStateReplicationState,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The state of the materialized view in this cluster.
+///
+/// The values of `GoogleBigtableAdminV2MaterializedViewClusterState.replicationState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleBigtableAdminV2MaterializedViewClusterStateReplicationState {
+    /// `STATE_NOT_KNOWN`: The state of the materialized view is unknown in this cluster.
+    StateNotKnown,
+
+    /// `INITIALIZING`: The cluster or view was recently created, and the materialized view must
+    /// finish backfilling before it can begin serving Data API requests.
+    Initializing,
+
+    /// `READY`: The materialized view can serve Data API requests from this cluster. Depending on
+    /// materialization and replication delay, reads may not immediately reflect the state of the
+    /// materialized view in other clusters.
+    Ready,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleBigtableAdminV2MaterializedViewClusterStateReplicationState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_NOT_KNOWN", Self::StateNotKnown),
+        ("INITIALIZING", Self::Initializing),
+        ("READY", Self::Ready),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Configuration of a memory layer.
+///
+/// Discovery schema `GoogleBigtableAdminV2MemoryLayerMemoryConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleBigtableAdminV2MemoryLayerMemoryConfig {
+    /// Output only. Reporting the current size of the memory layer in GiB.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `storageSizeGib`.
+    #[serde(rename = "storageSizeGib", skip_serializing_if = "Option::is_none")]
+    pub storage_size_gib: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A collection of Bigtable Tables and the resources that serve them. All tables in an instance
+/// are served from all Clusters in the instance.
+///
+/// Discovery schema `Instance`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Instance {
+    /// Output only. A commit timestamp representing when this Instance was created. For instances
+    /// created before this field was added (August 2021), this value is `seconds: 0, nanos: 1`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Required. The descriptive name for this instance as it appears in UIs. Can be changed at any
+    /// time, but should be kept globally unique to avoid confusion.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Optional. The edition of the instance. See Edition for details.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub edition: Option<InstanceEdition>,
+
+    /// Output only. The region where Knowledge Catalog data is synced to and stored, including
+    /// user-created aspects.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `knowledgeCatalogRegion`.
+    #[serde(rename = "knowledgeCatalogRegion", skip_serializing_if = "Option::is_none")]
+    pub knowledge_catalog_region: Option<String>,
+
+    /// Labels are a flexible and lightweight mechanism for organizing cloud resources into groups
+    /// that reflect a customer's organizational needs and deployment strategies. They can be used
+    /// to filter resources and aggregate metrics. * Label keys must be between 1 and 63 characters
+    /// long and must conform to the regular expression: `\p{Ll}\p{Lo}{0,62}`. * Label values must
+    /// be between 0 and 63 characters long and must conform to the regular expression:
+    /// `[\p{Ll}\p{Lo}\p{N}_-]{0,63}`. * No more than 64 labels can be associated with a given
+    /// resource. * Keys and values must both be under 128 bytes. Labels and Tags (below) are both
+    /// used to bind metadata to resources, with different use-cases. See
+    /// <https://cloud.google.com/resource-manager/docs/tags/tags-overview> for an in-depth overview
+    /// on the difference between tags and labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The unique name of the instance. Values are of the form
+    /// `projects/{project}/instances/a-z+[a-z0-9]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Reserved for future use.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Reserved for future use.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Output only. The current state of the instance.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<InstanceState>,
+
+    /// Optional. Input only. Immutable. Tag keys/values directly bound to this resource. For
+    /// example: - "123/environment": "production", - "123/costCenter": "marketing" Tags and Labels
+    /// (above) are both used to bind metadata to resources, with different use-cases. See
+    /// <https://cloud.google.com/resource-manager/docs/tags/tags-overview> for an in-depth overview
+    /// on the difference between tags and labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The type of the instance. Defaults to `PRODUCTION`.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<InstanceType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. The edition of the instance. See Edition for details.
+///
+/// The values of `Instance.edition`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceEdition {
+    /// `EDITION_UNSPECIFIED`: The edition is unspecified. This is treated as `ENTERPRISE`.
+    EditionUnspecified,
+
+    /// `ENTERPRISE`: The Enterprise edition. This is the default offering that is designed to meet
+    /// the needs of most enterprise workloads.
+    Enterprise,
+
+    /// `ENTERPRISE_PLUS`: The Enterprise Plus edition. This is a premium tier that is designed for
+    /// demanding, multi-tenant workloads requiring the highest levels of performance, scale, and
+    /// global availability. The nodes in the Enterprise Plus tier come at a higher cost than the
+    /// Enterprise tier. Any Enterprise Plus features must be disabled before downgrading to
+    /// Enterprise.
+    EnterprisePlus,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceEdition {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("EDITION_UNSPECIFIED", Self::EditionUnspecified),
+        ("ENTERPRISE", Self::Enterprise),
+        ("ENTERPRISE_PLUS", Self::EnterprisePlus),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The current state of the instance.
+///
+/// The values of `Instance.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceState {
+    /// `STATE_NOT_KNOWN`: The state of the instance could not be determined.
+    StateNotKnown,
+
+    /// `READY`: The instance has been successfully created and can serve requests to its tables.
+    Ready,
+
+    /// `CREATING`: The instance is currently being created, and may be destroyed if the creation
+    /// process encounters an error.
+    Creating,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_NOT_KNOWN", Self::StateNotKnown),
+        ("READY", Self::Ready),
+        ("CREATING", Self::Creating),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The type of the instance. Defaults to `PRODUCTION`.
+///
+/// The values of `Instance.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceType {
+    /// `TYPE_UNSPECIFIED`: The type of the instance is unspecified. If set when creating an
+    /// instance, a `PRODUCTION` instance will be created. If set when updating an instance, the
+    /// type will be left unchanged.
+    TypeUnspecified,
+
+    /// `PRODUCTION`: An instance meant for production use. `serve_nodes` must be set on the
+    /// cluster.
+    Production,
+
+    /// `DEVELOPMENT`: DEPRECATED: Prefer PRODUCTION for all use cases, as it no longer enforces a
+    /// higher minimum node count than DEVELOPMENT.
+    Development,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("PRODUCTION", Self::Production),
+        ("DEVELOPMENT", Self::Development),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A SQL logical view object that can be referenced in SQL queries.
+///
+/// Discovery schema `LogicalView`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct LogicalView {
+    /// Optional. Set to true to make the LogicalView protected against deletion.
+    ///
+    /// Wire name: `deletionProtection`.
+    #[serde(rename = "deletionProtection", skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+
+    /// Optional. The etag for this logical view. This may be sent on update requests to ensure that
+    /// the client has an up-to-date value before proceeding. The server returns an ABORTED error on
+    /// a mismatched etag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+
+    /// Identifier. The unique name of the logical view. Format:
+    /// `projects/{project}/instances/{instance}/logicalViews/{logical_view}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Required. The logical view's select query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A materialized view object that can be referenced in SQL queries.
+///
+/// Discovery schema `MaterializedView`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MaterializedView {
+    /// Output only. Map from cluster ID to per-cluster materialized view state. If it could not be
+    /// determined whether or not the materialized view has data in a particular cluster (for
+    /// example, if its zone is unavailable), then there will be an entry for the cluster with
+    /// `STATE_NOT_KNOWN` state. Views: `REPLICATION_VIEW`, `FULL`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `clusterStates`.
+    #[serde(rename = "clusterStates", skip_serializing_if = "Option::is_none")]
+    pub cluster_states: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleBigtableAdminV2MaterializedViewClusterState,
+        >,
+    >,
+
+    /// Set to true to make the MaterializedView protected against deletion. Views: `SCHEMA_VIEW`,
+    /// `REPLICATION_VIEW`, `FULL`.
+    ///
+    /// Wire name: `deletionProtection`.
+    #[serde(rename = "deletionProtection", skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+
+    /// Optional. The etag for this materialized view. This may be sent on update requests to ensure
+    /// that the client has an up-to-date value before proceeding. The server returns an ABORTED
+    /// error on a mismatched etag. Views: `SCHEMA_VIEW`, `REPLICATION_VIEW`, `FULL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+
+    /// Identifier. The unique name of the materialized view. Format:
+    /// `projects/{project}/instances/{instance}/materializedViews/{materialized_view}` Views:
+    /// `SCHEMA_VIEW`, `REPLICATION_VIEW`, `FULL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Required. Immutable. The materialized view's select query. Views: `SCHEMA_VIEW`, `FULL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The memory layer of a cluster. A memory layer serves reads from memory without hitting the
+/// backing persistent data store.
+///
+/// Discovery schema `MemoryLayer`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MemoryLayer {
+    /// Optional. The etag for this memory layer. This may be sent on update requests to ensure that
+    /// the client has an up-to-date value before proceeding. The server returns an ABORTED error on
+    /// a mismatched etag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+
+    /// The configuration of this memory layer. Set an empty `memory_config` to enable the memory
+    /// layer. Unset this to disable the memory layer.
+    ///
+    /// Wire name: `memoryConfig`.
+    #[serde(rename = "memoryConfig", skip_serializing_if = "Option::is_none")]
+    pub memory_config: Option<GoogleBigtableAdminV2MemoryLayerMemoryConfig>,
+
+    /// Identifier. Name of the memory layer. This is always:
+    /// "projects/{project}/instances/{instance}/clusters/{cluster}/memoryLayer".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. The current state of the memory layer.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<MemoryLayerState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The current state of the memory layer.
+///
+/// The values of `MemoryLayer.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MemoryLayerState {
+    /// `STATE_NOT_KNOWN`: The state of the memory layer could not be determined.
+    StateNotKnown,
+
+    /// `READY`: The memory layer has been successfully enabled and is ready to serve requests.
+    Ready,
+
+    /// `ENABLING`: The memory layer is currently being enabled, and may be disabled if the
+    /// enablement process encounters an error. A cluster may not be able to serve requests from the
+    /// memory layer while being enabled.
+    Enabling,
+
+    /// `RESIZING`: The memory layer is currently being resized, and may revert to its previous
+    /// storage size if the process encounters an error. The memory layer is still capable of
+    /// serving requests while being resized, but may exhibit performance as if its number of
+    /// allocated nodes is between the starting and requested states.
+    Resizing,
+
+    /// `DISABLED`: The memory layer is disabled. The default state for a cluster without a memory
+    /// layer.
+    Disabled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for MemoryLayerState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_NOT_KNOWN", Self::StateNotKnown),
+        ("READY", Self::Ready),
+        ("ENABLING", Self::Enabling),
+        ("RESIZING", Self::Resizing),
+        ("DISABLED", Self::Disabled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Encapsulates progress related information for a Cloud Bigtable long running operation.
+///
+/// Discovery schema `OperationProgress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationProgress {
+    /// If set, the time at which this operation failed or was completed successfully.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Percent completion of the operation. Values are between 0 and 100 inclusive.
+    ///
+    /// Wire name: `progressPercent`.
+    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+
+    /// Time the request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the long-running operation used to track the progress of optimizations
+/// performed on a newly restored table. This long-running operation is automatically created by
+/// the system after the successful completion of a table restore, and cannot be cancelled.
+///
+/// Discovery schema `OptimizeRestoredTableMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OptimizeRestoredTableMetadata {
+    /// Name of the restored table being optimized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The progress of the post-restore optimizations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by PartialUpdateCluster.
+///
+/// Discovery schema `PartialUpdateClusterMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PartialUpdateClusterMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The original request for PartialUpdateCluster.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<PartialUpdateClusterRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request message for BigtableInstanceAdmin.PartialUpdateCluster.
+///
+/// Discovery schema `PartialUpdateClusterRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PartialUpdateClusterRequest {
+    /// Required. The Cluster which contains the partial updates to be applied, subject to the
+    /// update_mask.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+
+    /// Required. The subset of Cluster fields which should be replaced.
+    ///
+    /// Wire name: `updateMask`.
+    #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
+    pub update_mask: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request message for BigtableInstanceAdmin.PartialUpdateInstance.
+///
+/// Discovery schema `PartialUpdateInstanceRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PartialUpdateInstanceRequest {
+    /// Required. The Instance which will (partially) replace the current value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<Instance>,
+
+    /// Required. The subset of Instance fields which should be replaced. Must be explicitly set.
+    ///
+    /// Wire name: `updateMask`.
+    #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
+    pub update_mask: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the long-running operation returned by RestoreTable.
+///
+/// Discovery schema `RestoreTableMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RestoreTableMetadata {
+    /// Wire name: `backupInfo`.
+    #[serde(rename = "backupInfo", skip_serializing_if = "Option::is_none")]
+    pub backup_info: Option<BackupInfo>,
+
+    /// Name of the table being created and restored to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// If exists, the name of the long-running operation that will be used to track the
+    /// post-restore optimization process to optimize the performance of the restored table. The
+    /// metadata type of the long-running operation is OptimizeRestoredTableMetadata. The response
+    /// type is Empty. This long-running operation may be automatically created by the system if
+    /// applicable after the RestoreTable long-running operation completes successfully. This
+    /// operation may not be created if the table is already optimized or the restore was not
+    /// successful.
+    ///
+    /// Wire name: `optimizeTableOperationName`.
+    #[serde(
+        rename = "optimizeTableOperationName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub optimize_table_operation_name: Option<String>,
+
+    /// The progress of the RestoreTable operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// The type of the restore source.
+    ///
+    /// Wire name: `sourceType`.
+    #[serde(
+        rename = "sourceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_type: Option<RestoreTableMetadataSourceType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of the restore source.
+///
+/// The values of `RestoreTableMetadata.sourceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RestoreTableMetadataSourceType {
+    /// `RESTORE_SOURCE_TYPE_UNSPECIFIED`: No restore associated.
+    RestoreSourceTypeUnspecified,
+
+    /// `BACKUP`: A backup was used as the source of the restore.
+    Backup,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for RestoreTableMetadataSourceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("RESTORE_SOURCE_TYPE_UNSPECIFIED", Self::RestoreSourceTypeUnspecified),
+        ("BACKUP", Self::Backup),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Progress info for copying a table's data to the new cluster.
+///
+/// Discovery schema `TableProgress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TableProgress {
+    /// Estimate of the number of bytes copied so far for this table. This will eventually reach
+    /// 'estimated_size_bytes' unless the table copy is CANCELLED.
+    ///
+    /// Wire name: `estimatedCopiedBytes`.
+    #[serde(
+        rename = "estimatedCopiedBytes",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimated_copied_bytes: Option<i64>,
+
+    /// Estimate of the size of the table to be copied.
+    ///
+    /// Wire name: `estimatedSizeBytes`.
+    #[serde(
+        rename = "estimatedSizeBytes",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimated_size_bytes: Option<i64>,
+
+    /// The `state` property.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<TableProgressState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `TableProgress.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TableProgressState {
+    /// `STATE_UNSPECIFIED`
+    StateUnspecified,
+
+    /// `PENDING`: The table has not yet begun copying to the new cluster.
+    Pending,
+
+    /// `COPYING`: The table is actively being copied to the new cluster.
+    Copying,
+
+    /// `COMPLETED`: The table has been fully copied to the new cluster.
+    Completed,
+
+    /// `CANCELLED`: The table was deleted before it finished copying to the new cluster. Note that
+    /// tables deleted after completion will stay marked as COMPLETED, not CANCELLED.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for TableProgressState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("COPYING", Self::Copying),
+        ("COMPLETED", Self::Completed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata type for the operation returned by
+/// google.bigtable.admin.v2.BigtableTableAdmin.UndeleteTable.
+///
+/// Discovery schema `UndeleteTableMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UndeleteTableMetadata {
+    /// If set, the time at which this operation finished or was cancelled. DEPRECATED: Use
+    /// finish_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The name of the table being restored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// The time at which this operation started. DEPRECATED: Use request_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by UpdateAppProfile.
+///
+/// Discovery schema `UpdateAppProfileMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateAppProfileMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the google.longrunning.Operation returned by UpdateAuthorizedView.
+///
+/// Discovery schema `UpdateAuthorizedViewMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateAuthorizedViewMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this UpdateAuthorizedView operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<UpdateAuthorizedViewRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request for UpdateAuthorizedView.
+///
+/// Discovery schema `UpdateAuthorizedViewRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateAuthorizedViewRequest {
+    /// Required. The AuthorizedView to update. The `name` in `authorized_view` is used to identify
+    /// the AuthorizedView. AuthorizedView name must in this format:
+    /// `projects/{project}/instances/{instance}/tables/{table}/authorizedViews/{authorized_view}`.
+    ///
+    /// Wire name: `authorizedView`.
+    #[serde(rename = "authorizedView", skip_serializing_if = "Option::is_none")]
+    pub authorized_view: Option<AuthorizedView>,
+
+    /// Optional. If true, ignore the safety checks when updating the AuthorizedView.
+    ///
+    /// Wire name: `ignoreWarnings`.
+    #[serde(rename = "ignoreWarnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+
+    /// Optional. The list of fields to update. A mask specifying which fields in the AuthorizedView
+    /// resource should be updated. This mask is relative to the AuthorizedView resource, not to the
+    /// request message. A field will be overwritten if it is in the mask. If empty, all fields set
+    /// in the request will be overwritten. A special value `*` means to overwrite all fields
+    /// (including fields not set in the request).
+    ///
+    /// Wire name: `updateMask`.
+    #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
+    pub update_mask: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by UpdateCluster.
+///
+/// Discovery schema `UpdateClusterMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateClusterMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this UpdateCluster operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<Cluster>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by UpdateInstance.
+///
+/// Discovery schema `UpdateInstanceMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateInstanceMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this UpdateInstance operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<PartialUpdateInstanceRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by UpdateLogicalView.
+///
+/// Discovery schema `UpdateLogicalViewMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateLogicalViewMetadata {
+    /// DEPRECATED: Use finish_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this UpdateLogicalView operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<UpdateLogicalViewRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// DEPRECATED: Use request_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request message for BigtableInstanceAdmin.UpdateLogicalView.
+///
+/// Discovery schema `UpdateLogicalViewRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateLogicalViewRequest {
+    /// Required. The logical view to update. The logical view's `name` field is used to identify
+    /// the view to update. Format:
+    /// `projects/{project}/instances/{instance}/logicalViews/{logical_view}`.
+    ///
+    /// Wire name: `logicalView`.
+    #[serde(rename = "logicalView", skip_serializing_if = "Option::is_none")]
+    pub logical_view: Option<LogicalView>,
+
+    /// Optional. The list of fields to update.
+    ///
+    /// Wire name: `updateMask`.
+    #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
+    pub update_mask: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by UpdateMemoryLayer.
+///
+/// Discovery schema `UpdateMemoryLayerMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateMemoryLayerMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The request that prompted the initiation of this UpdateMemoryLayer operation.
+    ///
+    /// Wire name: `originalRequest`.
+    #[serde(rename = "originalRequest", skip_serializing_if = "Option::is_none")]
+    pub original_request: Option<UpdateMemoryLayerRequest>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request message for BigtableInstanceAdmin.UpdateMemoryLayer.
+///
+/// Discovery schema `UpdateMemoryLayerRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateMemoryLayerRequest {
+    /// Required. The memory layer to update. The memory layer's `name` format is as follows:
+    /// `projects/{project}/instances/{instance}/clusters/{cluster}/memoryLayer`.
+    ///
+    /// Wire name: `memoryLayer`.
+    #[serde(rename = "memoryLayer", skip_serializing_if = "Option::is_none")]
+    pub memory_layer: Option<MemoryLayer>,
+
+    /// Optional. The list of fields to update.
+    ///
+    /// Wire name: `updateMask`.
+    #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
+    pub update_mask: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for the Operation returned by UpdateSchemaBundle.
+///
+/// Discovery schema `UpdateSchemaBundleMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateSchemaBundleMetadata {
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The unique name identifying this schema bundle. Values are of the form
+    /// `projects/{project}/instances/{instance}/tables/{table}/schemaBundles/{schema_bundle}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by UpdateTable.
+///
+/// Discovery schema `UpdateTableMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateTableMetadata {
+    /// If set, the time at which this operation finished or was canceled. DEPRECATED: Use
+    /// finish_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The time at which the operation failed or was completed successfully.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// The name of the table being updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The time at which the original request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// The time at which this operation started. DEPRECATED: Use request_time instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

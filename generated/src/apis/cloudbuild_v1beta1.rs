@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://cloudbuild.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Build API.
@@ -187,6 +188,1500 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
     const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsOperationsCancel as crate::Request>::METHOD;
 }
 
+/// Any operation metadata message of the Cloud Build API v1beta1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata`].
+    BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata(
+        Box<BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata>,
+    ),
+
+    /// A [`BatchCreateGitLabConnectedRepositoriesResponseMetadata`].
+    BatchCreateGitLabConnectedRepositoriesResponseMetadata(
+        Box<BatchCreateGitLabConnectedRepositoriesResponseMetadata>,
+    ),
+
+    /// A [`BuildOperationMetadata`].
+    BuildOperationMetadata(Box<BuildOperationMetadata>),
+
+    /// A [`CreateBitbucketServerConfigOperationMetadata`].
+    CreateBitbucketServerConfigOperationMetadata(
+        Box<CreateBitbucketServerConfigOperationMetadata>,
+    ),
+
+    /// A [`CreateGitHubEnterpriseConfigOperationMetadata`].
+    CreateGitHubEnterpriseConfigOperationMetadata(
+        Box<CreateGitHubEnterpriseConfigOperationMetadata>,
+    ),
+
+    /// A [`CreateGitLabConfigOperationMetadata`].
+    CreateGitLabConfigOperationMetadata(Box<CreateGitLabConfigOperationMetadata>),
+
+    /// A [`CreateWorkerPoolOperationMetadata`].
+    CreateWorkerPoolOperationMetadata(Box<CreateWorkerPoolOperationMetadata>),
+
+    /// A [`DeleteBitbucketServerConfigOperationMetadata`].
+    DeleteBitbucketServerConfigOperationMetadata(
+        Box<DeleteBitbucketServerConfigOperationMetadata>,
+    ),
+
+    /// A [`DeleteGitHubEnterpriseConfigOperationMetadata`].
+    DeleteGitHubEnterpriseConfigOperationMetadata(
+        Box<DeleteGitHubEnterpriseConfigOperationMetadata>,
+    ),
+
+    /// A [`DeleteGitLabConfigOperationMetadata`].
+    DeleteGitLabConfigOperationMetadata(Box<DeleteGitLabConfigOperationMetadata>),
+
+    /// A [`DeleteWorkerPoolOperationMetadata`].
+    DeleteWorkerPoolOperationMetadata(Box<DeleteWorkerPoolOperationMetadata>),
+
+    /// A [`GoogleDevtoolsCloudbuildV2OperationMetadata`].
+    GoogleDevtoolsCloudbuildV2OperationMetadata(
+        Box<GoogleDevtoolsCloudbuildV2OperationMetadata>,
+    ),
+
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A [`ProcessAppManifestCallbackOperationMetadata`].
+    ProcessAppManifestCallbackOperationMetadata(
+        Box<ProcessAppManifestCallbackOperationMetadata>,
+    ),
+
+    /// A [`RunWorkflowCustomOperationMetadata`].
+    RunWorkflowCustomOperationMetadata(Box<RunWorkflowCustomOperationMetadata>),
+
+    /// A [`UpdateBitbucketServerConfigOperationMetadata`].
+    UpdateBitbucketServerConfigOperationMetadata(
+        Box<UpdateBitbucketServerConfigOperationMetadata>,
+    ),
+
+    /// A [`UpdateGitHubEnterpriseConfigOperationMetadata`].
+    UpdateGitHubEnterpriseConfigOperationMetadata(
+        Box<UpdateGitHubEnterpriseConfigOperationMetadata>,
+    ),
+
+    /// A [`UpdateGitLabConfigOperationMetadata`].
+    UpdateGitLabConfigOperationMetadata(Box<UpdateGitLabConfigOperationMetadata>),
+
+    /// A [`UpdateWorkerPoolOperationMetadata`].
+    UpdateWorkerPoolOperationMetadata(Box<UpdateWorkerPoolOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+                "BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new(
+                "BatchCreateGitLabConnectedRepositoriesResponseMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("BuildOperationMetadata"),
+        crate::MetadataType::new("CreateBitbucketServerConfigOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("CreateGitHubEnterpriseConfigOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("CreateGitLabConfigOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("CreateWorkerPoolOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("DeleteBitbucketServerConfigOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("DeleteGitHubEnterpriseConfigOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("DeleteGitLabConfigOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("DeleteWorkerPoolOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("GoogleDevtoolsCloudbuildV2OperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("OperationMetadata")
+            .stage(&["statusDetail"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("ProcessAppManifestCallbackOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("RunWorkflowCustomOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("UpdateBitbucketServerConfigOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("UpdateGitHubEnterpriseConfigOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("UpdateGitLabConfigOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+        crate::MetadataType::new("UpdateWorkerPoolOperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["completeTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata" => {
+                    Self::BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "BatchCreateGitLabConnectedRepositoriesResponseMetadata" => {
+                    Self::BatchCreateGitLabConnectedRepositoriesResponseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "BuildOperationMetadata" => {
+                    Self::BuildOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateBitbucketServerConfigOperationMetadata" => {
+                    Self::CreateBitbucketServerConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateGitHubEnterpriseConfigOperationMetadata" => {
+                    Self::CreateGitHubEnterpriseConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateGitLabConfigOperationMetadata" => {
+                    Self::CreateGitLabConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateWorkerPoolOperationMetadata" => {
+                    Self::CreateWorkerPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteBitbucketServerConfigOperationMetadata" => {
+                    Self::DeleteBitbucketServerConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteGitHubEnterpriseConfigOperationMetadata" => {
+                    Self::DeleteGitHubEnterpriseConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteGitLabConfigOperationMetadata" => {
+                    Self::DeleteGitLabConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteWorkerPoolOperationMetadata" => {
+                    Self::DeleteWorkerPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleDevtoolsCloudbuildV2OperationMetadata" => {
+                    Self::GoogleDevtoolsCloudbuildV2OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ProcessAppManifestCallbackOperationMetadata" => {
+                    Self::ProcessAppManifestCallbackOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "RunWorkflowCustomOperationMetadata" => {
+                    Self::RunWorkflowCustomOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateBitbucketServerConfigOperationMetadata" => {
+                    Self::UpdateBitbucketServerConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateGitHubEnterpriseConfigOperationMetadata" => {
+                    Self::UpdateGitHubEnterpriseConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateGitLabConfigOperationMetadata" => {
+                    Self::UpdateGitLabConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateWorkerPoolOperationMetadata" => {
+                    Self::UpdateWorkerPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// ApprovalConfig describes configuration for manual approval of a build.
+///
+/// Discovery schema `ApprovalConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ApprovalConfig {
+    /// Whether or not approval is needed. If this is set on a build, it will become pending when
+    /// created, and will need to be explicitly approved to start.
+    ///
+    /// Wire name: `approvalRequired`.
+    #[serde(rename = "approvalRequired", skip_serializing_if = "Option::is_none")]
+    pub approval_required: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// ApprovalResult describes the decision and associated metadata of a manual approval of a
+/// build.
+///
+/// Discovery schema `ApprovalResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ApprovalResult {
+    /// Output only. The time when the approval decision was made.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `approvalTime`.
+    #[serde(rename = "approvalTime", skip_serializing_if = "Option::is_none")]
+    pub approval_time: Option<String>,
+
+    /// Output only. Email of the user that called the ApproveBuild API to approve or reject a build
+    /// at the time that the API was called.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `approverAccount`.
+    #[serde(rename = "approverAccount", skip_serializing_if = "Option::is_none")]
+    pub approver_account: Option<String>,
+
+    /// Optional. An optional comment for this manual approval result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+
+    /// Required. The decision of this manual approval.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub decision: Option<ApprovalResultDecision>,
+
+    /// Optional. An optional URL tied to this manual approval result. This field is essentially the
+    /// same as comment, except that it will be rendered by the UI differently. An example use case
+    /// is a link to an external job that approved this Build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. The decision of this manual approval.
+///
+/// The values of `ApprovalResult.decision`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApprovalResultDecision {
+    /// `DECISION_UNSPECIFIED`: Default enum type. This should not be used.
+    DecisionUnspecified,
+
+    /// `APPROVED`: Build is approved.
+    Approved,
+
+    /// `REJECTED`: Build is rejected.
+    Rejected,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ApprovalResultDecision {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DECISION_UNSPECIFIED", Self::DecisionUnspecified),
+        ("APPROVED", Self::Approved),
+        ("REJECTED", Self::Rejected),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Files in the workspace to upload to Cloud Storage upon successful completion of all build
+/// steps.
+///
+/// Discovery schema `ArtifactObjects`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ArtifactObjects {
+    /// Cloud Storage bucket and optional object path, in the form "gs://bucket/path/to/somewhere/".
+    /// (see [Bucket Name
+    /// Requirements](https://cloud.google.com/storage/docs/bucket-naming#requirements)). Files in
+    /// the workspace matching any path pattern will be uploaded to Cloud Storage with this location
+    /// as a prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// Path globs used to match files in the build's workspace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paths: Option<Vec<String>>,
+
+    /// Output only. Stores timing information for pushing all artifact objects.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<TimeSpan>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Artifacts produced by a build that should be uploaded upon successful completion of all
+/// build steps.
+///
+/// Discovery schema `Artifacts`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Artifacts {
+    /// A list of images to be pushed upon the successful completion of all build steps. The images
+    /// will be pushed using the builder service account's credentials. The digests of the pushed
+    /// images will be stored in the Build resource's results field. If any of the images fail to be
+    /// pushed, the build is marked FAILURE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
+
+    /// A list of Maven artifacts to be uploaded to Artifact Registry upon successful completion of
+    /// all build steps. Artifacts in the workspace matching specified paths globs will be uploaded
+    /// to the specified Artifact Registry repository using the builder service account's
+    /// credentials. If any artifacts fail to be pushed, the build is marked FAILURE.
+    ///
+    /// Wire name: `mavenArtifacts`.
+    #[serde(rename = "mavenArtifacts", skip_serializing_if = "Option::is_none")]
+    pub maven_artifacts: Option<Vec<MavenArtifact>>,
+
+    /// A list of objects to be uploaded to Cloud Storage upon successful completion of all build
+    /// steps. Files in the workspace matching specified paths globs will be uploaded to the
+    /// specified Cloud Storage location using the builder service account's credentials. The
+    /// location and generation of the uploaded objects will be stored in the Build resource's
+    /// results field. If any objects fail to be pushed, the build is marked FAILURE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<ArtifactObjects>,
+
+    /// A list of Python packages to be uploaded to Artifact Registry upon successful completion of
+    /// all build steps. The build service account credentials will be used to perform the upload.
+    /// If any objects fail to be pushed, the build is marked FAILURE.
+    ///
+    /// Wire name: `pythonPackages`.
+    #[serde(rename = "pythonPackages", skip_serializing_if = "Option::is_none")]
+    pub python_packages: Option<Vec<PythonPackage>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `BatchCreateBitbucketServerConnectedRepositories` operation.
+///
+/// Discovery schema `BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// The name of the `BitbucketServerConfig` that added connected repositories. Format:
+    /// `projects/{project}/locations/{location}/bitbucketServerConfigs/{config}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `BatchCreateGitLabConnectedRepositories` operation.
+///
+/// Discovery schema `BatchCreateGitLabConnectedRepositoriesResponseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BatchCreateGitLabConnectedRepositoriesResponseMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// The name of the `GitLabConfig` that added connected repositories. Format:
+    /// `projects/{project}/locations/{location}/gitLabConfigs/{config}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A build resource in the Cloud Build API. At a high level, a `Build` describes where to find
+/// source code, how to build it (for example, the builder image to run on the source), and
+/// where to store the built artifacts. Fields can include the following variables, which will
+/// be expanded when the build is created: - $PROJECT_ID: the project ID of the build. -
+/// $PROJECT_NUMBER: the project number of the build. - $LOCATION: the location/region of the
+/// build. - $BUILD_ID: the autogenerated ID of the build. - $REPO_NAME: the source repository
+/// name specified by RepoSource. - $BRANCH_NAME: the branch name specified by RepoSource. -
+/// $TAG_NAME: the tag name specified by RepoSource. - $REVISION_ID or $COMMIT_SHA: the commit
+/// SHA specified by RepoSource or resolved from the specified branch or tag. - $SHORT_SHA:
+/// first 7 characters of $REVISION_ID or $COMMIT_SHA.
+///
+/// Discovery schema `Build`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Build {
+    /// Output only. Describes this build's approval configuration, status, and result.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<BuildApproval>,
+
+    /// Artifacts produced by the build that should be uploaded upon successful completion of all
+    /// build steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifacts: Option<Artifacts>,
+
+    /// Secrets and secret environment variables.
+    ///
+    /// Wire name: `availableSecrets`.
+    #[serde(rename = "availableSecrets", skip_serializing_if = "Option::is_none")]
+    pub available_secrets: Option<Secrets>,
+
+    /// Output only. The ID of the `BuildTrigger` that triggered this build, if it was triggered
+    /// automatically.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `buildTriggerId`.
+    #[serde(rename = "buildTriggerId", skip_serializing_if = "Option::is_none")]
+    pub build_trigger_id: Option<String>,
+
+    /// Output only. Time at which the request to create the build was received.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Contains information about the build when status=FAILURE.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `failureInfo`.
+    #[serde(rename = "failureInfo", skip_serializing_if = "Option::is_none")]
+    pub failure_info: Option<FailureInfo>,
+
+    /// Output only. Time at which execution of the build was finished. The difference between
+    /// finish_time and start_time is the duration of the build's execution.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// Output only. Unique identifier of the build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// A list of images to be pushed upon the successful completion of all build steps. The images
+    /// are pushed using the builder service account's credentials. The digests of the pushed images
+    /// will be stored in the `Build` resource's results field. If any of the images fail to be
+    /// pushed, the build status is marked `FAILURE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
+
+    /// Output only. URL to logs for this build in Google Cloud Console.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `logUrl`.
+    #[serde(rename = "logUrl", skip_serializing_if = "Option::is_none")]
+    pub log_url: Option<String>,
+
+    /// Google Cloud Storage bucket where logs should be written (see [Bucket Name
+    /// Requirements](https://cloud.google.com/storage/docs/bucket-naming#requirements)). Logs file
+    /// names will be of the format `${logs_bucket}/log-${build_id}.txt`.
+    ///
+    /// Wire name: `logsBucket`.
+    #[serde(rename = "logsBucket", skip_serializing_if = "Option::is_none")]
+    pub logs_bucket: Option<String>,
+
+    /// Output only. The 'Build' name with format:
+    /// `projects/{project}/locations/{location}/builds/{build}`, where {build} is a unique
+    /// identifier generated by the service.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Special options for this build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<BuildOptions>,
+
+    /// Output only. ID of the project.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// TTL in queue for this build. If provided and the build is enqueued longer than this value,
+    /// the build will expire and the build status will be `EXPIRED`. The TTL starts ticking from
+    /// create_time.
+    ///
+    /// Wire name: `queueTtl`.
+    #[serde(rename = "queueTtl", skip_serializing_if = "Option::is_none")]
+    pub queue_ttl: Option<String>,
+
+    /// Output only. Results of the build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Results>,
+
+    /// Secrets to decrypt using Cloud Key Management Service. Note: Secret Manager is the
+    /// recommended technique for managing sensitive data with Cloud Build. Use `available_secrets`
+    /// to configure builds to access secrets from Secret Manager. For instructions, see:
+    /// <https://cloud.google.com/cloud-build/docs/securing-builds/use-secrets>
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<Secret>>,
+
+    /// IAM service account whose credentials will be used at build runtime. Must be of the format
+    /// `projects/{PROJECT_ID}/serviceAccounts/{ACCOUNT}`. ACCOUNT can be email address or uniqueId
+    /// of the service account.
+    ///
+    /// Wire name: `serviceAccount`.
+    #[serde(rename = "serviceAccount", skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
+
+    /// The location of the source files to build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+
+    /// Output only. A permanent fixed identifier for source.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sourceProvenance`.
+    #[serde(rename = "sourceProvenance", skip_serializing_if = "Option::is_none")]
+    pub source_provenance: Option<SourceProvenance>,
+
+    /// Output only. Time at which execution of the build was started.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. Status of the build.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<BuildStatus>,
+
+    /// Output only. Customer-readable message about the current status.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusDetail`.
+    #[serde(rename = "statusDetail", skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+
+    /// Required. The operations to be performed on the workspace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<BuildStep>>,
+
+    /// Substitutions data for `Build` resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub substitutions: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Tags for annotation of a `Build`. These are not docker tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+
+    /// Amount of time that this build should be allowed to run, to second granularity. If this
+    /// amount of time elapses, work on the build will cease and the build status will be `TIMEOUT`.
+    /// `timeout` starts ticking from `startTime`. Default time is ten minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+
+    /// Output only. Stores timing information for phases of the build. Valid keys are: * BUILD:
+    /// time to execute all build steps. * PUSH: time to push all artifacts including docker images
+    /// and non docker artifacts. * FETCHSOURCE: time to fetch source. * SETUPBUILD: time to set up
+    /// build. If the build does not specify source or images, these keys will not be included.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<std::collections::BTreeMap<String, TimeSpan>>,
+
+    /// Output only. Non-fatal problems encountered during the execution of the build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<Warning>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// BuildApproval describes a build's approval configuration, state, and result.
+///
+/// Discovery schema `BuildApproval`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BuildApproval {
+    /// Output only. Configuration for manual approval of this build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<ApprovalConfig>,
+
+    /// Output only. Result of manual approval for this Build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApprovalResult>,
+
+    /// Output only. The state of this build's approval.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<BuildApprovalState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The state of this build's approval.
+///
+/// The values of `BuildApproval.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildApprovalState {
+    /// `STATE_UNSPECIFIED`: Default enum type. This should not be used.
+    StateUnspecified,
+
+    /// `PENDING`: Build approval is pending.
+    Pending,
+
+    /// `APPROVED`: Build approval has been approved.
+    Approved,
+
+    /// `REJECTED`: Build approval has been rejected.
+    Rejected,
+
+    /// `CANCELLED`: Build was cancelled while it was still pending approval.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BuildApprovalState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("APPROVED", Self::Approved),
+        ("REJECTED", Self::Rejected),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for build operations.
+///
+/// Discovery schema `BuildOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BuildOperationMetadata {
+    /// The build that the operation is tracking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<Build>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional arguments to enable specific features of builds.
+///
+/// Discovery schema `BuildOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BuildOptions {
+    /// Requested disk size for the VM that runs the build. Note that this is *NOT* "disk free";
+    /// some of the space will be used by the operating system and build utilities. Also note that
+    /// this is the minimum disk size that will be allocated for the build -- the build may run with
+    /// a larger disk than requested. At present, the maximum disk size is 2000GB; builds that
+    /// request more than the maximum are rejected with an error.
+    ///
+    /// Wire name: `diskSizeGb`.
+    #[serde(
+        rename = "diskSizeGb",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disk_size_gb: Option<i64>,
+
+    /// Option to specify whether or not to apply bash style string operations to the substitutions.
+    /// NOTE: this is always enabled for triggered builds and cannot be overridden in the build
+    /// configuration file.
+    ///
+    /// Wire name: `dynamicSubstitutions`.
+    #[serde(rename = "dynamicSubstitutions", skip_serializing_if = "Option::is_none")]
+    pub dynamic_substitutions: Option<bool>,
+
+    /// A list of global environment variable definitions that will exist for all build steps in
+    /// this build. If a variable is defined in both globally and in a build step, the variable will
+    /// use the build step value. The elements are of the form "KEY=VALUE" for the environment
+    /// variable "KEY" being given the value "VALUE".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<Vec<String>>,
+
+    /// Option to define build log streaming behavior to Google Cloud Storage.
+    ///
+    /// Wire name: `logStreamingOption`.
+    #[serde(
+        rename = "logStreamingOption",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_streaming_option: Option<BuildOptionsLogStreamingOption>,
+
+    /// Option to specify the logging mode, which determines if and where build logs are stored.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub logging: Option<BuildOptionsLogging>,
+
+    /// Compute Engine machine type on which to run the build.
+    ///
+    /// Wire name: `machineType`.
+    #[serde(
+        rename = "machineType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub machine_type: Option<BuildOptionsMachineType>,
+
+    /// Optional. Specification for execution on a `WorkerPool`. See [running builds in a private
+    /// pool](https://cloud.google.com/build/docs/private-pools/run-builds-in-private-pool) for more
+    /// information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolOption>,
+
+    /// Requested verifiability options.
+    ///
+    /// Wire name: `requestedVerifyOption`.
+    #[serde(
+        rename = "requestedVerifyOption",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requested_verify_option: Option<BuildOptionsRequestedVerifyOption>,
+
+    /// A list of global environment variables, which are encrypted using a Cloud Key Management
+    /// Service crypto key. These values must be specified in the build's `Secret`. These variables
+    /// will be available to all build steps in this build.
+    ///
+    /// Wire name: `secretEnv`.
+    #[serde(rename = "secretEnv", skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<Vec<String>>,
+
+    /// Requested hash for SourceProvenance.
+    ///
+    /// Wire name: `sourceProvenanceHash`.
+    #[serde(
+        rename = "sourceProvenanceHash",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_provenance_hash: Option<Vec<BuildOptionsSourceProvenanceHash>>,
+
+    /// Option to specify behavior when there is an error in the substitution checks. NOTE: this is
+    /// always set to ALLOW_LOOSE for triggered builds and cannot be overridden in the build
+    /// configuration file.
+    ///
+    /// Wire name: `substitutionOption`.
+    #[serde(
+        rename = "substitutionOption",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub substitution_option: Option<BuildOptionsSubstitutionOption>,
+
+    /// Global list of volumes to mount for ALL build steps Each volume is created as an empty
+    /// volume prior to starting the build process. Upon completion of the build, volumes and their
+    /// contents are discarded. Global volume names and paths cannot conflict with the volumes
+    /// defined a build step. Using a global volume in a build with only one step is not valid as it
+    /// is indicative of a build request with an incorrect configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Volume>>,
+
+    /// This field deprecated; please use `pool.name` instead.
+    ///
+    /// Wire name: `workerPool`.
+    #[serde(rename = "workerPool", skip_serializing_if = "Option::is_none")]
+    pub worker_pool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Option to define build log streaming behavior to Google Cloud Storage.
+///
+/// The values of `BuildOptions.logStreamingOption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildOptionsLogStreamingOption {
+    /// `STREAM_DEFAULT`: Service may automatically determine build log streaming behavior.
+    StreamDefault,
+
+    /// `STREAM_ON`: Build logs should be streamed to Google Cloud Storage.
+    StreamOn,
+
+    /// `STREAM_OFF`: Build logs should not be streamed to Google Cloud Storage; they will be
+    /// written when the build is completed.
+    StreamOff,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BuildOptionsLogStreamingOption {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STREAM_DEFAULT", Self::StreamDefault),
+        ("STREAM_ON", Self::StreamOn),
+        ("STREAM_OFF", Self::StreamOff),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Option to specify the logging mode, which determines if and where build logs are stored.
+///
+/// The values of `BuildOptions.logging`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildOptionsLogging {
+    /// `LOGGING_UNSPECIFIED`: The service determines the logging mode. The default is `LEGACY`. Do
+    /// not rely on the default logging behavior as it may change in the future.
+    LoggingUnspecified,
+
+    /// `LEGACY`: Build logs are stored in Cloud Logging and Cloud Storage.
+    Legacy,
+
+    /// `GCS_ONLY`: Build logs are stored in Cloud Storage.
+    GcsOnly,
+
+    /// `STACKDRIVER_ONLY`: This option is the same as CLOUD_LOGGING_ONLY.
+    StackdriverOnly,
+
+    /// `CLOUD_LOGGING_ONLY`: Build logs are stored in Cloud Logging. Selecting this option will not
+    /// allow [logs streaming](https://cloud.google.com/sdk/gcloud/reference/builds/log).
+    CloudLoggingOnly,
+
+    /// `NONE`: Turn off all logging. No build logs will be captured.
+    None,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BuildOptionsLogging {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("LOGGING_UNSPECIFIED", Self::LoggingUnspecified),
+        ("LEGACY", Self::Legacy),
+        ("GCS_ONLY", Self::GcsOnly),
+        ("STACKDRIVER_ONLY", Self::StackdriverOnly),
+        ("CLOUD_LOGGING_ONLY", Self::CloudLoggingOnly),
+        ("NONE", Self::None),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Compute Engine machine type on which to run the build.
+///
+/// The values of `BuildOptions.machineType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildOptionsMachineType {
+    /// `UNSPECIFIED`: Standard machine type.
+    Unspecified,
+
+    /// `N1_HIGHCPU_8`: Highcpu machine with 8 CPUs.
+    N1Highcpu8,
+
+    /// `N1_HIGHCPU_32`: Highcpu machine with 32 CPUs.
+    N1Highcpu32,
+
+    /// `E2_HIGHCPU_8`: Highcpu e2 machine with 8 CPUs.
+    E2Highcpu8,
+
+    /// `E2_HIGHCPU_32`: Highcpu e2 machine with 32 CPUs.
+    E2Highcpu32,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BuildOptionsMachineType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNSPECIFIED", Self::Unspecified),
+        ("N1_HIGHCPU_8", Self::N1Highcpu8),
+        ("N1_HIGHCPU_32", Self::N1Highcpu32),
+        ("E2_HIGHCPU_8", Self::E2Highcpu8),
+        ("E2_HIGHCPU_32", Self::E2Highcpu32),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Requested verifiability options.
+///
+/// The values of `BuildOptions.requestedVerifyOption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildOptionsRequestedVerifyOption {
+    /// `NOT_VERIFIED`: Not a verifiable build (the default).
+    NotVerified,
+
+    /// `VERIFIED`: Build must be verified.
+    Verified,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BuildOptionsRequestedVerifyOption {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NOT_VERIFIED", Self::NotVerified),
+        ("VERIFIED", Self::Verified),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `BuildOptions.sourceProvenanceHash`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildOptionsSourceProvenanceHash {
+    /// `NONE`: No hash requested.
+    None,
+
+    /// `SHA256`: Use a sha256 hash.
+    Sha256,
+
+    /// `MD5`: Use a md5 hash.
+    Md5,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BuildOptionsSourceProvenanceHash {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NONE", Self::None),
+        ("SHA256", Self::Sha256),
+        ("MD5", Self::Md5),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Option to specify behavior when there is an error in the substitution checks. NOTE: this is
+/// always set to ALLOW_LOOSE for triggered builds and cannot be overridden in the build
+/// configuration file.
+///
+/// The values of `BuildOptions.substitutionOption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildOptionsSubstitutionOption {
+    /// `MUST_MATCH`: Fails the build if error in substitutions checks, like missing a substitution
+    /// in the template or in the map.
+    MustMatch,
+
+    /// `ALLOW_LOOSE`: Do not fail the build if error in substitutions checks.
+    AllowLoose,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BuildOptionsSubstitutionOption {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MUST_MATCH", Self::MustMatch),
+        ("ALLOW_LOOSE", Self::AllowLoose),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. Status of the build.
+///
+/// The values of `Build.status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildStatus {
+    /// `STATUS_UNKNOWN`: Status of the build is unknown.
+    StatusUnknown,
+
+    /// `PENDING`: Build has been created and is pending execution and queuing. It has not been
+    /// queued.
+    Pending,
+
+    /// `QUEUED`: Build or step is queued; work has not yet begun.
+    Queued,
+
+    /// `WORKING`: Build or step is being executed.
+    Working,
+
+    /// `SUCCESS`: Build or step finished successfully.
+    Success,
+
+    /// `FAILURE`: Build or step failed to complete successfully.
+    Failure,
+
+    /// `INTERNAL_ERROR`: Build or step failed due to an internal cause.
+    InternalError,
+
+    /// `TIMEOUT`: Build or step took longer than was allowed.
+    Timeout,
+
+    /// `CANCELLED`: Build or step was canceled by a user.
+    Cancelled,
+
+    /// `EXPIRED`: Build was enqueued for longer than the value of `queue_ttl`.
+    Expired,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BuildStatus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATUS_UNKNOWN", Self::StatusUnknown),
+        ("PENDING", Self::Pending),
+        ("QUEUED", Self::Queued),
+        ("WORKING", Self::Working),
+        ("SUCCESS", Self::Success),
+        ("FAILURE", Self::Failure),
+        ("INTERNAL_ERROR", Self::InternalError),
+        ("TIMEOUT", Self::Timeout),
+        ("CANCELLED", Self::Cancelled),
+        ("EXPIRED", Self::Expired),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A step in the build pipeline.
+///
+/// Discovery schema `BuildStep`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BuildStep {
+    /// Allow this build step to fail without failing the entire build if and only if the exit code
+    /// is one of the specified codes. If allow_failure is also specified, this field will take
+    /// precedence.
+    ///
+    /// Wire name: `allowExitCodes`.
+    #[serde(rename = "allowExitCodes", skip_serializing_if = "Option::is_none")]
+    pub allow_exit_codes: Option<Vec<i32>>,
+
+    /// Allow this build step to fail without failing the entire build. If false, the entire build
+    /// will fail if this step fails. Otherwise, the build will succeed, but this step will still
+    /// have a failure status. Error information will be reported in the failure_detail field.
+    ///
+    /// Wire name: `allowFailure`.
+    #[serde(rename = "allowFailure", skip_serializing_if = "Option::is_none")]
+    pub allow_failure: Option<bool>,
+
+    /// A list of arguments that will be presented to the step when it is started. If the image used
+    /// to run the step's container has an entrypoint, the `args` are used as arguments to that
+    /// entrypoint. If the image does not define an entrypoint, the first element in args is used as
+    /// the entrypoint, and the remainder will be used as arguments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+
+    /// Working directory to use when running this step's container. If this value is a relative
+    /// path, it is relative to the build's working directory. If this value is absolute, it may be
+    /// outside the build's working directory, in which case the contents of the path may not be
+    /// persisted across build step executions, unless a `volume` for that path is specified. If the
+    /// build specifies a `RepoSource` with `dir` and a step with a `dir`, which specifies an
+    /// absolute path, the `RepoSource` `dir` is ignored for the step's execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+
+    /// Entrypoint to be used instead of the build step image's default entrypoint. If unset, the
+    /// image's default entrypoint is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entrypoint: Option<String>,
+
+    /// A list of environment variable definitions to be used when running a step. The elements are
+    /// of the form "KEY=VALUE" for the environment variable "KEY" being given the value "VALUE".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<Vec<String>>,
+
+    /// Output only. Return code from running the step.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `exitCode`.
+    #[serde(rename = "exitCode", skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+
+    /// Unique identifier for this build step, used in `wait_for` to reference this build step as a
+    /// dependency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Required. The name of the container image that will run this particular build step. If the
+    /// image is available in the host's Docker daemon's cache, it will be run directly. If not, the
+    /// host will attempt to pull the image first, using the builder service account's credentials
+    /// if necessary. The Docker daemon's cache will already have the latest versions of all of the
+    /// officially supported build steps
+    /// ([<https://github.com/GoogleCloudPlatform/cloud-builders>](https://github.com/GoogleCloudPlatform/cloud-builders)).
+    /// The Docker daemon will also have cached many of the layers for some popular images, like
+    /// "ubuntu", "debian", but they will be refreshed at the time you attempt to use them. If you
+    /// built an image in a previous build step, it will be stored in the host's Docker daemon's
+    /// cache and is available to use as the name for a later build step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Stores timing information for pulling this build step's builder image only.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pullTiming`.
+    #[serde(rename = "pullTiming", skip_serializing_if = "Option::is_none")]
+    pub pull_timing: Option<TimeSpan>,
+
+    /// A shell script to be executed in the step. When script is provided, the user cannot specify
+    /// the entrypoint or args.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+
+    /// A list of environment variables which are encrypted using a Cloud Key Management Service
+    /// crypto key. These values must be specified in the build's `Secret`.
+    ///
+    /// Wire name: `secretEnv`.
+    #[serde(rename = "secretEnv", skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<Vec<String>>,
+
+    /// Output only. Status of the build step. At this time, build step status is only updated on
+    /// build completion; step status is not updated in real-time as the build progresses.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<BuildStepStatus>,
+
+    /// Time limit for executing this build step. If not defined, the step has no time limit and
+    /// will be allowed to continue to run until either it completes or the build itself times out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+
+    /// Output only. Stores timing information for executing this build step.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<TimeSpan>,
+
+    /// List of volumes to mount into the build step. Each volume is created as an empty volume
+    /// prior to execution of the build step. Upon completion of the build, volumes and their
+    /// contents are discarded. Using a named volume in only one step is not valid as it is
+    /// indicative of a build request with an incorrect configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Volume>>,
+
+    /// The ID(s) of the step(s) that this build step depends on. This build step will not start
+    /// until all the build steps in `wait_for` have completed successfully. If `wait_for` is empty,
+    /// this build step will start when all previous build steps in the `Build.Steps` list have
+    /// completed successfully.
+    ///
+    /// Wire name: `waitFor`.
+    #[serde(rename = "waitFor", skip_serializing_if = "Option::is_none")]
+    pub wait_for: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. Status of the build step. At this time, build step status is only updated on
+/// build completion; step status is not updated in real-time as the build progresses.
+///
+/// The values of `BuildStep.status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildStepStatus {
+    /// `STATUS_UNKNOWN`: Status of the build is unknown.
+    StatusUnknown,
+
+    /// `PENDING`: Build has been created and is pending execution and queuing. It has not been
+    /// queued.
+    Pending,
+
+    /// `QUEUED`: Build or step is queued; work has not yet begun.
+    Queued,
+
+    /// `WORKING`: Build or step is being executed.
+    Working,
+
+    /// `SUCCESS`: Build or step finished successfully.
+    Success,
+
+    /// `FAILURE`: Build or step failed to complete successfully.
+    Failure,
+
+    /// `INTERNAL_ERROR`: Build or step failed due to an internal cause.
+    InternalError,
+
+    /// `TIMEOUT`: Build or step took longer than was allowed.
+    Timeout,
+
+    /// `CANCELLED`: Build or step was canceled by a user.
+    Cancelled,
+
+    /// `EXPIRED`: Build was enqueued for longer than the value of `queue_ttl`.
+    Expired,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BuildStepStatus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATUS_UNKNOWN", Self::StatusUnknown),
+        ("PENDING", Self::Pending),
+        ("QUEUED", Self::Queued),
+        ("WORKING", Self::Working),
+        ("SUCCESS", Self::Success),
+        ("FAILURE", Self::Failure),
+        ("INTERNAL_ERROR", Self::InternalError),
+        ("TIMEOUT", Self::Timeout),
+        ("CANCELLED", Self::Cancelled),
+        ("EXPIRED", Self::Expired),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// An image built by the pipeline.
+///
+/// Discovery schema `BuiltImage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BuiltImage {
+    /// Docker Registry 2.0 digest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+
+    /// Name used to push the container image to Google Container Registry, as presented to `docker
+    /// push`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Stores timing information for pushing the specified image.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pushTiming`.
+    #[serde(rename = "pushTiming", skip_serializing_if = "Option::is_none")]
+    pub push_timing: Option<TimeSpan>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -194,6 +1689,254 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `CreateBitbucketServerConfig` operation.
+///
+/// Discovery schema `CreateBitbucketServerConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateBitbucketServerConfigOperationMetadata {
+    /// The resource name of the BitbucketServerConfig to be created. Format:
+    /// `projects/{project}/locations/{location}/bitbucketServerConfigs/{id}`.
+    ///
+    /// Wire name: `bitbucketServerConfig`.
+    #[serde(rename = "bitbucketServerConfig", skip_serializing_if = "Option::is_none")]
+    pub bitbucket_server_config: Option<String>,
+
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `CreateGithubEnterpriseConfig` operation.
+///
+/// Discovery schema `CreateGitHubEnterpriseConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateGitHubEnterpriseConfigOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the GitHubEnterprise to be created. Format:
+    /// `projects/{project}/locations/{location}/githubEnterpriseConfigs/{id}`.
+    ///
+    /// Wire name: `githubEnterpriseConfig`.
+    #[serde(rename = "githubEnterpriseConfig", skip_serializing_if = "Option::is_none")]
+    pub github_enterprise_config: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `CreateGitLabConfig` operation.
+///
+/// Discovery schema `CreateGitLabConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateGitLabConfigOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the GitLabConfig to be created. Format:
+    /// `projects/{project}/locations/{location}/gitlabConfigs/{id}`.
+    ///
+    /// Wire name: `gitlabConfig`.
+    #[serde(rename = "gitlabConfig", skip_serializing_if = "Option::is_none")]
+    pub gitlab_config: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `CreateWorkerPool` operation.
+///
+/// Discovery schema `CreateWorkerPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateWorkerPoolOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the `WorkerPool` to create. Format:
+    /// `projects/{project}/locations/{location}/workerPools/{worker_pool}`.
+    ///
+    /// Wire name: `workerPool`.
+    #[serde(rename = "workerPool", skip_serializing_if = "Option::is_none")]
+    pub worker_pool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `DeleteBitbucketServerConfig` operation.
+///
+/// Discovery schema `DeleteBitbucketServerConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteBitbucketServerConfigOperationMetadata {
+    /// The resource name of the BitbucketServerConfig to be deleted. Format:
+    /// `projects/{project}/locations/{location}/bitbucketServerConfigs/{id}`.
+    ///
+    /// Wire name: `bitbucketServerConfig`.
+    #[serde(rename = "bitbucketServerConfig", skip_serializing_if = "Option::is_none")]
+    pub bitbucket_server_config: Option<String>,
+
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `DeleteGitHubEnterpriseConfig` operation.
+///
+/// Discovery schema `DeleteGitHubEnterpriseConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteGitHubEnterpriseConfigOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the GitHubEnterprise to be deleted. Format:
+    /// `projects/{project}/locations/{location}/githubEnterpriseConfigs/{id}`.
+    ///
+    /// Wire name: `githubEnterpriseConfig`.
+    #[serde(rename = "githubEnterpriseConfig", skip_serializing_if = "Option::is_none")]
+    pub github_enterprise_config: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `DeleteGitLabConfig` operation.
+///
+/// Discovery schema `DeleteGitLabConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteGitLabConfigOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the GitLabConfig to be created. Format:
+    /// `projects/{project}/locations/{location}/gitlabConfigs/{id}`.
+    ///
+    /// Wire name: `gitlabConfig`.
+    #[serde(rename = "gitlabConfig", skip_serializing_if = "Option::is_none")]
+    pub gitlab_config: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `DeleteWorkerPool` operation.
+///
+/// Discovery schema `DeleteWorkerPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteWorkerPoolOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the `WorkerPool` being deleted. Format:
+    /// `projects/{project}/locations/{location}/workerPools/{worker_pool}`.
+    ///
+    /// Wire name: `workerPool`.
+    #[serde(rename = "workerPool", skip_serializing_if = "Option::is_none")]
+    pub worker_pool: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -214,10 +1957,1150 @@ pub struct Empty {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// A fatal problem encountered during the execution of the build.
+///
+/// Discovery schema `FailureInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct FailureInfo {
+    /// Explains the failure issue in more detail using hard-coded text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+
+    /// The name of the failure.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<FailureInfoType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The name of the failure.
+///
+/// The values of `FailureInfo.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailureInfoType {
+    /// `FAILURE_TYPE_UNSPECIFIED`: Type unspecified
+    FailureTypeUnspecified,
+
+    /// `PUSH_FAILED`: Unable to push the image to the repository.
+    PushFailed,
+
+    /// `PUSH_IMAGE_NOT_FOUND`: Final image not found.
+    PushImageNotFound,
+
+    /// `PUSH_NOT_AUTHORIZED`: Unauthorized push of the final image.
+    PushNotAuthorized,
+
+    /// `LOGGING_FAILURE`: Backend logging failures. Should retry.
+    LoggingFailure,
+
+    /// `USER_BUILD_STEP`: A build step has failed.
+    UserBuildStep,
+
+    /// `FETCH_SOURCE_FAILED`: The source fetching has failed.
+    FetchSourceFailed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for FailureInfoType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("FAILURE_TYPE_UNSPECIFIED", Self::FailureTypeUnspecified),
+        ("PUSH_FAILED", Self::PushFailed),
+        ("PUSH_IMAGE_NOT_FOUND", Self::PushImageNotFound),
+        ("PUSH_NOT_AUTHORIZED", Self::PushNotAuthorized),
+        ("LOGGING_FAILURE", Self::LoggingFailure),
+        ("USER_BUILD_STEP", Self::UserBuildStep),
+        ("FETCH_SOURCE_FAILED", Self::FetchSourceFailed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Container message for hashes of byte content of files, used in SourceProvenance messages to
+/// verify integrity of source input to the build.
+///
+/// Discovery schema `FileHashes`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct FileHashes {
+    /// Collection of file hashes.
+    ///
+    /// Wire name: `fileHash`.
+    #[serde(rename = "fileHash", skip_serializing_if = "Option::is_none")]
+    pub file_hash: Option<Vec<Hash>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV2OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV2OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have successfully been cancelled have Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Container message for hash values.
+///
+/// Discovery schema `Hash`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Hash {
+    /// The type of hash that was performed.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<HashType>,
+
+    /// The hash value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of hash that was performed.
+///
+/// The values of `Hash.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HashType {
+    /// `NONE`: No hash requested.
+    None,
+
+    /// `SHA256`: Use a sha256 hash.
+    Sha256,
+
+    /// `MD5`: Use a md5 hash.
+    Md5,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for HashType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NONE", Self::None),
+        ("SHA256", Self::Sha256),
+        ("MD5", Self::Md5),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Pairs a set of secret environment variables mapped to encrypted values with the Cloud KMS
+/// key to use to decrypt the value.
+///
+/// Discovery schema `InlineSecret`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct InlineSecret {
+    /// Map of environment variable name to its encrypted value. Secret environment variables must
+    /// be unique across all of a build's secrets, and must be used by at least one build step.
+    /// Values can be at most 64 KB in size. There can be at most 100 secret values across all of a
+    /// build's secrets.
+    ///
+    /// Wire name: `envMap`.
+    #[serde(rename = "envMap", skip_serializing_if = "Option::is_none")]
+    pub env_map: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Resource name of Cloud KMS crypto key to decrypt the encrypted value. In format:
+    /// projects/*/locations/*/keyRings/*/cryptoKeys/*
+    ///
+    /// Wire name: `kmsKeyName`.
+    #[serde(rename = "kmsKeyName", skip_serializing_if = "Option::is_none")]
+    pub kms_key_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Maven artifact to upload to Artifact Registry upon successful completion of all build
+/// steps.
+///
+/// Discovery schema `MavenArtifact`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MavenArtifact {
+    /// Maven `artifactId` value used when uploading the artifact to Artifact Registry.
+    ///
+    /// Wire name: `artifactId`.
+    #[serde(rename = "artifactId", skip_serializing_if = "Option::is_none")]
+    pub artifact_id: Option<String>,
+
+    /// Maven `groupId` value used when uploading the artifact to Artifact Registry.
+    ///
+    /// Wire name: `groupId`.
+    #[serde(rename = "groupId", skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+
+    /// Path to an artifact in the build's workspace to be uploaded to Artifact Registry. This can
+    /// be either an absolute path, e.g. /workspace/my-app/target/my-app-1.0.SNAPSHOT.jar or a
+    /// relative path from /workspace, e.g. my-app/target/my-app-1.0.SNAPSHOT.jar.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+
+    /// Artifact Registry repository, in the form
+    /// "<https://$REGION-maven.pkg.dev/$PROJECT/$REPOSITORY>" Artifact in the workspace specified
+    /// by path will be uploaded to Artifact Registry with this location as a prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+
+    /// Maven `version` value used when uploading the artifact to Artifact Registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `cancelRequested`.
+    #[serde(rename = "cancelRequested", skip_serializing_if = "Option::is_none")]
+    pub cancel_requested: Option<bool>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusDetail`.
+    #[serde(rename = "statusDetail", skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details about how a build should be executed on a `WorkerPool`. See [running builds in a
+/// private pool](https://cloud.google.com/build/docs/private-pools/run-builds-in-private-pool)
+/// for more information.
+///
+/// Discovery schema `PoolOption`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PoolOption {
+    /// The `WorkerPool` resource to execute the build on. You must have
+    /// `cloudbuild.workerpools.use` on the project hosting the WorkerPool. Format
+    /// projects/{project}/locations/{location}/workerPools/{workerPoolId}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `ProcessAppManifestCallback` operation.
+///
+/// Discovery schema `ProcessAppManifestCallbackOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ProcessAppManifestCallbackOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the GitHubEnterprise to be created. Format:
+    /// `projects/{project}/locations/{location}/githubEnterpriseConfigs/{id}`.
+    ///
+    /// Wire name: `githubEnterpriseConfig`.
+    #[serde(rename = "githubEnterpriseConfig", skip_serializing_if = "Option::is_none")]
+    pub github_enterprise_config: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Python package to upload to Artifact Registry upon successful completion of all build steps.
+/// A package can encapsulate multiple objects to be uploaded to a single repository.
+///
+/// Discovery schema `PythonPackage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PythonPackage {
+    /// Path globs used to match files in the build's workspace. For Python/ Twine, this is usually
+    /// `dist/*`, and sometimes additionally an `.asc` file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paths: Option<Vec<String>>,
+
+    /// Artifact Registry repository, in the form
+    /// "<https://$REGION-python.pkg.dev/$PROJECT/$REPOSITORY>" Files in the workspace matching any
+    /// path pattern will be uploaded to Artifact Registry with this location as a prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Location of the source in a Google Cloud Source Repository.
+///
+/// Discovery schema `RepoSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RepoSource {
+    /// Regex matching branches to build. The syntax of the regular expressions accepted is the
+    /// syntax accepted by RE2 and described at <https://github.com/google/re2/wiki/Syntax>
+    ///
+    /// Wire name: `branchName`.
+    #[serde(rename = "branchName", skip_serializing_if = "Option::is_none")]
+    pub branch_name: Option<String>,
+
+    /// Explicit commit SHA to build.
+    ///
+    /// Wire name: `commitSha`.
+    #[serde(rename = "commitSha", skip_serializing_if = "Option::is_none")]
+    pub commit_sha: Option<String>,
+
+    /// Directory, relative to the source root, in which to run the build. This must be a relative
+    /// path. If a step's `dir` is specified and is an absolute path, this value is ignored for that
+    /// step's execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+
+    /// Only trigger a build if the revision regex does NOT match the revision regex.
+    ///
+    /// Wire name: `invertRegex`.
+    #[serde(rename = "invertRegex", skip_serializing_if = "Option::is_none")]
+    pub invert_regex: Option<bool>,
+
+    /// ID of the project that owns the Cloud Source Repository. If omitted, the project ID
+    /// requesting the build is assumed.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// Name of the Cloud Source Repository.
+    ///
+    /// Wire name: `repoName`.
+    #[serde(rename = "repoName", skip_serializing_if = "Option::is_none")]
+    pub repo_name: Option<String>,
+
+    /// Substitutions to use in a triggered build. Should only be used with RunBuildTrigger
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub substitutions: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Regex matching tags to build. The syntax of the regular expressions accepted is the syntax
+    /// accepted by RE2 and described at <https://github.com/google/re2/wiki/Syntax>
+    ///
+    /// Wire name: `tagName`.
+    #[serde(rename = "tagName", skip_serializing_if = "Option::is_none")]
+    pub tag_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Artifacts created by the build pipeline.
+///
+/// Discovery schema `Results`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Results {
+    /// Path to the artifact manifest for non-container artifacts uploaded to Cloud Storage. Only
+    /// populated when artifacts are uploaded to Cloud Storage.
+    ///
+    /// Wire name: `artifactManifest`.
+    #[serde(rename = "artifactManifest", skip_serializing_if = "Option::is_none")]
+    pub artifact_manifest: Option<String>,
+
+    /// Time to push all non-container artifacts to Cloud Storage.
+    ///
+    /// Wire name: `artifactTiming`.
+    #[serde(rename = "artifactTiming", skip_serializing_if = "Option::is_none")]
+    pub artifact_timing: Option<TimeSpan>,
+
+    /// List of build step digests, in the order corresponding to build step indices.
+    ///
+    /// Wire name: `buildStepImages`.
+    #[serde(rename = "buildStepImages", skip_serializing_if = "Option::is_none")]
+    pub build_step_images: Option<Vec<String>>,
+
+    /// List of build step outputs, produced by builder images, in the order corresponding to build
+    /// step indices. [Cloud Builders](https://cloud.google.com/cloud-build/docs/cloud-builders) can
+    /// produce this output by writing to `$BUILDER_OUTPUT/output`. Only the first 4KB of data is
+    /// stored.
+    ///
+    /// Wire name: `buildStepOutputs`.
+    #[serde(rename = "buildStepOutputs", skip_serializing_if = "Option::is_none")]
+    pub build_step_outputs: Option<Vec<String>>,
+
+    /// Container images that were built as a part of the build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<BuiltImage>>,
+
+    /// Maven artifacts uploaded to Artifact Registry at the end of the build.
+    ///
+    /// Wire name: `mavenArtifacts`.
+    #[serde(rename = "mavenArtifacts", skip_serializing_if = "Option::is_none")]
+    pub maven_artifacts: Option<Vec<UploadedMavenArtifact>>,
+
+    /// Number of non-container artifacts uploaded to Cloud Storage. Only populated when artifacts
+    /// are uploaded to Cloud Storage.
+    ///
+    /// Wire name: `numArtifacts`.
+    #[serde(
+        rename = "numArtifacts",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_artifacts: Option<i64>,
+
+    /// Python artifacts uploaded to Artifact Registry at the end of the build.
+    ///
+    /// Wire name: `pythonPackages`.
+    #[serde(rename = "pythonPackages", skip_serializing_if = "Option::is_none")]
+    pub python_packages: Option<Vec<UploadedPythonPackage>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents the custom metadata of the RunWorkflow long-running operation.
+///
+/// Discovery schema `RunWorkflowCustomOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RunWorkflowCustomOperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. ID of the pipeline run created by RunWorkflow.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pipelineRunId`.
+    #[serde(rename = "pipelineRunId", skip_serializing_if = "Option::is_none")]
+    pub pipeline_run_id: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have successfully been cancelled have Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Pairs a set of secret environment variables containing encrypted values with the Cloud KMS
+/// key to use to decrypt the value. Note: Use `kmsKeyName` with `available_secrets` instead of
+/// using `kmsKeyName` with `secret`. For instructions see:
+/// <https://cloud.google.com/cloud-build/docs/securing-builds/use-encrypted-credentials>.
+///
+/// Discovery schema `Secret`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Secret {
+    /// Cloud KMS key name to use to decrypt these envs.
+    ///
+    /// Wire name: `kmsKeyName`.
+    #[serde(rename = "kmsKeyName", skip_serializing_if = "Option::is_none")]
+    pub kms_key_name: Option<String>,
+
+    /// Map of environment variable name to its encrypted value. Secret environment variables must
+    /// be unique across all of a build's secrets, and must be used by at least one build step.
+    /// Values can be at most 64 KB in size. There can be at most 100 secret values across all of a
+    /// build's secrets.
+    ///
+    /// Wire name: `secretEnv`.
+    #[serde(rename = "secretEnv", skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Pairs a secret environment variable with a SecretVersion in Secret Manager.
+///
+/// Discovery schema `SecretManagerSecret`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SecretManagerSecret {
+    /// Environment variable name to associate with the secret. Secret environment variables must be
+    /// unique across all of a build's secrets, and must be used by at least one build step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+
+    /// Resource name of the SecretVersion. In format: projects/*/secrets/*/versions/*
+    ///
+    /// Wire name: `versionName`.
+    #[serde(rename = "versionName", skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Secrets and secret environment variables.
+///
+/// Discovery schema `Secrets`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Secrets {
+    /// Secrets encrypted with KMS key and the associated secret environment variable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inline: Option<Vec<InlineSecret>>,
+
+    /// Secrets in Secret Manager and associated secret environment variable.
+    ///
+    /// Wire name: `secretManager`.
+    #[serde(rename = "secretManager", skip_serializing_if = "Option::is_none")]
+    pub secret_manager: Option<Vec<SecretManagerSecret>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Location of the source in a supported storage service.
+///
+/// Discovery schema `Source`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Source {
+    /// If provided, get the source from this location in a Cloud Source Repository.
+    ///
+    /// Wire name: `repoSource`.
+    #[serde(rename = "repoSource", skip_serializing_if = "Option::is_none")]
+    pub repo_source: Option<RepoSource>,
+
+    /// If provided, get the source from this location in Google Cloud Storage.
+    ///
+    /// Wire name: `storageSource`.
+    #[serde(rename = "storageSource", skip_serializing_if = "Option::is_none")]
+    pub storage_source: Option<StorageSource>,
+
+    /// If provided, get the source from this manifest in Google Cloud Storage. This feature is in
+    /// Preview; see description
+    /// [here](https://github.com/GoogleCloudPlatform/cloud-builders/tree/master/gcs-fetcher).
+    ///
+    /// Wire name: `storageSourceManifest`.
+    #[serde(rename = "storageSourceManifest", skip_serializing_if = "Option::is_none")]
+    pub storage_source_manifest: Option<StorageSourceManifest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Provenance of the source. Ways to find the original source, or verify that some source was
+/// used for this build.
+///
+/// Discovery schema `SourceProvenance`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SourceProvenance {
+    /// Output only. Hash(es) of the build source, which can be used to verify that the original
+    /// source integrity was maintained in the build. Note that `FileHashes` will only be populated
+    /// if `BuildOptions` has requested a `SourceProvenanceHash`. The keys to this map are file
+    /// paths used as build source and the values contain the hash values for those files. If the
+    /// build source came in a single package such as a gzipped tarfile (`.tar.gz`), the `FileHash`
+    /// will be for the single path to that file.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `fileHashes`.
+    #[serde(rename = "fileHashes", skip_serializing_if = "Option::is_none")]
+    pub file_hashes: Option<std::collections::BTreeMap<String, FileHashes>>,
+
+    /// A copy of the build's `source.repo_source`, if exists, with any revisions resolved.
+    ///
+    /// Wire name: `resolvedRepoSource`.
+    #[serde(rename = "resolvedRepoSource", skip_serializing_if = "Option::is_none")]
+    pub resolved_repo_source: Option<RepoSource>,
+
+    /// A copy of the build's `source.storage_source`, if exists, with any generations resolved.
+    ///
+    /// Wire name: `resolvedStorageSource`.
+    #[serde(rename = "resolvedStorageSource", skip_serializing_if = "Option::is_none")]
+    pub resolved_storage_source: Option<StorageSource>,
+
+    /// A copy of the build's `source.storage_source_manifest`, if exists, with any revisions
+    /// resolved. This feature is in Preview.
+    ///
+    /// Wire name: `resolvedStorageSourceManifest`.
+    #[serde(
+        rename = "resolvedStorageSourceManifest",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resolved_storage_source_manifest: Option<StorageSourceManifest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Location of the source in an archive file in Google Cloud Storage.
+///
+/// Discovery schema `StorageSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct StorageSource {
+    /// Google Cloud Storage bucket containing the source (see [Bucket Name
+    /// Requirements](https://cloud.google.com/storage/docs/bucket-naming#requirements)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+
+    /// Google Cloud Storage generation for the object. If the generation is omitted, the latest
+    /// generation will be used.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
+
+    /// Google Cloud Storage object containing the source. This object must be a zipped (`.zip`) or
+    /// gzipped archive file (`.tar.gz`) containing source to build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Location of the source manifest in Google Cloud Storage. This feature is in Preview; see
+/// description
+/// [here](https://github.com/GoogleCloudPlatform/cloud-builders/tree/master/gcs-fetcher).
+///
+/// Discovery schema `StorageSourceManifest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct StorageSourceManifest {
+    /// Google Cloud Storage bucket containing the source manifest (see [Bucket Name
+    /// Requirements](https://cloud.google.com/storage/docs/bucket-naming#requirements)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+
+    /// Google Cloud Storage generation for the object. If the generation is omitted, the latest
+    /// generation will be used.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
+
+    /// Google Cloud Storage object containing the source manifest. This object must be a JSON file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Start and end times for a build execution phase.
+///
+/// Discovery schema `TimeSpan`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TimeSpan {
+    /// End of time span.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Start of time span.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `UpdateBitbucketServerConfig` operation.
+///
+/// Discovery schema `UpdateBitbucketServerConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateBitbucketServerConfigOperationMetadata {
+    /// The resource name of the BitbucketServerConfig to be updated. Format:
+    /// `projects/{project}/locations/{location}/bitbucketServerConfigs/{id}`.
+    ///
+    /// Wire name: `bitbucketServerConfig`.
+    #[serde(rename = "bitbucketServerConfig", skip_serializing_if = "Option::is_none")]
+    pub bitbucket_server_config: Option<String>,
+
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `UpdateGitHubEnterpriseConfig` operation.
+///
+/// Discovery schema `UpdateGitHubEnterpriseConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateGitHubEnterpriseConfigOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the GitHubEnterprise to be updated. Format:
+    /// `projects/{project}/locations/{location}/githubEnterpriseConfigs/{id}`.
+    ///
+    /// Wire name: `githubEnterpriseConfig`.
+    #[serde(rename = "githubEnterpriseConfig", skip_serializing_if = "Option::is_none")]
+    pub github_enterprise_config: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `UpdateGitLabConfig` operation.
+///
+/// Discovery schema `UpdateGitLabConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateGitLabConfigOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the GitLabConfig to be created. Format:
+    /// `projects/{project}/locations/{location}/gitlabConfigs/{id}`.
+    ///
+    /// Wire name: `gitlabConfig`.
+    #[serde(rename = "gitlabConfig", skip_serializing_if = "Option::is_none")]
+    pub gitlab_config: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `UpdateWorkerPool` operation.
+///
+/// Discovery schema `UpdateWorkerPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateWorkerPoolOperationMetadata {
+    /// Time the operation was completed.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The resource name of the `WorkerPool` being updated. Format:
+    /// `projects/{project}/locations/{location}/workerPools/{worker_pool}`.
+    ///
+    /// Wire name: `workerPool`.
+    #[serde(rename = "workerPool", skip_serializing_if = "Option::is_none")]
+    pub worker_pool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Maven artifact uploaded using the MavenArtifact directive.
+///
+/// Discovery schema `UploadedMavenArtifact`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadedMavenArtifact {
+    /// Hash types and values of the Maven Artifact.
+    ///
+    /// Wire name: `fileHashes`.
+    #[serde(rename = "fileHashes", skip_serializing_if = "Option::is_none")]
+    pub file_hashes: Option<FileHashes>,
+
+    /// Output only. Stores timing information for pushing the specified artifact.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pushTiming`.
+    #[serde(rename = "pushTiming", skip_serializing_if = "Option::is_none")]
+    pub push_timing: Option<TimeSpan>,
+
+    /// URI of the uploaded artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Artifact uploaded using the PythonPackage directive.
+///
+/// Discovery schema `UploadedPythonPackage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UploadedPythonPackage {
+    /// Hash types and values of the Python Artifact.
+    ///
+    /// Wire name: `fileHashes`.
+    #[serde(rename = "fileHashes", skip_serializing_if = "Option::is_none")]
+    pub file_hashes: Option<FileHashes>,
+
+    /// Output only. Stores timing information for pushing the specified artifact.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pushTiming`.
+    #[serde(rename = "pushTiming", skip_serializing_if = "Option::is_none")]
+    pub push_timing: Option<TimeSpan>,
+
+    /// URI of the uploaded artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Volume describes a Docker container volume which is mounted into build steps in order to
+/// persist files across build step execution.
+///
+/// Discovery schema `Volume`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Volume {
+    /// Name of the volume to mount. Volume names must be unique per build step and must be valid
+    /// names for Docker volumes. Each named volume must be used by at least two build steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Path at which to mount the volume. Paths must be absolute and cannot conflict with other
+    /// volume paths on the same build step or with certain reserved volume paths.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A non-fatal problem encountered during the execution of the build.
+///
+/// Discovery schema `Warning`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Warning {
+    /// The priority for this warning.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub priority: Option<WarningPriority>,
+
+    /// Explanation of the warning generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The priority for this warning.
+///
+/// The values of `Warning.priority`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningPriority {
+    /// `PRIORITY_UNSPECIFIED`: Should not be used.
+    PriorityUnspecified,
+
+    /// `INFO`: e.g. deprecation warnings and alternative feature highlights.
+    Info,
+
+    /// `WARNING`: e.g. automated detection of possible issues with the build.
+    Warning,
+
+    /// `ALERT`: e.g. alerts that a feature used in the build is pending removal
+    Alert,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for WarningPriority {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("PRIORITY_UNSPECIFIED", Self::PriorityUnspecified),
+        ("INFO", Self::Info),
+        ("WARNING", Self::Warning),
+        ("ALERT", Self::Alert),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}

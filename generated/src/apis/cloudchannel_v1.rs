@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://cloudchannel.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Channel API.
@@ -340,6 +341,268 @@ impl crate::Request for OperationsList {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Cloud Channel API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudChannelV1OperationMetadata`].
+    GoogleCloudChannelV1OperationMetadata(Box<GoogleCloudChannelV1OperationMetadata>),
+
+    /// A [`GoogleCloudChannelV1alpha1OperationMetadata`].
+    GoogleCloudChannelV1alpha1OperationMetadata(
+        Box<GoogleCloudChannelV1alpha1OperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudChannelV1OperationMetadata"),
+        crate::MetadataType::new("GoogleCloudChannelV1alpha1OperationMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudChannelV1OperationMetadata" => {
+                    Self::GoogleCloudChannelV1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudChannelV1alpha1OperationMetadata" => {
+                    Self::GoogleCloudChannelV1alpha1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Provides contextual information about a google.longrunning.Operation.
+///
+/// Discovery schema `GoogleCloudChannelV1OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudChannelV1OperationMetadata {
+    /// The RPC that initiated this Long Running Operation.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<GoogleCloudChannelV1OperationMetadataOperationType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The RPC that initiated this Long Running Operation.
+///
+/// The values of `GoogleCloudChannelV1OperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudChannelV1OperationMetadataOperationType {
+    /// `OPERATION_TYPE_UNSPECIFIED`: Not used.
+    OperationTypeUnspecified,
+
+    /// `CREATE_ENTITLEMENT`: Long Running Operation was triggered by CreateEntitlement.
+    CreateEntitlement,
+
+    /// `CHANGE_RENEWAL_SETTINGS`: Long Running Operation was triggered by ChangeRenewalSettings.
+    ChangeRenewalSettings,
+
+    /// `START_PAID_SERVICE`: Long Running Operation was triggered by StartPaidService.
+    StartPaidService,
+
+    /// `ACTIVATE_ENTITLEMENT`: Long Running Operation was triggered by ActivateEntitlement.
+    ActivateEntitlement,
+
+    /// `SUSPEND_ENTITLEMENT`: Long Running Operation was triggered by SuspendEntitlement.
+    SuspendEntitlement,
+
+    /// `CANCEL_ENTITLEMENT`: Long Running Operation was triggered by CancelEntitlement.
+    CancelEntitlement,
+
+    /// `TRANSFER_ENTITLEMENTS`: Long Running Operation was triggered by TransferEntitlements.
+    TransferEntitlements,
+
+    /// `TRANSFER_ENTITLEMENTS_TO_GOOGLE`: Long Running Operation was triggered by
+    /// TransferEntitlementsToGoogle.
+    TransferEntitlementsToGoogle,
+
+    /// `CHANGE_OFFER`: Long Running Operation was triggered by ChangeOffer.
+    ChangeOffer,
+
+    /// `CHANGE_PARAMETERS`: Long Running Operation was triggered by ChangeParameters.
+    ChangeParameters,
+
+    /// `PROVISION_CLOUD_IDENTITY`: Long Running Operation was triggered by ProvisionCloudIdentity.
+    ProvisionCloudIdentity,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudChannelV1OperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_TYPE_UNSPECIFIED", Self::OperationTypeUnspecified),
+        ("CREATE_ENTITLEMENT", Self::CreateEntitlement),
+        ("CHANGE_RENEWAL_SETTINGS", Self::ChangeRenewalSettings),
+        ("START_PAID_SERVICE", Self::StartPaidService),
+        ("ACTIVATE_ENTITLEMENT", Self::ActivateEntitlement),
+        ("SUSPEND_ENTITLEMENT", Self::SuspendEntitlement),
+        ("CANCEL_ENTITLEMENT", Self::CancelEntitlement),
+        ("TRANSFER_ENTITLEMENTS", Self::TransferEntitlements),
+        ("TRANSFER_ENTITLEMENTS_TO_GOOGLE", Self::TransferEntitlementsToGoogle),
+        ("CHANGE_OFFER", Self::ChangeOffer),
+        ("CHANGE_PARAMETERS", Self::ChangeParameters),
+        ("PROVISION_CLOUD_IDENTITY", Self::ProvisionCloudIdentity),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Provides contextual information about a google.longrunning.Operation.
+///
+/// Discovery schema `GoogleCloudChannelV1alpha1OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudChannelV1alpha1OperationMetadata {
+    /// The RPC that initiated this Long Running Operation.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<GoogleCloudChannelV1alpha1OperationMetadataOperationType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The RPC that initiated this Long Running Operation.
+///
+/// The values of `GoogleCloudChannelV1alpha1OperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudChannelV1alpha1OperationMetadataOperationType {
+    /// `OPERATION_TYPE_UNSPECIFIED`: Not used.
+    OperationTypeUnspecified,
+
+    /// `CREATE_ENTITLEMENT`: Long Running Operation was triggered by CreateEntitlement.
+    CreateEntitlement,
+
+    /// `CHANGE_QUANTITY`: Long Running Operation was triggered by ChangeQuantity.
+    ChangeQuantity,
+
+    /// `CHANGE_RENEWAL_SETTINGS`: Long Running Operation was triggered by ChangeRenewalSettings.
+    ChangeRenewalSettings,
+
+    /// `CHANGE_PLAN`: Long Running Operation was triggered by ChangePlan.
+    ChangePlan,
+
+    /// `START_PAID_SERVICE`: Long Running Operation was triggered by StartPaidService.
+    StartPaidService,
+
+    /// `CHANGE_SKU`: Long Running Operation was triggered by ChangeSku.
+    ChangeSku,
+
+    /// `ACTIVATE_ENTITLEMENT`: Long Running Operation was triggered by ActivateEntitlement.
+    ActivateEntitlement,
+
+    /// `SUSPEND_ENTITLEMENT`: Long Running Operation was triggered by SuspendEntitlement.
+    SuspendEntitlement,
+
+    /// `CANCEL_ENTITLEMENT`: Long Running Operation was triggered by CancelEntitlement.
+    CancelEntitlement,
+
+    /// `TRANSFER_ENTITLEMENTS`: Long Running Operation was triggered by TransferEntitlements.
+    TransferEntitlements,
+
+    /// `TRANSFER_ENTITLEMENTS_TO_GOOGLE`: Long Running Operation was triggered by
+    /// TransferEntitlementsToGoogle.
+    TransferEntitlementsToGoogle,
+
+    /// `CHANGE_OFFER`: Long Running Operation was triggered by ChangeOffer.
+    ChangeOffer,
+
+    /// `CHANGE_PARAMETERS`: Long Running Operation was triggered by ChangeParameters.
+    ChangeParameters,
+
+    /// `PROVISION_CLOUD_IDENTITY`: Long Running Operation was triggered by ProvisionCloudIdentity.
+    ProvisionCloudIdentity,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudChannelV1alpha1OperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_TYPE_UNSPECIFIED", Self::OperationTypeUnspecified),
+        ("CREATE_ENTITLEMENT", Self::CreateEntitlement),
+        ("CHANGE_QUANTITY", Self::ChangeQuantity),
+        ("CHANGE_RENEWAL_SETTINGS", Self::ChangeRenewalSettings),
+        ("CHANGE_PLAN", Self::ChangePlan),
+        ("START_PAID_SERVICE", Self::StartPaidService),
+        ("CHANGE_SKU", Self::ChangeSku),
+        ("ACTIVATE_ENTITLEMENT", Self::ActivateEntitlement),
+        ("SUSPEND_ENTITLEMENT", Self::SuspendEntitlement),
+        ("CANCEL_ENTITLEMENT", Self::CancelEntitlement),
+        ("TRANSFER_ENTITLEMENTS", Self::TransferEntitlements),
+        ("TRANSFER_ENTITLEMENTS_TO_GOOGLE", Self::TransferEntitlementsToGoogle),
+        ("CHANGE_OFFER", Self::ChangeOffer),
+        ("CHANGE_PARAMETERS", Self::ChangeParameters),
+        ("PROVISION_CLOUD_IDENTITY", Self::ProvisionCloudIdentity),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://cloudfunctions.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Functions API.
@@ -197,6 +198,432 @@ impl crate::Request for ProjectsLocationsOperationsList {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Cloud Functions API v2, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudFunctionsV2OperationMetadata`].
+    GoogleCloudFunctionsV2OperationMetadata(
+        Box<GoogleCloudFunctionsV2OperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudFunctionsV2OperationMetadata")
+            .stage(&["statusDetail"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudFunctionsV2OperationMetadata" => {
+                    Self::GoogleCloudFunctionsV2OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `GoogleCloudFunctionsV2OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudFunctionsV2OperationMetadata {
+    /// API version used to start the operation.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// The build name of the function for create and update operations.
+    ///
+    /// Wire name: `buildName`.
+    #[serde(rename = "buildName", skip_serializing_if = "Option::is_none")]
+    pub build_name: Option<String>,
+
+    /// Identifies whether the user has requested cancellation of the operation. Operations that
+    /// have successfully been cancelled have google.longrunning.Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Wire name: `cancelRequested`.
+    #[serde(rename = "cancelRequested", skip_serializing_if = "Option::is_none")]
+    pub cancel_requested: Option<bool>,
+
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Whether a custom IAM role binding was detected during the upgrade.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `customIamRoleDetected`.
+    #[serde(rename = "customIamRoleDetected", skip_serializing_if = "Option::is_none")]
+    pub custom_iam_role_detected: Option<bool>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The operation type.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<GoogleCloudFunctionsV2OperationMetadataOperationType>,
+
+    /// The original request that started the operation.
+    ///
+    /// Wire name: `requestResource`.
+    #[serde(rename = "requestResource", skip_serializing_if = "Option::is_none")]
+    pub request_resource: Option<crate::JsonObject>,
+
+    /// An identifier for Firebase function sources. Disclaimer: This field is only supported for
+    /// Firebase function deployments.
+    ///
+    /// Wire name: `sourceToken`.
+    #[serde(rename = "sourceToken", skip_serializing_if = "Option::is_none")]
+    pub source_token: Option<String>,
+
+    /// Mechanism for reporting in-progress stages
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stages: Option<Vec<GoogleCloudFunctionsV2Stage>>,
+
+    /// Human-readable status of the operation, if any.
+    ///
+    /// Wire name: `statusDetail`.
+    #[serde(rename = "statusDetail", skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+
+    /// Server-defined resource path for the target of the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Name of the verb executed by the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation type.
+///
+/// The values of `GoogleCloudFunctionsV2OperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudFunctionsV2OperationMetadataOperationType {
+    /// `OPERATIONTYPE_UNSPECIFIED`: Unspecified
+    OperationtypeUnspecified,
+
+    /// `CREATE_FUNCTION`: CreateFunction
+    CreateFunction,
+
+    /// `UPDATE_FUNCTION`: UpdateFunction
+    UpdateFunction,
+
+    /// `DELETE_FUNCTION`: DeleteFunction
+    DeleteFunction,
+
+    /// `REDIRECT_FUNCTION_UPGRADE_TRAFFIC`: RedirectFunctionUpgradeTraffic
+    RedirectFunctionUpgradeTraffic,
+
+    /// `ROLLBACK_FUNCTION_UPGRADE_TRAFFIC`: RollbackFunctionUpgradeTraffic
+    RollbackFunctionUpgradeTraffic,
+
+    /// `SETUP_FUNCTION_UPGRADE_CONFIG`: SetupFunctionUpgradeConfig
+    SetupFunctionUpgradeConfig,
+
+    /// `ABORT_FUNCTION_UPGRADE`: AbortFunctionUpgrade
+    AbortFunctionUpgrade,
+
+    /// `COMMIT_FUNCTION_UPGRADE`: CommitFunctionUpgrade
+    CommitFunctionUpgrade,
+
+    /// `DETACH_FUNCTION`: DetachFunction
+    DetachFunction,
+
+    /// `COMMIT_FUNCTION_UPGRADE_AS_GEN2`: CommitFunctionUpgradeAsGen2
+    CommitFunctionUpgradeAsGen2,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudFunctionsV2OperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATIONTYPE_UNSPECIFIED", Self::OperationtypeUnspecified),
+        ("CREATE_FUNCTION", Self::CreateFunction),
+        ("UPDATE_FUNCTION", Self::UpdateFunction),
+        ("DELETE_FUNCTION", Self::DeleteFunction),
+        ("REDIRECT_FUNCTION_UPGRADE_TRAFFIC", Self::RedirectFunctionUpgradeTraffic),
+        ("ROLLBACK_FUNCTION_UPGRADE_TRAFFIC", Self::RollbackFunctionUpgradeTraffic),
+        ("SETUP_FUNCTION_UPGRADE_CONFIG", Self::SetupFunctionUpgradeConfig),
+        ("ABORT_FUNCTION_UPGRADE", Self::AbortFunctionUpgrade),
+        ("COMMIT_FUNCTION_UPGRADE", Self::CommitFunctionUpgrade),
+        ("DETACH_FUNCTION", Self::DetachFunction),
+        ("COMMIT_FUNCTION_UPGRADE_AS_GEN2", Self::CommitFunctionUpgradeAsGen2),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Each Stage of the deployment process
+///
+/// Discovery schema `GoogleCloudFunctionsV2Stage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudFunctionsV2Stage {
+    /// Message describing the Stage
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+
+    /// Name of the Stage. This will be unique for each Stage.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<GoogleCloudFunctionsV2StageName>,
+
+    /// Resource of the Stage
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+
+    /// Link to the current Stage resource
+    ///
+    /// Wire name: `resourceUri`.
+    #[serde(rename = "resourceUri", skip_serializing_if = "Option::is_none")]
+    pub resource_uri: Option<String>,
+
+    /// Current state of the Stage
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudFunctionsV2StageState>,
+
+    /// State messages from the current Stage.
+    ///
+    /// Wire name: `stateMessages`.
+    #[serde(rename = "stateMessages", skip_serializing_if = "Option::is_none")]
+    pub state_messages: Option<Vec<GoogleCloudFunctionsV2StateMessage>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Name of the Stage. This will be unique for each Stage.
+///
+/// The values of `GoogleCloudFunctionsV2Stage.name`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudFunctionsV2StageName {
+    /// `NAME_UNSPECIFIED`: Not specified. Invalid name.
+    NameUnspecified,
+
+    /// `ARTIFACT_REGISTRY`: Artifact Registry Stage
+    ArtifactRegistry,
+
+    /// `BUILD`: Build Stage
+    Build,
+
+    /// `SERVICE`: Service Stage
+    Service,
+
+    /// `TRIGGER`: Trigger Stage
+    Trigger,
+
+    /// `SERVICE_ROLLBACK`: Service Rollback Stage
+    ServiceRollback,
+
+    /// `TRIGGER_ROLLBACK`: Trigger Rollback Stage
+    TriggerRollback,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudFunctionsV2StageName {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NAME_UNSPECIFIED", Self::NameUnspecified),
+        ("ARTIFACT_REGISTRY", Self::ArtifactRegistry),
+        ("BUILD", Self::Build),
+        ("SERVICE", Self::Service),
+        ("TRIGGER", Self::Trigger),
+        ("SERVICE_ROLLBACK", Self::ServiceRollback),
+        ("TRIGGER_ROLLBACK", Self::TriggerRollback),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Current state of the Stage
+///
+/// The values of `GoogleCloudFunctionsV2Stage.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudFunctionsV2StageState {
+    /// `STATE_UNSPECIFIED`: Not specified. Invalid state.
+    StateUnspecified,
+
+    /// `NOT_STARTED`: Stage has not started.
+    NotStarted,
+
+    /// `IN_PROGRESS`: Stage is in progress.
+    InProgress,
+
+    /// `COMPLETE`: Stage has completed.
+    Complete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudFunctionsV2StageState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("NOT_STARTED", Self::NotStarted),
+        ("IN_PROGRESS", Self::InProgress),
+        ("COMPLETE", Self::Complete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Informational messages about the state of the Cloud Function or Operation.
+///
+/// Discovery schema `GoogleCloudFunctionsV2StateMessage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudFunctionsV2StateMessage {
+    /// The message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+
+    /// Severity of the state message.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub severity: Option<GoogleCloudFunctionsV2StateMessageSeverity>,
+
+    /// One-word CamelCase type of the state message.
+    ///
+    /// Wire name: `type`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Severity of the state message.
+///
+/// The values of `GoogleCloudFunctionsV2StateMessage.severity`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudFunctionsV2StateMessageSeverity {
+    /// `SEVERITY_UNSPECIFIED`: Not specified. Invalid severity.
+    SeverityUnspecified,
+
+    /// `ERROR`: ERROR-level severity.
+    Error,
+
+    /// `WARNING`: WARNING-level severity.
+    Warning,
+
+    /// `INFO`: INFO-level severity.
+    Info,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudFunctionsV2StateMessageSeverity {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SEVERITY_UNSPECIFIED", Self::SeverityUnspecified),
+        ("ERROR", Self::Error),
+        ("WARNING", Self::Warning),
+        ("INFO", Self::Info),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

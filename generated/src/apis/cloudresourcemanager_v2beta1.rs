@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://cloudresourcemanager.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Resource Manager API.
@@ -104,6 +105,556 @@ impl crate::Request for OperationsGet {
     }
 }
 
+/// Any operation metadata message of the Cloud Resource Manager API v2beta1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`CreateBoundaryMetadata`].
+    CreateBoundaryMetadata(Box<CreateBoundaryMetadata>),
+
+    /// A [`CreateCapabilityConfigMetadata`].
+    CreateCapabilityConfigMetadata(Box<CreateCapabilityConfigMetadata>),
+
+    /// A [`CreateProjectMetadata`].
+    CreateProjectMetadata(Box<CreateProjectMetadata>),
+
+    /// A [`CreateSemanticTagBindingMetadata`].
+    CreateSemanticTagBindingMetadata(Box<CreateSemanticTagBindingMetadata>),
+
+    /// A [`CreateSemanticTagValueMetadata`].
+    CreateSemanticTagValueMetadata(Box<CreateSemanticTagValueMetadata>),
+
+    /// A [`CreateTagBindingMetadata`].
+    CreateTagBindingMetadata(Box<CreateTagBindingMetadata>),
+
+    /// A [`CreateTagKeyMetadata`].
+    CreateTagKeyMetadata(Box<CreateTagKeyMetadata>),
+
+    /// A [`CreateTagValueMetadata`].
+    CreateTagValueMetadata(Box<CreateTagValueMetadata>),
+
+    /// A [`DeleteBoundaryMetadata`].
+    DeleteBoundaryMetadata(Box<DeleteBoundaryMetadata>),
+
+    /// A [`DeleteCapabilityConfigMetadata`].
+    DeleteCapabilityConfigMetadata(Box<DeleteCapabilityConfigMetadata>),
+
+    /// A [`DeleteFolderMetadata`].
+    DeleteFolderMetadata(Box<DeleteFolderMetadata>),
+
+    /// A [`DeleteOrganizationMetadata`].
+    DeleteOrganizationMetadata(Box<DeleteOrganizationMetadata>),
+
+    /// A [`DeleteProjectMetadata`].
+    DeleteProjectMetadata(Box<DeleteProjectMetadata>),
+
+    /// A [`DeleteSemanticTagBindingMetadata`].
+    DeleteSemanticTagBindingMetadata(Box<DeleteSemanticTagBindingMetadata>),
+
+    /// A [`DeleteSemanticTagValueMetadata`].
+    DeleteSemanticTagValueMetadata(Box<DeleteSemanticTagValueMetadata>),
+
+    /// A [`DeleteTagBindingMetadata`].
+    DeleteTagBindingMetadata(Box<DeleteTagBindingMetadata>),
+
+    /// A [`DeleteTagKeyMetadata`].
+    DeleteTagKeyMetadata(Box<DeleteTagKeyMetadata>),
+
+    /// A [`DeleteTagValueMetadata`].
+    DeleteTagValueMetadata(Box<DeleteTagValueMetadata>),
+
+    /// A [`MoveProjectMetadata`].
+    MoveProjectMetadata(Box<MoveProjectMetadata>),
+
+    /// A [`UndeleteFolderMetadata`].
+    UndeleteFolderMetadata(Box<UndeleteFolderMetadata>),
+
+    /// A [`UndeleteOrganizationMetadata`].
+    UndeleteOrganizationMetadata(Box<UndeleteOrganizationMetadata>),
+
+    /// A [`UndeleteProjectMetadata`].
+    UndeleteProjectMetadata(Box<UndeleteProjectMetadata>),
+
+    /// A [`UpdateBoundaryConfigMetadata`].
+    UpdateBoundaryConfigMetadata(Box<UpdateBoundaryConfigMetadata>),
+
+    /// A [`UpdateBoundaryMetadata`].
+    UpdateBoundaryMetadata(Box<UpdateBoundaryMetadata>),
+
+    /// A [`UpdateCapabilityConfigMetadata`].
+    UpdateCapabilityConfigMetadata(Box<UpdateCapabilityConfigMetadata>),
+
+    /// A [`UpdateFolderMetadata`].
+    UpdateFolderMetadata(Box<UpdateFolderMetadata>),
+
+    /// A [`UpdateProjectMetadata`].
+    UpdateProjectMetadata(Box<UpdateProjectMetadata>),
+
+    /// A [`UpdateTagKeyMetadata`].
+    UpdateTagKeyMetadata(Box<UpdateTagKeyMetadata>),
+
+    /// A [`UpdateTagValueMetadata`].
+    UpdateTagValueMetadata(Box<UpdateTagValueMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("CreateBoundaryMetadata"),
+        crate::MetadataType::new("CreateCapabilityConfigMetadata"),
+        crate::MetadataType::new("CreateProjectMetadata").start_time(&["createTime"]),
+        crate::MetadataType::new("CreateSemanticTagBindingMetadata"),
+        crate::MetadataType::new("CreateSemanticTagValueMetadata"),
+        crate::MetadataType::new("CreateTagBindingMetadata"),
+        crate::MetadataType::new("CreateTagKeyMetadata"),
+        crate::MetadataType::new("CreateTagValueMetadata"),
+        crate::MetadataType::new("DeleteBoundaryMetadata"),
+        crate::MetadataType::new("DeleteCapabilityConfigMetadata"),
+        crate::MetadataType::new("DeleteFolderMetadata"),
+        crate::MetadataType::new("DeleteOrganizationMetadata"),
+        crate::MetadataType::new("DeleteProjectMetadata"),
+        crate::MetadataType::new("DeleteSemanticTagBindingMetadata"),
+        crate::MetadataType::new("DeleteSemanticTagValueMetadata"),
+        crate::MetadataType::new("DeleteTagBindingMetadata"),
+        crate::MetadataType::new("DeleteTagKeyMetadata"),
+        crate::MetadataType::new("DeleteTagValueMetadata"),
+        crate::MetadataType::new("MoveProjectMetadata"),
+        crate::MetadataType::new("UndeleteFolderMetadata"),
+        crate::MetadataType::new("UndeleteOrganizationMetadata"),
+        crate::MetadataType::new("UndeleteProjectMetadata"),
+        crate::MetadataType::new("UpdateBoundaryConfigMetadata"),
+        crate::MetadataType::new("UpdateBoundaryMetadata"),
+        crate::MetadataType::new("UpdateCapabilityConfigMetadata"),
+        crate::MetadataType::new("UpdateFolderMetadata"),
+        crate::MetadataType::new("UpdateProjectMetadata"),
+        crate::MetadataType::new("UpdateTagKeyMetadata"),
+        crate::MetadataType::new("UpdateTagValueMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "CreateBoundaryMetadata" => {
+                    Self::CreateBoundaryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateCapabilityConfigMetadata" => {
+                    Self::CreateCapabilityConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateProjectMetadata" => {
+                    Self::CreateProjectMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateSemanticTagBindingMetadata" => {
+                    Self::CreateSemanticTagBindingMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateSemanticTagValueMetadata" => {
+                    Self::CreateSemanticTagValueMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateTagBindingMetadata" => {
+                    Self::CreateTagBindingMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateTagKeyMetadata" => {
+                    Self::CreateTagKeyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateTagValueMetadata" => {
+                    Self::CreateTagValueMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteBoundaryMetadata" => {
+                    Self::DeleteBoundaryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteCapabilityConfigMetadata" => {
+                    Self::DeleteCapabilityConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteFolderMetadata" => {
+                    Self::DeleteFolderMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteOrganizationMetadata" => {
+                    Self::DeleteOrganizationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteProjectMetadata" => {
+                    Self::DeleteProjectMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteSemanticTagBindingMetadata" => {
+                    Self::DeleteSemanticTagBindingMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteSemanticTagValueMetadata" => {
+                    Self::DeleteSemanticTagValueMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteTagBindingMetadata" => {
+                    Self::DeleteTagBindingMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteTagKeyMetadata" => {
+                    Self::DeleteTagKeyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteTagValueMetadata" => {
+                    Self::DeleteTagValueMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "MoveProjectMetadata" => {
+                    Self::MoveProjectMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UndeleteFolderMetadata" => {
+                    Self::UndeleteFolderMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UndeleteOrganizationMetadata" => {
+                    Self::UndeleteOrganizationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UndeleteProjectMetadata" => {
+                    Self::UndeleteProjectMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateBoundaryConfigMetadata" => {
+                    Self::UpdateBoundaryConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateBoundaryMetadata" => {
+                    Self::UpdateBoundaryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateCapabilityConfigMetadata" => {
+                    Self::UpdateCapabilityConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateFolderMetadata" => {
+                    Self::UpdateFolderMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateProjectMetadata" => {
+                    Self::UpdateProjectMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateTagKeyMetadata" => {
+                    Self::UpdateTagKeyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateTagValueMetadata" => {
+                    Self::UpdateTagValueMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// CreateBoundary. Currently empty.
+///
+/// Discovery schema `CreateBoundaryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateBoundaryMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// CreateCapabilityConfig. Currently empty.
+///
+/// Discovery schema `CreateCapabilityConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateCapabilityConfigMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// CreateProject. It provides insight for when significant phases of Project creation have
+/// completed.
+///
+/// Discovery schema `CreateProjectMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateProjectMetadata {
+    /// Creation time of the project creation workflow.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// True if the project can be retrieved using `GetProject`. No other operations on the project
+    /// are guaranteed to work until the project creation is complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gettable: Option<bool>,
+
+    /// True if the project creation process is complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `CreateSemanticTagBinding` long-running operation.
+///
+/// Discovery schema `CreateSemanticTagBindingMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateSemanticTagBindingMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for creating a `SemanticTagValue`.
+///
+/// Discovery schema `CreateSemanticTagValueMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateSemanticTagValueMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for creating a TagValue.
+///
+/// Discovery schema `CreateTagBindingMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateTagBindingMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for creating a TagKey.
+///
+/// Discovery schema `CreateTagKeyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateTagKeyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for creating a TagValue.
+///
+/// Discovery schema `CreateTagValueMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateTagValueMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// DeleteBoundary. Currently empty.
+///
+/// Discovery schema `DeleteBoundaryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteBoundaryMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// DeleteCapabilityConfig. Currently empty.
+///
+/// Discovery schema `DeleteCapabilityConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteCapabilityConfigMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the `Operation` returned by
+/// `DeleteFolder`.
+///
+/// Discovery schema `DeleteFolderMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteFolderMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the operation returned by
+/// DeleteOrganization.
+///
+/// Discovery schema `DeleteOrganizationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteOrganizationMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// `DeleteProject`.
+///
+/// Discovery schema `DeleteProjectMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteProjectMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `DeleteSemanticTagBinding` long-running operation.
+///
+/// Discovery schema `DeleteSemanticTagBindingMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteSemanticTagBindingMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for deleting a `SemanticTagValue`.
+///
+/// Discovery schema `DeleteSemanticTagValueMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteSemanticTagValueMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for deleting a TagBinding.
+///
+/// Discovery schema `DeleteTagBindingMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteTagBindingMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for deleting a TagKey.
+///
+/// Discovery schema `DeleteTagKeyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteTagKeyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for deleting a TagValue.
+///
+/// Discovery schema `DeleteTagValueMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteTagValueMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// MoveProject.
+///
+/// Discovery schema `MoveProjectMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MoveProjectMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
@@ -111,3 +662,131 @@ pub use crate::Operation;
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// A status object which is used as the `metadata` field for the `Operation` returned by
+/// `UndeleteFolder`.
+///
+/// Discovery schema `UndeleteFolderMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UndeleteFolderMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// UndeleteOrganization.
+///
+/// Discovery schema `UndeleteOrganizationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UndeleteOrganizationMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// `UndeleteProject`.
+///
+/// Discovery schema `UndeleteProjectMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UndeleteProjectMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// UpdateBoundaryConfig. Currently empty.
+///
+/// Discovery schema `UpdateBoundaryConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateBoundaryConfigMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// UpdateBoundary. Currently empty.
+///
+/// Discovery schema `UpdateBoundaryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateBoundaryMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// UpdateCapabilityConfig. Currently empty.
+///
+/// Discovery schema `UpdateCapabilityConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateCapabilityConfigMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// UpdateFolder.
+///
+/// Discovery schema `UpdateFolderMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateFolderMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A status object which is used as the `metadata` field for the Operation returned by
+/// UpdateProject.
+///
+/// Discovery schema `UpdateProjectMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateProjectMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for updating a TagKey.
+///
+/// Discovery schema `UpdateTagKeyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateTagKeyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime operation information for updating a TagValue.
+///
+/// Discovery schema `UpdateTagValueMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateTagValueMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

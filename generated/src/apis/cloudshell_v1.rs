@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://cloudshell.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Shell API.
@@ -338,6 +339,119 @@ impl crate::Request for OperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Shell API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`AddPublicKeyMetadata`].
+    AddPublicKeyMetadata(Box<AddPublicKeyMetadata>),
+
+    /// A [`AuthorizeEnvironmentMetadata`].
+    AuthorizeEnvironmentMetadata(Box<AuthorizeEnvironmentMetadata>),
+
+    /// A [`CreateEnvironmentMetadata`].
+    CreateEnvironmentMetadata(Box<CreateEnvironmentMetadata>),
+
+    /// A [`DeleteEnvironmentMetadata`].
+    DeleteEnvironmentMetadata(Box<DeleteEnvironmentMetadata>),
+
+    /// A [`RemovePublicKeyMetadata`].
+    RemovePublicKeyMetadata(Box<RemovePublicKeyMetadata>),
+
+    /// A [`StartEnvironmentMetadata`].
+    StartEnvironmentMetadata(Box<StartEnvironmentMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("AddPublicKeyMetadata"),
+        crate::MetadataType::new("AuthorizeEnvironmentMetadata"),
+        crate::MetadataType::new("CreateEnvironmentMetadata"),
+        crate::MetadataType::new("DeleteEnvironmentMetadata"),
+        crate::MetadataType::new("RemovePublicKeyMetadata"),
+        crate::MetadataType::new("StartEnvironmentMetadata").state(&["state"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "AddPublicKeyMetadata" => {
+                    Self::AddPublicKeyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "AuthorizeEnvironmentMetadata" => {
+                    Self::AuthorizeEnvironmentMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateEnvironmentMetadata" => {
+                    Self::CreateEnvironmentMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteEnvironmentMetadata" => {
+                    Self::DeleteEnvironmentMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "RemovePublicKeyMetadata" => {
+                    Self::RemovePublicKeyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "StartEnvironmentMetadata" => {
+                    Self::StartEnvironmentMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Message included in the metadata field of operations returned from AddPublicKey.
+///
+/// Discovery schema `AddPublicKeyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AddPublicKeyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message included in the metadata field of operations returned from AuthorizeEnvironment.
+///
+/// Discovery schema `AuthorizeEnvironmentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AuthorizeEnvironmentMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -345,6 +459,30 @@ impl crate::Request for OperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message included in the metadata field of operations returned from CreateEnvironment.
+///
+/// Discovery schema `CreateEnvironmentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateEnvironmentMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message included in the metadata field of operations returned from DeleteEnvironment.
+///
+/// Discovery schema `DeleteEnvironmentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteEnvironmentMetadata {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -408,6 +546,90 @@ impl crate::Page for ListOperationsResponse {
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
+
+/// Message included in the metadata field of operations returned from RemovePublicKey.
+///
+/// Discovery schema `RemovePublicKeyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RemovePublicKeyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message included in the metadata field of operations returned from StartEnvironment.
+///
+/// Discovery schema `StartEnvironmentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct StartEnvironmentMetadata {
+    /// Current state of the environment being started.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<StartEnvironmentMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Current state of the environment being started.
+///
+/// The values of `StartEnvironmentMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StartEnvironmentMetadataState {
+    /// `STATE_UNSPECIFIED`: The environment's start state is unknown.
+    StateUnspecified,
+
+    /// `STARTING`: The environment is in the process of being started, but no additional details
+    /// are available.
+    Starting,
+
+    /// `UNARCHIVING_DISK`: Startup is waiting for the user's disk to be unarchived. This can happen
+    /// when the user returns to Cloud Shell after not having used it for a while, and suggests that
+    /// startup will take longer than normal.
+    UnarchivingDisk,
+
+    /// `AWAITING_COMPUTE_RESOURCES`: Startup is waiting for compute resources to be assigned to the
+    /// environment. This should normally happen very quickly, but an environment might stay in this
+    /// state for an extended period of time if the system is experiencing heavy load.
+    AwaitingComputeResources,
+
+    /// `FINISHED`: Startup has completed. If the start operation was successful, the user should be
+    /// able to establish an SSH connection to their environment. Otherwise, the operation will
+    /// contain details of the failure.
+    Finished,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for StartEnvironmentMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("STARTING", Self::Starting),
+        ("UNARCHIVING_DISK", Self::UnarchivingDisk),
+        ("AWAITING_COMPUTE_RESOURCES", Self::AwaitingComputeResources),
+        ("FINISHED", Self::Finished),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
 
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://cloudtasks.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: &[],
 };
 
 /// The OAuth 2.0 scopes of the Cloud Tasks API.

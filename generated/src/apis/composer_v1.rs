@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://composer.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Composer API.
@@ -285,6 +286,53 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Composer API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("OperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
 /// your APIs. A typical example is to use it as the request or the response type of an API
 /// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
@@ -343,6 +391,180 @@ impl crate::Page for ListOperationsResponse {
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
+
+/// Metadata describing an operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. The time the operation was submitted to the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time when the operation terminated, regardless of its success. This field
+    /// is unset if the operation is still ongoing.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The type of operation being performed.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<OperationMetadataOperationType>,
+
+    /// Output only. The resource being operated on, as a \[relative resource name\](
+    /// /apis/design/resource_names#relative_resource_name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+
+    /// Output only. The UUID of the resource being operated on.
+    ///
+    /// Wire name: `resourceUuid`.
+    #[serde(rename = "resourceUuid", skip_serializing_if = "Option::is_none")]
+    pub resource_uuid: Option<String>,
+
+    /// Output only. The current operation state.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<OperationMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The type of operation being performed.
+///
+/// The values of `OperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationMetadataOperationType {
+    /// `TYPE_UNSPECIFIED`: Unused.
+    TypeUnspecified,
+
+    /// `CREATE`: A resource creation operation.
+    Create,
+
+    /// `DELETE`: A resource deletion operation.
+    Delete,
+
+    /// `UPDATE`: A resource update operation.
+    Update,
+
+    /// `CHECK`: A resource check operation.
+    Check,
+
+    /// `SAVE_SNAPSHOT`: Saves snapshot of the resource operation.
+    SaveSnapshot,
+
+    /// `LOAD_SNAPSHOT`: Loads snapshot of the resource operation.
+    LoadSnapshot,
+
+    /// `DATABASE_FAILOVER`: Triggers failover of environment's Cloud SQL instance (only for highly
+    /// resilient environments).
+    DatabaseFailover,
+
+    /// `MIGRATE`: Migrates resource to a new major version.
+    Migrate,
+
+    /// `HIBERNATE`: Hibernates a resource.
+    Hibernate,
+
+    /// `RESUME`: Resumes a resource.
+    Resume,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("CREATE", Self::Create),
+        ("DELETE", Self::Delete),
+        ("UPDATE", Self::Update),
+        ("CHECK", Self::Check),
+        ("SAVE_SNAPSHOT", Self::SaveSnapshot),
+        ("LOAD_SNAPSHOT", Self::LoadSnapshot),
+        ("DATABASE_FAILOVER", Self::DatabaseFailover),
+        ("MIGRATE", Self::Migrate),
+        ("HIBERNATE", Self::Hibernate),
+        ("RESUME", Self::Resume),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The current operation state.
+///
+/// The values of `OperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Unused.
+    StateUnspecified,
+
+    /// `PENDING`: The operation has been created but is not yet started.
+    Pending,
+
+    /// `RUNNING`: The operation is underway.
+    Running,
+
+    /// `SUCCEEDED`: The operation completed successfully.
+    Succeeded,
+
+    /// `SUCCESSFUL`
+    Successful,
+
+    /// `FAILED`: The operation is no longer running but did not succeed.
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("RUNNING", Self::Running),
+        ("SUCCEEDED", Self::Succeeded),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
 
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

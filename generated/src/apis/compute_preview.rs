@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://compute.mtls.googleapis.com/"),
     service_path: "compute/v1/",
     scopes: scopes::ALL,
+    metadata: &[],
 };
 
 /// The OAuth 2.0 scopes of the Compute Engine API.
@@ -3362,6 +3363,20 @@ impl crate::LongRunningOperation for Operation {
             self.http_error_status_code,
             self.http_error_message.as_deref(),
         )
+    }
+
+    fn progress(&self) -> crate::Progress {
+        crate::Progress {
+            percent: self.progress.map(f64::from),
+            state: self
+                .status
+                .as_ref()
+                .map(|v| crate::__private::WireEnum::as_wire(v).to_owned()),
+            stage: self.status_message.clone(),
+            start_time: self.start_time.clone(),
+            end_time: self.end_time.clone(),
+            ..crate::Progress::default()
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://config.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Infrastructure Manager API.
@@ -353,6 +354,108 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Infrastructure Manager API v1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`DeploymentOperationMetadata`].
+    DeploymentOperationMetadata(Box<DeploymentOperationMetadata>),
+
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A [`PreviewOperationMetadata`].
+    PreviewOperationMetadata(Box<PreviewOperationMetadata>),
+
+    /// A [`ProvisionDeploymentGroupOperationMetadata`].
+    ProvisionDeploymentGroupOperationMetadata(
+        Box<ProvisionDeploymentGroupOperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("DeploymentOperationMetadata"),
+        crate::MetadataType::new("OperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("PreviewOperationMetadata"),
+        crate::MetadataType::new("ProvisionDeploymentGroupOperationMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "DeploymentOperationMetadata" => {
+                    Self::DeploymentOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "PreviewOperationMetadata" => {
+                    Self::PreviewOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ProvisionDeploymentGroupOperationMetadata" => {
+                    Self::ProvisionDeploymentGroupOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Outputs and artifacts from applying a deployment.
+///
+/// Discovery schema `ApplyResults`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ApplyResults {
+    /// Location of artifacts (e.g. logs) in Google Cloud Storage. Format: `gs://{bucket}/{object}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifacts: Option<String>,
+
+    /// Location of a blueprint copy and other manifests in Google Cloud Storage. Format:
+    /// `gs://{bucket}/{object}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+
+    /// Map of output name to output info.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<std::collections::BTreeMap<String, TerraformOutput>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -363,6 +466,445 @@ pub struct CancelOperationRequest {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Ephemeral metadata content describing the state of a deployment operation.
+///
+/// Discovery schema `DeploymentOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeploymentOperationMetadata {
+    /// Outputs and artifacts from applying a deployment.
+    ///
+    /// Wire name: `applyResults`.
+    #[serde(rename = "applyResults", skip_serializing_if = "Option::is_none")]
+    pub apply_results: Option<ApplyResults>,
+
+    /// Output only. Indicating if early apply results are available.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `applyResultsAvailable`.
+    #[serde(rename = "applyResultsAvailable", skip_serializing_if = "Option::is_none")]
+    pub apply_results_available: Option<bool>,
+
+    /// Output only. Cloud Build instance UUID associated with this operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+
+    /// Output only. Location of Deployment operations logs in `gs://{bucket}/{object}` format.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logs: Option<String>,
+
+    /// The current step the deployment operation is running.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub step: Option<DeploymentOperationMetadataStep>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The current step the deployment operation is running.
+///
+/// The values of `DeploymentOperationMetadata.step`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeploymentOperationMetadataStep {
+    /// `DEPLOYMENT_STEP_UNSPECIFIED`: Unspecified deployment step
+    DeploymentStepUnspecified,
+
+    /// `PREPARING_STORAGE_BUCKET`: Infra Manager is creating a Google Cloud Storage bucket to store
+    /// artifacts and metadata about the deployment and revision
+    PreparingStorageBucket,
+
+    /// `DOWNLOADING_BLUEPRINT`: Downloading the blueprint onto the Google Cloud Storage bucket
+    DownloadingBlueprint,
+
+    /// `RUNNING_TF_INIT`: Initializing Terraform using `terraform init`
+    RunningTfInit,
+
+    /// `RUNNING_TF_PLAN`: Running `terraform plan`
+    RunningTfPlan,
+
+    /// `RUNNING_TF_APPLY`: Actuating resources using Terraform using `terraform apply`
+    RunningTfApply,
+
+    /// `RUNNING_TF_DESTROY`: Destroying resources using Terraform using `terraform destroy`
+    RunningTfDestroy,
+
+    /// `RUNNING_TF_VALIDATE`: Validating the uploaded TF state file when unlocking a deployment
+    RunningTfValidate,
+
+    /// `UNLOCKING_DEPLOYMENT`: Unlocking a deployment
+    UnlockingDeployment,
+
+    /// `SUCCEEDED`: Operation was successful
+    Succeeded,
+
+    /// `FAILED`: Operation failed
+    Failed,
+
+    /// `VALIDATING_REPOSITORY`: Validating the provided repository.
+    ValidatingRepository,
+
+    /// `RUNNING_QUOTA_VALIDATION`: Running quota validation
+    RunningQuotaValidation,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DeploymentOperationMetadataStep {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DEPLOYMENT_STEP_UNSPECIFIED", Self::DeploymentStepUnspecified),
+        ("PREPARING_STORAGE_BUCKET", Self::PreparingStorageBucket),
+        ("DOWNLOADING_BLUEPRINT", Self::DownloadingBlueprint),
+        ("RUNNING_TF_INIT", Self::RunningTfInit),
+        ("RUNNING_TF_PLAN", Self::RunningTfPlan),
+        ("RUNNING_TF_APPLY", Self::RunningTfApply),
+        ("RUNNING_TF_DESTROY", Self::RunningTfDestroy),
+        ("RUNNING_TF_VALIDATE", Self::RunningTfValidate),
+        ("UNLOCKING_DEPLOYMENT", Self::UnlockingDeployment),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("VALIDATING_REPOSITORY", Self::ValidatingRepository),
+        ("RUNNING_QUOTA_VALIDATION", Self::RunningQuotaValidation),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The summary of the deployment operation.
+///
+/// Discovery schema `DeploymentOperationSummary`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeploymentOperationSummary {
+    /// Output only. Location of Deployment operations artifacts in `gs://{bucket}/{object}` format.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifacts: Option<String>,
+
+    /// Output only. Cloud Build instance UUID associated with this operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+
+    /// Output only. Location of Deployment operations content in `gs://{bucket}/{object}` format.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+
+    /// Output only. The current step the deployment operation is running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deploymentStep`.
+    #[serde(
+        rename = "deploymentStep",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_step: Option<DeploymentOperationSummaryDeploymentStep>,
+
+    /// Output only. Location of Deployment operations logs in `gs://{bucket}/{object}` format.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logs: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The current step the deployment operation is running.
+///
+/// The values of `DeploymentOperationSummary.deploymentStep`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeploymentOperationSummaryDeploymentStep {
+    /// `DEPLOYMENT_STEP_UNSPECIFIED`: Unspecified deployment step
+    DeploymentStepUnspecified,
+
+    /// `PREPARING_STORAGE_BUCKET`: Infra Manager is creating a Google Cloud Storage bucket to store
+    /// artifacts and metadata about the deployment and revision
+    PreparingStorageBucket,
+
+    /// `DOWNLOADING_BLUEPRINT`: Downloading the blueprint onto the Google Cloud Storage bucket
+    DownloadingBlueprint,
+
+    /// `RUNNING_TF_INIT`: Initializing Terraform using `terraform init`
+    RunningTfInit,
+
+    /// `RUNNING_TF_PLAN`: Running `terraform plan`
+    RunningTfPlan,
+
+    /// `RUNNING_TF_APPLY`: Actuating resources using Terraform using `terraform apply`
+    RunningTfApply,
+
+    /// `RUNNING_TF_DESTROY`: Destroying resources using Terraform using `terraform destroy`
+    RunningTfDestroy,
+
+    /// `RUNNING_TF_VALIDATE`: Validating the uploaded TF state file when unlocking a deployment
+    RunningTfValidate,
+
+    /// `UNLOCKING_DEPLOYMENT`: Unlocking a deployment
+    UnlockingDeployment,
+
+    /// `SUCCEEDED`: Operation was successful
+    Succeeded,
+
+    /// `FAILED`: Operation failed
+    Failed,
+
+    /// `VALIDATING_REPOSITORY`: Validating the provided repository.
+    ValidatingRepository,
+
+    /// `RUNNING_QUOTA_VALIDATION`: Running quota validation
+    RunningQuotaValidation,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DeploymentOperationSummaryDeploymentStep {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DEPLOYMENT_STEP_UNSPECIFIED", Self::DeploymentStepUnspecified),
+        ("PREPARING_STORAGE_BUCKET", Self::PreparingStorageBucket),
+        ("DOWNLOADING_BLUEPRINT", Self::DownloadingBlueprint),
+        ("RUNNING_TF_INIT", Self::RunningTfInit),
+        ("RUNNING_TF_PLAN", Self::RunningTfPlan),
+        ("RUNNING_TF_APPLY", Self::RunningTfApply),
+        ("RUNNING_TF_DESTROY", Self::RunningTfDestroy),
+        ("RUNNING_TF_VALIDATE", Self::RunningTfValidate),
+        ("UNLOCKING_DEPLOYMENT", Self::UnlockingDeployment),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("VALIDATING_REPOSITORY", Self::ValidatingRepository),
+        ("RUNNING_QUOTA_VALIDATION", Self::RunningQuotaValidation),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The progress of a deployment unit provisioning or deprovisioning.
+///
+/// Discovery schema `DeploymentUnitProgress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeploymentUnitProgress {
+    /// Output only. The name of the deployment to be provisioned. Format:
+    /// 'projects/{project}/locations/{location}/deployments/{deployment}'.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+
+    /// Output only. The summary of the deployment operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deploymentOperationSummary`.
+    #[serde(
+        rename = "deploymentOperationSummary",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_operation_summary: Option<DeploymentOperationSummary>,
+
+    /// Output only. Holds the error status of the deployment unit provisioning.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
+
+    /// Output only. The intent of the deployment unit.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub intent: Option<DeploymentUnitProgressIntent>,
+
+    /// Output only. The current step of the deployment unit provisioning.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<DeploymentUnitProgressState>,
+
+    /// Output only. Additional information regarding the current state.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `stateDescription`.
+    #[serde(rename = "stateDescription", skip_serializing_if = "Option::is_none")]
+    pub state_description: Option<String>,
+
+    /// Output only. The unit id of the deployment unit to be provisioned.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `unitId`.
+    #[serde(rename = "unitId", skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The intent of the deployment unit.
+///
+/// The values of `DeploymentUnitProgress.intent`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeploymentUnitProgressIntent {
+    /// `INTENT_UNSPECIFIED`: Unspecified intent.
+    IntentUnspecified,
+
+    /// `CREATE_DEPLOYMENT`: Create deployment in the unit from the deployment spec.
+    CreateDeployment,
+
+    /// `UPDATE_DEPLOYMENT`: Update deployment in the unit.
+    UpdateDeployment,
+
+    /// `DELETE_DEPLOYMENT`: Delete deployment in the unit.
+    DeleteDeployment,
+
+    /// `RECREATE_DEPLOYMENT`: Recreate deployment in the unit.
+    RecreateDeployment,
+
+    /// `CLEAN_UP`: Delete deployment in latest successful revision while no longer referenced in
+    /// any deployment unit in the current deployment group.
+    CleanUp,
+
+    /// `UNCHANGED`: Expected to be unchanged.
+    Unchanged,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DeploymentUnitProgressIntent {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("INTENT_UNSPECIFIED", Self::IntentUnspecified),
+        ("CREATE_DEPLOYMENT", Self::CreateDeployment),
+        ("UPDATE_DEPLOYMENT", Self::UpdateDeployment),
+        ("DELETE_DEPLOYMENT", Self::DeleteDeployment),
+        ("RECREATE_DEPLOYMENT", Self::RecreateDeployment),
+        ("CLEAN_UP", Self::CleanUp),
+        ("UNCHANGED", Self::Unchanged),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The current step of the deployment unit provisioning.
+///
+/// The values of `DeploymentUnitProgress.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeploymentUnitProgressState {
+    /// `STATE_UNSPECIFIED`: The default value. This value is unused.
+    StateUnspecified,
+
+    /// `QUEUED`: The deployment unit is queued for deployment creation or update.
+    Queued,
+
+    /// `APPLYING_DEPLOYMENT`: The underlying deployment of the unit is being created or updated.
+    ApplyingDeployment,
+
+    /// `SUCCEEDED`: The underlying deployment operation of the unit has succeeded.
+    Succeeded,
+
+    /// `FAILED`: The underlying deployment operation of the unit has failed.
+    Failed,
+
+    /// `ABORTED`: The deployment unit was aborted, likely due to failures in other dependent
+    /// deployment units.
+    Aborted,
+
+    /// `SKIPPED`: The deployment unit was skipped because there were no changes to apply.
+    Skipped,
+
+    /// `DELETING_DEPLOYMENT`: The deployment is being deleted.
+    DeletingDeployment,
+
+    /// `PREVIEWING_DEPLOYMENT`: The deployment is being previewed.
+    PreviewingDeployment,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DeploymentUnitProgressState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("QUEUED", Self::Queued),
+        ("APPLYING_DEPLOYMENT", Self::ApplyingDeployment),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("ABORTED", Self::Aborted),
+        ("SKIPPED", Self::Skipped),
+        ("DELETING_DEPLOYMENT", Self::DeletingDeployment),
+        ("PREVIEWING_DEPLOYMENT", Self::PreviewingDeployment),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
@@ -424,6 +966,356 @@ impl crate::Page for ListOperationsResponse {
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. Time when the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Metadata about the deployment operation state.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deploymentMetadata`.
+    #[serde(rename = "deploymentMetadata", skip_serializing_if = "Option::is_none")]
+    pub deployment_metadata: Option<DeploymentOperationMetadata>,
+
+    /// Output only. Time when the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Metadata about the preview operation state.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `previewMetadata`.
+    #[serde(rename = "previewMetadata", skip_serializing_if = "Option::is_none")]
+    pub preview_metadata: Option<PreviewOperationMetadata>,
+
+    /// Output only. Metadata about ProvisionDeploymentGroup operation state.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `provisionDeploymentGroupMetadata`.
+    #[serde(
+        rename = "provisionDeploymentGroupMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provision_deployment_group_metadata: Option<
+        ProvisionDeploymentGroupOperationMetadata,
+    >,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have successfully been cancelled have google.longrunning.Operation.error
+    /// value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Artifacts created by preview.
+///
+/// Discovery schema `PreviewArtifacts`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PreviewArtifacts {
+    /// Output only. Location of artifacts in Google Cloud Storage. Format: `gs://{bucket}/{object}`
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifacts: Option<String>,
+
+    /// Output only. Location of a blueprint copy and other content in Google Cloud Storage. Format:
+    /// `gs://{bucket}/{object}`
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Ephemeral metadata content describing the state of a preview operation.
+///
+/// Discovery schema `PreviewOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PreviewOperationMetadata {
+    /// Output only. Cloud Build instance UUID associated with this preview.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+
+    /// Output only. Location of preview logs in `gs://{bucket}/{object}` format.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logs: Option<String>,
+
+    /// Artifacts from preview.
+    ///
+    /// Wire name: `previewArtifacts`.
+    #[serde(rename = "previewArtifacts", skip_serializing_if = "Option::is_none")]
+    pub preview_artifacts: Option<PreviewArtifacts>,
+
+    /// The current step the preview operation is running.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub step: Option<PreviewOperationMetadataStep>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The current step the preview operation is running.
+///
+/// The values of `PreviewOperationMetadata.step`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PreviewOperationMetadataStep {
+    /// `PREVIEW_STEP_UNSPECIFIED`: Unspecified preview step.
+    PreviewStepUnspecified,
+
+    /// `PREPARING_STORAGE_BUCKET`: Infra Manager is creating a Google Cloud Storage bucket to store
+    /// artifacts and metadata about the preview.
+    PreparingStorageBucket,
+
+    /// `DOWNLOADING_BLUEPRINT`: Downloading the blueprint onto the Google Cloud Storage bucket.
+    DownloadingBlueprint,
+
+    /// `RUNNING_TF_INIT`: Initializing Terraform using `terraform init`.
+    RunningTfInit,
+
+    /// `RUNNING_TF_PLAN`: Running `terraform plan`.
+    RunningTfPlan,
+
+    /// `FETCHING_DEPLOYMENT`: Fetching a deployment.
+    FetchingDeployment,
+
+    /// `LOCKING_DEPLOYMENT`: Locking a deployment.
+    LockingDeployment,
+
+    /// `UNLOCKING_DEPLOYMENT`: Unlocking a deployment.
+    UnlockingDeployment,
+
+    /// `SUCCEEDED`: Operation was successful.
+    Succeeded,
+
+    /// `FAILED`: Operation failed.
+    Failed,
+
+    /// `VALIDATING_REPOSITORY`: Validating the provided repository.
+    ValidatingRepository,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for PreviewOperationMetadataStep {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("PREVIEW_STEP_UNSPECIFIED", Self::PreviewStepUnspecified),
+        ("PREPARING_STORAGE_BUCKET", Self::PreparingStorageBucket),
+        ("DOWNLOADING_BLUEPRINT", Self::DownloadingBlueprint),
+        ("RUNNING_TF_INIT", Self::RunningTfInit),
+        ("RUNNING_TF_PLAN", Self::RunningTfPlan),
+        ("FETCHING_DEPLOYMENT", Self::FetchingDeployment),
+        ("LOCKING_DEPLOYMENT", Self::LockingDeployment),
+        ("UNLOCKING_DEPLOYMENT", Self::UnlockingDeployment),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("VALIDATING_REPOSITORY", Self::ValidatingRepository),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Operation metadata for `ProvisionDeploymentGroup` and `DeprovisionDeploymentGroup`
+/// long-running operations.
+///
+/// Discovery schema `ProvisionDeploymentGroupOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ProvisionDeploymentGroupOperationMetadata {
+    /// Output only. Progress information for each deployment unit within the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deploymentUnitProgresses`.
+    #[serde(
+        rename = "deploymentUnitProgresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_unit_progresses: Option<Vec<DeploymentUnitProgress>>,
+
+    /// Output only. The current step of the deployment group operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub step: Option<ProvisionDeploymentGroupOperationMetadataStep>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The current step of the deployment group operation.
+///
+/// The values of `ProvisionDeploymentGroupOperationMetadata.step`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProvisionDeploymentGroupOperationMetadataStep {
+    /// `PROVISION_DEPLOYMENT_GROUP_STEP_UNSPECIFIED`: Unspecified step.
+    ProvisionDeploymentGroupStepUnspecified,
+
+    /// `VALIDATING_DEPLOYMENT_GROUP`: Validating the deployment group.
+    ValidatingDeploymentGroup,
+
+    /// `ASSOCIATING_DEPLOYMENTS_TO_DEPLOYMENT_GROUP`: Locking the deployments to the deployment
+    /// group for atomic actuation.
+    AssociatingDeploymentsToDeploymentGroup,
+
+    /// `PROVISIONING_DEPLOYMENT_UNITS`: Provisioning the deployment units.
+    ProvisioningDeploymentUnits,
+
+    /// `DISASSOCIATING_DEPLOYMENTS_FROM_DEPLOYMENT_GROUP`: Unlocking the deployments from the
+    /// deployment group after actuation.
+    DisassociatingDeploymentsFromDeploymentGroup,
+
+    /// `SUCCEEDED`: The operation has succeeded.
+    Succeeded,
+
+    /// `FAILED`: The operation has failed.
+    Failed,
+
+    /// `DEPROVISIONING_DEPLOYMENT_UNITS`: Deprovisioning the deployment units.
+    DeprovisioningDeploymentUnits,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ProvisionDeploymentGroupOperationMetadataStep {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "PROVISION_DEPLOYMENT_GROUP_STEP_UNSPECIFIED",
+            Self::ProvisionDeploymentGroupStepUnspecified,
+        ),
+        ("VALIDATING_DEPLOYMENT_GROUP", Self::ValidatingDeploymentGroup),
+        (
+            "ASSOCIATING_DEPLOYMENTS_TO_DEPLOYMENT_GROUP",
+            Self::AssociatingDeploymentsToDeploymentGroup,
+        ),
+        ("PROVISIONING_DEPLOYMENT_UNITS", Self::ProvisioningDeploymentUnits),
+        (
+            "DISASSOCIATING_DEPLOYMENTS_FROM_DEPLOYMENT_GROUP",
+            Self::DisassociatingDeploymentsFromDeploymentGroup,
+        ),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("DEPROVISIONING_DEPLOYMENT_UNITS", Self::DeprovisioningDeploymentUnits),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Describes a Terraform output.
+///
+/// Discovery schema `TerraformOutput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TerraformOutput {
+    /// Identifies whether Terraform has set this output as a potential sensitive value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<bool>,
+
+    /// Value of output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

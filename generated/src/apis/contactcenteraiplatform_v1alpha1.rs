@@ -18,6 +18,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://contactcenteraiplatform.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Contact Center AI Platform API.
@@ -356,6 +357,90 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Contact Center AI Platform API v1alpha1, decoded from
+/// an operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudCommonOperationMetadata`].
+    GoogleCloudCommonOperationMetadata(Box<GoogleCloudCommonOperationMetadata>),
+
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudCommonOperationMetadata")
+            .stage(&["statusDetail"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("OperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudCommonOperationMetadata" => {
+                    Self::GoogleCloudCommonOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Message storing info about the first admin user. Next ID: 3
+///
+/// Discovery schema `AdminUser`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AdminUser {
+    /// Optional. Last/family name of the first admin user.
+    ///
+    /// Wire name: `familyName`.
+    #[serde(rename = "familyName", skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+
+    /// Optional. First/given name of the first admin user.
+    ///
+    /// Wire name: `givenName`.
+    #[serde(rename = "givenName", skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -363,6 +448,317 @@ impl crate::Request for ProjectsLocationsOperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Defines a logical CCAIP component that e.g. “EMAIL”, "CRM". For more information see
+/// go/ccaip-private-path-v2. Each logical component is associated with a list of service
+/// attachments.
+///
+/// Discovery schema `Component`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Component {
+    /// Name of the component.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Associated service attachments. The service attachment names that will be used for sending
+    /// private traffic to the CCAIP tenant project. Example service attachment name:
+    /// "projects/${TENANT_PROJECT_ID}/regions/${REGION}/serviceAttachments/ingress-default".
+    ///
+    /// Wire name: `serviceAttachmentNames`.
+    #[serde(rename = "serviceAttachmentNames", skip_serializing_if = "Option::is_none")]
+    pub service_attachment_names: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message describing ContactCenter object
+///
+/// Discovery schema `ContactCenter`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ContactCenter {
+    /// Optional. Info about the first admin user, such as given name and family name.
+    ///
+    /// Wire name: `adminUser`.
+    #[serde(rename = "adminUser", skip_serializing_if = "Option::is_none")]
+    pub admin_user: Option<AdminUser>,
+
+    /// Optional. Whether the advanced reporting feature is enabled.
+    ///
+    /// Wire name: `advancedReportingEnabled`.
+    #[serde(
+        rename = "advancedReportingEnabled",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub advanced_reporting_enabled: Option<bool>,
+
+    /// Optional. Whether to enable users to be created in the CCAIP-instance concurrently to having
+    /// users in Cloud identity
+    ///
+    /// Wire name: `ccaipManagedUsers`.
+    #[serde(rename = "ccaipManagedUsers", skip_serializing_if = "Option::is_none")]
+    pub ccaip_managed_users: Option<bool>,
+
+    /// Output only. \[Output only\] Create time stamp
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Optional. Critical release channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub critical: Option<Critical>,
+
+    /// Required. Immutable. At least 2 and max 16 char long, must conform to [RFC
+    /// 1035](https://www.ietf.org/rfc/rfc1035.txt).
+    ///
+    /// Wire name: `customerDomainPrefix`.
+    #[serde(rename = "customerDomainPrefix", skip_serializing_if = "Option::is_none")]
+    pub customer_domain_prefix: Option<String>,
+
+    /// Output only. Timestamp in UTC of when this resource was soft-deleted.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deleteTime`.
+    #[serde(rename = "deleteTime", skip_serializing_if = "Option::is_none")]
+    pub delete_time: Option<String>,
+
+    /// Required. A user friendly name for the ContactCenter.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Optional. Early release channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub early: Option<Early>,
+
+    /// Output only. Timestamp in UTC of when this resource is considered expired.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `expireTime`.
+    #[serde(rename = "expireTime", skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+
+    /// Optional. Feature configuration to populate the feature flags.
+    ///
+    /// Wire name: `featureConfig`.
+    #[serde(rename = "featureConfig", skip_serializing_if = "Option::is_none")]
+    pub feature_config: Option<FeatureConfig>,
+
+    /// The configuration of this instance, it is currently immutable once created.
+    ///
+    /// Wire name: `instanceConfig`.
+    #[serde(rename = "instanceConfig", skip_serializing_if = "Option::is_none")]
+    pub instance_config: Option<InstanceConfig>,
+
+    /// Immutable. The KMS key name to encrypt the user input (`ContactCenter`).
+    ///
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// Labels as key value pairs
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// name of resource
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Optional. Normal release channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub normal: Option<Normal>,
+
+    /// Optional. VPC-SC related networking configuration.
+    ///
+    /// Wire name: `privateAccess`.
+    #[serde(rename = "privateAccess", skip_serializing_if = "Option::is_none")]
+    pub private_access: Option<PrivateAccess>,
+
+    /// Output only. TODO(b/283407860) Deprecate this field.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `privateComponents`.
+    #[serde(rename = "privateComponents", skip_serializing_if = "Option::is_none")]
+    pub private_components: Option<Vec<String>>,
+
+    /// Output only. Timestamp in UTC of when this resource is going to be hard-deleted.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `purgeTime`.
+    #[serde(rename = "purgeTime", skip_serializing_if = "Option::is_none")]
+    pub purge_time: Option<String>,
+
+    /// Output only. UJET release version, unique for each new release.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `releaseVersion`.
+    #[serde(rename = "releaseVersion", skip_serializing_if = "Option::is_none")]
+    pub release_version: Option<String>,
+
+    /// Optional. Params that sets up Google as IdP.
+    ///
+    /// Wire name: `samlParams`.
+    #[serde(rename = "samlParams", skip_serializing_if = "Option::is_none")]
+    pub saml_params: Option<SamlParams>,
+
+    /// Output only. The state of this contact center.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<ContactCenterState>,
+
+    /// Output only. \[Output only\] Update time stamp
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Output only. URIs to access the deployed ContactCenters.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uris: Option<UrIs>,
+
+    /// Optional. Email address of the first admin user.
+    ///
+    /// Wire name: `userEmail`.
+    #[serde(rename = "userEmail", skip_serializing_if = "Option::is_none")]
+    pub user_email: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The state of this contact center.
+///
+/// The values of `ContactCenter.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContactCenterState {
+    /// `STATE_UNSPECIFIED`: The default value. This value is used if the state is omitted.
+    StateUnspecified,
+
+    /// `STATE_DEPLOYING`: State DEPLOYING
+    StateDeploying,
+
+    /// `STATE_DEPLOYED`: State DEPLOYED
+    StateDeployed,
+
+    /// `STATE_TERMINATING`: State TERMINATING
+    StateTerminating,
+
+    /// `STATE_FAILED`: State FAILED
+    StateFailed,
+
+    /// `STATE_TERMINATING_FAILED`: State TERMINATING_FAILED
+    StateTerminatingFailed,
+
+    /// `STATE_TERMINATED`: Reused for soft-deleted state because semantically equivalent to
+    /// `DELETED` as implied by go/aip/164.
+    StateTerminated,
+
+    /// `STATE_IN_GRACE_PERIOD`: State IN_GRACE_PERIOD
+    StateInGracePeriod,
+
+    /// `STATE_FAILING_OVER`: State in STATE_FAILING_OVER. This State must ONLY be used by
+    /// Multiregional Instances when a failover was triggered. Customers are not able to update
+    /// instances in this state.
+    StateFailingOver,
+
+    /// `STATE_DEGRADED`: State DEGRADED. This State must ONLY be used by Multiregional Instances
+    /// after a failover was executed successfully. Customers are not able to update instances in
+    /// this state.
+    StateDegraded,
+
+    /// `STATE_REPAIRING`: State REPAIRING. This State must ONLY be used by Multiregional Instances
+    /// after a fallback was triggered. Customers are not able to update instancs in this state.
+    StateRepairing,
+
+    /// `STATE_EXPIRING`: Flagged by an automation as soon to be expired.
+    StateExpiring,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ContactCenterState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("STATE_DEPLOYING", Self::StateDeploying),
+        ("STATE_DEPLOYED", Self::StateDeployed),
+        ("STATE_TERMINATING", Self::StateTerminating),
+        ("STATE_FAILED", Self::StateFailed),
+        ("STATE_TERMINATING_FAILED", Self::StateTerminatingFailed),
+        ("STATE_TERMINATED", Self::StateTerminated),
+        ("STATE_IN_GRACE_PERIOD", Self::StateInGracePeriod),
+        ("STATE_FAILING_OVER", Self::StateFailingOver),
+        ("STATE_DEGRADED", Self::StateDegraded),
+        ("STATE_REPAIRING", Self::StateRepairing),
+        ("STATE_EXPIRING", Self::StateExpiring),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Instances in this Channel will receive updates after all instances in `Normal` were updated.
+/// They also will only be updated outside of their peak hours.
+///
+/// Discovery schema `Critical`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Critical {
+    /// Required. Hours during which the instance should not be updated.
+    ///
+    /// Wire name: `peakHours`.
+    #[serde(rename = "peakHours", skip_serializing_if = "Option::is_none")]
+    pub peak_hours: Option<Vec<WeeklySchedule>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// LINT.IfChange First Channel to receive the updates. Meant to dev/test instances
+///
+/// Discovery schema `Early`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Early {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -381,6 +777,204 @@ pub struct Empty {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `FeatureConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct FeatureConfig {
+    /// Optional. If true - enables the agent desktop feature. Default is false.
+    ///
+    /// Wire name: `agentDesktopEnabled`.
+    #[serde(rename = "agentDesktopEnabled", skip_serializing_if = "Option::is_none")]
+    pub agent_desktop_enabled: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `GoogleCloudCommonOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCommonOperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have google.longrunning.Operation.error
+    /// value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `cancelRequested`.
+    #[serde(rename = "cancelRequested", skip_serializing_if = "Option::is_none")]
+    pub cancel_requested: Option<bool>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusDetail`.
+    #[serde(rename = "statusDetail", skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message storing the instance configuration.
+///
+/// Discovery schema `InstanceConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct InstanceConfig {
+    /// The instance size of this the instance configuration.
+    ///
+    /// Wire name: `instanceSize`.
+    #[serde(
+        rename = "instanceSize",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_size: Option<InstanceConfigInstanceSize>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The instance size of this the instance configuration.
+///
+/// The values of `InstanceConfig.instanceSize`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceConfigInstanceSize {
+    /// `INSTANCE_SIZE_UNSPECIFIED`: The default value. This value is used if the state is omitted.
+    InstanceSizeUnspecified,
+
+    /// `STANDARD_SMALL`: Instance Size STANDARD_SMALL.
+    StandardSmall,
+
+    /// `STANDARD_MEDIUM`: Instance Size STANDARD_MEDIUM.
+    StandardMedium,
+
+    /// `STANDARD_LARGE`: Instance Size STANDARD_LARGE.
+    StandardLarge,
+
+    /// `STANDARD_XLARGE`: Instance Size STANDARD_XLARGE.
+    StandardXlarge,
+
+    /// `STANDARD_2XLARGE`: Instance Size STANDARD_2XLARGE.
+    Standard2xlarge,
+
+    /// `STANDARD_3XLARGE`: Instance Size STANDARD_3XLARGE.
+    Standard3xlarge,
+
+    /// `MULTIREGION_SMALL`: Instance Size MULTIREGION_SMALL
+    MultiregionSmall,
+
+    /// `MULTIREGION_MEDIUM`: Instance Size MULTIREGION_MEDIUM
+    MultiregionMedium,
+
+    /// `MULTIREGION_LARGE`: Instance Size MULTIREGION_LARGE
+    MultiregionLarge,
+
+    /// `MULTIREGION_XLARGE`: Instance Size MULTIREGION_XLARGE
+    MultiregionXlarge,
+
+    /// `MULTIREGION_2XLARGE`: Instance Size MULTIREGION_2XLARGE.
+    Multiregion2xlarge,
+
+    /// `MULTIREGION_3XLARGE`: Instance Size MULTIREGION_3XLARGE.
+    Multiregion3xlarge,
+
+    /// `DEV_SMALL`: Instance Size DEV_SMALL
+    DevSmall,
+
+    /// `SANDBOX_SMALL`: Instance Size SANDBOX_SMALL
+    SandboxSmall,
+
+    /// `TRIAL_SMALL`: Instance Size TRIAL_SMALL
+    TrialSmall,
+
+    /// `TIME_LIMITED_TRIAL_SMALL`: Instance Size TIME_LIMITED_TRIAL_SMALL
+    TimeLimitedTrialSmall,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceConfigInstanceSize {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("INSTANCE_SIZE_UNSPECIFIED", Self::InstanceSizeUnspecified),
+        ("STANDARD_SMALL", Self::StandardSmall),
+        ("STANDARD_MEDIUM", Self::StandardMedium),
+        ("STANDARD_LARGE", Self::StandardLarge),
+        ("STANDARD_XLARGE", Self::StandardXlarge),
+        ("STANDARD_2XLARGE", Self::Standard2xlarge),
+        ("STANDARD_3XLARGE", Self::Standard3xlarge),
+        ("MULTIREGION_SMALL", Self::MultiregionSmall),
+        ("MULTIREGION_MEDIUM", Self::MultiregionMedium),
+        ("MULTIREGION_LARGE", Self::MultiregionLarge),
+        ("MULTIREGION_XLARGE", Self::MultiregionXlarge),
+        ("MULTIREGION_2XLARGE", Self::Multiregion2xlarge),
+        ("MULTIREGION_3XLARGE", Self::Multiregion3xlarge),
+        ("DEV_SMALL", Self::DevSmall),
+        ("SANDBOX_SMALL", Self::SandboxSmall),
+        ("TRIAL_SMALL", Self::TrialSmall),
+        ("TIME_LIMITED_TRIAL_SMALL", Self::TimeLimitedTrialSmall),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The response message for Operations.ListOperations.
@@ -423,10 +1017,545 @@ impl crate::Page for ListOperationsResponse {
     }
 }
 
+/// Instances in this Channel will receive updates after all instances in `Early` were updated +
+/// 2 days.
+///
+/// Discovery schema `Normal`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Normal {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Contact center information for this request
+    ///
+    /// Wire name: `contactCenter`.
+    #[serde(rename = "contactCenter", skip_serializing_if = "Option::is_none")]
+    pub contact_center: Option<ContactCenter>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Defines ingress and egress private traffic settings for CCAIP instances.
+///
+/// Discovery schema `PrivateAccess`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PrivateAccess {
+    /// List of egress components that should not be accessed via the Internet. For more information
+    /// see go/ccaip-private-path-v2.
+    ///
+    /// Wire name: `egressSettings`.
+    #[serde(rename = "egressSettings", skip_serializing_if = "Option::is_none")]
+    pub egress_settings: Option<Vec<Component>>,
+
+    /// List of ingress components that should not be accessed via the Internet. For more
+    /// information see go/ccaip-private-path-v2.
+    ///
+    /// Wire name: `ingressSettings`.
+    #[serde(rename = "ingressSettings", skip_serializing_if = "Option::is_none")]
+    pub ingress_settings: Option<Vec<Component>>,
+
+    /// Private service connect settings.
+    ///
+    /// Wire name: `pscSetting`.
+    #[serde(rename = "pscSetting", skip_serializing_if = "Option::is_none")]
+    pub psc_setting: Option<PscSetting>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Private service connect settings.
+///
+/// Discovery schema `PscSetting`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PscSetting {
+    /// The list of project ids that are allowed to send traffic to the service attachment. This
+    /// field should be filled only for the ingress components.
+    ///
+    /// Wire name: `allowedConsumerProjectIds`.
+    #[serde(
+        rename = "allowedConsumerProjectIds",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allowed_consumer_project_ids: Option<Vec<String>>,
+
+    /// Output only. The CCAIP tenant project ids.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `producerProjectIds`.
+    #[serde(rename = "producerProjectIds", skip_serializing_if = "Option::is_none")]
+    pub producer_project_ids: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message storing SAML params to enable Google as IDP.
+///
+/// Discovery schema `SAMLParams`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SamlParams {
+    /// Additional contexts used for authentication.
+    ///
+    /// Wire name: `authenticationContexts`.
+    #[serde(
+        rename = "authenticationContexts",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub authentication_contexts: Option<Vec<SamlParamsAuthenticationContexts>>,
+
+    /// SAML certificate
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+
+    /// IdP field that maps to the user’s email address
+    ///
+    /// Wire name: `emailMapping`.
+    #[serde(rename = "emailMapping", skip_serializing_if = "Option::is_none")]
+    pub email_mapping: Option<String>,
+
+    /// Entity id URL
+    ///
+    /// Wire name: `entityId`.
+    #[serde(rename = "entityId", skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+
+    /// Single sign-on URL
+    ///
+    /// Wire name: `ssoUri`.
+    #[serde(rename = "ssoUri", skip_serializing_if = "Option::is_none")]
+    pub sso_uri: Option<String>,
+
+    /// Email address of the first admin users.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `userEmail`.
+    #[serde(rename = "userEmail", skip_serializing_if = "Option::is_none")]
+    pub user_email: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `SamlParams.authenticationContexts`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SamlParamsAuthenticationContexts {
+    /// `AUTHENTICATION_CONTEXT_UNSPECIFIED`: The Unspecified class indicates that the
+    /// authentication was performed by unspecified means.
+    AuthenticationContextUnspecified,
+
+    /// `INTERNET_PROTOCOL`: The Internet Protocol class is applicable when a principal is
+    /// authenticated through the use of a provided IP address.
+    InternetProtocol,
+
+    /// `INTERNET_PROTOCOL_PASSWORD`: The Internet Protocol Password class is applicable when a
+    /// principal is authenticated through the use of a provided IP address, in addition to a
+    /// username/password.
+    InternetProtocolPassword,
+
+    /// `KERBEROS`: This class is applicable when the principal has authenticated using a password
+    /// to a local authentication authority, in order to acquire a Kerberos ticket. That Kerberos
+    /// ticket is then used for subsequent network authentication.
+    Kerberos,
+
+    /// `MOBILE_ONE_FACTOR_UNREGISTERED`: Reflects no mobile customer registration procedures and an
+    /// authentication of the mobile device without requiring explicit end-user interaction. This
+    /// context class authenticates only the device and never the user; it is useful when services
+    /// other than the mobile operator want to add a secure device authentication to their
+    /// authentication process.
+    MobileOneFactorUnregistered,
+
+    /// `MOBILE_TWO_FACTOR_UNREGISTERED`: Reflects no mobile customer registration procedures and a
+    /// two-factor based authentication, such as secure device and user PIN. This context class is
+    /// useful when a service other than the mobile operator wants to link their customer ID to a
+    /// mobile supplied two-factor authentication service by capturing mobile phone data at
+    /// enrollment.
+    MobileTwoFactorUnregistered,
+
+    /// `MOBILE_ONE_FACTOR_CONTRACT`: Reflects mobile contract customer registration procedures and
+    /// a single factor authentication. For example, a digital signing device with tamper resistant
+    /// memory for key storage, such as the mobile MSISDN, but no required PIN or biometric for
+    /// real-time user authentication.
+    MobileOneFactorContract,
+
+    /// `MOBILE_TWO_FACTOR_CONTRACT`: Reflects mobile contract customer registration procedures and
+    /// a two-factor based authentication. For example, a digital signing device with tamper
+    /// resistant memory for key storage, such as a GSM SIM, that requires explicit proof of user
+    /// identity and intent, such as a PIN or biometric.
+    MobileTwoFactorContract,
+
+    /// `PASSWORD`: The Password class is applicable when a principal authenticates to an
+    /// authentication authority through the presentation of a password over an unprotected HTTP
+    /// session.
+    Password,
+
+    /// `PASSWORD_PROTECTED_TRANSPORT`: The PasswordProtectedTransport class is applicable when a
+    /// principal authenticates to an authentication authority through the presentation of a
+    /// password over a protected session.
+    PasswordProtectedTransport,
+
+    /// `PREVIOUS_SESSION`: The PreviousSession class is applicable when a principal had
+    /// authenticated to an authentication authority at some point in the past using any
+    /// authentication context supported by that authentication authority
+    PreviousSession,
+
+    /// `PUBLIC_KEY_X509`: The X509 context class indicates that the principal authenticated by
+    /// means of a digital signature where the key was validated as part of an X.509 Public Key
+    /// Infrastructure.
+    PublicKeyX509,
+
+    /// `PUBLIC_KEY_PGP`: The PGP context class indicates that the principal authenticated by means
+    /// of a digital signature where the key was validated as part of a PGP Public Key
+    /// Infrastructure.
+    PublicKeyPgp,
+
+    /// `PUBLIC_KEY_SPKI`: The SPKI context class indicates that the principal authenticated by
+    /// means of a digital signature where the key was validated via an SPKI Infrastructure.
+    PublicKeySpki,
+
+    /// `PUBLIC_KEY_XML_DIGITAL_SIGNATURE`: This context class indicates that the principal
+    /// authenticated by means of a digital signature according to the processing rules specified in
+    /// the XML Digital Signature specification \[XMLSig\].
+    PublicKeyXmlDigitalSignature,
+
+    /// `SMARTCARD`: The Smartcard class is identified when a principal authenticates to an
+    /// authentication authority using a smartcard.
+    Smartcard,
+
+    /// `SMARTCARD_PKI`: The SmartcardPKI class is applicable when a principal authenticates to an
+    /// authentication authority through a two-factor authentication mechanism using a smartcard
+    /// with enclosed private key and a PIN.
+    SmartcardPki,
+
+    /// `SOFTWARE_PKI`: The Software-PKI class is applicable when a principal uses an X.509
+    /// certificate stored in software to authenticate to the authentication authority.
+    SoftwarePki,
+
+    /// `TELEPHONY`: This class is used to indicate that the principal authenticated via the
+    /// provision of a fixed-line telephone number, transported via a telephony protocol such as
+    /// ADSL.
+    Telephony,
+
+    /// `TELEPHONY_NOMADIC`: Indicates that the principal is "roaming" (perhaps using a phone card)
+    /// and authenticates via the means of the line number, a user suffix, and a password element.
+    TelephonyNomadic,
+
+    /// `TELEPHONY_PERSONALIZED`: This class is used to indicate that the principal authenticated
+    /// via the provision of a fixed-line telephone number and a user suffix, transported via a
+    /// telephony protocol such as ADSL.
+    TelephonyPersonalized,
+
+    /// `TELEPHONY_AUTHENTICATED`: Indicates that the principal authenticated via the means of the
+    /// line number, a user suffix, and a password element.
+    TelephonyAuthenticated,
+
+    /// `SECURE_REMOTE_PASSWORD`: The Secure Remote Password class is applicable when the
+    /// authentication was performed by means of Secure Remote Password as specified in \[RFC
+    /// 2945\].
+    SecureRemotePassword,
+
+    /// `SSL_TLS_CERTIFICATE_BASED`: This class indicates that the principal authenticated by means
+    /// of a client certificate, secured with the SSL/TLS transport.
+    SslTlsCertificateBased,
+
+    /// `TIME_SYNC_TOKEN`: The TimeSyncToken class is applicable when a principal authenticates
+    /// through a time synchronization token.
+    TimeSyncToken,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for SamlParamsAuthenticationContexts {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("AUTHENTICATION_CONTEXT_UNSPECIFIED", Self::AuthenticationContextUnspecified),
+        ("INTERNET_PROTOCOL", Self::InternetProtocol),
+        ("INTERNET_PROTOCOL_PASSWORD", Self::InternetProtocolPassword),
+        ("KERBEROS", Self::Kerberos),
+        ("MOBILE_ONE_FACTOR_UNREGISTERED", Self::MobileOneFactorUnregistered),
+        ("MOBILE_TWO_FACTOR_UNREGISTERED", Self::MobileTwoFactorUnregistered),
+        ("MOBILE_ONE_FACTOR_CONTRACT", Self::MobileOneFactorContract),
+        ("MOBILE_TWO_FACTOR_CONTRACT", Self::MobileTwoFactorContract),
+        ("PASSWORD", Self::Password),
+        ("PASSWORD_PROTECTED_TRANSPORT", Self::PasswordProtectedTransport),
+        ("PREVIOUS_SESSION", Self::PreviousSession),
+        ("PUBLIC_KEY_X509", Self::PublicKeyX509),
+        ("PUBLIC_KEY_PGP", Self::PublicKeyPgp),
+        ("PUBLIC_KEY_SPKI", Self::PublicKeySpki),
+        ("PUBLIC_KEY_XML_DIGITAL_SIGNATURE", Self::PublicKeyXmlDigitalSignature),
+        ("SMARTCARD", Self::Smartcard),
+        ("SMARTCARD_PKI", Self::SmartcardPki),
+        ("SOFTWARE_PKI", Self::SoftwarePki),
+        ("TELEPHONY", Self::Telephony),
+        ("TELEPHONY_NOMADIC", Self::TelephonyNomadic),
+        ("TELEPHONY_PERSONALIZED", Self::TelephonyPersonalized),
+        ("TELEPHONY_AUTHENTICATED", Self::TelephonyAuthenticated),
+        ("SECURE_REMOTE_PASSWORD", Self::SecureRemotePassword),
+        ("SSL_TLS_CERTIFICATE_BASED", Self::SslTlsCertificateBased),
+        ("TIME_SYNC_TOKEN", Self::TimeSyncToken),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Represents a time of day. The date and time zone are either not significant or are specified
+/// elsewhere. An API may choose to allow leap seconds. Related types are google.type.Date and
+/// `google.protobuf.Timestamp`.
+///
+/// Discovery schema `TimeOfDay`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TimeOfDay {
+    /// Hours of a day in 24 hour format. Must be greater than or equal to 0 and typically must be
+    /// less than or equal to 23. An API may choose to allow the value "24:00:00" for scenarios like
+    /// business closing time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<i32>,
+
+    /// Minutes of an hour. Must be greater than or equal to 0 and less than or equal to 59.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<i32>,
+
+    /// Fractions of seconds, in nanoseconds. Must be greater than or equal to 0 and less than or
+    /// equal to 999,999,999.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nanos: Option<i32>,
+
+    /// Seconds of a minute. Must be greater than or equal to 0 and typically must be less than or
+    /// equal to 59. An API may allow the value 60 if it allows leap-seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message storing the URIs of the ContactCenter.
+///
+/// Discovery schema `URIs`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UrIs {
+    /// Chat Bot Uri of the ContactCenter
+    ///
+    /// Wire name: `chatBotUri`.
+    #[serde(rename = "chatBotUri", skip_serializing_if = "Option::is_none")]
+    pub chat_bot_uri: Option<String>,
+
+    /// Media Uri of the ContactCenter.
+    ///
+    /// Wire name: `mediaUri`.
+    #[serde(rename = "mediaUri", skip_serializing_if = "Option::is_none")]
+    pub media_uri: Option<String>,
+
+    /// Root Uri of the ContactCenter.
+    ///
+    /// Wire name: `rootUri`.
+    #[serde(rename = "rootUri", skip_serializing_if = "Option::is_none")]
+    pub root_uri: Option<String>,
+
+    /// Virtual Agent Streaming Service Uri of the ContactCenter.
+    ///
+    /// Wire name: `virtualAgentStreamingServiceUri`.
+    #[serde(
+        rename = "virtualAgentStreamingServiceUri",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub virtual_agent_streaming_service_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message representing a weekly schedule.
+///
+/// Discovery schema `WeeklySchedule`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct WeeklySchedule {
+    /// Required. Days of the week this schedule applies to.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub days: Option<Vec<WeeklyScheduleDays>>,
+
+    /// Optional. Duration of the schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+
+    /// Optional. Daily end time of the schedule. If `end_time` is before `start_time`, the schedule
+    /// will be considered as ending on the next day.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<TimeOfDay>,
+
+    /// Required. Daily start time of the schedule.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<TimeOfDay>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `WeeklySchedule.days`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WeeklyScheduleDays {
+    /// `DAY_OF_WEEK_UNSPECIFIED`: The day of the week is unspecified.
+    DayOfWeekUnspecified,
+
+    /// `MONDAY`: Monday
+    Monday,
+
+    /// `TUESDAY`: Tuesday
+    Tuesday,
+
+    /// `WEDNESDAY`: Wednesday
+    Wednesday,
+
+    /// `THURSDAY`: Thursday
+    Thursday,
+
+    /// `FRIDAY`: Friday
+    Friday,
+
+    /// `SATURDAY`: Saturday
+    Saturday,
+
+    /// `SUNDAY`: Sunday
+    Sunday,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for WeeklyScheduleDays {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DAY_OF_WEEK_UNSPECIFIED", Self::DayOfWeekUnspecified),
+        ("MONDAY", Self::Monday),
+        ("TUESDAY", Self::Tuesday),
+        ("WEDNESDAY", Self::Wednesday),
+        ("THURSDAY", Self::Thursday),
+        ("FRIDAY", Self::Friday),
+        ("SATURDAY", Self::Saturday),
+        ("SUNDAY", Self::Sunday),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}

@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://contactcenterinsights.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Contact Center AI Insights API.
@@ -543,6 +544,15049 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Contact Center AI Insights API v1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata`].
+    GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata(
+        Box<GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata`].
+    GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata(
+        Box<GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1IngestConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1IngestConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1IngestConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1SampleConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1SampleConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1SampleConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1UploadConversationMetadata`].
+    GoogleCloudContactcenterinsightsV1UploadConversationMetadata(
+        Box<GoogleCloudContactcenterinsightsV1UploadConversationMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata`].
+    GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata`].
+    GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata`].
+    GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata`].
+    GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1IngestConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1SampleConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1UploadConversationMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1IngestConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1IngestConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1SampleConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1SampleConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1UploadConversationMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1UploadConversationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Represents an event indicating the transfer of a conversation to a different agent.
+///
+/// Discovery schema `GoogleCloudCesV1mainAgentTransfer`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainAgentTransfer {
+    /// Output only. Display name of the agent.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Required. The agent to which the conversation is being transferred. The agent will handle
+    /// the conversation from this point forward. Format:
+    /// `projects/{project}/locations/{location}/apps/{app}/agents/{agent}`
+    ///
+    /// Wire name: `targetAgent`.
+    #[serde(rename = "targetAgent", skip_serializing_if = "Option::is_none")]
+    pub target_agent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a blob input or output in the conversation.
+///
+/// Discovery schema `GoogleCloudCesV1mainBlob`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainBlob {
+    /// Required. Raw bytes of the blob.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+
+    /// Required. The IANA standard MIME type of the source data.
+    ///
+    /// Wire name: `mimeType`.
+    #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A chunk of content within a message.
+///
+/// Discovery schema `GoogleCloudCesV1mainChunk`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainChunk {
+    /// Optional. Agent transfer event.
+    ///
+    /// Wire name: `agentTransfer`.
+    #[serde(rename = "agentTransfer", skip_serializing_if = "Option::is_none")]
+    pub agent_transfer: Option<GoogleCloudCesV1mainAgentTransfer>,
+
+    /// Optional. Blob data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blob: Option<GoogleCloudCesV1mainBlob>,
+
+    /// A struct represents default variables at the start of the conversation, keyed by variable
+    /// names.
+    ///
+    /// Wire name: `defaultVariables`.
+    #[serde(rename = "defaultVariables", skip_serializing_if = "Option::is_none")]
+    pub default_variables: Option<crate::JsonObject>,
+
+    /// Optional. Image data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<GoogleCloudCesV1mainImage>,
+
+    /// Optional. Custom payload data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::JsonObject>,
+
+    /// Optional. Text data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Optional. Tool execution request.
+    ///
+    /// Wire name: `toolCall`.
+    #[serde(rename = "toolCall", skip_serializing_if = "Option::is_none")]
+    pub tool_call: Option<GoogleCloudCesV1mainToolCall>,
+
+    /// Optional. Tool execution response.
+    ///
+    /// Wire name: `toolResponse`.
+    #[serde(rename = "toolResponse", skip_serializing_if = "Option::is_none")]
+    pub tool_response: Option<GoogleCloudCesV1mainToolResponse>,
+
+    /// Optional. Transcript associated with the audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+
+    /// A struct represents variables that were updated in the conversation, keyed by variable
+    /// names.
+    ///
+    /// Wire name: `updatedVariables`.
+    #[serde(rename = "updatedVariables", skip_serializing_if = "Option::is_none")]
+    pub updated_variables: Option<crate::JsonObject>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Indicates the session has terminated, due to either successful completion (e.g. user says
+/// "Good bye!" ) or an agent escalation. The agent will not process any further inputs after
+/// session is terminated and the client should half-close and disconnect after receiving all
+/// remaining responses from the agent.
+///
+/// Discovery schema `GoogleCloudCesV1mainEndSession`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainEndSession {
+    /// Optional. Provides additional information about the end session signal, such as the reason
+    /// for ending the session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::JsonObject>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents an image input or output in the conversation.
+///
+/// Discovery schema `GoogleCloudCesV1mainImage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainImage {
+    /// Optional. The alternative text for the image.
+    ///
+    /// Wire name: `altText`.
+    #[serde(rename = "altText", skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+
+    /// Required. Raw bytes of the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+
+    /// Required. The IANA standard MIME type of the source data. Supported image types includes: *
+    /// image/png * image/jpeg * image/webp
+    ///
+    /// Wire name: `mimeType`.
+    #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A message within a conversation.
+///
+/// Discovery schema `GoogleCloudCesV1mainMessage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainMessage {
+    /// Optional. Content of the message as a series of chunks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunks: Option<Vec<GoogleCloudCesV1mainChunk>>,
+
+    /// Optional. Timestamp when the message was sent or received. Should not be used if the message
+    /// is part of an example.
+    ///
+    /// Wire name: `eventTime`.
+    #[serde(rename = "eventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<String>,
+
+    /// Optional. The role within the conversation, e.g., user, agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A span is a unit of work or a single operation during the request processing.
+///
+/// Discovery schema `GoogleCloudCesV1mainSpan`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainSpan {
+    /// Output only. Key-value attributes associated with the span.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<crate::JsonObject>,
+
+    /// Output only. The child spans that are nested under this span.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `childSpans`.
+    #[serde(rename = "childSpans", skip_serializing_if = "Option::is_none")]
+    pub child_spans: Option<Vec<GoogleCloudCesV1mainSpan>>,
+
+    /// Output only. The duration of the span.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+
+    /// Output only. The end time of the span.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The name of the span.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. The start time of the span.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request for the client or the agent to execute the specified tool.
+///
+/// Discovery schema `GoogleCloudCesV1mainToolCall`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainToolCall {
+    /// Output only. Human-readable name of the agent that issued this call, e.g. "Contract
+    /// Architect". Empty when the root agent issued it.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `agentName`.
+    #[serde(rename = "agentName", skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+
+    /// Optional. The input parameters and values for the tool in JSON object format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub args: Option<crate::JsonObject>,
+
+    /// Output only. Display name of the tool.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Optional. The unique identifier of the tool call. If populated, the client should return the
+    /// execution result with the matching ID in ToolResponse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Output only. The id of the tool call that caused this one, when it was issued by a sub-agent
+    /// working on behalf of a parent call. Empty for top-level calls. Lets a client group a
+    /// sub-agent's work under the call that started it instead of rendering every step as a
+    /// sibling.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `parentToolCallId`.
+    #[serde(rename = "parentToolCallId", skip_serializing_if = "Option::is_none")]
+    pub parent_tool_call_id: Option<String>,
+
+    /// Output only. The app this call targets, derived by the assistant from the call's resource
+    /// arguments: an app resource name, `PROJECT` for location-scoped tools, or empty for
+    /// session-local tools. Set only in project-scoped assistant sessions.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `targetApp`.
+    #[serde(rename = "targetApp", skip_serializing_if = "Option::is_none")]
+    pub target_app: Option<String>,
+
+    /// Optional. The name of the tool to execute. Format:
+    /// `projects/{project}/locations/{location}/apps/{app}/tools/{tool}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+
+    /// Optional. The toolset tool to execute.
+    ///
+    /// Wire name: `toolsetTool`.
+    #[serde(rename = "toolsetTool", skip_serializing_if = "Option::is_none")]
+    pub toolset_tool: Option<GoogleCloudCesV1mainToolsetTool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The execution result of a specific tool from the client or the agent.
+///
+/// Discovery schema `GoogleCloudCesV1mainToolResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainToolResponse {
+    /// Output only. Human-readable name of the agent that issued this call, e.g. "Contract
+    /// Architect". Empty when the root agent issued it.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `agentName`.
+    #[serde(rename = "agentName", skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+
+    /// Output only. Display name of the tool.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Optional. The matching ID of the tool call the response is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Output only. The id of the tool call that caused this one, when it was issued by a sub-agent
+    /// working on behalf of a parent call. Empty for top-level calls. Lets a client group a
+    /// sub-agent's work under the call that started it instead of rendering every step as a
+    /// sibling.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `parentToolCallId`.
+    #[serde(rename = "parentToolCallId", skip_serializing_if = "Option::is_none")]
+    pub parent_tool_call_id: Option<String>,
+
+    /// Required. The tool execution result in JSON object format. Use "output" key to specify tool
+    /// response and "error" key to specify error details (if any). If "output" and "error" keys are
+    /// not specified, then whole "response" is treated as tool execution result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<crate::JsonObject>,
+
+    /// Output only. The app the executed tool targeted; mirrors ToolCall.target_app.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `targetApp`.
+    #[serde(rename = "targetApp", skip_serializing_if = "Option::is_none")]
+    pub target_app: Option<String>,
+
+    /// Optional. The name of the tool to execute. Format:
+    /// `projects/{project}/locations/{location}/apps/{app}/tools/{tool}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+
+    /// Optional. The toolset tool that got executed.
+    ///
+    /// Wire name: `toolsetTool`.
+    #[serde(rename = "toolsetTool", skip_serializing_if = "Option::is_none")]
+    pub toolset_tool: Option<GoogleCloudCesV1mainToolsetTool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A tool that is created from a toolset.
+///
+/// Discovery schema `GoogleCloudCesV1mainToolsetTool`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudCesV1mainToolsetTool {
+    /// Optional. The tool ID to filter the tools to retrieve the schema for.
+    ///
+    /// Wire name: `toolId`.
+    #[serde(rename = "toolId", skip_serializing_if = "Option::is_none")]
+    pub tool_id: Option<String>,
+
+    /// Required. The resource name of the Toolset from which this tool is derived. Format:
+    /// `projects/{project}/locations/{location}/apps/{app}/toolsets/{toolset}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toolset: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The analysis resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1Analysis`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1Analysis {
+    /// Output only. The result of the analysis, which is populated when the analysis finishes.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `analysisResult`.
+    #[serde(rename = "analysisResult", skip_serializing_if = "Option::is_none")]
+    pub analysis_result: Option<GoogleCloudContactcenterinsightsV1AnalysisResult>,
+
+    /// To select the annotators to run and the phrase matchers to use (if any). If not specified,
+    /// all annotators will be run.
+    ///
+    /// Wire name: `annotatorSelector`.
+    #[serde(rename = "annotatorSelector", skip_serializing_if = "Option::is_none")]
+    pub annotator_selector: Option<GoogleCloudContactcenterinsightsV1AnnotatorSelector>,
+
+    /// Output only. The time at which the analysis was created, which occurs when the long-running
+    /// operation completes.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Immutable. The resource name of the analysis. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/analyses/{analysis}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. The time at which the analysis was requested.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The result of an analysis.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1AnalysisResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1AnalysisResult {
+    /// Call-specific metadata created by the analysis.
+    ///
+    /// Wire name: `callAnalysisMetadata`.
+    #[serde(rename = "callAnalysisMetadata", skip_serializing_if = "Option::is_none")]
+    pub call_analysis_metadata: Option<
+        GoogleCloudContactcenterinsightsV1AnalysisResultCallAnalysisMetadata,
+    >,
+
+    /// The time at which the analysis ended.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Call-specific metadata created during analysis.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1AnalysisResultCallAnalysisMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1AnalysisResultCallAnalysisMetadata {
+    /// A list of call annotations that apply to this call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Vec<GoogleCloudContactcenterinsightsV1CallAnnotation>>,
+
+    /// All the entities in the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<
+        std::collections::BTreeMap<String, GoogleCloudContactcenterinsightsV1Entity>,
+    >,
+
+    /// All the matched intents in the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intents: Option<
+        std::collections::BTreeMap<String, GoogleCloudContactcenterinsightsV1Intent>,
+    >,
+
+    /// Overall conversation-level issue modeling result.
+    ///
+    /// Wire name: `issueModelResult`.
+    #[serde(rename = "issueModelResult", skip_serializing_if = "Option::is_none")]
+    pub issue_model_result: Option<GoogleCloudContactcenterinsightsV1IssueModelResult>,
+
+    /// All the matched phrase matchers in the call.
+    ///
+    /// Wire name: `phraseMatchers`.
+    #[serde(rename = "phraseMatchers", skip_serializing_if = "Option::is_none")]
+    pub phrase_matchers: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1PhraseMatchData,
+        >,
+    >,
+
+    /// Results of scoring QaScorecards.
+    ///
+    /// Wire name: `qaScorecardResults`.
+    #[serde(rename = "qaScorecardResults", skip_serializing_if = "Option::is_none")]
+    pub qa_scorecard_results: Option<
+        Vec<GoogleCloudContactcenterinsightsV1QaScorecardResult>,
+    >,
+
+    /// Overall conversation-level sentiment for each channel of the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiments: Option<
+        Vec<GoogleCloudContactcenterinsightsV1ConversationLevelSentiment>,
+    >,
+
+    /// Overall conversation-level silence during the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silence: Option<GoogleCloudContactcenterinsightsV1ConversationLevelSilence>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A point in a conversation that marks the start or the end of an annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1AnnotationBoundary`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1AnnotationBoundary {
+    /// The index in the sequence of transcribed pieces of the conversation where the boundary is
+    /// located. This index starts at zero.
+    ///
+    /// Wire name: `transcriptIndex`.
+    #[serde(rename = "transcriptIndex", skip_serializing_if = "Option::is_none")]
+    pub transcript_index: Option<i32>,
+
+    /// The word index of this boundary with respect to the first word in the transcript piece. This
+    /// index starts at zero.
+    ///
+    /// Wire name: `wordIndex`.
+    #[serde(rename = "wordIndex", skip_serializing_if = "Option::is_none")]
+    pub word_index: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Selector of all available annotators and phrase matchers to run.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1AnnotatorSelector`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1AnnotatorSelector {
+    /// The issue model to run. If not provided, the most recently deployed topic model will be
+    /// used. The provided issue model will only be used for inference if the issue model is
+    /// deployed and if run_issue_model_annotator is set to true. If more than one issue model is
+    /// provided, only the first provided issue model will be used for inference.
+    ///
+    /// Wire name: `issueModels`.
+    #[serde(rename = "issueModels", skip_serializing_if = "Option::is_none")]
+    pub issue_models: Option<Vec<String>>,
+
+    /// The list of phrase matchers to run. If not provided, all active phrase matchers will be
+    /// used. If inactive phrase matchers are provided, they will not be used. Phrase matchers will
+    /// be run only if run_phrase_matcher_annotator is set to true. Format:
+    /// projects/{project}/locations/{location}/phraseMatchers/{phrase_matcher}
+    ///
+    /// Wire name: `phraseMatchers`.
+    #[serde(rename = "phraseMatchers", skip_serializing_if = "Option::is_none")]
+    pub phrase_matchers: Option<Vec<String>>,
+
+    /// Configuration for the QA annotator.
+    ///
+    /// Wire name: `qaConfig`.
+    #[serde(rename = "qaConfig", skip_serializing_if = "Option::is_none")]
+    pub qa_config: Option<GoogleCloudContactcenterinsightsV1AnnotatorSelectorQaConfig>,
+
+    /// Optional. Whether to run the auto-labeling annotator. If true, the auto-labeling annotator
+    /// will be run. This is a non-billable operation designed for fixing or backfilling custom
+    /// labels.
+    ///
+    /// Wire name: `runAutoLabelingAnnotator`.
+    #[serde(
+        rename = "runAutoLabelingAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_auto_labeling_annotator: Option<bool>,
+
+    /// Whether to run the entity annotator.
+    ///
+    /// Wire name: `runEntityAnnotator`.
+    #[serde(rename = "runEntityAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_entity_annotator: Option<bool>,
+
+    /// Whether to run the intent annotator.
+    ///
+    /// Wire name: `runIntentAnnotator`.
+    #[serde(rename = "runIntentAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_intent_annotator: Option<bool>,
+
+    /// Whether to run the interruption annotator.
+    ///
+    /// Wire name: `runInterruptionAnnotator`.
+    #[serde(
+        rename = "runInterruptionAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_interruption_annotator: Option<bool>,
+
+    /// Whether to run the issue model annotator. A model should have already been deployed for this
+    /// to take effect.
+    ///
+    /// Wire name: `runIssueModelAnnotator`.
+    #[serde(rename = "runIssueModelAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_issue_model_annotator: Option<bool>,
+
+    /// Whether to run the active phrase matcher annotator(s).
+    ///
+    /// Wire name: `runPhraseMatcherAnnotator`.
+    #[serde(
+        rename = "runPhraseMatcherAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_phrase_matcher_annotator: Option<bool>,
+
+    /// Whether to run the QA annotator.
+    ///
+    /// Wire name: `runQaAnnotator`.
+    #[serde(rename = "runQaAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_qa_annotator: Option<bool>,
+
+    /// Whether to run the sentiment annotator.
+    ///
+    /// Wire name: `runSentimentAnnotator`.
+    #[serde(rename = "runSentimentAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_sentiment_annotator: Option<bool>,
+
+    /// Whether to run the silence annotator.
+    ///
+    /// Wire name: `runSilenceAnnotator`.
+    #[serde(rename = "runSilenceAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_silence_annotator: Option<bool>,
+
+    /// Whether to run the summarization annotator.
+    ///
+    /// Wire name: `runSummarizationAnnotator`.
+    #[serde(
+        rename = "runSummarizationAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_summarization_annotator: Option<bool>,
+
+    /// Configuration for the summarization annotator.
+    ///
+    /// Wire name: `summarizationConfig`.
+    #[serde(rename = "summarizationConfig", skip_serializing_if = "Option::is_none")]
+    pub summarization_config: Option<
+        GoogleCloudContactcenterinsightsV1AnnotatorSelectorSummarizationConfig,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for the QA feature.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1AnnotatorSelectorQaConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1AnnotatorSelectorQaConfig {
+    /// A manual list of scorecards to score.
+    ///
+    /// Wire name: `scorecardList`.
+    #[serde(rename = "scorecardList", skip_serializing_if = "Option::is_none")]
+    pub scorecard_list: Option<
+        GoogleCloudContactcenterinsightsV1AnnotatorSelectorQaConfigScorecardList,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Container for a list of scorecards.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1AnnotatorSelectorQaConfigScorecardList`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1AnnotatorSelectorQaConfigScorecardList {
+    /// List of QaScorecardRevisions.
+    ///
+    /// Wire name: `qaScorecardRevisions`.
+    #[serde(rename = "qaScorecardRevisions", skip_serializing_if = "Option::is_none")]
+    pub qa_scorecard_revisions: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for summarization.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1AnnotatorSelectorSummarizationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1AnnotatorSelectorSummarizationConfig {
+    /// Resource name of the Dialogflow conversation profile. Format:
+    /// projects/{project}/locations/{location}/conversationProfiles/{conversation_profile}
+    ///
+    /// Wire name: `conversationProfile`.
+    #[serde(rename = "conversationProfile", skip_serializing_if = "Option::is_none")]
+    pub conversation_profile: Option<String>,
+
+    /// The resource name of the existing created generator. Format:
+    /// projects//locations//generators/
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
+
+    /// Default summarization model to be used.
+    ///
+    /// Wire name: `summarizationModel`.
+    #[serde(
+        rename = "summarizationModel",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub summarization_model: Option<
+        GoogleCloudContactcenterinsightsV1AnnotatorSelectorSummarizationConfigSummarizationModel,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Default summarization model to be used.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1AnnotatorSelectorSummarizationConfig.summarizationModel`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1AnnotatorSelectorSummarizationConfigSummarizationModel {
+    /// `SUMMARIZATION_MODEL_UNSPECIFIED`: Unspecified summarization model.
+    SummarizationModelUnspecified,
+
+    /// `BASELINE_MODEL`: The CCAI baseline model. This model is deprecated and will be removed in
+    /// the future. We recommend using `generator` instead.
+    BaselineModel,
+
+    /// `BASELINE_MODEL_V2_0`: The CCAI baseline model, V2.0. This model is deprecated and will be
+    /// removed in the future. We recommend using `generator` instead.
+    BaselineModelV20,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1AnnotatorSelectorSummarizationConfigSummarizationModel {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SUMMARIZATION_MODEL_UNSPECIFIED", Self::SummarizationModelUnspecified),
+        ("BASELINE_MODEL", Self::BaselineModel),
+        ("BASELINE_MODEL_V2_0", Self::BaselineModelV20),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The feedback that the customer has about a certain answer in the conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1AnswerFeedback`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1AnswerFeedback {
+    /// Indicates whether an answer or item was clicked by the human agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clicked: Option<bool>,
+
+    /// The correctness level of an answer.
+    ///
+    /// Wire name: `correctnessLevel`.
+    #[serde(
+        rename = "correctnessLevel",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub correctness_level: Option<
+        GoogleCloudContactcenterinsightsV1AnswerFeedbackCorrectnessLevel,
+    >,
+
+    /// Indicates whether an answer or item was displayed to the human agent in the agent desktop
+    /// UI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub displayed: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The correctness level of an answer.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1AnswerFeedback.correctnessLevel`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1AnswerFeedbackCorrectnessLevel {
+    /// `CORRECTNESS_LEVEL_UNSPECIFIED`: Correctness level unspecified.
+    CorrectnessLevelUnspecified,
+
+    /// `NOT_CORRECT`: Answer is totally wrong.
+    NotCorrect,
+
+    /// `PARTIALLY_CORRECT`: Answer is partially correct.
+    PartiallyCorrect,
+
+    /// `FULLY_CORRECT`: Answer is fully correct.
+    FullyCorrect,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1AnswerFeedbackCorrectnessLevel {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CORRECTNESS_LEVEL_UNSPECIFIED", Self::CorrectnessLevelUnspecified),
+        ("NOT_CORRECT", Self::NotCorrect),
+        ("PARTIALLY_CORRECT", Self::PartiallyCorrect),
+        ("FULLY_CORRECT", Self::FullyCorrect),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Agent Assist Article Suggestion data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ArticleSuggestionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ArticleSuggestionData {
+    /// The system's confidence score that this article is a good match for this conversation,
+    /// ranging from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f32>,
+
+    /// Map that contains metadata about the Article Suggestion and the document that it originates
+    /// from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The knowledge document that this answer was extracted from. Format:
+    /// projects/{project}/knowledgeBases/{knowledge_base}/documents/{document}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+
+    /// Article title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+
+    /// Article URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for a bulk analyze conversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata {
+    /// The number of requested analyses that have completed successfully so far.
+    ///
+    /// Wire name: `completedAnalysesCount`.
+    #[serde(rename = "completedAnalysesCount", skip_serializing_if = "Option::is_none")]
+    pub completed_analyses_count: Option<i32>,
+
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The number of requested analyses that have failed so far.
+    ///
+    /// Wire name: `failedAnalysesCount`.
+    #[serde(rename = "failedAnalysesCount", skip_serializing_if = "Option::is_none")]
+    pub failed_analyses_count: Option<i32>,
+
+    /// Output only. Partial errors during bulk analyze operation that might cause the operation
+    /// output to be incomplete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. Deprecated: Use `request.annotator_selector.run_auto_labeling_annotator`
+    /// instead. If true, the labeling rules will be re-evaluated for the conversations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relabel: Option<bool>,
+
+    /// The original request for bulk analyze.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsRequest,
+    >,
+
+    /// Total number of analyses requested. Computed by the number of conversations returned by
+    /// `filter` multiplied by `analysis_percentage` in the request.
+    ///
+    /// Wire name: `totalRequestedAnalysesCount`.
+    #[serde(
+        rename = "totalRequestedAnalysesCount",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_requested_analyses_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to analyze conversations in bulk.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsRequest {
+    /// Required. Percentage of selected conversation to analyze, between \[0, 100\].
+    ///
+    /// Wire name: `analysisPercentage`.
+    #[serde(rename = "analysisPercentage", skip_serializing_if = "Option::is_none")]
+    pub analysis_percentage: Option<f32>,
+
+    /// To select the annotators to run and the phrase matchers to use (if any). If not specified,
+    /// all annotators will be run.
+    ///
+    /// Wire name: `annotatorSelector`.
+    #[serde(rename = "annotatorSelector", skip_serializing_if = "Option::is_none")]
+    pub annotator_selector: Option<GoogleCloudContactcenterinsightsV1AnnotatorSelector>,
+
+    /// Required. Filter used to select the subset of conversations to analyze.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// Required. The parent resource to create analyses in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. Deprecated: Use `annotator_selector.run_auto_labeling_annotator` instead. If true,
+    /// the labeling rules will be re-evaluated for the conversations.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relabel: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for a bulk delete conversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata {
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Partial errors during bulk delete conversations operation that might cause the operation
+    /// output to be incomplete.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// The original request for bulk delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1BulkDeleteConversationsRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to delete conversations in bulk.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1BulkDeleteConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1BulkDeleteConversationsRequest {
+    /// Filter used to select the subset of conversations to delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// If set to true, all of this conversation's analyses will also be deleted. Otherwise, the
+    /// request will only succeed if the conversation has no analyses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+
+    /// Maximum number of conversations to delete.
+    ///
+    /// Wire name: `maxDeleteCount`.
+    #[serde(rename = "maxDeleteCount", skip_serializing_if = "Option::is_none")]
+    pub max_delete_count: Option<i32>,
+
+    /// Required. The parent resource to delete conversations from. Format:
+    /// projects/{project}/locations/{location}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A piece of metadata that applies to a window of a call.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1CallAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1CallAnnotation {
+    /// The boundary in the conversation where the annotation ends, inclusive.
+    ///
+    /// Wire name: `annotationEndBoundary`.
+    #[serde(rename = "annotationEndBoundary", skip_serializing_if = "Option::is_none")]
+    pub annotation_end_boundary: Option<
+        GoogleCloudContactcenterinsightsV1AnnotationBoundary,
+    >,
+
+    /// The boundary in the conversation where the annotation starts, inclusive.
+    ///
+    /// Wire name: `annotationStartBoundary`.
+    #[serde(rename = "annotationStartBoundary", skip_serializing_if = "Option::is_none")]
+    pub annotation_start_boundary: Option<
+        GoogleCloudContactcenterinsightsV1AnnotationBoundary,
+    >,
+
+    /// The channel of the audio where the annotation occurs. For single-channel audio, this field
+    /// is not populated.
+    ///
+    /// Wire name: `channelTag`.
+    #[serde(rename = "channelTag", skip_serializing_if = "Option::is_none")]
+    pub channel_tag: Option<i32>,
+
+    /// Data specifying an entity mention.
+    ///
+    /// Wire name: `entityMentionData`.
+    #[serde(rename = "entityMentionData", skip_serializing_if = "Option::is_none")]
+    pub entity_mention_data: Option<GoogleCloudContactcenterinsightsV1EntityMentionData>,
+
+    /// Data specifying a hold.
+    ///
+    /// Wire name: `holdData`.
+    #[serde(rename = "holdData", skip_serializing_if = "Option::is_none")]
+    pub hold_data: Option<GoogleCloudContactcenterinsightsV1HoldData>,
+
+    /// Data specifying an intent match.
+    ///
+    /// Wire name: `intentMatchData`.
+    #[serde(rename = "intentMatchData", skip_serializing_if = "Option::is_none")]
+    pub intent_match_data: Option<GoogleCloudContactcenterinsightsV1IntentMatchData>,
+
+    /// Data specifying an interruption.
+    ///
+    /// Wire name: `interruptionData`.
+    #[serde(rename = "interruptionData", skip_serializing_if = "Option::is_none")]
+    pub interruption_data: Option<GoogleCloudContactcenterinsightsV1InterruptionData>,
+
+    /// Data specifying an issue match.
+    ///
+    /// Wire name: `issueMatchData`.
+    #[serde(rename = "issueMatchData", skip_serializing_if = "Option::is_none")]
+    pub issue_match_data: Option<GoogleCloudContactcenterinsightsV1IssueMatchData>,
+
+    /// Data specifying a phrase match.
+    ///
+    /// Wire name: `phraseMatchData`.
+    #[serde(rename = "phraseMatchData", skip_serializing_if = "Option::is_none")]
+    pub phrase_match_data: Option<GoogleCloudContactcenterinsightsV1PhraseMatchData>,
+
+    /// Data specifying sentiment.
+    ///
+    /// Wire name: `sentimentData`.
+    #[serde(rename = "sentimentData", skip_serializing_if = "Option::is_none")]
+    pub sentiment_data: Option<GoogleCloudContactcenterinsightsV1SentimentData>,
+
+    /// Data specifying silence.
+    ///
+    /// Wire name: `silenceData`.
+    #[serde(rename = "silenceData", skip_serializing_if = "Option::is_none")]
+    pub silence_data: Option<GoogleCloudContactcenterinsightsV1SilenceData>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The CES end session annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1CesEndSessionAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1CesEndSessionAnnotation {
+    /// End session signal from CES.
+    ///
+    /// Wire name: `endSession`.
+    #[serde(rename = "endSession", skip_serializing_if = "Option::is_none")]
+    pub end_session: Option<GoogleCloudCesV1mainEndSession>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The CES diagnostic information.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1CesTurnAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1CesTurnAnnotation {
+    /// The messages in the turn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<GoogleCloudCesV1mainMessage>>,
+
+    /// The root span of the action processing.
+    ///
+    /// Wire name: `rootSpan`.
+    #[serde(rename = "rootSpan", skip_serializing_if = "Option::is_none")]
+    pub root_span: Option<GoogleCloudCesV1mainSpan>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The conversation resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1Conversation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1Conversation {
+    /// An opaque, user-specified string representing the human agent who handled the conversation.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// Call-specific metadata.
+    ///
+    /// Wire name: `callMetadata`.
+    #[serde(rename = "callMetadata", skip_serializing_if = "Option::is_none")]
+    pub call_metadata: Option<
+        GoogleCloudContactcenterinsightsV1ConversationCallMetadata,
+    >,
+
+    /// Output only. Info for correlating across conversations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `correlationInfo`.
+    #[serde(rename = "correlationInfo", skip_serializing_if = "Option::is_none")]
+    pub correlation_info: Option<
+        GoogleCloudContactcenterinsightsV1ConversationCorrelationInfo,
+    >,
+
+    /// Output only. The time at which the conversation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The source of the audio and transcription for the conversation.
+    ///
+    /// Wire name: `dataSource`.
+    #[serde(rename = "dataSource", skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<GoogleCloudContactcenterinsightsV1ConversationDataSource>,
+
+    /// Output only. All the matched Dialogflow intents in the call. The key corresponds to a
+    /// Dialogflow intent, format: projects/{project}/agent/{agent}/intents/{intent}
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `dialogflowIntents`.
+    #[serde(rename = "dialogflowIntents", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_intents: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1DialogflowIntent,
+        >,
+    >,
+
+    /// Output only. The duration of the conversation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+
+    /// The time at which this conversation should expire. After this time, the conversation data
+    /// and any associated analyses will be deleted.
+    ///
+    /// Wire name: `expireTime`.
+    #[serde(rename = "expireTime", skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+
+    /// A map for the user to specify any custom fields. A maximum of 100 labels per conversation is
+    /// allowed, with a maximum of 256 characters per entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// A user-specified language code for the conversation.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Output only. The conversation's latest analysis, if one exists.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `latestAnalysis`.
+    #[serde(rename = "latestAnalysis", skip_serializing_if = "Option::is_none")]
+    pub latest_analysis: Option<GoogleCloudContactcenterinsightsV1Analysis>,
+
+    /// Output only. Latest summary of the conversation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `latestSummary`.
+    #[serde(rename = "latestSummary", skip_serializing_if = "Option::is_none")]
+    pub latest_summary: Option<
+        GoogleCloudContactcenterinsightsV1ConversationSummarizationSuggestionData,
+    >,
+
+    /// Immutable. The conversation medium.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub medium: Option<GoogleCloudContactcenterinsightsV1ConversationMedium>,
+
+    /// Optional. JSON metadata encoded as a string. This field is primarily used by Insights
+    /// integrations with various telephony systems and must be in one of Insight's supported
+    /// formats.
+    ///
+    /// Wire name: `metadataJson`.
+    #[serde(rename = "metadataJson", skip_serializing_if = "Option::is_none")]
+    pub metadata_json: Option<String>,
+
+    /// Immutable. The resource name of the conversation. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Obfuscated user ID which the customer sent to us.
+    ///
+    /// Wire name: `obfuscatedUserId`.
+    #[serde(rename = "obfuscatedUserId", skip_serializing_if = "Option::is_none")]
+    pub obfuscated_user_id: Option<String>,
+
+    /// Conversation metadata related to quality management.
+    ///
+    /// Wire name: `qualityMetadata`.
+    #[serde(rename = "qualityMetadata", skip_serializing_if = "Option::is_none")]
+    pub quality_metadata: Option<
+        GoogleCloudContactcenterinsightsV1ConversationQualityMetadata,
+    >,
+
+    /// Output only. The annotations that were generated during the customer and agent interaction.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `runtimeAnnotations`.
+    #[serde(rename = "runtimeAnnotations", skip_serializing_if = "Option::is_none")]
+    pub runtime_annotations: Option<
+        Vec<GoogleCloudContactcenterinsightsV1RuntimeAnnotation>,
+    >,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// The time at which the conversation started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. The conversation transcript.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<GoogleCloudContactcenterinsightsV1ConversationTranscript>,
+
+    /// Input only. The TTL for this resource. If specified, then this TTL will be used to calculate
+    /// the expire time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<String>,
+
+    /// Output only. The number of turns in the conversation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `turnCount`.
+    #[serde(rename = "turnCount", skip_serializing_if = "Option::is_none")]
+    pub turn_count: Option<i32>,
+
+    /// Output only. The most recent time at which the conversation was updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Call-specific metadata.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationCallMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationCallMetadata {
+    /// The audio channel that contains the agent.
+    ///
+    /// Wire name: `agentChannel`.
+    #[serde(rename = "agentChannel", skip_serializing_if = "Option::is_none")]
+    pub agent_channel: Option<i32>,
+
+    /// The audio channel that contains the customer.
+    ///
+    /// Wire name: `customerChannel`.
+    #[serde(rename = "customerChannel", skip_serializing_if = "Option::is_none")]
+    pub customer_channel: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Info for correlating across conversations.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationCorrelationInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationCorrelationInfo {
+    /// Output only. The correlation types of this conversation. A single conversation can have
+    /// multiple correlation types. For example a conversation that only has a single segment is
+    /// both a SEGMENT and a FULL_CONVERSATION.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `correlationTypes`.
+    #[serde(
+        rename = "correlationTypes",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub correlation_types: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1ConversationCorrelationInfoCorrelationTypes,
+        >,
+    >,
+
+    /// Output only. The full conversation correlation id this conversation is a segment of.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `fullConversationCorrelationId`.
+    #[serde(
+        rename = "fullConversationCorrelationId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub full_conversation_correlation_id: Option<String>,
+
+    /// Output only. The full conversation correlation id this conversation is a merged conversation
+    /// of.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `mergedFullConversationCorrelationId`.
+    #[serde(
+        rename = "mergedFullConversationCorrelationId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub merged_full_conversation_correlation_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1ConversationCorrelationInfo.correlationTypes`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1ConversationCorrelationInfoCorrelationTypes {
+    /// `CORRELATION_TYPE_UNSPECIFIED`: Default value for unspecified.
+    CorrelationTypeUnspecified,
+
+    /// `SEGMENT`: This conversation represents a segment of a full conversation. The lowest level
+    /// of granularity.
+    Segment,
+
+    /// `PARTIAL`: This conversation represents a partial conversation of potentially multiple
+    /// segments but is not a full conversation.
+    Partial,
+
+    /// `FULL`: This conversation represents a full conversation of potentially multiple segments.
+    Full,
+
+    /// `SYNTHETIC`: This conversation represents a synthetic conversation.
+    Synthetic,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1ConversationCorrelationInfoCorrelationTypes {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CORRELATION_TYPE_UNSPECIFIED", Self::CorrelationTypeUnspecified),
+        ("SEGMENT", Self::Segment),
+        ("PARTIAL", Self::Partial),
+        ("FULL", Self::Full),
+        ("SYNTHETIC", Self::Synthetic),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The conversation source, which is a combination of transcript and audio.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationDataSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationDataSource {
+    /// The source when the conversation comes from Dialogflow.
+    ///
+    /// Wire name: `dialogflowSource`.
+    #[serde(rename = "dialogflowSource", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_source: Option<GoogleCloudContactcenterinsightsV1DialogflowSource>,
+
+    /// A Cloud Storage location specification for the audio and transcript.
+    ///
+    /// Wire name: `gcsSource`.
+    #[serde(rename = "gcsSource", skip_serializing_if = "Option::is_none")]
+    pub gcs_source: Option<GoogleCloudContactcenterinsightsV1GcsSource>,
+
+    /// Cloud Storage URI that points to a file that contains the conversation metadata.
+    ///
+    /// Wire name: `metadataUri`.
+    #[serde(rename = "metadataUri", skip_serializing_if = "Option::is_none")]
+    pub metadata_uri: Option<String>,
+
+    /// Cloud Storage URIs that points to files that contain the conversation audio for each turn.
+    /// Assume the order of the URIs is the same as the order of the transcript turns.
+    ///
+    /// Wire name: `turnLevelAudios`.
+    #[serde(rename = "turnLevelAudios", skip_serializing_if = "Option::is_none")]
+    pub turn_level_audios: Option<
+        Vec<GoogleCloudContactcenterinsightsV1ConversationDataSourceTurnLevelAudio>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A wrapper for holding the audio for any given turn.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationDataSourceTurnLevelAudio`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationDataSourceTurnLevelAudio {
+    /// The duration of the audio.
+    ///
+    /// Wire name: `audioDuration`.
+    #[serde(rename = "audioDuration", skip_serializing_if = "Option::is_none")]
+    pub audio_duration: Option<String>,
+
+    /// The Cloud Storage URI of the audio for any given turn.
+    ///
+    /// Wire name: `audioGcsUri`.
+    #[serde(rename = "audioGcsUri", skip_serializing_if = "Option::is_none")]
+    pub audio_gcs_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// One channel of conversation-level sentiment data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationLevelSentiment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationLevelSentiment {
+    /// The channel of the audio that the data applies to.
+    ///
+    /// Wire name: `channelTag`.
+    #[serde(rename = "channelTag", skip_serializing_if = "Option::is_none")]
+    pub channel_tag: Option<i32>,
+
+    /// Data specifying sentiment.
+    ///
+    /// Wire name: `sentimentData`.
+    #[serde(rename = "sentimentData", skip_serializing_if = "Option::is_none")]
+    pub sentiment_data: Option<GoogleCloudContactcenterinsightsV1SentimentData>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Conversation-level silence data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationLevelSilence`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationLevelSilence {
+    /// Amount of time calculated to be in silence.
+    ///
+    /// Wire name: `silenceDuration`.
+    #[serde(rename = "silenceDuration", skip_serializing_if = "Option::is_none")]
+    pub silence_duration: Option<String>,
+
+    /// Percentage of the total conversation spent in silence.
+    ///
+    /// Wire name: `silencePercentage`.
+    #[serde(rename = "silencePercentage", skip_serializing_if = "Option::is_none")]
+    pub silence_percentage: Option<f32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Immutable. The conversation medium.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1Conversation.medium`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1ConversationMedium {
+    /// `MEDIUM_UNSPECIFIED`: Default value for unspecified.
+    MediumUnspecified,
+
+    /// `PHONE_CALL`: The format for conversations that took place over the phone.
+    PhoneCall,
+
+    /// `CHAT`: The format for conversations that took place over chat.
+    Chat,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1ConversationMedium {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MEDIUM_UNSPECIFIED", Self::MediumUnspecified),
+        ("PHONE_CALL", Self::PhoneCall),
+        ("CHAT", Self::Chat),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The call participant speaking for a given utterance.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationParticipant`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationParticipant {
+    /// Deprecated. Use `dialogflow_participant_name` instead. The name of the Dialogflow
+    /// participant. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/participants/{participant}
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `dialogflowParticipant`.
+    #[serde(rename = "dialogflowParticipant", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_participant: Option<String>,
+
+    /// The name of the participant provided by Dialogflow. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/participants/{participant}
+    ///
+    /// Wire name: `dialogflowParticipantName`.
+    #[serde(
+        rename = "dialogflowParticipantName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dialogflow_participant_name: Option<String>,
+
+    /// Obfuscated user ID from Dialogflow.
+    ///
+    /// Wire name: `obfuscatedExternalUserId`.
+    #[serde(
+        rename = "obfuscatedExternalUserId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub obfuscated_external_user_id: Option<String>,
+
+    /// The role of the participant.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<GoogleCloudContactcenterinsightsV1ConversationParticipantRole>,
+
+    /// A user-specified ID representing the participant.
+    ///
+    /// Wire name: `userId`.
+    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The role of the participant.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1ConversationParticipant.role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1ConversationParticipantRole {
+    /// `ROLE_UNSPECIFIED`: Participant's role is not set.
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`: Participant is a human agent.
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`: Participant is an automated agent.
+    AutomatedAgent,
+
+    /// `END_USER`: Participant is an end user who conversed with the contact center.
+    EndUser,
+
+    /// `ANY_AGENT`: Participant is either a human or automated agent.
+    AnyAgent,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1ConversationParticipantRole {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+        ("ANY_AGENT", Self::AnyAgent),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Conversation metadata related to quality management.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationQualityMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationQualityMetadata {
+    /// Information about agents involved in the call.
+    ///
+    /// Wire name: `agentInfo`.
+    #[serde(rename = "agentInfo", skip_serializing_if = "Option::is_none")]
+    pub agent_info: Option<
+        Vec<GoogleCloudContactcenterinsightsV1ConversationQualityMetadataAgentInfo>,
+    >,
+
+    /// An arbitrary integer value indicating the customer's satisfaction rating.
+    ///
+    /// Wire name: `customerSatisfactionRating`.
+    #[serde(
+        rename = "customerSatisfactionRating",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_satisfaction_rating: Option<i32>,
+
+    /// Input only. The feedback labels associated with the conversation.
+    ///
+    /// Wire name: `feedbackLabels`.
+    #[serde(rename = "feedbackLabels", skip_serializing_if = "Option::is_none")]
+    pub feedback_labels: Option<Vec<GoogleCloudContactcenterinsightsV1FeedbackLabel>>,
+
+    /// An arbitrary string value specifying the menu path the customer took.
+    ///
+    /// Wire name: `menuPath`.
+    #[serde(rename = "menuPath", skip_serializing_if = "Option::is_none")]
+    pub menu_path: Option<String>,
+
+    /// The amount of time the customer waited to connect with an agent.
+    ///
+    /// Wire name: `waitDuration`.
+    #[serde(rename = "waitDuration", skip_serializing_if = "Option::is_none")]
+    pub wait_duration: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about an agent involved in the conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationQualityMetadataAgentInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationQualityMetadataAgentInfo {
+    /// A user-specified string representing the agent.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// The agent type, e.g. HUMAN_AGENT.
+    ///
+    /// Wire name: `agentType`.
+    #[serde(
+        rename = "agentType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub agent_type: Option<
+        GoogleCloudContactcenterinsightsV1ConversationQualityMetadataAgentInfoAgentType,
+    >,
+
+    /// The agent's deployment display name. Only applicable to automated agents.
+    ///
+    /// Wire name: `deploymentDisplayName`.
+    #[serde(rename = "deploymentDisplayName", skip_serializing_if = "Option::is_none")]
+    pub deployment_display_name: Option<String>,
+
+    /// The agent's deployment ID. Only applicable to automated agents.
+    ///
+    /// Wire name: `deploymentId`.
+    #[serde(rename = "deploymentId", skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+
+    /// The agent's name.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// A user-provided string indicating the outcome of the agent's segment of the call.
+    ///
+    /// Wire name: `dispositionCode`.
+    #[serde(rename = "dispositionCode", skip_serializing_if = "Option::is_none")]
+    pub disposition_code: Option<String>,
+
+    /// The entry subagent's display name.
+    ///
+    /// Wire name: `entrySubagentDisplayName`.
+    #[serde(
+        rename = "entrySubagentDisplayName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entry_subagent_display_name: Option<String>,
+
+    /// The entry subagent's ID.
+    ///
+    /// Wire name: `entrySubagentId`.
+    #[serde(rename = "entrySubagentId", skip_serializing_if = "Option::is_none")]
+    pub entry_subagent_id: Option<String>,
+
+    /// The agent's location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// The study arm ID associated with the conversation. Only applicable to automated agents.
+    ///
+    /// Wire name: `studyArmId`.
+    #[serde(rename = "studyArmId", skip_serializing_if = "Option::is_none")]
+    pub study_arm_id: Option<String>,
+
+    /// The study ID associated with the conversation. Only applicable to automated agents.
+    ///
+    /// Wire name: `studyId`.
+    #[serde(rename = "studyId", skip_serializing_if = "Option::is_none")]
+    pub study_id: Option<String>,
+
+    /// A user-specified string representing the agent's team. Deprecated in favor of the `teams`
+    /// field.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+
+    /// User-specified strings representing the agent's teams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+
+    /// The agent's version display name. Only applicable to automated agents.
+    ///
+    /// Wire name: `versionDisplayName`.
+    #[serde(rename = "versionDisplayName", skip_serializing_if = "Option::is_none")]
+    pub version_display_name: Option<String>,
+
+    /// The agent's version ID. Only applicable to automated agents.
+    ///
+    /// Wire name: `versionId`.
+    #[serde(rename = "versionId", skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The agent type, e.g. HUMAN_AGENT.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1ConversationQualityMetadataAgentInfo.agentType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1ConversationQualityMetadataAgentInfoAgentType {
+    /// `ROLE_UNSPECIFIED`: Participant's role is not set.
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`: Participant is a human agent.
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`: Participant is an automated agent.
+    AutomatedAgent,
+
+    /// `END_USER`: Participant is an end user who conversed with the contact center.
+    EndUser,
+
+    /// `ANY_AGENT`: Participant is either a human or automated agent.
+    AnyAgent,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1ConversationQualityMetadataAgentInfoAgentType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+        ("ANY_AGENT", Self::AnyAgent),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Conversation summarization suggestion data.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationSummarizationSuggestionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationSummarizationSuggestionData {
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `answerRecord`.
+    #[serde(rename = "answerRecord", skip_serializing_if = "Option::is_none")]
+    pub answer_record: Option<String>,
+
+    /// The confidence score of the summarization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// The name of the model that generates this summary. Format:
+    /// projects/{project}/locations/{location}/conversationModels/{conversation_model}
+    ///
+    /// Wire name: `conversationModel`.
+    #[serde(rename = "conversationModel", skip_serializing_if = "Option::is_none")]
+    pub conversation_model: Option<String>,
+
+    /// Agent Assist generator ID.
+    ///
+    /// Wire name: `generatorId`.
+    #[serde(rename = "generatorId", skip_serializing_if = "Option::is_none")]
+    pub generator_id: Option<String>,
+
+    /// A map that contains metadata about the summarization and the document from which it
+    /// originates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The summarization content that is concatenated into one string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// The summarization content that is divided into sections. The key is the section's name and
+    /// the value is the section's content. There is no specific format for the key or value.
+    ///
+    /// Wire name: `textSections`.
+    #[serde(rename = "textSections", skip_serializing_if = "Option::is_none")]
+    pub text_sections: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A message representing the transcript of a conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ConversationTranscript`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscript {
+    /// A list of sequential transcript segments that comprise the conversation.
+    ///
+    /// Wire name: `transcriptSegments`.
+    #[serde(rename = "transcriptSegments", skip_serializing_if = "Option::is_none")]
+    pub transcript_segments: Option<
+        Vec<GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegment>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A segment of a full transcript.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegment {
+    /// For conversations derived from multi-channel audio, this is the channel number corresponding
+    /// to the audio from that channel. For audioChannelCount = N, its output values can range from
+    /// '1' to 'N'. A channel tag of 0 indicates that the audio is mono.
+    ///
+    /// Wire name: `channelTag`.
+    #[serde(rename = "channelTag", skip_serializing_if = "Option::is_none")]
+    pub channel_tag: Option<i32>,
+
+    /// A confidence estimate between 0.0 and 1.0 of the fidelity of this segment. A default value
+    /// of 0.0 indicates that the value is unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// CCAI metadata relating to the current transcript segment.
+    ///
+    /// Wire name: `dialogflowSegmentMetadata`.
+    #[serde(
+        rename = "dialogflowSegmentMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dialogflow_segment_metadata: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentDialogflowSegmentMetadata,
+    >,
+
+    /// The language code of this segment as a
+    /// [BCP-47](https://www.rfc-editor.org/rfc/bcp/bcp47.txt) language tag. Example: "en-US".
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// The time that the message occurred, if provided.
+    ///
+    /// Wire name: `messageTime`.
+    #[serde(rename = "messageTime", skip_serializing_if = "Option::is_none")]
+    pub message_time: Option<String>,
+
+    /// Optional. The structured parts that make up this transcript segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPart,
+        >,
+    >,
+
+    /// The participant of this segment.
+    ///
+    /// Wire name: `segmentParticipant`.
+    #[serde(rename = "segmentParticipant", skip_serializing_if = "Option::is_none")]
+    pub segment_participant: Option<
+        GoogleCloudContactcenterinsightsV1ConversationParticipant,
+    >,
+
+    /// The sentiment for this transcript segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<GoogleCloudContactcenterinsightsV1SentimentData>,
+
+    /// The text of this segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Turn level audio for this transcript segment.
+    ///
+    /// Wire name: `turnLevelAudio`.
+    #[serde(rename = "turnLevelAudio", skip_serializing_if = "Option::is_none")]
+    pub turn_level_audio: Option<
+        GoogleCloudContactcenterinsightsV1ConversationDataSourceTurnLevelAudio,
+    >,
+
+    /// A list of the word-specific information for each word in the segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentWordInfo,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata from Dialogflow relating to the current transcript segment.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentDialogflowSegmentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentDialogflowSegmentMetadata {
+    /// Whether the transcript segment was covered under the configured smart reply allowlist in
+    /// Agent Assist.
+    ///
+    /// Wire name: `smartReplyAllowlistCovered`.
+    #[serde(
+        rename = "smartReplyAllowlistCovered",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub smart_reply_allowlist_covered: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A structured component/part of a transcript segment.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPart {
+    /// Optional. Citation or reference to grounding material.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartCitationPart,
+    >,
+
+    /// Optional. Generic custom structured payload.
+    ///
+    /// Wire name: `customPayload`.
+    #[serde(rename = "customPayload", skip_serializing_if = "Option::is_none")]
+    pub custom_payload: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartCustomPayloadPart,
+    >,
+
+    /// Optional. Image media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartMediaPart,
+    >,
+
+    /// Optional. Web link or URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartLinkPart,
+    >,
+
+    /// Optional. Ordered or unordered list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListPart,
+    >,
+
+    /// Optional. Product collection or carousel.
+    ///
+    /// Wire name: `productCollection`.
+    #[serde(rename = "productCollection", skip_serializing_if = "Option::is_none")]
+    pub product_collection: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartProductCollectionPart,
+    >,
+
+    /// Optional. Suggestion chips or interactive buttons.
+    ///
+    /// Wire name: `suggestionChips`.
+    #[serde(rename = "suggestionChips", skip_serializing_if = "Option::is_none")]
+    pub suggestion_chips: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartSuggestionChipsPart,
+    >,
+
+    /// Optional. Tabular data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartTablePart,
+    >,
+
+    /// Optional. Plain text content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartTextPart,
+    >,
+
+    /// Optional. Model thought or internal reasoning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thought: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartThoughtPart,
+    >,
+
+    /// Optional. Video media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartMediaPart,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A suggestion chip.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartChip`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartChip {
+    /// Optional. Optional action or destination URI triggered by the chip.
+    ///
+    /// Wire name: `actionUri`.
+    #[serde(rename = "actionUri", skip_serializing_if = "Option::is_none")]
+    pub action_uri: Option<String>,
+
+    /// Optional. The chip label or text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A citation part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartCitationPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartCitationPart {
+    /// Optional. Snippet of the cited text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+
+    /// Optional. The cited source title.
+    ///
+    /// Wire name: `sourceTitle`.
+    #[serde(rename = "sourceTitle", skip_serializing_if = "Option::is_none")]
+    pub source_title: Option<String>,
+
+    /// Optional. The cited source URI.
+    ///
+    /// Wire name: `sourceUri`.
+    #[serde(rename = "sourceUri", skip_serializing_if = "Option::is_none")]
+    pub source_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A custom payload part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartCustomPayloadPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartCustomPayloadPart {
+    /// Optional. Arbitrary structured payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::JsonObject>,
+
+    /// Optional. Type identifier for the payload.
+    ///
+    /// Wire name: `payloadType`.
+    #[serde(rename = "payloadType", skip_serializing_if = "Option::is_none")]
+    pub payload_type: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A link part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartLinkPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartLinkPart {
+    /// Optional. Anchor or display text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Optional. Target URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An item in a list.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListItem`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListItem {
+    /// Optional. Nested sub-items.
+    ///
+    /// Wire name: `subItems`.
+    #[serde(rename = "subItems", skip_serializing_if = "Option::is_none")]
+    pub sub_items: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListItem,
+        >,
+    >,
+
+    /// Optional. The text of the list item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A list part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListPart {
+    /// Optional. List items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListItem,
+        >,
+    >,
+
+    /// Optional. The type of list.
+    ///
+    /// Wire name: `listType`.
+    #[serde(
+        rename = "listType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub list_type: Option<
+        GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListPartListType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. The type of list.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListPart.listType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListPartListType {
+    /// `LIST_TYPE_UNSPECIFIED`: Unspecified list type.
+    ListTypeUnspecified,
+
+    /// `UNORDERED`: Unordered list.
+    Unordered,
+
+    /// `ORDERED_NUMBER`: Ordered numbered list.
+    OrderedNumber,
+
+    /// `ORDERED_ALPHA`: Ordered alphabetic list.
+    OrderedAlpha,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartListPartListType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("LIST_TYPE_UNSPECIFIED", Self::ListTypeUnspecified),
+        ("UNORDERED", Self::Unordered),
+        ("ORDERED_NUMBER", Self::OrderedNumber),
+        ("ORDERED_ALPHA", Self::OrderedAlpha),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A media part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartMediaPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartMediaPart {
+    /// Optional. Alternative text description.
+    ///
+    /// Wire name: `alternativeText`.
+    #[serde(rename = "alternativeText", skip_serializing_if = "Option::is_none")]
+    pub alternative_text: Option<String>,
+
+    /// Optional. URI or URL to the media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A product in a product collection.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartProduct`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartProduct {
+    /// Optional. Product description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Optional. Product display name.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Optional. Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Optional. Product image URLs.
+    ///
+    /// Wire name: `imageUris`.
+    #[serde(rename = "imageUris", skip_serializing_if = "Option::is_none")]
+    pub image_uris: Option<Vec<String>>,
+
+    /// Optional. Product price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<GoogleTypeMoney>,
+
+    /// Optional. Product URL or deep link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A product collection part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartProductCollectionPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartProductCollectionPart {
+    /// Optional. List of products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub products: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartProduct,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A suggestion chips part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartSuggestionChipsPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartSuggestionChipsPart {
+    /// Optional. List of suggestion chips.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chips: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartChip,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A table part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartTablePart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartTablePart {
+    /// Optional. Table column headers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<String>>,
+
+    /// Optional. Table rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartTableRow,
+        >,
+    >,
+
+    /// Optional. Optional title for the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A row in a table.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartTableRow`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartTableRow {
+    /// Optional. The cell values in the row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cells: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A text part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartTextPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartTextPart {
+    /// Optional. The text content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A thought part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartThoughtPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentTranscriptPartThoughtPart {
+    /// Optional. The thought or reasoning text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Word-level info for words in a transcript.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentWordInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ConversationTranscriptTranscriptSegmentWordInfo {
+    /// A confidence estimate between 0.0 and 1.0 of the fidelity of this word. A default value of
+    /// 0.0 indicates that the value is unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// Time offset of the end of this word relative to the beginning of the total conversation.
+    ///
+    /// Wire name: `endOffset`.
+    #[serde(rename = "endOffset", skip_serializing_if = "Option::is_none")]
+    pub end_offset: Option<String>,
+
+    /// Time offset of the start of this word relative to the beginning of the total conversation.
+    ///
+    /// Wire name: `startOffset`.
+    #[serde(rename = "startOffset", skip_serializing_if = "Option::is_none")]
+    pub start_offset: Option<String>,
+
+    /// The word itself. Includes punctuation marks that surround the word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub word: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for a create analysis operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata {
+    /// Output only. The annotator selector used for the analysis (if any).
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `annotatorSelector`.
+    #[serde(rename = "annotatorSelector", skip_serializing_if = "Option::is_none")]
+    pub annotator_selector: Option<GoogleCloudContactcenterinsightsV1AnnotatorSelector>,
+
+    /// Output only. The Conversation that this Analysis Operation belongs to.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dataset resource represents a collection of conversations that may be bounded (Static
+/// Dataset, e.g. golden dataset for training), or unbounded (Dynamic Dataset, e.g. live
+/// traffic, or agent training traffic)
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1Dataset`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1Dataset {
+    /// Output only. Dataset create time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Dataset description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Display name for the dataaset
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Immutable. Identifier. Resource name of the dataset. Format:
+    /// projects/{project}/locations/{location}/datasets/{dataset}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Optional. Option TTL for the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<String>,
+
+    /// Dataset usage type.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudContactcenterinsightsV1DatasetType>,
+
+    /// Output only. Dataset update time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dataset usage type.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1Dataset.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1DatasetType {
+    /// `TYPE_UNSPECIFIED`: Default value for unspecified.
+    TypeUnspecified,
+
+    /// `EVAL`: For evals only.
+    Eval,
+
+    /// `LIVE`: Dataset with new conversations coming in regularly (Insights legacy conversations
+    /// and AI trainer)
+    Live,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1DatasetType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("EVAL", Self::Eval),
+        ("LIVE", Self::Live),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The data for a Dialogflow intent. Represents a detected intent in the conversation, e.g.
+/// MAKES_PROMISE.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1DialogflowIntent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1DialogflowIntent {
+    /// The human-readable name of the intent.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dialogflow interaction data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1DialogflowInteractionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1DialogflowInteractionData {
+    /// The confidence of the match ranging from 0.0 (completely uncertain) to 1.0 (completely
+    /// certain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// The Dialogflow intent resource path. Format:
+    /// projects/{project}/agent/{agent}/intents/{intent}
+    ///
+    /// Wire name: `dialogflowIntentId`.
+    #[serde(rename = "dialogflowIntentId", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_intent_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Dialogflow source of conversation data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1DialogflowSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1DialogflowSource {
+    /// Cloud Storage URI that points to a file that contains the conversation audio.
+    ///
+    /// Wire name: `audioUri`.
+    #[serde(rename = "audioUri", skip_serializing_if = "Option::is_none")]
+    pub audio_uri: Option<String>,
+
+    /// Output only. The name of the Dialogflow conversation that this conversation resource is
+    /// derived from. Format: projects/{project}/locations/{location}/conversations/{conversation}
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `dialogflowConversation`.
+    #[serde(rename = "dialogflowConversation", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_conversation: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an entity annotation. Represents a phrase in the conversation that is a known
+/// entity, such as a person, an organization, or location.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1Entity`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1Entity {
+    /// The representative name for the entity.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Metadata associated with the entity. For most entity types, the metadata is a Wikipedia URL
+    /// (`wikipedia_url`) and Knowledge Graph MID (`mid`), if they are available. For the metadata
+    /// associated with other entity types, see the Type table below.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The salience score associated with the entity in the \[0, 1.0\] range. The salience score
+    /// for an entity provides information about the importance or centrality of that entity to the
+    /// entire document text. Scores closer to 0 are less salient, while scores closer to 1.0 are
+    /// highly salient.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub salience: Option<f32>,
+
+    /// The aggregate sentiment expressed for this entity in the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<GoogleCloudContactcenterinsightsV1SentimentData>,
+
+    /// The entity type.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudContactcenterinsightsV1EntityType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an entity mention annotation. This represents a mention of an `Entity` in the
+/// conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1EntityMentionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1EntityMentionData {
+    /// The key of this entity in conversation entities. Can be used to retrieve the exact `Entity`
+    /// this mention is attached to.
+    ///
+    /// Wire name: `entityUniqueId`.
+    #[serde(rename = "entityUniqueId", skip_serializing_if = "Option::is_none")]
+    pub entity_unique_id: Option<String>,
+
+    /// Sentiment expressed for this mention of the entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<GoogleCloudContactcenterinsightsV1SentimentData>,
+
+    /// The type of the entity mention.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudContactcenterinsightsV1EntityMentionDataType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of the entity mention.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1EntityMentionData.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1EntityMentionDataType {
+    /// `MENTION_TYPE_UNSPECIFIED`: Unspecified.
+    MentionTypeUnspecified,
+
+    /// `PROPER`: Proper noun.
+    Proper,
+
+    /// `COMMON`: Common noun (or noun compound).
+    Common,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1EntityMentionDataType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MENTION_TYPE_UNSPECIFIED", Self::MentionTypeUnspecified),
+        ("PROPER", Self::Proper),
+        ("COMMON", Self::Common),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The entity type.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1Entity.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1EntityType {
+    /// `TYPE_UNSPECIFIED`: Unspecified.
+    TypeUnspecified,
+
+    /// `PERSON`: Person.
+    Person,
+
+    /// `LOCATION`: Location.
+    Location,
+
+    /// `ORGANIZATION`: Organization.
+    Organization,
+
+    /// `EVENT`: Event.
+    Event,
+
+    /// `WORK_OF_ART`: Artwork.
+    WorkOfArt,
+
+    /// `CONSUMER_GOOD`: Consumer product.
+    ConsumerGood,
+
+    /// `OTHER`: Other types of entities.
+    Other,
+
+    /// `PHONE_NUMBER`: Phone number. The metadata lists the phone number (formatted according to
+    /// local convention), plus whichever additional elements appear in the text: * `number` - The
+    /// actual number, broken down into sections according to local convention. * `national_prefix` -
+    /// Country code, if detected. * `area_code` - Region or area code, if detected. * `extension` -
+    /// Phone extension (to be dialed after connection), if detected.
+    PhoneNumber,
+
+    /// `ADDRESS`: Address. The metadata identifies the street number and locality plus whichever
+    /// additional elements appear in the text: * `street_number` - Street number. * `locality` -
+    /// City or town. * `street_name` - Street/route name, if detected. * `postal_code` - Postal
+    /// code, if detected. * `country` - Country, if detected. * `broad_region` - Administrative
+    /// area, such as the state, if detected. * `narrow_region` - Smaller administrative area, such
+    /// as county, if detected. * `sublocality` - Used in Asian addresses to demark a district
+    /// within a city, if detected.
+    Address,
+
+    /// `DATE`: Date. The metadata identifies the components of the date: * `year` - Four digit
+    /// year, if detected. * `month` - Two digit month number, if detected. * `day` - Two digit day
+    /// number, if detected.
+    Date,
+
+    /// `NUMBER`: Number. The metadata is the number itself.
+    Number,
+
+    /// `PRICE`: Price. The metadata identifies the `value` and `currency`.
+    Price,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1EntityType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("PERSON", Self::Person),
+        ("LOCATION", Self::Location),
+        ("ORGANIZATION", Self::Organization),
+        ("EVENT", Self::Event),
+        ("WORK_OF_ART", Self::WorkOfArt),
+        ("CONSUMER_GOOD", Self::ConsumerGood),
+        ("OTHER", Self::Other),
+        ("PHONE_NUMBER", Self::PhoneNumber),
+        ("ADDRESS", Self::Address),
+        ("DATE", Self::Date),
+        ("NUMBER", Self::Number),
+        ("PRICE", Self::Price),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for an export insights operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata {
+    /// The number of conversations that were exported successfully.
+    ///
+    /// Wire name: `completedExportCount`.
+    #[serde(rename = "completedExportCount", skip_serializing_if = "Option::is_none")]
+    pub completed_export_count: Option<i32>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The number of conversations that failed to be exported.
+    ///
+    /// Wire name: `failedExportCount`.
+    #[serde(rename = "failedExportCount", skip_serializing_if = "Option::is_none")]
+    pub failed_export_count: Option<i32>,
+
+    /// Partial errors during export operation that might cause the operation output to be
+    /// incomplete.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// The original request for export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1ExportInsightsDataRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to export insights.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ExportInsightsDataRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ExportInsightsDataRequest {
+    /// Specified if sink is a BigQuery table.
+    ///
+    /// Wire name: `bigQueryDestination`.
+    #[serde(rename = "bigQueryDestination", skip_serializing_if = "Option::is_none")]
+    pub big_query_destination: Option<
+        GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestBigQueryDestination,
+    >,
+
+    /// Optional. Version of the export schema.
+    ///
+    /// Wire name: `exportSchemaVersion`.
+    #[serde(
+        rename = "exportSchemaVersion",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub export_schema_version: Option<
+        GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestExportSchemaVersion,
+    >,
+
+    /// A filter to reduce results to a specific subset. Useful for exporting conversations with
+    /// specific properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// A fully qualified KMS key name for BigQuery tables protected by CMEK. Format:
+    /// projects/{project}/locations/{location}/keyRings/{keyring}/cryptoKeys/{key}/cryptoKeyVersions/{version}
+    ///
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// Required. The parent resource to export data from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Options for what to do if the destination table already exists.
+    ///
+    /// Wire name: `writeDisposition`.
+    #[serde(
+        rename = "writeDisposition",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub write_disposition: Option<
+        GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestWriteDisposition,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A BigQuery Table Reference.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestBigQueryDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestBigQueryDestination {
+    /// Required. The name of the BigQuery dataset that the snapshot result should be exported to.
+    /// If this dataset does not exist, the export call returns an INVALID_ARGUMENT error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// A project ID or number. If specified, then export will attempt to write data to this project
+    /// instead of the resource project. Otherwise, the resource project will be used.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// The BigQuery table name to which the insights data should be written. If this table does not
+    /// exist, the export call returns an INVALID_ARGUMENT error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Version of the export schema.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1ExportInsightsDataRequest.exportSchemaVersion`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestExportSchemaVersion {
+    /// `EXPORT_SCHEMA_VERSION_UNSPECIFIED`: Unspecified. Defaults to EXPORT_V3.
+    ExportSchemaVersionUnspecified,
+
+    /// `EXPORT_V1`: Export schema version 1.
+    ExportV1,
+
+    /// `EXPORT_V2`: Export schema version 2.
+    ExportV2,
+
+    /// `EXPORT_V3`: Export schema version 3.
+    ExportV3,
+
+    /// `EXPORT_V4`: Export schema version 4.
+    ExportV4,
+
+    /// `EXPORT_V5`: Export schema version 5.
+    ExportV5,
+
+    /// `EXPORT_V6`: Export schema version 6.
+    ExportV6,
+
+    /// `EXPORT_V7`: Export schema version 7.
+    ExportV7,
+
+    /// `EXPORT_V8`: Export schema version 8.
+    ExportV8,
+
+    /// `EXPORT_V9`: Export schema version 9.
+    ExportV9,
+
+    /// `EXPORT_V10`: Export schema version 10.
+    ExportV10,
+
+    /// `EXPORT_V11`: Export schema version 11.
+    ExportV11,
+
+    /// `EXPORT_V12`: Export schema version 12.
+    ExportV12,
+
+    /// `EXPORT_V13`: Export schema version 13.
+    ExportV13,
+
+    /// `EXPORT_V14`: Export schema version 14.
+    ExportV14,
+
+    /// `EXPORT_V15`: Export schema version 15.
+    ExportV15,
+
+    /// `EXPORT_V16`: Export schema version 16.
+    ExportV16,
+
+    /// `EXPORT_V17`: Export schema version 17.
+    ExportV17,
+
+    /// `EXPORT_V18`: Export schema version 18.
+    ExportV18,
+
+    /// `EXPORT_V19`: Export schema version 19.
+    ExportV19,
+
+    /// `EXPORT_VERSION_LATEST_AVAILABLE`: Export schema version latest available.
+    ExportVersionLatestAvailable,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestExportSchemaVersion {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("EXPORT_SCHEMA_VERSION_UNSPECIFIED", Self::ExportSchemaVersionUnspecified),
+        ("EXPORT_V1", Self::ExportV1),
+        ("EXPORT_V2", Self::ExportV2),
+        ("EXPORT_V3", Self::ExportV3),
+        ("EXPORT_V4", Self::ExportV4),
+        ("EXPORT_V5", Self::ExportV5),
+        ("EXPORT_V6", Self::ExportV6),
+        ("EXPORT_V7", Self::ExportV7),
+        ("EXPORT_V8", Self::ExportV8),
+        ("EXPORT_V9", Self::ExportV9),
+        ("EXPORT_V10", Self::ExportV10),
+        ("EXPORT_V11", Self::ExportV11),
+        ("EXPORT_V12", Self::ExportV12),
+        ("EXPORT_V13", Self::ExportV13),
+        ("EXPORT_V14", Self::ExportV14),
+        ("EXPORT_V15", Self::ExportV15),
+        ("EXPORT_V16", Self::ExportV16),
+        ("EXPORT_V17", Self::ExportV17),
+        ("EXPORT_V18", Self::ExportV18),
+        ("EXPORT_V19", Self::ExportV19),
+        ("EXPORT_VERSION_LATEST_AVAILABLE", Self::ExportVersionLatestAvailable),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Options for what to do if the destination table already exists.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1ExportInsightsDataRequest.writeDisposition`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestWriteDisposition {
+    /// `WRITE_DISPOSITION_UNSPECIFIED`: Write disposition is not specified. Defaults to
+    /// WRITE_TRUNCATE.
+    WriteDispositionUnspecified,
+
+    /// `WRITE_TRUNCATE`: If the table already exists, BigQuery will overwrite the table data and
+    /// use the schema from the load.
+    WriteTruncate,
+
+    /// `WRITE_APPEND`: If the table already exists, BigQuery will append data to the table.
+    WriteAppend,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestWriteDisposition {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("WRITE_DISPOSITION_UNSPECIFIED", Self::WriteDispositionUnspecified),
+        ("WRITE_TRUNCATE", Self::WriteTruncate),
+        ("WRITE_APPEND", Self::WriteAppend),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Agent Assist frequently-asked-question answer data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1FaqAnswerData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1FaqAnswerData {
+    /// The piece of text from the `source` knowledge base document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+
+    /// The system's confidence score that this answer is a good match for this conversation,
+    /// ranging from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f32>,
+
+    /// Map that contains metadata about the FAQ answer and the document that it originates from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The corresponding FAQ question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+
+    /// The knowledge document that this answer was extracted from. Format:
+    /// projects/{project}/knowledgeBases/{knowledge_base}/documents/{document}.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a conversation, resource, and label provided by the user. Can take the form of a
+/// string label or a QaAnswer label. QaAnswer labels are used for Quality AI example
+/// conversations. String labels are used for Topic Modeling. AgentAssistSummary labels are used
+/// for Agent Assist Summarization.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1FeedbackLabel`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1FeedbackLabel {
+    /// Output only. Create time of the label.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// String label used for Topic Modeling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+
+    /// Name of the resource to be labeled. Supported resources are: *
+    /// `projects/{project}/locations/{location}/qaScorecards/{scorecard}/revisions/{revision}/qaQuestions/{question}` *
+    /// `projects/{project}/locations/{location}/issueModels/{issue_model}` *
+    /// `projects/{project}/locations/{location}/generators/{generator_id}`
+    ///
+    /// Wire name: `labeledResource`.
+    #[serde(rename = "labeledResource", skip_serializing_if = "Option::is_none")]
+    pub labeled_resource: Option<String>,
+
+    /// Immutable. Resource name of the FeedbackLabel. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/feedbackLabels/{feedback_label}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// QaAnswer label used for Quality AI example conversations.
+    ///
+    /// Wire name: `qaAnswerLabel`.
+    #[serde(rename = "qaAnswerLabel", skip_serializing_if = "Option::is_none")]
+    pub qa_answer_label: Option<GoogleCloudContactcenterinsightsV1QaAnswerAnswerValue>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Output only. Update time of the label.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Cloud Storage source of conversation data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1GcsSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1GcsSource {
+    /// Immutable. Deprecated: Use `audio_uris` instead. Cloud Storage URI that points to a file
+    /// that contains the conversation audio.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `audioUri`.
+    #[serde(rename = "audioUri", skip_serializing_if = "Option::is_none")]
+    pub audio_uri: Option<String>,
+
+    /// Immutable. Cloud Storage URIs that point to files that contain the conversation audio.
+    /// Supports both single audio files and multi-leg session recordings (e.g., call transfers,
+    /// rolling recording buffers).
+    ///
+    /// Wire name: `audioUris`.
+    #[serde(rename = "audioUris", skip_serializing_if = "Option::is_none")]
+    pub audio_uris: Option<Vec<String>>,
+
+    /// Immutable. Cloud Storage URI that points to a file that contains the conversation
+    /// transcript.
+    ///
+    /// Wire name: `transcriptUri`.
+    #[serde(rename = "transcriptUri", skip_serializing_if = "Option::is_none")]
+    pub transcript_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a hold annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1HoldData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1HoldData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for an IngestConversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IngestConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IngestConversationsMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Statistics for IngestConversations operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `ingestConversationsStats`.
+    #[serde(
+        rename = "ingestConversationsStats",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ingest_conversations_stats: Option<
+        GoogleCloudContactcenterinsightsV1IngestConversationsMetadataIngestConversationsStats,
+    >,
+
+    /// Output only. Partial errors during ingest operation that might cause the operation output to
+    /// be incomplete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. The original request for ingest.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1IngestConversationsRequest>,
+
+    /// Output only. Stores the conversation resources produced by ingest sampling operations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sampledConversations`.
+    #[serde(rename = "sampledConversations", skip_serializing_if = "Option::is_none")]
+    pub sampled_conversations: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Statistics for IngestConversations operation.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1IngestConversationsMetadataIngestConversationsStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IngestConversationsMetadataIngestConversationsStats {
+    /// Output only. The number of objects skipped because another conversation with the same
+    /// transcript uri had already been ingested.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `duplicatesSkippedCount`.
+    #[serde(rename = "duplicatesSkippedCount", skip_serializing_if = "Option::is_none")]
+    pub duplicates_skipped_count: Option<i32>,
+
+    /// Output only. The number of objects which were unable to be ingested due to errors. The
+    /// errors are populated in the partial_errors field.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `failedIngestCount`.
+    #[serde(rename = "failedIngestCount", skip_serializing_if = "Option::is_none")]
+    pub failed_ingest_count: Option<i32>,
+
+    /// Output only. The number of objects processed during the ingest operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `processedObjectCount`.
+    #[serde(rename = "processedObjectCount", skip_serializing_if = "Option::is_none")]
+    pub processed_object_count: Option<i32>,
+
+    /// Output only. The number of new conversations added during this ingest operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `successfulIngestCount`.
+    #[serde(rename = "successfulIngestCount", skip_serializing_if = "Option::is_none")]
+    pub successful_ingest_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to ingest conversations.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IngestConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IngestConversationsRequest {
+    /// Configuration that applies to all conversations.
+    ///
+    /// Wire name: `conversationConfig`.
+    #[serde(rename = "conversationConfig", skip_serializing_if = "Option::is_none")]
+    pub conversation_config: Option<
+        GoogleCloudContactcenterinsightsV1IngestConversationsRequestConversationConfig,
+    >,
+
+    /// A cloud storage bucket source. Note that any previously ingested objects from the source
+    /// will be skipped to avoid duplication.
+    ///
+    /// Wire name: `gcsSource`.
+    #[serde(rename = "gcsSource", skip_serializing_if = "Option::is_none")]
+    pub gcs_source: Option<
+        GoogleCloudContactcenterinsightsV1IngestConversationsRequestGcsSource,
+    >,
+
+    /// Required. The parent resource for new conversations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. DLP settings for transcript redaction. Optional, will default to the config
+    /// specified in Settings.
+    ///
+    /// Wire name: `redactionConfig`.
+    #[serde(rename = "redactionConfig", skip_serializing_if = "Option::is_none")]
+    pub redaction_config: Option<GoogleCloudContactcenterinsightsV1RedactionConfig>,
+
+    /// Optional. If set, this fields indicates the number of objects to ingest from the Cloud
+    /// Storage bucket. If empty, the entire bucket will be ingested. Unless they are first deleted,
+    /// conversations produced through sampling won't be ingested by subsequent ingest requests.
+    ///
+    /// Wire name: `sampleSize`.
+    #[serde(rename = "sampleSize", skip_serializing_if = "Option::is_none")]
+    pub sample_size: Option<i32>,
+
+    /// Optional. Default Speech-to-Text configuration. Optional, will default to the config
+    /// specified in Settings.
+    ///
+    /// Wire name: `speechConfig`.
+    #[serde(rename = "speechConfig", skip_serializing_if = "Option::is_none")]
+    pub speech_config: Option<GoogleCloudContactcenterinsightsV1SpeechConfig>,
+
+    /// Configuration for when `source` contains conversation transcripts.
+    ///
+    /// Wire name: `transcriptObjectConfig`.
+    #[serde(rename = "transcriptObjectConfig", skip_serializing_if = "Option::is_none")]
+    pub transcript_object_config: Option<
+        GoogleCloudContactcenterinsightsV1IngestConversationsRequestTranscriptObjectConfig,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration that applies to all conversations.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1IngestConversationsRequestConversationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IngestConversationsRequestConversationConfig {
+    /// Optional. Indicates which of the channels, 1 or 2, contains the agent. Note that this must
+    /// be set for conversations to be properly displayed and analyzed.
+    ///
+    /// Wire name: `agentChannel`.
+    #[serde(rename = "agentChannel", skip_serializing_if = "Option::is_none")]
+    pub agent_channel: Option<i32>,
+
+    /// Optional. An opaque, user-specified string representing a human agent who handled all
+    /// conversations in the import. Note that this will be overridden if per-conversation metadata
+    /// is provided through the `metadata_bucket_uri`.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// Optional. Indicates which of the channels, 1 or 2, contains the agent. Note that this must
+    /// be set for conversations to be properly displayed and analyzed.
+    ///
+    /// Wire name: `customerChannel`.
+    #[serde(rename = "customerChannel", skip_serializing_if = "Option::is_none")]
+    pub customer_channel: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for Cloud Storage bucket sources.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IngestConversationsRequestGcsSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IngestConversationsRequestGcsSource {
+    /// Optional. The Cloud Storage path to the conversation audio file. Note that: \[1\] Audio
+    /// files will be transcribed if not already. \[2\] Audio files and transcript files must be in
+    /// separate buckets / folders. \[3\] A source file and its corresponding audio file must share
+    /// the same name to be properly ingested, E.g. `gs://bucket/transcript/conversation1.json` and
+    /// `gs://bucket/audio/conversation1.mp3`.
+    ///
+    /// Wire name: `audioBucketUri`.
+    #[serde(rename = "audioBucketUri", skip_serializing_if = "Option::is_none")]
+    pub audio_bucket_uri: Option<String>,
+
+    /// Optional. Specifies the type of the objects in `bucket_uri`. Avoid passing this. This is
+    /// inferred from the `transcript_bucket_uri`, `audio_bucket_uri`.
+    ///
+    /// Wire name: `bucketObjectType`.
+    #[serde(
+        rename = "bucketObjectType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_object_type: Option<
+        GoogleCloudContactcenterinsightsV1IngestConversationsRequestGcsSourceBucketObjectType,
+    >,
+
+    /// Optional. The Cloud Storage bucket containing source objects. Avoid passing this. Pass this
+    /// through one of `transcript_bucket_uri` or `audio_bucket_uri`.
+    ///
+    /// Wire name: `bucketUri`.
+    #[serde(rename = "bucketUri", skip_serializing_if = "Option::is_none")]
+    pub bucket_uri: Option<String>,
+
+    /// Optional. Custom keys to extract as conversation labels from metadata files in
+    /// `metadata_bucket_uri`. Keys not included in this field will be ignored. Note that there is a
+    /// limit of 100 labels per conversation.
+    ///
+    /// Wire name: `customMetadataKeys`.
+    #[serde(rename = "customMetadataKeys", skip_serializing_if = "Option::is_none")]
+    pub custom_metadata_keys: Option<Vec<String>>,
+
+    /// Optional. The Cloud Storage path to the conversation metadata. Note that: \[1\] Metadata
+    /// files are expected to be in JSON format. \[2\] Metadata and source files (transcripts or
+    /// audio) must be in separate buckets / folders. \[3\] A source file and its corresponding
+    /// metadata file must share the same name to be properly ingested, E.g.
+    /// `gs://bucket/audio/conversation1.mp3` and `gs://bucket/metadata/conversation1.json`.
+    ///
+    /// Wire name: `metadataBucketUri`.
+    #[serde(rename = "metadataBucketUri", skip_serializing_if = "Option::is_none")]
+    pub metadata_bucket_uri: Option<String>,
+
+    /// Optional. The Cloud Storage path to the conversation transcripts. Note that: \[1\]
+    /// Transcript files are expected to be in JSON format. \[2\] Transcript, audio, metadata files
+    /// must be in separate buckets / folders. \[3\] A source file and its corresponding metadata
+    /// file must share the same name to be properly ingested, E.g.
+    /// `gs://bucket/audio/conversation1.mp3` and `gs://bucket/metadata/conversation1.json`.
+    ///
+    /// Wire name: `transcriptBucketUri`.
+    #[serde(rename = "transcriptBucketUri", skip_serializing_if = "Option::is_none")]
+    pub transcript_bucket_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Specifies the type of the objects in `bucket_uri`. Avoid passing this. This is
+/// inferred from the `transcript_bucket_uri`, `audio_bucket_uri`.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1IngestConversationsRequestGcsSource.bucketObjectType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1IngestConversationsRequestGcsSourceBucketObjectType {
+    /// `BUCKET_OBJECT_TYPE_UNSPECIFIED`: The object type is unspecified and will default to
+    /// `TRANSCRIPT`.
+    BucketObjectTypeUnspecified,
+
+    /// `TRANSCRIPT`: The object is a transcript.
+    Transcript,
+
+    /// `AUDIO`: The object is an audio file.
+    Audio,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1IngestConversationsRequestGcsSourceBucketObjectType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("BUCKET_OBJECT_TYPE_UNSPECIFIED", Self::BucketObjectTypeUnspecified),
+        ("TRANSCRIPT", Self::Transcript),
+        ("AUDIO", Self::Audio),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Configuration for processing transcript objects.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1IngestConversationsRequestTranscriptObjectConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IngestConversationsRequestTranscriptObjectConfig {
+    /// Required. The medium transcript objects represent.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub medium: Option<
+        GoogleCloudContactcenterinsightsV1IngestConversationsRequestTranscriptObjectConfigMedium,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. The medium transcript objects represent.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1IngestConversationsRequestTranscriptObjectConfig.medium`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1IngestConversationsRequestTranscriptObjectConfigMedium {
+    /// `MEDIUM_UNSPECIFIED`: Default value for unspecified.
+    MediumUnspecified,
+
+    /// `PHONE_CALL`: The format for conversations that took place over the phone.
+    PhoneCall,
+
+    /// `CHAT`: The format for conversations that took place over chat.
+    Chat,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1IngestConversationsRequestTranscriptObjectConfigMedium {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MEDIUM_UNSPECIFIED", Self::MediumUnspecified),
+        ("PHONE_CALL", Self::PhoneCall),
+        ("CHAT", Self::Chat),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The data for an intent. Represents a detected intent in the conversation, for example
+/// MAKES_PROMISE.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1Intent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1Intent {
+    /// The human-readable name of the intent.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The unique identifier of the intent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an intent match. Represents an intent match for a text segment in the
+/// conversation. A text segment can be part of a sentence, a complete sentence, or an utterance
+/// with multiple sentences.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IntentMatchData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IntentMatchData {
+    /// The id of the matched intent. Can be used to retrieve the corresponding intent information.
+    ///
+    /// Wire name: `intentUniqueId`.
+    #[serde(rename = "intentUniqueId", skip_serializing_if = "Option::is_none")]
+    pub intent_unique_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an interruption annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1InterruptionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1InterruptionData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about the issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IssueAssignment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IssueAssignment {
+    /// Immutable. Display name of the assigned issue. This field is set at time of analysis and
+    /// immutable since then.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Resource name of the assigned issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+
+    /// Score indicating the likelihood of the issue assignment. currently bounded on \[0,1\].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an issue match annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IssueMatchData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IssueMatchData {
+    /// Information about the issue's assignment.
+    ///
+    /// Wire name: `issueAssignment`.
+    #[serde(rename = "issueAssignment", skip_serializing_if = "Option::is_none")]
+    pub issue_assignment: Option<GoogleCloudContactcenterinsightsV1IssueAssignment>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Issue Modeling result on a conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IssueModelResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IssueModelResult {
+    /// Issue model that generates the result. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}
+    ///
+    /// Wire name: `issueModel`.
+    #[serde(rename = "issueModel", skip_serializing_if = "Option::is_none")]
+    pub issue_model: Option<String>,
+
+    /// All the matched issues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issues: Option<Vec<GoogleCloudContactcenterinsightsV1IssueAssignment>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a matched phrase matcher. Represents information identifying a phrase matcher
+/// for a given match.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1PhraseMatchData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1PhraseMatchData {
+    /// The human-readable name of the phrase matcher.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The unique identifier (the resource name) of the phrase matcher.
+    ///
+    /// Wire name: `phraseMatcher`.
+    #[serde(rename = "phraseMatcher", skip_serializing_if = "Option::is_none")]
+    pub phrase_matcher: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An answer to a QaQuestion.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1QaAnswer`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1QaAnswer {
+    /// Lists all answer sources containing one or more answer values of a specific source type,
+    /// e.g., all system-generated answer sources, or all manual edit answer sources.
+    ///
+    /// Wire name: `answerSources`.
+    #[serde(rename = "answerSources", skip_serializing_if = "Option::is_none")]
+    pub answer_sources: Option<
+        Vec<GoogleCloudContactcenterinsightsV1QaAnswerAnswerSource>,
+    >,
+
+    /// The answer value from this source. This field is populated by default, unless the question
+    /// has a selection strategy configured to return multiple answer values, in which case
+    /// `answer_values` will be populated instead.
+    ///
+    /// Wire name: `answerValue`.
+    #[serde(rename = "answerValue", skip_serializing_if = "Option::is_none")]
+    pub answer_value: Option<GoogleCloudContactcenterinsightsV1QaAnswerAnswerValue>,
+
+    /// The conversation the answer applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+
+    /// The QaQuestion answered by this answer.
+    ///
+    /// Wire name: `qaQuestion`.
+    #[serde(rename = "qaQuestion", skip_serializing_if = "Option::is_none")]
+    pub qa_question: Option<String>,
+
+    /// Question text. E.g., "Did the agent greet the customer?"
+    ///
+    /// Wire name: `questionBody`.
+    #[serde(rename = "questionBody", skip_serializing_if = "Option::is_none")]
+    pub question_body: Option<String>,
+
+    /// User-defined list of arbitrary tags. Matches the value from
+    /// QaScorecard.ScorecardQuestion.tags. Used for grouping/organization and for weighting the
+    /// score of each answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A question may have multiple answers from varying sources, one of which becomes the "main"
+/// answer above. AnswerSource represents each individual answer.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1QaAnswerAnswerSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1QaAnswerAnswerSource {
+    /// The answer value from this source. This field is populated by default, unless the question
+    /// has a selection strategy configured to return multiple answer values, in which case
+    /// `answer_values` will be populated instead.
+    ///
+    /// Wire name: `answerValue`.
+    #[serde(rename = "answerValue", skip_serializing_if = "Option::is_none")]
+    pub answer_value: Option<GoogleCloudContactcenterinsightsV1QaAnswerAnswerValue>,
+
+    /// What created the answer.
+    ///
+    /// Wire name: `sourceType`.
+    #[serde(
+        rename = "sourceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_type: Option<
+        GoogleCloudContactcenterinsightsV1QaAnswerAnswerSourceSourceType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// What created the answer.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1QaAnswerAnswerSource.sourceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1QaAnswerAnswerSourceSourceType {
+    /// `SOURCE_TYPE_UNSPECIFIED`: Source type is unspecified.
+    SourceTypeUnspecified,
+
+    /// `SYSTEM_GENERATED`: Answer was system-generated; created during an Insights analysis.
+    SystemGenerated,
+
+    /// `MANUAL_EDIT`: Answer was created by a human via manual edit.
+    ManualEdit,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1QaAnswerAnswerSourceSourceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SOURCE_TYPE_UNSPECIFIED", Self::SourceTypeUnspecified),
+        ("SYSTEM_GENERATED", Self::SystemGenerated),
+        ("MANUAL_EDIT", Self::ManualEdit),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Message for holding the value of a QaAnswer. QaQuestion.AnswerChoice defines the possible
+/// answer values for a question.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1QaAnswerAnswerValue`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1QaAnswerAnswerValue {
+    /// Boolean value.
+    ///
+    /// Wire name: `boolValue`.
+    #[serde(rename = "boolValue", skip_serializing_if = "Option::is_none")]
+    pub bool_value: Option<bool>,
+
+    /// A short string used as an identifier. Matches the value used in QaQuestion.AnswerChoice.key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+
+    /// A value of "Not Applicable (N/A)". Should only ever be `true`.
+    ///
+    /// Wire name: `naValue`.
+    #[serde(rename = "naValue", skip_serializing_if = "Option::is_none")]
+    pub na_value: Option<bool>,
+
+    /// Output only. Normalized score of the questions. Calculated as score / potential_score.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// Numerical value.
+    ///
+    /// Wire name: `numValue`.
+    #[serde(rename = "numValue", skip_serializing_if = "Option::is_none")]
+    pub num_value: Option<f64>,
+
+    /// Output only. The maximum potential score of the question.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// Output only. Numerical score of the answer.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// Output only. A value of "Skip". If provided, this field may only be set to `true`. If a
+    /// question receives this answer, it will be excluded from any score calculations. This would
+    /// mean that the question was not evaluated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `skipValue`.
+    #[serde(rename = "skipValue", skip_serializing_if = "Option::is_none")]
+    pub skip_value: Option<bool>,
+
+    /// String value.
+    ///
+    /// Wire name: `strValue`.
+    #[serde(rename = "strValue", skip_serializing_if = "Option::is_none")]
+    pub str_value: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The results of scoring a single conversation against a QaScorecard. Contains a collection of
+/// QaAnswers and aggregate score.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1QaScorecardResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1QaScorecardResult {
+    /// ID of the agent that handled the conversation.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// The conversation scored by this result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+
+    /// Output only. The timestamp that the revision was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Identifier. The name of the scorecard result. Format:
+    /// projects/{project}/locations/{location}/qaScorecardResults/{qa_scorecard_result}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The normalized score, which is the score divided by the potential score. Any manual edits
+    /// are included if they exist.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// The maximum potential overall score of the scorecard. Any questions answered using
+    /// `na_value` are excluded from this calculation.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// Set of QaAnswers represented in the result.
+    ///
+    /// Wire name: `qaAnswers`.
+    #[serde(rename = "qaAnswers", skip_serializing_if = "Option::is_none")]
+    pub qa_answers: Option<Vec<GoogleCloudContactcenterinsightsV1QaAnswer>>,
+
+    /// The QaScorecardRevision scored by this result.
+    ///
+    /// Wire name: `qaScorecardRevision`.
+    #[serde(rename = "qaScorecardRevision", skip_serializing_if = "Option::is_none")]
+    pub qa_scorecard_revision: Option<String>,
+
+    /// Collection of tags and their scores.
+    ///
+    /// Wire name: `qaTagResults`.
+    #[serde(rename = "qaTagResults", skip_serializing_if = "Option::is_none")]
+    pub qa_tag_results: Option<
+        Vec<GoogleCloudContactcenterinsightsV1QaScorecardResultQaTagResult>,
+    >,
+
+    /// The overall numerical score of the result, incorporating any manual edits if they exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// List of all individual score sets.
+    ///
+    /// Wire name: `scoreSources`.
+    #[serde(rename = "scoreSources", skip_serializing_if = "Option::is_none")]
+    pub score_sources: Option<
+        Vec<GoogleCloudContactcenterinsightsV1QaScorecardResultScoreSource>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Tags and their corresponding results.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1QaScorecardResultQaTagResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1QaScorecardResultQaTagResult {
+    /// The normalized score the tag applies to.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// The potential score the tag applies to.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// The score the tag applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// The tag the score applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A scorecard result may have multiple sets of scores from varying sources, one of which
+/// becomes the "main" answer above. A ScoreSource represents each individual set of scores.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1QaScorecardResultScoreSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1QaScorecardResultScoreSource {
+    /// The normalized score, which is the score divided by the potential score.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// The maximum potential overall score of the scorecard. Any questions answered using
+    /// `na_value` are excluded from this calculation.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// Collection of tags and their scores.
+    ///
+    /// Wire name: `qaTagResults`.
+    #[serde(rename = "qaTagResults", skip_serializing_if = "Option::is_none")]
+    pub qa_tag_results: Option<
+        Vec<GoogleCloudContactcenterinsightsV1QaScorecardResultQaTagResult>,
+    >,
+
+    /// The overall numerical score of the result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// What created the score.
+    ///
+    /// Wire name: `sourceType`.
+    #[serde(
+        rename = "sourceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_type: Option<
+        GoogleCloudContactcenterinsightsV1QaScorecardResultScoreSourceSourceType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// What created the score.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1QaScorecardResultScoreSource.sourceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1QaScorecardResultScoreSourceSourceType {
+    /// `SOURCE_TYPE_UNSPECIFIED`: Source type is unspecified.
+    SourceTypeUnspecified,
+
+    /// `SYSTEM_GENERATED_ONLY`: Score is derived only from system-generated answers.
+    SystemGeneratedOnly,
+
+    /// `INCLUDES_MANUAL_EDITS`: Score is derived from both system-generated answers, and includes
+    /// any manual edits if they exist.
+    IncludesManualEdits,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1QaScorecardResultScoreSourceSourceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SOURCE_TYPE_UNSPECIFIED", Self::SourceTypeUnspecified),
+        ("SYSTEM_GENERATED_ONLY", Self::SystemGeneratedOnly),
+        ("INCLUDES_MANUAL_EDITS", Self::IncludesManualEdits),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// DLP resources used for redaction while ingesting conversations. DLP settings are applied to
+/// conversations ingested from the `UploadConversation` and `IngestConversations` endpoints,
+/// including conversation coming from CCAI Platform. They are not applied to conversations
+/// ingested from the `CreateConversation` endpoint or the Dialogflow / Agent Assist runtime
+/// integrations. When using Dialogflow / Agent Assist runtime integrations, redaction should be
+/// performed in Dialogflow / Agent Assist.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1RedactionConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1RedactionConfig {
+    /// The fully-qualified DLP deidentify template resource name. Format:
+    /// `projects/{project}/deidentifyTemplates/{template}`
+    ///
+    /// Wire name: `deidentifyTemplate`.
+    #[serde(rename = "deidentifyTemplate", skip_serializing_if = "Option::is_none")]
+    pub deidentify_template: Option<String>,
+
+    /// The fully-qualified DLP inspect template resource name. Format:
+    /// `projects/{project}/locations/{location}/inspectTemplates/{template}`
+    ///
+    /// Wire name: `inspectTemplate`.
+    #[serde(rename = "inspectTemplate", skip_serializing_if = "Option::is_none")]
+    pub inspect_template: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An annotation that was generated during the customer and agent interaction.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1RuntimeAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1RuntimeAnnotation {
+    /// The unique identifier of the annotation. Format:
+    /// projects/{project}/locations/{location}/conversationDatasets/{dataset}/conversationDataItems/{data_item}/conversationAnnotations/{annotation}
+    ///
+    /// Wire name: `annotationId`.
+    #[serde(rename = "annotationId", skip_serializing_if = "Option::is_none")]
+    pub annotation_id: Option<String>,
+
+    /// The feedback that the customer has about the answer in `data`.
+    ///
+    /// Wire name: `answerFeedback`.
+    #[serde(rename = "answerFeedback", skip_serializing_if = "Option::is_none")]
+    pub answer_feedback: Option<GoogleCloudContactcenterinsightsV1AnswerFeedback>,
+
+    /// Agent Assist Article Suggestion data.
+    ///
+    /// Wire name: `articleSuggestion`.
+    #[serde(rename = "articleSuggestion", skip_serializing_if = "Option::is_none")]
+    pub article_suggestion: Option<
+        GoogleCloudContactcenterinsightsV1ArticleSuggestionData,
+    >,
+
+    /// The CES end session annotation.
+    ///
+    /// Wire name: `cesEndSessionAnnotation`.
+    #[serde(rename = "cesEndSessionAnnotation", skip_serializing_if = "Option::is_none")]
+    pub ces_end_session_annotation: Option<
+        GoogleCloudContactcenterinsightsV1CesEndSessionAnnotation,
+    >,
+
+    /// The CES turn annotation.
+    ///
+    /// Wire name: `cesTurnAnnotation`.
+    #[serde(rename = "cesTurnAnnotation", skip_serializing_if = "Option::is_none")]
+    pub ces_turn_annotation: Option<GoogleCloudContactcenterinsightsV1CesTurnAnnotation>,
+
+    /// Conversation summarization suggestion data.
+    ///
+    /// Wire name: `conversationSummarizationSuggestion`.
+    #[serde(
+        rename = "conversationSummarizationSuggestion",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_summarization_suggestion: Option<
+        GoogleCloudContactcenterinsightsV1ConversationSummarizationSuggestionData,
+    >,
+
+    /// The time at which this annotation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Dialogflow interaction data.
+    ///
+    /// Wire name: `dialogflowInteraction`.
+    #[serde(rename = "dialogflowInteraction", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_interaction: Option<
+        GoogleCloudContactcenterinsightsV1DialogflowInteractionData,
+    >,
+
+    /// The boundary in the conversation where the annotation ends, inclusive.
+    ///
+    /// Wire name: `endBoundary`.
+    #[serde(rename = "endBoundary", skip_serializing_if = "Option::is_none")]
+    pub end_boundary: Option<GoogleCloudContactcenterinsightsV1AnnotationBoundary>,
+
+    /// Agent Assist FAQ answer data.
+    ///
+    /// Wire name: `faqAnswer`.
+    #[serde(rename = "faqAnswer", skip_serializing_if = "Option::is_none")]
+    pub faq_answer: Option<GoogleCloudContactcenterinsightsV1FaqAnswerData>,
+
+    /// Agent Assist Smart Compose suggestion data.
+    ///
+    /// Wire name: `smartComposeSuggestion`.
+    #[serde(rename = "smartComposeSuggestion", skip_serializing_if = "Option::is_none")]
+    pub smart_compose_suggestion: Option<
+        GoogleCloudContactcenterinsightsV1SmartComposeSuggestionData,
+    >,
+
+    /// Agent Assist Smart Reply data.
+    ///
+    /// Wire name: `smartReply`.
+    #[serde(rename = "smartReply", skip_serializing_if = "Option::is_none")]
+    pub smart_reply: Option<GoogleCloudContactcenterinsightsV1SmartReplyData>,
+
+    /// The boundary in the conversation where the annotation starts, inclusive.
+    ///
+    /// Wire name: `startBoundary`.
+    #[serde(rename = "startBoundary", skip_serializing_if = "Option::is_none")]
+    pub start_boundary: Option<GoogleCloudContactcenterinsightsV1AnnotationBoundary>,
+
+    /// Explicit input used for generating the answer
+    ///
+    /// Wire name: `userInput`.
+    #[serde(rename = "userInput", skip_serializing_if = "Option::is_none")]
+    pub user_input: Option<GoogleCloudContactcenterinsightsV1RuntimeAnnotationUserInput>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Explicit input used for generating the answer
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1RuntimeAnnotationUserInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1RuntimeAnnotationUserInput {
+    /// The resource name of associated generator. Format: `projects//locations//generators/`
+    ///
+    /// Wire name: `generatorName`.
+    #[serde(rename = "generatorName", skip_serializing_if = "Option::is_none")]
+    pub generator_name: Option<String>,
+
+    /// Query text. Article Search uses this to store the input query used to generate the search
+    /// results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+
+    /// Query source for the answer.
+    ///
+    /// Wire name: `querySource`.
+    #[serde(
+        rename = "querySource",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub query_source: Option<
+        GoogleCloudContactcenterinsightsV1RuntimeAnnotationUserInputQuerySource,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Query source for the answer.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1RuntimeAnnotationUserInput.querySource`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1RuntimeAnnotationUserInputQuerySource {
+    /// `QUERY_SOURCE_UNSPECIFIED`: Unknown query source.
+    QuerySourceUnspecified,
+
+    /// `AGENT_QUERY`: The query is from agents.
+    AgentQuery,
+
+    /// `SUGGESTED_QUERY`: The query is a query from previous suggestions, e.g. from a preceding
+    /// SuggestKnowledgeAssist response.
+    SuggestedQuery,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1RuntimeAnnotationUserInputQuerySource {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("QUERY_SOURCE_UNSPECIFIED", Self::QuerySourceUnspecified),
+        ("AGENT_QUERY", Self::AgentQuery),
+        ("SUGGESTED_QUERY", Self::SuggestedQuery),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The metadata for an SampleConversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1SampleConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1SampleConversationsMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Partial errors during sample conversations operation that might cause the
+    /// operation output to be incomplete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. The original request for sample conversations to dataset.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1SampleConversationsRequest>,
+
+    /// Output only. Statistics for SampleConversations operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sampleConversationsStats`.
+    #[serde(
+        rename = "sampleConversationsStats",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sample_conversations_stats: Option<
+        GoogleCloudContactcenterinsightsV1SampleConversationsMetadataSampleConversationsStats,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Statistics for SampleConversations operation.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1SampleConversationsMetadataSampleConversationsStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1SampleConversationsMetadataSampleConversationsStats {
+    /// Output only. The number of objects which were unable to be sampled due to errors. The errors
+    /// are populated in the partial_errors field.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `failedSampleCount`.
+    #[serde(rename = "failedSampleCount", skip_serializing_if = "Option::is_none")]
+    pub failed_sample_count: Option<i32>,
+
+    /// Output only. The number of new conversations added during this sample operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `successfulSampleCount`.
+    #[serde(rename = "successfulSampleCount", skip_serializing_if = "Option::is_none")]
+    pub successful_sample_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to sample conversations to a dataset.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1SampleConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1SampleConversationsRequest {
+    /// The dataset resource to copy the sampled conversations to.
+    ///
+    /// Wire name: `destinationDataset`.
+    #[serde(rename = "destinationDataset", skip_serializing_if = "Option::is_none")]
+    pub destination_dataset: Option<GoogleCloudContactcenterinsightsV1Dataset>,
+
+    /// Required. The parent resource of the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. The sample rule used for sampling conversations.
+    ///
+    /// Wire name: `sampleRule`.
+    #[serde(rename = "sampleRule", skip_serializing_if = "Option::is_none")]
+    pub sample_rule: Option<GoogleCloudContactcenterinsightsV1SampleRule>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message for sampling conversations.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1SampleRule`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1SampleRule {
+    /// To specify the filter for the conversions that should apply this sample rule. An empty
+    /// filter means this sample rule applies to all conversations.
+    ///
+    /// Wire name: `conversationFilter`.
+    #[serde(rename = "conversationFilter", skip_serializing_if = "Option::is_none")]
+    pub conversation_filter: Option<String>,
+
+    /// Optional. Group by dimension to sample the conversation. If no dimension is provided, the
+    /// sampling will be applied to the project level. Current supported dimensions is
+    /// 'quality_metadata.agent_info.agent_id'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimension: Option<String>,
+
+    /// Percentage of conversations that we should sample based on the dimension between \[0, 100\].
+    ///
+    /// Wire name: `samplePercentage`.
+    #[serde(rename = "samplePercentage", skip_serializing_if = "Option::is_none")]
+    pub sample_percentage: Option<f64>,
+
+    /// Number of the conversations that we should sample based on the dimension.
+    ///
+    /// Wire name: `sampleRow`.
+    #[serde(
+        rename = "sampleRow",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sample_row: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a sentiment annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1SentimentData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1SentimentData {
+    /// A non-negative number from 0 to infinity which represents the absolute magnitude of
+    /// sentiment regardless of score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub magnitude: Option<f32>,
+
+    /// The sentiment score between -1.0 (negative) and 1.0 (positive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a silence annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1SilenceData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1SilenceData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Agent Assist Smart Compose suggestion data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1SmartComposeSuggestionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1SmartComposeSuggestionData {
+    /// The system's confidence score that this suggestion is a good match for this conversation,
+    /// ranging from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f64>,
+
+    /// Map that contains metadata about the Smart Compose suggestion and the document from which it
+    /// originates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The content of the suggestion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Agent Assist Smart Reply data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1SmartReplyData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1SmartReplyData {
+    /// The system's confidence score that this reply is a good match for this conversation, ranging
+    /// from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f64>,
+
+    /// Map that contains metadata about the Smart Reply and the document from which it originates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The content of the reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Speech-to-Text configuration. Speech-to-Text settings are applied to conversations ingested
+/// from the `UploadConversation` and `IngestConversations` endpoints, including conversation
+/// coming from CCAI Platform. They are not applied to conversations ingested from the
+/// `CreateConversation` endpoint.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1SpeechConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1SpeechConfig {
+    /// Whether to disable word time offsets. If true, the `enable_word_time_offsets` field in the
+    /// recognition config will be set to false.
+    ///
+    /// Wire name: `disableWordTimeOffsets`.
+    #[serde(rename = "disableWordTimeOffsets", skip_serializing_if = "Option::is_none")]
+    pub disable_word_time_offsets: Option<bool>,
+
+    /// The fully-qualified Speech Recognizer resource name. Format:
+    /// `projects/{project_id}/locations/{location}/recognizer/{recognizer}`
+    ///
+    /// Wire name: `speechRecognizer`.
+    #[serde(rename = "speechRecognizer", skip_serializing_if = "Option::is_none")]
+    pub speech_recognizer: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for an `UploadConversation` operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1UploadConversationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1UploadConversationMetadata {
+    /// Output only. The operation name for a successfully created analysis operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `analysisOperation`.
+    #[serde(rename = "analysisOperation", skip_serializing_if = "Option::is_none")]
+    pub analysis_operation: Option<String>,
+
+    /// Output only. The redaction config applied to the uploaded conversation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `appliedRedactionConfig`.
+    #[serde(rename = "appliedRedactionConfig", skip_serializing_if = "Option::is_none")]
+    pub applied_redaction_config: Option<
+        GoogleCloudContactcenterinsightsV1RedactionConfig,
+    >,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The original request.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1UploadConversationRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request to upload a conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1UploadConversationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1UploadConversationRequest {
+    /// Required. The conversation resource to create.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<GoogleCloudContactcenterinsightsV1Conversation>,
+
+    /// Optional. A unique ID for the new conversation. This ID will become the final component of
+    /// the conversation's resource name. If no ID is specified, a server-generated ID will be used.
+    /// This value should be 4-64 characters and must match the regular expression
+    /// `^[a-z0-9-]{4,64}$`. Valid characters are `a-z-`
+    ///
+    /// Wire name: `conversationId`.
+    #[serde(rename = "conversationId", skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+
+    /// Required. The parent resource of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. DLP settings for transcript redaction. Will default to the config specified in
+    /// Settings.
+    ///
+    /// Wire name: `redactionConfig`.
+    #[serde(rename = "redactionConfig", skip_serializing_if = "Option::is_none")]
+    pub redaction_config: Option<GoogleCloudContactcenterinsightsV1RedactionConfig>,
+
+    /// Optional. Speech-to-Text configuration. Will default to the config specified in Settings.
+    ///
+    /// Wire name: `speechConfig`.
+    #[serde(rename = "speechConfig", skip_serializing_if = "Option::is_none")]
+    pub speech_config: Option<GoogleCloudContactcenterinsightsV1SpeechConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The analysis resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1Analysis`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1Analysis {
+    /// Output only. The result of the analysis, which is populated when the analysis finishes.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `analysisResult`.
+    #[serde(rename = "analysisResult", skip_serializing_if = "Option::is_none")]
+    pub analysis_result: Option<GoogleCloudContactcenterinsightsV1alpha1AnalysisResult>,
+
+    /// To select the annotators to run and the phrase matchers to use (if any). If not specified,
+    /// all annotators will be run.
+    ///
+    /// Wire name: `annotatorSelector`.
+    #[serde(rename = "annotatorSelector", skip_serializing_if = "Option::is_none")]
+    pub annotator_selector: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelector,
+    >,
+
+    /// Output only. The time at which the analysis was created, which occurs when the long-running
+    /// operation completes.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Immutable. The resource name of the analysis. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/analyses/{analysis}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. The time at which the analysis was requested.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The result of an analysis.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1AnalysisResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1AnalysisResult {
+    /// Call-specific metadata created by the analysis.
+    ///
+    /// Wire name: `callAnalysisMetadata`.
+    #[serde(rename = "callAnalysisMetadata", skip_serializing_if = "Option::is_none")]
+    pub call_analysis_metadata: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnalysisResultCallAnalysisMetadata,
+    >,
+
+    /// The time at which the analysis ended.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Call-specific metadata created during analysis.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1AnalysisResultCallAnalysisMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1AnalysisResultCallAnalysisMetadata {
+    /// A list of call annotations that apply to this call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Vec<GoogleCloudContactcenterinsightsV1alpha1CallAnnotation>>,
+
+    /// All the entities in the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1alpha1Entity,
+        >,
+    >,
+
+    /// All the matched intents in the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intents: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1alpha1Intent,
+        >,
+    >,
+
+    /// Overall conversation-level issue modeling result.
+    ///
+    /// Wire name: `issueModelResult`.
+    #[serde(rename = "issueModelResult", skip_serializing_if = "Option::is_none")]
+    pub issue_model_result: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IssueModelResult,
+    >,
+
+    /// All the matched phrase matchers in the call.
+    ///
+    /// Wire name: `phraseMatchers`.
+    #[serde(rename = "phraseMatchers", skip_serializing_if = "Option::is_none")]
+    pub phrase_matchers: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1alpha1PhraseMatchData,
+        >,
+    >,
+
+    /// Results of scoring QaScorecards.
+    ///
+    /// Wire name: `qaScorecardResults`.
+    #[serde(rename = "qaScorecardResults", skip_serializing_if = "Option::is_none")]
+    pub qa_scorecard_results: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1QaScorecardResult>,
+    >,
+
+    /// Overall conversation-level sentiment for each channel of the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiments: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1ConversationLevelSentiment>,
+    >,
+
+    /// Overall conversation-level silence during the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silence: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationLevelSilence,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A point in a conversation that marks the start or the end of an annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1AnnotationBoundary`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1AnnotationBoundary {
+    /// The index in the sequence of transcribed pieces of the conversation where the boundary is
+    /// located. This index starts at zero.
+    ///
+    /// Wire name: `transcriptIndex`.
+    #[serde(rename = "transcriptIndex", skip_serializing_if = "Option::is_none")]
+    pub transcript_index: Option<i32>,
+
+    /// The word index of this boundary with respect to the first word in the transcript piece. This
+    /// index starts at zero.
+    ///
+    /// Wire name: `wordIndex`.
+    #[serde(rename = "wordIndex", skip_serializing_if = "Option::is_none")]
+    pub word_index: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Selector of all available annotators and phrase matchers to run.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelector`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelector {
+    /// The issue model to run. If not provided, the most recently deployed topic model will be
+    /// used. The provided issue model will only be used for inference if the issue model is
+    /// deployed and if run_issue_model_annotator is set to true. If more than one issue model is
+    /// provided, only the first provided issue model will be used for inference.
+    ///
+    /// Wire name: `issueModels`.
+    #[serde(rename = "issueModels", skip_serializing_if = "Option::is_none")]
+    pub issue_models: Option<Vec<String>>,
+
+    /// The list of phrase matchers to run. If not provided, all active phrase matchers will be
+    /// used. If inactive phrase matchers are provided, they will not be used. Phrase matchers will
+    /// be run only if run_phrase_matcher_annotator is set to true. Format:
+    /// projects/{project}/locations/{location}/phraseMatchers/{phrase_matcher}
+    ///
+    /// Wire name: `phraseMatchers`.
+    #[serde(rename = "phraseMatchers", skip_serializing_if = "Option::is_none")]
+    pub phrase_matchers: Option<Vec<String>>,
+
+    /// Configuration for the QA annotator.
+    ///
+    /// Wire name: `qaConfig`.
+    #[serde(rename = "qaConfig", skip_serializing_if = "Option::is_none")]
+    pub qa_config: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorQaConfig,
+    >,
+
+    /// Optional. Whether to run the auto-labeling annotator. If true, the auto-labeling annotator
+    /// will be run. This is a non-billable operation designed for fixing or backfilling custom
+    /// labels.
+    ///
+    /// Wire name: `runAutoLabelingAnnotator`.
+    #[serde(
+        rename = "runAutoLabelingAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_auto_labeling_annotator: Option<bool>,
+
+    /// Whether to run the entity annotator.
+    ///
+    /// Wire name: `runEntityAnnotator`.
+    #[serde(rename = "runEntityAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_entity_annotator: Option<bool>,
+
+    /// Whether to run the intent annotator.
+    ///
+    /// Wire name: `runIntentAnnotator`.
+    #[serde(rename = "runIntentAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_intent_annotator: Option<bool>,
+
+    /// Whether to run the interruption annotator.
+    ///
+    /// Wire name: `runInterruptionAnnotator`.
+    #[serde(
+        rename = "runInterruptionAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_interruption_annotator: Option<bool>,
+
+    /// Whether to run the issue model annotator. A model should have already been deployed for this
+    /// to take effect.
+    ///
+    /// Wire name: `runIssueModelAnnotator`.
+    #[serde(rename = "runIssueModelAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_issue_model_annotator: Option<bool>,
+
+    /// Whether to run the active phrase matcher annotator(s).
+    ///
+    /// Wire name: `runPhraseMatcherAnnotator`.
+    #[serde(
+        rename = "runPhraseMatcherAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_phrase_matcher_annotator: Option<bool>,
+
+    /// Whether to run the QA annotator.
+    ///
+    /// Wire name: `runQaAnnotator`.
+    #[serde(rename = "runQaAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_qa_annotator: Option<bool>,
+
+    /// Whether to run the sentiment annotator.
+    ///
+    /// Wire name: `runSentimentAnnotator`.
+    #[serde(rename = "runSentimentAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_sentiment_annotator: Option<bool>,
+
+    /// Whether to run the silence annotator.
+    ///
+    /// Wire name: `runSilenceAnnotator`.
+    #[serde(rename = "runSilenceAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_silence_annotator: Option<bool>,
+
+    /// Whether to run the summarization annotator.
+    ///
+    /// Wire name: `runSummarizationAnnotator`.
+    #[serde(
+        rename = "runSummarizationAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_summarization_annotator: Option<bool>,
+
+    /// Configuration for the summarization annotator.
+    ///
+    /// Wire name: `summarizationConfig`.
+    #[serde(rename = "summarizationConfig", skip_serializing_if = "Option::is_none")]
+    pub summarization_config: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorSummarizationConfig,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for the QA feature.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorQaConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorQaConfig {
+    /// A manual list of scorecards to score.
+    ///
+    /// Wire name: `scorecardList`.
+    #[serde(rename = "scorecardList", skip_serializing_if = "Option::is_none")]
+    pub scorecard_list: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorQaConfigScorecardList,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Container for a list of scorecards.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorQaConfigScorecardList`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorQaConfigScorecardList {
+    /// List of QaScorecardRevisions.
+    ///
+    /// Wire name: `qaScorecardRevisions`.
+    #[serde(rename = "qaScorecardRevisions", skip_serializing_if = "Option::is_none")]
+    pub qa_scorecard_revisions: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for summarization.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorSummarizationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorSummarizationConfig {
+    /// Resource name of the Dialogflow conversation profile. Format:
+    /// projects/{project}/locations/{location}/conversationProfiles/{conversation_profile}
+    ///
+    /// Wire name: `conversationProfile`.
+    #[serde(rename = "conversationProfile", skip_serializing_if = "Option::is_none")]
+    pub conversation_profile: Option<String>,
+
+    /// The resource name of the existing created generator. Format:
+    /// projects//locations//generators/
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
+
+    /// Default summarization model to be used.
+    ///
+    /// Wire name: `summarizationModel`.
+    #[serde(
+        rename = "summarizationModel",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub summarization_model: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorSummarizationConfigSummarizationModel,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Default summarization model to be used.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorSummarizationConfig.summarizationModel`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorSummarizationConfigSummarizationModel {
+    /// `SUMMARIZATION_MODEL_UNSPECIFIED`: Unspecified summarization model.
+    SummarizationModelUnspecified,
+
+    /// `BASELINE_MODEL`: The CCAI baseline model. This model is deprecated and will be removed in
+    /// the future. We recommend using `generator` instead.
+    BaselineModel,
+
+    /// `BASELINE_MODEL_V2_0`: The CCAI baseline model, V2.0. This model is deprecated and will be
+    /// removed in the future. We recommend using `generator` instead.
+    BaselineModelV20,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelectorSummarizationConfigSummarizationModel {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SUMMARIZATION_MODEL_UNSPECIFIED", Self::SummarizationModelUnspecified),
+        ("BASELINE_MODEL", Self::BaselineModel),
+        ("BASELINE_MODEL_V2_0", Self::BaselineModelV20),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The feedback that the customer has about a certain answer in the conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1AnswerFeedback`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1AnswerFeedback {
+    /// Indicates whether an answer or item was clicked by the human agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clicked: Option<bool>,
+
+    /// The correctness level of an answer.
+    ///
+    /// Wire name: `correctnessLevel`.
+    #[serde(
+        rename = "correctnessLevel",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub correctness_level: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnswerFeedbackCorrectnessLevel,
+    >,
+
+    /// Indicates whether an answer or item was displayed to the human agent in the agent desktop
+    /// UI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub displayed: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The correctness level of an answer.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1AnswerFeedback.correctnessLevel`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1AnswerFeedbackCorrectnessLevel {
+    /// `CORRECTNESS_LEVEL_UNSPECIFIED`: Correctness level unspecified.
+    CorrectnessLevelUnspecified,
+
+    /// `NOT_CORRECT`: Answer is totally wrong.
+    NotCorrect,
+
+    /// `PARTIALLY_CORRECT`: Answer is partially correct.
+    PartiallyCorrect,
+
+    /// `FULLY_CORRECT`: Answer is fully correct.
+    FullyCorrect,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1AnswerFeedbackCorrectnessLevel {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CORRECTNESS_LEVEL_UNSPECIFIED", Self::CorrectnessLevelUnspecified),
+        ("NOT_CORRECT", Self::NotCorrect),
+        ("PARTIALLY_CORRECT", Self::PartiallyCorrect),
+        ("FULLY_CORRECT", Self::FullyCorrect),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Agent Assist Article Suggestion data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ArticleSuggestionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ArticleSuggestionData {
+    /// The system's confidence score that this article is a good match for this conversation,
+    /// ranging from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f32>,
+
+    /// Map that contains metadata about the Article Suggestion and the document that it originates
+    /// from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The knowledge document that this answer was extracted from. Format:
+    /// projects/{project}/knowledgeBases/{knowledge_base}/documents/{document}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+
+    /// Article title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+
+    /// Article URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for a bulk analyze conversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata {
+    /// The number of requested analyses that have completed successfully so far.
+    ///
+    /// Wire name: `completedAnalysesCount`.
+    #[serde(rename = "completedAnalysesCount", skip_serializing_if = "Option::is_none")]
+    pub completed_analyses_count: Option<i32>,
+
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The number of requested analyses that have failed so far.
+    ///
+    /// Wire name: `failedAnalysesCount`.
+    #[serde(rename = "failedAnalysesCount", skip_serializing_if = "Option::is_none")]
+    pub failed_analyses_count: Option<i32>,
+
+    /// Output only. Partial errors during bulk analyze operation that might cause the operation
+    /// output to be incomplete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. Deprecated: Use `request.annotator_selector.run_auto_labeling_annotator`
+    /// instead. If true, the labeling rules will be re-evaluated for the conversations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relabel: Option<bool>,
+
+    /// The original request for bulk analyze.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsRequest,
+    >,
+
+    /// Total number of analyses requested. Computed by the number of conversations returned by
+    /// `filter` multiplied by `analysis_percentage` in the request.
+    ///
+    /// Wire name: `totalRequestedAnalysesCount`.
+    #[serde(
+        rename = "totalRequestedAnalysesCount",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_requested_analyses_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to analyze conversations in bulk.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsRequest {
+    /// Required. Percentage of selected conversation to analyze, between \[0, 100\].
+    ///
+    /// Wire name: `analysisPercentage`.
+    #[serde(rename = "analysisPercentage", skip_serializing_if = "Option::is_none")]
+    pub analysis_percentage: Option<f32>,
+
+    /// To select the annotators to run and the phrase matchers to use (if any). If not specified,
+    /// all annotators will be run.
+    ///
+    /// Wire name: `annotatorSelector`.
+    #[serde(rename = "annotatorSelector", skip_serializing_if = "Option::is_none")]
+    pub annotator_selector: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelector,
+    >,
+
+    /// Required. Filter used to select the subset of conversations to analyze.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// Required. The parent resource to create analyses in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. Deprecated: Use `annotator_selector.run_auto_labeling_annotator` instead. If true,
+    /// the labeling rules will be re-evaluated for the conversations.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relabel: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for a bulk delete conversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata {
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Partial errors during bulk delete conversations operation that might cause the operation
+    /// output to be incomplete.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// The original request for bulk delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to delete conversations in bulk.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsRequest {
+    /// Filter used to select the subset of conversations to delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// If set to true, all of this conversation's analyses will also be deleted. Otherwise, the
+    /// request will only succeed if the conversation has no analyses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+
+    /// Maximum number of conversations to delete.
+    ///
+    /// Wire name: `maxDeleteCount`.
+    #[serde(rename = "maxDeleteCount", skip_serializing_if = "Option::is_none")]
+    pub max_delete_count: Option<i32>,
+
+    /// Required. The parent resource to delete conversations from. Format:
+    /// projects/{project}/locations/{location}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A piece of metadata that applies to a window of a call.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1CallAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1CallAnnotation {
+    /// The boundary in the conversation where the annotation ends, inclusive.
+    ///
+    /// Wire name: `annotationEndBoundary`.
+    #[serde(rename = "annotationEndBoundary", skip_serializing_if = "Option::is_none")]
+    pub annotation_end_boundary: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotationBoundary,
+    >,
+
+    /// The boundary in the conversation where the annotation starts, inclusive.
+    ///
+    /// Wire name: `annotationStartBoundary`.
+    #[serde(rename = "annotationStartBoundary", skip_serializing_if = "Option::is_none")]
+    pub annotation_start_boundary: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotationBoundary,
+    >,
+
+    /// The channel of the audio where the annotation occurs. For single-channel audio, this field
+    /// is not populated.
+    ///
+    /// Wire name: `channelTag`.
+    #[serde(rename = "channelTag", skip_serializing_if = "Option::is_none")]
+    pub channel_tag: Option<i32>,
+
+    /// Data specifying an entity mention.
+    ///
+    /// Wire name: `entityMentionData`.
+    #[serde(rename = "entityMentionData", skip_serializing_if = "Option::is_none")]
+    pub entity_mention_data: Option<
+        GoogleCloudContactcenterinsightsV1alpha1EntityMentionData,
+    >,
+
+    /// Data specifying a hold.
+    ///
+    /// Wire name: `holdData`.
+    #[serde(rename = "holdData", skip_serializing_if = "Option::is_none")]
+    pub hold_data: Option<GoogleCloudContactcenterinsightsV1alpha1HoldData>,
+
+    /// Data specifying an intent match.
+    ///
+    /// Wire name: `intentMatchData`.
+    #[serde(rename = "intentMatchData", skip_serializing_if = "Option::is_none")]
+    pub intent_match_data: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IntentMatchData,
+    >,
+
+    /// Data specifying an interruption.
+    ///
+    /// Wire name: `interruptionData`.
+    #[serde(rename = "interruptionData", skip_serializing_if = "Option::is_none")]
+    pub interruption_data: Option<
+        GoogleCloudContactcenterinsightsV1alpha1InterruptionData,
+    >,
+
+    /// Data specifying an issue match.
+    ///
+    /// Wire name: `issueMatchData`.
+    #[serde(rename = "issueMatchData", skip_serializing_if = "Option::is_none")]
+    pub issue_match_data: Option<GoogleCloudContactcenterinsightsV1alpha1IssueMatchData>,
+
+    /// Data specifying a phrase match.
+    ///
+    /// Wire name: `phraseMatchData`.
+    #[serde(rename = "phraseMatchData", skip_serializing_if = "Option::is_none")]
+    pub phrase_match_data: Option<
+        GoogleCloudContactcenterinsightsV1alpha1PhraseMatchData,
+    >,
+
+    /// Data specifying sentiment.
+    ///
+    /// Wire name: `sentimentData`.
+    #[serde(rename = "sentimentData", skip_serializing_if = "Option::is_none")]
+    pub sentiment_data: Option<GoogleCloudContactcenterinsightsV1alpha1SentimentData>,
+
+    /// Data specifying silence.
+    ///
+    /// Wire name: `silenceData`.
+    #[serde(rename = "silenceData", skip_serializing_if = "Option::is_none")]
+    pub silence_data: Option<GoogleCloudContactcenterinsightsV1alpha1SilenceData>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The CES end session annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1CesEndSessionAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1CesEndSessionAnnotation {
+    /// End session signal from CES.
+    ///
+    /// Wire name: `endSession`.
+    #[serde(rename = "endSession", skip_serializing_if = "Option::is_none")]
+    pub end_session: Option<GoogleCloudCesV1mainEndSession>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The CES diagnostic information.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1CesTurnAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1CesTurnAnnotation {
+    /// The messages in the turn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<GoogleCloudCesV1mainMessage>>,
+
+    /// The root span of the action processing.
+    ///
+    /// Wire name: `rootSpan`.
+    #[serde(rename = "rootSpan", skip_serializing_if = "Option::is_none")]
+    pub root_span: Option<GoogleCloudCesV1mainSpan>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The conversation resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1Conversation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1Conversation {
+    /// An opaque, user-specified string representing the human agent who handled the conversation.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// Call-specific metadata.
+    ///
+    /// Wire name: `callMetadata`.
+    #[serde(rename = "callMetadata", skip_serializing_if = "Option::is_none")]
+    pub call_metadata: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationCallMetadata,
+    >,
+
+    /// Output only. Info for correlating across conversations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `correlationInfo`.
+    #[serde(rename = "correlationInfo", skip_serializing_if = "Option::is_none")]
+    pub correlation_info: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationCorrelationInfo,
+    >,
+
+    /// Output only. The time at which the conversation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The source of the audio and transcription for the conversation.
+    ///
+    /// Wire name: `dataSource`.
+    #[serde(rename = "dataSource", skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationDataSource,
+    >,
+
+    /// Output only. All the matched Dialogflow intents in the call. The key corresponds to a
+    /// Dialogflow intent, format: projects/{project}/agent/{agent}/intents/{intent}
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `dialogflowIntents`.
+    #[serde(rename = "dialogflowIntents", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_intents: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1alpha1DialogflowIntent,
+        >,
+    >,
+
+    /// Output only. The duration of the conversation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+
+    /// The time at which this conversation should expire. After this time, the conversation data
+    /// and any associated analyses will be deleted.
+    ///
+    /// Wire name: `expireTime`.
+    #[serde(rename = "expireTime", skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+
+    /// A map for the user to specify any custom fields. A maximum of 100 labels per conversation is
+    /// allowed, with a maximum of 256 characters per entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// A user-specified language code for the conversation.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Output only. The conversation's latest analysis, if one exists.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `latestAnalysis`.
+    #[serde(rename = "latestAnalysis", skip_serializing_if = "Option::is_none")]
+    pub latest_analysis: Option<GoogleCloudContactcenterinsightsV1alpha1Analysis>,
+
+    /// Output only. Latest summary of the conversation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `latestSummary`.
+    #[serde(rename = "latestSummary", skip_serializing_if = "Option::is_none")]
+    pub latest_summary: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationSummarizationSuggestionData,
+    >,
+
+    /// Immutable. The conversation medium.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub medium: Option<GoogleCloudContactcenterinsightsV1alpha1ConversationMedium>,
+
+    /// Optional. JSON metadata encoded as a string. This field is primarily used by Insights
+    /// integrations with various telephony systems and must be in one of Insight's supported
+    /// formats.
+    ///
+    /// Wire name: `metadataJson`.
+    #[serde(rename = "metadataJson", skip_serializing_if = "Option::is_none")]
+    pub metadata_json: Option<String>,
+
+    /// Immutable. The resource name of the conversation. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Obfuscated user ID which the customer sent to us.
+    ///
+    /// Wire name: `obfuscatedUserId`.
+    #[serde(rename = "obfuscatedUserId", skip_serializing_if = "Option::is_none")]
+    pub obfuscated_user_id: Option<String>,
+
+    /// Conversation metadata related to quality management.
+    ///
+    /// Wire name: `qualityMetadata`.
+    #[serde(rename = "qualityMetadata", skip_serializing_if = "Option::is_none")]
+    pub quality_metadata: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadata,
+    >,
+
+    /// Output only. The annotations that were generated during the customer and agent interaction.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `runtimeAnnotations`.
+    #[serde(rename = "runtimeAnnotations", skip_serializing_if = "Option::is_none")]
+    pub runtime_annotations: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotation>,
+    >,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// The time at which the conversation started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. The conversation transcript.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscript,
+    >,
+
+    /// Input only. The TTL for this resource. If specified, then this TTL will be used to calculate
+    /// the expire time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<String>,
+
+    /// Output only. The number of turns in the conversation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `turnCount`.
+    #[serde(rename = "turnCount", skip_serializing_if = "Option::is_none")]
+    pub turn_count: Option<i32>,
+
+    /// Output only. The most recent time at which the conversation was updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Call-specific metadata.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ConversationCallMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationCallMetadata {
+    /// The audio channel that contains the agent.
+    ///
+    /// Wire name: `agentChannel`.
+    #[serde(rename = "agentChannel", skip_serializing_if = "Option::is_none")]
+    pub agent_channel: Option<i32>,
+
+    /// The audio channel that contains the customer.
+    ///
+    /// Wire name: `customerChannel`.
+    #[serde(rename = "customerChannel", skip_serializing_if = "Option::is_none")]
+    pub customer_channel: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Info for correlating across conversations.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ConversationCorrelationInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationCorrelationInfo {
+    /// Output only. The correlation types of this conversation. A single conversation can have
+    /// multiple correlation types. For example a conversation that only has a single segment is
+    /// both a SEGMENT and a FULL_CONVERSATION.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `correlationTypes`.
+    #[serde(
+        rename = "correlationTypes",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub correlation_types: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1alpha1ConversationCorrelationInfoCorrelationTypes,
+        >,
+    >,
+
+    /// Output only. The full conversation correlation id this conversation is a segment of.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `fullConversationCorrelationId`.
+    #[serde(
+        rename = "fullConversationCorrelationId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub full_conversation_correlation_id: Option<String>,
+
+    /// Output only. The full conversation correlation id this conversation is a merged conversation
+    /// of.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `mergedFullConversationCorrelationId`.
+    #[serde(
+        rename = "mergedFullConversationCorrelationId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub merged_full_conversation_correlation_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationCorrelationInfo.correlationTypes`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1ConversationCorrelationInfoCorrelationTypes {
+    /// `CORRELATION_TYPE_UNSPECIFIED`: Default value for unspecified.
+    CorrelationTypeUnspecified,
+
+    /// `SEGMENT`: This conversation represents a segment of a full conversation. The lowest level
+    /// of granularity.
+    Segment,
+
+    /// `PARTIAL`: This conversation represents a partial conversation of potentially multiple
+    /// segments but is not a full conversation.
+    Partial,
+
+    /// `FULL`: This conversation represents a full conversation of potentially multiple segments.
+    Full,
+
+    /// `SYNTHETIC`: This conversation represents a synthetic conversation.
+    Synthetic,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1ConversationCorrelationInfoCorrelationTypes {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CORRELATION_TYPE_UNSPECIFIED", Self::CorrelationTypeUnspecified),
+        ("SEGMENT", Self::Segment),
+        ("PARTIAL", Self::Partial),
+        ("FULL", Self::Full),
+        ("SYNTHETIC", Self::Synthetic),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The conversation source, which is a combination of transcript and audio.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ConversationDataSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationDataSource {
+    /// The source when the conversation comes from Dialogflow.
+    ///
+    /// Wire name: `dialogflowSource`.
+    #[serde(rename = "dialogflowSource", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_source: Option<
+        GoogleCloudContactcenterinsightsV1alpha1DialogflowSource,
+    >,
+
+    /// A Cloud Storage location specification for the audio and transcript.
+    ///
+    /// Wire name: `gcsSource`.
+    #[serde(rename = "gcsSource", skip_serializing_if = "Option::is_none")]
+    pub gcs_source: Option<GoogleCloudContactcenterinsightsV1alpha1GcsSource>,
+
+    /// Cloud Storage URI that points to a file that contains the conversation metadata.
+    ///
+    /// Wire name: `metadataUri`.
+    #[serde(rename = "metadataUri", skip_serializing_if = "Option::is_none")]
+    pub metadata_uri: Option<String>,
+
+    /// Cloud Storage URIs that points to files that contain the conversation audio for each turn.
+    /// Assume the order of the URIs is the same as the order of the transcript turns.
+    ///
+    /// Wire name: `turnLevelAudios`.
+    #[serde(rename = "turnLevelAudios", skip_serializing_if = "Option::is_none")]
+    pub turn_level_audios: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1ConversationDataSourceTurnLevelAudio>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A wrapper for holding the audio for any given turn.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationDataSourceTurnLevelAudio`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationDataSourceTurnLevelAudio {
+    /// The duration of the audio.
+    ///
+    /// Wire name: `audioDuration`.
+    #[serde(rename = "audioDuration", skip_serializing_if = "Option::is_none")]
+    pub audio_duration: Option<String>,
+
+    /// The Cloud Storage URI of the audio for any given turn.
+    ///
+    /// Wire name: `audioGcsUri`.
+    #[serde(rename = "audioGcsUri", skip_serializing_if = "Option::is_none")]
+    pub audio_gcs_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// One channel of conversation-level sentiment data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ConversationLevelSentiment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationLevelSentiment {
+    /// The channel of the audio that the data applies to.
+    ///
+    /// Wire name: `channelTag`.
+    #[serde(rename = "channelTag", skip_serializing_if = "Option::is_none")]
+    pub channel_tag: Option<i32>,
+
+    /// Data specifying sentiment.
+    ///
+    /// Wire name: `sentimentData`.
+    #[serde(rename = "sentimentData", skip_serializing_if = "Option::is_none")]
+    pub sentiment_data: Option<GoogleCloudContactcenterinsightsV1alpha1SentimentData>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Conversation-level silence data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ConversationLevelSilence`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationLevelSilence {
+    /// Amount of time calculated to be in silence.
+    ///
+    /// Wire name: `silenceDuration`.
+    #[serde(rename = "silenceDuration", skip_serializing_if = "Option::is_none")]
+    pub silence_duration: Option<String>,
+
+    /// Percentage of the total conversation spent in silence.
+    ///
+    /// Wire name: `silencePercentage`.
+    #[serde(rename = "silencePercentage", skip_serializing_if = "Option::is_none")]
+    pub silence_percentage: Option<f32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Immutable. The conversation medium.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1Conversation.medium`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1ConversationMedium {
+    /// `MEDIUM_UNSPECIFIED`: Default value for unspecified.
+    MediumUnspecified,
+
+    /// `PHONE_CALL`: The format for conversations that took place over the phone.
+    PhoneCall,
+
+    /// `CHAT`: The format for conversations that took place over chat.
+    Chat,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1ConversationMedium {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MEDIUM_UNSPECIFIED", Self::MediumUnspecified),
+        ("PHONE_CALL", Self::PhoneCall),
+        ("CHAT", Self::Chat),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The call participant speaking for a given utterance.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ConversationParticipant`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationParticipant {
+    /// Deprecated. Use `dialogflow_participant_name` instead. The name of the Dialogflow
+    /// participant. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/participants/{participant}
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `dialogflowParticipant`.
+    #[serde(rename = "dialogflowParticipant", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_participant: Option<String>,
+
+    /// The name of the participant provided by Dialogflow. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/participants/{participant}
+    ///
+    /// Wire name: `dialogflowParticipantName`.
+    #[serde(
+        rename = "dialogflowParticipantName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dialogflow_participant_name: Option<String>,
+
+    /// Obfuscated user ID from Dialogflow.
+    ///
+    /// Wire name: `obfuscatedExternalUserId`.
+    #[serde(
+        rename = "obfuscatedExternalUserId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub obfuscated_external_user_id: Option<String>,
+
+    /// The role of the participant.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationParticipantRole,
+    >,
+
+    /// A user-specified ID representing the participant.
+    ///
+    /// Wire name: `userId`.
+    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The role of the participant.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1ConversationParticipant.role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1ConversationParticipantRole {
+    /// `ROLE_UNSPECIFIED`: Participant's role is not set.
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`: Participant is a human agent.
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`: Participant is an automated agent.
+    AutomatedAgent,
+
+    /// `END_USER`: Participant is an end user who conversed with the contact center.
+    EndUser,
+
+    /// `ANY_AGENT`: Participant is either a human or automated agent.
+    AnyAgent,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1ConversationParticipantRole {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+        ("ANY_AGENT", Self::AnyAgent),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Conversation metadata related to quality management.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadata {
+    /// Information about agents involved in the call.
+    ///
+    /// Wire name: `agentInfo`.
+    #[serde(rename = "agentInfo", skip_serializing_if = "Option::is_none")]
+    pub agent_info: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadataAgentInfo>,
+    >,
+
+    /// An arbitrary integer value indicating the customer's satisfaction rating.
+    ///
+    /// Wire name: `customerSatisfactionRating`.
+    #[serde(
+        rename = "customerSatisfactionRating",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_satisfaction_rating: Option<i32>,
+
+    /// Input only. The feedback labels associated with the conversation.
+    ///
+    /// Wire name: `feedbackLabels`.
+    #[serde(rename = "feedbackLabels", skip_serializing_if = "Option::is_none")]
+    pub feedback_labels: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1FeedbackLabel>,
+    >,
+
+    /// An arbitrary string value specifying the menu path the customer took.
+    ///
+    /// Wire name: `menuPath`.
+    #[serde(rename = "menuPath", skip_serializing_if = "Option::is_none")]
+    pub menu_path: Option<String>,
+
+    /// The amount of time the customer waited to connect with an agent.
+    ///
+    /// Wire name: `waitDuration`.
+    #[serde(rename = "waitDuration", skip_serializing_if = "Option::is_none")]
+    pub wait_duration: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about an agent involved in the conversation.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadataAgentInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadataAgentInfo {
+    /// A user-specified string representing the agent.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// The agent type, e.g. HUMAN_AGENT.
+    ///
+    /// Wire name: `agentType`.
+    #[serde(
+        rename = "agentType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub agent_type: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadataAgentInfoAgentType,
+    >,
+
+    /// The agent's deployment display name. Only applicable to automated agents.
+    ///
+    /// Wire name: `deploymentDisplayName`.
+    #[serde(rename = "deploymentDisplayName", skip_serializing_if = "Option::is_none")]
+    pub deployment_display_name: Option<String>,
+
+    /// The agent's deployment ID. Only applicable to automated agents.
+    ///
+    /// Wire name: `deploymentId`.
+    #[serde(rename = "deploymentId", skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+
+    /// The agent's name.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// A user-provided string indicating the outcome of the agent's segment of the call.
+    ///
+    /// Wire name: `dispositionCode`.
+    #[serde(rename = "dispositionCode", skip_serializing_if = "Option::is_none")]
+    pub disposition_code: Option<String>,
+
+    /// The entry subagent's display name.
+    ///
+    /// Wire name: `entrySubagentDisplayName`.
+    #[serde(
+        rename = "entrySubagentDisplayName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entry_subagent_display_name: Option<String>,
+
+    /// The entry subagent's ID.
+    ///
+    /// Wire name: `entrySubagentId`.
+    #[serde(rename = "entrySubagentId", skip_serializing_if = "Option::is_none")]
+    pub entry_subagent_id: Option<String>,
+
+    /// The agent's location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// The study arm ID associated with the conversation. Only applicable to automated agents.
+    ///
+    /// Wire name: `studyArmId`.
+    #[serde(rename = "studyArmId", skip_serializing_if = "Option::is_none")]
+    pub study_arm_id: Option<String>,
+
+    /// The study ID associated with the conversation. Only applicable to automated agents.
+    ///
+    /// Wire name: `studyId`.
+    #[serde(rename = "studyId", skip_serializing_if = "Option::is_none")]
+    pub study_id: Option<String>,
+
+    /// A user-specified string representing the agent's team. Deprecated in favor of the `teams`
+    /// field.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+
+    /// User-specified strings representing the agent's teams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+
+    /// The agent's version display name. Only applicable to automated agents.
+    ///
+    /// Wire name: `versionDisplayName`.
+    #[serde(rename = "versionDisplayName", skip_serializing_if = "Option::is_none")]
+    pub version_display_name: Option<String>,
+
+    /// The agent's version ID. Only applicable to automated agents.
+    ///
+    /// Wire name: `versionId`.
+    #[serde(rename = "versionId", skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The agent type, e.g. HUMAN_AGENT.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadataAgentInfo.agentType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadataAgentInfoAgentType {
+    /// `ROLE_UNSPECIFIED`: Participant's role is not set.
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`: Participant is a human agent.
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`: Participant is an automated agent.
+    AutomatedAgent,
+
+    /// `END_USER`: Participant is an end user who conversed with the contact center.
+    EndUser,
+
+    /// `ANY_AGENT`: Participant is either a human or automated agent.
+    AnyAgent,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1ConversationQualityMetadataAgentInfoAgentType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+        ("ANY_AGENT", Self::AnyAgent),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Conversation summarization suggestion data.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationSummarizationSuggestionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationSummarizationSuggestionData {
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `answerRecord`.
+    #[serde(rename = "answerRecord", skip_serializing_if = "Option::is_none")]
+    pub answer_record: Option<String>,
+
+    /// The confidence score of the summarization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// The name of the model that generates this summary. Format:
+    /// projects/{project}/locations/{location}/conversationModels/{conversation_model}
+    ///
+    /// Wire name: `conversationModel`.
+    #[serde(rename = "conversationModel", skip_serializing_if = "Option::is_none")]
+    pub conversation_model: Option<String>,
+
+    /// Agent Assist generator ID.
+    ///
+    /// Wire name: `generatorId`.
+    #[serde(rename = "generatorId", skip_serializing_if = "Option::is_none")]
+    pub generator_id: Option<String>,
+
+    /// A map that contains metadata about the summarization and the document from which it
+    /// originates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The summarization content that is concatenated into one string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// The summarization content that is divided into sections. The key is the section's name and
+    /// the value is the section's content. There is no specific format for the key or value.
+    ///
+    /// Wire name: `textSections`.
+    #[serde(rename = "textSections", skip_serializing_if = "Option::is_none")]
+    pub text_sections: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A message representing the transcript of a conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscript`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscript {
+    /// A list of sequential transcript segments that comprise the conversation.
+    ///
+    /// Wire name: `transcriptSegments`.
+    #[serde(rename = "transcriptSegments", skip_serializing_if = "Option::is_none")]
+    pub transcript_segments: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegment,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A segment of a full transcript.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegment {
+    /// For conversations derived from multi-channel audio, this is the channel number corresponding
+    /// to the audio from that channel. For audioChannelCount = N, its output values can range from
+    /// '1' to 'N'. A channel tag of 0 indicates that the audio is mono.
+    ///
+    /// Wire name: `channelTag`.
+    #[serde(rename = "channelTag", skip_serializing_if = "Option::is_none")]
+    pub channel_tag: Option<i32>,
+
+    /// A confidence estimate between 0.0 and 1.0 of the fidelity of this segment. A default value
+    /// of 0.0 indicates that the value is unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// CCAI metadata relating to the current transcript segment.
+    ///
+    /// Wire name: `dialogflowSegmentMetadata`.
+    #[serde(
+        rename = "dialogflowSegmentMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dialogflow_segment_metadata: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentDialogflowSegmentMetadata,
+    >,
+
+    /// The language code of this segment as a
+    /// [BCP-47](https://www.rfc-editor.org/rfc/bcp/bcp47.txt) language tag. Example: "en-US".
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// The time that the message occurred, if provided.
+    ///
+    /// Wire name: `messageTime`.
+    #[serde(rename = "messageTime", skip_serializing_if = "Option::is_none")]
+    pub message_time: Option<String>,
+
+    /// Optional. The structured parts that make up this transcript segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPart,
+        >,
+    >,
+
+    /// The participant of this segment.
+    ///
+    /// Wire name: `segmentParticipant`.
+    #[serde(rename = "segmentParticipant", skip_serializing_if = "Option::is_none")]
+    pub segment_participant: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationParticipant,
+    >,
+
+    /// The sentiment for this transcript segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<GoogleCloudContactcenterinsightsV1alpha1SentimentData>,
+
+    /// The text of this segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Turn level audio for this transcript segment.
+    ///
+    /// Wire name: `turnLevelAudio`.
+    #[serde(rename = "turnLevelAudio", skip_serializing_if = "Option::is_none")]
+    pub turn_level_audio: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationDataSourceTurnLevelAudio,
+    >,
+
+    /// A list of the word-specific information for each word in the segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentWordInfo,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata from Dialogflow relating to the current transcript segment.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentDialogflowSegmentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentDialogflowSegmentMetadata {
+    /// Whether the transcript segment was covered under the configured smart reply allowlist in
+    /// Agent Assist.
+    ///
+    /// Wire name: `smartReplyAllowlistCovered`.
+    #[serde(
+        rename = "smartReplyAllowlistCovered",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub smart_reply_allowlist_covered: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A structured component/part of a transcript segment.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPart {
+    /// Optional. Citation or reference to grounding material.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartCitationPart,
+    >,
+
+    /// Optional. Generic custom structured payload.
+    ///
+    /// Wire name: `customPayload`.
+    #[serde(rename = "customPayload", skip_serializing_if = "Option::is_none")]
+    pub custom_payload: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartCustomPayloadPart,
+    >,
+
+    /// Optional. Image media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartMediaPart,
+    >,
+
+    /// Optional. Web link or URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartLinkPart,
+    >,
+
+    /// Optional. Ordered or unordered list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListPart,
+    >,
+
+    /// Optional. Product collection or carousel.
+    ///
+    /// Wire name: `productCollection`.
+    #[serde(rename = "productCollection", skip_serializing_if = "Option::is_none")]
+    pub product_collection: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartProductCollectionPart,
+    >,
+
+    /// Optional. Suggestion chips or interactive buttons.
+    ///
+    /// Wire name: `suggestionChips`.
+    #[serde(rename = "suggestionChips", skip_serializing_if = "Option::is_none")]
+    pub suggestion_chips: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartSuggestionChipsPart,
+    >,
+
+    /// Optional. Tabular data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartTablePart,
+    >,
+
+    /// Optional. Plain text content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartTextPart,
+    >,
+
+    /// Optional. Model thought or internal reasoning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thought: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartThoughtPart,
+    >,
+
+    /// Optional. Video media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartMediaPart,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A suggestion chip.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartChip`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartChip {
+    /// Optional. Optional action or destination URI triggered by the chip.
+    ///
+    /// Wire name: `actionUri`.
+    #[serde(rename = "actionUri", skip_serializing_if = "Option::is_none")]
+    pub action_uri: Option<String>,
+
+    /// Optional. The chip label or text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A citation part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartCitationPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartCitationPart {
+    /// Optional. Snippet of the cited text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+
+    /// Optional. The cited source title.
+    ///
+    /// Wire name: `sourceTitle`.
+    #[serde(rename = "sourceTitle", skip_serializing_if = "Option::is_none")]
+    pub source_title: Option<String>,
+
+    /// Optional. The cited source URI.
+    ///
+    /// Wire name: `sourceUri`.
+    #[serde(rename = "sourceUri", skip_serializing_if = "Option::is_none")]
+    pub source_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A custom payload part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartCustomPayloadPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartCustomPayloadPart {
+    /// Optional. Arbitrary structured payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::JsonObject>,
+
+    /// Optional. Type identifier for the payload.
+    ///
+    /// Wire name: `payloadType`.
+    #[serde(rename = "payloadType", skip_serializing_if = "Option::is_none")]
+    pub payload_type: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A link part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartLinkPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartLinkPart {
+    /// Optional. Anchor or display text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Optional. Target URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An item in a list.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListItem`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListItem {
+    /// Optional. Nested sub-items.
+    ///
+    /// Wire name: `subItems`.
+    #[serde(rename = "subItems", skip_serializing_if = "Option::is_none")]
+    pub sub_items: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListItem,
+        >,
+    >,
+
+    /// Optional. The text of the list item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A list part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListPart {
+    /// Optional. List items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListItem,
+        >,
+    >,
+
+    /// Optional. The type of list.
+    ///
+    /// Wire name: `listType`.
+    #[serde(
+        rename = "listType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub list_type: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListPartListType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. The type of list.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListPart.listType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListPartListType {
+    /// `LIST_TYPE_UNSPECIFIED`: Unspecified list type.
+    ListTypeUnspecified,
+
+    /// `UNORDERED`: Unordered list.
+    Unordered,
+
+    /// `ORDERED_NUMBER`: Ordered numbered list.
+    OrderedNumber,
+
+    /// `ORDERED_ALPHA`: Ordered alphabetic list.
+    OrderedAlpha,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartListPartListType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("LIST_TYPE_UNSPECIFIED", Self::ListTypeUnspecified),
+        ("UNORDERED", Self::Unordered),
+        ("ORDERED_NUMBER", Self::OrderedNumber),
+        ("ORDERED_ALPHA", Self::OrderedAlpha),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A media part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartMediaPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartMediaPart {
+    /// Optional. Alternative text description.
+    ///
+    /// Wire name: `alternativeText`.
+    #[serde(rename = "alternativeText", skip_serializing_if = "Option::is_none")]
+    pub alternative_text: Option<String>,
+
+    /// Optional. URI or URL to the media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A product in a product collection.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartProduct`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartProduct {
+    /// Optional. Product description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Optional. Product display name.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Optional. Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Optional. Product image URLs.
+    ///
+    /// Wire name: `imageUris`.
+    #[serde(rename = "imageUris", skip_serializing_if = "Option::is_none")]
+    pub image_uris: Option<Vec<String>>,
+
+    /// Optional. Product price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<GoogleTypeMoney>,
+
+    /// Optional. Product URL or deep link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A product collection part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartProductCollectionPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartProductCollectionPart {
+    /// Optional. List of products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub products: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartProduct,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A suggestion chips part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartSuggestionChipsPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartSuggestionChipsPart {
+    /// Optional. List of suggestion chips.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chips: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartChip,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A table part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartTablePart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartTablePart {
+    /// Optional. Table column headers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<String>>,
+
+    /// Optional. Table rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartTableRow,
+        >,
+    >,
+
+    /// Optional. Optional title for the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A row in a table.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartTableRow`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartTableRow {
+    /// Optional. The cell values in the row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cells: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A text part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartTextPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartTextPart {
+    /// Optional. The text content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A thought part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartThoughtPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentTranscriptPartThoughtPart {
+    /// Optional. The thought or reasoning text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Word-level info for words in a transcript.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentWordInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ConversationTranscriptTranscriptSegmentWordInfo {
+    /// A confidence estimate between 0.0 and 1.0 of the fidelity of this word. A default value of
+    /// 0.0 indicates that the value is unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// Time offset of the end of this word relative to the beginning of the total conversation.
+    ///
+    /// Wire name: `endOffset`.
+    #[serde(rename = "endOffset", skip_serializing_if = "Option::is_none")]
+    pub end_offset: Option<String>,
+
+    /// Time offset of the start of this word relative to the beginning of the total conversation.
+    ///
+    /// Wire name: `startOffset`.
+    #[serde(rename = "startOffset", skip_serializing_if = "Option::is_none")]
+    pub start_offset: Option<String>,
+
+    /// The word itself. Includes punctuation marks that surround the word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub word: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for a create analysis operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata {
+    /// Output only. The annotator selector used for the analysis (if any).
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `annotatorSelector`.
+    #[serde(rename = "annotatorSelector", skip_serializing_if = "Option::is_none")]
+    pub annotator_selector: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotatorSelector,
+    >,
+
+    /// Output only. The Conversation that this Analysis Operation belongs to.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dataset resource represents a collection of conversations that may be bounded (Static
+/// Dataset, e.g. golden dataset for training), or unbounded (Dynamic Dataset, e.g. live
+/// traffic, or agent training traffic)
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1Dataset`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1Dataset {
+    /// Output only. Dataset create time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Dataset description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Display name for the dataaset
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Immutable. Identifier. Resource name of the dataset. Format:
+    /// projects/{project}/locations/{location}/datasets/{dataset}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Optional. Option TTL for the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<String>,
+
+    /// Dataset usage type.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudContactcenterinsightsV1alpha1DatasetType>,
+
+    /// Output only. Dataset update time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dataset usage type.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1Dataset.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1DatasetType {
+    /// `TYPE_UNSPECIFIED`: Default value for unspecified.
+    TypeUnspecified,
+
+    /// `EVAL`: For evals only.
+    Eval,
+
+    /// `LIVE`: Dataset with new conversations coming in regularly (Insights legacy conversations
+    /// and AI trainer)
+    Live,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1alpha1DatasetType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("EVAL", Self::Eval),
+        ("LIVE", Self::Live),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The data for a Dialogflow intent. Represents a detected intent in the conversation, e.g.
+/// MAKES_PROMISE.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1DialogflowIntent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1DialogflowIntent {
+    /// The human-readable name of the intent.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dialogflow interaction data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1DialogflowInteractionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1DialogflowInteractionData {
+    /// The confidence of the match ranging from 0.0 (completely uncertain) to 1.0 (completely
+    /// certain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// The Dialogflow intent resource path. Format:
+    /// projects/{project}/agent/{agent}/intents/{intent}
+    ///
+    /// Wire name: `dialogflowIntentId`.
+    #[serde(rename = "dialogflowIntentId", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_intent_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Dialogflow source of conversation data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1DialogflowSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1DialogflowSource {
+    /// Cloud Storage URI that points to a file that contains the conversation audio.
+    ///
+    /// Wire name: `audioUri`.
+    #[serde(rename = "audioUri", skip_serializing_if = "Option::is_none")]
+    pub audio_uri: Option<String>,
+
+    /// Output only. The name of the Dialogflow conversation that this conversation resource is
+    /// derived from. Format: projects/{project}/locations/{location}/conversations/{conversation}
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `dialogflowConversation`.
+    #[serde(rename = "dialogflowConversation", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_conversation: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an entity annotation. Represents a phrase in the conversation that is a known
+/// entity, such as a person, an organization, or location.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1Entity`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1Entity {
+    /// The representative name for the entity.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Metadata associated with the entity. For most entity types, the metadata is a Wikipedia URL
+    /// (`wikipedia_url`) and Knowledge Graph MID (`mid`), if they are available. For the metadata
+    /// associated with other entity types, see the Type table below.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The salience score associated with the entity in the \[0, 1.0\] range. The salience score
+    /// for an entity provides information about the importance or centrality of that entity to the
+    /// entire document text. Scores closer to 0 are less salient, while scores closer to 1.0 are
+    /// highly salient.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub salience: Option<f32>,
+
+    /// The aggregate sentiment expressed for this entity in the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<GoogleCloudContactcenterinsightsV1alpha1SentimentData>,
+
+    /// The entity type.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudContactcenterinsightsV1alpha1EntityType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an entity mention annotation. This represents a mention of an `Entity` in the
+/// conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1EntityMentionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1EntityMentionData {
+    /// The key of this entity in conversation entities. Can be used to retrieve the exact `Entity`
+    /// this mention is attached to.
+    ///
+    /// Wire name: `entityUniqueId`.
+    #[serde(rename = "entityUniqueId", skip_serializing_if = "Option::is_none")]
+    pub entity_unique_id: Option<String>,
+
+    /// Sentiment expressed for this mention of the entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<GoogleCloudContactcenterinsightsV1alpha1SentimentData>,
+
+    /// The type of the entity mention.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudContactcenterinsightsV1alpha1EntityMentionDataType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of the entity mention.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1EntityMentionData.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1EntityMentionDataType {
+    /// `MENTION_TYPE_UNSPECIFIED`: Unspecified.
+    MentionTypeUnspecified,
+
+    /// `PROPER`: Proper noun.
+    Proper,
+
+    /// `COMMON`: Common noun (or noun compound).
+    Common,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1EntityMentionDataType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MENTION_TYPE_UNSPECIFIED", Self::MentionTypeUnspecified),
+        ("PROPER", Self::Proper),
+        ("COMMON", Self::Common),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The entity type.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1Entity.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1EntityType {
+    /// `TYPE_UNSPECIFIED`: Unspecified.
+    TypeUnspecified,
+
+    /// `PERSON`: Person.
+    Person,
+
+    /// `LOCATION`: Location.
+    Location,
+
+    /// `ORGANIZATION`: Organization.
+    Organization,
+
+    /// `EVENT`: Event.
+    Event,
+
+    /// `WORK_OF_ART`: Artwork.
+    WorkOfArt,
+
+    /// `CONSUMER_GOOD`: Consumer product.
+    ConsumerGood,
+
+    /// `OTHER`: Other types of entities.
+    Other,
+
+    /// `PHONE_NUMBER`: Phone number. The metadata lists the phone number (formatted according to
+    /// local convention), plus whichever additional elements appear in the text: * `number` - The
+    /// actual number, broken down into sections according to local convention. * `national_prefix` -
+    /// Country code, if detected. * `area_code` - Region or area code, if detected. * `extension` -
+    /// Phone extension (to be dialed after connection), if detected.
+    PhoneNumber,
+
+    /// `ADDRESS`: Address. The metadata identifies the street number and locality plus whichever
+    /// additional elements appear in the text: * `street_number` - Street number. * `locality` -
+    /// City or town. * `street_name` - Street/route name, if detected. * `postal_code` - Postal
+    /// code, if detected. * `country` - Country, if detected. * `broad_region` - Administrative
+    /// area, such as the state, if detected. * `narrow_region` - Smaller administrative area, such
+    /// as county, if detected. * `sublocality` - Used in Asian addresses to demark a district
+    /// within a city, if detected.
+    Address,
+
+    /// `DATE`: Date. The metadata identifies the components of the date: * `year` - Four digit
+    /// year, if detected. * `month` - Two digit month number, if detected. * `day` - Two digit day
+    /// number, if detected.
+    Date,
+
+    /// `NUMBER`: Number. The metadata is the number itself.
+    Number,
+
+    /// `PRICE`: Price. The metadata identifies the `value` and `currency`.
+    Price,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1alpha1EntityType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("PERSON", Self::Person),
+        ("LOCATION", Self::Location),
+        ("ORGANIZATION", Self::Organization),
+        ("EVENT", Self::Event),
+        ("WORK_OF_ART", Self::WorkOfArt),
+        ("CONSUMER_GOOD", Self::ConsumerGood),
+        ("OTHER", Self::Other),
+        ("PHONE_NUMBER", Self::PhoneNumber),
+        ("ADDRESS", Self::Address),
+        ("DATE", Self::Date),
+        ("NUMBER", Self::Number),
+        ("PRICE", Self::Price),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for an export insights operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata {
+    /// The number of conversations that were exported successfully.
+    ///
+    /// Wire name: `completedExportCount`.
+    #[serde(rename = "completedExportCount", skip_serializing_if = "Option::is_none")]
+    pub completed_export_count: Option<i32>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The number of conversations that failed to be exported.
+    ///
+    /// Wire name: `failedExportCount`.
+    #[serde(rename = "failedExportCount", skip_serializing_if = "Option::is_none")]
+    pub failed_export_count: Option<i32>,
+
+    /// Partial errors during export operation that might cause the operation output to be
+    /// incomplete.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// The original request for export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to export insights.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequest {
+    /// Specified if sink is a BigQuery table.
+    ///
+    /// Wire name: `bigQueryDestination`.
+    #[serde(rename = "bigQueryDestination", skip_serializing_if = "Option::is_none")]
+    pub big_query_destination: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestBigQueryDestination,
+    >,
+
+    /// Optional. Version of the export schema.
+    ///
+    /// Wire name: `exportSchemaVersion`.
+    #[serde(
+        rename = "exportSchemaVersion",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub export_schema_version: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestExportSchemaVersion,
+    >,
+
+    /// A filter to reduce results to a specific subset. Useful for exporting conversations with
+    /// specific properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// A fully qualified KMS key name for BigQuery tables protected by CMEK. Format:
+    /// projects/{project}/locations/{location}/keyRings/{keyring}/cryptoKeys/{key}/cryptoKeyVersions/{version}
+    ///
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// Required. The parent resource to export data from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Options for what to do if the destination table already exists.
+    ///
+    /// Wire name: `writeDisposition`.
+    #[serde(
+        rename = "writeDisposition",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub write_disposition: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestWriteDisposition,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A BigQuery Table Reference.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestBigQueryDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestBigQueryDestination {
+    /// Required. The name of the BigQuery dataset that the snapshot result should be exported to.
+    /// If this dataset does not exist, the export call returns an INVALID_ARGUMENT error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// A project ID or number. If specified, then export will attempt to write data to this project
+    /// instead of the resource project. Otherwise, the resource project will be used.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// The BigQuery table name to which the insights data should be written. If this table does not
+    /// exist, the export call returns an INVALID_ARGUMENT error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Version of the export schema.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequest.exportSchemaVersion`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestExportSchemaVersion {
+    /// `EXPORT_SCHEMA_VERSION_UNSPECIFIED`: Unspecified. Defaults to EXPORT_V3.
+    ExportSchemaVersionUnspecified,
+
+    /// `EXPORT_V1`: Export schema version 1.
+    ExportV1,
+
+    /// `EXPORT_V2`: Export schema version 2.
+    ExportV2,
+
+    /// `EXPORT_V3`: Export schema version 3.
+    ExportV3,
+
+    /// `EXPORT_V4`: Export schema version 4.
+    ExportV4,
+
+    /// `EXPORT_V5`: Export schema version 5.
+    ExportV5,
+
+    /// `EXPORT_V6`: Export schema version 6.
+    ExportV6,
+
+    /// `EXPORT_V7`: Export schema version 7.
+    ExportV7,
+
+    /// `EXPORT_V8`: Export schema version 8.
+    ExportV8,
+
+    /// `EXPORT_V9`: Export schema version 9.
+    ExportV9,
+
+    /// `EXPORT_V10`: Export schema version 10.
+    ExportV10,
+
+    /// `EXPORT_V11`: Export schema version 11.
+    ExportV11,
+
+    /// `EXPORT_V12`: Export schema version 12.
+    ExportV12,
+
+    /// `EXPORT_V13`: Export schema version 13.
+    ExportV13,
+
+    /// `EXPORT_V14`: Export schema version 14.
+    ExportV14,
+
+    /// `EXPORT_V15`: Export schema version 15.
+    ExportV15,
+
+    /// `EXPORT_V16`: Export schema version 16.
+    ExportV16,
+
+    /// `EXPORT_V17`: Export schema version 17.
+    ExportV17,
+
+    /// `EXPORT_V18`: Export schema version 18.
+    ExportV18,
+
+    /// `EXPORT_V19`: Export schema version 19.
+    ExportV19,
+
+    /// `EXPORT_VERSION_LATEST_AVAILABLE`: Export schema version latest available.
+    ExportVersionLatestAvailable,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestExportSchemaVersion {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("EXPORT_SCHEMA_VERSION_UNSPECIFIED", Self::ExportSchemaVersionUnspecified),
+        ("EXPORT_V1", Self::ExportV1),
+        ("EXPORT_V2", Self::ExportV2),
+        ("EXPORT_V3", Self::ExportV3),
+        ("EXPORT_V4", Self::ExportV4),
+        ("EXPORT_V5", Self::ExportV5),
+        ("EXPORT_V6", Self::ExportV6),
+        ("EXPORT_V7", Self::ExportV7),
+        ("EXPORT_V8", Self::ExportV8),
+        ("EXPORT_V9", Self::ExportV9),
+        ("EXPORT_V10", Self::ExportV10),
+        ("EXPORT_V11", Self::ExportV11),
+        ("EXPORT_V12", Self::ExportV12),
+        ("EXPORT_V13", Self::ExportV13),
+        ("EXPORT_V14", Self::ExportV14),
+        ("EXPORT_V15", Self::ExportV15),
+        ("EXPORT_V16", Self::ExportV16),
+        ("EXPORT_V17", Self::ExportV17),
+        ("EXPORT_V18", Self::ExportV18),
+        ("EXPORT_V19", Self::ExportV19),
+        ("EXPORT_VERSION_LATEST_AVAILABLE", Self::ExportVersionLatestAvailable),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Options for what to do if the destination table already exists.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequest.writeDisposition`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestWriteDisposition {
+    /// `WRITE_DISPOSITION_UNSPECIFIED`: Write disposition is not specified. Defaults to
+    /// WRITE_TRUNCATE.
+    WriteDispositionUnspecified,
+
+    /// `WRITE_TRUNCATE`: If the table already exists, BigQuery will overwrite the table data and
+    /// use the schema from the load.
+    WriteTruncate,
+
+    /// `WRITE_APPEND`: If the table already exists, BigQuery will append data to the table.
+    WriteAppend,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestWriteDisposition {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("WRITE_DISPOSITION_UNSPECIFIED", Self::WriteDispositionUnspecified),
+        ("WRITE_TRUNCATE", Self::WriteTruncate),
+        ("WRITE_APPEND", Self::WriteAppend),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Agent Assist frequently-asked-question answer data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1FaqAnswerData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1FaqAnswerData {
+    /// The piece of text from the `source` knowledge base document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+
+    /// The system's confidence score that this answer is a good match for this conversation,
+    /// ranging from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f32>,
+
+    /// Map that contains metadata about the FAQ answer and the document that it originates from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The corresponding FAQ question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+
+    /// The knowledge document that this answer was extracted from. Format:
+    /// projects/{project}/knowledgeBases/{knowledge_base}/documents/{document}.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a conversation, resource, and label provided by the user. Can take the form of a
+/// string label or a QaAnswer label. QaAnswer labels are used for Quality AI example
+/// conversations. String labels are used for Topic Modeling. AgentAssistSummary labels are used
+/// for Agent Assist Summarization.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1FeedbackLabel`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1FeedbackLabel {
+    /// Output only. Create time of the label.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// String label used for Topic Modeling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+
+    /// Name of the resource to be labeled. Supported resources are: *
+    /// `projects/{project}/locations/{location}/qaScorecards/{scorecard}/revisions/{revision}/qaQuestions/{question}` *
+    /// `projects/{project}/locations/{location}/issueModels/{issue_model}` *
+    /// `projects/{project}/locations/{location}/generators/{generator_id}`
+    ///
+    /// Wire name: `labeledResource`.
+    #[serde(rename = "labeledResource", skip_serializing_if = "Option::is_none")]
+    pub labeled_resource: Option<String>,
+
+    /// Immutable. Resource name of the FeedbackLabel. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/feedbackLabels/{feedback_label}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// QaAnswer label used for Quality AI example conversations.
+    ///
+    /// Wire name: `qaAnswerLabel`.
+    #[serde(rename = "qaAnswerLabel", skip_serializing_if = "Option::is_none")]
+    pub qa_answer_label: Option<
+        GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerValue,
+    >,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Output only. Update time of the label.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Cloud Storage source of conversation data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1GcsSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1GcsSource {
+    /// Immutable. Deprecated: Use `audio_uris` instead. Cloud Storage URI that points to a file
+    /// that contains the conversation audio.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `audioUri`.
+    #[serde(rename = "audioUri", skip_serializing_if = "Option::is_none")]
+    pub audio_uri: Option<String>,
+
+    /// Immutable. Cloud Storage URIs that point to files that contain the conversation audio.
+    /// Supports both single audio files and multi-leg session recordings (e.g., call transfers,
+    /// rolling recording buffers).
+    ///
+    /// Wire name: `audioUris`.
+    #[serde(rename = "audioUris", skip_serializing_if = "Option::is_none")]
+    pub audio_uris: Option<Vec<String>>,
+
+    /// Immutable. Cloud Storage URI that points to a file that contains the conversation
+    /// transcript.
+    ///
+    /// Wire name: `transcriptUri`.
+    #[serde(rename = "transcriptUri", skip_serializing_if = "Option::is_none")]
+    pub transcript_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a hold annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1HoldData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1HoldData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for an IngestConversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Statistics for IngestConversations operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `ingestConversationsStats`.
+    #[serde(
+        rename = "ingestConversationsStats",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ingest_conversations_stats: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadataIngestConversationsStats,
+    >,
+
+    /// Output only. Partial errors during ingest operation that might cause the operation output to
+    /// be incomplete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. The original request for ingest.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequest,
+    >,
+
+    /// Output only. Stores the conversation resources produced by ingest sampling operations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sampledConversations`.
+    #[serde(rename = "sampledConversations", skip_serializing_if = "Option::is_none")]
+    pub sampled_conversations: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Statistics for IngestConversations operation.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadataIngestConversationsStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadataIngestConversationsStats {
+    /// Output only. The number of objects skipped because another conversation with the same
+    /// transcript uri had already been ingested.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `duplicatesSkippedCount`.
+    #[serde(rename = "duplicatesSkippedCount", skip_serializing_if = "Option::is_none")]
+    pub duplicates_skipped_count: Option<i32>,
+
+    /// Output only. The number of objects which were unable to be ingested due to errors. The
+    /// errors are populated in the partial_errors field.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `failedIngestCount`.
+    #[serde(rename = "failedIngestCount", skip_serializing_if = "Option::is_none")]
+    pub failed_ingest_count: Option<i32>,
+
+    /// Output only. The number of objects processed during the ingest operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `processedObjectCount`.
+    #[serde(rename = "processedObjectCount", skip_serializing_if = "Option::is_none")]
+    pub processed_object_count: Option<i32>,
+
+    /// Output only. The number of new conversations added during this ingest operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `successfulIngestCount`.
+    #[serde(rename = "successfulIngestCount", skip_serializing_if = "Option::is_none")]
+    pub successful_ingest_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to ingest conversations.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequest {
+    /// Configuration that applies to all conversations.
+    ///
+    /// Wire name: `conversationConfig`.
+    #[serde(rename = "conversationConfig", skip_serializing_if = "Option::is_none")]
+    pub conversation_config: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestConversationConfig,
+    >,
+
+    /// A cloud storage bucket source. Note that any previously ingested objects from the source
+    /// will be skipped to avoid duplication.
+    ///
+    /// Wire name: `gcsSource`.
+    #[serde(rename = "gcsSource", skip_serializing_if = "Option::is_none")]
+    pub gcs_source: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestGcsSource,
+    >,
+
+    /// Required. The parent resource for new conversations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. DLP settings for transcript redaction. Optional, will default to the config
+    /// specified in Settings.
+    ///
+    /// Wire name: `redactionConfig`.
+    #[serde(rename = "redactionConfig", skip_serializing_if = "Option::is_none")]
+    pub redaction_config: Option<
+        GoogleCloudContactcenterinsightsV1alpha1RedactionConfig,
+    >,
+
+    /// Optional. If set, this fields indicates the number of objects to ingest from the Cloud
+    /// Storage bucket. If empty, the entire bucket will be ingested. Unless they are first deleted,
+    /// conversations produced through sampling won't be ingested by subsequent ingest requests.
+    ///
+    /// Wire name: `sampleSize`.
+    #[serde(rename = "sampleSize", skip_serializing_if = "Option::is_none")]
+    pub sample_size: Option<i32>,
+
+    /// Optional. Default Speech-to-Text configuration. Optional, will default to the config
+    /// specified in Settings.
+    ///
+    /// Wire name: `speechConfig`.
+    #[serde(rename = "speechConfig", skip_serializing_if = "Option::is_none")]
+    pub speech_config: Option<GoogleCloudContactcenterinsightsV1alpha1SpeechConfig>,
+
+    /// Configuration for when `source` contains conversation transcripts.
+    ///
+    /// Wire name: `transcriptObjectConfig`.
+    #[serde(rename = "transcriptObjectConfig", skip_serializing_if = "Option::is_none")]
+    pub transcript_object_config: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestTranscriptObjectConfig,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration that applies to all conversations.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestConversationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestConversationConfig {
+    /// Optional. Indicates which of the channels, 1 or 2, contains the agent. Note that this must
+    /// be set for conversations to be properly displayed and analyzed.
+    ///
+    /// Wire name: `agentChannel`.
+    #[serde(rename = "agentChannel", skip_serializing_if = "Option::is_none")]
+    pub agent_channel: Option<i32>,
+
+    /// Optional. An opaque, user-specified string representing a human agent who handled all
+    /// conversations in the import. Note that this will be overridden if per-conversation metadata
+    /// is provided through the `metadata_bucket_uri`.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// Optional. Indicates which of the channels, 1 or 2, contains the agent. Note that this must
+    /// be set for conversations to be properly displayed and analyzed.
+    ///
+    /// Wire name: `customerChannel`.
+    #[serde(rename = "customerChannel", skip_serializing_if = "Option::is_none")]
+    pub customer_channel: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for Cloud Storage bucket sources.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestGcsSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestGcsSource {
+    /// Optional. The Cloud Storage path to the conversation audio file. Note that: \[1\] Audio
+    /// files will be transcribed if not already. \[2\] Audio files and transcript files must be in
+    /// separate buckets / folders. \[3\] A source file and its corresponding audio file must share
+    /// the same name to be properly ingested, E.g. `gs://bucket/transcript/conversation1.json` and
+    /// `gs://bucket/audio/conversation1.mp3`.
+    ///
+    /// Wire name: `audioBucketUri`.
+    #[serde(rename = "audioBucketUri", skip_serializing_if = "Option::is_none")]
+    pub audio_bucket_uri: Option<String>,
+
+    /// Optional. Specifies the type of the objects in `bucket_uri`. Avoid passing this. This is
+    /// inferred from the `transcript_bucket_uri`, `audio_bucket_uri`.
+    ///
+    /// Wire name: `bucketObjectType`.
+    #[serde(
+        rename = "bucketObjectType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_object_type: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestGcsSourceBucketObjectType,
+    >,
+
+    /// Optional. The Cloud Storage bucket containing source objects. Avoid passing this. Pass this
+    /// through one of `transcript_bucket_uri` or `audio_bucket_uri`.
+    ///
+    /// Wire name: `bucketUri`.
+    #[serde(rename = "bucketUri", skip_serializing_if = "Option::is_none")]
+    pub bucket_uri: Option<String>,
+
+    /// Optional. Custom keys to extract as conversation labels from metadata files in
+    /// `metadata_bucket_uri`. Keys not included in this field will be ignored. Note that there is a
+    /// limit of 100 labels per conversation.
+    ///
+    /// Wire name: `customMetadataKeys`.
+    #[serde(rename = "customMetadataKeys", skip_serializing_if = "Option::is_none")]
+    pub custom_metadata_keys: Option<Vec<String>>,
+
+    /// Optional. The Cloud Storage path to the conversation metadata. Note that: \[1\] Metadata
+    /// files are expected to be in JSON format. \[2\] Metadata and source files (transcripts or
+    /// audio) must be in separate buckets / folders. \[3\] A source file and its corresponding
+    /// metadata file must share the same name to be properly ingested, E.g.
+    /// `gs://bucket/audio/conversation1.mp3` and `gs://bucket/metadata/conversation1.json`.
+    ///
+    /// Wire name: `metadataBucketUri`.
+    #[serde(rename = "metadataBucketUri", skip_serializing_if = "Option::is_none")]
+    pub metadata_bucket_uri: Option<String>,
+
+    /// Optional. The Cloud Storage path to the conversation transcripts. Note that: \[1\]
+    /// Transcript files are expected to be in JSON format. \[2\] Transcript, audio, metadata files
+    /// must be in separate buckets / folders. \[3\] A source file and its corresponding metadata
+    /// file must share the same name to be properly ingested, E.g.
+    /// `gs://bucket/audio/conversation1.mp3` and `gs://bucket/metadata/conversation1.json`.
+    ///
+    /// Wire name: `transcriptBucketUri`.
+    #[serde(rename = "transcriptBucketUri", skip_serializing_if = "Option::is_none")]
+    pub transcript_bucket_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Specifies the type of the objects in `bucket_uri`. Avoid passing this. This is
+/// inferred from the `transcript_bucket_uri`, `audio_bucket_uri`.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestGcsSource.bucketObjectType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestGcsSourceBucketObjectType {
+    /// `BUCKET_OBJECT_TYPE_UNSPECIFIED`: The object type is unspecified and will default to
+    /// `TRANSCRIPT`.
+    BucketObjectTypeUnspecified,
+
+    /// `TRANSCRIPT`: The object is a transcript.
+    Transcript,
+
+    /// `AUDIO`: The object is an audio file.
+    Audio,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestGcsSourceBucketObjectType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("BUCKET_OBJECT_TYPE_UNSPECIFIED", Self::BucketObjectTypeUnspecified),
+        ("TRANSCRIPT", Self::Transcript),
+        ("AUDIO", Self::Audio),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Configuration for processing transcript objects.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestTranscriptObjectConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestTranscriptObjectConfig {
+    /// Required. The medium transcript objects represent.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub medium: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestTranscriptObjectConfigMedium,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. The medium transcript objects represent.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestTranscriptObjectConfig.medium`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestTranscriptObjectConfigMedium {
+    /// `MEDIUM_UNSPECIFIED`: Default value for unspecified.
+    MediumUnspecified,
+
+    /// `PHONE_CALL`: The format for conversations that took place over the phone.
+    PhoneCall,
+
+    /// `CHAT`: The format for conversations that took place over chat.
+    Chat,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestTranscriptObjectConfigMedium {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MEDIUM_UNSPECIFIED", Self::MediumUnspecified),
+        ("PHONE_CALL", Self::PhoneCall),
+        ("CHAT", Self::Chat),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The data for an intent. Represents a detected intent in the conversation, for example
+/// MAKES_PROMISE.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1Intent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1Intent {
+    /// The human-readable name of the intent.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The unique identifier of the intent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an intent match. Represents an intent match for a text segment in the
+/// conversation. A text segment can be part of a sentence, a complete sentence, or an utterance
+/// with multiple sentences.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IntentMatchData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IntentMatchData {
+    /// The id of the matched intent. Can be used to retrieve the corresponding intent information.
+    ///
+    /// Wire name: `intentUniqueId`.
+    #[serde(rename = "intentUniqueId", skip_serializing_if = "Option::is_none")]
+    pub intent_unique_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an interruption annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1InterruptionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1InterruptionData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about the issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IssueAssignment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IssueAssignment {
+    /// Immutable. Display name of the assigned issue. This field is set at time of analysis and
+    /// immutable since then.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Resource name of the assigned issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+
+    /// Score indicating the likelihood of the issue assignment. currently bounded on \[0,1\].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an issue match annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IssueMatchData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IssueMatchData {
+    /// Information about the issue's assignment.
+    ///
+    /// Wire name: `issueAssignment`.
+    #[serde(rename = "issueAssignment", skip_serializing_if = "Option::is_none")]
+    pub issue_assignment: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IssueAssignment,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Issue Modeling result on a conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IssueModelResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IssueModelResult {
+    /// Issue model that generates the result. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}
+    ///
+    /// Wire name: `issueModel`.
+    #[serde(rename = "issueModel", skip_serializing_if = "Option::is_none")]
+    pub issue_model: Option<String>,
+
+    /// All the matched issues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issues: Option<Vec<GoogleCloudContactcenterinsightsV1alpha1IssueAssignment>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a matched phrase matcher. Represents information identifying a phrase matcher
+/// for a given match.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1PhraseMatchData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1PhraseMatchData {
+    /// The human-readable name of the phrase matcher.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The unique identifier (the resource name) of the phrase matcher.
+    ///
+    /// Wire name: `phraseMatcher`.
+    #[serde(rename = "phraseMatcher", skip_serializing_if = "Option::is_none")]
+    pub phrase_matcher: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An answer to a QaQuestion.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1QaAnswer`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1QaAnswer {
+    /// Lists all answer sources containing one or more answer values of a specific source type,
+    /// e.g., all system-generated answer sources, or all manual edit answer sources.
+    ///
+    /// Wire name: `answerSources`.
+    #[serde(rename = "answerSources", skip_serializing_if = "Option::is_none")]
+    pub answer_sources: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerSource>,
+    >,
+
+    /// The answer value from this source. This field is populated by default, unless the question
+    /// has a selection strategy configured to return multiple answer values, in which case
+    /// `answer_values` will be populated instead.
+    ///
+    /// Wire name: `answerValue`.
+    #[serde(rename = "answerValue", skip_serializing_if = "Option::is_none")]
+    pub answer_value: Option<
+        GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerValue,
+    >,
+
+    /// The conversation the answer applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+
+    /// The QaQuestion answered by this answer.
+    ///
+    /// Wire name: `qaQuestion`.
+    #[serde(rename = "qaQuestion", skip_serializing_if = "Option::is_none")]
+    pub qa_question: Option<String>,
+
+    /// Question text. E.g., "Did the agent greet the customer?"
+    ///
+    /// Wire name: `questionBody`.
+    #[serde(rename = "questionBody", skip_serializing_if = "Option::is_none")]
+    pub question_body: Option<String>,
+
+    /// User-defined list of arbitrary tags. Matches the value from
+    /// QaScorecard.ScorecardQuestion.tags. Used for grouping/organization and for weighting the
+    /// score of each answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A question may have multiple answers from varying sources, one of which becomes the "main"
+/// answer above. AnswerSource represents each individual answer.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerSource {
+    /// The answer value from this source. This field is populated by default, unless the question
+    /// has a selection strategy configured to return multiple answer values, in which case
+    /// `answer_values` will be populated instead.
+    ///
+    /// Wire name: `answerValue`.
+    #[serde(rename = "answerValue", skip_serializing_if = "Option::is_none")]
+    pub answer_value: Option<
+        GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerValue,
+    >,
+
+    /// What created the answer.
+    ///
+    /// Wire name: `sourceType`.
+    #[serde(
+        rename = "sourceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_type: Option<
+        GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerSourceSourceType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// What created the answer.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerSource.sourceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerSourceSourceType {
+    /// `SOURCE_TYPE_UNSPECIFIED`: Source type is unspecified.
+    SourceTypeUnspecified,
+
+    /// `SYSTEM_GENERATED`: Answer was system-generated; created during an Insights analysis.
+    SystemGenerated,
+
+    /// `MANUAL_EDIT`: Answer was created by a human via manual edit.
+    ManualEdit,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerSourceSourceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SOURCE_TYPE_UNSPECIFIED", Self::SourceTypeUnspecified),
+        ("SYSTEM_GENERATED", Self::SystemGenerated),
+        ("MANUAL_EDIT", Self::ManualEdit),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Message for holding the value of a QaAnswer. QaQuestion.AnswerChoice defines the possible
+/// answer values for a question.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerValue`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1QaAnswerAnswerValue {
+    /// Boolean value.
+    ///
+    /// Wire name: `boolValue`.
+    #[serde(rename = "boolValue", skip_serializing_if = "Option::is_none")]
+    pub bool_value: Option<bool>,
+
+    /// A short string used as an identifier. Matches the value used in QaQuestion.AnswerChoice.key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+
+    /// A value of "Not Applicable (N/A)". Should only ever be `true`.
+    ///
+    /// Wire name: `naValue`.
+    #[serde(rename = "naValue", skip_serializing_if = "Option::is_none")]
+    pub na_value: Option<bool>,
+
+    /// Output only. Normalized score of the questions. Calculated as score / potential_score.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// Numerical value.
+    ///
+    /// Wire name: `numValue`.
+    #[serde(rename = "numValue", skip_serializing_if = "Option::is_none")]
+    pub num_value: Option<f64>,
+
+    /// Output only. The maximum potential score of the question.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// Output only. Numerical score of the answer.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// Output only. A value of "Skip". If provided, this field may only be set to `true`. If a
+    /// question receives this answer, it will be excluded from any score calculations. This would
+    /// mean that the question was not evaluated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `skipValue`.
+    #[serde(rename = "skipValue", skip_serializing_if = "Option::is_none")]
+    pub skip_value: Option<bool>,
+
+    /// String value.
+    ///
+    /// Wire name: `strValue`.
+    #[serde(rename = "strValue", skip_serializing_if = "Option::is_none")]
+    pub str_value: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The results of scoring a single conversation against a QaScorecard. Contains a collection of
+/// QaAnswers and aggregate score.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1QaScorecardResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1QaScorecardResult {
+    /// ID of the agent that handled the conversation.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// The conversation scored by this result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+
+    /// Output only. The timestamp that the revision was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Identifier. The name of the scorecard result. Format:
+    /// projects/{project}/locations/{location}/qaScorecardResults/{qa_scorecard_result}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The normalized score, which is the score divided by the potential score. Any manual edits
+    /// are included if they exist.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// The maximum potential overall score of the scorecard. Any questions answered using
+    /// `na_value` are excluded from this calculation.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// Set of QaAnswers represented in the result.
+    ///
+    /// Wire name: `qaAnswers`.
+    #[serde(rename = "qaAnswers", skip_serializing_if = "Option::is_none")]
+    pub qa_answers: Option<Vec<GoogleCloudContactcenterinsightsV1alpha1QaAnswer>>,
+
+    /// The QaScorecardRevision scored by this result.
+    ///
+    /// Wire name: `qaScorecardRevision`.
+    #[serde(rename = "qaScorecardRevision", skip_serializing_if = "Option::is_none")]
+    pub qa_scorecard_revision: Option<String>,
+
+    /// Collection of tags and their scores.
+    ///
+    /// Wire name: `qaTagResults`.
+    #[serde(rename = "qaTagResults", skip_serializing_if = "Option::is_none")]
+    pub qa_tag_results: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultQaTagResult>,
+    >,
+
+    /// The overall numerical score of the result, incorporating any manual edits if they exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// List of all individual score sets.
+    ///
+    /// Wire name: `scoreSources`.
+    #[serde(rename = "scoreSources", skip_serializing_if = "Option::is_none")]
+    pub score_sources: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultScoreSource>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Tags and their corresponding results.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultQaTagResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultQaTagResult {
+    /// The normalized score the tag applies to.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// The potential score the tag applies to.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// The score the tag applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// The tag the score applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A scorecard result may have multiple sets of scores from varying sources, one of which
+/// becomes the "main" answer above. A ScoreSource represents each individual set of scores.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultScoreSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultScoreSource {
+    /// The normalized score, which is the score divided by the potential score.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// The maximum potential overall score of the scorecard. Any questions answered using
+    /// `na_value` are excluded from this calculation.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// Collection of tags and their scores.
+    ///
+    /// Wire name: `qaTagResults`.
+    #[serde(rename = "qaTagResults", skip_serializing_if = "Option::is_none")]
+    pub qa_tag_results: Option<
+        Vec<GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultQaTagResult>,
+    >,
+
+    /// The overall numerical score of the result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// What created the score.
+    ///
+    /// Wire name: `sourceType`.
+    #[serde(
+        rename = "sourceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_type: Option<
+        GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultScoreSourceSourceType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// What created the score.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultScoreSource.sourceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultScoreSourceSourceType {
+    /// `SOURCE_TYPE_UNSPECIFIED`: Source type is unspecified.
+    SourceTypeUnspecified,
+
+    /// `SYSTEM_GENERATED_ONLY`: Score is derived only from system-generated answers.
+    SystemGeneratedOnly,
+
+    /// `INCLUDES_MANUAL_EDITS`: Score is derived from both system-generated answers, and includes
+    /// any manual edits if they exist.
+    IncludesManualEdits,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1QaScorecardResultScoreSourceSourceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SOURCE_TYPE_UNSPECIFIED", Self::SourceTypeUnspecified),
+        ("SYSTEM_GENERATED_ONLY", Self::SystemGeneratedOnly),
+        ("INCLUDES_MANUAL_EDITS", Self::IncludesManualEdits),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// DLP resources used for redaction while ingesting conversations. DLP settings are applied to
+/// conversations ingested from the `UploadConversation` and `IngestConversations` endpoints,
+/// including conversation coming from CCAI Platform. They are not applied to conversations
+/// ingested from the `CreateConversation` endpoint or the Dialogflow / Agent Assist runtime
+/// integrations. When using Dialogflow / Agent Assist runtime integrations, redaction should be
+/// performed in Dialogflow / Agent Assist.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1RedactionConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1RedactionConfig {
+    /// The fully-qualified DLP deidentify template resource name. Format:
+    /// `projects/{project}/deidentifyTemplates/{template}`
+    ///
+    /// Wire name: `deidentifyTemplate`.
+    #[serde(rename = "deidentifyTemplate", skip_serializing_if = "Option::is_none")]
+    pub deidentify_template: Option<String>,
+
+    /// The fully-qualified DLP inspect template resource name. Format:
+    /// `projects/{project}/locations/{location}/inspectTemplates/{template}`
+    ///
+    /// Wire name: `inspectTemplate`.
+    #[serde(rename = "inspectTemplate", skip_serializing_if = "Option::is_none")]
+    pub inspect_template: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An annotation that was generated during the customer and agent interaction.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotation {
+    /// The unique identifier of the annotation. Format:
+    /// projects/{project}/locations/{location}/conversationDatasets/{dataset}/conversationDataItems/{data_item}/conversationAnnotations/{annotation}
+    ///
+    /// Wire name: `annotationId`.
+    #[serde(rename = "annotationId", skip_serializing_if = "Option::is_none")]
+    pub annotation_id: Option<String>,
+
+    /// The feedback that the customer has about the answer in `data`.
+    ///
+    /// Wire name: `answerFeedback`.
+    #[serde(rename = "answerFeedback", skip_serializing_if = "Option::is_none")]
+    pub answer_feedback: Option<GoogleCloudContactcenterinsightsV1alpha1AnswerFeedback>,
+
+    /// Agent Assist Article Suggestion data.
+    ///
+    /// Wire name: `articleSuggestion`.
+    #[serde(rename = "articleSuggestion", skip_serializing_if = "Option::is_none")]
+    pub article_suggestion: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ArticleSuggestionData,
+    >,
+
+    /// The CES end session annotation.
+    ///
+    /// Wire name: `cesEndSessionAnnotation`.
+    #[serde(rename = "cesEndSessionAnnotation", skip_serializing_if = "Option::is_none")]
+    pub ces_end_session_annotation: Option<
+        GoogleCloudContactcenterinsightsV1alpha1CesEndSessionAnnotation,
+    >,
+
+    /// The CES turn annotation.
+    ///
+    /// Wire name: `cesTurnAnnotation`.
+    #[serde(rename = "cesTurnAnnotation", skip_serializing_if = "Option::is_none")]
+    pub ces_turn_annotation: Option<
+        GoogleCloudContactcenterinsightsV1alpha1CesTurnAnnotation,
+    >,
+
+    /// Conversation summarization suggestion data.
+    ///
+    /// Wire name: `conversationSummarizationSuggestion`.
+    #[serde(
+        rename = "conversationSummarizationSuggestion",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_summarization_suggestion: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ConversationSummarizationSuggestionData,
+    >,
+
+    /// The time at which this annotation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Dialogflow interaction data.
+    ///
+    /// Wire name: `dialogflowInteraction`.
+    #[serde(rename = "dialogflowInteraction", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_interaction: Option<
+        GoogleCloudContactcenterinsightsV1alpha1DialogflowInteractionData,
+    >,
+
+    /// The boundary in the conversation where the annotation ends, inclusive.
+    ///
+    /// Wire name: `endBoundary`.
+    #[serde(rename = "endBoundary", skip_serializing_if = "Option::is_none")]
+    pub end_boundary: Option<GoogleCloudContactcenterinsightsV1alpha1AnnotationBoundary>,
+
+    /// Agent Assist FAQ answer data.
+    ///
+    /// Wire name: `faqAnswer`.
+    #[serde(rename = "faqAnswer", skip_serializing_if = "Option::is_none")]
+    pub faq_answer: Option<GoogleCloudContactcenterinsightsV1alpha1FaqAnswerData>,
+
+    /// Agent Assist Smart Compose suggestion data.
+    ///
+    /// Wire name: `smartComposeSuggestion`.
+    #[serde(rename = "smartComposeSuggestion", skip_serializing_if = "Option::is_none")]
+    pub smart_compose_suggestion: Option<
+        GoogleCloudContactcenterinsightsV1alpha1SmartComposeSuggestionData,
+    >,
+
+    /// Agent Assist Smart Reply data.
+    ///
+    /// Wire name: `smartReply`.
+    #[serde(rename = "smartReply", skip_serializing_if = "Option::is_none")]
+    pub smart_reply: Option<GoogleCloudContactcenterinsightsV1alpha1SmartReplyData>,
+
+    /// The boundary in the conversation where the annotation starts, inclusive.
+    ///
+    /// Wire name: `startBoundary`.
+    #[serde(rename = "startBoundary", skip_serializing_if = "Option::is_none")]
+    pub start_boundary: Option<
+        GoogleCloudContactcenterinsightsV1alpha1AnnotationBoundary,
+    >,
+
+    /// Explicit input used for generating the answer
+    ///
+    /// Wire name: `userInput`.
+    #[serde(rename = "userInput", skip_serializing_if = "Option::is_none")]
+    pub user_input: Option<
+        GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotationUserInput,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Explicit input used for generating the answer
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotationUserInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotationUserInput {
+    /// The resource name of associated generator. Format: `projects//locations//generators/`
+    ///
+    /// Wire name: `generatorName`.
+    #[serde(rename = "generatorName", skip_serializing_if = "Option::is_none")]
+    pub generator_name: Option<String>,
+
+    /// Query text. Article Search uses this to store the input query used to generate the search
+    /// results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+
+    /// Query source for the answer.
+    ///
+    /// Wire name: `querySource`.
+    #[serde(
+        rename = "querySource",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub query_source: Option<
+        GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotationUserInputQuerySource,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Query source for the answer.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotationUserInput.querySource`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotationUserInputQuerySource {
+    /// `QUERY_SOURCE_UNSPECIFIED`: Unknown query source.
+    QuerySourceUnspecified,
+
+    /// `AGENT_QUERY`: The query is from agents.
+    AgentQuery,
+
+    /// `SUGGESTED_QUERY`: The query is a query from previous suggestions, e.g. from a preceding
+    /// SuggestKnowledgeAssist response.
+    SuggestedQuery,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1RuntimeAnnotationUserInputQuerySource {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("QUERY_SOURCE_UNSPECIFIED", Self::QuerySourceUnspecified),
+        ("AGENT_QUERY", Self::AgentQuery),
+        ("SUGGESTED_QUERY", Self::SuggestedQuery),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The metadata for an SampleConversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Partial errors during sample conversations operation that might cause the
+    /// operation output to be incomplete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. The original request for sample conversations to dataset.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1alpha1SampleConversationsRequest,
+    >,
+
+    /// Output only. Statistics for SampleConversations operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sampleConversationsStats`.
+    #[serde(
+        rename = "sampleConversationsStats",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sample_conversations_stats: Option<
+        GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadataSampleConversationsStats,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Statistics for SampleConversations operation.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadataSampleConversationsStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadataSampleConversationsStats {
+    /// Output only. The number of objects which were unable to be sampled due to errors. The errors
+    /// are populated in the partial_errors field.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `failedSampleCount`.
+    #[serde(rename = "failedSampleCount", skip_serializing_if = "Option::is_none")]
+    pub failed_sample_count: Option<i32>,
+
+    /// Output only. The number of new conversations added during this sample operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `successfulSampleCount`.
+    #[serde(rename = "successfulSampleCount", skip_serializing_if = "Option::is_none")]
+    pub successful_sample_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to sample conversations to a dataset.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1SampleConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1SampleConversationsRequest {
+    /// The dataset resource to copy the sampled conversations to.
+    ///
+    /// Wire name: `destinationDataset`.
+    #[serde(rename = "destinationDataset", skip_serializing_if = "Option::is_none")]
+    pub destination_dataset: Option<GoogleCloudContactcenterinsightsV1alpha1Dataset>,
+
+    /// Required. The parent resource of the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. The sample rule used for sampling conversations.
+    ///
+    /// Wire name: `sampleRule`.
+    #[serde(rename = "sampleRule", skip_serializing_if = "Option::is_none")]
+    pub sample_rule: Option<GoogleCloudContactcenterinsightsV1alpha1SampleRule>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message for sampling conversations.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1SampleRule`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1SampleRule {
+    /// To specify the filter for the conversions that should apply this sample rule. An empty
+    /// filter means this sample rule applies to all conversations.
+    ///
+    /// Wire name: `conversationFilter`.
+    #[serde(rename = "conversationFilter", skip_serializing_if = "Option::is_none")]
+    pub conversation_filter: Option<String>,
+
+    /// Optional. Group by dimension to sample the conversation. If no dimension is provided, the
+    /// sampling will be applied to the project level. Current supported dimensions is
+    /// 'quality_metadata.agent_info.agent_id'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimension: Option<String>,
+
+    /// Percentage of conversations that we should sample based on the dimension between \[0, 100\].
+    ///
+    /// Wire name: `samplePercentage`.
+    #[serde(rename = "samplePercentage", skip_serializing_if = "Option::is_none")]
+    pub sample_percentage: Option<f64>,
+
+    /// Number of the conversations that we should sample based on the dimension.
+    ///
+    /// Wire name: `sampleRow`.
+    #[serde(
+        rename = "sampleRow",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sample_row: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a sentiment annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1SentimentData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1SentimentData {
+    /// A non-negative number from 0 to infinity which represents the absolute magnitude of
+    /// sentiment regardless of score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub magnitude: Option<f32>,
+
+    /// The sentiment score between -1.0 (negative) and 1.0 (positive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a silence annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1SilenceData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1SilenceData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Agent Assist Smart Compose suggestion data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1SmartComposeSuggestionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1SmartComposeSuggestionData {
+    /// The system's confidence score that this suggestion is a good match for this conversation,
+    /// ranging from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f64>,
+
+    /// Map that contains metadata about the Smart Compose suggestion and the document from which it
+    /// originates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The content of the suggestion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Agent Assist Smart Reply data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1SmartReplyData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1SmartReplyData {
+    /// The system's confidence score that this reply is a good match for this conversation, ranging
+    /// from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f64>,
+
+    /// Map that contains metadata about the Smart Reply and the document from which it originates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The content of the reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Speech-to-Text configuration. Speech-to-Text settings are applied to conversations ingested
+/// from the `UploadConversation` and `IngestConversations` endpoints, including conversation
+/// coming from CCAI Platform. They are not applied to conversations ingested from the
+/// `CreateConversation` endpoint.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1SpeechConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1SpeechConfig {
+    /// Whether to disable word time offsets. If true, the `enable_word_time_offsets` field in the
+    /// recognition config will be set to false.
+    ///
+    /// Wire name: `disableWordTimeOffsets`.
+    #[serde(rename = "disableWordTimeOffsets", skip_serializing_if = "Option::is_none")]
+    pub disable_word_time_offsets: Option<bool>,
+
+    /// The fully-qualified Speech Recognizer resource name. Format:
+    /// `projects/{project_id}/locations/{location}/recognizer/{recognizer}`
+    ///
+    /// Wire name: `speechRecognizer`.
+    #[serde(rename = "speechRecognizer", skip_serializing_if = "Option::is_none")]
+    pub speech_recognizer: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for an `UploadConversation` operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata {
+    /// Output only. The operation name for a successfully created analysis operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `analysisOperation`.
+    #[serde(rename = "analysisOperation", skip_serializing_if = "Option::is_none")]
+    pub analysis_operation: Option<String>,
+
+    /// Output only. The redaction config applied to the uploaded conversation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `appliedRedactionConfig`.
+    #[serde(rename = "appliedRedactionConfig", skip_serializing_if = "Option::is_none")]
+    pub applied_redaction_config: Option<
+        GoogleCloudContactcenterinsightsV1alpha1RedactionConfig,
+    >,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The original request.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1alpha1UploadConversationRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request to upload a conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1UploadConversationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1UploadConversationRequest {
+    /// Required. The conversation resource to create.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<GoogleCloudContactcenterinsightsV1alpha1Conversation>,
+
+    /// Optional. A unique ID for the new conversation. This ID will become the final component of
+    /// the conversation's resource name. If no ID is specified, a server-generated ID will be used.
+    /// This value should be 4-64 characters and must match the regular expression
+    /// `^[a-z0-9-]{4,64}$`. Valid characters are `a-z-`
+    ///
+    /// Wire name: `conversationId`.
+    #[serde(rename = "conversationId", skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+
+    /// Required. The parent resource of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. DLP settings for transcript redaction. Will default to the config specified in
+    /// Settings.
+    ///
+    /// Wire name: `redactionConfig`.
+    #[serde(rename = "redactionConfig", skip_serializing_if = "Option::is_none")]
+    pub redaction_config: Option<
+        GoogleCloudContactcenterinsightsV1alpha1RedactionConfig,
+    >,
+
+    /// Optional. Speech-to-Text configuration. Will default to the config specified in Settings.
+    ///
+    /// Wire name: `speechConfig`.
+    #[serde(rename = "speechConfig", skip_serializing_if = "Option::is_none")]
+    pub speech_config: Option<GoogleCloudContactcenterinsightsV1alpha1SpeechConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The analysis resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainAnalysis`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainAnalysis {
+    /// Output only. The result of the analysis, which is populated when the analysis finishes.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `analysisResult`.
+    #[serde(rename = "analysisResult", skip_serializing_if = "Option::is_none")]
+    pub analysis_result: Option<GoogleCloudContactcenterinsightsV1mainAnalysisResult>,
+
+    /// To select the annotators to run and the phrase matchers to use (if any). If not specified,
+    /// all annotators will be run.
+    ///
+    /// Wire name: `annotatorSelector`.
+    #[serde(rename = "annotatorSelector", skip_serializing_if = "Option::is_none")]
+    pub annotator_selector: Option<
+        GoogleCloudContactcenterinsightsV1mainAnnotatorSelector,
+    >,
+
+    /// Output only. The time at which the analysis was created, which occurs when the long-running
+    /// operation completes.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Immutable. The resource name of the analysis. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/analyses/{analysis}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. The time at which the analysis was requested.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The result of an analysis.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainAnalysisResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainAnalysisResult {
+    /// Call-specific metadata created by the analysis.
+    ///
+    /// Wire name: `callAnalysisMetadata`.
+    #[serde(rename = "callAnalysisMetadata", skip_serializing_if = "Option::is_none")]
+    pub call_analysis_metadata: Option<
+        GoogleCloudContactcenterinsightsV1mainAnalysisResultCallAnalysisMetadata,
+    >,
+
+    /// The time at which the analysis ended.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Call-specific metadata created during analysis.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainAnalysisResultCallAnalysisMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainAnalysisResultCallAnalysisMetadata {
+    /// A list of call annotations that apply to this call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Vec<GoogleCloudContactcenterinsightsV1mainCallAnnotation>>,
+
+    /// All the entities in the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<
+        std::collections::BTreeMap<String, GoogleCloudContactcenterinsightsV1mainEntity>,
+    >,
+
+    /// All the matched intents in the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intents: Option<
+        std::collections::BTreeMap<String, GoogleCloudContactcenterinsightsV1mainIntent>,
+    >,
+
+    /// Overall conversation-level issue modeling result.
+    ///
+    /// Wire name: `issueModelResult`.
+    #[serde(rename = "issueModelResult", skip_serializing_if = "Option::is_none")]
+    pub issue_model_result: Option<
+        GoogleCloudContactcenterinsightsV1mainIssueModelResult,
+    >,
+
+    /// All the matched phrase matchers in the call.
+    ///
+    /// Wire name: `phraseMatchers`.
+    #[serde(rename = "phraseMatchers", skip_serializing_if = "Option::is_none")]
+    pub phrase_matchers: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1mainPhraseMatchData,
+        >,
+    >,
+
+    /// Results of scoring QaScorecards.
+    ///
+    /// Wire name: `qaScorecardResults`.
+    #[serde(rename = "qaScorecardResults", skip_serializing_if = "Option::is_none")]
+    pub qa_scorecard_results: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainQaScorecardResult>,
+    >,
+
+    /// Overall conversation-level sentiment for each channel of the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiments: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainConversationLevelSentiment>,
+    >,
+
+    /// Overall conversation-level silence during the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silence: Option<GoogleCloudContactcenterinsightsV1mainConversationLevelSilence>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A point in a conversation that marks the start or the end of an annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainAnnotationBoundary`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainAnnotationBoundary {
+    /// The index in the sequence of transcribed pieces of the conversation where the boundary is
+    /// located. This index starts at zero.
+    ///
+    /// Wire name: `transcriptIndex`.
+    #[serde(rename = "transcriptIndex", skip_serializing_if = "Option::is_none")]
+    pub transcript_index: Option<i32>,
+
+    /// The word index of this boundary with respect to the first word in the transcript piece. This
+    /// index starts at zero.
+    ///
+    /// Wire name: `wordIndex`.
+    #[serde(rename = "wordIndex", skip_serializing_if = "Option::is_none")]
+    pub word_index: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Selector of all available annotators and phrase matchers to run.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainAnnotatorSelector`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainAnnotatorSelector {
+    /// The issue model to run. If not provided, the most recently deployed topic model will be
+    /// used. The provided issue model will only be used for inference if the issue model is
+    /// deployed and if run_issue_model_annotator is set to true. If more than one issue model is
+    /// provided, only the first provided issue model will be used for inference.
+    ///
+    /// Wire name: `issueModels`.
+    #[serde(rename = "issueModels", skip_serializing_if = "Option::is_none")]
+    pub issue_models: Option<Vec<String>>,
+
+    /// The list of phrase matchers to run. If not provided, all active phrase matchers will be
+    /// used. If inactive phrase matchers are provided, they will not be used. Phrase matchers will
+    /// be run only if run_phrase_matcher_annotator is set to true. Format:
+    /// projects/{project}/locations/{location}/phraseMatchers/{phrase_matcher}
+    ///
+    /// Wire name: `phraseMatchers`.
+    #[serde(rename = "phraseMatchers", skip_serializing_if = "Option::is_none")]
+    pub phrase_matchers: Option<Vec<String>>,
+
+    /// Configuration for the QA annotator.
+    ///
+    /// Wire name: `qaConfig`.
+    #[serde(rename = "qaConfig", skip_serializing_if = "Option::is_none")]
+    pub qa_config: Option<
+        GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorQaConfig,
+    >,
+
+    /// Optional. Whether to run the auto-labeling annotator. If true, the auto-labeling annotator
+    /// will be run. This is a non-billable operation designed for fixing or backfilling custom
+    /// labels.
+    ///
+    /// Wire name: `runAutoLabelingAnnotator`.
+    #[serde(
+        rename = "runAutoLabelingAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_auto_labeling_annotator: Option<bool>,
+
+    /// Whether to run the entity annotator.
+    ///
+    /// Wire name: `runEntityAnnotator`.
+    #[serde(rename = "runEntityAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_entity_annotator: Option<bool>,
+
+    /// Whether to run the intent annotator.
+    ///
+    /// Wire name: `runIntentAnnotator`.
+    #[serde(rename = "runIntentAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_intent_annotator: Option<bool>,
+
+    /// Whether to run the interruption annotator.
+    ///
+    /// Wire name: `runInterruptionAnnotator`.
+    #[serde(
+        rename = "runInterruptionAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_interruption_annotator: Option<bool>,
+
+    /// Whether to run the issue model annotator. A model should have already been deployed for this
+    /// to take effect.
+    ///
+    /// Wire name: `runIssueModelAnnotator`.
+    #[serde(rename = "runIssueModelAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_issue_model_annotator: Option<bool>,
+
+    /// Whether to run the active phrase matcher annotator(s).
+    ///
+    /// Wire name: `runPhraseMatcherAnnotator`.
+    #[serde(
+        rename = "runPhraseMatcherAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_phrase_matcher_annotator: Option<bool>,
+
+    /// Whether to run the QA annotator.
+    ///
+    /// Wire name: `runQaAnnotator`.
+    #[serde(rename = "runQaAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_qa_annotator: Option<bool>,
+
+    /// Whether to run the sentiment annotator.
+    ///
+    /// Wire name: `runSentimentAnnotator`.
+    #[serde(rename = "runSentimentAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_sentiment_annotator: Option<bool>,
+
+    /// Whether to run the silence annotator.
+    ///
+    /// Wire name: `runSilenceAnnotator`.
+    #[serde(rename = "runSilenceAnnotator", skip_serializing_if = "Option::is_none")]
+    pub run_silence_annotator: Option<bool>,
+
+    /// Whether to run the summarization annotator.
+    ///
+    /// Wire name: `runSummarizationAnnotator`.
+    #[serde(
+        rename = "runSummarizationAnnotator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_summarization_annotator: Option<bool>,
+
+    /// Configuration for the summarization annotator.
+    ///
+    /// Wire name: `summarizationConfig`.
+    #[serde(rename = "summarizationConfig", skip_serializing_if = "Option::is_none")]
+    pub summarization_config: Option<
+        GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorSummarizationConfig,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for the QA feature.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorQaConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorQaConfig {
+    /// A manual list of scorecards to score.
+    ///
+    /// Wire name: `scorecardList`.
+    #[serde(rename = "scorecardList", skip_serializing_if = "Option::is_none")]
+    pub scorecard_list: Option<
+        GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorQaConfigScorecardList,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Container for a list of scorecards.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorQaConfigScorecardList`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorQaConfigScorecardList {
+    /// List of QaScorecardRevisions.
+    ///
+    /// Wire name: `qaScorecardRevisions`.
+    #[serde(rename = "qaScorecardRevisions", skip_serializing_if = "Option::is_none")]
+    pub qa_scorecard_revisions: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for summarization.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorSummarizationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorSummarizationConfig {
+    /// Resource name of the Dialogflow conversation profile. Format:
+    /// projects/{project}/locations/{location}/conversationProfiles/{conversation_profile}
+    ///
+    /// Wire name: `conversationProfile`.
+    #[serde(rename = "conversationProfile", skip_serializing_if = "Option::is_none")]
+    pub conversation_profile: Option<String>,
+
+    /// The resource name of the existing created generator. Format:
+    /// projects//locations//generators/
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
+
+    /// Default summarization model to be used.
+    ///
+    /// Wire name: `summarizationModel`.
+    #[serde(
+        rename = "summarizationModel",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub summarization_model: Option<
+        GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorSummarizationConfigSummarizationModel,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Default summarization model to be used.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorSummarizationConfig.summarizationModel`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorSummarizationConfigSummarizationModel {
+    /// `SUMMARIZATION_MODEL_UNSPECIFIED`: Unspecified summarization model.
+    SummarizationModelUnspecified,
+
+    /// `BASELINE_MODEL`: The CCAI baseline model. This model is deprecated and will be removed in
+    /// the future. We recommend using `generator` instead.
+    BaselineModel,
+
+    /// `BASELINE_MODEL_V2_0`: The CCAI baseline model, V2.0. This model is deprecated and will be
+    /// removed in the future. We recommend using `generator` instead.
+    BaselineModelV20,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainAnnotatorSelectorSummarizationConfigSummarizationModel {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SUMMARIZATION_MODEL_UNSPECIFIED", Self::SummarizationModelUnspecified),
+        ("BASELINE_MODEL", Self::BaselineModel),
+        ("BASELINE_MODEL_V2_0", Self::BaselineModelV20),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The feedback that the customer has about a certain answer in the conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainAnswerFeedback`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainAnswerFeedback {
+    /// Indicates whether an answer or item was clicked by the human agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clicked: Option<bool>,
+
+    /// The correctness level of an answer.
+    ///
+    /// Wire name: `correctnessLevel`.
+    #[serde(
+        rename = "correctnessLevel",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub correctness_level: Option<
+        GoogleCloudContactcenterinsightsV1mainAnswerFeedbackCorrectnessLevel,
+    >,
+
+    /// Indicates whether an answer or item was displayed to the human agent in the agent desktop
+    /// UI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub displayed: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The correctness level of an answer.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainAnswerFeedback.correctnessLevel`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainAnswerFeedbackCorrectnessLevel {
+    /// `CORRECTNESS_LEVEL_UNSPECIFIED`: Correctness level unspecified.
+    CorrectnessLevelUnspecified,
+
+    /// `NOT_CORRECT`: Answer is totally wrong.
+    NotCorrect,
+
+    /// `PARTIALLY_CORRECT`: Answer is partially correct.
+    PartiallyCorrect,
+
+    /// `FULLY_CORRECT`: Answer is fully correct.
+    FullyCorrect,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainAnswerFeedbackCorrectnessLevel {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CORRECTNESS_LEVEL_UNSPECIFIED", Self::CorrectnessLevelUnspecified),
+        ("NOT_CORRECT", Self::NotCorrect),
+        ("PARTIALLY_CORRECT", Self::PartiallyCorrect),
+        ("FULLY_CORRECT", Self::FullyCorrect),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Agent Assist Article Suggestion data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainArticleSuggestionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainArticleSuggestionData {
+    /// The system's confidence score that this article is a good match for this conversation,
+    /// ranging from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f32>,
+
+    /// Map that contains metadata about the Article Suggestion and the document that it originates
+    /// from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The knowledge document that this answer was extracted from. Format:
+    /// projects/{project}/knowledgeBases/{knowledge_base}/documents/{document}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+
+    /// Article title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+
+    /// Article URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for a bulk analyze conversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata {
+    /// The number of requested analyses that have completed successfully so far.
+    ///
+    /// Wire name: `completedAnalysesCount`.
+    #[serde(rename = "completedAnalysesCount", skip_serializing_if = "Option::is_none")]
+    pub completed_analyses_count: Option<i32>,
+
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The number of requested analyses that have failed so far.
+    ///
+    /// Wire name: `failedAnalysesCount`.
+    #[serde(rename = "failedAnalysesCount", skip_serializing_if = "Option::is_none")]
+    pub failed_analyses_count: Option<i32>,
+
+    /// Output only. Partial errors during bulk analyze operation that might cause the operation
+    /// output to be incomplete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. Deprecated: Use `request.annotator_selector.run_auto_labeling_annotator`
+    /// instead. If true, the labeling rules will be re-evaluated for the conversations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relabel: Option<bool>,
+
+    /// The original request for bulk analyze.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsRequest,
+    >,
+
+    /// Total number of analyses requested. Computed by the number of conversations returned by
+    /// `filter` multiplied by `analysis_percentage` in the request.
+    ///
+    /// Wire name: `totalRequestedAnalysesCount`.
+    #[serde(
+        rename = "totalRequestedAnalysesCount",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_requested_analyses_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to analyze conversations in bulk.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsRequest {
+    /// Required. Percentage of selected conversation to analyze, between \[0, 100\].
+    ///
+    /// Wire name: `analysisPercentage`.
+    #[serde(rename = "analysisPercentage", skip_serializing_if = "Option::is_none")]
+    pub analysis_percentage: Option<f32>,
+
+    /// To select the annotators to run and the phrase matchers to use (if any). If not specified,
+    /// all annotators will be run.
+    ///
+    /// Wire name: `annotatorSelector`.
+    #[serde(rename = "annotatorSelector", skip_serializing_if = "Option::is_none")]
+    pub annotator_selector: Option<
+        GoogleCloudContactcenterinsightsV1mainAnnotatorSelector,
+    >,
+
+    /// Required. Filter used to select the subset of conversations to analyze.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// Required. The parent resource to create analyses in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. Deprecated: Use `annotator_selector.run_auto_labeling_annotator` instead. If true,
+    /// the labeling rules will be re-evaluated for the conversations.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relabel: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for a bulk delete conversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata {
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Partial errors during bulk delete conversations operation that might cause the operation
+    /// output to be incomplete.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// The original request for bulk delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to delete conversations in bulk.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsRequest {
+    /// Filter used to select the subset of conversations to delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// If set to true, all of this conversation's analyses will also be deleted. Otherwise, the
+    /// request will only succeed if the conversation has no analyses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+
+    /// Maximum number of conversations to delete.
+    ///
+    /// Wire name: `maxDeleteCount`.
+    #[serde(rename = "maxDeleteCount", skip_serializing_if = "Option::is_none")]
+    pub max_delete_count: Option<i32>,
+
+    /// Required. The parent resource to delete conversations from. Format:
+    /// projects/{project}/locations/{location}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A piece of metadata that applies to a window of a call.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainCallAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainCallAnnotation {
+    /// The boundary in the conversation where the annotation ends, inclusive.
+    ///
+    /// Wire name: `annotationEndBoundary`.
+    #[serde(rename = "annotationEndBoundary", skip_serializing_if = "Option::is_none")]
+    pub annotation_end_boundary: Option<
+        GoogleCloudContactcenterinsightsV1mainAnnotationBoundary,
+    >,
+
+    /// The boundary in the conversation where the annotation starts, inclusive.
+    ///
+    /// Wire name: `annotationStartBoundary`.
+    #[serde(rename = "annotationStartBoundary", skip_serializing_if = "Option::is_none")]
+    pub annotation_start_boundary: Option<
+        GoogleCloudContactcenterinsightsV1mainAnnotationBoundary,
+    >,
+
+    /// The channel of the audio where the annotation occurs. For single-channel audio, this field
+    /// is not populated.
+    ///
+    /// Wire name: `channelTag`.
+    #[serde(rename = "channelTag", skip_serializing_if = "Option::is_none")]
+    pub channel_tag: Option<i32>,
+
+    /// Data specifying an entity mention.
+    ///
+    /// Wire name: `entityMentionData`.
+    #[serde(rename = "entityMentionData", skip_serializing_if = "Option::is_none")]
+    pub entity_mention_data: Option<
+        GoogleCloudContactcenterinsightsV1mainEntityMentionData,
+    >,
+
+    /// Data specifying a hold.
+    ///
+    /// Wire name: `holdData`.
+    #[serde(rename = "holdData", skip_serializing_if = "Option::is_none")]
+    pub hold_data: Option<GoogleCloudContactcenterinsightsV1mainHoldData>,
+
+    /// Data specifying an intent match.
+    ///
+    /// Wire name: `intentMatchData`.
+    #[serde(rename = "intentMatchData", skip_serializing_if = "Option::is_none")]
+    pub intent_match_data: Option<GoogleCloudContactcenterinsightsV1mainIntentMatchData>,
+
+    /// Data specifying an interruption.
+    ///
+    /// Wire name: `interruptionData`.
+    #[serde(rename = "interruptionData", skip_serializing_if = "Option::is_none")]
+    pub interruption_data: Option<
+        GoogleCloudContactcenterinsightsV1mainInterruptionData,
+    >,
+
+    /// Data specifying an issue match.
+    ///
+    /// Wire name: `issueMatchData`.
+    #[serde(rename = "issueMatchData", skip_serializing_if = "Option::is_none")]
+    pub issue_match_data: Option<GoogleCloudContactcenterinsightsV1mainIssueMatchData>,
+
+    /// Data specifying a phrase match.
+    ///
+    /// Wire name: `phraseMatchData`.
+    #[serde(rename = "phraseMatchData", skip_serializing_if = "Option::is_none")]
+    pub phrase_match_data: Option<GoogleCloudContactcenterinsightsV1mainPhraseMatchData>,
+
+    /// Data specifying sentiment.
+    ///
+    /// Wire name: `sentimentData`.
+    #[serde(rename = "sentimentData", skip_serializing_if = "Option::is_none")]
+    pub sentiment_data: Option<GoogleCloudContactcenterinsightsV1mainSentimentData>,
+
+    /// Data specifying silence.
+    ///
+    /// Wire name: `silenceData`.
+    #[serde(rename = "silenceData", skip_serializing_if = "Option::is_none")]
+    pub silence_data: Option<GoogleCloudContactcenterinsightsV1mainSilenceData>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The CES end session annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainCesEndSessionAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainCesEndSessionAnnotation {
+    /// End session signal from CES.
+    ///
+    /// Wire name: `endSession`.
+    #[serde(rename = "endSession", skip_serializing_if = "Option::is_none")]
+    pub end_session: Option<GoogleCloudCesV1mainEndSession>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The CES diagnostic information.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainCesTurnAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainCesTurnAnnotation {
+    /// The messages in the turn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<GoogleCloudCesV1mainMessage>>,
+
+    /// The root span of the action processing.
+    ///
+    /// Wire name: `rootSpan`.
+    #[serde(rename = "rootSpan", skip_serializing_if = "Option::is_none")]
+    pub root_span: Option<GoogleCloudCesV1mainSpan>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The conversation resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainConversation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversation {
+    /// An opaque, user-specified string representing the human agent who handled the conversation.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// Call-specific metadata.
+    ///
+    /// Wire name: `callMetadata`.
+    #[serde(rename = "callMetadata", skip_serializing_if = "Option::is_none")]
+    pub call_metadata: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationCallMetadata,
+    >,
+
+    /// Output only. Info for correlating across conversations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `correlationInfo`.
+    #[serde(rename = "correlationInfo", skip_serializing_if = "Option::is_none")]
+    pub correlation_info: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationCorrelationInfo,
+    >,
+
+    /// Output only. The time at which the conversation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The source of the audio and transcription for the conversation.
+    ///
+    /// Wire name: `dataSource`.
+    #[serde(rename = "dataSource", skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationDataSource,
+    >,
+
+    /// Output only. All the matched Dialogflow intents in the call. The key corresponds to a
+    /// Dialogflow intent, format: projects/{project}/agent/{agent}/intents/{intent}
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `dialogflowIntents`.
+    #[serde(rename = "dialogflowIntents", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_intents: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1mainDialogflowIntent,
+        >,
+    >,
+
+    /// Output only. The duration of the conversation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+
+    /// The time at which this conversation should expire. After this time, the conversation data
+    /// and any associated analyses will be deleted.
+    ///
+    /// Wire name: `expireTime`.
+    #[serde(rename = "expireTime", skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+
+    /// A map for the user to specify any custom fields. A maximum of 100 labels per conversation is
+    /// allowed, with a maximum of 256 characters per entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// A user-specified language code for the conversation.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Output only. The conversation's latest analysis, if one exists.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `latestAnalysis`.
+    #[serde(rename = "latestAnalysis", skip_serializing_if = "Option::is_none")]
+    pub latest_analysis: Option<GoogleCloudContactcenterinsightsV1mainAnalysis>,
+
+    /// Output only. Latest summary of the conversation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `latestSummary`.
+    #[serde(rename = "latestSummary", skip_serializing_if = "Option::is_none")]
+    pub latest_summary: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationSummarizationSuggestionData,
+    >,
+
+    /// Immutable. The conversation medium.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub medium: Option<GoogleCloudContactcenterinsightsV1mainConversationMedium>,
+
+    /// Optional. JSON metadata encoded as a string. This field is primarily used by Insights
+    /// integrations with various telephony systems and must be in one of Insight's supported
+    /// formats.
+    ///
+    /// Wire name: `metadataJson`.
+    #[serde(rename = "metadataJson", skip_serializing_if = "Option::is_none")]
+    pub metadata_json: Option<String>,
+
+    /// Immutable. The resource name of the conversation. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Obfuscated user ID which the customer sent to us.
+    ///
+    /// Wire name: `obfuscatedUserId`.
+    #[serde(rename = "obfuscatedUserId", skip_serializing_if = "Option::is_none")]
+    pub obfuscated_user_id: Option<String>,
+
+    /// Conversation metadata related to quality management.
+    ///
+    /// Wire name: `qualityMetadata`.
+    #[serde(rename = "qualityMetadata", skip_serializing_if = "Option::is_none")]
+    pub quality_metadata: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationQualityMetadata,
+    >,
+
+    /// Output only. The annotations that were generated during the customer and agent interaction.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `runtimeAnnotations`.
+    #[serde(rename = "runtimeAnnotations", skip_serializing_if = "Option::is_none")]
+    pub runtime_annotations: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainRuntimeAnnotation>,
+    >,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// The time at which the conversation started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. The conversation transcript.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<GoogleCloudContactcenterinsightsV1mainConversationTranscript>,
+
+    /// Input only. The TTL for this resource. If specified, then this TTL will be used to calculate
+    /// the expire time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<String>,
+
+    /// Output only. The number of turns in the conversation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `turnCount`.
+    #[serde(rename = "turnCount", skip_serializing_if = "Option::is_none")]
+    pub turn_count: Option<i32>,
+
+    /// Output only. The most recent time at which the conversation was updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Call-specific metadata.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainConversationCallMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationCallMetadata {
+    /// The audio channel that contains the agent.
+    ///
+    /// Wire name: `agentChannel`.
+    #[serde(rename = "agentChannel", skip_serializing_if = "Option::is_none")]
+    pub agent_channel: Option<i32>,
+
+    /// The audio channel that contains the customer.
+    ///
+    /// Wire name: `customerChannel`.
+    #[serde(rename = "customerChannel", skip_serializing_if = "Option::is_none")]
+    pub customer_channel: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Info for correlating across conversations.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainConversationCorrelationInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationCorrelationInfo {
+    /// Output only. The correlation types of this conversation. A single conversation can have
+    /// multiple correlation types. For example a conversation that only has a single segment is
+    /// both a SEGMENT and a FULL_CONVERSATION.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `correlationTypes`.
+    #[serde(
+        rename = "correlationTypes",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub correlation_types: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1mainConversationCorrelationInfoCorrelationTypes,
+        >,
+    >,
+
+    /// Output only. The full conversation correlation id this conversation is a segment of.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `fullConversationCorrelationId`.
+    #[serde(
+        rename = "fullConversationCorrelationId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub full_conversation_correlation_id: Option<String>,
+
+    /// Output only. The full conversation correlation id this conversation is a merged conversation
+    /// of.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `mergedFullConversationCorrelationId`.
+    #[serde(
+        rename = "mergedFullConversationCorrelationId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub merged_full_conversation_correlation_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainConversationCorrelationInfo.correlationTypes`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainConversationCorrelationInfoCorrelationTypes {
+    /// `CORRELATION_TYPE_UNSPECIFIED`: Default value for unspecified.
+    CorrelationTypeUnspecified,
+
+    /// `SEGMENT`: This conversation represents a segment of a full conversation. The lowest level
+    /// of granularity.
+    Segment,
+
+    /// `PARTIAL`: This conversation represents a partial conversation of potentially multiple
+    /// segments but is not a full conversation.
+    Partial,
+
+    /// `FULL`: This conversation represents a full conversation of potentially multiple segments.
+    Full,
+
+    /// `SYNTHETIC`: This conversation represents a synthetic conversation.
+    Synthetic,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainConversationCorrelationInfoCorrelationTypes {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CORRELATION_TYPE_UNSPECIFIED", Self::CorrelationTypeUnspecified),
+        ("SEGMENT", Self::Segment),
+        ("PARTIAL", Self::Partial),
+        ("FULL", Self::Full),
+        ("SYNTHETIC", Self::Synthetic),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The conversation source, which is a combination of transcript and audio.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainConversationDataSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationDataSource {
+    /// The source when the conversation comes from Dialogflow.
+    ///
+    /// Wire name: `dialogflowSource`.
+    #[serde(rename = "dialogflowSource", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_source: Option<
+        GoogleCloudContactcenterinsightsV1mainDialogflowSource,
+    >,
+
+    /// A Cloud Storage location specification for the audio and transcript.
+    ///
+    /// Wire name: `gcsSource`.
+    #[serde(rename = "gcsSource", skip_serializing_if = "Option::is_none")]
+    pub gcs_source: Option<GoogleCloudContactcenterinsightsV1mainGcsSource>,
+
+    /// Cloud Storage URI that points to a file that contains the conversation metadata.
+    ///
+    /// Wire name: `metadataUri`.
+    #[serde(rename = "metadataUri", skip_serializing_if = "Option::is_none")]
+    pub metadata_uri: Option<String>,
+
+    /// Cloud Storage URIs that points to files that contain the conversation audio for each turn.
+    /// Assume the order of the URIs is the same as the order of the transcript turns.
+    ///
+    /// Wire name: `turnLevelAudios`.
+    #[serde(rename = "turnLevelAudios", skip_serializing_if = "Option::is_none")]
+    pub turn_level_audios: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainConversationDataSourceTurnLevelAudio>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A wrapper for holding the audio for any given turn.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationDataSourceTurnLevelAudio`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationDataSourceTurnLevelAudio {
+    /// The duration of the audio.
+    ///
+    /// Wire name: `audioDuration`.
+    #[serde(rename = "audioDuration", skip_serializing_if = "Option::is_none")]
+    pub audio_duration: Option<String>,
+
+    /// The Cloud Storage URI of the audio for any given turn.
+    ///
+    /// Wire name: `audioGcsUri`.
+    #[serde(rename = "audioGcsUri", skip_serializing_if = "Option::is_none")]
+    pub audio_gcs_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// One channel of conversation-level sentiment data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainConversationLevelSentiment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationLevelSentiment {
+    /// The channel of the audio that the data applies to.
+    ///
+    /// Wire name: `channelTag`.
+    #[serde(rename = "channelTag", skip_serializing_if = "Option::is_none")]
+    pub channel_tag: Option<i32>,
+
+    /// Data specifying sentiment.
+    ///
+    /// Wire name: `sentimentData`.
+    #[serde(rename = "sentimentData", skip_serializing_if = "Option::is_none")]
+    pub sentiment_data: Option<GoogleCloudContactcenterinsightsV1mainSentimentData>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Conversation-level silence data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainConversationLevelSilence`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationLevelSilence {
+    /// Amount of time calculated to be in silence.
+    ///
+    /// Wire name: `silenceDuration`.
+    #[serde(rename = "silenceDuration", skip_serializing_if = "Option::is_none")]
+    pub silence_duration: Option<String>,
+
+    /// Percentage of the total conversation spent in silence.
+    ///
+    /// Wire name: `silencePercentage`.
+    #[serde(rename = "silencePercentage", skip_serializing_if = "Option::is_none")]
+    pub silence_percentage: Option<f32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Immutable. The conversation medium.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainConversation.medium`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainConversationMedium {
+    /// `MEDIUM_UNSPECIFIED`: Default value for unspecified.
+    MediumUnspecified,
+
+    /// `PHONE_CALL`: The format for conversations that took place over the phone.
+    PhoneCall,
+
+    /// `CHAT`: The format for conversations that took place over chat.
+    Chat,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainConversationMedium {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MEDIUM_UNSPECIFIED", Self::MediumUnspecified),
+        ("PHONE_CALL", Self::PhoneCall),
+        ("CHAT", Self::Chat),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The call participant speaking for a given utterance.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainConversationParticipant`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationParticipant {
+    /// Deprecated. Use `dialogflow_participant_name` instead. The name of the Dialogflow
+    /// participant. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/participants/{participant}
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `dialogflowParticipant`.
+    #[serde(rename = "dialogflowParticipant", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_participant: Option<String>,
+
+    /// The name of the participant provided by Dialogflow. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/participants/{participant}
+    ///
+    /// Wire name: `dialogflowParticipantName`.
+    #[serde(
+        rename = "dialogflowParticipantName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dialogflow_participant_name: Option<String>,
+
+    /// Obfuscated user ID from Dialogflow.
+    ///
+    /// Wire name: `obfuscatedExternalUserId`.
+    #[serde(
+        rename = "obfuscatedExternalUserId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub obfuscated_external_user_id: Option<String>,
+
+    /// The role of the participant.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<GoogleCloudContactcenterinsightsV1mainConversationParticipantRole>,
+
+    /// A user-specified ID representing the participant.
+    ///
+    /// Wire name: `userId`.
+    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The role of the participant.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainConversationParticipant.role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainConversationParticipantRole {
+    /// `ROLE_UNSPECIFIED`: Participant's role is not set.
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`: Participant is a human agent.
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`: Participant is an automated agent.
+    AutomatedAgent,
+
+    /// `END_USER`: Participant is an end user who conversed with the contact center.
+    EndUser,
+
+    /// `ANY_AGENT`: Participant is either a human or automated agent.
+    AnyAgent,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainConversationParticipantRole {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+        ("ANY_AGENT", Self::AnyAgent),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Conversation metadata related to quality management.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainConversationQualityMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationQualityMetadata {
+    /// Information about agents involved in the call.
+    ///
+    /// Wire name: `agentInfo`.
+    #[serde(rename = "agentInfo", skip_serializing_if = "Option::is_none")]
+    pub agent_info: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainConversationQualityMetadataAgentInfo>,
+    >,
+
+    /// An arbitrary integer value indicating the customer's satisfaction rating.
+    ///
+    /// Wire name: `customerSatisfactionRating`.
+    #[serde(
+        rename = "customerSatisfactionRating",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_satisfaction_rating: Option<i32>,
+
+    /// Input only. The feedback labels associated with the conversation.
+    ///
+    /// Wire name: `feedbackLabels`.
+    #[serde(rename = "feedbackLabels", skip_serializing_if = "Option::is_none")]
+    pub feedback_labels: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainFeedbackLabel>,
+    >,
+
+    /// An arbitrary string value specifying the menu path the customer took.
+    ///
+    /// Wire name: `menuPath`.
+    #[serde(rename = "menuPath", skip_serializing_if = "Option::is_none")]
+    pub menu_path: Option<String>,
+
+    /// The amount of time the customer waited to connect with an agent.
+    ///
+    /// Wire name: `waitDuration`.
+    #[serde(rename = "waitDuration", skip_serializing_if = "Option::is_none")]
+    pub wait_duration: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about an agent involved in the conversation.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationQualityMetadataAgentInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationQualityMetadataAgentInfo {
+    /// A user-specified string representing the agent.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// The agent type, e.g. HUMAN_AGENT.
+    ///
+    /// Wire name: `agentType`.
+    #[serde(
+        rename = "agentType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub agent_type: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationQualityMetadataAgentInfoAgentType,
+    >,
+
+    /// The agent's deployment display name. Only applicable to automated agents.
+    ///
+    /// Wire name: `deploymentDisplayName`.
+    #[serde(rename = "deploymentDisplayName", skip_serializing_if = "Option::is_none")]
+    pub deployment_display_name: Option<String>,
+
+    /// The agent's deployment ID. Only applicable to automated agents.
+    ///
+    /// Wire name: `deploymentId`.
+    #[serde(rename = "deploymentId", skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+
+    /// The agent's name.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// A user-provided string indicating the outcome of the agent's segment of the call.
+    ///
+    /// Wire name: `dispositionCode`.
+    #[serde(rename = "dispositionCode", skip_serializing_if = "Option::is_none")]
+    pub disposition_code: Option<String>,
+
+    /// The entry subagent's display name.
+    ///
+    /// Wire name: `entrySubagentDisplayName`.
+    #[serde(
+        rename = "entrySubagentDisplayName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entry_subagent_display_name: Option<String>,
+
+    /// The entry subagent's ID.
+    ///
+    /// Wire name: `entrySubagentId`.
+    #[serde(rename = "entrySubagentId", skip_serializing_if = "Option::is_none")]
+    pub entry_subagent_id: Option<String>,
+
+    /// The agent's location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// The study arm ID associated with the conversation. Only applicable to automated agents.
+    ///
+    /// Wire name: `studyArmId`.
+    #[serde(rename = "studyArmId", skip_serializing_if = "Option::is_none")]
+    pub study_arm_id: Option<String>,
+
+    /// The study ID associated with the conversation. Only applicable to automated agents.
+    ///
+    /// Wire name: `studyId`.
+    #[serde(rename = "studyId", skip_serializing_if = "Option::is_none")]
+    pub study_id: Option<String>,
+
+    /// A user-specified string representing the agent's team. Deprecated in favor of the `teams`
+    /// field.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+
+    /// User-specified strings representing the agent's teams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+
+    /// The agent's version display name. Only applicable to automated agents.
+    ///
+    /// Wire name: `versionDisplayName`.
+    #[serde(rename = "versionDisplayName", skip_serializing_if = "Option::is_none")]
+    pub version_display_name: Option<String>,
+
+    /// The agent's version ID. Only applicable to automated agents.
+    ///
+    /// Wire name: `versionId`.
+    #[serde(rename = "versionId", skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The agent type, e.g. HUMAN_AGENT.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainConversationQualityMetadataAgentInfo.agentType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainConversationQualityMetadataAgentInfoAgentType {
+    /// `ROLE_UNSPECIFIED`: Participant's role is not set.
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`: Participant is a human agent.
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`: Participant is an automated agent.
+    AutomatedAgent,
+
+    /// `END_USER`: Participant is an end user who conversed with the contact center.
+    EndUser,
+
+    /// `ANY_AGENT`: Participant is either a human or automated agent.
+    AnyAgent,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainConversationQualityMetadataAgentInfoAgentType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+        ("ANY_AGENT", Self::AnyAgent),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Conversation summarization suggestion data.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationSummarizationSuggestionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationSummarizationSuggestionData {
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `answerRecord`.
+    #[serde(rename = "answerRecord", skip_serializing_if = "Option::is_none")]
+    pub answer_record: Option<String>,
+
+    /// The confidence score of the summarization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// The name of the model that generates this summary. Format:
+    /// projects/{project}/locations/{location}/conversationModels/{conversation_model}
+    ///
+    /// Wire name: `conversationModel`.
+    #[serde(rename = "conversationModel", skip_serializing_if = "Option::is_none")]
+    pub conversation_model: Option<String>,
+
+    /// Agent Assist generator ID.
+    ///
+    /// Wire name: `generatorId`.
+    #[serde(rename = "generatorId", skip_serializing_if = "Option::is_none")]
+    pub generator_id: Option<String>,
+
+    /// A map that contains metadata about the summarization and the document from which it
+    /// originates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The summarization content that is concatenated into one string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// The summarization content that is divided into sections. The key is the section's name and
+    /// the value is the section's content. There is no specific format for the key or value.
+    ///
+    /// Wire name: `textSections`.
+    #[serde(rename = "textSections", skip_serializing_if = "Option::is_none")]
+    pub text_sections: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A message representing the transcript of a conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainConversationTranscript`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscript {
+    /// A list of sequential transcript segments that comprise the conversation.
+    ///
+    /// Wire name: `transcriptSegments`.
+    #[serde(rename = "transcriptSegments", skip_serializing_if = "Option::is_none")]
+    pub transcript_segments: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegment,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A segment of a full transcript.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegment {
+    /// For conversations derived from multi-channel audio, this is the channel number corresponding
+    /// to the audio from that channel. For audioChannelCount = N, its output values can range from
+    /// '1' to 'N'. A channel tag of 0 indicates that the audio is mono.
+    ///
+    /// Wire name: `channelTag`.
+    #[serde(rename = "channelTag", skip_serializing_if = "Option::is_none")]
+    pub channel_tag: Option<i32>,
+
+    /// A confidence estimate between 0.0 and 1.0 of the fidelity of this segment. A default value
+    /// of 0.0 indicates that the value is unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// CCAI metadata relating to the current transcript segment.
+    ///
+    /// Wire name: `dialogflowSegmentMetadata`.
+    #[serde(
+        rename = "dialogflowSegmentMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dialogflow_segment_metadata: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentDialogflowSegmentMetadata,
+    >,
+
+    /// The language code of this segment as a
+    /// [BCP-47](https://www.rfc-editor.org/rfc/bcp/bcp47.txt) language tag. Example: "en-US".
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// The time that the message occurred, if provided.
+    ///
+    /// Wire name: `messageTime`.
+    #[serde(rename = "messageTime", skip_serializing_if = "Option::is_none")]
+    pub message_time: Option<String>,
+
+    /// Optional. The structured parts that make up this transcript segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPart,
+        >,
+    >,
+
+    /// The participant of this segment.
+    ///
+    /// Wire name: `segmentParticipant`.
+    #[serde(rename = "segmentParticipant", skip_serializing_if = "Option::is_none")]
+    pub segment_participant: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationParticipant,
+    >,
+
+    /// The sentiment for this transcript segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<GoogleCloudContactcenterinsightsV1mainSentimentData>,
+
+    /// The text of this segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Turn level audio for this transcript segment.
+    ///
+    /// Wire name: `turnLevelAudio`.
+    #[serde(rename = "turnLevelAudio", skip_serializing_if = "Option::is_none")]
+    pub turn_level_audio: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationDataSourceTurnLevelAudio,
+    >,
+
+    /// A list of the word-specific information for each word in the segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentWordInfo,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata from Dialogflow relating to the current transcript segment.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentDialogflowSegmentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentDialogflowSegmentMetadata {
+    /// Whether the transcript segment was covered under the configured smart reply allowlist in
+    /// Agent Assist.
+    ///
+    /// Wire name: `smartReplyAllowlistCovered`.
+    #[serde(
+        rename = "smartReplyAllowlistCovered",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub smart_reply_allowlist_covered: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A structured component/part of a transcript segment.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPart {
+    /// Optional. Citation or reference to grounding material.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartCitationPart,
+    >,
+
+    /// Optional. Generic custom structured payload.
+    ///
+    /// Wire name: `customPayload`.
+    #[serde(rename = "customPayload", skip_serializing_if = "Option::is_none")]
+    pub custom_payload: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartCustomPayloadPart,
+    >,
+
+    /// Optional. Image media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartMediaPart,
+    >,
+
+    /// Optional. Web link or URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartLinkPart,
+    >,
+
+    /// Optional. Ordered or unordered list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListPart,
+    >,
+
+    /// Optional. Product collection or carousel.
+    ///
+    /// Wire name: `productCollection`.
+    #[serde(rename = "productCollection", skip_serializing_if = "Option::is_none")]
+    pub product_collection: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartProductCollectionPart,
+    >,
+
+    /// Optional. Suggestion chips or interactive buttons.
+    ///
+    /// Wire name: `suggestionChips`.
+    #[serde(rename = "suggestionChips", skip_serializing_if = "Option::is_none")]
+    pub suggestion_chips: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartSuggestionChipsPart,
+    >,
+
+    /// Optional. Tabular data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartTablePart,
+    >,
+
+    /// Optional. Plain text content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartTextPart,
+    >,
+
+    /// Optional. Model thought or internal reasoning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thought: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartThoughtPart,
+    >,
+
+    /// Optional. Video media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartMediaPart,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A suggestion chip.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartChip`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartChip {
+    /// Optional. Optional action or destination URI triggered by the chip.
+    ///
+    /// Wire name: `actionUri`.
+    #[serde(rename = "actionUri", skip_serializing_if = "Option::is_none")]
+    pub action_uri: Option<String>,
+
+    /// Optional. The chip label or text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A citation part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartCitationPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartCitationPart {
+    /// Optional. Snippet of the cited text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+
+    /// Optional. The cited source title.
+    ///
+    /// Wire name: `sourceTitle`.
+    #[serde(rename = "sourceTitle", skip_serializing_if = "Option::is_none")]
+    pub source_title: Option<String>,
+
+    /// Optional. The cited source URI.
+    ///
+    /// Wire name: `sourceUri`.
+    #[serde(rename = "sourceUri", skip_serializing_if = "Option::is_none")]
+    pub source_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A custom payload part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartCustomPayloadPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartCustomPayloadPart {
+    /// Optional. Arbitrary structured payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::JsonObject>,
+
+    /// Optional. Type identifier for the payload.
+    ///
+    /// Wire name: `payloadType`.
+    #[serde(rename = "payloadType", skip_serializing_if = "Option::is_none")]
+    pub payload_type: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A link part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartLinkPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartLinkPart {
+    /// Optional. Anchor or display text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Optional. Target URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An item in a list.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListItem`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListItem {
+    /// Optional. Nested sub-items.
+    ///
+    /// Wire name: `subItems`.
+    #[serde(rename = "subItems", skip_serializing_if = "Option::is_none")]
+    pub sub_items: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListItem,
+        >,
+    >,
+
+    /// Optional. The text of the list item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A list part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListPart {
+    /// Optional. List items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListItem,
+        >,
+    >,
+
+    /// Optional. The type of list.
+    ///
+    /// Wire name: `listType`.
+    #[serde(
+        rename = "listType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub list_type: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListPartListType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. The type of list.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListPart.listType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListPartListType {
+    /// `LIST_TYPE_UNSPECIFIED`: Unspecified list type.
+    ListTypeUnspecified,
+
+    /// `UNORDERED`: Unordered list.
+    Unordered,
+
+    /// `ORDERED_NUMBER`: Ordered numbered list.
+    OrderedNumber,
+
+    /// `ORDERED_ALPHA`: Ordered alphabetic list.
+    OrderedAlpha,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartListPartListType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("LIST_TYPE_UNSPECIFIED", Self::ListTypeUnspecified),
+        ("UNORDERED", Self::Unordered),
+        ("ORDERED_NUMBER", Self::OrderedNumber),
+        ("ORDERED_ALPHA", Self::OrderedAlpha),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A media part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartMediaPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartMediaPart {
+    /// Optional. Alternative text description.
+    ///
+    /// Wire name: `alternativeText`.
+    #[serde(rename = "alternativeText", skip_serializing_if = "Option::is_none")]
+    pub alternative_text: Option<String>,
+
+    /// Optional. URI or URL to the media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A product in a product collection.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartProduct`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartProduct {
+    /// Optional. Product description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Optional. Product display name.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Optional. Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Optional. Product image URLs.
+    ///
+    /// Wire name: `imageUris`.
+    #[serde(rename = "imageUris", skip_serializing_if = "Option::is_none")]
+    pub image_uris: Option<Vec<String>>,
+
+    /// Optional. Product price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<GoogleTypeMoney>,
+
+    /// Optional. Product URL or deep link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A product collection part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartProductCollectionPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartProductCollectionPart {
+    /// Optional. List of products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub products: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartProduct,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A suggestion chips part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartSuggestionChipsPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartSuggestionChipsPart {
+    /// Optional. List of suggestion chips.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chips: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartChip,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A table part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartTablePart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartTablePart {
+    /// Optional. Table column headers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<String>>,
+
+    /// Optional. Table rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<
+        Vec<
+            GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartTableRow,
+        >,
+    >,
+
+    /// Optional. Optional title for the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A row in a table.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartTableRow`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartTableRow {
+    /// Optional. The cell values in the row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cells: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A text part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartTextPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartTextPart {
+    /// Optional. The text content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A thought part.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartThoughtPart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentTranscriptPartThoughtPart {
+    /// Optional. The thought or reasoning text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Word-level info for words in a transcript.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentWordInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainConversationTranscriptTranscriptSegmentWordInfo {
+    /// A confidence estimate between 0.0 and 1.0 of the fidelity of this word. A default value of
+    /// 0.0 indicates that the value is unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// Time offset of the end of this word relative to the beginning of the total conversation.
+    ///
+    /// Wire name: `endOffset`.
+    #[serde(rename = "endOffset", skip_serializing_if = "Option::is_none")]
+    pub end_offset: Option<String>,
+
+    /// Time offset of the start of this word relative to the beginning of the total conversation.
+    ///
+    /// Wire name: `startOffset`.
+    #[serde(rename = "startOffset", skip_serializing_if = "Option::is_none")]
+    pub start_offset: Option<String>,
+
+    /// The word itself. Includes punctuation marks that surround the word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub word: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for a create analysis operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata {
+    /// Output only. The annotator selector used for the analysis (if any).
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `annotatorSelector`.
+    #[serde(rename = "annotatorSelector", skip_serializing_if = "Option::is_none")]
+    pub annotator_selector: Option<
+        GoogleCloudContactcenterinsightsV1mainAnnotatorSelector,
+    >,
+
+    /// Output only. The Conversation that this Analysis Operation belongs to.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dataset resource represents a collection of conversations that may be bounded (Static
+/// Dataset, e.g. golden dataset for training), or unbounded (Dynamic Dataset, e.g. live
+/// traffic, or agent training traffic)
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDataset`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDataset {
+    /// Output only. Dataset create time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Dataset description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Display name for the dataaset
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Immutable. Identifier. Resource name of the dataset. Format:
+    /// projects/{project}/locations/{location}/datasets/{dataset}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Optional. Option TTL for the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<String>,
+
+    /// Dataset usage type.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudContactcenterinsightsV1mainDatasetType>,
+
+    /// Output only. Dataset update time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dataset usage type.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainDataset.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainDatasetType {
+    /// `TYPE_UNSPECIFIED`: Default value for unspecified.
+    TypeUnspecified,
+
+    /// `EVAL`: For evals only.
+    Eval,
+
+    /// `LIVE`: Dataset with new conversations coming in regularly (Insights legacy conversations
+    /// and AI trainer)
+    Live,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1mainDatasetType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("EVAL", Self::Eval),
+        ("LIVE", Self::Live),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The data for a Dialogflow intent. Represents a detected intent in the conversation, e.g.
+/// MAKES_PROMISE.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDialogflowIntent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDialogflowIntent {
+    /// The human-readable name of the intent.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dialogflow interaction data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDialogflowInteractionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDialogflowInteractionData {
+    /// The confidence of the match ranging from 0.0 (completely uncertain) to 1.0 (completely
+    /// certain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+
+    /// The Dialogflow intent resource path. Format:
+    /// projects/{project}/agent/{agent}/intents/{intent}
+    ///
+    /// Wire name: `dialogflowIntentId`.
+    #[serde(rename = "dialogflowIntentId", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_intent_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Dialogflow source of conversation data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDialogflowSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDialogflowSource {
+    /// Cloud Storage URI that points to a file that contains the conversation audio.
+    ///
+    /// Wire name: `audioUri`.
+    #[serde(rename = "audioUri", skip_serializing_if = "Option::is_none")]
+    pub audio_uri: Option<String>,
+
+    /// Output only. The name of the Dialogflow conversation that this conversation resource is
+    /// derived from. Format: projects/{project}/locations/{location}/conversations/{conversation}
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `dialogflowConversation`.
+    #[serde(rename = "dialogflowConversation", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_conversation: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an entity annotation. Represents a phrase in the conversation that is a known
+/// entity, such as a person, an organization, or location.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainEntity`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainEntity {
+    /// The representative name for the entity.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Metadata associated with the entity. For most entity types, the metadata is a Wikipedia URL
+    /// (`wikipedia_url`) and Knowledge Graph MID (`mid`), if they are available. For the metadata
+    /// associated with other entity types, see the Type table below.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The salience score associated with the entity in the \[0, 1.0\] range. The salience score
+    /// for an entity provides information about the importance or centrality of that entity to the
+    /// entire document text. Scores closer to 0 are less salient, while scores closer to 1.0 are
+    /// highly salient.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub salience: Option<f32>,
+
+    /// The aggregate sentiment expressed for this entity in the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<GoogleCloudContactcenterinsightsV1mainSentimentData>,
+
+    /// The entity type.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudContactcenterinsightsV1mainEntityType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an entity mention annotation. This represents a mention of an `Entity` in the
+/// conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainEntityMentionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainEntityMentionData {
+    /// The key of this entity in conversation entities. Can be used to retrieve the exact `Entity`
+    /// this mention is attached to.
+    ///
+    /// Wire name: `entityUniqueId`.
+    #[serde(rename = "entityUniqueId", skip_serializing_if = "Option::is_none")]
+    pub entity_unique_id: Option<String>,
+
+    /// Sentiment expressed for this mention of the entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<GoogleCloudContactcenterinsightsV1mainSentimentData>,
+
+    /// The type of the entity mention.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudContactcenterinsightsV1mainEntityMentionDataType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of the entity mention.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainEntityMentionData.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainEntityMentionDataType {
+    /// `MENTION_TYPE_UNSPECIFIED`: Unspecified.
+    MentionTypeUnspecified,
+
+    /// `PROPER`: Proper noun.
+    Proper,
+
+    /// `COMMON`: Common noun (or noun compound).
+    Common,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainEntityMentionDataType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MENTION_TYPE_UNSPECIFIED", Self::MentionTypeUnspecified),
+        ("PROPER", Self::Proper),
+        ("COMMON", Self::Common),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The entity type.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainEntity.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainEntityType {
+    /// `TYPE_UNSPECIFIED`: Unspecified.
+    TypeUnspecified,
+
+    /// `PERSON`: Person.
+    Person,
+
+    /// `LOCATION`: Location.
+    Location,
+
+    /// `ORGANIZATION`: Organization.
+    Organization,
+
+    /// `EVENT`: Event.
+    Event,
+
+    /// `WORK_OF_ART`: Artwork.
+    WorkOfArt,
+
+    /// `CONSUMER_GOOD`: Consumer product.
+    ConsumerGood,
+
+    /// `OTHER`: Other types of entities.
+    Other,
+
+    /// `PHONE_NUMBER`: Phone number. The metadata lists the phone number (formatted according to
+    /// local convention), plus whichever additional elements appear in the text: * `number` - The
+    /// actual number, broken down into sections according to local convention. * `national_prefix` -
+    /// Country code, if detected. * `area_code` - Region or area code, if detected. * `extension` -
+    /// Phone extension (to be dialed after connection), if detected.
+    PhoneNumber,
+
+    /// `ADDRESS`: Address. The metadata identifies the street number and locality plus whichever
+    /// additional elements appear in the text: * `street_number` - Street number. * `locality` -
+    /// City or town. * `street_name` - Street/route name, if detected. * `postal_code` - Postal
+    /// code, if detected. * `country` - Country, if detected. * `broad_region` - Administrative
+    /// area, such as the state, if detected. * `narrow_region` - Smaller administrative area, such
+    /// as county, if detected. * `sublocality` - Used in Asian addresses to demark a district
+    /// within a city, if detected.
+    Address,
+
+    /// `DATE`: Date. The metadata identifies the components of the date: * `year` - Four digit
+    /// year, if detected. * `month` - Two digit month number, if detected. * `day` - Two digit day
+    /// number, if detected.
+    Date,
+
+    /// `NUMBER`: Number. The metadata is the number itself.
+    Number,
+
+    /// `PRICE`: Price. The metadata identifies the `value` and `currency`.
+    Price,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1mainEntityType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("PERSON", Self::Person),
+        ("LOCATION", Self::Location),
+        ("ORGANIZATION", Self::Organization),
+        ("EVENT", Self::Event),
+        ("WORK_OF_ART", Self::WorkOfArt),
+        ("CONSUMER_GOOD", Self::ConsumerGood),
+        ("OTHER", Self::Other),
+        ("PHONE_NUMBER", Self::PhoneNumber),
+        ("ADDRESS", Self::Address),
+        ("DATE", Self::Date),
+        ("NUMBER", Self::Number),
+        ("PRICE", Self::Price),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for an export insights operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata {
+    /// The number of conversations that were exported successfully.
+    ///
+    /// Wire name: `completedExportCount`.
+    #[serde(rename = "completedExportCount", skip_serializing_if = "Option::is_none")]
+    pub completed_export_count: Option<i32>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The number of conversations that failed to be exported.
+    ///
+    /// Wire name: `failedExportCount`.
+    #[serde(rename = "failedExportCount", skip_serializing_if = "Option::is_none")]
+    pub failed_export_count: Option<i32>,
+
+    /// Partial errors during export operation that might cause the operation output to be
+    /// incomplete.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// The original request for export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to export insights.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequest {
+    /// Specified if sink is a BigQuery table.
+    ///
+    /// Wire name: `bigQueryDestination`.
+    #[serde(rename = "bigQueryDestination", skip_serializing_if = "Option::is_none")]
+    pub big_query_destination: Option<
+        GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestBigQueryDestination,
+    >,
+
+    /// Optional. Version of the export schema.
+    ///
+    /// Wire name: `exportSchemaVersion`.
+    #[serde(
+        rename = "exportSchemaVersion",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub export_schema_version: Option<
+        GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestExportSchemaVersion,
+    >,
+
+    /// A filter to reduce results to a specific subset. Useful for exporting conversations with
+    /// specific properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// A fully qualified KMS key name for BigQuery tables protected by CMEK. Format:
+    /// projects/{project}/locations/{location}/keyRings/{keyring}/cryptoKeys/{key}/cryptoKeyVersions/{version}
+    ///
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// Required. The parent resource to export data from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Options for what to do if the destination table already exists.
+    ///
+    /// Wire name: `writeDisposition`.
+    #[serde(
+        rename = "writeDisposition",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub write_disposition: Option<
+        GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestWriteDisposition,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A BigQuery Table Reference.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestBigQueryDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestBigQueryDestination {
+    /// Required. The name of the BigQuery dataset that the snapshot result should be exported to.
+    /// If this dataset does not exist, the export call returns an INVALID_ARGUMENT error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// A project ID or number. If specified, then export will attempt to write data to this project
+    /// instead of the resource project. Otherwise, the resource project will be used.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// The BigQuery table name to which the insights data should be written. If this table does not
+    /// exist, the export call returns an INVALID_ARGUMENT error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Version of the export schema.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequest.exportSchemaVersion`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestExportSchemaVersion {
+    /// `EXPORT_SCHEMA_VERSION_UNSPECIFIED`: Unspecified. Defaults to EXPORT_V3.
+    ExportSchemaVersionUnspecified,
+
+    /// `EXPORT_V1`: Export schema version 1.
+    ExportV1,
+
+    /// `EXPORT_V2`: Export schema version 2.
+    ExportV2,
+
+    /// `EXPORT_V3`: Export schema version 3.
+    ExportV3,
+
+    /// `EXPORT_V4`: Export schema version 4.
+    ExportV4,
+
+    /// `EXPORT_V5`: Export schema version 5.
+    ExportV5,
+
+    /// `EXPORT_V6`: Export schema version 6.
+    ExportV6,
+
+    /// `EXPORT_V7`: Export schema version 7.
+    ExportV7,
+
+    /// `EXPORT_V8`: Export schema version 8.
+    ExportV8,
+
+    /// `EXPORT_V9`: Export schema version 9.
+    ExportV9,
+
+    /// `EXPORT_V10`: Export schema version 10.
+    ExportV10,
+
+    /// `EXPORT_V11`: Export schema version 11.
+    ExportV11,
+
+    /// `EXPORT_V12`: Export schema version 12.
+    ExportV12,
+
+    /// `EXPORT_V13`: Export schema version 13.
+    ExportV13,
+
+    /// `EXPORT_V14`: Export schema version 14.
+    ExportV14,
+
+    /// `EXPORT_V15`: Export schema version 15.
+    ExportV15,
+
+    /// `EXPORT_V16`: Export schema version 16.
+    ExportV16,
+
+    /// `EXPORT_V17`: Export schema version 17.
+    ExportV17,
+
+    /// `EXPORT_V18`: Export schema version 18.
+    ExportV18,
+
+    /// `EXPORT_V19`: Export schema version 19.
+    ExportV19,
+
+    /// `EXPORT_VERSION_LATEST_AVAILABLE`: Export schema version latest available.
+    ExportVersionLatestAvailable,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestExportSchemaVersion {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("EXPORT_SCHEMA_VERSION_UNSPECIFIED", Self::ExportSchemaVersionUnspecified),
+        ("EXPORT_V1", Self::ExportV1),
+        ("EXPORT_V2", Self::ExportV2),
+        ("EXPORT_V3", Self::ExportV3),
+        ("EXPORT_V4", Self::ExportV4),
+        ("EXPORT_V5", Self::ExportV5),
+        ("EXPORT_V6", Self::ExportV6),
+        ("EXPORT_V7", Self::ExportV7),
+        ("EXPORT_V8", Self::ExportV8),
+        ("EXPORT_V9", Self::ExportV9),
+        ("EXPORT_V10", Self::ExportV10),
+        ("EXPORT_V11", Self::ExportV11),
+        ("EXPORT_V12", Self::ExportV12),
+        ("EXPORT_V13", Self::ExportV13),
+        ("EXPORT_V14", Self::ExportV14),
+        ("EXPORT_V15", Self::ExportV15),
+        ("EXPORT_V16", Self::ExportV16),
+        ("EXPORT_V17", Self::ExportV17),
+        ("EXPORT_V18", Self::ExportV18),
+        ("EXPORT_V19", Self::ExportV19),
+        ("EXPORT_VERSION_LATEST_AVAILABLE", Self::ExportVersionLatestAvailable),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Options for what to do if the destination table already exists.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequest.writeDisposition`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestWriteDisposition {
+    /// `WRITE_DISPOSITION_UNSPECIFIED`: Write disposition is not specified. Defaults to
+    /// WRITE_TRUNCATE.
+    WriteDispositionUnspecified,
+
+    /// `WRITE_TRUNCATE`: If the table already exists, BigQuery will overwrite the table data and
+    /// use the schema from the load.
+    WriteTruncate,
+
+    /// `WRITE_APPEND`: If the table already exists, BigQuery will append data to the table.
+    WriteAppend,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestWriteDisposition {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("WRITE_DISPOSITION_UNSPECIFIED", Self::WriteDispositionUnspecified),
+        ("WRITE_TRUNCATE", Self::WriteTruncate),
+        ("WRITE_APPEND", Self::WriteAppend),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Agent Assist frequently-asked-question answer data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainFaqAnswerData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainFaqAnswerData {
+    /// The piece of text from the `source` knowledge base document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+
+    /// The system's confidence score that this answer is a good match for this conversation,
+    /// ranging from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f32>,
+
+    /// Map that contains metadata about the FAQ answer and the document that it originates from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The corresponding FAQ question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+
+    /// The knowledge document that this answer was extracted from. Format:
+    /// projects/{project}/knowledgeBases/{knowledge_base}/documents/{document}.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a conversation, resource, and label provided by the user. Can take the form of a
+/// string label or a QaAnswer label. QaAnswer labels are used for Quality AI example
+/// conversations. String labels are used for Topic Modeling. AgentAssistSummary labels are used
+/// for Agent Assist Summarization.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainFeedbackLabel`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainFeedbackLabel {
+    /// Output only. Create time of the label.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// String label used for Topic Modeling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+
+    /// Name of the resource to be labeled. Supported resources are: *
+    /// `projects/{project}/locations/{location}/qaScorecards/{scorecard}/revisions/{revision}/qaQuestions/{question}` *
+    /// `projects/{project}/locations/{location}/issueModels/{issue_model}` *
+    /// `projects/{project}/locations/{location}/generators/{generator_id}`
+    ///
+    /// Wire name: `labeledResource`.
+    #[serde(rename = "labeledResource", skip_serializing_if = "Option::is_none")]
+    pub labeled_resource: Option<String>,
+
+    /// Immutable. Resource name of the FeedbackLabel. Format:
+    /// projects/{project}/locations/{location}/conversations/{conversation}/feedbackLabels/{feedback_label}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// QaAnswer label used for Quality AI example conversations.
+    ///
+    /// Wire name: `qaAnswerLabel`.
+    #[serde(rename = "qaAnswerLabel", skip_serializing_if = "Option::is_none")]
+    pub qa_answer_label: Option<
+        GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerValue,
+    >,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
+
+    /// Output only. Update time of the label.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Cloud Storage source of conversation data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainGcsSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainGcsSource {
+    /// Immutable. Deprecated: Use `audio_uris` instead. Cloud Storage URI that points to a file
+    /// that contains the conversation audio.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `audioUri`.
+    #[serde(rename = "audioUri", skip_serializing_if = "Option::is_none")]
+    pub audio_uri: Option<String>,
+
+    /// Immutable. Cloud Storage URIs that point to files that contain the conversation audio.
+    /// Supports both single audio files and multi-leg session recordings (e.g., call transfers,
+    /// rolling recording buffers).
+    ///
+    /// Wire name: `audioUris`.
+    #[serde(rename = "audioUris", skip_serializing_if = "Option::is_none")]
+    pub audio_uris: Option<Vec<String>>,
+
+    /// Immutable. Cloud Storage URI that points to a file that contains the conversation
+    /// transcript.
+    ///
+    /// Wire name: `transcriptUri`.
+    #[serde(rename = "transcriptUri", skip_serializing_if = "Option::is_none")]
+    pub transcript_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a hold annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainHoldData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainHoldData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for an IngestConversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Statistics for IngestConversations operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `ingestConversationsStats`.
+    #[serde(
+        rename = "ingestConversationsStats",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ingest_conversations_stats: Option<
+        GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadataIngestConversationsStats,
+    >,
+
+    /// Output only. Partial errors during ingest operation that might cause the operation output to
+    /// be incomplete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. The original request for ingest.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1mainIngestConversationsRequest,
+    >,
+
+    /// Output only. Stores the conversation resources produced by ingest sampling operations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sampledConversations`.
+    #[serde(rename = "sampledConversations", skip_serializing_if = "Option::is_none")]
+    pub sampled_conversations: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Statistics for IngestConversations operation.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadataIngestConversationsStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadataIngestConversationsStats {
+    /// Output only. The number of objects skipped because another conversation with the same
+    /// transcript uri had already been ingested.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `duplicatesSkippedCount`.
+    #[serde(rename = "duplicatesSkippedCount", skip_serializing_if = "Option::is_none")]
+    pub duplicates_skipped_count: Option<i32>,
+
+    /// Output only. The number of objects which were unable to be ingested due to errors. The
+    /// errors are populated in the partial_errors field.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `failedIngestCount`.
+    #[serde(rename = "failedIngestCount", skip_serializing_if = "Option::is_none")]
+    pub failed_ingest_count: Option<i32>,
+
+    /// Output only. The number of objects processed during the ingest operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `processedObjectCount`.
+    #[serde(rename = "processedObjectCount", skip_serializing_if = "Option::is_none")]
+    pub processed_object_count: Option<i32>,
+
+    /// Output only. The number of new conversations added during this ingest operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `successfulIngestCount`.
+    #[serde(rename = "successfulIngestCount", skip_serializing_if = "Option::is_none")]
+    pub successful_ingest_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to ingest conversations.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIngestConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIngestConversationsRequest {
+    /// Configuration that applies to all conversations.
+    ///
+    /// Wire name: `conversationConfig`.
+    #[serde(rename = "conversationConfig", skip_serializing_if = "Option::is_none")]
+    pub conversation_config: Option<
+        GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestConversationConfig,
+    >,
+
+    /// A cloud storage bucket source. Note that any previously ingested objects from the source
+    /// will be skipped to avoid duplication.
+    ///
+    /// Wire name: `gcsSource`.
+    #[serde(rename = "gcsSource", skip_serializing_if = "Option::is_none")]
+    pub gcs_source: Option<
+        GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestGcsSource,
+    >,
+
+    /// Required. The parent resource for new conversations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. DLP settings for transcript redaction. Optional, will default to the config
+    /// specified in Settings.
+    ///
+    /// Wire name: `redactionConfig`.
+    #[serde(rename = "redactionConfig", skip_serializing_if = "Option::is_none")]
+    pub redaction_config: Option<GoogleCloudContactcenterinsightsV1mainRedactionConfig>,
+
+    /// Optional. If set, this fields indicates the number of objects to ingest from the Cloud
+    /// Storage bucket. If empty, the entire bucket will be ingested. Unless they are first deleted,
+    /// conversations produced through sampling won't be ingested by subsequent ingest requests.
+    ///
+    /// Wire name: `sampleSize`.
+    #[serde(rename = "sampleSize", skip_serializing_if = "Option::is_none")]
+    pub sample_size: Option<i32>,
+
+    /// Optional. Default Speech-to-Text configuration. Optional, will default to the config
+    /// specified in Settings.
+    ///
+    /// Wire name: `speechConfig`.
+    #[serde(rename = "speechConfig", skip_serializing_if = "Option::is_none")]
+    pub speech_config: Option<GoogleCloudContactcenterinsightsV1mainSpeechConfig>,
+
+    /// Configuration for when `source` contains conversation transcripts.
+    ///
+    /// Wire name: `transcriptObjectConfig`.
+    #[serde(rename = "transcriptObjectConfig", skip_serializing_if = "Option::is_none")]
+    pub transcript_object_config: Option<
+        GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestTranscriptObjectConfig,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration that applies to all conversations.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestConversationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestConversationConfig {
+    /// Optional. Indicates which of the channels, 1 or 2, contains the agent. Note that this must
+    /// be set for conversations to be properly displayed and analyzed.
+    ///
+    /// Wire name: `agentChannel`.
+    #[serde(rename = "agentChannel", skip_serializing_if = "Option::is_none")]
+    pub agent_channel: Option<i32>,
+
+    /// Optional. An opaque, user-specified string representing a human agent who handled all
+    /// conversations in the import. Note that this will be overridden if per-conversation metadata
+    /// is provided through the `metadata_bucket_uri`.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// Optional. Indicates which of the channels, 1 or 2, contains the agent. Note that this must
+    /// be set for conversations to be properly displayed and analyzed.
+    ///
+    /// Wire name: `customerChannel`.
+    #[serde(rename = "customerChannel", skip_serializing_if = "Option::is_none")]
+    pub customer_channel: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for Cloud Storage bucket sources.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestGcsSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestGcsSource {
+    /// Optional. The Cloud Storage path to the conversation audio file. Note that: \[1\] Audio
+    /// files will be transcribed if not already. \[2\] Audio files and transcript files must be in
+    /// separate buckets / folders. \[3\] A source file and its corresponding audio file must share
+    /// the same name to be properly ingested, E.g. `gs://bucket/transcript/conversation1.json` and
+    /// `gs://bucket/audio/conversation1.mp3`.
+    ///
+    /// Wire name: `audioBucketUri`.
+    #[serde(rename = "audioBucketUri", skip_serializing_if = "Option::is_none")]
+    pub audio_bucket_uri: Option<String>,
+
+    /// Optional. Specifies the type of the objects in `bucket_uri`. Avoid passing this. This is
+    /// inferred from the `transcript_bucket_uri`, `audio_bucket_uri`.
+    ///
+    /// Wire name: `bucketObjectType`.
+    #[serde(
+        rename = "bucketObjectType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_object_type: Option<
+        GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestGcsSourceBucketObjectType,
+    >,
+
+    /// Optional. The Cloud Storage bucket containing source objects. Avoid passing this. Pass this
+    /// through one of `transcript_bucket_uri` or `audio_bucket_uri`.
+    ///
+    /// Wire name: `bucketUri`.
+    #[serde(rename = "bucketUri", skip_serializing_if = "Option::is_none")]
+    pub bucket_uri: Option<String>,
+
+    /// Optional. Custom keys to extract as conversation labels from metadata files in
+    /// `metadata_bucket_uri`. Keys not included in this field will be ignored. Note that there is a
+    /// limit of 100 labels per conversation.
+    ///
+    /// Wire name: `customMetadataKeys`.
+    #[serde(rename = "customMetadataKeys", skip_serializing_if = "Option::is_none")]
+    pub custom_metadata_keys: Option<Vec<String>>,
+
+    /// Optional. The Cloud Storage path to the conversation metadata. Note that: \[1\] Metadata
+    /// files are expected to be in JSON format. \[2\] Metadata and source files (transcripts or
+    /// audio) must be in separate buckets / folders. \[3\] A source file and its corresponding
+    /// metadata file must share the same name to be properly ingested, E.g.
+    /// `gs://bucket/audio/conversation1.mp3` and `gs://bucket/metadata/conversation1.json`.
+    ///
+    /// Wire name: `metadataBucketUri`.
+    #[serde(rename = "metadataBucketUri", skip_serializing_if = "Option::is_none")]
+    pub metadata_bucket_uri: Option<String>,
+
+    /// Optional. The Cloud Storage path to the conversation transcripts. Note that: \[1\]
+    /// Transcript files are expected to be in JSON format. \[2\] Transcript, audio, metadata files
+    /// must be in separate buckets / folders. \[3\] A source file and its corresponding metadata
+    /// file must share the same name to be properly ingested, E.g.
+    /// `gs://bucket/audio/conversation1.mp3` and `gs://bucket/metadata/conversation1.json`.
+    ///
+    /// Wire name: `transcriptBucketUri`.
+    #[serde(rename = "transcriptBucketUri", skip_serializing_if = "Option::is_none")]
+    pub transcript_bucket_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Specifies the type of the objects in `bucket_uri`. Avoid passing this. This is
+/// inferred from the `transcript_bucket_uri`, `audio_bucket_uri`.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestGcsSource.bucketObjectType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestGcsSourceBucketObjectType {
+    /// `BUCKET_OBJECT_TYPE_UNSPECIFIED`: The object type is unspecified and will default to
+    /// `TRANSCRIPT`.
+    BucketObjectTypeUnspecified,
+
+    /// `TRANSCRIPT`: The object is a transcript.
+    Transcript,
+
+    /// `AUDIO`: The object is an audio file.
+    Audio,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestGcsSourceBucketObjectType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("BUCKET_OBJECT_TYPE_UNSPECIFIED", Self::BucketObjectTypeUnspecified),
+        ("TRANSCRIPT", Self::Transcript),
+        ("AUDIO", Self::Audio),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Configuration for processing transcript objects.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestTranscriptObjectConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestTranscriptObjectConfig {
+    /// Required. The medium transcript objects represent.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub medium: Option<
+        GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestTranscriptObjectConfigMedium,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. The medium transcript objects represent.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestTranscriptObjectConfig.medium`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestTranscriptObjectConfigMedium {
+    /// `MEDIUM_UNSPECIFIED`: Default value for unspecified.
+    MediumUnspecified,
+
+    /// `PHONE_CALL`: The format for conversations that took place over the phone.
+    PhoneCall,
+
+    /// `CHAT`: The format for conversations that took place over chat.
+    Chat,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestTranscriptObjectConfigMedium {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MEDIUM_UNSPECIFIED", Self::MediumUnspecified),
+        ("PHONE_CALL", Self::PhoneCall),
+        ("CHAT", Self::Chat),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The data for an intent. Represents a detected intent in the conversation, for example
+/// MAKES_PROMISE.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIntent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIntent {
+    /// The human-readable name of the intent.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The unique identifier of the intent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an intent match. Represents an intent match for a text segment in the
+/// conversation. A text segment can be part of a sentence, a complete sentence, or an utterance
+/// with multiple sentences.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIntentMatchData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIntentMatchData {
+    /// The id of the matched intent. Can be used to retrieve the corresponding intent information.
+    ///
+    /// Wire name: `intentUniqueId`.
+    #[serde(rename = "intentUniqueId", skip_serializing_if = "Option::is_none")]
+    pub intent_unique_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an interruption annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainInterruptionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainInterruptionData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about the issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssueAssignment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIssueAssignment {
+    /// Immutable. Display name of the assigned issue. This field is set at time of analysis and
+    /// immutable since then.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Resource name of the assigned issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+
+    /// Score indicating the likelihood of the issue assignment. currently bounded on \[0,1\].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for an issue match annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssueMatchData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIssueMatchData {
+    /// Information about the issue's assignment.
+    ///
+    /// Wire name: `issueAssignment`.
+    #[serde(rename = "issueAssignment", skip_serializing_if = "Option::is_none")]
+    pub issue_assignment: Option<GoogleCloudContactcenterinsightsV1mainIssueAssignment>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Issue Modeling result on a conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssueModelResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIssueModelResult {
+    /// Issue model that generates the result. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}
+    ///
+    /// Wire name: `issueModel`.
+    #[serde(rename = "issueModel", skip_serializing_if = "Option::is_none")]
+    pub issue_model: Option<String>,
+
+    /// All the matched issues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issues: Option<Vec<GoogleCloudContactcenterinsightsV1mainIssueAssignment>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a matched phrase matcher. Represents information identifying a phrase matcher
+/// for a given match.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainPhraseMatchData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainPhraseMatchData {
+    /// The human-readable name of the phrase matcher.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The unique identifier (the resource name) of the phrase matcher.
+    ///
+    /// Wire name: `phraseMatcher`.
+    #[serde(rename = "phraseMatcher", skip_serializing_if = "Option::is_none")]
+    pub phrase_matcher: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An answer to a QaQuestion.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainQaAnswer`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainQaAnswer {
+    /// Lists all answer sources containing one or more answer values of a specific source type,
+    /// e.g., all system-generated answer sources, or all manual edit answer sources.
+    ///
+    /// Wire name: `answerSources`.
+    #[serde(rename = "answerSources", skip_serializing_if = "Option::is_none")]
+    pub answer_sources: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerSource>,
+    >,
+
+    /// The answer value from this source. This field is populated by default, unless the question
+    /// has a selection strategy configured to return multiple answer values, in which case
+    /// `answer_values` will be populated instead.
+    ///
+    /// Wire name: `answerValue`.
+    #[serde(rename = "answerValue", skip_serializing_if = "Option::is_none")]
+    pub answer_value: Option<GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerValue>,
+
+    /// The conversation the answer applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+
+    /// The QaQuestion answered by this answer.
+    ///
+    /// Wire name: `qaQuestion`.
+    #[serde(rename = "qaQuestion", skip_serializing_if = "Option::is_none")]
+    pub qa_question: Option<String>,
+
+    /// Question text. E.g., "Did the agent greet the customer?"
+    ///
+    /// Wire name: `questionBody`.
+    #[serde(rename = "questionBody", skip_serializing_if = "Option::is_none")]
+    pub question_body: Option<String>,
+
+    /// User-defined list of arbitrary tags. Matches the value from
+    /// QaScorecard.ScorecardQuestion.tags. Used for grouping/organization and for weighting the
+    /// score of each answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A question may have multiple answers from varying sources, one of which becomes the "main"
+/// answer above. AnswerSource represents each individual answer.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerSource {
+    /// The answer value from this source. This field is populated by default, unless the question
+    /// has a selection strategy configured to return multiple answer values, in which case
+    /// `answer_values` will be populated instead.
+    ///
+    /// Wire name: `answerValue`.
+    #[serde(rename = "answerValue", skip_serializing_if = "Option::is_none")]
+    pub answer_value: Option<GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerValue>,
+
+    /// What created the answer.
+    ///
+    /// Wire name: `sourceType`.
+    #[serde(
+        rename = "sourceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_type: Option<
+        GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerSourceSourceType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// What created the answer.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerSource.sourceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerSourceSourceType {
+    /// `SOURCE_TYPE_UNSPECIFIED`: Source type is unspecified.
+    SourceTypeUnspecified,
+
+    /// `SYSTEM_GENERATED`: Answer was system-generated; created during an Insights analysis.
+    SystemGenerated,
+
+    /// `MANUAL_EDIT`: Answer was created by a human via manual edit.
+    ManualEdit,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerSourceSourceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SOURCE_TYPE_UNSPECIFIED", Self::SourceTypeUnspecified),
+        ("SYSTEM_GENERATED", Self::SystemGenerated),
+        ("MANUAL_EDIT", Self::ManualEdit),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Message for holding the value of a QaAnswer. QaQuestion.AnswerChoice defines the possible
+/// answer values for a question.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerValue`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainQaAnswerAnswerValue {
+    /// Boolean value.
+    ///
+    /// Wire name: `boolValue`.
+    #[serde(rename = "boolValue", skip_serializing_if = "Option::is_none")]
+    pub bool_value: Option<bool>,
+
+    /// A short string used as an identifier. Matches the value used in QaQuestion.AnswerChoice.key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+
+    /// A value of "Not Applicable (N/A)". Should only ever be `true`.
+    ///
+    /// Wire name: `naValue`.
+    #[serde(rename = "naValue", skip_serializing_if = "Option::is_none")]
+    pub na_value: Option<bool>,
+
+    /// Output only. Normalized score of the questions. Calculated as score / potential_score.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// Numerical value.
+    ///
+    /// Wire name: `numValue`.
+    #[serde(rename = "numValue", skip_serializing_if = "Option::is_none")]
+    pub num_value: Option<f64>,
+
+    /// Output only. The maximum potential score of the question.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// Output only. Numerical score of the answer.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// Output only. A value of "Skip". If provided, this field may only be set to `true`. If a
+    /// question receives this answer, it will be excluded from any score calculations. This would
+    /// mean that the question was not evaluated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `skipValue`.
+    #[serde(rename = "skipValue", skip_serializing_if = "Option::is_none")]
+    pub skip_value: Option<bool>,
+
+    /// String value.
+    ///
+    /// Wire name: `strValue`.
+    #[serde(rename = "strValue", skip_serializing_if = "Option::is_none")]
+    pub str_value: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The results of scoring a single conversation against a QaScorecard. Contains a collection of
+/// QaAnswers and aggregate score.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainQaScorecardResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainQaScorecardResult {
+    /// ID of the agent that handled the conversation.
+    ///
+    /// Wire name: `agentId`.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+
+    /// The conversation scored by this result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+
+    /// Output only. The timestamp that the revision was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Identifier. The name of the scorecard result. Format:
+    /// projects/{project}/locations/{location}/qaScorecardResults/{qa_scorecard_result}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The normalized score, which is the score divided by the potential score. Any manual edits
+    /// are included if they exist.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// The maximum potential overall score of the scorecard. Any questions answered using
+    /// `na_value` are excluded from this calculation.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// Set of QaAnswers represented in the result.
+    ///
+    /// Wire name: `qaAnswers`.
+    #[serde(rename = "qaAnswers", skip_serializing_if = "Option::is_none")]
+    pub qa_answers: Option<Vec<GoogleCloudContactcenterinsightsV1mainQaAnswer>>,
+
+    /// The QaScorecardRevision scored by this result.
+    ///
+    /// Wire name: `qaScorecardRevision`.
+    #[serde(rename = "qaScorecardRevision", skip_serializing_if = "Option::is_none")]
+    pub qa_scorecard_revision: Option<String>,
+
+    /// Collection of tags and their scores.
+    ///
+    /// Wire name: `qaTagResults`.
+    #[serde(rename = "qaTagResults", skip_serializing_if = "Option::is_none")]
+    pub qa_tag_results: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainQaScorecardResultQaTagResult>,
+    >,
+
+    /// The overall numerical score of the result, incorporating any manual edits if they exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// List of all individual score sets.
+    ///
+    /// Wire name: `scoreSources`.
+    #[serde(rename = "scoreSources", skip_serializing_if = "Option::is_none")]
+    pub score_sources: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainQaScorecardResultScoreSource>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Tags and their corresponding results.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainQaScorecardResultQaTagResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainQaScorecardResultQaTagResult {
+    /// The normalized score the tag applies to.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// The potential score the tag applies to.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// The score the tag applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// The tag the score applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A scorecard result may have multiple sets of scores from varying sources, one of which
+/// becomes the "main" answer above. A ScoreSource represents each individual set of scores.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainQaScorecardResultScoreSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainQaScorecardResultScoreSource {
+    /// The normalized score, which is the score divided by the potential score.
+    ///
+    /// Wire name: `normalizedScore`.
+    #[serde(rename = "normalizedScore", skip_serializing_if = "Option::is_none")]
+    pub normalized_score: Option<f64>,
+
+    /// The maximum potential overall score of the scorecard. Any questions answered using
+    /// `na_value` are excluded from this calculation.
+    ///
+    /// Wire name: `potentialScore`.
+    #[serde(rename = "potentialScore", skip_serializing_if = "Option::is_none")]
+    pub potential_score: Option<f64>,
+
+    /// Collection of tags and their scores.
+    ///
+    /// Wire name: `qaTagResults`.
+    #[serde(rename = "qaTagResults", skip_serializing_if = "Option::is_none")]
+    pub qa_tag_results: Option<
+        Vec<GoogleCloudContactcenterinsightsV1mainQaScorecardResultQaTagResult>,
+    >,
+
+    /// The overall numerical score of the result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+
+    /// What created the score.
+    ///
+    /// Wire name: `sourceType`.
+    #[serde(
+        rename = "sourceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_type: Option<
+        GoogleCloudContactcenterinsightsV1mainQaScorecardResultScoreSourceSourceType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// What created the score.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainQaScorecardResultScoreSource.sourceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainQaScorecardResultScoreSourceSourceType {
+    /// `SOURCE_TYPE_UNSPECIFIED`: Source type is unspecified.
+    SourceTypeUnspecified,
+
+    /// `SYSTEM_GENERATED_ONLY`: Score is derived only from system-generated answers.
+    SystemGeneratedOnly,
+
+    /// `INCLUDES_MANUAL_EDITS`: Score is derived from both system-generated answers, and includes
+    /// any manual edits if they exist.
+    IncludesManualEdits,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainQaScorecardResultScoreSourceSourceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SOURCE_TYPE_UNSPECIFIED", Self::SourceTypeUnspecified),
+        ("SYSTEM_GENERATED_ONLY", Self::SystemGeneratedOnly),
+        ("INCLUDES_MANUAL_EDITS", Self::IncludesManualEdits),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// DLP resources used for redaction while ingesting conversations. DLP settings are applied to
+/// conversations ingested from the `UploadConversation` and `IngestConversations` endpoints,
+/// including conversation coming from CCAI Platform. They are not applied to conversations
+/// ingested from the `CreateConversation` endpoint or the Dialogflow / Agent Assist runtime
+/// integrations. When using Dialogflow / Agent Assist runtime integrations, redaction should be
+/// performed in Dialogflow / Agent Assist.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainRedactionConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainRedactionConfig {
+    /// The fully-qualified DLP deidentify template resource name. Format:
+    /// `projects/{project}/deidentifyTemplates/{template}`
+    ///
+    /// Wire name: `deidentifyTemplate`.
+    #[serde(rename = "deidentifyTemplate", skip_serializing_if = "Option::is_none")]
+    pub deidentify_template: Option<String>,
+
+    /// The fully-qualified DLP inspect template resource name. Format:
+    /// `projects/{project}/locations/{location}/inspectTemplates/{template}`
+    ///
+    /// Wire name: `inspectTemplate`.
+    #[serde(rename = "inspectTemplate", skip_serializing_if = "Option::is_none")]
+    pub inspect_template: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An annotation that was generated during the customer and agent interaction.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainRuntimeAnnotation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainRuntimeAnnotation {
+    /// The unique identifier of the annotation. Format:
+    /// projects/{project}/locations/{location}/conversationDatasets/{dataset}/conversationDataItems/{data_item}/conversationAnnotations/{annotation}
+    ///
+    /// Wire name: `annotationId`.
+    #[serde(rename = "annotationId", skip_serializing_if = "Option::is_none")]
+    pub annotation_id: Option<String>,
+
+    /// The feedback that the customer has about the answer in `data`.
+    ///
+    /// Wire name: `answerFeedback`.
+    #[serde(rename = "answerFeedback", skip_serializing_if = "Option::is_none")]
+    pub answer_feedback: Option<GoogleCloudContactcenterinsightsV1mainAnswerFeedback>,
+
+    /// Agent Assist Article Suggestion data.
+    ///
+    /// Wire name: `articleSuggestion`.
+    #[serde(rename = "articleSuggestion", skip_serializing_if = "Option::is_none")]
+    pub article_suggestion: Option<
+        GoogleCloudContactcenterinsightsV1mainArticleSuggestionData,
+    >,
+
+    /// The CES end session annotation.
+    ///
+    /// Wire name: `cesEndSessionAnnotation`.
+    #[serde(rename = "cesEndSessionAnnotation", skip_serializing_if = "Option::is_none")]
+    pub ces_end_session_annotation: Option<
+        GoogleCloudContactcenterinsightsV1mainCesEndSessionAnnotation,
+    >,
+
+    /// The CES turn annotation.
+    ///
+    /// Wire name: `cesTurnAnnotation`.
+    #[serde(rename = "cesTurnAnnotation", skip_serializing_if = "Option::is_none")]
+    pub ces_turn_annotation: Option<
+        GoogleCloudContactcenterinsightsV1mainCesTurnAnnotation,
+    >,
+
+    /// Conversation summarization suggestion data.
+    ///
+    /// Wire name: `conversationSummarizationSuggestion`.
+    #[serde(
+        rename = "conversationSummarizationSuggestion",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_summarization_suggestion: Option<
+        GoogleCloudContactcenterinsightsV1mainConversationSummarizationSuggestionData,
+    >,
+
+    /// The time at which this annotation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Dialogflow interaction data.
+    ///
+    /// Wire name: `dialogflowInteraction`.
+    #[serde(rename = "dialogflowInteraction", skip_serializing_if = "Option::is_none")]
+    pub dialogflow_interaction: Option<
+        GoogleCloudContactcenterinsightsV1mainDialogflowInteractionData,
+    >,
+
+    /// The boundary in the conversation where the annotation ends, inclusive.
+    ///
+    /// Wire name: `endBoundary`.
+    #[serde(rename = "endBoundary", skip_serializing_if = "Option::is_none")]
+    pub end_boundary: Option<GoogleCloudContactcenterinsightsV1mainAnnotationBoundary>,
+
+    /// Agent Assist FAQ answer data.
+    ///
+    /// Wire name: `faqAnswer`.
+    #[serde(rename = "faqAnswer", skip_serializing_if = "Option::is_none")]
+    pub faq_answer: Option<GoogleCloudContactcenterinsightsV1mainFaqAnswerData>,
+
+    /// Agent Assist Smart Compose suggestion data.
+    ///
+    /// Wire name: `smartComposeSuggestion`.
+    #[serde(rename = "smartComposeSuggestion", skip_serializing_if = "Option::is_none")]
+    pub smart_compose_suggestion: Option<
+        GoogleCloudContactcenterinsightsV1mainSmartComposeSuggestionData,
+    >,
+
+    /// Agent Assist Smart Reply data.
+    ///
+    /// Wire name: `smartReply`.
+    #[serde(rename = "smartReply", skip_serializing_if = "Option::is_none")]
+    pub smart_reply: Option<GoogleCloudContactcenterinsightsV1mainSmartReplyData>,
+
+    /// The boundary in the conversation where the annotation starts, inclusive.
+    ///
+    /// Wire name: `startBoundary`.
+    #[serde(rename = "startBoundary", skip_serializing_if = "Option::is_none")]
+    pub start_boundary: Option<GoogleCloudContactcenterinsightsV1mainAnnotationBoundary>,
+
+    /// Explicit input used for generating the answer
+    ///
+    /// Wire name: `userInput`.
+    #[serde(rename = "userInput", skip_serializing_if = "Option::is_none")]
+    pub user_input: Option<
+        GoogleCloudContactcenterinsightsV1mainRuntimeAnnotationUserInput,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Explicit input used for generating the answer
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainRuntimeAnnotationUserInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainRuntimeAnnotationUserInput {
+    /// The resource name of associated generator. Format: `projects//locations//generators/`
+    ///
+    /// Wire name: `generatorName`.
+    #[serde(rename = "generatorName", skip_serializing_if = "Option::is_none")]
+    pub generator_name: Option<String>,
+
+    /// Query text. Article Search uses this to store the input query used to generate the search
+    /// results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+
+    /// Query source for the answer.
+    ///
+    /// Wire name: `querySource`.
+    #[serde(
+        rename = "querySource",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub query_source: Option<
+        GoogleCloudContactcenterinsightsV1mainRuntimeAnnotationUserInputQuerySource,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Query source for the answer.
+///
+/// The values of
+/// `GoogleCloudContactcenterinsightsV1mainRuntimeAnnotationUserInput.querySource`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainRuntimeAnnotationUserInputQuerySource {
+    /// `QUERY_SOURCE_UNSPECIFIED`: Unknown query source.
+    QuerySourceUnspecified,
+
+    /// `AGENT_QUERY`: The query is from agents.
+    AgentQuery,
+
+    /// `SUGGESTED_QUERY`: The query is a query from previous suggestions, e.g. from a preceding
+    /// SuggestKnowledgeAssist response.
+    SuggestedQuery,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainRuntimeAnnotationUserInputQuerySource {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("QUERY_SOURCE_UNSPECIFIED", Self::QuerySourceUnspecified),
+        ("AGENT_QUERY", Self::AgentQuery),
+        ("SUGGESTED_QUERY", Self::SuggestedQuery),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The metadata for an SampleConversations operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Partial errors during sample conversations operation that might cause the
+    /// operation output to be incomplete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. The original request for sample conversations to dataset.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1mainSampleConversationsRequest,
+    >,
+
+    /// Output only. Statistics for SampleConversations operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sampleConversationsStats`.
+    #[serde(
+        rename = "sampleConversationsStats",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sample_conversations_stats: Option<
+        GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadataSampleConversationsStats,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Statistics for SampleConversations operation.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadataSampleConversationsStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadataSampleConversationsStats {
+    /// Output only. The number of objects which were unable to be sampled due to errors. The errors
+    /// are populated in the partial_errors field.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `failedSampleCount`.
+    #[serde(rename = "failedSampleCount", skip_serializing_if = "Option::is_none")]
+    pub failed_sample_count: Option<i32>,
+
+    /// Output only. The number of new conversations added during this sample operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `successfulSampleCount`.
+    #[serde(rename = "successfulSampleCount", skip_serializing_if = "Option::is_none")]
+    pub successful_sample_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to sample conversations to a dataset.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainSampleConversationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainSampleConversationsRequest {
+    /// The dataset resource to copy the sampled conversations to.
+    ///
+    /// Wire name: `destinationDataset`.
+    #[serde(rename = "destinationDataset", skip_serializing_if = "Option::is_none")]
+    pub destination_dataset: Option<GoogleCloudContactcenterinsightsV1mainDataset>,
+
+    /// Required. The parent resource of the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. The sample rule used for sampling conversations.
+    ///
+    /// Wire name: `sampleRule`.
+    #[serde(rename = "sampleRule", skip_serializing_if = "Option::is_none")]
+    pub sample_rule: Option<GoogleCloudContactcenterinsightsV1mainSampleRule>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message for sampling conversations.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainSampleRule`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainSampleRule {
+    /// To specify the filter for the conversions that should apply this sample rule. An empty
+    /// filter means this sample rule applies to all conversations.
+    ///
+    /// Wire name: `conversationFilter`.
+    #[serde(rename = "conversationFilter", skip_serializing_if = "Option::is_none")]
+    pub conversation_filter: Option<String>,
+
+    /// Optional. Group by dimension to sample the conversation. If no dimension is provided, the
+    /// sampling will be applied to the project level. Current supported dimensions is
+    /// 'quality_metadata.agent_info.agent_id'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimension: Option<String>,
+
+    /// Percentage of conversations that we should sample based on the dimension between \[0, 100\].
+    ///
+    /// Wire name: `samplePercentage`.
+    #[serde(rename = "samplePercentage", skip_serializing_if = "Option::is_none")]
+    pub sample_percentage: Option<f64>,
+
+    /// Number of the conversations that we should sample based on the dimension.
+    ///
+    /// Wire name: `sampleRow`.
+    #[serde(
+        rename = "sampleRow",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sample_row: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a sentiment annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainSentimentData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainSentimentData {
+    /// A non-negative number from 0 to infinity which represents the absolute magnitude of
+    /// sentiment regardless of score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub magnitude: Option<f32>,
+
+    /// The sentiment score between -1.0 (negative) and 1.0 (positive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The data for a silence annotation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainSilenceData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainSilenceData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Agent Assist Smart Compose suggestion data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainSmartComposeSuggestionData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainSmartComposeSuggestionData {
+    /// The system's confidence score that this suggestion is a good match for this conversation,
+    /// ranging from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f64>,
+
+    /// Map that contains metadata about the Smart Compose suggestion and the document from which it
+    /// originates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The content of the suggestion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Agent Assist Smart Reply data.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainSmartReplyData`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainSmartReplyData {
+    /// The system's confidence score that this reply is a good match for this conversation, ranging
+    /// from 0.0 (completely uncertain) to 1.0 (completely certain).
+    ///
+    /// Wire name: `confidenceScore`.
+    #[serde(rename = "confidenceScore", skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f64>,
+
+    /// Map that contains metadata about the Smart Reply and the document from which it originates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The name of the answer record. Format:
+    /// projects/{project}/locations/{location}/answerRecords/{answer_record}
+    ///
+    /// Wire name: `queryRecord`.
+    #[serde(rename = "queryRecord", skip_serializing_if = "Option::is_none")]
+    pub query_record: Option<String>,
+
+    /// The content of the reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Speech-to-Text configuration. Speech-to-Text settings are applied to conversations ingested
+/// from the `UploadConversation` and `IngestConversations` endpoints, including conversation
+/// coming from CCAI Platform. They are not applied to conversations ingested from the
+/// `CreateConversation` endpoint.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainSpeechConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainSpeechConfig {
+    /// Whether to disable word time offsets. If true, the `enable_word_time_offsets` field in the
+    /// recognition config will be set to false.
+    ///
+    /// Wire name: `disableWordTimeOffsets`.
+    #[serde(rename = "disableWordTimeOffsets", skip_serializing_if = "Option::is_none")]
+    pub disable_word_time_offsets: Option<bool>,
+
+    /// The fully-qualified Speech Recognizer resource name. Format:
+    /// `projects/{project_id}/locations/{location}/recognizer/{recognizer}`
+    ///
+    /// Wire name: `speechRecognizer`.
+    #[serde(rename = "speechRecognizer", skip_serializing_if = "Option::is_none")]
+    pub speech_recognizer: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for an `UploadConversation` operation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata {
+    /// Output only. The operation name for a successfully created analysis operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `analysisOperation`.
+    #[serde(rename = "analysisOperation", skip_serializing_if = "Option::is_none")]
+    pub analysis_operation: Option<String>,
+
+    /// Output only. The redaction config applied to the uploaded conversation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `appliedRedactionConfig`.
+    #[serde(rename = "appliedRedactionConfig", skip_serializing_if = "Option::is_none")]
+    pub applied_redaction_config: Option<
+        GoogleCloudContactcenterinsightsV1mainRedactionConfig,
+    >,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The original request.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1mainUploadConversationRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request to upload a conversation.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainUploadConversationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainUploadConversationRequest {
+    /// Required. The conversation resource to create.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<GoogleCloudContactcenterinsightsV1mainConversation>,
+
+    /// Optional. A unique ID for the new conversation. This ID will become the final component of
+    /// the conversation's resource name. If no ID is specified, a server-generated ID will be used.
+    /// This value should be 4-64 characters and must match the regular expression
+    /// `^[a-z0-9-]{4,64}$`. Valid characters are `a-z-`
+    ///
+    /// Wire name: `conversationId`.
+    #[serde(rename = "conversationId", skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+
+    /// Required. The parent resource of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Optional. DLP settings for transcript redaction. Will default to the config specified in
+    /// Settings.
+    ///
+    /// Wire name: `redactionConfig`.
+    #[serde(rename = "redactionConfig", skip_serializing_if = "Option::is_none")]
+    pub redaction_config: Option<GoogleCloudContactcenterinsightsV1mainRedactionConfig>,
+
+    /// Optional. Speech-to-Text configuration. Will default to the config specified in Settings.
+    ///
+    /// Wire name: `speechConfig`.
+    #[serde(rename = "speechConfig", skip_serializing_if = "Option::is_none")]
+    pub speech_config: Option<GoogleCloudContactcenterinsightsV1mainSpeechConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The response message for Operations.ListOperations.
 ///
 /// Discovery schema `GoogleLongrunningListOperationsResponse`.
@@ -605,3 +15649,33 @@ pub struct GoogleProtobufEmpty {
 /// Discovery schema `GoogleRpcStatus`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status as GoogleRpcStatus;
+
+/// Represents an amount of money with its currency type.
+///
+/// Discovery schema `GoogleTypeMoney`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleTypeMoney {
+    /// The three-letter currency code defined in ISO 4217.
+    ///
+    /// Wire name: `currencyCode`.
+    #[serde(rename = "currencyCode", skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+
+    /// Number of nano (10^-9) units of the amount. The value must be between -999,999,999 and
+    /// +999,999,999 inclusive. If `units` is positive, `nanos` must be positive or zero. If `units`
+    /// is zero, `nanos` can be positive, zero, or negative. If `units` is negative, `nanos` must be
+    /// negative or zero. For example $-1.75 is represented as `units`=-1 and `nanos`=-750,000,000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nanos: Option<i32>,
+
+    /// The whole units of the amount. For example if `currencyCode` is `"USD"`, then 1 unit is one
+    /// US dollar.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub units: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://container.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: &[],
 };
 
 /// The OAuth 2.0 scopes of the Kubernetes Engine API.
@@ -885,6 +886,19 @@ impl crate::LongRunningOperation for Operation {
                     ),
                 )
             })
+    }
+
+    fn progress(&self) -> crate::Progress {
+        crate::Progress {
+            state: self
+                .status
+                .as_ref()
+                .map(|v| crate::__private::WireEnum::as_wire(v).to_owned()),
+            stage: self.status_message.clone(),
+            start_time: self.start_time.clone(),
+            end_time: self.end_time.clone(),
+            ..crate::Progress::default()
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://contentwarehouse.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Document AI Warehouse API.
@@ -98,6 +99,280 @@ impl crate::Request for ProjectsLocationsOperationsGet {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the Document AI Warehouse API v1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudContentwarehouseV1RunPipelineMetadata`].
+    GoogleCloudContentwarehouseV1RunPipelineMetadata(
+        Box<GoogleCloudContentwarehouseV1RunPipelineMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudContentwarehouseV1RunPipelineMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudContentwarehouseV1RunPipelineMetadata" => {
+                    Self::GoogleCloudContentwarehouseV1RunPipelineMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// The DocAI processor information.
+///
+/// Discovery schema `GoogleCloudContentwarehouseV1ProcessorInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContentwarehouseV1ProcessorInfo {
+    /// The processor will process the documents with this document type.
+    ///
+    /// Wire name: `documentType`.
+    #[serde(rename = "documentType", skip_serializing_if = "Option::is_none")]
+    pub document_type: Option<String>,
+
+    /// The processor resource name. Format is
+    /// `projects/{project}/locations/{location}/processors/{processor}`, or
+    /// `projects/{project}/locations/{location}/processors/{processor}/processorVersions/{processorVersion}`
+    ///
+    /// Wire name: `processorName`.
+    #[serde(rename = "processorName", skip_serializing_if = "Option::is_none")]
+    pub processor_name: Option<String>,
+
+    /// The Document schema resource name. All documents processed by this processor will use this
+    /// schema. Format:
+    /// projects/{project_number}/locations/{location}/documentSchemas/{document_schema_id}.
+    ///
+    /// Wire name: `schemaName`.
+    #[serde(rename = "schemaName", skip_serializing_if = "Option::is_none")]
+    pub schema_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata message of RunPipeline method.
+///
+/// Discovery schema `GoogleCloudContentwarehouseV1RunPipelineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContentwarehouseV1RunPipelineMetadata {
+    /// The pipeline metadata for Export-to-CDW pipeline.
+    ///
+    /// Wire name: `exportToCdwPipelineMetadata`.
+    #[serde(
+        rename = "exportToCdwPipelineMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub export_to_cdw_pipeline_metadata: Option<
+        GoogleCloudContentwarehouseV1RunPipelineMetadataExportToCdwPipelineMetadata,
+    >,
+
+    /// Number of files that have failed at some point in the pipeline.
+    ///
+    /// Wire name: `failedFileCount`.
+    #[serde(rename = "failedFileCount", skip_serializing_if = "Option::is_none")]
+    pub failed_file_count: Option<i32>,
+
+    /// The pipeline metadata for GcsIngest pipeline.
+    ///
+    /// Wire name: `gcsIngestPipelineMetadata`.
+    #[serde(
+        rename = "gcsIngestPipelineMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gcs_ingest_pipeline_metadata: Option<
+        GoogleCloudContentwarehouseV1RunPipelineMetadataGcsIngestPipelineMetadata,
+    >,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualDocumentStatuses`.
+    #[serde(
+        rename = "individualDocumentStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_document_statuses: Option<
+        Vec<GoogleCloudContentwarehouseV1RunPipelineMetadataIndividualDocumentStatus>,
+    >,
+
+    /// The pipeline metadata for Process-with-DocAi pipeline.
+    ///
+    /// Wire name: `processWithDocAiPipelineMetadata`.
+    #[serde(
+        rename = "processWithDocAiPipelineMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub process_with_doc_ai_pipeline_metadata: Option<
+        GoogleCloudContentwarehouseV1RunPipelineMetadataProcessWithDocAiPipelineMetadata,
+    >,
+
+    /// Number of files that were processed by the pipeline.
+    ///
+    /// Wire name: `totalFileCount`.
+    #[serde(rename = "totalFileCount", skip_serializing_if = "Option::is_none")]
+    pub total_file_count: Option<i32>,
+
+    /// User unique identification and groups information.
+    ///
+    /// Wire name: `userInfo`.
+    #[serde(rename = "userInfo", skip_serializing_if = "Option::is_none")]
+    pub user_info: Option<GoogleCloudContentwarehouseV1UserInfo>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata message for Export-to-CDW pipeline.
+///
+/// Discovery schema
+/// `GoogleCloudContentwarehouseV1RunPipelineMetadataExportToCdwPipelineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContentwarehouseV1RunPipelineMetadataExportToCdwPipelineMetadata {
+    /// The output CDW dataset resource name.
+    ///
+    /// Wire name: `docAiDataset`.
+    #[serde(rename = "docAiDataset", skip_serializing_if = "Option::is_none")]
+    pub doc_ai_dataset: Option<String>,
+
+    /// The input list of all the resource names of the documents to be exported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<String>>,
+
+    /// The output Cloud Storage folder in this pipeline.
+    ///
+    /// Wire name: `outputPath`.
+    #[serde(rename = "outputPath", skip_serializing_if = "Option::is_none")]
+    pub output_path: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata message for GcsIngest pipeline.
+///
+/// Discovery schema
+/// `GoogleCloudContentwarehouseV1RunPipelineMetadataGcsIngestPipelineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContentwarehouseV1RunPipelineMetadataGcsIngestPipelineMetadata {
+    /// The input Cloud Storage folder in this pipeline. Format: `gs:///`.
+    ///
+    /// Wire name: `inputPath`.
+    #[serde(rename = "inputPath", skip_serializing_if = "Option::is_none")]
+    pub input_path: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of processing a document.
+///
+/// Discovery schema `GoogleCloudContentwarehouseV1RunPipelineMetadataIndividualDocumentStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContentwarehouseV1RunPipelineMetadataIndividualDocumentStatus {
+    /// Document identifier of an existing document.
+    ///
+    /// Wire name: `documentId`.
+    #[serde(rename = "documentId", skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
+
+    /// The status processing the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata message for Process-with-DocAi pipeline.
+///
+/// Discovery schema
+/// `GoogleCloudContentwarehouseV1RunPipelineMetadataProcessWithDocAiPipelineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContentwarehouseV1RunPipelineMetadataProcessWithDocAiPipelineMetadata {
+    /// The input list of all the resource names of the documents to be processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<String>>,
+
+    /// The DocAI processor to process the documents with.
+    ///
+    /// Wire name: `processorInfo`.
+    #[serde(rename = "processorInfo", skip_serializing_if = "Option::is_none")]
+    pub processor_info: Option<GoogleCloudContentwarehouseV1ProcessorInfo>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The user information.
+///
+/// Discovery schema `GoogleCloudContentwarehouseV1UserInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContentwarehouseV1UserInfo {
+    /// The unique group identifications which the user is belong to. The format is
+    /// "group:yyyy@example.com";
+    ///
+    /// Wire name: `groupIds`.
+    #[serde(rename = "groupIds", skip_serializing_if = "Option::is_none")]
+    pub group_ids: Option<Vec<String>>,
+
+    /// A unique user identification string, as determined by the client. The maximum number of
+    /// allowed characters is 255. Allowed characters include numbers 0 to 9, uppercase and
+    /// lowercase letters, and restricted special symbols (:, @, +, -, _, ~) The format is
+    /// "user:xxxx@example.com";
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Discovery schema `GoogleLongrunningOperation`: exactly the runtime's

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://datacatalog.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Google Cloud Data Catalog API.
@@ -347,6 +348,66 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Google Cloud Data Catalog API v1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudDatacatalogV1ImportEntriesMetadata`].
+    GoogleCloudDatacatalogV1ImportEntriesMetadata(
+        Box<GoogleCloudDatacatalogV1ImportEntriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatacatalogV1ReconcileTagsMetadata`].
+    GoogleCloudDatacatalogV1ReconcileTagsMetadata(
+        Box<GoogleCloudDatacatalogV1ReconcileTagsMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudDatacatalogV1ImportEntriesMetadata")
+            .state(&["state"]),
+        crate::MetadataType::new("GoogleCloudDatacatalogV1ReconcileTagsMetadata")
+            .state(&["state"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudDatacatalogV1ImportEntriesMetadata" => {
+                    Self::GoogleCloudDatacatalogV1ImportEntriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatacatalogV1ReconcileTagsMetadata" => {
+                    Self::GoogleCloudDatacatalogV1ReconcileTagsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
 /// your APIs. A typical example is to use it as the request or the response type of an API
 /// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
@@ -360,6 +421,143 @@ pub struct Empty {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata message for long-running operation returned by the ImportEntries.
+///
+/// Discovery schema `GoogleCloudDatacatalogV1ImportEntriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatacatalogV1ImportEntriesMetadata {
+    /// Partial errors that are encountered during the ImportEntries operation. There is no
+    /// guarantee that all the encountered errors are reported. However, if no errors are reported,
+    /// it means that no errors were encountered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<Status>>,
+
+    /// State of the import operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDatacatalogV1ImportEntriesMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// State of the import operation.
+///
+/// The values of `GoogleCloudDatacatalogV1ImportEntriesMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDatacatalogV1ImportEntriesMetadataState {
+    /// `IMPORT_STATE_UNSPECIFIED`: Default value. This value is unused.
+    ImportStateUnspecified,
+
+    /// `IMPORT_QUEUED`: The dump with entries has been queued for import.
+    ImportQueued,
+
+    /// `IMPORT_IN_PROGRESS`: The import of entries is in progress.
+    ImportInProgress,
+
+    /// `IMPORT_DONE`: The import of entries has been finished.
+    ImportDone,
+
+    /// `IMPORT_OBSOLETE`: The import of entries has been abandoned in favor of a newer request.
+    ImportObsolete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDatacatalogV1ImportEntriesMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("IMPORT_STATE_UNSPECIFIED", Self::ImportStateUnspecified),
+        ("IMPORT_QUEUED", Self::ImportQueued),
+        ("IMPORT_IN_PROGRESS", Self::ImportInProgress),
+        ("IMPORT_DONE", Self::ImportDone),
+        ("IMPORT_OBSOLETE", Self::ImportObsolete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Long-running operation metadata message returned by the ReconcileTags.
+///
+/// Discovery schema `GoogleCloudDatacatalogV1ReconcileTagsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatacatalogV1ReconcileTagsMetadata {
+    /// Maps the name of each tagged column (or empty string for a sole entry) to tagging operation
+    /// status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<std::collections::BTreeMap<String, Status>>,
+
+    /// State of the reconciliation operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDatacatalogV1ReconcileTagsMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// State of the reconciliation operation.
+///
+/// The values of `GoogleCloudDatacatalogV1ReconcileTagsMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDatacatalogV1ReconcileTagsMetadataState {
+    /// `RECONCILIATION_STATE_UNSPECIFIED`: Default value. This value is unused.
+    ReconciliationStateUnspecified,
+
+    /// `RECONCILIATION_QUEUED`: The reconciliation has been queued and awaits for execution.
+    ReconciliationQueued,
+
+    /// `RECONCILIATION_IN_PROGRESS`: The reconciliation is in progress.
+    ReconciliationInProgress,
+
+    /// `RECONCILIATION_DONE`: The reconciliation has been finished.
+    ReconciliationDone,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDatacatalogV1ReconcileTagsMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("RECONCILIATION_STATE_UNSPECIFIED", Self::ReconciliationStateUnspecified),
+        ("RECONCILIATION_QUEUED", Self::ReconciliationQueued),
+        ("RECONCILIATION_IN_PROGRESS", Self::ReconciliationInProgress),
+        ("RECONCILIATION_DONE", Self::ReconciliationDone),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The response message for Operations.ListOperations.

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://datalabeling.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Data Labeling API.
@@ -341,6 +342,3178 @@ impl crate::Request for ProjectsOperationsList {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the Data Labeling API v1beta1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata`].
+    GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata(
+        Box<
+            GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata`].
+    GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata(
+        Box<GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1CreateInstructionMetadata`].
+    GoogleCloudDatalabelingV1beta1CreateInstructionMetadata(
+        Box<GoogleCloudDatalabelingV1beta1CreateInstructionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata`].
+    GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata(
+        Box<GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata(
+        Box<
+            GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata`].
+    GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata(
+        Box<
+            GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata`].
+    GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata(
+        Box<GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDatalabelingV1alpha1LabelOperationMetadata")
+            .percent(&["progressPercent"])
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1beta1CreateInstructionMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDatalabelingV1beta1LabelOperationMetadata")
+            .percent(&["progressPercent"])
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata",
+            )
+            .percent(&["progressPercent"])
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata",
+            )
+            .percent(&["progressPercent"])
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata",
+        ),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1CreateInstructionMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1CreateInstructionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata" => {
+                    Self::GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata of a CreateInstruction operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata {
+    /// Timestamp when create instruction request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The name of the created Instruction. projects/{project_id}/instructions/{instruction_id}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction: Option<String>,
+
+    /// Partial failures encountered. E.g. single files that couldn't be read. Status details field
+    /// will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of an ExportData operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata {
+    /// Output only. The name of annotated dataset in format
+    /// "projects/*/datasets/*/annotatedDatasets/*".
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Output only. Timestamp when export dataset request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of dataset to be exported. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for how human labeling task should be done.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig {
+    /// Optional. A human-readable description for AnnotatedDataset. The description can be up to
+    /// 10000 characters long.
+    ///
+    /// Wire name: `annotatedDatasetDescription`.
+    #[serde(
+        rename = "annotatedDatasetDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotated_dataset_description: Option<String>,
+
+    /// Required. A human-readable name for AnnotatedDataset defined by users. Maximum of 64
+    /// characters .
+    ///
+    /// Wire name: `annotatedDatasetDisplayName`.
+    #[serde(
+        rename = "annotatedDatasetDisplayName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotated_dataset_display_name: Option<String>,
+
+    /// Optional. If you want your own labeling contributors to manage and work on this labeling
+    /// request, you can set these contributors here. We will give them access to the question types
+    /// in crowdcompute. Note that these emails must be registered in crowdcompute worker UI:
+    /// <https://crowd-compute.appspot.com/>
+    ///
+    /// Wire name: `contributorEmails`.
+    #[serde(rename = "contributorEmails", skip_serializing_if = "Option::is_none")]
+    pub contributor_emails: Option<Vec<String>>,
+
+    /// Required. Instruction resource name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction: Option<String>,
+
+    /// Optional. A human-readable label used to logically group labeling tasks. This string must
+    /// match the regular expression `[a-zA-Z\\d_-]{0,128}`.
+    ///
+    /// Wire name: `labelGroup`.
+    #[serde(rename = "labelGroup", skip_serializing_if = "Option::is_none")]
+    pub label_group: Option<String>,
+
+    /// Optional. The Language of this question, as a
+    /// [BCP-47](https://www.rfc-editor.org/rfc/bcp/bcp47.txt). Default value is en-US. Only need to
+    /// set this when task is language related. For example, French text classification.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Optional. Maximum duration for contributors to answer a question. Maximum is 3600 seconds.
+    /// Default is 3600 seconds.
+    ///
+    /// Wire name: `questionDuration`.
+    #[serde(rename = "questionDuration", skip_serializing_if = "Option::is_none")]
+    pub question_duration: Option<String>,
+
+    /// Optional. Replication of questions. Each question will be sent to up to this number of
+    /// contributors to label. Aggregated answers will be returned. Default is set to 1. For image
+    /// related labeling, valid values are 1, 3, 5.
+    ///
+    /// Wire name: `replicaCount`.
+    #[serde(rename = "replicaCount", skip_serializing_if = "Option::is_none")]
+    pub replica_count: Option<i32>,
+
+    /// Email of the user who started the labeling task and should be notified by email. If empty no
+    /// notification will be sent.
+    ///
+    /// Wire name: `userEmailAddress`.
+    #[serde(rename = "userEmailAddress", skip_serializing_if = "Option::is_none")]
+    pub user_email_address: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of an ImportData operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata {
+    /// Output only. Timestamp when import dataset request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of imported dataset. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageBoundingBox operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of LabelImageBoundingPoly operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a LabelImageClassification operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageOrientedBoundingBox operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata {
+    /// Basic human annotation config.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of LabelImagePolyline operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageSegmentation operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata {
+    /// Basic human annotation config.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a labeling operation, such as LabelImage or LabelVideo. Next tag: 23
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelOperationMetadata {
+    /// Output only. The name of annotated dataset in format
+    /// "projects/*/datasets/*/annotatedDatasets/*".
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Output only. Timestamp when labeling request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of dataset to be labeled. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Details of label image bounding box operation.
+    ///
+    /// Wire name: `imageBoundingBoxDetails`.
+    #[serde(rename = "imageBoundingBoxDetails", skip_serializing_if = "Option::is_none")]
+    pub image_bounding_box_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata,
+    >,
+
+    /// Details of label image bounding poly operation.
+    ///
+    /// Wire name: `imageBoundingPolyDetails`.
+    #[serde(
+        rename = "imageBoundingPolyDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_bounding_poly_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata,
+    >,
+
+    /// Details of label image classification operation.
+    ///
+    /// Wire name: `imageClassificationDetails`.
+    #[serde(
+        rename = "imageClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_classification_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata,
+    >,
+
+    /// Details of label image oriented bounding box operation.
+    ///
+    /// Wire name: `imageOrientedBoundingBoxDetails`.
+    #[serde(
+        rename = "imageOrientedBoundingBoxDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_oriented_bounding_box_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata,
+    >,
+
+    /// Details of label image polyline operation.
+    ///
+    /// Wire name: `imagePolylineDetails`.
+    #[serde(rename = "imagePolylineDetails", skip_serializing_if = "Option::is_none")]
+    pub image_polyline_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata,
+    >,
+
+    /// Details of label image segmentation operation.
+    ///
+    /// Wire name: `imageSegmentationDetails`.
+    #[serde(
+        rename = "imageSegmentationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_segmentation_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata,
+    >,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. Progress of label operation. Range: \[0, 100\].
+    ///
+    /// Wire name: `progressPercent`.
+    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+
+    /// Details of label text classification operation.
+    ///
+    /// Wire name: `textClassificationDetails`.
+    #[serde(
+        rename = "textClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_classification_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata,
+    >,
+
+    /// Details of label text entity extraction operation.
+    ///
+    /// Wire name: `textEntityExtractionDetails`.
+    #[serde(
+        rename = "textEntityExtractionDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_entity_extraction_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata,
+    >,
+
+    /// Details of label video classification operation.
+    ///
+    /// Wire name: `videoClassificationDetails`.
+    #[serde(
+        rename = "videoClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_classification_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata,
+    >,
+
+    /// Details of label video event operation.
+    ///
+    /// Wire name: `videoEventDetails`.
+    #[serde(rename = "videoEventDetails", skip_serializing_if = "Option::is_none")]
+    pub video_event_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata,
+    >,
+
+    /// Details of label video object detection operation.
+    ///
+    /// Wire name: `videoObjectDetectionDetails`.
+    #[serde(
+        rename = "videoObjectDetectionDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_object_detection_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata,
+    >,
+
+    /// Details of label video object tracking operation.
+    ///
+    /// Wire name: `videoObjectTrackingDetails`.
+    #[serde(
+        rename = "videoObjectTrackingDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_object_tracking_details: Option<
+        GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelTextClassification operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelTextEntityExtraction operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoClassification operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoEvent operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoObjectDetection operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoObjectTracking operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a CreateInstruction operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1CreateInstructionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1CreateInstructionMetadata {
+    /// Timestamp when create instruction request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The name of the created Instruction. projects/{project_id}/instructions/{instruction_id}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction: Option<String>,
+
+    /// Partial failures encountered. E.g. single files that couldn't be read. Status details field
+    /// will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of an ExportData operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata {
+    /// Output only. The name of annotated dataset in format
+    /// "projects/*/datasets/*/annotatedDatasets/*".
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Output only. Timestamp when export dataset request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of dataset to be exported. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for how human labeling task should be done.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1HumanAnnotationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1HumanAnnotationConfig {
+    /// Optional. A human-readable description for AnnotatedDataset. The description can be up to
+    /// 10000 characters long.
+    ///
+    /// Wire name: `annotatedDatasetDescription`.
+    #[serde(
+        rename = "annotatedDatasetDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotated_dataset_description: Option<String>,
+
+    /// Required. A human-readable name for AnnotatedDataset defined by users. Maximum of 64
+    /// characters .
+    ///
+    /// Wire name: `annotatedDatasetDisplayName`.
+    #[serde(
+        rename = "annotatedDatasetDisplayName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotated_dataset_display_name: Option<String>,
+
+    /// Optional. If you want your own labeling contributors to manage and work on this labeling
+    /// request, you can set these contributors here. We will give them access to the question types
+    /// in crowdcompute. Note that these emails must be registered in crowdcompute worker UI:
+    /// <https://crowd-compute.appspot.com/>
+    ///
+    /// Wire name: `contributorEmails`.
+    #[serde(rename = "contributorEmails", skip_serializing_if = "Option::is_none")]
+    pub contributor_emails: Option<Vec<String>>,
+
+    /// Required. Instruction resource name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction: Option<String>,
+
+    /// Optional. A human-readable label used to logically group labeling tasks. This string must
+    /// match the regular expression `[a-zA-Z\\d_-]{0,128}`.
+    ///
+    /// Wire name: `labelGroup`.
+    #[serde(rename = "labelGroup", skip_serializing_if = "Option::is_none")]
+    pub label_group: Option<String>,
+
+    /// Optional. The Language of this question, as a
+    /// [BCP-47](https://www.rfc-editor.org/rfc/bcp/bcp47.txt). Default value is en-US. Only need to
+    /// set this when task is language related. For example, French text classification.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Optional. Maximum duration for contributors to answer a question. Maximum is 3600 seconds.
+    /// Default is 3600 seconds.
+    ///
+    /// Wire name: `questionDuration`.
+    #[serde(rename = "questionDuration", skip_serializing_if = "Option::is_none")]
+    pub question_duration: Option<String>,
+
+    /// Optional. Replication of questions. Each question will be sent to up to this number of
+    /// contributors to label. Aggregated answers will be returned. Default is set to 1. For image
+    /// related labeling, valid values are 1, 3, 5.
+    ///
+    /// Wire name: `replicaCount`.
+    #[serde(rename = "replicaCount", skip_serializing_if = "Option::is_none")]
+    pub replica_count: Option<i32>,
+
+    /// Email of the user who started the labeling task and should be notified by email. If empty no
+    /// notification will be sent.
+    ///
+    /// Wire name: `userEmailAddress`.
+    #[serde(rename = "userEmailAddress", skip_serializing_if = "Option::is_none")]
+    pub user_email_address: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of an ImportData operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata {
+    /// Output only. Timestamp when import dataset request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of imported dataset. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageBoundingBox operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of LabelImageBoundingPoly operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a LabelImageClassification operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageOrientedBoundingBox operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata {
+    /// Basic human annotation config.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of LabelImagePolyline operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageSegmentation operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata {
+    /// Basic human annotation config.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a labeling operation, such as LabelImage or LabelVideo. Next tag: 23
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelOperationMetadata {
+    /// Output only. The name of annotated dataset in format
+    /// "projects/*/datasets/*/annotatedDatasets/*".
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Output only. Timestamp when labeling request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of dataset to be labeled. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Details of label image bounding box operation.
+    ///
+    /// Wire name: `imageBoundingBoxDetails`.
+    #[serde(rename = "imageBoundingBoxDetails", skip_serializing_if = "Option::is_none")]
+    pub image_bounding_box_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata,
+    >,
+
+    /// Details of label image bounding poly operation.
+    ///
+    /// Wire name: `imageBoundingPolyDetails`.
+    #[serde(
+        rename = "imageBoundingPolyDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_bounding_poly_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata,
+    >,
+
+    /// Details of label image classification operation.
+    ///
+    /// Wire name: `imageClassificationDetails`.
+    #[serde(
+        rename = "imageClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_classification_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata,
+    >,
+
+    /// Details of label image oriented bounding box operation.
+    ///
+    /// Wire name: `imageOrientedBoundingBoxDetails`.
+    #[serde(
+        rename = "imageOrientedBoundingBoxDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_oriented_bounding_box_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata,
+    >,
+
+    /// Details of label image polyline operation.
+    ///
+    /// Wire name: `imagePolylineDetails`.
+    #[serde(rename = "imagePolylineDetails", skip_serializing_if = "Option::is_none")]
+    pub image_polyline_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata,
+    >,
+
+    /// Details of label image segmentation operation.
+    ///
+    /// Wire name: `imageSegmentationDetails`.
+    #[serde(
+        rename = "imageSegmentationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_segmentation_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata,
+    >,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. Progress of label operation. Range: \[0, 100\].
+    ///
+    /// Wire name: `progressPercent`.
+    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+
+    /// Details of label text classification operation.
+    ///
+    /// Wire name: `textClassificationDetails`.
+    #[serde(
+        rename = "textClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_classification_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata,
+    >,
+
+    /// Details of label text entity extraction operation.
+    ///
+    /// Wire name: `textEntityExtractionDetails`.
+    #[serde(
+        rename = "textEntityExtractionDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_entity_extraction_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata,
+    >,
+
+    /// Details of label video classification operation.
+    ///
+    /// Wire name: `videoClassificationDetails`.
+    #[serde(
+        rename = "videoClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_classification_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata,
+    >,
+
+    /// Details of label video event operation.
+    ///
+    /// Wire name: `videoEventDetails`.
+    #[serde(rename = "videoEventDetails", skip_serializing_if = "Option::is_none")]
+    pub video_event_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata,
+    >,
+
+    /// Details of label video object detection operation.
+    ///
+    /// Wire name: `videoObjectDetectionDetails`.
+    #[serde(
+        rename = "videoObjectDetectionDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_object_detection_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata,
+    >,
+
+    /// Details of label video object tracking operation.
+    ///
+    /// Wire name: `videoObjectTrackingDetails`.
+    #[serde(
+        rename = "videoObjectTrackingDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_object_tracking_details: Option<
+        GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelTextClassification operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelTextEntityExtraction operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoClassification operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoEvent operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoObjectDetection operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoObjectTracking operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1beta1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a CreateInstruction operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata {
+    /// Timestamp when create instruction request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The name of the created Instruction. projects/{project_id}/instructions/{instruction_id}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction: Option<String>,
+
+    /// Partial failures encountered. E.g. single files that couldn't be read. Status details field
+    /// will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of an ExportData operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata {
+    /// Output only. The name of annotated dataset in format
+    /// "projects/*/datasets/*/annotatedDatasets/*".
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Output only. Timestamp when export dataset request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of dataset to be exported. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of an GenerateAnalysisReport operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata {
+    /// Timestamp when generate report request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The name of the dataset for which the analysis report is generated. Format:
+    /// "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for how human labeling task should be done.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig {
+    /// Optional. A human-readable description for AnnotatedDataset. The description can be up to
+    /// 10000 characters long.
+    ///
+    /// Wire name: `annotatedDatasetDescription`.
+    #[serde(
+        rename = "annotatedDatasetDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotated_dataset_description: Option<String>,
+
+    /// Required. A human-readable name for AnnotatedDataset defined by users. Maximum of 64
+    /// characters .
+    ///
+    /// Wire name: `annotatedDatasetDisplayName`.
+    #[serde(
+        rename = "annotatedDatasetDisplayName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotated_dataset_display_name: Option<String>,
+
+    /// Optional. If you want your own labeling contributors to manage and work on this labeling
+    /// request, you can set these contributors here. We will give them access to the question types
+    /// in crowdcompute. Note that these emails must be registered in crowdcompute worker UI:
+    /// <https://crowd-compute.appspot.com/>
+    ///
+    /// Wire name: `contributorEmails`.
+    #[serde(rename = "contributorEmails", skip_serializing_if = "Option::is_none")]
+    pub contributor_emails: Option<Vec<String>>,
+
+    /// Required. Instruction resource name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction: Option<String>,
+
+    /// Optional. A human-readable label used to logically group labeling tasks. This string must
+    /// match the regular expression `[a-zA-Z\\d_-]{0,128}`.
+    ///
+    /// Wire name: `labelGroup`.
+    #[serde(rename = "labelGroup", skip_serializing_if = "Option::is_none")]
+    pub label_group: Option<String>,
+
+    /// Optional. The Language of this question, as a
+    /// [BCP-47](https://www.rfc-editor.org/rfc/bcp/bcp47.txt). Default value is en-US. Only need to
+    /// set this when task is language related. For example, French text classification.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Optional. Maximum duration for contributors to answer a question. Maximum is 3600 seconds.
+    /// Default is 3600 seconds.
+    ///
+    /// Wire name: `questionDuration`.
+    #[serde(rename = "questionDuration", skip_serializing_if = "Option::is_none")]
+    pub question_duration: Option<String>,
+
+    /// Optional. Replication of questions. Each question will be sent to up to this number of
+    /// contributors to label. Aggregated answers will be returned. Default is set to 1. For image
+    /// related labeling, valid values are 1, 3, 5.
+    ///
+    /// Wire name: `replicaCount`.
+    #[serde(rename = "replicaCount", skip_serializing_if = "Option::is_none")]
+    pub replica_count: Option<i32>,
+
+    /// Email of the user who started the labeling task and should be notified by email. If empty no
+    /// notification will be sent.
+    ///
+    /// Wire name: `userEmailAddress`.
+    #[serde(rename = "userEmailAddress", skip_serializing_if = "Option::is_none")]
+    pub user_email_address: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of an ImportData operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata {
+    /// Output only. Timestamp when import dataset request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of imported dataset. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageBoundingBox operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of LabelImageBoundingPoly operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a LabelImageClassification operation.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageOrientedBoundingBox operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata {
+    /// Basic human annotation config.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of LabelImagePolyline operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageSegmentation operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata {
+    /// Basic human annotation config.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a labeling operation, such as LabelImage or LabelVideo. Next tag: 23
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata {
+    /// Output only. The name of annotated dataset in format
+    /// "projects/*/datasets/*/annotatedDatasets/*".
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Output only. Timestamp when labeling request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of dataset to be labeled. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Details of label image bounding box operation.
+    ///
+    /// Wire name: `imageBoundingBoxDetails`.
+    #[serde(rename = "imageBoundingBoxDetails", skip_serializing_if = "Option::is_none")]
+    pub image_bounding_box_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata,
+    >,
+
+    /// Details of label image bounding poly operation.
+    ///
+    /// Wire name: `imageBoundingPolyDetails`.
+    #[serde(
+        rename = "imageBoundingPolyDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_bounding_poly_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata,
+    >,
+
+    /// Details of label image classification operation.
+    ///
+    /// Wire name: `imageClassificationDetails`.
+    #[serde(
+        rename = "imageClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_classification_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata,
+    >,
+
+    /// Details of label image oriented bounding box operation.
+    ///
+    /// Wire name: `imageOrientedBoundingBoxDetails`.
+    #[serde(
+        rename = "imageOrientedBoundingBoxDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_oriented_bounding_box_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata,
+    >,
+
+    /// Details of label image polyline operation.
+    ///
+    /// Wire name: `imagePolylineDetails`.
+    #[serde(rename = "imagePolylineDetails", skip_serializing_if = "Option::is_none")]
+    pub image_polyline_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata,
+    >,
+
+    /// Details of label image segmentation operation.
+    ///
+    /// Wire name: `imageSegmentationDetails`.
+    #[serde(
+        rename = "imageSegmentationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_segmentation_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata,
+    >,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. Progress of label operation. Range: \[0, 100\].
+    ///
+    /// Wire name: `progressPercent`.
+    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+
+    /// Details of label text classification operation.
+    ///
+    /// Wire name: `textClassificationDetails`.
+    #[serde(
+        rename = "textClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_classification_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata,
+    >,
+
+    /// Details of label text entity extraction operation.
+    ///
+    /// Wire name: `textEntityExtractionDetails`.
+    #[serde(
+        rename = "textEntityExtractionDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_entity_extraction_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata,
+    >,
+
+    /// Details of label video classification operation.
+    ///
+    /// Wire name: `videoClassificationDetails`.
+    #[serde(
+        rename = "videoClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_classification_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata,
+    >,
+
+    /// Details of label video event operation.
+    ///
+    /// Wire name: `videoEventDetails`.
+    #[serde(rename = "videoEventDetails", skip_serializing_if = "Option::is_none")]
+    pub video_event_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata,
+    >,
+
+    /// Details of label video object detection operation.
+    ///
+    /// Wire name: `videoObjectDetectionDetails`.
+    #[serde(
+        rename = "videoObjectDetectionDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_object_detection_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata,
+    >,
+
+    /// Details of label video object tracking operation.
+    ///
+    /// Wire name: `videoObjectTrackingDetails`.
+    #[serde(
+        rename = "videoObjectTrackingDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_object_tracking_details: Option<
+        GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelTextClassification operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelTextEntityExtraction operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoClassification operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoEvent operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoObjectDetection operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoObjectTracking operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p1alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a CreateInstruction operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata {
+    /// Timestamp when create instruction request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The name of the created Instruction. projects/{project_id}/instructions/{instruction_id}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction: Option<String>,
+
+    /// Partial failures encountered. E.g. single files that couldn't be read. Status details field
+    /// will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of an ExportData operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata {
+    /// Output only. The name of annotated dataset in format
+    /// "projects/*/datasets/*/annotatedDatasets/*".
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Output only. Timestamp when export dataset request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of dataset to be exported. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for how human labeling task should be done.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig {
+    /// Optional. A human-readable description for AnnotatedDataset. The description can be up to
+    /// 10000 characters long.
+    ///
+    /// Wire name: `annotatedDatasetDescription`.
+    #[serde(
+        rename = "annotatedDatasetDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotated_dataset_description: Option<String>,
+
+    /// Required. A human-readable name for AnnotatedDataset defined by users. Maximum of 64
+    /// characters .
+    ///
+    /// Wire name: `annotatedDatasetDisplayName`.
+    #[serde(
+        rename = "annotatedDatasetDisplayName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotated_dataset_display_name: Option<String>,
+
+    /// Optional. If you want your own labeling contributors to manage and work on this labeling
+    /// request, you can set these contributors here. We will give them access to the question types
+    /// in crowdcompute. Note that these emails must be registered in crowdcompute worker UI:
+    /// <https://crowd-compute.appspot.com/>
+    ///
+    /// Wire name: `contributorEmails`.
+    #[serde(rename = "contributorEmails", skip_serializing_if = "Option::is_none")]
+    pub contributor_emails: Option<Vec<String>>,
+
+    /// Required. Instruction resource name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction: Option<String>,
+
+    /// Optional. A human-readable label used to logically group labeling tasks. This string must
+    /// match the regular expression `[a-zA-Z\\d_-]{0,128}`.
+    ///
+    /// Wire name: `labelGroup`.
+    #[serde(rename = "labelGroup", skip_serializing_if = "Option::is_none")]
+    pub label_group: Option<String>,
+
+    /// Optional. The Language of this question, as a
+    /// [BCP-47](https://www.rfc-editor.org/rfc/bcp/bcp47.txt). Default value is en-US. Only need to
+    /// set this when task is language related. For example, French text classification.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Optional. Maximum duration for contributors to answer a question. Maximum is 3600 seconds.
+    /// Default is 3600 seconds.
+    ///
+    /// Wire name: `questionDuration`.
+    #[serde(rename = "questionDuration", skip_serializing_if = "Option::is_none")]
+    pub question_duration: Option<String>,
+
+    /// Optional. Replication of questions. Each question will be sent to up to this number of
+    /// contributors to label. Aggregated answers will be returned. Default is set to 1. For image
+    /// related labeling, valid values are 1, 3, 5.
+    ///
+    /// Wire name: `replicaCount`.
+    #[serde(rename = "replicaCount", skip_serializing_if = "Option::is_none")]
+    pub replica_count: Option<i32>,
+
+    /// Email of the user who started the labeling task and should be notified by email. If empty no
+    /// notification will be sent.
+    ///
+    /// Wire name: `userEmailAddress`.
+    #[serde(rename = "userEmailAddress", skip_serializing_if = "Option::is_none")]
+    pub user_email_address: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of an ImportData operation.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata {
+    /// Output only. Timestamp when import dataset request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of imported dataset. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageBoundingBox operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of LabelImageBoundingPoly operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a LabelImageClassification operation.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageOrientedBoundingBox operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata {
+    /// Basic human annotation config.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of LabelImagePolyline operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelImageSegmentation operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata {
+    /// Basic human annotation config.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of a labeling operation, such as LabelImage or LabelVideo. Next tag: 23
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata {
+    /// Output only. The name of annotated dataset in format
+    /// "projects/*/datasets/*/annotatedDatasets/*".
+    ///
+    /// Wire name: `annotatedDataset`.
+    #[serde(rename = "annotatedDataset", skip_serializing_if = "Option::is_none")]
+    pub annotated_dataset: Option<String>,
+
+    /// Output only. Timestamp when labeling request was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The name of dataset to be labeled. "projects/*/datasets/*"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Details of label image bounding box operation.
+    ///
+    /// Wire name: `imageBoundingBoxDetails`.
+    #[serde(rename = "imageBoundingBoxDetails", skip_serializing_if = "Option::is_none")]
+    pub image_bounding_box_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata,
+    >,
+
+    /// Details of label image bounding poly operation.
+    ///
+    /// Wire name: `imageBoundingPolyDetails`.
+    #[serde(
+        rename = "imageBoundingPolyDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_bounding_poly_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata,
+    >,
+
+    /// Details of label image classification operation.
+    ///
+    /// Wire name: `imageClassificationDetails`.
+    #[serde(
+        rename = "imageClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_classification_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata,
+    >,
+
+    /// Details of label image oriented bounding box operation.
+    ///
+    /// Wire name: `imageOrientedBoundingBoxDetails`.
+    #[serde(
+        rename = "imageOrientedBoundingBoxDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_oriented_bounding_box_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata,
+    >,
+
+    /// Details of label image polyline operation.
+    ///
+    /// Wire name: `imagePolylineDetails`.
+    #[serde(rename = "imagePolylineDetails", skip_serializing_if = "Option::is_none")]
+    pub image_polyline_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata,
+    >,
+
+    /// Details of label image segmentation operation.
+    ///
+    /// Wire name: `imageSegmentationDetails`.
+    #[serde(
+        rename = "imageSegmentationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_segmentation_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata,
+    >,
+
+    /// Output only. Partial failures encountered. E.g. single files that couldn't be read. Status
+    /// details field will contain standard GCP error details.
+    ///
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. Progress of label operation. Range: \[0, 100\].
+    ///
+    /// Wire name: `progressPercent`.
+    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+
+    /// Details of label text classification operation.
+    ///
+    /// Wire name: `textClassificationDetails`.
+    #[serde(
+        rename = "textClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_classification_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata,
+    >,
+
+    /// Details of label text entity extraction operation.
+    ///
+    /// Wire name: `textEntityExtractionDetails`.
+    #[serde(
+        rename = "textEntityExtractionDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_entity_extraction_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata,
+    >,
+
+    /// Details of label video classification operation.
+    ///
+    /// Wire name: `videoClassificationDetails`.
+    #[serde(
+        rename = "videoClassificationDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_classification_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata,
+    >,
+
+    /// Details of label video event operation.
+    ///
+    /// Wire name: `videoEventDetails`.
+    #[serde(rename = "videoEventDetails", skip_serializing_if = "Option::is_none")]
+    pub video_event_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata,
+    >,
+
+    /// Details of label video object detection operation.
+    ///
+    /// Wire name: `videoObjectDetectionDetails`.
+    #[serde(
+        rename = "videoObjectDetectionDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_object_detection_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata,
+    >,
+
+    /// Details of label video object tracking operation.
+    ///
+    /// Wire name: `videoObjectTrackingDetails`.
+    #[serde(
+        rename = "videoObjectTrackingDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub video_object_tracking_details: Option<
+        GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelTextClassification operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelTextEntityExtraction operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoClassification operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoEvent operation metadata.
+///
+/// Discovery schema `GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoObjectDetection operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details of a LabelVideoObjectTracking operation metadata.
+///
+/// Discovery schema
+/// `GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata {
+    /// Basic human annotation config used in labeling request.
+    ///
+    /// Wire name: `basicConfig`.
+    #[serde(rename = "basicConfig", skip_serializing_if = "Option::is_none")]
+    pub basic_config: Option<GoogleCloudDatalabelingV1p2alpha1HumanAnnotationConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// The response message for Operations.ListOperations.

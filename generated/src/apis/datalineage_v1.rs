@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://datalineage.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Data Lineage API.
@@ -364,6 +365,209 @@ impl crate::Request for ProjectsLocationsOperationsList {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Data Lineage API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudDatacatalogLineageV1OperationMetadata`].
+    GoogleCloudDatacatalogLineageV1OperationMetadata(
+        Box<GoogleCloudDatacatalogLineageV1OperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudDatacatalogLineageV1OperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudDatacatalogLineageV1OperationMetadata" => {
+                    Self::GoogleCloudDatacatalogLineageV1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata describing the operation.
+///
+/// Discovery schema `GoogleCloudDatacatalogLineageV1OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDatacatalogLineageV1OperationMetadata {
+    /// Output only. The timestamp of the operation submission to the server.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The timestamp of the operation termination, regardless of its success. This
+    /// field is unset if the operation is still ongoing.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The type of the operation being performed.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<
+        GoogleCloudDatacatalogLineageV1OperationMetadataOperationType,
+    >,
+
+    /// Output only. The \[relative name\]
+    /// (<https://cloud.google.com//apis/design/resource_names#relative_resource_name>) of the
+    /// resource being operated on.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+
+    /// Output only. The UUID of the resource being operated on.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `resourceUuid`.
+    #[serde(rename = "resourceUuid", skip_serializing_if = "Option::is_none")]
+    pub resource_uuid: Option<String>,
+
+    /// Output only. The current operation state.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDatacatalogLineageV1OperationMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The type of the operation being performed.
+///
+/// The values of `GoogleCloudDatacatalogLineageV1OperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDatacatalogLineageV1OperationMetadataOperationType {
+    /// `TYPE_UNSPECIFIED`: Unused.
+    TypeUnspecified,
+
+    /// `DELETE`: The resource deletion operation.
+    Delete,
+
+    /// `CREATE`: The resource creation operation.
+    Create,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDatacatalogLineageV1OperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("DELETE", Self::Delete),
+        ("CREATE", Self::Create),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The current operation state.
+///
+/// The values of `GoogleCloudDatacatalogLineageV1OperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDatacatalogLineageV1OperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Unused.
+    StateUnspecified,
+
+    /// `PENDING`: The operation has been created but is not yet started.
+    Pending,
+
+    /// `RUNNING`: The operation is underway.
+    Running,
+
+    /// `SUCCEEDED`: The operation completed successfully.
+    Succeeded,
+
+    /// `FAILED`: The operation is no longer running and did not succeed.
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDatacatalogLineageV1OperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("RUNNING", Self::Running),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

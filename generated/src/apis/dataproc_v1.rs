@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://dataproc.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Dataproc API.
@@ -675,6 +676,597 @@ impl crate::Request for ProjectsRegionsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Dataproc API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`AnalyzeOperationMetadata`].
+    AnalyzeOperationMetadata(Box<AnalyzeOperationMetadata>),
+
+    /// A [`AttachmentOperationMetadata`].
+    AttachmentOperationMetadata(Box<AttachmentOperationMetadata>),
+
+    /// A [`BatchOperationMetadata`].
+    BatchOperationMetadata(Box<BatchOperationMetadata>),
+
+    /// A [`ClusterOperationMetadata`].
+    ClusterOperationMetadata(Box<ClusterOperationMetadata>),
+
+    /// A [`JobMetadata`].
+    JobMetadata(Box<JobMetadata>),
+
+    /// A [`NodeGroupOperationMetadata`].
+    NodeGroupOperationMetadata(Box<NodeGroupOperationMetadata>),
+
+    /// A [`SessionOperationMetadata`].
+    SessionOperationMetadata(Box<SessionOperationMetadata>),
+
+    /// A [`VirtualClusterOperationMetadata`].
+    VirtualClusterOperationMetadata(Box<VirtualClusterOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("AnalyzeOperationMetadata").start_time(&["createTime"]),
+        crate::MetadataType::new("AttachmentOperationMetadata")
+            .start_time(&["createTime"]),
+        crate::MetadataType::new("BatchOperationMetadata").start_time(&["createTime"]),
+        crate::MetadataType::new("ClusterOperationMetadata")
+            .state(&["status", "state"])
+            .stage(&["status", "details"]),
+        crate::MetadataType::new("JobMetadata")
+            .state(&["status", "state"])
+            .stage(&["status", "details"])
+            .start_time(&["startTime"]),
+        crate::MetadataType::new("NodeGroupOperationMetadata")
+            .state(&["status", "state"])
+            .stage(&["status", "details"]),
+        crate::MetadataType::new("SessionOperationMetadata").start_time(&["createTime"]),
+        crate::MetadataType::new("VirtualClusterOperationMetadata")
+            .start_time(&["createTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "AnalyzeOperationMetadata" => {
+                    Self::AnalyzeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "AttachmentOperationMetadata" => {
+                    Self::AttachmentOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "BatchOperationMetadata" => {
+                    Self::BatchOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ClusterOperationMetadata" => {
+                    Self::ClusterOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "JobMetadata" => {
+                    Self::JobMetadata(Box::new(serde::Deserialize::deserialize(object)?))
+                }
+                "NodeGroupOperationMetadata" => {
+                    Self::NodeGroupOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "SessionOperationMetadata" => {
+                    Self::SessionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "VirtualClusterOperationMetadata" => {
+                    Self::VirtualClusterOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata describing the Analyze operation.
+///
+/// Discovery schema `AnalyzeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AnalyzeOperationMetadata {
+    /// Output only. name of the workload being analyzed.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `analyzedWorkloadName`.
+    #[serde(rename = "analyzedWorkloadName", skip_serializing_if = "Option::is_none")]
+    pub analyzed_workload_name: Option<String>,
+
+    /// Output only. Type of the workload being analyzed.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `analyzedWorkloadType`.
+    #[serde(
+        rename = "analyzedWorkloadType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub analyzed_workload_type: Option<AnalyzeOperationMetadataAnalyzedWorkloadType>,
+
+    /// Output only. unique identifier of the workload typically generated by control plane. E.g.
+    /// batch uuid.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `analyzedWorkloadUuid`.
+    #[serde(rename = "analyzedWorkloadUuid", skip_serializing_if = "Option::is_none")]
+    pub analyzed_workload_uuid: Option<String>,
+
+    /// Output only. The time when the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Short description of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Output only. The time when the operation finished.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Output only. Labels associated with the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Output only. Warnings encountered during operation execution.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. Type of the workload being analyzed.
+///
+/// The values of `AnalyzeOperationMetadata.analyzedWorkloadType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AnalyzeOperationMetadataAnalyzedWorkloadType {
+    /// `WORKLOAD_TYPE_UNSPECIFIED`: Undefined option
+    WorkloadTypeUnspecified,
+
+    /// `BATCH`: Serverless batch job
+    Batch,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for AnalyzeOperationMetadataAnalyzedWorkloadType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("WORKLOAD_TYPE_UNSPECIFIED", Self::WorkloadTypeUnspecified),
+        ("BATCH", Self::Batch),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata describing the Attachment operation.
+///
+/// Discovery schema `AttachmentOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AttachmentOperationMetadata {
+    /// Output only. Name of the attachment for the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<String>,
+
+    /// Output only. Attachment UUID for the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `attachmentUuid`.
+    #[serde(rename = "attachmentUuid", skip_serializing_if = "Option::is_none")]
+    pub attachment_uuid: Option<String>,
+
+    /// Output only. The time when the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Short description of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Output only. The time when the operation finished.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Output only. Labels associated with the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Output only. The operation type.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<AttachmentOperationMetadataOperationType>,
+
+    /// Output only. Warnings encountered during operation execution.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The operation type.
+///
+/// The values of `AttachmentOperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AttachmentOperationMetadataOperationType {
+    /// `ATTACHMENT_OPERATION_TYPE_UNSPECIFIED`: Attachment operation type is unknown.
+    AttachmentOperationTypeUnspecified,
+
+    /// `CREATE`: Create Attachment operation type.
+    Create,
+
+    /// `UPDATE`: Update Attachment operation type.
+    Update,
+
+    /// `DELETE`: Delete Attachment operation type.
+    Delete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for AttachmentOperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "ATTACHMENT_OPERATION_TYPE_UNSPECIFIED",
+            Self::AttachmentOperationTypeUnspecified,
+        ),
+        ("CREATE", Self::Create),
+        ("UPDATE", Self::Update),
+        ("DELETE", Self::Delete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata describing the Batch operation.
+///
+/// Discovery schema `BatchOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BatchOperationMetadata {
+    /// Name of the batch for the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
+
+    /// Batch UUID for the operation.
+    ///
+    /// Wire name: `batchUuid`.
+    #[serde(rename = "batchUuid", skip_serializing_if = "Option::is_none")]
+    pub batch_uuid: Option<String>,
+
+    /// The time when the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Short description of the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// The time when the operation finished.
+    ///
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Labels associated with the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The operation type.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<BatchOperationMetadataOperationType>,
+
+    /// Warnings encountered during operation execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation type.
+///
+/// The values of `BatchOperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BatchOperationMetadataOperationType {
+    /// `BATCH_OPERATION_TYPE_UNSPECIFIED`: Batch operation type is unknown.
+    BatchOperationTypeUnspecified,
+
+    /// `BATCH`: Batch operation type.
+    Batch,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BatchOperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("BATCH_OPERATION_TYPE_UNSPECIFIED", Self::BatchOperationTypeUnspecified),
+        ("BATCH", Self::Batch),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata describing the operation.
+///
+/// Discovery schema `ClusterOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClusterOperationMetadata {
+    /// Output only. Child operation ids
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `childOperationIds`.
+    #[serde(rename = "childOperationIds", skip_serializing_if = "Option::is_none")]
+    pub child_operation_ids: Option<Vec<String>>,
+
+    /// Output only. Name of the cluster for the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `clusterName`.
+    #[serde(rename = "clusterName", skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+
+    /// Output only. Cluster UUID for the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `clusterUuid`.
+    #[serde(rename = "clusterUuid", skip_serializing_if = "Option::is_none")]
+    pub cluster_uuid: Option<String>,
+
+    /// Output only. Short description of operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Output only. Labels associated with the operation
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Output only. The operation type.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(rename = "operationType", skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<String>,
+
+    /// Output only. Current operation status.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ClusterOperationStatus>,
+
+    /// Output only. The previous operation status.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusHistory`.
+    #[serde(rename = "statusHistory", skip_serializing_if = "Option::is_none")]
+    pub status_history: Option<Vec<ClusterOperationStatus>>,
+
+    /// Output only. Errors encountered during operation execution.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of the operation.
+///
+/// Discovery schema `ClusterOperationStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClusterOperationStatus {
+    /// Output only. A message containing any operation metadata details.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+
+    /// Output only. A message containing the detailed operation state.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `innerState`.
+    #[serde(rename = "innerState", skip_serializing_if = "Option::is_none")]
+    pub inner_state: Option<String>,
+
+    /// Output only. A message containing the operation state.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<ClusterOperationStatusState>,
+
+    /// Output only. The time this state was entered.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `stateStartTime`.
+    #[serde(rename = "stateStartTime", skip_serializing_if = "Option::is_none")]
+    pub state_start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. A message containing the operation state.
+///
+/// The values of `ClusterOperationStatus.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClusterOperationStatusState {
+    /// `UNKNOWN`: Unused.
+    Unknown2,
+
+    /// `PENDING`: The operation has been created.
+    Pending,
+
+    /// `RUNNING`: The operation is running.
+    Running,
+
+    /// `DONE`: The operation is done; either cancelled or completed.
+    Done,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ClusterOperationStatusState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNKNOWN", Self::Unknown2),
+        ("PENDING", Self::Pending),
+        ("RUNNING", Self::Running),
+        ("DONE", Self::Done),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
 /// your APIs. A typical example is to use it as the request or the response type of an API
 /// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
@@ -688,6 +1280,205 @@ pub struct Empty {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Job Operation metadata.
+///
+/// Discovery schema `JobMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct JobMetadata {
+    /// Output only. The job id.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `jobId`.
+    #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+
+    /// Output only. Operation type.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(rename = "operationType", skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<String>,
+
+    /// Output only. Job submission time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. Most recent job status.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<JobStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dataproc job status.
+///
+/// Discovery schema `JobStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct JobStatus {
+    /// Optional. Job state details, such as an error description if the state is ERROR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+
+    /// Output only. A state message specifying the overall job state.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<JobStatusState>,
+
+    /// Output only. The time when this state was entered.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `stateStartTime`.
+    #[serde(rename = "stateStartTime", skip_serializing_if = "Option::is_none")]
+    pub state_start_time: Option<String>,
+
+    /// Output only. Additional state information, which includes status reported by the agent.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub substate: Option<JobStatusSubstate>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. A state message specifying the overall job state.
+///
+/// The values of `JobStatus.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobStatusState {
+    /// `STATE_UNSPECIFIED`: The job state is unknown.
+    StateUnspecified,
+
+    /// `PENDING`: The job is pending; it has been submitted, but is not yet running.
+    Pending,
+
+    /// `SETUP_DONE`: Job has been received by the service and completed initial setup; it will soon
+    /// be submitted to the cluster.
+    SetupDone,
+
+    /// `RUNNING`: The job is running on the cluster.
+    Running,
+
+    /// `CANCEL_PENDING`: A CancelJob request has been received, but is pending.
+    CancelPending,
+
+    /// `CANCEL_STARTED`: Transient in-flight resources have been canceled, and the request to
+    /// cancel the running job has been issued to the cluster.
+    CancelStarted,
+
+    /// `CANCELLED`: The job cancellation was successful.
+    Cancelled,
+
+    /// `DONE`: The job has completed successfully.
+    Done,
+
+    /// `ERROR`: The job has completed, but encountered an error.
+    Error,
+
+    /// `ATTEMPT_FAILURE`: Job attempt has failed. The detail field contains failure details for
+    /// this attempt.Applies to restartable jobs only.
+    AttemptFailure,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for JobStatusState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("SETUP_DONE", Self::SetupDone),
+        ("RUNNING", Self::Running),
+        ("CANCEL_PENDING", Self::CancelPending),
+        ("CANCEL_STARTED", Self::CancelStarted),
+        ("CANCELLED", Self::Cancelled),
+        ("DONE", Self::Done),
+        ("ERROR", Self::Error),
+        ("ATTEMPT_FAILURE", Self::AttemptFailure),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. Additional state information, which includes status reported by the agent.
+///
+/// The values of `JobStatus.substate`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobStatusSubstate {
+    /// `UNSPECIFIED`: The job substate is unknown.
+    Unspecified,
+
+    /// `SUBMITTED`: The Job is submitted to the agent.Applies to RUNNING state.
+    Submitted,
+
+    /// `QUEUED`: The Job has been received and is awaiting execution (it might be waiting for a
+    /// condition to be met). See the "details" field for the reason for the delay.Applies to
+    /// RUNNING state.
+    Queued,
+
+    /// `STALE_STATUS`: The agent-reported status is out of date, which can be caused by a loss of
+    /// communication between the agent and Dataproc. If the agent does not send a timely update,
+    /// the job will fail.Applies to RUNNING state.
+    StaleStatus,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for JobStatusSubstate {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNSPECIFIED", Self::Unspecified),
+        ("SUBMITTED", Self::Submitted),
+        ("QUEUED", Self::Queued),
+        ("STALE_STATUS", Self::StaleStatus),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The response message for Operations.ListOperations.
@@ -730,10 +1521,369 @@ impl crate::Page for ListOperationsResponse {
     }
 }
 
+/// Metadata describing the node group operation.
+///
+/// Discovery schema `NodeGroupOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodeGroupOperationMetadata {
+    /// Output only. Cluster UUID associated with the node group operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `clusterUuid`.
+    #[serde(rename = "clusterUuid", skip_serializing_if = "Option::is_none")]
+    pub cluster_uuid: Option<String>,
+
+    /// Output only. Short description of operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Output only. Labels associated with the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Output only. Node group ID for the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `nodeGroupId`.
+    #[serde(rename = "nodeGroupId", skip_serializing_if = "Option::is_none")]
+    pub node_group_id: Option<String>,
+
+    /// The operation type.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<NodeGroupOperationMetadataOperationType>,
+
+    /// Output only. Current operation status.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ClusterOperationStatus>,
+
+    /// Output only. The previous operation status.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusHistory`.
+    #[serde(rename = "statusHistory", skip_serializing_if = "Option::is_none")]
+    pub status_history: Option<Vec<ClusterOperationStatus>>,
+
+    /// Output only. Errors encountered during operation execution.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation type.
+///
+/// The values of `NodeGroupOperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NodeGroupOperationMetadataOperationType {
+    /// `NODE_GROUP_OPERATION_TYPE_UNSPECIFIED`: Node group operation type is unknown.
+    NodeGroupOperationTypeUnspecified,
+
+    /// `CREATE`: Create node group operation type.
+    Create,
+
+    /// `UPDATE`: Update node group operation type.
+    Update,
+
+    /// `DELETE`: Delete node group operation type.
+    Delete,
+
+    /// `RESIZE`: Resize node group operation type.
+    Resize,
+
+    /// `REPAIR`: Repair node group operation type.
+    Repair,
+
+    /// `UPDATE_LABELS`: Update node group label operation type.
+    UpdateLabels,
+
+    /// `START`: Start node group operation type.
+    Start,
+
+    /// `STOP`: Stop node group operation type.
+    Stop,
+
+    /// `UPDATE_METADATA_CONFIG`: This operation type is used to update the metadata config of a
+    /// node group. We update the metadata of the VMs in the node group and await for intended
+    /// config change to be completed at the node group level. Currently, only the identity config
+    /// update is supported.
+    UpdateMetadataConfig,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for NodeGroupOperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "NODE_GROUP_OPERATION_TYPE_UNSPECIFIED",
+            Self::NodeGroupOperationTypeUnspecified,
+        ),
+        ("CREATE", Self::Create),
+        ("UPDATE", Self::Update),
+        ("DELETE", Self::Delete),
+        ("RESIZE", Self::Resize),
+        ("REPAIR", Self::Repair),
+        ("UPDATE_LABELS", Self::UpdateLabels),
+        ("START", Self::Start),
+        ("STOP", Self::Stop),
+        ("UPDATE_METADATA_CONFIG", Self::UpdateMetadataConfig),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Metadata describing the Session operation.
+///
+/// Discovery schema `SessionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SessionOperationMetadata {
+    /// The time when the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Short description of the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// The time when the operation was finished.
+    ///
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Labels associated with the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The operation type.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<SessionOperationMetadataOperationType>,
+
+    /// Name of the session for the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+
+    /// Session UUID for the operation.
+    ///
+    /// Wire name: `sessionUuid`.
+    #[serde(rename = "sessionUuid", skip_serializing_if = "Option::is_none")]
+    pub session_uuid: Option<String>,
+
+    /// Warnings encountered during operation execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation type.
+///
+/// The values of `SessionOperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SessionOperationMetadataOperationType {
+    /// `SESSION_OPERATION_TYPE_UNSPECIFIED`: Session operation type is unknown.
+    SessionOperationTypeUnspecified,
+
+    /// `CREATE`: Create Session operation type.
+    Create,
+
+    /// `TERMINATE`: Terminate Session operation type.
+    Terminate,
+
+    /// `DELETE`: Delete Session operation type.
+    Delete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for SessionOperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SESSION_OPERATION_TYPE_UNSPECIFIED", Self::SessionOperationTypeUnspecified),
+        ("CREATE", Self::Create),
+        ("TERMINATE", Self::Terminate),
+        ("DELETE", Self::Delete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Metadata describing the VirtualCluster operation.
+///
+/// Discovery schema `VirtualClusterOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VirtualClusterOperationMetadata {
+    /// Output only. The time when the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Short description of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Output only. The time when the operation finished.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Output only. Labels associated with the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Output only. The operation type.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<VirtualClusterOperationMetadataOperationType>,
+
+    /// Output only. Name of the virtual cluster for the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `virtualCluster`.
+    #[serde(rename = "virtualCluster", skip_serializing_if = "Option::is_none")]
+    pub virtual_cluster: Option<String>,
+
+    /// Output only. VirtualCluster UUID for the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `virtualClusterUuid`.
+    #[serde(rename = "virtualClusterUuid", skip_serializing_if = "Option::is_none")]
+    pub virtual_cluster_uuid: Option<String>,
+
+    /// Output only. Warnings encountered during operation execution.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The operation type.
+///
+/// The values of `VirtualClusterOperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VirtualClusterOperationMetadataOperationType {
+    /// `VIRTUAL_CLUSTER_OPERATION_TYPE_UNSPECIFIED`: VirtualCluster operation type is unknown.
+    VirtualClusterOperationTypeUnspecified,
+
+    /// `CREATE`: Create VirtualCluster operation type.
+    Create,
+
+    /// `UPDATE`: Update VirtualCluster operation type.
+    Update,
+
+    /// `DELETE`: Delete VirtualCluster operation type.
+    Delete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for VirtualClusterOperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "VIRTUAL_CLUSTER_OPERATION_TYPE_UNSPECIFIED",
+            Self::VirtualClusterOperationTypeUnspecified,
+        ),
+        ("CREATE", Self::Create),
+        ("UPDATE", Self::Update),
+        ("DELETE", Self::Delete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://dataproc.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Dataproc API.
@@ -342,6 +343,192 @@ impl crate::Request for ProjectsRegionsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Dataproc API v1beta2, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`ClusterOperationMetadata`].
+    ClusterOperationMetadata(Box<ClusterOperationMetadata>),
+
+    /// A [`JobMetadata`].
+    JobMetadata(Box<JobMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("ClusterOperationMetadata")
+            .state(&["status", "state"])
+            .stage(&["status", "details"]),
+        crate::MetadataType::new("JobMetadata")
+            .state(&["status", "state"])
+            .stage(&["status", "details"])
+            .start_time(&["startTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "ClusterOperationMetadata" => {
+                    Self::ClusterOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "JobMetadata" => {
+                    Self::JobMetadata(Box::new(serde::Deserialize::deserialize(object)?))
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata describing the operation.
+///
+/// Discovery schema `ClusterOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClusterOperationMetadata {
+    /// Output only. Name of the cluster for the operation.
+    ///
+    /// Wire name: `clusterName`.
+    #[serde(rename = "clusterName", skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+
+    /// Output only. Cluster UUID for the operation.
+    ///
+    /// Wire name: `clusterUuid`.
+    #[serde(rename = "clusterUuid", skip_serializing_if = "Option::is_none")]
+    pub cluster_uuid: Option<String>,
+
+    /// Output only. Short description of operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Output only. Labels associated with the operation
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Output only. The operation type.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(rename = "operationType", skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<String>,
+
+    /// Output only. Current operation status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ClusterOperationStatus>,
+
+    /// Output only. The previous operation status.
+    ///
+    /// Wire name: `statusHistory`.
+    #[serde(rename = "statusHistory", skip_serializing_if = "Option::is_none")]
+    pub status_history: Option<Vec<ClusterOperationStatus>>,
+
+    /// Output only. Errors encountered during operation execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of the operation.
+///
+/// Discovery schema `ClusterOperationStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClusterOperationStatus {
+    /// Output only. A message containing any operation metadata details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+
+    /// Output only. A message containing the detailed operation state.
+    ///
+    /// Wire name: `innerState`.
+    #[serde(rename = "innerState", skip_serializing_if = "Option::is_none")]
+    pub inner_state: Option<String>,
+
+    /// Output only. A message containing the operation state.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<ClusterOperationStatusState>,
+
+    /// Output only. The time this state was entered.
+    ///
+    /// Wire name: `stateStartTime`.
+    #[serde(rename = "stateStartTime", skip_serializing_if = "Option::is_none")]
+    pub state_start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. A message containing the operation state.
+///
+/// The values of `ClusterOperationStatus.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClusterOperationStatusState {
+    /// `UNKNOWN`: Unused.
+    Unknown2,
+
+    /// `PENDING`: The operation has been created.
+    Pending,
+
+    /// `RUNNING`: The operation is running.
+    Running,
+
+    /// `DONE`: The operation is done; either cancelled or completed.
+    Done,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ClusterOperationStatusState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNKNOWN", Self::Unknown2),
+        ("PENDING", Self::Pending),
+        ("RUNNING", Self::Running),
+        ("DONE", Self::Done),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
 /// your APIs. A typical example is to use it as the request or the response type of an API
 /// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
@@ -355,6 +542,207 @@ pub struct Empty {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Job Operation metadata.
+///
+/// Discovery schema `JobMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct JobMetadata {
+    /// Output only. The job id.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `jobId`.
+    #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+
+    /// Output only. Operation type.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(rename = "operationType", skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<String>,
+
+    /// Output only. Job submission time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. Most recent job status.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<JobStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Dataproc job status.
+///
+/// Discovery schema `JobStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct JobStatus {
+    /// Output only. Optional Job state details, such as an error description if the state is ERROR.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+
+    /// Output only. A state message specifying the overall job state.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<JobStatusState>,
+
+    /// Output only. The time when this state was entered.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `stateStartTime`.
+    #[serde(rename = "stateStartTime", skip_serializing_if = "Option::is_none")]
+    pub state_start_time: Option<String>,
+
+    /// Output only. Additional state information, which includes status reported by the agent.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub substate: Option<JobStatusSubstate>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. A state message specifying the overall job state.
+///
+/// The values of `JobStatus.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobStatusState {
+    /// `STATE_UNSPECIFIED`: The job state is unknown.
+    StateUnspecified,
+
+    /// `PENDING`: The job is pending; it has been submitted, but is not yet running.
+    Pending,
+
+    /// `SETUP_DONE`: Job has been received by the service and completed initial setup; it will soon
+    /// be submitted to the cluster.
+    SetupDone,
+
+    /// `RUNNING`: The job is running on the cluster.
+    Running,
+
+    /// `CANCEL_PENDING`: A CancelJob request has been received, but is pending.
+    CancelPending,
+
+    /// `CANCEL_STARTED`: Transient in-flight resources have been canceled, and the request to
+    /// cancel the running job has been issued to the cluster.
+    CancelStarted,
+
+    /// `CANCELLED`: The job cancellation was successful.
+    Cancelled,
+
+    /// `DONE`: The job has completed successfully.
+    Done,
+
+    /// `ERROR`: The job has completed, but encountered an error.
+    Error,
+
+    /// `ATTEMPT_FAILURE`: Job attempt has failed. The detail field contains failure details for
+    /// this attempt.Applies to restartable jobs only.
+    AttemptFailure,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for JobStatusState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("SETUP_DONE", Self::SetupDone),
+        ("RUNNING", Self::Running),
+        ("CANCEL_PENDING", Self::CancelPending),
+        ("CANCEL_STARTED", Self::CancelStarted),
+        ("CANCELLED", Self::Cancelled),
+        ("DONE", Self::Done),
+        ("ERROR", Self::Error),
+        ("ATTEMPT_FAILURE", Self::AttemptFailure),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. Additional state information, which includes status reported by the agent.
+///
+/// The values of `JobStatus.substate`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobStatusSubstate {
+    /// `UNSPECIFIED`: The job substate is unknown.
+    Unspecified,
+
+    /// `SUBMITTED`: The Job is submitted to the agent.Applies to RUNNING state.
+    Submitted,
+
+    /// `QUEUED`: The Job has been received and is awaiting execution (it may be waiting for a
+    /// condition to be met). See the "details" field for the reason for the delay.Applies to
+    /// RUNNING state.
+    Queued,
+
+    /// `STALE_STATUS`: The agent-reported status is out of date, which may be caused by a loss of
+    /// communication between the agent and Dataproc. If the agent does not send a timely update,
+    /// the job will fail.Applies to RUNNING state.
+    StaleStatus,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for JobStatusSubstate {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNSPECIFIED", Self::Unspecified),
+        ("SUBMITTED", Self::Submitted),
+        ("QUEUED", Self::Queued),
+        ("STALE_STATUS", Self::StaleStatus),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The response message for Operations.ListOperations.

@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://datastore.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Datastore API.
@@ -350,6 +351,150 @@ impl crate::Request for ProjectsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Datastore API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleDatastoreAdminV1CommonMetadata`].
+    GoogleDatastoreAdminV1CommonMetadata(Box<GoogleDatastoreAdminV1CommonMetadata>),
+
+    /// A [`GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata`].
+    GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata(
+        Box<GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata>,
+    ),
+
+    /// A [`GoogleDatastoreAdminV1ExportEntitiesMetadata`].
+    GoogleDatastoreAdminV1ExportEntitiesMetadata(
+        Box<GoogleDatastoreAdminV1ExportEntitiesMetadata>,
+    ),
+
+    /// A [`GoogleDatastoreAdminV1ImportEntitiesMetadata`].
+    GoogleDatastoreAdminV1ImportEntitiesMetadata(
+        Box<GoogleDatastoreAdminV1ImportEntitiesMetadata>,
+    ),
+
+    /// A [`GoogleDatastoreAdminV1IndexOperationMetadata`].
+    GoogleDatastoreAdminV1IndexOperationMetadata(
+        Box<GoogleDatastoreAdminV1IndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleDatastoreAdminV1beta1CommonMetadata`].
+    GoogleDatastoreAdminV1beta1CommonMetadata(
+        Box<GoogleDatastoreAdminV1beta1CommonMetadata>,
+    ),
+
+    /// A [`GoogleDatastoreAdminV1beta1ExportEntitiesMetadata`].
+    GoogleDatastoreAdminV1beta1ExportEntitiesMetadata(
+        Box<GoogleDatastoreAdminV1beta1ExportEntitiesMetadata>,
+    ),
+
+    /// A [`GoogleDatastoreAdminV1beta1ImportEntitiesMetadata`].
+    GoogleDatastoreAdminV1beta1ImportEntitiesMetadata(
+        Box<GoogleDatastoreAdminV1beta1ImportEntitiesMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleDatastoreAdminV1CommonMetadata")
+            .state(&["state"])
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+            "GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata",
+        ),
+        crate::MetadataType::new("GoogleDatastoreAdminV1ExportEntitiesMetadata")
+            .state(&["common", "state"])
+            .start_time(&["common", "startTime"])
+            .end_time(&["common", "endTime"]),
+        crate::MetadataType::new("GoogleDatastoreAdminV1ImportEntitiesMetadata")
+            .state(&["common", "state"])
+            .start_time(&["common", "startTime"])
+            .end_time(&["common", "endTime"]),
+        crate::MetadataType::new("GoogleDatastoreAdminV1IndexOperationMetadata")
+            .state(&["common", "state"])
+            .start_time(&["common", "startTime"])
+            .end_time(&["common", "endTime"]),
+        crate::MetadataType::new("GoogleDatastoreAdminV1beta1CommonMetadata")
+            .state(&["state"])
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleDatastoreAdminV1beta1ExportEntitiesMetadata")
+            .state(&["common", "state"])
+            .start_time(&["common", "startTime"])
+            .end_time(&["common", "endTime"]),
+        crate::MetadataType::new("GoogleDatastoreAdminV1beta1ImportEntitiesMetadata")
+            .state(&["common", "state"])
+            .start_time(&["common", "startTime"])
+            .end_time(&["common", "endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleDatastoreAdminV1CommonMetadata" => {
+                    Self::GoogleDatastoreAdminV1CommonMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata" => {
+                    Self::GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleDatastoreAdminV1ExportEntitiesMetadata" => {
+                    Self::GoogleDatastoreAdminV1ExportEntitiesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleDatastoreAdminV1ImportEntitiesMetadata" => {
+                    Self::GoogleDatastoreAdminV1ImportEntitiesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleDatastoreAdminV1IndexOperationMetadata" => {
+                    Self::GoogleDatastoreAdminV1IndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleDatastoreAdminV1beta1CommonMetadata" => {
+                    Self::GoogleDatastoreAdminV1beta1CommonMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleDatastoreAdminV1beta1ExportEntitiesMetadata" => {
+                    Self::GoogleDatastoreAdminV1beta1ExportEntitiesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleDatastoreAdminV1beta1ImportEntitiesMetadata" => {
+                    Self::GoogleDatastoreAdminV1beta1ImportEntitiesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
 /// your APIs. A typical example is to use it as the request or the response type of an API
 /// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
@@ -360,6 +505,775 @@ impl crate::Request for ProjectsOperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata common to all Datastore Admin operations.
+///
+/// Discovery schema `GoogleDatastoreAdminV1CommonMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1CommonMetadata {
+    /// The time the operation ended, either successfully or otherwise.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The client-assigned labels which were provided when the operation was created. May also
+    /// include additional labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The type of the operation. Can be used as a filter in ListOperationsRequest.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<GoogleDatastoreAdminV1CommonMetadataOperationType>,
+
+    /// The time that work began on the operation.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// The current state of the Operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleDatastoreAdminV1CommonMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of the operation. Can be used as a filter in ListOperationsRequest.
+///
+/// The values of `GoogleDatastoreAdminV1CommonMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDatastoreAdminV1CommonMetadataOperationType {
+    /// `OPERATION_TYPE_UNSPECIFIED`: Unspecified.
+    OperationTypeUnspecified,
+
+    /// `EXPORT_ENTITIES`: ExportEntities.
+    ExportEntities,
+
+    /// `IMPORT_ENTITIES`: ImportEntities.
+    ImportEntities,
+
+    /// `CREATE_INDEX`: CreateIndex.
+    CreateIndex,
+
+    /// `DELETE_INDEX`: DeleteIndex.
+    DeleteIndex,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDatastoreAdminV1CommonMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_TYPE_UNSPECIFIED", Self::OperationTypeUnspecified),
+        ("EXPORT_ENTITIES", Self::ExportEntities),
+        ("IMPORT_ENTITIES", Self::ImportEntities),
+        ("CREATE_INDEX", Self::CreateIndex),
+        ("DELETE_INDEX", Self::DeleteIndex),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The current state of the Operation.
+///
+/// The values of `GoogleDatastoreAdminV1CommonMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDatastoreAdminV1CommonMetadataState {
+    /// `STATE_UNSPECIFIED`: Unspecified.
+    StateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDatastoreAdminV1CommonMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for Datastore to Firestore migration operations. The DatastoreFirestoreMigration
+/// operation is not started by the end-user via an explicit "creation" method. This is an
+/// intentional deviation from the LRO design pattern. This singleton resource can be accessed
+/// at: "projects/{project_id}/operations/datastore-firestore-migration"
+///
+/// Discovery schema `GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata {
+    /// The current state of migration from Cloud Datastore to Cloud Firestore in Datastore mode.
+    ///
+    /// Wire name: `migrationState`.
+    #[serde(
+        rename = "migrationState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migration_state: Option<
+        GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadataMigrationState,
+    >,
+
+    /// The current step of migration from Cloud Datastore to Cloud Firestore in Datastore mode.
+    ///
+    /// Wire name: `migrationStep`.
+    #[serde(
+        rename = "migrationStep",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub migration_step: Option<
+        GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadataMigrationStep,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The current state of migration from Cloud Datastore to Cloud Firestore in Datastore mode.
+///
+/// The values of `GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata.migrationState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadataMigrationState {
+    /// `MIGRATION_STATE_UNSPECIFIED`: Unspecified.
+    MigrationStateUnspecified,
+
+    /// `RUNNING`: The migration is running.
+    Running,
+
+    /// `PAUSED`: The migration is paused.
+    Paused,
+
+    /// `COMPLETE`: The migration is complete.
+    Complete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadataMigrationState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MIGRATION_STATE_UNSPECIFIED", Self::MigrationStateUnspecified),
+        ("RUNNING", Self::Running),
+        ("PAUSED", Self::Paused),
+        ("COMPLETE", Self::Complete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The current step of migration from Cloud Datastore to Cloud Firestore in Datastore mode.
+///
+/// The values of `GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata.migrationStep`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadataMigrationStep {
+    /// `MIGRATION_STEP_UNSPECIFIED`: Unspecified.
+    MigrationStepUnspecified,
+
+    /// `PREPARE`: Pre-migration: the database is prepared for migration.
+    Prepare,
+
+    /// `START`: Start of migration.
+    Start,
+
+    /// `APPLY_WRITES_SYNCHRONOUSLY`: Writes are applied synchronously to at least one replica.
+    ApplyWritesSynchronously,
+
+    /// `COPY_AND_VERIFY`: Data is copied to Cloud Firestore and then verified to match the data in
+    /// Cloud Datastore.
+    CopyAndVerify,
+
+    /// `REDIRECT_EVENTUALLY_CONSISTENT_READS`: Eventually-consistent reads are redirected to Cloud
+    /// Firestore.
+    RedirectEventuallyConsistentReads,
+
+    /// `REDIRECT_STRONGLY_CONSISTENT_READS`: Strongly-consistent reads are redirected to Cloud
+    /// Firestore.
+    RedirectStronglyConsistentReads,
+
+    /// `REDIRECT_WRITES`: Writes are redirected to Cloud Firestore.
+    RedirectWrites,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadataMigrationStep {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MIGRATION_STEP_UNSPECIFIED", Self::MigrationStepUnspecified),
+        ("PREPARE", Self::Prepare),
+        ("START", Self::Start),
+        ("APPLY_WRITES_SYNCHRONOUSLY", Self::ApplyWritesSynchronously),
+        ("COPY_AND_VERIFY", Self::CopyAndVerify),
+        (
+            "REDIRECT_EVENTUALLY_CONSISTENT_READS",
+            Self::RedirectEventuallyConsistentReads,
+        ),
+        ("REDIRECT_STRONGLY_CONSISTENT_READS", Self::RedirectStronglyConsistentReads),
+        ("REDIRECT_WRITES", Self::RedirectWrites),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Identifies a subset of entities in a project. This is specified as combinations of kinds and
+/// namespaces (either or both of which may be all, as described in the following examples).
+/// Example usage: Entire project: kinds=\[\], namespace_ids=\[\] Kinds Foo and Bar in all
+/// namespaces: kinds=\['Foo', 'Bar'\], namespace_ids=\[\] Kinds Foo and Bar only in the default
+/// namespace: kinds=\['Foo', 'Bar'\], namespace_ids=\[''\] Kinds Foo and Bar in both the
+/// default and Baz namespaces: kinds=\['Foo', 'Bar'\], namespace_ids=\['', 'Baz'\] The entire
+/// Baz namespace: kinds=\[\], namespace_ids=\['Baz'\]
+///
+/// Discovery schema `GoogleDatastoreAdminV1EntityFilter`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1EntityFilter {
+    /// If empty, then this represents all kinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Vec<String>>,
+
+    /// An empty list represents all namespaces. This is the preferred usage for projects that don't
+    /// use namespaces. An empty string element represents the default namespace. This should be
+    /// used if the project has data in non-default namespaces, but doesn't want to include them.
+    /// Each namespace in this list must be unique.
+    ///
+    /// Wire name: `namespaceIds`.
+    #[serde(rename = "namespaceIds", skip_serializing_if = "Option::is_none")]
+    pub namespace_ids: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for ExportEntities operations.
+///
+/// Discovery schema `GoogleDatastoreAdminV1ExportEntitiesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1ExportEntitiesMetadata {
+    /// Metadata common to all Datastore Admin operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common: Option<GoogleDatastoreAdminV1CommonMetadata>,
+
+    /// Description of which entities are being exported.
+    ///
+    /// Wire name: `entityFilter`.
+    #[serde(rename = "entityFilter", skip_serializing_if = "Option::is_none")]
+    pub entity_filter: Option<GoogleDatastoreAdminV1EntityFilter>,
+
+    /// Location for the export metadata and data files. This will be the same value as the
+    /// google.datastore.admin.v1.ExportEntitiesRequest.output_url_prefix field. The final output
+    /// location is provided in google.datastore.admin.v1.ExportEntitiesResponse.output_url.
+    ///
+    /// Wire name: `outputUrlPrefix`.
+    #[serde(rename = "outputUrlPrefix", skip_serializing_if = "Option::is_none")]
+    pub output_url_prefix: Option<String>,
+
+    /// An estimate of the number of bytes processed.
+    ///
+    /// Wire name: `progressBytes`.
+    #[serde(rename = "progressBytes", skip_serializing_if = "Option::is_none")]
+    pub progress_bytes: Option<GoogleDatastoreAdminV1Progress>,
+
+    /// An estimate of the number of entities processed.
+    ///
+    /// Wire name: `progressEntities`.
+    #[serde(rename = "progressEntities", skip_serializing_if = "Option::is_none")]
+    pub progress_entities: Option<GoogleDatastoreAdminV1Progress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for ImportEntities operations.
+///
+/// Discovery schema `GoogleDatastoreAdminV1ImportEntitiesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1ImportEntitiesMetadata {
+    /// Metadata common to all Datastore Admin operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common: Option<GoogleDatastoreAdminV1CommonMetadata>,
+
+    /// Description of which entities are being imported.
+    ///
+    /// Wire name: `entityFilter`.
+    #[serde(rename = "entityFilter", skip_serializing_if = "Option::is_none")]
+    pub entity_filter: Option<GoogleDatastoreAdminV1EntityFilter>,
+
+    /// The location of the import metadata file. This will be the same value as the
+    /// google.datastore.admin.v1.ExportEntitiesResponse.output_url field.
+    ///
+    /// Wire name: `inputUrl`.
+    #[serde(rename = "inputUrl", skip_serializing_if = "Option::is_none")]
+    pub input_url: Option<String>,
+
+    /// An estimate of the number of bytes processed.
+    ///
+    /// Wire name: `progressBytes`.
+    #[serde(rename = "progressBytes", skip_serializing_if = "Option::is_none")]
+    pub progress_bytes: Option<GoogleDatastoreAdminV1Progress>,
+
+    /// An estimate of the number of entities processed.
+    ///
+    /// Wire name: `progressEntities`.
+    #[serde(rename = "progressEntities", skip_serializing_if = "Option::is_none")]
+    pub progress_entities: Option<GoogleDatastoreAdminV1Progress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for Index operations.
+///
+/// Discovery schema `GoogleDatastoreAdminV1IndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1IndexOperationMetadata {
+    /// Metadata common to all Datastore Admin operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common: Option<GoogleDatastoreAdminV1CommonMetadata>,
+
+    /// The index resource ID that this operation is acting on.
+    ///
+    /// Wire name: `indexId`.
+    #[serde(rename = "indexId", skip_serializing_if = "Option::is_none")]
+    pub index_id: Option<String>,
+
+    /// An estimate of the number of entities processed.
+    ///
+    /// Wire name: `progressEntities`.
+    #[serde(rename = "progressEntities", skip_serializing_if = "Option::is_none")]
+    pub progress_entities: Option<GoogleDatastoreAdminV1Progress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Measures the progress of a particular metric.
+///
+/// Discovery schema `GoogleDatastoreAdminV1Progress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1Progress {
+    /// The amount of work that has been completed. Note that this may be greater than
+    /// work_estimated.
+    ///
+    /// Wire name: `workCompleted`.
+    #[serde(
+        rename = "workCompleted",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_completed: Option<i64>,
+
+    /// An estimate of how much work needs to be performed. May be zero if the work estimate is
+    /// unavailable.
+    ///
+    /// Wire name: `workEstimated`.
+    #[serde(
+        rename = "workEstimated",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_estimated: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata common to all Datastore Admin operations.
+///
+/// Discovery schema `GoogleDatastoreAdminV1beta1CommonMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1beta1CommonMetadata {
+    /// The time the operation ended, either successfully or otherwise.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The client-assigned labels which were provided when the operation was created. May also
+    /// include additional labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The type of the operation. Can be used as a filter in ListOperationsRequest.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<GoogleDatastoreAdminV1beta1CommonMetadataOperationType>,
+
+    /// The time that work began on the operation.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// The current state of the Operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleDatastoreAdminV1beta1CommonMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of the operation. Can be used as a filter in ListOperationsRequest.
+///
+/// The values of `GoogleDatastoreAdminV1beta1CommonMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDatastoreAdminV1beta1CommonMetadataOperationType {
+    /// `OPERATION_TYPE_UNSPECIFIED`: Unspecified.
+    OperationTypeUnspecified,
+
+    /// `EXPORT_ENTITIES`: ExportEntities.
+    ExportEntities,
+
+    /// `IMPORT_ENTITIES`: ImportEntities.
+    ImportEntities,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDatastoreAdminV1beta1CommonMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_TYPE_UNSPECIFIED", Self::OperationTypeUnspecified),
+        ("EXPORT_ENTITIES", Self::ExportEntities),
+        ("IMPORT_ENTITIES", Self::ImportEntities),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The current state of the Operation.
+///
+/// The values of `GoogleDatastoreAdminV1beta1CommonMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDatastoreAdminV1beta1CommonMetadataState {
+    /// `STATE_UNSPECIFIED`: Unspecified.
+    StateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDatastoreAdminV1beta1CommonMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Identifies a subset of entities in a project. This is specified as combinations of kinds and
+/// namespaces (either or both of which may be all, as described in the following examples).
+/// Example usage: Entire project: kinds=\[\], namespace_ids=\[\] Kinds Foo and Bar in all
+/// namespaces: kinds=\['Foo', 'Bar'\], namespace_ids=\[\] Kinds Foo and Bar only in the default
+/// namespace: kinds=\['Foo', 'Bar'\], namespace_ids=\[''\] Kinds Foo and Bar in both the
+/// default and Baz namespaces: kinds=\['Foo', 'Bar'\], namespace_ids=\['', 'Baz'\] The entire
+/// Baz namespace: kinds=\[\], namespace_ids=\['Baz'\]
+///
+/// Discovery schema `GoogleDatastoreAdminV1beta1EntityFilter`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1beta1EntityFilter {
+    /// If empty, then this represents all kinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Vec<String>>,
+
+    /// An empty list represents all namespaces. This is the preferred usage for projects that don't
+    /// use namespaces. An empty string element represents the default namespace. This should be
+    /// used if the project has data in non-default namespaces, but doesn't want to include them.
+    /// Each namespace in this list must be unique.
+    ///
+    /// Wire name: `namespaceIds`.
+    #[serde(rename = "namespaceIds", skip_serializing_if = "Option::is_none")]
+    pub namespace_ids: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for ExportEntities operations.
+///
+/// Discovery schema `GoogleDatastoreAdminV1beta1ExportEntitiesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1beta1ExportEntitiesMetadata {
+    /// Metadata common to all Datastore Admin operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common: Option<GoogleDatastoreAdminV1beta1CommonMetadata>,
+
+    /// Description of which entities are being exported.
+    ///
+    /// Wire name: `entityFilter`.
+    #[serde(rename = "entityFilter", skip_serializing_if = "Option::is_none")]
+    pub entity_filter: Option<GoogleDatastoreAdminV1beta1EntityFilter>,
+
+    /// Location for the export metadata and data files. This will be the same value as the
+    /// google.datastore.admin.v1beta1.ExportEntitiesRequest.output_url_prefix field. The final
+    /// output location is provided in
+    /// google.datastore.admin.v1beta1.ExportEntitiesResponse.output_url.
+    ///
+    /// Wire name: `outputUrlPrefix`.
+    #[serde(rename = "outputUrlPrefix", skip_serializing_if = "Option::is_none")]
+    pub output_url_prefix: Option<String>,
+
+    /// An estimate of the number of bytes processed.
+    ///
+    /// Wire name: `progressBytes`.
+    #[serde(rename = "progressBytes", skip_serializing_if = "Option::is_none")]
+    pub progress_bytes: Option<GoogleDatastoreAdminV1beta1Progress>,
+
+    /// An estimate of the number of entities processed.
+    ///
+    /// Wire name: `progressEntities`.
+    #[serde(rename = "progressEntities", skip_serializing_if = "Option::is_none")]
+    pub progress_entities: Option<GoogleDatastoreAdminV1beta1Progress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for ImportEntities operations.
+///
+/// Discovery schema `GoogleDatastoreAdminV1beta1ImportEntitiesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1beta1ImportEntitiesMetadata {
+    /// Metadata common to all Datastore Admin operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common: Option<GoogleDatastoreAdminV1beta1CommonMetadata>,
+
+    /// Description of which entities are being imported.
+    ///
+    /// Wire name: `entityFilter`.
+    #[serde(rename = "entityFilter", skip_serializing_if = "Option::is_none")]
+    pub entity_filter: Option<GoogleDatastoreAdminV1beta1EntityFilter>,
+
+    /// The location of the import metadata file. This will be the same value as the
+    /// google.datastore.admin.v1beta1.ExportEntitiesResponse.output_url field.
+    ///
+    /// Wire name: `inputUrl`.
+    #[serde(rename = "inputUrl", skip_serializing_if = "Option::is_none")]
+    pub input_url: Option<String>,
+
+    /// An estimate of the number of bytes processed.
+    ///
+    /// Wire name: `progressBytes`.
+    #[serde(rename = "progressBytes", skip_serializing_if = "Option::is_none")]
+    pub progress_bytes: Option<GoogleDatastoreAdminV1beta1Progress>,
+
+    /// An estimate of the number of entities processed.
+    ///
+    /// Wire name: `progressEntities`.
+    #[serde(rename = "progressEntities", skip_serializing_if = "Option::is_none")]
+    pub progress_entities: Option<GoogleDatastoreAdminV1beta1Progress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Measures the progress of a particular metric.
+///
+/// Discovery schema `GoogleDatastoreAdminV1beta1Progress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDatastoreAdminV1beta1Progress {
+    /// The amount of work that has been completed. Note that this may be greater than
+    /// work_estimated.
+    ///
+    /// Wire name: `workCompleted`.
+    #[serde(
+        rename = "workCompleted",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_completed: Option<i64>,
+
+    /// An estimate of how much work needs to be performed. May be zero if the work estimate is
+    /// unavailable.
+    ///
+    /// Wire name: `workEstimated`.
+    #[serde(
+        rename = "workEstimated",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_estimated: Option<i64>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,

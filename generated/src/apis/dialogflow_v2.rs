@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://dialogflow.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Dialogflow API.
@@ -479,6 +480,5538 @@ impl crate::Request for ProjectsOperationsList {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Dialogflow API v2, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata`].
+    GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata(
+        Box<GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3CreateVersionOperationMetadata`].
+    GoogleCloudDialogflowCxV3CreateVersionOperationMetadata(
+        Box<GoogleCloudDialogflowCxV3CreateVersionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3DeployFlowMetadata`].
+    GoogleCloudDialogflowCxV3DeployFlowMetadata(
+        Box<GoogleCloudDialogflowCxV3DeployFlowMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3ExportEntityTypesMetadata`].
+    GoogleCloudDialogflowCxV3ExportEntityTypesMetadata(
+        Box<GoogleCloudDialogflowCxV3ExportEntityTypesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3ExportIntentsMetadata`].
+    GoogleCloudDialogflowCxV3ExportIntentsMetadata(
+        Box<GoogleCloudDialogflowCxV3ExportIntentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3ExportTestCasesMetadata`].
+    GoogleCloudDialogflowCxV3ExportTestCasesMetadata(
+        Box<GoogleCloudDialogflowCxV3ExportTestCasesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3ImportEntityTypesMetadata`].
+    GoogleCloudDialogflowCxV3ImportEntityTypesMetadata(
+        Box<GoogleCloudDialogflowCxV3ImportEntityTypesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3ImportIntentsMetadata`].
+    GoogleCloudDialogflowCxV3ImportIntentsMetadata(
+        Box<GoogleCloudDialogflowCxV3ImportIntentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3ImportTestCasesMetadata`].
+    GoogleCloudDialogflowCxV3ImportTestCasesMetadata(
+        Box<GoogleCloudDialogflowCxV3ImportTestCasesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3RunContinuousTestMetadata`].
+    GoogleCloudDialogflowCxV3RunContinuousTestMetadata(
+        Box<GoogleCloudDialogflowCxV3RunContinuousTestMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3RunTestCaseMetadata`].
+    GoogleCloudDialogflowCxV3RunTestCaseMetadata(
+        Box<GoogleCloudDialogflowCxV3RunTestCaseMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata`].
+    GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata`].
+    GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1DeployFlowMetadata`].
+    GoogleCloudDialogflowCxV3beta1DeployFlowMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1DeployFlowMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata`].
+    GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata`].
+    GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata`].
+    GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata`].
+    GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata`].
+    GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata`].
+    GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata`].
+    GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata`].
+    GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata(
+        Box<GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata`].
+    GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata(
+        Box<GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata`].
+    GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata(
+        Box<GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata`].
+    GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata(
+        Box<GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2CreateConversationModelOperationMetadata`].
+    GoogleCloudDialogflowV2CreateConversationModelOperationMetadata(
+        Box<GoogleCloudDialogflowV2CreateConversationModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata`].
+    GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata(
+        Box<GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata`].
+    GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata(
+        Box<GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2DeployConversationModelOperationMetadata`].
+    GoogleCloudDialogflowV2DeployConversationModelOperationMetadata(
+        Box<GoogleCloudDialogflowV2DeployConversationModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2ExportOperationMetadata`].
+    GoogleCloudDialogflowV2ExportOperationMetadata(
+        Box<GoogleCloudDialogflowV2ExportOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`].
+    GoogleCloudDialogflowV2ImportConversationDataOperationMetadata(
+        Box<GoogleCloudDialogflowV2ImportConversationDataOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata`].
+    GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata(
+        Box<GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`].
+    GoogleCloudDialogflowV2KnowledgeOperationMetadata(
+        Box<GoogleCloudDialogflowV2KnowledgeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata`].
+    GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata(
+        Box<GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata`].
+    GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata(
+        Box<GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata`].
+    GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata(
+        Box<GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2beta1ExportOperationMetadata`].
+    GoogleCloudDialogflowV2beta1ExportOperationMetadata(
+        Box<GoogleCloudDialogflowV2beta1ExportOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2beta1GroundingMetadata`].
+    GoogleCloudDialogflowV2beta1GroundingMetadata(
+        Box<GoogleCloudDialogflowV2beta1GroundingMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata`].
+    GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata(
+        Box<GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata`].
+    GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata(
+        Box<GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata`].
+    GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata(
+        Box<GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3DeployFlowMetadata"),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3ExportEntityTypesMetadata"),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3ExportIntentsMetadata"),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3ExportTestCasesMetadata"),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3ImportEntityTypesMetadata"),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3ImportIntentsMetadata"),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3ImportTestCasesMetadata"),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3RunContinuousTestMetadata"),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3RunTestCaseMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3beta1DeployFlowMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata"),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata",
+            )
+            .state(&["state"])
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata",
+            )
+            .state(&["state"])
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new("GoogleCloudDialogflowV2ExportOperationMetadata"),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDialogflowV2KnowledgeOperationMetadata")
+            .state(&["state"]),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new("GoogleCloudDialogflowV2beta1ExportOperationMetadata"),
+        crate::MetadataType::new("GoogleCloudDialogflowV2beta1GroundingMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata",
+            )
+            .state(&["state"]),
+        crate::MetadataType::new(
+                "GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata",
+            )
+            .start_time(&["createTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3CreateVersionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3DeployFlowMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3DeployFlowMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3ExportEntityTypesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3ExportIntentsMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3ExportIntentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3ExportTestCasesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3ExportTestCasesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3ImportEntityTypesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3ImportIntentsMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3ImportIntentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3ImportTestCasesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3ImportTestCasesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3RunContinuousTestMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3RunContinuousTestMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3RunTestCaseMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3RunTestCaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1DeployFlowMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1DeployFlowMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata" => {
+                    Self::GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2ExportOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2ExportOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata" => {
+                    Self::GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2KnowledgeOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2KnowledgeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2beta1ExportOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2beta1ExportOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2beta1GroundingMetadata" => {
+                    Self::GoogleCloudDialogflowV2beta1GroundingMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata" => {
+                    Self::GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata" => {
+                    Self::GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3AdvancedSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
+    /// Wire name: `audioExportGcsDestination`.
+    #[serde(
+        rename = "audioExportGcsDestination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub audio_export_gcs_destination: Option<GoogleCloudDialogflowCxV3GcsDestination>,
+
+    /// Wire name: `dtmfSettings`.
+    #[serde(rename = "dtmfSettings", skip_serializing_if = "Option::is_none")]
+    pub dtmf_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings>,
+
+    /// Wire name: `loggingSettings`.
+    #[serde(rename = "loggingSettings", skip_serializing_if = "Option::is_none")]
+    pub logging_settings: Option<
+        GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings,
+    >,
+
+    /// Wire name: `speechSettings`.
+    #[serde(rename = "speechSettings", skip_serializing_if = "Option::is_none")]
+    pub speech_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
+    /// The `enabled` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+
+    /// Wire name: `endpointingTimeoutDuration`.
+    #[serde(
+        rename = "endpointingTimeoutDuration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub endpointing_timeout_duration: Option<String>,
+
+    /// Wire name: `finishDigit`.
+    #[serde(rename = "finishDigit", skip_serializing_if = "Option::is_none")]
+    pub finish_digit: Option<String>,
+
+    /// Wire name: `interdigitTimeoutDuration`.
+    #[serde(
+        rename = "interdigitTimeoutDuration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interdigit_timeout_duration: Option<String>,
+
+    /// Wire name: `maxDigits`.
+    #[serde(rename = "maxDigits", skip_serializing_if = "Option::is_none")]
+    pub max_digits: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
+    /// Wire name: `enableConsentBasedRedaction`.
+    #[serde(
+        rename = "enableConsentBasedRedaction",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_consent_based_redaction: Option<bool>,
+
+    /// Wire name: `enableInteractionLogging`.
+    #[serde(
+        rename = "enableInteractionLogging",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_interaction_logging: Option<bool>,
+
+    /// Wire name: `enableStackdriverLogging`.
+    #[serde(
+        rename = "enableStackdriverLogging",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_stackdriver_logging: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
+    /// Wire name: `endpointerSensitivity`.
+    #[serde(rename = "endpointerSensitivity", skip_serializing_if = "Option::is_none")]
+    pub endpointer_sensitivity: Option<i32>,
+
+    /// The `models` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Wire name: `noSpeechTimeout`.
+    #[serde(rename = "noSpeechTimeout", skip_serializing_if = "Option::is_none")]
+    pub no_speech_timeout: Option<String>,
+
+    /// Wire name: `useTimeoutBasedEndpointing`.
+    #[serde(
+        rename = "useTimeoutBasedEndpointing",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_timeout_based_endpointing: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3AudioInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3AudioInput {
+    /// The `audio` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<String>,
+
+    /// The `config` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<GoogleCloudDialogflowCxV3InputAudioConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3BargeInConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3BargeInConfig {
+    /// Wire name: `noBargeInDuration`.
+    #[serde(rename = "noBargeInDuration", skip_serializing_if = "Option::is_none")]
+    pub no_barge_in_duration: Option<String>,
+
+    /// Wire name: `totalDuration`.
+    #[serde(rename = "totalDuration", skip_serializing_if = "Option::is_none")]
+    pub total_duration: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
+    /// The `errors` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ConversationTurn`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ConversationTurn {
+    /// Wire name: `userInput`.
+    #[serde(rename = "userInput", skip_serializing_if = "Option::is_none")]
+    pub user_input: Option<GoogleCloudDialogflowCxV3ConversationTurnUserInput>,
+
+    /// Wire name: `virtualAgentOutput`.
+    #[serde(rename = "virtualAgentOutput", skip_serializing_if = "Option::is_none")]
+    pub virtual_agent_output: Option<
+        GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ConversationTurnUserInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ConversationTurnUserInput {
+    /// Wire name: `enableSentimentAnalysis`.
+    #[serde(rename = "enableSentimentAnalysis", skip_serializing_if = "Option::is_none")]
+    pub enable_sentiment_analysis: Option<bool>,
+
+    /// Wire name: `injectedParameters`.
+    #[serde(rename = "injectedParameters", skip_serializing_if = "Option::is_none")]
+    pub injected_parameters: Option<crate::JsonObject>,
+
+    /// The `input` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<GoogleCloudDialogflowCxV3QueryInput>,
+
+    /// Wire name: `isWebhookEnabled`.
+    #[serde(rename = "isWebhookEnabled", skip_serializing_if = "Option::is_none")]
+    pub is_webhook_enabled: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
+    /// Wire name: `currentPage`.
+    #[serde(rename = "currentPage", skip_serializing_if = "Option::is_none")]
+    pub current_page: Option<GoogleCloudDialogflowCxV3Page>,
+
+    /// Wire name: `diagnosticInfo`.
+    #[serde(rename = "diagnosticInfo", skip_serializing_if = "Option::is_none")]
+    pub diagnostic_info: Option<crate::JsonObject>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differences: Option<Vec<GoogleCloudDialogflowCxV3TestRunDifference>>,
+
+    /// Wire name: `sessionParameters`.
+    #[serde(rename = "sessionParameters", skip_serializing_if = "Option::is_none")]
+    pub session_parameters: Option<crate::JsonObject>,
+
+    /// The `status` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Wire name: `textResponses`.
+    #[serde(rename = "textResponses", skip_serializing_if = "Option::is_none")]
+    pub text_responses: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageText>>,
+
+    /// Wire name: `triggeredIntent`.
+    #[serde(rename = "triggeredIntent", skip_serializing_if = "Option::is_none")]
+    pub triggered_intent: Option<GoogleCloudDialogflowCxV3Intent>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3CreateVersionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
+    /// The `version` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3DataStoreConnection`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3DataStoreConnection {
+    /// Wire name: `dataStore`.
+    #[serde(rename = "dataStore", skip_serializing_if = "Option::is_none")]
+    pub data_store: Option<String>,
+
+    /// Wire name: `dataStoreType`.
+    #[serde(
+        rename = "dataStoreType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub data_store_type: Option<
+        GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType,
+    >,
+
+    /// Wire name: `documentProcessingMode`.
+    #[serde(
+        rename = "documentProcessingMode",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub document_processing_mode: Option<
+        GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowCxV3DataStoreConnection.dataStoreType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType {
+    /// `DATA_STORE_TYPE_UNSPECIFIED`
+    DataStoreTypeUnspecified,
+
+    /// `PUBLIC_WEB`
+    PublicWeb,
+
+    /// `UNSTRUCTURED`
+    Unstructured,
+
+    /// `STRUCTURED`
+    Structured,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DATA_STORE_TYPE_UNSPECIFIED", Self::DataStoreTypeUnspecified),
+        ("PUBLIC_WEB", Self::PublicWeb),
+        ("UNSTRUCTURED", Self::Unstructured),
+        ("STRUCTURED", Self::Structured),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `GoogleCloudDialogflowCxV3DataStoreConnection.documentProcessingMode`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode {
+    /// `DOCUMENT_PROCESSING_MODE_UNSPECIFIED`
+    DocumentProcessingModeUnspecified,
+
+    /// `DOCUMENTS`
+    Documents,
+
+    /// `CHUNKS`
+    Chunks,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "DOCUMENT_PROCESSING_MODE_UNSPECIFIED",
+            Self::DocumentProcessingModeUnspecified,
+        ),
+        ("DOCUMENTS", Self::Documents),
+        ("CHUNKS", Self::Chunks),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3DeployFlowMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3DeployFlowMetadata {
+    /// Wire name: `testErrors`.
+    #[serde(rename = "testErrors", skip_serializing_if = "Option::is_none")]
+    pub test_errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3DtmfInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3DtmfInput {
+    /// The `digits` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digits: Option<String>,
+
+    /// Wire name: `finishDigit`.
+    #[serde(rename = "finishDigit", skip_serializing_if = "Option::is_none")]
+    pub finish_digit: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3EventHandler`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3EventHandler {
+    /// The `event` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Wire name: `targetFlow`.
+    #[serde(rename = "targetFlow", skip_serializing_if = "Option::is_none")]
+    pub target_flow: Option<String>,
+
+    /// Wire name: `targetPage`.
+    #[serde(rename = "targetPage", skip_serializing_if = "Option::is_none")]
+    pub target_page: Option<String>,
+
+    /// Wire name: `targetPlaybook`.
+    #[serde(rename = "targetPlaybook", skip_serializing_if = "Option::is_none")]
+    pub target_playbook: Option<String>,
+
+    /// Wire name: `triggerFulfillment`.
+    #[serde(rename = "triggerFulfillment", skip_serializing_if = "Option::is_none")]
+    pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3EventInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3EventInput {
+    /// The `event` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ExportEntityTypesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ExportIntentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ExportIntentsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ExportTestCasesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3Form`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3Form {
+    /// The `parameters` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<GoogleCloudDialogflowCxV3FormParameter>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3FormParameter`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3FormParameter {
+    /// Wire name: `advancedSettings`.
+    #[serde(rename = "advancedSettings", skip_serializing_if = "Option::is_none")]
+    pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
+
+    /// Wire name: `defaultValue`.
+    #[serde(rename = "defaultValue", skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<serde_json::Value>,
+
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Wire name: `entityType`.
+    #[serde(rename = "entityType", skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+
+    /// Wire name: `fillBehavior`.
+    #[serde(rename = "fillBehavior", skip_serializing_if = "Option::is_none")]
+    pub fill_behavior: Option<GoogleCloudDialogflowCxV3FormParameterFillBehavior>,
+
+    /// Wire name: `isList`.
+    #[serde(rename = "isList", skip_serializing_if = "Option::is_none")]
+    pub is_list: Option<bool>,
+
+    /// The `redact` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redact: Option<bool>,
+
+    /// The `required` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3FormParameterFillBehavior`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
+    /// Wire name: `initialPromptFulfillment`.
+    #[serde(
+        rename = "initialPromptFulfillment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub initial_prompt_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+
+    /// Wire name: `repromptEventHandlers`.
+    #[serde(rename = "repromptEventHandlers", skip_serializing_if = "Option::is_none")]
+    pub reprompt_event_handlers: Option<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3Fulfillment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3Fulfillment {
+    /// Wire name: `advancedSettings`.
+    #[serde(rename = "advancedSettings", skip_serializing_if = "Option::is_none")]
+    pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
+
+    /// Wire name: `codeBlockFunction`.
+    #[serde(rename = "codeBlockFunction", skip_serializing_if = "Option::is_none")]
+    pub code_block_function: Option<String>,
+
+    /// Wire name: `conditionalCases`.
+    #[serde(rename = "conditionalCases", skip_serializing_if = "Option::is_none")]
+    pub conditional_cases: Option<
+        Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>,
+    >,
+
+    /// Wire name: `enableGenerativeFallback`.
+    #[serde(
+        rename = "enableGenerativeFallback",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_generative_fallback: Option<bool>,
+
+    /// The `generators` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generators: Option<Vec<GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings>>,
+
+    /// The `messages` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+
+    /// Wire name: `returnPartialResponses`.
+    #[serde(rename = "returnPartialResponses", skip_serializing_if = "Option::is_none")]
+    pub return_partial_responses: Option<bool>,
+
+    /// Wire name: `setParameterActions`.
+    #[serde(rename = "setParameterActions", skip_serializing_if = "Option::is_none")]
+    pub set_parameter_actions: Option<
+        Vec<GoogleCloudDialogflowCxV3FulfillmentSetParameterAction>,
+    >,
+
+    /// The `tag` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+
+    /// The `webhook` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3FulfillmentConditionalCases`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
+    /// The `cases` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cases: Option<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
+    /// Wire name: `caseContent`.
+    #[serde(rename = "caseContent", skip_serializing_if = "Option::is_none")]
+    pub case_content: Option<
+        Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent>,
+    >,
+
+    /// The `condition` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
+    /// Wire name: `additionalCases`.
+    #[serde(rename = "additionalCases", skip_serializing_if = "Option::is_none")]
+    pub additional_cases: Option<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>,
+
+    /// The `message` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<GoogleCloudDialogflowCxV3ResponseMessage>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
+    /// The `generator` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
+
+    /// Wire name: `inputParameters`.
+    #[serde(rename = "inputParameters", skip_serializing_if = "Option::is_none")]
+    pub input_parameters: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Wire name: `outputParameter`.
+    #[serde(rename = "outputParameter", skip_serializing_if = "Option::is_none")]
+    pub output_parameter: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3FulfillmentSetParameterAction`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
+    /// The `parameter` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+
+    /// The `value` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3GcsDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3GcsDestination {
+    /// The `uri` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ImportEntityTypesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ImportIntentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ImportIntentsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ImportTestCasesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
+    /// The `errors` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestCaseError>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3InputAudioConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3InputAudioConfig {
+    /// Wire name: `audioEncoding`.
+    #[serde(
+        rename = "audioEncoding",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub audio_encoding: Option<GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding>,
+
+    /// Wire name: `bargeInConfig`.
+    #[serde(rename = "bargeInConfig", skip_serializing_if = "Option::is_none")]
+    pub barge_in_config: Option<GoogleCloudDialogflowCxV3BargeInConfig>,
+
+    /// Wire name: `enableWordInfo`.
+    #[serde(rename = "enableWordInfo", skip_serializing_if = "Option::is_none")]
+    pub enable_word_info: Option<bool>,
+
+    /// The `model` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Wire name: `modelVariant`.
+    #[serde(
+        rename = "modelVariant",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub model_variant: Option<GoogleCloudDialogflowCxV3InputAudioConfigModelVariant>,
+
+    /// Wire name: `optOutConformerModelMigration`.
+    #[serde(
+        rename = "optOutConformerModelMigration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opt_out_conformer_model_migration: Option<bool>,
+
+    /// Wire name: `phraseHints`.
+    #[serde(rename = "phraseHints", skip_serializing_if = "Option::is_none")]
+    pub phrase_hints: Option<Vec<String>>,
+
+    /// Wire name: `sampleRateHertz`.
+    #[serde(rename = "sampleRateHertz", skip_serializing_if = "Option::is_none")]
+    pub sample_rate_hertz: Option<i32>,
+
+    /// Wire name: `singleUtterance`.
+    #[serde(rename = "singleUtterance", skip_serializing_if = "Option::is_none")]
+    pub single_utterance: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowCxV3InputAudioConfig.audioEncoding`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding {
+    /// `AUDIO_ENCODING_UNSPECIFIED`
+    AudioEncodingUnspecified,
+
+    /// `AUDIO_ENCODING_LINEAR_16`
+    AudioEncodingLinear16,
+
+    /// `AUDIO_ENCODING_FLAC`
+    AudioEncodingFlac,
+
+    /// `AUDIO_ENCODING_MULAW`
+    AudioEncodingMulaw,
+
+    /// `AUDIO_ENCODING_AMR`
+    AudioEncodingAmr,
+
+    /// `AUDIO_ENCODING_AMR_WB`
+    AudioEncodingAmrWb,
+
+    /// `AUDIO_ENCODING_OGG_OPUS`
+    AudioEncodingOggOpus,
+
+    /// `AUDIO_ENCODING_SPEEX_WITH_HEADER_BYTE`
+    AudioEncodingSpeexWithHeaderByte,
+
+    /// `AUDIO_ENCODING_ALAW`
+    AudioEncodingAlaw,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("AUDIO_ENCODING_UNSPECIFIED", Self::AudioEncodingUnspecified),
+        ("AUDIO_ENCODING_LINEAR_16", Self::AudioEncodingLinear16),
+        ("AUDIO_ENCODING_FLAC", Self::AudioEncodingFlac),
+        ("AUDIO_ENCODING_MULAW", Self::AudioEncodingMulaw),
+        ("AUDIO_ENCODING_AMR", Self::AudioEncodingAmr),
+        ("AUDIO_ENCODING_AMR_WB", Self::AudioEncodingAmrWb),
+        ("AUDIO_ENCODING_OGG_OPUS", Self::AudioEncodingOggOpus),
+        (
+            "AUDIO_ENCODING_SPEEX_WITH_HEADER_BYTE",
+            Self::AudioEncodingSpeexWithHeaderByte,
+        ),
+        ("AUDIO_ENCODING_ALAW", Self::AudioEncodingAlaw),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `GoogleCloudDialogflowCxV3InputAudioConfig.modelVariant`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3InputAudioConfigModelVariant {
+    /// `SPEECH_MODEL_VARIANT_UNSPECIFIED`
+    SpeechModelVariantUnspecified,
+
+    /// `USE_BEST_AVAILABLE`
+    UseBestAvailable,
+
+    /// `USE_STANDARD`
+    UseStandard,
+
+    /// `USE_ENHANCED`
+    UseEnhanced,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3InputAudioConfigModelVariant {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SPEECH_MODEL_VARIANT_UNSPECIFIED", Self::SpeechModelVariantUnspecified),
+        ("USE_BEST_AVAILABLE", Self::UseBestAvailable),
+        ("USE_STANDARD", Self::UseStandard),
+        ("USE_ENHANCED", Self::UseEnhanced),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3Intent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3Intent {
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Wire name: `dtmfPattern`.
+    #[serde(rename = "dtmfPattern", skip_serializing_if = "Option::is_none")]
+    pub dtmf_pattern: Option<String>,
+
+    /// Wire name: `isFallback`.
+    #[serde(rename = "isFallback", skip_serializing_if = "Option::is_none")]
+    pub is_fallback: Option<bool>,
+
+    /// The `labels` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The `parameters` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<GoogleCloudDialogflowCxV3IntentParameter>>,
+
+    /// The `priority` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+
+    /// Wire name: `trainingPhrases`.
+    #[serde(rename = "trainingPhrases", skip_serializing_if = "Option::is_none")]
+    pub training_phrases: Option<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrase>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3IntentInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3IntentInput {
+    /// The `intent` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3IntentParameter`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3IntentParameter {
+    /// Wire name: `entityType`.
+    #[serde(rename = "entityType", skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Wire name: `isList`.
+    #[serde(rename = "isList", skip_serializing_if = "Option::is_none")]
+    pub is_list: Option<bool>,
+
+    /// The `redact` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redact: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3IntentTrainingPhrase`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// The `parts` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrasePart>>,
+
+    /// Wire name: `repeatCount`.
+    #[serde(rename = "repeatCount", skip_serializing_if = "Option::is_none")]
+    pub repeat_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3IntentTrainingPhrasePart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
+    /// Wire name: `parameterId`.
+    #[serde(rename = "parameterId", skip_serializing_if = "Option::is_none")]
+    pub parameter_id: Option<String>,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3KnowledgeConnectorSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
+    /// Wire name: `dataStoreConnections`.
+    #[serde(rename = "dataStoreConnections", skip_serializing_if = "Option::is_none")]
+    pub data_store_connections: Option<
+        Vec<GoogleCloudDialogflowCxV3DataStoreConnection>,
+    >,
+
+    /// The `enabled` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+
+    /// Wire name: `targetFlow`.
+    #[serde(rename = "targetFlow", skip_serializing_if = "Option::is_none")]
+    pub target_flow: Option<String>,
+
+    /// Wire name: `targetPage`.
+    #[serde(rename = "targetPage", skip_serializing_if = "Option::is_none")]
+    pub target_page: Option<String>,
+
+    /// Wire name: `triggerFulfillment`.
+    #[serde(rename = "triggerFulfillment", skip_serializing_if = "Option::is_none")]
+    pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3Page`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3Page {
+    /// Wire name: `advancedSettings`.
+    #[serde(rename = "advancedSettings", skip_serializing_if = "Option::is_none")]
+    pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
+
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Wire name: `entryFulfillment`.
+    #[serde(rename = "entryFulfillment", skip_serializing_if = "Option::is_none")]
+    pub entry_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+
+    /// Wire name: `eventHandlers`.
+    #[serde(rename = "eventHandlers", skip_serializing_if = "Option::is_none")]
+    pub event_handlers: Option<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+
+    /// The `form` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<GoogleCloudDialogflowCxV3Form>,
+
+    /// Wire name: `knowledgeConnectorSettings`.
+    #[serde(
+        rename = "knowledgeConnectorSettings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub knowledge_connector_settings: Option<
+        GoogleCloudDialogflowCxV3KnowledgeConnectorSettings,
+    >,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Wire name: `transitionRouteGroups`.
+    #[serde(rename = "transitionRouteGroups", skip_serializing_if = "Option::is_none")]
+    pub transition_route_groups: Option<Vec<String>>,
+
+    /// Wire name: `transitionRoutes`.
+    #[serde(rename = "transitionRoutes", skip_serializing_if = "Option::is_none")]
+    pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3QueryInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3QueryInput {
+    /// The `audio` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<GoogleCloudDialogflowCxV3AudioInput>,
+
+    /// The `dtmf` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dtmf: Option<GoogleCloudDialogflowCxV3DtmfInput>,
+
+    /// The `event` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<GoogleCloudDialogflowCxV3EventInput>,
+
+    /// The `intent` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<GoogleCloudDialogflowCxV3IntentInput>,
+
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<GoogleCloudDialogflowCxV3TextInput>,
+
+    /// Wire name: `toolCallResult`.
+    #[serde(rename = "toolCallResult", skip_serializing_if = "Option::is_none")]
+    pub tool_call_result: Option<GoogleCloudDialogflowCxV3ToolCallResult>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessage {
+    /// The `channel` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+
+    /// Wire name: `conversationSuccess`.
+    #[serde(rename = "conversationSuccess", skip_serializing_if = "Option::is_none")]
+    pub conversation_success: Option<
+        GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess,
+    >,
+
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endInteraction`.
+    #[serde(rename = "endInteraction", skip_serializing_if = "Option::is_none")]
+    pub end_interaction: Option<GoogleCloudDialogflowCxV3ResponseMessageEndInteraction>,
+
+    /// Wire name: `knowledgeInfoCard`.
+    #[serde(rename = "knowledgeInfoCard", skip_serializing_if = "Option::is_none")]
+    pub knowledge_info_card: Option<
+        GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard,
+    >,
+
+    /// Wire name: `liveAgentHandoff`.
+    #[serde(rename = "liveAgentHandoff", skip_serializing_if = "Option::is_none")]
+    pub live_agent_handoff: Option<
+        GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff,
+    >,
+
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `mixedAudio`.
+    #[serde(rename = "mixedAudio", skip_serializing_if = "Option::is_none")]
+    pub mixed_audio: Option<GoogleCloudDialogflowCxV3ResponseMessageMixedAudio>,
+
+    /// Wire name: `outputAudioText`.
+    #[serde(rename = "outputAudioText", skip_serializing_if = "Option::is_none")]
+    pub output_audio_text: Option<
+        GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText,
+    >,
+
+    /// The `payload` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::JsonObject>,
+
+    /// Wire name: `playAudio`.
+    #[serde(rename = "playAudio", skip_serializing_if = "Option::is_none")]
+    pub play_audio: Option<GoogleCloudDialogflowCxV3ResponseMessagePlayAudio>,
+
+    /// Wire name: `responseType`.
+    #[serde(
+        rename = "responseType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub response_type: Option<GoogleCloudDialogflowCxV3ResponseMessageResponseType>,
+
+    /// Wire name: `telephonyTransferCall`.
+    #[serde(rename = "telephonyTransferCall", skip_serializing_if = "Option::is_none")]
+    pub telephony_transfer_call: Option<
+        GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall,
+    >,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<GoogleCloudDialogflowCxV3ResponseMessageText>,
+
+    /// Wire name: `toolCall`.
+    #[serde(rename = "toolCall", skip_serializing_if = "Option::is_none")]
+    pub tool_call: Option<GoogleCloudDialogflowCxV3ToolCall>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
+    /// The `metadata` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::JsonObject>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessageEndInteraction`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
+    /// The `metadata` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::JsonObject>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessageMixedAudio`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
+    /// The `segments` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `allowPlaybackInterruption`.
+    #[serde(
+        rename = "allowPlaybackInterruption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_playback_interruption: Option<bool>,
+
+    /// The `audio` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<String>,
+
+    /// The `uri` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `allowPlaybackInterruption`.
+    #[serde(
+        rename = "allowPlaybackInterruption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_playback_interruption: Option<bool>,
+
+    /// The `ssml` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssml: Option<String>,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessagePlayAudio`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `allowPlaybackInterruption`.
+    #[serde(
+        rename = "allowPlaybackInterruption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_playback_interruption: Option<bool>,
+
+    /// Wire name: `audioUri`.
+    #[serde(rename = "audioUri", skip_serializing_if = "Option::is_none")]
+    pub audio_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowCxV3ResponseMessage.responseType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3ResponseMessageResponseType {
+    /// `RESPONSE_TYPE_UNSPECIFIED`
+    ResponseTypeUnspecified,
+
+    /// `ENTRY_PROMPT`
+    EntryPrompt,
+
+    /// `PARAMETER_PROMPT`
+    ParameterPrompt,
+
+    /// `HANDLER_PROMPT`
+    HandlerPrompt,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3ResponseMessageResponseType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("RESPONSE_TYPE_UNSPECIFIED", Self::ResponseTypeUnspecified),
+        ("ENTRY_PROMPT", Self::EntryPrompt),
+        ("PARAMETER_PROMPT", Self::ParameterPrompt),
+        ("HANDLER_PROMPT", Self::HandlerPrompt),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
+    /// Wire name: `phoneNumber`.
+    #[serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ResponseMessageText`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageText {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `allowPlaybackInterruption`.
+    #[serde(
+        rename = "allowPlaybackInterruption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_playback_interruption: Option<bool>,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3RunContinuousTestMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
+    /// The `errors` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3RunTestCaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RunTestCaseMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3TestCase`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TestCase {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `creationTime`.
+    #[serde(rename = "creationTime", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<String>,
+
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Wire name: `lastTestResult`.
+    #[serde(rename = "lastTestResult", skip_serializing_if = "Option::is_none")]
+    pub last_test_result: Option<GoogleCloudDialogflowCxV3TestCaseResult>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The `notes` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+
+    /// The `tags` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+
+    /// Wire name: `testCaseConversationTurns`.
+    #[serde(
+        rename = "testCaseConversationTurns",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub test_case_conversation_turns: Option<
+        Vec<GoogleCloudDialogflowCxV3ConversationTurn>,
+    >,
+
+    /// Wire name: `testConfig`.
+    #[serde(rename = "testConfig", skip_serializing_if = "Option::is_none")]
+    pub test_config: Option<GoogleCloudDialogflowCxV3TestConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3TestCaseError`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TestCaseError {
+    /// The `status` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Wire name: `testCase`.
+    #[serde(rename = "testCase", skip_serializing_if = "Option::is_none")]
+    pub test_case: Option<GoogleCloudDialogflowCxV3TestCase>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3TestCaseResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TestCaseResult {
+    /// Wire name: `conversationTurns`.
+    #[serde(rename = "conversationTurns", skip_serializing_if = "Option::is_none")]
+    pub conversation_turns: Option<Vec<GoogleCloudDialogflowCxV3ConversationTurn>>,
+
+    /// The `environment` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Wire name: `testResult`.
+    #[serde(
+        rename = "testResult",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub test_result: Option<GoogleCloudDialogflowCxV3TestCaseResultTestResult>,
+
+    /// Wire name: `testTime`.
+    #[serde(rename = "testTime", skip_serializing_if = "Option::is_none")]
+    pub test_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowCxV3TestCaseResult.testResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3TestCaseResultTestResult {
+    /// `TEST_RESULT_UNSPECIFIED`
+    TestResultUnspecified,
+
+    /// `PASSED`
+    Passed,
+
+    /// `FAILED`
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDialogflowCxV3TestCaseResultTestResult {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TEST_RESULT_UNSPECIFIED", Self::TestResultUnspecified),
+        ("PASSED", Self::Passed),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3TestConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TestConfig {
+    /// The `flow` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<String>,
+
+    /// The `page` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+
+    /// Wire name: `trackingParameters`.
+    #[serde(rename = "trackingParameters", skip_serializing_if = "Option::is_none")]
+    pub tracking_parameters: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3TestError`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TestError {
+    /// The `status` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Wire name: `testCase`.
+    #[serde(rename = "testCase", skip_serializing_if = "Option::is_none")]
+    pub test_case: Option<String>,
+
+    /// Wire name: `testTime`.
+    #[serde(rename = "testTime", skip_serializing_if = "Option::is_none")]
+    pub test_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3TestRunDifference`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TestRunDifference {
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudDialogflowCxV3TestRunDifferenceType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowCxV3TestRunDifference.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3TestRunDifferenceType {
+    /// `DIFF_TYPE_UNSPECIFIED`
+    DiffTypeUnspecified,
+
+    /// `INTENT`
+    Intent,
+
+    /// `PAGE`
+    Page,
+
+    /// `PARAMETERS`
+    Parameters,
+
+    /// `UTTERANCE`
+    Utterance,
+
+    /// `FLOW`
+    Flow,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDialogflowCxV3TestRunDifferenceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DIFF_TYPE_UNSPECIFIED", Self::DiffTypeUnspecified),
+        ("INTENT", Self::Intent),
+        ("PAGE", Self::Page),
+        ("PARAMETERS", Self::Parameters),
+        ("UTTERANCE", Self::Utterance),
+        ("FLOW", Self::Flow),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3TextInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TextInput {
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ToolCall`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ToolCall {
+    /// The `action` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+
+    /// Wire name: `inputParameters`.
+    #[serde(rename = "inputParameters", skip_serializing_if = "Option::is_none")]
+    pub input_parameters: Option<crate::JsonObject>,
+
+    /// The `tool` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ToolCallResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ToolCallResult {
+    /// The `action` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+
+    /// The `error` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<GoogleCloudDialogflowCxV3ToolCallResultError>,
+
+    /// Wire name: `outputParameters`.
+    #[serde(rename = "outputParameters", skip_serializing_if = "Option::is_none")]
+    pub output_parameters: Option<crate::JsonObject>,
+
+    /// The `tool` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3ToolCallResultError`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ToolCallResultError {
+    /// The `message` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3TransitionRoute`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TransitionRoute {
+    /// The `condition` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// The `intent` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Wire name: `targetFlow`.
+    #[serde(rename = "targetFlow", skip_serializing_if = "Option::is_none")]
+    pub target_flow: Option<String>,
+
+    /// Wire name: `targetPage`.
+    #[serde(rename = "targetPage", skip_serializing_if = "Option::is_none")]
+    pub target_page: Option<String>,
+
+    /// Wire name: `triggerFulfillment`.
+    #[serde(rename = "triggerFulfillment", skip_serializing_if = "Option::is_none")]
+    pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1AdvancedSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettings {
+    /// Wire name: `audioExportGcsDestination`.
+    #[serde(
+        rename = "audioExportGcsDestination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub audio_export_gcs_destination: Option<
+        GoogleCloudDialogflowCxV3beta1GcsDestination,
+    >,
+
+    /// Wire name: `dtmfSettings`.
+    #[serde(rename = "dtmfSettings", skip_serializing_if = "Option::is_none")]
+    pub dtmf_settings: Option<
+        GoogleCloudDialogflowCxV3beta1AdvancedSettingsDtmfSettings,
+    >,
+
+    /// Wire name: `loggingSettings`.
+    #[serde(rename = "loggingSettings", skip_serializing_if = "Option::is_none")]
+    pub logging_settings: Option<
+        GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings,
+    >,
+
+    /// Wire name: `speechSettings`.
+    #[serde(rename = "speechSettings", skip_serializing_if = "Option::is_none")]
+    pub speech_settings: Option<
+        GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1AdvancedSettingsDtmfSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsDtmfSettings {
+    /// The `enabled` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+
+    /// Wire name: `endpointingTimeoutDuration`.
+    #[serde(
+        rename = "endpointingTimeoutDuration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub endpointing_timeout_duration: Option<String>,
+
+    /// Wire name: `finishDigit`.
+    #[serde(rename = "finishDigit", skip_serializing_if = "Option::is_none")]
+    pub finish_digit: Option<String>,
+
+    /// Wire name: `interdigitTimeoutDuration`.
+    #[serde(
+        rename = "interdigitTimeoutDuration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interdigit_timeout_duration: Option<String>,
+
+    /// Wire name: `maxDigits`.
+    #[serde(rename = "maxDigits", skip_serializing_if = "Option::is_none")]
+    pub max_digits: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings {
+    /// Wire name: `enableConsentBasedRedaction`.
+    #[serde(
+        rename = "enableConsentBasedRedaction",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_consent_based_redaction: Option<bool>,
+
+    /// Wire name: `enableInteractionLogging`.
+    #[serde(
+        rename = "enableInteractionLogging",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_interaction_logging: Option<bool>,
+
+    /// Wire name: `enableStackdriverLogging`.
+    #[serde(
+        rename = "enableStackdriverLogging",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_stackdriver_logging: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings {
+    /// Wire name: `endpointerSensitivity`.
+    #[serde(rename = "endpointerSensitivity", skip_serializing_if = "Option::is_none")]
+    pub endpointer_sensitivity: Option<i32>,
+
+    /// The `models` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Wire name: `noSpeechTimeout`.
+    #[serde(rename = "noSpeechTimeout", skip_serializing_if = "Option::is_none")]
+    pub no_speech_timeout: Option<String>,
+
+    /// Wire name: `useTimeoutBasedEndpointing`.
+    #[serde(
+        rename = "useTimeoutBasedEndpointing",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_timeout_based_endpointing: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1AudioInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1AudioInput {
+    /// The `audio` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<String>,
+
+    /// The `config` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<GoogleCloudDialogflowCxV3beta1InputAudioConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1BargeInConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1BargeInConfig {
+    /// Wire name: `noBargeInDuration`.
+    #[serde(rename = "noBargeInDuration", skip_serializing_if = "Option::is_none")]
+    pub no_barge_in_duration: Option<String>,
+
+    /// Wire name: `totalDuration`.
+    #[serde(rename = "totalDuration", skip_serializing_if = "Option::is_none")]
+    pub total_duration: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata {
+    /// The `errors` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestError>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ConversationTurn`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ConversationTurn {
+    /// Wire name: `userInput`.
+    #[serde(rename = "userInput", skip_serializing_if = "Option::is_none")]
+    pub user_input: Option<GoogleCloudDialogflowCxV3beta1ConversationTurnUserInput>,
+
+    /// Wire name: `virtualAgentOutput`.
+    #[serde(rename = "virtualAgentOutput", skip_serializing_if = "Option::is_none")]
+    pub virtual_agent_output: Option<
+        GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ConversationTurnUserInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ConversationTurnUserInput {
+    /// Wire name: `enableSentimentAnalysis`.
+    #[serde(rename = "enableSentimentAnalysis", skip_serializing_if = "Option::is_none")]
+    pub enable_sentiment_analysis: Option<bool>,
+
+    /// Wire name: `injectedParameters`.
+    #[serde(rename = "injectedParameters", skip_serializing_if = "Option::is_none")]
+    pub injected_parameters: Option<crate::JsonObject>,
+
+    /// The `input` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<GoogleCloudDialogflowCxV3beta1QueryInput>,
+
+    /// Wire name: `isWebhookEnabled`.
+    #[serde(rename = "isWebhookEnabled", skip_serializing_if = "Option::is_none")]
+    pub is_webhook_enabled: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput {
+    /// Wire name: `currentPage`.
+    #[serde(rename = "currentPage", skip_serializing_if = "Option::is_none")]
+    pub current_page: Option<GoogleCloudDialogflowCxV3beta1Page>,
+
+    /// Wire name: `diagnosticInfo`.
+    #[serde(rename = "diagnosticInfo", skip_serializing_if = "Option::is_none")]
+    pub diagnostic_info: Option<crate::JsonObject>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differences: Option<Vec<GoogleCloudDialogflowCxV3beta1TestRunDifference>>,
+
+    /// Wire name: `sessionParameters`.
+    #[serde(rename = "sessionParameters", skip_serializing_if = "Option::is_none")]
+    pub session_parameters: Option<crate::JsonObject>,
+
+    /// The `status` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Wire name: `textResponses`.
+    #[serde(rename = "textResponses", skip_serializing_if = "Option::is_none")]
+    pub text_responses: Option<Vec<GoogleCloudDialogflowCxV3beta1ResponseMessageText>>,
+
+    /// Wire name: `triggeredIntent`.
+    #[serde(rename = "triggeredIntent", skip_serializing_if = "Option::is_none")]
+    pub triggered_intent: Option<GoogleCloudDialogflowCxV3beta1Intent>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata {
+    /// The `version` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1DataStoreConnection`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1DataStoreConnection {
+    /// Wire name: `dataStore`.
+    #[serde(rename = "dataStore", skip_serializing_if = "Option::is_none")]
+    pub data_store: Option<String>,
+
+    /// Wire name: `dataStoreType`.
+    #[serde(
+        rename = "dataStoreType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub data_store_type: Option<
+        GoogleCloudDialogflowCxV3beta1DataStoreConnectionDataStoreType,
+    >,
+
+    /// Wire name: `documentProcessingMode`.
+    #[serde(
+        rename = "documentProcessingMode",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub document_processing_mode: Option<
+        GoogleCloudDialogflowCxV3beta1DataStoreConnectionDocumentProcessingMode,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowCxV3beta1DataStoreConnection.dataStoreType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3beta1DataStoreConnectionDataStoreType {
+    /// `DATA_STORE_TYPE_UNSPECIFIED`
+    DataStoreTypeUnspecified,
+
+    /// `PUBLIC_WEB`
+    PublicWeb,
+
+    /// `UNSTRUCTURED`
+    Unstructured,
+
+    /// `STRUCTURED`
+    Structured,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3beta1DataStoreConnectionDataStoreType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DATA_STORE_TYPE_UNSPECIFIED", Self::DataStoreTypeUnspecified),
+        ("PUBLIC_WEB", Self::PublicWeb),
+        ("UNSTRUCTURED", Self::Unstructured),
+        ("STRUCTURED", Self::Structured),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `GoogleCloudDialogflowCxV3beta1DataStoreConnection.documentProcessingMode`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3beta1DataStoreConnectionDocumentProcessingMode {
+    /// `DOCUMENT_PROCESSING_MODE_UNSPECIFIED`
+    DocumentProcessingModeUnspecified,
+
+    /// `DOCUMENTS`
+    Documents,
+
+    /// `CHUNKS`
+    Chunks,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3beta1DataStoreConnectionDocumentProcessingMode {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "DOCUMENT_PROCESSING_MODE_UNSPECIFIED",
+            Self::DocumentProcessingModeUnspecified,
+        ),
+        ("DOCUMENTS", Self::Documents),
+        ("CHUNKS", Self::Chunks),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1DeployFlowMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1DeployFlowMetadata {
+    /// Wire name: `testErrors`.
+    #[serde(rename = "testErrors", skip_serializing_if = "Option::is_none")]
+    pub test_errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestError>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1DtmfInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1DtmfInput {
+    /// The `digits` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digits: Option<String>,
+
+    /// Wire name: `finishDigit`.
+    #[serde(rename = "finishDigit", skip_serializing_if = "Option::is_none")]
+    pub finish_digit: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1EventHandler`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1EventHandler {
+    /// The `event` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Wire name: `targetFlow`.
+    #[serde(rename = "targetFlow", skip_serializing_if = "Option::is_none")]
+    pub target_flow: Option<String>,
+
+    /// Wire name: `targetPage`.
+    #[serde(rename = "targetPage", skip_serializing_if = "Option::is_none")]
+    pub target_page: Option<String>,
+
+    /// Wire name: `targetPlaybook`.
+    #[serde(rename = "targetPlaybook", skip_serializing_if = "Option::is_none")]
+    pub target_playbook: Option<String>,
+
+    /// Wire name: `triggerFulfillment`.
+    #[serde(rename = "triggerFulfillment", skip_serializing_if = "Option::is_none")]
+    pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1EventInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1EventInput {
+    /// The `event` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1Form`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1Form {
+    /// The `parameters` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<GoogleCloudDialogflowCxV3beta1FormParameter>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1FormParameter`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1FormParameter {
+    /// Wire name: `advancedSettings`.
+    #[serde(rename = "advancedSettings", skip_serializing_if = "Option::is_none")]
+    pub advanced_settings: Option<GoogleCloudDialogflowCxV3beta1AdvancedSettings>,
+
+    /// Wire name: `defaultValue`.
+    #[serde(rename = "defaultValue", skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<serde_json::Value>,
+
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Wire name: `entityType`.
+    #[serde(rename = "entityType", skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+
+    /// Wire name: `fillBehavior`.
+    #[serde(rename = "fillBehavior", skip_serializing_if = "Option::is_none")]
+    pub fill_behavior: Option<GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior>,
+
+    /// Wire name: `isList`.
+    #[serde(rename = "isList", skip_serializing_if = "Option::is_none")]
+    pub is_list: Option<bool>,
+
+    /// The `redact` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redact: Option<bool>,
+
+    /// The `required` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior {
+    /// Wire name: `initialPromptFulfillment`.
+    #[serde(
+        rename = "initialPromptFulfillment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub initial_prompt_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
+
+    /// Wire name: `repromptEventHandlers`.
+    #[serde(rename = "repromptEventHandlers", skip_serializing_if = "Option::is_none")]
+    pub reprompt_event_handlers: Option<Vec<GoogleCloudDialogflowCxV3beta1EventHandler>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1Fulfillment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1Fulfillment {
+    /// Wire name: `advancedSettings`.
+    #[serde(rename = "advancedSettings", skip_serializing_if = "Option::is_none")]
+    pub advanced_settings: Option<GoogleCloudDialogflowCxV3beta1AdvancedSettings>,
+
+    /// Wire name: `codeBlockFunction`.
+    #[serde(rename = "codeBlockFunction", skip_serializing_if = "Option::is_none")]
+    pub code_block_function: Option<String>,
+
+    /// Wire name: `conditionalCases`.
+    #[serde(rename = "conditionalCases", skip_serializing_if = "Option::is_none")]
+    pub conditional_cases: Option<
+        Vec<GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases>,
+    >,
+
+    /// Wire name: `enableGenerativeFallback`.
+    #[serde(
+        rename = "enableGenerativeFallback",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_generative_fallback: Option<bool>,
+
+    /// The `generators` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generators: Option<
+        Vec<GoogleCloudDialogflowCxV3beta1FulfillmentGeneratorSettings>,
+    >,
+
+    /// The `messages` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<GoogleCloudDialogflowCxV3beta1ResponseMessage>>,
+
+    /// Wire name: `returnPartialResponses`.
+    #[serde(rename = "returnPartialResponses", skip_serializing_if = "Option::is_none")]
+    pub return_partial_responses: Option<bool>,
+
+    /// Wire name: `setParameterActions`.
+    #[serde(rename = "setParameterActions", skip_serializing_if = "Option::is_none")]
+    pub set_parameter_actions: Option<
+        Vec<GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction>,
+    >,
+
+    /// The `tag` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+
+    /// The `webhook` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases {
+    /// The `cases` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cases: Option<
+        Vec<GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase {
+    /// Wire name: `caseContent`.
+    #[serde(rename = "caseContent", skip_serializing_if = "Option::is_none")]
+    pub case_content: Option<
+        Vec<GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseContent>,
+    >,
+
+    /// The `condition` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseContent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseContent {
+    /// Wire name: `additionalCases`.
+    #[serde(rename = "additionalCases", skip_serializing_if = "Option::is_none")]
+    pub additional_cases: Option<
+        GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases,
+    >,
+
+    /// The `message` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<GoogleCloudDialogflowCxV3beta1ResponseMessage>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1FulfillmentGeneratorSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1FulfillmentGeneratorSettings {
+    /// The `generator` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
+
+    /// Wire name: `inputParameters`.
+    #[serde(rename = "inputParameters", skip_serializing_if = "Option::is_none")]
+    pub input_parameters: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Wire name: `outputParameter`.
+    #[serde(rename = "outputParameter", skip_serializing_if = "Option::is_none")]
+    pub output_parameter: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction {
+    /// The `parameter` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+
+    /// The `value` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1GcsDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1GcsDestination {
+    /// The `uri` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata {
+    /// The `errors` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestCaseError>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1InputAudioConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1InputAudioConfig {
+    /// Wire name: `audioEncoding`.
+    #[serde(
+        rename = "audioEncoding",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub audio_encoding: Option<
+        GoogleCloudDialogflowCxV3beta1InputAudioConfigAudioEncoding,
+    >,
+
+    /// Wire name: `bargeInConfig`.
+    #[serde(rename = "bargeInConfig", skip_serializing_if = "Option::is_none")]
+    pub barge_in_config: Option<GoogleCloudDialogflowCxV3beta1BargeInConfig>,
+
+    /// Wire name: `enableWordInfo`.
+    #[serde(rename = "enableWordInfo", skip_serializing_if = "Option::is_none")]
+    pub enable_word_info: Option<bool>,
+
+    /// The `model` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Wire name: `modelVariant`.
+    #[serde(
+        rename = "modelVariant",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub model_variant: Option<
+        GoogleCloudDialogflowCxV3beta1InputAudioConfigModelVariant,
+    >,
+
+    /// Wire name: `optOutConformerModelMigration`.
+    #[serde(
+        rename = "optOutConformerModelMigration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opt_out_conformer_model_migration: Option<bool>,
+
+    /// Wire name: `phraseHints`.
+    #[serde(rename = "phraseHints", skip_serializing_if = "Option::is_none")]
+    pub phrase_hints: Option<Vec<String>>,
+
+    /// Wire name: `sampleRateHertz`.
+    #[serde(rename = "sampleRateHertz", skip_serializing_if = "Option::is_none")]
+    pub sample_rate_hertz: Option<i32>,
+
+    /// Wire name: `singleUtterance`.
+    #[serde(rename = "singleUtterance", skip_serializing_if = "Option::is_none")]
+    pub single_utterance: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowCxV3beta1InputAudioConfig.audioEncoding`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3beta1InputAudioConfigAudioEncoding {
+    /// `AUDIO_ENCODING_UNSPECIFIED`
+    AudioEncodingUnspecified,
+
+    /// `AUDIO_ENCODING_LINEAR_16`
+    AudioEncodingLinear16,
+
+    /// `AUDIO_ENCODING_FLAC`
+    AudioEncodingFlac,
+
+    /// `AUDIO_ENCODING_MULAW`
+    AudioEncodingMulaw,
+
+    /// `AUDIO_ENCODING_AMR`
+    AudioEncodingAmr,
+
+    /// `AUDIO_ENCODING_AMR_WB`
+    AudioEncodingAmrWb,
+
+    /// `AUDIO_ENCODING_OGG_OPUS`
+    AudioEncodingOggOpus,
+
+    /// `AUDIO_ENCODING_SPEEX_WITH_HEADER_BYTE`
+    AudioEncodingSpeexWithHeaderByte,
+
+    /// `AUDIO_ENCODING_ALAW`
+    AudioEncodingAlaw,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3beta1InputAudioConfigAudioEncoding {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("AUDIO_ENCODING_UNSPECIFIED", Self::AudioEncodingUnspecified),
+        ("AUDIO_ENCODING_LINEAR_16", Self::AudioEncodingLinear16),
+        ("AUDIO_ENCODING_FLAC", Self::AudioEncodingFlac),
+        ("AUDIO_ENCODING_MULAW", Self::AudioEncodingMulaw),
+        ("AUDIO_ENCODING_AMR", Self::AudioEncodingAmr),
+        ("AUDIO_ENCODING_AMR_WB", Self::AudioEncodingAmrWb),
+        ("AUDIO_ENCODING_OGG_OPUS", Self::AudioEncodingOggOpus),
+        (
+            "AUDIO_ENCODING_SPEEX_WITH_HEADER_BYTE",
+            Self::AudioEncodingSpeexWithHeaderByte,
+        ),
+        ("AUDIO_ENCODING_ALAW", Self::AudioEncodingAlaw),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `GoogleCloudDialogflowCxV3beta1InputAudioConfig.modelVariant`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3beta1InputAudioConfigModelVariant {
+    /// `SPEECH_MODEL_VARIANT_UNSPECIFIED`
+    SpeechModelVariantUnspecified,
+
+    /// `USE_BEST_AVAILABLE`
+    UseBestAvailable,
+
+    /// `USE_STANDARD`
+    UseStandard,
+
+    /// `USE_ENHANCED`
+    UseEnhanced,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3beta1InputAudioConfigModelVariant {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SPEECH_MODEL_VARIANT_UNSPECIFIED", Self::SpeechModelVariantUnspecified),
+        ("USE_BEST_AVAILABLE", Self::UseBestAvailable),
+        ("USE_STANDARD", Self::UseStandard),
+        ("USE_ENHANCED", Self::UseEnhanced),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1Intent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1Intent {
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Wire name: `dtmfPattern`.
+    #[serde(rename = "dtmfPattern", skip_serializing_if = "Option::is_none")]
+    pub dtmf_pattern: Option<String>,
+
+    /// Wire name: `isFallback`.
+    #[serde(rename = "isFallback", skip_serializing_if = "Option::is_none")]
+    pub is_fallback: Option<bool>,
+
+    /// The `labels` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The `parameters` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<GoogleCloudDialogflowCxV3beta1IntentParameter>>,
+
+    /// The `priority` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+
+    /// Wire name: `trainingPhrases`.
+    #[serde(rename = "trainingPhrases", skip_serializing_if = "Option::is_none")]
+    pub training_phrases: Option<
+        Vec<GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1IntentInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1IntentInput {
+    /// The `intent` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1IntentParameter`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1IntentParameter {
+    /// Wire name: `entityType`.
+    #[serde(rename = "entityType", skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Wire name: `isList`.
+    #[serde(rename = "isList", skip_serializing_if = "Option::is_none")]
+    pub is_list: Option<bool>,
+
+    /// The `redact` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redact: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase {
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// The `parts` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart>>,
+
+    /// Wire name: `repeatCount`.
+    #[serde(rename = "repeatCount", skip_serializing_if = "Option::is_none")]
+    pub repeat_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart {
+    /// Wire name: `parameterId`.
+    #[serde(rename = "parameterId", skip_serializing_if = "Option::is_none")]
+    pub parameter_id: Option<String>,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1KnowledgeConnectorSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1KnowledgeConnectorSettings {
+    /// Wire name: `dataStoreConnections`.
+    #[serde(rename = "dataStoreConnections", skip_serializing_if = "Option::is_none")]
+    pub data_store_connections: Option<
+        Vec<GoogleCloudDialogflowCxV3beta1DataStoreConnection>,
+    >,
+
+    /// The `enabled` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+
+    /// Wire name: `targetFlow`.
+    #[serde(rename = "targetFlow", skip_serializing_if = "Option::is_none")]
+    pub target_flow: Option<String>,
+
+    /// Wire name: `targetPage`.
+    #[serde(rename = "targetPage", skip_serializing_if = "Option::is_none")]
+    pub target_page: Option<String>,
+
+    /// Wire name: `triggerFulfillment`.
+    #[serde(rename = "triggerFulfillment", skip_serializing_if = "Option::is_none")]
+    pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1Page`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1Page {
+    /// Wire name: `advancedSettings`.
+    #[serde(rename = "advancedSettings", skip_serializing_if = "Option::is_none")]
+    pub advanced_settings: Option<GoogleCloudDialogflowCxV3beta1AdvancedSettings>,
+
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Wire name: `entryFulfillment`.
+    #[serde(rename = "entryFulfillment", skip_serializing_if = "Option::is_none")]
+    pub entry_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
+
+    /// Wire name: `eventHandlers`.
+    #[serde(rename = "eventHandlers", skip_serializing_if = "Option::is_none")]
+    pub event_handlers: Option<Vec<GoogleCloudDialogflowCxV3beta1EventHandler>>,
+
+    /// The `form` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<GoogleCloudDialogflowCxV3beta1Form>,
+
+    /// Wire name: `knowledgeConnectorSettings`.
+    #[serde(
+        rename = "knowledgeConnectorSettings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub knowledge_connector_settings: Option<
+        GoogleCloudDialogflowCxV3beta1KnowledgeConnectorSettings,
+    >,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Wire name: `transitionRouteGroups`.
+    #[serde(rename = "transitionRouteGroups", skip_serializing_if = "Option::is_none")]
+    pub transition_route_groups: Option<Vec<String>>,
+
+    /// Wire name: `transitionRoutes`.
+    #[serde(rename = "transitionRoutes", skip_serializing_if = "Option::is_none")]
+    pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3beta1TransitionRoute>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1QueryInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1QueryInput {
+    /// The `audio` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<GoogleCloudDialogflowCxV3beta1AudioInput>,
+
+    /// The `dtmf` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dtmf: Option<GoogleCloudDialogflowCxV3beta1DtmfInput>,
+
+    /// The `event` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<GoogleCloudDialogflowCxV3beta1EventInput>,
+
+    /// The `intent` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<GoogleCloudDialogflowCxV3beta1IntentInput>,
+
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<GoogleCloudDialogflowCxV3beta1TextInput>,
+
+    /// Wire name: `toolCallResult`.
+    #[serde(rename = "toolCallResult", skip_serializing_if = "Option::is_none")]
+    pub tool_call_result: Option<GoogleCloudDialogflowCxV3beta1ToolCallResult>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessage {
+    /// The `channel` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+
+    /// Wire name: `conversationSuccess`.
+    #[serde(rename = "conversationSuccess", skip_serializing_if = "Option::is_none")]
+    pub conversation_success: Option<
+        GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess,
+    >,
+
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endInteraction`.
+    #[serde(rename = "endInteraction", skip_serializing_if = "Option::is_none")]
+    pub end_interaction: Option<
+        GoogleCloudDialogflowCxV3beta1ResponseMessageEndInteraction,
+    >,
+
+    /// Wire name: `knowledgeInfoCard`.
+    #[serde(rename = "knowledgeInfoCard", skip_serializing_if = "Option::is_none")]
+    pub knowledge_info_card: Option<
+        GoogleCloudDialogflowCxV3beta1ResponseMessageKnowledgeInfoCard,
+    >,
+
+    /// Wire name: `liveAgentHandoff`.
+    #[serde(rename = "liveAgentHandoff", skip_serializing_if = "Option::is_none")]
+    pub live_agent_handoff: Option<
+        GoogleCloudDialogflowCxV3beta1ResponseMessageLiveAgentHandoff,
+    >,
+
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `mixedAudio`.
+    #[serde(rename = "mixedAudio", skip_serializing_if = "Option::is_none")]
+    pub mixed_audio: Option<GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudio>,
+
+    /// Wire name: `outputAudioText`.
+    #[serde(rename = "outputAudioText", skip_serializing_if = "Option::is_none")]
+    pub output_audio_text: Option<
+        GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText,
+    >,
+
+    /// The `payload` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::JsonObject>,
+
+    /// Wire name: `playAudio`.
+    #[serde(rename = "playAudio", skip_serializing_if = "Option::is_none")]
+    pub play_audio: Option<GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio>,
+
+    /// Wire name: `telephonyTransferCall`.
+    #[serde(rename = "telephonyTransferCall", skip_serializing_if = "Option::is_none")]
+    pub telephony_transfer_call: Option<
+        GoogleCloudDialogflowCxV3beta1ResponseMessageTelephonyTransferCall,
+    >,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<GoogleCloudDialogflowCxV3beta1ResponseMessageText>,
+
+    /// Wire name: `toolCall`.
+    #[serde(rename = "toolCall", skip_serializing_if = "Option::is_none")]
+    pub tool_call: Option<GoogleCloudDialogflowCxV3beta1ToolCall>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess {
+    /// The `metadata` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::JsonObject>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessageEndInteraction`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageEndInteraction {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessageKnowledgeInfoCard`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageKnowledgeInfoCard {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessageLiveAgentHandoff`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageLiveAgentHandoff {
+    /// The `metadata` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::JsonObject>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudio`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudio {
+    /// The `segments` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<
+        Vec<GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `allowPlaybackInterruption`.
+    #[serde(
+        rename = "allowPlaybackInterruption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_playback_interruption: Option<bool>,
+
+    /// The `audio` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<String>,
+
+    /// The `uri` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `allowPlaybackInterruption`.
+    #[serde(
+        rename = "allowPlaybackInterruption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_playback_interruption: Option<bool>,
+
+    /// The `ssml` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssml: Option<String>,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `allowPlaybackInterruption`.
+    #[serde(
+        rename = "allowPlaybackInterruption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_playback_interruption: Option<bool>,
+
+    /// Wire name: `audioUri`.
+    #[serde(rename = "audioUri", skip_serializing_if = "Option::is_none")]
+    pub audio_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessageTelephonyTransferCall`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageTelephonyTransferCall {
+    /// Wire name: `phoneNumber`.
+    #[serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ResponseMessageText`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageText {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `allowPlaybackInterruption`.
+    #[serde(
+        rename = "allowPlaybackInterruption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_playback_interruption: Option<bool>,
+
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata {
+    /// The `errors` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestError>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1TestCase`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1TestCase {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `creationTime`.
+    #[serde(rename = "creationTime", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<String>,
+
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Wire name: `lastTestResult`.
+    #[serde(rename = "lastTestResult", skip_serializing_if = "Option::is_none")]
+    pub last_test_result: Option<GoogleCloudDialogflowCxV3beta1TestCaseResult>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The `notes` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+
+    /// The `tags` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+
+    /// Wire name: `testCaseConversationTurns`.
+    #[serde(
+        rename = "testCaseConversationTurns",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub test_case_conversation_turns: Option<
+        Vec<GoogleCloudDialogflowCxV3beta1ConversationTurn>,
+    >,
+
+    /// Wire name: `testConfig`.
+    #[serde(rename = "testConfig", skip_serializing_if = "Option::is_none")]
+    pub test_config: Option<GoogleCloudDialogflowCxV3beta1TestConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1TestCaseError`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1TestCaseError {
+    /// The `status` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Wire name: `testCase`.
+    #[serde(rename = "testCase", skip_serializing_if = "Option::is_none")]
+    pub test_case: Option<GoogleCloudDialogflowCxV3beta1TestCase>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1TestCaseResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1TestCaseResult {
+    /// Wire name: `conversationTurns`.
+    #[serde(rename = "conversationTurns", skip_serializing_if = "Option::is_none")]
+    pub conversation_turns: Option<Vec<GoogleCloudDialogflowCxV3beta1ConversationTurn>>,
+
+    /// The `environment` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Wire name: `testResult`.
+    #[serde(
+        rename = "testResult",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub test_result: Option<GoogleCloudDialogflowCxV3beta1TestCaseResultTestResult>,
+
+    /// Wire name: `testTime`.
+    #[serde(rename = "testTime", skip_serializing_if = "Option::is_none")]
+    pub test_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowCxV3beta1TestCaseResult.testResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3beta1TestCaseResultTestResult {
+    /// `TEST_RESULT_UNSPECIFIED`
+    TestResultUnspecified,
+
+    /// `PASSED`
+    Passed,
+
+    /// `FAILED`
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowCxV3beta1TestCaseResultTestResult {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TEST_RESULT_UNSPECIFIED", Self::TestResultUnspecified),
+        ("PASSED", Self::Passed),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1TestConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1TestConfig {
+    /// The `flow` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<String>,
+
+    /// The `page` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+
+    /// Wire name: `trackingParameters`.
+    #[serde(rename = "trackingParameters", skip_serializing_if = "Option::is_none")]
+    pub tracking_parameters: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1TestError`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1TestError {
+    /// The `status` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Wire name: `testCase`.
+    #[serde(rename = "testCase", skip_serializing_if = "Option::is_none")]
+    pub test_case: Option<String>,
+
+    /// Wire name: `testTime`.
+    #[serde(rename = "testTime", skip_serializing_if = "Option::is_none")]
+    pub test_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1TestRunDifference`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1TestRunDifference {
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudDialogflowCxV3beta1TestRunDifferenceType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowCxV3beta1TestRunDifference.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowCxV3beta1TestRunDifferenceType {
+    /// `DIFF_TYPE_UNSPECIFIED`
+    DiffTypeUnspecified,
+
+    /// `INTENT`
+    Intent,
+
+    /// `PAGE`
+    Page,
+
+    /// `PARAMETERS`
+    Parameters,
+
+    /// `UTTERANCE`
+    Utterance,
+
+    /// `FLOW`
+    Flow,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDialogflowCxV3beta1TestRunDifferenceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DIFF_TYPE_UNSPECIFIED", Self::DiffTypeUnspecified),
+        ("INTENT", Self::Intent),
+        ("PAGE", Self::Page),
+        ("PARAMETERS", Self::Parameters),
+        ("UTTERANCE", Self::Utterance),
+        ("FLOW", Self::Flow),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1TextInput`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1TextInput {
+    /// The `text` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ToolCall`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ToolCall {
+    /// The `action` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+
+    /// Wire name: `inputParameters`.
+    #[serde(rename = "inputParameters", skip_serializing_if = "Option::is_none")]
+    pub input_parameters: Option<crate::JsonObject>,
+
+    /// The `tool` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ToolCallResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ToolCallResult {
+    /// The `action` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+
+    /// The `error` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<GoogleCloudDialogflowCxV3beta1ToolCallResultError>,
+
+    /// Wire name: `outputParameters`.
+    #[serde(rename = "outputParameters", skip_serializing_if = "Option::is_none")]
+    pub output_parameters: Option<crate::JsonObject>,
+
+    /// The `tool` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1ToolCallResultError`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1ToolCallResultError {
+    /// The `message` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowCxV3beta1TransitionRoute`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3beta1TransitionRoute {
+    /// The `condition` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// The `intent` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Wire name: `targetFlow`.
+    #[serde(rename = "targetFlow", skip_serializing_if = "Option::is_none")]
+    pub target_flow: Option<String>,
+
+    /// Wire name: `targetPage`.
+    #[serde(rename = "targetPage", skip_serializing_if = "Option::is_none")]
+    pub target_page: Option<String>,
+
+    /// Wire name: `triggerFulfillment`.
+    #[serde(rename = "triggerFulfillment", skip_serializing_if = "Option::is_none")]
+    pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
+    /// Wire name: `conversationProfile`.
+    #[serde(rename = "conversationProfile", skip_serializing_if = "Option::is_none")]
+    pub conversation_profile: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Wire name: `participantRole`.
+    #[serde(
+        rename = "participantRole",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub participant_role: Option<
+        GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataParticipantRole,
+    >,
+
+    /// Wire name: `suggestionFeatureType`.
+    #[serde(
+        rename = "suggestionFeatureType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub suggestion_feature_type: Option<
+        GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of
+/// `GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata.participantRole`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataParticipantRole {
+    /// `ROLE_UNSPECIFIED`
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`
+    AutomatedAgent,
+
+    /// `END_USER`
+    EndUser,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataParticipantRole {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of
+/// `GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata.suggestionFeatureType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    /// `TYPE_UNSPECIFIED`
+    TypeUnspecified,
+
+    /// `ARTICLE_SUGGESTION`
+    ArticleSuggestion,
+
+    /// `FAQ`
+    Faq,
+
+    /// `SMART_REPLY`
+    SmartReply,
+
+    /// `CONVERSATION_SUMMARIZATION`
+    ConversationSummarization,
+
+    /// `KNOWLEDGE_SEARCH`
+    KnowledgeSearch,
+
+    /// `KNOWLEDGE_ASSIST`
+    KnowledgeAssist,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("ARTICLE_SUGGESTION", Self::ArticleSuggestion),
+        ("FAQ", Self::Faq),
+        ("SMART_REPLY", Self::SmartReply),
+        ("CONVERSATION_SUMMARIZATION", Self::ConversationSummarization),
+        ("KNOWLEDGE_SEARCH", Self::KnowledgeSearch),
+        ("KNOWLEDGE_ASSIST", Self::KnowledgeAssist),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
+    /// Wire name: `conversationDataset`.
+    #[serde(rename = "conversationDataset", skip_serializing_if = "Option::is_none")]
+    pub conversation_dataset: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata {
+    /// Wire name: `conversationModel`.
+    #[serde(rename = "conversationModel", skip_serializing_if = "Option::is_none")]
+    pub conversation_model: Option<String>,
+
+    /// Wire name: `conversationModelEvaluation`.
+    #[serde(
+        rename = "conversationModelEvaluation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_model_evaluation: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The `state` property.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<
+        GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataState,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of
+/// `GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataState {
+    /// `STATE_UNSPECIFIED`
+    StateUnspecified,
+
+    /// `INITIALIZING`
+    Initializing,
+
+    /// `RUNNING`
+    Running,
+
+    /// `CANCELLED`
+    Cancelled,
+
+    /// `SUCCEEDED`
+    Succeeded,
+
+    /// `FAILED`
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("RUNNING", Self::Running),
+        ("CANCELLED", Self::Cancelled),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2CreateConversationModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
+    /// Wire name: `conversationModel`.
+    #[serde(rename = "conversationModel", skip_serializing_if = "Option::is_none")]
+    pub conversation_model: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// The `state` property.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<
+        GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowV2CreateConversationModelOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState {
+    /// `STATE_UNSPECIFIED`
+    StateUnspecified,
+
+    /// `PENDING`
+    Pending,
+
+    /// `SUCCEEDED`
+    Succeeded,
+
+    /// `FAILED`
+    Failed,
+
+    /// `CANCELLED`
+    Cancelled,
+
+    /// `CANCELLING`
+    Cancelling,
+
+    /// `TRAINING`
+    Training,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+        ("CANCELLING", Self::Cancelling),
+        ("TRAINING", Self::Training),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
+    /// Wire name: `conversationModel`.
+    #[serde(rename = "conversationModel", skip_serializing_if = "Option::is_none")]
+    pub conversation_model: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2DeployConversationModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
+    /// Wire name: `conversationModel`.
+    #[serde(rename = "conversationModel", skip_serializing_if = "Option::is_none")]
+    pub conversation_model: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2EncryptionSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2EncryptionSpec {
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2ExportOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2ExportOperationMetadata {
+    /// Wire name: `exportedGcsDestination`.
+    #[serde(rename = "exportedGcsDestination", skip_serializing_if = "Option::is_none")]
+    pub exported_gcs_destination: Option<GoogleCloudDialogflowV2GcsDestination>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2GcsDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2GcsDestination {
+    /// The `uri` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
+    /// Wire name: `conversationDataset`.
+    #[serde(rename = "conversationDataset", skip_serializing_if = "Option::is_none")]
+    pub conversation_dataset: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Wire name: `partialFailures`.
+    #[serde(rename = "partialFailures", skip_serializing_if = "Option::is_none")]
+    pub partial_failures: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudDialogflowV2InitializeEncryptionSpecRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2InitializeEncryptionSpecRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
+    /// Wire name: `encryptionSpec`.
+    #[serde(rename = "encryptionSpec", skip_serializing_if = "Option::is_none")]
+    pub encryption_spec: Option<GoogleCloudDialogflowV2EncryptionSpec>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2KnowledgeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2KnowledgeOperationMetadata {
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Wire name: `exportOperationMetadata`.
+    #[serde(rename = "exportOperationMetadata", skip_serializing_if = "Option::is_none")]
+    pub export_operation_metadata: Option<
+        GoogleCloudDialogflowV2ExportOperationMetadata,
+    >,
+
+    /// Wire name: `knowledgeBase`.
+    #[serde(rename = "knowledgeBase", skip_serializing_if = "Option::is_none")]
+    pub knowledge_base: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDialogflowV2KnowledgeOperationMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowV2KnowledgeOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2KnowledgeOperationMetadataState {
+    /// `STATE_UNSPECIFIED`
+    StateUnspecified,
+
+    /// `PENDING`
+    Pending,
+
+    /// `RUNNING`
+    Running,
+
+    /// `DONE`
+    Done,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2KnowledgeOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("RUNNING", Self::Running),
+        ("DONE", Self::Done),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
+    /// Wire name: `conversationProfile`.
+    #[serde(rename = "conversationProfile", skip_serializing_if = "Option::is_none")]
+    pub conversation_profile: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Wire name: `participantRole`.
+    #[serde(
+        rename = "participantRole",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub participant_role: Option<
+        GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataParticipantRole,
+    >,
+
+    /// Wire name: `suggestionFeatureType`.
+    #[serde(
+        rename = "suggestionFeatureType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub suggestion_feature_type: Option<
+        GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of
+/// `GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata.participantRole`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataParticipantRole {
+    /// `ROLE_UNSPECIFIED`
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`
+    AutomatedAgent,
+
+    /// `END_USER`
+    EndUser,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataParticipantRole {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of
+/// `GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata.suggestionFeatureType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    /// `TYPE_UNSPECIFIED`
+    TypeUnspecified,
+
+    /// `ARTICLE_SUGGESTION`
+    ArticleSuggestion,
+
+    /// `FAQ`
+    Faq,
+
+    /// `SMART_REPLY`
+    SmartReply,
+
+    /// `CONVERSATION_SUMMARIZATION`
+    ConversationSummarization,
+
+    /// `KNOWLEDGE_SEARCH`
+    KnowledgeSearch,
+
+    /// `KNOWLEDGE_ASSIST`
+    KnowledgeAssist,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("ARTICLE_SUGGESTION", Self::ArticleSuggestion),
+        ("FAQ", Self::Faq),
+        ("SMART_REPLY", Self::SmartReply),
+        ("CONVERSATION_SUMMARIZATION", Self::ConversationSummarization),
+        ("KNOWLEDGE_SEARCH", Self::KnowledgeSearch),
+        ("KNOWLEDGE_ASSIST", Self::KnowledgeAssist),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
+    /// Wire name: `conversationModel`.
+    #[serde(rename = "conversationModel", skip_serializing_if = "Option::is_none")]
+    pub conversation_model: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema
+/// `GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata {
+    /// Wire name: `conversationProfile`.
+    #[serde(rename = "conversationProfile", skip_serializing_if = "Option::is_none")]
+    pub conversation_profile: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Wire name: `participantRole`.
+    #[serde(
+        rename = "participantRole",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub participant_role: Option<
+        GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadataParticipantRole,
+    >,
+
+    /// Wire name: `suggestionFeatureType`.
+    #[serde(
+        rename = "suggestionFeatureType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub suggestion_feature_type: Option<
+        GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of
+/// `GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata.participantRole`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadataParticipantRole {
+    /// `ROLE_UNSPECIFIED`
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`
+    AutomatedAgent,
+
+    /// `END_USER`
+    EndUser,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadataParticipantRole {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of
+/// `GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata.suggestionFeatureType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    /// `TYPE_UNSPECIFIED`
+    TypeUnspecified,
+
+    /// `ARTICLE_SUGGESTION`
+    ArticleSuggestion,
+
+    /// `FAQ`
+    Faq,
+
+    /// `SMART_REPLY`
+    SmartReply,
+
+    /// `DIALOGFLOW_ASSIST`
+    DialogflowAssist,
+
+    /// `CONVERSATION_SUMMARIZATION`
+    ConversationSummarization,
+
+    /// `KNOWLEDGE_SEARCH`
+    KnowledgeSearch,
+
+    /// `KNOWLEDGE_ASSIST`
+    KnowledgeAssist,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("ARTICLE_SUGGESTION", Self::ArticleSuggestion),
+        ("FAQ", Self::Faq),
+        ("SMART_REPLY", Self::SmartReply),
+        ("DIALOGFLOW_ASSIST", Self::DialogflowAssist),
+        ("CONVERSATION_SUMMARIZATION", Self::ConversationSummarization),
+        ("KNOWLEDGE_SEARCH", Self::KnowledgeSearch),
+        ("KNOWLEDGE_ASSIST", Self::KnowledgeAssist),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1EncryptionSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1EncryptionSpec {
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1ExportOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1ExportOperationMetadata {
+    /// Wire name: `exportedGcsDestination`.
+    #[serde(rename = "exportedGcsDestination", skip_serializing_if = "Option::is_none")]
+    pub exported_gcs_destination: Option<GoogleCloudDialogflowV2beta1GcsDestination>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1GcsDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1GcsDestination {
+    /// The `uri` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1GroundingChunk`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1GroundingChunk {
+    /// Wire name: `retrievedContext`.
+    #[serde(rename = "retrievedContext", skip_serializing_if = "Option::is_none")]
+    pub retrieved_context: Option<
+        GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext,
+    >,
+
+    /// The `web` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<GoogleCloudDialogflowV2beta1GroundingChunkWeb>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext {
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1GroundingChunkWeb`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1GroundingChunkWeb {
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1GroundingMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1GroundingMetadata {
+    /// Wire name: `groundingChunks`.
+    #[serde(rename = "groundingChunks", skip_serializing_if = "Option::is_none")]
+    pub grounding_chunks: Option<Vec<GoogleCloudDialogflowV2beta1GroundingChunk>>,
+
+    /// Wire name: `groundingSupports`.
+    #[serde(rename = "groundingSupports", skip_serializing_if = "Option::is_none")]
+    pub grounding_supports: Option<Vec<GoogleCloudDialogflowV2beta1GroundingSupport>>,
+
+    /// Wire name: `searchEntryPoint`.
+    #[serde(rename = "searchEntryPoint", skip_serializing_if = "Option::is_none")]
+    pub search_entry_point: Option<GoogleCloudDialogflowV2beta1SearchEntryPoint>,
+
+    /// Wire name: `webSearchQueries`.
+    #[serde(rename = "webSearchQueries", skip_serializing_if = "Option::is_none")]
+    pub web_search_queries: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1GroundingSupport`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1GroundingSupport {
+    /// Wire name: `groundingChunkIndices`.
+    #[serde(rename = "groundingChunkIndices", skip_serializing_if = "Option::is_none")]
+    pub grounding_chunk_indices: Option<Vec<i32>>,
+
+    /// The `segment` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<GoogleCloudDialogflowV2beta1Segment>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata {
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest {
+    /// Wire name: `encryptionSpec`.
+    #[serde(rename = "encryptionSpec", skip_serializing_if = "Option::is_none")]
+    pub encryption_spec: Option<GoogleCloudDialogflowV2beta1EncryptionSpec>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata {
+    /// Wire name: `doneTime`.
+    #[serde(rename = "doneTime", skip_serializing_if = "Option::is_none")]
+    pub done_time: Option<String>,
+
+    /// Wire name: `exportOperationMetadata`.
+    #[serde(rename = "exportOperationMetadata", skip_serializing_if = "Option::is_none")]
+    pub export_operation_metadata: Option<
+        GoogleCloudDialogflowV2beta1ExportOperationMetadata,
+    >,
+
+    /// Wire name: `knowledgeBase`.
+    #[serde(rename = "knowledgeBase", skip_serializing_if = "Option::is_none")]
+    pub knowledge_base: Option<String>,
+
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDialogflowV2beta1KnowledgeOperationMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2beta1KnowledgeOperationMetadataState {
+    /// `STATE_UNSPECIFIED`
+    StateUnspecified,
+
+    /// `PENDING`
+    Pending,
+
+    /// `RUNNING`
+    Running,
+
+    /// `DONE`
+    Done,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2beta1KnowledgeOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("RUNNING", Self::Running),
+        ("DONE", Self::Done),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1SearchEntryPoint`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1SearchEntryPoint {
+    /// Wire name: `renderedContent`.
+    #[serde(rename = "renderedContent", skip_serializing_if = "Option::is_none")]
+    pub rendered_content: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1Segment`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1Segment {
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endIndex`.
+    #[serde(rename = "endIndex", skip_serializing_if = "Option::is_none")]
+    pub end_index: Option<i32>,
+
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `startIndex`.
+    #[serde(rename = "startIndex", skip_serializing_if = "Option::is_none")]
+    pub start_index: Option<i32>,
+
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata {
+    /// Wire name: `conversationProfile`.
+    #[serde(rename = "conversationProfile", skip_serializing_if = "Option::is_none")]
+    pub conversation_profile: Option<String>,
+
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Wire name: `participantRole`.
+    #[serde(
+        rename = "participantRole",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub participant_role: Option<
+        GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadataParticipantRole,
+    >,
+
+    /// Wire name: `suggestionFeatureType`.
+    #[serde(
+        rename = "suggestionFeatureType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub suggestion_feature_type: Option<
+        GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of
+/// `GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata.participantRole`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadataParticipantRole {
+    /// `ROLE_UNSPECIFIED`
+    RoleUnspecified,
+
+    /// `HUMAN_AGENT`
+    HumanAgent,
+
+    /// `AUTOMATED_AGENT`
+    AutomatedAgent,
+
+    /// `END_USER`
+    EndUser,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadataParticipantRole {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLE_UNSPECIFIED", Self::RoleUnspecified),
+        ("HUMAN_AGENT", Self::HumanAgent),
+        ("AUTOMATED_AGENT", Self::AutomatedAgent),
+        ("END_USER", Self::EndUser),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of
+/// `GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata.suggestionFeatureType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    /// `TYPE_UNSPECIFIED`
+    TypeUnspecified,
+
+    /// `ARTICLE_SUGGESTION`
+    ArticleSuggestion,
+
+    /// `FAQ`
+    Faq,
+
+    /// `SMART_REPLY`
+    SmartReply,
+
+    /// `DIALOGFLOW_ASSIST`
+    DialogflowAssist,
+
+    /// `CONVERSATION_SUMMARIZATION`
+    ConversationSummarization,
+
+    /// `KNOWLEDGE_SEARCH`
+    KnowledgeSearch,
+
+    /// `KNOWLEDGE_ASSIST`
+    KnowledgeAssist,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("ARTICLE_SUGGESTION", Self::ArticleSuggestion),
+        ("FAQ", Self::Faq),
+        ("SMART_REPLY", Self::SmartReply),
+        ("DIALOGFLOW_ASSIST", Self::DialogflowAssist),
+        ("CONVERSATION_SUMMARIZATION", Self::ConversationSummarization),
+        ("KNOWLEDGE_SEARCH", Self::KnowledgeSearch),
+        ("KNOWLEDGE_ASSIST", Self::KnowledgeAssist),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://discoveryengine.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Discovery Engine API.
@@ -3293,6 +3294,4802 @@ impl crate::Request for ProjectsOperationsList {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the Discovery Engine API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudDiscoveryengineV1BatchCreateTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1BatchCreateTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1BatchCreateTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1BatchUpdateUserLicensesMetadata`].
+    GoogleCloudDiscoveryengineV1BatchUpdateUserLicensesMetadata(
+        Box<GoogleCloudDiscoveryengineV1BatchUpdateUserLicensesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1CreateDataStoreMetadata`].
+    GoogleCloudDiscoveryengineV1CreateDataStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1CreateDataStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1CreateEngineMetadata`].
+    GoogleCloudDiscoveryengineV1CreateEngineMetadata(
+        Box<GoogleCloudDiscoveryengineV1CreateEngineMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1CreateSchemaMetadata`].
+    GoogleCloudDiscoveryengineV1CreateSchemaMetadata(
+        Box<GoogleCloudDiscoveryengineV1CreateSchemaMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1CreateSitemapMetadata`].
+    GoogleCloudDiscoveryengineV1CreateSitemapMetadata(
+        Box<GoogleCloudDiscoveryengineV1CreateSitemapMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1CreateTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1CreateTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1CreateTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1DeleteCmekConfigMetadata`].
+    GoogleCloudDiscoveryengineV1DeleteCmekConfigMetadata(
+        Box<GoogleCloudDiscoveryengineV1DeleteCmekConfigMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1DeleteCollectionMetadata`].
+    GoogleCloudDiscoveryengineV1DeleteCollectionMetadata(
+        Box<GoogleCloudDiscoveryengineV1DeleteCollectionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1DeleteDataStoreMetadata`].
+    GoogleCloudDiscoveryengineV1DeleteDataStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1DeleteDataStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1DeleteEngineMetadata`].
+    GoogleCloudDiscoveryengineV1DeleteEngineMetadata(
+        Box<GoogleCloudDiscoveryengineV1DeleteEngineMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1DeleteIdentityMappingStoreMetadata`].
+    GoogleCloudDiscoveryengineV1DeleteIdentityMappingStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1DeleteIdentityMappingStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1DeleteSchemaMetadata`].
+    GoogleCloudDiscoveryengineV1DeleteSchemaMetadata(
+        Box<GoogleCloudDiscoveryengineV1DeleteSchemaMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1DeleteSitemapMetadata`].
+    GoogleCloudDiscoveryengineV1DeleteSitemapMetadata(
+        Box<GoogleCloudDiscoveryengineV1DeleteSitemapMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1DeleteTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1DeleteTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1DeleteTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1DisableAdvancedSiteSearchMetadata`].
+    GoogleCloudDiscoveryengineV1DisableAdvancedSiteSearchMetadata(
+        Box<GoogleCloudDiscoveryengineV1DisableAdvancedSiteSearchMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1EnableAdvancedSiteSearchMetadata`].
+    GoogleCloudDiscoveryengineV1EnableAdvancedSiteSearchMetadata(
+        Box<GoogleCloudDiscoveryengineV1EnableAdvancedSiteSearchMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1IdentityMappingEntryOperationMetadata`].
+    GoogleCloudDiscoveryengineV1IdentityMappingEntryOperationMetadata(
+        Box<GoogleCloudDiscoveryengineV1IdentityMappingEntryOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1ImportCompletionSuggestionsMetadata`].
+    GoogleCloudDiscoveryengineV1ImportCompletionSuggestionsMetadata(
+        Box<GoogleCloudDiscoveryengineV1ImportCompletionSuggestionsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1ImportDocumentsMetadata`].
+    GoogleCloudDiscoveryengineV1ImportDocumentsMetadata(
+        Box<GoogleCloudDiscoveryengineV1ImportDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1ImportSuggestionDenyListEntriesMetadata`].
+    GoogleCloudDiscoveryengineV1ImportSuggestionDenyListEntriesMetadata(
+        Box<GoogleCloudDiscoveryengineV1ImportSuggestionDenyListEntriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1ImportUserEventsMetadata`].
+    GoogleCloudDiscoveryengineV1ImportUserEventsMetadata(
+        Box<GoogleCloudDiscoveryengineV1ImportUserEventsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1ProvisionProjectMetadata`].
+    GoogleCloudDiscoveryengineV1ProvisionProjectMetadata(
+        Box<GoogleCloudDiscoveryengineV1ProvisionProjectMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1PurgeCompletionSuggestionsMetadata`].
+    GoogleCloudDiscoveryengineV1PurgeCompletionSuggestionsMetadata(
+        Box<GoogleCloudDiscoveryengineV1PurgeCompletionSuggestionsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1PurgeDocumentsMetadata`].
+    GoogleCloudDiscoveryengineV1PurgeDocumentsMetadata(
+        Box<GoogleCloudDiscoveryengineV1PurgeDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1PurgeSuggestionDenyListEntriesMetadata`].
+    GoogleCloudDiscoveryengineV1PurgeSuggestionDenyListEntriesMetadata(
+        Box<GoogleCloudDiscoveryengineV1PurgeSuggestionDenyListEntriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1SetUpDataConnectorMetadata`].
+    GoogleCloudDiscoveryengineV1SetUpDataConnectorMetadata(
+        Box<GoogleCloudDiscoveryengineV1SetUpDataConnectorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1TrainCustomModelMetadata`].
+    GoogleCloudDiscoveryengineV1TrainCustomModelMetadata(
+        Box<GoogleCloudDiscoveryengineV1TrainCustomModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1UpdateCmekConfigMetadata`].
+    GoogleCloudDiscoveryengineV1UpdateCmekConfigMetadata(
+        Box<GoogleCloudDiscoveryengineV1UpdateCmekConfigMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1UpdateSchemaMetadata`].
+    GoogleCloudDiscoveryengineV1UpdateSchemaMetadata(
+        Box<GoogleCloudDiscoveryengineV1UpdateSchemaMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1UpdateTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1UpdateTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1UpdateTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaBatchCreateTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1alphaBatchCreateTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaBatchCreateTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaBatchUpdateUserLicensesMetadata`].
+    GoogleCloudDiscoveryengineV1alphaBatchUpdateUserLicensesMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaBatchUpdateUserLicensesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaCreateDataStoreMetadata`].
+    GoogleCloudDiscoveryengineV1alphaCreateDataStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaCreateDataStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaCreateEngineMetadata`].
+    GoogleCloudDiscoveryengineV1alphaCreateEngineMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaCreateEngineMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaCreateEvaluationMetadata`].
+    GoogleCloudDiscoveryengineV1alphaCreateEvaluationMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaCreateEvaluationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaCreateSchemaMetadata`].
+    GoogleCloudDiscoveryengineV1alphaCreateSchemaMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaCreateSchemaMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaCreateSitemapMetadata`].
+    GoogleCloudDiscoveryengineV1alphaCreateSitemapMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaCreateSitemapMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaCreateTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1alphaCreateTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaCreateTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteAgentMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteAgentMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteAgentMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteCmekConfigMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteCmekConfigMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteCmekConfigMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteCollectionMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteCollectionMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteCollectionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteDataStoreMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteDataStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteDataStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteEngineMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteEngineMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteEngineMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteIdentityMappingStoreMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteIdentityMappingStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteIdentityMappingStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteSchemaMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteSchemaMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteSchemaMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteSitemapMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteSitemapMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteSitemapMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDeleteUserStoreMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDeleteUserStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDeleteUserStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaDisableAdvancedSiteSearchMetadata`].
+    GoogleCloudDiscoveryengineV1alphaDisableAdvancedSiteSearchMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaDisableAdvancedSiteSearchMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaEnableAdvancedSiteSearchMetadata`].
+    GoogleCloudDiscoveryengineV1alphaEnableAdvancedSiteSearchMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaEnableAdvancedSiteSearchMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaEstimateDataSizeMetadata`].
+    GoogleCloudDiscoveryengineV1alphaEstimateDataSizeMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaEstimateDataSizeMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaExportMetricsMetadata`].
+    GoogleCloudDiscoveryengineV1alphaExportMetricsMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaExportMetricsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaIdentityMappingEntryOperationMetadata`].
+    GoogleCloudDiscoveryengineV1alphaIdentityMappingEntryOperationMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaIdentityMappingEntryOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaImportCompletionSuggestionsMetadata`].
+    GoogleCloudDiscoveryengineV1alphaImportCompletionSuggestionsMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaImportCompletionSuggestionsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata`].
+    GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaImportSampleQueriesMetadata`].
+    GoogleCloudDiscoveryengineV1alphaImportSampleQueriesMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaImportSampleQueriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaImportSuggestionDenyListEntriesMetadata`].
+    GoogleCloudDiscoveryengineV1alphaImportSuggestionDenyListEntriesMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaImportSuggestionDenyListEntriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaImportUserEventsMetadata`].
+    GoogleCloudDiscoveryengineV1alphaImportUserEventsMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaImportUserEventsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaPatientFilterOperationMetadata`].
+    GoogleCloudDiscoveryengineV1alphaPatientFilterOperationMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaPatientFilterOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaProvisionProjectMetadata`].
+    GoogleCloudDiscoveryengineV1alphaProvisionProjectMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaProvisionProjectMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaPurgeCompletionSuggestionsMetadata`].
+    GoogleCloudDiscoveryengineV1alphaPurgeCompletionSuggestionsMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaPurgeCompletionSuggestionsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaPurgeDocumentsMetadata`].
+    GoogleCloudDiscoveryengineV1alphaPurgeDocumentsMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaPurgeDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaPurgeSuggestionDenyListEntriesMetadata`].
+    GoogleCloudDiscoveryengineV1alphaPurgeSuggestionDenyListEntriesMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaPurgeSuggestionDenyListEntriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaPurgeUserEventsMetadata`].
+    GoogleCloudDiscoveryengineV1alphaPurgeUserEventsMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaPurgeUserEventsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaRecrawlUrisMetadata`].
+    GoogleCloudDiscoveryengineV1alphaRecrawlUrisMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaRecrawlUrisMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaRemoveDedicatedCrawlRateMetadata`].
+    GoogleCloudDiscoveryengineV1alphaRemoveDedicatedCrawlRateMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaRemoveDedicatedCrawlRateMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaResumeExperimentMetadata`].
+    GoogleCloudDiscoveryengineV1alphaResumeExperimentMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaResumeExperimentMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaSetDedicatedCrawlRateMetadata`].
+    GoogleCloudDiscoveryengineV1alphaSetDedicatedCrawlRateMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaSetDedicatedCrawlRateMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaSetUpDataConnectorMetadata`].
+    GoogleCloudDiscoveryengineV1alphaSetUpDataConnectorMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaSetUpDataConnectorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaSetUriPatternDocumentDataMetadata`].
+    GoogleCloudDiscoveryengineV1alphaSetUriPatternDocumentDataMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaSetUriPatternDocumentDataMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaStartExperimentMetadata`].
+    GoogleCloudDiscoveryengineV1alphaStartExperimentMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaStartExperimentMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaTrainCustomModelMetadata`].
+    GoogleCloudDiscoveryengineV1alphaTrainCustomModelMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaTrainCustomModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaTuneEngineMetadata`].
+    GoogleCloudDiscoveryengineV1alphaTuneEngineMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaTuneEngineMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaUpdateCmekConfigMetadata`].
+    GoogleCloudDiscoveryengineV1alphaUpdateCmekConfigMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaUpdateCmekConfigMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaUpdateCollectionMetadata`].
+    GoogleCloudDiscoveryengineV1alphaUpdateCollectionMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaUpdateCollectionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaUpdateSchemaMetadata`].
+    GoogleCloudDiscoveryengineV1alphaUpdateSchemaMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaUpdateSchemaMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1alphaUpdateTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1alphaUpdateTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1alphaUpdateTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaBatchCreateTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1betaBatchCreateTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaBatchCreateTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaBatchUpdateUserLicensesMetadata`].
+    GoogleCloudDiscoveryengineV1betaBatchUpdateUserLicensesMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaBatchUpdateUserLicensesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaCreateDataStoreMetadata`].
+    GoogleCloudDiscoveryengineV1betaCreateDataStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaCreateDataStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaCreateEngineMetadata`].
+    GoogleCloudDiscoveryengineV1betaCreateEngineMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaCreateEngineMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaCreateEvaluationMetadata`].
+    GoogleCloudDiscoveryengineV1betaCreateEvaluationMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaCreateEvaluationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaCreateSchemaMetadata`].
+    GoogleCloudDiscoveryengineV1betaCreateSchemaMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaCreateSchemaMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaCreateSitemapMetadata`].
+    GoogleCloudDiscoveryengineV1betaCreateSitemapMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaCreateSitemapMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaCreateTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1betaCreateTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaCreateTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaDeleteDataStoreMetadata`].
+    GoogleCloudDiscoveryengineV1betaDeleteDataStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaDeleteDataStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaDeleteEngineMetadata`].
+    GoogleCloudDiscoveryengineV1betaDeleteEngineMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaDeleteEngineMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaDeleteIdentityMappingStoreMetadata`].
+    GoogleCloudDiscoveryengineV1betaDeleteIdentityMappingStoreMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaDeleteIdentityMappingStoreMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaDeleteSchemaMetadata`].
+    GoogleCloudDiscoveryengineV1betaDeleteSchemaMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaDeleteSchemaMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaDeleteSitemapMetadata`].
+    GoogleCloudDiscoveryengineV1betaDeleteSitemapMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaDeleteSitemapMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaDeleteTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1betaDeleteTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaDeleteTargetSiteMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaDisableAdvancedSiteSearchMetadata`].
+    GoogleCloudDiscoveryengineV1betaDisableAdvancedSiteSearchMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaDisableAdvancedSiteSearchMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaEnableAdvancedSiteSearchMetadata`].
+    GoogleCloudDiscoveryengineV1betaEnableAdvancedSiteSearchMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaEnableAdvancedSiteSearchMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaIdentityMappingEntryOperationMetadata`].
+    GoogleCloudDiscoveryengineV1betaIdentityMappingEntryOperationMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaIdentityMappingEntryOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaImportCompletionSuggestionsMetadata`].
+    GoogleCloudDiscoveryengineV1betaImportCompletionSuggestionsMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaImportCompletionSuggestionsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaImportDocumentsMetadata`].
+    GoogleCloudDiscoveryengineV1betaImportDocumentsMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaImportDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaImportSampleQueriesMetadata`].
+    GoogleCloudDiscoveryengineV1betaImportSampleQueriesMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaImportSampleQueriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaImportSuggestionDenyListEntriesMetadata`].
+    GoogleCloudDiscoveryengineV1betaImportSuggestionDenyListEntriesMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaImportSuggestionDenyListEntriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaImportUserEventsMetadata`].
+    GoogleCloudDiscoveryengineV1betaImportUserEventsMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaImportUserEventsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaProvisionProjectMetadata`].
+    GoogleCloudDiscoveryengineV1betaProvisionProjectMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaProvisionProjectMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaPurgeDocumentsMetadata`].
+    GoogleCloudDiscoveryengineV1betaPurgeDocumentsMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaPurgeDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaPurgeSuggestionDenyListEntriesMetadata`].
+    GoogleCloudDiscoveryengineV1betaPurgeSuggestionDenyListEntriesMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaPurgeSuggestionDenyListEntriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaRemoveDedicatedCrawlRateMetadata`].
+    GoogleCloudDiscoveryengineV1betaRemoveDedicatedCrawlRateMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaRemoveDedicatedCrawlRateMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaSetDedicatedCrawlRateMetadata`].
+    GoogleCloudDiscoveryengineV1betaSetDedicatedCrawlRateMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaSetDedicatedCrawlRateMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaTrainCustomModelMetadata`].
+    GoogleCloudDiscoveryengineV1betaTrainCustomModelMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaTrainCustomModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaTuneEngineMetadata`].
+    GoogleCloudDiscoveryengineV1betaTuneEngineMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaTuneEngineMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaUpdateSchemaMetadata`].
+    GoogleCloudDiscoveryengineV1betaUpdateSchemaMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaUpdateSchemaMetadata>,
+    ),
+
+    /// A [`GoogleCloudDiscoveryengineV1betaUpdateTargetSiteMetadata`].
+    GoogleCloudDiscoveryengineV1betaUpdateTargetSiteMetadata(
+        Box<GoogleCloudDiscoveryengineV1betaUpdateTargetSiteMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1BatchCreateTargetSiteMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1BatchUpdateUserLicensesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1CreateDataStoreMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1CreateEngineMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1CreateSchemaMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1CreateSitemapMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1CreateTargetSiteMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteCmekConfigMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteCollectionMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteDataStoreMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteEngineMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1DeleteIdentityMappingStoreMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteSchemaMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteSitemapMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteTargetSiteMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1DisableAdvancedSiteSearchMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1EnableAdvancedSiteSearchMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDiscoveryengineV1IdentityMappingEntryOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1ImportCompletionSuggestionsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1ImportDocumentsMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1ImportSuggestionDenyListEntriesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1ImportUserEventsMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1ProvisionProjectMetadata"),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1PurgeCompletionSuggestionsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1PurgeDocumentsMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1PurgeSuggestionDenyListEntriesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDiscoveryengineV1SetUpDataConnectorMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1TrainCustomModelMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1UpdateCmekConfigMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1UpdateSchemaMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1UpdateTargetSiteMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaBatchCreateTargetSiteMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaBatchUpdateUserLicensesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaCreateDataStoreMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1alphaCreateEngineMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDiscoveryengineV1alphaCreateEvaluationMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1alphaCreateSchemaMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaCreateSitemapMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaCreateTargetSiteMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1alphaDeleteAgentMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaDeleteCmekConfigMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaDeleteCollectionMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaDeleteDataStoreMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1alphaDeleteEngineMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaDeleteIdentityMappingStoreMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1alphaDeleteSchemaMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaDeleteSitemapMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaDeleteTargetSiteMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaDeleteUserStoreMetadata",
+            )
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaDisableAdvancedSiteSearchMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaEnableAdvancedSiteSearchMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaEstimateDataSizeMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaExportMetricsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDiscoveryengineV1alphaIdentityMappingEntryOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaImportCompletionSuggestionsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaImportSampleQueriesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaImportSuggestionDenyListEntriesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaImportUserEventsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaPatientFilterOperationMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDiscoveryengineV1alphaProvisionProjectMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaPurgeCompletionSuggestionsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaPurgeDocumentsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaPurgeSuggestionDenyListEntriesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaPurgeUserEventsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1alphaRecrawlUrisMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaRemoveDedicatedCrawlRateMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaResumeExperimentMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaSetDedicatedCrawlRateMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDiscoveryengineV1alphaSetUpDataConnectorMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaSetUriPatternDocumentDataMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaStartExperimentMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaTrainCustomModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1alphaTuneEngineMetadata"),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaUpdateCmekConfigMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaUpdateCollectionMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1alphaUpdateSchemaMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1alphaUpdateTargetSiteMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaBatchCreateTargetSiteMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaBatchUpdateUserLicensesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaCreateDataStoreMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1betaCreateEngineMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDiscoveryengineV1betaCreateEvaluationMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1betaCreateSchemaMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1betaCreateSitemapMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaCreateTargetSiteMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaDeleteDataStoreMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1betaDeleteEngineMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaDeleteIdentityMappingStoreMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1betaDeleteSchemaMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1betaDeleteSitemapMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaDeleteTargetSiteMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaDisableAdvancedSiteSearchMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaEnableAdvancedSiteSearchMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDiscoveryengineV1betaIdentityMappingEntryOperationMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaImportCompletionSuggestionsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaImportDocumentsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaImportSampleQueriesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaImportSuggestionDenyListEntriesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaImportUserEventsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudDiscoveryengineV1betaProvisionProjectMetadata",
+        ),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaPurgeDocumentsMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaPurgeSuggestionDenyListEntriesMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaRemoveDedicatedCrawlRateMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaSetDedicatedCrawlRateMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaTrainCustomModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1betaTuneEngineMetadata"),
+        crate::MetadataType::new("GoogleCloudDiscoveryengineV1betaUpdateSchemaMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDiscoveryengineV1betaUpdateTargetSiteMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudDiscoveryengineV1BatchCreateTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1BatchCreateTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1BatchUpdateUserLicensesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1BatchUpdateUserLicensesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1CreateDataStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1CreateDataStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1CreateEngineMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1CreateEngineMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1CreateSchemaMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1CreateSchemaMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1CreateSitemapMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1CreateSitemapMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1CreateTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1CreateTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1DeleteCmekConfigMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1DeleteCmekConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1DeleteCollectionMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1DeleteCollectionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1DeleteDataStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1DeleteDataStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1DeleteEngineMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1DeleteEngineMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1DeleteIdentityMappingStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1DeleteIdentityMappingStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1DeleteSchemaMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1DeleteSchemaMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1DeleteSitemapMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1DeleteSitemapMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1DeleteTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1DeleteTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1DisableAdvancedSiteSearchMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1DisableAdvancedSiteSearchMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1EnableAdvancedSiteSearchMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1EnableAdvancedSiteSearchMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1IdentityMappingEntryOperationMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1IdentityMappingEntryOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1ImportCompletionSuggestionsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1ImportCompletionSuggestionsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1ImportDocumentsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1ImportDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1ImportSuggestionDenyListEntriesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1ImportSuggestionDenyListEntriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1ImportUserEventsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1ImportUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1ProvisionProjectMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1ProvisionProjectMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1PurgeCompletionSuggestionsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1PurgeCompletionSuggestionsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1PurgeDocumentsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1PurgeDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1PurgeSuggestionDenyListEntriesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1PurgeSuggestionDenyListEntriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1SetUpDataConnectorMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1SetUpDataConnectorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1TrainCustomModelMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1TrainCustomModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1UpdateCmekConfigMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1UpdateCmekConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1UpdateSchemaMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1UpdateSchemaMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1UpdateTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1UpdateTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaBatchCreateTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaBatchCreateTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaBatchUpdateUserLicensesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaBatchUpdateUserLicensesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaCreateDataStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaCreateDataStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaCreateEngineMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaCreateEngineMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaCreateEvaluationMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaCreateEvaluationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaCreateSchemaMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaCreateSchemaMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaCreateSitemapMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaCreateSitemapMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaCreateTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaCreateTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteAgentMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteAgentMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteCmekConfigMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteCmekConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteCollectionMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteCollectionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteDataStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteDataStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteEngineMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteEngineMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteIdentityMappingStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteIdentityMappingStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteSchemaMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteSchemaMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteSitemapMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteSitemapMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDeleteUserStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDeleteUserStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaDisableAdvancedSiteSearchMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaDisableAdvancedSiteSearchMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaEnableAdvancedSiteSearchMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaEnableAdvancedSiteSearchMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaEstimateDataSizeMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaEstimateDataSizeMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaExportMetricsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaExportMetricsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaIdentityMappingEntryOperationMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaIdentityMappingEntryOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaImportCompletionSuggestionsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaImportCompletionSuggestionsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaImportSampleQueriesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaImportSampleQueriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaImportSuggestionDenyListEntriesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaImportSuggestionDenyListEntriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaImportUserEventsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaImportUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaPatientFilterOperationMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaPatientFilterOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaProvisionProjectMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaProvisionProjectMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaPurgeCompletionSuggestionsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaPurgeCompletionSuggestionsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaPurgeDocumentsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaPurgeDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaPurgeSuggestionDenyListEntriesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaPurgeSuggestionDenyListEntriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaPurgeUserEventsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaPurgeUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaRecrawlUrisMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaRecrawlUrisMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaRemoveDedicatedCrawlRateMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaRemoveDedicatedCrawlRateMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaResumeExperimentMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaResumeExperimentMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaSetDedicatedCrawlRateMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaSetDedicatedCrawlRateMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaSetUpDataConnectorMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaSetUpDataConnectorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaSetUriPatternDocumentDataMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaSetUriPatternDocumentDataMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaStartExperimentMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaStartExperimentMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaTrainCustomModelMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaTrainCustomModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaTuneEngineMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaTuneEngineMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaUpdateCmekConfigMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaUpdateCmekConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaUpdateCollectionMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaUpdateCollectionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaUpdateSchemaMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaUpdateSchemaMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1alphaUpdateTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1alphaUpdateTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaBatchCreateTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaBatchCreateTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaBatchUpdateUserLicensesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaBatchUpdateUserLicensesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaCreateDataStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaCreateDataStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaCreateEngineMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaCreateEngineMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaCreateEvaluationMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaCreateEvaluationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaCreateSchemaMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaCreateSchemaMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaCreateSitemapMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaCreateSitemapMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaCreateTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaCreateTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaDeleteDataStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaDeleteDataStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaDeleteEngineMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaDeleteEngineMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaDeleteIdentityMappingStoreMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaDeleteIdentityMappingStoreMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaDeleteSchemaMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaDeleteSchemaMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaDeleteSitemapMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaDeleteSitemapMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaDeleteTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaDeleteTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaDisableAdvancedSiteSearchMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaDisableAdvancedSiteSearchMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaEnableAdvancedSiteSearchMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaEnableAdvancedSiteSearchMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaIdentityMappingEntryOperationMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaIdentityMappingEntryOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaImportCompletionSuggestionsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaImportCompletionSuggestionsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaImportDocumentsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaImportDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaImportSampleQueriesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaImportSampleQueriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaImportSuggestionDenyListEntriesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaImportSuggestionDenyListEntriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaImportUserEventsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaImportUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaProvisionProjectMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaProvisionProjectMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaPurgeDocumentsMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaPurgeDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaPurgeSuggestionDenyListEntriesMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaPurgeSuggestionDenyListEntriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaRemoveDedicatedCrawlRateMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaRemoveDedicatedCrawlRateMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaSetDedicatedCrawlRateMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaSetDedicatedCrawlRateMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaTrainCustomModelMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaTrainCustomModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaTuneEngineMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaTuneEngineMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaUpdateSchemaMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaUpdateSchemaMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDiscoveryengineV1betaUpdateTargetSiteMetadata" => {
+                    Self::GoogleCloudDiscoveryengineV1betaUpdateTargetSiteMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.BatchCreateTargetSites
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1BatchCreateTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1BatchCreateTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the UserLicenseService.BatchUpdateUserLicenses
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1BatchUpdateUserLicensesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1BatchUpdateUserLicensesMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of user licenses that failed to be updated.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of user licenses successfully updated.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the DataStoreService.CreateDataStore operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1CreateDataStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1CreateDataStoreMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the EngineService.CreateEngine operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1CreateEngineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1CreateEngineMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for Create Schema LRO.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1CreateSchemaMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1CreateSchemaMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.CreateSitemap operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1CreateSitemapMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1CreateSitemapMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.CreateTargetSite operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1CreateTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1CreateTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CmekConfigService.DeleteCmekConfig operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1DeleteCmekConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1DeleteCmekConfigMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CollectionService.UpdateCollection operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1DeleteCollectionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1DeleteCollectionMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the DataStoreService.DeleteDataStore operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1DeleteDataStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1DeleteDataStoreMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the EngineService.DeleteEngine operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1DeleteEngineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1DeleteEngineMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the
+/// IdentityMappingStoreService.DeleteIdentityMappingStore operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1DeleteIdentityMappingStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1DeleteIdentityMappingStoreMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for DeleteSchema LRO.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1DeleteSchemaMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1DeleteSchemaMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.DeleteSitemap operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1DeleteSitemapMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1DeleteSitemapMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.DeleteTargetSite operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1DeleteTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1DeleteTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.DisableAdvancedSiteSearch
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1DisableAdvancedSiteSearchMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1DisableAdvancedSiteSearchMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.EnableAdvancedSiteSearch
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1EnableAdvancedSiteSearchMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1EnableAdvancedSiteSearchMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// IdentityMappingEntry LongRunningOperation metadata for
+/// IdentityMappingStoreService.ImportIdentityMappings and
+/// IdentityMappingStoreService.PurgeIdentityMappings
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1IdentityMappingEntryOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1IdentityMappingEntryOperationMetadata {
+    /// The number of IdentityMappingEntries that failed to be processed.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// The number of IdentityMappingEntries that were successfully processed.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// The total number of IdentityMappingEntries that were processed.
+    ///
+    /// Wire name: `totalCount`.
+    #[serde(
+        rename = "totalCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportCompletionSuggestions operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1ImportCompletionSuggestionsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1ImportCompletionSuggestionsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of CompletionSuggestions that failed to be imported.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of CompletionSuggestions successfully imported.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportDocuments operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1ImportDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1ImportDocumentsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Total count of entries that were processed.
+    ///
+    /// Wire name: `totalCount`.
+    #[serde(
+        rename = "totalCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportSuggestionDenyListEntries operation. This is
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1ImportSuggestionDenyListEntriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1ImportSuggestionDenyListEntriesMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Import operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1ImportUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1ImportUserEventsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Output only. Operation last update time. If the operation is done, this is also the finish
+    /// time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a project provision operation.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1ProvisionProjectMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1ProvisionProjectMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeCompletionSuggestions operation. This is
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1PurgeCompletionSuggestionsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1PurgeCompletionSuggestionsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeDocuments operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1PurgeDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1PurgeDocumentsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were ignored as entries were not found.
+    ///
+    /// Wire name: `ignoredCount`.
+    #[serde(
+        rename = "ignoredCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ignored_count: Option<i64>,
+
+    /// Count of entries that were deleted successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeSuggestionDenyListEntries operation. This is
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1PurgeSuggestionDenyListEntriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1PurgeSuggestionDenyListEntriesMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for DataConnectorService.SetUpDataConnector method.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1SetUpDataConnectorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1SetUpDataConnectorMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the TrainCustomModel operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1TrainCustomModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1TrainCustomModelMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CmekConfigService.UpdateCmekConfig operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1UpdateCmekConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1UpdateCmekConfigMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for UpdateSchema LRO.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1UpdateSchemaMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1UpdateSchemaMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.UpdateTargetSite operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1UpdateTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1UpdateTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.BatchCreateTargetSites
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaBatchCreateTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaBatchCreateTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the UserLicenseService.BatchUpdateUserLicenses
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaBatchUpdateUserLicensesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaBatchUpdateUserLicensesMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of user licenses that failed to be updated.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of user licenses successfully updated.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the DataStoreService.CreateDataStore operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaCreateDataStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaCreateDataStoreMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the EngineService.CreateEngine operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaCreateEngineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaCreateEngineMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for EvaluationService.CreateEvaluation method.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaCreateEvaluationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaCreateEvaluationMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for Create Schema LRO.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaCreateSchemaMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaCreateSchemaMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.CreateSitemap operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaCreateSitemapMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaCreateSitemapMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.CreateTargetSite operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaCreateTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaCreateTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the AgentService.DeleteAgent operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteAgentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteAgentMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CmekConfigService.DeleteCmekConfig operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteCmekConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteCmekConfigMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CollectionService.UpdateCollection operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteCollectionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteCollectionMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the DataStoreService.DeleteDataStore operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteDataStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteDataStoreMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the EngineService.DeleteEngine operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteEngineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteEngineMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the
+/// IdentityMappingStoreService.DeleteIdentityMappingStore operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteIdentityMappingStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteIdentityMappingStoreMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for DeleteSchema LRO.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteSchemaMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteSchemaMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.DeleteSitemap operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteSitemapMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteSitemapMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.DeleteTargetSite operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the UserStoreService.DeleteUserStore operation. This
+/// will be returned by the google.longrunning.Operation.metadata field. Delete UserStore will
+/// delete all the end users under the user store, return the number of end users successfully
+/// deleted or failed to delete in the metadata.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDeleteUserStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDeleteUserStoreMetadata {
+    /// The number of end users under the user store that failed to be deleted.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// The number of end users under the user store that were successfully deleted.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.DisableAdvancedSiteSearch
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaDisableAdvancedSiteSearchMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaDisableAdvancedSiteSearchMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.EnableAdvancedSiteSearch
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaEnableAdvancedSiteSearchMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaEnableAdvancedSiteSearchMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the EstimateDataSize operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaEstimateDataSizeMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaEstimateDataSizeMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Export operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaExportMetricsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaExportMetricsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// IdentityMappingEntry LongRunningOperation metadata for
+/// IdentityMappingStoreService.ImportIdentityMappings and
+/// IdentityMappingStoreService.PurgeIdentityMappings
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaIdentityMappingEntryOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaIdentityMappingEntryOperationMetadata {
+    /// The number of IdentityMappingEntries that failed to be processed.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// The number of IdentityMappingEntries that were successfully processed.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// The total number of IdentityMappingEntries that were processed.
+    ///
+    /// Wire name: `totalCount`.
+    #[serde(
+        rename = "totalCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportCompletionSuggestions operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaImportCompletionSuggestionsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaImportCompletionSuggestionsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of CompletionSuggestions that failed to be imported.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of CompletionSuggestions successfully imported.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportDocuments operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Total count of entries that were processed.
+    ///
+    /// Wire name: `totalCount`.
+    #[serde(
+        rename = "totalCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportSampleQueries operation. This will be returned
+/// by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaImportSampleQueriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaImportSampleQueriesMetadata {
+    /// ImportSampleQueries operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of SampleQuerys that failed to be imported.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of SampleQuerys successfully imported.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Total count of SampleQuerys that were processed.
+    ///
+    /// Wire name: `totalCount`.
+    #[serde(
+        rename = "totalCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+
+    /// ImportSampleQueries operation last update time. If the operation is done, this is also the
+    /// finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportSuggestionDenyListEntries operation. This is
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaImportSuggestionDenyListEntriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaImportSuggestionDenyListEntriesMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Import operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaImportUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaImportUserEventsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Output only. Operation last update time. If the operation is done, this is also the finish
+    /// time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the various patient filter operations. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaPatientFilterOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaPatientFilterOperationMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The number of patient IDs added to the patient filter.
+    ///
+    /// Wire name: `filtersAddedCount`.
+    #[serde(
+        rename = "filtersAddedCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filters_added_count: Option<i64>,
+
+    /// The number of patient IDs removed from the patient filter.
+    ///
+    /// Wire name: `filtersRemovedCount`.
+    #[serde(
+        rename = "filtersRemovedCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filters_removed_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a project provision operation.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaProvisionProjectMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaProvisionProjectMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeCompletionSuggestions operation. This is
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaPurgeCompletionSuggestionsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaPurgeCompletionSuggestionsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeDocuments operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaPurgeDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaPurgeDocumentsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were ignored as entries were not found.
+    ///
+    /// Wire name: `ignoredCount`.
+    #[serde(
+        rename = "ignoredCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ignored_count: Option<i64>,
+
+    /// Count of entries that were deleted successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeSuggestionDenyListEntries operation. This is
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaPurgeSuggestionDenyListEntriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaPurgeSuggestionDenyListEntriesMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeUserEvents operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaPurgeUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaPurgeUserEventsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were deleted successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.RecrawlUris operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaRecrawlUrisMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaRecrawlUrisMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Unique URIs in the request that have invalid format. Sample limited to 1000.
+    ///
+    /// Wire name: `invalidUris`.
+    #[serde(rename = "invalidUris", skip_serializing_if = "Option::is_none")]
+    pub invalid_uris: Option<Vec<String>>,
+
+    /// Total number of unique URIs in the request that have invalid format.
+    ///
+    /// Wire name: `invalidUrisCount`.
+    #[serde(rename = "invalidUrisCount", skip_serializing_if = "Option::is_none")]
+    pub invalid_uris_count: Option<i32>,
+
+    /// URIs that have no index meta tag. Sample limited to 1000.
+    ///
+    /// Wire name: `noindexUris`.
+    #[serde(rename = "noindexUris", skip_serializing_if = "Option::is_none")]
+    pub noindex_uris: Option<Vec<String>>,
+
+    /// Total number of URIs that have no index meta tag.
+    ///
+    /// Wire name: `noindexUrisCount`.
+    #[serde(rename = "noindexUrisCount", skip_serializing_if = "Option::is_none")]
+    pub noindex_uris_count: Option<i32>,
+
+    /// Total number of URIs that have yet to be crawled.
+    ///
+    /// Wire name: `pendingCount`.
+    #[serde(rename = "pendingCount", skip_serializing_if = "Option::is_none")]
+    pub pending_count: Option<i32>,
+
+    /// Total number of URIs that were rejected due to insufficient indexing resources.
+    ///
+    /// Wire name: `quotaExceededCount`.
+    #[serde(rename = "quotaExceededCount", skip_serializing_if = "Option::is_none")]
+    pub quota_exceeded_count: Option<i32>,
+
+    /// Total number of URIs that have been crawled so far.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(rename = "successCount", skip_serializing_if = "Option::is_none")]
+    pub success_count: Option<i32>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Unique URIs in the request that don't match any TargetSite in the DataStore, only match
+    /// TargetSites that haven't been fully indexed, or match a TargetSite with type EXCLUDE. Sample
+    /// limited to 1000.
+    ///
+    /// Wire name: `urisNotMatchingTargetSites`.
+    #[serde(
+        rename = "urisNotMatchingTargetSites",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub uris_not_matching_target_sites: Option<Vec<String>>,
+
+    /// Total number of URIs that don't match any TargetSites.
+    ///
+    /// Wire name: `urisNotMatchingTargetSitesCount`.
+    #[serde(
+        rename = "urisNotMatchingTargetSitesCount",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub uris_not_matching_target_sites_count: Option<i32>,
+
+    /// Total number of unique URIs in the request that are not in invalid_uris.
+    ///
+    /// Wire name: `validUrisCount`.
+    #[serde(rename = "validUrisCount", skip_serializing_if = "Option::is_none")]
+    pub valid_uris_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CrawlRateManagementService.RemoveDedicatedCrawlRate
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaRemoveDedicatedCrawlRateMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaRemoveDedicatedCrawlRateMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for AlphaEvolveService.ResumeExperiment long running operation.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaResumeExperimentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaResumeExperimentMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation was last updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CrawlRateManagementService.SetDedicatedCrawlRate
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaSetDedicatedCrawlRateMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaSetDedicatedCrawlRateMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for DataConnectorService.SetUpDataConnector method.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaSetUpDataConnectorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaSetUpDataConnectorMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.SetUriPatternDocumentData
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaSetUriPatternDocumentDataMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaSetUriPatternDocumentDataMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for AlphaEvolveService.StartExperiment long running operation.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaStartExperimentMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaStartExperimentMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation was last updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the TrainCustomModel operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaTrainCustomModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaTrainCustomModelMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a tune operation.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaTuneEngineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaTuneEngineMetadata {
+    /// Required. The resource name of the engine that this tune applies to. Format:
+    /// `projects/{project}/locations/{location}/collections/{collection_id}/engines/{engine_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CmekConfigService.UpdateCmekConfig operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaUpdateCmekConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaUpdateCmekConfigMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CollectionService.UpdateCollection operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaUpdateCollectionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaUpdateCollectionMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for UpdateSchema LRO.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaUpdateSchemaMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaUpdateSchemaMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.UpdateTargetSite operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1alphaUpdateTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1alphaUpdateTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.BatchCreateTargetSites
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaBatchCreateTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaBatchCreateTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the UserLicenseService.BatchUpdateUserLicenses
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaBatchUpdateUserLicensesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaBatchUpdateUserLicensesMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of user licenses that failed to be updated.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of user licenses successfully updated.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the DataStoreService.CreateDataStore operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaCreateDataStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaCreateDataStoreMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the EngineService.CreateEngine operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaCreateEngineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaCreateEngineMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for EvaluationService.CreateEvaluation method.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaCreateEvaluationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaCreateEvaluationMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for Create Schema LRO.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaCreateSchemaMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaCreateSchemaMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.CreateSitemap operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaCreateSitemapMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaCreateSitemapMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.CreateTargetSite operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaCreateTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaCreateTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the DataStoreService.DeleteDataStore operation. This
+/// will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaDeleteDataStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaDeleteDataStoreMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the EngineService.DeleteEngine operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaDeleteEngineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaDeleteEngineMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the
+/// IdentityMappingStoreService.DeleteIdentityMappingStore operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaDeleteIdentityMappingStoreMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaDeleteIdentityMappingStoreMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for DeleteSchema LRO.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaDeleteSchemaMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaDeleteSchemaMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.DeleteSitemap operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaDeleteSitemapMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaDeleteSitemapMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.DeleteTargetSite operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaDeleteTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaDeleteTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.DisableAdvancedSiteSearch
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaDisableAdvancedSiteSearchMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaDisableAdvancedSiteSearchMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.EnableAdvancedSiteSearch
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaEnableAdvancedSiteSearchMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaEnableAdvancedSiteSearchMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// IdentityMappingEntry LongRunningOperation metadata for
+/// IdentityMappingStoreService.ImportIdentityMappings and
+/// IdentityMappingStoreService.PurgeIdentityMappings
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaIdentityMappingEntryOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaIdentityMappingEntryOperationMetadata {
+    /// The number of IdentityMappingEntries that failed to be processed.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// The number of IdentityMappingEntries that were successfully processed.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// The total number of IdentityMappingEntries that were processed.
+    ///
+    /// Wire name: `totalCount`.
+    #[serde(
+        rename = "totalCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportCompletionSuggestions operation. This will be
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaImportCompletionSuggestionsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaImportCompletionSuggestionsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of CompletionSuggestions that failed to be imported.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of CompletionSuggestions successfully imported.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportDocuments operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaImportDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaImportDocumentsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Total count of entries that were processed.
+    ///
+    /// Wire name: `totalCount`.
+    #[serde(
+        rename = "totalCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportSampleQueries operation. This will be returned
+/// by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaImportSampleQueriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaImportSampleQueriesMetadata {
+    /// ImportSampleQueries operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of SampleQuerys that failed to be imported.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of SampleQuerys successfully imported.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Total count of SampleQuerys that were processed.
+    ///
+    /// Wire name: `totalCount`.
+    #[serde(
+        rename = "totalCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+
+    /// ImportSampleQueries operation last update time. If the operation is done, this is also the
+    /// finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the ImportSuggestionDenyListEntries operation. This is
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaImportSuggestionDenyListEntriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaImportSuggestionDenyListEntriesMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Import operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaImportUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaImportUserEventsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Output only. Operation last update time. If the operation is done, this is also the finish
+    /// time.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a project provision operation.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaProvisionProjectMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaProvisionProjectMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeDocuments operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaPurgeDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaPurgeDocumentsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were ignored as entries were not found.
+    ///
+    /// Wire name: `ignoredCount`.
+    #[serde(
+        rename = "ignoredCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ignored_count: Option<i64>,
+
+    /// Count of entries that were deleted successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeSuggestionDenyListEntries operation. This is
+/// returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaPurgeSuggestionDenyListEntriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaPurgeSuggestionDenyListEntriesMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CrawlRateManagementService.RemoveDedicatedCrawlRate
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaRemoveDedicatedCrawlRateMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaRemoveDedicatedCrawlRateMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the CrawlRateManagementService.SetDedicatedCrawlRate
+/// operation. This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaSetDedicatedCrawlRateMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaSetDedicatedCrawlRateMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the TrainCustomModel operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaTrainCustomModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaTrainCustomModelMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a tune operation.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaTuneEngineMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaTuneEngineMetadata {
+    /// Required. The resource name of the engine that this tune applies to. Format:
+    /// `projects/{project}/locations/{location}/collections/{collection_id}/engines/{engine_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for UpdateSchema LRO.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaUpdateSchemaMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaUpdateSchemaMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SiteSearchEngineService.UpdateTargetSite operation.
+/// This will be returned by the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudDiscoveryengineV1betaUpdateTargetSiteMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDiscoveryengineV1betaUpdateTargetSiteMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// The request message for Operations.CancelOperation.

@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://dns.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud DNS API.
@@ -553,6 +554,53 @@ impl crate::Request for OperationsList {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Cloud DNS API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("OperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
     }
 }
 
@@ -1737,6 +1785,17 @@ impl crate::LongRunningOperation for Operation {
     fn error(&self) -> Option<crate::OperationError> {
         None
     }
+
+    fn progress(&self) -> crate::Progress {
+        crate::Progress {
+            state: self
+                .status
+                .as_ref()
+                .map(|v| crate::__private::WireEnum::as_wire(v).to_owned()),
+            start_time: self.start_time.clone(),
+            ..crate::Progress::default()
+        }
+    }
 }
 
 /// Discovery schema `OperationDnsKeyContext`.
@@ -1777,6 +1836,72 @@ pub struct OperationManagedZoneContext {
     /// Wire name: `oldValue`.
     #[serde(rename = "oldValue", skip_serializing_if = "Option::is_none")]
     pub old_value: Option<ManagedZone>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have successfully been cancelled have Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]

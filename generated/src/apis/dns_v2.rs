@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://dns.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: &[],
 };
 
 /// The OAuth 2.0 scopes of the Cloud DNS API.
@@ -1346,6 +1347,17 @@ impl crate::LongRunningOperation for Operation {
 
     fn error(&self) -> Option<crate::OperationError> {
         None
+    }
+
+    fn progress(&self) -> crate::Progress {
+        crate::Progress {
+            state: self
+                .status
+                .as_ref()
+                .map(|v| crate::__private::WireEnum::as_wire(v).to_owned()),
+            start_time: self.start_time.clone(),
+            ..crate::Progress::default()
+        }
     }
 }
 

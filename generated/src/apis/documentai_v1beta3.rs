@@ -21,6 +21,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://documentai.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Document AI API.
@@ -279,6 +280,3609 @@ impl crate::Request for ProjectsLocationsOperationsList {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the Cloud Document AI API v1beta3, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata`].
+    GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata`].
+    GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata`].
+    GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata`].
+    GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata`].
+    GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata`].
+    GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata`].
+    GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata`].
+    GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata`].
+    GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata`].
+    GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata`].
+    GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata`].
+    GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata`].
+    GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata`].
+    GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata`].
+    GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata`].
+    GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata`].
+    GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata`].
+    GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata`].
+    GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata`].
+    GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata`].
+    GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata`].
+    GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata`].
+    GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata`].
+    GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata`].
+    GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1BatchProcessMetadata`].
+    GoogleCloudDocumentaiV1BatchProcessMetadata(
+        Box<GoogleCloudDocumentaiV1BatchProcessMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1CommonOperationMetadata`].
+    GoogleCloudDocumentaiV1CommonOperationMetadata(
+        Box<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1DeleteProcessorMetadata`].
+    GoogleCloudDocumentaiV1DeleteProcessorMetadata(
+        Box<GoogleCloudDocumentaiV1DeleteProcessorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1DeployProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1DeployProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1DeployProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1DisableProcessorMetadata`].
+    GoogleCloudDocumentaiV1DisableProcessorMetadata(
+        Box<GoogleCloudDocumentaiV1DisableProcessorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1EnableProcessorMetadata`].
+    GoogleCloudDocumentaiV1EnableProcessorMetadata(
+        Box<GoogleCloudDocumentaiV1EnableProcessorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata`].
+    GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata(
+        Box<GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata`].
+    GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata(
+        Box<GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3BatchProcessMetadata`].
+    GoogleCloudDocumentaiV1beta3BatchProcessMetadata(
+        Box<GoogleCloudDocumentaiV1beta3BatchProcessMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3CommonOperationMetadata`].
+    GoogleCloudDocumentaiV1beta3CommonOperationMetadata(
+        Box<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata`].
+    GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata(
+        Box<GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3DisableProcessorMetadata`].
+    GoogleCloudDocumentaiV1beta3DisableProcessorMetadata(
+        Box<GoogleCloudDocumentaiV1beta3DisableProcessorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3EnableProcessorMetadata`].
+    GoogleCloudDocumentaiV1beta3EnableProcessorMetadata(
+        Box<GoogleCloudDocumentaiV1beta3EnableProcessorMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata`].
+    GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata(
+        Box<GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata`].
+    GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata(
+        Box<GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata`].
+    GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata(
+        Box<GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1BatchProcessMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1CommonOperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1DeleteProcessorMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1DeployProcessorVersionMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1DisableProcessorMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1EnableProcessorMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1beta3BatchProcessMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1beta3CommonOperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1beta3DisableProcessorMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1beta3EnableProcessorMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata",
+            )
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1BatchProcessMetadata" => {
+                    Self::GoogleCloudDocumentaiV1BatchProcessMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1CommonOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiV1CommonOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1DeleteProcessorMetadata" => {
+                    Self::GoogleCloudDocumentaiV1DeleteProcessorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1DeployProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1DeployProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1DisableProcessorMetadata" => {
+                    Self::GoogleCloudDocumentaiV1DisableProcessorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1EnableProcessorMetadata" => {
+                    Self::GoogleCloudDocumentaiV1EnableProcessorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3BatchProcessMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3BatchProcessMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3CommonOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3CommonOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3DisableProcessorMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3DisableProcessorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3EnableProcessorMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3EnableProcessorMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata of the auto-labeling documents operation.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// The list of individual auto-labeling statuses of the dataset documents.
+    ///
+    /// Wire name: `individualAutoLabelStatuses`.
+    #[serde(
+        rename = "individualAutoLabelStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_auto_label_statuses: Option<
+        Vec<
+            GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadataIndividualAutoLabelStatus,
+        >,
+    >,
+
+    /// Total number of the auto-labeling documents.
+    ///
+    /// Wire name: `totalDocumentCount`.
+    #[serde(rename = "totalDocumentCount", skip_serializing_if = "Option::is_none")]
+    pub total_document_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of individual documents in the auto-labeling process.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadataIndividualAutoLabelStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadataIndividualAutoLabelStatus {
+    /// The document ID of the auto-labeled document. This will replace the gcs_uri.
+    ///
+    /// Wire name: `documentId`.
+    #[serde(rename = "documentId", skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<GoogleCloudDocumentaiUiv1beta3DocumentId>,
+
+    /// The status of the document auto-labeling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Total number of documents that failed to be deleted in storage.
+    ///
+    /// Wire name: `errorDocumentCount`.
+    #[serde(rename = "errorDocumentCount", skip_serializing_if = "Option::is_none")]
+    pub error_document_count: Option<i32>,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualBatchDeleteStatuses`.
+    #[serde(
+        rename = "individualBatchDeleteStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_batch_delete_statuses: Option<
+        Vec<
+            GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadataIndividualBatchDeleteStatus,
+        >,
+    >,
+
+    /// Total number of documents deleting from dataset.
+    ///
+    /// Wire name: `totalDocumentCount`.
+    #[serde(rename = "totalDocumentCount", skip_serializing_if = "Option::is_none")]
+    pub total_document_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of each individual document in the batch delete process.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadataIndividualBatchDeleteStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadataIndividualBatchDeleteStatus {
+    /// The document ID of the document.
+    ///
+    /// Wire name: `documentId`.
+    #[serde(rename = "documentId", skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<GoogleCloudDocumentaiUiv1beta3DocumentId>,
+
+    /// The status of deleting the document in storage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// The destination dataset split type.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `destDatasetType`.
+    #[serde(
+        rename = "destDatasetType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dest_dataset_type: Option<
+        GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadataDestDatasetType,
+    >,
+
+    /// The destination dataset split type.
+    ///
+    /// Wire name: `destSplitType`.
+    #[serde(
+        rename = "destSplitType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dest_split_type: Option<
+        GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadataDestSplitType,
+    >,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualBatchMoveStatuses`.
+    #[serde(
+        rename = "individualBatchMoveStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_batch_move_statuses: Option<
+        Vec<
+            GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadataIndividualBatchMoveStatus,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The destination dataset split type.
+///
+/// The values of `GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata.destDatasetType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadataDestDatasetType {
+    /// `DATASET_SPLIT_TYPE_UNSPECIFIED`: Default value if the enum is not set.
+    DatasetSplitTypeUnspecified,
+
+    /// `DATASET_SPLIT_TRAIN`: Identifies the train documents.
+    DatasetSplitTrain,
+
+    /// `DATASET_SPLIT_TEST`: Identifies the test documents.
+    DatasetSplitTest,
+
+    /// `DATASET_SPLIT_UNASSIGNED`: Identifies the unassigned documents.
+    DatasetSplitUnassigned,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadataDestDatasetType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DATASET_SPLIT_TYPE_UNSPECIFIED", Self::DatasetSplitTypeUnspecified),
+        ("DATASET_SPLIT_TRAIN", Self::DatasetSplitTrain),
+        ("DATASET_SPLIT_TEST", Self::DatasetSplitTest),
+        ("DATASET_SPLIT_UNASSIGNED", Self::DatasetSplitUnassigned),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The destination dataset split type.
+///
+/// The values of `GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata.destSplitType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadataDestSplitType {
+    /// `DATASET_SPLIT_TYPE_UNSPECIFIED`: Default value if the enum is not set.
+    DatasetSplitTypeUnspecified,
+
+    /// `DATASET_SPLIT_TRAIN`: Identifies the train documents.
+    DatasetSplitTrain,
+
+    /// `DATASET_SPLIT_TEST`: Identifies the test documents.
+    DatasetSplitTest,
+
+    /// `DATASET_SPLIT_UNASSIGNED`: Identifies the unassigned documents.
+    DatasetSplitUnassigned,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadataDestSplitType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DATASET_SPLIT_TYPE_UNSPECIFIED", Self::DatasetSplitTypeUnspecified),
+        ("DATASET_SPLIT_TRAIN", Self::DatasetSplitTrain),
+        ("DATASET_SPLIT_TEST", Self::DatasetSplitTest),
+        ("DATASET_SPLIT_UNASSIGNED", Self::DatasetSplitUnassigned),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The status of each individual document in the batch move process.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadataIndividualBatchMoveStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadataIndividualBatchMoveStatus {
+    /// The document ID of the document.
+    ///
+    /// Wire name: `documentId`.
+    #[serde(rename = "documentId", skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<GoogleCloudDocumentaiUiv1beta3DocumentId>,
+
+    /// The status of moving the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualBatchUpdateStatuses`.
+    #[serde(
+        rename = "individualBatchUpdateStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_batch_update_statuses: Option<
+        Vec<
+            GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadataIndividualBatchUpdateStatus,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of each individual document in the batch update process.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadataIndividualBatchUpdateStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadataIndividualBatchUpdateStatus {
+    /// The document ID of the document.
+    ///
+    /// Wire name: `documentId`.
+    #[serde(rename = "documentId", skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<GoogleCloudDocumentaiUiv1beta3DocumentId>,
+
+    /// The status of updating the document in storage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The common metadata for long running operations.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata {
+    /// The creation time of the operation.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// A related resource to this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+
+    /// The state of the operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadataState>,
+
+    /// A message providing more details about the current state of processing.
+    ///
+    /// Wire name: `stateMessage`.
+    #[serde(rename = "stateMessage", skip_serializing_if = "Option::is_none")]
+    pub state_message: Option<String>,
+
+    /// The last update time of the operation.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the operation.
+///
+/// The values of `GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiUiv1beta3CommonOperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Unspecified state.
+    StateUnspecified,
+
+    /// `RUNNING`: Operation is still running.
+    Running,
+
+    /// `CANCELLING`: Operation is being cancelled.
+    Cancelling,
+
+    /// `SUCCEEDED`: Operation succeeded.
+    Succeeded,
+
+    /// `FAILED`: Operation failed.
+    Failed,
+
+    /// `CANCELLED`: Operation is cancelled.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiUiv1beta3CommonOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("RUNNING", Self::Running),
+        ("CANCELLING", Self::Cancelling),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The long-running operation metadata for the CreateLabelerPool method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for DeleteLabelerPool.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DeleteProcessor method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DeleteProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DeployProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DisableProcessor method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Document Identifier.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3DocumentId`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3DocumentId {
+    /// A document ID within user-managed Cloud Storage.
+    ///
+    /// Wire name: `gcsManagedDocId`.
+    #[serde(rename = "gcsManagedDocId", skip_serializing_if = "Option::is_none")]
+    pub gcs_managed_doc_id: Option<
+        GoogleCloudDocumentaiUiv1beta3DocumentIdGcsManagedDocumentId,
+    >,
+
+    /// Points to a specific revision of the document if set.
+    ///
+    /// Wire name: `revisionRef`.
+    #[serde(rename = "revisionRef", skip_serializing_if = "Option::is_none")]
+    pub revision_ref: Option<GoogleCloudDocumentaiUiv1beta3RevisionRef>,
+
+    /// A document ID within unmanaged dataset.
+    ///
+    /// Wire name: `unmanagedDocId`.
+    #[serde(rename = "unmanagedDocId", skip_serializing_if = "Option::is_none")]
+    pub unmanaged_doc_id: Option<
+        GoogleCloudDocumentaiUiv1beta3DocumentIdUnmanagedDocumentId,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Identifies a document uniquely within the scope of a dataset in the user-managed Cloud
+/// Storage option.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3DocumentIdGCSManagedDocumentId`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3DocumentIdGcsManagedDocumentId {
+    /// ID of the document (indexed) managed by Content Warehouse.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `cwDocId`.
+    #[serde(rename = "cwDocId", skip_serializing_if = "Option::is_none")]
+    pub cw_doc_id: Option<String>,
+
+    /// Required. The Cloud Storage URI where the actual document is stored.
+    ///
+    /// Wire name: `gcsUri`.
+    #[serde(rename = "gcsUri", skip_serializing_if = "Option::is_none")]
+    pub gcs_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Identifies a document uniquely within the scope of a dataset in unmanaged option.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3DocumentIdUnmanagedDocumentId`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3DocumentIdUnmanagedDocumentId {
+    /// Required. The ID of the document.
+    ///
+    /// Wire name: `docId`.
+    #[serde(rename = "docId", skip_serializing_if = "Option::is_none")]
+    pub doc_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the EnableProcessor method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of the EvaluateProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of the batch export documents operation.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualExportStatuses`.
+    #[serde(
+        rename = "individualExportStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_export_statuses: Option<
+        Vec<GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataIndividualExportStatus>,
+    >,
+
+    /// The list of statistics for each dataset split type.
+    ///
+    /// Wire name: `splitExportStats`.
+    #[serde(rename = "splitExportStats", skip_serializing_if = "Option::is_none")]
+    pub split_export_stats: Option<
+        Vec<GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataSplitExportStat>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of each individual document in the export process.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataIndividualExportStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataIndividualExportStatus {
+    /// The path to source docproto of the document.
+    ///
+    /// Wire name: `documentId`.
+    #[serde(rename = "documentId", skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<GoogleCloudDocumentaiUiv1beta3DocumentId>,
+
+    /// The output_gcs_destination of the exported document if it was successful, otherwise empty.
+    ///
+    /// Wire name: `outputGcsDestination`.
+    #[serde(rename = "outputGcsDestination", skip_serializing_if = "Option::is_none")]
+    pub output_gcs_destination: Option<String>,
+
+    /// The status of the exporting of the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The statistic representing a dataset split type for this export.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataSplitExportStat`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataSplitExportStat {
+    /// The dataset split type.
+    ///
+    /// Wire name: `splitType`.
+    #[serde(
+        rename = "splitType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub split_type: Option<
+        GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataSplitExportStatSplitType,
+    >,
+
+    /// Total number of documents with the given dataset split type to be exported.
+    ///
+    /// Wire name: `totalDocumentCount`.
+    #[serde(rename = "totalDocumentCount", skip_serializing_if = "Option::is_none")]
+    pub total_document_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The dataset split type.
+///
+/// The values of
+/// `GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataSplitExportStat.splitType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataSplitExportStatSplitType {
+    /// `DATASET_SPLIT_TYPE_UNSPECIFIED`: Default value if the enum is not set.
+    DatasetSplitTypeUnspecified,
+
+    /// `DATASET_SPLIT_TRAIN`: Identifies the train documents.
+    DatasetSplitTrain,
+
+    /// `DATASET_SPLIT_TEST`: Identifies the test documents.
+    DatasetSplitTest,
+
+    /// `DATASET_SPLIT_UNASSIGNED`: Identifies the unassigned documents.
+    DatasetSplitUnassigned,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadataSplitExportStatSplitType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DATASET_SPLIT_TYPE_UNSPECIFIED", Self::DatasetSplitTypeUnspecified),
+        ("DATASET_SPLIT_TRAIN", Self::DatasetSplitTrain),
+        ("DATASET_SPLIT_TEST", Self::DatasetSplitTest),
+        ("DATASET_SPLIT_UNASSIGNED", Self::DatasetSplitUnassigned),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata message associated with the ExportProcessorVersion operation.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata {
+    /// The common metadata about the operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of the import document operation.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Validation statuses of the batch documents import config.
+    ///
+    /// Wire name: `importConfigValidationResults`.
+    #[serde(
+        rename = "importConfigValidationResults",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub import_config_validation_results: Option<
+        Vec<
+            GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadataImportConfigValidationResult,
+        >,
+    >,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualImportStatuses`.
+    #[serde(
+        rename = "individualImportStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_import_statuses: Option<
+        Vec<GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadataIndividualImportStatus>,
+    >,
+
+    /// Total number of the documents that are qualified for importing.
+    ///
+    /// Wire name: `totalDocumentCount`.
+    #[serde(rename = "totalDocumentCount", skip_serializing_if = "Option::is_none")]
+    pub total_document_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The validation status of each import config. Status is set to an error if there are no
+/// documents to import in the `import_config`, or `OK` if the operation will try to proceed
+/// with at least one document.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadataImportConfigValidationResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadataImportConfigValidationResult {
+    /// The source Cloud Storage URI specified in the import config.
+    ///
+    /// Wire name: `inputGcsSource`.
+    #[serde(rename = "inputGcsSource", skip_serializing_if = "Option::is_none")]
+    pub input_gcs_source: Option<String>,
+
+    /// The validation status of import config.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of each individual document in the import process.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadataIndividualImportStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadataIndividualImportStatus {
+    /// The source Cloud Storage URI of the document.
+    ///
+    /// Wire name: `inputGcsSource`.
+    #[serde(rename = "inputGcsSource", skip_serializing_if = "Option::is_none")]
+    pub input_gcs_source: Option<String>,
+
+    /// The document ID of imported document if it was successful, otherwise empty.
+    ///
+    /// Wire name: `outputDocumentId`.
+    #[serde(rename = "outputDocumentId", skip_serializing_if = "Option::is_none")]
+    pub output_document_id: Option<GoogleCloudDocumentaiUiv1beta3DocumentId>,
+
+    /// The output_gcs_destination of the processed document if it was successful, otherwise empty.
+    ///
+    /// Wire name: `outputGcsDestination`.
+    #[serde(rename = "outputGcsDestination", skip_serializing_if = "Option::is_none")]
+    pub output_gcs_destination: Option<String>,
+
+    /// The status of the importing of the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the ImportProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata {
+    /// The basic metadata for the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata proto of `ResyncDataset` method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// The list of dataset resync statuses. Not checked when ResyncDatasetRequest.dataset_documents
+    /// is specified.
+    ///
+    /// Wire name: `datasetResyncStatuses`.
+    #[serde(rename = "datasetResyncStatuses", skip_serializing_if = "Option::is_none")]
+    pub dataset_resync_statuses: Option<
+        Vec<GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataDatasetResyncStatus>,
+    >,
+
+    /// The list of document resync statuses. The same document could have multiple
+    /// `individual_document_resync_statuses` if it has multiple inconsistencies.
+    ///
+    /// Wire name: `individualDocumentResyncStatuses`.
+    #[serde(
+        rename = "individualDocumentResyncStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_document_resync_statuses: Option<
+        Vec<
+            GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataIndividualDocumentResyncStatus,
+        >,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Resync status against inconsistency types on the dataset level.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataDatasetResyncStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataDatasetResyncStatus {
+    /// The type of the inconsistency of the dataset.
+    ///
+    /// Wire name: `datasetInconsistencyType`.
+    #[serde(
+        rename = "datasetInconsistencyType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dataset_inconsistency_type: Option<
+        GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataDatasetResyncStatusDatasetInconsistencyType,
+    >,
+
+    /// The status of resyncing the dataset with regards to the detected inconsistency. Empty if
+    /// ResyncDatasetRequest.validate_only is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of the inconsistency of the dataset.
+///
+/// The values of
+/// `GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataDatasetResyncStatus.datasetInconsistencyType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataDatasetResyncStatusDatasetInconsistencyType {
+    /// `DATASET_INCONSISTENCY_TYPE_UNSPECIFIED`: Default value.
+    DatasetInconsistencyTypeUnspecified,
+
+    /// `DATASET_INCONSISTENCY_TYPE_NO_STORAGE_MARKER`: The marker file under the dataset folder is
+    /// not found.
+    DatasetInconsistencyTypeNoStorageMarker,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataDatasetResyncStatusDatasetInconsistencyType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "DATASET_INCONSISTENCY_TYPE_UNSPECIFIED",
+            Self::DatasetInconsistencyTypeUnspecified,
+        ),
+        (
+            "DATASET_INCONSISTENCY_TYPE_NO_STORAGE_MARKER",
+            Self::DatasetInconsistencyTypeNoStorageMarker,
+        ),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Resync status for each document per inconsistency type.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataIndividualDocumentResyncStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataIndividualDocumentResyncStatus {
+    /// The document identifier.
+    ///
+    /// Wire name: `documentId`.
+    #[serde(rename = "documentId", skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<GoogleCloudDocumentaiUiv1beta3DocumentId>,
+
+    /// The type of document inconsistency.
+    ///
+    /// Wire name: `documentInconsistencyType`.
+    #[serde(
+        rename = "documentInconsistencyType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub document_inconsistency_type: Option<
+        GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataIndividualDocumentResyncStatusDocumentInconsistencyType,
+    >,
+
+    /// The status of resyncing the document with regards to the detected inconsistency. Empty if
+    /// ResyncDatasetRequest.validate_only is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of document inconsistency.
+///
+/// The values of
+/// `GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataIndividualDocumentResyncStatus.documentInconsistencyType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataIndividualDocumentResyncStatusDocumentInconsistencyType {
+    /// `DOCUMENT_INCONSISTENCY_TYPE_UNSPECIFIED`: Default value.
+    DocumentInconsistencyTypeUnspecified,
+
+    /// `DOCUMENT_INCONSISTENCY_TYPE_INVALID_DOCPROTO`: The document proto is invalid.
+    DocumentInconsistencyTypeInvalidDocproto,
+
+    /// `DOCUMENT_INCONSISTENCY_TYPE_MISMATCHED_METADATA`: Indexed docproto metadata is mismatched.
+    DocumentInconsistencyTypeMismatchedMetadata,
+
+    /// `DOCUMENT_INCONSISTENCY_TYPE_NO_PAGE_IMAGE`: The page image or thumbnails are missing.
+    DocumentInconsistencyTypeNoPageImage,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadataIndividualDocumentResyncStatusDocumentInconsistencyType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "DOCUMENT_INCONSISTENCY_TYPE_UNSPECIFIED",
+            Self::DocumentInconsistencyTypeUnspecified,
+        ),
+        (
+            "DOCUMENT_INCONSISTENCY_TYPE_INVALID_DOCPROTO",
+            Self::DocumentInconsistencyTypeInvalidDocproto,
+        ),
+        (
+            "DOCUMENT_INCONSISTENCY_TYPE_MISMATCHED_METADATA",
+            Self::DocumentInconsistencyTypeMismatchedMetadata,
+        ),
+        (
+            "DOCUMENT_INCONSISTENCY_TYPE_NO_PAGE_IMAGE",
+            Self::DocumentInconsistencyTypeNoPageImage,
+        ),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The revision reference specifies which revision on the document to read.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3RevisionRef`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3RevisionRef {
+    /// Reads the revision generated by the processor version. The format takes the full resource
+    /// name of processor version.
+    /// `projects/{project}/locations/{location}/processors/{processor}/processorVersions/{processorVersion}`
+    ///
+    /// Wire name: `latestProcessorVersion`.
+    #[serde(rename = "latestProcessorVersion", skip_serializing_if = "Option::is_none")]
+    pub latest_processor_version: Option<String>,
+
+    /// Reads the revision by the predefined case.
+    ///
+    /// Wire name: `revisionCase`.
+    #[serde(
+        rename = "revisionCase",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub revision_case: Option<GoogleCloudDocumentaiUiv1beta3RevisionRefRevisionCase>,
+
+    /// Reads the revision given by the id.
+    ///
+    /// Wire name: `revisionId`.
+    #[serde(rename = "revisionId", skip_serializing_if = "Option::is_none")]
+    pub revision_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Reads the revision by the predefined case.
+///
+/// The values of `GoogleCloudDocumentaiUiv1beta3RevisionRef.revisionCase`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiUiv1beta3RevisionRefRevisionCase {
+    /// `REVISION_CASE_UNSPECIFIED`: Unspecified case, fall back to read the `LATEST_HUMAN_REVIEW`.
+    RevisionCaseUnspecified,
+
+    /// `LATEST_HUMAN_REVIEW`: The latest revision made by a human.
+    LatestHumanReview,
+
+    /// `LATEST_TIMESTAMP`: The latest revision based on timestamp.
+    LatestTimestamp,
+
+    /// `BASE_OCR_REVISION`: The first (OCR) revision.
+    BaseOcrRevision,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiUiv1beta3RevisionRefRevisionCase {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("REVISION_CASE_UNSPECIFIED", Self::RevisionCaseUnspecified),
+        ("LATEST_HUMAN_REVIEW", Self::LatestHumanReview),
+        ("LATEST_TIMESTAMP", Self::LatestTimestamp),
+        ("BASE_OCR_REVISION", Self::BaseOcrRevision),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata of the sample documents operation.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the SetDefaultProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the UndeployProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for updating the human review configuration.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for UpdateLabelerPool.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the UpdateProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata {
+    /// The basic metadata for the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for BatchProcessDocuments.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1BatchProcessMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1BatchProcessMetadata {
+    /// The creation time of the operation.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualProcessStatuses`.
+    #[serde(
+        rename = "individualProcessStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_process_statuses: Option<
+        Vec<GoogleCloudDocumentaiV1BatchProcessMetadataIndividualProcessStatus>,
+    >,
+
+    /// The state of the current batch processing.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDocumentaiV1BatchProcessMetadataState>,
+
+    /// A message providing more details about the current state of processing. For example, the
+    /// error message if the operation is failed.
+    ///
+    /// Wire name: `stateMessage`.
+    #[serde(rename = "stateMessage", skip_serializing_if = "Option::is_none")]
+    pub state_message: Option<String>,
+
+    /// The last update time of the operation.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of a each individual document in the batch process.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1BatchProcessMetadataIndividualProcessStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1BatchProcessMetadataIndividualProcessStatus {
+    /// The status of human review on the processed document.
+    ///
+    /// Wire name: `humanReviewStatus`.
+    #[serde(rename = "humanReviewStatus", skip_serializing_if = "Option::is_none")]
+    pub human_review_status: Option<GoogleCloudDocumentaiV1HumanReviewStatus>,
+
+    /// The source of the document, same as the input_gcs_source field in the request when the batch
+    /// process started.
+    ///
+    /// Wire name: `inputGcsSource`.
+    #[serde(rename = "inputGcsSource", skip_serializing_if = "Option::is_none")]
+    pub input_gcs_source: Option<String>,
+
+    /// The Cloud Storage output destination (in the request as
+    /// DocumentOutputConfig.GcsOutputConfig.gcs_uri) of the processed document if it was
+    /// successful, otherwise empty.
+    ///
+    /// Wire name: `outputGcsDestination`.
+    #[serde(rename = "outputGcsDestination", skip_serializing_if = "Option::is_none")]
+    pub output_gcs_destination: Option<String>,
+
+    /// The status processing the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the current batch processing.
+///
+/// The values of `GoogleCloudDocumentaiV1BatchProcessMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiV1BatchProcessMetadataState {
+    /// `STATE_UNSPECIFIED`: The default value. This value is used if the state is omitted.
+    StateUnspecified,
+
+    /// `WAITING`: Request operation is waiting for scheduling.
+    Waiting,
+
+    /// `RUNNING`: Request is being processed.
+    Running,
+
+    /// `SUCCEEDED`: The batch processing completed successfully.
+    Succeeded,
+
+    /// `CANCELLING`: The batch processing was being cancelled.
+    Cancelling,
+
+    /// `CANCELLED`: The batch processing was cancelled.
+    Cancelled,
+
+    /// `FAILED`: The batch processing has failed.
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDocumentaiV1BatchProcessMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("WAITING", Self::Waiting),
+        ("RUNNING", Self::Running),
+        ("SUCCEEDED", Self::Succeeded),
+        ("CANCELLING", Self::Cancelling),
+        ("CANCELLED", Self::Cancelled),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The common metadata for long running operations.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1CommonOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1CommonOperationMetadata {
+    /// The creation time of the operation.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// A related resource to this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+
+    /// The state of the operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDocumentaiV1CommonOperationMetadataState>,
+
+    /// A message providing more details about the current state of processing.
+    ///
+    /// Wire name: `stateMessage`.
+    #[serde(rename = "stateMessage", skip_serializing_if = "Option::is_none")]
+    pub state_message: Option<String>,
+
+    /// The last update time of the operation.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the operation.
+///
+/// The values of `GoogleCloudDocumentaiV1CommonOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiV1CommonOperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Unspecified state.
+    StateUnspecified,
+
+    /// `RUNNING`: Operation is still running.
+    Running,
+
+    /// `CANCELLING`: Operation is being cancelled.
+    Cancelling,
+
+    /// `SUCCEEDED`: Operation succeeded.
+    Succeeded,
+
+    /// `FAILED`: Operation failed.
+    Failed,
+
+    /// `CANCELLED`: Operation is cancelled.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDocumentaiV1CommonOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("RUNNING", Self::Running),
+        ("CANCELLING", Self::Cancelling),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The long-running operation metadata for the DeleteProcessor method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1DeleteProcessorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1DeleteProcessorMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DeleteProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DeployProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1DeployProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1DeployProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DisableProcessor method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1DisableProcessorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1DisableProcessorMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the EnableProcessor method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1EnableProcessorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1EnableProcessorMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of the EvaluateProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of human review on a processed document.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1HumanReviewStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1HumanReviewStatus {
+    /// The name of the operation triggered by the processed document. This field is populated only
+    /// when the state is `HUMAN_REVIEW_IN_PROGRESS`. It has the same response type and metadata as
+    /// the long-running operation returned by ReviewDocument.
+    ///
+    /// Wire name: `humanReviewOperation`.
+    #[serde(rename = "humanReviewOperation", skip_serializing_if = "Option::is_none")]
+    pub human_review_operation: Option<String>,
+
+    /// The state of human review on the processing request.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDocumentaiV1HumanReviewStatusState>,
+
+    /// A message providing more details about the human review state.
+    ///
+    /// Wire name: `stateMessage`.
+    #[serde(rename = "stateMessage", skip_serializing_if = "Option::is_none")]
+    pub state_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of human review on the processing request.
+///
+/// The values of `GoogleCloudDocumentaiV1HumanReviewStatus.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiV1HumanReviewStatusState {
+    /// `STATE_UNSPECIFIED`: Human review state is unspecified. Most likely due to an internal
+    /// error.
+    StateUnspecified,
+
+    /// `SKIPPED`: Human review is skipped for the document. This can happen because human review
+    /// isn't enabled on the processor or the processing request has been set to skip this document.
+    Skipped,
+
+    /// `VALIDATION_PASSED`: Human review validation is triggered and passed, so no review is
+    /// needed.
+    ValidationPassed,
+
+    /// `IN_PROGRESS`: Human review validation is triggered and the document is under review.
+    InProgress,
+
+    /// `ERROR`: Some error happened during triggering human review, see the state_message for
+    /// details.
+    Error,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDocumentaiV1HumanReviewStatusState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("SKIPPED", Self::Skipped),
+        ("VALIDATION_PASSED", Self::ValidationPassed),
+        ("IN_PROGRESS", Self::InProgress),
+        ("ERROR", Self::Error),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The long-running operation metadata for the ReviewDocument method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// The Crowd Compute question ID.
+    ///
+    /// Wire name: `questionId`.
+    #[serde(rename = "questionId", skip_serializing_if = "Option::is_none")]
+    pub question_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the SetDefaultProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the UndeployProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Total number of documents that failed to be deleted in storage.
+    ///
+    /// Wire name: `errorDocumentCount`.
+    #[serde(rename = "errorDocumentCount", skip_serializing_if = "Option::is_none")]
+    pub error_document_count: Option<i32>,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualBatchDeleteStatuses`.
+    #[serde(
+        rename = "individualBatchDeleteStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_batch_delete_statuses: Option<
+        Vec<
+            GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadataIndividualBatchDeleteStatus,
+        >,
+    >,
+
+    /// Total number of documents deleting from dataset.
+    ///
+    /// Wire name: `totalDocumentCount`.
+    #[serde(rename = "totalDocumentCount", skip_serializing_if = "Option::is_none")]
+    pub total_document_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of each individual document in the batch delete process.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadataIndividualBatchDeleteStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadataIndividualBatchDeleteStatus {
+    /// The document ID of the document.
+    ///
+    /// Wire name: `documentId`.
+    #[serde(rename = "documentId", skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<GoogleCloudDocumentaiV1beta3DocumentId>,
+
+    /// The status of deleting the document in storage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for BatchProcessDocuments.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3BatchProcessMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3BatchProcessMetadata {
+    /// The creation time of the operation.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualProcessStatuses`.
+    #[serde(
+        rename = "individualProcessStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_process_statuses: Option<
+        Vec<GoogleCloudDocumentaiV1beta3BatchProcessMetadataIndividualProcessStatus>,
+    >,
+
+    /// The state of the current batch processing.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDocumentaiV1beta3BatchProcessMetadataState>,
+
+    /// A message providing more details about the current state of processing. For example, the
+    /// error message if the operation is failed.
+    ///
+    /// Wire name: `stateMessage`.
+    #[serde(rename = "stateMessage", skip_serializing_if = "Option::is_none")]
+    pub state_message: Option<String>,
+
+    /// The last update time of the operation.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of a each individual document in the batch process.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3BatchProcessMetadataIndividualProcessStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3BatchProcessMetadataIndividualProcessStatus {
+    /// The name of the operation triggered by the processed document. If the human review process
+    /// isn't triggered, this field will be empty. It has the same response type and metadata as the
+    /// long-running operation returned by the ReviewDocument method.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `humanReviewOperation`.
+    #[serde(rename = "humanReviewOperation", skip_serializing_if = "Option::is_none")]
+    pub human_review_operation: Option<String>,
+
+    /// The status of human review on the processed document.
+    ///
+    /// Wire name: `humanReviewStatus`.
+    #[serde(rename = "humanReviewStatus", skip_serializing_if = "Option::is_none")]
+    pub human_review_status: Option<GoogleCloudDocumentaiV1beta3HumanReviewStatus>,
+
+    /// The source of the document, same as the input_gcs_source field in the request when the batch
+    /// process started.
+    ///
+    /// Wire name: `inputGcsSource`.
+    #[serde(rename = "inputGcsSource", skip_serializing_if = "Option::is_none")]
+    pub input_gcs_source: Option<String>,
+
+    /// The Cloud Storage output destination (in the request as
+    /// DocumentOutputConfig.GcsOutputConfig.gcs_uri) of the processed document if it was
+    /// successful, otherwise empty.
+    ///
+    /// Wire name: `outputGcsDestination`.
+    #[serde(rename = "outputGcsDestination", skip_serializing_if = "Option::is_none")]
+    pub output_gcs_destination: Option<String>,
+
+    /// The status processing the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the current batch processing.
+///
+/// The values of `GoogleCloudDocumentaiV1beta3BatchProcessMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiV1beta3BatchProcessMetadataState {
+    /// `STATE_UNSPECIFIED`: The default value. This value is used if the state is omitted.
+    StateUnspecified,
+
+    /// `WAITING`: Request operation is waiting for scheduling.
+    Waiting,
+
+    /// `RUNNING`: Request is being processed.
+    Running,
+
+    /// `SUCCEEDED`: The batch processing completed successfully.
+    Succeeded,
+
+    /// `CANCELLING`: The batch processing was being cancelled.
+    Cancelling,
+
+    /// `CANCELLED`: The batch processing was cancelled.
+    Cancelled,
+
+    /// `FAILED`: The batch processing has failed.
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiV1beta3BatchProcessMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("WAITING", Self::Waiting),
+        ("RUNNING", Self::Running),
+        ("SUCCEEDED", Self::Succeeded),
+        ("CANCELLING", Self::Cancelling),
+        ("CANCELLED", Self::Cancelled),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The common metadata for long running operations.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3CommonOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3CommonOperationMetadata {
+    /// The creation time of the operation.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// A related resource to this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+
+    /// The state of the operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadataState>,
+
+    /// A message providing more details about the current state of processing.
+    ///
+    /// Wire name: `stateMessage`.
+    #[serde(rename = "stateMessage", skip_serializing_if = "Option::is_none")]
+    pub state_message: Option<String>,
+
+    /// The last update time of the operation.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the operation.
+///
+/// The values of `GoogleCloudDocumentaiV1beta3CommonOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiV1beta3CommonOperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Unspecified state.
+    StateUnspecified,
+
+    /// `RUNNING`: Operation is still running.
+    Running,
+
+    /// `CANCELLING`: Operation is being cancelled.
+    Cancelling,
+
+    /// `SUCCEEDED`: Operation succeeded.
+    Succeeded,
+
+    /// `FAILED`: Operation failed.
+    Failed,
+
+    /// `CANCELLED`: Operation is cancelled.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiV1beta3CommonOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("RUNNING", Self::Running),
+        ("CANCELLING", Self::Cancelling),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The long-running operation metadata for the DeleteProcessor method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DeleteProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DeployProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the DisableProcessor method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3DisableProcessorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3DisableProcessorMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Document Identifier.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3DocumentId`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3DocumentId {
+    /// A document ID within user-managed Cloud Storage.
+    ///
+    /// Wire name: `gcsManagedDocId`.
+    #[serde(rename = "gcsManagedDocId", skip_serializing_if = "Option::is_none")]
+    pub gcs_managed_doc_id: Option<
+        GoogleCloudDocumentaiV1beta3DocumentIdGcsManagedDocumentId,
+    >,
+
+    /// Points to a specific revision of the document if set.
+    ///
+    /// Wire name: `revisionRef`.
+    #[serde(rename = "revisionRef", skip_serializing_if = "Option::is_none")]
+    pub revision_ref: Option<GoogleCloudDocumentaiV1beta3RevisionRef>,
+
+    /// A document ID within unmanaged dataset.
+    ///
+    /// Wire name: `unmanagedDocId`.
+    #[serde(rename = "unmanagedDocId", skip_serializing_if = "Option::is_none")]
+    pub unmanaged_doc_id: Option<
+        GoogleCloudDocumentaiV1beta3DocumentIdUnmanagedDocumentId,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Identifies a document uniquely within the scope of a dataset in the user-managed Cloud
+/// Storage option.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3DocumentIdGCSManagedDocumentId`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3DocumentIdGcsManagedDocumentId {
+    /// ID of the document (indexed) managed by Content Warehouse.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `cwDocId`.
+    #[serde(rename = "cwDocId", skip_serializing_if = "Option::is_none")]
+    pub cw_doc_id: Option<String>,
+
+    /// Required. The Cloud Storage URI where the actual document is stored.
+    ///
+    /// Wire name: `gcsUri`.
+    #[serde(rename = "gcsUri", skip_serializing_if = "Option::is_none")]
+    pub gcs_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Identifies a document uniquely within the scope of a dataset in unmanaged option.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3DocumentIdUnmanagedDocumentId`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3DocumentIdUnmanagedDocumentId {
+    /// Required. The ID of the document.
+    ///
+    /// Wire name: `docId`.
+    #[serde(rename = "docId", skip_serializing_if = "Option::is_none")]
+    pub doc_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the EnableProcessor method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3EnableProcessorMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3EnableProcessorMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata of the EvaluateProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of human review on a processed document.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3HumanReviewStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3HumanReviewStatus {
+    /// The name of the operation triggered by the processed document. This field is populated only
+    /// when the state is `HUMAN_REVIEW_IN_PROGRESS`. It has the same response type and metadata as
+    /// the long-running operation returned by ReviewDocument.
+    ///
+    /// Wire name: `humanReviewOperation`.
+    #[serde(rename = "humanReviewOperation", skip_serializing_if = "Option::is_none")]
+    pub human_review_operation: Option<String>,
+
+    /// The state of human review on the processing request.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDocumentaiV1beta3HumanReviewStatusState>,
+
+    /// A message providing more details about the human review state.
+    ///
+    /// Wire name: `stateMessage`.
+    #[serde(rename = "stateMessage", skip_serializing_if = "Option::is_none")]
+    pub state_message: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of human review on the processing request.
+///
+/// The values of `GoogleCloudDocumentaiV1beta3HumanReviewStatus.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiV1beta3HumanReviewStatusState {
+    /// `STATE_UNSPECIFIED`: Human review state is unspecified. Most likely due to an internal
+    /// error.
+    StateUnspecified,
+
+    /// `SKIPPED`: Human review is skipped for the document. This can happen because human review
+    /// isn't enabled on the processor or the processing request has been set to skip this document.
+    Skipped,
+
+    /// `VALIDATION_PASSED`: Human review validation is triggered and passed, so no review is
+    /// needed.
+    ValidationPassed,
+
+    /// `IN_PROGRESS`: Human review validation is triggered and the document is under review.
+    InProgress,
+
+    /// `ERROR`: Some error happened during triggering human review, see the state_message for
+    /// details.
+    Error,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDocumentaiV1beta3HumanReviewStatusState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("SKIPPED", Self::Skipped),
+        ("VALIDATION_PASSED", Self::ValidationPassed),
+        ("IN_PROGRESS", Self::InProgress),
+        ("ERROR", Self::Error),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata of the import document operation.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Validation statuses of the batch documents import config.
+    ///
+    /// Wire name: `importConfigValidationResults`.
+    #[serde(
+        rename = "importConfigValidationResults",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub import_config_validation_results: Option<
+        Vec<
+            GoogleCloudDocumentaiV1beta3ImportDocumentsMetadataImportConfigValidationResult,
+        >,
+    >,
+
+    /// The list of response details of each document.
+    ///
+    /// Wire name: `individualImportStatuses`.
+    #[serde(
+        rename = "individualImportStatuses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub individual_import_statuses: Option<
+        Vec<GoogleCloudDocumentaiV1beta3ImportDocumentsMetadataIndividualImportStatus>,
+    >,
+
+    /// Total number of the documents that are qualified for importing.
+    ///
+    /// Wire name: `totalDocumentCount`.
+    #[serde(rename = "totalDocumentCount", skip_serializing_if = "Option::is_none")]
+    pub total_document_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The validation status of each import config. Status is set to an error if there are no
+/// documents to import in the `import_config`, or `OK` if the operation will try to proceed
+/// with at least one document.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiV1beta3ImportDocumentsMetadataImportConfigValidationResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3ImportDocumentsMetadataImportConfigValidationResult {
+    /// The source Cloud Storage URI specified in the import config.
+    ///
+    /// Wire name: `inputGcsSource`.
+    #[serde(rename = "inputGcsSource", skip_serializing_if = "Option::is_none")]
+    pub input_gcs_source: Option<String>,
+
+    /// The validation status of import config.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status of each individual document in the import process.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiV1beta3ImportDocumentsMetadataIndividualImportStatus`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3ImportDocumentsMetadataIndividualImportStatus {
+    /// The source Cloud Storage URI of the document.
+    ///
+    /// Wire name: `inputGcsSource`.
+    #[serde(rename = "inputGcsSource", skip_serializing_if = "Option::is_none")]
+    pub input_gcs_source: Option<String>,
+
+    /// The document ID of imported document if it was successful, otherwise empty.
+    ///
+    /// Wire name: `outputDocumentId`.
+    #[serde(rename = "outputDocumentId", skip_serializing_if = "Option::is_none")]
+    pub output_document_id: Option<GoogleCloudDocumentaiV1beta3DocumentId>,
+
+    /// The status of the importing of the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<GoogleRpcStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the ImportProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata {
+    /// The basic metadata for the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the ReviewDocument method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// The creation time of the operation.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The Crowd Compute question ID.
+    ///
+    /// Wire name: `questionId`.
+    #[serde(rename = "questionId", skip_serializing_if = "Option::is_none")]
+    pub question_id: Option<String>,
+
+    /// Used only when Operation.done is false.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadataState>,
+
+    /// A message providing more details about the current state of processing. For example, the
+    /// error message if the operation is failed.
+    ///
+    /// Wire name: `stateMessage`.
+    #[serde(rename = "stateMessage", skip_serializing_if = "Option::is_none")]
+    pub state_message: Option<String>,
+
+    /// The last update time of the operation.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Used only when Operation.done is false.
+///
+/// The values of `GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Unspecified state.
+    StateUnspecified,
+
+    /// `RUNNING`: Operation is still running.
+    Running,
+
+    /// `CANCELLING`: Operation is being cancelled.
+    Cancelling,
+
+    /// `SUCCEEDED`: Operation succeeded.
+    Succeeded,
+
+    /// `FAILED`: Operation failed.
+    Failed,
+
+    /// `CANCELLED`: Operation is cancelled.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("RUNNING", Self::Running),
+        ("CANCELLING", Self::Cancelling),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The revision reference specifies which revision on the document to read.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3RevisionRef`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3RevisionRef {
+    /// Reads the revision generated by the processor version. The format takes the full resource
+    /// name of processor version.
+    /// `projects/{project}/locations/{location}/processors/{processor}/processorVersions/{processorVersion}`
+    ///
+    /// Wire name: `latestProcessorVersion`.
+    #[serde(rename = "latestProcessorVersion", skip_serializing_if = "Option::is_none")]
+    pub latest_processor_version: Option<String>,
+
+    /// Reads the revision by the predefined case.
+    ///
+    /// Wire name: `revisionCase`.
+    #[serde(
+        rename = "revisionCase",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub revision_case: Option<GoogleCloudDocumentaiV1beta3RevisionRefRevisionCase>,
+
+    /// Reads the revision given by the id.
+    ///
+    /// Wire name: `revisionId`.
+    #[serde(rename = "revisionId", skip_serializing_if = "Option::is_none")]
+    pub revision_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Reads the revision by the predefined case.
+///
+/// The values of `GoogleCloudDocumentaiV1beta3RevisionRef.revisionCase`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudDocumentaiV1beta3RevisionRefRevisionCase {
+    /// `REVISION_CASE_UNSPECIFIED`: Unspecified case, fall back to read the `LATEST_HUMAN_REVIEW`.
+    RevisionCaseUnspecified,
+
+    /// `LATEST_HUMAN_REVIEW`: The latest revision made by a human.
+    LatestHumanReview,
+
+    /// `LATEST_TIMESTAMP`: The latest revision based on timestamp.
+    LatestTimestamp,
+
+    /// `BASE_OCR_REVISION`: The first (OCR) revision.
+    BaseOcrRevision,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudDocumentaiV1beta3RevisionRefRevisionCase {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("REVISION_CASE_UNSPECIFIED", Self::RevisionCaseUnspecified),
+        ("LATEST_HUMAN_REVIEW", Self::LatestHumanReview),
+        ("LATEST_TIMESTAMP", Self::LatestTimestamp),
+        ("BASE_OCR_REVISION", Self::BaseOcrRevision),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The long-running operation metadata for the SetDefaultProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the UndeployProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The long-running operation metadata for the UpdateProcessorVersion method.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata {
+    /// The basic metadata for the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// The response message for Operations.ListOperations.

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://www.mtls.googleapis.com/"),
     service_path: "drive/v3/",
     scopes: scopes::ALL,
+    metadata: &[],
 };
 
 /// The OAuth 2.0 scopes of the Google Drive API.

@@ -24,6 +24,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://firebaseapphosting.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Firebase App Hosting API.
@@ -361,6 +362,75 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Firebase App Hosting API v1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`CustomDomainOperationMetadata`].
+    CustomDomainOperationMetadata(Box<CustomDomainOperationMetadata>),
+
+    /// A [`DomainOperationMetadata`].
+    DomainOperationMetadata(Box<DomainOperationMetadata>),
+
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("CustomDomainOperationMetadata"),
+        crate::MetadataType::new("DomainOperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("OperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "CustomDomainOperationMetadata" => {
+                    Self::CustomDomainOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DomainOperationMetadata" => {
+                    Self::DomainOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -368,6 +438,651 @@ impl crate::Request for ProjectsLocationsOperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Additional metadata for operations on custom domains.
+///
+/// Discovery schema `CustomDomainOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CustomDomainOperationMetadata {
+    /// Output only. The custom domain's `CertState`, which must be `CERT_ACTIVE` for the create
+    /// operations to complete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `certState`.
+    #[serde(
+        rename = "certState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cert_state: Option<CustomDomainOperationMetadataCertState>,
+
+    /// Output only. The custom domain's `HostState`, which must be `HOST_ACTIVE` for Create
+    /// operations of the domain name this `CustomDomain` refers toto complete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `hostState`.
+    #[serde(
+        rename = "hostState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub host_state: Option<CustomDomainOperationMetadataHostState>,
+
+    /// Output only. A list of issues that are currently preventing the operation from completing.
+    /// These are generally DNS-related issues encountered when querying a domain's records or
+    /// attempting to mint an SSL certificate.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issues: Option<Vec<Status>>,
+
+    /// Output only. A list of steps that the user must complete to migrate their domain to App
+    /// Hosting without downtime.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `liveMigrationSteps`.
+    #[serde(rename = "liveMigrationSteps", skip_serializing_if = "Option::is_none")]
+    pub live_migration_steps: Option<Vec<LiveMigrationStep>>,
+
+    /// Output only. The custom domain's `OwnershipState`, which must be `OWNERSHIP_ACTIVE` for the
+    /// create operations to complete.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `ownershipState`.
+    #[serde(
+        rename = "ownershipState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ownership_state: Option<CustomDomainOperationMetadataOwnershipState>,
+
+    /// Output only. A set of DNS record updates to perform, to allow App Hosting to serve secure
+    /// content on the domain.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `quickSetupUpdates`.
+    #[serde(rename = "quickSetupUpdates", skip_serializing_if = "Option::is_none")]
+    pub quick_setup_updates: Option<Vec<DnsUpdates>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The custom domain's `CertState`, which must be `CERT_ACTIVE` for the create
+/// operations to complete.
+///
+/// The values of `CustomDomainOperationMetadata.certState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomDomainOperationMetadataCertState {
+    /// `CERT_STATE_UNSPECIFIED`: The certificate's state is unspecified. The message is invalid if
+    /// this is unspecified.
+    CertStateUnspecified,
+
+    /// `CERT_PREPARING`: The initial state of every certificate, represents App Hosting's intent to
+    /// create a certificate before requests to a Certificate Authority are made.
+    CertPreparing,
+
+    /// `CERT_VALIDATING`: App Hosting is validating whether a domain name's DNS records are in a
+    /// state that allow certificate creation on its behalf.
+    CertValidating,
+
+    /// `CERT_PROPAGATING`: The certificate was recently created, and needs time to propagate in App
+    /// Hosting's load balancers.
+    CertPropagating,
+
+    /// `CERT_ACTIVE`: The certificate is active, providing secure connections for the domain names
+    /// it represents.
+    CertActive,
+
+    /// `CERT_EXPIRING_SOON`: The certificate is expiring, all domain names on it will be given new
+    /// certificates.
+    CertExpiringSoon,
+
+    /// `CERT_EXPIRED`: The certificate has expired. App Hosting can no longer serve secure content
+    /// on your domain name.
+    CertExpired,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for CustomDomainOperationMetadataCertState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CERT_STATE_UNSPECIFIED", Self::CertStateUnspecified),
+        ("CERT_PREPARING", Self::CertPreparing),
+        ("CERT_VALIDATING", Self::CertValidating),
+        ("CERT_PROPAGATING", Self::CertPropagating),
+        ("CERT_ACTIVE", Self::CertActive),
+        ("CERT_EXPIRING_SOON", Self::CertExpiringSoon),
+        ("CERT_EXPIRED", Self::CertExpired),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The custom domain's `HostState`, which must be `HOST_ACTIVE` for Create
+/// operations of the domain name this `CustomDomain` refers toto complete.
+///
+/// The values of `CustomDomainOperationMetadata.hostState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomDomainOperationMetadataHostState {
+    /// `HOST_STATE_UNSPECIFIED`: Your custom domain's host state is unspecified. The message is
+    /// invalid if this is unspecified.
+    HostStateUnspecified,
+
+    /// `HOST_UNHOSTED`: Your custom domain isn't associated with any IP addresses.
+    HostUnhosted,
+
+    /// `HOST_UNREACHABLE`: Your custom domain can't be reached. App Hosting services' DNS queries
+    /// to find your domain's IP addresses resulted in errors. See your `CustomDomainStatus`'s
+    /// `issues` field for more details.
+    HostUnreachable,
+
+    /// `HOST_NON_FAH`: Your domain has only IP addresses that don't ultimately resolve to App
+    /// Hosting.
+    HostNonFah,
+
+    /// `HOST_CONFLICT`: Your domain has IP addresses that resolve to both App Hosting and to other
+    /// services. To ensure consistent results, remove `A` and `AAAA` records related to
+    /// non-App-Hosting services.
+    HostConflict,
+
+    /// `HOST_WRONG_SHARD`: Your domain has IP addresses that resolve to an incorrect instance of
+    /// the App Hosting Data Plane. App Hosting has multiple data plane instances to ensure high
+    /// availability. The SSL certificate that App Hosting creates for your domain is only available
+    /// on its assigned instance. If your domain's IP addresses resolve to an incorrect instance,
+    /// App Hosting won't be able to serve secure content on it.
+    HostWrongShard,
+
+    /// `HOST_ACTIVE`: All requests against your domain are served by App Hosting, via your domain's
+    /// assigned shard. If the custom domain's `OwnershipState` is also `OWNERSHIP_ACTIVE`, App
+    /// Hosting serves its backend's content on requests for the domain.
+    HostActive,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for CustomDomainOperationMetadataHostState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("HOST_STATE_UNSPECIFIED", Self::HostStateUnspecified),
+        ("HOST_UNHOSTED", Self::HostUnhosted),
+        ("HOST_UNREACHABLE", Self::HostUnreachable),
+        ("HOST_NON_FAH", Self::HostNonFah),
+        ("HOST_CONFLICT", Self::HostConflict),
+        ("HOST_WRONG_SHARD", Self::HostWrongShard),
+        ("HOST_ACTIVE", Self::HostActive),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The custom domain's `OwnershipState`, which must be `OWNERSHIP_ACTIVE` for the
+/// create operations to complete.
+///
+/// The values of `CustomDomainOperationMetadata.ownershipState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomDomainOperationMetadataOwnershipState {
+    /// `OWNERSHIP_STATE_UNSPECIFIED`: Your custom domain's ownership state is unspecified. This
+    /// should never happen.
+    OwnershipStateUnspecified,
+
+    /// `OWNERSHIP_MISSING`: Your custom domain's domain has no App-Hosting-related ownership
+    /// records; no backend is authorized to serve on the domain in this Origin shard.
+    OwnershipMissing,
+
+    /// `OWNERSHIP_UNREACHABLE`: Your custom domain can't be reached. App Hosting services' DNS
+    /// queries to find your domain's ownership records resulted in errors. See your
+    /// `CustomDomainStatus`'s `issues` field for more details.
+    OwnershipUnreachable,
+
+    /// `OWNERSHIP_MISMATCH`: Your custom domain is owned by another App Hosting custom domain.
+    /// Remove the conflicting records and replace them with records for your current custom domain.
+    OwnershipMismatch,
+
+    /// `OWNERSHIP_CONFLICT`: Your custom domain has conflicting `TXT` records that indicate
+    /// ownership by both your current custom domain one or more others. Remove the extraneous
+    /// ownership records to grant the current custom domain ownership.
+    OwnershipConflict,
+
+    /// `OWNERSHIP_PENDING`: Your custom domain's DNS records are configured correctly. App Hosting
+    /// will transfer ownership of your domain to this custom domain within 24 hours.
+    OwnershipPending,
+
+    /// `OWNERSHIP_ACTIVE`: Your custom domain owns its domain.
+    OwnershipActive,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for CustomDomainOperationMetadataOwnershipState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OWNERSHIP_STATE_UNSPECIFIED", Self::OwnershipStateUnspecified),
+        ("OWNERSHIP_MISSING", Self::OwnershipMissing),
+        ("OWNERSHIP_UNREACHABLE", Self::OwnershipUnreachable),
+        ("OWNERSHIP_MISMATCH", Self::OwnershipMismatch),
+        ("OWNERSHIP_CONFLICT", Self::OwnershipConflict),
+        ("OWNERSHIP_PENDING", Self::OwnershipPending),
+        ("OWNERSHIP_ACTIVE", Self::OwnershipActive),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A representation of a DNS records for a domain. DNS records are resource records that define
+/// how systems and services should behave when handling requests for a domain. For example,
+/// when you add `A` records to your domain's DNS records, you're informing other systems (such
+/// as your users' web browsers) to contact those IPv4 addresses to retrieve resources relevant
+/// to your domain (such as your App Hosting files).
+///
+/// Discovery schema `DnsRecord`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DnsRecord {
+    /// Output only. The domain the record pertains to, e.g. `foo.bar.com.`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `domainName`.
+    #[serde(rename = "domainName", skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+
+    /// Output only. The data of the record. The meaning of the value depends on record type: - A
+    /// and AAAA: IP addresses for the domain. - CNAME: Another domain to check for records. - TXT:
+    /// Arbitrary text strings associated with the domain. App Hosting uses TXT records to determine
+    /// which Firebase projects have permission to act on the domain's behalf. - CAA: The record's
+    /// flags, tag, and value, e.g. `0 issue "pki.goog"`.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rdata: Option<String>,
+
+    /// Output only. An enum that indicates which state(s) this DNS record applies to. Populated for
+    /// all records with an `ADD` or `REMOVE` required action.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `relevantState`.
+    #[serde(
+        rename = "relevantState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub relevant_state: Option<Vec<DnsRecordRelevantState>>,
+
+    /// Output only. An enum that indicates the a required action for this record. Populated when
+    /// the record is part of a required change in a `DnsUpdates` `discovered` or `desired` record
+    /// set.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requiredAction`.
+    #[serde(
+        rename = "requiredAction",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub required_action: Option<DnsRecordRequiredAction>,
+
+    /// Output only. The record's type, which determines what data the record contains.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<DnsRecordType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `DnsRecord.relevantState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DnsRecordRelevantState {
+    /// `CUSTOM_DOMAIN_STATE_UNSPECIFIED`: This message is invalid if this is unspecified.
+    CustomDomainStateUnspecified,
+
+    /// `HOST_STATE`: The custom domain's host state.
+    HostState,
+
+    /// `OWNERSHIP_STATE`: The custom domain's ownership state.
+    OwnershipState,
+
+    /// `CERT_STATE`: The custom domain's certificate state.
+    CertState,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DnsRecordRelevantState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CUSTOM_DOMAIN_STATE_UNSPECIFIED", Self::CustomDomainStateUnspecified),
+        ("HOST_STATE", Self::HostState),
+        ("OWNERSHIP_STATE", Self::OwnershipState),
+        ("CERT_STATE", Self::CertState),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. An enum that indicates the a required action for this record. Populated when
+/// the record is part of a required change in a `DnsUpdates` `discovered` or `desired` record
+/// set.
+///
+/// The values of `DnsRecord.requiredAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DnsRecordRequiredAction {
+    /// `NONE`: No action necessary.
+    None,
+
+    /// `ADD`: Add this record to your DNS records.
+    Add,
+
+    /// `REMOVE`: Remove this record from your DNS records.
+    Remove,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DnsRecordRequiredAction {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NONE", Self::None),
+        ("ADD", Self::Add),
+        ("REMOVE", Self::Remove),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A set of DNS records relevant to the setup and maintenance of a custom domain in App
+/// Hosting.
+///
+/// Discovery schema `DnsRecordSet`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DnsRecordSet {
+    /// Output only. An error App Hosting services encountered when querying your domain's DNS
+    /// records. Note: App Hosting ignores `NXDOMAIN` errors, as those generally just mean that a
+    /// domain name hasn't been set up yet.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `checkError`.
+    #[serde(rename = "checkError", skip_serializing_if = "Option::is_none")]
+    pub check_error: Option<Status>,
+
+    /// Output only. The domain name the record set pertains to.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `domainName`.
+    #[serde(rename = "domainName", skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+
+    /// Output only. Records on the domain.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<DnsRecord>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The record's type, which determines what data the record contains.
+///
+/// The values of `DnsRecord.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DnsRecordType {
+    /// `TYPE_UNSPECIFIED`: The record's type is unspecified. The message is invalid if this is
+    /// unspecified.
+    TypeUnspecified,
+
+    /// `A`: An `A` record, as defined in [RFC 1035](https://tools.ietf.org/html/rfc1035). A records
+    /// determine which IPv4 addresses a domain directs traffic towards.
+    A,
+
+    /// `CNAME`: A `CNAME` record, as defined in [RFC 1035](https://tools.ietf.org/html/rfc1035).
+    /// `CNAME` or Canonical Name records map a domain to a different, canonical domain. If a
+    /// `CNAME` record is present, it should be the only record on the domain.
+    Cname,
+
+    /// `TXT`: A `TXT` record, as defined in [RFC 1035](https://tools.ietf.org/html/rfc1035). `TXT`
+    /// records hold arbitrary text data on a domain. Hosting uses `TXT` records to establish which
+    /// Firebase Project has permission to act on a domain.
+    Txt,
+
+    /// `AAAA`: An AAAA record, as defined in [RFC 3596](https://tools.ietf.org/html/rfc3596) AAAA
+    /// records determine which IPv6 addresses a domain directs traffic towards.
+    Aaaa,
+
+    /// `CAA`: A CAA record, as defined in [RFC 6844](https://tools.ietf.org/html/rfc6844). CAA, or
+    /// Certificate Authority Authorization, records determine which Certificate Authorities (SSL
+    /// certificate minting organizations) are authorized to mint a certificate for the domain. App
+    /// Hosting uses `pki.goog` as its primary CA. CAA records cascade. A CAA record on `foo.com`
+    /// also applies to `bar.foo.com` unless `bar.foo.com` has its own set of CAA records. CAA
+    /// records are optional. If a domain and its parents have no CAA records, all CAs are
+    /// authorized to mint certificates on its behalf. In general, App Hosting only asks you to
+    /// modify CAA records when doing so is required to unblock SSL cert creation.
+    Caa,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DnsRecordType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("A", Self::A),
+        ("CNAME", Self::Cname),
+        ("TXT", Self::Txt),
+        ("AAAA", Self::Aaaa),
+        ("CAA", Self::Caa),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A set of DNS record updates that you should make to allow App Hosting to serve secure
+/// content in response to requests against your domain. These updates present the current state
+/// of your domain's and related subdomains' DNS records when App Hosting last queried them, and
+/// the desired set of records that App Hosting needs to see before your custom domain can be
+/// fully active.
+///
+/// Discovery schema `DnsUpdates`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DnsUpdates {
+    /// Output only. The last time App Hosting checked your custom domain's DNS records.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `checkTime`.
+    #[serde(rename = "checkTime", skip_serializing_if = "Option::is_none")]
+    pub check_time: Option<String>,
+
+    /// Output only. The set of DNS records App Hosting needs in order to be able to serve secure
+    /// content on the domain.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desired: Option<Vec<DnsRecordSet>>,
+
+    /// Output only. The set of DNS records App Hosting discovered when inspecting a domain.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovered: Option<Vec<DnsRecordSet>>,
+
+    /// Output only. The domain name the DNS updates pertain to.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `domainName`.
+    #[serde(rename = "domainName", skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents the metadata of a long-running operation on domains.
+///
+/// Discovery schema `DomainOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DomainOperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. Additional metadata for operations on custom domains.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `customDomainOperationMetadata`.
+    #[serde(
+        rename = "customDomainOperationMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_domain_operation_metadata: Option<CustomDomainOperationMetadata>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -428,9 +1143,233 @@ impl crate::Page for ListOperationsResponse {
     }
 }
 
+/// A set of updates including ACME challenges and DNS records that allow App Hosting to create
+/// an SSL certificate and establish project ownership for your domain name before you direct
+/// traffic to App Hosting servers. Use these updates to facilitate zero downtime migrations to
+/// App Hosting from other services. After you've made the recommended updates, check your
+/// custom domain's `ownershipState` and `certState`. To avoid downtime, they should be
+/// `OWNERSHIP_ACTIVE` and `CERT_ACTIVE`, respectively, before you update your `A` and `AAAA`
+/// records.
+///
+/// Discovery schema `LiveMigrationStep`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct LiveMigrationStep {
+    /// Output only. DNS updates to facilitate your domain's zero-downtime migration to App Hosting.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `dnsUpdates`.
+    #[serde(rename = "dnsUpdates", skip_serializing_if = "Option::is_none")]
+    pub dns_updates: Option<Vec<DnsUpdates>>,
+
+    /// Output only. Issues that prevent the current step from completing.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issues: Option<Vec<Status>>,
+
+    /// Output only. One or more states from the `CustomDomainStatus` of the migrating domain that
+    /// this step is attempting to make ACTIVE. For example, if the step is attempting to mint an
+    /// SSL certificate, this field will include `CERT_STATE`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `relevantDomainStates`.
+    #[serde(
+        rename = "relevantDomainStates",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub relevant_domain_states: Option<Vec<LiveMigrationStepRelevantDomainStates>>,
+
+    /// Output only. The state of the live migration step, indicates whether you should work to
+    /// complete the step now, in the future, or have already completed it.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `stepState`.
+    #[serde(
+        rename = "stepState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub step_state: Option<LiveMigrationStepStepState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `LiveMigrationStep.relevantDomainStates`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveMigrationStepRelevantDomainStates {
+    /// `CUSTOM_DOMAIN_STATE_UNSPECIFIED`: This message is invalid if this is unspecified.
+    CustomDomainStateUnspecified,
+
+    /// `HOST_STATE`: The custom domain's host state.
+    HostState,
+
+    /// `OWNERSHIP_STATE`: The custom domain's ownership state.
+    OwnershipState,
+
+    /// `CERT_STATE`: The custom domain's certificate state.
+    CertState,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for LiveMigrationStepRelevantDomainStates {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CUSTOM_DOMAIN_STATE_UNSPECIFIED", Self::CustomDomainStateUnspecified),
+        ("HOST_STATE", Self::HostState),
+        ("OWNERSHIP_STATE", Self::OwnershipState),
+        ("CERT_STATE", Self::CertState),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The state of the live migration step, indicates whether you should work to
+/// complete the step now, in the future, or have already completed it.
+///
+/// The values of `LiveMigrationStep.stepState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveMigrationStepStepState {
+    /// `STEP_STATE_UNSPECIFIED`: The step's state is unspecified. The message is invalid if this is
+    /// unspecified.
+    StepStateUnspecified,
+
+    /// `PREPARING`: App Hosting doesn't have enough information to construct the step yet. Complete
+    /// any prior steps and/or resolve this step's issue to proceed.
+    Preparing,
+
+    /// `PENDING`: The step's state is pending. Complete prior steps before working on a `PENDING`
+    /// step.
+    Pending,
+
+    /// `INCOMPLETE`: The step is incomplete. You should complete any `dnsUpdates` changes to
+    /// complete it.
+    Incomplete,
+
+    /// `PROCESSING`: You've done your part to update records and present challenges as necessary.
+    /// App Hosting is now completing background processes to complete the step, e.g. minting an SSL
+    /// cert for your domain.
+    Processing,
+
+    /// `COMPLETE`: The step is complete. You've already made the necessary changes to your domain
+    /// and/or prior hosting service to advance to the next step. Once all steps are complete, App
+    /// Hosting is ready to serve secure content on your domain.
+    Complete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for LiveMigrationStepStepState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STEP_STATE_UNSPECIFIED", Self::StepStateUnspecified),
+        ("PREPARING", Self::Preparing),
+        ("PENDING", Self::Pending),
+        ("INCOMPLETE", Self::Incomplete),
+        ("PROCESSING", Self::Processing),
+        ("COMPLETE", Self::Complete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
+
+/// Represents the metadata of a long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
 
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

@@ -21,6 +21,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://firebasehosting.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Firebase Hosting API.
@@ -294,6 +295,614 @@ impl crate::Request for ProjectsSitesCustomDomainsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Firebase Hosting API v1beta1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`CustomDomainMetadata`].
+    CustomDomainMetadata(Box<CustomDomainMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("CustomDomainMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "CustomDomainMetadata" => {
+                    Self::CustomDomainMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// A set of ACME challenges you can use to allow Hosting to create an SSL certificate for your
+/// domain name before directing traffic to Hosting servers. Use either the DNS or HTTP
+/// challenge; it's not necessary to provide both.
+///
+/// Discovery schema `CertVerification`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CertVerification {
+    /// Output only. A `TXT` record to add to your DNS records that confirms your intent to let
+    /// Hosting create an SSL cert for your domain name.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsUpdates>,
+
+    /// Output only. A file to add to your existing, non-Hosting hosting service that confirms your
+    /// intent to let Hosting create an SSL cert for your domain name.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpUpdate>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a`CustomDomain` operation.
+///
+/// Discovery schema `CustomDomainMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CustomDomainMetadata {
+    /// The `CertState` of the domain name's SSL certificate.
+    ///
+    /// Wire name: `certState`.
+    #[serde(
+        rename = "certState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cert_state: Option<CustomDomainMetadataCertState>,
+
+    /// The `HostState` of the domain name this `CustomDomain` refers to.
+    ///
+    /// Wire name: `hostState`.
+    #[serde(
+        rename = "hostState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub host_state: Option<CustomDomainMetadataHostState>,
+
+    /// A list of issues that are currently preventing Hosting from completing the operation. These
+    /// are generally DNS-related issues that Hosting encounters when querying a domain name's
+    /// records or attempting to mint an SSL certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issues: Option<Vec<Status>>,
+
+    /// A set of DNS record updates and ACME challenges that allow you to transition domain names to
+    /// Firebase Hosting with zero downtime. These updates allow Hosting to create an SSL
+    /// certificate and establish ownership for your custom domain before Hosting begins serving
+    /// traffic on it. If your domain name is already in active use with another provider, add one
+    /// of the challenges and make the recommended DNS updates. After adding challenges and
+    /// adjusting DNS records as necessary, wait for the `ownershipState` to be `OWNERSHIP_ACTIVE`
+    /// and the `certState` to be `CERT_ACTIVE` before sending traffic to Hosting.
+    ///
+    /// Wire name: `liveMigrationSteps`.
+    #[serde(rename = "liveMigrationSteps", skip_serializing_if = "Option::is_none")]
+    pub live_migration_steps: Option<Vec<LiveMigrationStep>>,
+
+    /// The `OwnershipState` of the domain name this `CustomDomain` refers to.
+    ///
+    /// Wire name: `ownershipState`.
+    #[serde(
+        rename = "ownershipState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ownership_state: Option<CustomDomainMetadataOwnershipState>,
+
+    /// A set of DNS record updates that allow Hosting to serve secure content on your domain name.
+    /// The record type determines the update's purpose: - `A` and `AAAA`: Updates your domain
+    /// name's IP addresses so that they direct traffic to Hosting servers. - `TXT`: Updates
+    /// ownership permissions on your domain name, letting Hosting know that your custom domain's
+    /// project has permission to perform actions for that domain name. - `CAA`: Updates your domain
+    /// name's list of authorized Certificate Authorities (CAs). Only present if you have existing
+    /// `CAA` records that prohibit Hosting's CA from minting certs for your domain name. These
+    /// updates include all DNS changes you'll need to get started with Hosting, but, if made all at
+    /// once, can result in a brief period of downtime for your domain name--while Hosting creates
+    /// and uploads an SSL cert, for example. If you'd like to add your domain name to Hosting
+    /// without downtime, complete the `liveMigrationSteps` first, before making the remaining
+    /// updates in this field.
+    ///
+    /// Wire name: `quickSetupUpdates`.
+    #[serde(rename = "quickSetupUpdates", skip_serializing_if = "Option::is_none")]
+    pub quick_setup_updates: Option<DnsUpdates>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The `CertState` of the domain name's SSL certificate.
+///
+/// The values of `CustomDomainMetadata.certState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomDomainMetadataCertState {
+    /// `CERT_STATE_UNSPECIFIED`: The certificate's state is unspecified. The message is invalid if
+    /// this is unspecified.
+    CertStateUnspecified,
+
+    /// `CERT_PREPARING`: The initial state of every certificate, represents Hosting's intent to
+    /// create a certificate, before requests to a Certificate Authority are made.
+    CertPreparing,
+
+    /// `CERT_VALIDATING`: Hosting is validating whether a domain name's DNS records are in a state
+    /// that allow certificate creation on its behalf.
+    CertValidating,
+
+    /// `CERT_PROPAGATING`: The certificate was recently created, and needs time to propagate in
+    /// Hosting's CDN.
+    CertPropagating,
+
+    /// `CERT_ACTIVE`: The certificate is active, providing secure connections for the domain names
+    /// it represents.
+    CertActive,
+
+    /// `CERT_EXPIRING_SOON`: The certificate is expiring, all domain names on it will be given new
+    /// certificates.
+    CertExpiringSoon,
+
+    /// `CERT_EXPIRED`: The certificate has expired. Hosting can no longer serve secure content on
+    /// your domain name.
+    CertExpired,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for CustomDomainMetadataCertState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CERT_STATE_UNSPECIFIED", Self::CertStateUnspecified),
+        ("CERT_PREPARING", Self::CertPreparing),
+        ("CERT_VALIDATING", Self::CertValidating),
+        ("CERT_PROPAGATING", Self::CertPropagating),
+        ("CERT_ACTIVE", Self::CertActive),
+        ("CERT_EXPIRING_SOON", Self::CertExpiringSoon),
+        ("CERT_EXPIRED", Self::CertExpired),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The `HostState` of the domain name this `CustomDomain` refers to.
+///
+/// The values of `CustomDomainMetadata.hostState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomDomainMetadataHostState {
+    /// `HOST_STATE_UNSPECIFIED`: Your custom domain's host state is unspecified. The message is
+    /// invalid if this is unspecified.
+    HostStateUnspecified,
+
+    /// `HOST_UNHOSTED`: Your custom domain's domain name isn't associated with any IP addresses.
+    HostUnhosted,
+
+    /// `HOST_UNREACHABLE`: Your custom domain's domain name can't be reached. Hosting services' DNS
+    /// queries to find your domain name's IP addresses resulted in errors. See your `CustomDomain`
+    /// object's `issues` field for more details.
+    HostUnreachable,
+
+    /// `HOST_MISMATCH`: Your custom domain's domain name has IP addresses that don't ultimately
+    /// resolve to Hosting.
+    HostMismatch,
+
+    /// `HOST_CONFLICT`: Your custom domain's domain name has IP addresses that resolve to both
+    /// Hosting and other services. To ensure consistent results, remove `A` and `AAAA` records
+    /// related to non-Hosting services.
+    HostConflict,
+
+    /// `HOST_ACTIVE`: All requests against your custom domain's domain name are served by Hosting.
+    /// If the custom domain's `OwnershipState` is also `ACTIVE`, Hosting serves your Hosting site's
+    /// content on the domain name.
+    HostActive,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for CustomDomainMetadataHostState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("HOST_STATE_UNSPECIFIED", Self::HostStateUnspecified),
+        ("HOST_UNHOSTED", Self::HostUnhosted),
+        ("HOST_UNREACHABLE", Self::HostUnreachable),
+        ("HOST_MISMATCH", Self::HostMismatch),
+        ("HOST_CONFLICT", Self::HostConflict),
+        ("HOST_ACTIVE", Self::HostActive),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The `OwnershipState` of the domain name this `CustomDomain` refers to.
+///
+/// The values of `CustomDomainMetadata.ownershipState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomDomainMetadataOwnershipState {
+    /// `OWNERSHIP_STATE_UNSPECIFIED`: Your custom domain's ownership state is unspecified. This
+    /// should never happen.
+    OwnershipStateUnspecified,
+
+    /// `OWNERSHIP_MISSING`: Your custom domain's domain name has no Hosting-related ownership
+    /// records; no Firebase project has permission to act on the domain name's behalf.
+    OwnershipMissing,
+
+    /// `OWNERSHIP_UNREACHABLE`: Your custom domain's domain name can't be reached. Hosting
+    /// services' DNS queries to find your domain name's ownership records resulted in errors. See
+    /// your `CustomDomain` object's `issues` field for more details.
+    OwnershipUnreachable,
+
+    /// `OWNERSHIP_MISMATCH`: Your custom domain's domain name is owned by another Firebase project.
+    /// Remove the conflicting `TXT` records and replace them with project-specific records for your
+    /// current Firebase project.
+    OwnershipMismatch,
+
+    /// `OWNERSHIP_CONFLICT`: Your custom domain's domain name has conflicting `TXT` records that
+    /// indicate ownership by both your current Firebase project and another project. Remove the
+    /// other project's ownership records to grant the current project ownership.
+    OwnershipConflict,
+
+    /// `OWNERSHIP_PENDING`: Your custom domain's DNS records are configured correctly. Hosting will
+    /// transfer ownership of your domain to this `CustomDomain` within 24 hours.
+    OwnershipPending,
+
+    /// `OWNERSHIP_ACTIVE`: Your custom domain's domain name has `TXT` records that grant its
+    /// project permission to act on its behalf.
+    OwnershipActive,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for CustomDomainMetadataOwnershipState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OWNERSHIP_STATE_UNSPECIFIED", Self::OwnershipStateUnspecified),
+        ("OWNERSHIP_MISSING", Self::OwnershipMissing),
+        ("OWNERSHIP_UNREACHABLE", Self::OwnershipUnreachable),
+        ("OWNERSHIP_MISMATCH", Self::OwnershipMismatch),
+        ("OWNERSHIP_CONFLICT", Self::OwnershipConflict),
+        ("OWNERSHIP_PENDING", Self::OwnershipPending),
+        ("OWNERSHIP_ACTIVE", Self::OwnershipActive),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// DNS records are resource records that define how systems and services should behave when
+/// handling requests for a domain name. For example, when you add `A` records to your domain
+/// name's DNS records, you're informing other systems (such as your users' web browsers) to
+/// contact those IPv4 addresses to retrieve resources relevant to your domain name (such as
+/// your Hosting site files).
+///
+/// Discovery schema `DnsRecord`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DnsRecord {
+    /// Output only. The domain name the record pertains to, e.g. `foo.bar.com.`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `domainName`.
+    #[serde(rename = "domainName", skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+
+    /// Output only. The data of the record. The meaning of the value depends on record type: - A
+    /// and AAAA: IP addresses for the domain name. - CNAME: Another domain to check for records. -
+    /// TXT: Arbitrary text strings associated with the domain name. Hosting uses TXT records to
+    /// determine which Firebase projects have permission to act on the domain name's behalf. - CAA:
+    /// The record's flags, tag, and value, e.g. `0 issue "pki.goog"`.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rdata: Option<String>,
+
+    /// Output only. An enum that indicates the a required action for this record.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requiredAction`.
+    #[serde(
+        rename = "requiredAction",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub required_action: Option<DnsRecordRequiredAction>,
+
+    /// Output only. The record's type, which determines what data the record contains.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<DnsRecordType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. An enum that indicates the a required action for this record.
+///
+/// The values of `DnsRecord.requiredAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DnsRecordRequiredAction {
+    /// `NONE`: No action necessary.
+    None,
+
+    /// `ADD`: Add this record to your DNS records.
+    Add,
+
+    /// `REMOVE`: Remove this record from your DNS records.
+    Remove,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DnsRecordRequiredAction {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NONE", Self::None),
+        ("ADD", Self::Add),
+        ("REMOVE", Self::Remove),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A set of DNS records relevant to the setup and maintenance of a custom domain in Firebase
+/// Hosting.
+///
+/// Discovery schema `DnsRecordSet`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DnsRecordSet {
+    /// Output only. An error Hosting services encountered when querying your domain name's DNS
+    /// records. Note: Hosting ignores `NXDOMAIN` errors, as those generally just mean that a domain
+    /// name hasn't been set up yet.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `checkError`.
+    #[serde(rename = "checkError", skip_serializing_if = "Option::is_none")]
+    pub check_error: Option<Status>,
+
+    /// Output only. The domain name the record set pertains to.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `domainName`.
+    #[serde(rename = "domainName", skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+
+    /// Output only. Records on the domain.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<DnsRecord>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The record's type, which determines what data the record contains.
+///
+/// The values of `DnsRecord.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DnsRecordType {
+    /// `TYPE_UNSPECIFIED`: The record's type is unspecified. The message is invalid if this is
+    /// unspecified.
+    TypeUnspecified,
+
+    /// `A`: An `A` record, as defined in [RFC 1035](https://tools.ietf.org/html/rfc1035). A records
+    /// determine which IPv4 addresses a domain name directs traffic towards.
+    A,
+
+    /// `CNAME`: A `CNAME` record, as defined in [RFC 1035](https://tools.ietf.org/html/rfc1035).
+    /// `CNAME` or Canonical Name records map a domain name to a different, canonical domain name.
+    /// If a `CNAME` record is present, it should be the only record on the domain name.
+    Cname,
+
+    /// `TXT`: A `TXT` record, as defined in [RFC 1035](https://tools.ietf.org/html/rfc1035). `TXT`
+    /// records hold arbitrary text data on a domain name. Hosting uses `TXT` records to establish
+    /// which Firebase Project has permission to act on a domain name.
+    Txt,
+
+    /// `AAAA`: An AAAA record, as defined in [RFC 3596](https://tools.ietf.org/html/rfc3596) AAAA
+    /// records determine which IPv6 addresses a domain name directs traffic towards.
+    Aaaa,
+
+    /// `CAA`: A CAA record, as defined in [RFC 6844](https://tools.ietf.org/html/rfc6844). CAA, or
+    /// Certificate Authority Authorization, records determine which Certificate Authorities (SSL
+    /// certificate minting organizations) are authorized to mint a certificate for the domain name.
+    /// Firebase Hosting uses `pki.goog` as its primary CA. CAA records cascade. A CAA record on
+    /// `foo.com` also applies to `bar.foo.com` unless `bar.foo.com` has its own set of CAA records.
+    /// CAA records are optional. If a domain name and its parents have no CAA records, all CAs are
+    /// authorized to mint certificates on its behalf. In general, Hosting only asks you to modify
+    /// CAA records when doing so is required to unblock SSL cert creation.
+    Caa,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DnsRecordType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("A", Self::A),
+        ("CNAME", Self::Cname),
+        ("TXT", Self::Txt),
+        ("AAAA", Self::Aaaa),
+        ("CAA", Self::Caa),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A set of DNS record updates that you should make to allow Hosting to serve secure content in
+/// response to requests against your domain name. These updates present the current state of
+/// your domain name's DNS records when Hosting last queried them, and the desired set of
+/// records that Hosting needs to see before your custom domain can be fully active.
+///
+/// Discovery schema `DnsUpdates`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DnsUpdates {
+    /// The last time Hosting checked your custom domain's DNS records.
+    ///
+    /// Wire name: `checkTime`.
+    #[serde(rename = "checkTime", skip_serializing_if = "Option::is_none")]
+    pub check_time: Option<String>,
+
+    /// The set of DNS records Hosting needs to serve secure content on the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desired: Option<Vec<DnsRecordSet>>,
+
+    /// The set of DNS records Hosting discovered when inspecting a domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovered: Option<Vec<DnsRecordSet>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A file you can add to your existing, non-Hosting hosting service that confirms your intent
+/// to allow Hosting's Certificate Authorities to create an SSL certificate for your domain.
+///
+/// Discovery schema `HttpUpdate`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct HttpUpdate {
+    /// Output only. An error encountered during the last contents check. If null, the check
+    /// completed successfully.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `checkError`.
+    #[serde(rename = "checkError", skip_serializing_if = "Option::is_none")]
+    pub check_error: Option<Status>,
+
+    /// Output only. A text string to serve at the path.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desired: Option<String>,
+
+    /// Output only. Whether Hosting was able to find the required file contents on the specified
+    /// path during its last check.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovered: Option<String>,
+
+    /// Output only. The last time Hosting systems checked for the file contents.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `lastCheckTime`.
+    #[serde(rename = "lastCheckTime", skip_serializing_if = "Option::is_none")]
+    pub last_check_time: Option<String>,
+
+    /// Output only. The path to the file.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The response message for Operations.ListOperations.
 ///
 /// Discovery schema `ListOperationsResponse`.
@@ -331,6 +940,117 @@ impl crate::Page for ListOperationsResponse {
 
     fn into_items(self) -> Vec<Operation> {
         self.operations.unwrap_or_default()
+    }
+}
+
+/// A set of updates including ACME challenges and DNS records that allow Hosting to create an
+/// SSL certificate and establish project ownership for your domain name before you direct
+/// traffic to Hosting servers. Use these updates to facilitate zero downtime migrations to
+/// Hosting from other services. After you've made the recommended updates, check your custom
+/// domain's `ownershipState` and `certState`. To avoid downtime, they should be
+/// `OWNERSHIP_ACTIVE` and `CERT_ACTIVE`, respectively, before you update your `A` and `AAAA`
+/// records.
+///
+/// Discovery schema `LiveMigrationStep`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct LiveMigrationStep {
+    /// Output only. A pair of ACME challenges that Hosting's Certificate Authority (CA) can use to
+    /// create an SSL cert for your domain name. Use either the DNS or HTTP challenge; it's not
+    /// necessary to provide both.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `certVerification`.
+    #[serde(rename = "certVerification", skip_serializing_if = "Option::is_none")]
+    pub cert_verification: Option<CertVerification>,
+
+    /// Output only. DNS updates to facilitate your domain's zero-downtime migration to Hosting.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `dnsUpdates`.
+    #[serde(rename = "dnsUpdates", skip_serializing_if = "Option::is_none")]
+    pub dns_updates: Option<DnsUpdates>,
+
+    /// Output only. Issues that prevent the current step from completing.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issues: Option<Vec<Status>>,
+
+    /// Output only. The state of the live migration step, indicates whether you should work to
+    /// complete the step now, in the future, or have already completed it.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<LiveMigrationStepState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The state of the live migration step, indicates whether you should work to
+/// complete the step now, in the future, or have already completed it.
+///
+/// The values of `LiveMigrationStep.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveMigrationStepState {
+    /// `STATE_UNSPECIFIED`: The step's state is unspecified. The message is invalid if this is
+    /// unspecified.
+    StateUnspecified,
+
+    /// `PREPARING`: Hosting doesn't have enough information to construct the step yet. Complete any
+    /// prior steps and/or resolve this step's issue to proceed.
+    Preparing,
+
+    /// `PENDING`: The step's state is pending. Complete prior steps before working on a `PENDING`
+    /// step.
+    Pending,
+
+    /// `INCOMPLETE`: The step is incomplete. You should complete any `certVerification` or
+    /// `dnsUpdates` changes to complete it.
+    Incomplete,
+
+    /// `PROCESSING`: You've done your part to update records and present challenges as necessary.
+    /// Hosting is now completing background processes to complete the step, e.g. minting an SSL
+    /// cert for your domain name.
+    Processing,
+
+    /// `COMPLETE`: The step is complete. You've already made the necessary changes to your domain
+    /// and/or prior hosting service to advance to the next step. Once all steps are complete,
+    /// Hosting is ready to serve secure content on your domain.
+    Complete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for LiveMigrationStepState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PREPARING", Self::Preparing),
+        ("PENDING", Self::Pending),
+        ("INCOMPLETE", Self::Incomplete),
+        ("PROCESSING", Self::Processing),
+        ("COMPLETE", Self::Complete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

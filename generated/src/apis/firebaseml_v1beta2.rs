@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://firebaseml.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Firebase ML API.
@@ -98,6 +99,111 @@ impl crate::Request for ProjectsOperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Firebase ML API v1beta2, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`ModelOperationMetadata`].
+    ModelOperationMetadata(Box<ModelOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("ModelOperationMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "ModelOperationMetadata" => {
+                    Self::ModelOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// This is returned in the longrunning operations for create/update.
+///
+/// Discovery schema `ModelOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModelOperationMetadata {
+    /// Wire name: `basicOperationStatus`.
+    #[serde(
+        rename = "basicOperationStatus",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub basic_operation_status: Option<ModelOperationMetadataBasicOperationStatus>,
+
+    /// The name of the model we are creating/updating The name must have the form
+    /// `projects/{project_id}/models/{model_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `ModelOperationMetadata.basicOperationStatus`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ModelOperationMetadataBasicOperationStatus {
+    /// `BASIC_OPERATION_STATUS_UNSPECIFIED`: The status is unspecified
+    BasicOperationStatusUnspecified,
+
+    /// `BASIC_OPERATION_STATUS_UPLOADING`: The model file is being uploaded
+    BasicOperationStatusUploading,
+
+    /// `BASIC_OPERATION_STATUS_VERIFYING`: The model file is being verified
+    BasicOperationStatusVerifying,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ModelOperationMetadataBasicOperationStatus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("BASIC_OPERATION_STATUS_UNSPECIFIED", Self::BasicOperationStatusUnspecified),
+        ("BASIC_OPERATION_STATUS_UPLOADING", Self::BasicOperationStatusUploading),
+        ("BASIC_OPERATION_STATUS_VERIFYING", Self::BasicOperationStatusVerifying),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

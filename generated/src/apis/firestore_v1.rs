@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://firestore.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Firestore API.
@@ -360,6 +361,170 @@ impl crate::Request for ProjectsDatabasesOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Firestore API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleFirestoreAdminV1BulkDeleteDocumentsMetadata`].
+    GoogleFirestoreAdminV1BulkDeleteDocumentsMetadata(
+        Box<GoogleFirestoreAdminV1BulkDeleteDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleFirestoreAdminV1CloneDatabaseMetadata`].
+    GoogleFirestoreAdminV1CloneDatabaseMetadata(
+        Box<GoogleFirestoreAdminV1CloneDatabaseMetadata>,
+    ),
+
+    /// A [`GoogleFirestoreAdminV1CreateDatabaseMetadata`].
+    GoogleFirestoreAdminV1CreateDatabaseMetadata(
+        Box<GoogleFirestoreAdminV1CreateDatabaseMetadata>,
+    ),
+
+    /// A [`GoogleFirestoreAdminV1DeleteDatabaseMetadata`].
+    GoogleFirestoreAdminV1DeleteDatabaseMetadata(
+        Box<GoogleFirestoreAdminV1DeleteDatabaseMetadata>,
+    ),
+
+    /// A [`GoogleFirestoreAdminV1ExportDocumentsMetadata`].
+    GoogleFirestoreAdminV1ExportDocumentsMetadata(
+        Box<GoogleFirestoreAdminV1ExportDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleFirestoreAdminV1FieldOperationMetadata`].
+    GoogleFirestoreAdminV1FieldOperationMetadata(
+        Box<GoogleFirestoreAdminV1FieldOperationMetadata>,
+    ),
+
+    /// A [`GoogleFirestoreAdminV1ImportDocumentsMetadata`].
+    GoogleFirestoreAdminV1ImportDocumentsMetadata(
+        Box<GoogleFirestoreAdminV1ImportDocumentsMetadata>,
+    ),
+
+    /// A [`GoogleFirestoreAdminV1IndexOperationMetadata`].
+    GoogleFirestoreAdminV1IndexOperationMetadata(
+        Box<GoogleFirestoreAdminV1IndexOperationMetadata>,
+    ),
+
+    /// A [`GoogleFirestoreAdminV1RestoreDatabaseMetadata`].
+    GoogleFirestoreAdminV1RestoreDatabaseMetadata(
+        Box<GoogleFirestoreAdminV1RestoreDatabaseMetadata>,
+    ),
+
+    /// A [`GoogleFirestoreAdminV1UpdateDatabaseMetadata`].
+    GoogleFirestoreAdminV1UpdateDatabaseMetadata(
+        Box<GoogleFirestoreAdminV1UpdateDatabaseMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleFirestoreAdminV1BulkDeleteDocumentsMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleFirestoreAdminV1CloneDatabaseMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleFirestoreAdminV1CreateDatabaseMetadata"),
+        crate::MetadataType::new("GoogleFirestoreAdminV1DeleteDatabaseMetadata"),
+        crate::MetadataType::new("GoogleFirestoreAdminV1ExportDocumentsMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleFirestoreAdminV1FieldOperationMetadata")
+            .state(&["state"])
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleFirestoreAdminV1ImportDocumentsMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleFirestoreAdminV1IndexOperationMetadata")
+            .state(&["state"])
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleFirestoreAdminV1RestoreDatabaseMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleFirestoreAdminV1UpdateDatabaseMetadata")
+            .state(&["state"])
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleFirestoreAdminV1BulkDeleteDocumentsMetadata" => {
+                    Self::GoogleFirestoreAdminV1BulkDeleteDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleFirestoreAdminV1CloneDatabaseMetadata" => {
+                    Self::GoogleFirestoreAdminV1CloneDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleFirestoreAdminV1CreateDatabaseMetadata" => {
+                    Self::GoogleFirestoreAdminV1CreateDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleFirestoreAdminV1DeleteDatabaseMetadata" => {
+                    Self::GoogleFirestoreAdminV1DeleteDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleFirestoreAdminV1ExportDocumentsMetadata" => {
+                    Self::GoogleFirestoreAdminV1ExportDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleFirestoreAdminV1FieldOperationMetadata" => {
+                    Self::GoogleFirestoreAdminV1FieldOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleFirestoreAdminV1ImportDocumentsMetadata" => {
+                    Self::GoogleFirestoreAdminV1ImportDocumentsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleFirestoreAdminV1IndexOperationMetadata" => {
+                    Self::GoogleFirestoreAdminV1IndexOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleFirestoreAdminV1RestoreDatabaseMetadata" => {
+                    Self::GoogleFirestoreAdminV1RestoreDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleFirestoreAdminV1UpdateDatabaseMetadata" => {
+                    Self::GoogleFirestoreAdminV1UpdateDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
 /// your APIs. A typical example is to use it as the request or the response type of an API
 /// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
@@ -370,6 +535,1842 @@ impl crate::Request for ProjectsDatabasesOperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for google.longrunning.Operation results from FirestoreAdmin.BulkDeleteDocuments.
+///
+/// Discovery schema `GoogleFirestoreAdminV1BulkDeleteDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1BulkDeleteDocumentsMetadata {
+    /// The IDs of the collection groups that are being deleted.
+    ///
+    /// Wire name: `collectionIds`.
+    #[serde(rename = "collectionIds", skip_serializing_if = "Option::is_none")]
+    pub collection_ids: Option<Vec<String>>,
+
+    /// The time this operation completed. Will be unset if operation still in progress.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Which namespace IDs are being deleted.
+    ///
+    /// Wire name: `namespaceIds`.
+    #[serde(rename = "namespaceIds", skip_serializing_if = "Option::is_none")]
+    pub namespace_ids: Option<Vec<String>>,
+
+    /// The state of the operation.
+    ///
+    /// Wire name: `operationState`.
+    #[serde(
+        rename = "operationState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_state: Option<
+        GoogleFirestoreAdminV1BulkDeleteDocumentsMetadataOperationState,
+    >,
+
+    /// The progress, in bytes, of this operation.
+    ///
+    /// Wire name: `progressBytes`.
+    #[serde(rename = "progressBytes", skip_serializing_if = "Option::is_none")]
+    pub progress_bytes: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The progress, in documents, of this operation.
+    ///
+    /// Wire name: `progressDocuments`.
+    #[serde(rename = "progressDocuments", skip_serializing_if = "Option::is_none")]
+    pub progress_documents: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The timestamp that corresponds to the version of the database that is being read to get the
+    /// list of documents to delete. This time can also be used as the timestamp of PITR in case of
+    /// disaster recovery (subject to PITR window limit).
+    ///
+    /// Wire name: `snapshotTime`.
+    #[serde(rename = "snapshotTime", skip_serializing_if = "Option::is_none")]
+    pub snapshot_time: Option<String>,
+
+    /// The time this operation started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the operation.
+///
+/// The values of `GoogleFirestoreAdminV1BulkDeleteDocumentsMetadata.operationState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1BulkDeleteDocumentsMetadataOperationState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Unspecified.
+    OperationStateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleFirestoreAdminV1BulkDeleteDocumentsMetadataOperationState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for the long-running operation from the CloneDatabase request.
+///
+/// Discovery schema `GoogleFirestoreAdminV1CloneDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1CloneDatabaseMetadata {
+    /// The name of the database being cloned to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+
+    /// The time the clone finished, unset for ongoing clones.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The operation state of the clone.
+    ///
+    /// Wire name: `operationState`.
+    #[serde(
+        rename = "operationState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_state: Option<
+        GoogleFirestoreAdminV1CloneDatabaseMetadataOperationState,
+    >,
+
+    /// The snapshot from which this database was cloned.
+    ///
+    /// Wire name: `pitrSnapshot`.
+    #[serde(rename = "pitrSnapshot", skip_serializing_if = "Option::is_none")]
+    pub pitr_snapshot: Option<GoogleFirestoreAdminV1PitrSnapshot>,
+
+    /// How far along the clone is as an estimated percentage of remaining time.
+    ///
+    /// Wire name: `progressPercentage`.
+    #[serde(rename = "progressPercentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The time the clone was started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation state of the clone.
+///
+/// The values of `GoogleFirestoreAdminV1CloneDatabaseMetadata.operationState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1CloneDatabaseMetadataOperationState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Unspecified.
+    OperationStateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleFirestoreAdminV1CloneDatabaseMetadataOperationState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata related to the create database operation.
+///
+/// Discovery schema `GoogleFirestoreAdminV1CreateDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1CreateDatabaseMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the delete database operation.
+///
+/// Discovery schema `GoogleFirestoreAdminV1DeleteDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1DeleteDatabaseMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for google.longrunning.Operation results from FirestoreAdmin.ExportDocuments.
+///
+/// Discovery schema `GoogleFirestoreAdminV1ExportDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1ExportDocumentsMetadata {
+    /// Which collection IDs are being exported.
+    ///
+    /// Wire name: `collectionIds`.
+    #[serde(rename = "collectionIds", skip_serializing_if = "Option::is_none")]
+    pub collection_ids: Option<Vec<String>>,
+
+    /// The time this operation completed. Will be unset if operation still in progress.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Which namespace IDs are being exported.
+    ///
+    /// Wire name: `namespaceIds`.
+    #[serde(rename = "namespaceIds", skip_serializing_if = "Option::is_none")]
+    pub namespace_ids: Option<Vec<String>>,
+
+    /// The state of the export operation.
+    ///
+    /// Wire name: `operationState`.
+    #[serde(
+        rename = "operationState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_state: Option<
+        GoogleFirestoreAdminV1ExportDocumentsMetadataOperationState,
+    >,
+
+    /// Where the documents are being exported to.
+    ///
+    /// Wire name: `outputUriPrefix`.
+    #[serde(rename = "outputUriPrefix", skip_serializing_if = "Option::is_none")]
+    pub output_uri_prefix: Option<String>,
+
+    /// The progress, in bytes, of this operation.
+    ///
+    /// Wire name: `progressBytes`.
+    #[serde(rename = "progressBytes", skip_serializing_if = "Option::is_none")]
+    pub progress_bytes: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The progress, in documents, of this operation.
+    ///
+    /// Wire name: `progressDocuments`.
+    #[serde(rename = "progressDocuments", skip_serializing_if = "Option::is_none")]
+    pub progress_documents: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The timestamp that corresponds to the version of the database that is being exported. If
+    /// unspecified, there are no guarantees about the consistency of the documents being exported.
+    ///
+    /// Wire name: `snapshotTime`.
+    #[serde(rename = "snapshotTime", skip_serializing_if = "Option::is_none")]
+    pub snapshot_time: Option<String>,
+
+    /// The time this operation started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the export operation.
+///
+/// The values of `GoogleFirestoreAdminV1ExportDocumentsMetadata.operationState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1ExportDocumentsMetadataOperationState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Unspecified.
+    OperationStateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleFirestoreAdminV1ExportDocumentsMetadataOperationState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for google.longrunning.Operation results from FirestoreAdmin.UpdateField.
+///
+/// Discovery schema `GoogleFirestoreAdminV1FieldOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1FieldOperationMetadata {
+    /// The time this operation completed. Will be unset if operation still in progress.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The field resource that this operation is acting on. For example:
+    /// `projects/{project_id}/databases/{database_id}/collectionGroups/{collection_id}/fields/{field_path}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+
+    /// A list of IndexConfigDelta, which describe the intent of this operation.
+    ///
+    /// Wire name: `indexConfigDeltas`.
+    #[serde(rename = "indexConfigDeltas", skip_serializing_if = "Option::is_none")]
+    pub index_config_deltas: Option<Vec<GoogleFirestoreAdminV1IndexConfigDelta>>,
+
+    /// The progress, in bytes, of this operation.
+    ///
+    /// Wire name: `progressBytes`.
+    #[serde(rename = "progressBytes", skip_serializing_if = "Option::is_none")]
+    pub progress_bytes: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The progress, in documents, of this operation.
+    ///
+    /// Wire name: `progressDocuments`.
+    #[serde(rename = "progressDocuments", skip_serializing_if = "Option::is_none")]
+    pub progress_documents: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The time this operation started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// The state of the operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleFirestoreAdminV1FieldOperationMetadataState>,
+
+    /// Describes the deltas of TTL configuration.
+    ///
+    /// Wire name: `ttlConfigDelta`.
+    #[serde(rename = "ttlConfigDelta", skip_serializing_if = "Option::is_none")]
+    pub ttl_config_delta: Option<GoogleFirestoreAdminV1TtlConfigDelta>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the operation.
+///
+/// The values of `GoogleFirestoreAdminV1FieldOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1FieldOperationMetadataState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Unspecified.
+    OperationStateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1FieldOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// An index that stores vectors in a flat data structure, and supports exhaustive search.
+///
+/// Discovery schema `GoogleFirestoreAdminV1FlatIndex`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1FlatIndex {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for google.longrunning.Operation results from FirestoreAdmin.ImportDocuments.
+///
+/// Discovery schema `GoogleFirestoreAdminV1ImportDocumentsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1ImportDocumentsMetadata {
+    /// Which collection IDs are being imported.
+    ///
+    /// Wire name: `collectionIds`.
+    #[serde(rename = "collectionIds", skip_serializing_if = "Option::is_none")]
+    pub collection_ids: Option<Vec<String>>,
+
+    /// The time this operation completed. Will be unset if operation still in progress.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The location of the documents being imported.
+    ///
+    /// Wire name: `inputUriPrefix`.
+    #[serde(rename = "inputUriPrefix", skip_serializing_if = "Option::is_none")]
+    pub input_uri_prefix: Option<String>,
+
+    /// Which namespace IDs are being imported.
+    ///
+    /// Wire name: `namespaceIds`.
+    #[serde(rename = "namespaceIds", skip_serializing_if = "Option::is_none")]
+    pub namespace_ids: Option<Vec<String>>,
+
+    /// The state of the import operation.
+    ///
+    /// Wire name: `operationState`.
+    #[serde(
+        rename = "operationState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_state: Option<
+        GoogleFirestoreAdminV1ImportDocumentsMetadataOperationState,
+    >,
+
+    /// The progress, in bytes, of this operation.
+    ///
+    /// Wire name: `progressBytes`.
+    #[serde(rename = "progressBytes", skip_serializing_if = "Option::is_none")]
+    pub progress_bytes: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The progress, in documents, of this operation.
+    ///
+    /// Wire name: `progressDocuments`.
+    #[serde(rename = "progressDocuments", skip_serializing_if = "Option::is_none")]
+    pub progress_documents: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The time this operation started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the import operation.
+///
+/// The values of `GoogleFirestoreAdminV1ImportDocumentsMetadata.operationState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1ImportDocumentsMetadataOperationState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Unspecified.
+    OperationStateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleFirestoreAdminV1ImportDocumentsMetadataOperationState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Cloud Firestore indexes enable simple and complex queries against documents in a database.
+/// In Standard edition databases, single-field indexes are managed using the
+/// google.firestore.admin.v1.Field resource, and composite indexes are managed using the
+/// google.firestore.admin.v1.Index resource. In Enterprise edition databases, both single-field
+/// and composite indexes are managed using the google.firestore.admin.v1.Index resource.
+///
+/// Discovery schema `GoogleFirestoreAdminV1Index`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1Index {
+    /// The API scope supported by this index.
+    ///
+    /// Wire name: `apiScope`.
+    #[serde(
+        rename = "apiScope",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub api_scope: Option<GoogleFirestoreAdminV1IndexApiScope>,
+
+    /// Immutable. The density configuration of the index.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub density: Option<GoogleFirestoreAdminV1IndexDensity>,
+
+    /// The fields supported by this index. At most 100 fields may be specified. In Standard edition
+    /// databases only: - At least 2 fields must be specified. - The last field entry is always for
+    /// the field path `__name__`. If, on creation, `__name__` was not specified as the last field,
+    /// it will be added automatically with the same direction as that of the last field defined. If
+    /// the final field in the index is not directional, the `__name__` will be ordered ASCENDING
+    /// (unless explicitly specified).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<GoogleFirestoreAdminV1IndexField>>,
+
+    /// Optional. Whether the index is multikey. By default, the index is not multikey. For
+    /// non-multikey indexes, none of the paths in the index definition reach or traverse an array,
+    /// except via an explicit array index. For multikey indexes, at most one of the paths in the
+    /// index definition reach or traverse an array, except via an explicit array index. Violations
+    /// will result in errors. Note this field only applies to index with MONGODB_COMPATIBLE_API
+    /// ApiScope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multikey: Option<bool>,
+
+    /// A server-defined name for this index. Output only. When used in the
+    /// google.firestore.admin.v1.Index resource, the value is of the form:
+    /// `projects/{project_id}/databases/{database_id}/collectionGroups/{collection_id}/indexes/{index_id}`
+    /// When used in the google.firestore.admin.v1.Field resource, the value is empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Indexes with a collection query scope specified allow queries against a collection that is
+    /// the child of a specific document, specified at query time, and that has the same collection
+    /// ID. Indexes with a collection group query scope specified allow queries against all
+    /// collections descended from a specific document, specified at query time, and that have the
+    /// same collection ID as this index.
+    ///
+    /// Wire name: `queryScope`.
+    #[serde(
+        rename = "queryScope",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub query_scope: Option<GoogleFirestoreAdminV1IndexQueryScope>,
+
+    /// Optional. Options for search indexes that are at the index definition level. This field is
+    /// only currently supported for indexes with MONGODB_COMPATIBLE_API ApiScope.
+    ///
+    /// Wire name: `searchIndexOptions`.
+    #[serde(rename = "searchIndexOptions", skip_serializing_if = "Option::is_none")]
+    pub search_index_options: Option<GoogleFirestoreAdminV1SearchIndexOptions>,
+
+    /// Optional. The number of physical shards for the index. In Cloud Firestore, data and index
+    /// entries are stored in contiguous, ordered key ranges called splits. While document keys
+    /// within a collection are hashed to distribute write traffic across splits, secondary index
+    /// entries are ordered lexicographically by their indexed field values. When an index contains
+    /// fields with sequential or monotonically increasing or decreasing values (such as timestamps
+    /// or auto-incrementing IDs), every incoming index write targets the boundary of the index
+    /// keyspace on a single split. Because sequential writes continuously advance to the newest
+    /// split at the edge of the range, automatic load-based splitting cannot divide the write
+    /// traffic across storage servers. Under high write rates, this concentration creates an append
+    /// hotspot on that single split, resulting in elevated write latency, contention errors, and
+    /// transaction aborts. Sharded indexes solve this write bottleneck by hash partitioning the
+    /// secondary index keyspace. When `shard_count` is configured to N, Firestore automatically
+    /// prepends a virtual computed shard field (with values from 0 to N-1) as the leading field of
+    /// the index. This splits a single sequential key range into N independent key ranges,
+    /// uniformly scattering adjacent writes across distinct splits and storage servers to enable
+    /// linear write scaling. Query trade-offs: Hash partitioning trades query performance for write
+    /// throughput. Because matching index entries are scattered across all shards, queries
+    /// executing against a sharded index cannot read from a single contiguous range. The query
+    /// engine must fan out parallel seeks across all N shards and merge the ordered results. Even
+    /// index point lookups and queries with `LIMIT 1` must seek across all N shards. Sizing and
+    /// best practices: - Indexes cannot be updated in-place. `shard_count` is immutable once an
+    /// index is created; to "reshard" an index, create a new index with the desired `shard_count`
+    /// and delete the original index. - Use sharded indexes only for indexes experiencing write
+    /// bottlenecks (typically exceeding 500-1,000 writes/sec) on sequential or timestamp fields. -
+    /// Do not shard indexes on uniformly distributed fields (such as UUIDs or hash tokens), where
+    /// writes naturally spread across splits without sharding. Sharding uniform indexes adds query
+    /// overhead without improving write throughput. - Do not shard read-heavy or low-write
+    /// collections. - Size `shard_count` based on expected peak write throughput. Because a single
+    /// split sustains roughly 500-1,000 writes/sec on sequential keys, estimate `shard_count ≈
+    /// ceil(peak_write_qps / 500)`. - e.g., 4 for up to ~2,000-4,000 writes/sec, 16 for up to
+    /// ~10,000+ writes/sec. - Setting an excessively high shard count produces diminishing write
+    /// returns while needlessly increasing read latency and seek costs. If &lt;= 1, the index is
+    /// unsharded (1 physical shard).
+    ///
+    /// Wire name: `shardCount`.
+    #[serde(rename = "shardCount", skip_serializing_if = "Option::is_none")]
+    pub shard_count: Option<i32>,
+
+    /// Output only. The serving state of the index.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleFirestoreAdminV1IndexState>,
+
+    /// Optional. Whether it is an unique index. Unique index ensures all values for the indexed
+    /// field(s) are unique across documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unique: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The API scope supported by this index.
+///
+/// The values of `GoogleFirestoreAdminV1Index.apiScope`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1IndexApiScope {
+    /// `ANY_API`: The index can only be used by the Firestore Native query API. This is the
+    /// default.
+    AnyApi,
+
+    /// `DATASTORE_MODE_API`: The index can only be used by the Firestore in Datastore Mode query
+    /// API.
+    DatastoreModeApi,
+
+    /// `MONGODB_COMPATIBLE_API`: The index can only be used by the MONGODB_COMPATIBLE_API.
+    MongodbCompatibleApi,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1IndexApiScope {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ANY_API", Self::AnyApi),
+        ("DATASTORE_MODE_API", Self::DatastoreModeApi),
+        ("MONGODB_COMPATIBLE_API", Self::MongodbCompatibleApi),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Information about an index configuration change.
+///
+/// Discovery schema `GoogleFirestoreAdminV1IndexConfigDelta`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1IndexConfigDelta {
+    /// Specifies how the index is changing.
+    ///
+    /// Wire name: `changeType`.
+    #[serde(
+        rename = "changeType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub change_type: Option<GoogleFirestoreAdminV1IndexConfigDeltaChangeType>,
+
+    /// The index being changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<GoogleFirestoreAdminV1Index>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specifies how the index is changing.
+///
+/// The values of `GoogleFirestoreAdminV1IndexConfigDelta.changeType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1IndexConfigDeltaChangeType {
+    /// `CHANGE_TYPE_UNSPECIFIED`: The type of change is not specified or known.
+    ChangeTypeUnspecified,
+
+    /// `ADD`: The single field index is being added.
+    Add,
+
+    /// `REMOVE`: The single field index is being removed.
+    Remove,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1IndexConfigDeltaChangeType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CHANGE_TYPE_UNSPECIFIED", Self::ChangeTypeUnspecified),
+        ("ADD", Self::Add),
+        ("REMOVE", Self::Remove),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Immutable. The density configuration of the index.
+///
+/// The values of `GoogleFirestoreAdminV1Index.density`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1IndexDensity {
+    /// `DENSITY_UNSPECIFIED`: Unspecified. It will use database default setting. This value is
+    /// input only.
+    DensityUnspecified,
+
+    /// `SPARSE_ALL`: An index entry will only exist if ALL fields are present in the document. This
+    /// is both the default and only allowed value for Standard edition databases (for both Cloud
+    /// Firestore `ANY_API` and Cloud Datastore `DATASTORE_MODE_API`). Take for example the
+    /// following document: ``` { "__name__": "...", "a": 1, "b": 2, "c": 3 } ``` an index on `(a
+    /// ASC, b ASC, c ASC, __name__ ASC)` will generate an index entry for this document since `a`,
+    /// 'b', `c`, and `__name__` are all present but an index of `(a ASC, d ASC, __name__ ASC)` will
+    /// not generate an index entry for this document since `d` is missing. This means that such
+    /// indexes can only be used to serve a query when the query has either implicit or explicit
+    /// requirements that all fields from the index are present.
+    SparseAll,
+
+    /// `SPARSE_ANY`: An index entry will exist if ANY field are present in the document. This is
+    /// used as the definition of a sparse index for Enterprise edition databases. Take for example
+    /// the following document: ``` { "__name__": "...", "a": 1, "b": 2, "c": 3 } ``` an index on
+    /// `(a ASC, d ASC)` will generate an index entry for this document since `a` is present, and
+    /// will fill in an `unset` value for `d`. An index on `(d ASC, e ASC)` will not generate any
+    /// index entry as neither `d` nor `e` are present. An index that contains `__name__` will
+    /// generate an index entry for all documents since Firestore guarantees that all documents have
+    /// a `__name__` field.
+    SparseAny,
+
+    /// `DENSE`: An index entry will exist regardless of if the fields are present or not. This is
+    /// the default density for an Enterprise edition database. The index will store `unset` values
+    /// for fields that are not present in the document.
+    Dense,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1IndexDensity {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DENSITY_UNSPECIFIED", Self::DensityUnspecified),
+        ("SPARSE_ALL", Self::SparseAll),
+        ("SPARSE_ANY", Self::SparseAny),
+        ("DENSE", Self::Dense),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A field in an index. The field_path describes which field is indexed, the value_mode
+/// describes how the field value is indexed.
+///
+/// Discovery schema `GoogleFirestoreAdminV1IndexField`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1IndexField {
+    /// Indicates that this field supports operations on `array_value`s.
+    ///
+    /// Wire name: `arrayConfig`.
+    #[serde(
+        rename = "arrayConfig",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub array_config: Option<GoogleFirestoreAdminV1IndexFieldArrayConfig>,
+
+    /// Can be __name__. For single field indexes, this must match the name of the field or may be
+    /// omitted.
+    ///
+    /// Wire name: `fieldPath`.
+    #[serde(rename = "fieldPath", skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
+
+    /// Indicates that this field supports ordering by the specified order or comparing using =, !=,
+    /// &lt;, &lt;=, &gt;, &gt;=.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub order: Option<GoogleFirestoreAdminV1IndexFieldOrder>,
+
+    /// Indicates that this field supports search operations.
+    ///
+    /// Wire name: `searchConfig`.
+    #[serde(rename = "searchConfig", skip_serializing_if = "Option::is_none")]
+    pub search_config: Option<GoogleFirestoreAdminV1SearchConfig>,
+
+    /// Indicates that this field supports nearest neighbor and distance operations on vector.
+    ///
+    /// Wire name: `vectorConfig`.
+    #[serde(rename = "vectorConfig", skip_serializing_if = "Option::is_none")]
+    pub vector_config: Option<GoogleFirestoreAdminV1VectorConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Indicates that this field supports operations on `array_value`s.
+///
+/// The values of `GoogleFirestoreAdminV1IndexField.arrayConfig`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1IndexFieldArrayConfig {
+    /// `ARRAY_CONFIG_UNSPECIFIED`: The index does not support additional array queries.
+    ArrayConfigUnspecified,
+
+    /// `CONTAINS`: The index supports array containment queries.
+    Contains,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1IndexFieldArrayConfig {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ARRAY_CONFIG_UNSPECIFIED", Self::ArrayConfigUnspecified),
+        ("CONTAINS", Self::Contains),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Indicates that this field supports ordering by the specified order or comparing using =, !=,
+/// &lt;, &lt;=, &gt;, &gt;=.
+///
+/// The values of `GoogleFirestoreAdminV1IndexField.order`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1IndexFieldOrder {
+    /// `ORDER_UNSPECIFIED`: The ordering is unspecified. Not a valid option.
+    OrderUnspecified,
+
+    /// `ASCENDING`: The field is ordered by ascending field value.
+    Ascending,
+
+    /// `DESCENDING`: The field is ordered by descending field value.
+    Descending,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1IndexFieldOrder {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ORDER_UNSPECIFIED", Self::OrderUnspecified),
+        ("ASCENDING", Self::Ascending),
+        ("DESCENDING", Self::Descending),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for google.longrunning.Operation results from FirestoreAdmin.CreateIndex.
+///
+/// Discovery schema `GoogleFirestoreAdminV1IndexOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1IndexOperationMetadata {
+    /// The time this operation completed. Will be unset if operation still in progress.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The index resource that this operation is acting on. For example:
+    /// `projects/{project_id}/databases/{database_id}/collectionGroups/{collection_id}/indexes/{index_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+
+    /// The progress, in bytes, of this operation.
+    ///
+    /// Wire name: `progressBytes`.
+    #[serde(rename = "progressBytes", skip_serializing_if = "Option::is_none")]
+    pub progress_bytes: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The progress, in documents, of this operation.
+    ///
+    /// Wire name: `progressDocuments`.
+    #[serde(rename = "progressDocuments", skip_serializing_if = "Option::is_none")]
+    pub progress_documents: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The time this operation started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// The state of the operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleFirestoreAdminV1IndexOperationMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the operation.
+///
+/// The values of `GoogleFirestoreAdminV1IndexOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1IndexOperationMetadataState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Unspecified.
+    OperationStateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1IndexOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Indexes with a collection query scope specified allow queries against a collection that is
+/// the child of a specific document, specified at query time, and that has the same collection
+/// ID. Indexes with a collection group query scope specified allow queries against all
+/// collections descended from a specific document, specified at query time, and that have the
+/// same collection ID as this index.
+///
+/// The values of `GoogleFirestoreAdminV1Index.queryScope`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1IndexQueryScope {
+    /// `QUERY_SCOPE_UNSPECIFIED`: The query scope is unspecified. Not a valid option.
+    QueryScopeUnspecified,
+
+    /// `COLLECTION`: Indexes with a collection query scope specified allow queries against a
+    /// collection that is the child of a specific document, specified at query time, and that has
+    /// the collection ID specified by the index.
+    Collection,
+
+    /// `COLLECTION_GROUP`: Indexes with a collection group query scope specified allow queries
+    /// against all collections that has the collection ID specified by the index.
+    CollectionGroup,
+
+    /// `COLLECTION_RECURSIVE`: Include all the collections's ancestor in the index. Only available
+    /// for Datastore Mode databases.
+    CollectionRecursive,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1IndexQueryScope {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("QUERY_SCOPE_UNSPECIFIED", Self::QueryScopeUnspecified),
+        ("COLLECTION", Self::Collection),
+        ("COLLECTION_GROUP", Self::CollectionGroup),
+        ("COLLECTION_RECURSIVE", Self::CollectionRecursive),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The serving state of the index.
+///
+/// The values of `GoogleFirestoreAdminV1Index.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1IndexState {
+    /// `STATE_UNSPECIFIED`: The state is unspecified.
+    StateUnspecified,
+
+    /// `CREATING`: The index is being created. There is an active long-running operation for the
+    /// index. The index is updated when writing a document. Some index data may exist.
+    Creating,
+
+    /// `READY`: The index is ready to be used. The index is updated when writing a document. The
+    /// index is fully populated from all stored documents it applies to.
+    Ready,
+
+    /// `NEEDS_REPAIR`: The index was being created, but something went wrong. There is no active
+    /// long-running operation for the index, and the most recently finished long-running operation
+    /// failed. The index is not updated when writing a document. Some index data may exist. Use the
+    /// google.longrunning.Operations API to determine why the operation that last attempted to
+    /// create this index failed, then re-create the index.
+    NeedsRepair,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1IndexState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATING", Self::Creating),
+        ("READY", Self::Ready),
+        ("NEEDS_REPAIR", Self::NeedsRepair),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A consistent snapshot of a database at a specific point in time. A PITR (Point-in-time
+/// recovery) snapshot with previous versions of a database's data is available for every minute
+/// up to the associated database's data retention period. If the PITR feature is enabled, the
+/// retention period is 7 days; otherwise, it is one hour.
+///
+/// Discovery schema `GoogleFirestoreAdminV1PitrSnapshot`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1PitrSnapshot {
+    /// Required. The name of the database that this was a snapshot of. Format:
+    /// `projects/{project}/databases/{database}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+
+    /// Output only. Public UUID of the database the snapshot was associated with.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `databaseUid`.
+    #[serde(rename = "databaseUid", skip_serializing_if = "Option::is_none")]
+    pub database_uid: Option<String>,
+
+    /// Required. Snapshot time of the database.
+    ///
+    /// Wire name: `snapshotTime`.
+    #[serde(rename = "snapshotTime", skip_serializing_if = "Option::is_none")]
+    pub snapshot_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes the progress of the operation. Unit of work is generic and must be interpreted
+/// based on where Progress is used.
+///
+/// Discovery schema `GoogleFirestoreAdminV1Progress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1Progress {
+    /// The amount of work completed.
+    ///
+    /// Wire name: `completedWork`.
+    #[serde(
+        rename = "completedWork",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub completed_work: Option<i64>,
+
+    /// The amount of work estimated.
+    ///
+    /// Wire name: `estimatedWork`.
+    #[serde(
+        rename = "estimatedWork",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimated_work: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the long-running operation from the RestoreDatabase request.
+///
+/// Discovery schema `GoogleFirestoreAdminV1RestoreDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1RestoreDatabaseMetadata {
+    /// The name of the backup restoring from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup: Option<String>,
+
+    /// The name of the database being restored to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+
+    /// The time the restore finished, unset for ongoing restores.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The operation state of the restore.
+    ///
+    /// Wire name: `operationState`.
+    #[serde(
+        rename = "operationState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_state: Option<
+        GoogleFirestoreAdminV1RestoreDatabaseMetadataOperationState,
+    >,
+
+    /// How far along the restore is as an estimated percentage of remaining time.
+    ///
+    /// Wire name: `progressPercentage`.
+    #[serde(rename = "progressPercentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<GoogleFirestoreAdminV1Progress>,
+
+    /// The time the restore was started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation state of the restore.
+///
+/// The values of `GoogleFirestoreAdminV1RestoreDatabaseMetadata.operationState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1RestoreDatabaseMetadataOperationState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Unspecified.
+    OperationStateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleFirestoreAdminV1RestoreDatabaseMetadataOperationState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The configuration for how to index a field for search.
+///
+/// Discovery schema `GoogleFirestoreAdminV1SearchConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1SearchConfig {
+    /// Optional. The specification for building a geo search index for a field.
+    ///
+    /// Wire name: `geoSpec`.
+    #[serde(rename = "geoSpec", skip_serializing_if = "Option::is_none")]
+    pub geo_spec: Option<GoogleFirestoreAdminV1SearchGeoSpec>,
+
+    /// Optional. The specification for building a text search index for a field.
+    ///
+    /// Wire name: `textSpec`.
+    #[serde(rename = "textSpec", skip_serializing_if = "Option::is_none")]
+    pub text_spec: Option<GoogleFirestoreAdminV1SearchTextSpec>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The specification for how to build a geo search index for a field.
+///
+/// Discovery schema `GoogleFirestoreAdminV1SearchGeoSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1SearchGeoSpec {
+    /// Optional. Disables geoJSON indexing for the field. By default, geoJSON points are indexed.
+    /// Firestore GeoPoints are indexed regardless of the value of this field.
+    ///
+    /// Wire name: `geoJsonIndexingDisabled`.
+    #[serde(rename = "geoJsonIndexingDisabled", skip_serializing_if = "Option::is_none")]
+    pub geo_json_indexing_disabled: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Options for search indexes at the definition level.
+///
+/// Discovery schema `GoogleFirestoreAdminV1SearchIndexOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1SearchIndexOptions {
+    /// Optional. The language to use for text search indexes. Used as the default language if not
+    /// overridden at the document level by specifying the `text_language_override_field`. The
+    /// language is specified as a BCP 47 language code. For indexes with MONGODB_COMPATIBLE_API
+    /// ApiScope: If unspecified, the default language is English. For indexes with `ANY_API`
+    /// ApiScope: If unspecified, the default behavior is autodetect.
+    ///
+    /// Wire name: `textLanguage`.
+    #[serde(rename = "textLanguage", skip_serializing_if = "Option::is_none")]
+    pub text_language: Option<String>,
+
+    /// Optional. The field in the document that specifies which language to use for that specific
+    /// document. For indexes with MONGODB_COMPATIBLE_API ApiScope: if unspecified, the language is
+    /// taken from the "language" field if it exists or from `text_language` if it does not.
+    ///
+    /// Wire name: `textLanguageOverrideFieldPath`.
+    #[serde(
+        rename = "textLanguageOverrideFieldPath",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_language_override_field_path: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specification of how the field should be indexed for search text indexes.
+///
+/// Discovery schema `GoogleFirestoreAdminV1SearchTextIndexSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1SearchTextIndexSpec {
+    /// Required. How to index the text field value.
+    ///
+    /// Wire name: `indexType`.
+    #[serde(
+        rename = "indexType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub index_type: Option<GoogleFirestoreAdminV1SearchTextIndexSpecIndexType>,
+
+    /// Required. How to match the text field value.
+    ///
+    /// Wire name: `matchType`.
+    #[serde(
+        rename = "matchType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub match_type: Option<GoogleFirestoreAdminV1SearchTextIndexSpecMatchType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. How to index the text field value.
+///
+/// The values of `GoogleFirestoreAdminV1SearchTextIndexSpec.indexType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1SearchTextIndexSpecIndexType {
+    /// `TEXT_INDEX_TYPE_UNSPECIFIED`: The index type is unspecified. Not a valid option.
+    TextIndexTypeUnspecified,
+
+    /// `TOKENIZED`: Field values are tokenized. This is the only way currently supported for
+    /// MONGODB_COMPATIBLE_API.
+    Tokenized,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1SearchTextIndexSpecIndexType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TEXT_INDEX_TYPE_UNSPECIFIED", Self::TextIndexTypeUnspecified),
+        ("TOKENIZED", Self::Tokenized),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Required. How to match the text field value.
+///
+/// The values of `GoogleFirestoreAdminV1SearchTextIndexSpec.matchType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1SearchTextIndexSpecMatchType {
+    /// `TEXT_MATCH_TYPE_UNSPECIFIED`: The match type is unspecified. Not a valid option.
+    TextMatchTypeUnspecified,
+
+    /// `MATCH_GLOBALLY`: Match on any indexed field. This is the only way currently supported for
+    /// MONGODB_COMPATIBLE_API.
+    MatchGlobally,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1SearchTextIndexSpecMatchType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TEXT_MATCH_TYPE_UNSPECIFIED", Self::TextMatchTypeUnspecified),
+        ("MATCH_GLOBALLY", Self::MatchGlobally),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The specification for how to build a text search index for a field.
+///
+/// Discovery schema `GoogleFirestoreAdminV1SearchTextSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1SearchTextSpec {
+    /// Required. Specifications for how the field should be indexed. Repeated so that the field can
+    /// be indexed in multiple ways.
+    ///
+    /// Wire name: `indexSpecs`.
+    #[serde(rename = "indexSpecs", skip_serializing_if = "Option::is_none")]
+    pub index_specs: Option<Vec<GoogleFirestoreAdminV1SearchTextIndexSpec>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about a TTL configuration change.
+///
+/// Discovery schema `GoogleFirestoreAdminV1TtlConfigDelta`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1TtlConfigDelta {
+    /// Specifies how the TTL configuration is changing.
+    ///
+    /// Wire name: `changeType`.
+    #[serde(
+        rename = "changeType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub change_type: Option<GoogleFirestoreAdminV1TtlConfigDeltaChangeType>,
+
+    /// The offset, relative to the timestamp value in the TTL-enabled field, used determine the
+    /// document's expiration time.
+    ///
+    /// Wire name: `expirationOffset`.
+    #[serde(rename = "expirationOffset", skip_serializing_if = "Option::is_none")]
+    pub expiration_offset: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specifies how the TTL configuration is changing.
+///
+/// The values of `GoogleFirestoreAdminV1TtlConfigDelta.changeType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1TtlConfigDeltaChangeType {
+    /// `CHANGE_TYPE_UNSPECIFIED`: The type of change is not specified or known.
+    ChangeTypeUnspecified,
+
+    /// `ADD`: The TTL config is being added.
+    Add,
+
+    /// `REMOVE`: The TTL config is being removed.
+    Remove,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1TtlConfigDeltaChangeType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CHANGE_TYPE_UNSPECIFIED", Self::ChangeTypeUnspecified),
+        ("ADD", Self::Add),
+        ("REMOVE", Self::Remove),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata related to the update database operation.
+///
+/// Discovery schema `GoogleFirestoreAdminV1UpdateDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1UpdateDatabaseMetadata {
+    /// The time this operation completed. Will be unset if operation still in progress.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The time this operation started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// The state of the operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleFirestoreAdminV1UpdateDatabaseMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of the operation.
+///
+/// The values of `GoogleFirestoreAdminV1UpdateDatabaseMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleFirestoreAdminV1UpdateDatabaseMetadataState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Unspecified.
+    OperationStateUnspecified,
+
+    /// `INITIALIZING`: Request is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `CANCELLING`: Request is in the process of being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation on the operation.
+    Cancelling,
+
+    /// `FINALIZING`: Request has been processed and is in its finalization stage.
+    Finalizing,
+
+    /// `SUCCESSFUL`: Request has completed successfully.
+    Successful,
+
+    /// `FAILED`: Request has finished being processed, but encountered an error.
+    Failed,
+
+    /// `CANCELLED`: Request has finished being cancelled after user called
+    /// google.longrunning.Operations.CancelOperation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleFirestoreAdminV1UpdateDatabaseMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("CANCELLING", Self::Cancelling),
+        ("FINALIZING", Self::Finalizing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The index configuration to support vector search operations
+///
+/// Discovery schema `GoogleFirestoreAdminV1VectorConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleFirestoreAdminV1VectorConfig {
+    /// Required. The vector dimension this configuration applies to. The resulting index will only
+    /// include vectors of this dimension, and can be used for vector search with the same
+    /// dimension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimension: Option<i32>,
+
+    /// Indicates the vector index is a flat index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flat: Option<GoogleFirestoreAdminV1FlatIndex>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,

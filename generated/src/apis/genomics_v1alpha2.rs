@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://genomics.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Genomics API.
@@ -286,6 +287,61 @@ impl crate::Request for OperationsList {
     }
 }
 
+/// Any operation metadata message of the Genomics API v1alpha2, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A [`RuntimeMetadata`].
+    RuntimeMetadata(Box<RuntimeMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("OperationMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("RuntimeMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "RuntimeMetadata" => {
+                    Self::RuntimeMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -293,6 +349,40 @@ impl crate::Request for OperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes a Compute Engine resource that is being managed by a running pipeline.
+///
+/// Discovery schema `ComputeEngine`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ComputeEngine {
+    /// The names of the disks that were created for this pipeline.
+    ///
+    /// Wire name: `diskNames`.
+    #[serde(rename = "diskNames", skip_serializing_if = "Option::is_none")]
+    pub disk_names: Option<Vec<String>>,
+
+    /// The instance on which the operation is running.
+    ///
+    /// Wire name: `instanceName`.
+    #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+
+    /// The machine type of the instance.
+    ///
+    /// Wire name: `machineType`.
+    #[serde(rename = "machineType", skip_serializing_if = "Option::is_none")]
+    pub machine_type: Option<String>,
+
+    /// The availability zone in which the instance resides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -350,6 +440,118 @@ impl crate::Page for ListOperationsResponse {
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
+
+/// An event that occurred during an Operation.
+///
+/// Discovery schema `OperationEvent`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationEvent {
+    /// Required description of event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Optional time of when event finished. An event can have a start time and no finish time. If
+    /// an event has a finish time, there must be a start time.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Optional time of when event started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata describing an Operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// This field is deprecated. Use `labels` instead. Optionally provided by the caller when
+    /// submitting the request that creates the operation.
+    ///
+    /// Wire name: `clientId`.
+    #[serde(rename = "clientId", skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+
+    /// The time at which the job was submitted to the Genomics service.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time at which the job stopped running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Optional event messages that were generated during the job's execution. This also contains
+    /// any warnings that were generated during import or export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<OperationEvent>>,
+
+    /// Optionally provided by the caller when submitting the request that creates the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The Google Cloud Project in which the job is scoped.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// The original request that started the operation. Note that this will be in current version
+    /// of the API. If the operation was started with v1beta2 API and a GetOperation is performed on
+    /// v1 API, a v1 request will be returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<crate::JsonObject>,
+
+    /// Runtime metadata on this Operation.
+    ///
+    /// Wire name: `runtimeMetadata`.
+    #[serde(rename = "runtimeMetadata", skip_serializing_if = "Option::is_none")]
+    pub runtime_metadata: Option<crate::JsonObject>,
+
+    /// The time at which the job began to run.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Runtime metadata that will be populated in the runtimeMetadata field of the Operation
+/// associated with a RunPipeline execution.
+///
+/// Discovery schema `RuntimeMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RuntimeMetadata {
+    /// Execution information specific to Google Compute Engine.
+    ///
+    /// Wire name: `computeEngine`.
+    #[serde(rename = "computeEngine", skip_serializing_if = "Option::is_none")]
+    pub compute_engine: Option<ComputeEngine>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
 
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

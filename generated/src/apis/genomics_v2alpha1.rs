@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://genomics.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Genomics API.
@@ -283,6 +284,274 @@ impl crate::Request for ProjectsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Genomics API v2alpha1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`Metadata`].
+    Metadata(Box<Metadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("Metadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "Metadata" => {
+                    Self::Metadata(Box::new(serde::Deserialize::deserialize(object)?))
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Carries information about an accelerator that can be attached to a VM.
+///
+/// Discovery schema `Accelerator`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Accelerator {
+    /// How many accelerators of this type to attach.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+
+    /// The accelerator type string (for example, "nvidia-tesla-k80"). Only NVIDIA GPU accelerators
+    /// are currently supported. If an NVIDIA GPU is attached, the required runtime libraries will
+    /// be made available to all containers under `/usr/local/nvidia`. The driver version to install
+    /// must be specified using the NVIDIA driver version parameter on the virtual machine
+    /// specification. Note that attaching a GPU increases the worker VM startup time by a few
+    /// minutes.
+    ///
+    /// Wire name: `type`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specifies a single action that runs a Docker container.
+///
+/// Discovery schema `Action`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Action {
+    /// If specified, overrides the `CMD` specified in the container. If the container also has an
+    /// `ENTRYPOINT` the values are used as entrypoint arguments. Otherwise, they are used as a
+    /// command and arguments to run inside the container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commands: Option<Vec<String>>,
+
+    /// If the specified image is hosted on a private registry other than Google Container Registry,
+    /// the credentials required to pull the image must be specified here as an encrypted secret.
+    /// The secret must decrypt to a JSON-encoded dictionary containing both `username` and
+    /// `password` keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Secret>,
+
+    /// The encrypted environment to pass into the container. This environment is merged with values
+    /// specified in the google.genomics.v2alpha1.Pipeline message, overwriting any duplicate
+    /// values. The secret must decrypt to a JSON-encoded dictionary where key-value pairs serve as
+    /// environment variable names and their values. The decoded environment variables can overwrite
+    /// the values specified by the `environment` field.
+    ///
+    /// Wire name: `encryptedEnvironment`.
+    #[serde(rename = "encryptedEnvironment", skip_serializing_if = "Option::is_none")]
+    pub encrypted_environment: Option<Secret>,
+
+    /// If specified, overrides the `ENTRYPOINT` specified in the container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entrypoint: Option<String>,
+
+    /// The environment to pass into the container. This environment is merged with values specified
+    /// in the google.genomics.v2alpha1.Pipeline message, overwriting any duplicate values. In
+    /// addition to the values passed here, a few other values are automatically injected into the
+    /// environment. These cannot be hidden or overwritten. `GOOGLE_PIPELINE_FAILED` will be set to
+    /// "1" if the pipeline failed because an action has exited with a non-zero status (and did not
+    /// have the `IGNORE_EXIT_STATUS` flag set). This can be used to determine if additional debug
+    /// or logging actions should execute. `GOOGLE_LAST_EXIT_STATUS` will be set to the exit status
+    /// of the last non-background action that executed. This can be used by workflow engine authors
+    /// to determine whether an individual action has succeeded or failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The set of flags to apply to this action.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub flags: Option<Vec<ActionFlags>>,
+
+    /// Required. The URI to pull the container image from. Note that all images referenced by
+    /// actions in the pipeline are pulled before the first action runs. If multiple actions
+    /// reference the same image, it is only pulled once, ensuring that the same image is used for
+    /// all actions in a single pipeline. The image URI can be either a complete host and image
+    /// specification (e.g., quay.io/biocontainers/samtools), a library and image name (e.g.,
+    /// google/cloud-sdk) or a bare image name ('bash') to pull from the default library. No schema
+    /// is required in any of these cases. If the specified image is not public, the service account
+    /// specified for the Virtual Machine must have access to pull the images from GCR, or
+    /// appropriate credentials must be specified in the google.genomics.v2alpha1.Action.credentials
+    /// field.
+    ///
+    /// Wire name: `imageUri`.
+    #[serde(rename = "imageUri", skip_serializing_if = "Option::is_none")]
+    pub image_uri: Option<String>,
+
+    /// Labels to associate with the action. This field is provided to assist workflow engine
+    /// authors in identifying actions (for example, to indicate what sort of action they perform,
+    /// such as localization or debugging). They are returned in the operation metadata, but are
+    /// otherwise ignored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// A list of mounts to make available to the action. In addition to the values specified here,
+    /// every action has a special virtual disk mounted under `/google` that contains log files and
+    /// other operational components. - /google/logs All logs written during the pipeline execution. -
+    /// /google/logs/output The combined standard output and standard error of all actions run as
+    /// part of the pipeline execution. - /google/logs/action/*/stdout The complete contents of each
+    /// individual action's standard output. - /google/logs/action/*/stderr The complete contents of
+    /// each individual action's standard error output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mounts: Option<Vec<Mount>>,
+
+    /// An optional name for the container. The container hostname will be set to this name, making
+    /// it useful for inter-container communication. The name must contain only upper and lowercase
+    /// alphanumeric characters and hyphens and cannot start with a hyphen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// An optional identifier for a PID namespace to run the action inside. Multiple actions should
+    /// use the same string to share a namespace. If unspecified, a separate isolated namespace is
+    /// used.
+    ///
+    /// Wire name: `pidNamespace`.
+    #[serde(rename = "pidNamespace", skip_serializing_if = "Option::is_none")]
+    pub pid_namespace: Option<String>,
+
+    /// A map of containers to host port mappings for this container. If the container already
+    /// specifies exposed ports, use the `PUBLISH_EXPOSED_PORTS` flag instead. The host port number
+    /// must be less than 65536. If it is zero, an unused random port is assigned. To determine the
+    /// resulting port number, consult the `ContainerStartedEvent` in the operation metadata.
+    ///
+    /// Wire name: `portMappings`.
+    #[serde(rename = "portMappings", skip_serializing_if = "Option::is_none")]
+    pub port_mappings: Option<std::collections::BTreeMap<String, i32>>,
+
+    /// The maximum amount of time to give the action to complete. If the action fails to complete
+    /// before the timeout, it will be terminated and the exit status will be non-zero. The pipeline
+    /// will continue or terminate based on the rules defined by the `ALWAYS_RUN` and
+    /// `IGNORE_EXIT_STATUS` flags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `Action.flags`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActionFlags {
+    /// `FLAG_UNSPECIFIED`: Unspecified flag.
+    FlagUnspecified,
+
+    /// `IGNORE_EXIT_STATUS`: Normally, a non-zero exit status causes the pipeline to fail. This
+    /// flag allows execution of other actions to continue instead.
+    IgnoreExitStatus,
+
+    /// `RUN_IN_BACKGROUND`: This flag allows an action to continue running in the background while
+    /// executing subsequent actions. This is useful to provide services to other actions (or to
+    /// provide debugging support tools like SSH servers).
+    RunInBackground,
+
+    /// `ALWAYS_RUN`: By default, after an action fails, no further actions are run. This flag
+    /// indicates that this action must be run even if the pipeline has already failed. This is
+    /// useful for actions that copy output files off of the VM or for debugging. Note that no
+    /// actions will be run if image prefetching fails.
+    AlwaysRun,
+
+    /// `ENABLE_FUSE`: Enable access to the FUSE device for this action. Filesystems can then be
+    /// mounted into disks shared with other actions. The other actions do not need the
+    /// `ENABLE_FUSE` flag to access the mounted filesystem. This has the effect of causing the
+    /// container to be executed with `CAP_SYS_ADMIN` and exposes `/dev/fuse` to the container, so
+    /// use it only for containers you trust.
+    EnableFuse,
+
+    /// `PUBLISH_EXPOSED_PORTS`: Exposes all ports specified by `EXPOSE` statements in the
+    /// container. To discover the host side port numbers, consult the `ACTION_STARTED` event in the
+    /// operation metadata.
+    PublishExposedPorts,
+
+    /// `DISABLE_IMAGE_PREFETCH`: All container images are typically downloaded before any actions
+    /// are executed. This helps prevent typos in URIs or issues like lack of disk space from
+    /// wasting large amounts of compute resources. If set, this flag prevents the worker from
+    /// downloading the image until just before the action is executed.
+    DisableImagePrefetch,
+
+    /// `DISABLE_STANDARD_ERROR_CAPTURE`: A small portion of the container's standard error stream
+    /// is typically captured and returned inside the `ContainerStoppedEvent`. Setting this flag
+    /// disables this functionality.
+    DisableStandardErrorCapture,
+
+    /// `BLOCK_EXTERNAL_NETWORK`: Prevents the container from accessing the external network.
+    BlockExternalNetwork,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ActionFlags {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("FLAG_UNSPECIFIED", Self::FlagUnspecified),
+        ("IGNORE_EXIT_STATUS", Self::IgnoreExitStatus),
+        ("RUN_IN_BACKGROUND", Self::RunInBackground),
+        ("ALWAYS_RUN", Self::AlwaysRun),
+        ("ENABLE_FUSE", Self::EnableFuse),
+        ("PUBLISH_EXPOSED_PORTS", Self::PublishExposedPorts),
+        ("DISABLE_IMAGE_PREFETCH", Self::DisableImagePrefetch),
+        ("DISABLE_STANDARD_ERROR_CAPTURE", Self::DisableStandardErrorCapture),
+        ("BLOCK_EXTERNAL_NETWORK", Self::BlockExternalNetwork),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -290,6 +559,48 @@ impl crate::Request for ProjectsOperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Carries information about a disk that can be attached to a VM. See
+/// <https://cloud.google.com/compute/docs/disks/performance> for more information about disk
+/// type, size, and performance considerations. Specify either `Volume` or `Disk`, but not both.
+///
+/// Discovery schema `Disk`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Disk {
+    /// A user-supplied name for the disk. Used when mounting the disk into actions. The name must
+    /// contain only upper and lowercase alphanumeric characters and hyphens and cannot start with a
+    /// hyphen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The size, in GB, of the disk to attach. If the size is not specified, a default is chosen to
+    /// ensure reasonable I/O performance. If the disk type is specified as `local-ssd`, multiple
+    /// local drives are automatically combined to provide the requested size. Note, however, that
+    /// each physical SSD is 375GB in size, and no more than 8 drives can be attached to a single
+    /// instance.
+    ///
+    /// Wire name: `sizeGb`.
+    #[serde(rename = "sizeGb", skip_serializing_if = "Option::is_none")]
+    pub size_gb: Option<i32>,
+
+    /// An optional image to put on the disk before attaching it to the VM.
+    ///
+    /// Wire name: `sourceImage`.
+    #[serde(rename = "sourceImage", skip_serializing_if = "Option::is_none")]
+    pub source_image: Option<String>,
+
+    /// The Compute Engine disk type. If unspecified, `pd-standard` is used.
+    ///
+    /// Wire name: `type`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -305,6 +616,53 @@ pub struct CancelOperationRequest {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Carries information about events that occur during pipeline execution.
+///
+/// Discovery schema `Event`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Event {
+    /// A human-readable description of the event. Note that these strings can change at any time
+    /// without notice. Any application logic must use the information in the `details` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Machine-readable details about the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<crate::JsonObject>,
+
+    /// The time at which the event occurred.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for an existing disk to be attached to the VM.
+///
+/// Discovery schema `ExistingDisk`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ExistingDisk {
+    /// If `disk` contains slashes, the Cloud Life Sciences API assumes that it is a complete URL
+    /// for the disk. If `disk` does not contain slashes, the Cloud Life Sciences API assumes that
+    /// the disk is a zonal disk and a URL will be generated of the form `zones//disks/`, where ``
+    /// is the zone in which the instance is allocated. The disk must be ext4 formatted. If all
+    /// `Mount` references to this disk have the `read_only` flag set to true, the disk will be
+    /// attached in `read-only` mode and can be shared with other instances. Otherwise, the disk
+    /// will be available for writing but cannot be shared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -344,10 +702,454 @@ impl crate::Page for ListOperationsResponse {
     }
 }
 
+/// Carries information about the pipeline execution that is returned in the long running
+/// operation's metadata field.
+///
+/// Discovery schema `Metadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Metadata {
+    /// The time at which the operation was created by the API.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time at which execution was completed and resources were cleaned up.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The list of events that have happened so far during the execution of this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
+
+    /// The user-defined labels associated with this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The pipeline this operation represents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<Pipeline>,
+
+    /// The first time at which resources were allocated to execute the pipeline.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Carries information about a particular disk mount inside a container.
+///
+/// Discovery schema `Mount`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Mount {
+    /// The name of the disk to mount, as specified in the resources section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk: Option<String>,
+
+    /// The path to mount the disk inside the container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+
+    /// If true, the disk is mounted read-only inside the container.
+    ///
+    /// Wire name: `readOnly`.
+    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// VM networking options.
+///
+/// Discovery schema `Network`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Network {
+    /// The network name to attach the VM's network interface to. The value will be prefixed with
+    /// `global/networks/` unless it contains a `/`, in which case it is assumed to be a fully
+    /// specified network resource URL. If unspecified, the global default network is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// If the specified network is configured for custom subnet creation, the name of the
+    /// subnetwork to attach the instance to must be specified here. The value is prefixed with
+    /// `regions/*/subnetworks/` unless it contains a `/`, in which case it is assumed to be a fully
+    /// specified subnetwork resource URL. If the `*` character appears in the value, it is replaced
+    /// with the region that the virtual machine has been allocated in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnetwork: Option<String>,
+
+    /// If set to true, do not attach a public IP address to the VM. Note that without a public IP
+    /// address, additional configuration is required to allow the VM to access Google services. See
+    /// <https://cloud.google.com/vpc/docs/configure-private-google-access> for more information.
+    ///
+    /// Wire name: `usePrivateAddress`.
+    #[serde(rename = "usePrivateAddress", skip_serializing_if = "Option::is_none")]
+    pub use_private_address: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for an `NFSMount` to be attached to the VM.
+///
+/// Discovery schema `NFSMount`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NfsMount {
+    /// A target NFS mount. The target must be specified as `address:/mount".`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Configuration for a persistent disk to be attached to the VM. See
+/// <https://cloud.google.com/compute/docs/disks/performance> for more information about disk
+/// type, size, and performance considerations.
+///
+/// Discovery schema `PersistentDisk`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PersistentDisk {
+    /// The size, in GB, of the disk to attach. If the size is not specified, a default is chosen to
+    /// ensure reasonable I/O performance. If the disk type is specified as `local-ssd`, multiple
+    /// local drives are automatically combined to provide the requested size. Note, however, that
+    /// each physical SSD is 375GB in size, and no more than 8 drives can be attached to a single
+    /// instance.
+    ///
+    /// Wire name: `sizeGb`.
+    #[serde(rename = "sizeGb", skip_serializing_if = "Option::is_none")]
+    pub size_gb: Option<i32>,
+
+    /// An image to put on the disk before attaching it to the VM.
+    ///
+    /// Wire name: `sourceImage`.
+    #[serde(rename = "sourceImage", skip_serializing_if = "Option::is_none")]
+    pub source_image: Option<String>,
+
+    /// The Compute Engine disk type. If unspecified, `pd-standard` is used.
+    ///
+    /// Wire name: `type`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specifies a series of actions to execute, expressed as Docker containers.
+///
+/// Discovery schema `Pipeline`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Pipeline {
+    /// The list of actions to execute, in the order they are specified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<Action>>,
+
+    /// The encrypted environment to pass into every action. Each action can also specify its own
+    /// encrypted environment. The secret must decrypt to a JSON-encoded dictionary where key-value
+    /// pairs serve as environment variable names and their values. The decoded environment
+    /// variables can overwrite the values specified by the `environment` field.
+    ///
+    /// Wire name: `encryptedEnvironment`.
+    #[serde(rename = "encryptedEnvironment", skip_serializing_if = "Option::is_none")]
+    pub encrypted_environment: Option<Secret>,
+
+    /// The environment to pass into every action. Each action can also specify additional
+    /// environment variables but cannot delete an entry from this map (though they can overwrite it
+    /// with a different value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<std::collections::BTreeMap<String, String>>,
+
+    /// The resources required for execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+
+    /// The maximum amount of time to give the pipeline to complete. This includes the time spent
+    /// waiting for a worker to be allocated. If the pipeline fails to complete before the timeout,
+    /// it will be cancelled and the error code will be set to DEADLINE_EXCEEDED. If unspecified, it
+    /// will default to 7 days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The system resources for the pipeline run. At least one zone or region must be specified or
+/// the pipeline run will fail.
+///
+/// Discovery schema `Resources`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Resources {
+    /// The project ID to allocate resources in.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// The list of regions allowed for VM allocation. If set, the `zones` field must not be set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+
+    /// The virtual machine specification.
+    ///
+    /// Wire name: `virtualMachine`.
+    #[serde(rename = "virtualMachine", skip_serializing_if = "Option::is_none")]
+    pub virtual_machine: Option<VirtualMachine>,
+
+    /// The list of zones allowed for VM allocation. If set, the `regions` field must not be set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zones: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Holds encrypted information that is only decrypted and stored in RAM by the worker VM when
+/// running the pipeline.
+///
+/// Discovery schema `Secret`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Secret {
+    /// The value of the cipherText response from the `encrypt` method. This field is intentionally
+    /// unaudited.
+    ///
+    /// Wire name: `cipherText`.
+    #[serde(rename = "cipherText", skip_serializing_if = "Option::is_none")]
+    pub cipher_text: Option<String>,
+
+    /// The name of the Cloud KMS key that will be used to decrypt the secret value. The VM service
+    /// account must have the required permissions and authentication scopes to invoke the `decrypt`
+    /// method on the specified key.
+    ///
+    /// Wire name: `keyName`.
+    #[serde(rename = "keyName", skip_serializing_if = "Option::is_none")]
+    pub key_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Carries information about a Google Cloud service account.
+///
+/// Discovery schema `ServiceAccount`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ServiceAccount {
+    /// Email address of the service account. If not specified, the default Compute Engine service
+    /// account for the project will be used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+
+    /// List of scopes to be enabled for this service account on the VM, in addition to the
+    /// cloud-platform API scope that will be added by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Carries information about a Compute Engine VM resource.
+///
+/// Discovery schema `VirtualMachine`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VirtualMachine {
+    /// The list of accelerators to attach to the VM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accelerators: Option<Vec<Accelerator>>,
+
+    /// The size of the boot disk, in GB. The boot disk must be large enough to accommodate all of
+    /// the Docker images from each action in the pipeline at the same time. If not specified, a
+    /// small but reasonable default value is used.
+    ///
+    /// Wire name: `bootDiskSizeGb`.
+    #[serde(rename = "bootDiskSizeGb", skip_serializing_if = "Option::is_none")]
+    pub boot_disk_size_gb: Option<i32>,
+
+    /// The host operating system image to use. Currently, only Container-Optimized OS images can be
+    /// used. The default value is `projects/cos-cloud/global/images/family/cos-stable`, which
+    /// selects the latest stable release of Container-Optimized OS. This option is provided to
+    /// allow testing against the beta release of the operating system to ensure that the new
+    /// version does not interact negatively with production pipelines. To test a pipeline against
+    /// the beta release of Container-Optimized OS, use the value
+    /// `projects/cos-cloud/global/images/family/cos-beta`.
+    ///
+    /// Wire name: `bootImage`.
+    #[serde(rename = "bootImage", skip_serializing_if = "Option::is_none")]
+    pub boot_image: Option<String>,
+
+    /// The CPU platform to request. An instance based on a newer platform can be allocated, but
+    /// never one with fewer capabilities. The value of this parameter must be a valid Compute
+    /// Engine CPU platform name (such as "Intel Skylake"). This parameter is only useful for
+    /// carefully optimized work loads where the CPU platform has a significant impact. For more
+    /// information about the effect of this parameter, see
+    /// <https://cloud.google.com/compute/docs/instances/specify-min-cpu-platform>.
+    ///
+    /// Wire name: `cpuPlatform`.
+    #[serde(rename = "cpuPlatform", skip_serializing_if = "Option::is_none")]
+    pub cpu_platform: Option<String>,
+
+    /// The list of disks to create and attach to the VM. Specify either the `volumes[]` field or
+    /// the `disks[]` field, but not both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disks: Option<Vec<Disk>>,
+
+    /// The Compute Engine Disk Images to use as a Docker cache. The disks will be mounted into the
+    /// Docker folder in a way that the images present in the cache will not need to be pulled. The
+    /// digests of the cached images must match those of the tags used or the latest version will
+    /// still be pulled. The root directory of the ext4 image must contain `image` and `overlay2`
+    /// directories copied from the Docker directory of a VM where the desired Docker images have
+    /// already been pulled. Any images pulled that are not cached will be stored on the first cache
+    /// disk instead of the boot disk. Only a single image is supported.
+    ///
+    /// Wire name: `dockerCacheImages`.
+    #[serde(rename = "dockerCacheImages", skip_serializing_if = "Option::is_none")]
+    pub docker_cache_images: Option<Vec<String>>,
+
+    /// Whether Stackdriver monitoring should be enabled on the VM.
+    ///
+    /// Wire name: `enableStackdriverMonitoring`.
+    #[serde(
+        rename = "enableStackdriverMonitoring",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_stackdriver_monitoring: Option<bool>,
+
+    /// Optional set of labels to apply to the VM and any attached disk resources. These labels must
+    /// adhere to the [name and value
+    /// restrictions](https://cloud.google.com/compute/docs/labeling-resources) on VM labels imposed
+    /// by Compute Engine. Labels keys with the prefix 'google-' are reserved for use by Google.
+    /// Labels applied at creation time to the VM. Applied on a best-effort basis to attached disk
+    /// resources shortly after VM creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Required. The machine type of the virtual machine to create. Must be the short name of a
+    /// standard machine type (such as "n1-standard-1") or a custom machine type (such as
+    /// "custom-1-4096", where "1" indicates the number of vCPUs and "4096" indicates the memory in
+    /// MB). See [Creating an instance with a custom machine
+    /// type](https://cloud.google.com/compute/docs/instances/creating-instance-with-custom-machine-type#create)
+    /// for more specifications on creating a custom machine type.
+    ///
+    /// Wire name: `machineType`.
+    #[serde(rename = "machineType", skip_serializing_if = "Option::is_none")]
+    pub machine_type: Option<String>,
+
+    /// The VM network configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<Network>,
+
+    /// The NVIDIA driver version to use when attaching an NVIDIA GPU accelerator. The version
+    /// specified here must be compatible with the GPU libraries contained in the container being
+    /// executed, and must be one of the drivers hosted in the `nvidia-drivers-us-public` bucket on
+    /// Google Cloud Storage.
+    ///
+    /// Wire name: `nvidiaDriverVersion`.
+    #[serde(rename = "nvidiaDriverVersion", skip_serializing_if = "Option::is_none")]
+    pub nvidia_driver_version: Option<String>,
+
+    /// If true, allocate a preemptible VM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preemptible: Option<bool>,
+
+    /// If specified, the VM will only be allocated inside the matching reservation. It will fail if
+    /// the VM parameters don't match the reservation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<String>,
+
+    /// The service account to install on the VM. This account does not need any permissions other
+    /// than those required by the pipeline.
+    ///
+    /// Wire name: `serviceAccount`.
+    #[serde(rename = "serviceAccount", skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<ServiceAccount>,
+
+    /// The list of disks and other storage to create or attach to the VM. Specify either the
+    /// `volumes[]` field or the `disks[]` field, but not both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Volume>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Carries information about storage that can be attached to a VM. Specify either `Volume` or
+/// `Disk`, but not both.
+///
+/// Discovery schema `Volume`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Volume {
+    /// Configuration for a existing disk.
+    ///
+    /// Wire name: `existingDisk`.
+    #[serde(rename = "existingDisk", skip_serializing_if = "Option::is_none")]
+    pub existing_disk: Option<ExistingDisk>,
+
+    /// Configuration for an NFS mount.
+    ///
+    /// Wire name: `nfsMount`.
+    #[serde(rename = "nfsMount", skip_serializing_if = "Option::is_none")]
+    pub nfs_mount: Option<NfsMount>,
+
+    /// Configuration for a persistent disk.
+    ///
+    /// Wire name: `persistentDisk`.
+    #[serde(rename = "persistentDisk", skip_serializing_if = "Option::is_none")]
+    pub persistent_disk: Option<PersistentDisk>,
+
+    /// A user-supplied name for the volume. Used when mounting the volume into `Actions`. The name
+    /// must contain only upper and lowercase alphanumeric characters and hyphens and cannot start
+    /// with a hyphen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

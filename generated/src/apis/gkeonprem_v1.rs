@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://gkeonprem.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the GKE On-Prem API.
@@ -1385,6 +1386,53 @@ impl crate::Request for ProjectsLocationsVmwareClustersVmwareNodePoolsOperations
     }
 }
 
+/// Any operation metadata message of the GKE On-Prem API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("OperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -1452,9 +1500,434 @@ impl crate::Page for ListOperationsResponse {
     }
 }
 
+/// Progress metric is (string, int|float|string) pair.
+///
+/// Discovery schema `Metric`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Metric {
+    /// For metrics with floating point value.
+    ///
+    /// Wire name: `doubleValue`.
+    #[serde(rename = "doubleValue", skip_serializing_if = "Option::is_none")]
+    pub double_value: Option<f64>,
+
+    /// For metrics with integer value.
+    ///
+    /// Wire name: `intValue`.
+    #[serde(
+        rename = "intValue",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub int_value: Option<i64>,
+
+    /// Required. The metric name.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric: Option<MetricMetric>,
+
+    /// For metrics with custom values (ratios, visual progress, etc.).
+    ///
+    /// Wire name: `stringValue`.
+    #[serde(rename = "stringValue", skip_serializing_if = "Option::is_none")]
+    pub string_value: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. The metric name.
+///
+/// The values of `Metric.metric`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricMetric {
+    /// `METRIC_ID_UNSPECIFIED`: Not set.
+    MetricIdUnspecified,
+
+    /// `NODES_TOTAL`: The total number of nodes being actuated.
+    NodesTotal,
+
+    /// `NODES_DRAINING`: The number of nodes draining.
+    NodesDraining,
+
+    /// `NODES_UPGRADING`: The number of nodes actively upgrading.
+    NodesUpgrading,
+
+    /// `NODES_PENDING_UPGRADE`: The number of nodes to be upgraded.
+    NodesPendingUpgrade,
+
+    /// `NODES_UPGRADED`: The number of nodes upgraded.
+    NodesUpgraded,
+
+    /// `NODES_FAILED`: The number of nodes to fail actuation.
+    NodesFailed,
+
+    /// `NODES_HEALTHY`: The number of nodes healthy.
+    NodesHealthy,
+
+    /// `NODES_RECONCILING`: The number of nodes reconciling.
+    NodesReconciling,
+
+    /// `NODES_IN_MAINTENANCE`: The number of nodes in maintenance mode.
+    NodesInMaintenance,
+
+    /// `PREFLIGHTS_COMPLETED`: The number of completed preflight checks.
+    PreflightsCompleted,
+
+    /// `PREFLIGHTS_RUNNING`: The number of preflight checks running.
+    PreflightsRunning,
+
+    /// `PREFLIGHTS_FAILED`: The number of preflight checks failed.
+    PreflightsFailed,
+
+    /// `PREFLIGHTS_TOTAL`: The total number of preflight checks.
+    PreflightsTotal,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for MetricMetric {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("METRIC_ID_UNSPECIFIED", Self::MetricIdUnspecified),
+        ("NODES_TOTAL", Self::NodesTotal),
+        ("NODES_DRAINING", Self::NodesDraining),
+        ("NODES_UPGRADING", Self::NodesUpgrading),
+        ("NODES_PENDING_UPGRADE", Self::NodesPendingUpgrade),
+        ("NODES_UPGRADED", Self::NodesUpgraded),
+        ("NODES_FAILED", Self::NodesFailed),
+        ("NODES_HEALTHY", Self::NodesHealthy),
+        ("NODES_RECONCILING", Self::NodesReconciling),
+        ("NODES_IN_MAINTENANCE", Self::NodesInMaintenance),
+        ("PREFLIGHTS_COMPLETED", Self::PreflightsCompleted),
+        ("PREFLIGHTS_RUNNING", Self::PreflightsRunning),
+        ("PREFLIGHTS_FAILED", Self::PreflightsFailed),
+        ("PREFLIGHTS_TOTAL", Self::PreflightsTotal),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
+
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. Denotes if the local managing cluster's control plane is currently
+    /// disconnected. This is expected to occur temporarily during self-managed cluster upgrades.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `controlPlaneDisconnected`.
+    #[serde(
+        rename = "controlPlaneDisconnected",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub control_plane_disconnected: Option<bool>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Detailed progress information for the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have successfully been cancelled have \[Operation.error\] value with a
+    /// \[google.rpc.Status.code\] of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Type of operation being executed.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<OperationMetadataType>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. Type of operation being executed.
+///
+/// The values of `OperationMetadata.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationMetadataType {
+    /// `OPERATION_TYPE_UNSPECIFIED`: Not set.
+    OperationTypeUnspecified,
+
+    /// `CREATE`: The resource is being created.
+    Create,
+
+    /// `DELETE`: The resource is being deleted.
+    Delete,
+
+    /// `UPDATE`: The resource is being updated.
+    Update,
+
+    /// `UPGRADE`: The resource is being upgraded.
+    Upgrade,
+
+    /// `PLATFORM_UPGRADE`: The platform is being upgraded.
+    PlatformUpgrade,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OperationMetadataType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_TYPE_UNSPECIFIED", Self::OperationTypeUnspecified),
+        ("CREATE", Self::Create),
+        ("DELETE", Self::Delete),
+        ("UPDATE", Self::Update),
+        ("UPGRADE", Self::Upgrade),
+        ("PLATFORM_UPGRADE", Self::PlatformUpgrade),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Information about operation progress.
+///
+/// Discovery schema `OperationProgress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationProgress {
+    /// The stages of the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stages: Option<Vec<OperationStage>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about a particular stage of an operation.
+///
+/// Discovery schema `OperationStage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationStage {
+    /// Time the stage ended.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Progress metric bundle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<Metric>>,
+
+    /// The high-level stage of the operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage: Option<OperationStageStage>,
+
+    /// Time the stage started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. State of the stage.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<OperationStageState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The high-level stage of the operation.
+///
+/// The values of `OperationStage.stage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationStageStage {
+    /// `STAGE_UNSPECIFIED`: Not set.
+    StageUnspecified,
+
+    /// `PREFLIGHT_CHECK`: Preflight checks are running.
+    PreflightCheck,
+
+    /// `CONFIGURE`: Resource is being configured.
+    Configure,
+
+    /// `DEPLOY`: Resource is being deployed.
+    Deploy,
+
+    /// `HEALTH_CHECK`: Waiting for the resource to become healthy.
+    HealthCheck,
+
+    /// `UPDATE`: Resource is being updated.
+    Update,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OperationStageStage {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STAGE_UNSPECIFIED", Self::StageUnspecified),
+        ("PREFLIGHT_CHECK", Self::PreflightCheck),
+        ("CONFIGURE", Self::Configure),
+        ("DEPLOY", Self::Deploy),
+        ("HEALTH_CHECK", Self::HealthCheck),
+        ("UPDATE", Self::Update),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. State of the stage.
+///
+/// The values of `OperationStage.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationStageState {
+    /// `STATE_UNSPECIFIED`: Not set.
+    StateUnspecified,
+
+    /// `PENDING`: The stage is pending.
+    Pending,
+
+    /// `RUNNING`: The stage is running
+    Running,
+
+    /// `SUCCEEDED`: The stage has completed successfully.
+    Succeeded,
+
+    /// `FAILED`: The stage has failed.
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OperationStageState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("RUNNING", Self::Running),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
 
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://healthcare.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Healthcare API.
@@ -291,6 +292,52 @@ impl crate::Request for ProjectsLocationsDatasetsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Healthcare API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("OperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -361,6 +408,99 @@ impl crate::Page for ListOperationsResponse {
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
+
+/// OperationMetadata provides information about the operation execution. Returned in the
+/// long-running operation's metadata field.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// The name of the API method that initiated the operation.
+    ///
+    /// Wire name: `apiMethodName`.
+    #[serde(rename = "apiMethodName", skip_serializing_if = "Option::is_none")]
+    pub api_method_name: Option<String>,
+
+    /// Specifies if cancellation was requested for the operation.
+    ///
+    /// Wire name: `cancelRequested`.
+    #[serde(rename = "cancelRequested", skip_serializing_if = "Option::is_none")]
+    pub cancel_requested: Option<bool>,
+
+    /// The `counter` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<ProgressCounter>,
+
+    /// The time at which the operation was created by the API.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time at which execution was completed.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// A link to audit and error logs in the log viewer. Error logs are generated only by some
+    /// operations, listed at [Viewing error logs in Cloud
+    /// Logging](https://cloud.google.com/healthcare/docs/how-tos/logging).
+    ///
+    /// Wire name: `logsUrl`.
+    #[serde(rename = "logsUrl", skip_serializing_if = "Option::is_none")]
+    pub logs_url: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// ProgressCounter provides counters to describe an operation's progress.
+///
+/// Discovery schema `ProgressCounter`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ProgressCounter {
+    /// The number of units that failed in the operation.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub failure: Option<i64>,
+
+    /// The number of units that are pending in the operation.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub pending: Option<i64>,
+
+    /// The number of secondary units that failed in the operation.
+    ///
+    /// Wire name: `secondaryFailure`.
+    #[serde(
+        rename = "secondaryFailure",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub secondary_failure: Option<i64>,
+
+    /// The number of secondary units that succeeded in the operation.
+    ///
+    /// Wire name: `secondarySuccess`.
+    #[serde(
+        rename = "secondarySuccess",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub secondary_success: Option<i64>,
+
+    /// The number of units that succeeded in the operation.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub success: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
 
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

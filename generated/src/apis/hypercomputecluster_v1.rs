@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://hypercomputecluster.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cluster Director API.
@@ -357,6 +358,52 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cluster Director API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("OperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -364,6 +411,312 @@ impl crate::Request for ProjectsLocationsOperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that cluster health check should be performed.
+///
+/// Discovery schema `CheckClusterHealth`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CheckClusterHealth {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a new filestore instance should be created.
+///
+/// Discovery schema `CreateFilestoreInstance`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateFilestoreInstance {
+    /// Output only. Name of the Filestore instance, in the format
+    /// `projects/{project}/locations/{location}/instances/{instance}`
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filestore: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a login node should be created.
+///
+/// Discovery schema `CreateLoginNode`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateLoginNode {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a new lustre instance should be created.
+///
+/// Discovery schema `CreateLustreInstance`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateLustreInstance {
+    /// Output only. Name of the Managed Lustre instance, in the format
+    /// `projects/{project}/locations/{location}/instances/{instance}`
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lustre: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a new network should be created.
+///
+/// Discovery schema `CreateNetwork`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateNetwork {
+    /// Output only. Name of the network to create, in the format
+    /// `projects/{project}/global/networks/{network}`.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a nodeset should be created.
+///
+/// Discovery schema `CreateNodeset`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateNodeset {
+    /// Output only. Name of the nodeset to create
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodesets: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that an orchestrator should be created.
+///
+/// Discovery schema `CreateOrchestrator`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateOrchestrator {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a partition should be created.
+///
+/// Discovery schema `CreatePartition`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreatePartition {
+    /// Output only. Name of the partition to create
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a new private service access should be created.
+///
+/// Discovery schema `CreatePrivateServiceAccess`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreatePrivateServiceAccess {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a new storage bucket should be created.
+///
+/// Discovery schema `CreateStorageBucket`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateStorageBucket {
+    /// Output only. Name of the bucket.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a Filestore instance should be deleted.
+///
+/// Discovery schema `DeleteFilestoreInstance`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteFilestoreInstance {
+    /// Output only. Name of the Filestore instance, in the format
+    /// `projects/{project}/locations/{location}/instances/{instance}`
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filestore: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a login node should be deleted.
+///
+/// Discovery schema `DeleteLoginNode`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteLoginNode {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a Lustre instance should be deleted.
+///
+/// Discovery schema `DeleteLustreInstance`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteLustreInstance {
+    /// Output only. Name of the Managed Lustre instance, in the format
+    /// `projects/{project}/locations/{location}/instances/{instance}`
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lustre: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates network deletion step with the resource name.
+///
+/// Discovery schema `DeleteNetwork`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteNetwork {
+    /// Output only. Name of the network to delete, in the format
+    /// `projects/{project}/global/networks/{network}`.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a nodeset should be deleted.
+///
+/// Discovery schema `DeleteNodeset`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteNodeset {
+    /// Output only. Name of the nodeset to delete
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodesets: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that an orchestrator should be deleted.
+///
+/// Discovery schema `DeleteOrchestrator`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteOrchestrator {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a partition should be deleted.
+///
+/// Discovery schema `DeletePartition`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeletePartition {
+    /// Output only. Name of the partition to delete
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates private service access deletion step.
+///
+/// Discovery schema `DeletePrivateServiceAccess`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeletePrivateServiceAccess {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that Cloud Storage bucket should be deleted.
+///
+/// Discovery schema `DeleteStorageBucket`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteStorageBucket {
+    /// Output only. Name of the bucket.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -428,6 +781,405 @@ impl crate::Page for ListOperationsResponse {
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Progress of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have google.longrunning.Operation.error
+    /// value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message describing the progress of a cluster mutation long-running operation.
+///
+/// Discovery schema `OperationProgress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationProgress {
+    /// Output only. Steps and status of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<OperationStep>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message describing the status of a single step in a cluster mutation long-running operation.
+///
+/// Discovery schema `OperationStep`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationStep {
+    /// Output only. If set, indicates that cluster health check is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `checkClusterHealth`.
+    #[serde(rename = "checkClusterHealth", skip_serializing_if = "Option::is_none")]
+    pub check_cluster_health: Option<CheckClusterHealth>,
+
+    /// Output only. If set, indicates that new Filestore instance creation is part of the
+    /// operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createFilestoreInstance`.
+    #[serde(rename = "createFilestoreInstance", skip_serializing_if = "Option::is_none")]
+    pub create_filestore_instance: Option<CreateFilestoreInstance>,
+
+    /// Output only. If set, indicates that new login node creation is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createLoginNode`.
+    #[serde(rename = "createLoginNode", skip_serializing_if = "Option::is_none")]
+    pub create_login_node: Option<CreateLoginNode>,
+
+    /// Output only. If set, indicates that new Lustre instance creation is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createLustreInstance`.
+    #[serde(rename = "createLustreInstance", skip_serializing_if = "Option::is_none")]
+    pub create_lustre_instance: Option<CreateLustreInstance>,
+
+    /// Output only. If set, indicates that new network creation is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createNetwork`.
+    #[serde(rename = "createNetwork", skip_serializing_if = "Option::is_none")]
+    pub create_network: Option<CreateNetwork>,
+
+    /// Output only. If set, indicates that new nodeset creation is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createNodeset`.
+    #[serde(rename = "createNodeset", skip_serializing_if = "Option::is_none")]
+    pub create_nodeset: Option<CreateNodeset>,
+
+    /// Output only. If set, indicates that orchestrator creation is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createOrchestrator`.
+    #[serde(rename = "createOrchestrator", skip_serializing_if = "Option::is_none")]
+    pub create_orchestrator: Option<CreateOrchestrator>,
+
+    /// Output only. If set, indicates that new partition creation is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createPartition`.
+    #[serde(rename = "createPartition", skip_serializing_if = "Option::is_none")]
+    pub create_partition: Option<CreatePartition>,
+
+    /// Output only. If set, indicates that new private service access creation is part of the
+    /// operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createPrivateServiceAccess`.
+    #[serde(
+        rename = "createPrivateServiceAccess",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub create_private_service_access: Option<CreatePrivateServiceAccess>,
+
+    /// Output only. If set, indicates that new Cloud Storage bucket creation is part of the
+    /// operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createStorageBucket`.
+    #[serde(rename = "createStorageBucket", skip_serializing_if = "Option::is_none")]
+    pub create_storage_bucket: Option<CreateStorageBucket>,
+
+    /// Output only. If set, indicates that Filestore instance deletion is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deleteFilestoreInstance`.
+    #[serde(rename = "deleteFilestoreInstance", skip_serializing_if = "Option::is_none")]
+    pub delete_filestore_instance: Option<DeleteFilestoreInstance>,
+
+    /// Output only. If set, indicates that login node deletion is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deleteLoginNode`.
+    #[serde(rename = "deleteLoginNode", skip_serializing_if = "Option::is_none")]
+    pub delete_login_node: Option<DeleteLoginNode>,
+
+    /// Output only. If set, indicates that Lustre instance deletion is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deleteLustreInstance`.
+    #[serde(rename = "deleteLustreInstance", skip_serializing_if = "Option::is_none")]
+    pub delete_lustre_instance: Option<DeleteLustreInstance>,
+
+    /// Output only. If set, indicates that network deletion is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deleteNetwork`.
+    #[serde(rename = "deleteNetwork", skip_serializing_if = "Option::is_none")]
+    pub delete_network: Option<DeleteNetwork>,
+
+    /// Output only. If set, indicates that nodeset deletion is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deleteNodeset`.
+    #[serde(rename = "deleteNodeset", skip_serializing_if = "Option::is_none")]
+    pub delete_nodeset: Option<DeleteNodeset>,
+
+    /// Output only. If set, indicates that orchestrator deletion is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deleteOrchestrator`.
+    #[serde(rename = "deleteOrchestrator", skip_serializing_if = "Option::is_none")]
+    pub delete_orchestrator: Option<DeleteOrchestrator>,
+
+    /// Output only. If set, indicates that partition deletion is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deletePartition`.
+    #[serde(rename = "deletePartition", skip_serializing_if = "Option::is_none")]
+    pub delete_partition: Option<DeletePartition>,
+
+    /// Output only. If set, indicates that private service access deletion is part of the
+    /// operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deletePrivateServiceAccess`.
+    #[serde(
+        rename = "deletePrivateServiceAccess",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_private_service_access: Option<DeletePrivateServiceAccess>,
+
+    /// Output only. If set, indicates that Cloud Storage bucket deletion is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `deleteStorageBucket`.
+    #[serde(rename = "deleteStorageBucket", skip_serializing_if = "Option::is_none")]
+    pub delete_storage_bucket: Option<DeleteStorageBucket>,
+
+    /// Output only. State of the operation step.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<OperationStepState>,
+
+    /// Output only. If set, indicates that login node update is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateLoginNode`.
+    #[serde(rename = "updateLoginNode", skip_serializing_if = "Option::is_none")]
+    pub update_login_node: Option<UpdateLoginNode>,
+
+    /// Output only. If set, indicates that nodeset update is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateNodeset`.
+    #[serde(rename = "updateNodeset", skip_serializing_if = "Option::is_none")]
+    pub update_nodeset: Option<UpdateNodeset>,
+
+    /// Output only. If set, indicates that an orchestrator update is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateOrchestrator`.
+    #[serde(rename = "updateOrchestrator", skip_serializing_if = "Option::is_none")]
+    pub update_orchestrator: Option<UpdateOrchestrator>,
+
+    /// Output only. If set, indicates that partition update is part of the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updatePartition`.
+    #[serde(rename = "updatePartition", skip_serializing_if = "Option::is_none")]
+    pub update_partition: Option<UpdatePartition>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. State of the operation step.
+///
+/// The values of `OperationStep.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationStepState {
+    /// `STATE_UNSPECIFIED`: Unspecified state.
+    StateUnspecified,
+
+    /// `WAITING`: Initial state before step execution starts.
+    Waiting,
+
+    /// `IN_PROGRESS`: Step execution is running in progress.
+    InProgress,
+
+    /// `DONE`: Step execution is completed.
+    Done,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OperationStepState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("WAITING", Self::Waiting),
+        ("IN_PROGRESS", Self::InProgress),
+        ("DONE", Self::Done),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// When set in OperationStep, indicates that a login node should be updated.
+///
+/// Discovery schema `UpdateLoginNode`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateLoginNode {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a nodeset should be updated.
+///
+/// Discovery schema `UpdateNodeset`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateNodeset {
+    /// Output only. Name of the nodeset to update
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodesets: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that an orchestrator should be updated.
+///
+/// Discovery schema `UpdateOrchestrator`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateOrchestrator {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// When set in OperationStep, indicates that a partition should be updated.
+///
+/// Discovery schema `UpdatePartition`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdatePartition {
+    /// Output only. Name of the partition to update
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

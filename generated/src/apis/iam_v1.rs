@@ -24,6 +24,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://iam.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Identity and Access Management (IAM) API.
@@ -763,10 +764,225 @@ impl crate::Request for ProjectsLocationsWorkloadIdentityPoolsProvidersOperation
     }
 }
 
+/// Any operation metadata message of the Identity and Access Management (IAM) API v1, decoded
+/// from an operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A [`ReconciliationOperationMetadata`].
+    ReconciliationOperationMetadata(Box<ReconciliationOperationMetadata>),
+
+    /// A [`WorkloadIdentityPoolOperationMetadata`].
+    WorkloadIdentityPoolOperationMetadata(Box<WorkloadIdentityPoolOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("OperationMetadata")
+            .stage(&["statusDetail"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("ReconciliationOperationMetadata"),
+        crate::MetadataType::new("WorkloadIdentityPoolOperationMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ReconciliationOperationMetadata" => {
+                    Self::ReconciliationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "WorkloadIdentityPoolOperationMetadata" => {
+                    Self::WorkloadIdentityPoolOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have google.longrunning.Operation.error
+    /// value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `cancelRequested`.
+    #[serde(rename = "cancelRequested", skip_serializing_if = "Option::is_none")]
+    pub cancel_requested: Option<bool>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusDetail`.
+    #[serde(rename = "statusDetail", skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Operation metadata returned by the CLH during resource state reconciliation.
+///
+/// Discovery schema `ReconciliationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ReconciliationOperationMetadata {
+    /// DEPRECATED. Use exclusive_action instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `deleteResource`.
+    #[serde(rename = "deleteResource", skip_serializing_if = "Option::is_none")]
+    pub delete_resource: Option<bool>,
+
+    /// Excluisive action returned by the CLH.
+    ///
+    /// Wire name: `exclusiveAction`.
+    #[serde(
+        rename = "exclusiveAction",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exclusive_action: Option<ReconciliationOperationMetadataExclusiveAction>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Excluisive action returned by the CLH.
+///
+/// The values of `ReconciliationOperationMetadata.exclusiveAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReconciliationOperationMetadataExclusiveAction {
+    /// `UNKNOWN_REPAIR_ACTION`: Unknown repair action.
+    UnknownRepairAction,
+
+    /// `DELETE`: The resource has to be deleted. When using this bit, the CLH should fail the
+    /// operation. DEPRECATED. Instead use DELETE_RESOURCE OperationSignal in SideChannel.
+    Delete,
+
+    /// `RETRY`: This resource could not be repaired but the repair should be tried again at a later
+    /// time. This can happen if there is a dependency that needs to be resolved first- e.g. if a
+    /// parent resource must be repaired before a child resource.
+    Retry,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ReconciliationOperationMetadataExclusiveAction {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNKNOWN_REPAIR_ACTION", Self::UnknownRepairAction),
+        ("DELETE", Self::Delete),
+        ("RETRY", Self::Retry),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Metadata for long-running WorkloadIdentityPool operations.
+///
+/// Discovery schema `WorkloadIdentityPoolOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct WorkloadIdentityPoolOperationMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://jobs.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Talent Solution API.
@@ -104,6 +105,176 @@ impl crate::Request for ProjectsOperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Cloud Talent Solution API v4, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`BatchOperationMetadata`].
+    BatchOperationMetadata(Box<BatchOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("BatchOperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "BatchOperationMetadata" => {
+                    Self::BatchOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata used for long running operations returned by CTS batch APIs. It's used to replace
+/// google.longrunning.Operation.metadata.
+///
+/// Discovery schema `BatchOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BatchOperationMetadata {
+    /// The time when the batch operation is created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time when the batch operation is finished and google.longrunning.Operation.done is set
+    /// to `true`.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Count of failed item(s) inside an operation.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(rename = "failureCount", skip_serializing_if = "Option::is_none")]
+    pub failure_count: Option<i32>,
+
+    /// The state of a long running operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<BatchOperationMetadataState>,
+
+    /// More detailed information about operation state.
+    ///
+    /// Wire name: `stateDescription`.
+    #[serde(rename = "stateDescription", skip_serializing_if = "Option::is_none")]
+    pub state_description: Option<String>,
+
+    /// Count of successful item(s) inside an operation.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(rename = "successCount", skip_serializing_if = "Option::is_none")]
+    pub success_count: Option<i32>,
+
+    /// Count of total item(s) inside an operation.
+    ///
+    /// Wire name: `totalCount`.
+    #[serde(rename = "totalCount", skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+
+    /// The time when the batch operation status is updated. The metadata and the update_time is
+    /// refreshed every minute otherwise cached data is returned.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The state of a long running operation.
+///
+/// The values of `BatchOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BatchOperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Default value.
+    StateUnspecified,
+
+    /// `INITIALIZING`: The batch operation is being prepared for processing.
+    Initializing,
+
+    /// `PROCESSING`: The batch operation is actively being processed.
+    Processing,
+
+    /// `SUCCEEDED`: The batch operation is processed, and at least one item has been successfully
+    /// processed.
+    Succeeded,
+
+    /// `FAILED`: The batch operation is done and no item has been successfully processed.
+    Failed,
+
+    /// `CANCELLING`: The batch operation is in the process of cancelling after
+    /// google.longrunning.Operations.CancelOperation is called.
+    Cancelling,
+
+    /// `CANCELLED`: The batch operation is done after google.longrunning.Operations.CancelOperation
+    /// is called. Any items processed before cancelling are returned in the response.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BatchOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("INITIALIZING", Self::Initializing),
+        ("PROCESSING", Self::Processing),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+        ("CANCELLING", Self::Cancelling),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://logging.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Logging API.
@@ -1361,6 +1362,207 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Logging API v2, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`BucketMetadata`].
+    BucketMetadata(Box<BucketMetadata>),
+
+    /// A [`CopyLogEntriesMetadata`].
+    CopyLogEntriesMetadata(Box<CopyLogEntriesMetadata>),
+
+    /// A [`LinkMetadata`].
+    LinkMetadata(Box<LinkMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("BucketMetadata")
+            .state(&["state"])
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("CopyLogEntriesMetadata")
+            .percent(&["progress"])
+            .state(&["state"])
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("LinkMetadata")
+            .state(&["state"])
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "BucketMetadata" => {
+                    Self::BucketMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CopyLogEntriesMetadata" => {
+                    Self::CopyLogEntriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "LinkMetadata" => {
+                    Self::LinkMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Describes a BigQuery dataset that was created by a link.
+///
+/// Discovery schema `BigQueryDataset`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BigQueryDataset {
+    /// Output only. The full resource name of the BigQuery dataset. The DATASET_ID will match the
+    /// ID of the link, so the link must match the naming restrictions of BigQuery datasets
+    /// (alphanumeric characters and underscores only).The dataset will have a resource path of
+    /// "bigquery.googleapis.com/projects/PROJECT_ID/datasets/DATASET_ID"
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `datasetId`.
+    #[serde(rename = "datasetId", skip_serializing_if = "Option::is_none")]
+    pub dataset_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for LongRunningUpdateBucket Operations.
+///
+/// Discovery schema `BucketMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BucketMetadata {
+    /// LongRunningCreateBucket RPC request.
+    ///
+    /// Wire name: `createBucketRequest`.
+    #[serde(rename = "createBucketRequest", skip_serializing_if = "Option::is_none")]
+    pub create_bucket_request: Option<CreateBucketRequest>,
+
+    /// The end time of an operation.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The create time of an operation.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. State of an operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<BucketMetadataState>,
+
+    /// LongRunningUpdateBucket RPC request.
+    ///
+    /// Wire name: `updateBucketRequest`.
+    #[serde(rename = "updateBucketRequest", skip_serializing_if = "Option::is_none")]
+    pub update_bucket_request: Option<UpdateBucketRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. State of an operation.
+///
+/// The values of `BucketMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BucketMetadataState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Should not be used.
+    OperationStateUnspecified,
+
+    /// `OPERATION_STATE_SCHEDULED`: The operation is scheduled.
+    OperationStateScheduled,
+
+    /// `OPERATION_STATE_WAITING_FOR_PERMISSIONS`: Waiting for necessary permissions.
+    OperationStateWaitingForPermissions,
+
+    /// `OPERATION_STATE_RUNNING`: The operation is running.
+    OperationStateRunning,
+
+    /// `OPERATION_STATE_SUCCEEDED`: The operation was completed successfully.
+    OperationStateSucceeded,
+
+    /// `OPERATION_STATE_FAILED`: The operation failed.
+    OperationStateFailed,
+
+    /// `OPERATION_STATE_CANCELLED`: The operation was cancelled by the user.
+    OperationStateCancelled,
+
+    /// `OPERATION_STATE_PENDING`: The operation is waiting for quota.
+    OperationStatePending,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BucketMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("OPERATION_STATE_SCHEDULED", Self::OperationStateScheduled),
+        (
+            "OPERATION_STATE_WAITING_FOR_PERMISSIONS",
+            Self::OperationStateWaitingForPermissions,
+        ),
+        ("OPERATION_STATE_RUNNING", Self::OperationStateRunning),
+        ("OPERATION_STATE_SUCCEEDED", Self::OperationStateSucceeded),
+        ("OPERATION_STATE_FAILED", Self::OperationStateFailed),
+        ("OPERATION_STATE_CANCELLED", Self::OperationStateCancelled),
+        ("OPERATION_STATE_PENDING", Self::OperationStatePending),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -1368,6 +1570,315 @@ impl crate::Request for ProjectsLocationsOperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes the customer-managed encryption key (CMEK) settings associated with a project,
+/// folder, organization, billing account, or flexible resource.Note: CMEK for the Log Router
+/// can currently only be configured for Google Cloud organizations. Once configured, it applies
+/// to all projects and folders in the Google Cloud organization.See Configure CMEK for Cloud
+/// Logging (<https://docs.cloud.google.com/logging/docs/routing/managed-encryption>) for more
+/// information.
+///
+/// Discovery schema `CmekSettings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CmekSettings {
+    /// Optional. The resource name for the configured Cloud KMS key.KMS key name format:
+    /// "projects/\[PROJECT_ID\]/locations/\[LOCATION\]/keyRings/\[KEYRING\]/cryptoKeys/\[KEY\]" For
+    /// example:"projects/my-project/locations/us-central1/keyRings/my-ring/cryptoKeys/my-key"To
+    /// enable CMEK for the Log Router, set this field to a valid kms_key_name for which the
+    /// associated service account has the needed cloudkms.cryptoKeyEncrypterDecrypter roles
+    /// assigned for the key.The Cloud KMS key used by the Log Router can be updated by changing the
+    /// kms_key_name to a new valid key name or disabled by setting the key name to an empty string.
+    /// Encryption operations that are in progress will be completed with the key that was in use
+    /// when they started. Decryption operations will be completed using the key that was used at
+    /// the time of encryption unless access to that key has been revoked.To disable CMEK for the
+    /// Log Router, set this field to an empty string.See Configure CMEK for Cloud Logging
+    /// (<https://docs.cloud.google.com/logging/docs/routing/managed-encryption>) for more
+    /// information.
+    ///
+    /// Wire name: `kmsKeyName`.
+    #[serde(rename = "kmsKeyName", skip_serializing_if = "Option::is_none")]
+    pub kms_key_name: Option<String>,
+
+    /// Output only. The CryptoKeyVersion resource name for the configured Cloud KMS key.KMS key
+    /// name format:
+    /// "projects/\[PROJECT_ID\]/locations/\[LOCATION\]/keyRings/\[KEYRING\]/cryptoKeys/\[KEY\]/cryptoKeyVersions/\[VERSION\]"
+    /// For
+    /// example:"projects/my-project/locations/us-central1/keyRings/my-ring/cryptoKeys/my-key/cryptoKeyVersions/1"This
+    /// is a read-only field used to convey the specific configured CryptoKeyVersion of kms_key that
+    /// has been configured. It will be populated in cases where the CMEK settings are bound to a
+    /// single key version.If this field is populated, the kms_key is tied to a specific
+    /// CryptoKeyVersion.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `kmsKeyVersionName`.
+    #[serde(rename = "kmsKeyVersionName", skip_serializing_if = "Option::is_none")]
+    pub kms_key_version_name: Option<String>,
+
+    /// Output only. The resource name of the CMEK settings.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. The service account that will be used by the Log Router to access your Cloud
+    /// KMS key.Before enabling CMEK for Log Router, you must first assign the
+    /// cloudkms.cryptoKeyEncrypterDecrypter role to the service account that the Log Router will
+    /// use to access your Cloud KMS key. Use GetCmekSettings to obtain the service account ID.See
+    /// Configure CMEK for Cloud Logging
+    /// (<https://docs.cloud.google.com/logging/docs/routing/managed-encryption>) for more
+    /// information.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `serviceAccountId`.
+    #[serde(rename = "serviceAccountId", skip_serializing_if = "Option::is_none")]
+    pub service_account_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for CopyLogEntries long running operations.
+///
+/// Discovery schema `CopyLogEntriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CopyLogEntriesMetadata {
+    /// Identifies whether the user has requested cancellation of the operation.
+    ///
+    /// Wire name: `cancellationRequested`.
+    #[serde(rename = "cancellationRequested", skip_serializing_if = "Option::is_none")]
+    pub cancellation_requested: Option<bool>,
+
+    /// Destination to which to copy log entries.For example, a Cloud Storage
+    /// bucket:"storage.googleapis.com/my-cloud-storage-bucket"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+
+    /// The end time of an operation.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Estimated progress of the operation (0 - 100%).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<i32>,
+
+    /// CopyLogEntries RPC request. This field is deprecated and not used.
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<CopyLogEntriesRequest>,
+
+    /// Source from which to copy log entries.For example, a log
+    /// bucket:"projects/my-project/locations/global/buckets/my-source-bucket"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+
+    /// The create time of an operation.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. State of an operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<CopyLogEntriesMetadataState>,
+
+    /// Name of the verb executed by the operation.For example,"copy"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// The IAM identity of a service account that must be granted access to the destination.If the
+    /// service account is not granted permission to the destination within an hour, the operation
+    /// will be cancelled.For example: "serviceAccount:foo@bar.com"
+    ///
+    /// Wire name: `writerIdentity`.
+    #[serde(rename = "writerIdentity", skip_serializing_if = "Option::is_none")]
+    pub writer_identity: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. State of an operation.
+///
+/// The values of `CopyLogEntriesMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CopyLogEntriesMetadataState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Should not be used.
+    OperationStateUnspecified,
+
+    /// `OPERATION_STATE_SCHEDULED`: The operation is scheduled.
+    OperationStateScheduled,
+
+    /// `OPERATION_STATE_WAITING_FOR_PERMISSIONS`: Waiting for necessary permissions.
+    OperationStateWaitingForPermissions,
+
+    /// `OPERATION_STATE_RUNNING`: The operation is running.
+    OperationStateRunning,
+
+    /// `OPERATION_STATE_SUCCEEDED`: The operation was completed successfully.
+    OperationStateSucceeded,
+
+    /// `OPERATION_STATE_FAILED`: The operation failed.
+    OperationStateFailed,
+
+    /// `OPERATION_STATE_CANCELLED`: The operation was cancelled by the user.
+    OperationStateCancelled,
+
+    /// `OPERATION_STATE_PENDING`: The operation is waiting for quota.
+    OperationStatePending,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for CopyLogEntriesMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("OPERATION_STATE_SCHEDULED", Self::OperationStateScheduled),
+        (
+            "OPERATION_STATE_WAITING_FOR_PERMISSIONS",
+            Self::OperationStateWaitingForPermissions,
+        ),
+        ("OPERATION_STATE_RUNNING", Self::OperationStateRunning),
+        ("OPERATION_STATE_SUCCEEDED", Self::OperationStateSucceeded),
+        ("OPERATION_STATE_FAILED", Self::OperationStateFailed),
+        ("OPERATION_STATE_CANCELLED", Self::OperationStateCancelled),
+        ("OPERATION_STATE_PENDING", Self::OperationStatePending),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The parameters to CopyLogEntries.
+///
+/// Discovery schema `CopyLogEntriesRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CopyLogEntriesRequest {
+    /// Required. Destination to which to copy log entries. For example:
+    /// "storage.googleapis.com/GCS_BUCKET"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+
+    /// Optional. A filter specifying which log entries to copy. The filter must be no more than 20k
+    /// characters. An empty filter matches all log entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// Required. Log bucket from which to copy log entries.For
+    /// example:"projects/my-project/locations/global/buckets/my-source-bucket"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The parameters to CreateBucket.
+///
+/// Discovery schema `CreateBucketRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateBucketRequest {
+    /// Required. The new bucket. The region specified in the new bucket must be compliant with any
+    /// Location Restriction Org Policy. The name field in the bucket is ignored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<LogBucket>,
+
+    /// Required. A client-assigned identifier such as "my-bucket". Identifiers are limited to 100
+    /// characters and can include only letters, digits, underscores, hyphens, and periods. Bucket
+    /// identifiers must start with an alphanumeric character.
+    ///
+    /// Wire name: `bucketId`.
+    #[serde(rename = "bucketId", skip_serializing_if = "Option::is_none")]
+    pub bucket_id: Option<String>,
+
+    /// Required. The resource in which to create the log bucket:
+    /// "projects/\[PROJECT_ID\]/locations/\[LOCATION_ID\]" For
+    /// example:"projects/my-project/locations/global"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The parameters to CreateLink.
+///
+/// Discovery schema `CreateLinkRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateLinkRequest {
+    /// Required. The new link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+
+    /// Required. The ID to use for the link. The link_id can have up to 100 characters. A valid
+    /// link_id must only have alphanumeric characters and underscores within it.
+    ///
+    /// Wire name: `linkId`.
+    #[serde(rename = "linkId", skip_serializing_if = "Option::is_none")]
+    pub link_id: Option<String>,
+
+    /// Required. The full resource name of the bucket to create a link for.
+    /// "projects/\[PROJECT_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The parameters to DeleteLink.
+///
+/// Discovery schema `DeleteLinkRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteLinkRequest {
+    /// Required. The full resource name of the link to delete.
+    /// "projects/\[PROJECT_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]/links/\[LINK_ID\]"
+    /// "organizations/\[ORGANIZATION_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]/links/\[LINK_ID\]"
+    /// "billingAccounts/\[BILLING_ACCOUNT_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]/links/\[LINK_ID\]"
+    /// "folders/\[FOLDER_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]/links/\[LINK_ID\]"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -1386,6 +1897,301 @@ pub struct Empty {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Configuration for an indexed field.
+///
+/// Discovery schema `IndexConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct IndexConfig {
+    /// Output only. The timestamp when the index was last modified.This is used to return the
+    /// timestamp, and will be ignored if supplied during update.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Required. The LogEntry field path to index.Note that some paths are automatically indexed,
+    /// and other paths are not eligible for indexing. See indexing documentation(
+    /// <https://docs.cloud.google.com/logging/docs/analyze/custom-index>) for details.For example:
+    /// jsonPayload.request.status
+    ///
+    /// Wire name: `fieldPath`.
+    #[serde(rename = "fieldPath", skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
+
+    /// Required. The type of data in this index.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<IndexConfigType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. The type of data in this index.
+///
+/// The values of `IndexConfig.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IndexConfigType {
+    /// `INDEX_TYPE_UNSPECIFIED`: The index's type is unspecified.
+    IndexTypeUnspecified,
+
+    /// `INDEX_TYPE_STRING`: The index is a string-type index.
+    IndexTypeString,
+
+    /// `INDEX_TYPE_INTEGER`: The index is a integer-type index.
+    IndexTypeInteger,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for IndexConfigType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("INDEX_TYPE_UNSPECIFIED", Self::IndexTypeUnspecified),
+        ("INDEX_TYPE_STRING", Self::IndexTypeString),
+        ("INDEX_TYPE_INTEGER", Self::IndexTypeInteger),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Describes a link connected to an analytics enabled bucket.
+///
+/// Discovery schema `Link`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Link {
+    /// Optional. The information of a BigQuery Dataset. When a link is created, a BigQuery dataset
+    /// is created along with it, in the same project as the LogBucket it's linked to. This dataset
+    /// will also have BigQuery Views corresponding to the LogViews in the bucket.
+    ///
+    /// Wire name: `bigqueryDataset`.
+    #[serde(rename = "bigqueryDataset", skip_serializing_if = "Option::is_none")]
+    pub bigquery_dataset: Option<BigQueryDataset>,
+
+    /// Output only. The creation timestamp of the link.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Optional. Describes this link.The maximum length of the description is 8000 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Output only. The resource lifecycle state.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `lifecycleState`.
+    #[serde(
+        rename = "lifecycleState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_state: Option<LinkLifecycleState>,
+
+    /// Output only. The resource name of the link. The name can have up to 100 characters. A valid
+    /// link id (at the end of the link name) must only have alphanumeric characters and underscores
+    /// within it.
+    /// "projects/\[PROJECT_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]/links/\[LINK_ID\]"
+    /// "organizations/\[ORGANIZATION_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]/links/\[LINK_ID\]"
+    /// "billingAccounts/\[BILLING_ACCOUNT_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]/links/\[LINK_ID\]"
+    /// "folders/\[FOLDER_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]/links/\[LINK_ID\]"
+    /// For example:`projects/my-project/locations/global/buckets/my-bucket/links/my_link`
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The resource lifecycle state.
+///
+/// The values of `Link.lifecycleState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinkLifecycleState {
+    /// `LIFECYCLE_STATE_UNSPECIFIED`: Unspecified state. This is only used/useful for
+    /// distinguishing unset values.
+    LifecycleStateUnspecified,
+
+    /// `ACTIVE`: The normal and active state.
+    Active,
+
+    /// `DELETE_REQUESTED`: The resource has been marked for deletion by the user. For some
+    /// resources (e.g. buckets), this can be reversed by an un-delete operation.
+    DeleteRequested,
+
+    /// `UPDATING`: The resource has been marked for an update by the user. It will remain in this
+    /// state until the update is complete.
+    Updating,
+
+    /// `CREATING`: The resource has been marked for creation by the user. It will remain in this
+    /// state until the creation is complete.
+    Creating,
+
+    /// `FAILED`: The resource is in an INTERNAL error state.
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for LinkLifecycleState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("LIFECYCLE_STATE_UNSPECIFIED", Self::LifecycleStateUnspecified),
+        ("ACTIVE", Self::Active),
+        ("DELETE_REQUESTED", Self::DeleteRequested),
+        ("UPDATING", Self::Updating),
+        ("CREATING", Self::Creating),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for long running Link operations.
+///
+/// Discovery schema `LinkMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct LinkMetadata {
+    /// CreateLink RPC request.
+    ///
+    /// Wire name: `createLinkRequest`.
+    #[serde(rename = "createLinkRequest", skip_serializing_if = "Option::is_none")]
+    pub create_link_request: Option<CreateLinkRequest>,
+
+    /// DeleteLink RPC request.
+    ///
+    /// Wire name: `deleteLinkRequest`.
+    #[serde(rename = "deleteLinkRequest", skip_serializing_if = "Option::is_none")]
+    pub delete_link_request: Option<DeleteLinkRequest>,
+
+    /// The end time of an operation.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The start time of an operation.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. State of an operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<LinkMetadataState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. State of an operation.
+///
+/// The values of `LinkMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinkMetadataState {
+    /// `OPERATION_STATE_UNSPECIFIED`: Should not be used.
+    OperationStateUnspecified,
+
+    /// `OPERATION_STATE_SCHEDULED`: The operation is scheduled.
+    OperationStateScheduled,
+
+    /// `OPERATION_STATE_WAITING_FOR_PERMISSIONS`: Waiting for necessary permissions.
+    OperationStateWaitingForPermissions,
+
+    /// `OPERATION_STATE_RUNNING`: The operation is running.
+    OperationStateRunning,
+
+    /// `OPERATION_STATE_SUCCEEDED`: The operation was completed successfully.
+    OperationStateSucceeded,
+
+    /// `OPERATION_STATE_FAILED`: The operation failed.
+    OperationStateFailed,
+
+    /// `OPERATION_STATE_CANCELLED`: The operation was cancelled by the user.
+    OperationStateCancelled,
+
+    /// `OPERATION_STATE_PENDING`: The operation is waiting for quota.
+    OperationStatePending,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for LinkMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_STATE_UNSPECIFIED", Self::OperationStateUnspecified),
+        ("OPERATION_STATE_SCHEDULED", Self::OperationStateScheduled),
+        (
+            "OPERATION_STATE_WAITING_FOR_PERMISSIONS",
+            Self::OperationStateWaitingForPermissions,
+        ),
+        ("OPERATION_STATE_RUNNING", Self::OperationStateRunning),
+        ("OPERATION_STATE_SUCCEEDED", Self::OperationStateSucceeded),
+        ("OPERATION_STATE_FAILED", Self::OperationStateFailed),
+        ("OPERATION_STATE_CANCELLED", Self::OperationStateCancelled),
+        ("OPERATION_STATE_PENDING", Self::OperationStatePending),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The response message for Operations.ListOperations.
@@ -1428,6 +2234,160 @@ impl crate::Page for ListOperationsResponse {
     }
 }
 
+/// Describes a repository in which log entries are stored.
+///
+/// Discovery schema `LogBucket`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct LogBucket {
+    /// Optional. Whether log analytics is enabled for this bucket.Once enabled, log analytics
+    /// features cannot be disabled.
+    ///
+    /// Wire name: `analyticsEnabled`.
+    #[serde(rename = "analyticsEnabled", skip_serializing_if = "Option::is_none")]
+    pub analytics_enabled: Option<bool>,
+
+    /// Optional. The CMEK settings of the log bucket. If present, new log entries written to this
+    /// log bucket are encrypted using the CMEK key provided in this configuration. If a log bucket
+    /// has CMEK settings, the CMEK settings cannot be disabled later by updating the log bucket.
+    /// Changing the KMS key is allowed.
+    ///
+    /// Wire name: `cmekSettings`.
+    #[serde(rename = "cmekSettings", skip_serializing_if = "Option::is_none")]
+    pub cmek_settings: Option<CmekSettings>,
+
+    /// Output only. The creation timestamp of the bucket. This is not set for any of the default
+    /// buckets.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Optional. Describes this bucket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Optional. A list of indexed fields and related configuration data.
+    ///
+    /// Wire name: `indexConfigs`.
+    #[serde(rename = "indexConfigs", skip_serializing_if = "Option::is_none")]
+    pub index_configs: Option<Vec<IndexConfig>>,
+
+    /// Output only. The bucket lifecycle state.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `lifecycleState`.
+    #[serde(
+        rename = "lifecycleState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_state: Option<LogBucketLifecycleState>,
+
+    /// Optional. Whether the bucket is locked.The retention period on a locked bucket cannot be
+    /// changed. Locked buckets may only be deleted if they are empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+
+    /// Output only. The resource name of the bucket.For
+    /// example:projects/my-project/locations/global/buckets/my-bucketFor a list of supported
+    /// locations, see Supported Regions
+    /// (<https://docs.cloud.google.com/logging/docs/region-support)For> the location of global it
+    /// is unspecified where log entries are actually stored.After a bucket has been created, the
+    /// location cannot be changed.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Optional. Log entry field paths that are denied access in this bucket.The following fields
+    /// and their children are eligible: textPayload, jsonPayload, protoPayload, httpRequest,
+    /// labels, sourceLocation.Restricting a repeated field will restrict all values. Adding a
+    /// parent will block all child fields. (e.g. foo.bar will block foo.bar.baz)
+    ///
+    /// Wire name: `restrictedFields`.
+    #[serde(rename = "restrictedFields", skip_serializing_if = "Option::is_none")]
+    pub restricted_fields: Option<Vec<String>>,
+
+    /// Optional. Logs will be retained by default for this amount of time, after which they will
+    /// automatically be deleted. The minimum retention period is 1 day. If this value is set to
+    /// zero at bucket creation time, the default time of 30 days will be used.
+    ///
+    /// Wire name: `retentionDays`.
+    #[serde(rename = "retentionDays", skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<i32>,
+
+    /// Output only. The last update timestamp of the bucket.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The bucket lifecycle state.
+///
+/// The values of `LogBucket.lifecycleState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LogBucketLifecycleState {
+    /// `LIFECYCLE_STATE_UNSPECIFIED`: Unspecified state. This is only used/useful for
+    /// distinguishing unset values.
+    LifecycleStateUnspecified,
+
+    /// `ACTIVE`: The normal and active state.
+    Active,
+
+    /// `DELETE_REQUESTED`: The resource has been marked for deletion by the user. For some
+    /// resources (e.g. buckets), this can be reversed by an un-delete operation.
+    DeleteRequested,
+
+    /// `UPDATING`: The resource has been marked for an update by the user. It will remain in this
+    /// state until the update is complete.
+    Updating,
+
+    /// `CREATING`: The resource has been marked for creation by the user. It will remain in this
+    /// state until the creation is complete.
+    Creating,
+
+    /// `FAILED`: The resource is in an INTERNAL error state.
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for LogBucketLifecycleState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("LIFECYCLE_STATE_UNSPECIFIED", Self::LifecycleStateUnspecified),
+        ("ACTIVE", Self::Active),
+        ("DELETE_REQUESTED", Self::DeleteRequested),
+        ("UPDATING", Self::Updating),
+        ("CREATING", Self::Creating),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
@@ -1435,3 +2395,38 @@ pub use crate::Operation;
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// The parameters to UpdateBucket.
+///
+/// Discovery schema `UpdateBucketRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateBucketRequest {
+    /// Required. The updated bucket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<LogBucket>,
+
+    /// Required. The full resource name of the bucket to update.
+    /// "projects/\[PROJECT_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]"
+    /// "organizations/\[ORGANIZATION_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]"
+    /// "billingAccounts/\[BILLING_ACCOUNT_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]"
+    /// "folders/\[FOLDER_ID\]/locations/\[LOCATION_ID\]/buckets/\[BUCKET_ID\]" For
+    /// example:"projects/my-project/locations/global/buckets/my-bucket"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Required. Field mask that specifies the fields in bucket that need an update. A bucket field
+    /// will be overwritten if, and only if, it is in the update mask. name and output only fields
+    /// cannot be updated.For a detailed FieldMask definition, see:
+    /// <https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#google.protobuf.FieldMaskFor>
+    /// example: updateMask=retention_days
+    ///
+    /// Wire name: `updateMask`.
+    #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
+    pub update_mask: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://ml.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the AI Platform Training &amp; Prediction API.
@@ -425,6 +426,1177 @@ impl crate::Request for ProjectsOperationsList {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the AI Platform Training &amp; Prediction API v1, decoded
+/// from an operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudMlV1OperationMetadata`].
+    GoogleCloudMlV1OperationMetadata(Box<GoogleCloudMlV1OperationMetadata>),
+
+    /// A [`GoogleCloudMlV1SuggestTrialsMetadata`].
+    GoogleCloudMlV1SuggestTrialsMetadata(Box<GoogleCloudMlV1SuggestTrialsMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudMlV1__OperationMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleCloudMlV1__SuggestTrialsMetadata")
+            .start_time(&["createTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudMlV1__OperationMetadata" => {
+                    Self::GoogleCloudMlV1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudMlV1__SuggestTrialsMetadata" => {
+                    Self::GoogleCloudMlV1SuggestTrialsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Represents a hardware accelerator request config. Note that the AcceleratorConfig can be
+/// used in both Jobs and Versions. Learn more about [accelerators for
+/// training](/ml-engine/docs/using-gpus) and [accelerators for online
+/// prediction](/ml-engine/docs/machine-types-online-prediction#gpus).
+///
+/// Discovery schema `GoogleCloudMlV1__AcceleratorConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1AcceleratorConfig {
+    /// The number of accelerators to attach to each machine running the job.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+
+    /// The type of accelerator to use.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleCloudMlV1AcceleratorConfigType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of accelerator to use.
+///
+/// The values of `GoogleCloudMlV1AcceleratorConfig.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudMlV1AcceleratorConfigType {
+    /// `ACCELERATOR_TYPE_UNSPECIFIED`: Unspecified accelerator type. Default to no GPU.
+    AcceleratorTypeUnspecified,
+
+    /// `NVIDIA_TESLA_K80`: Nvidia Tesla K80 GPU.
+    NvidiaTeslaK80,
+
+    /// `NVIDIA_TESLA_P100`: Nvidia Tesla P100 GPU.
+    NvidiaTeslaP100,
+
+    /// `NVIDIA_TESLA_V100`: Nvidia V100 GPU.
+    NvidiaTeslaV100,
+
+    /// `NVIDIA_TESLA_P4`: Nvidia Tesla P4 GPU.
+    NvidiaTeslaP4,
+
+    /// `NVIDIA_TESLA_T4`: Nvidia T4 GPU.
+    NvidiaTeslaT4,
+
+    /// `NVIDIA_TESLA_A100`: Nvidia A100 GPU.
+    NvidiaTeslaA100,
+
+    /// `TPU_V2`: TPU v2.
+    TpuV2,
+
+    /// `TPU_V3`: TPU v3.
+    TpuV3,
+
+    /// `TPU_V2_POD`: TPU v2 POD.
+    TpuV2Pod,
+
+    /// `TPU_V3_POD`: TPU v3 POD.
+    TpuV3Pod,
+
+    /// `TPU_V4_POD`: TPU v4 POD.
+    TpuV4Pod,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudMlV1AcceleratorConfigType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ACCELERATOR_TYPE_UNSPECIFIED", Self::AcceleratorTypeUnspecified),
+        ("NVIDIA_TESLA_K80", Self::NvidiaTeslaK80),
+        ("NVIDIA_TESLA_P100", Self::NvidiaTeslaP100),
+        ("NVIDIA_TESLA_V100", Self::NvidiaTeslaV100),
+        ("NVIDIA_TESLA_P4", Self::NvidiaTeslaP4),
+        ("NVIDIA_TESLA_T4", Self::NvidiaTeslaT4),
+        ("NVIDIA_TESLA_A100", Self::NvidiaTeslaA100),
+        ("TPU_V2", Self::TpuV2),
+        ("TPU_V3", Self::TpuV3),
+        ("TPU_V2_POD", Self::TpuV2Pod),
+        ("TPU_V3_POD", Self::TpuV3Pod),
+        ("TPU_V4_POD", Self::TpuV4Pod),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Options for automatically scaling a model.
+///
+/// Discovery schema `GoogleCloudMlV1__AutoScaling`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1AutoScaling {
+    /// The maximum number of nodes to scale this model under load. The actual value will depend on
+    /// resource quota and availability.
+    ///
+    /// Wire name: `maxNodes`.
+    #[serde(rename = "maxNodes", skip_serializing_if = "Option::is_none")]
+    pub max_nodes: Option<i32>,
+
+    /// MetricSpec contains the specifications to use to calculate the desired nodes count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<GoogleCloudMlV1MetricSpec>>,
+
+    /// Optional. The minimum number of nodes to allocate for this model. These nodes are always up,
+    /// starting from the time the model is deployed. Therefore, the cost of operating this model
+    /// will be at least `rate` * `min_nodes` * number of hours since last billing cycle, where
+    /// `rate` is the cost per node-hour as documented in the [pricing
+    /// guide](/ml-engine/docs/pricing), even if no predictions are performed. There is additional
+    /// cost for each prediction performed. Unlike manual scaling, if the load gets too heavy for
+    /// the nodes that are up, the service will automatically add nodes to handle the increased load
+    /// as well as scale back as traffic drops, always maintaining at least `min_nodes`. You will be
+    /// charged for the time in which additional nodes are used. If `min_nodes` is not specified and
+    /// AutoScaling is used with a [legacy (MLS1) machine
+    /// type](/ml-engine/docs/machine-types-online-prediction), `min_nodes` defaults to 0, in which
+    /// case, when traffic to a model stops (and after a cool-down period), nodes will be shut down
+    /// and no charges will be incurred until traffic to the model resumes. If `min_nodes` is not
+    /// specified and AutoScaling is used with a [Compute Engine (N1) machine
+    /// type](/ml-engine/docs/machine-types-online-prediction), `min_nodes` defaults to 1.
+    /// `min_nodes` must be at least 1 for use with a Compute Engine machine type. You can set
+    /// `min_nodes` when creating the model version, and you can also update `min_nodes` for an
+    /// existing version: update_body.json: { 'autoScaling': { 'minNodes': 5 } } HTTP request: PATCH
+    /// <https://ml.googleapis.com/v1/{name=projects/*/models/*/versions/*}?update_mask=autoScaling.minNodes>
+    /// -d @./update_body.json
+    ///
+    /// Wire name: `minNodes`.
+    #[serde(rename = "minNodes", skip_serializing_if = "Option::is_none")]
+    pub min_nodes: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a network port in a single container. This message is a subset of the [Kubernetes
+/// ContainerPort v1 core
+/// specification](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.18/#containerport-v1-core).
+///
+/// Discovery schema `GoogleCloudMlV1__ContainerPort`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1ContainerPort {
+    /// Number of the port to expose on the container. This must be a valid port number: 0 &lt;
+    /// PORT_NUMBER &lt; 65536.
+    ///
+    /// Wire name: `containerPort`.
+    #[serde(rename = "containerPort", skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specification of a custom container for serving predictions. This message is a subset of the
+/// [Kubernetes Container v1 core
+/// specification](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.18/#container-v1-core).
+///
+/// Discovery schema `GoogleCloudMlV1__ContainerSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1ContainerSpec {
+    /// Immutable. Specifies arguments for the command that runs when the container starts. This
+    /// overrides the container's [`CMD`](https://docs.docker.com/engine/reference/builder/#cmd).
+    /// Specify this field as an array of executable and arguments, similar to a Docker `CMD`'s
+    /// "default parameters" form. If you don't specify this field but do specify the command field,
+    /// then the command from the `command` field runs without any additional arguments. See the
+    /// [Kubernetes documentation about how the `command` and `args` fields interact with a
+    /// container's `ENTRYPOINT` and
+    /// `CMD`](https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes).
+    /// If you don't specify this field and don't specify the `commmand` field, then the container's
+    /// [`ENTRYPOINT`](https://docs.docker.com/engine/reference/builder/#cmd) and `CMD` determine
+    /// what runs based on their default behavior. See the [Docker documentation about how `CMD` and
+    /// `ENTRYPOINT`
+    /// interact](https://docs.docker.com/engine/reference/builder/#understand-how-cmd-and-entrypoint-interact).
+    /// In this field, you can reference [environment variables set by AI Platform
+    /// Prediction](/ai-platform/prediction/docs/custom-container-requirements#aip-variables) and
+    /// environment variables set in the env field. You cannot reference environment variables set
+    /// in the Docker image. In order for environment variables to be expanded, reference them by
+    /// using the following syntax: $( VARIABLE_NAME) Note that this differs from Bash variable
+    /// expansion, which does not use parentheses. If a variable cannot be resolved, the reference
+    /// in the input string is used unchanged. To avoid variable expansion, you can escape this
+    /// syntax with `$$`; for example: $$(VARIABLE_NAME) This field corresponds to the `args` field
+    /// of the [Kubernetes Containers v1 core
+    /// API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.18/#container-v1-core).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+
+    /// Immutable. Specifies the command that runs when the container starts. This overrides the
+    /// container's [`ENTRYPOINT`](https://docs.docker.com/engine/reference/builder/#entrypoint).
+    /// Specify this field as an array of executable and arguments, similar to a Docker
+    /// `ENTRYPOINT`'s "exec" form, not its "shell" form. If you do not specify this field, then the
+    /// container's `ENTRYPOINT` runs, in conjunction with the args field or the container's
+    /// [`CMD`](https://docs.docker.com/engine/reference/builder/#cmd), if either exists. If this
+    /// field is not specified and the container does not have an `ENTRYPOINT`, then refer to the
+    /// [Docker documentation about how `CMD` and `ENTRYPOINT`
+    /// interact](https://docs.docker.com/engine/reference/builder/#understand-how-cmd-and-entrypoint-interact).
+    /// If you specify this field, then you can also specify the `args` field to provide additional
+    /// arguments for this command. However, if you specify this field, then the container's `CMD`
+    /// is ignored. See the [Kubernetes documentation about how the `command` and `args` fields
+    /// interact with a container's `ENTRYPOINT` and
+    /// `CMD`](https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes).
+    /// In this field, you can reference [environment variables set by AI Platform
+    /// Prediction](/ai-platform/prediction/docs/custom-container-requirements#aip-variables) and
+    /// environment variables set in the env field. You cannot reference environment variables set
+    /// in the Docker image. In order for environment variables to be expanded, reference them by
+    /// using the following syntax: $( VARIABLE_NAME) Note that this differs from Bash variable
+    /// expansion, which does not use parentheses. If a variable cannot be resolved, the reference
+    /// in the input string is used unchanged. To avoid variable expansion, you can escape this
+    /// syntax with `$$`; for example: $$(VARIABLE_NAME) This field corresponds to the `command`
+    /// field of the [Kubernetes Containers v1 core
+    /// API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.18/#container-v1-core).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+
+    /// Immutable. List of environment variables to set in the container. After the container starts
+    /// running, code running in the container can read these environment variables. Additionally,
+    /// the command and args fields can reference these variables. Later entries in this list can
+    /// also reference earlier entries. For example, the following example sets the variable `VAR_2`
+    /// to have the value `foo bar`: ```json [ { "name": "VAR_1", "value": "foo" }, { "name":
+    /// "VAR_2", "value": "$(VAR_1) bar" } ] ``` If you switch the order of the variables in the
+    /// example, then the expansion does not occur. This field corresponds to the `env` field of the
+    /// [Kubernetes Containers v1 core
+    /// API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.18/#container-v1-core).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<Vec<GoogleCloudMlV1EnvVar>>,
+
+    /// URI of the Docker image to be used as the custom container for serving predictions. This URI
+    /// must identify [an image in Artifact Registry](/artifact-registry/docs/overview) and begin
+    /// with the hostname `{REGION}-docker.pkg.dev`, where `{REGION}` is replaced by the region that
+    /// matches AI Platform Prediction [regional
+    /// endpoint](/ai-platform/prediction/docs/regional-endpoints) that you are using. For example,
+    /// if you are using the `us-central1-ml.googleapis.com` endpoint, then this URI must begin with
+    /// `us-central1-docker.pkg.dev`. To use a custom container, the [AI Platform Google-managed
+    /// service account](/ai-platform/prediction/docs/custom-service-account#default) must have
+    /// permission to pull (read) the Docker image at this URI. The AI Platform Google-managed
+    /// service account has the following format:
+    /// `service-{PROJECT_NUMBER}@cloud-ml.google.com.iam.gserviceaccount.com` {PROJECT_NUMBER} is
+    /// replaced by your Google Cloud project number. By default, this service account has necessary
+    /// permissions to pull an Artifact Registry image in the same Google Cloud project where you
+    /// are using AI Platform Prediction. In this case, no configuration is necessary. If you want
+    /// to use an image from a different Google Cloud project, learn how to [grant the Artifact
+    /// Registry Reader (roles/artifactregistry.reader) role for a
+    /// repository](/artifact-registry/docs/access-control#grant-repo) to your projet's AI Platform
+    /// Google-managed service account. To learn about the requirements for the Docker image itself,
+    /// read [Custom container
+    /// requirements](/ai-platform/prediction/docs/custom-container-requirements).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+
+    /// Immutable. List of ports to expose from the container. AI Platform Prediction sends any
+    /// prediction requests that it receives to the first port on this list. AI Platform Prediction
+    /// also sends [liveness and health
+    /// checks](/ai-platform/prediction/docs/custom-container-requirements#health) to this port. If
+    /// you do not specify this field, it defaults to following value: ```json [ { "containerPort":
+    /// 8080 } ] ``` AI Platform Prediction does not use ports other than the first one listed. This
+    /// field corresponds to the `ports` field of the [Kubernetes Containers v1 core
+    /// API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.18/#container-v1-core).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Vec<GoogleCloudMlV1ContainerPort>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents an environment variable to be made available in a container. This message is a
+/// subset of the [Kubernetes EnvVar v1 core
+/// specification](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.18/#envvar-v1-core).
+///
+/// Discovery schema `GoogleCloudMlV1__EnvVar`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1EnvVar {
+    /// Name of the environment variable. Must be a [valid C
+    /// identifier](https://github.com/kubernetes/kubernetes/blob/v1.18.8/staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go#L258)
+    /// and must not begin with the prefix `AIP_`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Value of the environment variable. Defaults to an empty string. In this field, you can
+    /// reference [environment variables set by AI Platform
+    /// Prediction](/ai-platform/prediction/docs/custom-container-requirements#aip-variables) and
+    /// environment variables set earlier in the same env field as where this message occurs. You
+    /// cannot reference environment variables set in the Docker image. In order for environment
+    /// variables to be expanded, reference them by using the following syntax: $(VARIABLE_NAME)
+    /// Note that this differs from Bash variable expansion, which does not use parentheses. If a
+    /// variable cannot be resolved, the reference in the input string is used unchanged. To avoid
+    /// variable expansion, you can escape this syntax with `$$`; for example: $$(VARIABLE_NAME)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message holding configuration options for explaining model predictions. There are three
+/// feature attribution methods supported for TensorFlow models: integrated gradients, sampled
+/// Shapley, and XRAI. [Learn more about feature
+/// attributions.](/ai-platform/prediction/docs/ai-explanations/overview)
+///
+/// Discovery schema `GoogleCloudMlV1__ExplanationConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1ExplanationConfig {
+    /// Attributes credit by computing the Aumann-Shapley value taking advantage of the model's
+    /// fully differentiable structure. Refer to this paper for more details:
+    /// <https://arxiv.org/abs/1703.01365>
+    ///
+    /// Wire name: `integratedGradientsAttribution`.
+    #[serde(
+        rename = "integratedGradientsAttribution",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub integrated_gradients_attribution: Option<
+        GoogleCloudMlV1IntegratedGradientsAttribution,
+    >,
+
+    /// An attribution method that approximates Shapley values for features that contribute to the
+    /// label being predicted. A sampling strategy is used to approximate the value rather than
+    /// considering all subsets of features.
+    ///
+    /// Wire name: `sampledShapleyAttribution`.
+    #[serde(
+        rename = "sampledShapleyAttribution",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sampled_shapley_attribution: Option<GoogleCloudMlV1SampledShapleyAttribution>,
+
+    /// Attributes credit by computing the XRAI taking advantage of the model's fully differentiable
+    /// structure. Refer to this paper for more details: <https://arxiv.org/abs/1906.02825>
+    /// Currently only implemented for models with natural image inputs.
+    ///
+    /// Wire name: `xraiAttribution`.
+    #[serde(rename = "xraiAttribution", skip_serializing_if = "Option::is_none")]
+    pub xrai_attribution: Option<GoogleCloudMlV1XraiAttribution>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Attributes credit by computing the Aumann-Shapley value taking advantage of the model's
+/// fully differentiable structure. Refer to this paper for more details:
+/// <https://arxiv.org/abs/1703.01365>
+///
+/// Discovery schema `GoogleCloudMlV1__IntegratedGradientsAttribution`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1IntegratedGradientsAttribution {
+    /// Number of steps for approximating the path integral. A good value to start is 50 and
+    /// gradually increase until the sum to diff property is met within the desired error range.
+    ///
+    /// Wire name: `numIntegralSteps`.
+    #[serde(rename = "numIntegralSteps", skip_serializing_if = "Option::is_none")]
+    pub num_integral_steps: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Options for manually scaling a model.
+///
+/// Discovery schema `GoogleCloudMlV1__ManualScaling`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1ManualScaling {
+    /// The number of nodes to allocate for this model. These nodes are always up, starting from the
+    /// time the model is deployed, so the cost of operating this model will be proportional to
+    /// `nodes` * number of hours since last billing cycle plus the cost for each prediction
+    /// performed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// MetricSpec contains the specifications to use to calculate the desired nodes count when
+/// autoscaling is enabled.
+///
+/// Discovery schema `GoogleCloudMlV1__MetricSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1MetricSpec {
+    /// metric name.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<GoogleCloudMlV1MetricSpecName>,
+
+    /// Target specifies the target value for the given metric; once real metric deviates from the
+    /// threshold by a certain percentage, the node count changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// metric name.
+///
+/// The values of `GoogleCloudMlV1MetricSpec.name`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudMlV1MetricSpecName {
+    /// `METRIC_NAME_UNSPECIFIED`: Unspecified MetricName.
+    MetricNameUnspecified,
+
+    /// `CPU_USAGE`: CPU usage.
+    CpuUsage,
+
+    /// `GPU_DUTY_CYCLE`: GPU duty cycle.
+    GpuDutyCycle,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudMlV1MetricSpecName {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("METRIC_NAME_UNSPECIFIED", Self::MetricNameUnspecified),
+        ("CPU_USAGE", Self::CpuUsage),
+        ("GPU_DUTY_CYCLE", Self::GpuDutyCycle),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `GoogleCloudMlV1__OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1OperationMetadata {
+    /// The time the operation was submitted.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time operation processing completed.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Indicates whether a request to cancel this operation has been made.
+    ///
+    /// Wire name: `isCancellationRequested`.
+    #[serde(rename = "isCancellationRequested", skip_serializing_if = "Option::is_none")]
+    pub is_cancellation_requested: Option<bool>,
+
+    /// The user labels, inherited from the model or the model version being operated on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Contains the name of the model associated with the operation.
+    ///
+    /// Wire name: `modelName`.
+    #[serde(rename = "modelName", skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+
+    /// The operation type.
+    ///
+    /// Wire name: `operationType`.
+    #[serde(
+        rename = "operationType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<GoogleCloudMlV1OperationMetadataOperationType>,
+
+    /// Contains the project number associated with the operation.
+    ///
+    /// Wire name: `projectNumber`.
+    #[serde(
+        rename = "projectNumber",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_number: Option<i64>,
+
+    /// The time operation processing started.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Contains the version associated with the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<GoogleCloudMlV1Version>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation type.
+///
+/// The values of `GoogleCloudMlV1OperationMetadata.operationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudMlV1OperationMetadataOperationType {
+    /// `OPERATION_TYPE_UNSPECIFIED`: Unspecified operation type.
+    OperationTypeUnspecified,
+
+    /// `CREATE_VERSION`: An operation to create a new version.
+    CreateVersion,
+
+    /// `DELETE_VERSION`: An operation to delete an existing version.
+    DeleteVersion,
+
+    /// `DELETE_MODEL`: An operation to delete an existing model.
+    DeleteModel,
+
+    /// `UPDATE_MODEL`: An operation to update an existing model.
+    UpdateModel,
+
+    /// `UPDATE_VERSION`: An operation to update an existing version.
+    UpdateVersion,
+
+    /// `UPDATE_CONFIG`: An operation to update project configuration.
+    UpdateConfig,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudMlV1OperationMetadataOperationType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OPERATION_TYPE_UNSPECIFIED", Self::OperationTypeUnspecified),
+        ("CREATE_VERSION", Self::CreateVersion),
+        ("DELETE_VERSION", Self::DeleteVersion),
+        ("DELETE_MODEL", Self::DeleteModel),
+        ("UPDATE_MODEL", Self::UpdateModel),
+        ("UPDATE_VERSION", Self::UpdateVersion),
+        ("UPDATE_CONFIG", Self::UpdateConfig),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Configuration for logging request-response pairs to a BigQuery table. Online prediction
+/// requests to a model version and the responses to these requests are converted to raw strings
+/// and saved to the specified BigQuery table. Logging is constrained by [BigQuery quotas and
+/// limits](/bigquery/quotas). If your project exceeds BigQuery quotas or limits, AI Platform
+/// Prediction does not log request-response pairs, but it continues to serve predictions. If
+/// you are using [continuous evaluation](/ml-engine/docs/continuous-evaluation/), you do not
+/// need to specify this configuration manually. Setting up continuous evaluation automatically
+/// enables logging of request-response pairs.
+///
+/// Discovery schema `GoogleCloudMlV1__RequestLoggingConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1RequestLoggingConfig {
+    /// Required. Fully qualified BigQuery table name in the following format: "
+    /// project_id.dataset_name.table_name" The specified table must already exist, and the "Cloud
+    /// ML Service Agent" for your project must have permission to write to it. The table must have
+    /// the following [schema](/bigquery/docs/schemas): Field name Type Mode model STRING REQUIRED
+    /// model_version STRING REQUIRED time TIMESTAMP REQUIRED raw_data STRING REQUIRED
+    /// raw_prediction STRING NULLABLE groundtruth STRING NULLABLE
+    ///
+    /// Wire name: `bigqueryTableName`.
+    #[serde(rename = "bigqueryTableName", skip_serializing_if = "Option::is_none")]
+    pub bigquery_table_name: Option<String>,
+
+    /// Percentage of requests to be logged, expressed as a fraction from 0 to 1. For example, if
+    /// you want to log 10% of requests, enter `0.1`. The sampling window is the lifetime of the
+    /// model version. Defaults to 0.
+    ///
+    /// Wire name: `samplingPercentage`.
+    #[serde(rename = "samplingPercentage", skip_serializing_if = "Option::is_none")]
+    pub sampling_percentage: Option<f64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specifies HTTP paths served by a custom container. AI Platform Prediction sends requests to
+/// these paths on the container; the custom container must run an HTTP server that responds to
+/// these requests with appropriate responses. Read [Custom container
+/// requirements](/ai-platform/prediction/docs/custom-container-requirements) for details on how
+/// to create your container image to meet these requirements.
+///
+/// Discovery schema `GoogleCloudMlV1__RouteMap`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1RouteMap {
+    /// HTTP path on the container to send health checkss to. AI Platform Prediction intermittently
+    /// sends GET requests to this path on the container's IP address and port to check that the
+    /// container is healthy. Read more about [health
+    /// checks](/ai-platform/prediction/docs/custom-container-requirements#checks). For example, if
+    /// you set this field to `/bar`, then AI Platform Prediction intermittently sends a GET request
+    /// to the `/bar` path on the port of your container specified by the first value of
+    /// Version.container.ports. If you don't specify this field, it defaults to the following
+    /// value: /v1/models/ MODEL/versions/VERSION The placeholders in this value are replaced as
+    /// follows: * MODEL: The name of the parent Model. This does not include the
+    /// "projects/PROJECT_ID/models/" prefix that the API returns in output; it is the bare model
+    /// name, as provided to projects.models.create. * VERSION: The name of the model version. This
+    /// does not include the "projects/PROJECT_ID /models/MODEL/versions/" prefix that the API
+    /// returns in output; it is the bare version name, as provided to
+    /// projects.models.versions.create.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<String>,
+
+    /// HTTP path on the container to send prediction requests to. AI Platform Prediction forwards
+    /// requests sent using projects.predict to this path on the container's IP address and port. AI
+    /// Platform Prediction then returns the container's response in the API response. For example,
+    /// if you set this field to `/foo`, then when AI Platform Prediction receives a prediction
+    /// request, it forwards the request body in a POST request to the `/foo` path on the port of
+    /// your container specified by the first value of Version.container.ports. If you don't specify
+    /// this field, it defaults to the following value: /v1/models/MODEL/versions/VERSION:predict
+    /// The placeholders in this value are replaced as follows: * MODEL: The name of the parent
+    /// Model. This does not include the "projects/PROJECT_ID/models/" prefix that the API returns
+    /// in output; it is the bare model name, as provided to projects.models.create. * VERSION: The
+    /// name of the model version. This does not include the
+    /// "projects/PROJECT_ID/models/MODEL/versions/" prefix that the API returns in output; it is
+    /// the bare version name, as provided to projects.models.versions.create.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predict: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An attribution method that approximates Shapley values for features that contribute to the
+/// label being predicted. A sampling strategy is used to approximate the value rather than
+/// considering all subsets of features.
+///
+/// Discovery schema `GoogleCloudMlV1__SampledShapleyAttribution`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1SampledShapleyAttribution {
+    /// The number of feature permutations to consider when approximating the Shapley values.
+    ///
+    /// Wire name: `numPaths`.
+    #[serde(rename = "numPaths", skip_serializing_if = "Option::is_none")]
+    pub num_paths: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata field of a google.longrunning.Operation associated with a SuggestTrialsRequest.
+///
+/// Discovery schema `GoogleCloudMlV1__SuggestTrialsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1SuggestTrialsMetadata {
+    /// The identifier of the client that is requesting the suggestion.
+    ///
+    /// Wire name: `clientId`.
+    #[serde(rename = "clientId", skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+
+    /// The time operation was submitted.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The name of the study that the trial belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub study: Option<String>,
+
+    /// The number of suggestions requested.
+    ///
+    /// Wire name: `suggestionCount`.
+    #[serde(rename = "suggestionCount", skip_serializing_if = "Option::is_none")]
+    pub suggestion_count: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a version of the model. Each version is a trained model deployed in the cloud,
+/// ready to handle prediction requests. A model can have multiple versions. You can get
+/// information about all of the versions of a given model by calling
+/// projects.models.versions.list.
+///
+/// Discovery schema `GoogleCloudMlV1__Version`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1Version {
+    /// Optional. Accelerator config for using GPUs for online prediction (beta). Only specify this
+    /// field if you have specified a Compute Engine (N1) machine type in the `machineType` field.
+    /// Learn more about [using GPUs for online
+    /// prediction](/ml-engine/docs/machine-types-online-prediction#gpus).
+    ///
+    /// Wire name: `acceleratorConfig`.
+    #[serde(rename = "acceleratorConfig", skip_serializing_if = "Option::is_none")]
+    pub accelerator_config: Option<GoogleCloudMlV1AcceleratorConfig>,
+
+    /// Automatically scale the number of nodes used to serve the model in response to increases and
+    /// decreases in traffic. Care should be taken to ramp up traffic according to the model's
+    /// ability to scale or you will start seeing increases in latency and 429 response codes.
+    ///
+    /// Wire name: `autoScaling`.
+    #[serde(rename = "autoScaling", skip_serializing_if = "Option::is_none")]
+    pub auto_scaling: Option<GoogleCloudMlV1AutoScaling>,
+
+    /// Optional. Specifies a custom container to use for serving predictions. If you specify this
+    /// field, then `machineType` is required. If you specify this field, then `deploymentUri` is
+    /// optional. If you specify this field, then you must not specify `runtimeVersion`,
+    /// `packageUris`, `framework`, `pythonVersion`, or `predictionClass`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<GoogleCloudMlV1ContainerSpec>,
+
+    /// Output only. The time the version was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The Cloud Storage URI of a directory containing trained model artifacts to be used to create
+    /// the model version. See the [guide to deploying
+    /// models](/ai-platform/prediction/docs/deploying-models) for more information. The total
+    /// number of files under this directory must not exceed 1000. During
+    /// projects.models.versions.create, AI Platform Prediction copies all files from the specified
+    /// directory to a location managed by the service. From then on, AI Platform Prediction uses
+    /// these copies of the model artifacts to serve predictions, not the original files in Cloud
+    /// Storage, so this location is useful only as a historical record. If you specify container,
+    /// then this field is optional. Otherwise, it is required. Learn [how to use this field with a
+    /// custom container](/ai-platform/prediction/docs/custom-container-requirements#artifacts).
+    ///
+    /// Wire name: `deploymentUri`.
+    #[serde(rename = "deploymentUri", skip_serializing_if = "Option::is_none")]
+    pub deployment_uri: Option<String>,
+
+    /// Optional. The description specified for the version when it was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Output only. The details of a failure or a cancellation.
+    ///
+    /// Wire name: `errorMessage`.
+    #[serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+
+    /// `etag` is used for optimistic concurrency control as a way to help prevent simultaneous
+    /// updates of a model from overwriting each other. It is strongly suggested that systems make
+    /// use of the `etag` in the read-modify-write cycle to perform model updates in order to avoid
+    /// race conditions: An `etag` is returned in the response to `GetVersion`, and systems are
+    /// expected to put that etag in the request to `UpdateVersion` to ensure that their change will
+    /// be applied to the model as intended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+
+    /// Optional. Configures explainability features on the model's version. Some explanation
+    /// features require additional metadata to be loaded as part of the model payload.
+    ///
+    /// Wire name: `explanationConfig`.
+    #[serde(rename = "explanationConfig", skip_serializing_if = "Option::is_none")]
+    pub explanation_config: Option<GoogleCloudMlV1ExplanationConfig>,
+
+    /// Optional. The machine learning framework AI Platform uses to train this version of the
+    /// model. Valid values are `TENSORFLOW`, `SCIKIT_LEARN`, `XGBOOST`. If you do not specify a
+    /// framework, AI Platform will analyze files in the deployment_uri to determine a framework. If
+    /// you choose `SCIKIT_LEARN` or `XGBOOST`, you must also set the runtime version of the model
+    /// to 1.4 or greater. Do **not** specify a framework if you're deploying a [custom prediction
+    /// routine](/ai-platform/prediction/docs/custom-prediction-routines) or if you're using a
+    /// [custom container](/ai-platform/prediction/docs/use-custom-container).
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub framework: Option<GoogleCloudMlV1VersionFramework>,
+
+    /// Output only. If true, this version will be used to handle prediction requests that do not
+    /// specify a version. You can change the default version by calling
+    /// projects.methods.versions.setDefault.
+    ///
+    /// Wire name: `isDefault`.
+    #[serde(rename = "isDefault", skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+
+    /// Optional. One or more labels that you can add, to organize your model versions. Each label
+    /// is a key-value pair, where both the key and the value are arbitrary strings that you supply.
+    /// For more information, see the documentation on using labels. Note that this field is not
+    /// updatable for mls1* models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Output only. The [AI Platform (Unified)
+    /// `Model`](https://cloud.google.com/ai-platform-unified/docs/reference/rest/v1beta1/projects.locations.models)
+    /// ID for the last [model
+    /// migration](https://cloud.google.com/ai-platform-unified/docs/start/migrating-to-ai-platform-unified).
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `lastMigrationModelId`.
+    #[serde(rename = "lastMigrationModelId", skip_serializing_if = "Option::is_none")]
+    pub last_migration_model_id: Option<String>,
+
+    /// Output only. The last time this version was successfully [migrated to AI Platform
+    /// (Unified)](https://cloud.google.com/ai-platform-unified/docs/start/migrating-to-ai-platform-unified).
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `lastMigrationTime`.
+    #[serde(rename = "lastMigrationTime", skip_serializing_if = "Option::is_none")]
+    pub last_migration_time: Option<String>,
+
+    /// Output only. The time the version was last used for prediction.
+    ///
+    /// Wire name: `lastUseTime`.
+    #[serde(rename = "lastUseTime", skip_serializing_if = "Option::is_none")]
+    pub last_use_time: Option<String>,
+
+    /// Optional. The type of machine on which to serve the model. Currently only applies to online
+    /// prediction service. To learn about valid values for this field, read [Choosing a machine
+    /// type for online prediction](/ai-platform/prediction/docs/machine-types-online-prediction).
+    /// If this field is not specified and you are using a [regional
+    /// endpoint](/ai-platform/prediction/docs/regional-endpoints), then the machine type defaults
+    /// to `n1-standard-2`. If this field is not specified and you are using the global endpoint
+    /// (`ml.googleapis.com`), then the machine type defaults to `mls1-c1-m2`.
+    ///
+    /// Wire name: `machineType`.
+    #[serde(rename = "machineType", skip_serializing_if = "Option::is_none")]
+    pub machine_type: Option<String>,
+
+    /// Manually select the number of nodes to use for serving the model. You should generally use
+    /// `auto_scaling` with an appropriate `min_nodes` instead, but this option is available if you
+    /// want more predictable billing. Beware that latency and error rates will increase if the
+    /// traffic exceeds that capability of the system to serve it based on the selected number of
+    /// nodes.
+    ///
+    /// Wire name: `manualScaling`.
+    #[serde(rename = "manualScaling", skip_serializing_if = "Option::is_none")]
+    pub manual_scaling: Option<GoogleCloudMlV1ManualScaling>,
+
+    /// Required. The name specified for the version when it was created. The version name must be
+    /// unique within the model it is created in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Optional. Cloud Storage paths (`gs://…`) of packages for [custom prediction
+    /// routines](/ml-engine/docs/tensorflow/custom-prediction-routines) or [scikit-learn pipelines
+    /// with custom code](/ml-engine/docs/scikit/exporting-for-prediction#custom-pipeline-code). For
+    /// a custom prediction routine, one of these packages must contain your Predictor class (see
+    /// [`predictionClass`](#Version.FIELDS.prediction_class)). Additionally, include any
+    /// dependencies used by your Predictor or scikit-learn pipeline uses that are not already
+    /// included in your selected [runtime
+    /// version](/ml-engine/docs/tensorflow/runtime-version-list). If you specify this field, you
+    /// must also set [`runtimeVersion`](#Version.FIELDS.runtime_version) to 1.4 or greater.
+    ///
+    /// Wire name: `packageUris`.
+    #[serde(rename = "packageUris", skip_serializing_if = "Option::is_none")]
+    pub package_uris: Option<Vec<String>>,
+
+    /// Optional. The fully qualified name (module_name.class_name) of a class that implements the
+    /// Predictor interface described in this reference field. The module containing this class
+    /// should be included in a package provided to the [`packageUris`
+    /// field](#Version.FIELDS.package_uris). Specify this field if and only if you are deploying a
+    /// [custom prediction routine (beta)](/ml-engine/docs/tensorflow/custom-prediction-routines).
+    /// If you specify this field, you must set [`runtimeVersion`](#Version.FIELDS.runtime_version)
+    /// to 1.4 or greater and you must set `machineType` to a [legacy (MLS1) machine
+    /// type](/ml-engine/docs/machine-types-online-prediction). The following code sample provides
+    /// the Predictor interface: class Predictor(object): """Interface for constructing custom
+    /// predictors.""" def predict(self, instances, **kwargs): """Performs custom prediction.
+    /// Instances are the decoded values from the request. They have already been deserialized from
+    /// JSON. Args: instances: A list of prediction input instances. **kwargs: A dictionary of
+    /// keyword args provided as additional fields on the predict request body. Returns: A list of
+    /// outputs containing the prediction results. This list must be JSON serializable. """ raise
+    /// NotImplementedError() @classmethod def from_path(cls, model_dir): """Creates an instance of
+    /// Predictor using the given path. Loading of the predictor should be done in this method.
+    /// Args: model_dir: The local directory that contains the exported model file along with any
+    /// additional files uploaded when creating the version resource. Returns: An instance
+    /// implementing this Predictor class. """ raise NotImplementedError() Learn more about [the
+    /// Predictor interface and custom prediction
+    /// routines](/ml-engine/docs/tensorflow/custom-prediction-routines).
+    ///
+    /// Wire name: `predictionClass`.
+    #[serde(rename = "predictionClass", skip_serializing_if = "Option::is_none")]
+    pub prediction_class: Option<String>,
+
+    /// Required. The version of Python used in prediction. The following Python versions are
+    /// available: * Python '3.7' is available when `runtime_version` is set to '1.15' or later. *
+    /// Python '3.5' is available when `runtime_version` is set to a version from '1.4' to '1.14'. *
+    /// Python '2.7' is available when `runtime_version` is set to '1.15' or earlier. Read more
+    /// about the Python versions available for [each runtime
+    /// version](/ml-engine/docs/runtime-version-list).
+    ///
+    /// Wire name: `pythonVersion`.
+    #[serde(rename = "pythonVersion", skip_serializing_if = "Option::is_none")]
+    pub python_version: Option<String>,
+
+    /// Optional. *Only* specify this field in a projects.models.versions.patch request. Specifying
+    /// it in a projects.models.versions.create request has no effect. Configures the
+    /// request-response pair logging on predictions from this Version.
+    ///
+    /// Wire name: `requestLoggingConfig`.
+    #[serde(rename = "requestLoggingConfig", skip_serializing_if = "Option::is_none")]
+    pub request_logging_config: Option<GoogleCloudMlV1RequestLoggingConfig>,
+
+    /// Optional. Specifies paths on a custom container's HTTP server where AI Platform Prediction
+    /// sends certain requests. If you specify this field, then you must also specify the
+    /// `container` field. If you specify the `container` field and do not specify this field, it
+    /// defaults to the following: ```json { "predict": "/v1/models/MODEL/versions/VERSION:predict",
+    /// "health": "/v1/models/MODEL/versions/VERSION" } ``` See RouteMap for more details about
+    /// these default values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routes: Option<GoogleCloudMlV1RouteMap>,
+
+    /// Required. The AI Platform runtime version to use for this deployment. For more information,
+    /// see the [runtime version list](/ml-engine/docs/runtime-version-list) and [how to manage
+    /// runtime versions](/ml-engine/docs/versioning).
+    ///
+    /// Wire name: `runtimeVersion`.
+    #[serde(rename = "runtimeVersion", skip_serializing_if = "Option::is_none")]
+    pub runtime_version: Option<String>,
+
+    /// Optional. Specifies the service account for resource access control. If you specify this
+    /// field, then you must also specify either the `containerSpec` or the `predictionClass` field.
+    /// Learn more about [using a custom service
+    /// account](/ai-platform/prediction/docs/custom-service-account).
+    ///
+    /// Wire name: `serviceAccount`.
+    #[serde(rename = "serviceAccount", skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
+
+    /// Output only. The state of a version.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudMlV1VersionState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. The machine learning framework AI Platform uses to train this version of the
+/// model. Valid values are `TENSORFLOW`, `SCIKIT_LEARN`, `XGBOOST`. If you do not specify a
+/// framework, AI Platform will analyze files in the deployment_uri to determine a framework. If
+/// you choose `SCIKIT_LEARN` or `XGBOOST`, you must also set the runtime version of the model
+/// to 1.4 or greater. Do **not** specify a framework if you're deploying a [custom prediction
+/// routine](/ai-platform/prediction/docs/custom-prediction-routines) or if you're using a
+/// [custom container](/ai-platform/prediction/docs/use-custom-container).
+///
+/// The values of `GoogleCloudMlV1Version.framework`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudMlV1VersionFramework {
+    /// `FRAMEWORK_UNSPECIFIED`: Unspecified framework. Assigns a value based on the file suffix.
+    FrameworkUnspecified,
+
+    /// `TENSORFLOW`: Tensorflow framework.
+    Tensorflow,
+
+    /// `SCIKIT_LEARN`: Scikit-learn framework.
+    ScikitLearn,
+
+    /// `XGBOOST`: XGBoost framework.
+    Xgboost,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudMlV1VersionFramework {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("FRAMEWORK_UNSPECIFIED", Self::FrameworkUnspecified),
+        ("TENSORFLOW", Self::Tensorflow),
+        ("SCIKIT_LEARN", Self::ScikitLearn),
+        ("XGBOOST", Self::Xgboost),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The state of a version.
+///
+/// The values of `GoogleCloudMlV1Version.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudMlV1VersionState {
+    /// `UNKNOWN`: The version state is unspecified.
+    Unknown2,
+
+    /// `READY`: The version is ready for prediction.
+    Ready,
+
+    /// `CREATING`: The version is being created. New UpdateVersion and DeleteVersion requests will
+    /// fail if a version is in the CREATING state.
+    Creating,
+
+    /// `FAILED`: The version failed to be created, possibly cancelled. `error_message` should
+    /// contain the details of the failure.
+    Failed,
+
+    /// `DELETING`: The version is being deleted. New UpdateVersion and DeleteVersion requests will
+    /// fail if a version is in the DELETING state.
+    Deleting,
+
+    /// `UPDATING`: The version is being updated. New UpdateVersion and DeleteVersion requests will
+    /// fail if a version is in the UPDATING state.
+    Updating,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudMlV1VersionState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNKNOWN", Self::Unknown2),
+        ("READY", Self::Ready),
+        ("CREATING", Self::Creating),
+        ("FAILED", Self::Failed),
+        ("DELETING", Self::Deleting),
+        ("UPDATING", Self::Updating),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Attributes credit by computing the XRAI taking advantage of the model's fully differentiable
+/// structure. Refer to this paper for more details: <https://arxiv.org/abs/1906.02825>
+/// Currently only implemented for models with natural image inputs.
+///
+/// Discovery schema `GoogleCloudMlV1__XraiAttribution`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudMlV1XraiAttribution {
+    /// Number of steps for approximating the path integral. A good value to start is 50 and
+    /// gradually increase until the sum to diff property is met within the desired error range.
+    ///
+    /// Wire name: `numIntegralSteps`.
+    #[serde(rename = "numIntegralSteps", skip_serializing_if = "Option::is_none")]
+    pub num_integral_steps: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// The response message for Operations.ListOperations.

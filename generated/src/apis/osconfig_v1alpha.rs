@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://osconfig.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the OS Config API.
@@ -189,6 +190,89 @@ impl crate::Cancel for ProjectsLocationsOsPolicyAssignmentsOperationsGet {
     const CANCEL: &'static crate::MethodInfo = <ProjectsLocationsOsPolicyAssignmentsOperationsCancel as crate::Request>::METHOD;
 }
 
+/// Any operation metadata message of the OS Config API v1alpha, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadata`].
+    GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadata(
+        Box<GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudOsconfigV2OperationMetadata`].
+    GoogleCloudOsconfigV2OperationMetadata(Box<GoogleCloudOsconfigV2OperationMetadata>),
+
+    /// A [`GoogleCloudOsconfigV2betaOperationMetadata`].
+    GoogleCloudOsconfigV2betaOperationMetadata(
+        Box<GoogleCloudOsconfigV2betaOperationMetadata>,
+    ),
+
+    /// A [`OsPolicyAssignmentOperationMetadata`].
+    OsPolicyAssignmentOperationMetadata(Box<OsPolicyAssignmentOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+            "GoogleCloudOsconfigV1__OSPolicyAssignmentOperationMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudOsconfigV2__OperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleCloudOsconfigV2beta__OperationMetadata")
+            .stage(&["statusMessage"])
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("OSPolicyAssignmentOperationMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudOsconfigV1__OSPolicyAssignmentOperationMetadata" => {
+                    Self::GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudOsconfigV2__OperationMetadata" => {
+                    Self::GoogleCloudOsconfigV2OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudOsconfigV2beta__OperationMetadata" => {
+                    Self::GoogleCloudOsconfigV2betaOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OSPolicyAssignmentOperationMetadata" => {
+                    Self::OsPolicyAssignmentOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -216,9 +300,427 @@ pub struct Empty {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// OS policy assignment operation metadata provided by OS policy assignment API methods that
+/// return long running operations.
+///
+/// Discovery schema `GoogleCloudOsconfigV1__OSPolicyAssignmentOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadata {
+    /// The OS policy assignment API method.
+    ///
+    /// Wire name: `apiMethod`.
+    #[serde(
+        rename = "apiMethod",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub api_method: Option<
+        GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadataApiMethod,
+    >,
+
+    /// Reference to the `OSPolicyAssignment` API resource. Format:
+    /// `projects/{project_number}/locations/{location}/osPolicyAssignments/{os_policy_assignment_id@revision_id}`
+    ///
+    /// Wire name: `osPolicyAssignment`.
+    #[serde(rename = "osPolicyAssignment", skip_serializing_if = "Option::is_none")]
+    pub os_policy_assignment: Option<String>,
+
+    /// Rollout start time
+    ///
+    /// Wire name: `rolloutStartTime`.
+    #[serde(rename = "rolloutStartTime", skip_serializing_if = "Option::is_none")]
+    pub rollout_start_time: Option<String>,
+
+    /// State of the rollout
+    ///
+    /// Wire name: `rolloutState`.
+    #[serde(
+        rename = "rolloutState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rollout_state: Option<
+        GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadataRolloutState,
+    >,
+
+    /// Rollout update time
+    ///
+    /// Wire name: `rolloutUpdateTime`.
+    #[serde(rename = "rolloutUpdateTime", skip_serializing_if = "Option::is_none")]
+    pub rollout_update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The OS policy assignment API method.
+///
+/// The values of `GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadata.apiMethod`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadataApiMethod {
+    /// `API_METHOD_UNSPECIFIED`: Invalid value
+    ApiMethodUnspecified,
+
+    /// `CREATE`: Create OS policy assignment API method
+    Create,
+
+    /// `UPDATE`: Update OS policy assignment API method
+    Update,
+
+    /// `DELETE`: Delete OS policy assignment API method
+    Delete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadataApiMethod {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("API_METHOD_UNSPECIFIED", Self::ApiMethodUnspecified),
+        ("CREATE", Self::Create),
+        ("UPDATE", Self::Update),
+        ("DELETE", Self::Delete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// State of the rollout
+///
+/// The values of `GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadata.rolloutState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadataRolloutState {
+    /// `ROLLOUT_STATE_UNSPECIFIED`: Invalid value
+    RolloutStateUnspecified,
+
+    /// `IN_PROGRESS`: The rollout is in progress.
+    InProgress,
+
+    /// `CANCELLING`: The rollout is being cancelled.
+    Cancelling,
+
+    /// `CANCELLED`: The rollout is cancelled.
+    Cancelled,
+
+    /// `SUCCEEDED`: The rollout has completed successfully.
+    Succeeded,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudOsconfigV1OsPolicyAssignmentOperationMetadataRolloutState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLLOUT_STATE_UNSPECIFIED", Self::RolloutStateUnspecified),
+        ("IN_PROGRESS", Self::InProgress),
+        ("CANCELLING", Self::Cancelling),
+        ("CANCELLED", Self::Cancelled),
+        ("SUCCEEDED", Self::Succeeded),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `GoogleCloudOsconfigV2__OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudOsconfigV2OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `GoogleCloudOsconfigV2beta__OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudOsconfigV2betaOperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have Operation.error value with a
+    /// google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Output only. Human-readable status of the operation, if any.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusMessage`.
+    #[serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+
+    /// Output only. Server-defined resource path for the target of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+
+    /// Output only. Name of the verb executed by the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verb: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
+
+/// OS policy assignment operation metadata provided by OS policy assignment API methods that
+/// return long running operations.
+///
+/// Discovery schema `OSPolicyAssignmentOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OsPolicyAssignmentOperationMetadata {
+    /// The OS policy assignment API method.
+    ///
+    /// Wire name: `apiMethod`.
+    #[serde(
+        rename = "apiMethod",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub api_method: Option<OsPolicyAssignmentOperationMetadataApiMethod>,
+
+    /// Reference to the `OSPolicyAssignment` API resource. Format:
+    /// `projects/{project_number}/locations/{location}/osPolicyAssignments/{os_policy_assignment_id@revision_id}`
+    ///
+    /// Wire name: `osPolicyAssignment`.
+    #[serde(rename = "osPolicyAssignment", skip_serializing_if = "Option::is_none")]
+    pub os_policy_assignment: Option<String>,
+
+    /// Rollout start time
+    ///
+    /// Wire name: `rolloutStartTime`.
+    #[serde(rename = "rolloutStartTime", skip_serializing_if = "Option::is_none")]
+    pub rollout_start_time: Option<String>,
+
+    /// State of the rollout
+    ///
+    /// Wire name: `rolloutState`.
+    #[serde(
+        rename = "rolloutState",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rollout_state: Option<OsPolicyAssignmentOperationMetadataRolloutState>,
+
+    /// Rollout update time
+    ///
+    /// Wire name: `rolloutUpdateTime`.
+    #[serde(rename = "rolloutUpdateTime", skip_serializing_if = "Option::is_none")]
+    pub rollout_update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The OS policy assignment API method.
+///
+/// The values of `OsPolicyAssignmentOperationMetadata.apiMethod`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OsPolicyAssignmentOperationMetadataApiMethod {
+    /// `API_METHOD_UNSPECIFIED`: Invalid value
+    ApiMethodUnspecified,
+
+    /// `CREATE`: Create OS policy assignment API method
+    Create,
+
+    /// `UPDATE`: Update OS policy assignment API method
+    Update,
+
+    /// `DELETE`: Delete OS policy assignment API method
+    Delete,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OsPolicyAssignmentOperationMetadataApiMethod {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("API_METHOD_UNSPECIFIED", Self::ApiMethodUnspecified),
+        ("CREATE", Self::Create),
+        ("UPDATE", Self::Update),
+        ("DELETE", Self::Delete),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// State of the rollout
+///
+/// The values of `OsPolicyAssignmentOperationMetadata.rolloutState`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OsPolicyAssignmentOperationMetadataRolloutState {
+    /// `ROLLOUT_STATE_UNSPECIFIED`: Invalid value
+    RolloutStateUnspecified,
+
+    /// `IN_PROGRESS`: The rollout is in progress.
+    InProgress,
+
+    /// `CANCELLING`: The rollout is being cancelled.
+    Cancelling,
+
+    /// `CANCELLED`: The rollout is cancelled.
+    Cancelled,
+
+    /// `SUCCEEDED`: The rollout has completed successfully.
+    Succeeded,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OsPolicyAssignmentOperationMetadataRolloutState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ROLLOUT_STATE_UNSPECIFIED", Self::RolloutStateUnspecified),
+        ("IN_PROGRESS", Self::InProgress),
+        ("CANCELLING", Self::Cancelling),
+        ("CANCELLED", Self::Cancelled),
+        ("SUCCEEDED", Self::Succeeded),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
 
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

@@ -24,6 +24,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://policysimulator.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Policy Simulator API.
@@ -1144,6 +1145,312 @@ impl crate::Request for ProjectsLocationsReplaysOperationsList {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Policy Simulator API v1alpha, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudPolicysimulatorV1ReplayOperationMetadata`].
+    GoogleCloudPolicysimulatorV1ReplayOperationMetadata(
+        Box<GoogleCloudPolicysimulatorV1ReplayOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata`].
+    GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata(
+        Box<
+            GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata,
+        >,
+    ),
+
+    /// A [`GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata`].
+    GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata(
+        Box<
+            GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata,
+        >,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudPolicysimulatorV1ReplayOperationMetadata")
+            .start_time(&["startTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata",
+            )
+            .state(&["state"])
+            .start_time(&["startTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata",
+            )
+            .state(&["state"])
+            .start_time(&["startTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudPolicysimulatorV1ReplayOperationMetadata" => {
+                    Self::GoogleCloudPolicysimulatorV1ReplayOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata" => {
+                    Self::GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata" => {
+                    Self::GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata about a Replay operation.
+///
+/// Discovery schema `GoogleCloudPolicysimulatorV1ReplayOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudPolicysimulatorV1ReplayOperationMetadata {
+    /// Time when the request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// CreateOrgPolicyViolationsPreviewOperationMetadata is metadata about an
+/// OrgPolicyViolationsPreview generations operation.
+///
+/// Discovery schema
+/// `GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata {
+    /// Time when the request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Total number of resources that need scanning. Should equal resource_scanned +
+    /// resources_pending
+    ///
+    /// Wire name: `resourcesFound`.
+    #[serde(rename = "resourcesFound", skip_serializing_if = "Option::is_none")]
+    pub resources_found: Option<i32>,
+
+    /// Number of resources still to scan.
+    ///
+    /// Wire name: `resourcesPending`.
+    #[serde(rename = "resourcesPending", skip_serializing_if = "Option::is_none")]
+    pub resources_pending: Option<i32>,
+
+    /// Number of resources already scanned.
+    ///
+    /// Wire name: `resourcesScanned`.
+    #[serde(rename = "resourcesScanned", skip_serializing_if = "Option::is_none")]
+    pub resources_scanned: Option<i32>,
+
+    /// Time when the request started processing, i.e., when the state was set to RUNNING.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. The current state of the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<
+        GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadataState,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The current state of the operation.
+///
+/// The values of
+/// `GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadataState {
+    /// `PREVIEW_STATE_UNSPECIFIED`: The state is unspecified.
+    PreviewStateUnspecified,
+
+    /// `PREVIEW_PENDING`: The OrgPolicyViolationsPreview has not been created yet.
+    PreviewPending,
+
+    /// `PREVIEW_RUNNING`: The OrgPolicyViolationsPreview is currently being created.
+    PreviewRunning,
+
+    /// `PREVIEW_SUCCEEDED`: The OrgPolicyViolationsPreview creation finished successfully.
+    PreviewSucceeded,
+
+    /// `PREVIEW_FAILED`: The OrgPolicyViolationsPreview creation failed with an error.
+    PreviewFailed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("PREVIEW_STATE_UNSPECIFIED", Self::PreviewStateUnspecified),
+        ("PREVIEW_PENDING", Self::PreviewPending),
+        ("PREVIEW_RUNNING", Self::PreviewRunning),
+        ("PREVIEW_SUCCEEDED", Self::PreviewSucceeded),
+        ("PREVIEW_FAILED", Self::PreviewFailed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// GenerateOrgPolicyViolationsPreviewOperationMetadata is metadata about an
+/// OrgPolicyViolationsPreview generations operation.
+///
+/// Discovery schema
+/// `GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata {
+    /// Time when the request was received.
+    ///
+    /// Wire name: `requestTime`.
+    #[serde(rename = "requestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<String>,
+
+    /// Total number of resources that need scanning. Should equal resource_scanned +
+    /// resources_pending
+    ///
+    /// Wire name: `resourcesFound`.
+    #[serde(rename = "resourcesFound", skip_serializing_if = "Option::is_none")]
+    pub resources_found: Option<i32>,
+
+    /// Number of resources still to scan.
+    ///
+    /// Wire name: `resourcesPending`.
+    #[serde(rename = "resourcesPending", skip_serializing_if = "Option::is_none")]
+    pub resources_pending: Option<i32>,
+
+    /// Number of resources already scanned.
+    ///
+    /// Wire name: `resourcesScanned`.
+    #[serde(rename = "resourcesScanned", skip_serializing_if = "Option::is_none")]
+    pub resources_scanned: Option<i32>,
+
+    /// Time when the request started processing, i.e. when the state was set to RUNNING.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// The current state of the operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<
+        GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadataState,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The current state of the operation.
+///
+/// The values of
+/// `GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadataState {
+    /// `PREVIEW_STATE_UNSPECIFIED`: The state is unspecified.
+    PreviewStateUnspecified,
+
+    /// `PREVIEW_PENDING`: The OrgPolicyViolationsPreview has not been created yet.
+    PreviewPending,
+
+    /// `PREVIEW_RUNNING`: The OrgPolicyViolationsPreview is currently being created.
+    PreviewRunning,
+
+    /// `PREVIEW_SUCCEEDED`: The OrgPolicyViolationsPreview creation finished successfully.
+    PreviewSucceeded,
+
+    /// `PREVIEW_FAILED`: The OrgPolicyViolationsPreview creation failed with an error.
+    PreviewFailed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("PREVIEW_STATE_UNSPECIFIED", Self::PreviewStateUnspecified),
+        ("PREVIEW_PENDING", Self::PreviewPending),
+        ("PREVIEW_RUNNING", Self::PreviewRunning),
+        ("PREVIEW_SUCCEEDED", Self::PreviewSucceeded),
+        ("PREVIEW_FAILED", Self::PreviewFailed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

@@ -24,6 +24,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://policysimulator.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Policy Simulator API.
@@ -907,6 +908,104 @@ impl crate::Request for ProjectsLocationsReplaysOperationsList {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the Policy Simulator API v1beta1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudPolicysimulatorV1ReplayOperationMetadata`].
+    GoogleCloudPolicysimulatorV1ReplayOperationMetadata(
+        Box<GoogleCloudPolicysimulatorV1ReplayOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudPolicysimulatorV1beta1ReplayOperationMetadata`].
+    GoogleCloudPolicysimulatorV1beta1ReplayOperationMetadata(
+        Box<GoogleCloudPolicysimulatorV1beta1ReplayOperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudPolicysimulatorV1ReplayOperationMetadata")
+            .start_time(&["startTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudPolicysimulatorV1beta1ReplayOperationMetadata",
+            )
+            .start_time(&["startTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudPolicysimulatorV1ReplayOperationMetadata" => {
+                    Self::GoogleCloudPolicysimulatorV1ReplayOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudPolicysimulatorV1beta1ReplayOperationMetadata" => {
+                    Self::GoogleCloudPolicysimulatorV1beta1ReplayOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata about a Replay operation.
+///
+/// Discovery schema `GoogleCloudPolicysimulatorV1ReplayOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudPolicysimulatorV1ReplayOperationMetadata {
+    /// Time when the request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata about a Replay operation.
+///
+/// Discovery schema `GoogleCloudPolicysimulatorV1beta1ReplayOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudPolicysimulatorV1beta1ReplayOperationMetadata {
+    /// Time when the request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// The response message for Operations.ListOperations.

@@ -24,6 +24,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://recommendationengine.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Recommendations AI (Beta).
@@ -376,6 +377,232 @@ impl crate::Request for ProjectsLocationsCatalogsOperationsList {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the Recommendations AI (Beta) v1beta1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudRecommendationengineV1alphaRejoinCatalogMetadata`].
+    GoogleCloudRecommendationengineV1alphaRejoinCatalogMetadata(
+        Box<GoogleCloudRecommendationengineV1alphaRejoinCatalogMetadata>,
+    ),
+
+    /// A [`GoogleCloudRecommendationengineV1alphaTuningMetadata`].
+    GoogleCloudRecommendationengineV1alphaTuningMetadata(
+        Box<GoogleCloudRecommendationengineV1alphaTuningMetadata>,
+    ),
+
+    /// A [`GoogleCloudRecommendationengineV1beta1ImportMetadata`].
+    GoogleCloudRecommendationengineV1beta1ImportMetadata(
+        Box<GoogleCloudRecommendationengineV1beta1ImportMetadata>,
+    ),
+
+    /// A [`GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata`].
+    GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata(
+        Box<GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata>,
+    ),
+
+    /// A [`GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata`].
+    GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata(
+        Box<GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new(
+            "GoogleCloudRecommendationengineV1alphaRejoinCatalogMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudRecommendationengineV1alphaTuningMetadata"),
+        crate::MetadataType::new("GoogleCloudRecommendationengineV1beta1ImportMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata",
+            )
+            .start_time(&["createTime"]),
+        crate::MetadataType::new(
+            "GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata",
+        ),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudRecommendationengineV1alphaRejoinCatalogMetadata" => {
+                    Self::GoogleCloudRecommendationengineV1alphaRejoinCatalogMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRecommendationengineV1alphaTuningMetadata" => {
+                    Self::GoogleCloudRecommendationengineV1alphaTuningMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRecommendationengineV1beta1ImportMetadata" => {
+                    Self::GoogleCloudRecommendationengineV1beta1ImportMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata" => {
+                    Self::GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata" => {
+                    Self::GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata for TriggerCatalogRejoin method.
+///
+/// Discovery schema `GoogleCloudRecommendationengineV1alphaRejoinCatalogMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRecommendationengineV1alphaRejoinCatalogMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a tune operation.
+///
+/// Discovery schema `GoogleCloudRecommendationengineV1alphaTuningMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRecommendationengineV1alphaTuningMetadata {
+    /// The resource name of the recommendation model that this tune applies to. Format:
+    /// projects/{project_number}/locations/{location_id}/catalogs/{catalog_id}/eventStores/{event_store_id}/recommendationModels/{recommendation_model_id}
+    ///
+    /// Wire name: `recommendationModel`.
+    #[serde(rename = "recommendationModel", skip_serializing_if = "Option::is_none")]
+    pub recommendation_model: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Import operation. This will be returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRecommendationengineV1beta1ImportMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRecommendationengineV1beta1ImportMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Name of the operation.
+    ///
+    /// Wire name: `operationName`.
+    #[serde(rename = "operationName", skip_serializing_if = "Option::is_none")]
+    pub operation_name: Option<String>,
+
+    /// Id of the request / operation. This is parroting back the requestId that was passed in the
+    /// request.
+    ///
+    /// Wire name: `requestId`.
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeUserEvents operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The ID of the request / operation.
+    ///
+    /// Wire name: `operationName`.
+    #[serde(rename = "operationName", skip_serializing_if = "Option::is_none")]
+    pub operation_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for RejoinUserEvents method.
+///
+/// Discovery schema `GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// The response message for Operations.ListOperations.

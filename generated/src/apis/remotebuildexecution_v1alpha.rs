@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://admin-remotebuildexecution.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Remote Build Execution API.
@@ -98,6 +99,187 @@ impl crate::Request for ProjectsOperationsGet {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Remote Build Execution API v1alpha, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`BuildBazelRemoteExecutionV2ExecuteOperationMetadata`].
+    BuildBazelRemoteExecutionV2ExecuteOperationMetadata(
+        Box<BuildBazelRemoteExecutionV2ExecuteOperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("BuildBazelRemoteExecutionV2ExecuteOperationMetadata")
+            .stage(&["stage"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "BuildBazelRemoteExecutionV2ExecuteOperationMetadata" => {
+                    Self::BuildBazelRemoteExecutionV2ExecuteOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// A content digest. A digest for a given blob consists of the size of the blob and its hash.
+/// The hash algorithm to use is defined by the server. The size is considered to be an integral
+/// part of the digest and cannot be separated. That is, even if the `hash` field is correctly
+/// specified but `size_bytes` is not, the server MUST reject the request. The reason for
+/// including the size in the digest is as follows: in a great many cases, the server needs to
+/// know the size of the blob it is about to work with prior to starting an operation with it,
+/// such as flattening Merkle tree structures or streaming it to a worker. Technically, the
+/// server could implement a separate metadata store, but this results in a significantly more
+/// complicated implementation as opposed to having the client specify the size up-front (or
+/// storing the size along with the digest in every message where digests are embedded). This
+/// does mean that the API leaks some implementation details of (what we consider to be) a
+/// reasonable server implementation, but we consider this to be a worthwhile tradeoff. When a
+/// `Digest` is used to refer to a proto message, it always refers to the message in binary
+/// encoded form. To ensure consistent hashing, clients and servers MUST ensure that they
+/// serialize messages according to the following rules, even if there are alternate valid
+/// encodings for the same message: * Fields are serialized in tag order. * There are no unknown
+/// fields. * There are no duplicate fields. * Fields are serialized according to the default
+/// semantics for their type. Most protocol buffer implementations will always follow these
+/// rules when serializing, but care should be taken to avoid shortcuts. For instance,
+/// concatenating two messages to merge them may produce duplicate fields.
+///
+/// Discovery schema `BuildBazelRemoteExecutionV2Digest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BuildBazelRemoteExecutionV2Digest {
+    /// The hash. In the case of SHA-256, it will always be a lowercase hex string exactly 64
+    /// characters long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+
+    /// The size of the blob, in bytes.
+    ///
+    /// Wire name: `sizeBytes`.
+    #[serde(
+        rename = "sizeBytes",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub size_bytes: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata about an ongoing execution, which will be contained in the metadata field of the
+/// Operation.
+///
+/// Discovery schema `BuildBazelRemoteExecutionV2ExecuteOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BuildBazelRemoteExecutionV2ExecuteOperationMetadata {
+    /// The digest of the Action being executed.
+    ///
+    /// Wire name: `actionDigest`.
+    #[serde(rename = "actionDigest", skip_serializing_if = "Option::is_none")]
+    pub action_digest: Option<BuildBazelRemoteExecutionV2Digest>,
+
+    /// The current stage of execution.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage: Option<BuildBazelRemoteExecutionV2ExecuteOperationMetadataStage>,
+
+    /// If set, the client can use this resource name with ByteStream.Read to stream the standard
+    /// error from the endpoint hosting streamed responses.
+    ///
+    /// Wire name: `stderrStreamName`.
+    #[serde(rename = "stderrStreamName", skip_serializing_if = "Option::is_none")]
+    pub stderr_stream_name: Option<String>,
+
+    /// If set, the client can use this resource name with ByteStream.Read to stream the standard
+    /// output from the endpoint hosting streamed responses.
+    ///
+    /// Wire name: `stdoutStreamName`.
+    #[serde(rename = "stdoutStreamName", skip_serializing_if = "Option::is_none")]
+    pub stdout_stream_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The current stage of execution.
+///
+/// The values of `BuildBazelRemoteExecutionV2ExecuteOperationMetadata.stage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuildBazelRemoteExecutionV2ExecuteOperationMetadataStage {
+    /// `UNKNOWN`: Invalid value.
+    Unknown2,
+
+    /// `CACHE_CHECK`: Checking the result against the cache.
+    CacheCheck,
+
+    /// `QUEUED`: Currently idle, awaiting a free machine to execute.
+    Queued,
+
+    /// `EXECUTING`: Currently being executed by a worker.
+    Executing,
+
+    /// `COMPLETED`: Finished execution.
+    Completed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for BuildBazelRemoteExecutionV2ExecuteOperationMetadataStage {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNKNOWN", Self::Unknown2),
+        ("CACHE_CHECK", Self::CacheCheck),
+        ("QUEUED", Self::Queued),
+        ("EXECUTING", Self::Executing),
+        ("COMPLETED", Self::Completed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

@@ -21,6 +21,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://retail.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the AI Commerce Search API.
@@ -599,6 +600,1339 @@ impl crate::Request for ProjectsOperationsList {
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
     }
+}
+
+/// Any operation metadata message of the AI Commerce Search API v2beta, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudRetailV2AddFulfillmentPlacesMetadata`].
+    GoogleCloudRetailV2AddFulfillmentPlacesMetadata(
+        Box<GoogleCloudRetailV2AddFulfillmentPlacesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2AddLocalInventoriesMetadata`].
+    GoogleCloudRetailV2AddLocalInventoriesMetadata(
+        Box<GoogleCloudRetailV2AddLocalInventoriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2CreateModelMetadata`].
+    GoogleCloudRetailV2CreateModelMetadata(Box<GoogleCloudRetailV2CreateModelMetadata>),
+
+    /// A [`GoogleCloudRetailV2ExportMetadata`].
+    GoogleCloudRetailV2ExportMetadata(Box<GoogleCloudRetailV2ExportMetadata>),
+
+    /// A [`GoogleCloudRetailV2ImportMetadata`].
+    GoogleCloudRetailV2ImportMetadata(Box<GoogleCloudRetailV2ImportMetadata>),
+
+    /// A [`GoogleCloudRetailV2PurgeMetadata`].
+    GoogleCloudRetailV2PurgeMetadata(Box<GoogleCloudRetailV2PurgeMetadata>),
+
+    /// A [`GoogleCloudRetailV2PurgeProductsMetadata`].
+    GoogleCloudRetailV2PurgeProductsMetadata(
+        Box<GoogleCloudRetailV2PurgeProductsMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2RejoinUserEventsMetadata`].
+    GoogleCloudRetailV2RejoinUserEventsMetadata(
+        Box<GoogleCloudRetailV2RejoinUserEventsMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata`].
+    GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata(
+        Box<GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2RemoveLocalInventoriesMetadata`].
+    GoogleCloudRetailV2RemoveLocalInventoriesMetadata(
+        Box<GoogleCloudRetailV2RemoveLocalInventoriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2SetInventoryMetadata`].
+    GoogleCloudRetailV2SetInventoryMetadata(
+        Box<GoogleCloudRetailV2SetInventoryMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2TuneModelMetadata`].
+    GoogleCloudRetailV2TuneModelMetadata(Box<GoogleCloudRetailV2TuneModelMetadata>),
+
+    /// A [`GoogleCloudRetailV2alphaAddFulfillmentPlacesMetadata`].
+    GoogleCloudRetailV2alphaAddFulfillmentPlacesMetadata(
+        Box<GoogleCloudRetailV2alphaAddFulfillmentPlacesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaAddLocalInventoriesMetadata`].
+    GoogleCloudRetailV2alphaAddLocalInventoriesMetadata(
+        Box<GoogleCloudRetailV2alphaAddLocalInventoriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata`].
+    GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata(
+        Box<GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaCreateModelMetadata`].
+    GoogleCloudRetailV2alphaCreateModelMetadata(
+        Box<GoogleCloudRetailV2alphaCreateModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaEnrollSolutionMetadata`].
+    GoogleCloudRetailV2alphaEnrollSolutionMetadata(
+        Box<GoogleCloudRetailV2alphaEnrollSolutionMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaExportMetadata`].
+    GoogleCloudRetailV2alphaExportMetadata(Box<GoogleCloudRetailV2alphaExportMetadata>),
+
+    /// A [`GoogleCloudRetailV2alphaImportMetadata`].
+    GoogleCloudRetailV2alphaImportMetadata(Box<GoogleCloudRetailV2alphaImportMetadata>),
+
+    /// A [`GoogleCloudRetailV2alphaPurgeMetadata`].
+    GoogleCloudRetailV2alphaPurgeMetadata(Box<GoogleCloudRetailV2alphaPurgeMetadata>),
+
+    /// A [`GoogleCloudRetailV2alphaPurgeProductsMetadata`].
+    GoogleCloudRetailV2alphaPurgeProductsMetadata(
+        Box<GoogleCloudRetailV2alphaPurgeProductsMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaRejoinUserEventsMetadata`].
+    GoogleCloudRetailV2alphaRejoinUserEventsMetadata(
+        Box<GoogleCloudRetailV2alphaRejoinUserEventsMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata`].
+    GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata(
+        Box<GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata`].
+    GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata(
+        Box<GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaSetInventoryMetadata`].
+    GoogleCloudRetailV2alphaSetInventoryMetadata(
+        Box<GoogleCloudRetailV2alphaSetInventoryMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaTransformedUserEventsMetadata`].
+    GoogleCloudRetailV2alphaTransformedUserEventsMetadata(
+        Box<GoogleCloudRetailV2alphaTransformedUserEventsMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2alphaTuneModelMetadata`].
+    GoogleCloudRetailV2alphaTuneModelMetadata(
+        Box<GoogleCloudRetailV2alphaTuneModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2betaAddFulfillmentPlacesMetadata`].
+    GoogleCloudRetailV2betaAddFulfillmentPlacesMetadata(
+        Box<GoogleCloudRetailV2betaAddFulfillmentPlacesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2betaAddLocalInventoriesMetadata`].
+    GoogleCloudRetailV2betaAddLocalInventoriesMetadata(
+        Box<GoogleCloudRetailV2betaAddLocalInventoriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2betaCreateModelMetadata`].
+    GoogleCloudRetailV2betaCreateModelMetadata(
+        Box<GoogleCloudRetailV2betaCreateModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2betaExportMetadata`].
+    GoogleCloudRetailV2betaExportMetadata(Box<GoogleCloudRetailV2betaExportMetadata>),
+
+    /// A [`GoogleCloudRetailV2betaImportMetadata`].
+    GoogleCloudRetailV2betaImportMetadata(Box<GoogleCloudRetailV2betaImportMetadata>),
+
+    /// A [`GoogleCloudRetailV2betaPurgeMetadata`].
+    GoogleCloudRetailV2betaPurgeMetadata(Box<GoogleCloudRetailV2betaPurgeMetadata>),
+
+    /// A [`GoogleCloudRetailV2betaPurgeProductsMetadata`].
+    GoogleCloudRetailV2betaPurgeProductsMetadata(
+        Box<GoogleCloudRetailV2betaPurgeProductsMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2betaRejoinUserEventsMetadata`].
+    GoogleCloudRetailV2betaRejoinUserEventsMetadata(
+        Box<GoogleCloudRetailV2betaRejoinUserEventsMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata`].
+    GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata(
+        Box<GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata`].
+    GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata(
+        Box<GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2betaSetInventoryMetadata`].
+    GoogleCloudRetailV2betaSetInventoryMetadata(
+        Box<GoogleCloudRetailV2betaSetInventoryMetadata>,
+    ),
+
+    /// A [`GoogleCloudRetailV2betaTuneModelMetadata`].
+    GoogleCloudRetailV2betaTuneModelMetadata(
+        Box<GoogleCloudRetailV2betaTuneModelMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudRetailV2AddFulfillmentPlacesMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2AddLocalInventoriesMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2CreateModelMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2ExportMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2ImportMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2PurgeMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2PurgeProductsMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2RejoinUserEventsMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2RemoveLocalInventoriesMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2SetInventoryMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2TuneModelMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaAddFulfillmentPlacesMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaAddLocalInventoriesMetadata"),
+        crate::MetadataType::new(
+                "GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata",
+            )
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaCreateModelMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaEnrollSolutionMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaExportMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaImportMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaPurgeMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaPurgeProductsMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaRejoinUserEventsMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaSetInventoryMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudRetailV2alphaTransformedUserEventsMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudRetailV2alphaTuneModelMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2betaAddFulfillmentPlacesMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2betaAddLocalInventoriesMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2betaCreateModelMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2betaExportMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2betaImportMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2betaPurgeMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2betaPurgeProductsMetadata")
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudRetailV2betaRejoinUserEventsMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata",
+        ),
+        crate::MetadataType::new("GoogleCloudRetailV2betaSetInventoryMetadata"),
+        crate::MetadataType::new("GoogleCloudRetailV2betaTuneModelMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudRetailV2AddFulfillmentPlacesMetadata" => {
+                    Self::GoogleCloudRetailV2AddFulfillmentPlacesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2AddLocalInventoriesMetadata" => {
+                    Self::GoogleCloudRetailV2AddLocalInventoriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2CreateModelMetadata" => {
+                    Self::GoogleCloudRetailV2CreateModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2ExportMetadata" => {
+                    Self::GoogleCloudRetailV2ExportMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2ImportMetadata" => {
+                    Self::GoogleCloudRetailV2ImportMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2PurgeMetadata" => {
+                    Self::GoogleCloudRetailV2PurgeMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2PurgeProductsMetadata" => {
+                    Self::GoogleCloudRetailV2PurgeProductsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2RejoinUserEventsMetadata" => {
+                    Self::GoogleCloudRetailV2RejoinUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata" => {
+                    Self::GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2RemoveLocalInventoriesMetadata" => {
+                    Self::GoogleCloudRetailV2RemoveLocalInventoriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2SetInventoryMetadata" => {
+                    Self::GoogleCloudRetailV2SetInventoryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2TuneModelMetadata" => {
+                    Self::GoogleCloudRetailV2TuneModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaAddFulfillmentPlacesMetadata" => {
+                    Self::GoogleCloudRetailV2alphaAddFulfillmentPlacesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaAddLocalInventoriesMetadata" => {
+                    Self::GoogleCloudRetailV2alphaAddLocalInventoriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata" => {
+                    Self::GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaCreateModelMetadata" => {
+                    Self::GoogleCloudRetailV2alphaCreateModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaEnrollSolutionMetadata" => {
+                    Self::GoogleCloudRetailV2alphaEnrollSolutionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaExportMetadata" => {
+                    Self::GoogleCloudRetailV2alphaExportMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaImportMetadata" => {
+                    Self::GoogleCloudRetailV2alphaImportMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaPurgeMetadata" => {
+                    Self::GoogleCloudRetailV2alphaPurgeMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaPurgeProductsMetadata" => {
+                    Self::GoogleCloudRetailV2alphaPurgeProductsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaRejoinUserEventsMetadata" => {
+                    Self::GoogleCloudRetailV2alphaRejoinUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata" => {
+                    Self::GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata" => {
+                    Self::GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaSetInventoryMetadata" => {
+                    Self::GoogleCloudRetailV2alphaSetInventoryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaTransformedUserEventsMetadata" => {
+                    Self::GoogleCloudRetailV2alphaTransformedUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2alphaTuneModelMetadata" => {
+                    Self::GoogleCloudRetailV2alphaTuneModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaAddFulfillmentPlacesMetadata" => {
+                    Self::GoogleCloudRetailV2betaAddFulfillmentPlacesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaAddLocalInventoriesMetadata" => {
+                    Self::GoogleCloudRetailV2betaAddLocalInventoriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaCreateModelMetadata" => {
+                    Self::GoogleCloudRetailV2betaCreateModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaExportMetadata" => {
+                    Self::GoogleCloudRetailV2betaExportMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaImportMetadata" => {
+                    Self::GoogleCloudRetailV2betaImportMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaPurgeMetadata" => {
+                    Self::GoogleCloudRetailV2betaPurgeMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaPurgeProductsMetadata" => {
+                    Self::GoogleCloudRetailV2betaPurgeProductsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaRejoinUserEventsMetadata" => {
+                    Self::GoogleCloudRetailV2betaRejoinUserEventsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata" => {
+                    Self::GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata" => {
+                    Self::GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaSetInventoryMetadata" => {
+                    Self::GoogleCloudRetailV2betaSetInventoryMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudRetailV2betaTuneModelMetadata" => {
+                    Self::GoogleCloudRetailV2betaTuneModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata related to the progress of the AddFulfillmentPlaces operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.AddFulfillmentPlaces method.
+///
+/// Discovery schema `GoogleCloudRetailV2AddFulfillmentPlacesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2AddFulfillmentPlacesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the AddLocalInventories operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.AddLocalInventories method.
+///
+/// Discovery schema `GoogleCloudRetailV2AddLocalInventoriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2AddLocalInventoriesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a create operation.
+///
+/// Discovery schema `GoogleCloudRetailV2CreateModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2CreateModelMetadata {
+    /// The resource name of the model that this create applies to. Format:
+    /// `projects/{project_number}/locations/{location_id}/catalogs/{catalog_id}/models/{model_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Export operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2ExportMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2ExportMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Import operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2ImportMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2ImportMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Pub/Sub topic for receiving notification. If this field is set, when the import is finished,
+    /// a notification is sent to specified Pub/Sub topic. The message data is JSON string of a
+    /// Operation. Format of the Pub/Sub topic is `projects/{project}/topics/{topic}`.
+    ///
+    /// Wire name: `notificationPubsubTopic`.
+    #[serde(rename = "notificationPubsubTopic", skip_serializing_if = "Option::is_none")]
+    pub notification_pubsub_topic: Option<String>,
+
+    /// Deprecated. This field is never set.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `requestId`.
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Purge operation. This will be returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2PurgeMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2PurgeMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeProducts operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2PurgeProductsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2PurgeProductsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were deleted successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `RejoinUserEvents` method.
+///
+/// Discovery schema `GoogleCloudRetailV2RejoinUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2RejoinUserEventsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the RemoveFulfillmentPlaces operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.RemoveFulfillmentPlaces method.
+///
+/// Discovery schema `GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the RemoveLocalInventories operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.RemoveLocalInventories method.
+///
+/// Discovery schema `GoogleCloudRetailV2RemoveLocalInventoriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2RemoveLocalInventoriesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SetInventory operation. Currently empty because
+/// there is no meaningful metadata populated from the ProductService.SetInventory method.
+///
+/// Discovery schema `GoogleCloudRetailV2SetInventoryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2SetInventoryMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a tune operation.
+///
+/// Discovery schema `GoogleCloudRetailV2TuneModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2TuneModelMetadata {
+    /// The resource name of the model that this tune applies to. Format:
+    /// `projects/{project_number}/locations/{location_id}/catalogs/{catalog_id}/models/{model_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the AddFulfillmentPlaces operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.AddFulfillmentPlaces method.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaAddFulfillmentPlacesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaAddFulfillmentPlacesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the AddLocalInventories operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.AddLocalInventories method.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaAddLocalInventoriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaAddLocalInventoriesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Common metadata related to the progress of the operations.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a create operation.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaCreateModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaCreateModelMetadata {
+    /// The resource name of the model that this create applies to. Format:
+    /// `projects/{project_number}/locations/{location_id}/catalogs/{catalog_id}/models/{model_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the EnrollSolution method. This will be returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaEnrollSolutionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaEnrollSolutionMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Export operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaExportMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaExportMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Import operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaImportMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaImportMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Pub/Sub topic for receiving notification. If this field is set, when the import is finished,
+    /// a notification is sent to specified Pub/Sub topic. The message data is JSON string of a
+    /// Operation. Format of the Pub/Sub topic is `projects/{project}/topics/{topic}`.
+    ///
+    /// Wire name: `notificationPubsubTopic`.
+    #[serde(rename = "notificationPubsubTopic", skip_serializing_if = "Option::is_none")]
+    pub notification_pubsub_topic: Option<String>,
+
+    /// Deprecated. This field is never set.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `requestId`.
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Metadata related to transform user events.
+    ///
+    /// Wire name: `transformedUserEventsMetadata`.
+    #[serde(
+        rename = "transformedUserEventsMetadata",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transformed_user_events_metadata: Option<
+        GoogleCloudRetailV2alphaTransformedUserEventsMetadata,
+    >,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Purge operation. This will be returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaPurgeMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaPurgeMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeProducts operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaPurgeProductsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaPurgeProductsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were deleted successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `RejoinUserEvents` method.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaRejoinUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaRejoinUserEventsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the RemoveFulfillmentPlaces operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.RemoveFulfillmentPlaces method.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the RemoveLocalInventories operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.RemoveLocalInventories method.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SetInventory operation. Currently empty because
+/// there is no meaningful metadata populated from the ProductService.SetInventory method.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaSetInventoryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaSetInventoryMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to transform user events operation.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaTransformedUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaTransformedUserEventsMetadata {
+    /// Count of entries in the source user events BigQuery table.
+    ///
+    /// Wire name: `sourceEventsCount`.
+    #[serde(
+        rename = "sourceEventsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_events_count: Option<i64>,
+
+    /// Count of entries in the transformed user events BigQuery table, which could be different
+    /// from the actually imported number of user events.
+    ///
+    /// Wire name: `transformedEventsCount`.
+    #[serde(
+        rename = "transformedEventsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transformed_events_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a tune operation.
+///
+/// Discovery schema `GoogleCloudRetailV2alphaTuneModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2alphaTuneModelMetadata {
+    /// The resource name of the model that this tune applies to. Format:
+    /// `projects/{project_number}/locations/{location_id}/catalogs/{catalog_id}/models/{model_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the AddFulfillmentPlaces operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.AddFulfillmentPlaces method.
+///
+/// Discovery schema `GoogleCloudRetailV2betaAddFulfillmentPlacesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaAddFulfillmentPlacesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the AddLocalInventories operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.AddLocalInventories method.
+///
+/// Discovery schema `GoogleCloudRetailV2betaAddLocalInventoriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaAddLocalInventoriesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a create operation.
+///
+/// Discovery schema `GoogleCloudRetailV2betaCreateModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaCreateModelMetadata {
+    /// The resource name of the model that this create applies to. Format:
+    /// `projects/{project_number}/locations/{location_id}/catalogs/{catalog_id}/models/{model_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Export operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2betaExportMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaExportMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Import operation. This is returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2betaImportMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaImportMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Pub/Sub topic for receiving notification. If this field is set, when the import is finished,
+    /// a notification is sent to specified Pub/Sub topic. The message data is JSON string of a
+    /// Operation. Format of the Pub/Sub topic is `projects/{project}/topics/{topic}`.
+    ///
+    /// Wire name: `notificationPubsubTopic`.
+    #[serde(rename = "notificationPubsubTopic", skip_serializing_if = "Option::is_none")]
+    pub notification_pubsub_topic: Option<String>,
+
+    /// Deprecated. This field is never set.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `requestId`.
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+
+    /// Count of entries that were processed successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the Purge operation. This will be returned by the
+/// google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2betaPurgeMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaPurgeMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the PurgeProducts operation. This will be returned by
+/// the google.longrunning.Operation.metadata field.
+///
+/// Discovery schema `GoogleCloudRetailV2betaPurgeProductsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaPurgeProductsMetadata {
+    /// Operation create time.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Count of entries that encountered errors while processing.
+    ///
+    /// Wire name: `failureCount`.
+    #[serde(
+        rename = "failureCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i64>,
+
+    /// Count of entries that were deleted successfully.
+    ///
+    /// Wire name: `successCount`.
+    #[serde(
+        rename = "successCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_count: Option<i64>,
+
+    /// Operation last update time. If the operation is done, this is also the finish time.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for `RejoinUserEvents` method.
+///
+/// Discovery schema `GoogleCloudRetailV2betaRejoinUserEventsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaRejoinUserEventsMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the RemoveFulfillmentPlaces operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.RemoveFulfillmentPlaces method.
+///
+/// Discovery schema `GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the RemoveLocalInventories operation. Currently empty
+/// because there is no meaningful metadata populated from the
+/// ProductService.RemoveLocalInventories method.
+///
+/// Discovery schema `GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata related to the progress of the SetInventory operation. Currently empty because
+/// there is no meaningful metadata populated from the ProductService.SetInventory method.
+///
+/// Discovery schema `GoogleCloudRetailV2betaSetInventoryMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaSetInventoryMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata associated with a tune operation.
+///
+/// Discovery schema `GoogleCloudRetailV2betaTuneModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudRetailV2betaTuneModelMetadata {
+    /// The resource name of the model that this tune applies to. Format:
+    /// `projects/{project_number}/locations/{location_id}/catalogs/{catalog_id}/models/{model_id}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// The response message for Operations.ListOperations.

@@ -22,6 +22,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://run.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Run Admin API.
@@ -374,6 +375,3106 @@ impl crate::Request for ProjectsLocationsOperationsWait {
 
     fn call_mut(&mut self) -> &mut crate::__private::Call {
         &mut self.0
+    }
+}
+
+/// Any operation metadata message of the Cloud Run Admin API v2, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleDevtoolsCloudbuildV1BuildOperationMetadata`].
+    GoogleDevtoolsCloudbuildV1BuildOperationMetadata(
+        Box<GoogleDevtoolsCloudbuildV1BuildOperationMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleDevtoolsCloudbuildV1BuildOperationMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleDevtoolsCloudbuildV1BuildOperationMetadata" => {
+                    Self::GoogleDevtoolsCloudbuildV1BuildOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// ApprovalConfig describes configuration for manual approval of a build.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1ApprovalConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1ApprovalConfig {
+    /// Whether or not approval is needed. If this is set on a build, it will become pending when
+    /// created, and will need to be explicitly approved to start.
+    ///
+    /// Wire name: `approvalRequired`.
+    #[serde(rename = "approvalRequired", skip_serializing_if = "Option::is_none")]
+    pub approval_required: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// ApprovalResult describes the decision and associated metadata of a manual approval of a
+/// build.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1ApprovalResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1ApprovalResult {
+    /// Output only. The time when the approval decision was made.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `approvalTime`.
+    #[serde(rename = "approvalTime", skip_serializing_if = "Option::is_none")]
+    pub approval_time: Option<String>,
+
+    /// Output only. Email of the user that called the ApproveBuild API to approve or reject a build
+    /// at the time that the API was called.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `approverAccount`.
+    #[serde(rename = "approverAccount", skip_serializing_if = "Option::is_none")]
+    pub approver_account: Option<String>,
+
+    /// Optional. An optional comment for this manual approval result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+
+    /// Required. The decision of this manual approval.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub decision: Option<GoogleDevtoolsCloudbuildV1ApprovalResultDecision>,
+
+    /// Optional. An optional URL tied to this manual approval result. This field is essentially the
+    /// same as comment, except that it will be rendered by the UI differently. An example use case
+    /// is a link to an external job that approved this Build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. The decision of this manual approval.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1ApprovalResult.decision`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1ApprovalResultDecision {
+    /// `DECISION_UNSPECIFIED`: Default enum type. This should not be used.
+    DecisionUnspecified,
+
+    /// `APPROVED`: Build is approved.
+    Approved,
+
+    /// `REJECTED`: Build is rejected.
+    Rejected,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1ApprovalResultDecision {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DECISION_UNSPECIFIED", Self::DecisionUnspecified),
+        ("APPROVED", Self::Approved),
+        ("REJECTED", Self::Rejected),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Files in the workspace to upload to Cloud Storage upon successful completion of all build
+/// steps.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1ArtifactObjects`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1ArtifactObjects {
+    /// Cloud Storage bucket and optional object path, in the form "gs://bucket/path/to/somewhere/".
+    /// (see [Bucket Name
+    /// Requirements](https://cloud.google.com/storage/docs/bucket-naming#requirements)). Files in
+    /// the workspace matching any path pattern will be uploaded to Cloud Storage with this location
+    /// as a prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// Path globs used to match files in the build's workspace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paths: Option<Vec<String>>,
+
+    /// Output only. Stores timing information for pushing all artifact objects.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Artifacts produced by a build that should be uploaded upon successful completion of all
+/// build steps.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Artifacts`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Artifacts {
+    /// Optional. A list of generic artifacts to be uploaded to Artifact Registry upon successful
+    /// completion of all build steps. If any artifacts fail to be pushed, the build is marked
+    /// FAILURE.
+    ///
+    /// Wire name: `genericArtifacts`.
+    #[serde(rename = "genericArtifacts", skip_serializing_if = "Option::is_none")]
+    pub generic_artifacts: Option<Vec<GoogleDevtoolsCloudbuildV1GenericArtifact>>,
+
+    /// Optional. A list of Go modules to be uploaded to Artifact Registry upon successful
+    /// completion of all build steps. If any objects fail to be pushed, the build is marked
+    /// FAILURE.
+    ///
+    /// Wire name: `goModules`.
+    #[serde(rename = "goModules", skip_serializing_if = "Option::is_none")]
+    pub go_modules: Option<Vec<GoogleDevtoolsCloudbuildV1GoModule>>,
+
+    /// A list of images to be pushed upon the successful completion of all build steps. The images
+    /// will be pushed using the builder service account's credentials. The digests of the pushed
+    /// images will be stored in the Build resource's results field. If any of the images fail to be
+    /// pushed, the build is marked FAILURE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
+
+    /// A list of Maven artifacts to be uploaded to Artifact Registry upon successful completion of
+    /// all build steps. Artifacts in the workspace matching specified paths globs will be uploaded
+    /// to the specified Artifact Registry repository using the builder service account's
+    /// credentials. If any artifacts fail to be pushed, the build is marked FAILURE.
+    ///
+    /// Wire name: `mavenArtifacts`.
+    #[serde(rename = "mavenArtifacts", skip_serializing_if = "Option::is_none")]
+    pub maven_artifacts: Option<Vec<GoogleDevtoolsCloudbuildV1MavenArtifact>>,
+
+    /// A list of npm packages to be uploaded to Artifact Registry upon successful completion of all
+    /// build steps. Npm packages in the specified paths will be uploaded to the specified Artifact
+    /// Registry repository using the builder service account's credentials. If any packages fail to
+    /// be pushed, the build is marked FAILURE.
+    ///
+    /// Wire name: `npmPackages`.
+    #[serde(rename = "npmPackages", skip_serializing_if = "Option::is_none")]
+    pub npm_packages: Option<Vec<GoogleDevtoolsCloudbuildV1NpmPackage>>,
+
+    /// A list of objects to be uploaded to Cloud Storage upon successful completion of all build
+    /// steps. Files in the workspace matching specified paths globs will be uploaded to the
+    /// specified Cloud Storage location using the builder service account's credentials. The
+    /// location and generation of the uploaded objects will be stored in the Build resource's
+    /// results field. If any objects fail to be pushed, the build is marked FAILURE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<GoogleDevtoolsCloudbuildV1ArtifactObjects>,
+
+    /// Optional. A list of OCI images to be uploaded to Artifact Registry upon successful
+    /// completion of all build steps. OCI images in the specified paths will be uploaded to the
+    /// specified Artifact Registry repository using the builder service account's credentials. If
+    /// any images fail to be pushed, the build is marked FAILURE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oci: Option<Vec<GoogleDevtoolsCloudbuildV1Oci>>,
+
+    /// A list of Python packages to be uploaded to Artifact Registry upon successful completion of
+    /// all build steps. The build service account credentials will be used to perform the upload.
+    /// If any objects fail to be pushed, the build is marked FAILURE.
+    ///
+    /// Wire name: `pythonPackages`.
+    #[serde(rename = "pythonPackages", skip_serializing_if = "Option::is_none")]
+    pub python_packages: Option<Vec<GoogleDevtoolsCloudbuildV1PythonPackage>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A build resource in the Cloud Build API. At a high level, a `Build` describes where to find
+/// source code, how to build it (for example, the builder image to run on the source), and
+/// where to store the built artifacts. Fields can include the following variables, which will
+/// be expanded when the build is created: - $PROJECT_ID: the project ID of the build. -
+/// $PROJECT_NUMBER: the project number of the build. - $LOCATION: the location/region of the
+/// build. - $BUILD_ID: the autogenerated ID of the build. - $REPO_NAME: the source repository
+/// name specified by RepoSource. - $BRANCH_NAME: the branch name specified by RepoSource. -
+/// $TAG_NAME: the tag name specified by RepoSource. - $REVISION_ID or $COMMIT_SHA: the commit
+/// SHA specified by RepoSource or resolved from the specified branch or tag. - $SHORT_SHA:
+/// first 7 characters of $REVISION_ID or $COMMIT_SHA.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Build`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Build {
+    /// Output only. Describes this build's approval configuration, status, and result.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<GoogleDevtoolsCloudbuildV1BuildApproval>,
+
+    /// Artifacts produced by the build that should be uploaded upon successful completion of all
+    /// build steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifacts: Option<GoogleDevtoolsCloudbuildV1Artifacts>,
+
+    /// Secrets and secret environment variables.
+    ///
+    /// Wire name: `availableSecrets`.
+    #[serde(rename = "availableSecrets", skip_serializing_if = "Option::is_none")]
+    pub available_secrets: Option<GoogleDevtoolsCloudbuildV1Secrets>,
+
+    /// Output only. The ID of the `BuildTrigger` that triggered this build, if it was triggered
+    /// automatically.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `buildTriggerId`.
+    #[serde(rename = "buildTriggerId", skip_serializing_if = "Option::is_none")]
+    pub build_trigger_id: Option<String>,
+
+    /// Output only. Time at which the request to create the build was received.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Optional. Dependencies that the Cloud Build worker will fetch before executing user steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<Vec<GoogleDevtoolsCloudbuildV1Dependency>>,
+
+    /// Output only. Contains information about the build when status=FAILURE.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `failureInfo`.
+    #[serde(rename = "failureInfo", skip_serializing_if = "Option::is_none")]
+    pub failure_info: Option<GoogleDevtoolsCloudbuildV1FailureInfo>,
+
+    /// Output only. Time at which execution of the build was finished. The difference between
+    /// finish_time and start_time is the duration of the build's execution.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `finishTime`.
+    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+
+    /// Optional. Configuration for git operations.
+    ///
+    /// Wire name: `gitConfig`.
+    #[serde(rename = "gitConfig", skip_serializing_if = "Option::is_none")]
+    pub git_config: Option<GoogleDevtoolsCloudbuildV1GitConfig>,
+
+    /// Output only. Unique identifier of the build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// A list of images to be pushed upon the successful completion of all build steps. The images
+    /// are pushed using the builder service account's credentials. The digests of the pushed images
+    /// will be stored in the `Build` resource's results field. If any of the images fail to be
+    /// pushed, the build status is marked `FAILURE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
+
+    /// Output only. URL to logs for this build in Google Cloud Console.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `logUrl`.
+    #[serde(rename = "logUrl", skip_serializing_if = "Option::is_none")]
+    pub log_url: Option<String>,
+
+    /// Cloud Storage bucket where logs should be written (see [Bucket Name
+    /// Requirements](https://cloud.google.com/storage/docs/bucket-naming#requirements)). Logs file
+    /// names will be of the format `${logs_bucket}/log-${build_id}.txt`.
+    ///
+    /// Wire name: `logsBucket`.
+    #[serde(rename = "logsBucket", skip_serializing_if = "Option::is_none")]
+    pub logs_bucket: Option<String>,
+
+    /// Output only. The 'Build' name with format:
+    /// `projects/{project}/locations/{location}/builds/{build}`, where {build} is a unique
+    /// identifier generated by the service.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Special options for this build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<GoogleDevtoolsCloudbuildV1BuildOptions>,
+
+    /// Output only. ID of the project.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// TTL in queue for this build. If provided and the build is enqueued longer than this value,
+    /// the build will expire and the build status will be `EXPIRED`. The TTL starts ticking from
+    /// create_time.
+    ///
+    /// Wire name: `queueTtl`.
+    #[serde(rename = "queueTtl", skip_serializing_if = "Option::is_none")]
+    pub queue_ttl: Option<String>,
+
+    /// Output only. Results of the build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<GoogleDevtoolsCloudbuildV1Results>,
+
+    /// Secrets to decrypt using Cloud Key Management Service. Note: Secret Manager is the
+    /// recommended technique for managing sensitive data with Cloud Build. Use `available_secrets`
+    /// to configure builds to access secrets from Secret Manager. For instructions, see:
+    /// <https://cloud.google.com/cloud-build/docs/securing-builds/use-secrets>
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<GoogleDevtoolsCloudbuildV1Secret>>,
+
+    /// IAM service account whose credentials will be used at build runtime. Must be of the format
+    /// `projects/{PROJECT_ID}/serviceAccounts/{ACCOUNT}`. ACCOUNT can be email address or uniqueId
+    /// of the service account.
+    ///
+    /// Wire name: `serviceAccount`.
+    #[serde(rename = "serviceAccount", skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
+
+    /// Optional. The location of the source files to build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<GoogleDevtoolsCloudbuildV1Source>,
+
+    /// Output only. A permanent fixed identifier for source.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sourceProvenance`.
+    #[serde(rename = "sourceProvenance", skip_serializing_if = "Option::is_none")]
+    pub source_provenance: Option<GoogleDevtoolsCloudbuildV1SourceProvenance>,
+
+    /// Output only. Time at which execution of the build was started.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Output only. Status of the build.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<GoogleDevtoolsCloudbuildV1BuildStatus>,
+
+    /// Output only. Customer-readable message about the current status.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `statusDetail`.
+    #[serde(rename = "statusDetail", skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+
+    /// Required. The operations to be performed on the workspace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<GoogleDevtoolsCloudbuildV1BuildStep>>,
+
+    /// Substitutions data for `Build` resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub substitutions: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Tags for annotation of a `Build`. These are not docker tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+
+    /// Amount of time that this build should be allowed to run, to second granularity. If this
+    /// amount of time elapses, work on the build will cease and the build status will be `TIMEOUT`.
+    /// `timeout` starts ticking from `startTime`. Default time is 60 minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+
+    /// Output only. Stores timing information for phases of the build. Valid keys are: * BUILD:
+    /// time to execute all build steps. * PUSH: time to push all artifacts including docker images
+    /// and non docker artifacts. * FETCHSOURCE: time to fetch source. * SETUPBUILD: time to set up
+    /// build. If the build does not specify source or images, these keys will not be included.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<
+        std::collections::BTreeMap<String, GoogleDevtoolsCloudbuildV1TimeSpan>,
+    >,
+
+    /// Output only. Non-fatal problems encountered during the execution of the build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<GoogleDevtoolsCloudbuildV1Warning>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// BuildApproval describes a build's approval configuration, state, and result.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1BuildApproval`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1BuildApproval {
+    /// Output only. Configuration for manual approval of this build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<GoogleDevtoolsCloudbuildV1ApprovalConfig>,
+
+    /// Output only. Result of manual approval for this Build.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<GoogleDevtoolsCloudbuildV1ApprovalResult>,
+
+    /// Output only. The state of this build's approval.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleDevtoolsCloudbuildV1BuildApprovalState>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The state of this build's approval.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1BuildApproval.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildApprovalState {
+    /// `STATE_UNSPECIFIED`: Default enum type. This should not be used.
+    StateUnspecified,
+
+    /// `PENDING`: Build approval is pending.
+    Pending,
+
+    /// `APPROVED`: Build approval has been approved.
+    Approved,
+
+    /// `REJECTED`: Build approval has been rejected.
+    Rejected,
+
+    /// `CANCELLED`: Build was cancelled while it was still pending approval.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1BuildApprovalState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PENDING", Self::Pending),
+        ("APPROVED", Self::Approved),
+        ("REJECTED", Self::Rejected),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for build operations.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1BuildOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1BuildOperationMetadata {
+    /// The build that the operation is tracking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<GoogleDevtoolsCloudbuildV1Build>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional arguments to enable specific features of builds.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1BuildOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1BuildOptions {
+    /// Option to include built-in and custom substitutions as env variables for all build steps.
+    ///
+    /// Wire name: `automapSubstitutions`.
+    #[serde(rename = "automapSubstitutions", skip_serializing_if = "Option::is_none")]
+    pub automap_substitutions: Option<bool>,
+
+    /// Optional. Option to specify how default logs buckets are setup.
+    ///
+    /// Wire name: `defaultLogsBucketBehavior`.
+    #[serde(
+        rename = "defaultLogsBucketBehavior",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_logs_bucket_behavior: Option<
+        GoogleDevtoolsCloudbuildV1BuildOptionsDefaultLogsBucketBehavior,
+    >,
+
+    /// Requested disk size for the VM that runs the build. Note that this is *NOT* "disk free";
+    /// some of the space will be used by the operating system and build utilities. Also note that
+    /// this is the minimum disk size that will be allocated for the build -- the build may run with
+    /// a larger disk than requested. At present, the maximum disk size is 4000GB; builds that
+    /// request more than the maximum are rejected with an error.
+    ///
+    /// Wire name: `diskSizeGb`.
+    #[serde(
+        rename = "diskSizeGb",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disk_size_gb: Option<i64>,
+
+    /// Option to specify whether or not to apply bash style string operations to the substitutions.
+    /// NOTE: this is always enabled for triggered builds and cannot be overridden in the build
+    /// configuration file.
+    ///
+    /// Wire name: `dynamicSubstitutions`.
+    #[serde(rename = "dynamicSubstitutions", skip_serializing_if = "Option::is_none")]
+    pub dynamic_substitutions: Option<bool>,
+
+    /// Optional. Option to specify whether structured logging is enabled. If true, JSON-formatted
+    /// logs are parsed as structured logs.
+    ///
+    /// Wire name: `enableStructuredLogging`.
+    #[serde(rename = "enableStructuredLogging", skip_serializing_if = "Option::is_none")]
+    pub enable_structured_logging: Option<bool>,
+
+    /// A list of global environment variable definitions that will exist for all build steps in
+    /// this build. If a variable is defined in both globally and in a build step, the variable will
+    /// use the build step value. The elements are of the form "KEY=VALUE" for the environment
+    /// variable "KEY" being given the value "VALUE".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<Vec<String>>,
+
+    /// Option to define build log streaming behavior to Cloud Storage.
+    ///
+    /// Wire name: `logStreamingOption`.
+    #[serde(
+        rename = "logStreamingOption",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_streaming_option: Option<
+        GoogleDevtoolsCloudbuildV1BuildOptionsLogStreamingOption,
+    >,
+
+    /// Option to specify the logging mode, which determines if and where build logs are stored.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub logging: Option<GoogleDevtoolsCloudbuildV1BuildOptionsLogging>,
+
+    /// Compute Engine machine type on which to run the build.
+    ///
+    /// Wire name: `machineType`.
+    #[serde(
+        rename = "machineType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub machine_type: Option<GoogleDevtoolsCloudbuildV1BuildOptionsMachineType>,
+
+    /// Optional. Specification for execution on a `WorkerPool`. See [running builds in a private
+    /// pool](https://cloud.google.com/build/docs/private-pools/run-builds-in-private-pool) for more
+    /// information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pool: Option<GoogleDevtoolsCloudbuildV1PoolOption>,
+
+    /// Optional. Option to specify the Pub/Sub topic to receive build status updates.
+    ///
+    /// Wire name: `pubsubTopic`.
+    #[serde(rename = "pubsubTopic", skip_serializing_if = "Option::is_none")]
+    pub pubsub_topic: Option<String>,
+
+    /// Optional. Ranked list (earlier items have higher priority) of Machine Series to consider
+    /// when provisioning Worker VMs. A concrete machine type will be selected based on machine
+    /// availability in the given region. This field must be empty for the Build to be eligible to
+    /// be paired with a pre-provisioned worker VM.
+    ///
+    /// Wire name: `rankedMachineSeries`.
+    #[serde(
+        rename = "rankedMachineSeries",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ranked_machine_series: Option<
+        Vec<GoogleDevtoolsCloudbuildV1BuildOptionsRankedMachineSeries>,
+    >,
+
+    /// Requested verifiability options.
+    ///
+    /// Wire name: `requestedVerifyOption`.
+    #[serde(
+        rename = "requestedVerifyOption",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requested_verify_option: Option<
+        GoogleDevtoolsCloudbuildV1BuildOptionsRequestedVerifyOption,
+    >,
+
+    /// Output only. Worker release resolved from the release channel.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `resolvedWorkerRelease`.
+    #[serde(rename = "resolvedWorkerRelease", skip_serializing_if = "Option::is_none")]
+    pub resolved_worker_release: Option<String>,
+
+    /// A list of global environment variables, which are encrypted using a Cloud Key Management
+    /// Service crypto key. These values must be specified in the build's `Secret`. These variables
+    /// will be available to all build steps in this build.
+    ///
+    /// Wire name: `secretEnv`.
+    #[serde(rename = "secretEnv", skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<Vec<String>>,
+
+    /// Requested hash for SourceProvenance.
+    ///
+    /// Wire name: `sourceProvenanceHash`.
+    #[serde(
+        rename = "sourceProvenanceHash",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_provenance_hash: Option<
+        Vec<GoogleDevtoolsCloudbuildV1BuildOptionsSourceProvenanceHash>,
+    >,
+
+    /// Option to specify behavior when there is an error in the substitution checks. NOTE: this is
+    /// always set to ALLOW_LOOSE for triggered builds and cannot be overridden in the build
+    /// configuration file.
+    ///
+    /// Wire name: `substitutionOption`.
+    #[serde(
+        rename = "substitutionOption",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub substitution_option: Option<
+        GoogleDevtoolsCloudbuildV1BuildOptionsSubstitutionOption,
+    >,
+
+    /// Global list of volumes to mount for ALL build steps Each volume is created as an empty
+    /// volume prior to starting the build process. Upon completion of the build, volumes and their
+    /// contents are discarded. Global volume names and paths cannot conflict with the volumes
+    /// defined a build step. Using a global volume in a build with only one step is not valid as it
+    /// is indicative of a build request with an incorrect configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<GoogleDevtoolsCloudbuildV1Volume>>,
+
+    /// This field deprecated; please use `pool.name` instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `workerPool`.
+    #[serde(rename = "workerPool", skip_serializing_if = "Option::is_none")]
+    pub worker_pool: Option<String>,
+
+    /// Optional. Option to specify which release or release channel (rapid|regular|stable) to use
+    /// to run this build.
+    ///
+    /// Wire name: `workerRelease`.
+    #[serde(rename = "workerRelease", skip_serializing_if = "Option::is_none")]
+    pub worker_release: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Option to specify how default logs buckets are setup.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1BuildOptions.defaultLogsBucketBehavior`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildOptionsDefaultLogsBucketBehavior {
+    /// `DEFAULT_LOGS_BUCKET_BEHAVIOR_UNSPECIFIED`: Unspecified.
+    DefaultLogsBucketBehaviorUnspecified,
+
+    /// `REGIONAL_USER_OWNED_BUCKET`: Bucket is located in user-owned project in the same region as
+    /// the build. The builder service account must have access to create and write to Cloud Storage
+    /// buckets in the build project.
+    RegionalUserOwnedBucket,
+
+    /// `LEGACY_BUCKET`: Deprecated: Use `REGIONAL_USER_OWNED_BUCKET` instead. Bucket is located in
+    /// a Google-owned project and is not regionalized.
+    LegacyBucket,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDevtoolsCloudbuildV1BuildOptionsDefaultLogsBucketBehavior {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "DEFAULT_LOGS_BUCKET_BEHAVIOR_UNSPECIFIED",
+            Self::DefaultLogsBucketBehaviorUnspecified,
+        ),
+        ("REGIONAL_USER_OWNED_BUCKET", Self::RegionalUserOwnedBucket),
+        ("LEGACY_BUCKET", Self::LegacyBucket),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Option to define build log streaming behavior to Cloud Storage.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1BuildOptions.logStreamingOption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildOptionsLogStreamingOption {
+    /// `STREAM_DEFAULT`: Service may automatically determine build log streaming behavior.
+    StreamDefault,
+
+    /// `STREAM_ON`: Build logs should be streamed to Cloud Storage.
+    StreamOn,
+
+    /// `STREAM_OFF`: Build logs should not be streamed to Cloud Storage; they will be written when
+    /// the build is completed.
+    StreamOff,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDevtoolsCloudbuildV1BuildOptionsLogStreamingOption {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STREAM_DEFAULT", Self::StreamDefault),
+        ("STREAM_ON", Self::StreamOn),
+        ("STREAM_OFF", Self::StreamOff),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Option to specify the logging mode, which determines if and where build logs are stored.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1BuildOptions.logging`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildOptionsLogging {
+    /// `LOGGING_UNSPECIFIED`: The service determines the logging mode. The default is `LEGACY`. Do
+    /// not rely on the default logging behavior as it may change in the future.
+    LoggingUnspecified,
+
+    /// `LEGACY`: Build logs are stored in Cloud Logging and Cloud Storage.
+    Legacy,
+
+    /// `GCS_ONLY`: Build logs are stored in Cloud Storage.
+    GcsOnly,
+
+    /// `STACKDRIVER_ONLY`: This option is the same as CLOUD_LOGGING_ONLY.
+    StackdriverOnly,
+
+    /// `CLOUD_LOGGING_ONLY`: Build logs are stored in Cloud Logging. Selecting this option will not
+    /// allow [logs streaming](https://cloud.google.com/sdk/gcloud/reference/builds/log).
+    CloudLoggingOnly,
+
+    /// `NONE`: Turn off all logging. No build logs will be captured.
+    None,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1BuildOptionsLogging {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("LOGGING_UNSPECIFIED", Self::LoggingUnspecified),
+        ("LEGACY", Self::Legacy),
+        ("GCS_ONLY", Self::GcsOnly),
+        ("STACKDRIVER_ONLY", Self::StackdriverOnly),
+        ("CLOUD_LOGGING_ONLY", Self::CloudLoggingOnly),
+        ("NONE", Self::None),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Compute Engine machine type on which to run the build.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1BuildOptions.machineType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildOptionsMachineType {
+    /// `UNSPECIFIED`: Standard machine type.
+    Unspecified,
+
+    /// `N1_HIGHCPU_8`: Highcpu machine with 8 CPUs.
+    N1Highcpu8,
+
+    /// `N1_HIGHCPU_32`: Highcpu machine with 32 CPUs.
+    N1Highcpu32,
+
+    /// `E2_HIGHCPU_8`: Highcpu e2 machine with 8 CPUs.
+    E2Highcpu8,
+
+    /// `E2_HIGHCPU_32`: Highcpu e2 machine with 32 CPUs.
+    E2Highcpu32,
+
+    /// `E2_MEDIUM`: E2 machine with 1 CPU.
+    E2Medium,
+
+    /// `E2_STANDARD_2`: E2 machine with 2 CPUs.
+    E2Standard2,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1BuildOptionsMachineType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNSPECIFIED", Self::Unspecified),
+        ("N1_HIGHCPU_8", Self::N1Highcpu8),
+        ("N1_HIGHCPU_32", Self::N1Highcpu32),
+        ("E2_HIGHCPU_8", Self::E2Highcpu8),
+        ("E2_HIGHCPU_32", Self::E2Highcpu32),
+        ("E2_MEDIUM", Self::E2Medium),
+        ("E2_STANDARD_2", Self::E2Standard2),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `GoogleDevtoolsCloudbuildV1BuildOptions.rankedMachineSeries`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildOptionsRankedMachineSeries {
+    /// `MACHINE_SERIES_UNSPECIFIED`: Should not be used.
+    MachineSeriesUnspecified,
+
+    /// `MACHINE_SERIES_E`: Cost-optimized machines such as E2.
+    MachineSeriesE,
+
+    /// `MACHINE_SERIES_N`: General-purpose machines such as N4.
+    MachineSeriesN,
+
+    /// `MACHINE_SERIES_C`: Performance-optimized machines such as C4.
+    MachineSeriesC,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDevtoolsCloudbuildV1BuildOptionsRankedMachineSeries {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MACHINE_SERIES_UNSPECIFIED", Self::MachineSeriesUnspecified),
+        ("MACHINE_SERIES_E", Self::MachineSeriesE),
+        ("MACHINE_SERIES_N", Self::MachineSeriesN),
+        ("MACHINE_SERIES_C", Self::MachineSeriesC),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Requested verifiability options.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1BuildOptions.requestedVerifyOption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildOptionsRequestedVerifyOption {
+    /// `NOT_VERIFIED`: Not a verifiable build (the default).
+    NotVerified,
+
+    /// `VERIFIED`: Build must be verified.
+    Verified,
+
+    /// `BEST_EFFORT`: Build verification is best effort. If provenance generation fails, the build
+    /// will still succeed.
+    BestEffort,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDevtoolsCloudbuildV1BuildOptionsRequestedVerifyOption {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NOT_VERIFIED", Self::NotVerified),
+        ("VERIFIED", Self::Verified),
+        ("BEST_EFFORT", Self::BestEffort),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `GoogleDevtoolsCloudbuildV1BuildOptions.sourceProvenanceHash`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildOptionsSourceProvenanceHash {
+    /// `NONE`: No hash requested.
+    None,
+
+    /// `SHA256`: Use a sha256 hash.
+    Sha256,
+
+    /// `MD5`: Use a md5 hash.
+    Md5,
+
+    /// `GO_MODULE_H1`: Dirhash of a Go module's source code which is then hex-encoded.
+    GoModuleH1,
+
+    /// `SHA512`: Use a sha512 hash.
+    Sha512,
+
+    /// `DIRSUM_SHA256`: Use a dirsum_sha256 hash.
+    DirsumSha256,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDevtoolsCloudbuildV1BuildOptionsSourceProvenanceHash {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NONE", Self::None),
+        ("SHA256", Self::Sha256),
+        ("MD5", Self::Md5),
+        ("GO_MODULE_H1", Self::GoModuleH1),
+        ("SHA512", Self::Sha512),
+        ("DIRSUM_SHA256", Self::DirsumSha256),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Option to specify behavior when there is an error in the substitution checks. NOTE: this is
+/// always set to ALLOW_LOOSE for triggered builds and cannot be overridden in the build
+/// configuration file.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1BuildOptions.substitutionOption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildOptionsSubstitutionOption {
+    /// `MUST_MATCH`: Fails the build if error in substitutions checks, like missing a substitution
+    /// in the template or in the map.
+    MustMatch,
+
+    /// `ALLOW_LOOSE`: Do not fail the build if error in substitutions checks.
+    AllowLoose,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDevtoolsCloudbuildV1BuildOptionsSubstitutionOption {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MUST_MATCH", Self::MustMatch),
+        ("ALLOW_LOOSE", Self::AllowLoose),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Aggregated/summary metrics over the entire build lifecycle.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1BuildResourceUsage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1BuildResourceUsage {
+    /// Output only. The average CPU utilization ratio across all vCPUs over the duration of the
+    /// build, expressed as a fraction in the range \[0.0, 1.0\].
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `averageCpuUtilization`.
+    #[serde(rename = "averageCpuUtilization", skip_serializing_if = "Option::is_none")]
+    pub average_cpu_utilization: Option<f32>,
+
+    /// Output only. The average memory utilization ratio over the duration of the build, expressed
+    /// as a fraction in the range \[0.0, 1.0\].
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `averageMemoryUtilization`.
+    #[serde(
+        rename = "averageMemoryUtilization",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub average_memory_utilization: Option<f32>,
+
+    /// Output only. The highest CPU utilization ratio across all vCPUs observed over the duration
+    /// of the build, expressed as a fraction in the range \[0.0, 1.0\].
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `peakCpuUtilization`.
+    #[serde(rename = "peakCpuUtilization", skip_serializing_if = "Option::is_none")]
+    pub peak_cpu_utilization: Option<f32>,
+
+    /// Output only. The highest memory utilization ratio observed over the duration of the build,
+    /// expressed as a fraction in the range \[0.0, 1.0\].
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `peakMemoryUtilization`.
+    #[serde(rename = "peakMemoryUtilization", skip_serializing_if = "Option::is_none")]
+    pub peak_memory_utilization: Option<f32>,
+
+    /// Output only. Total CPU execution time consumed across all cores during build execution.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `totalCpuDuration`.
+    #[serde(rename = "totalCpuDuration", skip_serializing_if = "Option::is_none")]
+    pub total_cpu_duration: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. Status of the build.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1Build.status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildStatus {
+    /// `STATUS_UNKNOWN`: Status of the build is unknown.
+    StatusUnknown,
+
+    /// `PENDING`: Build has been created and is pending execution and queuing. It has not been
+    /// queued.
+    Pending,
+
+    /// `QUEUED`: Build or step is queued; work has not yet begun.
+    Queued,
+
+    /// `WORKING`: Build or step is being executed.
+    Working,
+
+    /// `SUCCESS`: Build or step finished successfully.
+    Success,
+
+    /// `FAILURE`: Build or step failed to complete successfully.
+    Failure,
+
+    /// `INTERNAL_ERROR`: Build or step failed due to an internal cause.
+    InternalError,
+
+    /// `TIMEOUT`: Build or step took longer than was allowed.
+    Timeout,
+
+    /// `CANCELLED`: Build or step was canceled by a user.
+    Cancelled,
+
+    /// `EXPIRED`: Build was enqueued for longer than the value of `queue_ttl`.
+    Expired,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1BuildStatus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATUS_UNKNOWN", Self::StatusUnknown),
+        ("PENDING", Self::Pending),
+        ("QUEUED", Self::Queued),
+        ("WORKING", Self::Working),
+        ("SUCCESS", Self::Success),
+        ("FAILURE", Self::Failure),
+        ("INTERNAL_ERROR", Self::InternalError),
+        ("TIMEOUT", Self::Timeout),
+        ("CANCELLED", Self::Cancelled),
+        ("EXPIRED", Self::Expired),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A step in the build pipeline.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1BuildStep`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1BuildStep {
+    /// Allow this build step to fail without failing the entire build if and only if the exit code
+    /// is one of the specified codes. If allow_failure is also specified, this field will take
+    /// precedence.
+    ///
+    /// Wire name: `allowExitCodes`.
+    #[serde(rename = "allowExitCodes", skip_serializing_if = "Option::is_none")]
+    pub allow_exit_codes: Option<Vec<i32>>,
+
+    /// Allow this build step to fail without failing the entire build. If false, the entire build
+    /// will fail if this step fails. Otherwise, the build will succeed, but this step will still
+    /// have a failure status. Error information will be reported in the failure_detail field.
+    ///
+    /// Wire name: `allowFailure`.
+    #[serde(rename = "allowFailure", skip_serializing_if = "Option::is_none")]
+    pub allow_failure: Option<bool>,
+
+    /// A list of arguments that will be presented to the step when it is started. If the image used
+    /// to run the step's container has an entrypoint, the `args` are used as arguments to that
+    /// entrypoint. If the image does not define an entrypoint, the first element in args is used as
+    /// the entrypoint, and the remainder will be used as arguments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+
+    /// Option to include built-in and custom substitutions as env variables for this build step.
+    /// This option will override the global option in BuildOption.
+    ///
+    /// Wire name: `automapSubstitutions`.
+    #[serde(rename = "automapSubstitutions", skip_serializing_if = "Option::is_none")]
+    pub automap_substitutions: Option<bool>,
+
+    /// Working directory to use when running this step's container. If this value is a relative
+    /// path, it is relative to the build's working directory. If this value is absolute, it may be
+    /// outside the build's working directory, in which case the contents of the path may not be
+    /// persisted across build step executions, unless a `volume` for that path is specified. If the
+    /// build specifies a `RepoSource` with `dir` and a step with a `dir`, which specifies an
+    /// absolute path, the `RepoSource` `dir` is ignored for the step's execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+
+    /// Entrypoint to be used instead of the build step image's default entrypoint. If unset, the
+    /// image's default entrypoint is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entrypoint: Option<String>,
+
+    /// A list of environment variable definitions to be used when running a step. The elements are
+    /// of the form "KEY=VALUE" for the environment variable "KEY" being given the value "VALUE".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<Vec<String>>,
+
+    /// Output only. Return code from running the step.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `exitCode`.
+    #[serde(rename = "exitCode", skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+
+    /// Unique identifier for this build step, used in `wait_for` to reference this build step as a
+    /// dependency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Required. The name of the container image that will run this particular build step. If the
+    /// image is available in the host's Docker daemon's cache, it will be run directly. If not, the
+    /// host will attempt to pull the image first, using the builder service account's credentials
+    /// if necessary. The Docker daemon's cache will already have the latest versions of all of the
+    /// officially supported build steps
+    /// ([<https://github.com/GoogleCloudPlatform/cloud-builders>](https://github.com/GoogleCloudPlatform/cloud-builders)).
+    /// The Docker daemon will also have cached many of the layers for some popular images, like
+    /// "ubuntu", "debian", but they will be refreshed at the time you attempt to use them. If you
+    /// built an image in a previous build step, it will be stored in the host's Docker daemon's
+    /// cache and is available to use as the name for a later build step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Stores timing information for pulling this build step's builder image only.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pullTiming`.
+    #[serde(rename = "pullTiming", skip_serializing_if = "Option::is_none")]
+    pub pull_timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// Declaration of results for this build step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<GoogleDevtoolsCloudbuildV1StepResult>>,
+
+    /// A shell script to be executed in the step. When script is provided, the user cannot specify
+    /// the entrypoint or args.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+
+    /// A list of environment variables which are encrypted using a Cloud Key Management Service
+    /// crypto key. These values must be specified in the build's `Secret`.
+    ///
+    /// Wire name: `secretEnv`.
+    #[serde(rename = "secretEnv", skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<Vec<String>>,
+
+    /// Output only. Status of the build step. At this time, build step status is only updated on
+    /// build completion; step status is not updated in real-time as the build progresses.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<GoogleDevtoolsCloudbuildV1BuildStepStatus>,
+
+    /// Time limit for executing this build step. If not defined, the step has no time limit and
+    /// will be allowed to continue to run until either it completes or the build itself times out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+
+    /// Output only. Stores timing information for executing this build step.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// List of volumes to mount into the build step. Each volume is created as an empty volume
+    /// prior to execution of the build step. Upon completion of the build, volumes and their
+    /// contents are discarded. Using a named volume in only one step is not valid as it is
+    /// indicative of a build request with an incorrect configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<GoogleDevtoolsCloudbuildV1Volume>>,
+
+    /// The ID(s) of the step(s) that this build step depends on. This build step will not start
+    /// until all the build steps in `wait_for` have completed successfully. If `wait_for` is empty,
+    /// this build step will start when all previous build steps in the `Build.Steps` list have
+    /// completed successfully.
+    ///
+    /// Wire name: `waitFor`.
+    #[serde(rename = "waitFor", skip_serializing_if = "Option::is_none")]
+    pub wait_for: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Results for a build step.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1BuildStepResults`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1BuildStepResults {
+    /// Results for a build step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. Status of the build step. At this time, build step status is only updated on
+/// build completion; step status is not updated in real-time as the build progresses.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1BuildStep.status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuildStepStatus {
+    /// `STATUS_UNKNOWN`: Status of the build is unknown.
+    StatusUnknown,
+
+    /// `PENDING`: Build has been created and is pending execution and queuing. It has not been
+    /// queued.
+    Pending,
+
+    /// `QUEUED`: Build or step is queued; work has not yet begun.
+    Queued,
+
+    /// `WORKING`: Build or step is being executed.
+    Working,
+
+    /// `SUCCESS`: Build or step finished successfully.
+    Success,
+
+    /// `FAILURE`: Build or step failed to complete successfully.
+    Failure,
+
+    /// `INTERNAL_ERROR`: Build or step failed due to an internal cause.
+    InternalError,
+
+    /// `TIMEOUT`: Build or step took longer than was allowed.
+    Timeout,
+
+    /// `CANCELLED`: Build or step was canceled by a user.
+    Cancelled,
+
+    /// `EXPIRED`: Build was enqueued for longer than the value of `queue_ttl`.
+    Expired,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1BuildStepStatus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATUS_UNKNOWN", Self::StatusUnknown),
+        ("PENDING", Self::Pending),
+        ("QUEUED", Self::Queued),
+        ("WORKING", Self::Working),
+        ("SUCCESS", Self::Success),
+        ("FAILURE", Self::Failure),
+        ("INTERNAL_ERROR", Self::InternalError),
+        ("TIMEOUT", Self::Timeout),
+        ("CANCELLED", Self::Cancelled),
+        ("EXPIRED", Self::Expired),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// An image built by the pipeline.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1BuiltImage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1BuiltImage {
+    /// Output only. Path to the artifact in Artifact Registry.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `artifactRegistryPackage`.
+    #[serde(rename = "artifactRegistryPackage", skip_serializing_if = "Option::is_none")]
+    pub artifact_registry_package: Option<String>,
+
+    /// Docker Registry 2.0 digest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+
+    /// Name used to push the container image to Google Container Registry, as presented to `docker
+    /// push`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. The OCI media type of the artifact. Non-OCI images, such as Docker images, will
+    /// have an unspecified value.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `ociMediaType`.
+    #[serde(
+        rename = "ociMediaType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub oci_media_type: Option<GoogleDevtoolsCloudbuildV1BuiltImageOciMediaType>,
+
+    /// Output only. Stores timing information for pushing the specified image.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pushTiming`.
+    #[serde(rename = "pushTiming", skip_serializing_if = "Option::is_none")]
+    pub push_timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The OCI media type of the artifact. Non-OCI images, such as Docker images, will
+/// have an unspecified value.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1BuiltImage.ociMediaType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1BuiltImageOciMediaType {
+    /// `OCI_MEDIA_TYPE_UNSPECIFIED`: Default value.
+    OciMediaTypeUnspecified,
+
+    /// `IMAGE_MANIFEST`: The artifact is an image manifest, which represents a single image with
+    /// all its layers.
+    ImageManifest,
+
+    /// `IMAGE_INDEX`: The artifact is an image index, which can contain a list of image manifests.
+    ImageIndex,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1BuiltImageOciMediaType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OCI_MEDIA_TYPE_UNSPECIFIED", Self::OciMediaTypeUnspecified),
+        ("IMAGE_MANIFEST", Self::ImageManifest),
+        ("IMAGE_INDEX", Self::ImageIndex),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Location of the source in a 2nd-gen Google Cloud Build repository resource.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1ConnectedRepository`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1ConnectedRepository {
+    /// Optional. Directory, relative to the source root, in which to run the build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+
+    /// Required. Name of the Google Cloud Build repository, formatted as
+    /// `projects/*/locations/*/connections/*/repositories/*`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+
+    /// Required. The revision to fetch from the Git repository such as a branch, a tag, a commit
+    /// SHA, or any Git ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A dependency that the Cloud Build worker will fetch before executing user steps.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Dependency`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Dependency {
+    /// If set to true disable all dependency fetching (ignoring the default source as well).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub empty: Option<bool>,
+
+    /// Represents a generic artifact as a build dependency.
+    ///
+    /// Wire name: `genericArtifact`.
+    #[serde(rename = "genericArtifact", skip_serializing_if = "Option::is_none")]
+    pub generic_artifact: Option<GoogleDevtoolsCloudbuildV1GenericArtifactDependency>,
+
+    /// Represents a git repository as a build dependency.
+    ///
+    /// Wire name: `gitSource`.
+    #[serde(rename = "gitSource", skip_serializing_if = "Option::is_none")]
+    pub git_source: Option<GoogleDevtoolsCloudbuildV1GitSourceDependency>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// This config defines the location of a source through Developer Connect.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1DeveloperConnectConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1DeveloperConnectConfig {
+    /// Required. Directory, relative to the source root, in which to run the build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+
+    /// Required. The Developer Connect Git repository link, formatted as
+    /// `projects/*/locations/*/connections/*/gitRepositoryLink/*`.
+    ///
+    /// Wire name: `gitRepositoryLink`.
+    #[serde(rename = "gitRepositoryLink", skip_serializing_if = "Option::is_none")]
+    pub git_repository_link: Option<String>,
+
+    /// Required. The revision to fetch from the Git repository such as a branch, a tag, a commit
+    /// SHA, or any Git ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A fatal problem encountered during the execution of the build.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1FailureInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1FailureInfo {
+    /// Explains the failure issue in more detail using hard-coded text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+
+    /// The name of the failure.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleDevtoolsCloudbuildV1FailureInfoType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The name of the failure.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1FailureInfo.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1FailureInfoType {
+    /// `FAILURE_TYPE_UNSPECIFIED`: Type unspecified
+    FailureTypeUnspecified,
+
+    /// `PUSH_FAILED`: Unable to push the image to the repository.
+    PushFailed,
+
+    /// `PUSH_IMAGE_NOT_FOUND`: Final image not found.
+    PushImageNotFound,
+
+    /// `PUSH_NOT_AUTHORIZED`: Unauthorized push of the final image.
+    PushNotAuthorized,
+
+    /// `LOGGING_FAILURE`: Backend logging failures. Should retry.
+    LoggingFailure,
+
+    /// `USER_BUILD_STEP`: A build step has failed.
+    UserBuildStep,
+
+    /// `FETCH_SOURCE_FAILED`: The source fetching has failed.
+    FetchSourceFailed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1FailureInfoType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("FAILURE_TYPE_UNSPECIFIED", Self::FailureTypeUnspecified),
+        ("PUSH_FAILED", Self::PushFailed),
+        ("PUSH_IMAGE_NOT_FOUND", Self::PushImageNotFound),
+        ("PUSH_NOT_AUTHORIZED", Self::PushNotAuthorized),
+        ("LOGGING_FAILURE", Self::LoggingFailure),
+        ("USER_BUILD_STEP", Self::UserBuildStep),
+        ("FETCH_SOURCE_FAILED", Self::FetchSourceFailed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Container message for hashes of byte content of files, used in SourceProvenance messages to
+/// verify integrity of source input to the build.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1FileHashes`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1FileHashes {
+    /// Collection of file hashes.
+    ///
+    /// Wire name: `fileHash`.
+    #[serde(rename = "fileHash", skip_serializing_if = "Option::is_none")]
+    pub file_hash: Option<Vec<GoogleDevtoolsCloudbuildV1Hash>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Generic artifact to upload to Artifact Registry upon successful completion of all build
+/// steps.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1GenericArtifact`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1GenericArtifact {
+    /// Required. Path to the generic artifact in the build's workspace to be uploaded to Artifact
+    /// Registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+
+    /// Required. Registry path to upload the generic artifact to, in the form
+    /// projects/$PROJECT/locations/$LOCATION/repositories/$REPO/packages/$PACKAGE/versions/$VERSION
+    ///
+    /// Wire name: `registryPath`.
+    #[serde(rename = "registryPath", skip_serializing_if = "Option::is_none")]
+    pub registry_path: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a generic artifact as a build dependency.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1GenericArtifactDependency`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1GenericArtifactDependency {
+    /// Optional. Where the artifact files should be placed on the worker. Required when specified
+    /// in `Build.dependencies`.
+    ///
+    /// Wire name: `destPath`.
+    #[serde(rename = "destPath", skip_serializing_if = "Option::is_none")]
+    pub dest_path: Option<String>,
+
+    /// Required. The location to download the artifact files from. Ex:
+    /// projects/p1/locations/us/repositories/r1/packages/p1/versions/v1
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// GitConfig is a configuration for git operations.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1GitConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1GitConfig {
+    /// Configuration for HTTP related git operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http: Option<GoogleDevtoolsCloudbuildV1HttpConfig>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Location of the source in any accessible Git repository.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1GitSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1GitSource {
+    /// Optional. Directory, relative to the source root, in which to run the build. This must be a
+    /// relative path. If a step's `dir` is specified and is an absolute path, this value is ignored
+    /// for that step's execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+
+    /// Optional. The revision to fetch from the Git repository such as a branch, a tag, a commit
+    /// SHA, or any Git ref. Cloud Build uses `git fetch` to fetch the revision from the Git
+    /// repository; therefore make sure that the string you provide for `revision` is parsable by
+    /// the command. For information on string values accepted by `git fetch`, see
+    /// <https://git-scm.com/docs/gitrevisions#_specifying_revisions>. For information on `git
+    /// fetch`, see <https://git-scm.com/docs/git-fetch>.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+
+    /// Required. Location of the Git repo to build. This will be used as a `git remote`, see
+    /// <https://git-scm.com/docs/git-remote>.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents a git repository as a build dependency.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1GitSourceDependency`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1GitSourceDependency {
+    /// Optional. How much history should be fetched for the build (default 1, -1 for all history).
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub depth: Option<i64>,
+
+    /// Required. Where should the files be placed on the worker.
+    ///
+    /// Wire name: `destPath`.
+    #[serde(rename = "destPath", skip_serializing_if = "Option::is_none")]
+    pub dest_path: Option<String>,
+
+    /// Optional. True if remote tags should be fetched too (default false). Note: when depth is 1
+    /// (default), git fetch only retrieves tags pointing to commits within the shallow boundary.
+    /// Set depth to -1 to fetch all historical tags.
+    ///
+    /// Wire name: `fetchTags`.
+    #[serde(rename = "fetchTags", skip_serializing_if = "Option::is_none")]
+    pub fetch_tags: Option<bool>,
+
+    /// Optional. True if submodules should be fetched too (default false).
+    ///
+    /// Wire name: `recurseSubmodules`.
+    #[serde(rename = "recurseSubmodules", skip_serializing_if = "Option::is_none")]
+    pub recurse_submodules: Option<bool>,
+
+    /// Required. The kind of repo (url or dev connect).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<GoogleDevtoolsCloudbuildV1GitSourceRepository>,
+
+    /// Required. The revision that we will fetch the repo at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A repository for a git source.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1GitSourceRepository`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1GitSourceRepository {
+    /// The Developer Connect Git repository link formatted as
+    /// `projects/*/locations/*/connections/*/gitRepositoryLink/*`
+    ///
+    /// Wire name: `developerConnect`.
+    #[serde(rename = "developerConnect", skip_serializing_if = "Option::is_none")]
+    pub developer_connect: Option<String>,
+
+    /// Location of the Git repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Go module to upload to Artifact Registry upon successful completion of all build steps. A
+/// module refers to all dependencies in a go.mod file.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1GoModule`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1GoModule {
+    /// Optional. The Go module's "module path". e.g. example.com/foo/v2
+    ///
+    /// Wire name: `modulePath`.
+    #[serde(rename = "modulePath", skip_serializing_if = "Option::is_none")]
+    pub module_path: Option<String>,
+
+    /// Optional. The Go module's semantic version in the form vX.Y.Z. e.g. v0.1.1 Pre-release
+    /// identifiers can also be added by appending a dash and dot separated ASCII alphanumeric
+    /// characters and hyphens. e.g. v0.2.3-alpha.x.12m.5
+    ///
+    /// Wire name: `moduleVersion`.
+    #[serde(rename = "moduleVersion", skip_serializing_if = "Option::is_none")]
+    pub module_version: Option<String>,
+
+    /// Optional. Location of the Artifact Registry repository. i.e. us-east1 Defaults to the
+    /// build’s location.
+    ///
+    /// Wire name: `repositoryLocation`.
+    #[serde(rename = "repositoryLocation", skip_serializing_if = "Option::is_none")]
+    pub repository_location: Option<String>,
+
+    /// Optional. Artifact Registry repository name. Specified Go modules will be zipped and
+    /// uploaded to Artifact Registry with this location as a prefix. e.g. my-go-repo
+    ///
+    /// Wire name: `repositoryName`.
+    #[serde(rename = "repositoryName", skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+
+    /// Optional. Project ID of the Artifact Registry repository. Defaults to the build project.
+    ///
+    /// Wire name: `repositoryProjectId`.
+    #[serde(rename = "repositoryProjectId", skip_serializing_if = "Option::is_none")]
+    pub repository_project_id: Option<String>,
+
+    /// Optional. Source path of the go.mod file in the build's workspace. If not specified, this
+    /// will default to the current directory. e.g. ~/code/go/mypackage
+    ///
+    /// Wire name: `sourcePath`.
+    #[serde(rename = "sourcePath", skip_serializing_if = "Option::is_none")]
+    pub source_path: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Container message for hash values.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Hash`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Hash {
+    /// The type of hash that was performed.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<GoogleDevtoolsCloudbuildV1HashType>,
+
+    /// The hash value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of hash that was performed.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1Hash.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1HashType {
+    /// `NONE`: No hash requested.
+    None,
+
+    /// `SHA256`: Use a sha256 hash.
+    Sha256,
+
+    /// `MD5`: Use a md5 hash.
+    Md5,
+
+    /// `GO_MODULE_H1`: Dirhash of a Go module's source code which is then hex-encoded.
+    GoModuleH1,
+
+    /// `SHA512`: Use a sha512 hash.
+    Sha512,
+
+    /// `DIRSUM_SHA256`: Use a dirsum_sha256 hash.
+    DirsumSha256,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1HashType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("NONE", Self::None),
+        ("SHA256", Self::Sha256),
+        ("MD5", Self::Md5),
+        ("GO_MODULE_H1", Self::GoModuleH1),
+        ("SHA512", Self::Sha512),
+        ("DIRSUM_SHA256", Self::DirsumSha256),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// HttpConfig is a configuration for HTTP related git operations.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1HttpConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1HttpConfig {
+    /// SecretVersion resource of the HTTP proxy URL. The Service Account used in the build (either
+    /// the default Service Account or user-specified Service Account) should have
+    /// `secretmanager.versions.access` permissions on this secret. The proxy URL should be in
+    /// format `protocol://@]proxyhost[:port]`.
+    ///
+    /// Wire name: `proxySecretVersionName`.
+    #[serde(rename = "proxySecretVersionName", skip_serializing_if = "Option::is_none")]
+    pub proxy_secret_version_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Pairs a set of secret environment variables mapped to encrypted values with the Cloud KMS
+/// key to use to decrypt the value.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1InlineSecret`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1InlineSecret {
+    /// Map of environment variable name to its encrypted value. Secret environment variables must
+    /// be unique across all of a build's secrets, and must be used by at least one build step.
+    /// Values can be at most 64 KB in size. There can be at most 100 secret values across all of a
+    /// build's secrets.
+    ///
+    /// Wire name: `envMap`.
+    #[serde(rename = "envMap", skip_serializing_if = "Option::is_none")]
+    pub env_map: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Resource name of Cloud KMS crypto key to decrypt the encrypted value. In format:
+    /// projects/*/locations/*/keyRings/*/cryptoKeys/*
+    ///
+    /// Wire name: `kmsKeyName`.
+    #[serde(rename = "kmsKeyName", skip_serializing_if = "Option::is_none")]
+    pub kms_key_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Maven artifact to upload to Artifact Registry upon successful completion of all build
+/// steps.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1MavenArtifact`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1MavenArtifact {
+    /// Maven `artifactId` value used when uploading the artifact to Artifact Registry.
+    ///
+    /// Wire name: `artifactId`.
+    #[serde(rename = "artifactId", skip_serializing_if = "Option::is_none")]
+    pub artifact_id: Option<String>,
+
+    /// Optional. Path to a folder containing the files to upload to Artifact Registry. This can be
+    /// either an absolute path, e.g. `/workspace/my-app/target/`, or a relative path from
+    /// /workspace, e.g. `my-app/target/`. This field is mutually exclusive with the `path` field.
+    ///
+    /// Wire name: `deployFolder`.
+    #[serde(rename = "deployFolder", skip_serializing_if = "Option::is_none")]
+    pub deploy_folder: Option<String>,
+
+    /// Maven `groupId` value used when uploading the artifact to Artifact Registry.
+    ///
+    /// Wire name: `groupId`.
+    #[serde(rename = "groupId", skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+
+    /// Optional. Path to an artifact in the build's workspace to be uploaded to Artifact Registry.
+    /// This can be either an absolute path, e.g. /workspace/my-app/target/my-app-1.0.SNAPSHOT.jar
+    /// or a relative path from /workspace, e.g. my-app/target/my-app-1.0.SNAPSHOT.jar.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+
+    /// Artifact Registry repository, in the form
+    /// "<https://$REGION-maven.pkg.dev/$PROJECT/$REPOSITORY>" Artifact in the workspace specified
+    /// by path will be uploaded to Artifact Registry with this location as a prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+
+    /// Maven `version` value used when uploading the artifact to Artifact Registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Npm package to upload to Artifact Registry upon successful completion of all build steps.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1NpmPackage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1NpmPackage {
+    /// Optional. Path to the package.json. e.g. workspace/path/to/package Only one of `archive` or
+    /// `package_path` can be specified.
+    ///
+    /// Wire name: `packagePath`.
+    #[serde(rename = "packagePath", skip_serializing_if = "Option::is_none")]
+    pub package_path: Option<String>,
+
+    /// Artifact Registry repository, in the form
+    /// "<https://$REGION-npm.pkg.dev/$PROJECT/$REPOSITORY>" Npm package in the workspace specified
+    /// by path will be zipped and uploaded to Artifact Registry with this location as a prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// OCI image to upload to Artifact Registry upon successful completion of all build steps.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Oci`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Oci {
+    /// Required. Path on the local file system where to find the container to upload. e.g.
+    /// /workspace/my-image.tar
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+
+    /// Required. Registry path to upload the container to. e.g.
+    /// us-east1-docker.pkg.dev/my-project/my-repo/my-image
+    ///
+    /// Wire name: `registryPath`.
+    #[serde(rename = "registryPath", skip_serializing_if = "Option::is_none")]
+    pub registry_path: Option<String>,
+
+    /// Optional. Tags to apply to the uploaded image. e.g. latest, 1.0.0
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Details about how a build should be executed on a `WorkerPool`. See [running builds in a
+/// private pool](https://cloud.google.com/build/docs/private-pools/run-builds-in-private-pool)
+/// for more information.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1PoolOption`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1PoolOption {
+    /// The `WorkerPool` resource to execute the build on. You must have
+    /// `cloudbuild.workerpools.use` on the project hosting the WorkerPool. Format
+    /// projects/{project}/locations/{location}/workerPools/{workerPoolId}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. OUTPUT_ONLY. Worker release resolved from the release channel.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `resolvedWorkerRelease`.
+    #[serde(rename = "resolvedWorkerRelease", skip_serializing_if = "Option::is_none")]
+    pub resolved_worker_release: Option<String>,
+
+    /// Output only. OUTPUT_ONLY. The release or release channel used to run the Build. This is set
+    /// to the same value as `PrivatePoolV1Config.WorkerConfig.worker_release` for the UI to easily
+    /// access.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `workerRelease`.
+    #[serde(rename = "workerRelease", skip_serializing_if = "Option::is_none")]
+    pub worker_release: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Python package to upload to Artifact Registry upon successful completion of all build steps.
+/// A package can encapsulate multiple objects to be uploaded to a single repository.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1PythonPackage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1PythonPackage {
+    /// Path globs used to match files in the build's workspace. For Python/ Twine, this is usually
+    /// `dist/*`, and sometimes additionally an `.asc` file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paths: Option<Vec<String>>,
+
+    /// Artifact Registry repository, in the form
+    /// "<https://$REGION-python.pkg.dev/$PROJECT/$REPOSITORY>" Files in the workspace matching any
+    /// path pattern will be uploaded to Artifact Registry with this location as a prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Location of the source in a Google Cloud Source Repository.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1RepoSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1RepoSource {
+    /// Regex matching branches to build. The syntax of the regular expressions accepted is the
+    /// syntax accepted by RE2 and described at <https://github.com/google/re2/wiki/Syntax>
+    ///
+    /// Wire name: `branchName`.
+    #[serde(rename = "branchName", skip_serializing_if = "Option::is_none")]
+    pub branch_name: Option<String>,
+
+    /// Explicit commit SHA to build.
+    ///
+    /// Wire name: `commitSha`.
+    #[serde(rename = "commitSha", skip_serializing_if = "Option::is_none")]
+    pub commit_sha: Option<String>,
+
+    /// Optional. Directory, relative to the source root, in which to run the build. This must be a
+    /// relative path. If a step's `dir` is specified and is an absolute path, this value is ignored
+    /// for that step's execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+
+    /// Optional. Only trigger a build if the revision regex does NOT match the revision regex.
+    ///
+    /// Wire name: `invertRegex`.
+    #[serde(rename = "invertRegex", skip_serializing_if = "Option::is_none")]
+    pub invert_regex: Option<bool>,
+
+    /// Optional. ID of the project that owns the Cloud Source Repository. If omitted, the project
+    /// ID requesting the build is assumed.
+    ///
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
+    /// Required. Name of the Cloud Source Repository.
+    ///
+    /// Wire name: `repoName`.
+    #[serde(rename = "repoName", skip_serializing_if = "Option::is_none")]
+    pub repo_name: Option<String>,
+
+    /// Optional. Substitutions to use in a triggered build. Should only be used with
+    /// RunBuildTrigger
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub substitutions: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Regex matching tags to build. The syntax of the regular expressions accepted is the syntax
+    /// accepted by RE2 and described at <https://github.com/google/re2/wiki/Syntax>
+    ///
+    /// Wire name: `tagName`.
+    #[serde(rename = "tagName", skip_serializing_if = "Option::is_none")]
+    pub tag_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Artifacts created by the build pipeline.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Results`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Results {
+    /// Path to the artifact manifest for non-container artifacts uploaded to Cloud Storage. Only
+    /// populated when artifacts are uploaded to Cloud Storage.
+    ///
+    /// Wire name: `artifactManifest`.
+    #[serde(rename = "artifactManifest", skip_serializing_if = "Option::is_none")]
+    pub artifact_manifest: Option<String>,
+
+    /// Time to push all non-container artifacts to Cloud Storage.
+    ///
+    /// Wire name: `artifactTiming`.
+    #[serde(rename = "artifactTiming", skip_serializing_if = "Option::is_none")]
+    pub artifact_timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// List of build step digests, in the order corresponding to build step indices.
+    ///
+    /// Wire name: `buildStepImages`.
+    #[serde(rename = "buildStepImages", skip_serializing_if = "Option::is_none")]
+    pub build_step_images: Option<Vec<String>>,
+
+    /// List of build step outputs, produced by builder images, in the order corresponding to build
+    /// step indices. [Cloud Builders](https://cloud.google.com/cloud-build/docs/cloud-builders) can
+    /// produce this output by writing to `$BUILDER_OUTPUT/output`. Only the first 50KB of data is
+    /// stored. Note that the `$BUILDER_OUTPUT` variable is read-only and can't be substituted.
+    ///
+    /// Wire name: `buildStepOutputs`.
+    #[serde(rename = "buildStepOutputs", skip_serializing_if = "Option::is_none")]
+    pub build_step_outputs: Option<Vec<String>>,
+
+    /// Results for build steps. step_id -&gt;
+    ///
+    /// Wire name: `buildStepResults`.
+    #[serde(rename = "buildStepResults", skip_serializing_if = "Option::is_none")]
+    pub build_step_results: Option<
+        std::collections::BTreeMap<String, GoogleDevtoolsCloudbuildV1BuildStepResults>,
+    >,
+
+    /// Output only. Generic artifacts uploaded to Artifact Registry at the end of the build.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `genericArtifacts`.
+    #[serde(rename = "genericArtifacts", skip_serializing_if = "Option::is_none")]
+    pub generic_artifacts: Option<
+        Vec<GoogleDevtoolsCloudbuildV1UploadedGenericArtifact>,
+    >,
+
+    /// Optional. Go module artifacts uploaded to Artifact Registry at the end of the build.
+    ///
+    /// Wire name: `goModules`.
+    #[serde(rename = "goModules", skip_serializing_if = "Option::is_none")]
+    pub go_modules: Option<Vec<GoogleDevtoolsCloudbuildV1UploadedGoModule>>,
+
+    /// Container images that were built as a part of the build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<GoogleDevtoolsCloudbuildV1BuiltImage>>,
+
+    /// Maven artifacts uploaded to Artifact Registry at the end of the build.
+    ///
+    /// Wire name: `mavenArtifacts`.
+    #[serde(rename = "mavenArtifacts", skip_serializing_if = "Option::is_none")]
+    pub maven_artifacts: Option<Vec<GoogleDevtoolsCloudbuildV1UploadedMavenArtifact>>,
+
+    /// Npm packages uploaded to Artifact Registry at the end of the build.
+    ///
+    /// Wire name: `npmPackages`.
+    #[serde(rename = "npmPackages", skip_serializing_if = "Option::is_none")]
+    pub npm_packages: Option<Vec<GoogleDevtoolsCloudbuildV1UploadedNpmPackage>>,
+
+    /// Number of non-container artifacts uploaded to Cloud Storage. Only populated when artifacts
+    /// are uploaded to Cloud Storage.
+    ///
+    /// Wire name: `numArtifacts`.
+    #[serde(
+        rename = "numArtifacts",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_artifacts: Option<i64>,
+
+    /// Python artifacts uploaded to Artifact Registry at the end of the build.
+    ///
+    /// Wire name: `pythonPackages`.
+    #[serde(rename = "pythonPackages", skip_serializing_if = "Option::is_none")]
+    pub python_packages: Option<Vec<GoogleDevtoolsCloudbuildV1UploadedPythonPackage>>,
+
+    /// Output only. Aggregated metrics for the build.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `resourceUsage`.
+    #[serde(rename = "resourceUsage", skip_serializing_if = "Option::is_none")]
+    pub resource_usage: Option<GoogleDevtoolsCloudbuildV1BuildResourceUsage>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Pairs a set of secret environment variables containing encrypted values with the Cloud KMS
+/// key to use to decrypt the value. Note: Use `kmsKeyName` with `available_secrets` instead of
+/// using `kmsKeyName` with `secret`. For instructions see:
+/// <https://cloud.google.com/cloud-build/docs/securing-builds/use-encrypted-credentials>.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Secret`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Secret {
+    /// Cloud KMS key name to use to decrypt these envs.
+    ///
+    /// Wire name: `kmsKeyName`.
+    #[serde(rename = "kmsKeyName", skip_serializing_if = "Option::is_none")]
+    pub kms_key_name: Option<String>,
+
+    /// Map of environment variable name to its encrypted value. Secret environment variables must
+    /// be unique across all of a build's secrets, and must be used by at least one build step.
+    /// Values can be at most 64 KB in size. There can be at most 100 secret values across all of a
+    /// build's secrets.
+    ///
+    /// Wire name: `secretEnv`.
+    #[serde(rename = "secretEnv", skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Pairs a secret environment variable with a SecretVersion in Secret Manager.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1SecretManagerSecret`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1SecretManagerSecret {
+    /// Environment variable name to associate with the secret. Secret environment variables must be
+    /// unique across all of a build's secrets, and must be used by at least one build step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+
+    /// Resource name of the SecretVersion. In format: projects/*/secrets/*/versions/*
+    ///
+    /// Wire name: `versionName`.
+    #[serde(rename = "versionName", skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Secrets and secret environment variables.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Secrets`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Secrets {
+    /// Secrets encrypted with KMS key and the associated secret environment variable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inline: Option<Vec<GoogleDevtoolsCloudbuildV1InlineSecret>>,
+
+    /// Secrets in Secret Manager and associated secret environment variable.
+    ///
+    /// Wire name: `secretManager`.
+    #[serde(rename = "secretManager", skip_serializing_if = "Option::is_none")]
+    pub secret_manager: Option<Vec<GoogleDevtoolsCloudbuildV1SecretManagerSecret>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Location of the source in a supported storage service.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Source`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Source {
+    /// Optional. If provided, get the source from this 2nd-gen Google Cloud Build repository
+    /// resource.
+    ///
+    /// Wire name: `connectedRepository`.
+    #[serde(rename = "connectedRepository", skip_serializing_if = "Option::is_none")]
+    pub connected_repository: Option<GoogleDevtoolsCloudbuildV1ConnectedRepository>,
+
+    /// If provided, get the source from this Developer Connect config.
+    ///
+    /// Wire name: `developerConnectConfig`.
+    #[serde(rename = "developerConnectConfig", skip_serializing_if = "Option::is_none")]
+    pub developer_connect_config: Option<
+        GoogleDevtoolsCloudbuildV1DeveloperConnectConfig,
+    >,
+
+    /// If provided, get the source from this Git repository.
+    ///
+    /// Wire name: `gitSource`.
+    #[serde(rename = "gitSource", skip_serializing_if = "Option::is_none")]
+    pub git_source: Option<GoogleDevtoolsCloudbuildV1GitSource>,
+
+    /// If provided, get the source from this location in a Cloud Source Repository.
+    ///
+    /// Wire name: `repoSource`.
+    #[serde(rename = "repoSource", skip_serializing_if = "Option::is_none")]
+    pub repo_source: Option<GoogleDevtoolsCloudbuildV1RepoSource>,
+
+    /// If provided, get the source from this location in Cloud Storage.
+    ///
+    /// Wire name: `storageSource`.
+    #[serde(rename = "storageSource", skip_serializing_if = "Option::is_none")]
+    pub storage_source: Option<GoogleDevtoolsCloudbuildV1StorageSource>,
+
+    /// If provided, get the source from this manifest in Cloud Storage. This feature is in Preview;
+    /// see description
+    /// [here](https://github.com/GoogleCloudPlatform/cloud-builders/tree/master/gcs-fetcher).
+    ///
+    /// Wire name: `storageSourceManifest`.
+    #[serde(rename = "storageSourceManifest", skip_serializing_if = "Option::is_none")]
+    pub storage_source_manifest: Option<GoogleDevtoolsCloudbuildV1StorageSourceManifest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Provenance of the source. Ways to find the original source, or verify that some source was
+/// used for this build.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1SourceProvenance`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1SourceProvenance {
+    /// Output only. Hash(es) of the build source, which can be used to verify that the original
+    /// source integrity was maintained in the build. Note that `FileHashes` will only be populated
+    /// if `BuildOptions` has requested a `SourceProvenanceHash`. The keys to this map are file
+    /// paths used as build source and the values contain the hash values for those files. If the
+    /// build source came in a single package such as a gzipped tarfile (`.tar.gz`), the `FileHash`
+    /// will be for the single path to that file.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `fileHashes`.
+    #[serde(rename = "fileHashes", skip_serializing_if = "Option::is_none")]
+    pub file_hashes: Option<
+        std::collections::BTreeMap<String, GoogleDevtoolsCloudbuildV1FileHashes>,
+    >,
+
+    /// Output only. A copy of the build's `source.connected_repository`, if exists, with any
+    /// revisions resolved.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `resolvedConnectedRepository`.
+    #[serde(
+        rename = "resolvedConnectedRepository",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resolved_connected_repository: Option<
+        GoogleDevtoolsCloudbuildV1ConnectedRepository,
+    >,
+
+    /// Output only. A copy of the build's `source.git_source`, if exists, with any revisions
+    /// resolved.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `resolvedGitSource`.
+    #[serde(rename = "resolvedGitSource", skip_serializing_if = "Option::is_none")]
+    pub resolved_git_source: Option<GoogleDevtoolsCloudbuildV1GitSource>,
+
+    /// A copy of the build's `source.repo_source`, if exists, with any revisions resolved.
+    ///
+    /// Wire name: `resolvedRepoSource`.
+    #[serde(rename = "resolvedRepoSource", skip_serializing_if = "Option::is_none")]
+    pub resolved_repo_source: Option<GoogleDevtoolsCloudbuildV1RepoSource>,
+
+    /// A copy of the build's `source.storage_source`, if exists, with any generations resolved.
+    ///
+    /// Wire name: `resolvedStorageSource`.
+    #[serde(rename = "resolvedStorageSource", skip_serializing_if = "Option::is_none")]
+    pub resolved_storage_source: Option<GoogleDevtoolsCloudbuildV1StorageSource>,
+
+    /// A copy of the build's `source.storage_source_manifest`, if exists, with any revisions
+    /// resolved. This feature is in Preview.
+    ///
+    /// Wire name: `resolvedStorageSourceManifest`.
+    #[serde(
+        rename = "resolvedStorageSourceManifest",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resolved_storage_source_manifest: Option<
+        GoogleDevtoolsCloudbuildV1StorageSourceManifest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// StepResult is the declaration of a result for a build step.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1StepResult`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1StepResult {
+    /// Optional. The content of the attestation to be generated.
+    ///
+    /// Wire name: `attestationContent`.
+    #[serde(rename = "attestationContent", skip_serializing_if = "Option::is_none")]
+    pub attestation_content: Option<String>,
+
+    /// Optional. The type of attestation to be generated.
+    ///
+    /// Wire name: `attestationType`.
+    #[serde(rename = "attestationType", skip_serializing_if = "Option::is_none")]
+    pub attestation_type: Option<String>,
+
+    /// Required. The name of the result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Location of the source in an archive file in Cloud Storage.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1StorageSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1StorageSource {
+    /// Cloud Storage bucket containing the source (see [Bucket Name
+    /// Requirements](https://cloud.google.com/storage/docs/bucket-naming#requirements)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+
+    /// Optional. Cloud Storage generation for the object. If the generation is omitted, the latest
+    /// generation will be used.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
+
+    /// Required. Cloud Storage object containing the source. This object must be a zipped (`.zip`)
+    /// or gzipped archive file (`.tar.gz`) containing source to build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+
+    /// Optional. Option to specify the tool to fetch the source file for the build.
+    ///
+    /// Wire name: `sourceFetcher`.
+    #[serde(
+        rename = "sourceFetcher",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_fetcher: Option<GoogleDevtoolsCloudbuildV1StorageSourceSourceFetcher>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Location of the source manifest in Cloud Storage. This feature is in Preview; see
+/// description
+/// [here](https://github.com/GoogleCloudPlatform/cloud-builders/tree/master/gcs-fetcher).
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1StorageSourceManifest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1StorageSourceManifest {
+    /// Required. Cloud Storage bucket containing the source manifest (see [Bucket Name
+    /// Requirements](https://cloud.google.com/storage/docs/bucket-naming#requirements)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+
+    /// Cloud Storage generation for the object. If the generation is omitted, the latest generation
+    /// will be used.
+    #[serde(with = "crate::__private::int64", skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
+
+    /// Required. Cloud Storage object containing the source manifest. This object must be a JSON
+    /// file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Option to specify the tool to fetch the source file for the build.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1StorageSource.sourceFetcher`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1StorageSourceSourceFetcher {
+    /// `SOURCE_FETCHER_UNSPECIFIED`: Unspecified defaults to GSUTIL.
+    SourceFetcherUnspecified,
+
+    /// `GSUTIL`: Use the "gsutil" tool to download the source file.
+    Gsutil,
+
+    /// `GCS_FETCHER`: Use the Cloud Storage Fetcher tool to download the source file.
+    GcsFetcher,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleDevtoolsCloudbuildV1StorageSourceSourceFetcher {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SOURCE_FETCHER_UNSPECIFIED", Self::SourceFetcherUnspecified),
+        ("GSUTIL", Self::Gsutil),
+        ("GCS_FETCHER", Self::GcsFetcher),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Start and end times for a build execution phase.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1TimeSpan`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1TimeSpan {
+    /// End of time span.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Start of time span.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A generic artifact uploaded to Artifact Registry using the GenericArtifact directive.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1UploadedGenericArtifact`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1UploadedGenericArtifact {
+    /// Output only. The hash of the whole artifact.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `artifactFingerprint`.
+    #[serde(rename = "artifactFingerprint", skip_serializing_if = "Option::is_none")]
+    pub artifact_fingerprint: Option<GoogleDevtoolsCloudbuildV1FileHashes>,
+
+    /// Output only. Path to the artifact in Artifact Registry.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `artifactRegistryPackage`.
+    #[serde(rename = "artifactRegistryPackage", skip_serializing_if = "Option::is_none")]
+    pub artifact_registry_package: Option<String>,
+
+    /// Output only. The file hashes that make up the generic artifact.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `fileHashes`.
+    #[serde(rename = "fileHashes", skip_serializing_if = "Option::is_none")]
+    pub file_hashes: Option<
+        std::collections::BTreeMap<String, GoogleDevtoolsCloudbuildV1FileHashes>,
+    >,
+
+    /// Output only. Stores timing information for pushing the specified artifact.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pushTiming`.
+    #[serde(rename = "pushTiming", skip_serializing_if = "Option::is_none")]
+    pub push_timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// Output only. URI of the uploaded artifact. Ex:
+    /// projects/p1/locations/us/repositories/r1/packages/p1/versions/v1
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Go module artifact uploaded to Artifact Registry using the GoModule directive.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1UploadedGoModule`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1UploadedGoModule {
+    /// Output only. Path to the artifact in Artifact Registry.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `artifactRegistryPackage`.
+    #[serde(rename = "artifactRegistryPackage", skip_serializing_if = "Option::is_none")]
+    pub artifact_registry_package: Option<String>,
+
+    /// Hash types and values of the Go Module Artifact.
+    ///
+    /// Wire name: `fileHashes`.
+    #[serde(rename = "fileHashes", skip_serializing_if = "Option::is_none")]
+    pub file_hashes: Option<GoogleDevtoolsCloudbuildV1FileHashes>,
+
+    /// Output only. Stores timing information for pushing the specified artifact.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pushTiming`.
+    #[serde(rename = "pushTiming", skip_serializing_if = "Option::is_none")]
+    pub push_timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// URI of the uploaded artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Maven artifact uploaded using the MavenArtifact directive.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1UploadedMavenArtifact`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1UploadedMavenArtifact {
+    /// Output only. Path to the artifact in Artifact Registry.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `artifactRegistryPackage`.
+    #[serde(rename = "artifactRegistryPackage", skip_serializing_if = "Option::is_none")]
+    pub artifact_registry_package: Option<String>,
+
+    /// Hash types and values of the Maven Artifact.
+    ///
+    /// Wire name: `fileHashes`.
+    #[serde(rename = "fileHashes", skip_serializing_if = "Option::is_none")]
+    pub file_hashes: Option<GoogleDevtoolsCloudbuildV1FileHashes>,
+
+    /// Output only. Stores timing information for pushing the specified artifact.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pushTiming`.
+    #[serde(rename = "pushTiming", skip_serializing_if = "Option::is_none")]
+    pub push_timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// URI of the uploaded artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An npm package uploaded to Artifact Registry using the NpmPackage directive.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1UploadedNpmPackage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1UploadedNpmPackage {
+    /// Output only. Path to the artifact in Artifact Registry.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `artifactRegistryPackage`.
+    #[serde(rename = "artifactRegistryPackage", skip_serializing_if = "Option::is_none")]
+    pub artifact_registry_package: Option<String>,
+
+    /// Hash types and values of the npm package.
+    ///
+    /// Wire name: `fileHashes`.
+    #[serde(rename = "fileHashes", skip_serializing_if = "Option::is_none")]
+    pub file_hashes: Option<GoogleDevtoolsCloudbuildV1FileHashes>,
+
+    /// Output only. Stores timing information for pushing the specified artifact.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pushTiming`.
+    #[serde(rename = "pushTiming", skip_serializing_if = "Option::is_none")]
+    pub push_timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// URI of the uploaded npm package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Artifact uploaded using the PythonPackage directive.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1UploadedPythonPackage`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1UploadedPythonPackage {
+    /// Output only. Path to the artifact in Artifact Registry.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `artifactRegistryPackage`.
+    #[serde(rename = "artifactRegistryPackage", skip_serializing_if = "Option::is_none")]
+    pub artifact_registry_package: Option<String>,
+
+    /// Hash types and values of the Python Artifact.
+    ///
+    /// Wire name: `fileHashes`.
+    #[serde(rename = "fileHashes", skip_serializing_if = "Option::is_none")]
+    pub file_hashes: Option<GoogleDevtoolsCloudbuildV1FileHashes>,
+
+    /// Output only. Stores timing information for pushing the specified artifact.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `pushTiming`.
+    #[serde(rename = "pushTiming", skip_serializing_if = "Option::is_none")]
+    pub push_timing: Option<GoogleDevtoolsCloudbuildV1TimeSpan>,
+
+    /// URI of the uploaded artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Volume describes a Docker container volume which is mounted into build steps in order to
+/// persist files across build step execution.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Volume`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Volume {
+    /// Name of the volume to mount. Volume names must be unique per build step and must be valid
+    /// names for Docker volumes. Each named volume must be used by at least two build steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Path at which to mount the volume. Paths must be absolute and cannot conflict with other
+    /// volume paths on the same build step or with certain reserved volume paths.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A non-fatal problem encountered during the execution of the build.
+///
+/// Discovery schema `GoogleDevtoolsCloudbuildV1Warning`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleDevtoolsCloudbuildV1Warning {
+    /// The priority for this warning.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub priority: Option<GoogleDevtoolsCloudbuildV1WarningPriority>,
+
+    /// Explanation of the warning generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The priority for this warning.
+///
+/// The values of `GoogleDevtoolsCloudbuildV1Warning.priority`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleDevtoolsCloudbuildV1WarningPriority {
+    /// `PRIORITY_UNSPECIFIED`: Should not be used.
+    PriorityUnspecified,
+
+    /// `INFO`: e.g. deprecation warnings and alternative feature highlights.
+    Info,
+
+    /// `WARNING`: e.g. automated detection of possible issues with the build.
+    Warning,
+
+    /// `ALERT`: e.g. alerts that a feature used in the build is pending removal
+    Alert,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleDevtoolsCloudbuildV1WarningPriority {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("PRIORITY_UNSPECIFIED", Self::PriorityUnspecified),
+        ("INFO", Self::Info),
+        ("WARNING", Self::Warning),
+        ("ALERT", Self::Alert),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://securitycenter.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Security Command Center API.
@@ -328,11 +329,459 @@ impl crate::Request for OrganizationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Security Command Center API v1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`ExportFindingsMetadata`].
+    ExportFindingsMetadata(Box<ExportFindingsMetadata>),
+
+    /// A [`GcpMetadata`].
+    GcpMetadata(Box<GcpMetadata>),
+
+    /// A [`GoogleCloudSecuritycenterV2AwsMetadata`].
+    GoogleCloudSecuritycenterV2AwsMetadata(Box<GoogleCloudSecuritycenterV2AwsMetadata>),
+
+    /// A [`GoogleCloudSecuritycenterV2AzureMetadata`].
+    GoogleCloudSecuritycenterV2AzureMetadata(
+        Box<GoogleCloudSecuritycenterV2AzureMetadata>,
+    ),
+
+    /// A [`GoogleCloudSecuritycenterV2IssueResourceAwsMetadata`].
+    GoogleCloudSecuritycenterV2IssueResourceAwsMetadata(
+        Box<GoogleCloudSecuritycenterV2IssueResourceAwsMetadata>,
+    ),
+
+    /// A [`GoogleCloudSecuritycenterV2IssueResourceAzureMetadata`].
+    GoogleCloudSecuritycenterV2IssueResourceAzureMetadata(
+        Box<GoogleCloudSecuritycenterV2IssueResourceAzureMetadata>,
+    ),
+
+    /// A [`GoogleCloudSecuritycenterV2IssueResourceGoogleCloudMetadata`].
+    GoogleCloudSecuritycenterV2IssueResourceGoogleCloudMetadata(
+        Box<GoogleCloudSecuritycenterV2IssueResourceGoogleCloudMetadata>,
+    ),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("ExportFindingsMetadata"),
+        crate::MetadataType::new("GcpMetadata"),
+        crate::MetadataType::new("GoogleCloudSecuritycenterV2AwsMetadata"),
+        crate::MetadataType::new("GoogleCloudSecuritycenterV2AzureMetadata"),
+        crate::MetadataType::new("GoogleCloudSecuritycenterV2IssueResourceAwsMetadata"),
+        crate::MetadataType::new(
+            "GoogleCloudSecuritycenterV2IssueResourceAzureMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleCloudSecuritycenterV2IssueResourceGoogleCloudMetadata",
+        ),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "ExportFindingsMetadata" => {
+                    Self::ExportFindingsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GcpMetadata" => {
+                    Self::GcpMetadata(Box::new(serde::Deserialize::deserialize(object)?))
+                }
+                "GoogleCloudSecuritycenterV2AwsMetadata" => {
+                    Self::GoogleCloudSecuritycenterV2AwsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudSecuritycenterV2AzureMetadata" => {
+                    Self::GoogleCloudSecuritycenterV2AzureMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudSecuritycenterV2IssueResourceAwsMetadata" => {
+                    Self::GoogleCloudSecuritycenterV2IssueResourceAwsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudSecuritycenterV2IssueResourceAzureMetadata" => {
+                    Self::GoogleCloudSecuritycenterV2IssueResourceAzureMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudSecuritycenterV2IssueResourceGoogleCloudMetadata" => {
+                    Self::GoogleCloudSecuritycenterV2IssueResourceGoogleCloudMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Discovery schema `BigQueryDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BigQueryDestination {
+    /// The `dataset` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Empty`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `ExportFindingsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ExportFindingsMetadata {
+    /// Wire name: `bigQueryDestination`.
+    #[serde(rename = "bigQueryDestination", skip_serializing_if = "Option::is_none")]
+    pub big_query_destination: Option<BigQueryDestination>,
+
+    /// Wire name: `exportStartTime`.
+    #[serde(rename = "exportStartTime", skip_serializing_if = "Option::is_none")]
+    pub export_start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GcpMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GcpMetadata {
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folders: Option<Vec<GoogleCloudSecuritycenterV2Folder>>,
+
+    /// The `organization` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+
+    /// The `parent` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Wire name: `parentDisplayName`.
+    #[serde(rename = "parentDisplayName", skip_serializing_if = "Option::is_none")]
+    pub parent_display_name: Option<String>,
+
+    /// The `project` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+
+    /// Wire name: `projectDisplayName`.
+    #[serde(rename = "projectDisplayName", skip_serializing_if = "Option::is_none")]
+    pub project_display_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2AwsAccount`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2AwsAccount {
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2AwsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2AwsMetadata {
+    /// The `account` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<GoogleCloudSecuritycenterV2AwsAccount>,
+
+    /// The `organization` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<GoogleCloudSecuritycenterV2AwsOrganization>,
+
+    /// Wire name: `organizationalUnits`.
+    #[serde(rename = "organizationalUnits", skip_serializing_if = "Option::is_none")]
+    pub organizational_units: Option<
+        Vec<GoogleCloudSecuritycenterV2AwsOrganizationalUnit>,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2AwsOrganization`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2AwsOrganization {
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2AwsOrganizationalUnit`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2AwsOrganizationalUnit {
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2AzureManagementGroup`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2AzureManagementGroup {
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2AzureMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2AzureMetadata {
+    /// Wire name: `managementGroups`.
+    #[serde(rename = "managementGroups", skip_serializing_if = "Option::is_none")]
+    pub management_groups: Option<Vec<GoogleCloudSecuritycenterV2AzureManagementGroup>>,
+
+    /// Wire name: `resourceGroup`.
+    #[serde(rename = "resourceGroup", skip_serializing_if = "Option::is_none")]
+    pub resource_group: Option<GoogleCloudSecuritycenterV2AzureResourceGroup>,
+
+    /// The `subscription` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<GoogleCloudSecuritycenterV2AzureSubscription>,
+
+    /// The `tenant` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<GoogleCloudSecuritycenterV2AzureTenant>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2AzureResourceGroup`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2AzureResourceGroup {
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2AzureSubscription`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2AzureSubscription {
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2AzureTenant`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2AzureTenant {
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2Folder`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2Folder {
+    /// Wire name: `resourceFolder`.
+    #[serde(rename = "resourceFolder", skip_serializing_if = "Option::is_none")]
+    pub resource_folder: Option<String>,
+
+    /// Wire name: `resourceFolderDisplayName`.
+    #[serde(
+        rename = "resourceFolderDisplayName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_folder_display_name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2IssueResourceAwsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2IssueResourceAwsMetadata {
+    /// The `account` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<GoogleCloudSecuritycenterV2IssueResourceAwsMetadataAwsAccount>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2IssueResourceAwsMetadataAwsAccount`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2IssueResourceAwsMetadataAwsAccount {
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2IssueResourceAzureMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2IssueResourceAzureMetadata {
+    /// The `subscription` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<
+        GoogleCloudSecuritycenterV2IssueResourceAzureMetadataAzureSubscription,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2IssueResourceAzureMetadataAzureSubscription`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2IssueResourceAzureMetadataAzureSubscription {
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `GoogleCloudSecuritycenterV2IssueResourceGoogleCloudMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudSecuritycenterV2IssueResourceGoogleCloudMetadata {
+    /// Wire name: `projectId`.
+    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,

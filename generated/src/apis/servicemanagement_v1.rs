@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://servicemanagement.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Service Management API.
@@ -217,6 +218,52 @@ impl crate::Request for OperationsList {
     }
 }
 
+/// Any operation metadata message of the Service Management API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("OperationMetadata")
+            .percent(&["progressPercentage"])
+            .start_time(&["startTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The response message for Operations.ListOperations.
 ///
 /// Discovery schema `ListOperationsResponse`.
@@ -261,6 +308,114 @@ impl crate::Page for ListOperationsResponse {
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// The metadata associated with a long running operation resource.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Percentage of completion of this operation, ranging from 0 to 100.
+    ///
+    /// Wire name: `progressPercentage`.
+    #[serde(rename = "progressPercentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<i32>,
+
+    /// The full name of the resources that this operation is directly associated with.
+    ///
+    /// Wire name: `resourceNames`.
+    #[serde(rename = "resourceNames", skip_serializing_if = "Option::is_none")]
+    pub resource_names: Option<Vec<String>>,
+
+    /// The start time of the operation.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Detailed status information for each step. The order is undetermined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<Step>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Represents the status of one operation step.
+///
+/// Discovery schema `Step`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Step {
+    /// The short description of the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// The status code.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<StepStatus>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The status code.
+///
+/// The values of `Step.status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StepStatus {
+    /// `STATUS_UNSPECIFIED`: Unspecified code.
+    StatusUnspecified,
+
+    /// `DONE`: The operation or step has completed without errors.
+    Done,
+
+    /// `NOT_STARTED`: The operation or step has not started yet.
+    NotStarted,
+
+    /// `IN_PROGRESS`: The operation or step is in progress.
+    InProgress,
+
+    /// `FAILED`: The operation or step has completed with errors. If the operation is rollbackable,
+    /// the rollback completed with errors too.
+    Failed,
+
+    /// `CANCELLED`: The operation or step has completed with cancellation.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for StepStatus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATUS_UNSPECIFIED", Self::StatusUnspecified),
+        ("DONE", Self::Done),
+        ("NOT_STARTED", Self::NotStarted),
+        ("IN_PROGRESS", Self::InProgress),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}

@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://servicenetworking.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Service Networking API.
@@ -105,10 +106,306 @@ impl crate::Request for OperationsGet {
     }
 }
 
+/// Any operation metadata message of the Service Networking API v1beta, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`AddDnsRecordSetMetadata`].
+    AddDnsRecordSetMetadata(Box<AddDnsRecordSetMetadata>),
+
+    /// A [`AddDnsZoneMetadata`].
+    AddDnsZoneMetadata(Box<AddDnsZoneMetadata>),
+
+    /// A [`AddRolesMetadata`].
+    AddRolesMetadata(Box<AddRolesMetadata>),
+
+    /// A [`CleanupConnectionMetadata`].
+    CleanupConnectionMetadata(Box<CleanupConnectionMetadata>),
+
+    /// A [`ConsumerConfigMetadata`].
+    ConsumerConfigMetadata(Box<ConsumerConfigMetadata>),
+
+    /// A [`DeleteConnectionMetadata`].
+    DeleteConnectionMetadata(Box<DeleteConnectionMetadata>),
+
+    /// A [`DeletePeeredDnsDomainMetadata`].
+    DeletePeeredDnsDomainMetadata(Box<DeletePeeredDnsDomainMetadata>),
+
+    /// A [`PartialDeleteConnectionMetadata`].
+    PartialDeleteConnectionMetadata(Box<PartialDeleteConnectionMetadata>),
+
+    /// A [`PeeredDnsDomainMetadata`].
+    PeeredDnsDomainMetadata(Box<PeeredDnsDomainMetadata>),
+
+    /// A [`RemoveDnsRecordSetMetadata`].
+    RemoveDnsRecordSetMetadata(Box<RemoveDnsRecordSetMetadata>),
+
+    /// A [`RemoveDnsZoneMetadata`].
+    RemoveDnsZoneMetadata(Box<RemoveDnsZoneMetadata>),
+
+    /// A [`UpdateDnsRecordSetMetadata`].
+    UpdateDnsRecordSetMetadata(Box<UpdateDnsRecordSetMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("AddDnsRecordSetMetadata"),
+        crate::MetadataType::new("AddDnsZoneMetadata"),
+        crate::MetadataType::new("AddRolesMetadata"),
+        crate::MetadataType::new("CleanupConnectionMetadata"),
+        crate::MetadataType::new("ConsumerConfigMetadata"),
+        crate::MetadataType::new("DeleteConnectionMetadata"),
+        crate::MetadataType::new("DeletePeeredDnsDomainMetadata"),
+        crate::MetadataType::new("PartialDeleteConnectionMetadata"),
+        crate::MetadataType::new("PeeredDnsDomainMetadata"),
+        crate::MetadataType::new("RemoveDnsRecordSetMetadata"),
+        crate::MetadataType::new("RemoveDnsZoneMetadata"),
+        crate::MetadataType::new("UpdateDnsRecordSetMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "AddDnsRecordSetMetadata" => {
+                    Self::AddDnsRecordSetMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "AddDnsZoneMetadata" => {
+                    Self::AddDnsZoneMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "AddRolesMetadata" => {
+                    Self::AddRolesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CleanupConnectionMetadata" => {
+                    Self::CleanupConnectionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ConsumerConfigMetadata" => {
+                    Self::ConsumerConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteConnectionMetadata" => {
+                    Self::DeleteConnectionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeletePeeredDnsDomainMetadata" => {
+                    Self::DeletePeeredDnsDomainMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "PartialDeleteConnectionMetadata" => {
+                    Self::PartialDeleteConnectionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "PeeredDnsDomainMetadata" => {
+                    Self::PeeredDnsDomainMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "RemoveDnsRecordSetMetadata" => {
+                    Self::RemoveDnsRecordSetMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "RemoveDnsZoneMetadata" => {
+                    Self::RemoveDnsZoneMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateDnsRecordSetMetadata" => {
+                    Self::UpdateDnsRecordSetMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by AddDnsRecordSet API
+///
+/// Discovery schema `AddDnsRecordSetMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AddDnsRecordSetMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by AddDnsZone API
+///
+/// Discovery schema `AddDnsZoneMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AddDnsZoneMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by AddRoles API
+///
+/// Discovery schema `AddRolesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AddRolesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by Cleanup Connection
+/// API
+///
+/// Discovery schema `CleanupConnectionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CleanupConnectionMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by UpdateConsumerConfig
+/// API.
+///
+/// Discovery schema `ConsumerConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ConsumerConfigMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by Delete Connection
+/// API
+///
+/// Discovery schema `DeleteConnectionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteConnectionMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by
+/// DeletePeeredDnsDomain API.
+///
+/// Discovery schema `DeletePeeredDnsDomainMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeletePeeredDnsDomainMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Metadata provided through GetOperation request for the LRO generated by Partial Delete
+/// Connection API
+///
+/// Discovery schema `PartialDeleteConnectionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PartialDeleteConnectionMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by
+/// CreatePeeredDnsDomain API.
+///
+/// Discovery schema `PeeredDnsDomainMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PeeredDnsDomainMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by RemoveDnsRecordSet
+/// API
+///
+/// Discovery schema `RemoveDnsRecordSetMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RemoveDnsRecordSetMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata provided through GetOperation request for the LRO generated by RemoveDnsZone API
+///
+/// Discovery schema `RemoveDnsZoneMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RemoveDnsZoneMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Metadata provided through GetOperation request for the LRO generated by UpdateDnsRecordSet
+/// API
+///
+/// Discovery schema `UpdateDnsRecordSetMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateDnsRecordSetMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

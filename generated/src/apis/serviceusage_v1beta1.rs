@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://serviceusage.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Service Usage API.
@@ -201,6 +202,411 @@ impl crate::Request for OperationsList {
     }
 }
 
+/// Any operation metadata message of the Service Usage API v1beta1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`AddEnableRulesMetadata`].
+    AddEnableRulesMetadata(Box<AddEnableRulesMetadata>),
+
+    /// A [`AnalyzeConsumerPolicyMetadata`].
+    AnalyzeConsumerPolicyMetadata(Box<AnalyzeConsumerPolicyMetadata>),
+
+    /// A [`CreateAdminQuotaPolicyMetadata`].
+    CreateAdminQuotaPolicyMetadata(Box<CreateAdminQuotaPolicyMetadata>),
+
+    /// A [`DeleteAdminQuotaPolicyMetadata`].
+    DeleteAdminQuotaPolicyMetadata(Box<DeleteAdminQuotaPolicyMetadata>),
+
+    /// A [`GetServiceIdentityMetadata`].
+    GetServiceIdentityMetadata(Box<GetServiceIdentityMetadata>),
+
+    /// A [`GoogleApiServiceusageV1OperationMetadata`].
+    GoogleApiServiceusageV1OperationMetadata(
+        Box<GoogleApiServiceusageV1OperationMetadata>,
+    ),
+
+    /// A [`GoogleApiServiceusageV2alphaAnalyzeConsumerPolicyMetadata`].
+    GoogleApiServiceusageV2alphaAnalyzeConsumerPolicyMetadata(
+        Box<GoogleApiServiceusageV2alphaAnalyzeConsumerPolicyMetadata>,
+    ),
+
+    /// A [`GoogleApiServiceusageV2alphaUpdateConsumerPolicyMetadata`].
+    GoogleApiServiceusageV2alphaUpdateConsumerPolicyMetadata(
+        Box<GoogleApiServiceusageV2alphaUpdateConsumerPolicyMetadata>,
+    ),
+
+    /// A [`GoogleApiServiceusageV2betaAnalyzeConsumerPolicyMetadata`].
+    GoogleApiServiceusageV2betaAnalyzeConsumerPolicyMetadata(
+        Box<GoogleApiServiceusageV2betaAnalyzeConsumerPolicyMetadata>,
+    ),
+
+    /// A [`GoogleApiServiceusageV2betaUpdateConsumerPolicyMetadata`].
+    GoogleApiServiceusageV2betaUpdateConsumerPolicyMetadata(
+        Box<GoogleApiServiceusageV2betaUpdateConsumerPolicyMetadata>,
+    ),
+
+    /// A [`GoogleApiServiceusageV2betaUpdateMcpPolicyMetadata`].
+    GoogleApiServiceusageV2betaUpdateMcpPolicyMetadata(
+        Box<GoogleApiServiceusageV2betaUpdateMcpPolicyMetadata>,
+    ),
+
+    /// A [`ImportAdminOverridesMetadata`].
+    ImportAdminOverridesMetadata(Box<ImportAdminOverridesMetadata>),
+
+    /// A [`ImportAdminQuotaPoliciesMetadata`].
+    ImportAdminQuotaPoliciesMetadata(Box<ImportAdminQuotaPoliciesMetadata>),
+
+    /// A [`ImportConsumerOverridesMetadata`].
+    ImportConsumerOverridesMetadata(Box<ImportConsumerOverridesMetadata>),
+
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A [`RemoveEnableRulesMetadata`].
+    RemoveEnableRulesMetadata(Box<RemoveEnableRulesMetadata>),
+
+    /// A [`UpdateAdminQuotaPolicyMetadata`].
+    UpdateAdminQuotaPolicyMetadata(Box<UpdateAdminQuotaPolicyMetadata>),
+
+    /// A [`UpdateConsumerPolicyMetadata`].
+    UpdateConsumerPolicyMetadata(Box<UpdateConsumerPolicyMetadata>),
+
+    /// A [`UpdateContentSecurityPolicyMetadata`].
+    UpdateContentSecurityPolicyMetadata(Box<UpdateContentSecurityPolicyMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("AddEnableRulesMetadata"),
+        crate::MetadataType::new("AnalyzeConsumerPolicyMetadata"),
+        crate::MetadataType::new("CreateAdminQuotaPolicyMetadata"),
+        crate::MetadataType::new("DeleteAdminQuotaPolicyMetadata"),
+        crate::MetadataType::new("GetServiceIdentityMetadata"),
+        crate::MetadataType::new("GoogleApiServiceusageV1OperationMetadata"),
+        crate::MetadataType::new(
+            "GoogleApiServiceusageV2alphaAnalyzeConsumerPolicyMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleApiServiceusageV2alphaUpdateConsumerPolicyMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleApiServiceusageV2betaAnalyzeConsumerPolicyMetadata",
+        ),
+        crate::MetadataType::new(
+            "GoogleApiServiceusageV2betaUpdateConsumerPolicyMetadata",
+        ),
+        crate::MetadataType::new("GoogleApiServiceusageV2betaUpdateMcpPolicyMetadata"),
+        crate::MetadataType::new("ImportAdminOverridesMetadata"),
+        crate::MetadataType::new("ImportAdminQuotaPoliciesMetadata"),
+        crate::MetadataType::new("ImportConsumerOverridesMetadata"),
+        crate::MetadataType::new("OperationMetadata"),
+        crate::MetadataType::new("RemoveEnableRulesMetadata"),
+        crate::MetadataType::new("UpdateAdminQuotaPolicyMetadata"),
+        crate::MetadataType::new("UpdateConsumerPolicyMetadata"),
+        crate::MetadataType::new("UpdateContentSecurityPolicyMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "AddEnableRulesMetadata" => {
+                    Self::AddEnableRulesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "AnalyzeConsumerPolicyMetadata" => {
+                    Self::AnalyzeConsumerPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateAdminQuotaPolicyMetadata" => {
+                    Self::CreateAdminQuotaPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "DeleteAdminQuotaPolicyMetadata" => {
+                    Self::DeleteAdminQuotaPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GetServiceIdentityMetadata" => {
+                    Self::GetServiceIdentityMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleApiServiceusageV1OperationMetadata" => {
+                    Self::GoogleApiServiceusageV1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleApiServiceusageV2alphaAnalyzeConsumerPolicyMetadata" => {
+                    Self::GoogleApiServiceusageV2alphaAnalyzeConsumerPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleApiServiceusageV2alphaUpdateConsumerPolicyMetadata" => {
+                    Self::GoogleApiServiceusageV2alphaUpdateConsumerPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleApiServiceusageV2betaAnalyzeConsumerPolicyMetadata" => {
+                    Self::GoogleApiServiceusageV2betaAnalyzeConsumerPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleApiServiceusageV2betaUpdateConsumerPolicyMetadata" => {
+                    Self::GoogleApiServiceusageV2betaUpdateConsumerPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleApiServiceusageV2betaUpdateMcpPolicyMetadata" => {
+                    Self::GoogleApiServiceusageV2betaUpdateMcpPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ImportAdminOverridesMetadata" => {
+                    Self::ImportAdminOverridesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ImportAdminQuotaPoliciesMetadata" => {
+                    Self::ImportAdminQuotaPoliciesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ImportConsumerOverridesMetadata" => {
+                    Self::ImportConsumerOverridesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "RemoveEnableRulesMetadata" => {
+                    Self::RemoveEnableRulesMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateAdminQuotaPolicyMetadata" => {
+                    Self::UpdateAdminQuotaPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateConsumerPolicyMetadata" => {
+                    Self::UpdateConsumerPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateContentSecurityPolicyMetadata" => {
+                    Self::UpdateContentSecurityPolicyMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata for the `AddEnableRules` method.
+///
+/// Discovery schema `AddEnableRulesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AddEnableRulesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `AnalyzeConsumerPolicy` method.
+///
+/// Discovery schema `AnalyzeConsumerPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AnalyzeConsumerPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata message that provides information such as progress, partial failures, and similar
+/// information on each GetOperation call of LRO returned by CreateAdminQuotaPolicy.
+///
+/// Discovery schema `CreateAdminQuotaPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateAdminQuotaPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata message that provides information such as progress, partial failures, and similar
+/// information on each GetOperation call of LRO returned by DeleteAdminQuotaPolicy.
+///
+/// Discovery schema `DeleteAdminQuotaPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteAdminQuotaPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `GetServiceIdentity` method.
+///
+/// Discovery schema `GetServiceIdentityMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GetServiceIdentityMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The operation metadata returned for the batchend services operation.
+///
+/// Discovery schema `GoogleApiServiceusageV1OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleApiServiceusageV1OperationMetadata {
+    /// The full name of the resources that this operation is directly associated with.
+    ///
+    /// Wire name: `resourceNames`.
+    #[serde(rename = "resourceNames", skip_serializing_if = "Option::is_none")]
+    pub resource_names: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `AnalyzeConsumerPolicy` method.
+///
+/// Discovery schema `GoogleApiServiceusageV2alphaAnalyzeConsumerPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleApiServiceusageV2alphaAnalyzeConsumerPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `UpdateConsumerPolicy` method.
+///
+/// Discovery schema `GoogleApiServiceusageV2alphaUpdateConsumerPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleApiServiceusageV2alphaUpdateConsumerPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `AnalyzeConsumerPolicy` method.
+///
+/// Discovery schema `GoogleApiServiceusageV2betaAnalyzeConsumerPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleApiServiceusageV2betaAnalyzeConsumerPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `UpdateConsumerPolicy` method.
+///
+/// Discovery schema `GoogleApiServiceusageV2betaUpdateConsumerPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleApiServiceusageV2betaUpdateConsumerPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `UpdateMcpPolicy` method.
+///
+/// Discovery schema `GoogleApiServiceusageV2betaUpdateMcpPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleApiServiceusageV2betaUpdateMcpPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata message that provides information such as progress, partial failures, and similar
+/// information on each GetOperation call of LRO returned by ImportAdminOverrides.
+///
+/// Discovery schema `ImportAdminOverridesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImportAdminOverridesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata message that provides information such as progress, partial failures, and similar
+/// information on each GetOperation call of LRO returned by ImportAdminQuotaPolicies.
+///
+/// Discovery schema `ImportAdminQuotaPoliciesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImportAdminQuotaPoliciesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata message that provides information such as progress, partial failures, and similar
+/// information on each GetOperation call of LRO returned by ImportConsumerOverrides.
+///
+/// Discovery schema `ImportConsumerOverridesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImportConsumerOverridesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The response message for Operations.ListOperations.
 ///
 /// Discovery schema `ListOperationsResponse`.
@@ -245,6 +651,73 @@ impl crate::Page for ListOperationsResponse {
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// The operation metadata returned for the batchend services operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// The full name of the resources that this operation is directly associated with.
+    ///
+    /// Wire name: `resourceNames`.
+    #[serde(rename = "resourceNames", skip_serializing_if = "Option::is_none")]
+    pub resource_names: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `RemoveEnableRules` method.
+///
+/// Discovery schema `RemoveEnableRulesMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RemoveEnableRulesMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Metadata message that provides information such as progress, partial failures, and similar
+/// information on each GetOperation call of LRO returned by UpdateAdminQuotaPolicy.
+///
+/// Discovery schema `UpdateAdminQuotaPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateAdminQuotaPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `UpdateConsumerPolicy` method.
+///
+/// Discovery schema `UpdateConsumerPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateConsumerPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for the `UpdateContentSecurityPolicy` method.
+///
+/// Discovery schema `UpdateContentSecurityPolicyMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateContentSecurityPolicyMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://spanner.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Spanner API.
@@ -1945,6 +1946,1087 @@ impl crate::Request for ProjectsInstancesOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Spanner API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`ChangeQuorumMetadata`].
+    ChangeQuorumMetadata(Box<ChangeQuorumMetadata>),
+
+    /// A [`CompactDatabaseMetadata`].
+    CompactDatabaseMetadata(Box<CompactDatabaseMetadata>),
+
+    /// A [`CopyBackupMetadata`].
+    CopyBackupMetadata(Box<CopyBackupMetadata>),
+
+    /// A [`CreateBackupMetadata`].
+    CreateBackupMetadata(Box<CreateBackupMetadata>),
+
+    /// A [`CreateDatabaseMetadata`].
+    CreateDatabaseMetadata(Box<CreateDatabaseMetadata>),
+
+    /// A [`CreateInstanceConfigMetadata`].
+    CreateInstanceConfigMetadata(Box<CreateInstanceConfigMetadata>),
+
+    /// A [`CreateInstanceMetadata`].
+    CreateInstanceMetadata(Box<CreateInstanceMetadata>),
+
+    /// A [`CreateInstancePartitionMetadata`].
+    CreateInstancePartitionMetadata(Box<CreateInstancePartitionMetadata>),
+
+    /// A [`OptimizeRestoredDatabaseMetadata`].
+    OptimizeRestoredDatabaseMetadata(Box<OptimizeRestoredDatabaseMetadata>),
+
+    /// A [`RestoreDatabaseMetadata`].
+    RestoreDatabaseMetadata(Box<RestoreDatabaseMetadata>),
+
+    /// A [`UpdateDatabaseDdlMetadata`].
+    UpdateDatabaseDdlMetadata(Box<UpdateDatabaseDdlMetadata>),
+
+    /// A [`UpdateDatabaseMetadata`].
+    UpdateDatabaseMetadata(Box<UpdateDatabaseMetadata>),
+
+    /// A [`UpdateInstanceConfigMetadata`].
+    UpdateInstanceConfigMetadata(Box<UpdateInstanceConfigMetadata>),
+
+    /// A [`UpdateInstanceMetadata`].
+    UpdateInstanceMetadata(Box<UpdateInstanceMetadata>),
+
+    /// A [`UpdateInstancePartitionMetadata`].
+    UpdateInstancePartitionMetadata(Box<UpdateInstancePartitionMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("ChangeQuorumMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("CompactDatabaseMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("CopyBackupMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("CreateBackupMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("CreateDatabaseMetadata"),
+        crate::MetadataType::new("CreateInstanceConfigMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("CreateInstanceMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("CreateInstancePartitionMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("OptimizeRestoredDatabaseMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("RestoreDatabaseMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("UpdateDatabaseDdlMetadata"),
+        crate::MetadataType::new("UpdateDatabaseMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("UpdateInstanceConfigMetadata")
+            .percent(&["progress", "progressPercent"])
+            .start_time(&["progress", "startTime"])
+            .end_time(&["progress", "endTime"]),
+        crate::MetadataType::new("UpdateInstanceMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("UpdateInstancePartitionMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "ChangeQuorumMetadata" => {
+                    Self::ChangeQuorumMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CompactDatabaseMetadata" => {
+                    Self::CompactDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CopyBackupMetadata" => {
+                    Self::CopyBackupMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateBackupMetadata" => {
+                    Self::CreateBackupMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateDatabaseMetadata" => {
+                    Self::CreateDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateInstanceConfigMetadata" => {
+                    Self::CreateInstanceConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateInstanceMetadata" => {
+                    Self::CreateInstanceMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateInstancePartitionMetadata" => {
+                    Self::CreateInstancePartitionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OptimizeRestoredDatabaseMetadata" => {
+                    Self::OptimizeRestoredDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "RestoreDatabaseMetadata" => {
+                    Self::RestoreDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateDatabaseDdlMetadata" => {
+                    Self::UpdateDatabaseDdlMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateDatabaseMetadata" => {
+                    Self::UpdateDatabaseMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateInstanceConfigMetadata" => {
+                    Self::UpdateInstanceConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateInstanceMetadata" => {
+                    Self::UpdateInstanceMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "UpdateInstancePartitionMetadata" => {
+                    Self::UpdateInstancePartitionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// AsymmetricAutoscalingOption specifies the scaling of replicas identified by the given
+/// selection.
+///
+/// Discovery schema `AsymmetricAutoscalingOption`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AsymmetricAutoscalingOption {
+    /// Optional. Overrides applied to the top-level autoscaling configuration for the selected
+    /// replicas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<AutoscalingConfigOverrides>,
+
+    /// Required. Selects the replicas to which this AsymmetricAutoscalingOption applies. Only
+    /// read-only replicas are supported.
+    ///
+    /// Wire name: `replicaSelection`.
+    #[serde(rename = "replicaSelection", skip_serializing_if = "Option::is_none")]
+    pub replica_selection: Option<InstanceReplicaSelection>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Autoscaling configuration for an instance.
+///
+/// Discovery schema `AutoscalingConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AutoscalingConfig {
+    /// Optional. Optional asymmetric autoscaling options. Replicas matching the replica selection
+    /// criteria will be autoscaled independently from other replicas. The autoscaler will scale the
+    /// replicas based on the utilization of replicas identified by the replica selection. Replica
+    /// selections should not overlap with each other. Other replicas (those do not match any
+    /// replica selection) will be autoscaled together and will have the same compute capacity
+    /// allocated to them.
+    ///
+    /// Wire name: `asymmetricAutoscalingOptions`.
+    #[serde(
+        rename = "asymmetricAutoscalingOptions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub asymmetric_autoscaling_options: Option<Vec<AsymmetricAutoscalingOption>>,
+
+    /// Required. Autoscaling limits for an instance.
+    ///
+    /// Wire name: `autoscalingLimits`.
+    #[serde(rename = "autoscalingLimits", skip_serializing_if = "Option::is_none")]
+    pub autoscaling_limits: Option<AutoscalingLimits>,
+
+    /// Required. The autoscaling targets for an instance.
+    ///
+    /// Wire name: `autoscalingTargets`.
+    #[serde(rename = "autoscalingTargets", skip_serializing_if = "Option::is_none")]
+    pub autoscaling_targets: Option<AutoscalingTargets>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Overrides the top-level autoscaling configuration for the replicas identified by
+/// `replica_selection`. All fields in this message are optional. Any unspecified fields will
+/// use the corresponding values from the top-level autoscaling configuration.
+///
+/// Discovery schema `AutoscalingConfigOverrides`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AutoscalingConfigOverrides {
+    /// Optional. If specified, overrides the min/max limit in the top-level autoscaling
+    /// configuration for the selected replicas.
+    ///
+    /// Wire name: `autoscalingLimits`.
+    #[serde(rename = "autoscalingLimits", skip_serializing_if = "Option::is_none")]
+    pub autoscaling_limits: Option<AutoscalingLimits>,
+
+    /// Optional. If specified, overrides the autoscaling target
+    /// high_priority_cpu_utilization_percent in the top-level autoscaling configuration for the
+    /// selected replicas.
+    ///
+    /// Wire name: `autoscalingTargetHighPriorityCpuUtilizationPercent`.
+    #[serde(
+        rename = "autoscalingTargetHighPriorityCpuUtilizationPercent",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub autoscaling_target_high_priority_cpu_utilization_percent: Option<i32>,
+
+    /// Optional. If specified, overrides the autoscaling target `total_cpu_utilization_percent` in
+    /// the top-level autoscaling configuration for the selected replicas.
+    ///
+    /// Wire name: `autoscalingTargetTotalCpuUtilizationPercent`.
+    #[serde(
+        rename = "autoscalingTargetTotalCpuUtilizationPercent",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub autoscaling_target_total_cpu_utilization_percent: Option<i32>,
+
+    /// Optional. If true, disables high priority CPU autoscaling for the selected replicas and
+    /// ignores high_priority_cpu_utilization_percent in the top-level autoscaling configuration.
+    /// When setting this field to true, setting
+    /// autoscaling_target_high_priority_cpu_utilization_percent field to a non-zero value for the
+    /// same replica is not supported. If false, the
+    /// autoscaling_target_high_priority_cpu_utilization_percent field in the replica will be used
+    /// if set to a non-zero value. Otherwise, the high_priority_cpu_utilization_percent field in
+    /// the top-level autoscaling configuration will be used. Setting both
+    /// disable_high_priority_cpu_autoscaling and disable_total_cpu_autoscaling to true for the same
+    /// replica is not supported.
+    ///
+    /// Wire name: `disableHighPriorityCpuAutoscaling`.
+    #[serde(
+        rename = "disableHighPriorityCpuAutoscaling",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disable_high_priority_cpu_autoscaling: Option<bool>,
+
+    /// Optional. If true, disables total CPU autoscaling for the selected replicas and ignores
+    /// total_cpu_utilization_percent in the top-level autoscaling configuration. When setting this
+    /// field to true, setting autoscaling_target_total_cpu_utilization_percent field to a non-zero
+    /// value for the same replica is not supported. If false, the
+    /// autoscaling_target_total_cpu_utilization_percent field in the replica will be used if set to
+    /// a non-zero value. Otherwise, the total_cpu_utilization_percent field in the top-level
+    /// autoscaling configuration will be used. Setting both disable_high_priority_cpu_autoscaling
+    /// and disable_total_cpu_autoscaling to true for the same replica is not supported.
+    ///
+    /// Wire name: `disableTotalCpuAutoscaling`.
+    #[serde(
+        rename = "disableTotalCpuAutoscaling",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disable_total_cpu_autoscaling: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The autoscaling limits for the instance. Users can define the minimum and maximum compute
+/// capacity allocated to the instance, and the autoscaler will only scale within that range.
+/// Users can either use nodes or processing units to specify the limits, but should use the
+/// same unit to set both the min_limit and max_limit.
+///
+/// Discovery schema `AutoscalingLimits`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AutoscalingLimits {
+    /// Maximum number of nodes allocated to the instance. If set, this number should be greater
+    /// than or equal to min_nodes.
+    ///
+    /// Wire name: `maxNodes`.
+    #[serde(rename = "maxNodes", skip_serializing_if = "Option::is_none")]
+    pub max_nodes: Option<i32>,
+
+    /// Maximum number of processing units allocated to the instance. If set, this number should be
+    /// multiples of 1000 and be greater than or equal to min_processing_units.
+    ///
+    /// Wire name: `maxProcessingUnits`.
+    #[serde(rename = "maxProcessingUnits", skip_serializing_if = "Option::is_none")]
+    pub max_processing_units: Option<i32>,
+
+    /// Minimum number of nodes allocated to the instance. If set, this number should be greater
+    /// than or equal to 1.
+    ///
+    /// Wire name: `minNodes`.
+    #[serde(rename = "minNodes", skip_serializing_if = "Option::is_none")]
+    pub min_nodes: Option<i32>,
+
+    /// Minimum number of processing units allocated to the instance. If set, this number should be
+    /// multiples of 1000.
+    ///
+    /// Wire name: `minProcessingUnits`.
+    #[serde(rename = "minProcessingUnits", skip_serializing_if = "Option::is_none")]
+    pub min_processing_units: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The autoscaling targets for an instance.
+///
+/// Discovery schema `AutoscalingTargets`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AutoscalingTargets {
+    /// Optional. The target high priority cpu utilization percentage that the autoscaler should be
+    /// trying to achieve for the instance. This number is on a scale from 0 (no utilization) to 100
+    /// (full utilization). The valid range is \[10, 90\] inclusive. If not specified or set to 0,
+    /// the autoscaler skips scaling based on high priority CPU utilization.
+    ///
+    /// Wire name: `highPriorityCpuUtilizationPercent`.
+    #[serde(
+        rename = "highPriorityCpuUtilizationPercent",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub high_priority_cpu_utilization_percent: Option<i32>,
+
+    /// Required. The target storage utilization percentage that the autoscaler should be trying to
+    /// achieve for the instance. This number is on a scale from 0 (no utilization) to 100 (full
+    /// utilization). The valid range is \[10, 99\] inclusive.
+    ///
+    /// Wire name: `storageUtilizationPercent`.
+    #[serde(
+        rename = "storageUtilizationPercent",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_utilization_percent: Option<i32>,
+
+    /// Optional. The target total CPU utilization percentage that the autoscaler should be trying
+    /// to achieve for the instance. This number is on a scale from 0 (no utilization) to 100 (full
+    /// utilization). The valid range is \[10, 90\] inclusive. If not specified or set to 0, the
+    /// autoscaler skips scaling based on total CPU utilization. If both
+    /// `high_priority_cpu_utilization_percent` and `total_cpu_utilization_percent` are specified,
+    /// the autoscaler provisions the larger of the two required compute capacities to satisfy both
+    /// targets.
+    ///
+    /// Wire name: `totalCpuUtilizationPercent`.
+    #[serde(
+        rename = "totalCpuUtilizationPercent",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_cpu_utilization_percent: Option<i32>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about a backup.
+///
+/// Discovery schema `BackupInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BackupInfo {
+    /// Name of the backup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup: Option<String>,
+
+    /// The time the CreateBackup request was received.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Name of the database the backup was created from.
+    ///
+    /// Wire name: `sourceDatabase`.
+    #[serde(rename = "sourceDatabase", skip_serializing_if = "Option::is_none")]
+    pub source_database: Option<String>,
+
+    /// The backup contains an externally consistent copy of `source_database` at the timestamp
+    /// specified by `version_time`. If the CreateBackup request did not specify `version_time`, the
+    /// `version_time` of the backup is equivalent to the `create_time`.
+    ///
+    /// Wire name: `versionTime`.
+    #[serde(rename = "versionTime", skip_serializing_if = "Option::is_none")]
+    pub version_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the long-running operation returned by ChangeQuorum.
+///
+/// Discovery schema `ChangeQuorumMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ChangeQuorumMetadata {
+    /// If set, the time at which this operation failed or was completed successfully.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The request for ChangeQuorum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<ChangeQuorumRequest>,
+
+    /// Time the request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request for ChangeQuorum.
+///
+/// Discovery schema `ChangeQuorumRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ChangeQuorumRequest {
+    /// Optional. The etag is the hash of the `QuorumInfo`. The `ChangeQuorum` operation is only
+    /// performed if the etag matches that of the `QuorumInfo` in the current database resource.
+    /// Otherwise the API returns an `ABORTED` error. The etag is used for optimistic concurrency
+    /// control as a way to help prevent simultaneous change quorum requests that could create a
+    /// race condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+
+    /// Required. Name of the database in which to apply `ChangeQuorum`. Values are of the form
+    /// `projects//instances//databases/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Required. The type of this quorum.
+    ///
+    /// Wire name: `quorumType`.
+    #[serde(rename = "quorumType", skip_serializing_if = "Option::is_none")]
+    pub quorum_type: Option<QuorumType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the long-running operation returned by `CALL compact_all()`, which can be
+/// executed using ExecuteSql or ExecuteStreamingSql APIs.
+///
+/// Discovery schema `CompactDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CompactDatabaseMetadata {
+    /// Output only. The time at which cancellation of this operation was received.
+    /// Operations.CancelOperation starts asynchronous cancellation on a long-running operation. The
+    /// server makes a best effort to cancel the operation, but success is not guaranteed. Clients
+    /// can use Operations.GetOperation or other methods to check whether the cancellation succeeded
+    /// or whether the operation completed despite cancellation. On successful cancellation, the
+    /// operation is not deleted; instead, it becomes an operation with an Operation.error value
+    /// with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// Output only. The database being compacted.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+
+    /// Output only. The progress of the compaction operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by CopyBackup.
+///
+/// Discovery schema `CopyBackupMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CopyBackupMetadata {
+    /// The time at which cancellation of CopyBackup operation was received.
+    /// Operations.CancelOperation starts asynchronous cancellation on a long-running operation. The
+    /// server makes a best effort to cancel the operation, but success is not guaranteed. Clients
+    /// can use Operations.GetOperation or other methods to check whether the cancellation succeeded
+    /// or whether the operation completed despite cancellation. On successful cancellation, the
+    /// operation is not deleted; instead, it becomes an operation with an Operation.error value
+    /// with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// The name of the backup being created through the copy operation. Values are of the form
+    /// `projects/{project}/instances/{instance}/backups/{backup}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The progress of the CopyBackup operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// The name of the source backup that is being copied. Values are of the form
+    /// `projects/{project}/instances/{instance}/backups/{backup}`.
+    ///
+    /// Wire name: `sourceBackup`.
+    #[serde(rename = "sourceBackup", skip_serializing_if = "Option::is_none")]
+    pub source_backup: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by CreateBackup.
+///
+/// Discovery schema `CreateBackupMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateBackupMetadata {
+    /// The time at which cancellation of this operation was received. Operations.CancelOperation
+    /// starts asynchronous cancellation on a long-running operation. The server makes a best effort
+    /// to cancel the operation, but success is not guaranteed. Clients can use
+    /// Operations.GetOperation or other methods to check whether the cancellation succeeded or
+    /// whether the operation completed despite cancellation. On successful cancellation, the
+    /// operation is not deleted; instead, it becomes an operation with an Operation.error value
+    /// with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// The name of the database the backup is created from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+
+    /// The name of the backup being created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The progress of the CreateBackup operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by CreateDatabase.
+///
+/// Discovery schema `CreateDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateDatabaseMetadata {
+    /// The database being created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by CreateInstanceConfig.
+///
+/// Discovery schema `CreateInstanceConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateInstanceConfigMetadata {
+    /// The time at which this operation was cancelled.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// The target instance configuration end state.
+    ///
+    /// Wire name: `instanceConfig`.
+    #[serde(rename = "instanceConfig", skip_serializing_if = "Option::is_none")]
+    pub instance_config: Option<InstanceConfig>,
+
+    /// The progress of the CreateInstanceConfig operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<InstanceOperationProgress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by CreateInstance.
+///
+/// Discovery schema `CreateInstanceMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateInstanceMetadata {
+    /// The time at which this operation was cancelled. If set, this operation is in the process of
+    /// undoing itself (which is guaranteed to succeed) and cannot be cancelled again.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// The time at which this operation failed or was completed successfully.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The expected fulfillment period of this create operation.
+    ///
+    /// Wire name: `expectedFulfillmentPeriod`.
+    #[serde(
+        rename = "expectedFulfillmentPeriod",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_fulfillment_period: Option<
+        CreateInstanceMetadataExpectedFulfillmentPeriod,
+    >,
+
+    /// The instance being created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<Instance>,
+
+    /// The time at which the CreateInstance request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The expected fulfillment period of this create operation.
+///
+/// The values of `CreateInstanceMetadata.expectedFulfillmentPeriod`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateInstanceMetadataExpectedFulfillmentPeriod {
+    /// `FULFILLMENT_PERIOD_UNSPECIFIED`: Not specified.
+    FulfillmentPeriodUnspecified,
+
+    /// `FULFILLMENT_PERIOD_NORMAL`: Normal fulfillment period. The operation is expected to
+    /// complete within minutes.
+    FulfillmentPeriodNormal,
+
+    /// `FULFILLMENT_PERIOD_EXTENDED`: Extended fulfillment period. It can take up to an hour for
+    /// the operation to complete.
+    FulfillmentPeriodExtended,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for CreateInstanceMetadataExpectedFulfillmentPeriod {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("FULFILLMENT_PERIOD_UNSPECIFIED", Self::FulfillmentPeriodUnspecified),
+        ("FULFILLMENT_PERIOD_NORMAL", Self::FulfillmentPeriodNormal),
+        ("FULFILLMENT_PERIOD_EXTENDED", Self::FulfillmentPeriodExtended),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata type for the operation returned by CreateInstancePartition.
+///
+/// Discovery schema `CreateInstancePartitionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateInstancePartitionMetadata {
+    /// The time at which this operation was cancelled. If set, this operation is in the process of
+    /// undoing itself (which is guaranteed to succeed) and cannot be cancelled again.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// The time at which this operation failed or was completed successfully.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The instance partition being created.
+    ///
+    /// Wire name: `instancePartition`.
+    #[serde(rename = "instancePartition", skip_serializing_if = "Option::is_none")]
+    pub instance_partition: Option<InstancePartition>,
+
+    /// The time at which the CreateInstancePartition request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A Cloud Spanner database.
+///
+/// Discovery schema `Database`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Database {
+    /// Output only. If exists, the time at which the database creation started.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The dialect of the Cloud Spanner Database.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `databaseDialect`.
+    #[serde(
+        rename = "databaseDialect",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub database_dialect: Option<DatabaseDatabaseDialect>,
+
+    /// Output only. The read-write region which contains the database's leader replicas. This is
+    /// the same as the value of default_leader database option set using
+    /// DatabaseAdmin.CreateDatabase or DatabaseAdmin.UpdateDatabaseDdl. If not explicitly set, this
+    /// is empty.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `defaultLeader`.
+    #[serde(rename = "defaultLeader", skip_serializing_if = "Option::is_none")]
+    pub default_leader: Option<String>,
+
+    /// Output only. Earliest timestamp at which older versions of the data can be read. This value
+    /// is continuously updated by Cloud Spanner and becomes stale the moment it is queried. If you
+    /// are using this value to recover data, make sure to account for the time from the moment when
+    /// the value is queried to the moment when you initiate the recovery.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `earliestVersionTime`.
+    #[serde(rename = "earliestVersionTime", skip_serializing_if = "Option::is_none")]
+    pub earliest_version_time: Option<String>,
+
+    /// Optional. Whether drop protection is enabled for this database. Defaults to false, if not
+    /// set. For more details, please see how to [prevent accidental database
+    /// deletion](https://cloud.google.com/spanner/docs/prevent-database-deletion).
+    ///
+    /// Wire name: `enableDropProtection`.
+    #[serde(rename = "enableDropProtection", skip_serializing_if = "Option::is_none")]
+    pub enable_drop_protection: Option<bool>,
+
+    /// Output only. For databases that are using customer managed encryption, this field contains
+    /// the encryption configuration for the database. For databases that are using Google default
+    /// or other types of encryption, this field is empty.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `encryptionConfig`.
+    #[serde(rename = "encryptionConfig", skip_serializing_if = "Option::is_none")]
+    pub encryption_config: Option<EncryptionConfig>,
+
+    /// Output only. For databases that are using customer managed encryption, this field contains
+    /// the encryption information for the database, such as all Cloud KMS key versions that are in
+    /// use. The `encryption_status` field inside of each `EncryptionInfo` is not populated. For
+    /// databases that are using Google default or other types of encryption, this field is empty.
+    /// This field is propagated lazily from the backend. There might be a delay from when a key
+    /// version is being used and when it appears in this field.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `encryptionInfo`.
+    #[serde(rename = "encryptionInfo", skip_serializing_if = "Option::is_none")]
+    pub encryption_info: Option<Vec<EncryptionInfo>>,
+
+    /// Required. The name of the database. Values are of the form
+    /// `projects//instances//databases/`, where `` is as specified in the `CREATE DATABASE`
+    /// statement. This name can be passed to other API methods to identify the database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Applicable only for databases that use dual-region instance configurations.
+    /// Contains information about the quorum.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `quorumInfo`.
+    #[serde(rename = "quorumInfo", skip_serializing_if = "Option::is_none")]
+    pub quorum_info: Option<QuorumInfo>,
+
+    /// Output only. If true, the database is being updated. If false, there are no ongoing update
+    /// operations for the database.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconciling: Option<bool>,
+
+    /// Output only. Applicable only for restored databases. Contains information about the restore
+    /// source.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `restoreInfo`.
+    #[serde(rename = "restoreInfo", skip_serializing_if = "Option::is_none")]
+    pub restore_info: Option<RestoreInfo>,
+
+    /// Output only. The current database state.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<DatabaseState>,
+
+    /// Output only. The period in which Cloud Spanner retains all versions of data for the
+    /// database. This is the same as the value of version_retention_period database option set
+    /// using UpdateDatabaseDdl. Defaults to 1 hour, if not set.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `versionRetentionPeriod`.
+    #[serde(rename = "versionRetentionPeriod", skip_serializing_if = "Option::is_none")]
+    pub version_retention_period: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The dialect of the Cloud Spanner Database.
+///
+/// The values of `Database.databaseDialect`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DatabaseDatabaseDialect {
+    /// `DATABASE_DIALECT_UNSPECIFIED`: Default value. This value will create a database with the
+    /// GOOGLE_STANDARD_SQL dialect.
+    DatabaseDialectUnspecified,
+
+    /// `GOOGLE_STANDARD_SQL`: GoogleSQL supported SQL.
+    GoogleStandardSql,
+
+    /// `POSTGRESQL`: PostgreSQL supported SQL.
+    Postgresql,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DatabaseDatabaseDialect {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DATABASE_DIALECT_UNSPECIFIED", Self::DatabaseDialectUnspecified),
+        ("GOOGLE_STANDARD_SQL", Self::GoogleStandardSql),
+        ("POSTGRESQL", Self::Postgresql),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The current database state.
+///
+/// The values of `Database.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DatabaseState {
+    /// `STATE_UNSPECIFIED`: Not specified.
+    StateUnspecified,
+
+    /// `CREATING`: The database is still being created. Operations on the database may fail with
+    /// `FAILED_PRECONDITION` in this state.
+    Creating,
+
+    /// `READY`: The database is fully created and ready for use.
+    Ready,
+
+    /// `READY_OPTIMIZING`: The database is fully created and ready for use, but is still being
+    /// optimized for performance and cannot handle full load. In this state, the database still
+    /// references the backup it was restore from, preventing the backup from being deleted. When
+    /// optimizations are complete, the full performance of the database will be restored, and the
+    /// database will transition to `READY` state.
+    ReadyOptimizing,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DatabaseState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATING", Self::Creating),
+        ("READY", Self::Ready),
+        ("READY_OPTIMIZING", Self::ReadyOptimizing),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Action information extracted from a DDL statement. This proto is used to display the brief
+/// info of the DDL statement for the operation UpdateDatabaseDdl.
+///
+/// Discovery schema `DdlStatementActionInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DdlStatementActionInfo {
+    /// The action for the DDL statement, for example, CREATE, ALTER, DROP, GRANT, etc. This field
+    /// is a non-empty string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+
+    /// The entity names being operated on the DDL statement. For example, 1. For statement "CREATE
+    /// TABLE t1(...)", `entity_names` = \["t1"\]. 2. For statement "GRANT ROLE r1, r2 ...",
+    /// `entity_names` = \["r1", "r2"\]. 3. For statement "ANALYZE", `entity_names` = \[\].
+    ///
+    /// Wire name: `entityNames`.
+    #[serde(rename = "entityNames", skip_serializing_if = "Option::is_none")]
+    pub entity_names: Option<Vec<String>>,
+
+    /// The entity type for the DDL statement, for example, TABLE, INDEX, VIEW, etc. This field can
+    /// be empty string for some DDL statement, for example, for statement "ANALYZE", `entity_type`
+    /// = "".
+    ///
+    /// Wire name: `entityType`.
+    #[serde(rename = "entityType", skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Message type for a dual-region quorum. Currently this type has no options.
+///
+/// Discovery schema `DualRegionQuorum`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DualRegionQuorum {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
 /// your APIs. A typical example is to use it as the request or the response type of an API
 /// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
@@ -1958,6 +3040,1093 @@ pub struct Empty {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Encryption configuration for a Cloud Spanner database.
+///
+/// Discovery schema `EncryptionConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EncryptionConfig {
+    /// The Cloud KMS key to be used for encrypting and decrypting the database. Values are of the
+    /// form `projects//locations//keyRings//cryptoKeys/`.
+    ///
+    /// Wire name: `kmsKeyName`.
+    #[serde(rename = "kmsKeyName", skip_serializing_if = "Option::is_none")]
+    pub kms_key_name: Option<String>,
+
+    /// Specifies the KMS configuration for one or more keys used to encrypt the database. Values
+    /// are of the form `projects//locations//keyRings//cryptoKeys/`. The keys referenced by
+    /// `kms_key_names` must fully cover all regions of the database's instance configuration. Some
+    /// examples: * For regional (single-region) instance configurations, specify a regional
+    /// location KMS key. * For multi-region instance configurations of type `GOOGLE_MANAGED`,
+    /// either specify a multi-region location KMS key or multiple regional location KMS keys that
+    /// cover all regions in the instance configuration. * For an instance configuration of type
+    /// `USER_MANAGED`, specify only regional location KMS keys to cover each region in the instance
+    /// configuration. Multi-region location KMS keys aren't supported for `USER_MANAGED` type
+    /// instance configurations.
+    ///
+    /// Wire name: `kmsKeyNames`.
+    #[serde(rename = "kmsKeyNames", skip_serializing_if = "Option::is_none")]
+    pub kms_key_names: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Encryption information for a Cloud Spanner database or backup.
+///
+/// Discovery schema `EncryptionInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EncryptionInfo {
+    /// Output only. If present, the status of a recent encrypt/decrypt call on underlying data for
+    /// this database or backup. Regardless of status, data is always encrypted at rest.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `encryptionStatus`.
+    #[serde(rename = "encryptionStatus", skip_serializing_if = "Option::is_none")]
+    pub encryption_status: Option<Status>,
+
+    /// Output only. The type of encryption.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `encryptionType`.
+    #[serde(
+        rename = "encryptionType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub encryption_type: Option<EncryptionInfoEncryptionType>,
+
+    /// Output only. A Cloud KMS key version that is being used to protect the database or backup.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `kmsKeyVersion`.
+    #[serde(rename = "kmsKeyVersion", skip_serializing_if = "Option::is_none")]
+    pub kms_key_version: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The type of encryption.
+///
+/// The values of `EncryptionInfo.encryptionType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EncryptionInfoEncryptionType {
+    /// `TYPE_UNSPECIFIED`: Encryption type was not specified, though data at rest remains
+    /// encrypted.
+    TypeUnspecified,
+
+    /// `GOOGLE_DEFAULT_ENCRYPTION`: The data is encrypted at rest with a key that is fully managed
+    /// by Google. No key version or status will be populated. This is the default state.
+    GoogleDefaultEncryption,
+
+    /// `CUSTOMER_MANAGED_ENCRYPTION`: The data is encrypted at rest with a key that is managed by
+    /// the customer. The active version of the key. `kms_key_version` will be populated, and
+    /// `encryption_status` may be populated.
+    CustomerManagedEncryption,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for EncryptionInfoEncryptionType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("GOOGLE_DEFAULT_ENCRYPTION", Self::GoogleDefaultEncryption),
+        ("CUSTOMER_MANAGED_ENCRYPTION", Self::CustomerManagedEncryption),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Free instance specific metadata that is kept even after an instance has been upgraded for
+/// tracking purposes.
+///
+/// Discovery schema `FreeInstanceMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct FreeInstanceMetadata {
+    /// Specifies the expiration behavior of a free instance. The default of ExpireBehavior is
+    /// `REMOVE_AFTER_GRACE_PERIOD`. This can be modified during or after creation, and before
+    /// expiration.
+    ///
+    /// Wire name: `expireBehavior`.
+    #[serde(
+        rename = "expireBehavior",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expire_behavior: Option<FreeInstanceMetadataExpireBehavior>,
+
+    /// Output only. Timestamp after which the instance will either be upgraded or scheduled for
+    /// deletion after a grace period. ExpireBehavior is used to choose between upgrading or
+    /// scheduling the free instance for deletion. This timestamp is set during the creation of a
+    /// free instance.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `expireTime`.
+    #[serde(rename = "expireTime", skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+
+    /// Output only. If present, the timestamp at which the free instance was upgraded to a
+    /// provisioned instance.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `upgradeTime`.
+    #[serde(rename = "upgradeTime", skip_serializing_if = "Option::is_none")]
+    pub upgrade_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specifies the expiration behavior of a free instance. The default of ExpireBehavior is
+/// `REMOVE_AFTER_GRACE_PERIOD`. This can be modified during or after creation, and before
+/// expiration.
+///
+/// The values of `FreeInstanceMetadata.expireBehavior`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FreeInstanceMetadataExpireBehavior {
+    /// `EXPIRE_BEHAVIOR_UNSPECIFIED`: Not specified.
+    ExpireBehaviorUnspecified,
+
+    /// `FREE_TO_PROVISIONED`: When the free instance expires, upgrade the instance to a provisioned
+    /// instance.
+    FreeToProvisioned,
+
+    /// `REMOVE_AFTER_GRACE_PERIOD`: When the free instance expires, disable the instance, and
+    /// delete it after the grace period passes if it has not been upgraded.
+    RemoveAfterGracePeriod,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for FreeInstanceMetadataExpireBehavior {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("EXPIRE_BEHAVIOR_UNSPECIFIED", Self::ExpireBehaviorUnspecified),
+        ("FREE_TO_PROVISIONED", Self::FreeToProvisioned),
+        ("REMOVE_AFTER_GRACE_PERIOD", Self::RemoveAfterGracePeriod),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// An isolated set of Cloud Spanner resources on which databases can be hosted.
+///
+/// Discovery schema `Instance`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Instance {
+    /// Optional. The autoscaling configuration. Autoscaling is enabled if this field is set. When
+    /// autoscaling is enabled, node_count and processing_units are treated as OUTPUT_ONLY fields
+    /// and reflect the current compute capacity allocated to the instance.
+    ///
+    /// Wire name: `autoscalingConfig`.
+    #[serde(rename = "autoscalingConfig", skip_serializing_if = "Option::is_none")]
+    pub autoscaling_config: Option<AutoscalingConfig>,
+
+    /// Required. The name of the instance's configuration. Values are of the form
+    /// `projects//instanceConfigs/`. See also InstanceConfig and ListInstanceConfigs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+
+    /// Output only. The time at which the instance was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Optional. Controls the default backup schedule behavior for new databases within the
+    /// instance. By default, a backup schedule is created automatically when a new database is
+    /// created in a new instance. Note that the `AUTOMATIC` value isn't permitted for free
+    /// instances, as backups and backup schedules aren't supported for free instances. In the
+    /// `GetInstance` or `ListInstances` response, if the value of `default_backup_schedule_type`
+    /// isn't set, or set to `NONE`, Spanner doesn't create a default backup schedule for new
+    /// databases in the instance.
+    ///
+    /// Wire name: `defaultBackupScheduleType`.
+    #[serde(
+        rename = "defaultBackupScheduleType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_backup_schedule_type: Option<InstanceDefaultBackupScheduleType>,
+
+    /// Required. The descriptive name for this instance as it appears in UIs. Must be unique per
+    /// project and between 4 and 30 characters in length.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Optional. The `Edition` of the current instance.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub edition: Option<InstanceEdition>,
+
+    /// Deprecated. This field is not populated.
+    ///
+    /// Wire name: `endpointUris`.
+    #[serde(rename = "endpointUris", skip_serializing_if = "Option::is_none")]
+    pub endpoint_uris: Option<Vec<String>>,
+
+    /// Free instance metadata. Only populated for free instances.
+    ///
+    /// Wire name: `freeInstanceMetadata`.
+    #[serde(rename = "freeInstanceMetadata", skip_serializing_if = "Option::is_none")]
+    pub free_instance_metadata: Option<FreeInstanceMetadata>,
+
+    /// The `InstanceType` of the current instance.
+    ///
+    /// Wire name: `instanceType`.
+    #[serde(
+        rename = "instanceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_type: Option<InstanceInstanceType>,
+
+    /// Cloud Labels are a flexible and lightweight mechanism for organizing cloud resources into
+    /// groups that reflect a customer's organizational needs and deployment strategies. Cloud
+    /// Labels can be used to filter collections of resources. They can be used to control how
+    /// resource metrics are aggregated. And they can be used as arguments to policy management
+    /// rules (e.g. route, firewall, load balancing, etc.). * Label keys must be between 1 and 63
+    /// characters long and must conform to the following regular expression: `a-z{0,62}`. * Label
+    /// values must be between 0 and 63 characters long and must conform to the regular expression
+    /// `[a-z0-9_-]{0,63}`. * No more than 64 labels can be associated with a given resource. See
+    /// <https://goo.gl/xmQnxf> for more information on and examples of labels. If you plan to use
+    /// labels in your own code, please note that additional characters may be allowed in the
+    /// future. And so you are advised to use an internal label representation, such as JSON, which
+    /// doesn't rely upon specific characters being disallowed. For example, representing labels as
+    /// the string: name + "_" + value would prove problematic if we were to allow "_" in a future
+    /// release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Required. A unique identifier for the instance, which cannot be changed after the instance
+    /// is created. Values are of the form `projects//instances/a-z*[a-z0-9]`. The final segment of
+    /// the name must be between 2 and 64 characters in length.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The number of nodes allocated to this instance. At most, one of either `node_count` or
+    /// `processing_units` should be present in the message. Users can set the `node_count` field to
+    /// specify the target number of nodes allocated to the instance. If autoscaling is enabled,
+    /// `node_count` is treated as an `OUTPUT_ONLY` field and reflects the current number of nodes
+    /// allocated to the instance. This might be zero in API responses for instances that are not
+    /// yet in the `READY` state. If the instance has varying node count across replicas (achieved
+    /// by setting `asymmetric_autoscaling_options` in the autoscaling configuration), the
+    /// `node_count` set here is the maximum node count across all replicas. For more information,
+    /// see [Compute capacity, nodes, and processing
+    /// units](https://cloud.google.com/spanner/docs/compute-capacity).
+    ///
+    /// Wire name: `nodeCount`.
+    #[serde(rename = "nodeCount", skip_serializing_if = "Option::is_none")]
+    pub node_count: Option<i32>,
+
+    /// The number of processing units allocated to this instance. At most, one of either
+    /// `processing_units` or `node_count` should be present in the message. Users can set the
+    /// `processing_units` field to specify the target number of processing units allocated to the
+    /// instance. If autoscaling is enabled, `processing_units` is treated as an `OUTPUT_ONLY` field
+    /// and reflects the current number of processing units allocated to the instance. This might be
+    /// zero in API responses for instances that are not yet in the `READY` state. If the instance
+    /// has varying processing units per replica (achieved by setting
+    /// `asymmetric_autoscaling_options` in the autoscaling configuration), the `processing_units`
+    /// set here is the maximum processing units across all replicas. For more information, see
+    /// [Compute capacity, nodes and processing
+    /// units](https://cloud.google.com/spanner/docs/compute-capacity).
+    ///
+    /// Wire name: `processingUnits`.
+    #[serde(rename = "processingUnits", skip_serializing_if = "Option::is_none")]
+    pub processing_units: Option<i32>,
+
+    /// Output only. Lists the compute capacity per ReplicaSelection. A replica selection identifies
+    /// a set of replicas with common properties. Replicas identified by a ReplicaSelection are
+    /// scaled with the same compute capacity.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `replicaComputeCapacity`.
+    #[serde(rename = "replicaComputeCapacity", skip_serializing_if = "Option::is_none")]
+    pub replica_compute_capacity: Option<Vec<ReplicaComputeCapacity>>,
+
+    /// Output only. The current instance state. For CreateInstance, the state must be either
+    /// omitted or set to `CREATING`. For UpdateInstance, the state must be either omitted or set to
+    /// `READY`.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<InstanceState>,
+
+    /// Optional. Tag keys/values directly bound to this resource. For example: "123/environment":
+    /// "prod", "123/costCenter": "marketing"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Output only. The time at which the instance was most recently updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A possible configuration for a Cloud Spanner instance. Configurations define the geographic
+/// placement of nodes and their replication.
+///
+/// Discovery schema `InstanceConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct InstanceConfig {
+    /// Base configuration name, e.g. projects//instanceConfigs/nam3, based on which this
+    /// configuration is created. Only set for user-managed configurations. `base_config` must refer
+    /// to a configuration of type `GOOGLE_MANAGED` in the same project as this configuration.
+    ///
+    /// Wire name: `baseConfig`.
+    #[serde(rename = "baseConfig", skip_serializing_if = "Option::is_none")]
+    pub base_config: Option<String>,
+
+    /// Output only. Whether this instance configuration is a Google-managed or user-managed
+    /// configuration.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `configType`.
+    #[serde(
+        rename = "configType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub config_type: Option<InstanceConfigConfigType>,
+
+    /// The name of this instance configuration as it appears in UIs.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// etag is used for optimistic concurrency control as a way to help prevent simultaneous
+    /// updates of a instance configuration from overwriting each other. It is strongly suggested
+    /// that systems make use of the etag in the read-modify-write cycle to perform instance
+    /// configuration updates in order to avoid race conditions: An etag is returned in the response
+    /// which contains instance configurations, and systems are expected to put that etag in the
+    /// request to update instance configuration to ensure that their change is applied to the same
+    /// version of the instance configuration. If no etag is provided in the call to update the
+    /// instance configuration, then the existing instance configuration is overwritten blindly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+
+    /// Output only. Describes whether free instances are available to be created in this instance
+    /// configuration.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `freeInstanceAvailability`.
+    #[serde(
+        rename = "freeInstanceAvailability",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub free_instance_availability: Option<InstanceConfigFreeInstanceAvailability>,
+
+    /// Cloud Labels are a flexible and lightweight mechanism for organizing cloud resources into
+    /// groups that reflect a customer's organizational needs and deployment strategies. Cloud
+    /// Labels can be used to filter collections of resources. They can be used to control how
+    /// resource metrics are aggregated. And they can be used as arguments to policy management
+    /// rules (e.g. route, firewall, load balancing, etc.). * Label keys must be between 1 and 63
+    /// characters long and must conform to the following regular expression: `a-z{0,62}`. * Label
+    /// values must be between 0 and 63 characters long and must conform to the regular expression
+    /// `[a-z0-9_-]{0,63}`. * No more than 64 labels can be associated with a given resource. See
+    /// <https://goo.gl/xmQnxf> for more information on and examples of labels. If you plan to use
+    /// labels in your own code, please note that additional characters may be allowed in the
+    /// future. Therefore, you are advised to use an internal label representation, such as JSON,
+    /// which doesn't rely upon specific characters being disallowed. For example, representing
+    /// labels as the string: name + "_" + value would prove problematic if we were to allow "_" in
+    /// a future release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Allowed values of the "default_leader" schema option for databases in instances that use
+    /// this instance configuration.
+    ///
+    /// Wire name: `leaderOptions`.
+    #[serde(rename = "leaderOptions", skip_serializing_if = "Option::is_none")]
+    pub leader_options: Option<Vec<String>>,
+
+    /// A unique identifier for the instance configuration. Values are of the form
+    /// `projects//instanceConfigs/a-z*`. User instance configuration must start with `custom-`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. The available optional replicas to choose from for user-managed configurations.
+    /// Populated for Google-managed configurations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `optionalReplicas`.
+    #[serde(rename = "optionalReplicas", skip_serializing_if = "Option::is_none")]
+    pub optional_replicas: Option<Vec<ReplicaInfo>>,
+
+    /// Output only. The `QuorumType` of the instance configuration.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `quorumType`.
+    #[serde(
+        rename = "quorumType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub quorum_type: Option<InstanceConfigQuorumType>,
+
+    /// Output only. If true, the instance configuration is being created or updated. If false,
+    /// there are no ongoing operations for the instance configuration.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconciling: Option<bool>,
+
+    /// The geographic placement of nodes in this instance configuration and their replication
+    /// properties. To create user-managed configurations, input `replicas` must include all
+    /// replicas in `replicas` of the `base_config` and include one or more replicas in the
+    /// `optional_replicas` of the `base_config`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<Vec<ReplicaInfo>>,
+
+    /// Output only. The current instance configuration state. Applicable only for `USER_MANAGED`
+    /// configurations.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<InstanceConfigState>,
+
+    /// Output only. The storage limit in bytes per processing unit.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `storageLimitPerProcessingUnit`.
+    #[serde(
+        rename = "storageLimitPerProcessingUnit",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_limit_per_processing_unit: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. Whether this instance configuration is a Google-managed or user-managed
+/// configuration.
+///
+/// The values of `InstanceConfig.configType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceConfigConfigType {
+    /// `TYPE_UNSPECIFIED`: Unspecified.
+    TypeUnspecified,
+
+    /// `GOOGLE_MANAGED`: Google-managed configuration.
+    GoogleManaged,
+
+    /// `USER_MANAGED`: User-managed configuration.
+    UserManaged,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceConfigConfigType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("GOOGLE_MANAGED", Self::GoogleManaged),
+        ("USER_MANAGED", Self::UserManaged),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. Describes whether free instances are available to be created in this instance
+/// configuration.
+///
+/// The values of `InstanceConfig.freeInstanceAvailability`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceConfigFreeInstanceAvailability {
+    /// `FREE_INSTANCE_AVAILABILITY_UNSPECIFIED`: Not specified.
+    FreeInstanceAvailabilityUnspecified,
+
+    /// `AVAILABLE`: Indicates that free instances are available to be created in this instance
+    /// configuration.
+    Available,
+
+    /// `UNSUPPORTED`: Indicates that free instances are not supported in this instance
+    /// configuration.
+    Unsupported,
+
+    /// `DISABLED`: Indicates that free instances are currently not available to be created in this
+    /// instance configuration.
+    Disabled,
+
+    /// `QUOTA_EXCEEDED`: Indicates that additional free instances cannot be created in this
+    /// instance configuration because the project has reached its limit of free instances.
+    QuotaExceeded,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceConfigFreeInstanceAvailability {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "FREE_INSTANCE_AVAILABILITY_UNSPECIFIED",
+            Self::FreeInstanceAvailabilityUnspecified,
+        ),
+        ("AVAILABLE", Self::Available),
+        ("UNSUPPORTED", Self::Unsupported),
+        ("DISABLED", Self::Disabled),
+        ("QUOTA_EXCEEDED", Self::QuotaExceeded),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The `QuorumType` of the instance configuration.
+///
+/// The values of `InstanceConfig.quorumType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceConfigQuorumType {
+    /// `QUORUM_TYPE_UNSPECIFIED`: Quorum type not specified.
+    QuorumTypeUnspecified,
+
+    /// `REGION`: An instance configuration tagged with `REGION` quorum type forms a write quorum in
+    /// a single region.
+    Region,
+
+    /// `DUAL_REGION`: An instance configuration tagged with the `DUAL_REGION` quorum type forms a
+    /// write quorum with exactly two read-write regions in a multi-region configuration. This
+    /// instance configuration requires failover in the event of regional failures.
+    DualRegion,
+
+    /// `MULTI_REGION`: An instance configuration tagged with the `MULTI_REGION` quorum type forms a
+    /// write quorum from replicas that are spread across more than one region in a multi-region
+    /// configuration.
+    MultiRegion,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceConfigQuorumType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("QUORUM_TYPE_UNSPECIFIED", Self::QuorumTypeUnspecified),
+        ("REGION", Self::Region),
+        ("DUAL_REGION", Self::DualRegion),
+        ("MULTI_REGION", Self::MultiRegion),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Output only. The current instance configuration state. Applicable only for `USER_MANAGED`
+/// configurations.
+///
+/// The values of `InstanceConfig.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceConfigState {
+    /// `STATE_UNSPECIFIED`: Not specified.
+    StateUnspecified,
+
+    /// `CREATING`: The instance configuration is still being created.
+    Creating,
+
+    /// `READY`: The instance configuration is fully created and ready to be used to create
+    /// instances.
+    Ready,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceConfigState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATING", Self::Creating),
+        ("READY", Self::Ready),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Optional. Controls the default backup schedule behavior for new databases within the
+/// instance. By default, a backup schedule is created automatically when a new database is
+/// created in a new instance. Note that the `AUTOMATIC` value isn't permitted for free
+/// instances, as backups and backup schedules aren't supported for free instances. In the
+/// `GetInstance` or `ListInstances` response, if the value of `default_backup_schedule_type`
+/// isn't set, or set to `NONE`, Spanner doesn't create a default backup schedule for new
+/// databases in the instance.
+///
+/// The values of `Instance.defaultBackupScheduleType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceDefaultBackupScheduleType {
+    /// `DEFAULT_BACKUP_SCHEDULE_TYPE_UNSPECIFIED`: Not specified.
+    DefaultBackupScheduleTypeUnspecified,
+
+    /// `NONE`: A default backup schedule isn't created automatically when a new database is created
+    /// in the instance.
+    None,
+
+    /// `AUTOMATIC`: A default backup schedule is created automatically when a new database is
+    /// created in the instance. The default backup schedule creates a full backup every 24 hours.
+    /// These full backups are retained for 7 days. You can edit or delete the default backup
+    /// schedule once it's created.
+    Automatic,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceDefaultBackupScheduleType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "DEFAULT_BACKUP_SCHEDULE_TYPE_UNSPECIFIED",
+            Self::DefaultBackupScheduleTypeUnspecified,
+        ),
+        ("NONE", Self::None),
+        ("AUTOMATIC", Self::Automatic),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Optional. The `Edition` of the current instance.
+///
+/// The values of `Instance.edition`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceEdition {
+    /// `EDITION_UNSPECIFIED`: Edition not specified.
+    EditionUnspecified,
+
+    /// `STANDARD`: Standard edition.
+    Standard,
+
+    /// `ENTERPRISE`: Enterprise edition.
+    Enterprise,
+
+    /// `ENTERPRISE_PLUS`: Enterprise Plus edition.
+    EnterprisePlus,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceEdition {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("EDITION_UNSPECIFIED", Self::EditionUnspecified),
+        ("STANDARD", Self::Standard),
+        ("ENTERPRISE", Self::Enterprise),
+        ("ENTERPRISE_PLUS", Self::EnterprisePlus),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The `InstanceType` of the current instance.
+///
+/// The values of `Instance.instanceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceInstanceType {
+    /// `INSTANCE_TYPE_UNSPECIFIED`: Not specified.
+    InstanceTypeUnspecified,
+
+    /// `PROVISIONED`: Provisioned instances have dedicated resources, standard usage limits and
+    /// support.
+    Provisioned,
+
+    /// `FREE_INSTANCE`: Free instances provide no guarantee for dedicated resources, \[node_count,
+    /// processing_units\] should be 0. They come with stricter usage limits and limited support.
+    FreeInstance,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceInstanceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("INSTANCE_TYPE_UNSPECIFIED", Self::InstanceTypeUnspecified),
+        ("PROVISIONED", Self::Provisioned),
+        ("FREE_INSTANCE", Self::FreeInstance),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Encapsulates progress related information for a Cloud Spanner long running instance
+/// operations.
+///
+/// Discovery schema `InstanceOperationProgress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct InstanceOperationProgress {
+    /// If set, the time at which this operation failed or was completed successfully.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Percent completion of the operation. Values are between 0 and 100 inclusive.
+    ///
+    /// Wire name: `progressPercent`.
+    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+
+    /// Time the request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// An isolated set of Cloud Spanner resources that databases can define placements on.
+///
+/// Discovery schema `InstancePartition`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct InstancePartition {
+    /// Optional. The autoscaling configuration. Autoscaling is enabled if this field is set. When
+    /// autoscaling is enabled, fields in compute_capacity are treated as OUTPUT_ONLY fields and
+    /// reflect the current compute capacity allocated to the instance partition.
+    ///
+    /// Wire name: `autoscalingConfig`.
+    #[serde(rename = "autoscalingConfig", skip_serializing_if = "Option::is_none")]
+    pub autoscaling_config: Option<AutoscalingConfig>,
+
+    /// Required. The name of the instance partition's configuration. Values are of the form
+    /// `projects//instanceConfigs/`. See also InstanceConfig and ListInstanceConfigs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+
+    /// Output only. The time at which the instance partition was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Required. The descriptive name for this instance partition as it appears in UIs. Must be
+    /// unique per project and between 4 and 30 characters in length.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Used for optimistic concurrency control as a way to help prevent simultaneous updates of a
+    /// instance partition from overwriting each other. It is strongly suggested that systems make
+    /// use of the etag in the read-modify-write cycle to perform instance partition updates in
+    /// order to avoid race conditions: An etag is returned in the response which contains instance
+    /// partitions, and systems are expected to put that etag in the request to update instance
+    /// partitions to ensure that their change will be applied to the same version of the instance
+    /// partition. If no etag is provided in the call to update instance partition, then the
+    /// existing instance partition is overwritten blindly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+
+    /// Required. A unique identifier for the instance partition. Values are of the form
+    /// `projects//instances//instancePartitions/a-z*[a-z0-9]`. The final segment of the name must
+    /// be between 2 and 64 characters in length. An instance partition's name cannot be changed
+    /// after the instance partition is created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The number of nodes allocated to this instance partition. Users can set the `node_count`
+    /// field to specify the target number of nodes allocated to the instance partition. If
+    /// autoscaling is enabled, node_count is treated as an OUTPUT_ONLY field and reflects the
+    /// current number of nodes allocated to the instance partition. This may be zero in API
+    /// responses for instance partitions that are not yet in state `READY`.
+    ///
+    /// Wire name: `nodeCount`.
+    #[serde(rename = "nodeCount", skip_serializing_if = "Option::is_none")]
+    pub node_count: Option<i32>,
+
+    /// The number of processing units allocated to this instance partition. Users can set the
+    /// `processing_units` field to specify the target number of processing units allocated to the
+    /// instance partition. If autoscaling is enabled, processing_units is treated as an OUTPUT_ONLY
+    /// field and reflects the current number of processing units allocated to the instance
+    /// partition. This might be zero in API responses for instance partitions that are not yet in
+    /// the `READY` state.
+    ///
+    /// Wire name: `processingUnits`.
+    #[serde(rename = "processingUnits", skip_serializing_if = "Option::is_none")]
+    pub processing_units: Option<i32>,
+
+    /// Output only. Deprecated: This field is not populated. Output only. The names of the backups
+    /// that reference this instance partition. Referencing backups should share the parent
+    /// instance. The existence of any referencing backup prevents the instance partition from being
+    /// deleted.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `referencingBackups`.
+    #[serde(rename = "referencingBackups", skip_serializing_if = "Option::is_none")]
+    pub referencing_backups: Option<Vec<String>>,
+
+    /// Output only. The names of the databases that reference this instance partition. Referencing
+    /// databases should share the parent instance. The existence of any referencing database
+    /// prevents the instance partition from being deleted.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `referencingDatabases`.
+    #[serde(rename = "referencingDatabases", skip_serializing_if = "Option::is_none")]
+    pub referencing_databases: Option<Vec<String>>,
+
+    /// Output only. The current instance partition state.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<InstancePartitionState>,
+
+    /// Output only. The time at which the instance partition was most recently updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The current instance partition state.
+///
+/// The values of `InstancePartition.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstancePartitionState {
+    /// `STATE_UNSPECIFIED`: Not specified.
+    StateUnspecified,
+
+    /// `CREATING`: The instance partition is still being created. Resources may not be available
+    /// yet, and operations such as creating placements using this instance partition may not work.
+    Creating,
+
+    /// `READY`: The instance partition is fully created and ready to do work such as creating
+    /// placements and using in databases.
+    Ready,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstancePartitionState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATING", Self::Creating),
+        ("READY", Self::Ready),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// ReplicaSelection identifies replicas with common properties.
+///
+/// Discovery schema `InstanceReplicaSelection`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct InstanceReplicaSelection {
+    /// Required. Name of the location of the replicas (for example, "us-central1").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. The current instance state. For CreateInstance, the state must be either
+/// omitted or set to `CREATING`. For UpdateInstance, the state must be either omitted or set to
+/// `READY`.
+///
+/// The values of `Instance.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceState {
+    /// `STATE_UNSPECIFIED`: Not specified.
+    StateUnspecified,
+
+    /// `CREATING`: The instance is still being created. Resources may not be available yet, and
+    /// operations such as database creation may not work.
+    Creating,
+
+    /// `READY`: The instance is fully created and ready to do work such as creating databases.
+    Ready,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for InstanceState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATING", Self::Creating),
+        ("READY", Self::Ready),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The response message for Operations.ListOperations.
@@ -2004,6 +4173,715 @@ impl crate::Page for ListOperationsResponse {
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Encapsulates progress related information for a Cloud Spanner long running operation.
+///
+/// Discovery schema `OperationProgress`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationProgress {
+    /// If set, the time at which this operation failed or was completed successfully.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Percent completion of the operation. Values are between 0 and 100 inclusive.
+    ///
+    /// Wire name: `progressPercent`.
+    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+
+    /// Time the request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the long-running operation used to track the progress of optimizations
+/// performed on a newly restored database. This long-running operation is automatically created
+/// by the system after the successful completion of a database restore, and cannot be
+/// cancelled.
+///
+/// Discovery schema `OptimizeRestoredDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OptimizeRestoredDatabaseMetadata {
+    /// Name of the restored database being optimized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The progress of the post-restore optimizations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Information about the dual-region quorum.
+///
+/// Discovery schema `QuorumInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct QuorumInfo {
+    /// Output only. The etag is used for optimistic concurrency control as a way to help prevent
+    /// simultaneous `ChangeQuorum` requests that might create a race condition.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+
+    /// Output only. Whether this `ChangeQuorum` is Google or User initiated.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub initiator: Option<QuorumInfoInitiator>,
+
+    /// Output only. The type of this quorum. See QuorumType for more information about quorum type
+    /// specifications.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `quorumType`.
+    #[serde(rename = "quorumType", skip_serializing_if = "Option::is_none")]
+    pub quorum_type: Option<QuorumType>,
+
+    /// Output only. The timestamp when the request was triggered.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. Whether this `ChangeQuorum` is Google or User initiated.
+///
+/// The values of `QuorumInfo.initiator`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QuorumInfoInitiator {
+    /// `INITIATOR_UNSPECIFIED`: Unspecified.
+    InitiatorUnspecified,
+
+    /// `GOOGLE`: `ChangeQuorum` initiated by Google.
+    Google,
+
+    /// `USER`: `ChangeQuorum` initiated by User.
+    User,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for QuorumInfoInitiator {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("INITIATOR_UNSPECIFIED", Self::InitiatorUnspecified),
+        ("GOOGLE", Self::Google),
+        ("USER", Self::User),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Information about the database quorum type. This only applies to dual-region instance
+/// configs.
+///
+/// Discovery schema `QuorumType`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct QuorumType {
+    /// Dual-region quorum type.
+    ///
+    /// Wire name: `dualRegion`.
+    #[serde(rename = "dualRegion", skip_serializing_if = "Option::is_none")]
+    pub dual_region: Option<DualRegionQuorum>,
+
+    /// Single-region quorum type.
+    ///
+    /// Wire name: `singleRegion`.
+    #[serde(rename = "singleRegion", skip_serializing_if = "Option::is_none")]
+    pub single_region: Option<SingleRegionQuorum>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// ReplicaComputeCapacity describes the amount of server resources that are allocated to each
+/// replica identified by the replica selection.
+///
+/// Discovery schema `ReplicaComputeCapacity`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ReplicaComputeCapacity {
+    /// The number of nodes allocated to each replica. This may be zero in API responses for
+    /// instances that are not yet in state `READY`.
+    ///
+    /// Wire name: `nodeCount`.
+    #[serde(rename = "nodeCount", skip_serializing_if = "Option::is_none")]
+    pub node_count: Option<i32>,
+
+    /// The number of processing units allocated to each replica. This may be zero in API responses
+    /// for instances that are not yet in state `READY`.
+    ///
+    /// Wire name: `processingUnits`.
+    #[serde(rename = "processingUnits", skip_serializing_if = "Option::is_none")]
+    pub processing_units: Option<i32>,
+
+    /// Required. Identifies replicas by specified properties. All replicas in the selection have
+    /// the same amount of compute capacity.
+    ///
+    /// Wire name: `replicaSelection`.
+    #[serde(rename = "replicaSelection", skip_serializing_if = "Option::is_none")]
+    pub replica_selection: Option<InstanceReplicaSelection>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Discovery schema `ReplicaInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ReplicaInfo {
+    /// If true, this location is designated as the default leader location where leader replicas
+    /// are placed. See the [region types
+    /// documentation](https://cloud.google.com/spanner/docs/instances#region_types) for more
+    /// details.
+    ///
+    /// Wire name: `defaultLeaderLocation`.
+    #[serde(rename = "defaultLeaderLocation", skip_serializing_if = "Option::is_none")]
+    pub default_leader_location: Option<bool>,
+
+    /// The location of the serving resources, e.g., "us-central1".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// The type of replica.
+    ///
+    /// Wire name: `type`.
+    #[serde(
+        rename = "type",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<ReplicaInfoType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of replica.
+///
+/// The values of `ReplicaInfo.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplicaInfoType {
+    /// `TYPE_UNSPECIFIED`: Not specified.
+    TypeUnspecified,
+
+    /// `READ_WRITE`: Read-write replicas support both reads and writes. These replicas: * Maintain
+    /// a full copy of your data. * Serve reads. * Can vote whether to commit a write. * Participate
+    /// in leadership election. * Are eligible to become a leader.
+    ReadWrite,
+
+    /// `READ_ONLY`: Read-only replicas only support reads (not writes). Read-only replicas: *
+    /// Maintain a full copy of your data. * Serve reads. * Do not participate in voting to commit
+    /// writes. * Are not eligible to become a leader.
+    ReadOnly,
+
+    /// `WITNESS`: Witness replicas don't support reads but do participate in voting to commit
+    /// writes. Witness replicas: * Do not maintain a full copy of data. * Do not serve reads. *
+    /// Vote whether to commit writes. * Participate in leader election but are not eligible to
+    /// become leader.
+    Witness,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ReplicaInfoType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("READ_WRITE", Self::ReadWrite),
+        ("READ_ONLY", Self::ReadOnly),
+        ("WITNESS", Self::Witness),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata type for the long-running operation returned by RestoreDatabase.
+///
+/// Discovery schema `RestoreDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RestoreDatabaseMetadata {
+    /// Information about the backup used to restore the database.
+    ///
+    /// Wire name: `backupInfo`.
+    #[serde(rename = "backupInfo", skip_serializing_if = "Option::is_none")]
+    pub backup_info: Option<BackupInfo>,
+
+    /// The time at which cancellation of this operation was received. Operations.CancelOperation
+    /// starts asynchronous cancellation on a long-running operation. The server makes a best effort
+    /// to cancel the operation, but success is not guaranteed. Clients can use
+    /// Operations.GetOperation or other methods to check whether the cancellation succeeded or
+    /// whether the operation completed despite cancellation. On successful cancellation, the
+    /// operation is not deleted; instead, it becomes an operation with an Operation.error value
+    /// with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// Name of the database being created and restored to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// If exists, the name of the long-running operation that will be used to track the
+    /// post-restore optimization process to optimize the performance of the restored database, and
+    /// remove the dependency on the restore source. The name is of the form
+    /// `projects//instances//databases//operations/` where the is the name of database being
+    /// created and restored to. The metadata type of the long-running operation is
+    /// OptimizeRestoredDatabaseMetadata. This long-running operation will be automatically created
+    /// by the system after the RestoreDatabase long-running operation completes successfully. This
+    /// operation will not be created if the restore was not successful.
+    ///
+    /// Wire name: `optimizeDatabaseOperationName`.
+    #[serde(
+        rename = "optimizeDatabaseOperationName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub optimize_database_operation_name: Option<String>,
+
+    /// The progress of the RestoreDatabase operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// The type of the restore source.
+    ///
+    /// Wire name: `sourceType`.
+    #[serde(
+        rename = "sourceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_type: Option<RestoreDatabaseMetadataSourceType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of the restore source.
+///
+/// The values of `RestoreDatabaseMetadata.sourceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RestoreDatabaseMetadataSourceType {
+    /// `TYPE_UNSPECIFIED`: No restore associated.
+    TypeUnspecified,
+
+    /// `BACKUP`: A backup was used as the source of the restore.
+    Backup,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for RestoreDatabaseMetadataSourceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("BACKUP", Self::Backup),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Information about the database restore.
+///
+/// Discovery schema `RestoreInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RestoreInfo {
+    /// Information about the backup used to restore the database. The backup may no longer exist.
+    ///
+    /// Wire name: `backupInfo`.
+    #[serde(rename = "backupInfo", skip_serializing_if = "Option::is_none")]
+    pub backup_info: Option<BackupInfo>,
+
+    /// The type of the restore source.
+    ///
+    /// Wire name: `sourceType`.
+    #[serde(
+        rename = "sourceType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_type: Option<RestoreInfoSourceType>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The type of the restore source.
+///
+/// The values of `RestoreInfo.sourceType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RestoreInfoSourceType {
+    /// `TYPE_UNSPECIFIED`: No restore associated.
+    TypeUnspecified,
+
+    /// `BACKUP`: A backup was used as the source of the restore.
+    Backup,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for RestoreInfoSourceType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("TYPE_UNSPECIFIED", Self::TypeUnspecified),
+        ("BACKUP", Self::Backup),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Message type for a single-region quorum.
+///
+/// Discovery schema `SingleRegionQuorum`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SingleRegionQuorum {
+    /// Required. The location of the serving region, for example, "us-central1". The location must
+    /// be one of the regions within the dual-region instance configuration of your database. The
+    /// list of valid locations is available using the GetInstanceConfig API. This should only be
+    /// used if you plan to change quorum to the single-region quorum type.
+    ///
+    /// Wire name: `servingLocation`.
+    #[serde(rename = "servingLocation", skip_serializing_if = "Option::is_none")]
+    pub serving_location: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Metadata type for the operation returned by UpdateDatabaseDdl.
+///
+/// Discovery schema `UpdateDatabaseDdlMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateDatabaseDdlMetadata {
+    /// The brief action info for the DDL statements. `actions[i]` is the brief info for
+    /// `statements[i]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<DdlStatementActionInfo>>,
+
+    /// Reports the commit timestamps of all statements that have succeeded so far, where
+    /// `commit_timestamps[i]` is the commit timestamp for the statement `statements[i]`.
+    ///
+    /// Wire name: `commitTimestamps`.
+    #[serde(rename = "commitTimestamps", skip_serializing_if = "Option::is_none")]
+    pub commit_timestamps: Option<Vec<String>>,
+
+    /// The database being modified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+
+    /// The progress of the UpdateDatabaseDdl operations. All DDL statements will have continuously
+    /// updating progress, and `progress[i]` is the operation progress for `statements[i]`. Also,
+    /// `progress[i]` will have start time and end time populated with commit timestamp of
+    /// operation, as well as a progress of 100% once the operation has completed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Vec<OperationProgress>>,
+
+    /// For an update this list contains all the statements. For an individual statement, this list
+    /// contains only that statement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statements: Option<Vec<String>>,
+
+    /// Output only. When true, indicates that the operation is throttled, for example, due to
+    /// resource constraints. When resources become available the operation will resume and this
+    /// field will be false again.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttled: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by UpdateDatabase.
+///
+/// Discovery schema `UpdateDatabaseMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateDatabaseMetadata {
+    /// The time at which this operation was cancelled. If set, this operation is in the process of
+    /// undoing itself (which is best-effort).
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// The progress of the UpdateDatabase operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<OperationProgress>,
+
+    /// The request for UpdateDatabase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<UpdateDatabaseRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request for UpdateDatabase.
+///
+/// Discovery schema `UpdateDatabaseRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateDatabaseRequest {
+    /// Required. The database to update. The `name` field of the database is of the form
+    /// `projects//instances//databases/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<Database>,
+
+    /// Required. The list of fields to update. Currently, only `enable_drop_protection` field can
+    /// be updated.
+    ///
+    /// Wire name: `updateMask`.
+    #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
+    pub update_mask: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by UpdateInstanceConfig.
+///
+/// Discovery schema `UpdateInstanceConfigMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateInstanceConfigMetadata {
+    /// The time at which this operation was cancelled.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// The desired instance configuration after updating.
+    ///
+    /// Wire name: `instanceConfig`.
+    #[serde(rename = "instanceConfig", skip_serializing_if = "Option::is_none")]
+    pub instance_config: Option<InstanceConfig>,
+
+    /// The progress of the UpdateInstanceConfig operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<InstanceOperationProgress>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata type for the operation returned by UpdateInstance.
+///
+/// Discovery schema `UpdateInstanceMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateInstanceMetadata {
+    /// The time at which this operation was cancelled. If set, this operation is in the process of
+    /// undoing itself (which is guaranteed to succeed) and cannot be cancelled again.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// The time at which this operation failed or was completed successfully.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The expected fulfillment period of this update operation.
+    ///
+    /// Wire name: `expectedFulfillmentPeriod`.
+    #[serde(
+        rename = "expectedFulfillmentPeriod",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_fulfillment_period: Option<
+        UpdateInstanceMetadataExpectedFulfillmentPeriod,
+    >,
+
+    /// The desired end state of the update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<Instance>,
+
+    /// The time at which UpdateInstance request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The expected fulfillment period of this update operation.
+///
+/// The values of `UpdateInstanceMetadata.expectedFulfillmentPeriod`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateInstanceMetadataExpectedFulfillmentPeriod {
+    /// `FULFILLMENT_PERIOD_UNSPECIFIED`: Not specified.
+    FulfillmentPeriodUnspecified,
+
+    /// `FULFILLMENT_PERIOD_NORMAL`: Normal fulfillment period. The operation is expected to
+    /// complete within minutes.
+    FulfillmentPeriodNormal,
+
+    /// `FULFILLMENT_PERIOD_EXTENDED`: Extended fulfillment period. It can take up to an hour for
+    /// the operation to complete.
+    FulfillmentPeriodExtended,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for UpdateInstanceMetadataExpectedFulfillmentPeriod {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("FULFILLMENT_PERIOD_UNSPECIFIED", Self::FulfillmentPeriodUnspecified),
+        ("FULFILLMENT_PERIOD_NORMAL", Self::FulfillmentPeriodNormal),
+        ("FULFILLMENT_PERIOD_EXTENDED", Self::FulfillmentPeriodExtended),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata type for the operation returned by UpdateInstancePartition.
+///
+/// Discovery schema `UpdateInstancePartitionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateInstancePartitionMetadata {
+    /// The time at which this operation was cancelled. If set, this operation is in the process of
+    /// undoing itself (which is guaranteed to succeed) and cannot be cancelled again.
+    ///
+    /// Wire name: `cancelTime`.
+    #[serde(rename = "cancelTime", skip_serializing_if = "Option::is_none")]
+    pub cancel_time: Option<String>,
+
+    /// The time at which this operation failed or was completed successfully.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The desired end state of the update.
+    ///
+    /// Wire name: `instancePartition`.
+    #[serde(rename = "instancePartition", skip_serializing_if = "Option::is_none")]
+    pub instance_partition: Option<InstancePartition>,
+
+    /// The time at which UpdateInstancePartition request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://speech.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Speech-to-Text API.
@@ -194,6 +195,54 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Speech-to-Text API v2beta1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`LongRunningRecognizeMetadata`].
+    LongRunningRecognizeMetadata(Box<LongRunningRecognizeMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("LongRunningRecognizeMetadata")
+            .percent(&["progressPercent"])
+            .start_time(&["startTime"])
+            .update_time(&["lastUpdateTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "LongRunningRecognizeMetadata" => {
+                    Self::LongRunningRecognizeMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
 /// The response message for Operations.ListOperations.
 ///
 /// Discovery schema `ListOperationsResponse`.
@@ -226,6 +275,49 @@ impl crate::Page for ListOperationsResponse {
     fn into_items(self) -> Vec<Operation> {
         self.operations.unwrap_or_default()
     }
+}
+
+/// Describes the progress of a long-running `LongRunningRecognize` call. It is included in the
+/// `metadata` field of the `Operation` returned by the `GetOperation` call of the
+/// `google::longrunning::Operations` service.
+///
+/// Discovery schema `LongRunningRecognizeMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct LongRunningRecognizeMetadata {
+    /// Output only. Time of the most recent processing update.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `lastUpdateTime`.
+    #[serde(rename = "lastUpdateTime", skip_serializing_if = "Option::is_none")]
+    pub last_update_time: Option<String>,
+
+    /// Output only. Approximate percentage of audio processed thus far. Guaranteed to be 100 when
+    /// the audio is fully processed and the results are available.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `progressPercent`.
+    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+
+    /// Output only. Time when the request was received.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// The URI of the audio file being transcribed. Empty if the audio was sent as byte content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Discovery schema `Operation`: exactly the runtime's

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://storage.mtls.googleapis.com/"),
     service_path: "storage/v1/",
     scopes: scopes::ALL,
+    metadata: &[],
 };
 
 /// The OAuth 2.0 scopes of the Cloud Storage JSON API.

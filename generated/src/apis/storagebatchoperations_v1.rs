@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://storagebatchoperations.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Storage Batch Operations API.
@@ -354,6 +355,128 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Storage Batch Operations API v1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A [`ReconciliationOperationMetadata`].
+    ReconciliationOperationMetadata(Box<ReconciliationOperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("OperationMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("ReconciliationOperationMetadata"),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "ReconciliationOperationMetadata" => {
+                    Self::ReconciliationOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Represents updates to existing access-control entries on an object.
+///
+/// Discovery schema `AccessControlsUpdates`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AccessControlsUpdates {
+    /// Optional. Grants to add or update. If a grant for same entity exists, its role is updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grants: Option<Vec<ObjectAccessControl>>,
+
+    /// Optional. Entities for which all grants should be removed. An entity can't be in both
+    /// `grants` and `remove_entities`.
+    ///
+    /// Wire name: `removeEntities`.
+    #[serde(rename = "removeEntities", skip_serializing_if = "Option::is_none")]
+    pub remove_entities: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes configuration of a single bucket and its objects to be transformed.
+///
+/// Discovery schema `Bucket`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Bucket {
+    /// Required. Bucket name for the objects to be transformed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+
+    /// Specifies objects in a manifest file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<Manifest>,
+
+    /// Specifies objects matching a prefix set.
+    ///
+    /// Wire name: `prefixList`.
+    #[serde(rename = "prefixList", skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<PrefixList>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes list of buckets and their objects to be transformed.
+///
+/// Discovery schema `BucketList`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BucketList {
+    /// Required. List of buckets and their objects to be transformed. You can specify only one
+    /// bucket per job. If multiple buckets are specified, an error occurs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<Vec<Bucket>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -361,6 +484,171 @@ impl crate::Request for ProjectsLocationsOperationsList {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes details about the progress of the job.
+///
+/// Discovery schema `Counters`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Counters {
+    /// Output only. The number of objects that failed due to user errors or service errors.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `failedObjectCount`.
+    #[serde(
+        rename = "failedObjectCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failed_object_count: Option<i64>,
+
+    /// Output only. Number of object custom contexts created. This field is only populated for jobs
+    /// with the UpdateObjectCustomContext transformation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `objectCustomContextsCreated`.
+    #[serde(
+        rename = "objectCustomContextsCreated",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_custom_contexts_created: Option<i64>,
+
+    /// Output only. Number of object custom contexts deleted. This field is only populated for jobs
+    /// with the UpdateObjectCustomContext transformation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `objectCustomContextsDeleted`.
+    #[serde(
+        rename = "objectCustomContextsDeleted",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_custom_contexts_deleted: Option<i64>,
+
+    /// Output only. Number of object custom contexts updated. This counter tracks custom contexts
+    /// where the key already existed, but the payload was modified. This field is only populated
+    /// for jobs with the UpdateObjectCustomContext transformation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `objectCustomContextsUpdated`.
+    #[serde(
+        rename = "objectCustomContextsUpdated",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_custom_contexts_updated: Option<i64>,
+
+    /// Output only. Number of objects completed.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `succeededObjectCount`.
+    #[serde(
+        rename = "succeededObjectCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub succeeded_object_count: Option<i64>,
+
+    /// Output only. Number of bytes found from source. This field is only populated for jobs with a
+    /// prefix list object configuration.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `totalBytesFound`.
+    #[serde(
+        rename = "totalBytesFound",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_bytes_found: Option<i64>,
+
+    /// Output only. The total number of bytes affected by the transformation. For example, this
+    /// counts bytes deleted for `DeleteObject` operations and bytes rewritten for `RewriteObject`
+    /// operations.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `totalBytesTransformed`.
+    #[serde(
+        rename = "totalBytesTransformed",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_bytes_transformed: Option<i64>,
+
+    /// Output only. Number of objects listed.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `totalObjectCount`.
+    #[serde(
+        rename = "totalObjectCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_object_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes a collection of updates to apply to custom contexts identified by key.
+///
+/// Discovery schema `CustomContextUpdates`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CustomContextUpdates {
+    /// Optional. Custom contexts to clear by key. A key can't be present in both `updates` and
+    /// `keys_to_clear`.
+    ///
+    /// Wire name: `keysToClear`.
+    #[serde(rename = "keysToClear", skip_serializing_if = "Option::is_none")]
+    pub keys_to_clear: Option<Vec<String>>,
+
+    /// Optional. Insert or update the existing custom contexts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updates: Option<std::collections::BTreeMap<String, ObjectCustomContextPayload>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes options to delete an object.
+///
+/// Discovery schema `DeleteObject`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DeleteObject {
+    /// Required. Controls deletion behavior when versioning is enabled for the object's bucket. If
+    /// true, both live and noncurrent objects will be permanently deleted. Otherwise live objects
+    /// in versioned buckets will become noncurrent and objects that were already noncurrent will be
+    /// skipped. This setting doesn't have any impact on the Soft Delete feature. All objects
+    /// deleted by this service can be be restored for the duration of the Soft Delete retention
+    /// duration if enabled. If enabled and the manifest doesn't specify an object's generation, a
+    /// `GetObjectMetadata` call is made to determine the live object generation.
+    ///
+    /// Wire name: `permanentObjectDeletionEnabled`.
+    #[serde(
+        rename = "permanentObjectDeletionEnabled",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permanent_object_deletion_enabled: Option<bool>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -379,6 +667,454 @@ pub struct Empty {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// An entry describing an error that has occurred.
+///
+/// Discovery schema `ErrorLogEntry`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ErrorLogEntry {
+    /// Optional. Output only. At most 5 error log entries are recorded for a given error code for a
+    /// job.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `errorDetails`.
+    #[serde(rename = "errorDetails", skip_serializing_if = "Option::is_none")]
+    pub error_details: Option<Vec<String>>,
+
+    /// Required. Output only. Object URL. e.g. gs://my_bucket/object.txt
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `objectUri`.
+    #[serde(rename = "objectUri", skip_serializing_if = "Option::is_none")]
+    pub object_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A summary of errors by error code, plus a count and sample error log entries.
+///
+/// Discovery schema `ErrorSummary`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ErrorSummary {
+    /// Required. The canonical error code.
+    ///
+    /// Wire name: `errorCode`.
+    #[serde(
+        rename = "errorCode",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_code: Option<ErrorSummaryErrorCode>,
+
+    /// Required. Number of errors encountered per `error_code`.
+    ///
+    /// Wire name: `errorCount`.
+    #[serde(
+        rename = "errorCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_count: Option<i64>,
+
+    /// Required. Sample error logs.
+    ///
+    /// Wire name: `errorLogEntries`.
+    #[serde(rename = "errorLogEntries", skip_serializing_if = "Option::is_none")]
+    pub error_log_entries: Option<Vec<ErrorLogEntry>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. The canonical error code.
+///
+/// The values of `ErrorSummary.errorCode`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorSummaryErrorCode {
+    /// `OK`: Not an error; returned on success. HTTP Mapping: 200 OK
+    Ok,
+
+    /// `CANCELLED`: The operation was cancelled, typically by the caller. HTTP Mapping: 499 Client
+    /// Closed Request
+    Cancelled,
+
+    /// `UNKNOWN`: Unknown error. For example, this error may be returned when a `Status` value
+    /// received from another address space belongs to an error space that is not known in this
+    /// address space. Also errors raised by APIs that do not return enough error information may be
+    /// converted to this error. HTTP Mapping: 500 Internal Server Error
+    Unknown2,
+
+    /// `INVALID_ARGUMENT`: The client specified an invalid argument. Note that this differs from
+    /// `FAILED_PRECONDITION`. `INVALID_ARGUMENT` indicates arguments that are problematic
+    /// regardless of the state of the system (e.g., a malformed file name). HTTP Mapping: 400 Bad
+    /// Request
+    InvalidArgument,
+
+    /// `DEADLINE_EXCEEDED`: The deadline expired before the operation could complete. For
+    /// operations that change the state of the system, this error may be returned even if the
+    /// operation has completed successfully. For example, a successful response from a server could
+    /// have been delayed long enough for the deadline to expire. HTTP Mapping: 504 Gateway Timeout
+    DeadlineExceeded,
+
+    /// `NOT_FOUND`: Some requested entity (e.g., file or directory) was not found. Note to server
+    /// developers: if a request is denied for an entire class of users, such as gradual feature
+    /// rollout or undocumented allowlist, `NOT_FOUND` may be used. If a request is denied for some
+    /// users within a class of users, such as user-based access control, `PERMISSION_DENIED` must
+    /// be used. HTTP Mapping: 404 Not Found
+    NotFound,
+
+    /// `ALREADY_EXISTS`: The entity that a client attempted to create (e.g., file or directory)
+    /// already exists. HTTP Mapping: 409 Conflict
+    AlreadyExists,
+
+    /// `PERMISSION_DENIED`: The caller does not have permission to execute the specified operation.
+    /// `PERMISSION_DENIED` must not be used for rejections caused by exhausting some resource (use
+    /// `RESOURCE_EXHAUSTED` instead for those errors). `PERMISSION_DENIED` must not be used if the
+    /// caller can not be identified (use `UNAUTHENTICATED` instead for those errors). This error
+    /// code does not imply the request is valid or the requested entity exists or satisfies other
+    /// pre-conditions. HTTP Mapping: 403 Forbidden
+    PermissionDenied,
+
+    /// `UNAUTHENTICATED`: The request does not have valid authentication credentials for the
+    /// operation. HTTP Mapping: 401 Unauthorized
+    Unauthenticated,
+
+    /// `RESOURCE_EXHAUSTED`: Some resource has been exhausted, perhaps a per-user quota, or perhaps
+    /// the entire file system is out of space. HTTP Mapping: 429 Too Many Requests
+    ResourceExhausted,
+
+    /// `FAILED_PRECONDITION`: The operation was rejected because the system is not in a state
+    /// required for the operation's execution. For example, the directory to be deleted is
+    /// non-empty, an rmdir operation is applied to a non-directory, etc. Service implementors can
+    /// use the following guidelines to decide between `FAILED_PRECONDITION`, `ABORTED`, and
+    /// `UNAVAILABLE`: (a) Use `UNAVAILABLE` if the client can retry just the failing call. (b) Use
+    /// `ABORTED` if the client should retry at a higher level. For example, when a client-specified
+    /// test-and-set fails, indicating the client should restart a read-modify-write sequence. (c)
+    /// Use `FAILED_PRECONDITION` if the client should not retry until the system state has been
+    /// explicitly fixed. For example, if an "rmdir" fails because the directory is non-empty,
+    /// `FAILED_PRECONDITION` should be returned since the client should not retry unless the files
+    /// are deleted from the directory. HTTP Mapping: 400 Bad Request
+    FailedPrecondition,
+
+    /// `ABORTED`: The operation was aborted, typically due to a concurrency issue such as a
+    /// sequencer check failure or transaction abort. See the guidelines above for deciding between
+    /// `FAILED_PRECONDITION`, `ABORTED`, and `UNAVAILABLE`. HTTP Mapping: 409 Conflict
+    Aborted,
+
+    /// `OUT_OF_RANGE`: The operation was attempted past the valid range. E.g., seeking or reading
+    /// past end-of-file. Unlike `INVALID_ARGUMENT`, this error indicates a problem that may be
+    /// fixed if the system state changes. For example, a 32-bit file system will generate
+    /// `INVALID_ARGUMENT` if asked to read at an offset that is not in the range \[0,2^32-1\], but
+    /// it will generate `OUT_OF_RANGE` if asked to read from an offset past the current file size.
+    /// There is a fair bit of overlap between `FAILED_PRECONDITION` and `OUT_OF_RANGE`. We
+    /// recommend using `OUT_OF_RANGE` (the more specific error) when it applies so that callers who
+    /// are iterating through a space can easily look for an `OUT_OF_RANGE` error to detect when
+    /// they are done. HTTP Mapping: 400 Bad Request
+    OutOfRange,
+
+    /// `UNIMPLEMENTED`: The operation is not implemented or is not supported/enabled in this
+    /// service. HTTP Mapping: 501 Not Implemented
+    Unimplemented,
+
+    /// `INTERNAL`: Internal errors. This means that some invariants expected by the underlying
+    /// system have been broken. This error code is reserved for serious errors. HTTP Mapping: 500
+    /// Internal Server Error
+    Internal,
+
+    /// `UNAVAILABLE`: The service is currently unavailable. This is most likely a transient
+    /// condition, which can be corrected by retrying with a backoff. Note that it is not always
+    /// safe to retry non-idempotent operations. See the guidelines above for deciding between
+    /// `FAILED_PRECONDITION`, `ABORTED`, and `UNAVAILABLE`. HTTP Mapping: 503 Service Unavailable
+    Unavailable,
+
+    /// `DATA_LOSS`: Unrecoverable data loss or corruption. HTTP Mapping: 500 Internal Server Error
+    DataLoss,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ErrorSummaryErrorCode {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("OK", Self::Ok),
+        ("CANCELLED", Self::Cancelled),
+        ("UNKNOWN", Self::Unknown2),
+        ("INVALID_ARGUMENT", Self::InvalidArgument),
+        ("DEADLINE_EXCEEDED", Self::DeadlineExceeded),
+        ("NOT_FOUND", Self::NotFound),
+        ("ALREADY_EXISTS", Self::AlreadyExists),
+        ("PERMISSION_DENIED", Self::PermissionDenied),
+        ("UNAUTHENTICATED", Self::Unauthenticated),
+        ("RESOURCE_EXHAUSTED", Self::ResourceExhausted),
+        ("FAILED_PRECONDITION", Self::FailedPrecondition),
+        ("ABORTED", Self::Aborted),
+        ("OUT_OF_RANGE", Self::OutOfRange),
+        ("UNIMPLEMENTED", Self::Unimplemented),
+        ("INTERNAL", Self::Internal),
+        ("UNAVAILABLE", Self::Unavailable),
+        ("DATA_LOSS", Self::DataLoss),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Represents a textual expression in the Common Expression Language (CEL) syntax. CEL is a
+/// C-like expression language. The syntax and semantics of CEL are documented at
+/// <https://github.com/google/cel-spec>. Example (Comparison): title: "Summary size limit"
+/// description: "Determines if a summary is less than 100 chars" expression:
+/// "document.summary.size() &lt; 100" Example (Equality): title: "Requestor is owner"
+/// description: "Determines if requestor is the document owner" expression: "document.owner ==
+/// request.auth.claims.email" Example (Logic): title: "Public documents" description:
+/// "Determine whether the document should be publicly visible" expression: "document.type !=
+/// 'private' &amp;&amp; document.type != 'internal'" Example (Data Manipulation): title:
+/// "Notification string" description: "Create a notification string with a timestamp."
+/// expression: "'New message received at ' + string(document.create_time)" The exact variables
+/// and functions that may be referenced within an expression are determined by the service that
+/// evaluates it. See the service documentation for additional information.
+///
+/// Discovery schema `Expr`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Expr {
+    /// Optional. Description of the expression. This is a longer text which describes the
+    /// expression, e.g. when hovered over it in a UI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Textual representation of an expression in Common Expression Language syntax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+
+    /// Optional. String indicating the location of the expression for error reporting, e.g. a file
+    /// name and a position in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+
+    /// Optional. Title for the expression, i.e. a short string describing its purpose. This can be
+    /// used e.g. in UIs which allow to enter the expression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The storage batch operations job description.
+///
+/// Discovery schema `Job`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Job {
+    /// Specifies a list of buckets and their objects to be transformed.
+    ///
+    /// Wire name: `bucketList`.
+    #[serde(rename = "bucketList", skip_serializing_if = "Option::is_none")]
+    pub bucket_list: Option<BucketList>,
+
+    /// Output only. The time that the job was completed.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `completeTime`.
+    #[serde(rename = "completeTime", skip_serializing_if = "Option::is_none")]
+    pub complete_time: Option<String>,
+
+    /// Output only. Information about the progress of the job.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counters: Option<Counters>,
+
+    /// Output only. The time that the job was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Delete objects.
+    ///
+    /// Wire name: `deleteObject`.
+    #[serde(rename = "deleteObject", skip_serializing_if = "Option::is_none")]
+    pub delete_object: Option<DeleteObject>,
+
+    /// Optional. A user-provided description for the job. Maximum length: 1024 bytes when
+    /// unicode-encoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Optional. If true, the job runs in dry run mode, returning the total object count and, if
+    /// the object configuration is a prefix list, the bytes found from source. No transformations
+    /// are performed.
+    ///
+    /// Wire name: `dryRun`.
+    #[serde(rename = "dryRun", skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+
+    /// Output only. Summarizes errors encountered with sample error log entries.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `errorSummaries`.
+    #[serde(rename = "errorSummaries", skip_serializing_if = "Option::is_none")]
+    pub error_summaries: Option<Vec<ErrorSummary>>,
+
+    /// Output only. If true, this job operates on multiple buckets. Multi-bucket jobs are subject
+    /// to different quota limits than single-bucket jobs.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `isMultiBucketJob`.
+    #[serde(rename = "isMultiBucketJob", skip_serializing_if = "Option::is_none")]
+    pub is_multi_bucket_job: Option<bool>,
+
+    /// Optional. Logging configuration.
+    ///
+    /// Wire name: `loggingConfig`.
+    #[serde(rename = "loggingConfig", skip_serializing_if = "Option::is_none")]
+    pub logging_config: Option<LoggingConfig>,
+
+    /// Identifier. The resource name of the job. Format:
+    /// `projects/{project_id}/locations/global/jobs/{job_id}`. For example:
+    /// `projects/123456/locations/global/jobs/job01`. `job_id` is unique in a given project.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Specifies a project source and filters to identify objects to be transformed.
+    ///
+    /// Wire name: `projectSource`.
+    #[serde(rename = "projectSource", skip_serializing_if = "Option::is_none")]
+    pub project_source: Option<ProjectSource>,
+
+    /// Updates object metadata. Allows updating fixed-key and custom metadata. For example,
+    /// `Cache-Control`, `Content-Disposition`, `Content-Encoding`, `Content-Language`,
+    /// `Content-Type`, `Custom-Time`, and `Retention configuration`.
+    ///
+    /// Wire name: `putMetadata`.
+    #[serde(rename = "putMetadata", skip_serializing_if = "Option::is_none")]
+    pub put_metadata: Option<PutMetadata>,
+
+    /// Changes object hold status.
+    ///
+    /// Wire name: `putObjectHold`.
+    #[serde(rename = "putObjectHold", skip_serializing_if = "Option::is_none")]
+    pub put_object_hold: Option<PutObjectHold>,
+
+    /// Rewrite the object and updates metadata like KMS key.
+    ///
+    /// Wire name: `rewriteObject`.
+    #[serde(rename = "rewriteObject", skip_serializing_if = "Option::is_none")]
+    pub rewrite_object: Option<RewriteObject>,
+
+    /// Output only. The time that the job was scheduled.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `scheduleTime`.
+    #[serde(rename = "scheduleTime", skip_serializing_if = "Option::is_none")]
+    pub schedule_time: Option<String>,
+
+    /// Updates object ACLs.
+    ///
+    /// Wire name: `setObjectAcls`.
+    #[serde(rename = "setObjectAcls", skip_serializing_if = "Option::is_none")]
+    pub set_object_acls: Option<SetObjectAcls>,
+
+    /// Output only. State of the job.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<JobState>,
+
+    /// Update object custom context.
+    ///
+    /// Wire name: `updateObjectCustomContext`.
+    #[serde(
+        rename = "updateObjectCustomContext",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub update_object_custom_context: Option<UpdateObjectCustomContext>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. State of the job.
+///
+/// The values of `Job.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobState {
+    /// `STATE_UNSPECIFIED`: Default value. This value is unused.
+    StateUnspecified,
+
+    /// `RUNNING`: In progress.
+    Running,
+
+    /// `SUCCEEDED`: Completed successfully.
+    Succeeded,
+
+    /// `CANCELED`: Cancelled by the user.
+    Canceled,
+
+    /// `FAILED`: Terminated due to an unrecoverable failure.
+    Failed,
+
+    /// `QUEUED`: Queued but not yet started.
+    Queued,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for JobState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("RUNNING", Self::Running),
+        ("SUCCEEDED", Self::Succeeded),
+        ("CANCELED", Self::Canceled),
+        ("FAILED", Self::Failed),
+        ("QUEUED", Self::Queued),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The response message for Operations.ListOperations.
@@ -421,10 +1157,831 @@ impl crate::Page for ListOperationsResponse {
     }
 }
 
+/// Specifies the Cloud Logging behavior.
+///
+/// Discovery schema `LoggingConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct LoggingConfig {
+    /// Required. States in which Action are logged.If empty, no logs are generated.
+    ///
+    /// Wire name: `logActionStates`.
+    #[serde(
+        rename = "logActionStates",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_action_states: Option<Vec<LoggingConfigLogActionStates>>,
+
+    /// Required. Specifies the actions to be logged.
+    ///
+    /// Wire name: `logActions`.
+    #[serde(
+        rename = "logActions",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_actions: Option<Vec<LoggingConfigLogActions>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `LoggingConfig.logActionStates`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LoggingConfigLogActionStates {
+    /// `LOGGABLE_ACTION_STATE_UNSPECIFIED`: Illegal value, to avoid allowing a default.
+    LoggableActionStateUnspecified,
+
+    /// `SUCCEEDED`: `LoggableAction` completed successfully. `SUCCEEDED` actions are logged as
+    /// INFO.
+    Succeeded,
+
+    /// `FAILED`: `LoggableAction` terminated in an error state. `FAILED` actions are logged as
+    /// ERROR.
+    Failed,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for LoggingConfigLogActionStates {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("LOGGABLE_ACTION_STATE_UNSPECIFIED", Self::LoggableActionStateUnspecified),
+        ("SUCCEEDED", Self::Succeeded),
+        ("FAILED", Self::Failed),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `LoggingConfig.logActions`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LoggingConfigLogActions {
+    /// `LOGGABLE_ACTION_UNSPECIFIED`: Illegal value, to avoid allowing a default.
+    LoggableActionUnspecified,
+
+    /// `TRANSFORM`: The corresponding transform action in this job.
+    Transform,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for LoggingConfigLogActions {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("LOGGABLE_ACTION_UNSPECIFIED", Self::LoggableActionUnspecified),
+        ("TRANSFORM", Self::Transform),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Describes list of objects to be transformed.
+///
+/// Discovery schema `Manifest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Manifest {
+    /// Required. Specify the manifest file location. The format of manifest location can be an
+    /// absolute path to the object in the format of `gs://bucket_name/path/object_name`. For
+    /// example, `gs://bucket_name/path/object_name.csv`. Alternatively, you can specify an absolute
+    /// path with a single wildcard character in the file name, for example
+    /// `gs://bucket_name/path/file_name*.csv`. If the manifest location is specified with a
+    /// wildcard, objects in all manifest files matching the pattern will be acted upon. The
+    /// manifest is a CSV file, uploaded to Cloud Storage, that contains one object or a list of
+    /// objects that you want to process. Each row in the manifest must include the `bucket` and
+    /// `name` of the object. You can optionally specify the `generation` of the object. If you
+    /// don't specify the `generation`, the current version of the object is used. You can
+    /// optionally include a header row with the following format: `bucket,name,generation`. For
+    /// example, bucket,name,generation bucket_1,object_1,generation_1
+    /// bucket_1,object_2,generation_2 bucket_1,object_3,generation_3 Note: The manifest file must
+    /// specify only objects within the bucket provided to the job. Rows referencing objects in
+    /// other buckets are ignored.
+    ///
+    /// Wire name: `manifestLocation`.
+    #[serde(rename = "manifestLocation", skip_serializing_if = "Option::is_none")]
+    pub manifest_location: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Represents an access control entry on an object.
+///
+/// Discovery schema `ObjectAccessControl`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ObjectAccessControl {
+    /// Required. The entity holding the permission, in one of the following forms: * `allUsers` *
+    /// `allAuthenticatedUsers`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+
+    /// Required. The role to grant. Acceptable values are: * `READER` - gives read access to the
+    /// object. * `OWNER` - gives owner access to the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes the payload of a user-defined object custom context.
+///
+/// Discovery schema `ObjectCustomContextPayload`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ObjectCustomContextPayload {
+    /// The value of the object custom context. If set, `value` can't be an empty string because it
+    /// is a required field in custom context. If unset, `value` is ignored and no changes are made
+    /// to the `value` field of the custom context payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes options for object retention update.
+///
+/// Discovery schema `ObjectRetention`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ObjectRetention {
+    /// Required. The object's retention expiration time, during which, the object is protected from
+    /// being deleted or overwritten. The time must be specified in RFC 3339 format, for example
+    /// `YYYY-MM-DD'T'HH:MM:SS'Z'` or `YYYY-MM-DD'T'HH:MM:SS.SS'Z'`. To clear an object's retention,
+    /// both `retentionMode` and `retainUntilTime` must be left unset (omitted). Setting
+    /// `retentionMode` to `RETENTION_MODE_UNSPECIFIED` is treated as a no-op. Unlike an unset
+    /// field, it doesn't modify or clear the retention settings.
+    ///
+    /// Wire name: `retainUntilTime`.
+    #[serde(rename = "retainUntilTime", skip_serializing_if = "Option::is_none")]
+    pub retain_until_time: Option<String>,
+
+    /// Required. The retention mode.
+    ///
+    /// Wire name: `retentionMode`.
+    #[serde(
+        rename = "retentionMode",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retention_mode: Option<ObjectRetentionRetentionMode>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. The retention mode.
+///
+/// The values of `ObjectRetention.retentionMode`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectRetentionRetentionMode {
+    /// `RETENTION_MODE_UNSPECIFIED`: The retention mode isn't specified.
+    RetentionModeUnspecified,
+
+    /// `LOCKED`: When the retention mode is `LOCKED`, the `retainUntilTime` can't be removed or
+    /// reduced.
+    Locked,
+
+    /// `UNLOCKED`: When the retention mode is `UNLOCKED`, the `retainUntilTime` can be removed or
+    /// modified.
+    Unlocked,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ObjectRetentionRetentionMode {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("RETENTION_MODE_UNSPECIFIED", Self::RetentionModeUnspecified),
+        ("LOCKED", Self::Locked),
+        ("UNLOCKED", Self::Unlocked),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// Represents the metadata of the long-running operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// Output only. API version used to start the operation.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `apiVersion`.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The Job associated with the operation.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<Job>,
+
+    /// Output only. The unique operation resource name. Format:
+    /// projects/{project_id}/locations/global/operations/{operation}.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+
+    /// Output only. Identifies whether the user has requested cancellation of the operation.
+    /// Operations that have been cancelled successfully have google.longrunning.Operation.error
+    /// value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `requestedCancellation`.
+    #[serde(rename = "requestedCancellation", skip_serializing_if = "Option::is_none")]
+    pub requested_cancellation: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes prefixes of objects to be transformed.
+///
+/// Discovery schema `PrefixList`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PrefixList {
+    /// Optional. Specify one or more object prefixes. For example: * To match one object, use a
+    /// single prefix, `prefix1`. * To match multiple objects, use comma-separated prefixes,
+    /// `prefix1, prefix2`. * To match all objects, use an empty prefix, `''`
+    ///
+    /// Wire name: `includedObjectPrefixes`.
+    #[serde(rename = "includedObjectPrefixes", skip_serializing_if = "Option::is_none")]
+    pub included_object_prefixes: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes the project source where the objects satisfying the filters will be transformed.
+///
+/// Discovery schema `ProjectSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ProjectSource {
+    /// Optional. Filters expressed in Common Expression Language (CEL) to apply to buckets to
+    /// identify buckets with objects to be transformed.
+    ///
+    /// Wire name: `bucketFilters`.
+    #[serde(rename = "bucketFilters", skip_serializing_if = "Option::is_none")]
+    pub bucket_filters: Option<Expr>,
+
+    /// Optional. The unique identifier of a dry run job to use as the baseline for the current job.
+    /// Specifying this ID ensures the job is executed against the same set of objects validated
+    /// during the dry run. The value corresponds to the {job_id} segment of the resource name:
+    /// `projects/{project_id}/locations/{location}/jobs/{job_id}`.
+    ///
+    /// Wire name: `dryRunJobId`.
+    #[serde(rename = "dryRunJobId", skip_serializing_if = "Option::is_none")]
+    pub dry_run_job_id: Option<String>,
+
+    /// Required. The resource identifier of the Storage Insights dataset configuration. Storage
+    /// batch operations uses the latest snapshot from this dataset as the source to list and filter
+    /// target objects. Format:
+    /// `projects/{project_id}/locations/{location}/datasetConfigs/{dataset_config}`.
+    ///
+    /// Wire name: `insightsDatasetConfig`.
+    #[serde(rename = "insightsDatasetConfig", skip_serializing_if = "Option::is_none")]
+    pub insights_dataset_config: Option<String>,
+
+    /// Optional. Filters expressed in Common Expression Language (CEL) to apply to objects to
+    /// identify objects to be transformed.
+    ///
+    /// Wire name: `objectFilters`.
+    #[serde(rename = "objectFilters", skip_serializing_if = "Option::is_none")]
+    pub object_filters: Option<Expr>,
+
+    /// Required. Project name of the objects to be transformed. e.g. projects/my-project or
+    /// projects/123456.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+
+    /// Output only. The snapshot time used by the job to read the Storage Insights dataset for
+    /// bucket and object discovery. This field is populated by the service and reflects the exact
+    /// timestamp of the dataset snapshot used.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `snapshotTime`.
+    #[serde(rename = "snapshotTime", skip_serializing_if = "Option::is_none")]
+    pub snapshot_time: Option<String>,
+
+    /// Optional. Specifies the Cloud Storage locations to include in the job. If provided, only
+    /// buckets and objects within these locations will be discovered from the Storage Insights
+    /// dataset as configured in the `insights_dataset_config`. If omitted, the job will discover
+    /// buckets and objects from all locations configured in the `insights_dataset_config`.
+    ///
+    /// Wire name: `targetLocations`.
+    #[serde(rename = "targetLocations", skip_serializing_if = "Option::is_none")]
+    pub target_locations: Option<TargetLocations>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes options for object metadata update.
+///
+/// Discovery schema `PutMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PutMetadata {
+    /// Optional. Updates the objects `Cache-Control` fixed metadata. Unset values in the request
+    /// are ignored. To clear the metadata, set an empty value. Additionally, the value for
+    /// `Custom-Time` can't decrease. For details, see
+    /// [Cache-Control](https://cloud.google.com/storage/docs/metadata#caching_data).
+    ///
+    /// Wire name: `cacheControl`.
+    #[serde(rename = "cacheControl", skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<String>,
+
+    /// Optional. Updates objects `Content-Disposition` fixed metadata. Unset values in the request
+    /// are ignored. To clear the metadata, set an empty value. For details, see
+    /// [Content-Disposition](https://cloud.google.com/storage/docs/metadata#content-disposition).
+    ///
+    /// Wire name: `contentDisposition`.
+    #[serde(rename = "contentDisposition", skip_serializing_if = "Option::is_none")]
+    pub content_disposition: Option<String>,
+
+    /// Optional. Updates the objects `Content-Encoding` fixed metadata. Unset values in the request
+    /// are ignored. To clear the metadata, set an empty value. For details, see
+    /// [Content-Encoding](https://cloud.google.com/storage/docs/metadata#content-encoding).
+    ///
+    /// Wire name: `contentEncoding`.
+    #[serde(rename = "contentEncoding", skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
+
+    /// Optional. Updates the objects `Content-Language` fixed metadata. Metadata values must use
+    /// ISO 639-1 language codes. The maximum length for metadata values is 100 characters. Unset
+    /// values in the request are ignored. To clear the metadata, set an empty value. For details,
+    /// see [Content-Language](https://cloud.google.com/storage/docs/metadata#content-language).
+    ///
+    /// Wire name: `contentLanguage`.
+    #[serde(rename = "contentLanguage", skip_serializing_if = "Option::is_none")]
+    pub content_language: Option<String>,
+
+    /// Optional. Updates objects `Content-Type` fixed metadata. Unset values in the request are
+    /// ignored. To clear the metadata, set an empty value. For details, see
+    /// [Content-Type](https://cloud.google.com/storage/docs/metadata#content-type).
+    ///
+    /// Wire name: `contentType`.
+    #[serde(rename = "contentType", skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+
+    /// Optional. Updates the object's custom metadata. This operation adds or sets individual
+    /// custom metadata key-value pairs. Keys specified with empty values have their values cleared.
+    /// Existing custom metadata keys not included in the request remain unchanged. For details, see
+    /// [Custom metadata](https://cloud.google.com/storage/docs/metadata#custom-metadata).
+    ///
+    /// Wire name: `customMetadata`.
+    #[serde(rename = "customMetadata", skip_serializing_if = "Option::is_none")]
+    pub custom_metadata: Option<std::collections::BTreeMap<String, String>>,
+
+    /// Optional. Updates the objects `Custom-Time` fixed metadata. Unset values in the request are
+    /// ignored. To clear the metadata, set an empty value. The time must be specified in RFC 3339
+    /// format, for example `YYYY-MM-DD'T'HH:MM:SS'Z'` or `YYYY-MM-DD'T'HH:MM:SS.SS'Z'`. For
+    /// details, see [Custom-Time](https://cloud.google.com/storage/docs/metadata#custom-time).
+    ///
+    /// Wire name: `customTime`.
+    #[serde(rename = "customTime", skip_serializing_if = "Option::is_none")]
+    pub custom_time: Option<String>,
+
+    /// Optional. Updates an object's retention configuration. To clear an object's retention, both
+    /// `retentionMode` and `retainUntilTime` must be left unset (omitted). Setting `retentionMode`
+    /// to `RETENTION_MODE_UNSPECIFIED` is treated as a no-op. Unlike an unset field, it doesn't
+    /// modify or clear the retention settings. An object with `LOCKED` retention mode can't have
+    /// its retention cleared or its `retainUntilTime` reduced. For more information, see [Object
+    /// retention](https://cloud.google.com/storage/docs/batch-operations/create-manage-batch-operation-jobs#retain-until-time).
+    ///
+    /// Wire name: `objectRetention`.
+    #[serde(rename = "objectRetention", skip_serializing_if = "Option::is_none")]
+    pub object_retention: Option<ObjectRetention>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes options to update object hold.
+///
+/// Discovery schema `PutObjectHold`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PutObjectHold {
+    /// Required. Updates object event based holds state. When object event based hold is set,
+    /// object can't be deleted or replaced. Resets object's time in the bucket for the purposes of
+    /// the retention period.
+    ///
+    /// Wire name: `eventBasedHold`.
+    #[serde(
+        rename = "eventBasedHold",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_based_hold: Option<PutObjectHoldEventBasedHold>,
+
+    /// Required. Updates object temporary holds state. When object temporary hold is set, object
+    /// can't be deleted or replaced.
+    ///
+    /// Wire name: `temporaryHold`.
+    #[serde(
+        rename = "temporaryHold",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub temporary_hold: Option<PutObjectHoldTemporaryHold>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Required. Updates object event based holds state. When object event based hold is set,
+/// object can't be deleted or replaced. Resets object's time in the bucket for the purposes of
+/// the retention period.
+///
+/// The values of `PutObjectHold.eventBasedHold`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PutObjectHoldEventBasedHold {
+    /// `HOLD_STATUS_UNSPECIFIED`: Default value, Object hold status isn't changed.
+    HoldStatusUnspecified,
+
+    /// `SET`: Places the hold.
+    Set,
+
+    /// `UNSET`: Releases the hold.
+    Unset,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for PutObjectHoldEventBasedHold {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("HOLD_STATUS_UNSPECIFIED", Self::HoldStatusUnspecified),
+        ("SET", Self::Set),
+        ("UNSET", Self::Unset),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Required. Updates object temporary holds state. When object temporary hold is set, object
+/// can't be deleted or replaced.
+///
+/// The values of `PutObjectHold.temporaryHold`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PutObjectHoldTemporaryHold {
+    /// `HOLD_STATUS_UNSPECIFIED`: Default value, Object hold status isn't changed.
+    HoldStatusUnspecified,
+
+    /// `SET`: Places the hold.
+    Set,
+
+    /// `UNSET`: Releases the hold.
+    Unset,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for PutObjectHoldTemporaryHold {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("HOLD_STATUS_UNSPECIFIED", Self::HoldStatusUnspecified),
+        ("SET", Self::Set),
+        ("UNSET", Self::Unset),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Operation metadata returned by the CLH during resource state reconciliation.
+///
+/// Discovery schema `ReconciliationOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ReconciliationOperationMetadata {
+    /// DEPRECATED. Use exclusive_action instead.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `deleteResource`.
+    #[serde(rename = "deleteResource", skip_serializing_if = "Option::is_none")]
+    pub delete_resource: Option<bool>,
+
+    /// Excluisive action returned by the CLH.
+    ///
+    /// Wire name: `exclusiveAction`.
+    #[serde(
+        rename = "exclusiveAction",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exclusive_action: Option<ReconciliationOperationMetadataExclusiveAction>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Excluisive action returned by the CLH.
+///
+/// The values of `ReconciliationOperationMetadata.exclusiveAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReconciliationOperationMetadataExclusiveAction {
+    /// `UNKNOWN_REPAIR_ACTION`: Unknown repair action.
+    UnknownRepairAction,
+
+    /// `DELETE`: The resource has to be deleted. When using this bit, the CLH should fail the
+    /// operation. DEPRECATED. Instead use DELETE_RESOURCE OperationSignal in SideChannel.
+    Delete,
+
+    /// `RETRY`: This resource could not be repaired but the repair should be tried again at a later
+    /// time. This can happen if there is a dependency that needs to be resolved first- e.g. if a
+    /// parent resource must be repaired before a child resource.
+    Retry,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for ReconciliationOperationMetadataExclusiveAction {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("UNKNOWN_REPAIR_ACTION", Self::UnknownRepairAction),
+        ("DELETE", Self::Delete),
+        ("RETRY", Self::Retry),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Describes options for object rewrite.
+///
+/// Discovery schema `RewriteObject`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RewriteObject {
+    /// Optional. Resource name of the Cloud KMS key that is used to encrypt the object. The Cloud
+    /// KMS key must be located in same location as the object. For details, see
+    /// <https://cloud.google.com/storage/docs/encryption/using-customer-managed-keys#add-object-key>
+    /// Format: `projects/{project_id}/locations/{location}/keyRings/{keyring}/cryptoKeys/{key}` For
+    /// example: `projects/123456/locations/us-central1/keyRings/my-keyring/cryptoKeys/my-key`. The
+    /// object will be rewritten and set with the specified KMS key.
+    ///
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// Optional. Rewrites the object to the specified storage class. Setting this field will
+    /// perform a full byte copy of the object if the storage class is different from the object's
+    /// current storage class. If Autoclass is enabled on the bucket, storage class changes are
+    /// ignored by Cloud Storage.
+    ///
+    /// Wire name: `storageClass`.
+    #[serde(
+        rename = "storageClass",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_class: Option<RewriteObjectStorageClass>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Optional. Rewrites the object to the specified storage class. Setting this field will
+/// perform a full byte copy of the object if the storage class is different from the object's
+/// current storage class. If Autoclass is enabled on the bucket, storage class changes are
+/// ignored by Cloud Storage.
+///
+/// The values of `RewriteObject.storageClass`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RewriteObjectStorageClass {
+    /// `STORAGE_CLASS_UNSPECIFIED`: The storage class is not specified.
+    StorageClassUnspecified,
+
+    /// `STANDARD`: Standard storage class.
+    Standard,
+
+    /// `NEARLINE`: Nearline storage class.
+    Nearline,
+
+    /// `COLDLINE`: Coldline storage class.
+    Coldline,
+
+    /// `ARCHIVE`: Archive storage class.
+    Archive,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for RewriteObjectStorageClass {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STORAGE_CLASS_UNSPECIFIED", Self::StorageClassUnspecified),
+        ("STANDARD", Self::Standard),
+        ("NEARLINE", Self::Nearline),
+        ("COLDLINE", Self::Coldline),
+        ("ARCHIVE", Self::Archive),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Describes options for setting object ACLs.
+///
+/// Discovery schema `SetObjectAcls`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SetObjectAcls {
+    /// Required. Add, update, or remove grants from the object's existing ACLs.
+    ///
+    /// Wire name: `accessControlsUpdates`.
+    #[serde(rename = "accessControlsUpdates", skip_serializing_if = "Option::is_none")]
+    pub access_controls_updates: Option<AccessControlsUpdates>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Describes the Cloud Storage locations to include in a ProjectSource job.
+///
+/// Discovery schema `TargetLocations`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TargetLocations {
+    /// Required. REQUIRED. A list of Cloud Storage locations (e.g., `us-central1`) to include in
+    /// the job. If `snapshot_time` is omitted, the job automatically defaults to the most recent
+    /// snapshot timestamp that is successfully populated in BOTH the `object_attributes_view` and
+    /// `bucket_attributes_view` across ALL specified locations. For details on Storage Insights
+    /// dataset snapshots and views, see:
+    /// <https://docs.cloud.google.com/storage/docs/insights/dataset-tables-and-schemas#schema>
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<String>>,
+
+    /// Optional. OPTIONAL. The exact Storage Insights snapshot timestamp to use for the job
+    /// compatible with the RFC 3339 format (e.g., `2024-01-02T03:04:05Z`). If specified, this exact
+    /// snapshot must exist in BOTH the `object_attributes_view` and `bucket_attributes_view` for
+    /// every location listed in `locations`. If the snapshot is missing from either view in any of
+    /// the locations, the job fails.
+    ///
+    /// Wire name: `snapshotTime`.
+    #[serde(rename = "snapshotTime", skip_serializing_if = "Option::is_none")]
+    pub snapshot_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Describes options to update object custom contexts.
+///
+/// Discovery schema `UpdateObjectCustomContext`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateObjectCustomContext {
+    /// If set, must be set to true and all existing object custom contexts are deleted.
+    ///
+    /// Wire name: `clearAll`.
+    #[serde(rename = "clearAll", skip_serializing_if = "Option::is_none")]
+    pub clear_all: Option<bool>,
+
+    /// A collection of updates to apply to specific custom contexts. Use this to add, update or
+    /// delete individual contexts by key.
+    ///
+    /// Wire name: `customContextUpdates`.
+    #[serde(rename = "customContextUpdates", skip_serializing_if = "Option::is_none")]
+    pub custom_context_updates: Option<CustomContextUpdates>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://texttospeech.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Text-to-Speech API.
@@ -200,6 +201,100 @@ impl crate::Request for ProjectsLocationsOperationsList {
     }
 }
 
+/// Any operation metadata message of the Cloud Text-to-Speech API v1, decoded from an
+/// operation's `metadata` by its `@type` with
+/// [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`GoogleCloudTexttospeechV1SynthesizeLongAudioMetadata`].
+    GoogleCloudTexttospeechV1SynthesizeLongAudioMetadata(
+        Box<GoogleCloudTexttospeechV1SynthesizeLongAudioMetadata>,
+    ),
+
+    /// A [`SynthesizeLongAudioMetadata`].
+    SynthesizeLongAudioMetadata(Box<SynthesizeLongAudioMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("GoogleCloudTexttospeechV1SynthesizeLongAudioMetadata")
+            .percent(&["progressPercentage"])
+            .start_time(&["startTime"])
+            .update_time(&["lastUpdateTime"]),
+        crate::MetadataType::new("SynthesizeLongAudioMetadata")
+            .percent(&["progressPercentage"])
+            .start_time(&["startTime"])
+            .update_time(&["lastUpdateTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "GoogleCloudTexttospeechV1SynthesizeLongAudioMetadata" => {
+                    Self::GoogleCloudTexttospeechV1SynthesizeLongAudioMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "SynthesizeLongAudioMetadata" => {
+                    Self::SynthesizeLongAudioMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata for response returned by the `SynthesizeLongAudio` method.
+///
+/// Discovery schema `GoogleCloudTexttospeechV1SynthesizeLongAudioMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudTexttospeechV1SynthesizeLongAudioMetadata {
+    /// Deprecated. Do not use.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `lastUpdateTime`.
+    #[serde(rename = "lastUpdateTime", skip_serializing_if = "Option::is_none")]
+    pub last_update_time: Option<String>,
+
+    /// The progress of the most recent processing update in percentage, ie. 70.0%.
+    ///
+    /// Wire name: `progressPercentage`.
+    #[serde(rename = "progressPercentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<f64>,
+
+    /// Time when the request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The response message for Operations.ListOperations.
 ///
 /// Discovery schema `ListOperationsResponse`.
@@ -247,3 +342,35 @@ pub use crate::Operation;
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Metadata for response returned by the `SynthesizeLongAudio` method.
+///
+/// Discovery schema `SynthesizeLongAudioMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SynthesizeLongAudioMetadata {
+    /// Deprecated. Do not use.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `lastUpdateTime`.
+    #[serde(rename = "lastUpdateTime", skip_serializing_if = "Option::is_none")]
+    pub last_update_time: Option<String>,
+
+    /// The progress of the most recent processing update in percentage, ie. 70.0%.
+    ///
+    /// Wire name: `progressPercentage`.
+    #[serde(rename = "progressPercentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<f64>,
+
+    /// Time when the request was received.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}

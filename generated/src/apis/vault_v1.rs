@@ -24,6 +24,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://vault.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Google Vault API.
@@ -346,6 +347,169 @@ impl crate::Request for OperationsList {
     }
 }
 
+/// Any operation metadata message of the Google Vault API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`CountArtifactsMetadata`].
+    CountArtifactsMetadata(Box<CountArtifactsMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("CountArtifactsMetadata")
+            .start_time(&["startTime"])
+            .end_time(&["endTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "CountArtifactsMetadata" => {
+                    Self::CountArtifactsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// The accounts to search
+///
+/// Discovery schema `AccountInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AccountInfo {
+    /// A set of accounts to search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Additional options for Calendar search
+///
+/// Discovery schema `CalendarOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CalendarOptions {
+    /// Matches only those events whose location contains all of the words in the given set. If the
+    /// string contains quoted phrases, this method only matches those events whose location contain
+    /// the exact phrase. Entries in the set are considered in "and". Word splitting example: \["New
+    /// Zealand"\] vs \["New","Zealand"\] "New Zealand": matched by both "New and better Zealand":
+    /// only matched by the later
+    ///
+    /// Wire name: `locationQuery`.
+    #[serde(rename = "locationQuery", skip_serializing_if = "Option::is_none")]
+    pub location_query: Option<Vec<String>>,
+
+    /// Matches only those events that do not contain any of the words in the given set in title,
+    /// description, location, or attendees. Entries in the set are considered in "or".
+    ///
+    /// Wire name: `minusWords`.
+    #[serde(rename = "minusWords", skip_serializing_if = "Option::is_none")]
+    pub minus_words: Option<Vec<String>>,
+
+    /// Matches only those events whose attendees contain all of the words in the given set. Entries
+    /// in the set are considered in "and".
+    ///
+    /// Wire name: `peopleQuery`.
+    #[serde(rename = "peopleQuery", skip_serializing_if = "Option::is_none")]
+    pub people_query: Option<Vec<String>>,
+
+    /// Matches only events for which the custodian gave one of these responses. If the set is empty
+    /// or contains ATTENDEE_RESPONSE_UNSPECIFIED there will be no filtering on responses.
+    ///
+    /// Wire name: `responseStatuses`.
+    #[serde(
+        rename = "responseStatuses",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub response_statuses: Option<Vec<CalendarOptionsResponseStatuses>>,
+
+    /// Search the current version of the Calendar event, but export the contents of the last
+    /// version saved before 12:00 AM UTC on the specified date. Enter the date in UTC.
+    ///
+    /// Wire name: `versionDate`.
+    #[serde(rename = "versionDate", skip_serializing_if = "Option::is_none")]
+    pub version_date: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `CalendarOptions.responseStatuses`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CalendarOptionsResponseStatuses {
+    /// `ATTENDEE_RESPONSE_UNSPECIFIED`: Attendee response unspecified. If this is set no filtering
+    /// on responses will be done, all other attendee responses that are part of the query options
+    /// are ignored.
+    AttendeeResponseUnspecified,
+
+    /// `ATTENDEE_RESPONSE_NEEDS_ACTION`: The participant has been invited but has not responded
+    /// yet.
+    AttendeeResponseNeedsAction,
+
+    /// `ATTENDEE_RESPONSE_ACCEPTED`: The participant plans to attend.
+    AttendeeResponseAccepted,
+
+    /// `ATTENDEE_RESPONSE_DECLINED`: The participant does not plan to attend.
+    AttendeeResponseDeclined,
+
+    /// `ATTENDEE_RESPONSE_TENTATIVE`: The participant expects to possibly attend.
+    AttendeeResponseTentative,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for CalendarOptionsResponseStatuses {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("ATTENDEE_RESPONSE_UNSPECIFIED", Self::AttendeeResponseUnspecified),
+        ("ATTENDEE_RESPONSE_NEEDS_ACTION", Self::AttendeeResponseNeedsAction),
+        ("ATTENDEE_RESPONSE_ACCEPTED", Self::AttendeeResponseAccepted),
+        ("ATTENDEE_RESPONSE_DECLINED", Self::AttendeeResponseDeclined),
+        ("ATTENDEE_RESPONSE_TENTATIVE", Self::AttendeeResponseTentative),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -358,6 +522,236 @@ pub struct CancelOperationRequest {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// Long running operation metadata for CountArtifacts.
+///
+/// Discovery schema `CountArtifactsMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CountArtifactsMetadata {
+    /// End time of count operation. Available when operation is done.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The matter ID of the associated matter.
+    ///
+    /// Wire name: `matterId`.
+    #[serde(rename = "matterId", skip_serializing_if = "Option::is_none")]
+    pub matter_id: Option<String>,
+
+    /// The search query from the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<Query>,
+
+    /// Creation time of count operation.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specify Drive documents by document ID.
+///
+/// Discovery schema `DriveDocumentIds`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DriveDocumentIds {
+    /// Required. A list of Drive document IDs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The Drive documents to search.
+///
+/// Discovery schema `DriveDocumentInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DriveDocumentInfo {
+    /// Specify Drive documents by document ID.
+    ///
+    /// Wire name: `documentIds`.
+    #[serde(rename = "documentIds", skip_serializing_if = "Option::is_none")]
+    pub document_ids: Option<DriveDocumentIds>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Additional options for Drive search.
+///
+/// Discovery schema `DriveOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DriveOptions {
+    /// Set whether the results include only content encrypted with [Google Workspace Client-side
+    /// encryption](https://support.google.com/a?p=cse_ov) content, only unencrypted content, or
+    /// both. Defaults to both. Currently supported for Drive.
+    ///
+    /// Wire name: `clientSideEncryptedOption`.
+    #[serde(
+        rename = "clientSideEncryptedOption",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_side_encrypted_option: Option<DriveOptionsClientSideEncryptedOption>,
+
+    /// Set to **true** to include shared drives.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `includeSharedDrives`.
+    #[serde(rename = "includeSharedDrives", skip_serializing_if = "Option::is_none")]
+    pub include_shared_drives: Option<bool>,
+
+    /// Set to true to include Team Drive.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `includeTeamDrives`.
+    #[serde(rename = "includeTeamDrives", skip_serializing_if = "Option::is_none")]
+    pub include_team_drives: Option<bool>,
+
+    /// Optional. Options to include or exclude documents in shared drives. We recommend using this
+    /// field over include_shared_drives. This field overrides include_shared_drives and
+    /// include_team_drives when set.
+    ///
+    /// Wire name: `sharedDrivesOption`.
+    #[serde(
+        rename = "sharedDrivesOption",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shared_drives_option: Option<DriveOptionsSharedDrivesOption>,
+
+    /// Search the current version of the Drive file, but export the contents of the last version
+    /// saved before 12:00 AM UTC on the specified date. Enter the date in UTC.
+    ///
+    /// Wire name: `versionDate`.
+    #[serde(rename = "versionDate", skip_serializing_if = "Option::is_none")]
+    pub version_date: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Set whether the results include only content encrypted with [Google Workspace Client-side
+/// encryption](https://support.google.com/a?p=cse_ov) content, only unencrypted content, or
+/// both. Defaults to both. Currently supported for Drive.
+///
+/// The values of `DriveOptions.clientSideEncryptedOption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DriveOptionsClientSideEncryptedOption {
+    /// `CLIENT_SIDE_ENCRYPTED_OPTION_UNSPECIFIED`: Encryption status unspecified. Results include
+    /// both client-side encrypted and non-encrypted content.
+    ClientSideEncryptedOptionUnspecified,
+
+    /// `CLIENT_SIDE_ENCRYPTED_OPTION_ANY`: Include both client-side encrypted and unencrypted
+    /// content in results.
+    ClientSideEncryptedOptionAny,
+
+    /// `CLIENT_SIDE_ENCRYPTED_OPTION_ENCRYPTED`: Include client-side encrypted content only.
+    ClientSideEncryptedOptionEncrypted,
+
+    /// `CLIENT_SIDE_ENCRYPTED_OPTION_UNENCRYPTED`: Include unencrypted content only.
+    ClientSideEncryptedOptionUnencrypted,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DriveOptionsClientSideEncryptedOption {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "CLIENT_SIDE_ENCRYPTED_OPTION_UNSPECIFIED",
+            Self::ClientSideEncryptedOptionUnspecified,
+        ),
+        ("CLIENT_SIDE_ENCRYPTED_OPTION_ANY", Self::ClientSideEncryptedOptionAny),
+        (
+            "CLIENT_SIDE_ENCRYPTED_OPTION_ENCRYPTED",
+            Self::ClientSideEncryptedOptionEncrypted,
+        ),
+        (
+            "CLIENT_SIDE_ENCRYPTED_OPTION_UNENCRYPTED",
+            Self::ClientSideEncryptedOptionUnencrypted,
+        ),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Optional. Options to include or exclude documents in shared drives. We recommend using this
+/// field over include_shared_drives. This field overrides include_shared_drives and
+/// include_team_drives when set.
+///
+/// The values of `DriveOptions.sharedDrivesOption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DriveOptionsSharedDrivesOption {
+    /// `SHARED_DRIVES_OPTION_UNSPECIFIED`: No shared drive option specified.
+    SharedDrivesOptionUnspecified,
+
+    /// `NOT_INCLUDED`: If a resource is in a shared drive, it isn't included in the search.
+    NotIncluded,
+
+    /// `INCLUDED_IF_ACCOUNT_IS_NOT_A_MEMBER`: Shared drive resources are only included in instances
+    /// where the account is a collaborator on a resource but they are not a member of the shared
+    /// drive. This maps to the *"Included only if documents shared directly (not due to shared
+    /// drive membership)"* option in the Vault UI. (Previously "include_shared_drives" off)
+    IncludedIfAccountIsNotAMember,
+
+    /// `INCLUDED`: Resources in shared drives are included in the search. (Previously
+    /// "include_shared_drives" on)
+    Included,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for DriveOptionsSharedDrivesOption {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SHARED_DRIVES_OPTION_UNSPECIFIED", Self::SharedDrivesOptionUnspecified),
+        ("NOT_INCLUDED", Self::NotIncluded),
+        ("INCLUDED_IF_ACCOUNT_IS_NOT_A_MEMBER", Self::IncludedIfAccountIsNotAMember),
+        ("INCLUDED", Self::Included),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in
 /// your APIs. A typical example is to use it as the request or the response type of an API
 /// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
@@ -368,6 +762,68 @@ pub struct CancelOperationRequest {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Additional options for Gemini in Workspace search
+///
+/// Discovery schema `GeminiInWorkspaceOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GeminiInWorkspaceOptions {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Additional options for Gemini app search
+///
+/// Discovery schema `GeminiOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GeminiOptions {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The Chat spaces to search
+///
+/// Discovery schema `HangoutsChatInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct HangoutsChatInfo {
+    /// A list of Chat spaces IDs, as provided by the [Chat
+    /// API](https://developers.google.com/workspace/chat). There is a limit of exporting from 500
+    /// Chat spaces per request.
+    ///
+    /// Wire name: `roomId`.
+    #[serde(rename = "roomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Additional options for Google Chat search
+///
+/// Discovery schema `HangoutsChatOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct HangoutsChatOptions {
+    /// For searches by account or organizational unit, set to **true** to include rooms.
+    ///
+    /// Wire name: `includeRooms`.
+    #[serde(rename = "includeRooms", skip_serializing_if = "Option::is_none")]
+    pub include_rooms: Option<bool>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -413,10 +869,637 @@ impl crate::Page for ListOperationsResponse {
     }
 }
 
+/// Additional options for Gmail search
+///
+/// Discovery schema `MailOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MailOptions {
+    /// Specifies whether the results should include encrypted content, unencrypted content, or
+    /// both. Defaults to including both.
+    ///
+    /// Wire name: `clientSideEncryptedOption`.
+    #[serde(
+        rename = "clientSideEncryptedOption",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_side_encrypted_option: Option<MailOptionsClientSideEncryptedOption>,
+
+    /// Set to **true** to exclude drafts.
+    ///
+    /// Wire name: `excludeDrafts`.
+    #[serde(rename = "excludeDrafts", skip_serializing_if = "Option::is_none")]
+    pub exclude_drafts: Option<bool>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Specifies whether the results should include encrypted content, unencrypted content, or
+/// both. Defaults to including both.
+///
+/// The values of `MailOptions.clientSideEncryptedOption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MailOptionsClientSideEncryptedOption {
+    /// `CLIENT_SIDE_ENCRYPTED_OPTION_UNSPECIFIED`: Encryption status unspecified. Results include
+    /// both client-side encrypted and non-encrypted content.
+    ClientSideEncryptedOptionUnspecified,
+
+    /// `CLIENT_SIDE_ENCRYPTED_OPTION_ANY`: Include both client-side encrypted and unencrypted
+    /// content in results.
+    ClientSideEncryptedOptionAny,
+
+    /// `CLIENT_SIDE_ENCRYPTED_OPTION_ENCRYPTED`: Include client-side encrypted content only.
+    ClientSideEncryptedOptionEncrypted,
+
+    /// `CLIENT_SIDE_ENCRYPTED_OPTION_UNENCRYPTED`: Include unencrypted content only.
+    ClientSideEncryptedOptionUnencrypted,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for MailOptionsClientSideEncryptedOption {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        (
+            "CLIENT_SIDE_ENCRYPTED_OPTION_UNSPECIFIED",
+            Self::ClientSideEncryptedOptionUnspecified,
+        ),
+        ("CLIENT_SIDE_ENCRYPTED_OPTION_ANY", Self::ClientSideEncryptedOptionAny),
+        (
+            "CLIENT_SIDE_ENCRYPTED_OPTION_ENCRYPTED",
+            Self::ClientSideEncryptedOptionEncrypted,
+        ),
+        (
+            "CLIENT_SIDE_ENCRYPTED_OPTION_UNENCRYPTED",
+            Self::ClientSideEncryptedOptionUnencrypted,
+        ),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
 
+/// The organizational unit to search
+///
+/// Discovery schema `OrgUnitInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OrgUnitInfo {
+    /// The name of the organizational unit to search, as provided by the [Admin SDK Directory
+    /// API](https://developers.google.com/admin-sdk/directory/).
+    ///
+    /// Wire name: `orgUnitId`.
+    #[serde(rename = "orgUnitId", skip_serializing_if = "Option::is_none")]
+    pub org_unit_id: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The query definition used for search and export.
+///
+/// Discovery schema `Query`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Query {
+    /// Required when **SearchMethod** is **ACCOUNT**.
+    ///
+    /// Wire name: `accountInfo`.
+    #[serde(rename = "accountInfo", skip_serializing_if = "Option::is_none")]
+    pub account_info: Option<AccountInfo>,
+
+    /// Set Calendar search-specific options.
+    ///
+    /// Wire name: `calendarOptions`.
+    #[serde(rename = "calendarOptions", skip_serializing_if = "Option::is_none")]
+    pub calendar_options: Option<CalendarOptions>,
+
+    /// The Google Workspace service to search.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub corpus: Option<QueryCorpus>,
+
+    /// The data source to search.
+    ///
+    /// Wire name: `dataScope`.
+    #[serde(
+        rename = "dataScope",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub data_scope: Option<QueryDataScope>,
+
+    /// Required when **SearchMethod** is **DRIVE_DOCUMENT**.
+    ///
+    /// Wire name: `driveDocumentInfo`.
+    #[serde(rename = "driveDocumentInfo", skip_serializing_if = "Option::is_none")]
+    pub drive_document_info: Option<DriveDocumentInfo>,
+
+    /// Set Drive search-specific options.
+    ///
+    /// Wire name: `driveOptions`.
+    #[serde(rename = "driveOptions", skip_serializing_if = "Option::is_none")]
+    pub drive_options: Option<DriveOptions>,
+
+    /// The end time for the search query. Specify in GMT. The value is rounded to 12 AM on the
+    /// specified date.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Set Gemini in Workspace search-specific options.
+    ///
+    /// Wire name: `geminiInWorkspaceOptions`.
+    #[serde(
+        rename = "geminiInWorkspaceOptions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gemini_in_workspace_options: Option<GeminiInWorkspaceOptions>,
+
+    /// Set Gemini app search-specific options.
+    ///
+    /// Wire name: `geminiOptions`.
+    #[serde(rename = "geminiOptions", skip_serializing_if = "Option::is_none")]
+    pub gemini_options: Option<GeminiOptions>,
+
+    /// Required when **SearchMethod** is **ROOM**. (read-only)
+    ///
+    /// Wire name: `hangoutsChatInfo`.
+    #[serde(rename = "hangoutsChatInfo", skip_serializing_if = "Option::is_none")]
+    pub hangouts_chat_info: Option<HangoutsChatInfo>,
+
+    /// Set Chat search-specific options. (read-only)
+    ///
+    /// Wire name: `hangoutsChatOptions`.
+    #[serde(rename = "hangoutsChatOptions", skip_serializing_if = "Option::is_none")]
+    pub hangouts_chat_options: Option<HangoutsChatOptions>,
+
+    /// Set Gmail search-specific options.
+    ///
+    /// Wire name: `mailOptions`.
+    #[serde(rename = "mailOptions", skip_serializing_if = "Option::is_none")]
+    pub mail_options: Option<MailOptions>,
+
+    /// The entity to search. This field replaces **searchMethod** to support shared drives. When
+    /// **searchMethod** is **TEAM_DRIVE**, the response of this field is **SHARED_DRIVE**.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub method: Option<QueryMethod>,
+
+    /// Required when **SearchMethod** is **ORG_UNIT**.
+    ///
+    /// Wire name: `orgUnitInfo`.
+    #[serde(rename = "orgUnitInfo", skip_serializing_if = "Option::is_none")]
+    pub org_unit_info: Option<OrgUnitInfo>,
+
+    /// The search method to use.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `searchMethod`.
+    #[serde(
+        rename = "searchMethod",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub search_method: Option<QuerySearchMethod>,
+
+    /// Required when **SearchMethod** is **SHARED_DRIVE**.
+    ///
+    /// Wire name: `sharedDriveInfo`.
+    #[serde(rename = "sharedDriveInfo", skip_serializing_if = "Option::is_none")]
+    pub shared_drive_info: Option<SharedDriveInfo>,
+
+    /// Required when **SearchMethod** is **SITES_URL**.
+    ///
+    /// Wire name: `sitesUrlInfo`.
+    #[serde(rename = "sitesUrlInfo", skip_serializing_if = "Option::is_none")]
+    pub sites_url_info: Option<SitesUrlInfo>,
+
+    /// The start time for the search query. Specify in GMT. The value is rounded to 12 AM on the
+    /// specified date.
+    ///
+    /// Wire name: `startTime`.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+
+    /// Required when **SearchMethod** is **TEAM_DRIVE**.
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `teamDriveInfo`.
+    #[serde(rename = "teamDriveInfo", skip_serializing_if = "Option::is_none")]
+    pub team_drive_info: Option<TeamDriveInfo>,
+
+    /// Service-specific [search operators](https://support.google.com/vault/answer/2474474) to
+    /// filter search results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms: Option<String>,
+
+    /// The time zone name. It should be an IANA TZ name, such as "America/Los_Angeles". For a list
+    /// of time zone names, see [Time
+    /// Zone](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones). For more information
+    /// about how Vault uses time zones, see [the Vault help
+    /// center](https://support.google.com/vault/answer/6092995#time).
+    ///
+    /// Wire name: `timeZone`.
+    #[serde(rename = "timeZone", skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+
+    /// Set Voice search-specific options.
+    ///
+    /// Wire name: `voiceOptions`.
+    #[serde(rename = "voiceOptions", skip_serializing_if = "Option::is_none")]
+    pub voice_options: Option<VoiceOptions>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The Google Workspace service to search.
+///
+/// The values of `Query.corpus`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueryCorpus {
+    /// `CORPUS_TYPE_UNSPECIFIED`: No service specified.
+    CorpusTypeUnspecified,
+
+    /// `DRIVE`: Drive, including Meet and Sites.
+    Drive,
+
+    /// `MAIL`: For search, Gmail and classic Hangouts. For holds, Gmail only.
+    Mail,
+
+    /// `GROUPS`: Groups.
+    Groups,
+
+    /// `HANGOUTS_CHAT`: For export, Google Chat only. For holds, Google Chat and classic Hangouts.
+    HangoutsChat,
+
+    /// `VOICE`: Google Voice.
+    Voice,
+
+    /// `CALENDAR`: Calendar.
+    Calendar,
+
+    /// `GEMINI`: Gemini app.
+    Gemini,
+
+    /// `GEMINI_IN_WORKSPACE`: Gemini in Workspace.
+    GeminiInWorkspace,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for QueryCorpus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("CORPUS_TYPE_UNSPECIFIED", Self::CorpusTypeUnspecified),
+        ("DRIVE", Self::Drive),
+        ("MAIL", Self::Mail),
+        ("GROUPS", Self::Groups),
+        ("HANGOUTS_CHAT", Self::HangoutsChat),
+        ("VOICE", Self::Voice),
+        ("CALENDAR", Self::Calendar),
+        ("GEMINI", Self::Gemini),
+        ("GEMINI_IN_WORKSPACE", Self::GeminiInWorkspace),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The data source to search.
+///
+/// The values of `Query.dataScope`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueryDataScope {
+    /// `DATA_SCOPE_UNSPECIFIED`: No data source specified.
+    DataScopeUnspecified,
+
+    /// `ALL_DATA`: All available data.
+    AllData,
+
+    /// `HELD_DATA`: Only data on hold.
+    HeldData,
+
+    /// `UNPROCESSED_DATA`: Only data not yet processed by Vault. (Gmail and Groups only)
+    UnprocessedData,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for QueryDataScope {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("DATA_SCOPE_UNSPECIFIED", Self::DataScopeUnspecified),
+        ("ALL_DATA", Self::AllData),
+        ("HELD_DATA", Self::HeldData),
+        ("UNPROCESSED_DATA", Self::UnprocessedData),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The entity to search. This field replaces **searchMethod** to support shared drives. When
+/// **searchMethod** is **TEAM_DRIVE**, the response of this field is **SHARED_DRIVE**.
+///
+/// The values of `Query.method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueryMethod {
+    /// `SEARCH_METHOD_UNSPECIFIED`: A search method must be specified or else it is rejected.
+    SearchMethodUnspecified,
+
+    /// `ACCOUNT`: Search the data of the accounts specified in
+    /// [AccountInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#accountinfo).
+    Account,
+
+    /// `ORG_UNIT`: Search the data of all accounts in the organizational unit specified in
+    /// [OrgUnitInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#orgunitinfo).
+    OrgUnit,
+
+    /// `TEAM_DRIVE`: Search the data in the Team Drive specified in **team_drive_info**.
+    TeamDrive,
+
+    /// `ENTIRE_ORG`: Search the data of all accounts in the organization. Supported only for Gmail.
+    /// When specified, you don't need to specify **AccountInfo** or **OrgUnitInfo**.
+    EntireOrg,
+
+    /// `ROOM`: Search messages in the Chat spaces specified in
+    /// [HangoutsChatInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#hangoutschatinfo).
+    Room,
+
+    /// `SITES_URL`: Search for sites by the published site URLs specified in
+    /// [SitesUrlInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#sitesurlinfo).
+    SitesUrl,
+
+    /// `SHARED_DRIVE`: Search the files in the shared drives specified in
+    /// [SharedDriveInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#shareddriveinfo).
+    SharedDrive,
+
+    /// `DRIVE_DOCUMENT`: Retrieve the documents specified in DriveDocumentInfo.
+    DriveDocument,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for QueryMethod {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SEARCH_METHOD_UNSPECIFIED", Self::SearchMethodUnspecified),
+        ("ACCOUNT", Self::Account),
+        ("ORG_UNIT", Self::OrgUnit),
+        ("TEAM_DRIVE", Self::TeamDrive),
+        ("ENTIRE_ORG", Self::EntireOrg),
+        ("ROOM", Self::Room),
+        ("SITES_URL", Self::SitesUrl),
+        ("SHARED_DRIVE", Self::SharedDrive),
+        ("DRIVE_DOCUMENT", Self::DriveDocument),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The search method to use.
+///
+/// The values of `Query.searchMethod`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QuerySearchMethod {
+    /// `SEARCH_METHOD_UNSPECIFIED`: A search method must be specified or else it is rejected.
+    SearchMethodUnspecified,
+
+    /// `ACCOUNT`: Search the data of the accounts specified in
+    /// [AccountInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#accountinfo).
+    Account,
+
+    /// `ORG_UNIT`: Search the data of all accounts in the organizational unit specified in
+    /// [OrgUnitInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#orgunitinfo).
+    OrgUnit,
+
+    /// `TEAM_DRIVE`: Search the data in the Team Drive specified in **team_drive_info**.
+    TeamDrive,
+
+    /// `ENTIRE_ORG`: Search the data of all accounts in the organization. Supported only for Gmail.
+    /// When specified, you don't need to specify **AccountInfo** or **OrgUnitInfo**.
+    EntireOrg,
+
+    /// `ROOM`: Search messages in the Chat spaces specified in
+    /// [HangoutsChatInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#hangoutschatinfo).
+    Room,
+
+    /// `SITES_URL`: Search for sites by the published site URLs specified in
+    /// [SitesUrlInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#sitesurlinfo).
+    SitesUrl,
+
+    /// `SHARED_DRIVE`: Search the files in the shared drives specified in
+    /// [SharedDriveInfo](https://developers.google.com/workspace/vault/reference/rest/v1/Query#shareddriveinfo).
+    SharedDrive,
+
+    /// `DRIVE_DOCUMENT`: Retrieve the documents specified in DriveDocumentInfo.
+    DriveDocument,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for QuerySearchMethod {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("SEARCH_METHOD_UNSPECIFIED", Self::SearchMethodUnspecified),
+        ("ACCOUNT", Self::Account),
+        ("ORG_UNIT", Self::OrgUnit),
+        ("TEAM_DRIVE", Self::TeamDrive),
+        ("ENTIRE_ORG", Self::EntireOrg),
+        ("ROOM", Self::Room),
+        ("SITES_URL", Self::SitesUrl),
+        ("SHARED_DRIVE", Self::SharedDrive),
+        ("DRIVE_DOCUMENT", Self::DriveDocument),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The shared drives to search
+///
+/// Discovery schema `SharedDriveInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SharedDriveInfo {
+    /// A list of shared drive IDs, as provided by the [Drive
+    /// API](https://developers.google.com/drive).
+    ///
+    /// Wire name: `sharedDriveIds`.
+    #[serde(rename = "sharedDriveIds", skip_serializing_if = "Option::is_none")]
+    pub shared_drive_ids: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The published site URLs of new Google Sites to search
+///
+/// Discovery schema `SitesUrlInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SitesUrlInfo {
+    /// A list of published site URLs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urls: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.
 pub use crate::Status;
+
+/// Team Drives to search
+///
+/// Discovery schema `TeamDriveInfo`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TeamDriveInfo {
+    /// List of Team Drive IDs, as provided by the [Drive API](https://developers.google.com/drive).
+    ///
+    /// Deprecated by the API.
+    ///
+    /// Wire name: `teamDriveIds`.
+    #[serde(rename = "teamDriveIds", skip_serializing_if = "Option::is_none")]
+    pub team_drive_ids: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Additional options for Voice search
+///
+/// Discovery schema `VoiceOptions`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VoiceOptions {
+    /// Datatypes to search
+    ///
+    /// Wire name: `coveredData`.
+    #[serde(
+        rename = "coveredData",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub covered_data: Option<Vec<VoiceOptionsCoveredData>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The values of `VoiceOptions.coveredData`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VoiceOptionsCoveredData {
+    /// `COVERED_DATA_UNSPECIFIED`: Covered data unspecified.
+    CoveredDataUnspecified,
+
+    /// `TEXT_MESSAGES`: Voice text messages.
+    TextMessages,
+
+    /// `VOICEMAILS`: Voicemails and their transcripts.
+    Voicemails,
+
+    /// `CALL_LOGS`: Call logs.
+    CallLogs,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for VoiceOptionsCoveredData {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("COVERED_DATA_UNSPECIFIED", Self::CoveredDataUnspecified),
+        ("TEXT_MESSAGES", Self::TextMessages),
+        ("VOICEMAILS", Self::Voicemails),
+        ("CALL_LOGS", Self::CallLogs),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}

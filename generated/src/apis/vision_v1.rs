@@ -21,6 +21,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     mtls_root_url: Some("https://vision.mtls.googleapis.com/"),
     service_path: "",
     scopes: scopes::ALL,
+    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
 
 /// The OAuth 2.0 scopes of the Cloud Vision API.
@@ -550,6 +551,228 @@ impl crate::Request for ProjectsOperationsGet {
     }
 }
 
+/// Any operation metadata message of the Cloud Vision API v1, decoded from an operation's
+/// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
+/// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
+/// is kept as JSON.
+///
+/// The messages are the schemas of the document whose name ends in `Metadata` and that no
+/// method takes or returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMetadata {
+    /// A [`BatchOperationMetadata`].
+    BatchOperationMetadata(Box<BatchOperationMetadata>),
+
+    /// A [`GoogleCloudVisionV1p1beta1OperationMetadata`].
+    GoogleCloudVisionV1p1beta1OperationMetadata(
+        Box<GoogleCloudVisionV1p1beta1OperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudVisionV1p2beta1OperationMetadata`].
+    GoogleCloudVisionV1p2beta1OperationMetadata(
+        Box<GoogleCloudVisionV1p2beta1OperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudVisionV1p3beta1BatchOperationMetadata`].
+    GoogleCloudVisionV1p3beta1BatchOperationMetadata(
+        Box<GoogleCloudVisionV1p3beta1BatchOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudVisionV1p3beta1OperationMetadata`].
+    GoogleCloudVisionV1p3beta1OperationMetadata(
+        Box<GoogleCloudVisionV1p3beta1OperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudVisionV1p4beta1BatchOperationMetadata`].
+    GoogleCloudVisionV1p4beta1BatchOperationMetadata(
+        Box<GoogleCloudVisionV1p4beta1BatchOperationMetadata>,
+    ),
+
+    /// A [`GoogleCloudVisionV1p4beta1OperationMetadata`].
+    GoogleCloudVisionV1p4beta1OperationMetadata(
+        Box<GoogleCloudVisionV1p4beta1OperationMetadata>,
+    ),
+
+    /// A [`OperationMetadata`].
+    OperationMetadata(Box<OperationMetadata>),
+
+    /// A message of a type the service does not define here, or without `@type`,
+    /// as received.
+    Unknown(crate::JsonObject),
+}
+
+impl crate::MetadataSet for AnyMetadata {
+    const TYPES: &'static [crate::MetadataType] = &[
+        crate::MetadataType::new("BatchOperationMetadata")
+            .state(&["state"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleCloudVisionV1p1beta1OperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudVisionV1p2beta1OperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudVisionV1p3beta1BatchOperationMetadata")
+            .state(&["state"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleCloudVisionV1p3beta1OperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("GoogleCloudVisionV1p4beta1BatchOperationMetadata")
+            .state(&["state"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleCloudVisionV1p4beta1OperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+        crate::MetadataType::new("OperationMetadata")
+            .state(&["state"])
+            .start_time(&["createTime"])
+            .update_time(&["updateTime"]),
+    ];
+
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &crate::MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match message.schema {
+                "BatchOperationMetadata" => {
+                    Self::BatchOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudVisionV1p1beta1OperationMetadata" => {
+                    Self::GoogleCloudVisionV1p1beta1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudVisionV1p2beta1OperationMetadata" => {
+                    Self::GoogleCloudVisionV1p2beta1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudVisionV1p3beta1BatchOperationMetadata" => {
+                    Self::GoogleCloudVisionV1p3beta1BatchOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudVisionV1p3beta1OperationMetadata" => {
+                    Self::GoogleCloudVisionV1p3beta1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudVisionV1p4beta1BatchOperationMetadata" => {
+                    Self::GoogleCloudVisionV1p4beta1BatchOperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudVisionV1p4beta1OperationMetadata" => {
+                    Self::GoogleCloudVisionV1p4beta1OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "OperationMetadata" => {
+                    Self::OperationMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                _ => Self::Unknown(serde::Deserialize::deserialize(object)?),
+            },
+        )
+    }
+
+    fn unknown(object: crate::JsonObject) -> Self {
+        Self::Unknown(object)
+    }
+}
+
+/// Metadata for the batch operations such as the current state. This is included in the
+/// `metadata` field of the `Operation` returned by the `GetOperation` call of the
+/// `google::longrunning::Operations` service.
+///
+/// Discovery schema `BatchOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BatchOperationMetadata {
+    /// The time when the batch request is finished and google.longrunning.Operation.done is set to
+    /// true.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The current state of the batch operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<BatchOperationMetadataState>,
+
+    /// The time when the batch request was submitted to the server.
+    ///
+    /// Wire name: `submitTime`.
+    #[serde(rename = "submitTime", skip_serializing_if = "Option::is_none")]
+    pub submit_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The current state of the batch operation.
+///
+/// The values of `BatchOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BatchOperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Invalid.
+    StateUnspecified,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `SUCCESSFUL`: The request is done and at least one item has been successfully processed.
+    Successful,
+
+    /// `FAILED`: The request is done and no item has been successfully processed.
+    Failed,
+
+    /// `CANCELLED`: The request is done after the longrunning.Operations.CancelOperation has been
+    /// called by the user. Any records that were processed before the cancel command are output as
+    /// specified in the request.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for BatchOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PROCESSING", Self::Processing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// The request message for Operations.CancelOperation.
 ///
 /// Discovery schema `CancelOperationRequest`.
@@ -575,6 +798,480 @@ pub struct Empty {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Contains metadata for the BatchAnnotateImages operation.
+///
+/// Discovery schema `GoogleCloudVisionV1p1beta1OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudVisionV1p1beta1OperationMetadata {
+    /// The time when the batch request was received.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Current state of the batch operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudVisionV1p1beta1OperationMetadataState>,
+
+    /// The time when the operation result was last updated.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Current state of the batch operation.
+///
+/// The values of `GoogleCloudVisionV1p1beta1OperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudVisionV1p1beta1OperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Invalid.
+    StateUnspecified,
+
+    /// `CREATED`: Request is received.
+    Created,
+
+    /// `RUNNING`: Request is actively being processed.
+    Running,
+
+    /// `DONE`: The batch processing is done.
+    Done,
+
+    /// `CANCELLED`: The batch processing was cancelled.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudVisionV1p1beta1OperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATED", Self::Created),
+        ("RUNNING", Self::Running),
+        ("DONE", Self::Done),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Contains metadata for the BatchAnnotateImages operation.
+///
+/// Discovery schema `GoogleCloudVisionV1p2beta1OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudVisionV1p2beta1OperationMetadata {
+    /// The time when the batch request was received.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Current state of the batch operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudVisionV1p2beta1OperationMetadataState>,
+
+    /// The time when the operation result was last updated.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Current state of the batch operation.
+///
+/// The values of `GoogleCloudVisionV1p2beta1OperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudVisionV1p2beta1OperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Invalid.
+    StateUnspecified,
+
+    /// `CREATED`: Request is received.
+    Created,
+
+    /// `RUNNING`: Request is actively being processed.
+    Running,
+
+    /// `DONE`: The batch processing is done.
+    Done,
+
+    /// `CANCELLED`: The batch processing was cancelled.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudVisionV1p2beta1OperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATED", Self::Created),
+        ("RUNNING", Self::Running),
+        ("DONE", Self::Done),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for the batch operations such as the current state. This is included in the
+/// `metadata` field of the `Operation` returned by the `GetOperation` call of the
+/// `google::longrunning::Operations` service.
+///
+/// Discovery schema `GoogleCloudVisionV1p3beta1BatchOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudVisionV1p3beta1BatchOperationMetadata {
+    /// The time when the batch request is finished and google.longrunning.Operation.done is set to
+    /// true.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The current state of the batch operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudVisionV1p3beta1BatchOperationMetadataState>,
+
+    /// The time when the batch request was submitted to the server.
+    ///
+    /// Wire name: `submitTime`.
+    #[serde(rename = "submitTime", skip_serializing_if = "Option::is_none")]
+    pub submit_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The current state of the batch operation.
+///
+/// The values of `GoogleCloudVisionV1p3beta1BatchOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudVisionV1p3beta1BatchOperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Invalid.
+    StateUnspecified,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `SUCCESSFUL`: The request is done and at least one item has been successfully processed.
+    Successful,
+
+    /// `FAILED`: The request is done and no item has been successfully processed.
+    Failed,
+
+    /// `CANCELLED`: The request is done after the longrunning.Operations.CancelOperation has been
+    /// called by the user. Any records that were processed before the cancel command are output as
+    /// specified in the request.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudVisionV1p3beta1BatchOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PROCESSING", Self::Processing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Contains metadata for the BatchAnnotateImages operation.
+///
+/// Discovery schema `GoogleCloudVisionV1p3beta1OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudVisionV1p3beta1OperationMetadata {
+    /// The time when the batch request was received.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Current state of the batch operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudVisionV1p3beta1OperationMetadataState>,
+
+    /// The time when the operation result was last updated.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Current state of the batch operation.
+///
+/// The values of `GoogleCloudVisionV1p3beta1OperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudVisionV1p3beta1OperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Invalid.
+    StateUnspecified,
+
+    /// `CREATED`: Request is received.
+    Created,
+
+    /// `RUNNING`: Request is actively being processed.
+    Running,
+
+    /// `DONE`: The batch processing is done.
+    Done,
+
+    /// `CANCELLED`: The batch processing was cancelled.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudVisionV1p3beta1OperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATED", Self::Created),
+        ("RUNNING", Self::Running),
+        ("DONE", Self::Done),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata for the batch operations such as the current state. This is included in the
+/// `metadata` field of the `Operation` returned by the `GetOperation` call of the
+/// `google::longrunning::Operations` service.
+///
+/// Discovery schema `GoogleCloudVisionV1p4beta1BatchOperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudVisionV1p4beta1BatchOperationMetadata {
+    /// The time when the batch request is finished and google.longrunning.Operation.done is set to
+    /// true.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The current state of the batch operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudVisionV1p4beta1BatchOperationMetadataState>,
+
+    /// The time when the batch request was submitted to the server.
+    ///
+    /// Wire name: `submitTime`.
+    #[serde(rename = "submitTime", skip_serializing_if = "Option::is_none")]
+    pub submit_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The current state of the batch operation.
+///
+/// The values of `GoogleCloudVisionV1p4beta1BatchOperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudVisionV1p4beta1BatchOperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Invalid.
+    StateUnspecified,
+
+    /// `PROCESSING`: Request is actively being processed.
+    Processing,
+
+    /// `SUCCESSFUL`: The request is done and at least one item has been successfully processed.
+    Successful,
+
+    /// `FAILED`: The request is done and no item has been successfully processed.
+    Failed,
+
+    /// `CANCELLED`: The request is done after the longrunning.Operations.CancelOperation has been
+    /// called by the user. Any records that were processed before the cancel command are output as
+    /// specified in the request.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudVisionV1p4beta1BatchOperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("PROCESSING", Self::Processing),
+        ("SUCCESSFUL", Self::Successful),
+        ("FAILED", Self::Failed),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Contains metadata for the BatchAnnotateImages operation.
+///
+/// Discovery schema `GoogleCloudVisionV1p4beta1OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudVisionV1p4beta1OperationMetadata {
+    /// The time when the batch request was received.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Current state of the batch operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudVisionV1p4beta1OperationMetadataState>,
+
+    /// The time when the operation result was last updated.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Current state of the batch operation.
+///
+/// The values of `GoogleCloudVisionV1p4beta1OperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudVisionV1p4beta1OperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Invalid.
+    StateUnspecified,
+
+    /// `CREATED`: Request is received.
+    Created,
+
+    /// `RUNNING`: Request is actively being processed.
+    Running,
+
+    /// `DONE`: The batch processing is done.
+    Done,
+
+    /// `CANCELLED`: The batch processing was cancelled.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudVisionV1p4beta1OperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATED", Self::Created),
+        ("RUNNING", Self::Running),
+        ("DONE", Self::Done),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The response message for Operations.ListOperations.
@@ -620,6 +1317,83 @@ impl crate::Page for ListOperationsResponse {
 /// Discovery schema `Operation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation;
+
+/// Contains metadata for the BatchAnnotateImages operation.
+///
+/// Discovery schema `OperationMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OperationMetadata {
+    /// The time when the batch request was received.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Current state of the batch operation.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<OperationMetadataState>,
+
+    /// The time when the operation result was last updated.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Current state of the batch operation.
+///
+/// The values of `OperationMetadata.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationMetadataState {
+    /// `STATE_UNSPECIFIED`: Invalid.
+    StateUnspecified,
+
+    /// `CREATED`: Request is received.
+    Created,
+
+    /// `RUNNING`: Request is actively being processed.
+    Running,
+
+    /// `DONE`: The batch processing is done.
+    Done,
+
+    /// `CANCELLED`: The batch processing was cancelled.
+    Cancelled,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for OperationMetadataState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("CREATED", Self::Created),
+        ("RUNNING", Self::Running),
+        ("DONE", Self::Done),
+        ("CANCELLED", Self::Cancelled),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
 
 /// Discovery schema `Status`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

@@ -1,0 +1,222 @@
+//! Which schemas are operation metadata, and where an operation or its metadata says how far
+//! it has got.
+//!
+//! A schema is operation metadata when:
+//! - its id ends in `Metadata`;
+//! - no method of the document takes or returns it, directly or through other schemas; and
+//! - its id has `Operation` in it, or its description is empty or speaks of an operation, a
+//!   method, an LRO or something long-running.
+//!
+//! Discovery documents list schemas that no method reaches mostly because operations carry
+//! them, as the `@type`d object in `metadata` (Dataproc's `ClusterOperationMetadata`, Vertex
+//! AI's `…CreateDatasetOperationMetadata`); schemas that methods reach are resources and their
+//! parts, whatever they are called. The description test leaves out the other unreached
+//! `…Metadata` schemas, such as Vertex AI's dataset schemas (`…SchemaTextDatasetMetadata`,
+//! "The metadata of Datasets that contain Text DataItems").
+//!
+//! Progress is read from fields by name, as [`RULES`] lists them: a metadata message's own
+//! fields first, then those of the status, progress or metadata objects it holds directly
+//! (Dataproc's `status.state`, Vertex AI's `genericMetadata.createTime`); an operation's own
+//! fields only.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+use serde_json::value::RawValue;
+
+use crate::discovery::{Document, Resource, Str};
+use crate::error::{Error, join};
+use crate::ir::{Field, ProgressField, Scalar, Struct, Type, TypeDef};
+use crate::load;
+
+/// The wire names that give each progress field, in order of preference.
+pub const RULES: [(ProgressField, &[&str]); 6] = [
+    (
+        ProgressField::Percent,
+        &[
+            "progressPercent",
+            "progressPercentage",
+            "percentComplete",
+            "percentDone",
+            "progress",
+        ],
+    ),
+    (ProgressField::State, &["state", "status"]),
+    (
+        ProgressField::Stage,
+        &[
+            "statusMessage",
+            "statusDetail",
+            "stage",
+            "progressMessage",
+            "details",
+        ],
+    ),
+    (
+        ProgressField::StartTime,
+        &["startTime", "createTime", "insertTime"],
+    ),
+    (ProgressField::UpdateTime, &["updateTime", "lastUpdateTime"]),
+    (
+        ProgressField::EndTime,
+        &["endTime", "finishTime", "completeTime"],
+    ),
+];
+
+/// The request and response of a method, all that reachability needs of it: usually a
+/// `$ref`, sometimes an inline schema.
+#[derive(Deserialize)]
+struct Refs<'a> {
+    #[serde(borrow, default)]
+    request: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    response: Option<&'a RawValue>,
+}
+
+/// The ids of the operation metadata schemas of `doc`, in id order.
+pub fn schemas(file: &str, doc: &Document<'_>) -> Result<Vec<String>, Error> {
+    let mut roots = Vec::new();
+    let mut stack: Vec<(String, &Resource<'_>)> = doc
+        .resources
+        .iter()
+        .map(|(name, r)| (join("resources", name), r))
+        .collect();
+    while let Some((path, resource)) = stack.pop() {
+        for (name, raw) in &resource.methods {
+            let refs: Refs<'_> = load::part(file, &join(&join(&path, "methods"), name), raw)?;
+            for schema in refs.request.into_iter().chain(refs.response) {
+                roots.extend(references(schema.get()));
+            }
+        }
+        for (name, r) in &resource.resources {
+            stack.push((join(&join(&path, "resources"), name), r));
+        }
+    }
+    let mut reached = BTreeSet::new();
+    let mut queue = roots;
+    while let Some(id) = queue.pop() {
+        let Some(raw) = doc.schemas.get(id.as_str()) else {
+            continue;
+        };
+        if reached.insert(id.clone()) {
+            queue.extend(references(raw.get()));
+        }
+    }
+    let mut found = Vec::new();
+    for (id, raw) in &doc.schemas {
+        if !id.ends_with("Metadata") || reached.contains(id.as_ref()) {
+            continue;
+        }
+        let about: About<'_> = load::part(file, &join("schemas", id), raw)?;
+        let text = about
+            .description
+            .as_deref()
+            .unwrap_or_default()
+            .to_lowercase();
+        let speaks_of_operations = ["operation", "method", "lro", "long-running", "long running"]
+            .iter()
+            .any(|word| text.contains(word));
+        if id.contains("Operation") || text.trim().is_empty() || speaks_of_operations {
+            found.push(id.to_string());
+        }
+    }
+    Ok(found)
+}
+
+/// A schema's description.
+#[derive(Deserialize)]
+struct About<'a> {
+    #[serde(borrow, default)]
+    description: Option<Str<'a>>,
+}
+
+/// Every `"$ref"` string inside a schema's JSON.
+fn references(json: &str) -> Vec<String> {
+    fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                    out.push(r.clone());
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    // The document was parsed whole before, so its parts are valid JSON.
+    if let Ok(value) = serde_json::from_str(json) {
+        walk(&value, &mut out);
+    }
+    out
+}
+
+/// Whether a field of type `ty` can give `what`.
+fn fits(what: ProgressField, ty: &Type) -> bool {
+    match what {
+        ProgressField::Percent => matches!(
+            ty,
+            Type::Scalar(Scalar::I32 | Scalar::U32 | Scalar::I64Number | Scalar::F32 | Scalar::F64)
+        ),
+        ProgressField::State | ProgressField::Stage => {
+            matches!(ty, Type::Scalar(Scalar::String) | Type::Enum(_))
+        }
+        ProgressField::StartTime | ProgressField::UpdateTime | ProgressField::EndTime => {
+            ty == &Type::Scalar(Scalar::String)
+        }
+    }
+}
+
+/// The field of `s` that gives `what`, by [`RULES`].
+fn own_field(s: &Struct, what: ProgressField) -> Option<&Field> {
+    let (_, names) = RULES.iter().find(|(w, _)| *w == what)?;
+    names.iter().find_map(|name| {
+        s.fields
+            .iter()
+            .find(|f| f.wire_name == *name && fits(what, &f.ty))
+    })
+}
+
+/// The fields of an operation itself that give progress.
+pub fn own(s: &Struct) -> Vec<(ProgressField, Field)> {
+    RULES
+        .iter()
+        .filter_map(|(what, _)| Some((*what, own_field(s, *what)?.clone())))
+        .collect()
+}
+
+/// Where in a metadata message's JSON each progress field is: its own fields, else those of
+/// the objects it holds directly whose schema is a status, progress or metadata (its id ends
+/// in `Status`, `Progress` or `Metadata`), in field order; not those of a resource it holds.
+pub fn paths(s: &Struct, defs: &[TypeDef]) -> Vec<(ProgressField, Vec<String>)> {
+    let nested = |what: ProgressField| {
+        s.fields.iter().find_map(|f| {
+            let Type::Named { name, .. } = &f.ty else {
+                return None;
+            };
+            let inner = defs.iter().find_map(|d| match d {
+                TypeDef::Struct(inner) if &inner.name == name => Some(inner),
+                _ => None,
+            })?;
+            if !["Status", "Progress", "Metadata"]
+                .iter()
+                .any(|end| inner.origin.ends_with(end))
+            {
+                return None;
+            }
+            let g = own_field(inner, what)?;
+            Some(vec![f.wire_name.clone(), g.wire_name.clone()])
+        })
+    };
+    RULES
+        .iter()
+        .filter_map(|(what, _)| {
+            let path = own_field(s, *what)
+                .map(|f| vec![f.wire_name.clone()])
+                .or_else(|| nested(*what))?;
+            Some((*what, path))
+        })
+        .collect()
+}

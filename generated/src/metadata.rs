@@ -1,0 +1,348 @@
+//! Typed operation metadata: each service's metadata messages, found by an operation's
+//! `@type`, and the [`Progress`] they and the operation report.
+
+use crate::codec::JsonObject;
+use crate::operation::{LongRunningOperation, type_url};
+
+/// One operation metadata message of a service: its Discovery schema, and where in its JSON
+/// the [`Progress`] fields are (each a path of wire names, e.g. `["status", "state"]`).
+///
+/// A service's metadata messages are the schemas of its Discovery document whose name ends in
+/// `Metadata` and that no method takes or returns: the document lists them only because its
+/// operations carry them in `metadata`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MetadataType {
+    /// The Discovery schema id, e.g. `ClusterOperationMetadata` or
+    /// `GoogleCloudAiplatformV1CreateDatasetOperationMetadata`.
+    pub schema: &'static str,
+    /// A number from 0 to 100.
+    pub percent: Option<&'static [&'static str]>,
+    /// A state such as `RUNNING`.
+    pub state: Option<&'static [&'static str]>,
+    /// A description of the current stage.
+    pub stage: Option<&'static [&'static str]>,
+    /// When the operation started (RFC 3339).
+    pub start_time: Option<&'static [&'static str]>,
+    /// When the operation was last updated (RFC 3339).
+    pub update_time: Option<&'static [&'static str]>,
+    /// When the operation ended (RFC 3339).
+    pub end_time: Option<&'static [&'static str]>,
+}
+
+impl MetadataType {
+    /// The message of schema `schema`, with no progress fields.
+    pub const fn new(schema: &'static str) -> Self {
+        MetadataType {
+            schema,
+            percent: None,
+            state: None,
+            stage: None,
+            start_time: None,
+            update_time: None,
+            end_time: None,
+        }
+    }
+
+    /// Where the percentage done is.
+    pub const fn percent(self, path: &'static [&'static str]) -> Self {
+        MetadataType {
+            percent: Some(path),
+            ..self
+        }
+    }
+
+    /// Where the state is.
+    pub const fn state(self, path: &'static [&'static str]) -> Self {
+        MetadataType {
+            state: Some(path),
+            ..self
+        }
+    }
+
+    /// Where the stage description is.
+    pub const fn stage(self, path: &'static [&'static str]) -> Self {
+        MetadataType {
+            stage: Some(path),
+            ..self
+        }
+    }
+
+    /// Where the start time is.
+    pub const fn start_time(self, path: &'static [&'static str]) -> Self {
+        MetadataType {
+            start_time: Some(path),
+            ..self
+        }
+    }
+
+    /// Where the update time is.
+    pub const fn update_time(self, path: &'static [&'static str]) -> Self {
+        MetadataType {
+            update_time: Some(path),
+            ..self
+        }
+    }
+
+    /// Where the end time is.
+    pub const fn end_time(self, path: &'static [&'static str]) -> Self {
+        MetadataType {
+            end_time: Some(path),
+            ..self
+        }
+    }
+
+    /// The message among `types` that the type URL `type_url` names, e.g.
+    /// `type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata`.
+    ///
+    /// A Discovery schema is named after its message `M`, either alone or after a run of the
+    /// package's segments in Pascal case: `google.cloud.aiplatform.v1.M` is
+    /// `GoogleCloudAiplatformV1M`, `google.cloud.apigateway.v1.M` is `ApigatewayM`. Where
+    /// several schemas fit, the one with the longest such prefix wins, so that a document
+    /// holding both `…V1alphaM` and `…V1M` gives each version its own.
+    pub fn find(types: &'static [MetadataType], type_url: &str) -> Option<&'static MetadataType> {
+        let full_name = type_url.rsplit('/').next()?;
+        let (package, message) = full_name.rsplit_once('.').unwrap_or(("", full_name));
+        if message.is_empty() {
+            return None;
+        }
+        let segments: Vec<&str> = package.split('.').filter(|s| !s.is_empty()).collect();
+        types
+            .iter()
+            .filter_map(|t| {
+                let prefix = t.schema.strip_suffix(message)?;
+                prefix_fits(prefix, &segments).then_some((prefix.len(), t))
+            })
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, t)| t)
+    }
+
+    /// The progress this message reports, read from its JSON.
+    pub fn progress(&self, object: &JsonObject) -> Progress {
+        let text = |path: Option<&[&str]>| lookup(object, path?).and_then(text);
+        Progress {
+            percent: self
+                .percent
+                .and_then(|path| lookup(object, path))
+                .and_then(number),
+            state: text(self.state),
+            stage: text(self.stage),
+            start_time: text(self.start_time),
+            update_time: text(self.update_time),
+            end_time: text(self.end_time),
+        }
+    }
+}
+
+/// Whether `prefix` is empty or, letter case aside, a run of consecutive `segments` joined.
+fn prefix_fits(prefix: &str, segments: &[&str]) -> bool {
+    if prefix.is_empty() {
+        return true;
+    }
+    (0..segments.len()).any(|start| {
+        let mut joined = String::new();
+        segments[start..].iter().any(|segment| {
+            joined.push_str(segment);
+            joined.eq_ignore_ascii_case(prefix)
+        })
+    })
+}
+
+fn lookup<'a>(object: &'a JsonObject, path: &[&str]) -> Option<&'a serde_json::Value> {
+    let (last, parents) = path.split_last()?;
+    let mut object = object;
+    for key in parents {
+        object = object.get(*key)?.as_object()?;
+    }
+    object.get(*last)
+}
+
+fn text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn number(value: &serde_json::Value) -> Option<f64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// A service's operation metadata messages as one enum, decoded by `@type`: implemented by the
+/// `Metadata` enum of each service module that has such messages.
+///
+/// ```
+/// # #[cfg(feature = "dataproc_v1")] {
+/// use google_operations::prelude::*;
+/// use google_operations::dataproc_v1::{Metadata, Operation};
+///
+/// let op: Operation = serde_json::from_str(r#"{
+///     "name": "projects/p/regions/us-central1/operations/1",
+///     "metadata": {
+///         "@type": "type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata",
+///         "clusterName": "analytics",
+///         "status": {"state": "RUNNING", "details": "Creating 2 workers"}
+///     }
+/// }"#)?;
+/// match op.metadata_typed::<Metadata>() {
+///     Some(Ok(Metadata::ClusterOperationMetadata(m))) => {
+///         assert_eq!(m.cluster_name.as_deref(), Some("analytics"));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// # }
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub trait MetadataSet: Sized {
+    /// The messages, by schema id.
+    const TYPES: &'static [MetadataType];
+
+    /// Decodes `object` as the message `message` (one of [`TYPES`](Self::TYPES)). Generic, so
+    /// that only crates that decode metadata compile the decoders of its messages.
+    #[doc(hidden)]
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        message: &MetadataType,
+        object: D,
+    ) -> Result<Self, D::Error>;
+
+    /// Keeps `object`, of a type the service does not define, as it is.
+    #[doc(hidden)]
+    fn unknown(object: JsonObject) -> Self;
+
+    /// Decodes a `metadata` object by its `@type`: into the variant of its message, or kept
+    /// as JSON in the `Unknown` variant when the service defines no message of that type (or
+    /// the object has no `@type`).
+    ///
+    /// # Errors
+    ///
+    /// When the object is of a known type but does not decode as it.
+    fn decode(object: &JsonObject) -> Result<Self, serde_json::Error> {
+        match type_url(object).and_then(|url| MetadataType::find(Self::TYPES, url)) {
+            Some(message) => Self::decode_as(message, serde_json::Value::Object(object.clone())),
+            None => Ok(Self::unknown(object.clone())),
+        }
+    }
+}
+
+/// How far an operation has got, as far as it or its metadata says: a small view of the
+/// fields services use for it (Compute's `progress` and `status`, Vertex AI's
+/// `progressPercentage`, Dataproc's `status.state`, create and update times).
+///
+/// Get one with [`ServiceInfo::progress`](crate::ServiceInfo::progress), which reads the
+/// operation's own fields and then its metadata by `@type`.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Percentage done, from 0 to 100.
+    pub percent: Option<f64>,
+    /// The state, such as `RUNNING`, as the service names it.
+    pub state: Option<String>,
+    /// What the operation is doing now, in the service's words.
+    pub stage: Option<String>,
+    /// When it started (RFC 3339).
+    pub start_time: Option<String>,
+    /// When it last changed (RFC 3339).
+    pub update_time: Option<String>,
+    /// When it ended (RFC 3339).
+    pub end_time: Option<String>,
+}
+
+impl Progress {
+    /// Whether nothing is known.
+    pub fn is_empty(&self) -> bool {
+        *self == Progress::default()
+    }
+
+    /// Fills what `self` lacks from `other`.
+    pub(crate) fn or(self, other: Progress) -> Progress {
+        Progress {
+            percent: self.percent.or(other.percent),
+            state: self.state.or(other.state),
+            stage: self.stage.or(other.stage),
+            start_time: self.start_time.or(other.start_time),
+            update_time: self.update_time.or(other.update_time),
+            end_time: self.end_time.or(other.end_time),
+        }
+    }
+}
+
+impl crate::ServiceInfo {
+    /// The progress of `operation`, an operation of this service: what its own fields say
+    /// (Compute's `progress`, `status`, `statusMessage`…), completed by its metadata when the
+    /// `@type` of that is one of the service's [`metadata`](Self::metadata) messages.
+    pub fn progress(&self, operation: &impl LongRunningOperation) -> Progress {
+        let own = operation.progress();
+        let from_metadata = operation
+            .metadata()
+            .and_then(|m| Some((MetadataType::find(self.metadata, type_url(m)?)?, m)))
+            .map(|(message, m)| message.progress(m))
+            .unwrap_or_default();
+        own.or(from_metadata)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TYPES: &[MetadataType] = &[
+        MetadataType::new("ClusterOperationMetadata")
+            .state(&["status", "state"])
+            .percent(&["progressPercent"]),
+        MetadataType::new("GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata"),
+        MetadataType::new("GoogleCloudDiscoveryengineV1ImportDocumentsMetadata"),
+        MetadataType::new("ApigatewayOperationMetadata"),
+    ];
+
+    fn schema(url: &str) -> Option<&'static str> {
+        MetadataType::find(TYPES, url).map(|t| t.schema)
+    }
+
+    #[test]
+    fn type_urls_find_their_schema() {
+        assert_eq!(
+            schema("type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata"),
+            Some("ClusterOperationMetadata")
+        );
+        assert_eq!(
+            schema(
+                "type.googleapis.com/google.cloud.discoveryengine.v1alpha.ImportDocumentsMetadata"
+            ),
+            Some("GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata")
+        );
+        assert_eq!(
+            schema("type.googleapis.com/google.cloud.discoveryengine.v1.ImportDocumentsMetadata"),
+            Some("GoogleCloudDiscoveryengineV1ImportDocumentsMetadata")
+        );
+        assert_eq!(
+            schema("type.googleapis.com/google.cloud.apigateway.v1.OperationMetadata"),
+            Some("ApigatewayOperationMetadata")
+        );
+        // A prefix that is no run of the package's segments does not fit.
+        assert_eq!(
+            schema("type.googleapis.com/google.cloud.dataproc.v1.OperationMetadata"),
+            None
+        );
+        assert_eq!(
+            schema("type.googleapis.com/google.cloud.dataproc.v1.Other"),
+            None
+        );
+        assert_eq!(schema("type.googleapis.com/"), None);
+    }
+
+    #[test]
+    fn progress_reads_the_paths() {
+        let object: JsonObject =
+            serde_json::from_str(r#"{"status": {"state": "RUNNING"}, "progressPercent": 40}"#)
+                .unwrap();
+        let progress = TYPES[0].progress(&object);
+        assert_eq!(progress.state.as_deref(), Some("RUNNING"));
+        assert_eq!(progress.percent, Some(40.0));
+        assert_eq!(progress.stage, None);
+    }
+}
