@@ -357,6 +357,7 @@ fn method(
         scopes: method_scopes,
         response,
         request,
+        collection_get: false,
         wait: None,
         cancel: None,
     })
@@ -374,6 +375,7 @@ fn link_collections(found: &[Found<'_>], methods: &mut [ir::Method], defs: &mut 
             .collect()
     };
     for get in (0..found.len()).filter(|&i| found[i].collection && found[i].kind == "get") {
+        methods[get].collection_get = true;
         let sibling = |kind: &str| {
             (0..found.len()).find(|&j| found[j].kind == kind && found[j].chain == found[get].chain)
         };

@@ -112,6 +112,8 @@ pub struct Method {
     pub response: Response,
     /// Rust type of the request body, when the method has one.
     pub request: Option<String>,
+    /// Whether this is the `get` of an operations collection (its response is an operation).
+    pub collection_get: bool,
     /// For a collection's `get`: the builder of the collection's `wait`, when it waits for
     /// the same operation (same path parameters, same response).
     pub wait: Option<String>,

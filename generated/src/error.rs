@@ -95,6 +95,11 @@ pub enum Error {
         /// The HTTP stack's error.
         source: BoxError,
     },
+    /// The operation's collection has no `cancel` method that takes the same path parameters.
+    NoCancel {
+        /// Discovery id of the collection's `get`.
+        method: &'static str,
+    },
     /// The operation finished with an error.
     OperationFailed {
         /// Discovery id of the collection's `get` whose poller saw it.
@@ -202,6 +207,12 @@ impl fmt::Display for Error {
             Error::NotHttp { url } => {
                 write!(f, "the root URL {url:?} is not an http:// or https:// URL")
             }
+            Error::NoCancel { method } => {
+                write!(
+                    f,
+                    "{method}: the collection has no cancel method for this operation"
+                )
+            }
             Error::OperationFailed {
                 method,
                 name,
@@ -246,6 +257,7 @@ impl std::error::Error for Error {
             | Error::NotHttp { .. }
             | Error::Api { .. }
             | Error::Decode { .. }
+            | Error::NoCancel { .. }
             | Error::OperationFailed { .. }
             | Error::NotDone { .. } => None,
         }

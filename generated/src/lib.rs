@@ -66,6 +66,7 @@ mod error;
 mod metadata;
 mod operation;
 mod request;
+mod resolve;
 mod response;
 mod service;
 mod url;
@@ -75,7 +76,7 @@ pub use apis::*;
 pub use client::Adc;
 #[cfg(feature = "client")]
 pub use client::{
-    Client, ClientBuilder, EnvToken, PollPolicy, PollState, Poller, RetryPolicy, Token,
+    Client, ClientBuilder, EnvToken, PollPolicy, PollState, Pollable, Poller, RetryPolicy, Token,
     TokenFuture, TokenSource,
 };
 pub use codec::JsonObject;
@@ -86,6 +87,7 @@ pub use operation::{
     Page, Status, WrongType, code_name, type_url,
 };
 pub use request::Request;
+pub use resolve::{AnyOperation, Collection, ResolveError, Resolved, resolve};
 pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};
 pub use service::{MethodInfo, ParamInfo, ParamLocation, Pattern, Scope, ServiceInfo};
 

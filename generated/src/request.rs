@@ -149,10 +149,17 @@ impl Call {
     ///
     /// [`Error::InvalidParameter`] naming the first value refused.
     pub fn new<R: Request>(path: impl Into<Vec<String>>) -> Result<Self, Error> {
-        let method = R::METHOD;
+        Call::for_values(R::METHOD, path.into())
+    }
+
+    /// The values of a new request to `method`, checked as [`new`](Self::new) checks them.
+    pub(crate) fn for_values(
+        method: &'static MethodInfo,
+        path: Vec<String>,
+    ) -> Result<Self, Error> {
         let call = Call {
             method,
-            path: path.into(),
+            path,
             query: Vec::new(),
             root_url: None,
             fields: None,
@@ -220,7 +227,6 @@ impl Call {
     }
 
     /// The method these values are for.
-    #[cfg(feature = "client")]
     pub(crate) fn method(&self) -> &'static MethodInfo {
         self.method
     }

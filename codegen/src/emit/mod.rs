@@ -55,6 +55,7 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
     }
     let intro = inner_docs(&docs::lines(&intro));
     let constants = service::constants(service);
+    let collections = service::collections(service);
     let builders = service
         .methods
         .iter()
@@ -66,6 +67,7 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
         quote! {
             #intro
             #constants
+            #collections
             #( #builders )*
             #metadata
             #( #models )*
@@ -94,10 +96,20 @@ pub fn index_file(services: &[ir::Service], options: &Options) -> String {
             &#module::SERVICE
         }
     });
+    let collections = services.iter().map(|s| {
+        let (module, feature) = (format_ident!("{}", s.module), &s.module);
+        quote! {
+            #[cfg(feature = #feature)]
+            #module::COLLECTIONS
+        }
+    });
     let intro = inner_docs(&docs::lines(
         "The generated service modules, each behind the cargo feature of its name, re-exported \
          at the crate root.",
     ));
+    let collections_doc = docs::attrs(
+        "The operations collections of the services this build includes, for the resolver.",
+    );
     let services_doc = docs::attrs(
         "The services this build includes (those whose features are on), in module order.",
     );
@@ -107,6 +119,8 @@ pub fn index_file(services: &[ir::Service], options: &Options) -> String {
             #intro
             #services_doc
             pub const SERVICES: &[&crate::ServiceInfo] = &[#( #enabled ),*];
+            #collections_doc
+            pub(crate) const COLLECTIONS: &[&[crate::Collection]] = &[#( #collections ),*];
             #( #modules )*
         },
     )

@@ -70,3 +70,20 @@ pub fn constants(s: &ir::Service) -> TokenStream {
         }
     }
 }
+
+/// `COLLECTIONS`: the `get` of each operations collection, for the resolver.
+pub fn collections(s: &ir::Service) -> TokenStream {
+    let entries = s.methods.iter().filter(|m| m.collection_get).map(|m| {
+        let get = format_ident!("{}", m.type_name);
+        let cancel = m.cancel.as_ref().map(|c| {
+            let c = format_ident!("{c}");
+            quote!(.cancel(<#c as crate::Request>::METHOD))
+        });
+        quote!(crate::Collection::of::<#get>() #cancel)
+    });
+    quote! {
+        /// The operations collections of the service, by their `get`: what
+        /// [`resolve`](crate::resolve) matches operation names and URLs against.
+        pub const COLLECTIONS: &[crate::Collection] = &[#( #entries ),*];
+    }
+}

@@ -50,6 +50,353 @@ pub mod scopes {
     ];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<CustomJobsOperationsGet>()
+        .cancel(<CustomJobsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<DataLabelingJobsOperationsGet>()
+        .cancel(<DataLabelingJobsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<DatasetsAnnotationSpecsOperationsGet>()
+        .cancel(<DatasetsAnnotationSpecsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<DatasetsDataItemsAnnotationsOperationsGet>()
+        .cancel(
+            <DatasetsDataItemsAnnotationsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<DatasetsDataItemsOperationsGet>()
+        .cancel(<DatasetsDataItemsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<DatasetsOperationsGet>()
+        .cancel(<DatasetsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<DatasetsSavedQueriesOperationsGet>()
+        .cancel(<DatasetsSavedQueriesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<DeploymentResourcePoolsOperationsGet>()
+        .cancel(<DeploymentResourcePoolsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<EndpointsOperationsGet>()
+        .cancel(<EndpointsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<FeatureGroupsFeaturesOperationsGet>(),
+    crate::Collection::of::<FeatureGroupsOperationsGet>(),
+    crate::Collection::of::<FeatureOnlineStoresFeatureViewsOperationsGet>(),
+    crate::Collection::of::<FeatureOnlineStoresOperationsGet>(),
+    crate::Collection::of::<FeaturestoresEntityTypesFeaturesOperationsGet>()
+        .cancel(
+            <FeaturestoresEntityTypesFeaturesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<FeaturestoresEntityTypesOperationsGet>()
+        .cancel(<FeaturestoresEntityTypesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<FeaturestoresOperationsGet>()
+        .cancel(<FeaturestoresOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<HyperparameterTuningJobsOperationsGet>()
+        .cancel(<HyperparameterTuningJobsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<IndexEndpointsOperationsGet>()
+        .cancel(<IndexEndpointsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<IndexesOperationsGet>()
+        .cancel(<IndexesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<MemoryBanksMemoriesOperationsGet>()
+        .cancel(<MemoryBanksMemoriesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<MemoryBanksOperationsGet>()
+        .cancel(<MemoryBanksOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<MetadataStoresArtifactsOperationsGet>()
+        .cancel(<MetadataStoresArtifactsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<MetadataStoresContextsOperationsGet>()
+        .cancel(<MetadataStoresContextsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<MetadataStoresExecutionsOperationsGet>()
+        .cancel(<MetadataStoresExecutionsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<MetadataStoresOperationsGet>()
+        .cancel(<MetadataStoresOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<MigratableResourcesOperationsGet>()
+        .cancel(<MigratableResourcesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ModelDeploymentMonitoringJobsOperationsGet>()
+        .cancel(
+            <ModelDeploymentMonitoringJobsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ModelsEvaluationsOperationsGet>()
+        .cancel(<ModelsEvaluationsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ModelsOperationsGet>()
+        .cancel(<ModelsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<NotebookExecutionJobsOperationsGet>()
+        .cancel(<NotebookExecutionJobsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<NotebookRuntimeTemplatesOperationsGet>()
+        .cancel(<NotebookRuntimeTemplatesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<NotebookRuntimesOperationsGet>()
+        .cancel(<NotebookRuntimesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<OnlineEvaluatorsOperationsGet>()
+        .cancel(<OnlineEvaluatorsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<OperationsGet>()
+        .cancel(<OperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<PersistentResourcesOperationsGet>()
+        .cancel(<PersistentResourcesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<PipelineJobsOperationsGet>()
+        .cancel(<PipelineJobsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsCustomJobsOperationsGet>()
+        .cancel(<ProjectsLocationsCustomJobsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsDataLabelingJobsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsDataLabelingJobsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsDatasetsAnnotationSpecsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsDatasetsAnnotationSpecsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsDatasetsDataItemsAnnotationsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsDatasetsDataItemsAnnotationsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsDatasetsDataItemsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsDatasetsDataItemsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsDatasetsOperationsGet>()
+        .cancel(<ProjectsLocationsDatasetsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsDatasetsSavedQueriesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsDatasetsSavedQueriesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsDeploymentResourcePoolsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsDeploymentResourcePoolsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsEndpointsOperationsGet>()
+        .cancel(<ProjectsLocationsEndpointsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsFeatureGroupsFeaturesOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsFeatureGroupsOperationsGet>(),
+    crate::Collection::of::<
+        ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsGet,
+    >(),
+    crate::Collection::of::<ProjectsLocationsFeatureOnlineStoresOperationsGet>(),
+    crate::Collection::of::<
+        ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsGet,
+    >()
+        .cancel(
+            <ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsFeaturestoresEntityTypesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsFeaturestoresEntityTypesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsFeaturestoresOperationsGet>()
+        .cancel(
+            <ProjectsLocationsFeaturestoresOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsHyperparameterTuningJobsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsHyperparameterTuningJobsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsIndexEndpointsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsIndexEndpointsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsIndexesOperationsGet>()
+        .cancel(<ProjectsLocationsIndexesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsMemoryBanksMemoriesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsMemoryBanksMemoriesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsMemoryBanksOperationsGet>()
+        .cancel(
+            <ProjectsLocationsMemoryBanksOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsMetadataStoresArtifactsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsMetadataStoresArtifactsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsMetadataStoresContextsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsMetadataStoresContextsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsMetadataStoresExecutionsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsMetadataStoresExecutionsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsMetadataStoresOperationsGet>()
+        .cancel(
+            <ProjectsLocationsMetadataStoresOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsMigratableResourcesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsMigratableResourcesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<
+        ProjectsLocationsModelDeploymentMonitoringJobsOperationsGet,
+    >()
+        .cancel(
+            <ProjectsLocationsModelDeploymentMonitoringJobsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsModelsEvaluationsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsModelsEvaluationsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsModelsOperationsGet>()
+        .cancel(<ProjectsLocationsModelsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsNotebookExecutionJobsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsNotebookExecutionJobsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsNotebookRuntimeTemplatesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsNotebookRuntimeTemplatesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsNotebookRuntimesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsNotebookRuntimesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsOnlineEvaluatorsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsOnlineEvaluatorsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsOperationsGet>()
+        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsPersistentResourcesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsPersistentResourcesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsPipelineJobsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsPipelineJobsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsRagCorporaOperationsGet>()
+        .cancel(<ProjectsLocationsRagCorporaOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsRagCorporaRagFilesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsRagCorporaRagFilesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsRagEngineConfigOperationsGet>()
+        .cancel(
+            <ProjectsLocationsRagEngineConfigOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsReasoningEnginesMemoriesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsReasoningEnginesMemoriesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsReasoningEnginesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsReasoningEnginesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<
+        ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet,
+    >()
+        .cancel(
+            <ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<
+        ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsGet,
+    >()
+        .cancel(
+            <ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<
+        ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsGet,
+    >()
+        .cancel(
+            <ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsReasoningEnginesSessionsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsReasoningEnginesSessionsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsSchedulesOperationsGet>()
+        .cancel(<ProjectsLocationsSchedulesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsSemanticGovernancePoliciesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsSemanticGovernancePoliciesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsServingProfilesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsServingProfilesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsSkillsOperationsGet>()
+        .cancel(<ProjectsLocationsSkillsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsSpecialistPoolsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsSpecialistPoolsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsStudiesOperationsGet>()
+        .cancel(<ProjectsLocationsStudiesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsStudiesTrialsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsStudiesTrialsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsTaskStoresOperationsGet>()
+        .cancel(<ProjectsLocationsTaskStoresOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsLocationsTensorboardsExperimentsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsTensorboardsExperimentsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsTensorboardsExperimentsRunsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsTensorboardsExperimentsRunsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<
+        ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsGet,
+    >()
+        .cancel(
+            <ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsTensorboardsOperationsGet>()
+        .cancel(
+            <ProjectsLocationsTensorboardsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsTrainingPipelinesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsTrainingPipelinesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsTuningJobsOperationsGet>()
+        .cancel(<ProjectsLocationsTuningJobsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<RagCorporaOperationsGet>()
+        .cancel(<RagCorporaOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<RagCorporaRagFilesOperationsGet>()
+        .cancel(<RagCorporaRagFilesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<RagEngineConfigOperationsGet>()
+        .cancel(<RagEngineConfigOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ReasoningEnginesMemoriesOperationsGet>()
+        .cancel(<ReasoningEnginesMemoriesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ReasoningEnginesOperationsGet>()
+        .cancel(<ReasoningEnginesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet>()
+        .cancel(
+            <ReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ReasoningEnginesSandboxEnvironmentTemplatesOperationsGet>()
+        .cancel(
+            <ReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ReasoningEnginesSandboxEnvironmentsOperationsGet>()
+        .cancel(
+            <ReasoningEnginesSandboxEnvironmentsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ReasoningEnginesSessionsOperationsGet>()
+        .cancel(<ReasoningEnginesSessionsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<SchedulesOperationsGet>()
+        .cancel(<SchedulesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<SemanticGovernancePoliciesOperationsGet>()
+        .cancel(<SemanticGovernancePoliciesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ServingProfilesOperationsGet>()
+        .cancel(<ServingProfilesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<SkillsOperationsGet>()
+        .cancel(<SkillsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<SpecialistPoolsOperationsGet>()
+        .cancel(<SpecialistPoolsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<StudiesOperationsGet>()
+        .cancel(<StudiesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<StudiesTrialsOperationsGet>()
+        .cancel(<StudiesTrialsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<TaskStoresOperationsGet>()
+        .cancel(<TaskStoresOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<TensorboardsExperimentsOperationsGet>()
+        .cancel(<TensorboardsExperimentsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<TensorboardsExperimentsRunsOperationsGet>()
+        .cancel(<TensorboardsExperimentsRunsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<TensorboardsExperimentsRunsTimeSeriesOperationsGet>()
+        .cancel(
+            <TensorboardsExperimentsRunsTimeSeriesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<TensorboardsOperationsGet>()
+        .cancel(<TensorboardsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<TrainingPipelinesOperationsGet>()
+        .cancel(<TrainingPipelinesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<TuningJobsOperationsGet>()
+        .cancel(<TuningJobsOperationsCancel as crate::Request>::METHOD),
+];
+
 /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
 /// to cancel the operation, but success is not guaranteed. If the server doesn't support this
 /// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation

@@ -48,6 +48,13 @@ pub mod scopes {
     ];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsLocationsOperationsGet>()
+        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
+];
+
 /// Get details about a particular operation in API version.
 ///
 /// `GET v1/{+name}` (Discovery id `apihub.projects.locations.apis.versions.operations.get`).

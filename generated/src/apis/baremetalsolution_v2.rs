@@ -35,6 +35,12 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsLocationsOperationsGet>(),
+];
+
 /// Get details about an operation.
 ///
 /// `GET v2/{+name}` (Discovery id `baremetalsolution.projects.locations.operations.get`).

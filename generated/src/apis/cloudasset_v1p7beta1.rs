@@ -40,6 +40,12 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, CLOUDASSET];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<OperationsGet>(),
+];
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///

@@ -71,6 +71,15 @@ pub mod scopes {
     ];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<GlobalOperationsGet>(),
+    crate::Collection::of::<GlobalOrganizationOperationsGet>(),
+    crate::Collection::of::<RegionOperationsGet>(),
+    crate::Collection::of::<ZoneOperationsGet>(),
+];
+
 /// Deletes the specified Operations resource.
 ///
 /// `DELETE projects/{project}/global/operations/{operation}` (Discovery id

@@ -71,6 +71,18 @@ pub mod scopes {
     ];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<GlobalFolderOperationsGet>(),
+    crate::Collection::of::<GlobalOperationsGet>(),
+    crate::Collection::of::<GlobalOrganizationOperationsGet>(),
+    crate::Collection::of::<RegionOperationsGet>(),
+    crate::Collection::of::<ZoneFolderOperationsGet>(),
+    crate::Collection::of::<ZoneOperationsGet>(),
+    crate::Collection::of::<ZoneOrganizationOperationsGet>(),
+];
+
 /// Retrieves the specified Operations resource.
 ///
 /// `GET {+folder}/global/operations/{operation}` (Discovery id

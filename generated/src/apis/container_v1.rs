@@ -47,6 +47,15 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, CONTAINER, CONTAINER_READ_ONLY];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsLocationsOperationsGet>()
+        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsZonesOperationsGet>()
+        .cancel(<ProjectsZonesOperationsCancel as crate::Request>::METHOD),
+];
+
 /// Cancels the specified operation.
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `container.projects.locations.operations.cancel`).

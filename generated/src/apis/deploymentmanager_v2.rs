@@ -59,6 +59,12 @@ pub mod scopes {
     ];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<OperationsGet>(),
+];
+
 /// Gets information about a specific operation.
 ///
 /// `GET deploymentmanager/v2/projects/{project}/global/operations/{operation}` (Discovery id

@@ -40,6 +40,15 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, DIALOGFLOW];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsLocationsOperationsGet>()
+        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsOperationsGet>()
+        .cancel(<ProjectsOperationsCancel as crate::Request>::METHOD),
+];
+
 /// `POST v3beta1/{+name}:cancel` (Discovery id
 /// `dialogflow.projects.locations.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`].

@@ -70,6 +70,52 @@ pub mod scopes {
     ];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsLocationsCollectionsDataConnectorOperationsGet>(),
+    crate::Collection::of::<
+        ProjectsLocationsCollectionsDataStoresBranchesOperationsGet,
+    >()
+        .cancel(
+            <ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsCollectionsDataStoresModelsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsCollectionsDataStoresOperationsGet>(),
+    crate::Collection::of::<
+        ProjectsLocationsCollectionsDataStoresSchemasOperationsGet,
+    >(),
+    crate::Collection::of::<
+        ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet,
+    >(),
+    crate::Collection::of::<
+        ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet,
+    >(),
+    crate::Collection::of::<
+        ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet,
+    >(),
+    crate::Collection::of::<ProjectsLocationsCollectionsEnginesOperationsGet>(),
+    crate::Collection::of::<
+        ProjectsLocationsCollectionsEnginesSessionsAlphaEvolveExperimentsOperationsGet,
+    >(),
+    crate::Collection::of::<ProjectsLocationsCollectionsEnginesSessionsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsCollectionsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsDataStoresBranchesOperationsGet>()
+        .cancel(
+            <ProjectsLocationsDataStoresBranchesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsLocationsDataStoresModelsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsDataStoresOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsEvaluationsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsIdentityMappingStoresOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsKnowledgeSpacesOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsPodcastsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsSampleQuerySetsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsUserStoresOperationsGet>(),
+    crate::Collection::of::<ProjectsOperationsGet>(),
+];
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///

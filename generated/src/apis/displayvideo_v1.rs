@@ -59,6 +59,12 @@ pub mod scopes {
     ];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<SdfdownloadtasksOperationsGet>(),
+];
+
 /// Gets the latest state of an asynchronous SDF download task operation. Clients should poll
 /// this method at intervals of 30 seconds.
 ///

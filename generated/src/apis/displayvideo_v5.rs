@@ -42,6 +42,13 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[DISPLAY_VIDEO, DOUBLECLICKBIDMANAGER];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<SdfdownloadtasksOperationsGet>(),
+    crate::Collection::of::<SdfuploadtasksOperationsGet>(),
+];
+
 /// Gets the latest state of an asynchronous SDF download task operation. Clients should poll
 /// this method at intervals of 30 seconds.
 ///

@@ -55,6 +55,14 @@ pub mod scopes {
     ];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ManagedZoneOperationsGet>(),
+    crate::Collection::of::<OperationsGet>()
+        .cancel(<OperationsCancel as crate::Request>::METHOD),
+];
+
 /// Fetches the representation of an existing Operation.
 ///
 /// `GET dns/v1beta2/projects/{project}/managedZones/{managedZone}/operations/{operation}`

@@ -55,6 +55,12 @@ pub mod scopes {
     ];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ManagedZoneOperationsGet>(),
+];
+
 /// Fetches the representation of an existing Operation.
 ///
 /// `GET

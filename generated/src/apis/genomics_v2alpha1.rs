@@ -39,6 +39,13 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, GENOMICS];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsOperationsGet>()
+        .cancel(<ProjectsOperationsCancel as crate::Request>::METHOD),
+];
+
 /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
 /// to cancel the operation, but success is not guaranteed. Clients may use
 /// Operations.GetOperation or Operations.ListOperations to check whether the cancellation

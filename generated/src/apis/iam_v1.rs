@@ -39,6 +39,31 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<LocationsWorkforcePoolsOperationsGet>(),
+    crate::Collection::of::<LocationsWorkforcePoolsProvidersKeysOperationsGet>(),
+    crate::Collection::of::<LocationsWorkforcePoolsProvidersOperationsGet>(),
+    crate::Collection::of::<LocationsWorkforcePoolsSubjectsOperationsGet>(),
+    crate::Collection::of::<
+        ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsGet,
+    >(),
+    crate::Collection::of::<
+        ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet,
+    >(),
+    crate::Collection::of::<
+        ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet,
+    >(),
+    crate::Collection::of::<ProjectsLocationsWorkloadIdentityPoolsOperationsGet>(),
+    crate::Collection::of::<
+        ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet,
+    >(),
+    crate::Collection::of::<
+        ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet,
+    >(),
+];
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///

@@ -820,6 +820,822 @@ pub const SERVICES: &[&crate::ServiceInfo] = &[
     &workstations_v1beta::SERVICE,
 ];
 
+/// The operations collections of the services this build includes, for the resolver.
+pub(crate) const COLLECTIONS: &[&[crate::Collection]] = &[
+    #[cfg(feature = "accesscontextmanager_v1")]
+    accesscontextmanager_v1::COLLECTIONS,
+
+    #[cfg(feature = "accesscontextmanager_v1beta")]
+    accesscontextmanager_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "agenciesandbrands_v1")]
+    agenciesandbrands_v1::COLLECTIONS,
+
+    #[cfg(feature = "agentregistry_v1")]
+    agentregistry_v1::COLLECTIONS,
+
+    #[cfg(feature = "agentregistry_v1alpha")]
+    agentregistry_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "aiplatform_v1")]
+    aiplatform_v1::COLLECTIONS,
+
+    #[cfg(feature = "aiplatform_v1beta1")]
+    aiplatform_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "alloydb_v1")]
+    alloydb_v1::COLLECTIONS,
+
+    #[cfg(feature = "alloydb_v1alpha")]
+    alloydb_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "alloydb_v1beta")]
+    alloydb_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "androiddeviceprovisioning_v1")]
+    androiddeviceprovisioning_v1::COLLECTIONS,
+
+    #[cfg(feature = "androidmanagement_v1")]
+    androidmanagement_v1::COLLECTIONS,
+
+    #[cfg(feature = "apigateway_v1")]
+    apigateway_v1::COLLECTIONS,
+
+    #[cfg(feature = "apigateway_v1beta")]
+    apigateway_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "apigee_v1")]
+    apigee_v1::COLLECTIONS,
+
+    #[cfg(feature = "apigeeregistry_v1")]
+    apigeeregistry_v1::COLLECTIONS,
+
+    #[cfg(feature = "apihub_v1")]
+    apihub_v1::COLLECTIONS,
+
+    #[cfg(feature = "apikeys_v2")]
+    apikeys_v2::COLLECTIONS,
+
+    #[cfg(feature = "apim_v1alpha")]
+    apim_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "appengine_v1")]
+    appengine_v1::COLLECTIONS,
+
+    #[cfg(feature = "appengine_v1alpha")]
+    appengine_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "appengine_v1beta")]
+    appengine_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "appengine_v1beta4")]
+    appengine_v1beta4::COLLECTIONS,
+
+    #[cfg(feature = "appengine_v1beta5")]
+    appengine_v1beta5::COLLECTIONS,
+
+    #[cfg(feature = "apphub_v1")]
+    apphub_v1::COLLECTIONS,
+
+    #[cfg(feature = "apphub_v1alpha")]
+    apphub_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "artifactregistry_v1")]
+    artifactregistry_v1::COLLECTIONS,
+
+    #[cfg(feature = "artifactregistry_v1beta1")]
+    artifactregistry_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "artifactregistry_v1beta2")]
+    artifactregistry_v1beta2::COLLECTIONS,
+
+    #[cfg(feature = "assuredworkloads_v1")]
+    assuredworkloads_v1::COLLECTIONS,
+
+    #[cfg(feature = "assuredworkloads_v1beta1")]
+    assuredworkloads_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "auditmanager_v1")]
+    auditmanager_v1::COLLECTIONS,
+
+    #[cfg(feature = "backupdr_v1")]
+    backupdr_v1::COLLECTIONS,
+
+    #[cfg(feature = "backupdr_v1beta")]
+    backupdr_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "baremetalsolution_v1")]
+    baremetalsolution_v1::COLLECTIONS,
+
+    #[cfg(feature = "baremetalsolution_v2")]
+    baremetalsolution_v2::COLLECTIONS,
+
+    #[cfg(feature = "batch_v1")]
+    batch_v1::COLLECTIONS,
+
+    #[cfg(feature = "beyondcorp_v1")]
+    beyondcorp_v1::COLLECTIONS,
+
+    #[cfg(feature = "beyondcorp_v1alpha")]
+    beyondcorp_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "bigqueryreservation_v1alpha2")]
+    bigqueryreservation_v1alpha2::COLLECTIONS,
+
+    #[cfg(feature = "bigtableadmin_v2")]
+    bigtableadmin_v2::COLLECTIONS,
+
+    #[cfg(feature = "blockchainnodeengine_v1")]
+    blockchainnodeengine_v1::COLLECTIONS,
+
+    #[cfg(feature = "certificatemanager_v1")]
+    certificatemanager_v1::COLLECTIONS,
+
+    #[cfg(feature = "ces_v1")]
+    ces_v1::COLLECTIONS,
+
+    #[cfg(feature = "ces_v1beta")]
+    ces_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "checks_v1alpha")]
+    checks_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "chromemanagement_v1")]
+    chromemanagement_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudaicompanion_v1")]
+    cloudaicompanion_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudasset_v1")]
+    cloudasset_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudasset_v1beta1")]
+    cloudasset_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "cloudasset_v1p7beta1")]
+    cloudasset_v1p7beta1::COLLECTIONS,
+
+    #[cfg(feature = "cloudbuild_v1")]
+    cloudbuild_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudbuild_v1alpha1")]
+    cloudbuild_v1alpha1::COLLECTIONS,
+
+    #[cfg(feature = "cloudbuild_v1alpha2")]
+    cloudbuild_v1alpha2::COLLECTIONS,
+
+    #[cfg(feature = "cloudbuild_v1beta1")]
+    cloudbuild_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "cloudbuild_v2")]
+    cloudbuild_v2::COLLECTIONS,
+
+    #[cfg(feature = "cloudchannel_v1")]
+    cloudchannel_v1::COLLECTIONS,
+
+    #[cfg(feature = "clouddeploy_v1")]
+    clouddeploy_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudfunctions_v1")]
+    cloudfunctions_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudfunctions_v2")]
+    cloudfunctions_v2::COLLECTIONS,
+
+    #[cfg(feature = "cloudfunctions_v2alpha")]
+    cloudfunctions_v2alpha::COLLECTIONS,
+
+    #[cfg(feature = "cloudfunctions_v2beta")]
+    cloudfunctions_v2beta::COLLECTIONS,
+
+    #[cfg(feature = "cloudkms_v1")]
+    cloudkms_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudnumberregistry_v1alpha")]
+    cloudnumberregistry_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "cloudresourcemanager_v1")]
+    cloudresourcemanager_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudresourcemanager_v2")]
+    cloudresourcemanager_v2::COLLECTIONS,
+
+    #[cfg(feature = "cloudresourcemanager_v2beta1")]
+    cloudresourcemanager_v2beta1::COLLECTIONS,
+
+    #[cfg(feature = "cloudresourcemanager_v3")]
+    cloudresourcemanager_v3::COLLECTIONS,
+
+    #[cfg(feature = "cloudscheduler_v1")]
+    cloudscheduler_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudscheduler_v1beta1")]
+    cloudscheduler_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "cloudsearch_v1")]
+    cloudsearch_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudshell_v1")]
+    cloudshell_v1::COLLECTIONS,
+
+    #[cfg(feature = "cloudtasks_v2")]
+    cloudtasks_v2::COLLECTIONS,
+
+    #[cfg(feature = "cloudtasks_v2beta2")]
+    cloudtasks_v2beta2::COLLECTIONS,
+
+    #[cfg(feature = "cloudtasks_v2beta3")]
+    cloudtasks_v2beta3::COLLECTIONS,
+
+    #[cfg(feature = "colaboratory_v1")]
+    colaboratory_v1::COLLECTIONS,
+
+    #[cfg(feature = "composer_v1")]
+    composer_v1::COLLECTIONS,
+
+    #[cfg(feature = "composer_v1beta1")]
+    composer_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "compute_alpha")]
+    compute_alpha::COLLECTIONS,
+
+    #[cfg(feature = "compute_beta")]
+    compute_beta::COLLECTIONS,
+
+    #[cfg(feature = "compute_preview")]
+    compute_preview::COLLECTIONS,
+
+    #[cfg(feature = "compute_v1")]
+    compute_v1::COLLECTIONS,
+
+    #[cfg(feature = "config_v1")]
+    config_v1::COLLECTIONS,
+
+    #[cfg(feature = "connectors_v1")]
+    connectors_v1::COLLECTIONS,
+
+    #[cfg(feature = "contactcenteraiplatform_v1alpha1")]
+    contactcenteraiplatform_v1alpha1::COLLECTIONS,
+
+    #[cfg(feature = "contactcenterinsights_v1")]
+    contactcenterinsights_v1::COLLECTIONS,
+
+    #[cfg(feature = "container_v1")]
+    container_v1::COLLECTIONS,
+
+    #[cfg(feature = "container_v1beta1")]
+    container_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "contentwarehouse_v1")]
+    contentwarehouse_v1::COLLECTIONS,
+
+    #[cfg(feature = "curationpartners_v1")]
+    curationpartners_v1::COLLECTIONS,
+
+    #[cfg(feature = "datacatalog_v1")]
+    datacatalog_v1::COLLECTIONS,
+
+    #[cfg(feature = "dataform_v1")]
+    dataform_v1::COLLECTIONS,
+
+    #[cfg(feature = "dataform_v1beta1")]
+    dataform_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "datafusion_v1")]
+    datafusion_v1::COLLECTIONS,
+
+    #[cfg(feature = "datafusion_v1beta1")]
+    datafusion_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "datalabeling_v1beta1")]
+    datalabeling_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "datalineage_v1")]
+    datalineage_v1::COLLECTIONS,
+
+    #[cfg(feature = "datamigration_v1")]
+    datamigration_v1::COLLECTIONS,
+
+    #[cfg(feature = "datamigration_v1beta1")]
+    datamigration_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "dataplex_v1")]
+    dataplex_v1::COLLECTIONS,
+
+    #[cfg(feature = "dataproc_v1")]
+    dataproc_v1::COLLECTIONS,
+
+    #[cfg(feature = "dataproc_v1beta2")]
+    dataproc_v1beta2::COLLECTIONS,
+
+    #[cfg(feature = "datastore_v1")]
+    datastore_v1::COLLECTIONS,
+
+    #[cfg(feature = "datastream_v1")]
+    datastream_v1::COLLECTIONS,
+
+    #[cfg(feature = "datastream_v1alpha1")]
+    datastream_v1alpha1::COLLECTIONS,
+
+    #[cfg(feature = "deploymentmanager_alpha")]
+    deploymentmanager_alpha::COLLECTIONS,
+
+    #[cfg(feature = "deploymentmanager_v2")]
+    deploymentmanager_v2::COLLECTIONS,
+
+    #[cfg(feature = "deploymentmanager_v2beta")]
+    deploymentmanager_v2beta::COLLECTIONS,
+
+    #[cfg(feature = "developerconnect_v1")]
+    developerconnect_v1::COLLECTIONS,
+
+    #[cfg(feature = "devicerun_v1")]
+    devicerun_v1::COLLECTIONS,
+
+    #[cfg(feature = "devicerun_v1alpha")]
+    devicerun_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "dialogflow_v2")]
+    dialogflow_v2::COLLECTIONS,
+
+    #[cfg(feature = "dialogflow_v2beta1")]
+    dialogflow_v2beta1::COLLECTIONS,
+
+    #[cfg(feature = "dialogflow_v3")]
+    dialogflow_v3::COLLECTIONS,
+
+    #[cfg(feature = "dialogflow_v3beta1")]
+    dialogflow_v3beta1::COLLECTIONS,
+
+    #[cfg(feature = "discoveryengine_v1")]
+    discoveryengine_v1::COLLECTIONS,
+
+    #[cfg(feature = "discoveryengine_v1alpha")]
+    discoveryengine_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "discoveryengine_v1beta")]
+    discoveryengine_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "displayvideo_v1")]
+    displayvideo_v1::COLLECTIONS,
+
+    #[cfg(feature = "displayvideo_v2")]
+    displayvideo_v2::COLLECTIONS,
+
+    #[cfg(feature = "displayvideo_v3")]
+    displayvideo_v3::COLLECTIONS,
+
+    #[cfg(feature = "displayvideo_v4")]
+    displayvideo_v4::COLLECTIONS,
+
+    #[cfg(feature = "displayvideo_v5")]
+    displayvideo_v5::COLLECTIONS,
+
+    #[cfg(feature = "dns_v1")]
+    dns_v1::COLLECTIONS,
+
+    #[cfg(feature = "dns_v1beta2")]
+    dns_v1beta2::COLLECTIONS,
+
+    #[cfg(feature = "dns_v2")]
+    dns_v2::COLLECTIONS,
+
+    #[cfg(feature = "documentai_v1")]
+    documentai_v1::COLLECTIONS,
+
+    #[cfg(feature = "documentai_v1beta2")]
+    documentai_v1beta2::COLLECTIONS,
+
+    #[cfg(feature = "documentai_v1beta3")]
+    documentai_v1beta3::COLLECTIONS,
+
+    #[cfg(feature = "domains_v1")]
+    domains_v1::COLLECTIONS,
+
+    #[cfg(feature = "domains_v1alpha2")]
+    domains_v1alpha2::COLLECTIONS,
+
+    #[cfg(feature = "domains_v1beta1")]
+    domains_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "drive_v3")]
+    drive_v3::COLLECTIONS,
+
+    #[cfg(feature = "eventarc_v1")]
+    eventarc_v1::COLLECTIONS,
+
+    #[cfg(feature = "eventarc_v1beta1")]
+    eventarc_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "file_v1")]
+    file_v1::COLLECTIONS,
+
+    #[cfg(feature = "file_v1beta1")]
+    file_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "firebase_v1beta1")]
+    firebase_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "firebaseappdistribution_v1")]
+    firebaseappdistribution_v1::COLLECTIONS,
+
+    #[cfg(feature = "firebaseapphosting_v1")]
+    firebaseapphosting_v1::COLLECTIONS,
+
+    #[cfg(feature = "firebaseapphosting_v1beta")]
+    firebaseapphosting_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "firebasedataconnect_v1")]
+    firebasedataconnect_v1::COLLECTIONS,
+
+    #[cfg(feature = "firebasedataconnect_v1beta")]
+    firebasedataconnect_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "firebasehosting_v1beta1")]
+    firebasehosting_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "firebaseml_v1beta2")]
+    firebaseml_v1beta2::COLLECTIONS,
+
+    #[cfg(feature = "firestore_v1")]
+    firestore_v1::COLLECTIONS,
+
+    #[cfg(feature = "ftp_v1")]
+    ftp_v1::COLLECTIONS,
+
+    #[cfg(feature = "ftp_v1alpha")]
+    ftp_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "gameservices_v1")]
+    gameservices_v1::COLLECTIONS,
+
+    #[cfg(feature = "gameservices_v1beta")]
+    gameservices_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "genomics_v1alpha2")]
+    genomics_v1alpha2::COLLECTIONS,
+
+    #[cfg(feature = "genomics_v2alpha1")]
+    genomics_v2alpha1::COLLECTIONS,
+
+    #[cfg(feature = "gkebackup_v1")]
+    gkebackup_v1::COLLECTIONS,
+
+    #[cfg(feature = "gkehub_v1")]
+    gkehub_v1::COLLECTIONS,
+
+    #[cfg(feature = "gkehub_v1alpha")]
+    gkehub_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "gkehub_v1alpha2")]
+    gkehub_v1alpha2::COLLECTIONS,
+
+    #[cfg(feature = "gkehub_v1beta")]
+    gkehub_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "gkehub_v1beta1")]
+    gkehub_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "gkehub_v2")]
+    gkehub_v2::COLLECTIONS,
+
+    #[cfg(feature = "gkehub_v2alpha")]
+    gkehub_v2alpha::COLLECTIONS,
+
+    #[cfg(feature = "gkehub_v2beta")]
+    gkehub_v2beta::COLLECTIONS,
+
+    #[cfg(feature = "gkeonprem_v1")]
+    gkeonprem_v1::COLLECTIONS,
+
+    #[cfg(feature = "healthcare_v1")]
+    healthcare_v1::COLLECTIONS,
+
+    #[cfg(feature = "healthcare_v1beta1")]
+    healthcare_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "hypercomputecluster_v1")]
+    hypercomputecluster_v1::COLLECTIONS,
+
+    #[cfg(feature = "iam_v1")]
+    iam_v1::COLLECTIONS,
+
+    #[cfg(feature = "iam_v2")]
+    iam_v2::COLLECTIONS,
+
+    #[cfg(feature = "iam_v2beta")]
+    iam_v2beta::COLLECTIONS,
+
+    #[cfg(feature = "ids_v1")]
+    ids_v1::COLLECTIONS,
+
+    #[cfg(feature = "jobs_v3p1beta1")]
+    jobs_v3p1beta1::COLLECTIONS,
+
+    #[cfg(feature = "jobs_v4")]
+    jobs_v4::COLLECTIONS,
+
+    #[cfg(feature = "lifesciences_v2beta")]
+    lifesciences_v2beta::COLLECTIONS,
+
+    #[cfg(feature = "logging_v2")]
+    logging_v2::COLLECTIONS,
+
+    #[cfg(feature = "looker_v1")]
+    looker_v1::COLLECTIONS,
+
+    #[cfg(feature = "managedidentities_v1")]
+    managedidentities_v1::COLLECTIONS,
+
+    #[cfg(feature = "managedidentities_v1alpha1")]
+    managedidentities_v1alpha1::COLLECTIONS,
+
+    #[cfg(feature = "managedidentities_v1beta1")]
+    managedidentities_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "managedkafka_v1")]
+    managedkafka_v1::COLLECTIONS,
+
+    #[cfg(feature = "memcache_v1")]
+    memcache_v1::COLLECTIONS,
+
+    #[cfg(feature = "memcache_v1beta2")]
+    memcache_v1beta2::COLLECTIONS,
+
+    #[cfg(feature = "metastore_v1")]
+    metastore_v1::COLLECTIONS,
+
+    #[cfg(feature = "metastore_v1alpha")]
+    metastore_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "metastore_v1beta")]
+    metastore_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "migrationcenter_v1")]
+    migrationcenter_v1::COLLECTIONS,
+
+    #[cfg(feature = "migrationcenter_v1alpha1")]
+    migrationcenter_v1alpha1::COLLECTIONS,
+
+    #[cfg(feature = "ml_v1")]
+    ml_v1::COLLECTIONS,
+
+    #[cfg(feature = "monitoring_v1")]
+    monitoring_v1::COLLECTIONS,
+
+    #[cfg(feature = "netapp_v1")]
+    netapp_v1::COLLECTIONS,
+
+    #[cfg(feature = "netapp_v1beta1")]
+    netapp_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "networkconnectivity_v1")]
+    networkconnectivity_v1::COLLECTIONS,
+
+    #[cfg(feature = "networkconnectivity_v1alpha1")]
+    networkconnectivity_v1alpha1::COLLECTIONS,
+
+    #[cfg(feature = "networkmanagement_v1")]
+    networkmanagement_v1::COLLECTIONS,
+
+    #[cfg(feature = "networkmanagement_v1beta1")]
+    networkmanagement_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "networksecurity_v1")]
+    networksecurity_v1::COLLECTIONS,
+
+    #[cfg(feature = "networksecurity_v1beta1")]
+    networksecurity_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "networkservices_v1")]
+    networkservices_v1::COLLECTIONS,
+
+    #[cfg(feature = "networkservices_v1beta1")]
+    networkservices_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "notebooks_v1")]
+    notebooks_v1::COLLECTIONS,
+
+    #[cfg(feature = "notebooks_v2")]
+    notebooks_v2::COLLECTIONS,
+
+    #[cfg(feature = "observability_v1")]
+    observability_v1::COLLECTIONS,
+
+    #[cfg(feature = "ondemandscanning_v1")]
+    ondemandscanning_v1::COLLECTIONS,
+
+    #[cfg(feature = "ondemandscanning_v1beta1")]
+    ondemandscanning_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "oracledatabase_v1")]
+    oracledatabase_v1::COLLECTIONS,
+
+    #[cfg(feature = "osconfig_v1")]
+    osconfig_v1::COLLECTIONS,
+
+    #[cfg(feature = "osconfig_v1alpha")]
+    osconfig_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "osconfig_v2")]
+    osconfig_v2::COLLECTIONS,
+
+    #[cfg(feature = "osconfig_v2beta")]
+    osconfig_v2beta::COLLECTIONS,
+
+    #[cfg(feature = "parallelstore_v1")]
+    parallelstore_v1::COLLECTIONS,
+
+    #[cfg(feature = "parallelstore_v1beta")]
+    parallelstore_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "policysimulator_v1")]
+    policysimulator_v1::COLLECTIONS,
+
+    #[cfg(feature = "policysimulator_v1alpha")]
+    policysimulator_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "policysimulator_v1beta")]
+    policysimulator_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "policysimulator_v1beta1")]
+    policysimulator_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "privateca_v1")]
+    privateca_v1::COLLECTIONS,
+
+    #[cfg(feature = "privateca_v1beta1")]
+    privateca_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "pubsublite_v1")]
+    pubsublite_v1::COLLECTIONS,
+
+    #[cfg(feature = "rapidmigrationassessment_v1")]
+    rapidmigrationassessment_v1::COLLECTIONS,
+
+    #[cfg(feature = "recommendationengine_v1beta1")]
+    recommendationengine_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "redis_v1")]
+    redis_v1::COLLECTIONS,
+
+    #[cfg(feature = "redis_v1beta1")]
+    redis_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "remotebuildexecution_v1")]
+    remotebuildexecution_v1::COLLECTIONS,
+
+    #[cfg(feature = "remotebuildexecution_v1alpha")]
+    remotebuildexecution_v1alpha::COLLECTIONS,
+
+    #[cfg(feature = "retail_v2")]
+    retail_v2::COLLECTIONS,
+
+    #[cfg(feature = "retail_v2alpha")]
+    retail_v2alpha::COLLECTIONS,
+
+    #[cfg(feature = "retail_v2beta")]
+    retail_v2beta::COLLECTIONS,
+
+    #[cfg(feature = "run_v1")]
+    run_v1::COLLECTIONS,
+
+    #[cfg(feature = "run_v2")]
+    run_v2::COLLECTIONS,
+
+    #[cfg(feature = "runtimeconfig_v1beta1")]
+    runtimeconfig_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "securesourcemanager_v1")]
+    securesourcemanager_v1::COLLECTIONS,
+
+    #[cfg(feature = "securitycenter_v1")]
+    securitycenter_v1::COLLECTIONS,
+
+    #[cfg(feature = "securitycenter_v1beta1")]
+    securitycenter_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "securityposture_v1")]
+    securityposture_v1::COLLECTIONS,
+
+    #[cfg(feature = "serviceconsumermanagement_v1")]
+    serviceconsumermanagement_v1::COLLECTIONS,
+
+    #[cfg(feature = "serviceconsumermanagement_v1beta1")]
+    serviceconsumermanagement_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "servicemanagement_v1")]
+    servicemanagement_v1::COLLECTIONS,
+
+    #[cfg(feature = "servicenetworking_v1")]
+    servicenetworking_v1::COLLECTIONS,
+
+    #[cfg(feature = "servicenetworking_v1beta")]
+    servicenetworking_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "serviceusage_v1")]
+    serviceusage_v1::COLLECTIONS,
+
+    #[cfg(feature = "serviceusage_v1beta1")]
+    serviceusage_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "spanner_v1")]
+    spanner_v1::COLLECTIONS,
+
+    #[cfg(feature = "speech_v1")]
+    speech_v1::COLLECTIONS,
+
+    #[cfg(feature = "speech_v1p1beta1")]
+    speech_v1p1beta1::COLLECTIONS,
+
+    #[cfg(feature = "speech_v2beta1")]
+    speech_v2beta1::COLLECTIONS,
+
+    #[cfg(feature = "sqladmin_v1")]
+    sqladmin_v1::COLLECTIONS,
+
+    #[cfg(feature = "sqladmin_v1beta4")]
+    sqladmin_v1beta4::COLLECTIONS,
+
+    #[cfg(feature = "storage_v1")]
+    storage_v1::COLLECTIONS,
+
+    #[cfg(feature = "storagebatchoperations_v1")]
+    storagebatchoperations_v1::COLLECTIONS,
+
+    #[cfg(feature = "storagetransfer_v1")]
+    storagetransfer_v1::COLLECTIONS,
+
+    #[cfg(feature = "texttospeech_v1")]
+    texttospeech_v1::COLLECTIONS,
+
+    #[cfg(feature = "texttospeech_v1beta1")]
+    texttospeech_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "tpu_v1")]
+    tpu_v1::COLLECTIONS,
+
+    #[cfg(feature = "tpu_v1alpha1")]
+    tpu_v1alpha1::COLLECTIONS,
+
+    #[cfg(feature = "tpu_v2")]
+    tpu_v2::COLLECTIONS,
+
+    #[cfg(feature = "tpu_v2alpha1")]
+    tpu_v2alpha1::COLLECTIONS,
+
+    #[cfg(feature = "translate_v3")]
+    translate_v3::COLLECTIONS,
+
+    #[cfg(feature = "translate_v3beta1")]
+    translate_v3beta1::COLLECTIONS,
+
+    #[cfg(feature = "vault_v1")]
+    vault_v1::COLLECTIONS,
+
+    #[cfg(feature = "videointelligence_v1")]
+    videointelligence_v1::COLLECTIONS,
+
+    #[cfg(feature = "vision_v1")]
+    vision_v1::COLLECTIONS,
+
+    #[cfg(feature = "vmmigration_v1")]
+    vmmigration_v1::COLLECTIONS,
+
+    #[cfg(feature = "vmmigration_v1alpha1")]
+    vmmigration_v1alpha1::COLLECTIONS,
+
+    #[cfg(feature = "vmwareengine_v1")]
+    vmwareengine_v1::COLLECTIONS,
+
+    #[cfg(feature = "vpcaccess_v1")]
+    vpcaccess_v1::COLLECTIONS,
+
+    #[cfg(feature = "vpcaccess_v1beta1")]
+    vpcaccess_v1beta1::COLLECTIONS,
+
+    #[cfg(feature = "webrisk_v1")]
+    webrisk_v1::COLLECTIONS,
+
+    #[cfg(feature = "workflows_v1")]
+    workflows_v1::COLLECTIONS,
+
+    #[cfg(feature = "workflows_v1beta")]
+    workflows_v1beta::COLLECTIONS,
+
+    #[cfg(feature = "workloadmanager_v1")]
+    workloadmanager_v1::COLLECTIONS,
+
+    #[cfg(feature = "workspaceevents_v1")]
+    workspaceevents_v1::COLLECTIONS,
+
+    #[cfg(feature = "workstations_v1")]
+    workstations_v1::COLLECTIONS,
+
+    #[cfg(feature = "workstations_v1beta")]
+    workstations_v1beta::COLLECTIONS,
+];
+
 /// Access Context Manager API v1 (`discovery/accesscontextmanager.v1.json`, revision
 /// `20261027`), with the feature `accesscontextmanager_v1`.
 #[cfg(feature = "accesscontextmanager_v1")]

@@ -39,6 +39,25 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<FoldersLocationsAccessPolicySimulationsOperationsGet>(),
+    crate::Collection::of::<FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet>(),
+    crate::Collection::of::<FoldersLocationsReplaysOperationsGet>(),
+    crate::Collection::of::<OperationsGet>(),
+    crate::Collection::of::<
+        OrganizationsLocationsAccessPolicySimulationsOperationsGet,
+    >(),
+    crate::Collection::of::<
+        OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet,
+    >(),
+    crate::Collection::of::<OrganizationsLocationsReplaysOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsAccessPolicySimulationsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsReplaysOperationsGet>(),
+];
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///

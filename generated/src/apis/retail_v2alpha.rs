@@ -36,6 +36,16 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsLocationsCatalogsBranchesOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsCatalogsBranchesPlacesOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsCatalogsOperationsGet>(),
+    crate::Collection::of::<ProjectsLocationsOperationsGet>(),
+    crate::Collection::of::<ProjectsOperationsGet>(),
+];
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
 ///

@@ -41,6 +41,13 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, SECURITYCENTER];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<OrganizationsOperationsGet>()
+        .cancel(<OrganizationsOperationsCancel as crate::Request>::METHOD),
+];
+
 /// `POST v1/{+name}:cancel` (Discovery id `securitycenter.organizations.operations.cancel`).
 /// Responds with [`Empty`].
 ///

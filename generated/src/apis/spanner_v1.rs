@@ -46,6 +46,27 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, SPANNER_ADMIN, SPANNER_DATA];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsInstanceConfigsOperationsGet>()
+        .cancel(<ProjectsInstanceConfigsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsInstanceConfigsSsdCachesOperationsGet>()
+        .cancel(
+            <ProjectsInstanceConfigsSsdCachesOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsInstancesBackupsOperationsGet>()
+        .cancel(<ProjectsInstancesBackupsOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsInstancesDatabasesOperationsGet>()
+        .cancel(<ProjectsInstancesDatabasesOperationsCancel as crate::Request>::METHOD),
+    crate::Collection::of::<ProjectsInstancesInstancePartitionsOperationsGet>()
+        .cancel(
+            <ProjectsInstancesInstancePartitionsOperationsCancel as crate::Request>::METHOD,
+        ),
+    crate::Collection::of::<ProjectsInstancesOperationsGet>()
+        .cancel(<ProjectsInstancesOperationsCancel as crate::Request>::METHOD),
+];
+
 /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
 /// to cancel the operation, but success is not guaranteed. If the server doesn't support this
 /// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation

@@ -39,6 +39,13 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, SQLSERVICE_ADMIN];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<OperationsGet>()
+        .cancel(<OperationsCancel as crate::Request>::METHOD),
+];
+
 /// Cancels an instance operation that has been performed on an instance.
 ///
 /// `POST v1/projects/{project}/operations/{operation}/cancel` (Discovery id

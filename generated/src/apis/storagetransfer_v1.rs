@@ -35,6 +35,13 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<TransferOperationsGet>()
+        .cancel(<TransferOperationsCancel as crate::Request>::METHOD),
+];
+
 /// Cancels a transfer. Use the transferOperations.get method to check if the cancellation
 /// succeeded or if the operation completed despite the `cancel` request. When you cancel an
 /// operation, the currently running transfer is interrupted. For recurring transfer jobs, the

@@ -35,6 +35,12 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsLocationsOperationsGet>(),
+];
+
 /// Deletes a long-running operation. This method indicates that the client is no longer
 /// interested in the operation result. It does not cancel the operation. If the server doesn't
 /// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.

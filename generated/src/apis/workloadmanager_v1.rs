@@ -35,6 +35,13 @@ pub mod scopes {
     pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
 }
 
+/// The operations collections of the service, by their `get`: what
+/// [`resolve`](crate::resolve) matches operation names and URLs against.
+pub const COLLECTIONS: &[crate::Collection] = &[
+    crate::Collection::of::<ProjectsLocationsOperationsGet>()
+        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
+];
+
 /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
 /// to cancel the operation, but success is not guaranteed. If the server doesn't support this
 /// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation

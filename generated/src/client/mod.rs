@@ -11,17 +11,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::HeaderValue;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 #[cfg(feature = "adc")]
 pub use auth::Adc;
 pub use auth::{EnvToken, Token, TokenFuture, TokenSource};
-pub use poll::{PollPolicy, PollState, Poller};
+pub use poll::{PollPolicy, PollState, Pollable, Poller};
 pub use retry::RetryPolicy;
 
 use crate::error::{BoxError, Error, TransportKind};
-use crate::operation::LongRunningOperation;
 use crate::request::{Call, Request};
 use crate::response::{ApiError, decode};
 
@@ -210,21 +208,13 @@ impl Client {
     }
 
     /// A [`Poller`] for the operation `request` gets, with the client's [`PollPolicy`].
-    pub fn poller<'a, R>(&'a self, request: &'a R) -> Poller<'a, R, fn(&R::Response)>
-    where
-        R: Request,
-        R::Response: LongRunningOperation + Serialize,
-    {
+    pub fn poller<'a, R: Pollable>(&'a self, request: &'a R) -> Poller<'a, R, fn(&R::Operation)> {
         Poller::new(self, request)
     }
 
     /// Polls the operation `request` gets until it is done, with the client's [`PollPolicy`],
     /// and returns it; see [`Poller::wait`].
-    pub async fn until_done<R>(&self, request: &R) -> Result<R::Response, Error>
-    where
-        R: Request,
-        R::Response: LongRunningOperation + Serialize,
-    {
+    pub async fn until_done<R: Pollable>(&self, request: &R) -> Result<R::Operation, Error> {
         self.poller(request).wait().await
     }
 

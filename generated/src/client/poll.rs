@@ -7,12 +7,84 @@ use std::time::{Duration, Instant};
 use futures_core::Stream;
 use serde::Serialize;
 
+use serde::de::DeserializeOwned;
+
 use super::Client;
 use super::retry::grow;
+use crate::codec::JsonObject;
 use crate::error::{Error, PollLimit};
 use crate::operation::{Cancel, LongRunningOperation};
-use crate::request::Request;
-use crate::service::ParamLocation;
+use crate::request::{Call, Request};
+use crate::resolve::{AnyOperation, Resolved};
+use crate::service::{MethodInfo, ParamLocation};
+
+/// What a [`Poller`] polls: the `get` of an operations collection, as a typed request (every
+/// generated builder whose response is an operation) or [`Resolved`] from a name or URL.
+pub trait Pollable {
+    /// The operation, as the poller hands it out.
+    type Operation: LongRunningOperation + Serialize;
+
+    /// What a response body decodes into before it becomes the operation.
+    #[doc(hidden)]
+    type Wire: DeserializeOwned;
+
+    /// The `get` request.
+    #[doc(hidden)]
+    fn get_call(&self) -> &Call;
+
+    /// The collection's server-side `wait`, where it has one.
+    #[doc(hidden)]
+    fn wait_method(&self) -> Option<&'static MethodInfo>;
+
+    /// The operation a decoded body holds.
+    #[doc(hidden)]
+    fn read(&self, wire: Self::Wire) -> Result<Self::Operation, Error>;
+}
+
+impl<R> Pollable for R
+where
+    R: Request,
+    R::Response: LongRunningOperation + Serialize,
+{
+    type Operation = R::Response;
+    type Wire = R::Response;
+
+    fn get_call(&self) -> &Call {
+        self.call()
+    }
+
+    fn wait_method(&self) -> Option<&'static MethodInfo> {
+        R::WAIT
+    }
+
+    fn read(&self, wire: R::Response) -> Result<R::Response, Error> {
+        Ok(wire)
+    }
+}
+
+impl Pollable for Resolved {
+    type Operation = AnyOperation;
+    type Wire = JsonObject;
+
+    fn get_call(&self) -> &Call {
+        self.call()
+    }
+
+    fn wait_method(&self) -> Option<&'static MethodInfo> {
+        self.collection().wait
+    }
+
+    fn read(&self, wire: JsonObject) -> Result<AnyOperation, Error> {
+        self.operation(wire).map_err(|e| Error::Decode {
+            method: self.method().id,
+            type_name: "the collection's operation model",
+            attempts: 1,
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
+    }
+}
 
 /// How often and how long a [`Poller`] polls.
 ///
@@ -159,11 +231,7 @@ struct State {
     finished: bool,
 }
 
-impl<'a, R> Poller<'a, R, fn(&R::Response)>
-where
-    R: Request,
-    R::Response: LongRunningOperation + Serialize,
-{
+impl<'a, R: Pollable> Poller<'a, R, fn(&R::Operation)> {
     pub(crate) fn new(client: &'a Client, request: &'a R) -> Self {
         Poller {
             client,
@@ -186,9 +254,8 @@ where
 
 impl<'a, R, F> Poller<'a, R, F>
 where
-    R: Request,
-    R::Response: LongRunningOperation + Serialize,
-    F: FnMut(&R::Response),
+    R: Pollable,
+    F: FnMut(&R::Operation),
 {
     /// Polls with `policy` instead of the client's ([`ClientBuilder::poll_policy`](crate::ClientBuilder::poll_policy)).
     pub fn policy(mut self, policy: PollPolicy) -> Self {
@@ -197,7 +264,7 @@ where
     }
 
     /// Calls `progress` with every operation seen that is not done yet.
-    pub fn on_progress<G: FnMut(&R::Response)>(self, progress: G) -> Poller<'a, R, G> {
+    pub fn on_progress<G: FnMut(&R::Operation)>(self, progress: G) -> Poller<'a, R, G> {
         Poller {
             client: self.client,
             request: self.request,
@@ -216,7 +283,7 @@ where
     ///   limit of the policy stops polling;
     /// - the error of a poll that failed for good (a permanent error: 4xx other than 408 and
     ///   429, a response that does not decode, no token).
-    pub async fn wait(mut self) -> Result<R::Response, Error> {
+    pub async fn wait(mut self) -> Result<R::Operation, Error> {
         loop {
             if let PollState::Done(op) = self.poll().await? {
                 return Ok(op);
@@ -232,7 +299,7 @@ where
     /// As for [`wait`](Self::wait); after an error, or once the operation is done, further
     /// steps give [`Error::NotDone`] with [`PollLimit::Ended`](crate::PollLimit::Ended)
     /// without polling.
-    pub async fn poll(&mut self) -> Result<PollState<R::Response>, Error> {
+    pub async fn poll(&mut self) -> Result<PollState<R::Operation>, Error> {
         let result = self.step().await;
         if !matches!(result, Ok(PollState::Running(_))) {
             self.state.finished = true;
@@ -241,7 +308,7 @@ where
     }
 
     /// The states of the operation, one per step, ending after the first `Done` or error.
-    pub fn into_stream(self) -> impl Stream<Item = Result<PollState<R::Response>, Error>> + 'a
+    pub fn into_stream(self) -> impl Stream<Item = Result<PollState<R::Operation>, Error>> + 'a
     where
         F: 'a,
     {
@@ -253,7 +320,7 @@ where
         })
     }
 
-    async fn step(&mut self) -> Result<PollState<R::Response>, Error> {
+    async fn step(&mut self) -> Result<PollState<R::Operation>, Error> {
         let policy = self.policy;
         let start = *self.state.start.get_or_insert_with(Instant::now);
         let deadline = start.checked_add(policy.deadline);
@@ -272,7 +339,7 @@ where
                     return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
                 }
                 tracing::debug!(
-                    method = R::METHOD.id,
+                    method = self.method_id(),
                     pause_ms = pause.as_millis() as u64,
                     "pausing before the next poll"
                 );
@@ -288,7 +355,7 @@ where
                     return match op.error() {
                         None => {
                             tracing::info!(
-                                method = R::METHOD.id,
+                                method = self.method_id(),
                                 polls = self.state.polls,
                                 name = op.name(),
                                 "done"
@@ -297,18 +364,18 @@ where
                         }
                         Some(error) => {
                             let error = Error::OperationFailed {
-                                method: R::METHOD.id,
+                                method: self.method_id(),
                                 name: op.name().map(str::to_owned),
                                 error,
                             };
-                            tracing::warn!(method = R::METHOD.id, "{error}");
+                            tracing::warn!(method = self.method_id(), "{error}");
                             Err(error)
                         }
                     };
                 }
                 Ok(op) => {
                     tracing::debug!(
-                        method = R::METHOD.id,
+                        method = self.method_id(),
                         poll = self.state.polls,
                         name = op.name(),
                         "not done yet"
@@ -325,7 +392,7 @@ where
                     return Ok(PollState::Running(op));
                 }
                 Err(e) if e.is_transient() => {
-                    tracing::warn!(method = R::METHOD.id, poll = self.state.polls, cause = %e, "poll failed; polling goes on");
+                    tracing::warn!(method = self.method_id(), poll = self.state.polls, cause = %e, "poll failed; polling goes on");
                     self.state.last_error = Some(Box::new(e));
                     if deadline.is_some_and(|d| Instant::now() >= d) {
                         return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
@@ -333,7 +400,7 @@ where
                     self.state.pause = self.next_pause();
                 }
                 Err(e) => {
-                    tracing::warn!(method = R::METHOD.id, poll = self.state.polls, "{e}");
+                    tracing::warn!(method = self.method_id(), poll = self.state.polls, "{e}");
                     return Err(e);
                 }
             }
@@ -348,13 +415,25 @@ where
     fn poll_once(
         &self,
         deadline: Option<Instant>,
-    ) -> Pin<Box<impl Future<Output = Polled<R::Response>> + '_>> {
+    ) -> Pin<Box<impl Future<Output = Polled<R::Operation>> + '_>> {
         Box::pin(async move {
             let client = self.client;
             let call_deadline = client.call_deadline(deadline);
-            tracing::debug!(method = R::METHOD.id, poll = self.state.polls, "polling");
-            let Some(wait) = R::WAIT else {
-                let result = client.send_before(self.request, call_deadline).await;
+            tracing::debug!(
+                method = self.method_id(),
+                poll = self.state.polls,
+                "polling"
+            );
+            let request = self.request;
+            let Some(wait) = request.wait_method() else {
+                let result = client
+                    .send_call::<R::Wire>(
+                        request.get_call(),
+                        call_deadline,
+                        client.inner.attempt_timeout,
+                    )
+                    .await
+                    .and_then(|wire| request.read(wire));
                 return Polled {
                     result,
                     waited: false,
@@ -366,7 +445,7 @@ where
             });
             let asked =
                 Duration::from_secs(self.policy.server_wait.min(remaining).as_secs().max(1));
-            let mut call = self.request.call().for_method(wait);
+            let mut call = request.get_call().for_method(wait);
             let timeout = format!("{}s", asked.as_secs());
             let attempt_timeout = match wait.param("timeout").map(|p| p.location) {
                 Some(ParamLocation::Query) => {
@@ -382,11 +461,34 @@ where
             let attempt_timeout = attempt_timeout.max(client.inner.attempt_timeout);
             let started = Instant::now();
             let result = client
-                .send_call::<R::Response>(&call, call_deadline, attempt_timeout)
-                .await;
+                .send_call::<R::Wire>(&call, call_deadline, attempt_timeout)
+                .await
+                .and_then(|wire| request.read(wire));
             let waited = started.elapsed().as_secs_f64() >= asked.as_secs_f64() * WAITED_ENOUGH;
             Polled { result, waited }
         })
+    }
+
+    fn method_id(&self) -> &'static str {
+        self.request.get_call().method().id
+    }
+
+    /// Sends the collection's `cancel` the first time it is called, and nothing after.
+    async fn send_cancel(&mut self, cancel: &'static MethodInfo) -> Result<(), Error> {
+        if self.state.cancelled {
+            return Ok(());
+        }
+        self.state.cancelled = true;
+        let call = self.request.get_call().for_method(cancel);
+        let client = self.client;
+        let deadline = client.call_deadline(None);
+        tracing::info!(method = cancel.id, "cancelling");
+        let sent = Box::pin(client.send_call::<crate::NoContent>(
+            &call,
+            deadline,
+            client.inner.attempt_timeout,
+        ));
+        sent.await.map(|_| ())
     }
 
     /// The pause after a poll that was not done (or failed), growing each time.
@@ -408,7 +510,7 @@ where
             None => (None, None),
         };
         let error = Error::NotDone {
-            method: R::METHOD.id,
+            method: self.method_id(),
             name,
             polls: self.state.polls,
             elapsed: self.state.start.map_or(Duration::ZERO, |s| s.elapsed()),
@@ -416,7 +518,7 @@ where
             last_operation,
             last_error: self.state.last_error.take(),
         };
-        tracing::warn!(method = R::METHOD.id, "{error}");
+        tracing::warn!(method = self.method_id(), "{error}");
         error
     }
 }
@@ -437,19 +539,23 @@ where
     ///
     /// The error of the `cancel` call.
     pub async fn cancel(&mut self) -> Result<(), Error> {
-        if self.state.cancelled {
-            return Ok(());
+        self.send_cancel(R::CANCEL).await
+    }
+}
+
+impl<F: FnMut(&AnyOperation)> Poller<'_, Resolved, F> {
+    /// Asks the service to cancel the operation, as the typed poller's `cancel` does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoCancel`] when the collection has no `cancel` that takes the same path
+    /// parameters as its `get`; otherwise the error of the `cancel` call.
+    pub async fn cancel(&mut self) -> Result<(), Error> {
+        match self.request.collection().cancel {
+            Some(cancel) => self.send_cancel(cancel).await,
+            None => Err(Error::NoCancel {
+                method: self.method_id(),
+            }),
         }
-        self.state.cancelled = true;
-        let call = self.request.call().for_method(R::CANCEL);
-        let client = self.client;
-        let deadline = client.call_deadline(None);
-        tracing::info!(method = R::CANCEL.id, "cancelling");
-        let sent = Box::pin(client.send_call::<crate::NoContent>(
-            &call,
-            deadline,
-            client.inner.attempt_timeout,
-        ));
-        sent.await.map(|_| ())
     }
 }

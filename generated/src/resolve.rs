@@ -1,0 +1,536 @@
+//! From whatever names an operation (its name, its full URL, a Compute `selfLink`) to the `get`
+//! of its collection in an enabled service: [`resolve`].
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use crate::codec::JsonObject;
+use crate::error::Error;
+use crate::metadata::Progress;
+use crate::operation::{LongRunningOperation, OperationError};
+use crate::request::{Call, Request};
+use crate::service::{MethodInfo, ParamLocation, ServiceInfo};
+
+/// An operations collection, by its `get`: what [`resolve`] matches names and URLs against.
+/// Each service module lists its own in `COLLECTIONS`.
+#[derive(Clone, Copy)]
+pub struct Collection {
+    /// The collection's `get`.
+    pub get: &'static MethodInfo,
+    /// Its server-side `wait`, where it has one.
+    pub wait: Option<&'static MethodInfo>,
+    /// Its `cancel`, where it has one that takes the same path parameters.
+    pub cancel: Option<&'static MethodInfo>,
+    summarize: fn(&JsonObject) -> Result<Summary, serde_json::Error>,
+}
+
+impl fmt::Debug for Collection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Collection")
+            .field("get", &self.get.id)
+            .field("wait", &self.wait.map(|m| m.id))
+            .field("cancel", &self.cancel.map(|m| m.id))
+            .finish()
+    }
+}
+
+impl Collection {
+    /// The collection whose `get` is `R`.
+    pub const fn of<R>() -> Self
+    where
+        R: Request,
+        R::Response: LongRunningOperation + DeserializeOwned,
+    {
+        Collection {
+            get: R::METHOD,
+            wait: R::WAIT,
+            cancel: None,
+            summarize: summarize::<R::Response>,
+        }
+    }
+
+    /// The same, with the collection's `cancel`.
+    pub const fn cancel(self, cancel: &'static MethodInfo) -> Self {
+        Collection {
+            cancel: Some(cancel),
+            ..self
+        }
+    }
+}
+
+/// What the poller needs of an operation whose type is known only at run time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Summary {
+    pub(crate) name: Option<String>,
+    pub(crate) done: bool,
+    pub(crate) error: Option<OperationError>,
+    pub(crate) progress: Progress,
+}
+
+fn summarize<T: LongRunningOperation + DeserializeOwned>(
+    object: &JsonObject,
+) -> Result<Summary, serde_json::Error> {
+    let op = T::deserialize(serde_json::Value::Object(object.clone()))?;
+    Ok(Summary {
+        name: op.name().map(str::to_owned),
+        done: op.is_done(),
+        error: op.error(),
+        progress: op.progress(),
+    })
+}
+
+/// The `get` request of an operation, resolved from its name or URL by [`resolve`]: its
+/// collection and its checked path values. The request goes to the service's own root URL
+/// (or the one given with [`root_url`](Self::root_url)), never to a host from the input.
+///
+/// Poll it with `Client::poller`, like a typed request; its operations are [`AnyOperation`]s.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    collection: &'static Collection,
+    call: Call,
+}
+
+impl Resolved {
+    /// The collection's `get`.
+    pub fn method(&self) -> &'static MethodInfo {
+        self.collection.get
+    }
+
+    /// The service.
+    pub fn service(&self) -> &'static ServiceInfo {
+        self.collection.get.service
+    }
+
+    /// The collection.
+    pub fn collection(&self) -> &'static Collection {
+        self.collection
+    }
+
+    /// The full request URL.
+    pub fn url(&self) -> String {
+        self.call.url(None)
+    }
+
+    /// The request as an [`http::Request`], as [`Request::to_http`] makes it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidUrl`] when the root URL (an override) does not make a valid URI.
+    pub fn to_http(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        self.call.to_http(None)
+    }
+
+    /// Sends the request to `root_url` instead of the service's: a regional or private
+    /// endpoint, or an emulator.
+    pub fn root_url(mut self, root_url: impl Into<String>) -> Self {
+        self.call.root_url = Some(root_url.into());
+        self
+    }
+
+    #[cfg(feature = "client")]
+    pub(crate) fn call(&self) -> &Call {
+        &self.call
+    }
+
+    /// Reads an operation of this collection from its JSON.
+    #[cfg(feature = "client")]
+    pub(crate) fn operation(&self, json: JsonObject) -> Result<AnyOperation, serde_json::Error> {
+        let summary = (self.collection.summarize)(&json)?;
+        let service = self.service();
+        let progress = {
+            let seen = AnyOperation {
+                json: json.clone(),
+                summary: summary.clone(),
+            };
+            service.progress(&seen)
+        };
+        Ok(AnyOperation {
+            json,
+            summary: Summary {
+                progress,
+                ..summary
+            },
+        })
+    }
+}
+
+/// An operation of a [`Resolved`] request: its JSON as received, read by its collection's
+/// model, with its service's [`Progress`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnyOperation {
+    json: JsonObject,
+    summary: Summary,
+}
+
+impl AnyOperation {
+    /// The operation's JSON, as received.
+    pub fn json(&self) -> &JsonObject {
+        &self.json
+    }
+
+    /// How far it has got: its own fields and its metadata, read by its service.
+    pub fn progress_view(&self) -> &Progress {
+        &self.summary.progress
+    }
+}
+
+impl serde::Serialize for AnyOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
+impl LongRunningOperation for AnyOperation {
+    fn name(&self) -> Option<&str> {
+        self.summary.name.as_deref()
+    }
+
+    fn is_done(&self) -> bool {
+        self.summary.done
+    }
+
+    fn metadata(&self) -> Option<&JsonObject> {
+        self.json
+            .get("metadata")
+            .and_then(serde_json::Value::as_object)
+    }
+
+    fn response(&self) -> Option<&JsonObject> {
+        self.json
+            .get("response")
+            .and_then(serde_json::Value::as_object)
+    }
+
+    fn error(&self) -> Option<OperationError> {
+        self.summary.error.clone()
+    }
+
+    fn progress(&self) -> Progress {
+        self.summary.progress.clone()
+    }
+}
+
+/// Why an operation name or URL was not resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// The input is not a name or URL this crate accepts (another host, userinfo, a query,
+    /// a fragment, an escape, an empty or dot segment…); the text says what.
+    Refused {
+        /// The input.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No collection of the enabled services has that shape.
+    NoMatch {
+        /// The input.
+        input: String,
+        /// The service hint, if one was given.
+        hint: Option<String>,
+    },
+    /// Several collections fit; a service hint (module name such as `dataproc_v1`, or
+    /// Discovery name such as `dataproc` or `dataproc.v1`) picks one.
+    Ambiguous {
+        /// The input.
+        input: String,
+        /// The Discovery ids of the `get` methods that fit.
+        candidates: Vec<&'static str>,
+    },
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResolveError::Refused { input, reason } => write!(f, "{input:?} refused: {reason}"),
+            ResolveError::NoMatch { input, hint } => {
+                write!(f, "{input:?} is no operation of ")?;
+                match hint {
+                    Some(hint) => write!(f, "service {hint:?} (or that service is not enabled)"),
+                    None => f.write_str("any enabled service"),
+                }
+            }
+            ResolveError::Ambiguous { input, candidates } => {
+                const SHOWN: usize = 8;
+                write!(f, "{input:?} fits {} collections: ", candidates.len())?;
+                let shown: Vec<_> = candidates.iter().take(SHOWN).copied().collect();
+                f.write_str(&shown.join(", "))?;
+                if candidates.len() > SHOWN {
+                    write!(f, " and {} more", candidates.len() - SHOWN)?;
+                }
+                f.write_str("; name the service (e.g. `dataproc_v1` or `dataproc`) to pick one")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// Resolves an operation name (`projects/p/regions/us-central1/operations/123`), a full
+/// operation URL, or a Compute `selfLink`
+/// (`https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1`)
+/// to the `get` of its collection, among the services enabled by cargo features; `service`
+/// (a module name such as `compute_v1`, a Discovery name such as `compute`, or
+/// `compute.v1`) narrows the candidates.
+///
+/// A URL must be `https` on a Google API host (`googleapis.com` or a subdomain), with no
+/// userinfo, port other than 443, query, fragment or percent escape; whatever its host, the
+/// request goes to the service's own root URL. Names and paths may hold no empty, `.` or
+/// `..` segment, and every value must match its parameter's pattern.
+///
+/// ```
+/// # #[cfg(feature = "dataproc_v1")] {
+/// let get = google_operations::resolve(
+///     "https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/operations/123",
+///     None,
+/// )?;
+/// assert_eq!(get.method().id, "dataproc.projects.regions.operations.get");
+/// let by_name = google_operations::resolve("projects/p/regions/us-central1/operations/123", Some("dataproc"))?;
+/// assert_eq!(by_name.url(), get.url());
+/// // Another host is refused, never called.
+/// assert!(google_operations::resolve("https://dataproc.googleapis.com.evil.example/v1/projects/p/regions/r/operations/1", None).is_err());
+/// # }
+/// # Ok::<(), google_operations::ResolveError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ResolveError`]: the input refused, no collection fitting it, or several.
+pub fn resolve(input: &str, service: Option<&str>) -> Result<Resolved, ResolveError> {
+    resolve_among(crate::apis::COLLECTIONS, input, service)
+}
+
+fn resolve_among(
+    modules: &'static [&'static [Collection]],
+    input: &str,
+    hint: Option<&str>,
+) -> Result<Resolved, ResolveError> {
+    let refuse = |reason: &str| ResolveError::Refused {
+        input: input.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if input.is_empty() {
+        return Err(refuse("empty"));
+    }
+    if let Some(c) = input.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(refuse(&format!("holds {c:?}")));
+    }
+    for (c, what) in [
+        ('?', "a query"),
+        ('#', "a fragment"),
+        ('%', "a percent escape"),
+        ('\\', "a backslash"),
+    ] {
+        if input.contains(c) {
+            return Err(refuse(&format!("holds {what}")));
+        }
+    }
+    let (host, path) = match input.split_once("://") {
+        Some((scheme, rest)) => {
+            if !scheme.eq_ignore_ascii_case("https") {
+                return Err(refuse("only https URLs are accepted"));
+            }
+            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+            if authority.contains('@') {
+                return Err(refuse("holds userinfo (`@`)"));
+            }
+            let host = match authority.rsplit_once(':') {
+                Some((host, "443")) => host,
+                Some(_) => return Err(refuse("names a port other than 443")),
+                None => authority,
+            };
+            let host = host.to_ascii_lowercase();
+            if !(host == "googleapis.com" || host.ends_with(".googleapis.com"))
+                || host.split('.').any(str::is_empty)
+            {
+                return Err(refuse(&format!("{host:?} is not a Google API host")));
+            }
+            (Some(host), path)
+        }
+        None => (None, input.trim_start_matches('/')),
+    };
+    if path
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Err(refuse("has an empty, `.` or `..` segment"));
+    }
+    let mut found: Vec<(&'static Collection, Vec<String>, bool)> = Vec::new();
+    for collection in modules.iter().flat_map(|m| m.iter()) {
+        let service = collection.get.service;
+        if hint.is_some_and(|h| !names_service(h, service)) {
+            continue;
+        }
+        let values = match &host {
+            Some(_) => {
+                let full = format!("{}{}", service.service_path, collection.get.path);
+                match_template(&full, path)
+            }
+            None => match_template(collection.get.path, path)
+                .or_else(|| match_template(without_literal_head(collection.get.path), path)),
+        };
+        let Some(values) = values.and_then(|pairs| in_param_order(collection.get, pairs)) else {
+            continue;
+        };
+        let same_host = host
+            .as_deref()
+            .is_some_and(|h| host_of(service.root_url).eq_ignore_ascii_case(h));
+        found.push((collection, values, same_host));
+    }
+    if found.iter().any(|(_, _, same_host)| *same_host) {
+        found.retain(|(_, _, same_host)| *same_host);
+    }
+    // Values must pass the method's own checks (patterns, segments).
+    let mut checked: Vec<Resolved> = Vec::new();
+    for (collection, values, _) in found {
+        if let Ok(call) = Call::for_values(collection.get, values) {
+            checked.push(Resolved { collection, call });
+        }
+    }
+    match checked.len() {
+        0 => Err(ResolveError::NoMatch {
+            input: input.to_owned(),
+            hint: hint.map(str::to_owned),
+        }),
+        1 => Ok(checked.remove(0)),
+        _ => Err(ResolveError::Ambiguous {
+            input: input.to_owned(),
+            candidates: checked.iter().map(|r| r.method().id).collect(),
+        }),
+    }
+}
+
+/// Whether `hint` names `service`: its module (`dataproc_v1`), its Discovery name
+/// (`dataproc`) or both (`dataproc.v1`, `dataproc:v1`).
+fn names_service(hint: &str, service: &ServiceInfo) -> bool {
+    let hint = hint.to_ascii_lowercase();
+    let module = format!("{}_{}", service.name, service.version).to_ascii_lowercase();
+    hint == service.name.to_ascii_lowercase() || hint.replace(['.', ':'], "_") == module
+}
+
+fn host_of(root_url: &str) -> &str {
+    let rest = root_url
+        .split_once("://")
+        .map_or(root_url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or_default()
+}
+
+/// The template without the literal segments before its first variable when that takes a
+/// whole name (`v1/{+name}` gives `{+name}`); any other template is returned whole.
+fn without_literal_head(template: &str) -> &str {
+    match template.find("{+") {
+        Some(at) if !template[..at].contains('{') => template[..at]
+            .rfind('/')
+            .map_or(template, |slash| &template[slash + 1..]),
+        _ => template,
+    }
+}
+
+/// The values of `method`'s path parameters, in the order it lists them, from the
+/// `(name, value)` pairs of a template match.
+fn in_param_order(method: &MethodInfo, mut pairs: Vec<(String, String)>) -> Option<Vec<String>> {
+    let names: Vec<&str> = method
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .map(|p| p.name)
+        .collect();
+    if names.len() != pairs.len() {
+        return None;
+    }
+    names
+        .iter()
+        .map(|name| {
+            let at = pairs.iter().position(|(n, _)| n == name)?;
+            Some(pairs.swap_remove(at).1)
+        })
+        .collect()
+}
+
+/// The path values that make `template` (`v1/{+name}`, `projects/{project}/zones/{zone}`)
+/// expand to `path`, by variable name, in template order; `None` when it cannot.
+///
+/// `{x}` takes one segment; `{+x}` takes one or more, and only at the end of the template or
+/// before a literal suffix of its last segment (`{+name}:wait`).
+fn match_template(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let mut values = Vec::new();
+    let mut rest = path;
+    let mut template = template;
+    while !template.is_empty() {
+        match template.find('{') {
+            None => return (rest == template).then_some(values),
+            Some(0) => {
+                let close = template.find('}')?;
+                let var = &template[1..close];
+                template = &template[close + 1..];
+                let reserved = var.starts_with('+');
+                let var = var.trim_start_matches('+');
+                // The literal that follows, up to the next variable.
+                let literal = &template[..template.find('{').unwrap_or(template.len())];
+                let value = if reserved {
+                    if literal.is_empty() {
+                        rest
+                    } else {
+                        &rest[..rest.rfind(literal)?]
+                    }
+                } else {
+                    let end = if literal.is_empty() {
+                        rest.len()
+                    } else {
+                        rest.find(literal)?
+                    };
+                    &rest[..end]
+                };
+                if value.is_empty() || (!reserved && value.contains('/')) {
+                    return None;
+                }
+                values.push((var.to_owned(), value.to_owned()));
+                rest = &rest[value.len()..];
+            }
+            Some(at) => {
+                rest = rest.strip_prefix(&template[..at])?;
+                template = &template[at..];
+            }
+        }
+    }
+    rest.is_empty().then_some(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(template: &str, path: &str) -> Option<Vec<String>> {
+        match_template(template, path).map(|pairs| pairs.into_iter().map(|(_, v)| v).collect())
+    }
+
+    #[test]
+    fn templates_match_paths() {
+        assert_eq!(
+            values("v1/{+name}", "v1/projects/p/operations/1"),
+            Some(vec!["projects/p/operations/1".to_owned()])
+        );
+        assert_eq!(
+            values(
+                "compute/v1/projects/{project}/zones/{zone}/operations/{operation}",
+                "compute/v1/projects/p/zones/z/operations/o"
+            ),
+            Some(vec!["p".to_owned(), "z".to_owned(), "o".to_owned()])
+        );
+        assert_eq!(
+            values("projects/{project}/zones/{zone}", "projects/p/q/zones/z"),
+            None
+        );
+        assert_eq!(values("v1/{+name}", "v2/projects/p"), None);
+        assert_eq!(
+            values("v1/{+name}:wait", "v1/operations/1:wait"),
+            Some(vec!["operations/1".to_owned()])
+        );
+        assert_eq!(without_literal_head("v1/{+name}"), "{+name}");
+        assert_eq!(
+            without_literal_head("projects/{project}/x"),
+            "projects/{project}/x"
+        );
+    }
+}
