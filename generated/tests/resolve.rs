@@ -1,0 +1,165 @@
+//! The resolver: every collection `get`'s doc example (its name and its URL) resolves back to
+//! that builder, and hostile inputs are refused.
+
+use google_operations::{ResolveError, resolve};
+
+/// Each collection `get` builder of the enabled modules, read from the generated sources:
+/// its module, Discovery id, example arguments and example URL.
+struct Example {
+    module: String,
+    id: String,
+    args: Vec<String>,
+    url: String,
+}
+
+fn examples() -> Vec<Example> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/apis");
+    let mut out = Vec::new();
+    for service in google_operations::SERVICES {
+        let module = format!("{}_{}", service.name, service.version).replace(['.', '-'], "_");
+        let path = format!("{dir}/{module}.rs");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let gets: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("crate::Collection::of::<"))
+            .filter_map(|l| l.split('>').next())
+            .map(str::to_owned)
+            .collect();
+        for get in gets {
+            let start = format!("/// let request = {get}::new(");
+            let Some(at) = text.find(&start) else {
+                continue;
+            };
+            let rest = &text[at + start.len()..];
+            let call = &rest[..rest.find(")?").unwrap()];
+            let args = call
+                .split("\", \"")
+                .map(|a| a.trim_matches('"').to_owned())
+                .collect();
+            let url = rest
+                .lines()
+                .map(str::trim)
+                .find_map(|l| l.strip_prefix("///     \"https://"))
+                .map(|l| format!("https://{}", l.trim_end_matches("\",")))
+                .unwrap();
+            let id_at = text.find(&format!("impl crate::Request for {get} {{")).unwrap();
+            let id = text[id_at..]
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("id: \""))
+                .map(|l| l.trim_end_matches("\",").to_owned())
+                .unwrap();
+            out.push(Example {
+                module: module.clone(),
+                id,
+                args,
+                url,
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn every_example_url_and_name_resolves_back_to_its_builder() {
+    let examples = examples();
+    assert!(examples.len() >= 4, "found only {} examples", examples.len());
+    let mut by_name = 0;
+    for e in &examples {
+        // A URL names its service by host and version; the module hint is not needed.
+        let get = resolve(&e.url, None).unwrap_or_else(|err| panic!("{}: {err}", e.url));
+        assert_eq!(get.method().id, e.id, "{}", e.url);
+        assert_eq!(get.url(), e.url);
+        // A single-argument builder whose argument is a path is given the operation's full
+        // name; with the module as hint it resolves to the same request.
+        if let [name] = e.args.as_slice()
+            && name.contains('/')
+        {
+            let get = resolve(name, Some(&e.module)).unwrap_or_else(|err| panic!("{name}: {err}"));
+            assert_eq!(get.method().id, e.id, "{name} in {}", e.module);
+            assert_eq!(get.url(), e.url);
+            by_name += 1;
+        }
+    }
+    assert!(by_name > 0);
+}
+
+#[test]
+fn compute_self_links_resolve_to_the_compute_host() {
+    if !google_operations::SERVICES.iter().any(|s| s.name == "compute" && s.version == "v1") {
+        return;
+    }
+    let get = resolve(
+        "https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1",
+        None,
+    )
+    .unwrap();
+    assert_eq!(get.method().id, "compute.zoneOperations.get");
+    assert_eq!(
+        get.url(),
+        "https://compute.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1"
+    );
+    let region = resolve("projects/p/regions/us-central1/operations/op-2", Some("compute_v1")).unwrap();
+    assert_eq!(region.method().id, "compute.regionOperations.get");
+}
+
+#[test]
+fn a_bare_name_shared_by_services_is_ambiguous_until_a_hint_picks_one() {
+    let err = resolve("projects/p/locations/l/operations/o", None).unwrap_err();
+    let ResolveError::Ambiguous { candidates, .. } = &err else {
+        panic!("{err}");
+    };
+    assert!(candidates.contains(&"dataproc.projects.locations.operations.get"));
+    assert!(err.to_string().contains("name the service"), "{err}");
+    let get = resolve("projects/p/locations/l/operations/o", Some("dataproc")).unwrap();
+    assert_eq!(get.method().id, "dataproc.projects.locations.operations.get");
+    assert!(matches!(
+        resolve("projects/p/locations/l/operations/o", Some("nosuchservice")),
+        Err(ResolveError::NoMatch { .. })
+    ));
+}
+
+#[test]
+fn hostile_inputs_are_refused() {
+    let refused = [
+        // Other hosts, look-alikes and userinfo.
+        "https://evil.example/v1/projects/p/regions/r/operations/1",
+        "https://dataproc.googleapis.com.evil.example/v1/projects/p/regions/r/operations/1",
+        "https://evilgoogleapis.com/v1/projects/p/regions/r/operations/1",
+        "https://dataproc.googleapis.com@evil.example/v1/projects/p/regions/r/operations/1",
+        "https://user:pw@dataproc.googleapis.com/v1/projects/p/regions/r/operations/1",
+        "https://dataproc.googleapis.com:8443/v1/projects/p/regions/r/operations/1",
+        "http://dataproc.googleapis.com/v1/projects/p/regions/r/operations/1",
+        "file:///etc/passwd",
+        // Climbing, empty segments, escapes.
+        "https://dataproc.googleapis.com/v1/projects/p/regions/r/operations/../../../x",
+        "projects/p/regions/r/operations/..",
+        "projects/p/regions/./operations/1",
+        "projects/p//regions/r/operations/1",
+        "https://dataproc.googleapis.com/v1/projects%2Fp/regions/r/operations/1",
+        "projects/p/regions/r/operations/1%2F..%2F..",
+        // Query, fragment, whitespace.
+        "https://dataproc.googleapis.com/v1/projects/p/regions/r/operations/1?alt=media",
+        "https://dataproc.googleapis.com/v1/projects/p/regions/r/operations/1#x",
+        "projects/p/regions/r/operations/1\n",
+        "",
+    ];
+    for input in refused {
+        match resolve(input, None) {
+            Err(ResolveError::Refused { .. }) => {}
+            other => panic!("{input:?} was not refused: {other:?}"),
+        }
+    }
+    // A Google API host other than the service's is accepted, but the request goes to the
+    // service's own root URL.
+    let get = resolve(
+        "https://europe-west1-dataproc.googleapis.com/v1/projects/p/regions/europe-west1/operations/1",
+        None,
+    )
+    .unwrap();
+    assert!(get.url().starts_with("https://dataproc.googleapis.com/"), "{}", get.url());
+    // A value its pattern refuses is no match.
+    assert!(matches!(
+        resolve("projects/p/regions/r/clusters/1", Some("dataproc_v1")),
+        Err(ResolveError::NoMatch { .. })
+    ));
+}
