@@ -235,8 +235,8 @@ pub enum ResolveError {
     Ambiguous {
         /// The input.
         input: String,
-        /// The Discovery ids of the `get` methods that fit.
-        candidates: Vec<&'static str>,
+        /// The `get` methods that fit, each as `module: Discovery id`.
+        candidates: Vec<String>,
     },
 }
 
@@ -254,7 +254,7 @@ impl fmt::Display for ResolveError {
             ResolveError::Ambiguous { input, candidates } => {
                 const SHOWN: usize = 8;
                 write!(f, "{input:?} fits {} collections: ", candidates.len())?;
-                let shown: Vec<_> = candidates.iter().take(SHOWN).copied().collect();
+                let shown: Vec<&str> = candidates.iter().take(SHOWN).map(String::as_str).collect();
                 f.write_str(&shown.join(", "))?;
                 if candidates.len() > SHOWN {
                     write!(f, " and {} more", candidates.len() - SHOWN)?;
@@ -388,6 +388,30 @@ fn resolve_among(
             checked.push(Resolved { collection, call });
         }
     }
+    // Several collections can make the very same request: documents of several versions
+    // that carry one method (Cloud Resource Manager v1, v2 and v2beta1 all have
+    // `v1/{+name}`), or a collection whose pattern also takes another's names (Logging's
+    // `locations.operations` and `organizations.locations.operations`). The same URL is one
+    // request, named by the collection that fits it best: whose document's version, and the
+    // most of whose resource names, are segments of it.
+    if checked.len() > 1 && checked.iter().all(|r| r.url() == checked[0].url()) {
+        let url = checked[0].url();
+        let segments: Vec<&str> = url.split('/').collect();
+        let fit = |r: &Resolved| {
+            let version = segments.contains(&r.service().version);
+            let names = r
+                .method()
+                .id
+                .split('.')
+                .filter(|word| segments.contains(word))
+                .count();
+            (version, names)
+        };
+        let best = (0..checked.len())
+            .max_by_key(|&i| (fit(&checked[i]), std::cmp::Reverse(i)))
+            .unwrap_or(0);
+        return Ok(checked.swap_remove(best));
+    }
     match checked.len() {
         0 => Err(ResolveError::NoMatch {
             input: input.to_owned(),
@@ -396,7 +420,10 @@ fn resolve_among(
         1 => Ok(checked.remove(0)),
         _ => Err(ResolveError::Ambiguous {
             input: input.to_owned(),
-            candidates: checked.iter().map(|r| r.method().id).collect(),
+            candidates: checked
+                .iter()
+                .map(|r| format!("{}_{}: {}", r.service().name, r.service().version, r.method().id))
+                .collect(),
         }),
     }
 }

@@ -1,0 +1,169 @@
+//! The `google-operations-wait` program against a server on 127.0.0.1: in a pseudo-terminal
+//! (the screen a person sees, read by a terminal emulator) and with its output piped.
+
+use std::io::Read;
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use testserver::{Reply, Response, Server};
+
+const PROGRAM: &str = env!("CARGO_BIN_EXE_google-operations-wait");
+const DATAPROC_NAME: &str = "projects/p/regions/us-central1/operations/op-1";
+
+fn dataproc(done: bool) -> String {
+    let mut op = serde_json::json!({
+        "name": DATAPROC_NAME,
+        "metadata": {
+            "@type": "type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata",
+            "clusterName": "analytics",
+            "status": {"state": if done { "DONE" } else { "RUNNING" }, "details": "Creating 2 workers"},
+        },
+    });
+    if done {
+        op["done"] = true.into();
+        op["response"] = serde_json::json!({"@type": "type.googleapis.com/google.cloud.dataproc.v1.Cluster", "clusterName": "analytics"});
+    }
+    op.to_string()
+}
+
+fn run(server: &Server, args: &[&str]) -> Output {
+    Command::new(PROGRAM)
+        .args(args)
+        .args(["--endpoint", &server.root_url()])
+        .env("GOOGLE_OAUTH_ACCESS_TOKEN", "test-token")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn piped_output_is_plain_lines_and_json_on_stdout() {
+    let server = Server::start(|n, _| Response::json(200, dataproc(n >= 2)));
+    let out = run(
+        &server,
+        &[DATAPROC_NAME, "--service", "dataproc_v1", "--interval", "50ms", "--json"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("RUNNING Creating 2 workers"),
+        "no progress line: {stderr}"
+    );
+    assert!(stderr.contains("done after"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "escape codes in piped output: {stderr:?}");
+    // One line per change, not per poll.
+    assert_eq!(stderr.matches("RUNNING Creating").count(), 1, "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["done"], true);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].path(), format!("/v1/{DATAPROC_NAME}"));
+    assert_eq!(requests[0].header("authorization"), Some("Bearer test-token"));
+}
+
+#[test]
+fn exit_codes_tell_failed_deadline_and_usage_apart() {
+    let failed = Server::start(|_, _| {
+        Response::json(
+            200,
+            format!(
+                r#"{{"name": "{DATAPROC_NAME}", "done": true, "error": {{"code": 9, "message": "Cluster is in ERROR state."}}}}"#
+            ),
+        )
+    });
+    let out = run(&failed, &[DATAPROC_NAME, "--service", "dataproc"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("FAILED_PRECONDITION (9): Cluster is in ERROR state."));
+
+    let slow = Server::start(|_, _| Response::json(200, dataproc(false)));
+    let out = run(
+        &slow,
+        &[DATAPROC_NAME, "--service", "dataproc", "--deadline", "300ms", "--interval", "100ms"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not done after"));
+
+    // A name many services share, without a service: usage, and nothing is sent.
+    let none = Server::start(|_, _| Response::json(200, dataproc(true)));
+    let out = run(&none, &["projects/p/locations/l/operations/o"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name the service"));
+    let out = run(&none, &["https://evil.example/v1/projects/p/regions/r/operations/1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&none, &[DATAPROC_NAME, "--deadline", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(none.requests().is_empty());
+}
+
+#[test]
+fn on_a_terminal_a_bar_shows_elapsed_state_percent_and_stage() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+    // Compute: a server-side `wait` that answers 40% done, then holds the next answer back
+    // while the screen is read, then done.
+    let server = Server::start(|n, _| {
+        let body = match n {
+            0 => r#"{"kind": "compute#operation", "name": "operation-1", "status": "RUNNING", "progress": 40, "statusMessage": "Creating instance"}"#,
+            _ => r#"{"kind": "compute#operation", "name": "operation-1", "status": "DONE", "progress": 100}"#,
+        };
+        let reply: Reply = Response::json(200, body).into();
+        if n == 0 { reply } else { reply.after(Duration::from_millis(2500)) }
+    });
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut command = CommandBuilder::new(PROGRAM);
+    command.args([
+        "https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1",
+        "--endpoint",
+        &server.root_url(),
+        "--interval",
+        "100ms",
+    ]);
+    command.env("GOOGLE_OAUTH_ACCESS_TOKEN", "test-token");
+    command.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(command).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 120, 0)));
+    let feed = Arc::clone(&screen);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            feed.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let text = || screen.lock().unwrap().screen().contents();
+    let until = |what: &dyn Fn(&str) -> bool| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if what(&text()) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    };
+    assert!(
+        until(&|s| s.contains("RUNNING 40% Creating instance")),
+        "no progress on screen:\n{}",
+        text()
+    );
+    let running = text();
+    assert!(running.contains("waiting for https://compute.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1"), "{running}");
+    assert!(running.contains("[=========="), "no bar at 40%:\n{running}");
+    println!("screen while waiting:\n{running}");
+    assert!(until(&|s| s.contains("done after")), "{}", text());
+    assert!(child.wait().unwrap().success());
+    assert!(!text().contains("RUNNING 40%"), "the bar is not cleared:\n{}", text());
+    let requests = server.requests();
+    assert!(requests[0].path().ends_with("/operations/operation-1/wait"), "{}", requests[0].path());
+}
