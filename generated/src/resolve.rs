@@ -422,7 +422,14 @@ fn resolve_among(
             input: input.to_owned(),
             candidates: checked
                 .iter()
-                .map(|r| format!("{}_{}: {}", r.service().name, r.service().version, r.method().id))
+                .map(|r| {
+                    format!(
+                        "{}_{}: {}",
+                        r.service().name,
+                        r.service().version,
+                        r.method().id
+                    )
+                })
                 .collect(),
         }),
     }

@@ -42,7 +42,9 @@ fn examples() -> Vec<Example> {
                 .find_map(|l| l.strip_prefix("///     \"https://"))
                 .map(|l| format!("https://{}", l.trim_end_matches("\",")))
                 .unwrap();
-            let id_at = text.find(&format!("impl crate::Request for {get} {{")).unwrap();
+            let id_at = text
+                .find(&format!("impl crate::Request for {get} {{"))
+                .unwrap();
             let id = text[id_at..]
                 .lines()
                 .find_map(|l| l.trim().strip_prefix("id: \""))
@@ -62,7 +64,11 @@ fn examples() -> Vec<Example> {
 #[test]
 fn every_example_url_and_name_resolves_back_to_its_builder() {
     let examples = examples();
-    assert!(examples.len() >= 4, "found only {} examples", examples.len());
+    assert!(
+        examples.len() >= 4,
+        "found only {} examples",
+        examples.len()
+    );
     let mut by_name = 0;
     for e in &examples {
         // A URL names its service by host and version; the module hint is not needed.
@@ -96,7 +102,10 @@ fn every_example_url_and_name_resolves_back_to_its_builder() {
 
 #[test]
 fn compute_self_links_resolve_to_the_compute_host() {
-    if !google_operations::SERVICES.iter().any(|s| s.name == "compute" && s.version == "v1") {
+    if !google_operations::SERVICES
+        .iter()
+        .any(|s| s.name == "compute" && s.version == "v1")
+    {
         return;
     }
     let get = resolve(
@@ -109,7 +118,11 @@ fn compute_self_links_resolve_to_the_compute_host() {
         get.url(),
         "https://compute.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1"
     );
-    let region = resolve("projects/p/regions/us-central1/operations/op-2", Some("compute_v1")).unwrap();
+    let region = resolve(
+        "projects/p/regions/us-central1/operations/op-2",
+        Some("compute_v1"),
+    )
+    .unwrap();
     assert_eq!(region.method().id, "compute.regionOperations.get");
 }
 
@@ -125,7 +138,10 @@ fn a_bare_name_shared_by_services_is_ambiguous_until_a_hint_picks_one() {
     );
     assert!(err.to_string().contains("name the service"), "{err}");
     let get = resolve("projects/p/locations/l/operations/o", Some("dataproc")).unwrap();
-    assert_eq!(get.method().id, "dataproc.projects.locations.operations.get");
+    assert_eq!(
+        get.method().id,
+        "dataproc.projects.locations.operations.get"
+    );
     assert!(matches!(
         resolve("projects/p/locations/l/operations/o", Some("nosuchservice")),
         Err(ResolveError::NoMatch { .. })
@@ -170,7 +186,11 @@ fn hostile_inputs_are_refused() {
         None,
     )
     .unwrap();
-    assert!(get.url().starts_with("https://dataproc.googleapis.com/"), "{}", get.url());
+    assert!(
+        get.url().starts_with("https://dataproc.googleapis.com/"),
+        "{}",
+        get.url()
+    );
     // A value its pattern refuses is no match.
     assert!(matches!(
         resolve("projects/p/regions/r/clusters/1", Some("dataproc_v1")),

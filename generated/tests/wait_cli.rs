@@ -38,10 +38,17 @@ fn run(server: &Server, args: &[&str]) -> Output {
 
 #[test]
 fn piped_output_is_plain_lines_and_json_on_stdout() {
-    let server = Server::start(|n, _| Response::json(200, dataproc(n >= 2)));
+    let server = Server::start(|n, _| Response::json(200, dataproc(n >= 3)).into());
     let out = run(
         &server,
-        &[DATAPROC_NAME, "--service", "dataproc_v1", "--interval", "50ms", "--json"],
+        &[
+            DATAPROC_NAME,
+            "--service",
+            "dataproc_v1",
+            "--interval",
+            "50ms",
+            "--json",
+        ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -50,7 +57,10 @@ fn piped_output_is_plain_lines_and_json_on_stdout() {
         "no progress line: {stderr}"
     );
     assert!(stderr.contains("done after"), "{stderr}");
-    assert!(!stderr.contains('\u{1b}'), "escape codes in piped output: {stderr:?}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "escape codes in piped output: {stderr:?}"
+    );
     // One line per change, not per poll.
     assert_eq!(stderr.matches("RUNNING Creating").count(), 1, "{stderr}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -58,7 +68,10 @@ fn piped_output_is_plain_lines_and_json_on_stdout() {
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert_eq!(requests[0].path(), format!("/v1/{DATAPROC_NAME}"));
-    assert_eq!(requests[0].header("authorization"), Some("Bearer test-token"));
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer test-token")
+    );
 }
 
 #[test]
@@ -70,25 +83,45 @@ fn exit_codes_tell_failed_deadline_and_usage_apart() {
                 r#"{{"name": "{DATAPROC_NAME}", "done": true, "error": {{"code": 9, "message": "Cluster is in ERROR state."}}}}"#
             ),
         )
+        .into()
     });
-    let out = run(&failed, &[DATAPROC_NAME, "--service", "dataproc"]);
+    let out = run(&failed, &[DATAPROC_NAME, "--service", "dataproc_v1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("FAILED_PRECONDITION (9): Cluster is in ERROR state."));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("FAILED_PRECONDITION (9): Cluster is in ERROR state.")
+    );
 
-    let slow = Server::start(|_, _| Response::json(200, dataproc(false)));
+    let slow = Server::start(|_, _| Response::json(200, dataproc(false)).into());
     let out = run(
         &slow,
-        &[DATAPROC_NAME, "--service", "dataproc", "--deadline", "300ms", "--interval", "100ms"],
+        &[
+            DATAPROC_NAME,
+            "--service",
+            "dataproc_v1",
+            "--deadline",
+            "300ms",
+            "--interval",
+            "100ms",
+        ],
     );
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("not done after"));
 
     // A name many services share, without a service: usage, and nothing is sent.
-    let none = Server::start(|_, _| Response::json(200, dataproc(true)));
+    let none = Server::start(|_, _| Response::json(200, dataproc(true)).into());
     let out = run(&none, &["projects/p/locations/l/operations/o"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("name the service"));
-    let out = run(&none, &["https://evil.example/v1/projects/p/regions/r/operations/1"]);
+    let out = run(
+        &none,
+        &["https://evil.example/v1/projects/p/regions/r/operations/1"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let out = run(&none, &[DATAPROC_NAME, "--deadline", "soon"]);
     assert_eq!(out.status.code(), Some(2));
@@ -103,11 +136,19 @@ fn on_a_terminal_a_bar_shows_elapsed_state_percent_and_stage() {
     // while the screen is read, then done.
     let server = Server::start(|n, _| {
         let body = match n {
-            0 => r#"{"kind": "compute#operation", "name": "operation-1", "status": "RUNNING", "progress": 40, "statusMessage": "Creating instance"}"#,
-            _ => r#"{"kind": "compute#operation", "name": "operation-1", "status": "DONE", "progress": 100}"#,
+            1 => {
+                r#"{"kind": "compute#operation", "name": "operation-1", "status": "RUNNING", "progress": 40, "statusMessage": "Creating instance"}"#
+            }
+            _ => {
+                r#"{"kind": "compute#operation", "name": "operation-1", "status": "DONE", "progress": 100}"#
+            }
         };
         let reply: Reply = Response::json(200, body).into();
-        if n == 0 { reply } else { reply.after(Duration::from_millis(2500)) }
+        if n == 1 {
+            reply
+        } else {
+            reply.after(Duration::from_millis(2500))
+        }
     });
     let pty = native_pty_system()
         .openpty(PtySize {
@@ -158,12 +199,23 @@ fn on_a_terminal_a_bar_shows_elapsed_state_percent_and_stage() {
         text()
     );
     let running = text();
-    assert!(running.contains("waiting for https://compute.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1"), "{running}");
-    assert!(running.contains("[=========="), "no bar at 40%:\n{running}");
+    assert!(
+        running.contains("/compute/v1/projects/p/zones/us-central1-a/operations/operation-1 (compute.zoneOperations.get)"),
+        "{running}"
+    );
+    assert!(running.contains("[=========>"), "no bar at 40%:\n{running}");
     println!("screen while waiting:\n{running}");
     assert!(until(&|s| s.contains("done after")), "{}", text());
     assert!(child.wait().unwrap().success());
-    assert!(!text().contains("RUNNING 40%"), "the bar is not cleared:\n{}", text());
+    assert!(
+        !text().contains("RUNNING 40%"),
+        "the bar is not cleared:\n{}",
+        text()
+    );
     let requests = server.requests();
-    assert!(requests[0].path().ends_with("/operations/operation-1/wait"), "{}", requests[0].path());
+    assert!(
+        requests[0].path().ends_with("/operations/operation-1/wait"),
+        "{}",
+        requests[0].path()
+    );
 }

@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use google_operations::{
-    AnyOperation, Client, EnvToken, Error, LongRunningOperation, PollPolicy, PollState, Progress,
-    Resolved, TokenSource, resolve,
+    AnyOperation, Client, EnvToken, Error, PollPolicy, PollState, Progress, Resolved, TokenSource,
+    resolve,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -106,7 +106,7 @@ async fn main() -> ExitCode {
         request = request.root_url(endpoint.clone());
     }
     let view = View::new(&request);
-    let retries = Retries::install(view.clone());
+    show_retries(view.clone());
     let tokens: Box<dyn TokenSource> = if std::env::var_os(EnvToken::DEFAULT_VAR).is_some() {
         Box::new(EnvToken::new())
     } else {
@@ -139,9 +139,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(OTHER);
         }
     };
-    let code = wait(&client, &request, &args, &view).await;
-    drop(retries);
-    code
+    wait(&client, &request, &args, &view).await
 }
 
 /// Polls until the end, showing each state; Ctrl-C stops, or cancels with `--cancel`.
@@ -180,7 +178,14 @@ async fn wait(client: &Client, request: &Resolved, args: &Args, view: &View) -> 
             }
             Err(e @ Error::NotDone { .. }) => {
                 view.finish(&e.to_string());
-                if let (true, Error::NotDone { last_operation: Some(op), .. }) = (args.json, &e) {
+                if let (
+                    true,
+                    Error::NotDone {
+                        last_operation: Some(op),
+                        ..
+                    },
+                ) = (args.json, &e)
+                {
                     println!("{op}");
                 }
                 return ExitCode::from(DEADLINE);
@@ -219,11 +224,9 @@ impl View {
     fn new(request: &Resolved) -> View {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(100);
-            let style = ProgressStyle::with_template(
-                "{spinner} {elapsed:>4} [{bar:24}] {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+            let style = ProgressStyle::with_template("{spinner} {elapsed:>4} [{bar:24}] {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
             bar.set_style(style);
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
@@ -326,22 +329,20 @@ fn seconds(elapsed: Duration) -> String {
 struct BoxedTokens(Box<dyn TokenSource>);
 
 impl TokenSource for BoxedTokens {
-    fn token<'a>(&'a self, scopes: &'a [google_operations::Scope]) -> google_operations::TokenFuture<'a> {
+    fn token<'a>(
+        &'a self,
+        scopes: &'a [google_operations::Scope],
+    ) -> google_operations::TokenFuture<'a> {
         self.0.token(scopes)
     }
 }
 
 /// Shows the client's retries as they happen, from its `tracing` warnings.
-struct Retries;
-
-impl Retries {
-    fn install(view: View) -> Retries {
-        use tracing_subscriber::layer::SubscriberExt;
-        let subscriber = tracing_subscriber::registry().with(RetryLayer { view });
-        // A subscriber set before (none in this program) would keep its place.
-        let _ = tracing::subscriber::set_global_default(subscriber);
-        Retries
-    }
+fn show_retries(view: View) {
+    use tracing_subscriber::layer::SubscriberExt;
+    let subscriber = tracing_subscriber::registry().with(RetryLayer { view });
+    // A subscriber set before (none in this program) would keep its place.
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
 struct RetryLayer {
@@ -355,7 +356,8 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for RetryLayer {
         }
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let retrying = fields.message.starts_with("retrying") || fields.message.starts_with("poll failed");
+        let retrying =
+            fields.message.starts_with("retrying") || fields.message.starts_with("poll failed");
         if retrying {
             self.view.retry(fields.cause.unwrap_or(fields.message));
         }
