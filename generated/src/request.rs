@@ -227,6 +227,7 @@ impl Call {
     }
 
     /// The method these values are for.
+    #[cfg(feature = "client")]
     pub(crate) fn method(&self) -> &'static MethodInfo {
         self.method
     }

@@ -133,9 +133,13 @@ impl Resolved {
         &self.call
     }
 
-    /// Reads an operation of this collection from its JSON.
-    #[cfg(feature = "client")]
-    pub(crate) fn operation(&self, json: JsonObject) -> Result<AnyOperation, serde_json::Error> {
+    /// Reads an operation of this collection from its JSON: a response to this request sent
+    /// by any HTTP stack.
+    ///
+    /// # Errors
+    ///
+    /// When the JSON does not decode as the collection's operation model.
+    pub fn operation(&self, json: JsonObject) -> Result<AnyOperation, serde_json::Error> {
         let summary = (self.collection.summarize)(&json)?;
         let service = self.service();
         let progress = {
