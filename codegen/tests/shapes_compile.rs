@@ -24,7 +24,7 @@ fn scratch_crate(dir: &Path) {
     std::fs::remove_dir_all(dir.join(codegen::OUTPUT_DIR)).unwrap();
     std::fs::create_dir_all(dir.join(codegen::OUTPUT_DIR)).unwrap();
     // The runtime's package, dependencies and features, with what they inherit from the
-    // workspace spelled out; no dev-dependencies, examples or tests of its own.
+    // workspace spelled out; no dev-dependencies, programs, examples or tests of its own.
     let manifest: toml::Table = std::fs::read_to_string(runtime.join("Cargo.toml"))
         .unwrap()
         .parse()
@@ -52,10 +52,13 @@ fn scratch_crate(dir: &Path) {
         toml::Value::Table(out)
     };
     let mut out = toml::Table::new();
-    out.insert(
-        "package".into(),
-        inherit(&manifest["package"], &shared["package"]),
-    );
+    let mut package = inherit(&manifest["package"], &shared["package"]);
+    // The runtime's programs (`src/bin`) need features the scratch crate does not have.
+    package
+        .as_table_mut()
+        .unwrap()
+        .insert("autobins".into(), toml::Value::Boolean(false));
+    out.insert("package".into(), package);
     out.insert(
         "dependencies".into(),
         inherit(&manifest["dependencies"], &shared["dependencies"]),
