@@ -276,13 +276,18 @@ impl crate::ServiceInfo {
     /// (Compute's `progress`, `status`, `statusMessage`…), completed by its metadata when the
     /// `@type` of that is one of the service's [`metadata`](Self::metadata) messages.
     pub fn progress(&self, operation: &impl LongRunningOperation) -> Progress {
-        let own = operation.progress();
-        let from_metadata = operation
-            .metadata()
+        operation
+            .progress()
+            .or(self.metadata_progress(operation.metadata()))
+    }
+
+    /// What a `metadata` object of this service says of progress, when its `@type` is one of
+    /// the service's messages.
+    pub(crate) fn metadata_progress(&self, metadata: Option<&JsonObject>) -> Progress {
+        metadata
             .and_then(|m| Some((MetadataType::find(self.metadata, type_url(m)?)?, m)))
             .map(|(message, m)| message.progress(m))
-            .unwrap_or_default();
-        own.or(from_metadata)
+            .unwrap_or_default()
     }
 }
 

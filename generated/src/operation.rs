@@ -106,7 +106,10 @@ impl std::error::Error for WrongType {
     }
 }
 
-fn decode_object<T: DeserializeOwned>(object: &JsonObject) -> Result<T, serde_json::Error> {
+/// Decodes a JSON object into a model of the caller's.
+pub(crate) fn decode_object<T: DeserializeOwned>(
+    object: &JsonObject,
+) -> Result<T, serde_json::Error> {
     T::deserialize(serde_json::Value::Object(object.clone()))
 }
 

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use crate::codec::JsonObject;
 use crate::error::Error;
 use crate::metadata::Progress;
-use crate::operation::{LongRunningOperation, OperationError};
+use crate::operation::{LongRunningOperation, OperationError, decode_object};
 use crate::request::{Call, Request};
 use crate::service::{MethodInfo, ParamLocation, ServiceInfo};
 
@@ -71,7 +71,7 @@ pub(crate) struct Summary {
 fn summarize<T: LongRunningOperation + DeserializeOwned>(
     object: &JsonObject,
 ) -> Result<Summary, serde_json::Error> {
-    let op = T::deserialize(serde_json::Value::Object(object.clone()))?;
+    let op: T = decode_object(object)?;
     Ok(Summary {
         name: op.name().map(str::to_owned),
         done: op.is_done(),
@@ -141,14 +141,11 @@ impl Resolved {
     /// When the JSON does not decode as the collection's operation model.
     pub fn operation(&self, json: JsonObject) -> Result<AnyOperation, serde_json::Error> {
         let summary = (self.collection.summarize)(&json)?;
-        let service = self.service();
-        let progress = {
-            let seen = AnyOperation {
-                json: json.clone(),
-                summary: summary.clone(),
-            };
-            service.progress(&seen)
-        };
+        let metadata = json.get("metadata").and_then(serde_json::Value::as_object);
+        let progress = summary
+            .progress
+            .clone()
+            .or(self.service().metadata_progress(metadata));
         Ok(AnyOperation {
             json,
             summary: Summary {
