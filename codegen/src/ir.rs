@@ -453,8 +453,8 @@ pub struct OperationShape {
     /// Where a failure is reported.
     pub error: Option<ErrorShape>,
     /// The operation's own fields that say how far it has got (Compute's `progress`,
-    /// `status`, `statusMessage`…), with the progress field each gives.
-    pub progress: Vec<(ProgressField, Field)>,
+    /// `status`, `statusMessage`…): the progress field each gives, its Rust name and its type.
+    pub progress: Vec<(ProgressField, String, Type)>,
 }
 
 /// What says an operation has finished.

@@ -179,11 +179,15 @@ fn own_field(s: &Struct, what: ProgressField) -> Option<&Field> {
     })
 }
 
-/// The fields of an operation itself that give progress.
-pub fn own(s: &Struct) -> Vec<(ProgressField, Field)> {
+/// The fields of an operation itself that give progress: what each gives, its Rust name and
+/// its type.
+pub fn own(s: &Struct) -> Vec<(ProgressField, String, Type)> {
     RULES
         .iter()
-        .filter_map(|(what, _)| Some((*what, own_field(s, *what)?.clone())))
+        .filter_map(|(what, _)| {
+            let f = own_field(s, *what)?;
+            Some((*what, f.rust_name.clone(), f.ty.clone()))
+        })
         .collect()
 }
 

@@ -267,9 +267,9 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
         None => quote!(None),
     };
     let progress = (!op.progress.is_empty()).then(|| {
-        let fields = op.progress.iter().map(|(what, f)| {
-            let (target, field) = (format_ident!("{}", what.rust_name()), format_ident!("{}", f.rust_name));
-            let value = match &f.ty {
+        let fields = op.progress.iter().map(|(what, field, ty)| {
+            let (target, field) = (format_ident!("{}", what.rust_name()), format_ident!("{field}"));
+            let value = match ty {
                 Type::Scalar(Scalar::F64) => quote!(self.#field),
                 Type::Scalar(Scalar::I64Number) => quote!(self.#field.map(|n| n as f64)),
                 Type::Scalar(Scalar::I32 | Scalar::U32 | Scalar::F32) => {
