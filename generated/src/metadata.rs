@@ -174,12 +174,12 @@ fn number(value: &serde_json::Value) -> Option<f64> {
 }
 
 /// A service's operation metadata messages as one enum, decoded by `@type`: implemented by the
-/// `Metadata` enum of each service module that has such messages.
+/// `AnyMetadata` enum of each service module that has such messages.
 ///
 /// ```
 /// # #[cfg(feature = "dataproc_v1")] {
 /// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1::{Metadata, Operation};
+/// use google_operations::dataproc_v1::{AnyMetadata, Operation};
 ///
 /// let op: Operation = serde_json::from_str(r#"{
 ///     "name": "projects/p/regions/us-central1/operations/1",
@@ -189,8 +189,8 @@ fn number(value: &serde_json::Value) -> Option<f64> {
 ///         "status": {"state": "RUNNING", "details": "Creating 2 workers"}
 ///     }
 /// }"#)?;
-/// match op.metadata_typed::<Metadata>() {
-///     Some(Ok(Metadata::ClusterOperationMetadata(m))) => {
+/// match op.metadata_typed::<AnyMetadata>() {
+///     Some(Ok(AnyMetadata::ClusterOperationMetadata(m))) => {
 ///         assert_eq!(m.cluster_name.as_deref(), Some("analytics"));
 ///     }
 ///     other => panic!("{other:?}"),

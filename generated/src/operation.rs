@@ -40,8 +40,8 @@ pub trait LongRunningOperation {
         crate::Progress::default()
     }
 
-    /// Decodes [`metadata`](Self::metadata) by its `@type` into a service's `Metadata` enum
-    /// (e.g. `dataproc_v1::Metadata`), which keeps a type it does not know as JSON.
+    /// Decodes [`metadata`](Self::metadata) by its `@type` into a service's `AnyMetadata` enum
+    /// (e.g. `dataproc_v1::AnyMetadata`), which keeps a type it does not know as JSON.
     fn metadata_typed<M: crate::MetadataSet>(&self) -> Option<Result<M, serde_json::Error>> {
         self.metadata().map(M::decode)
     }

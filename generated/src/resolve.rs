@@ -287,7 +287,10 @@ impl std::error::Error for ResolveError {}
 ///     None,
 /// )?;
 /// assert_eq!(get.method().id, "dataproc.projects.regions.operations.get");
-/// let by_name = google_operations::resolve("projects/p/regions/us-central1/operations/123", Some("dataproc"))?;
+/// let by_name = google_operations::resolve(
+///     "projects/p/regions/us-central1/operations/123",
+///     Some("dataproc_v1"),
+/// )?;
 /// assert_eq!(by_name.url(), get.url());
 /// // Another host is refused, never called.
 /// assert!(google_operations::resolve("https://dataproc.googleapis.com.evil.example/v1/projects/p/regions/r/operations/1", None).is_err());
