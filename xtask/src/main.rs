@@ -159,6 +159,9 @@ fn ci() -> Result<()> {
         eprintln!("==> cargo {}", args.join(" "));
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(args)
+            // CI builds each target once from a clean checkout: the incremental cache of
+            // the all-services crate only costs disk (tens of GB, which filled CI's).
+            .env("CARGO_INCREMENTAL", "0")
             .envs(env.iter().copied())
             .current_dir(&root)
             .status()
