@@ -99,7 +99,7 @@ pub fn service(
             models.require(&request.reference, &at)?;
         }
     }
-    let metadata_schemas = metadata::schemas(file, doc)?;
+    let metadata_schemas = metadata::schemas(file, doc, &operations)?;
     for id in &metadata_schemas {
         models.require(id, &join("schemas", id))?;
     }

@@ -5,7 +5,10 @@
 //! - its id ends in `Metadata`;
 //! - no method of the document takes or returns it, directly or through other schemas; and
 //! - its id has `Operation` in it, or its description is empty or speaks of an operation, a
-//!   method, an LRO or something long-running.
+//!   method, an LRO or something long-running, or its id ends in the name of a method that
+//!   returns an operation followed by its collection, one item of it, and `Metadata`
+//!   (`…DeployIssueModelMetadata` for `issueModels.deploy`, `MoveFolderMetadata` for
+//!   `folders.move`), as Google's API guidelines name the metadata of such a method.
 //!
 //! Discovery documents list schemas that no method reaches mostly because operations carry
 //! them, as the `@type`d object in `metadata` (Dataproc's `ClusterOperationMetadata`, Vertex
@@ -29,6 +32,7 @@ use crate::discovery::{Document, Resource, Str};
 use crate::error::{Error, join};
 use crate::ir::{Field, ProgressField, Scalar, Struct, Type, TypeDef};
 use crate::load;
+use crate::names;
 
 /// The wire names that give each progress field, in order of preference.
 pub const RULES: [(ProgressField, &[&str]); 6] = [
@@ -74,23 +78,36 @@ struct Refs<'a> {
     response: Option<&'a RawValue>,
 }
 
-/// The ids of the operation metadata schemas of `doc`, in id order.
-pub fn schemas(file: &str, doc: &Document<'_>) -> Result<Vec<String>, Error> {
+/// The ids of the operation metadata schemas of `doc`, in id order; `operations` holds the
+/// ids of its operation schemas.
+pub fn schemas(
+    file: &str,
+    doc: &Document<'_>,
+    operations: &BTreeSet<String>,
+) -> Result<Vec<String>, Error> {
     let mut roots = Vec::new();
-    let mut stack: Vec<(String, &Resource<'_>)> = doc
+    // `DeployIssueModel` for `issueModels.deploy`, when it returns an operation.
+    let mut method_names = BTreeSet::new();
+    let mut stack: Vec<(String, &str, &Resource<'_>)> = doc
         .resources
         .iter()
-        .map(|(name, r)| (join("resources", name), r))
+        .map(|(name, r)| (join("resources", name), name.as_ref(), r))
         .collect();
-    while let Some((path, resource)) = stack.pop() {
+    while let Some((path, collection, resource)) = stack.pop() {
         for (name, raw) in &resource.methods {
             let refs: Refs<'_> = load::part(file, &join(&join(&path, "methods"), name), raw)?;
+            let response = refs.response.map(|r| references(r.get()));
+            if response.is_some_and(|r| r.first().is_some_and(|id| operations.contains(id))) {
+                for item in items(collection) {
+                    method_names.insert(names::camel(&format!("{name} {item}")));
+                }
+            }
             for schema in refs.request.into_iter().chain(refs.response) {
                 roots.extend(references(schema.get()));
             }
         }
         for (name, r) in &resource.resources {
-            stack.push((join(&join(&path, "resources"), name), r));
+            stack.push((join(&join(&path, "resources"), name), name, r));
         }
     }
     let mut reached = BTreeSet::new();
@@ -117,11 +134,34 @@ pub fn schemas(file: &str, doc: &Document<'_>) -> Result<Vec<String>, Error> {
         let speaks_of_operations = ["operation", "method", "lro", "long-running", "long running"]
             .iter()
             .any(|word| text.contains(word));
-        if id.contains("Operation") || text.trim().is_empty() || speaks_of_operations {
+        let stem = id.strip_suffix("Metadata").unwrap_or(id);
+        let names_a_method = method_names.iter().any(|m| stem.ends_with(m.as_str()));
+        if id.contains("Operation")
+            || text.trim().is_empty()
+            || speaks_of_operations
+            || names_a_method
+        {
             found.push(id.to_string());
         }
     }
     Ok(found)
+}
+
+/// The names one item of a collection may have: the collection's own name, and the forms
+/// English plurals drop (`issueModels` → `issueModel`, `policies` → `policy`, `indexes` →
+/// `index`). A name too many does no harm: a schema must also end in a method's name.
+fn items(collection: &str) -> Vec<String> {
+    let mut out = vec![collection.to_owned()];
+    if let Some(stem) = collection.strip_suffix("ies") {
+        out.push(format!("{stem}y"));
+    }
+    if let Some(stem) = collection.strip_suffix("es") {
+        out.push(stem.to_owned());
+    }
+    if let Some(stem) = collection.strip_suffix('s') {
+        out.push(stem.to_owned());
+    }
+    out
 }
 
 /// A schema's description.

@@ -8,8 +8,10 @@ use crate::operation::{LongRunningOperation, type_url};
 /// the [`Progress`] fields are (each a path of wire names, e.g. `["status", "state"]`).
 ///
 /// A service's metadata messages are the schemas of its Discovery document whose name ends in
-/// `Metadata` and that no method takes or returns: the document lists them only because its
-/// operations carry them in `metadata`.
+/// `Metadata`, that no method takes or returns, and whose name or description ties them to an
+/// operation (it has `Operation` in it, speaks of one, or names a method that returns one,
+/// such as `DeployIssueModelMetadata`): the document lists them only because its operations
+/// carry them in `metadata`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MetadataType {

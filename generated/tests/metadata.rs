@@ -4,7 +4,8 @@
 use google_operations::prelude::*;
 use google_operations::{
     JsonObject, MetadataType, Operation, Progress, aiplatform_v1, apigateway_v1,
-    cloudaicompanion_v1, compute_v1, dataproc_v1, workspaceevents_v1,
+    cloudaicompanion_v1, cloudresourcemanager_v3, compute_v1, contactcenterinsights_v1,
+    dataproc_v1, documentai_v1, workspaceevents_v1,
 };
 
 fn operation(json: &str) -> Operation {
@@ -64,6 +65,58 @@ fn dataproc_batch_and_workflow_metadata() {
         workflow.metadata_typed::<dataproc_v1::AnyMetadata>(),
         Some(Ok(dataproc_v1::AnyMetadata::Unknown(_)))
     ));
+}
+
+#[test]
+fn metadata_named_after_the_method_that_returns_the_operation() {
+    // These descriptions speak of no operation ("Metadata pertaining to the folder creation
+    // process.", "Metadata for deploying an issue model.", "The metadata that represents a
+    // processor version being created."); their names are those of methods that return one
+    // (`folders.create`, `issueModels.deploy`, `processorVersions.train`). The `@type`s are the
+    // metadata types Google's client libraries declare for these methods.
+    let folder = operation(
+        r#"{"metadata": {"@type": "type.googleapis.com/google.cloud.resourcemanager.v3.CreateFolderMetadata",
+            "displayName": "Engineering", "parent": "organizations/123"}}"#,
+    );
+    let Some(Ok(cloudresourcemanager_v3::AnyMetadata::CreateFolderMetadata(m))) =
+        folder.metadata_typed::<cloudresourcemanager_v3::AnyMetadata>()
+    else {
+        panic!("not a CreateFolderMetadata");
+    };
+    assert_eq!(m.display_name.as_deref(), Some("Engineering"));
+
+    let deploy = operation(
+        r#"{"metadata": {"@type": "type.googleapis.com/google.cloud.contactcenterinsights.v1.DeployIssueModelMetadata",
+            "createTime": "2026-11-24T10:00:00Z", "endTime": "2026-11-24T10:05:00Z",
+            "request": {"name": "projects/p/locations/l/issueModels/m"}}}"#,
+    );
+    let Some(Ok(contactcenterinsights_v1::AnyMetadata::GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata(m))) =
+        deploy.metadata_typed::<contactcenterinsights_v1::AnyMetadata>()
+    else {
+        panic!("not a DeployIssueModelMetadata");
+    };
+    assert_eq!(
+        m.request.and_then(|r| r.name).as_deref(),
+        Some("projects/p/locations/l/issueModels/m")
+    );
+    let progress = contactcenterinsights_v1::SERVICE.progress(&deploy);
+    assert_eq!(progress.start_time.as_deref(), Some("2026-11-24T10:00:00Z"));
+    assert_eq!(progress.end_time.as_deref(), Some("2026-11-24T10:05:00Z"));
+
+    let train = operation(
+        r#"{"metadata": {"@type": "type.googleapis.com/google.cloud.documentai.v1.TrainProcessorVersionMetadata",
+            "commonMetadata": {"state": "RUNNING", "createTime": "2026-11-24T10:00:00Z"}}}"#,
+    );
+    assert!(matches!(
+        train.metadata_typed::<documentai_v1::AnyMetadata>(),
+        Some(Ok(
+            documentai_v1::AnyMetadata::GoogleCloudDocumentaiV1TrainProcessorVersionMetadata(_)
+        ))
+    ));
+    assert_eq!(
+        documentai_v1::SERVICE.progress(&train).state.as_deref(),
+        Some("RUNNING")
+    );
 }
 
 #[test]

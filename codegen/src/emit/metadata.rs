@@ -18,8 +18,8 @@ pub fn metadata_enum(s: &Service) -> TokenStream {
          by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or \
          [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of \
          another type is kept as JSON.\n\n\
-         The messages are the schemas of the document whose name ends in `Metadata` and that \
-         no method takes or returns.",
+         The messages are the schemas of the document whose name ends in `Metadata`, that no \
+         method takes or returns, and whose name or description ties them to an operation.",
         s.title, s.version
     ));
     let variants = s.metadata.iter().map(|m| {

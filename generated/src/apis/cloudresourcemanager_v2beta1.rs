@@ -117,8 +117,8 @@ impl crate::Request for OperationsGet {
 /// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
 /// is kept as JSON.
 ///
-/// The messages are the schemas of the document whose name ends in `Metadata` and that no
-/// method takes or returns.
+/// The messages are the schemas of the document whose name ends in `Metadata`, that no method
+/// takes or returns, and whose name or description ties them to an operation.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnyMetadata {
@@ -127,6 +127,9 @@ pub enum AnyMetadata {
 
     /// A [`CreateCapabilityConfigMetadata`].
     CreateCapabilityConfigMetadata(Box<CreateCapabilityConfigMetadata>),
+
+    /// A [`CreateFolderMetadata`].
+    CreateFolderMetadata(Box<CreateFolderMetadata>),
 
     /// A [`CreateProjectMetadata`].
     CreateProjectMetadata(Box<CreateProjectMetadata>),
@@ -176,6 +179,9 @@ pub enum AnyMetadata {
     /// A [`DeleteTagValueMetadata`].
     DeleteTagValueMetadata(Box<DeleteTagValueMetadata>),
 
+    /// A [`MoveFolderMetadata`].
+    MoveFolderMetadata(Box<MoveFolderMetadata>),
+
     /// A [`MoveProjectMetadata`].
     MoveProjectMetadata(Box<MoveProjectMetadata>),
 
@@ -218,6 +224,7 @@ impl crate::MetadataSet for AnyMetadata {
     const TYPES: &'static [crate::MetadataType] = &[
         crate::MetadataType::new("CreateBoundaryMetadata"),
         crate::MetadataType::new("CreateCapabilityConfigMetadata"),
+        crate::MetadataType::new("CreateFolderMetadata"),
         crate::MetadataType::new("CreateProjectMetadata").start_time(&["createTime"]),
         crate::MetadataType::new("CreateSemanticTagBindingMetadata"),
         crate::MetadataType::new("CreateSemanticTagValueMetadata"),
@@ -234,6 +241,7 @@ impl crate::MetadataSet for AnyMetadata {
         crate::MetadataType::new("DeleteTagBindingMetadata"),
         crate::MetadataType::new("DeleteTagKeyMetadata"),
         crate::MetadataType::new("DeleteTagValueMetadata"),
+        crate::MetadataType::new("MoveFolderMetadata"),
         crate::MetadataType::new("MoveProjectMetadata"),
         crate::MetadataType::new("UndeleteFolderMetadata"),
         crate::MetadataType::new("UndeleteOrganizationMetadata"),
@@ -260,6 +268,11 @@ impl crate::MetadataSet for AnyMetadata {
                 }
                 "CreateCapabilityConfigMetadata" => {
                     Self::CreateCapabilityConfigMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "CreateFolderMetadata" => {
+                    Self::CreateFolderMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
@@ -340,6 +353,11 @@ impl crate::MetadataSet for AnyMetadata {
                 }
                 "DeleteTagValueMetadata" => {
                     Self::DeleteTagValueMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "MoveFolderMetadata" => {
+                    Self::MoveFolderMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
@@ -429,6 +447,28 @@ pub struct CreateBoundaryMetadata {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateCapabilityConfigMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata pertaining to the Folder creation process.
+///
+/// Discovery schema `CreateFolderMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateFolderMetadata {
+    /// The display name of the folder.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The resource name of the folder or organization we are creating the folder under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -643,6 +683,36 @@ pub struct DeleteTagKeyMetadata {
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeleteTagValueMetadata {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata pertaining to the folder move process.
+///
+/// Discovery schema `MoveFolderMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MoveFolderMetadata {
+    /// The resource name of the folder or organization to move the folder to.
+    ///
+    /// Wire name: `destinationParent`.
+    #[serde(rename = "destinationParent", skip_serializing_if = "Option::is_none")]
+    pub destination_parent: Option<String>,
+
+    /// The display name of the folder.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// The resource name of the folder's parent.
+    ///
+    /// Wire name: `sourceParent`.
+    #[serde(rename = "sourceParent", skip_serializing_if = "Option::is_none")]
+    pub source_parent: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,

@@ -563,8 +563,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 /// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
 /// is kept as JSON.
 ///
-/// The messages are the schemas of the document whose name ends in `Metadata` and that no
-/// method takes or returns.
+/// The messages are the schemas of the document whose name ends in `Metadata`, that no method
+/// takes or returns, and whose name or description ties them to an operation.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnyMetadata {
@@ -583,9 +583,44 @@ pub enum AnyMetadata {
         Box<GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata>,
     ),
 
+    /// A [`GoogleCloudContactcenterinsightsV1CreateIssueMetadata`].
+    GoogleCloudContactcenterinsightsV1CreateIssueMetadata(
+        Box<GoogleCloudContactcenterinsightsV1CreateIssueMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata`].
+    GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata(
+        Box<GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata>,
+    ),
+
     /// A [`GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata`].
     GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata(
         Box<GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata>,
     ),
 
     /// A [`GoogleCloudContactcenterinsightsV1IngestConversationsMetadata`].
@@ -593,9 +628,19 @@ pub enum AnyMetadata {
         Box<GoogleCloudContactcenterinsightsV1IngestConversationsMetadata>,
     ),
 
+    /// A [`GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata`].
+    GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata(
+        Box<GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata>,
+    ),
+
     /// A [`GoogleCloudContactcenterinsightsV1SampleConversationsMetadata`].
     GoogleCloudContactcenterinsightsV1SampleConversationsMetadata(
         Box<GoogleCloudContactcenterinsightsV1SampleConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata>,
     ),
 
     /// A [`GoogleCloudContactcenterinsightsV1UploadConversationMetadata`].
@@ -618,9 +663,44 @@ pub enum AnyMetadata {
         Box<GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata>,
     ),
 
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata>,
+    ),
+
     /// A [`GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata`].
     GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata(
         Box<GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata>,
     ),
 
     /// A [`GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata`].
@@ -628,9 +708,19 @@ pub enum AnyMetadata {
         Box<GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata>,
     ),
 
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata>,
+    ),
+
     /// A [`GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata`].
     GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata(
         Box<GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata>,
     ),
 
     /// A [`GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata`].
@@ -653,9 +743,44 @@ pub enum AnyMetadata {
         Box<GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata>,
     ),
 
+    /// A [`GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata`].
+    GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata`].
+    GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata>,
+    ),
+
     /// A [`GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata`].
     GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata(
         Box<GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata>,
     ),
 
     /// A [`GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata`].
@@ -663,9 +788,19 @@ pub enum AnyMetadata {
         Box<GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata>,
     ),
 
+    /// A [`GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata`].
+    GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata>,
+    ),
+
     /// A [`GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata`].
     GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata(
         Box<GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata>,
+    ),
+
+    /// A [`GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata`].
+    GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata(
+        Box<GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata>,
     ),
 
     /// A [`GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata`].
@@ -695,8 +830,41 @@ impl crate::MetadataSet for AnyMetadata {
             )
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
+        crate::MetadataType::new("GoogleCloudContactcenterinsightsV1CreateIssueMetadata")
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
         crate::MetadataType::new(
                 "GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata",
             )
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
@@ -706,7 +874,17 @@ impl crate::MetadataSet for AnyMetadata {
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
         crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
                 "GoogleCloudContactcenterinsightsV1SampleConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata",
             )
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
@@ -731,7 +909,42 @@ impl crate::MetadataSet for AnyMetadata {
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
         crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
                 "GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata",
             )
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
@@ -741,7 +954,17 @@ impl crate::MetadataSet for AnyMetadata {
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
         crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
                 "GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata",
             )
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
@@ -766,7 +989,42 @@ impl crate::MetadataSet for AnyMetadata {
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
         crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
                 "GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata",
             )
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
@@ -776,7 +1034,17 @@ impl crate::MetadataSet for AnyMetadata {
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
         crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
                 "GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata",
+            )
+            .start_time(&["createTime"])
+            .end_time(&["endTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata",
             )
             .start_time(&["createTime"])
             .end_time(&["endTime"]),
@@ -808,8 +1076,43 @@ impl crate::MetadataSet for AnyMetadata {
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
+                "GoogleCloudContactcenterinsightsV1CreateIssueMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1CreateIssueMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
                 "GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata" => {
                     Self::GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
@@ -818,8 +1121,18 @@ impl crate::MetadataSet for AnyMetadata {
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
+                "GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
                 "GoogleCloudContactcenterinsightsV1SampleConversationsMetadata" => {
                     Self::GoogleCloudContactcenterinsightsV1SampleConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
@@ -843,8 +1156,43 @@ impl crate::MetadataSet for AnyMetadata {
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
+                "GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
                 "GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata" => {
                     Self::GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
@@ -853,8 +1201,18 @@ impl crate::MetadataSet for AnyMetadata {
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
+                "GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
                 "GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata" => {
                     Self::GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
@@ -878,8 +1236,43 @@ impl crate::MetadataSet for AnyMetadata {
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
+                "GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
                 "GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata" => {
                     Self::GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
@@ -888,8 +1281,18 @@ impl crate::MetadataSet for AnyMetadata {
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
+                "GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
                 "GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata" => {
                     Self::GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata" => {
+                    Self::GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
@@ -3662,6 +4065,112 @@ pub struct GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// Metadata for creating an issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1CreateIssueMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1CreateIssueMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1CreateIssueRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for creating an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1CreateIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to create an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1CreateIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1CreateIssueModelRequest {
+    /// Required. The issue model to create.
+    ///
+    /// Wire name: `issueModel`.
+    #[serde(rename = "issueModel", skip_serializing_if = "Option::is_none")]
+    pub issue_model: Option<GoogleCloudContactcenterinsightsV1IssueModel>,
+
+    /// Required. The parent resource of the issue model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to create an issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1CreateIssueRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1CreateIssueRequest {
+    /// Required. The values for the new issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<GoogleCloudContactcenterinsightsV1Issue>,
+
+    /// Required. The parent resource of the issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Dataset resource represents a collection of conversations that may be bounded (Static
 /// Dataset, e.g. golden dataset for training), or unbounded (Dynamic Dataset, e.g. live
 /// traffic, or agent training traffic)
@@ -3776,6 +4285,152 @@ impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1DatasetTyp
     }
 }
 
+/// Metadata for deleting an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for deletion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1DeleteIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to delete an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1DeleteIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1DeleteIssueModelRequest {
+    /// Required. The name of the issue model to delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for deleting a QaQuestionTag Resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The original request.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request for deleting a QaQuestionTag.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagRequest {
+    /// Required. The name of the QaQuestionTag to delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for deploying an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for deployment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1DeployIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to deploy an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1DeployIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1DeployIssueModelRequest {
+    /// Required. The issue model to deploy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The data for a Dialogflow intent. Represents a detected intent in the conversation, e.g.
 /// MAKES_PROMISE.
 ///
@@ -3840,6 +4495,49 @@ pub struct GoogleCloudContactcenterinsightsV1DialogflowSource {
     /// Wire name: `dialogflowConversation`.
     #[serde(rename = "dialogflowConversation", skip_serializing_if = "Option::is_none")]
     pub dialogflow_conversation: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A customer-managed encryption key specification that can be applied to all created resources
+/// (e.g. `Conversation`).
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1EncryptionSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1EncryptionSpec {
+    /// Required. The name of customer-managed encryption key that is used to secure a resource and
+    /// its sub-resources. If empty, the resource is secured by our default encryption key. Only the
+    /// key in the same location as this resource is allowed to be used for encryption. Format:
+    /// `projects/{project}/locations/{location}/keyRings/{keyRing}/cryptoKeys/{key}`
+    ///
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// Immutable. The resource name of the encryption key specification resource. Format:
+    /// projects/{project}/locations/{location}/encryptionSpec
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -4350,6 +5048,76 @@ for GoogleCloudContactcenterinsightsV1ExportInsightsDataRequestWriteDisposition 
     }
 }
 
+/// Metadata used for export issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata {
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original export request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1ExportIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request to export an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ExportIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ExportIssueModelRequest {
+    /// Google Cloud Storage URI to export the issue model to.
+    ///
+    /// Wire name: `gcsDestination`.
+    #[serde(rename = "gcsDestination", skip_serializing_if = "Option::is_none")]
+    pub gcs_destination: Option<
+        GoogleCloudContactcenterinsightsV1ExportIssueModelRequestGcsDestination,
+    >,
+
+    /// Required. The issue model to export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Google Cloud Storage Object URI to save the issue model to.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ExportIssueModelRequestGcsDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ExportIssueModelRequestGcsDestination {
+    /// Required. Format: `gs:///`
+    ///
+    /// Wire name: `objectUri`.
+    #[serde(rename = "objectUri", skip_serializing_if = "Option::is_none")]
+    pub object_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Agent Assist frequently-asked-question answer data.
 ///
 /// Discovery schema `GoogleCloudContactcenterinsightsV1FaqAnswerData`.
@@ -4507,6 +5275,84 @@ pub struct GoogleCloudContactcenterinsightsV1GcsSource {
 #[serde(default)]
 #[non_exhaustive]
 pub struct GoogleCloudContactcenterinsightsV1HoldData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata used for import issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata {
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original import request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1ImportIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request to import an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ImportIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ImportIssueModelRequest {
+    /// Optional. If set to true, will create an issue model from the imported file with randomly
+    /// generated IDs for the issue model and corresponding issues. Otherwise, replaces an existing
+    /// model with the same ID as the file.
+    ///
+    /// Wire name: `createNewModel`.
+    #[serde(rename = "createNewModel", skip_serializing_if = "Option::is_none")]
+    pub create_new_model: Option<bool>,
+
+    /// Google Cloud Storage source message.
+    ///
+    /// Wire name: `gcsSource`.
+    #[serde(rename = "gcsSource", skip_serializing_if = "Option::is_none")]
+    pub gcs_source: Option<
+        GoogleCloudContactcenterinsightsV1ImportIssueModelRequestGcsSource,
+    >,
+
+    /// Required. The parent resource of the issue model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Google Cloud Storage Object URI to get the issue model file from.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1ImportIssueModelRequestGcsSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1ImportIssueModelRequestGcsSource {
+    /// Required. Format: `gs:///`
+    ///
+    /// Wire name: `objectUri`.
+    #[serde(rename = "objectUri", skip_serializing_if = "Option::is_none")]
+    pub object_uri: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -4895,6 +5741,70 @@ for GoogleCloudContactcenterinsightsV1IngestConversationsRequestTranscriptObject
     }
 }
 
+/// Metadata for initializing a location-level encryption specification.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Partial errors during initializing operation that might cause the operation output to be
+    /// incomplete.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. The original request for initialization.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to initialize a location-level encryption specification.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecRequest {
+    /// Required. The encryption spec used for CMEK encryption. It is required that the kms key is
+    /// in the same region as the endpoint. The same key will be used for all provisioned resources,
+    /// if encryption is available. If the `kms_key_name` field is left empty, no encryption will be
+    /// enforced.
+    ///
+    /// Wire name: `encryptionSpec`.
+    #[serde(rename = "encryptionSpec", skip_serializing_if = "Option::is_none")]
+    pub encryption_spec: Option<GoogleCloudContactcenterinsightsV1EncryptionSpec>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The data for an intent. Represents a detected intent in the conversation, for example
 /// MAKES_PROMISE.
 ///
@@ -4950,6 +5860,60 @@ pub struct GoogleCloudContactcenterinsightsV1InterruptionData {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// The issue resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1Issue`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1Issue {
+    /// Output only. The time at which this issue was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Representative description of the issue.
+    ///
+    /// Wire name: `displayDescription`.
+    #[serde(rename = "displayDescription", skip_serializing_if = "Option::is_none")]
+    pub display_description: Option<String>,
+
+    /// The representative name for the issue.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Immutable. The resource name of the issue. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}/issues/{issue}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Resource names of the sample representative utterances that match to this
+    /// issue.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sampleUtterances`.
+    #[serde(rename = "sampleUtterances", skip_serializing_if = "Option::is_none")]
+    pub sample_utterances: Option<Vec<String>>,
+
+    /// Output only. The most recent time that this issue was updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Information about the issue.
 ///
 /// Discovery schema `GoogleCloudContactcenterinsightsV1IssueAssignment`.
@@ -4995,6 +5959,294 @@ pub struct GoogleCloudContactcenterinsightsV1IssueMatchData {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// The issue model resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IssueModel`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IssueModel {
+    /// Output only. The time at which this issue model was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The representative name for the issue model.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Configs for the input data that used to create the issue model.
+    ///
+    /// Wire name: `inputDataConfig`.
+    #[serde(rename = "inputDataConfig", skip_serializing_if = "Option::is_none")]
+    pub input_data_config: Option<
+        GoogleCloudContactcenterinsightsV1IssueModelInputDataConfig,
+    >,
+
+    /// Output only. Number of issues in this issue model.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `issueCount`.
+    #[serde(
+        rename = "issueCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issue_count: Option<i64>,
+
+    /// Language of the model.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Type of the model.
+    ///
+    /// Wire name: `modelType`.
+    #[serde(
+        rename = "modelType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub model_type: Option<GoogleCloudContactcenterinsightsV1IssueModelModelType>,
+
+    /// Immutable. The resource name of the issue model. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. State of the model.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudContactcenterinsightsV1IssueModelState>,
+
+    /// Output only. Immutable. The issue model's label statistics on its training data.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `trainingStats`.
+    #[serde(rename = "trainingStats", skip_serializing_if = "Option::is_none")]
+    pub training_stats: Option<GoogleCloudContactcenterinsightsV1IssueModelLabelStats>,
+
+    /// Output only. The most recent time at which the issue model was updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configs for the input data used to create the issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IssueModelInputDataConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IssueModelInputDataConfig {
+    /// A filter to reduce the conversations used for training the model to a specific subset. Refer
+    /// to <https://cloud.google.com/contact-center/insights/docs/filtering> for details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// Medium of conversations used in training data. This field is being deprecated. To specify
+    /// the medium to be used in training a new issue model, set the `medium` field on `filter`.
+    ///
+    /// Deprecated by the API.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub medium: Option<
+        GoogleCloudContactcenterinsightsV1IssueModelInputDataConfigMedium,
+    >,
+
+    /// Output only. Number of conversations used in training. Output only.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `trainingConversationsCount`.
+    #[serde(
+        rename = "trainingConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub training_conversations_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Medium of conversations used in training data. This field is being deprecated. To specify
+/// the medium to be used in training a new issue model, set the `medium` field on `filter`.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1IssueModelInputDataConfig.medium`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1IssueModelInputDataConfigMedium {
+    /// `MEDIUM_UNSPECIFIED`: Default value for unspecified.
+    MediumUnspecified,
+
+    /// `PHONE_CALL`: The format for conversations that took place over the phone.
+    PhoneCall,
+
+    /// `CHAT`: The format for conversations that took place over chat.
+    Chat,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1IssueModelInputDataConfigMedium {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MEDIUM_UNSPECIFIED", Self::MediumUnspecified),
+        ("PHONE_CALL", Self::PhoneCall),
+        ("CHAT", Self::Chat),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Aggregated statistics about an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IssueModelLabelStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IssueModelLabelStats {
+    /// Number of conversations the issue model has analyzed at this point in time.
+    ///
+    /// Wire name: `analyzedConversationsCount`.
+    #[serde(
+        rename = "analyzedConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub analyzed_conversations_count: Option<i64>,
+
+    /// Statistics on each issue. Key is the issue's resource name.
+    ///
+    /// Wire name: `issueStats`.
+    #[serde(rename = "issueStats", skip_serializing_if = "Option::is_none")]
+    pub issue_stats: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1IssueModelLabelStatsIssueStats,
+        >,
+    >,
+
+    /// Number of analyzed conversations for which no issue was applicable at this point in time.
+    ///
+    /// Wire name: `unclassifiedConversationsCount`.
+    #[serde(
+        rename = "unclassifiedConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unclassified_conversations_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Aggregated statistics about an issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1IssueModelLabelStatsIssueStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1IssueModelLabelStatsIssueStats {
+    /// Display name of the issue.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Issue resource. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}/issues/{issue}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+
+    /// Number of conversations attached to the issue at this point in time.
+    ///
+    /// Wire name: `labeledConversationsCount`.
+    #[serde(
+        rename = "labeledConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub labeled_conversations_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Type of the model.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1IssueModel.modelType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1IssueModelModelType {
+    /// `MODEL_TYPE_UNSPECIFIED`: Unspecified model type.
+    ModelTypeUnspecified,
+
+    /// `TYPE_V1`: Type V1.
+    TypeV1,
+
+    /// `TYPE_V2`: Type V2.
+    TypeV2,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1IssueModelModelType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MODEL_TYPE_UNSPECIFIED", Self::ModelTypeUnspecified),
+        ("TYPE_V1", Self::TypeV1),
+        ("TYPE_V2", Self::TypeV2),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Issue Modeling result on a conversation.
 ///
 /// Discovery schema `GoogleCloudContactcenterinsightsV1IssueModelResult`.
@@ -5016,6 +6268,57 @@ pub struct GoogleCloudContactcenterinsightsV1IssueModelResult {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. State of the model.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1IssueModel.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1IssueModelState {
+    /// `STATE_UNSPECIFIED`: Unspecified.
+    StateUnspecified,
+
+    /// `UNDEPLOYED`: Model is not deployed but is ready to deploy.
+    Undeployed,
+
+    /// `DEPLOYING`: Model is being deployed.
+    Deploying,
+
+    /// `DEPLOYED`: Model is deployed and is ready to be used. A model can only be used in analysis
+    /// if it's in this state.
+    Deployed,
+
+    /// `UNDEPLOYING`: Model is being undeployed.
+    Undeploying,
+
+    /// `DELETING`: Model is being deleted.
+    Deleting,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1IssueModelState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("UNDEPLOYED", Self::Undeployed),
+        ("DEPLOYING", Self::Deploying),
+        ("DEPLOYED", Self::Deployed),
+        ("UNDEPLOYING", Self::Undeploying),
+        ("DELETING", Self::Deleting),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The data for a matched phrase matcher. Represents information identifying a phrase matcher
@@ -5939,6 +7242,54 @@ pub struct GoogleCloudContactcenterinsightsV1SpeechConfig {
     /// Wire name: `speechRecognizer`.
     #[serde(rename = "speechRecognizer", skip_serializing_if = "Option::is_none")]
     pub speech_recognizer: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for undeploying an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for undeployment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1UndeployIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to undeploy an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1UndeployIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1UndeployIssueModelRequest {
+    /// Required. The issue model to undeploy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -8430,6 +9781,112 @@ pub struct GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetada
     pub unknown_fields: crate::JsonObject,
 }
 
+/// Metadata for creating an issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1alpha1CreateIssueRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for creating an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to create an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelRequest {
+    /// Required. The issue model to create.
+    ///
+    /// Wire name: `issueModel`.
+    #[serde(rename = "issueModel", skip_serializing_if = "Option::is_none")]
+    pub issue_model: Option<GoogleCloudContactcenterinsightsV1alpha1IssueModel>,
+
+    /// Required. The parent resource of the issue model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to create an issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1CreateIssueRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1CreateIssueRequest {
+    /// Required. The values for the new issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<GoogleCloudContactcenterinsightsV1alpha1Issue>,
+
+    /// Required. The parent resource of the issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Dataset resource represents a collection of conversations that may be bounded (Static
 /// Dataset, e.g. golden dataset for training), or unbounded (Dynamic Dataset, e.g. live
 /// traffic, or agent training traffic)
@@ -8544,6 +10001,154 @@ impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1alpha1Data
     }
 }
 
+/// Metadata for deleting an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for deletion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to delete an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelRequest {
+    /// Required. The name of the issue model to delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for deleting a QaQuestionTag Resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The original request.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request for deleting a QaQuestionTag.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagRequest {
+    /// Required. The name of the QaQuestionTag to delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for deploying an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for deployment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to deploy an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelRequest {
+    /// Required. The issue model to deploy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The data for a Dialogflow intent. Represents a detected intent in the conversation, e.g.
 /// MAKES_PROMISE.
 ///
@@ -8608,6 +10213,49 @@ pub struct GoogleCloudContactcenterinsightsV1alpha1DialogflowSource {
     /// Wire name: `dialogflowConversation`.
     #[serde(rename = "dialogflowConversation", skip_serializing_if = "Option::is_none")]
     pub dialogflow_conversation: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A customer-managed encryption key specification that can be applied to all created resources
+/// (e.g. `Conversation`).
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1EncryptionSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1EncryptionSpec {
+    /// Required. The name of customer-managed encryption key that is used to secure a resource and
+    /// its sub-resources. If empty, the resource is secured by our default encryption key. Only the
+    /// key in the same location as this resource is allowed to be used for encryption. Format:
+    /// `projects/{project}/locations/{location}/keyRings/{keyRing}/cryptoKeys/{key}`
+    ///
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// Immutable. The resource name of the encryption key specification resource. Format:
+    /// projects/{project}/locations/{location}/encryptionSpec
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -9120,6 +10768,77 @@ for GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataRequestWriteDispos
     }
 }
 
+/// Metadata used for export issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata {
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original export request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request to export an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelRequest {
+    /// Google Cloud Storage URI to export the issue model to.
+    ///
+    /// Wire name: `gcsDestination`.
+    #[serde(rename = "gcsDestination", skip_serializing_if = "Option::is_none")]
+    pub gcs_destination: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelRequestGcsDestination,
+    >,
+
+    /// Required. The issue model to export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Google Cloud Storage Object URI to save the issue model to.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelRequestGcsDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelRequestGcsDestination {
+    /// Required. Format: `gs:///`
+    ///
+    /// Wire name: `objectUri`.
+    #[serde(rename = "objectUri", skip_serializing_if = "Option::is_none")]
+    pub object_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Agent Assist frequently-asked-question answer data.
 ///
 /// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1FaqAnswerData`.
@@ -9279,6 +10998,84 @@ pub struct GoogleCloudContactcenterinsightsV1alpha1GcsSource {
 #[serde(default)]
 #[non_exhaustive]
 pub struct GoogleCloudContactcenterinsightsV1alpha1HoldData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata used for import issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata {
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original import request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request to import an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelRequest {
+    /// Optional. If set to true, will create an issue model from the imported file with randomly
+    /// generated IDs for the issue model and corresponding issues. Otherwise, replaces an existing
+    /// model with the same ID as the file.
+    ///
+    /// Wire name: `createNewModel`.
+    #[serde(rename = "createNewModel", skip_serializing_if = "Option::is_none")]
+    pub create_new_model: Option<bool>,
+
+    /// Google Cloud Storage source message.
+    ///
+    /// Wire name: `gcsSource`.
+    #[serde(rename = "gcsSource", skip_serializing_if = "Option::is_none")]
+    pub gcs_source: Option<
+        GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelRequestGcsSource,
+    >,
+
+    /// Required. The parent resource of the issue model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Google Cloud Storage Object URI to get the issue model file from.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelRequestGcsSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelRequestGcsSource {
+    /// Required. Format: `gs:///`
+    ///
+    /// Wire name: `objectUri`.
+    #[serde(rename = "objectUri", skip_serializing_if = "Option::is_none")]
+    pub object_uri: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -9672,6 +11469,70 @@ for GoogleCloudContactcenterinsightsV1alpha1IngestConversationsRequestTranscript
     }
 }
 
+/// Metadata for initializing a location-level encryption specification.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Partial errors during initializing operation that might cause the operation output to be
+    /// incomplete.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. The original request for initialization.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to initialize a location-level encryption specification.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecRequest {
+    /// Required. The encryption spec used for CMEK encryption. It is required that the kms key is
+    /// in the same region as the endpoint. The same key will be used for all provisioned resources,
+    /// if encryption is available. If the `kms_key_name` field is left empty, no encryption will be
+    /// enforced.
+    ///
+    /// Wire name: `encryptionSpec`.
+    #[serde(rename = "encryptionSpec", skip_serializing_if = "Option::is_none")]
+    pub encryption_spec: Option<GoogleCloudContactcenterinsightsV1alpha1EncryptionSpec>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The data for an intent. Represents a detected intent in the conversation, for example
 /// MAKES_PROMISE.
 ///
@@ -9727,6 +11588,60 @@ pub struct GoogleCloudContactcenterinsightsV1alpha1InterruptionData {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// The issue resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1Issue`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1Issue {
+    /// Output only. The time at which this issue was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Representative description of the issue.
+    ///
+    /// Wire name: `displayDescription`.
+    #[serde(rename = "displayDescription", skip_serializing_if = "Option::is_none")]
+    pub display_description: Option<String>,
+
+    /// The representative name for the issue.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Immutable. The resource name of the issue. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}/issues/{issue}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Resource names of the sample representative utterances that match to this
+    /// issue.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sampleUtterances`.
+    #[serde(rename = "sampleUtterances", skip_serializing_if = "Option::is_none")]
+    pub sample_utterances: Option<Vec<String>>,
+
+    /// Output only. The most recent time that this issue was updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Information about the issue.
 ///
 /// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IssueAssignment`.
@@ -9774,6 +11689,296 @@ pub struct GoogleCloudContactcenterinsightsV1alpha1IssueMatchData {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// The issue model resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IssueModel`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IssueModel {
+    /// Output only. The time at which this issue model was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The representative name for the issue model.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Configs for the input data that used to create the issue model.
+    ///
+    /// Wire name: `inputDataConfig`.
+    #[serde(rename = "inputDataConfig", skip_serializing_if = "Option::is_none")]
+    pub input_data_config: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IssueModelInputDataConfig,
+    >,
+
+    /// Output only. Number of issues in this issue model.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `issueCount`.
+    #[serde(
+        rename = "issueCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issue_count: Option<i64>,
+
+    /// Language of the model.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Type of the model.
+    ///
+    /// Wire name: `modelType`.
+    #[serde(
+        rename = "modelType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub model_type: Option<GoogleCloudContactcenterinsightsV1alpha1IssueModelModelType>,
+
+    /// Immutable. The resource name of the issue model. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. State of the model.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudContactcenterinsightsV1alpha1IssueModelState>,
+
+    /// Output only. Immutable. The issue model's label statistics on its training data.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `trainingStats`.
+    #[serde(rename = "trainingStats", skip_serializing_if = "Option::is_none")]
+    pub training_stats: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IssueModelLabelStats,
+    >,
+
+    /// Output only. The most recent time at which the issue model was updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configs for the input data used to create the issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IssueModelInputDataConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IssueModelInputDataConfig {
+    /// A filter to reduce the conversations used for training the model to a specific subset. Refer
+    /// to <https://cloud.google.com/contact-center/insights/docs/filtering> for details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// Medium of conversations used in training data. This field is being deprecated. To specify
+    /// the medium to be used in training a new issue model, set the `medium` field on `filter`.
+    ///
+    /// Deprecated by the API.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub medium: Option<
+        GoogleCloudContactcenterinsightsV1alpha1IssueModelInputDataConfigMedium,
+    >,
+
+    /// Output only. Number of conversations used in training. Output only.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `trainingConversationsCount`.
+    #[serde(
+        rename = "trainingConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub training_conversations_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Medium of conversations used in training data. This field is being deprecated. To specify
+/// the medium to be used in training a new issue model, set the `medium` field on `filter`.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1IssueModelInputDataConfig.medium`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1IssueModelInputDataConfigMedium {
+    /// `MEDIUM_UNSPECIFIED`: Default value for unspecified.
+    MediumUnspecified,
+
+    /// `PHONE_CALL`: The format for conversations that took place over the phone.
+    PhoneCall,
+
+    /// `CHAT`: The format for conversations that took place over chat.
+    Chat,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1IssueModelInputDataConfigMedium {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MEDIUM_UNSPECIFIED", Self::MediumUnspecified),
+        ("PHONE_CALL", Self::PhoneCall),
+        ("CHAT", Self::Chat),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Aggregated statistics about an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IssueModelLabelStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IssueModelLabelStats {
+    /// Number of conversations the issue model has analyzed at this point in time.
+    ///
+    /// Wire name: `analyzedConversationsCount`.
+    #[serde(
+        rename = "analyzedConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub analyzed_conversations_count: Option<i64>,
+
+    /// Statistics on each issue. Key is the issue's resource name.
+    ///
+    /// Wire name: `issueStats`.
+    #[serde(rename = "issueStats", skip_serializing_if = "Option::is_none")]
+    pub issue_stats: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1alpha1IssueModelLabelStatsIssueStats,
+        >,
+    >,
+
+    /// Number of analyzed conversations for which no issue was applicable at this point in time.
+    ///
+    /// Wire name: `unclassifiedConversationsCount`.
+    #[serde(
+        rename = "unclassifiedConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unclassified_conversations_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Aggregated statistics about an issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IssueModelLabelStatsIssueStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1IssueModelLabelStatsIssueStats {
+    /// Display name of the issue.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Issue resource. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}/issues/{issue}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+
+    /// Number of conversations attached to the issue at this point in time.
+    ///
+    /// Wire name: `labeledConversationsCount`.
+    #[serde(
+        rename = "labeledConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub labeled_conversations_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Type of the model.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1IssueModel.modelType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1IssueModelModelType {
+    /// `MODEL_TYPE_UNSPECIFIED`: Unspecified model type.
+    ModelTypeUnspecified,
+
+    /// `TYPE_V1`: Type V1.
+    TypeV1,
+
+    /// `TYPE_V2`: Type V2.
+    TypeV2,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1IssueModelModelType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MODEL_TYPE_UNSPECIFIED", Self::ModelTypeUnspecified),
+        ("TYPE_V1", Self::TypeV1),
+        ("TYPE_V2", Self::TypeV2),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Issue Modeling result on a conversation.
 ///
 /// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1IssueModelResult`.
@@ -9795,6 +12000,58 @@ pub struct GoogleCloudContactcenterinsightsV1alpha1IssueModelResult {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. State of the model.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1alpha1IssueModel.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1alpha1IssueModelState {
+    /// `STATE_UNSPECIFIED`: Unspecified.
+    StateUnspecified,
+
+    /// `UNDEPLOYED`: Model is not deployed but is ready to deploy.
+    Undeployed,
+
+    /// `DEPLOYING`: Model is being deployed.
+    Deploying,
+
+    /// `DEPLOYED`: Model is deployed and is ready to be used. A model can only be used in analysis
+    /// if it's in this state.
+    Deployed,
+
+    /// `UNDEPLOYING`: Model is being undeployed.
+    Undeploying,
+
+    /// `DELETING`: Model is being deleted.
+    Deleting,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1alpha1IssueModelState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("UNDEPLOYED", Self::Undeployed),
+        ("DEPLOYING", Self::Deploying),
+        ("DEPLOYED", Self::Deployed),
+        ("UNDEPLOYING", Self::Undeploying),
+        ("DELETING", Self::Deleting),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The data for a matched phrase matcher. Represents information identifying a phrase matcher
@@ -10732,6 +12989,56 @@ pub struct GoogleCloudContactcenterinsightsV1alpha1SpeechConfig {
     /// Wire name: `speechRecognizer`.
     #[serde(rename = "speechRecognizer", skip_serializing_if = "Option::is_none")]
     pub speech_recognizer: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for undeploying an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for undeployment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to undeploy an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelRequest {
+    /// Required. The issue model to undeploy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -13210,6 +15517,112 @@ pub struct GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata
     pub unknown_fields: crate::JsonObject,
 }
 
+/// Metadata for creating an issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1mainCreateIssueRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for creating an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1mainCreateIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to create an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainCreateIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainCreateIssueModelRequest {
+    /// Required. The issue model to create.
+    ///
+    /// Wire name: `issueModel`.
+    #[serde(rename = "issueModel", skip_serializing_if = "Option::is_none")]
+    pub issue_model: Option<GoogleCloudContactcenterinsightsV1mainIssueModel>,
+
+    /// Required. The parent resource of the issue model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to create an issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainCreateIssueRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainCreateIssueRequest {
+    /// Required. The values for the new issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<GoogleCloudContactcenterinsightsV1mainIssue>,
+
+    /// Required. The parent resource of the issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Dataset resource represents a collection of conversations that may be bounded (Static
 /// Dataset, e.g. golden dataset for training), or unbounded (Dynamic Dataset, e.g. live
 /// traffic, or agent training traffic)
@@ -13324,6 +15737,154 @@ impl crate::__private::WireEnum for GoogleCloudContactcenterinsightsV1mainDatase
     }
 }
 
+/// Metadata for deleting an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for deletion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1mainDeleteIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to delete an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDeleteIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDeleteIssueModelRequest {
+    /// Required. The name of the issue model to delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata for deleting a QaQuestionTag Resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Output only. The original request.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request for deleting a QaQuestionTag.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagRequest {
+    /// Required. The name of the QaQuestionTag to delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for deploying an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for deployment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1mainDeployIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to deploy an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainDeployIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainDeployIssueModelRequest {
+    /// Required. The issue model to deploy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The data for a Dialogflow intent. Represents a detected intent in the conversation, e.g.
 /// MAKES_PROMISE.
 ///
@@ -13388,6 +15949,49 @@ pub struct GoogleCloudContactcenterinsightsV1mainDialogflowSource {
     /// Wire name: `dialogflowConversation`.
     #[serde(rename = "dialogflowConversation", skip_serializing_if = "Option::is_none")]
     pub dialogflow_conversation: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A customer-managed encryption key specification that can be applied to all created resources
+/// (e.g. `Conversation`).
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainEncryptionSpec`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainEncryptionSpec {
+    /// Required. The name of customer-managed encryption key that is used to secure a resource and
+    /// its sub-resources. If empty, the resource is secured by our default encryption key. Only the
+    /// key in the same location as this resource is allowed to be used for encryption. Format:
+    /// `projects/{project}/locations/{location}/keyRings/{keyRing}/cryptoKeys/{key}`
+    ///
+    /// Wire name: `kmsKey`.
+    #[serde(rename = "kmsKey", skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+
+    /// Immutable. The resource name of the encryption key specification resource. Format:
+    /// projects/{project}/locations/{location}/encryptionSpec
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Whether this resource is zone isolated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzi`.
+    #[serde(rename = "satisfiesPzi", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzi: Option<bool>,
+
+    /// Output only. Whether this resource is zone separated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `satisfiesPzs`.
+    #[serde(rename = "satisfiesPzs", skip_serializing_if = "Option::is_none")]
+    pub satisfies_pzs: Option<bool>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -13898,6 +16502,77 @@ for GoogleCloudContactcenterinsightsV1mainExportInsightsDataRequestWriteDisposit
     }
 }
 
+/// Metadata used for export issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata {
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original export request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1mainExportIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request to export an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainExportIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainExportIssueModelRequest {
+    /// Google Cloud Storage URI to export the issue model to.
+    ///
+    /// Wire name: `gcsDestination`.
+    #[serde(rename = "gcsDestination", skip_serializing_if = "Option::is_none")]
+    pub gcs_destination: Option<
+        GoogleCloudContactcenterinsightsV1mainExportIssueModelRequestGcsDestination,
+    >,
+
+    /// Required. The issue model to export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Google Cloud Storage Object URI to save the issue model to.
+///
+/// Discovery schema
+/// `GoogleCloudContactcenterinsightsV1mainExportIssueModelRequestGcsDestination`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainExportIssueModelRequestGcsDestination {
+    /// Required. Format: `gs:///`
+    ///
+    /// Wire name: `objectUri`.
+    #[serde(rename = "objectUri", skip_serializing_if = "Option::is_none")]
+    pub object_uri: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Agent Assist frequently-asked-question answer data.
 ///
 /// Discovery schema `GoogleCloudContactcenterinsightsV1mainFaqAnswerData`.
@@ -14057,6 +16732,84 @@ pub struct GoogleCloudContactcenterinsightsV1mainGcsSource {
 #[serde(default)]
 #[non_exhaustive]
 pub struct GoogleCloudContactcenterinsightsV1mainHoldData {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata used for import issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata {
+    /// The time the operation was created.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The time the operation finished running.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original import request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1mainImportIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Request to import an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainImportIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainImportIssueModelRequest {
+    /// Optional. If set to true, will create an issue model from the imported file with randomly
+    /// generated IDs for the issue model and corresponding issues. Otherwise, replaces an existing
+    /// model with the same ID as the file.
+    ///
+    /// Wire name: `createNewModel`.
+    #[serde(rename = "createNewModel", skip_serializing_if = "Option::is_none")]
+    pub create_new_model: Option<bool>,
+
+    /// Google Cloud Storage source message.
+    ///
+    /// Wire name: `gcsSource`.
+    #[serde(rename = "gcsSource", skip_serializing_if = "Option::is_none")]
+    pub gcs_source: Option<
+        GoogleCloudContactcenterinsightsV1mainImportIssueModelRequestGcsSource,
+    >,
+
+    /// Required. The parent resource of the issue model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Google Cloud Storage Object URI to get the issue model file from.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainImportIssueModelRequestGcsSource`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainImportIssueModelRequestGcsSource {
+    /// Required. Format: `gs:///`
+    ///
+    /// Wire name: `objectUri`.
+    #[serde(rename = "objectUri", skip_serializing_if = "Option::is_none")]
+    pub object_uri: Option<String>,
+
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
@@ -14448,6 +17201,70 @@ for GoogleCloudContactcenterinsightsV1mainIngestConversationsRequestTranscriptOb
     }
 }
 
+/// Metadata for initializing a location-level encryption specification.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// Partial errors during initializing operation that might cause the operation output to be
+    /// incomplete.
+    ///
+    /// Wire name: `partialErrors`.
+    #[serde(rename = "partialErrors", skip_serializing_if = "Option::is_none")]
+    pub partial_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Output only. The original request for initialization.
+    ///
+    /// Output only: set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<
+        GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecRequest,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to initialize a location-level encryption specification.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecRequest {
+    /// Required. The encryption spec used for CMEK encryption. It is required that the kms key is
+    /// in the same region as the endpoint. The same key will be used for all provisioned resources,
+    /// if encryption is available. If the `kms_key_name` field is left empty, no encryption will be
+    /// enforced.
+    ///
+    /// Wire name: `encryptionSpec`.
+    #[serde(rename = "encryptionSpec", skip_serializing_if = "Option::is_none")]
+    pub encryption_spec: Option<GoogleCloudContactcenterinsightsV1mainEncryptionSpec>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The data for an intent. Represents a detected intent in the conversation, for example
 /// MAKES_PROMISE.
 ///
@@ -14503,6 +17320,60 @@ pub struct GoogleCloudContactcenterinsightsV1mainInterruptionData {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// The issue resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssue`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIssue {
+    /// Output only. The time at which this issue was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Representative description of the issue.
+    ///
+    /// Wire name: `displayDescription`.
+    #[serde(rename = "displayDescription", skip_serializing_if = "Option::is_none")]
+    pub display_description: Option<String>,
+
+    /// The representative name for the issue.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Immutable. The resource name of the issue. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}/issues/{issue}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. Resource names of the sample representative utterances that match to this
+    /// issue.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `sampleUtterances`.
+    #[serde(rename = "sampleUtterances", skip_serializing_if = "Option::is_none")]
+    pub sample_utterances: Option<Vec<String>>,
+
+    /// Output only. The most recent time that this issue was updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// Information about the issue.
 ///
 /// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssueAssignment`.
@@ -14548,6 +17419,296 @@ pub struct GoogleCloudContactcenterinsightsV1mainIssueMatchData {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// The issue model resource.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssueModel`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIssueModel {
+    /// Output only. The time at which this issue model was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// The representative name for the issue model.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Configs for the input data that used to create the issue model.
+    ///
+    /// Wire name: `inputDataConfig`.
+    #[serde(rename = "inputDataConfig", skip_serializing_if = "Option::is_none")]
+    pub input_data_config: Option<
+        GoogleCloudContactcenterinsightsV1mainIssueModelInputDataConfig,
+    >,
+
+    /// Output only. Number of issues in this issue model.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `issueCount`.
+    #[serde(
+        rename = "issueCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issue_count: Option<i64>,
+
+    /// Language of the model.
+    ///
+    /// Wire name: `languageCode`.
+    #[serde(rename = "languageCode", skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+
+    /// Type of the model.
+    ///
+    /// Wire name: `modelType`.
+    #[serde(
+        rename = "modelType",
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub model_type: Option<GoogleCloudContactcenterinsightsV1mainIssueModelModelType>,
+
+    /// Immutable. The resource name of the issue model. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// Output only. State of the model.
+    ///
+    /// Output only: set by the server.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<GoogleCloudContactcenterinsightsV1mainIssueModelState>,
+
+    /// Output only. Immutable. The issue model's label statistics on its training data.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `trainingStats`.
+    #[serde(rename = "trainingStats", skip_serializing_if = "Option::is_none")]
+    pub training_stats: Option<
+        GoogleCloudContactcenterinsightsV1mainIssueModelLabelStats,
+    >,
+
+    /// Output only. The most recent time at which the issue model was updated.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `updateTime`.
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Configs for the input data used to create the issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssueModelInputDataConfig`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIssueModelInputDataConfig {
+    /// A filter to reduce the conversations used for training the model to a specific subset. Refer
+    /// to <https://cloud.google.com/contact-center/insights/docs/filtering> for details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+
+    /// Medium of conversations used in training data. This field is being deprecated. To specify
+    /// the medium to be used in training a new issue model, set the `medium` field on `filter`.
+    ///
+    /// Deprecated by the API.
+    #[serde(
+        with = "crate::__private::wire_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub medium: Option<
+        GoogleCloudContactcenterinsightsV1mainIssueModelInputDataConfigMedium,
+    >,
+
+    /// Output only. Number of conversations used in training. Output only.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `trainingConversationsCount`.
+    #[serde(
+        rename = "trainingConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub training_conversations_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Medium of conversations used in training data. This field is being deprecated. To specify
+/// the medium to be used in training a new issue model, set the `medium` field on `filter`.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainIssueModelInputDataConfig.medium`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainIssueModelInputDataConfigMedium {
+    /// `MEDIUM_UNSPECIFIED`: Default value for unspecified.
+    MediumUnspecified,
+
+    /// `PHONE_CALL`: The format for conversations that took place over the phone.
+    PhoneCall,
+
+    /// `CHAT`: The format for conversations that took place over chat.
+    Chat,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainIssueModelInputDataConfigMedium {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MEDIUM_UNSPECIFIED", Self::MediumUnspecified),
+        ("PHONE_CALL", Self::PhoneCall),
+        ("CHAT", Self::Chat),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Aggregated statistics about an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssueModelLabelStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIssueModelLabelStats {
+    /// Number of conversations the issue model has analyzed at this point in time.
+    ///
+    /// Wire name: `analyzedConversationsCount`.
+    #[serde(
+        rename = "analyzedConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub analyzed_conversations_count: Option<i64>,
+
+    /// Statistics on each issue. Key is the issue's resource name.
+    ///
+    /// Wire name: `issueStats`.
+    #[serde(rename = "issueStats", skip_serializing_if = "Option::is_none")]
+    pub issue_stats: Option<
+        std::collections::BTreeMap<
+            String,
+            GoogleCloudContactcenterinsightsV1mainIssueModelLabelStatsIssueStats,
+        >,
+    >,
+
+    /// Number of analyzed conversations for which no issue was applicable at this point in time.
+    ///
+    /// Wire name: `unclassifiedConversationsCount`.
+    #[serde(
+        rename = "unclassifiedConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unclassified_conversations_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Aggregated statistics about an issue.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssueModelLabelStatsIssueStats`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainIssueModelLabelStatsIssueStats {
+    /// Display name of the issue.
+    ///
+    /// Wire name: `displayName`.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+
+    /// Issue resource. Format:
+    /// projects/{project}/locations/{location}/issueModels/{issue_model}/issues/{issue}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+
+    /// Number of conversations attached to the issue at this point in time.
+    ///
+    /// Wire name: `labeledConversationsCount`.
+    #[serde(
+        rename = "labeledConversationsCount",
+        with = "crate::__private::int64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub labeled_conversations_count: Option<i64>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Type of the model.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainIssueModel.modelType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainIssueModelModelType {
+    /// `MODEL_TYPE_UNSPECIFIED`: Unspecified model type.
+    ModelTypeUnspecified,
+
+    /// `TYPE_V1`: Type V1.
+    TypeV1,
+
+    /// `TYPE_V2`: Type V2.
+    TypeV2,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainIssueModelModelType {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("MODEL_TYPE_UNSPECIFIED", Self::ModelTypeUnspecified),
+        ("TYPE_V1", Self::TypeV1),
+        ("TYPE_V2", Self::TypeV2),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Issue Modeling result on a conversation.
 ///
 /// Discovery schema `GoogleCloudContactcenterinsightsV1mainIssueModelResult`.
@@ -14569,6 +17730,58 @@ pub struct GoogleCloudContactcenterinsightsV1mainIssueModelResult {
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
     pub unknown_fields: crate::JsonObject,
+}
+
+/// Output only. State of the model.
+///
+/// The values of `GoogleCloudContactcenterinsightsV1mainIssueModel.state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoogleCloudContactcenterinsightsV1mainIssueModelState {
+    /// `STATE_UNSPECIFIED`: Unspecified.
+    StateUnspecified,
+
+    /// `UNDEPLOYED`: Model is not deployed but is ready to deploy.
+    Undeployed,
+
+    /// `DEPLOYING`: Model is being deployed.
+    Deploying,
+
+    /// `DEPLOYED`: Model is deployed and is ready to be used. A model can only be used in analysis
+    /// if it's in this state.
+    Deployed,
+
+    /// `UNDEPLOYING`: Model is being undeployed.
+    Undeploying,
+
+    /// `DELETING`: Model is being deleted.
+    Deleting,
+
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl crate::__private::WireEnum
+for GoogleCloudContactcenterinsightsV1mainIssueModelState {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("STATE_UNSPECIFIED", Self::StateUnspecified),
+        ("UNDEPLOYED", Self::Undeployed),
+        ("DEPLOYING", Self::Deploying),
+        ("DEPLOYED", Self::Deployed),
+        ("UNDEPLOYING", Self::Undeploying),
+        ("DELETING", Self::Deleting),
+    ];
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn as_unknown(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The data for a matched phrase matcher. Represents information identifying a phrase matcher
@@ -15500,6 +18713,54 @@ pub struct GoogleCloudContactcenterinsightsV1mainSpeechConfig {
     /// Wire name: `speechRecognizer`.
     #[serde(rename = "speechRecognizer", skip_serializing_if = "Option::is_none")]
     pub speech_recognizer: Option<String>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// Metadata for undeploying an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata {
+    /// Output only. The time the operation was created.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+
+    /// Output only. The time the operation finished running.
+    ///
+    /// Output only: set by the server.
+    ///
+    /// Wire name: `endTime`.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+
+    /// The original request for undeployment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<GoogleCloudContactcenterinsightsV1mainUndeployIssueModelRequest>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The request to undeploy an issue model.
+///
+/// Discovery schema `GoogleCloudContactcenterinsightsV1mainUndeployIssueModelRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudContactcenterinsightsV1mainUndeployIssueModelRequest {
+    /// Required. The issue model to undeploy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]

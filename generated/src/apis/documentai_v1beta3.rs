@@ -295,8 +295,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 /// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
 /// is kept as JSON.
 ///
-/// The messages are the schemas of the document whose name ends in `Metadata` and that no
-/// method takes or returns.
+/// The messages are the schemas of the document whose name ends in `Metadata`, that no method
+/// takes or returns, and whose name or description ties them to an operation.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnyMetadata {
@@ -400,6 +400,11 @@ pub enum AnyMetadata {
         Box<GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata>,
     ),
 
+    /// A [`GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata`].
+    GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata>,
+    ),
+
     /// A [`GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata`].
     GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata(
         Box<GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata>,
@@ -475,6 +480,11 @@ pub enum AnyMetadata {
         Box<GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata>,
     ),
 
+    /// A [`GoogleCloudDocumentaiV1TrainProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1TrainProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1TrainProcessorVersionMetadata>,
+    ),
+
     /// A [`GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata`].
     GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata(
         Box<GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata>,
@@ -543,6 +553,11 @@ pub enum AnyMetadata {
     /// A [`GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata`].
     GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata(
         Box<GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata>,
+    ),
+
+    /// A [`GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata`].
+    GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata(
+        Box<GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata>,
     ),
 
     /// A [`GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata`].
@@ -674,6 +689,12 @@ impl crate::MetadataSet for AnyMetadata {
             .start_time(&["commonMetadata", "createTime"])
             .update_time(&["commonMetadata", "updateTime"]),
         crate::MetadataType::new(
+                "GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
                 "GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata",
             )
             .state(&["commonMetadata", "state"])
@@ -749,6 +770,10 @@ impl crate::MetadataSet for AnyMetadata {
             .state(&["commonMetadata", "state"])
             .start_time(&["commonMetadata", "createTime"])
             .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new("GoogleCloudDocumentaiV1TrainProcessorVersionMetadata")
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
         crate::MetadataType::new(
                 "GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata",
             )
@@ -817,6 +842,12 @@ impl crate::MetadataSet for AnyMetadata {
             .update_time(&["updateTime"]),
         crate::MetadataType::new(
                 "GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata",
+            )
+            .state(&["commonMetadata", "state"])
+            .start_time(&["commonMetadata", "createTime"])
+            .update_time(&["commonMetadata", "updateTime"]),
+        crate::MetadataType::new(
+                "GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata",
             )
             .state(&["commonMetadata", "state"])
             .start_time(&["commonMetadata", "createTime"])
@@ -947,6 +978,11 @@ impl crate::MetadataSet for AnyMetadata {
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
+                "GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
                 "GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata" => {
                     Self::GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
@@ -1022,6 +1058,11 @@ impl crate::MetadataSet for AnyMetadata {
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
+                "GoogleCloudDocumentaiV1TrainProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1TrainProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
                 "GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata" => {
                     Self::GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
@@ -1089,6 +1130,11 @@ impl crate::MetadataSet for AnyMetadata {
                 }
                 "GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata" => {
                     Self::GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata(
+                        Box::new(serde::Deserialize::deserialize(object)?),
+                    )
+                }
+                "GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata" => {
+                    Self::GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata(
                         Box::new(serde::Deserialize::deserialize(object)?),
                     )
                 }
@@ -2376,6 +2422,83 @@ pub struct GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// The metadata that represents a processor version being created.
+///
+/// Discovery schema `GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata>,
+
+    /// The test dataset validation information.
+    ///
+    /// Wire name: `testDatasetValidation`.
+    #[serde(rename = "testDatasetValidation", skip_serializing_if = "Option::is_none")]
+    pub test_dataset_validation: Option<
+        GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadataDatasetValidation,
+    >,
+
+    /// The training dataset validation information.
+    ///
+    /// Wire name: `trainingDatasetValidation`.
+    #[serde(
+        rename = "trainingDatasetValidation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub training_dataset_validation: Option<
+        GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadataDatasetValidation,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The dataset validation information. This includes any and all errors with documents and the
+/// dataset.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadataDatasetValidation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadataDatasetValidation {
+    /// The total number of dataset errors.
+    ///
+    /// Wire name: `datasetErrorCount`.
+    #[serde(rename = "datasetErrorCount", skip_serializing_if = "Option::is_none")]
+    pub dataset_error_count: Option<i32>,
+
+    /// Error information for the dataset as a whole. A maximum of 10 dataset errors will be
+    /// returned. A single dataset error is terminal for training.
+    ///
+    /// Wire name: `datasetErrors`.
+    #[serde(rename = "datasetErrors", skip_serializing_if = "Option::is_none")]
+    pub dataset_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// The total number of document errors.
+    ///
+    /// Wire name: `documentErrorCount`.
+    #[serde(rename = "documentErrorCount", skip_serializing_if = "Option::is_none")]
+    pub document_error_count: Option<i32>,
+
+    /// Error information pertaining to specific documents. A maximum of 10 document errors will be
+    /// returned. Any document with errors will not be used throughout training.
+    ///
+    /// Wire name: `documentErrors`.
+    #[serde(rename = "documentErrors", skip_serializing_if = "Option::is_none")]
+    pub document_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
 /// The long-running operation metadata for the UndeployProcessorVersion method.
 ///
 /// Discovery schema `GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata`.
@@ -2922,6 +3045,82 @@ pub struct GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata {
     /// Wire name: `commonMetadata`.
     #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
     pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata that represents a processor version being created.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1TrainProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1TrainProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1CommonOperationMetadata>,
+
+    /// The test dataset validation information.
+    ///
+    /// Wire name: `testDatasetValidation`.
+    #[serde(rename = "testDatasetValidation", skip_serializing_if = "Option::is_none")]
+    pub test_dataset_validation: Option<
+        GoogleCloudDocumentaiV1TrainProcessorVersionMetadataDatasetValidation,
+    >,
+
+    /// The training dataset validation information.
+    ///
+    /// Wire name: `trainingDatasetValidation`.
+    #[serde(
+        rename = "trainingDatasetValidation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub training_dataset_validation: Option<
+        GoogleCloudDocumentaiV1TrainProcessorVersionMetadataDatasetValidation,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The dataset validation information. This includes any and all errors with documents and the
+/// dataset.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1TrainProcessorVersionMetadataDatasetValidation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1TrainProcessorVersionMetadataDatasetValidation {
+    /// The total number of dataset errors.
+    ///
+    /// Wire name: `datasetErrorCount`.
+    #[serde(rename = "datasetErrorCount", skip_serializing_if = "Option::is_none")]
+    pub dataset_error_count: Option<i32>,
+
+    /// Error information for the dataset as a whole. A maximum of 10 dataset errors will be
+    /// returned. A single dataset error is terminal for training.
+    ///
+    /// Wire name: `datasetErrors`.
+    #[serde(rename = "datasetErrors", skip_serializing_if = "Option::is_none")]
+    pub dataset_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// The total number of document errors.
+    ///
+    /// Wire name: `documentErrorCount`.
+    #[serde(rename = "documentErrorCount", skip_serializing_if = "Option::is_none")]
+    pub document_error_count: Option<i32>,
+
+    /// Error information pertaining to specific documents. A maximum of 10 document errors will be
+    /// returned. Any document with errors will not be used throughout training.
+    ///
+    /// Wire name: `documentErrors`.
+    #[serde(rename = "documentErrors", skip_serializing_if = "Option::is_none")]
+    pub document_errors: Option<Vec<GoogleRpcStatus>>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -3834,6 +4033,83 @@ pub struct GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata {
     /// Wire name: `commonMetadata`.
     #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
     pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The metadata that represents a processor version being created.
+///
+/// Discovery schema `GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata {
+    /// The basic metadata of the long-running operation.
+    ///
+    /// Wire name: `commonMetadata`.
+    #[serde(rename = "commonMetadata", skip_serializing_if = "Option::is_none")]
+    pub common_metadata: Option<GoogleCloudDocumentaiV1beta3CommonOperationMetadata>,
+
+    /// The test dataset validation information.
+    ///
+    /// Wire name: `testDatasetValidation`.
+    #[serde(rename = "testDatasetValidation", skip_serializing_if = "Option::is_none")]
+    pub test_dataset_validation: Option<
+        GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadataDatasetValidation,
+    >,
+
+    /// The training dataset validation information.
+    ///
+    /// Wire name: `trainingDatasetValidation`.
+    #[serde(
+        rename = "trainingDatasetValidation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub training_dataset_validation: Option<
+        GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadataDatasetValidation,
+    >,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The dataset validation information. This includes any and all errors with documents and the
+/// dataset.
+///
+/// Discovery schema
+/// `GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadataDatasetValidation`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadataDatasetValidation {
+    /// The total number of dataset errors.
+    ///
+    /// Wire name: `datasetErrorCount`.
+    #[serde(rename = "datasetErrorCount", skip_serializing_if = "Option::is_none")]
+    pub dataset_error_count: Option<i32>,
+
+    /// Error information for the dataset as a whole. A maximum of 10 dataset errors will be
+    /// returned. A single dataset error is terminal for training.
+    ///
+    /// Wire name: `datasetErrors`.
+    #[serde(rename = "datasetErrors", skip_serializing_if = "Option::is_none")]
+    pub dataset_errors: Option<Vec<GoogleRpcStatus>>,
+
+    /// The total number of document errors.
+    ///
+    /// Wire name: `documentErrorCount`.
+    #[serde(rename = "documentErrorCount", skip_serializing_if = "Option::is_none")]
+    pub document_error_count: Option<i32>,
+
+    /// Error information pertaining to specific documents. A maximum of 10 document errors will be
+    /// returned. Any document with errors will not be used throughout training.
+    ///
+    /// Wire name: `documentErrors`.
+    #[serde(rename = "documentErrors", skip_serializing_if = "Option::is_none")]
+    pub document_errors: Option<Vec<GoogleRpcStatus>>,
 
     /// Properties the schema does not declare, kept as received.
     #[serde(flatten)]

@@ -366,8 +366,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 /// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
 /// is kept as JSON.
 ///
-/// The messages are the schemas of the document whose name ends in `Metadata` and that no
-/// method takes or returns.
+/// The messages are the schemas of the document whose name ends in `Metadata`, that no method
+/// takes or returns, and whose name or description ties them to an operation.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnyMetadata {
