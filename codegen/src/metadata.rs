@@ -5,10 +5,10 @@
 //! - its id ends in `Metadata`;
 //! - no method of the document takes or returns it, directly or through other schemas; and
 //! - its id has `Operation` in it, or its description is empty or speaks of an operation, a
-//!   method, an LRO or something long-running, or its id ends in the name of a method that
-//!   returns an operation followed by its collection, one item of it, and `Metadata`
-//!   (`…DeployIssueModelMetadata` for `issueModels.deploy`, `MoveFolderMetadata` for
-//!   `folders.move`), as Google's API guidelines name the metadata of such a method.
+//!   method, an LRO or something long-running, or its id ends in `<Verb><Item>Metadata` for
+//!   a method that returns an operation, `<Verb>` being the method's name and `<Item>` one
+//!   item of its collection (`…DeployIssueModelMetadata` for `issueModels.deploy`,
+//!   `MoveFolderMetadata` for `folders.move`).
 //!
 //! Discovery documents list schemas that no method reaches mostly because operations carry
 //! them, as the `@type`d object in `metadata` (Dataproc's `ClusterOperationMetadata`, Vertex
@@ -149,7 +149,8 @@ pub fn schemas(
 
 /// The names one item of a collection may have: the collection's own name, and the forms
 /// English plurals drop (`issueModels` → `issueModel`, `policies` → `policy`, `indexes` →
-/// `index`). A name too many does no harm: a schema must also end in a method's name.
+/// `index`). A spare form is harmless: it counts only after the name of a method that
+/// returns an operation.
 fn items(collection: &str) -> Vec<String> {
     let mut out = vec![collection.to_owned()];
     if let Some(stem) = collection.strip_suffix("ies") {
