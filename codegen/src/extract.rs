@@ -108,10 +108,7 @@ pub fn service(
         .iter()
         .filter_map(|id| {
             let type_name = names.get(id)?;
-            let s = defs.iter().find_map(|d| match d {
-                ir::TypeDef::Struct(s) if &s.name == type_name => Some(s),
-                _ => None,
-            })?;
+            let s = ir::struct_named(&defs, type_name)?;
             Some(ir::MetadataType {
                 schema: id.clone(),
                 type_name: type_name.clone(),
@@ -397,26 +394,25 @@ fn link_collections(found: &[Found<'_>], methods: &mut [ir::Method], defs: &mut 
         let Some(page) = methods[list].response.model() else {
             continue;
         };
-        for def in defs.iter_mut() {
-            let ir::TypeDef::Struct(s) = def else {
-                continue;
-            };
-            if s.name != page {
-                continue;
-            }
-            let items = s.fields.iter().find(|f| {
-                matches!(&f.ty, ir::Type::Array(t) if matches!(&**t, ir::Type::Named { name, .. } if name == item))
+        let Some(s) = defs.iter_mut().find_map(|d| match d {
+            ir::TypeDef::Struct(s) if s.name == page => Some(s),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let items = s.fields.iter().find(|f| {
+            matches!(&f.ty, ir::Type::Array(t) if matches!(&**t, ir::Type::Named { name, .. } if name == item))
+        });
+        let next = s
+            .fields
+            .iter()
+            .find(|f| f.wire_name == "nextPageToken" && f.ty == ir::Type::Scalar(Scalar::String));
+        if let (Some(items), Some(next)) = (items, next) {
+            s.page = Some(ir::PageShape {
+                items: items.rust_name.clone(),
+                item_type: item.to_owned(),
+                next_page_token: next.rust_name.clone(),
             });
-            let next = s.fields.iter().find(|f| {
-                f.wire_name == "nextPageToken" && f.ty == ir::Type::Scalar(Scalar::String)
-            });
-            if let (Some(items), Some(next)) = (items, next) {
-                s.page = Some(ir::PageShape {
-                    items: items.rust_name.clone(),
-                    item_type: item.to_owned(),
-                    next_page_token: next.rust_name.clone(),
-                });
-            }
         }
     }
 }

@@ -27,7 +27,8 @@ pub struct Service {
     pub service_path: String,
     /// Every OAuth scope: those the document declares and those its methods name.
     pub scopes: Vec<Scope>,
-    /// The `operations.get` methods, by id.
+    /// The methods of the operations collections (`get`, `wait`, `cancel`, `delete`,
+    /// `list`), by id.
     pub methods: Vec<Method>,
     /// The models the methods' responses reach, and the operation metadata messages with
     /// theirs, by Rust name.
@@ -363,6 +364,14 @@ impl TypeDef {
             TypeDef::Shared(s) => &s.name,
         }
     }
+}
+
+/// The struct of `defs` with Rust name `name`.
+pub fn struct_named<'d>(defs: &'d [TypeDef], name: &str) -> Option<&'d Struct> {
+    defs.iter().find_map(|d| match d {
+        TypeDef::Struct(s) if s.name == name => Some(s),
+        _ => None,
+    })
 }
 
 /// A string property with a closed list of values; values it does not list are kept in

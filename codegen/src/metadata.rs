@@ -26,13 +26,12 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use serde_json::value::RawValue;
-
-use crate::discovery::{Document, Resource, Str};
+use crate::discovery::{Document, Resource, Schema};
 use crate::error::{Error, join};
-use crate::ir::{Field, ProgressField, Scalar, Struct, Type, TypeDef};
+use crate::ir::{Field, ProgressField, Scalar, Struct, Type, TypeDef, struct_named};
 use crate::load;
 use crate::names;
+use crate::types;
 
 /// The wire names that give each progress field, in order of preference.
 pub const RULES: [(ProgressField, &[&str]); 6] = [
@@ -73,9 +72,9 @@ pub const RULES: [(ProgressField, &[&str]); 6] = [
 #[derive(Deserialize)]
 struct Refs<'a> {
     #[serde(borrow, default)]
-    request: Option<&'a RawValue>,
+    request: Option<Schema<'a>>,
     #[serde(borrow, default)]
-    response: Option<&'a RawValue>,
+    response: Option<Schema<'a>>,
 }
 
 /// The ids of the operation metadata schemas of `doc`, in id order; `operations` holds the
@@ -96,14 +95,14 @@ pub fn schemas(
     while let Some((path, collection, resource)) = stack.pop() {
         for (name, raw) in &resource.methods {
             let refs: Refs<'_> = load::part(file, &join(&join(&path, "methods"), name), raw)?;
-            let response = refs.response.map(|r| references(r.get()));
-            if response.is_some_and(|r| r.first().is_some_and(|id| operations.contains(id))) {
+            let response = refs.response.as_ref().and_then(|r| r.reference.as_deref());
+            if response.is_some_and(|id| operations.contains(id)) {
                 for item in items(collection) {
                     method_names.insert(names::camel(&format!("{name} {item}")));
                 }
             }
-            for schema in refs.request.into_iter().chain(refs.response) {
-                roots.extend(references(schema.get()));
+            for schema in refs.request.iter().chain(&refs.response) {
+                roots.extend(types::references(schema));
             }
         }
         for (name, r) in &resource.resources {
@@ -117,7 +116,8 @@ pub fn schemas(
             continue;
         };
         if reached.insert(id.clone()) {
-            queue.extend(references(raw.get()));
+            let schema: Schema<'_> = load::part(file, &join("schemas", &id), raw)?;
+            queue.extend(types::references(&schema));
         }
     }
     let mut found = Vec::new();
@@ -125,8 +125,8 @@ pub fn schemas(
         if !id.ends_with("Metadata") || reached.contains(id.as_ref()) {
             continue;
         }
-        let about: About<'_> = load::part(file, &join("schemas", id), raw)?;
-        let text = about
+        let schema: Schema<'_> = load::part(file, &join("schemas", id), raw)?;
+        let text = schema
             .description
             .as_deref()
             .unwrap_or_default()
@@ -161,35 +161,6 @@ fn items(collection: &str) -> Vec<String> {
     }
     if let Some(stem) = collection.strip_suffix('s') {
         out.push(stem.to_owned());
-    }
-    out
-}
-
-/// A schema's description.
-#[derive(Deserialize)]
-struct About<'a> {
-    #[serde(borrow, default)]
-    description: Option<Str<'a>>,
-}
-
-/// Every `"$ref"` string inside a schema's JSON.
-fn references(json: &str) -> Vec<String> {
-    fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
-        match value {
-            serde_json::Value::Object(map) => {
-                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
-                    out.push(r.clone());
-                }
-                map.values().for_each(|v| walk(v, out));
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    // The document was parsed whole before, so its parts are valid JSON.
-    if let Ok(value) = serde_json::from_str(json) {
-        walk(&value, &mut out);
     }
     out
 }
@@ -241,10 +212,7 @@ pub fn paths(s: &Struct, defs: &[TypeDef]) -> Vec<(ProgressField, Vec<String>)> 
             let Type::Named { name, .. } = &f.ty else {
                 return None;
             };
-            let inner = defs.iter().find_map(|d| match d {
-                TypeDef::Struct(inner) if &inner.name == name => Some(inner),
-                _ => None,
-            })?;
+            let inner = struct_named(defs, name)?;
             if !["Status", "Progress", "Metadata"]
                 .iter()
                 .any(|end| inner.origin.ends_with(end))

@@ -275,6 +275,13 @@ fn is_object(s: &Schema<'_>) -> bool {
             || (s.kind.as_deref() == Some("object") && s.additional_properties.is_none()))
 }
 
+/// The ids of the schemas `s` refers to itself (not through them).
+pub fn references(s: &Schema<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    refs(s, "", &mut out);
+    out.into_iter().map(|(id, _)| id).collect()
+}
+
 /// Pushes every `$ref` inside `s` with its JSON path.
 fn refs(s: &Schema<'_>, path: &str, out: &mut Vec<(String, String)>) {
     if let Some(r) = &s.reference {

@@ -2,7 +2,7 @@
 //! `@type`, and the [`Progress`] they and the operation report.
 
 use crate::codec::JsonObject;
-use crate::operation::{LongRunningOperation, type_url};
+use crate::operation::{LongRunningOperation, message_name, type_url};
 
 /// One operation metadata message of a service: its Discovery schema, and where in its JSON
 /// the [`Progress`] fields are (each a path of wire names, e.g. `["status", "state"]`).
@@ -103,7 +103,7 @@ impl MetadataType {
     /// several schemas fit, the one with the longest such prefix wins, so that a document
     /// holding both `…V1alphaM` and `…V1M` gives each version its own.
     pub fn find(types: &'static [MetadataType], type_url: &str) -> Option<&'static MetadataType> {
-        let full_name = type_url.rsplit('/').next()?;
+        let full_name = message_name(type_url);
         let (package, message) = full_name.rsplit_once('.').unwrap_or(("", full_name));
         if message.is_empty() {
             return None;
@@ -225,7 +225,7 @@ pub trait MetadataSet: Sized {
     /// When the object is of a known type but does not decode as it.
     fn decode(object: &JsonObject) -> Result<Self, serde_json::Error> {
         match type_url(object).and_then(|url| MetadataType::find(Self::TYPES, url)) {
-            Some(message) => Self::decode_as(message, serde_json::Value::Object(object.clone())),
+            Some(message) => Self::decode_as(message, object),
             None => Ok(Self::unknown(object.clone())),
         }
     }
@@ -278,18 +278,12 @@ impl crate::ServiceInfo {
     /// (Compute's `progress`, `status`, `statusMessage`…), completed by its metadata when the
     /// `@type` of that is one of the service's [`metadata`](Self::metadata) messages.
     pub fn progress(&self, operation: &impl LongRunningOperation) -> Progress {
-        operation
-            .progress()
-            .or(self.metadata_progress(operation.metadata()))
-    }
-
-    /// What a `metadata` object of this service says of progress, when its `@type` is one of
-    /// the service's messages.
-    pub(crate) fn metadata_progress(&self, metadata: Option<&JsonObject>) -> Progress {
-        metadata
+        let metadata = operation
+            .metadata()
             .and_then(|m| Some((MetadataType::find(self.metadata, type_url(m)?)?, m)))
             .map(|(message, m)| message.progress(m))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        operation.progress().or(metadata)
     }
 }
 

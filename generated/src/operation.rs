@@ -62,7 +62,7 @@ pub trait LongRunningOperation {
     fn response_as<T: DeserializeOwned>(&self, message: &str) -> Option<Result<T, WrongType>> {
         self.response().map(|object| {
             let found = type_url(object);
-            if found.and_then(|url| url.rsplit('/').next()) != Some(message) {
+            if found.map(message_name) != Some(message) {
                 return Err(WrongType {
                     expected: message.to_owned(),
                     found: found.map(str::to_owned),
@@ -106,11 +106,11 @@ impl std::error::Error for WrongType {
     }
 }
 
-/// Decodes a JSON object into a model of the caller's.
+/// Decodes a JSON object into a model of the caller's, reading it where it is.
 pub(crate) fn decode_object<T: DeserializeOwned>(
     object: &JsonObject,
 ) -> Result<T, serde_json::Error> {
-    T::deserialize(serde_json::Value::Object(object.clone()))
+    T::deserialize(object)
 }
 
 /// One page of a collection's `list`: its operations and the token of the next page.
@@ -152,6 +152,12 @@ pub fn type_url(object: &JsonObject) -> Option<&str> {
     object.get("@type").and_then(serde_json::Value::as_str)
 }
 
+/// The full message name a type URL names: `google.cloud.dataproc.v1.Cluster` for
+/// `type.googleapis.com/google.cloud.dataproc.v1.Cluster`, whatever the URL's prefix.
+pub(crate) fn message_name(type_url: &str) -> &str {
+    type_url.rsplit('/').next().unwrap_or(type_url)
+}
+
 /// The objects of `details` whose `@type` names the message `name` (e.g.
 /// `google.rpc.ErrorInfo`), whatever the type URL's prefix.
 pub(crate) fn details_named<'a>(
@@ -160,7 +166,7 @@ pub(crate) fn details_named<'a>(
 ) -> impl Iterator<Item = &'a JsonObject> + 'a {
     details
         .iter()
-        .filter(move |d| type_url(d).is_some_and(|url| url.rsplit('/').next() == Some(name)))
+        .filter(move |d| type_url(d).map(message_name) == Some(name))
 }
 
 /// `google.longrunning.Operation`: a long-running operation that is the result of a network

@@ -141,23 +141,16 @@ impl Resolved {
     /// When the JSON does not decode as the collection's operation model.
     pub fn operation(&self, json: JsonObject) -> Result<AnyOperation, serde_json::Error> {
         let summary = (self.collection.summarize)(&json)?;
-        let metadata = json.get("metadata").and_then(serde_json::Value::as_object);
-        let progress = summary
-            .progress
-            .clone()
-            .or(self.service().metadata_progress(metadata));
-        Ok(AnyOperation {
-            json,
-            summary: Summary {
-                progress,
-                ..summary
-            },
-        })
+        let mut op = AnyOperation { json, summary };
+        // The model read the operation's own fields; its service adds what its metadata says.
+        op.summary.progress = self.service().progress(&op);
+        Ok(op)
     }
 }
 
 /// An operation of a [`Resolved`] request: its JSON as received, read by its collection's
-/// model, with its service's [`Progress`].
+/// model. Its [`progress`](LongRunningOperation::progress) is all its service can tell: its own
+/// fields and its metadata.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnyOperation {
     json: JsonObject,
@@ -168,11 +161,6 @@ impl AnyOperation {
     /// The operation's JSON, as received.
     pub fn json(&self) -> &JsonObject {
         &self.json
-    }
-
-    /// How far it has got: its own fields and its metadata, read by its service.
-    pub fn progress_view(&self) -> &Progress {
-        &self.summary.progress
     }
 }
 

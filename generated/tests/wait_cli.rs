@@ -37,6 +37,38 @@ fn run(server: &Server, args: &[&str]) -> Output {
 }
 
 #[test]
+fn retries_show_as_they_happen() {
+    let server = Server::start(|n, _| {
+        match n {
+        2 => Response::json(
+            503,
+            r#"{"error": {"code": 503, "message": "backend unavailable", "status": "UNAVAILABLE"}}"#,
+        )
+        .into(),
+        _ => Response::json(200, dataproc(n >= 4)).into(),
+    }
+    });
+    let out = run(
+        &server,
+        &[
+            DATAPROC_NAME,
+            "--service",
+            "dataproc_v1",
+            "--interval",
+            "50ms",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("(retries: 1, last: "))
+        .unwrap_or_else(|| panic!("no retry line: {stderr}"));
+    assert!(line.contains("backend unavailable"), "{line}");
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[test]
 fn piped_output_is_plain_lines_and_json_on_stdout() {
     let server = Server::start(|n, _| Response::json(200, dataproc(n >= 3)).into());
     let out = run(

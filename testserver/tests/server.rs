@@ -198,7 +198,15 @@ fn dropping_the_server_ends_slow_replies_and_idle_connections_at_once() {
         started.elapsed()
     );
     for stream in [&mut waiting, &mut silent, &mut half] {
-        assert_eq!(read_all(stream), "", "closed unanswered");
+        // Closed unanswered: the end of the stream, or a reset when the server had not yet
+        // read all the client sent (the half request, on a loaded machine).
+        let mut answer = Vec::new();
+        match stream.read_to_end(&mut answer) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) => panic!("reading after the drop: {e}"),
+        }
+        assert_eq!(answer, b"", "closed unanswered");
     }
 }
 

@@ -1,12 +1,12 @@
-//! Request builders, one per method of an operations collection: docs, a constructor, accessors for its
-//! parameters and the static description of its method. Everything else a request does lives
-//! once in the runtime (`Request`, `Call`).
+//! Request builders, one per method of an operations collection: docs, a constructor,
+//! accessors for its parameters and the static description of its method. Everything else a
+//! request does lives once in the runtime (`Request`, `Call`).
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens as _, format_ident, quote};
 
 use super::{Options, docs};
-use crate::ir::{Location, Method, Param, Response, Scalar, Service, TypeDef};
+use crate::ir::{Location, Method, Param, Response, Scalar, Service, TypeDef, struct_named};
 
 pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
     let name = format_ident!("{}", m.type_name);
@@ -117,10 +117,7 @@ fn method_info(service: &Service, m: &Method) -> TokenStream {
     // The top-level properties of the request body, which the poller may set (a `wait`'s
     // `timeout`).
     let body_fields = m.request.iter().flat_map(|r| {
-        let fields = service.types.iter().find_map(|t| match t {
-            TypeDef::Struct(s) if s.name == *r => Some(&s.fields),
-            _ => None,
-        });
+        let fields = struct_named(&service.types, r).map(|s| &s.fields);
         fields.into_iter().flatten().map(|f| {
             let wire = &f.wire_name;
             quote!(crate::ParamInfo::body(#wire))

@@ -34,8 +34,14 @@ impl Default for Options {
 
 /// The source of one service's module.
 pub fn service_file(service: &ir::Service, options: &Options) -> String {
+    let contents = if service.metadata.is_empty() {
+        "the methods of its operations collections and the models they take and return"
+    } else {
+        "the methods of its operations collections, the models they take and return, and its \
+         operation metadata messages"
+    };
     let mut intro = format!(
-        "{title} {version}: the `operations.get` methods and the models they return.\n\n\
+        "{title} {version}: {contents}.\n\n\
          Generated from `{file}`, revision `{revision}`.",
         title = service.title,
         version = service.version,

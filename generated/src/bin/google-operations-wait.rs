@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use google_operations::{
-    AnyOperation, Client, EnvToken, Error, PollPolicy, PollState, Progress, Resolved, TokenSource,
-    resolve,
+    AnyOperation, Client, EnvToken, Error, LongRunningOperation, PollPolicy, PollState, Progress,
+    Resolved, TokenSource, resolve,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -129,7 +129,7 @@ async fn main() -> ExitCode {
             .multiplier(1.0);
     }
     let client = match Client::builder()
-        .token_source(BoxedTokens(tokens))
+        .token_source(tokens)
         .poll_policy(policy)
         .build()
     {
@@ -178,15 +178,12 @@ async fn wait(client: &Client, request: &Resolved, args: &Args, view: &View) -> 
             }
             Err(e @ Error::NotDone { .. }) => {
                 view.finish(&e.to_string());
-                if let (
-                    true,
-                    Error::NotDone {
-                        last_operation: Some(op),
-                        ..
-                    },
-                ) = (args.json, &e)
+                if let Error::NotDone {
+                    last_operation: Some(op),
+                    ..
+                } = &e
                 {
-                    println!("{op}");
+                    print_json(args, op);
                 }
                 return ExitCode::from(DEADLINE);
             }
@@ -198,9 +195,10 @@ async fn wait(client: &Client, request: &Resolved, args: &Args, view: &View) -> 
     }
 }
 
-fn print_json(args: &Args, op: &AnyOperation) {
+/// Prints an operation on standard output, with `--json`.
+fn print_json(args: &Args, op: &impl serde::Serialize) {
     if args.json {
-        let text = serde_json::to_string_pretty(op.json()).unwrap_or_default();
+        let text = serde_json::to_string_pretty(op).unwrap_or_default();
         println!("{text}");
     }
 }
@@ -250,7 +248,7 @@ impl View {
 
     fn show(&self, op: &AnyOperation) {
         let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        state.progress = op.progress_view().clone();
+        state.progress = op.progress();
         state.render();
     }
 
@@ -325,19 +323,8 @@ fn seconds(elapsed: Duration) -> String {
     format!("{}s", elapsed.as_secs())
 }
 
-/// A token source behind a box, so that either kind can be given to the client.
-struct BoxedTokens(Box<dyn TokenSource>);
-
-impl TokenSource for BoxedTokens {
-    fn token<'a>(
-        &'a self,
-        scopes: &'a [google_operations::Scope],
-    ) -> google_operations::TokenFuture<'a> {
-        self.0.token(scopes)
-    }
-}
-
-/// Shows the client's retries as they happen, from its `tracing` warnings.
+/// Shows the client's retries as they happen, from its `tracing` warnings marked
+/// `retry = true`.
 fn show_retries(view: View) {
     use tracing_subscriber::layer::SubscriberExt;
     let subscriber = tracing_subscriber::registry().with(RetryLayer { view });
@@ -351,14 +338,9 @@ struct RetryLayer {
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for RetryLayer {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        if *event.metadata().level() != tracing::Level::WARN {
-            return;
-        }
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let retrying =
-            fields.message.starts_with("retrying") || fields.message.starts_with("poll failed");
-        if retrying {
+        if fields.retry {
             self.view.retry(fields.cause.unwrap_or(fields.message));
         }
     }
@@ -366,11 +348,18 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for RetryLayer {
 
 #[derive(Default)]
 struct Fields {
+    retry: bool,
     message: String,
     cause: Option<String>,
 }
 
 impl tracing::field::Visit for Fields {
+    fn record_bool(&mut self, field: &tracing::field::Field, value: bool) {
+        if field.name() == "retry" {
+            self.retry = value;
+        }
+    }
+
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
         match field.name() {
             "message" => self.message = format!("{value:?}"),

@@ -45,6 +45,13 @@ impl fmt::Debug for Token {
     }
 }
 
+/// A boxed source, so that a program can choose its source at run time.
+impl<T: TokenSource + ?Sized> TokenSource for Box<T> {
+    fn token<'a>(&'a self, scopes: &'a [Scope]) -> TokenFuture<'a> {
+        (**self).token(scopes)
+    }
+}
+
 impl TokenSource for Token {
     fn token<'a>(&'a self, _scopes: &'a [Scope]) -> TokenFuture<'a> {
         Box::pin(std::future::ready(Ok(self.clone())))

@@ -75,9 +75,7 @@ impl Listing<'_> {
             Some(token) => self.call.clone().set("pageToken", token),
             None => self.call.clone(),
         };
-        let client = self.client;
-        let deadline = client.call_deadline(None);
-        let sent = Box::pin(client.send_call::<P>(&call, deadline, client.inner.attempt_timeout));
+        let sent = Box::pin(self.client.send_once::<P>(&call));
         let page = sent.await?;
         self.pages += 1;
         let asked = call.query_value("pageToken");

@@ -204,7 +204,7 @@ impl Client {
     /// naming the method and the number of attempts; [`Error::Auth`] when the token source
     /// fails.
     pub async fn send<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
-        self.send_before(request, self.call_deadline(None)).await
+        self.send_once(request.call()).await
     }
 
     /// A [`Poller`] for the operation `request` gets, with the client's [`PollPolicy`].
@@ -227,12 +227,10 @@ impl Client {
         }
     }
 
-    async fn send_before<R: Request>(
-        &self,
-        request: &R,
-        deadline: Option<Instant>,
-    ) -> Result<R::Response, Error> {
-        self.send_call(request.call(), deadline, self.inner.attempt_timeout)
+    /// Sends `call` alone, not as a poll: within the client's overall timeout and attempt
+    /// timeout.
+    pub(crate) async fn send_once<T: DeserializeOwned>(&self, call: &Call) -> Result<T, Error> {
+        self.send_call(call, self.call_deadline(None), self.inner.attempt_timeout)
             .await
     }
 
@@ -263,6 +261,7 @@ impl Client {
                 return Err(err);
             }
             tracing::warn!(
+                retry = true,
                 method = call.method().id,
                 attempt,
                 wait_ms = wait.as_millis() as u64,

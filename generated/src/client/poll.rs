@@ -392,7 +392,7 @@ where
                     return Ok(PollState::Running(op));
                 }
                 Err(e) if e.is_transient() => {
-                    tracing::warn!(method = self.method_id(), poll = self.state.polls, cause = %e, "poll failed; polling goes on");
+                    tracing::warn!(retry = true, method = self.method_id(), poll = self.state.polls, cause = %e, "poll failed; polling goes on");
                     self.state.last_error = Some(Box::new(e));
                     if deadline.is_some_and(|d| Instant::now() >= d) {
                         return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
@@ -480,14 +480,8 @@ where
         }
         self.state.cancelled = true;
         let call = self.request.get_call().for_method(cancel);
-        let client = self.client;
-        let deadline = client.call_deadline(None);
         tracing::info!(method = cancel.id, "cancelling");
-        let sent = Box::pin(client.send_call::<crate::NoContent>(
-            &call,
-            deadline,
-            client.inner.attempt_timeout,
-        ));
+        let sent = Box::pin(self.client.send_once::<crate::NoContent>(&call));
         sent.await.map(|_| ())
     }
 
