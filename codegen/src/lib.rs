@@ -29,8 +29,11 @@ pub const NO_COLLECTION: &str = "no operations collection (a resource named `ope
      ending in `Operations`, whose `get` responds with an operation), so there is nothing to \
      generate";
 
-/// The crate's manifest, whose feature list the generator writes between two marker lines.
+/// The crate's manifest, relative to its folder.
 pub const MANIFEST: &str = "Cargo.toml";
+
+/// The crate's root module, relative to its folder.
+pub const LIB: &str = "src/lib.rs";
 
 /// The file of the table of services, included in the crate docs.
 pub const SERVICES_TABLE: &str = "src/apis/services.md";
@@ -38,11 +41,9 @@ pub const SERVICES_TABLE: &str = "src/apis/services.md";
 /// The files the generator makes, and what it noticed on the way.
 #[derive(Debug, Clone, Default)]
 pub struct Generated {
-    /// File contents by path relative to the generated crate, e.g. `src/apis/dataproc_v1.rs`.
+    /// File contents by path relative to the generated crate, e.g. `src/apis/dataproc_v1.rs`:
+    /// every file of the crate.
     pub files: BTreeMap<String, String>,
-    /// The generator's parts of hand-written files, by path relative to the generated crate:
-    /// the text between the file's [`files::BEGIN`] and [`files::END`] lines.
-    pub parts: BTreeMap<String, String>,
     /// Problems that did not stop generation (an unknown `format`, say).
     pub warnings: Vec<Error>,
 }
@@ -91,10 +92,7 @@ pub fn generate(sources: &[Source], options: &emit::Options) -> Result<Generated
         emit::index_file(&modules, options),
     );
     files.insert(SERVICES_TABLE.to_owned(), emit::catalog::table(&modules));
-    let parts = BTreeMap::from([(MANIFEST.to_owned(), emit::catalog::features(&modules))]);
-    Ok(Generated {
-        files,
-        parts,
-        warnings,
-    })
+    files.insert(MANIFEST.to_owned(), emit::manifest::manifest(&modules, options));
+    files.insert(LIB.to_owned(), emit::lib_file(options));
+    Ok(Generated { files, warnings })
 }

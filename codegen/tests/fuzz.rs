@@ -129,9 +129,9 @@ fn check(text: String) {
                 panic!("{path} does not parse: {e}\n{text}");
             }
         }
-        let features = &out.parts[codegen::MANIFEST];
-        if let Err(e) = format!("[features]\n{features}").parse::<toml::Table>() {
-            panic!("the features do not parse as TOML: {e}\n{features}");
+        let manifest = &out.files[codegen::MANIFEST];
+        if let Err(e) = manifest.parse::<toml::Table>() {
+            panic!("the manifest does not parse as TOML: {e}\n{manifest}");
         }
     }
 }

@@ -83,10 +83,21 @@ fn small_document_generates_builder_models_and_poller_glue() {
         "{}",
         out.files["src/apis/mod.rs"]
     );
+    let manifest: toml::Table = out.files["Cargo.toml"].parse().unwrap();
     assert_eq!(
-        out.parts["Cargo.toml"],
-        "## demo v1, from `discovery/demo.v1.json`.\ndemo_v1 = []\n\
-         ## Every service module above.\nall-services = [\n    \"demo_v1\",\n]\n"
+        manifest["features"]["demo_v1"],
+        toml::Value::Array(Vec::new()),
+        "{manifest}"
+    );
+    assert_eq!(
+        manifest["features"]["all-services"],
+        toml::Value::Array(vec!["demo_v1".into()]),
+        "{manifest}"
+    );
+    assert!(
+        out.files["Cargo.toml"].contains("## demo v1, from `discovery/demo.v1.json`.\ndemo_v1 = []\n"),
+        "{}",
+        out.files["Cargo.toml"]
     );
     assert!(out.files["src/apis/services.md"].ends_with("| demo | v1 | `demo_v1` | 1 |\n"));
     // The output parses as Rust.

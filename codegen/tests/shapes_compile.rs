@@ -1,6 +1,7 @@
 //! Generates a crate from the small documents in `tests/shapes/` (every shape of
-//! `operations.get` the generator must handle), compiles it with warnings denied, and runs URL
-//! tests for each path style against it.
+//! `operations.get` the generator must handle), manifest and root included, over the
+//! workspace's runtime; compiles it with warnings denied, and runs URL tests for each path
+//! style against it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,83 +14,6 @@ fn workspace() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-/// A crate with the runtime of `generated/` and no service modules yet.
-fn scratch_crate(dir: &Path) {
-    let runtime = workspace().join("generated");
-    let _ = std::fs::remove_dir_all(dir);
-    copy_tree(&runtime.join("src"), &dir.join("src"));
-    std::fs::copy(runtime.join("build.rs"), dir.join("build.rs")).unwrap();
-    std::fs::remove_dir_all(dir.join(codegen::OUTPUT_DIR)).unwrap();
-    std::fs::create_dir_all(dir.join(codegen::OUTPUT_DIR)).unwrap();
-    // The runtime's package, dependencies and features, with what they inherit from the
-    // workspace spelled out; no dev-dependencies, programs, examples or tests of its own.
-    let manifest: toml::Table = std::fs::read_to_string(runtime.join("Cargo.toml"))
-        .unwrap()
-        .parse()
-        .unwrap();
-    let root: toml::Table = std::fs::read_to_string(workspace().join("Cargo.toml"))
-        .unwrap()
-        .parse()
-        .unwrap();
-    let shared = &root["workspace"];
-    let inherit = |table: &toml::Value, from: &toml::Value| -> toml::Value {
-        let mut out = toml::Table::new();
-        for (key, value) in table.as_table().unwrap() {
-            let inherited = value.get("workspace").and_then(|w| w.as_bool()) == Some(true);
-            let value = if inherited {
-                let mut base = from[key].clone();
-                if let (Some(extra), Some(base)) = (value.get("features"), base.as_table_mut()) {
-                    base.insert("features".into(), extra.clone());
-                }
-                base
-            } else {
-                value.clone()
-            };
-            out.insert(key.clone(), value);
-        }
-        toml::Value::Table(out)
-    };
-    let mut out = toml::Table::new();
-    let mut package = inherit(&manifest["package"], &shared["package"]);
-    // The runtime's programs (`src/bin`) need features the scratch crate does not have.
-    package
-        .as_table_mut()
-        .unwrap()
-        .insert("autobins".into(), toml::Value::Boolean(false));
-    out.insert("package".into(), package);
-    out.insert(
-        "dependencies".into(),
-        inherit(&manifest["dependencies"], &shared["dependencies"]),
-    );
-    out.insert("workspace".into(), toml::Value::Table(toml::Table::new()));
-    // The hand-written features, and the markers between which `sync` writes the services'.
-    let mut features = toml::Table::new();
-    for name in ["client", "adc"] {
-        features.insert(name.into(), manifest["features"][name].clone());
-    }
-    let text = format!(
-        "{}\n[features]\n{}{}\n{}\n",
-        toml::to_string(&out).unwrap(),
-        toml::to_string(&features).unwrap(),
-        codegen::files::BEGIN,
-        codegen::files::END
-    );
-    std::fs::write(dir.join("Cargo.toml"), text).unwrap();
-    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 const URL_TESTS: &str = r#"
@@ -225,13 +149,22 @@ fn models() {
 fn every_shape_generates_compiles_without_warnings_and_builds_correct_urls() {
     let shapes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/shapes");
     let sources = codegen::load::read_dir(&shapes, "tests/shapes").unwrap();
-    let generated = codegen::generate(&sources, &Options::default()).unwrap();
+    let options = Options {
+        runtime_path: workspace().join("runtime").display().to_string(),
+        ..Options::default()
+    };
+    let generated = codegen::generate(&sources, &options).unwrap();
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
 
+    // The generated crate, made whole by the generator, outside this workspace.
     let target = workspace().join("target/shapes");
     let krate = target.join("crate");
-    scratch_crate(&krate);
+    let _ = std::fs::remove_dir_all(&krate);
     sync(&krate, "shapes/", &generated, Mode::Write, "-").unwrap();
+    let manifest = krate.join(codegen::MANIFEST);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text}\n[workspace]\n")).unwrap();
+    std::fs::copy(workspace().join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
     std::fs::create_dir_all(krate.join("tests")).unwrap();
     std::fs::write(krate.join("tests/shapes.rs"), URL_TESTS).unwrap();
 

@@ -44,7 +44,8 @@ struct Folders {
     /// Folder of Discovery documents (`*.json`).
     #[arg(long, value_name = "DIR")]
     discovery: Option<PathBuf>,
-    /// Folder of the generated crate (the one holding `src/apis/`).
+    /// Folder of the generated crate (its manifest and `src/`, every file of which the
+    /// generator makes).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -117,9 +118,8 @@ fn regenerate(f: &Folders) -> Result<()> {
         .with_context(|| format!("writing {shown}"))?;
     let changed = report.stale.len() + report.missing.len() + report.extra.len();
     println!(
-        "{} files generated in {shown}{}: {changed} changed ({} updated, {} added, {} removed)",
+        "{} files generated in {shown}: {changed} changed ({} updated, {} added, {} removed)",
         generated.files.len(),
-        codegen::OUTPUT_DIR,
         report.stale.len(),
         report.missing.len(),
         report.extra.len()
@@ -135,9 +135,8 @@ fn verify(f: &Folders) -> Result<()> {
         bail!("{report}");
     }
     println!(
-        "{} generated files in {shown}{} are up to date",
-        generated.files.len(),
-        codegen::OUTPUT_DIR
+        "{} generated files in {shown} are up to date",
+        generated.files.len()
     );
     Ok(())
 }
@@ -152,11 +151,19 @@ const ALONE: &[&str] = &[
     "compute_v1",
 ];
 
+/// One timed step of `ci`.
+struct Step {
+    name: String,
+    seconds: u64,
+}
+
 fn ci() -> Result<()> {
     let start = std::time::Instant::now();
     let root = root();
+    let steps: std::cell::RefCell<Vec<Step>> = std::cell::RefCell::default();
     let run = |name: &str, args: &[&str], env: &[(&str, &str)]| -> Result<()> {
-        eprintln!("==> cargo {}", args.join(" "));
+        eprintln!("==> {name}: cargo {}", args.join(" "));
+        let begun = std::time::Instant::now();
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(args)
             // CI builds each target once from a clean checkout: the incremental cache of
@@ -169,12 +176,17 @@ fn ci() -> Result<()> {
         if !status.success() {
             bail!("{name} failed ({status})");
         }
+        steps.borrow_mut().push(Step {
+            name: name.to_owned(),
+            seconds: begun.elapsed().as_secs(),
+        });
         Ok(())
     };
     run("rustfmt check", &["fmt", "--all", "--check"], &[])?;
-    // Every service together, with the tests, benches and examples of the whole workspace.
+    // Every crate with every feature: the generated crate with all its services, the runtime,
+    // the wait program, and the tests and benches of the whole workspace.
     run(
-        "clippy",
+        "clippy (workspace, all features)",
         &[
             "clippy",
             "--workspace",
@@ -186,27 +198,37 @@ fn ci() -> Result<()> {
         ],
         &[],
     )?;
-    // The crate as users build it: its defaults, the sans-io core alone, and single services.
-    let crate_clippy = |what: &str, features: &[&str]| {
-        let mut args = vec!["clippy", "-p", "google-operations", "--lib"];
-        args.extend_from_slice(features);
-        args.extend_from_slice(&["--", "-D", "warnings"]);
-        run(what, &args, &[])
-    };
-    crate_clippy("clippy (default features)", &[])?;
-    crate_clippy("clippy (sans-io core)", &["--no-default-features"])?;
+    // The generated crate as users build it: its defaults, the sans-io core alone, and single
+    // services.
+    let mut configurations: Vec<(String, Vec<&str>)> = vec![
+        ("default features".to_owned(), vec![]),
+        ("sans-io core".to_owned(), vec!["--no-default-features"]),
+    ];
     for service in ALONE {
-        crate_clippy(
-            &format!("clippy ({service} alone)"),
-            &["--no-default-features", "--features", service],
-        )?;
+        configurations.push((
+            format!("{service} alone"),
+            vec!["--no-default-features", "--features", service],
+        ));
     }
-    eprintln!("==> cargo xtask verify");
+    for (what, features) in configurations {
+        let mut args = vec!["clippy", "-p", "google-operations", "--lib"];
+        args.extend_from_slice(&features);
+        args.extend_from_slice(&["--", "-D", "warnings"]);
+        run(&format!("clippy ({what})"), &args, &[])?;
+    }
+    let begun = std::time::Instant::now();
+    eprintln!("==> verify: cargo xtask verify");
     verify(&Folders {
         discovery: None,
         out: None,
     })?;
-    // Unit, integration and doc tests; the doc example of every builder of every module runs.
+    steps.borrow_mut().push(Step {
+        name: "verify".to_owned(),
+        seconds: begun.elapsed().as_secs(),
+    });
+    // Unit, integration and doc tests of every crate: the runtime's against a few generated
+    // modules; the generated crate's doc example of every builder of every module; resolving
+    // every collection; the wait program; adding a service to a copy of the repository.
     run("tests", &["test", "--workspace", "--all-features"], &[])?;
     run(
         "docs",
@@ -214,6 +236,10 @@ fn ci() -> Result<()> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     let elapsed = start.elapsed().as_secs();
+    eprintln!("==> step times");
+    for step in steps.borrow().iter() {
+        eprintln!("{:>5}s  {}", step.seconds, step.name);
+    }
     eprintln!("all checks passed in {}m{:02}s", elapsed / 60, elapsed % 60);
     Ok(())
 }
@@ -274,11 +300,6 @@ mod tests {
         let scratch = tempfile::tempdir().unwrap();
         let out = scratch.path().join("crate");
         std::fs::create_dir_all(&out).unwrap();
-        std::fs::copy(
-            root().join("generated").join(codegen::MANIFEST),
-            out.join(codegen::MANIFEST),
-        )
-        .unwrap();
         let folders = Folders {
             discovery: Some(fixtures()),
             out: Some(out.clone()),

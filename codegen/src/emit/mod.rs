@@ -5,20 +5,36 @@
 mod builders;
 pub mod catalog;
 mod docs;
+pub mod manifest;
 mod metadata;
 mod models;
+mod root;
 mod service;
+
+pub use root::lib_file;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ir;
 
-/// Settings of the emitted code.
+/// Settings of the emitted crate.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The package name, e.g. `google-operations`.
+    pub package: String,
     /// The crate name doc examples import from, e.g. `google_operations`.
     pub crate_name: String,
+    /// The version of the package, and of the runtime it depends on (they are released
+    /// together).
+    pub version: String,
+    /// The runtime's package name, e.g. `google-operations-runtime`.
+    pub runtime: String,
+    /// The runtime's folder as the manifest names it, relative to the generated crate's
+    /// folder or absolute.
+    pub runtime_path: String,
+    /// The repository URL of the package.
+    pub repository: String,
     /// The command that regenerates the files, for their headers.
     pub regenerate_command: String,
 }
@@ -26,7 +42,12 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
+            package: "google-operations".to_owned(),
             crate_name: "google_operations".to_owned(),
+            version: "0.1.0".to_owned(),
+            runtime: "google-operations-runtime".to_owned(),
+            runtime_path: "../runtime".to_owned(),
+            repository: "https://github.com/google-operations/google-operations".to_owned(),
             regenerate_command: "cargo xtask regenerate".to_owned(),
         }
     }
@@ -85,8 +106,8 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
 pub fn index_file(services: &[ir::Service], options: &Options) -> String {
     let modules = services.iter().map(|s| {
         let doc = docs::attrs(&format!(
-            "{} {} (`{}`, revision `{}`), with the feature `{}`.",
-            s.title, s.version, s.file, s.revision, s.module
+            "{} {}, with the feature `{}`.",
+            s.title, s.version, s.module
         ));
         let (module, feature) = (format_ident!("{}", s.module), &s.module);
         quote! {

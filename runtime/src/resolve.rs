@@ -1,5 +1,5 @@
 //! From whatever names an operation (its name, its full URL, a Compute `selfLink`) to the `get`
-//! of its collection in an enabled service: [`resolve`].
+//! of its collection among the services given: [`resolve_among`].
 
 use std::fmt;
 
@@ -12,7 +12,7 @@ use crate::operation::{LongRunningOperation, OperationError, decode_object};
 use crate::request::{Call, Request};
 use crate::service::{MethodInfo, ParamLocation, ServiceInfo};
 
-/// An operations collection, by its `get`: what [`resolve`] matches names and URLs against.
+/// An operations collection, by its `get`: what [`resolve_among`] matches names and URLs against.
 /// Each service module lists its own in `COLLECTIONS`.
 #[derive(Clone, Copy)]
 pub struct Collection {
@@ -80,7 +80,7 @@ fn summarize<T: LongRunningOperation + DeserializeOwned>(
     })
 }
 
-/// The `get` request of an operation, resolved from its name or URL by [`resolve`]: its
+/// The `get` request of an operation, resolved from its name or URL by [`resolve_among`]: its
 /// collection and its checked path values. The request goes to the service's own root URL
 /// (or the one given with [`root_url`](Self::root_url)), never to a host from the input.
 ///
@@ -259,9 +259,10 @@ impl std::error::Error for ResolveError {}
 /// Resolves an operation name (`projects/p/regions/us-central1/operations/123`), a full
 /// operation URL, or a Compute `selfLink`
 /// (`https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1`)
-/// to the `get` of its collection, among the services enabled by cargo features; `service`
-/// (a module name such as `compute_v1`, a Discovery name such as `compute`, or
-/// `compute.v1`) narrows the candidates.
+/// to the `get` of its collection among `modules` (each service module's `COLLECTIONS`);
+/// `hint` (a module name such as `compute_v1`, a Discovery name such as `compute`, or
+/// `compute.v1`) narrows the candidates. `google_operations::resolve` calls it with the
+/// collections of the services its build enables.
 ///
 /// A URL must be `https` on a Google API host (`googleapis.com` or a subdomain), with no
 /// userinfo, port other than 443, query, fragment or percent escape; whatever its host, the
@@ -269,32 +270,29 @@ impl std::error::Error for ResolveError {}
 /// `..` segment, and every value must match its parameter's pattern.
 ///
 /// ```
-/// # #[cfg(feature = "dataproc_v1")] {
-/// let get = google_operations::resolve(
+/// use google_operations::{dataproc_v1, resolve_among};
+///
+/// let get = resolve_among(
+///     &[dataproc_v1::COLLECTIONS],
 ///     "https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/operations/123",
 ///     None,
 /// )?;
 /// assert_eq!(get.method().id, "dataproc.projects.regions.operations.get");
-/// let by_name = google_operations::resolve(
-///     "projects/p/regions/us-central1/operations/123",
-///     Some("dataproc_v1"),
-/// )?;
-/// assert_eq!(by_name.url(), get.url());
 /// // Another host is refused, never called.
-/// assert!(google_operations::resolve("https://dataproc.googleapis.com.evil.example/v1/projects/p/regions/r/operations/1", None).is_err());
-/// # }
+/// assert!(resolve_among(
+///     &[dataproc_v1::COLLECTIONS],
+///     "https://dataproc.googleapis.com.evil.example/v1/projects/p/regions/r/operations/1",
+///     None,
+/// )
+/// .is_err());
 /// # Ok::<(), google_operations::ResolveError>(())
 /// ```
 ///
 /// # Errors
 ///
 /// [`ResolveError`]: the input refused, no collection fitting it, or several.
-pub fn resolve(input: &str, service: Option<&str>) -> Result<Resolved, ResolveError> {
-    resolve_among(crate::apis::COLLECTIONS, input, service)
-}
-
-fn resolve_among(
-    modules: &'static [&'static [Collection]],
+pub fn resolve_among(
+    modules: &[&'static [Collection]],
     input: &str,
     hint: Option<&str>,
 ) -> Result<Resolved, ResolveError> {

@@ -19,7 +19,6 @@ impl Scope {
 
 /// One API service at one version, from its Discovery document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct ServiceInfo {
     /// Discovery `name`, e.g. `dataproc`.
     pub name: &'static str,
@@ -43,7 +42,6 @@ pub struct ServiceInfo {
 
 /// One method, from its Discovery description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct MethodInfo {
     /// Discovery `id`, e.g. `dataproc.projects.regions.operations.get`.
     pub id: &'static str,

@@ -13,7 +13,7 @@ struct Example {
 }
 
 fn examples() -> Vec<Example> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/apis");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../generated/src/apis");
     let mut out = Vec::new();
     for service in google_operations::SERVICES {
         let module = format!("{}_{}", service.name, service.version).replace(['.', '-'], "_");

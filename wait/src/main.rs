@@ -2,7 +2,7 @@
 //! name, its URL or a Compute `selfLink`, and shows how far it has got.
 //!
 //! ```sh
-//! cargo install google-operations --features cli
+//! cargo install google-operations-wait
 //! google-operations-wait https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1
 //! google-operations-wait projects/p/regions/us-central1/operations/1234 --service dataproc --json
 //! ```

@@ -324,7 +324,7 @@ fn parse_duration(value: &Value) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataproc_v1::{Operation, ProjectsRegionsOperationsGet as Get};
+    use crate::test_support::{Get, Operation};
     use serde_json::json;
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
@@ -390,7 +390,7 @@ mod tests {
                 ) => {
                     assert_eq!(method, "dataproc.projects.regions.operations.get");
                     // Dataproc's Operation is the runtime's, which every such service shares.
-                    assert_eq!(type_name, "google_operations::operation::Operation");
+                    assert_eq!(type_name, "google_operations_runtime::operation::Operation");
                     assert_eq!((l, c), (line, column), "{body:?}: {e}");
                     assert!(e.to_string().contains("operation::Operation"), "{e}");
                 }

@@ -238,7 +238,6 @@ pub trait MetadataSet: Sized {
 /// Get one with [`ServiceInfo::progress`](crate::ServiceInfo::progress), which reads the
 /// operation's own fields and then its metadata by `@type`.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
 pub struct Progress {
     /// Percentage done, from 0 to 100.
     pub percent: Option<f64>,

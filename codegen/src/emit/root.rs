@@ -1,0 +1,145 @@
+//! The generated crate's root, `src/lib.rs`: the crate docs, the runtime re-exported, the
+//! service modules, and `resolve` over the collections of the services a build enables.
+
+use quote::quote;
+
+use super::{Options, header, render};
+
+/// The crate docs before the table of services; `{crate}` is the crate name.
+const CRATE_DOCS: &str = "\
+Typed requests, models and pollers for the long-running operations of Google APIs, generated
+from their Discovery documents.
+
+Three ways in:
+- a request builder of a service module, such as
+  [`dataproc_v1::ProjectsRegionsOperationsGet`], polled with [`Client::poller`] or sent with any
+  HTTP stack through `to_http`;
+- [`resolve`], from any operation name, URL or Compute `selfLink` to the `get` of its collection
+  among the services of the build, polled the same way;
+- the `google-operations-wait` program (`cargo install google-operations-wait`), which waits for
+  any operation from a shell and shows its progress.
+
+Each service and version has a module (for example [`dataproc_v1`]), behind the cargo feature of
+the same name (the table below lists them all), with:
+- a request builder per method of each operations collection (`get`, and `wait`, `cancel`,
+  `delete` and `list` where the collection has them), named from its resource path, whose
+  constructor checks the operation name against the method's pattern and refuses names that
+  would change the URL;
+- the models their requests and responses reach (the `Operation` and `Status` family), with the
+  wire names kept and fields the schema does not know preserved;
+- the service's operation metadata messages, decoded by `@type` through its `AnyMetadata`;
+- the service's root URLs, revision and OAuth scopes.
+
+The core is sans-io: a builder turns into a URL or an `http::Request` for any HTTP stack, and
+[`decode_response`] turns the `http::Response` back into the typed model, or into an
+[`ApiError`] read from Google's error envelope. Everything that is not generated (requests,
+operations, errors, the client, the poller and the resolver) comes from the
+`google-operations-runtime` crate, re-exported here: depend on this crate alone.
+
+# Features
+
+- One per service module, named like it (`compute_v1`, `dataproc_v1`); the defaults are
+  `apigateway_v1`, `cloudaicompanion_v1`, `dataproc_v1` and `workspaceevents_v1`, and
+  `all-services` turns on every one. A build compiles only the modules it enables.
+- `client` (default): an async `Client` on reqwest and rustls (the `ring` provider, no OpenSSL)
+  that adds the `authorization` header from a `TokenSource` (`Token`, `EnvToken`), retries
+  transient failures with backoff (`RetryPolicy`), and polls an operation until it is done
+  (`Client::until_done`, `Poller`, `PollPolicy`). Needs a tokio runtime. Without it the crate
+  depends only on serde, serde_json, http, percent-encoding and regex-lite.
+- `adc`: `Adc`, a token source for Application Default Credentials through the `gcp_auth` crate
+  (implies `client`).
+
+```
+use {crate}::prelude::*;
+use {crate}::dataproc_v1::ProjectsRegionsOperationsGet;
+
+let get = ProjectsRegionsOperationsGet::new(\"projects/my-project/regions/us-central1/operations/1234\")?
+    .fields(\"name,done,error\");
+assert_eq!(
+    get.url(),
+    \"https://dataproc.googleapis.com/v1/projects/my-project/regions/us-central1/operations/1234?fields=name%2Cdone%2Cerror\",
+);
+let request: http::Request<Vec<u8>> = get.to_http()?;
+assert_eq!(request.method(), http::Method::GET);
+
+// A name that would climb out of its path is refused before any request exists.
+assert!(ProjectsRegionsOperationsGet::new(\"projects/p/regions/../operations/1\").is_err());
+# Ok::<(), {crate}::Error>(())
+```
+
+# Services
+
+Every Google API whose Discovery document has an operations collection (a resource named
+`operations`, or ending in `Operations`, whose `get` responds with an operation), by its module
+and feature:
+";
+
+/// The docs of `resolve`; `{crate}` is the crate name.
+const RESOLVE_DOCS: &str = "\
+Resolves an operation name (`projects/p/regions/us-central1/operations/123`), a full operation
+URL, or a Compute `selfLink`
+(`https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1`)
+to the `get` of its collection, among the services enabled by cargo features; `service` (a
+module name such as `compute_v1`, a Discovery name such as `compute`, or `compute.v1`) narrows
+the candidates.
+
+A URL must be `https` on a Google API host (`googleapis.com` or a subdomain), with no userinfo,
+port other than 443, query, fragment or percent escape; whatever its host, the request goes to
+the service's own root URL. Names and paths may hold no empty, `.` or `..` segment, and every
+value must match its parameter's pattern. [`resolve_among`] takes the collections to choose
+from.
+
+```
+# #[cfg(feature = \"dataproc_v1\")] {
+let get = {crate}::resolve(
+    \"https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/operations/123\",
+    None,
+)?;
+assert_eq!(get.method().id, \"dataproc.projects.regions.operations.get\");
+let by_name = {crate}::resolve(
+    \"projects/p/regions/us-central1/operations/123\",
+    Some(\"dataproc_v1\"),
+)?;
+assert_eq!(by_name.url(), get.url());
+// Another host is refused, never called.
+assert!({crate}::resolve(\"https://dataproc.googleapis.com.evil.example/v1/projects/p/regions/r/operations/1\", None).is_err());
+# }
+# Ok::<(), {crate}::ResolveError>(())
+```
+
+# Errors
+
+[`ResolveError`]: the input refused, no collection fitting it, or several.";
+
+/// The source of `src/lib.rs`.
+pub fn lib_file(options: &Options) -> String {
+    let docs = |text: &str| -> Vec<String> {
+        text.replace("{crate}", &options.crate_name)
+            .lines()
+            .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+            .collect()
+    };
+    let crate_docs = docs(CRATE_DOCS);
+    let resolve_docs = docs(RESOLVE_DOCS);
+    let runtime = quote::format_ident!("{}", options.runtime.replace('-', "_"));
+    render(
+        &header("every document", "", options),
+        quote! {
+            #( #![doc = #crate_docs] )*
+            #![doc = include_str!("apis/services.md")]
+            #![deny(missing_docs)]
+
+            pub use #runtime::*;
+
+            #[rustfmt::skip]
+            mod apis;
+
+            pub use apis::*;
+
+            #( #[doc = #resolve_docs] )*
+            pub fn resolve(input: &str, service: Option<&str>) -> Result<Resolved, ResolveError> {
+                resolve_among(apis::COLLECTIONS, input, service)
+            }
+        },
+    )
+}

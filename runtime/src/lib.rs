@@ -1,0 +1,72 @@
+//! The hand-written runtime of the [`google-operations`](https://docs.rs/google-operations)
+//! crate: what its generated service modules build on, and what users name beside them.
+//!
+//! Depend on `google-operations`, not on this crate: it re-exports everything here at its
+//! root, beside one module per service (`google_operations::dataproc_v1`), and its docs are
+//! the ones to read. This crate holds:
+//! - requests: the [`Request`] trait every generated builder implements (its URL, query
+//!   parameters and [`http::Request`]), checked path templates and percent-encoding;
+//! - operations: [`Operation`] and [`Status`] (google.longrunning), the
+//!   [`LongRunningOperation`] trait over every service's operation shape, [`OperationError`],
+//!   typed metadata by `@type` ([`MetadataSet`]) and [`Progress`];
+//! - responses and errors: [`decode_response`], [`ApiError`] read from Google's error envelope,
+//!   and [`Error`];
+//! - the resolver: [`resolve_among`], from an operation name or URL to the `get` of its
+//!   collection ([`Collection`]);
+//! - with the feature `client` (default): an async [`Client`] on reqwest and rustls (no
+//!   OpenSSL) with token sources, retries and a [`Poller`]; with `adc`, Application Default
+//!   Credentials through `gcp_auth`.
+//!
+//! Without `client` the crate is sans-io and depends only on serde, serde_json, http,
+//! percent-encoding and regex-lite.
+#![deny(missing_docs)]
+
+#[cfg(feature = "client")]
+mod client;
+mod codec;
+mod error;
+mod metadata;
+mod operation;
+mod request;
+mod resolve;
+mod response;
+mod service;
+#[cfg(test)]
+mod test_support;
+mod url;
+
+#[cfg(feature = "adc")]
+pub use client::Adc;
+#[cfg(feature = "client")]
+pub use client::{
+    Client, ClientBuilder, EnvToken, PollPolicy, PollState, Pollable, Poller, RetryPolicy, Token,
+    TokenFuture, TokenSource,
+};
+pub use codec::JsonObject;
+pub use error::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
+pub use metadata::{MetadataSet, MetadataType, Progress};
+pub use operation::{
+    Cancel, ErrorEntry, ErrorList, LongRunningOperation, NoContent, Operation, OperationError,
+    Page, Status, WrongType, code_name, type_url,
+};
+pub use request::Request;
+pub use resolve::{AnyOperation, Collection, ResolveError, Resolved, resolve_among};
+pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};
+pub use service::{MethodInfo, ParamInfo, ParamLocation, Pattern, Scope, ServiceInfo};
+
+/// The traits whose methods every request and operation offers: `use
+/// google_operations::prelude::*;` brings [`url`](Request::url), [`fields`](Request::fields),
+/// [`to_http`](Request::to_http), [`is_done`](LongRunningOperation::is_done) and the others
+/// into scope.
+pub mod prelude {
+    pub use crate::metadata::MetadataSet;
+    pub use crate::operation::LongRunningOperation;
+    pub use crate::request::Request;
+}
+
+/// What generated builders and models use beyond the public types; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::codec::{WireEnum, WireInt, int64, wire_enum};
+    pub use crate::request::{Call, QueryValue};
+}
