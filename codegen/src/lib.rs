@@ -92,7 +92,10 @@ pub fn generate(sources: &[Source], options: &emit::Options) -> Result<Generated
         emit::index_file(&modules, options),
     );
     files.insert(SERVICES_TABLE.to_owned(), emit::catalog::table(&modules));
-    files.insert(MANIFEST.to_owned(), emit::manifest::manifest(&modules, options));
+    files.insert(
+        MANIFEST.to_owned(),
+        emit::manifest::manifest(&modules, options),
+    );
     files.insert(LIB.to_owned(), emit::lib_file(options));
     Ok(Generated { files, warnings })
 }

@@ -95,7 +95,8 @@ fn small_document_generates_builder_models_and_poller_glue() {
         "{manifest}"
     );
     assert!(
-        out.files["Cargo.toml"].contains("## demo v1, from `discovery/demo.v1.json`.\ndemo_v1 = []\n"),
+        out.files["Cargo.toml"]
+            .contains("## demo v1, from `discovery/demo.v1.json`.\ndemo_v1 = []\n"),
         "{}",
         out.files["Cargo.toml"]
     );

@@ -501,7 +501,7 @@ async fn truncated_json_on_200_is_a_decode_error_and_not_retried() {
             message,
         }) => {
             assert_eq!(method, "dataproc.projects.regions.operations.get");
-            assert_eq!(type_name, "google_operations::operation::Operation");
+            assert_eq!(type_name, "google_operations_runtime::operation::Operation");
             assert_eq!((attempts, line), (1, 1));
             assert!(column > 0);
             assert!(message.contains("EOF"), "{message}");

@@ -116,7 +116,13 @@ pub fn lib_file(options: &Options) -> String {
     let docs = |text: &str| -> Vec<String> {
         text.replace("{crate}", &options.crate_name)
             .lines()
-            .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {l}")
+                }
+            })
             .collect()
     };
     let crate_docs = docs(CRATE_DOCS);
