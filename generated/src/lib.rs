@@ -43,6 +43,12 @@
 //! - `adc`: `Adc`, a token source for Application Default Credentials through the `gcp_auth` crate
 //!   (implies `client`).
 //!
+//! docs.rs documents the crate with `client`, `adc` and these services: `aiplatform_v1`,
+//! `apigateway_v1`, `cloudaicompanion_v1`, `compute_v1`, `container_v1`, `dataproc_v1`, `run_v2`,
+//! `sqladmin_v1beta4`, `workspaceevents_v1`. Every service at once takes rustdoc more memory than
+//! docs.rs gives it; any other module's docs build locally with its feature, for example `cargo doc
+//! -p google-operations --no-deps --features compute_beta --open`.
+//!
 //! ```
 //! use google_operations::prelude::*;
 //! use google_operations::dataproc_v1::ProjectsRegionsOperationsGet;

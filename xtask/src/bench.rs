@@ -2,7 +2,7 @@
 //!
 //! - `cargo bench -p codegen --bench regen` (the saved documents, and a larger folder named by
 //!   `BENCH_DISCOVERY_DIR`);
-//! - `cargo bench -p google-operations --bench decode --bench requests`.
+//! - `cargo bench -p google-operations-runtime --bench decode --bench requests`.
 //!
 //! With `--weight`, also the clean debug build time of google-operations with and without its
 //! default features, and how many crates each pulls in.
@@ -37,7 +37,13 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
     cargo(
         root,
         &[
-            "bench", "-p", PACKAGE, "--bench", "decode", "--bench", "requests",
+            "bench",
+            "-p",
+            "google-operations-runtime",
+            "--bench",
+            "decode",
+            "--bench",
+            "requests",
         ],
         None,
         false,

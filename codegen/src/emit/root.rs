@@ -3,6 +3,7 @@
 
 use quote::quote;
 
+use super::manifest::DOCUMENTED_SERVICES;
 use super::{Options, header, render};
 
 /// The crate docs before the table of services; `{crate}` is the crate name.
@@ -48,6 +49,8 @@ operations, errors, the client, the poller and the resolver) comes from the
   depends only on serde, serde_json, http, percent-encoding and regex-lite.
 - `adc`: `Adc`, a token source for Application Default Credentials through the `gcp_auth` crate
   (implies `client`).
+
+{docs.rs}
 
 ```
 use {crate}::prelude::*;
@@ -113,8 +116,21 @@ assert!({crate}::resolve(\"https://dataproc.googleapis.com.evil.example/v1/proje
 
 /// The source of `src/lib.rs`.
 pub fn lib_file(options: &Options) -> String {
+    let documented = DOCUMENTED_SERVICES
+        .iter()
+        .map(|m| format!("`{m}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let docs_rs = wrap(&format!(
+        "docs.rs documents the crate with `client`, `adc` and these services: {documented}. \
+         Every service at once takes rustdoc more memory than docs.rs gives it; any other \
+         module's docs build locally with its feature, for example \
+         `cargo doc -p {} --no-deps --features compute_beta --open`.",
+        options.package
+    ));
     let docs = |text: &str| -> Vec<String> {
         text.replace("{crate}", &options.crate_name)
+            .replace("{docs.rs}", &docs_rs)
             .lines()
             .map(|l| {
                 if l.is_empty() {
@@ -148,4 +164,22 @@ pub fn lib_file(options: &Options) -> String {
             }
         },
     )
+}
+
+/// `text` as lines of at most 96 characters, broken between words: a paragraph of crate
+/// docs, whose lines end by column 100 after `//! `.
+fn wrap(text: &str) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.len() + 1 + word.len() > 96 {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
 }
