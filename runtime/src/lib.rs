@@ -42,6 +42,9 @@ pub use client::{
     Client, ClientBuilder, EnvToken, PollPolicy, PollState, Pollable, Poller, RetryPolicy, Token,
     TokenFuture, TokenSource,
 };
+/// The `http` crate, whose `Request` and `Response` the sans-io core builds and reads.
+pub use http;
+
 pub use codec::JsonObject;
 pub use error::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
 pub use metadata::{MetadataSet, MetadataType, Progress};

@@ -151,6 +151,49 @@ const ALONE: &[&str] = &[
     "compute_v1",
 ];
 
+/// The published crates: the runtime, the generated crate, the wait program.
+const RUNTIME: &str = "google-operations-runtime";
+const GENERATED: &str = "google-operations";
+const WAIT: &str = "google-operations-wait";
+
+/// crates.io's limits: the size of a `.crate` and the number of features of a package.
+const CRATE_LIMIT: u64 = 10 * 1024 * 1024;
+const FEATURE_LIMIT: usize = 300;
+
+/// Prints the size of each packaged crate and the generated crate's feature count, and fails
+/// past half of crates.io's size limit or past its feature limit.
+fn report_packages(root: &Path) -> Result<()> {
+    let version = "0.1.0";
+    for name in [RUNTIME, GENERATED, WAIT] {
+        let path = root.join(format!("target/package/{name}-{version}.crate"));
+        let size = std::fs::metadata(&path)
+            .with_context(|| format!("{}: the package was not made", path.display()))?
+            .len();
+        eprintln!("{name}-{version}.crate: {} KiB", size / 1024);
+        if size > CRATE_LIMIT / 2 {
+            bail!(
+                "{}: {size} bytes, past half of crates.io's {CRATE_LIMIT}",
+                path.display()
+            );
+        }
+    }
+    let manifest: toml::Table = std::fs::read_to_string(root.join("generated/Cargo.toml"))?
+        .parse()
+        .context("generated/Cargo.toml")?;
+    let features = manifest
+        .get("features")
+        .and_then(|f| f.as_table())
+        .map_or(0, |f| f.len());
+    eprintln!(
+        "{GENERATED}: {features} features of crates.io's {FEATURE_LIMIT} ({} left)",
+        FEATURE_LIMIT.saturating_sub(features)
+    );
+    if features > FEATURE_LIMIT {
+        bail!("{GENERATED} has {features} features, more than crates.io's {FEATURE_LIMIT}");
+    }
+    Ok(())
+}
+
 /// One timed step of `ci`.
 struct Step {
     name: String,
@@ -235,6 +278,21 @@ fn ci() -> Result<()> {
         &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    // What crates.io would take: each published crate packaged (manifest fields, files, the
+    // lockfile with its siblings as if published), and the runtime and the generated crate
+    // built from their packages with their default features. The program's package is not
+    // built again: it is every service, which the tests above built.
+    run(
+        "package (dry run)",
+        &["package", "--no-verify", "-p", RUNTIME, "-p", GENERATED, "-p", WAIT],
+        &[],
+    )?;
+    run(
+        "package (verified build)",
+        &["package", "-p", RUNTIME, "-p", GENERATED],
+        &[],
+    )?;
+    report_packages(&root)?;
     let elapsed = start.elapsed().as_secs();
     eprintln!("==> step times");
     for step in steps.borrow().iter() {

@@ -31,8 +31,8 @@ the same name (the table below lists them all), with:
 - the service's operation metadata messages, decoded by `@type` through its `AnyMetadata`;
 - the service's root URLs, revision and OAuth scopes.
 
-The core is sans-io: a builder turns into a URL or an `http::Request` for any HTTP stack, and
-[`decode_response`] turns the `http::Response` back into the typed model, or into an
+The core is sans-io: a builder turns into a URL or an [`http::Request`] for any HTTP stack, and
+[`decode_response`] turns the [`http::Response`] back into the typed model, or into an
 [`ApiError`] read from Google's error envelope. Everything that is not generated (requests,
 operations, errors, the client, the poller and the resolver) comes from the
 `google-operations-runtime` crate, re-exported here: depend on this crate alone.
@@ -62,8 +62,8 @@ assert_eq!(
     get.url(),
     \"https://dataproc.googleapis.com/v1/projects/my-project/regions/us-central1/operations/1234?fields=name%2Cdone%2Cerror\",
 );
-let request: http::Request<Vec<u8>> = get.to_http()?;
-assert_eq!(request.method(), http::Method::GET);
+let request: {crate}::http::Request<Vec<u8>> = get.to_http()?;
+assert_eq!(request.method(), {crate}::http::Method::GET);
 
 // A name that would climb out of its path is refused before any request exists.
 assert!(ProjectsRegionsOperationsGet::new(\"projects/p/regions/../operations/1\").is_err());
