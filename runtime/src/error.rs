@@ -109,6 +109,17 @@ pub enum Error {
         /// The operation's error, as its service reports it.
         error: OperationError,
     },
+    /// The service answered 404 for an operation a poll had already seen: it is gone (deleted,
+    /// or past the service's retention), so polling stops at once.
+    OperationGone {
+        /// Discovery id of the method that was answered 404.
+        method: &'static str,
+        /// The operation's name, as last seen.
+        name: Option<String>,
+        /// The 404 answer.
+        error: Box<ApiError>,
+    },
+
     /// The operation was still not done when polling stopped: the poll policy's deadline
     /// passed or its number of polls ran out. Polling never goes on past either.
     NotDone {
@@ -221,6 +232,17 @@ impl fmt::Display for Error {
                 let name = name.as_deref().unwrap_or("(unnamed)");
                 write!(f, "{method}: operation {name} failed: {error}")
             }
+            Error::OperationGone {
+                method,
+                name,
+                error,
+            } => {
+                let name = name.as_deref().unwrap_or("(unnamed)");
+                write!(
+                    f,
+                    "{method}: operation {name} was seen before and is now gone: {error}"
+                )
+            }
             Error::NotDone {
                 method,
                 name,
@@ -259,6 +281,7 @@ impl std::error::Error for Error {
             | Error::Decode { .. }
             | Error::NoCancel { .. }
             | Error::OperationFailed { .. }
+            | Error::OperationGone { .. }
             | Error::NotDone { .. } => None,
         }
     }
@@ -268,18 +291,20 @@ impl Error {
     /// The server's error, when the error is [`Error::Api`].
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            Error::Api { error, .. } => Some(error),
+            Error::Api { error, .. } | Error::OperationGone { error, .. } => Some(error),
             _ => None,
         }
     }
 
-    /// Whether trying the same call again may succeed: a transport failure, or an HTTP status
-    /// of 408, 429, 500, 502, 503 or 504. The `Client` retries exactly these.
+    /// Whether trying the same call again may succeed: a transport failure, an HTTP status
+    /// of 408, 500, 502, 503 or 504, or throttling (429, or a 403 for a rate limit: see
+    /// [`ApiError::is_rate_limited`]). The `Client` retries exactly these.
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Transport { .. } => true,
             Error::Api { error, .. } => {
-                matches!(error.http_status.as_u16(), 408 | 429 | 500 | 502..=504)
+                error.is_rate_limited()
+                    || matches!(error.http_status.as_u16(), 408 | 500 | 502..=504)
             }
             _ => false,
         }

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::codec::WireEnum;
 use crate::error::Error;
 use crate::service::{MethodInfo, ParamInfo, ParamLocation};
-use crate::url::{Expansion, UrlWriter, check_path, check_pattern};
+use crate::url::{Expansion, UrlWriter, check_pattern, check_segments};
 
 /// A request ready to be sent: a typed builder for one Discovery method.
 ///
@@ -157,6 +157,20 @@ impl Call {
         method: &'static MethodInfo,
         path: Vec<String>,
     ) -> Result<Self, Error> {
+        let call = Call::for_values_beyond_pattern(method, path)?;
+        for (param, value) in call.path_params().zip(&call.path) {
+            check_pattern(method, param, value)?;
+        }
+        Ok(call)
+    }
+
+    /// The values of a new request to `method`, checked for every segment that would move the
+    /// request elsewhere but not against the parameters' patterns: for names a service
+    /// returns and serves although its document's pattern does not cover them.
+    pub(crate) fn for_values_beyond_pattern(
+        method: &'static MethodInfo,
+        path: Vec<String>,
+    ) -> Result<Self, Error> {
         let call = Call {
             method,
             path,
@@ -174,7 +188,7 @@ impl Call {
             method.id
         );
         for (param, value) in call.path_params().zip(&call.path) {
-            check_path(method, param, expansion(method.path, param.name), value)?;
+            check_segments(method, param, expansion(method.path, param.name), value)?;
         }
         Ok(call)
     }
@@ -199,6 +213,13 @@ impl Call {
         // Models serialize to JSON objects, which cannot fail.
         self.body = serde_json::to_vec(body).ok();
         self
+    }
+
+    /// The operation this call names: the value of its last path parameter (a
+    /// google.longrunning operation's whole `name`, a Compute operation's ID).
+    #[cfg(feature = "client")]
+    pub(crate) fn operation_name(&self) -> Option<&str> {
+        self.path.last().map(String::as_str)
     }
 
     /// The same values for another method of the same collection that takes the same path

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 
 use crate::codec::JsonObject;
-use crate::error::Error;
+use crate::error::{Error, ParamProblem};
 use crate::metadata::Progress;
 use crate::operation::{LongRunningOperation, OperationError, decode_object};
 use crate::request::{Call, Request};
@@ -358,7 +358,11 @@ pub fn resolve_among(
                 match_template(&full, path)
             }
             None => match_template(collection.get.path, path)
-                .or_else(|| match_template(without_literal_head(collection.get.path), path)),
+                .or_else(|| match_template(without_literal_head(collection.get.path), path))
+                .or_else(|| {
+                    let bare = without_version(collection.get.path, service.version)?;
+                    match_template(bare, path)
+                }),
         };
         let Some(values) = values.and_then(|pairs| in_param_order(collection.get, pairs)) else {
             continue;
@@ -373,10 +377,37 @@ pub fn resolve_among(
     }
     // Values must pass the method's own checks (patterns, segments).
     let mut checked: Vec<Resolved> = Vec::new();
-    for (collection, values, _) in found {
-        if let Ok(call) = Call::for_values(collection.get, values) {
-            checked.push(Resolved { collection, call });
+    let mut beyond: Vec<Resolved> = Vec::new();
+    for (collection, values, same_host) in found {
+        match Call::for_values(collection.get, values.clone()) {
+            Ok(call) => checked.push(Resolved { collection, call }),
+            // Services return and serve names their documents' patterns do not cover (Cloud
+            // Build's worker-pool operations under `v1/{+name}`). Such a name goes through
+            // when it passes every other check and the user tied it to the service: a URL
+            // on the service's own host, or the service named and the name ending in
+            // `operations/ID`.
+            Err(Error::InvalidParameter {
+                problem: ParamProblem::PatternMismatch,
+                ..
+            }) if same_host
+                || hint.is_some_and(|h| names_service(h, collection.get.service))
+                    && names_an_operation(path) =>
+            {
+                if let Ok(call) = Call::for_values_beyond_pattern(collection.get, values) {
+                    beyond.push(Resolved { collection, call });
+                }
+            }
+            Err(_) => {}
         }
+    }
+    if checked.is_empty() && !beyond.is_empty() {
+        #[cfg(feature = "client")]
+        tracing::warn!(
+            method = beyond[0].method().id,
+            "{input} does not match the pattern of the operation name in the service's \
+             Discovery document; polling it as given, since the service was named"
+        );
+        checked = beyond;
     }
     // Several collections can make the very same request: documents of several versions
     // that carry one method (Cloud Resource Manager v1, v2 and v2beta1 all have
@@ -401,6 +432,35 @@ pub fn resolve_among(
             .max_by_key(|&i| (fit(&checked[i]), std::cmp::Reverse(i)))
             .unwrap_or(0);
         return Ok(checked.swap_remove(best));
+    }
+    // A hint that names the API but not its version (`container`) takes its most stable
+    // version among several that fit: GA over beta over alpha, then the highest.
+    let one_api = |hint: &str| {
+        checked
+            .iter()
+            .all(|r| r.service().name.eq_ignore_ascii_case(hint))
+    };
+    if hint.is_some_and(|h| checked.len() > 1 && one_api(h)) {
+        let best = (0..checked.len())
+            .max_by_key(|&i| {
+                (
+                    version_rank(checked[i].service().version),
+                    std::cmp::Reverse(i),
+                )
+            })
+            .unwrap_or(0);
+        let chosen = checked.swap_remove(best);
+        #[cfg(feature = "client")]
+        for other in &checked {
+            tracing::debug!(
+                chosen = chosen.method().id,
+                version = chosen.service().version,
+                also_fits = other.service().version,
+                "{} without a version: the most stable version that fits is taken",
+                hint.unwrap_or_default()
+            );
+        }
+        return Ok(chosen);
     }
     match checked.len() {
         0 => Err(ResolveError::NoMatch {
@@ -438,6 +498,44 @@ fn host_of(root_url: &str) -> &str {
         .split_once("://")
         .map_or(root_url, |(_, rest)| rest);
     rest.split('/').next().unwrap_or_default()
+}
+
+/// Whether `path` ends in `operations/ID` (or `…Operations/ID`), as every operation name
+/// does.
+fn names_an_operation(path: &str) -> bool {
+    let mut segments = path.rsplit('/');
+    let id = segments.next().unwrap_or_default();
+    let collection = segments.next().unwrap_or_default();
+    !id.is_empty() && (collection == "operations" || collection.ends_with("Operations"))
+}
+
+/// How stable a Discovery version is, for choosing among versions: GA (`v1`, `v2`) over beta
+/// (`v1beta1`, `v1b3`) over alpha (`v1alpha`), then the higher major version, then the higher
+/// pre-release number.
+fn version_rank(version: &str) -> (u8, u32, u32) {
+    let lower = version.to_ascii_lowercase();
+    let digits = |text: &str| -> u32 {
+        let run: String = text.chars().take_while(char::is_ascii_digit).collect();
+        run.parse().unwrap_or(0)
+    };
+    let major = digits(lower.trim_start_matches('v'));
+    let (stability, rest) = if let Some(at) = lower.find("alpha") {
+        (0, &lower[at + "alpha".len()..])
+    } else if let Some(at) = lower.find("beta") {
+        (1, &lower[at + "beta".len()..])
+    } else if let Some(at) = lower.find('b').filter(|&at| at > 1) {
+        (1, &lower[at + 1..])
+    } else {
+        (2, "")
+    };
+    (stability, major, digits(rest))
+}
+
+/// The template without its leading version segment (`v1/apps/{appsId}/…` gives
+/// `apps/{appsId}/…`), for bare names, which never hold one; `None` when it starts otherwise.
+fn without_version<'t>(template: &'t str, version: &str) -> Option<&'t str> {
+    let rest = template.strip_prefix(version)?.strip_prefix('/')?;
+    (!rest.starts_with('{') || rest.starts_with("{+")).then_some(rest)
 }
 
 /// The template without the literal segments before its first variable when that takes a
@@ -525,6 +623,20 @@ fn match_template(template: &str, path: &str) -> Option<Vec<(String, String)>> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn versions_rank_ga_over_beta_over_alpha() {
+        let mut versions = vec![
+            "v1beta1", "v1", "v1alpha", "v2", "v1beta4", "v1b3", "v2alpha1", "v1beta",
+        ];
+        versions.sort_by_key(|v| std::cmp::Reverse(version_rank(v)));
+        assert_eq!(
+            versions,
+            [
+                "v2", "v1", "v1beta4", "v1b3", "v1beta1", "v1beta", "v2alpha1", "v1alpha"
+            ]
+        );
+    }
+
     fn values(template: &str, path: &str) -> Option<Vec<String>> {
         match_template(template, path).map(|pairs| pairs.into_iter().map(|(_, v)| v).collect())
     }
@@ -551,6 +663,12 @@ mod tests {
             values("v1/{+name}:wait", "v1/operations/1:wait"),
             Some(vec!["operations/1".to_owned()])
         );
+        assert_eq!(
+            without_version("v1/apps/{appsId}/operations/{operationsId}", "v1"),
+            Some("apps/{appsId}/operations/{operationsId}")
+        );
+        assert_eq!(without_version("v1beta/apps/{appsId}", "v1"), None);
+        assert_eq!(without_version("projects/{project}", "v1"), None);
         assert_eq!(without_literal_head("v1/{+name}"), "{+name}");
         assert_eq!(
             without_literal_head("projects/{project}/x"),

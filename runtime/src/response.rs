@@ -180,6 +180,27 @@ impl ApiError {
         self.retry_after.max(self.retry_info())
     }
 
+    /// Whether the service is throttling: HTTP 429, or a 403 whose reason says a rate limit
+    /// was exceeded (`rateLimitExceeded` or `userRateLimitExceeded` in the `errors` list, as
+    /// Compute Engine and other older APIs send per-100-seconds quota; `RATE_LIMIT_EXCEEDED`
+    /// in an `ErrorInfo`). Such answers are transient, and hold back every request of the
+    /// `Client` like a 429. Any other 403 (a missing permission, a daily quota spent) is not.
+    pub fn is_rate_limited(&self) -> bool {
+        const LEGACY: &[&str] = &["rateLimitExceeded", "userRateLimitExceeded"];
+        match self.http_status.as_u16() {
+            429 => true,
+            403 => {
+                self.errors
+                    .iter()
+                    .any(|e| e.reason.as_deref().is_some_and(|r| LEGACY.contains(&r)))
+                    || self
+                        .error_info()
+                        .is_some_and(|info| info.reason == "RATE_LIMIT_EXCEEDED")
+            }
+            _ => false,
+        }
+    }
+
     /// The machine-readable reason: `ErrorInfo.reason`, or else the first `errors[].reason`.
     pub fn reason(&self) -> Option<String> {
         self.error_info()
@@ -199,12 +220,34 @@ impl fmt::Display for ApiError {
             crate::operation::write_error_info(f, info)?;
         }
         if let Some(body) = &self.body {
-            let start: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-            let start = &start[..cut(&start, 120)];
-            write!(f, " (body: {start:?})")?;
+            // An HTML error page (a proxy's, a load balancer's, Google's front end's) says what
+            // happened in its title; anything else is quoted from its start.
+            match html_title(body) {
+                Some(title) => write!(f, " (page title: {title:?})")?,
+                None => {
+                    let start = one_line(body);
+                    write!(f, " (body: {:?})", &start[..cut(&start, 120)])?;
+                }
+            }
         }
         Ok(())
     }
+}
+
+/// `text` with every run of white space made one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of an HTML page's `<title>`, on one line and at most 120 bytes; `None` when the
+/// body has no non-empty title.
+fn html_title(body: &str) -> Option<String> {
+    let lower = body.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find("</title")?;
+    let title = one_line(&body[start..end]);
+    (!title.is_empty()).then(|| title[..cut(&title, 120)].to_owned())
 }
 
 /// A `google.rpc.ErrorInfo` error detail.
@@ -485,6 +528,13 @@ mod tests {
             e.to_string()
                 .starts_with("HTTP 502: Bad Gateway (body: \"<html>")
         );
+        // Google's front end's error page, as sent: its title says what happened.
+        let google = "<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <meta name=viewport content=\"initial-scale=1, minimum-scale=1, width=device-width\">\n  <title>Error 502 (Server Error)!!1</title>\n  <style>\n    *{margin:0;padding:0}html,code{font:15px/22px arial,sans-serif}body{margin:0}\n  </style>\n  <p><b>502.</b> <ins>That\u{2019}s an error.</ins>\n  <p>The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds.  <ins>That\u{2019}s all we know.</ins>\n";
+        let e = api_error(502, &[("content-type", "text/html")], google);
+        assert_eq!(
+            e.to_string(),
+            "HTTP 502: Bad Gateway (page title: \"Error 502 (Server Error)!!1\")"
+        );
 
         let e = api_error(503, &[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], "");
         assert_eq!((e.body.as_deref(), e.retry_after), (Some(""), None));
@@ -530,5 +580,30 @@ mod tests {
             let err = decode_response::<Get>(response(status, &[], "")).unwrap_err();
             assert_eq!(err.is_transient(), transient, "{status}");
         }
+    }
+
+    /// Compute Engine answers per-100-seconds read quota with a 403 (as recorded from real
+    /// traffic, identifiers replaced); other 403s stay permanent.
+    #[test]
+    fn a_rate_limit_403_is_transient_and_other_403s_are_not() {
+        let compute = r#"{"error": {"code": 403, "message": "Quota exceeded for quota group 'ReadGroup' and limit 'Read requests per 100 seconds' of service 'compute.googleapis.com' for consumer 'project_number:123456'.", "errors": [{"domain": "usageLimits", "reason": "rateLimitExceeded", "message": "Quota exceeded"}]}}"#;
+        let user = r#"{"error": {"code": 403, "message": "User Rate Limit Exceeded", "errors": [{"domain": "usageLimits", "reason": "userRateLimitExceeded", "message": "User Rate Limit Exceeded"}]}}"#;
+        let info = r#"{"error": {"code": 403, "message": "Rate limit.", "status": "PERMISSION_DENIED", "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED", "domain": "googleapis.com"}]}}"#;
+        let denied = r#"{"error": {"code": 403, "message": "Permission 'dataproc.operations.get' denied.", "status": "PERMISSION_DENIED", "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "IAM_PERMISSION_DENIED", "domain": "iam.googleapis.com"}]}}"#;
+        let daily = r#"{"error": {"code": 403, "message": "Daily Limit Exceeded", "errors": [{"domain": "usageLimits", "reason": "dailyLimitExceeded"}]}}"#;
+        for (body, limited) in [
+            (compute, true),
+            (user, true),
+            (info, true),
+            (denied, false),
+            (daily, false),
+        ] {
+            let error = api_error(403, &[], body);
+            assert_eq!(error.is_rate_limited(), limited, "{body}");
+            let err = decode_response::<Get>(response(403, &[], body)).unwrap_err();
+            assert_eq!(err.is_transient(), limited, "{body}");
+        }
+        // The same reason under another status is that status's matter.
+        assert!(!api_error(400, &[], user).is_rate_limited());
     }
 }

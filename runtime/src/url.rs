@@ -90,8 +90,9 @@ pub(crate) enum Expansion {
     Simple,
 }
 
-/// Checks a path parameter's `value`: its segments, then its pattern against the whole value.
-pub(crate) fn check_path(
+/// Checks a path parameter's `value` for what would move the request to another path: an
+/// empty, `.` or `..` segment (the whole value is one segment for `{name}`).
+pub(crate) fn check_segments(
     method: &MethodInfo,
     param: &ParamInfo,
     expansion: Expansion,
@@ -110,7 +111,7 @@ pub(crate) fn check_path(
             _ => {}
         }
     }
-    check_pattern(method, param, value)
+    Ok(())
 }
 
 /// Checks `value` against the parameter's pattern, if it has one.
@@ -225,7 +226,8 @@ mod tests {
     };
 
     fn check(param: &ParamInfo, expansion: Expansion, value: &str) -> Result<(), Error> {
-        check_path(&METHOD, param, expansion, value)
+        check_segments(&METHOD, param, expansion, value)?;
+        check_pattern(&METHOD, param, value)
     }
 
     #[test]

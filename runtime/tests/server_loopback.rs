@@ -8,7 +8,7 @@ use std::time::Duration;
 use google_operations::{
     Client, ClientBuilder, Error, LongRunningOperation, OperationError, PollLimit, PollPolicy,
     Request, RetryPolicy, Token, TokenFuture, TokenSource, TransportKind, apigateway_v1,
-    cloudaicompanion_v1, dataproc_v1, workspaceevents_v1,
+    cloudaicompanion_v1, dataproc_v1, sqladmin_v1beta4, workspaceevents_v1,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -607,7 +607,89 @@ async fn a_permanent_error_ends_the_wait() {
         err.api_error().unwrap().status.as_deref(),
         Some("NOT_FOUND")
     );
+    // It was seen running, so the 404 is final at once, and says so.
+    assert!(matches!(err, Error::OperationGone { .. }), "{err:?}");
+    assert!(
+        err.to_string().starts_with(&format!(
+            "dataproc.projects.regions.operations.get: operation {DATAPROC_NAME} was seen before and is now gone: HTTP 404"
+        )),
+        "{err}"
+    );
     assert_eq!(server.hits(), 2);
+}
+
+/// Cloud SQL's answer for an operation it has only just returned (real traffic, identifiers
+/// replaced).
+fn sql_operation_does_not_exist() -> Reply {
+    Reply::Json(
+        404,
+        json!({"error": {"code": 404, "message": "The Cloud SQL operation does not exist.",
+            "errors": [{"domain": "global", "reason": "operationDoesNotExist", "message": "The Cloud SQL operation does not exist."}]}}),
+    )
+}
+
+const SQL_OPERATION: &str = "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c";
+
+#[tokio::test]
+async fn a_new_operation_not_found_yet_is_polled_again_within_the_grace() {
+    let server = Server::start(|n, _| match n {
+        1 | 2 => sql_operation_does_not_exist(),
+        3 => Reply::Json(200, json!({"name": SQL_OPERATION, "status": "RUNNING"})),
+        _ => Reply::Json(200, json!({"name": SQL_OPERATION, "status": "DONE"})),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let get = sqladmin_v1beta4::OperationsGet::new("my-project", SQL_OPERATION).unwrap();
+    let op = client.until_done(&get).await.unwrap();
+    assert!(op.is_done());
+    assert_eq!(server.hits(), 4);
+}
+
+#[tokio::test]
+async fn not_found_past_the_grace_or_without_one_is_final() {
+    let server = Server::start(|_, _| sql_operation_does_not_exist()).await;
+    let client = client_for(&server).build().unwrap();
+    let get = sqladmin_v1beta4::OperationsGet::new("my-project", SQL_OPERATION).unwrap();
+    // No grace: the first 404 ends the wait, as the service's own error.
+    let policy = PollPolicy::default().not_found_grace(Duration::ZERO);
+    let err = client.poller(&get).policy(policy).wait().await.unwrap_err();
+    assert!(matches!(&err, Error::Api { .. }), "{err:?}");
+    assert_eq!(err.api_error().unwrap().http_status, 404);
+    assert_eq!(server.hits(), 1);
+    // A grace of 150 ms with 40 ms pauses: a few polls, then the 404 of the last is final.
+    let policy = PollPolicy::default()
+        .initial_interval(ms(40))
+        .multiplier(1.0)
+        .not_found_grace(ms(150));
+    let err = client.poller(&get).policy(policy).wait().await.unwrap_err();
+    assert!(matches!(&err, Error::Api { .. }), "{err:?}");
+    let polls = server.hits() - 1;
+    assert!((3..=6).contains(&polls), "{polls} polls in the grace");
+}
+
+#[tokio::test]
+async fn a_wait_that_never_saw_the_operation_names_it_from_the_request() {
+    let server = Server::start(|_, _| unavailable()).await;
+    let client = client_for(&server)
+        .retry_policy(RetryPolicy::default().max_attempts(1))
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let policy = PollPolicy::default().initial_interval(ms(1)).max_polls(2);
+    let err = client.poller(&get).policy(policy).wait().await.unwrap_err();
+    match &err {
+        Error::NotDone {
+            name,
+            last_operation: None,
+            ..
+        } => assert_eq!(name.as_deref(), Some(DATAPROC_NAME)),
+        other => panic!("expected NotDone, got {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .contains(&format!("operation {DATAPROC_NAME} is not done")),
+        "{err}"
+    );
 }
 
 fn never_done() -> impl Fn(usize, &str) -> Reply + Send + Sync {
@@ -850,37 +932,30 @@ async fn tracing_tells_polls_retries_and_outcome_without_the_token() {
     assert!(!text.contains("ya29"), "the token leaked:\n{text}");
 }
 
-#[tokio::test]
-async fn a_429_holds_back_every_request_sharing_the_client() {
+/// The first request gets `first` (a throttling answer); every later one succeeds. A second
+/// waiter that starts meanwhile holds back too, instead of adding to the load: every later
+/// request comes at least `hold` after the first.
+async fn throttling_holds_back_every_request_sharing_the_client(
+    first: testserver::Response,
+    retry: RetryPolicy,
+    hold: Duration,
+) {
     use std::sync::{Arc, Mutex};
     use std::time::Instant;
-    // The first request gets a 429 asking for 400 ms; every later one succeeds. A second
-    // waiter that starts meanwhile holds back too, instead of adding to the load.
     let arrivals: Arc<Mutex<Vec<Instant>>> = Arc::default();
     let seen = arrivals.clone();
+    let first = Mutex::new(Some(first));
     let server = testserver::Server::start(move |n, _| {
         seen.lock().unwrap().push(Instant::now());
-        let body = if n == 1 {
-            return testserver::Response::json(
-                429,
-                json!({"error": {"code": 429, "message": "Slow down", "status": "RESOURCE_EXHAUSTED",
-                    "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.400s"}]}})
-                .to_string(),
-            )
-            .into();
-        } else {
-            done(DATAPROC_NAME)
-        };
-        testserver::Response::json(200, body.to_string()).into()
+        match first.lock().unwrap().take() {
+            Some(reply) if n == 1 => reply.into(),
+            _ => testserver::Response::json(200, done(DATAPROC_NAME).to_string()).into(),
+        }
     });
     let client = Client::builder()
         .token_source(Token::new(TOKEN))
         .root_url(server.root_url())
-        .retry_policy(
-            RetryPolicy::default()
-                .initial_backoff(ms(1))
-                .max_backoff(ms(5)),
-        )
+        .retry_policy(retry)
         .build()
         .unwrap();
     let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
@@ -899,6 +974,46 @@ async fn a_429_holds_back_every_request_sharing_the_client() {
     assert_eq!(arrivals.len(), 3);
     for later in &arrivals[1..] {
         let gap = later.duration_since(arrivals[0]);
-        assert!(gap >= ms(390), "a request came {gap:?} after the 429");
+        assert!(
+            gap >= hold,
+            "a request came {gap:?} after the throttling answer"
+        );
     }
+}
+
+#[tokio::test]
+async fn a_429_holds_back_every_request_sharing_the_client() {
+    // The 429 asks for 400 ms.
+    throttling_holds_back_every_request_sharing_the_client(
+        testserver::Response::json(
+            429,
+            json!({"error": {"code": 429, "message": "Slow down", "status": "RESOURCE_EXHAUSTED",
+                "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.400s"}]}})
+            .to_string(),
+        ),
+        RetryPolicy::default()
+            .initial_backoff(ms(1))
+            .max_backoff(ms(5)),
+        ms(390),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_rate_limit_403_is_ridden_out_and_holds_back_the_client_like_a_429() {
+    // Compute Engine's answer to too many reads (real traffic, identifiers replaced): no
+    // delay asked, so the backoff of 400 ms (jitter: at least half of it) is the hold-back.
+    throttling_holds_back_every_request_sharing_the_client(
+        testserver::Response::json(
+            403,
+            json!({"error": {"code": 403, "message": "Quota exceeded for quota group 'ReadGroup' and limit 'Read requests per 100 seconds' of service 'compute.googleapis.com' for consumer 'project_number:123456'.",
+                "errors": [{"domain": "usageLimits", "reason": "rateLimitExceeded", "message": "Quota exceeded"}]}})
+            .to_string(),
+        ),
+        RetryPolicy::default()
+            .initial_backoff(ms(400))
+            .max_backoff(ms(400)),
+        ms(195),
+    )
+    .await;
 }

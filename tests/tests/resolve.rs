@@ -197,3 +197,91 @@ fn hostile_inputs_are_refused() {
         Err(ResolveError::NoMatch { .. })
     ));
 }
+
+#[test]
+fn a_service_named_without_its_version_takes_the_stable_one() {
+    let name =
+        "projects/my-project/locations/us-central1/operations/operation-1678700000000-abcd1234";
+    let get = resolve(name, Some("container")).unwrap();
+    assert_eq!(get.service().version, "v1");
+    assert_eq!(
+        get.url(),
+        format!("https://container.googleapis.com/v1/{name}")
+    );
+    // Named with its version, that version.
+    let beta = resolve(name, Some("container_v1beta1")).unwrap();
+    assert_eq!(beta.service().version, "v1beta1");
+    // Unnamed, every API that fits is a candidate.
+    assert!(matches!(
+        resolve(name, None),
+        Err(ResolveError::Ambiguous { .. })
+    ));
+}
+
+#[test]
+fn bare_names_match_paths_that_start_with_a_version() {
+    let get = resolve("apps/my-app/operations/a1b2c3d4e5f6", Some("appengine_v1")).unwrap();
+    assert_eq!(get.method().id, "appengine.apps.operations.get");
+    assert_eq!(
+        get.url(),
+        "https://appengine.googleapis.com/v1/apps/my-app/operations/a1b2c3d4e5f6"
+    );
+    // The version in a bare name is not skipped: the name is what the service returns.
+    assert!(
+        resolve(
+            "v1/apps/my-app/operations/a1b2c3d4e5f6",
+            Some("appengine_v1")
+        )
+        .is_ok()
+    );
+}
+
+/// Cloud Build returns and serves worker-pool operations under `v1/{+name}`, though its
+/// document's pattern for operation names does not cover them (as a real one, identifiers
+/// replaced).
+const WORKER_POOL_OPERATION: &str = "projects/123456789012/locations/us-central1/workerPools/my-pool/operations/0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a";
+
+#[test]
+fn a_name_beyond_the_published_pattern_goes_through_when_tied_to_its_service() {
+    let want = format!("https://cloudbuild.googleapis.com/v1/{WORKER_POOL_OPERATION}");
+    // Named with its service.
+    let get = resolve(WORKER_POOL_OPERATION, Some("cloudbuild_v1")).unwrap();
+    assert_eq!(get.url(), want);
+    assert!(
+        get.method().id.starts_with("cloudbuild."),
+        "{}",
+        get.method().id
+    );
+    // Or as a URL on the service's own host.
+    let get = resolve(&want, None).unwrap();
+    assert_eq!(get.url(), want);
+    // Not tied to the service: refused, as before.
+    assert!(matches!(
+        resolve(WORKER_POOL_OPERATION, None),
+        Err(ResolveError::NoMatch { .. })
+    ));
+    // Tied, but not naming an operation: refused.
+    assert!(
+        resolve(
+            "projects/123456789012/locations/us-central1/workerPools/my-pool",
+            Some("cloudbuild_v1")
+        )
+        .is_err()
+    );
+    // Tied, but with a segment that would move the request: refused.
+    assert!(
+        resolve(
+            "projects/p/locations/l/workerPools/../operations/x",
+            Some("cloudbuild_v1")
+        )
+        .is_err()
+    );
+    // A URL on another service's host is not that service's.
+    assert!(
+        resolve(
+            &format!("https://dataproc.googleapis.com/v1/{WORKER_POOL_OPERATION}"),
+            None
+        )
+        .is_err()
+    );
+}

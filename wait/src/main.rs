@@ -216,6 +216,9 @@ struct ViewState {
     retries: u32,
     last_retry: Option<String>,
     progress: Progress,
+    /// Whether the last operation shown was done: a state the service does not name is then
+    /// `DONE`, not `RUNNING`.
+    done: bool,
 }
 
 impl View {
@@ -242,6 +245,7 @@ impl View {
                 retries: 0,
                 last_retry: None,
                 progress: Progress::default(),
+                done: false,
             })),
         }
     }
@@ -249,6 +253,7 @@ impl View {
     fn show(&self, op: &AnyOperation) {
         let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         state.progress = op.progress();
+        state.done = op.is_done();
         state.render();
     }
 
@@ -284,7 +289,8 @@ impl ViewState {
     /// The message: state, percent, stage and retries, as far as they are known.
     fn message(&self) -> String {
         let p = &self.progress;
-        let mut text = p.state.clone().unwrap_or_else(|| "RUNNING".to_owned());
+        let unnamed = if self.done { "DONE" } else { "RUNNING" };
+        let mut text = p.state.clone().unwrap_or_else(|| unnamed.to_owned());
         if let Some(percent) = p.percent {
             let _ = write!(text, " {percent:.0}%");
         }

@@ -251,3 +251,52 @@ fn on_a_terminal_a_bar_shows_elapsed_state_percent_and_stage() {
         requests[0].path()
     );
 }
+
+#[test]
+fn an_operation_done_at_the_first_poll_is_never_shown_running() {
+    // API Gateway's operation metadata names no state: only `done` tells.
+    let name = "projects/p/locations/global/operations/operation-1";
+    let server = Server::start(move |_, _| {
+        Response::json(
+            200,
+            serde_json::json!({"name": name, "done": true, "response": {"@type": "type.googleapis.com/google.cloud.apigateway.v1.Gateway"}}).to_string(),
+        )
+        .into()
+    });
+    let out = run(&server, &[name, "--service", "apigateway_v1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("RUNNING"), "{stderr}");
+    assert!(stderr.contains("] DONE\n"), "{stderr}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn a_wait_past_its_deadline_after_failed_polls_names_the_operation() {
+    let server = Server::start(|_, _| {
+        Response::json(
+            503,
+            r#"{"error": {"code": 503, "message": "backend unavailable", "status": "UNAVAILABLE"}}"#,
+        )
+        .into()
+    });
+    let out = run(
+        &server,
+        &[
+            DATAPROC_NAME,
+            "--service",
+            "dataproc_v1",
+            "--deadline",
+            "1s",
+            "--interval",
+            "100ms",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!("operation {DATAPROC_NAME} is not done")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("(unnamed)"), "{stderr}");
+}

@@ -259,6 +259,17 @@ fn ci() -> Result<()> {
         args.extend_from_slice(&["--", "-D", "warnings"]);
         run(&format!("clippy ({what})"), &args, &[])?;
     }
+    // The runtime alone, as the sans-io core and with the client, so that code only one
+    // configuration uses is caught in the other.
+    for (what, features) in [
+        ("sans-io core", &["--no-default-features"][..]),
+        ("adc", &["--features", "adc"][..]),
+    ] {
+        let mut args = vec!["clippy", "-p", RUNTIME, "--lib"];
+        args.extend_from_slice(features);
+        args.extend_from_slice(&["--", "-D", "warnings"]);
+        run(&format!("clippy (runtime, {what})"), &args, &[])?;
+    }
     let begun = std::time::Instant::now();
     eprintln!("==> verify: cargo xtask verify");
     verify(&Folders {
@@ -284,7 +295,16 @@ fn ci() -> Result<()> {
     // built again: it is every service, which the tests above built.
     run(
         "package (dry run)",
-        &["package", "--no-verify", "-p", RUNTIME, "-p", GENERATED, "-p", WAIT],
+        &[
+            "package",
+            "--no-verify",
+            "-p",
+            RUNTIME,
+            "-p",
+            GENERATED,
+            "-p",
+            WAIT,
+        ],
         &[],
     )?;
     run(

@@ -56,7 +56,7 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     poll: PollPolicy,
-    /// Until when every request of this client holds back, after a 429: one waiter's "too
+    /// Until when every request of this client holds back, after a 429 (or a rate-limit 403): one waiter's "too
     /// many requests" slows all that share the client, instead of each retrying on its own.
     throttle: std::sync::Mutex<Option<Instant>>,
 }
@@ -251,7 +251,7 @@ impl Client {
                 Err(err) => err,
             };
             let wait = retry.delay(attempt, err.api_error().and_then(ApiError::retry_delay));
-            if err.api_error().is_some_and(|e| e.http_status == 429) {
+            if err.api_error().is_some_and(ApiError::is_rate_limited) {
                 self.throttle_for(wait);
             }
             if !err.is_transient() || !retry.allows_attempt(attempt + 1) {
@@ -293,7 +293,7 @@ impl Client {
         }
     }
 
-    /// Waits until the client's hold-back after a 429 has passed, or until `deadline`.
+    /// Waits until the client's hold-back after a 429 (or a rate-limit 403) has passed, or until `deadline`.
     async fn hold_back(&self, deadline: Option<Instant>) {
         let until = *self
             .inner

@@ -98,6 +98,12 @@ impl Pollable for Resolved {
 /// Polling stops with [`Error::NotDone`] after `max_polls` polls, or when the next poll would
 /// start after `deadline` (counted from the first poll); a poll under way when the deadline
 /// comes is cut short. Both limits always apply, so a poller never polls forever.
+///
+/// Some services answer 404 for an operation they have just returned, for a short while
+/// (Cloud SQL: `operationDoesNotExist`, "The Cloud SQL operation does not exist."). Until a
+/// poll has seen the operation, a 404 within `not_found_grace` of the first poll is ridden out
+/// like a transient failure; after it, or once the operation has been seen, a 404 ends the
+/// polling at once ([`Error::OperationGone`] when it had been seen).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PollPolicy {
     initial_interval: Duration,
@@ -106,11 +112,13 @@ pub struct PollPolicy {
     deadline: Duration,
     max_polls: u32,
     server_wait: Duration,
+    not_found_grace: Duration,
 }
 
 impl Default for PollPolicy {
     /// Pauses from 1 s doubling up to 60 s (the schedule of Google's own clients), waits
-    /// server-side for up to 60 s at a time, for at most 10 minutes and 1000 polls.
+    /// server-side for up to 60 s at a time, for at most 10 minutes and 1000 polls; rides
+    /// out 404s for 30 s until the operation is first seen.
     fn default() -> Self {
         PollPolicy {
             initial_interval: Duration::from_secs(1),
@@ -119,6 +127,7 @@ impl Default for PollPolicy {
             deadline: Duration::from_secs(600),
             max_polls: 1000,
             server_wait: Duration::from_secs(60),
+            not_found_grace: Duration::from_secs(30),
         }
     }
 }
@@ -158,6 +167,14 @@ impl PollPolicy {
     /// the method has one); the attempt's own timeout is made longer than this.
     pub fn server_wait(mut self, wait: Duration) -> Self {
         self.server_wait = wait;
+        self
+    }
+
+    /// How long after the first poll a 404 is taken for an operation the service does not
+    /// show yet, as long as no poll has seen it (30 s by default; zero makes the first 404
+    /// final).
+    pub fn not_found_grace(mut self, grace: Duration) -> Self {
+        self.not_found_grace = grace;
         self
     }
 }
@@ -223,6 +240,8 @@ struct State {
     pause: Duration,
     /// The last operation seen, as JSON, and its name.
     last: Option<(Option<String>, serde_json::Value)>,
+    /// Whether a poll has seen the operation (after which a 404 means it is gone).
+    seen: bool,
     /// The last poll's transient failure, when it failed.
     last_error: Option<Box<Error>>,
     /// Whether the collection's `cancel` has been sent.
@@ -244,6 +263,7 @@ impl<'a, R: Pollable> Poller<'a, R, fn(&R::Operation)> {
                 pauses: 0,
                 pause: Duration::ZERO,
                 last: None,
+                seen: false,
                 last_error: None,
                 cancelled: false,
                 finished: false,
@@ -281,8 +301,11 @@ where
     /// - [`Error::OperationFailed`] when the operation is done with an `error`;
     /// - [`Error::NotDone`], with the last operation seen and the last poll's failure, when a
     ///   limit of the policy stops polling;
-    /// - the error of a poll that failed for good (a permanent error: 4xx other than 408 and
-    ///   429, a response that does not decode, no token).
+    /// - [`Error::OperationGone`] when the service answers 404 for an operation a poll has
+    ///   seen;
+    /// - the error of a poll that failed for good (a permanent error: a 4xx other than 408,
+    ///   429, a rate-limit 403 and a 404 within the policy's grace for new operations; a
+    ///   response that does not decode; no token).
     pub async fn wait(mut self) -> Result<R::Operation, Error> {
         loop {
             if let PollState::Done(op) = self.poll().await? {
@@ -350,6 +373,11 @@ where
             }
             self.state.polls += 1;
             let Polled { result, waited } = self.poll_once(deadline).await;
+            if result.is_ok() {
+                self.state.seen = true;
+            }
+            let not_found =
+                matches!(&result, Err(e) if e.api_error().is_some_and(|a| a.http_status == 404));
             match result {
                 Ok(op) if op.is_done() => {
                     return match op.error() {
@@ -398,6 +426,31 @@ where
                         return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
                     }
                     self.state.pause = self.next_pause();
+                }
+                Err(e)
+                    if not_found
+                        && !self.state.seen
+                        && start.elapsed() < policy.not_found_grace =>
+                {
+                    tracing::warn!(retry = true, method = self.method_id(), poll = self.state.polls, cause = %e, "not found yet: a new operation may not show for a while; polling goes on");
+                    self.state.last_error = Some(Box::new(e));
+                    if deadline.is_some_and(|d| Instant::now() >= d) {
+                        return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
+                    }
+                    self.state.pause = self.next_pause();
+                }
+                Err(Error::Api { error, .. }) if not_found && self.state.seen => {
+                    let error = Error::OperationGone {
+                        method: self.method_id(),
+                        name: self.name(),
+                        error,
+                    };
+                    tracing::warn!(
+                        method = self.method_id(),
+                        poll = self.state.polls,
+                        "{error}"
+                    );
+                    return Err(error);
                 }
                 Err(e) => {
                     tracing::warn!(method = self.method_id(), poll = self.state.polls, "{e}");
@@ -498,11 +551,17 @@ where
         pause
     }
 
+    /// The operation's name: as last seen, or else as the request names it.
+    fn name(&self) -> Option<String> {
+        match &self.state.last {
+            Some((Some(name), _)) => Some(name.clone()),
+            _ => self.request.get_call().operation_name().map(str::to_owned),
+        }
+    }
+
     fn not_done(&mut self, limit: PollLimit) -> Error {
-        let (name, last_operation) = match self.state.last.take() {
-            Some((name, json)) => (name, Some(Box::new(json))),
-            None => (None, None),
-        };
+        let name = self.name();
+        let last_operation = self.state.last.take().map(|(_, json)| Box::new(json));
         let error = Error::NotDone {
             method: self.method_id(),
             name,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 /// How [`Client::send`](crate::Client::send) retries transient failures
 /// ([`Error::is_transient`](crate::Error::is_transient): connection failures and timeouts, and
-/// HTTP 408, 429, 500, 502, 503 and 504). Other failures are returned at once.
+/// HTTP 408, 429, a rate-limit 403, 500, 502, 503 and 504). Other failures are returned at once.
 ///
 /// The wait before retry *n* is `initial_backoff × multiplier^(n-1)`, at most `max_backoff`,
 /// scaled by a random factor in [0.5, 1) (jitter), and at least what the server asked for in
