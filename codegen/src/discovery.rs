@@ -1,14 +1,14 @@
 //! The part of the Discovery document format the generator reads, as borrowed serde types.
 //!
-//! Only what the generator uses is modelled; unknown fields are ignored. Methods and schemas
-//! stay raw JSON until [`crate::extract`] needs one, so most of a large document is skimmed,
-//! never built into values.
+//! Only what the generator uses is modelled; unknown fields are ignored. A document is read
+//! once, whole, into these types.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
+
+use crate::error::join;
 
 /// A string borrowed from the document where it has no escapes.
 pub type Str<'a> = Cow<'a, str>;
@@ -44,7 +44,7 @@ pub struct Document<'a> {
     #[serde(borrow)]
     pub resources: BTreeMap<Str<'a>, Resource<'a>>,
     #[serde(borrow)]
-    pub schemas: BTreeMap<Str<'a>, &'a RawValue>,
+    pub schemas: BTreeMap<Str<'a>, Schema<'a>>,
 }
 
 /// `auth`: the OAuth scopes the document declares.
@@ -68,11 +68,11 @@ pub struct ScopeInfo<'a> {
     pub description: Option<Str<'a>>,
 }
 
-/// A resource: methods (kept raw until needed) and nested resources.
+/// A resource: methods and nested resources.
 #[derive(Debug, Default, Deserialize)]
 pub struct Resource<'a> {
     #[serde(borrow, default)]
-    pub methods: BTreeMap<Str<'a>, &'a RawValue>,
+    pub methods: BTreeMap<Str<'a>, Method<'a>>,
     #[serde(borrow, default)]
     pub resources: BTreeMap<Str<'a>, Resource<'a>>,
 }
@@ -95,20 +95,15 @@ pub struct Method<'a> {
     pub parameters: BTreeMap<Str<'a>, Parameter<'a>>,
     #[serde(borrow, default)]
     pub parameter_order: Vec<Str<'a>>,
+    /// The response: a `$ref` to a schema, or (outside operations collections) an inline
+    /// schema.
     #[serde(borrow, default)]
-    pub response: Option<SchemaRef<'a>>,
-    /// `request.$ref`: the schema of the request body, if it has one.
+    pub response: Option<Schema<'a>>,
+    /// The request body, where the method takes one: as `response`.
     #[serde(borrow, default)]
-    pub request: Option<SchemaRef<'a>>,
+    pub request: Option<Schema<'a>>,
     #[serde(borrow, default)]
     pub scopes: Vec<Str<'a>>,
-}
-
-/// `{"$ref": "Name"}`.
-#[derive(Debug, Deserialize)]
-pub struct SchemaRef<'a> {
-    #[serde(borrow, rename = "$ref")]
-    pub reference: Str<'a>,
 }
 
 /// A parameter of a method, or a standard parameter of the document.
@@ -162,4 +157,29 @@ pub struct Schema<'a> {
     pub read_only: bool,
     #[serde(default)]
     pub deprecated: bool,
+}
+
+impl Schema<'_> {
+    /// The ids of the schemas this one refers to itself (not through them).
+    pub fn references(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.references_at("", &mut out);
+        out.into_iter().map(|(id, _)| id).collect()
+    }
+
+    /// Pushes every `$ref` inside this schema with its JSON path below `path`.
+    pub fn references_at(&self, path: &str, out: &mut Vec<(String, String)>) {
+        if let Some(r) = &self.reference {
+            out.push((r.to_string(), join(path, "$ref")));
+        }
+        for (name, p) in &self.properties {
+            p.references_at(&join(&join(path, "properties"), name), out);
+        }
+        if let Some(items) = &self.items {
+            items.references_at(&join(path, "items"), out);
+        }
+        if let Some(ap) = &self.additional_properties {
+            ap.references_at(&join(path, "additionalProperties"), out);
+        }
+    }
 }

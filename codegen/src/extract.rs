@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::discovery::{self, Document, Resource};
 use crate::error::{Error, join};
 use crate::ir::{self, Location, Scalar};
-use crate::load;
 use crate::metadata;
 use crate::names::{self, Namespace};
 use crate::types::{self, TypeBuilder, Types};
@@ -50,7 +49,11 @@ struct Found<'a> {
     chain: Vec<String>,
     /// Its JSON path, for errors.
     json_path: String,
-    method: discovery::Method<'a>,
+    method: &'a discovery::Method<'a>,
+    /// The schema id of its response, if it has one.
+    response: Option<&'a str>,
+    /// The schema id of its request body, if it takes one.
+    request: Option<&'a str>,
     /// Whether its collection's `get` responds with an operation, which makes the resource a
     /// collection.
     collection: bool,
@@ -87,19 +90,19 @@ pub fn service(
     let mut models = TypeBuilder::new(file, doc, warnings);
     let mut operations = BTreeSet::new();
     for f in &found {
-        if let Some(response) = &f.method.response {
+        if let Some(response) = f.response {
             let at = join(&join(&f.json_path, "response"), "$ref");
-            models.require(&response.reference, &at)?;
+            models.require(response, &at)?;
             if f.collection && f.kind == "get" {
-                operations.insert(response.reference.to_string());
+                operations.insert(response.to_string());
             }
         }
-        if let Some(request) = &f.method.request {
+        if let Some(request) = f.request {
             let at = join(&join(&f.json_path, "request"), "$ref");
-            models.require(&request.reference, &at)?;
+            models.require(request, &at)?;
         }
     }
-    let metadata_schemas = metadata::schemas(file, doc, &operations)?;
+    let metadata_schemas = metadata::schemas(doc, &operations);
     for id in &metadata_schemas {
         models.require(id, &join("schemas", id))?;
     }
@@ -163,21 +166,16 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
         resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
         path: &str,
         chain: &mut Vec<String>,
-        out: &mut Vec<(
-            Vec<String>,
-            &'static str,
-            String,
-            &'a serde_json::value::RawValue,
-        )>,
+        out: &mut Vec<(Vec<String>, &'static str, String, &'a discovery::Method<'a>)>,
     ) {
         for (name, resource) in resources {
             let here = join(path, name);
             chain.push(name.to_string());
             if name == "operations" || name.ends_with("Operations") {
                 for kind in LIFECYCLE {
-                    if let Some(raw) = resource.methods.get(kind) {
+                    if let Some(method) = resource.methods.get(kind) {
                         let at = join(&join(&here, "methods"), kind);
-                        out.push((chain.clone(), kind, at, raw));
+                        out.push((chain.clone(), kind, at, method));
                     }
                 }
             }
@@ -185,18 +183,19 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
             chain.pop();
         }
     }
-    let mut raw = Vec::new();
-    walk(&doc.resources, "resources", &mut Vec::new(), &mut raw);
-    let mut found: Vec<Found<'a>> = Vec::with_capacity(raw.len());
+    let mut methods = Vec::new();
+    walk(&doc.resources, "resources", &mut Vec::new(), &mut methods);
+    let mut found: Vec<Found<'a>> = Vec::with_capacity(methods.len());
     // The `get` of each resource decides whether the resource is a collection.
     let mut collections: Vec<Vec<String>> = Vec::new();
-    for (chain, kind, json_path, raw) in raw {
-        let method: discovery::Method<'a> = load::part(file, &json_path, raw)?;
+    for (chain, kind, json_path, method) in methods {
+        let response = schema_id(file, &json_path, "response", method.response.as_ref())?;
+        let request = schema_id(file, &json_path, "request", method.request.as_ref())?;
         if kind == "get" {
-            let is_operation = match &method.response {
+            let is_operation = match response {
                 Some(response) => {
                     let at = join(&join(&json_path, "response"), "$ref");
-                    types::is_operation(file, doc, &response.reference, &at)?
+                    types::is_operation(file, doc, response, &at)?
                 }
                 None => false,
             };
@@ -223,12 +222,36 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
             chain,
             json_path,
             method,
+            response,
+            request,
             collection,
             kind,
         });
     }
     found.sort_by(|a, b| a.method.id.cmp(&b.method.id));
     Ok(found)
+}
+
+/// The schema id a lifecycle method's `response` or `request` (`part`) refers to; an error
+/// naming its JSON path when it is an inline schema, which the generator does not model.
+fn schema_id<'a>(
+    file: &str,
+    json_path: &str,
+    part: &str,
+    schema: Option<&'a discovery::Schema<'a>>,
+) -> Result<Option<&'a str>, Error> {
+    match schema {
+        None => Ok(None),
+        Some(schema) => match &schema.reference {
+            Some(id) => Ok(Some(id.as_ref())),
+            None => Err(Error::new(
+                file,
+                join(json_path, part),
+                "missing field `$ref`: a method of an operations collection must refer to a \
+                 schema",
+            )),
+        },
+    }
 }
 
 /// Every scope the document declares or a method names, in URL order, with its constant.
@@ -278,12 +301,12 @@ fn method(
     type_names: &mut Namespace,
 ) -> Result<ir::Method, Error> {
     let (m, json_path) = (&found.method, found.json_path.as_str());
-    let model = |r: &discovery::SchemaRef<'_>| models.get(r.reference.as_ref()).cloned();
-    let response = match &m.response {
+    let model = |id: &str| models.get(id).cloned();
+    let response = match found.response {
         None => ir::Response::NoContent,
-        Some(r) => model(r).map_or(ir::Response::Json, ir::Response::Model),
+        Some(id) => model(id).map_or(ir::Response::Json, ir::Response::Model),
     };
-    let request = m.request.as_ref().and_then(model);
+    let request = found.request.and_then(model);
     let params_path = join(json_path, "parameters");
     let mut order: Vec<&str> = Vec::new();
     for (i, name) in m.parameter_order.iter().enumerate() {

@@ -3,10 +3,9 @@
 use std::path::Path;
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::discovery::Document;
-use crate::error::{Error, join};
+use crate::error::Error;
 
 /// One Discovery document as read from disk: its display name and its text.
 #[derive(Debug, Clone)]
@@ -40,17 +39,12 @@ pub fn read_dir(dir: &Path, display: &str) -> Result<Vec<Source>, Error> {
         .collect()
 }
 
-/// Parses a whole document; methods and schemas stay raw.
+/// Parses a whole document, in one pass, into the [`Document`] types.
 pub fn document<'a>(file: &str, text: &'a str) -> Result<Document<'a>, Error> {
-    parse(file, "", text)
+    parse(file, text)
 }
 
-/// Parses a raw part of a document found at `path`.
-pub fn part<'a, T: Deserialize<'a>>(file: &str, path: &str, raw: &'a RawValue) -> Result<T, Error> {
-    parse(file, path, raw.get())
-}
-
-fn parse<'a, T: Deserialize<'a>>(file: &str, prefix: &str, text: &'a str) -> Result<T, Error> {
+fn parse<'a, T: Deserialize<'a>>(file: &str, text: &'a str) -> Result<T, Error> {
     // Well-formed documents are the rule: parse them directly, and pay for tracking the JSON
     // path only when there is an error to report.
     let mut de = serde_json::Deserializer::from_str(text);
@@ -61,16 +55,16 @@ fn parse<'a, T: Deserialize<'a>>(file: &str, prefix: &str, text: &'a str) -> Res
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let inner = e.path().to_string();
-        let path = match inner.as_str() {
-            // `.` is the root; `?` is where a syntax error stopped before any key was known.
-            "." | "?" => prefix.to_owned(),
-            _ => join(prefix, &inner),
+        let path = e.path().to_string();
+        // `.` is the root; `?` is where a syntax error stopped before any key was known.
+        let path = if path == "." || path == "?" {
+            String::new()
+        } else {
+            path
         };
         Error::new(file, path, e.into_inner().to_string())
     })?;
-    de.end()
-        .map_err(|e| Error::new(file, prefix, e.to_string()))?;
+    de.end().map_err(|e| Error::new(file, "", e.to_string()))?;
     Ok(value)
 }
 
@@ -81,7 +75,7 @@ mod tests {
     #[test]
     fn missing_field_names_file_and_path() {
         let text = r#"{"name":"x","version":"v1","rootUrl":"https://x/","schemas":{},
-            "resources":{"operations":{"methods":{"get":{}}}},
+            "resources":{"operations":{"methods":{}}},
             "parameters":{"alt":{"type":"string"}}}"#;
         let err = document("discovery/x.v1.json", text).unwrap_err();
         assert_eq!(
@@ -98,10 +92,10 @@ mod tests {
     }
 
     #[test]
-    fn errors_in_raw_parts_carry_the_prefix() {
-        let raw: Box<RawValue> =
-            serde_json::from_str(r#"{"properties":{"a":{"items":7}}}"#).unwrap();
-        let err = part::<crate::discovery::Schema>("d.json", "schemas.Op", &raw).unwrap_err();
+    fn errors_deep_in_schemas_name_their_path() {
+        let text = r#"{"name":"x","version":"v1","rootUrl":"https://x/","resources":{},
+            "schemas":{"Op":{"properties":{"a":{"items":7}}}}}"#;
+        let err = document("d.json", text).unwrap_err();
         assert_eq!(err.path, "schemas.Op.properties.a.items");
     }
 }

@@ -24,14 +24,10 @@
 
 use std::collections::BTreeSet;
 
-use serde::Deserialize;
-
-use crate::discovery::{Document, Resource, Schema};
-use crate::error::{Error, join};
+use crate::discovery::{Document, Resource};
+use crate::error::join;
 use crate::ir::{Field, ProgressField, Scalar, Struct, Type, TypeDef, struct_named};
-use crate::load;
 use crate::names;
-use crate::types;
 
 /// The wire names that give each progress field, in order of preference.
 pub const RULES: [(ProgressField, &[&str]); 6] = [
@@ -67,23 +63,9 @@ pub const RULES: [(ProgressField, &[&str]); 6] = [
     ),
 ];
 
-/// The request and response of a method, all that reachability needs of it: usually a
-/// `$ref`, sometimes an inline schema.
-#[derive(Deserialize)]
-struct Refs<'a> {
-    #[serde(borrow, default)]
-    request: Option<Schema<'a>>,
-    #[serde(borrow, default)]
-    response: Option<Schema<'a>>,
-}
-
 /// The ids of the operation metadata schemas of `doc`, in id order; `operations` holds the
 /// ids of its operation schemas.
-pub fn schemas(
-    file: &str,
-    doc: &Document<'_>,
-    operations: &BTreeSet<String>,
-) -> Result<Vec<String>, Error> {
+pub fn schemas(doc: &Document<'_>, operations: &BTreeSet<String>) -> Vec<String> {
     let mut roots = Vec::new();
     // `DeployIssueModel` for `issueModels.deploy`, when it returns an operation.
     let mut method_names = BTreeSet::new();
@@ -93,16 +75,18 @@ pub fn schemas(
         .map(|(name, r)| (join("resources", name), name.as_ref(), r))
         .collect();
     while let Some((path, collection, resource)) = stack.pop() {
-        for (name, raw) in &resource.methods {
-            let refs: Refs<'_> = load::part(file, &join(&join(&path, "methods"), name), raw)?;
-            let response = refs.response.as_ref().and_then(|r| r.reference.as_deref());
+        for (name, method) in &resource.methods {
+            let response = method
+                .response
+                .as_ref()
+                .and_then(|r| r.reference.as_deref());
             if response.is_some_and(|id| operations.contains(id)) {
                 for item in items(collection) {
                     method_names.insert(names::camel(&format!("{name} {item}")));
                 }
             }
-            for schema in refs.request.iter().chain(&refs.response) {
-                roots.extend(types::references(schema));
+            for schema in method.request.iter().chain(&method.response) {
+                roots.extend(schema.references());
             }
         }
         for (name, r) in &resource.resources {
@@ -112,20 +96,18 @@ pub fn schemas(
     let mut reached = BTreeSet::new();
     let mut queue = roots;
     while let Some(id) = queue.pop() {
-        let Some(raw) = doc.schemas.get(id.as_str()) else {
+        let Some(schema) = doc.schemas.get(id.as_str()) else {
             continue;
         };
         if reached.insert(id.clone()) {
-            let schema: Schema<'_> = load::part(file, &join("schemas", &id), raw)?;
-            queue.extend(types::references(&schema));
+            queue.extend(schema.references());
         }
     }
     let mut found = Vec::new();
-    for (id, raw) in &doc.schemas {
+    for (id, schema) in &doc.schemas {
         if !id.ends_with("Metadata") || reached.contains(id.as_ref()) {
             continue;
         }
-        let schema: Schema<'_> = load::part(file, &join("schemas", id), raw)?;
         let text = schema
             .description
             .as_deref()
@@ -144,7 +126,7 @@ pub fn schemas(
             found.push(id.to_string());
         }
     }
-    Ok(found)
+    found
 }
 
 /// The names one item of a collection may have: the collection's own name, and the forms

@@ -8,7 +8,6 @@ use crate::ir::{
     DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, Shared, SharedModel, StatusShape,
     Struct, Type, TypeDef, Variant,
 };
-use crate::load;
 use crate::names::{self, Namespace};
 
 /// Maps a Discovery `type` and `format` to a scalar; an unknown format falls back to the plain
@@ -104,16 +103,20 @@ pub fn is_operation(file: &str, doc: &Document<'_>, name: &str, at: &str) -> Res
     Ok((flag && prop("error").is_some()) || status)
 }
 
-/// Schema `name` of `doc`, parsed; `at` is the JSON path of the reference, for errors.
-fn schema<'a>(file: &str, doc: &Document<'a>, name: &str, at: &str) -> Result<Schema<'a>, Error> {
-    let raw = doc.schemas.get(name).ok_or_else(|| {
+/// Schema `name` of `doc`; `at` is the JSON path of the reference, for errors.
+fn schema<'d, 'a>(
+    file: &str,
+    doc: &'d Document<'a>,
+    name: &str,
+    at: &str,
+) -> Result<&'d Schema<'a>, Error> {
+    doc.schemas.get(name).ok_or_else(|| {
         Error::new(
             file,
             at,
             format!("refers to schema {name:?}, which the document does not define"),
         )
-    })?;
-    load::part(file, &join("schemas", name), raw)
+    })
 }
 
 /// Collects the closure of schemas that responses reach and turns it into models.
@@ -121,8 +124,8 @@ pub struct TypeBuilder<'d, 'a> {
     file: &'d str,
     doc: &'d Document<'a>,
     warnings: &'d mut Vec<Error>,
-    /// Parsed schemas of the closure, by wire id.
-    closure: BTreeMap<String, Schema<'a>>,
+    /// The schemas of the closure, by wire id.
+    closure: BTreeMap<String, &'d Schema<'a>>,
 }
 
 /// The models of one service.
@@ -153,7 +156,7 @@ impl<'d, 'a> TypeBuilder<'d, 'a> {
                 continue;
             }
             let schema = schema(self.file, self.doc, &name, &at)?;
-            refs(&schema, &join("schemas", &name), &mut queue);
+            schema.references_at(&join("schemas", &name), &mut queue);
             self.closure.insert(name, schema);
         }
         Ok(name)
@@ -275,39 +278,16 @@ fn is_object(s: &Schema<'_>) -> bool {
             || (s.kind.as_deref() == Some("object") && s.additional_properties.is_none()))
 }
 
-/// The ids of the schemas `s` refers to itself (not through them).
-pub fn references(s: &Schema<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    refs(s, "", &mut out);
-    out.into_iter().map(|(id, _)| id).collect()
-}
-
-/// Pushes every `$ref` inside `s` with its JSON path.
-fn refs(s: &Schema<'_>, path: &str, out: &mut Vec<(String, String)>) {
-    if let Some(r) = &s.reference {
-        out.push((r.to_string(), join(path, "$ref")));
-    }
-    for (name, p) in &s.properties {
-        refs(p, &join(&join(path, "properties"), name), out);
-    }
-    if let Some(items) = &s.items {
-        refs(items, &join(path, "items"), out);
-    }
-    if let Some(ap) = &s.additional_properties {
-        refs(ap, &join(path, "additionalProperties"), out);
-    }
-}
-
-struct Converter<'c, 'a> {
+struct Converter<'c, 'd, 'a> {
     file: &'c str,
-    closure: &'c BTreeMap<String, Schema<'a>>,
+    closure: &'c BTreeMap<String, &'d Schema<'a>>,
     names: &'c BTreeMap<String, String>,
     type_names: &'c mut Namespace,
     warnings: &'c mut Vec<Error>,
     defs: Vec<TypeDef>,
 }
 
-impl Converter<'_, '_> {
+impl Converter<'_, '_, '_> {
     fn object(
         &mut self,
         name: String,
