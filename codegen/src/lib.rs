@@ -96,6 +96,6 @@ pub fn generate(sources: &[Source], options: &emit::Options) -> Result<Generated
         MANIFEST.to_owned(),
         emit::manifest::manifest(&modules, options),
     );
-    files.insert(LIB.to_owned(), emit::lib_file(options));
+    files.insert(LIB.to_owned(), emit::lib_file(&modules, options));
     Ok(Generated { files, warnings })
 }

@@ -43,10 +43,9 @@
 //! - `adc`: `Adc`, a token source for Application Default Credentials through the `gcp_auth` crate
 //!   (implies `client`).
 //!
-//! docs.rs documents the crate with `client`, `adc` and these services: `aiplatform_v1`,
-//! `apigateway_v1`, `cloudaicompanion_v1`, `compute_v1`, `container_v1`, `dataproc_v1`, `run_v2`,
-//! `sqladmin_v1beta4`, `workspaceevents_v1`. Every service at once takes rustdoc more memory than
-//! docs.rs gives it; any other module's docs build locally with its feature, for example `cargo doc
+//! docs.rs documents the crate with `client`, `adc` and every stable version of each service (`v1`,
+//! `v2`, …: 154 of the 271 modules): every module at once takes rustdoc more memory than docs.rs
+//! gives it. An alpha or beta module's docs build locally with its feature, for example `cargo doc
 //! -p google-operations --no-deps --features compute_beta --open`.
 //!
 //! ```

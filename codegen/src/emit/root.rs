@@ -3,8 +3,9 @@
 
 use quote::quote;
 
-use super::manifest::DOCUMENTED_SERVICES;
+use super::manifest::documented_on_docs_rs;
 use super::{Options, header, render};
+use crate::ir;
 
 /// The crate docs before the table of services; `{crate}` is the crate name.
 const CRATE_DOCS: &str = "\
@@ -115,17 +116,18 @@ assert!({crate}::resolve(\"https://dataproc.googleapis.com.evil.example/v1/proje
 [`ResolveError`]: the input refused, no collection fitting it, or several.";
 
 /// The source of `src/lib.rs`.
-pub fn lib_file(options: &Options) -> String {
-    let documented = DOCUMENTED_SERVICES
+pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
+    let documented = services
         .iter()
-        .map(|m| format!("`{m}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .filter(|s| documented_on_docs_rs(&s.version))
+        .count();
     let docs_rs = wrap(&format!(
-        "docs.rs documents the crate with `client`, `adc` and these services: {documented}. \
-         Every service at once takes rustdoc more memory than docs.rs gives it; any other \
-         module's docs build locally with its feature, for example \
+        "docs.rs documents the crate with `client`, `adc` and every stable version of each \
+         service (`v1`, `v2`, …: {documented} of the {} modules): every module at once takes \
+         rustdoc more memory than docs.rs gives it. An alpha or beta module's docs build \
+         locally with its feature, for example \
          `cargo doc -p {} --no-deps --features compute_beta --open`.",
+        services.len(),
         options.package
     ));
     let docs = |text: &str| -> Vec<String> {
