@@ -309,7 +309,7 @@ fn ci() -> Result<()> {
     )?;
     run(
         "package (verified build)",
-        &["package", "-p", RUNTIME, "-p", GENERATED],
+        &["package", "--allow-dirty", "-p", RUNTIME, "-p", GENERATED],
         &[],
     )?;
     report_packages(&root)?;
