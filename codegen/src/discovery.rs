@@ -35,6 +35,9 @@ pub struct Document<'a> {
     pub mtls_root_url: Option<Str<'a>>,
     #[serde(borrow, default)]
     pub service_path: Str<'a>,
+    /// The service's other published endpoints: locational and regional ones.
+    #[serde(borrow, default)]
+    pub endpoints: Vec<Endpoint<'a>>,
     #[serde(default)]
     pub fully_encode_reserved_expansion: bool,
     #[serde(borrow, default)]
@@ -45,6 +48,19 @@ pub struct Document<'a> {
     pub resources: BTreeMap<Str<'a>, Resource<'a>>,
     #[serde(borrow)]
     pub schemas: BTreeMap<Str<'a>, Schema<'a>>,
+}
+
+/// One of `endpoints`: `{"endpointUrl": "https://europe-west4-aiplatform.googleapis.com/",
+/// "location": "europe-west4", "description": "Locational Endpoint"}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoint<'a> {
+    #[serde(borrow)]
+    pub endpoint_url: Str<'a>,
+    #[serde(borrow)]
+    pub location: Str<'a>,
+    #[serde(borrow, default)]
+    pub description: Option<Str<'a>>,
 }
 
 /// `auth`: the OAuth scopes the document declares.

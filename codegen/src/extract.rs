@@ -1,9 +1,12 @@
 //! From a loaded Discovery document to the [`ir::Service`] of its operations collections.
 //!
 //! A resource is an operations collection when it is named `operations` or its name ends in
-//! `Operations`, and its `get` responds with an operation (see [`types::is_operation`]). The
-//! `get` of a resource named `operations` that responds with something else still gets its
-//! builder, without a poller; other resources are left alone.
+//! `Operations`, and its `get` responds with an operation (see [`types::is_operation`]). Such
+//! a resource without `get` is one too when its `list` holds operations (its `list`, `cancel`
+//! and `delete` get builders); and a resource named `operations` without `get`, in a document
+//! with collections, gets builders for its `cancel` and `delete`. The `get` of a resource
+//! named `operations` that responds with something else still gets its builder, without a
+//! poller; other resources are left alone.
 //!
 //! One pass: the methods are read, the scopes and then every type name are decided, the
 //! models their responses reach are built, and then each builder, which by then can name
@@ -57,6 +60,9 @@ struct Found<'a> {
     /// Whether its collection's `get` responds with an operation, which makes the resource a
     /// collection.
     collection: bool,
+    /// For the `list` of a collection without `get`: the schema id of the operations it
+    /// holds.
+    list_item: Option<String>,
     /// The method's name in its resource: `get`, `wait`, `cancel`, `delete` or `list`.
     kind: &'static str,
 }
@@ -95,6 +101,9 @@ pub fn service(
             models.require(response, &at)?;
             if f.collection && f.kind == "get" {
                 operations.insert(response.to_string());
+            }
+            if let Some(item) = &f.list_item {
+                operations.insert(item.clone());
             }
         }
         if let Some(request) = f.request {
@@ -136,7 +145,7 @@ pub fn service(
         }
         methods.push(method);
     }
-    link_collections(&found, &mut methods, &mut defs);
+    link_collections(&found, &names, &mut methods, &mut defs);
     defs.sort_by(|a, b| a.name().cmp(b.name()));
 
     Ok(Some(ir::Service {
@@ -151,6 +160,7 @@ pub fn service(
         root_url: doc.root_url.to_string(),
         mtls_root_url: doc.mtls_root_url.as_deref().map(str::to_owned),
         service_path: doc.service_path.to_string(),
+        endpoints: endpoints(file, doc, warnings),
         scopes,
         methods,
         types: defs,
@@ -185,27 +195,58 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
     }
     let mut methods = Vec::new();
     walk(&doc.resources, "resources", &mut Vec::new(), &mut methods);
-    let mut found: Vec<Found<'a>> = Vec::with_capacity(methods.len());
-    // The `get` of each resource decides whether the resource is a collection.
-    let mut collections: Vec<Vec<String>> = Vec::new();
+    let mut parsed = Vec::with_capacity(methods.len());
     for (chain, kind, json_path, method) in methods {
         let response = schema_id(file, &json_path, "response", method.response.as_ref())?;
         let request = schema_id(file, &json_path, "request", method.request.as_ref())?;
-        if kind == "get" {
-            let is_operation = match response {
-                Some(response) => {
-                    let at = join(&join(&json_path, "response"), "$ref");
-                    types::is_operation(file, doc, response, &at)?
-                }
-                None => false,
-            };
-            if is_operation {
-                collections.push(chain.clone());
+        parsed.push((chain, kind, json_path, method, response, request));
+    }
+    // The `get` of each resource decides whether the resource is a collection.
+    let mut collections: BTreeSet<Vec<String>> = BTreeSet::new();
+    let mut with_get: BTreeSet<Vec<String>> = BTreeSet::new();
+    for (chain, kind, json_path, _, response, _) in &parsed {
+        if *kind != "get" {
+            continue;
+        }
+        with_get.insert(chain.clone());
+        if let Some(response) = response {
+            let at = join(&join(json_path, "response"), "$ref");
+            if types::is_operation(file, doc, response, &at)? {
+                collections.insert(chain.clone());
             }
         }
+    }
+    // A resource without `get` whose `list` holds operations is a collection too (Spanner's
+    // `databaseOperations`, Bigtable's `operations.projects.operations`): its `list`,
+    // `cancel` and `delete` get builders, the `list` reading as pages of those operations.
+    let mut list_items: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    for (chain, kind, json_path, _, response, _) in &parsed {
+        if *kind != "list" || with_get.contains(chain) {
+            continue;
+        }
+        if let Some(item) = operations_listed(file, doc, json_path, *response)? {
+            list_items.insert(chain.clone(), item);
+        }
+    }
+    // A resource named `operations` without `get` in a document with operations collections
+    // manages those operations by name: its `cancel` and `delete` get builders (Document AI's
+    // and Text-to-Speech's top-level `operations`).
+    let manages_operations = |chain: &Vec<String>, kind: &str| {
+        !collections.is_empty()
+            && !with_get.contains(chain)
+            && chain.last().is_some_and(|name| name == "operations")
+            && matches!(kind, "cancel" | "delete")
+    };
+    let mut found: Vec<Found<'a>> = Vec::with_capacity(parsed.len());
+    for (chain, kind, json_path, method, response, request) in parsed {
         let collection = collections.contains(&chain);
+        let listed = list_items.contains_key(&chain) && kind != "wait";
         let named_operations = chain.last().is_some_and(|name| name == "operations");
-        if !(collection || (named_operations && kind == "get")) {
+        if !(collection
+            || listed
+            || manages_operations(&chain, kind)
+            || (named_operations && kind == "get"))
+        {
             continue;
         }
         if let Some(other) = found.iter().find(|f| f.method.id == method.id) {
@@ -218,6 +259,10 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
                 ),
             ));
         }
+        let list_item = match (kind, list_items.get(&chain)) {
+            ("list", Some(item)) => Some(item.clone()),
+            _ => None,
+        };
         found.push(Found {
             chain,
             json_path,
@@ -225,11 +270,38 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
             response,
             request,
             collection,
+            list_item,
             kind,
         });
     }
     found.sort_by(|a, b| a.method.id.cmp(&b.method.id));
     Ok(found)
+}
+
+/// The schema id of the operations a `list` response holds: the items of its first array
+/// property whose items are operation-shaped.
+fn operations_listed(
+    file: &str,
+    doc: &Document<'_>,
+    json_path: &str,
+    response: Option<&str>,
+) -> Result<Option<String>, Error> {
+    let Some(page) = response.and_then(|id| doc.schemas.get(id)) else {
+        return Ok(None);
+    };
+    for property in page.properties.values() {
+        let Some(item) = property.items.as_ref().and_then(|i| i.reference.as_deref()) else {
+            continue;
+        };
+        if property.kind.as_deref() != Some("array") {
+            continue;
+        }
+        let at = join(&join(json_path, "response"), "$ref");
+        if doc.schemas.contains_key(item) && types::is_operation(file, doc, item, &at)? {
+            return Ok(Some(item.to_owned()));
+        }
+    }
+    Ok(None)
 }
 
 /// The schema id a lifecycle method's `response` or `request` (`part`) refers to; an error
@@ -252,6 +324,49 @@ fn schema_id<'a>(
             )),
         },
     }
+}
+
+/// The document's `endpoints`, told apart by their descriptions ("Locational Endpoint",
+/// "Regional Endpoint"); one described otherwise, or whose URL is not https, is left out with a
+/// warning.
+fn endpoints(file: &str, doc: &Document<'_>, warnings: &mut Vec<Error>) -> Vec<ir::Endpoint> {
+    let mut out = Vec::new();
+    for (i, e) in doc.endpoints.iter().enumerate() {
+        let description = e
+            .description
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let regional = match (
+            description.contains("locational"),
+            description.contains("regional"),
+        ) {
+            (true, false) => false,
+            (false, true) => true,
+            _ => {
+                warnings.push(Error::new(
+                    file,
+                    format!("endpoints[{i}].description"),
+                    "neither a locational nor a regional endpoint; left out",
+                ));
+                continue;
+            }
+        };
+        if !e.endpoint_url.starts_with("https://") || !e.endpoint_url.ends_with('/') {
+            warnings.push(Error::new(
+                file,
+                format!("endpoints[{i}].endpointUrl"),
+                "not an https root URL ending in `/`; left out",
+            ));
+            continue;
+        }
+        out.push(ir::Endpoint {
+            location: e.location.to_string(),
+            url: e.endpoint_url.to_string(),
+            regional,
+        });
+    }
+    out
 }
 
 /// Every scope the document declares or a method names, in URL order, with its constant.
@@ -385,8 +500,14 @@ fn method(
 
 /// Links each collection's `get` to its `wait` and `cancel` where they take the same path
 /// parameters (and `wait` gives the same operation), and marks each `list` response as a page
-/// of the collection's operations.
-fn link_collections(found: &[Found<'_>], methods: &mut [ir::Method], defs: &mut [ir::TypeDef]) {
+/// of the collection's operations: those its `get` gives, or (without `get`) those the list
+/// holds.
+fn link_collections(
+    found: &[Found<'_>],
+    names: &BTreeMap<String, String>,
+    methods: &mut [ir::Method],
+    defs: &mut [ir::TypeDef],
+) {
     let path_params = |m: &ir::Method| -> Vec<String> {
         m.params
             .iter()
@@ -411,32 +532,42 @@ fn link_collections(found: &[Found<'_>], methods: &mut [ir::Method], defs: &mut 
                 methods[get].cancel = Some(methods[cancel].type_name.clone());
             }
         }
-        let (Some(list), Some(item)) = (sibling("list"), methods[get].response.model()) else {
-            continue;
-        };
-        let Some(page) = methods[list].response.model() else {
-            continue;
-        };
-        let Some(s) = defs.iter_mut().find_map(|d| match d {
-            ir::TypeDef::Struct(s) if s.name == page => Some(s),
-            _ => None,
-        }) else {
-            continue;
-        };
-        let items = s.fields.iter().find(|f| {
-            matches!(&f.ty, ir::Type::Array(t) if matches!(&**t, ir::Type::Named { name, .. } if name == item))
-        });
-        let next = s
-            .fields
-            .iter()
-            .find(|f| f.wire_name == "nextPageToken" && f.ty == ir::Type::Scalar(Scalar::String));
-        if let (Some(items), Some(next)) = (items, next) {
-            s.page = Some(ir::PageShape {
-                items: items.rust_name.clone(),
-                item_type: item.to_owned(),
-                next_page_token: next.rust_name.clone(),
-            });
+        if let (Some(list), Some(item)) = (sibling("list"), methods[get].response.model()) {
+            let item = item.to_owned();
+            mark_page(defs, methods[list].response.model(), &item);
         }
+    }
+    for (i, f) in found.iter().enumerate() {
+        if let Some(item) = f.list_item.as_ref().and_then(|wire| names.get(wire)) {
+            mark_page(defs, methods[i].response.model(), item);
+        }
+    }
+}
+
+/// Marks the struct `page` as a page of `item`s: its array of them and its `nextPageToken`.
+fn mark_page(defs: &mut [ir::TypeDef], page: Option<&str>, item: &str) {
+    let Some(page) = page else {
+        return;
+    };
+    let Some(s) = defs.iter_mut().find_map(|d| match d {
+        ir::TypeDef::Struct(s) if s.name == page => Some(s),
+        _ => None,
+    }) else {
+        return;
+    };
+    let items = s.fields.iter().find(|f| {
+        matches!(&f.ty, ir::Type::Array(t) if matches!(&**t, ir::Type::Named { name, .. } if name == item))
+    });
+    let next = s
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "nextPageToken" && f.ty == ir::Type::Scalar(Scalar::String));
+    if let (Some(items), Some(next)) = (items, next) {
+        s.page = Some(ir::PageShape {
+            items: items.rust_name.clone(),
+            item_type: item.to_owned(),
+            next_page_token: next.rust_name.clone(),
+        });
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Service {
     pub mtls_root_url: Option<String>,
     /// Discovery `servicePath`.
     pub service_path: String,
+    /// Discovery `endpoints`: the service's locational and regional endpoints, in document
+    /// order.
+    pub endpoints: Vec<Endpoint>,
     /// Every OAuth scope: those the document declares and those its methods name.
     pub scopes: Vec<Scope>,
     /// The methods of the operations collections (`get`, `wait`, `cancel`, `delete`,
@@ -79,6 +82,18 @@ impl ProgressField {
             ProgressField::EndTime => "end_time",
         }
     }
+}
+
+/// A locational or regional endpoint of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The location it serves, e.g. `europe-west4`.
+    pub location: String,
+    /// Its root URL, e.g. `https://europe-west4-aiplatform.googleapis.com/`.
+    pub url: String,
+    /// Whether it is regional (`https://dataproc.europe-west3.rep.googleapis.com/`) rather
+    /// than locational.
+    pub regional: bool,
 }
 
 /// An OAuth scope and the constant that names it.

@@ -55,7 +55,9 @@ pub use operation::{
 pub use request::Request;
 pub use resolve::{AnyOperation, Collection, ResolveError, Resolved, resolve_among};
 pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};
-pub use service::{MethodInfo, ParamInfo, ParamLocation, Pattern, Scope, ServiceInfo};
+pub use service::{
+    Endpoint, EndpointKind, MethodInfo, ParamInfo, ParamLocation, Pattern, Scope, ServiceInfo,
+};
 
 /// The traits whose methods every request and operation offers: `use
 /// google_operations::prelude::*;` brings [`url`](Request::url), [`fields`](Request::fields),

@@ -32,7 +32,7 @@ pub trait Request {
 
     /// The full request URL: root URL, service path, expanded path and query string.
     fn url(&self) -> String {
-        self.call().url(None)
+        self.call().url(&Defaults::NONE)
     }
 
     /// The request as an [`http::Request`] for any HTTP stack: its body is the JSON of
@@ -47,7 +47,7 @@ pub trait Request {
     ///
     /// [`Error::InvalidUrl`] when the root URL (an override) does not make a valid URI.
     fn to_http(&self) -> Result<http::Request<Vec<u8>>, Error> {
-        self.call().to_http(None)
+        self.call().to_http(&Defaults::NONE)
     }
 
     /// For a collection's `get`: its `wait` method, which the poller calls instead of `get`
@@ -63,6 +63,19 @@ pub trait Request {
         Self: Sized,
     {
         self.call_mut().root_url = Some(root_url.into());
+        self
+    }
+
+    /// Sends the request to the service's regional endpoint for the location its path names
+    /// (`https://dataproc.europe-west3.rep.googleapis.com/` for `…/locations/europe-west3/…`),
+    /// where the Discovery document publishes one; otherwise as without it (a locational
+    /// endpoint where there is one, else the service's root URL). A root URL given with
+    /// [`root_url`](Self::root_url) or to the client wins.
+    fn regional_endpoint(mut self) -> Self
+    where
+        Self: Sized,
+    {
+        self.call_mut().regional = true;
         self
     }
 
@@ -104,6 +117,23 @@ pub(crate) const API_CLIENT_HEADER: &str = concat!(
     env!("CARGO_PKG_VERSION")
 );
 
+/// What a client sets for all its requests, which a request's own settings override.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Defaults<'a> {
+    /// The root URL of every request.
+    pub(crate) root_url: Option<&'a str>,
+    /// Whether to prefer regional endpoints.
+    pub(crate) regional: bool,
+}
+
+impl Defaults<'_> {
+    /// No client-wide settings: the sans-io core's.
+    pub(crate) const NONE: Defaults<'static> = Defaults {
+        root_url: None,
+        regional: false,
+    };
+}
+
 /// The parameter values of one request: its path parameters (checked when the request is
 /// made), its query parameters, the standard parameters and a root URL override.
 ///
@@ -119,6 +149,8 @@ pub struct Call {
     /// Query parameters: wire name and value, several values of a repeated one in order.
     query: Vec<(&'static str, String)>,
     pub(crate) root_url: Option<String>,
+    /// Whether to prefer the service's regional endpoint for the path's location.
+    pub(crate) regional: bool,
     fields: Option<String>,
     quota_user: Option<String>,
     pretty_print: Option<bool>,
@@ -176,6 +208,7 @@ impl Call {
             path,
             query: Vec::new(),
             root_url: None,
+            regional: false,
             fields: None,
             quota_user: None,
             pretty_print: None,
@@ -231,6 +264,7 @@ impl Call {
             path: self.path.clone(),
             query: Vec::new(),
             root_url: self.root_url.clone(),
+            regional: self.regional,
             fields: None,
             quota_user: self.quota_user.clone(),
             pretty_print: None,
@@ -282,14 +316,39 @@ impl Call {
         Ok(self.set(name, value))
     }
 
-    /// The full URL; `root_url` is used when the request has no override of its own.
-    pub(crate) fn url(&self, root_url: Option<&str>) -> String {
+    /// The location the request's path names: the value after a `locations` or `regions`
+    /// segment of a whole-name parameter (`projects/p/locations/europe-west4/operations/1`),
+    /// or of a parameter named for one (`{location}`, `{locationsId}`, `{region}`).
+    pub(crate) fn location(&self) -> Option<&str> {
+        for (param, value) in self.path_params().zip(&self.path) {
+            if matches!(
+                param.name,
+                "location" | "locationsId" | "locationId" | "region" | "regionsId"
+            ) {
+                return Some(value);
+            }
+            let mut segments = value.split('/');
+            while let Some(segment) = segments.next() {
+                if segment == "locations" || segment == "regions" {
+                    return segments.next();
+                }
+            }
+        }
+        None
+    }
+
+    /// The full URL. Its root: the request's own override, else `defaults.root_url`, else the
+    /// published endpoint for the path's location ([`ServiceInfo::root_url_for`], regional
+    /// where the request or `defaults` asks).
+    pub(crate) fn url(&self, defaults: &Defaults<'_>) -> String {
         let (method, service) = (self.method, self.method.service);
         let root = self
             .root_url
             .as_deref()
-            .or(root_url)
-            .unwrap_or(service.root_url);
+            .or(defaults.root_url)
+            .unwrap_or_else(|| {
+                service.root_url_for(self.location(), self.regional || defaults.regional)
+            });
         // Room for the path and query of nearly every real operation name (the longest seen
         // are about 130 bytes), so building the URL allocates once.
         let mut url = UrlWriter::new(root, service.service_path, 192);
@@ -317,9 +376,9 @@ impl Call {
         url.finish()
     }
 
-    /// The request with an empty body; `root_url` as for [`url`](Self::url).
-    pub(crate) fn to_http(&self, root_url: Option<&str>) -> Result<http::Request<Vec<u8>>, Error> {
-        let url = self.url(root_url);
+    /// The request; `defaults` as for [`url`](Self::url).
+    pub(crate) fn to_http(&self, defaults: &Defaults<'_>) -> Result<http::Request<Vec<u8>>, Error> {
+        let url = self.url(defaults);
         let mut builder = http::Request::builder()
             .method(self.method.http_method)
             .uri(url.as_str())

@@ -8,9 +8,9 @@ use serde::de::DeserializeOwned;
 use crate::codec::JsonObject;
 use crate::error::{Error, ParamProblem};
 use crate::metadata::Progress;
-use crate::operation::{LongRunningOperation, OperationError, decode_object};
-use crate::request::{Call, Request};
-use crate::service::{MethodInfo, ParamLocation, ServiceInfo};
+use crate::operation::{LongRunningOperation, Operation, OperationError, decode_object};
+use crate::request::{Call, Defaults, Request};
+use crate::service::{MethodInfo, ParamInfo, ParamLocation, Scope, ServiceInfo};
 
 /// An operations collection, by its `get`: what [`resolve_among`] matches names and URLs against.
 /// Each service module lists its own in `COLLECTIONS`.
@@ -59,6 +59,50 @@ impl Collection {
     }
 }
 
+/// The `get` of a google.longrunning operation at a Google API host that no document of the
+/// build describes: `GET https://HOST/VERSION/…/operations/ID`, read as an [`Operation`].
+static UNLISTED_SERVICE: ServiceInfo = ServiceInfo {
+    name: "googleapis",
+    version: "",
+    title: "a Google API whose Discovery document this build does not have",
+    revision: "",
+    root_url: "https://googleapis.com/",
+    mtls_root_url: None,
+    service_path: "",
+    endpoints: &[],
+    scopes: UNLISTED_SCOPES,
+    metadata: &[],
+};
+
+const UNLISTED_SCOPES: &[Scope] = &[Scope::new("https://www.googleapis.com/auth/cloud-platform")];
+
+static UNLISTED_GET: MethodInfo = MethodInfo {
+    id: "google.longrunning.Operations.GetOperation",
+    http_method: "GET",
+    path: "{+name}",
+    params: &[ParamInfo::path("name")],
+    scopes: UNLISTED_SCOPES,
+    service: &UNLISTED_SERVICE,
+};
+
+static UNLISTED: Collection = Collection {
+    get: &UNLISTED_GET,
+    wait: None,
+    cancel: None,
+    summarize: summarize::<Operation>,
+};
+
+/// Whether `path` is `VERSION/…/operations/ID`, as every google.longrunning operation URL of
+/// a Google API is (`v1/projects/p/locations/l/operations/1`, `v2beta/operations/1`).
+fn is_operation_path(path: &str) -> bool {
+    let version = path.split('/').next().unwrap_or_default();
+    let versioned = version.len() > 1
+        && version.starts_with('v')
+        && version.as_bytes()[1].is_ascii_digit()
+        && version.bytes().all(|b| b.is_ascii_alphanumeric());
+    versioned && path.split('/').count() >= 3 && names_an_operation(path)
+}
+
 /// What the poller needs of an operation whose type is known only at run time.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Summary {
@@ -81,8 +125,11 @@ fn summarize<T: LongRunningOperation + DeserializeOwned>(
 }
 
 /// The `get` request of an operation, resolved from its name or URL by [`resolve_among`]: its
-/// collection and its checked path values. The request goes to the service's own root URL
-/// (or the one given with [`root_url`](Self::root_url)), never to a host from the input.
+/// collection and its checked path values. The request goes where its service's Discovery
+/// document says: the endpoint an input URL's host names when that is one of the service's
+/// published endpoints, else the locational endpoint of the path's location where there is
+/// one, else the service's root URL; [`root_url`](Self::root_url) overrides all. Never to a
+/// host taken from the input alone.
 ///
 /// Poll it with `Client::poller`, like a typed request; its operations are [`AnyOperation`]s.
 #[derive(Debug, Clone)]
@@ -109,7 +156,7 @@ impl Resolved {
 
     /// The full request URL.
     pub fn url(&self) -> String {
-        self.call.url(None)
+        self.call.url(&Defaults::NONE)
     }
 
     /// The request as an [`http::Request`], as [`Request::to_http`] makes it.
@@ -118,7 +165,7 @@ impl Resolved {
     ///
     /// [`Error::InvalidUrl`] when the root URL (an override) does not make a valid URI.
     pub fn to_http(&self) -> Result<http::Request<Vec<u8>>, Error> {
-        self.call.to_http(None)
+        self.call.to_http(&Defaults::NONE)
     }
 
     /// Sends the request to `root_url` instead of the service's: a regional or private
@@ -126,6 +173,19 @@ impl Resolved {
     pub fn root_url(mut self, root_url: impl Into<String>) -> Self {
         self.call.root_url = Some(root_url.into());
         self
+    }
+
+    /// Sends the request to the service's regional endpoint for the path's location, where
+    /// its document publishes one, as [`Request::regional_endpoint`] does.
+    pub fn regional_endpoint(mut self) -> Self {
+        self.call.regional = true;
+        self
+    }
+
+    /// Whether no document of the build describes the operation's API, so that it is polled
+    /// as a plain google.longrunning operation at the URL given (see [`resolve_among`]).
+    pub fn is_unlisted(&self) -> bool {
+        std::ptr::eq(self.collection, &UNLISTED)
     }
 
     #[cfg(feature = "client")]
@@ -265,9 +325,16 @@ impl std::error::Error for ResolveError {}
 /// collections of the services its build enables.
 ///
 /// A URL must be `https` on a Google API host (`googleapis.com` or a subdomain), with no
-/// userinfo, port other than 443, query, fragment or percent escape; whatever its host, the
-/// request goes to the service's own root URL. Names and paths may hold no empty, `.` or
-/// `..` segment, and every value must match its parameter's pattern.
+/// userinfo, port other than 443, query, fragment or percent escape; the request goes to the
+/// service's own root URL, or to the published endpoint the URL names. Names and paths may
+/// hold no empty, `.` or `..` segment, and every value must match its parameter's pattern
+/// (or, for a name tied to its service by the hint or the host, at least end in
+/// `operations/ID`).
+///
+/// A URL that no collection fits, given without a hint, whose path is
+/// `VERSION/…/operations/ID` (an API missing from the Discovery directory, such as
+/// Memorystore's) resolves to a plain google.longrunning `GET` of that URL
+/// ([`Resolved::is_unlisted`]).
 ///
 /// ```
 /// use google_operations::{dataproc_v1, resolve_among};
@@ -346,7 +413,9 @@ pub fn resolve_among(
     {
         return Err(refuse("has an empty, `.` or `..` segment"));
     }
-    let mut found: Vec<(&'static Collection, Vec<String>, bool)> = Vec::new();
+    // Each fit, with the service's own root URL for the input's host when the host is one its
+    // document names (its root, mTLS root, or a locational or regional endpoint).
+    let mut found: Vec<(&'static Collection, Vec<String>, Option<&'static str>)> = Vec::new();
     for collection in modules.iter().flat_map(|m| m.iter()) {
         let service = collection.get.service;
         if hint.is_some_and(|h| !names_service(h, service)) {
@@ -367,20 +436,35 @@ pub fn resolve_among(
         let Some(values) = values.and_then(|pairs| in_param_order(collection.get, pairs)) else {
             continue;
         };
-        let same_host = host
-            .as_deref()
-            .is_some_and(|h| host_of(service.root_url).eq_ignore_ascii_case(h));
-        found.push((collection, values, same_host));
+        let own_root = host.as_deref().and_then(|h| service.root_url_of_host(h));
+        found.push((collection, values, own_root));
     }
-    if found.iter().any(|(_, _, same_host)| *same_host) {
-        found.retain(|(_, _, same_host)| *same_host);
+    // A URL on a host some service of the build owns names that service: only its
+    // collections are candidates. On another host (the shared `www.googleapis.com` of Compute
+    // `selfLink`s, an older regional host) any collection whose path fits is.
+    let known_host = host.as_deref().is_some_and(|h| {
+        modules
+            .iter()
+            .flat_map(|m| m.iter())
+            .any(|c| c.get.service.root_url_of_host(h).is_some())
+    });
+    if known_host {
+        found.retain(|(_, _, own_root)| own_root.is_some());
     }
     // Values must pass the method's own checks (patterns, segments).
     let mut checked: Vec<Resolved> = Vec::new();
     let mut beyond: Vec<Resolved> = Vec::new();
-    for (collection, values, same_host) in found {
+    for (collection, values, own_root) in found {
+        // A URL on one of the service's published endpoints is sent to that endpoint, as the
+        // document spells it; on its root URL, as any request.
+        let at = |mut call: Call| {
+            if let Some(root) = own_root.filter(|r| *r != collection.get.service.root_url) {
+                call.root_url = Some(root.to_owned());
+            }
+            Resolved { collection, call }
+        };
         match Call::for_values(collection.get, values.clone()) {
-            Ok(call) => checked.push(Resolved { collection, call }),
+            Ok(call) => checked.push(at(call)),
             // Services return and serve names their documents' patterns do not cover (Cloud
             // Build's worker-pool operations under `v1/{+name}`). Such a name goes through
             // when it passes every other check and the user tied it to the service: a URL
@@ -389,12 +473,12 @@ pub fn resolve_among(
             Err(Error::InvalidParameter {
                 problem: ParamProblem::PatternMismatch,
                 ..
-            }) if same_host
+            }) if own_root.is_some()
                 || hint.is_some_and(|h| names_service(h, collection.get.service))
                     && names_an_operation(path) =>
             {
                 if let Ok(call) = Call::for_values_beyond_pattern(collection.get, values) {
-                    beyond.push(Resolved { collection, call });
+                    beyond.push(at(call));
                 }
             }
             Err(_) => {}
@@ -462,12 +546,32 @@ pub fn resolve_among(
         }
         return Ok(chosen);
     }
-    match checked.len() {
-        0 => Err(ResolveError::NoMatch {
+    // An https URL on a Google API host, shaped like an operation's, that no collection of
+    // the build fits (or, on a host no service of the build owns, several fit): an API
+    // missing from the Discovery directory, polled as a plain google.longrunning operation at
+    // that URL, which the user gave.
+    let unlisted = hint.is_none() && is_operation_path(path);
+    match (checked.len(), host) {
+        (0, Some(host)) | (2.., Some(host)) if unlisted && (checked.is_empty() || !known_host) => {
+            let mut call = Call::for_values(&UNLISTED_GET, vec![path.to_owned()])
+                .map_err(|e| refuse(&e.to_string()))?;
+            call.root_url = Some(format!("https://{host}/"));
+            #[cfg(feature = "client")]
+            tracing::warn!(
+                method = UNLISTED_GET.id,
+                "{input}: no document of this build describes it; polling it as a plain \
+                 google.longrunning operation at that URL"
+            );
+            Ok(Resolved {
+                collection: &UNLISTED,
+                call,
+            })
+        }
+        (0, _) => Err(ResolveError::NoMatch {
             input: input.to_owned(),
             hint: hint.map(str::to_owned),
         }),
-        1 => Ok(checked.remove(0)),
+        (1, _) => Ok(checked.remove(0)),
         _ => Err(ResolveError::Ambiguous {
             input: input.to_owned(),
             candidates: checked
@@ -491,13 +595,6 @@ fn names_service(hint: &str, service: &ServiceInfo) -> bool {
     let hint = hint.to_ascii_lowercase();
     let module = format!("{}_{}", service.name, service.version).to_ascii_lowercase();
     hint == service.name.to_ascii_lowercase() || hint.replace(['.', ':'], "_") == module
-}
-
-fn host_of(root_url: &str) -> &str {
-    let rest = root_url
-        .split_once("://")
-        .map_or(root_url, |(_, rest)| rest);
-    rest.split('/').next().unwrap_or_default()
 }
 
 /// Whether `path` ends in `operations/ID` (or `…Operations/ID`), as every operation name

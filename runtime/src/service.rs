@@ -34,10 +34,94 @@ pub struct ServiceInfo {
     pub mtls_root_url: Option<&'static str>,
     /// Discovery `servicePath`, appended to the root URL before each method path.
     pub service_path: &'static str,
+    /// Discovery `endpoints`: the locational and regional endpoints the document publishes.
+    pub endpoints: &'static [Endpoint],
     /// Every OAuth scope the document declares.
     pub scopes: &'static [Scope],
     /// The service's operation metadata messages (see [`MetadataType`](crate::MetadataType)).
     pub metadata: &'static [crate::MetadataType],
+}
+
+impl ServiceInfo {
+    /// The root URL a request naming `location` goes to, among the endpoints the document
+    /// publishes: with `regional`, its regional endpoint where there is one; otherwise (or
+    /// where there is none), its locational endpoint where there is one; else
+    /// [`root_url`](Self::root_url). Never a host the document does not name.
+    pub fn root_url_for(&self, location: Option<&str>, regional: bool) -> &'static str {
+        let find = |kind: EndpointKind| {
+            location.and_then(|l| {
+                self.endpoints
+                    .iter()
+                    .find(|e| e.kind == kind && e.location == l)
+                    .map(|e| e.url)
+            })
+        };
+        regional
+            .then(|| find(EndpointKind::Regional))
+            .flatten()
+            .or_else(|| find(EndpointKind::Locational))
+            .unwrap_or(self.root_url)
+    }
+
+    /// Whether `host` is one of the service's own, by its document: its root URL's, its mTLS
+    /// root URL's or an endpoint's; and the root URL to send to for it.
+    pub fn root_url_of_host(&self, host: &str) -> Option<&'static str> {
+        let roots = std::iter::once(self.root_url)
+            .chain(self.mtls_root_url)
+            .chain(self.endpoints.iter().map(|e| e.url));
+        roots.into_iter().find(|root| {
+            let rest = root.split_once("://").map_or(*root, |(_, rest)| rest);
+            rest.split('/')
+                .next()
+                .is_some_and(|h| h.eq_ignore_ascii_case(host))
+        })
+    }
+}
+
+/// A locational or regional endpoint of a service, as its Discovery document publishes it.
+///
+/// A *locational* endpoint (`https://europe-west4-aiplatform.googleapis.com/`) serves one
+/// location's resources; some services (Vertex AI) serve a location only there, and requests
+/// naming that location go there by default. A *regional* endpoint
+/// (`https://dataproc.europe-west3.rep.googleapis.com/`) keeps the request and its data in the
+/// region; requests go there when asked (`Request::regional_endpoint`, or client-wide).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The location it serves, e.g. `europe-west4`.
+    pub location: &'static str,
+    /// Its root URL, ending in `/`.
+    pub url: &'static str,
+    /// Locational or regional.
+    pub kind: EndpointKind,
+}
+
+impl Endpoint {
+    /// A locational endpoint.
+    pub const fn locational(location: &'static str, url: &'static str) -> Self {
+        Endpoint {
+            location,
+            url,
+            kind: EndpointKind::Locational,
+        }
+    }
+
+    /// A regional endpoint.
+    pub const fn regional(location: &'static str, url: &'static str) -> Self {
+        Endpoint {
+            location,
+            url,
+            kind: EndpointKind::Regional,
+        }
+    }
+}
+
+/// Which kind an [`Endpoint`] is, by its description in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EndpointKind {
+    /// "Locational Endpoint": `https://LOCATION-SERVICE.googleapis.com/`.
+    Locational,
+    /// "Regional Endpoint": `https://SERVICE.LOCATION.rep.googleapis.com/`.
+    Regional,
 }
 
 /// One method, from its Discovery description.

@@ -17,6 +17,7 @@ pub static SERVICE: ServiceInfo = ServiceInfo {
     root_url: "https://dataproc.googleapis.com/",
     mtls_root_url: None,
     service_path: "",
+    endpoints: &[],
     scopes: SCOPES,
     metadata: &[],
 };

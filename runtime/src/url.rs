@@ -212,6 +212,7 @@ mod tests {
         root_url: "https://x.googleapis.com/",
         mtls_root_url: None,
         service_path: "",
+        endpoints: &[],
         scopes: &[],
         metadata: &[],
     };

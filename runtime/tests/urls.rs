@@ -228,3 +228,74 @@ fn standard_parameters_and_root_override() {
         .root_url("not a url");
     assert!(matches!(bad_root.to_http(), Err(Error::InvalidUrl { .. })));
 }
+
+/// Dataproc publishes regional endpoints (`https://dataproc.LOCATION.rep.googleapis.com/`) for
+/// 19 locations; a request goes there only when asked, and only for a location the document
+/// names; `root_url` wins over both.
+#[test]
+fn regional_endpoints_when_asked_for_the_locations_the_document_names() {
+    let name = "projects/p1/regions/europe-west3/operations/op-1";
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(name).unwrap();
+    assert_eq!(
+        get.url(),
+        format!("https://dataproc.googleapis.com/v1/{name}")
+    );
+    let regional = get.clone().regional_endpoint();
+    assert_eq!(
+        regional.url(),
+        format!("https://dataproc.europe-west3.rep.googleapis.com/v1/{name}")
+    );
+    let request = regional.to_http().unwrap();
+    assert_eq!(
+        request.uri().host(),
+        Some("dataproc.europe-west3.rep.googleapis.com")
+    );
+    // `locations/…` names count as `regions/…` do.
+    let by_location = dataproc_v1::ProjectsLocationsOperationsGet::new(
+        "projects/p1/locations/us-east4/operations/op-2",
+    )
+    .unwrap()
+    .regional_endpoint();
+    assert!(
+        by_location
+            .url()
+            .starts_with("https://dataproc.us-east4.rep.googleapis.com/v1/"),
+        "{}",
+        by_location.url()
+    );
+    // A location without a published regional endpoint stays on the service's root URL.
+    let elsewhere = dataproc_v1::ProjectsRegionsOperationsGet::new(
+        "projects/p1/regions/australia-southeast1/operations/op-3",
+    )
+    .unwrap()
+    .regional_endpoint();
+    assert!(
+        elsewhere
+            .url()
+            .starts_with("https://dataproc.googleapis.com/v1/"),
+        "{}",
+        elsewhere.url()
+    );
+    // An explicit root URL wins.
+    let chosen = regional.root_url("https://dataproc.example.internal/");
+    assert!(
+        chosen
+            .url()
+            .starts_with("https://dataproc.example.internal/v1/"),
+        "{}",
+        chosen.url()
+    );
+    // Services without endpoints are unchanged.
+    let gateway = apigateway_v1::ProjectsLocationsOperationsGet::new(
+        "projects/p1/locations/europe-west3/operations/op-4",
+    )
+    .unwrap()
+    .regional_endpoint();
+    assert!(
+        gateway
+            .url()
+            .starts_with("https://apigateway.googleapis.com/v1/"),
+        "{}",
+        gateway.url()
+    );
+}

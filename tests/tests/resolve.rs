@@ -275,11 +275,99 @@ fn a_name_beyond_the_published_pattern_goes_through_when_tied_to_its_service() {
         )
         .is_err()
     );
-    // A URL on another service's host is not that service's.
+    // A URL names its host's service: on Dataproc's host it is Dataproc's, sent there.
+    let on_dataproc = format!("https://dataproc.googleapis.com/v1/{WORKER_POOL_OPERATION}");
+    let get = resolve(&on_dataproc, None).unwrap();
+    assert_eq!(get.service().name, "dataproc");
+    assert_eq!(get.url(), on_dataproc);
+}
+
+/// Vertex AI serves a location's resources only at that location's endpoint, which its
+/// document publishes; names and URLs of its operations go there.
+#[test]
+fn locational_endpoints_by_default_and_published_hosts_recognised() {
+    let name = "projects/my-project/locations/europe-west4/operations/123";
+    let want = format!("https://europe-west4-aiplatform.googleapis.com/v1/{name}");
+    let get = resolve(name, Some("aiplatform_v1")).unwrap();
+    assert_eq!(get.url(), want);
+    // The builder does the same.
+    let typed =
+        google_operations::aiplatform_v1::ProjectsLocationsOperationsGet::new(name).unwrap();
+    assert_eq!(google_operations::Request::url(&typed), want);
+    // A location with no locational endpoint (and `global`) stays on the root URL.
+    let global = "projects/my-project/locations/global/operations/123";
+    assert_eq!(
+        resolve(global, Some("aiplatform_v1")).unwrap().url(),
+        format!("https://aiplatform.googleapis.com/v1/{global}")
+    );
+    // A URL on the locational endpoint names the service, and is sent there.
+    let get = resolve(&want, None).unwrap();
+    assert_eq!(get.service().name, "aiplatform");
+    assert_eq!(get.url(), want);
+    // A URL on a regional endpoint is sent to that same published endpoint.
+    let regional = "https://developerconnect.us-central1.rep.googleapis.com/v1/projects/my-project/locations/us-central1/operations/operation-1";
+    let get = resolve(regional, None).unwrap();
+    assert_eq!(get.service().name, "developerconnect");
+    assert_eq!(get.url(), regional);
+    // A look-alike of a published endpoint is no endpoint.
     assert!(
         resolve(
-            &format!("https://dataproc.googleapis.com/v1/{WORKER_POOL_OPERATION}"),
+            "https://europe-west4-aiplatform.googleapis.com.evil.example/v1/projects/my-project/locations/europe-west4/operations/123",
             None
+        )
+        .is_err()
+    );
+    // A regional host the document does not publish names no service of the build: many
+    // collections fit its path, so it is polled as a plain operation at the URL the user
+    // gave, never sent to a service's root with another service's name.
+    let unpublished = "https://developerconnect.mars-north1.rep.googleapis.com/v1/projects/my-project/locations/mars-north1/operations/operation-1";
+    let get = resolve(unpublished, None).unwrap();
+    assert!(get.is_unlisted());
+    assert_eq!(get.url(), unpublished);
+}
+
+/// Memorystore, License Manager, Storage Insights, Vector Search and Speech v2 are not in the
+/// Discovery directory; their operations are plain google.longrunning operations at
+/// `https://SERVICE.googleapis.com/VERSION/…/operations/ID` (identifiers replaced).
+#[test]
+fn operations_of_apis_missing_from_the_directory_resolve_as_plain_operations() {
+    for url in [
+        "https://memorystore.googleapis.com/v1/projects/my-project/locations/us-central1/operations/operation-1700000000000-6a1b2c3d4e5f6-7a8b9c0d-1e2f3a4b",
+        "https://licensemanager.googleapis.com/v1/projects/my-project/locations/global/operations/operation-1700000000001-abc",
+        "https://storageinsights.googleapis.com/v1/projects/my-project/locations/us-central1/operations/operation-42",
+        "https://vectorsearch.googleapis.com/v1beta/projects/my-project/locations/us-central1/operations/operation-7",
+        "https://speech.googleapis.com/v2/projects/my-project/locations/global/operations/1234567890",
+    ] {
+        let get = resolve(url, None).unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert!(get.is_unlisted(), "{url}: {}", get.method().id);
+        assert_eq!(
+            get.method().id,
+            "google.longrunning.Operations.GetOperation"
+        );
+        assert_eq!(get.url(), url);
+        let request = get.to_http().unwrap();
+        assert_eq!(request.method(), "GET");
+    }
+    // Shipped services still resolve to their own collections.
+    let dataproc = "https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/operations/1";
+    assert!(!resolve(dataproc, None).unwrap().is_unlisted());
+    // Every refusal still applies, and only operation-shaped paths are taken.
+    for input in [
+        "https://memorystore.googleapis.com.evil.example/v1/projects/p/locations/l/operations/1",
+        "http://memorystore.googleapis.com/v1/projects/p/locations/l/operations/1",
+        "https://memorystore.googleapis.com:8443/v1/projects/p/locations/l/operations/1",
+        "https://memorystore.googleapis.com/v1/projects/p/locations/l/instances/1",
+        "https://memorystore.googleapis.com/projects/p/locations/l/operations/1",
+        "https://memorystore.googleapis.com/v1/projects/p/../operations/1",
+        "https://memorystore.googleapis.com/v1/projects/p/locations/l/operations/1?alt=json",
+    ] {
+        assert!(resolve(input, None).is_err(), "{input}");
+    }
+    // With a service named, only that service's collections are candidates.
+    assert!(
+        resolve(
+            "https://memorystore.googleapis.com/v1/projects/p/locations/l/operations/1",
+            Some("dataproc_v1")
         )
         .is_err()
     );

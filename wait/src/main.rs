@@ -56,6 +56,18 @@ struct Args {
     #[arg(long)]
     endpoint: Option<String>,
 
+    /// Send the requests to the service's regional endpoint for the operation's location
+    /// (`https://SERVICE.LOCATION.rep.googleapis.com/`), where its Discovery document
+    /// publishes one. By default a request goes to the locational endpoint of its location
+    /// where there is one (Vertex AI's), else to the service's root URL.
+    #[arg(long)]
+    regional: bool,
+
+    /// Print the request that would be sent (method and URL) on standard output and exit,
+    /// sending nothing.
+    #[arg(long)]
+    dry_run: bool,
+
     /// Print the final operation as JSON on standard output.
     #[arg(long)]
     json: bool,
@@ -102,8 +114,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(USAGE);
         }
     };
+    if args.regional {
+        request = request.regional_endpoint();
+    }
     if let Some(endpoint) = &args.endpoint {
         request = request.root_url(endpoint.clone());
+    }
+    if args.dry_run {
+        println!("{} {}", request.method().http_method, request.url());
+        return ExitCode::from(DONE);
     }
     let view = View::new(&request);
     show_retries(view.clone());
@@ -232,7 +251,13 @@ impl View {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        let intro = format!("waiting for {} ({})", request.url(), request.method().id);
+        let mut intro = format!("waiting for {} ({})", request.url(), request.method().id);
+        if request.is_unlisted() {
+            intro.push_str(
+                "\nno Discovery document of this program describes this API: polling it as a \
+                 plain google.longrunning operation",
+            );
+        }
         match &bar {
             Some(bar) => bar.println(&intro),
             None => eprintln!("{intro}"),

@@ -300,3 +300,107 @@ fn a_wait_past_its_deadline_after_failed_polls_names_the_operation() {
     );
     assert!(!stderr.contains("(unnamed)"), "{stderr}");
 }
+
+/// Runs the program with no endpoint override, its HTTPS traffic sent through a proxy on
+/// 127.0.0.1 that answers every `CONNECT` with 502: what the proxy records is the host each
+/// request was addressed to. Nothing reaches the network, and no token crosses the proxy.
+fn run_through_proxy(args: &[&str]) -> (Output, Vec<testserver::Request>) {
+    let proxy = Server::start(|_, _| Response::new(502).into());
+    let out = Command::new(PROGRAM)
+        .args(args)
+        .args(["--deadline", "1s", "--interval", "200ms"])
+        .env("GOOGLE_OAUTH_ACCESS_TOKEN", "test-token")
+        .env("HTTPS_PROXY", proxy.root_url())
+        .env("https_proxy", proxy.root_url())
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    let requests = proxy.requests();
+    for r in &requests {
+        assert!(
+            !format!("{r:?}").contains("test-token"),
+            "the token crossed the proxy: {r:?}"
+        );
+    }
+    (out, requests)
+}
+
+fn connected_hosts(requests: &[testserver::Request]) -> Vec<String> {
+    requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.target))
+        .collect()
+}
+
+#[test]
+fn vertex_ai_operations_go_to_their_locational_endpoint() {
+    let name = "projects/my-project/locations/europe-west4/operations/123";
+    let (out, requests) = run_through_proxy(&[name, "--service", "aiplatform_v1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let hosts = connected_hosts(&requests);
+    assert!(!hosts.is_empty(), "{stderr}");
+    assert!(
+        hosts
+            .iter()
+            .all(|h| h == "CONNECT europe-west4-aiplatform.googleapis.com:443"),
+        "{hosts:?}"
+    );
+    // The same operation by the URL on that endpoint: recognised, and sent there.
+    let url = format!("https://europe-west4-aiplatform.googleapis.com/v1/{name}");
+    let (out, requests) = run_through_proxy(&[&url]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("fits"), "{stderr}");
+    let hosts = connected_hosts(&requests);
+    assert!(!hosts.is_empty(), "{stderr}");
+    assert!(
+        hosts
+            .iter()
+            .all(|h| h == "CONNECT europe-west4-aiplatform.googleapis.com:443"),
+        "{hosts:?}"
+    );
+}
+
+#[test]
+fn regional_urls_stay_in_their_region_and_regional_asks_for_it() {
+    let url = "https://developerconnect.us-central1.rep.googleapis.com/v1/projects/my-project/locations/us-central1/operations/operation-1";
+    let (_, requests) = run_through_proxy(&[url]);
+    let hosts = connected_hosts(&requests);
+    assert!(!hosts.is_empty());
+    assert!(
+        hosts
+            .iter()
+            .all(|h| h == "CONNECT developerconnect.us-central1.rep.googleapis.com:443"),
+        "{hosts:?}"
+    );
+    let name = "projects/my-project/regions/europe-west3/operations/op-1";
+    let (_, requests) = run_through_proxy(&[name, "--service", "dataproc_v1", "--regional"]);
+    let hosts = connected_hosts(&requests);
+    assert!(!hosts.is_empty());
+    assert!(
+        hosts
+            .iter()
+            .all(|h| h == "CONNECT dataproc.europe-west3.rep.googleapis.com:443"),
+        "{hosts:?}"
+    );
+}
+
+#[test]
+fn dry_run_prints_the_request_and_sends_nothing() {
+    let out = Command::new(PROGRAM)
+        .args([
+            "projects/my-project/regions/europe-west3/operations/op-1",
+            "--service",
+            "dataproc",
+            "--regional",
+            "--dry-run",
+        ])
+        .env_remove("GOOGLE_OAUTH_ACCESS_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "GET https://dataproc.europe-west3.rep.googleapis.com/v1/projects/my-project/regions/europe-west3/operations/op-1\n"
+    );
+}

@@ -139,6 +139,12 @@ fn directory_url(name: &str, version: &str) -> String {
     format!("{GOOGLEAPIS}discovery/v1/apis/{name}/{version}/rest")
 }
 
+/// Where a service publishes its own document, for APIs the directory does not list
+/// (Memorystore, License Manager, Storage Insights, Vector Search, Speech v2 among them).
+fn own_url(name: &str, version: &str) -> String {
+    format!("https://{name}.googleapis.com/$discovery/rest?version={version}")
+}
+
 /// `url` with its scheme and host replaced by `base`.
 fn rebase(url: &str, base: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -194,13 +200,19 @@ fn take(origin: &Origin, file: &str, url: &str) -> Result<Got> {
 struct Checked {
     taken: Taken,
     service: Service,
+    /// Where Google publishes it (the manifest's `discovery_url`).
+    url: String,
 }
 
 /// Checks that `bytes` are a Discovery document for `name` `version` the generator accepts.
-fn check(taken: Taken, name: &str, version: &str) -> Result<Checked> {
+fn check(taken: Taken, url: String, name: &str, version: &str) -> Result<Checked> {
     let service = generated(&taken, name, version)
         .with_context(|| format!("the document from {}", taken.source))?;
-    Ok(Checked { taken, service })
+    Ok(Checked {
+        taken,
+        service,
+        url,
+    })
 }
 
 fn generated(taken: &Taken, name: &str, version: &str) -> Result<Service> {
@@ -360,16 +372,25 @@ fn step(origin: &Origin, job: &Job, hand_written: bool) -> Result<Step> {
                 .to_owned(),
         ));
     }
-    let taken = match take(origin, &job.file(), &job.url())? {
-        Got::Taken(t) => t,
+    let url = job.url();
+    let (taken, url) = match take(origin, &job.file(), &url)? {
+        Got::Taken(t) => (t, url),
         Got::Missing(why) if job.hand_written() => {
             return Ok(Step::Skip(format!(
                 "still not published ({why}); stays hand-written"
             )));
         }
+        // A service the directory does not list may publish its own document.
+        Got::Missing(why) if job.entry.is_none() && matches!(origin, Origin::Net { .. }) => {
+            let own = own_url(&job.name, &job.version);
+            match take(origin, &job.file(), &own)? {
+                Got::Taken(t) => (t, own),
+                Got::Missing(also) => bail!("{why}; {also}"),
+            }
+        }
         Got::Missing(why) => bail!("{why}"),
     };
-    let checked = check(taken, &job.name, &job.version)?;
+    let checked = check(taken, url, &job.name, &job.version)?;
     Ok(Step::Got(Box::new(checked)))
 }
 
@@ -512,7 +533,7 @@ fn fetch_one(origin: &Origin, dir: &Path, job: &Job, hand_written: bool) -> Resu
         revision: new.service.revision.clone(),
         sha256: manifest::sha256_hex(&new.taken.bytes),
         origin: "published".to_owned(),
-        discovery_url: Some(job.url()),
+        discovery_url: Some(new.url.clone()),
         source: new.taken.source.clone(),
         retrieved: manifest::today(),
     };
@@ -591,7 +612,7 @@ fn against(dir: &Path, shown: &str, manifest: &Manifest, path: &Path) -> Result<
         bytes,
         source: path.display().to_string(),
     };
-    let new = check(taken, &job.name, &job.version)?;
+    let new = check(taken, job.url(), &job.name, &job.version)?;
     Ok(compared(&job, &new))
 }
 

@@ -578,3 +578,69 @@ fn changes_prints_what_fetch_would_and_writes_nothing() {
 
     assert_eq!(scratch.snapshot(), before, "changes never writes");
 }
+
+/// Some APIs are not in the Discovery directory but publish their document at their own host
+/// (`https://redis.googleapis.com/$discovery/rest?version=v1`): a new service missing from
+/// the directory is looked for there, and recorded with that address.
+#[test]
+fn a_service_missing_from_the_directory_is_taken_from_its_own_host() {
+    let scratch = Scratch::new("own-host");
+    let server = Server::start();
+    let doc = serde_json::to_vec(&json!({
+        "kind": "discovery#restDescription",
+        "name": "redis", "version": "v1", "revision": "20261101",
+        "rootUrl": "https://redis.googleapis.com/", "servicePath": "",
+        "resources": {"projects": {"resources": {"locations": {"resources": {"operations": {"methods": {"get": {
+            "id": "redis.projects.locations.operations.get", "path": "v1/{+name}", "httpMethod": "GET",
+            "parameters": {"name": {"type": "string", "location": "path", "required": true,
+                "pattern": "^projects/[^/]+/locations/[^/]+/operations/[^/]+$"}},
+            "parameterOrder": ["name"], "response": {"$ref": "Operation"}
+        }}}}}}}},
+        "schemas": {"Operation": {"id": "Operation", "type": "object", "properties": {
+            "name": {"type": "string"}, "done": {"type": "boolean"}, "error": {"type": "object"}
+        }}}
+    }))
+    .unwrap();
+    server.route("/$discovery/rest?version=v1", Reply::Body(doc.clone()));
+
+    let run = scratch.run(&["fetch", "--base-url", &server.base, "redis.v1"]);
+    assert!(run.ok, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "redis.v1: new service, revision 20261101 (from {}$discovery/rest?version=v1)",
+            server.base
+        )),
+        "{run:?}"
+    );
+    assert_eq!(
+        server.hits(),
+        [
+            directory_path("redis", "v1"),
+            "/$discovery/rest?version=v1".to_owned()
+        ]
+    );
+    assert_eq!(scratch.read("redis.v1.json"), doc);
+    let entry = scratch.entry("redis.v1.json");
+    assert_eq!(
+        entry["discovery_url"].as_str(),
+        Some("https://redis.googleapis.com/$discovery/rest?version=v1")
+    );
+
+    // Missing at both: the error names both places, and nothing is written.
+    let run = scratch.run(&["fetch", "--base-url", &server.base, "nosuch.v2"]);
+    assert!(!run.ok, "{run:?}");
+    assert!(
+        run.stderr.contains("discovery/v1/apis/nosuch/v2/rest")
+            && run.stderr.contains("$discovery/rest?version=v2"),
+        "{run:?}"
+    );
+    assert!(!scratch.root.join("nosuch.v2.json").exists());
+    // The test server stands for every host: a document of another service found at the
+    // fallback address is refused as any wrong document is.
+    let run = scratch.run(&["fetch", "--base-url", &server.base, "nosuch.v1"]);
+    assert!(!run.ok, "{run:?}");
+    assert!(
+        run.stderr.contains("describes redis.v1, not nosuch.v1"),
+        "{run:?}"
+    );
+}

@@ -41,6 +41,14 @@ pub fn constants(s: &ir::Service) -> TokenStream {
         .scopes
         .iter()
         .map(|scope| format_ident!("{}", scope.const_name));
+    let endpoints = s.endpoints.iter().map(|e| {
+        let (location, url) = (&e.location, &e.url);
+        if e.regional {
+            quote!(crate::Endpoint::regional(#location, #url))
+        } else {
+            quote!(crate::Endpoint::locational(#location, #url))
+        }
+    });
     let metadata = if s.metadata.is_empty() {
         quote!(&[])
     } else {
@@ -57,6 +65,7 @@ pub fn constants(s: &ir::Service) -> TokenStream {
             root_url: #root_url,
             mtls_root_url: #mtls_root_url,
             service_path: #service_path,
+            endpoints: &[#( #endpoints ),*],
             scopes: scopes::ALL,
             metadata: #metadata,
         };

@@ -22,6 +22,13 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://apigee.googleapis.com/",
     mtls_root_url: Some("https://apigee.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional("us", "https://apigee.us.rep.googleapis.com/"),
+        crate::Endpoint::regional("eu", "https://apigee.eu.rep.googleapis.com/"),
+        crate::Endpoint::regional("in", "https://apigee.in.rep.googleapis.com/"),
+        crate::Endpoint::regional("sa", "https://apigee.sa.rep.googleapis.com/"),
+        crate::Endpoint::regional("ch", "https://apigee.ch.rep.googleapis.com/"),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://appengine.googleapis.com/",
     mtls_root_url: None,
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

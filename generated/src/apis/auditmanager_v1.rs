@@ -19,6 +19,24 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://auditmanager.googleapis.com/",
     mtls_root_url: Some("https://auditmanager.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "us-central1",
+            "https://auditmanager.us-central1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "me-central2",
+            "https://auditmanager.me-central2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west1",
+            "https://auditmanager.europe-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "asia-south1",
+            "https://auditmanager.asia-south1.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://bigtableadmin.googleapis.com/",
     mtls_root_url: Some("https://bigtableadmin.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
@@ -150,6 +151,109 @@ impl crate::Request for OperationsGet {
         params: &[
             crate::ParamInfo::path("name")
                 .pattern("^operations/.*$", Some("operations/**")),
+        ],
+        scopes: &[
+            scopes::BIGTABLE_ADMIN,
+            scopes::BIGTABLE_ADMIN_CLUSTER,
+            scopes::BIGTABLE_ADMIN_INSTANCE,
+            scopes::CLOUD_BIGTABLE_ADMIN,
+            scopes::CLOUD_BIGTABLE_ADMIN_CLUSTER,
+            scopes::CLOUD_PLATFORM,
+            scopes::CLOUD_PLATFORM_READ_ONLY,
+        ],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v2/{+name}/operations` (Discovery id
+/// `bigtableadmin.operations.projects.operations.list`).
+/// Responds with [`ListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::bigtableadmin_v2::OperationsProjectsOperationsList;
+///
+/// let request = OperationsProjectsOperationsList::new("operations/projects/my-project")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://bigtableadmin.googleapis.com/v2/operations/projects/my-project/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsProjectsOperationsList(crate::__private::Call);
+
+impl OperationsProjectsOperationsList {
+    /// Starts a `bigtableadmin.operations.projects.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match `operations/projects/**`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for OperationsProjectsOperationsList {
+    type Response = ListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "bigtableadmin.operations.projects.operations.list",
+        http_method: "GET",
+        path: "v2/{+name}/operations",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^operations/projects/.*$", Some("operations/projects/**")),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
         ],
         scopes: &[
             scopes::BIGTABLE_ADMIN,
@@ -1660,6 +1764,46 @@ impl crate::__private::WireEnum for InstanceType {
             Self::Unknown(value) => Some(value),
             _ => None,
         }
+    }
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `ListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Unordered list. Unreachable resources. Populated when the request sets
+    /// `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    /// when attempting to list all resources across all supported locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
     }
 }
 

@@ -19,6 +19,10 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://ces.googleapis.com/",
     mtls_root_url: Some("https://ces.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional("us", "https://ces.us.rep.googleapis.com/"),
+        crate::Endpoint::regional("eu", "https://ces.eu.rep.googleapis.com/"),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

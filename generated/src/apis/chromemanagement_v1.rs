@@ -20,6 +20,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://chromemanagement.googleapis.com/",
     mtls_root_url: Some("https://chromemanagement.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
@@ -188,6 +189,241 @@ impl crate::Request for CustomersCertificateProvisioningProcessesOperationsGet {
     }
 }
 
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id `chromemanagement.operations.cancel`).
+/// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
+/// as its [`body`](OperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::chromemanagement_v1::OperationsCancel;
+///
+/// let request = OperationsCancel::new("operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://chromemanagement.googleapis.com/v1/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsCancel(crate::__private::Call);
+
+impl OperationsCancel {
+    /// Starts a `chromemanagement.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match `operations/**`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &GoogleLongrunningCancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for OperationsCancel {
+    type Response = GoogleProtobufEmpty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "chromemanagement.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^operations/.*$", Some("operations/**")),
+        ],
+        scopes: &[],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id `chromemanagement.operations.delete`).
+/// Responds with [`GoogleProtobufEmpty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::chromemanagement_v1::OperationsDelete;
+///
+/// let request = OperationsDelete::new("operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://chromemanagement.googleapis.com/v1/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsDelete(crate::__private::Call);
+
+impl OperationsDelete {
+    /// Starts a `chromemanagement.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match `operations/**`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for OperationsDelete {
+    type Response = GoogleProtobufEmpty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "chromemanagement.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^operations/.*$", Some("operations/**")),
+        ],
+        scopes: &[],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists operations that match the specified filter in the request. If the server doesn't
+/// support this method, it returns `UNIMPLEMENTED`.
+///
+/// `GET v1/{+name}` (Discovery id `chromemanagement.operations.list`).
+/// Responds with [`GoogleLongrunningListOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::chromemanagement_v1::OperationsList;
+///
+/// let request = OperationsList::new("operations")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://chromemanagement.googleapis.com/v1/operations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsList(crate::__private::Call);
+
+impl OperationsList {
+    /// Starts a `chromemanagement.operations.list` request.
+    ///
+    /// - `name`: The name of the operation's parent resource. Must match `operations`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// Sets `filter`: The standard list filter.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: The standard list page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: The standard list page token.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+
+    /// Sets `returnPartialSuccess`: When set to `true`, operations that are reachable are returned
+    /// as normal, and those that are unreachable are returned in the
+    /// ListOperationsResponse.unreachable field. This can only be `true` when reading across
+    /// collections. For example, when `parent` is set to `"projects/example/locations/-"`. This
+    /// field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless
+    /// explicitly documented otherwise in service or product specific documentation.
+    pub fn return_partial_success(self, value: bool) -> Self {
+        Self(self.0.set("returnPartialSuccess", value))
+    }
+}
+
+impl crate::Request for OperationsList {
+    type Response = GoogleLongrunningListOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "chromemanagement.operations.list",
+        http_method: "GET",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name").pattern("^operations$", Some("operations")),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+            crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Any operation metadata message of the Chrome Management API v1, decoded from an operation's
 /// `metadata` by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or
 /// [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of another type
@@ -255,9 +491,76 @@ pub struct GoogleChromeManagementVersionsV1SignDataMetadata {
     pub unknown_fields: crate::JsonObject,
 }
 
+/// The request message for Operations.CancelOperation.
+///
+/// Discovery schema `GoogleLongrunningCancelOperationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningCancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// The response message for Operations.ListOperations.
+///
+/// Discovery schema `GoogleLongrunningListOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleLongrunningListOperationsResponse {
+    /// The standard List next-page token.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// A list of operations that matches the specified filter in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<GoogleLongrunningOperation>>,
+
+    /// Unordered list. Unreachable resources. Populated when the request sets
+    /// `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    /// when attempting to list all resources across all supported locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
 /// Discovery schema `GoogleLongrunningOperation`: exactly the runtime's
 /// [`Operation`](crate::Operation), which every service with this schema shares.
 pub use crate::Operation as GoogleLongrunningOperation;
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `GoogleProtobufEmpty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GoogleProtobufEmpty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
 
 /// Discovery schema `GoogleRpcStatus`: exactly the runtime's
 /// [`Status`](crate::Status), which every service with this schema shares.

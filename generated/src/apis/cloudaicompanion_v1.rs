@@ -18,6 +18,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://cloudaicompanion.googleapis.com/",
     mtls_root_url: None,
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: &[],
 };

@@ -19,6 +19,40 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://cloudscheduler.googleapis.com/",
     mtls_root_url: Some("https://cloudscheduler.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "us-central1",
+            "https://cloudscheduler.us-central1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east1",
+            "https://cloudscheduler.us-east1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east4",
+            "https://cloudscheduler.us-east4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-south1",
+            "https://cloudscheduler.us-south1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west1",
+            "https://cloudscheduler.us-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west2",
+            "https://cloudscheduler.us-west2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west3",
+            "https://cloudscheduler.us-west3.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west4",
+            "https://cloudscheduler.us-west4.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -19,6 +19,49 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://config.googleapis.com/",
     mtls_root_url: Some("https://config.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "us-central1",
+            "https://config.us-central1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-south1",
+            "https://config.us-south1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west1",
+            "https://config.us-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west2",
+            "https://config.us-west2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west3",
+            "https://config.us-west3.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east1",
+            "https://config.us-east1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east4",
+            "https://config.us-east4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west4",
+            "https://config.us-west4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east5",
+            "https://config.us-east5.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east7",
+            "https://config.us-east7.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional("us", "https://config.us.rep.googleapis.com/"),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -21,6 +21,44 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://connectors.googleapis.com/",
     mtls_root_url: Some("https://connectors.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "us-central1",
+            "https://connectors.us-central1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east1",
+            "https://connectors.us-east1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east4",
+            "https://connectors.us-east4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east5",
+            "https://connectors.us-east5.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-south1",
+            "https://connectors.us-south1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west1",
+            "https://connectors.us-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west2",
+            "https://connectors.us-west2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west3",
+            "https://connectors.us-west3.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west4",
+            "https://connectors.us-west4.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -21,6 +21,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://deploymentmanager.googleapis.com/",
     mtls_root_url: Some("https://deploymentmanager.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: &[],
 };

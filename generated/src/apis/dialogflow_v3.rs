@@ -20,6 +20,9 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://dialogflow.googleapis.com/",
     mtls_root_url: Some("https://dialogflow.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional("us", "https://dialogflow.us.rep.googleapis.com/"),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -19,6 +19,9 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://discoveryengine.googleapis.com/",
     mtls_root_url: Some("https://discoveryengine.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional("us", "https://discoveryengine.us.rep.googleapis.com/"),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

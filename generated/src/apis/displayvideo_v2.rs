@@ -21,6 +21,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://displayvideo.googleapis.com/",
     mtls_root_url: Some("https://displayvideo.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: &[],
 };

@@ -17,6 +17,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://dns.googleapis.com/",
     mtls_root_url: Some("https://dns.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -21,6 +21,34 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://documentai.googleapis.com/",
     mtls_root_url: Some("https://documentai.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional("us", "https://documentai.us.rep.googleapis.com/"),
+        crate::Endpoint::regional("eu", "https://documentai.eu.rep.googleapis.com/"),
+        crate::Endpoint::regional(
+            "asia-south1",
+            "https://documentai.asia-south1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "asia-southeast1",
+            "https://documentai.asia-southeast1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "northamerica-northeast1",
+            "https://documentai.northamerica-northeast1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "australia-southeast1",
+            "https://documentai.australia-southeast1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west2",
+            "https://documentai.europe-west2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west3",
+            "https://documentai.europe-west3.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
@@ -44,6 +72,72 @@ pub const COLLECTIONS: &[crate::Collection] = &[
         .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
     crate::Collection::of::<ProjectsOperationsGet>(),
 ];
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id `documentai.operations.delete`).
+/// Responds with [`GoogleProtobufEmpty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::documentai_v1::OperationsDelete;
+///
+/// let request = OperationsDelete::new("operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://documentai.googleapis.com/v1/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsDelete(crate::__private::Call);
+
+impl OperationsDelete {
+    /// Starts a `documentai.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match `operations/**`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for OperationsDelete {
+    type Response = GoogleProtobufEmpty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "documentai.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^operations/.*$", Some("operations/**")),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
 
 /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
 /// to cancel the operation, but success is not guaranteed. If the server doesn't support this

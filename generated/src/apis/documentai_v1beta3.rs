@@ -21,6 +21,34 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://documentai.googleapis.com/",
     mtls_root_url: Some("https://documentai.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional("us", "https://documentai.us.rep.googleapis.com/"),
+        crate::Endpoint::regional("eu", "https://documentai.eu.rep.googleapis.com/"),
+        crate::Endpoint::regional(
+            "asia-south1",
+            "https://documentai.asia-south1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "asia-southeast1",
+            "https://documentai.asia-southeast1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "northamerica-northeast1",
+            "https://documentai.northamerica-northeast1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "australia-southeast1",
+            "https://documentai.australia-southeast1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west2",
+            "https://documentai.europe-west2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west3",
+            "https://documentai.europe-west3.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://www.googleapis.com/",
     mtls_root_url: Some("https://www.mtls.googleapis.com/"),
     service_path: "drive/v3/",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: &[],
 };

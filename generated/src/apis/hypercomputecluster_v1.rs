@@ -20,6 +20,44 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://hypercomputecluster.googleapis.com/",
     mtls_root_url: Some("https://hypercomputecluster.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "us-east1",
+            "https://hypercomputecluster.us-east1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east4",
+            "https://hypercomputecluster.us-east4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east5",
+            "https://hypercomputecluster.us-east5.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-south1",
+            "https://hypercomputecluster.us-south1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west1",
+            "https://hypercomputecluster.us-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west2",
+            "https://hypercomputecluster.us-west2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west3",
+            "https://hypercomputecluster.us-west3.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west4",
+            "https://hypercomputecluster.us-west4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-central1",
+            "https://hypercomputecluster.us-central1.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -22,6 +22,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://ids.googleapis.com/",
     mtls_root_url: Some("https://ids.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -20,6 +20,32 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://oracledatabase.googleapis.com/",
     mtls_root_url: Some("https://oracledatabase.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "asia-northeast2",
+            "https://oracledatabase.asia-northeast2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "asia-south2",
+            "https://oracledatabase.asia-south2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "asia-south1",
+            "https://oracledatabase.asia-south1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "australia-southeast2",
+            "https://oracledatabase.australia-southeast2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west8",
+            "https://oracledatabase.europe-west8.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "northamerica-northeast2",
+            "https://oracledatabase.northamerica-northeast2.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

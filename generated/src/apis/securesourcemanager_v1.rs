@@ -19,6 +19,44 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://securesourcemanager.googleapis.com/",
     mtls_root_url: Some("https://securesourcemanager.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "asia-east1",
+            "https://securesourcemanager.asia-east1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "asia-northeast1",
+            "https://securesourcemanager.asia-northeast1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "asia-northeast3",
+            "https://securesourcemanager.asia-northeast3.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "australia-southeast1",
+            "https://securesourcemanager.australia-southeast1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west4",
+            "https://securesourcemanager.europe-west4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "me-central2",
+            "https://securesourcemanager.me-central2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "me-west1",
+            "https://securesourcemanager.me-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "northamerica-northeast1",
+            "https://securesourcemanager.northamerica-northeast1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-central1",
+            "https://securesourcemanager.us-central1.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

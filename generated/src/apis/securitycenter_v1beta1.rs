@@ -20,6 +20,14 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://securitycenter.googleapis.com/",
     mtls_root_url: Some("https://securitycenter.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "me-central2",
+            "https://securitycenter.me-central2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional("us", "https://securitycenter.us.rep.googleapis.com/"),
+        crate::Endpoint::regional("eu", "https://securitycenter.eu.rep.googleapis.com/"),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

@@ -20,6 +20,69 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://spanner.googleapis.com/",
     mtls_root_url: Some("https://spanner.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "europe-west8",
+            "https://spanner.europe-west8.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "me-central2",
+            "https://spanner.me-central2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-central1",
+            "https://spanner.us-central1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-central2",
+            "https://spanner.us-central2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east1",
+            "https://spanner.us-east1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east4",
+            "https://spanner.us-east4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east5",
+            "https://spanner.us-east5.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-south1",
+            "https://spanner.us-south1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west1",
+            "https://spanner.us-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west2",
+            "https://spanner.us-west2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west3",
+            "https://spanner.us-west3.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west4",
+            "https://spanner.us-west4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west8",
+            "https://spanner.us-west8.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-southwest1",
+            "https://spanner.europe-southwest1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east7",
+            "https://spanner.us-east7.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional("us", "https://spanner.us.rep.googleapis.com/"),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
@@ -67,6 +130,120 @@ pub const COLLECTIONS: &[crate::Collection] = &[
     crate::Collection::of::<ProjectsInstancesOperationsGet>()
         .cancel(<ProjectsInstancesOperationsCancel as crate::Request>::METHOD),
 ];
+
+/// Lists the user-managed instance configuration long-running operations in the given project.
+/// An instance configuration operation has a name of the form
+/// `projects//instanceConfigs//operations/`. The long-running operation metadata field type
+/// `metadata.type_url` describes the type of the metadata. Operations returned include those
+/// that have completed/failed/canceled within the last 7 days, and pending operations.
+/// Operations returned are ordered by `operation.metadata.value.start_time` in descending order
+/// starting from the most recently started operation.
+///
+/// `GET v1/{+parent}/instanceConfigOperations` (Discovery id
+/// `spanner.projects.instanceConfigOperations.list`).
+/// Responds with [`ListInstanceConfigOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstanceConfigOperationsList;
+///
+/// let request = ProjectsInstanceConfigOperationsList::new("projects/my-project")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigOperations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstanceConfigOperationsList(crate::__private::Call);
+
+impl ProjectsInstanceConfigOperationsList {
+    /// Starts a `spanner.projects.instanceConfigOperations.list` request.
+    ///
+    /// - `parent`: Required. The project of the instance configuration operations. Values are of
+    ///   the form `projects/`. Must match `projects/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([parent.into()]).map(Self)
+    }
+
+    /// The `parent` parameter.
+    pub fn parent(&self) -> &str {
+        self.0.path("parent")
+    }
+
+    /// Sets `filter`: An expression that filters the list of returned operations. A filter
+    /// expression consists of a field name, a comparison operator, and a value for filtering. The
+    /// value must be a string, a number, or a boolean. The comparison operator must be one of: `<`,
+    /// `>`, `<=`, `>=`, `!=`, `=`, or `:`. Colon `:` is the contains operator. Filter rules are not
+    /// case sensitive. The following fields in the Operation are eligible for filtering: * `name` -
+    /// The name of the long-running operation * `done` - False if the operation is in progress,
+    /// else true. * `metadata.@type` - the type of metadata. For example, the type string for
+    /// CreateInstanceConfigMetadata is
+    /// `type.googleapis.com/google.spanner.admin.instance.v1.CreateInstanceConfigMetadata`. *
+    /// `metadata.` - any field in metadata.value. `metadata.@type` must be specified first, if
+    /// filtering on metadata fields. * `error` - Error associated with the long-running operation. *
+    /// `response.@type` - the type of response. * `response.` - any field in response.value. You
+    /// can combine multiple expressions by enclosing each expression in parentheses. By default,
+    /// expressions are combined with AND logic. However, you can specify AND, OR, and NOT logic
+    /// explicitly. Here are a few examples: * `done:true` - The operation is complete. *
+    /// `(metadata.@type=` \
+    /// `type.googleapis.com/google.spanner.admin.instance.v1.CreateInstanceConfigMetadata) AND` \
+    /// `(metadata.instance_config.name:custom-config) AND` \ `(metadata.progress.start_time <
+    /// \"2021-03-28T14:50:00Z\") AND` \ `(error:*)` - Return operations where: * The operation's
+    /// metadata type is CreateInstanceConfigMetadata. * The instance configuration name contains
+    /// "custom-config". * The operation started before 2021-03-28T14:50:00Z. * The operation
+    /// resulted in an error.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: Number of operations to be returned in the response. If 0 or less, defaults
+    /// to the server's maximum allowed page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: If non-empty, `page_token` should contain a next_page_token from a
+    /// previous ListInstanceConfigOperationsResponse to the same `parent` and with the same
+    /// `filter`.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for ProjectsInstanceConfigOperationsList {
+    type Response = ListInstanceConfigOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instanceConfigOperations.list",
+        http_method: "GET",
+        path: "v1/{+parent}/instanceConfigOperations",
+        params: &[
+            crate::ParamInfo::path("parent")
+                .pattern("^projects/[^/]+$", Some("projects/*")),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
 
 /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
 /// to cancel the operation, but success is not guaranteed. If the server doesn't support this
@@ -702,6 +879,136 @@ impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsList {
     }
 }
 
+/// Lists the backup long-running operations in the given instance. A backup operation has a
+/// name of the form `projects//instances//backups//operations/`. The long-running operation
+/// metadata field type `metadata.type_url` describes the type of the metadata. Operations
+/// returned include those that have completed/failed/canceled within the last 7 days, and
+/// pending operations. Operations returned are ordered by
+/// `operation.metadata.value.progress.start_time` in descending order starting from the most
+/// recently started operation.
+///
+/// `GET v1/{+parent}/backupOperations` (Discovery id
+/// `spanner.projects.instances.backupOperations.list`).
+/// Responds with [`ListBackupOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesBackupOperationsList;
+///
+/// let request = ProjectsInstancesBackupOperationsList::new("projects/my-project/instances/my-instance")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/backupOperations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesBackupOperationsList(crate::__private::Call);
+
+impl ProjectsInstancesBackupOperationsList {
+    /// Starts a `spanner.projects.instances.backupOperations.list` request.
+    ///
+    /// - `parent`: Required. The instance of the backup operations. Values are of the form
+    ///   `projects/{project}/instances/{instance}`. Must match `projects/*/instances/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([parent.into()]).map(Self)
+    }
+
+    /// The `parent` parameter.
+    pub fn parent(&self) -> &str {
+        self.0.path("parent")
+    }
+
+    /// Sets `filter`: An expression that filters the list of returned backup operations. A filter
+    /// expression consists of a field name, a comparison operator, and a value for filtering. The
+    /// value must be a string, a number, or a boolean. The comparison operator must be one of: `<`,
+    /// `>`, `<=`, `>=`, `!=`, `=`, or `:`. Colon `:` is the contains operator. Filter rules are not
+    /// case sensitive. The following fields in the operation are eligible for filtering: * `name` -
+    /// The name of the long-running operation * `done` - False if the operation is in progress,
+    /// else true. * `metadata.@type` - the type of metadata. For example, the type string for
+    /// CreateBackupMetadata is
+    /// `type.googleapis.com/google.spanner.admin.database.v1.CreateBackupMetadata`. * `metadata.` -
+    /// any field in metadata.value. `metadata.@type` must be specified first if filtering on
+    /// metadata fields. * `error` - Error associated with the long-running operation. *
+    /// `response.@type` - the type of response. * `response.` - any field in response.value. You
+    /// can combine multiple expressions by enclosing each expression in parentheses. By default,
+    /// expressions are combined with AND logic, but you can specify AND, OR, and NOT logic
+    /// explicitly. Here are a few examples: * `done:true` - The operation is complete. *
+    /// `(metadata.@type=type.googleapis.com/google.spanner.admin.database.v1.CreateBackupMetadata)
+    /// AND` \ `metadata.database:prod` - Returns operations where: * The operation's metadata type
+    /// is CreateBackupMetadata. * The source database name of backup contains the string "prod". *
+    /// `(metadata.@type=type.googleapis.com/google.spanner.admin.database.v1.CreateBackupMetadata)
+    /// AND` \ `(metadata.name:howl) AND` \ `(metadata.progress.start_time <
+    /// \"2018-03-28T14:50:00Z\") AND` \ `(error:*)` - Returns operations where: * The operation's
+    /// metadata type is CreateBackupMetadata. * The backup name contains the string "howl". * The
+    /// operation started before 2018-03-28T14:50:00Z. * The operation resulted in an error. *
+    /// `(metadata.@type=type.googleapis.com/google.spanner.admin.database.v1.CopyBackupMetadata)
+    /// AND` \ `(metadata.source_backup:test) AND` \ `(metadata.progress.start_time <
+    /// \"2022-01-18T14:50:00Z\") AND` \ `(error:*)` - Returns operations where: * The operation's
+    /// metadata type is CopyBackupMetadata. * The source backup name contains the string "test". *
+    /// The operation started before 2022-01-18T14:50:00Z. * The operation resulted in an error. *
+    /// `((metadata.@type=type.googleapis.com/google.spanner.admin.database.v1.CreateBackupMetadata)
+    /// AND` \ `(metadata.database:test_db)) OR` \
+    /// `((metadata.@type=type.googleapis.com/google.spanner.admin.database.v1.CopyBackupMetadata)
+    /// AND` \ `(metadata.source_backup:test_bkp)) AND` \ `(error:*)` - Returns operations where: *
+    /// The operation's metadata matches either of criteria: * The operation's metadata type is
+    /// CreateBackupMetadata AND the source database name of the backup contains the string
+    /// "test_db" * The operation's metadata type is CopyBackupMetadata AND the source backup name
+    /// contains the string "test_bkp" * The operation resulted in an error.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: Number of operations to be returned in the response. If 0 or less, defaults
+    /// to the server's maximum allowed page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: If non-empty, `page_token` should contain a next_page_token from a
+    /// previous ListBackupOperationsResponse to the same `parent` and with the same `filter`.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for ProjectsInstancesBackupOperationsList {
+    type Response = ListBackupOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.backupOperations.list",
+        http_method: "GET",
+        path: "v1/{+parent}/backupOperations",
+        params: &[
+            crate::ParamInfo::path("parent")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+$",
+                    Some("projects/*/instances/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
 /// to cancel the operation, but success is not guaranteed. If the server doesn't support this
 /// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
@@ -1018,6 +1325,119 @@ impl crate::Request for ProjectsInstancesBackupsOperationsList {
     }
 }
 
+/// Lists database longrunning-operations. A database operation has a name of the form
+/// `projects//instances//databases//operations/`. The long-running operation metadata field
+/// type `metadata.type_url` describes the type of the metadata. Operations returned include
+/// those that have completed/failed/canceled within the last 7 days, and pending operations.
+///
+/// `GET v1/{+parent}/databaseOperations` (Discovery id
+/// `spanner.projects.instances.databaseOperations.list`).
+/// Responds with [`ListDatabaseOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesDatabaseOperationsList;
+///
+/// let request = ProjectsInstancesDatabaseOperationsList::new("projects/my-project/instances/my-instance")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/databaseOperations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesDatabaseOperationsList(crate::__private::Call);
+
+impl ProjectsInstancesDatabaseOperationsList {
+    /// Starts a `spanner.projects.instances.databaseOperations.list` request.
+    ///
+    /// - `parent`: Required. The instance of the database operations. Values are of the form
+    ///   `projects//instances/`. Must match `projects/*/instances/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([parent.into()]).map(Self)
+    }
+
+    /// The `parent` parameter.
+    pub fn parent(&self) -> &str {
+        self.0.path("parent")
+    }
+
+    /// Sets `filter`: An expression that filters the list of returned operations. A filter
+    /// expression consists of a field name, a comparison operator, and a value for filtering. The
+    /// value must be a string, a number, or a boolean. The comparison operator must be one of: `<`,
+    /// `>`, `<=`, `>=`, `!=`, `=`, or `:`. Colon `:` is the contains operator. Filter rules are not
+    /// case sensitive. The following fields in the operation are eligible for filtering: * `name` -
+    /// The name of the long-running operation * `done` - False if the operation is in progress,
+    /// else true. * `metadata.@type` - the type of metadata. For example, the type string for
+    /// RestoreDatabaseMetadata is
+    /// `type.googleapis.com/google.spanner.admin.database.v1.RestoreDatabaseMetadata`. *
+    /// `metadata.` - any field in metadata.value. `metadata.@type` must be specified first, if
+    /// filtering on metadata fields. * `error` - Error associated with the long-running operation. *
+    /// `response.@type` - the type of response. * `response.` - any field in response.value. You
+    /// can combine multiple expressions by enclosing each expression in parentheses. By default,
+    /// expressions are combined with AND logic. However, you can specify AND, OR, and NOT logic
+    /// explicitly. Here are a few examples: * `done:true` - The operation is complete. *
+    /// `(metadata.@type=type.googleapis.com/google.spanner.admin.database.v1.RestoreDatabaseMetadata)
+    /// AND` \ `(metadata.source_type:BACKUP) AND` \ `(metadata.backup_info.backup:backup_howl) AND`
+    /// \ `(metadata.name:restored_howl) AND` \ `(metadata.progress.start_time <
+    /// \"2018-03-28T14:50:00Z\") AND` \ `(error:*)` - Return operations where: * The operation's
+    /// metadata type is RestoreDatabaseMetadata. * The database is restored from a backup. * The
+    /// backup name contains "backup_howl". * The restored database's name contains "restored_howl". *
+    /// The operation started before 2018-03-28T14:50:00Z. * The operation resulted in an error.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `pageSize`: Number of operations to be returned in the response. If 0 or less, defaults
+    /// to the server's maximum allowed page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: If non-empty, `page_token` should contain a next_page_token from a
+    /// previous ListDatabaseOperationsResponse to the same `parent` and with the same `filter`.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for ProjectsInstancesDatabaseOperationsList {
+    type Response = ListDatabaseOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.databaseOperations.list",
+        http_method: "GET",
+        path: "v1/{+parent}/databaseOperations",
+        params: &[
+            crate::ParamInfo::path("parent")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+$",
+                    Some("projects/*/instances/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
 /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
 /// to cancel the operation, but success is not guaranteed. If the server doesn't support this
 /// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
@@ -1320,6 +1740,133 @@ impl crate::Request for ProjectsInstancesDatabasesOperationsList {
             crate::ParamInfo::query("pageSize"),
             crate::ParamInfo::query("pageToken"),
             crate::ParamInfo::query("returnPartialSuccess"),
+        ],
+        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Lists instance partition long-running operations in the given instance. An instance
+/// partition operation has a name of the form
+/// `projects//instances//instancePartitions//operations/`. The long-running operation metadata
+/// field type `metadata.type_url` describes the type of the metadata. Operations returned
+/// include those that have completed/failed/canceled within the last 7 days, and pending
+/// operations. Operations returned are ordered by `operation.metadata.value.start_time` in
+/// descending order starting from the most recently started operation. Authorization requires
+/// `spanner.instancePartitionOperations.list` permission on the resource parent.
+///
+/// `GET v1/{+parent}/instancePartitionOperations` (Discovery id
+/// `spanner.projects.instances.instancePartitionOperations.list`).
+/// Responds with [`ListInstancePartitionOperationsResponse`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::spanner_v1::ProjectsInstancesInstancePartitionOperationsList;
+///
+/// let request = ProjectsInstancesInstancePartitionOperationsList::new("projects/my-project/instances/my-instance")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/instancePartitionOperations",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectsInstancesInstancePartitionOperationsList(crate::__private::Call);
+
+impl ProjectsInstancesInstancePartitionOperationsList {
+    /// Starts a `spanner.projects.instances.instancePartitionOperations.list` request.
+    ///
+    /// - `parent`: Required. The parent instance of the instance partition operations. Values are
+    ///   of the form `projects//instances/`. Must match `projects/*/instances/*`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([parent.into()]).map(Self)
+    }
+
+    /// The `parent` parameter.
+    pub fn parent(&self) -> &str {
+        self.0.path("parent")
+    }
+
+    /// Sets `filter`: Optional. An expression that filters the list of returned operations. A
+    /// filter expression consists of a field name, a comparison operator, and a value for
+    /// filtering. The value must be a string, a number, or a boolean. The comparison operator must
+    /// be one of: `<`, `>`, `<=`, `>=`, `!=`, `=`, or `:`. Colon `:` is the contains operator.
+    /// Filter rules are not case sensitive. The following fields in the Operation are eligible for
+    /// filtering: * `name` - The name of the long-running operation * `done` - False if the
+    /// operation is in progress, else true. * `metadata.@type` - the type of metadata. For example,
+    /// the type string for CreateInstancePartitionMetadata is
+    /// `type.googleapis.com/google.spanner.admin.instance.v1.CreateInstancePartitionMetadata`. *
+    /// `metadata.` - any field in metadata.value. `metadata.@type` must be specified first, if
+    /// filtering on metadata fields. * `error` - Error associated with the long-running operation. *
+    /// `response.@type` - the type of response. * `response.` - any field in response.value. You
+    /// can combine multiple expressions by enclosing each expression in parentheses. By default,
+    /// expressions are combined with AND logic. However, you can specify AND, OR, and NOT logic
+    /// explicitly. Here are a few examples: * `done:true` - The operation is complete. *
+    /// `(metadata.@type=` \
+    /// `type.googleapis.com/google.spanner.admin.instance.v1.CreateInstancePartitionMetadata) AND`
+    /// \ `(metadata.instance_partition.name:custom-instance-partition) AND` \ `(metadata.start_time
+    /// < \"2021-03-28T14:50:00Z\") AND` \ `(error:*)` - Return operations where: * The operation's
+    /// metadata type is CreateInstancePartitionMetadata. * The instance partition name contains
+    /// "custom-instance-partition". * The operation started before 2021-03-28T14:50:00Z. * The
+    /// operation resulted in an error.
+    pub fn filter(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("filter", value.into()))
+    }
+
+    /// Sets `instancePartitionDeadline`: Optional. Deadline used while retrieving metadata for
+    /// instance partition operations. Instance partitions whose operation metadata cannot be
+    /// retrieved within this deadline will be added to unreachable_instance_partitions in
+    /// ListInstancePartitionOperationsResponse.
+    pub fn instance_partition_deadline(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("instancePartitionDeadline", value.into()))
+    }
+
+    /// Sets `pageSize`: Optional. Number of operations to be returned in the response. If 0 or
+    /// less, defaults to the server's maximum allowed page size.
+    pub fn page_size(self, value: i32) -> Self {
+        Self(self.0.set("pageSize", value))
+    }
+
+    /// Sets `pageToken`: Optional. If non-empty, `page_token` should contain a next_page_token from
+    /// a previous ListInstancePartitionOperationsResponse to the same `parent` and with the same
+    /// `filter`.
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.set("pageToken", value.into()))
+    }
+}
+
+impl crate::Request for ProjectsInstancesInstancePartitionOperationsList {
+    type Response = ListInstancePartitionOperationsResponse;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "spanner.projects.instances.instancePartitionOperations.list",
+        http_method: "GET",
+        path: "v1/{+parent}/instancePartitionOperations",
+        params: &[
+            crate::ParamInfo::path("parent")
+                .pattern(
+                    "^projects/[^/]+/instances/[^/]+$",
+                    Some("projects/*/instances/*"),
+                ),
+            crate::ParamInfo::query("filter"),
+            crate::ParamInfo::query("instancePartitionDeadline"),
+            crate::ParamInfo::query("pageSize"),
+            crate::ParamInfo::query("pageToken"),
         ],
         scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
         service: &SERVICE,
@@ -4148,6 +4695,167 @@ impl crate::__private::WireEnum for InstanceState {
             Self::Unknown(value) => Some(value),
             _ => None,
         }
+    }
+}
+
+/// The response for ListBackupOperations.
+///
+/// Discovery schema `ListBackupOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListBackupOperationsResponse {
+    /// `next_page_token` can be sent in a subsequent ListBackupOperations call to fetch more of the
+    /// matching metadata.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// The list of matching backup long-running operations. Each operation's name will be prefixed
+    /// by the backup's name. The operation's metadata field type `metadata.type_url` describes the
+    /// type of the metadata. Operations returned include those that are pending or have
+    /// completed/failed/canceled within the last 7 days. Operations returned are ordered by
+    /// `operation.metadata.value.progress.start_time` in descending order starting from the most
+    /// recently started operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListBackupOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
+/// The response for ListDatabaseOperations.
+///
+/// Discovery schema `ListDatabaseOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListDatabaseOperationsResponse {
+    /// `next_page_token` can be sent in a subsequent ListDatabaseOperations call to fetch more of
+    /// the matching metadata.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// The list of matching database long-running operations. Each operation's name will be
+    /// prefixed by the database's name. The operation's metadata field type `metadata.type_url`
+    /// describes the type of the metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListDatabaseOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
+/// The response for ListInstanceConfigOperations.
+///
+/// Discovery schema `ListInstanceConfigOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListInstanceConfigOperationsResponse {
+    /// `next_page_token` can be sent in a subsequent ListInstanceConfigOperations call to fetch
+    /// more of the matching metadata.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// The list of matching instance configuration long-running operations. Each operation's name
+    /// will be prefixed by the name of the instance configuration. The operation's metadata field
+    /// type `metadata.type_url` describes the type of the metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListInstanceConfigOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
+/// The response for ListInstancePartitionOperations.
+///
+/// Discovery schema `ListInstancePartitionOperationsResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListInstancePartitionOperationsResponse {
+    /// `next_page_token` can be sent in a subsequent ListInstancePartitionOperations call to fetch
+    /// more of the matching metadata.
+    ///
+    /// Wire name: `nextPageToken`.
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+
+    /// The list of matching instance partition long-running operations. Each operation's name will
+    /// be prefixed by the instance partition's name. The operation's metadata field type
+    /// `metadata.type_url` describes the type of the metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
+
+    /// The list of unreachable instance partitions. It includes the names of instance partitions
+    /// whose operation metadata could not be retrieved within instance_partition_deadline.
+    ///
+    /// Wire name: `unreachableInstancePartitions`.
+    #[serde(
+        rename = "unreachableInstancePartitions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unreachable_instance_partitions: Option<Vec<String>>,
+
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+impl crate::Page for ListInstancePartitionOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref().filter(|token| !token.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
     }
 }
 

@@ -19,6 +19,36 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://speech.googleapis.com/",
     mtls_root_url: Some("https://speech.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "us-central1",
+            "https://speech.us-central1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west1",
+            "https://speech.us-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "me-west1",
+            "https://speech.me-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west1",
+            "https://speech.europe-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west2",
+            "https://speech.europe-west2.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west3",
+            "https://speech.europe-west3.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west4",
+            "https://speech.europe-west4.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

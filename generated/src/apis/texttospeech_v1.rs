@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://texttospeech.googleapis.com/",
     mtls_root_url: Some("https://texttospeech.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };
@@ -40,6 +41,148 @@ pub mod scopes {
 pub const COLLECTIONS: &[crate::Collection] = &[
     crate::Collection::of::<ProjectsLocationsOperationsGet>(),
 ];
+
+/// Starts asynchronous cancellation on a long-running operation. The server makes a best effort
+/// to cancel the operation, but success is not guaranteed. If the server doesn't support this
+/// method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation
+/// or other methods to check whether the cancellation succeeded or whether the operation
+/// completed despite cancellation. On successful cancellation, the operation is not deleted;
+/// instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code
+/// of `1`, corresponding to `Code.CANCELLED`.
+///
+/// `POST v1/{+name}:cancel` (Discovery id `texttospeech.operations.cancel`).
+/// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
+/// [`body`](OperationsCancel::body).
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::texttospeech_v1::OperationsCancel;
+///
+/// let request = OperationsCancel::new("operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://texttospeech.googleapis.com/v1/operations/my-operation:cancel",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsCancel(crate::__private::Call);
+
+impl OperationsCancel {
+    /// Starts a `texttospeech.operations.cancel` request.
+    ///
+    /// - `name`: The name of the operation resource to be cancelled. Must match `operations/**`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+
+    /// The request body.
+    pub fn body(self, body: &CancelOperationRequest) -> Self {
+        Self(self.0.body(body))
+    }
+}
+
+impl crate::Request for OperationsCancel {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "texttospeech.operations.cancel",
+        http_method: "POST",
+        path: "v1/{+name}:cancel",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^operations/.*$", Some("operations/**")),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
+
+/// Deletes a long-running operation. This method indicates that the client is no longer
+/// interested in the operation result. It does not cancel the operation. If the server doesn't
+/// support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
+///
+/// `DELETE v1/{+name}` (Discovery id `texttospeech.operations.delete`).
+/// Responds with [`Empty`].
+///
+/// # Example
+///
+/// ```
+/// use google_operations::prelude::*;
+/// use google_operations::texttospeech_v1::OperationsDelete;
+///
+/// let request = OperationsDelete::new("operations/my-operation")?;
+/// assert_eq!(
+///     request.url(),
+///     "https://texttospeech.googleapis.com/v1/operations/my-operation",
+/// );
+/// # Ok::<(), google_operations::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationsDelete(crate::__private::Call);
+
+impl OperationsDelete {
+    /// Starts a `texttospeech.operations.delete` request.
+    ///
+    /// - `name`: The name of the operation resource to be deleted. Must match `operations/**`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
+    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
+        crate::__private::Call::new::<Self>([name.into()]).map(Self)
+    }
+
+    /// The `name` parameter.
+    pub fn name(&self) -> &str {
+        self.0.path("name")
+    }
+}
+
+impl crate::Request for OperationsDelete {
+    type Response = Empty;
+
+    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
+        id: "texttospeech.operations.delete",
+        http_method: "DELETE",
+        path: "v1/{+name}",
+        params: &[
+            crate::ParamInfo::path("name")
+                .pattern("^operations/.*$", Some("operations/**")),
+        ],
+        scopes: scopes::ALL,
+        service: &SERVICE,
+    };
+
+    fn call(&self) -> &crate::__private::Call {
+        &self.0
+    }
+
+    fn call_mut(&mut self) -> &mut crate::__private::Call {
+        &mut self.0
+    }
+}
 
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the
 /// operation result at intervals as recommended by the API service.
@@ -268,6 +411,33 @@ impl crate::MetadataSet for AnyMetadata {
     fn unknown(object: crate::JsonObject) -> Self {
         Self::Unknown(object)
     }
+}
+
+/// The request message for Operations.CancelOperation.
+///
+/// Discovery schema `CancelOperationRequest`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CancelOperationRequest {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
+}
+
+/// A generic empty message that you can re-use to avoid defining duplicated empty messages in
+/// your APIs. A typical example is to use it as the request or the response type of an API
+/// method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns
+/// (google.protobuf.Empty); }
+///
+/// Discovery schema `Empty`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Properties the schema does not declare, kept as received.
+    #[serde(flatten)]
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Metadata for response returned by the `SynthesizeLongAudio` method.

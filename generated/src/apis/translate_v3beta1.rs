@@ -19,6 +19,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://translation.googleapis.com/",
     mtls_root_url: Some("https://translation.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[],
     scopes: scopes::ALL,
     metadata: &[],
 };

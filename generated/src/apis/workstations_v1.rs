@@ -19,6 +19,40 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     root_url: "https://workstations.googleapis.com/",
     mtls_root_url: Some("https://workstations.mtls.googleapis.com/"),
     service_path: "",
+    endpoints: &[
+        crate::Endpoint::regional(
+            "asia-south1",
+            "https://workstations.asia-south1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "europe-west6",
+            "https://workstations.europe-west6.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-central1",
+            "https://workstations.us-central1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east1",
+            "https://workstations.us-east1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east4",
+            "https://workstations.us-east4.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-east5",
+            "https://workstations.us-east5.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west1",
+            "https://workstations.us-west1.rep.googleapis.com/",
+        ),
+        crate::Endpoint::regional(
+            "us-west4",
+            "https://workstations.us-west4.rep.googleapis.com/",
+        ),
+    ],
     scopes: scopes::ALL,
     metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
 };

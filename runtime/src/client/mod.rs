@@ -20,7 +20,7 @@ pub use poll::{PollPolicy, PollState, Pollable, Poller};
 pub use retry::RetryPolicy;
 
 use crate::error::{BoxError, Error, TransportKind};
-use crate::request::{Call, Request};
+use crate::request::{Call, Defaults, Request};
 use crate::response::{ApiError, decode};
 
 /// An HTTP client for the requests of every service in this crate, over reqwest and rustls
@@ -52,12 +52,14 @@ struct Inner {
     http: reqwest::Client,
     tokens: Option<Box<dyn TokenSource>>,
     root_url: Option<String>,
+    regional: bool,
     attempt_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
     poll: PollPolicy,
-    /// Until when every request of this client holds back, after a 429 (or a rate-limit 403): one waiter's "too
-    /// many requests" slows all that share the client, instead of each retrying on its own.
+    /// Until when every request of this client holds back, after a 429 (or a rate-limit
+    /// 403): one waiter's "too many requests" slows all that share the client, instead of
+    /// each retrying on its own.
     throttle: std::sync::Mutex<Option<Instant>>,
 }
 
@@ -67,6 +69,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("token_source", &inner.tokens.as_ref().map(|_| "<set>"))
             .field("root_url", &inner.root_url)
+            .field("regional_endpoints", &inner.regional)
             .field("attempt_timeout", &inner.attempt_timeout)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
@@ -80,6 +83,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     tokens: Option<Box<dyn TokenSource>>,
     root_url: Option<String>,
+    regional: bool,
     attempt_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
@@ -91,6 +95,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("token_source", &self.tokens.as_ref().map(|_| "<set>"))
             .field("root_url", &self.root_url)
+            .field("regional_endpoints", &self.regional)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -110,6 +115,14 @@ impl ClientBuilder {
     /// of its service's, as [`Request::root_url`] does; a request's own override wins.
     pub fn root_url(mut self, root_url: impl Into<String>) -> Self {
         self.root_url = Some(root_url.into());
+        self
+    }
+
+    /// Sends every request to its service's regional endpoint for the location its path
+    /// names, where the Discovery document publishes one, as
+    /// [`Request::regional_endpoint`] does for one request.
+    pub fn regional_endpoints(mut self, regional: bool) -> Self {
+        self.regional = regional;
         self
     }
 
@@ -172,6 +185,7 @@ impl ClientBuilder {
                 http,
                 tokens: self.tokens,
                 root_url: self.root_url,
+                regional: self.regional,
                 attempt_timeout: self.attempt_timeout,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -188,6 +202,7 @@ impl Client {
         ClientBuilder {
             tokens: None,
             root_url: None,
+            regional: false,
             attempt_timeout: Duration::from_secs(30),
             timeout: Duration::from_secs(120),
             retry: RetryPolicy::default(),
@@ -322,7 +337,11 @@ impl Client {
         if let Some(root) = &call.root_url {
             check_scheme(root)?;
         }
-        let mut http_request = call.to_http(self.inner.root_url.as_deref())?;
+        let defaults = Defaults {
+            root_url: self.inner.root_url.as_deref(),
+            regional: self.inner.regional,
+        };
+        let mut http_request = call.to_http(&defaults)?;
         if let Some(tokens) = &self.inner.tokens {
             let auth = |source| Error::Auth {
                 method: method.id,
