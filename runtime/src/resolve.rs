@@ -92,6 +92,10 @@ static UNLISTED: Collection = Collection {
     summarize: summarize::<Operation>,
 };
 
+/// The host several older APIs share as their root URL, and Compute Engine's `selfLink`s
+/// name: it tells no service apart.
+const SHARED_HOST: &str = "www.googleapis.com";
+
 /// Whether `path` is `VERSION/…/operations/ID`, as every google.longrunning operation URL of
 /// a Google API is (`v1/projects/p/locations/l/operations/1`, `v2beta/operations/1`).
 fn is_operation_path(path: &str) -> bool {
@@ -441,9 +445,11 @@ pub fn resolve_among(
     }
     // A URL on a host some service of the build owns names that service: only its
     // collections are candidates. On another host (the shared `www.googleapis.com` of Compute
-    // `selfLink`s, an older regional host) any collection whose path fits is.
+    // `selfLink`s and older APIs, an older regional host) any collection whose full path fits
+    // is.
     let known_host = host.as_deref().is_some_and(|h| {
-        modules
+        !h.eq_ignore_ascii_case(SHARED_HOST)
+            && modules
             .iter()
             .flat_map(|m| m.iter())
             .any(|c| c.get.service.root_url_of_host(h).is_some())

@@ -363,12 +363,18 @@ fn operations_of_apis_missing_from_the_directory_resolve_as_plain_operations() {
     ] {
         assert!(resolve(input, None).is_err(), "{input}");
     }
-    // With a service named, only that service's collections are candidates.
+    // With a service named, only that service's collections are candidates, and the request
+    // goes to that service's own root URL.
+    let named = resolve(
+        "https://memorystore.googleapis.com/v1/projects/p/locations/l/operations/1",
+        Some("dataproc_v1"),
+    )
+    .unwrap();
+    assert_eq!(named.service().name, "dataproc");
+    assert!(!named.is_unlisted());
     assert!(
-        resolve(
-            "https://memorystore.googleapis.com/v1/projects/p/locations/l/operations/1",
-            Some("dataproc_v1")
-        )
-        .is_err()
+        named.url().starts_with("https://dataproc.googleapis.com/"),
+        "{}",
+        named.url()
     );
 }
