@@ -450,9 +450,9 @@ pub fn resolve_among(
     let known_host = host.as_deref().is_some_and(|h| {
         !h.eq_ignore_ascii_case(SHARED_HOST)
             && modules
-            .iter()
-            .flat_map(|m| m.iter())
-            .any(|c| c.get.service.root_url_of_host(h).is_some())
+                .iter()
+                .flat_map(|m| m.iter())
+                .any(|c| c.get.service.root_url_of_host(h).is_some())
     });
     if known_host {
         found.retain(|(_, _, own_root)| own_root.is_some());
