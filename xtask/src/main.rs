@@ -194,6 +194,48 @@ fn report_packages(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Runs the add-a-service test (`xtask/tests/add_service.rs`) outside `cargo test`, so that
+/// its copy of the repository builds in this workspace's `target/` and reuses what the checks
+/// before it built: its test binary is built, then run with `--ignored`.
+fn add_a_service(root: &Path) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(&cargo)
+        .args([
+            "test",
+            "-p",
+            "xtask",
+            "--test",
+            "add_service",
+            "--no-run",
+            "--message-format=json-render-diagnostics",
+        ])
+        .env("CARGO_INCREMENTAL", "0")
+        .current_dir(root)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("building the add_service test")?;
+    if !built.status.success() {
+        bail!("building the add_service test failed ({})", built.status);
+    }
+    let executable = String::from_utf8_lossy(&built.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "add_service")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .context("cargo did not name the add_service test's executable")?;
+    let status = Command::new(&executable)
+        .args(["--ignored", "--nocapture"])
+        .env("ADD_SERVICE_TARGET_DIR", root.join("target"))
+        .env("CARGO_INCREMENTAL", "0")
+        .current_dir(root.join("xtask"))
+        .status()
+        .with_context(|| format!("starting {}", executable.display()))?;
+    if !status.success() {
+        bail!("the add_service test failed ({status})");
+    }
+    Ok(())
+}
+
 /// One timed step of `ci`.
 struct Step {
     name: String,
@@ -284,6 +326,13 @@ fn ci() -> Result<()> {
     // modules; the generated crate's doc example of every builder of every module; resolving
     // every collection; the wait program; adding a service to a copy of the repository.
     run("tests", &["test", "--workspace", "--all-features"], &[])?;
+    let begun = std::time::Instant::now();
+    eprintln!("==> add a service: the add_service test, sharing target/");
+    add_a_service(&root)?;
+    steps.borrow_mut().push(Step {
+        name: "add a service".to_owned(),
+        seconds: begun.elapsed().as_secs(),
+    });
     run(
         "docs",
         &["doc", "--workspace", "--no-deps", "--all-features"],
