@@ -194,6 +194,45 @@ fn report_packages(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Removes the packages of the published crates that an earlier `ci` made: packaging
+/// verifies each crate against its siblings through a local registry in `target/package`,
+/// which cargo unpacks into `$CARGO_HOME/registry/src/-HASH/` (no registry name) and does not
+/// unpack again for the same version, so a changed sibling would be verified as it was.
+fn forget_earlier_packages(root: &Path) -> Result<()> {
+    let remove = |dir: &Path| -> Result<()> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+        }
+        Ok(())
+    };
+    remove(&root.join("target/package"))?;
+    remove(&root.join("target/package-verify"))?;
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let Some(sources) = home.map(|h| h.join("registry/src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for name in [RUNTIME, GENERATED, WAIT] {
+            for entry in std::fs::read_dir(registry.path())?.flatten() {
+                let file = entry.file_name().to_string_lossy().into_owned();
+                let version = file.strip_prefix(name).and_then(|r| r.strip_prefix('-'));
+                if version.is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit())) {
+                    remove(&entry.path())?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs the add-a-service test (`xtask/tests/add_service.rs`) outside `cargo test`, so that
 /// its copy of the repository builds in this workspace's `target/` and reuses what the checks
 /// before it built: its test binary is built, then run with `--ignored`.
@@ -340,8 +379,9 @@ fn ci() -> Result<()> {
     )?;
     // What crates.io would take: each published crate packaged (manifest fields, files, the
     // lockfile with its siblings as if published), and the runtime and the generated crate
-    // built from their packages with their default features. The program's package is not
-    // built again: it is every service, which the tests above built.
+    // built from their packages as the sans-io core. The program's package is not built
+    // again: it is every service, which the tests above built.
+    forget_earlier_packages(&root)?;
     run(
         "package (dry run)",
         &[
@@ -356,10 +396,24 @@ fn ci() -> Result<()> {
         ],
         &[],
     )?;
+    // Built from the packages in a folder of their own, made anew: cargo takes a crate from a
+    // registry, as these are, for immutable, and would reuse what an earlier run built.
+    let verify_target = root.join("target/package-verify");
     run(
         "package (verified build)",
-        &["package", "--allow-dirty", "-p", RUNTIME, "-p", GENERATED],
-        &[],
+        &[
+            "package",
+            "--allow-dirty",
+            "--no-default-features",
+            "-p",
+            RUNTIME,
+            "-p",
+            GENERATED,
+        ],
+        &[(
+            "CARGO_TARGET_DIR",
+            verify_target.to_str().unwrap_or("target/package-verify"),
+        )],
     )?;
     report_packages(&root)?;
     let elapsed = start.elapsed().as_secs();
