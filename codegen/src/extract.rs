@@ -1,10 +1,11 @@
 //! From a loaded Discovery document to the [`ir::Service`] of its operations collections.
 //!
 //! A resource is an operations collection when it is named `operations` or its name ends in
-//! `Operations`, and its `get` responds with an operation (see [`types::is_operation`]). Such
-//! a resource without `get` is one too when its `list` holds operations (its `list`, `cancel`
-//! and `delete` get builders); and a resource named `operations` without `get`, in a document
-//! with collections, gets builders for its `cancel` and `delete`. The `get` of a resource
+//! `Operations`, and its `get` responds with an operation (see [`types::is_operation`]); a
+//! document without one makes no module. In a document with one, such a resource without
+//! `get` is a collection too when its `list` holds operations (its `list`, `cancel` and
+//! `delete` get builders), and a resource named `operations` without `get` gets builders for
+//! its `cancel` and `delete`. The `get` of a resource
 //! named `operations` that responds with something else still gets its builder, without a
 //! poller; other resources are left alone.
 //!

@@ -85,14 +85,18 @@ pub use apis::*;
 /// URL, or a Compute `selfLink`
 /// (`https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1`)
 /// to the `get` of its collection, among the services enabled by cargo features; `service` (a
-/// module name such as `compute_v1`, a Discovery name such as `compute`, or `compute.v1`) narrows
-/// the candidates.
+/// module name such as `compute_v1`, a Discovery name such as `compute`, which takes its most
+/// stable version, or `compute.v1`) narrows the candidates.
 ///
 /// A URL must be `https` on a Google API host (`googleapis.com` or a subdomain), with no userinfo,
-/// port other than 443, query, fragment or percent escape; whatever its host, the request goes to
-/// the service's own root URL. Names and paths may hold no empty, `.` or `..` segment, and every
-/// value must match its parameter's pattern. [`resolve_among`] takes the collections to choose
-/// from.
+/// port other than 443, query, fragment or percent escape. A URL on a host a service's document
+/// names (its root URL or a published endpoint) is that service's, and is sent to that endpoint;
+/// a name goes to the locational endpoint of its location where the document publishes one, else
+/// to the service's root URL. Names and paths may hold no empty, `.` or `..` segment, and every
+/// value must match its parameter's pattern, or, tied to its service by `service` or the host,
+/// end in `operations/ID`. A URL of the form `https://SERVICE.googleapis.com/VERSION/…/operations/ID`
+/// that no service of the build fits is polled as a plain google.longrunning operation at that
+/// URL. [`resolve_among`] tells the rules in full and takes the collections to choose from.
 ///
 /// ```
 /// # #[cfg(feature = "dataproc_v1")] {

@@ -149,6 +149,10 @@ pub struct Call {
     /// Query parameters: wire name and value, several values of a repeated one in order.
     query: Vec<(&'static str, String)>,
     pub(crate) root_url: Option<String>,
+    /// The root URL the resolver took from the URL the user gave: one of the service's
+    /// published endpoints, or the host of an API the build does not have. Below a root URL
+    /// given to the request or to the client.
+    pub(crate) resolved_root: Option<String>,
     /// Whether to prefer the service's regional endpoint for the path's location.
     pub(crate) regional: bool,
     fields: Option<String>,
@@ -208,6 +212,7 @@ impl Call {
             path,
             query: Vec::new(),
             root_url: None,
+            resolved_root: None,
             regional: false,
             fields: None,
             quota_user: None,
@@ -264,6 +269,7 @@ impl Call {
             path: self.path.clone(),
             query: Vec::new(),
             root_url: self.root_url.clone(),
+            resolved_root: self.resolved_root.clone(),
             regional: self.regional,
             fields: None,
             quota_user: self.quota_user.clone(),
@@ -316,9 +322,10 @@ impl Call {
         Ok(self.set(name, value))
     }
 
-    /// The location the request's path names: the value after a `locations` or `regions`
-    /// segment of a whole-name parameter (`projects/p/locations/europe-west4/operations/1`),
-    /// or of a parameter named for one (`{location}`, `{locationsId}`, `{region}`).
+    /// The location the request's path names: the id after a `locations` or `regions`
+    /// collection of a whole-name parameter (`projects/p/locations/europe-west4/operations/1`:
+    /// collections and ids alternate), or the value of a parameter named for one
+    /// (`{location}`, `{locationsId}`, `{region}`).
     pub(crate) fn location(&self) -> Option<&str> {
         for (param, value) in self.path_params().zip(&self.path) {
             if matches!(
@@ -327,10 +334,10 @@ impl Call {
             ) {
                 return Some(value);
             }
-            let mut segments = value.split('/');
-            while let Some(segment) = segments.next() {
-                if segment == "locations" || segment == "regions" {
-                    return segments.next();
+            let segments: Vec<&str> = value.split('/').collect();
+            for pair in segments.chunks_exact(2) {
+                if pair[0] == "locations" || pair[0] == "regions" {
+                    return Some(pair[1]);
                 }
             }
         }
@@ -338,14 +345,16 @@ impl Call {
     }
 
     /// The full URL. Its root: the request's own override, else `defaults.root_url`, else the
-    /// published endpoint for the path's location ([`ServiceInfo::root_url_for`], regional
-    /// where the request or `defaults` asks).
+    /// root the resolver took from the user's URL, else the published endpoint for the path's
+    /// location ([`ServiceInfo::root_url_for`], regional where the request or `defaults`
+    /// asks).
     pub(crate) fn url(&self, defaults: &Defaults<'_>) -> String {
         let (method, service) = (self.method, self.method.service);
         let root = self
             .root_url
             .as_deref()
             .or(defaults.root_url)
+            .or(self.resolved_root.as_deref())
             .unwrap_or_else(|| {
                 service.root_url_for(self.location(), self.regional || defaults.regional)
             });

@@ -132,14 +132,18 @@ fn summarize<T: LongRunningOperation + DeserializeOwned>(
 /// collection and its checked path values. The request goes where its service's Discovery
 /// document says: the endpoint an input URL's host names when that is one of the service's
 /// published endpoints, else the locational endpoint of the path's location where there is
-/// one, else the service's root URL; [`root_url`](Self::root_url) overrides all. Never to a
-/// host taken from the input alone.
+/// one, else the service's root URL. A root URL given to the request
+/// ([`root_url`](Self::root_url)) or to the client overrides all. A host the document does not
+/// name is used only when it is the host of the URL the user gave for an API the build does
+/// not have ([`is_unlisted`](Self::is_unlisted)).
 ///
 /// Poll it with `Client::poller`, like a typed request; its operations are [`AnyOperation`]s.
 #[derive(Debug, Clone)]
 pub struct Resolved {
     collection: &'static Collection,
     call: Call,
+    /// Whether its name does not match its document's pattern (see [`resolve_among`]).
+    beyond_pattern: bool,
 }
 
 impl Resolved {
@@ -190,6 +194,12 @@ impl Resolved {
     /// as a plain google.longrunning operation at the URL given (see [`resolve_among`]).
     pub fn is_unlisted(&self) -> bool {
         std::ptr::eq(self.collection, &UNLISTED)
+    }
+
+    /// Whether the name does not match the pattern its document gives, and went through
+    /// because it was tied to its service (see [`resolve_among`]).
+    pub fn is_beyond_pattern(&self) -> bool {
+        self.beyond_pattern
     }
 
     #[cfg(feature = "client")]
@@ -328,12 +338,13 @@ impl std::error::Error for ResolveError {}
 /// `compute.v1`) narrows the candidates. `google_operations::resolve` calls it with the
 /// collections of the services its build enables.
 ///
-/// A URL must be `https` on a Google API host (`googleapis.com` or a subdomain), with no
-/// userinfo, port other than 443, query, fragment or percent escape; the request goes to the
-/// service's own root URL, or to the published endpoint the URL names. Names and paths may
-/// hold no empty, `.` or `..` segment, and every value must match its parameter's pattern
-/// (or, for a name tied to its service by the hint or the host, at least end in
-/// `operations/ID`).
+/// A URL must be `https` on a Google API host (`googleapis.com` or a subdomain, labels of
+/// letters, digits and `-`), with no userinfo, port other than 443, query, fragment or percent
+/// escape; a URL on a host a service's document names (its root, mTLS root or a published
+/// endpoint, but not the shared `www.googleapis.com`) names that service, and is sent to that
+/// endpoint. Names and paths may hold no empty, `.` or `..` segment, and every value must
+/// match its parameter's pattern, or, for a name tied to its service by the hint or the host,
+/// at least end in `operations/ID` ([`Resolved::is_beyond_pattern`]).
 ///
 /// A URL that no collection fits, given without a hint, whose path is
 /// `VERSION/…/operations/ID` (an API missing from the Discovery directory, such as
@@ -402,9 +413,15 @@ pub fn resolve_among(
                 None => authority,
             };
             let host = host.to_ascii_lowercase();
-            if !(host == "googleapis.com" || host.ends_with(".googleapis.com"))
-                || host.split('.').any(str::is_empty)
-            {
+            // Labels of letters, digits and `-` only: a `:` or other punctuation left in the
+            // host would let an HTTP stack read another host out of it.
+            let labels_ok = host.split('.').all(|label| {
+                !label.is_empty()
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+            if !(host == "googleapis.com" || host.ends_with(".googleapis.com")) || !labels_ok {
                 return Err(refuse(&format!("{host:?} is not a Google API host")));
             }
             (Some(host), path)
@@ -463,28 +480,31 @@ pub fn resolve_among(
     for (collection, values, own_root) in found {
         // A URL on one of the service's published endpoints is sent to that endpoint, as the
         // document spells it; on its root URL, as any request.
-        let at = |mut call: Call| {
+        let at = |mut call: Call, beyond_pattern: bool| {
             if let Some(root) = own_root.filter(|r| *r != collection.get.service.root_url) {
-                call.root_url = Some(root.to_owned());
+                call.resolved_root = Some(root.to_owned());
             }
-            Resolved { collection, call }
+            Resolved {
+                collection,
+                call,
+                beyond_pattern,
+            }
         };
         match Call::for_values(collection.get, values.clone()) {
-            Ok(call) => checked.push(at(call)),
+            Ok(call) => checked.push(at(call, false)),
             // Services return and serve names their documents' patterns do not cover (Cloud
             // Build's worker-pool operations under `v1/{+name}`). Such a name goes through
-            // when it passes every other check and the user tied it to the service: a URL
-            // on the service's own host, or the service named and the name ending in
-            // `operations/ID`.
+            // when it passes every other check, ends in `operations/ID`, and the user tied it
+            // to the service: a URL on a host of the service's own, or the service named.
             Err(Error::InvalidParameter {
                 problem: ParamProblem::PatternMismatch,
                 ..
-            }) if own_root.is_some()
-                || hint.is_some_and(|h| names_service(h, collection.get.service))
-                    && names_an_operation(path) =>
+            }) if names_an_operation(path)
+                && ((known_host && own_root.is_some())
+                    || hint.is_some_and(|h| names_service(h, collection.get.service))) =>
             {
                 if let Ok(call) = Call::for_values_beyond_pattern(collection.get, values) {
-                    beyond.push(at(call));
+                    beyond.push(at(call, true));
                 }
             }
             Err(_) => {}
@@ -558,10 +578,14 @@ pub fn resolve_among(
     // that URL, which the user gave.
     let unlisted = hint.is_none() && is_operation_path(path);
     match (checked.len(), host) {
-        (0, Some(host)) | (2.., Some(host)) if unlisted && (checked.is_empty() || !known_host) => {
+        (0, Some(host)) | (2.., Some(host))
+            if unlisted
+                && host.ends_with(".googleapis.com")
+                && (checked.is_empty() || !known_host) =>
+        {
             let mut call = Call::for_values(&UNLISTED_GET, vec![path.to_owned()])
                 .map_err(|e| refuse(&e.to_string()))?;
-            call.root_url = Some(format!("https://{host}/"));
+            call.resolved_root = Some(format!("https://{host}/"));
             #[cfg(feature = "client")]
             tracing::warn!(
                 method = UNLISTED_GET.id,
@@ -571,6 +595,7 @@ pub fn resolve_among(
             Ok(Resolved {
                 collection: &UNLISTED,
                 call,
+                beyond_pattern: false,
             })
         }
         (0, _) => Err(ResolveError::NoMatch {

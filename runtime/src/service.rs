@@ -66,10 +66,10 @@ impl ServiceInfo {
     /// Whether `host` is one of the service's own, by its document: its root URL's, its mTLS
     /// root URL's or an endpoint's; and the root URL to send to for it.
     pub fn root_url_of_host(&self, host: &str) -> Option<&'static str> {
-        let roots = std::iter::once(self.root_url)
+        let mut roots = std::iter::once(self.root_url)
             .chain(self.mtls_root_url)
             .chain(self.endpoints.iter().map(|e| e.url));
-        roots.into_iter().find(|root| {
+        roots.find(|root| {
             let rest = root.split_once("://").map_or(*root, |(_, rest)| rest);
             rest.split('/')
                 .next()
@@ -86,6 +86,7 @@ impl ServiceInfo {
 /// (`https://dataproc.europe-west3.rep.googleapis.com/`) keeps the request and its data in the
 /// region; requests go there when asked (`Request::regional_endpoint`, or client-wide).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// The location it serves, e.g. `europe-west4`.
     pub location: &'static str,
@@ -117,6 +118,7 @@ impl Endpoint {
 
 /// Which kind an [`Endpoint`] is, by its description in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EndpointKind {
     /// "Locational Endpoint": `https://LOCATION-SERVICE.googleapis.com/`.
     Locational,

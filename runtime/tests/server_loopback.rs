@@ -1017,3 +1017,19 @@ async fn a_rate_limit_403_is_ridden_out_and_holds_back_the_client_like_a_429() {
     )
     .await;
 }
+
+/// A client's root URL wins over the published endpoint a resolved URL names: the request
+/// comes to this server, not to the regional host.
+#[tokio::test]
+async fn a_client_root_url_wins_over_a_resolved_endpoint() {
+    let server = Server::start(|_, _| Reply::Json(200, done(DATAPROC_NAME))).await;
+    let client = client_for(&server).build().unwrap();
+    let resolved = google_operations::resolve(
+        &format!("https://dataproc.europe-west3.rep.googleapis.com/v1/{DATAPROC_NAME}"),
+        None,
+    )
+    .unwrap();
+    let op = client.poller(&resolved).wait().await.unwrap();
+    assert!(op.is_done());
+    assert_eq!(server.hits(), 1);
+}

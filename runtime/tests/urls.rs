@@ -299,3 +299,26 @@ fn regional_endpoints_when_asked_for_the_locations_the_document_names() {
         gateway.url()
     );
 }
+
+/// A root URL the client is given wins over the endpoint the resolver read from the user's
+/// URL, as over any other; and a host with a `:` inside is no Google API host.
+#[test]
+fn resolved_endpoints_yield_to_a_chosen_root_and_hosts_are_plain_labels() {
+    let url = "https://dataproc.europe-west3.rep.googleapis.com/v1/projects/p/regions/europe-west3/operations/1";
+    let get = google_operations::resolve(url, None).unwrap();
+    assert_eq!(get.url(), url);
+    let chosen = get.root_url("http://127.0.0.1:9/");
+    assert_eq!(
+        chosen.url(),
+        "http://127.0.0.1:9/v1/projects/p/regions/europe-west3/operations/1"
+    );
+    for hostile in [
+        "https://evil.com:1.googleapis.com:443/v1/projects/p/regions/r/operations/1",
+        "https://evil.com:1.googleapis.com/v1/projects/p/regions/r/operations/1",
+    ] {
+        assert!(
+            google_operations::resolve(hostile, None).is_err(),
+            "{hostile}"
+        );
+    }
+}

@@ -158,6 +158,10 @@ fn hostile_inputs_are_refused() {
         "https://dataproc.googleapis.com@evil.example/v1/projects/p/regions/r/operations/1",
         "https://user:pw@dataproc.googleapis.com/v1/projects/p/regions/r/operations/1",
         "https://dataproc.googleapis.com:8443/v1/projects/p/regions/r/operations/1",
+        // A host an HTTP stack would read as `evil.com` with a port.
+        "https://evil.com:1.googleapis.com:443/v1/projects/p/locations/l/operations/1",
+        "https://evil.com:1.googleapis.com/v1/projects/p/locations/l/operations/1",
+        "https://a_b.googleapis.com/v1/projects/p/locations/l/operations/1",
         "http://dataproc.googleapis.com/v1/projects/p/regions/r/operations/1",
         "file:///etc/passwd",
         // Climbing, empty segments, escapes.
@@ -360,6 +364,8 @@ fn operations_of_apis_missing_from_the_directory_resolve_as_plain_operations() {
         "https://memorystore.googleapis.com/projects/p/locations/l/operations/1",
         "https://memorystore.googleapis.com/v1/projects/p/../operations/1",
         "https://memorystore.googleapis.com/v1/projects/p/locations/l/operations/1?alt=json",
+        "https://evil.com:1.googleapis.com:443/v1/projects/p/locations/l/operations/1",
+        "https://googleapis.com/v1/projects/p/locations/l/operations/1",
     ] {
         assert!(resolve(input, None).is_err(), "{input}");
     }

@@ -252,6 +252,12 @@ impl View {
             bar
         });
         let mut intro = format!("waiting for {} ({})", request.url(), request.method().id);
+        if request.is_beyond_pattern() {
+            intro.push_str(
+                "\nthe name does not match the pattern of its service's Discovery document; \
+                 polling it as given, since the service was named",
+            );
+        }
         if request.is_unlisted() {
             intro.push_str(
                 "\nno Discovery document of this program describes this API: polling it as a \

@@ -163,8 +163,17 @@ const FEATURE_LIMIT: usize = 300;
 /// Prints the size of each packaged crate and the generated crate's feature count, and fails
 /// past half of crates.io's size limit or past its feature limit.
 fn report_packages(root: &Path) -> Result<()> {
-    let version = "0.1.0";
-    for name in [RUNTIME, GENERATED, WAIT] {
+    for (name, folder) in [
+        (RUNTIME, "runtime"),
+        (GENERATED, "generated"),
+        (WAIT, "wait"),
+    ] {
+        let manifest: toml::Table = std::fs::read_to_string(root.join(folder).join("Cargo.toml"))?
+            .parse()
+            .with_context(|| format!("{folder}/Cargo.toml"))?;
+        let version = manifest["package"]["version"]
+            .as_str()
+            .with_context(|| format!("{folder}/Cargo.toml: no package.version"))?;
         let path = root.join(format!("target/package/{name}-{version}.crate"));
         let size = std::fs::metadata(&path)
             .with_context(|| format!("{}: the package was not made", path.display()))?
@@ -220,13 +229,15 @@ fn forget_earlier_packages(root: &Path) -> Result<()> {
         if !registry.file_name().to_string_lossy().starts_with('-') {
             continue;
         }
-        for name in [RUNTIME, GENERATED, WAIT] {
-            for entry in std::fs::read_dir(registry.path())?.flatten() {
-                let file = entry.file_name().to_string_lossy().into_owned();
-                let version = file.strip_prefix(name).and_then(|r| r.strip_prefix('-'));
-                if version.is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit())) {
-                    remove(&entry.path())?;
-                }
+        for entry in std::fs::read_dir(registry.path())?.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let ours = [RUNTIME, GENERATED, WAIT].iter().any(|name| {
+                file.strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+            });
+            if ours {
+                remove(&entry.path())?;
             }
         }
     }
@@ -285,26 +296,33 @@ fn ci() -> Result<()> {
     let start = std::time::Instant::now();
     let root = root();
     let steps: std::cell::RefCell<Vec<Step>> = std::cell::RefCell::default();
-    let run = |name: &str, args: &[&str], env: &[(&str, &str)]| -> Result<()> {
-        eprintln!("==> {name}: cargo {}", args.join(" "));
+    // Runs one step, says what it is, and keeps its time.
+    let timed = |name: &str, what: &str, step: &dyn Fn() -> Result<()>| -> Result<()> {
+        eprintln!("==> {name}: {what}");
         let begun = std::time::Instant::now();
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(args)
-            // CI builds each target once from a clean checkout: the incremental cache of
-            // the all-services crate only costs disk (tens of GB, which filled CI's).
-            .env("CARGO_INCREMENTAL", "0")
-            .envs(env.iter().copied())
-            .current_dir(&root)
-            .status()
-            .with_context(|| format!("starting {name}"))?;
-        if !status.success() {
-            bail!("{name} failed ({status})");
-        }
+        step()?;
         steps.borrow_mut().push(Step {
             name: name.to_owned(),
             seconds: begun.elapsed().as_secs(),
         });
         Ok(())
+    };
+    let run = |name: &str, args: &[&str], env: &[(&str, &str)]| -> Result<()> {
+        timed(name, &format!("cargo {}", args.join(" ")), &|| {
+            let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(args)
+                // CI builds each target once from a clean checkout: the incremental cache of
+                // the all-services crate only costs disk (tens of GB, which filled CI's).
+                .env("CARGO_INCREMENTAL", "0")
+                .envs(env.iter().copied())
+                .current_dir(&root)
+                .status()
+                .with_context(|| format!("starting {name}"))?;
+            if !status.success() {
+                bail!("{name} failed ({status})");
+            }
+            Ok(())
+        })
     };
     run("rustfmt check", &["fmt", "--all", "--check"], &[])?;
     // Every crate with every feature: the generated crate with all its services, the runtime,
@@ -351,27 +369,21 @@ fn ci() -> Result<()> {
         args.extend_from_slice(&["--", "-D", "warnings"]);
         run(&format!("clippy (runtime, {what})"), &args, &[])?;
     }
-    let begun = std::time::Instant::now();
-    eprintln!("==> verify: cargo xtask verify");
-    verify(&Folders {
-        discovery: None,
-        out: None,
+    timed("verify", "cargo xtask verify", &|| {
+        verify(&Folders {
+            discovery: None,
+            out: None,
+        })
     })?;
-    steps.borrow_mut().push(Step {
-        name: "verify".to_owned(),
-        seconds: begun.elapsed().as_secs(),
-    });
     // Unit, integration and doc tests of every crate: the runtime's against a few generated
     // modules; the generated crate's doc example of every builder of every module; resolving
     // every collection; the wait program; adding a service to a copy of the repository.
     run("tests", &["test", "--workspace", "--all-features"], &[])?;
-    let begun = std::time::Instant::now();
-    eprintln!("==> add a service: the add_service test, sharing target/");
-    add_a_service(&root)?;
-    steps.borrow_mut().push(Step {
-        name: "add a service".to_owned(),
-        seconds: begun.elapsed().as_secs(),
-    });
+    timed(
+        "add a service",
+        "the add_service test, sharing target/",
+        &|| add_a_service(&root),
+    )?;
     run(
         "docs",
         &["doc", "--workspace", "--no-deps", "--all-features"],
@@ -386,6 +398,7 @@ fn ci() -> Result<()> {
         "package (dry run)",
         &[
             "package",
+            "--allow-dirty",
             "--no-verify",
             "-p",
             RUNTIME,

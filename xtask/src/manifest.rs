@@ -213,6 +213,14 @@ pub fn check(dir: &Path) -> Result<()> {
             ));
         }
     }
+    // The form `fetch` writes: an entry it adds or updates leaves the rest as it was.
+    let text = std::fs::read_to_string(dir.join(FILE))?;
+    if render(&manifest, &text)? != text {
+        problems.push(format!(
+            "discovery/{FILE}: not in the form `cargo xtask fetch` writes it (one \
+             [[document]] table per file, keys in the order the README shows)"
+        ));
+    }
     if !problems.is_empty() {
         bail!("{}", problems.join("\n"));
     }
@@ -257,6 +265,27 @@ mod tests {
         let err = check(&dir).unwrap_err().to_string();
         assert!(
             err.contains("discovery/apigateway.v1.json: sha256 is"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_manifest_not_in_the_form_fetch_writes_is_caught() {
+        let src = fixtures();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().to_owned();
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+        check(&dir).unwrap();
+        let text = std::fs::read_to_string(dir.join(FILE)).unwrap();
+        let swapped = text.replacen("[[document]]\n", "[[document]]\n\n", 1);
+        assert_ne!(swapped, text);
+        std::fs::write(dir.join(FILE), swapped).unwrap();
+        let err = check(&dir).unwrap_err().to_string();
+        assert!(
+            err.contains("not in the form `cargo xtask fetch` writes it"),
             "{err}"
         );
     }

@@ -1,8 +1,8 @@
 //! Adding a service never breaks the project: a copy of the repository gets one more
-//! document through `fetch --from`, is regenerated, and passes the checks that must pass —
-//! `verify` (documents, manifest and generated files), the unit tests of xtask that read the
-//! saved documents, the generator's end-to-end tests, and the new module built alone with
-//! warnings denied, its doc example run.
+//! document through `fetch --from`, is regenerated, and passes the checks that depend on the
+//! saved documents — `verify` (documents, manifest entries and their form, generated files)
+//! and the new module built alone with warnings denied, its doc examples run. (The
+//! generator's own tests read documents of their own, not `discovery/`.)
 //!
 //! The copy builds in the folder `ADD_SERVICE_TARGET_DIR` names, or else in
 //! `target/add-a-service/` of this workspace, kept between runs. `cargo xtask ci` runs it as a
@@ -198,16 +198,4 @@ fn a_service_added_with_fetch_keeps_every_check_green() {
         &env,
     );
     assert!(doc.contains("test result: ok. 2 passed"), "{doc}");
-    run(
-        &repo,
-        cargo,
-        &["test", "--offline", "-p", "xtask", "--bin", "xtask"],
-        &env,
-    );
-    run(
-        &repo,
-        cargo,
-        &["test", "--offline", "-p", "codegen", "--test", "generate"],
-        &env,
-    );
 }

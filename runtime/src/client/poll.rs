@@ -419,20 +419,18 @@ where
                     };
                     return Ok(PollState::Running(op));
                 }
-                Err(e) if e.is_transient() => {
-                    tracing::warn!(retry = true, method = self.method_id(), poll = self.state.polls, cause = %e, "poll failed; polling goes on");
-                    self.state.last_error = Some(Box::new(e));
-                    if deadline.is_some_and(|d| Instant::now() >= d) {
-                        return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
-                    }
-                    self.state.pause = self.next_pause();
-                }
                 Err(e)
-                    if not_found
-                        && !self.state.seen
-                        && start.elapsed() < policy.not_found_grace =>
+                    if e.is_transient()
+                        || (not_found
+                            && !self.state.seen
+                            && start.elapsed() < policy.not_found_grace) =>
                 {
-                    tracing::warn!(retry = true, method = self.method_id(), poll = self.state.polls, cause = %e, "not found yet: a new operation may not show for a while; polling goes on");
+                    let why = if e.is_transient() {
+                        "poll failed; polling goes on"
+                    } else {
+                        "not found yet: a new operation may not show for a while; polling goes on"
+                    };
+                    tracing::warn!(retry = true, method = self.method_id(), poll = self.state.polls, cause = %e, "{why}");
                     self.state.last_error = Some(Box::new(e));
                     if deadline.is_some_and(|d| Instant::now() >= d) {
                         return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
