@@ -310,6 +310,12 @@ impl Error {
         }
     }
 
+    /// Whether this is [`Error::OperationFailed`] for an operation that ended cancelled (see
+    /// [`OperationError::is_cancelled`]).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Error::OperationFailed { error, .. } if error.is_cancelled())
+    }
+
     /// For [`Error::NotDone`], the last operation seen decoded into its typed model, e.g.
     /// `err.last_operation_as::<dataproc_v1::Operation>()`.
     pub fn last_operation_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {

@@ -385,7 +385,25 @@ impl OperationError {
             OperationError::List(list) => Some(list),
         }
     }
+
+    /// Whether the operation ended because it was cancelled rather than because it failed:
+    /// a `google.rpc.Status` with code 1 (`CANCELLED`, what google.longrunning's
+    /// `Operations.CancelOperation` leaves), or a list with an entry of code
+    /// [`CANCELLED_BY_USER`](ErrorList::CANCELLED_BY_USER) (what Compute Engine reports, with
+    /// `httpErrorStatusCode` 409, for an operation its user cancelled).
+    pub fn is_cancelled(&self) -> bool {
+        match self {
+            OperationError::Status(status) => status.code == Some(CANCELLED),
+            OperationError::List(list) => list
+                .errors
+                .iter()
+                .any(|e| e.code.as_deref() == Some(ErrorList::CANCELLED_BY_USER)),
+        }
+    }
 }
+
+/// `google.rpc.Code.CANCELLED`: "The operation was cancelled, typically by the caller."
+const CANCELLED: i32 = 1;
 
 impl fmt::Display for OperationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -407,6 +425,11 @@ pub struct ErrorList {
     pub http_status_code: Option<i32>,
     /// `httpErrorMessage`, such as `FORBIDDEN`.
     pub http_error_message: Option<String>,
+}
+
+impl ErrorList {
+    /// The entry code of a Compute Engine operation that its user cancelled.
+    pub const CANCELLED_BY_USER: &'static str = "OPERATION_CANCELED_BY_USER";
 }
 
 impl fmt::Display for ErrorList {
@@ -506,6 +529,23 @@ mod tests {
         assert_eq!(OperationError::from_list(&empty, Some(500), None), None);
         let no_status = OperationError::from_list(&entries[1..], None, None).unwrap();
         assert_eq!(no_status.to_string(), "RESOURCE_NOT_READY: (no message)");
+        assert!(!error.is_cancelled());
+    }
+
+    #[test]
+    fn cancelled_is_code_1_or_computes_canceled_by_user() {
+        let status = |code| OperationError::Status(Status::new(Some(code), None, vec![]));
+        assert!(status(1).is_cancelled());
+        assert!(!status(9).is_cancelled());
+        assert!(!OperationError::Status(Status::default()).is_cancelled());
+        // As Compute Engine reports an operation cancelled by its user.
+        let entries = [Entry {
+            code: "OPERATION_CANCELED_BY_USER",
+            message: Some("Operation was canceled by user."),
+            error_details: vec![],
+        }];
+        let compute = OperationError::from_list(&entries, Some(409), Some("CONFLICT")).unwrap();
+        assert!(compute.is_cancelled());
     }
 
     #[test]

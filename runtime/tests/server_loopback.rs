@@ -341,6 +341,39 @@ async fn too_many_requests_with_retry_after() {
 }
 
 #[tokio::test]
+async fn max_concurrent_requests_lets_that_many_exchanges_in_flight() {
+    let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = arrivals.clone();
+    let server = Server::start(move |_, _| {
+        seen.lock().unwrap().push(std::time::Instant::now());
+        Reply::Slow(ms(300), Box::new(Reply::Json(200, done(DATAPROC_NAME))))
+    })
+    .await;
+    let client = client_for(&server)
+        .max_concurrent_requests(2)
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let (a, b, c, d, e, f) = tokio::join!(
+        client.send(&get),
+        client.send(&get),
+        client.send(&get),
+        client.send(&get),
+        client.send(&get),
+        client.send(&get),
+    );
+    for result in [a, b, c, d, e, f] {
+        assert!(result.unwrap().is_done());
+    }
+    // Two at a time, each answered after 300 ms: the third starts when one of the first two
+    // has been answered, the fifth when one of the second pair has.
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 6);
+    assert!(arrivals[2] - arrivals[0] >= ms(280), "{arrivals:?}");
+    assert!(arrivals[4] - arrivals[0] >= ms(580), "{arrivals:?}");
+}
+
+#[tokio::test]
 async fn a_retry_after_past_the_timeout_ends_the_call() {
     let server = Server::start(|_, _| {
         Reply::Raw(

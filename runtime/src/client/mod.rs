@@ -61,6 +61,10 @@ struct Inner {
     /// 403): one waiter's "too many requests" slows all that share the client, instead of
     /// each retrying on its own.
     throttle: std::sync::Mutex<Option<Instant>>,
+    /// The most HTTP exchanges in flight at once, when they are bounded.
+    max_requests: Option<usize>,
+    /// One permit per exchange that may be in flight, handed out first come, first served.
+    slots: Option<tokio::sync::Semaphore>,
 }
 
 impl fmt::Debug for Client {
@@ -74,6 +78,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("poll", &inner.poll)
+            .field("max_concurrent_requests", &inner.max_requests)
             .finish()
     }
 }
@@ -88,6 +93,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     retry: RetryPolicy,
     poll: PollPolicy,
+    max_requests: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -100,6 +106,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("poll", &self.poll)
+            .field("max_concurrent_requests", &self.max_requests)
             .finish()
     }
 }
@@ -153,6 +160,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Bounds the HTTP exchanges of this client (and its clones) in flight at once to
+    /// `requests` (at least 1); by default they are not bounded.
+    ///
+    /// An exchange beyond the bound waits for a slot, first come, first served, within its
+    /// call's timeout; pauses between polls and retries hold no slot. A server-side `wait`
+    /// holds its slot for as long as the service waits (up to
+    /// [`PollPolicy::server_wait`]), so many pollers of collections with a `wait` method take
+    /// turns.
+    pub fn max_concurrent_requests(mut self, requests: usize) -> Self {
+        self.max_requests = Some(requests.max(1));
+        self
+    }
+
     /// Makes the client.
     ///
     /// # Errors
@@ -191,6 +211,8 @@ impl ClientBuilder {
                 retry: self.retry,
                 poll: self.poll,
                 throttle: std::sync::Mutex::new(None),
+                max_requests: self.max_requests,
+                slots: self.max_requests.map(tokio::sync::Semaphore::new),
             }),
         })
     }
@@ -207,6 +229,7 @@ impl Client {
             timeout: Duration::from_secs(120),
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
+            max_requests: None,
         }
     }
 
@@ -358,6 +381,13 @@ impl Client {
         let http_request = reqwest::Request::try_from(http_request)
             .map_err(|e| transport(method.id, attempts, TransportKind::Broken, without_query(e)))?;
 
+        let _slot = match &self.inner.slots {
+            Some(slots) => Some(slot(slots, deadline).await.ok_or_else(|| {
+                let e = "no request slot came free before the call's deadline";
+                transport(method.id, attempts, TransportKind::Timeout, e)
+            })?),
+            None => None,
+        };
         let limit = match deadline {
             Some(d) => attempt_timeout.min(d.saturating_duration_since(Instant::now())),
             None => attempt_timeout,
@@ -388,6 +418,20 @@ impl Client {
         };
         decode(method.id, status, &headers, &body, attempts)
     }
+}
+
+/// A slot for one exchange, or `None` if none comes free before `deadline`.
+async fn slot(
+    slots: &tokio::sync::Semaphore,
+    deadline: Option<Instant>,
+) -> Option<tokio::sync::SemaphorePermit<'_>> {
+    let acquire = slots.acquire();
+    let permit = match deadline {
+        Some(d) => tokio::time::timeout_at(d.into(), acquire).await.ok()?,
+        None => acquire.await,
+    };
+    // The semaphore is never closed.
+    permit.ok()
 }
 
 /// The most idle connections kept per host.
