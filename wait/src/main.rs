@@ -1,48 +1,53 @@
-//! `google-operations-wait`: waits for a long-running operation of any Google API, given its
-//! name, its URL or a Compute `selfLink`, and shows how far it has got.
+//! `google-operations-wait`: waits for long-running operations of any Google API, given their
+//! names, URLs or Compute `selfLink`s, and shows how far each has got.
 //!
 //! ```sh
 //! cargo install google-operations-wait
 //! google-operations-wait https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1
-//! google-operations-wait projects/p/regions/us-central1/operations/1234 --service dataproc --json
+//! gcloud compute operations list --format='value(selfLink)' | google-operations-wait - --output json
 //! ```
 //!
 //! The token comes from `GOOGLE_OAUTH_ACCESS_TOKEN` when it is set, and from Application
-//! Default Credentials otherwise. On a terminal, progress is a bar on standard error with the
-//! elapsed time, the state, the percentage and the stage where the service reports them, and
-//! the retries as they happen; elsewhere it is one plain line per change.
-//!
-//! Exit codes: 0 done, 1 the operation failed, 2 usage (bad arguments, a name that resolves to
-//! no collection or several), 3 the deadline passed, 4 any other error (authentication, the
-//! API refusing the request), 130 interrupted.
+//! Default Credentials otherwise. Every wait shares one client: one token source, one
+//! hold-back after a 429, and at most `--parallel` requests in flight. See `--help` (or the
+//! README) for the output and the exit codes.
 
-use std::fmt::Write as _;
-use std::io::IsTerminal;
+mod outcome;
+mod report;
+mod retries;
+mod waiter;
+
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use clap::Parser;
-use google_operations::{
-    AnyOperation, Client, EnvToken, Error, LongRunningOperation, PollPolicy, PollState, Progress,
-    Resolved, TokenSource, resolve,
-};
-use indicatif::{ProgressBar, ProgressStyle};
+use clap::{CommandFactory, Parser, ValueEnum};
+use google_operations::{Client, EnvToken, PollPolicy, Resolved, TokenSource, resolve};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tracing::Instrument;
 
-/// Waits for a long-running operation of a Google API and shows its progress.
+use crate::outcome::{EXIT_CODES, Outcome, USAGE};
+use crate::report::Reporter;
+
+/// Waits for long-running operations of Google APIs and shows their progress.
 #[derive(Debug, Parser)]
-#[command(name = "google-operations-wait", version)]
+#[command(name = "google-operations-wait", version, after_help = EXIT_CODES)]
 struct Args {
-    /// The operation: its name (`projects/p/regions/r/operations/1`), its full URL, or a Compute
-    /// `selfLink`.
-    operation: String,
+    /// The operations: names (`projects/p/regions/r/operations/1`), full URLs or Compute
+    /// `selfLink`s. `-` reads more from standard input, one a line (blank lines and lines
+    /// starting with `#` are skipped).
+    #[arg(value_name = "OPERATION", required_unless_present_any = ["completions", "man"])]
+    operations: Vec<String>,
 
     /// The service, where a name fits several: its module (`dataproc_v1`) or Discovery name
-    /// (`dataproc`, `dataproc.v1`).
+    /// (`dataproc`, `dataproc.v1`). It applies to every operation.
     #[arg(long)]
     service: Option<String>,
 
-    /// How long to wait before giving up (e.g. `90s`, `10m`, `2h`; plain numbers are seconds).
+    /// How long to wait for each operation before giving up (e.g. `90s`, `10m`, `2h`,
+    /// `1h 30m`; plain numbers are seconds).
     #[arg(long, default_value = "10m", value_parser = duration)]
     deadline: Duration,
 
@@ -50,6 +55,11 @@ struct Args {
     /// 1 s doubling up to 60 s).
     #[arg(long, value_parser = duration)]
     interval: Option<Duration>,
+
+    /// The most requests in flight at once, over all the operations. A server-side `wait`
+    /// (Compute's) holds its place while the service waits.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    parallel: u16,
 
     /// Root URL to send the requests to instead of the service's own (a regional endpoint, an
     /// emulator).
@@ -63,80 +73,171 @@ struct Args {
     #[arg(long)]
     regional: bool,
 
-    /// Print the request that would be sent (method and URL) on standard output and exit,
+    /// Print the requests that would be sent (method and URL) on standard output and exit,
     /// sending nothing.
     #[arg(long)]
     dry_run: bool,
 
-    /// Print the final operation as JSON on standard output.
-    #[arg(long)]
-    json: bool,
+    /// What standard output carries: nothing (`text`: progress goes to standard error only),
+    /// or one JSON object a line per event (`json`): `started`, `progress`, `retry`,
+    /// `cancelling`, then one of `done` (with the final operation), `cancelled`, `failed`,
+    /// `timed_out` (with the last operation seen), `error` or `interrupted`. Each has
+    /// `event`, `name` (the operation as given) and `time` (RFC 3339, UTC).
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    output: Output,
 
-    /// On Ctrl-C, ask the service to cancel the operation and wait for it to end (otherwise
-    /// Ctrl-C only stops waiting).
+    /// On Ctrl-C, ask the service to cancel every operation that has not ended, once, and wait
+    /// for them to end (a second Ctrl-C stops waiting). Without it, Ctrl-C only stops waiting.
     #[arg(long)]
     cancel: bool,
+
+    /// Print a completion script for SHELL on standard output and exit.
+    #[arg(long, value_name = "SHELL", exclusive = true)]
+    completions: Option<clap_complete::Shell>,
+
+    /// Print the man page (roff) on standard output and exit.
+    #[arg(long, exclusive = true)]
+    man: bool,
 }
 
-/// `90s`, `10m`, `2h`, `1500ms` or a number of seconds.
+/// What standard output carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// Nothing: progress goes to standard error.
+    Text,
+    /// One JSON object a line per event.
+    Json,
+}
+
+/// `90s`, `10m`, `2h`, `1500ms`, `1h 30m` (humantime's forms) or a number of seconds.
 fn duration(text: &str) -> Result<Duration, String> {
-    let split = text
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration such as 90s, 10m or 2h"))?;
-    let seconds = match unit {
-        "" | "s" => number,
-        "ms" => number / 1000.0,
-        "m" => number * 60.0,
-        "h" => number * 3600.0,
-        _ => return Err(format!("{text:?}: unknown unit {unit:?} (ms, s, m or h)")),
-    };
-    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"))
+    if let Ok(seconds) = text.parse::<f64>() {
+        return Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"));
+    }
+    humantime::parse_duration(text)
+        .map_err(|e| format!("{text:?} is not a duration such as 90s, 10m or 2h: {e}"))
 }
-
-const DONE: u8 = 0;
-const FAILED: u8 = 1;
-const USAGE: u8 = 2;
-const DEADLINE: u8 = 3;
-const OTHER: u8 = 4;
-const INTERRUPTED: u8 = 130;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let mut request = match resolve(&args.operation, args.service.as_deref()) {
-        Ok(request) => request,
-        Err(e) => {
-            eprintln!("google-operations-wait: {e}");
-            return ExitCode::from(USAGE);
+    if let Some(shell) = args.completions {
+        let mut command = Args::command();
+        clap_complete::generate(
+            shell,
+            &mut command,
+            "google-operations-wait",
+            &mut std::io::stdout(),
+        );
+        return ExitCode::SUCCESS;
+    }
+    if args.man {
+        return match clap_mangen::Man::new(Args::command()).render(&mut std::io::stdout()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(
+                Outcome::Error.exit_code(),
+                &format!("writing the man page: {e}"),
+            ),
+        };
+    }
+    let names = match names(&args.operations) {
+        Ok(names) => names,
+        Err(e) => return fail(USAGE, &e),
+    };
+    let requests = match requests(&names, &args) {
+        Ok(requests) => requests,
+        Err(e) => return fail(USAGE, &e),
+    };
+    if args.dry_run {
+        for request in &requests {
+            println!("{} {}", request.method().http_method, request.url());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let client = match client(&args).await {
+        Ok(client) => client,
+        Err(e) => return fail(Outcome::Error.exit_code(), &e),
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let reporter = Arc::new(Reporter::new(&names, terminal, args.output == Output::Json));
+    retries::install(reporter.clone());
+    let worst = wait_all(client, requests, args.cancel, reporter.clone()).await;
+    reporter.summary(worst);
+    ExitCode::from(worst.exit_code())
+}
+
+/// Prints `message` and gives exit code `code`.
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("google-operations-wait: {message}");
+    ExitCode::from(code)
+}
+
+/// The operations of the command line, with `-` replaced by the lines of standard input; each
+/// once, in the order first given.
+fn names(operations: &[String]) -> Result<Vec<String>, String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |name: &str| {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
         }
     };
-    if args.regional {
-        request = request.regional_endpoint();
+    for operation in operations {
+        if operation != "-" {
+            add(operation);
+            continue;
+        }
+        for (number, line) in std::io::stdin().lock().lines().enumerate() {
+            let line = line.map_err(|e| format!("standard input, line {}: {e}", number + 1))?;
+            let line = line.trim();
+            if !line.is_empty() && !line.starts_with('#') {
+                add(line);
+            }
+        }
     }
-    if let Some(endpoint) = &args.endpoint {
-        request = request.root_url(endpoint.clone());
+    if names.is_empty() {
+        return Err("no operations: standard input had none".to_owned());
     }
-    if args.dry_run {
-        println!("{} {}", request.method().http_method, request.url());
-        return ExitCode::from(DONE);
+    Ok(names)
+}
+
+/// The `get` request of each name, with the endpoint options; every name that does not
+/// resolve is reported, and then nothing is sent.
+fn requests(names: &[String], args: &Args) -> Result<Vec<Resolved>, String> {
+    let mut requests = Vec::new();
+    let mut errors = Vec::new();
+    for name in names {
+        match resolve(name, args.service.as_deref()) {
+            Ok(mut request) => {
+                if args.regional {
+                    request = request.regional_endpoint();
+                }
+                if let Some(endpoint) = &args.endpoint {
+                    request = request.root_url(endpoint.clone());
+                }
+                requests.push(request);
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
     }
-    let view = View::new(&request);
-    show_retries(view.clone());
+    if errors.is_empty() {
+        Ok(requests)
+    } else {
+        Err(errors.join("\ngoogle-operations-wait: "))
+    }
+}
+
+/// The one client every wait shares.
+async fn client(args: &Args) -> Result<Client, String> {
     let tokens: Box<dyn TokenSource> = if std::env::var_os(EnvToken::DEFAULT_VAR).is_some() {
         Box::new(EnvToken::new())
     } else {
         match google_operations::Adc::new().await {
             Ok(adc) => Box::new(adc),
             Err(e) => {
-                eprintln!(
-                    "google-operations-wait: no credentials: set {} or Application Default Credentials: {e}",
+                return Err(format!(
+                    "no credentials: set {} or Application Default Credentials: {e}",
                     EnvToken::DEFAULT_VAR
-                );
-                return ExitCode::from(OTHER);
+                ));
             }
         }
     };
@@ -147,261 +248,50 @@ async fn main() -> ExitCode {
             .max_interval(interval)
             .multiplier(1.0);
     }
-    let client = match Client::builder()
+    Client::builder()
         .token_source(tokens)
         .poll_policy(policy)
+        .max_concurrent_requests(usize::from(args.parallel))
         .build()
-    {
-        Ok(client) => client,
-        Err(e) => {
-            eprintln!("google-operations-wait: {e}");
-            return ExitCode::from(OTHER);
-        }
-    };
-    wait(&client, &request, &args, &view).await
+        .map_err(|e| e.to_string())
 }
 
-/// Polls until the end, showing each state; Ctrl-C stops, or cancels with `--cancel`.
-async fn wait(client: &Client, request: &Resolved, args: &Args, view: &View) -> ExitCode {
-    let mut poller = client.poller(request);
-    let mut interrupt = Box::pin(tokio::signal::ctrl_c());
-    let mut cancelling = false;
+/// Waits for every operation at once, each in its own task and `tracing` span; passes
+/// Ctrl-Cs on. Gives the worst outcome.
+async fn wait_all(
+    client: Client,
+    requests: Vec<Resolved>,
+    cancel: bool,
+    reporter: Arc<Reporter>,
+) -> Outcome {
+    let (interrupts, watching) = watch::channel(0u32);
+    let mut waits = JoinSet::new();
+    for (i, request) in requests.into_iter().enumerate() {
+        let span = tracing::info_span!("wait", waiter = i);
+        let wait = waiter::wait(
+            i,
+            client.clone(),
+            request,
+            cancel,
+            watching.clone(),
+            reporter.clone(),
+        );
+        waits.spawn(wait.instrument(span));
+    }
+    let mut worst = Outcome::Done;
     loop {
-        let step = tokio::select! {
-            step = poller.poll() => step,
-            _ = &mut interrupt, if !cancelling => {
-                if !args.cancel {
-                    view.finish("interrupted; the operation goes on (--cancel cancels it)");
-                    return ExitCode::from(INTERRUPTED);
+        tokio::select! {
+            joined = waits.join_next() => match joined {
+                Some(Ok(outcome)) => worst = worst.max(outcome),
+                Some(Err(e)) => {
+                    eprintln!("google-operations-wait: a wait stopped: {e}");
+                    worst = worst.max(Outcome::Error);
                 }
-                cancelling = true;
-                view.note("cancelling");
-                if let Err(e) = poller.cancel().await {
-                    view.finish(&format!("cancel failed: {e}"));
-                    return ExitCode::from(OTHER);
-                }
-                continue;
+                None => return worst,
+            },
+            Ok(()) = tokio::signal::ctrl_c() => {
+                interrupts.send_modify(|n| *n += 1);
             }
-        };
-        match step {
-            Ok(PollState::Running(op)) => view.show(&op),
-            Ok(PollState::Done(op)) => {
-                view.show(&op);
-                view.finish("done");
-                print_json(args, &op);
-                return ExitCode::from(DONE);
-            }
-            Err(Error::OperationFailed { error, .. }) => {
-                view.finish(&format!("failed: {error}"));
-                return ExitCode::from(FAILED);
-            }
-            Err(e @ Error::NotDone { .. }) => {
-                view.finish(&e.to_string());
-                if let Error::NotDone {
-                    last_operation: Some(op),
-                    ..
-                } = &e
-                {
-                    print_json(args, op);
-                }
-                return ExitCode::from(DEADLINE);
-            }
-            Err(e) => {
-                view.finish(&e.to_string());
-                return ExitCode::from(OTHER);
-            }
-        }
-    }
-}
-
-/// Prints an operation on standard output, with `--json`.
-fn print_json(args: &Args, op: &impl serde::Serialize) {
-    if args.json {
-        let text = serde_json::to_string_pretty(op).unwrap_or_default();
-        println!("{text}");
-    }
-}
-
-/// What the user sees: a bar on a terminal, plain lines otherwise; on standard error.
-#[derive(Clone)]
-struct View {
-    inner: Arc<Mutex<ViewState>>,
-}
-
-struct ViewState {
-    bar: Option<ProgressBar>,
-    started: Instant,
-    last_line: String,
-    retries: u32,
-    last_retry: Option<String>,
-    progress: Progress,
-    /// Whether the last operation shown was done: a state the service does not name is then
-    /// `DONE`, not `RUNNING`.
-    done: bool,
-}
-
-impl View {
-    fn new(request: &Resolved) -> View {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(100);
-            let style = ProgressStyle::with_template("{spinner} {elapsed:>4} [{bar:24}] {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
-            bar.set_style(style);
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        });
-        let mut intro = format!("waiting for {} ({})", request.url(), request.method().id);
-        if request.is_beyond_pattern() {
-            intro.push_str(
-                "\nthe name does not match the pattern of its service's Discovery document; \
-                 polling it as given, since the service was named",
-            );
-        }
-        if request.is_unlisted() {
-            intro.push_str(
-                "\nno Discovery document of this program describes this API: polling it as a \
-                 plain google.longrunning operation",
-            );
-        }
-        match &bar {
-            Some(bar) => bar.println(&intro),
-            None => eprintln!("{intro}"),
-        }
-        View {
-            inner: Arc::new(Mutex::new(ViewState {
-                bar,
-                started: Instant::now(),
-                last_line: String::new(),
-                retries: 0,
-                last_retry: None,
-                progress: Progress::default(),
-                done: false,
-            })),
-        }
-    }
-
-    fn show(&self, op: &AnyOperation) {
-        let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        state.progress = op.progress();
-        state.done = op.is_done();
-        state.render();
-    }
-
-    fn retry(&self, cause: String) {
-        let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        state.retries += 1;
-        state.last_retry = Some(cause);
-        state.render();
-    }
-
-    fn note(&self, text: &str) {
-        let state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        match &state.bar {
-            Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
-        }
-    }
-
-    fn finish(&self, outcome: &str) {
-        let state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let line = format!("{outcome} after {}", seconds(state.started.elapsed()));
-        match &state.bar {
-            Some(bar) => {
-                bar.finish_and_clear();
-                eprintln!("{line}");
-            }
-            None => eprintln!("{line}"),
-        }
-    }
-}
-
-impl ViewState {
-    /// The message: state, percent, stage and retries, as far as they are known.
-    fn message(&self) -> String {
-        let p = &self.progress;
-        let unnamed = if self.done { "DONE" } else { "RUNNING" };
-        let mut text = p.state.clone().unwrap_or_else(|| unnamed.to_owned());
-        if let Some(percent) = p.percent {
-            let _ = write!(text, " {percent:.0}%");
-        }
-        if let Some(stage) = &p.stage {
-            let _ = write!(text, " {stage}");
-        }
-        if self.retries > 0 {
-            let _ = write!(text, " (retries: {}", self.retries);
-            if let Some(cause) = &self.last_retry {
-                let _ = write!(text, ", last: {cause}");
-            }
-            text.push(')');
-        }
-        text
-    }
-
-    fn render(&mut self) {
-        let message = self.message();
-        match &self.bar {
-            Some(bar) => {
-                if let Some(percent) = self.progress.percent {
-                    bar.set_position(percent.clamp(0.0, 100.0) as u64);
-                }
-                bar.set_message(message);
-            }
-            None if message != self.last_line => {
-                eprintln!("[{}] {message}", seconds(self.started.elapsed()));
-                self.last_line = message;
-            }
-            None => {}
-        }
-    }
-}
-
-fn seconds(elapsed: Duration) -> String {
-    format!("{}s", elapsed.as_secs())
-}
-
-/// Shows the client's retries as they happen, from its `tracing` warnings marked
-/// `retry = true`.
-fn show_retries(view: View) {
-    use tracing_subscriber::layer::SubscriberExt;
-    let subscriber = tracing_subscriber::registry().with(RetryLayer { view });
-    // A subscriber set before (none in this program) would keep its place.
-    let _ = tracing::subscriber::set_global_default(subscriber);
-}
-
-struct RetryLayer {
-    view: View,
-}
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for RetryLayer {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        if fields.retry {
-            self.view.retry(fields.cause.unwrap_or(fields.message));
-        }
-    }
-}
-
-#[derive(Default)]
-struct Fields {
-    retry: bool,
-    message: String,
-    cause: Option<String>,
-}
-
-impl tracing::field::Visit for Fields {
-    fn record_bool(&mut self, field: &tracing::field::Field, value: bool) {
-        if field.name() == "retry" {
-            self.retry = value;
-        }
-    }
-
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        match field.name() {
-            "message" => self.message = format!("{value:?}"),
-            "cause" => self.cause = Some(format!("{value:?}")),
-            _ => {}
         }
     }
 }

@@ -1,0 +1,424 @@
+//! What people and scripts see of the waits: on standard error, one bar per operation under a
+//! total on a terminal, or one plain line per change elsewhere; with `--output json`, one JSON
+//! object per event on standard output.
+
+use std::fmt::Write as _;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use google_operations::{AnyOperation, LongRunningOperation, Progress, Resolved};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::outcome::Outcome;
+
+/// Reports the waits for a list of operations, each by its position in the list.
+pub struct Reporter {
+    state: Mutex<State>,
+    /// Whether JSON events go to standard output.
+    json: bool,
+    /// Whether there is more than one operation: lines then name theirs, and a summary ends
+    /// the run.
+    many: bool,
+}
+
+struct State {
+    screen: Screen,
+    ops: Vec<Op>,
+}
+
+/// Where standard error shows the waits.
+enum Screen {
+    /// A terminal: a bar per operation that has not ended, under a total when there are
+    /// several.
+    Bars {
+        multi: MultiProgress,
+        total: Option<ProgressBar>,
+        bars: Vec<ProgressBar>,
+    },
+    /// Anything else: plain lines.
+    Lines,
+}
+
+/// One operation, as far as it has been seen.
+struct Op {
+    /// As the user gave it: a name, a URL or a `selfLink`.
+    name: String,
+    /// The name cut to fit a line, padded so that the lines align.
+    label: String,
+    started: Instant,
+    progress: Progress,
+    /// Whether a poll has answered with the operation.
+    seen: bool,
+    done: bool,
+    retries: u32,
+    last_retry: Option<String>,
+    /// The last plain line's message, so that a line is printed only when it changes.
+    last_line: String,
+    ended: Option<Ended>,
+}
+
+struct Ended {
+    outcome: Outcome,
+    detail: String,
+    after: Duration,
+}
+
+/// The longest label shown before an operation's state.
+const LABEL_WIDTH: usize = 48;
+
+/// One JSON event: the kind, the operation's name as given, the time (RFC 3339, UTC), then
+/// what is particular to the kind.
+#[derive(Serialize)]
+struct Event<'a> {
+    event: &'a str,
+    name: &'a str,
+    time: String,
+    #[serde(flatten)]
+    fields: Map<String, Value>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Reporter {
+    /// Reports on `names`, with bars when `terminal`, and JSON events when `json`.
+    pub fn new(names: &[String], terminal: bool, json: bool) -> Reporter {
+        let many = names.len() > 1;
+        let ops: Vec<Op> = names
+            .iter()
+            .map(|name| Op {
+                name: name.clone(),
+                label: if many { label(name) } else { String::new() },
+                started: Instant::now(),
+                progress: Progress::default(),
+                seen: false,
+                done: false,
+                retries: 0,
+                last_retry: None,
+                last_line: String::new(),
+                ended: None,
+            })
+            .collect();
+        let screen = if terminal {
+            let multi = MultiProgress::new();
+            let total = many.then(|| {
+                let total = multi.add(ProgressBar::new(names.len() as u64));
+                total.set_style(style("  {elapsed:>4} [{bar:24}] {pos}/{len} ended {msg}"));
+                total.enable_steady_tick(Duration::from_millis(250));
+                total
+            });
+            let bars = ops
+                .iter()
+                .map(|op| {
+                    let bar = multi.add(ProgressBar::new(100));
+                    bar.set_style(style("{spinner} {elapsed:>4} [{bar:24}] {prefix}{msg}"));
+                    bar.set_prefix(op.label.clone());
+                    bar.set_message(op.message());
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                    bar
+                })
+                .collect();
+            Screen::Bars { multi, total, bars }
+        } else {
+            Screen::Lines
+        };
+        Reporter {
+            state: Mutex::new(State { screen, ops }),
+            json,
+            many,
+        }
+    }
+
+    /// The wait for operation `i` starts, with `request`.
+    pub fn started(&self, i: usize, request: &Resolved) {
+        let state = lock(&self.state);
+        let mut intro = format!("waiting for {} ({})", request.url(), request.method().id);
+        if request.is_beyond_pattern() {
+            intro.push_str(
+                "\nthe name does not match the pattern of its service's Discovery document; \
+                 polling it as given, since the service was named",
+            );
+        }
+        if request.is_unlisted() {
+            intro.push_str(
+                "\nno Discovery document of this program describes this API: polling it as a \
+                 plain google.longrunning operation",
+            );
+        }
+        // With several operations on a terminal, the bars name them: only warnings are said.
+        let warned = intro.contains('\n');
+        if !self.many || warned || matches!(state.screen, Screen::Lines) {
+            let label = state.ops[i].label.trim_end();
+            state
+                .screen
+                .println(&format!("{label} {intro}").trim_start());
+        }
+        let fields = json!({"url": request.url(), "method": request.method().id});
+        self.event(&state.ops[i], "started", fields);
+    }
+
+    /// A poll saw operation `i` (not yet ended).
+    pub fn seen(&self, i: usize, operation: &AnyOperation) {
+        let mut state = lock(&self.state);
+        let progress = operation.progress();
+        let op = &mut state.ops[i];
+        let mut changed = Vec::new();
+        if !op.seen {
+            changed.push("seen");
+        }
+        if progress.state != op.progress.state {
+            changed.push("state");
+        }
+        if progress.percent != op.progress.percent {
+            changed.push("percent");
+        }
+        if progress.stage != op.progress.stage {
+            changed.push("stage");
+        }
+        op.seen = true;
+        op.done = operation.is_done();
+        op.progress = progress;
+        if !changed.is_empty() {
+            let p = &op.progress;
+            let fields = json!({
+                "changed": changed,
+                "state": p.state,
+                "percent": p.percent,
+                "stage": p.stage,
+                "done": op.done,
+            });
+            self.event(op, "progress", fields);
+        }
+        state.render(i);
+    }
+
+    /// A call for operation `i` failed transiently and is tried again: `attempt` is the
+    /// attempt that failed.
+    pub fn retry(&self, i: usize, attempt: Option<u64>, wait_ms: Option<u64>, cause: String) {
+        let mut state = lock(&self.state);
+        let fields = json!({"attempt": attempt, "wait_ms": wait_ms, "cause": cause});
+        let op = &mut state.ops[i];
+        op.retries += 1;
+        op.last_retry = Some(cause);
+        self.event(op, "retry", fields);
+        state.render(i);
+    }
+
+    /// The cancellation of operation `i` was asked for.
+    pub fn cancelling(&self, i: usize) {
+        let state = lock(&self.state);
+        let op = &state.ops[i];
+        state.screen.println(&format!("{}cancelling", op.label));
+        self.event(op, "cancelling", json!({}));
+    }
+
+    /// The wait for operation `i` ended: `detail` says how where there is more to say than
+    /// the outcome, `operation` is the final (or last seen) operation.
+    pub fn ended(&self, i: usize, outcome: Outcome, detail: String, operation: Option<Value>) {
+        let mut state = lock(&self.state);
+        let op = &mut state.ops[i];
+        let after = op.started.elapsed();
+        let mut line = format!("{}{outcome}", op.label);
+        if !detail.is_empty() {
+            let _ = write!(line, ": {detail}");
+        }
+        let _ = write!(line, " after {}", seconds(after));
+        let mut fields = json!({"elapsed_ms": after.as_millis() as u64});
+        if !detail.is_empty() {
+            fields["error"] = detail.clone().into();
+        }
+        if let Some(operation) = operation {
+            fields["operation"] = operation;
+        }
+        self.event(op, outcome.event(), fields);
+        op.ended = Some(Ended {
+            outcome,
+            detail,
+            after,
+        });
+        if let Screen::Bars {
+            multi, total, bars, ..
+        } = &state.screen
+        {
+            bars[i].finish_and_clear();
+            multi.remove(&bars[i]);
+            if let Some(total) = total {
+                total.inc(1);
+                total.set_message(state.tally());
+            }
+        }
+        state.screen.println(&line);
+    }
+
+    /// Clears the bars and, with several operations, lists how each ended.
+    pub fn summary(&self, worst: Outcome) {
+        let state = lock(&self.state);
+        if let Screen::Bars { multi, total, .. } = &state.screen {
+            if let Some(total) = total {
+                total.finish_and_clear();
+            }
+            let _ = multi.clear();
+        }
+        if !self.many {
+            return;
+        }
+        let mut text = format!(
+            "{} operations: {}; exit code {}",
+            state.ops.len(),
+            state.tally(),
+            worst.exit_code()
+        );
+        for op in &state.ops {
+            let (outcome, detail, after) = match &op.ended {
+                Some(e) => (e.outcome.to_string(), e.detail.as_str(), e.after),
+                None => ("not ended".to_owned(), "", op.started.elapsed()),
+            };
+            let _ = write!(text, "\n  {outcome:<11} {:>6}  {}", seconds(after), op.name);
+            if !detail.is_empty() {
+                let _ = write!(text, ": {detail}");
+            }
+        }
+        eprintln!("{text}");
+    }
+
+    /// Writes one JSON event on standard output, with `--output json`.
+    fn event(&self, op: &Op, event: &str, fields: Value) {
+        if !self.json {
+            return;
+        }
+        let Value::Object(fields) = fields else {
+            return;
+        };
+        let event = Event {
+            event,
+            name: &op.name,
+            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            fields,
+        };
+        if let Ok(line) = serde_json::to_string(&event) {
+            println!("{line}");
+        }
+    }
+}
+
+impl State {
+    /// Shows operation `i`'s new state: its bar, or a line when the message changed.
+    fn render(&mut self, i: usize) {
+        let op = &mut self.ops[i];
+        let message = op.message();
+        match &self.screen {
+            Screen::Bars { bars, .. } => {
+                if let Some(percent) = op.progress.percent {
+                    bars[i].set_position(percent.clamp(0.0, 100.0) as u64);
+                }
+                bars[i].set_message(message);
+            }
+            Screen::Lines if message != op.last_line => {
+                eprintln!("[{}] {}{message}", seconds(op.started.elapsed()), op.label);
+                op.last_line = message;
+            }
+            Screen::Lines => {}
+        }
+    }
+
+    /// How many operations ended each way, e.g. `7 done, 1 failed`.
+    fn tally(&self) -> String {
+        let counts: Vec<String> = Outcome::ALL
+            .iter()
+            .filter_map(|outcome| {
+                let n = self
+                    .ops
+                    .iter()
+                    .filter(|op| op.ended.as_ref().is_some_and(|e| e.outcome == *outcome))
+                    .count();
+                (n > 0).then(|| format!("{n} {outcome}"))
+            })
+            .collect();
+        if counts.is_empty() {
+            "none ended yet".to_owned()
+        } else {
+            counts.join(", ")
+        }
+    }
+}
+
+impl Screen {
+    /// Prints `text` on standard error, above the bars where there are some.
+    fn println(&self, text: &str) {
+        match self {
+            Screen::Bars { multi, .. } => {
+                let _ = multi.println(text);
+            }
+            Screen::Lines => eprintln!("{text}"),
+        }
+    }
+}
+
+impl Op {
+    /// The state, percent, stage and retries, as far as they are known.
+    fn message(&self) -> String {
+        let p = &self.progress;
+        let mut text = match (&p.state, self.seen, self.done) {
+            (Some(state), _, _) => state.clone(),
+            (None, false, _) => "waiting".to_owned(),
+            (None, true, false) => "RUNNING".to_owned(),
+            (None, true, true) => "DONE".to_owned(),
+        };
+        if let Some(percent) = p.percent {
+            let _ = write!(text, " {percent:.0}%");
+        }
+        if let Some(stage) = &p.stage {
+            let _ = write!(text, " {stage}");
+        }
+        if self.retries > 0 {
+            let _ = write!(text, " (retries: {}", self.retries);
+            if let Some(cause) = &self.last_retry {
+                let _ = write!(text, ", last: {cause}");
+            }
+            text.push(')');
+        }
+        text
+    }
+}
+
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
+/// `name` cut to its last characters where it is long, then `: `, padded to one width.
+fn label(name: &str) -> String {
+    let count = name.chars().count();
+    let short: String = if count > LABEL_WIDTH {
+        let tail: String = name.chars().skip(count - (LABEL_WIDTH - 1)).collect();
+        format!("…{tail}")
+    } else {
+        name.to_owned()
+    };
+    format!("{:<width$}", format!("{short}: "), width = LABEL_WIDTH + 2)
+}
+
+fn seconds(elapsed: Duration) -> String {
+    format!("{}s", elapsed.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_keep_the_end_of_long_names_and_align() {
+        let short = label("operations/op-1");
+        assert!(short.starts_with("operations/op-1: "));
+        let long = label(
+            "https://compute.googleapis.com/compute/v1/projects/my-project/zones/us-central1-a/operations/operation-1",
+        );
+        assert!(long.starts_with('…'), "{long}");
+        assert!(long.contains("/operations/operation-1: "), "{long}");
+        assert_eq!(short.chars().count(), long.chars().count());
+    }
+}
