@@ -87,11 +87,17 @@ impl Reporter {
     /// Reports on `names`, with bars when `terminal`, and JSON events when `json`.
     pub fn new(names: &[String], terminal: bool, json: bool) -> Reporter {
         let many = names.len() > 1;
+        let labels = if many {
+            labels(names)
+        } else {
+            vec![String::new()]
+        };
         let ops: Vec<Op> = names
             .iter()
-            .map(|name| Op {
+            .zip(labels)
+            .map(|(name, label)| Op {
                 name: name.clone(),
-                label: if many { label(name) } else { String::new() },
+                label,
                 started: Instant::now(),
                 progress: Progress::default(),
                 seen: false,
@@ -102,6 +108,14 @@ impl Reporter {
                 ended: None,
             })
             .collect();
+        if many {
+            let common = common_start(names);
+            let mut intro = format!("waiting for {} operations", names.len());
+            if !common.is_empty() {
+                let _ = write!(intro, " (named below without {common:?})");
+            }
+            eprintln!("{intro}");
+        }
         let screen = if terminal {
             let multi = MultiProgress::new();
             let total = many.then(|| {
@@ -247,7 +261,7 @@ impl Reporter {
             multi.remove(&bars[i]);
             if let Some(total) = total {
                 total.inc(1);
-                total.set_message(state.tally());
+                total.set_message(format!("({})", state.tally()));
             }
         }
         state.screen.println(&line);
@@ -390,16 +404,44 @@ fn style(template: &str) -> ProgressStyle {
         .progress_chars("=> ")
 }
 
-/// `name` cut to its last characters where it is long, then `: `, padded to one width.
-fn label(name: &str) -> String {
-    let count = name.chars().count();
-    let short: String = if count > LABEL_WIDTH {
-        let tail: String = name.chars().skip(count - (LABEL_WIDTH - 1)).collect();
-        format!("…{tail}")
-    } else {
-        name.to_owned()
-    };
-    format!("{:<width$}", format!("{short}: "), width = LABEL_WIDTH + 2)
+/// The start the names share, up to and including its last `/`: what their labels leave
+/// out.
+fn common_start(names: &[String]) -> &str {
+    let first = names.first().map_or("", String::as_str);
+    let mut len = first.len();
+    for name in names {
+        len = first
+            .bytes()
+            .zip(name.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    first[..len].rfind('/').map_or("", |end| &first[..=end])
+}
+
+/// Each name without the start they share, cut to its last characters where it is long,
+/// then `: `, padded so that what follows aligns.
+fn labels(names: &[String]) -> Vec<String> {
+    let common = common_start(names).len();
+    let short: Vec<String> = names
+        .iter()
+        .map(|name| {
+            let rest = &name[common..];
+            let count = rest.chars().count();
+            if count > LABEL_WIDTH {
+                let tail: String = rest.chars().skip(count - (LABEL_WIDTH - 1)).collect();
+                format!("…{tail}")
+            } else {
+                rest.to_owned()
+            }
+        })
+        .collect();
+    let width = short.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 2;
+    short
+        .into_iter()
+        .map(|s| format!("{:<width$}", format!("{s}: ")))
+        .collect()
 }
 
 fn seconds(elapsed: Duration) -> String {
@@ -411,14 +453,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_keep_the_end_of_long_names_and_align() {
-        let short = label("operations/op-1");
-        assert!(short.starts_with("operations/op-1: "));
-        let long = label(
-            "https://compute.googleapis.com/compute/v1/projects/my-project/zones/us-central1-a/operations/operation-1",
+    fn labels_leave_out_the_shared_start_keep_the_end_and_align() {
+        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let same_region = names(&[
+            "projects/p/regions/us-central1/operations/op-1",
+            "projects/p/regions/us-central1/operations/op-10",
+        ]);
+        assert_eq!(
+            common_start(&same_region),
+            "projects/p/regions/us-central1/operations/"
         );
-        assert!(long.starts_with('…'), "{long}");
-        assert!(long.contains("/operations/operation-1: "), "{long}");
-        assert_eq!(short.chars().count(), long.chars().count());
+        assert_eq!(labels(&same_region), ["op-1:  ", "op-10: "]);
+        let long = names(&[
+            "https://compute.googleapis.com/compute/v1/projects/my-project/zones/us-central1-a/operations/operation-1",
+            "projects/p/regions/r/operations/o",
+        ]);
+        assert_eq!(common_start(&long), "");
+        let labels = labels(&long);
+        assert!(labels[0].starts_with('…'), "{labels:?}");
+        assert!(
+            labels[0].contains("/operations/operation-1: "),
+            "{labels:?}"
+        );
+        assert_eq!(labels[0].chars().count(), labels[1].chars().count());
+        // Names that differ within their last segment, or share no `/`.
+        assert_eq!(
+            common_start(&names(&["operations/a1", "operations/a2"])),
+            "operations/"
+        );
+        assert_eq!(common_start(&names(&["op-1", "op-2"])), "");
     }
 }

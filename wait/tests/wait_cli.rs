@@ -69,7 +69,7 @@ fn retries_show_as_they_happen() {
 }
 
 #[test]
-fn piped_output_is_plain_lines_and_json_on_stdout() {
+fn piped_output_is_plain_lines_and_json_events_on_stdout() {
     let server = Server::start(|n, _| Response::json(200, dataproc(n >= 3)).into());
     let out = run(
         &server,
@@ -79,7 +79,8 @@ fn piped_output_is_plain_lines_and_json_on_stdout() {
             "dataproc_v1",
             "--interval",
             "50ms",
-            "--json",
+            "--output",
+            "json",
         ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -95,8 +96,29 @@ fn piped_output_is_plain_lines_and_json_on_stdout() {
     );
     // One line per change, not per poll.
     assert_eq!(stderr.matches("RUNNING Creating").count(), 1, "{stderr}");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["done"], true);
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    // Seen running, then done: the state changes once (RUNNING to DONE).
+    assert_eq!(
+        kinds,
+        ["started", "progress", "progress", "done"],
+        "{events:?}"
+    );
+    assert!(events.iter().all(|e| e["name"] == DATAPROC_NAME));
+    assert_eq!(events[1]["state"], "RUNNING");
+    assert_eq!(events[1]["stage"], "Creating 2 workers");
+    assert_eq!(events[2]["changed"], serde_json::json!(["state"]));
+    assert_eq!(events[3]["operation"]["done"], true);
+    assert_eq!(
+        events[3]["operation"]["response"]["clusterName"],
+        "analytics"
+    );
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert_eq!(requests[0].path(), format!("/v1/{DATAPROC_NAME}"));
