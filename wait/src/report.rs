@@ -168,7 +168,7 @@ impl Reporter {
             let label = state.ops[i].label.trim_end();
             state
                 .screen
-                .println(&format!("{label} {intro}").trim_start());
+                .println(format!("{label} {intro}").trim_start());
         }
         let fields = json!({"url": request.url(), "method": request.method().id});
         self.event(&state.ops[i], "started", fields);

@@ -117,7 +117,7 @@ fn events(out: &Output) -> Vec<Value> {
         .collect()
 }
 
-fn of<'a>(events: &'a [Value], k: usize) -> Vec<&'a Value> {
+fn of(events: &[Value], k: usize) -> Vec<&Value> {
     events.iter().filter(|e| e["name"] == name(k)).collect()
 }
 
