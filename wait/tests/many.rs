@@ -4,12 +4,15 @@
 //! a shared 429, and with Ctrl-C.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+mod terminal;
+
+use std::io::Write;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use terminal::Terminal;
 use testserver::{Reply, Request, Response, Server};
 
 const PROGRAM: &str = env!("CARGO_BIN_EXE_google-operations-wait");
@@ -121,15 +124,22 @@ fn of(events: &[Value], k: usize) -> Vec<&Value> {
     events.iter().filter(|e| e["name"] == name(k)).collect()
 }
 
-#[test]
-fn ten_operations_piped_give_plain_lines_json_events_and_a_summary() {
-    let server = Server::start(staggered(Duration::from_millis(250)));
-    let out = command(&server, &["--interval", "50ms", "--output", "json"])
+/// Waits for the ten operations of `server`, polling every 50 ms, with JSON events; all must
+/// be done. Gives the output and standard error.
+fn wait_for_ten(server: &Server) -> (Output, String) {
+    let out = command(server, &["--interval", "50ms", "--output", "json"])
         .args(names(10))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (out, stderr)
+}
+
+#[test]
+fn ten_operations_piped_give_plain_lines_json_events_and_a_summary() {
+    let server = Server::start(staggered(Duration::from_millis(250)));
+    let (out, stderr) = wait_for_ten(&server);
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
     println!("stderr:\n{stderr}");
     // Each line names its operation.
@@ -258,12 +268,7 @@ fn a_429_holds_back_every_waiter() {
             .any(|(_, t, throttled)| *throttled && now.duration_since(*t) > HOLD);
         Response::json(200, dataproc(k, (!done).then_some(10), None)).into()
     });
-    let out = command(&server, &["--interval", "50ms", "--output", "json"])
-        .args(names(10))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (out, _) = wait_for_ten(&server);
     let times = times.lock().unwrap().clone();
     let (throttled_k, at, _) = *times.iter().find(|(_, _, t)| *t).expect("no 429 sent");
     // Every waiter's next request came after the hold-back, not only the throttled one's.
@@ -505,59 +510,18 @@ fn ctrl_c_without_cancel_stops_waiting_and_exits_130() {
 
 #[test]
 fn on_a_terminal_each_operation_has_a_bar_under_a_total() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
     // Compute: its operations say how far they are, and the bars fill.
     let server = Server::start(staggered_as(Duration::from_millis(600), compute));
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 160,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut command = CommandBuilder::new(PROGRAM);
-    command.args(["--endpoint", &server.root_url(), "--interval", "100ms"]);
-    command.args((1..=10).map(|k| {
+    let mut args = vec![
+        "--endpoint".to_owned(),
+        server.root_url(),
+        "--interval".to_owned(),
+        "100ms".to_owned(),
+    ];
+    args.extend((1..=10).map(|k| {
         format!("https://compute.googleapis.com/compute/v1/projects/my-project/zones/us-central1-a/operations/op-{k}")
     }));
-    command.env("GOOGLE_OAUTH_ACCESS_TOKEN", "test-token");
-    command.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(command).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 160, 0)));
-    let feed = Arc::clone(&screen);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    // Row by row: indicatif pads its lines to the width, so `contents` joins them.
-    let text = || {
-        let parser = screen.lock().unwrap();
-        let rows: Vec<String> = parser
-            .screen()
-            .rows(0, 160)
-            .map(|row| row.trim_end().to_owned())
-            .collect();
-        rows.join("\n").trim_end().to_owned()
-    };
-    let wait_for = |what: &dyn Fn(&str) -> bool| {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(30) {
-            if what(&text()) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    };
+    let mut terminal = Terminal::start(PROGRAM, &args);
     // Some done, several still running, each with its own bar, under the total.
     let several = |s: &str| {
         let bars = s
@@ -566,18 +530,22 @@ fn on_a_terminal_each_operation_has_a_bar_under_a_total() {
             .count();
         bars >= 3 && s.contains("/10 ended (") && s.contains("done after")
     };
-    assert!(wait_for(&several), "not several bars:\n{}", text());
-    let running = text();
+    assert!(
+        terminal.shows(several),
+        "not several bars:\n{}",
+        terminal.text()
+    );
+    let running = terminal.text();
     println!("screen while waiting:\n{running}");
     assert!(running.contains("Creating vm-"), "{running}");
     assert!(running.contains("[====="), "no bar fills:\n{running}");
     assert!(
-        wait_for(&|s| s.contains("10 operations: 10 done; exit code 0")),
+        terminal.shows(|s: &str| s.contains("10 operations: 10 done; exit code 0")),
         "{}",
-        text()
+        terminal.text()
     );
-    assert!(child.wait().unwrap().success());
-    let end = text();
+    assert!(terminal.success());
+    let end = terminal.text();
     println!("screen at the end:\n{end}");
     assert!(!end.contains("RUNNING"), "bars left behind:\n{end}");
 }

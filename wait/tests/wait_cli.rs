@@ -1,11 +1,12 @@
 //! The `google-operations-wait` program against a server on 127.0.0.1: in a pseudo-terminal
 //! (the screen a person sees, read by a terminal emulator) and with its output piped.
 
-use std::io::Read;
-use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod terminal;
 
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use terminal::Terminal;
 use testserver::{Reply, Response, Server};
 
 const PROGRAM: &str = env!("CARGO_BIN_EXE_google-operations-wait");
@@ -184,8 +185,6 @@ fn exit_codes_tell_failed_deadline_and_usage_apart() {
 
 #[test]
 fn on_a_terminal_a_bar_shows_elapsed_state_percent_and_stage() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
     // Compute: a server-side `wait` that answers 40% done, then holds the next answer back
     // while the screen is read, then done.
     let server = Server::start(|n, _| {
@@ -204,67 +203,36 @@ fn on_a_terminal_a_bar_shows_elapsed_state_percent_and_stage() {
             reply.after(Duration::from_millis(2500))
         }
     });
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut command = CommandBuilder::new(PROGRAM);
-    command.args([
+    let args = [
         "https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1",
         "--endpoint",
         &server.root_url(),
         "--interval",
         "100ms",
-    ]);
-    command.env("GOOGLE_OAUTH_ACCESS_TOKEN", "test-token");
-    command.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(command).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 120, 0)));
-    let feed = Arc::clone(&screen);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let text = || screen.lock().unwrap().screen().contents();
-    let until = |what: &dyn Fn(&str) -> bool| {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(30) {
-            if what(&text()) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    };
+    ];
+    let mut terminal = Terminal::start(PROGRAM, &args.map(String::from));
     assert!(
-        until(&|s| s.contains("RUNNING 40% Creating instance")),
+        terminal.shows(|s: &str| s.contains("RUNNING 40% Creating instance")),
         "no progress on screen:\n{}",
-        text()
+        terminal.text()
     );
-    let running = text();
+    let running = terminal.text();
     assert!(
         running.contains("/compute/v1/projects/p/zones/us-central1-a/operations/operation-1 (compute.zoneOperations.get)"),
         "{running}"
     );
     assert!(running.contains("[=========>"), "no bar at 40%:\n{running}");
     println!("screen while waiting:\n{running}");
-    assert!(until(&|s| s.contains("done after")), "{}", text());
-    assert!(child.wait().unwrap().success());
     assert!(
-        !text().contains("RUNNING 40%"),
+        terminal.shows(|s: &str| s.contains("done after")),
+        "{}",
+        terminal.text()
+    );
+    assert!(terminal.success());
+    assert!(
+        !terminal.text().contains("RUNNING 40%"),
         "the bar is not cleared:\n{}",
-        text()
+        terminal.text()
     );
     let requests = server.requests();
     assert!(
