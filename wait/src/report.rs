@@ -235,11 +235,10 @@ impl Reporter {
         let mut state = lock(&self.state);
         let op = &mut state.ops[i];
         let after = op.started.elapsed();
-        let mut line = format!("{}{outcome}", op.label);
+        let mut line = format!("{}{outcome} after {}", op.label, seconds(after));
         if !detail.is_empty() {
             let _ = write!(line, ": {detail}");
         }
-        let _ = write!(line, " after {}", seconds(after));
         let mut fields = json!({"elapsed_ms": after.as_millis() as u64});
         if !detail.is_empty() {
             fields["error"] = detail.clone().into();
