@@ -100,6 +100,7 @@ fn collections_are_recognised_by_their_name_and_their_get_response() {
     }
     let pollers: Vec<&str> = module
         .lines()
+        .map(str::trim_start)
         .filter(|l| l.starts_with("impl crate::LongRunningOperation for "))
         .collect();
     assert_eq!(
