@@ -17,7 +17,7 @@ pub fn intro(service: &Service, options: &Options) -> Vec<String> {
     ours(
         &mut lines,
         "Each collection by the builder of its `get`, which the client's poller waits on (or, \
-         without one, by its Discovery resource), then the builders of its other methods:",
+         without one, by its Discovery resource), with the builders of its other methods:",
     );
     lines.push(String::new());
     for methods in &resources {
@@ -142,9 +142,14 @@ fn collection(methods: &[&Method]) -> String {
         .filter_map(of)
         .map(|m| format!("[`{}`]({})", m.kind.name(), m.type_name))
         .collect();
-    if !others.is_empty() {
-        line.push_str(": ");
-        line.push_str(&others.join(", "));
+    // Never `[`Get`]: …`, which Markdown reads as a link reference definition.
+    if let Some((last, first)) = others.split_last() {
+        line.push_str(", with ");
+        if !first.is_empty() {
+            line.push_str(&first.join(", "));
+            line.push_str(" and ");
+        }
+        line.push_str(last);
     }
     line
 }

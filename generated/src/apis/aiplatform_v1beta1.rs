@@ -6,750 +6,756 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`AgentsOperationsGet`] (`agents/*/operations/*`): [`wait`](AgentsOperationsWait),
-//!   [`cancel`](AgentsOperationsCancel), [`delete`](AgentsOperationsDelete),
+//! - [`AgentsOperationsGet`] (`agents/*/operations/*`), with [`wait`](AgentsOperationsWait),
+//!   [`cancel`](AgentsOperationsCancel), [`delete`](AgentsOperationsDelete) and
 //!   [`list`](AgentsOperationsList)
-//! - [`AppsOperationsGet`] (`apps/*/operations/*`): [`wait`](AppsOperationsWait),
-//!   [`cancel`](AppsOperationsCancel), [`delete`](AppsOperationsDelete),
+//! - [`AppsOperationsGet`] (`apps/*/operations/*`), with [`wait`](AppsOperationsWait),
+//!   [`cancel`](AppsOperationsCancel), [`delete`](AppsOperationsDelete) and
 //!   [`list`](AppsOperationsList)
-//! - [`CollaborativeProjectsOperationsGet`] (`collaborativeProjects/*/operations/*`):
+//! - [`CollaborativeProjectsOperationsGet`] (`collaborativeProjects/*/operations/*`), with
 //!   [`wait`](CollaborativeProjectsOperationsWait),
-//!   [`cancel`](CollaborativeProjectsOperationsCancel),
+//!   [`cancel`](CollaborativeProjectsOperationsCancel) and
 //!   [`delete`](CollaborativeProjectsOperationsDelete)
-//! - [`CustomJobsOperationsGet`] (`customJobs/*/operations/*`):
+//! - [`CustomJobsOperationsGet`] (`customJobs/*/operations/*`), with
 //!   [`wait`](CustomJobsOperationsWait), [`cancel`](CustomJobsOperationsCancel),
-//!   [`delete`](CustomJobsOperationsDelete), [`list`](CustomJobsOperationsList)
-//! - [`DataLabelingJobsOperationsGet`] (`dataLabelingJobs/*/operations/*`):
+//!   [`delete`](CustomJobsOperationsDelete) and [`list`](CustomJobsOperationsList)
+//! - [`DataLabelingJobsOperationsGet`] (`dataLabelingJobs/*/operations/*`), with
 //!   [`wait`](DataLabelingJobsOperationsWait), [`cancel`](DataLabelingJobsOperationsCancel),
-//!   [`delete`](DataLabelingJobsOperationsDelete), [`list`](DataLabelingJobsOperationsList)
-//! - [`DatasetsAnnotationSpecsOperationsGet`] (`datasets/*/annotationSpecs/*/operations/*`):
-//!   [`wait`](DatasetsAnnotationSpecsOperationsWait),
+//!   [`delete`](DataLabelingJobsOperationsDelete) and [`list`](DataLabelingJobsOperationsList)
+//! - [`DatasetsAnnotationSpecsOperationsGet`] (`datasets/*/annotationSpecs/*/operations/*`),
+//!   with [`wait`](DatasetsAnnotationSpecsOperationsWait),
 //!   [`cancel`](DatasetsAnnotationSpecsOperationsCancel),
-//!   [`delete`](DatasetsAnnotationSpecsOperationsDelete),
+//!   [`delete`](DatasetsAnnotationSpecsOperationsDelete) and
 //!   [`list`](DatasetsAnnotationSpecsOperationsList)
 //! - [`DatasetsDataItemsAnnotationsOperationsGet`]
-//!   (`datasets/*/dataItems/*/annotations/*/operations/*`):
+//!   (`datasets/*/dataItems/*/annotations/*/operations/*`), with
 //!   [`wait`](DatasetsDataItemsAnnotationsOperationsWait),
 //!   [`cancel`](DatasetsDataItemsAnnotationsOperationsCancel),
-//!   [`delete`](DatasetsDataItemsAnnotationsOperationsDelete),
+//!   [`delete`](DatasetsDataItemsAnnotationsOperationsDelete) and
 //!   [`list`](DatasetsDataItemsAnnotationsOperationsList)
-//! - [`DatasetsDataItemsOperationsGet`] (`datasets/*/dataItems/*/operations/*`):
+//! - [`DatasetsDataItemsOperationsGet`] (`datasets/*/dataItems/*/operations/*`), with
 //!   [`wait`](DatasetsDataItemsOperationsWait), [`cancel`](DatasetsDataItemsOperationsCancel),
-//!   [`delete`](DatasetsDataItemsOperationsDelete), [`list`](DatasetsDataItemsOperationsList)
-//! - [`DatasetsOperationsGet`] (`datasets/*/operations/*`): [`wait`](DatasetsOperationsWait),
-//!   [`cancel`](DatasetsOperationsCancel), [`delete`](DatasetsOperationsDelete),
-//!   [`list`](DatasetsOperationsList)
-//! - [`DatasetsSavedQueriesOperationsGet`] (`datasets/*/savedQueries/*/operations/*`):
+//!   [`delete`](DatasetsDataItemsOperationsDelete) and
+//!   [`list`](DatasetsDataItemsOperationsList)
+//! - [`DatasetsOperationsGet`] (`datasets/*/operations/*`), with
+//!   [`wait`](DatasetsOperationsWait), [`cancel`](DatasetsOperationsCancel),
+//!   [`delete`](DatasetsOperationsDelete) and [`list`](DatasetsOperationsList)
+//! - [`DatasetsSavedQueriesOperationsGet`] (`datasets/*/savedQueries/*/operations/*`), with
 //!   [`wait`](DatasetsSavedQueriesOperationsWait),
 //!   [`cancel`](DatasetsSavedQueriesOperationsCancel),
-//!   [`delete`](DatasetsSavedQueriesOperationsDelete),
+//!   [`delete`](DatasetsSavedQueriesOperationsDelete) and
 //!   [`list`](DatasetsSavedQueriesOperationsList)
-//! - [`DeploymentResourcePoolsOperationsGet`] (`deploymentResourcePools/*/operations/*`):
+//! - [`DeploymentResourcePoolsOperationsGet`] (`deploymentResourcePools/*/operations/*`), with
 //!   [`wait`](DeploymentResourcePoolsOperationsWait),
 //!   [`cancel`](DeploymentResourcePoolsOperationsCancel),
-//!   [`delete`](DeploymentResourcePoolsOperationsDelete),
+//!   [`delete`](DeploymentResourcePoolsOperationsDelete) and
 //!   [`list`](DeploymentResourcePoolsOperationsList)
-//! - [`EdgeDevicesOperationsGet`] (`edgeDevices/*/operations/*`):
+//! - [`EdgeDevicesOperationsGet`] (`edgeDevices/*/operations/*`), with
 //!   [`wait`](EdgeDevicesOperationsWait), [`cancel`](EdgeDevicesOperationsCancel),
-//!   [`delete`](EdgeDevicesOperationsDelete), [`list`](EdgeDevicesOperationsList)
-//! - [`EndpointsOperationsGet`] (`endpoints/*/operations/*`):
+//!   [`delete`](EdgeDevicesOperationsDelete) and [`list`](EdgeDevicesOperationsList)
+//! - [`EndpointsOperationsGet`] (`endpoints/*/operations/*`), with
 //!   [`wait`](EndpointsOperationsWait), [`cancel`](EndpointsOperationsCancel),
-//!   [`delete`](EndpointsOperationsDelete), [`list`](EndpointsOperationsList)
-//! - [`EvaluationItemsOperationsGet`] (`evaluationItems/*/operations/*`):
-//!   [`wait`](EvaluationItemsOperationsWait), [`delete`](EvaluationItemsOperationsDelete),
+//!   [`delete`](EndpointsOperationsDelete) and [`list`](EndpointsOperationsList)
+//! - [`EvaluationItemsOperationsGet`] (`evaluationItems/*/operations/*`), with
+//!   [`wait`](EvaluationItemsOperationsWait), [`delete`](EvaluationItemsOperationsDelete) and
 //!   [`list`](EvaluationItemsOperationsList)
-//! - [`EvaluationMetricsOperationsGet`] (`evaluationMetrics/*/operations/*`):
-//!   [`delete`](EvaluationMetricsOperationsDelete), [`list`](EvaluationMetricsOperationsList)
-//! - [`EvaluationRunsOperationsGet`] (`evaluationRuns/*/operations/*`):
-//!   [`wait`](EvaluationRunsOperationsWait), [`delete`](EvaluationRunsOperationsDelete),
+//! - [`EvaluationMetricsOperationsGet`] (`evaluationMetrics/*/operations/*`), with
+//!   [`delete`](EvaluationMetricsOperationsDelete) and
+//!   [`list`](EvaluationMetricsOperationsList)
+//! - [`EvaluationRunsOperationsGet`] (`evaluationRuns/*/operations/*`), with
+//!   [`wait`](EvaluationRunsOperationsWait), [`delete`](EvaluationRunsOperationsDelete) and
 //!   [`list`](EvaluationRunsOperationsList)
-//! - [`EvaluationSetsOperationsGet`] (`evaluationSets/*/operations/*`):
-//!   [`wait`](EvaluationSetsOperationsWait), [`delete`](EvaluationSetsOperationsDelete),
+//! - [`EvaluationSetsOperationsGet`] (`evaluationSets/*/operations/*`), with
+//!   [`wait`](EvaluationSetsOperationsWait), [`delete`](EvaluationSetsOperationsDelete) and
 //!   [`list`](EvaluationSetsOperationsList)
-//! - [`ExampleStoresOperationsGet`] (`exampleStores/*/operations/*`):
+//! - [`ExampleStoresOperationsGet`] (`exampleStores/*/operations/*`), with
 //!   [`wait`](ExampleStoresOperationsWait), [`cancel`](ExampleStoresOperationsCancel),
-//!   [`delete`](ExampleStoresOperationsDelete), [`list`](ExampleStoresOperationsList)
-//! - [`ExtensionControllersOperationsGet`] (`extensionControllers/*/operations/*`):
+//!   [`delete`](ExampleStoresOperationsDelete) and [`list`](ExampleStoresOperationsList)
+//! - [`ExtensionControllersOperationsGet`] (`extensionControllers/*/operations/*`), with
 //!   [`wait`](ExtensionControllersOperationsWait),
 //!   [`cancel`](ExtensionControllersOperationsCancel),
-//!   [`delete`](ExtensionControllersOperationsDelete),
+//!   [`delete`](ExtensionControllersOperationsDelete) and
 //!   [`list`](ExtensionControllersOperationsList)
-//! - [`ExtensionsOperationsGet`] (`extensions/*/operations/*`):
+//! - [`ExtensionsOperationsGet`] (`extensions/*/operations/*`), with
 //!   [`wait`](ExtensionsOperationsWait), [`cancel`](ExtensionsOperationsCancel),
-//!   [`delete`](ExtensionsOperationsDelete), [`list`](ExtensionsOperationsList)
+//!   [`delete`](ExtensionsOperationsDelete) and [`list`](ExtensionsOperationsList)
 //! - [`FeatureGroupsFeatureMonitorsOperationsGet`]
-//!   (`featureGroups/*/featureMonitors/*/operations/*`):
+//!   (`featureGroups/*/featureMonitors/*/operations/*`), with
 //!   [`wait`](FeatureGroupsFeatureMonitorsOperationsWait),
-//!   [`delete`](FeatureGroupsFeatureMonitorsOperationsDelete),
+//!   [`delete`](FeatureGroupsFeatureMonitorsOperationsDelete) and
 //!   [`list`](FeatureGroupsFeatureMonitorsOperationsList)
-//! - [`FeatureGroupsFeaturesOperationsGet`] (`featureGroups/*/features/*/operations/*`):
+//! - [`FeatureGroupsFeaturesOperationsGet`] (`featureGroups/*/features/*/operations/*`), with
 //!   [`wait`](FeatureGroupsFeaturesOperationsWait),
-//!   [`delete`](FeatureGroupsFeaturesOperationsDelete),
+//!   [`delete`](FeatureGroupsFeaturesOperationsDelete) and
 //!   [`list`](FeatureGroupsFeaturesOperationsList)
-//! - [`FeatureGroupsOperationsGet`] (`featureGroups/*/operations/*`):
-//!   [`wait`](FeatureGroupsOperationsWait), [`delete`](FeatureGroupsOperationsDelete),
+//! - [`FeatureGroupsOperationsGet`] (`featureGroups/*/operations/*`), with
+//!   [`wait`](FeatureGroupsOperationsWait), [`delete`](FeatureGroupsOperationsDelete) and
 //!   [`list`](FeatureGroupsOperationsList)
 //! - [`FeatureOnlineStoresFeatureViewsOperationsGet`]
-//!   (`featureOnlineStores/*/featureViews/*/operations/*`):
+//!   (`featureOnlineStores/*/featureViews/*/operations/*`), with
 //!   [`wait`](FeatureOnlineStoresFeatureViewsOperationsWait),
-//!   [`delete`](FeatureOnlineStoresFeatureViewsOperationsDelete),
+//!   [`delete`](FeatureOnlineStoresFeatureViewsOperationsDelete) and
 //!   [`list`](FeatureOnlineStoresFeatureViewsOperationsList)
-//! - [`FeatureOnlineStoresOperationsGet`] (`featureOnlineStores/*/operations/*`):
+//! - [`FeatureOnlineStoresOperationsGet`] (`featureOnlineStores/*/operations/*`), with
 //!   [`wait`](FeatureOnlineStoresOperationsWait),
-//!   [`delete`](FeatureOnlineStoresOperationsDelete),
+//!   [`delete`](FeatureOnlineStoresOperationsDelete) and
 //!   [`list`](FeatureOnlineStoresOperationsList)
 //! - [`FeaturestoresEntityTypesFeaturesOperationsGet`]
-//!   (`featurestores/*/entityTypes/*/features/*/operations/*`):
+//!   (`featurestores/*/entityTypes/*/features/*/operations/*`), with
 //!   [`wait`](FeaturestoresEntityTypesFeaturesOperationsWait),
 //!   [`cancel`](FeaturestoresEntityTypesFeaturesOperationsCancel),
-//!   [`delete`](FeaturestoresEntityTypesFeaturesOperationsDelete),
+//!   [`delete`](FeaturestoresEntityTypesFeaturesOperationsDelete) and
 //!   [`list`](FeaturestoresEntityTypesFeaturesOperationsList)
-//! - [`FeaturestoresEntityTypesOperationsGet`] (`featurestores/*/entityTypes/*/operations/*`):
-//!   [`wait`](FeaturestoresEntityTypesOperationsWait),
+//! - [`FeaturestoresEntityTypesOperationsGet`] (`featurestores/*/entityTypes/*/operations/*`),
+//!   with [`wait`](FeaturestoresEntityTypesOperationsWait),
 //!   [`cancel`](FeaturestoresEntityTypesOperationsCancel),
-//!   [`delete`](FeaturestoresEntityTypesOperationsDelete),
+//!   [`delete`](FeaturestoresEntityTypesOperationsDelete) and
 //!   [`list`](FeaturestoresEntityTypesOperationsList)
-//! - [`FeaturestoresOperationsGet`] (`featurestores/*/operations/*`):
+//! - [`FeaturestoresOperationsGet`] (`featurestores/*/operations/*`), with
 //!   [`wait`](FeaturestoresOperationsWait), [`cancel`](FeaturestoresOperationsCancel),
-//!   [`delete`](FeaturestoresOperationsDelete), [`list`](FeaturestoresOperationsList)
-//! - [`HyperparameterTuningJobsOperationsGet`] (`hyperparameterTuningJobs/*/operations/*`):
-//!   [`wait`](HyperparameterTuningJobsOperationsWait),
+//!   [`delete`](FeaturestoresOperationsDelete) and [`list`](FeaturestoresOperationsList)
+//! - [`HyperparameterTuningJobsOperationsGet`] (`hyperparameterTuningJobs/*/operations/*`),
+//!   with [`wait`](HyperparameterTuningJobsOperationsWait),
 //!   [`cancel`](HyperparameterTuningJobsOperationsCancel),
-//!   [`delete`](HyperparameterTuningJobsOperationsDelete),
+//!   [`delete`](HyperparameterTuningJobsOperationsDelete) and
 //!   [`list`](HyperparameterTuningJobsOperationsList)
-//! - [`IndexEndpointsOperationsGet`] (`indexEndpoints/*/operations/*`):
+//! - [`IndexEndpointsOperationsGet`] (`indexEndpoints/*/operations/*`), with
 //!   [`wait`](IndexEndpointsOperationsWait), [`cancel`](IndexEndpointsOperationsCancel),
-//!   [`delete`](IndexEndpointsOperationsDelete), [`list`](IndexEndpointsOperationsList)
-//! - [`IndexesOperationsGet`] (`indexes/*/operations/*`): [`wait`](IndexesOperationsWait),
-//!   [`cancel`](IndexesOperationsCancel), [`delete`](IndexesOperationsDelete),
+//!   [`delete`](IndexEndpointsOperationsDelete) and [`list`](IndexEndpointsOperationsList)
+//! - [`IndexesOperationsGet`] (`indexes/*/operations/*`), with [`wait`](IndexesOperationsWait),
+//!   [`cancel`](IndexesOperationsCancel), [`delete`](IndexesOperationsDelete) and
 //!   [`list`](IndexesOperationsList)
-//! - [`LearningSetsOperationsGet`] (`learningSets/*/operations/*`):
+//! - [`LearningSetsOperationsGet`] (`learningSets/*/operations/*`), with
 //!   [`wait`](LearningSetsOperationsWait), [`cancel`](LearningSetsOperationsCancel),
-//!   [`delete`](LearningSetsOperationsDelete), [`list`](LearningSetsOperationsList)
-//! - [`MemoryBanksMemoriesOperationsGet`] (`memoryBanks/*/memories/*/operations/*`):
+//!   [`delete`](LearningSetsOperationsDelete) and [`list`](LearningSetsOperationsList)
+//! - [`MemoryBanksMemoriesOperationsGet`] (`memoryBanks/*/memories/*/operations/*`), with
 //!   [`wait`](MemoryBanksMemoriesOperationsWait),
 //!   [`cancel`](MemoryBanksMemoriesOperationsCancel),
-//!   [`delete`](MemoryBanksMemoriesOperationsDelete),
+//!   [`delete`](MemoryBanksMemoriesOperationsDelete) and
 //!   [`list`](MemoryBanksMemoriesOperationsList)
-//! - [`MemoryBanksOperationsGet`] (`memoryBanks/*/operations/*`):
+//! - [`MemoryBanksOperationsGet`] (`memoryBanks/*/operations/*`), with
 //!   [`wait`](MemoryBanksOperationsWait), [`cancel`](MemoryBanksOperationsCancel),
-//!   [`delete`](MemoryBanksOperationsDelete), [`list`](MemoryBanksOperationsList)
-//! - [`MetadataStoresArtifactsOperationsGet`] (`metadataStores/*/artifacts/*/operations/*`):
-//!   [`wait`](MetadataStoresArtifactsOperationsWait),
+//!   [`delete`](MemoryBanksOperationsDelete) and [`list`](MemoryBanksOperationsList)
+//! - [`MetadataStoresArtifactsOperationsGet`] (`metadataStores/*/artifacts/*/operations/*`),
+//!   with [`wait`](MetadataStoresArtifactsOperationsWait),
 //!   [`cancel`](MetadataStoresArtifactsOperationsCancel),
-//!   [`delete`](MetadataStoresArtifactsOperationsDelete),
+//!   [`delete`](MetadataStoresArtifactsOperationsDelete) and
 //!   [`list`](MetadataStoresArtifactsOperationsList)
-//! - [`MetadataStoresContextsOperationsGet`] (`metadataStores/*/contexts/*/operations/*`):
+//! - [`MetadataStoresContextsOperationsGet`] (`metadataStores/*/contexts/*/operations/*`), with
 //!   [`wait`](MetadataStoresContextsOperationsWait),
 //!   [`cancel`](MetadataStoresContextsOperationsCancel),
-//!   [`delete`](MetadataStoresContextsOperationsDelete),
+//!   [`delete`](MetadataStoresContextsOperationsDelete) and
 //!   [`list`](MetadataStoresContextsOperationsList)
-//! - [`MetadataStoresExecutionsOperationsGet`] (`metadataStores/*/executions/*/operations/*`):
-//!   [`wait`](MetadataStoresExecutionsOperationsWait),
+//! - [`MetadataStoresExecutionsOperationsGet`] (`metadataStores/*/executions/*/operations/*`),
+//!   with [`wait`](MetadataStoresExecutionsOperationsWait),
 //!   [`cancel`](MetadataStoresExecutionsOperationsCancel),
-//!   [`delete`](MetadataStoresExecutionsOperationsDelete),
+//!   [`delete`](MetadataStoresExecutionsOperationsDelete) and
 //!   [`list`](MetadataStoresExecutionsOperationsList)
-//! - [`MetadataStoresOperationsGet`] (`metadataStores/*/operations/*`):
+//! - [`MetadataStoresOperationsGet`] (`metadataStores/*/operations/*`), with
 //!   [`wait`](MetadataStoresOperationsWait), [`cancel`](MetadataStoresOperationsCancel),
-//!   [`delete`](MetadataStoresOperationsDelete), [`list`](MetadataStoresOperationsList)
-//! - [`MigratableResourcesOperationsGet`] (`migratableResources/*/operations/*`):
+//!   [`delete`](MetadataStoresOperationsDelete) and [`list`](MetadataStoresOperationsList)
+//! - [`MigratableResourcesOperationsGet`] (`migratableResources/*/operations/*`), with
 //!   [`wait`](MigratableResourcesOperationsWait),
 //!   [`cancel`](MigratableResourcesOperationsCancel),
-//!   [`delete`](MigratableResourcesOperationsDelete),
+//!   [`delete`](MigratableResourcesOperationsDelete) and
 //!   [`list`](MigratableResourcesOperationsList)
 //! - [`ModelDeploymentMonitoringJobsOperationsGet`]
-//!   (`modelDeploymentMonitoringJobs/*/operations/*`):
+//!   (`modelDeploymentMonitoringJobs/*/operations/*`), with
 //!   [`wait`](ModelDeploymentMonitoringJobsOperationsWait),
 //!   [`cancel`](ModelDeploymentMonitoringJobsOperationsCancel),
-//!   [`delete`](ModelDeploymentMonitoringJobsOperationsDelete),
+//!   [`delete`](ModelDeploymentMonitoringJobsOperationsDelete) and
 //!   [`list`](ModelDeploymentMonitoringJobsOperationsList)
-//! - [`ModelMonitorsOperationsGet`] (`modelMonitors/*/operations/*`):
+//! - [`ModelMonitorsOperationsGet`] (`modelMonitors/*/operations/*`), with
 //!   [`wait`](ModelMonitorsOperationsWait), [`cancel`](ModelMonitorsOperationsCancel),
-//!   [`delete`](ModelMonitorsOperationsDelete), [`list`](ModelMonitorsOperationsList)
-//! - [`ModelsEvaluationsOperationsGet`] (`models/*/evaluations/*/operations/*`):
+//!   [`delete`](ModelMonitorsOperationsDelete) and [`list`](ModelMonitorsOperationsList)
+//! - [`ModelsEvaluationsOperationsGet`] (`models/*/evaluations/*/operations/*`), with
 //!   [`wait`](ModelsEvaluationsOperationsWait), [`cancel`](ModelsEvaluationsOperationsCancel),
-//!   [`delete`](ModelsEvaluationsOperationsDelete), [`list`](ModelsEvaluationsOperationsList)
-//! - [`ModelsOperationsGet`] (`models/*/operations/*`): [`wait`](ModelsOperationsWait),
-//!   [`cancel`](ModelsOperationsCancel), [`delete`](ModelsOperationsDelete),
+//!   [`delete`](ModelsEvaluationsOperationsDelete) and
+//!   [`list`](ModelsEvaluationsOperationsList)
+//! - [`ModelsOperationsGet`] (`models/*/operations/*`), with [`wait`](ModelsOperationsWait),
+//!   [`cancel`](ModelsOperationsCancel), [`delete`](ModelsOperationsDelete) and
 //!   [`list`](ModelsOperationsList)
-//! - [`NotebookExecutionJobsOperationsGet`] (`notebookExecutionJobs/*/operations/*`):
+//! - [`NotebookExecutionJobsOperationsGet`] (`notebookExecutionJobs/*/operations/*`), with
 //!   [`wait`](NotebookExecutionJobsOperationsWait),
 //!   [`cancel`](NotebookExecutionJobsOperationsCancel),
-//!   [`delete`](NotebookExecutionJobsOperationsDelete),
+//!   [`delete`](NotebookExecutionJobsOperationsDelete) and
 //!   [`list`](NotebookExecutionJobsOperationsList)
-//! - [`NotebookRuntimeTemplatesOperationsGet`] (`notebookRuntimeTemplates/*/operations/*`):
-//!   [`wait`](NotebookRuntimeTemplatesOperationsWait),
+//! - [`NotebookRuntimeTemplatesOperationsGet`] (`notebookRuntimeTemplates/*/operations/*`),
+//!   with [`wait`](NotebookRuntimeTemplatesOperationsWait),
 //!   [`cancel`](NotebookRuntimeTemplatesOperationsCancel),
-//!   [`delete`](NotebookRuntimeTemplatesOperationsDelete),
+//!   [`delete`](NotebookRuntimeTemplatesOperationsDelete) and
 //!   [`list`](NotebookRuntimeTemplatesOperationsList)
-//! - [`NotebookRuntimesOperationsGet`] (`notebookRuntimes/*/operations/*`):
+//! - [`NotebookRuntimesOperationsGet`] (`notebookRuntimes/*/operations/*`), with
 //!   [`wait`](NotebookRuntimesOperationsWait), [`cancel`](NotebookRuntimesOperationsCancel),
-//!   [`delete`](NotebookRuntimesOperationsDelete), [`list`](NotebookRuntimesOperationsList)
-//! - [`OnlineEvaluatorsOperationsGet`] (`onlineEvaluators/*/operations/*`):
+//!   [`delete`](NotebookRuntimesOperationsDelete) and [`list`](NotebookRuntimesOperationsList)
+//! - [`OnlineEvaluatorsOperationsGet`] (`onlineEvaluators/*/operations/*`), with
 //!   [`wait`](OnlineEvaluatorsOperationsWait), [`cancel`](OnlineEvaluatorsOperationsCancel),
-//!   [`delete`](OnlineEvaluatorsOperationsDelete), [`list`](OnlineEvaluatorsOperationsList)
-//! - [`OperationsGet`] (`operations/*`): [`wait`](OperationsWait),
-//!   [`cancel`](OperationsCancel), [`delete`](OperationsDelete), [`list`](OperationsList)
-//! - [`PersistentResourcesOperationsGet`] (`persistentResources/*/operations/*`):
+//!   [`delete`](OnlineEvaluatorsOperationsDelete) and [`list`](OnlineEvaluatorsOperationsList)
+//! - [`OperationsGet`] (`operations/*`), with [`wait`](OperationsWait),
+//!   [`cancel`](OperationsCancel), [`delete`](OperationsDelete) and [`list`](OperationsList)
+//! - [`PersistentResourcesOperationsGet`] (`persistentResources/*/operations/*`), with
 //!   [`wait`](PersistentResourcesOperationsWait),
 //!   [`cancel`](PersistentResourcesOperationsCancel),
-//!   [`delete`](PersistentResourcesOperationsDelete),
+//!   [`delete`](PersistentResourcesOperationsDelete) and
 //!   [`list`](PersistentResourcesOperationsList)
-//! - [`PipelineJobsOperationsGet`] (`pipelineJobs/*/operations/*`):
+//! - [`PipelineJobsOperationsGet`] (`pipelineJobs/*/operations/*`), with
 //!   [`wait`](PipelineJobsOperationsWait), [`cancel`](PipelineJobsOperationsCancel),
-//!   [`delete`](PipelineJobsOperationsDelete), [`list`](PipelineJobsOperationsList)
-//! - [`ProjectsLocationsAgentsOperationsGet`] (`projects/*/locations/*/agents/*/operations/*`):
-//!   [`wait`](ProjectsLocationsAgentsOperationsWait),
+//!   [`delete`](PipelineJobsOperationsDelete) and [`list`](PipelineJobsOperationsList)
+//! - [`ProjectsLocationsAgentsOperationsGet`] (`projects/*/locations/*/agents/*/operations/*`),
+//!   with [`wait`](ProjectsLocationsAgentsOperationsWait),
 //!   [`cancel`](ProjectsLocationsAgentsOperationsCancel),
-//!   [`delete`](ProjectsLocationsAgentsOperationsDelete),
+//!   [`delete`](ProjectsLocationsAgentsOperationsDelete) and
 //!   [`list`](ProjectsLocationsAgentsOperationsList)
-//! - [`ProjectsLocationsAppsOperationsGet`] (`projects/*/locations/*/apps/*/operations/*`):
-//!   [`wait`](ProjectsLocationsAppsOperationsWait),
+//! - [`ProjectsLocationsAppsOperationsGet`] (`projects/*/locations/*/apps/*/operations/*`),
+//!   with [`wait`](ProjectsLocationsAppsOperationsWait),
 //!   [`cancel`](ProjectsLocationsAppsOperationsCancel),
-//!   [`delete`](ProjectsLocationsAppsOperationsDelete),
+//!   [`delete`](ProjectsLocationsAppsOperationsDelete) and
 //!   [`list`](ProjectsLocationsAppsOperationsList)
 //! - [`ProjectsLocationsCollaborativeProjectsOperationsGet`]
-//!   (`projects/*/locations/*/collaborativeProjects/*/operations/*`):
+//!   (`projects/*/locations/*/collaborativeProjects/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsCollaborativeProjectsOperationsWait),
-//!   [`cancel`](ProjectsLocationsCollaborativeProjectsOperationsCancel),
+//!   [`cancel`](ProjectsLocationsCollaborativeProjectsOperationsCancel) and
 //!   [`delete`](ProjectsLocationsCollaborativeProjectsOperationsDelete)
 //! - [`ProjectsLocationsCustomJobsOperationsGet`]
-//!   (`projects/*/locations/*/customJobs/*/operations/*`):
+//!   (`projects/*/locations/*/customJobs/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsCustomJobsOperationsWait),
 //!   [`cancel`](ProjectsLocationsCustomJobsOperationsCancel),
-//!   [`delete`](ProjectsLocationsCustomJobsOperationsDelete),
+//!   [`delete`](ProjectsLocationsCustomJobsOperationsDelete) and
 //!   [`list`](ProjectsLocationsCustomJobsOperationsList)
 //! - [`ProjectsLocationsDataLabelingJobsOperationsGet`]
-//!   (`projects/*/locations/*/dataLabelingJobs/*/operations/*`):
+//!   (`projects/*/locations/*/dataLabelingJobs/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsDataLabelingJobsOperationsWait),
 //!   [`cancel`](ProjectsLocationsDataLabelingJobsOperationsCancel),
-//!   [`delete`](ProjectsLocationsDataLabelingJobsOperationsDelete),
+//!   [`delete`](ProjectsLocationsDataLabelingJobsOperationsDelete) and
 //!   [`list`](ProjectsLocationsDataLabelingJobsOperationsList)
 //! - [`ProjectsLocationsDatasetsAnnotationSpecsOperationsGet`]
-//!   (`projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*`):
+//!   (`projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsDatasetsAnnotationSpecsOperationsWait),
 //!   [`cancel`](ProjectsLocationsDatasetsAnnotationSpecsOperationsCancel),
-//!   [`delete`](ProjectsLocationsDatasetsAnnotationSpecsOperationsDelete),
+//!   [`delete`](ProjectsLocationsDatasetsAnnotationSpecsOperationsDelete) and
 //!   [`list`](ProjectsLocationsDatasetsAnnotationSpecsOperationsList)
 //! - [`ProjectsLocationsDatasetsDataItemsAnnotationsOperationsGet`]
-//!   (`projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*`):
+//!   (`projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsDatasetsDataItemsAnnotationsOperationsWait),
 //!   [`cancel`](ProjectsLocationsDatasetsDataItemsAnnotationsOperationsCancel),
-//!   [`delete`](ProjectsLocationsDatasetsDataItemsAnnotationsOperationsDelete),
+//!   [`delete`](ProjectsLocationsDatasetsDataItemsAnnotationsOperationsDelete) and
 //!   [`list`](ProjectsLocationsDatasetsDataItemsAnnotationsOperationsList)
 //! - [`ProjectsLocationsDatasetsDataItemsOperationsGet`]
-//!   (`projects/*/locations/*/datasets/*/dataItems/*/operations/*`):
+//!   (`projects/*/locations/*/datasets/*/dataItems/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsDatasetsDataItemsOperationsWait),
 //!   [`cancel`](ProjectsLocationsDatasetsDataItemsOperationsCancel),
-//!   [`delete`](ProjectsLocationsDatasetsDataItemsOperationsDelete),
+//!   [`delete`](ProjectsLocationsDatasetsDataItemsOperationsDelete) and
 //!   [`list`](ProjectsLocationsDatasetsDataItemsOperationsList)
 //! - [`ProjectsLocationsDatasetsOperationsGet`]
-//!   (`projects/*/locations/*/datasets/*/operations/*`):
+//!   (`projects/*/locations/*/datasets/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsDatasetsOperationsWait),
 //!   [`cancel`](ProjectsLocationsDatasetsOperationsCancel),
-//!   [`delete`](ProjectsLocationsDatasetsOperationsDelete),
+//!   [`delete`](ProjectsLocationsDatasetsOperationsDelete) and
 //!   [`list`](ProjectsLocationsDatasetsOperationsList)
 //! - [`ProjectsLocationsDatasetsSavedQueriesOperationsGet`]
-//!   (`projects/*/locations/*/datasets/*/savedQueries/*/operations/*`):
+//!   (`projects/*/locations/*/datasets/*/savedQueries/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsDatasetsSavedQueriesOperationsWait),
 //!   [`cancel`](ProjectsLocationsDatasetsSavedQueriesOperationsCancel),
-//!   [`delete`](ProjectsLocationsDatasetsSavedQueriesOperationsDelete),
+//!   [`delete`](ProjectsLocationsDatasetsSavedQueriesOperationsDelete) and
 //!   [`list`](ProjectsLocationsDatasetsSavedQueriesOperationsList)
 //! - [`ProjectsLocationsDeploymentResourcePoolsOperationsGet`]
-//!   (`projects/*/locations/*/deploymentResourcePools/*/operations/*`):
+//!   (`projects/*/locations/*/deploymentResourcePools/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsDeploymentResourcePoolsOperationsWait),
 //!   [`cancel`](ProjectsLocationsDeploymentResourcePoolsOperationsCancel),
-//!   [`delete`](ProjectsLocationsDeploymentResourcePoolsOperationsDelete),
+//!   [`delete`](ProjectsLocationsDeploymentResourcePoolsOperationsDelete) and
 //!   [`list`](ProjectsLocationsDeploymentResourcePoolsOperationsList)
 //! - [`ProjectsLocationsEdgeDevicesOperationsGet`]
-//!   (`projects/*/locations/*/edgeDevices/*/operations/*`):
+//!   (`projects/*/locations/*/edgeDevices/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsEdgeDevicesOperationsWait),
 //!   [`cancel`](ProjectsLocationsEdgeDevicesOperationsCancel),
-//!   [`delete`](ProjectsLocationsEdgeDevicesOperationsDelete),
+//!   [`delete`](ProjectsLocationsEdgeDevicesOperationsDelete) and
 //!   [`list`](ProjectsLocationsEdgeDevicesOperationsList)
 //! - [`ProjectsLocationsEndpointsOperationsGet`]
-//!   (`projects/*/locations/*/endpoints/*/operations/*`):
+//!   (`projects/*/locations/*/endpoints/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsEndpointsOperationsWait),
 //!   [`cancel`](ProjectsLocationsEndpointsOperationsCancel),
-//!   [`delete`](ProjectsLocationsEndpointsOperationsDelete),
+//!   [`delete`](ProjectsLocationsEndpointsOperationsDelete) and
 //!   [`list`](ProjectsLocationsEndpointsOperationsList)
 //! - [`ProjectsLocationsEvaluationItemsOperationsGet`]
-//!   (`projects/*/locations/*/evaluationItems/*/operations/*`):
+//!   (`projects/*/locations/*/evaluationItems/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsEvaluationItemsOperationsWait),
-//!   [`delete`](ProjectsLocationsEvaluationItemsOperationsDelete),
+//!   [`delete`](ProjectsLocationsEvaluationItemsOperationsDelete) and
 //!   [`list`](ProjectsLocationsEvaluationItemsOperationsList)
 //! - [`ProjectsLocationsEvaluationMetricsOperationsGet`]
-//!   (`projects/*/locations/*/evaluationMetrics/*/operations/*`):
-//!   [`delete`](ProjectsLocationsEvaluationMetricsOperationsDelete),
+//!   (`projects/*/locations/*/evaluationMetrics/*/operations/*`), with
+//!   [`delete`](ProjectsLocationsEvaluationMetricsOperationsDelete) and
 //!   [`list`](ProjectsLocationsEvaluationMetricsOperationsList)
 //! - [`ProjectsLocationsEvaluationRunsOperationsGet`]
-//!   (`projects/*/locations/*/evaluationRuns/*/operations/*`):
+//!   (`projects/*/locations/*/evaluationRuns/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsEvaluationRunsOperationsWait),
-//!   [`delete`](ProjectsLocationsEvaluationRunsOperationsDelete),
+//!   [`delete`](ProjectsLocationsEvaluationRunsOperationsDelete) and
 //!   [`list`](ProjectsLocationsEvaluationRunsOperationsList)
 //! - [`ProjectsLocationsEvaluationSetsOperationsGet`]
-//!   (`projects/*/locations/*/evaluationSets/*/operations/*`):
+//!   (`projects/*/locations/*/evaluationSets/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsEvaluationSetsOperationsWait),
-//!   [`delete`](ProjectsLocationsEvaluationSetsOperationsDelete),
+//!   [`delete`](ProjectsLocationsEvaluationSetsOperationsDelete) and
 //!   [`list`](ProjectsLocationsEvaluationSetsOperationsList)
 //! - [`ProjectsLocationsExampleStoresOperationsGet`]
-//!   (`projects/*/locations/*/exampleStores/*/operations/*`):
+//!   (`projects/*/locations/*/exampleStores/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsExampleStoresOperationsWait),
 //!   [`cancel`](ProjectsLocationsExampleStoresOperationsCancel),
-//!   [`delete`](ProjectsLocationsExampleStoresOperationsDelete),
+//!   [`delete`](ProjectsLocationsExampleStoresOperationsDelete) and
 //!   [`list`](ProjectsLocationsExampleStoresOperationsList)
 //! - [`ProjectsLocationsExtensionControllersOperationsGet`]
-//!   (`projects/*/locations/*/extensionControllers/*/operations/*`):
+//!   (`projects/*/locations/*/extensionControllers/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsExtensionControllersOperationsWait),
 //!   [`cancel`](ProjectsLocationsExtensionControllersOperationsCancel),
-//!   [`delete`](ProjectsLocationsExtensionControllersOperationsDelete),
+//!   [`delete`](ProjectsLocationsExtensionControllersOperationsDelete) and
 //!   [`list`](ProjectsLocationsExtensionControllersOperationsList)
 //! - [`ProjectsLocationsExtensionsOperationsGet`]
-//!   (`projects/*/locations/*/extensions/*/operations/*`):
+//!   (`projects/*/locations/*/extensions/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsExtensionsOperationsWait),
 //!   [`cancel`](ProjectsLocationsExtensionsOperationsCancel),
-//!   [`delete`](ProjectsLocationsExtensionsOperationsDelete),
+//!   [`delete`](ProjectsLocationsExtensionsOperationsDelete) and
 //!   [`list`](ProjectsLocationsExtensionsOperationsList)
 //! - [`ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsGet`]
-//!   (`projects/*/locations/*/featureGroups/*/featureMonitors/*/operations/*`):
+//!   (`projects/*/locations/*/featureGroups/*/featureMonitors/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsWait),
-//!   [`delete`](ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsDelete),
+//!   [`delete`](ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsDelete) and
 //!   [`list`](ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsList)
 //! - [`ProjectsLocationsFeatureGroupsFeaturesOperationsGet`]
-//!   (`projects/*/locations/*/featureGroups/*/features/*/operations/*`):
+//!   (`projects/*/locations/*/featureGroups/*/features/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsFeatureGroupsFeaturesOperationsWait),
-//!   [`delete`](ProjectsLocationsFeatureGroupsFeaturesOperationsDelete),
+//!   [`delete`](ProjectsLocationsFeatureGroupsFeaturesOperationsDelete) and
 //!   [`list`](ProjectsLocationsFeatureGroupsFeaturesOperationsList)
 //! - [`ProjectsLocationsFeatureGroupsOperationsGet`]
-//!   (`projects/*/locations/*/featureGroups/*/operations/*`):
+//!   (`projects/*/locations/*/featureGroups/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsFeatureGroupsOperationsWait),
-//!   [`delete`](ProjectsLocationsFeatureGroupsOperationsDelete),
+//!   [`delete`](ProjectsLocationsFeatureGroupsOperationsDelete) and
 //!   [`list`](ProjectsLocationsFeatureGroupsOperationsList)
 //! - [`ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsGet`]
-//!   (`projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*`):
+//!   (`projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsWait),
-//!   [`delete`](ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsDelete),
+//!   [`delete`](ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsDelete) and
 //!   [`list`](ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsList)
 //! - [`ProjectsLocationsFeatureOnlineStoresOperationsGet`]
-//!   (`projects/*/locations/*/featureOnlineStores/*/operations/*`):
+//!   (`projects/*/locations/*/featureOnlineStores/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsFeatureOnlineStoresOperationsWait),
-//!   [`delete`](ProjectsLocationsFeatureOnlineStoresOperationsDelete),
+//!   [`delete`](ProjectsLocationsFeatureOnlineStoresOperationsDelete) and
 //!   [`list`](ProjectsLocationsFeatureOnlineStoresOperationsList)
 //! - [`ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsGet`]
-//!   (`projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*`):
+//!   (`projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsWait),
 //!   [`cancel`](ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsCancel),
-//!   [`delete`](ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsDelete),
+//!   [`delete`](ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsDelete) and
 //!   [`list`](ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsList)
 //! - [`ProjectsLocationsFeaturestoresEntityTypesOperationsGet`]
-//!   (`projects/*/locations/*/featurestores/*/entityTypes/*/operations/*`):
+//!   (`projects/*/locations/*/featurestores/*/entityTypes/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsFeaturestoresEntityTypesOperationsWait),
 //!   [`cancel`](ProjectsLocationsFeaturestoresEntityTypesOperationsCancel),
-//!   [`delete`](ProjectsLocationsFeaturestoresEntityTypesOperationsDelete),
+//!   [`delete`](ProjectsLocationsFeaturestoresEntityTypesOperationsDelete) and
 //!   [`list`](ProjectsLocationsFeaturestoresEntityTypesOperationsList)
 //! - [`ProjectsLocationsFeaturestoresOperationsGet`]
-//!   (`projects/*/locations/*/featurestores/*/operations/*`):
+//!   (`projects/*/locations/*/featurestores/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsFeaturestoresOperationsWait),
 //!   [`cancel`](ProjectsLocationsFeaturestoresOperationsCancel),
-//!   [`delete`](ProjectsLocationsFeaturestoresOperationsDelete),
+//!   [`delete`](ProjectsLocationsFeaturestoresOperationsDelete) and
 //!   [`list`](ProjectsLocationsFeaturestoresOperationsList)
 //! - [`ProjectsLocationsHyperparameterTuningJobsOperationsGet`]
-//!   (`projects/*/locations/*/hyperparameterTuningJobs/*/operations/*`):
+//!   (`projects/*/locations/*/hyperparameterTuningJobs/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsHyperparameterTuningJobsOperationsWait),
 //!   [`cancel`](ProjectsLocationsHyperparameterTuningJobsOperationsCancel),
-//!   [`delete`](ProjectsLocationsHyperparameterTuningJobsOperationsDelete),
+//!   [`delete`](ProjectsLocationsHyperparameterTuningJobsOperationsDelete) and
 //!   [`list`](ProjectsLocationsHyperparameterTuningJobsOperationsList)
 //! - [`ProjectsLocationsIndexEndpointsOperationsGet`]
-//!   (`projects/*/locations/*/indexEndpoints/*/operations/*`):
+//!   (`projects/*/locations/*/indexEndpoints/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsIndexEndpointsOperationsWait),
 //!   [`cancel`](ProjectsLocationsIndexEndpointsOperationsCancel),
-//!   [`delete`](ProjectsLocationsIndexEndpointsOperationsDelete),
+//!   [`delete`](ProjectsLocationsIndexEndpointsOperationsDelete) and
 //!   [`list`](ProjectsLocationsIndexEndpointsOperationsList)
 //! - [`ProjectsLocationsIndexesOperationsGet`]
-//!   (`projects/*/locations/*/indexes/*/operations/*`):
+//!   (`projects/*/locations/*/indexes/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsIndexesOperationsWait),
 //!   [`cancel`](ProjectsLocationsIndexesOperationsCancel),
-//!   [`delete`](ProjectsLocationsIndexesOperationsDelete),
+//!   [`delete`](ProjectsLocationsIndexesOperationsDelete) and
 //!   [`list`](ProjectsLocationsIndexesOperationsList)
 //! - [`ProjectsLocationsLearningSetsOperationsGet`]
-//!   (`projects/*/locations/*/learningSets/*/operations/*`):
+//!   (`projects/*/locations/*/learningSets/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsLearningSetsOperationsWait),
 //!   [`cancel`](ProjectsLocationsLearningSetsOperationsCancel),
-//!   [`delete`](ProjectsLocationsLearningSetsOperationsDelete),
+//!   [`delete`](ProjectsLocationsLearningSetsOperationsDelete) and
 //!   [`list`](ProjectsLocationsLearningSetsOperationsList)
 //! - [`ProjectsLocationsMemoryBanksMemoriesOperationsGet`]
-//!   (`projects/*/locations/*/memoryBanks/*/memories/*/operations/*`):
+//!   (`projects/*/locations/*/memoryBanks/*/memories/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsMemoryBanksMemoriesOperationsWait),
 //!   [`cancel`](ProjectsLocationsMemoryBanksMemoriesOperationsCancel),
-//!   [`delete`](ProjectsLocationsMemoryBanksMemoriesOperationsDelete),
+//!   [`delete`](ProjectsLocationsMemoryBanksMemoriesOperationsDelete) and
 //!   [`list`](ProjectsLocationsMemoryBanksMemoriesOperationsList)
 //! - [`ProjectsLocationsMemoryBanksOperationsGet`]
-//!   (`projects/*/locations/*/memoryBanks/*/operations/*`):
+//!   (`projects/*/locations/*/memoryBanks/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsMemoryBanksOperationsWait),
 //!   [`cancel`](ProjectsLocationsMemoryBanksOperationsCancel),
-//!   [`delete`](ProjectsLocationsMemoryBanksOperationsDelete),
+//!   [`delete`](ProjectsLocationsMemoryBanksOperationsDelete) and
 //!   [`list`](ProjectsLocationsMemoryBanksOperationsList)
 //! - [`ProjectsLocationsMetadataStoresArtifactsOperationsGet`]
-//!   (`projects/*/locations/*/metadataStores/*/artifacts/*/operations/*`):
+//!   (`projects/*/locations/*/metadataStores/*/artifacts/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsMetadataStoresArtifactsOperationsWait),
 //!   [`cancel`](ProjectsLocationsMetadataStoresArtifactsOperationsCancel),
-//!   [`delete`](ProjectsLocationsMetadataStoresArtifactsOperationsDelete),
+//!   [`delete`](ProjectsLocationsMetadataStoresArtifactsOperationsDelete) and
 //!   [`list`](ProjectsLocationsMetadataStoresArtifactsOperationsList)
 //! - [`ProjectsLocationsMetadataStoresContextsOperationsGet`]
-//!   (`projects/*/locations/*/metadataStores/*/contexts/*/operations/*`):
+//!   (`projects/*/locations/*/metadataStores/*/contexts/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsMetadataStoresContextsOperationsWait),
 //!   [`cancel`](ProjectsLocationsMetadataStoresContextsOperationsCancel),
-//!   [`delete`](ProjectsLocationsMetadataStoresContextsOperationsDelete),
+//!   [`delete`](ProjectsLocationsMetadataStoresContextsOperationsDelete) and
 //!   [`list`](ProjectsLocationsMetadataStoresContextsOperationsList)
 //! - [`ProjectsLocationsMetadataStoresExecutionsOperationsGet`]
-//!   (`projects/*/locations/*/metadataStores/*/executions/*/operations/*`):
+//!   (`projects/*/locations/*/metadataStores/*/executions/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsMetadataStoresExecutionsOperationsWait),
 //!   [`cancel`](ProjectsLocationsMetadataStoresExecutionsOperationsCancel),
-//!   [`delete`](ProjectsLocationsMetadataStoresExecutionsOperationsDelete),
+//!   [`delete`](ProjectsLocationsMetadataStoresExecutionsOperationsDelete) and
 //!   [`list`](ProjectsLocationsMetadataStoresExecutionsOperationsList)
 //! - [`ProjectsLocationsMetadataStoresOperationsGet`]
-//!   (`projects/*/locations/*/metadataStores/*/operations/*`):
+//!   (`projects/*/locations/*/metadataStores/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsMetadataStoresOperationsWait),
 //!   [`cancel`](ProjectsLocationsMetadataStoresOperationsCancel),
-//!   [`delete`](ProjectsLocationsMetadataStoresOperationsDelete),
+//!   [`delete`](ProjectsLocationsMetadataStoresOperationsDelete) and
 //!   [`list`](ProjectsLocationsMetadataStoresOperationsList)
 //! - [`ProjectsLocationsMigratableResourcesOperationsGet`]
-//!   (`projects/*/locations/*/migratableResources/*/operations/*`):
+//!   (`projects/*/locations/*/migratableResources/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsMigratableResourcesOperationsWait),
 //!   [`cancel`](ProjectsLocationsMigratableResourcesOperationsCancel),
-//!   [`delete`](ProjectsLocationsMigratableResourcesOperationsDelete),
+//!   [`delete`](ProjectsLocationsMigratableResourcesOperationsDelete) and
 //!   [`list`](ProjectsLocationsMigratableResourcesOperationsList)
 //! - [`ProjectsLocationsModelDeploymentMonitoringJobsOperationsGet`]
-//!   (`projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*`):
+//!   (`projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsModelDeploymentMonitoringJobsOperationsWait),
 //!   [`cancel`](ProjectsLocationsModelDeploymentMonitoringJobsOperationsCancel),
-//!   [`delete`](ProjectsLocationsModelDeploymentMonitoringJobsOperationsDelete),
+//!   [`delete`](ProjectsLocationsModelDeploymentMonitoringJobsOperationsDelete) and
 //!   [`list`](ProjectsLocationsModelDeploymentMonitoringJobsOperationsList)
 //! - [`ProjectsLocationsModelMonitorsOperationsGet`]
-//!   (`projects/*/locations/*/modelMonitors/*/operations/*`):
+//!   (`projects/*/locations/*/modelMonitors/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsModelMonitorsOperationsWait),
 //!   [`cancel`](ProjectsLocationsModelMonitorsOperationsCancel),
-//!   [`delete`](ProjectsLocationsModelMonitorsOperationsDelete),
+//!   [`delete`](ProjectsLocationsModelMonitorsOperationsDelete) and
 //!   [`list`](ProjectsLocationsModelMonitorsOperationsList)
 //! - [`ProjectsLocationsModelsEvaluationsOperationsGet`]
-//!   (`projects/*/locations/*/models/*/evaluations/*/operations/*`):
+//!   (`projects/*/locations/*/models/*/evaluations/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsModelsEvaluationsOperationsWait),
 //!   [`cancel`](ProjectsLocationsModelsEvaluationsOperationsCancel),
-//!   [`delete`](ProjectsLocationsModelsEvaluationsOperationsDelete),
+//!   [`delete`](ProjectsLocationsModelsEvaluationsOperationsDelete) and
 //!   [`list`](ProjectsLocationsModelsEvaluationsOperationsList)
-//! - [`ProjectsLocationsModelsOperationsGet`] (`projects/*/locations/*/models/*/operations/*`):
-//!   [`wait`](ProjectsLocationsModelsOperationsWait),
+//! - [`ProjectsLocationsModelsOperationsGet`] (`projects/*/locations/*/models/*/operations/*`),
+//!   with [`wait`](ProjectsLocationsModelsOperationsWait),
 //!   [`cancel`](ProjectsLocationsModelsOperationsCancel),
-//!   [`delete`](ProjectsLocationsModelsOperationsDelete),
+//!   [`delete`](ProjectsLocationsModelsOperationsDelete) and
 //!   [`list`](ProjectsLocationsModelsOperationsList)
 //! - [`ProjectsLocationsNotebookExecutionJobsOperationsGet`]
-//!   (`projects/*/locations/*/notebookExecutionJobs/*/operations/*`):
+//!   (`projects/*/locations/*/notebookExecutionJobs/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsNotebookExecutionJobsOperationsWait),
 //!   [`cancel`](ProjectsLocationsNotebookExecutionJobsOperationsCancel),
-//!   [`delete`](ProjectsLocationsNotebookExecutionJobsOperationsDelete),
+//!   [`delete`](ProjectsLocationsNotebookExecutionJobsOperationsDelete) and
 //!   [`list`](ProjectsLocationsNotebookExecutionJobsOperationsList)
 //! - [`ProjectsLocationsNotebookRuntimeTemplatesOperationsGet`]
-//!   (`projects/*/locations/*/notebookRuntimeTemplates/*/operations/*`):
+//!   (`projects/*/locations/*/notebookRuntimeTemplates/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsNotebookRuntimeTemplatesOperationsWait),
 //!   [`cancel`](ProjectsLocationsNotebookRuntimeTemplatesOperationsCancel),
-//!   [`delete`](ProjectsLocationsNotebookRuntimeTemplatesOperationsDelete),
+//!   [`delete`](ProjectsLocationsNotebookRuntimeTemplatesOperationsDelete) and
 //!   [`list`](ProjectsLocationsNotebookRuntimeTemplatesOperationsList)
 //! - [`ProjectsLocationsNotebookRuntimesOperationsGet`]
-//!   (`projects/*/locations/*/notebookRuntimes/*/operations/*`):
+//!   (`projects/*/locations/*/notebookRuntimes/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsNotebookRuntimesOperationsWait),
 //!   [`cancel`](ProjectsLocationsNotebookRuntimesOperationsCancel),
-//!   [`delete`](ProjectsLocationsNotebookRuntimesOperationsDelete),
+//!   [`delete`](ProjectsLocationsNotebookRuntimesOperationsDelete) and
 //!   [`list`](ProjectsLocationsNotebookRuntimesOperationsList)
 //! - [`ProjectsLocationsOnlineEvaluatorsOperationsGet`]
-//!   (`projects/*/locations/*/onlineEvaluators/*/operations/*`):
+//!   (`projects/*/locations/*/onlineEvaluators/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsOnlineEvaluatorsOperationsWait),
 //!   [`cancel`](ProjectsLocationsOnlineEvaluatorsOperationsCancel),
-//!   [`delete`](ProjectsLocationsOnlineEvaluatorsOperationsDelete),
+//!   [`delete`](ProjectsLocationsOnlineEvaluatorsOperationsDelete) and
 //!   [`list`](ProjectsLocationsOnlineEvaluatorsOperationsList)
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsOperationsWait), [`cancel`](ProjectsLocationsOperationsCancel),
-//!   [`delete`](ProjectsLocationsOperationsDelete), [`list`](ProjectsLocationsOperationsList)
+//!   [`delete`](ProjectsLocationsOperationsDelete) and
+//!   [`list`](ProjectsLocationsOperationsList)
 //! - [`ProjectsLocationsPersistentResourcesOperationsGet`]
-//!   (`projects/*/locations/*/persistentResources/*/operations/*`):
+//!   (`projects/*/locations/*/persistentResources/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsPersistentResourcesOperationsWait),
 //!   [`cancel`](ProjectsLocationsPersistentResourcesOperationsCancel),
-//!   [`delete`](ProjectsLocationsPersistentResourcesOperationsDelete),
+//!   [`delete`](ProjectsLocationsPersistentResourcesOperationsDelete) and
 //!   [`list`](ProjectsLocationsPersistentResourcesOperationsList)
 //! - [`ProjectsLocationsPipelineJobsOperationsGet`]
-//!   (`projects/*/locations/*/pipelineJobs/*/operations/*`):
+//!   (`projects/*/locations/*/pipelineJobs/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsPipelineJobsOperationsWait),
 //!   [`cancel`](ProjectsLocationsPipelineJobsOperationsCancel),
-//!   [`delete`](ProjectsLocationsPipelineJobsOperationsDelete),
+//!   [`delete`](ProjectsLocationsPipelineJobsOperationsDelete) and
 //!   [`list`](ProjectsLocationsPipelineJobsOperationsList)
 //! - [`ProjectsLocationsRagCorporaOperationsGet`]
-//!   (`projects/*/locations/*/ragCorpora/*/operations/*`):
+//!   (`projects/*/locations/*/ragCorpora/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsRagCorporaOperationsWait),
 //!   [`cancel`](ProjectsLocationsRagCorporaOperationsCancel),
-//!   [`delete`](ProjectsLocationsRagCorporaOperationsDelete),
+//!   [`delete`](ProjectsLocationsRagCorporaOperationsDelete) and
 //!   [`list`](ProjectsLocationsRagCorporaOperationsList)
 //! - [`ProjectsLocationsRagCorporaRagFilesOperationsGet`]
-//!   (`projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*`):
+//!   (`projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsRagCorporaRagFilesOperationsWait),
 //!   [`cancel`](ProjectsLocationsRagCorporaRagFilesOperationsCancel),
-//!   [`delete`](ProjectsLocationsRagCorporaRagFilesOperationsDelete),
+//!   [`delete`](ProjectsLocationsRagCorporaRagFilesOperationsDelete) and
 //!   [`list`](ProjectsLocationsRagCorporaRagFilesOperationsList)
 //! - [`ProjectsLocationsRagEngineConfigOperationsGet`]
-//!   (`projects/*/locations/*/ragEngineConfig/operations/*`):
+//!   (`projects/*/locations/*/ragEngineConfig/operations/*`), with
 //!   [`wait`](ProjectsLocationsRagEngineConfigOperationsWait),
 //!   [`cancel`](ProjectsLocationsRagEngineConfigOperationsCancel),
-//!   [`delete`](ProjectsLocationsRagEngineConfigOperationsDelete),
+//!   [`delete`](ProjectsLocationsRagEngineConfigOperationsDelete) and
 //!   [`list`](ProjectsLocationsRagEngineConfigOperationsList)
 //! - [`ProjectsLocationsReasoningEnginesExamplesOperationsGet`]
-//!   (`projects/*/locations/*/reasoningEngines/*/examples/*/operations/*`):
+//!   (`projects/*/locations/*/reasoningEngines/*/examples/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsReasoningEnginesExamplesOperationsWait),
-//!   [`cancel`](ProjectsLocationsReasoningEnginesExamplesOperationsCancel),
+//!   [`cancel`](ProjectsLocationsReasoningEnginesExamplesOperationsCancel) and
 //!   [`delete`](ProjectsLocationsReasoningEnginesExamplesOperationsDelete)
 //! - [`ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsGet`]
-//!   (`projects/*/locations/*/reasoningEngines/*/feedbackEntries/*/operations/*`):
+//!   (`projects/*/locations/*/reasoningEngines/*/feedbackEntries/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsWait),
 //!   [`cancel`](ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsCancel),
-//!   [`delete`](ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsDelete),
+//!   [`delete`](ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsDelete) and
 //!   [`list`](ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsList)
 //! - [`ProjectsLocationsReasoningEnginesMemoriesOperationsGet`]
-//!   (`projects/*/locations/*/reasoningEngines/*/memories/*/operations/*`):
+//!   (`projects/*/locations/*/reasoningEngines/*/memories/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsReasoningEnginesMemoriesOperationsWait),
 //!   [`cancel`](ProjectsLocationsReasoningEnginesMemoriesOperationsCancel),
-//!   [`delete`](ProjectsLocationsReasoningEnginesMemoriesOperationsDelete),
+//!   [`delete`](ProjectsLocationsReasoningEnginesMemoriesOperationsDelete) and
 //!   [`list`](ProjectsLocationsReasoningEnginesMemoriesOperationsList)
 //! - [`ProjectsLocationsReasoningEnginesOperationsGet`]
-//!   (`projects/*/locations/*/reasoningEngines/*/operations/*`):
+//!   (`projects/*/locations/*/reasoningEngines/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsReasoningEnginesOperationsWait),
 //!   [`cancel`](ProjectsLocationsReasoningEnginesOperationsCancel),
-//!   [`delete`](ProjectsLocationsReasoningEnginesOperationsDelete),
+//!   [`delete`](ProjectsLocationsReasoningEnginesOperationsDelete) and
 //!   [`list`](ProjectsLocationsReasoningEnginesOperationsList)
 //! - [`ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsGet`]
-//!   (`projects/*/locations/*/reasoningEngines/*/runtimeRevisions/*/operations/*`):
+//!   (`projects/*/locations/*/reasoningEngines/*/runtimeRevisions/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsWait),
 //!   [`cancel`](ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsCancel),
-//!   [`delete`](ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsDelete),
+//!   [`delete`](ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsDelete) and
 //!   [`list`](ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsList)
 //! - [`ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet`]
-//!   (`projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*`):
-//!   [`wait`](ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait),
+//!   (`projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*`),
+//!   with [`wait`](ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait),
 //!   [`cancel`](ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel),
-//!   [`delete`](ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete),
-//!   [`list`](ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsList)
+//!   [`delete`](ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete)
+//!   and [`list`](ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsList)
 //! - [`ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsGet`]
-//!   (`projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*`):
-//!   [`wait`](ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsWait),
+//!   (`projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*`),
+//!   with [`wait`](ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsWait),
 //!   [`cancel`](ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel),
-//!   [`delete`](ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete),
-//!   [`list`](ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsList)
+//!   [`delete`](ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete)
+//!   and [`list`](ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsList)
 //! - [`ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsGet`]
-//!   (`projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*`):
+//!   (`projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsWait),
 //!   [`cancel`](ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsCancel),
-//!   [`delete`](ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsDelete),
+//!   [`delete`](ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsDelete) and
 //!   [`list`](ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsList)
 //! - [`ProjectsLocationsReasoningEnginesSessionsOperationsGet`]
-//!   (`projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*`):
+//!   (`projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsReasoningEnginesSessionsOperationsWait),
 //!   [`cancel`](ProjectsLocationsReasoningEnginesSessionsOperationsCancel),
-//!   [`delete`](ProjectsLocationsReasoningEnginesSessionsOperationsDelete),
+//!   [`delete`](ProjectsLocationsReasoningEnginesSessionsOperationsDelete) and
 //!   [`list`](ProjectsLocationsReasoningEnginesSessionsOperationsList)
 //! - [`ProjectsLocationsSchedulesOperationsGet`]
-//!   (`projects/*/locations/*/schedules/*/operations/*`):
+//!   (`projects/*/locations/*/schedules/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsSchedulesOperationsWait),
 //!   [`cancel`](ProjectsLocationsSchedulesOperationsCancel),
-//!   [`delete`](ProjectsLocationsSchedulesOperationsDelete),
+//!   [`delete`](ProjectsLocationsSchedulesOperationsDelete) and
 //!   [`list`](ProjectsLocationsSchedulesOperationsList)
 //! - [`ProjectsLocationsSemanticGovernancePoliciesOperationsGet`]
-//!   (`projects/*/locations/*/semanticGovernancePolicies/*/operations/*`):
+//!   (`projects/*/locations/*/semanticGovernancePolicies/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsSemanticGovernancePoliciesOperationsWait),
 //!   [`cancel`](ProjectsLocationsSemanticGovernancePoliciesOperationsCancel),
-//!   [`delete`](ProjectsLocationsSemanticGovernancePoliciesOperationsDelete),
+//!   [`delete`](ProjectsLocationsSemanticGovernancePoliciesOperationsDelete) and
 //!   [`list`](ProjectsLocationsSemanticGovernancePoliciesOperationsList)
 //! - [`ProjectsLocationsServingProfilesOperationsGet`]
-//!   (`projects/*/locations/*/servingProfiles/*/operations/*`):
+//!   (`projects/*/locations/*/servingProfiles/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsServingProfilesOperationsWait),
 //!   [`cancel`](ProjectsLocationsServingProfilesOperationsCancel),
-//!   [`delete`](ProjectsLocationsServingProfilesOperationsDelete),
+//!   [`delete`](ProjectsLocationsServingProfilesOperationsDelete) and
 //!   [`list`](ProjectsLocationsServingProfilesOperationsList)
-//! - [`ProjectsLocationsSkillsOperationsGet`] (`projects/*/locations/*/skills/*/operations/*`):
-//!   [`wait`](ProjectsLocationsSkillsOperationsWait),
+//! - [`ProjectsLocationsSkillsOperationsGet`] (`projects/*/locations/*/skills/*/operations/*`),
+//!   with [`wait`](ProjectsLocationsSkillsOperationsWait),
 //!   [`cancel`](ProjectsLocationsSkillsOperationsCancel),
-//!   [`delete`](ProjectsLocationsSkillsOperationsDelete),
+//!   [`delete`](ProjectsLocationsSkillsOperationsDelete) and
 //!   [`list`](ProjectsLocationsSkillsOperationsList)
 //! - [`ProjectsLocationsSolversOperationsGet`]
-//!   (`projects/*/locations/*/solvers/*/operations/*`):
-//!   [`delete`](ProjectsLocationsSolversOperationsDelete),
+//!   (`projects/*/locations/*/solvers/*/operations/*`), with
+//!   [`delete`](ProjectsLocationsSolversOperationsDelete) and
 //!   [`list`](ProjectsLocationsSolversOperationsList)
 //! - [`ProjectsLocationsSpecialistPoolsOperationsGet`]
-//!   (`projects/*/locations/*/specialistPools/*/operations/*`):
+//!   (`projects/*/locations/*/specialistPools/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsSpecialistPoolsOperationsWait),
 //!   [`cancel`](ProjectsLocationsSpecialistPoolsOperationsCancel),
-//!   [`delete`](ProjectsLocationsSpecialistPoolsOperationsDelete),
+//!   [`delete`](ProjectsLocationsSpecialistPoolsOperationsDelete) and
 //!   [`list`](ProjectsLocationsSpecialistPoolsOperationsList)
 //! - [`ProjectsLocationsStudiesOperationsGet`]
-//!   (`projects/*/locations/*/studies/*/operations/*`):
+//!   (`projects/*/locations/*/studies/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsStudiesOperationsWait),
 //!   [`cancel`](ProjectsLocationsStudiesOperationsCancel),
-//!   [`delete`](ProjectsLocationsStudiesOperationsDelete),
+//!   [`delete`](ProjectsLocationsStudiesOperationsDelete) and
 //!   [`list`](ProjectsLocationsStudiesOperationsList)
 //! - [`ProjectsLocationsStudiesTrialsOperationsGet`]
-//!   (`projects/*/locations/*/studies/*/trials/*/operations/*`):
+//!   (`projects/*/locations/*/studies/*/trials/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsStudiesTrialsOperationsWait),
 //!   [`cancel`](ProjectsLocationsStudiesTrialsOperationsCancel),
-//!   [`delete`](ProjectsLocationsStudiesTrialsOperationsDelete),
+//!   [`delete`](ProjectsLocationsStudiesTrialsOperationsDelete) and
 //!   [`list`](ProjectsLocationsStudiesTrialsOperationsList)
 //! - [`ProjectsLocationsTaskStoresOperationsGet`]
-//!   (`projects/*/locations/*/taskStores/*/operations/*`):
+//!   (`projects/*/locations/*/taskStores/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsTaskStoresOperationsWait),
 //!   [`cancel`](ProjectsLocationsTaskStoresOperationsCancel),
-//!   [`delete`](ProjectsLocationsTaskStoresOperationsDelete),
+//!   [`delete`](ProjectsLocationsTaskStoresOperationsDelete) and
 //!   [`list`](ProjectsLocationsTaskStoresOperationsList)
 //! - [`ProjectsLocationsTensorboardsExperimentsOperationsGet`]
-//!   (`projects/*/locations/*/tensorboards/*/experiments/*/operations/*`):
+//!   (`projects/*/locations/*/tensorboards/*/experiments/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsTensorboardsExperimentsOperationsWait),
 //!   [`cancel`](ProjectsLocationsTensorboardsExperimentsOperationsCancel),
-//!   [`delete`](ProjectsLocationsTensorboardsExperimentsOperationsDelete),
+//!   [`delete`](ProjectsLocationsTensorboardsExperimentsOperationsDelete) and
 //!   [`list`](ProjectsLocationsTensorboardsExperimentsOperationsList)
 //! - [`ProjectsLocationsTensorboardsExperimentsRunsOperationsGet`]
-//!   (`projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*`):
+//!   (`projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsTensorboardsExperimentsRunsOperationsWait),
 //!   [`cancel`](ProjectsLocationsTensorboardsExperimentsRunsOperationsCancel),
-//!   [`delete`](ProjectsLocationsTensorboardsExperimentsRunsOperationsDelete),
+//!   [`delete`](ProjectsLocationsTensorboardsExperimentsRunsOperationsDelete) and
 //!   [`list`](ProjectsLocationsTensorboardsExperimentsRunsOperationsList)
 //! - [`ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsGet`]
-//!   (`projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*`):
-//!   [`wait`](ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsWait),
+//!   (`projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*`),
+//!   with [`wait`](ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsWait),
 //!   [`cancel`](ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsCancel),
-//!   [`delete`](ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsDelete),
+//!   [`delete`](ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsDelete) and
 //!   [`list`](ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsList)
 //! - [`ProjectsLocationsTensorboardsOperationsGet`]
-//!   (`projects/*/locations/*/tensorboards/*/operations/*`):
+//!   (`projects/*/locations/*/tensorboards/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsTensorboardsOperationsWait),
 //!   [`cancel`](ProjectsLocationsTensorboardsOperationsCancel),
-//!   [`delete`](ProjectsLocationsTensorboardsOperationsDelete),
+//!   [`delete`](ProjectsLocationsTensorboardsOperationsDelete) and
 //!   [`list`](ProjectsLocationsTensorboardsOperationsList)
 //! - [`ProjectsLocationsTrainingPipelinesOperationsGet`]
-//!   (`projects/*/locations/*/trainingPipelines/*/operations/*`):
+//!   (`projects/*/locations/*/trainingPipelines/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsTrainingPipelinesOperationsWait),
 //!   [`cancel`](ProjectsLocationsTrainingPipelinesOperationsCancel),
-//!   [`delete`](ProjectsLocationsTrainingPipelinesOperationsDelete),
+//!   [`delete`](ProjectsLocationsTrainingPipelinesOperationsDelete) and
 //!   [`list`](ProjectsLocationsTrainingPipelinesOperationsList)
 //! - [`ProjectsLocationsTuningJobsOperationsGet`]
-//!   (`projects/*/locations/*/tuningJobs/*/operations/*`):
+//!   (`projects/*/locations/*/tuningJobs/*/operations/*`), with
 //!   [`wait`](ProjectsLocationsTuningJobsOperationsWait),
-//!   [`cancel`](ProjectsLocationsTuningJobsOperationsCancel),
+//!   [`cancel`](ProjectsLocationsTuningJobsOperationsCancel) and
 //!   [`delete`](ProjectsLocationsTuningJobsOperationsDelete)
-//! - [`RagCorporaOperationsGet`] (`ragCorpora/*/operations/*`):
+//! - [`RagCorporaOperationsGet`] (`ragCorpora/*/operations/*`), with
 //!   [`wait`](RagCorporaOperationsWait), [`cancel`](RagCorporaOperationsCancel),
-//!   [`delete`](RagCorporaOperationsDelete), [`list`](RagCorporaOperationsList)
-//! - [`RagCorporaRagFilesOperationsGet`] (`ragCorpora/*/ragFiles/*/operations/*`):
+//!   [`delete`](RagCorporaOperationsDelete) and [`list`](RagCorporaOperationsList)
+//! - [`RagCorporaRagFilesOperationsGet`] (`ragCorpora/*/ragFiles/*/operations/*`), with
 //!   [`wait`](RagCorporaRagFilesOperationsWait),
 //!   [`cancel`](RagCorporaRagFilesOperationsCancel),
-//!   [`delete`](RagCorporaRagFilesOperationsDelete), [`list`](RagCorporaRagFilesOperationsList)
-//! - [`RagEngineConfigOperationsGet`] (`ragEngineConfig/operations/*`):
+//!   [`delete`](RagCorporaRagFilesOperationsDelete) and
+//!   [`list`](RagCorporaRagFilesOperationsList)
+//! - [`RagEngineConfigOperationsGet`] (`ragEngineConfig/operations/*`), with
 //!   [`wait`](RagEngineConfigOperationsWait), [`cancel`](RagEngineConfigOperationsCancel),
-//!   [`delete`](RagEngineConfigOperationsDelete), [`list`](RagEngineConfigOperationsList)
-//! - [`ReasoningEnginesExamplesOperationsGet`] (`reasoningEngines/*/examples/*/operations/*`):
-//!   [`wait`](ReasoningEnginesExamplesOperationsWait),
-//!   [`cancel`](ReasoningEnginesExamplesOperationsCancel),
+//!   [`delete`](RagEngineConfigOperationsDelete) and [`list`](RagEngineConfigOperationsList)
+//! - [`ReasoningEnginesExamplesOperationsGet`] (`reasoningEngines/*/examples/*/operations/*`),
+//!   with [`wait`](ReasoningEnginesExamplesOperationsWait),
+//!   [`cancel`](ReasoningEnginesExamplesOperationsCancel) and
 //!   [`delete`](ReasoningEnginesExamplesOperationsDelete)
 //! - [`ReasoningEnginesFeedbackEntriesOperationsGet`]
-//!   (`reasoningEngines/*/feedbackEntries/*/operations/*`):
+//!   (`reasoningEngines/*/feedbackEntries/*/operations/*`), with
 //!   [`wait`](ReasoningEnginesFeedbackEntriesOperationsWait),
 //!   [`cancel`](ReasoningEnginesFeedbackEntriesOperationsCancel),
-//!   [`delete`](ReasoningEnginesFeedbackEntriesOperationsDelete),
+//!   [`delete`](ReasoningEnginesFeedbackEntriesOperationsDelete) and
 //!   [`list`](ReasoningEnginesFeedbackEntriesOperationsList)
-//! - [`ReasoningEnginesMemoriesOperationsGet`] (`reasoningEngines/*/memories/*/operations/*`):
-//!   [`wait`](ReasoningEnginesMemoriesOperationsWait),
+//! - [`ReasoningEnginesMemoriesOperationsGet`] (`reasoningEngines/*/memories/*/operations/*`),
+//!   with [`wait`](ReasoningEnginesMemoriesOperationsWait),
 //!   [`cancel`](ReasoningEnginesMemoriesOperationsCancel),
-//!   [`delete`](ReasoningEnginesMemoriesOperationsDelete),
+//!   [`delete`](ReasoningEnginesMemoriesOperationsDelete) and
 //!   [`list`](ReasoningEnginesMemoriesOperationsList)
-//! - [`ReasoningEnginesOperationsGet`] (`reasoningEngines/*/operations/*`):
+//! - [`ReasoningEnginesOperationsGet`] (`reasoningEngines/*/operations/*`), with
 //!   [`wait`](ReasoningEnginesOperationsWait), [`cancel`](ReasoningEnginesOperationsCancel),
-//!   [`delete`](ReasoningEnginesOperationsDelete), [`list`](ReasoningEnginesOperationsList)
+//!   [`delete`](ReasoningEnginesOperationsDelete) and [`list`](ReasoningEnginesOperationsList)
 //! - [`ReasoningEnginesRuntimeRevisionsOperationsGet`]
-//!   (`reasoningEngines/*/runtimeRevisions/*/operations/*`):
+//!   (`reasoningEngines/*/runtimeRevisions/*/operations/*`), with
 //!   [`wait`](ReasoningEnginesRuntimeRevisionsOperationsWait),
 //!   [`cancel`](ReasoningEnginesRuntimeRevisionsOperationsCancel),
-//!   [`delete`](ReasoningEnginesRuntimeRevisionsOperationsDelete),
+//!   [`delete`](ReasoningEnginesRuntimeRevisionsOperationsDelete) and
 //!   [`list`](ReasoningEnginesRuntimeRevisionsOperationsList)
 //! - [`ReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet`]
-//!   (`reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*`):
+//!   (`reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*`), with
 //!   [`wait`](ReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait),
 //!   [`cancel`](ReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel),
-//!   [`delete`](ReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete),
+//!   [`delete`](ReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete) and
 //!   [`list`](ReasoningEnginesSandboxEnvironmentSnapshotsOperationsList)
 //! - [`ReasoningEnginesSandboxEnvironmentTemplatesOperationsGet`]
-//!   (`reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*`):
+//!   (`reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*`), with
 //!   [`wait`](ReasoningEnginesSandboxEnvironmentTemplatesOperationsWait),
 //!   [`cancel`](ReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel),
-//!   [`delete`](ReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete),
+//!   [`delete`](ReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete) and
 //!   [`list`](ReasoningEnginesSandboxEnvironmentTemplatesOperationsList)
 //! - [`ReasoningEnginesSandboxEnvironmentsOperationsGet`]
-//!   (`reasoningEngines/*/sandboxEnvironments/*/operations/*`):
+//!   (`reasoningEngines/*/sandboxEnvironments/*/operations/*`), with
 //!   [`wait`](ReasoningEnginesSandboxEnvironmentsOperationsWait),
 //!   [`cancel`](ReasoningEnginesSandboxEnvironmentsOperationsCancel),
-//!   [`delete`](ReasoningEnginesSandboxEnvironmentsOperationsDelete),
+//!   [`delete`](ReasoningEnginesSandboxEnvironmentsOperationsDelete) and
 //!   [`list`](ReasoningEnginesSandboxEnvironmentsOperationsList)
-//! - [`ReasoningEnginesSessionsOperationsGet`] (`reasoningEngines/*/sessions/*/operations/*`):
-//!   [`wait`](ReasoningEnginesSessionsOperationsWait),
+//! - [`ReasoningEnginesSessionsOperationsGet`] (`reasoningEngines/*/sessions/*/operations/*`),
+//!   with [`wait`](ReasoningEnginesSessionsOperationsWait),
 //!   [`cancel`](ReasoningEnginesSessionsOperationsCancel),
-//!   [`delete`](ReasoningEnginesSessionsOperationsDelete),
+//!   [`delete`](ReasoningEnginesSessionsOperationsDelete) and
 //!   [`list`](ReasoningEnginesSessionsOperationsList)
-//! - [`SchedulesOperationsGet`] (`schedules/*/operations/*`):
+//! - [`SchedulesOperationsGet`] (`schedules/*/operations/*`), with
 //!   [`wait`](SchedulesOperationsWait), [`cancel`](SchedulesOperationsCancel),
-//!   [`delete`](SchedulesOperationsDelete), [`list`](SchedulesOperationsList)
-//! - [`SemanticGovernancePoliciesOperationsGet`] (`semanticGovernancePolicies/*/operations/*`):
-//!   [`wait`](SemanticGovernancePoliciesOperationsWait),
+//!   [`delete`](SchedulesOperationsDelete) and [`list`](SchedulesOperationsList)
+//! - [`SemanticGovernancePoliciesOperationsGet`] (`semanticGovernancePolicies/*/operations/*`),
+//!   with [`wait`](SemanticGovernancePoliciesOperationsWait),
 //!   [`cancel`](SemanticGovernancePoliciesOperationsCancel),
-//!   [`delete`](SemanticGovernancePoliciesOperationsDelete),
+//!   [`delete`](SemanticGovernancePoliciesOperationsDelete) and
 //!   [`list`](SemanticGovernancePoliciesOperationsList)
-//! - [`ServingProfilesOperationsGet`] (`servingProfiles/*/operations/*`):
+//! - [`ServingProfilesOperationsGet`] (`servingProfiles/*/operations/*`), with
 //!   [`wait`](ServingProfilesOperationsWait), [`cancel`](ServingProfilesOperationsCancel),
-//!   [`delete`](ServingProfilesOperationsDelete), [`list`](ServingProfilesOperationsList)
-//! - [`SkillsOperationsGet`] (`skills/*/operations/*`): [`wait`](SkillsOperationsWait),
-//!   [`cancel`](SkillsOperationsCancel), [`delete`](SkillsOperationsDelete),
+//!   [`delete`](ServingProfilesOperationsDelete) and [`list`](ServingProfilesOperationsList)
+//! - [`SkillsOperationsGet`] (`skills/*/operations/*`), with [`wait`](SkillsOperationsWait),
+//!   [`cancel`](SkillsOperationsCancel), [`delete`](SkillsOperationsDelete) and
 //!   [`list`](SkillsOperationsList)
-//! - [`SolversOperationsGet`] (`solvers/*/operations/*`): [`delete`](SolversOperationsDelete),
-//!   [`list`](SolversOperationsList)
-//! - [`SpecialistPoolsOperationsGet`] (`specialistPools/*/operations/*`):
+//! - [`SolversOperationsGet`] (`solvers/*/operations/*`), with
+//!   [`delete`](SolversOperationsDelete) and [`list`](SolversOperationsList)
+//! - [`SpecialistPoolsOperationsGet`] (`specialistPools/*/operations/*`), with
 //!   [`wait`](SpecialistPoolsOperationsWait), [`cancel`](SpecialistPoolsOperationsCancel),
-//!   [`delete`](SpecialistPoolsOperationsDelete), [`list`](SpecialistPoolsOperationsList)
-//! - [`StudiesOperationsGet`] (`studies/*/operations/*`): [`wait`](StudiesOperationsWait),
-//!   [`cancel`](StudiesOperationsCancel), [`delete`](StudiesOperationsDelete),
+//!   [`delete`](SpecialistPoolsOperationsDelete) and [`list`](SpecialistPoolsOperationsList)
+//! - [`StudiesOperationsGet`] (`studies/*/operations/*`), with [`wait`](StudiesOperationsWait),
+//!   [`cancel`](StudiesOperationsCancel), [`delete`](StudiesOperationsDelete) and
 //!   [`list`](StudiesOperationsList)
-//! - [`StudiesTrialsOperationsGet`] (`studies/*/trials/*/operations/*`):
+//! - [`StudiesTrialsOperationsGet`] (`studies/*/trials/*/operations/*`), with
 //!   [`wait`](StudiesTrialsOperationsWait), [`cancel`](StudiesTrialsOperationsCancel),
-//!   [`delete`](StudiesTrialsOperationsDelete), [`list`](StudiesTrialsOperationsList)
-//! - [`TaskStoresOperationsGet`] (`taskStores/*/operations/*`):
+//!   [`delete`](StudiesTrialsOperationsDelete) and [`list`](StudiesTrialsOperationsList)
+//! - [`TaskStoresOperationsGet`] (`taskStores/*/operations/*`), with
 //!   [`wait`](TaskStoresOperationsWait), [`cancel`](TaskStoresOperationsCancel),
-//!   [`delete`](TaskStoresOperationsDelete), [`list`](TaskStoresOperationsList)
-//! - [`TensorboardsExperimentsOperationsGet`] (`tensorboards/*/experiments/*/operations/*`):
-//!   [`wait`](TensorboardsExperimentsOperationsWait),
+//!   [`delete`](TaskStoresOperationsDelete) and [`list`](TaskStoresOperationsList)
+//! - [`TensorboardsExperimentsOperationsGet`] (`tensorboards/*/experiments/*/operations/*`),
+//!   with [`wait`](TensorboardsExperimentsOperationsWait),
 //!   [`cancel`](TensorboardsExperimentsOperationsCancel),
-//!   [`delete`](TensorboardsExperimentsOperationsDelete),
+//!   [`delete`](TensorboardsExperimentsOperationsDelete) and
 //!   [`list`](TensorboardsExperimentsOperationsList)
 //! - [`TensorboardsExperimentsRunsOperationsGet`]
-//!   (`tensorboards/*/experiments/*/runs/*/operations/*`):
+//!   (`tensorboards/*/experiments/*/runs/*/operations/*`), with
 //!   [`wait`](TensorboardsExperimentsRunsOperationsWait),
 //!   [`cancel`](TensorboardsExperimentsRunsOperationsCancel),
-//!   [`delete`](TensorboardsExperimentsRunsOperationsDelete),
+//!   [`delete`](TensorboardsExperimentsRunsOperationsDelete) and
 //!   [`list`](TensorboardsExperimentsRunsOperationsList)
 //! - [`TensorboardsExperimentsRunsTimeSeriesOperationsGet`]
-//!   (`tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*`):
+//!   (`tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*`), with
 //!   [`wait`](TensorboardsExperimentsRunsTimeSeriesOperationsWait),
 //!   [`cancel`](TensorboardsExperimentsRunsTimeSeriesOperationsCancel),
-//!   [`delete`](TensorboardsExperimentsRunsTimeSeriesOperationsDelete),
+//!   [`delete`](TensorboardsExperimentsRunsTimeSeriesOperationsDelete) and
 //!   [`list`](TensorboardsExperimentsRunsTimeSeriesOperationsList)
-//! - [`TensorboardsOperationsGet`] (`tensorboards/*/operations/*`):
+//! - [`TensorboardsOperationsGet`] (`tensorboards/*/operations/*`), with
 //!   [`wait`](TensorboardsOperationsWait), [`cancel`](TensorboardsOperationsCancel),
-//!   [`delete`](TensorboardsOperationsDelete), [`list`](TensorboardsOperationsList)
-//! - [`TrainingPipelinesOperationsGet`] (`trainingPipelines/*/operations/*`):
+//!   [`delete`](TensorboardsOperationsDelete) and [`list`](TensorboardsOperationsList)
+//! - [`TrainingPipelinesOperationsGet`] (`trainingPipelines/*/operations/*`), with
 //!   [`wait`](TrainingPipelinesOperationsWait), [`cancel`](TrainingPipelinesOperationsCancel),
-//!   [`delete`](TrainingPipelinesOperationsDelete), [`list`](TrainingPipelinesOperationsList)
-//! - [`TuningJobsOperationsGet`] (`tuningJobs/*/operations/*`):
-//!   [`wait`](TuningJobsOperationsWait), [`cancel`](TuningJobsOperationsCancel),
+//!   [`delete`](TrainingPipelinesOperationsDelete) and
+//!   [`list`](TrainingPipelinesOperationsList)
+//! - [`TuningJobsOperationsGet`] (`tuningJobs/*/operations/*`), with
+//!   [`wait`](TuningJobsOperationsWait), [`cancel`](TuningJobsOperationsCancel) and
 //!   [`delete`](TuningJobsOperationsDelete)
 //!
 //! # Waiting for an operation

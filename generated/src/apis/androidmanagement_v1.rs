@@ -6,10 +6,11 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`EnterprisesDevicesOperationsGet`] (`enterprises/*/devices/*/operations/*`):
-//!   [`cancel`](EnterprisesDevicesOperationsCancel), [`list`](EnterprisesDevicesOperationsList)
+//! - [`EnterprisesDevicesOperationsGet`] (`enterprises/*/devices/*/operations/*`), with
+//!   [`cancel`](EnterprisesDevicesOperationsCancel) and
+//!   [`list`](EnterprisesDevicesOperationsList)
 //!
 //! # Waiting for an operation
 //!

@@ -6,11 +6,12 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
 //!   [`cancel`](ProjectsLocationsOperationsCancel),
-//!   [`delete`](ProjectsLocationsOperationsDelete), [`list`](ProjectsLocationsOperationsList)
+//!   [`delete`](ProjectsLocationsOperationsDelete) and
+//!   [`list`](ProjectsLocationsOperationsList)
 //!
 //! # Waiting for an operation
 //!

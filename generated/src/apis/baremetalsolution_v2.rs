@@ -6,7 +6,7 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/**`)
 //!

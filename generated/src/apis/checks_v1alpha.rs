@@ -6,11 +6,11 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`AccountsAppsOperationsGet`] (`accounts/*/apps/*/operations/*`):
+//! - [`AccountsAppsOperationsGet`] (`accounts/*/apps/*/operations/*`), with
 //!   [`wait`](AccountsAppsOperationsWait), [`cancel`](AccountsAppsOperationsCancel),
-//!   [`delete`](AccountsAppsOperationsDelete), [`list`](AccountsAppsOperationsList)
+//!   [`delete`](AccountsAppsOperationsDelete) and [`list`](AccountsAppsOperationsList)
 //! - [`AccountsReposOperationsGet`] (`accounts/*/repos/*/operations/*`)
 //!
 //! # Waiting for an operation

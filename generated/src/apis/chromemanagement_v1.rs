@@ -6,12 +6,12 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`CustomersCertificateProvisioningProcessesOperationsGet`]
 //!   (`customers/*/certificateProvisioningProcesses/*/operations/*`)
-//! - `operations` (no `get`): [`cancel`](OperationsCancel), [`delete`](OperationsDelete),
-//!   [`list`](OperationsList)
+//! - `operations` (no `get`), with [`cancel`](OperationsCancel), [`delete`](OperationsDelete)
+//!   and [`list`](OperationsList)
 //!
 //! # Waiting for an operation
 //!

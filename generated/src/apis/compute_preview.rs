@@ -6,19 +6,19 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`GlobalFolderOperationsGet`]: [`list`](GlobalFolderOperationsList)
-//! - [`GlobalOperationsGet`]: [`wait`](GlobalOperationsWait),
-//!   [`delete`](GlobalOperationsDelete), [`list`](GlobalOperationsList)
-//! - [`GlobalOrganizationOperationsGet`]: [`delete`](GlobalOrganizationOperationsDelete),
-//!   [`list`](GlobalOrganizationOperationsList)
-//! - [`RegionOperationsGet`]: [`wait`](RegionOperationsWait),
-//!   [`delete`](RegionOperationsDelete), [`list`](RegionOperationsList)
-//! - [`ZoneFolderOperationsGet`]: [`list`](ZoneFolderOperationsList)
-//! - [`ZoneOperationsGet`]: [`wait`](ZoneOperationsWait), [`delete`](ZoneOperationsDelete),
-//!   [`list`](ZoneOperationsList)
-//! - [`ZoneOrganizationOperationsGet`]: [`list`](ZoneOrganizationOperationsList)
+//! - [`GlobalFolderOperationsGet`], with [`list`](GlobalFolderOperationsList)
+//! - [`GlobalOperationsGet`], with [`wait`](GlobalOperationsWait),
+//!   [`delete`](GlobalOperationsDelete) and [`list`](GlobalOperationsList)
+//! - [`GlobalOrganizationOperationsGet`], with [`delete`](GlobalOrganizationOperationsDelete)
+//!   and [`list`](GlobalOrganizationOperationsList)
+//! - [`RegionOperationsGet`], with [`wait`](RegionOperationsWait),
+//!   [`delete`](RegionOperationsDelete) and [`list`](RegionOperationsList)
+//! - [`ZoneFolderOperationsGet`], with [`list`](ZoneFolderOperationsList)
+//! - [`ZoneOperationsGet`], with [`wait`](ZoneOperationsWait), [`delete`](ZoneOperationsDelete)
+//!   and [`list`](ZoneOperationsList)
+//! - [`ZoneOrganizationOperationsGet`], with [`list`](ZoneOrganizationOperationsList)
 //!
 //! # Waiting for an operation
 //!

@@ -6,16 +6,16 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`GlobalOperationsGet`]: [`wait`](GlobalOperationsWait),
-//!   [`delete`](GlobalOperationsDelete), [`list`](GlobalOperationsList)
-//! - [`GlobalOrganizationOperationsGet`]: [`delete`](GlobalOrganizationOperationsDelete),
-//!   [`list`](GlobalOrganizationOperationsList)
-//! - [`RegionOperationsGet`]: [`wait`](RegionOperationsWait),
-//!   [`delete`](RegionOperationsDelete), [`list`](RegionOperationsList)
-//! - [`ZoneOperationsGet`]: [`wait`](ZoneOperationsWait), [`delete`](ZoneOperationsDelete),
-//!   [`list`](ZoneOperationsList)
+//! - [`GlobalOperationsGet`], with [`wait`](GlobalOperationsWait),
+//!   [`delete`](GlobalOperationsDelete) and [`list`](GlobalOperationsList)
+//! - [`GlobalOrganizationOperationsGet`], with [`delete`](GlobalOrganizationOperationsDelete)
+//!   and [`list`](GlobalOrganizationOperationsList)
+//! - [`RegionOperationsGet`], with [`wait`](RegionOperationsWait),
+//!   [`delete`](RegionOperationsDelete) and [`list`](RegionOperationsList)
+//! - [`ZoneOperationsGet`], with [`wait`](ZoneOperationsWait), [`delete`](ZoneOperationsDelete)
+//!   and [`list`](ZoneOperationsList)
 //!
 //! # Waiting for an operation
 //!

@@ -6,14 +6,15 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet`]
-//!   (`projects/*/locations/*/authorizedViewSets/*/authorizedViews/*/operations/*`):
-//!   [`cancel`](ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsCancel),
+//!   (`projects/*/locations/*/authorizedViewSets/*/authorizedViews/*/operations/*`), with
+//!   [`cancel`](ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsCancel) and
 //!   [`list`](ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsList)
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
-//!   [`cancel`](ProjectsLocationsOperationsCancel), [`list`](ProjectsLocationsOperationsList)
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
+//!   [`cancel`](ProjectsLocationsOperationsCancel) and
+//!   [`list`](ProjectsLocationsOperationsList)
 //!
 //! # Waiting for an operation
 //!

@@ -6,11 +6,11 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`ProjectsRegionsOperationsGet`] (`projects/*/regions/*/operations/*`):
-//!   [`cancel`](ProjectsRegionsOperationsCancel), [`delete`](ProjectsRegionsOperationsDelete),
-//!   [`list`](ProjectsRegionsOperationsList)
+//! - [`ProjectsRegionsOperationsGet`] (`projects/*/regions/*/operations/*`), with
+//!   [`cancel`](ProjectsRegionsOperationsCancel), [`delete`](ProjectsRegionsOperationsDelete)
+//!   and [`list`](ProjectsRegionsOperationsList)
 //!
 //! # Waiting for an operation
 //!

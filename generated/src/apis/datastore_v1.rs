@@ -6,10 +6,10 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`ProjectsOperationsGet`] (`projects/*/operations/*`):
-//!   [`cancel`](ProjectsOperationsCancel), [`delete`](ProjectsOperationsDelete),
+//! - [`ProjectsOperationsGet`] (`projects/*/operations/*`), with
+//!   [`cancel`](ProjectsOperationsCancel), [`delete`](ProjectsOperationsDelete) and
 //!   [`list`](ProjectsOperationsList)
 //!
 //! # Waiting for an operation

@@ -6,58 +6,59 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`ProjectsLocationsCollectionsDataConnectorOperationsGet`]
-//!   (`projects/*/locations/*/collections/*/dataConnector/operations/*`):
+//!   (`projects/*/locations/*/collections/*/dataConnector/operations/*`), with
 //!   [`list`](ProjectsLocationsCollectionsDataConnectorOperationsList)
 //! - [`ProjectsLocationsCollectionsDataStoresBranchesOperationsGet`]
-//!   (`projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*`):
-//!   [`cancel`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel),
+//!   (`projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*`), with
+//!   [`cancel`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel) and
 //!   [`list`](ProjectsLocationsCollectionsDataStoresBranchesOperationsList)
 //! - [`ProjectsLocationsCollectionsDataStoresModelsOperationsGet`]
-//!   (`projects/*/locations/*/collections/*/dataStores/*/models/*/operations/*`):
+//!   (`projects/*/locations/*/collections/*/dataStores/*/models/*/operations/*`), with
 //!   [`list`](ProjectsLocationsCollectionsDataStoresModelsOperationsList)
 //! - [`ProjectsLocationsCollectionsDataStoresOperationsGet`]
-//!   (`projects/*/locations/*/collections/*/dataStores/*/operations/*`):
+//!   (`projects/*/locations/*/collections/*/dataStores/*/operations/*`), with
 //!   [`list`](ProjectsLocationsCollectionsDataStoresOperationsList)
 //! - [`ProjectsLocationsCollectionsDataStoresSchemasOperationsGet`]
-//!   (`projects/*/locations/*/collections/*/dataStores/*/schemas/*/operations/*`):
+//!   (`projects/*/locations/*/collections/*/dataStores/*/schemas/*/operations/*`), with
 //!   [`list`](ProjectsLocationsCollectionsDataStoresSchemasOperationsList)
 //! - [`ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet`]
-//!   (`projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/operations/*`):
+//!   (`projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/operations/*`), with
 //!   [`list`](ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList)
 //! - [`ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet`]
-//!   (`projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites/operations/*`):
+//!   (`projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites/operations/*`),
+//!   with
 //!   [`list`](ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList)
 //! - [`ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet`]
 //!   (`projects/*/locations/*/collections/*/engines/*/assistants/*/agents/*/operations/*`)
 //! - [`ProjectsLocationsCollectionsEnginesOperationsGet`]
-//!   (`projects/*/locations/*/collections/*/engines/*/operations/*`):
-//!   [`cancel`](ProjectsLocationsCollectionsEnginesOperationsCancel),
+//!   (`projects/*/locations/*/collections/*/engines/*/operations/*`), with
+//!   [`cancel`](ProjectsLocationsCollectionsEnginesOperationsCancel) and
 //!   [`list`](ProjectsLocationsCollectionsEnginesOperationsList)
 //! - [`ProjectsLocationsCollectionsOperationsGet`]
-//!   (`projects/*/locations/*/collections/*/operations/*`):
+//!   (`projects/*/locations/*/collections/*/operations/*`), with
 //!   [`list`](ProjectsLocationsCollectionsOperationsList)
 //! - [`ProjectsLocationsDataStoresBranchesOperationsGet`]
-//!   (`projects/*/locations/*/dataStores/*/branches/*/operations/*`):
-//!   [`cancel`](ProjectsLocationsDataStoresBranchesOperationsCancel),
+//!   (`projects/*/locations/*/dataStores/*/branches/*/operations/*`), with
+//!   [`cancel`](ProjectsLocationsDataStoresBranchesOperationsCancel) and
 //!   [`list`](ProjectsLocationsDataStoresBranchesOperationsList)
 //! - [`ProjectsLocationsDataStoresModelsOperationsGet`]
-//!   (`projects/*/locations/*/dataStores/*/models/*/operations/*`):
+//!   (`projects/*/locations/*/dataStores/*/models/*/operations/*`), with
 //!   [`list`](ProjectsLocationsDataStoresModelsOperationsList)
 //! - [`ProjectsLocationsDataStoresOperationsGet`]
-//!   (`projects/*/locations/*/dataStores/*/operations/*`):
+//!   (`projects/*/locations/*/dataStores/*/operations/*`), with
 //!   [`list`](ProjectsLocationsDataStoresOperationsList)
 //! - [`ProjectsLocationsIdentityMappingStoresOperationsGet`]
-//!   (`projects/*/locations/*/identityMappingStores/*/operations/*`):
+//!   (`projects/*/locations/*/identityMappingStores/*/operations/*`), with
 //!   [`list`](ProjectsLocationsIdentityMappingStoresOperationsList)
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
 //!   [`list`](ProjectsLocationsOperationsList)
 //! - [`ProjectsLocationsPodcastsOperationsGet`]
 //!   (`projects/*/locations/*/podcasts/*/operations/*`)
-//! - [`ProjectsOperationsGet`] (`projects/*/operations/*`):
-//!   [`cancel`](ProjectsOperationsCancel), [`list`](ProjectsOperationsList)
+//! - [`ProjectsOperationsGet`] (`projects/*/operations/*`), with
+//!   [`cancel`](ProjectsOperationsCancel) and [`list`](ProjectsOperationsList)
 //!
 //! # Waiting for an operation
 //!

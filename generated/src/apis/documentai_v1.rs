@@ -6,11 +6,12 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - `operations` (no `get`): [`delete`](OperationsDelete)
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
-//!   [`cancel`](ProjectsLocationsOperationsCancel), [`list`](ProjectsLocationsOperationsList)
+//! - `operations` (no `get`), with [`delete`](OperationsDelete)
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
+//!   [`cancel`](ProjectsLocationsOperationsCancel) and
+//!   [`list`](ProjectsLocationsOperationsList)
 //! - [`ProjectsOperationsGet`] (`projects/*/operations/*`)
 //!
 //! # Waiting for an operation

@@ -6,12 +6,12 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`ProjectsAppsReleasesOperationsGet`] (`projects/*/apps/*/releases/*/operations/*`):
+//! - [`ProjectsAppsReleasesOperationsGet`] (`projects/*/apps/*/releases/*/operations/*`), with
 //!   [`wait`](ProjectsAppsReleasesOperationsWait),
 //!   [`cancel`](ProjectsAppsReleasesOperationsCancel),
-//!   [`delete`](ProjectsAppsReleasesOperationsDelete),
+//!   [`delete`](ProjectsAppsReleasesOperationsDelete) and
 //!   [`list`](ProjectsAppsReleasesOperationsList)
 //!
 //! # Waiting for an operation

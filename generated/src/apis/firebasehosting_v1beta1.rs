@@ -6,11 +6,11 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`ProjectsOperationsGet`] (`projects/*/operations/*`)
 //! - [`ProjectsSitesCustomDomainsOperationsGet`]
-//!   (`projects/*/sites/*/customDomains/*/operations/*`):
+//!   (`projects/*/sites/*/customDomains/*/operations/*`), with
 //!   [`list`](ProjectsSitesCustomDomainsOperationsList)
 //!
 //! # Waiting for an operation

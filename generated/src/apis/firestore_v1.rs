@@ -6,11 +6,12 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`ProjectsDatabasesOperationsGet`] (`projects/*/databases/*/operations/*`):
+//! - [`ProjectsDatabasesOperationsGet`] (`projects/*/databases/*/operations/*`), with
 //!   [`cancel`](ProjectsDatabasesOperationsCancel),
-//!   [`delete`](ProjectsDatabasesOperationsDelete), [`list`](ProjectsDatabasesOperationsList)
+//!   [`delete`](ProjectsDatabasesOperationsDelete) and
+//!   [`list`](ProjectsDatabasesOperationsList)
 //!
 //! # Waiting for an operation
 //!

@@ -6,28 +6,29 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`ProjectsLocationsBareMetalAdminClustersOperationsGet`]
-//!   (`projects/*/locations/*/bareMetalAdminClusters/*/operations/*`):
+//!   (`projects/*/locations/*/bareMetalAdminClusters/*/operations/*`), with
 //!   [`list`](ProjectsLocationsBareMetalAdminClustersOperationsList)
 //! - [`ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsGet`]
-//!   (`projects/*/locations/*/bareMetalClusters/*/bareMetalNodePools/*/operations/*`):
+//!   (`projects/*/locations/*/bareMetalClusters/*/bareMetalNodePools/*/operations/*`), with
 //!   [`list`](ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsList)
 //! - [`ProjectsLocationsBareMetalClustersOperationsGet`]
-//!   (`projects/*/locations/*/bareMetalClusters/*/operations/*`):
+//!   (`projects/*/locations/*/bareMetalClusters/*/operations/*`), with
 //!   [`list`](ProjectsLocationsBareMetalClustersOperationsList)
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
 //!   [`cancel`](ProjectsLocationsOperationsCancel),
-//!   [`delete`](ProjectsLocationsOperationsDelete), [`list`](ProjectsLocationsOperationsList)
+//!   [`delete`](ProjectsLocationsOperationsDelete) and
+//!   [`list`](ProjectsLocationsOperationsList)
 //! - [`ProjectsLocationsVmwareAdminClustersOperationsGet`]
-//!   (`projects/*/locations/*/vmwareAdminClusters/*/operations/*`):
+//!   (`projects/*/locations/*/vmwareAdminClusters/*/operations/*`), with
 //!   [`list`](ProjectsLocationsVmwareAdminClustersOperationsList)
 //! - [`ProjectsLocationsVmwareClustersOperationsGet`]
-//!   (`projects/*/locations/*/vmwareClusters/*/operations/*`):
+//!   (`projects/*/locations/*/vmwareClusters/*/operations/*`), with
 //!   [`list`](ProjectsLocationsVmwareClustersOperationsList)
 //! - [`ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsGet`]
-//!   (`projects/*/locations/*/vmwareClusters/*/vmwareNodePools/*/operations/*`):
+//!   (`projects/*/locations/*/vmwareClusters/*/vmwareNodePools/*/operations/*`), with
 //!   [`list`](ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsList)
 //!
 //! # Waiting for an operation

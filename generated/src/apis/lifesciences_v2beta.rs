@@ -6,10 +6,11 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
-//!   [`cancel`](ProjectsLocationsOperationsCancel), [`list`](ProjectsLocationsOperationsList)
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
+//!   [`cancel`](ProjectsLocationsOperationsCancel) and
+//!   [`list`](ProjectsLocationsOperationsList)
 //!
 //! # Waiting for an operation
 //!

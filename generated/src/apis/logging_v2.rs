@@ -6,20 +6,21 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`BillingAccountsLocationsOperationsGet`] (`billingAccounts/*/locations/*/operations/*`):
-//!   [`cancel`](BillingAccountsLocationsOperationsCancel),
+//! - [`BillingAccountsLocationsOperationsGet`] (`billingAccounts/*/locations/*/operations/*`),
+//!   with [`cancel`](BillingAccountsLocationsOperationsCancel) and
 //!   [`list`](BillingAccountsLocationsOperationsList)
-//! - [`FoldersLocationsOperationsGet`] (`folders/*/locations/*/operations/*`):
-//!   [`cancel`](FoldersLocationsOperationsCancel), [`list`](FoldersLocationsOperationsList)
-//! - [`LocationsOperationsGet`] (`*/*/locations/*/operations/*`):
-//!   [`cancel`](LocationsOperationsCancel), [`list`](LocationsOperationsList)
-//! - [`OrganizationsLocationsOperationsGet`] (`organizations/*/locations/*/operations/*`):
-//!   [`cancel`](OrganizationsLocationsOperationsCancel),
+//! - [`FoldersLocationsOperationsGet`] (`folders/*/locations/*/operations/*`), with
+//!   [`cancel`](FoldersLocationsOperationsCancel) and [`list`](FoldersLocationsOperationsList)
+//! - [`LocationsOperationsGet`] (`*/*/locations/*/operations/*`), with
+//!   [`cancel`](LocationsOperationsCancel) and [`list`](LocationsOperationsList)
+//! - [`OrganizationsLocationsOperationsGet`] (`organizations/*/locations/*/operations/*`), with
+//!   [`cancel`](OrganizationsLocationsOperationsCancel) and
 //!   [`list`](OrganizationsLocationsOperationsList)
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
-//!   [`cancel`](ProjectsLocationsOperationsCancel), [`list`](ProjectsLocationsOperationsList)
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
+//!   [`cancel`](ProjectsLocationsOperationsCancel) and
+//!   [`list`](ProjectsLocationsOperationsList)
 //!
 //! # Waiting for an operation
 //!

@@ -7,11 +7,11 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`ProjectsLocationsGlobalOperationsGet`] (`projects/*/locations/global/operations/*`):
-//!   [`cancel`](ProjectsLocationsGlobalOperationsCancel),
-//!   [`delete`](ProjectsLocationsGlobalOperationsDelete),
+//! - [`ProjectsLocationsGlobalOperationsGet`] (`projects/*/locations/global/operations/*`),
+//!   with [`cancel`](ProjectsLocationsGlobalOperationsCancel),
+//!   [`delete`](ProjectsLocationsGlobalOperationsDelete) and
 //!   [`list`](ProjectsLocationsGlobalOperationsList)
 //!
 //! # Waiting for an operation

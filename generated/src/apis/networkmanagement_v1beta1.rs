@@ -6,16 +6,16 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`OrganizationsLocationsGlobalOperationsGet`]
-//!   (`organizations/*/locations/global/operations/*`):
+//!   (`organizations/*/locations/global/operations/*`), with
 //!   [`cancel`](OrganizationsLocationsGlobalOperationsCancel),
-//!   [`delete`](OrganizationsLocationsGlobalOperationsDelete),
+//!   [`delete`](OrganizationsLocationsGlobalOperationsDelete) and
 //!   [`list`](OrganizationsLocationsGlobalOperationsList)
-//! - [`ProjectsLocationsGlobalOperationsGet`] (`projects/*/locations/global/operations/*`):
-//!   [`cancel`](ProjectsLocationsGlobalOperationsCancel),
-//!   [`delete`](ProjectsLocationsGlobalOperationsDelete),
+//! - [`ProjectsLocationsGlobalOperationsGet`] (`projects/*/locations/global/operations/*`),
+//!   with [`cancel`](ProjectsLocationsGlobalOperationsCancel),
+//!   [`delete`](ProjectsLocationsGlobalOperationsDelete) and
 //!   [`list`](ProjectsLocationsGlobalOperationsList)
 //!
 //! # Waiting for an operation

@@ -6,29 +6,29 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`FoldersLocationsAccessPolicySimulationsOperationsGet`]
 //!   (`folders/*/locations/*/accessPolicySimulations/*/operations/**`)
 //! - [`FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet`]
 //!   (`folders/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`)
 //! - [`FoldersLocationsReplaysOperationsGet`]
-//!   (`folders/*/locations/*/replays/*/operations/**`):
+//!   (`folders/*/locations/*/replays/*/operations/**`), with
 //!   [`list`](FoldersLocationsReplaysOperationsList)
-//! - [`OperationsGet`] (`operations/**`): [`list`](OperationsList)
+//! - [`OperationsGet`] (`operations/**`), with [`list`](OperationsList)
 //! - [`OrganizationsLocationsAccessPolicySimulationsOperationsGet`]
 //!   (`organizations/*/locations/*/accessPolicySimulations/*/operations/**`)
 //! - [`OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet`]
 //!   (`organizations/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`)
 //! - [`OrganizationsLocationsReplaysOperationsGet`]
-//!   (`organizations/*/locations/*/replays/*/operations/**`):
+//!   (`organizations/*/locations/*/replays/*/operations/**`), with
 //!   [`list`](OrganizationsLocationsReplaysOperationsList)
 //! - [`ProjectsLocationsAccessPolicySimulationsOperationsGet`]
 //!   (`projects/*/locations/*/accessPolicySimulations/*/operations/**`)
 //! - [`ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet`]
 //!   (`projects/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`)
 //! - [`ProjectsLocationsReplaysOperationsGet`]
-//!   (`projects/*/locations/*/replays/*/operations/**`):
+//!   (`projects/*/locations/*/replays/*/operations/**`), with
 //!   [`list`](ProjectsLocationsReplaysOperationsList)
 //!
 //! # Waiting for an operation

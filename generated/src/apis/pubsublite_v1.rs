@@ -6,11 +6,11 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`AdminProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
+//! - [`AdminProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
 //!   [`cancel`](AdminProjectsLocationsOperationsCancel),
-//!   [`delete`](AdminProjectsLocationsOperationsDelete),
+//!   [`delete`](AdminProjectsLocationsOperationsDelete) and
 //!   [`list`](AdminProjectsLocationsOperationsList)
 //!
 //! # Waiting for an operation

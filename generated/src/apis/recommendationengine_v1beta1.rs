@@ -6,13 +6,13 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`ProjectsLocationsCatalogsEventStoresOperationsGet`]
-//!   (`projects/*/locations/*/catalogs/*/eventStores/*/operations/*`):
+//!   (`projects/*/locations/*/catalogs/*/eventStores/*/operations/*`), with
 //!   [`list`](ProjectsLocationsCatalogsEventStoresOperationsList)
 //! - [`ProjectsLocationsCatalogsOperationsGet`]
-//!   (`projects/*/locations/*/catalogs/*/operations/*`):
+//!   (`projects/*/locations/*/catalogs/*/operations/*`), with
 //!   [`list`](ProjectsLocationsCatalogsOperationsList)
 //!
 //! # Waiting for an operation

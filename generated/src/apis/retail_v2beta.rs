@@ -6,16 +6,17 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
 //! - [`ProjectsLocationsCatalogsBranchesOperationsGet`]
 //!   (`projects/*/locations/*/catalogs/*/branches/*/operations/*`)
 //! - [`ProjectsLocationsCatalogsOperationsGet`]
-//!   (`projects/*/locations/*/catalogs/*/operations/*`):
+//!   (`projects/*/locations/*/catalogs/*/operations/*`), with
 //!   [`list`](ProjectsLocationsCatalogsOperationsList)
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
 //!   [`list`](ProjectsLocationsOperationsList)
-//! - [`ProjectsOperationsGet`] (`projects/*/operations/*`): [`list`](ProjectsOperationsList)
+//! - [`ProjectsOperationsGet`] (`projects/*/operations/*`), with
+//!   [`list`](ProjectsOperationsList)
 //!
 //! # Waiting for an operation
 //!

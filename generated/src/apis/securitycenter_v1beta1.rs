@@ -6,10 +6,10 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`OrganizationsOperationsGet`] (`organizations/*/operations/*`):
-//!   [`cancel`](OrganizationsOperationsCancel), [`delete`](OrganizationsOperationsDelete),
+//! - [`OrganizationsOperationsGet`] (`organizations/*/operations/*`), with
+//!   [`cancel`](OrganizationsOperationsCancel), [`delete`](OrganizationsOperationsDelete) and
 //!   [`list`](OrganizationsOperationsList)
 //!
 //! # Waiting for an operation

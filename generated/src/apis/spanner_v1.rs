@@ -6,43 +6,44 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - `projects.instanceConfigOperations` (no `get`):
+//! - `projects.instanceConfigOperations` (no `get`), with
 //!   [`list`](ProjectsInstanceConfigOperationsList)
-//! - [`ProjectsInstanceConfigsOperationsGet`] (`projects/*/instanceConfigs/*/operations/*`):
-//!   [`cancel`](ProjectsInstanceConfigsOperationsCancel),
-//!   [`delete`](ProjectsInstanceConfigsOperationsDelete),
+//! - [`ProjectsInstanceConfigsOperationsGet`] (`projects/*/instanceConfigs/*/operations/*`),
+//!   with [`cancel`](ProjectsInstanceConfigsOperationsCancel),
+//!   [`delete`](ProjectsInstanceConfigsOperationsDelete) and
 //!   [`list`](ProjectsInstanceConfigsOperationsList)
 //! - [`ProjectsInstanceConfigsSsdCachesOperationsGet`]
-//!   (`projects/*/instanceConfigs/*/ssdCaches/*/operations/*`):
+//!   (`projects/*/instanceConfigs/*/ssdCaches/*/operations/*`), with
 //!   [`cancel`](ProjectsInstanceConfigsSsdCachesOperationsCancel),
-//!   [`delete`](ProjectsInstanceConfigsSsdCachesOperationsDelete),
+//!   [`delete`](ProjectsInstanceConfigsSsdCachesOperationsDelete) and
 //!   [`list`](ProjectsInstanceConfigsSsdCachesOperationsList)
-//! - `projects.instances.backupOperations` (no `get`):
+//! - `projects.instances.backupOperations` (no `get`), with
 //!   [`list`](ProjectsInstancesBackupOperationsList)
 //! - [`ProjectsInstancesBackupsOperationsGet`]
-//!   (`projects/*/instances/*/backups/*/operations/*`):
+//!   (`projects/*/instances/*/backups/*/operations/*`), with
 //!   [`cancel`](ProjectsInstancesBackupsOperationsCancel),
-//!   [`delete`](ProjectsInstancesBackupsOperationsDelete),
+//!   [`delete`](ProjectsInstancesBackupsOperationsDelete) and
 //!   [`list`](ProjectsInstancesBackupsOperationsList)
-//! - `projects.instances.databaseOperations` (no `get`):
+//! - `projects.instances.databaseOperations` (no `get`), with
 //!   [`list`](ProjectsInstancesDatabaseOperationsList)
 //! - [`ProjectsInstancesDatabasesOperationsGet`]
-//!   (`projects/*/instances/*/databases/*/operations/*`):
+//!   (`projects/*/instances/*/databases/*/operations/*`), with
 //!   [`cancel`](ProjectsInstancesDatabasesOperationsCancel),
-//!   [`delete`](ProjectsInstancesDatabasesOperationsDelete),
+//!   [`delete`](ProjectsInstancesDatabasesOperationsDelete) and
 //!   [`list`](ProjectsInstancesDatabasesOperationsList)
-//! - `projects.instances.instancePartitionOperations` (no `get`):
+//! - `projects.instances.instancePartitionOperations` (no `get`), with
 //!   [`list`](ProjectsInstancesInstancePartitionOperationsList)
 //! - [`ProjectsInstancesInstancePartitionsOperationsGet`]
-//!   (`projects/*/instances/*/instancePartitions/*/operations/*`):
+//!   (`projects/*/instances/*/instancePartitions/*/operations/*`), with
 //!   [`cancel`](ProjectsInstancesInstancePartitionsOperationsCancel),
-//!   [`delete`](ProjectsInstancesInstancePartitionsOperationsDelete),
+//!   [`delete`](ProjectsInstancesInstancePartitionsOperationsDelete) and
 //!   [`list`](ProjectsInstancesInstancePartitionsOperationsList)
-//! - [`ProjectsInstancesOperationsGet`] (`projects/*/instances/*/operations/*`):
+//! - [`ProjectsInstancesOperationsGet`] (`projects/*/instances/*/operations/*`), with
 //!   [`cancel`](ProjectsInstancesOperationsCancel),
-//!   [`delete`](ProjectsInstancesOperationsDelete), [`list`](ProjectsInstancesOperationsList)
+//!   [`delete`](ProjectsInstancesOperationsDelete) and
+//!   [`list`](ProjectsInstancesOperationsList)
 //!
 //! # Waiting for an operation
 //!

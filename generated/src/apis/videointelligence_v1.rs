@@ -6,14 +6,15 @@
 //! # Operations collections
 //!
 //! Each collection by the builder of its `get`, which the client's poller waits on (or, without
-//! one, by its Discovery resource), then the builders of its other methods:
+//! one, by its Discovery resource), with the builders of its other methods:
 //!
-//! - [`OperationsProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
-//!   [`cancel`](OperationsProjectsLocationsOperationsCancel),
+//! - [`OperationsProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
+//!   [`cancel`](OperationsProjectsLocationsOperationsCancel) and
 //!   [`delete`](OperationsProjectsLocationsOperationsDelete)
-//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`):
+//! - [`ProjectsLocationsOperationsGet`] (`projects/*/locations/*/operations/*`), with
 //!   [`cancel`](ProjectsLocationsOperationsCancel),
-//!   [`delete`](ProjectsLocationsOperationsDelete), [`list`](ProjectsLocationsOperationsList)
+//!   [`delete`](ProjectsLocationsOperationsDelete) and
+//!   [`list`](ProjectsLocationsOperationsList)
 //!
 //! # Waiting for an operation
 //!
