@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::discovery::{self, Document, Resource};
 use crate::error::{Error, join};
-use crate::ir::{self, Location, Scalar};
+use crate::ir::{self, Location, MethodKind, Scalar};
 use crate::metadata;
 use crate::names::{self, Namespace};
 use crate::types::{self, TypeBuilder, Types};
@@ -64,13 +64,13 @@ struct Found<'a> {
     /// For the `list` of a collection without `get`: the schema id of the operations it
     /// holds.
     list_item: Option<String>,
-    /// The method's name in its resource: `get`, `wait`, `cancel`, `delete` or `list`.
-    kind: &'static str,
+    /// Which method of its resource it is.
+    kind: MethodKind,
 }
 
 /// The methods of an operations collection that become builders, in this order; a resource
 /// named `operations` that is no collection gets its `get` only.
-const LIFECYCLE: [&str; 5] = ["get", "wait", "cancel", "delete", "list"];
+const LIFECYCLE: [MethodKind; 5] = MethodKind::ALL;
 
 /// Builds the service of one document, or `None` when it has no operations collection;
 /// `warnings` collects what does not stop it.
@@ -90,7 +90,7 @@ pub fn service(
     let builder_names: Vec<String> = found
         .iter()
         .map(|f| {
-            let words = format!("{} {}", f.chain.join(" "), f.kind);
+            let words = format!("{} {}", f.chain.join(" "), f.kind.name());
             type_names.claim(names::camel(&words))
         })
         .collect();
@@ -100,7 +100,7 @@ pub fn service(
         if let Some(response) = f.response {
             let at = join(&join(&f.json_path, "response"), "$ref");
             models.require(response, &at)?;
-            if f.collection && f.kind == "get" {
+            if f.collection && f.kind == MethodKind::Get {
                 operations.insert(response.to_string());
             }
             if let Some(item) = &f.list_item {
@@ -177,15 +177,15 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
         resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
         path: &str,
         chain: &mut Vec<String>,
-        out: &mut Vec<(Vec<String>, &'static str, String, &'a discovery::Method<'a>)>,
+        out: &mut Vec<(Vec<String>, MethodKind, String, &'a discovery::Method<'a>)>,
     ) {
         for (name, resource) in resources {
             let here = join(path, name);
             chain.push(name.to_string());
             if name == "operations" || name.ends_with("Operations") {
                 for kind in LIFECYCLE {
-                    if let Some(method) = resource.methods.get(kind) {
-                        let at = join(&join(&here, "methods"), kind);
+                    if let Some(method) = resource.methods.get(kind.name()) {
+                        let at = join(&join(&here, "methods"), kind.name());
                         out.push((chain.clone(), kind, at, method));
                     }
                 }
@@ -206,7 +206,7 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
     let mut collections: BTreeSet<Vec<String>> = BTreeSet::new();
     let mut with_get: BTreeSet<Vec<String>> = BTreeSet::new();
     for (chain, kind, json_path, _, response, _) in &parsed {
-        if *kind != "get" {
+        if *kind != MethodKind::Get {
             continue;
         }
         with_get.insert(chain.clone());
@@ -222,7 +222,7 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
     // `cancel` and `delete` get builders, the `list` reading as pages of those operations.
     let mut list_items: BTreeMap<Vec<String>, String> = BTreeMap::new();
     for (chain, kind, json_path, _, response, _) in &parsed {
-        if *kind != "list" || with_get.contains(chain) {
+        if *kind != MethodKind::List || with_get.contains(chain) {
             continue;
         }
         if let Some(item) = operations_listed(file, doc, json_path, *response)? {
@@ -232,21 +232,21 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
     // A resource named `operations` without `get` in a document with operations collections
     // manages those operations by name: its `cancel` and `delete` get builders (Document AI's
     // and Text-to-Speech's top-level `operations`).
-    let manages_operations = |chain: &Vec<String>, kind: &str| {
+    let manages_operations = |chain: &Vec<String>, kind: MethodKind| {
         !collections.is_empty()
             && !with_get.contains(chain)
             && chain.last().is_some_and(|name| name == "operations")
-            && matches!(kind, "cancel" | "delete")
+            && matches!(kind, MethodKind::Cancel | MethodKind::Delete)
     };
     let mut found: Vec<Found<'a>> = Vec::with_capacity(parsed.len());
     for (chain, kind, json_path, method, response, request) in parsed {
         let collection = collections.contains(&chain);
-        let listed = list_items.contains_key(&chain) && kind != "wait";
+        let listed = list_items.contains_key(&chain) && kind != MethodKind::Wait;
         let named_operations = chain.last().is_some_and(|name| name == "operations");
         if !(collection
             || listed
             || manages_operations(&chain, kind)
-            || (named_operations && kind == "get"))
+            || (named_operations && kind == MethodKind::Get))
         {
             continue;
         }
@@ -261,7 +261,7 @@ fn collection_methods<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Found
             ));
         }
         let list_item = match (kind, list_items.get(&chain)) {
-            ("list", Some(item)) => Some(item.clone()),
+            (MethodKind::List, Some(item)) => Some(item.clone()),
             _ => None,
         };
         found.push(Found {
@@ -485,6 +485,8 @@ fn method(
     Ok(ir::Method {
         id: m.id.to_string(),
         type_name,
+        resource: found.chain.join("."),
+        kind: found.kind,
         http_method: m.http_method.to_string(),
         path: m.path.to_string(),
         description: m.description.as_deref().map(str::to_owned),
@@ -516,24 +518,26 @@ fn link_collections(
             .map(|p| p.wire_name.clone())
             .collect()
     };
-    for get in (0..found.len()).filter(|&i| found[i].collection && found[i].kind == "get") {
+    for get in (0..found.len()).filter(|&i| found[i].collection && found[i].kind == MethodKind::Get)
+    {
         methods[get].collection_get = true;
-        let sibling = |kind: &str| {
+        let sibling = |kind: MethodKind| {
             (0..found.len()).find(|&j| found[j].kind == kind && found[j].chain == found[get].chain)
         };
-        if let Some(wait) = sibling("wait") {
+        if let Some(wait) = sibling(MethodKind::Wait) {
             if path_params(&methods[wait]) == path_params(&methods[get])
                 && methods[wait].response == methods[get].response
             {
                 methods[get].wait = Some(methods[wait].type_name.clone());
             }
         }
-        if let Some(cancel) = sibling("cancel") {
+        if let Some(cancel) = sibling(MethodKind::Cancel) {
             if path_params(&methods[cancel]) == path_params(&methods[get]) {
                 methods[get].cancel = Some(methods[cancel].type_name.clone());
             }
         }
-        if let (Some(list), Some(item)) = (sibling("list"), methods[get].response.model()) {
+        if let (Some(list), Some(item)) = (sibling(MethodKind::List), methods[get].response.model())
+        {
             let item = item.to_owned();
             mark_page(defs, methods[list].response.model(), &item);
         }

@@ -114,6 +114,11 @@ pub struct Method {
     pub id: String,
     /// Builder type name, e.g. `ProjectsRegionsOperationsGet`.
     pub type_name: String,
+    /// The Discovery resource the method belongs to, by its names from the top, e.g.
+    /// `projects.regions.operations`: the builders of one collection share it.
+    pub resource: String,
+    /// Which method of its resource it is.
+    pub kind: MethodKind,
     /// HTTP method.
     pub http_method: String,
     /// Discovery `path`, whose every `{x}` and `{+x}` names a path parameter.
@@ -138,6 +143,44 @@ pub struct Method {
     pub cancel: Option<String>,
     /// Sample constructor arguments for the doc example, and the URL they give.
     pub example: Option<Example>,
+}
+
+/// Which method of an operations resource a builder is: the resource's methods that become
+/// builders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MethodKind {
+    /// `get`: the operation's latest state.
+    Get,
+    /// `wait`: the operation's state once it is done or a server-side timeout has passed.
+    Wait,
+    /// `cancel`.
+    Cancel,
+    /// `delete`.
+    Delete,
+    /// `list`: a page of the resource's operations.
+    List,
+}
+
+impl MethodKind {
+    /// Every kind, in the order a collection's methods are told.
+    pub const ALL: [MethodKind; 5] = [
+        MethodKind::Get,
+        MethodKind::Wait,
+        MethodKind::Cancel,
+        MethodKind::Delete,
+        MethodKind::List,
+    ];
+
+    /// The method's name in its resource, e.g. `get`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MethodKind::Get => "get",
+            MethodKind::Wait => "wait",
+            MethodKind::Cancel => "cancel",
+            MethodKind::Delete => "delete",
+            MethodKind::List => "list",
+        }
+    }
 }
 
 /// What a method's response body decodes into.

@@ -100,6 +100,7 @@ fn collections_are_recognised_by_their_name_and_their_get_response() {
     }
     let pollers: Vec<&str> = module
         .lines()
+        .map(str::trim_start)
         .filter(|l| l.starts_with("impl crate::LongRunningOperation for "))
         .collect();
     assert_eq!(
@@ -194,4 +195,90 @@ fn published_collections_get_builders_and_pollers() {
     );
     assert!(!apihub.contains("DiscoveredApiOperationsGet"));
     assert!(apihub.contains("pub struct ProjectsLocationsOperationsGet("));
+}
+
+/// A method of a resource other than `get`, taking the operation's name.
+fn method(id: &str, http: &str, response: Option<&str>) -> Value {
+    let mut m = json!({
+        "id": id, "path": "v1/{+name}", "httpMethod": http,
+        "parameters": {"name": {"type": "string", "location": "path", "required": true}},
+        "parameterOrder": ["name"]
+    });
+    if let Some(schema) = response {
+        m["response"] = json!({"$ref": schema});
+    }
+    m
+}
+
+#[test]
+fn module_pages_lead_with_the_collections_and_how_to_wait() {
+    let mut transfer = get("demo.transferOperations.get", "Lro");
+    transfer["methods"]["get"]["description"] =
+        json!("Gets the latest state of a long-running operation (e.g. a transfer). Poll it.");
+    transfer["methods"]["cancel"] = method("demo.transferOperations.cancel", "POST", None);
+    transfer["methods"]["list"] = method("demo.transferOperations.list", "GET", Some("Page"));
+    let text = document(
+        json!({
+            "transferOperations": transfer,
+            // A collection without `get`: its `list` holds operations.
+            "databaseOperations": {"methods": {
+                "list": method("demo.databaseOperations.list", "GET", Some("Page"))
+            }},
+            // Operations managed by name, without `get`.
+            "operations": {"methods": {
+                "cancel": method("demo.operations.cancel", "POST", None),
+                "delete": method("demo.operations.delete", "DELETE", None)
+            }},
+            // A `get` that gives no operation.
+            "things": {"resources": {"operations": get("demo.things.operations.get", "Thing")}},
+        }),
+        json!({
+            "Lro": schema(json!({
+                "name": {"type": "string"}, "done": {"type": "boolean"},
+                "error": {"$ref": "Status"}, "metadata": {"type": "object"}
+            })),
+            "Status": schema(json!({
+                "code": {"type": "integer", "format": "int32"}, "message": {"type": "string"}
+            })),
+            "Page": schema(json!({
+                "operations": {"type": "array", "items": {"$ref": "Lro"}},
+                "nextPageToken": {"type": "string"}
+            })),
+            "Thing": schema(json!({"name": {"type": "string"}})),
+        }),
+    );
+    let out = generated("discovery/demo.v1.json", text);
+    let module = &out.files["src/apis/demo_v1.rs"];
+    let page: Vec<&str> = module
+        .lines()
+        .skip_while(|l| !l.starts_with("//!"))
+        .take_while(|l| l.starts_with("//!"))
+        .collect();
+    // List items as one line each, unwrapped.
+    let page = page.join("\n").replace("\n//!   ", " ");
+    for line in [
+        "//! demo v1, with the feature `demo_v1`.\n//!\n//! # Operations collections",
+        "//! - `databaseOperations` (no `get`), with [`list`](DatabaseOperationsList)",
+        "//! - `operations` (no `get`), with [`cancel`](OperationsCancel) and \
+         [`delete`](OperationsDelete)",
+        "//! - [`ThingsOperationsGet`] (its response is no operation, so no poller)",
+        "//! - [`TransferOperationsGet`], with [`cancel`](TransferOperationsCancel) and \
+         [`list`](TransferOperationsList)",
+        "//! # Waiting for an operation",
+        "//! let get = TransferOperationsGet::new(\"my-name\")?;",
+        "//! # About this module",
+    ] {
+        assert!(page.contains(line), "{line}\n{page}");
+    }
+    // The page's example and the collection's `get` wait; nothing else does.
+    assert_eq!(module.matches("```no_run").count(), 2, "{module}");
+    assert!(module.contains(
+        "/// Gets the latest state of a long-running operation (e.g. a transfer).\n///\n/// Poll it."
+    ));
+    // A method the document does not describe gets a summary written from its kind.
+    assert!(module.contains("/// Starts cancelling an operation.\n///\n/// `POST v1/{+name}`"));
+    // Models apart, and still where users name them.
+    assert!(module.contains("\n#[doc(no_inline)]\npub use model::*;\n"));
+    assert!(module.contains("\npub mod model {\n"));
+    assert!(module.contains("    pub struct Page {"));
 }

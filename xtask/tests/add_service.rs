@@ -197,5 +197,6 @@ fn a_service_added_with_fetch_keeps_every_check_green() {
         .concat(),
         &env,
     );
-    assert!(doc.contains("test result: ok. 2 passed"), "{doc}");
+    // The URL example of each `get`, the example that waits with each, and the module page's.
+    assert!(doc.contains("test result: ok. 5 passed"), "{doc}");
 }

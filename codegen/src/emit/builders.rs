@@ -5,8 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens as _, format_ident, quote};
 
-use super::{Options, docs};
-use crate::ir::{Location, Method, Param, Response, Scalar, Service, TypeDef, struct_named};
+use super::{Options, docs, examples};
+use crate::ir::{Location, Method, MethodKind, Param, Response, Scalar, Service, struct_named};
 
 pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
     let name = format_ident!("{}", m.type_name);
@@ -154,7 +154,7 @@ fn value_type(p: &Param) -> TokenStream {
 }
 
 /// Whether values of `p` are free text (`String`), as opposed to numbers, booleans or enums.
-fn is_text(p: &Param) -> bool {
+pub(super) fn is_text(p: &Param) -> bool {
     p.ty == Scalar::String && p.enum_type.is_none()
 }
 
@@ -292,12 +292,16 @@ fn constructor_doc(m: &Method, required: &[&Param]) -> TokenStream {
 }
 
 fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream {
-    let mut text = m.description.clone().unwrap_or_default();
-    if !text.is_empty() {
+    let description = m.description.as_deref().unwrap_or_default();
+    let (summary, rest) = docs::first_sentence(description)
+        .unwrap_or_else(|| (written_summary(m.kind).to_owned(), description.to_owned()));
+    let mut text = summary;
+    if !rest.trim().is_empty() {
         text.push_str("\n\n");
+        text.push_str(rest.trim());
     }
     text.push_str(&format!(
-        "`{} {}` (Discovery id `{}`).",
+        "\n\n`{} {}` (Discovery id `{}`).",
         m.http_method, m.path, m.id
     ));
     let mut lines = docs::lines(&text);
@@ -312,75 +316,48 @@ fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream 
         links.push_str(&format!(" Takes a [`{r}`] as its {body}."));
     }
     lines.extend(
-        docs::wrap(links.trim(), 0)
+        docs::wrap(links.trim(), docs::WIDTH)
             .into_iter()
             .map(|l| format!(" {l}")),
     );
+    let url = examples::url(service, m, options);
+    let wait = examples::wait(service, m, options);
+    let heading = if wait.is_some() {
+        "Examples"
+    } else {
+        "Example"
+    };
+    let mut markdown = Vec::new();
+    if let Some(url) = url {
+        markdown.extend([String::new(), format!("# {heading}"), String::new()]);
+        markdown.extend(url);
+    }
+    if let Some(wait) = wait {
+        markdown.extend([
+            String::new(),
+            "Waiting until it is done (feature `client`), with its progress as it goes:".to_owned(),
+            String::new(),
+        ]);
+        markdown.extend(wait);
+    }
     lines.extend(
-        example(service, m, options)
+        markdown
             .into_iter()
             .map(|l| if l.is_empty() { l } else { format!(" {l}") }),
     );
     docs::lines_attrs(&lines)
 }
 
-/// A doc example that builds the request and checks its URL.
-fn example(service: &Service, m: &Method, options: &Options) -> Vec<String> {
-    let Some(example) = &m.example else {
-        return Vec::new();
-    };
-    let krate = &options.crate_name;
-    let args = m
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .zip(&example.args)
-        .map(|(p, v)| {
-            let one = match &p.enum_type {
-                Some(t) => format!(
-                    "{krate}::{}::{t}::{}",
-                    service.module,
-                    variant(service, t, v)
-                ),
-                None if is_text(p) => format!("{v:?}"),
-                None => v.clone(),
-            };
-            if p.repeated { format!("[{one}]") } else { one }
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut lines = vec![
-        String::new(),
-        "# Example".to_owned(),
-        String::new(),
-        "```".to_owned(),
-        format!("use {krate}::prelude::*;"),
-        format!("use {krate}::{}::{};", service.module, m.type_name),
-        String::new(),
-        format!("let request = {}::new({args})?;", m.type_name),
-    ];
-    match &example.url {
-        Some(url) => {
-            lines.push("assert_eq!(".to_owned());
-            lines.push("    request.url(),".to_owned());
-            lines.push(format!("    {url:?},"));
-            lines.push(");".to_owned());
+/// The summary of a method its document does not describe.
+fn written_summary(kind: MethodKind) -> &'static str {
+    match kind {
+        MethodKind::Get => "Gets the latest state of an operation.",
+        MethodKind::Wait => {
+            "Waits until an operation is done or a server-side timeout passes, and returns its \
+             latest state."
         }
-        None => lines.push("println!(\"{}\", request.url());".to_owned()),
+        MethodKind::Cancel => "Starts cancelling an operation.",
+        MethodKind::Delete => "Deletes an operation.",
+        MethodKind::List => "Lists operations.",
     }
-    lines.push(format!("# Ok::<(), {krate}::Error>(())"));
-    lines.push("```".to_owned());
-    lines
-}
-
-/// The Rust name of the variant of enum `ty` for the wire value `wire`.
-fn variant<'s>(service: &'s Service, ty: &str, wire: &str) -> &'s str {
-    service
-        .types
-        .iter()
-        .find_map(|d| match d {
-            TypeDef::Enum(e) if e.name == ty => e.variants.iter().find(|v| v.wire == wire),
-            _ => None,
-        })
-        .map_or("Unknown", |v| v.rust_name.as_str())
 }

@@ -9,11 +9,20 @@ use quote::quote;
 
 /// How wide a doc line's text may be: with `/// ` and four spaces of indentation, lines end by
 /// column 100.
-const WIDTH: usize = 92;
+pub(super) const WIDTH: usize = 92;
+
+/// How much narrower the docs of an item one inline module deeper are (the models of a
+/// service's `model`), so that their lines end by column 100 too.
+const NESTED: usize = 4;
 
 /// `#[doc]` attributes for `text`, one per line, which prettyplease prints as `///` comments.
 pub fn attrs(text: &str) -> TokenStream {
     lines_attrs(&lines(text))
+}
+
+/// `#[doc]` attributes for `text` on an item one inline module deeper.
+pub fn nested_attrs(text: &str) -> TokenStream {
+    lines_attrs(&nested_lines(text))
 }
 
 /// `#[doc]` attributes for lines already made.
@@ -24,6 +33,16 @@ pub fn lines_attrs(lines: &[String]) -> TokenStream {
 /// The lines of a doc comment for `text`, each with the leading space rustdoc expects,
 /// wrapped at [`WIDTH`].
 pub fn lines(text: &str) -> Vec<String> {
+    lines_within(text, WIDTH)
+}
+
+/// The lines of a doc comment for `text` on an item one inline module deeper.
+pub fn nested_lines(text: &str) -> Vec<String> {
+    lines_within(text, WIDTH - NESTED)
+}
+
+/// The lines of a doc comment for `text`, wrapped at `width`.
+fn lines_within(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
     // The indentation of the list item the current line continues, if any.
@@ -76,7 +95,7 @@ pub fn lines(text: &str) -> Vec<String> {
         };
         let pad = " ".repeat(indent);
         out.extend(
-            wrap(&line, indent)
+            wrap(&line, width.saturating_sub(indent))
                 .into_iter()
                 .map(|l| format!(" {pad}{l}")),
         );
@@ -87,12 +106,80 @@ pub fn lines(text: &str) -> Vec<String> {
     out
 }
 
-/// Breaks one Markdown line at spaces into lines of at most [`WIDTH`] characters, less the
-/// `indent` they will be given, where the words allow. A list item's continuation lines are
-/// indented under its text, and no continuation line starts with something Markdown would
-/// read as a new block (a list marker, a heading, a quote).
-pub(super) fn wrap(line: &str, indent: usize) -> Vec<String> {
-    let width = WIDTH.saturating_sub(indent);
+/// Splits a description into its first sentence, on one line, and the rest, for a summary
+/// of one sentence: what rustdoc shows in a module's list of items.
+///
+/// The sentence ends at the first `.`, `?` or `!` outside code spans that ends the first
+/// paragraph or is followed by a space and a capital letter, a code span or a link, and that
+/// does not end an abbreviation such as `e.g.`; a first paragraph without one is the sentence,
+/// given a period. The first paragraph ends at a blank line or at a line that opens a Markdown
+/// block. `None` when the text is empty or opens with a block.
+pub fn first_sentence(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    let lines: Vec<&str> = text.lines().collect();
+    let opens_block = |line: &str| line.split(' ').next().is_some_and(starts_block);
+    let first = lines.first().map(|l| l.trim()).filter(|l| !l.is_empty())?;
+    if opens_block(first) {
+        return None;
+    }
+    let end = lines
+        .iter()
+        .skip(1)
+        .position(|l| l.trim().is_empty() || opens_block(l.trim_start()))
+        .map_or(lines.len(), |i| i + 1);
+    let paragraph = lines[..end]
+        .iter()
+        .flat_map(|l| l.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (sentence, more) = match sentence_end(&paragraph) {
+        Some(i) => (paragraph[..i].to_owned(), paragraph[i..].trim().to_owned()),
+        None => {
+            let bare = paragraph.trim_end_matches([':', ';', ',']);
+            (format!("{bare}."), String::new())
+        }
+    };
+    let after = lines[end..].join("\n");
+    let rest = match (more.is_empty(), after.trim().is_empty()) {
+        (_, true) => more,
+        (true, false) => after.trim().to_owned(),
+        (false, false) => format!("{more}\n{after}"),
+    };
+    Some((sentence, rest))
+}
+
+/// Where the first sentence of a paragraph on one line ends, just after its final stop.
+fn sentence_end(paragraph: &str) -> Option<usize> {
+    const ABBREVIATIONS: &[&str] = &["e.g.", "i.e.", "vs.", "cf."];
+    let mut in_code = false;
+    for (i, c) in paragraph.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            '.' | '?' | '!' if !in_code => {
+                let after = &paragraph[i + 1..];
+                let word = paragraph[..=i].rsplit(' ').next().unwrap_or_default();
+                let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+                if ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
+                    continue;
+                }
+                let next = after.strip_prefix(' ').and_then(|a| a.chars().next());
+                if after.is_empty()
+                    || next.is_some_and(|n| n.is_uppercase() || matches!(n, '`' | '[' | '"'))
+                {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Breaks one Markdown line at spaces into lines of at most `width` characters where the
+/// words allow. A list item's continuation lines are indented under its text, and no
+/// continuation line starts with something Markdown would read as a new block (a list marker,
+/// a heading, a quote).
+pub(super) fn wrap(line: &str, width: usize) -> Vec<String> {
     let indent = list_marker_width(line).map_or(0, |w| w);
     let pad = " ".repeat(indent);
     let mut out: Vec<String> = Vec::new();
@@ -283,6 +370,48 @@ mod tests {
             "{wrapped:#?}"
         );
         assert!(wrapped.iter().all(|l| l.len() <= WIDTH + 1), "{wrapped:#?}");
+    }
+
+    #[test]
+    fn summaries_are_the_first_sentence() {
+        let split = |text: &str| first_sentence(text).unwrap();
+        assert_eq!(
+            split(
+                "Gets the latest state of a long-running operation. Clients can use this \
+                 method to poll."
+            ),
+            (
+                "Gets the latest state of a long-running operation.".to_owned(),
+                "Clients can use this method to poll.".to_owned()
+            )
+        );
+        // Across lines, past abbreviations, dotted names and stops in code.
+        assert_eq!(
+            split("Lists things (e.g. Foo) within\nthe `a. B` zone. If google.rpc.Code.X is\nset, see below.\n\nMore.").0,
+            "Lists things (e.g. Foo) within the `a. B` zone."
+        );
+        assert_eq!(
+            split("Cancels it. Use `x.get` to check.\n\nNote:\n- one").1,
+            "Use `x.get` to check.\n\nNote:\n- one"
+        );
+        // No stop: the first paragraph, given one; a list starts the rest.
+        assert_eq!(
+            split("Lists operations for a project\n\nMore."),
+            (
+                "Lists operations for a project.".to_owned(),
+                "More.".to_owned()
+            )
+        );
+        assert_eq!(
+            split("Returns these:\n- a\n- b"),
+            ("Returns these.".to_owned(), "- a\n- b".to_owned())
+        );
+        assert_eq!(
+            split("Returns UNIMPLEMENTED.NOTE: see it").0,
+            "Returns UNIMPLEMENTED.NOTE: see it."
+        );
+        assert_eq!(first_sentence("  "), None);
+        assert_eq!(first_sentence("- a list"), None);
     }
 
     #[test]

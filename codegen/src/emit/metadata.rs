@@ -13,7 +13,7 @@ pub fn metadata_enum(s: &Service) -> TokenStream {
         return TokenStream::new();
     }
     let name = format_ident!("{}", s.metadata_enum);
-    let doc = docs::attrs(&format!(
+    let doc = docs::nested_attrs(&format!(
         "Any operation metadata message of the {} {}, decoded from an operation's `metadata` \
          by its `@type` with [`MetadataSet::decode`](crate::MetadataSet::decode) or \
          [`metadata_typed`](crate::LongRunningOperation::metadata_typed); a message of \

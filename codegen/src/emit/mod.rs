@@ -5,9 +5,11 @@
 mod builders;
 pub mod catalog;
 mod docs;
+mod examples;
 pub mod manifest;
 mod metadata;
 mod models;
+mod page;
 mod root;
 mod service;
 
@@ -53,65 +55,43 @@ impl Default for Options {
     }
 }
 
-/// The source of one service's module.
+/// The source of one service's module: its docs, its description and scopes, its builders,
+/// and its models in the `model` module, re-exported beside the builders.
 pub fn service_file(service: &ir::Service, options: &Options) -> String {
-    let contents = if service.metadata.is_empty() {
-        "the methods of its operations collections and the models they take and return"
-    } else {
-        "the methods of its operations collections, the models they take and return, and its \
-         operation metadata messages"
-    };
-    let mut intro = format!(
-        "{title} {version}: {contents}.\n\n\
-         Generated from `{file}`, revision `{revision}`.",
-        title = service.title,
-        version = service.version,
-        file = service.file,
-        revision = service.revision,
-    );
-    if let Some(d) = service
-        .description
-        .as_deref()
-        .filter(|d| !d.trim().is_empty())
-    {
-        intro.push_str("\n\n");
-        intro.push_str(d.trim());
-    }
-    if let Some(link) = &service.documentation_link {
-        intro.push_str(&format!("\n\nDocumentation: {link}"));
-    }
-    let intro = inner_docs(&docs::lines(&intro));
+    let intro = inner_docs(&page::intro(service, options));
     let constants = service::constants(service);
     let collections = service::collections(service);
     let builders = service
         .methods
         .iter()
         .map(|m| builders::builder(service, m, options));
-    let models = service.types.iter().map(models::def);
+    let model_doc = docs::lines_attrs(&page::model_doc(service));
     let metadata = metadata::metadata_enum(service);
+    let models = service.types.iter().map(models::def);
     render(
         &header(&service.file, &service.revision, options),
         quote! {
             #intro
+            #[doc(no_inline)]
+            pub use model::*;
             #constants
             #collections
             #( #builders )*
-            #metadata
-            #( #models )*
+            #model_doc
+            pub mod model {
+                #metadata
+                #( #models )*
+            }
         },
     )
 }
 
 /// The source of `apis/mod.rs`, declaring every service module behind its feature.
 pub fn index_file(services: &[ir::Service], options: &Options) -> String {
+    // Each module's docs, which say its feature, are in its file.
     let modules = services.iter().map(|s| {
-        let doc = docs::attrs(&format!(
-            "{} {}, with the feature `{}`.",
-            s.title, s.version, s.module
-        ));
         let (module, feature) = (format_ident!("{}", s.module), &s.module);
         quote! {
-            #doc
             #[cfg(feature = #feature)]
             pub mod #module;
         }

@@ -21,7 +21,7 @@ pub fn def(def: &TypeDef) -> TokenStream {
 fn shared(s: &Shared) -> TokenStream {
     let runtime = s.model.rust_name();
     // The link is ours, added after the text is made safe for rustdoc.
-    let mut lines = docs::lines(&format!(
+    let mut lines = docs::nested_lines(&format!(
         "Discovery schema `{}`: exactly the runtime's",
         s.origin
     ));
@@ -50,9 +50,9 @@ fn enumeration(e: &Enum) -> TokenStream {
         text.push_str("\n\n");
     }
     text.push_str(&format!("The values of `{}`.", e.origin));
-    let doc = docs::attrs(&text);
+    let doc = docs::nested_attrs(&text);
     let variants = e.variants.iter().map(|v| {
-        let doc = docs::attrs(&if v.description.is_empty() {
+        let doc = docs::nested_attrs(&if v.description.is_empty() {
             format!("`{}`", v.wire)
         } else {
             format!("`{}`: {}", v.wire, v.description)
@@ -101,7 +101,7 @@ fn structure(s: &Struct) -> TokenStream {
         text.push_str("\n\n");
     }
     text.push_str(&format!("Discovery schema `{}`.", s.origin));
-    let doc = docs::attrs(&text);
+    let doc = docs::nested_attrs(&text);
     let fields = s.fields.iter().map(field);
     let operation = s.operation.as_ref().map(|op| operation_impl(&name, op));
     let page = s.page.as_ref().map(|page| {
@@ -177,7 +177,7 @@ fn field(f: &Field) -> TokenStream {
     if text.trim().is_empty() {
         text = format!("The `{}` property.", f.wire_name);
     }
-    let doc = docs::attrs(&text);
+    let doc = docs::nested_attrs(&text);
     let name = format_ident!("{}", f.rust_name);
     let rename = (f.rust_name != f.wire_name).then(|| {
         let wire = &f.wire_name;

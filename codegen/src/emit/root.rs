@@ -15,22 +15,31 @@ from their Discovery documents.
 Three ways in:
 - a request builder of a service module, such as
   [`dataproc_v1::ProjectsRegionsOperationsGet`], polled with [`Client::poller`] or sent with any
-  HTTP stack through `to_http`;
+  HTTP stack through `to_http`: each module's page opens with its operations collections and an
+  example that waits for one;
 - [`resolve`], from any operation name, URL or Compute `selfLink` to the `get` of its collection
   among the services of the build, polled the same way;
 - the `google-operations-wait` program (`cargo install google-operations-wait`), which waits for
   any operation from a shell and shows its progress.
+
+While a poller waits, each module's `SERVICE.progress(&op)` ([`ServiceInfo::progress`]) gives
+the operation's typed [`Progress`] (percent, state, stage and times) from its own fields and its
+metadata, and [`metadata_typed`](LongRunningOperation::metadata_typed) decodes that metadata
+into the service's `AnyMetadata`, by its `@type`.
 
 Each service and version has a module (for example [`dataproc_v1`]), behind the cargo feature of
 the same name (the table below lists them all), with:
 - a request builder per method of each operations collection (`get`, and `wait`, `cancel`,
   `delete` and `list` where the collection has them), named from its resource path, whose
   constructor checks the operation name against the method's pattern and refuses names that
-  would change the URL;
+  would change the URL: the module's structs;
 - the models their requests and responses reach (the `Operation` and `Status` family), with the
-  wire names kept and fields the schema does not know preserved;
-- the service's operation metadata messages, decoded by `@type` through its `AnyMetadata`;
-- the service's root URLs, revision and OAuth scopes.
+  wire names kept and fields the schema does not know preserved, and the service's operation
+  metadata messages with their `AnyMetadata`: in the module's `model` (such as
+  [`dataproc_v1::model`]), each re-exported beside the builders
+  (`dataproc_v1::ClusterOperationMetadata`);
+- the service's root URLs, revision and OAuth scopes (`SERVICE`, `scopes`), and its collections
+  for [`resolve`] (`COLLECTIONS`).
 
 The core is sans-io: a builder turns into a URL or an [`http::Request`] for any HTTP stack, and
 [`decode_response`] turns the [`http::Response`] back into the typed model, or into an

@@ -1636,1091 +1636,815 @@ pub(crate) const COLLECTIONS: &[&[crate::Collection]] = &[
     workstations_v1beta::COLLECTIONS,
 ];
 
-/// Access Context Manager API v1, with the feature `accesscontextmanager_v1`.
 #[cfg(feature = "accesscontextmanager_v1")]
 pub mod accesscontextmanager_v1;
 
-/// Access Context Manager API v1beta, with the feature `accesscontextmanager_v1beta`.
 #[cfg(feature = "accesscontextmanager_v1beta")]
 pub mod accesscontextmanager_v1beta;
 
-/// Agencies and Brands API v1, with the feature `agenciesandbrands_v1`.
 #[cfg(feature = "agenciesandbrands_v1")]
 pub mod agenciesandbrands_v1;
 
-/// Agent Registry API v1, with the feature `agentregistry_v1`.
 #[cfg(feature = "agentregistry_v1")]
 pub mod agentregistry_v1;
 
-/// Agent Registry API v1alpha, with the feature `agentregistry_v1alpha`.
 #[cfg(feature = "agentregistry_v1alpha")]
 pub mod agentregistry_v1alpha;
 
-/// Agent Platform API v1, with the feature `aiplatform_v1`.
 #[cfg(feature = "aiplatform_v1")]
 pub mod aiplatform_v1;
 
-/// Agent Platform API v1beta1, with the feature `aiplatform_v1beta1`.
 #[cfg(feature = "aiplatform_v1beta1")]
 pub mod aiplatform_v1beta1;
 
-/// AlloyDB API v1, with the feature `alloydb_v1`.
 #[cfg(feature = "alloydb_v1")]
 pub mod alloydb_v1;
 
-/// AlloyDB API v1alpha, with the feature `alloydb_v1alpha`.
 #[cfg(feature = "alloydb_v1alpha")]
 pub mod alloydb_v1alpha;
 
-/// AlloyDB API v1beta, with the feature `alloydb_v1beta`.
 #[cfg(feature = "alloydb_v1beta")]
 pub mod alloydb_v1beta;
 
-/// Android Device Provisioning Partner API v1, with the feature `androiddeviceprovisioning_v1`.
 #[cfg(feature = "androiddeviceprovisioning_v1")]
 pub mod androiddeviceprovisioning_v1;
 
-/// Android Management API v1, with the feature `androidmanagement_v1`.
 #[cfg(feature = "androidmanagement_v1")]
 pub mod androidmanagement_v1;
 
-/// API Gateway API v1, with the feature `apigateway_v1`.
 #[cfg(feature = "apigateway_v1")]
 pub mod apigateway_v1;
 
-/// API Gateway API v1beta, with the feature `apigateway_v1beta`.
 #[cfg(feature = "apigateway_v1beta")]
 pub mod apigateway_v1beta;
 
-/// Apigee API v1, with the feature `apigee_v1`.
 #[cfg(feature = "apigee_v1")]
 pub mod apigee_v1;
 
-/// Apigee Registry API v1, with the feature `apigeeregistry_v1`.
 #[cfg(feature = "apigeeregistry_v1")]
 pub mod apigeeregistry_v1;
 
-/// API hub API v1, with the feature `apihub_v1`.
 #[cfg(feature = "apihub_v1")]
 pub mod apihub_v1;
 
-/// API Keys API v2, with the feature `apikeys_v2`.
 #[cfg(feature = "apikeys_v2")]
 pub mod apikeys_v2;
 
-/// API Management API v1alpha, with the feature `apim_v1alpha`.
 #[cfg(feature = "apim_v1alpha")]
 pub mod apim_v1alpha;
 
-/// App Engine Admin API v1, with the feature `appengine_v1`.
 #[cfg(feature = "appengine_v1")]
 pub mod appengine_v1;
 
-/// App Engine Admin API v1alpha, with the feature `appengine_v1alpha`.
 #[cfg(feature = "appengine_v1alpha")]
 pub mod appengine_v1alpha;
 
-/// App Engine Admin API v1beta, with the feature `appengine_v1beta`.
 #[cfg(feature = "appengine_v1beta")]
 pub mod appengine_v1beta;
 
-/// App Engine Admin API v1beta4, with the feature `appengine_v1beta4`.
 #[cfg(feature = "appengine_v1beta4")]
 pub mod appengine_v1beta4;
 
-/// App Engine Admin API v1beta5, with the feature `appengine_v1beta5`.
 #[cfg(feature = "appengine_v1beta5")]
 pub mod appengine_v1beta5;
 
-/// App Hub API v1, with the feature `apphub_v1`.
 #[cfg(feature = "apphub_v1")]
 pub mod apphub_v1;
 
-/// App Hub API v1alpha, with the feature `apphub_v1alpha`.
 #[cfg(feature = "apphub_v1alpha")]
 pub mod apphub_v1alpha;
 
-/// Artifact Registry API v1, with the feature `artifactregistry_v1`.
 #[cfg(feature = "artifactregistry_v1")]
 pub mod artifactregistry_v1;
 
-/// Artifact Registry API v1beta1, with the feature `artifactregistry_v1beta1`.
 #[cfg(feature = "artifactregistry_v1beta1")]
 pub mod artifactregistry_v1beta1;
 
-/// Artifact Registry API v1beta2, with the feature `artifactregistry_v1beta2`.
 #[cfg(feature = "artifactregistry_v1beta2")]
 pub mod artifactregistry_v1beta2;
 
-/// Assured Workloads API v1, with the feature `assuredworkloads_v1`.
 #[cfg(feature = "assuredworkloads_v1")]
 pub mod assuredworkloads_v1;
 
-/// Assured Workloads API v1beta1, with the feature `assuredworkloads_v1beta1`.
 #[cfg(feature = "assuredworkloads_v1beta1")]
 pub mod assuredworkloads_v1beta1;
 
-/// Audit Manager API v1, with the feature `auditmanager_v1`.
 #[cfg(feature = "auditmanager_v1")]
 pub mod auditmanager_v1;
 
-/// Backup and DR Service API v1, with the feature `backupdr_v1`.
 #[cfg(feature = "backupdr_v1")]
 pub mod backupdr_v1;
 
-/// Backup and DR Service API v1beta, with the feature `backupdr_v1beta`.
 #[cfg(feature = "backupdr_v1beta")]
 pub mod backupdr_v1beta;
 
-/// Bare Metal Solution API v1, with the feature `baremetalsolution_v1`.
 #[cfg(feature = "baremetalsolution_v1")]
 pub mod baremetalsolution_v1;
 
-/// Bare Metal Solution API v2, with the feature `baremetalsolution_v2`.
 #[cfg(feature = "baremetalsolution_v2")]
 pub mod baremetalsolution_v2;
 
-/// Batch API v1, with the feature `batch_v1`.
 #[cfg(feature = "batch_v1")]
 pub mod batch_v1;
 
-/// BeyondCorp API v1, with the feature `beyondcorp_v1`.
 #[cfg(feature = "beyondcorp_v1")]
 pub mod beyondcorp_v1;
 
-/// BeyondCorp API v1alpha, with the feature `beyondcorp_v1alpha`.
 #[cfg(feature = "beyondcorp_v1alpha")]
 pub mod beyondcorp_v1alpha;
 
-/// BigQuery Reservation API v1alpha2, with the feature `bigqueryreservation_v1alpha2`.
 #[cfg(feature = "bigqueryreservation_v1alpha2")]
 pub mod bigqueryreservation_v1alpha2;
 
-/// Cloud Bigtable Admin API v2, with the feature `bigtableadmin_v2`.
 #[cfg(feature = "bigtableadmin_v2")]
 pub mod bigtableadmin_v2;
 
-/// Blockchain Node Engine API v1, with the feature `blockchainnodeengine_v1`.
 #[cfg(feature = "blockchainnodeengine_v1")]
 pub mod blockchainnodeengine_v1;
 
-/// Certificate Manager API v1, with the feature `certificatemanager_v1`.
 #[cfg(feature = "certificatemanager_v1")]
 pub mod certificatemanager_v1;
 
-/// Gemini Enterprise for Customer Experience API v1, with the feature `ces_v1`.
 #[cfg(feature = "ces_v1")]
 pub mod ces_v1;
 
-/// Gemini Enterprise for Customer Experience API v1beta, with the feature `ces_v1beta`.
 #[cfg(feature = "ces_v1beta")]
 pub mod ces_v1beta;
 
-/// Checks API v1alpha, with the feature `checks_v1alpha`.
 #[cfg(feature = "checks_v1alpha")]
 pub mod checks_v1alpha;
 
-/// Chrome Management API v1, with the feature `chromemanagement_v1`.
 #[cfg(feature = "chromemanagement_v1")]
 pub mod chromemanagement_v1;
 
-/// Gemini for Google Cloud API v1, with the feature `cloudaicompanion_v1`.
 #[cfg(feature = "cloudaicompanion_v1")]
 pub mod cloudaicompanion_v1;
 
-/// Cloud Asset API v1, with the feature `cloudasset_v1`.
 #[cfg(feature = "cloudasset_v1")]
 pub mod cloudasset_v1;
 
-/// Cloud Asset API v1beta1, with the feature `cloudasset_v1beta1`.
 #[cfg(feature = "cloudasset_v1beta1")]
 pub mod cloudasset_v1beta1;
 
-/// Cloud Asset API v1p7beta1, with the feature `cloudasset_v1p7beta1`.
 #[cfg(feature = "cloudasset_v1p7beta1")]
 pub mod cloudasset_v1p7beta1;
 
-/// Cloud Build API v1, with the feature `cloudbuild_v1`.
 #[cfg(feature = "cloudbuild_v1")]
 pub mod cloudbuild_v1;
 
-/// Cloud Build API v1alpha1, with the feature `cloudbuild_v1alpha1`.
 #[cfg(feature = "cloudbuild_v1alpha1")]
 pub mod cloudbuild_v1alpha1;
 
-/// Cloud Build API v1alpha2, with the feature `cloudbuild_v1alpha2`.
 #[cfg(feature = "cloudbuild_v1alpha2")]
 pub mod cloudbuild_v1alpha2;
 
-/// Cloud Build API v1beta1, with the feature `cloudbuild_v1beta1`.
 #[cfg(feature = "cloudbuild_v1beta1")]
 pub mod cloudbuild_v1beta1;
 
-/// Cloud Build API v2, with the feature `cloudbuild_v2`.
 #[cfg(feature = "cloudbuild_v2")]
 pub mod cloudbuild_v2;
 
-/// Cloud Channel API v1, with the feature `cloudchannel_v1`.
 #[cfg(feature = "cloudchannel_v1")]
 pub mod cloudchannel_v1;
 
-/// Cloud Deploy API v1, with the feature `clouddeploy_v1`.
 #[cfg(feature = "clouddeploy_v1")]
 pub mod clouddeploy_v1;
 
-/// Cloud Functions API v1, with the feature `cloudfunctions_v1`.
 #[cfg(feature = "cloudfunctions_v1")]
 pub mod cloudfunctions_v1;
 
-/// Cloud Functions API v2, with the feature `cloudfunctions_v2`.
 #[cfg(feature = "cloudfunctions_v2")]
 pub mod cloudfunctions_v2;
 
-/// Cloud Functions API v2alpha, with the feature `cloudfunctions_v2alpha`.
 #[cfg(feature = "cloudfunctions_v2alpha")]
 pub mod cloudfunctions_v2alpha;
 
-/// Cloud Functions API v2beta, with the feature `cloudfunctions_v2beta`.
 #[cfg(feature = "cloudfunctions_v2beta")]
 pub mod cloudfunctions_v2beta;
 
-/// Cloud Key Management Service (KMS) API v1, with the feature `cloudkms_v1`.
 #[cfg(feature = "cloudkms_v1")]
 pub mod cloudkms_v1;
 
-/// Cloud Number Registry API v1alpha, with the feature `cloudnumberregistry_v1alpha`.
 #[cfg(feature = "cloudnumberregistry_v1alpha")]
 pub mod cloudnumberregistry_v1alpha;
 
-/// Cloud Resource Manager API v1, with the feature `cloudresourcemanager_v1`.
 #[cfg(feature = "cloudresourcemanager_v1")]
 pub mod cloudresourcemanager_v1;
 
-/// Cloud Resource Manager API v2, with the feature `cloudresourcemanager_v2`.
 #[cfg(feature = "cloudresourcemanager_v2")]
 pub mod cloudresourcemanager_v2;
 
-/// Cloud Resource Manager API v2beta1, with the feature `cloudresourcemanager_v2beta1`.
 #[cfg(feature = "cloudresourcemanager_v2beta1")]
 pub mod cloudresourcemanager_v2beta1;
 
-/// Cloud Resource Manager API v3, with the feature `cloudresourcemanager_v3`.
 #[cfg(feature = "cloudresourcemanager_v3")]
 pub mod cloudresourcemanager_v3;
 
-/// Cloud Scheduler API v1, with the feature `cloudscheduler_v1`.
 #[cfg(feature = "cloudscheduler_v1")]
 pub mod cloudscheduler_v1;
 
-/// Cloud Scheduler API v1beta1, with the feature `cloudscheduler_v1beta1`.
 #[cfg(feature = "cloudscheduler_v1beta1")]
 pub mod cloudscheduler_v1beta1;
 
-/// Cloud Search API v1, with the feature `cloudsearch_v1`.
 #[cfg(feature = "cloudsearch_v1")]
 pub mod cloudsearch_v1;
 
-/// Cloud Shell API v1, with the feature `cloudshell_v1`.
 #[cfg(feature = "cloudshell_v1")]
 pub mod cloudshell_v1;
 
-/// Cloud Tasks API v2, with the feature `cloudtasks_v2`.
 #[cfg(feature = "cloudtasks_v2")]
 pub mod cloudtasks_v2;
 
-/// Cloud Tasks API v2beta2, with the feature `cloudtasks_v2beta2`.
 #[cfg(feature = "cloudtasks_v2beta2")]
 pub mod cloudtasks_v2beta2;
 
-/// Cloud Tasks API v2beta3, with the feature `cloudtasks_v2beta3`.
 #[cfg(feature = "cloudtasks_v2beta3")]
 pub mod cloudtasks_v2beta3;
 
-/// Colab API v1, with the feature `colaboratory_v1`.
 #[cfg(feature = "colaboratory_v1")]
 pub mod colaboratory_v1;
 
-/// Cloud Composer API v1, with the feature `composer_v1`.
 #[cfg(feature = "composer_v1")]
 pub mod composer_v1;
 
-/// Cloud Composer API v1beta1, with the feature `composer_v1beta1`.
 #[cfg(feature = "composer_v1beta1")]
 pub mod composer_v1beta1;
 
-/// Compute Engine API alpha, with the feature `compute_alpha`.
 #[cfg(feature = "compute_alpha")]
 pub mod compute_alpha;
 
-/// Compute Engine API beta, with the feature `compute_beta`.
 #[cfg(feature = "compute_beta")]
 pub mod compute_beta;
 
-/// Compute Engine API preview, with the feature `compute_preview`.
 #[cfg(feature = "compute_preview")]
 pub mod compute_preview;
 
-/// Compute Engine API v1, with the feature `compute_v1`.
 #[cfg(feature = "compute_v1")]
 pub mod compute_v1;
 
-/// Infrastructure Manager API v1, with the feature `config_v1`.
 #[cfg(feature = "config_v1")]
 pub mod config_v1;
 
-/// Connectors API v1, with the feature `connectors_v1`.
 #[cfg(feature = "connectors_v1")]
 pub mod connectors_v1;
 
-/// Contact Center AI Platform API v1alpha1, with the feature
-/// `contactcenteraiplatform_v1alpha1`.
 #[cfg(feature = "contactcenteraiplatform_v1alpha1")]
 pub mod contactcenteraiplatform_v1alpha1;
 
-/// Contact Center AI Insights API v1, with the feature `contactcenterinsights_v1`.
 #[cfg(feature = "contactcenterinsights_v1")]
 pub mod contactcenterinsights_v1;
 
-/// Kubernetes Engine API v1, with the feature `container_v1`.
 #[cfg(feature = "container_v1")]
 pub mod container_v1;
 
-/// Kubernetes Engine API v1beta1, with the feature `container_v1beta1`.
 #[cfg(feature = "container_v1beta1")]
 pub mod container_v1beta1;
 
-/// Document AI Warehouse API v1, with the feature `contentwarehouse_v1`.
 #[cfg(feature = "contentwarehouse_v1")]
 pub mod contentwarehouse_v1;
 
-/// Curation Partners API v1, with the feature `curationpartners_v1`.
 #[cfg(feature = "curationpartners_v1")]
 pub mod curationpartners_v1;
 
-/// Google Cloud Data Catalog API v1, with the feature `datacatalog_v1`.
 #[cfg(feature = "datacatalog_v1")]
 pub mod datacatalog_v1;
 
-/// Dataform API v1, with the feature `dataform_v1`.
 #[cfg(feature = "dataform_v1")]
 pub mod dataform_v1;
 
-/// Dataform API v1beta1, with the feature `dataform_v1beta1`.
 #[cfg(feature = "dataform_v1beta1")]
 pub mod dataform_v1beta1;
 
-/// Cloud Data Fusion API v1, with the feature `datafusion_v1`.
 #[cfg(feature = "datafusion_v1")]
 pub mod datafusion_v1;
 
-/// Cloud Data Fusion API v1beta1, with the feature `datafusion_v1beta1`.
 #[cfg(feature = "datafusion_v1beta1")]
 pub mod datafusion_v1beta1;
 
-/// Data Labeling API v1beta1, with the feature `datalabeling_v1beta1`.
 #[cfg(feature = "datalabeling_v1beta1")]
 pub mod datalabeling_v1beta1;
 
-/// Data Lineage API v1, with the feature `datalineage_v1`.
 #[cfg(feature = "datalineage_v1")]
 pub mod datalineage_v1;
 
-/// Database Migration API v1, with the feature `datamigration_v1`.
 #[cfg(feature = "datamigration_v1")]
 pub mod datamigration_v1;
 
-/// Database Migration API v1beta1, with the feature `datamigration_v1beta1`.
 #[cfg(feature = "datamigration_v1beta1")]
 pub mod datamigration_v1beta1;
 
-/// Cloud Dataplex API v1, with the feature `dataplex_v1`.
 #[cfg(feature = "dataplex_v1")]
 pub mod dataplex_v1;
 
-/// Cloud Dataproc API v1, with the feature `dataproc_v1`.
 #[cfg(feature = "dataproc_v1")]
 pub mod dataproc_v1;
 
-/// Cloud Dataproc API v1beta2, with the feature `dataproc_v1beta2`.
 #[cfg(feature = "dataproc_v1beta2")]
 pub mod dataproc_v1beta2;
 
-/// Cloud Datastore API v1, with the feature `datastore_v1`.
 #[cfg(feature = "datastore_v1")]
 pub mod datastore_v1;
 
-/// Datastream API v1, with the feature `datastream_v1`.
 #[cfg(feature = "datastream_v1")]
 pub mod datastream_v1;
 
-/// Datastream API v1alpha1, with the feature `datastream_v1alpha1`.
 #[cfg(feature = "datastream_v1alpha1")]
 pub mod datastream_v1alpha1;
 
-/// Cloud Deployment Manager V2 API alpha, with the feature `deploymentmanager_alpha`.
 #[cfg(feature = "deploymentmanager_alpha")]
 pub mod deploymentmanager_alpha;
 
-/// Cloud Deployment Manager V2 API v2, with the feature `deploymentmanager_v2`.
 #[cfg(feature = "deploymentmanager_v2")]
 pub mod deploymentmanager_v2;
 
-/// Cloud Deployment Manager V2 API v2beta, with the feature `deploymentmanager_v2beta`.
 #[cfg(feature = "deploymentmanager_v2beta")]
 pub mod deploymentmanager_v2beta;
 
-/// Developer Connect API v1, with the feature `developerconnect_v1`.
 #[cfg(feature = "developerconnect_v1")]
 pub mod developerconnect_v1;
 
-/// Device Run API v1, with the feature `devicerun_v1`.
 #[cfg(feature = "devicerun_v1")]
 pub mod devicerun_v1;
 
-/// Device Run API v1alpha, with the feature `devicerun_v1alpha`.
 #[cfg(feature = "devicerun_v1alpha")]
 pub mod devicerun_v1alpha;
 
-/// Dialogflow API v2, with the feature `dialogflow_v2`.
 #[cfg(feature = "dialogflow_v2")]
 pub mod dialogflow_v2;
 
-/// Dialogflow API v2beta1, with the feature `dialogflow_v2beta1`.
 #[cfg(feature = "dialogflow_v2beta1")]
 pub mod dialogflow_v2beta1;
 
-/// Dialogflow API v3, with the feature `dialogflow_v3`.
 #[cfg(feature = "dialogflow_v3")]
 pub mod dialogflow_v3;
 
-/// Dialogflow API v3beta1, with the feature `dialogflow_v3beta1`.
 #[cfg(feature = "dialogflow_v3beta1")]
 pub mod dialogflow_v3beta1;
 
-/// Discovery Engine API v1, with the feature `discoveryengine_v1`.
 #[cfg(feature = "discoveryengine_v1")]
 pub mod discoveryengine_v1;
 
-/// Discovery Engine API v1alpha, with the feature `discoveryengine_v1alpha`.
 #[cfg(feature = "discoveryengine_v1alpha")]
 pub mod discoveryengine_v1alpha;
 
-/// Discovery Engine API v1beta, with the feature `discoveryengine_v1beta`.
 #[cfg(feature = "discoveryengine_v1beta")]
 pub mod discoveryengine_v1beta;
 
-/// Display &amp; Video 360 API v1, with the feature `displayvideo_v1`.
 #[cfg(feature = "displayvideo_v1")]
 pub mod displayvideo_v1;
 
-/// Display &amp; Video 360 API v2, with the feature `displayvideo_v2`.
 #[cfg(feature = "displayvideo_v2")]
 pub mod displayvideo_v2;
 
-/// Display &amp; Video 360 API v3, with the feature `displayvideo_v3`.
 #[cfg(feature = "displayvideo_v3")]
 pub mod displayvideo_v3;
 
-/// Display &amp; Video 360 API v4, with the feature `displayvideo_v4`.
 #[cfg(feature = "displayvideo_v4")]
 pub mod displayvideo_v4;
 
-/// Display &amp; Video 360 API v5, with the feature `displayvideo_v5`.
 #[cfg(feature = "displayvideo_v5")]
 pub mod displayvideo_v5;
 
-/// Cloud DNS API v1, with the feature `dns_v1`.
 #[cfg(feature = "dns_v1")]
 pub mod dns_v1;
 
-/// Cloud DNS API v1beta2, with the feature `dns_v1beta2`.
 #[cfg(feature = "dns_v1beta2")]
 pub mod dns_v1beta2;
 
-/// Cloud DNS API v2, with the feature `dns_v2`.
 #[cfg(feature = "dns_v2")]
 pub mod dns_v2;
 
-/// Cloud Document AI API v1, with the feature `documentai_v1`.
 #[cfg(feature = "documentai_v1")]
 pub mod documentai_v1;
 
-/// Cloud Document AI API v1beta2, with the feature `documentai_v1beta2`.
 #[cfg(feature = "documentai_v1beta2")]
 pub mod documentai_v1beta2;
 
-/// Cloud Document AI API v1beta3, with the feature `documentai_v1beta3`.
 #[cfg(feature = "documentai_v1beta3")]
 pub mod documentai_v1beta3;
 
-/// Cloud Domains API v1, with the feature `domains_v1`.
 #[cfg(feature = "domains_v1")]
 pub mod domains_v1;
 
-/// Cloud Domains API v1alpha2, with the feature `domains_v1alpha2`.
 #[cfg(feature = "domains_v1alpha2")]
 pub mod domains_v1alpha2;
 
-/// Cloud Domains API v1beta1, with the feature `domains_v1beta1`.
 #[cfg(feature = "domains_v1beta1")]
 pub mod domains_v1beta1;
 
-/// Google Drive API v3, with the feature `drive_v3`.
 #[cfg(feature = "drive_v3")]
 pub mod drive_v3;
 
-/// Eventarc API v1, with the feature `eventarc_v1`.
 #[cfg(feature = "eventarc_v1")]
 pub mod eventarc_v1;
 
-/// Eventarc API v1beta1, with the feature `eventarc_v1beta1`.
 #[cfg(feature = "eventarc_v1beta1")]
 pub mod eventarc_v1beta1;
 
-/// Cloud Filestore API v1, with the feature `file_v1`.
 #[cfg(feature = "file_v1")]
 pub mod file_v1;
 
-/// Cloud Filestore API v1beta1, with the feature `file_v1beta1`.
 #[cfg(feature = "file_v1beta1")]
 pub mod file_v1beta1;
 
-/// Firebase Management API v1beta1, with the feature `firebase_v1beta1`.
 #[cfg(feature = "firebase_v1beta1")]
 pub mod firebase_v1beta1;
 
-/// Firebase App Distribution API v1, with the feature `firebaseappdistribution_v1`.
 #[cfg(feature = "firebaseappdistribution_v1")]
 pub mod firebaseappdistribution_v1;
 
-/// Firebase App Hosting API v1, with the feature `firebaseapphosting_v1`.
 #[cfg(feature = "firebaseapphosting_v1")]
 pub mod firebaseapphosting_v1;
 
-/// Firebase App Hosting API v1beta, with the feature `firebaseapphosting_v1beta`.
 #[cfg(feature = "firebaseapphosting_v1beta")]
 pub mod firebaseapphosting_v1beta;
 
-/// Firebase SQL Connect API v1, with the feature `firebasedataconnect_v1`.
 #[cfg(feature = "firebasedataconnect_v1")]
 pub mod firebasedataconnect_v1;
 
-/// Firebase SQL Connect API v1beta, with the feature `firebasedataconnect_v1beta`.
 #[cfg(feature = "firebasedataconnect_v1beta")]
 pub mod firebasedataconnect_v1beta;
 
-/// Firebase Hosting API v1beta1, with the feature `firebasehosting_v1beta1`.
 #[cfg(feature = "firebasehosting_v1beta1")]
 pub mod firebasehosting_v1beta1;
 
-/// Firebase ML API v1beta2, with the feature `firebaseml_v1beta2`.
 #[cfg(feature = "firebaseml_v1beta2")]
 pub mod firebaseml_v1beta2;
 
-/// Cloud Firestore API v1, with the feature `firestore_v1`.
 #[cfg(feature = "firestore_v1")]
 pub mod firestore_v1;
 
-/// Cloud FTP API v1, with the feature `ftp_v1`.
 #[cfg(feature = "ftp_v1")]
 pub mod ftp_v1;
 
-/// Cloud FTP API v1alpha, with the feature `ftp_v1alpha`.
 #[cfg(feature = "ftp_v1alpha")]
 pub mod ftp_v1alpha;
 
-/// Game Services API v1, with the feature `gameservices_v1`.
 #[cfg(feature = "gameservices_v1")]
 pub mod gameservices_v1;
 
-/// Game Services API v1beta, with the feature `gameservices_v1beta`.
 #[cfg(feature = "gameservices_v1beta")]
 pub mod gameservices_v1beta;
 
-/// Genomics API v1alpha2, with the feature `genomics_v1alpha2`.
 #[cfg(feature = "genomics_v1alpha2")]
 pub mod genomics_v1alpha2;
 
-/// Genomics API v2alpha1, with the feature `genomics_v2alpha1`.
 #[cfg(feature = "genomics_v2alpha1")]
 pub mod genomics_v2alpha1;
 
-/// Backup for GKE API v1, with the feature `gkebackup_v1`.
 #[cfg(feature = "gkebackup_v1")]
 pub mod gkebackup_v1;
 
-/// GKE Hub API v1, with the feature `gkehub_v1`.
 #[cfg(feature = "gkehub_v1")]
 pub mod gkehub_v1;
 
-/// GKE Hub API v1alpha, with the feature `gkehub_v1alpha`.
 #[cfg(feature = "gkehub_v1alpha")]
 pub mod gkehub_v1alpha;
 
-/// GKE Hub API v1alpha2, with the feature `gkehub_v1alpha2`.
 #[cfg(feature = "gkehub_v1alpha2")]
 pub mod gkehub_v1alpha2;
 
-/// GKE Hub API v1beta, with the feature `gkehub_v1beta`.
 #[cfg(feature = "gkehub_v1beta")]
 pub mod gkehub_v1beta;
 
-/// GKE Hub API v1beta1, with the feature `gkehub_v1beta1`.
 #[cfg(feature = "gkehub_v1beta1")]
 pub mod gkehub_v1beta1;
 
-/// GKE Hub API v2, with the feature `gkehub_v2`.
 #[cfg(feature = "gkehub_v2")]
 pub mod gkehub_v2;
 
-/// GKE Hub API v2alpha, with the feature `gkehub_v2alpha`.
 #[cfg(feature = "gkehub_v2alpha")]
 pub mod gkehub_v2alpha;
 
-/// GKE Hub API v2beta, with the feature `gkehub_v2beta`.
 #[cfg(feature = "gkehub_v2beta")]
 pub mod gkehub_v2beta;
 
-/// GKE On-Prem API v1, with the feature `gkeonprem_v1`.
 #[cfg(feature = "gkeonprem_v1")]
 pub mod gkeonprem_v1;
 
-/// Cloud Healthcare API v1, with the feature `healthcare_v1`.
 #[cfg(feature = "healthcare_v1")]
 pub mod healthcare_v1;
 
-/// Cloud Healthcare API v1beta1, with the feature `healthcare_v1beta1`.
 #[cfg(feature = "healthcare_v1beta1")]
 pub mod healthcare_v1beta1;
 
-/// Cluster Director API v1, with the feature `hypercomputecluster_v1`.
 #[cfg(feature = "hypercomputecluster_v1")]
 pub mod hypercomputecluster_v1;
 
-/// Identity and Access Management (IAM) API v1, with the feature `iam_v1`.
 #[cfg(feature = "iam_v1")]
 pub mod iam_v1;
 
-/// Identity and Access Management (IAM) API v2, with the feature `iam_v2`.
 #[cfg(feature = "iam_v2")]
 pub mod iam_v2;
 
-/// Identity and Access Management (IAM) API v2beta, with the feature `iam_v2beta`.
 #[cfg(feature = "iam_v2beta")]
 pub mod iam_v2beta;
 
-/// Cloud IDS API v1, with the feature `ids_v1`.
 #[cfg(feature = "ids_v1")]
 pub mod ids_v1;
 
-/// Cloud Talent Solution API v3p1beta1, with the feature `jobs_v3p1beta1`.
 #[cfg(feature = "jobs_v3p1beta1")]
 pub mod jobs_v3p1beta1;
 
-/// Cloud Talent Solution API v4, with the feature `jobs_v4`.
 #[cfg(feature = "jobs_v4")]
 pub mod jobs_v4;
 
-/// Cloud Life Sciences API v2beta, with the feature `lifesciences_v2beta`.
 #[cfg(feature = "lifesciences_v2beta")]
 pub mod lifesciences_v2beta;
 
-/// Cloud Logging API v2, with the feature `logging_v2`.
 #[cfg(feature = "logging_v2")]
 pub mod logging_v2;
 
-/// Looker (Google Cloud core) API v1, with the feature `looker_v1`.
 #[cfg(feature = "looker_v1")]
 pub mod looker_v1;
 
-/// Managed Service for Microsoft Active Directory API v1, with the feature
-/// `managedidentities_v1`.
 #[cfg(feature = "managedidentities_v1")]
 pub mod managedidentities_v1;
 
-/// Managed Service for Microsoft Active Directory API v1alpha1, with the feature
-/// `managedidentities_v1alpha1`.
 #[cfg(feature = "managedidentities_v1alpha1")]
 pub mod managedidentities_v1alpha1;
 
-/// Managed Service for Microsoft Active Directory API v1beta1, with the feature
-/// `managedidentities_v1beta1`.
 #[cfg(feature = "managedidentities_v1beta1")]
 pub mod managedidentities_v1beta1;
 
-/// Managed Service for Apache Kafka API v1, with the feature `managedkafka_v1`.
 #[cfg(feature = "managedkafka_v1")]
 pub mod managedkafka_v1;
 
-/// Cloud Memorystore for Memcached API v1, with the feature `memcache_v1`.
 #[cfg(feature = "memcache_v1")]
 pub mod memcache_v1;
 
-/// Cloud Memorystore for Memcached API v1beta2, with the feature `memcache_v1beta2`.
 #[cfg(feature = "memcache_v1beta2")]
 pub mod memcache_v1beta2;
 
-/// Dataproc Metastore API v1, with the feature `metastore_v1`.
 #[cfg(feature = "metastore_v1")]
 pub mod metastore_v1;
 
-/// Dataproc Metastore API v1alpha, with the feature `metastore_v1alpha`.
 #[cfg(feature = "metastore_v1alpha")]
 pub mod metastore_v1alpha;
 
-/// Dataproc Metastore API v1beta, with the feature `metastore_v1beta`.
 #[cfg(feature = "metastore_v1beta")]
 pub mod metastore_v1beta;
 
-/// Migration Center API v1, with the feature `migrationcenter_v1`.
 #[cfg(feature = "migrationcenter_v1")]
 pub mod migrationcenter_v1;
 
-/// Migration Center API v1alpha1, with the feature `migrationcenter_v1alpha1`.
 #[cfg(feature = "migrationcenter_v1alpha1")]
 pub mod migrationcenter_v1alpha1;
 
-/// AI Platform Training &amp; Prediction API v1, with the feature `ml_v1`.
 #[cfg(feature = "ml_v1")]
 pub mod ml_v1;
 
-/// Cloud Monitoring API v1, with the feature `monitoring_v1`.
 #[cfg(feature = "monitoring_v1")]
 pub mod monitoring_v1;
 
-/// NetApp API v1, with the feature `netapp_v1`.
 #[cfg(feature = "netapp_v1")]
 pub mod netapp_v1;
 
-/// NetApp API v1beta1, with the feature `netapp_v1beta1`.
 #[cfg(feature = "netapp_v1beta1")]
 pub mod netapp_v1beta1;
 
-/// Network Connectivity API v1, with the feature `networkconnectivity_v1`.
 #[cfg(feature = "networkconnectivity_v1")]
 pub mod networkconnectivity_v1;
 
-/// Network Connectivity API v1alpha1, with the feature `networkconnectivity_v1alpha1`.
 #[cfg(feature = "networkconnectivity_v1alpha1")]
 pub mod networkconnectivity_v1alpha1;
 
-/// Network Management API v1, with the feature `networkmanagement_v1`.
 #[cfg(feature = "networkmanagement_v1")]
 pub mod networkmanagement_v1;
 
-/// Network Management API v1beta1, with the feature `networkmanagement_v1beta1`.
 #[cfg(feature = "networkmanagement_v1beta1")]
 pub mod networkmanagement_v1beta1;
 
-/// Network Security API v1, with the feature `networksecurity_v1`.
 #[cfg(feature = "networksecurity_v1")]
 pub mod networksecurity_v1;
 
-/// Network Security API v1beta1, with the feature `networksecurity_v1beta1`.
 #[cfg(feature = "networksecurity_v1beta1")]
 pub mod networksecurity_v1beta1;
 
-/// Network Services API v1, with the feature `networkservices_v1`.
 #[cfg(feature = "networkservices_v1")]
 pub mod networkservices_v1;
 
-/// Network Services API v1beta1, with the feature `networkservices_v1beta1`.
 #[cfg(feature = "networkservices_v1beta1")]
 pub mod networkservices_v1beta1;
 
-/// Notebooks API v1, with the feature `notebooks_v1`.
 #[cfg(feature = "notebooks_v1")]
 pub mod notebooks_v1;
 
-/// Notebooks API v2, with the feature `notebooks_v2`.
 #[cfg(feature = "notebooks_v2")]
 pub mod notebooks_v2;
 
-/// Observability API v1, with the feature `observability_v1`.
 #[cfg(feature = "observability_v1")]
 pub mod observability_v1;
 
-/// On-Demand Scanning API v1, with the feature `ondemandscanning_v1`.
 #[cfg(feature = "ondemandscanning_v1")]
 pub mod ondemandscanning_v1;
 
-/// On-Demand Scanning API v1beta1, with the feature `ondemandscanning_v1beta1`.
 #[cfg(feature = "ondemandscanning_v1beta1")]
 pub mod ondemandscanning_v1beta1;
 
-/// Oracle Database@Google Cloud API v1, with the feature `oracledatabase_v1`.
 #[cfg(feature = "oracledatabase_v1")]
 pub mod oracledatabase_v1;
 
-/// OS Config API v1, with the feature `osconfig_v1`.
 #[cfg(feature = "osconfig_v1")]
 pub mod osconfig_v1;
 
-/// OS Config API v1alpha, with the feature `osconfig_v1alpha`.
 #[cfg(feature = "osconfig_v1alpha")]
 pub mod osconfig_v1alpha;
 
-/// OS Config API v2, with the feature `osconfig_v2`.
 #[cfg(feature = "osconfig_v2")]
 pub mod osconfig_v2;
 
-/// OS Config API v2beta, with the feature `osconfig_v2beta`.
 #[cfg(feature = "osconfig_v2beta")]
 pub mod osconfig_v2beta;
 
-/// Parallelstore API v1, with the feature `parallelstore_v1`.
 #[cfg(feature = "parallelstore_v1")]
 pub mod parallelstore_v1;
 
-/// Parallelstore API v1beta, with the feature `parallelstore_v1beta`.
 #[cfg(feature = "parallelstore_v1beta")]
 pub mod parallelstore_v1beta;
 
-/// Policy Simulator API v1, with the feature `policysimulator_v1`.
 #[cfg(feature = "policysimulator_v1")]
 pub mod policysimulator_v1;
 
-/// Policy Simulator API v1alpha, with the feature `policysimulator_v1alpha`.
 #[cfg(feature = "policysimulator_v1alpha")]
 pub mod policysimulator_v1alpha;
 
-/// Policy Simulator API v1beta, with the feature `policysimulator_v1beta`.
 #[cfg(feature = "policysimulator_v1beta")]
 pub mod policysimulator_v1beta;
 
-/// Policy Simulator API v1beta1, with the feature `policysimulator_v1beta1`.
 #[cfg(feature = "policysimulator_v1beta1")]
 pub mod policysimulator_v1beta1;
 
-/// Certificate Authority API v1, with the feature `privateca_v1`.
 #[cfg(feature = "privateca_v1")]
 pub mod privateca_v1;
 
-/// Certificate Authority API v1beta1, with the feature `privateca_v1beta1`.
 #[cfg(feature = "privateca_v1beta1")]
 pub mod privateca_v1beta1;
 
-/// Pub/Sub Lite API v1, with the feature `pubsublite_v1`.
 #[cfg(feature = "pubsublite_v1")]
 pub mod pubsublite_v1;
 
-/// Rapid Migration Assessment API v1, with the feature `rapidmigrationassessment_v1`.
 #[cfg(feature = "rapidmigrationassessment_v1")]
 pub mod rapidmigrationassessment_v1;
 
-/// Recommendations AI (Beta) v1beta1, with the feature `recommendationengine_v1beta1`.
 #[cfg(feature = "recommendationengine_v1beta1")]
 pub mod recommendationengine_v1beta1;
 
-/// Google Cloud Memorystore for Redis API v1, with the feature `redis_v1`.
 #[cfg(feature = "redis_v1")]
 pub mod redis_v1;
 
-/// Google Cloud Memorystore for Redis API v1beta1, with the feature `redis_v1beta1`.
 #[cfg(feature = "redis_v1beta1")]
 pub mod redis_v1beta1;
 
-/// Remote Build Execution API v1, with the feature `remotebuildexecution_v1`.
 #[cfg(feature = "remotebuildexecution_v1")]
 pub mod remotebuildexecution_v1;
 
-/// Remote Build Execution API v1alpha, with the feature `remotebuildexecution_v1alpha`.
 #[cfg(feature = "remotebuildexecution_v1alpha")]
 pub mod remotebuildexecution_v1alpha;
 
-/// AI Commerce Search API v2, with the feature `retail_v2`.
 #[cfg(feature = "retail_v2")]
 pub mod retail_v2;
 
-/// AI Commerce Search API v2alpha, with the feature `retail_v2alpha`.
 #[cfg(feature = "retail_v2alpha")]
 pub mod retail_v2alpha;
 
-/// AI Commerce Search API v2beta, with the feature `retail_v2beta`.
 #[cfg(feature = "retail_v2beta")]
 pub mod retail_v2beta;
 
-/// Cloud Run Admin API v1, with the feature `run_v1`.
 #[cfg(feature = "run_v1")]
 pub mod run_v1;
 
-/// Cloud Run Admin API v2, with the feature `run_v2`.
 #[cfg(feature = "run_v2")]
 pub mod run_v2;
 
-/// Cloud Runtime Configuration API v1beta1, with the feature `runtimeconfig_v1beta1`.
 #[cfg(feature = "runtimeconfig_v1beta1")]
 pub mod runtimeconfig_v1beta1;
 
-/// Secure Source Manager API v1, with the feature `securesourcemanager_v1`.
 #[cfg(feature = "securesourcemanager_v1")]
 pub mod securesourcemanager_v1;
 
-/// Security Command Center API v1, with the feature `securitycenter_v1`.
 #[cfg(feature = "securitycenter_v1")]
 pub mod securitycenter_v1;
 
-/// Security Command Center API v1beta1, with the feature `securitycenter_v1beta1`.
 #[cfg(feature = "securitycenter_v1beta1")]
 pub mod securitycenter_v1beta1;
 
-/// Security Posture API v1, with the feature `securityposture_v1`.
 #[cfg(feature = "securityposture_v1")]
 pub mod securityposture_v1;
 
-/// Service Consumer Management API v1, with the feature `serviceconsumermanagement_v1`.
 #[cfg(feature = "serviceconsumermanagement_v1")]
 pub mod serviceconsumermanagement_v1;
 
-/// Service Consumer Management API v1beta1, with the feature
-/// `serviceconsumermanagement_v1beta1`.
 #[cfg(feature = "serviceconsumermanagement_v1beta1")]
 pub mod serviceconsumermanagement_v1beta1;
 
-/// Service Management API v1, with the feature `servicemanagement_v1`.
 #[cfg(feature = "servicemanagement_v1")]
 pub mod servicemanagement_v1;
 
-/// Service Networking API v1, with the feature `servicenetworking_v1`.
 #[cfg(feature = "servicenetworking_v1")]
 pub mod servicenetworking_v1;
 
-/// Service Networking API v1beta, with the feature `servicenetworking_v1beta`.
 #[cfg(feature = "servicenetworking_v1beta")]
 pub mod servicenetworking_v1beta;
 
-/// Service Usage API v1, with the feature `serviceusage_v1`.
 #[cfg(feature = "serviceusage_v1")]
 pub mod serviceusage_v1;
 
-/// Service Usage API v1beta1, with the feature `serviceusage_v1beta1`.
 #[cfg(feature = "serviceusage_v1beta1")]
 pub mod serviceusage_v1beta1;
 
-/// Cloud Spanner API v1, with the feature `spanner_v1`.
 #[cfg(feature = "spanner_v1")]
 pub mod spanner_v1;
 
-/// Cloud Speech-to-Text API v1, with the feature `speech_v1`.
 #[cfg(feature = "speech_v1")]
 pub mod speech_v1;
 
-/// Cloud Speech-to-Text API v1p1beta1, with the feature `speech_v1p1beta1`.
 #[cfg(feature = "speech_v1p1beta1")]
 pub mod speech_v1p1beta1;
 
-/// Cloud Speech-to-Text API v2beta1, with the feature `speech_v2beta1`.
 #[cfg(feature = "speech_v2beta1")]
 pub mod speech_v2beta1;
 
-/// Cloud SQL Admin API v1, with the feature `sqladmin_v1`.
 #[cfg(feature = "sqladmin_v1")]
 pub mod sqladmin_v1;
 
-/// Cloud SQL Admin API v1beta4, with the feature `sqladmin_v1beta4`.
 #[cfg(feature = "sqladmin_v1beta4")]
 pub mod sqladmin_v1beta4;
 
-/// Cloud Storage JSON API v1, with the feature `storage_v1`.
 #[cfg(feature = "storage_v1")]
 pub mod storage_v1;
 
-/// Storage Batch Operations API v1, with the feature `storagebatchoperations_v1`.
 #[cfg(feature = "storagebatchoperations_v1")]
 pub mod storagebatchoperations_v1;
 
-/// Storage Transfer API v1, with the feature `storagetransfer_v1`.
 #[cfg(feature = "storagetransfer_v1")]
 pub mod storagetransfer_v1;
 
-/// Cloud Text-to-Speech API v1, with the feature `texttospeech_v1`.
 #[cfg(feature = "texttospeech_v1")]
 pub mod texttospeech_v1;
 
-/// Cloud Text-to-Speech API v1beta1, with the feature `texttospeech_v1beta1`.
 #[cfg(feature = "texttospeech_v1beta1")]
 pub mod texttospeech_v1beta1;
 
-/// Cloud TPU API v1, with the feature `tpu_v1`.
 #[cfg(feature = "tpu_v1")]
 pub mod tpu_v1;
 
-/// Cloud TPU API v1alpha1, with the feature `tpu_v1alpha1`.
 #[cfg(feature = "tpu_v1alpha1")]
 pub mod tpu_v1alpha1;
 
-/// Cloud TPU API v2, with the feature `tpu_v2`.
 #[cfg(feature = "tpu_v2")]
 pub mod tpu_v2;
 
-/// Cloud TPU API v2alpha1, with the feature `tpu_v2alpha1`.
 #[cfg(feature = "tpu_v2alpha1")]
 pub mod tpu_v2alpha1;
 
-/// Cloud Translation API v3, with the feature `translate_v3`.
 #[cfg(feature = "translate_v3")]
 pub mod translate_v3;
 
-/// Cloud Translation API v3beta1, with the feature `translate_v3beta1`.
 #[cfg(feature = "translate_v3beta1")]
 pub mod translate_v3beta1;
 
-/// Google Vault API v1, with the feature `vault_v1`.
 #[cfg(feature = "vault_v1")]
 pub mod vault_v1;
 
-/// Cloud Video Intelligence API v1, with the feature `videointelligence_v1`.
 #[cfg(feature = "videointelligence_v1")]
 pub mod videointelligence_v1;
 
-/// Cloud Vision API v1, with the feature `vision_v1`.
 #[cfg(feature = "vision_v1")]
 pub mod vision_v1;
 
-/// VM Migration API v1, with the feature `vmmigration_v1`.
 #[cfg(feature = "vmmigration_v1")]
 pub mod vmmigration_v1;
 
-/// VM Migration API v1alpha1, with the feature `vmmigration_v1alpha1`.
 #[cfg(feature = "vmmigration_v1alpha1")]
 pub mod vmmigration_v1alpha1;
 
-/// VMware Engine API v1, with the feature `vmwareengine_v1`.
 #[cfg(feature = "vmwareengine_v1")]
 pub mod vmwareengine_v1;
 
-/// Serverless VPC Access API v1, with the feature `vpcaccess_v1`.
 #[cfg(feature = "vpcaccess_v1")]
 pub mod vpcaccess_v1;
 
-/// Serverless VPC Access API v1beta1, with the feature `vpcaccess_v1beta1`.
 #[cfg(feature = "vpcaccess_v1beta1")]
 pub mod vpcaccess_v1beta1;
 
-/// Web Risk API v1, with the feature `webrisk_v1`.
 #[cfg(feature = "webrisk_v1")]
 pub mod webrisk_v1;
 
-/// Workflows API v1, with the feature `workflows_v1`.
 #[cfg(feature = "workflows_v1")]
 pub mod workflows_v1;
 
-/// Workflows API v1beta, with the feature `workflows_v1beta`.
 #[cfg(feature = "workflows_v1beta")]
 pub mod workflows_v1beta;
 
-/// Workload Manager API v1, with the feature `workloadmanager_v1`.
 #[cfg(feature = "workloadmanager_v1")]
 pub mod workloadmanager_v1;
 
-/// Google Workspace Events API v1, with the feature `workspaceevents_v1`.
 #[cfg(feature = "workspaceevents_v1")]
 pub mod workspaceevents_v1;
 
-/// Cloud Workstations API v1, with the feature `workstations_v1`.
 #[cfg(feature = "workstations_v1")]
 pub mod workstations_v1;
 
-/// Cloud Workstations API v1beta, with the feature `workstations_v1beta`.
 #[cfg(feature = "workstations_v1beta")]
 pub mod workstations_v1beta;

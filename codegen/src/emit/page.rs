@@ -1,0 +1,168 @@
+//! A service module's page, as rustdoc shows it first: the module's summary, its operations
+//! collections and how to wait for their operations, then where the module comes from; and
+//! the one line of its `model` module.
+
+use super::{Options, docs, examples};
+use crate::ir::{Method, MethodKind, Service};
+
+/// The lines of the module's docs.
+pub fn intro(service: &Service, options: &Options) -> Vec<String> {
+    let Service { title, version, .. } = service;
+    let mut lines = docs::lines(&format!(
+        "{title} {version}, with the feature `{}`.",
+        service.module
+    ));
+    let resources = resources(service);
+    heading(&mut lines, "Operations collections");
+    ours(
+        &mut lines,
+        "Each collection by the builder of its `get`, which the client's poller waits on (or, \
+         without one, by its Discovery resource), with the builders of its other methods:",
+    );
+    lines.push(String::new());
+    for methods in &resources {
+        ours(&mut lines, &format!("- {}", collection(methods)));
+    }
+    if service.methods.iter().any(|m| m.collection_get) {
+        heading(&mut lines, "Waiting for an operation");
+        let metadata = if service.metadata.is_empty() {
+            ""
+        } else {
+            ", whose messages [`AnyMetadata`] decodes by their `@type`"
+        };
+        ours(
+            &mut lines,
+            &format!(
+                "With the feature `client` (on by default), a `Client` polls an operation \
+                 through its collection's `get`, or its server-side `wait` where the collection \
+                 has one, until it is done, with the pauses, retries and limits of its \
+                 `PollPolicy`. [`SERVICE.progress`](crate::ServiceInfo::progress) reads how far \
+                 the operation has got from its own fields and its metadata{metadata}."
+            ),
+        );
+        let example = service
+            .methods
+            .iter()
+            .find_map(|m| examples::wait(service, m, options));
+        if let Some(example) = example {
+            lines.push(String::new());
+            lines.extend(example.into_iter().map(|l| format!(" {l}")));
+        }
+    }
+    heading(&mut lines, "About this module");
+    if let Some(d) = service
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
+        lines.extend(docs::lines(d));
+        lines.push(String::new());
+    }
+    let mut source = format!(
+        "Generated from `{}`, revision `{}`.",
+        service.file, service.revision
+    );
+    if let Some(link) = &service.documentation_link {
+        source.push_str(&format!(" Documentation: {link}"));
+    }
+    lines.extend(docs::lines(&source));
+    lines.push(String::new());
+    let metadata = if service.metadata.is_empty() {
+        ""
+    } else {
+        ", and the service's operation metadata messages,"
+    };
+    ours(
+        &mut lines,
+        &format!(
+            "The builders are this module's structs, beside the service's description \
+             ([`SERVICE`]), its OAuth [`scopes`] and its [`COLLECTIONS`]. The models they take \
+             and return{metadata} are in [`model`], and re-exported here."
+        ),
+    );
+    lines
+}
+
+/// The one line of the service's `model` module.
+pub fn model_doc(service: &Service) -> Vec<String> {
+    let metadata = if service.metadata.is_empty() {
+        ""
+    } else {
+        ", and its operation metadata messages"
+    };
+    docs::lines(&format!(
+        "The models of the {} {}, re-exported by its module: what its builders take and \
+         return{metadata}.",
+        service.title, service.version
+    ))
+}
+
+/// Appends a line of Markdown of the generator's own, which may hold links, wrapped as the
+/// rest.
+fn ours(lines: &mut Vec<String>, text: &str) {
+    lines.extend(
+        docs::wrap(text, docs::WIDTH)
+            .into_iter()
+            .map(|l| format!(" {l}")),
+    );
+}
+
+/// Appends a blank line, a heading and a blank line.
+fn heading(lines: &mut Vec<String>, text: &str) {
+    lines.extend([String::new(), format!(" # {text}"), String::new()]);
+}
+
+/// The builders of each Discovery resource, in the order of the service's methods.
+fn resources(service: &Service) -> Vec<Vec<&Method>> {
+    let mut out: Vec<Vec<&Method>> = Vec::new();
+    for m in &service.methods {
+        match out.iter_mut().find(|r| r[0].resource == m.resource) {
+            Some(resource) => resource.push(m),
+            None => out.push(vec![m]),
+        }
+    }
+    out
+}
+
+/// One collection's line: its `get` (or, without one, the resource), then the builders of its
+/// other methods.
+fn collection(methods: &[&Method]) -> String {
+    let of = |kind: MethodKind| methods.iter().find(|m| m.kind == kind);
+    let mut line = match of(MethodKind::Get) {
+        Some(get) if get.collection_get => format!("[`{}`]{}", get.type_name, shape(get)),
+        Some(get) => format!(
+            "[`{}`] (its response is no operation, so no poller)",
+            get.type_name
+        ),
+        None => format!("`{}` (no `get`)", methods[0].resource),
+    };
+    let others: Vec<String> = MethodKind::ALL
+        .into_iter()
+        .filter(|&kind| kind != MethodKind::Get)
+        .filter_map(of)
+        .map(|m| format!("[`{}`]({})", m.kind.name(), m.type_name))
+        .collect();
+    // Never `[`Get`]: …`, which Markdown reads as a link reference definition.
+    if let Some((last, first)) = others.split_last() {
+        line.push_str(", with ");
+        if !first.is_empty() {
+            line.push_str(&first.join(", "));
+            line.push_str(" and ");
+        }
+        line.push_str(last);
+    }
+    line
+}
+
+/// ` (`projects/*/operations/*`)`: the shape of the name a `get` takes, where it takes one.
+fn shape(get: &Method) -> String {
+    let mut required = get.params.iter().filter(|p| p.required);
+    let shape = match (required.next(), required.next()) {
+        (Some(p), None) => p.pattern.as_ref().and_then(|p| p.shape.as_deref()),
+        _ => None,
+    };
+    match shape {
+        Some(shape) if !shape.contains('`') => format!(" (`{shape}`)"),
+        _ => String::new(),
+    }
+}
