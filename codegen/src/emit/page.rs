@@ -21,7 +21,7 @@ pub fn intro(service: &Service, options: &Options) -> Vec<String> {
     );
     lines.push(String::new());
     for methods in &resources {
-        ours(&mut lines, &format!("- {}", collection(methods)));
+        item(&mut lines, &collection(methods));
     }
     if service.methods.iter().any(|m| m.collection_get) {
         heading(&mut lines, "Waiting for an operation");
@@ -105,6 +105,16 @@ fn ours(lines: &mut Vec<String>, text: &str) {
             .into_iter()
             .map(|l| format!(" {l}")),
     );
+}
+
+/// Appends a list item of Markdown of the generator's own: `- ` and the text, wrapped with
+/// its next lines indented under the text (never a marker alone on a line, where a word is
+/// longer than the width).
+fn item(lines: &mut Vec<String>, text: &str) {
+    for (i, line) in docs::wrap(text, docs::WIDTH - 2).into_iter().enumerate() {
+        let marker = if i == 0 { "-" } else { " " };
+        lines.push(format!(" {marker} {line}"));
+    }
 }
 
 /// Appends a blank line, a heading and a blank line.

@@ -17,8 +17,7 @@
 //!   (`locations/*/workforcePools/*/subjects/*/operations/*`)
 //! - [`ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsGet`]
 //!   (`projects/*/locations/*/workloadIdentityPools/*/namespaces/*/managedIdentities/*/operations/*`)
-//! -
-//!   [`ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet`]
+//! - [`ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet`]
 //!   (`projects/*/locations/*/workloadIdentityPools/*/namespaces/*/managedIdentities/*/workloadSources/*/operations/*`)
 //! - [`ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet`]
 //!   (`projects/*/locations/*/workloadIdentityPools/*/namespaces/*/operations/*`)
