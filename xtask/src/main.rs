@@ -292,65 +292,6 @@ struct Step {
     seconds: u64,
 }
 
-/// A cargo command of `ci` that runs beside the others, its output kept in a log file under
-/// `target/` and shown if it fails. Dropped unfinished (an earlier step failed), it is killed.
-struct Beside {
-    name: String,
-    child: std::process::Child,
-    log: PathBuf,
-    begun: std::time::Instant,
-}
-
-impl Beside {
-    fn start(root: &Path, name: &str, args: &[&str], env: &[(&str, &str)]) -> Result<Beside> {
-        let log = root.join(format!("target/ci-{name}.log"));
-        std::fs::create_dir_all(root.join("target"))?;
-        let file =
-            std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
-        eprintln!(
-            "==> {name} (beside the next steps, output in {}): cargo {}",
-            log.display(),
-            args.join(" ")
-        );
-        let child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(args)
-            .env("CARGO_INCREMENTAL", "0")
-            .envs(env.iter().copied())
-            .current_dir(root)
-            .stdout(file.try_clone()?)
-            .stderr(file)
-            .spawn()
-            .with_context(|| format!("starting {name}"))?;
-        Ok(Beside {
-            name: name.to_owned(),
-            child,
-            log,
-            begun: std::time::Instant::now(),
-        })
-    }
-
-    /// Waits for the command; its seconds from its start, or its output in the error.
-    fn finish(mut self) -> Result<u64> {
-        let status = self.child.wait()?;
-        let seconds = self.begun.elapsed().as_secs();
-        let output = std::fs::read_to_string(&self.log).unwrap_or_default();
-        if !status.success() {
-            bail!("{} failed ({status}):\n{output}", self.name);
-        }
-        eprintln!("==> {} done in {seconds}s", self.name);
-        Ok(seconds)
-    }
-}
-
-impl Drop for Beside {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 fn ci() -> Result<()> {
     let start = std::time::Instant::now();
     let root = root();
@@ -384,18 +325,6 @@ fn ci() -> Result<()> {
         })
     };
     run("rustfmt check", &["fmt", "--all", "--check"], &[])?;
-    // rustdoc of every service runs on one core for minutes, as do the check and the build of
-    // the generated crate that clippy and the tests spend most of their time on; so the docs
-    // are made beside those steps, in a target folder of their own (cargo locks one per build).
-    let docs = Beside::start(
-        &root,
-        "docs",
-        &["doc", "--workspace", "--no-deps", "--all-features"],
-        &[
-            ("RUSTDOCFLAGS", "-D warnings"),
-            ("CARGO_TARGET_DIR", "target/docs"),
-        ],
-    )?;
     // Every crate with every feature: the generated crate with all its services, the runtime,
     // the wait program, and the tests and benches of the whole workspace.
     run(
@@ -455,11 +384,11 @@ fn ci() -> Result<()> {
         "the add_service test, sharing target/",
         &|| add_a_service(&root),
     )?;
-    let docs_seconds = docs.finish()?;
-    steps.borrow_mut().push(Step {
-        name: "docs (beside the steps above; seconds from its start)".to_owned(),
-        seconds: docs_seconds,
-    });
+    run(
+        "docs",
+        &["doc", "--workspace", "--no-deps", "--all-features"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     // What crates.io would take: each published crate packaged (manifest fields, files, the
     // lockfile with its siblings as if published), and the runtime and the generated crate
     // built from their packages as the sans-io core. The program's package is not built
