@@ -287,6 +287,29 @@ fn add_a_service(root: &Path) -> Result<()> {
 }
 
 /// One timed step of `ci`.
+/// `-D warnings` as `cargo clippy` hands its arguments to clippy's driver (each followed by
+/// this separator, in `CLIPPY_ARGS`).
+const CLIPPY_DENY_WARNINGS: &str = "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__";
+
+/// The path of clippy's driver, in the toolchain's `bin` folder beside `rustc`.
+fn clippy_driver() -> Result<String> {
+    let output = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .args(["--print", "sysroot"])
+        .output()
+        .context("asking rustc for its sysroot")?;
+    let sysroot = String::from_utf8(output.stdout).context("rustc's sysroot")?;
+    let driver = Path::new(sysroot.trim())
+        .join("bin")
+        .join(format!("clippy-driver{}", std::env::consts::EXE_SUFFIX));
+    if !driver.is_file() {
+        bail!(
+            "{} not found: the toolchain has no clippy (`rustup component add clippy`)",
+            driver.display()
+        );
+    }
+    Ok(driver.display().to_string())
+}
+
 struct Step {
     name: String,
     seconds: u64,
@@ -325,14 +348,13 @@ fn ci() -> Result<()> {
         })
     };
     run("rustfmt check", &["fmt", "--all", "--check"], &[])?;
-    // Every crate with every feature: the generated crate with all its services, the runtime,
-    // the wait program, and the tests and benches of the whole workspace.
+    // clippy's lints on the benches, which the tests below do not build.
     run(
-        "clippy (workspace, all features)",
+        "clippy (benches)",
         &[
             "clippy",
             "--workspace",
-            "--all-targets",
+            "--benches",
             "--all-features",
             "--",
             "-D",
@@ -378,7 +400,20 @@ fn ci() -> Result<()> {
     // Unit, integration and doc tests of every crate: the runtime's against a few generated
     // modules; the generated crate's doc example of every builder of every module; resolving
     // every collection; the wait program; adding a service to a copy of the repository.
-    run("tests", &["test", "--workspace", "--all-features"], &[])?;
+    //
+    // They are built by clippy's driver, with its lints as warnings denied, as `cargo clippy
+    // --all-targets` would check them: every crate with every feature (the generated crate with
+    // all its services, the runtime, the wait program, the tests), linted and built in one
+    // pass instead of a check and then a build of each.
+    let clippy_driver = clippy_driver()?;
+    run(
+        "tests (built under clippy's lints)",
+        &["test", "--workspace", "--all-features"],
+        &[
+            ("RUSTC_WORKSPACE_WRAPPER", &clippy_driver),
+            ("CLIPPY_ARGS", CLIPPY_DENY_WARNINGS),
+        ],
+    )?;
     timed(
         "add a service",
         "the add_service test, sharing target/",
