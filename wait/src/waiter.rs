@@ -28,8 +28,11 @@ pub async fn wait(
             step = poller.poll() => step,
             Ok(()) = interrupts.changed() => {
                 if !cancel || cancelling {
-                    let detail = "the operation goes on (--cancel cancels it)";
-                    let detail = if cancelling { "stopped waiting for its cancellation" } else { detail };
+                    let detail = if cancelling {
+                        "stopped waiting for its cancellation"
+                    } else {
+                        "the operation goes on (--cancel cancels it)"
+                    };
                     reporter.ended(i, Outcome::Interrupted, detail.to_owned(), None);
                     return Outcome::Interrupted;
                 }
@@ -62,10 +65,7 @@ pub async fn wait(
                 (outcome, error.to_string(), None)
             }
             Err(e @ Error::NotDone { .. }) => {
-                let last = match &e {
-                    Error::NotDone { last_operation, .. } => last_operation.as_deref().cloned(),
-                    _ => None,
-                };
+                let last = e.last_operation_as::<serde_json::Value>();
                 (Outcome::TimedOut, e.to_string(), last)
             }
             Err(e) => (Outcome::Error, e.to_string(), None),

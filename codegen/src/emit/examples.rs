@@ -4,7 +4,7 @@
 //!
 //! Every example of the crate is a doctest, and all of them are compiled as one merged crate:
 //! they stay small, alike, and free of crate attributes, so that they merge. The waiting one is
-//! an `async fn` nobody calls, behind the `client` feature, so it costs a type check and no code.
+//! an `async fn` nobody calls, behind the `client` feature: compiled, never run.
 
 use super::Options;
 use crate::ir::{Method, Service, TypeDef};
