@@ -519,9 +519,22 @@ pub struct OperationShape {
     pub response: Option<String>,
     /// Where a failure is reported.
     pub error: Option<ErrorShape>,
+    /// A text field that says what went wrong, by its description ("If an error has
+    /// occurred, a textual description of the error": GKE's `statusMessage`): an operation
+    /// done with it set and no `error` has failed.
+    pub error_text: Option<FieldName>,
     /// The operation's own fields that say how far it has got (Compute's `progress`,
     /// `status`, `statusMessage`…): the progress field each gives, its Rust name and its type.
     pub progress: Vec<(ProgressField, String, Type)>,
+}
+
+/// A field's wire and Rust names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldName {
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// Rust field name.
+    pub rust_name: String,
 }
 
 /// What says an operation has finished.

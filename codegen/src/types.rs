@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::discovery::{Document, Schema};
 use crate::error::{Error, join};
 use crate::ir::{
-    DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, Shared, SharedModel, StatusShape,
-    Struct, Type, TypeDef, Variant,
+    DoneShape, Enum, ErrorShape, Field, FieldName, OperationShape, Scalar, Shared, SharedModel,
+    StatusShape, Struct, Type, TypeDef, Variant,
 };
 use crate::names::{self, Namespace};
 
@@ -581,15 +581,34 @@ fn mark_operations(
             ));
         }
         let string = Type::Scalar(Scalar::String);
+        let error_text = s
+            .fields
+            .iter()
+            .find(|f| f.wire_name != "error" && f.ty == string && describes_an_error(f))
+            .map(|f| FieldName {
+                wire_name: f.wire_name.clone(),
+                rust_name: f.rust_name.clone(),
+            });
         s.operation = Some(Box::new(OperationShape {
             name: find("name", &string).or_else(|| find("id", &string)),
             done,
             metadata: find("metadata", &Type::Object),
             response: find("response", &Type::Object),
             error,
+            error_text,
             progress: crate::metadata::own(s),
         }));
     }
+}
+
+/// Whether a text field's description says it carries the operation's error: GKE's
+/// `statusMessage`, "If an error has occurred, a textual description of the error"
+/// (Terraform's GKE waiter reads it as the failure, hashicorp/magic-modules#1307).
+fn describes_an_error(f: &Field) -> bool {
+    f.description.as_deref().is_some_and(|d| {
+        let d = d.to_ascii_lowercase();
+        d.contains("if an error has occurred") || d.contains("textual description of the error")
+    })
 }
 
 /// The Rust name of field `wire` of `s`, when it has that type.

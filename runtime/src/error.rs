@@ -50,21 +50,49 @@ pub enum Error {
         /// The decoded error: Google's error envelope, or the start of a body that is not one.
         error: Box<ApiError>,
     },
-    /// A successful (2xx) response body did not decode into the method's response type:
-    /// invalid or truncated JSON, or JSON of another shape.
+    /// A successful (2xx) response body did not decode into the method's response: empty,
+    /// cut short, not JSON (an HTML page, a body in an encoding the client did not ask for), or
+    /// JSON of another shape. An empty or cut-short body is transient: the `Client` retries it.
     Decode {
         /// Discovery id of the method.
         method: &'static str,
-        /// Rust type the body was decoded into, e.g. `google_operations::dataproc_v1::Operation`.
-        type_name: &'static str,
         /// HTTP exchanges made, the last of which gave this body.
         attempts: u32,
+        /// What is wrong with the body.
+        problem: BodyProblem,
         /// 1-based line of the body where decoding stopped.
         line: usize,
         /// 1-based column of the body where decoding stopped (0 at the very start).
         column: usize,
         /// What the JSON decoder found wrong, with its position.
         message: String,
+    },
+    /// The server answered with a redirect (HTTP 3xx). Google APIs do not redirect these
+    /// requests, and the client never follows one: the answer of a host the user did not
+    /// choose is never taken for the operation's.
+    Redirected {
+        /// Discovery id of the method.
+        method: &'static str,
+        /// HTTP exchanges made, the last of which was answered with the redirect.
+        attempts: u32,
+        /// The HTTP status, such as 302.
+        status: http::StatusCode,
+        /// The `Location` header, where the answer has one (as sent, at most 1 KiB kept).
+        location: Option<String>,
+    },
+    /// A response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)): it was
+    /// read no further and the request is not retried.
+    ResponseTooLarge {
+        /// Discovery id of the method.
+        method: &'static str,
+        /// HTTP exchanges made, the last of which gave this body.
+        attempts: u32,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The size the response announced (`Content-Length`), where it did; otherwise the
+        /// body was read up to the limit and found to go on.
+        announced: Option<u64>,
     },
     /// No HTTP response arrived: the connection failed or was reset, or the attempt timed out.
     Transport {
@@ -176,19 +204,72 @@ impl fmt::Display for Error {
             ),
             Error::Api {
                 method,
+                attempts: 0,
+                error,
+            } => write!(
+                f,
+                "{method}: {error} (an earlier answer, for which every request of this client \
+                 holds back past this call's deadline: no attempt was made)"
+            ),
+            Error::Api {
+                method,
                 attempts,
                 error,
             } => write!(f, "{method}: {error} (after {attempts} attempt(s))"),
             Error::Decode {
                 method,
-                type_name,
                 attempts,
+                problem,
                 message,
                 ..
-            } => write!(
-                f,
-                "{method}: the response body is not a valid {type_name}: {message} (after {attempts} attempt(s))"
-            ),
+            } => {
+                write!(f, "{method}: the response body {problem}")?;
+                if problem.shows_decoder_message() {
+                    write!(f, ": {message}")?;
+                }
+                write!(f, " (after {attempts} attempt(s))")
+            }
+            Error::Redirected {
+                method,
+                attempts,
+                status,
+                location,
+            } => {
+                write!(f, "{method}: the server answered HTTP {}", status.as_u16())?;
+                if let Some(reason) = status.canonical_reason() {
+                    write!(f, " {reason}")?;
+                }
+                match location {
+                    Some(location) => write!(f, ", a redirect to {location:?}")?,
+                    None => f.write_str(", a redirect without a Location")?,
+                }
+                write!(
+                    f,
+                    " (after {attempts} attempt(s)); redirects are never followed, since Google \
+                     APIs do not redirect these requests"
+                )
+            }
+            Error::ResponseTooLarge {
+                method,
+                attempts,
+                limit,
+                announced,
+            } => {
+                write!(
+                    f,
+                    "{method}: the response body is larger than the limit of "
+                )?;
+                write_size(f, *limit)?;
+                match announced {
+                    Some(size) => {
+                        f.write_str(" (it announced ")?;
+                        write_size(f, *size)?;
+                        f.write_str(")")?;
+                    }
+                    None => f.write_str(" (it has no announced size)")?,
+                }
+                write!(f, " and was not read further (after {attempts} attempt(s))")
+            }
             Error::Transport {
                 method,
                 attempts,
@@ -253,10 +334,21 @@ impl fmt::Display for Error {
                 ..
             } => {
                 let name = name.as_deref().unwrap_or("(unnamed)");
-                write!(
-                    f,
-                    "{method}: operation {name} is not done after {polls} poll(s) in {elapsed:?}: {limit}"
-                )?;
+                // Milliseconds are as fine as a person reads a wait.
+                let elapsed =
+                    Duration::from_millis(elapsed.as_millis().try_into().unwrap_or(u64::MAX));
+                match limit {
+                    PollLimit::NextPollTooLate { .. } => write!(
+                        f,
+                        "{method}: operation {name} is not done; gave up after {polls} poll(s) \
+                         in {elapsed:?}, since {limit}"
+                    )?,
+                    _ => write!(
+                        f,
+                        "{method}: operation {name} is not done after {polls} poll(s) in \
+                         {elapsed:?}: {limit}"
+                    )?,
+                }
                 if let Some(error) = last_error {
                     write!(f, "; the last poll failed: {error}")?;
                 }
@@ -279,6 +371,8 @@ impl std::error::Error for Error {
             | Error::NotHttp { .. }
             | Error::Api { .. }
             | Error::Decode { .. }
+            | Error::Redirected { .. }
+            | Error::ResponseTooLarge { .. }
             | Error::NoCancel { .. }
             | Error::OperationFailed { .. }
             | Error::OperationGone { .. }
@@ -296,12 +390,19 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again may succeed: a transport failure, an HTTP status
-    /// of 408, 500, 502, 503 or 504, or throttling (429, or a 403 for a rate limit: see
-    /// [`ApiError::is_rate_limited`]). The `Client` retries exactly these.
+    /// Whether trying the same call again may succeed: a transport failure other than an
+    /// unreadable response ([`TransportKind::Unreadable`]), an HTTP status of 408, 500, 502,
+    /// 503 or 504, throttling (429, or a 403 for a rate limit: see
+    /// [`ApiError::is_rate_limited`]), or a successful answer whose body was empty or cut short
+    /// ([`BodyProblem::Empty`], [`BodyProblem::Truncated`]). The `Client` retries exactly
+    /// these; everything else (a redirect, a body over the size limit, any other status)
+    /// would only be answered the same way again.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Transport { .. } => true,
+            Error::Transport { kind, .. } => *kind != TransportKind::Unreadable,
+            Error::Decode { problem, .. } => {
+                matches!(problem, BodyProblem::Empty | BodyProblem::Truncated)
+            }
             Error::Api { error, .. } => {
                 error.is_rate_limited()
                     || matches!(error.http_status.as_u16(), 408 | 500 | 502..=504)
@@ -337,8 +438,12 @@ pub enum TransportKind {
     Connect,
     /// No complete response within the per-attempt timeout or the call's deadline.
     Timeout,
-    /// The connection broke: reset, closed before a response, or a malformed response.
+    /// The connection broke: reset, or closed before a whole response.
     Broken,
+    /// The response could not be read as HTTP: a head too large (too many or too long
+    /// headers) or malformed. The same server would answer the same way again, so this is
+    /// not retried.
+    Unreadable,
 }
 
 impl fmt::Display for TransportKind {
@@ -347,6 +452,7 @@ impl fmt::Display for TransportKind {
             TransportKind::Connect => "could not connect",
             TransportKind::Timeout => "timed out",
             TransportKind::Broken => "the connection broke",
+            TransportKind::Unreadable => "the response could not be read as HTTP",
         })
     }
 }
@@ -361,6 +467,17 @@ pub enum PollLimit {
     Polls(u32),
     /// Polling had already ended (done, failed or stopped) when another step was asked for.
     Ended,
+    /// The next poll would have started after the deadline: polling gave up before it, rather
+    /// than idle to the deadline.
+    NextPollTooLate {
+        /// The poll policy's deadline, counted from the first poll.
+        deadline: Duration,
+        /// How long after giving up the next poll would have started.
+        wait: Duration,
+        /// Whether the server asked for that wait (`Retry-After`, a `google.rpc.RetryInfo`,
+        /// or the client's hold-back after a 429), rather than the poll policy's pause.
+        asked_by_server: bool,
+    },
 }
 
 impl fmt::Display for PollLimit {
@@ -369,8 +486,88 @@ impl fmt::Display for PollLimit {
             PollLimit::Deadline(d) => write!(f, "the deadline of {d:?} passed"),
             PollLimit::Polls(n) => write!(f, "the limit of {n} poll(s) was reached"),
             PollLimit::Ended => f.write_str("polling had already ended"),
+            PollLimit::NextPollTooLate {
+                deadline,
+                wait,
+                asked_by_server: true,
+            } => write!(
+                f,
+                "the server asked to wait {wait:?} before the next request, past the deadline \
+                 of {deadline:?}"
+            ),
+            PollLimit::NextPollTooLate { deadline, wait, .. } => write!(
+                f,
+                "the next poll would come {wait:?} later, after the deadline of {deadline:?}"
+            ),
         }
     }
+}
+
+/// What is wrong with a successful response's body ([`Error::Decode`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyProblem {
+    /// The body is empty.
+    Empty,
+    /// The JSON ends before it is whole: the body was cut short.
+    Truncated,
+    /// The body is an HTML page (a proxy's, a load balancer's or a sign-in page), not JSON.
+    Html {
+        /// The page's `<title>`, on one line and at most 120 bytes, where it has one.
+        title: Option<String>,
+    },
+    /// The body is compressed or encoded (`Content-Encoding`), which the client did not ask
+    /// for.
+    Encoded {
+        /// The `Content-Encoding`, such as `gzip` (at most 64 bytes kept).
+        encoding: String,
+    },
+    /// The body is not JSON.
+    NotJson {
+        /// The `Content-Type`, where the answer has one (at most 64 bytes kept).
+        content_type: Option<String>,
+    },
+    /// The body is JSON, but not of the shape of the method's response.
+    Shape,
+}
+
+impl BodyProblem {
+    /// Whether the JSON decoder's own message says more than the problem does.
+    fn shows_decoder_message(&self) -> bool {
+        matches!(self, BodyProblem::NotJson { .. } | BodyProblem::Shape)
+    }
+}
+
+impl fmt::Display for BodyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyProblem::Empty => f.write_str("is empty"),
+            BodyProblem::Truncated => f.write_str("was cut short (its JSON is not whole)"),
+            BodyProblem::Html { title: Some(title) } => {
+                write!(f, "is an HTML page, not JSON (page title: {title:?})")
+            }
+            BodyProblem::Html { title: None } => f.write_str("is an HTML page, not JSON"),
+            BodyProblem::Encoded { encoding } => write!(
+                f,
+                "is encoded as {encoding:?} (content-encoding), which the client did not ask for"
+            ),
+            BodyProblem::NotJson {
+                content_type: Some(content_type),
+            } => write!(f, "is not JSON (content-type {content_type:?})"),
+            BodyProblem::NotJson { content_type: None } => f.write_str("is not JSON"),
+            BodyProblem::Shape => f.write_str("is JSON, but not the method's response"),
+        }
+    }
+}
+
+/// `bytes` for a person: `33554432 bytes (32 MiB)`, or `512 bytes`.
+fn write_size(f: &mut fmt::Formatter<'_>, bytes: u64) -> fmt::Result {
+    const MIB: u64 = 1024 * 1024;
+    write!(f, "{bytes} bytes")?;
+    if bytes >= MIB {
+        write!(f, " ({:.1} MiB)", bytes as f64 / MIB as f64)?;
+    }
+    Ok(())
 }
 
 /// Why a parameter value was refused.
@@ -400,7 +597,7 @@ mod tests {
     use std::error::Error as _;
     use std::time::Duration;
 
-    use super::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
+    use super::{BodyProblem, BoxError, Error, ParamProblem, PollLimit, TransportKind};
     use crate::operation::{OperationError, Status};
     use crate::response::ApiError;
     use crate::service::ParamInfo;
@@ -491,18 +688,83 @@ mod tests {
     fn decode() {
         let err = Error::Decode {
             method: "m.get",
-            type_name: "google_operations::dataproc_v1::Operation",
             attempts: 1,
+            problem: BodyProblem::Shape,
             line: 1,
             column: 9,
             message: "invalid type: integer `1`, expected a string at line 1 column 9".to_owned(),
         };
         assert_eq!(
             err.to_string(),
-            "m.get: the response body is not a valid google_operations::dataproc_v1::Operation: \
-             invalid type: integer `1`, expected a string at line 1 column 9 (after 1 attempt(s))"
+            "m.get: the response body is JSON, but not the method's response: invalid type: \
+             integer `1`, expected a string at line 1 column 9 (after 1 attempt(s))"
         );
         assert!(err.source().is_none());
+        assert!(!err.is_transient());
+        for (problem, transient, text) in [
+            (
+                BodyProblem::Empty,
+                true,
+                "m.get: the response body is empty (after 1 attempt(s))",
+            ),
+            (
+                BodyProblem::Html {
+                    title: Some("Sign in".into()),
+                },
+                false,
+                "m.get: the response body is an HTML page, not JSON (page title: \"Sign in\") \
+                 (after 1 attempt(s))",
+            ),
+            (
+                BodyProblem::Encoded {
+                    encoding: "gzip".into(),
+                },
+                false,
+                "m.get: the response body is encoded as \"gzip\" (content-encoding), which the \
+                 client did not ask for (after 1 attempt(s))",
+            ),
+        ] {
+            let err = Error::Decode {
+                method: "m.get",
+                attempts: 1,
+                problem,
+                line: 1,
+                column: 1,
+                message: "expected value at line 1 column 1".to_owned(),
+            };
+            assert_eq!(err.to_string(), text);
+            assert_eq!(err.is_transient(), transient, "{err}");
+        }
+    }
+
+    #[test]
+    fn redirected_and_too_large() {
+        let err = Error::Redirected {
+            method: "m.get",
+            attempts: 1,
+            status: http::StatusCode::FOUND,
+            location: Some("http://127.0.0.1:9/\u{1b}[2J".to_owned()),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.get: the server answered HTTP 302 Found, a redirect to \
+             \"http://127.0.0.1:9/\\u{1b}[2J\" (after 1 attempt(s)); redirects are never \
+             followed, since Google APIs do not redirect these requests"
+        );
+        assert!(!err.is_transient());
+        let err = Error::ResponseTooLarge {
+            method: "m.get",
+            attempts: 1,
+            limit: 32 * 1024 * 1024,
+            announced: Some(500_000_000),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.get: the response body is larger than the limit of 33554432 bytes (32.0 MiB) \
+             (it announced 500000000 bytes (476.8 MiB)) and was not read further (after 1 \
+             attempt(s))"
+        );
+        assert!(!err.is_transient());
     }
 
     #[test]
@@ -626,6 +888,36 @@ mod tests {
         );
         assert!(err.source().is_none());
 
+        let throttled = ApiError::from_response(
+            http::StatusCode::TOO_MANY_REQUESTS,
+            &http::HeaderMap::new(),
+            br#"{"error": {"code": 429, "message": "Quota exceeded.", "status": "RESOURCE_EXHAUSTED"}}"#,
+        );
+        let err = Error::NotDone {
+            method: "m.operations.get",
+            name: Some("operation-1".to_owned()),
+            polls: 1,
+            elapsed: Duration::from_micros(2_612_345),
+            limit: PollLimit::NextPollTooLate {
+                deadline: Duration::from_secs(4),
+                wait: Duration::from_secs(3600),
+                asked_by_server: true,
+            },
+            last_operation: None,
+            last_error: Some(Box::new(Error::Api {
+                method: "m.operations.get",
+                attempts: 1,
+                error: Box::new(throttled),
+            })),
+        };
+        assert_eq!(
+            err.to_string(),
+            "m.operations.get: operation operation-1 is not done; gave up after 1 poll(s) in \
+             2.612s, since the server asked to wait 3600s before the next request, past the \
+             deadline of 4s; the last poll failed: m.operations.get: HTTP 429 \
+             RESOURCE_EXHAUSTED: Quota exceeded. (after 1 attempt(s))"
+        );
+
         let err = Error::NotDone {
             method: "m.operations.get",
             name: None,
@@ -662,8 +954,19 @@ mod tests {
             (TransportKind::Connect, "could not connect"),
             (TransportKind::Timeout, "timed out"),
             (TransportKind::Broken, "the connection broke"),
+            (
+                TransportKind::Unreadable,
+                "the response could not be read as HTTP",
+            ),
         ] {
             assert_eq!(kind.to_string(), text);
+            let err = Error::Transport {
+                method: "m.get",
+                attempts: 1,
+                kind,
+                source: boxed("x"),
+            };
+            assert_eq!(err.is_transient(), kind != TransportKind::Unreadable);
         }
     }
 }

@@ -39,14 +39,14 @@ mod url;
 pub use client::Adc;
 #[cfg(feature = "client")]
 pub use client::{
-    Client, ClientBuilder, EnvToken, PollPolicy, PollState, Pollable, Poller, RetryPolicy, Token,
-    TokenFuture, TokenSource,
+    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_SIZE, EnvToken, PollPolicy, PollState, Pollable,
+    Poller, RetryPolicy, Token, TokenFuture, TokenSource,
 };
 /// The `http` crate, whose `Request` and `Response` the sans-io core builds and reads.
 pub use http;
 
 pub use codec::JsonObject;
-pub use error::{BoxError, Error, ParamProblem, PollLimit, TransportKind};
+pub use error::{BodyProblem, BoxError, Error, ParamProblem, PollLimit, TransportKind};
 pub use metadata::{MetadataSet, MetadataType, Progress};
 pub use operation::{
     Cancel, ErrorEntry, ErrorList, LongRunningOperation, NoContent, Operation, OperationError,
@@ -56,7 +56,8 @@ pub use request::Request;
 pub use resolve::{AnyOperation, Collection, ResolveError, Resolved, resolve_among};
 pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};
 pub use service::{
-    Endpoint, EndpointKind, MethodInfo, ParamInfo, ParamLocation, Pattern, Scope, ServiceInfo,
+    Endpoint, EndpointKind, LOCATIONAL_BY_DEFAULT, MethodInfo, ParamInfo, ParamLocation, Pattern,
+    Scope, ServiceInfo,
 };
 
 /// The traits whose methods every request and operation offers: `use

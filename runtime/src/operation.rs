@@ -343,6 +343,15 @@ pub enum OperationError {
     Status(Status),
     /// A list of errors with string codes, as Compute Engine and Cloud SQL report them.
     List(ErrorList),
+    /// The text of a field the operation's schema describes as its error's, on an operation
+    /// done without a structured `error`: GKE's `statusMessage` ("If an error has occurred, a
+    /// textual description of the error"), as in "Failed to create cluster: …".
+    Text {
+        /// The field's wire name, such as `statusMessage`.
+        field: &'static str,
+        /// What it says.
+        message: String,
+    },
 }
 
 impl OperationError {
@@ -370,19 +379,33 @@ impl OperationError {
         })
     }
 
+    /// The error an operation's text `field` tells (GKE's `statusMessage`): its `text` when
+    /// the operation is `done` and the text is not blank; `None` otherwise.
+    pub fn from_text(
+        field: &'static str,
+        text: Option<&str>,
+        done: bool,
+    ) -> Option<OperationError> {
+        let message = text.filter(|t| done && !t.trim().is_empty())?;
+        Some(OperationError::Text {
+            field,
+            message: message.to_owned(),
+        })
+    }
+
     /// The `google.rpc.Status`, when the service reports one.
     pub fn status(&self) -> Option<&Status> {
         match self {
             OperationError::Status(status) => Some(status),
-            OperationError::List(_) => None,
+            OperationError::List(_) | OperationError::Text { .. } => None,
         }
     }
 
     /// The list of errors, when the service reports one.
     pub fn list(&self) -> Option<&ErrorList> {
         match self {
-            OperationError::Status(_) => None,
             OperationError::List(list) => Some(list),
+            OperationError::Status(_) | OperationError::Text { .. } => None,
         }
     }
 
@@ -398,6 +421,7 @@ impl OperationError {
                 .errors
                 .iter()
                 .any(|e| e.code.as_deref() == Some(ErrorList::CANCELLED_BY_USER)),
+            OperationError::Text { .. } => false,
         }
     }
 }
@@ -410,6 +434,7 @@ impl fmt::Display for OperationError {
         match self {
             OperationError::Status(status) => status.fmt(f),
             OperationError::List(list) => list.fmt(f),
+            OperationError::Text { field, message } => write!(f, "{message} ({field})"),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::codec::WireEnum;
 use crate::error::Error;
-use crate::service::{MethodInfo, ParamInfo, ParamLocation};
+use crate::service::{EndpointKind, MethodInfo, ParamInfo, ParamLocation};
 use crate::url::{Expansion, UrlWriter, check_pattern, check_segments};
 
 /// A request ready to be sent: a typed builder for one Discovery method.
@@ -68,14 +68,27 @@ pub trait Request {
 
     /// Sends the request to the service's regional endpoint for the location its path names
     /// (`https://dataproc.europe-west3.rep.googleapis.com/` for `…/locations/europe-west3/…`),
-    /// where the Discovery document publishes one; otherwise as without it (a locational
-    /// endpoint where there is one, else the service's root URL). A root URL given with
-    /// [`root_url`](Self::root_url) or to the client wins.
+    /// where the Discovery document publishes one; otherwise as without it. A root URL given
+    /// with [`root_url`](Self::root_url) or to the client wins.
     fn regional_endpoint(mut self) -> Self
     where
         Self: Sized,
     {
-        self.call_mut().regional = true;
+        self.call_mut().endpoint = Some(EndpointKind::Regional);
+        self
+    }
+
+    /// Sends the request to the service's locational endpoint for the location its path names
+    /// (`https://us-central1-run.googleapis.com/` for `…/locations/us-central1/…`), where the
+    /// Discovery document publishes one; otherwise to its root URL. Requests of services that
+    /// serve a location only there go there without asking
+    /// ([`LOCATIONAL_BY_DEFAULT`](crate::LOCATIONAL_BY_DEFAULT)). A root URL given with
+    /// [`root_url`](Self::root_url) or to the client wins.
+    fn locational_endpoint(mut self) -> Self
+    where
+        Self: Sized,
+    {
+        self.call_mut().endpoint = Some(EndpointKind::Locational);
         self
     }
 
@@ -122,15 +135,15 @@ pub(crate) const API_CLIENT_HEADER: &str = concat!(
 pub(crate) struct Defaults<'a> {
     /// The root URL of every request.
     pub(crate) root_url: Option<&'a str>,
-    /// Whether to prefer regional endpoints.
-    pub(crate) regional: bool,
+    /// Which kind of endpoint to prefer, where the request does not say.
+    pub(crate) endpoint: Option<EndpointKind>,
 }
 
 impl Defaults<'_> {
     /// No client-wide settings: the sans-io core's.
     pub(crate) const NONE: Defaults<'static> = Defaults {
         root_url: None,
-        regional: false,
+        endpoint: None,
     };
 }
 
@@ -153,8 +166,8 @@ pub struct Call {
     /// published endpoints, or the host of an API the build does not have. Below a root URL
     /// given to the request or to the client.
     pub(crate) resolved_root: Option<String>,
-    /// Whether to prefer the service's regional endpoint for the path's location.
-    pub(crate) regional: bool,
+    /// Which kind of the service's endpoints for the path's location to prefer.
+    pub(crate) endpoint: Option<EndpointKind>,
     fields: Option<String>,
     quota_user: Option<String>,
     pretty_print: Option<bool>,
@@ -213,7 +226,7 @@ impl Call {
             query: Vec::new(),
             root_url: None,
             resolved_root: None,
-            regional: false,
+            endpoint: None,
             fields: None,
             quota_user: None,
             pretty_print: None,
@@ -270,7 +283,7 @@ impl Call {
             query: Vec::new(),
             root_url: self.root_url.clone(),
             resolved_root: self.resolved_root.clone(),
-            regional: self.regional,
+            endpoint: self.endpoint,
             fields: None,
             quota_user: self.quota_user.clone(),
             pretty_print: None,
@@ -346,8 +359,8 @@ impl Call {
 
     /// The full URL. Its root: the request's own override, else `defaults.root_url`, else the
     /// root the resolver took from the user's URL, else the published endpoint for the path's
-    /// location ([`ServiceInfo::root_url_for`], regional where the request or `defaults`
-    /// asks).
+    /// location ([`ServiceInfo::root_url_for`], of the kind the request or `defaults` asks
+    /// for).
     pub(crate) fn url(&self, defaults: &Defaults<'_>) -> String {
         let (method, service) = (self.method, self.method.service);
         let root = self
@@ -356,7 +369,7 @@ impl Call {
             .or(defaults.root_url)
             .or(self.resolved_root.as_deref())
             .unwrap_or_else(|| {
-                service.root_url_for(self.location(), self.regional || defaults.regional)
+                service.root_url_for(self.location(), self.endpoint.or(defaults.endpoint))
             });
         // Room for the path and query of nearly every real operation name (the longest seen
         // are about 130 bytes), so building the URL allocates once.

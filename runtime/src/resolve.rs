@@ -10,7 +10,7 @@ use crate::error::{Error, ParamProblem};
 use crate::metadata::Progress;
 use crate::operation::{LongRunningOperation, Operation, OperationError, decode_object};
 use crate::request::{Call, Defaults, Request};
-use crate::service::{MethodInfo, ParamInfo, ParamLocation, Scope, ServiceInfo};
+use crate::service::{EndpointKind, MethodInfo, ParamInfo, ParamLocation, Scope, ServiceInfo};
 
 /// An operations collection, by its `get`: what [`resolve_among`] matches names and URLs against.
 /// Each service module lists its own in `COLLECTIONS`.
@@ -186,7 +186,14 @@ impl Resolved {
     /// Sends the request to the service's regional endpoint for the path's location, where
     /// its document publishes one, as [`Request::regional_endpoint`] does.
     pub fn regional_endpoint(mut self) -> Self {
-        self.call.regional = true;
+        self.call.endpoint = Some(EndpointKind::Regional);
+        self
+    }
+
+    /// Sends the request to the service's locational endpoint for the path's location, where
+    /// its document publishes one, as [`Request::locational_endpoint`] does.
+    pub fn locational_endpoint(mut self) -> Self {
+        self.call.endpoint = Some(EndpointKind::Locational);
         self
     }
 
@@ -659,11 +666,23 @@ fn version_rank(version: &str) -> (u8, u32, u32) {
     (stability, major, digits(rest))
 }
 
-/// The template without its leading version segment (`v1/apps/{appsId}/…` gives
-/// `apps/{appsId}/…`), for bare names, which never hold one; `None` when it starts otherwise.
+/// The template without its literal head up to and including the version segment: the
+/// version alone (`v1/apps/{appsId}/…` gives `apps/{appsId}/…`) or after a service path
+/// (Deployment Manager's `deploymentmanager/v2/projects/{project}/…`, Cloud SQL's
+/// `sql/v1beta4/projects/{project}/…` give `projects/{project}/…`), for bare names, which
+/// never hold one; `None` when the template has no such head.
 fn without_version<'t>(template: &'t str, version: &str) -> Option<&'t str> {
-    let rest = template.strip_prefix(version)?.strip_prefix('/')?;
-    (!rest.starts_with('{') || rest.starts_with("{+")).then_some(rest)
+    let mut rest = template;
+    loop {
+        let (segment, after) = rest.split_once('/')?;
+        if segment.contains('{') {
+            return None;
+        }
+        rest = after;
+        if segment == version {
+            return (!rest.starts_with('{') || rest.starts_with("{+")).then_some(rest);
+        }
+    }
 }
 
 /// The template without the literal segments before its first variable when that takes a
@@ -795,6 +814,21 @@ mod tests {
             without_version("v1/apps/{appsId}/operations/{operationsId}", "v1"),
             Some("apps/{appsId}/operations/{operationsId}")
         );
+        assert_eq!(
+            without_version(
+                "deploymentmanager/v2/projects/{project}/global/operations/{operation}",
+                "v2"
+            ),
+            Some("projects/{project}/global/operations/{operation}")
+        );
+        assert_eq!(
+            without_version(
+                "sql/v1beta4/projects/{project}/operations/{operation}",
+                "v1beta4"
+            ),
+            Some("projects/{project}/operations/{operation}")
+        );
+        assert_eq!(without_version("{project}/v1/operations/{o}", "v1"), None);
         assert_eq!(without_version("v1beta/apps/{appsId}", "v1"), None);
         assert_eq!(without_version("projects/{project}", "v1"), None);
         assert_eq!(without_literal_head("v1/{+name}"), "{+name}");

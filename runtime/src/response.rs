@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::codec::JsonObject;
-use crate::error::Error;
+use crate::error::{BodyProblem, Error};
 use crate::operation::details_named;
 use crate::request::Request;
 
@@ -53,6 +53,17 @@ pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
     attempts: u32,
 ) -> Result<T, Error> {
+    if status.is_redirection() {
+        let location = headers
+            .get(http::header::LOCATION)
+            .map(|v| excerpt(v.as_bytes()));
+        return Err(Error::Redirected {
+            method,
+            attempts,
+            status,
+            location,
+        });
+    }
     if !status.is_success() {
         return Err(Error::Api {
             method,
@@ -60,23 +71,75 @@ pub(crate) fn decode<T: DeserializeOwned>(
             error: Box::new(ApiError::from_response(status, headers, body)),
         });
     }
+    let blank = body.iter().all(u8::is_ascii_whitespace);
     // An empty body reads as `{}` where no content is expected: a 204, or a method that
     // declares no response (`NoContent`). Elsewhere it is a decode error.
     let no_content = status == StatusCode::NO_CONTENT
         || std::any::type_name::<T>() == std::any::type_name::<crate::NoContent>();
-    let body = if no_content && body.iter().all(u8::is_ascii_whitespace) {
+    let body = if no_content && blank {
         b"{}".as_slice()
     } else {
         body
     };
     serde_json::from_slice(body).map_err(|e| Error::Decode {
         method,
-        type_name: std::any::type_name::<T>(),
         attempts,
+        problem: body_problem(&e, headers, body),
         line: e.line(),
         column: e.column(),
-        message: e.to_string(),
+        message: without_type_names(&e.to_string()),
     })
+}
+
+/// What is wrong with a successful answer's `body`, which did not decode with `error`.
+fn body_problem(error: &serde_json::Error, headers: &HeaderMap, body: &[u8]) -> BodyProblem {
+    use serde_json::error::Category;
+    let header = |name| {
+        headers
+            .get(name)
+            .map(|v: &http::HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .map(|v| v[..cut(&v, 64)].to_owned())
+    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return BodyProblem::Empty;
+    }
+    // The client asks for no encoding (it sends no `accept-encoding`), so any but `identity`
+    // is one it cannot read.
+    if let Some(encoding) = header(http::header::CONTENT_ENCODING)
+        .filter(|e| !e.trim().eq_ignore_ascii_case("identity"))
+    {
+        return BodyProblem::Encoded { encoding };
+    }
+    match error.classify() {
+        Category::Eof => BodyProblem::Truncated,
+        Category::Data => BodyProblem::Shape,
+        Category::Syntax | Category::Io => {
+            let content_type = header(http::header::CONTENT_TYPE);
+            let start = body.trim_ascii_start();
+            let html = content_type
+                .as_deref()
+                .is_some_and(|t| t.to_ascii_lowercase().contains("html"))
+                || start.first() == Some(&b'<');
+            if html {
+                BodyProblem::Html {
+                    title: html_title(&excerpt(body)),
+                }
+            } else {
+                BodyProblem::NotJson { content_type }
+            }
+        }
+    }
+}
+
+/// The JSON decoder's `message` without the Rust names of the models it decoded into: serde
+/// says "expected struct Operation" where a person expects "a JSON object".
+fn without_type_names(message: &str) -> String {
+    let Some(at) = message.find("expected struct ") else {
+        return message.to_owned();
+    };
+    let rest = &message[at + "expected struct ".len()..];
+    let after = rest.find(" at line ").map_or("", |i| &rest[i..]);
+    format!("{}expected a JSON object{after}", &message[..at])
 }
 
 /// An error answer of a Google API: the HTTP status and what the body says.
@@ -101,7 +164,8 @@ pub struct ApiError {
     pub details: Vec<JsonObject>,
     /// The envelope's `errors` list, the `$.xgafv=1` form.
     pub errors: Vec<LegacyError>,
-    /// The `Retry-After` header, when it gives a number of seconds.
+    /// The `Retry-After` header: a number of seconds, or an HTTP date, counted from when the
+    /// answer was read (zero for a date already past).
     pub retry_after: Option<Duration>,
     /// When the body is not a JSON error envelope: its text, cut to at most
     /// 1 KiB on a character boundary.
@@ -115,8 +179,7 @@ impl ApiError {
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| retry_after(v, SystemTime::now()));
         let mut error = ApiError {
             http_status: status,
             code: None,
@@ -232,6 +295,17 @@ impl fmt::Display for ApiError {
         }
         Ok(())
     }
+}
+
+/// How long a `Retry-After` value asks to wait at `now`: `delay-seconds` or an `HTTP-date`
+/// (RFC 9110, section 10.2.3); `None` when it is neither.
+fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// `text` with every run of white space made one space.
@@ -409,22 +483,54 @@ mod tests {
     }
 
     #[test]
-    fn truncated_or_wrong_json_on_success_is_a_decode_error() {
-        for (body, line, column) in [
+    fn a_body_that_does_not_decode_says_what_it_is() {
+        use crate::error::BodyProblem as P;
+        let html = "<!DOCTYPE html><html><head><title>Sign in - Google Accounts</title></head>";
+        for (headers, body, problem, line, column) in [
             (
+                &[][..],
                 "{\"name\":\"projects/p/regions/r/operations/o\",\n\"done\":tr",
+                P::Truncated,
                 2,
                 9,
             ),
-            ("", 1, 0),
-            ("{\"done\":\"yes\"}", 1, 13),
-            ("<html>", 1, 1),
+            (&[], "", P::Empty, 1, 0),
+            (&[], " \n", P::Empty, 2, 0),
+            (&[], "{\"done\":\"yes\"}", P::Shape, 1, 13),
+            (&[], "[]", P::Shape, 1, 0),
+            (
+                &[("content-type", "text/html; charset=UTF-8")][..],
+                html,
+                P::Html {
+                    title: Some("Sign in - Google Accounts".into()),
+                },
+                1,
+                1,
+            ),
+            (&[], "<html>", P::Html { title: None }, 1, 1),
+            (
+                &[("content-encoding", "gzip")][..],
+                "\u{1f}\u{8b}\u{8}",
+                P::Encoded {
+                    encoding: "gzip".into(),
+                },
+                1,
+                1,
+            ),
+            (
+                &[("content-type", "text/plain")][..],
+                "OK",
+                P::NotJson {
+                    content_type: Some("text/plain".into()),
+                },
+                1,
+                1,
+            ),
         ] {
-            match decode_response::<Get>(response(200, &[], body)) {
+            match decode_response::<Get>(response(200, headers, body)) {
                 Err(
                     e @ Error::Decode {
                         method,
-                        type_name,
                         attempts: 1,
                         line: l,
                         column: c,
@@ -432,13 +538,73 @@ mod tests {
                     },
                 ) => {
                     assert_eq!(method, "dataproc.projects.regions.operations.get");
-                    // Dataproc's Operation is the runtime's, which every such service shares.
-                    assert_eq!(type_name, "google_operations_runtime::operation::Operation");
                     assert_eq!((l, c), (line, column), "{body:?}: {e}");
-                    assert!(e.to_string().contains("operation::Operation"), "{e}");
+                    let Error::Decode { problem: p, .. } = &e else {
+                        unreachable!()
+                    };
+                    assert_eq!(*p, problem, "{body:?}");
+                    // No Rust type names: the user never wrote them.
+                    let text = e.to_string();
+                    assert!(!text.contains("::") && !text.contains("struct "), "{text}");
+                    assert!(!text.contains("Map<"), "{text}");
                 }
                 other => panic!("{body:?}: expected Error::Decode, got {other:?}"),
             }
+        }
+        let shape = decode_response::<Get>(response(200, &[], "[]")).unwrap_err();
+        assert_eq!(
+            shape.to_string(),
+            "dataproc.projects.regions.operations.get: the response body is JSON, but not the \
+             method's response: invalid type: sequence, expected a JSON object at line 1 column \
+             0 (after 1 attempt(s))"
+        );
+    }
+
+    #[test]
+    fn a_redirect_is_an_error_naming_its_location() {
+        for status in [301, 302, 303, 307, 308] {
+            let location = "http://127.0.0.1:1/v1/projects/p/regions/r/operations/o";
+            match decode_response::<Get>(response(status, &[("location", location)], "")) {
+                Err(Error::Redirected {
+                    status: s,
+                    location: Some(l),
+                    attempts: 1,
+                    ..
+                }) => {
+                    assert_eq!((s.as_u16(), l.as_str()), (status, location));
+                }
+                other => panic!("{status}: expected Redirected, got {other:?}"),
+            }
+        }
+        let long = "x".repeat(5000);
+        match decode_response::<Get>(response(302, &[("location", &long)], "")) {
+            Err(Error::Redirected {
+                location: Some(l), ..
+            }) => assert_eq!(l.len(), BODY_EXCERPT_LIMIT),
+            other => panic!("expected Redirected, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        for (value, want) in [
+            ("120", Some(Duration::from_secs(120))),
+            (" 6 ", Some(Duration::from_secs(6))),
+            (
+                "Wed, 21 Oct 2015 07:28:06 GMT",
+                Some(Duration::from_secs(6)),
+            ),
+            (
+                "Wednesday, 21-Oct-15 07:29:00 GMT",
+                Some(Duration::from_secs(60)),
+            ),
+            ("Wed Oct 21 07:28:30 2015", Some(Duration::from_secs(30))),
+            ("Wed, 21 Oct 2015 07:27:00 GMT", Some(Duration::ZERO)),
+            ("-1", None),
+            ("soon", None),
+        ] {
+            assert_eq!(retry_after(value, now), want, "{value}");
         }
     }
 
@@ -536,8 +702,12 @@ mod tests {
             "HTTP 502: Bad Gateway (page title: \"Error 502 (Server Error)!!1\")"
         );
 
+        // A date already past asks for no wait.
         let e = api_error(503, &[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], "");
-        assert_eq!((e.body.as_deref(), e.retry_after), (Some(""), None));
+        assert_eq!(
+            (e.body.as_deref(), e.retry_after),
+            (Some(""), Some(Duration::ZERO))
+        );
     }
 
     #[test]

@@ -44,10 +44,12 @@ pub struct ServiceInfo {
 
 impl ServiceInfo {
     /// The root URL a request naming `location` goes to, among the endpoints the document
-    /// publishes: with `regional`, its regional endpoint where there is one; otherwise (or
-    /// where there is none), its locational endpoint where there is one; else
-    /// [`root_url`](Self::root_url). Never a host the document does not name.
-    pub fn root_url_for(&self, location: Option<&str>, regional: bool) -> &'static str {
+    /// publishes: asked for a `kind` of endpoint, the one of that kind for the location where
+    /// there is one; otherwise, for a service that serves a location only at its locational
+    /// endpoint ([`LOCATIONAL_BY_DEFAULT`]), that endpoint where there is one; else
+    /// [`root_url`](Self::root_url), as Google's own clients send. Never a host the document
+    /// does not name.
+    pub fn root_url_for(&self, location: Option<&str>, kind: Option<EndpointKind>) -> &'static str {
         let find = |kind: EndpointKind| {
             location.and_then(|l| {
                 self.endpoints
@@ -56,10 +58,15 @@ impl ServiceInfo {
                     .map(|e| e.url)
             })
         };
-        regional
-            .then(|| find(EndpointKind::Regional))
-            .flatten()
-            .or_else(|| find(EndpointKind::Locational))
+        let default = || {
+            LOCATIONAL_BY_DEFAULT
+                .iter()
+                .any(|(name, _)| *name == self.name)
+                .then(|| find(EndpointKind::Locational))
+                .flatten()
+        };
+        kind.and_then(find)
+            .or_else(default)
             .unwrap_or(self.root_url)
     }
 
@@ -78,11 +85,27 @@ impl ServiceInfo {
     }
 }
 
+/// The services (by Discovery name) whose requests naming a location go to that location's
+/// locational endpoint by default, each with where that comes from: they serve a location's
+/// resources only there. Every other service's requests go to its root URL unless an endpoint
+/// is asked for ([`Request::regional_endpoint`](crate::Request::regional_endpoint),
+/// [`Request::locational_endpoint`](crate::Request::locational_endpoint), or client-wide), as
+/// Google's own clients send them: Cloud Run's and Cloud Composer's Go and Python clients use
+/// `run.googleapis.com` and `composer.googleapis.com` unless told otherwise, although their
+/// documents publish locational endpoints too.
+pub const LOCATIONAL_BY_DEFAULT: &[(&str, &str)] = &[(
+    "aiplatform",
+    "Vertex AI: Google's Vertex AI SDKs always send to https://LOCATION-aiplatform.googleapis.com/ \
+     (google-cloud-aiplatform's initializer builds the API endpoint from the location), and \
+     another host answers 400 \"location ID doesn't match the endpoint\"",
+)];
+
 /// A locational or regional endpoint of a service, as its Discovery document publishes it.
 ///
 /// A *locational* endpoint (`https://europe-west4-aiplatform.googleapis.com/`) serves one
 /// location's resources; some services (Vertex AI) serve a location only there, and requests
-/// naming that location go there by default. A *regional* endpoint
+/// naming that location go there by default ([`LOCATIONAL_BY_DEFAULT`]); for others they go
+/// there when asked. A *regional* endpoint
 /// (`https://dataproc.europe-west3.rep.googleapis.com/`) keeps the request and its data in the
 /// region; requests go there when asked (`Request::regional_endpoint`, or client-wide).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

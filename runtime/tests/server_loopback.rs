@@ -512,36 +512,60 @@ async fn html_bad_gateway_page_is_kept_as_text() {
 }
 
 #[tokio::test]
-async fn truncated_json_on_200_is_a_decode_error_and_not_retried() {
-    let server = Server::start(|_, _| {
+async fn truncated_json_on_200_is_retried_and_named_when_it_lasts() {
+    let truncated = || {
         let full = done(DATAPROC_NAME).to_string();
         Reply::Raw(
             200,
             vec![("content-type", "application/json")],
             full[..full.len() / 2].to_owned(),
         )
+    };
+    // Once: the next attempt reads the whole operation.
+    let server = Server::start(move |n, _| match n {
+        1 => truncated(),
+        _ => Reply::Json(200, done(DATAPROC_NAME)),
     })
     .await;
     let client = client_for(&server).build().unwrap();
     let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
-    match client.until_done(&get).await {
-        Err(Error::Decode {
-            method,
-            type_name,
-            attempts,
-            line,
-            column,
-            message,
-        }) => {
+    assert!(client.until_done(&get).await.unwrap().is_done());
+    assert_eq!(server.hits(), 2);
+
+    // Every time: the call's attempts are spent, and the error names the body's problem.
+    let server = Server::start(move |_, _| truncated()).await;
+    let client = client_for(&server)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(ms(1)),
+        )
+        .build()
+        .unwrap();
+    match client.send(&get).await {
+        Err(
+            e @ Error::Decode {
+                method,
+                attempts,
+                problem: google_operations::BodyProblem::Truncated,
+                line,
+                column,
+                ..
+            },
+        ) => {
             assert_eq!(method, "dataproc.projects.regions.operations.get");
-            assert_eq!(type_name, "google_operations_runtime::operation::Operation");
-            assert_eq!((attempts, line), (1, 1));
+            assert_eq!((attempts, line), (2, 1));
             assert!(column > 0);
-            assert!(message.contains("EOF"), "{message}");
+            assert!(e.is_transient());
+            assert_eq!(
+                e.to_string(),
+                "dataproc.projects.regions.operations.get: the response body was cut short \
+                 (its JSON is not whole) (after 2 attempt(s))"
+            );
         }
         other => panic!("expected Decode, got {other:?}"),
     }
-    assert_eq!(server.hits(), 1);
+    assert_eq!(server.hits(), 2);
 }
 
 #[tokio::test]
@@ -765,7 +789,8 @@ async fn an_operation_that_never_completes_stops_at_the_deadline() {
     let server = Server::start(never_done()).await;
     let client = client_for(&server).build().unwrap();
     let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
-    // The wait after the first poll would end past the deadline, so there is no second poll.
+    // The wait after the first poll would end past the deadline, so there is no second poll:
+    // polling gives up at once, and says why.
     let policy = PollPolicy::default()
         .initial_interval(Duration::from_secs(60))
         .deadline(Duration::from_secs(30));
@@ -773,15 +798,32 @@ async fn an_operation_that_never_completes_stops_at_the_deadline() {
     match &err {
         Error::NotDone {
             polls: 1,
-            limit: PollLimit::Deadline(deadline),
+            limit:
+                PollLimit::NextPollTooLate {
+                    deadline,
+                    wait,
+                    asked_by_server: false,
+                },
             last_operation: Some(last),
+            elapsed,
             ..
         } => {
             assert_eq!(*deadline, Duration::from_secs(30));
+            assert_eq!(*wait, Duration::from_secs(60));
+            assert!(*elapsed < Duration::from_secs(5), "{elapsed:?}");
             assert_eq!(last["metadata"]["poll"], 1);
         }
         other => panic!("expected NotDone, got {other:?}"),
     }
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "dataproc.projects.regions.operations.get: operation projects/p/regions/r/operations/o \
+             is not done; gave up after 1 poll(s) in "
+        ) && text
+            .ends_with(", since the next poll would come 60s later, after the deadline of 30s"),
+        "{text}"
+    );
     assert_eq!(server.hits(), 1);
 }
 
@@ -852,7 +894,7 @@ async fn transient_failures_ride_out_to_the_deadline() {
     let err = client.poller(&get).policy(policy).wait().await.unwrap_err();
     match &err {
         Error::NotDone {
-            limit: PollLimit::Deadline(_),
+            limit: PollLimit::Deadline(_) | PollLimit::NextPollTooLate { .. },
             last_error: Some(last),
             polls,
             ..

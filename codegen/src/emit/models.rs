@@ -260,11 +260,28 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
             };
             let message = optional(http_error_message.as_ref(), quote!(as_deref()));
             quote! {
-                let errors = self.#error.as_ref().and_then(|e| e.#list.as_deref());
-                crate::OperationError::from_list(errors.unwrap_or_default(), #code, #message)
+                crate::OperationError::from_list(
+                    self.#error.as_ref().and_then(|e| e.#list.as_deref()).unwrap_or_default(),
+                    #code,
+                    #message,
+                )
             }
         }
         None => quote!(None),
+    };
+    // A text field the schema describes as the error's (GKE's `statusMessage`) speaks when
+    // the operation is done without a structured error.
+    let error = match &op.error_text {
+        Some(text) => {
+            let (wire, field) = (&text.wire_name, format_ident!("{}", text.rust_name));
+            quote! {
+                let error = #error;
+                error.or_else(|| {
+                    crate::OperationError::from_text(#wire, self.#field.as_deref(), self.is_done())
+                })
+            }
+        }
+        None => error,
     };
     let progress = (!op.progress.is_empty()).then(|| {
         let fields = op.progress.iter().map(|(what, field, ty)| {

@@ -973,7 +973,8 @@ pub mod model {
         }
 
         fn error(&self) -> Option<crate::OperationError> {
-            self.error
+            let error = self
+                .error
                 .as_ref()
                 .map(|e| {
                     crate::OperationError::Status(
@@ -982,6 +983,14 @@ pub mod model {
                             e.message.clone(),
                             e.details.clone().unwrap_or_default(),
                         ),
+                    )
+                });
+            error
+                .or_else(|| {
+                    crate::OperationError::from_text(
+                        "statusMessage",
+                        self.status_message.as_deref(),
+                        self.is_done(),
                     )
                 })
         }

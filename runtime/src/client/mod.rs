@@ -22,6 +22,7 @@ pub use retry::RetryPolicy;
 use crate::error::{BoxError, Error, TransportKind};
 use crate::request::{Call, Defaults, Request};
 use crate::response::{ApiError, decode};
+use crate::service::EndpointKind;
 
 /// An HTTP client for the requests of every service in this crate, over reqwest and rustls
 /// (with the `ring` provider and the platform's certificate verifier).
@@ -52,15 +53,17 @@ struct Inner {
     http: reqwest::Client,
     tokens: Option<Box<dyn TokenSource>>,
     root_url: Option<String>,
-    regional: bool,
+    endpoint: Option<EndpointKind>,
     attempt_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
     poll: PollPolicy,
     /// Until when every request of this client holds back, after a 429 (or a rate-limit
-    /// 403): one waiter's "too many requests" slows all that share the client, instead of
-    /// each retrying on its own.
-    throttle: std::sync::Mutex<Option<Instant>>,
+    /// 403), and that answer: one waiter's "too many requests" slows all that share the
+    /// client, instead of each retrying on its own.
+    throttle: std::sync::Mutex<Option<(Instant, Box<ApiError>)>>,
+    /// The largest response body read, in bytes.
+    max_response_size: u64,
     /// The most HTTP exchanges in flight at once, when they are bounded.
     max_requests: Option<usize>,
     /// One permit per exchange that may be in flight, handed out first come, first served.
@@ -73,12 +76,13 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("token_source", &inner.tokens.as_ref().map(|_| "<set>"))
             .field("root_url", &inner.root_url)
-            .field("regional_endpoints", &inner.regional)
+            .field("endpoint", &inner.endpoint)
             .field("attempt_timeout", &inner.attempt_timeout)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("poll", &inner.poll)
             .field("max_concurrent_requests", &inner.max_requests)
+            .field("max_response_size", &inner.max_response_size)
             .finish()
     }
 }
@@ -88,12 +92,13 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     tokens: Option<Box<dyn TokenSource>>,
     root_url: Option<String>,
-    regional: bool,
+    endpoint: Option<EndpointKind>,
     attempt_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
     poll: PollPolicy,
     max_requests: Option<usize>,
+    max_response_size: u64,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -101,12 +106,13 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("token_source", &self.tokens.as_ref().map(|_| "<set>"))
             .field("root_url", &self.root_url)
-            .field("regional_endpoints", &self.regional)
+            .field("endpoint", &self.endpoint)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("poll", &self.poll)
             .field("max_concurrent_requests", &self.max_requests)
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }
@@ -128,8 +134,24 @@ impl ClientBuilder {
     /// Sends every request to its service's regional endpoint for the location its path
     /// names, where the Discovery document publishes one, as
     /// [`Request::regional_endpoint`] does for one request.
-    pub fn regional_endpoints(mut self, regional: bool) -> Self {
-        self.regional = regional;
+    pub fn regional_endpoints(self, regional: bool) -> Self {
+        self.prefer(EndpointKind::Regional, regional)
+    }
+
+    /// Sends every request to its service's locational endpoint for the location its path
+    /// names, where the Discovery document publishes one, as
+    /// [`Request::locational_endpoint`] does for one request. The last of this and
+    /// [`regional_endpoints`](Self::regional_endpoints) set to `true` wins.
+    pub fn locational_endpoints(self, locational: bool) -> Self {
+        self.prefer(EndpointKind::Locational, locational)
+    }
+
+    fn prefer(mut self, kind: EndpointKind, on: bool) -> Self {
+        if on {
+            self.endpoint = Some(kind);
+        } else if self.endpoint == Some(kind) {
+            self.endpoint = None;
+        }
         self
     }
 
@@ -173,6 +195,17 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`], 32 MiB; at least 1 KiB). An operation is a few
+    /// kilobytes, a page of a `list` rarely more than a megabyte; a larger answer is
+    /// [`Error::ResponseTooLarge`], read no further (refused on its `Content-Length` before
+    /// any of it is read, where it announces one) and not retried, so that a client's memory
+    /// stays within about this much per request in flight.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes.max(1024);
+        self
+    }
+
     /// Makes the client.
     ///
     /// # Errors
@@ -197,6 +230,10 @@ impl ClientBuilder {
             // Enough idle connections for steady polling; a burst of thousands of waiters
             // does not leave thousands open.
             .pool_max_idle_per_host(IDLE_CONNECTIONS)
+            // Google APIs do not redirect these requests: a 3xx is an answer to report, never
+            // a host to believe (see `Error::Redirected`).
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .user_agent(concat!("google-operations/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| setup(e.into()))?;
@@ -205,7 +242,7 @@ impl ClientBuilder {
                 http,
                 tokens: self.tokens,
                 root_url: self.root_url,
-                regional: self.regional,
+                endpoint: self.endpoint,
                 attempt_timeout: self.attempt_timeout,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -213,6 +250,7 @@ impl ClientBuilder {
                 throttle: std::sync::Mutex::new(None),
                 max_requests: self.max_requests,
                 slots: self.max_requests.map(tokio::sync::Semaphore::new),
+                max_response_size: self.max_response_size,
             }),
         })
     }
@@ -224,12 +262,13 @@ impl Client {
         ClientBuilder {
             tokens: None,
             root_url: None,
-            regional: false,
+            endpoint: None,
             attempt_timeout: Duration::from_secs(30),
             timeout: Duration::from_secs(120),
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
             max_requests: None,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
         }
     }
 
@@ -283,14 +322,14 @@ impl Client {
         let retry = &self.inner.retry;
         let mut attempt = 1;
         loop {
-            self.hold_back(deadline).await;
+            self.hold_back(call, attempt - 1, deadline).await?;
             let err = match self.attempt(call, attempt, deadline, attempt_timeout).await {
                 Ok(response) => return Ok(response),
                 Err(err) => err,
             };
             let wait = retry.delay(attempt, err.api_error().and_then(ApiError::retry_delay));
-            if err.api_error().is_some_and(ApiError::is_rate_limited) {
-                self.throttle_for(wait);
+            if let Some(api) = err.api_error().filter(|a| a.is_rate_limited()) {
+                self.throttle_for(wait, api);
             }
             if !err.is_transient() || !retry.allows_attempt(attempt + 1) {
                 return Err(err);
@@ -312,8 +351,8 @@ impl Client {
     }
 
     /// Makes every request of this client hold back for `wait` from now (or longer, if an
-    /// earlier 429 asked for that).
-    fn throttle_for(&self, wait: Duration) {
+    /// earlier 429 asked for that), for the rate-limit answer `cause`.
+    fn throttle_for(&self, wait: Duration, cause: &ApiError) {
         let Some(until) = Instant::now().checked_add(wait) else {
             return;
         };
@@ -322,8 +361,8 @@ impl Client {
             .throttle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if throttle.is_none_or(|t| t < until) {
-            *throttle = Some(until);
+        if throttle.as_ref().is_none_or(|(t, _)| *t < until) {
+            *throttle = Some((until, Box::new(cause.clone())));
             tracing::warn!(
                 hold_ms = wait.as_millis() as u64,
                 "too many requests: every request of this client holds back"
@@ -331,20 +370,53 @@ impl Client {
         }
     }
 
-    /// Waits until the client's hold-back after a 429 (or a rate-limit 403) has passed, or until `deadline`.
-    async fn hold_back(&self, deadline: Option<Instant>) {
-        let until = *self
+    /// How long from now every request of this client holds back after a 429 (or a
+    /// rate-limit 403), if it does.
+    pub(crate) fn held_back_for(&self) -> Option<Duration> {
+        let throttle = self
             .inner
             .throttle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(until) = until else {
-            return;
+        let (until, _) = throttle.as_ref()?;
+        let left = until.saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left)
+    }
+
+    /// Waits until the client's hold-back after a 429 (or a rate-limit 403) has passed.
+    ///
+    /// # Errors
+    ///
+    /// When the hold-back lasts past `deadline`: the answer that asked for it, as
+    /// [`Error::Api`] counting the `attempts` this call made, at once rather than after idling
+    /// to the deadline.
+    async fn hold_back(
+        &self,
+        call: &Call,
+        attempts: u32,
+        deadline: Option<Instant>,
+    ) -> Result<(), Error> {
+        let until = {
+            let throttle = self
+                .inner
+                .throttle
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match throttle.as_ref() {
+                None => return Ok(()),
+                Some((until, _)) if *until <= Instant::now() => return Ok(()),
+                Some((until, cause)) if deadline.is_some_and(|d| *until >= d) => {
+                    return Err(Error::Api {
+                        method: call.method().id,
+                        attempts,
+                        error: cause.clone(),
+                    });
+                }
+                Some((until, _)) => *until,
+            }
         };
-        let until = deadline.map_or(until, |d| until.min(d));
-        if until > Instant::now() {
-            Box::pin(tokio::time::sleep_until(until.into())).await;
-        }
+        Box::pin(tokio::time::sleep_until(until.into())).await;
+        Ok(())
     }
 
     /// One HTTP exchange: token, request, whole body, decoding.
@@ -362,7 +434,7 @@ impl Client {
         }
         let defaults = Defaults {
             root_url: self.inner.root_url.as_deref(),
-            regional: self.inner.regional,
+            endpoint: self.inner.endpoint,
         };
         let mut http_request = call.to_http(&defaults)?;
         if let Some(tokens) = &self.inner.tokens {
@@ -392,20 +464,39 @@ impl Client {
             Some(d) => attempt_timeout.min(d.saturating_duration_since(Instant::now())),
             None => attempt_timeout,
         };
+        let too_large = |announced| Error::ResponseTooLarge {
+            method: method.id,
+            attempts,
+            limit: self.inner.max_response_size,
+            announced,
+        };
         let exchange = async {
-            let response = self.inner.http.execute(http_request).await?;
+            let mut response = self.inner.http.execute(http_request).await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, body))
+            let limit = self.inner.max_response_size;
+            if let Some(announced) = response.content_length().filter(|n| *n > limit) {
+                return Ok(Err(too_large(Some(announced))));
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Ok(Err(too_large(None)));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok::<_, reqwest::Error>(Ok((status, headers, body)))
         };
         let (status, headers, body) = match tokio::time::timeout(limit, exchange).await {
-            Ok(Ok(parts)) => parts,
+            Ok(Ok(Ok(parts))) => parts,
+            Ok(Ok(Err(too_large))) => return Err(too_large),
             Ok(Err(e)) => {
                 let kind = if e.is_connect() {
                     TransportKind::Connect
                 } else if e.is_timeout() {
                     TransportKind::Timeout
+                } else if is_unreadable(&e) {
+                    TransportKind::Unreadable
                 } else {
                     TransportKind::Broken
                 };
@@ -432,6 +523,23 @@ async fn slot(
     };
     // The semaphore is never closed.
     permit.ok()
+}
+
+/// The largest response body a client reads unless told otherwise
+/// ([`ClientBuilder::max_response_size`]): 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
+
+/// Whether the HTTP stack could not read the response as HTTP at all (a head too large, or
+/// malformed): something the same server would send again, unlike a broken connection.
+fn is_unreadable(e: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(hyper) = c.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse();
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// The most idle connections kept per host.

@@ -16,6 +16,7 @@ use crate::error::{Error, PollLimit};
 use crate::operation::{Cancel, LongRunningOperation};
 use crate::request::{Call, Request};
 use crate::resolve::{AnyOperation, Resolved};
+use crate::response::ApiError;
 use crate::service::{MethodInfo, ParamLocation};
 
 /// What a [`Poller`] polls: the `get` of an operations collection, as a typed request (every
@@ -77,8 +78,8 @@ impl Pollable for Resolved {
     fn read(&self, wire: JsonObject) -> Result<AnyOperation, Error> {
         self.operation(wire).map_err(|e| Error::Decode {
             method: self.method().id,
-            type_name: "the collection's operation model",
             attempts: 1,
+            problem: crate::BodyProblem::Shape,
             line: e.line(),
             column: e.column(),
             message: e.to_string(),
@@ -238,6 +239,9 @@ struct State {
     pauses: u32,
     /// The pause before the next poll.
     pause: Duration,
+    /// Whether the server asked for that pause (`Retry-After`, `RetryInfo`, or the client's
+    /// hold-back after a 429), being longer than the policy's.
+    pause_asked: bool,
     /// The last operation seen, as JSON, and its name.
     last: Option<(Option<String>, serde_json::Value)>,
     /// Whether a poll has seen the operation (after which a 404 means it is gone).
@@ -262,6 +266,7 @@ impl<'a, R: Pollable> Poller<'a, R, fn(&R::Operation)> {
                 polls: 0,
                 pauses: 0,
                 pause: Duration::ZERO,
+                pause_asked: false,
                 last: None,
                 seen: false,
                 last_error: None,
@@ -359,7 +364,11 @@ where
                 if deadline
                     .is_some_and(|d| Instant::now().checked_add(pause).is_none_or(|t| t >= d))
                 {
-                    return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
+                    return Err(self.not_done(PollLimit::NextPollTooLate {
+                        deadline: policy.deadline,
+                        wait: pause,
+                        asked_by_server: self.state.pause_asked,
+                    }));
                 }
                 tracing::debug!(
                     method = self.method_id(),
@@ -412,6 +421,7 @@ where
                     let json = serde_json::to_value(&op).unwrap_or_default();
                     self.state.last = Some((op.name().map(str::to_owned), json));
                     self.state.last_error = None;
+                    self.state.pause_asked = false;
                     self.state.pause = if waited {
                         Duration::ZERO
                     } else {
@@ -431,11 +441,19 @@ where
                         "not found yet: a new operation may not show for a while; polling goes on"
                     };
                     tracing::warn!(retry = true, method = self.method_id(), poll = self.state.polls, cause = %e, "{why}");
+                    // The server may ask for a longer pause: in the answer, or for every
+                    // request of the client after a 429.
+                    let asked = e
+                        .api_error()
+                        .and_then(ApiError::retry_delay)
+                        .max(self.client.held_back_for());
                     self.state.last_error = Some(Box::new(e));
                     if deadline.is_some_and(|d| Instant::now() >= d) {
                         return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
                     }
-                    self.state.pause = self.next_pause();
+                    let own = self.next_pause();
+                    self.state.pause_asked = asked.is_some_and(|a| a > own);
+                    self.state.pause = asked.map_or(own, |a| a.max(own));
                 }
                 Err(Error::Api { error, .. }) if not_found && self.state.seen => {
                     let error = Error::OperationGone {
