@@ -9,7 +9,9 @@
 //! - [`Reply::Respond`]: answer with a [`Response`] (status, headers, body);
 //! - [`Reply::Reset`]: close the connection without answering;
 //! - [`Reply::Slow`]: wait, then do the inner reply;
-//! - [`Reply::Truncated`]: announce a longer body than is sent, send what there is, and close.
+//! - [`Reply::Truncated`]: announce a longer body than is sent, send what there is, and close;
+//! - [`Reply::Streamed`]: announce no length and send a body many times over, as large as a
+//!   test needs without holding it in memory.
 //!
 //! Every answer carries `Connection: close` and the connection is closed after it, so a
 //! client never reuses a connection the server is about to drop (reqwest's pool, for example,
@@ -172,6 +174,15 @@ pub enum Reply {
         response: Response,
         /// How many announced bytes never come.
         missing: usize,
+    },
+    /// Sends the response's head without a `Content-Length` (the body runs to the end of the
+    /// connection), then its body `repeat` times, then closes the connection; stops early
+    /// when the client stops reading.
+    Streamed {
+        /// The answer whose body is sent over and over.
+        response: Response,
+        /// How many times its body is sent.
+        repeat: usize,
     },
 }
 
@@ -414,6 +425,10 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
                 write_response(&mut stream, &response, missing);
                 break;
             }
+            Reply::Streamed { response, repeat } => {
+                write_streamed(&mut stream, &response, repeat, shared);
+                break;
+            }
         }
     }
     linger(&mut stream, shared);
@@ -534,6 +549,17 @@ fn read_request(stream: &mut TcpStream, shared: &Shared) -> Result<Request, Opti
 /// Writes `response` with a `Content-Length` of its body's length plus `missing`.
 fn write_response(stream: &mut TcpStream, response: &Response, missing: usize) {
     let status = response.status;
+    let length = (status != 204 && status != 304).then_some(response.body.len() + missing);
+    let mut bytes = head(response, length).into_bytes();
+    bytes.extend_from_slice(&response.body);
+    let _ = stream.write_all(&bytes);
+    let _ = stream.flush();
+}
+
+/// The status line and headers of `response`, with `Content-Length: length` where given and
+/// `Connection: close`.
+fn head(response: &Response, length: Option<usize>) -> String {
+    let status = response.status;
     let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
     for (name, value) in &response.headers {
         let set_here = ["content-length", "connection", "transfer-encoding"]
@@ -543,16 +569,24 @@ fn write_response(stream: &mut TcpStream, response: &Response, missing: usize) {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
     }
-    if status != 204 && status != 304 {
-        head.push_str(&format!(
-            "Content-Length: {}\r\n",
-            response.body.len() + missing
-        ));
+    if let Some(length) = length {
+        head.push_str(&format!("Content-Length: {length}\r\n"));
     }
     head.push_str("Connection: close\r\n\r\n");
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(&response.body);
-    let _ = stream.write_all(&bytes);
+    head
+}
+
+/// Writes `response`'s head without a length, then its body `repeat` times, until the client
+/// stops reading or the server is dropped.
+fn write_streamed(stream: &mut TcpStream, response: &Response, repeat: usize, shared: &Shared) {
+    if stream.write_all(head(response, None).as_bytes()).is_err() {
+        return;
+    }
+    for _ in 0..repeat {
+        if shared.is_stopped() || stream.write_all(&response.body).is_err() {
+            return;
+        }
+    }
     let _ = stream.flush();
 }
 

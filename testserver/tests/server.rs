@@ -158,6 +158,22 @@ fn truncated_announces_more_than_it_sends() {
 }
 
 #[test]
+fn streamed_sends_the_body_over_and_over_without_a_length() {
+    let server = Server::start(|_, _| Reply::Streamed {
+        response: Response::text(200, "abc"),
+        repeat: 4,
+    });
+    let answer = exchange(&server, b"GET / HTTP/1.1\r\n\r\n");
+    let (head, body) = split(&answer);
+    assert!(
+        !head.to_ascii_lowercase().contains("content-length"),
+        "{head}"
+    );
+    assert!(head.contains("\r\nConnection: close"), "{head}");
+    assert_eq!(body, "abcabcabcabc");
+}
+
+#[test]
 fn slow_waits_and_does_not_hold_up_other_connections() {
     let server = Server::start(|n, _| match n {
         1 => Reply::from(Response::text(200, "slow")).after(Duration::from_secs(1)),
