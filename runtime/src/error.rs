@@ -334,19 +334,17 @@ impl fmt::Display for Error {
                 ..
             } => {
                 let name = name.as_deref().unwrap_or("(unnamed)");
-                // Milliseconds are as fine as a person reads a wait.
-                let elapsed =
-                    Duration::from_millis(elapsed.as_millis().try_into().unwrap_or(u64::MAX));
+                let elapsed = Elapsed(*elapsed);
                 match limit {
                     PollLimit::NextPollTooLate { .. } => write!(
                         f,
                         "{method}: operation {name} is not done; gave up after {polls} poll(s) \
-                         in {elapsed:?}, since {limit}"
+                         in {elapsed}, since {limit}"
                     )?,
                     _ => write!(
                         f,
                         "{method}: operation {name} is not done after {polls} poll(s) in \
-                         {elapsed:?}: {limit}"
+                         {elapsed}: {limit}"
                     )?,
                 }
                 if let Some(error) = last_error {
@@ -467,16 +465,15 @@ pub enum PollLimit {
     Polls(u32),
     /// Polling had already ended (done, failed or stopped) when another step was asked for.
     Ended,
-    /// The next poll would have started after the deadline: polling gave up before it, rather
-    /// than idle to the deadline.
+    /// The next poll would have started after the deadline: polling gave up at once, rather
+    /// than idle to the deadline. The wait is the poll policy's pause, or longer where the
+    /// server asked for more (`Retry-After`, a `google.rpc.RetryInfo`, or the client's
+    /// hold-back after a 429; the last poll's error then says what it asked).
     NextPollTooLate {
         /// The poll policy's deadline, counted from the first poll.
         deadline: Duration,
         /// How long after giving up the next poll would have started.
         wait: Duration,
-        /// Whether the server asked for that wait (`Retry-After`, a `google.rpc.RetryInfo`,
-        /// or the client's hold-back after a 429), rather than the poll policy's pause.
-        asked_by_server: bool,
     },
 }
 
@@ -486,16 +483,7 @@ impl fmt::Display for PollLimit {
             PollLimit::Deadline(d) => write!(f, "the deadline of {d:?} passed"),
             PollLimit::Polls(n) => write!(f, "the limit of {n} poll(s) was reached"),
             PollLimit::Ended => f.write_str("polling had already ended"),
-            PollLimit::NextPollTooLate {
-                deadline,
-                wait,
-                asked_by_server: true,
-            } => write!(
-                f,
-                "the server asked to wait {wait:?} before the next request, past the deadline \
-                 of {deadline:?}"
-            ),
-            PollLimit::NextPollTooLate { deadline, wait, .. } => write!(
+            PollLimit::NextPollTooLate { deadline, wait } => write!(
                 f,
                 "the next poll would come {wait:?} later, after the deadline of {deadline:?}"
             ),
@@ -556,6 +544,18 @@ impl fmt::Display for BodyProblem {
             } => write!(f, "is not JSON (content-type {content_type:?})"),
             BodyProblem::NotJson { content_type: None } => f.write_str("is not JSON"),
             BodyProblem::Shape => f.write_str("is JSON, but not the method's response"),
+        }
+    }
+}
+
+/// A time a wait took, for a person: to the millisecond (`2.612s`, `0s`).
+struct Elapsed(Duration);
+
+impl fmt::Display for Elapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match u64::try_from(self.0.as_millis()).unwrap_or(u64::MAX) {
+            0 => f.write_str("0s"),
+            ms => write!(f, "{:?}", Duration::from_millis(ms)),
         }
     }
 }
@@ -888,9 +888,14 @@ mod tests {
         );
         assert!(err.source().is_none());
 
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from_static("3600"),
+        );
         let throttled = ApiError::from_response(
             http::StatusCode::TOO_MANY_REQUESTS,
-            &http::HeaderMap::new(),
+            &headers,
             br#"{"error": {"code": 429, "message": "Quota exceeded.", "status": "RESOURCE_EXHAUSTED"}}"#,
         );
         let err = Error::NotDone {
@@ -901,7 +906,6 @@ mod tests {
             limit: PollLimit::NextPollTooLate {
                 deadline: Duration::from_secs(4),
                 wait: Duration::from_secs(3600),
-                asked_by_server: true,
             },
             last_operation: None,
             last_error: Some(Box::new(Error::Api {
@@ -913,9 +917,9 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "m.operations.get: operation operation-1 is not done; gave up after 1 poll(s) in \
-             2.612s, since the server asked to wait 3600s before the next request, past the \
-             deadline of 4s; the last poll failed: m.operations.get: HTTP 429 \
-             RESOURCE_EXHAUSTED: Quota exceeded. (after 1 attempt(s))"
+             2.612s, since the next poll would come 3600s later, after the deadline of 4s; the \
+             last poll failed: m.operations.get: HTTP 429 RESOURCE_EXHAUSTED: Quota exceeded. \
+             (asks to wait 3600s before retrying) (after 1 attempt(s))"
         );
 
         let err = Error::NotDone {

@@ -282,6 +282,9 @@ impl fmt::Display for ApiError {
         if let Some(info) = self.details_of("google.rpc.ErrorInfo").next() {
             crate::operation::write_error_info(f, info)?;
         }
+        if let Some(delay) = self.retry_delay() {
+            write!(f, " (asks to wait {delay:?} before retrying)")?;
+        }
         if let Some(body) = &self.body {
             // An HTML error page (a proxy's, a load balancer's, Google's front end's) says what
             // happened in its title; anything else is quoted from its start.
@@ -642,7 +645,8 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "HTTP 429 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Read requests'. \
-             [reason RATE_LIMIT_EXCEEDED, domain googleapis.com]"
+             [reason RATE_LIMIT_EXCEEDED, domain googleapis.com] (asks to wait 1.5s before \
+             retrying)"
         );
     }
 

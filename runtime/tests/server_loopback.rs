@@ -798,12 +798,7 @@ async fn an_operation_that_never_completes_stops_at_the_deadline() {
     match &err {
         Error::NotDone {
             polls: 1,
-            limit:
-                PollLimit::NextPollTooLate {
-                    deadline,
-                    wait,
-                    asked_by_server: false,
-                },
+            limit: PollLimit::NextPollTooLate { deadline, wait },
             last_operation: Some(last),
             elapsed,
             ..

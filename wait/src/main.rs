@@ -68,10 +68,17 @@ struct Args {
 
     /// Send the requests to the service's regional endpoint for the operation's location
     /// (`https://SERVICE.LOCATION.rep.googleapis.com/`), where its Discovery document
-    /// publishes one. By default a request goes to the locational endpoint of its location
-    /// where there is one (Vertex AI's), else to the service's root URL.
-    #[arg(long)]
+    /// publishes one. By default a request goes to the service's root URL, as Google's own
+    /// clients send it, except for services that serve a location only at its locational
+    /// endpoint (Vertex AI).
+    #[arg(long, conflicts_with = "locational")]
     regional: bool,
+
+    /// Send the requests to the service's locational endpoint for the operation's location
+    /// (`https://LOCATION-SERVICE.googleapis.com/`: Cloud Run, Cloud Composer, Vertex AI),
+    /// where its Discovery document publishes one.
+    #[arg(long)]
+    locational: bool,
 
     /// Print the requests that would be sent (method and URL) on standard output and exit,
     /// sending nothing.
@@ -166,9 +173,12 @@ async fn main() -> ExitCode {
     ExitCode::from(worst.exit_code())
 }
 
-/// Prints `message` and gives exit code `code`.
+/// Prints `message`, one line of it after another, made printable, and gives exit code
+/// `code`.
 fn fail(code: u8, message: &str) -> ExitCode {
-    eprintln!("google-operations-wait: {message}");
+    for line in message.lines() {
+        eprintln!("google-operations-wait: {}", report::printable(line));
+    }
     ExitCode::from(code)
 }
 
@@ -211,6 +221,9 @@ fn requests(names: &[String], args: &Args) -> Result<Vec<Resolved>, String> {
                 if args.regional {
                     request = request.regional_endpoint();
                 }
+                if args.locational {
+                    request = request.locational_endpoint();
+                }
                 if let Some(endpoint) = &args.endpoint {
                     request = request.root_url(endpoint.clone());
                 }
@@ -222,7 +235,7 @@ fn requests(names: &[String], args: &Args) -> Result<Vec<Resolved>, String> {
     if errors.is_empty() {
         Ok(requests)
     } else {
-        Err(errors.join("\ngoogle-operations-wait: "))
+        Err(errors.join("\n"))
     }
 }
 

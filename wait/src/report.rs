@@ -237,7 +237,7 @@ impl Reporter {
         let after = op.started.elapsed();
         let mut line = format!("{}{outcome} after {}", op.label, seconds(after));
         if !detail.is_empty() {
-            let _ = write!(line, ": {detail}");
+            let _ = write!(line, ": {}", printable(&detail));
         }
         let mut fields = json!({"elapsed_ms": after.as_millis() as u64});
         if !detail.is_empty() {
@@ -291,7 +291,7 @@ impl Reporter {
             };
             let _ = write!(text, "\n  {outcome:<11} {:>6}  {}", seconds(after), op.name);
             if !detail.is_empty() {
-                let _ = write!(text, ": {detail}");
+                let _ = write!(text, ": {}", printable(detail));
             }
         }
         eprintln!("{text}");
@@ -371,11 +371,12 @@ impl Screen {
 }
 
 impl Op {
-    /// The state, percent, stage and retries, as far as they are known.
+    /// The state, percent, stage and retries, as far as they are known; the texts that come
+    /// from responses made [`printable`].
     fn message(&self) -> String {
         let p = &self.progress;
         let mut text = match (&p.state, self.seen, self.done) {
-            (Some(state), _, _) => state.clone(),
+            (Some(state), _, _) => printable(state),
             (None, false, _) => "waiting".to_owned(),
             (None, true, false) => "RUNNING".to_owned(),
             (None, true, true) => "DONE".to_owned(),
@@ -384,17 +385,40 @@ impl Op {
             let _ = write!(text, " {percent:.0}%");
         }
         if let Some(stage) = &p.stage {
-            let _ = write!(text, " {stage}");
+            let _ = write!(text, " {}", printable(stage));
         }
         if self.retries > 0 {
             let _ = write!(text, " (retries: {}", self.retries);
             if let Some(cause) = &self.last_retry {
-                let _ = write!(text, ", last: {cause}");
+                let _ = write!(text, ", last: {}", printable(cause));
             }
             text.push(')');
         }
         text
     }
+}
+
+/// `text` made safe to show on a terminal: each control character (C0, DEL, C1: escape
+/// sequences, carriage returns, line feeds, bells…) and each Unicode bidirectional control is
+/// written as its escape (`\u{1b}`), so that no text a server sends (an operation's name,
+/// state, stage or error; an error page) can move the cursor, clear or retitle the terminal,
+/// start a line of its own, or reorder what is shown. JSON events need no such care: their
+/// encoding escapes control characters already.
+pub fn printable(text: &str) -> String {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return text.to_owned();
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(safe, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            safe.push(c);
+        }
+    }
+    safe
 }
 
 fn style(template: &str) -> ProgressStyle {
@@ -450,6 +474,20 @@ fn seconds(elapsed: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_escapes_what_would_steer_a_terminal() {
+        assert_eq!(
+            printable("RUNNING 55% Creating vm-2"),
+            "RUNNING 55% Creating vm-2"
+        );
+        assert_eq!(printable("é ✓ 日本"), "é ✓ 日本");
+        assert_eq!(
+            printable("\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31;5mred\r\nfake line\u{9b}\u{7f}"),
+            "\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{1b}[31;5mred\\u{d}\\u{a}fake line\\u{9b}\\u{7f}"
+        );
+        assert_eq!(printable("abc\u{202e}def"), "abc\\u{202e}def");
+    }
 
     #[test]
     fn labels_leave_out_the_shared_start_keep_the_end_and_align() {

@@ -166,7 +166,13 @@ fn exit_codes_tell_failed_deadline_and_usage_apart() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not done after"));
+    // The next poll would come after the deadline: the wait gives up, and says so.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is not done; gave up after ")
+            && stderr.contains(" later, after the deadline of 300ms"),
+        "{stderr}"
+    );
 
     // A name many services share, without a service: usage, and nothing is sent.
     let none = Server::start(|_, _| Response::json(200, dataproc(true)).into());

@@ -239,9 +239,6 @@ struct State {
     pauses: u32,
     /// The pause before the next poll.
     pause: Duration,
-    /// Whether the server asked for that pause (`Retry-After`, `RetryInfo`, or the client's
-    /// hold-back after a 429), being longer than the policy's.
-    pause_asked: bool,
     /// The last operation seen, as JSON, and its name.
     last: Option<(Option<String>, serde_json::Value)>,
     /// Whether a poll has seen the operation (after which a 404 means it is gone).
@@ -266,7 +263,6 @@ impl<'a, R: Pollable> Poller<'a, R, fn(&R::Operation)> {
                 polls: 0,
                 pauses: 0,
                 pause: Duration::ZERO,
-                pause_asked: false,
                 last: None,
                 seen: false,
                 last_error: None,
@@ -367,7 +363,6 @@ where
                     return Err(self.not_done(PollLimit::NextPollTooLate {
                         deadline: policy.deadline,
                         wait: pause,
-                        asked_by_server: self.state.pause_asked,
                     }));
                 }
                 tracing::debug!(
@@ -421,7 +416,6 @@ where
                     let json = serde_json::to_value(&op).unwrap_or_default();
                     self.state.last = Some((op.name().map(str::to_owned), json));
                     self.state.last_error = None;
-                    self.state.pause_asked = false;
                     self.state.pause = if waited {
                         Duration::ZERO
                     } else {
@@ -452,7 +446,6 @@ where
                         return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
                     }
                     let own = self.next_pause();
-                    self.state.pause_asked = asked.is_some_and(|a| a > own);
                     self.state.pause = asked.map_or(own, |a| a.max(own));
                 }
                 Err(Error::Api { error, .. }) if not_found && self.state.seen => {

@@ -16,6 +16,8 @@ pub struct Terminal {
     /// Kept open while the program runs.
     _master: Box<dyn MasterPty + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, as written.
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Terminal {
@@ -37,7 +39,8 @@ impl Terminal {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLUMNS, 0)));
-        let feed = Arc::clone(&screen);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (feed, record) = (Arc::clone(&screen), Arc::clone(&raw));
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buf) {
@@ -45,12 +48,14 @@ impl Terminal {
                     break;
                 }
                 feed.lock().unwrap().process(&buf[..n]);
+                record.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         Terminal {
             child,
             _master: pty.master,
             screen,
+            raw,
         }
     }
 
@@ -78,8 +83,29 @@ impl Terminal {
         false
     }
 
-    /// Whether the program exited with 0.
+    /// Whether the program exited with 0, once it has.
+    ///
+    /// Panics if the program ever wrote a sequence that sets the title, clears the screen,
+    /// rings the bell or makes text blink: its bars only move the cursor, clear lines and
+    /// colour, so any of these is text from a server that reached the terminal raw.
     pub fn success(&mut self) -> bool {
-        self.child.wait().unwrap().success()
+        let success = self.child.wait().unwrap().success();
+        // The reader may still hold the last bytes.
+        std::thread::sleep(Duration::from_millis(100));
+        let raw = self.raw.lock().unwrap();
+        for sequence in [
+            &b"\x1b]"[..],
+            b"\x1b[2J",
+            b"\x07",
+            b"\x1b[5m",
+            b"\x1b[31;5m",
+        ] {
+            assert!(
+                !raw.windows(sequence.len()).any(|w| w == sequence),
+                "{:?} reached the terminal",
+                String::from_utf8_lossy(sequence)
+            );
+        }
+        success
     }
 }
