@@ -357,13 +357,8 @@ where
             }
             let pause = self.state.pause;
             if !pause.is_zero() {
-                if deadline
-                    .is_some_and(|d| Instant::now().checked_add(pause).is_none_or(|t| t >= d))
-                {
-                    return Err(self.not_done(PollLimit::NextPollTooLate {
-                        deadline: policy.deadline,
-                        wait: pause,
-                    }));
+                if let Some(limit) = self.too_late(deadline) {
+                    return Err(self.not_done(limit));
                 }
                 tracing::debug!(
                     method = self.method_id(),
@@ -429,24 +424,34 @@ where
                             && !self.state.seen
                             && start.elapsed() < policy.not_found_grace) =>
                 {
-                    let why = if e.is_transient() {
-                        "poll failed; polling goes on"
-                    } else {
-                        "not found yet: a new operation may not show for a while; polling goes on"
-                    };
-                    tracing::warn!(retry = true, method = self.method_id(), poll = self.state.polls, cause = %e, "{why}");
                     // The server may ask for a longer pause: in the answer, or for every
                     // request of the client after a 429.
                     let asked = e
                         .api_error()
                         .and_then(ApiError::retry_delay)
                         .max(self.client.held_back_for());
+                    let why = if e.is_transient() {
+                        "poll failed; polling goes on"
+                    } else {
+                        "not found yet: a new operation may not show for a while; polling goes on"
+                    };
+                    let cause = e.to_string();
                     self.state.last_error = Some(Box::new(e));
                     if deadline.is_some_and(|d| Instant::now() >= d) {
                         return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
                     }
                     let own = self.next_pause();
                     self.state.pause = asked.map_or(own, |a| a.max(own));
+                    if let Some(limit) = self.too_late(deadline) {
+                        return Err(self.not_done(limit));
+                    }
+                    tracing::warn!(
+                        retry = true,
+                        method = self.method_id(),
+                        poll = self.state.polls,
+                        cause,
+                        "{why}"
+                    );
                 }
                 Err(Error::Api { error, .. }) if not_found && self.state.seen => {
                     let error = Error::OperationGone {
@@ -545,6 +550,18 @@ where
         tracing::info!(method = cancel.id, "cancelling");
         let sent = Box::pin(self.client.send_once::<crate::NoContent>(&call));
         sent.await.map(|_| ())
+    }
+
+    /// Why polling must stop before the pause ahead: the next poll would start after
+    /// `deadline`.
+    fn too_late(&self, deadline: Option<Instant>) -> Option<PollLimit> {
+        let wait = self.state.pause;
+        deadline
+            .is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d))
+            .then_some(PollLimit::NextPollTooLate {
+                deadline: self.policy.deadline,
+                wait,
+            })
     }
 
     /// The pause after a poll that was not done (or failed), growing each time.
