@@ -449,7 +449,7 @@ where
                         retry = true,
                         method = self.method_id(),
                         poll = self.state.polls,
-                        cause,
+                        cause = %cause,
                         "{why}"
                     );
                 }
