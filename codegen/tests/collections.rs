@@ -184,6 +184,16 @@ fn published_collections_get_builders_and_pollers() {
     assert!(
         sql.contains("crate::OperationError::from_list(errors.unwrap_or_default(), None, None)")
     );
+    let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+
+    // GKE's `statusMessage` ("If an error has occurred, a textual description of the
+    // error") speaks for a done operation without an `error`.
+    let gke = container.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(gke.contains(
+        "crate::OperationError::from_text( \"statusMessage\", self.status_message.as_deref(), \
+         self.is_done(), )"
+    ));
+    assert!(!flat.contains("from_text"));
 
     // API hub: `versions.operations` gives an API operation (a builder without a poller);
     // `discoveredApiOperations` is no collection at all.

@@ -66,6 +66,10 @@ fn retries_show_as_they_happen() {
         .find(|l| l.contains("(retries: 1, last: "))
         .unwrap_or_else(|| panic!("no retry line: {stderr}"));
     assert!(line.contains("backend unavailable"), "{line}");
+    assert!(
+        line.contains("(retries: 1, last: dataproc.projects.regions.operations.get: HTTP 503"),
+        "the cause as text, not quoted: {line}"
+    );
     assert_eq!(server.requests().len(), 4);
 }
 

@@ -220,7 +220,8 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
             quote!(matches!(self.#f, Some(#ty::#variant)))
         }
     };
-    let error = match &op.error {
+    // What says the operation failed: statements that set it up, and the expression.
+    let (setup, error) = match &op.error {
         Some(ErrorShape::Status(status)) => {
             let (error, code, message) = (
                 format_ident!("{}", status.field),
@@ -234,7 +235,7 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                 }
                 None => quote!(Vec::new()),
             };
-            quote! {
+            let status = quote! {
                 self.#error.as_ref().map(|e| {
                     crate::OperationError::Status(crate::Status::new(
                         e.#code,
@@ -242,7 +243,8 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                         #details,
                     ))
                 })
-            }
+            };
+            (TokenStream::new(), status)
         }
         Some(ErrorShape::List {
             field,
@@ -259,15 +261,14 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                 None => quote!(None),
             };
             let message = optional(http_error_message.as_ref(), quote!(as_deref()));
-            quote! {
-                crate::OperationError::from_list(
-                    self.#error.as_ref().and_then(|e| e.#list.as_deref()).unwrap_or_default(),
-                    #code,
-                    #message,
-                )
-            }
+            let errors =
+                quote!(let errors = self.#error.as_ref().and_then(|e| e.#list.as_deref()););
+            (
+                errors,
+                quote!(crate::OperationError::from_list(errors.unwrap_or_default(), #code, #message)),
+            )
         }
-        None => quote!(None),
+        None => (TokenStream::new(), quote!(None)),
     };
     // A text field the schema describes as the error's (GKE's `statusMessage`) speaks when
     // the operation is done without a structured error.
@@ -275,13 +276,14 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
         Some(text) => {
             let (wire, field) = (&text.wire_name, format_ident!("{}", text.rust_name));
             quote! {
+                #setup
                 let error = #error;
                 error.or_else(|| {
                     crate::OperationError::from_text(#wire, self.#field.as_deref(), self.is_done())
                 })
             }
         }
-        None => error,
+        None => quote!(#setup #error),
     };
     let progress = (!op.progress.is_empty()).then(|| {
         let fields = op.progress.iter().map(|(what, field, ty)| {

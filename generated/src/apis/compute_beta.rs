@@ -2944,12 +2944,9 @@ pub mod model {
         }
 
         fn error(&self) -> Option<crate::OperationError> {
+            let errors = self.error.as_ref().and_then(|e| e.errors.as_deref());
             crate::OperationError::from_list(
-                self
-                    .error
-                    .as_ref()
-                    .and_then(|e| e.errors.as_deref())
-                    .unwrap_or_default(),
+                errors.unwrap_or_default(),
                 self.http_error_status_code,
                 self.http_error_message.as_deref(),
             )

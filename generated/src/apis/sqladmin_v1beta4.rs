@@ -1775,15 +1775,8 @@ pub mod model {
         }
 
         fn error(&self) -> Option<crate::OperationError> {
-            crate::OperationError::from_list(
-                self
-                    .error
-                    .as_ref()
-                    .and_then(|e| e.errors.as_deref())
-                    .unwrap_or_default(),
-                None,
-                None,
-            )
+            let errors = self.error.as_ref().and_then(|e| e.errors.as_deref());
+            crate::OperationError::from_list(errors.unwrap_or_default(), None, None)
         }
 
         fn progress(&self) -> crate::Progress {
