@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::codec::WireEnum;
 use crate::error::Error;
-use crate::service::{MethodInfo, ParamInfo, ParamLocation};
+use crate::service::{DEFAULT_UNIVERSE_DOMAIN, MethodInfo, ParamInfo, ParamLocation, in_universe};
 use crate::url::{Expansion, UrlWriter, check_pattern, check_segments};
 
 /// A request ready to be sent: a typed builder for one Discovery method.
@@ -124,6 +124,9 @@ pub(crate) struct Defaults<'a> {
     pub(crate) root_url: Option<&'a str>,
     /// Whether to prefer regional endpoints.
     pub(crate) regional: bool,
+    /// The universe domain that replaces `googleapis.com` in the documents' URLs; `None` for
+    /// `googleapis.com` itself.
+    pub(crate) universe: Option<&'a str>,
 }
 
 impl Defaults<'_> {
@@ -131,6 +134,7 @@ impl Defaults<'_> {
     pub(crate) const NONE: Defaults<'static> = Defaults {
         root_url: None,
         regional: false,
+        universe: None,
     };
 }
 
@@ -155,6 +159,9 @@ pub struct Call {
     pub(crate) resolved_root: Option<String>,
     /// Whether to prefer the service's regional endpoint for the path's location.
     pub(crate) regional: bool,
+    /// The universe domain the resolver found the request in, when it is not `googleapis.com`:
+    /// it replaces `googleapis.com` in the document's URLs, over the client's.
+    pub(crate) universe: Option<String>,
     fields: Option<String>,
     quota_user: Option<String>,
     pretty_print: Option<bool>,
@@ -214,6 +221,7 @@ impl Call {
             root_url: None,
             resolved_root: None,
             regional: false,
+            universe: None,
             fields: None,
             quota_user: None,
             pretty_print: None,
@@ -271,6 +279,7 @@ impl Call {
             root_url: self.root_url.clone(),
             resolved_root: self.resolved_root.clone(),
             regional: self.regional,
+            universe: self.universe.clone(),
             fields: None,
             quota_user: self.quota_user.clone(),
             pretty_print: None,
@@ -344,23 +353,36 @@ impl Call {
         None
     }
 
+    /// The universe domain the request goes to: the resolver's, else the client's, else
+    /// `googleapis.com`.
+    #[cfg(feature = "client")]
+    pub(crate) fn universe<'a>(&'a self, defaults: &Defaults<'a>) -> &'a str {
+        self.universe
+            .as_deref()
+            .or(defaults.universe)
+            .unwrap_or(DEFAULT_UNIVERSE_DOMAIN)
+    }
+
     /// The full URL. Its root: the request's own override, else `defaults.root_url`, else the
     /// root the resolver took from the user's URL, else the published endpoint for the path's
     /// location ([`ServiceInfo::root_url_for`], regional where the request or `defaults`
-    /// asks).
+    /// asks); a root from the document or the resolver with `googleapis.com` replaced by the
+    /// universe domain (the resolver's, else `defaults.universe`).
     pub(crate) fn url(&self, defaults: &Defaults<'_>) -> String {
         let (method, service) = (self.method, self.method.service);
-        let root = self
-            .root_url
-            .as_deref()
-            .or(defaults.root_url)
-            .or(self.resolved_root.as_deref())
-            .unwrap_or_else(|| {
-                service.root_url_for(self.location(), self.regional || defaults.regional)
-            });
+        let root = match self.root_url.as_deref().or(defaults.root_url) {
+            Some(root) => std::borrow::Cow::Borrowed(root),
+            None => {
+                let root = self.resolved_root.as_deref().unwrap_or_else(|| {
+                    service.root_url_for(self.location(), self.regional || defaults.regional)
+                });
+                let universe = self.universe.as_deref().or(defaults.universe);
+                in_universe(root, universe.unwrap_or(DEFAULT_UNIVERSE_DOMAIN))
+            }
+        };
         // Room for the path and query of nearly every real operation name (the longest seen
         // are about 130 bytes), so building the URL allocates once.
-        let mut url = UrlWriter::new(root, service.service_path, 192);
+        let mut url = UrlWriter::new(&root, service.service_path, 192);
         for part in template(method.path) {
             match part {
                 Part::Literal(text) => url.literal(text),

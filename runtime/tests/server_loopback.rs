@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use google_operations::{
     Client, ClientBuilder, Error, LongRunningOperation, OperationError, PollLimit, PollPolicy,
-    Request, RetryPolicy, Token, TokenFuture, TokenSource, TransportKind, apigateway_v1,
+    Request, RetryPolicy, AuthFuture, Token, TokenSource, TransportKind, apigateway_v1,
     cloudaicompanion_v1, dataproc_v1, sqladmin_v1beta4, workspaceevents_v1,
 };
 use serde::Serialize;
@@ -286,7 +286,10 @@ async fn names_the_builder_rejects_send_nothing() {
 struct FailingTokens;
 
 impl TokenSource for FailingTokens {
-    fn token<'a>(&'a self, _: &'a [google_operations::Scope]) -> TokenFuture<'a> {
+    fn headers<'a>(
+        &'a self,
+        _: &'a [google_operations::Scope],
+    ) -> AuthFuture<'a, google_operations::http::HeaderMap> {
         Box::pin(async { Err("no credentials here".into()) })
     }
 }
