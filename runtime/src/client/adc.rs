@@ -16,7 +16,10 @@ use crate::service::{DEFAULT_UNIVERSE_DOMAIN, Scope};
 const CREDENTIALS_VAR: &str = "GOOGLE_APPLICATION_CREDENTIALS";
 /// The variable that names the metadata server's host (and says there is one).
 const METADATA_HOST_VAR: &str = "GCE_METADATA_HOST";
-/// Where the metadata server answers when no variable names it.
+/// The variable that names the address asked whether there is a metadata server, as for
+/// Google's Python client.
+const METADATA_IP_VAR: &str = "GCE_METADATA_IP";
+/// That address when no variable names it.
 const METADATA_IP: &str = "169.254.169.254";
 /// The longest the metadata server may take to answer whether it is there.
 const METADATA_PING_TIMEOUT: Duration = Duration::from_secs(1);
@@ -30,7 +33,8 @@ const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
 /// 2. gcloud's file, `~/.config/gcloud/application_default_credentials.json`
 ///    (`%APPDATA%\gcloud\…` on Windows), written by `gcloud auth application-default login`;
 /// 3. the metadata server of Compute Engine, GKE, Cloud Run and the other Google Cloud
-///    runtimes (at `GCE_METADATA_HOST` when it is set, which also says that there is one);
+///    runtimes: at `GCE_METADATA_HOST` when it is set (which also says that there is one),
+///    else when one answers at 169.254.169.254 (or `GCE_METADATA_IP`) within a second;
 /// 4. with none of these, tokens from `gcloud auth print-access-token`, run again before each
 ///    token is 45 minutes old and when one is refused.
 ///
@@ -54,8 +58,11 @@ pub struct Adc {
     origin: Arc<Origin>,
     scopes: Option<Vec<String>>,
     /// The credentials made so far, one per set of scopes asked for.
-    made: Arc<tokio::sync::Mutex<Vec<(Vec<String>, Credentials)>>>,
+    made: Arc<tokio::sync::Mutex<Vec<Made>>>,
 }
+
+/// Credentials made for a set of scopes.
+type Made = (Vec<String>, Credentials);
 
 /// Where the credentials were found.
 enum Origin {
@@ -257,7 +264,7 @@ async fn find() -> Result<Origin, BoxError> {
             );
             Err(format!(
                 "no Application Default Credentials: {CREDENTIALS_VAR} is not set, {file} does \
-                 not exist, no metadata server answered at {METADATA_IP}, and {e}"
+                 not exist, no metadata server answered (at {METADATA_IP}, or {METADATA_IP_VAR}), and {e}"
             )
             .into())
         }
@@ -273,8 +280,9 @@ async fn metadata_server_answers() -> bool {
     else {
         return false;
     };
+    let ip = std::env::var(METADATA_IP_VAR).unwrap_or_else(|_| METADATA_IP.to_owned());
     let response = http
-        .get(format!("http://{METADATA_IP}/"))
+        .get(format!("http://{ip}/"))
         .header("metadata-flavor", "Google")
         .send()
         .await;
