@@ -526,14 +526,15 @@ fn link_collections(
         };
         if let Some(wait) = sibling(MethodKind::Wait)
             && path_params(&methods[wait]) == path_params(&methods[get])
-                && methods[wait].response == methods[get].response
-            {
-                methods[get].wait = Some(methods[wait].type_name.clone());
-            }
+            && methods[wait].response == methods[get].response
+        {
+            methods[get].wait = Some(methods[wait].type_name.clone());
+        }
         if let Some(cancel) = sibling(MethodKind::Cancel)
-            && path_params(&methods[cancel]) == path_params(&methods[get]) {
-                methods[get].cancel = Some(methods[cancel].type_name.clone());
-            }
+            && path_params(&methods[cancel]) == path_params(&methods[get])
+        {
+            methods[get].cancel = Some(methods[cancel].type_name.clone());
+        }
         if let (Some(list), Some(item)) = (sibling(MethodKind::List), methods[get].response.model())
         {
             let item = item.to_owned();

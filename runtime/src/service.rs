@@ -31,7 +31,9 @@ pub fn check_universe_domain(universe: &str) -> Result<(), String> {
     let labels_ok = universe.split('.').all(|label| {
         !label.is_empty()
             && !label.starts_with('-')
-            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     });
     if labels_ok && universe.contains('.') {
         Ok(())
@@ -306,7 +308,10 @@ mod tests {
             in_universe("https://www.googleapis.com/compute/v1/", s3ns),
             "https://www.s3nsapis.fr/compute/v1/"
         );
-        assert_eq!(in_universe("https://googleapis.com/", s3ns), "https://s3nsapis.fr/");
+        assert_eq!(
+            in_universe("https://googleapis.com/", s3ns),
+            "https://s3nsapis.fr/"
+        );
         // Only the host's own suffix, never a lookalike or the path.
         assert_eq!(
             in_universe("https://x.notgoogleapis.com/googleapis.com/", s3ns),
@@ -317,7 +322,15 @@ mod tests {
             "https://dataproc.googleapis.com/"
         );
         assert!(check_universe_domain(s3ns).is_ok());
-        for bad in ["", "fr", "s3nsapis.fr/", "a..b", "evil.example:8080", "-x.fr", "s3ns apis.fr"] {
+        for bad in [
+            "",
+            "fr",
+            "s3nsapis.fr/",
+            "a..b",
+            "evil.example:8080",
+            "-x.fr",
+            "s3ns apis.fr",
+        ] {
             assert!(check_universe_domain(bad).is_err(), "{bad:?}");
         }
     }

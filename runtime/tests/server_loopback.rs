@@ -6,8 +6,8 @@ use std::fmt::Debug;
 use std::time::Duration;
 
 use google_operations::{
-    Client, ClientBuilder, Error, LongRunningOperation, OperationError, PollLimit, PollPolicy,
-    Request, RetryPolicy, AuthFuture, Token, TokenSource, TransportKind, apigateway_v1,
+    AuthFuture, Client, ClientBuilder, Error, LongRunningOperation, OperationError, PollLimit,
+    PollPolicy, Request, RetryPolicy, Token, TokenSource, TransportKind, apigateway_v1,
     cloudaicompanion_v1, dataproc_v1, sqladmin_v1beta4, workspaceevents_v1,
 };
 use serde::Serialize;
@@ -1076,7 +1076,11 @@ async fn a_client_root_url_wins_over_a_resolved_endpoint() {
 fn expiring_server(expires_after: usize, done_at: usize) -> testserver::Server {
     let accepted = std::sync::atomic::AtomicUsize::new(0);
     testserver::Server::start(move |n, request| {
-        let wanted = if n <= expires_after { "Bearer token-1" } else { "Bearer token-2" };
+        let wanted = if n <= expires_after {
+            "Bearer token-1"
+        } else {
+            "Bearer token-2"
+        };
         if request.header("authorization") != Some(wanted) {
             // Google's answer to an expired token.
             return testserver::Response::json(
@@ -1122,11 +1126,16 @@ async fn a_token_that_expires_halfway_is_renewed_once_and_the_wait_goes_on() {
     let count = dir.join("count");
     let _ = std::fs::remove_file(&count);
     let client = quick_client(&server.root_url())
-        .token_source(google_operations::TokenCommand::shell(counting_command(&count)))
+        .token_source(google_operations::TokenCommand::shell(counting_command(
+            &count,
+        )))
         .build()
         .unwrap();
     let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
-    let op = client.until_done(&get).await.expect("the wait goes on after the 401");
+    let op = client
+        .until_done(&get)
+        .await
+        .expect("the wait goes on after the 401");
     assert!(op.is_done());
     let bearers: Vec<String> = server
         .requests()
@@ -1157,7 +1166,10 @@ impl TokenSource for AlwaysRefused {
     ) -> AuthFuture<'a, google_operations::http::HeaderMap> {
         let n = self.0.load(std::sync::atomic::Ordering::SeqCst);
         let mut headers = google_operations::http::HeaderMap::new();
-        headers.insert("authorization", format!("Bearer revoked-{n}").parse().unwrap());
+        headers.insert(
+            "authorization",
+            format!("Bearer revoked-{n}").parse().unwrap(),
+        );
         Box::pin(async move { Ok(headers) })
     }
 
@@ -1181,15 +1193,26 @@ async fn a_second_401_in_a_row_ends_the_wait() {
     let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
     let err = client.until_done(&get).await.unwrap_err();
     assert!(
-        matches!(err, Error::TokenRefused { refreshed: true, .. }),
+        matches!(
+            err,
+            Error::TokenRefused {
+                refreshed: true,
+                ..
+            }
+        ),
         "{err:?}"
     );
     let text = err.to_string();
     assert!(
-        text.starts_with("dataproc.projects.regions.operations.get: the access token was refused after "),
+        text.starts_with(
+            "dataproc.projects.regions.operations.get: the access token was refused after "
+        ),
         "{text}"
     );
-    assert!(text.contains("and so was the new one fetched at once"), "{text}");
+    assert!(
+        text.contains("and so was the new one fetched at once"),
+        "{text}"
+    );
     let bearers: Vec<String> = server
         .requests()
         .iter()
@@ -1218,10 +1241,15 @@ async fn a_static_token_refused_halfway_ends_the_wait_at_once_saying_why() {
     };
     // The wait's time, from its first poll, not the last call's.
     assert!(*elapsed <= started.elapsed(), "{elapsed:?}");
-    assert_eq!(server.requests().len(), 3, "a static token is not sent again");
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "a static token is not sent again"
+    );
     assert_eq!(err.api_error().map(|e| e.http_status.as_u16()), Some(401));
     let text = err.to_string();
-    let expected_start = "dataproc.projects.regions.operations.get: the access token was refused after ";
+    let expected_start =
+        "dataproc.projects.regions.operations.get: the access token was refused after ";
     assert!(text.starts_with(expected_start), "{text}");
     assert!(
         text.ends_with(
@@ -1254,7 +1282,12 @@ async fn the_quota_project_is_sent_whatever_the_source_and_only_when_set() {
     };
     // None set: no header (this test binary sets no GOOGLE_CLOUD_QUOTA_PROJECT).
     assert!(std::env::var_os("GOOGLE_CLOUD_QUOTA_PROJECT").is_none());
-    client_for(&server).build().unwrap().send(&get).await.unwrap();
+    client_for(&server)
+        .build()
+        .unwrap()
+        .send(&get)
+        .await
+        .unwrap();
     assert_eq!(quota(&server), [None]);
     // A static token with the client's quota project.
     client_for(&server)
@@ -1295,8 +1328,15 @@ async fn the_quota_project_is_sent_whatever_the_source_and_only_when_set() {
             Some("client-project".to_owned())
         ]
     );
-    let err = client_for(&server).quota_project("bad\nproject").build().unwrap_err();
-    assert!(err.to_string().contains("the quota project \"bad\\nproject\""), "{err}");
+    let err = client_for(&server)
+        .quota_project("bad\nproject")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the quota project \"bad\\nproject\""),
+        "{err}"
+    );
 }
 
 /// A source whose credentials are of `universe`.
@@ -1352,12 +1392,24 @@ async fn credentials_and_requests_of_another_universe_are_refused_before_sending
     .unwrap()
     .root_url(&server.root);
     let client = client_for(&server).build().unwrap();
-    let err = client.poller(&resolved).poll().await.map(|_| ()).unwrap_err();
+    let err = client
+        .poller(&resolved)
+        .poll()
+        .await
+        .map(|_| ())
+        .unwrap_err();
     assert!(
         matches!(&err, Error::UniverseDomain { of: "the request", found, .. } if found == "s3nsapis.fr"),
         "{err:?}"
     );
     assert_eq!(server.hits(), 1);
-    let err = Client::builder().universe_domain("s3nsapis.fr/x").build().unwrap_err();
-    assert!(err.to_string().contains("is not a domain such as `googleapis.com`"), "{err}");
+    let err = Client::builder()
+        .universe_domain("s3nsapis.fr/x")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("is not a domain such as `googleapis.com`"),
+        "{err}"
+    );
 }

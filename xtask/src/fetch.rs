@@ -104,9 +104,10 @@ impl Origin {
             });
         }
         if let Some(base) = &args.base_url
-            && !(base.starts_with("http://") || base.starts_with("https://")) {
-                bail!("--base-url {base}: expected an http:// or https:// URL");
-            }
+            && !(base.starts_with("http://") || base.starts_with("https://"))
+        {
+            bail!("--base-url {base}: expected an http:// or https:// URL");
+        }
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(args.timeout)))
             .http_status_as_error(false)

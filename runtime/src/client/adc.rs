@@ -109,7 +109,9 @@ impl Adc {
         // `google-cloud-auth` is built without a crypto provider of its own: it uses the
         // process's, which is the client's (ring) unless the program installed another.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let origin = find().await.map_err(|source| Error::Credentials { source })?;
+        let origin = find()
+            .await
+            .map_err(|source| Error::Credentials { source })?;
         let adc = Adc {
             origin: Arc::new(origin),
             scopes: None,
@@ -169,9 +171,7 @@ impl Adc {
         let origin = &self.origin;
         match credentials.headers(Extensions::new()).await {
             Ok(CacheableResource::New { data, .. }) => Ok(data),
-            Ok(CacheableResource::NotModified) => {
-                Err(format!("{origin} gave no headers").into())
-            }
+            Ok(CacheableResource::NotModified) => Err(format!("{origin} gave no headers").into()),
             Err(e) => Err(format!("{origin} gave no access token: {}", with_causes(&e)).into()),
         }
     }
@@ -194,7 +194,11 @@ fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
 
 /// The gcloud fallback's command.
 fn gcloud() -> TokenCommand {
-    let program = if cfg!(windows) { "gcloud.cmd" } else { "gcloud" };
+    let program = if cfg!(windows) {
+        "gcloud.cmd"
+    } else {
+        "gcloud"
+    };
     TokenCommand::program(program, ["auth", "print-access-token"])
 }
 
@@ -204,9 +208,8 @@ fn well_known_file() -> Option<PathBuf> {
         std::env::var_os("APPDATA")
             .map(|d| PathBuf::from(d).join("gcloud/application_default_credentials.json"))
     } else {
-        std::env::var_os("HOME").map(|d| {
-            PathBuf::from(d).join(".config/gcloud/application_default_credentials.json")
-        })
+        std::env::var_os("HOME")
+            .map(|d| PathBuf::from(d).join(".config/gcloud/application_default_credentials.json"))
     }
 }
 

@@ -288,7 +288,10 @@ impl TokenCommand {
     /// Forgets the cached token if it is the one refused; whether a new one will come.
     async fn forget(&self, refused: &HeaderMap) -> bool {
         let mut cached = self.cached.lock().await;
-        if cached.as_ref().is_some_and(|(token, _)| token.is_in(refused)) {
+        if cached
+            .as_ref()
+            .is_some_and(|(token, _)| token.is_in(refused))
+        {
             *cached = None;
         }
         true
@@ -377,7 +380,10 @@ mod tests {
     #[test]
     fn a_token_with_a_newline_is_refused() {
         let err = Token::new("a\nb").headers().expect_err("refused");
-        assert!(err.to_string().contains("not a valid header value"), "{err}");
+        assert!(
+            err.to_string().contains("not a valid header value"),
+            "{err}"
+        );
     }
 
     #[cfg(unix)]
@@ -433,7 +439,11 @@ mod tests {
             .headers(&[])
             .await
             .expect_err("no token");
-        assert!(err.to_string().ends_with("it printed no token on standard output"), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with("it printed no token on standard output"),
+            "{err}"
+        );
         // What it printed is never shown: it may be a token.
         let err = TokenCommand::shell("echo \"$PWD\"; echo two")
             .headers(&[])
@@ -441,7 +451,10 @@ mod tests {
             .expect_err("two words");
         let printed = std::env::current_dir().expect("a folder");
         assert!(err.to_string().contains("more than one word"), "{err}");
-        assert!(!err.to_string().contains(&*printed.to_string_lossy()), "{err}");
+        assert!(
+            !err.to_string().contains(&*printed.to_string_lossy()),
+            "{err}"
+        );
         let err = TokenCommand::program("/nonexistent/token-printer", ["--now"])
             .headers(&[])
             .await

@@ -249,7 +249,10 @@ impl ClientBuilder {
         let universe = self
             .universe
             .or_else(|| from_env(Self::UNIVERSE_DOMAIN_VAR))
-            .map_or_else(|| DEFAULT_UNIVERSE_DOMAIN.to_owned(), |u| u.trim().to_ascii_lowercase());
+            .map_or_else(
+                || DEFAULT_UNIVERSE_DOMAIN.to_owned(),
+                |u| u.trim().to_ascii_lowercase(),
+            );
         check_universe_domain(&universe).map_err(|e| setup(e.into()))?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
