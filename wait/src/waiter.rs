@@ -77,7 +77,9 @@ pub async fn wait(
                            runs the command again for a new token; or unset \
                            GOOGLE_OAUTH_ACCESS_TOKEN to use Application Default Credentials \
                            (gcloud auth application-default login), which refresh themselves.";
-                (Outcome::Error, format!("{e}{how}"), None)
+                let text = e.to_string();
+                let stop = if text.ends_with('.') { "" } else { "." };
+                (Outcome::Error, format!("{text}{stop}{how}"), None)
             }
             Err(e) => (Outcome::Error, e.to_string(), None),
         };
