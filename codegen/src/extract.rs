@@ -524,17 +524,16 @@ fn link_collections(
         let sibling = |kind: MethodKind| {
             (0..found.len()).find(|&j| found[j].kind == kind && found[j].chain == found[get].chain)
         };
-        if let Some(wait) = sibling(MethodKind::Wait) {
-            if path_params(&methods[wait]) == path_params(&methods[get])
-                && methods[wait].response == methods[get].response
-            {
-                methods[get].wait = Some(methods[wait].type_name.clone());
-            }
+        if let Some(wait) = sibling(MethodKind::Wait)
+            && path_params(&methods[wait]) == path_params(&methods[get])
+            && methods[wait].response == methods[get].response
+        {
+            methods[get].wait = Some(methods[wait].type_name.clone());
         }
-        if let Some(cancel) = sibling(MethodKind::Cancel) {
-            if path_params(&methods[cancel]) == path_params(&methods[get]) {
-                methods[get].cancel = Some(methods[cancel].type_name.clone());
-            }
+        if let Some(cancel) = sibling(MethodKind::Cancel)
+            && path_params(&methods[cancel]) == path_params(&methods[get])
+        {
+            methods[get].cancel = Some(methods[cancel].type_name.clone());
         }
         if let (Some(list), Some(item)) = (sibling(MethodKind::List), methods[get].response.model())
         {

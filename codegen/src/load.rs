@@ -48,10 +48,10 @@ fn parse<'a, T: Deserialize<'a>>(file: &str, text: &'a str) -> Result<T, Error> 
     // Well-formed documents are the rule: parse them directly, and pay for tracking the JSON
     // path only when there is an error to report.
     let mut de = serde_json::Deserializer::from_str(text);
-    if let Ok(value) = T::deserialize(&mut de) {
-        if de.end().is_ok() {
-            return Ok(value);
-        }
+    if let Ok(value) = T::deserialize(&mut de)
+        && de.end().is_ok()
+    {
+        return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {

@@ -131,3 +131,33 @@ pub use apis::*;
 pub fn resolve(input: &str, service: Option<&str>) -> Result<Resolved, ResolveError> {
     resolve_among(apis::COLLECTIONS, input, service)
 }
+
+/// As [`resolve`], in the universe domain `universe` (`s3nsapis.fr` for S3NS's Trusted Partner
+/// Cloud, as `GOOGLE_CLOUD_UNIVERSE_DOMAIN` names it): URLs must be on hosts of that universe,
+/// where `googleapis.com` is replaced by it (`https://dataproc.s3nsapis.fr/…`), with the same
+/// rules, and requests go to the services' hosts there; a URL on `googleapis.com` is refused.
+/// [`resolve_among_in_universe`] tells the rules in full.
+///
+/// ```
+/// # #[cfg(feature = "dataproc_v1")] {
+/// let get = google_operations::resolve_in_universe(
+///     "projects/p/regions/u-france-east1/operations/123",
+///     Some("dataproc"),
+///     "s3nsapis.fr",
+/// )?;
+/// assert_eq!(get.url(), "https://dataproc.s3nsapis.fr/v1/projects/p/regions/u-france-east1/operations/123");
+/// # }
+/// # Ok::<(), google_operations::ResolveError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ResolveError`]: the input or the universe domain refused, no collection fitting it, or
+/// several.
+pub fn resolve_in_universe(
+    input: &str,
+    service: Option<&str>,
+    universe: &str,
+) -> Result<Resolved, ResolveError> {
+    resolve_among_in_universe(apis::COLLECTIONS, input, service, universe)
+}

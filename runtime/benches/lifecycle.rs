@@ -154,12 +154,14 @@ async fn answer(world: &World, target: &str) -> (&'static str, String) {
         .entry(id.clone())
         .or_default() += 1;
     let now = Instant::now();
-    if let Some((from, to)) = *world.too_many.lock().unwrap() {
-        if now >= from && now < to {
-            *world.answered_429.lock().unwrap() += 1;
-            let body = r#"{"error":{"code":429,"message":"Slow down","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"0.5s"}]}}"#;
-            return ("429 Too Many Requests", body.to_owned());
-        }
+    let too_many = *world.too_many.lock().unwrap();
+    if let Some((from, to)) = too_many
+        && now >= from
+        && now < to
+    {
+        *world.answered_429.lock().unwrap() += 1;
+        let body = r#"{"error":{"code":429,"message":"Slow down","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"0.5s"}]}}"#;
+        return ("429 Too Many Requests", body.to_owned());
     }
     let done_at = world.done_at(&id);
     if wait && now < done_at {

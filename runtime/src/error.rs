@@ -112,6 +112,36 @@ pub enum Error {
         /// The token source's error.
         source: BoxError,
     },
+    /// The server refused the access token (HTTP 401) and no other could be had: the token
+    /// source cannot renew its token (a static token that expired or was revoked), or a token
+    /// it had just renewed was refused too.
+    TokenRefused {
+        /// Discovery id of the method.
+        method: &'static str,
+        /// How long the call had run when the token was refused; for a poller, how long the
+        /// wait had run (from its first poll).
+        elapsed: Duration,
+        /// Whether the source had just given a new token, refused as well.
+        refreshed: bool,
+        /// The 401 answer.
+        error: Box<ApiError>,
+    },
+    /// Application Default Credentials (or another token source) could not be set up: a
+    /// credential file that cannot be read or used, or no credentials at all.
+    Credentials {
+        /// What is wrong, naming the file and its `type` where there is one.
+        source: BoxError,
+    },
+    /// The credentials, or a request resolved from a URL, belong to another universe domain
+    /// than the client's; nothing was sent.
+    UniverseDomain {
+        /// The client's universe domain.
+        client: String,
+        /// The other universe domain.
+        found: String,
+        /// Whose it is: `the credentials` or `the request`.
+        of: &'static str,
+    },
     /// A root URL (the client's, or a request's own) is not an `http://` or `https://` URL;
     /// refused when the client is built, or before the request is sent.
     NotHttp {
@@ -295,6 +325,37 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Auth { method, source } => write!(f, "{method}: no access token: {source}"),
+            Error::TokenRefused {
+                method,
+                elapsed,
+                refreshed: false,
+                error,
+            } => write!(
+                f,
+                "{method}: the access token was refused after {}: it expired or was revoked, \
+                 and this token source cannot get another (a token given as such lasts about an \
+                 hour). For long waits use a source that refreshes its tokens: Application \
+                 Default Credentials, or a command that prints a token. The server said: {error}",
+                human(*elapsed)
+            ),
+            Error::TokenRefused {
+                method,
+                elapsed,
+                refreshed: true,
+                error,
+            } => write!(
+                f,
+                "{method}: the access token was refused after {}, and so was the new one \
+                 fetched at once: the credentials are no longer accepted (revoked, or without \
+                 access). The server said: {error}",
+                human(*elapsed)
+            ),
+            Error::Credentials { source } => write!(f, "{source}"),
+            Error::UniverseDomain { client, found, of } => write!(
+                f,
+                "the universe domain of {of} is {found:?}, but requests go to {client:?}: set \
+                 the universe domain (GOOGLE_CLOUD_UNIVERSE_DOMAIN) to match; nothing was sent"
+            ),
             Error::Setup { source } => write!(f, "the HTTP client could not be set up: {source}"),
             Error::NotHttp { url } => {
                 write!(f, "the root URL {url:?} is not an http:// or https:// URL")
@@ -357,13 +418,14 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {
-    /// The wrapped error of [`Error::InvalidUrl`], [`Error::Transport`], [`Error::Auth`] and
-    /// [`Error::Setup`]; `None` for the others.
+    /// The wrapped error of [`Error::InvalidUrl`], [`Error::Transport`], [`Error::Auth`],
+    /// [`Error::Credentials`] and [`Error::Setup`]; `None` for the others.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::InvalidUrl { source, .. } => Some(source),
             Error::Transport { source, .. }
             | Error::Auth { source, .. }
+            | Error::Credentials { source }
             | Error::Setup { source, .. } => Some(&**source),
             Error::InvalidParameter { .. }
             | Error::NotHttp { .. }
@@ -372,6 +434,8 @@ impl std::error::Error for Error {
             | Error::Redirected { .. }
             | Error::ResponseTooLarge { .. }
             | Error::NoCancel { .. }
+            | Error::TokenRefused { .. }
+            | Error::UniverseDomain { .. }
             | Error::OperationFailed { .. }
             | Error::OperationGone { .. }
             | Error::NotDone { .. } => None,
@@ -380,10 +444,13 @@ impl std::error::Error for Error {
 }
 
 impl Error {
-    /// The server's error, when the error is [`Error::Api`].
+    /// The server's error, when the error is [`Error::Api`], [`Error::OperationGone`] or
+    /// [`Error::TokenRefused`].
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            Error::Api { error, .. } | Error::OperationGone { error, .. } => Some(error),
+            Error::Api { error, .. }
+            | Error::OperationGone { error, .. }
+            | Error::TokenRefused { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -425,6 +492,18 @@ impl Error {
             } => T::deserialize(op.as_ref()).ok(),
             _ => None,
         }
+    }
+}
+
+/// `elapsed` for people: `1h 2m 3s`, `4m 5s`, `6s`, `700ms`.
+fn human(elapsed: Duration) -> String {
+    let secs = elapsed.as_secs();
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    match (h, m) {
+        (0, 0) if secs == 0 => format!("{}ms", elapsed.as_millis()),
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m {s}s"),
+        _ => format!("{h}h {m}m {s}s"),
     }
 }
 

@@ -14,8 +14,9 @@
 //! - the resolver: [`resolve_among`], from an operation name or URL to the `get` of its
 //!   collection ([`Collection`]);
 //! - with the feature `client` (default): an async [`Client`] on reqwest and rustls (no
-//!   OpenSSL) with token sources, retries and a [`Poller`]; with `adc`, Application Default
-//!   Credentials through `gcp_auth`.
+//!   OpenSSL) with token sources (a quota project and a universe domain), retries and a
+//!   [`Poller`]; with `adc`, Application Default Credentials through Google's
+//!   `google-cloud-auth`.
 //!
 //! Without `client` the crate is sans-io and depends only on serde, serde_json, http,
 //! percent-encoding and regex-lite.
@@ -39,8 +40,8 @@ mod url;
 pub use client::Adc;
 #[cfg(feature = "client")]
 pub use client::{
-    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_SIZE, EnvToken, PollPolicy, PollState, Pollable,
-    Poller, RetryPolicy, Token, TokenFuture, TokenSource,
+    AuthFuture, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_SIZE, EnvToken, PollPolicy, PollState,
+    Pollable, Poller, QUOTA_PROJECT_HEADER, RetryPolicy, Token, TokenCommand, TokenSource,
 };
 /// The `http` crate, whose `Request` and `Response` the sans-io core builds and reads.
 pub use http;
@@ -53,11 +54,13 @@ pub use operation::{
     Page, Status, WrongType, code_name, type_url,
 };
 pub use request::Request;
-pub use resolve::{AnyOperation, Collection, ResolveError, Resolved, resolve_among};
+pub use resolve::{
+    AnyOperation, Collection, ResolveError, Resolved, resolve_among, resolve_among_in_universe,
+};
 pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};
 pub use service::{
-    Endpoint, EndpointKind, LOCATIONAL_BY_DEFAULT, MethodInfo, ParamInfo, ParamLocation, Pattern,
-    Scope, ServiceInfo,
+    DEFAULT_UNIVERSE_DOMAIN, Endpoint, EndpointKind, LOCATIONAL_BY_DEFAULT, MethodInfo, ParamInfo,
+    ParamLocation, Pattern, Scope, ServiceInfo, check_universe_domain,
 };
 
 /// The traits whose methods every request and operation offers: `use

@@ -5,7 +5,9 @@ use std::fmt;
 
 use crate::codec::WireEnum;
 use crate::error::Error;
-use crate::service::{EndpointKind, MethodInfo, ParamInfo, ParamLocation};
+use crate::service::{
+    DEFAULT_UNIVERSE_DOMAIN, EndpointKind, MethodInfo, ParamInfo, ParamLocation, in_universe,
+};
 use crate::url::{Expansion, UrlWriter, check_pattern, check_segments};
 
 /// A request ready to be sent: a typed builder for one Discovery method.
@@ -137,6 +139,9 @@ pub(crate) struct Defaults<'a> {
     pub(crate) root_url: Option<&'a str>,
     /// Which kind of endpoint to prefer, where the request does not say.
     pub(crate) endpoint: Option<EndpointKind>,
+    /// The universe domain that replaces `googleapis.com` in the documents' URLs; `None` for
+    /// `googleapis.com` itself.
+    pub(crate) universe: Option<&'a str>,
 }
 
 impl Defaults<'_> {
@@ -144,6 +149,7 @@ impl Defaults<'_> {
     pub(crate) const NONE: Defaults<'static> = Defaults {
         root_url: None,
         endpoint: None,
+        universe: None,
     };
 }
 
@@ -168,6 +174,9 @@ pub struct Call {
     pub(crate) resolved_root: Option<String>,
     /// Which kind of the service's endpoints for the path's location to prefer.
     pub(crate) endpoint: Option<EndpointKind>,
+    /// The universe domain the resolver found the request in, when it is not `googleapis.com`:
+    /// it replaces `googleapis.com` in the document's URLs, over the client's.
+    pub(crate) universe: Option<String>,
     fields: Option<String>,
     quota_user: Option<String>,
     pretty_print: Option<bool>,
@@ -227,6 +236,7 @@ impl Call {
             root_url: None,
             resolved_root: None,
             endpoint: None,
+            universe: None,
             fields: None,
             quota_user: None,
             pretty_print: None,
@@ -284,6 +294,7 @@ impl Call {
             root_url: self.root_url.clone(),
             resolved_root: self.resolved_root.clone(),
             endpoint: self.endpoint,
+            universe: self.universe.clone(),
             fields: None,
             quota_user: self.quota_user.clone(),
             pretty_print: None,
@@ -357,23 +368,36 @@ impl Call {
         None
     }
 
+    /// The universe domain the request goes to: the resolver's, else the client's, else
+    /// `googleapis.com`.
+    #[cfg(feature = "client")]
+    pub(crate) fn universe<'a>(&'a self, defaults: &Defaults<'a>) -> &'a str {
+        self.universe
+            .as_deref()
+            .or(defaults.universe)
+            .unwrap_or(DEFAULT_UNIVERSE_DOMAIN)
+    }
+
     /// The full URL. Its root: the request's own override, else `defaults.root_url`, else the
     /// root the resolver took from the user's URL, else the published endpoint for the path's
     /// location ([`ServiceInfo::root_url_for`], of the kind the request or `defaults` asks
-    /// for).
+    /// for); a root from the document or the resolver with `googleapis.com` replaced by the
+    /// universe domain (the resolver's, else `defaults.universe`).
     pub(crate) fn url(&self, defaults: &Defaults<'_>) -> String {
         let (method, service) = (self.method, self.method.service);
-        let root = self
-            .root_url
-            .as_deref()
-            .or(defaults.root_url)
-            .or(self.resolved_root.as_deref())
-            .unwrap_or_else(|| {
-                service.root_url_for(self.location(), self.endpoint.or(defaults.endpoint))
-            });
+        let root = match self.root_url.as_deref().or(defaults.root_url) {
+            Some(root) => std::borrow::Cow::Borrowed(root),
+            None => {
+                let root = self.resolved_root.as_deref().unwrap_or_else(|| {
+                    service.root_url_for(self.location(), self.endpoint.or(defaults.endpoint))
+                });
+                let universe = self.universe.as_deref().or(defaults.universe);
+                in_universe(root, universe.unwrap_or(DEFAULT_UNIVERSE_DOMAIN))
+            }
+        };
         // Room for the path and query of nearly every real operation name (the longest seen
         // are about 130 bytes), so building the URL allocates once.
-        let mut url = UrlWriter::new(root, service.service_path, 192);
+        let mut url = UrlWriter::new(&root, service.service_path, 192);
         for part in template(method.path) {
             match part {
                 Part::Literal(text) => url.literal(text),

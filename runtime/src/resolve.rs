@@ -10,7 +10,10 @@ use crate::error::{Error, ParamProblem};
 use crate::metadata::Progress;
 use crate::operation::{LongRunningOperation, Operation, OperationError, decode_object};
 use crate::request::{Call, Defaults, Request};
-use crate::service::{EndpointKind, MethodInfo, ParamInfo, ParamLocation, Scope, ServiceInfo};
+use crate::service::{
+    DEFAULT_UNIVERSE_DOMAIN, EndpointKind, MethodInfo, ParamInfo, ParamLocation, Scope,
+    ServiceInfo, check_universe_domain,
+};
 
 /// An operations collection, by its `get`: what [`resolve_among`] matches names and URLs against.
 /// Each service module lists its own in `COLLECTIONS`.
@@ -92,9 +95,9 @@ static UNLISTED: Collection = Collection {
     summarize: summarize::<Operation>,
 };
 
-/// The host several older APIs share as their root URL, and Compute Engine's `selfLink`s
-/// name: it tells no service apart.
-const SHARED_HOST: &str = "www.googleapis.com";
+/// The first label of the host several older APIs share as their root URL
+/// (`www.googleapis.com`), and Compute Engine's `selfLink`s name: it tells no service apart.
+const SHARED_LABEL: &str = "www";
 
 /// Whether `path` is `VERSION/…/operations/ID`, as every google.longrunning operation URL of
 /// a Google API is (`v1/projects/p/locations/l/operations/1`, `v2beta/operations/1`).
@@ -385,10 +388,61 @@ pub fn resolve_among(
     input: &str,
     hint: Option<&str>,
 ) -> Result<Resolved, ResolveError> {
+    resolve_among_in_universe(modules, input, hint, DEFAULT_UNIVERSE_DOMAIN)
+}
+
+/// As [`resolve_among`], in the universe domain `universe` (`s3nsapis.fr` for S3NS's Trusted
+/// Partner Cloud): `universe` stands for `googleapis.com` in every host the rules name (a URL
+/// must be on `universe` or a subdomain of it; the documents' root URLs, mTLS root URLs and
+/// endpoints are matched with `googleapis.com` replaced by it), and the request goes to the
+/// service's hosts in that universe. URLs on `googleapis.com` are refused in another universe.
+///
+/// ```
+/// use google_operations::{dataproc_v1, resolve_among_in_universe};
+///
+/// let get = resolve_among_in_universe(
+///     &[dataproc_v1::COLLECTIONS],
+///     "https://dataproc.s3nsapis.fr/v1/projects/p/regions/u-france-east1/operations/123",
+///     None,
+///     "s3nsapis.fr",
+/// )?;
+/// assert_eq!(
+///     get.url(),
+///     "https://dataproc.s3nsapis.fr/v1/projects/p/regions/u-france-east1/operations/123"
+/// );
+/// assert!(resolve_among_in_universe(
+///     &[dataproc_v1::COLLECTIONS],
+///     "https://dataproc.googleapis.com/v1/projects/p/regions/r/operations/1",
+///     None,
+///     "s3nsapis.fr",
+/// )
+/// .is_err());
+/// # Ok::<(), google_operations::ResolveError>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`resolve_among`]; and [`ResolveError::Refused`] when `universe` is not a domain.
+pub fn resolve_among_in_universe(
+    modules: &[&'static [Collection]],
+    input: &str,
+    hint: Option<&str>,
+    universe: &str,
+) -> Result<Resolved, ResolveError> {
     let refuse = |reason: &str| ResolveError::Refused {
         input: input.to_owned(),
         reason: reason.to_owned(),
     };
+    let universe = universe.to_ascii_lowercase();
+    check_universe_domain(&universe).map_err(|e| refuse(&e))?;
+    let universe = universe.as_str();
+    let in_universe = |host: &str| {
+        host == universe
+            || host
+                .strip_suffix(universe)
+                .is_some_and(|head| head.ends_with('.'))
+    };
+    let shared_host = format!("{SHARED_LABEL}.{universe}");
     if input.is_empty() {
         return Err(refuse("empty"));
     }
@@ -428,8 +482,13 @@ pub fn resolve_among(
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             });
-            if !(host == "googleapis.com" || host.ends_with(".googleapis.com")) || !labels_ok {
-                return Err(refuse(&format!("{host:?} is not a Google API host")));
+            if !in_universe(&host) || !labels_ok {
+                let what = if universe == DEFAULT_UNIVERSE_DOMAIN {
+                    "a Google API host".to_owned()
+                } else {
+                    format!("a host of the universe domain {universe:?}")
+                };
+                return Err(refuse(&format!("{host:?} is not {what}")));
             }
             (Some(host), path)
         }
@@ -464,7 +523,9 @@ pub fn resolve_among(
         let Some(values) = values.and_then(|pairs| in_param_order(collection.get, pairs)) else {
             continue;
         };
-        let own_root = host.as_deref().and_then(|h| service.root_url_of_host(h));
+        let own_root = host
+            .as_deref()
+            .and_then(|h| service.root_url_of_host_in(h, universe));
         found.push((collection, values, own_root));
     }
     // A URL on a host some service of the build owns names that service: only its
@@ -472,15 +533,17 @@ pub fn resolve_among(
     // `selfLink`s and older APIs, an older regional host) any collection whose full path fits
     // is.
     let known_host = host.as_deref().is_some_and(|h| {
-        !h.eq_ignore_ascii_case(SHARED_HOST)
+        !h.eq_ignore_ascii_case(&shared_host)
             && modules
                 .iter()
                 .flat_map(|m| m.iter())
-                .any(|c| c.get.service.root_url_of_host(h).is_some())
+                .any(|c| c.get.service.root_url_of_host_in(h, universe).is_some())
     });
     if known_host {
         found.retain(|(_, _, own_root)| own_root.is_some());
     }
+    // Outside `googleapis.com`, every request goes to that universe's hosts.
+    let own_universe = (universe != DEFAULT_UNIVERSE_DOMAIN).then(|| universe.to_owned());
     // Values must pass the method's own checks (patterns, segments).
     let mut checked: Vec<Resolved> = Vec::new();
     let mut beyond: Vec<Resolved> = Vec::new();
@@ -491,6 +554,7 @@ pub fn resolve_among(
             if let Some(root) = own_root.filter(|r| *r != collection.get.service.root_url) {
                 call.resolved_root = Some(root.to_owned());
             }
+            call.universe = own_universe.clone();
             Resolved {
                 collection,
                 call,
@@ -587,12 +651,14 @@ pub fn resolve_among(
     match (checked.len(), host) {
         (0, Some(host)) | (2.., Some(host))
             if unlisted
-                && host.ends_with(".googleapis.com")
+                && host.len() > universe.len()
+                && in_universe(&host)
                 && (checked.is_empty() || !known_host) =>
         {
             let mut call = Call::for_values(&UNLISTED_GET, vec![path.to_owned()])
                 .map_err(|e| refuse(&e.to_string()))?;
             call.resolved_root = Some(format!("https://{host}/"));
+            call.universe = own_universe;
             #[cfg(feature = "client")]
             tracing::warn!(
                 method = UNLISTED_GET.id,

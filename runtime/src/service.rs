@@ -17,6 +17,62 @@ impl Scope {
     }
 }
 
+/// The universe domain of Google Cloud's public APIs, which every Discovery document's root URLs
+/// and endpoints name: `https://SERVICE.googleapis.com/`.
+pub const DEFAULT_UNIVERSE_DOMAIN: &str = "googleapis.com";
+
+/// Checks that `universe` can stand for `googleapis.com` in a host: labels of ASCII letters,
+/// digits and `-`, at least two of them (`s3nsapis.fr`).
+///
+/// # Errors
+///
+/// What is wrong with it, for a message naming where it came from.
+pub fn check_universe_domain(universe: &str) -> Result<(), String> {
+    let labels_ok = universe.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    if labels_ok && universe.contains('.') {
+        Ok(())
+    } else {
+        Err(format!(
+            "the universe domain {universe:?} is not a domain such as `googleapis.com` \
+             (labels of letters, digits and `-`, separated by dots)"
+        ))
+    }
+}
+
+/// `url` in the universe `universe`: its host's `googleapis.com` (the host itself, or its
+/// last two labels) replaced by `universe`. Any other URL is returned as it is.
+pub(crate) fn in_universe<'a>(url: &'a str, universe: &str) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    if universe == DEFAULT_UNIVERSE_DOMAIN {
+        return Cow::Borrowed(url);
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Cow::Borrowed(url);
+    };
+    let end = rest.find('/').unwrap_or(rest.len());
+    let (host, path) = rest.split_at(end);
+    let prefix = if host.eq_ignore_ascii_case(DEFAULT_UNIVERSE_DOMAIN) {
+        ""
+    } else {
+        match host.len().checked_sub(DEFAULT_UNIVERSE_DOMAIN.len() + 1) {
+            Some(at)
+                if host.is_char_boundary(at)
+                    && host[at..].eq_ignore_ascii_case(".googleapis.com") =>
+            {
+                &host[..=at]
+            }
+            _ => return Cow::Borrowed(url),
+        }
+    };
+    Cow::Owned(format!("{scheme}://{prefix}{universe}{path}"))
+}
+
 /// One API service at one version, from its Discovery document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServiceInfo {
@@ -73,11 +129,19 @@ impl ServiceInfo {
     /// Whether `host` is one of the service's own, by its document: its root URL's, its mTLS
     /// root URL's or an endpoint's; and the root URL to send to for it.
     pub fn root_url_of_host(&self, host: &str) -> Option<&'static str> {
+        self.root_url_of_host_in(host, DEFAULT_UNIVERSE_DOMAIN)
+    }
+
+    /// As [`root_url_of_host`](Self::root_url_of_host), in the universe `universe`: whether
+    /// `host` is one of the service's own with `googleapis.com` replaced by `universe`; and
+    /// the root URL, as the document gives it, to send to for it.
+    pub fn root_url_of_host_in(&self, host: &str, universe: &str) -> Option<&'static str> {
         let mut roots = std::iter::once(self.root_url)
             .chain(self.mtls_root_url)
             .chain(self.endpoints.iter().map(|e| e.url));
         roots.find(|root| {
-            let rest = root.split_once("://").map_or(*root, |(_, rest)| rest);
+            let root = in_universe(root, universe);
+            let rest = root.split_once("://").map_or(&*root, |(_, rest)| rest);
             rest.split('/')
                 .next()
                 .is_some_and(|h| h.eq_ignore_ascii_case(host))
@@ -246,4 +310,51 @@ pub struct Pattern {
     /// The same rule in a form for people, e.g. `projects/*/operations/*`, where the expression
     /// has one.
     pub shape: Option<&'static str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn universe_domains_replace_googleapis_in_hosts() {
+        let s3ns = "s3nsapis.fr";
+        assert_eq!(
+            in_universe("https://dataproc.googleapis.com/", s3ns),
+            "https://dataproc.s3nsapis.fr/"
+        );
+        assert_eq!(
+            in_universe("https://dataproc.europe-west3.rep.googleapis.com/", s3ns),
+            "https://dataproc.europe-west3.rep.s3nsapis.fr/"
+        );
+        assert_eq!(
+            in_universe("https://www.googleapis.com/compute/v1/", s3ns),
+            "https://www.s3nsapis.fr/compute/v1/"
+        );
+        assert_eq!(
+            in_universe("https://googleapis.com/", s3ns),
+            "https://s3nsapis.fr/"
+        );
+        // Only the host's own suffix, never a lookalike or the path.
+        assert_eq!(
+            in_universe("https://x.notgoogleapis.com/googleapis.com/", s3ns),
+            "https://x.notgoogleapis.com/googleapis.com/"
+        );
+        assert_eq!(
+            in_universe("https://dataproc.googleapis.com/", DEFAULT_UNIVERSE_DOMAIN),
+            "https://dataproc.googleapis.com/"
+        );
+        assert!(check_universe_domain(s3ns).is_ok());
+        for bad in [
+            "",
+            "fr",
+            "s3nsapis.fr/",
+            "a..b",
+            "evil.example:8080",
+            "-x.fr",
+            "s3ns apis.fr",
+        ] {
+            assert!(check_universe_domain(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -6,8 +6,8 @@ use std::fmt::Debug;
 use std::time::Duration;
 
 use google_operations::{
-    Client, ClientBuilder, Error, LongRunningOperation, OperationError, PollLimit, PollPolicy,
-    Request, RetryPolicy, Token, TokenFuture, TokenSource, TransportKind, apigateway_v1,
+    AuthFuture, Client, ClientBuilder, Error, LongRunningOperation, OperationError, PollLimit,
+    PollPolicy, Request, RetryPolicy, Token, TokenSource, TransportKind, apigateway_v1,
     cloudaicompanion_v1, dataproc_v1, sqladmin_v1beta4, workspaceevents_v1,
 };
 use serde::Serialize;
@@ -286,7 +286,10 @@ async fn names_the_builder_rejects_send_nothing() {
 struct FailingTokens;
 
 impl TokenSource for FailingTokens {
-    fn token<'a>(&'a self, _: &'a [google_operations::Scope]) -> TokenFuture<'a> {
+    fn headers<'a>(
+        &'a self,
+        _: &'a [google_operations::Scope],
+    ) -> AuthFuture<'a, google_operations::http::HeaderMap> {
         Box::pin(async { Err("no credentials here".into()) })
     }
 }
@@ -1102,4 +1105,348 @@ async fn a_client_root_url_wins_over_a_resolved_endpoint() {
     let op = client.poller(&resolved).wait().await.unwrap();
     assert!(op.is_done());
     assert_eq!(server.hits(), 1);
+}
+
+/// A server that accepts `Bearer token-1` for its first `expires_after` requests and only
+/// `Bearer token-2` after them (token-1 expired), and serves `DATAPROC_NAME`, done at the
+/// `done_at`-th accepted poll.
+fn expiring_server(expires_after: usize, done_at: usize) -> testserver::Server {
+    let accepted = std::sync::atomic::AtomicUsize::new(0);
+    testserver::Server::start(move |n, request| {
+        let wanted = if n <= expires_after {
+            "Bearer token-1"
+        } else {
+            "Bearer token-2"
+        };
+        if request.header("authorization") != Some(wanted) {
+            // Google's answer to an expired token.
+            return testserver::Response::json(
+                401,
+                r#"{"error": {"code": 401, "message": "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.", "status": "UNAUTHENTICATED"}}"#,
+            )
+            .into();
+        }
+        let polls = accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        let body = if polls >= done_at {
+            done(DATAPROC_NAME)
+        } else {
+            running(DATAPROC_NAME, polls)
+        };
+        testserver::Response::json(200, body.to_string()).into()
+    })
+}
+
+fn quick_client(root: &str) -> ClientBuilder {
+    Client::builder().root_url(root).poll_policy(
+        PollPolicy::default()
+            .initial_interval(ms(1))
+            .max_interval(ms(5))
+            .deadline(Duration::from_secs(20)),
+    )
+}
+
+/// A shell command that prints `token-N`, N counting its runs (kept in `count`).
+#[cfg(unix)]
+fn counting_command(count: &std::path::Path) -> String {
+    format!(
+        "echo x >> '{0}'; printf 'token-%s\\n' $(wc -l < '{0}' | tr -d ' ')",
+        count.display()
+    )
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_token_that_expires_halfway_is_renewed_once_and_the_wait_goes_on() {
+    let server = expiring_server(2, 4);
+    let dir = std::env::temp_dir().join(format!("expiring-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let count = dir.join("count");
+    let _ = std::fs::remove_file(&count);
+    let client = quick_client(&server.root_url())
+        .token_source(google_operations::TokenCommand::shell(counting_command(
+            &count,
+        )))
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let op = client
+        .until_done(&get)
+        .await
+        .expect("the wait goes on after the 401");
+    assert!(op.is_done());
+    let bearers: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        bearers,
+        [
+            "Bearer token-1",
+            "Bearer token-1",
+            "Bearer token-1", // refused: 401
+            "Bearer token-2", // sent again at once with a new token
+            "Bearer token-2",
+        ]
+    );
+    assert_eq!(std::fs::read_to_string(&count).unwrap().lines().count(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A source whose every token is refused, though it says it can renew them.
+struct AlwaysRefused(std::sync::atomic::AtomicUsize);
+
+impl TokenSource for AlwaysRefused {
+    fn headers<'a>(
+        &'a self,
+        _: &'a [google_operations::Scope],
+    ) -> AuthFuture<'a, google_operations::http::HeaderMap> {
+        let n = self.0.load(std::sync::atomic::Ordering::SeqCst);
+        let mut headers = google_operations::http::HeaderMap::new();
+        headers.insert(
+            "authorization",
+            format!("Bearer revoked-{n}").parse().unwrap(),
+        );
+        Box::pin(async move { Ok(headers) })
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        _: &'a [google_operations::Scope],
+        _: &'a google_operations::http::HeaderMap,
+    ) -> AuthFuture<'a, bool> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async { Ok(true) })
+    }
+}
+
+#[tokio::test]
+async fn a_second_401_in_a_row_ends_the_wait() {
+    let server = expiring_server(0, 1);
+    let client = quick_client(&server.root_url())
+        .token_source(AlwaysRefused(Default::default()))
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let err = client.until_done(&get).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::TokenRefused {
+                refreshed: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "dataproc.projects.regions.operations.get: the access token was refused after "
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("and so was the new one fetched at once"),
+        "{text}"
+    );
+    let bearers: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(bearers, ["Bearer revoked-0", "Bearer revoked-1"]);
+}
+
+#[tokio::test]
+async fn a_static_token_refused_halfway_ends_the_wait_at_once_saying_why() {
+    let server = expiring_server(2, 10);
+    let client = quick_client(&server.root_url())
+        .token_source(Token::new("token-1"))
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let started = std::time::Instant::now();
+    let err = client.until_done(&get).await.unwrap_err();
+    let Error::TokenRefused {
+        refreshed: false,
+        elapsed,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    // The wait's time, from its first poll, not the last call's.
+    assert!(*elapsed <= started.elapsed(), "{elapsed:?}");
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "a static token is not sent again"
+    );
+    assert_eq!(err.api_error().map(|e| e.http_status.as_u16()), Some(401));
+    let text = err.to_string();
+    let expected_start =
+        "dataproc.projects.regions.operations.get: the access token was refused after ";
+    assert!(text.starts_with(expected_start), "{text}");
+    assert!(
+        text.ends_with(
+            ": it expired or was revoked, and this token source cannot get another (a token \
+             given as such lasts about an hour). For long waits use a source that refreshes its \
+             tokens: Application Default Credentials, or a command that prints a token. The \
+             server said: HTTP 401 UNAUTHENTICATED: Request had invalid authentication \
+             credentials. Expected OAuth 2 access token, login cookie or other valid \
+             authentication credential."
+        ),
+        "{text}"
+    );
+    // Without a token source, a 401 is the API's answer as it is.
+    let anonymous = quick_client(&server.root_url()).build().unwrap();
+    let err = anonymous.send(&get).await.unwrap_err();
+    assert!(matches!(err, Error::Api { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_quota_project_is_sent_whatever_the_source_and_only_when_set() {
+    let server = Server::start(operation_done_at(DATAPROC_PATH, DATAPROC_NAME, 1)).await;
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let quota = |server: &Server| -> Vec<Option<String>> {
+        server
+            .server
+            .requests()
+            .iter()
+            .map(|r| r.header("x-goog-user-project").map(str::to_owned))
+            .collect()
+    };
+    // None set: no header (this test binary sets no GOOGLE_CLOUD_QUOTA_PROJECT).
+    assert!(std::env::var_os("GOOGLE_CLOUD_QUOTA_PROJECT").is_none());
+    client_for(&server)
+        .build()
+        .unwrap()
+        .send(&get)
+        .await
+        .unwrap();
+    assert_eq!(quota(&server), [None]);
+    // A static token with the client's quota project.
+    client_for(&server)
+        .quota_project("billed-project")
+        .build()
+        .unwrap()
+        .send(&get)
+        .await
+        .unwrap();
+    assert_eq!(quota(&server), [None, Some("billed-project".to_owned())]);
+    // The client's quota project wins over the source's.
+    struct WithQuota;
+    impl TokenSource for WithQuota {
+        fn headers<'a>(
+            &'a self,
+            _: &'a [google_operations::Scope],
+        ) -> AuthFuture<'a, google_operations::http::HeaderMap> {
+            let mut headers = google_operations::http::HeaderMap::new();
+            headers.insert("authorization", format!("Bearer {TOKEN}").parse().unwrap());
+            headers.insert("x-goog-user-project", "source-project".parse().unwrap());
+            Box::pin(async move { Ok(headers) })
+        }
+    }
+    let with_source = client_for(&server).token_source(WithQuota);
+    with_source.build().unwrap().send(&get).await.unwrap();
+    client_for(&server)
+        .token_source(WithQuota)
+        .quota_project("client-project")
+        .build()
+        .unwrap()
+        .send(&get)
+        .await
+        .unwrap();
+    assert_eq!(
+        quota(&server)[2..],
+        [
+            Some("source-project".to_owned()),
+            Some("client-project".to_owned())
+        ]
+    );
+    let err = client_for(&server)
+        .quota_project("bad\nproject")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the quota project \"bad\\nproject\""),
+        "{err}"
+    );
+}
+
+/// A source whose credentials are of `universe`.
+struct InUniverse(&'static str);
+
+impl TokenSource for InUniverse {
+    fn headers<'a>(
+        &'a self,
+        _: &'a [google_operations::Scope],
+    ) -> AuthFuture<'a, google_operations::http::HeaderMap> {
+        let mut headers = google_operations::http::HeaderMap::new();
+        headers.insert("authorization", format!("Bearer {TOKEN}").parse().unwrap());
+        Box::pin(async move { Ok(headers) })
+    }
+
+    fn universe_domain(&self) -> AuthFuture<'_, Option<String>> {
+        Box::pin(async move { Ok(Some(self.0.to_owned())) })
+    }
+}
+
+#[tokio::test]
+async fn credentials_and_requests_of_another_universe_are_refused_before_sending() {
+    let server = Server::start(operation_done_at(DATAPROC_PATH, DATAPROC_NAME, 1)).await;
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    // Credentials of googleapis.com, a client of s3nsapis.fr.
+    let client = client_for(&server)
+        .token_source(InUniverse("googleapis.com"))
+        .universe_domain("s3nsapis.fr")
+        .build()
+        .unwrap();
+    let err = client.send(&get).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the universe domain of the credentials is \"googleapis.com\", but requests go to \
+         \"s3nsapis.fr\": set the universe domain (GOOGLE_CLOUD_UNIVERSE_DOMAIN) to match; \
+         nothing was sent"
+    );
+    assert_eq!(server.hits(), 0);
+    // The same universe: sent (to the root URL given, as it is).
+    let client = client_for(&server)
+        .token_source(InUniverse("s3nsapis.fr"))
+        .universe_domain("s3nsapis.fr")
+        .build()
+        .unwrap();
+    client.send(&get).await.unwrap();
+    assert_eq!(server.hits(), 1);
+    // A request resolved in s3nsapis.fr is not sent by a client of googleapis.com.
+    let resolved = google_operations::resolve_in_universe(
+        "https://dataproc.s3nsapis.fr/v1/projects/p/regions/r/operations/o",
+        None,
+        "s3nsapis.fr",
+    )
+    .unwrap()
+    .root_url(&server.root);
+    let client = client_for(&server).build().unwrap();
+    let err = client
+        .poller(&resolved)
+        .poll()
+        .await
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::UniverseDomain { of: "the request", found, .. } if found == "s3nsapis.fr"),
+        "{err:?}"
+    );
+    assert_eq!(server.hits(), 1);
+    let err = Client::builder()
+        .universe_domain("s3nsapis.fr/x")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("is not a domain such as `googleapis.com`"),
+        "{err}"
+    );
 }

@@ -7,10 +7,10 @@
 //! gcloud compute operations list --format='value(selfLink)' | google-operations-wait - --output json
 //! ```
 //!
-//! The token comes from `GOOGLE_OAUTH_ACCESS_TOKEN` when it is set, and from Application
-//! Default Credentials otherwise. Every wait shares one client: one token source, one
-//! hold-back after a 429, and at most `--parallel` requests in flight. See `--help` (or the
-//! README) for the output and the exit codes.
+//! Tokens come from `--token-command` when it is given, else from `GOOGLE_OAUTH_ACCESS_TOKEN`
+//! when it is set, else from Application Default Credentials. Every wait shares one client:
+//! one token source, one hold-back after a 429, and at most `--parallel` requests in flight.
+//! See `--help` (or the README) for the output and the exit codes.
 
 mod outcome;
 mod report;
@@ -23,7 +23,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser, ValueEnum};
-use google_operations::{Client, EnvToken, PollPolicy, Resolved, TokenSource, resolve};
+use google_operations::{
+    Client, ClientBuilder, DEFAULT_UNIVERSE_DOMAIN, EnvToken, PollPolicy, Resolved, TokenCommand,
+    TokenSource, resolve_in_universe,
+};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tracing::Instrument;
@@ -79,6 +82,24 @@ struct Args {
     /// where its Discovery document publishes one.
     #[arg(long)]
     locational: bool,
+
+    /// A command that prints an access token, run with `sh -c` when a token is first needed,
+    /// again once it is 45 minutes old, and again when the token is refused (it expired), e.g.
+    /// `gcloud auth print-access-token`. Over `GOOGLE_OAUTH_ACCESS_TOKEN` and Application
+    /// Default Credentials.
+    #[arg(long, value_name = "COMMAND")]
+    token_command: Option<String>,
+
+    /// The quota project: the project billed, and whose quota is spent, for the requests (sent
+    /// as `x-goog-user-project`; some APIs refuse user credentials without one). Over
+    /// `GOOGLE_CLOUD_QUOTA_PROJECT` and the credential file's `quota_project_id`.
+    #[arg(long, visible_alias = "billing-project", value_name = "PROJECT")]
+    quota_project: Option<String>,
+
+    /// The universe domain, in place of `googleapis.com` (`s3nsapis.fr` for S3NS): operation
+    /// URLs must be on its hosts, and requests go there. Over `GOOGLE_CLOUD_UNIVERSE_DOMAIN`.
+    #[arg(long, value_name = "DOMAIN")]
+    universe_domain: Option<String>,
 
     /// Print the requests that would be sent (method and URL) on standard output and exit,
     /// sending nothing.
@@ -151,7 +172,13 @@ async fn main() -> ExitCode {
         Ok(names) => names,
         Err(e) => return fail(USAGE, &e),
     };
-    let requests = match requests(&names, &args) {
+    let universe = args
+        .universe_domain
+        .clone()
+        .or_else(|| std::env::var(ClientBuilder::UNIVERSE_DOMAIN_VAR).ok())
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_UNIVERSE_DOMAIN.to_owned());
+    let requests = match requests(&names, &args, universe.trim()) {
         Ok(requests) => requests,
         Err(e) => return fail(USAGE, &e),
     };
@@ -161,7 +188,7 @@ async fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let client = match client(&args).await {
+    let client = match client(&args, universe.trim()).await {
         Ok(client) => client,
         Err(e) => return fail(Outcome::Error.exit_code(), &e),
     };
@@ -210,13 +237,13 @@ fn names(operations: &[String]) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// The `get` request of each name, with the endpoint options; every name that does not
-/// resolve is reported, and then nothing is sent.
-fn requests(names: &[String], args: &Args) -> Result<Vec<Resolved>, String> {
+/// The `get` request of each name in `universe`, with the endpoint options; every name that
+/// does not resolve is reported, and then nothing is sent.
+fn requests(names: &[String], args: &Args, universe: &str) -> Result<Vec<Resolved>, String> {
     let mut requests = Vec::new();
     let mut errors = Vec::new();
     for name in names {
-        match resolve(name, args.service.as_deref()) {
+        match resolve_in_universe(name, args.service.as_deref(), universe) {
             Ok(mut request) => {
                 if args.regional {
                     request = request.regional_endpoint();
@@ -239,21 +266,27 @@ fn requests(names: &[String], args: &Args) -> Result<Vec<Resolved>, String> {
     }
 }
 
-/// The one client every wait shares.
-async fn client(args: &Args) -> Result<Client, String> {
-    let tokens: Box<dyn TokenSource> = if std::env::var_os(EnvToken::DEFAULT_VAR).is_some() {
-        Box::new(EnvToken::new())
-    } else {
-        match google_operations::Adc::new().await {
-            Ok(adc) => Box::new(adc),
-            Err(e) => {
-                return Err(format!(
-                    "no credentials: set {} or Application Default Credentials: {e}",
-                    EnvToken::DEFAULT_VAR
-                ));
-            }
-        }
-    };
+/// Where tokens come from: `--token-command`, else `GOOGLE_OAUTH_ACCESS_TOKEN`, else
+/// Application Default Credentials.
+async fn token_source(args: &Args) -> Result<Box<dyn TokenSource>, String> {
+    if let Some(command) = &args.token_command {
+        return Ok(Box::new(TokenCommand::shell(command.clone())));
+    }
+    if std::env::var_os(EnvToken::DEFAULT_VAR).is_some() {
+        return Ok(Box::new(EnvToken::new()));
+    }
+    match google_operations::Adc::new().await {
+        Ok(adc) => Ok(Box::new(adc)),
+        Err(e) => Err(format!(
+            "{e}\n(or give --token-command, or set {})",
+            EnvToken::DEFAULT_VAR
+        )),
+    }
+}
+
+/// The one client every wait shares, in `universe`.
+async fn client(args: &Args, universe: &str) -> Result<Client, String> {
+    let tokens = token_source(args).await?;
     let mut policy = PollPolicy::default().deadline(args.deadline);
     if let Some(interval) = args.interval {
         policy = policy
@@ -261,12 +294,15 @@ async fn client(args: &Args) -> Result<Client, String> {
             .max_interval(interval)
             .multiplier(1.0);
     }
-    Client::builder()
+    let mut builder = Client::builder()
         .token_source(tokens)
         .poll_policy(policy)
         .max_concurrent_requests(usize::from(args.parallel))
-        .build()
-        .map_err(|e| e.to_string())
+        .universe_domain(universe);
+    if let Some(project) = &args.quota_project {
+        builder = builder.quota_project(project.clone());
+    }
+    builder.build().map_err(|e| e.to_string())
 }
 
 /// Waits for every operation at once, each in its own task and `tracing` span; passes

@@ -68,6 +68,19 @@ pub async fn wait(
                 let last = e.last_operation_as::<serde_json::Value>();
                 (Outcome::TimedOut, e.to_string(), last)
             }
+            Err(
+                e @ Error::TokenRefused {
+                    refreshed: false, ..
+                },
+            ) => {
+                let how = " With this program: --token-command 'gcloud auth print-access-token' \
+                           runs the command again for a new token; or unset \
+                           GOOGLE_OAUTH_ACCESS_TOKEN to use Application Default Credentials \
+                           (gcloud auth application-default login), which refresh themselves.";
+                let text = e.to_string();
+                let stop = if text.ends_with('.') { "" } else { "." };
+                (Outcome::Error, format!("{text}{stop}{how}"), None)
+            }
             Err(e) => (Outcome::Error, e.to_string(), None),
         };
         reporter.ended(i, outcome, detail, operation);

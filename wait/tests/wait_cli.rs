@@ -404,3 +404,230 @@ fn dry_run_prints_the_request_and_sends_nothing() {
         "GET https://dataproc.europe-west3.rep.googleapis.com/v1/projects/my-project/regions/europe-west3/operations/op-1\n"
     );
 }
+
+#[test]
+fn universe_domains_send_to_their_hosts_and_refuse_googleapis_urls() {
+    let name = "projects/my-project/regions/u-france-east1/operations/op-1";
+    let (out, requests) = run_through_proxy(&[
+        name,
+        "--service",
+        "dataproc",
+        "--universe-domain",
+        "s3nsapis.fr",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let hosts = connected_hosts(&requests);
+    assert!(!hosts.is_empty(), "{stderr}");
+    assert!(
+        hosts
+            .iter()
+            .all(|h| h == "CONNECT dataproc.s3nsapis.fr:443"),
+        "{hosts:?}"
+    );
+    // From the environment, with a URL on a regional endpoint of that universe.
+    let url = "https://dataproc.europe-west3.rep.s3nsapis.fr/v1/projects/p/regions/europe-west3/operations/op-1";
+    let out = Command::new(PROGRAM)
+        .args([url, "--dry-run"])
+        .env("GOOGLE_CLOUD_UNIVERSE_DOMAIN", "s3nsapis.fr")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("GET {url}\n"));
+    // A URL on googleapis.com is refused in another universe, and nothing is sent.
+    let url = "https://dataproc.googleapis.com/v1/projects/p/regions/r/operations/op-1";
+    let out = Command::new(PROGRAM)
+        .args([url, "--universe-domain", "s3nsapis.fr", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "google-operations-wait: {url:?} refused: \"dataproc.googleapis.com\" is not a host of \
+             the universe domain \"s3nsapis.fr\"\n"
+        )
+    );
+}
+
+/// A server whose tokens expire: `Bearer token-1` is accepted for the first two requests,
+/// then refused with `refusal` (only `Bearer token-2` is accepted); the operation is done at
+/// the fourth accepted poll. Each request's `authorization` and `x-goog-user-project`.
+fn expiring(refusal: fn() -> Response) -> Server {
+    let accepted = std::sync::atomic::AtomicUsize::new(0);
+    Server::start(move |n, request| {
+        let wanted = if n <= 2 {
+            "Bearer token-1"
+        } else {
+            "Bearer token-2"
+        };
+        if request.header("authorization") != Some(wanted) {
+            return refusal().into();
+        }
+        let polls = accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        Response::json(200, dataproc(polls >= 4)).into()
+    })
+}
+
+fn google_401() -> Response {
+    Response::json(
+        401,
+        r#"{"error": {"code": 401, "message": "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", "status": "UNAUTHENTICATED"}}"#,
+    )
+}
+
+fn bare_401() -> Response {
+    Response::new(401)
+}
+
+/// Waits for the Dataproc operation on `server` with `extra` options and environment.
+fn wait_with(server: &Server, extra: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(PROGRAM);
+    command
+        .args([
+            DATAPROC_NAME,
+            "--service",
+            "dataproc_v1",
+            "--interval",
+            "10ms",
+        ])
+        .args(extra)
+        .args(["--endpoint", &server.root_url()])
+        .env_remove("GOOGLE_OAUTH_ACCESS_TOKEN")
+        .env_remove("GOOGLE_CLOUD_QUOTA_PROJECT");
+    for (var, value) in env {
+        command.env(var, value);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn a_static_token_refused_halfway_ends_the_wait_saying_what_to_do() {
+    for refusal in [google_401 as fn() -> Response, bare_401] {
+        let server = expiring(refusal);
+        let out = wait_with(&server, &[], &[("GOOGLE_OAUTH_ACCESS_TOKEN", "token-1")]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        println!("{stderr}");
+        assert_eq!(out.status.code(), Some(4), "{stderr}");
+        assert_eq!(server.requests().len(), 3, "{stderr}");
+        assert!(
+            stderr.contains(
+                "error after 0s: dataproc.projects.regions.operations.get: the access token was \
+                 refused after "
+            ),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "it expired or was revoked, and this token source cannot get another (a token \
+                 given as such lasts about an hour)."
+            ),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "With this program: --token-command 'gcloud auth print-access-token' runs the \
+                 command again for a new token; or unset GOOGLE_OAUTH_ACCESS_TOKEN to use \
+                 Application Default Credentials (gcloud auth application-default login), which \
+                 refresh themselves."
+            ),
+            "{stderr}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_token_command_is_run_again_when_its_token_is_refused() {
+    let server = expiring(google_401);
+    let dir = std::env::temp_dir().join(format!("wait-token-command-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let count = dir.join("count");
+    let _ = std::fs::remove_file(&count);
+    let command = format!(
+        "echo x >> '{0}'; echo token-$(wc -l < '{0}' | tr -d ' ')",
+        count.display()
+    );
+    let out = wait_with(
+        &server,
+        &["--token-command", &command],
+        // The command wins over the variable.
+        &[("GOOGLE_OAUTH_ACCESS_TOKEN", "ignored")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let seen: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "Bearer token-1",
+            "Bearer token-1",
+            "Bearer token-1",
+            "Bearer token-2",
+            "Bearer token-2",
+        ]
+    );
+    assert_eq!(std::fs::read_to_string(&count).unwrap().lines().count(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+    // A command that fails is named, with its exit status and standard error.
+    let server = expiring(google_401);
+    let out = wait_with(
+        &server,
+        &["--token-command", "echo 'not logged in' >&2; exit 7"],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains(
+            "no access token: the token command `echo 'not logged in' >&2; exit 7` failed: it \
+             exited with exit status: 7 (standard error: \"not logged in\")"
+        ),
+        "{stderr}"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn the_quota_project_from_the_option_the_environment_or_none() {
+    let quota = |extra: &[&str], env: &[(&str, &str)]| {
+        let server = Server::start(|_, _| Response::json(200, dataproc(true)).into());
+        let mut env = env.to_vec();
+        env.push(("GOOGLE_OAUTH_ACCESS_TOKEN", "test-token"));
+        let out = wait_with(&server, extra, &env);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let requests = server.requests();
+        requests[0].header("x-goog-user-project").map(str::to_owned)
+    };
+    assert_eq!(quota(&[], &[]), None);
+    assert_eq!(
+        quota(&[], &[("GOOGLE_CLOUD_QUOTA_PROJECT", "env-project")]).as_deref(),
+        Some("env-project")
+    );
+    assert_eq!(
+        quota(
+            &["--quota-project", "option-project"],
+            &[("GOOGLE_CLOUD_QUOTA_PROJECT", "env-project")]
+        )
+        .as_deref(),
+        Some("option-project")
+    );
+    assert_eq!(
+        quota(&["--billing-project", "billed"], &[]).as_deref(),
+        Some("billed")
+    );
+}

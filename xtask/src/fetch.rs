@@ -103,10 +103,10 @@ impl Origin {
                 label,
             });
         }
-        if let Some(base) = &args.base_url {
-            if !(base.starts_with("http://") || base.starts_with("https://")) {
-                bail!("--base-url {base}: expected an http:// or https:// URL");
-            }
+        if let Some(base) = &args.base_url
+            && !(base.starts_with("http://") || base.starts_with("https://"))
+        {
+            bail!("--base-url {base}: expected an http:// or https:// URL");
         }
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(args.timeout)))

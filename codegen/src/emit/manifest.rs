@@ -55,7 +55,7 @@ pub fn manifest(services: &[ir::Service], options: &Options) -> String {
          version = \"{version}\"\n\
          description = \"Typed requests, models and pollers for the long-running operations of Google APIs, generated from their Discovery documents\"\n\
          edition = \"2024\"\n\
-         rust-version = \"1.85\"\n\
+         rust-version = \"1.91\"\n\
          license = \"MIT OR Apache-2.0\"\n\
          repository = \"{repository}\"\n\
          readme = \"../README.md\"\n\

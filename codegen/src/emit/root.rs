@@ -128,6 +128,31 @@ assert!({crate}::resolve(\"https://dataproc.googleapis.com.evil.example/v1/proje
 
 [`ResolveError`]: the input refused, no collection fitting it, or several.";
 
+/// The docs of `resolve_in_universe`; `{crate}` is the crate name.
+const RESOLVE_IN_UNIVERSE_DOCS: &str = "\
+As [`resolve`], in the universe domain `universe` (`s3nsapis.fr` for S3NS's Trusted Partner
+Cloud, as `GOOGLE_CLOUD_UNIVERSE_DOMAIN` names it): URLs must be on hosts of that universe,
+where `googleapis.com` is replaced by it (`https://dataproc.s3nsapis.fr/…`), with the same
+rules, and requests go to the services' hosts there; a URL on `googleapis.com` is refused.
+[`resolve_among_in_universe`] tells the rules in full.
+
+```
+# #[cfg(feature = \"dataproc_v1\")] {
+let get = {crate}::resolve_in_universe(
+    \"projects/p/regions/u-france-east1/operations/123\",
+    Some(\"dataproc\"),
+    \"s3nsapis.fr\",
+)?;
+assert_eq!(get.url(), \"https://dataproc.s3nsapis.fr/v1/projects/p/regions/u-france-east1/operations/123\");
+# }
+# Ok::<(), {crate}::ResolveError>(())
+```
+
+# Errors
+
+[`ResolveError`]: the input or the universe domain refused, no collection fitting it, or
+several.";
+
 /// The source of `src/lib.rs`.
 pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
     let documented = services
@@ -158,6 +183,7 @@ pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
     };
     let crate_docs = docs(CRATE_DOCS);
     let resolve_docs = docs(RESOLVE_DOCS);
+    let resolve_in_universe_docs = docs(RESOLVE_IN_UNIVERSE_DOCS);
     let runtime = quote::format_ident!("{}", options.runtime.replace('-', "_"));
     render(
         &header("every document", "", options),
@@ -176,6 +202,15 @@ pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
             #( #[doc = #resolve_docs] )*
             pub fn resolve(input: &str, service: Option<&str>) -> Result<Resolved, ResolveError> {
                 resolve_among(apis::COLLECTIONS, input, service)
+            }
+
+            #( #[doc = #resolve_in_universe_docs] )*
+            pub fn resolve_in_universe(
+                input: &str,
+                service: Option<&str>,
+                universe: &str,
+            ) -> Result<Resolved, ResolveError> {
+                resolve_among_in_universe(apis::COLLECTIONS, input, service, universe)
             }
         },
     )

@@ -1,29 +1,75 @@
-//! Access tokens: where the client gets the `authorization: Bearer` header from.
+//! Token sources: where the client gets the headers that authenticate each request
+//! (`authorization`, and a quota project's `x-goog-user-project`).
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use http::{HeaderMap, HeaderValue};
 
 use crate::error::BoxError;
 use crate::service::Scope;
 
-/// The future a [`TokenSource`] returns.
-pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Token, BoxError>> + Send + 'a>>;
+/// The future a [`TokenSource`]'s methods return.
+pub type AuthFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, BoxError>> + Send + 'a>>;
 
-/// Where the [`Client`](crate::Client) gets an OAuth 2.0 access token for each attempt.
+/// The header that names the quota project: the project billed, and whose quota is spent, for
+/// a request made with user credentials.
+pub const QUOTA_PROJECT_HEADER: &str = "x-goog-user-project";
+
+/// Where the [`Client`](crate::Client) gets the headers that authenticate each attempt: an
+/// OAuth 2.0 access token in `authorization`, and, where the source knows one, the quota
+/// project in `x-goog-user-project`.
 ///
 /// `scopes` are the scopes of the method being called ([`MethodInfo::scopes`](crate::MethodInfo));
 /// any one of them grants access. A source that caches tokens should refresh them before they
-/// expire; the client asks again for every attempt.
+/// expire; the client asks again for every attempt. When the server refuses a token (HTTP
+/// 401), the client calls [`refresh`](Self::refresh) once and, if the source can give another
+/// token, sends the request again; a second 401 in a row ends the call.
 pub trait TokenSource: Send + Sync {
-    /// An access token for a method that accepts `scopes`.
-    fn token<'a>(&'a self, scopes: &'a [Scope]) -> TokenFuture<'a>;
+    /// The headers for a request to a method that accepts `scopes`: `authorization`, and
+    /// `x-goog-user-project` where the source has a quota project.
+    fn headers<'a>(&'a self, scopes: &'a [Scope]) -> AuthFuture<'a, HeaderMap>;
+
+    /// The server refused (HTTP 401) the headers `refused` that [`headers`](Self::headers)
+    /// gave for `scopes`: the source forgets that token, so that the next `headers` gives a
+    /// fresh one. Gives whether it can (`false`, the default, for a token that cannot be
+    /// renewed, such as [`Token`] and [`EnvToken`]).
+    fn refresh<'a>(&'a self, scopes: &'a [Scope], refused: &'a HeaderMap) -> AuthFuture<'a, bool> {
+        let _ = (scopes, refused);
+        Box::pin(std::future::ready(Ok(false)))
+    }
+
+    /// The universe domain the credentials belong to (`googleapis.com` for Google Cloud), where
+    /// the source knows it; `None` (the default) when it does not. The client refuses to send
+    /// anything when it is not the client's own universe domain.
+    fn universe_domain(&self) -> AuthFuture<'_, Option<String>> {
+        Box::pin(std::future::ready(Ok(None)))
+    }
+}
+
+/// A boxed source, so that a program can choose its source at run time.
+impl<T: TokenSource + ?Sized> TokenSource for Box<T> {
+    fn headers<'a>(&'a self, scopes: &'a [Scope]) -> AuthFuture<'a, HeaderMap> {
+        (**self).headers(scopes)
+    }
+
+    fn refresh<'a>(&'a self, scopes: &'a [Scope], refused: &'a HeaderMap) -> AuthFuture<'a, bool> {
+        (**self).refresh(scopes, refused)
+    }
+
+    fn universe_domain(&self) -> AuthFuture<'_, Option<String>> {
+        (**self).universe_domain()
+    }
 }
 
 /// An OAuth 2.0 access token. Its `Debug` shows no secret and it has no `Display`, so it stays
 /// out of logs; the client marks the header it goes into as sensitive.
 ///
-/// A token is itself a [`TokenSource`] that always gives the same token.
+/// A token is itself a [`TokenSource`] that always gives the same token: it cannot be renewed,
+/// so a 401 (it expired or was revoked) ends the call with
+/// [`Error::TokenRefused`](crate::Error::TokenRefused).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(String);
 
@@ -37,6 +83,25 @@ impl Token {
     pub fn secret(&self) -> &str {
         &self.0
     }
+
+    /// The `authorization: Bearer` header of this token, marked sensitive.
+    fn headers(&self) -> Result<HeaderMap, BoxError> {
+        let mut value = HeaderValue::try_from(format!("Bearer {}", self.0))
+            .map_err(|_| "the token is not a valid header value (it holds a control character)")?;
+        value.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::AUTHORIZATION, value);
+        Ok(headers)
+    }
+
+    /// Whether `headers` carry this token.
+    fn is_in(&self, headers: &HeaderMap) -> bool {
+        headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|secret| secret == self.0)
+    }
 }
 
 impl fmt::Debug for Token {
@@ -45,21 +110,18 @@ impl fmt::Debug for Token {
     }
 }
 
-/// A boxed source, so that a program can choose its source at run time.
-impl<T: TokenSource + ?Sized> TokenSource for Box<T> {
-    fn token<'a>(&'a self, scopes: &'a [Scope]) -> TokenFuture<'a> {
-        (**self).token(scopes)
-    }
-}
-
 impl TokenSource for Token {
-    fn token<'a>(&'a self, _scopes: &'a [Scope]) -> TokenFuture<'a> {
-        Box::pin(std::future::ready(Ok(self.clone())))
+    fn headers<'a>(&'a self, _scopes: &'a [Scope]) -> AuthFuture<'a, HeaderMap> {
+        Box::pin(std::future::ready(Token::headers(self)))
     }
 }
 
 /// A token read from an environment variable at each attempt, by default
 /// `GOOGLE_OAUTH_ACCESS_TOKEN` (for example from `gcloud auth print-access-token`).
+///
+/// Such a token lasts about an hour and cannot be renewed: a 401 ends the call with
+/// [`Error::TokenRefused`](crate::Error::TokenRefused). For longer waits use a source that
+/// refreshes ([`TokenCommand`], or `Adc` with the feature `adc`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvToken {
     var: String,
@@ -87,75 +149,215 @@ impl Default for EnvToken {
 }
 
 impl TokenSource for EnvToken {
-    fn token<'a>(&'a self, _scopes: &'a [Scope]) -> TokenFuture<'a> {
-        let token = match std::env::var(&self.var) {
-            Ok(value) if !value.trim().is_empty() => Ok(Token::new(value.trim())),
+    fn headers<'a>(&'a self, _scopes: &'a [Scope]) -> AuthFuture<'a, HeaderMap> {
+        let headers = match std::env::var(&self.var) {
+            Ok(value) if !value.trim().is_empty() => Token::new(value.trim()).headers(),
             _ => Err(format!("the environment variable {} is not set or empty", self.var).into()),
         };
-        Box::pin(std::future::ready(token))
+        Box::pin(std::future::ready(headers))
     }
 }
 
-/// Application Default Credentials through the `gcp_auth` crate: a service account key named
-/// by `GOOGLE_APPLICATION_CREDENTIALS`, the `gcloud` user credentials, or the metadata server.
+/// Access tokens printed by a command, such as `gcloud auth print-access-token`: run when a
+/// token is first needed, again once the token is [`lifetime`](Self::lifetime) old (45
+/// minutes by default: gcloud's tokens last an hour), and again when the server refuses the
+/// token (HTTP 401), like kubectl's credential plugins.
 ///
-/// It asks for `cloud-platform` when the method accepts it, else for the method's first scope,
-/// unless [`scopes`](Self::scopes) sets others. `gcp_auth` caches and refreshes the tokens.
-#[cfg(feature = "adc")]
-#[derive(Clone)]
-pub struct Adc {
-    provider: std::sync::Arc<dyn gcp_auth::TokenProvider>,
-    scopes: Option<Vec<String>>,
+/// The command's standard output, trimmed, is the token (at most 64 KiB, one line); it must
+/// end within 2 minutes. A command that fails is an error naming it, its exit status and the
+/// start of its standard error. The token is never logged.
+pub struct TokenCommand {
+    /// The program and its arguments.
+    program: String,
+    args: Vec<String>,
+    /// The command as the user gave it, for messages.
+    shown: String,
+    lifetime: Duration,
+    /// The last token and when it was printed.
+    cached: tokio::sync::Mutex<Option<(Token, Instant)>>,
 }
 
-#[cfg(feature = "adc")]
-impl Adc {
-    /// Finds the credentials, in `gcp_auth`'s order.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Setup`](crate::Error::Setup) when no credentials are found.
-    pub async fn new() -> Result<Self, crate::Error> {
-        let provider = gcp_auth::provider()
-            .await
-            .map_err(|e| crate::Error::Setup {
-                source: Box::new(e),
-            })?;
-        Ok(Adc {
-            provider,
-            scopes: None,
-        })
-    }
-
-    /// Asks for these scopes whatever the method, e.g. when the credentials are limited to them.
-    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
-        self
-    }
-}
-
-#[cfg(feature = "adc")]
-impl fmt::Debug for Adc {
+impl fmt::Debug for TokenCommand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Adc")
-            .field("scopes", &self.scopes)
+        f.debug_struct("TokenCommand")
+            .field("command", &self.shown)
+            .field("lifetime", &self.lifetime)
             .finish_non_exhaustive()
     }
 }
 
-#[cfg(feature = "adc")]
-impl TokenSource for Adc {
-    fn token<'a>(&'a self, scopes: &'a [Scope]) -> TokenFuture<'a> {
-        const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
-        let wanted: Vec<&str> = match &self.scopes {
-            Some(own) => own.iter().map(String::as_str).collect(),
-            None if scopes.iter().any(|s| s.url == CLOUD_PLATFORM) => vec![CLOUD_PLATFORM],
-            None => vec![scopes.first().map_or(CLOUD_PLATFORM, |s| s.url)],
+/// The most of a command's standard output read as a token.
+const MAX_TOKEN_OUTPUT: u64 = 64 * 1024;
+/// The most of a command's standard error shown in an error.
+const MAX_ERROR_OUTPUT: usize = 400;
+/// The longest a token command may run.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
+
+impl TokenCommand {
+    /// How long a token is used before the command is run again, unless told otherwise.
+    pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(45 * 60);
+
+    /// Runs `command` with the shell (`sh -c`; `cmd /C` on Windows), e.g.
+    /// `gcloud auth print-access-token --impersonate-service-account=sa@p.iam.gserviceaccount.com`.
+    pub fn shell(command: impl Into<String>) -> Self {
+        let command = command.into();
+        let (program, flag) = if cfg!(windows) {
+            ("cmd", "/C")
+        } else {
+            ("sh", "-c")
         };
-        Box::pin(async move {
-            let token = self.provider.token(&wanted).await?;
-            Ok(Token::new(token.as_str()))
-        })
+        TokenCommand {
+            program: program.to_owned(),
+            args: vec![flag.to_owned(), command.clone()],
+            shown: command,
+            lifetime: Self::DEFAULT_LIFETIME,
+            cached: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// Runs `program` with `args`, without a shell.
+    pub fn program<S: Into<String>>(
+        program: impl Into<String>,
+        args: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let program = program.into();
+        let args: Vec<String> = args.into_iter().map(Into::into).collect();
+        let shown = std::iter::once(program.as_str())
+            .chain(args.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ");
+        TokenCommand {
+            program,
+            args,
+            shown,
+            lifetime: Self::DEFAULT_LIFETIME,
+            cached: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// How long a token is used before the command is run again (default
+    /// [`DEFAULT_LIFETIME`](Self::DEFAULT_LIFETIME)).
+    pub fn lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
+    }
+
+    /// The command, as given.
+    pub fn command(&self) -> &str {
+        &self.shown
+    }
+
+    /// A token: the cached one while it is younger than its lifetime, else a new one.
+    pub(crate) async fn token(&self) -> Result<Token, BoxError> {
+        let mut cached = self.cached.lock().await;
+        if let Some((token, at)) = cached.as_ref()
+            && at.elapsed() < self.lifetime
+        {
+            return Ok(token.clone());
+        }
+        let token = self.run().await?;
+        *cached = Some((token.clone(), Instant::now()));
+        Ok(token)
+    }
+
+    /// Runs the command once and reads its token.
+    async fn run(&self) -> Result<Token, BoxError> {
+        let mut command = std::process::Command::new(&self.program);
+        command
+            .args(&self.args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        // A thread of its own, so that the client needs no process support from its runtime;
+        // a command past its time is left to end on its own.
+        std::thread::spawn(move || {
+            let _ = sender.send(run_command(command));
+        });
+        let shown = &self.shown;
+        let output = match tokio::time::timeout(COMMAND_TIMEOUT, receiver).await {
+            Ok(Ok(output)) => output,
+            Ok(Err(_)) => Err("it stopped without an answer".to_owned()),
+            Err(_) => Err(format!("it did not end within {COMMAND_TIMEOUT:?}")),
+        };
+        let token = output.map_err(|why| format!("the token command `{shown}` failed: {why}"))?;
+        tracing::debug!(command = %shown, "ran the token command");
+        Ok(token)
+    }
+
+    /// Forgets the cached token if it is the one refused; whether a new one will come.
+    async fn forget(&self, refused: &HeaderMap) -> bool {
+        let mut cached = self.cached.lock().await;
+        if cached
+            .as_ref()
+            .is_some_and(|(token, _)| token.is_in(refused))
+        {
+            *cached = None;
+        }
+        true
+    }
+}
+
+/// Runs `command` to its end: its token, or why there is none.
+fn run_command(mut command: std::process::Command) -> Result<Token, String> {
+    use std::io::Read as _;
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("it could not be started: {e}"))?;
+    let stderr = child.stderr.take();
+    let errors = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        if let Some(mut stderr) = stderr {
+            let _ = (&mut stderr).take(4096).read_to_end(&mut text);
+            let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+        }
+        text
+    });
+    let mut out = Vec::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = (&mut stdout).take(MAX_TOKEN_OUTPUT).read_to_end(&mut out);
+        let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for it failed: {e}"))?;
+    let errors = errors.join().unwrap_or_default();
+    if !status.success() {
+        let excerpt: String = String::from_utf8_lossy(&errors)
+            .trim()
+            .chars()
+            .take(MAX_ERROR_OUTPUT)
+            .collect();
+        let excerpt = if excerpt.is_empty() {
+            "no standard error".to_owned()
+        } else {
+            format!("standard error: \"{}\"", excerpt.escape_debug())
+        };
+        return Err(format!("it exited with {status} ({excerpt})"));
+    }
+    let text = String::from_utf8(out).map_err(|_| "it printed something that is not UTF-8")?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err("it printed no token on standard output".to_owned());
+    }
+    // The token itself is never shown: it may be one, malformed.
+    if token.contains(char::is_whitespace) || token.contains(char::is_control) {
+        return Err(
+            "it printed more than one word on standard output; it must print the access token \
+             alone"
+                .to_owned(),
+        );
+    }
+    Ok(Token::new(token))
+}
+
+impl TokenSource for TokenCommand {
+    fn headers<'a>(&'a self, _scopes: &'a [Scope]) -> AuthFuture<'a, HeaderMap> {
+        Box::pin(async move { self.token().await?.headers() })
+    }
+
+    fn refresh<'a>(&'a self, _scopes: &'a [Scope], refused: &'a HeaderMap) -> AuthFuture<'a, bool> {
+        Box::pin(async move { Ok(self.forget(refused).await) })
     }
 }
 
@@ -168,5 +370,101 @@ mod tests {
         let token = Token::new("ya29.secret");
         assert_eq!(format!("{token:?}"), "Token(<redacted>)");
         assert_eq!(token.secret(), "ya29.secret");
+        let headers = token.headers().expect("a header");
+        assert!(headers[http::header::AUTHORIZATION].is_sensitive());
+        assert!(!format!("{headers:?}").contains("secret"));
+        assert!(token.is_in(&headers));
+        assert!(!Token::new("other").is_in(&headers));
+    }
+
+    #[test]
+    fn a_token_with_a_newline_is_refused() {
+        let err = Token::new("a\nb").headers().expect_err("refused");
+        assert!(
+            err.to_string().contains("not a valid header value"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn token_commands_are_run_once_per_lifetime_and_again_when_refused() {
+        let dir = std::env::temp_dir().join(format!("token-command-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a folder");
+        let count = dir.join("count");
+        let _ = std::fs::remove_file(&count);
+        // Prints `token-N`, N being how many times it ran.
+        let script = format!(
+            "echo x >> '{0}'; printf 'token-%s\\n' $(wc -l < '{0}' | tr -d ' ')",
+            count.display()
+        );
+        let command = TokenCommand::shell(script);
+        let first = command.headers(&[]).await.expect("a token");
+        assert_eq!(first[http::header::AUTHORIZATION], "Bearer token-1");
+        let again = command.headers(&[]).await.expect("a token");
+        assert_eq!(again[http::header::AUTHORIZATION], "Bearer token-1");
+        // Another token than the cached one was refused: the cache stays.
+        let other = Token::new("token-0").headers().expect("a header");
+        assert!(command.refresh(&[], &other).await.expect("refreshed"));
+        let still = command.headers(&[]).await.expect("a token");
+        assert_eq!(still[http::header::AUTHORIZATION], "Bearer token-1");
+        assert!(command.refresh(&[], &first).await.expect("refreshed"));
+        let fresh = command.headers(&[]).await.expect("a token");
+        assert_eq!(fresh[http::header::AUTHORIZATION], "Bearer token-2");
+        // Past its lifetime, the command runs again.
+        let short = TokenCommand::shell(format!(
+            "echo x >> '{0}'; printf 'token-%s\\n' $(wc -l < '{0}' | tr -d ' ')",
+            count.display()
+        ))
+        .lifetime(Duration::ZERO);
+        let a = short.headers(&[]).await.expect("a token");
+        let b = short.headers(&[]).await.expect("a token");
+        assert_ne!(a, b);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn failing_token_commands_are_errors_naming_them() {
+        let err = TokenCommand::shell("echo 'not logged in\tto gcloud' >&2; exit 3")
+            .headers(&[])
+            .await
+            .expect_err("it fails");
+        assert_eq!(
+            err.to_string(),
+            "the token command `echo 'not logged in\tto gcloud' >&2; exit 3` failed: it exited \
+             with exit status: 3 (standard error: \"not logged in\\tto gcloud\")"
+        );
+        let err = TokenCommand::shell("true")
+            .headers(&[])
+            .await
+            .expect_err("no token");
+        assert!(
+            err.to_string()
+                .ends_with("it printed no token on standard output"),
+            "{err}"
+        );
+        // What it printed is never shown: it may be a token.
+        let err = TokenCommand::shell("echo \"$PWD\"; echo two")
+            .headers(&[])
+            .await
+            .expect_err("two words");
+        let printed = std::env::current_dir().expect("a folder");
+        assert!(err.to_string().contains("more than one word"), "{err}");
+        assert!(
+            !err.to_string().contains(&*printed.to_string_lossy()),
+            "{err}"
+        );
+        let err = TokenCommand::program("/nonexistent/token-printer", ["--now"])
+            .headers(&[])
+            .await
+            .expect_err("no such program");
+        assert!(
+            err.to_string().starts_with(
+                "the token command `/nonexistent/token-printer --now` failed: it could not be \
+                 started: "
+            ),
+            "{err}"
+        );
     }
 }

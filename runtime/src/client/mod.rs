@@ -1,6 +1,8 @@
 //! The async client (feature `client`): sends requests with a token, retries transient
 //! failures and waits for operations.
 
+#[cfg(feature = "adc")]
+mod adc;
 mod auth;
 mod list;
 mod poll;
@@ -14,15 +16,15 @@ use http::HeaderValue;
 use serde::de::DeserializeOwned;
 
 #[cfg(feature = "adc")]
-pub use auth::Adc;
-pub use auth::{EnvToken, Token, TokenFuture, TokenSource};
+pub use adc::Adc;
+pub use auth::{AuthFuture, EnvToken, QUOTA_PROJECT_HEADER, Token, TokenCommand, TokenSource};
 pub use poll::{PollPolicy, PollState, Pollable, Poller};
 pub use retry::RetryPolicy;
 
 use crate::error::{BoxError, Error, TransportKind};
 use crate::request::{Call, Defaults, Request};
 use crate::response::{ApiError, decode};
-use crate::service::EndpointKind;
+use crate::service::{DEFAULT_UNIVERSE_DOMAIN, EndpointKind, check_universe_domain};
 
 /// An HTTP client for the requests of every service in this crate, over reqwest and rustls
 /// (with the `ring` provider and the platform's certificate verifier).
@@ -68,6 +70,13 @@ struct Inner {
     max_requests: Option<usize>,
     /// One permit per exchange that may be in flight, handed out first come, first served.
     slots: Option<tokio::sync::Semaphore>,
+    /// The quota project sent as `x-goog-user-project`, over the token source's.
+    quota_project: Option<HeaderValue>,
+    /// The universe domain, `googleapis.com` by default.
+    universe: String,
+    /// Whether the token source's universe domain is the client's: checked once, before the
+    /// first request.
+    universe_check: tokio::sync::OnceCell<Result<(), (String, String)>>,
 }
 
 impl fmt::Debug for Client {
@@ -83,6 +92,8 @@ impl fmt::Debug for Client {
             .field("poll", &inner.poll)
             .field("max_concurrent_requests", &inner.max_requests)
             .field("max_response_size", &inner.max_response_size)
+            .field("quota_project", &inner.quota_project)
+            .field("universe_domain", &inner.universe)
             .finish()
     }
 }
@@ -99,6 +110,8 @@ pub struct ClientBuilder {
     poll: PollPolicy,
     max_requests: Option<usize>,
     max_response_size: u64,
+    quota_project: Option<String>,
+    universe: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -113,11 +126,47 @@ impl fmt::Debug for ClientBuilder {
             .field("poll", &self.poll)
             .field("max_concurrent_requests", &self.max_requests)
             .field("max_response_size", &self.max_response_size)
+            .field("quota_project", &self.quota_project)
+            .field("universe_domain", &self.universe)
             .finish()
     }
 }
 
 impl ClientBuilder {
+    /// The variable that names the quota project when [`quota_project`](Self::quota_project)
+    /// does not, as for Google's own clients.
+    pub const QUOTA_PROJECT_VAR: &'static str = "GOOGLE_CLOUD_QUOTA_PROJECT";
+
+    /// The variable that names the universe domain when
+    /// [`universe_domain`](Self::universe_domain) does not, as for Google's own clients.
+    pub const UNIVERSE_DOMAIN_VAR: &'static str = "GOOGLE_CLOUD_UNIVERSE_DOMAIN";
+
+    /// The quota project: the project billed, and whose quota is spent, for requests made
+    /// with user credentials (some APIs refuse such requests without one). Sent as
+    /// `x-goog-user-project` with every request, whatever the token source.
+    ///
+    /// Without it, the quota project is `GOOGLE_CLOUD_QUOTA_PROJECT` when it is set, else the
+    /// token source's (`Adc`'s: the credential file's `quota_project_id`, written by `gcloud
+    /// auth application-default set-quota-project`), else none.
+    pub fn quota_project(mut self, project: impl Into<String>) -> Self {
+        self.quota_project = Some(project.into());
+        self
+    }
+
+    /// The universe domain (`s3nsapis.fr` for S3NS's Trusted Partner Cloud): it replaces
+    /// `googleapis.com` in every root URL and endpoint the Discovery documents give, so that
+    /// `https://dataproc.googleapis.com/` becomes `https://dataproc.s3nsapis.fr/`. A root URL
+    /// given to the client or to a request is used as it is.
+    ///
+    /// Without it, the universe domain is `GOOGLE_CLOUD_UNIVERSE_DOMAIN` when it is set, else
+    /// `googleapis.com`. A token source whose credentials belong to another universe (see
+    /// [`TokenSource::universe_domain`]) gets [`Error::UniverseDomain`] before any request is
+    /// sent.
+    pub fn universe_domain(mut self, universe: impl Into<String>) -> Self {
+        self.universe = Some(universe.into());
+        self
+    }
+
     /// Where tokens come from. Without one, requests carry no `authorization` header.
     pub fn token_source(mut self, tokens: impl TokenSource + 'static) -> Self {
         self.tokens = Some(Box::new(tokens));
@@ -211,13 +260,32 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Setup`] when TLS or the HTTP client cannot be set up (e.g. no root
-    /// certificates are found); [`Error::NotHttp`] when the root URL is not an `http://` or `https://` URL.
+    /// certificates are found), or the quota project or universe domain is not valid;
+    /// [`Error::NotHttp`] when the root URL is not an `http://` or `https://` URL.
     pub fn build(self) -> Result<Client, Error> {
         use rustls_platform_verifier::BuilderVerifierExt;
         if let Some(url) = &self.root_url {
             check_scheme(url)?;
         }
         let setup = |e: BoxError| Error::Setup { source: e };
+        let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
+        let quota_project = match self
+            .quota_project
+            .or_else(|| from_env(Self::QUOTA_PROJECT_VAR))
+        {
+            Some(project) => Some(HeaderValue::try_from(project.trim()).map_err(|_| {
+                setup(format!("the quota project {project:?} is not a valid header value").into())
+            })?),
+            None => None,
+        };
+        let universe = self
+            .universe
+            .or_else(|| from_env(Self::UNIVERSE_DOMAIN_VAR))
+            .map_or_else(
+                || DEFAULT_UNIVERSE_DOMAIN.to_owned(),
+                |u| u.trim().to_ascii_lowercase(),
+            );
+        check_universe_domain(&universe).map_err(|e| setup(e.into()))?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -251,6 +319,9 @@ impl ClientBuilder {
                 max_requests: self.max_requests,
                 slots: self.max_requests.map(tokio::sync::Semaphore::new),
                 max_response_size: self.max_response_size,
+                quota_project,
+                universe,
+                universe_check: tokio::sync::OnceCell::new(),
             }),
         })
     }
@@ -269,6 +340,8 @@ impl Client {
             poll: PollPolicy::default(),
             max_requests: None,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            quota_project: None,
+            universe: None,
         }
     }
 
@@ -320,13 +393,56 @@ impl Client {
         attempt_timeout: Duration,
     ) -> Result<T, Error> {
         let retry = &self.inner.retry;
+        let started = Instant::now();
         let mut attempt = 1;
+        // Whether the last attempt was sent with a token just renewed after a 401.
+        let mut refreshed = false;
         loop {
             self.hold_back(call, attempt - 1, deadline).await?;
-            let err = match self.attempt(call, attempt, deadline, attempt_timeout).await {
+            let auth = self.auth_headers(call).await?;
+            let err = match self
+                .attempt(call, attempt, deadline, attempt_timeout, auth.as_ref())
+                .await
+            {
                 Ok(response) => return Ok(response),
                 Err(err) => err,
             };
+            let err = match (err, &self.inner.tokens, &auth) {
+                (Error::Api { error, .. }, Some(tokens), Some(auth))
+                    if error.http_status == http::StatusCode::UNAUTHORIZED =>
+                {
+                    let method = call.method();
+                    let refused = |refreshed| Error::TokenRefused {
+                        method: method.id,
+                        elapsed: started.elapsed(),
+                        refreshed,
+                        error,
+                    };
+                    if refreshed {
+                        return Err(refused(true));
+                    }
+                    let renewed = tokens
+                        .refresh(method.scopes, auth)
+                        .await
+                        .map_err(|source| Error::Auth {
+                            method: method.id,
+                            source,
+                        })?;
+                    if !renewed {
+                        return Err(refused(false));
+                    }
+                    tracing::warn!(
+                        method = method.id,
+                        attempt,
+                        "the access token was refused (HTTP 401): sending again with a new one"
+                    );
+                    refreshed = true;
+                    attempt += 1;
+                    continue;
+                }
+                (err, ..) => err,
+            };
+            refreshed = false;
             let wait = retry.delay(attempt, err.api_error().and_then(ApiError::retry_delay));
             if let Some(api) = err.api_error().filter(|a| a.is_rate_limited()) {
                 self.throttle_for(wait, api);
@@ -419,36 +535,83 @@ impl Client {
         Ok(())
     }
 
-    /// One HTTP exchange: token, request, whole body, decoding.
+    /// The client's settings for a request's URL.
+    fn defaults(&self) -> Defaults<'_> {
+        Defaults {
+            root_url: self.inner.root_url.as_deref(),
+            endpoint: self.inner.endpoint,
+            universe: Some(&self.inner.universe),
+        }
+    }
+
+    /// The token source's headers for `call`, once the source's universe domain is known to be
+    /// the client's; `None` without a token source.
+    async fn auth_headers(&self, call: &Call) -> Result<Option<http::HeaderMap>, Error> {
+        let Some(tokens) = &self.inner.tokens else {
+            return Ok(None);
+        };
+        let method = call.method();
+        let auth = |source| Error::Auth {
+            method: method.id,
+            source,
+        };
+        let universe = &self.inner.universe;
+        let check = self
+            .inner
+            .universe_check
+            .get_or_try_init(|| async {
+                Ok::<_, BoxError>(match tokens.universe_domain().await? {
+                    Some(found) if !found.eq_ignore_ascii_case(universe) => {
+                        Err((universe.clone(), found))
+                    }
+                    _ => Ok(()),
+                })
+            })
+            .await
+            .map_err(auth)?;
+        if let Err((client, found)) = check {
+            return Err(Error::UniverseDomain {
+                client: client.clone(),
+                found: found.clone(),
+                of: "the credentials",
+            });
+        }
+        tokens.headers(method.scopes).await.map(Some).map_err(auth)
+    }
+
+    /// One HTTP exchange: request with `auth` headers, whole body, decoding.
     async fn attempt<T: DeserializeOwned>(
         &self,
         call: &Call,
         attempts: u32,
         deadline: Option<Instant>,
         attempt_timeout: Duration,
+        auth: Option<&http::HeaderMap>,
     ) -> Result<T, Error> {
         let method = call.method();
         // A request's own root URL was not seen when the client was built.
         if let Some(root) = &call.root_url {
             check_scheme(root)?;
         }
-        let defaults = Defaults {
-            root_url: self.inner.root_url.as_deref(),
-            endpoint: self.inner.endpoint,
-        };
+        let defaults = self.defaults();
+        // A request the resolver found in another universe never gets this client's token.
+        let universe = call.universe(&defaults);
+        if universe != self.inner.universe {
+            return Err(Error::UniverseDomain {
+                client: self.inner.universe.clone(),
+                found: universe.to_owned(),
+                of: "the request",
+            });
+        }
         let mut http_request = call.to_http(&defaults)?;
-        if let Some(tokens) = &self.inner.tokens {
-            let auth = |source| Error::Auth {
-                method: method.id,
-                source,
-            };
-            let token = tokens.token(method.scopes).await.map_err(auth)?;
-            let mut value = HeaderValue::try_from(format!("Bearer {}", token.secret()))
-                .map_err(|_| auth("the token is not a valid header value".into()))?;
+        let headers = http_request.headers_mut();
+        for (name, value) in auth.into_iter().flatten() {
+            let mut value = value.clone();
             value.set_sensitive(true);
-            http_request
-                .headers_mut()
-                .insert(http::header::AUTHORIZATION, value);
+            headers.insert(name.clone(), value);
+        }
+        if let Some(project) = &self.inner.quota_project {
+            headers.insert(QUOTA_PROJECT_HEADER, project.clone());
         }
         let http_request = reqwest::Request::try_from(http_request)
             .map_err(|e| transport(method.id, attempts, TransportKind::Broken, without_query(e)))?;

@@ -466,7 +466,11 @@ where
                     );
                     return Err(error);
                 }
-                Err(e) => {
+                Err(mut e) => {
+                    // A refused token is told with how long the wait had run, not the poll.
+                    if let Error::TokenRefused { elapsed, .. } = &mut e {
+                        *elapsed = start.elapsed();
+                    }
                     tracing::warn!(method = self.method_id(), poll = self.state.polls, "{e}");
                     return Err(e);
                 }
