@@ -101,9 +101,9 @@ pub use apis::*;
 /// port other than 443, query, fragment or percent escape. A URL on a host a service's document
 /// names (its root URL or a published endpoint) is that service's, and is sent to that endpoint;
 /// a name goes to the service's root URL, or to its location's locational endpoint for the
-/// services that serve a location only there (`LOCATIONAL_BY_DEFAULT`: Vertex AI). Names and paths may hold no empty, `.` or `..` segment, and every
-/// value must match its parameter's pattern, or, tied to its service by `service` or the host,
-/// end in `operations/ID`. A URL of the form `https://SERVICE.googleapis.com/VERSION/…/operations/ID`
+/// services that serve a location only there (`LOCATIONAL_BY_DEFAULT`: Vertex AI). Names and
+/// paths may hold no empty, `.` or `..` segment, and every value must match its parameter's
+/// pattern, or, tied to its service by `service` or the host, end in `operations/ID`. A URL of the form `https://SERVICE.googleapis.com/VERSION/…/operations/ID`
 /// that no service of the build fits is polled as a plain google.longrunning operation at that
 /// URL. [`resolve_among`] tells the rules in full and takes the collections to choose from.
 ///
