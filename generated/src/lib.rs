@@ -45,12 +45,13 @@
 //!   `apigateway_v1`, `cloudaicompanion_v1`, `dataproc_v1` and `workspaceevents_v1`, and
 //!   `all-services` turns on every one. A build compiles only the modules it enables.
 //! - `client` (default): an async `Client` on reqwest and rustls (the `ring` provider, no OpenSSL)
-//!   that adds the `authorization` header from a `TokenSource` (`Token`, `EnvToken`), retries
-//!   transient failures with backoff (`RetryPolicy`), and polls an operation until it is done
-//!   (`Client::until_done`, `Poller`, `PollPolicy`). Needs a tokio runtime. Without it the crate
-//!   depends only on serde, serde_json, http, percent-encoding and regex-lite.
-//! - `adc`: `Adc`, a token source for Application Default Credentials through the `gcp_auth` crate
-//!   (implies `client`).
+//!   that adds the `authorization` header (and `x-goog-user-project` for a quota project) from a
+//!   `TokenSource` (`Token`, `EnvToken`, `TokenCommand`), retries transient failures with backoff
+//!   (`RetryPolicy`), and polls an operation until it is done (`Client::until_done`, `Poller`,
+//!   `PollPolicy`). Needs a tokio runtime. Without it the crate depends only on serde,
+//!   serde_json, http, httpdate, percent-encoding and regex-lite.
+//! - `adc`: `Adc`, a token source for Application Default Credentials through Google's
+//!   `google-cloud-auth` crate (implies `client`).
 //!
 //! docs.rs documents the crate with `client`, `adc` and every stable version of each service (`v1`,
 //! `v2`, …: 154 of the 271 modules): every module at once takes rustdoc more memory than docs.rs

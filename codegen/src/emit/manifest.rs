@@ -76,7 +76,7 @@ pub fn manifest(services: &[ir::Service], options: &Options) -> String {
          default = [{defaults}]\n\
          ## An async `Client` on reqwest with rustls (ring): retries, tokens, an operation poller.\n\
          client = [\"{runtime}/client\"]\n\
-         ## Application Default Credentials as a token source, through `gcp_auth`.\n\
+         ## Application Default Credentials as a token source, through `google-cloud-auth`.\n\
          adc = [\"{runtime}/adc\"]\n",
         regenerate = options.regenerate_command,
         name = options.package,
