@@ -3,13 +3,16 @@
 //! `Retry-After` in both forms and longer than the deadline, and an operation that reports its
 //! failure outside `error`.
 
+mod quick;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use google_operations::{
-    BodyProblem, Client, ClientBuilder, Error, OperationError, PollLimit, PollPolicy, RetryPolicy,
+    BodyProblem, ClientBuilder, Error, OperationError, PollLimit, PollPolicy, RetryPolicy,
     TransportKind, container_v1, dataproc_v1,
 };
+use quick::{ms, quick_client};
 use serde_json::json;
 use testserver::{Reply, Response, Server};
 
@@ -34,25 +37,9 @@ fn throttled() -> Response {
     )
 }
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// A client for `server` with short waits: retries after 1–5 ms, polls every 1–5 ms.
+/// A client for `server` with short waits.
 fn client_for(server: &Server) -> ClientBuilder {
-    Client::builder()
-        .root_url(server.root_url())
-        .retry_policy(
-            RetryPolicy::default()
-                .initial_backoff(ms(1))
-                .max_backoff(ms(5)),
-        )
-        .poll_policy(
-            PollPolicy::default()
-                .initial_interval(ms(1))
-                .max_interval(ms(5))
-                .deadline(Duration::from_secs(20)),
-        )
+    quick_client(&server.root_url())
 }
 
 /// When each request reached the handler, for timing what the client waited.

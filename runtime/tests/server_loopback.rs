@@ -2,6 +2,8 @@
 //! `operations.get` at the services' real paths, checks the bearer token, and counts the
 //! requests it receives.
 
+mod quick;
+
 use std::fmt::Debug;
 use std::time::Duration;
 
@@ -10,6 +12,7 @@ use google_operations::{
     PollPolicy, Request, RetryPolicy, Token, TokenSource, TransportKind, apigateway_v1,
     cloudaicompanion_v1, dataproc_v1, sqladmin_v1beta4, workspaceevents_v1,
 };
+use quick::{ms, quick_client};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -77,26 +80,9 @@ fn respond(reply: Reply) -> testserver::Reply {
     }
 }
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// A client for `server` with short waits: retries after 1–5 ms, polls every 1–5 ms.
+/// A client for `server` with short waits and the token it expects.
 fn client_for(server: &Server) -> ClientBuilder {
-    Client::builder()
-        .token_source(Token::new(TOKEN))
-        .root_url(&server.root)
-        .retry_policy(
-            RetryPolicy::default()
-                .initial_backoff(ms(1))
-                .max_backoff(ms(5)),
-        )
-        .poll_policy(
-            PollPolicy::default()
-                .initial_interval(ms(1))
-                .max_interval(ms(5))
-                .deadline(Duration::from_secs(20)),
-        )
+    quick_client(&server.root).token_source(Token::new(TOKEN))
 }
 
 fn running(name: &str, poll: usize) -> Value {
@@ -1134,15 +1120,6 @@ fn expiring_server(expires_after: usize, done_at: usize) -> testserver::Server {
         };
         testserver::Response::json(200, body.to_string()).into()
     })
-}
-
-fn quick_client(root: &str) -> ClientBuilder {
-    Client::builder().root_url(root).poll_policy(
-        PollPolicy::default()
-            .initial_interval(ms(1))
-            .max_interval(ms(5))
-            .deadline(Duration::from_secs(20)),
-    )
 }
 
 /// A shell command that prints `token-N`, N counting its runs (kept in `count`).
