@@ -392,3 +392,35 @@ async fn a_gke_operation_done_with_a_status_message_has_failed() {
     let client = client_for(&server).build().unwrap();
     assert!(client.until_done(&get).await.is_ok());
 }
+
+/// A token source that never answers: a token command or endpoint that hangs.
+struct Stuck;
+
+impl google_operations::TokenSource for Stuck {
+    fn headers<'a>(
+        &'a self,
+        _scopes: &'a [google_operations::Scope],
+    ) -> google_operations::AuthFuture<'a, google_operations::http::HeaderMap> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn a_token_source_that_never_answers_ends_the_call_at_its_deadline() {
+    let server = Server::start(|_, _| done().into());
+    let client = client_for(&server)
+        .token_source(Stuck)
+        .timeout(ms(300))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.send(&get()).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("no access token came before the call's deadline"),
+        "{err}"
+    );
+    assert!(server.requests().is_empty());
+}

@@ -163,9 +163,11 @@ impl TokenSource for EnvToken {
 /// minutes by default: gcloud's tokens last an hour), and again when the server refuses the
 /// token (HTTP 401), like kubectl's credential plugins.
 ///
-/// The command's standard output, trimmed, is the token (at most 64 KiB, one line); it must
-/// end within 2 minutes. A command that fails is an error naming it, its exit status and the
-/// start of its standard error. The token is never logged.
+/// The command's standard output, trimmed, is the token (one word; a command that prints more
+/// than 64 KiB is refused); a command that has not ended within 2 minutes is stopped. A
+/// command that fails is an error naming it, its exit status and the start of its standard
+/// error. The token is never logged; the command's text is shown in errors and `Debug`, so it
+/// should hold no secret of its own.
 pub struct TokenCommand {
     /// The program and its arguments.
     program: String,
@@ -270,16 +272,14 @@ impl TokenCommand {
             .stderr(std::process::Stdio::piped());
         let (sender, receiver) = tokio::sync::oneshot::channel();
         // A thread of its own, so that the client needs no process support from its runtime;
-        // a command past its time is left to end on its own.
+        // it stops the command if it runs past its time.
         std::thread::spawn(move || {
-            let _ = sender.send(run_command(command));
+            let _ = sender.send(run_command(command, COMMAND_TIMEOUT));
         });
         let shown = &self.shown;
-        let output = match tokio::time::timeout(COMMAND_TIMEOUT, receiver).await {
-            Ok(Ok(output)) => output,
-            Ok(Err(_)) => Err("it stopped without an answer".to_owned()),
-            Err(_) => Err(format!("it did not end within {COMMAND_TIMEOUT:?}")),
-        };
+        let output = receiver
+            .await
+            .unwrap_or_else(|_| Err("it stopped without an answer".to_owned()));
         let token = output.map_err(|why| format!("the token command `{shown}` failed: {why}"))?;
         tracing::debug!(command = %shown, "ran the token command");
         Ok(token)
@@ -298,30 +298,62 @@ impl TokenCommand {
     }
 }
 
-/// Runs `command` to its end: its token, or why there is none.
-fn run_command(mut command: std::process::Command) -> Result<Token, String> {
+/// Runs `command` to its end, stopping it after `timeout`: its token, or why there is none.
+/// Reads at most [`MAX_TOKEN_OUTPUT`] bytes of its standard output and 4 KiB of its standard
+/// error; a command that prints more than that is refused.
+fn run_command(mut command: std::process::Command, timeout: Duration) -> Result<Token, String> {
     use std::io::Read as _;
     let mut child = command
         .spawn()
         .map_err(|e| format!("it could not be started: {e}"))?;
-    let stderr = child.stderr.take();
-    let errors = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        if let Some(mut stderr) = stderr {
-            let _ = (&mut stderr).take(4096).read_to_end(&mut text);
-            let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+    // Each stream read on a thread of its own, up to its bound; then the pipe is closed, so
+    // that a command printing without end stops at its next write.
+    let read = |stream: Option<Box<dyn std::io::Read + Send>>, limit: u64| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(stream) = stream {
+                let _ = stream.take(limit).read_to_end(&mut bytes);
+            }
+            let _ = sender.send(bytes);
+        });
+        receiver
+    };
+    let out = read(
+        child.stdout.take().map(|s| Box::new(s) as Box<_>),
+        MAX_TOKEN_OUTPUT + 1,
+    );
+    let errors = read(child.stderr.take().map(|s| Box::new(s) as Box<_>), 4096);
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "it did not end within {timeout:?}, and was stopped"
+                ));
+            }
+            Err(e) => return Err(format!("waiting for it failed: {e}")),
         }
-        text
-    });
-    let mut out = Vec::new();
-    if let Some(mut stdout) = child.stdout.take() {
-        let _ = (&mut stdout).take(MAX_TOKEN_OUTPUT).read_to_end(&mut out);
-        let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+    };
+    // The streams end with the command, unless it left a process of its own holding them.
+    let collect = |receiver: std::sync::mpsc::Receiver<Vec<u8>>| {
+        receiver
+            .recv_timeout(Duration::from_secs(1))
+            .unwrap_or_default()
+    };
+    let (out, errors) = (collect(out), collect(errors));
+    if out.len() as u64 > MAX_TOKEN_OUTPUT {
+        return Err(format!(
+            "it printed more than {MAX_TOKEN_OUTPUT} bytes on standard output; it must print \
+             the access token alone"
+        ));
     }
-    let status = child
-        .wait()
-        .map_err(|e| format!("waiting for it failed: {e}"))?;
-    let errors = errors.join().unwrap_or_default();
     if !status.success() {
         let excerpt: String = String::from_utf8_lossy(&errors)
             .trim()
@@ -364,6 +396,34 @@ impl TokenSource for TokenCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    fn sh(script: &str) -> std::process::Command {
+        let mut command = std::process::Command::new("sh");
+        command
+            .args(["-c", script])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        command
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_command_past_its_time_is_stopped_and_one_that_prints_without_end_refused() {
+        let started = Instant::now();
+        let err = run_command(sh("sleep 30"), Duration::from_millis(300)).unwrap_err();
+        assert!(
+            err.starts_with("it did not end within 300ms, and was stopped"),
+            "{err}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let err = run_command(sh("yes ya29.token"), Duration::from_secs(20)).unwrap_err();
+        assert!(err.starts_with("it printed more than 65536 bytes"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let token = run_command(sh("echo ya29.token"), Duration::from_secs(20)).unwrap();
+        assert_eq!(token.secret(), "ya29.token");
+    }
 
     #[test]
     fn tokens_are_redacted() {

@@ -9,6 +9,7 @@ mod poll;
 mod retry;
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -399,7 +400,7 @@ impl Client {
         let mut refreshed = false;
         loop {
             self.hold_back(call, attempt - 1, deadline).await?;
-            let auth = self.auth_headers(call).await?;
+            let auth = by_deadline(call, deadline, self.auth_headers(call)).await?;
             let err = match self
                 .attempt(call, attempt, deadline, attempt_timeout, auth.as_ref())
                 .await
@@ -421,13 +422,16 @@ impl Client {
                     if refreshed {
                         return Err(refused(true));
                     }
-                    let renewed = tokens
-                        .refresh(method.scopes, auth)
-                        .await
-                        .map_err(|source| Error::Auth {
-                            method: method.id,
-                            source,
-                        })?;
+                    let refresh = async {
+                        tokens
+                            .refresh(method.scopes, auth)
+                            .await
+                            .map_err(|source| Error::Auth {
+                                method: method.id,
+                                source,
+                            })
+                    };
+                    let renewed = by_deadline(call, deadline, refresh).await?;
                     if !renewed {
                         return Err(refused(false));
                     }
@@ -671,6 +675,25 @@ impl Client {
             }
         };
         decode(method.id, status, &headers, &body, attempts)
+    }
+}
+
+/// What `work` for `call` gives, unless `deadline` comes first: getting a token (a command
+/// that hangs, a token endpoint that does not answer) never outlasts the call.
+async fn by_deadline<T>(
+    call: &Call,
+    deadline: Option<Instant>,
+    work: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let Some(deadline) = deadline else {
+        return work.await;
+    };
+    match tokio::time::timeout_at(deadline.into(), work).await {
+        Ok(result) => result,
+        Err(_) => Err(Error::Auth {
+            method: call.method().id,
+            source: "no access token came before the call's deadline".into(),
+        }),
     }
 }
 
