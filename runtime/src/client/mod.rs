@@ -470,10 +470,12 @@ impl Client {
         }
     }
 
-    /// Makes every request of this client hold back for `wait` from now (or longer, if an
-    /// earlier 429 asked for that), for the rate-limit answer `cause`.
+    /// Makes every request of this client hold back for `wait` from now, at most
+    /// [`MAX_SHARED_HOLD_BACK`] (or longer, if an earlier 429 asked for that), for the
+    /// rate-limit answer `cause`. A longer wait asked for holds back only the call that met
+    /// it: one host's "come back tomorrow" does not end every wait the client serves.
     fn throttle_for(&self, wait: Duration, cause: &ApiError) {
-        let Some(until) = Instant::now().checked_add(wait) else {
+        let Some(until) = Instant::now().checked_add(wait.min(MAX_SHARED_HOLD_BACK)) else {
             return;
         };
         let mut throttle = self
@@ -710,6 +712,10 @@ async fn slot(
     // The semaphore is never closed.
     permit.ok()
 }
+
+/// The longest every request of a client holds back after one of them met a 429 (or a
+/// rate-limit 403): a minute, the window of most per-minute quotas.
+const MAX_SHARED_HOLD_BACK: Duration = Duration::from_secs(60);
 
 /// The largest response body a client reads unless told otherwise
 /// ([`ClientBuilder::max_response_size`]): 32 MiB.
