@@ -542,8 +542,11 @@ pub fn resolve_among_in_universe(
     if known_host {
         found.retain(|(_, _, own_root)| own_root.is_some());
     }
-    // Outside `googleapis.com`, every request goes to that universe's hosts.
-    let own_universe = (universe != DEFAULT_UNIVERSE_DOMAIN).then(|| universe.to_owned());
+    // A URL names its universe, which a client of another never sends to (its host is not
+    // rewritten into the client's); outside `googleapis.com`, every request goes to that
+    // universe's hosts.
+    let own_universe =
+        (host.is_some() || universe != DEFAULT_UNIVERSE_DOMAIN).then(|| universe.to_owned());
     // Values must pass the method's own checks (patterns, segments).
     let mut checked: Vec<Resolved> = Vec::new();
     let mut beyond: Vec<Resolved> = Vec::new();

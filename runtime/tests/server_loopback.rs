@@ -1417,6 +1417,30 @@ async fn credentials_and_requests_of_another_universe_are_refused_before_sending
         "{err:?}"
     );
     assert_eq!(server.hits(), 1);
+    // Nor a URL on googleapis.com by a client of s3nsapis.fr: its host is not rewritten.
+    let resolved = google_operations::resolve_among(
+        &[dataproc_v1::COLLECTIONS],
+        "https://dataproc.googleapis.com/v1/projects/p/regions/r/operations/o",
+        None,
+    )
+    .unwrap()
+    .root_url(&server.root);
+    let client = client_for(&server)
+        .token_source(InUniverse("s3nsapis.fr"))
+        .universe_domain("s3nsapis.fr")
+        .build()
+        .unwrap();
+    let err = client
+        .poller(&resolved)
+        .poll()
+        .await
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::UniverseDomain { of: "the request", found, .. } if found == "googleapis.com"),
+        "{err:?}"
+    );
+    assert_eq!(server.hits(), 1);
     let err = Client::builder()
         .universe_domain("s3nsapis.fr/x")
         .build()
