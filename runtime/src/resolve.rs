@@ -446,7 +446,13 @@ pub fn resolve_among_in_universe(
     if input.is_empty() {
         return Err(refuse("empty"));
     }
-    if let Some(c) = input.chars().find(|c| c.is_whitespace() || c.is_control()) {
+    // Bidirectional controls are refused with the control characters: shown, they would
+    // reorder the text around them.
+    let bidi = |c: &char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if let Some(c) = input
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || bidi(c))
+    {
         return Err(refuse(&format!("holds {c:?}")));
     }
     for (c, what) in [

@@ -133,7 +133,7 @@ fn body_problem(error: &serde_json::Error, headers: &HeaderMap, body: &[u8]) -> 
 
 /// The JSON decoder's `message` without the Rust names of the models it decoded into: serde
 /// says "expected struct Operation" where a person expects "a JSON object".
-fn without_type_names(message: &str) -> String {
+pub(crate) fn without_type_names(message: &str) -> String {
     let Some(at) = message.find("expected struct ") else {
         return message.to_owned();
     };

@@ -315,6 +315,9 @@ fn resolved_endpoints_yield_to_a_chosen_root_and_hosts_are_plain_labels() {
     for hostile in [
         "https://evil.com:1.googleapis.com:443/v1/projects/p/regions/r/operations/1",
         "https://evil.com:1.googleapis.com/v1/projects/p/regions/r/operations/1",
+        // A bidirectional override would reorder the name wherever it is shown.
+        "projects/p/regions/r/operations/1\u{202e}gnp.exe",
+        "projects/p/regions/r/operations/\u{2066}1",
     ] {
         assert!(
             google_operations::resolve(hostile, None).is_err(),

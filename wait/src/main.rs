@@ -164,13 +164,13 @@ async fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(
                 Outcome::Error.exit_code(),
-                &format!("writing the man page: {e}"),
+                &[format!("writing the man page: {e}")],
             ),
         };
     }
     let names = match names(&args.operations) {
         Ok(names) => names,
-        Err(e) => return fail(USAGE, &e),
+        Err(e) => return fail(USAGE, &[e]),
     };
     let universe = args
         .universe_domain
@@ -200,10 +200,10 @@ async fn main() -> ExitCode {
     ExitCode::from(worst.exit_code())
 }
 
-/// Prints `message`, one line of it after another, made printable, and gives exit code
-/// `code`.
-fn fail(code: u8, message: &str) -> ExitCode {
-    for line in message.lines() {
+/// Prints `lines`, each made printable (a line break in a text from elsewhere is shown as
+/// `\u{a}`, never starts a line), and gives exit code `code`.
+fn fail(code: u8, lines: &[String]) -> ExitCode {
+    for line in lines {
         eprintln!("google-operations-wait: {}", report::printable(line));
     }
     ExitCode::from(code)
@@ -239,7 +239,7 @@ fn names(operations: &[String]) -> Result<Vec<String>, String> {
 
 /// The `get` request of each name in `universe`, with the endpoint options; every name that
 /// does not resolve is reported, and then nothing is sent.
-fn requests(names: &[String], args: &Args, universe: &str) -> Result<Vec<Resolved>, String> {
+fn requests(names: &[String], args: &Args, universe: &str) -> Result<Vec<Resolved>, Vec<String>> {
     let mut requests = Vec::new();
     let mut errors = Vec::new();
     for name in names {
@@ -262,13 +262,13 @@ fn requests(names: &[String], args: &Args, universe: &str) -> Result<Vec<Resolve
     if errors.is_empty() {
         Ok(requests)
     } else {
-        Err(errors.join("\n"))
+        Err(errors)
     }
 }
 
 /// Where tokens come from: `--token-command`, else `GOOGLE_OAUTH_ACCESS_TOKEN`, else
 /// Application Default Credentials.
-async fn token_source(args: &Args) -> Result<Box<dyn TokenSource>, String> {
+async fn token_source(args: &Args) -> Result<Box<dyn TokenSource>, Vec<String>> {
     if let Some(command) = &args.token_command {
         return Ok(Box::new(TokenCommand::shell(command.clone())));
     }
@@ -277,15 +277,18 @@ async fn token_source(args: &Args) -> Result<Box<dyn TokenSource>, String> {
     }
     match google_operations::Adc::new().await {
         Ok(adc) => Ok(Box::new(adc)),
-        Err(e) => Err(format!(
-            "{e}\n(or give --token-command, or set {})",
-            EnvToken::DEFAULT_VAR
-        )),
+        Err(e) => Err(vec![
+            e.to_string(),
+            format!(
+                "(or give --token-command, or set {})",
+                EnvToken::DEFAULT_VAR
+            ),
+        ]),
     }
 }
 
 /// The one client every wait shares, in `universe`.
-async fn client(args: &Args, universe: &str) -> Result<Client, String> {
+async fn client(args: &Args, universe: &str) -> Result<Client, Vec<String>> {
     let tokens = token_source(args).await?;
     let mut policy = PollPolicy::default().deadline(args.deadline);
     if let Some(interval) = args.interval {
@@ -302,7 +305,7 @@ async fn client(args: &Args, universe: &str) -> Result<Client, String> {
     if let Some(project) = &args.quota_project {
         builder = builder.quota_project(project.clone());
     }
-    builder.build().map_err(|e| e.to_string())
+    builder.build().map_err(|e| vec![e.to_string()])
 }
 
 /// Waits for every operation at once, each in its own task and `tracing` span; passes

@@ -82,7 +82,7 @@ impl Pollable for Resolved {
             problem: crate::BodyProblem::Shape,
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            message: crate::response::without_type_names(&e.to_string()),
         })
     }
 }
