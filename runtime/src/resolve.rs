@@ -134,8 +134,10 @@ fn summarize<T: LongRunningOperation + DeserializeOwned>(
 /// The `get` request of an operation, resolved from its name or URL by [`resolve_among`]: its
 /// collection and its checked path values. The request goes where its service's Discovery
 /// document says: the endpoint an input URL's host names when that is one of the service's
-/// published endpoints, else the locational endpoint of the path's location where there is
-/// one, else the service's root URL. A root URL given to the request
+/// published endpoints, else the locational endpoint of the path's location for a service
+/// that serves a location only there ([`LOCATIONAL_BY_DEFAULT`](crate::LOCATIONAL_BY_DEFAULT))
+/// or when asked ([`locational_endpoint`](Self::locational_endpoint)), else the service's root
+/// URL. A root URL given to the request
 /// ([`root_url`](Self::root_url)) or to the client overrides all. A host the document does not
 /// name is used only when it is the host of the URL the user gave for an API the build does
 /// not have ([`is_unlisted`](Self::is_unlisted)).

@@ -351,9 +351,12 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The last attempt's [`Error::Api`], [`Error::Transport`] or [`Error::Decode`], each
-    /// naming the method and the number of attempts; [`Error::Auth`] when the token source
-    /// fails.
+    /// The last attempt's [`Error::Api`], [`Error::Transport`], [`Error::Decode`],
+    /// [`Error::Redirected`] or [`Error::ResponseTooLarge`], each naming the method and the
+    /// number of attempts; [`Error::Auth`] when the token source fails (or gives no token
+    /// before the timeout), [`Error::TokenRefused`] when the server refuses its token, and
+    /// [`Error::UniverseDomain`] when the credentials or the request belong to another
+    /// universe domain.
     pub async fn send<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
         self.send_once(request.call()).await
     }

@@ -94,7 +94,9 @@ impl Pollable for Resolved {
 /// within about one round trip; a wait that comes back early and not done is followed by a
 /// pause as between `get` polls. Elsewhere each poll is a `get`: the first at once, the pause
 /// after it `initial_interval`, each next pause `multiplier` times longer, at most
-/// `max_interval` (no jitter).
+/// `max_interval` (no jitter). After a poll that failed transiently, the pause is at least
+/// what the server asked (`Retry-After`, a `google.rpc.RetryInfo`, the client's hold-back
+/// after a 429), even past `max_interval`.
 ///
 /// Polling stops with [`Error::NotDone`] after `max_polls` polls, or when the next poll would
 /// start after `deadline` (counted from the first poll); a poll under way when the deadline
@@ -306,7 +308,8 @@ where
     ///   seen;
     /// - the error of a poll that failed for good (a permanent error: a 4xx other than 408,
     ///   429, a rate-limit 403 and a 404 within the policy's grace for new operations; a
-    ///   response that does not decode; no token).
+    ///   redirect; a body over the client's size limit; a 200 that is not the operation's JSON,
+    ///   though empty or cut short ones are ridden out; no token, or one refused).
     pub async fn wait(mut self) -> Result<R::Operation, Error> {
         loop {
             if let PollState::Done(op) = self.poll().await? {

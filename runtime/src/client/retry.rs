@@ -3,8 +3,10 @@
 use std::time::Duration;
 
 /// How [`Client::send`](crate::Client::send) retries transient failures
-/// ([`Error::is_transient`](crate::Error::is_transient): connection failures and timeouts, and
-/// HTTP 408, 429, a rate-limit 403, 500, 502, 503 and 504). Other failures are returned at once.
+/// ([`Error::is_transient`](crate::Error::is_transient): connection failures, resets and
+/// timeouts, but not a response that cannot be read as HTTP; HTTP 408, 429, a rate-limit 403,
+/// 500, 502, 503 and 504; a 200 whose body is empty or cut short). Other failures are returned
+/// at once.
 ///
 /// The wait before retry *n* is `initial_backoff × multiplier^(n-1)`, at most `max_backoff`,
 /// scaled by a random factor in [0.5, 1) (jitter), and at least what the server asked for in
