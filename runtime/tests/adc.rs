@@ -413,6 +413,26 @@ async fn credential_files_that_cannot_be_used_are_errors_naming_them() {
         )),
         "{text}"
     );
+    // Not a regular file, or far too large for one: refused without reading it whole.
+    #[cfg(unix)]
+    {
+        env.set("GOOGLE_APPLICATION_CREDENTIALS", "/dev/zero");
+        let text = message(Adc::new().await.unwrap_err());
+        assert!(
+            text.ends_with("cannot be read: it is not a regular file"),
+            "{text}"
+        );
+    }
+    let large = dir.join("large.json");
+    std::fs::write(&large, vec![b' '; 2 << 20]).unwrap();
+    env.set("GOOGLE_APPLICATION_CREDENTIALS", &large);
+    let text = message(Adc::new().await.unwrap_err());
+    assert!(
+        text.ends_with(
+            "cannot be read: it is larger than 1048576 bytes, which no credential file is"
+        ),
+        "{text}"
+    );
 }
 
 /// A folder holding an executable `gcloud` that prints `gcloud-token-N` (N counting its runs)

@@ -213,6 +213,30 @@ fn well_known_file() -> Option<PathBuf> {
     }
 }
 
+/// The largest credential file read: they are a few kilobytes.
+const MAX_CREDENTIALS_FILE: u64 = 1024 * 1024;
+
+/// The text of the regular file at `path`, refused when it is larger than
+/// [`MAX_CREDENTIALS_FILE`] (`/dev/zero`, a FIFO or a log named by mistake never hangs or
+/// fills memory).
+fn read_bounded(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    // Looked at before it is opened: opening a FIFO waits for a writer.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut text = String::new();
+    file.take(MAX_CREDENTIALS_FILE + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_CREDENTIALS_FILE {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {MAX_CREDENTIALS_FILE} bytes, which no credential file is"
+        )));
+    }
+    Ok(text)
+}
+
 /// Where the credentials are, in the order of [`Adc`].
 async fn find() -> Result<Origin, BoxError> {
     let named = std::env::var_os(CREDENTIALS_VAR).filter(|v| !v.is_empty());
@@ -223,7 +247,7 @@ async fn find() -> Result<Origin, BoxError> {
         (None, _) => None,
     };
     if let Some(path) = file {
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = read_bounded(&path).map_err(|e| {
             let by = if named.is_some() {
                 format!(" (named by {CREDENTIALS_VAR})")
             } else {
