@@ -24,8 +24,8 @@ use std::time::Duration;
 
 use clap::{CommandFactory, Parser, ValueEnum};
 use google_operations::{
-    Client, ClientBuilder, DEFAULT_UNIVERSE_DOMAIN, EnvToken, PollPolicy, Resolved, TokenCommand,
-    TokenSource, resolve_in_universe,
+    Client, ClientBuilder, EnvToken, PollPolicy, Resolved, TokenCommand, TokenSource,
+    resolve_in_universe,
 };
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -172,13 +172,8 @@ async fn main() -> ExitCode {
         Ok(names) => names,
         Err(e) => return fail(USAGE, &[e]),
     };
-    let universe = args
-        .universe_domain
-        .clone()
-        .or_else(|| std::env::var(ClientBuilder::UNIVERSE_DOMAIN_VAR).ok())
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_UNIVERSE_DOMAIN.to_owned());
-    let requests = match requests(&names, &args, universe.trim()) {
+    let universe = ClientBuilder::universe_domain_in_effect(args.universe_domain.as_deref());
+    let requests = match requests(&names, &args, &universe) {
         Ok(requests) => requests,
         Err(e) => return fail(USAGE, &e),
     };
@@ -188,7 +183,7 @@ async fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let client = match client(&args, universe.trim()).await {
+    let client = match client(&args, &universe).await {
         Ok(client) => client,
         Err(e) => return fail(Outcome::Error.exit_code(), &e),
     };

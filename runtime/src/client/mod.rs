@@ -142,6 +142,21 @@ impl ClientBuilder {
     /// [`universe_domain`](Self::universe_domain) does not, as for Google's own clients.
     pub const UNIVERSE_DOMAIN_VAR: &'static str = "GOOGLE_CLOUD_UNIVERSE_DOMAIN";
 
+    /// The universe domain a client uses: `given`, else the variable
+    /// [`UNIVERSE_DOMAIN_VAR`](Self::UNIVERSE_DOMAIN_VAR) where it is set and not blank, else
+    /// `googleapis.com`; trimmed and in lowercase. [`build`](Self::build) checks that it is a
+    /// domain.
+    pub fn universe_domain_in_effect(given: Option<&str>) -> String {
+        given
+            .map(str::to_owned)
+            .or_else(|| std::env::var(Self::UNIVERSE_DOMAIN_VAR).ok())
+            .filter(|u| !u.trim().is_empty())
+            .map_or_else(
+                || DEFAULT_UNIVERSE_DOMAIN.to_owned(),
+                |u| u.trim().to_ascii_lowercase(),
+            )
+    }
+
     /// The quota project: the project billed, and whose quota is spent, for requests made
     /// with user credentials (some APIs refuse such requests without one). Sent as
     /// `x-goog-user-project` with every request, whatever the token source.
@@ -279,13 +294,7 @@ impl ClientBuilder {
             })?),
             None => None,
         };
-        let universe = self
-            .universe
-            .or_else(|| from_env(Self::UNIVERSE_DOMAIN_VAR))
-            .map_or_else(
-                || DEFAULT_UNIVERSE_DOMAIN.to_owned(),
-                |u| u.trim().to_ascii_lowercase(),
-            );
+        let universe = Self::universe_domain_in_effect(self.universe.as_deref());
         check_universe_domain(&universe).map_err(|e| setup(e.into()))?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -457,7 +466,7 @@ impl Client {
             if !err.is_transient() || !retry.allows_attempt(attempt + 1) {
                 return Err(err);
             }
-            if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d)) {
+            if after_deadline(wait, deadline) {
                 return Err(err);
             }
             tracing::warn!(
@@ -700,6 +709,11 @@ async fn by_deadline<T>(
             source: "no access token came before the call's deadline".into(),
         }),
     }
+}
+
+/// Whether something `wait` from now would come at or after `deadline`.
+pub(crate) fn after_deadline(wait: Duration, deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d))
 }
 
 /// A slot for one exchange, or `None` if none comes free before `deadline`.

@@ -563,12 +563,10 @@ where
     /// `deadline`.
     fn too_late(&self, deadline: Option<Instant>) -> Option<PollLimit> {
         let wait = self.state.pause;
-        deadline
-            .is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d))
-            .then_some(PollLimit::NextPollTooLate {
-                deadline: self.policy.deadline,
-                wait,
-            })
+        super::after_deadline(wait, deadline).then_some(PollLimit::NextPollTooLate {
+            deadline: self.policy.deadline,
+            wait,
+        })
     }
 
     /// The pause after a poll that was not done (or failed), growing each time.
