@@ -50,6 +50,15 @@ pub enum Error {
         /// The decoded error: Google's error envelope, or the start of a body that is not one.
         error: Box<ApiError>,
     },
+    /// The call was not sent: every request of the client holds back after a 429 (or a
+    /// rate-limit 403) that another request met, and the hold-back lasts past this call's
+    /// deadline. Transient, like the answer that asked for it.
+    HeldBack {
+        /// Discovery id of the method.
+        method: &'static str,
+        /// The answer that asked the client to hold back.
+        error: Box<ApiError>,
+    },
     /// A successful (2xx) response body did not decode into the method's response: empty,
     /// cut short, not JSON (an HTML page, a body in an encoding the client did not ask for), or
     /// JSON of another shape. An empty or cut-short body is transient: the `Client` retries it.
@@ -232,14 +241,10 @@ impl fmt::Display for Error {
                 f,
                 "{method}: the request URL {url:?} is not a valid URI: {source}"
             ),
-            Error::Api {
-                method,
-                attempts: 0,
-                error,
-            } => write!(
+            Error::HeldBack { method, error } => write!(
                 f,
-                "{method}: {error} (an earlier answer, for which every request of this client \
-                 holds back past this call's deadline: no attempt was made)"
+                "{method}: not sent: every request of this client holds back, past this call's \
+                 deadline, after an earlier answer: {error}"
             ),
             Error::Api {
                 method,
@@ -430,6 +435,7 @@ impl std::error::Error for Error {
             Error::InvalidParameter { .. }
             | Error::NotHttp { .. }
             | Error::Api { .. }
+            | Error::HeldBack { .. }
             | Error::Decode { .. }
             | Error::Redirected { .. }
             | Error::ResponseTooLarge { .. }
@@ -449,6 +455,7 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api { error, .. }
+            | Error::HeldBack { error, .. }
             | Error::OperationGone { error, .. }
             | Error::TokenRefused { error, .. } => Some(error),
             _ => None,
@@ -465,6 +472,7 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Transport { kind, .. } => *kind != TransportKind::Unreadable,
+            Error::HeldBack { .. } => true,
             Error::Decode { problem, .. } => {
                 matches!(problem, BodyProblem::Empty | BodyProblem::Truncated)
             }

@@ -304,8 +304,14 @@ async fn a_hold_back_past_the_deadline_is_met_at_once_by_the_clients_other_waits
             last_error: Some(last),
             ..
         } => {
-            assert!(matches!(**last, Error::Api { attempts: 0, .. }), "{last:?}");
-            assert!(last.to_string().contains("no attempt was made"), "{last}");
+            assert!(matches!(**last, Error::HeldBack { .. }), "{last:?}");
+            assert!(
+                last.to_string().contains(
+                    "not sent: every request of this client holds back, past this call's \
+                     deadline, after an earlier answer: HTTP 429"
+                ),
+                "{last}"
+            );
         }
         other => panic!("expected NotDone, got {other:?}"),
     }

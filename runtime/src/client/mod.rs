@@ -411,7 +411,7 @@ impl Client {
         // Whether the last attempt was sent with a token just renewed after a 401.
         let mut refreshed = false;
         loop {
-            self.hold_back(call, attempt - 1, deadline).await?;
+            self.hold_back(call, deadline).await?;
             let auth = by_deadline(call, deadline, self.auth_headers(call)).await?;
             let err = match self
                 .attempt(call, attempt, deadline, attempt_timeout, auth.as_ref())
@@ -521,15 +521,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// When the hold-back lasts past `deadline`: the answer that asked for it, as
-    /// [`Error::Api`] counting the `attempts` this call made, at once rather than after idling
-    /// to the deadline.
-    async fn hold_back(
-        &self,
-        call: &Call,
-        attempts: u32,
-        deadline: Option<Instant>,
-    ) -> Result<(), Error> {
+    /// [`Error::HeldBack`] with the answer that asked for it, at once, when the hold-back
+    /// lasts past `deadline` (rather than idle to the deadline).
+    async fn hold_back(&self, call: &Call, deadline: Option<Instant>) -> Result<(), Error> {
         let until = {
             let throttle = self
                 .inner
@@ -540,9 +534,8 @@ impl Client {
                 None => return Ok(()),
                 Some((until, _)) if *until <= Instant::now() => return Ok(()),
                 Some((until, cause)) if deadline.is_some_and(|d| *until >= d) => {
-                    return Err(Error::Api {
+                    return Err(Error::HeldBack {
                         method: call.method().id,
-                        attempts,
                         error: cause.clone(),
                     });
                 }
