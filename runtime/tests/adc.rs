@@ -413,6 +413,15 @@ async fn credential_files_that_cannot_be_used_are_errors_naming_them() {
         )),
         "{text}"
     );
+    // Set but empty: said so, never another identity.
+    env.set("GOOGLE_APPLICATION_CREDENTIALS", "");
+    let text = message(Adc::new().await.unwrap_err());
+    assert!(
+        text.ends_with(
+            "GOOGLE_APPLICATION_CREDENTIALS is set but empty: unset it, or name a credential file"
+        ),
+        "{text}"
+    );
     // Not a regular file, or far too large for one: refused without reading it whole.
     #[cfg(unix)]
     {

@@ -239,7 +239,15 @@ fn read_bounded(path: &std::path::Path) -> std::io::Result<String> {
 
 /// Where the credentials are, in the order of [`Adc`].
 async fn find() -> Result<Origin, BoxError> {
-    let named = std::env::var_os(CREDENTIALS_VAR).filter(|v| !v.is_empty());
+    let named = std::env::var_os(CREDENTIALS_VAR);
+    // `google-cloud-auth` takes an empty value for a file name, as it then reads the
+    // variable itself: said here, before any other credentials could be taken instead.
+    if named.as_ref().is_some_and(|v| v.is_empty()) {
+        return Err(format!(
+            "{CREDENTIALS_VAR} is set but empty: unset it, or name a credential file"
+        )
+        .into());
+    }
     let well_known = well_known_file();
     let file = match (&named, &well_known) {
         (Some(path), _) => Some(PathBuf::from(path)),
