@@ -370,7 +370,6 @@ impl Call {
 
     /// The universe domain the request goes to: the resolver's, else the client's, else
     /// `googleapis.com`.
-    #[cfg(feature = "client")]
     pub(crate) fn universe<'a>(&'a self, defaults: &Defaults<'a>) -> &'a str {
         self.universe
             .as_deref()
@@ -391,8 +390,7 @@ impl Call {
                 let root = self.resolved_root.as_deref().unwrap_or_else(|| {
                     service.root_url_for(self.location(), self.endpoint.or(defaults.endpoint))
                 });
-                let universe = self.universe.as_deref().or(defaults.universe);
-                in_universe(root, universe.unwrap_or(DEFAULT_UNIVERSE_DOMAIN))
+                in_universe(root, self.universe(defaults))
             }
         };
         // Room for the path and query of nearly every real operation name (the longest seen

@@ -12,7 +12,7 @@ use crate::operation::{LongRunningOperation, Operation, OperationError, decode_o
 use crate::request::{Call, Defaults, Request};
 use crate::service::{
     DEFAULT_UNIVERSE_DOMAIN, EndpointKind, MethodInfo, ParamInfo, ParamLocation, Scope,
-    ServiceInfo, check_universe_domain,
+    ServiceInfo, check_universe_domain, plain_labels,
 };
 
 /// An operations collection, by its `get`: what [`resolve_among`] matches names and URLs against.
@@ -482,15 +482,9 @@ pub fn resolve_among_in_universe(
                 None => authority,
             };
             let host = host.to_ascii_lowercase();
-            // Labels of letters, digits and `-` only: a `:` or other punctuation left in the
-            // host would let an HTTP stack read another host out of it.
-            let labels_ok = host.split('.').all(|label| {
-                !label.is_empty()
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            });
-            if !in_universe(&host) || !labels_ok {
+            // Plain labels only: a `:` or other punctuation left in the host would let an HTTP
+            // stack read another host out of it.
+            if !in_universe(&host) || !plain_labels(&host) {
                 let what = if universe == DEFAULT_UNIVERSE_DOMAIN {
                     "a Google API host".to_owned()
                 } else {

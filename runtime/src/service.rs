@@ -28,14 +28,7 @@ pub const DEFAULT_UNIVERSE_DOMAIN: &str = "googleapis.com";
 ///
 /// What is wrong with it, for a message naming where it came from.
 pub fn check_universe_domain(universe: &str) -> Result<(), String> {
-    let labels_ok = universe.split('.').all(|label| {
-        !label.is_empty()
-            && !label.starts_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    });
-    if labels_ok && universe.contains('.') {
+    if plain_labels(universe) && universe.contains('.') {
         Ok(())
     } else {
         Err(format!(
@@ -47,6 +40,18 @@ pub fn check_universe_domain(universe: &str) -> Result<(), String> {
 
 /// `url` in the universe `universe`: its host's `googleapis.com` (the host itself, or its
 /// last two labels) replaced by `universe`. Any other URL is returned as it is.
+/// Whether `host` is labels of letters, digits and `-` (none empty, none starting with `-`)
+/// separated by dots: nothing an HTTP stack could read another host or a port out of.
+pub(crate) fn plain_labels(host: &str) -> bool {
+    host.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
+}
+
 pub(crate) fn in_universe<'a>(url: &'a str, universe: &str) -> std::borrow::Cow<'a, str> {
     use std::borrow::Cow;
     if universe == DEFAULT_UNIVERSE_DOMAIN {

@@ -147,14 +147,10 @@ impl ClientBuilder {
     /// `googleapis.com`; trimmed and in lowercase. [`build`](Self::build) checks that it is a
     /// domain.
     pub fn universe_domain_in_effect(given: Option<&str>) -> String {
-        given
-            .map(str::to_owned)
-            .or_else(|| std::env::var(Self::UNIVERSE_DOMAIN_VAR).ok())
-            .filter(|u| !u.trim().is_empty())
-            .map_or_else(
-                || DEFAULT_UNIVERSE_DOMAIN.to_owned(),
-                |u| u.trim().to_ascii_lowercase(),
-            )
+        given_or_env(given, Self::UNIVERSE_DOMAIN_VAR).map_or_else(
+            || DEFAULT_UNIVERSE_DOMAIN.to_owned(),
+            |u| u.to_ascii_lowercase(),
+        )
     }
 
     /// The quota project: the project billed, and whose quota is spent, for requests made
@@ -284,16 +280,15 @@ impl ClientBuilder {
             check_scheme(url)?;
         }
         let setup = |e: BoxError| Error::Setup { source: e };
-        let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
-        let quota_project = match self
-            .quota_project
-            .or_else(|| from_env(Self::QUOTA_PROJECT_VAR))
-        {
-            Some(project) => Some(HeaderValue::try_from(project.trim()).map_err(|_| {
-                setup(format!("the quota project {project:?} is not a valid header value").into())
-            })?),
-            None => None,
-        };
+        let quota_project =
+            match given_or_env(self.quota_project.as_deref(), Self::QUOTA_PROJECT_VAR) {
+                Some(project) => Some(HeaderValue::try_from(project.as_str()).map_err(|_| {
+                    setup(
+                        format!("the quota project {project:?} is not a valid header value").into(),
+                    )
+                })?),
+                None => None,
+            };
         let universe = Self::universe_domain_in_effect(self.universe.as_deref());
         check_universe_domain(&universe).map_err(|e| setup(e.into()))?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -702,6 +697,16 @@ async fn by_deadline<T>(
             source: "no access token came before the call's deadline".into(),
         }),
     }
+}
+
+/// `given`, else the environment variable `var`, trimmed; `None` when neither holds more than
+/// white space.
+fn given_or_env(given: Option<&str>, var: &str) -> Option<String> {
+    given
+        .map(str::to_owned)
+        .or_else(|| std::env::var(var).ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// Whether something `wait` from now would come at or after `deadline`.
