@@ -41,7 +41,8 @@ pub use client::Adc;
 #[cfg(feature = "client")]
 pub use client::{
     AuthFuture, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_SIZE, EnvToken, PollPolicy, PollState,
-    Pollable, Poller, QUOTA_PROJECT_HEADER, RetryPolicy, Token, TokenCommand, TokenSource,
+    Pollable, Poller, QUOTA_PROJECT_HEADER, RateLimit, RetryPolicy, Token, TokenCommand,
+    TokenSource,
 };
 /// The `http` crate, whose `Request` and `Response` the sans-io core builds and reads.
 pub use http;

@@ -363,6 +363,34 @@ async fn max_concurrent_requests_lets_that_many_exchanges_in_flight() {
 }
 
 #[tokio::test]
+async fn a_rate_limit_paces_starts_and_a_request_in_flight_holds_no_turn() {
+    let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = arrivals.clone();
+    let server = Server::start(move |_, _| {
+        seen.lock().unwrap().push(std::time::Instant::now());
+        // Each answer takes a second, as a server-side wait would, and longer.
+        Reply::Slow(ms(1000), Box::new(Reply::Json(200, done(DATAPROC_NAME))))
+    })
+    .await;
+    let client = client_for(&server)
+        .rate_limit(google_operations::RateLimit::per_second(10.0).burst(2))
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let started = std::time::Instant::now();
+    let results = futures_util::future::join_all((0..6).map(|_| client.send(&get))).await;
+    assert!(results.into_iter().all(|r| r.unwrap().is_done()));
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 6);
+    // Two at once, then one every 100 ms: the sixth starts 400 ms in, long before the first
+    // answer, since slow answers in flight take no turn.
+    assert!(arrivals[1] - arrivals[0] < ms(90), "{arrivals:?}");
+    assert!(arrivals[2] - arrivals[0] >= ms(90), "{arrivals:?}");
+    assert!(arrivals[5] - arrivals[0] >= ms(390), "{arrivals:?}");
+    assert!(arrivals[5] - started < ms(900), "{arrivals:?}");
+}
+
+#[tokio::test]
 async fn a_retry_after_past_the_timeout_ends_the_call() {
     let server = Server::start(|_, _| {
         Reply::Raw(

@@ -4,8 +4,10 @@
 #[cfg(feature = "adc")]
 mod adc;
 mod auth;
+mod connections;
 mod list;
 mod poll;
+mod rate;
 mod retry;
 
 use std::fmt;
@@ -20,6 +22,7 @@ use serde::de::DeserializeOwned;
 pub use adc::Adc;
 pub use auth::{AuthFuture, EnvToken, QUOTA_PROJECT_HEADER, Token, TokenCommand, TokenSource};
 pub use poll::{PollPolicy, PollState, Pollable, Poller};
+pub use rate::RateLimit;
 pub use retry::RetryPolicy;
 
 use crate::error::{BoxError, Error, TransportKind};
@@ -53,7 +56,8 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    /// The HTTP stacks, each with its pool of connections.
+    lanes: connections::Lanes,
     tokens: Option<Box<dyn TokenSource>>,
     root_url: Option<String>,
     endpoint: Option<EndpointKind>,
@@ -61,10 +65,10 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     poll: PollPolicy,
-    /// Until when every request of this client holds back, after a 429 (or a rate-limit
-    /// 403), and that answer: one waiter's "too many requests" slows all that share the
-    /// client, instead of each retrying on its own.
-    throttle: std::sync::Mutex<Option<(Instant, Box<ApiError>)>>,
+    /// When each request may start: the rate limit, and the hold-back after a 429 (or a
+    /// rate-limit 403): one waiter's "too many requests" slows all that share the client,
+    /// instead of each retrying on its own.
+    pacer: rate::Pacer,
     /// The largest response body read, in bytes.
     max_response_size: u64,
     /// The most HTTP exchanges in flight at once, when they are bounded.
@@ -91,6 +95,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("poll", &inner.poll)
+            .field("rate_limit", &inner.pacer.limit())
             .field("max_concurrent_requests", &inner.max_requests)
             .field("max_response_size", &inner.max_response_size)
             .field("quota_project", &inner.quota_project)
@@ -110,6 +115,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     poll: PollPolicy,
     max_requests: Option<usize>,
+    rate_limit: Option<RateLimit>,
     max_response_size: u64,
     quota_project: Option<String>,
     universe: Option<String>,
@@ -125,6 +131,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("poll", &self.poll)
+            .field("rate_limit", &self.rate_limit)
             .field("max_concurrent_requests", &self.max_requests)
             .field("max_response_size", &self.max_response_size)
             .field("quota_project", &self.quota_project)
@@ -243,14 +250,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Bounds how many requests this client (and its clones) starts a second (by default
+    /// they are not bounded): see [`RateLimit`]. The bound that suits a fleet of pollers
+    /// sharing a project's per-minute quota, since a request in flight, such as a server-side
+    /// `wait`, holds nothing.
+    ///
+    /// A request over the bound waits its turn, first come, first served; one whose turn would
+    /// come after its call's deadline fails at once ([`Error::Transport`], a timeout).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
     /// Bounds the HTTP exchanges of this client (and its clones) in flight at once to
     /// `requests` (at least 1); by default they are not bounded.
     ///
     /// An exchange beyond the bound waits for a slot, first come, first served, within its
     /// call's timeout; pauses between polls and retries hold no slot. A server-side `wait`
     /// holds its slot for as long as the service waits (up to
-    /// [`PollPolicy::server_wait`]), so many pollers of collections with a `wait` method take
-    /// turns.
+    /// [`PollPolicy::server_wait`]), so that with fewer slots than operations, finished
+    /// operations can queue behind unfinished ones: to spare a quota, bound the rate instead
+    /// ([`rate_limit`](Self::rate_limit)).
     pub fn max_concurrent_requests(mut self, requests: usize) -> Self {
         self.max_requests = Some(requests.max(1));
         self
@@ -298,21 +318,26 @@ impl ClientBuilder {
             .with_platform_verifier()
             .map_err(|e| setup(e.into()))?
             .with_no_client_auth();
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            // Enough idle connections for steady polling; a burst of thousands of waiters
-            // does not leave thousands open.
-            .pool_max_idle_per_host(IDLE_CONNECTIONS)
-            // Google APIs do not redirect these requests: a 3xx is an answer to report, never
-            // a host to believe (see `Error::Redirected`).
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .user_agent(concat!("google-operations/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| setup(e.into()))?;
+        let mut tls = tls;
+        // HTTP/2 where the server offers it, as Google's front ends do; HTTP/1.1 elsewhere.
+        tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let http = move || {
+            reqwest::Client::builder()
+                .tls_backend_preconfigured(tls.clone())
+                // Enough idle connections for steady polling; a burst of thousands of waiters
+                // does not leave thousands open.
+                .pool_max_idle_per_host(IDLE_CONNECTIONS)
+                // Google APIs do not redirect these requests: a 3xx is an answer to report,
+                // never a host to believe (see `Error::Redirected`).
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
+                .user_agent(concat!("google-operations/", env!("CARGO_PKG_VERSION")))
+                .build()
+        };
+        let first = http().map_err(|e| setup(e.into()))?;
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                lanes: connections::Lanes::new(first, move || http().ok()),
                 tokens: self.tokens,
                 root_url: self.root_url,
                 endpoint: self.endpoint,
@@ -320,7 +345,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 poll: self.poll,
-                throttle: std::sync::Mutex::new(None),
+                pacer: rate::Pacer::new(self.rate_limit),
                 max_requests: self.max_requests,
                 slots: self.max_requests.map(tokio::sync::Semaphore::new),
                 max_response_size: self.max_response_size,
@@ -344,6 +369,7 @@ impl Client {
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
             max_requests: None,
+            rate_limit: None,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             quota_project: None,
             universe: None,
@@ -406,7 +432,10 @@ impl Client {
         // Whether the last attempt was sent with a token just renewed after a 401.
         let mut refreshed = false;
         loop {
-            self.hold_back(call, deadline).await?;
+            self.inner
+                .pacer
+                .turn(call.method().id, attempt, deadline)
+                .await?;
             let auth = by_deadline(call, deadline, self.auth_headers(call)).await?;
             let err = match self
                 .attempt(call, attempt, deadline, attempt_timeout, auth.as_ref())
@@ -456,7 +485,7 @@ impl Client {
             refreshed = false;
             let wait = retry.delay(attempt, err.api_error().and_then(ApiError::retry_delay));
             if let Some(api) = err.api_error().filter(|a| a.is_rate_limited()) {
-                self.throttle_for(wait, api);
+                self.inner.pacer.hold(wait, api);
             }
             if !err.is_transient() || !retry.allows_attempt(attempt + 1) {
                 return Err(err);
@@ -477,68 +506,10 @@ impl Client {
         }
     }
 
-    /// Makes every request of this client hold back for `wait` from now, at most
-    /// [`MAX_SHARED_HOLD_BACK`] (or longer, if an earlier 429 asked for that), for the
-    /// rate-limit answer `cause`. A longer wait asked for holds back only the call that met
-    /// it: one host's "come back tomorrow" does not end every wait the client serves.
-    fn throttle_for(&self, wait: Duration, cause: &ApiError) {
-        let Some(until) = Instant::now().checked_add(wait.min(MAX_SHARED_HOLD_BACK)) else {
-            return;
-        };
-        let mut throttle = self
-            .inner
-            .throttle
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if throttle.as_ref().is_none_or(|(t, _)| *t < until) {
-            *throttle = Some((until, Box::new(cause.clone())));
-            tracing::warn!(
-                hold_ms = wait.as_millis() as u64,
-                "too many requests: every request of this client holds back"
-            );
-        }
-    }
-
     /// How long from now every request of this client holds back after a 429 (or a
     /// rate-limit 403), if it does.
     pub(crate) fn held_back_for(&self) -> Option<Duration> {
-        let throttle = self
-            .inner
-            .throttle
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (until, _) = throttle.as_ref()?;
-        let left = until.saturating_duration_since(Instant::now());
-        (!left.is_zero()).then_some(left)
-    }
-
-    /// Waits until the client's hold-back after a 429 (or a rate-limit 403) has passed.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::HeldBack`] with the answer that asked for it, at once, when the hold-back
-    /// lasts past `deadline` (rather than idle to the deadline).
-    async fn hold_back(&self, call: &Call, deadline: Option<Instant>) -> Result<(), Error> {
-        let until = {
-            let throttle = self
-                .inner
-                .throttle
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            match throttle.as_ref() {
-                None => return Ok(()),
-                Some((until, _)) if *until <= Instant::now() => return Ok(()),
-                Some((until, cause)) if deadline.is_some_and(|d| *until >= d) => {
-                    return Err(Error::HeldBack {
-                        method: call.method().id,
-                        error: cause.clone(),
-                    });
-                }
-                Some((until, _)) => *until,
-            }
-        };
-        Box::pin(tokio::time::sleep_until(until.into())).await;
-        Ok(())
+        self.inner.pacer.held_for()
     }
 
     /// The client's settings for a request's URL.
@@ -640,7 +611,8 @@ impl Client {
             announced,
         };
         let exchange = async {
-            let mut response = self.inner.http.execute(http_request).await?;
+            let place = self.inner.lanes.place();
+            let mut response = place.http().execute(http_request).await?;
             let status = response.status();
             let headers = response.headers().clone();
             let limit = self.inner.max_response_size;
@@ -727,10 +699,6 @@ async fn slot(
     // The semaphore is never closed.
     permit.ok()
 }
-
-/// The longest every request of a client holds back after one of them met a 429 (or a
-/// rate-limit 403): a minute, the window of most per-minute quotas.
-const MAX_SHARED_HOLD_BACK: Duration = Duration::from_secs(60);
 
 /// The largest response body a client reads unless told otherwise
 /// ([`ClientBuilder::max_response_size`]): 32 MiB.
