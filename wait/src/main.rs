@@ -9,7 +9,7 @@
 //!
 //! Tokens come from `--token-command` when it is given, else from `GOOGLE_OAUTH_ACCESS_TOKEN`
 //! when it is set, else from Application Default Credentials. Every wait shares one client:
-//! one token source, one hold-back after a 429, and at most `--parallel` requests in flight.
+//! one token source, one rate limit (`--rate`) with its hold-back after a 429.
 //! See `--help` (or the README) for the output and the exit codes.
 
 mod outcome;
@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use clap::{CommandFactory, Parser, ValueEnum};
 use google_operations::{
-    Client, ClientBuilder, EnvToken, PollPolicy, Resolved, TokenCommand, TokenSource,
+    Client, ClientBuilder, EnvToken, PollPolicy, RateLimit, Resolved, TokenCommand, TokenSource,
     resolve_in_universe,
 };
 use tokio::sync::watch;
@@ -59,10 +59,21 @@ struct Args {
     #[arg(long, value_parser = duration)]
     interval: Option<Duration>,
 
-    /// The most requests in flight at once, over all the operations. A server-side `wait`
-    /// (Compute's) holds its place while the service waits.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
-    parallel: u16,
+    /// The most requests started a second, over all the operations (polls, server-side
+    /// `wait`s and retries), in bursts of up to five seconds' worth. The default, 20 a second
+    /// and at most 1,300 in any minute, stays within Compute Engine's default quota of 1,500
+    /// operation reads a minute per project, and notices each of 1,000 operations within a
+    /// second of its end where the service waits server-side. A request in flight holds
+    /// nothing, so a server-side `wait` never keeps another operation from being polled.
+    #[arg(long, default_value_t = DEFAULT_RATE, value_parser = rate, value_name = "REQUESTS")]
+    rate: f64,
+
+    /// The most requests in flight at once, over all the operations; by default there is no
+    /// such bound (`--rate` bounds the requests). A server-side `wait` (Compute's) holds its
+    /// place for as long as the service waits, so a bound below the number of operations
+    /// makes finished operations queue behind unfinished ones.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    parallel: Option<u16>,
 
     /// Root URL to send the requests to instead of the service's own (a regional endpoint, an
     /// emulator).
@@ -135,6 +146,23 @@ enum Output {
     Text,
     /// One JSON object a line per event.
     Json,
+}
+
+/// The requests a second the program starts unless `--rate` says otherwise.
+const DEFAULT_RATE: f64 = 20.0;
+
+/// How many seconds' worth of requests may start at once after a quiet spell.
+const BURST_SECONDS: f64 = 5.0;
+
+/// A number of requests a second: positive, and at least one an hour.
+fn rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate * 3600.0 >= 1.0 => Ok(rate),
+        _ => Err(format!(
+            "{text:?} is not a number of requests a second such as 20 or 0.5 (at least one an \
+             hour)"
+        )),
+    }
 }
 
 /// `90s`, `10m`, `2h`, `1500ms`, `1h 30m` (humantime's forms) or a number of seconds.
@@ -292,11 +320,15 @@ async fn client(args: &Args, universe: &str) -> Result<Client, Vec<String>> {
             .max_interval(interval)
             .multiplier(1.0);
     }
+    let burst = (args.rate * BURST_SECONDS).ceil().min(f64::from(u32::MAX)) as u32;
     let mut builder = Client::builder()
         .token_source(tokens)
         .poll_policy(policy)
-        .max_concurrent_requests(usize::from(args.parallel))
+        .rate_limit(RateLimit::per_second(args.rate).burst(burst))
         .universe_domain(universe);
+    if let Some(parallel) = args.parallel {
+        builder = builder.max_concurrent_requests(usize::from(parallel));
+    }
     if let Some(project) = &args.quota_project {
         builder = builder.quota_project(project.clone());
     }
