@@ -504,19 +504,19 @@ pub struct PageShape {
     pub next_page_token: String,
 }
 
-/// How a struct reads as a long-running operation, by Rust field names: either
+/// How a struct reads as a long-running operation, by field (wire and Rust names): either
 /// `google.longrunning.Operation`-shaped (`done`, `error` of `google.rpc.Status` shape), or
 /// Compute-shaped (`status` enum with `DONE`, `error.errors[]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationShape {
     /// `name: string`.
-    pub name: Option<String>,
+    pub name: Option<FieldName>,
     /// What says the operation has finished.
     pub done: DoneShape,
     /// `metadata: object`.
-    pub metadata: Option<String>,
+    pub metadata: Option<FieldName>,
     /// `response: object`.
-    pub response: Option<String>,
+    pub response: Option<FieldName>,
     /// Where a failure is reported.
     pub error: Option<ErrorShape>,
     /// A text field that says what went wrong, by its description ("If an error has
@@ -524,8 +524,8 @@ pub struct OperationShape {
     /// done with it set and no `error` has failed.
     pub error_text: Option<FieldName>,
     /// The operation's own fields that say how far it has got (Compute's `progress`,
-    /// `status`, `statusMessage`…): the progress field each gives, its Rust name and its type.
-    pub progress: Vec<(ProgressField, String, Type)>,
+    /// `status`, `statusMessage`…): the progress field each gives, its names and its type.
+    pub progress: Vec<(ProgressField, FieldName, Type)>,
 }
 
 /// A field's wire and Rust names.
@@ -537,19 +537,31 @@ pub struct FieldName {
     pub rust_name: String,
 }
 
+impl FieldName {
+    /// The names of `field`.
+    pub fn of(field: &Field) -> Self {
+        FieldName {
+            wire_name: field.wire_name.clone(),
+            rust_name: field.rust_name.clone(),
+        }
+    }
+}
+
 /// What says an operation has finished.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DoneShape {
     /// `done: boolean`.
-    Flag(String),
+    Flag(FieldName),
     /// A `status` enum whose `DONE` value means finished.
     Status {
         /// The field.
-        field: String,
+        field: FieldName,
         /// The enum type.
         ty: String,
         /// The variant for `DONE`.
         variant: String,
+        /// The value for `DONE` on the wire.
+        value: String,
     },
 }
 
@@ -561,13 +573,13 @@ pub enum ErrorShape {
     /// `error.errors[]`: a list of error objects (Compute style).
     List {
         /// The operation's field holding the error object.
-        field: String,
+        field: FieldName,
         /// The error object's field holding the list.
-        list: String,
+        list: FieldName,
         /// The operation's `httpErrorStatusCode: integer` (int32).
-        http_status_code: Option<String>,
+        http_status_code: Option<FieldName>,
         /// The operation's `httpErrorMessage: string`.
-        http_error_message: Option<String>,
+        http_error_message: Option<FieldName>,
     },
 }
 
@@ -575,7 +587,7 @@ pub enum ErrorShape {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusShape {
     /// The operation's field holding it.
-    pub field: String,
+    pub field: FieldName,
     /// `code: integer` (int32).
     pub code: String,
     /// `message: string`.

@@ -85,13 +85,21 @@ pub fn generate(sources: &[Source], options: &emit::Options) -> Result<Generated
     let mut modules = Vec::with_capacity(services.len());
     for (module, (service, text)) in services {
         files.insert(format!("{OUTPUT_DIR}/{module}.rs"), text);
+        files.insert(
+            format!("{}/{module}.rs", emit::catalog::DIR),
+            emit::catalog::service_file(&service, options),
+        );
         modules.push(service);
     }
     files.insert(
         format!("{OUTPUT_DIR}/mod.rs"),
         emit::index_file(&modules, options),
     );
-    files.insert(SERVICES_TABLE.to_owned(), emit::catalog::table(&modules));
+    files.insert(
+        format!("{}/mod.rs", emit::catalog::DIR),
+        emit::catalog::index_file(&modules, options),
+    );
+    files.insert(SERVICES_TABLE.to_owned(), emit::table::table(&modules));
     files.insert(
         MANIFEST.to_owned(),
         emit::manifest::manifest(&modules, options),

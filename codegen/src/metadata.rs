@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 
 use crate::discovery::{Document, Resource};
 use crate::error::join;
-use crate::ir::{Field, ProgressField, Scalar, Struct, Type, TypeDef, struct_named};
+use crate::ir::{Field, FieldName, ProgressField, Scalar, Struct, Type, TypeDef, struct_named};
 use crate::names;
 
 /// The wire names that give each progress field, in order of preference.
@@ -175,12 +175,12 @@ fn own_field(s: &Struct, what: ProgressField) -> Option<&Field> {
 
 /// The fields of an operation itself that give progress: what each gives, its Rust name and
 /// its type.
-pub fn own(s: &Struct) -> Vec<(ProgressField, String, Type)> {
+pub fn own(s: &Struct) -> Vec<(ProgressField, FieldName, Type)> {
     RULES
         .iter()
         .filter_map(|(what, _)| {
             let f = own_field(s, *what)?;
-            Some((*what, f.rust_name.clone(), f.ty.clone()))
+            Some((*what, FieldName::of(f), f.ty.clone()))
         })
         .collect()
 }

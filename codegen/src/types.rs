@@ -513,17 +513,17 @@ fn mark_operations(
         .filter_map(|s| Some((s.name.clone(), status_shape(s)?)))
         .collect();
     // Structs holding an `errors: [object]` list, by name.
-    let error_lists: BTreeMap<String, String> = structs(defs)
+    let error_lists: BTreeMap<String, FieldName> = structs(defs)
         .filter_map(|s| {
             let f = s.fields.iter().find(|f| {
                 f.wire_name == "errors"
                     && matches!(&f.ty, Type::Array(item) if matches!(**item, Type::Named { .. }))
             })?;
-            Some((s.name.clone(), f.rust_name.clone()))
+            Some((s.name.clone(), FieldName::of(f)))
         })
         .collect();
-    // The variant of each enum that means done, `DONE` in any letter case.
-    let done_variants: BTreeMap<String, String> = defs
+    // The variant of each enum that means done, `DONE` in any letter case, and its value.
+    let done_variants: BTreeMap<String, (String, String)> = defs
         .iter()
         .filter_map(|d| match d {
             TypeDef::Enum(e) => {
@@ -531,7 +531,7 @@ fn mark_operations(
                     .variants
                     .iter()
                     .find(|v| v.wire.eq_ignore_ascii_case("DONE"))?;
-                Some((e.name.clone(), done.rust_name.clone()))
+                Some((e.name.clone(), (done.rust_name.clone(), done.wire.clone())))
             }
             _ => None,
         })
@@ -541,11 +541,14 @@ fn mark_operations(
         let flag = find("done", &Type::Scalar(Scalar::Bool)).map(DoneShape::Flag);
         let status = s.fields.iter().find_map(|f| match &f.ty {
             Type::Enum(ty) if f.wire_name == "status" => {
-                done_variants.get(ty).map(|variant| DoneShape::Status {
-                    field: f.rust_name.clone(),
-                    ty: ty.clone(),
-                    variant: variant.clone(),
-                })
+                done_variants
+                    .get(ty)
+                    .map(|(variant, value)| DoneShape::Status {
+                        field: FieldName::of(f),
+                        ty: ty.clone(),
+                        variant: variant.clone(),
+                        value: value.clone(),
+                    })
             }
             _ => None,
         });
@@ -558,11 +561,11 @@ fn mark_operations(
             Type::Named { name, boxed: false } if f.wire_name == "error" => {
                 match (statuses.get(name), error_lists.get(name)) {
                     (Some(status), _) => Some(ErrorShape::Status(StatusShape {
-                        field: f.rust_name.clone(),
+                        field: FieldName::of(f),
                         ..status.clone()
                     })),
                     (None, Some(list)) => Some(ErrorShape::List {
-                        field: f.rust_name.clone(),
+                        field: FieldName::of(f),
                         list: list.clone(),
                         http_status_code: find("httpErrorStatusCode", &Type::Scalar(Scalar::I32)),
                         http_error_message: find("httpErrorMessage", &Type::Scalar(Scalar::String)),
@@ -585,10 +588,7 @@ fn mark_operations(
             .fields
             .iter()
             .find(|f| f.wire_name != "error" && f.ty == string && describes_an_error(f))
-            .map(|f| FieldName {
-                wire_name: f.wire_name.clone(),
-                rust_name: f.rust_name.clone(),
-            });
+            .map(FieldName::of);
         s.operation = Some(Box::new(OperationShape {
             name: find("name", &string).or_else(|| find("id", &string)),
             done,
@@ -611,21 +611,25 @@ fn describes_an_error(f: &Field) -> bool {
     })
 }
 
-/// The Rust name of field `wire` of `s`, when it has that type.
-fn field(s: &Struct, wire: &str, ty: &Type) -> Option<String> {
+/// The names of field `wire` of `s`, when it has that type.
+fn field(s: &Struct, wire: &str, ty: &Type) -> Option<FieldName> {
     s.fields
         .iter()
         .find(|f| f.wire_name == wire && f.ty == *ty)
-        .map(|f| f.rust_name.clone())
+        .map(FieldName::of)
 }
 
 /// The fields of `s` as a `google.rpc.Status` (`code`, `message`, maybe `details`), if it
 /// has them; `field` is left empty for the operation's own field.
 fn status_shape(s: &Struct) -> Option<StatusShape> {
+    let rust = |f: FieldName| f.rust_name;
     Some(StatusShape {
-        field: String::new(),
-        code: field(s, "code", &Type::Scalar(Scalar::I32))?,
-        message: field(s, "message", &Type::Scalar(Scalar::String))?,
-        details: field(s, "details", &Type::Array(Box::new(Type::Object))),
+        field: FieldName {
+            wire_name: String::new(),
+            rust_name: String::new(),
+        },
+        code: field(s, "code", &Type::Scalar(Scalar::I32)).map(rust)?,
+        message: field(s, "message", &Type::Scalar(Scalar::String)).map(rust)?,
+        details: field(s, "details", &Type::Array(Box::new(Type::Object))).map(rust),
     })
 }

@@ -52,6 +52,11 @@
 //!   serde_json, http, httpdate, percent-encoding and regex-lite.
 //! - `adc`: `Adc`, a token source for Application Default Credentials through Google's
 //!   `google-cloud-auth` crate (implies `client`).
+//! - `catalog`: every service as plain data in [`catalog`] (its root URLs, scopes, the methods of
+//!   its operations collections, where its operations and metadata tell their progress), so that
+//!   [`resolve`] knows every service without compiling a typed module: what the
+//!   `google-operations-wait` program builds with. A service's own feature also brings its
+//!   catalog module, which its typed module refers to.
 //!
 //! docs.rs documents the crate with `client`, `adc` and every stable version of each service (`v1`,
 //! `v2`, …: 154 of the 271 modules): every module at once takes rustdoc more memory than docs.rs
@@ -91,10 +96,16 @@ mod apis;
 
 pub use apis::*;
 
+#[rustfmt::skip]
+pub mod catalog;
+
+pub use catalog::SERVICES;
+
 /// Resolves an operation name (`projects/p/regions/us-central1/operations/123`), a full operation
 /// URL, or a Compute `selfLink`
 /// (`https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1`)
-/// to the `get` of its collection, among the services enabled by cargo features; `service` (a
+/// to the `get` of its collection, among the services of the build's [`catalog`] (those whose
+/// features are on, or every one with the feature `catalog`); `service` (a
 /// module name such as `compute_v1`, a Discovery name such as `compute`, which takes its most
 /// stable version, or `compute.v1`) narrows the candidates.
 ///
@@ -130,7 +141,7 @@ pub use apis::*;
 ///
 /// [`ResolveError`]: the input refused, no collection fitting it, or several.
 pub fn resolve(input: &str, service: Option<&str>) -> Result<Resolved, ResolveError> {
-    resolve_among(apis::COLLECTIONS, input, service)
+    resolve_among(catalog::COLLECTIONS, input, service)
 }
 
 /// As [`resolve`], in the universe domain `universe` (`s3nsapis.fr` for S3NS's Trusted Partner
@@ -160,5 +171,5 @@ pub fn resolve_in_universe(
     service: Option<&str>,
     universe: &str,
 ) -> Result<Resolved, ResolveError> {
-    resolve_among_in_universe(apis::COLLECTIONS, input, service, universe)
+    resolve_among_in_universe(catalog::COLLECTIONS, input, service, universe)
 }

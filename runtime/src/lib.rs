@@ -26,6 +26,7 @@
 mod client;
 mod codec;
 mod error;
+mod fields;
 mod metadata;
 mod operation;
 mod request;
@@ -49,6 +50,7 @@ pub use http;
 
 pub use codec::JsonObject;
 pub use error::{BodyProblem, BoxError, Error, ParamProblem, PollLimit, TransportKind};
+pub use fields::{DoneField, ErrorField, OperationFields};
 pub use metadata::{MetadataSet, MetadataType, Progress};
 pub use operation::{
     Cancel, ErrorEntry, ErrorList, LongRunningOperation, NoContent, Operation, OperationError,

@@ -136,6 +136,33 @@ impl MetadataType {
     }
 }
 
+impl MetadataType {
+    /// Checks that each progress field present in `object` has the JSON type a typed model
+    /// gives it: a number for the percentage, a string for the rest.
+    pub(crate) fn check(&self, object: &JsonObject) -> Result<(), serde_json::Error> {
+        use serde::Deserialize as _;
+        let present = |path: Option<&[&str]>| {
+            path.and_then(|p| lookup(object, p))
+                .filter(|v| !v.is_null())
+        };
+        if let Some(value) = present(self.percent) {
+            f64::deserialize(value)?;
+        }
+        for path in [
+            self.state,
+            self.stage,
+            self.start_time,
+            self.update_time,
+            self.end_time,
+        ] {
+            if let Some(value) = present(path) {
+                String::deserialize(value)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Whether `prefix` is empty or, letter case aside, a run of consecutive `segments` joined.
 fn prefix_fits(prefix: &str, segments: &[&str]) -> bool {
     if prefix.is_empty() {

@@ -3,21 +3,22 @@
 
 use std::fmt;
 
-use serde::de::DeserializeOwned;
-
 use crate::codec::JsonObject;
 use crate::error::{Error, ParamProblem};
+use crate::fields::{OperationFields, OperationReading};
 use crate::metadata::Progress;
-use crate::operation::{LongRunningOperation, Operation, OperationError, decode_object};
-use crate::request::{Call, Defaults, Request};
+use crate::operation::{LongRunningOperation, OperationError};
+use crate::request::{Call, Defaults};
 use crate::service::{
     DEFAULT_UNIVERSE_DOMAIN, EndpointKind, MethodInfo, ParamInfo, ParamLocation, Scope,
     ServiceInfo, check_universe_domain, plain_labels,
 };
 
-/// An operations collection, by its `get`: what [`resolve_among`] matches names and URLs against.
-/// Each service module lists its own in `COLLECTIONS`.
-#[derive(Clone, Copy)]
+/// An operations collection, by its `get`: what [`resolve_among`] matches names and URLs against,
+/// with where its operations' JSON says what the poller reads. Each service of the catalog
+/// lists its own in `COLLECTIONS` (`google_operations::catalog::dataproc_v1::COLLECTIONS`,
+/// re-exported by the typed module).
+#[derive(Debug, Clone, Copy)]
 pub struct Collection {
     /// The collection's `get`.
     pub get: &'static MethodInfo,
@@ -25,31 +26,26 @@ pub struct Collection {
     pub wait: Option<&'static MethodInfo>,
     /// Its `cancel`, where it has one that takes the same path parameters.
     pub cancel: Option<&'static MethodInfo>,
-    summarize: fn(&JsonObject) -> Result<Summary, serde_json::Error>,
-}
-
-impl fmt::Debug for Collection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Collection")
-            .field("get", &self.get.id)
-            .field("wait", &self.wait.map(|m| m.id))
-            .field("cancel", &self.cancel.map(|m| m.id))
-            .finish()
-    }
+    /// Where its operations' JSON tells their name, state, error and progress.
+    pub operation: &'static OperationFields,
 }
 
 impl Collection {
-    /// The collection whose `get` is `R`.
-    pub const fn of<R>() -> Self
-    where
-        R: Request,
-        R::Response: LongRunningOperation + DeserializeOwned,
-    {
+    /// The collection whose `get` is `get`, whose operations read as `operation` says.
+    pub const fn new(get: &'static MethodInfo, operation: &'static OperationFields) -> Self {
         Collection {
-            get: R::METHOD,
-            wait: R::WAIT,
+            get,
+            wait: None,
             cancel: None,
-            summarize: summarize::<R::Response>,
+            operation,
+        }
+    }
+
+    /// The same, with the collection's server-side `wait`.
+    pub const fn wait(self, wait: &'static MethodInfo) -> Self {
+        Collection {
+            wait: Some(wait),
+            ..self
         }
     }
 
@@ -88,12 +84,7 @@ static UNLISTED_GET: MethodInfo = MethodInfo {
     service: &UNLISTED_SERVICE,
 };
 
-static UNLISTED: Collection = Collection {
-    get: &UNLISTED_GET,
-    wait: None,
-    cancel: None,
-    summarize: summarize::<Operation>,
-};
+static UNLISTED: Collection = Collection::new(&UNLISTED_GET, &OperationFields::LONGRUNNING);
 
 /// The first label of the host several older APIs share as their root URL
 /// (`www.googleapis.com`), and Compute Engine's `selfLink`s name: it tells no service apart.
@@ -108,27 +99,6 @@ fn is_operation_path(path: &str) -> bool {
         && version.as_bytes()[1].is_ascii_digit()
         && version.bytes().all(|b| b.is_ascii_alphanumeric());
     versioned && path.split('/').count() >= 3 && names_an_operation(path)
-}
-
-/// What the poller needs of an operation whose type is known only at run time.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Summary {
-    pub(crate) name: Option<String>,
-    pub(crate) done: bool,
-    pub(crate) error: Option<OperationError>,
-    pub(crate) progress: Progress,
-}
-
-fn summarize<T: LongRunningOperation + DeserializeOwned>(
-    object: &JsonObject,
-) -> Result<Summary, serde_json::Error> {
-    let op: T = decode_object(object)?;
-    Ok(Summary {
-        name: op.name().map(str::to_owned),
-        done: op.is_done(),
-        error: op.error(),
-        progress: op.progress(),
-    })
 }
 
 /// The `get` request of an operation, resolved from its name or URL by [`resolve_among`]: its
@@ -226,8 +196,12 @@ impl Resolved {
     ///
     /// When the JSON does not decode as the collection's operation model.
     pub fn operation(&self, json: JsonObject) -> Result<AnyOperation, serde_json::Error> {
-        let summary = (self.collection.summarize)(&json)?;
-        let mut op = AnyOperation { json, summary };
+        let summary = self.collection.operation.read(&json)?;
+        let mut op = AnyOperation {
+            json,
+            summary,
+            fields: self.collection.operation,
+        };
         // The model read the operation's own fields; its service adds what its metadata says.
         op.summary.progress = self.service().progress(&op);
         Ok(op)
@@ -240,7 +214,8 @@ impl Resolved {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnyOperation {
     json: JsonObject,
-    summary: Summary,
+    summary: OperationReading,
+    fields: &'static OperationFields,
 }
 
 impl AnyOperation {
@@ -267,13 +242,13 @@ impl LongRunningOperation for AnyOperation {
 
     fn metadata(&self) -> Option<&JsonObject> {
         self.json
-            .get("metadata")
+            .get(self.fields.metadata?)
             .and_then(serde_json::Value::as_object)
     }
 
     fn response(&self) -> Option<&JsonObject> {
         self.json
-            .get("response")
+            .get(self.fields.response?)
             .and_then(serde_json::Value::as_object)
     }
 

@@ -5,8 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens as _, format_ident, quote};
 
-use super::{Options, docs, examples};
-use crate::ir::{Location, Method, MethodKind, Param, Response, Scalar, Service, struct_named};
+use super::{Options, catalog, docs, examples};
+use crate::ir::{Location, Method, MethodKind, Param, Response, Scalar, Service};
 
 pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
     let name = format_ident!("{}", m.type_name);
@@ -49,7 +49,7 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
             }
         }
     });
-    let method = method_info(service, m);
+    let method = catalog::method_ref(service, m);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +65,7 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
         impl crate::Request for #name {
             type Response = #response;
 
-            const METHOD: &'static crate::MethodInfo = &#method;
+            const METHOD: &'static crate::MethodInfo = #method;
 
             #wait
 
@@ -79,67 +79,6 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
         }
 
         #cancel
-    }
-}
-
-/// The `MethodInfo` literal: path parameters first, then query parameters in the order the
-/// query string lists them.
-fn method_info(service: &Service, m: &Method) -> TokenStream {
-    let Method {
-        id,
-        http_method,
-        path,
-        ..
-    } = m;
-    let params = m
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Path)
-        .chain(m.params.iter().filter(|p| p.location == Location::Query))
-        .map(|p| {
-            let wire = &p.wire_name;
-            let info = match p.location {
-                Location::Path => quote!(crate::ParamInfo::path(#wire)),
-                Location::Query => quote!(crate::ParamInfo::query(#wire)),
-            };
-            match &p.pattern {
-                Some(pattern) => {
-                    let regex = &pattern.regex;
-                    let shape = match &pattern.shape {
-                        Some(shape) => quote!(Some(#shape)),
-                        None => quote!(None),
-                    };
-                    quote!(#info.pattern(#regex, #shape))
-                }
-                None => info,
-            }
-        });
-    // The top-level properties of the request body, which the poller may set (a `wait`'s
-    // `timeout`).
-    let body_fields = m.request.iter().flat_map(|r| {
-        let fields = struct_named(&service.types, r).map(|s| &s.fields);
-        fields.into_iter().flatten().map(|f| {
-            let wire = &f.wire_name;
-            quote!(crate::ParamInfo::body(#wire))
-        })
-    });
-    let params = params.chain(body_fields);
-    let all_scopes: Vec<&String> = service.scopes.iter().map(|s| &s.const_name).collect();
-    let scopes = if m.scopes.iter().eq(all_scopes.iter().copied()) {
-        quote!(scopes::ALL)
-    } else {
-        let scopes = m.scopes.iter().map(|s| format_ident!("{s}"));
-        quote!(&[#( scopes::#scopes ),*])
-    };
-    quote! {
-        crate::MethodInfo {
-            id: #id,
-            http_method: #http_method,
-            path: #path,
-            params: &[#( #params ),*],
-            scopes: #scopes,
-            service: &SERVICE,
-        }
     }
 }
 

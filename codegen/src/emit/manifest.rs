@@ -77,7 +77,10 @@ pub fn manifest(services: &[ir::Service], options: &Options) -> String {
          ## An async `Client` on reqwest with rustls (ring): retries, tokens, an operation poller.\n\
          client = [\"{runtime}/client\"]\n\
          ## Application Default Credentials as a token source, through `google-cloud-auth`.\n\
-         adc = [\"{runtime}/adc\"]\n",
+         adc = [\"{runtime}/adc\"]\n\
+         ## Every service as plain data (`catalog`), for `resolve` and the poller, without the typed modules.\n\
+         {catalog} = []\n",
+        catalog = super::catalog::FEATURE,
         regenerate = options.regenerate_command,
         name = options.package,
         version = options.version,

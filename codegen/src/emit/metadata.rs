@@ -31,14 +31,7 @@ pub fn metadata_enum(s: &Service) -> TokenStream {
             #ty(Box<#ty>)
         }
     });
-    let types = s.metadata.iter().map(|m| {
-        let schema = &m.schema;
-        let paths = m.progress.iter().map(|(what, path)| {
-            let setter = format_ident!("{}", what.rust_name());
-            quote!(.#setter(&[#( #path ),*]))
-        });
-        quote!(crate::MetadataType::new(#schema) #( #paths )*)
-    });
+    let catalog = super::catalog::module_path(s);
     let arms = s.metadata.iter().map(|m| {
         let (schema, ty) = (&m.schema, format_ident!("{}", m.type_name));
         quote!(#schema => Self::#ty(Box::new(serde::Deserialize::deserialize(object)?)))
@@ -55,7 +48,7 @@ pub fn metadata_enum(s: &Service) -> TokenStream {
         }
 
         impl crate::MetadataSet for #name {
-            const TYPES: &'static [crate::MetadataType] = &[#( #types ),*];
+            const TYPES: &'static [crate::MetadataType] = #catalog::METADATA;
 
             fn decode_as<'de, D: serde::Deserializer<'de>>(
                 message: &crate::MetadataType,

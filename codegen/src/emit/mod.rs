@@ -11,7 +11,7 @@ mod metadata;
 mod models;
 mod page;
 mod root;
-mod service;
+pub mod table;
 
 pub use root::lib_file;
 
@@ -59,8 +59,7 @@ impl Default for Options {
 /// and its models in the `model` module, re-exported beside the builders.
 pub fn service_file(service: &ir::Service, options: &Options) -> String {
     let intro = inner_docs(&page::intro(service, options));
-    let constants = service::constants(service);
-    let collections = service::collections(service);
+    let catalog = catalog::module_path(service);
     let builders = service
         .methods
         .iter()
@@ -74,8 +73,7 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
             #intro
             #[doc(no_inline)]
             pub use model::*;
-            #constants
-            #collections
+            pub use #catalog::{COLLECTIONS, SERVICE, scopes};
             #( #builders )*
             #model_doc
             pub mod model {
@@ -96,38 +94,14 @@ pub fn index_file(services: &[ir::Service], options: &Options) -> String {
             pub mod #module;
         }
     });
-    let enabled = services.iter().map(|s| {
-        let (module, feature) = (format_ident!("{}", s.module), &s.module);
-        quote! {
-            #[cfg(feature = #feature)]
-            &#module::SERVICE
-        }
-    });
-    let collections = services.iter().map(|s| {
-        let (module, feature) = (format_ident!("{}", s.module), &s.module);
-        quote! {
-            #[cfg(feature = #feature)]
-            #module::COLLECTIONS
-        }
-    });
     let intro = inner_docs(&docs::lines(
         "The generated service modules, each behind the cargo feature of its name, re-exported \
          at the crate root.",
     ));
-    let collections_doc = docs::attrs(
-        "The operations collections of the services this build includes, for the resolver.",
-    );
-    let services_doc = docs::attrs(
-        "The services this build includes (those whose features are on), in module order.",
-    );
     render(
         &header("every document", "", options),
         quote! {
             #intro
-            #services_doc
-            pub const SERVICES: &[&crate::ServiceInfo] = &[#( #enabled ),*];
-            #collections_doc
-            pub(crate) const COLLECTIONS: &[&[crate::Collection]] = &[#( #collections ),*];
             #( #modules )*
         },
     )
@@ -182,7 +156,9 @@ fn separate_items(text: &str) -> String {
                 && (p.ends_with('}') || p.ends_with(';') || p.ends_with(','));
             let starts_item = STARTS.iter().any(|s| l.starts_with(s));
             let after_inner_docs = p.starts_with("//!") && !l.starts_with("//!");
-            if (ends_item && starts_item && indent(prev) == indent(line)) || after_inner_docs {
+            // An item after a statement that ends deeper (`    );`) starts a new item too.
+            let same_or_top = indent(prev) == indent(line) || indent(line) < indent(prev);
+            if (ends_item && starts_item && same_or_top) || after_inner_docs {
                 out.push('\n');
             }
         }

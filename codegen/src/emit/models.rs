@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use crate::ir::{
-    DoneShape, Enum, ErrorShape, Field, OperationShape, Scalar, Shared, Struct, Type, TypeDef,
+    DoneShape, Enum, ErrorShape, Field, FieldName, OperationShape, Scalar, Shared, Struct, Type,
+    TypeDef,
 };
 use crate::metadata::RULES;
 
@@ -192,10 +193,10 @@ fn field(f: &Field) -> TokenStream {
 }
 
 /// `self.field.access`, or `None` when the operation has no such field.
-fn optional(field: Option<&String>, access: TokenStream) -> TokenStream {
+fn optional(field: Option<&FieldName>, access: TokenStream) -> TokenStream {
     match field {
         Some(f) => {
-            let f = format_ident!("{f}");
+            let f = format_ident!("{}", f.rust_name);
             quote!(self.#f.#access)
         }
         None => quote!(None),
@@ -208,12 +209,14 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
     let response = optional(op.response.as_ref(), quote!(as_ref()));
     let done = match &op.done {
         DoneShape::Flag(field) => {
-            let f = format_ident!("{field}");
+            let f = format_ident!("{}", field.rust_name);
             quote!(self.#f.unwrap_or(false))
         }
-        DoneShape::Status { field, ty, variant } => {
+        DoneShape::Status {
+            field, ty, variant, ..
+        } => {
             let (f, ty, variant) = (
-                format_ident!("{field}"),
+                format_ident!("{}", field.rust_name),
                 format_ident!("{ty}"),
                 format_ident!("{variant}"),
             );
@@ -224,7 +227,7 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
     let (setup, error) = match &op.error {
         Some(ErrorShape::Status(status)) => {
             let (error, code, message) = (
-                format_ident!("{}", status.field),
+                format_ident!("{}", status.field.rust_name),
                 format_ident!("{}", status.code),
                 format_ident!("{}", status.message),
             );
@@ -252,10 +255,13 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
             http_status_code,
             http_error_message,
         }) => {
-            let (error, list) = (format_ident!("{field}"), format_ident!("{list}"));
+            let (error, list) = (
+                format_ident!("{}", field.rust_name),
+                format_ident!("{}", list.rust_name),
+            );
             let code = match http_status_code {
                 Some(f) => {
-                    let f = format_ident!("{f}");
+                    let f = format_ident!("{}", f.rust_name);
                     quote!(self.#f)
                 }
                 None => quote!(None),
@@ -287,7 +293,10 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
     };
     let progress = (!op.progress.is_empty()).then(|| {
         let fields = op.progress.iter().map(|(what, field, ty)| {
-            let (target, field) = (format_ident!("{}", what.rust_name()), format_ident!("{field}"));
+            let (target, field) = (
+                format_ident!("{}", what.rust_name()),
+                format_ident!("{}", field.rust_name),
+            );
             let value = match ty {
                 Type::Scalar(Scalar::F64) => quote!(self.#field),
                 Type::Scalar(Scalar::I64Number) => quote!(self.#field.map(|n| n as f64)),

@@ -60,6 +60,11 @@ operations, errors, the client, the poller and the resolver) comes from the
   serde_json, http, httpdate, percent-encoding and regex-lite.
 - `adc`: `Adc`, a token source for Application Default Credentials through Google's
   `google-cloud-auth` crate (implies `client`).
+- `catalog`: every service as plain data in [`catalog`] (its root URLs, scopes, the methods of
+  its operations collections, where its operations and metadata tell their progress), so that
+  [`resolve`] knows every service without compiling a typed module: what the
+  `google-operations-wait` program builds with. A service's own feature also brings its
+  catalog module, which its typed module refers to.
 
 {docs.rs}
 
@@ -93,7 +98,8 @@ const RESOLVE_DOCS: &str = "\
 Resolves an operation name (`projects/p/regions/us-central1/operations/123`), a full operation
 URL, or a Compute `selfLink`
 (`https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/operation-1`)
-to the `get` of its collection, among the services enabled by cargo features; `service` (a
+to the `get` of its collection, among the services of the build's [`catalog`] (those whose
+features are on, or every one with the feature `catalog`); `service` (a
 module name such as `compute_v1`, a Discovery name such as `compute`, which takes its most
 stable version, or `compute.v1`) narrows the candidates.
 
@@ -200,9 +206,14 @@ pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
 
             pub use apis::*;
 
+            #[rustfmt::skip]
+            pub mod catalog;
+
+            pub use catalog::SERVICES;
+
             #( #[doc = #resolve_docs] )*
             pub fn resolve(input: &str, service: Option<&str>) -> Result<Resolved, ResolveError> {
-                resolve_among(apis::COLLECTIONS, input, service)
+                resolve_among(catalog::COLLECTIONS, input, service)
             }
 
             #( #[doc = #resolve_in_universe_docs] )*
@@ -211,7 +222,7 @@ pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
                 service: Option<&str>,
                 universe: &str,
             ) -> Result<Resolved, ResolveError> {
-                resolve_among_in_universe(apis::COLLECTIONS, input, service, universe)
+                resolve_among_in_universe(catalog::COLLECTIONS, input, service, universe)
             }
         },
     )

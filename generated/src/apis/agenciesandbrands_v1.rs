@@ -50,37 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Agencies and Brands API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "agenciesandbrands",
-    version: "v1",
-    title: "Agencies and Brands API",
-    revision: "20260901",
-    root_url: "https://agenciesandbrands.googleapis.com/",
-    mtls_root_url: Some("https://agenciesandbrands.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Agencies and Brands API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/agencies-and-brands`: View, create, edit, and delete data
-    /// entities in your Agency account.
-    pub const AGENCIES_AND_BRANDS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/agencies-and-brands",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[AGENCIES_AND_BRANDS];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<AgenciesReportsOperationsGet>(),
-];
+pub use crate::catalog::agenciesandbrands_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -148,20 +118,7 @@ impl AgenciesReportsOperationsGet {
 impl crate::Request for AgenciesReportsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "agenciesandbrands.agencies.reports.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^agencies/[^/]+/reports/[^/]+/operations/[^/]+$",
-                    Some("agencies/*/reports/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::agenciesandbrands_v1::AGENCIES_REPORTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -195,9 +152,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("RunReportMetadata").percent(&["percentComplete"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::agenciesandbrands_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -625,589 +625,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Agent Platform API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "aiplatform",
-    version: "v1",
-    title: "Agent Platform API",
-    revision: "20261106",
-    root_url: "https://aiplatform.googleapis.com/",
-    mtls_root_url: Some("https://aiplatform.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::locational(
-            "africa-south1",
-            "https://africa-south1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-east1",
-            "https://asia-east1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-east2",
-            "https://asia-east2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-northeast1",
-            "https://asia-northeast1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-northeast2",
-            "https://asia-northeast2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-northeast3",
-            "https://asia-northeast3-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-south1",
-            "https://asia-south1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-south2",
-            "https://asia-south2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-southeast1",
-            "https://asia-southeast1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-southeast2",
-            "https://asia-southeast2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-southeast3",
-            "https://asia-southeast3-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "australia-southeast1",
-            "https://australia-southeast1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "australia-southeast2",
-            "https://australia-southeast2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-central2",
-            "https://europe-central2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-north1",
-            "https://europe-north1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-north2",
-            "https://europe-north2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-southwest1",
-            "https://europe-southwest1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west1",
-            "https://europe-west1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west10",
-            "https://europe-west10-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west15",
-            "https://europe-west15-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west2",
-            "https://europe-west2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west3",
-            "https://europe-west3-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west4",
-            "https://europe-west4-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west6",
-            "https://europe-west6-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west8",
-            "https://europe-west8-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west9",
-            "https://europe-west9-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west12",
-            "https://europe-west12-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "me-central1",
-            "https://me-central1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "me-central2",
-            "https://me-central2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "me-west1",
-            "https://me-west1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "northamerica-northeast1",
-            "https://northamerica-northeast1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "northamerica-northeast2",
-            "https://northamerica-northeast2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "southamerica-east1",
-            "https://southamerica-east1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "southamerica-west1",
-            "https://southamerica-west1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-central1",
-            "https://us-central1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-central2",
-            "https://us-central2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-east1",
-            "https://us-east1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-east4",
-            "https://us-east4-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-east7",
-            "https://us-east7-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-south1",
-            "https://us-south1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west1",
-            "https://us-west1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west2",
-            "https://us-west2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west3",
-            "https://us-west3-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west4",
-            "https://us-west4-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-east5",
-            "https://us-east5-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west8",
-            "https://us-west8-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::regional("us", "https://aiplatform.us.rep.googleapis.com/"),
-        crate::Endpoint::regional("eu", "https://aiplatform.eu.rep.googleapis.com/"),
-        crate::Endpoint::regional(
-            "us",
-            "https://aiplatform-preprod.us.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "eu",
-            "https://aiplatform-preprod.eu.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Agent Platform API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/aiplatform`: See, edit, configure, and delete your Google
-    /// Cloud Vertex AI data and see the email address for your Google Account
-    pub const AIPLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/aiplatform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        AIPLATFORM,
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<CustomJobsOperationsGet>()
-        .cancel(<CustomJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DataLabelingJobsOperationsGet>()
-        .cancel(<DataLabelingJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DatasetsAnnotationSpecsOperationsGet>()
-        .cancel(<DatasetsAnnotationSpecsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DatasetsDataItemsAnnotationsOperationsGet>()
-        .cancel(
-            <DatasetsDataItemsAnnotationsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<DatasetsDataItemsOperationsGet>()
-        .cancel(<DatasetsDataItemsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DatasetsOperationsGet>()
-        .cancel(<DatasetsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DatasetsSavedQueriesOperationsGet>()
-        .cancel(<DatasetsSavedQueriesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DeploymentResourcePoolsOperationsGet>()
-        .cancel(<DeploymentResourcePoolsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<EndpointsOperationsGet>()
-        .cancel(<EndpointsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<FeatureGroupsFeaturesOperationsGet>(),
-    crate::Collection::of::<FeatureGroupsOperationsGet>(),
-    crate::Collection::of::<FeatureOnlineStoresFeatureViewsOperationsGet>(),
-    crate::Collection::of::<FeatureOnlineStoresOperationsGet>(),
-    crate::Collection::of::<FeaturestoresEntityTypesFeaturesOperationsGet>()
-        .cancel(
-            <FeaturestoresEntityTypesFeaturesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<FeaturestoresEntityTypesOperationsGet>()
-        .cancel(<FeaturestoresEntityTypesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<FeaturestoresOperationsGet>()
-        .cancel(<FeaturestoresOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<HyperparameterTuningJobsOperationsGet>()
-        .cancel(<HyperparameterTuningJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<IndexEndpointsOperationsGet>()
-        .cancel(<IndexEndpointsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<IndexesOperationsGet>()
-        .cancel(<IndexesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MemoryBanksMemoriesOperationsGet>()
-        .cancel(<MemoryBanksMemoriesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MemoryBanksOperationsGet>()
-        .cancel(<MemoryBanksOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MetadataStoresArtifactsOperationsGet>()
-        .cancel(<MetadataStoresArtifactsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MetadataStoresContextsOperationsGet>()
-        .cancel(<MetadataStoresContextsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MetadataStoresExecutionsOperationsGet>()
-        .cancel(<MetadataStoresExecutionsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MetadataStoresOperationsGet>()
-        .cancel(<MetadataStoresOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MigratableResourcesOperationsGet>()
-        .cancel(<MigratableResourcesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ModelDeploymentMonitoringJobsOperationsGet>()
-        .cancel(
-            <ModelDeploymentMonitoringJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ModelsEvaluationsOperationsGet>()
-        .cancel(<ModelsEvaluationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ModelsOperationsGet>()
-        .cancel(<ModelsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<NotebookExecutionJobsOperationsGet>()
-        .cancel(<NotebookExecutionJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<NotebookRuntimeTemplatesOperationsGet>()
-        .cancel(<NotebookRuntimeTemplatesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<NotebookRuntimesOperationsGet>()
-        .cancel(<NotebookRuntimesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<OnlineEvaluatorsOperationsGet>()
-        .cancel(<OnlineEvaluatorsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<OperationsGet>()
-        .cancel(<OperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<PersistentResourcesOperationsGet>()
-        .cancel(<PersistentResourcesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<PipelineJobsOperationsGet>()
-        .cancel(<PipelineJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsCustomJobsOperationsGet>()
-        .cancel(<ProjectsLocationsCustomJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsDataLabelingJobsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDataLabelingJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDatasetsAnnotationSpecsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDatasetsAnnotationSpecsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDatasetsDataItemsAnnotationsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDatasetsDataItemsAnnotationsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDatasetsDataItemsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDatasetsDataItemsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDatasetsOperationsGet>()
-        .cancel(<ProjectsLocationsDatasetsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsDatasetsSavedQueriesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDatasetsSavedQueriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDeploymentResourcePoolsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDeploymentResourcePoolsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsEndpointsOperationsGet>()
-        .cancel(<ProjectsLocationsEndpointsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsFeatureGroupsFeaturesOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsFeatureGroupsOperationsGet>(),
-    crate::Collection::of::<
-        ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsGet,
-    >(),
-    crate::Collection::of::<ProjectsLocationsFeatureOnlineStoresOperationsGet>(),
-    crate::Collection::of::<
-        ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsFeaturestoresEntityTypesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsFeaturestoresEntityTypesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsFeaturestoresOperationsGet>()
-        .cancel(
-            <ProjectsLocationsFeaturestoresOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsHyperparameterTuningJobsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsHyperparameterTuningJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsIndexEndpointsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsIndexEndpointsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsIndexesOperationsGet>()
-        .cancel(<ProjectsLocationsIndexesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsMemoryBanksMemoriesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMemoryBanksMemoriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMemoryBanksOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMemoryBanksOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMetadataStoresArtifactsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMetadataStoresArtifactsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMetadataStoresContextsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMetadataStoresContextsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMetadataStoresExecutionsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMetadataStoresExecutionsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMetadataStoresOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMetadataStoresOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMigratableResourcesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMigratableResourcesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsModelDeploymentMonitoringJobsOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsModelDeploymentMonitoringJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsModelsEvaluationsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsModelsEvaluationsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsModelsOperationsGet>()
-        .cancel(<ProjectsLocationsModelsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsNotebookExecutionJobsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsNotebookExecutionJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsNotebookRuntimeTemplatesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsNotebookRuntimeTemplatesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsNotebookRuntimesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsNotebookRuntimesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsOnlineEvaluatorsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsOnlineEvaluatorsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsPersistentResourcesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsPersistentResourcesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsPipelineJobsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsPipelineJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsRagCorporaOperationsGet>()
-        .cancel(<ProjectsLocationsRagCorporaOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsRagCorporaRagFilesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsRagCorporaRagFilesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsRagEngineConfigOperationsGet>()
-        .cancel(
-            <ProjectsLocationsRagEngineConfigOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsReasoningEnginesMemoriesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesMemoriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsReasoningEnginesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsReasoningEnginesSessionsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesSessionsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsSchedulesOperationsGet>()
-        .cancel(<ProjectsLocationsSchedulesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsSemanticGovernancePoliciesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsSemanticGovernancePoliciesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsServingProfilesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsServingProfilesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsSkillsOperationsGet>()
-        .cancel(<ProjectsLocationsSkillsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsSpecialistPoolsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsSpecialistPoolsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsStudiesOperationsGet>()
-        .cancel(<ProjectsLocationsStudiesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsStudiesTrialsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsStudiesTrialsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTaskStoresOperationsGet>()
-        .cancel(<ProjectsLocationsTaskStoresOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsTensorboardsExperimentsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsTensorboardsExperimentsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTensorboardsExperimentsRunsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsTensorboardsExperimentsRunsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTensorboardsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsTensorboardsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTrainingPipelinesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsTrainingPipelinesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTuningJobsOperationsGet>()
-        .cancel(<ProjectsLocationsTuningJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<RagCorporaOperationsGet>()
-        .cancel(<RagCorporaOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<RagCorporaRagFilesOperationsGet>()
-        .cancel(<RagCorporaRagFilesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<RagEngineConfigOperationsGet>()
-        .cancel(<RagEngineConfigOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ReasoningEnginesMemoriesOperationsGet>()
-        .cancel(<ReasoningEnginesMemoriesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ReasoningEnginesOperationsGet>()
-        .cancel(<ReasoningEnginesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet>()
-        .cancel(
-            <ReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ReasoningEnginesSandboxEnvironmentTemplatesOperationsGet>()
-        .cancel(
-            <ReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ReasoningEnginesSandboxEnvironmentsOperationsGet>()
-        .cancel(
-            <ReasoningEnginesSandboxEnvironmentsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ReasoningEnginesSessionsOperationsGet>()
-        .cancel(<ReasoningEnginesSessionsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<SchedulesOperationsGet>()
-        .cancel(<SchedulesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<SemanticGovernancePoliciesOperationsGet>()
-        .cancel(<SemanticGovernancePoliciesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ServingProfilesOperationsGet>()
-        .cancel(<ServingProfilesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<SkillsOperationsGet>()
-        .cancel(<SkillsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<SpecialistPoolsOperationsGet>()
-        .cancel(<SpecialistPoolsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<StudiesOperationsGet>()
-        .cancel(<StudiesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<StudiesTrialsOperationsGet>()
-        .cancel(<StudiesTrialsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TaskStoresOperationsGet>()
-        .cancel(<TaskStoresOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TensorboardsExperimentsOperationsGet>()
-        .cancel(<TensorboardsExperimentsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TensorboardsExperimentsRunsOperationsGet>()
-        .cancel(<TensorboardsExperimentsRunsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TensorboardsExperimentsRunsTimeSeriesOperationsGet>()
-        .cancel(
-            <TensorboardsExperimentsRunsTimeSeriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<TensorboardsOperationsGet>()
-        .cancel(<TensorboardsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TrainingPipelinesOperationsGet>()
-        .cancel(<TrainingPipelinesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TuningJobsOperationsGet>()
-        .cancel(<TuningJobsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::aiplatform_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -1260,20 +678,7 @@ impl CustomJobsOperationsCancel {
 impl crate::Request for CustomJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^customJobs/[^/]+/operations/[^/]+$",
-                    Some("customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::CUSTOM_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1332,20 +737,7 @@ impl CustomJobsOperationsDelete {
 impl crate::Request for CustomJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^customJobs/[^/]+/operations/[^/]+$",
-                    Some("customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::CUSTOM_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1421,20 +813,7 @@ impl CustomJobsOperationsGet {
 impl crate::Request for CustomJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^customJobs/[^/]+/operations/[^/]+$",
-                    Some("customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::CUSTOM_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <CustomJobsOperationsWait as crate::Request>::METHOD,
@@ -1523,21 +902,7 @@ impl CustomJobsOperationsList {
 impl crate::Request for CustomJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^customJobs/[^/]+$", Some("customJobs/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::CUSTOM_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1607,21 +972,7 @@ impl CustomJobsOperationsWait {
 impl crate::Request for CustomJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^customJobs/[^/]+/operations/[^/]+$",
-                    Some("customJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::CUSTOM_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1683,20 +1034,7 @@ impl DataLabelingJobsOperationsCancel {
 impl crate::Request for DataLabelingJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATA_LABELING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1755,20 +1093,7 @@ impl DataLabelingJobsOperationsDelete {
 impl crate::Request for DataLabelingJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATA_LABELING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1844,20 +1169,7 @@ impl DataLabelingJobsOperationsGet {
 impl crate::Request for DataLabelingJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATA_LABELING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DataLabelingJobsOperationsWait as crate::Request>::METHOD,
@@ -1946,21 +1258,7 @@ impl DataLabelingJobsOperationsList {
 impl crate::Request for DataLabelingJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^dataLabelingJobs/[^/]+$", Some("dataLabelingJobs/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATA_LABELING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2030,21 +1328,7 @@ impl DataLabelingJobsOperationsWait {
 impl crate::Request for DataLabelingJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("dataLabelingJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATA_LABELING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2107,20 +1391,7 @@ impl DatasetsAnnotationSpecsOperationsCancel {
 impl crate::Request for DatasetsAnnotationSpecsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_ANNOTATION_SPECS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2179,20 +1450,7 @@ impl DatasetsAnnotationSpecsOperationsDelete {
 impl crate::Request for DatasetsAnnotationSpecsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_ANNOTATION_SPECS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2269,20 +1527,7 @@ impl DatasetsAnnotationSpecsOperationsGet {
 impl crate::Request for DatasetsAnnotationSpecsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_ANNOTATION_SPECS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsAnnotationSpecsOperationsWait as crate::Request>::METHOD,
@@ -2373,24 +1618,7 @@ impl DatasetsAnnotationSpecsOperationsList {
 impl crate::Request for DatasetsAnnotationSpecsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_ANNOTATION_SPECS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2460,21 +1688,7 @@ impl DatasetsAnnotationSpecsOperationsWait {
 impl crate::Request for DatasetsAnnotationSpecsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_ANNOTATION_SPECS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2537,20 +1751,7 @@ impl DatasetsDataItemsAnnotationsOperationsCancel {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2610,20 +1811,7 @@ impl DatasetsDataItemsAnnotationsOperationsDelete {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2700,20 +1888,7 @@ impl DatasetsDataItemsAnnotationsOperationsGet {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsDataItemsAnnotationsOperationsWait as crate::Request>::METHOD,
@@ -2804,24 +1979,7 @@ impl DatasetsDataItemsAnnotationsOperationsList {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2892,21 +2050,7 @@ impl DatasetsDataItemsAnnotationsOperationsWait {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2968,20 +2112,7 @@ impl DatasetsDataItemsOperationsCancel {
 impl crate::Request for DatasetsDataItemsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3040,20 +2171,7 @@ impl DatasetsDataItemsOperationsDelete {
 impl crate::Request for DatasetsDataItemsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3130,20 +2248,7 @@ impl DatasetsDataItemsOperationsGet {
 impl crate::Request for DatasetsDataItemsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsDataItemsOperationsWait as crate::Request>::METHOD,
@@ -3232,24 +2337,7 @@ impl DatasetsDataItemsOperationsList {
 impl crate::Request for DatasetsDataItemsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+$",
-                    Some("datasets/*/dataItems/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3319,21 +2407,7 @@ impl DatasetsDataItemsOperationsWait {
 impl crate::Request for DatasetsDataItemsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_DATA_ITEMS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3395,20 +2469,7 @@ impl DatasetsOperationsCancel {
 impl crate::Request for DatasetsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3467,20 +2528,7 @@ impl DatasetsOperationsDelete {
 impl crate::Request for DatasetsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3556,20 +2604,7 @@ impl DatasetsOperationsGet {
 impl crate::Request for DatasetsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsOperationsWait as crate::Request>::METHOD,
@@ -3658,21 +2693,7 @@ impl DatasetsOperationsList {
 impl crate::Request for DatasetsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^datasets/[^/]+$", Some("datasets/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3742,21 +2763,7 @@ impl DatasetsOperationsWait {
 impl crate::Request for DatasetsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3819,20 +2826,7 @@ impl DatasetsSavedQueriesOperationsCancel {
 impl crate::Request for DatasetsSavedQueriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_SAVED_QUERIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3891,20 +2885,7 @@ impl DatasetsSavedQueriesOperationsDelete {
 impl crate::Request for DatasetsSavedQueriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_SAVED_QUERIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3981,20 +2962,7 @@ impl DatasetsSavedQueriesOperationsGet {
 impl crate::Request for DatasetsSavedQueriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_SAVED_QUERIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsSavedQueriesOperationsWait as crate::Request>::METHOD,
@@ -4085,24 +3053,7 @@ impl DatasetsSavedQueriesOperationsList {
 impl crate::Request for DatasetsSavedQueriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+$",
-                    Some("datasets/*/savedQueries/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_SAVED_QUERIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4172,21 +3123,7 @@ impl DatasetsSavedQueriesOperationsWait {
 impl crate::Request for DatasetsSavedQueriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/savedQueries/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DATASETS_SAVED_QUERIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4249,20 +3186,7 @@ impl DeploymentResourcePoolsOperationsCancel {
 impl crate::Request for DeploymentResourcePoolsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4321,20 +3245,7 @@ impl DeploymentResourcePoolsOperationsDelete {
 impl crate::Request for DeploymentResourcePoolsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4411,20 +3322,7 @@ impl DeploymentResourcePoolsOperationsGet {
 impl crate::Request for DeploymentResourcePoolsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DeploymentResourcePoolsOperationsWait as crate::Request>::METHOD,
@@ -4515,24 +3413,7 @@ impl DeploymentResourcePoolsOperationsList {
 impl crate::Request for DeploymentResourcePoolsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+$",
-                    Some("deploymentResourcePools/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4602,21 +3483,7 @@ impl DeploymentResourcePoolsOperationsWait {
 impl crate::Request for DeploymentResourcePoolsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("deploymentResourcePools/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4678,20 +3545,7 @@ impl EndpointsOperationsCancel {
 impl crate::Request for EndpointsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^endpoints/[^/]+/operations/[^/]+$",
-                    Some("endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ENDPOINTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4750,20 +3604,7 @@ impl EndpointsOperationsDelete {
 impl crate::Request for EndpointsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^endpoints/[^/]+/operations/[^/]+$",
-                    Some("endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ENDPOINTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4839,20 +3680,7 @@ impl EndpointsOperationsGet {
 impl crate::Request for EndpointsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^endpoints/[^/]+/operations/[^/]+$",
-                    Some("endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ENDPOINTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <EndpointsOperationsWait as crate::Request>::METHOD,
@@ -4941,21 +3769,7 @@ impl EndpointsOperationsList {
 impl crate::Request for EndpointsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^endpoints/[^/]+$", Some("endpoints/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ENDPOINTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5025,21 +3839,7 @@ impl EndpointsOperationsWait {
 impl crate::Request for EndpointsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^endpoints/[^/]+/operations/[^/]+$",
-                    Some("endpoints/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ENDPOINTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5098,20 +3898,7 @@ impl FeatureGroupsFeaturesOperationsDelete {
 impl crate::Request for FeatureGroupsFeaturesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.features.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_GROUPS_FEATURES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5188,20 +3975,7 @@ impl FeatureGroupsFeaturesOperationsGet {
 impl crate::Request for FeatureGroupsFeaturesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.features.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_GROUPS_FEATURES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeatureGroupsFeaturesOperationsWait as crate::Request>::METHOD,
@@ -5275,21 +4049,7 @@ impl FeatureGroupsFeaturesOperationsWait {
 impl crate::Request for FeatureGroupsFeaturesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.features.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/features/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_GROUPS_FEATURES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5348,20 +4108,7 @@ impl FeatureGroupsOperationsDelete {
 impl crate::Request for FeatureGroupsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_GROUPS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5437,20 +4184,7 @@ impl FeatureGroupsOperationsGet {
 impl crate::Request for FeatureGroupsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_GROUPS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeatureGroupsOperationsWait as crate::Request>::METHOD,
@@ -5524,21 +4258,7 @@ impl FeatureGroupsOperationsWait {
 impl crate::Request for FeatureGroupsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_GROUPS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5598,20 +4318,7 @@ impl FeatureOnlineStoresFeatureViewsOperationsDelete {
 impl crate::Request for FeatureOnlineStoresFeatureViewsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.featureViews.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/featureViews/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5689,20 +4396,7 @@ impl FeatureOnlineStoresFeatureViewsOperationsGet {
 impl crate::Request for FeatureOnlineStoresFeatureViewsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.featureViews.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/featureViews/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeatureOnlineStoresFeatureViewsOperationsWait as crate::Request>::METHOD,
@@ -5777,21 +4471,7 @@ impl FeatureOnlineStoresFeatureViewsOperationsWait {
 impl crate::Request for FeatureOnlineStoresFeatureViewsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.featureViews.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/featureViews/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5850,20 +4530,7 @@ impl FeatureOnlineStoresOperationsDelete {
 impl crate::Request for FeatureOnlineStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_ONLINE_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5940,20 +4607,7 @@ impl FeatureOnlineStoresOperationsGet {
 impl crate::Request for FeatureOnlineStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_ONLINE_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeatureOnlineStoresOperationsWait as crate::Request>::METHOD,
@@ -6027,21 +4681,7 @@ impl FeatureOnlineStoresOperationsWait {
 impl crate::Request for FeatureOnlineStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURE_ONLINE_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6104,20 +4744,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsCancel {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6177,20 +4804,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsDelete {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6268,20 +4882,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsGet {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeaturestoresEntityTypesFeaturesOperationsWait as crate::Request>::METHOD,
@@ -6372,24 +4973,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsList {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6460,21 +5044,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsWait {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6537,20 +5107,7 @@ impl FeaturestoresEntityTypesOperationsCancel {
 impl crate::Request for FeaturestoresEntityTypesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6609,20 +5166,7 @@ impl FeaturestoresEntityTypesOperationsDelete {
 impl crate::Request for FeaturestoresEntityTypesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6699,20 +5243,7 @@ impl FeaturestoresEntityTypesOperationsGet {
 impl crate::Request for FeaturestoresEntityTypesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeaturestoresEntityTypesOperationsWait as crate::Request>::METHOD,
@@ -6803,24 +5334,7 @@ impl FeaturestoresEntityTypesOperationsList {
 impl crate::Request for FeaturestoresEntityTypesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+$",
-                    Some("featurestores/*/entityTypes/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6891,21 +5405,7 @@ impl FeaturestoresEntityTypesOperationsWait {
 impl crate::Request for FeaturestoresEntityTypesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6967,20 +5467,7 @@ impl FeaturestoresOperationsCancel {
 impl crate::Request for FeaturestoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7039,20 +5526,7 @@ impl FeaturestoresOperationsDelete {
 impl crate::Request for FeaturestoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7128,20 +5602,7 @@ impl FeaturestoresOperationsGet {
 impl crate::Request for FeaturestoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeaturestoresOperationsWait as crate::Request>::METHOD,
@@ -7230,21 +5691,7 @@ impl FeaturestoresOperationsList {
 impl crate::Request for FeaturestoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^featurestores/[^/]+$", Some("featurestores/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7314,21 +5761,7 @@ impl FeaturestoresOperationsWait {
 impl crate::Request for FeaturestoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::FEATURESTORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7391,20 +5824,7 @@ impl HyperparameterTuningJobsOperationsCancel {
 impl crate::Request for HyperparameterTuningJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some("hyperparameterTuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7463,20 +5883,7 @@ impl HyperparameterTuningJobsOperationsDelete {
 impl crate::Request for HyperparameterTuningJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some("hyperparameterTuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7553,20 +5960,7 @@ impl HyperparameterTuningJobsOperationsGet {
 impl crate::Request for HyperparameterTuningJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some("hyperparameterTuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <HyperparameterTuningJobsOperationsWait as crate::Request>::METHOD,
@@ -7657,24 +6051,7 @@ impl HyperparameterTuningJobsOperationsList {
 impl crate::Request for HyperparameterTuningJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+$",
-                    Some("hyperparameterTuningJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7744,21 +6121,7 @@ impl HyperparameterTuningJobsOperationsWait {
 impl crate::Request for HyperparameterTuningJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some("hyperparameterTuningJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7820,20 +6183,7 @@ impl IndexEndpointsOperationsCancel {
 impl crate::Request for IndexEndpointsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEX_ENDPOINTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7892,20 +6242,7 @@ impl IndexEndpointsOperationsDelete {
 impl crate::Request for IndexEndpointsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEX_ENDPOINTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7981,20 +6318,7 @@ impl IndexEndpointsOperationsGet {
 impl crate::Request for IndexEndpointsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEX_ENDPOINTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <IndexEndpointsOperationsWait as crate::Request>::METHOD,
@@ -8083,21 +6407,7 @@ impl IndexEndpointsOperationsList {
 impl crate::Request for IndexEndpointsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^indexEndpoints/[^/]+$", Some("indexEndpoints/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEX_ENDPOINTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8167,21 +6477,7 @@ impl IndexEndpointsOperationsWait {
 impl crate::Request for IndexEndpointsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("indexEndpoints/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEX_ENDPOINTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8243,20 +6539,7 @@ impl IndexesOperationsCancel {
 impl crate::Request for IndexesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexes/[^/]+/operations/[^/]+$",
-                    Some("indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEXES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8315,20 +6598,7 @@ impl IndexesOperationsDelete {
 impl crate::Request for IndexesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexes/[^/]+/operations/[^/]+$",
-                    Some("indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEXES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8404,20 +6674,7 @@ impl IndexesOperationsGet {
 impl crate::Request for IndexesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexes/[^/]+/operations/[^/]+$",
-                    Some("indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEXES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <IndexesOperationsWait as crate::Request>::METHOD,
@@ -8506,20 +6763,7 @@ impl IndexesOperationsList {
 impl crate::Request for IndexesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^indexes/[^/]+$", Some("indexes/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEXES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8589,21 +6833,7 @@ impl IndexesOperationsWait {
 impl crate::Request for IndexesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexes/[^/]+/operations/[^/]+$",
-                    Some("indexes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::INDEXES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8665,20 +6895,7 @@ impl MemoryBanksMemoriesOperationsCancel {
 impl crate::Request for MemoryBanksMemoriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_MEMORIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8737,20 +6954,7 @@ impl MemoryBanksMemoriesOperationsDelete {
 impl crate::Request for MemoryBanksMemoriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_MEMORIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8827,20 +7031,7 @@ impl MemoryBanksMemoriesOperationsGet {
 impl crate::Request for MemoryBanksMemoriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_MEMORIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MemoryBanksMemoriesOperationsWait as crate::Request>::METHOD,
@@ -8931,24 +7122,7 @@ impl MemoryBanksMemoriesOperationsList {
 impl crate::Request for MemoryBanksMemoriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+$",
-                    Some("memoryBanks/*/memories/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_MEMORIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9018,21 +7192,7 @@ impl MemoryBanksMemoriesOperationsWait {
 impl crate::Request for MemoryBanksMemoriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/memories/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_MEMORIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9094,20 +7254,7 @@ impl MemoryBanksOperationsCancel {
 impl crate::Request for MemoryBanksOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9166,20 +7313,7 @@ impl MemoryBanksOperationsDelete {
 impl crate::Request for MemoryBanksOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9255,20 +7389,7 @@ impl MemoryBanksOperationsGet {
 impl crate::Request for MemoryBanksOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MemoryBanksOperationsWait as crate::Request>::METHOD,
@@ -9357,21 +7478,7 @@ impl MemoryBanksOperationsList {
 impl crate::Request for MemoryBanksOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^memoryBanks/[^/]+$", Some("memoryBanks/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9441,21 +7548,7 @@ impl MemoryBanksOperationsWait {
 impl crate::Request for MemoryBanksOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MEMORY_BANKS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9518,20 +7611,7 @@ impl MetadataStoresArtifactsOperationsCancel {
 impl crate::Request for MetadataStoresArtifactsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/artifacts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_ARTIFACTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9590,20 +7670,7 @@ impl MetadataStoresArtifactsOperationsDelete {
 impl crate::Request for MetadataStoresArtifactsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/artifacts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_ARTIFACTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9680,20 +7747,7 @@ impl MetadataStoresArtifactsOperationsGet {
 impl crate::Request for MetadataStoresArtifactsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/artifacts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_ARTIFACTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MetadataStoresArtifactsOperationsWait as crate::Request>::METHOD,
@@ -9784,24 +7838,7 @@ impl MetadataStoresArtifactsOperationsList {
 impl crate::Request for MetadataStoresArtifactsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+$",
-                    Some("metadataStores/*/artifacts/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_ARTIFACTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9871,21 +7908,7 @@ impl MetadataStoresArtifactsOperationsWait {
 impl crate::Request for MetadataStoresArtifactsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/artifacts/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_ARTIFACTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9948,20 +7971,7 @@ impl MetadataStoresContextsOperationsCancel {
 impl crate::Request for MetadataStoresContextsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/contexts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_CONTEXTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10020,20 +8030,7 @@ impl MetadataStoresContextsOperationsDelete {
 impl crate::Request for MetadataStoresContextsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/contexts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_CONTEXTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10110,20 +8107,7 @@ impl MetadataStoresContextsOperationsGet {
 impl crate::Request for MetadataStoresContextsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/contexts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_CONTEXTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MetadataStoresContextsOperationsWait as crate::Request>::METHOD,
@@ -10214,24 +8198,7 @@ impl MetadataStoresContextsOperationsList {
 impl crate::Request for MetadataStoresContextsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+$",
-                    Some("metadataStores/*/contexts/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_CONTEXTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10301,21 +8268,7 @@ impl MetadataStoresContextsOperationsWait {
 impl crate::Request for MetadataStoresContextsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/contexts/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_CONTEXTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10378,20 +8331,7 @@ impl MetadataStoresExecutionsOperationsCancel {
 impl crate::Request for MetadataStoresExecutionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/executions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_EXECUTIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10450,20 +8390,7 @@ impl MetadataStoresExecutionsOperationsDelete {
 impl crate::Request for MetadataStoresExecutionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/executions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_EXECUTIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10540,20 +8467,7 @@ impl MetadataStoresExecutionsOperationsGet {
 impl crate::Request for MetadataStoresExecutionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/executions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_EXECUTIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MetadataStoresExecutionsOperationsWait as crate::Request>::METHOD,
@@ -10644,24 +8558,7 @@ impl MetadataStoresExecutionsOperationsList {
 impl crate::Request for MetadataStoresExecutionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+$",
-                    Some("metadataStores/*/executions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_EXECUTIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10732,21 +8629,7 @@ impl MetadataStoresExecutionsOperationsWait {
 impl crate::Request for MetadataStoresExecutionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/executions/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_EXECUTIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10808,20 +8691,7 @@ impl MetadataStoresOperationsCancel {
 impl crate::Request for MetadataStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10880,20 +8750,7 @@ impl MetadataStoresOperationsDelete {
 impl crate::Request for MetadataStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10969,20 +8826,7 @@ impl MetadataStoresOperationsGet {
 impl crate::Request for MetadataStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MetadataStoresOperationsWait as crate::Request>::METHOD,
@@ -11071,21 +8915,7 @@ impl MetadataStoresOperationsList {
 impl crate::Request for MetadataStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^metadataStores/[^/]+$", Some("metadataStores/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11155,21 +8985,7 @@ impl MetadataStoresOperationsWait {
 impl crate::Request for MetadataStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::METADATA_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11231,20 +9047,7 @@ impl MigratableResourcesOperationsCancel {
 impl crate::Request for MigratableResourcesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^migratableResources/[^/]+/operations/[^/]+$",
-                    Some("migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MIGRATABLE_RESOURCES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11303,20 +9106,7 @@ impl MigratableResourcesOperationsDelete {
 impl crate::Request for MigratableResourcesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^migratableResources/[^/]+/operations/[^/]+$",
-                    Some("migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MIGRATABLE_RESOURCES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11393,20 +9183,7 @@ impl MigratableResourcesOperationsGet {
 impl crate::Request for MigratableResourcesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^migratableResources/[^/]+/operations/[^/]+$",
-                    Some("migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MIGRATABLE_RESOURCES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MigratableResourcesOperationsWait as crate::Request>::METHOD,
@@ -11495,21 +9272,7 @@ impl MigratableResourcesOperationsList {
 impl crate::Request for MigratableResourcesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^migratableResources/[^/]+$", Some("migratableResources/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MIGRATABLE_RESOURCES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11579,21 +9342,7 @@ impl MigratableResourcesOperationsWait {
 impl crate::Request for MigratableResourcesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^migratableResources/[^/]+/operations/[^/]+$",
-                    Some("migratableResources/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MIGRATABLE_RESOURCES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11656,20 +9405,7 @@ impl ModelDeploymentMonitoringJobsOperationsCancel {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11729,20 +9465,7 @@ impl ModelDeploymentMonitoringJobsOperationsDelete {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11819,20 +9542,7 @@ impl ModelDeploymentMonitoringJobsOperationsGet {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ModelDeploymentMonitoringJobsOperationsWait as crate::Request>::METHOD,
@@ -11923,24 +9633,7 @@ impl ModelDeploymentMonitoringJobsOperationsList {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12011,21 +9704,7 @@ impl ModelDeploymentMonitoringJobsOperationsWait {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12087,20 +9766,7 @@ impl ModelsEvaluationsOperationsCancel {
 impl crate::Request for ModelsEvaluationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_EVALUATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12159,20 +9825,7 @@ impl ModelsEvaluationsOperationsDelete {
 impl crate::Request for ModelsEvaluationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_EVALUATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12249,20 +9902,7 @@ impl ModelsEvaluationsOperationsGet {
 impl crate::Request for ModelsEvaluationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_EVALUATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ModelsEvaluationsOperationsWait as crate::Request>::METHOD,
@@ -12351,24 +9991,7 @@ impl ModelsEvaluationsOperationsList {
 impl crate::Request for ModelsEvaluationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+$",
-                    Some("models/*/evaluations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_EVALUATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12438,21 +10061,7 @@ impl ModelsEvaluationsOperationsWait {
 impl crate::Request for ModelsEvaluationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("models/*/evaluations/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_EVALUATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12514,20 +10123,7 @@ impl ModelsOperationsCancel {
 impl crate::Request for ModelsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/operations/[^/]+$",
-                    Some("models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12586,20 +10182,7 @@ impl ModelsOperationsDelete {
 impl crate::Request for ModelsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/operations/[^/]+$",
-                    Some("models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12675,20 +10258,7 @@ impl ModelsOperationsGet {
 impl crate::Request for ModelsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/operations/[^/]+$",
-                    Some("models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ModelsOperationsWait as crate::Request>::METHOD,
@@ -12777,20 +10347,7 @@ impl ModelsOperationsList {
 impl crate::Request for ModelsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^models/[^/]+$", Some("models/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12859,21 +10416,7 @@ impl ModelsOperationsWait {
 impl crate::Request for ModelsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/operations/[^/]+$",
-                    Some("models/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::MODELS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12936,20 +10479,7 @@ impl NotebookExecutionJobsOperationsCancel {
 impl crate::Request for NotebookExecutionJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13008,20 +10538,7 @@ impl NotebookExecutionJobsOperationsDelete {
 impl crate::Request for NotebookExecutionJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13098,20 +10615,7 @@ impl NotebookExecutionJobsOperationsGet {
 impl crate::Request for NotebookExecutionJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <NotebookExecutionJobsOperationsWait as crate::Request>::METHOD,
@@ -13201,24 +10705,7 @@ impl NotebookExecutionJobsOperationsList {
 impl crate::Request for NotebookExecutionJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+$",
-                    Some("notebookExecutionJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13288,21 +10775,7 @@ impl NotebookExecutionJobsOperationsWait {
 impl crate::Request for NotebookExecutionJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("notebookExecutionJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13365,20 +10838,7 @@ impl NotebookRuntimeTemplatesOperationsCancel {
 impl crate::Request for NotebookRuntimeTemplatesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimeTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13437,20 +10897,7 @@ impl NotebookRuntimeTemplatesOperationsDelete {
 impl crate::Request for NotebookRuntimeTemplatesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimeTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13527,20 +10974,7 @@ impl NotebookRuntimeTemplatesOperationsGet {
 impl crate::Request for NotebookRuntimeTemplatesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimeTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <NotebookRuntimeTemplatesOperationsWait as crate::Request>::METHOD,
@@ -13631,24 +11065,7 @@ impl NotebookRuntimeTemplatesOperationsList {
 impl crate::Request for NotebookRuntimeTemplatesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+$",
-                    Some("notebookRuntimeTemplates/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13718,21 +11135,7 @@ impl NotebookRuntimeTemplatesOperationsWait {
 impl crate::Request for NotebookRuntimeTemplatesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimeTemplates/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13794,20 +11197,7 @@ impl NotebookRuntimesOperationsCancel {
 impl crate::Request for NotebookRuntimesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIMES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13866,20 +11256,7 @@ impl NotebookRuntimesOperationsDelete {
 impl crate::Request for NotebookRuntimesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIMES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13955,20 +11332,7 @@ impl NotebookRuntimesOperationsGet {
 impl crate::Request for NotebookRuntimesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIMES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <NotebookRuntimesOperationsWait as crate::Request>::METHOD,
@@ -14057,21 +11421,7 @@ impl NotebookRuntimesOperationsList {
 impl crate::Request for NotebookRuntimesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^notebookRuntimes/[^/]+$", Some("notebookRuntimes/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIMES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14141,21 +11491,7 @@ impl NotebookRuntimesOperationsWait {
 impl crate::Request for NotebookRuntimesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::NOTEBOOK_RUNTIMES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14217,20 +11553,7 @@ impl OnlineEvaluatorsOperationsCancel {
 impl crate::Request for OnlineEvaluatorsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ONLINE_EVALUATORS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14289,20 +11612,7 @@ impl OnlineEvaluatorsOperationsDelete {
 impl crate::Request for OnlineEvaluatorsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ONLINE_EVALUATORS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14378,20 +11688,7 @@ impl OnlineEvaluatorsOperationsGet {
 impl crate::Request for OnlineEvaluatorsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ONLINE_EVALUATORS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <OnlineEvaluatorsOperationsWait as crate::Request>::METHOD,
@@ -14480,21 +11777,7 @@ impl OnlineEvaluatorsOperationsList {
 impl crate::Request for OnlineEvaluatorsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^onlineEvaluators/[^/]+$", Some("onlineEvaluators/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ONLINE_EVALUATORS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14564,21 +11847,7 @@ impl OnlineEvaluatorsOperationsWait {
 impl crate::Request for OnlineEvaluatorsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("onlineEvaluators/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::ONLINE_EVALUATORS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14639,17 +11908,7 @@ impl OperationsCancel {
 impl crate::Request for OperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14707,17 +11966,7 @@ impl OperationsDelete {
 impl crate::Request for OperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14793,17 +12042,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <OperationsWait as crate::Request>::METHOD,
@@ -14885,20 +12124,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.list",
-        http_method: "GET",
-        path: "v1/operations",
-        params: &[
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("name"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14967,18 +12193,7 @@ impl OperationsWait {
 impl crate::Request for OperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15040,20 +12255,7 @@ impl PersistentResourcesOperationsCancel {
 impl crate::Request for PersistentResourcesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^persistentResources/[^/]+/operations/[^/]+$",
-                    Some("persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PERSISTENT_RESOURCES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15112,20 +12314,7 @@ impl PersistentResourcesOperationsDelete {
 impl crate::Request for PersistentResourcesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^persistentResources/[^/]+/operations/[^/]+$",
-                    Some("persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PERSISTENT_RESOURCES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15202,20 +12391,7 @@ impl PersistentResourcesOperationsGet {
 impl crate::Request for PersistentResourcesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^persistentResources/[^/]+/operations/[^/]+$",
-                    Some("persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PERSISTENT_RESOURCES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <PersistentResourcesOperationsWait as crate::Request>::METHOD,
@@ -15304,21 +12480,7 @@ impl PersistentResourcesOperationsList {
 impl crate::Request for PersistentResourcesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^persistentResources/[^/]+$", Some("persistentResources/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PERSISTENT_RESOURCES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15388,21 +12550,7 @@ impl PersistentResourcesOperationsWait {
 impl crate::Request for PersistentResourcesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^persistentResources/[^/]+/operations/[^/]+$",
-                    Some("persistentResources/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PERSISTENT_RESOURCES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15464,20 +12612,7 @@ impl PipelineJobsOperationsCancel {
 impl crate::Request for PipelineJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PIPELINE_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15536,20 +12671,7 @@ impl PipelineJobsOperationsDelete {
 impl crate::Request for PipelineJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PIPELINE_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15625,20 +12747,7 @@ impl PipelineJobsOperationsGet {
 impl crate::Request for PipelineJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PIPELINE_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <PipelineJobsOperationsWait as crate::Request>::METHOD,
@@ -15727,21 +12836,7 @@ impl PipelineJobsOperationsList {
 impl crate::Request for PipelineJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^pipelineJobs/[^/]+$", Some("pipelineJobs/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PIPELINE_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15811,21 +12906,7 @@ impl PipelineJobsOperationsWait {
 impl crate::Request for PipelineJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("pipelineJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PIPELINE_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15888,20 +12969,7 @@ impl ProjectsLocationsCustomJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15961,20 +13029,7 @@ impl ProjectsLocationsCustomJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16051,20 +13106,7 @@ impl ProjectsLocationsCustomJobsOperationsGet {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsCustomJobsOperationsWait as crate::Request>::METHOD,
@@ -16155,24 +13197,7 @@ impl ProjectsLocationsCustomJobsOperationsList {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16243,21 +13268,7 @@ impl ProjectsLocationsCustomJobsOperationsWait {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16320,20 +13331,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16393,20 +13391,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16484,20 +13469,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsGet {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDataLabelingJobsOperationsWait as crate::Request>::METHOD,
@@ -16588,24 +13560,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsList {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16676,21 +13631,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsWait {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16755,22 +13696,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16832,22 +13758,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16925,22 +13836,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsAnnotationSpecsOperationsWait as crate::Request>::METHOD,
@@ -17033,24 +13929,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/annotationSpecs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17123,23 +14002,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17205,22 +14068,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17283,22 +14131,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17379,22 +14212,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsDataItemsAnnotationsOperationsWait as crate::Request>::METHOD,
@@ -17488,24 +14306,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/annotations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17579,23 +14380,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17658,20 +14443,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17731,20 +14503,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17822,20 +14581,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsDataItemsOperationsWait as crate::Request>::METHOD,
@@ -17926,24 +14672,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18014,21 +14743,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18091,20 +14806,7 @@ impl ProjectsLocationsDatasetsOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18164,20 +14866,7 @@ impl ProjectsLocationsDatasetsOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18254,20 +14943,7 @@ impl ProjectsLocationsDatasetsOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsOperationsWait as crate::Request>::METHOD,
@@ -18358,24 +15034,7 @@ impl ProjectsLocationsDatasetsOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18446,21 +15105,7 @@ impl ProjectsLocationsDatasetsOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18523,20 +15168,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18596,20 +15228,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18687,20 +15306,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsSavedQueriesOperationsWait as crate::Request>::METHOD,
@@ -18791,24 +15397,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18879,21 +15468,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18958,20 +15533,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsCancel {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19033,20 +15595,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsDelete {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19124,20 +15673,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsGet {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDeploymentResourcePoolsOperationsWait as crate::Request>::METHOD,
@@ -19230,24 +15766,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsList {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19320,21 +15839,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsWait {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19397,20 +15902,7 @@ impl ProjectsLocationsEndpointsOperationsCancel {
 impl crate::Request for ProjectsLocationsEndpointsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19470,20 +15962,7 @@ impl ProjectsLocationsEndpointsOperationsDelete {
 impl crate::Request for ProjectsLocationsEndpointsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19560,20 +16039,7 @@ impl ProjectsLocationsEndpointsOperationsGet {
 impl crate::Request for ProjectsLocationsEndpointsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsEndpointsOperationsWait as crate::Request>::METHOD,
@@ -19664,24 +16130,7 @@ impl ProjectsLocationsEndpointsOperationsList {
 impl crate::Request for ProjectsLocationsEndpointsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19752,21 +16201,7 @@ impl ProjectsLocationsEndpointsOperationsWait {
 impl crate::Request for ProjectsLocationsEndpointsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19828,22 +16263,7 @@ impl ProjectsLocationsFeatureGroupsFeaturesOperationsDelete {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeaturesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.features.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureGroups/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19921,22 +16341,7 @@ impl ProjectsLocationsFeatureGroupsFeaturesOperationsGet {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeaturesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.features.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureGroups/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeatureGroupsFeaturesOperationsWait as crate::Request>::METHOD,
@@ -20011,23 +16416,7 @@ impl ProjectsLocationsFeatureGroupsFeaturesOperationsWait {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeaturesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.features.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureGroups/*/features/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20087,20 +16476,7 @@ impl ProjectsLocationsFeatureGroupsOperationsDelete {
 impl crate::Request for ProjectsLocationsFeatureGroupsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureGroups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_GROUPS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20178,20 +16554,7 @@ impl ProjectsLocationsFeatureGroupsOperationsGet {
 impl crate::Request for ProjectsLocationsFeatureGroupsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureGroups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_GROUPS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeatureGroupsOperationsWait as crate::Request>::METHOD,
@@ -20266,21 +16629,7 @@ impl ProjectsLocationsFeatureGroupsOperationsWait {
 impl crate::Request for ProjectsLocationsFeatureGroupsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureGroups/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_GROUPS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20344,22 +16693,7 @@ impl crate::Request
 for ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20440,22 +16774,7 @@ impl ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsGet {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsWait as crate::Request>::METHOD,
@@ -20533,23 +16852,7 @@ impl ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsWait {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20609,20 +16912,7 @@ impl ProjectsLocationsFeatureOnlineStoresOperationsDelete {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureOnlineStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20700,20 +16990,7 @@ impl ProjectsLocationsFeatureOnlineStoresOperationsGet {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureOnlineStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeatureOnlineStoresOperationsWait as crate::Request>::METHOD,
@@ -20788,21 +17065,7 @@ impl ProjectsLocationsFeatureOnlineStoresOperationsWait {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureOnlineStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20870,22 +17133,7 @@ impl crate::Request
 for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20950,22 +17198,7 @@ impl crate::Request
 for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21046,22 +17279,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsGet {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsWait as crate::Request>::METHOD,
@@ -21155,26 +17373,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsList {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*",
-                    ),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21248,23 +17447,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsWait {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21330,22 +17513,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsCancel {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21408,22 +17576,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsDelete {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21503,22 +17656,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsGet {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeaturestoresEntityTypesOperationsWait as crate::Request>::METHOD,
@@ -21611,24 +17749,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsList {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/entityTypes/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21701,23 +17822,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsWait {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21780,20 +17885,7 @@ impl ProjectsLocationsFeaturestoresOperationsCancel {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21853,20 +17945,7 @@ impl ProjectsLocationsFeaturestoresOperationsDelete {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21944,20 +18023,7 @@ impl ProjectsLocationsFeaturestoresOperationsGet {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeaturestoresOperationsWait as crate::Request>::METHOD,
@@ -22048,24 +18114,7 @@ impl ProjectsLocationsFeaturestoresOperationsList {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22136,21 +18185,7 @@ impl ProjectsLocationsFeaturestoresOperationsWait {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22215,22 +18250,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22292,22 +18312,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22387,22 +18392,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsGet {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsHyperparameterTuningJobsOperationsWait as crate::Request>::METHOD,
@@ -22495,24 +18485,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsList {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+$",
-                    Some("projects/*/locations/*/hyperparameterTuningJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22585,23 +18558,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsWait {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22664,20 +18621,7 @@ impl ProjectsLocationsIndexEndpointsOperationsCancel {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22737,20 +18681,7 @@ impl ProjectsLocationsIndexEndpointsOperationsDelete {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22828,20 +18759,7 @@ impl ProjectsLocationsIndexEndpointsOperationsGet {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsIndexEndpointsOperationsWait as crate::Request>::METHOD,
@@ -22932,24 +18850,7 @@ impl ProjectsLocationsIndexEndpointsOperationsList {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23020,21 +18921,7 @@ impl ProjectsLocationsIndexEndpointsOperationsWait {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23097,20 +18984,7 @@ impl ProjectsLocationsIndexesOperationsCancel {
 impl crate::Request for ProjectsLocationsIndexesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23170,20 +19044,7 @@ impl ProjectsLocationsIndexesOperationsDelete {
 impl crate::Request for ProjectsLocationsIndexesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23260,20 +19121,7 @@ impl ProjectsLocationsIndexesOperationsGet {
 impl crate::Request for ProjectsLocationsIndexesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsIndexesOperationsWait as crate::Request>::METHOD,
@@ -23364,24 +19212,7 @@ impl ProjectsLocationsIndexesOperationsList {
 impl crate::Request for ProjectsLocationsIndexesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23452,21 +19283,7 @@ impl ProjectsLocationsIndexesOperationsWait {
 impl crate::Request for ProjectsLocationsIndexesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23529,20 +19346,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsCancel {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23602,20 +19406,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsDelete {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23693,20 +19484,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsGet {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMemoryBanksMemoriesOperationsWait as crate::Request>::METHOD,
@@ -23797,24 +19575,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsList {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23885,21 +19646,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsWait {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23962,20 +19709,7 @@ impl ProjectsLocationsMemoryBanksOperationsCancel {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24035,20 +19769,7 @@ impl ProjectsLocationsMemoryBanksOperationsDelete {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24125,20 +19846,7 @@ impl ProjectsLocationsMemoryBanksOperationsGet {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMemoryBanksOperationsWait as crate::Request>::METHOD,
@@ -24229,24 +19937,7 @@ impl ProjectsLocationsMemoryBanksOperationsList {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24317,21 +20008,7 @@ impl ProjectsLocationsMemoryBanksOperationsWait {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24396,22 +20073,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsCancel {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24473,22 +20135,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsDelete {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24566,22 +20213,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsGet {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMetadataStoresArtifactsOperationsWait as crate::Request>::METHOD,
@@ -24674,24 +20306,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsList {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/artifacts/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24764,23 +20379,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsWait {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24845,22 +20444,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsCancel {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24922,22 +20506,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsDelete {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25015,22 +20584,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsGet {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMetadataStoresContextsOperationsWait as crate::Request>::METHOD,
@@ -25121,24 +20675,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsList {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/contexts/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25209,23 +20746,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsWait {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25291,22 +20812,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsCancel {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25369,22 +20875,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsDelete {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25464,22 +20955,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsGet {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMetadataStoresExecutionsOperationsWait as crate::Request>::METHOD,
@@ -25572,24 +21048,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsList {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/executions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25662,23 +21121,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsWait {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25741,20 +21184,7 @@ impl ProjectsLocationsMetadataStoresOperationsCancel {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25814,20 +21244,7 @@ impl ProjectsLocationsMetadataStoresOperationsDelete {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25905,20 +21322,7 @@ impl ProjectsLocationsMetadataStoresOperationsGet {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMetadataStoresOperationsWait as crate::Request>::METHOD,
@@ -26009,24 +21413,7 @@ impl ProjectsLocationsMetadataStoresOperationsList {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26097,21 +21484,7 @@ impl ProjectsLocationsMetadataStoresOperationsWait {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26174,20 +21547,7 @@ impl ProjectsLocationsMigratableResourcesOperationsCancel {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26247,20 +21607,7 @@ impl ProjectsLocationsMigratableResourcesOperationsDelete {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26338,20 +21685,7 @@ impl ProjectsLocationsMigratableResourcesOperationsGet {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMigratableResourcesOperationsWait as crate::Request>::METHOD,
@@ -26442,24 +21776,7 @@ impl ProjectsLocationsMigratableResourcesOperationsList {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26530,21 +21847,7 @@ impl ProjectsLocationsMigratableResourcesOperationsWait {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26610,22 +21913,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26688,22 +21976,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26784,22 +22057,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsGet {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsModelDeploymentMonitoringJobsOperationsWait as crate::Request>::METHOD,
@@ -26893,24 +22151,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsList {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+$",
-                    Some("projects/*/locations/*/modelDeploymentMonitoringJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26984,23 +22225,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsWait {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27063,20 +22288,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsCancel {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27136,20 +22348,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsDelete {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27227,20 +22426,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsGet {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsModelsEvaluationsOperationsWait as crate::Request>::METHOD,
@@ -27331,24 +22517,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsList {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27419,21 +22588,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsWait {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27496,20 +22651,7 @@ impl ProjectsLocationsModelsOperationsCancel {
 impl crate::Request for ProjectsLocationsModelsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27568,20 +22710,7 @@ impl ProjectsLocationsModelsOperationsDelete {
 impl crate::Request for ProjectsLocationsModelsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27658,20 +22787,7 @@ impl ProjectsLocationsModelsOperationsGet {
 impl crate::Request for ProjectsLocationsModelsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsModelsOperationsWait as crate::Request>::METHOD,
@@ -27762,24 +22878,7 @@ impl ProjectsLocationsModelsOperationsList {
 impl crate::Request for ProjectsLocationsModelsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+$",
-                    Some("projects/*/locations/*/models/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27850,21 +22949,7 @@ impl ProjectsLocationsModelsOperationsWait {
 impl crate::Request for ProjectsLocationsModelsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27929,20 +23014,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28004,20 +23076,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28095,20 +23154,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsGet {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsNotebookExecutionJobsOperationsWait as crate::Request>::METHOD,
@@ -28199,24 +23245,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsList {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28287,21 +23316,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsWait {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28366,22 +23381,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsCancel {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28443,22 +23443,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsDelete {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28538,22 +23523,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsGet {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsNotebookRuntimeTemplatesOperationsWait as crate::Request>::METHOD,
@@ -28646,24 +23616,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsList {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimeTemplates/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28736,23 +23689,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsWait {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28815,20 +23752,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsCancel {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28888,20 +23812,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsDelete {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28979,20 +23890,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsGet {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsNotebookRuntimesOperationsWait as crate::Request>::METHOD,
@@ -29083,24 +23981,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsList {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29171,21 +24052,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsWait {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29248,20 +24115,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsCancel {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29321,20 +24175,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsDelete {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29412,20 +24253,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsGet {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsOnlineEvaluatorsOperationsWait as crate::Request>::METHOD,
@@ -29516,24 +24344,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsList {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29604,21 +24415,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsWait {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29680,20 +24477,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29752,20 +24536,7 @@ impl ProjectsLocationsOperationsDelete {
 impl crate::Request for ProjectsLocationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29842,20 +24613,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsOperationsWait as crate::Request>::METHOD,
@@ -29944,24 +24702,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30031,21 +24772,7 @@ impl ProjectsLocationsOperationsWait {
 impl crate::Request for ProjectsLocationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30108,20 +24835,7 @@ impl ProjectsLocationsPersistentResourcesOperationsCancel {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30181,20 +24895,7 @@ impl ProjectsLocationsPersistentResourcesOperationsDelete {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30272,20 +24973,7 @@ impl ProjectsLocationsPersistentResourcesOperationsGet {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsPersistentResourcesOperationsWait as crate::Request>::METHOD,
@@ -30376,24 +25064,7 @@ impl ProjectsLocationsPersistentResourcesOperationsList {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30464,21 +25135,7 @@ impl ProjectsLocationsPersistentResourcesOperationsWait {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30541,20 +25198,7 @@ impl ProjectsLocationsPipelineJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30614,20 +25258,7 @@ impl ProjectsLocationsPipelineJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30704,20 +25335,7 @@ impl ProjectsLocationsPipelineJobsOperationsGet {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsPipelineJobsOperationsWait as crate::Request>::METHOD,
@@ -30808,24 +25426,7 @@ impl ProjectsLocationsPipelineJobsOperationsList {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30896,21 +25497,7 @@ impl ProjectsLocationsPipelineJobsOperationsWait {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30973,20 +25560,7 @@ impl ProjectsLocationsRagCorporaOperationsCancel {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31046,20 +25620,7 @@ impl ProjectsLocationsRagCorporaOperationsDelete {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31136,20 +25697,7 @@ impl ProjectsLocationsRagCorporaOperationsGet {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsRagCorporaOperationsWait as crate::Request>::METHOD,
@@ -31240,24 +25788,7 @@ impl ProjectsLocationsRagCorporaOperationsList {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31328,21 +25859,7 @@ impl ProjectsLocationsRagCorporaOperationsWait {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31405,20 +25922,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsCancel {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31478,20 +25982,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsDelete {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31569,20 +26060,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsGet {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsRagCorporaRagFilesOperationsWait as crate::Request>::METHOD,
@@ -31673,24 +26151,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsList {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31761,21 +26222,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsWait {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31838,20 +26285,7 @@ impl ProjectsLocationsRagEngineConfigOperationsCancel {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31911,20 +26345,7 @@ impl ProjectsLocationsRagEngineConfigOperationsDelete {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32002,20 +26423,7 @@ impl ProjectsLocationsRagEngineConfigOperationsGet {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsRagEngineConfigOperationsWait as crate::Request>::METHOD,
@@ -32106,24 +26514,7 @@ impl ProjectsLocationsRagEngineConfigOperationsList {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig$",
-                    Some("projects/*/locations/*/ragEngineConfig"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32194,21 +26585,7 @@ impl ProjectsLocationsRagEngineConfigOperationsWait {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragEngineConfig/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32274,22 +26651,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsCancel {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/memories/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32352,22 +26714,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsDelete {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/memories/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32447,22 +26794,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsGet {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/memories/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesMemoriesOperationsWait as crate::Request>::METHOD,
@@ -32555,24 +26887,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsList {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/memories/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32645,23 +26960,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsWait {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/memories/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32724,20 +27023,7 @@ impl ProjectsLocationsReasoningEnginesOperationsCancel {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32797,20 +27083,7 @@ impl ProjectsLocationsReasoningEnginesOperationsDelete {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32888,20 +27161,7 @@ impl ProjectsLocationsReasoningEnginesOperationsGet {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesOperationsWait as crate::Request>::METHOD,
@@ -32992,24 +27252,7 @@ impl ProjectsLocationsReasoningEnginesOperationsList {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33080,21 +27323,7 @@ impl ProjectsLocationsReasoningEnginesOperationsWait {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33162,22 +27391,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentSnapshots.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33242,22 +27456,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentSnapshots.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33340,22 +27539,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentSnapshots.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait as crate::Request>::METHOD,
@@ -33440,23 +27624,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentSnapshots.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33524,22 +27692,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentTemplates.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33604,22 +27757,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentTemplates.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33702,22 +27840,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentTemplates.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsWait as crate::Request>::METHOD,
@@ -33802,23 +27925,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentTemplates.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33886,22 +27993,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironments.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33966,22 +28058,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironments.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34063,22 +28140,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironments.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsWait as crate::Request>::METHOD,
@@ -34163,23 +28225,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironments.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34245,22 +28291,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsCancel {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34323,22 +28354,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsDelete {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34418,22 +28434,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsGet {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesSessionsOperationsWait as crate::Request>::METHOD,
@@ -34526,24 +28527,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsList {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/sessions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34616,23 +28600,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsWait {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34695,20 +28663,7 @@ impl ProjectsLocationsSchedulesOperationsCancel {
 impl crate::Request for ProjectsLocationsSchedulesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34768,20 +28723,7 @@ impl ProjectsLocationsSchedulesOperationsDelete {
 impl crate::Request for ProjectsLocationsSchedulesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34858,20 +28800,7 @@ impl ProjectsLocationsSchedulesOperationsGet {
 impl crate::Request for ProjectsLocationsSchedulesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsSchedulesOperationsWait as crate::Request>::METHOD,
@@ -34962,24 +28891,7 @@ impl ProjectsLocationsSchedulesOperationsList {
 impl crate::Request for ProjectsLocationsSchedulesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35050,21 +28962,7 @@ impl ProjectsLocationsSchedulesOperationsWait {
 impl crate::Request for ProjectsLocationsSchedulesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35130,22 +29028,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsCancel {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/semanticGovernancePolicies/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35208,22 +29091,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsDelete {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/semanticGovernancePolicies/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35303,22 +29171,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsGet {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/semanticGovernancePolicies/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsSemanticGovernancePoliciesOperationsWait as crate::Request>::METHOD,
@@ -35411,24 +29264,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsList {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+$",
-                    Some("projects/*/locations/*/semanticGovernancePolicies/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35501,23 +29337,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsWait {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/semanticGovernancePolicies/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35580,20 +29400,7 @@ impl ProjectsLocationsServingProfilesOperationsCancel {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35653,20 +29460,7 @@ impl ProjectsLocationsServingProfilesOperationsDelete {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35744,20 +29538,7 @@ impl ProjectsLocationsServingProfilesOperationsGet {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsServingProfilesOperationsWait as crate::Request>::METHOD,
@@ -35848,24 +29629,7 @@ impl ProjectsLocationsServingProfilesOperationsList {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35936,21 +29700,7 @@ impl ProjectsLocationsServingProfilesOperationsWait {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36013,20 +29763,7 @@ impl ProjectsLocationsSkillsOperationsCancel {
 impl crate::Request for ProjectsLocationsSkillsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36085,20 +29822,7 @@ impl ProjectsLocationsSkillsOperationsDelete {
 impl crate::Request for ProjectsLocationsSkillsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36175,20 +29899,7 @@ impl ProjectsLocationsSkillsOperationsGet {
 impl crate::Request for ProjectsLocationsSkillsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsSkillsOperationsWait as crate::Request>::METHOD,
@@ -36279,24 +29990,7 @@ impl ProjectsLocationsSkillsOperationsList {
 impl crate::Request for ProjectsLocationsSkillsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+$",
-                    Some("projects/*/locations/*/skills/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36367,21 +30061,7 @@ impl ProjectsLocationsSkillsOperationsWait {
 impl crate::Request for ProjectsLocationsSkillsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/skills/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36444,20 +30124,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsCancel {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36517,20 +30184,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsDelete {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36608,20 +30262,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsGet {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsSpecialistPoolsOperationsWait as crate::Request>::METHOD,
@@ -36712,24 +30353,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsList {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36800,21 +30424,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsWait {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36877,20 +30487,7 @@ impl ProjectsLocationsStudiesOperationsCancel {
 impl crate::Request for ProjectsLocationsStudiesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36950,20 +30547,7 @@ impl ProjectsLocationsStudiesOperationsDelete {
 impl crate::Request for ProjectsLocationsStudiesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37040,20 +30624,7 @@ impl ProjectsLocationsStudiesOperationsGet {
 impl crate::Request for ProjectsLocationsStudiesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsStudiesOperationsWait as crate::Request>::METHOD,
@@ -37144,24 +30715,7 @@ impl ProjectsLocationsStudiesOperationsList {
 impl crate::Request for ProjectsLocationsStudiesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+$",
-                    Some("projects/*/locations/*/studies/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37232,21 +30786,7 @@ impl ProjectsLocationsStudiesOperationsWait {
 impl crate::Request for ProjectsLocationsStudiesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37309,20 +30849,7 @@ impl ProjectsLocationsStudiesTrialsOperationsCancel {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37382,20 +30909,7 @@ impl ProjectsLocationsStudiesTrialsOperationsDelete {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37473,20 +30987,7 @@ impl ProjectsLocationsStudiesTrialsOperationsGet {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsStudiesTrialsOperationsWait as crate::Request>::METHOD,
@@ -37577,24 +31078,7 @@ impl ProjectsLocationsStudiesTrialsOperationsList {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37665,21 +31149,7 @@ impl ProjectsLocationsStudiesTrialsOperationsWait {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37742,20 +31212,7 @@ impl ProjectsLocationsTaskStoresOperationsCancel {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37815,20 +31272,7 @@ impl ProjectsLocationsTaskStoresOperationsDelete {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37905,20 +31349,7 @@ impl ProjectsLocationsTaskStoresOperationsGet {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTaskStoresOperationsWait as crate::Request>::METHOD,
@@ -38009,24 +31440,7 @@ impl ProjectsLocationsTaskStoresOperationsList {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38097,21 +31511,7 @@ impl ProjectsLocationsTaskStoresOperationsWait {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38176,22 +31576,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsCancel {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38253,22 +31638,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsDelete {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38346,22 +31716,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsGet {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTensorboardsExperimentsOperationsWait as crate::Request>::METHOD,
@@ -38454,24 +31809,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsList {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/experiments/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38544,23 +31882,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsWait {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38626,22 +31948,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsCancel {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38704,22 +32011,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsDelete {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38800,22 +32092,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsGet {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTensorboardsExperimentsRunsOperationsWait as crate::Request>::METHOD,
@@ -38909,24 +32186,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsList {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/experiments/*/runs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39000,23 +32260,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsWait {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39084,22 +32328,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39164,22 +32393,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39262,22 +32476,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsWait as crate::Request>::METHOD,
@@ -39374,26 +32573,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*",
-                    ),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39469,23 +32649,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39548,20 +32712,7 @@ impl ProjectsLocationsTensorboardsOperationsCancel {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39621,20 +32772,7 @@ impl ProjectsLocationsTensorboardsOperationsDelete {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39711,20 +32849,7 @@ impl ProjectsLocationsTensorboardsOperationsGet {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTensorboardsOperationsWait as crate::Request>::METHOD,
@@ -39815,24 +32940,7 @@ impl ProjectsLocationsTensorboardsOperationsList {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39903,21 +33011,7 @@ impl ProjectsLocationsTensorboardsOperationsWait {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39980,20 +33074,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsCancel {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40053,20 +33134,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsDelete {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40144,20 +33212,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsGet {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTrainingPipelinesOperationsWait as crate::Request>::METHOD,
@@ -40248,24 +33303,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsList {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40336,21 +33374,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsWait {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40413,20 +33437,7 @@ impl ProjectsLocationsTuningJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsTuningJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tuningJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TUNING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40486,20 +33497,7 @@ impl ProjectsLocationsTuningJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsTuningJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tuningJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TUNING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40576,20 +33574,7 @@ impl ProjectsLocationsTuningJobsOperationsGet {
 impl crate::Request for ProjectsLocationsTuningJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tuningJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TUNING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTuningJobsOperationsWait as crate::Request>::METHOD,
@@ -40680,24 +33665,7 @@ impl ProjectsLocationsTuningJobsOperationsList {
 impl crate::Request for ProjectsLocationsTuningJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tuningJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tuningJobs/[^/]+$",
-                    Some("projects/*/locations/*/tuningJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TUNING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40768,21 +33736,7 @@ impl ProjectsLocationsTuningJobsOperationsWait {
 impl crate::Request for ProjectsLocationsTuningJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tuningJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tuningJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::PROJECTS_LOCATIONS_TUNING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40844,20 +33798,7 @@ impl RagCorporaOperationsCancel {
 impl crate::Request for RagCorporaOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40916,20 +33857,7 @@ impl RagCorporaOperationsDelete {
 impl crate::Request for RagCorporaOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41005,20 +33933,7 @@ impl RagCorporaOperationsGet {
 impl crate::Request for RagCorporaOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <RagCorporaOperationsWait as crate::Request>::METHOD,
@@ -41107,21 +34022,7 @@ impl RagCorporaOperationsList {
 impl crate::Request for RagCorporaOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^ragCorpora/[^/]+$", Some("ragCorpora/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41191,21 +34092,7 @@ impl RagCorporaOperationsWait {
 impl crate::Request for RagCorporaOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41267,20 +34154,7 @@ impl RagCorporaRagFilesOperationsCancel {
 impl crate::Request for RagCorporaRagFilesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_RAG_FILES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41339,20 +34213,7 @@ impl RagCorporaRagFilesOperationsDelete {
 impl crate::Request for RagCorporaRagFilesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_RAG_FILES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41429,20 +34290,7 @@ impl RagCorporaRagFilesOperationsGet {
 impl crate::Request for RagCorporaRagFilesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_RAG_FILES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <RagCorporaRagFilesOperationsWait as crate::Request>::METHOD,
@@ -41531,24 +34379,7 @@ impl RagCorporaRagFilesOperationsList {
 impl crate::Request for RagCorporaRagFilesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_RAG_FILES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41618,21 +34449,7 @@ impl RagCorporaRagFilesOperationsWait {
 impl crate::Request for RagCorporaRagFilesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_CORPORA_RAG_FILES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41694,20 +34511,7 @@ impl RagEngineConfigOperationsCancel {
 impl crate::Request for RagEngineConfigOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragEngineConfig/operations/[^/]+$",
-                    Some("ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_ENGINE_CONFIG_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41766,20 +34570,7 @@ impl RagEngineConfigOperationsDelete {
 impl crate::Request for RagEngineConfigOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragEngineConfig/operations/[^/]+$",
-                    Some("ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_ENGINE_CONFIG_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41855,20 +34646,7 @@ impl RagEngineConfigOperationsGet {
 impl crate::Request for RagEngineConfigOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragEngineConfig/operations/[^/]+$",
-                    Some("ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_ENGINE_CONFIG_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <RagEngineConfigOperationsWait as crate::Request>::METHOD,
@@ -41957,21 +34735,7 @@ impl RagEngineConfigOperationsList {
 impl crate::Request for RagEngineConfigOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^ragEngineConfig$", Some("ragEngineConfig")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_ENGINE_CONFIG_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42041,21 +34805,7 @@ impl RagEngineConfigOperationsWait {
 impl crate::Request for RagEngineConfigOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragEngineConfig/operations/[^/]+$",
-                    Some("ragEngineConfig/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::RAG_ENGINE_CONFIG_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42118,20 +34868,7 @@ impl ReasoningEnginesMemoriesOperationsCancel {
 impl crate::Request for ReasoningEnginesMemoriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_MEMORIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42190,20 +34927,7 @@ impl ReasoningEnginesMemoriesOperationsDelete {
 impl crate::Request for ReasoningEnginesMemoriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_MEMORIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42280,20 +35004,7 @@ impl ReasoningEnginesMemoriesOperationsGet {
 impl crate::Request for ReasoningEnginesMemoriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_MEMORIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesMemoriesOperationsWait as crate::Request>::METHOD,
@@ -42384,24 +35095,7 @@ impl ReasoningEnginesMemoriesOperationsList {
 impl crate::Request for ReasoningEnginesMemoriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+$",
-                    Some("reasoningEngines/*/memories/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_MEMORIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42472,21 +35166,7 @@ impl ReasoningEnginesMemoriesOperationsWait {
 impl crate::Request for ReasoningEnginesMemoriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/memories/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_MEMORIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42548,20 +35228,7 @@ impl ReasoningEnginesOperationsCancel {
 impl crate::Request for ReasoningEnginesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42620,20 +35287,7 @@ impl ReasoningEnginesOperationsDelete {
 impl crate::Request for ReasoningEnginesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42709,20 +35363,7 @@ impl ReasoningEnginesOperationsGet {
 impl crate::Request for ReasoningEnginesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesOperationsWait as crate::Request>::METHOD,
@@ -42811,21 +35452,7 @@ impl ReasoningEnginesOperationsList {
 impl crate::Request for ReasoningEnginesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^reasoningEngines/[^/]+$", Some("reasoningEngines/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42895,21 +35522,7 @@ impl ReasoningEnginesOperationsWait {
 impl crate::Request for ReasoningEnginesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42975,20 +35588,7 @@ impl ReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentSnapshots.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43051,20 +35651,7 @@ impl ReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentSnapshots.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43144,20 +35731,7 @@ impl ReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentSnapshots.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait as crate::Request>::METHOD,
@@ -43238,21 +35812,7 @@ impl ReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentSnapshots.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43318,20 +35878,7 @@ impl ReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentTemplates.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43394,20 +35941,7 @@ impl ReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentTemplates.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43487,20 +36021,7 @@ impl ReasoningEnginesSandboxEnvironmentTemplatesOperationsGet {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentTemplatesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentTemplates.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesSandboxEnvironmentTemplatesOperationsWait as crate::Request>::METHOD,
@@ -43581,21 +36102,7 @@ impl ReasoningEnginesSandboxEnvironmentTemplatesOperationsWait {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentTemplatesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentTemplates.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43658,20 +36165,7 @@ impl ReasoningEnginesSandboxEnvironmentsOperationsCancel {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironments.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43731,20 +36225,7 @@ impl ReasoningEnginesSandboxEnvironmentsOperationsDelete {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironments.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43822,20 +36303,7 @@ impl ReasoningEnginesSandboxEnvironmentsOperationsGet {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironments.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesSandboxEnvironmentsOperationsWait as crate::Request>::METHOD,
@@ -43914,21 +36382,7 @@ impl ReasoningEnginesSandboxEnvironmentsOperationsWait {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironments.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironments/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43991,20 +36445,7 @@ impl ReasoningEnginesSessionsOperationsCancel {
 impl crate::Request for ReasoningEnginesSessionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SESSIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44063,20 +36504,7 @@ impl ReasoningEnginesSessionsOperationsDelete {
 impl crate::Request for ReasoningEnginesSessionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SESSIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44153,20 +36581,7 @@ impl ReasoningEnginesSessionsOperationsGet {
 impl crate::Request for ReasoningEnginesSessionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SESSIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesSessionsOperationsWait as crate::Request>::METHOD,
@@ -44257,24 +36672,7 @@ impl ReasoningEnginesSessionsOperationsList {
 impl crate::Request for ReasoningEnginesSessionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SESSIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44345,21 +36743,7 @@ impl ReasoningEnginesSessionsOperationsWait {
 impl crate::Request for ReasoningEnginesSessionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::REASONING_ENGINES_SESSIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44421,20 +36805,7 @@ impl SchedulesOperationsCancel {
 impl crate::Request for SchedulesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^schedules/[^/]+/operations/[^/]+$",
-                    Some("schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SCHEDULES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44493,20 +36864,7 @@ impl SchedulesOperationsDelete {
 impl crate::Request for SchedulesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^schedules/[^/]+/operations/[^/]+$",
-                    Some("schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SCHEDULES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44582,20 +36940,7 @@ impl SchedulesOperationsGet {
 impl crate::Request for SchedulesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^schedules/[^/]+/operations/[^/]+$",
-                    Some("schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SCHEDULES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <SchedulesOperationsWait as crate::Request>::METHOD,
@@ -44684,21 +37029,7 @@ impl SchedulesOperationsList {
 impl crate::Request for SchedulesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^schedules/[^/]+$", Some("schedules/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SCHEDULES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44768,21 +37099,7 @@ impl SchedulesOperationsWait {
 impl crate::Request for SchedulesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^schedules/[^/]+/operations/[^/]+$",
-                    Some("schedules/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SCHEDULES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44845,20 +37162,7 @@ impl SemanticGovernancePoliciesOperationsCancel {
 impl crate::Request for SemanticGovernancePoliciesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some("semanticGovernancePolicies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44918,20 +37222,7 @@ impl SemanticGovernancePoliciesOperationsDelete {
 impl crate::Request for SemanticGovernancePoliciesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some("semanticGovernancePolicies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45008,20 +37299,7 @@ impl SemanticGovernancePoliciesOperationsGet {
 impl crate::Request for SemanticGovernancePoliciesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some("semanticGovernancePolicies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <SemanticGovernancePoliciesOperationsWait as crate::Request>::METHOD,
@@ -45112,24 +37390,7 @@ impl SemanticGovernancePoliciesOperationsList {
 impl crate::Request for SemanticGovernancePoliciesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+$",
-                    Some("semanticGovernancePolicies/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45200,21 +37461,7 @@ impl SemanticGovernancePoliciesOperationsWait {
 impl crate::Request for SemanticGovernancePoliciesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some("semanticGovernancePolicies/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45276,20 +37523,7 @@ impl ServingProfilesOperationsCancel {
 impl crate::Request for ServingProfilesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SERVING_PROFILES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45348,20 +37582,7 @@ impl ServingProfilesOperationsDelete {
 impl crate::Request for ServingProfilesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SERVING_PROFILES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45437,20 +37658,7 @@ impl ServingProfilesOperationsGet {
 impl crate::Request for ServingProfilesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SERVING_PROFILES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ServingProfilesOperationsWait as crate::Request>::METHOD,
@@ -45539,21 +37747,7 @@ impl ServingProfilesOperationsList {
 impl crate::Request for ServingProfilesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^servingProfiles/[^/]+$", Some("servingProfiles/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SERVING_PROFILES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45623,21 +37817,7 @@ impl ServingProfilesOperationsWait {
 impl crate::Request for ServingProfilesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("servingProfiles/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SERVING_PROFILES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45699,20 +37879,7 @@ impl SkillsOperationsCancel {
 impl crate::Request for SkillsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^skills/[^/]+/operations/[^/]+$",
-                    Some("skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SKILLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45771,20 +37938,7 @@ impl SkillsOperationsDelete {
 impl crate::Request for SkillsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^skills/[^/]+/operations/[^/]+$",
-                    Some("skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SKILLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45860,20 +38014,7 @@ impl SkillsOperationsGet {
 impl crate::Request for SkillsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^skills/[^/]+/operations/[^/]+$",
-                    Some("skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SKILLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <SkillsOperationsWait as crate::Request>::METHOD,
@@ -45962,20 +38103,7 @@ impl SkillsOperationsList {
 impl crate::Request for SkillsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^skills/[^/]+$", Some("skills/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SKILLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46044,21 +38172,7 @@ impl SkillsOperationsWait {
 impl crate::Request for SkillsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^skills/[^/]+/operations/[^/]+$",
-                    Some("skills/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SKILLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46120,20 +38234,7 @@ impl SpecialistPoolsOperationsCancel {
 impl crate::Request for SpecialistPoolsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^specialistPools/[^/]+/operations/[^/]+$",
-                    Some("specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SPECIALIST_POOLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46192,20 +38293,7 @@ impl SpecialistPoolsOperationsDelete {
 impl crate::Request for SpecialistPoolsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^specialistPools/[^/]+/operations/[^/]+$",
-                    Some("specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SPECIALIST_POOLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46281,20 +38369,7 @@ impl SpecialistPoolsOperationsGet {
 impl crate::Request for SpecialistPoolsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^specialistPools/[^/]+/operations/[^/]+$",
-                    Some("specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SPECIALIST_POOLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <SpecialistPoolsOperationsWait as crate::Request>::METHOD,
@@ -46383,21 +38458,7 @@ impl SpecialistPoolsOperationsList {
 impl crate::Request for SpecialistPoolsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^specialistPools/[^/]+$", Some("specialistPools/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SPECIALIST_POOLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46467,21 +38528,7 @@ impl SpecialistPoolsOperationsWait {
 impl crate::Request for SpecialistPoolsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^specialistPools/[^/]+/operations/[^/]+$",
-                    Some("specialistPools/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::SPECIALIST_POOLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46543,20 +38590,7 @@ impl StudiesOperationsCancel {
 impl crate::Request for StudiesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/operations/[^/]+$",
-                    Some("studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46615,20 +38649,7 @@ impl StudiesOperationsDelete {
 impl crate::Request for StudiesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/operations/[^/]+$",
-                    Some("studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46704,20 +38725,7 @@ impl StudiesOperationsGet {
 impl crate::Request for StudiesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/operations/[^/]+$",
-                    Some("studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <StudiesOperationsWait as crate::Request>::METHOD,
@@ -46806,20 +38814,7 @@ impl StudiesOperationsList {
 impl crate::Request for StudiesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^studies/[^/]+$", Some("studies/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46889,21 +38884,7 @@ impl StudiesOperationsWait {
 impl crate::Request for StudiesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/operations/[^/]+$",
-                    Some("studies/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46965,20 +38946,7 @@ impl StudiesTrialsOperationsCancel {
 impl crate::Request for StudiesTrialsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_TRIALS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47037,20 +39005,7 @@ impl StudiesTrialsOperationsDelete {
 impl crate::Request for StudiesTrialsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_TRIALS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47126,20 +39081,7 @@ impl StudiesTrialsOperationsGet {
 impl crate::Request for StudiesTrialsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_TRIALS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <StudiesTrialsOperationsWait as crate::Request>::METHOD,
@@ -47228,21 +39170,7 @@ impl StudiesTrialsOperationsList {
 impl crate::Request for StudiesTrialsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^studies/[^/]+/trials/[^/]+$", Some("studies/*/trials/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_TRIALS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47312,21 +39240,7 @@ impl StudiesTrialsOperationsWait {
 impl crate::Request for StudiesTrialsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("studies/*/trials/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::STUDIES_TRIALS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47388,20 +39302,7 @@ impl TaskStoresOperationsCancel {
 impl crate::Request for TaskStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^taskStores/[^/]+/operations/[^/]+$",
-                    Some("taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TASK_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47460,20 +39361,7 @@ impl TaskStoresOperationsDelete {
 impl crate::Request for TaskStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^taskStores/[^/]+/operations/[^/]+$",
-                    Some("taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TASK_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47549,20 +39437,7 @@ impl TaskStoresOperationsGet {
 impl crate::Request for TaskStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^taskStores/[^/]+/operations/[^/]+$",
-                    Some("taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TASK_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TaskStoresOperationsWait as crate::Request>::METHOD,
@@ -47651,21 +39526,7 @@ impl TaskStoresOperationsList {
 impl crate::Request for TaskStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^taskStores/[^/]+$", Some("taskStores/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TASK_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47735,21 +39596,7 @@ impl TaskStoresOperationsWait {
 impl crate::Request for TaskStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^taskStores/[^/]+/operations/[^/]+$",
-                    Some("taskStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TASK_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47812,20 +39659,7 @@ impl TensorboardsExperimentsOperationsCancel {
 impl crate::Request for TensorboardsExperimentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47884,20 +39718,7 @@ impl TensorboardsExperimentsOperationsDelete {
 impl crate::Request for TensorboardsExperimentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47974,20 +39795,7 @@ impl TensorboardsExperimentsOperationsGet {
 impl crate::Request for TensorboardsExperimentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TensorboardsExperimentsOperationsWait as crate::Request>::METHOD,
@@ -48078,24 +39886,7 @@ impl TensorboardsExperimentsOperationsList {
 impl crate::Request for TensorboardsExperimentsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+$",
-                    Some("tensorboards/*/experiments/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48165,21 +39956,7 @@ impl TensorboardsExperimentsOperationsWait {
 impl crate::Request for TensorboardsExperimentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48242,20 +40019,7 @@ impl TensorboardsExperimentsRunsOperationsCancel {
 impl crate::Request for TensorboardsExperimentsRunsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48315,20 +40079,7 @@ impl TensorboardsExperimentsRunsOperationsDelete {
 impl crate::Request for TensorboardsExperimentsRunsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48405,20 +40156,7 @@ impl TensorboardsExperimentsRunsOperationsGet {
 impl crate::Request for TensorboardsExperimentsRunsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TensorboardsExperimentsRunsOperationsWait as crate::Request>::METHOD,
@@ -48509,24 +40247,7 @@ impl TensorboardsExperimentsRunsOperationsList {
 impl crate::Request for TensorboardsExperimentsRunsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48597,21 +40318,7 @@ impl TensorboardsExperimentsRunsOperationsWait {
 impl crate::Request for TensorboardsExperimentsRunsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48674,20 +40381,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsCancel {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48747,20 +40441,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsDelete {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48838,20 +40519,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsGet {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TensorboardsExperimentsRunsTimeSeriesOperationsWait as crate::Request>::METHOD,
@@ -48942,24 +40610,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsList {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49030,21 +40681,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsWait {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49106,20 +40743,7 @@ impl TensorboardsOperationsCancel {
 impl crate::Request for TensorboardsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49178,20 +40802,7 @@ impl TensorboardsOperationsDelete {
 impl crate::Request for TensorboardsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49267,20 +40878,7 @@ impl TensorboardsOperationsGet {
 impl crate::Request for TensorboardsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TensorboardsOperationsWait as crate::Request>::METHOD,
@@ -49369,21 +40967,7 @@ impl TensorboardsOperationsList {
 impl crate::Request for TensorboardsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^tensorboards/[^/]+$", Some("tensorboards/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49453,21 +41037,7 @@ impl TensorboardsOperationsWait {
 impl crate::Request for TensorboardsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TENSORBOARDS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49529,20 +41099,7 @@ impl TrainingPipelinesOperationsCancel {
 impl crate::Request for TrainingPipelinesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TRAINING_PIPELINES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49601,20 +41158,7 @@ impl TrainingPipelinesOperationsDelete {
 impl crate::Request for TrainingPipelinesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TRAINING_PIPELINES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49690,20 +41234,7 @@ impl TrainingPipelinesOperationsGet {
 impl crate::Request for TrainingPipelinesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TRAINING_PIPELINES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TrainingPipelinesOperationsWait as crate::Request>::METHOD,
@@ -49792,21 +41323,7 @@ impl TrainingPipelinesOperationsList {
 impl crate::Request for TrainingPipelinesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^trainingPipelines/[^/]+$", Some("trainingPipelines/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TRAINING_PIPELINES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49876,21 +41393,7 @@ impl TrainingPipelinesOperationsWait {
 impl crate::Request for TrainingPipelinesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("trainingPipelines/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TRAINING_PIPELINES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49952,20 +41455,7 @@ impl TuningJobsOperationsCancel {
 impl crate::Request for TuningJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tuningJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TUNING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50024,20 +41514,7 @@ impl TuningJobsOperationsDelete {
 impl crate::Request for TuningJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tuningJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TUNING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50113,20 +41590,7 @@ impl TuningJobsOperationsGet {
 impl crate::Request for TuningJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tuningJobs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TUNING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TuningJobsOperationsWait as crate::Request>::METHOD,
@@ -50215,21 +41679,7 @@ impl TuningJobsOperationsList {
 impl crate::Request for TuningJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tuningJobs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^tuningJobs/[^/]+$", Some("tuningJobs/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TUNING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50299,21 +41749,7 @@ impl TuningJobsOperationsWait {
 impl crate::Request for TuningJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tuningJobs.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("tuningJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1::TUNING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50730,358 +42166,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudAiplatformV1CopyModelOperationMetadata")
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateDatasetOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateEndpointOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateFeatureOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateServingProfileOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1CreateTensorboardOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudAiplatformV1DeleteOperationMetadata")
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1DeployIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1DeployModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudAiplatformV1DeployOperationMetadata")
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1ExportDataOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1ExportModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudAiplatformV1GenericOperationMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1ImportDataOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudAiplatformV1PurgeArtifactsMetadata")
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudAiplatformV1PurgeContextsMetadata")
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudAiplatformV1PurgeExecutionsMetadata")
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionCustomJobMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1SchemaVisualInspectionClassificationLabelSavedQueryMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1SchemaVisualInspectionMaskSavedQueryMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudAiplatformV1SuggestTrialsMetadata")
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UndeployIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UndeployModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateFeatureOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1UploadModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::aiplatform_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -797,695 +797,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Agent Platform API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "aiplatform",
-    version: "v1beta1",
-    title: "Agent Platform API",
-    revision: "20261106",
-    root_url: "https://aiplatform.googleapis.com/",
-    mtls_root_url: Some("https://aiplatform.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::locational(
-            "africa-south1",
-            "https://africa-south1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-east1",
-            "https://asia-east1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-east2",
-            "https://asia-east2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-northeast1",
-            "https://asia-northeast1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-northeast2",
-            "https://asia-northeast2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-northeast3",
-            "https://asia-northeast3-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-south1",
-            "https://asia-south1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-south2",
-            "https://asia-south2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-southeast1",
-            "https://asia-southeast1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-southeast2",
-            "https://asia-southeast2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "asia-southeast3",
-            "https://asia-southeast3-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "australia-southeast1",
-            "https://australia-southeast1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "australia-southeast2",
-            "https://australia-southeast2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-central2",
-            "https://europe-central2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-north1",
-            "https://europe-north1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-north2",
-            "https://europe-north2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-southwest1",
-            "https://europe-southwest1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west1",
-            "https://europe-west1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west10",
-            "https://europe-west10-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west15",
-            "https://europe-west15-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west2",
-            "https://europe-west2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west3",
-            "https://europe-west3-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west4",
-            "https://europe-west4-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west6",
-            "https://europe-west6-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west8",
-            "https://europe-west8-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west9",
-            "https://europe-west9-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "europe-west12",
-            "https://europe-west12-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "me-central1",
-            "https://me-central1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "me-central2",
-            "https://me-central2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "me-west1",
-            "https://me-west1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "northamerica-northeast1",
-            "https://northamerica-northeast1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "northamerica-northeast2",
-            "https://northamerica-northeast2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "southamerica-east1",
-            "https://southamerica-east1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "southamerica-west1",
-            "https://southamerica-west1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-central1",
-            "https://us-central1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-central2",
-            "https://us-central2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-east1",
-            "https://us-east1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-east4",
-            "https://us-east4-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-east7",
-            "https://us-east7-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-south1",
-            "https://us-south1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west1",
-            "https://us-west1-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west2",
-            "https://us-west2-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west3",
-            "https://us-west3-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west4",
-            "https://us-west4-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-east5",
-            "https://us-east5-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::locational(
-            "us-west8",
-            "https://us-west8-aiplatform.googleapis.com/",
-        ),
-        crate::Endpoint::regional("us", "https://aiplatform.us.rep.googleapis.com/"),
-        crate::Endpoint::regional("eu", "https://aiplatform.eu.rep.googleapis.com/"),
-        crate::Endpoint::regional(
-            "us",
-            "https://aiplatform-preprod.us.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "eu",
-            "https://aiplatform-preprod.eu.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Agent Platform API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/aiplatform`: See, edit, configure, and delete your Google
-    /// Cloud Vertex AI data and see the email address for your Google Account
-    pub const AIPLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/aiplatform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// `https://www.googleapis.com/auth/discoveryengine.assist.readwrite`: View your Agentspace
-    /// chat history, including uploaded files and generated reports and visualizations, and
-    /// interact with the Agentspace assistant on your behalf. Also view the artifacts you access
-    /// through NotebookLM Enterprise.
-    pub const DISCOVERYENGINE_ASSIST_READWRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/discoveryengine.assist.readwrite",
-    );
-
-    /// `https://www.googleapis.com/auth/discoveryengine.serving.readwrite`: Interact with Discovery
-    /// Engine API products, such as Agentspace, Vertex AI Search, or NotebookLM Enterprise, on your
-    /// behalf. It will also allow the app to view all data that you have access to when you use or
-    /// interact with a Discovery Engine API product.
-    pub const DISCOVERYENGINE_SERVING_READWRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/discoveryengine.serving.readwrite",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        AIPLATFORM,
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-        DISCOVERYENGINE_ASSIST_READWRITE,
-        DISCOVERYENGINE_SERVING_READWRITE,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<AgentsOperationsGet>()
-        .cancel(<AgentsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<AppsOperationsGet>()
-        .cancel(<AppsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<CollaborativeProjectsOperationsGet>()
-        .cancel(<CollaborativeProjectsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<CustomJobsOperationsGet>()
-        .cancel(<CustomJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DataLabelingJobsOperationsGet>()
-        .cancel(<DataLabelingJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DatasetsAnnotationSpecsOperationsGet>()
-        .cancel(<DatasetsAnnotationSpecsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DatasetsDataItemsAnnotationsOperationsGet>()
-        .cancel(
-            <DatasetsDataItemsAnnotationsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<DatasetsDataItemsOperationsGet>()
-        .cancel(<DatasetsDataItemsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DatasetsOperationsGet>()
-        .cancel(<DatasetsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DatasetsSavedQueriesOperationsGet>()
-        .cancel(<DatasetsSavedQueriesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<DeploymentResourcePoolsOperationsGet>()
-        .cancel(<DeploymentResourcePoolsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<EdgeDevicesOperationsGet>()
-        .cancel(<EdgeDevicesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<EndpointsOperationsGet>()
-        .cancel(<EndpointsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<EvaluationItemsOperationsGet>(),
-    crate::Collection::of::<EvaluationMetricsOperationsGet>(),
-    crate::Collection::of::<EvaluationRunsOperationsGet>(),
-    crate::Collection::of::<EvaluationSetsOperationsGet>(),
-    crate::Collection::of::<ExampleStoresOperationsGet>()
-        .cancel(<ExampleStoresOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ExtensionControllersOperationsGet>()
-        .cancel(<ExtensionControllersOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ExtensionsOperationsGet>()
-        .cancel(<ExtensionsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<FeatureGroupsFeatureMonitorsOperationsGet>(),
-    crate::Collection::of::<FeatureGroupsFeaturesOperationsGet>(),
-    crate::Collection::of::<FeatureGroupsOperationsGet>(),
-    crate::Collection::of::<FeatureOnlineStoresFeatureViewsOperationsGet>(),
-    crate::Collection::of::<FeatureOnlineStoresOperationsGet>(),
-    crate::Collection::of::<FeaturestoresEntityTypesFeaturesOperationsGet>()
-        .cancel(
-            <FeaturestoresEntityTypesFeaturesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<FeaturestoresEntityTypesOperationsGet>()
-        .cancel(<FeaturestoresEntityTypesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<FeaturestoresOperationsGet>()
-        .cancel(<FeaturestoresOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<HyperparameterTuningJobsOperationsGet>()
-        .cancel(<HyperparameterTuningJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<IndexEndpointsOperationsGet>()
-        .cancel(<IndexEndpointsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<IndexesOperationsGet>()
-        .cancel(<IndexesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<LearningSetsOperationsGet>()
-        .cancel(<LearningSetsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MemoryBanksMemoriesOperationsGet>()
-        .cancel(<MemoryBanksMemoriesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MemoryBanksOperationsGet>()
-        .cancel(<MemoryBanksOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MetadataStoresArtifactsOperationsGet>()
-        .cancel(<MetadataStoresArtifactsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MetadataStoresContextsOperationsGet>()
-        .cancel(<MetadataStoresContextsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MetadataStoresExecutionsOperationsGet>()
-        .cancel(<MetadataStoresExecutionsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MetadataStoresOperationsGet>()
-        .cancel(<MetadataStoresOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<MigratableResourcesOperationsGet>()
-        .cancel(<MigratableResourcesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ModelDeploymentMonitoringJobsOperationsGet>()
-        .cancel(
-            <ModelDeploymentMonitoringJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ModelMonitorsOperationsGet>()
-        .cancel(<ModelMonitorsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ModelsEvaluationsOperationsGet>()
-        .cancel(<ModelsEvaluationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ModelsOperationsGet>()
-        .cancel(<ModelsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<NotebookExecutionJobsOperationsGet>()
-        .cancel(<NotebookExecutionJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<NotebookRuntimeTemplatesOperationsGet>()
-        .cancel(<NotebookRuntimeTemplatesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<NotebookRuntimesOperationsGet>()
-        .cancel(<NotebookRuntimesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<OnlineEvaluatorsOperationsGet>()
-        .cancel(<OnlineEvaluatorsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<OperationsGet>()
-        .cancel(<OperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<PersistentResourcesOperationsGet>()
-        .cancel(<PersistentResourcesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<PipelineJobsOperationsGet>()
-        .cancel(<PipelineJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsAgentsOperationsGet>()
-        .cancel(<ProjectsLocationsAgentsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsAppsOperationsGet>()
-        .cancel(<ProjectsLocationsAppsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsCollaborativeProjectsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsCollaborativeProjectsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsCustomJobsOperationsGet>()
-        .cancel(<ProjectsLocationsCustomJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsDataLabelingJobsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDataLabelingJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDatasetsAnnotationSpecsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDatasetsAnnotationSpecsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDatasetsDataItemsAnnotationsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDatasetsDataItemsAnnotationsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDatasetsDataItemsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDatasetsDataItemsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDatasetsOperationsGet>()
-        .cancel(<ProjectsLocationsDatasetsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsDatasetsSavedQueriesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDatasetsSavedQueriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDeploymentResourcePoolsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDeploymentResourcePoolsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsEdgeDevicesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsEdgeDevicesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsEndpointsOperationsGet>()
-        .cancel(<ProjectsLocationsEndpointsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsEvaluationItemsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsEvaluationMetricsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsEvaluationRunsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsEvaluationSetsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsExampleStoresOperationsGet>()
-        .cancel(
-            <ProjectsLocationsExampleStoresOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsExtensionControllersOperationsGet>()
-        .cancel(
-            <ProjectsLocationsExtensionControllersOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsExtensionsOperationsGet>()
-        .cancel(<ProjectsLocationsExtensionsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<
-        ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsGet,
-    >(),
-    crate::Collection::of::<ProjectsLocationsFeatureGroupsFeaturesOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsFeatureGroupsOperationsGet>(),
-    crate::Collection::of::<
-        ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsGet,
-    >(),
-    crate::Collection::of::<ProjectsLocationsFeatureOnlineStoresOperationsGet>(),
-    crate::Collection::of::<
-        ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsFeaturestoresEntityTypesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsFeaturestoresEntityTypesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsFeaturestoresOperationsGet>()
-        .cancel(
-            <ProjectsLocationsFeaturestoresOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsHyperparameterTuningJobsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsHyperparameterTuningJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsIndexEndpointsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsIndexEndpointsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsIndexesOperationsGet>()
-        .cancel(<ProjectsLocationsIndexesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsLearningSetsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsLearningSetsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMemoryBanksMemoriesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMemoryBanksMemoriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMemoryBanksOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMemoryBanksOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMetadataStoresArtifactsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMetadataStoresArtifactsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMetadataStoresContextsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMetadataStoresContextsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMetadataStoresExecutionsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMetadataStoresExecutionsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMetadataStoresOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMetadataStoresOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsMigratableResourcesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsMigratableResourcesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsModelDeploymentMonitoringJobsOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsModelDeploymentMonitoringJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsModelMonitorsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsModelMonitorsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsModelsEvaluationsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsModelsEvaluationsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsModelsOperationsGet>()
-        .cancel(<ProjectsLocationsModelsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsNotebookExecutionJobsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsNotebookExecutionJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsNotebookRuntimeTemplatesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsNotebookRuntimeTemplatesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsNotebookRuntimesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsNotebookRuntimesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsOnlineEvaluatorsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsOnlineEvaluatorsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsPersistentResourcesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsPersistentResourcesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsPipelineJobsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsPipelineJobsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsRagCorporaOperationsGet>()
-        .cancel(<ProjectsLocationsRagCorporaOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsRagCorporaRagFilesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsRagCorporaRagFilesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsRagEngineConfigOperationsGet>()
-        .cancel(
-            <ProjectsLocationsRagEngineConfigOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsReasoningEnginesExamplesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesExamplesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsReasoningEnginesMemoriesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesMemoriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsReasoningEnginesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsReasoningEnginesSessionsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsReasoningEnginesSessionsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsSchedulesOperationsGet>()
-        .cancel(<ProjectsLocationsSchedulesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsSemanticGovernancePoliciesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsSemanticGovernancePoliciesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsServingProfilesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsServingProfilesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsSkillsOperationsGet>()
-        .cancel(<ProjectsLocationsSkillsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsSolversOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsSpecialistPoolsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsSpecialistPoolsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsStudiesOperationsGet>()
-        .cancel(<ProjectsLocationsStudiesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsStudiesTrialsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsStudiesTrialsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTaskStoresOperationsGet>()
-        .cancel(<ProjectsLocationsTaskStoresOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsTensorboardsExperimentsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsTensorboardsExperimentsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTensorboardsExperimentsRunsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsTensorboardsExperimentsRunsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<
-        ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTensorboardsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsTensorboardsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTrainingPipelinesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsTrainingPipelinesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsTuningJobsOperationsGet>()
-        .cancel(<ProjectsLocationsTuningJobsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<RagCorporaOperationsGet>()
-        .cancel(<RagCorporaOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<RagCorporaRagFilesOperationsGet>()
-        .cancel(<RagCorporaRagFilesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<RagEngineConfigOperationsGet>()
-        .cancel(<RagEngineConfigOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ReasoningEnginesExamplesOperationsGet>()
-        .cancel(<ReasoningEnginesExamplesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ReasoningEnginesFeedbackEntriesOperationsGet>()
-        .cancel(
-            <ReasoningEnginesFeedbackEntriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ReasoningEnginesMemoriesOperationsGet>()
-        .cancel(<ReasoningEnginesMemoriesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ReasoningEnginesOperationsGet>()
-        .cancel(<ReasoningEnginesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ReasoningEnginesRuntimeRevisionsOperationsGet>()
-        .cancel(
-            <ReasoningEnginesRuntimeRevisionsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet>()
-        .cancel(
-            <ReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ReasoningEnginesSandboxEnvironmentTemplatesOperationsGet>()
-        .cancel(
-            <ReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ReasoningEnginesSandboxEnvironmentsOperationsGet>()
-        .cancel(
-            <ReasoningEnginesSandboxEnvironmentsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ReasoningEnginesSessionsOperationsGet>()
-        .cancel(<ReasoningEnginesSessionsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<SchedulesOperationsGet>()
-        .cancel(<SchedulesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<SemanticGovernancePoliciesOperationsGet>()
-        .cancel(<SemanticGovernancePoliciesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ServingProfilesOperationsGet>()
-        .cancel(<ServingProfilesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<SkillsOperationsGet>()
-        .cancel(<SkillsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<SolversOperationsGet>(),
-    crate::Collection::of::<SpecialistPoolsOperationsGet>()
-        .cancel(<SpecialistPoolsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<StudiesOperationsGet>()
-        .cancel(<StudiesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<StudiesTrialsOperationsGet>()
-        .cancel(<StudiesTrialsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TaskStoresOperationsGet>()
-        .cancel(<TaskStoresOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TensorboardsExperimentsOperationsGet>()
-        .cancel(<TensorboardsExperimentsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TensorboardsExperimentsRunsOperationsGet>()
-        .cancel(<TensorboardsExperimentsRunsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TensorboardsExperimentsRunsTimeSeriesOperationsGet>()
-        .cancel(
-            <TensorboardsExperimentsRunsTimeSeriesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<TensorboardsOperationsGet>()
-        .cancel(<TensorboardsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TrainingPipelinesOperationsGet>()
-        .cancel(<TrainingPipelinesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<TuningJobsOperationsGet>()
-        .cancel(<TuningJobsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::aiplatform_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -1538,20 +850,7 @@ impl AgentsOperationsCancel {
 impl crate::Request for AgentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.agents.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^agents/[^/]+/operations/[^/]+$",
-                    Some("agents/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::AGENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1610,20 +909,7 @@ impl AgentsOperationsDelete {
 impl crate::Request for AgentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.agents.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^agents/[^/]+/operations/[^/]+$",
-                    Some("agents/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::AGENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1699,20 +985,7 @@ impl AgentsOperationsGet {
 impl crate::Request for AgentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.agents.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^agents/[^/]+/operations/[^/]+$",
-                    Some("agents/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::AGENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <AgentsOperationsWait as crate::Request>::METHOD,
@@ -1801,20 +1074,7 @@ impl AgentsOperationsList {
 impl crate::Request for AgentsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.agents.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^agents/[^/]+$", Some("agents/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::AGENTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1883,21 +1143,7 @@ impl AgentsOperationsWait {
 impl crate::Request for AgentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.agents.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^agents/[^/]+/operations/[^/]+$",
-                    Some("agents/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::AGENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1959,17 +1205,7 @@ impl AppsOperationsCancel {
 impl crate::Request for AppsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.apps.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^apps/[^/]+/operations/[^/]+$", Some("apps/*/operations/*")),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::APPS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2028,17 +1264,7 @@ impl AppsOperationsDelete {
 impl crate::Request for AppsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.apps.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^apps/[^/]+/operations/[^/]+$", Some("apps/*/operations/*")),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::APPS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2114,17 +1340,7 @@ impl AppsOperationsGet {
 impl crate::Request for AppsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.apps.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^apps/[^/]+/operations/[^/]+$", Some("apps/*/operations/*")),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::APPS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <AppsOperationsWait as crate::Request>::METHOD,
@@ -2213,20 +1429,7 @@ impl AppsOperationsList {
 impl crate::Request for AppsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.apps.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^apps/[^/]+$", Some("apps/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::APPS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2295,18 +1498,7 @@ impl AppsOperationsWait {
 impl crate::Request for AppsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.apps.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^apps/[^/]+/operations/[^/]+$", Some("apps/*/operations/*")),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::APPS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2369,20 +1561,7 @@ impl CollaborativeProjectsOperationsCancel {
 impl crate::Request for CollaborativeProjectsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.collaborativeProjects.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^collaborativeProjects/[^/]+/operations/[^/]+$",
-                    Some("collaborativeProjects/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::COLLABORATIVE_PROJECTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2442,20 +1621,7 @@ impl CollaborativeProjectsOperationsDelete {
 impl crate::Request for CollaborativeProjectsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.collaborativeProjects.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^collaborativeProjects/[^/]+/operations/[^/]+$",
-                    Some("collaborativeProjects/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::COLLABORATIVE_PROJECTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2532,20 +1698,7 @@ impl CollaborativeProjectsOperationsGet {
 impl crate::Request for CollaborativeProjectsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.collaborativeProjects.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^collaborativeProjects/[^/]+/operations/[^/]+$",
-                    Some("collaborativeProjects/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::COLLABORATIVE_PROJECTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <CollaborativeProjectsOperationsWait as crate::Request>::METHOD,
@@ -2624,21 +1777,7 @@ impl CollaborativeProjectsOperationsWait {
 impl crate::Request for CollaborativeProjectsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.collaborativeProjects.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^collaborativeProjects/[^/]+/operations/[^/]+$",
-                    Some("collaborativeProjects/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::COLLABORATIVE_PROJECTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2700,20 +1839,7 @@ impl CustomJobsOperationsCancel {
 impl crate::Request for CustomJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^customJobs/[^/]+/operations/[^/]+$",
-                    Some("customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::CUSTOM_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2772,20 +1898,7 @@ impl CustomJobsOperationsDelete {
 impl crate::Request for CustomJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^customJobs/[^/]+/operations/[^/]+$",
-                    Some("customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::CUSTOM_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2861,20 +1974,7 @@ impl CustomJobsOperationsGet {
 impl crate::Request for CustomJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^customJobs/[^/]+/operations/[^/]+$",
-                    Some("customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::CUSTOM_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <CustomJobsOperationsWait as crate::Request>::METHOD,
@@ -2963,21 +2063,7 @@ impl CustomJobsOperationsList {
 impl crate::Request for CustomJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^customJobs/[^/]+$", Some("customJobs/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::CUSTOM_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3047,21 +2133,7 @@ impl CustomJobsOperationsWait {
 impl crate::Request for CustomJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.customJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^customJobs/[^/]+/operations/[^/]+$",
-                    Some("customJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::CUSTOM_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3124,20 +2196,7 @@ impl DataLabelingJobsOperationsCancel {
 impl crate::Request for DataLabelingJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATA_LABELING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3196,20 +2255,7 @@ impl DataLabelingJobsOperationsDelete {
 impl crate::Request for DataLabelingJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATA_LABELING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3285,20 +2331,7 @@ impl DataLabelingJobsOperationsGet {
 impl crate::Request for DataLabelingJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATA_LABELING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DataLabelingJobsOperationsWait as crate::Request>::METHOD,
@@ -3388,21 +2421,7 @@ impl DataLabelingJobsOperationsList {
 impl crate::Request for DataLabelingJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^dataLabelingJobs/[^/]+$", Some("dataLabelingJobs/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATA_LABELING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3472,21 +2491,7 @@ impl DataLabelingJobsOperationsWait {
 impl crate::Request for DataLabelingJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.dataLabelingJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("dataLabelingJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATA_LABELING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3549,20 +2554,7 @@ impl DatasetsAnnotationSpecsOperationsCancel {
 impl crate::Request for DatasetsAnnotationSpecsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_ANNOTATION_SPECS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3622,20 +2614,7 @@ impl DatasetsAnnotationSpecsOperationsDelete {
 impl crate::Request for DatasetsAnnotationSpecsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_ANNOTATION_SPECS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3712,20 +2691,7 @@ impl DatasetsAnnotationSpecsOperationsGet {
 impl crate::Request for DatasetsAnnotationSpecsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_ANNOTATION_SPECS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsAnnotationSpecsOperationsWait as crate::Request>::METHOD,
@@ -3816,24 +2782,7 @@ impl DatasetsAnnotationSpecsOperationsList {
 impl crate::Request for DatasetsAnnotationSpecsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_ANNOTATION_SPECS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3904,21 +2853,7 @@ impl DatasetsAnnotationSpecsOperationsWait {
 impl crate::Request for DatasetsAnnotationSpecsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.annotationSpecs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/annotationSpecs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_ANNOTATION_SPECS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3981,20 +2916,7 @@ impl DatasetsDataItemsAnnotationsOperationsCancel {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4054,20 +2976,7 @@ impl DatasetsDataItemsAnnotationsOperationsDelete {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4145,20 +3054,7 @@ impl DatasetsDataItemsAnnotationsOperationsGet {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsDataItemsAnnotationsOperationsWait as crate::Request>::METHOD,
@@ -4249,24 +3145,7 @@ impl DatasetsDataItemsAnnotationsOperationsList {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4337,21 +3216,7 @@ impl DatasetsDataItemsAnnotationsOperationsWait {
 impl crate::Request for DatasetsDataItemsAnnotationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.annotations.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/annotations/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4414,20 +3279,7 @@ impl DatasetsDataItemsOperationsCancel {
 impl crate::Request for DatasetsDataItemsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4486,20 +3338,7 @@ impl DatasetsDataItemsOperationsDelete {
 impl crate::Request for DatasetsDataItemsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4576,20 +3415,7 @@ impl DatasetsDataItemsOperationsGet {
 impl crate::Request for DatasetsDataItemsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsDataItemsOperationsWait as crate::Request>::METHOD,
@@ -4679,24 +3505,7 @@ impl DatasetsDataItemsOperationsList {
 impl crate::Request for DatasetsDataItemsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+$",
-                    Some("datasets/*/dataItems/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4766,21 +3575,7 @@ impl DatasetsDataItemsOperationsWait {
 impl crate::Request for DatasetsDataItemsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.dataItems.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/dataItems/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_DATA_ITEMS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4842,20 +3637,7 @@ impl DatasetsOperationsCancel {
 impl crate::Request for DatasetsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4914,20 +3696,7 @@ impl DatasetsOperationsDelete {
 impl crate::Request for DatasetsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5003,20 +3772,7 @@ impl DatasetsOperationsGet {
 impl crate::Request for DatasetsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsOperationsWait as crate::Request>::METHOD,
@@ -5105,21 +3861,7 @@ impl DatasetsOperationsList {
 impl crate::Request for DatasetsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^datasets/[^/]+$", Some("datasets/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5189,21 +3931,7 @@ impl DatasetsOperationsWait {
 impl crate::Request for DatasetsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5266,20 +3994,7 @@ impl DatasetsSavedQueriesOperationsCancel {
 impl crate::Request for DatasetsSavedQueriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_SAVED_QUERIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5339,20 +4054,7 @@ impl DatasetsSavedQueriesOperationsDelete {
 impl crate::Request for DatasetsSavedQueriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_SAVED_QUERIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5429,20 +4131,7 @@ impl DatasetsSavedQueriesOperationsGet {
 impl crate::Request for DatasetsSavedQueriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_SAVED_QUERIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DatasetsSavedQueriesOperationsWait as crate::Request>::METHOD,
@@ -5533,24 +4222,7 @@ impl DatasetsSavedQueriesOperationsList {
 impl crate::Request for DatasetsSavedQueriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+$",
-                    Some("datasets/*/savedQueries/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_SAVED_QUERIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5621,21 +4293,7 @@ impl DatasetsSavedQueriesOperationsWait {
 impl crate::Request for DatasetsSavedQueriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.datasets.savedQueries.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("datasets/*/savedQueries/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DATASETS_SAVED_QUERIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5698,20 +4356,7 @@ impl DeploymentResourcePoolsOperationsCancel {
 impl crate::Request for DeploymentResourcePoolsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5771,20 +4416,7 @@ impl DeploymentResourcePoolsOperationsDelete {
 impl crate::Request for DeploymentResourcePoolsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -5861,20 +4493,7 @@ impl DeploymentResourcePoolsOperationsGet {
 impl crate::Request for DeploymentResourcePoolsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <DeploymentResourcePoolsOperationsWait as crate::Request>::METHOD,
@@ -5965,24 +4584,7 @@ impl DeploymentResourcePoolsOperationsList {
 impl crate::Request for DeploymentResourcePoolsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+$",
-                    Some("deploymentResourcePools/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6053,21 +4655,7 @@ impl DeploymentResourcePoolsOperationsWait {
 impl crate::Request for DeploymentResourcePoolsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.deploymentResourcePools.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("deploymentResourcePools/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6129,20 +4717,7 @@ impl EdgeDevicesOperationsCancel {
 impl crate::Request for EdgeDevicesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.edgeDevices.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^edgeDevices/[^/]+/operations/[^/]+$",
-                    Some("edgeDevices/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EDGE_DEVICES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6201,20 +4776,7 @@ impl EdgeDevicesOperationsDelete {
 impl crate::Request for EdgeDevicesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.edgeDevices.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^edgeDevices/[^/]+/operations/[^/]+$",
-                    Some("edgeDevices/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EDGE_DEVICES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6290,20 +4852,7 @@ impl EdgeDevicesOperationsGet {
 impl crate::Request for EdgeDevicesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.edgeDevices.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^edgeDevices/[^/]+/operations/[^/]+$",
-                    Some("edgeDevices/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EDGE_DEVICES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <EdgeDevicesOperationsWait as crate::Request>::METHOD,
@@ -6392,21 +4941,7 @@ impl EdgeDevicesOperationsList {
 impl crate::Request for EdgeDevicesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.edgeDevices.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^edgeDevices/[^/]+$", Some("edgeDevices/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EDGE_DEVICES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6476,21 +5011,7 @@ impl EdgeDevicesOperationsWait {
 impl crate::Request for EdgeDevicesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.edgeDevices.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^edgeDevices/[^/]+/operations/[^/]+$",
-                    Some("edgeDevices/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EDGE_DEVICES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6552,20 +5073,7 @@ impl EndpointsOperationsCancel {
 impl crate::Request for EndpointsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^endpoints/[^/]+/operations/[^/]+$",
-                    Some("endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ENDPOINTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6624,20 +5132,7 @@ impl EndpointsOperationsDelete {
 impl crate::Request for EndpointsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^endpoints/[^/]+/operations/[^/]+$",
-                    Some("endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ENDPOINTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6713,20 +5208,7 @@ impl EndpointsOperationsGet {
 impl crate::Request for EndpointsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^endpoints/[^/]+/operations/[^/]+$",
-                    Some("endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ENDPOINTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <EndpointsOperationsWait as crate::Request>::METHOD,
@@ -6815,21 +5297,7 @@ impl EndpointsOperationsList {
 impl crate::Request for EndpointsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^endpoints/[^/]+$", Some("endpoints/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ENDPOINTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6899,21 +5367,7 @@ impl EndpointsOperationsWait {
 impl crate::Request for EndpointsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.endpoints.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^endpoints/[^/]+/operations/[^/]+$",
-                    Some("endpoints/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ENDPOINTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -6972,20 +5426,7 @@ impl EvaluationItemsOperationsDelete {
 impl crate::Request for EvaluationItemsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationItems.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationItems/[^/]+/operations/[^/]+$",
-                    Some("evaluationItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_ITEMS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7061,20 +5502,7 @@ impl EvaluationItemsOperationsGet {
 impl crate::Request for EvaluationItemsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationItems.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationItems/[^/]+/operations/[^/]+$",
-                    Some("evaluationItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_ITEMS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <EvaluationItemsOperationsWait as crate::Request>::METHOD,
@@ -7160,21 +5588,7 @@ impl EvaluationItemsOperationsList {
 impl crate::Request for EvaluationItemsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationItems.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^evaluationItems/[^/]+$", Some("evaluationItems/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_ITEMS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7244,21 +5658,7 @@ impl EvaluationItemsOperationsWait {
 impl crate::Request for EvaluationItemsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationItems.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationItems/[^/]+/operations/[^/]+$",
-                    Some("evaluationItems/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_ITEMS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7317,20 +5717,7 @@ impl EvaluationMetricsOperationsDelete {
 impl crate::Request for EvaluationMetricsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationMetrics.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationMetrics/[^/]+/operations/[^/]+$",
-                    Some("evaluationMetrics/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_METRICS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7406,20 +5793,7 @@ impl EvaluationMetricsOperationsGet {
 impl crate::Request for EvaluationMetricsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationMetrics.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationMetrics/[^/]+/operations/[^/]+$",
-                    Some("evaluationMetrics/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_METRICS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7501,21 +5875,7 @@ impl EvaluationMetricsOperationsList {
 impl crate::Request for EvaluationMetricsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationMetrics.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^evaluationMetrics/[^/]+$", Some("evaluationMetrics/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_METRICS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7574,20 +5934,7 @@ impl EvaluationRunsOperationsDelete {
 impl crate::Request for EvaluationRunsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationRuns.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationRuns/[^/]+/operations/[^/]+$",
-                    Some("evaluationRuns/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_RUNS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7663,20 +6010,7 @@ impl EvaluationRunsOperationsGet {
 impl crate::Request for EvaluationRunsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationRuns.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationRuns/[^/]+/operations/[^/]+$",
-                    Some("evaluationRuns/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_RUNS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <EvaluationRunsOperationsWait as crate::Request>::METHOD,
@@ -7761,21 +6095,7 @@ impl EvaluationRunsOperationsList {
 impl crate::Request for EvaluationRunsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationRuns.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^evaluationRuns/[^/]+$", Some("evaluationRuns/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_RUNS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7845,21 +6165,7 @@ impl EvaluationRunsOperationsWait {
 impl crate::Request for EvaluationRunsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationRuns.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationRuns/[^/]+/operations/[^/]+$",
-                    Some("evaluationRuns/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_RUNS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -7918,20 +6224,7 @@ impl EvaluationSetsOperationsDelete {
 impl crate::Request for EvaluationSetsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationSets.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationSets/[^/]+/operations/[^/]+$",
-                    Some("evaluationSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_SETS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8007,20 +6300,7 @@ impl EvaluationSetsOperationsGet {
 impl crate::Request for EvaluationSetsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationSets.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationSets/[^/]+/operations/[^/]+$",
-                    Some("evaluationSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_SETS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <EvaluationSetsOperationsWait as crate::Request>::METHOD,
@@ -8105,21 +6385,7 @@ impl EvaluationSetsOperationsList {
 impl crate::Request for EvaluationSetsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationSets.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^evaluationSets/[^/]+$", Some("evaluationSets/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_SETS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8189,21 +6455,7 @@ impl EvaluationSetsOperationsWait {
 impl crate::Request for EvaluationSetsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.evaluationSets.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^evaluationSets/[^/]+/operations/[^/]+$",
-                    Some("evaluationSets/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EVALUATION_SETS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8265,20 +6517,7 @@ impl ExampleStoresOperationsCancel {
 impl crate::Request for ExampleStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.exampleStores.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^exampleStores/[^/]+/operations/[^/]+$",
-                    Some("exampleStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXAMPLE_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8337,20 +6576,7 @@ impl ExampleStoresOperationsDelete {
 impl crate::Request for ExampleStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.exampleStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^exampleStores/[^/]+/operations/[^/]+$",
-                    Some("exampleStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXAMPLE_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8426,20 +6652,7 @@ impl ExampleStoresOperationsGet {
 impl crate::Request for ExampleStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.exampleStores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^exampleStores/[^/]+/operations/[^/]+$",
-                    Some("exampleStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXAMPLE_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ExampleStoresOperationsWait as crate::Request>::METHOD,
@@ -8528,21 +6741,7 @@ impl ExampleStoresOperationsList {
 impl crate::Request for ExampleStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.exampleStores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^exampleStores/[^/]+$", Some("exampleStores/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXAMPLE_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8612,21 +6811,7 @@ impl ExampleStoresOperationsWait {
 impl crate::Request for ExampleStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.exampleStores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^exampleStores/[^/]+/operations/[^/]+$",
-                    Some("exampleStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXAMPLE_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8689,20 +6874,7 @@ impl ExtensionControllersOperationsCancel {
 impl crate::Request for ExtensionControllersOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensionControllers.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^extensionControllers/[^/]+/operations/[^/]+$",
-                    Some("extensionControllers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSION_CONTROLLERS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8761,20 +6933,7 @@ impl ExtensionControllersOperationsDelete {
 impl crate::Request for ExtensionControllersOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensionControllers.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^extensionControllers/[^/]+/operations/[^/]+$",
-                    Some("extensionControllers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSION_CONTROLLERS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -8851,20 +7010,7 @@ impl ExtensionControllersOperationsGet {
 impl crate::Request for ExtensionControllersOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensionControllers.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^extensionControllers/[^/]+/operations/[^/]+$",
-                    Some("extensionControllers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSION_CONTROLLERS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ExtensionControllersOperationsWait as crate::Request>::METHOD,
@@ -8954,21 +7100,7 @@ impl ExtensionControllersOperationsList {
 impl crate::Request for ExtensionControllersOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensionControllers.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^extensionControllers/[^/]+$", Some("extensionControllers/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSION_CONTROLLERS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9039,21 +7171,7 @@ impl ExtensionControllersOperationsWait {
 impl crate::Request for ExtensionControllersOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensionControllers.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^extensionControllers/[^/]+/operations/[^/]+$",
-                    Some("extensionControllers/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSION_CONTROLLERS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9115,20 +7233,7 @@ impl ExtensionsOperationsCancel {
 impl crate::Request for ExtensionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensions.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^extensions/[^/]+/operations/[^/]+$",
-                    Some("extensions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9187,20 +7292,7 @@ impl ExtensionsOperationsDelete {
 impl crate::Request for ExtensionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensions.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^extensions/[^/]+/operations/[^/]+$",
-                    Some("extensions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9276,20 +7368,7 @@ impl ExtensionsOperationsGet {
 impl crate::Request for ExtensionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensions.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^extensions/[^/]+/operations/[^/]+$",
-                    Some("extensions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ExtensionsOperationsWait as crate::Request>::METHOD,
@@ -9378,21 +7457,7 @@ impl ExtensionsOperationsList {
 impl crate::Request for ExtensionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensions.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^extensions/[^/]+$", Some("extensions/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9462,21 +7527,7 @@ impl ExtensionsOperationsWait {
 impl crate::Request for ExtensionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.extensions.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^extensions/[^/]+/operations/[^/]+$",
-                    Some("extensions/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::EXTENSIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9536,20 +7587,7 @@ impl FeatureGroupsFeatureMonitorsOperationsDelete {
 impl crate::Request for FeatureGroupsFeatureMonitorsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.featureMonitors.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/featureMonitors/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/featureMonitors/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_FEATURE_MONITORS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9627,20 +7665,7 @@ impl FeatureGroupsFeatureMonitorsOperationsGet {
 impl crate::Request for FeatureGroupsFeatureMonitorsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.featureMonitors.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/featureMonitors/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/featureMonitors/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_FEATURE_MONITORS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeatureGroupsFeatureMonitorsOperationsWait as crate::Request>::METHOD,
@@ -9727,24 +7752,7 @@ impl FeatureGroupsFeatureMonitorsOperationsList {
 impl crate::Request for FeatureGroupsFeatureMonitorsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.featureMonitors.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/featureMonitors/[^/]+$",
-                    Some("featureGroups/*/featureMonitors/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_FEATURE_MONITORS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9815,21 +7823,7 @@ impl FeatureGroupsFeatureMonitorsOperationsWait {
 impl crate::Request for FeatureGroupsFeatureMonitorsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.featureMonitors.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/featureMonitors/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/featureMonitors/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_FEATURE_MONITORS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9889,20 +7883,7 @@ impl FeatureGroupsFeaturesOperationsDelete {
 impl crate::Request for FeatureGroupsFeaturesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.features.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_FEATURES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -9979,20 +7960,7 @@ impl FeatureGroupsFeaturesOperationsGet {
 impl crate::Request for FeatureGroupsFeaturesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.features.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_FEATURES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeatureGroupsFeaturesOperationsWait as crate::Request>::METHOD,
@@ -10079,24 +8047,7 @@ impl FeatureGroupsFeaturesOperationsList {
 impl crate::Request for FeatureGroupsFeaturesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.features.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/features/[^/]+$",
-                    Some("featureGroups/*/features/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_FEATURES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10167,21 +8118,7 @@ impl FeatureGroupsFeaturesOperationsWait {
 impl crate::Request for FeatureGroupsFeaturesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.features.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/features/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_FEATURES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10240,20 +8177,7 @@ impl FeatureGroupsOperationsDelete {
 impl crate::Request for FeatureGroupsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10329,20 +8253,7 @@ impl FeatureGroupsOperationsGet {
 impl crate::Request for FeatureGroupsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeatureGroupsOperationsWait as crate::Request>::METHOD,
@@ -10427,21 +8338,7 @@ impl FeatureGroupsOperationsList {
 impl crate::Request for FeatureGroupsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^featureGroups/[^/]+$", Some("featureGroups/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10511,21 +8408,7 @@ impl FeatureGroupsOperationsWait {
 impl crate::Request for FeatureGroupsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureGroups.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureGroups/[^/]+/operations/[^/]+$",
-                    Some("featureGroups/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_GROUPS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10585,20 +8468,7 @@ impl FeatureOnlineStoresFeatureViewsOperationsDelete {
 impl crate::Request for FeatureOnlineStoresFeatureViewsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.featureViews.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/featureViews/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10676,20 +8546,7 @@ impl FeatureOnlineStoresFeatureViewsOperationsGet {
 impl crate::Request for FeatureOnlineStoresFeatureViewsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.featureViews.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/featureViews/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeatureOnlineStoresFeatureViewsOperationsWait as crate::Request>::METHOD,
@@ -10776,24 +8633,7 @@ impl FeatureOnlineStoresFeatureViewsOperationsList {
 impl crate::Request for FeatureOnlineStoresFeatureViewsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.featureViews.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/featureViews/[^/]+$",
-                    Some("featureOnlineStores/*/featureViews/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10864,21 +8704,7 @@ impl FeatureOnlineStoresFeatureViewsOperationsWait {
 impl crate::Request for FeatureOnlineStoresFeatureViewsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.featureViews.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/featureViews/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -10937,20 +8763,7 @@ impl FeatureOnlineStoresOperationsDelete {
 impl crate::Request for FeatureOnlineStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_ONLINE_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11027,20 +8840,7 @@ impl FeatureOnlineStoresOperationsGet {
 impl crate::Request for FeatureOnlineStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_ONLINE_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeatureOnlineStoresOperationsWait as crate::Request>::METHOD,
@@ -11126,21 +8926,7 @@ impl FeatureOnlineStoresOperationsList {
 impl crate::Request for FeatureOnlineStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^featureOnlineStores/[^/]+$", Some("featureOnlineStores/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_ONLINE_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11210,21 +8996,7 @@ impl FeatureOnlineStoresOperationsWait {
 impl crate::Request for FeatureOnlineStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featureOnlineStores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("featureOnlineStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURE_ONLINE_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11287,20 +9059,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsCancel {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11360,20 +9119,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsDelete {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11451,20 +9197,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsGet {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeaturestoresEntityTypesFeaturesOperationsWait as crate::Request>::METHOD,
@@ -11555,24 +9288,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsList {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11643,21 +9359,7 @@ impl FeaturestoresEntityTypesFeaturesOperationsWait {
 impl crate::Request for FeaturestoresEntityTypesFeaturesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.features.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/features/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11720,20 +9422,7 @@ impl FeaturestoresEntityTypesOperationsCancel {
 impl crate::Request for FeaturestoresEntityTypesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11793,20 +9482,7 @@ impl FeaturestoresEntityTypesOperationsDelete {
 impl crate::Request for FeaturestoresEntityTypesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -11883,20 +9559,7 @@ impl FeaturestoresEntityTypesOperationsGet {
 impl crate::Request for FeaturestoresEntityTypesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeaturestoresEntityTypesOperationsWait as crate::Request>::METHOD,
@@ -11987,24 +9650,7 @@ impl FeaturestoresEntityTypesOperationsList {
 impl crate::Request for FeaturestoresEntityTypesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+$",
-                    Some("featurestores/*/entityTypes/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12075,21 +9721,7 @@ impl FeaturestoresEntityTypesOperationsWait {
 impl crate::Request for FeaturestoresEntityTypesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.entityTypes.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/entityTypes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_ENTITY_TYPES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12151,20 +9783,7 @@ impl FeaturestoresOperationsCancel {
 impl crate::Request for FeaturestoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12223,20 +9842,7 @@ impl FeaturestoresOperationsDelete {
 impl crate::Request for FeaturestoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12312,20 +9918,7 @@ impl FeaturestoresOperationsGet {
 impl crate::Request for FeaturestoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <FeaturestoresOperationsWait as crate::Request>::METHOD,
@@ -12414,21 +10007,7 @@ impl FeaturestoresOperationsList {
 impl crate::Request for FeaturestoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^featurestores/[^/]+$", Some("featurestores/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12498,21 +10077,7 @@ impl FeaturestoresOperationsWait {
 impl crate::Request for FeaturestoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.featurestores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^featurestores/[^/]+/operations/[^/]+$",
-                    Some("featurestores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::FEATURESTORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12575,20 +10140,7 @@ impl HyperparameterTuningJobsOperationsCancel {
 impl crate::Request for HyperparameterTuningJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some("hyperparameterTuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12648,20 +10200,7 @@ impl HyperparameterTuningJobsOperationsDelete {
 impl crate::Request for HyperparameterTuningJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some("hyperparameterTuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12738,20 +10277,7 @@ impl HyperparameterTuningJobsOperationsGet {
 impl crate::Request for HyperparameterTuningJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some("hyperparameterTuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <HyperparameterTuningJobsOperationsWait as crate::Request>::METHOD,
@@ -12842,24 +10368,7 @@ impl HyperparameterTuningJobsOperationsList {
 impl crate::Request for HyperparameterTuningJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+$",
-                    Some("hyperparameterTuningJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -12930,21 +10439,7 @@ impl HyperparameterTuningJobsOperationsWait {
 impl crate::Request for HyperparameterTuningJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.hyperparameterTuningJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some("hyperparameterTuningJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::HYPERPARAMETER_TUNING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13006,20 +10501,7 @@ impl IndexEndpointsOperationsCancel {
 impl crate::Request for IndexEndpointsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEX_ENDPOINTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13078,20 +10560,7 @@ impl IndexEndpointsOperationsDelete {
 impl crate::Request for IndexEndpointsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEX_ENDPOINTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13167,20 +10636,7 @@ impl IndexEndpointsOperationsGet {
 impl crate::Request for IndexEndpointsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEX_ENDPOINTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <IndexEndpointsOperationsWait as crate::Request>::METHOD,
@@ -13269,21 +10725,7 @@ impl IndexEndpointsOperationsList {
 impl crate::Request for IndexEndpointsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^indexEndpoints/[^/]+$", Some("indexEndpoints/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEX_ENDPOINTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13353,21 +10795,7 @@ impl IndexEndpointsOperationsWait {
 impl crate::Request for IndexEndpointsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexEndpoints.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("indexEndpoints/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEX_ENDPOINTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13429,20 +10857,7 @@ impl IndexesOperationsCancel {
 impl crate::Request for IndexesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexes/[^/]+/operations/[^/]+$",
-                    Some("indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEXES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13501,20 +10916,7 @@ impl IndexesOperationsDelete {
 impl crate::Request for IndexesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexes/[^/]+/operations/[^/]+$",
-                    Some("indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEXES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13590,20 +10992,7 @@ impl IndexesOperationsGet {
 impl crate::Request for IndexesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexes/[^/]+/operations/[^/]+$",
-                    Some("indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEXES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <IndexesOperationsWait as crate::Request>::METHOD,
@@ -13692,20 +11081,7 @@ impl IndexesOperationsList {
 impl crate::Request for IndexesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^indexes/[^/]+$", Some("indexes/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEXES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13775,21 +11151,7 @@ impl IndexesOperationsWait {
 impl crate::Request for IndexesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.indexes.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^indexes/[^/]+/operations/[^/]+$",
-                    Some("indexes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::INDEXES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13851,20 +11213,7 @@ impl LearningSetsOperationsCancel {
 impl crate::Request for LearningSetsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.learningSets.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^learningSets/[^/]+/operations/[^/]+$",
-                    Some("learningSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::LEARNING_SETS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -13923,20 +11272,7 @@ impl LearningSetsOperationsDelete {
 impl crate::Request for LearningSetsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.learningSets.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^learningSets/[^/]+/operations/[^/]+$",
-                    Some("learningSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::LEARNING_SETS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14012,20 +11348,7 @@ impl LearningSetsOperationsGet {
 impl crate::Request for LearningSetsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.learningSets.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^learningSets/[^/]+/operations/[^/]+$",
-                    Some("learningSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::LEARNING_SETS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <LearningSetsOperationsWait as crate::Request>::METHOD,
@@ -14114,21 +11437,7 @@ impl LearningSetsOperationsList {
 impl crate::Request for LearningSetsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.learningSets.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^learningSets/[^/]+$", Some("learningSets/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::LEARNING_SETS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14198,21 +11507,7 @@ impl LearningSetsOperationsWait {
 impl crate::Request for LearningSetsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.learningSets.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^learningSets/[^/]+/operations/[^/]+$",
-                    Some("learningSets/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::LEARNING_SETS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14275,20 +11570,7 @@ impl MemoryBanksMemoriesOperationsCancel {
 impl crate::Request for MemoryBanksMemoriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_MEMORIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14347,20 +11629,7 @@ impl MemoryBanksMemoriesOperationsDelete {
 impl crate::Request for MemoryBanksMemoriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_MEMORIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14437,20 +11706,7 @@ impl MemoryBanksMemoriesOperationsGet {
 impl crate::Request for MemoryBanksMemoriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_MEMORIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MemoryBanksMemoriesOperationsWait as crate::Request>::METHOD,
@@ -14541,24 +11797,7 @@ impl MemoryBanksMemoriesOperationsList {
 impl crate::Request for MemoryBanksMemoriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+$",
-                    Some("memoryBanks/*/memories/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_MEMORIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14629,21 +11868,7 @@ impl MemoryBanksMemoriesOperationsWait {
 impl crate::Request for MemoryBanksMemoriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.memories.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/memories/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_MEMORIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14705,20 +11930,7 @@ impl MemoryBanksOperationsCancel {
 impl crate::Request for MemoryBanksOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14777,20 +11989,7 @@ impl MemoryBanksOperationsDelete {
 impl crate::Request for MemoryBanksOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -14866,20 +12065,7 @@ impl MemoryBanksOperationsGet {
 impl crate::Request for MemoryBanksOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MemoryBanksOperationsWait as crate::Request>::METHOD,
@@ -14968,21 +12154,7 @@ impl MemoryBanksOperationsList {
 impl crate::Request for MemoryBanksOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^memoryBanks/[^/]+$", Some("memoryBanks/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15052,21 +12224,7 @@ impl MemoryBanksOperationsWait {
 impl crate::Request for MemoryBanksOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.memoryBanks.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("memoryBanks/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MEMORY_BANKS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15129,20 +12287,7 @@ impl MetadataStoresArtifactsOperationsCancel {
 impl crate::Request for MetadataStoresArtifactsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/artifacts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_ARTIFACTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15202,20 +12347,7 @@ impl MetadataStoresArtifactsOperationsDelete {
 impl crate::Request for MetadataStoresArtifactsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/artifacts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_ARTIFACTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15292,20 +12424,7 @@ impl MetadataStoresArtifactsOperationsGet {
 impl crate::Request for MetadataStoresArtifactsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/artifacts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_ARTIFACTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MetadataStoresArtifactsOperationsWait as crate::Request>::METHOD,
@@ -15396,24 +12515,7 @@ impl MetadataStoresArtifactsOperationsList {
 impl crate::Request for MetadataStoresArtifactsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+$",
-                    Some("metadataStores/*/artifacts/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_ARTIFACTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15484,21 +12586,7 @@ impl MetadataStoresArtifactsOperationsWait {
 impl crate::Request for MetadataStoresArtifactsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.artifacts.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/artifacts/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_ARTIFACTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15561,20 +12649,7 @@ impl MetadataStoresContextsOperationsCancel {
 impl crate::Request for MetadataStoresContextsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/contexts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_CONTEXTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15634,20 +12709,7 @@ impl MetadataStoresContextsOperationsDelete {
 impl crate::Request for MetadataStoresContextsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/contexts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_CONTEXTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15724,20 +12786,7 @@ impl MetadataStoresContextsOperationsGet {
 impl crate::Request for MetadataStoresContextsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/contexts/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_CONTEXTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MetadataStoresContextsOperationsWait as crate::Request>::METHOD,
@@ -15828,24 +12877,7 @@ impl MetadataStoresContextsOperationsList {
 impl crate::Request for MetadataStoresContextsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+$",
-                    Some("metadataStores/*/contexts/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_CONTEXTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15916,21 +12948,7 @@ impl MetadataStoresContextsOperationsWait {
 impl crate::Request for MetadataStoresContextsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.contexts.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/contexts/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_CONTEXTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -15993,20 +13011,7 @@ impl MetadataStoresExecutionsOperationsCancel {
 impl crate::Request for MetadataStoresExecutionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/executions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_EXECUTIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16066,20 +13071,7 @@ impl MetadataStoresExecutionsOperationsDelete {
 impl crate::Request for MetadataStoresExecutionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/executions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_EXECUTIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16156,20 +13148,7 @@ impl MetadataStoresExecutionsOperationsGet {
 impl crate::Request for MetadataStoresExecutionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/executions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_EXECUTIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MetadataStoresExecutionsOperationsWait as crate::Request>::METHOD,
@@ -16260,24 +13239,7 @@ impl MetadataStoresExecutionsOperationsList {
 impl crate::Request for MetadataStoresExecutionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+$",
-                    Some("metadataStores/*/executions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_EXECUTIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16348,21 +13310,7 @@ impl MetadataStoresExecutionsOperationsWait {
 impl crate::Request for MetadataStoresExecutionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.executions.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/executions/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_EXECUTIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16424,20 +13372,7 @@ impl MetadataStoresOperationsCancel {
 impl crate::Request for MetadataStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16496,20 +13431,7 @@ impl MetadataStoresOperationsDelete {
 impl crate::Request for MetadataStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16585,20 +13507,7 @@ impl MetadataStoresOperationsGet {
 impl crate::Request for MetadataStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MetadataStoresOperationsWait as crate::Request>::METHOD,
@@ -16687,21 +13596,7 @@ impl MetadataStoresOperationsList {
 impl crate::Request for MetadataStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^metadataStores/[^/]+$", Some("metadataStores/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16771,21 +13666,7 @@ impl MetadataStoresOperationsWait {
 impl crate::Request for MetadataStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.metadataStores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^metadataStores/[^/]+/operations/[^/]+$",
-                    Some("metadataStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::METADATA_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16848,20 +13729,7 @@ impl MigratableResourcesOperationsCancel {
 impl crate::Request for MigratableResourcesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^migratableResources/[^/]+/operations/[^/]+$",
-                    Some("migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MIGRATABLE_RESOURCES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -16920,20 +13788,7 @@ impl MigratableResourcesOperationsDelete {
 impl crate::Request for MigratableResourcesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^migratableResources/[^/]+/operations/[^/]+$",
-                    Some("migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MIGRATABLE_RESOURCES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17010,20 +13865,7 @@ impl MigratableResourcesOperationsGet {
 impl crate::Request for MigratableResourcesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^migratableResources/[^/]+/operations/[^/]+$",
-                    Some("migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MIGRATABLE_RESOURCES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <MigratableResourcesOperationsWait as crate::Request>::METHOD,
@@ -17113,21 +13955,7 @@ impl MigratableResourcesOperationsList {
 impl crate::Request for MigratableResourcesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^migratableResources/[^/]+$", Some("migratableResources/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MIGRATABLE_RESOURCES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17197,21 +14025,7 @@ impl MigratableResourcesOperationsWait {
 impl crate::Request for MigratableResourcesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.migratableResources.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^migratableResources/[^/]+/operations/[^/]+$",
-                    Some("migratableResources/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MIGRATABLE_RESOURCES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17274,20 +14088,7 @@ impl ModelDeploymentMonitoringJobsOperationsCancel {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17347,20 +14148,7 @@ impl ModelDeploymentMonitoringJobsOperationsDelete {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17438,20 +14226,7 @@ impl ModelDeploymentMonitoringJobsOperationsGet {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ModelDeploymentMonitoringJobsOperationsWait as crate::Request>::METHOD,
@@ -17542,24 +14317,7 @@ impl ModelDeploymentMonitoringJobsOperationsList {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17630,21 +14388,7 @@ impl ModelDeploymentMonitoringJobsOperationsWait {
 impl crate::Request for ModelDeploymentMonitoringJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelDeploymentMonitoringJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some("modelDeploymentMonitoringJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17706,20 +14450,7 @@ impl ModelMonitorsOperationsCancel {
 impl crate::Request for ModelMonitorsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelMonitors.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelMonitors/[^/]+/operations/[^/]+$",
-                    Some("modelMonitors/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_MONITORS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17778,20 +14509,7 @@ impl ModelMonitorsOperationsDelete {
 impl crate::Request for ModelMonitorsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelMonitors.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelMonitors/[^/]+/operations/[^/]+$",
-                    Some("modelMonitors/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_MONITORS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -17867,20 +14585,7 @@ impl ModelMonitorsOperationsGet {
 impl crate::Request for ModelMonitorsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelMonitors.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelMonitors/[^/]+/operations/[^/]+$",
-                    Some("modelMonitors/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_MONITORS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ModelMonitorsOperationsWait as crate::Request>::METHOD,
@@ -17969,21 +14674,7 @@ impl ModelMonitorsOperationsList {
 impl crate::Request for ModelMonitorsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelMonitors.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^modelMonitors/[^/]+$", Some("modelMonitors/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_MONITORS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18053,21 +14744,7 @@ impl ModelMonitorsOperationsWait {
 impl crate::Request for ModelMonitorsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.modelMonitors.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^modelMonitors/[^/]+/operations/[^/]+$",
-                    Some("modelMonitors/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODEL_MONITORS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18130,20 +14807,7 @@ impl ModelsEvaluationsOperationsCancel {
 impl crate::Request for ModelsEvaluationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_EVALUATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18202,20 +14866,7 @@ impl ModelsEvaluationsOperationsDelete {
 impl crate::Request for ModelsEvaluationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_EVALUATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18292,20 +14943,7 @@ impl ModelsEvaluationsOperationsGet {
 impl crate::Request for ModelsEvaluationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_EVALUATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ModelsEvaluationsOperationsWait as crate::Request>::METHOD,
@@ -18395,24 +15033,7 @@ impl ModelsEvaluationsOperationsList {
 impl crate::Request for ModelsEvaluationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+$",
-                    Some("models/*/evaluations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_EVALUATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18482,21 +15103,7 @@ impl ModelsEvaluationsOperationsWait {
 impl crate::Request for ModelsEvaluationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.evaluations.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("models/*/evaluations/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_EVALUATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18558,20 +15165,7 @@ impl ModelsOperationsCancel {
 impl crate::Request for ModelsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/operations/[^/]+$",
-                    Some("models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18630,20 +15224,7 @@ impl ModelsOperationsDelete {
 impl crate::Request for ModelsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/operations/[^/]+$",
-                    Some("models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18719,20 +15300,7 @@ impl ModelsOperationsGet {
 impl crate::Request for ModelsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/operations/[^/]+$",
-                    Some("models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ModelsOperationsWait as crate::Request>::METHOD,
@@ -18821,20 +15389,7 @@ impl ModelsOperationsList {
 impl crate::Request for ModelsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^models/[^/]+$", Some("models/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18903,21 +15458,7 @@ impl ModelsOperationsWait {
 impl crate::Request for ModelsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.models.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^models/[^/]+/operations/[^/]+$",
-                    Some("models/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::MODELS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -18980,20 +15521,7 @@ impl NotebookExecutionJobsOperationsCancel {
 impl crate::Request for NotebookExecutionJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19053,20 +15581,7 @@ impl NotebookExecutionJobsOperationsDelete {
 impl crate::Request for NotebookExecutionJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19143,20 +15658,7 @@ impl NotebookExecutionJobsOperationsGet {
 impl crate::Request for NotebookExecutionJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <NotebookExecutionJobsOperationsWait as crate::Request>::METHOD,
@@ -19246,24 +15748,7 @@ impl NotebookExecutionJobsOperationsList {
 impl crate::Request for NotebookExecutionJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+$",
-                    Some("notebookExecutionJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19334,21 +15819,7 @@ impl NotebookExecutionJobsOperationsWait {
 impl crate::Request for NotebookExecutionJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookExecutionJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("notebookExecutionJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_EXECUTION_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19411,20 +15882,7 @@ impl NotebookRuntimeTemplatesOperationsCancel {
 impl crate::Request for NotebookRuntimeTemplatesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimeTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19484,20 +15942,7 @@ impl NotebookRuntimeTemplatesOperationsDelete {
 impl crate::Request for NotebookRuntimeTemplatesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimeTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19574,20 +16019,7 @@ impl NotebookRuntimeTemplatesOperationsGet {
 impl crate::Request for NotebookRuntimeTemplatesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimeTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <NotebookRuntimeTemplatesOperationsWait as crate::Request>::METHOD,
@@ -19678,24 +16110,7 @@ impl NotebookRuntimeTemplatesOperationsList {
 impl crate::Request for NotebookRuntimeTemplatesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+$",
-                    Some("notebookRuntimeTemplates/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19766,21 +16181,7 @@ impl NotebookRuntimeTemplatesOperationsWait {
 impl crate::Request for NotebookRuntimeTemplatesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimeTemplates.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimeTemplates/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19843,20 +16244,7 @@ impl NotebookRuntimesOperationsCancel {
 impl crate::Request for NotebookRuntimesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIMES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -19915,20 +16303,7 @@ impl NotebookRuntimesOperationsDelete {
 impl crate::Request for NotebookRuntimesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIMES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20004,20 +16379,7 @@ impl NotebookRuntimesOperationsGet {
 impl crate::Request for NotebookRuntimesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIMES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <NotebookRuntimesOperationsWait as crate::Request>::METHOD,
@@ -20107,21 +16469,7 @@ impl NotebookRuntimesOperationsList {
 impl crate::Request for NotebookRuntimesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^notebookRuntimes/[^/]+$", Some("notebookRuntimes/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIMES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20191,21 +16539,7 @@ impl NotebookRuntimesOperationsWait {
 impl crate::Request for NotebookRuntimesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.notebookRuntimes.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("notebookRuntimes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::NOTEBOOK_RUNTIMES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20268,20 +16602,7 @@ impl OnlineEvaluatorsOperationsCancel {
 impl crate::Request for OnlineEvaluatorsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ONLINE_EVALUATORS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20340,20 +16661,7 @@ impl OnlineEvaluatorsOperationsDelete {
 impl crate::Request for OnlineEvaluatorsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ONLINE_EVALUATORS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20429,20 +16737,7 @@ impl OnlineEvaluatorsOperationsGet {
 impl crate::Request for OnlineEvaluatorsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ONLINE_EVALUATORS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <OnlineEvaluatorsOperationsWait as crate::Request>::METHOD,
@@ -20532,21 +16827,7 @@ impl OnlineEvaluatorsOperationsList {
 impl crate::Request for OnlineEvaluatorsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^onlineEvaluators/[^/]+$", Some("onlineEvaluators/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ONLINE_EVALUATORS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20616,21 +16897,7 @@ impl OnlineEvaluatorsOperationsWait {
 impl crate::Request for OnlineEvaluatorsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.onlineEvaluators.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("onlineEvaluators/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::ONLINE_EVALUATORS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20691,17 +16958,7 @@ impl OperationsCancel {
 impl crate::Request for OperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20759,17 +17016,7 @@ impl OperationsDelete {
 impl crate::Request for OperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -20845,17 +17092,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <OperationsWait as crate::Request>::METHOD,
@@ -20937,20 +17174,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.list",
-        http_method: "GET",
-        path: "v1beta1/operations",
-        params: &[
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("name"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21019,18 +17243,7 @@ impl OperationsWait {
 impl crate::Request for OperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21093,20 +17306,7 @@ impl PersistentResourcesOperationsCancel {
 impl crate::Request for PersistentResourcesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^persistentResources/[^/]+/operations/[^/]+$",
-                    Some("persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PERSISTENT_RESOURCES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21165,20 +17365,7 @@ impl PersistentResourcesOperationsDelete {
 impl crate::Request for PersistentResourcesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^persistentResources/[^/]+/operations/[^/]+$",
-                    Some("persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PERSISTENT_RESOURCES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21255,20 +17442,7 @@ impl PersistentResourcesOperationsGet {
 impl crate::Request for PersistentResourcesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^persistentResources/[^/]+/operations/[^/]+$",
-                    Some("persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PERSISTENT_RESOURCES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <PersistentResourcesOperationsWait as crate::Request>::METHOD,
@@ -21358,21 +17532,7 @@ impl PersistentResourcesOperationsList {
 impl crate::Request for PersistentResourcesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^persistentResources/[^/]+$", Some("persistentResources/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PERSISTENT_RESOURCES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21442,21 +17602,7 @@ impl PersistentResourcesOperationsWait {
 impl crate::Request for PersistentResourcesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.persistentResources.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^persistentResources/[^/]+/operations/[^/]+$",
-                    Some("persistentResources/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PERSISTENT_RESOURCES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21518,20 +17664,7 @@ impl PipelineJobsOperationsCancel {
 impl crate::Request for PipelineJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PIPELINE_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21590,20 +17723,7 @@ impl PipelineJobsOperationsDelete {
 impl crate::Request for PipelineJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PIPELINE_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21679,20 +17799,7 @@ impl PipelineJobsOperationsGet {
 impl crate::Request for PipelineJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PIPELINE_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <PipelineJobsOperationsWait as crate::Request>::METHOD,
@@ -21781,21 +17888,7 @@ impl PipelineJobsOperationsList {
 impl crate::Request for PipelineJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^pipelineJobs/[^/]+$", Some("pipelineJobs/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PIPELINE_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21865,21 +17958,7 @@ impl PipelineJobsOperationsWait {
 impl crate::Request for PipelineJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.pipelineJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("pipelineJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PIPELINE_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -21942,20 +18021,7 @@ impl ProjectsLocationsAgentsOperationsCancel {
 impl crate::Request for ProjectsLocationsAgentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.agents.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/agents/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/agents/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_AGENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22015,20 +18081,7 @@ impl ProjectsLocationsAgentsOperationsDelete {
 impl crate::Request for ProjectsLocationsAgentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.agents.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/agents/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/agents/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_AGENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22105,20 +18158,7 @@ impl ProjectsLocationsAgentsOperationsGet {
 impl crate::Request for ProjectsLocationsAgentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.agents.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/agents/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/agents/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_AGENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsAgentsOperationsWait as crate::Request>::METHOD,
@@ -22209,24 +18249,7 @@ impl ProjectsLocationsAgentsOperationsList {
 impl crate::Request for ProjectsLocationsAgentsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.agents.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/agents/[^/]+$",
-                    Some("projects/*/locations/*/agents/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_AGENTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22297,21 +18320,7 @@ impl ProjectsLocationsAgentsOperationsWait {
 impl crate::Request for ProjectsLocationsAgentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.agents.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/agents/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/agents/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_AGENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22374,20 +18383,7 @@ impl ProjectsLocationsAppsOperationsCancel {
 impl crate::Request for ProjectsLocationsAppsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.apps.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/apps/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/apps/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_APPS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22447,20 +18443,7 @@ impl ProjectsLocationsAppsOperationsDelete {
 impl crate::Request for ProjectsLocationsAppsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.apps.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/apps/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/apps/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_APPS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22537,20 +18520,7 @@ impl ProjectsLocationsAppsOperationsGet {
 impl crate::Request for ProjectsLocationsAppsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.apps.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/apps/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/apps/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_APPS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsAppsOperationsWait as crate::Request>::METHOD,
@@ -22641,24 +18611,7 @@ impl ProjectsLocationsAppsOperationsList {
 impl crate::Request for ProjectsLocationsAppsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.apps.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/apps/[^/]+$",
-                    Some("projects/*/locations/*/apps/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_APPS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22729,21 +18682,7 @@ impl ProjectsLocationsAppsOperationsWait {
 impl crate::Request for ProjectsLocationsAppsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.apps.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/apps/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/apps/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_APPS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22808,20 +18747,7 @@ impl ProjectsLocationsCollaborativeProjectsOperationsCancel {
 impl crate::Request for ProjectsLocationsCollaborativeProjectsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.collaborativeProjects.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collaborativeProjects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/collaborativeProjects/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_COLLABORATIVE_PROJECTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22883,20 +18809,7 @@ impl ProjectsLocationsCollaborativeProjectsOperationsDelete {
 impl crate::Request for ProjectsLocationsCollaborativeProjectsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.collaborativeProjects.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collaborativeProjects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/collaborativeProjects/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_COLLABORATIVE_PROJECTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -22974,20 +18887,7 @@ impl ProjectsLocationsCollaborativeProjectsOperationsGet {
 impl crate::Request for ProjectsLocationsCollaborativeProjectsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.collaborativeProjects.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collaborativeProjects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/collaborativeProjects/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_COLLABORATIVE_PROJECTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsCollaborativeProjectsOperationsWait as crate::Request>::METHOD,
@@ -23066,21 +18966,7 @@ impl ProjectsLocationsCollaborativeProjectsOperationsWait {
 impl crate::Request for ProjectsLocationsCollaborativeProjectsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.collaborativeProjects.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collaborativeProjects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/collaborativeProjects/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_COLLABORATIVE_PROJECTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23143,20 +19029,7 @@ impl ProjectsLocationsCustomJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23216,20 +19089,7 @@ impl ProjectsLocationsCustomJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23307,20 +19167,7 @@ impl ProjectsLocationsCustomJobsOperationsGet {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsCustomJobsOperationsWait as crate::Request>::METHOD,
@@ -23411,24 +19258,7 @@ impl ProjectsLocationsCustomJobsOperationsList {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23499,21 +19329,7 @@ impl ProjectsLocationsCustomJobsOperationsWait {
 impl crate::Request for ProjectsLocationsCustomJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.customJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/customJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/customJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_CUSTOM_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23576,20 +19392,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23649,20 +19452,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23740,20 +19530,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsGet {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDataLabelingJobsOperationsWait as crate::Request>::METHOD,
@@ -23844,24 +19621,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsList {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -23932,21 +19692,7 @@ impl ProjectsLocationsDataLabelingJobsOperationsWait {
 impl crate::Request for ProjectsLocationsDataLabelingJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.dataLabelingJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataLabelingJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataLabelingJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATA_LABELING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24011,22 +19757,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24088,22 +19819,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24181,22 +19897,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsAnnotationSpecsOperationsWait as crate::Request>::METHOD,
@@ -24289,24 +19990,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/annotationSpecs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24379,23 +20063,7 @@ impl ProjectsLocationsDatasetsAnnotationSpecsOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsAnnotationSpecsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.annotationSpecs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/annotationSpecs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_ANNOTATION_SPECS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24461,22 +20129,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24539,22 +20192,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24635,22 +20273,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsDataItemsAnnotationsOperationsWait as crate::Request>::METHOD,
@@ -24744,24 +20367,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/annotations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24835,23 +20441,7 @@ impl ProjectsLocationsDatasetsDataItemsAnnotationsOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsAnnotationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.annotations.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/annotations/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_ANNOTATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24914,20 +20504,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -24987,20 +20564,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25078,20 +20642,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsDataItemsOperationsWait as crate::Request>::METHOD,
@@ -25182,24 +20733,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25270,21 +20804,7 @@ impl ProjectsLocationsDatasetsDataItemsOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsDataItemsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.dataItems.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/dataItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/dataItems/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_DATA_ITEMS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25347,20 +20867,7 @@ impl ProjectsLocationsDatasetsOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25420,20 +20927,7 @@ impl ProjectsLocationsDatasetsOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25511,20 +21005,7 @@ impl ProjectsLocationsDatasetsOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsOperationsWait as crate::Request>::METHOD,
@@ -25615,24 +21096,7 @@ impl ProjectsLocationsDatasetsOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25703,21 +21167,7 @@ impl ProjectsLocationsDatasetsOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25780,20 +21230,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25853,20 +21290,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsDelete {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -25944,20 +21368,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDatasetsSavedQueriesOperationsWait as crate::Request>::METHOD,
@@ -26048,24 +21459,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26136,21 +21530,7 @@ impl ProjectsLocationsDatasetsSavedQueriesOperationsWait {
 impl crate::Request for ProjectsLocationsDatasetsSavedQueriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.datasets.savedQueries.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/savedQueries/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/savedQueries/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DATASETS_SAVED_QUERIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26215,20 +21595,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsCancel {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26290,20 +21657,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsDelete {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26381,20 +21735,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsGet {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsDeploymentResourcePoolsOperationsWait as crate::Request>::METHOD,
@@ -26487,24 +21828,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsList {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26577,21 +21901,7 @@ impl ProjectsLocationsDeploymentResourcePoolsOperationsWait {
 impl crate::Request for ProjectsLocationsDeploymentResourcePoolsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.deploymentResourcePools.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/deploymentResourcePools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/deploymentResourcePools/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_DEPLOYMENT_RESOURCE_POOLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26654,20 +21964,7 @@ impl ProjectsLocationsEdgeDevicesOperationsCancel {
 impl crate::Request for ProjectsLocationsEdgeDevicesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.edgeDevices.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/edgeDevices/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/edgeDevices/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EDGE_DEVICES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26727,20 +22024,7 @@ impl ProjectsLocationsEdgeDevicesOperationsDelete {
 impl crate::Request for ProjectsLocationsEdgeDevicesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.edgeDevices.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/edgeDevices/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/edgeDevices/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EDGE_DEVICES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -26818,20 +22102,7 @@ impl ProjectsLocationsEdgeDevicesOperationsGet {
 impl crate::Request for ProjectsLocationsEdgeDevicesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.edgeDevices.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/edgeDevices/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/edgeDevices/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EDGE_DEVICES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsEdgeDevicesOperationsWait as crate::Request>::METHOD,
@@ -26922,24 +22193,7 @@ impl ProjectsLocationsEdgeDevicesOperationsList {
 impl crate::Request for ProjectsLocationsEdgeDevicesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.edgeDevices.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/edgeDevices/[^/]+$",
-                    Some("projects/*/locations/*/edgeDevices/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EDGE_DEVICES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27010,21 +22264,7 @@ impl ProjectsLocationsEdgeDevicesOperationsWait {
 impl crate::Request for ProjectsLocationsEdgeDevicesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.edgeDevices.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/edgeDevices/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/edgeDevices/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EDGE_DEVICES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27087,20 +22327,7 @@ impl ProjectsLocationsEndpointsOperationsCancel {
 impl crate::Request for ProjectsLocationsEndpointsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27160,20 +22387,7 @@ impl ProjectsLocationsEndpointsOperationsDelete {
 impl crate::Request for ProjectsLocationsEndpointsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27251,20 +22465,7 @@ impl ProjectsLocationsEndpointsOperationsGet {
 impl crate::Request for ProjectsLocationsEndpointsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsEndpointsOperationsWait as crate::Request>::METHOD,
@@ -27355,24 +22556,7 @@ impl ProjectsLocationsEndpointsOperationsList {
 impl crate::Request for ProjectsLocationsEndpointsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27443,21 +22627,7 @@ impl ProjectsLocationsEndpointsOperationsWait {
 impl crate::Request for ProjectsLocationsEndpointsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.endpoints.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/endpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/endpoints/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ENDPOINTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27517,20 +22687,7 @@ impl ProjectsLocationsEvaluationItemsOperationsDelete {
 impl crate::Request for ProjectsLocationsEvaluationItemsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationItems.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_ITEMS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27608,20 +22765,7 @@ impl ProjectsLocationsEvaluationItemsOperationsGet {
 impl crate::Request for ProjectsLocationsEvaluationItemsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationItems.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationItems/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_ITEMS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsEvaluationItemsOperationsWait as crate::Request>::METHOD,
@@ -27708,24 +22852,7 @@ impl ProjectsLocationsEvaluationItemsOperationsList {
 impl crate::Request for ProjectsLocationsEvaluationItemsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationItems.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationItems/[^/]+$",
-                    Some("projects/*/locations/*/evaluationItems/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_ITEMS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27796,21 +22923,7 @@ impl ProjectsLocationsEvaluationItemsOperationsWait {
 impl crate::Request for ProjectsLocationsEvaluationItemsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationItems.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationItems/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationItems/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_ITEMS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27870,20 +22983,7 @@ impl ProjectsLocationsEvaluationMetricsOperationsDelete {
 impl crate::Request for ProjectsLocationsEvaluationMetricsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationMetrics.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationMetrics/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationMetrics/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_METRICS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -27961,20 +23061,7 @@ impl ProjectsLocationsEvaluationMetricsOperationsGet {
 impl crate::Request for ProjectsLocationsEvaluationMetricsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationMetrics.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationMetrics/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationMetrics/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_METRICS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28057,24 +23144,7 @@ impl ProjectsLocationsEvaluationMetricsOperationsList {
 impl crate::Request for ProjectsLocationsEvaluationMetricsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationMetrics.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationMetrics/[^/]+$",
-                    Some("projects/*/locations/*/evaluationMetrics/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_METRICS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28134,20 +23204,7 @@ impl ProjectsLocationsEvaluationRunsOperationsDelete {
 impl crate::Request for ProjectsLocationsEvaluationRunsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationRuns.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationRuns/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationRuns/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_RUNS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28225,20 +23282,7 @@ impl ProjectsLocationsEvaluationRunsOperationsGet {
 impl crate::Request for ProjectsLocationsEvaluationRunsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationRuns.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationRuns/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationRuns/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_RUNS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsEvaluationRunsOperationsWait as crate::Request>::METHOD,
@@ -28325,24 +23369,7 @@ impl ProjectsLocationsEvaluationRunsOperationsList {
 impl crate::Request for ProjectsLocationsEvaluationRunsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationRuns.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationRuns/[^/]+$",
-                    Some("projects/*/locations/*/evaluationRuns/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_RUNS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28413,21 +23440,7 @@ impl ProjectsLocationsEvaluationRunsOperationsWait {
 impl crate::Request for ProjectsLocationsEvaluationRunsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationRuns.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationRuns/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationRuns/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_RUNS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28487,20 +23500,7 @@ impl ProjectsLocationsEvaluationSetsOperationsDelete {
 impl crate::Request for ProjectsLocationsEvaluationSetsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationSets.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationSets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_SETS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28578,20 +23578,7 @@ impl ProjectsLocationsEvaluationSetsOperationsGet {
 impl crate::Request for ProjectsLocationsEvaluationSetsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationSets.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationSets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_SETS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsEvaluationSetsOperationsWait as crate::Request>::METHOD,
@@ -28678,24 +23665,7 @@ impl ProjectsLocationsEvaluationSetsOperationsList {
 impl crate::Request for ProjectsLocationsEvaluationSetsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationSets.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationSets/[^/]+$",
-                    Some("projects/*/locations/*/evaluationSets/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_SETS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28766,21 +23736,7 @@ impl ProjectsLocationsEvaluationSetsOperationsWait {
 impl crate::Request for ProjectsLocationsEvaluationSetsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.evaluationSets.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluationSets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluationSets/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EVALUATION_SETS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28843,20 +23799,7 @@ impl ProjectsLocationsExampleStoresOperationsCancel {
 impl crate::Request for ProjectsLocationsExampleStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.exampleStores.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/exampleStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/exampleStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXAMPLE_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -28916,20 +23859,7 @@ impl ProjectsLocationsExampleStoresOperationsDelete {
 impl crate::Request for ProjectsLocationsExampleStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.exampleStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/exampleStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/exampleStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXAMPLE_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29007,20 +23937,7 @@ impl ProjectsLocationsExampleStoresOperationsGet {
 impl crate::Request for ProjectsLocationsExampleStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.exampleStores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/exampleStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/exampleStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXAMPLE_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsExampleStoresOperationsWait as crate::Request>::METHOD,
@@ -29111,24 +24028,7 @@ impl ProjectsLocationsExampleStoresOperationsList {
 impl crate::Request for ProjectsLocationsExampleStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.exampleStores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/exampleStores/[^/]+$",
-                    Some("projects/*/locations/*/exampleStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXAMPLE_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29199,21 +24099,7 @@ impl ProjectsLocationsExampleStoresOperationsWait {
 impl crate::Request for ProjectsLocationsExampleStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.exampleStores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/exampleStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/exampleStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXAMPLE_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29276,20 +24162,7 @@ impl ProjectsLocationsExtensionControllersOperationsCancel {
 impl crate::Request for ProjectsLocationsExtensionControllersOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensionControllers.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensionControllers/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/extensionControllers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSION_CONTROLLERS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29349,20 +24222,7 @@ impl ProjectsLocationsExtensionControllersOperationsDelete {
 impl crate::Request for ProjectsLocationsExtensionControllersOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensionControllers.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensionControllers/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/extensionControllers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSION_CONTROLLERS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29440,20 +24300,7 @@ impl ProjectsLocationsExtensionControllersOperationsGet {
 impl crate::Request for ProjectsLocationsExtensionControllersOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensionControllers.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensionControllers/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/extensionControllers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSION_CONTROLLERS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsExtensionControllersOperationsWait as crate::Request>::METHOD,
@@ -29544,24 +24391,7 @@ impl ProjectsLocationsExtensionControllersOperationsList {
 impl crate::Request for ProjectsLocationsExtensionControllersOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensionControllers.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensionControllers/[^/]+$",
-                    Some("projects/*/locations/*/extensionControllers/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSION_CONTROLLERS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29632,21 +24462,7 @@ impl ProjectsLocationsExtensionControllersOperationsWait {
 impl crate::Request for ProjectsLocationsExtensionControllersOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensionControllers.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensionControllers/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/extensionControllers/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSION_CONTROLLERS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29709,20 +24525,7 @@ impl ProjectsLocationsExtensionsOperationsCancel {
 impl crate::Request for ProjectsLocationsExtensionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensions.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/extensions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29782,20 +24585,7 @@ impl ProjectsLocationsExtensionsOperationsDelete {
 impl crate::Request for ProjectsLocationsExtensionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensions.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/extensions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -29873,20 +24663,7 @@ impl ProjectsLocationsExtensionsOperationsGet {
 impl crate::Request for ProjectsLocationsExtensionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensions.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/extensions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsExtensionsOperationsWait as crate::Request>::METHOD,
@@ -29977,24 +24754,7 @@ impl ProjectsLocationsExtensionsOperationsList {
 impl crate::Request for ProjectsLocationsExtensionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensions.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensions/[^/]+$",
-                    Some("projects/*/locations/*/extensions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30065,21 +24825,7 @@ impl ProjectsLocationsExtensionsOperationsWait {
 impl crate::Request for ProjectsLocationsExtensionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.extensions.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/extensions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/extensions/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_EXTENSIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30142,22 +24888,7 @@ impl ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsDelete {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.featureMonitors.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/featureMonitors/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureGroups/*/featureMonitors/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURE_MONITORS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30238,22 +24969,7 @@ impl ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsGet {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.featureMonitors.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/featureMonitors/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureGroups/*/featureMonitors/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURE_MONITORS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsWait as crate::Request>::METHOD,
@@ -30343,24 +25059,7 @@ impl ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsList {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.featureMonitors.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/featureMonitors/[^/]+$",
-                    Some("projects/*/locations/*/featureGroups/*/featureMonitors/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURE_MONITORS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30434,23 +25133,7 @@ impl ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsWait {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeatureMonitorsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.featureMonitors.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/featureMonitors/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureGroups/*/featureMonitors/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURE_MONITORS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30512,22 +25195,7 @@ impl ProjectsLocationsFeatureGroupsFeaturesOperationsDelete {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeaturesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.features.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureGroups/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30605,22 +25273,7 @@ impl ProjectsLocationsFeatureGroupsFeaturesOperationsGet {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeaturesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.features.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureGroups/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeatureGroupsFeaturesOperationsWait as crate::Request>::METHOD,
@@ -30707,24 +25360,7 @@ impl ProjectsLocationsFeatureGroupsFeaturesOperationsList {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeaturesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.features.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/features/[^/]+$",
-                    Some("projects/*/locations/*/featureGroups/*/features/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30795,23 +25431,7 @@ impl ProjectsLocationsFeatureGroupsFeaturesOperationsWait {
 impl crate::Request for ProjectsLocationsFeatureGroupsFeaturesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.features.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureGroups/*/features/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_FEATURES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30871,20 +25491,7 @@ impl ProjectsLocationsFeatureGroupsOperationsDelete {
 impl crate::Request for ProjectsLocationsFeatureGroupsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureGroups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -30962,20 +25569,7 @@ impl ProjectsLocationsFeatureGroupsOperationsGet {
 impl crate::Request for ProjectsLocationsFeatureGroupsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureGroups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeatureGroupsOperationsWait as crate::Request>::METHOD,
@@ -31062,24 +25656,7 @@ impl ProjectsLocationsFeatureGroupsOperationsList {
 impl crate::Request for ProjectsLocationsFeatureGroupsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+$",
-                    Some("projects/*/locations/*/featureGroups/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31150,21 +25727,7 @@ impl ProjectsLocationsFeatureGroupsOperationsWait {
 impl crate::Request for ProjectsLocationsFeatureGroupsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureGroups.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureGroups/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureGroups/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_GROUPS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31228,22 +25791,7 @@ impl crate::Request
 for ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31324,22 +25872,7 @@ impl ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsGet {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsWait as crate::Request>::METHOD,
@@ -31429,24 +25962,7 @@ impl ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsList {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/featureViews/[^/]+$",
-                    Some("projects/*/locations/*/featureOnlineStores/*/featureViews/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31520,23 +26036,7 @@ impl ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsWait {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresFeatureViewsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/featureViews/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_FEATURE_VIEWS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31596,20 +26096,7 @@ impl ProjectsLocationsFeatureOnlineStoresOperationsDelete {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureOnlineStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31687,20 +26174,7 @@ impl ProjectsLocationsFeatureOnlineStoresOperationsGet {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureOnlineStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeatureOnlineStoresOperationsWait as crate::Request>::METHOD,
@@ -31787,24 +26261,7 @@ impl ProjectsLocationsFeatureOnlineStoresOperationsList {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+$",
-                    Some("projects/*/locations/*/featureOnlineStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31875,21 +26332,7 @@ impl ProjectsLocationsFeatureOnlineStoresOperationsWait {
 impl crate::Request for ProjectsLocationsFeatureOnlineStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featureOnlineStores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featureOnlineStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featureOnlineStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURE_ONLINE_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -31957,22 +26400,7 @@ impl crate::Request
 for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32037,22 +26465,7 @@ impl crate::Request
 for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32133,22 +26546,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsGet {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsWait as crate::Request>::METHOD,
@@ -32242,26 +26640,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsList {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*",
-                    ),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32335,23 +26714,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsWait {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesFeaturesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.features.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/features/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_FEATURES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32417,22 +26780,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsCancel {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32495,22 +26843,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsDelete {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32590,22 +26923,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsGet {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeaturestoresEntityTypesOperationsWait as crate::Request>::METHOD,
@@ -32698,24 +27016,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsList {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/entityTypes/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32788,23 +27089,7 @@ impl ProjectsLocationsFeaturestoresEntityTypesOperationsWait {
 impl crate::Request for ProjectsLocationsFeaturestoresEntityTypesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.entityTypes.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/entityTypes/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_ENTITY_TYPES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32867,20 +27152,7 @@ impl ProjectsLocationsFeaturestoresOperationsCancel {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -32940,20 +27212,7 @@ impl ProjectsLocationsFeaturestoresOperationsDelete {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33031,20 +27290,7 @@ impl ProjectsLocationsFeaturestoresOperationsGet {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsFeaturestoresOperationsWait as crate::Request>::METHOD,
@@ -33135,24 +27381,7 @@ impl ProjectsLocationsFeaturestoresOperationsList {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33223,21 +27452,7 @@ impl ProjectsLocationsFeaturestoresOperationsWait {
 impl crate::Request for ProjectsLocationsFeaturestoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.featurestores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/featurestores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/featurestores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_FEATURESTORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33302,22 +27517,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33379,22 +27579,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33474,22 +27659,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsGet {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsHyperparameterTuningJobsOperationsWait as crate::Request>::METHOD,
@@ -33582,24 +27752,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsList {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+$",
-                    Some("projects/*/locations/*/hyperparameterTuningJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33672,23 +27825,7 @@ impl ProjectsLocationsHyperparameterTuningJobsOperationsWait {
 impl crate::Request for ProjectsLocationsHyperparameterTuningJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.hyperparameterTuningJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/hyperparameterTuningJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_HYPERPARAMETER_TUNING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33751,20 +27888,7 @@ impl ProjectsLocationsIndexEndpointsOperationsCancel {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33824,20 +27948,7 @@ impl ProjectsLocationsIndexEndpointsOperationsDelete {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -33915,20 +28026,7 @@ impl ProjectsLocationsIndexEndpointsOperationsGet {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsIndexEndpointsOperationsWait as crate::Request>::METHOD,
@@ -34019,24 +28117,7 @@ impl ProjectsLocationsIndexEndpointsOperationsList {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34107,21 +28188,7 @@ impl ProjectsLocationsIndexEndpointsOperationsWait {
 impl crate::Request for ProjectsLocationsIndexEndpointsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexEndpoints.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexEndpoints/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexEndpoints/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEX_ENDPOINTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34184,20 +28251,7 @@ impl ProjectsLocationsIndexesOperationsCancel {
 impl crate::Request for ProjectsLocationsIndexesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34257,20 +28311,7 @@ impl ProjectsLocationsIndexesOperationsDelete {
 impl crate::Request for ProjectsLocationsIndexesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34347,20 +28388,7 @@ impl ProjectsLocationsIndexesOperationsGet {
 impl crate::Request for ProjectsLocationsIndexesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsIndexesOperationsWait as crate::Request>::METHOD,
@@ -34451,24 +28479,7 @@ impl ProjectsLocationsIndexesOperationsList {
 impl crate::Request for ProjectsLocationsIndexesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34539,21 +28550,7 @@ impl ProjectsLocationsIndexesOperationsWait {
 impl crate::Request for ProjectsLocationsIndexesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.indexes.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/indexes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/indexes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_INDEXES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34616,20 +28613,7 @@ impl ProjectsLocationsLearningSetsOperationsCancel {
 impl crate::Request for ProjectsLocationsLearningSetsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.learningSets.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/learningSets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/learningSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_LEARNING_SETS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34689,20 +28673,7 @@ impl ProjectsLocationsLearningSetsOperationsDelete {
 impl crate::Request for ProjectsLocationsLearningSetsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.learningSets.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/learningSets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/learningSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_LEARNING_SETS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34780,20 +28751,7 @@ impl ProjectsLocationsLearningSetsOperationsGet {
 impl crate::Request for ProjectsLocationsLearningSetsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.learningSets.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/learningSets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/learningSets/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_LEARNING_SETS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsLearningSetsOperationsWait as crate::Request>::METHOD,
@@ -34884,24 +28842,7 @@ impl ProjectsLocationsLearningSetsOperationsList {
 impl crate::Request for ProjectsLocationsLearningSetsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.learningSets.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/learningSets/[^/]+$",
-                    Some("projects/*/locations/*/learningSets/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_LEARNING_SETS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -34972,21 +28913,7 @@ impl ProjectsLocationsLearningSetsOperationsWait {
 impl crate::Request for ProjectsLocationsLearningSetsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.learningSets.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/learningSets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/learningSets/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_LEARNING_SETS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35049,20 +28976,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsCancel {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35122,20 +29036,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsDelete {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35213,20 +29114,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsGet {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMemoryBanksMemoriesOperationsWait as crate::Request>::METHOD,
@@ -35317,24 +29205,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsList {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35405,21 +29276,7 @@ impl ProjectsLocationsMemoryBanksMemoriesOperationsWait {
 impl crate::Request for ProjectsLocationsMemoryBanksMemoriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.memories.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/memories/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_MEMORIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35482,20 +29339,7 @@ impl ProjectsLocationsMemoryBanksOperationsCancel {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35555,20 +29399,7 @@ impl ProjectsLocationsMemoryBanksOperationsDelete {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35646,20 +29477,7 @@ impl ProjectsLocationsMemoryBanksOperationsGet {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMemoryBanksOperationsWait as crate::Request>::METHOD,
@@ -35750,24 +29568,7 @@ impl ProjectsLocationsMemoryBanksOperationsList {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35838,21 +29639,7 @@ impl ProjectsLocationsMemoryBanksOperationsWait {
 impl crate::Request for ProjectsLocationsMemoryBanksOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.memoryBanks.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/memoryBanks/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/memoryBanks/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MEMORY_BANKS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35917,22 +29704,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsCancel {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -35994,22 +29766,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsDelete {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36087,22 +29844,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsGet {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMetadataStoresArtifactsOperationsWait as crate::Request>::METHOD,
@@ -36195,24 +29937,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsList {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/artifacts/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36285,23 +30010,7 @@ impl ProjectsLocationsMetadataStoresArtifactsOperationsWait {
 impl crate::Request for ProjectsLocationsMetadataStoresArtifactsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.artifacts.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/artifacts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_ARTIFACTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36366,22 +30075,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsCancel {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36443,22 +30137,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsDelete {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36536,22 +30215,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsGet {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMetadataStoresContextsOperationsWait as crate::Request>::METHOD,
@@ -36642,24 +30306,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsList {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/contexts/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36730,23 +30377,7 @@ impl ProjectsLocationsMetadataStoresContextsOperationsWait {
 impl crate::Request for ProjectsLocationsMetadataStoresContextsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.contexts.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/contexts/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_CONTEXTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36812,22 +30443,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsCancel {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36890,22 +30506,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsDelete {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -36985,22 +30586,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsGet {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMetadataStoresExecutionsOperationsWait as crate::Request>::METHOD,
@@ -37093,24 +30679,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsList {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/executions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37183,23 +30752,7 @@ impl ProjectsLocationsMetadataStoresExecutionsOperationsWait {
 impl crate::Request for ProjectsLocationsMetadataStoresExecutionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.executions.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/executions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_EXECUTIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37262,20 +30815,7 @@ impl ProjectsLocationsMetadataStoresOperationsCancel {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37335,20 +30875,7 @@ impl ProjectsLocationsMetadataStoresOperationsDelete {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37426,20 +30953,7 @@ impl ProjectsLocationsMetadataStoresOperationsGet {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMetadataStoresOperationsWait as crate::Request>::METHOD,
@@ -37530,24 +31044,7 @@ impl ProjectsLocationsMetadataStoresOperationsList {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37618,21 +31115,7 @@ impl ProjectsLocationsMetadataStoresOperationsWait {
 impl crate::Request for ProjectsLocationsMetadataStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.metadataStores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/metadataStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/metadataStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_METADATA_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37695,20 +31178,7 @@ impl ProjectsLocationsMigratableResourcesOperationsCancel {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37768,20 +31238,7 @@ impl ProjectsLocationsMigratableResourcesOperationsDelete {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -37859,20 +31316,7 @@ impl ProjectsLocationsMigratableResourcesOperationsGet {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsMigratableResourcesOperationsWait as crate::Request>::METHOD,
@@ -37963,24 +31407,7 @@ impl ProjectsLocationsMigratableResourcesOperationsList {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38051,21 +31478,7 @@ impl ProjectsLocationsMigratableResourcesOperationsWait {
 impl crate::Request for ProjectsLocationsMigratableResourcesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.migratableResources.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/migratableResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/migratableResources/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MIGRATABLE_RESOURCES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38131,22 +31544,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38209,22 +31607,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38305,22 +31688,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsGet {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsModelDeploymentMonitoringJobsOperationsWait as crate::Request>::METHOD,
@@ -38414,24 +31782,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsList {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+$",
-                    Some("projects/*/locations/*/modelDeploymentMonitoringJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38505,23 +31856,7 @@ impl ProjectsLocationsModelDeploymentMonitoringJobsOperationsWait {
 impl crate::Request for ProjectsLocationsModelDeploymentMonitoringJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelDeploymentMonitoringJobs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_DEPLOYMENT_MONITORING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38584,20 +31919,7 @@ impl ProjectsLocationsModelMonitorsOperationsCancel {
 impl crate::Request for ProjectsLocationsModelMonitorsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelMonitors.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelMonitors/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/modelMonitors/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_MONITORS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38657,20 +31979,7 @@ impl ProjectsLocationsModelMonitorsOperationsDelete {
 impl crate::Request for ProjectsLocationsModelMonitorsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelMonitors.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelMonitors/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/modelMonitors/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_MONITORS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38748,20 +32057,7 @@ impl ProjectsLocationsModelMonitorsOperationsGet {
 impl crate::Request for ProjectsLocationsModelMonitorsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelMonitors.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelMonitors/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/modelMonitors/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_MONITORS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsModelMonitorsOperationsWait as crate::Request>::METHOD,
@@ -38852,24 +32148,7 @@ impl ProjectsLocationsModelMonitorsOperationsList {
 impl crate::Request for ProjectsLocationsModelMonitorsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelMonitors.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelMonitors/[^/]+$",
-                    Some("projects/*/locations/*/modelMonitors/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_MONITORS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -38940,21 +32219,7 @@ impl ProjectsLocationsModelMonitorsOperationsWait {
 impl crate::Request for ProjectsLocationsModelMonitorsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.modelMonitors.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/modelMonitors/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/modelMonitors/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODEL_MONITORS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39017,20 +32282,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsCancel {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39090,20 +32342,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsDelete {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39181,20 +32420,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsGet {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsModelsEvaluationsOperationsWait as crate::Request>::METHOD,
@@ -39285,24 +32511,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsList {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39373,21 +32582,7 @@ impl ProjectsLocationsModelsEvaluationsOperationsWait {
 impl crate::Request for ProjectsLocationsModelsEvaluationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.evaluations.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/evaluations/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_EVALUATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39450,20 +32645,7 @@ impl ProjectsLocationsModelsOperationsCancel {
 impl crate::Request for ProjectsLocationsModelsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39523,20 +32705,7 @@ impl ProjectsLocationsModelsOperationsDelete {
 impl crate::Request for ProjectsLocationsModelsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39613,20 +32782,7 @@ impl ProjectsLocationsModelsOperationsGet {
 impl crate::Request for ProjectsLocationsModelsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsModelsOperationsWait as crate::Request>::METHOD,
@@ -39717,24 +32873,7 @@ impl ProjectsLocationsModelsOperationsList {
 impl crate::Request for ProjectsLocationsModelsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+$",
-                    Some("projects/*/locations/*/models/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39805,21 +32944,7 @@ impl ProjectsLocationsModelsOperationsWait {
 impl crate::Request for ProjectsLocationsModelsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.models.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/models/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_MODELS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39884,20 +33009,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -39959,20 +33071,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40050,20 +33149,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsGet {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsNotebookExecutionJobsOperationsWait as crate::Request>::METHOD,
@@ -40154,24 +33240,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsList {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40242,21 +33311,7 @@ impl ProjectsLocationsNotebookExecutionJobsOperationsWait {
 impl crate::Request for ProjectsLocationsNotebookExecutionJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookExecutionJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookExecutionJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_EXECUTION_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40321,22 +33376,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsCancel {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40398,22 +33438,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsDelete {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40493,22 +33518,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsGet {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsNotebookRuntimeTemplatesOperationsWait as crate::Request>::METHOD,
@@ -40601,24 +33611,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsList {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimeTemplates/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40691,23 +33684,7 @@ impl ProjectsLocationsNotebookRuntimeTemplatesOperationsWait {
 impl crate::Request for ProjectsLocationsNotebookRuntimeTemplatesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimeTemplates.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimeTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIME_TEMPLATES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40770,20 +33747,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsCancel {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40843,20 +33807,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsDelete {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -40934,20 +33885,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsGet {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsNotebookRuntimesOperationsWait as crate::Request>::METHOD,
@@ -41038,24 +33976,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsList {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41126,21 +34047,7 @@ impl ProjectsLocationsNotebookRuntimesOperationsWait {
 impl crate::Request for ProjectsLocationsNotebookRuntimesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.notebookRuntimes.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/notebookRuntimes/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/notebookRuntimes/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_NOTEBOOK_RUNTIMES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41203,20 +34110,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsCancel {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41276,20 +34170,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsDelete {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41367,20 +34248,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsGet {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsOnlineEvaluatorsOperationsWait as crate::Request>::METHOD,
@@ -41471,24 +34339,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsList {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41559,21 +34410,7 @@ impl ProjectsLocationsOnlineEvaluatorsOperationsWait {
 impl crate::Request for ProjectsLocationsOnlineEvaluatorsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.onlineEvaluators.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/onlineEvaluators/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/onlineEvaluators/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_ONLINE_EVALUATORS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41636,20 +34473,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41708,20 +34532,7 @@ impl ProjectsLocationsOperationsDelete {
 impl crate::Request for ProjectsLocationsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41798,20 +34609,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsOperationsWait as crate::Request>::METHOD,
@@ -41901,24 +34699,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -41988,21 +34769,7 @@ impl ProjectsLocationsOperationsWait {
 impl crate::Request for ProjectsLocationsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42065,20 +34832,7 @@ impl ProjectsLocationsPersistentResourcesOperationsCancel {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42138,20 +34892,7 @@ impl ProjectsLocationsPersistentResourcesOperationsDelete {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42229,20 +34970,7 @@ impl ProjectsLocationsPersistentResourcesOperationsGet {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsPersistentResourcesOperationsWait as crate::Request>::METHOD,
@@ -42333,24 +35061,7 @@ impl ProjectsLocationsPersistentResourcesOperationsList {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42421,21 +35132,7 @@ impl ProjectsLocationsPersistentResourcesOperationsWait {
 impl crate::Request for ProjectsLocationsPersistentResourcesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.persistentResources.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/persistentResources/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/persistentResources/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PERSISTENT_RESOURCES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42498,20 +35195,7 @@ impl ProjectsLocationsPipelineJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42571,20 +35255,7 @@ impl ProjectsLocationsPipelineJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42662,20 +35333,7 @@ impl ProjectsLocationsPipelineJobsOperationsGet {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsPipelineJobsOperationsWait as crate::Request>::METHOD,
@@ -42766,24 +35424,7 @@ impl ProjectsLocationsPipelineJobsOperationsList {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42854,21 +35495,7 @@ impl ProjectsLocationsPipelineJobsOperationsWait {
 impl crate::Request for ProjectsLocationsPipelineJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.pipelineJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/pipelineJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/pipelineJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_PIPELINE_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -42931,20 +35558,7 @@ impl ProjectsLocationsRagCorporaOperationsCancel {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43004,20 +35618,7 @@ impl ProjectsLocationsRagCorporaOperationsDelete {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43095,20 +35696,7 @@ impl ProjectsLocationsRagCorporaOperationsGet {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsRagCorporaOperationsWait as crate::Request>::METHOD,
@@ -43199,24 +35787,7 @@ impl ProjectsLocationsRagCorporaOperationsList {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43287,21 +35858,7 @@ impl ProjectsLocationsRagCorporaOperationsWait {
 impl crate::Request for ProjectsLocationsRagCorporaOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43364,20 +35921,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsCancel {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43437,20 +35981,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsDelete {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43528,20 +36059,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsGet {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsRagCorporaRagFilesOperationsWait as crate::Request>::METHOD,
@@ -43632,24 +36150,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsList {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43720,21 +36221,7 @@ impl ProjectsLocationsRagCorporaRagFilesOperationsWait {
 impl crate::Request for ProjectsLocationsRagCorporaRagFilesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragCorpora.ragFiles.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_CORPORA_RAG_FILES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43797,20 +36284,7 @@ impl ProjectsLocationsRagEngineConfigOperationsCancel {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43870,20 +36344,7 @@ impl ProjectsLocationsRagEngineConfigOperationsDelete {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -43961,20 +36422,7 @@ impl ProjectsLocationsRagEngineConfigOperationsGet {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsRagEngineConfigOperationsWait as crate::Request>::METHOD,
@@ -44065,24 +36513,7 @@ impl ProjectsLocationsRagEngineConfigOperationsList {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig$",
-                    Some("projects/*/locations/*/ragEngineConfig"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44153,21 +36584,7 @@ impl ProjectsLocationsRagEngineConfigOperationsWait {
 impl crate::Request for ProjectsLocationsRagEngineConfigOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.ragEngineConfig.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/ragEngineConfig/operations/[^/]+$",
-                    Some("projects/*/locations/*/ragEngineConfig/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_RAG_ENGINE_CONFIG_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44233,22 +36650,7 @@ impl ProjectsLocationsReasoningEnginesExamplesOperationsCancel {
 impl crate::Request for ProjectsLocationsReasoningEnginesExamplesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.examples.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/examples/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/examples/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_EXAMPLES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44311,22 +36713,7 @@ impl ProjectsLocationsReasoningEnginesExamplesOperationsDelete {
 impl crate::Request for ProjectsLocationsReasoningEnginesExamplesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.examples.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/examples/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/examples/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_EXAMPLES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44406,22 +36793,7 @@ impl ProjectsLocationsReasoningEnginesExamplesOperationsGet {
 impl crate::Request for ProjectsLocationsReasoningEnginesExamplesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.examples.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/examples/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/examples/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_EXAMPLES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesExamplesOperationsWait as crate::Request>::METHOD,
@@ -44502,23 +36874,7 @@ impl ProjectsLocationsReasoningEnginesExamplesOperationsWait {
 impl crate::Request for ProjectsLocationsReasoningEnginesExamplesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.examples.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/examples/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/examples/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_EXAMPLES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44585,22 +36941,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.feedbackEntries.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/feedbackEntries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/feedbackEntries/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44664,22 +37005,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.feedbackEntries.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/feedbackEntries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/feedbackEntries/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44760,22 +37086,7 @@ impl ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsGet {
 impl crate::Request for ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.feedbackEntries.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/feedbackEntries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/feedbackEntries/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsWait as crate::Request>::METHOD,
@@ -44869,24 +37180,7 @@ impl ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsList {
 impl crate::Request for ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.feedbackEntries.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/feedbackEntries/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/feedbackEntries/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -44960,23 +37254,7 @@ impl ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsWait {
 impl crate::Request for ProjectsLocationsReasoningEnginesFeedbackEntriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.feedbackEntries.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/feedbackEntries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/feedbackEntries/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45042,22 +37320,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsCancel {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/memories/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45120,22 +37383,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsDelete {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/memories/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45215,22 +37463,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsGet {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/memories/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesMemoriesOperationsWait as crate::Request>::METHOD,
@@ -45323,24 +37556,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsList {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/memories/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45413,23 +37629,7 @@ impl ProjectsLocationsReasoningEnginesMemoriesOperationsWait {
 impl crate::Request for ProjectsLocationsReasoningEnginesMemoriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.memories.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/memories/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_MEMORIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45492,20 +37692,7 @@ impl ProjectsLocationsReasoningEnginesOperationsCancel {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45565,20 +37752,7 @@ impl ProjectsLocationsReasoningEnginesOperationsDelete {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45656,20 +37830,7 @@ impl ProjectsLocationsReasoningEnginesOperationsGet {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesOperationsWait as crate::Request>::METHOD,
@@ -45760,24 +37921,7 @@ impl ProjectsLocationsReasoningEnginesOperationsList {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45848,21 +37992,7 @@ impl ProjectsLocationsReasoningEnginesOperationsWait {
 impl crate::Request for ProjectsLocationsReasoningEnginesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -45929,22 +38059,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.runtimeRevisions.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/runtimeRevisions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/runtimeRevisions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46008,22 +38123,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.runtimeRevisions.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/runtimeRevisions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/runtimeRevisions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46104,22 +38204,7 @@ impl ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsGet {
 impl crate::Request for ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.runtimeRevisions.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/runtimeRevisions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/runtimeRevisions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsWait as crate::Request>::METHOD,
@@ -46213,24 +38298,7 @@ impl ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsList {
 impl crate::Request for ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.runtimeRevisions.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/runtimeRevisions/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/runtimeRevisions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46304,23 +38372,7 @@ impl ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsWait {
 impl crate::Request for ProjectsLocationsReasoningEnginesRuntimeRevisionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.runtimeRevisions.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/runtimeRevisions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/runtimeRevisions/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46388,22 +38440,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentSnapshots.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46468,22 +38505,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentSnapshots.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46566,22 +38588,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentSnapshots.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait as crate::Request>::METHOD,
@@ -46678,26 +38685,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentSnapshots.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*",
-                    ),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46773,23 +38761,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentSnapshots.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46857,22 +38829,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentTemplates.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -46937,22 +38894,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentTemplates.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47035,22 +38977,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentTemplates.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsWait as crate::Request>::METHOD,
@@ -47147,26 +39074,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentTemplates.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*",
-                    ),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47242,23 +39150,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentTemplatesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironmentTemplates.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47326,22 +39218,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironments.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47406,22 +39283,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironments.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47503,22 +39365,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironments.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsWait as crate::Request>::METHOD,
@@ -47615,26 +39462,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironments.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironments/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*",
-                    ),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47710,23 +39538,7 @@ impl crate::Request
 for ProjectsLocationsReasoningEnginesSandboxEnvironmentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sandboxEnvironments.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sandboxEnvironments/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47792,22 +39604,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsCancel {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47870,22 +39667,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsDelete {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -47965,22 +39747,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsGet {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsReasoningEnginesSessionsOperationsWait as crate::Request>::METHOD,
@@ -48073,24 +39840,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsList {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+$",
-                    Some("projects/*/locations/*/reasoningEngines/*/sessions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48163,23 +39913,7 @@ impl ProjectsLocationsReasoningEnginesSessionsOperationsWait {
 impl crate::Request for ProjectsLocationsReasoningEnginesSessionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.reasoningEngines.sessions.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/reasoningEngines/*/sessions/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_REASONING_ENGINES_SESSIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48242,20 +39976,7 @@ impl ProjectsLocationsSchedulesOperationsCancel {
 impl crate::Request for ProjectsLocationsSchedulesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48315,20 +40036,7 @@ impl ProjectsLocationsSchedulesOperationsDelete {
 impl crate::Request for ProjectsLocationsSchedulesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48406,20 +40114,7 @@ impl ProjectsLocationsSchedulesOperationsGet {
 impl crate::Request for ProjectsLocationsSchedulesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsSchedulesOperationsWait as crate::Request>::METHOD,
@@ -48510,24 +40205,7 @@ impl ProjectsLocationsSchedulesOperationsList {
 impl crate::Request for ProjectsLocationsSchedulesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48598,21 +40276,7 @@ impl ProjectsLocationsSchedulesOperationsWait {
 impl crate::Request for ProjectsLocationsSchedulesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.schedules.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/schedules/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/schedules/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SCHEDULES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48678,22 +40342,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsCancel {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/semanticGovernancePolicies/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48756,22 +40405,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsDelete {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/semanticGovernancePolicies/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -48851,22 +40485,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsGet {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/semanticGovernancePolicies/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsSemanticGovernancePoliciesOperationsWait as crate::Request>::METHOD,
@@ -48959,24 +40578,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsList {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+$",
-                    Some("projects/*/locations/*/semanticGovernancePolicies/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49049,23 +40651,7 @@ impl ProjectsLocationsSemanticGovernancePoliciesOperationsWait {
 impl crate::Request for ProjectsLocationsSemanticGovernancePoliciesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.semanticGovernancePolicies.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/semanticGovernancePolicies/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49128,20 +40714,7 @@ impl ProjectsLocationsServingProfilesOperationsCancel {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49201,20 +40774,7 @@ impl ProjectsLocationsServingProfilesOperationsDelete {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49292,20 +40852,7 @@ impl ProjectsLocationsServingProfilesOperationsGet {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsServingProfilesOperationsWait as crate::Request>::METHOD,
@@ -49396,24 +40943,7 @@ impl ProjectsLocationsServingProfilesOperationsList {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49484,21 +41014,7 @@ impl ProjectsLocationsServingProfilesOperationsWait {
 impl crate::Request for ProjectsLocationsServingProfilesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.servingProfiles.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/servingProfiles/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SERVING_PROFILES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49561,20 +41077,7 @@ impl ProjectsLocationsSkillsOperationsCancel {
 impl crate::Request for ProjectsLocationsSkillsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49634,20 +41137,7 @@ impl ProjectsLocationsSkillsOperationsDelete {
 impl crate::Request for ProjectsLocationsSkillsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49724,20 +41214,7 @@ impl ProjectsLocationsSkillsOperationsGet {
 impl crate::Request for ProjectsLocationsSkillsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsSkillsOperationsWait as crate::Request>::METHOD,
@@ -49828,24 +41305,7 @@ impl ProjectsLocationsSkillsOperationsList {
 impl crate::Request for ProjectsLocationsSkillsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+$",
-                    Some("projects/*/locations/*/skills/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49916,21 +41376,7 @@ impl ProjectsLocationsSkillsOperationsWait {
 impl crate::Request for ProjectsLocationsSkillsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.skills.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/skills/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/skills/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SKILLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -49990,20 +41436,7 @@ impl ProjectsLocationsSolversOperationsDelete {
 impl crate::Request for ProjectsLocationsSolversOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.solvers.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/solvers/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/solvers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SOLVERS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50080,20 +41513,7 @@ impl ProjectsLocationsSolversOperationsGet {
 impl crate::Request for ProjectsLocationsSolversOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.solvers.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/solvers/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/solvers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SOLVERS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50176,24 +41596,7 @@ impl ProjectsLocationsSolversOperationsList {
 impl crate::Request for ProjectsLocationsSolversOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.solvers.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/solvers/[^/]+$",
-                    Some("projects/*/locations/*/solvers/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SOLVERS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50256,20 +41659,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsCancel {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50329,20 +41719,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsDelete {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50420,20 +41797,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsGet {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsSpecialistPoolsOperationsWait as crate::Request>::METHOD,
@@ -50524,24 +41888,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsList {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50612,21 +41959,7 @@ impl ProjectsLocationsSpecialistPoolsOperationsWait {
 impl crate::Request for ProjectsLocationsSpecialistPoolsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.specialistPools.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/specialistPools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/specialistPools/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_SPECIALIST_POOLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50689,20 +42022,7 @@ impl ProjectsLocationsStudiesOperationsCancel {
 impl crate::Request for ProjectsLocationsStudiesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50762,20 +42082,7 @@ impl ProjectsLocationsStudiesOperationsDelete {
 impl crate::Request for ProjectsLocationsStudiesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -50852,20 +42159,7 @@ impl ProjectsLocationsStudiesOperationsGet {
 impl crate::Request for ProjectsLocationsStudiesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsStudiesOperationsWait as crate::Request>::METHOD,
@@ -50956,24 +42250,7 @@ impl ProjectsLocationsStudiesOperationsList {
 impl crate::Request for ProjectsLocationsStudiesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+$",
-                    Some("projects/*/locations/*/studies/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51044,21 +42321,7 @@ impl ProjectsLocationsStudiesOperationsWait {
 impl crate::Request for ProjectsLocationsStudiesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51121,20 +42384,7 @@ impl ProjectsLocationsStudiesTrialsOperationsCancel {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51194,20 +42444,7 @@ impl ProjectsLocationsStudiesTrialsOperationsDelete {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51285,20 +42522,7 @@ impl ProjectsLocationsStudiesTrialsOperationsGet {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsStudiesTrialsOperationsWait as crate::Request>::METHOD,
@@ -51389,24 +42613,7 @@ impl ProjectsLocationsStudiesTrialsOperationsList {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51477,21 +42684,7 @@ impl ProjectsLocationsStudiesTrialsOperationsWait {
 impl crate::Request for ProjectsLocationsStudiesTrialsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.studies.trials.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/studies/*/trials/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_STUDIES_TRIALS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51554,20 +42747,7 @@ impl ProjectsLocationsTaskStoresOperationsCancel {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51627,20 +42807,7 @@ impl ProjectsLocationsTaskStoresOperationsDelete {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51718,20 +42885,7 @@ impl ProjectsLocationsTaskStoresOperationsGet {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTaskStoresOperationsWait as crate::Request>::METHOD,
@@ -51822,24 +42976,7 @@ impl ProjectsLocationsTaskStoresOperationsList {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51910,21 +43047,7 @@ impl ProjectsLocationsTaskStoresOperationsWait {
 impl crate::Request for ProjectsLocationsTaskStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.taskStores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/taskStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/taskStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TASK_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -51989,22 +43112,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsCancel {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -52066,22 +43174,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsDelete {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -52159,22 +43252,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsGet {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTensorboardsExperimentsOperationsWait as crate::Request>::METHOD,
@@ -52267,24 +43345,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsList {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/experiments/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -52357,23 +43418,7 @@ impl ProjectsLocationsTensorboardsExperimentsOperationsWait {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -52439,22 +43484,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsCancel {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -52517,22 +43547,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsDelete {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -52613,22 +43628,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsGet {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTensorboardsExperimentsRunsOperationsWait as crate::Request>::METHOD,
@@ -52722,24 +43722,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsList {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/experiments/*/runs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -52813,23 +43796,7 @@ impl ProjectsLocationsTensorboardsExperimentsRunsOperationsWait {
 impl crate::Request for ProjectsLocationsTensorboardsExperimentsRunsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -52897,22 +43864,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -52977,22 +43929,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -53075,22 +44012,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsWait as crate::Request>::METHOD,
@@ -53187,26 +44109,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*",
-                    ),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -53282,23 +44185,7 @@ impl crate::Request
 for ProjectsLocationsTensorboardsExperimentsRunsTimeSeriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
-                    ),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -53361,20 +44248,7 @@ impl ProjectsLocationsTensorboardsOperationsCancel {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -53434,20 +44308,7 @@ impl ProjectsLocationsTensorboardsOperationsDelete {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -53525,20 +44386,7 @@ impl ProjectsLocationsTensorboardsOperationsGet {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTensorboardsOperationsWait as crate::Request>::METHOD,
@@ -53629,24 +44477,7 @@ impl ProjectsLocationsTensorboardsOperationsList {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -53717,21 +44548,7 @@ impl ProjectsLocationsTensorboardsOperationsWait {
 impl crate::Request for ProjectsLocationsTensorboardsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tensorboards.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tensorboards/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tensorboards/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TENSORBOARDS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -53794,20 +44611,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsCancel {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -53867,20 +44671,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsDelete {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -53958,20 +44749,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsGet {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTrainingPipelinesOperationsWait as crate::Request>::METHOD,
@@ -54062,24 +44840,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsList {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -54150,21 +44911,7 @@ impl ProjectsLocationsTrainingPipelinesOperationsWait {
 impl crate::Request for ProjectsLocationsTrainingPipelinesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.trainingPipelines.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/trainingPipelines/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TRAINING_PIPELINES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -54227,20 +44974,7 @@ impl ProjectsLocationsTuningJobsOperationsCancel {
 impl crate::Request for ProjectsLocationsTuningJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tuningJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TUNING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -54300,20 +45034,7 @@ impl ProjectsLocationsTuningJobsOperationsDelete {
 impl crate::Request for ProjectsLocationsTuningJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tuningJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TUNING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -54391,20 +45112,7 @@ impl ProjectsLocationsTuningJobsOperationsGet {
 impl crate::Request for ProjectsLocationsTuningJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tuningJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TUNING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsLocationsTuningJobsOperationsWait as crate::Request>::METHOD,
@@ -54483,21 +45191,7 @@ impl ProjectsLocationsTuningJobsOperationsWait {
 impl crate::Request for ProjectsLocationsTuningJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.projects.locations.tuningJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/tuningJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::PROJECTS_LOCATIONS_TUNING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -54559,20 +45253,7 @@ impl RagCorporaOperationsCancel {
 impl crate::Request for RagCorporaOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -54631,20 +45312,7 @@ impl RagCorporaOperationsDelete {
 impl crate::Request for RagCorporaOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -54720,20 +45388,7 @@ impl RagCorporaOperationsGet {
 impl crate::Request for RagCorporaOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <RagCorporaOperationsWait as crate::Request>::METHOD,
@@ -54822,21 +45477,7 @@ impl RagCorporaOperationsList {
 impl crate::Request for RagCorporaOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^ragCorpora/[^/]+$", Some("ragCorpora/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -54906,21 +45547,7 @@ impl RagCorporaOperationsWait {
 impl crate::Request for RagCorporaOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -54983,20 +45610,7 @@ impl RagCorporaRagFilesOperationsCancel {
 impl crate::Request for RagCorporaRagFilesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_RAG_FILES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55055,20 +45669,7 @@ impl RagCorporaRagFilesOperationsDelete {
 impl crate::Request for RagCorporaRagFilesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_RAG_FILES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55145,20 +45746,7 @@ impl RagCorporaRagFilesOperationsGet {
 impl crate::Request for RagCorporaRagFilesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_RAG_FILES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <RagCorporaRagFilesOperationsWait as crate::Request>::METHOD,
@@ -55248,24 +45836,7 @@ impl RagCorporaRagFilesOperationsList {
 impl crate::Request for RagCorporaRagFilesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_RAG_FILES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55335,21 +45906,7 @@ impl RagCorporaRagFilesOperationsWait {
 impl crate::Request for RagCorporaRagFilesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragCorpora.ragFiles.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragCorpora/[^/]+/ragFiles/[^/]+/operations/[^/]+$",
-                    Some("ragCorpora/*/ragFiles/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_CORPORA_RAG_FILES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55411,20 +45968,7 @@ impl RagEngineConfigOperationsCancel {
 impl crate::Request for RagEngineConfigOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragEngineConfig/operations/[^/]+$",
-                    Some("ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_ENGINE_CONFIG_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55483,20 +46027,7 @@ impl RagEngineConfigOperationsDelete {
 impl crate::Request for RagEngineConfigOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragEngineConfig/operations/[^/]+$",
-                    Some("ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_ENGINE_CONFIG_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55572,20 +46103,7 @@ impl RagEngineConfigOperationsGet {
 impl crate::Request for RagEngineConfigOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragEngineConfig/operations/[^/]+$",
-                    Some("ragEngineConfig/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_ENGINE_CONFIG_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <RagEngineConfigOperationsWait as crate::Request>::METHOD,
@@ -55675,21 +46193,7 @@ impl RagEngineConfigOperationsList {
 impl crate::Request for RagEngineConfigOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^ragEngineConfig$", Some("ragEngineConfig")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_ENGINE_CONFIG_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55759,21 +46263,7 @@ impl RagEngineConfigOperationsWait {
 impl crate::Request for RagEngineConfigOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.ragEngineConfig.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^ragEngineConfig/operations/[^/]+$",
-                    Some("ragEngineConfig/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::RAG_ENGINE_CONFIG_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55836,20 +46326,7 @@ impl ReasoningEnginesExamplesOperationsCancel {
 impl crate::Request for ReasoningEnginesExamplesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.examples.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/examples/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/examples/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_EXAMPLES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55909,20 +46386,7 @@ impl ReasoningEnginesExamplesOperationsDelete {
 impl crate::Request for ReasoningEnginesExamplesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.examples.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/examples/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/examples/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_EXAMPLES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -55999,20 +46463,7 @@ impl ReasoningEnginesExamplesOperationsGet {
 impl crate::Request for ReasoningEnginesExamplesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.examples.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/examples/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/examples/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_EXAMPLES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesExamplesOperationsWait as crate::Request>::METHOD,
@@ -56091,21 +46542,7 @@ impl ReasoningEnginesExamplesOperationsWait {
 impl crate::Request for ReasoningEnginesExamplesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.examples.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/examples/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/examples/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_EXAMPLES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -56168,20 +46605,7 @@ impl ReasoningEnginesFeedbackEntriesOperationsCancel {
 impl crate::Request for ReasoningEnginesFeedbackEntriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.feedbackEntries.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/feedbackEntries/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/feedbackEntries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -56241,20 +46665,7 @@ impl ReasoningEnginesFeedbackEntriesOperationsDelete {
 impl crate::Request for ReasoningEnginesFeedbackEntriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.feedbackEntries.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/feedbackEntries/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/feedbackEntries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -56332,20 +46743,7 @@ impl ReasoningEnginesFeedbackEntriesOperationsGet {
 impl crate::Request for ReasoningEnginesFeedbackEntriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.feedbackEntries.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/feedbackEntries/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/feedbackEntries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesFeedbackEntriesOperationsWait as crate::Request>::METHOD,
@@ -56436,24 +46834,7 @@ impl ReasoningEnginesFeedbackEntriesOperationsList {
 impl crate::Request for ReasoningEnginesFeedbackEntriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.feedbackEntries.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/feedbackEntries/[^/]+$",
-                    Some("reasoningEngines/*/feedbackEntries/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -56524,21 +46905,7 @@ impl ReasoningEnginesFeedbackEntriesOperationsWait {
 impl crate::Request for ReasoningEnginesFeedbackEntriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.feedbackEntries.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/feedbackEntries/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/feedbackEntries/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_FEEDBACK_ENTRIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -56601,20 +46968,7 @@ impl ReasoningEnginesMemoriesOperationsCancel {
 impl crate::Request for ReasoningEnginesMemoriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_MEMORIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -56674,20 +47028,7 @@ impl ReasoningEnginesMemoriesOperationsDelete {
 impl crate::Request for ReasoningEnginesMemoriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_MEMORIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -56764,20 +47105,7 @@ impl ReasoningEnginesMemoriesOperationsGet {
 impl crate::Request for ReasoningEnginesMemoriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/memories/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_MEMORIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesMemoriesOperationsWait as crate::Request>::METHOD,
@@ -56868,24 +47196,7 @@ impl ReasoningEnginesMemoriesOperationsList {
 impl crate::Request for ReasoningEnginesMemoriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+$",
-                    Some("reasoningEngines/*/memories/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_MEMORIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -56956,21 +47267,7 @@ impl ReasoningEnginesMemoriesOperationsWait {
 impl crate::Request for ReasoningEnginesMemoriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.memories.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/memories/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/memories/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_MEMORIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57033,20 +47330,7 @@ impl ReasoningEnginesOperationsCancel {
 impl crate::Request for ReasoningEnginesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57105,20 +47389,7 @@ impl ReasoningEnginesOperationsDelete {
 impl crate::Request for ReasoningEnginesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57194,20 +47465,7 @@ impl ReasoningEnginesOperationsGet {
 impl crate::Request for ReasoningEnginesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesOperationsWait as crate::Request>::METHOD,
@@ -57297,21 +47555,7 @@ impl ReasoningEnginesOperationsList {
 impl crate::Request for ReasoningEnginesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^reasoningEngines/[^/]+$", Some("reasoningEngines/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57381,21 +47625,7 @@ impl ReasoningEnginesOperationsWait {
 impl crate::Request for ReasoningEnginesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57458,20 +47688,7 @@ impl ReasoningEnginesRuntimeRevisionsOperationsCancel {
 impl crate::Request for ReasoningEnginesRuntimeRevisionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.runtimeRevisions.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/runtimeRevisions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/runtimeRevisions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57531,20 +47748,7 @@ impl ReasoningEnginesRuntimeRevisionsOperationsDelete {
 impl crate::Request for ReasoningEnginesRuntimeRevisionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.runtimeRevisions.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/runtimeRevisions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/runtimeRevisions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57622,20 +47826,7 @@ impl ReasoningEnginesRuntimeRevisionsOperationsGet {
 impl crate::Request for ReasoningEnginesRuntimeRevisionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.runtimeRevisions.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/runtimeRevisions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/runtimeRevisions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesRuntimeRevisionsOperationsWait as crate::Request>::METHOD,
@@ -57726,24 +47917,7 @@ impl ReasoningEnginesRuntimeRevisionsOperationsList {
 impl crate::Request for ReasoningEnginesRuntimeRevisionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.runtimeRevisions.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/runtimeRevisions/[^/]+$",
-                    Some("reasoningEngines/*/runtimeRevisions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57814,21 +47988,7 @@ impl ReasoningEnginesRuntimeRevisionsOperationsWait {
 impl crate::Request for ReasoningEnginesRuntimeRevisionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.runtimeRevisions.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/runtimeRevisions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/runtimeRevisions/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_RUNTIME_REVISIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57894,20 +48054,7 @@ impl ReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentSnapshotsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentSnapshots.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -57970,20 +48117,7 @@ impl ReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentSnapshotsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentSnapshots.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -58063,20 +48197,7 @@ impl ReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentSnapshotsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentSnapshots.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait as crate::Request>::METHOD,
@@ -58169,24 +48290,7 @@ impl ReasoningEnginesSandboxEnvironmentSnapshotsOperationsList {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentSnapshotsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentSnapshots.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentSnapshots/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -58259,21 +48363,7 @@ impl ReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentSnapshotsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentSnapshots.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentSnapshots/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentSnapshots/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_SNAPSHOTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -58339,20 +48429,7 @@ impl ReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentTemplatesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentTemplates.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -58415,20 +48492,7 @@ impl ReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentTemplatesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentTemplates.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -58508,20 +48572,7 @@ impl ReasoningEnginesSandboxEnvironmentTemplatesOperationsGet {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentTemplatesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentTemplates.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesSandboxEnvironmentTemplatesOperationsWait as crate::Request>::METHOD,
@@ -58614,24 +48665,7 @@ impl ReasoningEnginesSandboxEnvironmentTemplatesOperationsList {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentTemplatesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentTemplates.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentTemplates/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -58704,21 +48738,7 @@ impl ReasoningEnginesSandboxEnvironmentTemplatesOperationsWait {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentTemplatesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironmentTemplates.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironmentTemplates/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironmentTemplates/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENT_TEMPLATES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -58781,20 +48801,7 @@ impl ReasoningEnginesSandboxEnvironmentsOperationsCancel {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironments.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -58854,20 +48861,7 @@ impl ReasoningEnginesSandboxEnvironmentsOperationsDelete {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironments.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -58945,20 +48939,7 @@ impl ReasoningEnginesSandboxEnvironmentsOperationsGet {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironments.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesSandboxEnvironmentsOperationsWait as crate::Request>::METHOD,
@@ -59049,24 +49030,7 @@ impl ReasoningEnginesSandboxEnvironmentsOperationsList {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironments.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironments/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironments/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -59137,21 +49101,7 @@ impl ReasoningEnginesSandboxEnvironmentsOperationsWait {
 impl crate::Request for ReasoningEnginesSandboxEnvironmentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sandboxEnvironments.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sandboxEnvironments/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sandboxEnvironments/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SANDBOX_ENVIRONMENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -59214,20 +49164,7 @@ impl ReasoningEnginesSessionsOperationsCancel {
 impl crate::Request for ReasoningEnginesSessionsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SESSIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -59287,20 +49224,7 @@ impl ReasoningEnginesSessionsOperationsDelete {
 impl crate::Request for ReasoningEnginesSessionsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SESSIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -59377,20 +49301,7 @@ impl ReasoningEnginesSessionsOperationsGet {
 impl crate::Request for ReasoningEnginesSessionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SESSIONS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ReasoningEnginesSessionsOperationsWait as crate::Request>::METHOD,
@@ -59481,24 +49392,7 @@ impl ReasoningEnginesSessionsOperationsList {
 impl crate::Request for ReasoningEnginesSessionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SESSIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -59569,21 +49463,7 @@ impl ReasoningEnginesSessionsOperationsWait {
 impl crate::Request for ReasoningEnginesSessionsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.reasoningEngines.sessions.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^reasoningEngines/[^/]+/sessions/[^/]+/operations/[^/]+$",
-                    Some("reasoningEngines/*/sessions/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::REASONING_ENGINES_SESSIONS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -59645,20 +49525,7 @@ impl SchedulesOperationsCancel {
 impl crate::Request for SchedulesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^schedules/[^/]+/operations/[^/]+$",
-                    Some("schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SCHEDULES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -59717,20 +49584,7 @@ impl SchedulesOperationsDelete {
 impl crate::Request for SchedulesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^schedules/[^/]+/operations/[^/]+$",
-                    Some("schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SCHEDULES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -59806,20 +49660,7 @@ impl SchedulesOperationsGet {
 impl crate::Request for SchedulesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^schedules/[^/]+/operations/[^/]+$",
-                    Some("schedules/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SCHEDULES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <SchedulesOperationsWait as crate::Request>::METHOD,
@@ -59908,21 +49749,7 @@ impl SchedulesOperationsList {
 impl crate::Request for SchedulesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^schedules/[^/]+$", Some("schedules/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SCHEDULES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -59992,21 +49819,7 @@ impl SchedulesOperationsWait {
 impl crate::Request for SchedulesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.schedules.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^schedules/[^/]+/operations/[^/]+$",
-                    Some("schedules/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SCHEDULES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60069,20 +49882,7 @@ impl SemanticGovernancePoliciesOperationsCancel {
 impl crate::Request for SemanticGovernancePoliciesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some("semanticGovernancePolicies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60142,20 +49942,7 @@ impl SemanticGovernancePoliciesOperationsDelete {
 impl crate::Request for SemanticGovernancePoliciesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some("semanticGovernancePolicies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60232,20 +50019,7 @@ impl SemanticGovernancePoliciesOperationsGet {
 impl crate::Request for SemanticGovernancePoliciesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some("semanticGovernancePolicies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <SemanticGovernancePoliciesOperationsWait as crate::Request>::METHOD,
@@ -60336,24 +50110,7 @@ impl SemanticGovernancePoliciesOperationsList {
 impl crate::Request for SemanticGovernancePoliciesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+$",
-                    Some("semanticGovernancePolicies/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60424,21 +50181,7 @@ impl SemanticGovernancePoliciesOperationsWait {
 impl crate::Request for SemanticGovernancePoliciesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.semanticGovernancePolicies.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^semanticGovernancePolicies/[^/]+/operations/[^/]+$",
-                    Some("semanticGovernancePolicies/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SEMANTIC_GOVERNANCE_POLICIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60500,20 +50243,7 @@ impl ServingProfilesOperationsCancel {
 impl crate::Request for ServingProfilesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SERVING_PROFILES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60572,20 +50302,7 @@ impl ServingProfilesOperationsDelete {
 impl crate::Request for ServingProfilesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SERVING_PROFILES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60661,20 +50378,7 @@ impl ServingProfilesOperationsGet {
 impl crate::Request for ServingProfilesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("servingProfiles/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SERVING_PROFILES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ServingProfilesOperationsWait as crate::Request>::METHOD,
@@ -60764,21 +50468,7 @@ impl ServingProfilesOperationsList {
 impl crate::Request for ServingProfilesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^servingProfiles/[^/]+$", Some("servingProfiles/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SERVING_PROFILES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60848,21 +50538,7 @@ impl ServingProfilesOperationsWait {
 impl crate::Request for ServingProfilesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.servingProfiles.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^servingProfiles/[^/]+/operations/[^/]+$",
-                    Some("servingProfiles/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SERVING_PROFILES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60924,20 +50600,7 @@ impl SkillsOperationsCancel {
 impl crate::Request for SkillsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^skills/[^/]+/operations/[^/]+$",
-                    Some("skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SKILLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -60996,20 +50659,7 @@ impl SkillsOperationsDelete {
 impl crate::Request for SkillsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^skills/[^/]+/operations/[^/]+$",
-                    Some("skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SKILLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -61085,20 +50735,7 @@ impl SkillsOperationsGet {
 impl crate::Request for SkillsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^skills/[^/]+/operations/[^/]+$",
-                    Some("skills/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SKILLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <SkillsOperationsWait as crate::Request>::METHOD,
@@ -61187,20 +50824,7 @@ impl SkillsOperationsList {
 impl crate::Request for SkillsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^skills/[^/]+$", Some("skills/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SKILLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -61269,21 +50893,7 @@ impl SkillsOperationsWait {
 impl crate::Request for SkillsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.skills.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^skills/[^/]+/operations/[^/]+$",
-                    Some("skills/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SKILLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -61342,20 +50952,7 @@ impl SolversOperationsDelete {
 impl crate::Request for SolversOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.solvers.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^solvers/[^/]+/operations/[^/]+$",
-                    Some("solvers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SOLVERS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -61431,20 +51028,7 @@ impl SolversOperationsGet {
 impl crate::Request for SolversOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.solvers.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^solvers/[^/]+/operations/[^/]+$",
-                    Some("solvers/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SOLVERS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -61525,20 +51109,7 @@ impl SolversOperationsList {
 impl crate::Request for SolversOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.solvers.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^solvers/[^/]+$", Some("solvers/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SOLVERS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -61600,20 +51171,7 @@ impl SpecialistPoolsOperationsCancel {
 impl crate::Request for SpecialistPoolsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^specialistPools/[^/]+/operations/[^/]+$",
-                    Some("specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SPECIALIST_POOLS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -61672,20 +51230,7 @@ impl SpecialistPoolsOperationsDelete {
 impl crate::Request for SpecialistPoolsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^specialistPools/[^/]+/operations/[^/]+$",
-                    Some("specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SPECIALIST_POOLS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -61761,20 +51306,7 @@ impl SpecialistPoolsOperationsGet {
 impl crate::Request for SpecialistPoolsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^specialistPools/[^/]+/operations/[^/]+$",
-                    Some("specialistPools/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SPECIALIST_POOLS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <SpecialistPoolsOperationsWait as crate::Request>::METHOD,
@@ -61864,21 +51396,7 @@ impl SpecialistPoolsOperationsList {
 impl crate::Request for SpecialistPoolsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^specialistPools/[^/]+$", Some("specialistPools/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SPECIALIST_POOLS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -61948,21 +51466,7 @@ impl SpecialistPoolsOperationsWait {
 impl crate::Request for SpecialistPoolsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.specialistPools.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^specialistPools/[^/]+/operations/[^/]+$",
-                    Some("specialistPools/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::SPECIALIST_POOLS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62024,20 +51528,7 @@ impl StudiesOperationsCancel {
 impl crate::Request for StudiesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/operations/[^/]+$",
-                    Some("studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62096,20 +51587,7 @@ impl StudiesOperationsDelete {
 impl crate::Request for StudiesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/operations/[^/]+$",
-                    Some("studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62185,20 +51663,7 @@ impl StudiesOperationsGet {
 impl crate::Request for StudiesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/operations/[^/]+$",
-                    Some("studies/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <StudiesOperationsWait as crate::Request>::METHOD,
@@ -62287,20 +51752,7 @@ impl StudiesOperationsList {
 impl crate::Request for StudiesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^studies/[^/]+$", Some("studies/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62370,21 +51822,7 @@ impl StudiesOperationsWait {
 impl crate::Request for StudiesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/operations/[^/]+$",
-                    Some("studies/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62446,20 +51884,7 @@ impl StudiesTrialsOperationsCancel {
 impl crate::Request for StudiesTrialsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_TRIALS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62518,20 +51943,7 @@ impl StudiesTrialsOperationsDelete {
 impl crate::Request for StudiesTrialsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_TRIALS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62607,20 +52019,7 @@ impl StudiesTrialsOperationsGet {
 impl crate::Request for StudiesTrialsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("studies/*/trials/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_TRIALS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <StudiesTrialsOperationsWait as crate::Request>::METHOD,
@@ -62709,21 +52108,7 @@ impl StudiesTrialsOperationsList {
 impl crate::Request for StudiesTrialsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^studies/[^/]+/trials/[^/]+$", Some("studies/*/trials/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_TRIALS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62793,21 +52178,7 @@ impl StudiesTrialsOperationsWait {
 impl crate::Request for StudiesTrialsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.studies.trials.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^studies/[^/]+/trials/[^/]+/operations/[^/]+$",
-                    Some("studies/*/trials/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::STUDIES_TRIALS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62869,20 +52240,7 @@ impl TaskStoresOperationsCancel {
 impl crate::Request for TaskStoresOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^taskStores/[^/]+/operations/[^/]+$",
-                    Some("taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TASK_STORES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -62941,20 +52299,7 @@ impl TaskStoresOperationsDelete {
 impl crate::Request for TaskStoresOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^taskStores/[^/]+/operations/[^/]+$",
-                    Some("taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TASK_STORES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -63030,20 +52375,7 @@ impl TaskStoresOperationsGet {
 impl crate::Request for TaskStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^taskStores/[^/]+/operations/[^/]+$",
-                    Some("taskStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TASK_STORES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TaskStoresOperationsWait as crate::Request>::METHOD,
@@ -63132,21 +52464,7 @@ impl TaskStoresOperationsList {
 impl crate::Request for TaskStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^taskStores/[^/]+$", Some("taskStores/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TASK_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -63216,21 +52534,7 @@ impl TaskStoresOperationsWait {
 impl crate::Request for TaskStoresOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.taskStores.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^taskStores/[^/]+/operations/[^/]+$",
-                    Some("taskStores/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TASK_STORES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -63293,20 +52597,7 @@ impl TensorboardsExperimentsOperationsCancel {
 impl crate::Request for TensorboardsExperimentsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -63366,20 +52657,7 @@ impl TensorboardsExperimentsOperationsDelete {
 impl crate::Request for TensorboardsExperimentsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -63456,20 +52734,7 @@ impl TensorboardsExperimentsOperationsGet {
 impl crate::Request for TensorboardsExperimentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TensorboardsExperimentsOperationsWait as crate::Request>::METHOD,
@@ -63560,24 +52825,7 @@ impl TensorboardsExperimentsOperationsList {
 impl crate::Request for TensorboardsExperimentsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+$",
-                    Some("tensorboards/*/experiments/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -63648,21 +52896,7 @@ impl TensorboardsExperimentsOperationsWait {
 impl crate::Request for TensorboardsExperimentsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -63725,20 +52959,7 @@ impl TensorboardsExperimentsRunsOperationsCancel {
 impl crate::Request for TensorboardsExperimentsRunsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -63798,20 +53019,7 @@ impl TensorboardsExperimentsRunsOperationsDelete {
 impl crate::Request for TensorboardsExperimentsRunsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -63889,20 +53097,7 @@ impl TensorboardsExperimentsRunsOperationsGet {
 impl crate::Request for TensorboardsExperimentsRunsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TensorboardsExperimentsRunsOperationsWait as crate::Request>::METHOD,
@@ -63993,24 +53188,7 @@ impl TensorboardsExperimentsRunsOperationsList {
 impl crate::Request for TensorboardsExperimentsRunsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -64081,21 +53259,7 @@ impl TensorboardsExperimentsRunsOperationsWait {
 impl crate::Request for TensorboardsExperimentsRunsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -64158,20 +53322,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsCancel {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -64231,20 +53382,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsDelete {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -64322,20 +53460,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsGet {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TensorboardsExperimentsRunsTimeSeriesOperationsWait as crate::Request>::METHOD,
@@ -64426,24 +53551,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsList {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -64514,21 +53622,7 @@ impl TensorboardsExperimentsRunsTimeSeriesOperationsWait {
 impl crate::Request for TensorboardsExperimentsRunsTimeSeriesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.experiments.runs.timeSeries.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/experiments/[^/]+/runs/[^/]+/timeSeries/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_EXPERIMENTS_RUNS_TIME_SERIES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -64590,20 +53684,7 @@ impl TensorboardsOperationsCancel {
 impl crate::Request for TensorboardsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -64662,20 +53743,7 @@ impl TensorboardsOperationsDelete {
 impl crate::Request for TensorboardsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -64751,20 +53819,7 @@ impl TensorboardsOperationsGet {
 impl crate::Request for TensorboardsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TensorboardsOperationsWait as crate::Request>::METHOD,
@@ -64853,21 +53908,7 @@ impl TensorboardsOperationsList {
 impl crate::Request for TensorboardsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^tensorboards/[^/]+$", Some("tensorboards/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -64937,21 +53978,7 @@ impl TensorboardsOperationsWait {
 impl crate::Request for TensorboardsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tensorboards.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tensorboards/[^/]+/operations/[^/]+$",
-                    Some("tensorboards/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TENSORBOARDS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -65014,20 +54041,7 @@ impl TrainingPipelinesOperationsCancel {
 impl crate::Request for TrainingPipelinesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TRAINING_PIPELINES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -65086,20 +54100,7 @@ impl TrainingPipelinesOperationsDelete {
 impl crate::Request for TrainingPipelinesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TRAINING_PIPELINES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -65175,20 +54176,7 @@ impl TrainingPipelinesOperationsGet {
 impl crate::Request for TrainingPipelinesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("trainingPipelines/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TRAINING_PIPELINES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TrainingPipelinesOperationsWait as crate::Request>::METHOD,
@@ -65278,21 +54266,7 @@ impl TrainingPipelinesOperationsList {
 impl crate::Request for TrainingPipelinesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^trainingPipelines/[^/]+$", Some("trainingPipelines/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TRAINING_PIPELINES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -65362,21 +54336,7 @@ impl TrainingPipelinesOperationsWait {
 impl crate::Request for TrainingPipelinesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.trainingPipelines.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^trainingPipelines/[^/]+/operations/[^/]+$",
-                    Some("trainingPipelines/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TRAINING_PIPELINES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -65438,20 +54398,7 @@ impl TuningJobsOperationsCancel {
 impl crate::Request for TuningJobsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tuningJobs.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TUNING_JOBS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -65510,20 +54457,7 @@ impl TuningJobsOperationsDelete {
 impl crate::Request for TuningJobsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tuningJobs.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TUNING_JOBS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -65599,20 +54533,7 @@ impl TuningJobsOperationsGet {
 impl crate::Request for TuningJobsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tuningJobs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("tuningJobs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TUNING_JOBS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <TuningJobsOperationsWait as crate::Request>::METHOD,
@@ -65690,21 +54611,7 @@ impl TuningJobsOperationsWait {
 impl crate::Request for TuningJobsOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "aiplatform.tuningJobs.operations.wait",
-        http_method: "POST",
-        path: "v1beta1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^tuningJobs/[^/]+/operations/[^/]+$",
-                    Some("tuningJobs/*/operations/*"),
-                ),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: &[scopes::AIPLATFORM, scopes::CLOUD_PLATFORM],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::aiplatform_v1beta1::TUNING_JOBS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -66190,428 +55097,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CopyModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1DeleteOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1DeployModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1ExportDataOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1ExportModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1GenericOperationMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1ImportDataOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1beta1PredictLongRunningMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudAiplatformV1beta1PurgeContextsMetadata")
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageObjectDetectionMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageSegmentationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionCustomJobMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionHyperparameterTuningJobMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1beta1SchemaVisualInspectionClassificationLabelSavedQueryMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudAiplatformV1beta1SchemaVisualInspectionMaskSavedQueryMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudAiplatformV1beta1SuggestTrialsMetadata")
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata",
-                )
-                .stage(&["progressMessage"])
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAiplatformV1beta1UploadModelOperationMetadata",
-                )
-                .start_time(&["genericMetadata", "createTime"])
-                .update_time(&["genericMetadata", "updateTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::aiplatform_v1beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -49,31 +49,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Android Device Provisioning Partner API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "androiddeviceprovisioning",
-    version: "v1",
-    title: "Android Device Provisioning Partner API",
-    revision: "20260819",
-    root_url: "https://androiddeviceprovisioning.googleapis.com/",
-    mtls_root_url: Some("https://androiddeviceprovisioning.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Android Device Provisioning Partner API.
-pub mod scopes {
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::androiddeviceprovisioning_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -140,17 +116,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "androiddeviceprovisioning.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::androiddeviceprovisioning_v1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -184,10 +150,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("DevicesLongRunningOperationMetadata")
-                .percent(&["progress"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::androiddeviceprovisioning_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -52,38 +52,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Android Management API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "androidmanagement",
-    version: "v1",
-    title: "Android Management API",
-    revision: "20261104",
-    root_url: "https://androidmanagement.googleapis.com/",
-    mtls_root_url: Some("https://androidmanagement.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Android Management API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/androidmanagement`: Manage Android devices and apps for
-    /// your customers
-    pub const ANDROIDMANAGEMENT: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/androidmanagement",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[ANDROIDMANAGEMENT];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<EnterprisesDevicesOperationsGet>()
-        .cancel(<EnterprisesDevicesOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::androidmanagement_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -137,20 +106,7 @@ impl EnterprisesDevicesOperationsCancel {
 impl crate::Request for EnterprisesDevicesOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "androidmanagement.enterprises.devices.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^enterprises/[^/]+/devices/[^/]+/operations/[^/]+$",
-                    Some("enterprises/*/devices/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::androidmanagement_v1::ENTERPRISES_DEVICES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -227,20 +183,7 @@ impl EnterprisesDevicesOperationsGet {
 impl crate::Request for EnterprisesDevicesOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "androidmanagement.enterprises.devices.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^enterprises/[^/]+/devices/[^/]+/operations/[^/]+$",
-                    Some("enterprises/*/devices/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::androidmanagement_v1::ENTERPRISES_DEVICES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -326,24 +269,7 @@ impl EnterprisesDevicesOperationsList {
 impl crate::Request for EnterprisesDevicesOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "androidmanagement.enterprises.devices.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^enterprises/[^/]+/devices/[^/]+/operations$",
-                    Some("enterprises/*/devices/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::androidmanagement_v1::ENTERPRISES_DEVICES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -53,43 +53,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Apigee API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "apigee",
-    version: "v1",
-    title: "Apigee API",
-    revision: "20261006",
-    root_url: "https://apigee.googleapis.com/",
-    mtls_root_url: Some("https://apigee.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional("us", "https://apigee.us.rep.googleapis.com/"),
-        crate::Endpoint::regional("eu", "https://apigee.eu.rep.googleapis.com/"),
-        crate::Endpoint::regional("in", "https://apigee.in.rep.googleapis.com/"),
-        crate::Endpoint::regional("sa", "https://apigee.sa.rep.googleapis.com/"),
-        crate::Endpoint::regional("ch", "https://apigee.ch.rep.googleapis.com/"),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Apigee API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OrganizationsOperationsGet>(),
-];
+pub use crate::catalog::apigee_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -156,20 +120,7 @@ impl OrganizationsOperationsGet {
 impl crate::Request for OrganizationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "apigee.organizations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::apigee_v1::ORGANIZATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -250,21 +201,7 @@ impl OrganizationsOperationsList {
 impl crate::Request for OrganizationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "apigee.organizations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^organizations/[^/]+$", Some("organizations/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::apigee_v1::ORGANIZATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -297,11 +234,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("GoogleCloudApigeeV1OperationMetadata")
-                .percent(&["progress", "percentDone"])
-                .state(&["state"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::apigee_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -49,60 +49,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The API Keys API v2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "apikeys",
-    version: "v2",
-    title: "API Keys API",
-    revision: "20260818",
-    root_url: "https://apikeys.googleapis.com/",
-    mtls_root_url: Some("https://apikeys.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the API Keys API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/apikeys`: See, edit, configure, and delete your Google
-    /// Cloud API Keys data and see the email address for your Google Account
-    pub const APIKEYS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/apikeys",
-    );
-
-    /// `https://www.googleapis.com/auth/apikeys.readonly`: See your Google Cloud API Keys data and
-    /// the email address of your Google Account
-    pub const APIKEYS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/apikeys.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        APIKEYS,
-        APIKEYS_READONLY,
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::apikeys_v2::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -169,17 +116,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "apikeys.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::apikeys_v2::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -50,54 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The App Engine Admin API v1alpha, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "appengine",
-    version: "v1alpha",
-    title: "App Engine Admin API",
-    revision: "20260429",
-    root_url: "https://appengine.googleapis.com/",
-    mtls_root_url: Some("https://appengine.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the App Engine Admin API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/appengine.admin`: View and manage your applications
-    /// deployed on Google App Engine
-    pub const APPENGINE_ADMIN: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/appengine.admin",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        APPENGINE_ADMIN,
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<AppsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>(),
-];
+pub use crate::catalog::appengine_v1alpha::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -175,17 +128,7 @@ impl AppsOperationsGet {
 impl crate::Request for AppsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "appengine.apps.operations.get",
-        http_method: "GET",
-        path: "v1alpha/apps/{appsId}/operations/{operationsId}",
-        params: &[
-            crate::ParamInfo::path("appsId"),
-            crate::ParamInfo::path("operationsId"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::appengine_v1alpha::APPS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -266,20 +209,7 @@ impl AppsOperationsList {
 impl crate::Request for AppsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "appengine.apps.operations.list",
-        http_method: "GET",
-        path: "v1alpha/apps/{appsId}/operations",
-        params: &[
-            crate::ParamInfo::path("appsId"),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::appengine_v1alpha::APPS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -375,18 +305,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "appengine.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1alpha/projects/{projectsId}/locations/{locationsId}/operations/{operationsId}",
-        params: &[
-            crate::ParamInfo::path("projectsId"),
-            crate::ParamInfo::path("locationsId"),
-            crate::ParamInfo::path("operationsId"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::appengine_v1alpha::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -478,21 +397,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "appengine.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1alpha/projects/{projectsId}/locations/{locationsId}/operations",
-        params: &[
-            crate::ParamInfo::path("projectsId"),
-            crate::ParamInfo::path("locationsId"),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::appengine_v1alpha::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -48,37 +48,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Assured Workloads API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "assuredworkloads",
-    version: "v1",
-    title: "Assured Workloads API",
-    revision: "20261026",
-    root_url: "https://assuredworkloads.googleapis.com/",
-    mtls_root_url: Some("https://assuredworkloads.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Assured Workloads API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OrganizationsLocationsOperationsGet>(),
-];
+pub use crate::catalog::assuredworkloads_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -146,20 +116,7 @@ impl OrganizationsLocationsOperationsGet {
 impl crate::Request for OrganizationsLocationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "assuredworkloads.organizations.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::assuredworkloads_v1::ORGANIZATIONS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -242,24 +199,7 @@ impl OrganizationsLocationsOperationsList {
 impl crate::Request for OrganizationsLocationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "assuredworkloads.organizations.locations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+$",
-                    Some("organizations/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::assuredworkloads_v1::ORGANIZATIONS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -300,16 +240,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                    "GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::assuredworkloads_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -56,63 +56,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Audit Manager API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "auditmanager",
-    version: "v1",
-    title: "Audit Manager API",
-    revision: "20261028",
-    root_url: "https://auditmanager.googleapis.com/",
-    mtls_root_url: Some("https://auditmanager.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://auditmanager.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://auditmanager.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west1",
-            "https://auditmanager.europe-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south1",
-            "https://auditmanager.asia-south1.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Audit Manager API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-auditmanager`: See, edit, configure, and delete your
-    /// Google Cloud Auditmanager data and see the email address for your Google Account
-    pub const CLOUD_AUDITMANAGER: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-auditmanager",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_AUDITMANAGER, CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OrganizationsLocationsOperationsGet>()
-        .cancel(<OrganizationsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::auditmanager_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -172,20 +116,7 @@ impl OrganizationsLocationsOperationsCancel {
 impl crate::Request for OrganizationsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "auditmanager.organizations.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::auditmanager_v1::ORGANIZATIONS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -244,20 +175,7 @@ impl OrganizationsLocationsOperationsDelete {
 impl crate::Request for OrganizationsLocationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "auditmanager.organizations.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::auditmanager_v1::ORGANIZATIONS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -334,20 +252,7 @@ impl OrganizationsLocationsOperationsGet {
 impl crate::Request for OrganizationsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "auditmanager.organizations.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::auditmanager_v1::ORGANIZATIONS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -434,24 +339,7 @@ impl OrganizationsLocationsOperationsList {
 impl crate::Request for OrganizationsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "auditmanager.organizations.locations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+$",
-                    Some("organizations/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::auditmanager_v1::ORGANIZATIONS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -519,20 +407,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "auditmanager.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::auditmanager_v1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -591,20 +466,7 @@ impl ProjectsLocationsOperationsDelete {
 impl crate::Request for ProjectsLocationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "auditmanager.projects.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::auditmanager_v1::PROJECTS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -681,20 +543,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "auditmanager.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::auditmanager_v1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -780,24 +629,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "auditmanager.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::auditmanager_v1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -830,12 +662,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::auditmanager_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

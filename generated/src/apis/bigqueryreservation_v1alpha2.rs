@@ -50,43 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The BigQuery Reservation API v1alpha2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "bigqueryreservation",
-    version: "v1alpha2",
-    title: "BigQuery Reservation API",
-    revision: "20200801",
-    root_url: "https://bigqueryreservation.googleapis.com/",
-    mtls_root_url: Some("https://bigqueryreservation.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the BigQuery Reservation API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/bigquery`: View and manage your data in Google BigQuery
-    pub const BIGQUERY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/bigquery",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform`: View and manage your data across Google
-    /// Cloud Platform services
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[BIGQUERY, CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::bigqueryreservation_v1alpha2::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -140,20 +104,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "bigqueryreservation.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1alpha2/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::bigqueryreservation_v1alpha2::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -231,20 +182,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "bigqueryreservation.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1alpha2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::bigqueryreservation_v1alpha2::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -282,9 +220,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("CreateSlotPoolMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::bigqueryreservation_v1alpha2::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -51,95 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Bigtable Admin API v2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "bigtableadmin",
-    version: "v2",
-    title: "Cloud Bigtable Admin API",
-    revision: "20261017",
-    root_url: "https://bigtableadmin.googleapis.com/",
-    mtls_root_url: Some("https://bigtableadmin.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Bigtable Admin API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/bigtable.admin`: Administer your Cloud Bigtable tables and
-    /// clusters
-    pub const BIGTABLE_ADMIN: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/bigtable.admin",
-    );
-
-    /// `https://www.googleapis.com/auth/bigtable.admin.cluster`: Administer your Cloud Bigtable
-    /// clusters
-    pub const BIGTABLE_ADMIN_CLUSTER: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/bigtable.admin.cluster",
-    );
-
-    /// `https://www.googleapis.com/auth/bigtable.admin.instance`: Administer your Cloud Bigtable
-    /// clusters
-    pub const BIGTABLE_ADMIN_INSTANCE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/bigtable.admin.instance",
-    );
-
-    /// `https://www.googleapis.com/auth/bigtable.admin.table`: Administer your Cloud Bigtable
-    /// tables
-    pub const BIGTABLE_ADMIN_TABLE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/bigtable.admin.table",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-bigtable.admin`: Administer your Cloud Bigtable
-    /// tables and clusters
-    pub const CLOUD_BIGTABLE_ADMIN: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-bigtable.admin",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-bigtable.admin.cluster`: Administer your Cloud
-    /// Bigtable clusters
-    pub const CLOUD_BIGTABLE_ADMIN_CLUSTER: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-bigtable.admin.cluster",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-bigtable.admin.table`: Administer your Cloud Bigtable
-    /// tables
-    pub const CLOUD_BIGTABLE_ADMIN_TABLE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-bigtable.admin.table",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        BIGTABLE_ADMIN,
-        BIGTABLE_ADMIN_CLUSTER,
-        BIGTABLE_ADMIN_INSTANCE,
-        BIGTABLE_ADMIN_TABLE,
-        CLOUD_BIGTABLE_ADMIN,
-        CLOUD_BIGTABLE_ADMIN_CLUSTER,
-        CLOUD_BIGTABLE_ADMIN_TABLE,
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::bigtableadmin_v2::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -206,25 +118,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "bigtableadmin.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[
-            scopes::BIGTABLE_ADMIN,
-            scopes::BIGTABLE_ADMIN_CLUSTER,
-            scopes::BIGTABLE_ADMIN_INSTANCE,
-            scopes::CLOUD_BIGTABLE_ADMIN,
-            scopes::CLOUD_BIGTABLE_ADMIN_CLUSTER,
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::bigtableadmin_v2::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -306,29 +200,7 @@ impl OperationsProjectsOperationsList {
 impl crate::Request for OperationsProjectsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "bigtableadmin.operations.projects.operations.list",
-        http_method: "GET",
-        path: "v2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/projects/.*$", Some("operations/projects/**")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::BIGTABLE_ADMIN,
-            scopes::BIGTABLE_ADMIN_CLUSTER,
-            scopes::BIGTABLE_ADMIN_INSTANCE,
-            scopes::CLOUD_BIGTABLE_ADMIN,
-            scopes::CLOUD_BIGTABLE_ADMIN_CLUSTER,
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::bigtableadmin_v2::OPERATIONS_PROJECTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -419,55 +291,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("CopyBackupMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("CreateAuthorizedViewMetadata")
-                .end_time(&["finishTime"]),
-            crate::MetadataType::new("CreateBackupMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("CreateClusterMetadata").end_time(&["finishTime"]),
-            crate::MetadataType::new("CreateInstanceMetadata").end_time(&["finishTime"]),
-            crate::MetadataType::new("CreateLogicalViewMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("CreateMaterializedViewMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("CreateSchemaBundleMetadata")
-                .end_time(&["finishTime"]),
-            crate::MetadataType::new("OptimizeRestoredTableMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("PartialUpdateClusterMetadata")
-                .end_time(&["finishTime"]),
-            crate::MetadataType::new("RestoreTableMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("UndeleteTableMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("UpdateAppProfileMetadata"),
-            crate::MetadataType::new("UpdateAuthorizedViewMetadata")
-                .end_time(&["finishTime"]),
-            crate::MetadataType::new("UpdateClusterMetadata").end_time(&["finishTime"]),
-            crate::MetadataType::new("UpdateInstanceMetadata").end_time(&["finishTime"]),
-            crate::MetadataType::new("UpdateLogicalViewMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("UpdateMemoryLayerMetadata")
-                .end_time(&["finishTime"]),
-            crate::MetadataType::new("UpdateSchemaBundleMetadata")
-                .end_time(&["finishTime"]),
-            crate::MetadataType::new("UpdateTableMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::bigtableadmin_v2::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

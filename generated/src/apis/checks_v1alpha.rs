@@ -53,33 +53,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Checks API v1alpha, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "checks",
-    version: "v1alpha",
-    title: "Checks API",
-    revision: "20251112",
-    root_url: "https://checks.googleapis.com/",
-    mtls_root_url: Some("https://checks.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Checks API.
-pub mod scopes {
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<AccountsAppsOperationsGet>()
-        .cancel(<AccountsAppsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<AccountsReposOperationsGet>(),
-];
+pub use crate::catalog::checks_v1alpha::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -138,20 +112,7 @@ impl AccountsAppsOperationsCancel {
 impl crate::Request for AccountsAppsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "checks.accounts.apps.operations.cancel",
-        http_method: "POST",
-        path: "v1alpha/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^accounts/[^/]+/apps/[^/]+/operations/[^/]+$",
-                    Some("accounts/*/apps/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::checks_v1alpha::ACCOUNTS_APPS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -210,20 +171,7 @@ impl AccountsAppsOperationsDelete {
 impl crate::Request for AccountsAppsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "checks.accounts.apps.operations.delete",
-        http_method: "DELETE",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^accounts/[^/]+/apps/[^/]+/operations/[^/]+$",
-                    Some("accounts/*/apps/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::checks_v1alpha::ACCOUNTS_APPS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -299,20 +247,7 @@ impl AccountsAppsOperationsGet {
 impl crate::Request for AccountsAppsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "checks.accounts.apps.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^accounts/[^/]+/apps/[^/]+/operations/[^/]+$",
-                    Some("accounts/*/apps/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::checks_v1alpha::ACCOUNTS_APPS_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <AccountsAppsOperationsWait as crate::Request>::METHOD,
@@ -401,21 +336,7 @@ impl AccountsAppsOperationsList {
 impl crate::Request for AccountsAppsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "checks.accounts.apps.operations.list",
-        http_method: "GET",
-        path: "v1alpha/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^accounts/[^/]+/apps/[^/]+$", Some("accounts/*/apps/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::checks_v1alpha::ACCOUNTS_APPS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -484,21 +405,7 @@ impl AccountsAppsOperationsWait {
 impl crate::Request for AccountsAppsOperationsWait {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "checks.accounts.apps.operations.wait",
-        http_method: "POST",
-        path: "v1alpha/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^accounts/[^/]+/apps/[^/]+/operations/[^/]+$",
-                    Some("accounts/*/apps/*/operations/*"),
-                ),
-            crate::ParamInfo::body("timeout"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::checks_v1alpha::ACCOUNTS_APPS_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -574,20 +481,7 @@ impl AccountsReposOperationsGet {
 impl crate::Request for AccountsReposOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "checks.accounts.repos.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^accounts/[^/]+/repos/[^/]+/operations/[^/]+$",
-                    Some("accounts/*/repos/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::checks_v1alpha::ACCOUNTS_REPOS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

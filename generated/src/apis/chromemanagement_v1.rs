@@ -53,110 +53,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Chrome Management API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "chromemanagement",
-    version: "v1",
-    title: "Chrome Management API",
-    revision: "20261104",
-    root_url: "https://chromemanagement.googleapis.com/",
-    mtls_root_url: Some("https://chromemanagement.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Chrome Management API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/chrome.management.appdetails.readonly`: See detailed
-    /// information about apps installed on Chrome browsers and devices managed by your organization
-    pub const CHROME_MANAGEMENT_APPDETAILS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.appdetails.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.browsers`: See, edit, delete, and take
-    /// other necessary actions on Chrome browsers managed by your organization
-    pub const CHROME_MANAGEMENT_BROWSERS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.browsers",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.browsers.readonly`: See Chrome browsers
-    /// managed by your organization
-    pub const CHROME_MANAGEMENT_BROWSERS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.browsers.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.enrollmenttokens`: See, edit, revoke, and
-    /// take other necessary actions on Chrome enrollment tokens managed by your organization
-    pub const CHROME_MANAGEMENT_ENROLLMENTTOKENS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.enrollmenttokens",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.enrollmenttokens.readonly`: See Chrome
-    /// enrollment tokens managed by your organization
-    pub const CHROME_MANAGEMENT_ENROLLMENTTOKENS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.enrollmenttokens.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.profiles`: See, edit, delete, and take
-    /// other necessary actions on Chrome browser profiles managed by your organization
-    pub const CHROME_MANAGEMENT_PROFILES: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.profiles",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.profiles.readonly`: See Chrome browser
-    /// profiles managed by your organization
-    pub const CHROME_MANAGEMENT_PROFILES_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.profiles.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.reports.readonly`: See reports about
-    /// devices and Chrome browsers managed within your organization
-    pub const CHROME_MANAGEMENT_REPORTS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.reports.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.securityinsights`: Turn Chrome Security
-    /// Insights on and off and view the data it generates
-    pub const CHROME_MANAGEMENT_SECURITYINSIGHTS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.securityinsights",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.securityinsights.readonly`: See Chrome
-    /// Security Insights reports
-    pub const CHROME_MANAGEMENT_SECURITYINSIGHTS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.securityinsights.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/chrome.management.telemetry.readonly`: See basic device and
-    /// telemetry information collected from ChromeOS devices or users managed within your
-    /// organization
-    pub const CHROME_MANAGEMENT_TELEMETRY_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/chrome.management.telemetry.readonly",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CHROME_MANAGEMENT_APPDETAILS_READONLY,
-        CHROME_MANAGEMENT_BROWSERS,
-        CHROME_MANAGEMENT_BROWSERS_READONLY,
-        CHROME_MANAGEMENT_ENROLLMENTTOKENS,
-        CHROME_MANAGEMENT_ENROLLMENTTOKENS_READONLY,
-        CHROME_MANAGEMENT_PROFILES,
-        CHROME_MANAGEMENT_PROFILES_READONLY,
-        CHROME_MANAGEMENT_REPORTS_READONLY,
-        CHROME_MANAGEMENT_SECURITYINSIGHTS,
-        CHROME_MANAGEMENT_SECURITYINSIGHTS_READONLY,
-        CHROME_MANAGEMENT_TELEMETRY_READONLY,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<CustomersCertificateProvisioningProcessesOperationsGet>(),
-];
+pub use crate::catalog::chromemanagement_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -228,20 +125,7 @@ impl CustomersCertificateProvisioningProcessesOperationsGet {
 impl crate::Request for CustomersCertificateProvisioningProcessesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "chromemanagement.customers.certificateProvisioningProcesses.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^customers/[^/]+/certificateProvisioningProcesses/[^/]+/operations/[^/]+$",
-                    Some("customers/*/certificateProvisioningProcesses/*/operations/*"),
-                ),
-        ],
-        scopes: &[],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::chromemanagement_v1::CUSTOMERS_CERTIFICATE_PROVISIONING_PROCESSES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -308,17 +192,7 @@ impl OperationsCancel {
 impl crate::Request for OperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "chromemanagement.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::chromemanagement_v1::OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -376,17 +250,7 @@ impl OperationsDelete {
 impl crate::Request for OperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "chromemanagement.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::chromemanagement_v1::OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -467,20 +331,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "chromemanagement.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^operations$", Some("operations")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::chromemanagement_v1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -516,10 +367,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("GoogleChromeManagementVersionsV1SignDataMetadata")
-                .start_time(&["startTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::chromemanagement_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -50,38 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Build API v1alpha1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "cloudbuild",
-    version: "v1alpha1",
-    title: "Cloud Build API",
-    revision: "20230102",
-    root_url: "https://cloudbuild.googleapis.com/",
-    mtls_root_url: Some("https://cloudbuild.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Build API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::cloudbuild_v1alpha1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -141,20 +110,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudbuild.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1alpha1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudbuild_v1alpha1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -231,20 +187,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudbuild.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1alpha1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudbuild_v1alpha1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -356,69 +299,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                    "BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new(
-                    "BatchCreateGitLabConnectedRepositoriesResponseMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("BuildOperationMetadata"),
-            crate::MetadataType::new("CreateBitbucketServerConfigOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("CreateGitHubEnterpriseConfigOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("CreateGitLabConfigOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("CreateWorkerPoolOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("DeleteBitbucketServerConfigOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("DeleteGitHubEnterpriseConfigOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("DeleteGitLabConfigOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("DeleteWorkerPoolOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("GoogleDevtoolsCloudbuildV2OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("OperationMetadata")
-                .stage(&["statusDetail"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("ProcessAppManifestCallbackOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("RunWorkflowCustomOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("UpdateBitbucketServerConfigOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("UpdateGitHubEnterpriseConfigOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("UpdateGitLabConfigOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-            crate::MetadataType::new("UpdateWorkerPoolOperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["completeTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::cloudbuild_v1alpha1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -51,43 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Channel API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "cloudchannel",
-    version: "v1",
-    title: "Cloud Channel API",
-    revision: "20260627",
-    root_url: "https://cloudchannel.googleapis.com/",
-    mtls_root_url: Some("https://cloudchannel.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Channel API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/apps.order`: Manage users on your domain
-    pub const APPS_ORDER: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/apps.order",
-    );
-
-    /// `https://www.googleapis.com/auth/apps.reports.usage.readonly`: View usage reports for your
-    /// Google Workspace domain
-    pub const APPS_REPORTS_USAGE_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/apps.reports.usage.readonly",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[APPS_ORDER, APPS_REPORTS_USAGE_READONLY];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>()
-        .cancel(<OperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::cloudchannel_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -145,17 +109,7 @@ impl OperationsCancel {
 impl crate::Request for OperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudchannel.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[scopes::APPS_ORDER],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudchannel_v1::OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -213,17 +167,7 @@ impl OperationsDelete {
 impl crate::Request for OperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudchannel.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[scopes::APPS_ORDER],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudchannel_v1::OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -299,17 +243,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudchannel.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[scopes::APPS_ORDER],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudchannel_v1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -394,20 +328,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudchannel.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^operations$", Some("operations")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::APPS_ORDER],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudchannel_v1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -447,10 +368,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("GoogleCloudChannelV1OperationMetadata"),
-            crate::MetadataType::new("GoogleCloudChannelV1alpha1OperationMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::cloudchannel_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -49,37 +49,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Functions API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "cloudfunctions",
-    version: "v1",
-    title: "Cloud Functions API",
-    revision: "20261029",
-    root_url: "https://cloudfunctions.googleapis.com/",
-    mtls_root_url: Some("https://cloudfunctions.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Cloud Functions API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::cloudfunctions_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -146,17 +116,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudfunctions.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudfunctions_v1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -230,20 +190,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudfunctions.operations.list",
-        http_method: "GET",
-        path: "v1/operations",
-        params: &[
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("name"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudfunctions_v1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -50,123 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Key Management Service (KMS) API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "cloudkms",
-    version: "v1",
-    title: "Cloud Key Management Service (KMS) API",
-    revision: "20260917",
-    root_url: "https://cloudkms.googleapis.com/",
-    mtls_root_url: Some("https://cloudkms.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "europe-west6",
-            "https://cloudkms.europe-west6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east7",
-            "https://cloudkms.us-east7.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://cloudkms.europe-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west8",
-            "https://cloudkms.us-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west9",
-            "https://cloudkms.europe-west9.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://cloudkms.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://cloudkms.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://cloudkms.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://cloudkms.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central2",
-            "https://cloudkms.us-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://cloudkms.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://cloudkms.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west8",
-            "https://cloudkms.europe-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://cloudkms.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://cloudkms.us-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://cloudkms.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://cloudkms.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast1",
-            "https://cloudkms.northamerica-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast2",
-            "https://cloudkms.northamerica-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional("us", "https://cloudkms.us.rep.googleapis.com/"),
-        crate::Endpoint::regional("in", "https://cloudkms.in.rep.googleapis.com/"),
-        crate::Endpoint::regional("ca", "https://cloudkms.ca.rep.googleapis.com/"),
-    ],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Cloud Key Management Service (KMS) API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloudkms`: View and manage your keys and secrets stored in
-    /// Cloud Key Management Service
-    pub const CLOUDKMS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloudkms",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, CLOUDKMS];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsOperationsGet>(),
-];
+pub use crate::catalog::cloudkms_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -234,20 +118,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudkms.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudkms_v1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

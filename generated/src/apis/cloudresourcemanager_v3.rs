@@ -49,43 +49,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Resource Manager API v3, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "cloudresourcemanager",
-    version: "v3",
-    title: "Cloud Resource Manager API",
-    revision: "20261107",
-    root_url: "https://cloudresourcemanager.googleapis.com/",
-    mtls_root_url: Some("https://cloudresourcemanager.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Resource Manager API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, CLOUD_PLATFORM_READ_ONLY];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::cloudresourcemanager_v3::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -152,17 +116,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudresourcemanager.operations.get",
-        http_method: "GET",
-        path: "v3/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudresourcemanager_v3::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -286,40 +240,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("CreateBoundaryMetadata"),
-            crate::MetadataType::new("CreateCapabilityConfigMetadata"),
-            crate::MetadataType::new("CreateFolderMetadata"),
-            crate::MetadataType::new("CreateProjectMetadata")
-                .start_time(&["createTime"]),
-            crate::MetadataType::new("CreateSemanticTagBindingMetadata"),
-            crate::MetadataType::new("CreateSemanticTagValueMetadata"),
-            crate::MetadataType::new("CreateTagBindingMetadata"),
-            crate::MetadataType::new("CreateTagKeyMetadata"),
-            crate::MetadataType::new("CreateTagValueMetadata"),
-            crate::MetadataType::new("DeleteBoundaryMetadata"),
-            crate::MetadataType::new("DeleteCapabilityConfigMetadata"),
-            crate::MetadataType::new("DeleteFolderMetadata"),
-            crate::MetadataType::new("DeleteOrganizationMetadata"),
-            crate::MetadataType::new("DeleteProjectMetadata"),
-            crate::MetadataType::new("DeleteSemanticTagBindingMetadata"),
-            crate::MetadataType::new("DeleteSemanticTagValueMetadata"),
-            crate::MetadataType::new("DeleteTagBindingMetadata"),
-            crate::MetadataType::new("DeleteTagKeyMetadata"),
-            crate::MetadataType::new("DeleteTagValueMetadata"),
-            crate::MetadataType::new("MoveFolderMetadata"),
-            crate::MetadataType::new("MoveProjectMetadata"),
-            crate::MetadataType::new("UndeleteFolderMetadata"),
-            crate::MetadataType::new("UndeleteOrganizationMetadata"),
-            crate::MetadataType::new("UndeleteProjectMetadata"),
-            crate::MetadataType::new("UpdateBoundaryConfigMetadata"),
-            crate::MetadataType::new("UpdateBoundaryMetadata"),
-            crate::MetadataType::new("UpdateCapabilityConfigMetadata"),
-            crate::MetadataType::new("UpdateFolderMetadata"),
-            crate::MetadataType::new("UpdateProjectMetadata"),
-            crate::MetadataType::new("UpdateTagKeyMetadata"),
-            crate::MetadataType::new("UpdateTagValueMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::cloudresourcemanager_v3::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -50,95 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Search API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "cloudsearch",
-    version: "v1",
-    title: "Cloud Search API",
-    revision: "20261106",
-    root_url: "https://cloudsearch.googleapis.com/",
-    mtls_root_url: Some("https://cloudsearch.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Cloud Search API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud_search`: Index and serve your organization's data
-    /// with Cloud Search
-    pub const CLOUD_SEARCH: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud_search.debug`: Index and serve your organization's
-    /// data with Cloud Search
-    pub const CLOUD_SEARCH_DEBUG: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search.debug",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud_search.indexing`: Index and serve your organization's
-    /// data with Cloud Search
-    pub const CLOUD_SEARCH_INDEXING: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search.indexing",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud_search.query`: Search your organization's data in the
-    /// Cloud Search index
-    pub const CLOUD_SEARCH_QUERY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search.query",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud_search.settings`: Index and serve your organization's
-    /// data with Cloud Search
-    pub const CLOUD_SEARCH_SETTINGS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search.settings",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud_search.settings.indexing`: Index and serve your
-    /// organization's data with Cloud Search
-    pub const CLOUD_SEARCH_SETTINGS_INDEXING: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search.settings.indexing",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud_search.settings.query`: Index and serve your
-    /// organization's data with Cloud Search
-    pub const CLOUD_SEARCH_SETTINGS_QUERY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search.settings.query",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud_search.stats`: Index and serve your organization's
-    /// data with Cloud Search
-    pub const CLOUD_SEARCH_STATS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search.stats",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud_search.stats.indexing`: Index and serve your
-    /// organization's data with Cloud Search
-    pub const CLOUD_SEARCH_STATS_INDEXING: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search.stats.indexing",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_SEARCH,
-        CLOUD_SEARCH_DEBUG,
-        CLOUD_SEARCH_INDEXING,
-        CLOUD_SEARCH_QUERY,
-        CLOUD_SEARCH_SETTINGS,
-        CLOUD_SEARCH_SETTINGS_INDEXING,
-        CLOUD_SEARCH_SETTINGS_QUERY,
-        CLOUD_SEARCH_STATS,
-        CLOUD_SEARCH_STATS_INDEXING,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::cloudsearch_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -205,24 +117,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudsearch.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[
-            scopes::CLOUD_SEARCH,
-            scopes::CLOUD_SEARCH_DEBUG,
-            scopes::CLOUD_SEARCH_INDEXING,
-            scopes::CLOUD_SEARCH_SETTINGS,
-            scopes::CLOUD_SEARCH_SETTINGS_INDEXING,
-            scopes::CLOUD_SEARCH_SETTINGS_QUERY,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudsearch_v1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

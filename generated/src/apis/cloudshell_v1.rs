@@ -51,38 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Shell API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "cloudshell",
-    version: "v1",
-    title: "Cloud Shell API",
-    revision: "20251204",
-    root_url: "https://cloudshell.googleapis.com/",
-    mtls_root_url: Some("https://cloudshell.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Shell API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>()
-        .cancel(<OperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::cloudshell_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -140,17 +109,7 @@ impl OperationsCancel {
 impl crate::Request for OperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudshell.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudshell_v1::OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -208,17 +167,7 @@ impl OperationsDelete {
 impl crate::Request for OperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudshell.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudshell_v1::OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -294,17 +243,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudshell.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudshell_v1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -389,20 +328,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "cloudshell.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^operations$", Some("operations")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::cloudshell_v1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -450,14 +376,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("AddPublicKeyMetadata"),
-            crate::MetadataType::new("AuthorizeEnvironmentMetadata"),
-            crate::MetadataType::new("CreateEnvironmentMetadata"),
-            crate::MetadataType::new("DeleteEnvironmentMetadata"),
-            crate::MetadataType::new("RemovePublicKeyMetadata"),
-            crate::MetadataType::new("StartEnvironmentMetadata").state(&["state"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::cloudshell_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -50,42 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Colab API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "colaboratory",
-    version: "v1",
-    title: "Colab API",
-    revision: "20261102",
-    root_url: "https://colaboratory.googleapis.com/",
-    mtls_root_url: Some("https://colaboratory.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Colab API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/colaboratory`: Read, write, and delete your Colab resources
-    pub const COLABORATORY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/colaboratory",
-    );
-
-    /// `https://www.googleapis.com/auth/colaboratory.readonly`: Read-only access to your Colab
-    /// resources
-    pub const COLABORATORY_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/colaboratory.readonly",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[COLABORATORY, COLABORATORY_READONLY];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::colaboratory_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -152,17 +117,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "colaboratory.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::colaboratory_v1::OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <OperationsWait as crate::Request>::METHOD,
@@ -220,17 +175,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "colaboratory.operations.list",
-        http_method: "GET",
-        path: "v1/operations",
-        params: &[
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::colaboratory_v1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -299,18 +244,7 @@ impl OperationsWait {
 impl crate::Request for OperationsWait {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "colaboratory.operations.wait",
-        http_method: "GET",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-            crate::ParamInfo::query("timeout"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::colaboratory_v1::OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -56,250 +56,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Compute Engine API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "compute",
-    version: "v1",
-    title: "Compute Engine API",
-    revision: "20261106",
-    root_url: "https://compute.googleapis.com/",
-    mtls_root_url: Some("https://compute.mtls.googleapis.com/"),
-    service_path: "compute/v1/",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "africa-south1",
-            "https://compute.africa-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east1",
-            "https://compute.asia-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east2",
-            "https://compute.asia-east2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast1",
-            "https://compute.asia-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast2",
-            "https://compute.asia-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast3",
-            "https://compute.asia-northeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south1",
-            "https://compute.asia-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south2",
-            "https://compute.asia-south2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast1",
-            "https://compute.asia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast2",
-            "https://compute.asia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast3",
-            "https://compute.asia-southeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast1",
-            "https://compute.australia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast2",
-            "https://compute.australia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-central2",
-            "https://compute.europe-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north1",
-            "https://compute.europe-north1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north2",
-            "https://compute.europe-north2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-southwest1",
-            "https://compute.europe-southwest1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west1",
-            "https://compute.europe-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west10",
-            "https://compute.europe-west10.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west12",
-            "https://compute.europe-west12.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west2",
-            "https://compute.europe-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://compute.europe-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west4",
-            "https://compute.europe-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west6",
-            "https://compute.europe-west6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west8",
-            "https://compute.europe-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west9",
-            "https://compute.europe-west9.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central1",
-            "https://compute.me-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://compute.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-west1",
-            "https://compute.me-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast1",
-            "https://compute.northamerica-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast2",
-            "https://compute.northamerica-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-south1",
-            "https://compute.northamerica-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-east1",
-            "https://compute.southamerica-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-west1",
-            "https://compute.southamerica-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://compute.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://compute.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://compute.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://compute.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://compute.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://compute.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://compute.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://compute.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://compute.us-west4.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Compute Engine API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/compute`: View and manage your Google Compute Engine
-    /// resources
-    pub const COMPUTE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/compute",
-    );
-
-    /// `https://www.googleapis.com/auth/compute.readonly`: View your Google Compute Engine
-    /// resources
-    pub const COMPUTE_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/compute.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/devstorage.full_control`: Manage your data and permissions
-    /// in Cloud Storage and see the email address for your Google Account
-    pub const DEVSTORAGE_FULL_CONTROL: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/devstorage.full_control",
-    );
-
-    /// `https://www.googleapis.com/auth/devstorage.read_only`: View your data in Google Cloud
-    /// Storage
-    pub const DEVSTORAGE_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/devstorage.read_only",
-    );
-
-    /// `https://www.googleapis.com/auth/devstorage.read_write`: Manage your data in Cloud Storage
-    /// and see the email address of your Google Account
-    pub const DEVSTORAGE_READ_WRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/devstorage.read_write",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        COMPUTE,
-        COMPUTE_READONLY,
-        DEVSTORAGE_FULL_CONTROL,
-        DEVSTORAGE_READ_ONLY,
-        DEVSTORAGE_READ_WRITE,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<GlobalOperationsGet>(),
-    crate::Collection::of::<GlobalOrganizationOperationsGet>(),
-    crate::Collection::of::<RegionOperationsGet>(),
-    crate::Collection::of::<ZoneOperationsGet>(),
-];
+pub use crate::catalog::compute_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Deletes the specified Operations resource.
 ///
@@ -356,22 +113,7 @@ impl GlobalOperationsDelete {
 impl crate::Request for GlobalOperationsDelete {
     type Response = crate::NoContent;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.globalOperations.delete",
-        http_method: "DELETE",
-        path: "projects/{project}/global/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::GLOBAL_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -456,22 +198,7 @@ impl GlobalOperationsGet {
 impl crate::Request for GlobalOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.globalOperations.get",
-        http_method: "GET",
-        path: "projects/{project}/global/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::GLOBAL_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <GlobalOperationsWait as crate::Request>::METHOD,
@@ -623,24 +350,7 @@ impl GlobalOperationsList {
 impl crate::Request for GlobalOperationsList {
     type Response = OperationList;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.globalOperations.list",
-        http_method: "GET",
-        path: "projects/{project}/global/operations",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("maxResults"),
-            crate::ParamInfo::query("orderBy"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::GLOBAL_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -721,22 +431,7 @@ impl GlobalOperationsWait {
 impl crate::Request for GlobalOperationsWait {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.globalOperations.wait",
-        http_method: "POST",
-        path: "projects/{project}/global/operations/{operation}/wait",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::GLOBAL_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -797,18 +492,7 @@ impl GlobalOrganizationOperationsDelete {
 impl crate::Request for GlobalOrganizationOperationsDelete {
     type Response = crate::NoContent;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.globalOrganizationOperations.delete",
-        http_method: "DELETE",
-        path: "locations/global/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-            crate::ParamInfo::query("parentId"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::GLOBAL_ORGANIZATION_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -890,18 +574,7 @@ impl GlobalOrganizationOperationsGet {
 impl crate::Request for GlobalOrganizationOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.globalOrganizationOperations.get",
-        http_method: "GET",
-        path: "locations/global/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-            crate::ParamInfo::query("parentId"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::GLOBAL_ORGANIZATION_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1042,20 +715,7 @@ impl GlobalOrganizationOperationsList {
 impl crate::Request for GlobalOrganizationOperationsList {
     type Response = OperationList;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.globalOrganizationOperations.list",
-        http_method: "GET",
-        path: "locations/global/operations",
-        params: &[
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("maxResults"),
-            crate::ParamInfo::query("orderBy"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("parentId"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::GLOBAL_ORGANIZATION_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1132,24 +792,7 @@ impl RegionOperationsDelete {
 impl crate::Request for RegionOperationsDelete {
     type Response = crate::NoContent;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.regionOperations.delete",
-        http_method: "DELETE",
-        path: "projects/{project}/regions/{region}/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("region")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::REGION_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1245,24 +888,7 @@ impl RegionOperationsGet {
 impl crate::Request for RegionOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.regionOperations.get",
-        http_method: "GET",
-        path: "projects/{project}/regions/{region}/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("region")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::REGION_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <RegionOperationsWait as crate::Request>::METHOD,
@@ -1425,26 +1051,7 @@ impl RegionOperationsList {
 impl crate::Request for RegionOperationsList {
     type Response = OperationList;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.regionOperations.list",
-        http_method: "GET",
-        path: "projects/{project}/regions/{region}/operations",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("region")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("maxResults"),
-            crate::ParamInfo::query("orderBy"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::REGION_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1536,24 +1143,7 @@ impl RegionOperationsWait {
 impl crate::Request for RegionOperationsWait {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.regionOperations.wait",
-        http_method: "POST",
-        path: "projects/{project}/regions/{region}/operations/{operation}/wait",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("region")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::REGION_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1629,24 +1219,7 @@ impl ZoneOperationsDelete {
 impl crate::Request for ZoneOperationsDelete {
     type Response = crate::NoContent;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.zoneOperations.delete",
-        http_method: "DELETE",
-        path: "projects/{project}/zones/{zone}/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("zone")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::ZONE_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1741,24 +1314,7 @@ impl ZoneOperationsGet {
 impl crate::Request for ZoneOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.zoneOperations.get",
-        http_method: "GET",
-        path: "projects/{project}/zones/{zone}/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("zone")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::ZONE_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ZoneOperationsWait as crate::Request>::METHOD,
@@ -1920,26 +1476,7 @@ impl ZoneOperationsList {
 impl crate::Request for ZoneOperationsList {
     type Response = OperationList;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.zoneOperations.list",
-        http_method: "GET",
-        path: "projects/{project}/zones/{zone}/operations",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("zone")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("maxResults"),
-            crate::ParamInfo::query("orderBy"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::ZONE_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2029,24 +1566,7 @@ impl ZoneOperationsWait {
 impl crate::Request for ZoneOperationsWait {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "compute.zoneOperations.wait",
-        http_method: "POST",
-        path: "projects/{project}/zones/{zone}/operations/{operation}/wait",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("zone")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", None),
-            crate::ParamInfo::path("operation")
-                .pattern("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}", None),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::COMPUTE, scopes::COMPUTE_READONLY],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::compute_v1::ZONE_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

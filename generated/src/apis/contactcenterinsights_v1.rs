@@ -53,44 +53,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Contact Center AI Insights API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "contactcenterinsights",
-    version: "v1",
-    title: "Contact Center AI Insights API",
-    revision: "20261104",
-    root_url: "https://contactcenterinsights.googleapis.com/",
-    mtls_root_url: Some("https://contactcenterinsights.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Contact Center AI Insights API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<
-        ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::contactcenterinsights_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -149,22 +112,7 @@ impl crate::Request
 for ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "contactcenterinsights.projects.locations.authorizedViewSets.authorizedViews.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/authorizedViewSets/[^/]+/authorizedViews/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/authorizedViewSets/*/authorizedViews/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::contactcenterinsights_v1::PROJECTS_LOCATIONS_AUTHORIZED_VIEW_SETS_AUTHORIZED_VIEWS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -246,22 +194,7 @@ impl ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet {
 impl crate::Request for ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "contactcenterinsights.projects.locations.authorizedViewSets.authorizedViews.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/authorizedViewSets/[^/]+/authorizedViews/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/authorizedViewSets/*/authorizedViews/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::contactcenterinsights_v1::PROJECTS_LOCATIONS_AUTHORIZED_VIEW_SETS_AUTHORIZED_VIEWS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -353,24 +286,7 @@ impl crate::Request
 for ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "contactcenterinsights.projects.locations.authorizedViewSets.authorizedViews.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/authorizedViewSets/[^/]+/authorizedViews/[^/]+$",
-                    Some("projects/*/locations/*/authorizedViewSets/*/authorizedViews/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::contactcenterinsights_v1::PROJECTS_LOCATIONS_AUTHORIZED_VIEW_SETS_AUTHORIZED_VIEWS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -433,20 +349,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "contactcenterinsights.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::contactcenterinsights_v1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -523,20 +426,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "contactcenterinsights.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::contactcenterinsights_v1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -622,24 +512,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "contactcenterinsights.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::contactcenterinsights_v1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -910,248 +783,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1CreateIssueMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1IngestConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1SampleConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1UploadConversationMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata",
-                )
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::contactcenterinsights_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -54,52 +54,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Kubernetes Engine API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "container",
-    version: "v1beta1",
-    title: "Kubernetes Engine API",
-    revision: "20261027",
-    root_url: "https://container.googleapis.com/",
-    mtls_root_url: Some("https://container.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Kubernetes Engine API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/container`: See, edit, configure, and delete your Google
-    /// Kubernetes Engine data and see the email address for your Google Account
-    pub const CONTAINER: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/container",
-    );
-
-    /// `https://www.googleapis.com/auth/container.read-only`: See your Google Kubernetes Engine
-    /// data and the email address of your Google Account
-    pub const CONTAINER_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/container.read-only",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, CONTAINER, CONTAINER_READ_ONLY];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsZonesOperationsGet>()
-        .cancel(<ProjectsZonesOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::container_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Cancels the specified operation.
 ///
@@ -153,24 +108,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "container.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-            crate::ParamInfo::body("name"),
-            crate::ParamInfo::body("operationId"),
-            crate::ParamInfo::body("projectId"),
-            crate::ParamInfo::body("zone"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::CONTAINER],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::container_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -265,23 +203,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "container.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-            crate::ParamInfo::query("operationId"),
-            crate::ParamInfo::query("projectId"),
-            crate::ParamInfo::query("zone"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::container_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -356,22 +278,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "container.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+parent}/operations",
-        params: &[
-            crate::ParamInfo::path("parent")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("projectId"),
-            crate::ParamInfo::query("zone"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::container_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -456,22 +363,7 @@ impl ProjectsZonesOperationsCancel {
 impl crate::Request for ProjectsZonesOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "container.projects.zones.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/projects/{projectId}/zones/{zone}/operations/{operationId}:cancel",
-        params: &[
-            crate::ParamInfo::path("projectId"),
-            crate::ParamInfo::path("zone"),
-            crate::ParamInfo::path("operationId"),
-            crate::ParamInfo::body("name"),
-            crate::ParamInfo::body("operationId"),
-            crate::ParamInfo::body("projectId"),
-            crate::ParamInfo::body("zone"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::CONTAINER],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::container_v1beta1::PROJECTS_ZONES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -575,19 +467,7 @@ impl ProjectsZonesOperationsGet {
 impl crate::Request for ProjectsZonesOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "container.projects.zones.operations.get",
-        http_method: "GET",
-        path: "v1beta1/projects/{projectId}/zones/{zone}/operations/{operationId}",
-        params: &[
-            crate::ParamInfo::path("projectId"),
-            crate::ParamInfo::path("zone"),
-            crate::ParamInfo::path("operationId"),
-            crate::ParamInfo::query("name"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::container_v1beta1::PROJECTS_ZONES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -666,18 +546,7 @@ impl ProjectsZonesOperationsList {
 impl crate::Request for ProjectsZonesOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "container.projects.zones.operations.list",
-        http_method: "GET",
-        path: "v1beta1/projects/{projectId}/zones/{zone}/operations",
-        params: &[
-            crate::ParamInfo::path("projectId"),
-            crate::ParamInfo::path("zone"),
-            crate::ParamInfo::query("parent"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::container_v1beta1::PROJECTS_ZONES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

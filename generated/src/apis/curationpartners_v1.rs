@@ -50,37 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Curation Partners API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "curationpartners",
-    version: "v1",
-    title: "Curation Partners API",
-    revision: "20261103",
-    root_url: "https://curationpartners.googleapis.com/",
-    mtls_root_url: Some("https://curationpartners.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Curation Partners API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/curation-partners`: See, create, edit, and delete data
-    /// entities in your Curation account.
-    pub const CURATION_PARTNERS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/curation-partners",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CURATION_PARTNERS];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<CuratorsReportsOperationsGet>(),
-];
+pub use crate::catalog::curationpartners_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -148,20 +118,7 @@ impl CuratorsReportsOperationsGet {
 impl crate::Request for CuratorsReportsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "curationpartners.curators.reports.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^curators/[^/]+/reports/[^/]+/operations/[^/]+$",
-                    Some("curators/*/reports/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::curationpartners_v1::CURATORS_REPORTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -195,9 +152,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("RunReportMetadata").percent(&["percentComplete"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::curationpartners_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -52,205 +52,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Dataform API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "dataform",
-    version: "v1",
-    title: "Dataform API",
-    revision: "20261030",
-    root_url: "https://dataform.googleapis.com/",
-    mtls_root_url: Some("https://dataform.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "africa-south1",
-            "https://dataform.africa-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east1",
-            "https://dataform.asia-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east2",
-            "https://dataform.asia-east2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast1",
-            "https://dataform.asia-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast2",
-            "https://dataform.asia-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast3",
-            "https://dataform.asia-northeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south1",
-            "https://dataform.asia-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south2",
-            "https://dataform.asia-south2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast1",
-            "https://dataform.asia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast2",
-            "https://dataform.asia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast1",
-            "https://dataform.australia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast2",
-            "https://dataform.australia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-central2",
-            "https://dataform.europe-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north1",
-            "https://dataform.europe-north1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-southwest1",
-            "https://dataform.europe-southwest1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west1",
-            "https://dataform.europe-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west10",
-            "https://dataform.europe-west10.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west12",
-            "https://dataform.europe-west12.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west2",
-            "https://dataform.europe-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://dataform.europe-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west4",
-            "https://dataform.europe-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west6",
-            "https://dataform.europe-west6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west8",
-            "https://dataform.europe-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west9",
-            "https://dataform.europe-west9.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central1",
-            "https://dataform.me-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://dataform.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-west1",
-            "https://dataform.me-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast1",
-            "https://dataform.northamerica-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast2",
-            "https://dataform.northamerica-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-east1",
-            "https://dataform.southamerica-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-west1",
-            "https://dataform.southamerica-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://dataform.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://dataform.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://dataform.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://dataform.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://dataform.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://dataform.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://dataform.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://dataform.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://dataform.us-west4.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Dataform API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/bigquery`: View and manage your data in Google BigQuery and
-    /// see the email address for your Google Account
-    pub const BIGQUERY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/bigquery",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[BIGQUERY, CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::dataform_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -309,20 +111,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dataform.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dataform_v1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -381,20 +170,7 @@ impl ProjectsLocationsOperationsDelete {
 impl crate::Request for ProjectsLocationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dataform.projects.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dataform_v1::PROJECTS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -471,20 +247,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dataform.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dataform_v1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -569,24 +332,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dataform.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dataform_v1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -619,12 +365,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .stage(&["statusDetail"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::dataform_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

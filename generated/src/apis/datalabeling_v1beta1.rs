@@ -51,38 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Data Labeling API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "datalabeling",
-    version: "v1beta1",
-    title: "Data Labeling API",
-    revision: "20260201",
-    root_url: "https://datalabeling.googleapis.com/",
-    mtls_root_url: Some("https://datalabeling.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Data Labeling API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsOperationsGet>()
-        .cancel(<ProjectsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::datalabeling_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -135,20 +104,7 @@ impl ProjectsOperationsCancel {
 impl crate::Request for ProjectsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "datalabeling.projects.operations.cancel",
-        http_method: "GET",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::datalabeling_v1beta1::PROJECTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -207,20 +163,7 @@ impl ProjectsOperationsDelete {
 impl crate::Request for ProjectsOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "datalabeling.projects.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::datalabeling_v1beta1::PROJECTS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -296,20 +239,7 @@ impl ProjectsOperationsGet {
 impl crate::Request for ProjectsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "datalabeling.projects.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::datalabeling_v1beta1::PROJECTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -394,21 +324,7 @@ impl ProjectsOperationsList {
 impl crate::Request for ProjectsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "datalabeling.projects.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^projects/[^/]+$", Some("projects/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::datalabeling_v1beta1::PROJECTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -800,224 +716,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelImageBoundingPolyOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelImageClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelImageOrientedBoundingBoxOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelImagePolylineOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1alpha1LabelOperationMetadata",
-                )
-                .percent(&["progressPercent"])
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelTextEntityExtractionOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelVideoClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelVideoEventOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelVideoObjectDetectionOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1beta1CreateInstructionMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelImageBoundingPolyOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelImageClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelImageOrientedBoundingBoxOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelImagePolylineOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1beta1LabelOperationMetadata",
-                )
-                .percent(&["progressPercent"])
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelTextEntityExtractionOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelVideoClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelVideoEventOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelVideoObjectDetectionOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1beta1LabelVideoObjectTrackingOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingPolyOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelImageClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelImageOrientedBoundingBoxOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelImagePolylineOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata",
-                )
-                .percent(&["progressPercent"])
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelTextEntityExtractionOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelVideoClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelVideoEventOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectDetectionOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p1alpha1LabelVideoObjectTrackingOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingPolyOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelImageClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelImageOrientedBoundingBoxOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelImagePolylineOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata",
-                )
-                .percent(&["progressPercent"])
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelTextEntityExtractionOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelVideoClassificationOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelVideoEventOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectDetectionOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDatalabelingV1p2alpha1LabelVideoObjectTrackingOperationMetadata",
-            ),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::datalabeling_v1beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -51,38 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Dataproc API v1beta2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "dataproc",
-    version: "v1beta2",
-    title: "Cloud Dataproc API",
-    revision: "20210825",
-    root_url: "https://dataproc.googleapis.com/",
-    mtls_root_url: Some("https://dataproc.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Dataproc API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsRegionsOperationsGet>()
-        .cancel(<ProjectsRegionsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::dataproc_v1beta2::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -135,20 +104,7 @@ impl ProjectsRegionsOperationsCancel {
 impl crate::Request for ProjectsRegionsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dataproc.projects.regions.operations.cancel",
-        http_method: "POST",
-        path: "v1beta2/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/regions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/regions/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dataproc_v1beta2::PROJECTS_REGIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -207,20 +163,7 @@ impl ProjectsRegionsOperationsDelete {
 impl crate::Request for ProjectsRegionsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dataproc.projects.regions.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/regions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/regions/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dataproc_v1beta2::PROJECTS_REGIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -297,20 +240,7 @@ impl ProjectsRegionsOperationsGet {
 impl crate::Request for ProjectsRegionsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dataproc.projects.regions.operations.get",
-        http_method: "GET",
-        path: "v1beta2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/regions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/regions/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dataproc_v1beta2::PROJECTS_REGIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -391,23 +321,7 @@ impl ProjectsRegionsOperationsList {
 impl crate::Request for ProjectsRegionsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dataproc.projects.regions.operations.list",
-        http_method: "GET",
-        path: "v1beta2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/regions/[^/]+/operations$",
-                    Some("projects/*/regions/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dataproc_v1beta2::PROJECTS_REGIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -444,15 +358,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("ClusterOperationMetadata")
-                .state(&["status", "state"])
-                .stage(&["status", "details"]),
-            crate::MetadataType::new("JobMetadata")
-                .state(&["status", "state"])
-                .stage(&["status", "details"])
-                .start_time(&["startTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::dataproc_v1beta2::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

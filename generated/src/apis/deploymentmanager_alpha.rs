@@ -51,60 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Deployment Manager V2 API alpha, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "deploymentmanager",
-    version: "alpha",
-    title: "Cloud Deployment Manager V2 API",
-    revision: "20260827",
-    root_url: "https://deploymentmanager.googleapis.com/",
-    mtls_root_url: Some("https://deploymentmanager.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Cloud Deployment Manager V2 API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// `https://www.googleapis.com/auth/ndev.cloudman`: View and manage your Google Cloud Platform
-    /// management resources and deployment status information
-    pub const NDEV_CLOUDMAN: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/ndev.cloudman",
-    );
-
-    /// `https://www.googleapis.com/auth/ndev.cloudman.readonly`: View your Google Cloud Platform
-    /// management resources and deployment status information
-    pub const NDEV_CLOUDMAN_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/ndev.cloudman.readonly",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-        NDEV_CLOUDMAN,
-        NDEV_CLOUDMAN_READONLY,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::deploymentmanager_alpha::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets information about a specific operation.
 ///
@@ -184,22 +131,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "deploymentmanager.operations.get",
-        http_method: "GET",
-        path: "deploymentmanager/alpha/projects/{project}/global/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::path("operation"),
-            crate::ParamInfo::query("header.bypassBillingFilter"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::deploymentmanager_alpha::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -309,24 +241,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = OperationsListResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "deploymentmanager.operations.list",
-        http_method: "GET",
-        path: "deploymentmanager/alpha/projects/{project}/global/operations",
-        params: &[
-            crate::ParamInfo::path("project")
-                .pattern(
-                    "(?:(?:[-a-z0-9]{1,63}\\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?))",
-                    None,
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("maxResults"),
-            crate::ParamInfo::query("orderBy"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::deploymentmanager_alpha::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

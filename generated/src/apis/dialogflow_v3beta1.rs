@@ -54,47 +54,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Dialogflow API v3beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "dialogflow",
-    version: "v3beta1",
-    title: "Dialogflow API",
-    revision: "20261106",
-    root_url: "https://dialogflow.googleapis.com/",
-    mtls_root_url: Some("https://dialogflow.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional("us", "https://dialogflow.us.rep.googleapis.com/"),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Dialogflow API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/dialogflow`: View, manage and query your Dialogflow agents
-    pub const DIALOGFLOW: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/dialogflow",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, DIALOGFLOW];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsOperationsGet>()
-        .cancel(<ProjectsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::dialogflow_v3beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts cancelling an operation.
 ///
@@ -140,20 +100,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dialogflow.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v3beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dialogflow_v3beta1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -226,20 +173,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dialogflow.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v3beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dialogflow_v3beta1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -318,24 +252,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dialogflow.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v3beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dialogflow_v3beta1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -389,20 +306,7 @@ impl ProjectsOperationsCancel {
 impl crate::Request for ProjectsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dialogflow.projects.operations.cancel",
-        http_method: "POST",
-        path: "v3beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dialogflow_v3beta1::PROJECTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -475,20 +379,7 @@ impl ProjectsOperationsGet {
 impl crate::Request for ProjectsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dialogflow.projects.operations.get",
-        http_method: "GET",
-        path: "v3beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dialogflow_v3beta1::PROJECTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -566,21 +457,7 @@ impl ProjectsOperationsList {
 impl crate::Request for ProjectsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dialogflow.projects.operations.list",
-        http_method: "GET",
-        path: "v3beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^projects/[^/]+$", Some("projects/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dialogflow_v3beta1::PROJECTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -835,130 +712,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudDialogflowCxV3DeployFlowMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudDialogflowCxV3ExportIntentsMetadata"),
-            crate::MetadataType::new("GoogleCloudDialogflowCxV3ExportTestCasesMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudDialogflowCxV3ImportIntentsMetadata"),
-            crate::MetadataType::new("GoogleCloudDialogflowCxV3ImportTestCasesMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3RunContinuousTestMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudDialogflowCxV3RunTestCaseMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudDialogflowCxV3beta1DeployFlowMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowV2ArticleSuggestionModelMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata",
-                )
-                .state(&["state"])
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata",
-                )
-                .state(&["state"])
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new("GoogleCloudDialogflowV2ExportOperationMetadata"),
-            crate::MetadataType::new("GoogleCloudDialogflowV2GroundingMetadata"),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudDialogflowV2KnowledgeOperationMetadata")
-                .state(&["state"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new("GoogleCloudDialogflowV2SmartReplyModelMetadata"),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowV2beta1ExportOperationMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudDialogflowV2beta1GroundingMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata",
-                )
-                .state(&["state"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata",
-                )
-                .start_time(&["createTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::dialogflow_v3beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

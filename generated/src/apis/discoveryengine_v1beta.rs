@@ -102,109 +102,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Discovery Engine API v1beta, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "discoveryengine",
-    version: "v1beta",
-    title: "Discovery Engine API",
-    revision: "20261106",
-    root_url: "https://discoveryengine.googleapis.com/",
-    mtls_root_url: Some("https://discoveryengine.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional("us", "https://discoveryengine.us.rep.googleapis.com/"),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Discovery Engine API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud_search.query`: Search your organization's data in the
-    /// Cloud Search index
-    pub const CLOUD_SEARCH_QUERY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud_search.query",
-    );
-
-    /// `https://www.googleapis.com/auth/discoveryengine.assist.readwrite`: View your Agentspace
-    /// chat history, including uploaded files and generated reports and visualizations, and
-    /// interact with the Agentspace assistant on your behalf. Also view the artifacts you access
-    /// through NotebookLM Enterprise.
-    pub const DISCOVERYENGINE_ASSIST_READWRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/discoveryengine.assist.readwrite",
-    );
-
-    /// `https://www.googleapis.com/auth/discoveryengine.readwrite`: View, edit, create, and delete
-    /// all your data associated with any Discovery Engine API product, such as Agentspace, Vertex
-    /// AI Search, or NotebookLM Enterprise, including both end user data and administration or
-    /// configuration data.
-    pub const DISCOVERYENGINE_READWRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/discoveryengine.readwrite",
-    );
-
-    /// `https://www.googleapis.com/auth/discoveryengine.serving.readwrite`: Interact with Discovery
-    /// Engine API products, such as Agentspace, Vertex AI Search, or NotebookLM Enterprise, on your
-    /// behalf. It will also allow the app to view all data that you have access to when you use or
-    /// interact with a Discovery Engine API product.
-    pub const DISCOVERYENGINE_SERVING_READWRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/discoveryengine.serving.readwrite",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        CLOUD_SEARCH_QUERY,
-        DISCOVERYENGINE_ASSIST_READWRITE,
-        DISCOVERYENGINE_READWRITE,
-        DISCOVERYENGINE_SERVING_READWRITE,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsCollectionsDataConnectorOperationsGet>(),
-    crate::Collection::of::<
-        ProjectsLocationsCollectionsDataStoresBranchesOperationsGet,
-    >()
-        .cancel(
-            <ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsCollectionsDataStoresModelsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsCollectionsDataStoresOperationsGet>(),
-    crate::Collection::of::<
-        ProjectsLocationsCollectionsDataStoresSchemasOperationsGet,
-    >(),
-    crate::Collection::of::<
-        ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet,
-    >(),
-    crate::Collection::of::<
-        ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet,
-    >(),
-    crate::Collection::of::<
-        ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet,
-    >(),
-    crate::Collection::of::<ProjectsLocationsCollectionsEnginesOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsCollectionsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsDataStoresBranchesOperationsGet>()
-        .cancel(
-            <ProjectsLocationsDataStoresBranchesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsDataStoresModelsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsDataStoresOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsEvaluationsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsIdentityMappingStoresOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsPodcastsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsSampleQuerySetsOperationsGet>(),
-    crate::Collection::of::<ProjectsOperationsGet>(),
-];
+pub use crate::catalog::discoveryengine_v1beta::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -276,26 +174,7 @@ impl ProjectsLocationsCollectionsDataConnectorOperationsGet {
 impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataConnector.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataConnector/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataConnector/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_CONNECTOR_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -381,28 +260,7 @@ impl ProjectsLocationsCollectionsDataConnectorOperationsList {
 impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataConnector.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataConnector$",
-                    Some("projects/*/locations/*/collections/*/dataConnector"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_CONNECTOR_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -475,26 +333,7 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel {
 impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.branches.operations.cancel",
-        http_method: "POST",
-        path: "v1beta/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/branches/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_BRANCHES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -575,26 +414,7 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsGet {
 impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.branches.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/branches/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_BRANCHES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -685,28 +505,7 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsList {
 impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.branches.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/branches/[^/]+$",
-                    Some("projects/*/locations/*/collections/*/dataStores/*/branches/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_BRANCHES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -787,26 +586,7 @@ impl ProjectsLocationsCollectionsDataStoresModelsOperationsGet {
 impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.models.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataStores/*/models/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_MODELS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -892,28 +672,7 @@ impl ProjectsLocationsCollectionsDataStoresModelsOperationsList {
 impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.models.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/models/[^/]+$",
-                    Some("projects/*/locations/*/collections/*/dataStores/*/models/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_MODELS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -991,26 +750,7 @@ impl ProjectsLocationsCollectionsDataStoresOperationsGet {
 impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataStores/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1094,28 +834,7 @@ impl ProjectsLocationsCollectionsDataStoresOperationsList {
 impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+$",
-                    Some("projects/*/locations/*/collections/*/dataStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1196,26 +915,7 @@ impl ProjectsLocationsCollectionsDataStoresSchemasOperationsGet {
 impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.schemas.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/schemas/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataStores/*/schemas/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_SCHEMAS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1301,28 +1001,7 @@ impl ProjectsLocationsCollectionsDataStoresSchemasOperationsList {
 impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.schemas.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/schemas/[^/]+$",
-                    Some("projects/*/locations/*/collections/*/dataStores/*/schemas/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_SCHEMAS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1405,26 +1084,7 @@ impl crate::Request
 for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/siteSearchEngine/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_SITE_SEARCH_ENGINE_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1512,30 +1172,7 @@ impl crate::Request
 for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/siteSearchEngine$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine",
-                    ),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_SITE_SEARCH_ENGINE_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1618,26 +1255,7 @@ impl crate::Request
 for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/siteSearchEngine/targetSites/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_SITE_SEARCH_ENGINE_TARGET_SITES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1725,30 +1343,7 @@ impl crate::Request
 for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/dataStores/[^/]+/siteSearchEngine/targetSites$",
-                    Some(
-                        "projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites",
-                    ),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_DATA_STORES_SITE_SEARCH_ENGINE_TARGET_SITES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1831,26 +1426,7 @@ impl crate::Request
 for ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.engines.assistants.agents.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/engines/[^/]+/assistants/[^/]+/agents/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/collections/*/engines/*/assistants/*/agents/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_ENGINES_ASSISTANTS_AGENTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1928,24 +1504,7 @@ impl ProjectsLocationsCollectionsEnginesOperationsGet {
 impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.engines.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/engines/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/collections/*/engines/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_ENGINES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2028,28 +1587,7 @@ impl ProjectsLocationsCollectionsEnginesOperationsList {
 impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.engines.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/engines/[^/]+$",
-                    Some("projects/*/locations/*/collections/*/engines/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_ENGINES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2127,24 +1665,7 @@ impl ProjectsLocationsCollectionsOperationsGet {
 impl crate::Request for ProjectsLocationsCollectionsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/collections/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2227,28 +1748,7 @@ impl ProjectsLocationsCollectionsOperationsList {
 impl crate::Request for ProjectsLocationsCollectionsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.collections.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/collections/[^/]+$",
-                    Some("projects/*/locations/*/collections/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_COLLECTIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2317,24 +1817,7 @@ impl ProjectsLocationsDataStoresBranchesOperationsCancel {
 impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.dataStores.branches.operations.cancel",
-        http_method: "POST",
-        path: "v1beta/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/branches/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataStores/*/branches/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_DATA_STORES_BRANCHES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2412,24 +1895,7 @@ impl ProjectsLocationsDataStoresBranchesOperationsGet {
 impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.dataStores.branches.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/branches/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataStores/*/branches/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_DATA_STORES_BRANCHES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2516,28 +1982,7 @@ impl ProjectsLocationsDataStoresBranchesOperationsList {
 impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.dataStores.branches.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/branches/[^/]+$",
-                    Some("projects/*/locations/*/dataStores/*/branches/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_DATA_STORES_BRANCHES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2615,24 +2060,7 @@ impl ProjectsLocationsDataStoresModelsOperationsGet {
 impl crate::Request for ProjectsLocationsDataStoresModelsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.dataStores.models.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/models/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataStores/*/models/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_DATA_STORES_MODELS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2715,28 +2143,7 @@ impl ProjectsLocationsDataStoresModelsOperationsList {
 impl crate::Request for ProjectsLocationsDataStoresModelsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.dataStores.models.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/models/[^/]+$",
-                    Some("projects/*/locations/*/dataStores/*/models/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_DATA_STORES_MODELS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2814,24 +2221,7 @@ impl ProjectsLocationsDataStoresOperationsGet {
 impl crate::Request for ProjectsLocationsDataStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.dataStores.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/dataStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_DATA_STORES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2914,28 +2304,7 @@ impl ProjectsLocationsDataStoresOperationsList {
 impl crate::Request for ProjectsLocationsDataStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.dataStores.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/dataStores/[^/]+$",
-                    Some("projects/*/locations/*/dataStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_DATA_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3013,24 +2382,7 @@ impl ProjectsLocationsEvaluationsOperationsGet {
 impl crate::Request for ProjectsLocationsEvaluationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.evaluations.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/evaluations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/evaluations/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_EVALUATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3108,24 +2460,7 @@ impl ProjectsLocationsIdentityMappingStoresOperationsGet {
 impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.identityMappingStores.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/identityMappingStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/identityMappingStores/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_IDENTITY_MAPPING_STORES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3208,28 +2543,7 @@ impl ProjectsLocationsIdentityMappingStoresOperationsList {
 impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.identityMappingStores.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/identityMappingStores/[^/]+$",
-                    Some("projects/*/locations/*/identityMappingStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_IDENTITY_MAPPING_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3306,24 +2620,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3405,28 +2702,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3504,24 +2780,7 @@ impl ProjectsLocationsPodcastsOperationsGet {
 impl crate::Request for ProjectsLocationsPodcastsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.podcasts.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/podcasts/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/podcasts/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_PODCASTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3599,24 +2858,7 @@ impl ProjectsLocationsSampleQuerySetsOperationsGet {
 impl crate::Request for ProjectsLocationsSampleQuerySetsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.locations.sampleQuerySets.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/sampleQuerySets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/sampleQuerySets/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_LOCATIONS_SAMPLE_QUERY_SETS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3692,24 +2934,7 @@ impl ProjectsOperationsGet {
 impl crate::Request for ProjectsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -3790,25 +3015,7 @@ impl ProjectsOperationsList {
 impl crate::Request for ProjectsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "discoveryengine.projects.operations.list",
-        http_method: "GET",
-        path: "v1beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^projects/[^/]+$", Some("projects/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DISCOVERYENGINE_READWRITE,
-            scopes::DISCOVERYENGINE_SERVING_READWRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::discoveryengine_v1beta::PROJECTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -4384,513 +3591,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1BatchCreateTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1BatchUpdateUserLicensesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1CreateDataStoreMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudDiscoveryengineV1CreateEngineMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudDiscoveryengineV1CreateSchemaMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudDiscoveryengineV1CreateSitemapMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1CreateTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1DeleteCmekConfigMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1DeleteCollectionMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1DeleteDataStoreMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteEngineMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1DeleteIdentityMappingStoreMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteSchemaMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudDiscoveryengineV1DeleteSitemapMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1DeleteTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1DisableAdvancedSiteSearchMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1EnableAdvancedSiteSearchMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1IdentityMappingEntryOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1ImportCompletionSuggestionsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1ImportDocumentsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1ImportSuggestionDenyListEntriesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1ImportUserEventsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1ProvisionProjectMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1PurgeCompletionSuggestionsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1PurgeDocumentsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1PurgeSuggestionDenyListEntriesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1SetUpDataConnectorMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1TrainCustomModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1UpdateCmekConfigMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudDiscoveryengineV1UpdateSchemaMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1UpdateTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaBatchCreateTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaBatchUpdateUserLicensesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaCreateDataStoreMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaCreateEngineMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1alphaCreateEvaluationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaCreateSchemaMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaCreateSitemapMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaCreateTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteAgentMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteCmekConfigMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteCollectionMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteDataStoreMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteEngineMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteIdentityMappingStoreMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteSchemaMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteSitemapMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDeleteUserStoreMetadata",
-                )
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaDisableAdvancedSiteSearchMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaEnableAdvancedSiteSearchMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaEstimateDataSizeMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaExportMetricsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1alphaIdentityMappingEntryOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaImportCompletionSuggestionsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaImportSampleQueriesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaImportSuggestionDenyListEntriesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaImportUserEventsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaPatientFilterOperationMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1alphaProvisionProjectMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaPurgeCompletionSuggestionsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaPurgeDocumentsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaPurgeSuggestionDenyListEntriesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaPurgeUserEventsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaRecrawlUrisMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaRemoveDedicatedCrawlRateMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaResumeExperimentMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaSetDedicatedCrawlRateMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1alphaSetUpDataConnectorMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaSetUriPatternDocumentDataMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaStartExperimentMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaTrainCustomModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1alphaTuneEngineMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaUpdateCmekConfigMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaUpdateCollectionMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaUpdateSchemaMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1alphaUpdateTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaBatchCreateTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaBatchUpdateUserLicensesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaCreateDataStoreMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaCreateEngineMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1betaCreateEvaluationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaCreateSchemaMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaCreateSitemapMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaCreateTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaDeleteDataStoreMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaDeleteEngineMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaDeleteIdentityMappingStoreMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaDeleteSchemaMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaDeleteSitemapMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaDeleteTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaDisableAdvancedSiteSearchMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaEnableAdvancedSiteSearchMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1betaIdentityMappingEntryOperationMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaImportCompletionSuggestionsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaImportDocumentsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaImportSampleQueriesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaImportSuggestionDenyListEntriesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaImportUserEventsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1betaProvisionProjectMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaPurgeDocumentsMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaPurgeSuggestionDenyListEntriesMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaRemoveDedicatedCrawlRateMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaSetDedicatedCrawlRateMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaTrainCustomModelMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudDiscoveryengineV1betaTuneEngineMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaUpdateSchemaMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDiscoveryengineV1betaUpdateTargetSiteMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::discoveryengine_v1beta::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -51,60 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Display &amp; Video 360 API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "displayvideo",
-    version: "v1",
-    title: "Display & Video 360 API",
-    revision: "20240208",
-    root_url: "https://displayvideo.googleapis.com/",
-    mtls_root_url: Some("https://displayvideo.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Display &amp; Video 360 API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/display-video`: Create, see, edit, and permanently delete
-    /// your Display &amp; Video 360 entities and reports
-    pub const DISPLAY_VIDEO: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/display-video",
-    );
-
-    /// `https://www.googleapis.com/auth/display-video-mediaplanning`: Create, see, and edit Display
-    /// &amp; Video 360 Campaign entities and see billing invoices
-    pub const DISPLAY_VIDEO_MEDIAPLANNING: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/display-video-mediaplanning",
-    );
-
-    /// `https://www.googleapis.com/auth/display-video-user-management`: Private Service:
-    /// <https://www.googleapis.com/auth/display-video-user-management>
-    pub const DISPLAY_VIDEO_USER_MANAGEMENT: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/display-video-user-management",
-    );
-
-    /// `https://www.googleapis.com/auth/doubleclickbidmanager`: View and manage your reports in
-    /// DoubleClick Bid Manager
-    pub const DOUBLECLICKBIDMANAGER: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/doubleclickbidmanager",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        DISPLAY_VIDEO,
-        DISPLAY_VIDEO_MEDIAPLANNING,
-        DISPLAY_VIDEO_USER_MANAGEMENT,
-        DOUBLECLICKBIDMANAGER,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<SdfdownloadtasksOperationsGet>(),
-];
+pub use crate::catalog::displayvideo_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of an asynchronous SDF download task operation.
 ///
@@ -170,20 +117,7 @@ impl SdfdownloadtasksOperationsGet {
 impl crate::Request for SdfdownloadtasksOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "displayvideo.sdfdownloadtasks.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^sdfdownloadtasks/operations/[^/]+$",
-                    Some("sdfdownloadtasks/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::DISPLAY_VIDEO, scopes::DOUBLECLICKBIDMANAGER],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::displayvideo_v1::SDFDOWNLOADTASKS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -49,62 +49,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud DNS API v1beta2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "dns",
-    version: "v1beta2",
-    title: "Cloud DNS API",
-    revision: "20261009",
-    root_url: "https://dns.googleapis.com/",
-    mtls_root_url: Some("https://dns.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud DNS API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// `https://www.googleapis.com/auth/ndev.clouddns.readonly`: View your DNS records hosted by
-    /// Google Cloud DNS
-    pub const NDEV_CLOUDDNS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/ndev.clouddns.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/ndev.clouddns.readwrite`: View and manage your DNS records
-    /// hosted by Google Cloud DNS
-    pub const NDEV_CLOUDDNS_READWRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/ndev.clouddns.readwrite",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-        NDEV_CLOUDDNS_READONLY,
-        NDEV_CLOUDDNS_READWRITE,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ManagedZoneOperationsGet>(),
-    crate::Collection::of::<OperationsGet>()
-        .cancel(<OperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::dns_v1beta2::{COLLECTIONS, SERVICE, scopes};
 
 /// Fetches the representation of an existing Operation.
 ///
@@ -195,19 +140,7 @@ impl ManagedZoneOperationsGet {
 impl crate::Request for ManagedZoneOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dns.managedZoneOperations.get",
-        http_method: "GET",
-        path: "dns/v1beta2/projects/{project}/managedZones/{managedZone}/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("project"),
-            crate::ParamInfo::path("managedZone"),
-            crate::ParamInfo::path("operation"),
-            crate::ParamInfo::query("clientOperationId"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dns_v1beta2::MANAGED_ZONE_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -289,20 +222,7 @@ impl ManagedZoneOperationsList {
 impl crate::Request for ManagedZoneOperationsList {
     type Response = ManagedZoneOperationsListResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dns.managedZoneOperations.list",
-        http_method: "GET",
-        path: "dns/v1beta2/projects/{project}/managedZones/{managedZone}/operations",
-        params: &[
-            crate::ParamInfo::path("project"),
-            crate::ParamInfo::path("managedZone"),
-            crate::ParamInfo::query("maxResults"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("sortBy"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dns_v1beta2::MANAGED_ZONE_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -364,20 +284,7 @@ impl OperationsCancel {
 impl crate::Request for OperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dns.operations.cancel",
-        http_method: "POST",
-        path: "dns/v1beta2/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::NDEV_CLOUDDNS_READWRITE],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dns_v1beta2::OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -436,20 +343,7 @@ impl OperationsDelete {
 impl crate::Request for OperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dns.operations.delete",
-        http_method: "DELETE",
-        path: "dns/v1beta2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::NDEV_CLOUDDNS_READWRITE],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dns_v1beta2::OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -526,20 +420,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dns.operations.get",
-        http_method: "GET",
-        path: "dns/v1beta2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::NDEV_CLOUDDNS_READWRITE],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dns_v1beta2::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -624,24 +505,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dns.operations.list",
-        http_method: "GET",
-        path: "dns/v1beta2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::NDEV_CLOUDDNS_READWRITE],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dns_v1beta2::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -674,12 +538,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::dns_v1beta2::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -47,60 +47,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud DNS API v2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "dns",
-    version: "v2",
-    title: "Cloud DNS API",
-    revision: "20220426",
-    root_url: "https://dns.googleapis.com/",
-    mtls_root_url: Some("https://dns.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Cloud DNS API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// `https://www.googleapis.com/auth/ndev.clouddns.readonly`: View your DNS records hosted by
-    /// Google Cloud DNS
-    pub const NDEV_CLOUDDNS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/ndev.clouddns.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/ndev.clouddns.readwrite`: View and manage your DNS records
-    /// hosted by Google Cloud DNS
-    pub const NDEV_CLOUDDNS_READWRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/ndev.clouddns.readwrite",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-        NDEV_CLOUDDNS_READONLY,
-        NDEV_CLOUDDNS_READWRITE,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ManagedZoneOperationsGet>(),
-];
+pub use crate::catalog::dns_v2::{COLLECTIONS, SERVICE, scopes};
 
 /// Fetches the representation of an existing Operation.
 ///
@@ -200,20 +147,7 @@ impl ManagedZoneOperationsGet {
 impl crate::Request for ManagedZoneOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dns.managedZoneOperations.get",
-        http_method: "GET",
-        path: "dns/v2/projects/{project}/locations/{location}/managedZones/{managedZone}/operations/{operation}",
-        params: &[
-            crate::ParamInfo::path("project"),
-            crate::ParamInfo::path("location"),
-            crate::ParamInfo::path("managedZone"),
-            crate::ParamInfo::path("operation"),
-            crate::ParamInfo::query("clientOperationId"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dns_v2::MANAGED_ZONE_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -305,21 +239,7 @@ impl ManagedZoneOperationsList {
 impl crate::Request for ManagedZoneOperationsList {
     type Response = ManagedZoneOperationsListResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "dns.managedZoneOperations.list",
-        http_method: "GET",
-        path: "dns/v2/projects/{project}/locations/{location}/managedZones/{managedZone}/operations",
-        params: &[
-            crate::ParamInfo::path("project"),
-            crate::ParamInfo::path("location"),
-            crate::ParamInfo::path("managedZone"),
-            crate::ParamInfo::query("maxResults"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("sortBy"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::dns_v2::MANAGED_ZONE_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -55,66 +55,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Document AI API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "documentai",
-    version: "v1",
-    title: "Cloud Document AI API",
-    revision: "20260929",
-    root_url: "https://documentai.googleapis.com/",
-    mtls_root_url: Some("https://documentai.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional("us", "https://documentai.us.rep.googleapis.com/"),
-        crate::Endpoint::regional("eu", "https://documentai.eu.rep.googleapis.com/"),
-        crate::Endpoint::regional(
-            "asia-south1",
-            "https://documentai.asia-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast1",
-            "https://documentai.asia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast1",
-            "https://documentai.northamerica-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast1",
-            "https://documentai.australia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west2",
-            "https://documentai.europe-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://documentai.europe-west3.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Document AI API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsOperationsGet>(),
-];
+pub use crate::catalog::documentai_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Deletes a long-running operation.
 ///
@@ -163,17 +104,7 @@ impl OperationsDelete {
 impl crate::Request for OperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "documentai.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::documentai_v1::OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -235,20 +166,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "documentai.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::documentai_v1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -325,20 +243,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "documentai.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::documentai_v1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -424,24 +329,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "documentai.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations$",
-                    Some("projects/*/locations/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::documentai_v1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -517,20 +405,7 @@ impl ProjectsOperationsGet {
 impl crate::Request for ProjectsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "documentai.projects.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::documentai_v1::PROJECTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -836,326 +711,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata",
-                )
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudDocumentaiV1BatchProcessMetadata")
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudDocumentaiV1CommonOperationMetadata")
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudDocumentaiV1DeleteProcessorMetadata")
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1DeployProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudDocumentaiV1DisableProcessorMetadata")
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudDocumentaiV1EnableProcessorMetadata")
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1TrainProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new("GoogleCloudDocumentaiV1beta3BatchProcessMetadata")
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3CommonOperationMetadata",
-                )
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3DisableProcessorMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3EnableProcessorMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata",
-                )
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata",
-                )
-                .state(&["commonMetadata", "state"])
-                .start_time(&["commonMetadata", "createTime"])
-                .update_time(&["commonMetadata", "updateTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::documentai_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -49,101 +49,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Google Drive API v3, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "drive",
-    version: "v3",
-    title: "Google Drive API",
-    revision: "20261106",
-    root_url: "https://www.googleapis.com/",
-    mtls_root_url: Some("https://www.mtls.googleapis.com/"),
-    service_path: "drive/v3/",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Google Drive API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/drive`: See, edit, create, and delete all of your Google
-    /// Drive files
-    pub const DRIVE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive",
-    );
-
-    /// `https://www.googleapis.com/auth/drive.appdata`: See, create, and delete its own
-    /// configuration data in your Google Drive
-    pub const DRIVE_APPDATA: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive.appdata",
-    );
-
-    /// `https://www.googleapis.com/auth/drive.apps.readonly`: View your Google Drive apps
-    pub const DRIVE_APPS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive.apps.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/drive.file`: See, edit, create, and delete only the
-    /// specific Google Drive files you use with this app
-    pub const DRIVE_FILE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive.file",
-    );
-
-    /// `https://www.googleapis.com/auth/drive.meet.readonly`: See and download your Google Drive
-    /// files that were created or edited by Google Meet.
-    pub const DRIVE_MEET_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive.meet.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/drive.metadata`: View and manage metadata of files in your
-    /// Google Drive
-    pub const DRIVE_METADATA: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive.metadata",
-    );
-
-    /// `https://www.googleapis.com/auth/drive.metadata.readonly`: See information about your Google
-    /// Drive files
-    pub const DRIVE_METADATA_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive.metadata.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/drive.photos.readonly`: View the photos, videos and albums
-    /// in your Google Photos
-    pub const DRIVE_PHOTOS_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive.photos.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/drive.readonly`: See and download all your Google Drive
-    /// files
-    pub const DRIVE_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive.readonly",
-    );
-
-    /// `https://www.googleapis.com/auth/drive.scripts`: Modify your Google Apps Script scripts'
-    /// behavior
-    pub const DRIVE_SCRIPTS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/drive.scripts",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        DRIVE,
-        DRIVE_APPDATA,
-        DRIVE_APPS_READONLY,
-        DRIVE_FILE,
-        DRIVE_MEET_READONLY,
-        DRIVE_METADATA,
-        DRIVE_METADATA_READONLY,
-        DRIVE_PHOTOS_READONLY,
-        DRIVE_READONLY,
-        DRIVE_SCRIPTS,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::drive_v3::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -210,19 +116,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "drive.operations.get",
-        http_method: "GET",
-        path: "operations/{name}",
-        params: &[crate::ParamInfo::path("name")],
-        scopes: &[
-            scopes::DRIVE,
-            scopes::DRIVE_FILE,
-            scopes::DRIVE_MEET_READONLY,
-            scopes::DRIVE_READONLY,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::drive_v3::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -50,60 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Firebase Management API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "firebase",
-    version: "v1beta1",
-    title: "Firebase Management API",
-    revision: "20260615",
-    root_url: "https://firebase.googleapis.com/",
-    mtls_root_url: Some("https://firebase.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Firebase Management API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// `https://www.googleapis.com/auth/firebase`: View and administer all your Firebase data and
-    /// settings
-    pub const FIREBASE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/firebase",
-    );
-
-    /// `https://www.googleapis.com/auth/firebase.readonly`: View all your Firebase data and
-    /// settings
-    pub const FIREBASE_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/firebase.readonly",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-        FIREBASE,
-        FIREBASE_READONLY,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::firebase_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -170,17 +117,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "firebase.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::firebase_v1beta1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -217,10 +154,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata"),
-            crate::MetadataType::new("ProductMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::firebase_v1beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -51,38 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Firebase App Distribution API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "firebaseappdistribution",
-    version: "v1",
-    title: "Firebase App Distribution API",
-    revision: "20260803",
-    root_url: "https://firebaseappdistribution.googleapis.com/",
-    mtls_root_url: Some("https://firebaseappdistribution.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Firebase App Distribution API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsAppsReleasesOperationsGet>()
-        .cancel(<ProjectsAppsReleasesOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::firebaseappdistribution_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -142,20 +111,7 @@ impl ProjectsAppsReleasesOperationsCancel {
 impl crate::Request for ProjectsAppsReleasesOperationsCancel {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "firebaseappdistribution.projects.apps.releases.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/apps/[^/]+/releases/[^/]+/operations/[^/]+$",
-                    Some("projects/*/apps/*/releases/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::firebaseappdistribution_v1::PROJECTS_APPS_RELEASES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -215,20 +171,7 @@ impl ProjectsAppsReleasesOperationsDelete {
 impl crate::Request for ProjectsAppsReleasesOperationsDelete {
     type Response = GoogleProtobufEmpty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "firebaseappdistribution.projects.apps.releases.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/apps/[^/]+/releases/[^/]+/operations/[^/]+$",
-                    Some("projects/*/apps/*/releases/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::firebaseappdistribution_v1::PROJECTS_APPS_RELEASES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -306,20 +249,7 @@ impl ProjectsAppsReleasesOperationsGet {
 impl crate::Request for ProjectsAppsReleasesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "firebaseappdistribution.projects.apps.releases.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/apps/[^/]+/releases/[^/]+/operations/[^/]+$",
-                    Some("projects/*/apps/*/releases/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::firebaseappdistribution_v1::PROJECTS_APPS_RELEASES_OPERATIONS_GET;
 
     const WAIT: Option<&'static crate::MethodInfo> = Some(
         <ProjectsAppsReleasesOperationsWait as crate::Request>::METHOD,
@@ -410,24 +340,7 @@ impl ProjectsAppsReleasesOperationsList {
 impl crate::Request for ProjectsAppsReleasesOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "firebaseappdistribution.projects.apps.releases.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/apps/[^/]+/releases/[^/]+$",
-                    Some("projects/*/apps/*/releases/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::firebaseappdistribution_v1::PROJECTS_APPS_RELEASES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -498,21 +411,7 @@ impl ProjectsAppsReleasesOperationsWait {
 impl crate::Request for ProjectsAppsReleasesOperationsWait {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "firebaseappdistribution.projects.apps.releases.operations.wait",
-        http_method: "POST",
-        path: "v1/{+name}:wait",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/apps/[^/]+/releases/[^/]+/operations/[^/]+$",
-                    Some("projects/*/apps/*/releases/*/operations/*"),
-                ),
-            crate::ParamInfo::body("timeout"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::firebaseappdistribution_v1::PROJECTS_APPS_RELEASES_OPERATIONS_WAIT;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -548,9 +447,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("GoogleFirebaseAppdistroV1UploadReleaseMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::firebaseappdistribution_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

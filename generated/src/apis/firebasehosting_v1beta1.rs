@@ -54,61 +54,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Firebase Hosting API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "firebasehosting",
-    version: "v1beta1",
-    title: "Firebase Hosting API",
-    revision: "20260920",
-    root_url: "https://firebasehosting.googleapis.com/",
-    mtls_root_url: Some("https://firebasehosting.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Firebase Hosting API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// `https://www.googleapis.com/auth/firebase`: View and administer all your Firebase data and
-    /// settings
-    pub const FIREBASE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/firebase",
-    );
-
-    /// `https://www.googleapis.com/auth/firebase.readonly`: View all your Firebase data and
-    /// settings
-    pub const FIREBASE_READONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/firebase.readonly",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-        FIREBASE,
-        FIREBASE_READONLY,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsOperationsGet>(),
-    crate::Collection::of::<ProjectsSitesCustomDomainsOperationsGet>(),
-];
+pub use crate::catalog::firebasehosting_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -175,20 +121,7 @@ impl ProjectsOperationsGet {
 impl crate::Request for ProjectsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "firebasehosting.projects.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::firebasehosting_v1beta1::PROJECTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -265,20 +198,7 @@ impl ProjectsSitesCustomDomainsOperationsGet {
 impl crate::Request for ProjectsSitesCustomDomainsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "firebasehosting.projects.sites.customDomains.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/sites/[^/]+/customDomains/[^/]+/operations/[^/]+$",
-                    Some("projects/*/sites/*/customDomains/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::firebasehosting_v1beta1::PROJECTS_SITES_CUSTOM_DOMAINS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -359,24 +279,7 @@ impl ProjectsSitesCustomDomainsOperationsList {
 impl crate::Request for ProjectsSitesCustomDomainsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "firebasehosting.projects.sites.customDomains.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/sites/[^/]+/customDomains/[^/]+$",
-                    Some("projects/*/sites/*/customDomains/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::firebasehosting_v1beta1::PROJECTS_SITES_CUSTOM_DOMAINS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -410,9 +313,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("CustomDomainMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::firebasehosting_v1beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

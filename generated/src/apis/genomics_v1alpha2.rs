@@ -50,49 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Genomics API v1alpha2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "genomics",
-    version: "v1alpha2",
-    title: "Genomics API",
-    revision: "20210503",
-    root_url: "https://genomics.googleapis.com/",
-    mtls_root_url: Some("https://genomics.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Genomics API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud Platform data
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/compute`: View and manage your Google Compute Engine
-    /// resources
-    pub const COMPUTE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/compute",
-    );
-
-    /// `https://www.googleapis.com/auth/genomics`: View and manage Genomics data
-    pub const GENOMICS: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/genomics",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, COMPUTE, GENOMICS];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>()
-        .cancel(<OperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::genomics_v1alpha2::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -149,17 +107,7 @@ impl OperationsCancel {
 impl crate::Request for OperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "genomics.operations.cancel",
-        http_method: "POST",
-        path: "v1alpha2/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::GENOMICS],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::genomics_v1alpha2::OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -236,17 +184,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "genomics.operations.get",
-        http_method: "GET",
-        path: "v1alpha2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::GENOMICS],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::genomics_v1alpha2::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -336,19 +274,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "genomics.operations.list",
-        http_method: "GET",
-        path: "v1alpha2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^operations$", Some("operations")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::GENOMICS],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::genomics_v1alpha2::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -384,12 +310,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("RuntimeMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::genomics_v1alpha2::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -52,43 +52,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Healthcare API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "healthcare",
-    version: "v1beta1",
-    title: "Cloud Healthcare API",
-    revision: "20260924",
-    root_url: "https://healthcare.googleapis.com/",
-    mtls_root_url: Some("https://healthcare.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Healthcare API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-healthcare`: Read, write and manage healthcare data
-    pub const CLOUD_HEALTHCARE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-healthcare",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_HEALTHCARE, CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsDatasetsOperationsGet>()
-        .cancel(<ProjectsLocationsDatasetsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::healthcare_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -148,20 +112,7 @@ impl ProjectsLocationsDatasetsOperationsCancel {
 impl crate::Request for ProjectsLocationsDatasetsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "healthcare.projects.locations.datasets.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::healthcare_v1beta1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -239,20 +190,7 @@ impl ProjectsLocationsDatasetsOperationsGet {
 impl crate::Request for ProjectsLocationsDatasetsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "healthcare.projects.locations.datasets.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::healthcare_v1beta1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -339,24 +277,7 @@ impl ProjectsLocationsDatasetsOperationsList {
 impl crate::Request for ProjectsLocationsDatasetsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "healthcare.projects.locations.datasets.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/datasets/[^/]+$",
-                    Some("projects/*/locations/*/datasets/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::healthcare_v1beta1::PROJECTS_LOCATIONS_DATASETS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -390,11 +311,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::healthcare_v1beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

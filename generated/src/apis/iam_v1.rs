@@ -71,56 +71,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Identity and Access Management (IAM) API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "iam",
-    version: "v1",
-    title: "Identity and Access Management (IAM) API",
-    revision: "20261023",
-    root_url: "https://iam.googleapis.com/",
-    mtls_root_url: Some("https://iam.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Identity and Access Management (IAM) API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<LocationsWorkforcePoolsOperationsGet>(),
-    crate::Collection::of::<LocationsWorkforcePoolsProvidersKeysOperationsGet>(),
-    crate::Collection::of::<LocationsWorkforcePoolsProvidersOperationsGet>(),
-    crate::Collection::of::<LocationsWorkforcePoolsSubjectsOperationsGet>(),
-    crate::Collection::of::<
-        ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsGet,
-    >(),
-    crate::Collection::of::<
-        ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet,
-    >(),
-    crate::Collection::of::<
-        ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet,
-    >(),
-    crate::Collection::of::<ProjectsLocationsWorkloadIdentityPoolsOperationsGet>(),
-    crate::Collection::of::<
-        ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet,
-    >(),
-    crate::Collection::of::<
-        ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet,
-    >(),
-];
+pub use crate::catalog::iam_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -188,20 +139,7 @@ impl LocationsWorkforcePoolsOperationsGet {
 impl crate::Request for LocationsWorkforcePoolsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.locations.workforcePools.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^locations/[^/]+/workforcePools/[^/]+/operations/[^/]+$",
-                    Some("locations/*/workforcePools/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::LOCATIONS_WORKFORCE_POOLS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -279,20 +217,7 @@ impl LocationsWorkforcePoolsProvidersKeysOperationsGet {
 impl crate::Request for LocationsWorkforcePoolsProvidersKeysOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.locations.workforcePools.providers.keys.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^locations/[^/]+/workforcePools/[^/]+/providers/[^/]+/keys/[^/]+/operations/[^/]+$",
-                    Some("locations/*/workforcePools/*/providers/*/keys/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::LOCATIONS_WORKFORCE_POOLS_PROVIDERS_KEYS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -369,20 +294,7 @@ impl LocationsWorkforcePoolsProvidersOperationsGet {
 impl crate::Request for LocationsWorkforcePoolsProvidersOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.locations.workforcePools.providers.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^locations/[^/]+/workforcePools/[^/]+/providers/[^/]+/operations/[^/]+$",
-                    Some("locations/*/workforcePools/*/providers/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::LOCATIONS_WORKFORCE_POOLS_PROVIDERS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -459,20 +371,7 @@ impl LocationsWorkforcePoolsSubjectsOperationsGet {
 impl crate::Request for LocationsWorkforcePoolsSubjectsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.locations.workforcePools.subjects.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^locations/[^/]+/workforcePools/[^/]+/subjects/[^/]+/operations/[^/]+$",
-                    Some("locations/*/workforcePools/*/subjects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::LOCATIONS_WORKFORCE_POOLS_SUBJECTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -555,22 +454,7 @@ impl crate::Request
 for ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.projects.locations.workloadIdentityPools.namespaces.managedIdentities.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+/namespaces/[^/]+/managedIdentities/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/workloadIdentityPools/*/namespaces/*/managedIdentities/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::PROJECTS_LOCATIONS_WORKLOAD_IDENTITY_POOLS_NAMESPACES_MANAGED_IDENTITIES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -653,22 +537,7 @@ impl crate::Request
 for ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.projects.locations.workloadIdentityPools.namespaces.managedIdentities.workloadSources.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+/namespaces/[^/]+/managedIdentities/[^/]+/workloadSources/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/workloadIdentityPools/*/namespaces/*/managedIdentities/*/workloadSources/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::PROJECTS_LOCATIONS_WORKLOAD_IDENTITY_POOLS_NAMESPACES_MANAGED_IDENTITIES_WORKLOAD_SOURCES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -748,22 +617,7 @@ impl ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet {
 impl crate::Request for ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.projects.locations.workloadIdentityPools.namespaces.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+/namespaces/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/workloadIdentityPools/*/namespaces/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::PROJECTS_LOCATIONS_WORKLOAD_IDENTITY_POOLS_NAMESPACES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -841,20 +695,7 @@ impl ProjectsLocationsWorkloadIdentityPoolsOperationsGet {
 impl crate::Request for ProjectsLocationsWorkloadIdentityPoolsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.projects.locations.workloadIdentityPools.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/workloadIdentityPools/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::PROJECTS_LOCATIONS_WORKLOAD_IDENTITY_POOLS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -936,22 +777,7 @@ impl crate::Request
 for ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.projects.locations.workloadIdentityPools.providers.keys.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+/providers/[^/]+/keys/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/workloadIdentityPools/*/providers/*/keys/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::PROJECTS_LOCATIONS_WORKLOAD_IDENTITY_POOLS_PROVIDERS_KEYS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1031,22 +857,7 @@ impl ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet {
 impl crate::Request for ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.projects.locations.workloadIdentityPools.providers.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+/providers/[^/]+/operations/[^/]+$",
-                    Some(
-                        "projects/*/locations/*/workloadIdentityPools/*/providers/*/operations/*",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v1::PROJECTS_LOCATIONS_WORKLOAD_IDENTITY_POOLS_PROVIDERS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1088,14 +899,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .stage(&["statusDetail"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("ReconciliationOperationMetadata"),
-            crate::MetadataType::new("WorkloadIdentityPoolOperationMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::iam_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -53,37 +53,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Identity and Access Management (IAM) API v2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "iam",
-    version: "v2",
-    title: "Identity and Access Management (IAM) API",
-    revision: "20250502",
-    root_url: "https://iam.googleapis.com/",
-    mtls_root_url: Some("https://iam.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Identity and Access Management (IAM) API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<PoliciesOperationsGet>(),
-];
+pub use crate::catalog::iam_v2::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -150,20 +120,7 @@ impl PoliciesOperationsGet {
 impl crate::Request for PoliciesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "iam.policies.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^policies/[^/]+/[^/]+/[^/]+/operations/[^/]+$",
-                    Some("policies/*/*/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::iam_v2::POLICIES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -222,36 +179,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                "CloudControl2SharedOperationsReconciliationOperationMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudCommonOperationMetadata")
-                .stage(&["statusDetail"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new(
-                "GoogleIamV1betaWorkloadIdentityPoolOperationMetadata",
-            ),
-            crate::MetadataType::new("GoogleIamV2PolicyOperationMetadata")
-                .start_time(&["createTime"]),
-            crate::MetadataType::new("GoogleIamV3OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleIamV3alphaOperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleIamV3betaOperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleIamV3mainOperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::iam_v2::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -61,256 +61,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Logging API v2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "logging",
-    version: "v2",
-    title: "Cloud Logging API",
-    revision: "20260911",
-    root_url: "https://logging.googleapis.com/",
-    mtls_root_url: Some("https://logging.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "africa-south1",
-            "https://logging.africa-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east1",
-            "https://logging.asia-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east2",
-            "https://logging.asia-east2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast1",
-            "https://logging.asia-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast2",
-            "https://logging.asia-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast3",
-            "https://logging.asia-northeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south1",
-            "https://logging.asia-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south2",
-            "https://logging.asia-south2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast1",
-            "https://logging.asia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast2",
-            "https://logging.asia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast3",
-            "https://logging.asia-southeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast1",
-            "https://logging.australia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast2",
-            "https://logging.australia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-central2",
-            "https://logging.europe-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north1",
-            "https://logging.europe-north1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north2",
-            "https://logging.europe-north2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north3",
-            "https://logging.europe-north3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-southwest1",
-            "https://logging.europe-southwest1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west1",
-            "https://logging.europe-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west10",
-            "https://logging.europe-west10.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west12",
-            "https://logging.europe-west12.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west2",
-            "https://logging.europe-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://logging.europe-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west4",
-            "https://logging.europe-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west6",
-            "https://logging.europe-west6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west8",
-            "https://logging.europe-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west9",
-            "https://logging.europe-west9.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central1",
-            "https://logging.me-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://logging.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-west1",
-            "https://logging.me-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast1",
-            "https://logging.northamerica-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast2",
-            "https://logging.northamerica-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-south1",
-            "https://logging.northamerica-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-east1",
-            "https://logging.southamerica-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-west1",
-            "https://logging.southamerica-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://logging.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://logging.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://logging.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://logging.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://logging.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://logging.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://logging.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://logging.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://logging.us-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional("ca", "https://logging.ca.rep.googleapis.com/"),
-        crate::Endpoint::regional("ch", "https://logging.ch.rep.googleapis.com/"),
-        crate::Endpoint::regional("eu", "https://logging.eu.rep.googleapis.com/"),
-        crate::Endpoint::regional("in", "https://logging.in.rep.googleapis.com/"),
-        crate::Endpoint::regional("sa", "https://logging.sa.rep.googleapis.com/"),
-        crate::Endpoint::regional("us", "https://logging.us.rep.googleapis.com/"),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Logging API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// `https://www.googleapis.com/auth/logging.admin`: Administrate log data for your projects
-    pub const LOGGING_ADMIN: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/logging.admin",
-    );
-
-    /// `https://www.googleapis.com/auth/logging.read`: View log data for your projects
-    pub const LOGGING_READ: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/logging.read",
-    );
-
-    /// `https://www.googleapis.com/auth/logging.write`: Submit log data for your projects
-    pub const LOGGING_WRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/logging.write",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-        LOGGING_ADMIN,
-        LOGGING_READ,
-        LOGGING_WRITE,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<BillingAccountsLocationsOperationsGet>()
-        .cancel(<BillingAccountsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<FoldersLocationsOperationsGet>()
-        .cancel(<FoldersLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<LocationsOperationsGet>()
-        .cancel(<LocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<OrganizationsLocationsOperationsGet>()
-        .cancel(<OrganizationsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::logging_v2::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -370,20 +121,7 @@ impl BillingAccountsLocationsOperationsCancel {
 impl crate::Request for BillingAccountsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.billingAccounts.locations.operations.cancel",
-        http_method: "POST",
-        path: "v2/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^billingAccounts/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("billingAccounts/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::LOGGING_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::BILLING_ACCOUNTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -460,25 +198,7 @@ impl BillingAccountsLocationsOperationsGet {
 impl crate::Request for BillingAccountsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.billingAccounts.locations.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^billingAccounts/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("billingAccounts/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::BILLING_ACCOUNTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -565,29 +285,7 @@ impl BillingAccountsLocationsOperationsList {
 impl crate::Request for BillingAccountsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.billingAccounts.locations.operations.list",
-        http_method: "GET",
-        path: "v2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^billingAccounts/[^/]+/locations/[^/]+$",
-                    Some("billingAccounts/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::BILLING_ACCOUNTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -655,20 +353,7 @@ impl FoldersLocationsOperationsCancel {
 impl crate::Request for FoldersLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.folders.locations.operations.cancel",
-        http_method: "POST",
-        path: "v2/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("folders/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::LOGGING_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::FOLDERS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -745,25 +430,7 @@ impl FoldersLocationsOperationsGet {
 impl crate::Request for FoldersLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.folders.locations.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("folders/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::FOLDERS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -848,29 +515,7 @@ impl FoldersLocationsOperationsList {
 impl crate::Request for FoldersLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.folders.locations.operations.list",
-        http_method: "GET",
-        path: "v2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+$",
-                    Some("folders/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::FOLDERS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -938,20 +583,7 @@ impl LocationsOperationsCancel {
 impl crate::Request for LocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.locations.operations.cancel",
-        http_method: "POST",
-        path: "v2/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^[^/]+/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("*/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::LOGGING_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1027,25 +659,7 @@ impl LocationsOperationsGet {
 impl crate::Request for LocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.locations.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^[^/]+/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("*/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1130,26 +744,7 @@ impl LocationsOperationsList {
 impl crate::Request for LocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.locations.operations.list",
-        http_method: "GET",
-        path: "v2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^[^/]+/[^/]+/locations/[^/]+$", Some("*/*/locations/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1217,20 +812,7 @@ impl OrganizationsLocationsOperationsCancel {
 impl crate::Request for OrganizationsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.organizations.locations.operations.cancel",
-        http_method: "POST",
-        path: "v2/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::LOGGING_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::ORGANIZATIONS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1307,25 +889,7 @@ impl OrganizationsLocationsOperationsGet {
 impl crate::Request for OrganizationsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.organizations.locations.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::ORGANIZATIONS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1412,29 +976,7 @@ impl OrganizationsLocationsOperationsList {
 impl crate::Request for OrganizationsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.organizations.locations.operations.list",
-        http_method: "GET",
-        path: "v2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+$",
-                    Some("organizations/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::ORGANIZATIONS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1502,20 +1044,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v2/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::LOGGING_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1592,25 +1121,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1695,29 +1206,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "logging.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::CLOUD_PLATFORM_READ_ONLY,
-            scopes::LOGGING_ADMIN,
-            scopes::LOGGING_READ,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::logging_v2::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1756,21 +1245,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("BucketMetadata")
-                .state(&["state"])
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("CopyLogEntriesMetadata")
-                .percent(&["progress"])
-                .state(&["state"])
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("LinkMetadata")
-                .state(&["state"])
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::logging_v2::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -54,39 +54,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Managed Service for Microsoft Active Directory API v1, as its Discovery document
-/// describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "managedidentities",
-    version: "v1",
-    title: "Managed Service for Microsoft Active Directory API",
-    revision: "20260424",
-    root_url: "https://managedidentities.googleapis.com/",
-    mtls_root_url: Some("https://managedidentities.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Managed Service for Microsoft Active Directory API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsGlobalOperationsGet>()
-        .cancel(<ProjectsLocationsGlobalOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::managedidentities_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -146,20 +114,7 @@ impl ProjectsLocationsGlobalOperationsCancel {
 impl crate::Request for ProjectsLocationsGlobalOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "managedidentities.projects.locations.global.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/global/operations/[^/]+$",
-                    Some("projects/*/locations/global/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::managedidentities_v1::PROJECTS_LOCATIONS_GLOBAL_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -219,20 +174,7 @@ impl ProjectsLocationsGlobalOperationsDelete {
 impl crate::Request for ProjectsLocationsGlobalOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "managedidentities.projects.locations.global.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/global/operations/[^/]+$",
-                    Some("projects/*/locations/global/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::managedidentities_v1::PROJECTS_LOCATIONS_GLOBAL_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -310,20 +252,7 @@ impl ProjectsLocationsGlobalOperationsGet {
 impl crate::Request for ProjectsLocationsGlobalOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "managedidentities.projects.locations.global.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/global/operations/[^/]+$",
-                    Some("projects/*/locations/global/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::managedidentities_v1::PROJECTS_LOCATIONS_GLOBAL_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -410,24 +339,7 @@ impl ProjectsLocationsGlobalOperationsList {
 impl crate::Request for ProjectsLocationsGlobalOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "managedidentities.projects.locations.global.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/global/operations$",
-                    Some("projects/*/locations/global/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::managedidentities_v1::PROJECTS_LOCATIONS_GLOBAL_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -476,21 +388,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("GoogleCloudManagedidentitiesV1OpMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleCloudManagedidentitiesV1alpha1OpMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleCloudManagedidentitiesV1beta1OpMetadata")
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("OperationMetadata")
-                .stage(&["statusDetail"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::managedidentities_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -52,207 +52,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Managed Service for Apache Kafka API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "managedkafka",
-    version: "v1",
-    title: "Managed Service for Apache Kafka API",
-    revision: "20261029",
-    root_url: "https://managedkafka.googleapis.com/",
-    mtls_root_url: Some("https://managedkafka.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "africa-south1",
-            "https://managedkafka.africa-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east1",
-            "https://managedkafka.asia-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east2",
-            "https://managedkafka.asia-east2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast1",
-            "https://managedkafka.asia-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast2",
-            "https://managedkafka.asia-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast3",
-            "https://managedkafka.asia-northeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south1",
-            "https://managedkafka.asia-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south2",
-            "https://managedkafka.asia-south2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast1",
-            "https://managedkafka.asia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast2",
-            "https://managedkafka.asia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast1",
-            "https://managedkafka.australia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast2",
-            "https://managedkafka.australia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-central2",
-            "https://managedkafka.europe-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north1",
-            "https://managedkafka.europe-north1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north2",
-            "https://managedkafka.europe-north2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-southwest1",
-            "https://managedkafka.europe-southwest1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west1",
-            "https://managedkafka.europe-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west2",
-            "https://managedkafka.europe-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://managedkafka.europe-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west4",
-            "https://managedkafka.europe-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west6",
-            "https://managedkafka.europe-west6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west8",
-            "https://managedkafka.europe-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west9",
-            "https://managedkafka.europe-west9.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west10",
-            "https://managedkafka.europe-west10.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west12",
-            "https://managedkafka.europe-west12.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-west1",
-            "https://managedkafka.me-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central1",
-            "https://managedkafka.me-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://managedkafka.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast1",
-            "https://managedkafka.northamerica-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast2",
-            "https://managedkafka.northamerica-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-east1",
-            "https://managedkafka.southamerica-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-west1",
-            "https://managedkafka.southamerica-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://managedkafka.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://managedkafka.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://managedkafka.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://managedkafka.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east7",
-            "https://managedkafka.us-east7.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://managedkafka.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://managedkafka.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://managedkafka.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://managedkafka.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://managedkafka.us-west4.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Managed Service for Apache Kafka API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::managedkafka_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -311,20 +111,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "managedkafka.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::managedkafka_v1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -383,20 +170,7 @@ impl ProjectsLocationsOperationsDelete {
 impl crate::Request for ProjectsLocationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "managedkafka.projects.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::managedkafka_v1::PROJECTS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -473,20 +247,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "managedkafka.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::managedkafka_v1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -572,24 +333,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "managedkafka.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::managedkafka_v1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -623,12 +367,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::managedkafka_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -49,60 +49,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Monitoring API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "monitoring",
-    version: "v1",
-    title: "Cloud Monitoring API",
-    revision: "20260903",
-    root_url: "https://monitoring.googleapis.com/",
-    mtls_root_url: Some("https://monitoring.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Monitoring API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/monitoring`: View and write monitoring data for all of your
-    /// Google and third-party Cloud and API projects
-    pub const MONITORING: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/monitoring",
-    );
-
-    /// `https://www.googleapis.com/auth/monitoring.read`: View monitoring data for all of your
-    /// Google Cloud and third-party projects
-    pub const MONITORING_READ: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/monitoring.read",
-    );
-
-    /// `https://www.googleapis.com/auth/monitoring.write`: Publish metric data to your Google Cloud
-    /// projects
-    pub const MONITORING_WRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/monitoring.write",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        MONITORING,
-        MONITORING_READ,
-        MONITORING_WRITE,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::monitoring_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -169,17 +116,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "monitoring.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::MONITORING, scopes::MONITORING_READ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::monitoring_v1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -213,12 +150,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::monitoring_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -58,42 +58,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Network Management API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "networkmanagement",
-    version: "v1beta1",
-    title: "Network Management API",
-    revision: "20261014",
-    root_url: "https://networkmanagement.googleapis.com/",
-    mtls_root_url: Some("https://networkmanagement.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Network Management API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OrganizationsLocationsGlobalOperationsGet>()
-        .cancel(
-            <OrganizationsLocationsGlobalOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsLocationsGlobalOperationsGet>()
-        .cancel(<ProjectsLocationsGlobalOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::networkmanagement_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -153,20 +118,7 @@ impl OrganizationsLocationsGlobalOperationsCancel {
 impl crate::Request for OrganizationsLocationsGlobalOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networkmanagement.organizations.locations.global.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/global/operations/[^/]+$",
-                    Some("organizations/*/locations/global/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networkmanagement_v1beta1::ORGANIZATIONS_LOCATIONS_GLOBAL_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -226,20 +178,7 @@ impl OrganizationsLocationsGlobalOperationsDelete {
 impl crate::Request for OrganizationsLocationsGlobalOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networkmanagement.organizations.locations.global.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/global/operations/[^/]+$",
-                    Some("organizations/*/locations/global/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networkmanagement_v1beta1::ORGANIZATIONS_LOCATIONS_GLOBAL_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -317,20 +256,7 @@ impl OrganizationsLocationsGlobalOperationsGet {
 impl crate::Request for OrganizationsLocationsGlobalOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networkmanagement.organizations.locations.global.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/global/operations/[^/]+$",
-                    Some("organizations/*/locations/global/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networkmanagement_v1beta1::ORGANIZATIONS_LOCATIONS_GLOBAL_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -417,24 +343,7 @@ impl OrganizationsLocationsGlobalOperationsList {
 impl crate::Request for OrganizationsLocationsGlobalOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networkmanagement.organizations.locations.global.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/global$",
-                    Some("organizations/*/locations/global"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networkmanagement_v1beta1::ORGANIZATIONS_LOCATIONS_GLOBAL_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -503,20 +412,7 @@ impl ProjectsLocationsGlobalOperationsCancel {
 impl crate::Request for ProjectsLocationsGlobalOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networkmanagement.projects.locations.global.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/global/operations/[^/]+$",
-                    Some("projects/*/locations/global/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networkmanagement_v1beta1::PROJECTS_LOCATIONS_GLOBAL_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -576,20 +472,7 @@ impl ProjectsLocationsGlobalOperationsDelete {
 impl crate::Request for ProjectsLocationsGlobalOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networkmanagement.projects.locations.global.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/global/operations/[^/]+$",
-                    Some("projects/*/locations/global/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networkmanagement_v1beta1::PROJECTS_LOCATIONS_GLOBAL_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -667,20 +550,7 @@ impl ProjectsLocationsGlobalOperationsGet {
 impl crate::Request for ProjectsLocationsGlobalOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networkmanagement.projects.locations.global.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/global/operations/[^/]+$",
-                    Some("projects/*/locations/global/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networkmanagement_v1beta1::PROJECTS_LOCATIONS_GLOBAL_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -767,24 +637,7 @@ impl ProjectsLocationsGlobalOperationsList {
 impl crate::Request for ProjectsLocationsGlobalOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networkmanagement.projects.locations.global.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/global$",
-                    Some("projects/*/locations/global"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networkmanagement_v1beta1::PROJECTS_LOCATIONS_GLOBAL_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -818,12 +671,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .stage(&["statusDetail"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::networkmanagement_v1beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -54,89 +54,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Network Security API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "networksecurity",
-    version: "v1beta1",
-    title: "Network Security API",
-    revision: "20261104",
-    root_url: "https://networksecurity.googleapis.com/",
-    mtls_root_url: Some("https://networksecurity.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://networksecurity.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central2",
-            "https://networksecurity.us-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://networksecurity.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://networksecurity.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://networksecurity.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east7",
-            "https://networksecurity.us-east7.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://networksecurity.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://networksecurity.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://networksecurity.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://networksecurity.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://networksecurity.us-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west8",
-            "https://networksecurity.us-west8.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Network Security API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OrganizationsLocationsOperationsGet>()
-        .cancel(<OrganizationsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::networksecurity_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -196,20 +114,7 @@ impl OrganizationsLocationsOperationsCancel {
 impl crate::Request for OrganizationsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networksecurity.organizations.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networksecurity_v1beta1::ORGANIZATIONS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -269,20 +174,7 @@ impl OrganizationsLocationsOperationsDelete {
 impl crate::Request for OrganizationsLocationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networksecurity.organizations.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networksecurity_v1beta1::ORGANIZATIONS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -360,20 +252,7 @@ impl OrganizationsLocationsOperationsGet {
 impl crate::Request for OrganizationsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networksecurity.organizations.locations.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networksecurity_v1beta1::ORGANIZATIONS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -460,24 +339,7 @@ impl OrganizationsLocationsOperationsList {
 impl crate::Request for OrganizationsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networksecurity.organizations.locations.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+$",
-                    Some("organizations/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networksecurity_v1beta1::ORGANIZATIONS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -546,20 +408,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networksecurity.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v1beta1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networksecurity_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -619,20 +468,7 @@ impl ProjectsLocationsOperationsDelete {
 impl crate::Request for ProjectsLocationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networksecurity.projects.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networksecurity_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -709,20 +545,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networksecurity.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networksecurity_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -808,24 +631,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "networksecurity.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::networksecurity_v1beta1::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -859,12 +665,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::networksecurity_v1beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

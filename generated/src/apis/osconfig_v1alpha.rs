@@ -52,237 +52,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The OS Config API v1alpha, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "osconfig",
-    version: "v1alpha",
-    title: "OS Config API",
-    revision: "20261022",
-    root_url: "https://osconfig.googleapis.com/",
-    mtls_root_url: Some("https://osconfig.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "africa-south1",
-            "https://osconfig.africa-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east1",
-            "https://osconfig.asia-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east2",
-            "https://osconfig.asia-east2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast1",
-            "https://osconfig.asia-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast2",
-            "https://osconfig.asia-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast3",
-            "https://osconfig.asia-northeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south1",
-            "https://osconfig.asia-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south2",
-            "https://osconfig.asia-south2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast1",
-            "https://osconfig.asia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast2",
-            "https://osconfig.asia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast3",
-            "https://osconfig.asia-southeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast4",
-            "https://osconfig.asia-southeast4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast1",
-            "https://osconfig.australia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast2",
-            "https://osconfig.australia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-central2",
-            "https://osconfig.europe-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north1",
-            "https://osconfig.europe-north1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north2",
-            "https://osconfig.europe-north2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-southwest1",
-            "https://osconfig.europe-southwest1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west1",
-            "https://osconfig.europe-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west10",
-            "https://osconfig.europe-west10.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west12",
-            "https://osconfig.europe-west12.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west15",
-            "https://osconfig.europe-west15.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west2",
-            "https://osconfig.europe-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://osconfig.europe-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west4",
-            "https://osconfig.europe-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west6",
-            "https://osconfig.europe-west6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west8",
-            "https://osconfig.europe-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west9",
-            "https://osconfig.europe-west9.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central1",
-            "https://osconfig.me-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://osconfig.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-west1",
-            "https://osconfig.me-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast1",
-            "https://osconfig.northamerica-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast2",
-            "https://osconfig.northamerica-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-south1",
-            "https://osconfig.northamerica-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-east1",
-            "https://osconfig.southamerica-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-west1",
-            "https://osconfig.southamerica-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://osconfig.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central2",
-            "https://osconfig.us-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central6",
-            "https://osconfig.us-central6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://osconfig.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://osconfig.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://osconfig.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east7",
-            "https://osconfig.us-east7.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://osconfig.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://osconfig.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://osconfig.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://osconfig.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://osconfig.us-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west8",
-            "https://osconfig.us-west8.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the OS Config API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsOsPolicyAssignmentsOperationsGet>()
-        .cancel(
-            <ProjectsLocationsOsPolicyAssignmentsOperationsCancel as crate::Request>::METHOD,
-        ),
-];
+pub use crate::catalog::osconfig_v1alpha::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -342,20 +112,7 @@ impl ProjectsLocationsOsPolicyAssignmentsOperationsCancel {
 impl crate::Request for ProjectsLocationsOsPolicyAssignmentsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.projects.locations.osPolicyAssignments.operations.cancel",
-        http_method: "POST",
-        path: "v1alpha/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/osPolicyAssignments/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/osPolicyAssignments/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v1alpha::PROJECTS_LOCATIONS_OS_POLICY_ASSIGNMENTS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -433,20 +190,7 @@ impl ProjectsLocationsOsPolicyAssignmentsOperationsGet {
 impl crate::Request for ProjectsLocationsOsPolicyAssignmentsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.projects.locations.osPolicyAssignments.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/osPolicyAssignments/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/osPolicyAssignments/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v1alpha::PROJECTS_LOCATIONS_OS_POLICY_ASSIGNMENTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -498,20 +242,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                "GoogleCloudOsconfigV1__OSPolicyAssignmentOperationMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudOsconfigV2__OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleCloudOsconfigV2beta__OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("OSPolicyAssignmentOperationMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::osconfig_v1alpha::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

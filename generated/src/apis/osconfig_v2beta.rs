@@ -60,239 +60,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The OS Config API v2beta, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "osconfig",
-    version: "v2beta",
-    title: "OS Config API",
-    revision: "20261022",
-    root_url: "https://osconfig.googleapis.com/",
-    mtls_root_url: Some("https://osconfig.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "africa-south1",
-            "https://osconfig.africa-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east1",
-            "https://osconfig.asia-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east2",
-            "https://osconfig.asia-east2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast1",
-            "https://osconfig.asia-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast2",
-            "https://osconfig.asia-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast3",
-            "https://osconfig.asia-northeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south1",
-            "https://osconfig.asia-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south2",
-            "https://osconfig.asia-south2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast1",
-            "https://osconfig.asia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast2",
-            "https://osconfig.asia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast3",
-            "https://osconfig.asia-southeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast4",
-            "https://osconfig.asia-southeast4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast1",
-            "https://osconfig.australia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast2",
-            "https://osconfig.australia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-central2",
-            "https://osconfig.europe-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north1",
-            "https://osconfig.europe-north1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north2",
-            "https://osconfig.europe-north2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-southwest1",
-            "https://osconfig.europe-southwest1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west1",
-            "https://osconfig.europe-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west10",
-            "https://osconfig.europe-west10.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west12",
-            "https://osconfig.europe-west12.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west15",
-            "https://osconfig.europe-west15.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west2",
-            "https://osconfig.europe-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://osconfig.europe-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west4",
-            "https://osconfig.europe-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west6",
-            "https://osconfig.europe-west6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west8",
-            "https://osconfig.europe-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west9",
-            "https://osconfig.europe-west9.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central1",
-            "https://osconfig.me-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://osconfig.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-west1",
-            "https://osconfig.me-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast1",
-            "https://osconfig.northamerica-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast2",
-            "https://osconfig.northamerica-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-south1",
-            "https://osconfig.northamerica-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-east1",
-            "https://osconfig.southamerica-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-west1",
-            "https://osconfig.southamerica-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://osconfig.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central2",
-            "https://osconfig.us-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central6",
-            "https://osconfig.us-central6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://osconfig.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://osconfig.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://osconfig.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east7",
-            "https://osconfig.us-east7.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://osconfig.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://osconfig.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://osconfig.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://osconfig.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://osconfig.us-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west8",
-            "https://osconfig.us-west8.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the OS Config API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<FoldersLocationsOperationsGet>()
-        .cancel(<FoldersLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<OrganizationsLocationsOperationsGet>()
-        .cancel(<OrganizationsLocationsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>()
-        .cancel(<ProjectsLocationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::osconfig_v2beta::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -351,20 +119,7 @@ impl FoldersLocationsOperationsCancel {
 impl crate::Request for FoldersLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.folders.locations.operations.cancel",
-        http_method: "POST",
-        path: "v2beta/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("folders/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::FOLDERS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -423,20 +178,7 @@ impl FoldersLocationsOperationsDelete {
 impl crate::Request for FoldersLocationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.folders.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v2beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("folders/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::FOLDERS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -513,20 +255,7 @@ impl FoldersLocationsOperationsGet {
 impl crate::Request for FoldersLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.folders.locations.operations.get",
-        http_method: "GET",
-        path: "v2beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("folders/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::FOLDERS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -611,24 +340,7 @@ impl FoldersLocationsOperationsList {
 impl crate::Request for FoldersLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.folders.locations.operations.list",
-        http_method: "GET",
-        path: "v2beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+$",
-                    Some("folders/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::FOLDERS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -697,20 +409,7 @@ impl OrganizationsLocationsOperationsCancel {
 impl crate::Request for OrganizationsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.organizations.locations.operations.cancel",
-        http_method: "POST",
-        path: "v2beta/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::ORGANIZATIONS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -769,20 +468,7 @@ impl OrganizationsLocationsOperationsDelete {
 impl crate::Request for OrganizationsLocationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.organizations.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v2beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::ORGANIZATIONS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -859,20 +545,7 @@ impl OrganizationsLocationsOperationsGet {
 impl crate::Request for OrganizationsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.organizations.locations.operations.get",
-        http_method: "GET",
-        path: "v2beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::ORGANIZATIONS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -959,24 +632,7 @@ impl OrganizationsLocationsOperationsList {
 impl crate::Request for OrganizationsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.organizations.locations.operations.list",
-        http_method: "GET",
-        path: "v2beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+$",
-                    Some("organizations/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::ORGANIZATIONS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1044,20 +700,7 @@ impl ProjectsLocationsOperationsCancel {
 impl crate::Request for ProjectsLocationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.projects.locations.operations.cancel",
-        http_method: "POST",
-        path: "v2beta/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::PROJECTS_LOCATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1116,20 +759,7 @@ impl ProjectsLocationsOperationsDelete {
 impl crate::Request for ProjectsLocationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.projects.locations.operations.delete",
-        http_method: "DELETE",
-        path: "v2beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::PROJECTS_LOCATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1206,20 +836,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v2beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1305,24 +922,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "osconfig.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v2beta/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::osconfig_v2beta::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1370,20 +970,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                "GoogleCloudOsconfigV1__OSPolicyAssignmentOperationMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudOsconfigV2__OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleCloudOsconfigV2beta__OperationMetadata")
-                .stage(&["statusMessage"])
-                .start_time(&["createTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("OSPolicyAssignmentOperationMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::osconfig_v2beta::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

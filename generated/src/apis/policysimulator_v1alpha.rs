@@ -75,50 +75,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Policy Simulator API v1alpha, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "policysimulator",
-    version: "v1alpha",
-    title: "Policy Simulator API",
-    revision: "20260716",
-    root_url: "https://policysimulator.googleapis.com/",
-    mtls_root_url: Some("https://policysimulator.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Policy Simulator API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<FoldersLocationsAccessPolicySimulationsOperationsGet>(),
-    crate::Collection::of::<FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet>(),
-    crate::Collection::of::<FoldersLocationsReplaysOperationsGet>(),
-    crate::Collection::of::<OperationsGet>(),
-    crate::Collection::of::<
-        OrganizationsLocationsAccessPolicySimulationsOperationsGet,
-    >(),
-    crate::Collection::of::<
-        OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet,
-    >(),
-    crate::Collection::of::<OrganizationsLocationsReplaysOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsAccessPolicySimulationsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsReplaysOperationsGet>(),
-];
+pub use crate::catalog::policysimulator_v1alpha::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -187,20 +144,7 @@ impl FoldersLocationsAccessPolicySimulationsOperationsGet {
 impl crate::Request for FoldersLocationsAccessPolicySimulationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.folders.locations.accessPolicySimulations.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+/accessPolicySimulations/[^/]+/operations/.*$",
-                    Some("folders/*/locations/*/accessPolicySimulations/*/operations/**"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::FOLDERS_LOCATIONS_ACCESS_POLICY_SIMULATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -281,22 +225,7 @@ impl FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet {
 impl crate::Request for FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.folders.locations.orgPolicyViolationsPreviews.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+/orgPolicyViolationsPreviews/[^/]+/operations/.*$",
-                    Some(
-                        "folders/*/locations/*/orgPolicyViolationsPreviews/*/operations/**",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::FOLDERS_LOCATIONS_ORG_POLICY_VIOLATIONS_PREVIEWS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -374,20 +303,7 @@ impl FoldersLocationsReplaysOperationsGet {
 impl crate::Request for FoldersLocationsReplaysOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.folders.locations.replays.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+/replays/[^/]+/operations/.*$",
-                    Some("folders/*/locations/*/replays/*/operations/**"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::FOLDERS_LOCATIONS_REPLAYS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -470,24 +386,7 @@ impl FoldersLocationsReplaysOperationsList {
 impl crate::Request for FoldersLocationsReplaysOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.folders.locations.replays.operations.list",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^folders/[^/]+/locations/[^/]+/replays/[^/]+/operations$",
-                    Some("folders/*/locations/*/replays/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::FOLDERS_LOCATIONS_REPLAYS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -563,17 +462,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -654,20 +543,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.operations.list",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^operations$", Some("operations")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -748,22 +624,7 @@ impl OrganizationsLocationsAccessPolicySimulationsOperationsGet {
 impl crate::Request for OrganizationsLocationsAccessPolicySimulationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.organizations.locations.accessPolicySimulations.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/accessPolicySimulations/[^/]+/operations/.*$",
-                    Some(
-                        "organizations/*/locations/*/accessPolicySimulations/*/operations/**",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::ORGANIZATIONS_LOCATIONS_ACCESS_POLICY_SIMULATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -845,22 +706,7 @@ impl OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet {
 impl crate::Request for OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.organizations.locations.orgPolicyViolationsPreviews.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/orgPolicyViolationsPreviews/[^/]+/operations/.*$",
-                    Some(
-                        "organizations/*/locations/*/orgPolicyViolationsPreviews/*/operations/**",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::ORGANIZATIONS_LOCATIONS_ORG_POLICY_VIOLATIONS_PREVIEWS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -938,20 +784,7 @@ impl OrganizationsLocationsReplaysOperationsGet {
 impl crate::Request for OrganizationsLocationsReplaysOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.organizations.locations.replays.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/replays/[^/]+/operations/.*$",
-                    Some("organizations/*/locations/*/replays/*/operations/**"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::ORGANIZATIONS_LOCATIONS_REPLAYS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1034,24 +867,7 @@ impl OrganizationsLocationsReplaysOperationsList {
 impl crate::Request for OrganizationsLocationsReplaysOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.organizations.locations.replays.operations.list",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/locations/[^/]+/replays/[^/]+/operations$",
-                    Some("organizations/*/locations/*/replays/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::ORGANIZATIONS_LOCATIONS_REPLAYS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1130,22 +946,7 @@ impl ProjectsLocationsAccessPolicySimulationsOperationsGet {
 impl crate::Request for ProjectsLocationsAccessPolicySimulationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.projects.locations.accessPolicySimulations.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/accessPolicySimulations/[^/]+/operations/.*$",
-                    Some(
-                        "projects/*/locations/*/accessPolicySimulations/*/operations/**",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::PROJECTS_LOCATIONS_ACCESS_POLICY_SIMULATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1226,22 +1027,7 @@ impl ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet {
 impl crate::Request for ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.projects.locations.orgPolicyViolationsPreviews.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/orgPolicyViolationsPreviews/[^/]+/operations/.*$",
-                    Some(
-                        "projects/*/locations/*/orgPolicyViolationsPreviews/*/operations/**",
-                    ),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::PROJECTS_LOCATIONS_ORG_POLICY_VIOLATIONS_PREVIEWS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1319,20 +1105,7 @@ impl ProjectsLocationsReplaysOperationsGet {
 impl crate::Request for ProjectsLocationsReplaysOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.projects.locations.replays.operations.get",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/replays/[^/]+/operations/.*$",
-                    Some("projects/*/locations/*/replays/*/operations/**"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::PROJECTS_LOCATIONS_REPLAYS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1415,24 +1188,7 @@ impl ProjectsLocationsReplaysOperationsList {
 impl crate::Request for ProjectsLocationsReplaysOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "policysimulator.projects.locations.replays.operations.list",
-        http_method: "GET",
-        path: "v1alpha/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/replays/[^/]+/operations$",
-                    Some("projects/*/locations/*/replays/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::policysimulator_v1alpha::PROJECTS_LOCATIONS_REPLAYS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1482,22 +1238,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                    "GoogleCloudPolicysimulatorV1ReplayOperationMetadata",
-                )
-                .start_time(&["startTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata",
-                )
-                .state(&["state"])
-                .start_time(&["startTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata",
-                )
-                .state(&["state"])
-                .start_time(&["startTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::policysimulator_v1alpha::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -59,38 +59,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Recommendations AI (Beta) v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "recommendationengine",
-    version: "v1beta1",
-    title: "Recommendations AI (Beta)",
-    revision: "20251113",
-    root_url: "https://recommendationengine.googleapis.com/",
-    mtls_root_url: Some("https://recommendationengine.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Recommendations AI (Beta).
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsCatalogsEventStoresOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsCatalogsOperationsGet>(),
-];
+pub use crate::catalog::recommendationengine_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -160,20 +129,7 @@ impl ProjectsLocationsCatalogsEventStoresOperationsGet {
 impl crate::Request for ProjectsLocationsCatalogsEventStoresOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "recommendationengine.projects.locations.catalogs.eventStores.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/catalogs/[^/]+/eventStores/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/catalogs/*/eventStores/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::recommendationengine_v1beta1::PROJECTS_LOCATIONS_CATALOGS_EVENT_STORES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -257,24 +213,7 @@ impl ProjectsLocationsCatalogsEventStoresOperationsList {
 impl crate::Request for ProjectsLocationsCatalogsEventStoresOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "recommendationengine.projects.locations.catalogs.eventStores.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/catalogs/[^/]+/eventStores/[^/]+$",
-                    Some("projects/*/locations/*/catalogs/*/eventStores/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::recommendationengine_v1beta1::PROJECTS_LOCATIONS_CATALOGS_EVENT_STORES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -352,20 +291,7 @@ impl ProjectsLocationsCatalogsOperationsGet {
 impl crate::Request for ProjectsLocationsCatalogsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "recommendationengine.projects.locations.catalogs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/catalogs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/catalogs/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::recommendationengine_v1beta1::PROJECTS_LOCATIONS_CATALOGS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -448,24 +374,7 @@ impl ProjectsLocationsCatalogsOperationsList {
 impl crate::Request for ProjectsLocationsCatalogsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "recommendationengine.projects.locations.catalogs.operations.list",
-        http_method: "GET",
-        path: "v1beta1/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/catalogs/[^/]+$",
-                    Some("projects/*/locations/*/catalogs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::recommendationengine_v1beta1::PROJECTS_LOCATIONS_CATALOGS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -521,26 +430,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new(
-                "GoogleCloudRecommendationengineV1alphaRejoinCatalogMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudRecommendationengineV1alphaTuningMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudRecommendationengineV1beta1ImportMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new(
-                    "GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata",
-                )
-                .start_time(&["createTime"]),
-            crate::MetadataType::new(
-                "GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata",
-            ),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::recommendationengine_v1beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -59,40 +59,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The AI Commerce Search API v2, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "retail",
-    version: "v2",
-    title: "AI Commerce Search API",
-    revision: "20261011",
-    root_url: "https://retail.googleapis.com/",
-    mtls_root_url: Some("https://retail.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the AI Commerce Search API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsLocationsCatalogsBranchesOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsCatalogsOperationsGet>(),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>(),
-    crate::Collection::of::<ProjectsOperationsGet>(),
-];
+pub use crate::catalog::retail_v2::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -161,20 +128,7 @@ impl ProjectsLocationsCatalogsBranchesOperationsGet {
 impl crate::Request for ProjectsLocationsCatalogsBranchesOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "retail.projects.locations.catalogs.branches.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/catalogs/[^/]+/branches/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/catalogs/*/branches/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::retail_v2::PROJECTS_LOCATIONS_CATALOGS_BRANCHES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -251,20 +205,7 @@ impl ProjectsLocationsCatalogsOperationsGet {
 impl crate::Request for ProjectsLocationsCatalogsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "retail.projects.locations.catalogs.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/catalogs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/catalogs/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::retail_v2::PROJECTS_LOCATIONS_CATALOGS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -347,24 +288,7 @@ impl ProjectsLocationsCatalogsOperationsList {
 impl crate::Request for ProjectsLocationsCatalogsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "retail.projects.locations.catalogs.operations.list",
-        http_method: "GET",
-        path: "v2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/catalogs/[^/]+$",
-                    Some("projects/*/locations/*/catalogs/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::retail_v2::PROJECTS_LOCATIONS_CATALOGS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -441,20 +365,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "retail.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::retail_v2::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -535,24 +446,7 @@ impl ProjectsLocationsOperationsList {
 impl crate::Request for ProjectsLocationsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "retail.projects.locations.operations.list",
-        http_method: "GET",
-        path: "v2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+$",
-                    Some("projects/*/locations/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::retail_v2::PROJECTS_LOCATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -628,20 +522,7 @@ impl ProjectsOperationsGet {
 impl crate::Request for ProjectsOperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "retail.projects.operations.get",
-        http_method: "GET",
-        path: "v2/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::retail_v2::PROJECTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -722,21 +603,7 @@ impl ProjectsOperationsList {
 impl crate::Request for ProjectsOperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "retail.projects.operations.list",
-        http_method: "GET",
-        path: "v2/{+name}/operations",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^projects/[^/]+$", Some("projects/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::retail_v2::PROJECTS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -952,91 +819,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("GoogleCloudRetailV2AddFulfillmentPlacesMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2AddLocalInventoriesMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2CreateModelMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2ExportMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2ImportMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2PurgeMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2PurgeProductsMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2RejoinUserEventsMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2RemoveLocalInventoriesMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudRetailV2SetInventoryMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2TuneModelMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2alphaAddFulfillmentPlacesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2alphaAddLocalInventoriesMetadata",
-            ),
-            crate::MetadataType::new(
-                    "GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata",
-                )
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2alphaCreateModelMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2alphaEnrollSolutionMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2alphaExportMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2alphaImportMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2alphaPurgeMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2alphaPurgeProductsMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2alphaRejoinUserEventsMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudRetailV2alphaSetInventoryMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2alphaTransformedUserEventsMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudRetailV2alphaTuneModelMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2betaAddFulfillmentPlacesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2betaAddLocalInventoriesMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudRetailV2betaCreateModelMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2betaExportMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2betaImportMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2betaPurgeMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2betaPurgeProductsMetadata")
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudRetailV2betaRejoinUserEventsMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata",
-            ),
-            crate::MetadataType::new("GoogleCloudRetailV2betaSetInventoryMetadata"),
-            crate::MetadataType::new("GoogleCloudRetailV2betaTuneModelMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::retail_v2::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -51,43 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Runtime Configuration API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "runtimeconfig",
-    version: "v1beta1",
-    title: "Cloud Runtime Configuration API",
-    revision: "20240627",
-    root_url: "https://runtimeconfig.googleapis.com/",
-    mtls_root_url: Some("https://runtimeconfig.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Cloud Runtime Configuration API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloudruntimeconfig`: Manage your Google Cloud Platform
-    /// services' runtime configuration
-    pub const CLOUDRUNTIMECONFIG: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloudruntimeconfig",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, CLOUDRUNTIMECONFIG];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsConfigsOperationsGet>(),
-];
+pub use crate::catalog::runtimeconfig_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -155,20 +119,7 @@ impl ProjectsConfigsOperationsGet {
 impl crate::Request for ProjectsConfigsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "runtimeconfig.projects.configs.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/configs/[^/]+/operations/.*$",
-                    Some("projects/*/configs/*/operations/**"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::runtimeconfig_v1beta1::PROJECTS_CONFIGS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -52,51 +52,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Security Command Center API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "securitycenter",
-    version: "v1",
-    title: "Security Command Center API",
-    revision: "20261023",
-    root_url: "https://securitycenter.googleapis.com/",
-    mtls_root_url: Some("https://securitycenter.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://securitycenter.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional("us", "https://securitycenter.us.rep.googleapis.com/"),
-        crate::Endpoint::regional("eu", "https://securitycenter.eu.rep.googleapis.com/"),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Security Command Center API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/securitycenter`: See, edit, configure, and delete your
-    /// Google Cloud Security Command Center data and see the email address for your Google Account
-    pub const SECURITYCENTER: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/securitycenter",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, SECURITYCENTER];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OrganizationsOperationsGet>()
-        .cancel(<OrganizationsOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::securitycenter_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts cancelling an operation.
 ///
@@ -141,20 +97,7 @@ impl OrganizationsOperationsCancel {
 impl crate::Request for OrganizationsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "securitycenter.organizations.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::securitycenter_v1::ORGANIZATIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -208,20 +151,7 @@ impl OrganizationsOperationsDelete {
 impl crate::Request for OrganizationsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "securitycenter.organizations.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::securitycenter_v1::ORGANIZATIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -294,20 +224,7 @@ impl OrganizationsOperationsGet {
 impl crate::Request for OrganizationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "securitycenter.organizations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/operations/[^/]+$",
-                    Some("organizations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::securitycenter_v1::ORGANIZATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -385,24 +302,7 @@ impl OrganizationsOperationsList {
 impl crate::Request for OrganizationsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "securitycenter.organizations.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^organizations/[^/]+/operations$",
-                    Some("organizations/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::securitycenter_v1::ORGANIZATIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -464,21 +364,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("ExportFindingsMetadata"),
-            crate::MetadataType::new("GcpMetadata"),
-            crate::MetadataType::new("GoogleCloudSecuritycenterV2AwsMetadata"),
-            crate::MetadataType::new("GoogleCloudSecuritycenterV2AzureMetadata"),
-            crate::MetadataType::new(
-                "GoogleCloudSecuritycenterV2IssueResourceAwsMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudSecuritycenterV2IssueResourceAzureMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleCloudSecuritycenterV2IssueResourceGoogleCloudMetadata",
-            ),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::securitycenter_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -50,37 +50,9 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Service Consumer Management API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "serviceconsumermanagement",
-    version: "v1beta1",
-    title: "Service Consumer Management API",
-    revision: "20260721",
-    root_url: "https://serviceconsumermanagement.googleapis.com/",
-    mtls_root_url: Some("https://serviceconsumermanagement.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
+pub use crate::catalog::serviceconsumermanagement_v1beta1::{
+    COLLECTIONS, SERVICE, scopes,
 };
-
-/// The OAuth 2.0 scopes of the Service Consumer Management API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -147,17 +119,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "serviceconsumermanagement.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::serviceconsumermanagement_v1beta1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

@@ -50,43 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Service Networking API v1beta, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "servicenetworking",
-    version: "v1beta",
-    title: "Service Networking API",
-    revision: "20261028",
-    root_url: "https://servicenetworking.googleapis.com/",
-    mtls_root_url: Some("https://servicenetworking.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Service Networking API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/service.management`: Manage your Google API service
-    /// configuration
-    pub const SERVICE_MANAGEMENT: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/service.management",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, SERVICE_MANAGEMENT];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::servicenetworking_v1beta::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -153,17 +117,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "servicenetworking.operations.get",
-        http_method: "GET",
-        path: "v1beta/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::servicenetworking_v1beta::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -230,20 +184,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("AddDnsRecordSetMetadata"),
-            crate::MetadataType::new("AddDnsZoneMetadata"),
-            crate::MetadataType::new("AddRolesMetadata"),
-            crate::MetadataType::new("CleanupConnectionMetadata"),
-            crate::MetadataType::new("ConsumerConfigMetadata"),
-            crate::MetadataType::new("DeleteConnectionMetadata"),
-            crate::MetadataType::new("DeletePeeredDnsDomainMetadata"),
-            crate::MetadataType::new("PartialDeleteConnectionMetadata"),
-            crate::MetadataType::new("PeeredDnsDomainMetadata"),
-            crate::MetadataType::new("RemoveDnsRecordSetMetadata"),
-            crate::MetadataType::new("RemoveDnsZoneMetadata"),
-            crate::MetadataType::new("UpdateDnsRecordSetMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::servicenetworking_v1beta::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

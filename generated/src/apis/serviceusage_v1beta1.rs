@@ -50,53 +50,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Service Usage API v1beta1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "serviceusage",
-    version: "v1beta1",
-    title: "Service Usage API",
-    revision: "20260921",
-    root_url: "https://serviceusage.googleapis.com/",
-    mtls_root_url: Some("https://serviceusage.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Service Usage API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud services and see the email address of your Google Account
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// `https://www.googleapis.com/auth/service.management`: Manage your Google API service
-    /// configuration
-    pub const SERVICE_MANAGEMENT: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/service.management",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-        SERVICE_MANAGEMENT,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::serviceusage_v1beta1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -163,17 +117,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "serviceusage.operations.get",
-        http_method: "GET",
-        path: "v1beta1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SERVICE_MANAGEMENT],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::serviceusage_v1beta1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -247,20 +191,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "serviceusage.operations.list",
-        http_method: "GET",
-        path: "v1beta1/operations",
-        params: &[
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("name"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SERVICE_MANAGEMENT],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::serviceusage_v1beta1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -360,37 +291,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("AddEnableRulesMetadata"),
-            crate::MetadataType::new("AnalyzeConsumerPolicyMetadata"),
-            crate::MetadataType::new("CreateAdminQuotaPolicyMetadata"),
-            crate::MetadataType::new("DeleteAdminQuotaPolicyMetadata"),
-            crate::MetadataType::new("GetServiceIdentityMetadata"),
-            crate::MetadataType::new("GoogleApiServiceusageV1OperationMetadata"),
-            crate::MetadataType::new(
-                "GoogleApiServiceusageV2alphaAnalyzeConsumerPolicyMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleApiServiceusageV2alphaUpdateConsumerPolicyMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleApiServiceusageV2betaAnalyzeConsumerPolicyMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleApiServiceusageV2betaUpdateConsumerPolicyMetadata",
-            ),
-            crate::MetadataType::new(
-                "GoogleApiServiceusageV2betaUpdateMcpPolicyMetadata",
-            ),
-            crate::MetadataType::new("ImportAdminOverridesMetadata"),
-            crate::MetadataType::new("ImportAdminQuotaPoliciesMetadata"),
-            crate::MetadataType::new("ImportConsumerOverridesMetadata"),
-            crate::MetadataType::new("OperationMetadata"),
-            crate::MetadataType::new("RemoveEnableRulesMetadata"),
-            crate::MetadataType::new("UpdateAdminQuotaPolicyMetadata"),
-            crate::MetadataType::new("UpdateConsumerPolicyMetadata"),
-            crate::MetadataType::new("UpdateContentSecurityPolicyMetadata"),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::serviceusage_v1beta1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -85,125 +85,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Spanner API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "spanner",
-    version: "v1",
-    title: "Cloud Spanner API",
-    revision: "20261006",
-    root_url: "https://spanner.googleapis.com/",
-    mtls_root_url: Some("https://spanner.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "europe-west8",
-            "https://spanner.europe-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://spanner.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://spanner.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-central2",
-            "https://spanner.us-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://spanner.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://spanner.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://spanner.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://spanner.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://spanner.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://spanner.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://spanner.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://spanner.us-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west8",
-            "https://spanner.us-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-southwest1",
-            "https://spanner.europe-southwest1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east7",
-            "https://spanner.us-east7.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional("us", "https://spanner.us.rep.googleapis.com/"),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Spanner API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/spanner.admin`: Administer your Spanner databases
-    pub const SPANNER_ADMIN: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/spanner.admin",
-    );
-
-    /// `https://www.googleapis.com/auth/spanner.data`: See, edit, configure, and delete your Google
-    /// Cloud Spanner data and see the email address for your Google Account
-    pub const SPANNER_DATA: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/spanner.data",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, SPANNER_ADMIN, SPANNER_DATA];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<ProjectsInstanceConfigsOperationsGet>()
-        .cancel(<ProjectsInstanceConfigsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsInstanceConfigsSsdCachesOperationsGet>()
-        .cancel(
-            <ProjectsInstanceConfigsSsdCachesOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsInstancesBackupsOperationsGet>()
-        .cancel(<ProjectsInstancesBackupsOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsInstancesDatabasesOperationsGet>()
-        .cancel(<ProjectsInstancesDatabasesOperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsInstancesInstancePartitionsOperationsGet>()
-        .cancel(
-            <ProjectsInstancesInstancePartitionsOperationsCancel as crate::Request>::METHOD,
-        ),
-    crate::Collection::of::<ProjectsInstancesOperationsGet>()
-        .cancel(<ProjectsInstancesOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::spanner_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Lists the user-managed instance configuration long-running operations in the given project.
 ///
@@ -296,20 +178,7 @@ impl ProjectsInstanceConfigOperationsList {
 impl crate::Request for ProjectsInstanceConfigOperationsList {
     type Response = ListInstanceConfigOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instanceConfigOperations.list",
-        http_method: "GET",
-        path: "v1/{+parent}/instanceConfigOperations",
-        params: &[
-            crate::ParamInfo::path("parent")
-                .pattern("^projects/[^/]+$", Some("projects/*")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCE_CONFIG_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -372,20 +241,7 @@ impl ProjectsInstanceConfigsOperationsCancel {
 impl crate::Request for ProjectsInstanceConfigsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instanceConfigs.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instanceConfigs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instanceConfigs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCE_CONFIGS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -444,20 +300,7 @@ impl ProjectsInstanceConfigsOperationsDelete {
 impl crate::Request for ProjectsInstanceConfigsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instanceConfigs.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instanceConfigs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instanceConfigs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCE_CONFIGS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -534,20 +377,7 @@ impl ProjectsInstanceConfigsOperationsGet {
 impl crate::Request for ProjectsInstanceConfigsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instanceConfigs.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instanceConfigs/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instanceConfigs/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCE_CONFIGS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -633,24 +463,7 @@ impl ProjectsInstanceConfigsOperationsList {
 impl crate::Request for ProjectsInstanceConfigsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instanceConfigs.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instanceConfigs/[^/]+/operations$",
-                    Some("projects/*/instanceConfigs/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCE_CONFIGS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -713,20 +526,7 @@ impl ProjectsInstanceConfigsSsdCachesOperationsCancel {
 impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instanceConfigs.ssdCaches.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instanceConfigs/[^/]+/ssdCaches/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instanceConfigs/*/ssdCaches/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCE_CONFIGS_SSD_CACHES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -786,20 +586,7 @@ impl ProjectsInstanceConfigsSsdCachesOperationsDelete {
 impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instanceConfigs.ssdCaches.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instanceConfigs/[^/]+/ssdCaches/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instanceConfigs/*/ssdCaches/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCE_CONFIGS_SSD_CACHES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -876,20 +663,7 @@ impl ProjectsInstanceConfigsSsdCachesOperationsGet {
 impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instanceConfigs.ssdCaches.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instanceConfigs/[^/]+/ssdCaches/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instanceConfigs/*/ssdCaches/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCE_CONFIGS_SSD_CACHES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -976,24 +750,7 @@ impl ProjectsInstanceConfigsSsdCachesOperationsList {
 impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instanceConfigs.ssdCaches.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instanceConfigs/[^/]+/ssdCaches/[^/]+/operations$",
-                    Some("projects/*/instanceConfigs/*/ssdCaches/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCE_CONFIGS_SSD_CACHES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1108,23 +865,7 @@ impl ProjectsInstancesBackupOperationsList {
 impl crate::Request for ProjectsInstancesBackupOperationsList {
     type Response = ListBackupOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.backupOperations.list",
-        http_method: "GET",
-        path: "v1/{+parent}/backupOperations",
-        params: &[
-            crate::ParamInfo::path("parent")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+$",
-                    Some("projects/*/instances/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_BACKUP_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1187,20 +928,7 @@ impl ProjectsInstancesBackupsOperationsCancel {
 impl crate::Request for ProjectsInstancesBackupsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.backups.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/backups/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/backups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_BACKUPS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1259,20 +987,7 @@ impl ProjectsInstancesBackupsOperationsDelete {
 impl crate::Request for ProjectsInstancesBackupsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.backups.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/backups/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/backups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_BACKUPS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1349,20 +1064,7 @@ impl ProjectsInstancesBackupsOperationsGet {
 impl crate::Request for ProjectsInstancesBackupsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.backups.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/backups/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/backups/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_BACKUPS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1448,24 +1150,7 @@ impl ProjectsInstancesBackupsOperationsList {
 impl crate::Request for ProjectsInstancesBackupsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.backups.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/backups/[^/]+/operations$",
-                    Some("projects/*/instances/*/backups/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_BACKUPS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1564,23 +1249,7 @@ impl ProjectsInstancesDatabaseOperationsList {
 impl crate::Request for ProjectsInstancesDatabaseOperationsList {
     type Response = ListDatabaseOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.databaseOperations.list",
-        http_method: "GET",
-        path: "v1/{+parent}/databaseOperations",
-        params: &[
-            crate::ParamInfo::path("parent")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+$",
-                    Some("projects/*/instances/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_DATABASE_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1643,20 +1312,7 @@ impl ProjectsInstancesDatabasesOperationsCancel {
 impl crate::Request for ProjectsInstancesDatabasesOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.databases.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/databases/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/databases/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_DATABASES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1715,20 +1371,7 @@ impl ProjectsInstancesDatabasesOperationsDelete {
 impl crate::Request for ProjectsInstancesDatabasesOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.databases.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/databases/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/databases/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_DATABASES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1805,20 +1448,7 @@ impl ProjectsInstancesDatabasesOperationsGet {
 impl crate::Request for ProjectsInstancesDatabasesOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.databases.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/databases/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/databases/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_DATABASES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -1904,24 +1534,7 @@ impl ProjectsInstancesDatabasesOperationsList {
 impl crate::Request for ProjectsInstancesDatabasesOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.databases.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/databases/[^/]+/operations$",
-                    Some("projects/*/instances/*/databases/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_DATABASES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2032,24 +1645,7 @@ impl ProjectsInstancesInstancePartitionOperationsList {
 impl crate::Request for ProjectsInstancesInstancePartitionOperationsList {
     type Response = ListInstancePartitionOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.instancePartitionOperations.list",
-        http_method: "GET",
-        path: "v1/{+parent}/instancePartitionOperations",
-        params: &[
-            crate::ParamInfo::path("parent")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+$",
-                    Some("projects/*/instances/*"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("instancePartitionDeadline"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_INSTANCE_PARTITION_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2112,20 +1708,7 @@ impl ProjectsInstancesInstancePartitionsOperationsCancel {
 impl crate::Request for ProjectsInstancesInstancePartitionsOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.instancePartitions.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/instancePartitions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/instancePartitions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_INSTANCE_PARTITIONS_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2185,20 +1768,7 @@ impl ProjectsInstancesInstancePartitionsOperationsDelete {
 impl crate::Request for ProjectsInstancesInstancePartitionsOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.instancePartitions.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/instancePartitions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/instancePartitions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_INSTANCE_PARTITIONS_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2276,20 +1846,7 @@ impl ProjectsInstancesInstancePartitionsOperationsGet {
 impl crate::Request for ProjectsInstancesInstancePartitionsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.instancePartitions.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/instancePartitions/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/instancePartitions/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_INSTANCE_PARTITIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2376,24 +1933,7 @@ impl ProjectsInstancesInstancePartitionsOperationsList {
 impl crate::Request for ProjectsInstancesInstancePartitionsOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.instancePartitions.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/instancePartitions/[^/]+/operations$",
-                    Some("projects/*/instances/*/instancePartitions/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_INSTANCE_PARTITIONS_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2455,20 +1995,7 @@ impl ProjectsInstancesOperationsCancel {
 impl crate::Request for ProjectsInstancesOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2527,20 +2054,7 @@ impl ProjectsInstancesOperationsDelete {
 impl crate::Request for ProjectsInstancesOperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2617,20 +2131,7 @@ impl ProjectsInstancesOperationsGet {
 impl crate::Request for ProjectsInstancesOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/operations/[^/]+$",
-                    Some("projects/*/instances/*/operations/*"),
-                ),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2716,24 +2217,7 @@ impl ProjectsInstancesOperationsList {
 impl crate::Request for ProjectsInstancesOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "spanner.projects.instances.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/instances/[^/]+/operations$",
-                    Some("projects/*/instances/*/operations"),
-                ),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: &[scopes::CLOUD_PLATFORM, scopes::SPANNER_ADMIN],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::spanner_v1::PROJECTS_INSTANCES_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -2808,57 +2292,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("ChangeQuorumMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("CompactDatabaseMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("CopyBackupMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("CreateBackupMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("CreateDatabaseMetadata"),
-            crate::MetadataType::new("CreateInstanceConfigMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("CreateInstanceMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("CreateInstancePartitionMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("OptimizeRestoredDatabaseMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("RestoreDatabaseMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("UpdateDatabaseDdlMetadata"),
-            crate::MetadataType::new("UpdateDatabaseMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("UpdateInstanceConfigMetadata")
-                .percent(&["progress", "progressPercent"])
-                .start_time(&["progress", "startTime"])
-                .end_time(&["progress", "endTime"]),
-            crate::MetadataType::new("UpdateInstanceMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("UpdateInstancePartitionMetadata")
-                .start_time(&["startTime"])
-                .end_time(&["endTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::spanner_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

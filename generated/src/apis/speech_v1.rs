@@ -49,66 +49,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Speech-to-Text API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "speech",
-    version: "v1",
-    title: "Cloud Speech-to-Text API",
-    revision: "20251201",
-    root_url: "https://speech.googleapis.com/",
-    mtls_root_url: Some("https://speech.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://speech.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://speech.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-west1",
-            "https://speech.me-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west1",
-            "https://speech.europe-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west2",
-            "https://speech.europe-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://speech.europe-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west4",
-            "https://speech.europe-west4.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Speech-to-Text API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>(),
-];
+pub use crate::catalog::speech_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -175,14 +116,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "speech.operations.get",
-        http_method: "GET",
-        path: "v1/operations/{+name}",
-        params: &[crate::ParamInfo::path("name").pattern("^.*$", Some("**"))],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::speech_v1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -256,20 +190,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "speech.operations.list",
-        http_method: "GET",
-        path: "v1/operations",
-        params: &[
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("name"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::speech_v1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -303,12 +224,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("LongRunningRecognizeMetadata")
-                .percent(&["progressPercent"])
-                .start_time(&["startTime"])
-                .update_time(&["lastUpdateTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::speech_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

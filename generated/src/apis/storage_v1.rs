@@ -49,243 +49,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Storage JSON API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "storage",
-    version: "v1",
-    title: "Cloud Storage JSON API",
-    revision: "20261009",
-    root_url: "https://storage.googleapis.com/",
-    mtls_root_url: Some("https://storage.mtls.googleapis.com/"),
-    service_path: "storage/v1/",
-    endpoints: &[
-        crate::Endpoint::regional(
-            "africa-south1",
-            "https://storage.africa-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east1",
-            "https://storage.asia-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-east2",
-            "https://storage.asia-east2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast1",
-            "https://storage.asia-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast2",
-            "https://storage.asia-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-northeast3",
-            "https://storage.asia-northeast3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south1",
-            "https://storage.asia-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-south2",
-            "https://storage.asia-south2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast1",
-            "https://storage.asia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "asia-southeast2",
-            "https://storage.asia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast1",
-            "https://storage.australia-southeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "australia-southeast2",
-            "https://storage.australia-southeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional("eu", "https://storage.eu.rep.googleapis.com/"),
-        crate::Endpoint::regional(
-            "europe-central2",
-            "https://storage.europe-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north1",
-            "https://storage.europe-north1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-southwest1",
-            "https://storage.europe-southwest1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west1",
-            "https://storage.europe-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west2",
-            "https://storage.europe-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west3",
-            "https://storage.europe-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west4",
-            "https://storage.europe-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west6",
-            "https://storage.europe-west6.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west8",
-            "https://storage.europe-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west9",
-            "https://storage.europe-west9.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west10",
-            "https://storage.europe-west10.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-west12",
-            "https://storage.europe-west12.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central2",
-            "https://storage.me-central2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-west1",
-            "https://storage.me-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional("us", "https://storage.us.rep.googleapis.com/"),
-        crate::Endpoint::regional(
-            "us-central1",
-            "https://storage.us-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east1",
-            "https://storage.us-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east4",
-            "https://storage.us-east4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-east5",
-            "https://storage.us-east5.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-south1",
-            "https://storage.us-south1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west1",
-            "https://storage.us-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west2",
-            "https://storage.us-west2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west3",
-            "https://storage.us-west3.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west4",
-            "https://storage.us-west4.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast2",
-            "https://storage.northamerica-northeast2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-east1",
-            "https://storage.southamerica-east1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "southamerica-west1",
-            "https://storage.southamerica-west1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "me-central1",
-            "https://storage.me-central1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-northeast1",
-            "https://storage.northamerica-northeast1.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "europe-north2",
-            "https://storage.europe-north2.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "us-west8",
-            "https://storage.us-west8.rep.googleapis.com/",
-        ),
-        crate::Endpoint::regional(
-            "northamerica-south1",
-            "https://storage.northamerica-south1.rep.googleapis.com/",
-        ),
-    ],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Cloud Storage JSON API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: View and manage your data across Google
-    /// Cloud Platform services
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-platform.read-only`: View your data across Google
-    /// Cloud Platform services
-    pub const CLOUD_PLATFORM_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform.read-only",
-    );
-
-    /// `https://www.googleapis.com/auth/devstorage.full_control`: Manage your data and permissions
-    /// in Google Cloud Storage
-    pub const DEVSTORAGE_FULL_CONTROL: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/devstorage.full_control",
-    );
-
-    /// `https://www.googleapis.com/auth/devstorage.read_only`: View your data in Google Cloud
-    /// Storage
-    pub const DEVSTORAGE_READ_ONLY: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/devstorage.read_only",
-    );
-
-    /// `https://www.googleapis.com/auth/devstorage.read_write`: Manage your data in Google Cloud
-    /// Storage
-    pub const DEVSTORAGE_READ_WRITE: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/devstorage.read_write",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[
-        CLOUD_PLATFORM,
-        CLOUD_PLATFORM_READ_ONLY,
-        DEVSTORAGE_FULL_CONTROL,
-        DEVSTORAGE_READ_ONLY,
-        DEVSTORAGE_READ_WRITE,
-    ];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<OperationsGet>()
-        .cancel(<OperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::storage_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Starts asynchronous cancellation on a long-running operation.
 ///
@@ -343,21 +107,7 @@ impl OperationsCancel {
 impl crate::Request for OperationsCancel {
     type Response = crate::NoContent;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "storage.buckets.operations.cancel",
-        http_method: "POST",
-        path: "b/{bucket}/operations/{operationId}/cancel",
-        params: &[
-            crate::ParamInfo::path("bucket"),
-            crate::ParamInfo::path("operationId"),
-        ],
-        scopes: &[
-            scopes::CLOUD_PLATFORM,
-            scopes::DEVSTORAGE_FULL_CONTROL,
-            scopes::DEVSTORAGE_READ_WRITE,
-        ],
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::storage_v1::OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -440,17 +190,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = GoogleLongrunningOperation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "storage.buckets.operations.get",
-        http_method: "GET",
-        path: "b/{bucket}/operations/{operationId}",
-        params: &[
-            crate::ParamInfo::path("bucket"),
-            crate::ParamInfo::path("operationId"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::storage_v1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -527,19 +267,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = GoogleLongrunningListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "storage.buckets.operations.list",
-        http_method: "GET",
-        path: "b/{bucket}/operations",
-        params: &[
-            crate::ParamInfo::path("bucket"),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::storage_v1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

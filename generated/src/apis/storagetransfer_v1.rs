@@ -51,38 +51,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Storage Transfer API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "storagetransfer",
-    version: "v1",
-    title: "Storage Transfer API",
-    revision: "20260619",
-    root_url: "https://storagetransfer.googleapis.com/",
-    mtls_root_url: Some("https://storagetransfer.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: &[],
-};
-
-/// The OAuth 2.0 scopes of the Storage Transfer API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<TransferOperationsGet>()
-        .cancel(<TransferOperationsCancel as crate::Request>::METHOD),
-];
+pub use crate::catalog::storagetransfer_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Cancels a transfer.
 ///
@@ -149,17 +118,7 @@ impl TransferOperationsCancel {
 impl crate::Request for TransferOperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "storagetransfer.transferOperations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^transferOperations/.*$", Some("transferOperations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::storagetransfer_v1::TRANSFER_OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -235,17 +194,7 @@ impl TransferOperationsGet {
 impl crate::Request for TransferOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "storagetransfer.transferOperations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^transferOperations/.*$", Some("transferOperations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::storagetransfer_v1::TRANSFER_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -344,21 +293,7 @@ impl TransferOperationsList {
 impl crate::Request for TransferOperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "storagetransfer.transferOperations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^transferOperations$", Some("transferOperations")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::storagetransfer_v1::TRANSFER_OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0

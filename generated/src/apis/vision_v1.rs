@@ -55,47 +55,7 @@
 #[doc(no_inline)]
 pub use model::*;
 
-/// The Cloud Vision API v1, as its Discovery document describes it.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "vision",
-    version: "v1",
-    title: "Cloud Vision API",
-    revision: "20261016",
-    root_url: "https://vision.googleapis.com/",
-    mtls_root_url: Some("https://vision.mtls.googleapis.com/"),
-    service_path: "",
-    endpoints: &[],
-    scopes: scopes::ALL,
-    metadata: <AnyMetadata as crate::MetadataSet>::TYPES,
-};
-
-/// The OAuth 2.0 scopes of the Cloud Vision API.
-pub mod scopes {
-    /// `https://www.googleapis.com/auth/cloud-platform`: See, edit, configure, and delete your
-    /// Google Cloud data and see the email address for your Google Account.
-    pub const CLOUD_PLATFORM: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-platform",
-    );
-
-    /// `https://www.googleapis.com/auth/cloud-vision`: Apply machine learning models to understand
-    /// and label images
-    pub const CLOUD_VISION: crate::Scope = crate::Scope::new(
-        "https://www.googleapis.com/auth/cloud-vision",
-    );
-
-    /// Every scope the service declares.
-    pub const ALL: &[crate::Scope] = &[CLOUD_PLATFORM, CLOUD_VISION];
-}
-
-/// The operations collections of the service, by their `get`: what
-/// [`resolve`](crate::resolve) matches operation names and URLs against.
-pub const COLLECTIONS: &[crate::Collection] = &[
-    crate::Collection::of::<LocationsOperationsGet>(),
-    crate::Collection::of::<OperationsGet>()
-        .cancel(<OperationsCancel as crate::Request>::METHOD),
-    crate::Collection::of::<ProjectsLocationsOperationsGet>(),
-    crate::Collection::of::<ProjectsOperationsGet>(),
-];
+pub use crate::catalog::vision_v1::{COLLECTIONS, SERVICE, scopes};
 
 /// Gets the latest state of a long-running operation.
 ///
@@ -162,20 +122,7 @@ impl LocationsOperationsGet {
 impl crate::Request for LocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "vision.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^locations/[^/]+/operations/[^/]+$",
-                    Some("locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::vision_v1::LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -242,17 +189,7 @@ impl OperationsCancel {
 impl crate::Request for OperationsCancel {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "vision.operations.cancel",
-        http_method: "POST",
-        path: "v1/{+name}:cancel",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::vision_v1::OPERATIONS_CANCEL;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -310,17 +247,7 @@ impl OperationsDelete {
 impl crate::Request for OperationsDelete {
     type Response = Empty;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "vision.operations.delete",
-        http_method: "DELETE",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/.*$", Some("operations/**")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::vision_v1::OPERATIONS_DELETE;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -396,17 +323,7 @@ impl OperationsGet {
 impl crate::Request for OperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "vision.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern("^operations/[^/]+$", Some("operations/*")),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::vision_v1::OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -491,20 +408,7 @@ impl OperationsList {
 impl crate::Request for OperationsList {
     type Response = ListOperationsResponse;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "vision.operations.list",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name").pattern("^operations$", Some("operations")),
-            crate::ParamInfo::query("filter"),
-            crate::ParamInfo::query("pageSize"),
-            crate::ParamInfo::query("pageToken"),
-            crate::ParamInfo::query("returnPartialSuccess"),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::vision_v1::OPERATIONS_LIST;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -581,20 +485,7 @@ impl ProjectsLocationsOperationsGet {
 impl crate::Request for ProjectsLocationsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "vision.projects.locations.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/locations/[^/]+/operations/[^/]+$",
-                    Some("projects/*/locations/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::vision_v1::PROJECTS_LOCATIONS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -670,20 +561,7 @@ impl ProjectsOperationsGet {
 impl crate::Request for ProjectsOperationsGet {
     type Response = Operation;
 
-    const METHOD: &'static crate::MethodInfo = &crate::MethodInfo {
-        id: "vision.projects.operations.get",
-        http_method: "GET",
-        path: "v1/{+name}",
-        params: &[
-            crate::ParamInfo::path("name")
-                .pattern(
-                    "^projects/[^/]+/operations/[^/]+$",
-                    Some("projects/*/operations/*"),
-                ),
-        ],
-        scopes: scopes::ALL,
-        service: &SERVICE,
-    };
+    const METHOD: &'static crate::MethodInfo = &crate::catalog::vision_v1::PROJECTS_OPERATIONS_GET;
 
     fn call(&self) -> &crate::__private::Call {
         &self.0
@@ -749,37 +627,7 @@ pub mod model {
     }
 
     impl crate::MetadataSet for AnyMetadata {
-        const TYPES: &'static [crate::MetadataType] = &[
-            crate::MetadataType::new("BatchOperationMetadata")
-                .state(&["state"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleCloudVisionV1p1beta1OperationMetadata")
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudVisionV1p2beta1OperationMetadata")
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudVisionV1p3beta1BatchOperationMetadata")
-                .state(&["state"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleCloudVisionV1p3beta1OperationMetadata")
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("GoogleCloudVisionV1p4beta1BatchOperationMetadata")
-                .state(&["state"])
-                .end_time(&["endTime"]),
-            crate::MetadataType::new("GoogleCloudVisionV1p4beta1OperationMetadata")
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-            crate::MetadataType::new("OperationMetadata")
-                .state(&["state"])
-                .start_time(&["createTime"])
-                .update_time(&["updateTime"]),
-        ];
+        const TYPES: &'static [crate::MetadataType] = crate::catalog::vision_v1::METADATA;
 
         fn decode_as<'de, D: serde::Deserializer<'de>>(
             message: &crate::MetadataType,

@@ -95,7 +95,8 @@ impl<C: Clone> Lanes<C> {
     }
 
     /// How many lanes there are.
-    pub(crate) fn count(&self) -> usize {
+    #[cfg(test)]
+    fn count(&self) -> usize {
         self.lanes
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
