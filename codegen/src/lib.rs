@@ -92,10 +92,6 @@ pub fn generate(sources: &[Source], options: &emit::Options) -> Result<Generated
         modules.push(service);
     }
     files.insert(
-        format!("{OUTPUT_DIR}/mod.rs"),
-        emit::index_file(&modules, options),
-    );
-    files.insert(
         format!("{}/mod.rs", emit::catalog::DIR),
         emit::catalog::index_file(&modules, options),
     );

@@ -92,11 +92,6 @@
 pub use google_operations_runtime::*;
 
 #[rustfmt::skip]
-mod apis;
-
-pub use apis::*;
-
-#[rustfmt::skip]
 pub mod catalog;
 
 pub use catalog::SERVICES;
@@ -173,3 +168,1358 @@ pub fn resolve_in_universe(
 ) -> Result<Resolved, ResolveError> {
     resolve_among_in_universe(catalog::COLLECTIONS, input, service, universe)
 }
+
+#[cfg(feature = "accesscontextmanager_v1")]
+#[rustfmt::skip]
+#[path = "apis/accesscontextmanager_v1.rs"]
+pub mod accesscontextmanager_v1;
+
+#[cfg(feature = "accesscontextmanager_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/accesscontextmanager_v1beta.rs"]
+pub mod accesscontextmanager_v1beta;
+
+#[cfg(feature = "agenciesandbrands_v1")]
+#[rustfmt::skip]
+#[path = "apis/agenciesandbrands_v1.rs"]
+pub mod agenciesandbrands_v1;
+
+#[cfg(feature = "agentregistry_v1")]
+#[rustfmt::skip]
+#[path = "apis/agentregistry_v1.rs"]
+pub mod agentregistry_v1;
+
+#[cfg(feature = "agentregistry_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/agentregistry_v1alpha.rs"]
+pub mod agentregistry_v1alpha;
+
+#[cfg(feature = "aiplatform_v1")]
+#[rustfmt::skip]
+#[path = "apis/aiplatform_v1.rs"]
+pub mod aiplatform_v1;
+
+#[cfg(feature = "aiplatform_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/aiplatform_v1beta1.rs"]
+pub mod aiplatform_v1beta1;
+
+#[cfg(feature = "alloydb_v1")]
+#[rustfmt::skip]
+#[path = "apis/alloydb_v1.rs"]
+pub mod alloydb_v1;
+
+#[cfg(feature = "alloydb_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/alloydb_v1alpha.rs"]
+pub mod alloydb_v1alpha;
+
+#[cfg(feature = "alloydb_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/alloydb_v1beta.rs"]
+pub mod alloydb_v1beta;
+
+#[cfg(feature = "androiddeviceprovisioning_v1")]
+#[rustfmt::skip]
+#[path = "apis/androiddeviceprovisioning_v1.rs"]
+pub mod androiddeviceprovisioning_v1;
+
+#[cfg(feature = "androidmanagement_v1")]
+#[rustfmt::skip]
+#[path = "apis/androidmanagement_v1.rs"]
+pub mod androidmanagement_v1;
+
+#[cfg(feature = "apigateway_v1")]
+#[rustfmt::skip]
+#[path = "apis/apigateway_v1.rs"]
+pub mod apigateway_v1;
+
+#[cfg(feature = "apigateway_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/apigateway_v1beta.rs"]
+pub mod apigateway_v1beta;
+
+#[cfg(feature = "apigee_v1")]
+#[rustfmt::skip]
+#[path = "apis/apigee_v1.rs"]
+pub mod apigee_v1;
+
+#[cfg(feature = "apigeeregistry_v1")]
+#[rustfmt::skip]
+#[path = "apis/apigeeregistry_v1.rs"]
+pub mod apigeeregistry_v1;
+
+#[cfg(feature = "apihub_v1")]
+#[rustfmt::skip]
+#[path = "apis/apihub_v1.rs"]
+pub mod apihub_v1;
+
+#[cfg(feature = "apikeys_v2")]
+#[rustfmt::skip]
+#[path = "apis/apikeys_v2.rs"]
+pub mod apikeys_v2;
+
+#[cfg(feature = "apim_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/apim_v1alpha.rs"]
+pub mod apim_v1alpha;
+
+#[cfg(feature = "appengine_v1")]
+#[rustfmt::skip]
+#[path = "apis/appengine_v1.rs"]
+pub mod appengine_v1;
+
+#[cfg(feature = "appengine_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/appengine_v1alpha.rs"]
+pub mod appengine_v1alpha;
+
+#[cfg(feature = "appengine_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/appengine_v1beta.rs"]
+pub mod appengine_v1beta;
+
+#[cfg(feature = "appengine_v1beta4")]
+#[rustfmt::skip]
+#[path = "apis/appengine_v1beta4.rs"]
+pub mod appengine_v1beta4;
+
+#[cfg(feature = "appengine_v1beta5")]
+#[rustfmt::skip]
+#[path = "apis/appengine_v1beta5.rs"]
+pub mod appengine_v1beta5;
+
+#[cfg(feature = "apphub_v1")]
+#[rustfmt::skip]
+#[path = "apis/apphub_v1.rs"]
+pub mod apphub_v1;
+
+#[cfg(feature = "apphub_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/apphub_v1alpha.rs"]
+pub mod apphub_v1alpha;
+
+#[cfg(feature = "artifactregistry_v1")]
+#[rustfmt::skip]
+#[path = "apis/artifactregistry_v1.rs"]
+pub mod artifactregistry_v1;
+
+#[cfg(feature = "artifactregistry_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/artifactregistry_v1beta1.rs"]
+pub mod artifactregistry_v1beta1;
+
+#[cfg(feature = "artifactregistry_v1beta2")]
+#[rustfmt::skip]
+#[path = "apis/artifactregistry_v1beta2.rs"]
+pub mod artifactregistry_v1beta2;
+
+#[cfg(feature = "assuredworkloads_v1")]
+#[rustfmt::skip]
+#[path = "apis/assuredworkloads_v1.rs"]
+pub mod assuredworkloads_v1;
+
+#[cfg(feature = "assuredworkloads_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/assuredworkloads_v1beta1.rs"]
+pub mod assuredworkloads_v1beta1;
+
+#[cfg(feature = "auditmanager_v1")]
+#[rustfmt::skip]
+#[path = "apis/auditmanager_v1.rs"]
+pub mod auditmanager_v1;
+
+#[cfg(feature = "backupdr_v1")]
+#[rustfmt::skip]
+#[path = "apis/backupdr_v1.rs"]
+pub mod backupdr_v1;
+
+#[cfg(feature = "backupdr_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/backupdr_v1beta.rs"]
+pub mod backupdr_v1beta;
+
+#[cfg(feature = "baremetalsolution_v1")]
+#[rustfmt::skip]
+#[path = "apis/baremetalsolution_v1.rs"]
+pub mod baremetalsolution_v1;
+
+#[cfg(feature = "baremetalsolution_v2")]
+#[rustfmt::skip]
+#[path = "apis/baremetalsolution_v2.rs"]
+pub mod baremetalsolution_v2;
+
+#[cfg(feature = "batch_v1")]
+#[rustfmt::skip]
+#[path = "apis/batch_v1.rs"]
+pub mod batch_v1;
+
+#[cfg(feature = "beyondcorp_v1")]
+#[rustfmt::skip]
+#[path = "apis/beyondcorp_v1.rs"]
+pub mod beyondcorp_v1;
+
+#[cfg(feature = "beyondcorp_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/beyondcorp_v1alpha.rs"]
+pub mod beyondcorp_v1alpha;
+
+#[cfg(feature = "bigqueryreservation_v1alpha2")]
+#[rustfmt::skip]
+#[path = "apis/bigqueryreservation_v1alpha2.rs"]
+pub mod bigqueryreservation_v1alpha2;
+
+#[cfg(feature = "bigtableadmin_v2")]
+#[rustfmt::skip]
+#[path = "apis/bigtableadmin_v2.rs"]
+pub mod bigtableadmin_v2;
+
+#[cfg(feature = "blockchainnodeengine_v1")]
+#[rustfmt::skip]
+#[path = "apis/blockchainnodeengine_v1.rs"]
+pub mod blockchainnodeengine_v1;
+
+#[cfg(feature = "certificatemanager_v1")]
+#[rustfmt::skip]
+#[path = "apis/certificatemanager_v1.rs"]
+pub mod certificatemanager_v1;
+
+#[cfg(feature = "ces_v1")]
+#[rustfmt::skip]
+#[path = "apis/ces_v1.rs"]
+pub mod ces_v1;
+
+#[cfg(feature = "ces_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/ces_v1beta.rs"]
+pub mod ces_v1beta;
+
+#[cfg(feature = "checks_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/checks_v1alpha.rs"]
+pub mod checks_v1alpha;
+
+#[cfg(feature = "chromemanagement_v1")]
+#[rustfmt::skip]
+#[path = "apis/chromemanagement_v1.rs"]
+pub mod chromemanagement_v1;
+
+#[cfg(feature = "cloudaicompanion_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudaicompanion_v1.rs"]
+pub mod cloudaicompanion_v1;
+
+#[cfg(feature = "cloudasset_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudasset_v1.rs"]
+pub mod cloudasset_v1;
+
+#[cfg(feature = "cloudasset_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/cloudasset_v1beta1.rs"]
+pub mod cloudasset_v1beta1;
+
+#[cfg(feature = "cloudasset_v1p7beta1")]
+#[rustfmt::skip]
+#[path = "apis/cloudasset_v1p7beta1.rs"]
+pub mod cloudasset_v1p7beta1;
+
+#[cfg(feature = "cloudbuild_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudbuild_v1.rs"]
+pub mod cloudbuild_v1;
+
+#[cfg(feature = "cloudbuild_v1alpha1")]
+#[rustfmt::skip]
+#[path = "apis/cloudbuild_v1alpha1.rs"]
+pub mod cloudbuild_v1alpha1;
+
+#[cfg(feature = "cloudbuild_v1alpha2")]
+#[rustfmt::skip]
+#[path = "apis/cloudbuild_v1alpha2.rs"]
+pub mod cloudbuild_v1alpha2;
+
+#[cfg(feature = "cloudbuild_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/cloudbuild_v1beta1.rs"]
+pub mod cloudbuild_v1beta1;
+
+#[cfg(feature = "cloudbuild_v2")]
+#[rustfmt::skip]
+#[path = "apis/cloudbuild_v2.rs"]
+pub mod cloudbuild_v2;
+
+#[cfg(feature = "cloudchannel_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudchannel_v1.rs"]
+pub mod cloudchannel_v1;
+
+#[cfg(feature = "clouddeploy_v1")]
+#[rustfmt::skip]
+#[path = "apis/clouddeploy_v1.rs"]
+pub mod clouddeploy_v1;
+
+#[cfg(feature = "cloudfunctions_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudfunctions_v1.rs"]
+pub mod cloudfunctions_v1;
+
+#[cfg(feature = "cloudfunctions_v2")]
+#[rustfmt::skip]
+#[path = "apis/cloudfunctions_v2.rs"]
+pub mod cloudfunctions_v2;
+
+#[cfg(feature = "cloudfunctions_v2alpha")]
+#[rustfmt::skip]
+#[path = "apis/cloudfunctions_v2alpha.rs"]
+pub mod cloudfunctions_v2alpha;
+
+#[cfg(feature = "cloudfunctions_v2beta")]
+#[rustfmt::skip]
+#[path = "apis/cloudfunctions_v2beta.rs"]
+pub mod cloudfunctions_v2beta;
+
+#[cfg(feature = "cloudkms_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudkms_v1.rs"]
+pub mod cloudkms_v1;
+
+#[cfg(feature = "cloudnumberregistry_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/cloudnumberregistry_v1alpha.rs"]
+pub mod cloudnumberregistry_v1alpha;
+
+#[cfg(feature = "cloudresourcemanager_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudresourcemanager_v1.rs"]
+pub mod cloudresourcemanager_v1;
+
+#[cfg(feature = "cloudresourcemanager_v2")]
+#[rustfmt::skip]
+#[path = "apis/cloudresourcemanager_v2.rs"]
+pub mod cloudresourcemanager_v2;
+
+#[cfg(feature = "cloudresourcemanager_v2beta1")]
+#[rustfmt::skip]
+#[path = "apis/cloudresourcemanager_v2beta1.rs"]
+pub mod cloudresourcemanager_v2beta1;
+
+#[cfg(feature = "cloudresourcemanager_v3")]
+#[rustfmt::skip]
+#[path = "apis/cloudresourcemanager_v3.rs"]
+pub mod cloudresourcemanager_v3;
+
+#[cfg(feature = "cloudscheduler_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudscheduler_v1.rs"]
+pub mod cloudscheduler_v1;
+
+#[cfg(feature = "cloudscheduler_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/cloudscheduler_v1beta1.rs"]
+pub mod cloudscheduler_v1beta1;
+
+#[cfg(feature = "cloudsearch_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudsearch_v1.rs"]
+pub mod cloudsearch_v1;
+
+#[cfg(feature = "cloudshell_v1")]
+#[rustfmt::skip]
+#[path = "apis/cloudshell_v1.rs"]
+pub mod cloudshell_v1;
+
+#[cfg(feature = "cloudtasks_v2")]
+#[rustfmt::skip]
+#[path = "apis/cloudtasks_v2.rs"]
+pub mod cloudtasks_v2;
+
+#[cfg(feature = "cloudtasks_v2beta2")]
+#[rustfmt::skip]
+#[path = "apis/cloudtasks_v2beta2.rs"]
+pub mod cloudtasks_v2beta2;
+
+#[cfg(feature = "cloudtasks_v2beta3")]
+#[rustfmt::skip]
+#[path = "apis/cloudtasks_v2beta3.rs"]
+pub mod cloudtasks_v2beta3;
+
+#[cfg(feature = "colaboratory_v1")]
+#[rustfmt::skip]
+#[path = "apis/colaboratory_v1.rs"]
+pub mod colaboratory_v1;
+
+#[cfg(feature = "composer_v1")]
+#[rustfmt::skip]
+#[path = "apis/composer_v1.rs"]
+pub mod composer_v1;
+
+#[cfg(feature = "composer_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/composer_v1beta1.rs"]
+pub mod composer_v1beta1;
+
+#[cfg(feature = "compute_alpha")]
+#[rustfmt::skip]
+#[path = "apis/compute_alpha.rs"]
+pub mod compute_alpha;
+
+#[cfg(feature = "compute_beta")]
+#[rustfmt::skip]
+#[path = "apis/compute_beta.rs"]
+pub mod compute_beta;
+
+#[cfg(feature = "compute_preview")]
+#[rustfmt::skip]
+#[path = "apis/compute_preview.rs"]
+pub mod compute_preview;
+
+#[cfg(feature = "compute_v1")]
+#[rustfmt::skip]
+#[path = "apis/compute_v1.rs"]
+pub mod compute_v1;
+
+#[cfg(feature = "config_v1")]
+#[rustfmt::skip]
+#[path = "apis/config_v1.rs"]
+pub mod config_v1;
+
+#[cfg(feature = "connectors_v1")]
+#[rustfmt::skip]
+#[path = "apis/connectors_v1.rs"]
+pub mod connectors_v1;
+
+#[cfg(feature = "contactcenteraiplatform_v1alpha1")]
+#[rustfmt::skip]
+#[path = "apis/contactcenteraiplatform_v1alpha1.rs"]
+pub mod contactcenteraiplatform_v1alpha1;
+
+#[cfg(feature = "contactcenterinsights_v1")]
+#[rustfmt::skip]
+#[path = "apis/contactcenterinsights_v1.rs"]
+pub mod contactcenterinsights_v1;
+
+#[cfg(feature = "container_v1")]
+#[rustfmt::skip]
+#[path = "apis/container_v1.rs"]
+pub mod container_v1;
+
+#[cfg(feature = "container_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/container_v1beta1.rs"]
+pub mod container_v1beta1;
+
+#[cfg(feature = "contentwarehouse_v1")]
+#[rustfmt::skip]
+#[path = "apis/contentwarehouse_v1.rs"]
+pub mod contentwarehouse_v1;
+
+#[cfg(feature = "curationpartners_v1")]
+#[rustfmt::skip]
+#[path = "apis/curationpartners_v1.rs"]
+pub mod curationpartners_v1;
+
+#[cfg(feature = "datacatalog_v1")]
+#[rustfmt::skip]
+#[path = "apis/datacatalog_v1.rs"]
+pub mod datacatalog_v1;
+
+#[cfg(feature = "dataform_v1")]
+#[rustfmt::skip]
+#[path = "apis/dataform_v1.rs"]
+pub mod dataform_v1;
+
+#[cfg(feature = "dataform_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/dataform_v1beta1.rs"]
+pub mod dataform_v1beta1;
+
+#[cfg(feature = "datafusion_v1")]
+#[rustfmt::skip]
+#[path = "apis/datafusion_v1.rs"]
+pub mod datafusion_v1;
+
+#[cfg(feature = "datafusion_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/datafusion_v1beta1.rs"]
+pub mod datafusion_v1beta1;
+
+#[cfg(feature = "datalabeling_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/datalabeling_v1beta1.rs"]
+pub mod datalabeling_v1beta1;
+
+#[cfg(feature = "datalineage_v1")]
+#[rustfmt::skip]
+#[path = "apis/datalineage_v1.rs"]
+pub mod datalineage_v1;
+
+#[cfg(feature = "datamigration_v1")]
+#[rustfmt::skip]
+#[path = "apis/datamigration_v1.rs"]
+pub mod datamigration_v1;
+
+#[cfg(feature = "datamigration_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/datamigration_v1beta1.rs"]
+pub mod datamigration_v1beta1;
+
+#[cfg(feature = "dataplex_v1")]
+#[rustfmt::skip]
+#[path = "apis/dataplex_v1.rs"]
+pub mod dataplex_v1;
+
+#[cfg(feature = "dataproc_v1")]
+#[rustfmt::skip]
+#[path = "apis/dataproc_v1.rs"]
+pub mod dataproc_v1;
+
+#[cfg(feature = "dataproc_v1beta2")]
+#[rustfmt::skip]
+#[path = "apis/dataproc_v1beta2.rs"]
+pub mod dataproc_v1beta2;
+
+#[cfg(feature = "datastore_v1")]
+#[rustfmt::skip]
+#[path = "apis/datastore_v1.rs"]
+pub mod datastore_v1;
+
+#[cfg(feature = "datastream_v1")]
+#[rustfmt::skip]
+#[path = "apis/datastream_v1.rs"]
+pub mod datastream_v1;
+
+#[cfg(feature = "datastream_v1alpha1")]
+#[rustfmt::skip]
+#[path = "apis/datastream_v1alpha1.rs"]
+pub mod datastream_v1alpha1;
+
+#[cfg(feature = "deploymentmanager_alpha")]
+#[rustfmt::skip]
+#[path = "apis/deploymentmanager_alpha.rs"]
+pub mod deploymentmanager_alpha;
+
+#[cfg(feature = "deploymentmanager_v2")]
+#[rustfmt::skip]
+#[path = "apis/deploymentmanager_v2.rs"]
+pub mod deploymentmanager_v2;
+
+#[cfg(feature = "deploymentmanager_v2beta")]
+#[rustfmt::skip]
+#[path = "apis/deploymentmanager_v2beta.rs"]
+pub mod deploymentmanager_v2beta;
+
+#[cfg(feature = "developerconnect_v1")]
+#[rustfmt::skip]
+#[path = "apis/developerconnect_v1.rs"]
+pub mod developerconnect_v1;
+
+#[cfg(feature = "devicerun_v1")]
+#[rustfmt::skip]
+#[path = "apis/devicerun_v1.rs"]
+pub mod devicerun_v1;
+
+#[cfg(feature = "devicerun_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/devicerun_v1alpha.rs"]
+pub mod devicerun_v1alpha;
+
+#[cfg(feature = "dialogflow_v2")]
+#[rustfmt::skip]
+#[path = "apis/dialogflow_v2.rs"]
+pub mod dialogflow_v2;
+
+#[cfg(feature = "dialogflow_v2beta1")]
+#[rustfmt::skip]
+#[path = "apis/dialogflow_v2beta1.rs"]
+pub mod dialogflow_v2beta1;
+
+#[cfg(feature = "dialogflow_v3")]
+#[rustfmt::skip]
+#[path = "apis/dialogflow_v3.rs"]
+pub mod dialogflow_v3;
+
+#[cfg(feature = "dialogflow_v3beta1")]
+#[rustfmt::skip]
+#[path = "apis/dialogflow_v3beta1.rs"]
+pub mod dialogflow_v3beta1;
+
+#[cfg(feature = "discoveryengine_v1")]
+#[rustfmt::skip]
+#[path = "apis/discoveryengine_v1.rs"]
+pub mod discoveryengine_v1;
+
+#[cfg(feature = "discoveryengine_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/discoveryengine_v1alpha.rs"]
+pub mod discoveryengine_v1alpha;
+
+#[cfg(feature = "discoveryengine_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/discoveryengine_v1beta.rs"]
+pub mod discoveryengine_v1beta;
+
+#[cfg(feature = "displayvideo_v1")]
+#[rustfmt::skip]
+#[path = "apis/displayvideo_v1.rs"]
+pub mod displayvideo_v1;
+
+#[cfg(feature = "displayvideo_v2")]
+#[rustfmt::skip]
+#[path = "apis/displayvideo_v2.rs"]
+pub mod displayvideo_v2;
+
+#[cfg(feature = "displayvideo_v3")]
+#[rustfmt::skip]
+#[path = "apis/displayvideo_v3.rs"]
+pub mod displayvideo_v3;
+
+#[cfg(feature = "displayvideo_v4")]
+#[rustfmt::skip]
+#[path = "apis/displayvideo_v4.rs"]
+pub mod displayvideo_v4;
+
+#[cfg(feature = "displayvideo_v5")]
+#[rustfmt::skip]
+#[path = "apis/displayvideo_v5.rs"]
+pub mod displayvideo_v5;
+
+#[cfg(feature = "dns_v1")]
+#[rustfmt::skip]
+#[path = "apis/dns_v1.rs"]
+pub mod dns_v1;
+
+#[cfg(feature = "dns_v1beta2")]
+#[rustfmt::skip]
+#[path = "apis/dns_v1beta2.rs"]
+pub mod dns_v1beta2;
+
+#[cfg(feature = "dns_v2")]
+#[rustfmt::skip]
+#[path = "apis/dns_v2.rs"]
+pub mod dns_v2;
+
+#[cfg(feature = "documentai_v1")]
+#[rustfmt::skip]
+#[path = "apis/documentai_v1.rs"]
+pub mod documentai_v1;
+
+#[cfg(feature = "documentai_v1beta2")]
+#[rustfmt::skip]
+#[path = "apis/documentai_v1beta2.rs"]
+pub mod documentai_v1beta2;
+
+#[cfg(feature = "documentai_v1beta3")]
+#[rustfmt::skip]
+#[path = "apis/documentai_v1beta3.rs"]
+pub mod documentai_v1beta3;
+
+#[cfg(feature = "domains_v1")]
+#[rustfmt::skip]
+#[path = "apis/domains_v1.rs"]
+pub mod domains_v1;
+
+#[cfg(feature = "domains_v1alpha2")]
+#[rustfmt::skip]
+#[path = "apis/domains_v1alpha2.rs"]
+pub mod domains_v1alpha2;
+
+#[cfg(feature = "domains_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/domains_v1beta1.rs"]
+pub mod domains_v1beta1;
+
+#[cfg(feature = "drive_v3")]
+#[rustfmt::skip]
+#[path = "apis/drive_v3.rs"]
+pub mod drive_v3;
+
+#[cfg(feature = "eventarc_v1")]
+#[rustfmt::skip]
+#[path = "apis/eventarc_v1.rs"]
+pub mod eventarc_v1;
+
+#[cfg(feature = "eventarc_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/eventarc_v1beta1.rs"]
+pub mod eventarc_v1beta1;
+
+#[cfg(feature = "file_v1")]
+#[rustfmt::skip]
+#[path = "apis/file_v1.rs"]
+pub mod file_v1;
+
+#[cfg(feature = "file_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/file_v1beta1.rs"]
+pub mod file_v1beta1;
+
+#[cfg(feature = "firebase_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/firebase_v1beta1.rs"]
+pub mod firebase_v1beta1;
+
+#[cfg(feature = "firebaseappdistribution_v1")]
+#[rustfmt::skip]
+#[path = "apis/firebaseappdistribution_v1.rs"]
+pub mod firebaseappdistribution_v1;
+
+#[cfg(feature = "firebaseapphosting_v1")]
+#[rustfmt::skip]
+#[path = "apis/firebaseapphosting_v1.rs"]
+pub mod firebaseapphosting_v1;
+
+#[cfg(feature = "firebaseapphosting_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/firebaseapphosting_v1beta.rs"]
+pub mod firebaseapphosting_v1beta;
+
+#[cfg(feature = "firebasedataconnect_v1")]
+#[rustfmt::skip]
+#[path = "apis/firebasedataconnect_v1.rs"]
+pub mod firebasedataconnect_v1;
+
+#[cfg(feature = "firebasedataconnect_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/firebasedataconnect_v1beta.rs"]
+pub mod firebasedataconnect_v1beta;
+
+#[cfg(feature = "firebasehosting_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/firebasehosting_v1beta1.rs"]
+pub mod firebasehosting_v1beta1;
+
+#[cfg(feature = "firebaseml_v1beta2")]
+#[rustfmt::skip]
+#[path = "apis/firebaseml_v1beta2.rs"]
+pub mod firebaseml_v1beta2;
+
+#[cfg(feature = "firestore_v1")]
+#[rustfmt::skip]
+#[path = "apis/firestore_v1.rs"]
+pub mod firestore_v1;
+
+#[cfg(feature = "ftp_v1")]
+#[rustfmt::skip]
+#[path = "apis/ftp_v1.rs"]
+pub mod ftp_v1;
+
+#[cfg(feature = "ftp_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/ftp_v1alpha.rs"]
+pub mod ftp_v1alpha;
+
+#[cfg(feature = "gameservices_v1")]
+#[rustfmt::skip]
+#[path = "apis/gameservices_v1.rs"]
+pub mod gameservices_v1;
+
+#[cfg(feature = "gameservices_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/gameservices_v1beta.rs"]
+pub mod gameservices_v1beta;
+
+#[cfg(feature = "genomics_v1alpha2")]
+#[rustfmt::skip]
+#[path = "apis/genomics_v1alpha2.rs"]
+pub mod genomics_v1alpha2;
+
+#[cfg(feature = "genomics_v2alpha1")]
+#[rustfmt::skip]
+#[path = "apis/genomics_v2alpha1.rs"]
+pub mod genomics_v2alpha1;
+
+#[cfg(feature = "gkebackup_v1")]
+#[rustfmt::skip]
+#[path = "apis/gkebackup_v1.rs"]
+pub mod gkebackup_v1;
+
+#[cfg(feature = "gkehub_v1")]
+#[rustfmt::skip]
+#[path = "apis/gkehub_v1.rs"]
+pub mod gkehub_v1;
+
+#[cfg(feature = "gkehub_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/gkehub_v1alpha.rs"]
+pub mod gkehub_v1alpha;
+
+#[cfg(feature = "gkehub_v1alpha2")]
+#[rustfmt::skip]
+#[path = "apis/gkehub_v1alpha2.rs"]
+pub mod gkehub_v1alpha2;
+
+#[cfg(feature = "gkehub_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/gkehub_v1beta.rs"]
+pub mod gkehub_v1beta;
+
+#[cfg(feature = "gkehub_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/gkehub_v1beta1.rs"]
+pub mod gkehub_v1beta1;
+
+#[cfg(feature = "gkehub_v2")]
+#[rustfmt::skip]
+#[path = "apis/gkehub_v2.rs"]
+pub mod gkehub_v2;
+
+#[cfg(feature = "gkehub_v2alpha")]
+#[rustfmt::skip]
+#[path = "apis/gkehub_v2alpha.rs"]
+pub mod gkehub_v2alpha;
+
+#[cfg(feature = "gkehub_v2beta")]
+#[rustfmt::skip]
+#[path = "apis/gkehub_v2beta.rs"]
+pub mod gkehub_v2beta;
+
+#[cfg(feature = "gkeonprem_v1")]
+#[rustfmt::skip]
+#[path = "apis/gkeonprem_v1.rs"]
+pub mod gkeonprem_v1;
+
+#[cfg(feature = "healthcare_v1")]
+#[rustfmt::skip]
+#[path = "apis/healthcare_v1.rs"]
+pub mod healthcare_v1;
+
+#[cfg(feature = "healthcare_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/healthcare_v1beta1.rs"]
+pub mod healthcare_v1beta1;
+
+#[cfg(feature = "hypercomputecluster_v1")]
+#[rustfmt::skip]
+#[path = "apis/hypercomputecluster_v1.rs"]
+pub mod hypercomputecluster_v1;
+
+#[cfg(feature = "iam_v1")]
+#[rustfmt::skip]
+#[path = "apis/iam_v1.rs"]
+pub mod iam_v1;
+
+#[cfg(feature = "iam_v2")]
+#[rustfmt::skip]
+#[path = "apis/iam_v2.rs"]
+pub mod iam_v2;
+
+#[cfg(feature = "iam_v2beta")]
+#[rustfmt::skip]
+#[path = "apis/iam_v2beta.rs"]
+pub mod iam_v2beta;
+
+#[cfg(feature = "ids_v1")]
+#[rustfmt::skip]
+#[path = "apis/ids_v1.rs"]
+pub mod ids_v1;
+
+#[cfg(feature = "jobs_v3p1beta1")]
+#[rustfmt::skip]
+#[path = "apis/jobs_v3p1beta1.rs"]
+pub mod jobs_v3p1beta1;
+
+#[cfg(feature = "jobs_v4")]
+#[rustfmt::skip]
+#[path = "apis/jobs_v4.rs"]
+pub mod jobs_v4;
+
+#[cfg(feature = "lifesciences_v2beta")]
+#[rustfmt::skip]
+#[path = "apis/lifesciences_v2beta.rs"]
+pub mod lifesciences_v2beta;
+
+#[cfg(feature = "logging_v2")]
+#[rustfmt::skip]
+#[path = "apis/logging_v2.rs"]
+pub mod logging_v2;
+
+#[cfg(feature = "looker_v1")]
+#[rustfmt::skip]
+#[path = "apis/looker_v1.rs"]
+pub mod looker_v1;
+
+#[cfg(feature = "managedidentities_v1")]
+#[rustfmt::skip]
+#[path = "apis/managedidentities_v1.rs"]
+pub mod managedidentities_v1;
+
+#[cfg(feature = "managedidentities_v1alpha1")]
+#[rustfmt::skip]
+#[path = "apis/managedidentities_v1alpha1.rs"]
+pub mod managedidentities_v1alpha1;
+
+#[cfg(feature = "managedidentities_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/managedidentities_v1beta1.rs"]
+pub mod managedidentities_v1beta1;
+
+#[cfg(feature = "managedkafka_v1")]
+#[rustfmt::skip]
+#[path = "apis/managedkafka_v1.rs"]
+pub mod managedkafka_v1;
+
+#[cfg(feature = "memcache_v1")]
+#[rustfmt::skip]
+#[path = "apis/memcache_v1.rs"]
+pub mod memcache_v1;
+
+#[cfg(feature = "memcache_v1beta2")]
+#[rustfmt::skip]
+#[path = "apis/memcache_v1beta2.rs"]
+pub mod memcache_v1beta2;
+
+#[cfg(feature = "metastore_v1")]
+#[rustfmt::skip]
+#[path = "apis/metastore_v1.rs"]
+pub mod metastore_v1;
+
+#[cfg(feature = "metastore_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/metastore_v1alpha.rs"]
+pub mod metastore_v1alpha;
+
+#[cfg(feature = "metastore_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/metastore_v1beta.rs"]
+pub mod metastore_v1beta;
+
+#[cfg(feature = "migrationcenter_v1")]
+#[rustfmt::skip]
+#[path = "apis/migrationcenter_v1.rs"]
+pub mod migrationcenter_v1;
+
+#[cfg(feature = "migrationcenter_v1alpha1")]
+#[rustfmt::skip]
+#[path = "apis/migrationcenter_v1alpha1.rs"]
+pub mod migrationcenter_v1alpha1;
+
+#[cfg(feature = "ml_v1")]
+#[rustfmt::skip]
+#[path = "apis/ml_v1.rs"]
+pub mod ml_v1;
+
+#[cfg(feature = "monitoring_v1")]
+#[rustfmt::skip]
+#[path = "apis/monitoring_v1.rs"]
+pub mod monitoring_v1;
+
+#[cfg(feature = "netapp_v1")]
+#[rustfmt::skip]
+#[path = "apis/netapp_v1.rs"]
+pub mod netapp_v1;
+
+#[cfg(feature = "netapp_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/netapp_v1beta1.rs"]
+pub mod netapp_v1beta1;
+
+#[cfg(feature = "networkconnectivity_v1")]
+#[rustfmt::skip]
+#[path = "apis/networkconnectivity_v1.rs"]
+pub mod networkconnectivity_v1;
+
+#[cfg(feature = "networkconnectivity_v1alpha1")]
+#[rustfmt::skip]
+#[path = "apis/networkconnectivity_v1alpha1.rs"]
+pub mod networkconnectivity_v1alpha1;
+
+#[cfg(feature = "networkmanagement_v1")]
+#[rustfmt::skip]
+#[path = "apis/networkmanagement_v1.rs"]
+pub mod networkmanagement_v1;
+
+#[cfg(feature = "networkmanagement_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/networkmanagement_v1beta1.rs"]
+pub mod networkmanagement_v1beta1;
+
+#[cfg(feature = "networksecurity_v1")]
+#[rustfmt::skip]
+#[path = "apis/networksecurity_v1.rs"]
+pub mod networksecurity_v1;
+
+#[cfg(feature = "networksecurity_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/networksecurity_v1beta1.rs"]
+pub mod networksecurity_v1beta1;
+
+#[cfg(feature = "networkservices_v1")]
+#[rustfmt::skip]
+#[path = "apis/networkservices_v1.rs"]
+pub mod networkservices_v1;
+
+#[cfg(feature = "networkservices_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/networkservices_v1beta1.rs"]
+pub mod networkservices_v1beta1;
+
+#[cfg(feature = "notebooks_v1")]
+#[rustfmt::skip]
+#[path = "apis/notebooks_v1.rs"]
+pub mod notebooks_v1;
+
+#[cfg(feature = "notebooks_v2")]
+#[rustfmt::skip]
+#[path = "apis/notebooks_v2.rs"]
+pub mod notebooks_v2;
+
+#[cfg(feature = "observability_v1")]
+#[rustfmt::skip]
+#[path = "apis/observability_v1.rs"]
+pub mod observability_v1;
+
+#[cfg(feature = "ondemandscanning_v1")]
+#[rustfmt::skip]
+#[path = "apis/ondemandscanning_v1.rs"]
+pub mod ondemandscanning_v1;
+
+#[cfg(feature = "ondemandscanning_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/ondemandscanning_v1beta1.rs"]
+pub mod ondemandscanning_v1beta1;
+
+#[cfg(feature = "oracledatabase_v1")]
+#[rustfmt::skip]
+#[path = "apis/oracledatabase_v1.rs"]
+pub mod oracledatabase_v1;
+
+#[cfg(feature = "osconfig_v1")]
+#[rustfmt::skip]
+#[path = "apis/osconfig_v1.rs"]
+pub mod osconfig_v1;
+
+#[cfg(feature = "osconfig_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/osconfig_v1alpha.rs"]
+pub mod osconfig_v1alpha;
+
+#[cfg(feature = "osconfig_v2")]
+#[rustfmt::skip]
+#[path = "apis/osconfig_v2.rs"]
+pub mod osconfig_v2;
+
+#[cfg(feature = "osconfig_v2beta")]
+#[rustfmt::skip]
+#[path = "apis/osconfig_v2beta.rs"]
+pub mod osconfig_v2beta;
+
+#[cfg(feature = "parallelstore_v1")]
+#[rustfmt::skip]
+#[path = "apis/parallelstore_v1.rs"]
+pub mod parallelstore_v1;
+
+#[cfg(feature = "parallelstore_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/parallelstore_v1beta.rs"]
+pub mod parallelstore_v1beta;
+
+#[cfg(feature = "policysimulator_v1")]
+#[rustfmt::skip]
+#[path = "apis/policysimulator_v1.rs"]
+pub mod policysimulator_v1;
+
+#[cfg(feature = "policysimulator_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/policysimulator_v1alpha.rs"]
+pub mod policysimulator_v1alpha;
+
+#[cfg(feature = "policysimulator_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/policysimulator_v1beta.rs"]
+pub mod policysimulator_v1beta;
+
+#[cfg(feature = "policysimulator_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/policysimulator_v1beta1.rs"]
+pub mod policysimulator_v1beta1;
+
+#[cfg(feature = "privateca_v1")]
+#[rustfmt::skip]
+#[path = "apis/privateca_v1.rs"]
+pub mod privateca_v1;
+
+#[cfg(feature = "privateca_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/privateca_v1beta1.rs"]
+pub mod privateca_v1beta1;
+
+#[cfg(feature = "pubsublite_v1")]
+#[rustfmt::skip]
+#[path = "apis/pubsublite_v1.rs"]
+pub mod pubsublite_v1;
+
+#[cfg(feature = "rapidmigrationassessment_v1")]
+#[rustfmt::skip]
+#[path = "apis/rapidmigrationassessment_v1.rs"]
+pub mod rapidmigrationassessment_v1;
+
+#[cfg(feature = "recommendationengine_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/recommendationengine_v1beta1.rs"]
+pub mod recommendationengine_v1beta1;
+
+#[cfg(feature = "redis_v1")]
+#[rustfmt::skip]
+#[path = "apis/redis_v1.rs"]
+pub mod redis_v1;
+
+#[cfg(feature = "redis_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/redis_v1beta1.rs"]
+pub mod redis_v1beta1;
+
+#[cfg(feature = "remotebuildexecution_v1")]
+#[rustfmt::skip]
+#[path = "apis/remotebuildexecution_v1.rs"]
+pub mod remotebuildexecution_v1;
+
+#[cfg(feature = "remotebuildexecution_v1alpha")]
+#[rustfmt::skip]
+#[path = "apis/remotebuildexecution_v1alpha.rs"]
+pub mod remotebuildexecution_v1alpha;
+
+#[cfg(feature = "retail_v2")]
+#[rustfmt::skip]
+#[path = "apis/retail_v2.rs"]
+pub mod retail_v2;
+
+#[cfg(feature = "retail_v2alpha")]
+#[rustfmt::skip]
+#[path = "apis/retail_v2alpha.rs"]
+pub mod retail_v2alpha;
+
+#[cfg(feature = "retail_v2beta")]
+#[rustfmt::skip]
+#[path = "apis/retail_v2beta.rs"]
+pub mod retail_v2beta;
+
+#[cfg(feature = "run_v1")]
+#[rustfmt::skip]
+#[path = "apis/run_v1.rs"]
+pub mod run_v1;
+
+#[cfg(feature = "run_v2")]
+#[rustfmt::skip]
+#[path = "apis/run_v2.rs"]
+pub mod run_v2;
+
+#[cfg(feature = "runtimeconfig_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/runtimeconfig_v1beta1.rs"]
+pub mod runtimeconfig_v1beta1;
+
+#[cfg(feature = "securesourcemanager_v1")]
+#[rustfmt::skip]
+#[path = "apis/securesourcemanager_v1.rs"]
+pub mod securesourcemanager_v1;
+
+#[cfg(feature = "securitycenter_v1")]
+#[rustfmt::skip]
+#[path = "apis/securitycenter_v1.rs"]
+pub mod securitycenter_v1;
+
+#[cfg(feature = "securitycenter_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/securitycenter_v1beta1.rs"]
+pub mod securitycenter_v1beta1;
+
+#[cfg(feature = "securityposture_v1")]
+#[rustfmt::skip]
+#[path = "apis/securityposture_v1.rs"]
+pub mod securityposture_v1;
+
+#[cfg(feature = "serviceconsumermanagement_v1")]
+#[rustfmt::skip]
+#[path = "apis/serviceconsumermanagement_v1.rs"]
+pub mod serviceconsumermanagement_v1;
+
+#[cfg(feature = "serviceconsumermanagement_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/serviceconsumermanagement_v1beta1.rs"]
+pub mod serviceconsumermanagement_v1beta1;
+
+#[cfg(feature = "servicemanagement_v1")]
+#[rustfmt::skip]
+#[path = "apis/servicemanagement_v1.rs"]
+pub mod servicemanagement_v1;
+
+#[cfg(feature = "servicenetworking_v1")]
+#[rustfmt::skip]
+#[path = "apis/servicenetworking_v1.rs"]
+pub mod servicenetworking_v1;
+
+#[cfg(feature = "servicenetworking_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/servicenetworking_v1beta.rs"]
+pub mod servicenetworking_v1beta;
+
+#[cfg(feature = "serviceusage_v1")]
+#[rustfmt::skip]
+#[path = "apis/serviceusage_v1.rs"]
+pub mod serviceusage_v1;
+
+#[cfg(feature = "serviceusage_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/serviceusage_v1beta1.rs"]
+pub mod serviceusage_v1beta1;
+
+#[cfg(feature = "spanner_v1")]
+#[rustfmt::skip]
+#[path = "apis/spanner_v1.rs"]
+pub mod spanner_v1;
+
+#[cfg(feature = "speech_v1")]
+#[rustfmt::skip]
+#[path = "apis/speech_v1.rs"]
+pub mod speech_v1;
+
+#[cfg(feature = "speech_v1p1beta1")]
+#[rustfmt::skip]
+#[path = "apis/speech_v1p1beta1.rs"]
+pub mod speech_v1p1beta1;
+
+#[cfg(feature = "speech_v2beta1")]
+#[rustfmt::skip]
+#[path = "apis/speech_v2beta1.rs"]
+pub mod speech_v2beta1;
+
+#[cfg(feature = "sqladmin_v1")]
+#[rustfmt::skip]
+#[path = "apis/sqladmin_v1.rs"]
+pub mod sqladmin_v1;
+
+#[cfg(feature = "sqladmin_v1beta4")]
+#[rustfmt::skip]
+#[path = "apis/sqladmin_v1beta4.rs"]
+pub mod sqladmin_v1beta4;
+
+#[cfg(feature = "storage_v1")]
+#[rustfmt::skip]
+#[path = "apis/storage_v1.rs"]
+pub mod storage_v1;
+
+#[cfg(feature = "storagebatchoperations_v1")]
+#[rustfmt::skip]
+#[path = "apis/storagebatchoperations_v1.rs"]
+pub mod storagebatchoperations_v1;
+
+#[cfg(feature = "storagetransfer_v1")]
+#[rustfmt::skip]
+#[path = "apis/storagetransfer_v1.rs"]
+pub mod storagetransfer_v1;
+
+#[cfg(feature = "texttospeech_v1")]
+#[rustfmt::skip]
+#[path = "apis/texttospeech_v1.rs"]
+pub mod texttospeech_v1;
+
+#[cfg(feature = "texttospeech_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/texttospeech_v1beta1.rs"]
+pub mod texttospeech_v1beta1;
+
+#[cfg(feature = "tpu_v1")]
+#[rustfmt::skip]
+#[path = "apis/tpu_v1.rs"]
+pub mod tpu_v1;
+
+#[cfg(feature = "tpu_v1alpha1")]
+#[rustfmt::skip]
+#[path = "apis/tpu_v1alpha1.rs"]
+pub mod tpu_v1alpha1;
+
+#[cfg(feature = "tpu_v2")]
+#[rustfmt::skip]
+#[path = "apis/tpu_v2.rs"]
+pub mod tpu_v2;
+
+#[cfg(feature = "tpu_v2alpha1")]
+#[rustfmt::skip]
+#[path = "apis/tpu_v2alpha1.rs"]
+pub mod tpu_v2alpha1;
+
+#[cfg(feature = "translate_v3")]
+#[rustfmt::skip]
+#[path = "apis/translate_v3.rs"]
+pub mod translate_v3;
+
+#[cfg(feature = "translate_v3beta1")]
+#[rustfmt::skip]
+#[path = "apis/translate_v3beta1.rs"]
+pub mod translate_v3beta1;
+
+#[cfg(feature = "vault_v1")]
+#[rustfmt::skip]
+#[path = "apis/vault_v1.rs"]
+pub mod vault_v1;
+
+#[cfg(feature = "videointelligence_v1")]
+#[rustfmt::skip]
+#[path = "apis/videointelligence_v1.rs"]
+pub mod videointelligence_v1;
+
+#[cfg(feature = "vision_v1")]
+#[rustfmt::skip]
+#[path = "apis/vision_v1.rs"]
+pub mod vision_v1;
+
+#[cfg(feature = "vmmigration_v1")]
+#[rustfmt::skip]
+#[path = "apis/vmmigration_v1.rs"]
+pub mod vmmigration_v1;
+
+#[cfg(feature = "vmmigration_v1alpha1")]
+#[rustfmt::skip]
+#[path = "apis/vmmigration_v1alpha1.rs"]
+pub mod vmmigration_v1alpha1;
+
+#[cfg(feature = "vmwareengine_v1")]
+#[rustfmt::skip]
+#[path = "apis/vmwareengine_v1.rs"]
+pub mod vmwareengine_v1;
+
+#[cfg(feature = "vpcaccess_v1")]
+#[rustfmt::skip]
+#[path = "apis/vpcaccess_v1.rs"]
+pub mod vpcaccess_v1;
+
+#[cfg(feature = "vpcaccess_v1beta1")]
+#[rustfmt::skip]
+#[path = "apis/vpcaccess_v1beta1.rs"]
+pub mod vpcaccess_v1beta1;
+
+#[cfg(feature = "webrisk_v1")]
+#[rustfmt::skip]
+#[path = "apis/webrisk_v1.rs"]
+pub mod webrisk_v1;
+
+#[cfg(feature = "workflows_v1")]
+#[rustfmt::skip]
+#[path = "apis/workflows_v1.rs"]
+pub mod workflows_v1;
+
+#[cfg(feature = "workflows_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/workflows_v1beta.rs"]
+pub mod workflows_v1beta;
+
+#[cfg(feature = "workloadmanager_v1")]
+#[rustfmt::skip]
+#[path = "apis/workloadmanager_v1.rs"]
+pub mod workloadmanager_v1;
+
+#[cfg(feature = "workspaceevents_v1")]
+#[rustfmt::skip]
+#[path = "apis/workspaceevents_v1.rs"]
+pub mod workspaceevents_v1;
+
+#[cfg(feature = "workstations_v1")]
+#[rustfmt::skip]
+#[path = "apis/workstations_v1.rs"]
+pub mod workstations_v1;
+
+#[cfg(feature = "workstations_v1beta")]
+#[rustfmt::skip]
+#[path = "apis/workstations_v1beta.rs"]
+pub mod workstations_v1beta;

@@ -16,7 +16,7 @@ pub mod table;
 pub use root::lib_file;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::ir;
 
@@ -80,29 +80,6 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
                 #metadata
                 #( #models )*
             }
-        },
-    )
-}
-
-/// The source of `apis/mod.rs`, declaring every service module behind its feature.
-pub fn index_file(services: &[ir::Service], options: &Options) -> String {
-    // Each module's docs, which say its feature, are in its file.
-    let modules = services.iter().map(|s| {
-        let (module, feature) = (format_ident!("{}", s.module), &s.module);
-        quote! {
-            #[cfg(feature = #feature)]
-            pub mod #module;
-        }
-    });
-    let intro = inner_docs(&docs::lines(
-        "The generated service modules, each behind the cargo feature of its name, re-exported \
-         at the crate root.",
-    ));
-    render(
-        &header("every document", "", options),
-        quote! {
-            #intro
-            #( #modules )*
         },
     )
 }

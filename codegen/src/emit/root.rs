@@ -192,6 +192,17 @@ pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
     let resolve_docs = docs(RESOLVE_DOCS);
     let resolve_in_universe_docs = docs(RESOLVE_IN_UNIVERSE_DOCS);
     let runtime = quote::format_ident!("{}", options.runtime.replace('-', "_"));
+    // Each module's docs, which say its feature, are in its file.
+    let modules = services.iter().map(|s| {
+        let (module, feature) = (quote::format_ident!("{}", s.module), &s.module);
+        let path = format!("apis/{}.rs", s.module);
+        quote! {
+            #[cfg(feature = #feature)]
+            #[rustfmt::skip]
+            #[path = #path]
+            pub mod #module;
+        }
+    });
     render(
         &header("every document", "", options),
         quote! {
@@ -200,11 +211,6 @@ pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
             #![deny(missing_docs)]
 
             pub use #runtime::*;
-
-            #[rustfmt::skip]
-            mod apis;
-
-            pub use apis::*;
 
             #[rustfmt::skip]
             pub mod catalog;
@@ -224,6 +230,8 @@ pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
             ) -> Result<Resolved, ResolveError> {
                 resolve_among_in_universe(catalog::COLLECTIONS, input, service, universe)
             }
+
+            #( #modules )*
         },
     )
 }
