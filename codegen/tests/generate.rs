@@ -77,12 +77,37 @@ fn small_document_generates_builder_models_and_poller_glue() {
         !text.contains("Unrelated"),
         "only the closure of the response is generated"
     );
-    // The module is behind a feature of its name, listed in the manifest and the table.
+    // The module is behind a feature of its name, listed in the manifest and the table; its
+    // catalog module behind that feature or `catalog`, and the typed module refers to it.
     assert!(
-        out.files["src/apis/mod.rs"].contains("#[cfg(feature = \"demo_v1\")]\npub mod demo_v1;"),
+        out.files["src/lib.rs"].contains(
+            "#[cfg(feature = \"demo_v1\")]\n#[rustfmt::skip]\n#[path = \"apis/demo_v1.rs\"]\npub mod demo_v1;"
+        ),
         "{}",
-        out.files["src/apis/mod.rs"]
+        out.files["src/lib.rs"]
     );
+    let catalog = &out.files["src/catalog/demo_v1.rs"];
+    assert!(
+        out.files["src/catalog/mod.rs"].contains(
+            "#[cfg(any(feature = \"catalog\", feature = \"demo_v1\"))]\npub mod demo_v1;"
+        ),
+        "{}",
+        out.files["src/catalog/mod.rs"]
+    );
+    assert!(
+        catalog.contains("pub const PROJECTS_OPERATIONS_GET: crate::MethodInfo"),
+        "{catalog}"
+    );
+    assert!(
+        catalog
+            .contains("&PROJECTS_OPERATIONS_GET,\n        &crate::OperationFields::LONGRUNNING,"),
+        "{catalog}"
+    );
+    assert!(text.contains("pub use crate::catalog::demo_v1::{COLLECTIONS, SERVICE, scopes};"));
+    assert!(text.contains(
+        "const METHOD: &'static crate::MethodInfo = &crate::catalog::demo_v1::PROJECTS_OPERATIONS_GET;"
+    ), "{text}");
+    syn::parse_file(catalog).unwrap();
     let manifest: toml::Table = out.files["Cargo.toml"].parse().unwrap();
     assert_eq!(
         manifest["features"]["demo_v1"],
@@ -116,6 +141,16 @@ fn small_document_generates_builder_models_and_poller_glue() {
     assert!(text.contains("impl crate::LongRunningOperation for Op {"));
     assert!(text.contains("pub use crate::Status as Stat;"), "{text}");
     syn::parse_file(text).unwrap();
+    // The catalog reads its operations by their own fields.
+    let catalog = &out.files["src/catalog/demo_v1.rs"];
+    assert!(
+        catalog.contains("pub const OP_FIELDS: crate::OperationFields"),
+        "{catalog}"
+    );
+    assert!(
+        catalog.contains("crate::Collection::new(&PROJECTS_OPERATIONS_GET, &OP_FIELDS)"),
+        "{catalog}"
+    );
 }
 
 #[test]
