@@ -145,8 +145,16 @@ impl MetadataType {
             path.and_then(|p| lookup(object, p))
                 .filter(|v| !v.is_null())
         };
-        if let Some(value) = present(self.percent) {
-            f64::deserialize(value)?;
+        if let Some(value) = present(self.percent)
+            && !value.is_number()
+        {
+            let unexpected = match value {
+                serde_json::Value::String(s) => serde::de::Unexpected::Str(s),
+                serde_json::Value::Bool(b) => serde::de::Unexpected::Bool(*b),
+                serde_json::Value::Array(_) => serde::de::Unexpected::Seq,
+                _ => serde::de::Unexpected::Map,
+            };
+            return Err(serde::de::Error::invalid_type(unexpected, &"a number"));
         }
         for path in [
             self.state,
