@@ -58,10 +58,10 @@
 //!   `google-operations-wait` program builds with. A service's own feature also brings its
 //!   catalog module, which its typed module refers to.
 //!
-//! docs.rs documents the crate with `client`, `adc` and every stable version of each service (`v1`,
-//! `v2`, …: 154 of the 271 modules): every module at once takes rustdoc more memory than docs.rs
-//! gives it. An alpha or beta module's docs build locally with its feature, for example `cargo doc
-//! -p google-operations --no-deps --features compute_beta --open`.
+//! docs.rs documents the crate with `client`, `adc`, `catalog` and every stable version of each
+//! service (`v1`, `v2`, …: 154 of the 271 modules): every module at once takes rustdoc more
+//! memory than docs.rs gives it. An alpha or beta module's docs build locally with its feature, for
+//! example `cargo doc -p google-operations --no-deps --features compute_beta --open`.
 //!
 //! ```
 //! use google_operations::prelude::*;

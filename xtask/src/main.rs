@@ -366,11 +366,15 @@ fn ci() -> Result<()> {
         ],
         &[],
     )?;
-    // The generated crate as users build it: its defaults, the sans-io core alone, and single
-    // services.
+    // The generated crate as users build it: its defaults, the sans-io core alone, the catalog
+    // alone, and single services.
     let mut configurations: Vec<(String, Vec<&str>)> = vec![
         ("default features".to_owned(), vec![]),
         ("sans-io core".to_owned(), vec!["--no-default-features"]),
+        (
+            "the catalog alone, as the wait program builds it".to_owned(),
+            vec!["--no-default-features", "--features", "client,catalog"],
+        ),
     ];
     for service in ALONE {
         configurations.push((

@@ -107,7 +107,8 @@ pub fn manifest(services: &[ir::Service], options: &Options) -> String {
          [package.metadata.docs.rs]\n\
          # Every stable version; every service at once needs more memory than docs.rs gives\n\
          # rustdoc (see the crate docs).\n\
-         features = [\n    \"client\",\n    \"adc\",\n{documented}]\n"
+         features = [\n    \"client\",\n    \"adc\",\n    \"{catalog}\",\n{documented}]\n",
+        catalog = super::catalog::FEATURE
     ));
     out
 }

@@ -167,8 +167,8 @@ pub fn lib_file(services: &[ir::Service], options: &Options) -> String {
         .filter(|s| documented_on_docs_rs(&s.version))
         .count();
     let docs_rs = wrap(&format!(
-        "docs.rs documents the crate with `client`, `adc` and every stable version of each \
-         service (`v1`, `v2`, …: {documented} of the {} modules): every module at once takes \
+        "docs.rs documents the crate with `client`, `adc`, `catalog` and every stable version \
+         of each service (`v1`, `v2`, …: {documented} of the {} modules): every module at once takes \
          rustdoc more memory than docs.rs gives it. An alpha or beta module's docs build \
          locally with its feature, for example \
          `cargo doc -p {} --no-deps --features compute_beta --open`.",
