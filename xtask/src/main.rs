@@ -548,7 +548,7 @@ mod tests {
         let target = out.join(codegen::OUTPUT_DIR).join("apigateway_v1.rs");
         let text = std::fs::read_to_string(&target)
             .unwrap()
-            .replacen("pub const", "pub  const", 1);
+            .replacen("pub struct", "pub  struct", 1);
         std::fs::write(&target, text).unwrap();
         let err = verify(&folders).unwrap_err().to_string();
         assert!(
