@@ -45,6 +45,7 @@
 //! assert_eq!(requests[0].method, "GET");
 //! assert_eq!(requests[0].target, "/v1/things?page=2");
 //! assert_eq!(requests[0].header("Host"), Some("test"));
+//! assert_eq!(server.connections(), 1);
 //! assert_eq!(server.url("/v1/things"), format!("{}v1/things", server.root_url()));
 //! ```
 
@@ -53,6 +54,7 @@ use std::fmt;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -205,6 +207,8 @@ type Handler = dyn Fn(usize, &Request) -> Reply + Send + Sync;
 struct Shared {
     handler: Box<Handler>,
     requests: Mutex<Vec<Request>>,
+    /// TCP connections accepted.
+    connections: AtomicUsize,
     stopped: Mutex<bool>,
     wake: Condvar,
     panics: Mutex<Vec<String>>,
@@ -268,6 +272,7 @@ impl Server {
         let shared = Arc::new(Shared {
             handler: Box::new(handler),
             requests: Mutex::default(),
+            connections: AtomicUsize::new(0),
             stopped: Mutex::new(false),
             wake: Condvar::new(),
             panics: Mutex::default(),
@@ -311,6 +316,13 @@ impl Server {
     pub fn requests(&self) -> Vec<Request> {
         lock(&self.shared.requests).clone()
     }
+
+    /// How many TCP connections the server has accepted so far: one per request it read,
+    /// since every connection is closed after its answer, and one for each connection that
+    /// never brought a whole request (closed early, timed out, or refused).
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::Relaxed)
+    }
 }
 
 impl fmt::Debug for Server {
@@ -352,6 +364,7 @@ fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
         }
         match accepted {
             Ok((stream, _)) => {
+                shared.connections.fetch_add(1, Ordering::Relaxed);
                 connections.retain(|c| !c.is_finished());
                 let shared = shared.clone();
                 // If no thread starts, the stream is dropped: the connection closes.

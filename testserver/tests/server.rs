@@ -143,6 +143,20 @@ fn reset_closes_without_an_answer_and_the_request_still_counts() {
     assert!(exchange(&server, b"GET /two HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 200 OK"));
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(targets, ["/one", "/two"]);
+    drop(connect(&server));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.connections() < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the third connection was never counted"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(
+        server.connections(),
+        3,
+        "a connection without a request counts too"
+    );
 }
 
 #[test]
@@ -255,6 +269,11 @@ fn requests_it_cannot_read_are_refused_and_never_reach_the_handler() {
     }
     assert!(server.requests().is_empty());
     assert!(handled.try_recv().is_err());
+    assert_eq!(
+        server.connections(),
+        5,
+        "each refused request's connection counts"
+    );
 }
 
 #[test]
