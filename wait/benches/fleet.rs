@@ -20,13 +20,15 @@
 //!
 //! The cases run at the same time, each with its own server and program (so the whole run
 //! lasts about one span); `FLEET_CASES` picks them. Everything is measured on the server's
-//! side: when each operation was first answered as done ("noticed", taken as the handler
-//! returns the answer, which is then written at once) against when it was done; the requests,
+//! side: when each operation was first answered as done ("noticed": when that answer was
+//! due, a blocked `wait` being a [`Reply::Slow`] until then; an answer whose client had
+//! closed its connection by then does not count) against when it was done; the requests,
 //! their peak rate over any 1 s and any 60 s (Compute's quota is 1,500 operation reads a
-//! minute per project), the most in flight at once (read whole and not yet answered) and the
-//! TCP connections accepted (the server closes each after its answer, so a connection per
-//! request). The program's peak memory is its `VmHWM`, read from `/proc` every 100 ms (Linux
-//! only). A program still running at the span plus 3 minutes is killed.
+//! minute per project), the most in flight at once (read whole and not yet answered, nor
+//! given up by the program) and the TCP connections accepted (the server closes each after
+//! its answer, so a connection per request, and one per connection that never brought a
+//! request). The program's peak memory is its `VmHWM`, read from `/proc` every 100 ms
+//! (Linux only). A program still running at the span plus 3 minutes is killed.
 //!
 //! Settings, from the environment:
 //!
@@ -39,12 +41,12 @@
 //!
 //! Run without `--bench` (as `cargo test --benches` does) it prints how to run it and ends.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -293,30 +295,17 @@ struct Fleet {
     start: Instant,
     /// When each operation (by its place in the input) is done, from `start`.
     done_at: Vec<Duration>,
-    /// When each was first answered as done, from `start`.
-    noticed: Mutex<Vec<Option<Duration>>>,
+    /// The answers showing an operation done: request number, operation, when it was due
+    /// (from `start`). The first of an operation's that its client was there for noticed it.
+    done_answers: Mutex<Vec<(usize, usize, Duration)>>,
     /// When each request arrived (read whole), from `start`.
     arrivals: Mutex<Vec<Duration>>,
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
     gets: AtomicUsize,
     waits: AtomicUsize,
-    /// Waits answered with an operation not done (after [`COMPUTE_WAIT`]).
-    waits_not_done: AtomicUsize,
+    /// The numbers of the waits answered with an operation not done (after [`COMPUTE_WAIT`]).
+    waits_not_done: Mutex<Vec<usize>>,
     /// Requests for something else (answered 404).
     unexpected: AtomicUsize,
-    /// Set when the program has ended: blocked waits end at once, unanswered.
-    stopped: Mutex<bool>,
-    wake: Condvar,
-}
-
-/// Counts a request in flight while it lives.
-struct InFlight<'a>(&'a AtomicUsize);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
-    }
 }
 
 impl Fleet {
@@ -330,26 +319,21 @@ impl Fleet {
             case,
             start: Instant::now(),
             done_at,
-            noticed: Mutex::new(vec![None; operations]),
+            done_answers: Mutex::new(Vec::with_capacity(operations * 2)),
             arrivals: Mutex::new(Vec::with_capacity(operations * 16)),
-            in_flight: AtomicUsize::new(0),
-            max_in_flight: AtomicUsize::new(0),
             gets: AtomicUsize::new(0),
             waits: AtomicUsize::new(0),
-            waits_not_done: AtomicUsize::new(0),
+            waits_not_done: Mutex::default(),
             unexpected: AtomicUsize::new(0),
-            stopped: Mutex::new(false),
-            wake: Condvar::new(),
         }
     }
 
-    /// The server's handler.
-    fn handle(&self, request: &Request) -> Reply {
+    /// The server's handler, for request `number`: a `wait` is answered when its operation is
+    /// done or after [`COMPUTE_WAIT`] (a [`Reply::Slow`] until then, which ends early if the
+    /// program closes the connection), anything else at once.
+    fn handle(&self, number: usize, request: &Request) -> Reply {
         let arrived = self.start.elapsed();
         lock(&self.arrivals).push(arrived);
-        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
-        self.max_in_flight.fetch_max(now, Ordering::Relaxed);
-        let _in_flight = InFlight(&self.in_flight);
         let Some((k, ask)) = self
             .case
             .operation_of(request)
@@ -359,49 +343,41 @@ impl Fleet {
             return Response::text(404, "not an operation of the fleet").into();
         };
         let done_at = self.done_at[k];
-        match ask {
+        let answer_at = match ask {
             Ask::Get => {
                 self.gets.fetch_add(1, Ordering::Relaxed);
+                arrived
             }
             Ask::Wait => {
                 self.waits.fetch_add(1, Ordering::Relaxed);
-                if !self.sleep_until(done_at.min(arrived + COMPUTE_WAIT)) {
-                    return Reply::Reset;
-                }
+                done_at.min(arrived + COMPUTE_WAIT).max(arrived)
             }
-        }
-        let now = self.start.elapsed();
-        let done = now >= done_at;
+        };
+        let done = answer_at >= done_at;
         if done {
-            lock(&self.noticed)[k].get_or_insert(now);
+            lock(&self.done_answers).push((number, k, answer_at));
         } else if ask == Ask::Wait {
-            self.waits_not_done.fetch_add(1, Ordering::Relaxed);
+            lock(&self.waits_not_done).push(number);
         }
-        let progress = (100.0 * now.as_secs_f64() / done_at.as_secs_f64()).min(99.0) as u32;
-        Response::json(200, self.case.operation(k, progress, done)).into()
+        let progress = (100.0 * answer_at.as_secs_f64() / done_at.as_secs_f64()).min(99.0) as u32;
+        let reply = Reply::from(Response::json(200, self.case.operation(k, progress, done)));
+        match answer_at.checked_sub(arrived).filter(|d| !d.is_zero()) {
+            Some(delay) => reply.after(delay),
+            None => reply,
+        }
     }
 
-    /// Waits until `at` (from the start) without spinning; false if the fleet stopped first.
-    fn sleep_until(&self, at: Duration) -> bool {
-        let deadline = self.start + at;
-        let mut stopped = lock(&self.stopped);
-        while !*stopped {
-            let now = Instant::now();
-            if now >= deadline {
-                return true;
+    /// When each operation was noticed (from `start`): its first answer showing it done whose
+    /// request was not among `abandoned`.
+    fn noticed(&self, abandoned: &HashSet<usize>) -> Vec<Option<Duration>> {
+        let mut noticed = vec![None; self.done_at.len()];
+        for &(number, k, at) in lock(&self.done_answers).iter() {
+            if !abandoned.contains(&number) {
+                let first: &mut Option<Duration> = &mut noticed[k];
+                *first = Some(first.map_or(at, |t| t.min(at)));
             }
-            stopped = self
-                .wake
-                .wait_timeout(stopped, deadline - now)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
         }
-        false
-    }
-
-    fn stop(&self) {
-        *lock(&self.stopped) = true;
-        self.wake.notify_all();
+        noticed
     }
 }
 
@@ -439,7 +415,10 @@ struct Row {
     requests: usize,
     gets: usize,
     waits: usize,
+    /// Waits answered not done, their client there to read it.
     waits_not_done: usize,
+    /// Requests whose client closed the connection before their answer.
+    abandoned: usize,
     unexpected: usize,
     /// The most requests that arrived within any 1 s, and within any 60 s.
     peak_1s: usize,
@@ -462,7 +441,7 @@ fn run(case: Case, config: &Config) -> Row {
     let fleet = Arc::new(Fleet::new(case, n, config.span));
     let server = {
         let fleet = fleet.clone();
-        Server::start(move |_, request| fleet.handle(request))
+        Server::start(move |number, request| fleet.handle(number, request))
     };
     let endpoint = server.root_url();
     let mut child = Command::new(&config.program)
@@ -531,7 +510,7 @@ fn run(case: Case, config: &Config) -> Row {
         }
         if elapsed >= next_progress {
             next_progress += PROGRESS_EVERY;
-            let noticed = lock(&fleet.noticed).iter().flatten().count();
+            let noticed = fleet.noticed(&HashSet::new()).iter().flatten().count();
             let requests = lock(&fleet.arrivals).len();
             eprintln!(
                 "fleet {}: {:.0} s, {noticed}/{n} noticed done, {requests} requests",
@@ -542,14 +521,20 @@ fn run(case: Case, config: &Config) -> Row {
         thread::sleep(SAMPLE);
     };
     let wall = started.elapsed();
-    fleet.stop();
     let connections = server.connections();
+    let max_in_flight = server.peak_in_flight();
+    let abandoned: HashSet<usize> = server.abandoned().into_iter().collect();
+    // Cuts the waits still blocked: the program has gone.
     drop(server);
     let _ = feeder.join();
     let events = events.join().expect("fleet: reading standard output");
     let (stderr_lines, stderr_tail) = errors.join().expect("fleet: reading standard error");
 
-    let noticed = lock(&fleet.noticed).clone();
+    let noticed = fleet.noticed(&abandoned);
+    let waits_not_done = lock(&fleet.waits_not_done)
+        .iter()
+        .filter(|n| !abandoned.contains(n))
+        .count();
     let mut delays: Vec<Duration> = noticed
         .iter()
         .zip(&fleet.done_at)
@@ -566,11 +551,12 @@ fn run(case: Case, config: &Config) -> Row {
         requests: arrivals.len(),
         gets: fleet.gets.load(Ordering::Relaxed),
         waits: fleet.waits.load(Ordering::Relaxed),
-        waits_not_done: fleet.waits_not_done.load(Ordering::Relaxed),
+        waits_not_done,
+        abandoned: abandoned.len(),
         unexpected: fleet.unexpected.load(Ordering::Relaxed),
         peak_1s: peak_within(&arrivals, Duration::from_secs(1)),
         peak_60s: peak_within(&arrivals, Duration::from_secs(60)),
-        max_in_flight: fleet.max_in_flight.load(Ordering::Relaxed),
+        max_in_flight,
         connections,
         peak_rss_kb,
         wall,
@@ -662,13 +648,15 @@ impl Row {
             .collect();
         text += &format!("events on stdout: {}\n", events.join(", "));
         text += &format!(
-            "requests: {} ({} GET, {} wait of which {} answered not done after {} s; {} unexpected)\n",
+            "requests: {} ({} GET, {} wait of which {} answered not done after {} s; \
+             {} unexpected); {} abandoned by the program before their answer\n",
             self.requests,
             self.gets,
             self.waits,
             self.waits_not_done,
             COMPUTE_WAIT.as_secs(),
-            self.unexpected
+            self.unexpected,
+            self.abandoned,
         );
         text += &format!(
             "noticed: {} of {}; delay mean {}\n",
