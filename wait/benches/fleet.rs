@@ -431,6 +431,8 @@ struct Row {
     end: End,
     /// JSON events on standard output, by kind (`?` for a line that is not one).
     events: BTreeMap<String, usize>,
+    /// The causes of the `retry` events, numbers left out, each with how often it came.
+    retry_causes: BTreeMap<String, usize>,
     stderr_lines: usize,
     stderr_tail: VecDeque<String>,
 }
@@ -466,15 +468,17 @@ fn run(case: Case, config: &Config) -> Row {
     let stdout = child.stdout.take().expect("stdout is piped");
     let events = thread::spawn(move || {
         let mut events = BTreeMap::<String, usize>::new();
+        let mut causes = BTreeMap::<String, usize>::new();
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
-            let kind = serde_json::from_str::<Value>(&line)
-                .ok()
-                .and_then(|v| v["event"].as_str().map(str::to_owned))
-                .unwrap_or_else(|| "?".to_owned());
-            *events.entry(kind).or_default() += 1;
+            let event = serde_json::from_str::<Value>(&line).unwrap_or_default();
+            let kind = event["event"].as_str().unwrap_or("?");
+            *events.entry(kind.to_owned()).or_default() += 1;
+            if let Some(cause) = event["cause"].as_str().filter(|_| kind == "retry") {
+                *causes.entry(without_numbers(cause)).or_default() += 1;
+            }
         }
-        events
+        (events, causes)
     });
     let stderr = child.stderr.take().expect("stderr is piped");
     let errors = thread::spawn(move || {
@@ -527,7 +531,7 @@ fn run(case: Case, config: &Config) -> Row {
     // Cuts the waits still blocked: the program has gone.
     drop(server);
     let _ = feeder.join();
-    let events = events.join().expect("fleet: reading standard output");
+    let (events, retry_causes) = events.join().expect("fleet: reading standard output");
     let (stderr_lines, stderr_tail) = errors.join().expect("fleet: reading standard error");
 
     let noticed = fleet.noticed(&abandoned);
@@ -562,9 +566,29 @@ fn run(case: Case, config: &Config) -> Row {
         wall,
         end,
         events,
+        retry_causes,
         stderr_lines,
         stderr_tail,
     }
+}
+
+/// `text` with each run of digits (and `.` within one) shown as `N`, so that causes that
+/// differ only in their numbers (durations, attempts, ports) are counted together.
+fn without_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_number = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() || (in_number && c == '.') {
+            if !in_number {
+                out.push('N');
+                in_number = true;
+            }
+        } else {
+            out.push(c);
+            in_number = false;
+        }
+    }
+    out
 }
 
 /// The process's peak resident set (`VmHWM`), in kB; `None` once it has exited.
@@ -647,6 +671,11 @@ impl Row {
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
         text += &format!("events on stdout: {}\n", events.join(", "));
+        let mut causes: Vec<(&String, &usize)> = self.retry_causes.iter().collect();
+        causes.sort_by(|a, b| b.1.cmp(a.1));
+        for (cause, n) in causes {
+            text += &format!("  retry {n}x: {cause}\n");
+        }
         text += &format!(
             "requests: {} ({} GET, {} wait of which {} answered not done after {} s; \
              {} unexpected); {} abandoned by the program before their answer\n",
