@@ -8,7 +8,8 @@
 //!
 //! - [`Reply::Respond`]: answer with a [`Response`] (status, headers, body);
 //! - [`Reply::Reset`]: close the connection without answering;
-//! - [`Reply::Slow`]: wait, then do the inner reply;
+//! - [`Reply::Slow`]: wait, then do the inner reply (or nothing, if the client closes its
+//!   connection meanwhile);
 //! - [`Reply::Truncated`]: announce a longer body than is sent, send what there is, and close;
 //! - [`Reply::Streamed`]: announce no length and send a body many times over, as large as a
 //!   test needs without holding it in memory.
@@ -18,6 +19,11 @@
 //! takes the header into account and opens a new connection for the next request).
 //! Connections are served concurrently, one thread each, so a slow reply does not hold up
 //! the next request.
+//!
+//! The server counts the TCP connections it accepts ([`Server::connections`]), the most
+//! requests it had read and not yet answered at once ([`Server::peak_in_flight`]), and the
+//! requests whose client closed its connection before the answer was written
+//! ([`Server::abandoned`]).
 //!
 //! Nothing waits forever: reading a request gives up after [`REQUEST_TIMEOUT`], writing after
 //! [`WRITE_TIMEOUT`], and dropping the [`Server`] stops the listener, cuts every wait
@@ -45,6 +51,7 @@
 //! assert_eq!(requests[0].method, "GET");
 //! assert_eq!(requests[0].target, "/v1/things?page=2");
 //! assert_eq!(requests[0].header("Host"), Some("test"));
+//! assert_eq!(server.connections(), 1);
 //! assert_eq!(server.url("/v1/things"), format!("{}v1/things", server.root_url()));
 //! ```
 
@@ -53,6 +60,7 @@ use std::fmt;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -165,7 +173,8 @@ pub enum Reply {
     /// Closes the connection without answering.
     Reset,
     /// Waits this long, then does the inner reply. Dropping the server cuts the wait short
-    /// and closes the connection unanswered.
+    /// and closes the connection unanswered; so does the client closing its connection (it
+    /// gave up), which makes the request one of [`Server::abandoned`].
     Slow(Duration, Box<Reply>),
     /// Sends the response's head with a `Content-Length` of its body's length plus
     /// `missing`, then the body, then closes the connection: a body cut short.
@@ -205,6 +214,13 @@ type Handler = dyn Fn(usize, &Request) -> Reply + Send + Sync;
 struct Shared {
     handler: Box<Handler>,
     requests: Mutex<Vec<Request>>,
+    /// TCP connections accepted.
+    connections: AtomicUsize,
+    /// Requests read and not yet answered, and the most there have been at once.
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
+    /// The numbers of the requests whose client closed its connection before the answer.
+    abandoned: Mutex<Vec<usize>>,
     stopped: Mutex<bool>,
     wake: Condvar,
     panics: Mutex<Vec<String>>,
@@ -268,6 +284,10 @@ impl Server {
         let shared = Arc::new(Shared {
             handler: Box::new(handler),
             requests: Mutex::default(),
+            connections: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
+            peak_in_flight: AtomicUsize::new(0),
+            abandoned: Mutex::default(),
             stopped: Mutex::new(false),
             wake: Condvar::new(),
             panics: Mutex::default(),
@@ -311,6 +331,28 @@ impl Server {
     pub fn requests(&self) -> Vec<Request> {
         lock(&self.shared.requests).clone()
     }
+
+    /// How many TCP connections the server has accepted so far: one per request it read,
+    /// since every connection is closed after its answer, and one for each connection that
+    /// never brought a whole request (closed early, timed out, or refused).
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::Relaxed)
+    }
+
+    /// The most requests in flight at once so far: requests read whole whose answer has not
+    /// started to be written, and that were neither reset nor given up by their client
+    /// during a [`Reply::Slow`] wait.
+    pub fn peak_in_flight(&self) -> usize {
+        self.shared.peak_in_flight.load(Ordering::Relaxed)
+    }
+
+    /// The numbers of the requests whose client closed its connection before their answer
+    /// was due (it timed out or gave up), in the order seen: during a [`Reply::Slow`] wait,
+    /// which then ends with nothing written, or by the time the answer was to be written
+    /// (it is written all the same, and never read).
+    pub fn abandoned(&self) -> Vec<usize> {
+        lock(&self.shared.abandoned).clone()
+    }
 }
 
 impl fmt::Debug for Server {
@@ -352,6 +394,7 @@ fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
         }
         match accepted {
             Ok((stream, _)) => {
+                shared.connections.fetch_add(1, Ordering::Relaxed);
                 connections.retain(|c| !c.is_finished());
                 let shared = shared.clone();
                 // If no thread starts, the stream is dropped: the connection closes.
@@ -395,6 +438,11 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
         requests.push(request.clone());
         requests.len()
     };
+    let now = shared.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+    shared.peak_in_flight.fetch_max(now, Ordering::Relaxed);
+    // Counts the request until its answer is on its way.
+    let mut in_flight = Some(InFlight(&shared.in_flight));
+    let abandoned = || lock(&shared.abandoned).push(number);
     let mut reply =
         match panic::catch_unwind(AssertUnwindSafe(|| (shared.handler)(number, &request))) {
             Ok(reply) => reply,
@@ -409,6 +457,12 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
             }
         };
     loop {
+        if !matches!(reply, Reply::Slow(..) | Reply::Reset) {
+            if has_closed(&stream) {
+                abandoned();
+            }
+            in_flight.take();
+        }
         match reply {
             Reply::Respond(response) => {
                 write_response(&mut stream, &response, 0);
@@ -416,8 +470,13 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
             }
             Reply::Reset => return,
             Reply::Slow(delay, inner) => {
-                if !shared.sleep(delay) {
-                    return;
+                match hold(&stream, delay, shared) {
+                    Held::Elapsed => {}
+                    Held::Stopped => return,
+                    Held::ClientGone => {
+                        abandoned();
+                        return;
+                    }
                 }
                 reply = *inner;
             }
@@ -432,6 +491,80 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
         }
     }
     linger(&mut stream, shared);
+}
+
+/// Counts a request in flight while it lives.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// How a [`Reply::Slow`] wait ended.
+enum Held {
+    /// The whole delay passed.
+    Elapsed,
+    /// The server was dropped.
+    Stopped,
+    /// The client closed its connection (or it broke).
+    ClientGone,
+}
+
+/// Waits `delay` with a request answered, watching the connection: ends early when the
+/// server is dropped or the client closes its side. Bytes the client sends meanwhile are left
+/// unread (the wait then goes on without watching).
+fn hold(stream: &TcpStream, delay: Duration, shared: &Shared) -> Held {
+    let deadline = Instant::now() + delay;
+    let mut byte = [0u8; 1];
+    let held = loop {
+        if shared.is_stopped() {
+            break Held::Stopped;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            break Held::Elapsed;
+        }
+        let slice = (deadline - now).min(SLICE);
+        if stream.set_read_timeout(Some(slice)).is_err() {
+            break if shared.sleep(deadline - now) {
+                Held::Elapsed
+            } else {
+                Held::Stopped
+            };
+        }
+        match stream.peek(&mut byte) {
+            Ok(0) => break Held::ClientGone,
+            Ok(_) => {
+                if !shared.sleep(deadline - now) {
+                    break Held::Stopped;
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) => {}
+            Err(_) => break Held::ClientGone,
+        }
+    };
+    let _ = stream.set_read_timeout(Some(SLICE));
+    held
+}
+
+/// Whether the client has closed its side of the connection (or it broke), without waiting.
+fn has_closed(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let closed = match stream.peek(&mut [0u8; 1]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted),
+    };
+    let _ = stream.set_nonblocking(false);
+    closed
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {

@@ -143,6 +143,20 @@ fn reset_closes_without_an_answer_and_the_request_still_counts() {
     assert!(exchange(&server, b"GET /two HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 200 OK"));
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(targets, ["/one", "/two"]);
+    drop(connect(&server));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.connections() < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the third connection was never counted"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(
+        server.connections(),
+        3,
+        "a connection without a request counts too"
+    );
 }
 
 #[test]
@@ -255,6 +269,11 @@ fn requests_it_cannot_read_are_refused_and_never_reach_the_handler() {
     }
     assert!(server.requests().is_empty());
     assert!(handled.try_recv().is_err());
+    assert_eq!(
+        server.connections(),
+        5,
+        "each refused request's connection counts"
+    );
 }
 
 #[test]
@@ -271,4 +290,65 @@ fn a_panicking_handler_closes_the_connection_and_fails_the_drop() {
         "{message}"
     );
     assert!(message.contains("request 1"), "{message}");
+}
+
+/// Waits (at most 10 s) until `server` counts `count` abandoned requests.
+fn wait_for_abandoned(server: &Server, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.abandoned().len() < count {
+        assert!(
+            Instant::now() < deadline,
+            "no abandoned request {count} after 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_client_that_leaves_during_a_slow_reply_abandons_it_and_it_ends() {
+    let server = Server::start(|n, _| match n {
+        1 | 2 => Reply::from(Response::text(200, "late")).after(Duration::from_secs(600)),
+        _ => Response::text(200, "quick").into(),
+    });
+    let mut first = connect(&server);
+    first.write_all(b"GET /1 HTTP/1.1\r\n\r\n").unwrap();
+    let mut second = connect(&server);
+    second.write_all(b"GET /2 HTTP/1.1\r\n\r\n").unwrap();
+    wait_for_requests(&server, 2);
+    assert_eq!(server.peak_in_flight(), 2);
+    assert!(server.abandoned().is_empty());
+
+    drop(second);
+    wait_for_abandoned(&server, 1);
+    drop(first);
+    wait_for_abandoned(&server, 2);
+    assert_eq!(server.abandoned(), [2, 1]);
+    let quick = exchange(&server, b"GET /3 HTTP/1.1\r\n\r\n");
+    assert_eq!(split(&quick).1, "quick");
+    assert_eq!(
+        server.peak_in_flight(),
+        2,
+        "the abandoned ones no longer count"
+    );
+    assert_eq!(server.abandoned(), [2, 1]);
+    assert_eq!(server.connections(), 3);
+}
+
+#[test]
+fn an_answer_due_after_its_client_left_is_abandoned() {
+    let (sender, gone) = mpsc::channel::<()>();
+    let gone = std::sync::Mutex::new(gone);
+    let server = Server::start(move |_, _| {
+        let _ = gone.lock().unwrap().recv_timeout(Duration::from_secs(10));
+        Response::text(200, "too late").into()
+    });
+    let mut stream = connect(&server);
+    stream.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+    wait_for_requests(&server, 1);
+    drop(stream);
+    // Time for the close to reach the server's side on loopback, where it takes microseconds.
+    std::thread::sleep(Duration::from_millis(50));
+    sender.send(()).unwrap();
+    wait_for_abandoned(&server, 1);
+    assert_eq!(server.abandoned(), [1]);
 }

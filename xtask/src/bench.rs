@@ -6,6 +6,13 @@
 //!
 //! With `--weight`, also the clean debug build time of google-operations with and without its
 //! default features, and how many crates each pulls in.
+//!
+//! With `--fleet`, instead of the criterion benches, the wait program's fleet bench
+//! (`cargo bench -p google-operations-wait --bench fleet`): a thousand operations finishing
+//! over five minutes on 127.0.0.1, measured from the server's side. Its settings come from
+//! the environment (`FLEET_OPERATIONS`, `FLEET_SPAN_SECS`, `FLEET_CASES`, `FLEET_PROGRAM`; see
+//! `wait/benches/fleet.rs`). It warns when the open-files limit is too low for its
+//! connections (`ulimit -n`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -24,10 +31,34 @@ pub struct BenchArgs {
     /// and without its default features, and count its crates. Takes minutes.
     #[arg(long)]
     weight: bool,
+
+    /// Run the wait program's fleet bench instead of the criterion benches: operations
+    /// finishing over five minutes in real time (settings from `FLEET_*` variables). Builds
+    /// the program, with every service, in release.
+    #[arg(long)]
+    fleet: bool,
 }
 
-/// Runs the benches, then the weight if asked.
+/// Runs the criterion benches (or the fleet bench), then the weight if asked.
 pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
+    if args.fleet {
+        cargo(
+            root,
+            &["bench", "-p", "google-operations-wait", "--bench", "fleet"],
+            None,
+            false,
+        )?;
+    } else {
+        criterion(root)?;
+    }
+    if args.weight {
+        weight(root)?;
+    }
+    Ok(())
+}
+
+/// The criterion benches of codegen and the runtime.
+fn criterion(root: &Path) -> Result<()> {
     cargo(
         root,
         &["bench", "-p", "codegen", "--bench", "regen"],
@@ -48,9 +79,6 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
         None,
         false,
     )?;
-    if args.weight {
-        weight(root)?;
-    }
     Ok(())
 }
 

@@ -35,7 +35,8 @@ enum Task {
     /// Tell what new documents would change for the generated crate; nothing is written.
     Changes(fetch::ChangesArgs),
     /// Run the criterion benches of regeneration, decoding and requests (not part of `ci`;
-    /// `--weight` adds clean builds, minutes).
+    /// `--weight` adds clean builds, minutes; `--fleet` runs the wait program's fleet bench
+    /// instead, minutes).
     Bench(bench::BenchArgs),
 }
 
