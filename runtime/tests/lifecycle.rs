@@ -123,6 +123,26 @@ async fn compute_waits_at_its_own_path_without_a_timeout() {
 }
 
 #[tokio::test]
+async fn a_compute_wait_outlasting_the_call_timeout_is_read_not_cut() {
+    // Compute holds a `wait` for up to two minutes, longer than a call's overall timeout (2
+    // minutes by default, 300 ms here): the answer is still read, in one request.
+    let server = Server::start(|_, _| {
+        let done = json_reply(200, json!({"name": "op-1", "status": "DONE"}));
+        Reply::Slow(Duration::from_millis(900), Box::new(done))
+    });
+    let client = Client::builder()
+        .token_source(Token::new("t"))
+        .root_url(server.root_url())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let get = compute_v1::ZoneOperationsGet::new("p", "us-central1-a", "op-1").unwrap();
+    let op = client.until_done(&get).await.unwrap();
+    assert!(op.is_done());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn without_a_wait_the_poller_gets_with_backoff() {
     let server = Server::start(|n, _| match n {
         1 | 2 => json_reply(200, json!({"name": NAME, "done": false})),

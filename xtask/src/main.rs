@@ -547,9 +547,10 @@ mod tests {
         assert!(manifest.contains("\ndataproc_v1 = []\n"), "{manifest}");
         assert!(!manifest.contains("\ncompute_v1 = []\n"), "{manifest}");
         let target = out.join(codegen::OUTPUT_DIR).join("apigateway_v1.rs");
-        let text = std::fs::read_to_string(&target)
-            .unwrap()
-            .replacen("pub struct", "pub  struct", 1);
+        let text =
+            std::fs::read_to_string(&target)
+                .unwrap()
+                .replacen("pub struct", "pub  struct", 1);
         std::fs::write(&target, text).unwrap();
         let err = verify(&folders).unwrap_err().to_string();
         assert!(

@@ -404,7 +404,14 @@ impl Client {
 
     /// When a call starting now must end: after the overall timeout, or at `limit` if sooner.
     fn call_deadline(&self, limit: Option<Instant>) -> Option<Instant> {
-        let own = Instant::now().checked_add(self.inner.timeout);
+        self.call_deadline_for(limit, Duration::ZERO)
+    }
+
+    /// As [`call_deadline`](Self::call_deadline), for a call one of whose attempts may take
+    /// `attempt` (a server-side `wait` that the service holds for two minutes): never less
+    /// than that, so that the overall timeout does not cut the answer short.
+    fn call_deadline_for(&self, limit: Option<Instant>, attempt: Duration) -> Option<Instant> {
+        let own = Instant::now().checked_add(self.inner.timeout.max(attempt));
         match (own, limit) {
             (Some(own), Some(limit)) => Some(own.min(limit)),
             (own, limit) => own.or(limit),

@@ -533,6 +533,7 @@ where
                 _ => UNBOUNDED_WAIT,
             };
             let attempt_timeout = attempt_timeout.max(client.inner.attempt_timeout);
+            let call_deadline = client.call_deadline_for(deadline, attempt_timeout);
             let started = Instant::now();
             let result = client
                 .send_call::<R::Wire>(&call, call_deadline, attempt_timeout)
