@@ -391,6 +391,26 @@ async fn a_rate_limit_paces_starts_and_a_request_in_flight_holds_no_turn() {
 }
 
 #[tokio::test]
+async fn a_call_that_waited_for_its_turn_still_has_its_whole_timeout() {
+    let server =
+        Server::start(|_, _| Reply::Slow(ms(400), Box::new(Reply::Json(200, done(DATAPROC_NAME)))))
+            .await;
+    // One request a second, each call 600 ms: the third starts two seconds in, and is still
+    // answered, since its time counts from its start.
+    let client = client_for(&server)
+        .rate_limit(google_operations::RateLimit::per_second(1.0).burst(1))
+        .timeout(ms(600))
+        .build()
+        .unwrap();
+    let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
+    let (a, b, c) = tokio::join!(client.send(&get), client.send(&get), client.send(&get));
+    for result in [a, b, c] {
+        assert!(result.unwrap().is_done());
+    }
+    assert_eq!(server.hits(), 3);
+}
+
+#[tokio::test]
 async fn a_retry_after_past_the_timeout_ends_the_call() {
     let server = Server::start(|_, _| {
         Reply::Raw(

@@ -231,7 +231,9 @@ impl ClientBuilder {
     }
 
     /// The longest one [`Client::send`] may take, its retries and the waits between them
-    /// included (default 2 minutes).
+    /// included (default 2 minutes), from when its first request starts: the wait for a turn
+    /// under the [`rate_limit`](Self::rate_limit) comes before. A server-side `wait` that the
+    /// service may hold longer (Compute's two minutes) is given that long.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -402,16 +404,12 @@ impl Client {
         self.poller(request).wait().await
     }
 
-    /// When a call starting now must end: after the overall timeout, or at `limit` if sooner.
-    fn call_deadline(&self, limit: Option<Instant>) -> Option<Instant> {
-        self.call_deadline_for(limit, Duration::ZERO)
-    }
-
-    /// As [`call_deadline`](Self::call_deadline), for a call one of whose attempts may take
-    /// `attempt` (a server-side `wait` that the service holds for two minutes): never less
-    /// than that, so that the overall timeout does not cut the answer short.
-    fn call_deadline_for(&self, limit: Option<Instant>, attempt: Duration) -> Option<Instant> {
-        let own = Instant::now().checked_add(self.inner.timeout.max(attempt));
+    /// When a call whose first request starts now must end: after the overall timeout, or at
+    /// `limit` if sooner. A call whose answer the server may hold for `held` (a server-side
+    /// `wait`, which Compute holds for two minutes) has at least that, so that the overall
+    /// timeout does not cut the answer short.
+    fn call_deadline(&self, limit: Option<Instant>, held: Duration) -> Option<Instant> {
+        let own = Instant::now().checked_add(self.inner.timeout.max(held));
         match (own, limit) {
             (Some(own), Some(limit)) => Some(own.min(limit)),
             (own, limit) => own.or(limit),
@@ -421,28 +419,38 @@ impl Client {
     /// Sends `call` alone, not as a poll: within the client's overall timeout and attempt
     /// timeout.
     pub(crate) async fn send_once<T: DeserializeOwned>(&self, call: &Call) -> Result<T, Error> {
-        self.send_call(call, self.call_deadline(None), self.inner.attempt_timeout)
+        self.send_call(call, None, self.inner.attempt_timeout, Duration::ZERO)
             .await
     }
 
     /// Sends `call` and decodes its response as `T`, retrying transient failures; each
-    /// attempt may take `attempt_timeout`, and the whole call must end by `deadline`.
+    /// attempt may take `attempt_timeout`, and the whole call must end by `limit` and within
+    /// the overall timeout (at least `held`, how long the server may hold the answer) from its
+    /// first turn under the rate limit: a call that waited for its turn still has its time.
     pub(crate) async fn send_call<T: DeserializeOwned>(
         &self,
         call: &Call,
-        deadline: Option<Instant>,
+        limit: Option<Instant>,
         attempt_timeout: Duration,
+        held: Duration,
     ) -> Result<T, Error> {
         let retry = &self.inner.retry;
-        let started = Instant::now();
         let mut attempt = 1;
         // Whether the last attempt was sent with a token just renewed after a 401.
         let mut refreshed = false;
+        self.inner
+            .pacer
+            .turn(call.method().id, attempt, limit)
+            .await?;
+        let started = Instant::now();
+        let deadline = self.call_deadline(limit, held);
         loop {
-            self.inner
-                .pacer
-                .turn(call.method().id, attempt, deadline)
-                .await?;
+            if attempt > 1 {
+                self.inner
+                    .pacer
+                    .turn(call.method().id, attempt, deadline)
+                    .await?;
+            }
             let auth = by_deadline(call, deadline, self.auth_headers(call)).await?;
             let err = match self
                 .attempt(call, attempt, deadline, attempt_timeout, auth.as_ref())

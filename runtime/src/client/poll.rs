@@ -492,7 +492,6 @@ where
     ) -> Pin<Box<impl Future<Output = Polled<R::Operation>> + '_>> {
         Box::pin(async move {
             let client = self.client;
-            let call_deadline = client.call_deadline(deadline);
             tracing::debug!(
                 method = self.method_id(),
                 poll = self.state.polls,
@@ -503,8 +502,9 @@ where
                 let result = client
                     .send_call::<R::Wire>(
                         request.get_call(),
-                        call_deadline,
+                        deadline,
                         client.inner.attempt_timeout,
+                        Duration::ZERO,
                     )
                     .await
                     .and_then(|wire| request.read(wire));
@@ -533,10 +533,9 @@ where
                 _ => UNBOUNDED_WAIT,
             };
             let attempt_timeout = attempt_timeout.max(client.inner.attempt_timeout);
-            let call_deadline = client.call_deadline_for(deadline, attempt_timeout);
             let started = Instant::now();
             let result = client
-                .send_call::<R::Wire>(&call, call_deadline, attempt_timeout)
+                .send_call::<R::Wire>(&call, deadline, attempt_timeout, attempt_timeout)
                 .await
                 .and_then(|wire| request.read(wire));
             let waited = started.elapsed().as_secs_f64() >= asked.as_secs_f64() * WAITED_ENOUGH;
