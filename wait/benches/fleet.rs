@@ -411,6 +411,10 @@ struct Row {
     operations: usize,
     /// The delay of each operation noticed, sorted.
     delays: Vec<Duration>,
+    /// For a case without a server-side wait: the delays the default poll schedule alone
+    /// would give (sorted), and how many operations were noticed over a second later than it
+    /// would notice them.
+    schedule: Option<(Vec<Duration>, usize)>,
     never_noticed: usize,
     requests: usize,
     gets: usize,
@@ -545,6 +549,20 @@ fn run(case: Case, config: &Config) -> Row {
         .filter_map(|(noticed, done)| noticed.map(|t| t.saturating_sub(*done)))
         .collect();
     delays.sort();
+    // Where the service cannot wait, what the poll schedule alone would give, with no bound
+    // on the rate: each operation polled from the start at the default pauses.
+    let schedule = (case == Case::Get).then(|| {
+        let mut ideal: Vec<Duration> = fleet.done_at.iter().map(|d| scheduled(*d) - *d).collect();
+        ideal.sort();
+        let later = noticed
+            .iter()
+            .zip(&fleet.done_at)
+            .filter(|(noticed, done)| {
+                noticed.is_some_and(|t| t > scheduled(**done) + Duration::from_secs(1))
+            })
+            .count();
+        (ideal, later)
+    });
     let mut arrivals = lock(&fleet.arrivals).clone();
     arrivals.sort();
     Row {
@@ -552,6 +570,7 @@ fn run(case: Case, config: &Config) -> Row {
         operations: n,
         never_noticed: n - delays.len(),
         delays,
+        schedule,
         requests: arrivals.len(),
         gets: fleet.gets.load(Ordering::Relaxed),
         waits: fleet.waits.load(Ordering::Relaxed),
@@ -696,6 +715,17 @@ impl Row {
                     .then(|| self.delays.iter().sum::<Duration>() / self.delays.len() as u32)
             )
         );
+        if let Some((ideal, later)) = &self.schedule {
+            let q = |p| shown(quantile(ideal, p));
+            text += &format!(
+                "the poll schedule alone (1 s doubling to 60 s from the start, no rate bound) \
+                 would notice them after: p50 {}, p90 {}, max {}; noticed more than 1 s later \
+                 than it would: {later}\n",
+                q(0.5),
+                q(0.9),
+                shown(ideal.last().copied()),
+            );
+        }
         text += &format!("stderr: {} lines", self.stderr_lines);
         if !self.stderr_tail.is_empty() {
             text += ", the last:";
@@ -705,6 +735,17 @@ impl Row {
         }
         text
     }
+}
+
+/// When the default poll schedule (`PollPolicy::default`: the first poll at once, then pauses
+/// of 1 s doubling up to 60 s) first polls at or after `done`, both from the start.
+fn scheduled(done: Duration) -> Duration {
+    let (mut at, mut pause) = (Duration::ZERO, Duration::from_secs(1));
+    while at < done {
+        at += pause;
+        pause = (pause * 2).min(Duration::from_secs(60));
+    }
+    at
 }
 
 /// The markdown table of every case.
