@@ -434,29 +434,45 @@ impl Client {
         attempt_timeout: Duration,
         held: Duration,
     ) -> Result<T, Error> {
+        self.send_call_timed(call, limit, attempt_timeout, held)
+            .await
+            .map(|(response, _)| response)
+    }
+
+    /// As [`send_call`](Self::send_call), with when the answer's exchange started (after its
+    /// turn under the rate limit): what a server-side `wait` that came back is measured from.
+    pub(crate) async fn send_call_timed<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        limit: Option<Instant>,
+        attempt_timeout: Duration,
+        held: Duration,
+    ) -> Result<(T, Instant), Error> {
         let retry = &self.inner.retry;
+        let method = call.method().id;
         let mut attempt = 1;
         // Whether the last attempt was sent with a token just renewed after a 401.
         let mut refreshed = false;
-        self.inner
-            .pacer
-            .turn(call.method().id, attempt, limit)
-            .await?;
+        // A slot (where in-flight exchanges are bounded) first, then a turn under the rate
+        // limit: a request that has its turn goes out with it, not when a slot comes free.
+        let mut slot = self.slot(method, attempt, limit).await?;
+        self.inner.pacer.turn(method, attempt, limit).await?;
         let started = Instant::now();
         let deadline = self.call_deadline(limit, held);
         loop {
             if attempt > 1 {
-                self.inner
-                    .pacer
-                    .turn(call.method().id, attempt, deadline)
-                    .await?;
+                slot = self.slot(method, attempt, deadline).await?;
+                self.inner.pacer.turn(method, attempt, deadline).await?;
             }
             let auth = by_deadline(call, deadline, self.auth_headers(call)).await?;
-            let err = match self
+            let sent = Instant::now();
+            let result = self
                 .attempt(call, attempt, deadline, attempt_timeout, auth.as_ref())
-                .await
-            {
-                Ok(response) => return Ok(response),
+                .await;
+            // The slot is free again while the call pauses before a retry.
+            drop(slot.take());
+            let err = match result {
+                Ok(response) => return Ok((response, sent)),
                 Err(err) => err,
             };
             let err = match (err, &self.inner.tokens, &auth) {
@@ -519,6 +535,34 @@ impl Client {
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
+    }
+
+    /// A slot for the `attempt`-th exchange of `method`, where exchanges in flight are bounded
+    /// ([`ClientBuilder::max_concurrent_requests`]); `None` where they are not.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Transport`] ([`TransportKind::Timeout`]) when none comes free before
+    /// `deadline`.
+    async fn slot(
+        &self,
+        method: &'static str,
+        attempt: u32,
+        deadline: Option<Instant>,
+    ) -> Result<Option<tokio::sync::SemaphorePermit<'_>>, Error> {
+        let Some(slots) = &self.inner.slots else {
+            return Ok(None);
+        };
+        let acquire = slots.acquire();
+        let permit = match deadline {
+            Some(d) => tokio::time::timeout_at(d.into(), acquire).await.ok(),
+            None => Some(acquire.await),
+        };
+        // The semaphore is never closed.
+        permit.and_then(Result::ok).map(Some).ok_or_else(|| {
+            let e = "no request slot came free before the call's deadline";
+            transport(method, attempt, TransportKind::Timeout, e)
+        })
     }
 
     /// How long from now every request of this client holds back after a 429 (or a
@@ -608,13 +652,6 @@ impl Client {
         let http_request = reqwest::Request::try_from(http_request)
             .map_err(|e| transport(method.id, attempts, TransportKind::Broken, without_query(e)))?;
 
-        let _slot = match &self.inner.slots {
-            Some(slots) => Some(slot(slots, deadline).await.ok_or_else(|| {
-                let e = "no request slot came free before the call's deadline";
-                transport(method.id, attempts, TransportKind::Timeout, e)
-            })?),
-            None => None,
-        };
         let limit = match deadline {
             Some(d) => attempt_timeout.min(d.saturating_duration_since(Instant::now())),
             None => attempt_timeout,
@@ -699,20 +736,6 @@ fn given_or_env(given: Option<&str>, var: &str) -> Option<String> {
 /// Whether something `wait` from now would come at or after `deadline`.
 pub(crate) fn after_deadline(wait: Duration, deadline: Option<Instant>) -> bool {
     deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t >= d))
-}
-
-/// A slot for one exchange, or `None` if none comes free before `deadline`.
-async fn slot(
-    slots: &tokio::sync::Semaphore,
-    deadline: Option<Instant>,
-) -> Option<tokio::sync::SemaphorePermit<'_>> {
-    let acquire = slots.acquire();
-    let permit = match deadline {
-        Some(d) => tokio::time::timeout_at(d.into(), acquire).await.ok()?,
-        None => acquire.await,
-    };
-    // The semaphore is never closed.
-    permit.ok()
 }
 
 /// The largest response body a client reads unless told otherwise

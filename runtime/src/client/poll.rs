@@ -533,12 +533,14 @@ where
                 _ => UNBOUNDED_WAIT,
             };
             let attempt_timeout = attempt_timeout.max(client.inner.attempt_timeout);
-            let started = Instant::now();
             let result = client
-                .send_call::<R::Wire>(&call, deadline, attempt_timeout, attempt_timeout)
-                .await
-                .and_then(|wire| request.read(wire));
-            let waited = started.elapsed().as_secs_f64() >= asked.as_secs_f64() * WAITED_ENOUGH;
+                .send_call_timed::<R::Wire>(&call, deadline, attempt_timeout, attempt_timeout)
+                .await;
+            // Measured from when the answering exchange was sent, not from before its turn.
+            let waited = result.as_ref().is_ok_and(|(_, sent)| {
+                sent.elapsed().as_secs_f64() >= asked.as_secs_f64() * WAITED_ENOUGH
+            });
+            let result = result.and_then(|(wire, _)| request.read(wire));
             Polled { result, waited }
         })
     }

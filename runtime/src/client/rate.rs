@@ -145,8 +145,7 @@ impl Pacer {
         let mut state = self.state();
         if state.hold.as_ref().is_none_or(|(t, _)| *t < until) {
             state.hold = Some((until, Box::new(cause.clone())));
-            if let Some(limit) = self.limit {
-                let resume = until + limit.tolerance();
+            if let Some(resume) = self.limit.and_then(|l| until.checked_add(l.tolerance())) {
                 state.theoretical = state.theoretical.max(resume);
             }
             tracing::warn!(
@@ -158,10 +157,8 @@ impl Pacer {
 
     /// How long from now every request holds back after a 429, if it does.
     pub(crate) fn held_for(&self) -> Option<Duration> {
-        let state = self.state();
-        let (until, _) = state.hold.as_ref()?;
-        let left = until.saturating_duration_since(Instant::now());
-        (!left.is_zero()).then_some(left)
+        self.held_until()
+            .map(|until| until.saturating_duration_since(Instant::now()))
     }
 
     /// Waits for the turn of a request of `method` (its `attempt`-th exchange), which must
@@ -178,11 +175,27 @@ impl Pacer {
         attempt: u32,
         deadline: Option<Instant>,
     ) -> Result<(), Error> {
-        let start = self.reserve(method, attempt, Instant::now(), deadline)?;
-        if start > Instant::now() {
-            Box::pin(tokio::time::sleep_until(start.into())).await;
+        let mut start = self.reserve(method, attempt, Instant::now(), deadline)?;
+        loop {
+            if start > Instant::now() {
+                Box::pin(tokio::time::sleep_until(start.into())).await;
+            }
+            // A hold-back that began while this request waited for its turn holds it back
+            // too: it takes a turn again, after the hold-back, at the rate.
+            match self.held_until() {
+                Some(until) if until > start => {
+                    start = self.reserve(method, attempt, Instant::now(), deadline)?;
+                }
+                _ => return Ok(()),
+            }
         }
-        Ok(())
+    }
+
+    /// Until when every request holds back, if a hold-back lasts past now.
+    fn held_until(&self) -> Option<Instant> {
+        let state = self.state();
+        let (until, _) = state.hold.as_ref()?;
+        (*until > Instant::now()).then_some(*until)
     }
 
     /// When a request asked for at `now` may start, reserving that turn.
@@ -286,6 +299,35 @@ mod tests {
         assert!(held[0] > ms(1900), "{held:?}");
         assert_eq!(held[1] - held[0], ms(100));
         assert_eq!(held[2] - held[1], ms(100));
+    }
+
+    #[tokio::test]
+    async fn a_hold_back_holds_back_requests_already_waiting_for_their_turn() {
+        let pacer = std::sync::Arc::new(Pacer::new(Some(RateLimit::per_second(10.0).burst(1))));
+        let begun = Instant::now();
+        // Ten requests take turns 100 ms apart; a 429 comes 150 ms in and holds back for
+        // 600 ms: those whose turns fell in it go after it, at the rate.
+        let turns: Vec<_> = (0..10)
+            .map(|_| {
+                let pacer = pacer.clone();
+                tokio::spawn(async move {
+                    pacer.turn("m.get", 1, None).await.unwrap();
+                    begun.elapsed()
+                })
+            })
+            .collect();
+        tokio::time::sleep(ms(150)).await;
+        pacer.hold(ms(600), &too_many());
+        let mut started = Vec::new();
+        for turn in turns {
+            started.push(turn.await.unwrap());
+        }
+        started.sort();
+        assert!(started[1] < ms(150), "{started:?}");
+        assert!(started[2] >= ms(740), "{started:?}");
+        for pair in started[2..].windows(2) {
+            assert!(pair[1] - pair[0] >= ms(90), "{started:?}");
+        }
     }
 
     #[test]
