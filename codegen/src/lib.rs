@@ -21,7 +21,8 @@ use std::collections::BTreeMap;
 pub use error::{Error, Errors};
 pub use load::Source;
 
-/// Where the generated files go, relative to the generated crate's folder.
+/// Where the typed service modules go, relative to the generated crate's folder (their catalog
+/// modules go to [`emit::catalog::DIR`]).
 pub const OUTPUT_DIR: &str = "src/apis";
 
 /// Why a document makes no module.

@@ -12,8 +12,11 @@ use crate::operation::{OperationError, Status};
 ///
 /// Each operations collection of the catalog ([`Collection`](crate::Collection)) has one, so
 /// that an operation is read from its JSON without its typed model (the `google-operations-wait`
-/// program builds without them). It says the same as the typed model's
-/// [`LongRunningOperation`](crate::LongRunningOperation) implementation, both generated from the same schema.
+/// program builds without them). For the fields it names it says what the typed model's
+/// [`LongRunningOperation`](crate::LongRunningOperation) implementation says, both generated
+/// from the same schema, and refuses what that model refuses there; the typed model also
+/// refuses other fields of the wrong type (a Compute `insertTime` that is a number, a
+/// `progress` of 40.5 where the schema says int32), which this reads past.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OperationFields {

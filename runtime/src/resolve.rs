@@ -59,7 +59,8 @@ impl Collection {
 }
 
 /// The `get` of a google.longrunning operation at a Google API host that no document of the
-/// build describes: `GET https://HOST/VERSION/…/operations/ID`, read as an [`Operation`].
+/// build describes: `GET https://HOST/VERSION/…/operations/ID`, read by
+/// [`OperationFields::LONGRUNNING`].
 static UNLISTED_SERVICE: ServiceInfo = ServiceInfo {
     name: "googleapis",
     version: "",
@@ -194,7 +195,8 @@ impl Resolved {
     ///
     /// # Errors
     ///
-    /// When the JSON does not decode as the collection's operation model.
+    /// When a field the collection's [`OperationFields`] names has another JSON type than its
+    /// schema gives it (a `done` that is a string, an `error` that is a list).
     pub fn operation(&self, json: JsonObject) -> Result<AnyOperation, serde_json::Error> {
         let summary = self.collection.operation.read(&json)?;
         let mut op = AnyOperation {

@@ -2,7 +2,9 @@
 //! the wait program builds with) says what its typed model says: name, state, error and
 //! progress, for each shape the generator reads (google.longrunning, Compute's `errors[]`,
 //! GKE's Status and `statusMessage`, Cloud DNS's lowercase `done` and `id`, Cloud SQL's
-//! string codes); and JSON that the typed model refuses, the catalog refuses too.
+//! string codes); and JSON that the typed model refuses in those fields, the catalog refuses
+//! too. Fields the catalog does not read it reads past, where the typed model refuses a wrong
+//! type (a `progress` of 40.5, which the schema says is an int32).
 
 use google_operations::prelude::*;
 use google_operations::{
@@ -101,6 +103,21 @@ fn compute_operations_read_alike() {
     )
     .unwrap();
     assert_eq!(done.error, None);
+    // An empty status message tells nothing, either way.
+    let empty = both::<compute_v1::Operation>(
+        COMPUTE,
+        json!({"name": "operation-1", "status": "RUNNING", "statusMessage": ""}),
+    )
+    .unwrap();
+    assert_eq!(empty.progress.stage, None);
+    // A fractional percentage: the typed model refuses it (an int32), the catalog reads it.
+    let fraction = json!({"name": "operation-1", "status": "RUNNING", "progress": 40.5});
+    assert!(serde_json::from_value::<compute_v1::Operation>(fraction.clone()).is_err());
+    let any = resolve(COMPUTE, None)
+        .unwrap()
+        .operation(fraction.as_object().unwrap().clone())
+        .unwrap();
+    assert_eq!(any.progress().percent, Some(40.5));
     // What the typed model refuses, the catalog refuses, with the same words.
     assert!(both::<compute_v1::Operation>(COMPUTE, json!({"status": 5})).is_none());
     assert!(both::<compute_v1::Operation>(COMPUTE, json!({"progress": "half"})).is_none());

@@ -373,8 +373,8 @@ fn ci() -> Result<()> {
         ("default features".to_owned(), vec![]),
         ("sans-io core".to_owned(), vec!["--no-default-features"]),
         (
-            "the catalog alone, as the wait program builds it".to_owned(),
-            vec!["--no-default-features", "--features", "client,catalog"],
+            "the catalog and adc alone, as the wait program builds it".to_owned(),
+            vec!["--no-default-features", "--features", "adc,catalog"],
         ),
     ];
     for service in ALONE {

@@ -306,7 +306,8 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                 Type::Enum(_) => {
                     quote!(self.#field.as_ref().map(|v| crate::__private::WireEnum::as_wire(v).to_owned()))
                 }
-                _ => quote!(self.#field.clone()),
+                // An empty text tells nothing, as in a metadata message.
+                _ => quote!(self.#field.clone().filter(|s| !s.is_empty())),
             };
             quote!(#target: #value)
         });

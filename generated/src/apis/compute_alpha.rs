@@ -3288,9 +3288,9 @@ pub mod model {
                     .status
                     .as_ref()
                     .map(|v| crate::__private::WireEnum::as_wire(v).to_owned()),
-                stage: self.status_message.clone(),
-                start_time: self.start_time.clone(),
-                end_time: self.end_time.clone(),
+                stage: self.status_message.clone().filter(|s| !s.is_empty()),
+                start_time: self.start_time.clone().filter(|s| !s.is_empty()),
+                end_time: self.end_time.clone().filter(|s| !s.is_empty()),
                 ..crate::Progress::default()
             }
         }

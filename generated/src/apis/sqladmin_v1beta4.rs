@@ -1524,8 +1524,8 @@ pub mod model {
                     .status
                     .as_ref()
                     .map(|v| crate::__private::WireEnum::as_wire(v).to_owned()),
-                start_time: self.start_time.clone(),
-                end_time: self.end_time.clone(),
+                start_time: self.start_time.clone().filter(|s| !s.is_empty()),
+                end_time: self.end_time.clone().filter(|s| !s.is_empty()),
                 ..crate::Progress::default()
             }
         }

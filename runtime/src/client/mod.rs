@@ -323,12 +323,12 @@ impl ClientBuilder {
         let mut tls = tls;
         // HTTP/2 where the server offers it, as Google's front ends do; HTTP/1.1 elsewhere.
         tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        let http = move || {
+        let http = move |idle: usize| {
             reqwest::Client::builder()
                 .tls_backend_preconfigured(tls.clone())
                 // Enough idle connections for steady polling; a burst of thousands of waiters
                 // does not leave thousands open.
-                .pool_max_idle_per_host(IDLE_CONNECTIONS)
+                .pool_max_idle_per_host(idle)
                 // Google APIs do not redirect these requests: a 3xx is an answer to report,
                 // never a host to believe (see `Error::Redirected`).
                 .redirect(reqwest::redirect::Policy::none())
@@ -336,10 +336,14 @@ impl ClientBuilder {
                 .user_agent(concat!("google-operations/", env!("CARGO_PKG_VERSION")))
                 .build()
         };
-        let first = http().map_err(|e| setup(e.into()))?;
+        let first = http(IDLE_CONNECTIONS).map_err(|e| setup(e.into()))?;
         Ok(Client {
             inner: Arc::new(Inner {
-                lanes: connections::Lanes::new(first, move || http().ok()),
+                // A lane past the first serves a burst over HTTP/2: over HTTP/1.1 it keeps
+                // next to nothing idle.
+                lanes: connections::Lanes::new(first, move || {
+                    http(IDLE_CONNECTIONS_PAST_FIRST_LANE).ok()
+                }),
                 tokens: self.tokens,
                 root_url: self.root_url,
                 endpoint: self.endpoint,
@@ -379,7 +383,9 @@ impl Client {
     }
 
     /// Sends `request` and decodes its response, retrying transient failures as the
-    /// [`RetryPolicy`] says, within the client's overall timeout.
+    /// [`RetryPolicy`] says, within the client's overall timeout from its first request. Under
+    /// a [`rate_limit`](ClientBuilder::rate_limit) it first waits its turn, for as long as that
+    /// takes.
     ///
     /// # Errors
     ///
@@ -757,6 +763,9 @@ fn is_unreadable(e: &reqwest::Error) -> bool {
 
 /// The most idle connections kept per host.
 const IDLE_CONNECTIONS: usize = 64;
+
+/// The most idle connections kept per host by each lane past the first (see `connections`).
+const IDLE_CONNECTIONS_PAST_FIRST_LANE: usize = 2;
 
 /// Refuses a root URL that is not `http://` or `https://`: anything else could never be sent.
 fn check_scheme(url: &str) -> Result<(), Error> {
