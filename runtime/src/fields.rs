@@ -40,6 +40,7 @@ pub struct OperationFields {
 
 /// What says an operation has finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DoneField {
     /// A boolean (`done`); missing means not done.
     Flag(&'static str),
@@ -54,6 +55,7 @@ pub enum DoneField {
 
 /// Where an operation reports its failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorField {
     /// A `google.rpc.Status` (`error`).
     Status(&'static str),

@@ -19,6 +19,7 @@ use crate::service::{
 /// lists its own in `COLLECTIONS` (`google_operations::catalog::dataproc_v1::COLLECTIONS`,
 /// re-exported by the typed module).
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Collection {
     /// The collection's `get`.
     pub get: &'static MethodInfo,

@@ -368,12 +368,12 @@ async fn a_rate_limit_paces_starts_and_a_request_in_flight_holds_no_turn() {
     let seen = arrivals.clone();
     let server = Server::start(move |_, _| {
         seen.lock().unwrap().push(std::time::Instant::now());
-        // Each answer takes a second, as a server-side wait would, and longer.
-        Reply::Slow(ms(1000), Box::new(Reply::Json(200, done(DATAPROC_NAME))))
+        // Each answer takes three seconds, as a server-side wait would, and longer.
+        Reply::Slow(ms(3000), Box::new(Reply::Json(200, done(DATAPROC_NAME))))
     })
     .await;
     let client = client_for(&server)
-        .rate_limit(google_operations::RateLimit::per_second(10.0).burst(2))
+        .rate_limit(google_operations::RateLimit::per_second(4.0).burst(2))
         .build()
         .unwrap();
     let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();
@@ -382,24 +382,24 @@ async fn a_rate_limit_paces_starts_and_a_request_in_flight_holds_no_turn() {
     assert!(results.into_iter().all(|r| r.unwrap().is_done()));
     let arrivals = arrivals.lock().unwrap().clone();
     assert_eq!(arrivals.len(), 6);
-    // Two at once, then one every 100 ms: the sixth starts 400 ms in, long before the first
+    // Two at once, then one every 250 ms: the sixth starts a second in, long before the first
     // answer, since slow answers in flight take no turn.
-    assert!(arrivals[1] - arrivals[0] < ms(90), "{arrivals:?}");
-    assert!(arrivals[2] - arrivals[0] >= ms(90), "{arrivals:?}");
-    assert!(arrivals[5] - arrivals[0] >= ms(390), "{arrivals:?}");
-    assert!(arrivals[5] - started < ms(900), "{arrivals:?}");
+    assert!(arrivals[1] - arrivals[0] < ms(200), "{arrivals:?}");
+    assert!(arrivals[2] - arrivals[0] >= ms(240), "{arrivals:?}");
+    assert!(arrivals[5] - arrivals[0] >= ms(990), "{arrivals:?}");
+    assert!(arrivals[5] - started < ms(2500), "{arrivals:?}");
 }
 
 #[tokio::test]
 async fn a_call_that_waited_for_its_turn_still_has_its_whole_timeout() {
     let server =
-        Server::start(|_, _| Reply::Slow(ms(400), Box::new(Reply::Json(200, done(DATAPROC_NAME)))))
+        Server::start(|_, _| Reply::Slow(ms(200), Box::new(Reply::Json(200, done(DATAPROC_NAME)))))
             .await;
-    // One request a second, each call 600 ms: the third starts two seconds in, and is still
+    // One request a second, each call 1.5 s: the third starts two seconds in, and is still
     // answered, since its time counts from its start.
     let client = client_for(&server)
         .rate_limit(google_operations::RateLimit::per_second(1.0).burst(1))
-        .timeout(ms(600))
+        .timeout(ms(1500))
         .build()
         .unwrap();
     let get = dataproc_v1::ProjectsRegionsOperationsGet::new(DATAPROC_NAME).unwrap();

@@ -154,10 +154,10 @@ const DEFAULT_RATE: f64 = 20.0;
 /// How many seconds' worth of requests may start at once after a quiet spell.
 const BURST_SECONDS: f64 = 5.0;
 
-/// A number of requests a second: positive, and at least one an hour.
+/// A number of requests a second: at least [`RateLimit::SLOWEST`] (one an hour).
 fn rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(rate) if rate.is_finite() && rate * 3600.0 >= 1.0 => Ok(rate),
+        Ok(rate) if rate.is_finite() && rate >= RateLimit::SLOWEST => Ok(rate),
         _ => Err(format!(
             "{text:?} is not a number of requests a second such as 20 or 0.5 (at least one an \
              hour)"

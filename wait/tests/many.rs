@@ -243,6 +243,35 @@ fn names_come_from_standard_input() {
 }
 
 #[test]
+fn the_rate_bounds_the_requests_of_every_waiter() {
+    let arrivals: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let seen = arrivals.clone();
+    let server = Server::start(move |_, request| {
+        seen.lock().unwrap().push(Instant::now());
+        let (k, _) = operation_of(request);
+        Response::json(200, dataproc(k, None, None)).into()
+    });
+    // Four a second, in bursts of five seconds' worth: twenty at once, then one every 250 ms.
+    let out = command(&server, &["--rate", "4"])
+        .args(names(24))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut arrivals = arrivals.lock().unwrap().clone();
+    arrivals.sort();
+    assert_eq!(arrivals.len(), 24);
+    let after = |i: usize| arrivals[i].duration_since(arrivals[0]);
+    assert!(after(19) < Duration::from_millis(500), "{:?}", after(19));
+    assert!(after(20) >= Duration::from_millis(200), "{:?}", after(20));
+    assert!(after(23) >= Duration::from_millis(950), "{:?}", after(23));
+}
+
+#[test]
 fn a_429_holds_back_every_waiter() {
     const HOLD: Duration = Duration::from_secs(2);
     let times: Arc<Mutex<Vec<(usize, Instant, bool)>>> = Arc::default();

@@ -190,6 +190,13 @@ fn exit_codes_tell_failed_deadline_and_usage_apart() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&none, &[DATAPROC_NAME, "--deadline", "soon"]);
     assert_eq!(out.status.code(), Some(2));
+    // A rate that is no number of requests a second, or under one an hour.
+    for rate in ["0", "-1", "nan", "inf", "0.0001", "fast"] {
+        let out = run(&none, &[DATAPROC_NAME, &format!("--rate={rate}")]);
+        assert_eq!(out.status.code(), Some(2), "--rate {rate}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("requests a second"), "{stderr}");
+    }
     assert!(none.requests().is_empty());
 }
 

@@ -10,8 +10,8 @@ use quote::{format_ident, quote};
 
 use super::{Options, docs, header, inner_docs, render};
 use crate::ir::{
-    self, DoneShape, ErrorShape, FieldName, Location, Method, OperationShape, Response, Service,
-    TypeDef, struct_named,
+    self, DoneShape, ErrorShape, FieldName, Location, Method, Response, Service, SharedModel,
+    Struct, TypeDef, struct_named,
 };
 use crate::names;
 
@@ -65,13 +65,13 @@ pub fn service_file(s: &Service, options: &Options) -> String {
             pub const #constant: crate::MethodInfo = #info;
         }
     });
-    let fields = operation_models(s).map(|(name, shape)| {
-        let constant = fields_const(name);
+    let fields = operation_models(s).map(|model| {
+        let (name, constant) = (&model.name, fields_const(&model.name));
         let doc = docs::attrs(&format!(
             "Where the JSON of the model `{name}` tells the operation's name, state, error and \
              progress."
         ));
-        let value = operation_fields(s, shape);
+        let value = operation_fields(model);
         quote! {
             #doc
             pub const #constant: crate::OperationFields = #value;
@@ -294,29 +294,38 @@ fn method_info(service: &Service, m: &Method) -> TokenStream {
 /// `COLLECTIONS`: the `get` of each operations collection, with its `wait` and `cancel`, and
 /// where its operations tell their state.
 fn collections(s: &Service) -> TokenStream {
-    let entries = s.methods.iter().filter(|m| m.collection_get).map(|m| {
-        let get = method_const(m);
-        let own = m
-            .response
-            .model()
-            .filter(|model| struct_named(&s.types, model).is_some_and(|st| st.operation.is_some()));
-        let fields = match own {
-            Some(model) => {
-                let constant = fields_const(model);
-                quote!(&#constant)
-            }
-            None => quote!(&crate::OperationFields::LONGRUNNING),
-        };
-        let related = |builder: &Option<String>| {
-            builder
-                .as_deref()
-                .and_then(|b| method(s, b))
-                .map(method_const)
-        };
-        let wait = related(&m.wait).map(|w| quote!(.wait(&#w)));
-        let cancel = related(&m.cancel).map(|c| quote!(.cancel(&#c)));
-        quote!(crate::Collection::new(&#get, #fields) #wait #cancel)
-    });
+    // A collection whose `get` answers neither the runtime's `Operation` nor a model read as an
+    // operation cannot be read by the poller, so it is not among them.
+    let entries = s
+        .methods
+        .iter()
+        .filter(|m| m.collection_get)
+        .filter_map(|m| {
+            let get = method_const(m);
+            let model = s
+                .types
+                .iter()
+                .find(|t| Some(t.name()) == m.response.model())?;
+            let fields = match model {
+                TypeDef::Shared(shared) if shared.model == SharedModel::Operation => {
+                    quote!(&crate::OperationFields::LONGRUNNING)
+                }
+                TypeDef::Struct(st) if st.operation.is_some() => {
+                    let constant = fields_const(&st.name);
+                    quote!(&#constant)
+                }
+                _ => return None,
+            };
+            let related = |builder: &Option<String>| {
+                builder
+                    .as_deref()
+                    .and_then(|b| method(s, b))
+                    .map(method_const)
+            };
+            let wait = related(&m.wait).map(|w| quote!(.wait(&#w)));
+            let cancel = related(&m.cancel).map(|c| quote!(.cancel(&#c)));
+            Some(quote!(crate::Collection::new(&#get, #fields) #wait #cancel))
+        });
     quote! {
         /// The operations collections of the service, by their `get`: what
         /// [`resolve`](crate::resolve) matches operation names and URLs against.
@@ -324,24 +333,23 @@ fn collections(s: &Service) -> TokenStream {
     }
 }
 
-/// The service's own operation models that some collection's `get` returns, with their shape,
-/// each once, in the order of the collections.
-fn operation_models(s: &Service) -> impl Iterator<Item = (&str, &OperationShape)> {
+/// The service's own operation models that some collection's `get` returns, each once, in the
+/// order of the collections.
+fn operation_models(s: &Service) -> impl Iterator<Item = &Struct> {
     let mut seen: Vec<&str> = Vec::new();
     s.methods
         .iter()
         .filter(|m| m.collection_get)
         .filter_map(|m| match &m.response {
-            Response::Model(name) => Some(name.as_str()),
+            Response::Model(name) => struct_named(&s.types, name),
             Response::Json | Response::NoContent => None,
         })
-        .filter_map(move |name| {
-            let shape = struct_named(&s.types, name)?.operation.as_deref()?;
-            if seen.contains(&name) {
-                return None;
+        .filter(move |st| {
+            let new = st.operation.is_some() && !seen.contains(&st.name.as_str());
+            if new {
+                seen.push(&st.name);
             }
-            seen.push(name);
-            Some((name, shape))
+            new
         })
 }
 
@@ -350,8 +358,11 @@ fn fields_const(model: &str) -> Ident {
     format_ident!("{}_FIELDS", names::shouty(model))
 }
 
-/// The `OperationFields` literal of an operation model.
-fn operation_fields(s: &Service, op: &OperationShape) -> TokenStream {
+/// The `OperationFields` literal of an operation model (one with an operation shape).
+fn operation_fields(model: &Struct) -> TokenStream {
+    let Some(op) = model.operation.as_deref() else {
+        return quote!(crate::OperationFields::LONGRUNNING);
+    };
     let wire = |f: &FieldName| f.wire_name.clone();
     let done = match &op.done {
         DoneShape::Flag(f) => {
@@ -398,16 +409,7 @@ fn operation_fields(s: &Service, op: &OperationShape) -> TokenStream {
         }
     });
     let progress = (!op.progress.is_empty()).then(|| {
-        let schema = s
-            .types
-            .iter()
-            .find_map(|t| match t {
-                TypeDef::Struct(st) if st.operation.as_deref() == Some(op) => {
-                    Some(st.origin.clone())
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| "Operation".to_owned());
+        let schema = &model.origin;
         let paths = op.progress.iter().map(|(what, f, _)| {
             let (setter, f) = (format_ident!("{}", what.rust_name()), wire(f));
             quote!(.#setter(&[#f]))

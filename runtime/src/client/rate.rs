@@ -40,7 +40,7 @@ pub struct RateLimit {
 
 impl RateLimit {
     /// The fewest requests a second a limit allows: one an hour.
-    const SLOWEST: f64 = 1.0 / 3600.0;
+    pub const SLOWEST: f64 = 1.0 / 3600.0;
 
     /// At most `requests` a second, with a burst of as many (rounded up, at least 1). A rate
     /// under one request an hour (or not a number) is taken as one an hour.
