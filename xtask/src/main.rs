@@ -587,7 +587,7 @@ mod tests {
 
         let folders = Folders {
             discovery: Some(discovery.clone()),
-            out: Some(out),
+            out: Some(out.clone()),
         };
         let err = regenerate(&folders).unwrap_err().to_string();
         let want = format!(
@@ -597,5 +597,6 @@ mod tests {
         assert!(err.starts_with(&want), "{err}");
         assert!(err.ends_with("nothing was written"), "{err}");
         assert_eq!(snapshot(&apis), before);
+        assert!(!out.join(codegen::emit::catalog::DIR).exists());
     }
 }
