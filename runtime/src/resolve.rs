@@ -144,7 +144,8 @@ impl Resolved {
         self.call.url(&Defaults::NONE)
     }
 
-    /// The request as an [`http::Request`], as [`Request::to_http`] makes it.
+    /// The request as an [`http::Request`], as
+    /// [`Request::to_http`](crate::Request::to_http) makes it.
     ///
     /// # Errors
     ///
@@ -161,14 +162,16 @@ impl Resolved {
     }
 
     /// Sends the request to the service's regional endpoint for the path's location, where
-    /// its document publishes one, as [`Request::regional_endpoint`] does.
+    /// its document publishes one, as
+    /// [`Request::regional_endpoint`](crate::Request::regional_endpoint) does.
     pub fn regional_endpoint(mut self) -> Self {
         self.call.endpoint = Some(EndpointKind::Regional);
         self
     }
 
     /// Sends the request to the service's locational endpoint for the path's location, where
-    /// its document publishes one, as [`Request::locational_endpoint`] does.
+    /// its document publishes one, as
+    /// [`Request::locational_endpoint`](crate::Request::locational_endpoint) does.
     pub fn locational_endpoint(mut self) -> Self {
         self.call.endpoint = Some(EndpointKind::Locational);
         self

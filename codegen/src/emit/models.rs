@@ -26,8 +26,14 @@ fn shared(s: &Shared) -> TokenStream {
         "Discovery schema `{}`: exactly the runtime's",
         s.origin
     ));
+    // Re-exported under its own name, the name links to it without a target.
+    let link = if s.name == runtime {
+        format!("[`{runtime}`]")
+    } else {
+        format!("[`{runtime}`](crate::{runtime})")
+    };
     lines.push(format!(
-        " [`{runtime}`](crate::{runtime}), which every service with this schema shares."
+        " {link}, which every service with this schema shares."
     ));
     let doc = docs::lines_attrs(&lines);
     let (runtime, name) = (format_ident!("{runtime}"), format_ident!("{}", s.name));

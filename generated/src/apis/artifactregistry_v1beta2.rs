@@ -232,7 +232,7 @@ pub mod model {
     }
 
     /// Discovery schema `Operation`: exactly the runtime's
-    /// [`Operation`](crate::Operation), which every service with this schema shares.
+    /// [`Operation`], which every service with this schema shares.
     pub use crate::Operation;
 
     /// Metadata type for longrunning-operations, currently empty.
@@ -248,7 +248,7 @@ pub mod model {
     }
 
     /// Discovery schema `Status`: exactly the runtime's
-    /// [`Status`](crate::Status), which every service with this schema shares.
+    /// [`Status`], which every service with this schema shares.
     pub use crate::Status;
 
     /// The operation metadata for uploading artifacts.

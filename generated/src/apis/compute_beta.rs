@@ -3357,6 +3357,6 @@ pub mod model {
     }
 
     /// Discovery schema `Status`: exactly the runtime's
-    /// [`Status`](crate::Status), which every service with this schema shares.
+    /// [`Status`], which every service with this schema shares.
     pub use crate::Status;
 }

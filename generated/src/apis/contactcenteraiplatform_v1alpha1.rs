@@ -1022,7 +1022,7 @@ pub mod model {
     }
 
     /// Discovery schema `Operation`: exactly the runtime's
-    /// [`Operation`](crate::Operation), which every service with this schema shares.
+    /// [`Operation`], which every service with this schema shares.
     pub use crate::Operation;
 
     /// Represents the metadata of the long-running operation.
@@ -1390,7 +1390,7 @@ pub mod model {
     }
 
     /// Discovery schema `Status`: exactly the runtime's
-    /// [`Status`](crate::Status), which every service with this schema shares.
+    /// [`Status`], which every service with this schema shares.
     pub use crate::Status;
 
     /// Represents a time of day. The date and time zone are either not significant or are

@@ -1148,7 +1148,7 @@ pub mod model {
     }
 
     /// Discovery schema `Status`: exactly the runtime's
-    /// [`Status`](crate::Status), which every service with this schema shares.
+    /// [`Status`], which every service with this schema shares.
     pub use crate::Status;
 
     /// StatusCondition describes why a cluster or a node pool has a certain status (e.g., ERROR

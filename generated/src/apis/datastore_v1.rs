@@ -1292,6 +1292,6 @@ pub mod model {
     pub use crate::Operation as GoogleLongrunningOperation;
 
     /// Discovery schema `Status`: exactly the runtime's
-    /// [`Status`](crate::Status), which every service with this schema shares.
+    /// [`Status`], which every service with this schema shares.
     pub use crate::Status;
 }

@@ -183,7 +183,7 @@ pub mod model {
     }
 
     /// Discovery schema `Operation`: exactly the runtime's
-    /// [`Operation`](crate::Operation), which every service with this schema shares.
+    /// [`Operation`], which every service with this schema shares.
     pub use crate::Operation;
 
     /// Describes the progress of an LRO. It is included in the `metadata` field of the
@@ -218,6 +218,6 @@ pub mod model {
     }
 
     /// Discovery schema `Status`: exactly the runtime's
-    /// [`Status`](crate::Status), which every service with this schema shares.
+    /// [`Status`], which every service with this schema shares.
     pub use crate::Status;
 }

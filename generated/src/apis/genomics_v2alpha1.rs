@@ -833,7 +833,7 @@ pub mod model {
     }
 
     /// Discovery schema `Operation`: exactly the runtime's
-    /// [`Operation`](crate::Operation), which every service with this schema shares.
+    /// [`Operation`], which every service with this schema shares.
     pub use crate::Operation;
 
     /// Configuration for a persistent disk to be attached to the VM. See
@@ -1003,7 +1003,7 @@ pub mod model {
     }
 
     /// Discovery schema `Status`: exactly the runtime's
-    /// [`Status`](crate::Status), which every service with this schema shares.
+    /// [`Status`], which every service with this schema shares.
     pub use crate::Status;
 
     /// Carries information about a Compute Engine VM resource.

@@ -592,7 +592,7 @@ pub mod model {
     }
 
     /// Discovery schema `Operation`: exactly the runtime's
-    /// [`Operation`](crate::Operation), which every service with this schema shares.
+    /// [`Operation`], which every service with this schema shares.
     pub use crate::Operation;
 
     /// OS policy assignment operation metadata provided by OS policy assignment API methods
@@ -736,6 +736,6 @@ pub mod model {
     }
 
     /// Discovery schema `Status`: exactly the runtime's
-    /// [`Status`](crate::Status), which every service with this schema shares.
+    /// [`Status`], which every service with this schema shares.
     pub use crate::Status;
 }
