@@ -10,8 +10,8 @@ use quote::{format_ident, quote};
 
 use super::{Options, docs, header, inner_docs, render};
 use crate::ir::{
-    self, DoneShape, ErrorShape, FieldName, Location, Method, Response, Service, SharedModel,
-    Struct, TypeDef, struct_named,
+    self, DoneShape, ErrorShape, FieldName, Location, Method, OperationShape, Response, Service,
+    SharedModel, Struct, TypeDef, struct_named,
 };
 use crate::names;
 
@@ -65,13 +65,13 @@ pub fn service_file(s: &Service, options: &Options) -> String {
             pub const #constant: crate::MethodInfo = #info;
         }
     });
-    let fields = operation_models(s).map(|model| {
+    let fields = operation_models(s).map(|(model, op)| {
         let (name, constant) = (&model.name, fields_const(&model.name));
         let doc = docs::attrs(&format!(
             "Where the JSON of the model `{name}` tells the operation's name, state, error and \
              progress."
         ));
-        let value = operation_fields(model);
+        let value = operation_fields(model, op);
         quote! {
             #doc
             pub const #constant: crate::OperationFields = #value;
@@ -333,9 +333,9 @@ fn collections(s: &Service) -> TokenStream {
     }
 }
 
-/// The service's own operation models that some collection's `get` returns, each once, in the
-/// order of the collections.
-fn operation_models(s: &Service) -> impl Iterator<Item = &Struct> {
+/// The service's own operation models that some collection's `get` returns, with their shape,
+/// each once, in the order of the collections.
+fn operation_models(s: &Service) -> impl Iterator<Item = (&Struct, &OperationShape)> {
     let mut seen: Vec<&str> = Vec::new();
     s.methods
         .iter()
@@ -344,12 +344,13 @@ fn operation_models(s: &Service) -> impl Iterator<Item = &Struct> {
             Response::Model(name) => struct_named(&s.types, name),
             Response::Json | Response::NoContent => None,
         })
-        .filter(move |st| {
-            let new = st.operation.is_some() && !seen.contains(&st.name.as_str());
-            if new {
-                seen.push(&st.name);
+        .filter_map(move |st| {
+            let op = st.operation.as_deref()?;
+            if seen.contains(&st.name.as_str()) {
+                return None;
             }
-            new
+            seen.push(&st.name);
+            Some((st, op))
         })
 }
 
@@ -358,11 +359,8 @@ fn fields_const(model: &str) -> Ident {
     format_ident!("{}_FIELDS", names::shouty(model))
 }
 
-/// The `OperationFields` literal of an operation model (one with an operation shape).
-fn operation_fields(model: &Struct) -> TokenStream {
-    let Some(op) = model.operation.as_deref() else {
-        return quote!(crate::OperationFields::LONGRUNNING);
-    };
+/// The `OperationFields` literal of an operation model, read as `op` says.
+fn operation_fields(model: &Struct, op: &OperationShape) -> TokenStream {
     let wire = |f: &FieldName| f.wire_name.clone();
     let done = match &op.done {
         DoneShape::Flag(f) => {
