@@ -33,6 +33,7 @@ mod request;
 mod resolve;
 mod response;
 mod service;
+pub mod template;
 #[cfg(test)]
 mod test_support;
 mod url;

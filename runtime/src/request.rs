@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::service::{
     DEFAULT_UNIVERSE_DOMAIN, EndpointKind, MethodInfo, ParamInfo, ParamLocation, in_universe,
 };
-use crate::url::{Expansion, UrlWriter, check_pattern, check_segments};
+use crate::template::{Expansion, PathTemplate, UrlWriter, check_pattern, check_segments};
 
 /// A request ready to be sent: a typed builder for one Discovery method.
 ///
@@ -249,7 +249,10 @@ impl Call {
             method.id
         );
         for (param, value) in call.path_params().zip(&call.path) {
-            check_segments(method, param, expansion(method.path, param.name), value)?;
+            let expansion = PathTemplate::checked(method.path)
+                .expansion(param.name)
+                .unwrap_or(Expansion::Simple);
+            check_segments(method, param, expansion, value)?;
         }
         Ok(call)
     }
@@ -396,12 +399,7 @@ impl Call {
         // Room for the path and query of nearly every real operation name (the longest seen
         // are about 130 bytes), so building the URL allocates once.
         let mut url = UrlWriter::new(&root, service.service_path, 192);
-        for part in template(method.path) {
-            match part {
-                Part::Literal(text) => url.literal(text),
-                Part::Var(expansion, name) => url.expand(expansion, self.path(name)),
-            }
-        }
+        PathTemplate::checked(method.path).expand(&mut url, |name| self.path(name));
         for param in method.params {
             for (_, value) in self.query.iter().filter(|(key, _)| *key == param.name) {
                 url.query(param.name, value);
@@ -439,48 +437,6 @@ impl Call {
                 source,
             })
     }
-}
-
-/// A piece of a Discovery path template.
-enum Part<'t> {
-    /// Text written as it is.
-    Literal(&'t str),
-    /// `{name}` or `{+name}`: a parameter and how it is expanded.
-    Var(Expansion, &'t str),
-}
-
-/// The pieces of a path template such as `v1/{+name}`, in order. The generator checked that
-/// every `{` is closed and names a path parameter.
-fn template(path: &str) -> impl Iterator<Item = Part<'_>> {
-    let mut rest = path;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let open = rest.find('{').unwrap_or(rest.len());
-        if open > 0 {
-            let (literal, tail) = rest.split_at(open);
-            rest = tail;
-            return Some(Part::Literal(literal));
-        }
-        let close = rest.find('}').unwrap_or(rest.len());
-        let var = &rest[1..close];
-        rest = rest.get(close + 1..).unwrap_or("");
-        Some(match var.strip_prefix('+') {
-            Some(name) => Part::Var(Expansion::Reserved, name),
-            None => Part::Var(Expansion::Simple, var),
-        })
-    })
-}
-
-/// How the path template expands the parameter `name`.
-fn expansion(path: &str, name: &str) -> Expansion {
-    template(path)
-        .find_map(|part| match part {
-            Part::Var(expansion, var) if var == name => Some(expansion),
-            _ => None,
-        })
-        .unwrap_or(Expansion::Simple)
 }
 
 fn bool_text(value: bool) -> &'static str {

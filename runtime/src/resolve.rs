@@ -13,6 +13,7 @@ use crate::service::{
     DEFAULT_UNIVERSE_DOMAIN, EndpointKind, MethodInfo, ParamInfo, ParamLocation, Scope,
     ServiceInfo, check_universe_domain, plain_labels,
 };
+use crate::template::{PathTemplate, names_an_operation};
 
 /// An operations collection, by its `get`: what [`resolve_among`] matches names and URLs against,
 /// with where its operations' JSON says what the poller reads. Each service of the catalog
@@ -412,143 +413,223 @@ pub fn resolve_among_in_universe(
     hint: Option<&str>,
     universe: &str,
 ) -> Result<Resolved, ResolveError> {
-    let refuse = |reason: &str| ResolveError::Refused {
-        input: input.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let universe = universe.to_ascii_lowercase();
-    check_universe_domain(&universe).map_err(|e| refuse(&e))?;
-    let universe = universe.as_str();
-    let in_universe = |host: &str| {
-        host == universe
-            || host
-                .strip_suffix(universe)
-                .is_some_and(|head| head.ends_with('.'))
-    };
-    let shared_host = format!("{SHARED_LABEL}.{universe}");
-    if input.is_empty() {
-        return Err(refuse("empty"));
-    }
-    // Bidirectional controls are refused with the control characters: shown, they would
-    // reorder the text around them.
-    let bidi = |c: &char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if let Some(c) = input
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || bidi(c))
-    {
-        return Err(refuse(&format!("holds {c:?}")));
-    }
-    for (c, what) in [
-        ('?', "a query"),
-        ('#', "a fragment"),
-        ('%', "a percent escape"),
-        ('\\', "a backslash"),
-    ] {
-        if input.contains(c) {
-            return Err(refuse(&format!("holds {what}")));
-        }
-    }
-    let (host, path) = match input.split_once("://") {
-        Some((scheme, rest)) => {
-            if !scheme.eq_ignore_ascii_case("https") {
-                return Err(refuse("only https URLs are accepted"));
-            }
-            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-            if authority.contains('@') {
-                return Err(refuse("holds userinfo (`@`)"));
-            }
-            let host = match authority.rsplit_once(':') {
-                Some((host, "443")) => host,
-                Some(_) => return Err(refuse("names a port other than 443")),
-                None => authority,
-            };
-            let host = host.to_ascii_lowercase();
-            // Plain labels only: a `:` or other punctuation left in the host would let an HTTP
-            // stack read another host out of it.
-            if !in_universe(&host) || !plain_labels(&host) {
-                let what = if universe == DEFAULT_UNIVERSE_DOMAIN {
-                    "a Google API host".to_owned()
-                } else {
-                    format!("a host of the universe domain {universe:?}")
-                };
-                return Err(refuse(&format!("{host:?} is not {what}")));
-            }
-            (Some(host), path)
-        }
-        None => (None, input.trim_start_matches('/')),
-    };
-    if path
-        .split('/')
-        .any(|s| s.is_empty() || s == "." || s == "..")
-    {
-        return Err(refuse("has an empty, `.` or `..` segment"));
-    }
-    // Each fit, with the service's own root URL for the input's host when the host is one its
-    // document names (its root, mTLS root, or a locational or regional endpoint).
-    let mut found: Vec<(&'static Collection, Vec<String>, Option<&'static str>)> = Vec::new();
-    for collection in modules.iter().flat_map(|m| m.iter()) {
-        let service = collection.get.service;
-        if hint.is_some_and(|h| !names_service(h, service)) {
-            continue;
-        }
-        let values = match &host {
-            Some(_) => {
-                let full = format!("{}{}", service.service_path, collection.get.path);
-                match_template(&full, path)
-            }
-            None => match_template(collection.get.path, path)
-                .or_else(|| match_template(without_literal_head(collection.get.path), path))
-                .or_else(|| {
-                    let bare = without_version(collection.get.path, service.version)?;
-                    match_template(bare, path)
-                }),
-        };
-        let Some(values) = values.and_then(|pairs| in_param_order(collection.get, pairs)) else {
-            continue;
-        };
-        let own_root = host
-            .as_deref()
-            .and_then(|h| service.root_url_of_host_in(h, universe));
-        found.push((collection, values, own_root));
-    }
+    let input = Input::parse(input, universe)?;
+    let collections = || modules.iter().flat_map(|m| m.iter());
     // A URL on a host some service of the build owns names that service: only its
     // collections are candidates. On another host (the shared `www.googleapis.com` of Compute
     // `selfLink`s and older APIs, an older regional host) any collection whose full path fits
     // is.
-    let known_host = host.as_deref().is_some_and(|h| {
-        !h.eq_ignore_ascii_case(&shared_host)
-            && modules
-                .iter()
-                .flat_map(|m| m.iter())
-                .any(|c| c.get.service.root_url_of_host_in(h, universe).is_some())
+    let known_host = input.host.as_deref().is_some_and(|h| {
+        !h.eq_ignore_ascii_case(&input.shared_host())
+            && collections().any(|c| {
+                c.get
+                    .service
+                    .root_url_of_host_in(h, &input.universe)
+                    .is_some()
+            })
     });
+    let mut fits: Vec<Fit> = collections()
+        .filter(|c| hint.is_none_or(|h| names_service(h, c.get.service)))
+        .filter_map(|c| Fit::of(c, &input))
+        .collect();
     if known_host {
-        found.retain(|(_, _, own_root)| own_root.is_some());
+        fits.retain(|fit| fit.own_root.is_some());
     }
-    // A URL names its universe, which a client of another never sends to (its host is not
-    // rewritten into the client's); outside `googleapis.com`, every request goes to that
-    // universe's hosts.
-    let own_universe =
-        (host.is_some() || universe != DEFAULT_UNIVERSE_DOMAIN).then(|| universe.to_owned());
-    // Values must pass the method's own checks (patterns, segments).
-    let mut checked: Vec<Resolved> = Vec::new();
-    let mut beyond: Vec<Resolved> = Vec::new();
-    for (collection, values, own_root) in found {
+    let checked = check(fits, &input, hint, known_host);
+    choose(checked, &input, hint, known_host)
+}
+
+/// What names the operation, checked: the host of a URL and the path of a URL or name.
+struct Input<'a> {
+    /// As given.
+    text: &'a str,
+    /// The host of a URL, lower case; `None` for a name.
+    host: Option<String>,
+    /// The path of a URL without its leading `/`, or the name.
+    path: &'a str,
+    /// The universe domain, lower case.
+    universe: String,
+}
+
+impl<'a> Input<'a> {
+    /// Refuses what no operation's name or URL holds, and a URL that is not `https` on a host
+    /// of the universe domain `universe`.
+    fn parse(text: &'a str, universe: &str) -> Result<Self, ResolveError> {
+        let refuse = |reason: &str| refused(text, reason);
+        let universe = universe.to_ascii_lowercase();
+        check_universe_domain(&universe).map_err(|e| refuse(&e))?;
+        if text.is_empty() {
+            return Err(refuse("empty"));
+        }
+        // Bidirectional controls are refused with the control characters: shown, they would
+        // reorder the text around them.
+        let bidi = |c: &char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || bidi(c))
+        {
+            return Err(refuse(&format!("holds {c:?}")));
+        }
+        for (c, what) in [
+            ('?', "a query"),
+            ('#', "a fragment"),
+            ('%', "a percent escape"),
+            ('\\', "a backslash"),
+        ] {
+            if text.contains(c) {
+                return Err(refuse(&format!("holds {what}")));
+            }
+        }
+        let mut input = Input {
+            text,
+            host: None,
+            path: text.trim_start_matches('/'),
+            universe,
+        };
+        if let Some((scheme, rest)) = text.split_once("://") {
+            input.url(scheme, rest)?;
+        }
+        if input
+            .path
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+        {
+            return Err(refuse("has an empty, `.` or `..` segment"));
+        }
+        Ok(input)
+    }
+
+    /// Takes the host and path of a URL of `scheme` whose `rest` follows the `://`.
+    fn url(&mut self, scheme: &str, rest: &'a str) -> Result<(), ResolveError> {
+        let refuse = |reason: &str| refused(self.text, reason);
+        if !scheme.eq_ignore_ascii_case("https") {
+            return Err(refuse("only https URLs are accepted"));
+        }
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        if authority.contains('@') {
+            return Err(refuse("holds userinfo (`@`)"));
+        }
+        let host = match authority.rsplit_once(':') {
+            Some((host, "443")) => host,
+            Some(_) => return Err(refuse("names a port other than 443")),
+            None => authority,
+        };
+        let host = host.to_ascii_lowercase();
+        // Plain labels only: a `:` or other punctuation left in the host would let an HTTP
+        // stack read another host out of it.
+        if !self.in_universe(&host) || !plain_labels(&host) {
+            let what = if self.universe == DEFAULT_UNIVERSE_DOMAIN {
+                "a Google API host".to_owned()
+            } else {
+                format!("a host of the universe domain {:?}", self.universe)
+            };
+            return Err(refuse(&format!("{host:?} is not {what}")));
+        }
+        self.host = Some(host);
+        self.path = path;
+        Ok(())
+    }
+
+    /// Whether `host` is the universe domain or a subdomain of it.
+    fn in_universe(&self, host: &str) -> bool {
+        host == self.universe
+            || host
+                .strip_suffix(self.universe.as_str())
+                .is_some_and(|head| head.ends_with('.'))
+    }
+
+    /// The host several older APIs share, in this universe.
+    fn shared_host(&self) -> String {
+        format!("{SHARED_LABEL}.{}", self.universe)
+    }
+
+    /// The universe a request goes to: a URL names its own, which a client of another never
+    /// sends to (its host is not rewritten into the client's); outside `googleapis.com`, every
+    /// request goes to that universe's hosts.
+    fn own_universe(&self) -> Option<String> {
+        (self.host.is_some() || self.universe != DEFAULT_UNIVERSE_DOMAIN)
+            .then(|| self.universe.clone())
+    }
+}
+
+fn refused(input: &str, reason: &str) -> ResolveError {
+    ResolveError::Refused {
+        input: input.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+/// A collection whose `get` template fits the input.
+struct Fit {
+    collection: &'static Collection,
+    /// The path values, in the order of the method's path parameters.
+    values: Vec<String>,
+    /// The service's own root URL for the input's host, when the host is one its document
+    /// names (its root, mTLS root, or a locational or regional endpoint).
+    own_root: Option<&'static str>,
+}
+
+impl Fit {
+    /// Whether `collection`'s `get` fits: a URL's path against the service path and template,
+    /// a name against the template, or as a bare name without its literal head or version.
+    fn of(collection: &'static Collection, input: &Input<'_>) -> Option<Fit> {
+        let (get, service) = (collection.get, collection.get.service);
+        let template = PathTemplate::checked(get.path);
+        let values = match &input.host {
+            Some(_) => {
+                let full = format!("{}{}", service.service_path, get.path);
+                in_param_order(get, PathTemplate::checked(&full).match_path(input.path)?)
+            }
+            None => in_param_order(
+                get,
+                template
+                    .match_path(input.path)
+                    .or_else(|| template.without_literal_head().match_path(input.path))
+                    .or_else(|| {
+                        template
+                            .without_version(service.version)?
+                            .match_path(input.path)
+                    })?,
+            ),
+        }?;
+        let own_root = input
+            .host
+            .as_deref()
+            .and_then(|h| service.root_url_of_host_in(h, &input.universe));
+        Some(Fit {
+            collection,
+            values,
+            own_root,
+        })
+    }
+
+    /// The request, with the path values as `call`, sent where the input named.
+    fn resolved(&self, mut call: Call, input: &Input<'_>, beyond_pattern: bool) -> Resolved {
         // A URL on one of the service's published endpoints is sent to that endpoint, as the
         // document spells it; on its root URL, as any request.
-        let at = |mut call: Call, beyond_pattern: bool| {
-            if let Some(root) = own_root.filter(|r| *r != collection.get.service.root_url) {
-                call.resolved_root = Some(root.to_owned());
-            }
-            call.universe = own_universe.clone();
-            Resolved {
-                collection,
-                call,
-                beyond_pattern,
-            }
-        };
-        match Call::for_values(collection.get, values.clone()) {
-            Ok(call) => checked.push(at(call, false)),
+        if let Some(root) = self
+            .own_root
+            .filter(|r| *r != self.collection.get.service.root_url)
+        {
+            call.resolved_root = Some(root.to_owned());
+        }
+        call.universe = input.own_universe();
+        Resolved {
+            collection: self.collection,
+            call,
+            beyond_pattern,
+        }
+    }
+}
+
+/// The fits whose values pass the method's own checks (patterns, segments); failing those,
+/// the fits whose values pass all but the pattern where the user tied the name to the service.
+fn check(fits: Vec<Fit>, input: &Input<'_>, hint: Option<&str>, known_host: bool) -> Vec<Resolved> {
+    let mut checked: Vec<Resolved> = Vec::new();
+    let mut beyond: Vec<Resolved> = Vec::new();
+    for fit in fits {
+        match Call::for_values(fit.collection.get, fit.values.clone()) {
+            Ok(call) => checked.push(fit.resolved(call, input, false)),
             // Services return and serve names their documents' patterns do not cover (Cloud
             // Build's worker-pool operations under `v1/{+name}`). Such a name goes through
             // when it passes every other check, ends in `operations/ID`, and the user tied it
@@ -556,12 +637,14 @@ pub fn resolve_among_in_universe(
             Err(Error::InvalidParameter {
                 problem: ParamProblem::PatternMismatch,
                 ..
-            }) if names_an_operation(path)
-                && ((known_host && own_root.is_some())
-                    || hint.is_some_and(|h| names_service(h, collection.get.service))) =>
+            }) if names_an_operation(input.path)
+                && ((known_host && fit.own_root.is_some())
+                    || hint.is_some_and(|h| names_service(h, fit.collection.get.service))) =>
             {
-                if let Ok(call) = Call::for_values_beyond_pattern(collection.get, values) {
-                    beyond.push(at(call, true));
+                if let Ok(call) =
+                    Call::for_values_beyond_pattern(fit.collection.get, fit.values.clone())
+                {
+                    beyond.push(fit.resolved(call, input, true));
                 }
             }
             Err(_) => {}
@@ -571,34 +654,26 @@ pub fn resolve_among_in_universe(
         #[cfg(feature = "client")]
         tracing::warn!(
             method = beyond[0].method().id,
-            "{input} does not match the pattern of the operation name in the service's \
-             Discovery document; polling it as given, since the service was named"
+            "{} does not match the pattern of the operation name in the service's \
+             Discovery document; polling it as given, since the service was named",
+            input.text
         );
-        checked = beyond;
+        return beyond;
     }
-    // Several collections can make the very same request: documents of several versions
-    // that carry one method (Cloud Resource Manager v1, v2 and v2beta1 all have
-    // `v1/{+name}`), or a collection whose pattern also takes another's names (Logging's
-    // `locations.operations` and `organizations.locations.operations`). The same URL is one
-    // request, named by the collection that fits it best: whose document's version, and the
-    // most of whose resource names, are segments of it.
+    checked
+}
+
+/// The one request among those that passed their checks: the best named of several that make
+/// the same request, the most stable version the hint leaves, a plain google.longrunning `get`
+/// for an API the build does not have, or an error.
+fn choose(
+    mut checked: Vec<Resolved>,
+    input: &Input<'_>,
+    hint: Option<&str>,
+    known_host: bool,
+) -> Result<Resolved, ResolveError> {
     if checked.len() > 1 && checked.iter().all(|r| r.url() == checked[0].url()) {
-        let url = checked[0].url();
-        let segments: Vec<&str> = url.split('/').collect();
-        let fit = |r: &Resolved| {
-            let version = segments.contains(&r.service().version);
-            let names = r
-                .method()
-                .id
-                .split('.')
-                .filter(|word| segments.contains(word))
-                .count();
-            (version, names)
-        };
-        let best = (0..checked.len())
-            .max_by_key(|&i| (fit(&checked[i]), std::cmp::Reverse(i)))
-            .unwrap_or(0);
-        return Ok(checked.swap_remove(best));
+        return Ok(best_named(checked));
     }
     // A hint that names the API but not its version (`container`) takes its most stable
     // version among several that fit: GA over beta over alpha, then the highest.
@@ -607,24 +682,15 @@ pub fn resolve_among_in_universe(
             .iter()
             .all(|r| r.service().name.eq_ignore_ascii_case(hint))
     };
-    if hint.is_some_and(|h| checked.len() > 1 && one_api(h)) {
-        let best = (0..checked.len())
-            .max_by_key(|&i| {
-                (
-                    version_rank(checked[i].service().version),
-                    std::cmp::Reverse(i),
-                )
-            })
-            .unwrap_or(0);
-        let chosen = checked.swap_remove(best);
+    if let Some(hint) = hint.filter(|h| checked.len() > 1 && one_api(h)) {
+        let chosen = most_stable(&mut checked);
         #[cfg(feature = "client")]
         for other in &checked {
             tracing::debug!(
                 chosen = chosen.method().id,
                 version = chosen.service().version,
                 also_fits = other.service().version,
-                "{} without a version: the most stable version that fits is taken",
-                hint.unwrap_or_default()
+                "{hint} without a version: the most stable version that fits is taken"
             );
         }
         return Ok(chosen);
@@ -633,37 +699,23 @@ pub fn resolve_among_in_universe(
     // the build fits (or, on a host no service of the build owns, several fit): an API
     // missing from the Discovery directory, polled as a plain google.longrunning operation at
     // that URL, which the user gave.
-    let unlisted = hint.is_none() && is_operation_path(path);
-    match (checked.len(), host) {
+    let unlisted = hint.is_none() && is_operation_path(input.path);
+    match (checked.len(), input.host.as_deref()) {
         (0, Some(host)) | (2.., Some(host))
             if unlisted
-                && host.len() > universe.len()
-                && in_universe(&host)
+                && host.len() > input.universe.len()
+                && input.in_universe(host)
                 && (checked.is_empty() || !known_host) =>
         {
-            let mut call = Call::for_values(&UNLISTED_GET, vec![path.to_owned()])
-                .map_err(|e| refuse(&e.to_string()))?;
-            call.resolved_root = Some(format!("https://{host}/"));
-            call.universe = own_universe;
-            #[cfg(feature = "client")]
-            tracing::warn!(
-                method = UNLISTED_GET.id,
-                "{input}: no document of this build describes it; polling it as a plain \
-                 google.longrunning operation at that URL"
-            );
-            Ok(Resolved {
-                collection: &UNLISTED,
-                call,
-                beyond_pattern: false,
-            })
+            unlisted_get(input, host)
         }
         (0, _) => Err(ResolveError::NoMatch {
-            input: input.to_owned(),
+            input: input.text.to_owned(),
             hint: hint.map(str::to_owned),
         }),
         (1, _) => Ok(checked.remove(0)),
         _ => Err(ResolveError::Ambiguous {
-            input: input.to_owned(),
+            input: input.text.to_owned(),
             candidates: checked
                 .iter()
                 .map(|r| {
@@ -679,21 +731,72 @@ pub fn resolve_among_in_universe(
     }
 }
 
+/// Of several collections that make the very same request, the one that names it best.
+///
+/// Documents of several versions can carry one method (Cloud Resource Manager v1, v2 and
+/// v2beta1 all have `v1/{+name}`), or a collection's pattern also take another's names
+/// (Logging's `locations.operations` and `organizations.locations.operations`). The same URL
+/// is one request, named by the collection whose document's version, and the most of whose
+/// resource names, are segments of it.
+fn best_named(mut same: Vec<Resolved>) -> Resolved {
+    let url = same[0].url();
+    let segments: Vec<&str> = url.split('/').collect();
+    let fit = |r: &Resolved| {
+        let version = segments.contains(&r.service().version);
+        let names = r
+            .method()
+            .id
+            .split('.')
+            .filter(|word| segments.contains(word))
+            .count();
+        (version, names)
+    };
+    let best = (0..same.len())
+        .max_by_key(|&i| (fit(&same[i]), std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    same.swap_remove(best)
+}
+
+/// Takes the most stable version out of `versions`: GA over beta over alpha, then the
+/// highest.
+fn most_stable(versions: &mut Vec<Resolved>) -> Resolved {
+    let best = (0..versions.len())
+        .max_by_key(|&i| {
+            (
+                version_rank(versions[i].service().version),
+                std::cmp::Reverse(i),
+            )
+        })
+        .unwrap_or(0);
+    versions.swap_remove(best)
+}
+
+/// A plain google.longrunning `get` of the URL the user gave, on `host`.
+fn unlisted_get(input: &Input<'_>, host: &str) -> Result<Resolved, ResolveError> {
+    let mut call = Call::for_values(&UNLISTED_GET, vec![input.path.to_owned()])
+        .map_err(|e| refused(input.text, &e.to_string()))?;
+    call.resolved_root = Some(format!("https://{host}/"));
+    call.universe = input.own_universe();
+    #[cfg(feature = "client")]
+    tracing::warn!(
+        method = UNLISTED_GET.id,
+        "{}: no document of this build describes it; polling it as a plain \
+         google.longrunning operation at that URL",
+        input.text
+    );
+    Ok(Resolved {
+        collection: &UNLISTED,
+        call,
+        beyond_pattern: false,
+    })
+}
+
 /// Whether `hint` names `service`: its module (`dataproc_v1`), its Discovery name
 /// (`dataproc`) or both (`dataproc.v1`, `dataproc:v1`).
 fn names_service(hint: &str, service: &ServiceInfo) -> bool {
     let hint = hint.to_ascii_lowercase();
     let module = format!("{}_{}", service.name, service.version).to_ascii_lowercase();
     hint == service.name.to_ascii_lowercase() || hint.replace(['.', ':'], "_") == module
-}
-
-/// Whether `path` ends in `operations/ID` (or `…Operations/ID`), as every operation name
-/// does.
-fn names_an_operation(path: &str) -> bool {
-    let mut segments = path.rsplit('/');
-    let id = segments.next().unwrap_or_default();
-    let collection = segments.next().unwrap_or_default();
-    !id.is_empty() && (collection == "operations" || collection.ends_with("Operations"))
 }
 
 /// How stable a Discovery version is, for choosing among versions: GA (`v1`, `v2`) over beta
@@ -718,39 +821,9 @@ fn version_rank(version: &str) -> (u8, u32, u32) {
     (stability, major, digits(rest))
 }
 
-/// The template without its literal head up to and including the version segment: the
-/// version alone (`v1/apps/{appsId}/…` gives `apps/{appsId}/…`) or after a service path
-/// (Deployment Manager's `deploymentmanager/v2/projects/{project}/…`, Cloud SQL's
-/// `sql/v1beta4/projects/{project}/…` give `projects/{project}/…`), for bare names, which
-/// never hold one; `None` when the template has no such head.
-fn without_version<'t>(template: &'t str, version: &str) -> Option<&'t str> {
-    let mut rest = template;
-    loop {
-        let (segment, after) = rest.split_once('/')?;
-        if segment.contains('{') {
-            return None;
-        }
-        rest = after;
-        if segment == version {
-            return (!rest.starts_with('{') || rest.starts_with("{+")).then_some(rest);
-        }
-    }
-}
-
-/// The template without the literal segments before its first variable when that takes a
-/// whole name (`v1/{+name}` gives `{+name}`); any other template is returned whole.
-fn without_literal_head(template: &str) -> &str {
-    match template.find("{+") {
-        Some(at) if !template[..at].contains('{') => template[..at]
-            .rfind('/')
-            .map_or(template, |slash| &template[slash + 1..]),
-        _ => template,
-    }
-}
-
 /// The values of `method`'s path parameters, in the order it lists them, from the
 /// `(name, value)` pairs of a template match.
-fn in_param_order(method: &MethodInfo, mut pairs: Vec<(String, String)>) -> Option<Vec<String>> {
+fn in_param_order(method: &MethodInfo, mut pairs: Vec<(&str, &str)>) -> Option<Vec<String>> {
     let names: Vec<&str> = method
         .params
         .iter()
@@ -764,58 +837,9 @@ fn in_param_order(method: &MethodInfo, mut pairs: Vec<(String, String)>) -> Opti
         .iter()
         .map(|name| {
             let at = pairs.iter().position(|(n, _)| n == name)?;
-            Some(pairs.swap_remove(at).1)
+            Some(pairs.swap_remove(at).1.to_owned())
         })
         .collect()
-}
-
-/// The path values that make `template` (`v1/{+name}`, `projects/{project}/zones/{zone}`)
-/// expand to `path`, by variable name, in template order; `None` when it cannot.
-///
-/// `{x}` takes one segment; `{+x}` takes one or more, and only at the end of the template or
-/// before a literal suffix of its last segment (`{+name}:wait`).
-fn match_template(template: &str, path: &str) -> Option<Vec<(String, String)>> {
-    let mut values = Vec::new();
-    let mut rest = path;
-    let mut template = template;
-    while !template.is_empty() {
-        match template.find('{') {
-            None => return (rest == template).then_some(values),
-            Some(0) => {
-                let close = template.find('}')?;
-                let var = &template[1..close];
-                template = &template[close + 1..];
-                let reserved = var.starts_with('+');
-                let var = var.trim_start_matches('+');
-                // The literal that follows, up to the next variable.
-                let literal = &template[..template.find('{').unwrap_or(template.len())];
-                let value = if reserved {
-                    if literal.is_empty() {
-                        rest
-                    } else {
-                        &rest[..rest.rfind(literal)?]
-                    }
-                } else {
-                    let end = if literal.is_empty() {
-                        rest.len()
-                    } else {
-                        rest.find(literal)?
-                    };
-                    &rest[..end]
-                };
-                if value.is_empty() || (!reserved && value.contains('/')) {
-                    return None;
-                }
-                values.push((var.to_owned(), value.to_owned()));
-                rest = &rest[value.len()..];
-            }
-            Some(at) => {
-                rest = rest.strip_prefix(&template[..at])?;
-                template = &template[at..];
-            }
-        }
-    }
-    rest.is_empty().then_some(values)
 }
 
 #[cfg(test)]
@@ -833,60 +857,6 @@ mod tests {
             [
                 "v2", "v1", "v1beta4", "v1b3", "v1beta1", "v1beta", "v2alpha1", "v1alpha"
             ]
-        );
-    }
-
-    fn values(template: &str, path: &str) -> Option<Vec<String>> {
-        match_template(template, path).map(|pairs| pairs.into_iter().map(|(_, v)| v).collect())
-    }
-
-    #[test]
-    fn templates_match_paths() {
-        assert_eq!(
-            values("v1/{+name}", "v1/projects/p/operations/1"),
-            Some(vec!["projects/p/operations/1".to_owned()])
-        );
-        assert_eq!(
-            values(
-                "compute/v1/projects/{project}/zones/{zone}/operations/{operation}",
-                "compute/v1/projects/p/zones/z/operations/o"
-            ),
-            Some(vec!["p".to_owned(), "z".to_owned(), "o".to_owned()])
-        );
-        assert_eq!(
-            values("projects/{project}/zones/{zone}", "projects/p/q/zones/z"),
-            None
-        );
-        assert_eq!(values("v1/{+name}", "v2/projects/p"), None);
-        assert_eq!(
-            values("v1/{+name}:wait", "v1/operations/1:wait"),
-            Some(vec!["operations/1".to_owned()])
-        );
-        assert_eq!(
-            without_version("v1/apps/{appsId}/operations/{operationsId}", "v1"),
-            Some("apps/{appsId}/operations/{operationsId}")
-        );
-        assert_eq!(
-            without_version(
-                "deploymentmanager/v2/projects/{project}/global/operations/{operation}",
-                "v2"
-            ),
-            Some("projects/{project}/global/operations/{operation}")
-        );
-        assert_eq!(
-            without_version(
-                "sql/v1beta4/projects/{project}/operations/{operation}",
-                "v1beta4"
-            ),
-            Some("projects/{project}/operations/{operation}")
-        );
-        assert_eq!(without_version("{project}/v1/operations/{o}", "v1"), None);
-        assert_eq!(without_version("v1beta/apps/{appsId}", "v1"), None);
-        assert_eq!(without_version("projects/{project}", "v1"), None);
-        assert_eq!(without_literal_head("v1/{+name}"), "{+name}");
-        assert_eq!(
-            without_literal_head("projects/{project}/x"),
-            "projects/{project}/x"
         );
     }
 }
