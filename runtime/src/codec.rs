@@ -3,9 +3,11 @@
 use std::fmt::Display;
 use std::marker::PhantomData;
 use std::str::FromStr;
+use std::time::Duration;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
 
 /// A JSON object: the form of `type: object` properties whose values are `type: any`, such as
 /// an operation's `metadata` and `response` (each with an `@type` key naming its message).
@@ -221,9 +223,54 @@ pub mod wire_enum {
     }
 }
 
+/// A `google.protobuf.Duration` in JSON: `"1.5s"`, or `{"seconds": "1", "nanos": 500000000}`.
+pub(crate) fn parse_duration(value: &Value) -> Option<Duration> {
+    match value {
+        Value::String(s) => {
+            let s = s.strip_suffix('s')?;
+            let (secs, frac) = s.split_once('.').unwrap_or((s, ""));
+            if secs.is_empty() && frac.is_empty()
+                || frac.len() > 9
+                || !(secs.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            let secs: u64 = if secs.is_empty() {
+                0
+            } else {
+                secs.parse().ok()?
+            };
+            let nanos: u32 = if frac.is_empty() {
+                0
+            } else {
+                format!("{frac:0<9}").parse().ok()?
+            };
+            Some(Duration::new(secs, nanos))
+        }
+        Value::Object(o) => {
+            let secs = match o.get("seconds") {
+                None => 0,
+                Some(Value::String(s)) => s.parse().ok()?,
+                Some(v) => v.as_u64()?,
+            };
+            let nanos = o.get("nanos").map_or(Some(0), Value::as_u64)?;
+            Some(Duration::new(
+                secs,
+                u32::try_from(nanos).ok().filter(|n| *n < 1_000_000_000)?,
+            ))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use serde::{Deserialize, Serialize};
+    use serde_json::json;
+
+    use super::parse_duration;
 
     #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
@@ -317,6 +364,29 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(err.contains(want), "{json}: {err}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        for (json, want) in [
+            (json!("1.5s"), Some(Duration::from_millis(1500))),
+            (json!("30s"), Some(Duration::from_secs(30))),
+            (json!("0.000000001s"), Some(Duration::from_nanos(1))),
+            (json!(".5s"), Some(Duration::from_millis(500))),
+            (
+                json!({"seconds": "2", "nanos": 5}),
+                Some(Duration::new(2, 5)),
+            ),
+            (json!({"seconds": 3}), Some(Duration::from_secs(3))),
+            (json!("-1s"), None),
+            (json!("1.5"), None),
+            (json!("s"), None),
+            (json!("1.0000000001s"), None),
+            (json!({"nanos": 1_000_000_000}), None),
+            (json!(7), None),
+        ] {
+            assert_eq!(parse_duration(&json), want, "{json}");
         }
     }
 }

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::api_error::ApiError;
 use crate::operation::OperationError;
-use crate::response::ApiError;
 use crate::service::Pattern;
 
 /// A boxed error from another crate (the HTTP stack, a token source), kept as the source of an
@@ -685,8 +685,8 @@ mod tests {
     use std::time::Duration;
 
     use super::{BodyProblem, BoxError, Error, ParamProblem, PollLimit, TransportKind};
+    use crate::api_error::ApiError;
     use crate::operation::{OperationError, Status};
-    use crate::response::ApiError;
     use crate::service::ParamInfo;
 
     /// An error with a fixed text, to stand for another crate's error.

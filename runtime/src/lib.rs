@@ -22,6 +22,7 @@
 //! percent-encoding and regex-lite.
 #![deny(missing_docs)]
 
+mod api_error;
 #[cfg(feature = "client")]
 mod client;
 mod codec;
@@ -49,6 +50,7 @@ pub use client::{
 /// The `http` crate, whose `Request` and `Response` the sans-io core builds and reads.
 pub use http;
 
+pub use api_error::{ApiError, ErrorInfo, LegacyError};
 pub use codec::JsonObject;
 pub use error::{BodyProblem, BoxError, Error, ParamProblem, PollLimit, TransportKind};
 pub use fields::{DoneField, ErrorField, OperationFields};
@@ -61,7 +63,7 @@ pub use request::Request;
 pub use resolve::{
     AnyOperation, Collection, ResolveError, Resolved, resolve_among, resolve_among_in_universe,
 };
-pub use response::{ApiError, ErrorInfo, LegacyError, decode_response};
+pub use response::decode_response;
 pub use service::{
     DEFAULT_UNIVERSE_DOMAIN, Endpoint, EndpointKind, LOCATIONAL_BY_DEFAULT, MethodInfo, ParamInfo,
     ParamLocation, Pattern, Scope, ServiceInfo, check_universe_domain,

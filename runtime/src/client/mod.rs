@@ -25,9 +25,10 @@ pub use poll::{PollPolicy, PollState, Pollable, Poller};
 pub use rate::RateLimit;
 pub use retry::RetryPolicy;
 
+use crate::api_error::ApiError;
 use crate::error::{BoxError, Error, TransportKind};
 use crate::request::{Call, Defaults, Request};
-use crate::response::{ApiError, decode};
+use crate::response::decode;
 use crate::service::{DEFAULT_UNIVERSE_DOMAIN, EndpointKind, check_universe_domain};
 
 /// An HTTP client for the requests of every service in this crate, over reqwest and rustls

@@ -11,12 +11,12 @@ use serde::de::DeserializeOwned;
 
 use super::Client;
 use super::retry::grow;
+use crate::api_error::ApiError;
 use crate::codec::JsonObject;
 use crate::error::{Error, PollLimit};
 use crate::operation::{Cancel, LongRunningOperation};
 use crate::request::{Call, Request};
 use crate::resolve::{AnyOperation, Resolved};
-use crate::response::ApiError;
 use crate::service::{MethodInfo, ParamLocation};
 
 /// What a [`Poller`] polls: the `get` of an operations collection, as a typed request (every

@@ -4,8 +4,8 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::api_error::ApiError;
 use crate::error::{Error, TransportKind};
-use crate::response::ApiError;
 
 /// A bound on how many requests a [`Client`](super::Client) (and its clones) starts a second:
 /// a token bucket that holds up to [`burst`](Self::burst) requests and refills at
