@@ -220,18 +220,7 @@ impl fmt::Display for Error {
                 pattern,
             } => {
                 write!(f, "{method}: parameter `{parameter}` = {value:?} {problem}")?;
-                match pattern {
-                    Some(Pattern {
-                        regex,
-                        shape: Some(shape),
-                        ..
-                    }) => write!(f, "; expected {shape} (pattern `{regex}`)"),
-                    Some(Pattern { regex, .. }) if *problem == ParamProblem::PatternMismatch => {
-                        write!(f, " `{regex}`")
-                    }
-                    Some(Pattern { regex, .. }) => write!(f, "; expected a match of `{regex}`"),
-                    None => Ok(()),
-                }
+                write_expected(f, *problem, pattern.as_ref())
             }
             Error::InvalidUrl {
                 method,
@@ -264,6 +253,50 @@ impl fmt::Display for Error {
                 }
                 write!(f, " (after {attempts} attempt(s))")
             }
+            Error::Redirected { .. } | Error::ResponseTooLarge { .. } | Error::Transport { .. } => {
+                self.fmt_exchange(f)
+            }
+            Error::Auth { .. }
+            | Error::TokenRefused { .. }
+            | Error::Credentials { .. }
+            | Error::UniverseDomain { .. } => self.fmt_credentials(f),
+            Error::Setup { source } => write!(f, "the HTTP client could not be set up: {source}"),
+            Error::NotHttp { url } => {
+                write!(f, "the root URL {url:?} is not an http:// or https:// URL")
+            }
+            Error::NoCancel { .. }
+            | Error::OperationFailed { .. }
+            | Error::OperationGone { .. }
+            | Error::NotDone { .. } => self.fmt_operation(f),
+        }
+    }
+}
+
+/// After a parameter's problem, what its pattern expected.
+fn write_expected(
+    f: &mut fmt::Formatter<'_>,
+    problem: ParamProblem,
+    pattern: Option<&Pattern>,
+) -> fmt::Result {
+    match pattern {
+        Some(Pattern {
+            regex,
+            shape: Some(shape),
+            ..
+        }) => write!(f, "; expected {shape} (pattern `{regex}`)"),
+        Some(Pattern { regex, .. }) if problem == ParamProblem::PatternMismatch => {
+            write!(f, " `{regex}`")
+        }
+        Some(Pattern { regex, .. }) => write!(f, "; expected a match of `{regex}`"),
+        None => Ok(()),
+    }
+}
+
+impl Error {
+    /// [`Display`](fmt::Display) of an exchange that gave no usable answer: a redirect, a body
+    /// over the limit, a transport failure.
+    fn fmt_exchange(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Error::Redirected {
                 method,
                 attempts,
@@ -315,20 +348,15 @@ impl fmt::Display for Error {
                     f,
                     "{method}: {kind} (after {attempts} attempt(s)): {source}"
                 )?;
-                // The causes say what happened (`Connection refused`); show each one that the
-                // text so far does not already say.
-                let mut shown = source.to_string();
-                let mut cause = source.source();
-                while let Some(c) = cause {
-                    let text = c.to_string();
-                    if !shown.contains(&text) {
-                        write!(f, ": {text}")?;
-                        shown.push_str(&text);
-                    }
-                    cause = c.source();
-                }
-                Ok(())
+                write_causes(f, &**source)
             }
+            _ => Ok(()),
+        }
+    }
+
+    /// [`Display`](fmt::Display) of a failure to get or use credentials.
+    fn fmt_credentials(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Error::Auth { method, source } => write!(f, "{method}: no access token: {source}"),
             Error::TokenRefused {
                 method,
@@ -361,16 +389,17 @@ impl fmt::Display for Error {
                 "the universe domain of {of} is {found:?}, but requests go to {client:?}: set \
                  the universe domain (GOOGLE_CLOUD_UNIVERSE_DOMAIN) to match; nothing was sent"
             ),
-            Error::Setup { source } => write!(f, "the HTTP client could not be set up: {source}"),
-            Error::NotHttp { url } => {
-                write!(f, "the root URL {url:?} is not an http:// or https:// URL")
-            }
-            Error::NoCancel { method } => {
-                write!(
-                    f,
-                    "{method}: the collection has no cancel method for this operation"
-                )
-            }
+            _ => Ok(()),
+        }
+    }
+
+    /// [`Display`](fmt::Display) of what became of an operation.
+    fn fmt_operation(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NoCancel { method } => write!(
+                f,
+                "{method}: the collection has no cancel method for this operation"
+            ),
             Error::OperationFailed {
                 method,
                 name,
@@ -418,8 +447,28 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            _ => Ok(()),
         }
     }
+}
+
+/// The causes of a transport `source`: what happened (`Connection refused`), each one that the
+/// text so far does not already say.
+fn write_causes(
+    f: &mut fmt::Formatter<'_>,
+    source: &(dyn std::error::Error + 'static),
+) -> fmt::Result {
+    let mut shown = source.to_string();
+    let mut cause = source.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !shown.contains(&text) {
+            write!(f, ": {text}")?;
+            shown.push_str(&text);
+        }
+        cause = c.source();
+    }
+    Ok(())
 }
 
 impl std::error::Error for Error {

@@ -347,7 +347,16 @@ fn run_command(mut command: std::process::Command, timeout: Duration) -> Result<
             .recv_timeout(Duration::from_secs(1))
             .unwrap_or_default()
     };
-    let (out, errors) = (collect(out), collect(errors));
+    token_from_output(status, &collect(out), &collect(errors))
+}
+
+/// The token a command that ended with `status` printed on its standard output `out`, or why
+/// there is none (its standard error `errors` among it).
+fn token_from_output(
+    status: std::process::ExitStatus,
+    out: &[u8],
+    errors: &[u8],
+) -> Result<Token, String> {
     if out.len() as u64 > MAX_TOKEN_OUTPUT {
         return Err(format!(
             "it printed more than {MAX_TOKEN_OUTPUT} bytes on standard output; it must print \
@@ -355,7 +364,7 @@ fn run_command(mut command: std::process::Command, timeout: Duration) -> Result<
         ));
     }
     if !status.success() {
-        let excerpt: String = String::from_utf8_lossy(&errors)
+        let excerpt: String = String::from_utf8_lossy(errors)
             .trim()
             .chars()
             .take(MAX_ERROR_OUTPUT)
@@ -367,7 +376,7 @@ fn run_command(mut command: std::process::Command, timeout: Duration) -> Result<
         };
         return Err(format!("it exited with {status} ({excerpt})"));
     }
-    let text = String::from_utf8(out).map_err(|_| "it printed something that is not UTF-8")?;
+    let text = std::str::from_utf8(out).map_err(|_| "it printed something that is not UTF-8")?;
     let token = text.trim();
     if token.is_empty() {
         return Err("it printed no token on standard output".to_owned());

@@ -455,7 +455,6 @@ impl Client {
         attempt_timeout: Duration,
         held: Duration,
     ) -> Result<(T, Instant), Error> {
-        let retry = &self.inner.retry;
         let method = call.method().id;
         let mut attempt = 1;
         // Whether the last attempt was sent with a token just renewed after a 401.
@@ -482,35 +481,18 @@ impl Client {
                 Ok(response) => return Ok((response, sent)),
                 Err(err) => err,
             };
-            let err = match (err, &self.inner.tokens, &auth) {
-                (Error::Api { error, .. }, Some(tokens), Some(auth))
+            let err = match (err, &auth) {
+                (Error::Api { error, .. }, Some(auth))
                     if error.http_status == http::StatusCode::UNAUTHORIZED =>
                 {
-                    let method = call.method();
-                    let refused = |refreshed| Error::TokenRefused {
-                        method: method.id,
+                    let refused = Refused {
+                        error,
                         elapsed: started.elapsed(),
                         refreshed,
-                        error,
                     };
-                    if refreshed {
-                        return Err(refused(true));
-                    }
-                    let refresh = async {
-                        tokens
-                            .refresh(method.scopes, auth)
-                            .await
-                            .map_err(|source| Error::Auth {
-                                method: method.id,
-                                source,
-                            })
-                    };
-                    let renewed = by_deadline(call, deadline, refresh).await?;
-                    if !renewed {
-                        return Err(refused(false));
-                    }
+                    self.renew_token(call, auth, refused, deadline).await?;
                     tracing::warn!(
-                        method = method.id,
+                        method = method,
                         attempt,
                         "the access token was refused (HTTP 401): sending again with a new one"
                     );
@@ -518,30 +500,83 @@ impl Client {
                     attempt += 1;
                     continue;
                 }
-                (err, ..) => err,
+                (err, _) => err,
             };
             refreshed = false;
-            let wait = retry.delay(attempt, err.api_error().and_then(ApiError::retry_delay));
-            if let Some(api) = err.api_error().filter(|a| a.is_rate_limited()) {
-                self.inner.pacer.hold(wait, api);
-            }
-            if !err.is_transient() || !retry.allows_attempt(attempt + 1) {
-                return Err(err);
-            }
-            if after_deadline(wait, deadline) {
-                return Err(err);
-            }
-            tracing::warn!(
-                retry = true,
-                method = call.method().id,
-                attempt,
-                wait_ms = wait.as_millis() as u64,
-                cause = %err,
-                "retrying after a transient failure"
-            );
+            let wait = self.before_retry(call, err, attempt, deadline)?;
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
+    }
+
+    /// After a 401 answer to a request sent with `auth`: a new token from the token source
+    /// when the refused one was not just renewed, to send the request again with.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TokenRefused`] when the token was just renewed or the source cannot renew it;
+    /// [`Error::Auth`] when renewing fails; a timeout at `deadline`.
+    async fn renew_token(
+        &self,
+        call: &Call,
+        auth: &http::HeaderMap,
+        refused: Refused,
+        deadline: Option<Instant>,
+    ) -> Result<(), Error> {
+        let method = call.method();
+        let Some(tokens) = &self.inner.tokens else {
+            return Err(refused.into_error(method.id, false));
+        };
+        if refused.refreshed {
+            return Err(refused.into_error(method.id, true));
+        }
+        let refresh = async {
+            tokens
+                .refresh(method.scopes, auth)
+                .await
+                .map_err(|source| Error::Auth {
+                    method: method.id,
+                    source,
+                })
+        };
+        if by_deadline(call, deadline, refresh).await? {
+            Ok(())
+        } else {
+            Err(refused.into_error(method.id, false))
+        }
+    }
+
+    /// After the `attempt`-th exchange failed with `err`: the pause before the next attempt,
+    /// or `err` when it is not transient, the retry policy allows no more attempts, or the
+    /// pause would end past `deadline`. A rate-limit answer holds back every request of the
+    /// client for the pause.
+    fn before_retry(
+        &self,
+        call: &Call,
+        err: Error,
+        attempt: u32,
+        deadline: Option<Instant>,
+    ) -> Result<Duration, Error> {
+        let retry = &self.inner.retry;
+        let wait = retry.delay(attempt, err.api_error().and_then(ApiError::retry_delay));
+        if let Some(api) = err.api_error().filter(|a| a.is_rate_limited()) {
+            self.inner.pacer.hold(wait, api);
+        }
+        if !err.is_transient()
+            || !retry.allows_attempt(attempt + 1)
+            || after_deadline(wait, deadline)
+        {
+            return Err(err);
+        }
+        tracing::warn!(
+            retry = true,
+            method = call.method().id,
+            attempt,
+            wait_ms = wait.as_millis() as u64,
+            cause = %err,
+            "retrying after a transient failure"
+        );
+        Ok(wait)
     }
 
     /// A slot for the `attempt`-th exchange of `method`, where exchanges in flight are bounded
@@ -663,51 +698,54 @@ impl Client {
             Some(d) => attempt_timeout.min(d.saturating_duration_since(Instant::now())),
             None => attempt_timeout,
         };
+        let (status, headers, body) =
+            match tokio::time::timeout(limit, self.exchange(http_request, method.id, attempts))
+                .await
+            {
+                Ok(Ok(Ok(parts))) => parts,
+                Ok(Ok(Err(too_large))) => return Err(too_large),
+                Ok(Err(e)) => {
+                    let kind = transport_kind(&e);
+                    return Err(transport(method.id, attempts, kind, without_query(e)));
+                }
+                Err(_) => {
+                    let e = format!("no complete response within {limit:?}");
+                    return Err(transport(method.id, attempts, TransportKind::Timeout, e));
+                }
+            };
+        decode(method.id, status, &headers, &body, attempts)
+    }
+
+    /// Sends `request` and reads its answer: its status, headers and body, or
+    /// [`Error::ResponseTooLarge`] as soon as the body is known to exceed the client's limit.
+    async fn exchange(
+        &self,
+        request: reqwest::Request,
+        method: &'static str,
+        attempts: u32,
+    ) -> Result<Result<(http::StatusCode, http::HeaderMap, Vec<u8>), Error>, reqwest::Error> {
+        let limit = self.inner.max_response_size;
         let too_large = |announced| Error::ResponseTooLarge {
-            method: method.id,
+            method,
             attempts,
-            limit: self.inner.max_response_size,
+            limit,
             announced,
         };
-        let exchange = async {
-            let place = self.inner.lanes.place();
-            let mut response = place.http().execute(http_request).await?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let limit = self.inner.max_response_size;
-            if let Some(announced) = response.content_length().filter(|n| *n > limit) {
-                return Ok(Err(too_large(Some(announced))));
+        let place = self.inner.lanes.place();
+        let mut response = place.http().execute(request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        if let Some(announced) = response.content_length().filter(|n| *n > limit) {
+            return Ok(Err(too_large(Some(announced))));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Ok(Err(too_large(None)));
             }
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await? {
-                if (body.len() + chunk.len()) as u64 > limit {
-                    return Ok(Err(too_large(None)));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok::<_, reqwest::Error>(Ok((status, headers, body)))
-        };
-        let (status, headers, body) = match tokio::time::timeout(limit, exchange).await {
-            Ok(Ok(Ok(parts))) => parts,
-            Ok(Ok(Err(too_large))) => return Err(too_large),
-            Ok(Err(e)) => {
-                let kind = if e.is_connect() {
-                    TransportKind::Connect
-                } else if e.is_timeout() {
-                    TransportKind::Timeout
-                } else if is_unreadable(&e) {
-                    TransportKind::Unreadable
-                } else {
-                    TransportKind::Broken
-                };
-                return Err(transport(method.id, attempts, kind, without_query(e)));
-            }
-            Err(_) => {
-                let e = format!("no complete response within {limit:?}");
-                return Err(transport(method.id, attempts, TransportKind::Timeout, e));
-            }
-        };
-        decode(method.id, status, &headers, &body, attempts)
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Ok((status, headers, body)))
     }
 }
 
@@ -748,6 +786,19 @@ pub(crate) fn after_deadline(wait: Duration, deadline: Option<Instant>) -> bool 
 /// The largest response body a client reads unless told otherwise
 /// ([`ClientBuilder::max_response_size`]): 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
+
+/// What kind of transport failure `e` is.
+fn transport_kind(e: &reqwest::Error) -> TransportKind {
+    if e.is_connect() {
+        TransportKind::Connect
+    } else if e.is_timeout() {
+        TransportKind::Timeout
+    } else if is_unreadable(e) {
+        TransportKind::Unreadable
+    } else {
+        TransportKind::Broken
+    }
+}
 
 /// Whether the HTTP stack could not read the response as HTTP at all (a head too large, or
 /// malformed): something the same server would send again, unlike a broken connection.
@@ -802,5 +853,25 @@ fn transport(
         attempts,
         kind,
         source: source.into(),
+    }
+}
+
+/// A token the server refused (HTTP 401): its answer, how long the call had run, and whether
+/// the token had just been renewed.
+struct Refused {
+    error: Box<ApiError>,
+    elapsed: Duration,
+    refreshed: bool,
+}
+
+impl Refused {
+    /// [`Error::TokenRefused`] for `method`, saying whether a new token was refused too.
+    fn into_error(self, method: &'static str, refreshed: bool) -> Error {
+        Error::TokenRefused {
+            method,
+            elapsed: self.elapsed,
+            refreshed,
+            error: self.error,
+        }
     }
 }

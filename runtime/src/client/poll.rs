@@ -347,138 +347,171 @@ where
         })
     }
 
+    /// One poll, after its pause, and what it told: the operation, done or not; or the error
+    /// that ends the wait. Failures that polling rides out (transient ones, a new operation
+    /// not found yet) lead to the next poll within the step.
     async fn step(&mut self) -> Result<PollState<R::Operation>, Error> {
-        let policy = self.policy;
         let start = *self.state.start.get_or_insert_with(Instant::now);
-        let deadline = start.checked_add(policy.deadline);
+        let deadline = start.checked_add(self.policy.deadline);
         if self.state.finished {
             return Err(self.not_done(PollLimit::Ended));
         }
         loop {
-            if self.state.polls >= policy.max_polls {
-                return Err(self.not_done(PollLimit::Polls(policy.max_polls)));
-            }
-            let pause = self.state.pause;
-            if !pause.is_zero() {
-                if let Some(limit) = self.too_late(deadline) {
-                    return Err(self.not_done(limit));
-                }
-                tracing::debug!(
-                    method = self.method_id(),
-                    pause_ms = pause.as_millis() as u64,
-                    "pausing before the next poll"
-                );
-                Box::pin(tokio::time::sleep(pause)).await;
-            }
-            if self.state.polls > 0 && deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
-            }
+            self.pause_before_poll(deadline).await?;
             self.state.polls += 1;
             let Polled { result, waited } = self.poll_once(deadline).await;
-            if result.is_ok() {
-                self.state.seen = true;
-            }
-            let not_found =
-                matches!(&result, Err(e) if e.api_error().is_some_and(|a| a.http_status == 404));
             match result {
-                Ok(op) if op.is_done() => {
-                    return match op.error() {
-                        None => {
-                            tracing::info!(
-                                method = self.method_id(),
-                                polls = self.state.polls,
-                                name = op.name(),
-                                "done"
-                            );
-                            Ok(PollState::Done(op))
-                        }
-                        Some(error) => {
-                            let error = Error::OperationFailed {
-                                method: self.method_id(),
-                                name: op.name().map(str::to_owned),
-                                error,
-                            };
-                            tracing::warn!(method = self.method_id(), "{error}");
-                            Err(error)
-                        }
-                    };
-                }
                 Ok(op) => {
-                    tracing::debug!(
-                        method = self.method_id(),
-                        poll = self.state.polls,
-                        name = op.name(),
-                        "not done yet"
-                    );
-                    (self.progress)(&op);
-                    let json = serde_json::to_value(&op).unwrap_or_default();
-                    self.state.last = Some((op.name().map(str::to_owned), json));
-                    self.state.last_error = None;
-                    self.state.pause = if waited {
-                        Duration::ZERO
+                    self.state.seen = true;
+                    return if op.is_done() {
+                        self.done(op)
                     } else {
-                        self.next_pause()
+                        Ok(self.running(op, waited))
                     };
-                    return Ok(PollState::Running(op));
                 }
-                Err(e)
-                    if e.is_transient()
-                        || (not_found
-                            && !self.state.seen
-                            && start.elapsed() < policy.not_found_grace) =>
-                {
-                    // The server may ask for a longer pause: in the answer, or for every
-                    // request of the client after a 429.
-                    let asked = e
-                        .api_error()
-                        .and_then(ApiError::retry_delay)
-                        .max(self.client.held_back_for());
-                    let why = if e.is_transient() {
-                        "poll failed; polling goes on"
-                    } else {
-                        "not found yet: a new operation may not show for a while; polling goes on"
-                    };
-                    let cause = e.to_string();
-                    self.state.last_error = Some(Box::new(e));
-                    if deadline.is_some_and(|d| Instant::now() >= d) {
-                        return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
-                    }
-                    let own = self.next_pause();
-                    self.state.pause = asked.map_or(own, |a| a.max(own));
-                    if let Some(limit) = self.too_late(deadline) {
-                        return Err(self.not_done(limit));
-                    }
-                    tracing::warn!(
-                        retry = true,
-                        method = self.method_id(),
-                        poll = self.state.polls,
-                        cause = %cause,
-                        "{why}"
-                    );
-                }
-                Err(Error::Api { error, .. }) if not_found && self.state.seen => {
-                    let error = Error::OperationGone {
-                        method: self.method_id(),
-                        name: self.name(),
-                        error,
-                    };
-                    tracing::warn!(
-                        method = self.method_id(),
-                        poll = self.state.polls,
-                        "{error}"
-                    );
-                    return Err(error);
-                }
-                Err(mut e) => {
-                    // A refused token is told with how long the wait had run, not the poll.
-                    if let Error::TokenRefused { elapsed, .. } = &mut e {
-                        *elapsed = start.elapsed();
-                    }
-                    tracing::warn!(method = self.method_id(), poll = self.state.polls, "{e}");
-                    return Err(e);
-                }
+                Err(e) => self.failed(e, start, deadline)?,
             }
         }
+    }
+
+    /// Waits out the pause before the next poll; an error when the poll limit or the deadline
+    /// comes first.
+    async fn pause_before_poll(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
+        let policy = self.policy;
+        if self.state.polls >= policy.max_polls {
+            return Err(self.not_done(PollLimit::Polls(policy.max_polls)));
+        }
+        let pause = self.state.pause;
+        if !pause.is_zero() {
+            if let Some(limit) = self.too_late(deadline) {
+                return Err(self.not_done(limit));
+            }
+            tracing::debug!(
+                method = self.method_id(),
+                pause_ms = pause.as_millis() as u64,
+                "pausing before the next poll"
+            );
+            Box::pin(tokio::time::sleep(pause)).await;
+        }
+        if self.state.polls > 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(self.not_done(PollLimit::Deadline(policy.deadline)));
+        }
+        Ok(())
+    }
+
+    /// A done operation: its result, or [`Error::OperationFailed`] with its error.
+    fn done(&self, op: R::Operation) -> Result<PollState<R::Operation>, Error> {
+        match op.error() {
+            None => {
+                tracing::info!(
+                    method = self.method_id(),
+                    polls = self.state.polls,
+                    name = op.name(),
+                    "done"
+                );
+                Ok(PollState::Done(op))
+            }
+            Some(error) => {
+                let error = Error::OperationFailed {
+                    method: self.method_id(),
+                    name: op.name().map(str::to_owned),
+                    error,
+                };
+                tracing::warn!(method = self.method_id(), "{error}");
+                Err(error)
+            }
+        }
+    }
+
+    /// An operation not done yet: shown to the progress callback and kept as the last seen;
+    /// the next poll after a pause, or at once after a server-side wait that lasted.
+    fn running(&mut self, op: R::Operation, waited: bool) -> PollState<R::Operation> {
+        tracing::debug!(
+            method = self.method_id(),
+            poll = self.state.polls,
+            name = op.name(),
+            "not done yet"
+        );
+        (self.progress)(&op);
+        let json = serde_json::to_value(&op).unwrap_or_default();
+        self.state.last = Some((op.name().map(str::to_owned), json));
+        self.state.last_error = None;
+        self.state.pause = if waited {
+            Duration::ZERO
+        } else {
+            self.next_pause()
+        };
+        PollState::Running(op)
+    }
+
+    /// A poll that failed (its retries spent): `Ok` to poll again after a pause, for a
+    /// transient failure or an operation not found within the grace period after the wait
+    /// began; else the error that ends the wait ([`Error::OperationGone`] for one not found
+    /// after it was seen).
+    fn failed(&mut self, e: Error, start: Instant, deadline: Option<Instant>) -> Result<(), Error> {
+        let not_found = e.api_error().is_some_and(|a| a.http_status == 404);
+        let not_yet =
+            not_found && !self.state.seen && start.elapsed() < self.policy.not_found_grace;
+        if e.is_transient() || not_yet {
+            return self.poll_again(e, deadline);
+        }
+        match e {
+            Error::Api { error, .. } if not_found && self.state.seen => {
+                let error = Error::OperationGone {
+                    method: self.method_id(),
+                    name: self.name(),
+                    error,
+                };
+                tracing::warn!(
+                    method = self.method_id(),
+                    poll = self.state.polls,
+                    "{error}"
+                );
+                Err(error)
+            }
+            mut e => {
+                // A refused token is told with how long the wait had run, not the poll.
+                if let Error::TokenRefused { elapsed, .. } = &mut e {
+                    *elapsed = start.elapsed();
+                }
+                tracing::warn!(method = self.method_id(), poll = self.state.polls, "{e}");
+                Err(e)
+            }
+        }
+    }
+
+    /// Keeps a failure that polling rides out as the last one, and sets the pause before the
+    /// next poll; an error when the deadline comes first.
+    fn poll_again(&mut self, e: Error, deadline: Option<Instant>) -> Result<(), Error> {
+        // The server may ask for a longer pause: in the answer, or for every request of the
+        // client after a 429.
+        let asked = e
+            .api_error()
+            .and_then(ApiError::retry_delay)
+            .max(self.client.held_back_for());
+        let why = if e.is_transient() {
+            "poll failed; polling goes on"
+        } else {
+            "not found yet: a new operation may not show for a while; polling goes on"
+        };
+        let cause = e.to_string();
+        self.state.last_error = Some(Box::new(e));
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(self.not_done(PollLimit::Deadline(self.policy.deadline)));
+        }
+        let own = self.next_pause();
+        self.state.pause = asked.map_or(own, |a| a.max(own));
+        if let Some(limit) = self.too_late(deadline) {
+            return Err(self.not_done(limit));
+        }
+        tracing::warn!(
+            retry = true,
+            method = self.method_id(),
+            poll = self.state.polls,
+            cause = %cause,
+            "{why}"
+        );
+        Ok(())
     }
 
     /// One `wait` (where the collection has one) or `get`, with its retries; and whether it
