@@ -54,7 +54,7 @@ pub use api_error::{ApiError, ErrorInfo, LegacyError};
 pub use codec::JsonObject;
 pub use error::{BodyProblem, BoxError, Error, ParamProblem, PollLimit, TransportKind};
 pub use fields::{DoneField, ErrorField, OperationFields};
-pub use metadata::{MetadataSet, MetadataType, Progress};
+pub use metadata::{MetadataSet, MetadataType, Progress, ProgressField};
 pub use operation::{
     Cancel, ErrorEntry, ErrorList, LongRunningOperation, NoContent, Operation, OperationError,
     Page, Status, WrongType, code_name, type_url,

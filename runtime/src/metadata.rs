@@ -13,23 +13,60 @@ use crate::operation::{LongRunningOperation, message_name, type_url};
 /// such as `DeployIssueModelMetadata`): the document lists them only because its operations
 /// carry them in `metadata`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct MetadataType {
     /// The Discovery schema id, e.g. `ClusterOperationMetadata` or
     /// `GoogleCloudAiplatformV1CreateDatasetOperationMetadata`.
     pub schema: &'static str,
-    /// A number from 0 to 100.
-    pub percent: Option<&'static [&'static str]>,
-    /// A state such as `RUNNING`.
-    pub state: Option<&'static [&'static str]>,
-    /// A description of the current stage.
-    pub stage: Option<&'static [&'static str]>,
-    /// When the operation started (RFC 3339).
-    pub start_time: Option<&'static [&'static str]>,
-    /// When the operation was last updated (RFC 3339).
-    pub update_time: Option<&'static [&'static str]>,
-    /// When the operation ended (RFC 3339).
-    pub end_time: Option<&'static [&'static str]>,
+    /// Where each [`ProgressField`] is, by its place in [`ProgressField::ALL`].
+    paths: [Option<&'static [&'static str]>; ProgressField::ALL.len()],
+}
+
+/// One field of [`Progress`]: what a service's operations and metadata messages may tell of
+/// how far an operation has got. The one list of them, for the runtime's tables and readers
+/// and the generator alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProgressField {
+    /// [`Progress::percent`]: a number from 0 to 100.
+    Percent,
+    /// [`Progress::state`]: a state such as `RUNNING`.
+    State,
+    /// [`Progress::stage`]: a description of the current stage.
+    Stage,
+    /// [`Progress::start_time`]: when the operation started (RFC 3339).
+    StartTime,
+    /// [`Progress::update_time`]: when the operation was last updated (RFC 3339).
+    UpdateTime,
+    /// [`Progress::end_time`]: when the operation ended (RFC 3339).
+    EndTime,
+}
+
+impl ProgressField {
+    /// Every progress field, in the order [`Progress`] lists them.
+    pub const ALL: [ProgressField; 6] = [
+        ProgressField::Percent,
+        ProgressField::State,
+        ProgressField::Stage,
+        ProgressField::StartTime,
+        ProgressField::UpdateTime,
+        ProgressField::EndTime,
+    ];
+
+    /// Its name as a field of [`Progress`]: `percent`, `start_time`, ….
+    pub const fn name(self) -> &'static str {
+        match self {
+            ProgressField::Percent => "percent",
+            ProgressField::State => "state",
+            ProgressField::Stage => "stage",
+            ProgressField::StartTime => "start_time",
+            ProgressField::UpdateTime => "update_time",
+            ProgressField::EndTime => "end_time",
+        }
+    }
+
+    /// Whether its JSON value is a number ([`Percent`](Self::Percent)) rather than text.
+    pub const fn is_number(self) -> bool {
+        matches!(self, ProgressField::Percent)
+    }
 }
 
 impl MetadataType {
@@ -37,61 +74,20 @@ impl MetadataType {
     pub const fn new(schema: &'static str) -> Self {
         MetadataType {
             schema,
-            percent: None,
-            state: None,
-            stage: None,
-            start_time: None,
-            update_time: None,
-            end_time: None,
+            paths: [None; ProgressField::ALL.len()],
         }
     }
 
-    /// Where the percentage done is.
-    pub const fn percent(self, path: &'static [&'static str]) -> Self {
-        MetadataType {
-            percent: Some(path),
-            ..self
-        }
+    /// The same, with `field` at `path` (wire names, e.g. `["status", "state"]`).
+    pub const fn with(mut self, field: ProgressField, path: &'static [&'static str]) -> Self {
+        self.paths[field as usize] = Some(path);
+        self
     }
 
-    /// Where the state is.
-    pub const fn state(self, path: &'static [&'static str]) -> Self {
-        MetadataType {
-            state: Some(path),
-            ..self
-        }
-    }
-
-    /// Where the stage description is.
-    pub const fn stage(self, path: &'static [&'static str]) -> Self {
-        MetadataType {
-            stage: Some(path),
-            ..self
-        }
-    }
-
-    /// Where the start time is.
-    pub const fn start_time(self, path: &'static [&'static str]) -> Self {
-        MetadataType {
-            start_time: Some(path),
-            ..self
-        }
-    }
-
-    /// Where the update time is.
-    pub const fn update_time(self, path: &'static [&'static str]) -> Self {
-        MetadataType {
-            update_time: Some(path),
-            ..self
-        }
-    }
-
-    /// Where the end time is.
-    pub const fn end_time(self, path: &'static [&'static str]) -> Self {
-        MetadataType {
-            end_time: Some(path),
-            ..self
-        }
+    /// Where `field` is in the message's JSON: a path of wire names; `None` where the
+    /// message does not tell it.
+    pub const fn path(&self, field: ProgressField) -> Option<&'static [&'static str]> {
+        self.paths[field as usize]
     }
 
     /// The message among `types` that the type URL `type_url` names, e.g.
@@ -121,50 +117,41 @@ impl MetadataType {
 
     /// The progress this message reports, read from its JSON.
     pub fn progress(&self, object: &JsonObject) -> Progress {
-        let text = |path: Option<&[&str]>| lookup(object, path?).and_then(text);
-        Progress {
-            percent: self
-                .percent
-                .and_then(|path| lookup(object, path))
-                .and_then(number),
-            state: text(self.state),
-            stage: text(self.stage),
-            start_time: text(self.start_time),
-            update_time: text(self.update_time),
-            end_time: text(self.end_time),
+        let mut progress = Progress::default();
+        for field in ProgressField::ALL {
+            let Some(value) = self.path(field).and_then(|path| lookup(object, path)) else {
+                continue;
+            };
+            match progress.text_mut(field) {
+                Some(slot) => *slot = text(value),
+                None => progress.percent = number(value),
+            }
         }
+        progress
     }
-}
 
-impl MetadataType {
     /// Checks that each progress field present in `object` has the JSON type a typed model
     /// gives it: a number for the percentage, a string for the rest.
     pub(crate) fn check(&self, object: &JsonObject) -> Result<(), serde_json::Error> {
         use serde::Deserialize as _;
-        let present = |path: Option<&[&str]>| {
-            path.and_then(|p| lookup(object, p))
+        for field in ProgressField::ALL {
+            let Some(value) = self
+                .path(field)
+                .and_then(|p| lookup(object, p))
                 .filter(|v| !v.is_null())
-        };
-        if let Some(value) = present(self.percent)
-            && !value.is_number()
-        {
-            let unexpected = match value {
-                serde_json::Value::String(s) => serde::de::Unexpected::Str(s),
-                serde_json::Value::Bool(b) => serde::de::Unexpected::Bool(*b),
-                serde_json::Value::Array(_) => serde::de::Unexpected::Seq,
-                _ => serde::de::Unexpected::Map,
+            else {
+                continue;
             };
-            return Err(serde::de::Error::invalid_type(unexpected, &"a number"));
-        }
-        for path in [
-            self.state,
-            self.stage,
-            self.start_time,
-            self.update_time,
-            self.end_time,
-        ] {
-            if let Some(value) = present(path) {
+            if !field.is_number() {
                 String::deserialize(value)?;
+            } else if !value.is_number() {
+                let unexpected = match value {
+                    serde_json::Value::String(s) => serde::de::Unexpected::Str(s),
+                    serde_json::Value::Bool(b) => serde::de::Unexpected::Bool(*b),
+                    serde_json::Value::Array(_) => serde::de::Unexpected::Seq,
+                    _ => serde::de::Unexpected::Map,
+                };
+                return Err(serde::de::Error::invalid_type(unexpected, &"a number"));
             }
         }
         Ok(())
@@ -295,14 +282,26 @@ impl Progress {
     }
 
     /// Fills what `self` lacks from `other`.
-    pub(crate) fn or(self, other: Progress) -> Progress {
-        Progress {
-            percent: self.percent.or(other.percent),
-            state: self.state.or(other.state),
-            stage: self.stage.or(other.stage),
-            start_time: self.start_time.or(other.start_time),
-            update_time: self.update_time.or(other.update_time),
-            end_time: self.end_time.or(other.end_time),
+    pub(crate) fn or(mut self, mut other: Progress) -> Progress {
+        self.percent = self.percent.or(other.percent);
+        for field in ProgressField::ALL {
+            if let (Some(mine @ None), Some(theirs)) = (self.text_mut(field), other.text_mut(field))
+            {
+                *mine = theirs.take();
+            }
+        }
+        self
+    }
+
+    /// The text that `field` gives; `None` for [`ProgressField::Percent`], a number.
+    fn text_mut(&mut self, field: ProgressField) -> Option<&mut Option<String>> {
+        match field {
+            ProgressField::Percent => None,
+            ProgressField::State => Some(&mut self.state),
+            ProgressField::Stage => Some(&mut self.stage),
+            ProgressField::StartTime => Some(&mut self.start_time),
+            ProgressField::UpdateTime => Some(&mut self.update_time),
+            ProgressField::EndTime => Some(&mut self.end_time),
         }
     }
 }
@@ -327,8 +326,8 @@ mod tests {
 
     const TYPES: &[MetadataType] = &[
         MetadataType::new("ClusterOperationMetadata")
-            .state(&["status", "state"])
-            .percent(&["progressPercent"]),
+            .with(ProgressField::State, &["status", "state"])
+            .with(ProgressField::Percent, &["progressPercent"]),
         MetadataType::new("GoogleCloudDiscoveryengineV1alphaImportDocumentsMetadata"),
         MetadataType::new("GoogleCloudDiscoveryengineV1ImportDocumentsMetadata"),
         MetadataType::new("ApigatewayOperationMetadata"),

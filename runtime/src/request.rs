@@ -17,6 +17,35 @@ use crate::template::{Expansion, PathTemplate, UrlWriter, check_pattern, check_s
 /// an [`http::Request`], set the standard parameters that make sense for these methods
 /// (`fields`, `quotaUser`, `prettyPrint`) and override the root URL. They need the trait in
 /// scope: `use google_operations::prelude::*;`.
+///
+/// # Constructors
+///
+/// A builder's `new` takes the method's required parameters in the order its page lists them,
+/// and checks each value it takes as the method's path template and the document say:
+///
+/// - a value for a parameter with a Discovery `pattern` must match all of the pattern (the
+///   pattern's shape, such as `projects/*/operations/*`, is on the parameter's line);
+/// - a path value may not be empty, and may not have an empty, `.` or `..` segment (for
+///   `{+name}`, which keeps `/`; for `{name}`, the whole value is one segment and `/` is
+///   encoded).
+///
+/// A value that fails is [`Error::InvalidParameter`], naming the method, the parameter, the
+/// value and what was wrong; no request exists until every value passes. The values are
+/// percent-encoded when the URL is written, so a value can never change the query, the
+/// fragment or the path outside its own segments.
+///
+/// ```
+/// use google_operations::dataproc_v1::ProjectsRegionsOperationsGet;
+/// use google_operations::{Error, ParamProblem};
+///
+/// let err = ProjectsRegionsOperationsGet::new("projects/p/regions/r/operations/../x")
+///     .unwrap_err();
+/// assert!(matches!(
+///     err,
+///     Error::InvalidParameter { problem: ParamProblem::DotSegment, .. }
+/// ));
+/// assert!(ProjectsRegionsOperationsGet::new("projects/p/clusters/c").is_err());
+/// ```
 pub trait Request {
     /// The typed body of a successful response.
     type Response: serde::de::DeserializeOwned;
@@ -33,6 +62,19 @@ pub trait Request {
     fn call_mut(&mut self) -> &mut Call;
 
     /// The full request URL: root URL, service path, expanded path and query string.
+    ///
+    /// ```
+    /// use google_operations::dataproc_v1::ProjectsRegionsOperationsGet;
+    /// use google_operations::prelude::*;
+    ///
+    /// let get = ProjectsRegionsOperationsGet::new("projects/p/regions/us-central1/operations/1")?;
+    /// assert_eq!(
+    ///     get.fields("name,done").url(),
+    ///     "https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/operations/1\
+    ///      ?fields=name%2Cdone"
+    /// );
+    /// # Ok::<(), google_operations::Error>(())
+    /// ```
     fn url(&self) -> String {
         self.call().url(&Defaults::NONE)
     }
