@@ -9,7 +9,7 @@
 //!   ([`fetch`], with [`manifest`]);
 //! - `changes`: tell what new documents would change for the generated crate, writing
 //!   nothing ([`fetch`], with [`changes`]);
-//! - `bench`: run the benches ([`bench`]).
+//! - `bench`: run the benches ([`mod@bench`]).
 //!
 //! This file only declares the commands and dispatches to their modules.
 
