@@ -259,7 +259,7 @@ impl Step {
             // CI builds each target once from a clean checkout: the incremental cache of the
             // all-services crate only costs disk (tens of GB, which filled CI's).
             .env("CARGO_INCREMENTAL", "0")
-            .envs(env.iter().map(|(key, value)| (key, value)))
+            .envs(env.iter().map(|(key, value)| (*key, value)))
             .current_dir(root)
             .status()
             .with_context(|| format!("starting {name}"))?;
