@@ -217,58 +217,263 @@ fn structs_mut(defs: &mut [TypeDef]) -> impl Iterator<Item = &mut Struct> {
 }
 
 /// Replaces the structs that are, property for property (wire name and type), the runtime's
-/// `Status` and `Operation` with re-exports of those; descriptions do not matter.
+/// `Status` and `Operation` with re-exports of those; descriptions do not matter. The rule is
+/// [`SharedModel::of`].
 fn share_runtime_models(defs: Vec<TypeDef>) -> Vec<TypeDef> {
-    let props = |s: &Struct| -> Vec<(String, Type)> {
-        s.fields
-            .iter()
-            .map(|f| (f.wire_name.clone(), f.ty.clone()))
-            .collect()
-    };
-    let status_shape = vec![
-        ("code".to_owned(), Type::Scalar(Scalar::I32)),
-        ("details".to_owned(), Type::Array(Box::new(Type::Object))),
-        ("message".to_owned(), Type::Scalar(Scalar::String)),
-    ];
-    let statuses: BTreeSet<String> = structs(&defs)
-        .filter(|s| props(s) == status_shape)
-        .map(|s| s.name.clone())
+    let shared: BTreeMap<String, SharedModel> = structs(&defs)
+        .filter_map(|s| Some((s.name.clone(), SharedModel::of(s, &defs)?)))
         .collect();
-    let is_operation = |s: &Struct| {
-        s.operation.as_ref()?;
-        let [done, error, metadata, name, response] = props(s).try_into().ok()?;
-        let error_type = match error {
-            (wire, Type::Named { name, boxed: false }) if wire == "error" => name,
-            _ => return None,
-        };
-        let rest = [done, metadata, name, response];
-        let want = [
-            ("done", Type::Scalar(Scalar::Bool)),
-            ("metadata", Type::Object),
-            ("name", Type::Scalar(Scalar::String)),
-            ("response", Type::Object),
-        ];
-        let same = rest
-            .iter()
-            .zip(&want)
-            .all(|((w, t), (ww, tt))| w == ww && t == tt);
-        (same && statuses.contains(&error_type)).then_some(())
-    };
     defs.into_iter()
         .map(|def| match def {
-            TypeDef::Struct(s) if statuses.contains(&s.name) => TypeDef::Shared(Shared {
+            TypeDef::Struct(s) if shared.contains_key(&s.name) => TypeDef::Shared(Shared {
+                model: shared[&s.name],
                 name: s.name,
                 origin: s.origin,
-                model: SharedModel::Status,
-            }),
-            TypeDef::Struct(s) if is_operation(&s).is_some() => TypeDef::Shared(Shared {
-                name: s.name,
-                origin: s.origin,
-                model: SharedModel::Operation,
             }),
             other => other,
         })
         .collect()
+}
+
+/// What a property of a model of the runtime holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expected {
+    /// A value of this type.
+    Type(Type),
+    /// A model that is the runtime's `Status` (`Operation.error`).
+    Status,
+}
+
+/// Names what a property holds in plain words: `boolean`, `array of object`, `Status`.
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expected::Type(ty) => f.write_str(&plain_type(ty)),
+            Expected::Status => f.write_str("Status"),
+        }
+    }
+}
+
+/// One way a model differs from a model of the runtime; see [`SharedModel::differences`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Difference {
+    /// The model is not read as a long-running operation, as the runtime's `Operation` is.
+    NotAnOperation,
+    /// The runtime's model has this property; the model does not.
+    Missing {
+        /// The property's wire name.
+        property: String,
+        /// What the runtime's model holds in it.
+        expected: Expected,
+    },
+    /// The model has this property; the runtime's model does not.
+    Extra {
+        /// The property's wire name.
+        property: String,
+        /// Its type in the model.
+        ty: Type,
+    },
+    /// The property holds another type than the runtime's.
+    Retyped {
+        /// The property's wire name.
+        property: String,
+        /// Its type in the model.
+        ty: Type,
+        /// What the runtime's model holds in it.
+        expected: Expected,
+    },
+    /// The property holds a model of the service, where the runtime's holds its `Status`, and
+    /// that model is not the runtime's `Status`.
+    NotStatus {
+        /// The property's wire name.
+        property: String,
+        /// The Rust name of the model it holds.
+        model: String,
+        /// How that model differs from the runtime's `Status` (empty when the service has no
+        /// struct of that name).
+        why: Vec<Difference>,
+    },
+}
+
+impl Difference {
+    /// The property the difference is about; none for [`Difference::NotAnOperation`].
+    pub fn property(&self) -> Option<&str> {
+        match self {
+            Difference::NotAnOperation => None,
+            Difference::Missing { property, .. }
+            | Difference::Extra { property, .. }
+            | Difference::Retyped { property, .. }
+            | Difference::NotStatus { property, .. } => Some(property),
+        }
+    }
+}
+
+/// Tells the difference in plain words, e.g. `no property metadata (object)`.
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::NotAnOperation => f.write_str("not read as a long-running operation"),
+            Difference::Missing { property, expected } => {
+                write!(f, "no property {property} ({expected})")
+            }
+            Difference::Extra { property, ty } => {
+                write!(f, "an extra property {property} ({})", plain_type(ty))
+            }
+            Difference::Retyped {
+                property,
+                ty,
+                expected,
+            } => write!(
+                f,
+                "property {property} is {}, not {expected}",
+                plain_type(ty)
+            ),
+            Difference::NotStatus {
+                property,
+                model,
+                why,
+            } => {
+                write!(f, "property {property} is model {model}, not Status")?;
+                if !why.is_empty() {
+                    write!(f, " ({})", tell(why))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Differences told one after the other, separated by semicolons: `no property metadata
+/// (object); an extra property foo (string)`.
+pub fn tell(differences: &[Difference]) -> String {
+    differences
+        .iter()
+        .map(Difference::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A property type in plain words, as a document would say it: `boolean`, `int32`, `string`,
+/// `object`, `array of object`, `model Status`.
+pub fn plain_type(ty: &Type) -> String {
+    match ty {
+        Type::Scalar(s) => match s {
+            Scalar::Bool => "boolean",
+            Scalar::I32 => "int32",
+            Scalar::U32 => "uint32",
+            Scalar::I64Number => "integer",
+            Scalar::I64 => "int64",
+            Scalar::U64 => "uint64",
+            Scalar::F32 => "float",
+            Scalar::F64 => "double",
+            Scalar::String => "string",
+        }
+        .to_owned(),
+        Type::Any => "any value".to_owned(),
+        Type::Object => "object".to_owned(),
+        Type::Array(item) => format!("array of {}", plain_type(item)),
+        Type::Map(value) => format!("map of {}", plain_type(value)),
+        Type::Enum(name) => format!("enum {name}"),
+        Type::Named { name, .. } => format!("model {name}"),
+    }
+}
+
+/// The rule that makes a struct one of the runtime's models, told property by property.
+impl SharedModel {
+    /// The runtime model's properties, by wire name in order, and what each holds.
+    pub fn properties(self) -> Vec<(&'static str, Expected)> {
+        match self {
+            SharedModel::Status => vec![
+                ("code", Expected::Type(Type::Scalar(Scalar::I32))),
+                (
+                    "details",
+                    Expected::Type(Type::Array(Box::new(Type::Object))),
+                ),
+                ("message", Expected::Type(Type::Scalar(Scalar::String))),
+            ],
+            SharedModel::Operation => vec![
+                ("done", Expected::Type(Type::Scalar(Scalar::Bool))),
+                ("error", Expected::Status),
+                ("metadata", Expected::Type(Type::Object)),
+                ("name", Expected::Type(Type::Scalar(Scalar::String))),
+                ("response", Expected::Type(Type::Object)),
+            ],
+        }
+    }
+
+    /// How struct `s` of a service whose models are `defs` differs from this model of the
+    /// runtime, by property name (with [`Difference::NotAnOperation`] first); none when `s` is
+    /// this model, and the generator makes it a re-export of it. Descriptions do not matter.
+    ///
+    /// `defs` may hold the service's structs before they are shared, or after: the model of
+    /// `Operation.error` is the runtime's `Status` when it is a [`TypeDef::Shared`] `Status`
+    /// or a struct with no differences from it.
+    pub fn differences(self, s: &Struct, defs: &[TypeDef]) -> Vec<Difference> {
+        let mut out = Vec::new();
+        if self == SharedModel::Operation && s.operation.is_none() {
+            out.push(Difference::NotAnOperation);
+        }
+        let properties = self.properties();
+        for (wire, expected) in &properties {
+            match s.fields.iter().find(|f| f.wire_name == *wire) {
+                None => out.push(Difference::Missing {
+                    property: (*wire).to_owned(),
+                    expected: expected.clone(),
+                }),
+                Some(f) => out.extend(retyped(wire, &f.ty, expected, defs)),
+            }
+        }
+        for f in &s.fields {
+            if !properties.iter().any(|(wire, _)| f.wire_name == *wire) {
+                out.push(Difference::Extra {
+                    property: f.wire_name.clone(),
+                    ty: f.ty.clone(),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.property().cmp(&b.property()));
+        out
+    }
+
+    /// The model of the runtime that struct `s` of a service whose models are `defs` is, if
+    /// any: the one from which it has no [`differences`](Self::differences).
+    pub fn of(s: &Struct, defs: &[TypeDef]) -> Option<SharedModel> {
+        [SharedModel::Status, SharedModel::Operation]
+            .into_iter()
+            .find(|model| model.differences(s, defs).is_empty())
+    }
+}
+
+/// How property `wire` of type `ty` differs from what the runtime's model holds in it, if it
+/// does; `defs` are the service's models.
+fn retyped(wire: &str, ty: &Type, expected: &Expected, defs: &[TypeDef]) -> Option<Difference> {
+    let named = match (expected, ty) {
+        (Expected::Type(want), _) if want == ty => return None,
+        (Expected::Status, Type::Named { name, boxed: false }) => name,
+        _ => {
+            return Some(Difference::Retyped {
+                property: wire.to_owned(),
+                ty: ty.clone(),
+                expected: expected.clone(),
+            });
+        }
+    };
+    let why = match defs.iter().find(|d| d.name() == named) {
+        Some(TypeDef::Shared(shared)) if shared.model == SharedModel::Status => return None,
+        Some(TypeDef::Struct(model)) => {
+            let why = SharedModel::Status.differences(model, defs);
+            if why.is_empty() {
+                return None;
+            }
+            why
+        }
+        _ => Vec::new(),
+    };
+    Some(Difference::NotStatus {
+        property: wire.to_owned(),
+        model: named.clone(),
+        why,
+    })
 }
 
 /// Whether a schema becomes a struct of its own.

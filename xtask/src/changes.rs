@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use codegen::ir::{self, Method, Param, Service, Type, TypeDef};
+use codegen::ir::{self, Method, Param, Service, SharedModel, Type, TypeDef};
+use codegen::types::{Difference, plain_type, tell};
 
 /// One reported change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +109,7 @@ pub fn compare(old: &Service, new: &Service) -> Summary {
         match pair {
             (Some(a), None) => s.add(true, format!("{} removed: {name}", kind(a))),
             (None, Some(b)) => s.add(false, format!("{} added: {name}", kind(b))),
-            (Some(a), Some(b)) => type_def(&mut s, &name, a, b),
+            (Some(a), Some(b)) => type_def(&mut s, &name, (a, &old.types), (b, &new.types)),
             (None, None) => {}
         }
     }
@@ -286,7 +287,13 @@ fn kind(t: &TypeDef) -> &'static str {
     }
 }
 
-fn type_def(s: &mut Summary, name: &str, a: &TypeDef, b: &TypeDef) {
+/// What changes for model `name`, `a` of the old service's models and `b` of the new one's.
+fn type_def(
+    s: &mut Summary,
+    name: &str,
+    (a, old): (&TypeDef, &[TypeDef]),
+    (b, new): (&TypeDef, &[TypeDef]),
+) {
     match (a, b) {
         (TypeDef::Struct(a), TypeDef::Struct(b)) => model(s, &format!("model {name}"), a, b),
         (TypeDef::Enum(a), TypeDef::Enum(b)) => {
@@ -307,19 +314,116 @@ fn type_def(s: &mut Summary, name: &str, a: &TypeDef, b: &TypeDef) {
             }
         }
         (TypeDef::Shared(a), TypeDef::Shared(b)) if a.model == b.model => {}
-        (_, TypeDef::Shared(b)) => s.add(
-            true,
-            format!("model {name}: now the runtime's {}", b.model.rust_name()),
-        ),
-        (TypeDef::Shared(a), _) => s.add(
+        (_, TypeDef::Shared(shared)) => s.add(
             true,
             format!(
-                "{} {name}: no longer the runtime's {}, now one of its own",
+                "model {name}: now the runtime's {}{}",
+                shared.model.rust_name(),
+                became_shared(shared.model, a, old)
+            ),
+        ),
+        (TypeDef::Shared(shared), _) => s.add(
+            true,
+            format!(
+                "{} {name}: no longer the runtime's {}, now one of its own{}",
                 kind(b),
-                a.model.rust_name()
+                shared.model.rust_name(),
+                stopped_being_shared(shared.model, b, new)
             ),
         ),
         _ => s.add(true, format!("{} {name}: now {}", kind(a), kind(b))),
+    }
+}
+
+/// Why model `def` of the new service (whose models are `defs`) is no longer the runtime's
+/// `model`, which it was exactly: how its properties differ from the runtime's, after `: `
+/// (nothing when it is not a struct).
+fn stopped_being_shared(model: SharedModel, def: &TypeDef, defs: &[TypeDef]) -> String {
+    let TypeDef::Struct(st) = def else {
+        return String::new();
+    };
+    let runtime = model.rust_name();
+    let told = model.differences(st, defs).into_iter().map(|d| match d {
+        Difference::NotAnOperation => "no longer read as a long-running operation".to_owned(),
+        Difference::Missing { property, expected } => format!(
+            "property {property} removed (the runtime's {runtime} has {property}: {expected})"
+        ),
+        Difference::Extra { property, ty } => format!(
+            "property {property} added: {} (the runtime's {runtime} has no {property})",
+            plain_type(&ty)
+        ),
+        Difference::Retyped {
+            property,
+            ty,
+            expected,
+        } => format!(
+            "property {property} is now {} (the runtime's {runtime} has {property}: {expected})",
+            plain_type(&ty)
+        ),
+        Difference::NotStatus {
+            property,
+            model,
+            why,
+        } => format!(
+            "property {property}: its model {model} is not the runtime's Status{}",
+            reasons(&why)
+        ),
+    });
+    listed(told)
+}
+
+/// Why model `def` of the old service (whose models are `defs`) was not the runtime's
+/// `model`, which it now is exactly: what changed in its properties, after `: ` (nothing
+/// when it was not a struct).
+fn became_shared(model: SharedModel, def: &TypeDef, defs: &[TypeDef]) -> String {
+    let TypeDef::Struct(st) = def else {
+        return String::new();
+    };
+    let told = model.differences(st, defs).into_iter().map(|d| match d {
+        Difference::NotAnOperation => "now read as a long-running operation".to_owned(),
+        Difference::Missing { property, expected } => {
+            format!("property {property} added: {expected}")
+        }
+        Difference::Extra { property, ty } => {
+            format!("property {property} removed (it was {})", plain_type(&ty))
+        }
+        Difference::Retyped {
+            property,
+            ty,
+            expected,
+        } => format!(
+            "property {property} retyped: {} → {expected}",
+            plain_type(&ty)
+        ),
+        Difference::NotStatus {
+            property,
+            model,
+            why,
+        } => format!(
+            "property {property}: its model {model} was not the runtime's Status{}",
+            reasons(&why)
+        ),
+    });
+    listed(told)
+}
+
+/// Why a model is not the runtime's `Status`, in parentheses after a space; nothing when
+/// there is no reason to give.
+fn reasons(why: &[Difference]) -> String {
+    if why.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", tell(why))
+    }
+}
+
+/// The items after `: `, separated by semicolons; nothing when there are none.
+fn listed(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    if items.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", items.join("; "))
     }
 }
 
@@ -840,5 +944,125 @@ mod tests {
              descriptions changed\n"
         );
         assert_eq!(first.breaking(), 0);
+    }
+
+    /// `Op` made exactly the runtime's `Operation`, and `Stat` its `Status`.
+    fn shared(d: &mut Value) {
+        let props = at(d, "/schemas/Op/properties");
+        props.as_object_mut().unwrap().remove("state");
+        at(d, "/schemas/Stat/properties")["details"] = json!({"type": "array", "items":
+            {"type": "object", "additionalProperties": {"type": "any"}}});
+    }
+
+    /// `shared`, then `edit`.
+    fn shared_then(edit: impl FnOnce(&mut Value)) -> Service {
+        doc(|d| {
+            shared(d);
+            edit(d);
+        })
+    }
+
+    fn remove(d: &mut Value, pointer: &str, property: &str) {
+        at(d, pointer).as_object_mut().unwrap().remove(property);
+    }
+
+    #[test]
+    fn the_shared_models_are_shared() {
+        let s = doc(shared);
+        let model = |name: &str| match s.types.iter().find(|t| t.name() == name) {
+            Some(TypeDef::Shared(shared)) => Some(shared.model),
+            _ => None,
+        };
+        assert_eq!(model("Op"), Some(SharedModel::Operation));
+        assert_eq!(model("Stat"), Some(SharedModel::Status));
+        assert_eq!(model("ZoneOp"), None);
+    }
+
+    #[test]
+    fn an_operation_losing_metadata_names_it() {
+        let without = shared_then(|d| remove(d, "/schemas/Op/properties", "metadata"));
+        assert_eq!(
+            compare(&doc(shared), &without).to_string(),
+            "  BREAKING: model Op: no longer the runtime's Operation, now one of its own: \
+             property metadata removed (the runtime's Operation has metadata: object)\n"
+        );
+        // And back.
+        assert_eq!(
+            compare(&without, &doc(shared)).to_string(),
+            "  BREAKING: model Op: now the runtime's Operation: property metadata added: object\n"
+        );
+    }
+
+    #[test]
+    fn an_extra_property_is_named() {
+        let extra = shared_then(|d| {
+            at(d, "/schemas/Op/properties")["progress"] =
+                json!({"type": "integer", "format": "int32"});
+        });
+        assert_eq!(
+            compare(&doc(shared), &extra).to_string(),
+            "  BREAKING: model Op: no longer the runtime's Operation, now one of its own: \
+             property progress added: int32 (the runtime's Operation has no progress)\n"
+        );
+        assert_eq!(
+            compare(&extra, &doc(shared)).to_string(),
+            "  BREAKING: model Op: now the runtime's Operation: property progress removed (it \
+             was int32)\n"
+        );
+    }
+
+    #[test]
+    fn a_property_of_another_type_is_named() {
+        let retyped = shared_then(|d| {
+            at(d, "/schemas/Op/properties")["name"] = json!({"type": "integer", "format": "int32"});
+        });
+        assert_eq!(
+            compare(&doc(shared), &retyped).to_string(),
+            "  BREAKING: model Op: no longer the runtime's Operation, now one of its own: \
+             property name is now int32 (the runtime's Operation has name: string)\n"
+        );
+        assert_eq!(
+            compare(&retyped, &doc(shared)).to_string(),
+            "  BREAKING: model Op: now the runtime's Operation: property name retyped: int32 → \
+             string\n"
+        );
+    }
+
+    /// A `Status` that is no longer the runtime's takes the operation holding it along, and
+    /// both say why.
+    #[test]
+    fn an_error_model_that_is_no_longer_status_is_named_with_why() {
+        let retyped = shared_then(|d| {
+            at(d, "/schemas/Stat/properties")["code"] = json!({"type": "string"});
+        });
+        assert_eq!(
+            compare(&doc(shared), &retyped).to_string(),
+            "  BREAKING: model Op: no longer the runtime's Operation, now one of its own: \
+             property error: its model Stat is not the runtime's Status (property code is \
+             string, not int32)\n  \
+             BREAKING: model Stat: no longer the runtime's Status, now one of its own: property \
+             code is now string (the runtime's Status has code: int32)\n"
+        );
+        assert_eq!(
+            compare(&retyped, &doc(shared)).to_string(),
+            "  BREAKING: model Op: now the runtime's Operation: property error: its model Stat \
+             was not the runtime's Status (property code is string, not int32)\n  \
+             BREAKING: model Stat: now the runtime's Status: property code retyped: string → \
+             int32\n"
+        );
+    }
+
+    /// Every difference of a model that becomes shared is told, by property name.
+    #[test]
+    fn models_becoming_shared_tell_every_difference() {
+        assert_eq!(
+            compare(&doc(|_| {}), &doc(shared)).to_string(),
+            "  BREAKING: model Op: now the runtime's Operation: property error: its model Stat \
+             was not the runtime's Status (no property details (array of object)); property \
+             state removed (it was enum OpState)\n  \
+             BREAKING: enum removed: OpState\n  \
+             BREAKING: model Stat: now the runtime's Status: property details added: array of \
+             object\n"
+        );
     }
 }

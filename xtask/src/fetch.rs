@@ -427,7 +427,7 @@ fn report(job: &Job, new: &Checked) -> String {
 
 /// Runs `cargo xtask fetch`.
 pub fn fetch(args: &FetchArgs) -> Result<()> {
-    let (dir, shown) = crate::folder(&args.discovery, "discovery");
+    let (dir, shown) = crate::util::folder(&args.discovery, "discovery");
     let shown = shown.trim_end_matches('/').to_owned();
     let mut manifest = manifest::read(&dir)?;
     let origin = Origin::new(&args.origin)?;
@@ -543,7 +543,7 @@ fn fetch_one(origin: &Origin, dir: &Path, job: &Job, hand_written: bool) -> Resu
 
 /// Runs `cargo xtask changes`.
 pub fn changes(args: &ChangesArgs) -> Result<()> {
-    let (dir, shown) = crate::folder(&args.discovery, "discovery");
+    let (dir, shown) = crate::util::folder(&args.discovery, "discovery");
     let shown = shown.trim_end_matches('/').to_owned();
     let manifest = manifest::read(&dir)?;
     let mut failed = Vec::new();

@@ -523,9 +523,11 @@ fn changes_prints_what_fetch_would_and_writes_nothing() {
     let file = scratch.root.join("apigateway-new.json");
     std::fs::write(&file, &new).unwrap();
     let before = scratch.snapshot();
-    // The schema was the runtime's shared Operation; without `name` it is a model of its own.
+    // The schema was the runtime's shared Operation; without `name` it is a model of its own,
+    // and the line says which property made it so.
     let want = "1 change, BREAKING\n  \
-                BREAKING: model ApigatewayOperation: no longer the runtime's Operation, now one of its own\n";
+                BREAKING: model ApigatewayOperation: no longer the runtime's Operation, now one of its own: \
+                property name removed (the runtime's Operation has name: string)\n";
 
     let run = scratch.run(&["changes", "--against", file.to_str().unwrap()]);
     assert!(run.ok, "{run:?}");
