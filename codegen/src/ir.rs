@@ -36,7 +36,8 @@ pub struct Service {
     /// The models the methods' responses reach, and the operation metadata messages with
     /// theirs, by Rust name.
     pub types: Vec<TypeDef>,
-    /// The operation metadata messages (see [`crate::metadata`]), by schema id.
+    /// The operation metadata messages: schemas whose id ends in `Metadata` that no method
+    /// takes or returns and that speak of an operation, by schema id.
     pub metadata: Vec<MetadataType>,
     /// The Rust name of the enum of the metadata messages, e.g. `AnyMetadata`.
     pub metadata_enum: String,
@@ -71,6 +72,16 @@ pub enum ProgressField {
 }
 
 impl ProgressField {
+    /// Every progress field, in the order of `Progress`.
+    pub const ALL: [ProgressField; 6] = [
+        ProgressField::Percent,
+        ProgressField::State,
+        ProgressField::Stage,
+        ProgressField::StartTime,
+        ProgressField::UpdateTime,
+        ProgressField::EndTime,
+    ];
+
     /// The field's name in `Progress`, and of the `MetadataType` method that sets its path.
     pub fn rust_name(self) -> &'static str {
         match self {
@@ -245,6 +256,13 @@ pub struct Param {
     pub enum_values: Vec<(String, String)>,
     /// The generated enum type of a string parameter with listed values.
     pub enum_type: Option<String>,
+}
+
+impl Param {
+    /// Whether its values are free text (`String`), as opposed to numbers, booleans or enums.
+    pub fn is_text(&self) -> bool {
+        self.ty == Scalar::String && self.enum_type.is_none()
+    }
 }
 
 /// A Discovery `pattern`: a regular expression values must match as a whole.

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens as _, format_ident, quote};
 
 use super::{Options, catalog, docs, examples};
-use crate::ir::{Location, Method, MethodKind, Param, Response, Scalar, Service};
+use crate::ir::{Location, Method, MethodKind, Param, Response, Service};
 
 pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
     let name = format_ident!("{}", m.type_name);
@@ -92,14 +92,9 @@ fn value_type(p: &Param) -> TokenStream {
     quote!(#name)
 }
 
-/// Whether values of `p` are free text (`String`), as opposed to numbers, booleans or enums.
-pub(super) fn is_text(p: &Param) -> bool {
-    p.ty == Scalar::String && p.enum_type.is_none()
-}
-
 /// The type a constructor argument or setter takes for `p`.
 fn argument_type(p: &Param) -> TokenStream {
-    let one = if is_text(p) {
+    let one = if p.is_text() {
         quote!(impl Into<String>)
     } else {
         value_type(p)
@@ -113,7 +108,7 @@ fn argument_type(p: &Param) -> TokenStream {
 
 /// The argument `value` as the runtime's `Call` takes it.
 fn argument_value(p: &Param, value: TokenStream) -> TokenStream {
-    match (p.repeated, is_text(p)) {
+    match (p.repeated, p.is_text()) {
         (true, true) => quote!(#value.into_iter().map(Into::<String>::into)),
         (false, true) => quote!(#value.into()),
         (_, false) => value,
@@ -138,7 +133,7 @@ fn constructor(m: &Method) -> TokenStream {
             let wire = &p.wire_name;
             let value = argument_value(p, format_ident!("{}", p.rust_name).into_token_stream());
             match (p.repeated, &p.pattern) {
-                (false, Some(_)) if is_text(p) => quote!(let call = call.require(#wire, #value)?;),
+                (false, Some(_)) if p.is_text() => quote!(let call = call.require(#wire, #value)?;),
                 (true, _) => quote!(let call = call.set_all(#wire, #value);),
                 (false, _) => quote!(let call = call.set(#wire, #value);),
             }
@@ -218,7 +213,7 @@ fn constructor_doc(m: &Method, required: &[&Param]) -> TokenStream {
         text.push_str(&format!("\n- {}", param_text(p)));
     }
     let checked = |p: &&&Param| {
-        p.location == Location::Path || (is_text(p) && !p.repeated && p.pattern.is_some())
+        p.location == Location::Path || (p.is_text() && !p.repeated && p.pattern.is_some())
     };
     if required.iter().any(|p| checked(&p)) {
         text.push_str(

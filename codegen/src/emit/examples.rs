@@ -83,7 +83,7 @@ fn new(service: &Service, m: &Method, options: &Options) -> Option<String> {
                     service.module,
                     variant(service, t, v)
                 ),
-                None if super::builders::is_text(p) => format!("{v:?}"),
+                None if p.is_text() => format!("{v:?}"),
                 None => v.clone(),
             };
             if p.repeated { format!("[{one}]") } else { one }

@@ -6,10 +6,9 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use crate::ir::{
-    DoneShape, Enum, ErrorShape, Field, FieldName, OperationShape, Scalar, Shared, Struct, Type,
-    TypeDef,
+    DoneShape, Enum, ErrorShape, Field, FieldName, OperationShape, ProgressField, Scalar, Shared,
+    Struct, Type, TypeDef,
 };
-use crate::metadata::RULES;
 
 pub fn def(def: &TypeDef) -> TokenStream {
     match def {
@@ -317,7 +316,7 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
             };
             quote!(#target: #value)
         });
-        let rest = (op.progress.len() < RULES.len()).then(|| quote!(..crate::Progress::default()));
+        let rest = (op.progress.len() < ProgressField::ALL.len()).then(|| quote!(..crate::Progress::default()));
         quote! {
             fn progress(&self) -> crate::Progress {
                 crate::Progress {
