@@ -1,5 +1,10 @@
 //! The intermediate representation: what the emitters need, with Rust names already decided.
 
+use std::fmt;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{ToTokens, quote};
+
 /// One service at one version: everything its module holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -306,21 +311,113 @@ pub enum Scalar {
 }
 
 impl Scalar {
-    /// The Rust type of one value, and the serde codec a model field of it needs: the one
-    /// table from Discovery scalars to Rust, for builders, models and change reports alike.
-    pub fn rust(self) -> (&'static str, Option<&'static str>) {
-        const INT64: Option<&str> = Some("crate::__private::int64");
+    /// The Rust type of one value, e.g. `i64`: the one table from Discovery scalars to Rust,
+    /// for builders, models and change reports alike.
+    pub fn rust_name(self) -> &'static str {
         match self {
-            Scalar::Bool => ("bool", None),
-            Scalar::I32 => ("i32", None),
-            Scalar::U32 => ("u32", None),
-            Scalar::I64Number => ("i64", None),
-            Scalar::I64 => ("i64", INT64),
-            Scalar::U64 => ("u64", INT64),
-            Scalar::F32 => ("f32", None),
-            Scalar::F64 => ("f64", None),
-            Scalar::String => ("String", None),
+            Scalar::Bool => "bool",
+            Scalar::I32 => "i32",
+            Scalar::U32 => "u32",
+            Scalar::I64Number | Scalar::I64 => "i64",
+            Scalar::U64 => "u64",
+            Scalar::F32 => "f32",
+            Scalar::F64 => "f64",
+            Scalar::String => "String",
         }
+    }
+
+    /// The serde codec a model field of it needs: 64-bit integers travel as JSON strings.
+    pub fn codec(self) -> Option<Codec> {
+        matches!(self, Scalar::I64 | Scalar::U64).then_some(Codec::Int64)
+    }
+}
+
+impl ToTokens for Scalar {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        Ident::new(self.rust_name(), Span::call_site()).to_tokens(tokens);
+    }
+}
+
+/// A serde codec of the generated crate, for a model field whose wire form is not serde's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    /// `crate::__private::int64`: a 64-bit integer carried as a JSON string.
+    Int64,
+    /// `crate::__private::wire_enum`: a generated enum, by its wire values.
+    WireEnum,
+}
+
+impl Codec {
+    /// The path of its module in the generated crate.
+    pub fn module(self) -> &'static str {
+        match self {
+            Codec::Int64 => "crate::__private::int64",
+            Codec::WireEnum => "crate::__private::wire_enum",
+        }
+    }
+}
+
+/// The codec as serde's `with` attribute takes it: its module's path as a string literal.
+impl ToTokens for Codec {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        Literal::string(self.module()).to_tokens(tokens);
+    }
+}
+
+/// A Rust type as generated code names it: a path and its generic arguments, e.g.
+/// `std::collections::BTreeMap<String, Vec<i64>>`. Its tokens are what the emitters print;
+/// its `Display` form is for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustType<'a> {
+    /// The path's segments, e.g. `["serde_json", "Value"]`.
+    pub path: Vec<&'a str>,
+    /// The generic arguments.
+    pub args: Vec<RustType<'a>>,
+}
+
+impl<'a> RustType<'a> {
+    /// The type at `path` without generic arguments.
+    fn plain(path: &[&'a str]) -> Self {
+        RustType {
+            path: path.to_vec(),
+            args: Vec::new(),
+        }
+    }
+
+    /// The generic type at `path` of `args`.
+    fn generic(path: &[&'a str], args: Vec<RustType<'a>>) -> Self {
+        RustType {
+            path: path.to_vec(),
+            args,
+        }
+    }
+}
+
+impl ToTokens for RustType<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let segments = self
+            .path
+            .iter()
+            .map(|segment| Ident::new(segment, Span::call_site()));
+        tokens.extend(quote!(#( #segments )::*));
+        if !self.args.is_empty() {
+            let args = &self.args;
+            tokens.extend(quote!(<#( #args ),*>));
+        }
+    }
+}
+
+impl fmt::Display for RustType<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.path.join("::"))?;
+        if let Some((first, rest)) = self.args.split_first() {
+            write!(f, "<{first}")?;
+            for arg in rest {
+                write!(f, ", {arg}")?;
+            }
+            f.write_str(">")?;
+        }
+        Ok(())
     }
 }
 
@@ -351,20 +448,16 @@ pub enum Type {
 impl Type {
     /// The Rust type of a model field holding this type (inside its `Option`), and the serde
     /// codec the field needs, if any.
-    pub fn field_type(&self) -> (String, Option<&'static str>) {
-        const WIRE_ENUM: Option<&str> = Some("crate::__private::wire_enum");
+    pub fn field_type(&self) -> (RustType<'_>, Option<Codec>) {
         match self {
-            Type::Scalar(s) => {
-                let (ty, codec) = s.rust();
-                (ty.to_owned(), codec)
-            }
-            Type::Enum(name) => (name.clone(), WIRE_ENUM),
+            Type::Scalar(s) => (RustType::plain(&[s.rust_name()]), s.codec()),
+            Type::Enum(name) => (RustType::plain(&[name]), Some(Codec::WireEnum)),
             Type::Array(item) => match item.as_ref() {
                 inner @ (Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_)) => {
                     let (ty, codec) = inner.field_type();
-                    (format!("Vec<{ty}>"), codec)
+                    (RustType::generic(&["Vec"], vec![ty]), codec)
                 }
-                other => (format!("Vec<{}>", other.nested_type()), None),
+                other => (RustType::generic(&["Vec"], vec![other.nested_type()]), None),
             },
             other => (other.nested_type(), None),
         }
@@ -372,19 +465,26 @@ impl Type {
 
     /// The Rust type below the top of a field. Strings carrying 64-bit integers or enum values
     /// stay `String` here, as the codecs cover only a field and a list of them.
-    fn nested_type(&self) -> String {
+    fn nested_type(&self) -> RustType<'_> {
         match self {
-            Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_) => "String".to_owned(),
-            Type::Scalar(s) => s.rust().0.to_owned(),
-            Type::Any => "serde_json::Value".to_owned(),
-            Type::Object => "crate::JsonObject".to_owned(),
-            Type::Array(item) => format!("Vec<{}>", item.nested_type()),
-            Type::Map(value) => format!(
-                "std::collections::BTreeMap<String, {}>",
-                value.nested_type()
+            Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_) => {
+                RustType::plain(&[Scalar::String.rust_name()])
+            }
+            Type::Scalar(s) => RustType::plain(&[s.rust_name()]),
+            Type::Any => RustType::plain(&["serde_json", "Value"]),
+            Type::Object => RustType::plain(&["crate", "JsonObject"]),
+            Type::Array(item) => RustType::generic(&["Vec"], vec![item.nested_type()]),
+            Type::Map(value) => RustType::generic(
+                &["std", "collections", "BTreeMap"],
+                vec![
+                    RustType::plain(&[Scalar::String.rust_name()]),
+                    value.nested_type(),
+                ],
             ),
-            Type::Named { name, boxed: true } => format!("Box<{name}>"),
-            Type::Named { name, boxed: false } => name.clone(),
+            Type::Named { name, boxed: true } => {
+                RustType::generic(&["Box"], vec![RustType::plain(&[name])])
+            }
+            Type::Named { name, boxed: false } => RustType::plain(&[name]),
         }
     }
 }
@@ -612,4 +712,34 @@ pub struct StatusShape {
     pub message: String,
     /// `details: [object]`.
     pub details: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_types_print_as_rust_and_as_text() {
+        let map = Type::Map(Box::new(Type::Array(Box::new(Type::Enum("E".into())))));
+        let (ty, codec) = map.field_type();
+        assert_eq!(
+            ty.to_string(),
+            "std::collections::BTreeMap<String, Vec<String>>"
+        );
+        assert_eq!(codec, None);
+        let list = Type::Array(Box::new(Type::Scalar(Scalar::U64)));
+        let (ty, codec) = list.field_type();
+        assert_eq!(ty.to_string(), "Vec<u64>");
+        assert_eq!(quote!(#ty).to_string(), quote!(Vec<u64>).to_string());
+        assert_eq!(
+            quote!(#codec).to_string(),
+            "\"crate::__private::int64\"".to_owned()
+        );
+        let boxed = Type::Named {
+            name: "Node".into(),
+            boxed: true,
+        };
+        let (ty, _) = boxed.field_type();
+        assert_eq!(quote!(#ty).to_string(), quote!(Box<Node>).to_string());
+    }
 }

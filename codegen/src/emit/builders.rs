@@ -84,12 +84,10 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
 
 /// The Rust type of one value of a parameter.
 fn value_type(p: &Param) -> TokenStream {
-    let name = match &p.enum_type {
-        Some(name) => name.as_str(),
-        None => p.ty.rust().0,
-    };
-    let name = format_ident!("{name}");
-    quote!(#name)
+    match &p.enum_type {
+        Some(name) => format_ident!("{name}").into_token_stream(),
+        None => p.ty.into_token_stream(),
+    }
 }
 
 /// The type a constructor argument or setter takes for `p`.

@@ -149,10 +149,6 @@ fn structure(s: &Struct) -> TokenStream {
 
 fn field(f: &Field) -> TokenStream {
     let (ty, codec) = f.ty.field_type();
-    let ty: syn::Type = match syn::parse_str(&ty) {
-        Ok(ty) => ty,
-        Err(e) => panic!("the generator made the type `{ty}`, which does not parse: {e}"),
-    };
     let mut text = f.description.clone().unwrap_or_default();
     let mut notes = Vec::new();
     if f.read_only {
