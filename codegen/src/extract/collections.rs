@@ -1,0 +1,268 @@
+//! Which resources are operations collections, and which of their methods become builders;
+//! then what each collection's methods say of each other once they are built.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::discovery::{self, Document, Resource};
+use crate::error::{Error, join};
+use crate::ir::{self, Location, MethodKind, Scalar};
+use crate::types;
+
+/// One `get` method of an operations resource, parsed, with where it was found.
+pub(super) struct Found<'a> {
+    /// The resource names from the top, e.g. `["projects", "regions", "operations"]`.
+    pub(super) chain: Vec<String>,
+    /// Its JSON path, for errors.
+    pub(super) json_path: String,
+    pub(super) method: &'a discovery::Method<'a>,
+    /// The schema id of its response, if it has one.
+    pub(super) response: Option<&'a str>,
+    /// The schema id of its request body, if it takes one.
+    pub(super) request: Option<&'a str>,
+    /// Whether its collection's `get` responds with an operation, which makes the resource a
+    /// collection.
+    pub(super) collection: bool,
+    /// For the `list` of a collection without `get`: the schema id of the operations it
+    /// holds.
+    pub(super) list_item: Option<String>,
+    /// Which method of its resource it is.
+    pub(super) kind: MethodKind,
+}
+
+/// The methods of an operations collection that become builders, in this order; a resource
+/// named `operations` that is no collection gets its `get` only.
+const LIFECYCLE: [MethodKind; 5] = MethodKind::ALL;
+
+/// The [`LIFECYCLE`] methods of every operations collection, and the `get` of any other
+/// resource named `operations`, at any depth, parsed, in id order.
+pub(super) fn collection_methods<'a>(
+    file: &str,
+    doc: &'a Document<'a>,
+) -> Result<Vec<Found<'a>>, Error> {
+    fn walk<'a>(
+        resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
+        path: &str,
+        chain: &mut Vec<String>,
+        out: &mut Vec<(Vec<String>, MethodKind, String, &'a discovery::Method<'a>)>,
+    ) {
+        for (name, resource) in resources {
+            let here = join(path, name);
+            chain.push(name.to_string());
+            if name == "operations" || name.ends_with("Operations") {
+                for kind in LIFECYCLE {
+                    if let Some(method) = resource.methods.get(kind.name()) {
+                        let at = join(&join(&here, "methods"), kind.name());
+                        out.push((chain.clone(), kind, at, method));
+                    }
+                }
+            }
+            walk(&resource.resources, &join(&here, "resources"), chain, out);
+            chain.pop();
+        }
+    }
+    let mut methods = Vec::new();
+    walk(&doc.resources, "resources", &mut Vec::new(), &mut methods);
+    let mut parsed = Vec::with_capacity(methods.len());
+    for (chain, kind, json_path, method) in methods {
+        let response = schema_id(file, &json_path, "response", method.response.as_ref())?;
+        let request = schema_id(file, &json_path, "request", method.request.as_ref())?;
+        parsed.push((chain, kind, json_path, method, response, request));
+    }
+    // The `get` of each resource decides whether the resource is a collection.
+    let mut collections: BTreeSet<Vec<String>> = BTreeSet::new();
+    let mut with_get: BTreeSet<Vec<String>> = BTreeSet::new();
+    for (chain, kind, json_path, _, response, _) in &parsed {
+        if *kind != MethodKind::Get {
+            continue;
+        }
+        with_get.insert(chain.clone());
+        if let Some(response) = response {
+            let at = join(&join(json_path, "response"), "$ref");
+            if types::is_operation(file, doc, response, &at)? {
+                collections.insert(chain.clone());
+            }
+        }
+    }
+    // A resource without `get` whose `list` holds operations is a collection too (Spanner's
+    // `databaseOperations`, Bigtable's `operations.projects.operations`): its `list`,
+    // `cancel` and `delete` get builders, the `list` reading as pages of those operations.
+    let mut list_items: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    for (chain, kind, json_path, _, response, _) in &parsed {
+        if *kind != MethodKind::List || with_get.contains(chain) {
+            continue;
+        }
+        if let Some(item) = operations_listed(file, doc, json_path, *response)? {
+            list_items.insert(chain.clone(), item);
+        }
+    }
+    // A resource named `operations` without `get` in a document with operations collections
+    // manages those operations by name: its `cancel` and `delete` get builders (Document AI's
+    // and Text-to-Speech's top-level `operations`).
+    let manages_operations = |chain: &Vec<String>, kind: MethodKind| {
+        !collections.is_empty()
+            && !with_get.contains(chain)
+            && chain.last().is_some_and(|name| name == "operations")
+            && matches!(kind, MethodKind::Cancel | MethodKind::Delete)
+    };
+    let mut found: Vec<Found<'a>> = Vec::with_capacity(parsed.len());
+    for (chain, kind, json_path, method, response, request) in parsed {
+        let collection = collections.contains(&chain);
+        let listed = list_items.contains_key(&chain) && kind != MethodKind::Wait;
+        let named_operations = chain.last().is_some_and(|name| name == "operations");
+        if !(collection
+            || listed
+            || manages_operations(&chain, kind)
+            || (named_operations && kind == MethodKind::Get))
+        {
+            continue;
+        }
+        if let Some(other) = found.iter().find(|f| f.method.id == method.id) {
+            return Err(Error::new(
+                file,
+                join(&json_path, "id"),
+                format!(
+                    "duplicate method id {:?}, also at {}",
+                    method.id, other.json_path
+                ),
+            ));
+        }
+        let list_item = match (kind, list_items.get(&chain)) {
+            (MethodKind::List, Some(item)) => Some(item.clone()),
+            _ => None,
+        };
+        found.push(Found {
+            chain,
+            json_path,
+            method,
+            response,
+            request,
+            collection,
+            list_item,
+            kind,
+        });
+    }
+    found.sort_by(|a, b| a.method.id.cmp(&b.method.id));
+    Ok(found)
+}
+
+/// The schema id of the operations a `list` response holds: the items of its first array
+/// property whose items are operation-shaped.
+fn operations_listed(
+    file: &str,
+    doc: &Document<'_>,
+    json_path: &str,
+    response: Option<&str>,
+) -> Result<Option<String>, Error> {
+    let Some(page) = response.and_then(|id| doc.schemas.get(id)) else {
+        return Ok(None);
+    };
+    for property in page.properties.values() {
+        let Some(item) = property.items.as_ref().and_then(|i| i.reference.as_deref()) else {
+            continue;
+        };
+        if property.kind.as_deref() != Some("array") {
+            continue;
+        }
+        let at = join(&join(json_path, "response"), "$ref");
+        if doc.schemas.contains_key(item) && types::is_operation(file, doc, item, &at)? {
+            return Ok(Some(item.to_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// The schema id a lifecycle method's `response` or `request` (`part`) refers to; an error
+/// naming its JSON path when it is an inline schema, which the generator does not model.
+fn schema_id<'a>(
+    file: &str,
+    json_path: &str,
+    part: &str,
+    schema: Option<&'a discovery::Schema<'a>>,
+) -> Result<Option<&'a str>, Error> {
+    match schema {
+        None => Ok(None),
+        Some(schema) => match &schema.reference {
+            Some(id) => Ok(Some(id.as_ref())),
+            None => Err(Error::new(
+                file,
+                join(json_path, part),
+                "missing field `$ref`: a method of an operations collection must refer to a \
+                 schema",
+            )),
+        },
+    }
+}
+
+/// Links each collection's `get` to its `wait` and `cancel` where they take the same path
+/// parameters (and `wait` gives the same operation), and marks each `list` response as a page
+/// of the collection's operations: those its `get` gives, or (without `get`) those the list
+/// holds.
+pub(super) fn link_collections(
+    found: &[Found<'_>],
+    names: &BTreeMap<String, String>,
+    methods: &mut [ir::Method],
+    defs: &mut [ir::TypeDef],
+) {
+    let path_params = |m: &ir::Method| -> Vec<String> {
+        m.params
+            .iter()
+            .filter(|p| p.location == Location::Path)
+            .map(|p| p.wire_name.clone())
+            .collect()
+    };
+    for get in (0..found.len()).filter(|&i| found[i].collection && found[i].kind == MethodKind::Get)
+    {
+        methods[get].collection_get = true;
+        let sibling = |kind: MethodKind| {
+            (0..found.len()).find(|&j| found[j].kind == kind && found[j].chain == found[get].chain)
+        };
+        if let Some(wait) = sibling(MethodKind::Wait)
+            && path_params(&methods[wait]) == path_params(&methods[get])
+            && methods[wait].response == methods[get].response
+        {
+            methods[get].wait = Some(methods[wait].type_name.clone());
+        }
+        if let Some(cancel) = sibling(MethodKind::Cancel)
+            && path_params(&methods[cancel]) == path_params(&methods[get])
+        {
+            methods[get].cancel = Some(methods[cancel].type_name.clone());
+        }
+        if let (Some(list), Some(item)) = (sibling(MethodKind::List), methods[get].response.model())
+        {
+            let item = item.to_owned();
+            mark_page(defs, methods[list].response.model(), &item);
+        }
+    }
+    for (i, f) in found.iter().enumerate() {
+        if let Some(item) = f.list_item.as_ref().and_then(|wire| names.get(wire)) {
+            mark_page(defs, methods[i].response.model(), item);
+        }
+    }
+}
+
+/// Marks the struct `page` as a page of `item`s: its array of them and its `nextPageToken`.
+fn mark_page(defs: &mut [ir::TypeDef], page: Option<&str>, item: &str) {
+    let Some(page) = page else {
+        return;
+    };
+    let Some(s) = defs.iter_mut().find_map(|d| match d {
+        ir::TypeDef::Struct(s) if s.name == page => Some(s),
+        _ => None,
+    }) else {
+        return;
+    };
+    let items = s.fields.iter().find(|f| {
+        matches!(&f.ty, ir::Type::Array(t) if matches!(&**t, ir::Type::Named { name, .. } if name == item))
+    });
+    let next = s
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "nextPageToken" && f.ty == ir::Type::Scalar(Scalar::String));
+    if let (Some(items), Some(next)) = (items, next) {
+        s.page = Some(ir::PageShape {
+            items: items.rust_name.clone(),
+            item_type: item.to_owned(),
+            next_page_token: next.rust_name.clone(),
+        });
+    }
+}
