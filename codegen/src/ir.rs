@@ -38,6 +38,9 @@ pub struct Service {
     /// The methods of the operations collections (`get`, `wait`, `cancel`, `delete`,
     /// `list`), by id.
     pub methods: Vec<Method>,
+    /// The operations collections, each with its methods by role (as indexes into
+    /// `methods`), in the order of their first method.
+    pub collections: Vec<Collection>,
     /// The models the methods' responses reach, and the operation metadata messages with
     /// theirs, by Rust name.
     pub types: Vec<TypeDef>,
@@ -46,6 +49,79 @@ pub struct Service {
     pub metadata: Vec<MetadataType>,
     /// The Rust name of the enum of the metadata messages, e.g. `AnyMetadata`.
     pub metadata_enum: String,
+}
+
+impl Service {
+    /// The collections whose `get` responds with an operation, with that `get` and how the
+    /// poller reads them, in the order of the `get`s' ids.
+    pub fn polled(&self) -> Vec<(&Collection, &Method, &Poll)> {
+        let mut out: Vec<(usize, (&Collection, &Method, &Poll))> = self
+            .collections
+            .iter()
+            .filter_map(|c| {
+                let (get, poll) = (c.get?, c.poll.as_ref()?);
+                Some((get, (c, &self.methods[get], poll)))
+            })
+            .collect();
+        out.sort_by_key(|(get, _)| *get);
+        out.into_iter().map(|(_, polled)| polled).collect()
+    }
+
+    /// The method of collection `c` that plays `role`, if it has one.
+    pub fn method(&self, c: &Collection, role: MethodKind) -> Option<&Method> {
+        c.method(role).map(|i| &self.methods[i])
+    }
+}
+
+/// An operations collection: a Discovery resource and those of its methods that became
+/// builders, by the role each plays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    /// The resource by its names from the top, e.g. `projects.regions.operations`.
+    pub resource: String,
+    /// Its `get`, by index in the service's `methods`.
+    pub get: Option<usize>,
+    /// Its `wait`, by index in the service's `methods`.
+    pub wait: Option<usize>,
+    /// Its `cancel`, by index in the service's `methods`.
+    pub cancel: Option<usize>,
+    /// Its `delete`, by index in the service's `methods`.
+    pub delete: Option<usize>,
+    /// Its `list`, by index in the service's `methods`.
+    pub list: Option<usize>,
+    /// How a client polls the collection's operations, when its `get` responds with one.
+    pub poll: Option<Poll>,
+}
+
+impl Collection {
+    /// The index of its method that plays `role`, if it has one.
+    pub fn method(&self, role: MethodKind) -> Option<usize> {
+        match role {
+            MethodKind::Get => self.get,
+            MethodKind::Wait => self.wait,
+            MethodKind::Cancel => self.cancel,
+            MethodKind::Delete => self.delete,
+            MethodKind::List => self.list,
+        }
+    }
+
+    /// Its methods with their roles, in the order of [`MethodKind::ALL`].
+    pub fn methods(&self) -> impl Iterator<Item = (MethodKind, usize)> + '_ {
+        MethodKind::ALL
+            .into_iter()
+            .filter_map(|role| Some((role, self.method(role)?)))
+    }
+}
+
+/// How a client polls an operation through its collection's `get`: which of the collection's
+/// other methods it may use instead, by index in the service's `methods`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Poll {
+    /// The collection's `wait`, when it waits for the same operation as `get` (same path
+    /// parameters, same response).
+    pub wait: Option<usize>,
+    /// The collection's `cancel`, when it takes the same path parameters as `get`.
+    pub cancel: Option<usize>,
 }
 
 /// An operation metadata message of a service.
@@ -130,10 +206,7 @@ pub struct Method {
     pub id: String,
     /// Builder type name, e.g. `ProjectsRegionsOperationsGet`.
     pub type_name: String,
-    /// The Discovery resource the method belongs to, by its names from the top, e.g.
-    /// `projects.regions.operations`: the builders of one collection share it.
-    pub resource: String,
-    /// Which method of its resource it is.
+    /// Which method of its resource it is: its role in its collection.
     pub kind: MethodKind,
     /// HTTP method.
     pub http_method: String,
@@ -149,14 +222,6 @@ pub struct Method {
     pub response: Response,
     /// Rust type of the request body, when the method has one.
     pub request: Option<String>,
-    /// Whether this is the `get` of an operations collection (its response is an operation).
-    pub collection_get: bool,
-    /// For a collection's `get`: the builder of the collection's `wait`, when it waits for
-    /// the same operation (same path parameters, same response).
-    pub wait: Option<String>,
-    /// For a collection's `get`: the builder of the collection's `cancel`, when it takes the
-    /// same path parameters.
-    pub cancel: Option<String>,
     /// Sample constructor arguments for the doc example, and the URL they give.
     pub example: Option<Example>,
 }

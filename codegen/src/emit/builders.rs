@@ -6,11 +6,22 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens as _, format_ident, quote};
 
 use super::{Options, catalog, docs, examples};
-use crate::ir::{Location, Method, MethodKind, Param, Response, Service};
+use crate::ir::{Collection, Location, Method, MethodKind, Param, Poll, Response, Service};
 
-pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
+/// The builder of `m`, a method of `collection`.
+pub fn builder(
+    service: &Service,
+    collection: &Collection,
+    m: &Method,
+    options: &Options,
+) -> TokenStream {
     let name = format_ident!("{}", m.type_name);
-    let doc = builder_doc(service, m, options);
+    // The poller's links, on the builder of a `get` that it polls through.
+    let poll = collection
+        .poll
+        .as_ref()
+        .filter(|_| m.kind == MethodKind::Get);
+    let doc = builder_doc(service, m, poll, options);
     let constructor = constructor(m);
     let getters = m
         .params
@@ -35,14 +46,14 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
             }
         }
     });
-    let wait = m.wait.as_ref().map(|w| {
-        let w = format_ident!("{w}");
+    let linked =
+        |index: Option<usize>| index.map(|i| format_ident!("{}", service.methods[i].type_name));
+    let wait = linked(poll.and_then(|p| p.wait)).map(|w| {
         quote! {
             const WAIT: Option<&'static crate::MethodInfo> = Some(<#w as crate::Request>::METHOD);
         }
     });
-    let cancel = m.cancel.as_ref().map(|c| {
-        let c = format_ident!("{c}");
+    let cancel = linked(poll.and_then(|p| p.cancel)).map(|c| {
         quote! {
             impl crate::Cancel for #name {
                 const CANCEL: &'static crate::MethodInfo = <#c as crate::Request>::METHOD;
@@ -223,7 +234,13 @@ fn constructor_doc(m: &Method, required: &[&Param]) -> TokenStream {
     docs::attrs(&text)
 }
 
-fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream {
+/// The docs of `m`'s builder; `poll` when the client polls through it.
+fn builder_doc(
+    service: &Service,
+    m: &Method,
+    poll: Option<&Poll>,
+    options: &Options,
+) -> TokenStream {
     let description = m.description.as_deref().unwrap_or_default();
     let (summary, rest) = docs::first_sentence(description)
         .unwrap_or_else(|| (written_summary(m.kind).to_owned(), description.to_owned()));
@@ -253,7 +270,7 @@ fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream 
             .map(|l| format!(" {l}")),
     );
     let url = examples::url(service, m, options);
-    let wait = examples::wait(service, m, options);
+    let wait = poll.and_then(|_| examples::wait(service, m, options));
     let heading = if wait.is_some() {
         "Examples"
     } else {

@@ -193,16 +193,80 @@ fn schema_id<'a>(
     }
 }
 
-/// Links each collection's `get` to its `wait` and `cancel` where they take the same path
-/// parameters (and `wait` gives the same operation), and marks each `list` response as a page
-/// of the collection's operations: those its `get` gives, or (without `get`) those the list
-/// holds.
-pub(super) fn link_collections(
+/// The collections of the `found` methods (built into `methods`, in the same order): each
+/// resource's methods by role, in the order of their first method. A collection whose `get`
+/// responds with an operation is polled through it, with its `wait` and `cancel` where they
+/// take the same path parameters (and `wait` gives the same operation). Each `list` response
+/// is marked as a page of the collection's operations: those its `get` gives, or (without
+/// `get`) those the list holds.
+pub(super) fn collections(
     found: &[Found<'_>],
     names: &BTreeMap<String, String>,
-    methods: &mut [ir::Method],
+    methods: &[ir::Method],
     defs: &mut [ir::TypeDef],
-) {
+) -> Vec<ir::Collection> {
+    let mut chains: Vec<&[String]> = Vec::new();
+    for f in found {
+        if !chains.contains(&f.chain.as_slice()) {
+            chains.push(&f.chain);
+        }
+    }
+    let mut out = Vec::with_capacity(chains.len());
+    // Pages to mark: a page its `get`'s operations, by the `get`, then a page of the
+    // operations a list holds, by the `list`; where two mark one model, the later one counts.
+    let mut pages: Vec<(bool, usize, usize, &str)> = Vec::new();
+    for chain in chains {
+        let role = |kind: MethodKind| {
+            (0..found.len()).find(|&i| found[i].kind == kind && found[i].chain == chain)
+        };
+        let get = role(MethodKind::Get);
+        let (wait, cancel, list) = (
+            role(MethodKind::Wait),
+            role(MethodKind::Cancel),
+            role(MethodKind::List),
+        );
+        let poll = get
+            .filter(|&get| found[get].collection)
+            .map(|get| poll(methods, get, wait, cancel));
+        match (get, list) {
+            (Some(get), Some(list)) if poll.is_some() => {
+                if let Some(item) = methods[get].response.model() {
+                    pages.push((false, get, list, item));
+                }
+            }
+            (_, Some(list)) => {
+                let item = found[list].list_item.as_ref().and_then(|w| names.get(w));
+                if let Some(item) = item {
+                    pages.push((true, list, list, item));
+                }
+            }
+            _ => {}
+        }
+        out.push(ir::Collection {
+            resource: chain.join("."),
+            get,
+            wait,
+            cancel,
+            delete: role(MethodKind::Delete),
+            list,
+            poll,
+        });
+    }
+    pages.sort_by_key(|&(held, by, _, _)| (held, by));
+    for (_, _, list, item) in pages {
+        mark_page(defs, methods[list].response.model(), item);
+    }
+    out
+}
+
+/// How the poller reads a collection through its `get`: with its `wait` and `cancel` where
+/// they take the same path parameters as `get` (and `wait` gives the same operation).
+fn poll(
+    methods: &[ir::Method],
+    get: usize,
+    wait: Option<usize>,
+    cancel: Option<usize>,
+) -> ir::Poll {
     let path_params = |m: &ir::Method| -> Vec<String> {
         m.params
             .iter()
@@ -210,33 +274,12 @@ pub(super) fn link_collections(
             .map(|p| p.wire_name.clone())
             .collect()
     };
-    for get in (0..found.len()).filter(|&i| found[i].collection && found[i].kind == MethodKind::Get)
-    {
-        methods[get].collection_get = true;
-        let sibling = |kind: MethodKind| {
-            (0..found.len()).find(|&j| found[j].kind == kind && found[j].chain == found[get].chain)
-        };
-        if let Some(wait) = sibling(MethodKind::Wait)
-            && path_params(&methods[wait]) == path_params(&methods[get])
-            && methods[wait].response == methods[get].response
-        {
-            methods[get].wait = Some(methods[wait].type_name.clone());
-        }
-        if let Some(cancel) = sibling(MethodKind::Cancel)
-            && path_params(&methods[cancel]) == path_params(&methods[get])
-        {
-            methods[get].cancel = Some(methods[cancel].type_name.clone());
-        }
-        if let (Some(list), Some(item)) = (sibling(MethodKind::List), methods[get].response.model())
-        {
-            let item = item.to_owned();
-            mark_page(defs, methods[list].response.model(), &item);
-        }
-    }
-    for (i, f) in found.iter().enumerate() {
-        if let Some(item) = f.list_item.as_ref().and_then(|wire| names.get(wire)) {
-            mark_page(defs, methods[i].response.model(), item);
-        }
+    let get_params = path_params(&methods[get]);
+    ir::Poll {
+        wait: wait.filter(|&w| {
+            path_params(&methods[w]) == get_params && methods[w].response == methods[get].response
+        }),
+        cancel: cancel.filter(|&c| path_params(&methods[c]) == get_params),
     }
 }
 

@@ -107,7 +107,6 @@ pub(super) fn method(
     Ok(ir::Method {
         id: m.id.to_string(),
         type_name,
-        resource: found.chain.join("."),
         kind: found.kind,
         http_method: m.http_method.to_string(),
         path: m.path.to_string(),
@@ -117,9 +116,6 @@ pub(super) fn method(
         scopes: method_scopes,
         response,
         request,
-        collection_get: false,
-        wait: None,
-        cancel: None,
     })
 }
 

@@ -27,7 +27,7 @@ use crate::metadata;
 use crate::names::{self, Namespace};
 use crate::types::{self, TypeBuilder, Types};
 
-use collections::{collection_methods, link_collections};
+use collections::{collection_methods, collections};
 use endpoints::{endpoints, scopes};
 use methods::method;
 
@@ -113,7 +113,7 @@ pub fn service(
         }
         methods.push(method);
     }
-    link_collections(&found, &names, &mut methods, &mut defs);
+    let collections = collections(&found, &names, &methods, &mut defs);
     defs.sort_by(|a, b| a.name().cmp(b.name()));
 
     Ok(Some(ir::Service {
@@ -131,6 +131,7 @@ pub fn service(
         endpoints: endpoints(file, doc, warnings),
         scopes,
         methods,
+        collections,
         types: defs,
         metadata,
         metadata_enum,
