@@ -22,6 +22,26 @@ pub fn builder(
         .as_ref()
         .filter(|_| m.kind == MethodKind::Get);
     let doc = builder_doc(service, m, poll, options);
+    let accessors = accessors(m);
+    let request = request_impl(service, m, poll);
+    let cancel = cancel_impl(service, m, poll);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name(crate::__private::Call);
+
+        impl #name {
+            #accessors
+        }
+
+        #request
+        #cancel
+    }
+}
+
+/// The builder's constructor, getters of its path parameters, setters of its optional ones,
+/// and `body` where it takes one.
+fn accessors(m: &Method) -> TokenStream {
     let constructor = constructor(m);
     let getters = m
         .params
@@ -29,14 +49,6 @@ pub fn builder(
         .filter(|p| p.location == Location::Path)
         .map(getter);
     let setters = m.params.iter().filter(|p| !p.required).map(setter);
-    let response = match &m.response {
-        Response::Model(r) => {
-            let r = format_ident!("{r}");
-            quote!(#r)
-        }
-        Response::Json => quote!(serde_json::Value),
-        Response::NoContent => quote!(crate::NoContent),
-    };
     let body = m.request.as_ref().map(|r| {
         let r = format_ident!("{r}");
         quote! {
@@ -46,33 +58,38 @@ pub fn builder(
             }
         }
     });
-    let linked =
-        |index: Option<usize>| index.map(|i| format_ident!("{}", service.methods[i].type_name));
-    let wait = linked(poll.and_then(|p| p.wait)).map(|w| {
+    quote! {
+        #constructor
+        #( #getters )*
+        #( #setters )*
+        #body
+    }
+}
+
+/// The builder of the method at `index`, by name.
+fn builder_name(service: &Service, index: usize) -> proc_macro2::Ident {
+    format_ident!("{}", service.methods[index].type_name)
+}
+
+/// `impl Request`: the response type, the method, and the `wait` the poller may use.
+fn request_impl(service: &Service, m: &Method, poll: Option<&Poll>) -> TokenStream {
+    let name = format_ident!("{}", m.type_name);
+    let response = match &m.response {
+        Response::Model(r) => {
+            let r = format_ident!("{r}");
+            quote!(#r)
+        }
+        Response::Json => quote!(serde_json::Value),
+        Response::NoContent => quote!(crate::NoContent),
+    };
+    let wait = poll.and_then(|p| p.wait).map(|w| {
+        let w = builder_name(service, w);
         quote! {
             const WAIT: Option<&'static crate::MethodInfo> = Some(<#w as crate::Request>::METHOD);
         }
     });
-    let cancel = linked(poll.and_then(|p| p.cancel)).map(|c| {
-        quote! {
-            impl crate::Cancel for #name {
-                const CANCEL: &'static crate::MethodInfo = <#c as crate::Request>::METHOD;
-            }
-        }
-    });
     let method = catalog::method_ref(service, m);
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #name(crate::__private::Call);
-
-        impl #name {
-            #constructor
-            #( #getters )*
-            #( #setters )*
-            #body
-        }
-
         impl crate::Request for #name {
             type Response = #response;
 
@@ -88,9 +105,18 @@ pub fn builder(
                 &mut self.0
             }
         }
-
-        #cancel
     }
+}
+
+/// `impl Cancel`, where the poller may cancel through the collection's `cancel`.
+fn cancel_impl(service: &Service, m: &Method, poll: Option<&Poll>) -> Option<TokenStream> {
+    let name = format_ident!("{}", m.type_name);
+    let cancel = builder_name(service, poll?.cancel?);
+    Some(quote! {
+        impl crate::Cancel for #name {
+            const CANCEL: &'static crate::MethodInfo = <#cancel as crate::Request>::METHOD;
+        }
+    })
 }
 
 /// The Rust type of one value of a parameter.
