@@ -158,7 +158,39 @@ fn constants(s: &Service) -> TokenStream {
     let service_doc = docs::attrs(&format!(
         "The {title} {version}, as its Discovery document describes it."
     ));
-    let scopes_doc = docs::attrs(&format!("The OAuth 2.0 scopes of the {title}."));
+    let endpoints = s.endpoints.iter().map(|e| {
+        let (location, url) = (&e.location, &e.url);
+        if e.regional {
+            quote!(crate::Endpoint::regional(#location, #url))
+        } else {
+            quote!(crate::Endpoint::locational(#location, #url))
+        }
+    });
+    let scopes = scopes_module(s);
+    let metadata = metadata_const(s);
+    quote! {
+        #service_doc
+        pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
+            name: #name,
+            version: #version,
+            title: #title,
+            revision: #revision,
+            root_url: #root_url,
+            mtls_root_url: #mtls_root_url,
+            service_path: #service_path,
+            endpoints: &[#( #endpoints ),*],
+            scopes: scopes::ALL,
+            metadata: METADATA,
+        };
+
+        #scopes
+        #metadata
+    }
+}
+
+/// `scopes`: a constant per OAuth scope, and `ALL`.
+fn scopes_module(s: &Service) -> TokenStream {
+    let scopes_doc = docs::attrs(&format!("The OAuth 2.0 scopes of the {}.", s.title));
     let scopes = s.scopes.iter().map(|scope| {
         let mut text = format!("`{}`", scope.url);
         if !scope.description.trim().is_empty() {
@@ -176,14 +208,20 @@ fn constants(s: &Service) -> TokenStream {
         .scopes
         .iter()
         .map(|scope| format_ident!("{}", scope.const_name));
-    let endpoints = s.endpoints.iter().map(|e| {
-        let (location, url) = (&e.location, &e.url);
-        if e.regional {
-            quote!(crate::Endpoint::regional(#location, #url))
-        } else {
-            quote!(crate::Endpoint::locational(#location, #url))
+    quote! {
+        #scopes_doc
+        pub mod scopes {
+            #( #scopes )*
+
+            /// Every scope the service declares.
+            pub const ALL: &[crate::Scope] = &[#( #all ),*];
         }
-    });
+    }
+}
+
+/// `METADATA`: the operation metadata messages, and where each tells progress.
+fn metadata_const(s: &Service) -> TokenStream {
+    let (title, version) = (&s.title, &s.version);
     let types = s.metadata.iter().map(|m| {
         let schema = &m.schema;
         let paths = m.progress.iter().map(|(what, path)| {
@@ -198,28 +236,6 @@ fn constants(s: &Service) -> TokenStream {
          no method takes or returns, and whose name or description ties them to an operation."
     ));
     quote! {
-        #service_doc
-        pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-            name: #name,
-            version: #version,
-            title: #title,
-            revision: #revision,
-            root_url: #root_url,
-            mtls_root_url: #mtls_root_url,
-            service_path: #service_path,
-            endpoints: &[#( #endpoints ),*],
-            scopes: scopes::ALL,
-            metadata: METADATA,
-        };
-
-        #scopes_doc
-        pub mod scopes {
-            #( #scopes )*
-
-            /// Every scope the service declares.
-            pub const ALL: &[crate::Scope] = &[#( #all ),*];
-        }
-
         #metadata_doc
         pub const METADATA: &[crate::MetadataType] = &[#( #types ),*];
     }
