@@ -29,6 +29,8 @@ const BUILDER_METHODS: &[&str] = &[
     "url",
 ];
 
+/// The builder of the `found` method, named `type_name`; `models` names the model of each
+/// schema id, and `type_names` gives the names of its parameters' enums.
 pub(super) fn method(
     file: &str,
     doc: &Document<'_>,
@@ -46,33 +48,10 @@ pub(super) fn method(
     };
     let request = found.request.and_then(model);
     let params_path = join(json_path, "parameters");
-    let mut order: Vec<&str> = Vec::new();
-    for (i, name) in m.parameter_order.iter().enumerate() {
-        if !m.parameters.contains_key(name) {
-            return Err(Error::new(
-                file,
-                format!("{}[{i}]", join(json_path, "parameterOrder")),
-                format!("names {name:?}, which is not among the method's parameters"),
-            ));
-        }
-        if !order.contains(&name.as_ref()) {
-            order.push(name);
-        }
-    }
-    for (name, p) in &m.parameters {
-        if p.location == "path" && !order.contains(&name.as_ref()) {
-            order.push(name);
-        }
-    }
-    for name in m.parameters.keys() {
-        if !order.contains(&name.as_ref()) {
-            order.push(name);
-        }
-    }
 
     let mut method_names = Namespace::default();
     let mut params = Vec::new();
-    for wire in order {
+    for wire in param_order(file, json_path, m)? {
         let p = &m.parameters[wire];
         let path = join(&params_path, wire);
         let enum_type = (p.kind == "string" && !p.enum_values.is_empty())
@@ -119,6 +98,40 @@ pub(super) fn method(
     })
 }
 
+/// The wire names of `m`'s parameters in the order its builder takes them: `parameterOrder`,
+/// then the other path parameters, then the rest by name.
+fn param_order<'m>(
+    file: &str,
+    json_path: &str,
+    m: &'m discovery::Method<'_>,
+) -> Result<Vec<&'m str>, Error> {
+    let mut order: Vec<&str> = Vec::new();
+    for (i, name) in m.parameter_order.iter().enumerate() {
+        if !m.parameters.contains_key(name) {
+            return Err(Error::new(
+                file,
+                format!("{}[{i}]", join(json_path, "parameterOrder")),
+                format!("names {name:?}, which is not among the method's parameters"),
+            ));
+        }
+        if !order.contains(&name.as_ref()) {
+            order.push(name);
+        }
+    }
+    for (name, p) in &m.parameters {
+        if p.location == "path" && !order.contains(&name.as_ref()) {
+            order.push(name);
+        }
+    }
+    for name in m.parameters.keys() {
+        if !order.contains(&name.as_ref()) {
+            order.push(name);
+        }
+    }
+    Ok(order)
+}
+
+/// Parameter `wire` of a method, at JSON path `path`, its Rust name claimed in `method_names`.
 fn param(
     file: &str,
     path: &str,

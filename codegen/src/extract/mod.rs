@@ -18,7 +18,7 @@ mod endpoints;
 mod example;
 mod methods;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::discovery::Document;
 use crate::error::{Error, join};
@@ -27,7 +27,7 @@ use crate::metadata;
 use crate::names::{self, Namespace};
 use crate::types::{self, TypeBuilder, Types};
 
-use collections::{collection_methods, collections};
+use collections::{Found, collection_methods, collections};
 use endpoints::{endpoints, scopes};
 use methods::method;
 
@@ -62,55 +62,19 @@ pub fn service(
         })
         .collect();
     let mut models = TypeBuilder::new(file, doc, warnings);
-    let mut operations = BTreeSet::new();
-    for f in &found {
-        if let Some(response) = f.response {
-            let at = join(&join(&f.json_path, "response"), "$ref");
-            models.require(response, &at)?;
-            if f.collection && f.kind == MethodKind::Get {
-                operations.insert(response.to_string());
-            }
-            if let Some(item) = &f.list_item {
-                operations.insert(item.clone());
-            }
-        }
-        if let Some(request) = f.request {
-            let at = join(&join(&f.json_path, "request"), "$ref");
-            models.require(request, &at)?;
-        }
-    }
+    let operations = require_bodies(&mut models, &found)?;
     let metadata_schemas = metadata::schemas(doc, &operations);
     for id in &metadata_schemas {
         models.require(id, &join("schemas", id))?;
     }
     let Types { mut defs, names } = models.finish(&mut type_names, &operations)?;
-    let metadata: Vec<ir::MetadataType> = metadata_schemas
-        .iter()
-        .filter_map(|id| {
-            let type_name = names.get(id)?;
-            let s = ir::struct_named(&defs, type_name)?;
-            Some(ir::MetadataType {
-                schema: id.clone(),
-                type_name: type_name.clone(),
-                progress: metadata::paths(s, &defs),
-            })
-        })
-        .collect();
+    let metadata = metadata_types(&metadata_schemas, &names, &defs);
     let metadata_enum = type_names.claim("AnyMetadata".to_owned());
 
     let mut methods: Vec<ir::Method> = Vec::with_capacity(found.len());
     for (f, type_name) in found.iter().zip(builder_names) {
         let method = method(file, doc, f, type_name, &names, &scopes, &mut type_names)?;
-        for p in &method.params {
-            if let Some(name) = &p.enum_type {
-                defs.push(ir::TypeDef::Enum(types::enumeration(
-                    name.clone(),
-                    format!("{}.{}", method.id, p.wire_name),
-                    p.description.clone(),
-                    &p.enum_values,
-                )));
-            }
-        }
+        defs.extend(param_enums(&method));
         methods.push(method);
     }
     let collections = collections(&found, &names, &methods, &mut defs);
@@ -136,4 +100,64 @@ pub fn service(
         metadata,
         metadata_enum,
     }))
+}
+
+/// Adds the request and response schemas of the `found` methods, and all they reach, to
+/// `models`; returns the ids of the operation schemas: what the collections' `get`s respond
+/// with, and what lists of collections without `get` hold.
+fn require_bodies(
+    models: &mut TypeBuilder<'_, '_>,
+    found: &[Found<'_>],
+) -> Result<BTreeSet<String>, Error> {
+    let mut operations = BTreeSet::new();
+    for f in found {
+        if let Some(response) = f.response {
+            let at = join(&join(&f.json_path, "response"), "$ref");
+            models.require(response, &at)?;
+            if f.collection && f.kind == MethodKind::Get {
+                operations.insert(response.to_string());
+            }
+            if let Some(item) = &f.list_item {
+                operations.insert(item.clone());
+            }
+        }
+        if let Some(request) = f.request {
+            let at = join(&join(&f.json_path, "request"), "$ref");
+            models.require(request, &at)?;
+        }
+    }
+    Ok(operations)
+}
+
+/// The operation metadata messages of the schemas `ids` that became structs, with where each
+/// tells progress.
+fn metadata_types(
+    ids: &[String],
+    names: &BTreeMap<String, String>,
+    defs: &[ir::TypeDef],
+) -> Vec<ir::MetadataType> {
+    ids.iter()
+        .filter_map(|id| {
+            let type_name = names.get(id)?;
+            let s = ir::struct_named(defs, type_name)?;
+            Some(ir::MetadataType {
+                schema: id.clone(),
+                type_name: type_name.clone(),
+                progress: metadata::paths(s, defs),
+            })
+        })
+        .collect()
+}
+
+/// The enums of the parameters of `method` with listed values.
+fn param_enums(method: &ir::Method) -> impl Iterator<Item = ir::TypeDef> + '_ {
+    method.params.iter().filter_map(|p| {
+        let name = p.enum_type.as_ref()?;
+        Some(ir::TypeDef::Enum(types::enumeration(
+            name.clone(),
+            format!("{}.{}", method.id, p.wire_name),
+            p.description.clone(),
+            &p.enum_values,
+        )))
+    })
 }
