@@ -33,33 +33,47 @@ pub(super) struct Found<'a> {
 /// named `operations` that is no collection gets its `get` only.
 const LIFECYCLE: [MethodKind; 5] = MethodKind::ALL;
 
-/// The [`LIFECYCLE`] methods of every operations collection, and the `get` of any other
-/// resource named `operations`, at any depth, parsed, in id order.
-pub(super) fn collection_methods<'a>(
-    file: &str,
-    doc: &'a Document<'a>,
-) -> Result<Vec<Found<'a>>, Error> {
-    fn walk<'a>(
-        resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
-        path: &str,
-        chain: &mut Vec<String>,
-        out: &mut Vec<(Vec<String>, MethodKind, String, &'a discovery::Method<'a>)>,
-    ) {
-        for (name, resource) in resources {
-            let here = join(path, name);
-            chain.push(name.to_string());
-            if name == "operations" || name.ends_with("Operations") {
-                for kind in LIFECYCLE {
-                    if let Some(method) = resource.methods.get(kind.name()) {
-                        let at = join(&join(&here, "methods"), kind.name());
-                        out.push((chain.clone(), kind, at, method));
-                    }
+/// A method of a resource named like an operations collection, before it is known to be one:
+/// its resource's names from the top, its kind, its JSON path, the method, and the schema ids
+/// of its response and request.
+type Candidate<'a> = (
+    Vec<String>,
+    MethodKind,
+    String,
+    &'a discovery::Method<'a>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+/// Resources, each by its names from the top.
+type Chains = BTreeSet<Vec<String>>;
+
+/// The [`LIFECYCLE`] methods of every resource under `resources` (at JSON path `path`, below
+/// the resources `chain`) named `operations` or `…Operations`, at any depth.
+fn walk<'a>(
+    resources: &'a BTreeMap<discovery::Str<'a>, Resource<'a>>,
+    path: &str,
+    chain: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, MethodKind, String, &'a discovery::Method<'a>)>,
+) {
+    for (name, resource) in resources {
+        let here = join(path, name);
+        chain.push(name.to_string());
+        if name == "operations" || name.ends_with("Operations") {
+            for kind in LIFECYCLE {
+                if let Some(method) = resource.methods.get(kind.name()) {
+                    let at = join(&join(&here, "methods"), kind.name());
+                    out.push((chain.clone(), kind, at, method));
                 }
             }
-            walk(&resource.resources, &join(&here, "resources"), chain, out);
-            chain.pop();
         }
+        walk(&resource.resources, &join(&here, "resources"), chain, out);
+        chain.pop();
     }
+}
+
+/// Every [`Candidate`] of `doc`, with its response and request parsed.
+fn candidates<'a>(file: &str, doc: &'a Document<'a>) -> Result<Vec<Candidate<'a>>, Error> {
     let mut methods = Vec::new();
     walk(&doc.resources, "resources", &mut Vec::new(), &mut methods);
     let mut parsed = Vec::with_capacity(methods.len());
@@ -68,10 +82,19 @@ pub(super) fn collection_methods<'a>(
         let request = schema_id(file, &json_path, "request", method.request.as_ref())?;
         parsed.push((chain, kind, json_path, method, response, request));
     }
-    // The `get` of each resource decides whether the resource is a collection.
-    let mut collections: BTreeSet<Vec<String>> = BTreeSet::new();
-    let mut with_get: BTreeSet<Vec<String>> = BTreeSet::new();
-    for (chain, kind, json_path, _, response, _) in &parsed {
+    Ok(parsed)
+}
+
+/// The resources whose `get` responds with an operation, which makes them collections, and
+/// every resource with a `get`.
+fn operation_gets(
+    file: &str,
+    doc: &Document<'_>,
+    parsed: &[Candidate<'_>],
+) -> Result<(Chains, Chains), Error> {
+    let mut collections = Chains::new();
+    let mut with_get = Chains::new();
+    for (chain, kind, json_path, _, response, _) in parsed {
         if *kind != MethodKind::Get {
             continue;
         }
@@ -83,11 +106,21 @@ pub(super) fn collection_methods<'a>(
             }
         }
     }
-    // A resource without `get` whose `list` holds operations is a collection too (Spanner's
-    // `databaseOperations`, Bigtable's `operations.projects.operations`): its `list`,
-    // `cancel` and `delete` get builders, the `list` reading as pages of those operations.
+    Ok((collections, with_get))
+}
+
+/// The resources without `get` whose `list` holds operations, with the schema id of those:
+/// collections too (Spanner's `databaseOperations`, Bigtable's `operations.projects.operations`),
+/// whose `list`, `cancel` and `delete` get builders, the `list` reading as pages of those
+/// operations.
+fn operation_lists(
+    file: &str,
+    doc: &Document<'_>,
+    parsed: &[Candidate<'_>],
+    with_get: &Chains,
+) -> Result<BTreeMap<Vec<String>, String>, Error> {
     let mut list_items: BTreeMap<Vec<String>, String> = BTreeMap::new();
-    for (chain, kind, json_path, _, response, _) in &parsed {
+    for (chain, kind, json_path, _, response, _) in parsed {
         if *kind != MethodKind::List || with_get.contains(chain) {
             continue;
         }
@@ -95,6 +128,19 @@ pub(super) fn collection_methods<'a>(
             list_items.insert(chain.clone(), item);
         }
     }
+    Ok(list_items)
+}
+
+/// The [`LIFECYCLE`] methods of every operations collection, and the `get` of any other
+/// resource named `operations`, at any depth, parsed, in id order.
+pub(super) fn collection_methods<'a>(
+    file: &str,
+    doc: &'a Document<'a>,
+) -> Result<Vec<Found<'a>>, Error> {
+    let parsed = candidates(file, doc)?;
+    // The `get` of each resource decides whether the resource is a collection.
+    let (collections, with_get) = operation_gets(file, doc, &parsed)?;
+    let list_items = operation_lists(file, doc, &parsed, &with_get)?;
     // A resource named `operations` without `get` in a document with operations collections
     // manages those operations by name: its `cancel` and `delete` get builders (Document AI's
     // and Text-to-Speech's top-level `operations`).
