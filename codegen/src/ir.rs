@@ -1,5 +1,10 @@
 //! The intermediate representation: what the emitters need, with Rust names already decided.
 
+use std::fmt;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{ToTokens, quote};
+
 /// One service at one version: everything its module holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -33,13 +38,90 @@ pub struct Service {
     /// The methods of the operations collections (`get`, `wait`, `cancel`, `delete`,
     /// `list`), by id.
     pub methods: Vec<Method>,
+    /// The operations collections, each with its methods by role (as indexes into
+    /// `methods`), in the order of their first method.
+    pub collections: Vec<Collection>,
     /// The models the methods' responses reach, and the operation metadata messages with
     /// theirs, by Rust name.
     pub types: Vec<TypeDef>,
-    /// The operation metadata messages (see [`crate::metadata`]), by schema id.
+    /// The operation metadata messages: schemas whose id ends in `Metadata` that no method
+    /// takes or returns and that speak of an operation, by schema id.
     pub metadata: Vec<MetadataType>,
     /// The Rust name of the enum of the metadata messages, e.g. `AnyMetadata`.
     pub metadata_enum: String,
+}
+
+impl Service {
+    /// The collections whose `get` responds with an operation, with that `get` and how the
+    /// poller reads them, in the order of the `get`s' ids.
+    pub fn polled(&self) -> Vec<(&Collection, &Method, &Poll)> {
+        let mut out: Vec<(usize, (&Collection, &Method, &Poll))> = self
+            .collections
+            .iter()
+            .filter_map(|c| {
+                let (get, poll) = (c.get?, c.poll.as_ref()?);
+                Some((get, (c, &self.methods[get], poll)))
+            })
+            .collect();
+        out.sort_by_key(|(get, _)| *get);
+        out.into_iter().map(|(_, polled)| polled).collect()
+    }
+
+    /// The method of collection `c` that plays `role`, if it has one.
+    pub fn method(&self, c: &Collection, role: MethodKind) -> Option<&Method> {
+        c.method(role).map(|i| &self.methods[i])
+    }
+}
+
+/// An operations collection: a Discovery resource and those of its methods that became
+/// builders, by the role each plays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    /// The resource by its names from the top, e.g. `projects.regions.operations`.
+    pub resource: String,
+    /// Its `get`, by index in the service's `methods`.
+    pub get: Option<usize>,
+    /// Its `wait`, by index in the service's `methods`.
+    pub wait: Option<usize>,
+    /// Its `cancel`, by index in the service's `methods`.
+    pub cancel: Option<usize>,
+    /// Its `delete`, by index in the service's `methods`.
+    pub delete: Option<usize>,
+    /// Its `list`, by index in the service's `methods`.
+    pub list: Option<usize>,
+    /// How a client polls the collection's operations, when its `get` responds with one.
+    pub poll: Option<Poll>,
+}
+
+impl Collection {
+    /// The index of its method that plays `role`, if it has one.
+    pub fn method(&self, role: MethodKind) -> Option<usize> {
+        match role {
+            MethodKind::Get => self.get,
+            MethodKind::Wait => self.wait,
+            MethodKind::Cancel => self.cancel,
+            MethodKind::Delete => self.delete,
+            MethodKind::List => self.list,
+        }
+    }
+
+    /// Its methods with their roles, in the order of [`MethodKind::ALL`].
+    pub fn methods(&self) -> impl Iterator<Item = (MethodKind, usize)> + '_ {
+        MethodKind::ALL
+            .into_iter()
+            .filter_map(|role| Some((role, self.method(role)?)))
+    }
+}
+
+/// How a client polls an operation through its collection's `get`: which of the collection's
+/// other methods it may use instead, by index in the service's `methods`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Poll {
+    /// The collection's `wait`, when it waits for the same operation as `get` (same path
+    /// parameters, same response).
+    pub wait: Option<usize>,
+    /// The collection's `cancel`, when it takes the same path parameters as `get`.
+    pub cancel: Option<usize>,
 }
 
 /// An operation metadata message of a service.
@@ -71,6 +153,16 @@ pub enum ProgressField {
 }
 
 impl ProgressField {
+    /// Every progress field, in the order of `Progress`.
+    pub const ALL: [ProgressField; 6] = [
+        ProgressField::Percent,
+        ProgressField::State,
+        ProgressField::Stage,
+        ProgressField::StartTime,
+        ProgressField::UpdateTime,
+        ProgressField::EndTime,
+    ];
+
     /// The field's name in `Progress`, and of the `MetadataType` method that sets its path.
     pub fn rust_name(self) -> &'static str {
         match self {
@@ -114,10 +206,7 @@ pub struct Method {
     pub id: String,
     /// Builder type name, e.g. `ProjectsRegionsOperationsGet`.
     pub type_name: String,
-    /// The Discovery resource the method belongs to, by its names from the top, e.g.
-    /// `projects.regions.operations`: the builders of one collection share it.
-    pub resource: String,
-    /// Which method of its resource it is.
+    /// Which method of its resource it is: its role in its collection.
     pub kind: MethodKind,
     /// HTTP method.
     pub http_method: String,
@@ -133,14 +222,6 @@ pub struct Method {
     pub response: Response,
     /// Rust type of the request body, when the method has one.
     pub request: Option<String>,
-    /// Whether this is the `get` of an operations collection (its response is an operation).
-    pub collection_get: bool,
-    /// For a collection's `get`: the builder of the collection's `wait`, when it waits for
-    /// the same operation (same path parameters, same response).
-    pub wait: Option<String>,
-    /// For a collection's `get`: the builder of the collection's `cancel`, when it takes the
-    /// same path parameters.
-    pub cancel: Option<String>,
     /// Sample constructor arguments for the doc example, and the URL they give.
     pub example: Option<Example>,
 }
@@ -247,6 +328,13 @@ pub struct Param {
     pub enum_type: Option<String>,
 }
 
+impl Param {
+    /// Whether its values are free text (`String`), as opposed to numbers, booleans or enums.
+    pub fn is_text(&self) -> bool {
+        self.ty == Scalar::String && self.enum_type.is_none()
+    }
+}
+
 /// A Discovery `pattern`: a regular expression values must match as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
@@ -288,21 +376,113 @@ pub enum Scalar {
 }
 
 impl Scalar {
-    /// The Rust type of one value, and the serde codec a model field of it needs: the one
-    /// table from Discovery scalars to Rust, for builders, models and change reports alike.
-    pub fn rust(self) -> (&'static str, Option<&'static str>) {
-        const INT64: Option<&str> = Some("crate::__private::int64");
+    /// The Rust type of one value, e.g. `i64`: the one table from Discovery scalars to Rust,
+    /// for builders, models and change reports alike.
+    pub fn rust_name(self) -> &'static str {
         match self {
-            Scalar::Bool => ("bool", None),
-            Scalar::I32 => ("i32", None),
-            Scalar::U32 => ("u32", None),
-            Scalar::I64Number => ("i64", None),
-            Scalar::I64 => ("i64", INT64),
-            Scalar::U64 => ("u64", INT64),
-            Scalar::F32 => ("f32", None),
-            Scalar::F64 => ("f64", None),
-            Scalar::String => ("String", None),
+            Scalar::Bool => "bool",
+            Scalar::I32 => "i32",
+            Scalar::U32 => "u32",
+            Scalar::I64Number | Scalar::I64 => "i64",
+            Scalar::U64 => "u64",
+            Scalar::F32 => "f32",
+            Scalar::F64 => "f64",
+            Scalar::String => "String",
         }
+    }
+
+    /// The serde codec a model field of it needs: 64-bit integers travel as JSON strings.
+    pub fn codec(self) -> Option<Codec> {
+        matches!(self, Scalar::I64 | Scalar::U64).then_some(Codec::Int64)
+    }
+}
+
+impl ToTokens for Scalar {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        Ident::new(self.rust_name(), Span::call_site()).to_tokens(tokens);
+    }
+}
+
+/// A serde codec of the generated crate, for a model field whose wire form is not serde's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    /// `crate::__private::int64`: a 64-bit integer carried as a JSON string.
+    Int64,
+    /// `crate::__private::wire_enum`: a generated enum, by its wire values.
+    WireEnum,
+}
+
+impl Codec {
+    /// The path of its module in the generated crate.
+    pub fn module(self) -> &'static str {
+        match self {
+            Codec::Int64 => "crate::__private::int64",
+            Codec::WireEnum => "crate::__private::wire_enum",
+        }
+    }
+}
+
+/// The codec as serde's `with` attribute takes it: its module's path as a string literal.
+impl ToTokens for Codec {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        Literal::string(self.module()).to_tokens(tokens);
+    }
+}
+
+/// A Rust type as generated code names it: a path and its generic arguments, e.g.
+/// `std::collections::BTreeMap<String, Vec<i64>>`. Its tokens are what the emitters print;
+/// its `Display` form is for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustType<'a> {
+    /// The path's segments, e.g. `["serde_json", "Value"]`.
+    pub path: Vec<&'a str>,
+    /// The generic arguments.
+    pub args: Vec<RustType<'a>>,
+}
+
+impl<'a> RustType<'a> {
+    /// The type at `path` without generic arguments.
+    fn plain(path: &[&'a str]) -> Self {
+        RustType {
+            path: path.to_vec(),
+            args: Vec::new(),
+        }
+    }
+
+    /// The generic type at `path` of `args`.
+    fn generic(path: &[&'a str], args: Vec<RustType<'a>>) -> Self {
+        RustType {
+            path: path.to_vec(),
+            args,
+        }
+    }
+}
+
+impl ToTokens for RustType<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let segments = self
+            .path
+            .iter()
+            .map(|segment| Ident::new(segment, Span::call_site()));
+        tokens.extend(quote!(#( #segments )::*));
+        if !self.args.is_empty() {
+            let args = &self.args;
+            tokens.extend(quote!(<#( #args ),*>));
+        }
+    }
+}
+
+impl fmt::Display for RustType<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.path.join("::"))?;
+        if let Some((first, rest)) = self.args.split_first() {
+            write!(f, "<{first}")?;
+            for arg in rest {
+                write!(f, ", {arg}")?;
+            }
+            f.write_str(">")?;
+        }
+        Ok(())
     }
 }
 
@@ -333,20 +513,16 @@ pub enum Type {
 impl Type {
     /// The Rust type of a model field holding this type (inside its `Option`), and the serde
     /// codec the field needs, if any.
-    pub fn field_type(&self) -> (String, Option<&'static str>) {
-        const WIRE_ENUM: Option<&str> = Some("crate::__private::wire_enum");
+    pub fn field_type(&self) -> (RustType<'_>, Option<Codec>) {
         match self {
-            Type::Scalar(s) => {
-                let (ty, codec) = s.rust();
-                (ty.to_owned(), codec)
-            }
-            Type::Enum(name) => (name.clone(), WIRE_ENUM),
+            Type::Scalar(s) => (RustType::plain(&[s.rust_name()]), s.codec()),
+            Type::Enum(name) => (RustType::plain(&[name]), Some(Codec::WireEnum)),
             Type::Array(item) => match item.as_ref() {
                 inner @ (Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_)) => {
                     let (ty, codec) = inner.field_type();
-                    (format!("Vec<{ty}>"), codec)
+                    (RustType::generic(&["Vec"], vec![ty]), codec)
                 }
-                other => (format!("Vec<{}>", other.nested_type()), None),
+                other => (RustType::generic(&["Vec"], vec![other.nested_type()]), None),
             },
             other => (other.nested_type(), None),
         }
@@ -354,19 +530,26 @@ impl Type {
 
     /// The Rust type below the top of a field. Strings carrying 64-bit integers or enum values
     /// stay `String` here, as the codecs cover only a field and a list of them.
-    fn nested_type(&self) -> String {
+    fn nested_type(&self) -> RustType<'_> {
         match self {
-            Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_) => "String".to_owned(),
-            Type::Scalar(s) => s.rust().0.to_owned(),
-            Type::Any => "serde_json::Value".to_owned(),
-            Type::Object => "crate::JsonObject".to_owned(),
-            Type::Array(item) => format!("Vec<{}>", item.nested_type()),
-            Type::Map(value) => format!(
-                "std::collections::BTreeMap<String, {}>",
-                value.nested_type()
+            Type::Scalar(Scalar::I64 | Scalar::U64) | Type::Enum(_) => {
+                RustType::plain(&[Scalar::String.rust_name()])
+            }
+            Type::Scalar(s) => RustType::plain(&[s.rust_name()]),
+            Type::Any => RustType::plain(&["serde_json", "Value"]),
+            Type::Object => RustType::plain(&["crate", "JsonObject"]),
+            Type::Array(item) => RustType::generic(&["Vec"], vec![item.nested_type()]),
+            Type::Map(value) => RustType::generic(
+                &["std", "collections", "BTreeMap"],
+                vec![
+                    RustType::plain(&[Scalar::String.rust_name()]),
+                    value.nested_type(),
+                ],
             ),
-            Type::Named { name, boxed: true } => format!("Box<{name}>"),
-            Type::Named { name, boxed: false } => name.clone(),
+            Type::Named { name, boxed: true } => {
+                RustType::generic(&["Box"], vec![RustType::plain(&[name])])
+            }
+            Type::Named { name, boxed: false } => RustType::plain(&[name]),
         }
     }
 }
@@ -594,4 +777,34 @@ pub struct StatusShape {
     pub message: String,
     /// `details: [object]`.
     pub details: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_types_print_as_rust_and_as_text() {
+        let map = Type::Map(Box::new(Type::Array(Box::new(Type::Enum("E".into())))));
+        let (ty, codec) = map.field_type();
+        assert_eq!(
+            ty.to_string(),
+            "std::collections::BTreeMap<String, Vec<String>>"
+        );
+        assert_eq!(codec, None);
+        let list = Type::Array(Box::new(Type::Scalar(Scalar::U64)));
+        let (ty, codec) = list.field_type();
+        assert_eq!(ty.to_string(), "Vec<u64>");
+        assert_eq!(quote!(#ty).to_string(), quote!(Vec<u64>).to_string());
+        assert_eq!(
+            quote!(#codec).to_string(),
+            "\"crate::__private::int64\"".to_owned()
+        );
+        let boxed = Type::Named {
+            name: "Node".into(),
+            boxed: true,
+        };
+        let (ty, _) = boxed.field_type();
+        assert_eq!(quote!(#ty).to_string(), quote!(Box<Node>).to_string());
+    }
 }

@@ -30,7 +30,7 @@ use crate::ir::{Field, FieldName, ProgressField, Scalar, Struct, Type, TypeDef, 
 use crate::names;
 
 /// The wire names that give each progress field, in order of preference.
-pub const RULES: [(ProgressField, &[&str]); 6] = [
+pub const RULES: [(ProgressField, &[&str]); ProgressField::ALL.len()] = [
     (
         ProgressField::Percent,
         &[

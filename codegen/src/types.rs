@@ -586,24 +586,7 @@ impl Converter<'_, '_, '_> {
                 )?))),
                 None => Ok(Type::Array(Box::new(Type::Any))),
             },
-            "object" => {
-                if !s.properties.is_empty() {
-                    self.nested(s, path, owner, prop)
-                } else if let Some(ap) = &s.additional_properties {
-                    match self.ty(
-                        ap,
-                        &join(path, "additionalProperties"),
-                        owner,
-                        &format!("{prop} value"),
-                        depth,
-                    )? {
-                        Type::Any => Ok(Type::Object),
-                        value => Ok(Type::Map(Box::new(value))),
-                    }
-                } else {
-                    Ok(Type::Object)
-                }
-            }
+            "object" => self.object_type(s, path, owner, prop, depth),
             _ => match scalar_or_warn(kind, s.format.as_deref()) {
                 Some((scalar, warning)) => {
                     if let Some(w) = warning {
@@ -623,6 +606,33 @@ impl Converter<'_, '_, '_> {
                     ),
                 )),
             },
+        }
+    }
+
+    /// The type of a `type: object` property: a nested struct, a map or any object.
+    fn object_type(
+        &mut self,
+        s: &Schema<'_>,
+        path: &str,
+        owner: &str,
+        prop: &str,
+        depth: usize,
+    ) -> Result<Type, Error> {
+        if !s.properties.is_empty() {
+            self.nested(s, path, owner, prop)
+        } else if let Some(ap) = &s.additional_properties {
+            match self.ty(
+                ap,
+                &join(path, "additionalProperties"),
+                owner,
+                &format!("{prop} value"),
+                depth,
+            )? {
+                Type::Any => Ok(Type::Object),
+                value => Ok(Type::Map(Box::new(value))),
+            }
+        } else {
+            Ok(Type::Object)
         }
     }
 
@@ -714,39 +724,90 @@ fn mark_operations(
     file: &str,
     warnings: &mut Vec<Error>,
 ) {
-    let statuses: BTreeMap<String, StatusShape> = structs(defs)
-        .filter_map(|s| Some((s.name.clone(), status_shape(s)?)))
-        .collect();
-    // Structs holding an `errors: [object]` list, by name.
-    let error_lists: BTreeMap<String, FieldName> = structs(defs)
-        .filter_map(|s| {
-            let f = s.fields.iter().find(|f| {
-                f.wire_name == "errors"
-                    && matches!(&f.ty, Type::Array(item) if matches!(**item, Type::Named { .. }))
-            })?;
-            Some((s.name.clone(), FieldName::of(f)))
-        })
-        .collect();
-    // The variant of each enum that means done, `DONE` in any letter case, and its value.
-    let done_variants: BTreeMap<String, (String, String)> = defs
-        .iter()
-        .filter_map(|d| match d {
-            TypeDef::Enum(e) => {
-                let done = e
-                    .variants
-                    .iter()
-                    .find(|v| v.wire.eq_ignore_ascii_case("DONE"))?;
-                Some((e.name.clone(), (done.rust_name.clone(), done.wire.clone())))
-            }
-            _ => None,
-        })
-        .collect();
+    let parts = OperationParts::of(defs);
     for s in structs_mut(defs).filter(|s| operations.contains(&s.name)) {
+        let Some(done) = parts.done(s) else {
+            continue;
+        };
+        let error = parts.error(s);
+        if error.is_none() && s.fields.iter().any(|f| f.wire_name == "error") {
+            warnings.push(Error::new(
+                file,
+                join(&join("schemas", &s.origin), "properties.error"),
+                "an operation's error of neither google.rpc.Status shape nor an `errors` list; \
+                 the poller cannot report this operation's failures",
+            ));
+        }
+        let string = Type::Scalar(Scalar::String);
         let find = |wire: &str, ty: &Type| field(s, wire, ty);
-        let flag = find("done", &Type::Scalar(Scalar::Bool)).map(DoneShape::Flag);
+        let error_text = s
+            .fields
+            .iter()
+            .find(|f| f.wire_name != "error" && f.ty == string && describes_an_error(f))
+            .map(FieldName::of);
+        let operation = OperationShape {
+            name: find("name", &string).or_else(|| find("id", &string)),
+            done,
+            metadata: find("metadata", &Type::Object),
+            response: find("response", &Type::Object),
+            error,
+            error_text,
+            progress: crate::metadata::own(s),
+        };
+        s.operation = Some(Box::new(operation));
+    }
+}
+
+/// The models an operation's done and error fields may be, by name.
+struct OperationParts {
+    /// Structs of `google.rpc.Status` shape.
+    statuses: BTreeMap<String, StatusShape>,
+    /// Structs holding an `errors: [object]` list.
+    error_lists: BTreeMap<String, FieldName>,
+    /// The variant of each enum that means done, `DONE` in any letter case, and its value.
+    done_variants: BTreeMap<String, (String, String)>,
+}
+
+impl OperationParts {
+    fn of(defs: &[TypeDef]) -> Self {
+        let statuses = structs(defs)
+            .filter_map(|s| Some((s.name.clone(), status_shape(s)?)))
+            .collect();
+        let error_lists = structs(defs)
+            .filter_map(|s| {
+                let f = s.fields.iter().find(|f| {
+                    f.wire_name == "errors"
+                        && matches!(&f.ty, Type::Array(item) if matches!(**item, Type::Named { .. }))
+                })?;
+                Some((s.name.clone(), FieldName::of(f)))
+            })
+            .collect();
+        let done_variants = defs
+            .iter()
+            .filter_map(|d| match d {
+                TypeDef::Enum(e) => {
+                    let done = e
+                        .variants
+                        .iter()
+                        .find(|v| v.wire.eq_ignore_ascii_case("DONE"))?;
+                    Some((e.name.clone(), (done.rust_name.clone(), done.wire.clone())))
+                }
+                _ => None,
+            })
+            .collect();
+        OperationParts {
+            statuses,
+            error_lists,
+            done_variants,
+        }
+    }
+
+    /// What says `s` is done: a `done` flag, or a `status` enum with a done value.
+    fn done(&self, s: &Struct) -> Option<DoneShape> {
+        let flag = field(s, "done", &Type::Scalar(Scalar::Bool)).map(DoneShape::Flag);
         let status = s.fields.iter().find_map(|f| match &f.ty {
             Type::Enum(ty) if f.wire_name == "status" => {
-                done_variants
+                self.done_variants
                     .get(ty)
                     .map(|(variant, value)| DoneShape::Status {
                         field: FieldName::of(f),
@@ -757,14 +818,16 @@ fn mark_operations(
             }
             _ => None,
         });
-        let Some(done) = flag.or(status) else {
-            continue;
-        };
-        // A Status-shaped `error` (google.longrunning, GKE), or an `error.errors[]` list with
-        // the HTTP status beside it (Compute, Cloud SQL).
-        let error = s.fields.iter().find_map(|f| match &f.ty {
+        flag.or(status)
+    }
+
+    /// Where `s` reports failure: a Status-shaped `error` (google.longrunning, GKE), or an
+    /// `error.errors[]` list with the HTTP status beside it (Compute, Cloud SQL).
+    fn error(&self, s: &Struct) -> Option<ErrorShape> {
+        let find = |wire: &str, ty: &Type| field(s, wire, ty);
+        s.fields.iter().find_map(|f| match &f.ty {
             Type::Named { name, boxed: false } if f.wire_name == "error" => {
-                match (statuses.get(name), error_lists.get(name)) {
+                match (self.statuses.get(name), self.error_lists.get(name)) {
                     (Some(status), _) => Some(ErrorShape::Status(StatusShape {
                         field: FieldName::of(f),
                         ..status.clone()
@@ -779,30 +842,7 @@ fn mark_operations(
                 }
             }
             _ => None,
-        });
-        if error.is_none() && s.fields.iter().any(|f| f.wire_name == "error") {
-            warnings.push(Error::new(
-                file,
-                join(&join("schemas", &s.origin), "properties.error"),
-                "an operation's error of neither google.rpc.Status shape nor an `errors` list; \
-                 the poller cannot report this operation's failures",
-            ));
-        }
-        let string = Type::Scalar(Scalar::String);
-        let error_text = s
-            .fields
-            .iter()
-            .find(|f| f.wire_name != "error" && f.ty == string && describes_an_error(f))
-            .map(FieldName::of);
-        s.operation = Some(Box::new(OperationShape {
-            name: find("name", &string).or_else(|| find("id", &string)),
-            done,
-            metadata: find("metadata", &Type::Object),
-            response: find("response", &Type::Object),
-            error,
-            error_text,
-            progress: crate::metadata::own(s),
-        }));
+        })
     }
 }
 

@@ -490,7 +490,7 @@ fn has_enum(ty: &Type) -> bool {
 }
 
 fn param_type(p: &Param) -> String {
-    let t = p.enum_type.as_deref().unwrap_or(p.ty.rust().0);
+    let t = p.enum_type.as_deref().unwrap_or(p.ty.rust_name());
     if p.repeated {
         format!("Vec<{t}>")
     } else {
@@ -500,7 +500,7 @@ fn param_type(p: &Param) -> String {
 
 /// A field's type, as the generated model has it.
 fn type_text(ty: &Type) -> String {
-    ty.field_type().0
+    ty.field_type().0.to_string()
 }
 
 /// Every description-like text by what it describes.

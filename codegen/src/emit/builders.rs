@@ -6,11 +6,42 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens as _, format_ident, quote};
 
 use super::{Options, catalog, docs, examples};
-use crate::ir::{Location, Method, MethodKind, Param, Response, Scalar, Service};
+use crate::ir::{Collection, Location, Method, MethodKind, Param, Poll, Response, Service};
 
-pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream {
+/// The builder of `m`, a method of `collection`.
+pub fn builder(
+    service: &Service,
+    collection: &Collection,
+    m: &Method,
+    options: &Options,
+) -> TokenStream {
     let name = format_ident!("{}", m.type_name);
-    let doc = builder_doc(service, m, options);
+    // The poller's links, on the builder of a `get` that it polls through.
+    let poll = collection
+        .poll
+        .as_ref()
+        .filter(|_| m.kind == MethodKind::Get);
+    let doc = builder_doc(service, m, poll, options);
+    let accessors = accessors(m);
+    let request = request_impl(service, m, poll);
+    let cancel = cancel_impl(service, m, poll);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name(crate::__private::Call);
+
+        impl #name {
+            #accessors
+        }
+
+        #request
+        #cancel
+    }
+}
+
+/// The builder's constructor, getters of its path parameters, setters of its optional ones,
+/// and `body` where it takes one.
+fn accessors(m: &Method) -> TokenStream {
     let constructor = constructor(m);
     let getters = m
         .params
@@ -18,14 +49,6 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
         .filter(|p| p.location == Location::Path)
         .map(getter);
     let setters = m.params.iter().filter(|p| !p.required).map(setter);
-    let response = match &m.response {
-        Response::Model(r) => {
-            let r = format_ident!("{r}");
-            quote!(#r)
-        }
-        Response::Json => quote!(serde_json::Value),
-        Response::NoContent => quote!(crate::NoContent),
-    };
     let body = m.request.as_ref().map(|r| {
         let r = format_ident!("{r}");
         quote! {
@@ -35,33 +58,38 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
             }
         }
     });
-    let wait = m.wait.as_ref().map(|w| {
-        let w = format_ident!("{w}");
+    quote! {
+        #constructor
+        #( #getters )*
+        #( #setters )*
+        #body
+    }
+}
+
+/// The builder of the method at `index`, by name.
+fn builder_name(service: &Service, index: usize) -> proc_macro2::Ident {
+    format_ident!("{}", service.methods[index].type_name)
+}
+
+/// `impl Request`: the response type, the method, and the `wait` the poller may use.
+fn request_impl(service: &Service, m: &Method, poll: Option<&Poll>) -> TokenStream {
+    let name = format_ident!("{}", m.type_name);
+    let response = match &m.response {
+        Response::Model(r) => {
+            let r = format_ident!("{r}");
+            quote!(#r)
+        }
+        Response::Json => quote!(serde_json::Value),
+        Response::NoContent => quote!(crate::NoContent),
+    };
+    let wait = poll.and_then(|p| p.wait).map(|w| {
+        let w = builder_name(service, w);
         quote! {
             const WAIT: Option<&'static crate::MethodInfo> = Some(<#w as crate::Request>::METHOD);
         }
     });
-    let cancel = m.cancel.as_ref().map(|c| {
-        let c = format_ident!("{c}");
-        quote! {
-            impl crate::Cancel for #name {
-                const CANCEL: &'static crate::MethodInfo = <#c as crate::Request>::METHOD;
-            }
-        }
-    });
     let method = catalog::method_ref(service, m);
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #name(crate::__private::Call);
-
-        impl #name {
-            #constructor
-            #( #getters )*
-            #( #setters )*
-            #body
-        }
-
         impl crate::Request for #name {
             type Response = #response;
 
@@ -77,29 +105,31 @@ pub fn builder(service: &Service, m: &Method, options: &Options) -> TokenStream 
                 &mut self.0
             }
         }
-
-        #cancel
     }
+}
+
+/// `impl Cancel`, where the poller may cancel through the collection's `cancel`.
+fn cancel_impl(service: &Service, m: &Method, poll: Option<&Poll>) -> Option<TokenStream> {
+    let name = format_ident!("{}", m.type_name);
+    let cancel = builder_name(service, poll?.cancel?);
+    Some(quote! {
+        impl crate::Cancel for #name {
+            const CANCEL: &'static crate::MethodInfo = <#cancel as crate::Request>::METHOD;
+        }
+    })
 }
 
 /// The Rust type of one value of a parameter.
 fn value_type(p: &Param) -> TokenStream {
-    let name = match &p.enum_type {
-        Some(name) => name.as_str(),
-        None => p.ty.rust().0,
-    };
-    let name = format_ident!("{name}");
-    quote!(#name)
-}
-
-/// Whether values of `p` are free text (`String`), as opposed to numbers, booleans or enums.
-pub(super) fn is_text(p: &Param) -> bool {
-    p.ty == Scalar::String && p.enum_type.is_none()
+    match &p.enum_type {
+        Some(name) => format_ident!("{name}").into_token_stream(),
+        None => p.ty.into_token_stream(),
+    }
 }
 
 /// The type a constructor argument or setter takes for `p`.
 fn argument_type(p: &Param) -> TokenStream {
-    let one = if is_text(p) {
+    let one = if p.is_text() {
         quote!(impl Into<String>)
     } else {
         value_type(p)
@@ -113,7 +143,7 @@ fn argument_type(p: &Param) -> TokenStream {
 
 /// The argument `value` as the runtime's `Call` takes it.
 fn argument_value(p: &Param, value: TokenStream) -> TokenStream {
-    match (p.repeated, is_text(p)) {
+    match (p.repeated, p.is_text()) {
         (true, true) => quote!(#value.into_iter().map(Into::<String>::into)),
         (false, true) => quote!(#value.into()),
         (_, false) => value,
@@ -138,7 +168,7 @@ fn constructor(m: &Method) -> TokenStream {
             let wire = &p.wire_name;
             let value = argument_value(p, format_ident!("{}", p.rust_name).into_token_stream());
             match (p.repeated, &p.pattern) {
-                (false, Some(_)) if is_text(p) => quote!(let call = call.require(#wire, #value)?;),
+                (false, Some(_)) if p.is_text() => quote!(let call = call.require(#wire, #value)?;),
                 (true, _) => quote!(let call = call.set_all(#wire, #value);),
                 (false, _) => quote!(let call = call.set(#wire, #value);),
             }
@@ -218,7 +248,7 @@ fn constructor_doc(m: &Method, required: &[&Param]) -> TokenStream {
         text.push_str(&format!("\n- {}", param_text(p)));
     }
     let checked = |p: &&&Param| {
-        p.location == Location::Path || (is_text(p) && !p.repeated && p.pattern.is_some())
+        p.location == Location::Path || (p.is_text() && !p.repeated && p.pattern.is_some())
     };
     if required.iter().any(|p| checked(&p)) {
         text.push_str(
@@ -230,7 +260,13 @@ fn constructor_doc(m: &Method, required: &[&Param]) -> TokenStream {
     docs::attrs(&text)
 }
 
-fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream {
+/// The docs of `m`'s builder; `poll` when the client polls through it.
+fn builder_doc(
+    service: &Service,
+    m: &Method,
+    poll: Option<&Poll>,
+    options: &Options,
+) -> TokenStream {
     let description = m.description.as_deref().unwrap_or_default();
     let (summary, rest) = docs::first_sentence(description)
         .unwrap_or_else(|| (written_summary(m.kind).to_owned(), description.to_owned()));
@@ -260,7 +296,7 @@ fn builder_doc(service: &Service, m: &Method, options: &Options) -> TokenStream 
             .map(|l| format!(" {l}")),
     );
     let url = examples::url(service, m, options);
-    let wait = examples::wait(service, m, options);
+    let wait = poll.and_then(|_| examples::wait(service, m, options));
     let heading = if wait.is_some() {
         "Examples"
     } else {

@@ -39,11 +39,6 @@ pub fn method_ref(s: &Service, m: &Method) -> TokenStream {
     quote!(&#module::#constant)
 }
 
-/// The method of `s` whose builder is `type_name`.
-fn method<'s>(s: &'s Service, type_name: &str) -> Option<&'s Method> {
-    s.methods.iter().find(|m| m.type_name == type_name)
-}
-
 /// The source of one service's catalog module.
 pub fn service_file(s: &Service, options: &Options) -> String {
     let intro = inner_docs(&docs::lines(&format!(
@@ -163,7 +158,39 @@ fn constants(s: &Service) -> TokenStream {
     let service_doc = docs::attrs(&format!(
         "The {title} {version}, as its Discovery document describes it."
     ));
-    let scopes_doc = docs::attrs(&format!("The OAuth 2.0 scopes of the {title}."));
+    let endpoints = s.endpoints.iter().map(|e| {
+        let (location, url) = (&e.location, &e.url);
+        if e.regional {
+            quote!(crate::Endpoint::regional(#location, #url))
+        } else {
+            quote!(crate::Endpoint::locational(#location, #url))
+        }
+    });
+    let scopes = scopes_module(s);
+    let metadata = metadata_const(s);
+    quote! {
+        #service_doc
+        pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
+            name: #name,
+            version: #version,
+            title: #title,
+            revision: #revision,
+            root_url: #root_url,
+            mtls_root_url: #mtls_root_url,
+            service_path: #service_path,
+            endpoints: &[#( #endpoints ),*],
+            scopes: scopes::ALL,
+            metadata: METADATA,
+        };
+
+        #scopes
+        #metadata
+    }
+}
+
+/// `scopes`: a constant per OAuth scope, and `ALL`.
+fn scopes_module(s: &Service) -> TokenStream {
+    let scopes_doc = docs::attrs(&format!("The OAuth 2.0 scopes of the {}.", s.title));
     let scopes = s.scopes.iter().map(|scope| {
         let mut text = format!("`{}`", scope.url);
         if !scope.description.trim().is_empty() {
@@ -181,14 +208,20 @@ fn constants(s: &Service) -> TokenStream {
         .scopes
         .iter()
         .map(|scope| format_ident!("{}", scope.const_name));
-    let endpoints = s.endpoints.iter().map(|e| {
-        let (location, url) = (&e.location, &e.url);
-        if e.regional {
-            quote!(crate::Endpoint::regional(#location, #url))
-        } else {
-            quote!(crate::Endpoint::locational(#location, #url))
+    quote! {
+        #scopes_doc
+        pub mod scopes {
+            #( #scopes )*
+
+            /// Every scope the service declares.
+            pub const ALL: &[crate::Scope] = &[#( #all ),*];
         }
-    });
+    }
+}
+
+/// `METADATA`: the operation metadata messages, and where each tells progress.
+fn metadata_const(s: &Service) -> TokenStream {
+    let (title, version) = (&s.title, &s.version);
     let types = s.metadata.iter().map(|m| {
         let schema = &m.schema;
         let paths = m.progress.iter().map(|(what, path)| {
@@ -203,28 +236,6 @@ fn constants(s: &Service) -> TokenStream {
          no method takes or returns, and whose name or description ties them to an operation."
     ));
     quote! {
-        #service_doc
-        pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-            name: #name,
-            version: #version,
-            title: #title,
-            revision: #revision,
-            root_url: #root_url,
-            mtls_root_url: #mtls_root_url,
-            service_path: #service_path,
-            endpoints: &[#( #endpoints ),*],
-            scopes: scopes::ALL,
-            metadata: METADATA,
-        };
-
-        #scopes_doc
-        pub mod scopes {
-            #( #scopes )*
-
-            /// Every scope the service declares.
-            pub const ALL: &[crate::Scope] = &[#( #all ),*];
-        }
-
         #metadata_doc
         pub const METADATA: &[crate::MetadataType] = &[#( #types ),*];
     }
@@ -296,36 +307,27 @@ fn method_info(service: &Service, m: &Method) -> TokenStream {
 fn collections(s: &Service) -> TokenStream {
     // A collection whose `get` answers neither the runtime's `Operation` nor a model read as an
     // operation cannot be read by the poller, so it is not among them.
-    let entries = s
-        .methods
-        .iter()
-        .filter(|m| m.collection_get)
-        .filter_map(|m| {
-            let get = method_const(m);
-            let model = s
-                .types
-                .iter()
-                .find(|t| Some(t.name()) == m.response.model())?;
-            let fields = match model {
-                TypeDef::Shared(shared) if shared.model == SharedModel::Operation => {
-                    quote!(&crate::OperationFields::LONGRUNNING)
-                }
-                TypeDef::Struct(st) if st.operation.is_some() => {
-                    let constant = fields_const(&st.name);
-                    quote!(&#constant)
-                }
-                _ => return None,
-            };
-            let related = |builder: &Option<String>| {
-                builder
-                    .as_deref()
-                    .and_then(|b| method(s, b))
-                    .map(method_const)
-            };
-            let wait = related(&m.wait).map(|w| quote!(.wait(&#w)));
-            let cancel = related(&m.cancel).map(|c| quote!(.cancel(&#c)));
-            Some(quote!(crate::Collection::new(&#get, #fields) #wait #cancel))
-        });
+    let entries = s.polled().into_iter().filter_map(|(_, m, poll)| {
+        let get = method_const(m);
+        let model = s
+            .types
+            .iter()
+            .find(|t| Some(t.name()) == m.response.model())?;
+        let fields = match model {
+            TypeDef::Shared(shared) if shared.model == SharedModel::Operation => {
+                quote!(&crate::OperationFields::LONGRUNNING)
+            }
+            TypeDef::Struct(st) if st.operation.is_some() => {
+                let constant = fields_const(&st.name);
+                quote!(&#constant)
+            }
+            _ => return None,
+        };
+        let related = |index: Option<usize>| index.map(|i| method_const(&s.methods[i]));
+        let wait = related(poll.wait).map(|w| quote!(.wait(&#w)));
+        let cancel = related(poll.cancel).map(|c| quote!(.cancel(&#c)));
+        Some(quote!(crate::Collection::new(&#get, #fields) #wait #cancel))
+    });
     quote! {
         /// The operations collections of the service, by their `get`: what
         /// [`resolve`](crate::resolve) matches operation names and URLs against.
@@ -337,10 +339,9 @@ fn collections(s: &Service) -> TokenStream {
 /// each once, in the order of the collections.
 fn operation_models(s: &Service) -> impl Iterator<Item = (&Struct, &OperationShape)> {
     let mut seen: Vec<&str> = Vec::new();
-    s.methods
-        .iter()
-        .filter(|m| m.collection_get)
-        .filter_map(|m| match &m.response {
+    s.polled()
+        .into_iter()
+        .filter_map(|(_, m, _)| match &m.response {
             Response::Model(name) => struct_named(&s.types, name),
             Response::Json | Response::NoContent => None,
         })

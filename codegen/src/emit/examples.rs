@@ -35,13 +35,10 @@ pub fn url(service: &Service, m: &Method, options: &Options) -> Option<Vec<Strin
     Some(lines)
 }
 
-/// The example that waits for an operation of `get`, a collection's `get`, with a client and
-/// its poller, printing the operation's progress as it goes; `None` for other methods, and
+/// The example that waits for an operation of `get`, the `get` of a collection the client
+/// polls, with a client and its poller, printing the operation's progress as it goes; `None`
 /// where there are no sample arguments.
 pub fn wait(service: &Service, get: &Method, options: &Options) -> Option<Vec<String>> {
-    if !get.collection_get {
-        return None;
-    }
     let krate = &options.crate_name;
     let lines = [
         "```no_run".to_owned(),
@@ -83,7 +80,7 @@ fn new(service: &Service, m: &Method, options: &Options) -> Option<String> {
                     service.module,
                     variant(service, t, v)
                 ),
-                None if super::builders::is_text(p) => format!("{v:?}"),
+                None if p.is_text() => format!("{v:?}"),
                 None => v.clone(),
             };
             if p.repeated { format!("[{one}]") } else { one }

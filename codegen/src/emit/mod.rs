@@ -60,10 +60,19 @@ impl Default for Options {
 pub fn service_file(service: &ir::Service, options: &Options) -> String {
     let intro = inner_docs(&page::intro(service, options));
     let catalog = catalog::module_path(service);
-    let builders = service
-        .methods
+    // Each collection's builders, in the order of the service's methods.
+    let mut builders: Vec<(usize, TokenStream)> = service
+        .collections
         .iter()
-        .map(|m| builders::builder(service, m, options));
+        .flat_map(|c| {
+            c.methods().map(move |(_, i)| {
+                let m = &service.methods[i];
+                (i, builders::builder(service, c, m, options))
+            })
+        })
+        .collect();
+    builders.sort_by_key(|(i, _)| *i);
+    let builders = builders.into_iter().map(|(_, b)| b);
     let model_doc = docs::lines_attrs(&page::model_doc(service));
     let metadata = metadata::metadata_enum(service);
     let models = service.types.iter().map(models::def);

@@ -6,10 +6,9 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use crate::ir::{
-    DoneShape, Enum, ErrorShape, Field, FieldName, OperationShape, Scalar, Shared, Struct, Type,
-    TypeDef,
+    DoneShape, Enum, ErrorShape, Field, FieldName, OperationShape, ProgressField, Scalar, Shared,
+    Struct, Type, TypeDef,
 };
-use crate::metadata::RULES;
 
 pub fn def(def: &TypeDef) -> TokenStream {
     match def {
@@ -150,10 +149,6 @@ fn structure(s: &Struct) -> TokenStream {
 
 fn field(f: &Field) -> TokenStream {
     let (ty, codec) = f.ty.field_type();
-    let ty: syn::Type = match syn::parse_str(&ty) {
-        Ok(ty) => ty,
-        Err(e) => panic!("the generator made the type `{ty}`, which does not parse: {e}"),
-    };
     let mut text = f.description.clone().unwrap_or_default();
     let mut notes = Vec::new();
     if f.read_only {
@@ -213,7 +208,39 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
     let op_name = optional(op.name.as_ref(), quote!(as_deref()));
     let metadata = optional(op.metadata.as_ref(), quote!(as_ref()));
     let response = optional(op.response.as_ref(), quote!(as_ref()));
-    let done = match &op.done {
+    let done = is_done(op);
+    let error = error_body(op);
+    let progress = progress_fn(op);
+    quote! {
+        impl crate::LongRunningOperation for #name {
+            fn name(&self) -> Option<&str> {
+                #op_name
+            }
+
+            fn is_done(&self) -> bool {
+                #done
+            }
+
+            fn metadata(&self) -> Option<&crate::JsonObject> {
+                #metadata
+            }
+
+            fn response(&self) -> Option<&crate::JsonObject> {
+                #response
+            }
+
+            fn error(&self) -> Option<crate::OperationError> {
+                #error
+            }
+
+            #progress
+        }
+    }
+}
+
+/// Whether the operation is done, as an expression.
+fn is_done(op: &OperationShape) -> TokenStream {
+    match &op.done {
         DoneShape::Flag(field) => {
             let f = format_ident!("{}", field.rust_name);
             quote!(self.#f.unwrap_or(false))
@@ -228,9 +255,12 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
             );
             quote!(matches!(self.#f, Some(#ty::#variant)))
         }
-    };
-    // What says the operation failed: statements that set it up, and the expression.
-    let (setup, error) = match &op.error {
+    }
+}
+
+/// What says the operation failed: statements that set it up, and the expression.
+fn structured_error(op: &OperationShape) -> (TokenStream, TokenStream) {
+    match &op.error {
         Some(ErrorShape::Status(status)) => {
             let (error, code, message) = (
                 format_ident!("{}", status.field.rust_name),
@@ -281,10 +311,14 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
             )
         }
         None => (TokenStream::new(), quote!(None)),
-    };
-    // A text field the schema describes as the error's (GKE's `statusMessage`) speaks when
-    // the operation is done without a structured error.
-    let error = match &op.error_text {
+    }
+}
+
+/// The body of `error`: the structured error, or else a text field the schema describes as
+/// the error's (GKE's `statusMessage`), which speaks when the operation is done without one.
+fn error_body(op: &OperationShape) -> TokenStream {
+    let (setup, error) = structured_error(op);
+    match &op.error_text {
         Some(text) => {
             let (wire, field) = (&text.wire_name, format_ident!("{}", text.rust_name));
             quote! {
@@ -296,8 +330,12 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
             }
         }
         None => quote!(#setup #error),
-    };
-    let progress = (!op.progress.is_empty()).then(|| {
+    }
+}
+
+/// `progress`, from the operation's own fields, where it has some.
+fn progress_fn(op: &OperationShape) -> Option<TokenStream> {
+    (!op.progress.is_empty()).then(|| {
         let fields = op.progress.iter().map(|(what, field, ty)| {
             let (target, field) = (
                 format_ident!("{}", what.rust_name()),
@@ -317,7 +355,7 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
             };
             quote!(#target: #value)
         });
-        let rest = (op.progress.len() < RULES.len()).then(|| quote!(..crate::Progress::default()));
+        let rest = (op.progress.len() < ProgressField::ALL.len()).then(|| quote!(..crate::Progress::default()));
         quote! {
             fn progress(&self) -> crate::Progress {
                 crate::Progress {
@@ -326,30 +364,5 @@ fn operation_impl(name: &proc_macro2::Ident, op: &OperationShape) -> TokenStream
                 }
             }
         }
-    });
-    quote! {
-        impl crate::LongRunningOperation for #name {
-            fn name(&self) -> Option<&str> {
-                #op_name
-            }
-
-            fn is_done(&self) -> bool {
-                #done
-            }
-
-            fn metadata(&self) -> Option<&crate::JsonObject> {
-                #metadata
-            }
-
-            fn response(&self) -> Option<&crate::JsonObject> {
-                #response
-            }
-
-            fn error(&self) -> Option<crate::OperationError> {
-                #error
-            }
-
-            #progress
-        }
-    }
+    })
 }

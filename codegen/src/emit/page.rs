@@ -3,7 +3,7 @@
 //! the one line of its `model` module.
 
 use super::{Options, docs, examples};
-use crate::ir::{Method, MethodKind, Service};
+use crate::ir::{Collection, Method, MethodKind, Service};
 
 /// The lines of the module's docs.
 pub fn intro(service: &Service, options: &Options) -> Vec<String> {
@@ -12,7 +12,6 @@ pub fn intro(service: &Service, options: &Options) -> Vec<String> {
         "{title} {version}, with the feature `{}`.",
         service.module
     ));
-    let resources = resources(service);
     heading(&mut lines, "Operations collections");
     ours(
         &mut lines,
@@ -20,10 +19,11 @@ pub fn intro(service: &Service, options: &Options) -> Vec<String> {
          without one, by its Discovery resource), with the builders of its other methods:",
     );
     lines.push(String::new());
-    for methods in &resources {
-        item(&mut lines, &collection(methods));
+    for c in &service.collections {
+        item(&mut lines, &collection(service, c));
     }
-    if service.methods.iter().any(|m| m.collection_get) {
+    let polled = service.polled();
+    if !polled.is_empty() {
         heading(&mut lines, "Waiting for an operation");
         let metadata = if service.metadata.is_empty() {
             ""
@@ -40,10 +40,9 @@ pub fn intro(service: &Service, options: &Options) -> Vec<String> {
                  the operation has got from its own fields and its metadata{metadata}."
             ),
         );
-        let example = service
-            .methods
+        let example = polled
             .iter()
-            .find_map(|m| examples::wait(service, m, options));
+            .find_map(|(_, get, _)| examples::wait(service, get, options));
         if let Some(example) = example {
             lines.push(String::new());
             lines.extend(example.into_iter().map(|l| format!(" {l}")));
@@ -122,34 +121,21 @@ fn heading(lines: &mut Vec<String>, text: &str) {
     lines.extend([String::new(), format!(" # {text}"), String::new()]);
 }
 
-/// The builders of each Discovery resource, in the order of the service's methods.
-fn resources(service: &Service) -> Vec<Vec<&Method>> {
-    let mut out: Vec<Vec<&Method>> = Vec::new();
-    for m in &service.methods {
-        match out.iter_mut().find(|r| r[0].resource == m.resource) {
-            Some(resource) => resource.push(m),
-            None => out.push(vec![m]),
-        }
-    }
-    out
-}
-
 /// One collection's line: its `get` (or, without one, the resource), then the builders of its
 /// other methods.
-fn collection(methods: &[&Method]) -> String {
-    let of = |kind: MethodKind| methods.iter().find(|m| m.kind == kind);
-    let mut line = match of(MethodKind::Get) {
-        Some(get) if get.collection_get => format!("[`{}`]{}", get.type_name, shape(get)),
-        Some(get) => format!(
+fn collection(service: &Service, c: &Collection) -> String {
+    let mut line = match (service.method(c, MethodKind::Get), &c.poll) {
+        (Some(get), Some(_)) => format!("[`{}`]{}", get.type_name, shape(get)),
+        (Some(get), None) => format!(
             "[`{}`] (its response is no operation, so no poller)",
             get.type_name
         ),
-        None => format!("`{}` (no `get`)", methods[0].resource),
+        (None, _) => format!("`{}` (no `get`)", c.resource),
     };
     let others: Vec<String> = MethodKind::ALL
         .into_iter()
         .filter(|&kind| kind != MethodKind::Get)
-        .filter_map(of)
+        .filter_map(|kind| service.method(c, kind))
         .map(|m| format!("[`{}`]({})", m.kind.name(), m.type_name))
         .collect();
     // Never `[`Get`]: …`, which Markdown reads as a link reference definition.
