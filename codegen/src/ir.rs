@@ -135,46 +135,8 @@ pub struct MetadataType {
     pub progress: Vec<(ProgressField, Vec<String>)>,
 }
 
-/// One field of the runtime's `Progress`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgressField {
-    /// `percent`: a number from 0 to 100.
-    Percent,
-    /// `state`.
-    State,
-    /// `stage`: what the operation is doing.
-    Stage,
-    /// `start_time`.
-    StartTime,
-    /// `update_time`.
-    UpdateTime,
-    /// `end_time`.
-    EndTime,
-}
-
-impl ProgressField {
-    /// Every progress field, in the order of `Progress`.
-    pub const ALL: [ProgressField; 6] = [
-        ProgressField::Percent,
-        ProgressField::State,
-        ProgressField::Stage,
-        ProgressField::StartTime,
-        ProgressField::UpdateTime,
-        ProgressField::EndTime,
-    ];
-
-    /// The field's name in `Progress`, and of the `MetadataType` method that sets its path.
-    pub fn rust_name(self) -> &'static str {
-        match self {
-            ProgressField::Percent => "percent",
-            ProgressField::State => "state",
-            ProgressField::Stage => "stage",
-            ProgressField::StartTime => "start_time",
-            ProgressField::UpdateTime => "update_time",
-            ProgressField::EndTime => "end_time",
-        }
-    }
-}
+/// One field of the runtime's `Progress`: the runtime's own list of them.
+pub use google_operations_runtime::ProgressField;
 
 /// A locational or regional endpoint of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,8 +252,9 @@ impl Response {
 pub struct Example {
     /// One sample value per required parameter, in constructor order.
     pub args: Vec<String>,
-    /// The URL the builder makes from them, when it is known at generation time.
-    pub url: Option<String>,
+    /// The URL the builder makes from them (its root URL, path and required query
+    /// parameters), written by the runtime's URL writer as the builder writes it.
+    pub url: String,
 }
 
 /// Where a parameter goes.

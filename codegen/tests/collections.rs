@@ -280,8 +280,14 @@ fn module_pages_lead_with_the_collections_and_how_to_wait() {
     ] {
         assert!(page.contains(line), "{line}\n{page}");
     }
-    // The page's example and the collection's `get` wait; nothing else does.
-    assert_eq!(module.matches("```no_run").count(), 2, "{module}");
+    // The page's example waits, once; no builder repeats it, nor shows its URL (a test of the
+    // workspace checks every builder's URL).
+    assert_eq!(module.matches("```no_run").count(), 1, "{module}");
+    assert_eq!(module.matches("```").count(), 2, "{module}");
+    assert!(
+        module.contains("(self#waiting-for-an-operation)"),
+        "{module}"
+    );
     assert!(module.contains(
         "/// Gets the latest state of a long-running operation (e.g. a transfer).\n///\n/// Poll it."
     ));

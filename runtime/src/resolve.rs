@@ -682,7 +682,7 @@ fn choose(
             .iter()
             .all(|r| r.service().name.eq_ignore_ascii_case(hint))
     };
-    if let Some(hint) = hint.filter(|h| checked.len() > 1 && one_api(h)) {
+    if hint.is_some_and(|h| checked.len() > 1 && one_api(h)) {
         let chosen = most_stable(&mut checked);
         #[cfg(feature = "client")]
         for other in &checked {
@@ -690,7 +690,8 @@ fn choose(
                 chosen = chosen.method().id,
                 version = chosen.service().version,
                 also_fits = other.service().version,
-                "{hint} without a version: the most stable version that fits is taken"
+                "{} without a version: the most stable version that fits is taken",
+                hint.unwrap_or_default()
             );
         }
         return Ok(chosen);

@@ -12,8 +12,8 @@ struct Example {
     url: String,
 }
 
-/// The examples the generator makes of the saved documents (the ones each builder's docs
-/// show), asked of the generator rather than read back out of its output.
+/// The sample arguments the generator gives the `get` of each polled collection of the saved
+/// documents, and the URL it writes from them, asked of the generator.
 fn examples() -> Vec<Example> {
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../discovery"));
     let sources = codegen::load::read_dir(dir, "discovery").unwrap();
@@ -25,14 +25,14 @@ fn examples() -> Vec<Example> {
         else {
             continue;
         };
-        for m in service.methods.iter().filter(|m| m.collection_get) {
-            let Some(codegen::ir::Example {
-                args,
-                url: Some(url),
-            }) = &m.example
-            else {
+        for (_, m, _) in service.polled() {
+            let Some(codegen::ir::Example { args, url }) = &m.example else {
                 continue;
             };
+            // The resolver refuses percent escapes, which no operation's name needs.
+            if url.contains('%') {
+                continue;
+            }
             out.push(Example {
                 module: service.module.clone(),
                 id: m.id.clone(),

@@ -5,23 +5,18 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens as _, format_ident, quote};
 
-use super::{Options, catalog, docs, examples};
+use super::{catalog, docs};
 use crate::ir::{Collection, Location, Method, MethodKind, Param, Poll, Response, Service};
 
 /// The builder of `m`, a method of `collection`.
-pub fn builder(
-    service: &Service,
-    collection: &Collection,
-    m: &Method,
-    options: &Options,
-) -> TokenStream {
+pub fn builder(service: &Service, collection: &Collection, m: &Method) -> TokenStream {
     let name = format_ident!("{}", m.type_name);
     // The poller's links, on the builder of a `get` that it polls through.
     let poll = collection
         .poll
         .as_ref()
         .filter(|_| m.kind == MethodKind::Get);
-    let doc = builder_doc(service, m, poll, options);
+    let doc = builder_doc(m, poll.is_some());
     let accessors = accessors(m);
     let request = request_impl(service, m, poll);
     let cancel = cancel_impl(service, m, poll);
@@ -252,21 +247,16 @@ fn constructor_doc(m: &Method, required: &[&Param]) -> TokenStream {
     };
     if required.iter().any(|p| checked(&p)) {
         text.push_str(
-            "\n\n# Errors\n\n[`Error::InvalidParameter`](crate::Error::InvalidParameter) when a \
-             value does not match its pattern, or a path value is empty or has an empty, `.` or \
-             `..` segment.",
+            "\n\nChecks each value as [every builder's `new`](crate::Request#constructors) \
+             does: [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that \
+             fails.",
         );
     }
     docs::attrs(&text)
 }
 
-/// The docs of `m`'s builder; `poll` when the client polls through it.
-fn builder_doc(
-    service: &Service,
-    m: &Method,
-    poll: Option<&Poll>,
-    options: &Options,
-) -> TokenStream {
+/// The docs of `m`'s builder; `polled` when the client polls through it.
+fn builder_doc(m: &Method, polled: bool) -> TokenStream {
     let description = m.description.as_deref().unwrap_or_default();
     let (summary, rest) = docs::first_sentence(description)
         .unwrap_or_else(|| (written_summary(m.kind).to_owned(), description.to_owned()));
@@ -290,35 +280,16 @@ fn builder_doc(
         let body = format!("[`body`]({}::body)", m.type_name);
         links.push_str(&format!(" Takes a [`{r}`] as its {body}."));
     }
+    if polled {
+        links.push_str(
+            " The client's poller waits on it: see [waiting for an \
+             operation](self#waiting-for-an-operation).",
+        );
+    }
     lines.extend(
         docs::wrap(links.trim(), docs::WIDTH)
             .into_iter()
             .map(|l| format!(" {l}")),
-    );
-    let url = examples::url(service, m, options);
-    let wait = poll.and_then(|_| examples::wait(service, m, options));
-    let heading = if wait.is_some() {
-        "Examples"
-    } else {
-        "Example"
-    };
-    let mut markdown = Vec::new();
-    if let Some(url) = url {
-        markdown.extend([String::new(), format!("# {heading}"), String::new()]);
-        markdown.extend(url);
-    }
-    if let Some(wait) = wait {
-        markdown.extend([
-            String::new(),
-            "Waiting until it is done (feature `client`), with its progress as it goes:".to_owned(),
-            String::new(),
-        ]);
-        markdown.extend(wait);
-    }
-    lines.extend(
-        markdown
-            .into_iter()
-            .map(|l| if l.is_empty() { l } else { format!(" {l}") }),
     );
     docs::lines_attrs(&lines)
 }

@@ -219,14 +219,20 @@ fn scopes_module(s: &Service) -> TokenStream {
     }
 }
 
+/// `crate::ProgressField::StartTime` for the field `start_time`.
+fn progress_field(what: crate::ir::ProgressField) -> TokenStream {
+    let variant = format_ident!("{}", names::camel(what.name()));
+    quote!(crate::ProgressField::#variant)
+}
+
 /// `METADATA`: the operation metadata messages, and where each tells progress.
 fn metadata_const(s: &Service) -> TokenStream {
     let (title, version) = (&s.title, &s.version);
     let types = s.metadata.iter().map(|m| {
         let schema = &m.schema;
         let paths = m.progress.iter().map(|(what, path)| {
-            let setter = format_ident!("{}", what.rust_name());
-            quote!(.#setter(&[#( #path ),*]))
+            let what = progress_field(*what);
+            quote!(.with(#what, &[#( #path ),*]))
         });
         quote!(crate::MetadataType::new(#schema) #( #paths )*)
     });
@@ -410,8 +416,8 @@ fn operation_fields(model: &Struct, op: &OperationShape) -> TokenStream {
     let progress = (!op.progress.is_empty()).then(|| {
         let schema = &model.origin;
         let paths = op.progress.iter().map(|(what, f, _)| {
-            let (setter, f) = (format_ident!("{}", what.rust_name()), wire(f));
-            quote!(.#setter(&[#f]))
+            let (what, f) = (progress_field(*what), wire(f));
+            quote!(.with(#what, &[#f]))
         });
         quote!(.progress(crate::MetadataType::new(#schema) #( #paths )*))
     });

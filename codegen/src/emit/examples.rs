@@ -1,38 +1,44 @@
-//! Doc examples, as lines of Markdown (without the leading space of a doc line): one that builds
-//! a request and checks its URL, which runs, and one that waits for an operation with the
-//! client's poller, which only compiles.
-//!
-//! Every example of the crate is a doctest, and all of them are compiled as one merged crate:
-//! they stay small, alike, and free of crate attributes, so that they merge. The waiting one is
-//! an `async fn` nobody calls, behind the `client` feature: compiled, never run.
+//! Examples of builders made from the generator's sample arguments: the waiting example of a
+//! module page, as lines of Markdown (without the leading space of a doc line), an `async fn`
+//! nobody calls, behind the `client` feature: compiled, never run; and the source of the
+//! workspace's test of every builder's URL ([`url_checks`]).
 
 use super::Options;
 use crate::ir::{Method, Service, TypeDef};
 
-/// The example that builds `m` from sample arguments and checks its URL (or prints it, when
-/// the generator cannot know it).
-pub fn url(service: &Service, m: &Method, options: &Options) -> Option<Vec<String>> {
-    let example = m.example.as_ref()?;
+/// Rust source of one private function per service, named after its module, that makes every builder
+/// of the service from its sample arguments and returns a `Check` of each (a struct the
+/// includer defines, with the fields `builder`, the builder's path; `url`, what `new` gave,
+/// mapped to the request's URL; and `expected`, the URL the generator wrote from the same
+/// arguments), and `SERVICES`, each module with its function. The workspace's tests include it
+/// to check every builder's URL, instead of a doc example on each.
+pub fn url_checks(services: &[Service], options: &Options) -> String {
     let krate = &options.crate_name;
-    let mut lines = vec![
-        "```".to_owned(),
-        format!("use {krate}::prelude::*;"),
-        format!("use {krate}::{}::{};", service.module, m.type_name),
-        String::new(),
-        format!("let request = {};", new(service, m, options)?),
-    ];
-    match &example.url {
-        Some(url) => {
-            lines.push("assert_eq!(".to_owned());
-            lines.push("    request.url(),".to_owned());
-            lines.push(format!("    {url:?},"));
-            lines.push(");".to_owned());
+    let mut out = String::new();
+    let mut listed = Vec::new();
+    for service in services {
+        let module = &service.module;
+        let mut checks = Vec::new();
+        for m in &service.methods {
+            let (Some(example), Some(new)) = (&m.example, new(service, m, options)) else {
+                continue;
+            };
+            checks.push(format!(
+                "Check {{ builder: \"{module}::{}\", url: {krate}::{module}::{new}.map(|r| r.url()), expected: {:?} }},",
+                m.type_name, example.url
+            ));
         }
-        None => lines.push("println!(\"{}\", request.url());".to_owned()),
+        out.push_str(&format!(
+            "/// Every builder of `{module}` made from its sample arguments.\nfn {module}() -> Vec<Check> {{\n    vec![\n        {}\n    ]\n}}\n\n",
+            checks.join("\n        ")
+        ));
+        listed.push(format!("(\"{module}\", {module})"));
     }
-    lines.push(format!("# Ok::<(), {krate}::Error>(())"));
-    lines.push("```".to_owned());
-    Some(lines)
+    out.push_str(&format!(
+        "/// Each service's module and its checks.\nconst SERVICES: &[(&str, fn() -> Vec<Check>)] = &[{}];\n",
+        listed.join(", ")
+    ));
+    out
 }
 
 /// The example that waits for an operation of `get`, the `get` of a collection the client
@@ -51,7 +57,7 @@ pub fn wait(service: &Service, get: &Method, options: &Options) -> Option<Vec<St
         format!("use {krate}::{{Client, EnvToken}};"),
         String::new(),
         "let client = Client::builder().token_source(EnvToken::new()).build()?;".to_owned(),
-        format!("let get = {};", new(service, get, options)?),
+        format!("let get = {}?;", new(service, get, options)?),
         "let operation = client".to_owned(),
         "    .poller(&get)".to_owned(),
         "    .on_progress(|op| println!(\"{:?}\", SERVICE.progress(op)))".to_owned(),
@@ -64,7 +70,7 @@ pub fn wait(service: &Service, get: &Method, options: &Options) -> Option<Vec<St
     Some(lines.into())
 }
 
-/// `Builder::new(…)?` with the method's sample arguments.
+/// `Builder::new(…)` with the method's sample arguments.
 fn new(service: &Service, m: &Method, options: &Options) -> Option<String> {
     let example = m.example.as_ref()?;
     let krate = &options.crate_name;
@@ -87,7 +93,7 @@ fn new(service: &Service, m: &Method, options: &Options) -> Option<String> {
         })
         .collect::<Vec<_>>()
         .join(", ");
-    Some(format!("{}::new({args})?", m.type_name))
+    Some(format!("{}::new({args})", m.type_name))
 }
 
 /// The Rust name of the variant of enum `ty` for the wire value `wire`.

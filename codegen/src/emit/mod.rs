@@ -5,7 +5,7 @@
 mod builders;
 pub mod catalog;
 mod docs;
-mod examples;
+pub mod examples;
 pub mod manifest;
 mod metadata;
 mod models;
@@ -67,7 +67,7 @@ pub fn service_file(service: &ir::Service, options: &Options) -> String {
         .flat_map(|c| {
             c.methods().map(move |(_, i)| {
                 let m = &service.methods[i];
-                (i, builders::builder(service, c, m, options))
+                (i, builders::builder(service, c, m))
             })
         })
         .collect();

@@ -338,7 +338,7 @@ fn progress_fn(op: &OperationShape) -> Option<TokenStream> {
     (!op.progress.is_empty()).then(|| {
         let fields = op.progress.iter().map(|(what, field, ty)| {
             let (target, field) = (
-                format_ident!("{}", what.rust_name()),
+                format_ident!("{}", what.name()),
                 format_ident!("{}", field.rust_name),
             );
             let value = match ty {

@@ -1,15 +1,15 @@
-//! Path templates and Discovery patterns, and the doc example's sample arguments and the URL
-//! they give.
+//! The generator's reading of path templates and Discovery patterns (through the runtime's
+//! [`template`](google_operations_runtime::template) module, the one reading), and the sample
+//! arguments of a builder and the URL they give.
+
+use google_operations_runtime::template::{
+    Expansion, Part, PathTemplate, TemplateError, UrlWriter, ValuePattern,
+};
 
 use crate::discovery::{self, Document};
 use crate::error::Error;
 use crate::ir::{self, Location, Scalar};
 use crate::names;
-
-/// Compiles a Discovery pattern the way the runtime does: matched against the whole value.
-pub fn compile_pattern(pattern: &str) -> Result<regex_lite::Regex, regex_lite::Error> {
-    regex_lite::Regex::new(&format!("^(?:{pattern})$"))
-}
 
 /// `^projects/[^/]+/operations/[^/]+$` → `projects/*/operations/*`; `None` for patterns with
 /// other parts.
@@ -23,39 +23,17 @@ pub(super) fn shape_of(pattern: &str) -> Option<String> {
     (!shape.contains(|c: char| "[](){}|+?\\^$".contains(c))).then_some(shape)
 }
 
-/// A piece of a path template.
-pub(super) enum PathPart<'t> {
-    /// Literal text.
-    Literal(&'t str),
-    /// A parameter by wire name; `reserved` is `{+x}` (keeps `/`).
-    Var { wire: &'t str, reserved: bool },
-}
-
-/// Parses `v1/{+name}` into literals and parameter references.
+/// Checks a method's path template (at `json_path` of `file`): well formed, and naming only
+/// declared path parameters.
 pub(super) fn path_template<'t>(
     file: &str,
     json_path: &str,
     template: &'t str,
     params: &[ir::Param],
-) -> Result<Vec<PathPart<'t>>, Error> {
-    let mut parts = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        if open > 0 {
-            parts.push(PathPart::Literal(&rest[..open]));
-        }
-        let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
-            Error::new(
-                file,
-                json_path,
-                format!("unclosed `{{` in path template {template:?}"),
-            )
-        })?;
-        let var = &rest[open + 1..close];
-        let (reserved, name) = match var.strip_prefix('+') {
-            Some(name) => (true, name),
-            None => (false, var),
-        };
+) -> Result<PathTemplate<'t>, Error> {
+    let parsed = PathTemplate::parse(template)
+        .map_err(|e: TemplateError| Error::new(file, json_path, e.to_string()))?;
+    for (_, name) in parsed.variables() {
         if !params
             .iter()
             .any(|p| p.wire_name == name && p.location == Location::Path)
@@ -68,75 +46,29 @@ pub(super) fn path_template<'t>(
                 ),
             ));
         }
-        parts.push(PathPart::Var {
-            wire: name,
-            reserved,
-        });
-        rest = &rest[close + 1..];
     }
-    if rest.contains('}') {
-        return Err(Error::new(
-            file,
-            json_path,
-            format!("unmatched `}}` in path template {template:?}"),
-        ));
-    }
-    if !rest.is_empty() {
-        parts.push(PathPart::Literal(rest));
-    }
-    Ok(parts)
+    Ok(parsed)
 }
 
-/// Sample arguments for the doc example, and the URL they give when that is easy to know.
+/// Sample arguments for a builder, and the URL they give, written by the runtime's URL writer
+/// as the builder writes it; `None` when no sample fits a parameter's pattern and checks.
 pub(super) fn example(
     doc: &Document<'_>,
     m: &discovery::Method<'_>,
     params: &[ir::Param],
-    parts: &[PathPart<'_>],
+    template: PathTemplate<'_>,
 ) -> Option<ir::Example> {
-    let from_flat = flat_path_sample(&m.path, m.flat_path.as_deref());
+    let from_flat = flat_path_sample(template, m.flat_path.as_deref());
+    let last_reserved = match template.parts().last() {
+        Some(Part::Variable(Expansion::Reserved, name)) => Some(name),
+        _ => None,
+    };
     let mut args = Vec::new();
     for p in params.iter().filter(|p| p.required) {
-        let sample = match (p.location, p.ty) {
-            (Location::Path, _) => match (&from_flat, parts) {
-                (
-                    Some(s),
-                    [
-                        ..,
-                        PathPart::Var {
-                            reserved: true,
-                            wire,
-                        },
-                    ],
-                ) if *wire == p.wire_name => s.clone(),
-                _ => match p.pattern.as_ref().and_then(|p| p.shape.as_deref()) {
-                    Some(shape) => shape_sample(shape),
-                    None => sample_word(&p.wire_name),
-                },
-            },
-            (Location::Query, Scalar::String) => p
-                .enum_values
-                .first()
-                .map(|(v, _)| v.clone())
-                .unwrap_or_else(|| sample_word(&p.wire_name)),
-            (Location::Query, Scalar::Bool) => "true".into(),
-            (Location::Query, _) => "1".into(),
-        };
-        let sample = match &p.pattern {
-            Some(pattern) => {
-                // The pattern's literal start and a number, for patterns such as
-                // `folders/[0-9]{0,20}` that no word matches.
-                let regex = pattern.regex.trim_start_matches('^');
-                let literal = &regex[..regex
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || "/-_".contains(c)))
-                    .unwrap_or(regex.len())];
-                let re = compile_pattern(&pattern.regex).ok()?;
-                [sample, format!("{literal}123456")]
-                    .into_iter()
-                    .find(|s| re.is_match(s))?
-            }
-            None => sample,
-        };
+        let flat = from_flat
+            .as_ref()
+            .filter(|_| last_reserved == Some(p.wire_name.as_str()));
+        let sample = fitting(p, sample(p, flat))?;
         if sample
             .split('/')
             .any(|s| s.is_empty() || s == "." || s == "..")
@@ -145,66 +77,83 @@ pub(super) fn example(
         }
         args.push(sample);
     }
-    let mut url = format!("{}{}", doc.root_url, doc.service_path);
-    if !doc.root_url.ends_with('/') {
-        url.insert(doc.root_url.len(), '/');
-    }
-    for part in parts {
-        match part {
-            PathPart::Literal(text) => url.push_str(text),
-            PathPart::Var { wire, reserved } => {
-                let (_, value) = params
-                    .iter()
-                    .filter(|p| p.required)
-                    .zip(&args)
-                    .find(|(p, _)| p.wire_name == *wire)?;
-                if !*reserved && value.contains('/') {
-                    return Some(ir::Example { args, url: None });
-                }
-                url.push_str(value);
-            }
-        }
-    }
-    let mut sep = '?';
-    let required = params.iter().filter(|p| p.required).zip(&args);
-    for (p, value) in required.filter(|(p, _)| p.location == Location::Query) {
-        if !p
-            .wire_name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        {
-            return Some(ir::Example { args, url: None });
-        }
-        url.push(sep);
-        sep = '&';
-        url.push_str(&format!("{}={value}", p.wire_name));
-    }
-    let plain = |s: &str| {
-        s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~/:?&=".contains(&b))
+    let required: Vec<(&ir::Param, &String)> =
+        params.iter().filter(|p| p.required).zip(&args).collect();
+    let value = |name: &str| {
+        required
+            .iter()
+            .find(|(p, _)| p.wire_name == name)
+            .map_or("", |(_, v)| v.as_str())
     };
-    let url = plain(&url).then_some(url);
+    let mut url = UrlWriter::new(doc.root_url.as_ref(), doc.service_path.as_ref(), 0);
+    template.expand(&mut url, value);
+    for (p, v) in required
+        .iter()
+        .filter(|(p, _)| p.location == Location::Query)
+    {
+        url.query(&p.wire_name, v);
+    }
+    let url = url.finish();
     Some(ir::Example { args, url })
 }
 
-/// The part of `flatPath` that `{+name}` stands for, with sample words: for `v1/{+name}` and
-/// `v1/projects/{projectsId}/operations/{operationsId}`, `projects/my-project/operations/my-operation`.
-fn flat_path_sample(path: &str, flat: Option<&str>) -> Option<String> {
-    let prefix = &path[..path.find("{+")?];
-    if !path.ends_with('}') || path[prefix.len()..].matches('{').count() != 1 {
+/// A sample value for the parameter `p`: the flat path's, where it stands for the template's
+/// last `{+name}`; a value of its pattern's shape; a word from its name; a listed value, `true`
+/// or `1` for a query parameter.
+fn sample(p: &ir::Param, flat: Option<&String>) -> String {
+    match (p.location, p.ty) {
+        (Location::Path, _) => match (flat, p.pattern.as_ref().and_then(|p| p.shape.as_deref())) {
+            (Some(flat), _) => flat.clone(),
+            (None, Some(shape)) => shape_sample(shape),
+            (None, None) => sample_word(&p.wire_name),
+        },
+        (Location::Query, Scalar::String) => p
+            .enum_values
+            .first()
+            .map(|(v, _)| v.clone())
+            .unwrap_or_else(|| sample_word(&p.wire_name)),
+        (Location::Query, Scalar::Bool) => "true".into(),
+        (Location::Query, _) => "1".into(),
+    }
+}
+
+/// `sample` when it matches `p`'s pattern, else the pattern's literal start and a number (for
+/// patterns such as `folders/[0-9]{0,20}` that no word matches), if that does.
+fn fitting(p: &ir::Param, sample: String) -> Option<String> {
+    let Some(pattern) = &p.pattern else {
+        return Some(sample);
+    };
+    let regex = pattern.regex.trim_start_matches('^');
+    let literal = &regex[..regex
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "/-_".contains(c)))
+        .unwrap_or(regex.len())];
+    let compiled = ValuePattern::new(&pattern.regex).ok()?;
+    [sample, format!("{literal}123456")]
+        .into_iter()
+        .find(|s| compiled.matches(s))
+}
+
+/// The part of `flatPath` that the template's one `{+name}`, its last part, stands for, with
+/// sample words: for `v1/{+name}` and `v1/projects/{projectsId}/operations/{operationsId}`,
+/// `projects/my-project/operations/my-operation`.
+fn flat_path_sample(template: PathTemplate<'_>, flat: Option<&str>) -> Option<String> {
+    let mut reserved = template
+        .variables()
+        .filter(|(expansion, _)| *expansion == Expansion::Reserved);
+    let (Some((_, name)), None) = (reserved.next(), reserved.next()) else {
         return None;
-    }
-    let rest = flat?.strip_prefix(prefix)?;
-    let mut out = String::new();
-    let mut tail = rest;
-    while let Some(open) = tail.find('{') {
-        out.push_str(&tail[..open]);
-        let close = open + tail[open..].find('}')?;
-        out.push_str(&sample_word(&tail[open + 1..close]));
-        tail = &tail[close + 1..];
-    }
-    out.push_str(tail);
-    Some(out)
+    };
+    let text = template.as_str();
+    let prefix = text.strip_suffix(&format!("{{+{name}}}"))?;
+    let rest = PathTemplate::parse(flat?.strip_prefix(prefix)?).ok()?;
+    let sample = rest
+        .parts()
+        .map(|part| match part {
+            Part::Literal(text) => text.to_owned(),
+            Part::Variable(_, var) => sample_word(var),
+        })
+        .collect();
+    Some(sample)
 }
 
 /// A value of a pattern's shape: `projects/*/operations/*` → `projects/my-project/operations/my-operation`.
@@ -256,13 +205,16 @@ mod tests {
     fn samples_follow_the_flat_path() {
         assert_eq!(
             flat_path_sample(
-                "v1/{+name}",
+                PathTemplate::parse("v1/{+name}").unwrap(),
                 Some("v1/projects/{projectsId}/regions/{regionsId}/operations/{operationsId}")
             )
             .as_deref(),
             Some("projects/my-project/regions/my-region/operations/my-operation")
         );
-        assert_eq!(flat_path_sample("v1/{+name}", Some("v2/x")), None);
+        let name = PathTemplate::parse("v1/{+name}").unwrap();
+        assert_eq!(flat_path_sample(name, Some("v2/x")), None);
+        let two = PathTemplate::parse("v1/{+parent}/x/{+name}").unwrap();
+        assert_eq!(flat_path_sample(two, Some("v1/a/x/b")), None);
         assert_eq!(sample_word("operationId"), "my-operation");
         assert_eq!(
             shape_sample("projects/*/operations/*"),

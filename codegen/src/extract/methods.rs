@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::collections::Found;
-use super::example::{PathPart, compile_pattern, example, path_template, shape_of};
+use google_operations_runtime::template::ValuePattern;
+
+use super::example::{example, path_template, shape_of};
 use crate::discovery::{self, Document};
 use crate::error::{Error, join};
 use crate::ir::{self, Location, Scalar};
@@ -63,10 +65,7 @@ pub(super) fn method(
 
     let template = path_template(file, &join(json_path, "path"), &m.path, &params)?;
     for p in params.iter().filter(|p| p.location == Location::Path) {
-        if !template
-            .iter()
-            .any(|part| matches!(part, PathPart::Var { wire, .. } if *wire == p.wire_name))
-        {
+        if template.expansion(&p.wire_name).is_none() {
             return Err(Error::new(
                 file,
                 join(&params_path, &p.wire_name),
@@ -90,7 +89,7 @@ pub(super) fn method(
         http_method: m.http_method.to_string(),
         path: m.path.to_string(),
         description: m.description.as_deref().map(str::to_owned),
-        example: example(doc, m, &params, &template),
+        example: example(doc, m, &params, template),
         params,
         scopes: method_scopes,
         response,
@@ -169,13 +168,8 @@ fn param(
     }
     let pattern = match &p.pattern {
         Some(regex) => {
-            compile_pattern(regex).map_err(|e| {
-                Error::new(
-                    file,
-                    join(path, "pattern"),
-                    format!("not a valid regular expression: {e}"),
-                )
-            })?;
+            ValuePattern::new(regex)
+                .map_err(|e| Error::new(file, join(path, "pattern"), e.to_string()))?;
             Some(ir::Pattern {
                 regex: regex.to_string(),
                 shape: shape_of(regex),

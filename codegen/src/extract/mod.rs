@@ -31,8 +31,6 @@ use collections::{Found, collection_methods, collections};
 use endpoints::{endpoints, scopes};
 use methods::method;
 
-pub use example::compile_pattern;
-
 /// Type names a model or builder never takes as they are (a schema called `Option` becomes
 /// `OptionValue`), so that generated code can name the standard library's types without paths.
 const RESERVED_TYPE_NAMES: &[&str] = &[

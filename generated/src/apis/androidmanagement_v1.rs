@@ -66,20 +66,6 @@ pub use crate::catalog::androidmanagement_v1::{COLLECTIONS, SERVICE, scopes};
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `androidmanagement.enterprises.devices.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::androidmanagement_v1::EnterprisesDevicesOperationsCancel;
-///
-/// let request = EnterprisesDevicesOperationsCancel::new("enterprises/my-enterprise/devices/my-device/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://androidmanagement.googleapis.com/v1/enterprises/my-enterprise/devices/my-device/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterprisesDevicesOperationsCancel(crate::__private::Call);
 
@@ -89,10 +75,8 @@ impl EnterprisesDevicesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `enterprises/*/devices/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -123,40 +107,8 @@ impl crate::Request for EnterprisesDevicesOperationsCancel {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `androidmanagement.enterprises.devices.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::androidmanagement_v1::EnterprisesDevicesOperationsGet;
-///
-/// let request = EnterprisesDevicesOperationsGet::new("enterprises/my-enterprise/devices/my-device/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://androidmanagement.googleapis.com/v1/enterprises/my-enterprise/devices/my-device/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::androidmanagement_v1::{EnterprisesDevicesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = EnterprisesDevicesOperationsGet::new("enterprises/my-enterprise/devices/my-device/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterprisesDevicesOperationsGet(crate::__private::Call);
 
@@ -166,10 +118,8 @@ impl EnterprisesDevicesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `enterprises/*/devices/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -204,20 +154,6 @@ impl crate::Cancel for EnterprisesDevicesOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `androidmanagement.enterprises.devices.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::androidmanagement_v1::EnterprisesDevicesOperationsList;
-///
-/// let request = EnterprisesDevicesOperationsList::new("enterprises/my-enterprise/devices/my-device/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://androidmanagement.googleapis.com/v1/enterprises/my-enterprise/devices/my-device/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterprisesDevicesOperationsList(crate::__private::Call);
 
@@ -227,10 +163,8 @@ impl EnterprisesDevicesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `enterprises/*/devices/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

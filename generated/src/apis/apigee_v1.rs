@@ -61,40 +61,8 @@ pub use crate::catalog::apigee_v1::{COLLECTIONS, SERVICE, scopes};
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `apigee.organizations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::apigee_v1::OrganizationsOperationsGet;
-///
-/// let request = OrganizationsOperationsGet::new("organizations/my-organization/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://apigee.googleapis.com/v1/organizations/my-organization/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::apigee_v1::{OrganizationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsOperationsGet::new("organizations/my-organization/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsOperationsGet(crate::__private::Call);
 
@@ -103,10 +71,8 @@ impl OrganizationsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `organizations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -137,20 +103,6 @@ impl crate::Request for OrganizationsOperationsGet {
 ///
 /// `GET v1/{+name}/operations` (Discovery id `apigee.organizations.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::apigee_v1::OrganizationsOperationsList;
-///
-/// let request = OrganizationsOperationsList::new("organizations/my-organization")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://apigee.googleapis.com/v1/organizations/my-organization/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsOperationsList(crate::__private::Call);
 
@@ -159,10 +111,8 @@ impl OrganizationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `organizations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

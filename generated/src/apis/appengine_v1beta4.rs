@@ -58,40 +58,8 @@ pub use crate::catalog::appengine_v1beta4::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET v1beta4/apps/{appsId}/operations/{operationsId}` (Discovery id
 /// `appengine.apps.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::appengine_v1beta4::AppsOperationsGet;
-///
-/// let request = AppsOperationsGet::new("my-app", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://appengine.googleapis.com/v1beta4/apps/my-app/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::appengine_v1beta4::{AppsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = AppsOperationsGet::new("my-app", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppsOperationsGet(crate::__private::Call);
 
@@ -101,10 +69,8 @@ impl AppsOperationsGet {
     /// - `appsId`: Part of `name`. The name of the operation resource.
     /// - `operationsId`: Part of `name`. See documentation of `appsId`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         apps_id: impl Into<String>,
         operations_id: impl Into<String>,
@@ -149,20 +115,6 @@ impl crate::Request for AppsOperationsGet {
 ///
 /// `GET v1beta4/apps/{appsId}/operations` (Discovery id `appengine.apps.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::appengine_v1beta4::AppsOperationsList;
-///
-/// let request = AppsOperationsList::new("my-app")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://appengine.googleapis.com/v1beta4/apps/my-app/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppsOperationsList(crate::__private::Call);
 
@@ -171,10 +123,8 @@ impl AppsOperationsList {
     ///
     /// - `appsId`: Part of `name`. The name of the operation's parent resource.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(apps_id: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([apps_id.into()]).map(Self)
     }

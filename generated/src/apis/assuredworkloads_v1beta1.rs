@@ -57,40 +57,8 @@ pub use crate::catalog::assuredworkloads_v1beta1::{COLLECTIONS, SERVICE, scopes}
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `assuredworkloads.organizations.locations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::assuredworkloads_v1beta1::OrganizationsLocationsOperationsGet;
-///
-/// let request = OrganizationsLocationsOperationsGet::new("organizations/my-organization/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://assuredworkloads.googleapis.com/v1beta1/organizations/my-organization/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::assuredworkloads_v1beta1::{OrganizationsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsOperationsGet::new("organizations/my-organization/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsOperationsGet(crate::__private::Call);
 
@@ -100,10 +68,8 @@ impl OrganizationsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -135,20 +101,6 @@ impl crate::Request for OrganizationsLocationsOperationsGet {
 /// `GET v1beta1/{+name}/operations` (Discovery id
 /// `assuredworkloads.organizations.locations.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::assuredworkloads_v1beta1::OrganizationsLocationsOperationsList;
-///
-/// let request = OrganizationsLocationsOperationsList::new("organizations/my-organization/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://assuredworkloads.googleapis.com/v1beta1/organizations/my-organization/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsOperationsList(crate::__private::Call);
 
@@ -158,10 +110,8 @@ impl OrganizationsLocationsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `organizations/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

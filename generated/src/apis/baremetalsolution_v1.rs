@@ -65,20 +65,6 @@ pub use crate::catalog::baremetalsolution_v1::{COLLECTIONS, SERVICE, scopes};
 /// `POST v1/{+name}:cancel` (Discovery id `baremetalsolution.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](OperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::baremetalsolution_v1::OperationsCancel;
-///
-/// let request = OperationsCancel::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://baremetalsolution.googleapis.com/v1/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsCancel(crate::__private::Call);
 
@@ -87,10 +73,8 @@ impl OperationsCancel {
     ///
     /// - `name`: The name of the operation resource to be cancelled. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -128,20 +112,6 @@ impl crate::Request for OperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `baremetalsolution.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::baremetalsolution_v1::OperationsDelete;
-///
-/// let request = OperationsDelete::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://baremetalsolution.googleapis.com/v1/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsDelete(crate::__private::Call);
 
@@ -150,10 +120,8 @@ impl OperationsDelete {
     ///
     /// - `name`: The name of the operation resource to be deleted. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -184,40 +152,8 @@ impl crate::Request for OperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `baremetalsolution.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::baremetalsolution_v1::OperationsGet;
-///
-/// let request = OperationsGet::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://baremetalsolution.googleapis.com/v1/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::baremetalsolution_v1::{OperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OperationsGet::new("operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsGet(crate::__private::Call);
 
@@ -226,10 +162,8 @@ impl OperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -270,20 +204,6 @@ impl crate::Cancel for OperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `baremetalsolution.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::baremetalsolution_v1::OperationsList;
-///
-/// let request = OperationsList::new("operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://baremetalsolution.googleapis.com/v1/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsList(crate::__private::Call);
 
@@ -292,10 +212,8 @@ impl OperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -67,20 +67,6 @@ pub use crate::catalog::checks_v1alpha::{COLLECTIONS, SERVICE, scopes};
 /// `POST v1alpha/{+name}:cancel` (Discovery id `checks.accounts.apps.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](AccountsAppsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::checks_v1alpha::AccountsAppsOperationsCancel;
-///
-/// let request = AccountsAppsOperationsCancel::new("accounts/my-account/apps/my-app/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://checks.googleapis.com/v1alpha/accounts/my-account/apps/my-app/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountsAppsOperationsCancel(crate::__private::Call);
 
@@ -90,10 +76,8 @@ impl AccountsAppsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `accounts/*/apps/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -131,20 +115,6 @@ impl crate::Request for AccountsAppsOperationsCancel {
 ///
 /// `DELETE v1alpha/{+name}` (Discovery id `checks.accounts.apps.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::checks_v1alpha::AccountsAppsOperationsDelete;
-///
-/// let request = AccountsAppsOperationsDelete::new("accounts/my-account/apps/my-app/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://checks.googleapis.com/v1alpha/accounts/my-account/apps/my-app/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountsAppsOperationsDelete(crate::__private::Call);
 
@@ -154,10 +124,8 @@ impl AccountsAppsOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `accounts/*/apps/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -188,40 +156,8 @@ impl crate::Request for AccountsAppsOperationsDelete {
 /// API service.
 ///
 /// `GET v1alpha/{+name}` (Discovery id `checks.accounts.apps.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::checks_v1alpha::AccountsAppsOperationsGet;
-///
-/// let request = AccountsAppsOperationsGet::new("accounts/my-account/apps/my-app/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://checks.googleapis.com/v1alpha/accounts/my-account/apps/my-app/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::checks_v1alpha::{AccountsAppsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = AccountsAppsOperationsGet::new("accounts/my-account/apps/my-app/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountsAppsOperationsGet(crate::__private::Call);
 
@@ -230,10 +166,8 @@ impl AccountsAppsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `accounts/*/apps/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -272,20 +206,6 @@ impl crate::Cancel for AccountsAppsOperationsGet {
 ///
 /// `GET v1alpha/{+name}/operations` (Discovery id `checks.accounts.apps.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::checks_v1alpha::AccountsAppsOperationsList;
-///
-/// let request = AccountsAppsOperationsList::new("accounts/my-account/apps/my-app")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://checks.googleapis.com/v1alpha/accounts/my-account/apps/my-app/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountsAppsOperationsList(crate::__private::Call);
 
@@ -294,10 +214,8 @@ impl AccountsAppsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `accounts/*/apps/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -360,20 +278,6 @@ impl crate::Request for AccountsAppsOperationsList {
 /// `POST v1alpha/{+name}:wait` (Discovery id `checks.accounts.apps.operations.wait`).
 /// Responds with [`Operation`]. Takes a [`WaitOperationRequest`] as its
 /// [`body`](AccountsAppsOperationsWait::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::checks_v1alpha::AccountsAppsOperationsWait;
-///
-/// let request = AccountsAppsOperationsWait::new("accounts/my-account/apps/my-app/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://checks.googleapis.com/v1alpha/accounts/my-account/apps/my-app/operations/my-operation:wait",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountsAppsOperationsWait(crate::__private::Call);
 
@@ -383,10 +287,8 @@ impl AccountsAppsOperationsWait {
     /// - `name`: The name of the operation resource to wait on. Must match
     ///   `accounts/*/apps/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -422,40 +324,8 @@ impl crate::Request for AccountsAppsOperationsWait {
 /// API service.
 ///
 /// `GET v1alpha/{+name}` (Discovery id `checks.accounts.repos.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::checks_v1alpha::AccountsReposOperationsGet;
-///
-/// let request = AccountsReposOperationsGet::new("accounts/my-account/repos/my-repo/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://checks.googleapis.com/v1alpha/accounts/my-account/repos/my-repo/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::checks_v1alpha::{AccountsReposOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = AccountsReposOperationsGet::new("accounts/my-account/repos/my-repo/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountsReposOperationsGet(crate::__private::Call);
 
@@ -464,10 +334,8 @@ impl AccountsReposOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `accounts/*/repos/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -62,40 +62,8 @@ pub use crate::catalog::chromemanagement_v1::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `chromemanagement.customers.certificateProvisioningProcesses.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::chromemanagement_v1::CustomersCertificateProvisioningProcessesOperationsGet;
-///
-/// let request = CustomersCertificateProvisioningProcessesOperationsGet::new("customers/my-customer/certificateProvisioningProcesses/my-certificate-provisioning-processe/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://chromemanagement.googleapis.com/v1/customers/my-customer/certificateProvisioningProcesses/my-certificate-provisioning-processe/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::chromemanagement_v1::{CustomersCertificateProvisioningProcessesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = CustomersCertificateProvisioningProcessesOperationsGet::new("customers/my-customer/certificateProvisioningProcesses/my-certificate-provisioning-processe/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomersCertificateProvisioningProcessesOperationsGet(
     crate::__private::Call,
@@ -108,10 +76,8 @@ impl CustomersCertificateProvisioningProcessesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `customers/*/certificateProvisioningProcesses/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -148,20 +114,6 @@ impl crate::Request for CustomersCertificateProvisioningProcessesOperationsGet {
 /// `POST v1/{+name}:cancel` (Discovery id `chromemanagement.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](OperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::chromemanagement_v1::OperationsCancel;
-///
-/// let request = OperationsCancel::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://chromemanagement.googleapis.com/v1/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsCancel(crate::__private::Call);
 
@@ -170,10 +122,8 @@ impl OperationsCancel {
     ///
     /// - `name`: The name of the operation resource to be cancelled. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -211,20 +161,6 @@ impl crate::Request for OperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `chromemanagement.operations.delete`).
 /// Responds with [`GoogleProtobufEmpty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::chromemanagement_v1::OperationsDelete;
-///
-/// let request = OperationsDelete::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://chromemanagement.googleapis.com/v1/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsDelete(crate::__private::Call);
 
@@ -233,10 +169,8 @@ impl OperationsDelete {
     ///
     /// - `name`: The name of the operation resource to be deleted. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -267,20 +201,6 @@ impl crate::Request for OperationsDelete {
 ///
 /// `GET v1/{+name}` (Discovery id `chromemanagement.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::chromemanagement_v1::OperationsList;
-///
-/// let request = OperationsList::new("operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://chromemanagement.googleapis.com/v1/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsList(crate::__private::Call);
 
@@ -289,10 +209,8 @@ impl OperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

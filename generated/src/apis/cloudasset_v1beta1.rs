@@ -59,40 +59,8 @@ pub use crate::catalog::cloudasset_v1beta1::{COLLECTIONS, SERVICE, scopes};
 /// API service.
 ///
 /// `GET v1beta1/{+name}` (Discovery id `cloudasset.folders.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::cloudasset_v1beta1::FoldersOperationsGet;
-///
-/// let request = FoldersOperationsGet::new("folders/my-folder/operations/my-operation/my-operations-id1")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://cloudasset.googleapis.com/v1beta1/folders/my-folder/operations/my-operation/my-operations-id1",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::cloudasset_v1beta1::{FoldersOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersOperationsGet::new("folders/my-folder/operations/my-operation/my-operations-id1")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersOperationsGet(crate::__private::Call);
 
@@ -101,10 +69,8 @@ impl FoldersOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `folders/*/operations/*/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -135,40 +101,8 @@ impl crate::Request for FoldersOperationsGet {
 /// API service.
 ///
 /// `GET v1beta1/{+name}` (Discovery id `cloudasset.organizations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::cloudasset_v1beta1::OrganizationsOperationsGet;
-///
-/// let request = OrganizationsOperationsGet::new("organizations/my-organization/operations/my-operation/my-operations-id1")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://cloudasset.googleapis.com/v1beta1/organizations/my-organization/operations/my-operation/my-operations-id1",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::cloudasset_v1beta1::{OrganizationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsOperationsGet::new("organizations/my-organization/operations/my-operation/my-operations-id1")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsOperationsGet(crate::__private::Call);
 
@@ -177,10 +111,8 @@ impl OrganizationsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `organizations/*/operations/*/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -211,40 +143,8 @@ impl crate::Request for OrganizationsOperationsGet {
 /// API service.
 ///
 /// `GET v1beta1/{+name}` (Discovery id `cloudasset.projects.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::cloudasset_v1beta1::ProjectsOperationsGet;
-///
-/// let request = ProjectsOperationsGet::new("projects/my-project/operations/my-operation/my-operations-id1")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://cloudasset.googleapis.com/v1beta1/projects/my-project/operations/my-operation/my-operations-id1",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::cloudasset_v1beta1::{ProjectsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsOperationsGet::new("projects/my-project/operations/my-operation/my-operations-id1")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsGet(crate::__private::Call);
 
@@ -253,10 +153,8 @@ impl ProjectsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `projects/*/operations/*/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -65,20 +65,6 @@ pub use crate::catalog::cloudbuild_v1::{COLLECTIONS, SERVICE, scopes};
 /// `POST v1/{+name}:cancel` (Discovery id `cloudbuild.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](OperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::cloudbuild_v1::OperationsCancel;
-///
-/// let request = OperationsCancel::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://cloudbuild.googleapis.com/v1/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsCancel(crate::__private::Call);
 
@@ -87,10 +73,8 @@ impl OperationsCancel {
     ///
     /// - `name`: The name of the operation resource to be cancelled. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -126,40 +110,8 @@ impl crate::Request for OperationsCancel {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `cloudbuild.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::cloudbuild_v1::OperationsGet;
-///
-/// let request = OperationsGet::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://cloudbuild.googleapis.com/v1/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::cloudbuild_v1::{OperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OperationsGet::new("operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsGet(crate::__private::Call);
 
@@ -168,10 +120,8 @@ impl OperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -212,20 +162,6 @@ impl crate::Cancel for OperationsGet {
 /// `POST v1/{+name}:cancel` (Discovery id `cloudbuild.projects.locations.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](ProjectsLocationsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::cloudbuild_v1::ProjectsLocationsOperationsCancel;
-///
-/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://cloudbuild.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
 
@@ -235,10 +171,8 @@ impl ProjectsLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -274,40 +208,8 @@ impl crate::Request for ProjectsLocationsOperationsCancel {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `cloudbuild.projects.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::cloudbuild_v1::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://cloudbuild.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::cloudbuild_v1::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -317,10 +219,8 @@ impl ProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -63,20 +63,6 @@ pub use crate::catalog::compute_beta::{COLLECTIONS, SERVICE, scopes};
 /// `DELETE projects/{project}/global/operations/{operation}` (Discovery id
 /// `compute.globalOperations.delete`).
 /// Responds with no content.
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::GlobalOperationsDelete;
-///
-/// let request = GlobalOperationsDelete::new("my-project", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOperationsDelete(crate::__private::Call);
 
@@ -88,10 +74,8 @@ impl GlobalOperationsDelete {
     /// - `operation`: Name of the Operations resource to delete, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         operation: impl Into<String>,
@@ -128,40 +112,8 @@ impl crate::Request for GlobalOperationsDelete {
 ///
 /// `GET projects/{project}/global/operations/{operation}` (Discovery id
 /// `compute.globalOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::GlobalOperationsGet;
-///
-/// let request = GlobalOperationsGet::new("my-project", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_beta::{GlobalOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = GlobalOperationsGet::new("my-project", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOperationsGet(crate::__private::Call);
 
@@ -173,10 +125,8 @@ impl GlobalOperationsGet {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         operation: impl Into<String>,
@@ -217,20 +167,6 @@ impl crate::Request for GlobalOperationsGet {
 ///
 /// `GET projects/{project}/global/operations` (Discovery id `compute.globalOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::GlobalOperationsList;
-///
-/// let request = GlobalOperationsList::new("my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/global/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOperationsList(crate::__private::Call);
 
@@ -240,10 +176,8 @@ impl GlobalOperationsList {
     /// - `project`: Project ID for this request. Must match
     ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(project: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([project.into()]).map(Self)
     }
@@ -392,20 +326,6 @@ impl crate::Request for GlobalOperationsList {
 /// `POST projects/{project}/global/operations/{operation}/wait` (Discovery id
 /// `compute.globalOperations.wait`).
 /// Responds with [`Operation`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::GlobalOperationsWait;
-///
-/// let request = GlobalOperationsWait::new("my-project", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/global/operations/my-operation/wait",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOperationsWait(crate::__private::Call);
 
@@ -417,10 +337,8 @@ impl GlobalOperationsWait {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         operation: impl Into<String>,
@@ -458,20 +376,6 @@ impl crate::Request for GlobalOperationsWait {
 /// `DELETE locations/global/operations/{operation}` (Discovery id
 /// `compute.globalOrganizationOperations.delete`).
 /// Responds with no content.
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::GlobalOrganizationOperationsDelete;
-///
-/// let request = GlobalOrganizationOperationsDelete::new("my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOrganizationOperationsDelete(crate::__private::Call);
 
@@ -481,10 +385,8 @@ impl GlobalOrganizationOperationsDelete {
     /// - `operation`: Name of the Operations resource to delete, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(operation: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([operation.into()]).map(Self)
     }
@@ -520,40 +422,8 @@ impl crate::Request for GlobalOrganizationOperationsDelete {
 ///
 /// `GET locations/global/operations/{operation}` (Discovery id
 /// `compute.globalOrganizationOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::GlobalOrganizationOperationsGet;
-///
-/// let request = GlobalOrganizationOperationsGet::new("my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_beta::{GlobalOrganizationOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = GlobalOrganizationOperationsGet::new("my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOrganizationOperationsGet(crate::__private::Call);
 
@@ -563,10 +433,8 @@ impl GlobalOrganizationOperationsGet {
     /// - `operation`: Name of the Operations resource to return. Parent is derived from this
     ///   field. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(operation: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([operation.into()]).map(Self)
     }
@@ -601,20 +469,6 @@ impl crate::Request for GlobalOrganizationOperationsGet {
 /// `GET locations/global/operations` (Discovery id
 /// `compute.globalOrganizationOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::GlobalOrganizationOperationsList;
-///
-/// let request = GlobalOrganizationOperationsList::new()?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/locations/global/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOrganizationOperationsList(crate::__private::Call);
 
@@ -753,20 +607,6 @@ impl crate::Request for GlobalOrganizationOperationsList {
 /// `DELETE projects/{project}/regions/{region}/operations/{operation}` (Discovery id
 /// `compute.regionOperations.delete`).
 /// Responds with no content.
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::RegionOperationsDelete;
-///
-/// let request = RegionOperationsDelete::new("my-project", "my-region", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/regions/my-region/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionOperationsDelete(crate::__private::Call);
 
@@ -780,10 +620,8 @@ impl RegionOperationsDelete {
     /// - `operation`: Name of the Operations resource to delete, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         region: impl Into<String>,
@@ -829,40 +667,8 @@ impl crate::Request for RegionOperationsDelete {
 ///
 /// `GET projects/{project}/regions/{region}/operations/{operation}` (Discovery id
 /// `compute.regionOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::RegionOperationsGet;
-///
-/// let request = RegionOperationsGet::new("my-project", "my-region", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/regions/my-region/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_beta::{RegionOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = RegionOperationsGet::new("my-project", "my-region", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionOperationsGet(crate::__private::Call);
 
@@ -876,10 +682,8 @@ impl RegionOperationsGet {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         region: impl Into<String>,
@@ -930,20 +734,6 @@ impl crate::Request for RegionOperationsGet {
 /// `GET projects/{project}/regions/{region}/operations` (Discovery id
 /// `compute.regionOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::RegionOperationsList;
-///
-/// let request = RegionOperationsList::new("my-project", "my-region")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/regions/my-region/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionOperationsList(crate::__private::Call);
 
@@ -955,10 +745,8 @@ impl RegionOperationsList {
     /// - `region`: Name of the region for this request. Must match
     ///   `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         region: impl Into<String>,
@@ -1115,20 +903,6 @@ impl crate::Request for RegionOperationsList {
 /// `POST projects/{project}/regions/{region}/operations/{operation}/wait` (Discovery id
 /// `compute.regionOperations.wait`).
 /// Responds with [`Operation`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::RegionOperationsWait;
-///
-/// let request = RegionOperationsWait::new("my-project", "my-region", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/regions/my-region/operations/my-operation/wait",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionOperationsWait(crate::__private::Call);
 
@@ -1142,10 +916,8 @@ impl RegionOperationsWait {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         region: impl Into<String>,
@@ -1192,20 +964,6 @@ impl crate::Request for RegionOperationsWait {
 /// `DELETE projects/{project}/zones/{zone}/operations/{operation}` (Discovery id
 /// `compute.zoneOperations.delete`).
 /// Responds with no content.
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::ZoneOperationsDelete;
-///
-/// let request = ZoneOperationsDelete::new("my-project", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/zones/my-zone/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOperationsDelete(crate::__private::Call);
 
@@ -1218,10 +976,8 @@ impl ZoneOperationsDelete {
     /// - `operation`: Name of the Operations resource to delete, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         zone: impl Into<String>,
@@ -1267,40 +1023,8 @@ impl crate::Request for ZoneOperationsDelete {
 ///
 /// `GET projects/{project}/zones/{zone}/operations/{operation}` (Discovery id
 /// `compute.zoneOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::ZoneOperationsGet;
-///
-/// let request = ZoneOperationsGet::new("my-project", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/zones/my-zone/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_beta::{ZoneOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ZoneOperationsGet::new("my-project", "my-zone", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOperationsGet(crate::__private::Call);
 
@@ -1313,10 +1037,8 @@ impl ZoneOperationsGet {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         zone: impl Into<String>,
@@ -1367,20 +1089,6 @@ impl crate::Request for ZoneOperationsGet {
 /// `GET projects/{project}/zones/{zone}/operations` (Discovery id
 /// `compute.zoneOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::ZoneOperationsList;
-///
-/// let request = ZoneOperationsList::new("my-project", "my-zone")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/zones/my-zone/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOperationsList(crate::__private::Call);
 
@@ -1391,10 +1099,8 @@ impl ZoneOperationsList {
     ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
     /// - `zone`: Name of the zone for request. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         zone: impl Into<String>,
@@ -1550,20 +1256,6 @@ impl crate::Request for ZoneOperationsList {
 /// `POST projects/{project}/zones/{zone}/operations/{operation}/wait` (Discovery id
 /// `compute.zoneOperations.wait`).
 /// Responds with [`Operation`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_beta::ZoneOperationsWait;
-///
-/// let request = ZoneOperationsWait::new("my-project", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/beta/projects/my-project/zones/my-zone/operations/my-operation/wait",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOperationsWait(crate::__private::Call);
 
@@ -1576,10 +1268,8 @@ impl ZoneOperationsWait {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         zone: impl Into<String>,

@@ -65,40 +65,8 @@ pub use crate::catalog::compute_preview::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET {+folder}/global/operations/{operation}` (Discovery id
 /// `compute.globalFolderOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::GlobalFolderOperationsGet;
-///
-/// let request = GlobalFolderOperationsGet::new("folders/123456", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/folders/123456/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_preview::{GlobalFolderOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = GlobalFolderOperationsGet::new("folders/123456", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalFolderOperationsGet(crate::__private::Call);
 
@@ -109,10 +77,8 @@ impl GlobalFolderOperationsGet {
     /// - `operation`: Name of the Operations resource to return. Must match
     ///   `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         folder: impl Into<String>,
         operation: impl Into<String>,
@@ -149,20 +115,6 @@ impl crate::Request for GlobalFolderOperationsGet {
 ///
 /// `GET {+folder}/global/operations` (Discovery id `compute.globalFolderOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::GlobalFolderOperationsList;
-///
-/// let request = GlobalFolderOperationsList::new("folders/123456")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/folders/123456/global/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalFolderOperationsList(crate::__private::Call);
 
@@ -171,10 +123,8 @@ impl GlobalFolderOperationsList {
     ///
     /// - `folder`: Folder ID for this request. Must match `folders/[0-9]{0,20}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(folder: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([folder.into()]).map(Self)
     }
@@ -297,20 +247,6 @@ impl crate::Request for GlobalFolderOperationsList {
 /// `DELETE projects/{project}/global/operations/{operation}` (Discovery id
 /// `compute.globalOperations.delete`).
 /// Responds with no content.
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::GlobalOperationsDelete;
-///
-/// let request = GlobalOperationsDelete::new("my-project", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOperationsDelete(crate::__private::Call);
 
@@ -322,10 +258,8 @@ impl GlobalOperationsDelete {
     /// - `operation`: Name of the Operations resource to delete, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         operation: impl Into<String>,
@@ -362,40 +296,8 @@ impl crate::Request for GlobalOperationsDelete {
 ///
 /// `GET projects/{project}/global/operations/{operation}` (Discovery id
 /// `compute.globalOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::GlobalOperationsGet;
-///
-/// let request = GlobalOperationsGet::new("my-project", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_preview::{GlobalOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = GlobalOperationsGet::new("my-project", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOperationsGet(crate::__private::Call);
 
@@ -407,10 +309,8 @@ impl GlobalOperationsGet {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         operation: impl Into<String>,
@@ -451,20 +351,6 @@ impl crate::Request for GlobalOperationsGet {
 ///
 /// `GET projects/{project}/global/operations` (Discovery id `compute.globalOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::GlobalOperationsList;
-///
-/// let request = GlobalOperationsList::new("my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/global/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOperationsList(crate::__private::Call);
 
@@ -474,10 +360,8 @@ impl GlobalOperationsList {
     /// - `project`: Project ID for this request. Must match
     ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(project: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([project.into()]).map(Self)
     }
@@ -615,20 +499,6 @@ impl crate::Request for GlobalOperationsList {
 /// `POST projects/{project}/global/operations/{operation}/wait` (Discovery id
 /// `compute.globalOperations.wait`).
 /// Responds with [`Operation`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::GlobalOperationsWait;
-///
-/// let request = GlobalOperationsWait::new("my-project", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/global/operations/my-operation/wait",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOperationsWait(crate::__private::Call);
 
@@ -640,10 +510,8 @@ impl GlobalOperationsWait {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         operation: impl Into<String>,
@@ -681,20 +549,6 @@ impl crate::Request for GlobalOperationsWait {
 /// `DELETE locations/global/operations/{operation}` (Discovery id
 /// `compute.globalOrganizationOperations.delete`).
 /// Responds with no content.
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::GlobalOrganizationOperationsDelete;
-///
-/// let request = GlobalOrganizationOperationsDelete::new("my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOrganizationOperationsDelete(crate::__private::Call);
 
@@ -704,10 +558,8 @@ impl GlobalOrganizationOperationsDelete {
     /// - `operation`: Name of the Operations resource to delete, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(operation: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([operation.into()]).map(Self)
     }
@@ -743,40 +595,8 @@ impl crate::Request for GlobalOrganizationOperationsDelete {
 ///
 /// `GET locations/global/operations/{operation}` (Discovery id
 /// `compute.globalOrganizationOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::GlobalOrganizationOperationsGet;
-///
-/// let request = GlobalOrganizationOperationsGet::new("my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_preview::{GlobalOrganizationOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = GlobalOrganizationOperationsGet::new("my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOrganizationOperationsGet(crate::__private::Call);
 
@@ -786,10 +606,8 @@ impl GlobalOrganizationOperationsGet {
     /// - `operation`: Name of the Operations resource to return. Parent is derived from this
     ///   field. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(operation: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([operation.into()]).map(Self)
     }
@@ -824,20 +642,6 @@ impl crate::Request for GlobalOrganizationOperationsGet {
 /// `GET locations/global/operations` (Discovery id
 /// `compute.globalOrganizationOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::GlobalOrganizationOperationsList;
-///
-/// let request = GlobalOrganizationOperationsList::new()?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/locations/global/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOrganizationOperationsList(crate::__private::Call);
 
@@ -965,20 +769,6 @@ impl crate::Request for GlobalOrganizationOperationsList {
 /// `DELETE projects/{project}/regions/{region}/operations/{operation}` (Discovery id
 /// `compute.regionOperations.delete`).
 /// Responds with no content.
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::RegionOperationsDelete;
-///
-/// let request = RegionOperationsDelete::new("my-project", "my-region", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/regions/my-region/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionOperationsDelete(crate::__private::Call);
 
@@ -992,10 +782,8 @@ impl RegionOperationsDelete {
     /// - `operation`: Name of the Operations resource to delete, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         region: impl Into<String>,
@@ -1041,40 +829,8 @@ impl crate::Request for RegionOperationsDelete {
 ///
 /// `GET projects/{project}/regions/{region}/operations/{operation}` (Discovery id
 /// `compute.regionOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::RegionOperationsGet;
-///
-/// let request = RegionOperationsGet::new("my-project", "my-region", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/regions/my-region/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_preview::{RegionOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = RegionOperationsGet::new("my-project", "my-region", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionOperationsGet(crate::__private::Call);
 
@@ -1088,10 +844,8 @@ impl RegionOperationsGet {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         region: impl Into<String>,
@@ -1142,20 +896,6 @@ impl crate::Request for RegionOperationsGet {
 /// `GET projects/{project}/regions/{region}/operations` (Discovery id
 /// `compute.regionOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::RegionOperationsList;
-///
-/// let request = RegionOperationsList::new("my-project", "my-region")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/regions/my-region/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionOperationsList(crate::__private::Call);
 
@@ -1167,10 +907,8 @@ impl RegionOperationsList {
     /// - `region`: Name of the region for this request. Must match
     ///   `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         region: impl Into<String>,
@@ -1316,20 +1054,6 @@ impl crate::Request for RegionOperationsList {
 /// `POST projects/{project}/regions/{region}/operations/{operation}/wait` (Discovery id
 /// `compute.regionOperations.wait`).
 /// Responds with [`Operation`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::RegionOperationsWait;
-///
-/// let request = RegionOperationsWait::new("my-project", "my-region", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/regions/my-region/operations/my-operation/wait",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionOperationsWait(crate::__private::Call);
 
@@ -1343,10 +1067,8 @@ impl RegionOperationsWait {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         region: impl Into<String>,
@@ -1392,40 +1114,8 @@ impl crate::Request for RegionOperationsWait {
 ///
 /// `GET {+folder}/zones/{zone}/operations/{operation}` (Discovery id
 /// `compute.zoneFolderOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::ZoneFolderOperationsGet;
-///
-/// let request = ZoneFolderOperationsGet::new("folders/123456", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/folders/123456/zones/my-zone/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_preview::{ZoneFolderOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ZoneFolderOperationsGet::new("folders/123456", "my-zone", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneFolderOperationsGet(crate::__private::Call);
 
@@ -1437,10 +1127,8 @@ impl ZoneFolderOperationsGet {
     /// - `operation`: Name of the Operations resource to return. Must match
     ///   `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         folder: impl Into<String>,
         zone: impl Into<String>,
@@ -1486,20 +1174,6 @@ impl crate::Request for ZoneFolderOperationsGet {
 ///
 /// `GET {+folder}/zones/{zone}/operations` (Discovery id `compute.zoneFolderOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::ZoneFolderOperationsList;
-///
-/// let request = ZoneFolderOperationsList::new("folders/123456", "my-zone")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/folders/123456/zones/my-zone/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneFolderOperationsList(crate::__private::Call);
 
@@ -1509,10 +1183,8 @@ impl ZoneFolderOperationsList {
     /// - `folder`: Folder ID for this request. Must match `folders/[0-9]{0,20}`.
     /// - `zone`: Name of the zone for request. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         folder: impl Into<String>,
         zone: impl Into<String>,
@@ -1643,20 +1315,6 @@ impl crate::Request for ZoneFolderOperationsList {
 /// `DELETE projects/{project}/zones/{zone}/operations/{operation}` (Discovery id
 /// `compute.zoneOperations.delete`).
 /// Responds with no content.
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::ZoneOperationsDelete;
-///
-/// let request = ZoneOperationsDelete::new("my-project", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/zones/my-zone/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOperationsDelete(crate::__private::Call);
 
@@ -1669,10 +1327,8 @@ impl ZoneOperationsDelete {
     /// - `operation`: Name of the Operations resource to delete, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         zone: impl Into<String>,
@@ -1718,40 +1374,8 @@ impl crate::Request for ZoneOperationsDelete {
 ///
 /// `GET projects/{project}/zones/{zone}/operations/{operation}` (Discovery id
 /// `compute.zoneOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::ZoneOperationsGet;
-///
-/// let request = ZoneOperationsGet::new("my-project", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/zones/my-zone/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_preview::{ZoneOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ZoneOperationsGet::new("my-project", "my-zone", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOperationsGet(crate::__private::Call);
 
@@ -1764,10 +1388,8 @@ impl ZoneOperationsGet {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         zone: impl Into<String>,
@@ -1818,20 +1440,6 @@ impl crate::Request for ZoneOperationsGet {
 /// `GET projects/{project}/zones/{zone}/operations` (Discovery id
 /// `compute.zoneOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::ZoneOperationsList;
-///
-/// let request = ZoneOperationsList::new("my-project", "my-zone")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/zones/my-zone/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOperationsList(crate::__private::Call);
 
@@ -1842,10 +1450,8 @@ impl ZoneOperationsList {
     ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
     /// - `zone`: Name of the zone for request. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         zone: impl Into<String>,
@@ -1990,20 +1596,6 @@ impl crate::Request for ZoneOperationsList {
 /// `POST projects/{project}/zones/{zone}/operations/{operation}/wait` (Discovery id
 /// `compute.zoneOperations.wait`).
 /// Responds with [`Operation`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::ZoneOperationsWait;
-///
-/// let request = ZoneOperationsWait::new("my-project", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/projects/my-project/zones/my-zone/operations/my-operation/wait",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOperationsWait(crate::__private::Call);
 
@@ -2016,10 +1608,8 @@ impl ZoneOperationsWait {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric
     ///   identifier. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         zone: impl Into<String>,
@@ -2065,40 +1655,8 @@ impl crate::Request for ZoneOperationsWait {
 ///
 /// `GET {+organization}/zones/{zone}/operations/{operation}` (Discovery id
 /// `compute.zoneOrganizationOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::ZoneOrganizationOperationsGet;
-///
-/// let request = ZoneOrganizationOperationsGet::new("organizations/123456", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/organizations/123456/zones/my-zone/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::compute_preview::{ZoneOrganizationOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ZoneOrganizationOperationsGet::new("organizations/123456", "my-zone", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOrganizationOperationsGet(crate::__private::Call);
 
@@ -2110,10 +1668,8 @@ impl ZoneOrganizationOperationsGet {
     /// - `operation`: Name of the Operations resource to return. Parent is derived from this
     ///   field. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19}`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         organization: impl Into<String>,
         zone: impl Into<String>,
@@ -2160,20 +1716,6 @@ impl crate::Request for ZoneOrganizationOperationsGet {
 /// `GET {+organization}/zones/{zone}/operations` (Discovery id
 /// `compute.zoneOrganizationOperations.list`).
 /// Responds with [`OperationList`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::compute_preview::ZoneOrganizationOperationsList;
-///
-/// let request = ZoneOrganizationOperationsList::new("organizations/my-organization", "my-zone")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://compute.googleapis.com/compute/v1/organizations/my-organization/zones/my-zone/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneOrganizationOperationsList(crate::__private::Call);
 
@@ -2183,10 +1725,8 @@ impl ZoneOrganizationOperationsList {
     /// - `organization`: Organization ID for this request. Must match `organizations/*`.
     /// - `zone`: Name of the zone for request. Must match `[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         organization: impl Into<String>,
         zone: impl Into<String>,

@@ -67,20 +67,6 @@ pub use crate::catalog::contactcenterinsights_v1::{COLLECTIONS, SERVICE, scopes}
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `contactcenterinsights.projects.locations.authorizedViewSets.authorizedViews.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::contactcenterinsights_v1::ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsCancel;
-///
-/// let request = ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsCancel::new("projects/my-project/locations/my-location/authorizedViewSets/my-authorized-view-set/authorizedViews/my-authorized-view/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://contactcenterinsights.googleapis.com/v1/projects/my-project/locations/my-location/authorizedViewSets/my-authorized-view-set/authorizedViews/my-authorized-view/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsCancel(
     crate::__private::Call,
@@ -94,10 +80,8 @@ impl ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/authorizedViewSets/*/authorizedViews/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -130,40 +114,8 @@ for ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsCancel {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `contactcenterinsights.projects.locations.authorizedViewSets.authorizedViews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::contactcenterinsights_v1::ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet;
-///
-/// let request = ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet::new("projects/my-project/locations/my-location/authorizedViewSets/my-authorized-view-set/authorizedViews/my-authorized-view/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://contactcenterinsights.googleapis.com/v1/projects/my-project/locations/my-location/authorizedViewSets/my-authorized-view-set/authorizedViews/my-authorized-view/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::contactcenterinsights_v1::{ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet::new("projects/my-project/locations/my-location/authorizedViewSets/my-authorized-view-set/authorizedViews/my-authorized-view/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet(
     crate::__private::Call,
@@ -177,10 +129,8 @@ impl ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/authorizedViewSets/*/authorizedViews/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -216,20 +166,6 @@ impl crate::Cancel for ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperati
 /// `GET v1/{+name}/operations` (Discovery id
 /// `contactcenterinsights.projects.locations.authorizedViewSets.authorizedViews.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::contactcenterinsights_v1::ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsList;
-///
-/// let request = ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsList::new("projects/my-project/locations/my-location/authorizedViewSets/my-authorized-view-set/authorizedViews/my-authorized-view")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://contactcenterinsights.googleapis.com/v1/projects/my-project/locations/my-location/authorizedViewSets/my-authorized-view-set/authorizedViews/my-authorized-view/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsList(
     crate::__private::Call,
@@ -243,10 +179,8 @@ impl ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/authorizedViewSets/*/authorizedViews/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -309,20 +243,6 @@ for ProjectsLocationsAuthorizedViewSetsAuthorizedViewsOperationsList {
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `contactcenterinsights.projects.locations.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::contactcenterinsights_v1::ProjectsLocationsOperationsCancel;
-///
-/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://contactcenterinsights.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
 
@@ -332,10 +252,8 @@ impl ProjectsLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -366,40 +284,8 @@ impl crate::Request for ProjectsLocationsOperationsCancel {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `contactcenterinsights.projects.locations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::contactcenterinsights_v1::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://contactcenterinsights.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::contactcenterinsights_v1::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -409,10 +295,8 @@ impl ProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -448,20 +332,6 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `contactcenterinsights.projects.locations.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::contactcenterinsights_v1::ProjectsLocationsOperationsList;
-///
-/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://contactcenterinsights.googleapis.com/v1/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -470,10 +340,8 @@ impl ProjectsLocationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

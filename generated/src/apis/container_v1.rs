@@ -61,20 +61,6 @@ pub use crate::catalog::container_v1::{COLLECTIONS, SERVICE, scopes};
 /// `POST v1/{+name}:cancel` (Discovery id `container.projects.locations.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](ProjectsLocationsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::container_v1::ProjectsLocationsOperationsCancel;
-///
-/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://container.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
 
@@ -85,10 +71,8 @@ impl ProjectsLocationsOperationsCancel {
     ///   in the format `projects/*/locations/*/operations/*`. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -121,40 +105,8 @@ impl crate::Request for ProjectsLocationsOperationsCancel {
 /// Gets the specified operation.
 ///
 /// `GET v1/{+name}` (Discovery id `container.projects.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::container_v1::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://container.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::container_v1::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -165,10 +117,8 @@ impl ProjectsLocationsOperationsGet {
     ///   the format `projects/*/locations/*/operations/*`. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -221,20 +171,6 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
 ///
 /// `GET v1/{+parent}/operations` (Discovery id `container.projects.locations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::container_v1::ProjectsLocationsOperationsList;
-///
-/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://container.googleapis.com/v1/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -245,10 +181,8 @@ impl ProjectsLocationsOperationsList {
     ///   in the format `projects/*/locations/*`. Location "-" matches all zones and all regions.
     ///   Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([parent.into()]).map(Self)
     }
@@ -293,20 +227,6 @@ impl crate::Request for ProjectsLocationsOperationsList {
 /// `container.projects.zones.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](ProjectsZonesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::container_v1::ProjectsZonesOperationsCancel;
-///
-/// let request = ProjectsZonesOperationsCancel::new("my-project", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://container.googleapis.com/v1/projects/my-project/zones/my-zone/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsZonesOperationsCancel(crate::__private::Call);
 
@@ -322,10 +242,8 @@ impl ProjectsZonesOperationsCancel {
     /// - `operationId`: Deprecated. The server-assigned `name` of the operation. This field has
     ///   been deprecated and replaced by the name field.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project_id: impl Into<String>,
         zone: impl Into<String>,
@@ -376,40 +294,8 @@ impl crate::Request for ProjectsZonesOperationsCancel {
 ///
 /// `GET v1/projects/{projectId}/zones/{zone}/operations/{operationId}` (Discovery id
 /// `container.projects.zones.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::container_v1::ProjectsZonesOperationsGet;
-///
-/// let request = ProjectsZonesOperationsGet::new("my-project", "my-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://container.googleapis.com/v1/projects/my-project/zones/my-zone/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::container_v1::{ProjectsZonesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsZonesOperationsGet::new("my-project", "my-zone", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsZonesOperationsGet(crate::__private::Call);
 
@@ -425,10 +311,8 @@ impl ProjectsZonesOperationsGet {
     /// - `operationId`: Deprecated. The server-assigned `name` of the operation. This field has
     ///   been deprecated and replaced by the name field.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project_id: impl Into<String>,
         zone: impl Into<String>,
@@ -485,20 +369,6 @@ impl crate::Cancel for ProjectsZonesOperationsGet {
 /// `GET v1/projects/{projectId}/zones/{zone}/operations` (Discovery id
 /// `container.projects.zones.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::container_v1::ProjectsZonesOperationsList;
-///
-/// let request = ProjectsZonesOperationsList::new("my-project", "my-zone")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://container.googleapis.com/v1/projects/my-project/zones/my-zone/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsZonesOperationsList(crate::__private::Call);
 
@@ -512,10 +382,8 @@ impl ProjectsZonesOperationsList {
     ///   [zone](https://cloud.google.com/compute/docs/zones#available) to return operations for, or
     ///   `-` for all zones. This field has been deprecated and replaced by the parent field.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project_id: impl Into<String>,
         zone: impl Into<String>,

@@ -68,20 +68,6 @@ pub use crate::catalog::dataproc_v1::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `dataproc.projects.locations.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1::ProjectsLocationsOperationsCancel;
-///
-/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
 
@@ -91,10 +77,8 @@ impl ProjectsLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -127,20 +111,6 @@ impl crate::Request for ProjectsLocationsOperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `dataproc.projects.locations.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1::ProjectsLocationsOperationsDelete;
-///
-/// let request = ProjectsLocationsOperationsDelete::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsDelete(crate::__private::Call);
 
@@ -150,10 +120,8 @@ impl ProjectsLocationsOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -184,40 +152,8 @@ impl crate::Request for ProjectsLocationsOperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `dataproc.projects.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::dataproc_v1::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -227,10 +163,8 @@ impl ProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -265,20 +199,6 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `dataproc.projects.locations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1::ProjectsLocationsOperationsList;
-///
-/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -288,10 +208,8 @@ impl ProjectsLocationsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -352,20 +270,6 @@ impl crate::Request for ProjectsLocationsOperationsList {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `dataproc.projects.regions.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1::ProjectsRegionsOperationsCancel;
-///
-/// let request = ProjectsRegionsOperationsCancel::new("projects/my-project/regions/my-region/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1/projects/my-project/regions/my-region/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsRegionsOperationsCancel(crate::__private::Call);
 
@@ -375,10 +279,8 @@ impl ProjectsRegionsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/regions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -411,20 +313,6 @@ impl crate::Request for ProjectsRegionsOperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `dataproc.projects.regions.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1::ProjectsRegionsOperationsDelete;
-///
-/// let request = ProjectsRegionsOperationsDelete::new("projects/my-project/regions/my-region/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1/projects/my-project/regions/my-region/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsRegionsOperationsDelete(crate::__private::Call);
 
@@ -434,10 +322,8 @@ impl ProjectsRegionsOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/regions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -468,40 +354,8 @@ impl crate::Request for ProjectsRegionsOperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `dataproc.projects.regions.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1::ProjectsRegionsOperationsGet;
-///
-/// let request = ProjectsRegionsOperationsGet::new("projects/my-project/regions/my-region/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1/projects/my-project/regions/my-region/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::dataproc_v1::{ProjectsRegionsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsRegionsOperationsGet::new("projects/my-project/regions/my-region/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsRegionsOperationsGet(crate::__private::Call);
 
@@ -511,10 +365,8 @@ impl ProjectsRegionsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/regions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -549,20 +401,6 @@ impl crate::Cancel for ProjectsRegionsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `dataproc.projects.regions.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1::ProjectsRegionsOperationsList;
-///
-/// let request = ProjectsRegionsOperationsList::new("projects/my-project/regions/my-region/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1/projects/my-project/regions/my-region/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsRegionsOperationsList(crate::__private::Call);
 
@@ -572,10 +410,8 @@ impl ProjectsRegionsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/regions/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -64,20 +64,6 @@ pub use crate::catalog::dataproc_v1beta2::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `POST v1beta2/{+name}:cancel` (Discovery id `dataproc.projects.regions.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1beta2::ProjectsRegionsOperationsCancel;
-///
-/// let request = ProjectsRegionsOperationsCancel::new("projects/my-project/regions/my-region/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1beta2/projects/my-project/regions/my-region/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsRegionsOperationsCancel(crate::__private::Call);
 
@@ -87,10 +73,8 @@ impl ProjectsRegionsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/regions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -123,20 +107,6 @@ impl crate::Request for ProjectsRegionsOperationsCancel {
 ///
 /// `DELETE v1beta2/{+name}` (Discovery id `dataproc.projects.regions.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1beta2::ProjectsRegionsOperationsDelete;
-///
-/// let request = ProjectsRegionsOperationsDelete::new("projects/my-project/regions/my-region/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1beta2/projects/my-project/regions/my-region/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsRegionsOperationsDelete(crate::__private::Call);
 
@@ -146,10 +116,8 @@ impl ProjectsRegionsOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/regions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -180,40 +148,8 @@ impl crate::Request for ProjectsRegionsOperationsDelete {
 /// API service.
 ///
 /// `GET v1beta2/{+name}` (Discovery id `dataproc.projects.regions.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1beta2::ProjectsRegionsOperationsGet;
-///
-/// let request = ProjectsRegionsOperationsGet::new("projects/my-project/regions/my-region/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1beta2/projects/my-project/regions/my-region/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::dataproc_v1beta2::{ProjectsRegionsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsRegionsOperationsGet::new("projects/my-project/regions/my-region/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsRegionsOperationsGet(crate::__private::Call);
 
@@ -223,10 +159,8 @@ impl ProjectsRegionsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/regions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -266,20 +200,6 @@ impl crate::Cancel for ProjectsRegionsOperationsGet {
 ///
 /// `GET v1beta2/{+name}` (Discovery id `dataproc.projects.regions.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dataproc_v1beta2::ProjectsRegionsOperationsList;
-///
-/// let request = ProjectsRegionsOperationsList::new("projects/my-project/regions/my-region/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dataproc.googleapis.com/v1beta2/projects/my-project/regions/my-region/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsRegionsOperationsList(crate::__private::Call);
 
@@ -289,10 +209,8 @@ impl ProjectsRegionsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/regions/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -57,40 +57,8 @@ pub use crate::catalog::deploymentmanager_v2beta::{COLLECTIONS, SERVICE, scopes}
 ///
 /// `GET deploymentmanager/v2beta/projects/{project}/global/operations/{operation}` (Discovery
 /// id `deploymentmanager.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::deploymentmanager_v2beta::OperationsGet;
-///
-/// let request = OperationsGet::new("my-project", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://deploymentmanager.googleapis.com/deploymentmanager/v2beta/projects/my-project/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::deploymentmanager_v2beta::{OperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OperationsGet::new("my-project", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsGet(crate::__private::Call);
 
@@ -101,10 +69,8 @@ impl OperationsGet {
     ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
     /// - `operation`: The name of the operation for this request.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         operation: impl Into<String>,
@@ -147,20 +113,6 @@ impl crate::Request for OperationsGet {
 /// `GET deploymentmanager/v2beta/projects/{project}/global/operations` (Discovery id
 /// `deploymentmanager.operations.list`).
 /// Responds with [`OperationsListResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::deploymentmanager_v2beta::OperationsList;
-///
-/// let request = OperationsList::new("my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://deploymentmanager.googleapis.com/deploymentmanager/v2beta/projects/my-project/global/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsList(crate::__private::Call);
 
@@ -170,10 +122,8 @@ impl OperationsList {
     /// - `project`: The project ID for this request. Must match
     ///   `(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[0-9]{1,19}|(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?))`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(project: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([project.into()]).map(Self)
     }

@@ -61,20 +61,6 @@ pub use crate::catalog::dialogflow_v2beta1::{COLLECTIONS, SERVICE, scopes};
 /// `POST v2beta1/{+name}:cancel` (Discovery id
 /// `dialogflow.projects.locations.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dialogflow_v2beta1::ProjectsLocationsOperationsCancel;
-///
-/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
 
@@ -83,10 +69,8 @@ impl ProjectsLocationsOperationsCancel {
     ///
     /// - `name` Must match `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -114,40 +98,8 @@ impl crate::Request for ProjectsLocationsOperationsCancel {
 /// Gets the latest state of an operation.
 ///
 /// `GET v2beta1/{+name}` (Discovery id `dialogflow.projects.locations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dialogflow_v2beta1::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::dialogflow_v2beta1::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -156,10 +108,8 @@ impl ProjectsLocationsOperationsGet {
     ///
     /// - `name` Must match `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -193,20 +143,6 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
 /// `GET v2beta1/{+name}/operations` (Discovery id
 /// `dialogflow.projects.locations.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dialogflow_v2beta1::ProjectsLocationsOperationsList;
-///
-/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -215,10 +151,8 @@ impl ProjectsLocationsOperationsList {
     ///
     /// - `name` Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -267,20 +201,6 @@ impl crate::Request for ProjectsLocationsOperationsList {
 ///
 /// `POST v2beta1/{+name}:cancel` (Discovery id `dialogflow.projects.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dialogflow_v2beta1::ProjectsOperationsCancel;
-///
-/// let request = ProjectsOperationsCancel::new("projects/my-project/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsCancel(crate::__private::Call);
 
@@ -289,10 +209,8 @@ impl ProjectsOperationsCancel {
     ///
     /// - `name` Must match `projects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -320,40 +238,8 @@ impl crate::Request for ProjectsOperationsCancel {
 /// Gets the latest state of an operation.
 ///
 /// `GET v2beta1/{+name}` (Discovery id `dialogflow.projects.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dialogflow_v2beta1::ProjectsOperationsGet;
-///
-/// let request = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::dialogflow_v2beta1::{ProjectsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsGet(crate::__private::Call);
 
@@ -362,10 +248,8 @@ impl ProjectsOperationsGet {
     ///
     /// - `name` Must match `projects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -398,20 +282,6 @@ impl crate::Cancel for ProjectsOperationsGet {
 ///
 /// `GET v2beta1/{+name}/operations` (Discovery id `dialogflow.projects.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dialogflow_v2beta1::ProjectsOperationsList;
-///
-/// let request = ProjectsOperationsList::new("projects/my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dialogflow.googleapis.com/v2beta1/projects/my-project/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsList(crate::__private::Call);
 
@@ -420,10 +290,8 @@ impl ProjectsOperationsList {
     ///
     /// - `name` Must match `projects/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

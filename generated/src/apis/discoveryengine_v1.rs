@@ -108,40 +108,8 @@ pub use crate::catalog::discoveryengine_v1::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataConnector.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataConnectorOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataConnectorOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsDataConnectorOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataConnectorOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataConnectorOperationsGet(
     crate::__private::Call,
@@ -154,10 +122,8 @@ impl ProjectsLocationsCollectionsDataConnectorOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataConnector/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -189,20 +155,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataConnector.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataConnectorOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataConnectorOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataConnectorOperationsList(
     crate::__private::Call,
@@ -215,10 +167,8 @@ impl ProjectsLocationsCollectionsDataConnectorOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataConnector`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -281,20 +231,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsList 
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel(
     crate::__private::Call,
@@ -308,10 +244,8 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -348,40 +282,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperations
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresBranchesOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsDataStoresBranchesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsGet(
     crate::__private::Call,
@@ -394,10 +296,8 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -433,20 +333,6 @@ impl crate::Cancel for ProjectsLocationsCollectionsDataStoresBranchesOperationsG
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresBranchesOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsList(
     crate::__private::Call,
@@ -460,10 +346,8 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -520,40 +404,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperations
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.models.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresModelsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsDataStoresModelsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresModelsOperationsGet(
     crate::__private::Call,
@@ -566,10 +418,8 @@ impl ProjectsLocationsCollectionsDataStoresModelsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/models/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -601,20 +451,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsGe
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.models.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresModelsOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresModelsOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresModelsOperationsList(
     crate::__private::Call,
@@ -627,10 +463,8 @@ impl ProjectsLocationsCollectionsDataStoresModelsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/models/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -687,40 +521,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsLi
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsDataStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresOperationsGet(crate::__private::Call);
 
@@ -730,10 +532,8 @@ impl ProjectsLocationsCollectionsDataStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -765,20 +565,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresOperationsList(crate::__private::Call);
 
@@ -789,10 +575,8 @@ impl ProjectsLocationsCollectionsDataStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -849,40 +633,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.schemas.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresSchemasOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSchemasOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsDataStoresSchemasOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresSchemasOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSchemasOperationsGet(
     crate::__private::Call,
@@ -895,10 +647,8 @@ impl ProjectsLocationsCollectionsDataStoresSchemasOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/schemas/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -930,20 +680,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsG
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.schemas.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresSchemasOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSchemasOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSchemasOperationsList(
     crate::__private::Call,
@@ -956,10 +692,8 @@ impl ProjectsLocationsCollectionsDataStoresSchemasOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/schemas/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1016,40 +750,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsL
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet(
     crate::__private::Call,
@@ -1063,10 +765,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1099,20 +799,6 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList(
     crate::__private::Call,
@@ -1126,10 +812,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1187,40 +871,8 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet(
     crate::__private::Call,
@@ -1234,10 +886,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperations
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1270,20 +920,6 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsG
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList(
     crate::__private::Call,
@@ -1297,10 +933,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperations
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1358,40 +992,8 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsL
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.assistants.agents.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/assistants/my-assistant/agents/my-agent/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/assistants/my-assistant/agents/my-agent/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/assistants/my-assistant/agents/my-agent/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet(
     crate::__private::Call,
@@ -1405,10 +1007,8 @@ impl ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*/assistants/*/agents/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1447,20 +1047,6 @@ for ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet {
 /// `discoveryengine.projects.locations.collections.engines.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](ProjectsLocationsCollectionsEnginesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsEnginesOperationsCancel;
-///
-/// let request = ProjectsLocationsCollectionsEnginesOperationsCancel::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesOperationsCancel(crate::__private::Call);
 
@@ -1470,10 +1056,8 @@ impl ProjectsLocationsCollectionsEnginesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/collections/*/engines/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1510,40 +1094,8 @@ impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsCancel {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsEnginesOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsEnginesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsEnginesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsEnginesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesOperationsGet(crate::__private::Call);
 
@@ -1553,10 +1105,8 @@ impl ProjectsLocationsCollectionsEnginesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1592,20 +1142,6 @@ impl crate::Cancel for ProjectsLocationsCollectionsEnginesOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsEnginesOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsEnginesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesOperationsList(crate::__private::Call);
 
@@ -1615,10 +1151,8 @@ impl ProjectsLocationsCollectionsEnginesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1675,40 +1209,8 @@ impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsCollectionsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsOperationsGet(crate::__private::Call);
 
@@ -1718,10 +1220,8 @@ impl ProjectsLocationsCollectionsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1753,20 +1253,6 @@ impl crate::Request for ProjectsLocationsCollectionsOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsCollectionsOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsOperationsList::new("projects/my-project/locations/my-location/collections/my-collection")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/collections/my-collection/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsOperationsList(crate::__private::Call);
 
@@ -1776,10 +1262,8 @@ impl ProjectsLocationsCollectionsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1842,20 +1326,6 @@ impl crate::Request for ProjectsLocationsCollectionsOperationsList {
 /// `discoveryengine.projects.locations.dataStores.branches.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](ProjectsLocationsDataStoresBranchesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsDataStoresBranchesOperationsCancel;
-///
-/// let request = ProjectsLocationsDataStoresBranchesOperationsCancel::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresBranchesOperationsCancel(crate::__private::Call);
 
@@ -1865,10 +1335,8 @@ impl ProjectsLocationsDataStoresBranchesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1905,40 +1373,8 @@ impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsCancel {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.branches.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsDataStoresBranchesOperationsGet;
-///
-/// let request = ProjectsLocationsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsDataStoresBranchesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresBranchesOperationsGet(crate::__private::Call);
 
@@ -1948,10 +1384,8 @@ impl ProjectsLocationsDataStoresBranchesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1987,20 +1421,6 @@ impl crate::Cancel for ProjectsLocationsDataStoresBranchesOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.branches.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsDataStoresBranchesOperationsList;
-///
-/// let request = ProjectsLocationsDataStoresBranchesOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresBranchesOperationsList(crate::__private::Call);
 
@@ -2010,10 +1430,8 @@ impl ProjectsLocationsDataStoresBranchesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/dataStores/*/branches/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2070,40 +1488,8 @@ impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.models.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsDataStoresModelsOperationsGet;
-///
-/// let request = ProjectsLocationsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsDataStoresModelsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresModelsOperationsGet(crate::__private::Call);
 
@@ -2113,10 +1499,8 @@ impl ProjectsLocationsDataStoresModelsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/dataStores/*/models/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2148,20 +1532,6 @@ impl crate::Request for ProjectsLocationsDataStoresModelsOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.models.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsDataStoresModelsOperationsList;
-///
-/// let request = ProjectsLocationsDataStoresModelsOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresModelsOperationsList(crate::__private::Call);
 
@@ -2171,10 +1541,8 @@ impl ProjectsLocationsDataStoresModelsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/dataStores/*/models/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2231,40 +1599,8 @@ impl crate::Request for ProjectsLocationsDataStoresModelsOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsDataStoresOperationsGet;
-///
-/// let request = ProjectsLocationsDataStoresOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/dataStores/my-data-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsDataStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDataStoresOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresOperationsGet(crate::__private::Call);
 
@@ -2274,10 +1610,8 @@ impl ProjectsLocationsDataStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/dataStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2309,20 +1643,6 @@ impl crate::Request for ProjectsLocationsDataStoresOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsDataStoresOperationsList;
-///
-/// let request = ProjectsLocationsDataStoresOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/dataStores/my-data-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresOperationsList(crate::__private::Call);
 
@@ -2332,10 +1652,8 @@ impl ProjectsLocationsDataStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/dataStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2392,40 +1710,8 @@ impl crate::Request for ProjectsLocationsDataStoresOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.identityMappingStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsIdentityMappingStoresOperationsGet;
-///
-/// let request = ProjectsLocationsIdentityMappingStoresOperationsGet::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsIdentityMappingStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsIdentityMappingStoresOperationsGet::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsIdentityMappingStoresOperationsGet(crate::__private::Call);
 
@@ -2435,10 +1721,8 @@ impl ProjectsLocationsIdentityMappingStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/identityMappingStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2470,20 +1754,6 @@ impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.identityMappingStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsIdentityMappingStoresOperationsList;
-///
-/// let request = ProjectsLocationsIdentityMappingStoresOperationsList::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsIdentityMappingStoresOperationsList(crate::__private::Call);
 
@@ -2493,10 +1763,8 @@ impl ProjectsLocationsIdentityMappingStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/identityMappingStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2552,40 +1820,8 @@ impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsList {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `discoveryengine.projects.locations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -2595,10 +1831,8 @@ impl ProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2630,20 +1864,6 @@ impl crate::Request for ProjectsLocationsOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsOperationsList;
-///
-/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -2652,10 +1872,8 @@ impl ProjectsLocationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2712,40 +1930,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.podcasts.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsLocationsPodcastsOperationsGet;
-///
-/// let request = ProjectsLocationsPodcastsOperationsGet::new("projects/my-project/locations/my-location/podcasts/my-podcast/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/locations/my-location/podcasts/my-podcast/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsLocationsPodcastsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsPodcastsOperationsGet::new("projects/my-project/locations/my-location/podcasts/my-podcast/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsPodcastsOperationsGet(crate::__private::Call);
 
@@ -2755,10 +1941,8 @@ impl ProjectsLocationsPodcastsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/podcasts/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2795,20 +1979,6 @@ impl crate::Request for ProjectsLocationsPodcastsOperationsGet {
 /// `POST v1/{+name}:cancel` (Discovery id `discoveryengine.projects.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](ProjectsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsOperationsCancel;
-///
-/// let request = ProjectsOperationsCancel::new("projects/my-project/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsCancel(crate::__private::Call);
 
@@ -2818,10 +1988,8 @@ impl ProjectsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2857,40 +2025,8 @@ impl crate::Request for ProjectsOperationsCancel {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `discoveryengine.projects.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsOperationsGet;
-///
-/// let request = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1::{ProjectsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsGet(crate::__private::Call);
 
@@ -2899,10 +2035,8 @@ impl ProjectsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `projects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2937,20 +2071,6 @@ impl crate::Cancel for ProjectsOperationsGet {
 ///
 /// `GET v1/{+name}/operations` (Discovery id `discoveryengine.projects.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1::ProjectsOperationsList;
-///
-/// let request = ProjectsOperationsList::new("projects/my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1/projects/my-project/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsList(crate::__private::Call);
 
@@ -2959,10 +2079,8 @@ impl ProjectsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -120,40 +120,8 @@ pub use crate::catalog::discoveryengine_v1alpha::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataConnector.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataConnectorOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataConnectorOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsDataConnectorOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataConnectorOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataConnectorOperationsGet(
     crate::__private::Call,
@@ -166,10 +134,8 @@ impl ProjectsLocationsCollectionsDataConnectorOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataConnector/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -201,20 +167,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataConnector.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataConnectorOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataConnectorOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataConnectorOperationsList(
     crate::__private::Call,
@@ -227,10 +179,8 @@ impl ProjectsLocationsCollectionsDataConnectorOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataConnector`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -293,20 +243,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsList 
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel(
     crate::__private::Call,
@@ -320,10 +256,8 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -360,40 +294,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperations
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresBranchesOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsDataStoresBranchesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsGet(
     crate::__private::Call,
@@ -406,10 +308,8 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -445,20 +345,6 @@ impl crate::Cancel for ProjectsLocationsCollectionsDataStoresBranchesOperationsG
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresBranchesOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsList(
     crate::__private::Call,
@@ -472,10 +358,8 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -532,40 +416,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperations
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.models.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresModelsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsDataStoresModelsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresModelsOperationsGet(
     crate::__private::Call,
@@ -578,10 +430,8 @@ impl ProjectsLocationsCollectionsDataStoresModelsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/models/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -613,20 +463,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsGe
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.models.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresModelsOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresModelsOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresModelsOperationsList(
     crate::__private::Call,
@@ -639,10 +475,8 @@ impl ProjectsLocationsCollectionsDataStoresModelsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/models/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -699,40 +533,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsLi
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsDataStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresOperationsGet(crate::__private::Call);
 
@@ -742,10 +544,8 @@ impl ProjectsLocationsCollectionsDataStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -777,20 +577,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresOperationsList(crate::__private::Call);
 
@@ -801,10 +587,8 @@ impl ProjectsLocationsCollectionsDataStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -861,40 +645,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsList {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.schemas.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresSchemasOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSchemasOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsDataStoresSchemasOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresSchemasOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSchemasOperationsGet(
     crate::__private::Call,
@@ -907,10 +659,8 @@ impl ProjectsLocationsCollectionsDataStoresSchemasOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/schemas/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -942,20 +692,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsG
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.schemas.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresSchemasOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSchemasOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSchemasOperationsList(
     crate::__private::Call,
@@ -968,10 +704,8 @@ impl ProjectsLocationsCollectionsDataStoresSchemasOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/schemas/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1028,40 +762,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsL
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet(
     crate::__private::Call,
@@ -1075,10 +777,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1111,20 +811,6 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList(
     crate::__private::Call,
@@ -1138,10 +824,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1199,40 +883,8 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet(
     crate::__private::Call,
@@ -1246,10 +898,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperations
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1282,20 +932,6 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsG
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList(
     crate::__private::Call,
@@ -1309,10 +945,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperations
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1370,40 +1004,8 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsL
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.assistants.agents.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/assistants/my-assistant/agents/my-agent/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/assistants/my-assistant/agents/my-agent/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/assistants/my-assistant/agents/my-agent/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet(
     crate::__private::Call,
@@ -1417,10 +1019,8 @@ impl ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*/assistants/*/agents/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1453,40 +1053,8 @@ for ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsEnginesOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsEnginesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsEnginesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsEnginesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesOperationsGet(crate::__private::Call);
 
@@ -1496,10 +1064,8 @@ impl ProjectsLocationsCollectionsEnginesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1531,20 +1097,6 @@ impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsEnginesOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsEnginesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesOperationsList(crate::__private::Call);
 
@@ -1554,10 +1106,8 @@ impl ProjectsLocationsCollectionsEnginesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1614,40 +1164,8 @@ impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsList {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.sessions.alphaEvolveExperiments.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsEnginesSessionsAlphaEvolveExperimentsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsEnginesSessionsAlphaEvolveExperimentsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/sessions/my-session/alphaEvolveExperiments/my-alpha-evolve-experiment/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/sessions/my-session/alphaEvolveExperiments/my-alpha-evolve-experiment/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsEnginesSessionsAlphaEvolveExperimentsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsEnginesSessionsAlphaEvolveExperimentsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/sessions/my-session/alphaEvolveExperiments/my-alpha-evolve-experiment/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesSessionsAlphaEvolveExperimentsOperationsGet(
     crate::__private::Call,
@@ -1661,10 +1179,8 @@ impl ProjectsLocationsCollectionsEnginesSessionsAlphaEvolveExperimentsOperations
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*/sessions/*/alphaEvolveExperiments/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1697,40 +1213,8 @@ for ProjectsLocationsCollectionsEnginesSessionsAlphaEvolveExperimentsOperationsG
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.sessions.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsEnginesSessionsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsEnginesSessionsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/sessions/my-session/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/sessions/my-session/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsEnginesSessionsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsEnginesSessionsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/sessions/my-session/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesSessionsOperationsGet(
     crate::__private::Call,
@@ -1743,10 +1227,8 @@ impl ProjectsLocationsCollectionsEnginesSessionsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*/sessions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1778,40 +1260,8 @@ impl crate::Request for ProjectsLocationsCollectionsEnginesSessionsOperationsGet
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsCollectionsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsOperationsGet(crate::__private::Call);
 
@@ -1821,10 +1271,8 @@ impl ProjectsLocationsCollectionsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1856,20 +1304,6 @@ impl crate::Request for ProjectsLocationsCollectionsOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsCollectionsOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsOperationsList::new("projects/my-project/locations/my-location/collections/my-collection")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/collections/my-collection/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsOperationsList(crate::__private::Call);
 
@@ -1879,10 +1313,8 @@ impl ProjectsLocationsCollectionsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1945,20 +1377,6 @@ impl crate::Request for ProjectsLocationsCollectionsOperationsList {
 /// `discoveryengine.projects.locations.dataStores.branches.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](ProjectsLocationsDataStoresBranchesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresBranchesOperationsCancel;
-///
-/// let request = ProjectsLocationsDataStoresBranchesOperationsCancel::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresBranchesOperationsCancel(crate::__private::Call);
 
@@ -1968,10 +1386,8 @@ impl ProjectsLocationsDataStoresBranchesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2008,40 +1424,8 @@ impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsCancel {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.branches.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresBranchesOperationsGet;
-///
-/// let request = ProjectsLocationsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsDataStoresBranchesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresBranchesOperationsGet(crate::__private::Call);
 
@@ -2051,10 +1435,8 @@ impl ProjectsLocationsDataStoresBranchesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2090,20 +1472,6 @@ impl crate::Cancel for ProjectsLocationsDataStoresBranchesOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.branches.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresBranchesOperationsList;
-///
-/// let request = ProjectsLocationsDataStoresBranchesOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresBranchesOperationsList(crate::__private::Call);
 
@@ -2113,10 +1481,8 @@ impl ProjectsLocationsDataStoresBranchesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/dataStores/*/branches/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2173,40 +1539,8 @@ impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsList {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.models.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresModelsOperationsGet;
-///
-/// let request = ProjectsLocationsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsDataStoresModelsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresModelsOperationsGet(crate::__private::Call);
 
@@ -2216,10 +1550,8 @@ impl ProjectsLocationsDataStoresModelsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/dataStores/*/models/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2251,20 +1583,6 @@ impl crate::Request for ProjectsLocationsDataStoresModelsOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.models.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresModelsOperationsList;
-///
-/// let request = ProjectsLocationsDataStoresModelsOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresModelsOperationsList(crate::__private::Call);
 
@@ -2274,10 +1592,8 @@ impl ProjectsLocationsDataStoresModelsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/dataStores/*/models/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2334,40 +1650,8 @@ impl crate::Request for ProjectsLocationsDataStoresModelsOperationsList {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresOperationsGet;
-///
-/// let request = ProjectsLocationsDataStoresOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsDataStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDataStoresOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresOperationsGet(crate::__private::Call);
 
@@ -2377,10 +1661,8 @@ impl ProjectsLocationsDataStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/dataStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2412,20 +1694,6 @@ impl crate::Request for ProjectsLocationsDataStoresOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsDataStoresOperationsList;
-///
-/// let request = ProjectsLocationsDataStoresOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/dataStores/my-data-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresOperationsList(crate::__private::Call);
 
@@ -2435,10 +1703,8 @@ impl ProjectsLocationsDataStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/dataStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2495,40 +1761,8 @@ impl crate::Request for ProjectsLocationsDataStoresOperationsList {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.evaluations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsEvaluationsOperationsGet;
-///
-/// let request = ProjectsLocationsEvaluationsOperationsGet::new("projects/my-project/locations/my-location/evaluations/my-evaluation/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/evaluations/my-evaluation/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsEvaluationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsEvaluationsOperationsGet::new("projects/my-project/locations/my-location/evaluations/my-evaluation/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsEvaluationsOperationsGet(crate::__private::Call);
 
@@ -2538,10 +1772,8 @@ impl ProjectsLocationsEvaluationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/evaluations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2573,40 +1805,8 @@ impl crate::Request for ProjectsLocationsEvaluationsOperationsGet {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.identityMappingStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsIdentityMappingStoresOperationsGet;
-///
-/// let request = ProjectsLocationsIdentityMappingStoresOperationsGet::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsIdentityMappingStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsIdentityMappingStoresOperationsGet::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsIdentityMappingStoresOperationsGet(crate::__private::Call);
 
@@ -2616,10 +1816,8 @@ impl ProjectsLocationsIdentityMappingStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/identityMappingStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2651,20 +1849,6 @@ impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.identityMappingStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsIdentityMappingStoresOperationsList;
-///
-/// let request = ProjectsLocationsIdentityMappingStoresOperationsList::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsIdentityMappingStoresOperationsList(crate::__private::Call);
 
@@ -2674,10 +1858,8 @@ impl ProjectsLocationsIdentityMappingStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/identityMappingStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2734,40 +1916,8 @@ impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsList {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.knowledgeSpaces.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsKnowledgeSpacesOperationsGet;
-///
-/// let request = ProjectsLocationsKnowledgeSpacesOperationsGet::new("projects/my-project/locations/my-location/knowledgeSpaces/my-knowledge-space/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/knowledgeSpaces/my-knowledge-space/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsKnowledgeSpacesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsKnowledgeSpacesOperationsGet::new("projects/my-project/locations/my-location/knowledgeSpaces/my-knowledge-space/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsKnowledgeSpacesOperationsGet(crate::__private::Call);
 
@@ -2777,10 +1927,8 @@ impl ProjectsLocationsKnowledgeSpacesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/knowledgeSpaces/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2811,40 +1959,8 @@ impl crate::Request for ProjectsLocationsKnowledgeSpacesOperationsGet {
 /// API service.
 ///
 /// `GET v1alpha/{+name}` (Discovery id `discoveryengine.projects.locations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -2854,10 +1970,8 @@ impl ProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2889,20 +2003,6 @@ impl crate::Request for ProjectsLocationsOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsOperationsList;
-///
-/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -2911,10 +2011,8 @@ impl ProjectsLocationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2971,40 +2069,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.podcasts.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsPodcastsOperationsGet;
-///
-/// let request = ProjectsLocationsPodcastsOperationsGet::new("projects/my-project/locations/my-location/podcasts/my-podcast/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/podcasts/my-podcast/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsPodcastsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsPodcastsOperationsGet::new("projects/my-project/locations/my-location/podcasts/my-podcast/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsPodcastsOperationsGet(crate::__private::Call);
 
@@ -3014,10 +2080,8 @@ impl ProjectsLocationsPodcastsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/podcasts/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -3049,40 +2113,8 @@ impl crate::Request for ProjectsLocationsPodcastsOperationsGet {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.sampleQuerySets.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsSampleQuerySetsOperationsGet;
-///
-/// let request = ProjectsLocationsSampleQuerySetsOperationsGet::new("projects/my-project/locations/my-location/sampleQuerySets/my-sample-query-set/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/sampleQuerySets/my-sample-query-set/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsSampleQuerySetsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsSampleQuerySetsOperationsGet::new("projects/my-project/locations/my-location/sampleQuerySets/my-sample-query-set/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsSampleQuerySetsOperationsGet(crate::__private::Call);
 
@@ -3092,10 +2124,8 @@ impl ProjectsLocationsSampleQuerySetsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/sampleQuerySets/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -3127,40 +2157,8 @@ impl crate::Request for ProjectsLocationsSampleQuerySetsOperationsGet {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.userStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsUserStoresOperationsGet;
-///
-/// let request = ProjectsLocationsUserStoresOperationsGet::new("projects/my-project/locations/my-location/userStores/my-user-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/userStores/my-user-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsLocationsUserStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsUserStoresOperationsGet::new("projects/my-project/locations/my-location/userStores/my-user-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsUserStoresOperationsGet(crate::__private::Call);
 
@@ -3170,10 +2168,8 @@ impl ProjectsLocationsUserStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/userStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -3205,20 +2201,6 @@ impl crate::Request for ProjectsLocationsUserStoresOperationsGet {
 /// `GET v1alpha/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.userStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsLocationsUserStoresOperationsList;
-///
-/// let request = ProjectsLocationsUserStoresOperationsList::new("projects/my-project/locations/my-location/userStores/my-user-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/locations/my-location/userStores/my-user-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsUserStoresOperationsList(crate::__private::Call);
 
@@ -3228,10 +2210,8 @@ impl ProjectsLocationsUserStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/userStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -3287,40 +2267,8 @@ impl crate::Request for ProjectsLocationsUserStoresOperationsList {
 /// API service.
 ///
 /// `GET v1alpha/{+name}` (Discovery id `discoveryengine.projects.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsOperationsGet;
-///
-/// let request = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1alpha::{ProjectsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsGet(crate::__private::Call);
 
@@ -3329,10 +2277,8 @@ impl ProjectsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `projects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -3363,20 +2309,6 @@ impl crate::Request for ProjectsOperationsGet {
 ///
 /// `GET v1alpha/{+name}/operations` (Discovery id `discoveryengine.projects.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1alpha::ProjectsOperationsList;
-///
-/// let request = ProjectsOperationsList::new("projects/my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1alpha/projects/my-project/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsList(crate::__private::Call);
 
@@ -3385,10 +2317,8 @@ impl ProjectsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

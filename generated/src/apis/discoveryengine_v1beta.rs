@@ -111,40 +111,8 @@ pub use crate::catalog::discoveryengine_v1beta::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataConnector.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataConnectorOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataConnectorOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsDataConnectorOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataConnectorOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataConnectorOperationsGet(
     crate::__private::Call,
@@ -157,10 +125,8 @@ impl ProjectsLocationsCollectionsDataConnectorOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataConnector/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -192,20 +158,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataConnector.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataConnectorOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataConnectorOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataConnector")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataConnector/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataConnectorOperationsList(
     crate::__private::Call,
@@ -218,10 +170,8 @@ impl ProjectsLocationsCollectionsDataConnectorOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataConnector`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -284,20 +234,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataConnectorOperationsList 
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel(
     crate::__private::Call,
@@ -311,10 +247,8 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -351,40 +285,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperations
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresBranchesOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsDataStoresBranchesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsGet(
     crate::__private::Call,
@@ -397,10 +299,8 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -436,20 +336,6 @@ impl crate::Cancel for ProjectsLocationsCollectionsDataStoresBranchesOperationsG
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.branches.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresBranchesOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresBranchesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/branches/my-branche/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresBranchesOperationsList(
     crate::__private::Call,
@@ -463,10 +349,8 @@ impl ProjectsLocationsCollectionsDataStoresBranchesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/branches/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -523,40 +407,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresBranchesOperations
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.models.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresModelsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsDataStoresModelsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresModelsOperationsGet(
     crate::__private::Call,
@@ -569,10 +421,8 @@ impl ProjectsLocationsCollectionsDataStoresModelsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/models/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -604,20 +454,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsGe
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.models.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresModelsOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresModelsOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/models/my-model/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresModelsOperationsList(
     crate::__private::Call,
@@ -630,10 +466,8 @@ impl ProjectsLocationsCollectionsDataStoresModelsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/models/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -690,40 +524,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresModelsOperationsLi
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsDataStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresOperationsGet(crate::__private::Call);
 
@@ -733,10 +535,8 @@ impl ProjectsLocationsCollectionsDataStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -768,20 +568,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresOperationsList(crate::__private::Call);
 
@@ -792,10 +578,8 @@ impl ProjectsLocationsCollectionsDataStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -852,40 +636,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresOperationsList {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.schemas.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresSchemasOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSchemasOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsDataStoresSchemasOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresSchemasOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSchemasOperationsGet(
     crate::__private::Call,
@@ -898,10 +650,8 @@ impl ProjectsLocationsCollectionsDataStoresSchemasOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/schemas/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -933,20 +683,6 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsG
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.schemas.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresSchemasOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSchemasOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/schemas/my-schema/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSchemasOperationsList(
     crate::__private::Call,
@@ -959,10 +695,8 @@ impl ProjectsLocationsCollectionsDataStoresSchemasOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/schemas/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1019,40 +753,8 @@ impl crate::Request for ProjectsLocationsCollectionsDataStoresSchemasOperationsL
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet(
     crate::__private::Call,
@@ -1066,10 +768,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1102,20 +802,6 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList(
     crate::__private::Call,
@@ -1129,10 +815,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1190,40 +874,8 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineOperationsList {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsGet(
     crate::__private::Call,
@@ -1237,10 +889,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperations
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1273,20 +923,6 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsG
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.dataStores.siteSearchEngine.targetSites.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/dataStores/my-data-store/siteSearchEngine/targetSites/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsList(
     crate::__private::Call,
@@ -1300,10 +936,8 @@ impl ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperations
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/dataStores/*/siteSearchEngine/targetSites`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1361,40 +995,8 @@ for ProjectsLocationsCollectionsDataStoresSiteSearchEngineTargetSitesOperationsL
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.assistants.agents.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/assistants/my-assistant/agents/my-agent/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/assistants/my-assistant/agents/my-agent/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/assistants/my-assistant/agents/my-agent/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet(
     crate::__private::Call,
@@ -1408,10 +1010,8 @@ impl ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*/assistants/*/agents/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1444,40 +1044,8 @@ for ProjectsLocationsCollectionsEnginesAssistantsAgentsOperationsGet {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsEnginesOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsEnginesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsEnginesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsEnginesOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesOperationsGet(crate::__private::Call);
 
@@ -1487,10 +1055,8 @@ impl ProjectsLocationsCollectionsEnginesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1522,20 +1088,6 @@ impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.engines.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsEnginesOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsEnginesOperationsList::new("projects/my-project/locations/my-location/collections/my-collection/engines/my-engine")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/engines/my-engine/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsEnginesOperationsList(crate::__private::Call);
 
@@ -1545,10 +1097,8 @@ impl ProjectsLocationsCollectionsEnginesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*/engines/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1605,40 +1155,8 @@ impl crate::Request for ProjectsLocationsCollectionsEnginesOperationsList {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.collections.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsOperationsGet;
-///
-/// let request = ProjectsLocationsCollectionsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsCollectionsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCollectionsOperationsGet::new("projects/my-project/locations/my-location/collections/my-collection/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsOperationsGet(crate::__private::Call);
 
@@ -1648,10 +1166,8 @@ impl ProjectsLocationsCollectionsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/collections/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1683,20 +1199,6 @@ impl crate::Request for ProjectsLocationsCollectionsOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.collections.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsCollectionsOperationsList;
-///
-/// let request = ProjectsLocationsCollectionsOperationsList::new("projects/my-project/locations/my-location/collections/my-collection")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/collections/my-collection/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCollectionsOperationsList(crate::__private::Call);
 
@@ -1706,10 +1208,8 @@ impl ProjectsLocationsCollectionsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/collections/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1772,20 +1272,6 @@ impl crate::Request for ProjectsLocationsCollectionsOperationsList {
 /// `discoveryengine.projects.locations.dataStores.branches.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](ProjectsLocationsDataStoresBranchesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsDataStoresBranchesOperationsCancel;
-///
-/// let request = ProjectsLocationsDataStoresBranchesOperationsCancel::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresBranchesOperationsCancel(crate::__private::Call);
 
@@ -1795,10 +1281,8 @@ impl ProjectsLocationsDataStoresBranchesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1835,40 +1319,8 @@ impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsCancel {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.branches.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsDataStoresBranchesOperationsGet;
-///
-/// let request = ProjectsLocationsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsDataStoresBranchesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDataStoresBranchesOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresBranchesOperationsGet(crate::__private::Call);
 
@@ -1878,10 +1330,8 @@ impl ProjectsLocationsDataStoresBranchesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/dataStores/*/branches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1917,20 +1367,6 @@ impl crate::Cancel for ProjectsLocationsDataStoresBranchesOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.branches.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsDataStoresBranchesOperationsList;
-///
-/// let request = ProjectsLocationsDataStoresBranchesOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/dataStores/my-data-store/branches/my-branche/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresBranchesOperationsList(crate::__private::Call);
 
@@ -1940,10 +1376,8 @@ impl ProjectsLocationsDataStoresBranchesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/dataStores/*/branches/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2000,40 +1434,8 @@ impl crate::Request for ProjectsLocationsDataStoresBranchesOperationsList {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.models.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsDataStoresModelsOperationsGet;
-///
-/// let request = ProjectsLocationsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsDataStoresModelsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDataStoresModelsOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresModelsOperationsGet(crate::__private::Call);
 
@@ -2043,10 +1445,8 @@ impl ProjectsLocationsDataStoresModelsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/dataStores/*/models/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2078,20 +1478,6 @@ impl crate::Request for ProjectsLocationsDataStoresModelsOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.models.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsDataStoresModelsOperationsList;
-///
-/// let request = ProjectsLocationsDataStoresModelsOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/dataStores/my-data-store/models/my-model/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresModelsOperationsList(crate::__private::Call);
 
@@ -2101,10 +1487,8 @@ impl ProjectsLocationsDataStoresModelsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/dataStores/*/models/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2161,40 +1545,8 @@ impl crate::Request for ProjectsLocationsDataStoresModelsOperationsList {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsDataStoresOperationsGet;
-///
-/// let request = ProjectsLocationsDataStoresOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/dataStores/my-data-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsDataStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDataStoresOperationsGet::new("projects/my-project/locations/my-location/dataStores/my-data-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresOperationsGet(crate::__private::Call);
 
@@ -2204,10 +1556,8 @@ impl ProjectsLocationsDataStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/dataStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2239,20 +1589,6 @@ impl crate::Request for ProjectsLocationsDataStoresOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.dataStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsDataStoresOperationsList;
-///
-/// let request = ProjectsLocationsDataStoresOperationsList::new("projects/my-project/locations/my-location/dataStores/my-data-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/dataStores/my-data-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDataStoresOperationsList(crate::__private::Call);
 
@@ -2262,10 +1598,8 @@ impl ProjectsLocationsDataStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/dataStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2322,40 +1656,8 @@ impl crate::Request for ProjectsLocationsDataStoresOperationsList {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.evaluations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsEvaluationsOperationsGet;
-///
-/// let request = ProjectsLocationsEvaluationsOperationsGet::new("projects/my-project/locations/my-location/evaluations/my-evaluation/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/evaluations/my-evaluation/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsEvaluationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsEvaluationsOperationsGet::new("projects/my-project/locations/my-location/evaluations/my-evaluation/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsEvaluationsOperationsGet(crate::__private::Call);
 
@@ -2365,10 +1667,8 @@ impl ProjectsLocationsEvaluationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/evaluations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2400,40 +1700,8 @@ impl crate::Request for ProjectsLocationsEvaluationsOperationsGet {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.identityMappingStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsIdentityMappingStoresOperationsGet;
-///
-/// let request = ProjectsLocationsIdentityMappingStoresOperationsGet::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsIdentityMappingStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsIdentityMappingStoresOperationsGet::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsIdentityMappingStoresOperationsGet(crate::__private::Call);
 
@@ -2443,10 +1711,8 @@ impl ProjectsLocationsIdentityMappingStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/identityMappingStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2478,20 +1744,6 @@ impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.identityMappingStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsIdentityMappingStoresOperationsList;
-///
-/// let request = ProjectsLocationsIdentityMappingStoresOperationsList::new("projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/identityMappingStores/my-identity-mapping-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsIdentityMappingStoresOperationsList(crate::__private::Call);
 
@@ -2501,10 +1753,8 @@ impl ProjectsLocationsIdentityMappingStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/identityMappingStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2560,40 +1810,8 @@ impl crate::Request for ProjectsLocationsIdentityMappingStoresOperationsList {
 /// API service.
 ///
 /// `GET v1beta/{+name}` (Discovery id `discoveryengine.projects.locations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -2603,10 +1821,8 @@ impl ProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2638,20 +1854,6 @@ impl crate::Request for ProjectsLocationsOperationsGet {
 /// `GET v1beta/{+name}/operations` (Discovery id
 /// `discoveryengine.projects.locations.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsOperationsList;
-///
-/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -2660,10 +1862,8 @@ impl ProjectsLocationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2720,40 +1920,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.podcasts.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsPodcastsOperationsGet;
-///
-/// let request = ProjectsLocationsPodcastsOperationsGet::new("projects/my-project/locations/my-location/podcasts/my-podcast/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/podcasts/my-podcast/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsPodcastsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsPodcastsOperationsGet::new("projects/my-project/locations/my-location/podcasts/my-podcast/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsPodcastsOperationsGet(crate::__private::Call);
 
@@ -2763,10 +1931,8 @@ impl ProjectsLocationsPodcastsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/podcasts/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2798,40 +1964,8 @@ impl crate::Request for ProjectsLocationsPodcastsOperationsGet {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `discoveryengine.projects.locations.sampleQuerySets.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsLocationsSampleQuerySetsOperationsGet;
-///
-/// let request = ProjectsLocationsSampleQuerySetsOperationsGet::new("projects/my-project/locations/my-location/sampleQuerySets/my-sample-query-set/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/locations/my-location/sampleQuerySets/my-sample-query-set/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsLocationsSampleQuerySetsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsSampleQuerySetsOperationsGet::new("projects/my-project/locations/my-location/sampleQuerySets/my-sample-query-set/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsSampleQuerySetsOperationsGet(crate::__private::Call);
 
@@ -2841,10 +1975,8 @@ impl ProjectsLocationsSampleQuerySetsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/sampleQuerySets/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2875,40 +2007,8 @@ impl crate::Request for ProjectsLocationsSampleQuerySetsOperationsGet {
 /// API service.
 ///
 /// `GET v1beta/{+name}` (Discovery id `discoveryengine.projects.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsOperationsGet;
-///
-/// let request = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::discoveryengine_v1beta::{ProjectsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsGet(crate::__private::Call);
 
@@ -2917,10 +2017,8 @@ impl ProjectsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `projects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2951,20 +2049,6 @@ impl crate::Request for ProjectsOperationsGet {
 ///
 /// `GET v1beta/{+name}/operations` (Discovery id `discoveryengine.projects.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::discoveryengine_v1beta::ProjectsOperationsList;
-///
-/// let request = ProjectsOperationsList::new("projects/my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://discoveryengine.googleapis.com/v1beta/projects/my-project/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsList(crate::__private::Call);
 
@@ -2973,10 +2057,8 @@ impl ProjectsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

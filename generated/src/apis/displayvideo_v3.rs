@@ -58,40 +58,8 @@ pub use crate::catalog::displayvideo_v3::{COLLECTIONS, SERVICE, scopes};
 /// Clients should poll this method at intervals of 30 seconds.
 ///
 /// `GET v3/{+name}` (Discovery id `displayvideo.sdfdownloadtasks.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::displayvideo_v3::SdfdownloadtasksOperationsGet;
-///
-/// let request = SdfdownloadtasksOperationsGet::new("sdfdownloadtasks/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://displayvideo.googleapis.com/v3/sdfdownloadtasks/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::displayvideo_v3::{SdfdownloadtasksOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = SdfdownloadtasksOperationsGet::new("sdfdownloadtasks/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SdfdownloadtasksOperationsGet(crate::__private::Call);
 
@@ -100,10 +68,8 @@ impl SdfdownloadtasksOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `sdfdownloadtasks/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -55,40 +55,8 @@ pub use crate::catalog::dns_v1::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET dns/v1/projects/{project}/managedZones/{managedZone}/operations/{operation}` (Discovery
 /// id `dns.managedZoneOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dns_v1::ManagedZoneOperationsGet;
-///
-/// let request = ManagedZoneOperationsGet::new("my-project", "my-managed-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dns.googleapis.com/dns/v1/projects/my-project/managedZones/my-managed-zone/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::dns_v1::{ManagedZoneOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ManagedZoneOperationsGet::new("my-project", "my-managed-zone", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagedZoneOperationsGet(crate::__private::Call);
 
@@ -99,10 +67,8 @@ impl ManagedZoneOperationsGet {
     /// - `managedZone`: Identifies the managed zone addressed by this request.
     /// - `operation`: Identifies the operation addressed by this request (ID of the operation).
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         managed_zone: impl Into<String>,
@@ -156,20 +122,6 @@ impl crate::Request for ManagedZoneOperationsGet {
 /// `GET dns/v1/projects/{project}/managedZones/{managedZone}/operations` (Discovery id
 /// `dns.managedZoneOperations.list`).
 /// Responds with [`ManagedZoneOperationsListResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dns_v1::ManagedZoneOperationsList;
-///
-/// let request = ManagedZoneOperationsList::new("my-project", "my-managed-zone")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dns.googleapis.com/dns/v1/projects/my-project/managedZones/my-managed-zone/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagedZoneOperationsList(crate::__private::Call);
 
@@ -179,10 +131,8 @@ impl ManagedZoneOperationsList {
     /// - `project`: Identifies the project addressed by this request.
     /// - `managedZone`: Identifies the managed zone addressed by this request.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         managed_zone: impl Into<String>,
@@ -244,20 +194,6 @@ impl crate::Request for ManagedZoneOperationsList {
 ///
 /// `POST dns/v1/{+name}:cancel` (Discovery id `dns.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dns_v1::OperationsCancel;
-///
-/// let request = OperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dns.googleapis.com/dns/v1/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsCancel(crate::__private::Call);
 
@@ -267,10 +203,8 @@ impl OperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -303,20 +237,6 @@ impl crate::Request for OperationsCancel {
 ///
 /// `DELETE dns/v1/{+name}` (Discovery id `dns.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dns_v1::OperationsDelete;
-///
-/// let request = OperationsDelete::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dns.googleapis.com/dns/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsDelete(crate::__private::Call);
 
@@ -326,10 +246,8 @@ impl OperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -360,40 +278,8 @@ impl crate::Request for OperationsDelete {
 /// API service.
 ///
 /// `GET dns/v1/{+name}` (Discovery id `dns.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dns_v1::OperationsGet;
-///
-/// let request = OperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dns.googleapis.com/dns/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::dns_v1::{OperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsGet(crate::__private::Call);
 
@@ -403,10 +289,8 @@ impl OperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -441,20 +325,6 @@ impl crate::Cancel for OperationsGet {
 ///
 /// `GET dns/v1/{+name}/operations` (Discovery id `dns.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dns_v1::OperationsList;
-///
-/// let request = OperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dns.googleapis.com/dns/v1/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsList(crate::__private::Call);
 
@@ -463,10 +333,8 @@ impl OperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

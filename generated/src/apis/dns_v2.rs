@@ -54,40 +54,8 @@ pub use crate::catalog::dns_v2::{COLLECTIONS, SERVICE, scopes};
 /// `GET
 /// dns/v2/projects/{project}/locations/{location}/managedZones/{managedZone}/operations/{operation}`
 /// (Discovery id `dns.managedZoneOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dns_v2::ManagedZoneOperationsGet;
-///
-/// let request = ManagedZoneOperationsGet::new("my-project", "my-location", "my-managed-zone", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dns.googleapis.com/dns/v2/projects/my-project/locations/my-location/managedZones/my-managed-zone/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::dns_v2::{ManagedZoneOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ManagedZoneOperationsGet::new("my-project", "my-location", "my-managed-zone", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagedZoneOperationsGet(crate::__private::Call);
 
@@ -100,10 +68,8 @@ impl ManagedZoneOperationsGet {
     /// - `managedZone`: Identifies the managed zone addressed by this request.
     /// - `operation`: Identifies the operation addressed by this request (ID of the operation).
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         location: impl Into<String>,
@@ -163,20 +129,6 @@ impl crate::Request for ManagedZoneOperationsGet {
 /// `GET dns/v2/projects/{project}/locations/{location}/managedZones/{managedZone}/operations`
 /// (Discovery id `dns.managedZoneOperations.list`).
 /// Responds with [`ManagedZoneOperationsListResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::dns_v2::ManagedZoneOperationsList;
-///
-/// let request = ManagedZoneOperationsList::new("my-project", "my-location", "my-managed-zone")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://dns.googleapis.com/dns/v2/projects/my-project/locations/my-location/managedZones/my-managed-zone/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagedZoneOperationsList(crate::__private::Call);
 
@@ -188,10 +140,8 @@ impl ManagedZoneOperationsList {
     ///   routing and will be part of the resource name.
     /// - `managedZone`: Identifies the managed zone addressed by this request.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         location: impl Into<String>,

@@ -66,20 +66,6 @@ pub use crate::catalog::firebaseappdistribution_v1::{COLLECTIONS, SERVICE, scope
 /// `firebaseappdistribution.projects.apps.releases.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`]. Takes a [`GoogleLongrunningCancelOperationRequest`]
 /// as its [`body`](ProjectsAppsReleasesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firebaseappdistribution_v1::ProjectsAppsReleasesOperationsCancel;
-///
-/// let request = ProjectsAppsReleasesOperationsCancel::new("projects/my-project/apps/my-app/releases/my-release/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firebaseappdistribution.googleapis.com/v1/projects/my-project/apps/my-app/releases/my-release/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsAppsReleasesOperationsCancel(crate::__private::Call);
 
@@ -89,10 +75,8 @@ impl ProjectsAppsReleasesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/apps/*/releases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -131,20 +115,6 @@ impl crate::Request for ProjectsAppsReleasesOperationsCancel {
 /// `DELETE v1/{+name}` (Discovery id
 /// `firebaseappdistribution.projects.apps.releases.operations.delete`).
 /// Responds with [`GoogleProtobufEmpty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firebaseappdistribution_v1::ProjectsAppsReleasesOperationsDelete;
-///
-/// let request = ProjectsAppsReleasesOperationsDelete::new("projects/my-project/apps/my-app/releases/my-release/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firebaseappdistribution.googleapis.com/v1/projects/my-project/apps/my-app/releases/my-release/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsAppsReleasesOperationsDelete(crate::__private::Call);
 
@@ -154,10 +124,8 @@ impl ProjectsAppsReleasesOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/apps/*/releases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -189,40 +157,8 @@ impl crate::Request for ProjectsAppsReleasesOperationsDelete {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `firebaseappdistribution.projects.apps.releases.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firebaseappdistribution_v1::ProjectsAppsReleasesOperationsGet;
-///
-/// let request = ProjectsAppsReleasesOperationsGet::new("projects/my-project/apps/my-app/releases/my-release/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firebaseappdistribution.googleapis.com/v1/projects/my-project/apps/my-app/releases/my-release/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::firebaseappdistribution_v1::{ProjectsAppsReleasesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsAppsReleasesOperationsGet::new("projects/my-project/apps/my-app/releases/my-release/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsAppsReleasesOperationsGet(crate::__private::Call);
 
@@ -232,10 +168,8 @@ impl ProjectsAppsReleasesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/apps/*/releases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -275,20 +209,6 @@ impl crate::Cancel for ProjectsAppsReleasesOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `firebaseappdistribution.projects.apps.releases.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firebaseappdistribution_v1::ProjectsAppsReleasesOperationsList;
-///
-/// let request = ProjectsAppsReleasesOperationsList::new("projects/my-project/apps/my-app/releases/my-release")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firebaseappdistribution.googleapis.com/v1/projects/my-project/apps/my-app/releases/my-release/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsAppsReleasesOperationsList(crate::__private::Call);
 
@@ -298,10 +218,8 @@ impl ProjectsAppsReleasesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/apps/*/releases/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -366,20 +284,6 @@ impl crate::Request for ProjectsAppsReleasesOperationsList {
 /// Responds with [`GoogleLongrunningOperation`]. Takes a
 /// [`GoogleLongrunningWaitOperationRequest`] as its
 /// [`body`](ProjectsAppsReleasesOperationsWait::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firebaseappdistribution_v1::ProjectsAppsReleasesOperationsWait;
-///
-/// let request = ProjectsAppsReleasesOperationsWait::new("projects/my-project/apps/my-app/releases/my-release/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firebaseappdistribution.googleapis.com/v1/projects/my-project/apps/my-app/releases/my-release/operations/my-operation:wait",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsAppsReleasesOperationsWait(crate::__private::Call);
 
@@ -389,10 +293,8 @@ impl ProjectsAppsReleasesOperationsWait {
     /// - `name`: The name of the operation resource to wait on. Must match
     ///   `projects/*/apps/*/releases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -62,40 +62,8 @@ pub use crate::catalog::firebasehosting_v1beta1::{COLLECTIONS, SERVICE, scopes};
 /// API service.
 ///
 /// `GET v1beta1/{+name}` (Discovery id `firebasehosting.projects.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firebasehosting_v1beta1::ProjectsOperationsGet;
-///
-/// let request = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firebasehosting.googleapis.com/v1beta1/projects/my-project/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::firebasehosting_v1beta1::{ProjectsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsGet(crate::__private::Call);
 
@@ -104,10 +72,8 @@ impl ProjectsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `projects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -138,40 +104,8 @@ impl crate::Request for ProjectsOperationsGet {
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `firebasehosting.projects.sites.customDomains.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firebasehosting_v1beta1::ProjectsSitesCustomDomainsOperationsGet;
-///
-/// let request = ProjectsSitesCustomDomainsOperationsGet::new("projects/my-project/sites/my-site/customDomains/my-custom-domain/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firebasehosting.googleapis.com/v1beta1/projects/my-project/sites/my-site/customDomains/my-custom-domain/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::firebasehosting_v1beta1::{ProjectsSitesCustomDomainsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsSitesCustomDomainsOperationsGet::new("projects/my-project/sites/my-site/customDomains/my-custom-domain/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsSitesCustomDomainsOperationsGet(crate::__private::Call);
 
@@ -181,10 +115,8 @@ impl ProjectsSitesCustomDomainsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/sites/*/customDomains/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -214,20 +146,6 @@ impl crate::Request for ProjectsSitesCustomDomainsOperationsGet {
 /// `GET v1beta1/{+name}/operations` (Discovery id
 /// `firebasehosting.projects.sites.customDomains.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firebasehosting_v1beta1::ProjectsSitesCustomDomainsOperationsList;
-///
-/// let request = ProjectsSitesCustomDomainsOperationsList::new("projects/my-project/sites/my-site/customDomains/my-custom-domain")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firebasehosting.googleapis.com/v1beta1/projects/my-project/sites/my-site/customDomains/my-custom-domain/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsSitesCustomDomainsOperationsList(crate::__private::Call);
 
@@ -237,10 +155,8 @@ impl ProjectsSitesCustomDomainsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/sites/*/customDomains/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -67,20 +67,6 @@ pub use crate::catalog::firestore_v1::{COLLECTIONS, SERVICE, scopes};
 /// `POST v1/{+name}:cancel` (Discovery id `firestore.projects.databases.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`GoogleLongrunningCancelOperationRequest`] as its
 /// [`body`](ProjectsDatabasesOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firestore_v1::ProjectsDatabasesOperationsCancel;
-///
-/// let request = ProjectsDatabasesOperationsCancel::new("projects/my-project/databases/my-database/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firestore.googleapis.com/v1/projects/my-project/databases/my-database/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsDatabasesOperationsCancel(crate::__private::Call);
 
@@ -90,10 +76,8 @@ impl ProjectsDatabasesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/databases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -131,20 +115,6 @@ impl crate::Request for ProjectsDatabasesOperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `firestore.projects.databases.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firestore_v1::ProjectsDatabasesOperationsDelete;
-///
-/// let request = ProjectsDatabasesOperationsDelete::new("projects/my-project/databases/my-database/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firestore.googleapis.com/v1/projects/my-project/databases/my-database/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsDatabasesOperationsDelete(crate::__private::Call);
 
@@ -154,10 +124,8 @@ impl ProjectsDatabasesOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/databases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -188,40 +156,8 @@ impl crate::Request for ProjectsDatabasesOperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `firestore.projects.databases.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firestore_v1::ProjectsDatabasesOperationsGet;
-///
-/// let request = ProjectsDatabasesOperationsGet::new("projects/my-project/databases/my-database/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firestore.googleapis.com/v1/projects/my-project/databases/my-database/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::firestore_v1::{ProjectsDatabasesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsDatabasesOperationsGet::new("projects/my-project/databases/my-database/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsDatabasesOperationsGet(crate::__private::Call);
 
@@ -231,10 +167,8 @@ impl ProjectsDatabasesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/databases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -269,20 +203,6 @@ impl crate::Cancel for ProjectsDatabasesOperationsGet {
 ///
 /// `GET v1/{+name}/operations` (Discovery id `firestore.projects.databases.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::firestore_v1::ProjectsDatabasesOperationsList;
-///
-/// let request = ProjectsDatabasesOperationsList::new("projects/my-project/databases/my-database")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://firestore.googleapis.com/v1/projects/my-project/databases/my-database/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsDatabasesOperationsList(crate::__private::Call);
 
@@ -291,10 +211,8 @@ impl ProjectsDatabasesOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*/databases/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

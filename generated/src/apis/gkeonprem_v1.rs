@@ -77,40 +77,8 @@ pub use crate::catalog::gkeonprem_v1::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `gkeonprem.projects.locations.bareMetalAdminClusters.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsBareMetalAdminClustersOperationsGet;
-///
-/// let request = ProjectsLocationsBareMetalAdminClustersOperationsGet::new("projects/my-project/locations/my-location/bareMetalAdminClusters/my-bare-metal-admin-cluster/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/bareMetalAdminClusters/my-bare-metal-admin-cluster/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::gkeonprem_v1::{ProjectsLocationsBareMetalAdminClustersOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsBareMetalAdminClustersOperationsGet::new("projects/my-project/locations/my-location/bareMetalAdminClusters/my-bare-metal-admin-cluster/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsBareMetalAdminClustersOperationsGet(crate::__private::Call);
 
@@ -120,10 +88,8 @@ impl ProjectsLocationsBareMetalAdminClustersOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/bareMetalAdminClusters/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -155,20 +121,6 @@ impl crate::Request for ProjectsLocationsBareMetalAdminClustersOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `gkeonprem.projects.locations.bareMetalAdminClusters.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsBareMetalAdminClustersOperationsList;
-///
-/// let request = ProjectsLocationsBareMetalAdminClustersOperationsList::new("projects/my-project/locations/my-location/bareMetalAdminClusters/my-bare-metal-admin-cluster")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/bareMetalAdminClusters/my-bare-metal-admin-cluster/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsBareMetalAdminClustersOperationsList(crate::__private::Call);
 
@@ -178,10 +130,8 @@ impl ProjectsLocationsBareMetalAdminClustersOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/bareMetalAdminClusters/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -238,40 +188,8 @@ impl crate::Request for ProjectsLocationsBareMetalAdminClustersOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `gkeonprem.projects.locations.bareMetalClusters.bareMetalNodePools.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsGet;
-///
-/// let request = ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsGet::new("projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster/bareMetalNodePools/my-bare-metal-node-pool/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster/bareMetalNodePools/my-bare-metal-node-pool/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::gkeonprem_v1::{ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsGet::new("projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster/bareMetalNodePools/my-bare-metal-node-pool/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsGet(
     crate::__private::Call,
@@ -284,10 +202,8 @@ impl ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/bareMetalClusters/*/bareMetalNodePools/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -320,20 +236,6 @@ for ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `gkeonprem.projects.locations.bareMetalClusters.bareMetalNodePools.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsList;
-///
-/// let request = ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsList::new("projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster/bareMetalNodePools/my-bare-metal-node-pool")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster/bareMetalNodePools/my-bare-metal-node-pool/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsList(
     crate::__private::Call,
@@ -346,10 +248,8 @@ impl ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/bareMetalClusters/*/bareMetalNodePools/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -407,40 +307,8 @@ for ProjectsLocationsBareMetalClustersBareMetalNodePoolsOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `gkeonprem.projects.locations.bareMetalClusters.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsBareMetalClustersOperationsGet;
-///
-/// let request = ProjectsLocationsBareMetalClustersOperationsGet::new("projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::gkeonprem_v1::{ProjectsLocationsBareMetalClustersOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsBareMetalClustersOperationsGet::new("projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsBareMetalClustersOperationsGet(crate::__private::Call);
 
@@ -450,10 +318,8 @@ impl ProjectsLocationsBareMetalClustersOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/bareMetalClusters/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -485,20 +351,6 @@ impl crate::Request for ProjectsLocationsBareMetalClustersOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `gkeonprem.projects.locations.bareMetalClusters.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsBareMetalClustersOperationsList;
-///
-/// let request = ProjectsLocationsBareMetalClustersOperationsList::new("projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/bareMetalClusters/my-bare-metal-cluster/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsBareMetalClustersOperationsList(crate::__private::Call);
 
@@ -508,10 +360,8 @@ impl ProjectsLocationsBareMetalClustersOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/bareMetalClusters/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -573,20 +423,6 @@ impl crate::Request for ProjectsLocationsBareMetalClustersOperationsList {
 /// `POST v1/{+name}:cancel` (Discovery id `gkeonprem.projects.locations.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](ProjectsLocationsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsOperationsCancel;
-///
-/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
 
@@ -596,10 +432,8 @@ impl ProjectsLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -637,20 +471,6 @@ impl crate::Request for ProjectsLocationsOperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `gkeonprem.projects.locations.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsOperationsDelete;
-///
-/// let request = ProjectsLocationsOperationsDelete::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsDelete(crate::__private::Call);
 
@@ -660,10 +480,8 @@ impl ProjectsLocationsOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -694,40 +512,8 @@ impl crate::Request for ProjectsLocationsOperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `gkeonprem.projects.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::gkeonprem_v1::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -737,10 +523,8 @@ impl ProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -775,20 +559,6 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
 ///
 /// `GET v1/{+name}/operations` (Discovery id `gkeonprem.projects.locations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsOperationsList;
-///
-/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -797,10 +567,8 @@ impl ProjectsLocationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -857,40 +625,8 @@ impl crate::Request for ProjectsLocationsOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `gkeonprem.projects.locations.vmwareAdminClusters.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsVmwareAdminClustersOperationsGet;
-///
-/// let request = ProjectsLocationsVmwareAdminClustersOperationsGet::new("projects/my-project/locations/my-location/vmwareAdminClusters/my-vmware-admin-cluster/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/vmwareAdminClusters/my-vmware-admin-cluster/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::gkeonprem_v1::{ProjectsLocationsVmwareAdminClustersOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsVmwareAdminClustersOperationsGet::new("projects/my-project/locations/my-location/vmwareAdminClusters/my-vmware-admin-cluster/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsVmwareAdminClustersOperationsGet(crate::__private::Call);
 
@@ -900,10 +636,8 @@ impl ProjectsLocationsVmwareAdminClustersOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/vmwareAdminClusters/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -935,20 +669,6 @@ impl crate::Request for ProjectsLocationsVmwareAdminClustersOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `gkeonprem.projects.locations.vmwareAdminClusters.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsVmwareAdminClustersOperationsList;
-///
-/// let request = ProjectsLocationsVmwareAdminClustersOperationsList::new("projects/my-project/locations/my-location/vmwareAdminClusters/my-vmware-admin-cluster")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/vmwareAdminClusters/my-vmware-admin-cluster/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsVmwareAdminClustersOperationsList(crate::__private::Call);
 
@@ -958,10 +678,8 @@ impl ProjectsLocationsVmwareAdminClustersOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/vmwareAdminClusters/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1018,40 +736,8 @@ impl crate::Request for ProjectsLocationsVmwareAdminClustersOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `gkeonprem.projects.locations.vmwareClusters.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsVmwareClustersOperationsGet;
-///
-/// let request = ProjectsLocationsVmwareClustersOperationsGet::new("projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::gkeonprem_v1::{ProjectsLocationsVmwareClustersOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsVmwareClustersOperationsGet::new("projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsVmwareClustersOperationsGet(crate::__private::Call);
 
@@ -1061,10 +747,8 @@ impl ProjectsLocationsVmwareClustersOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/vmwareClusters/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1096,20 +780,6 @@ impl crate::Request for ProjectsLocationsVmwareClustersOperationsGet {
 /// `GET v1/{+name}/operations` (Discovery id
 /// `gkeonprem.projects.locations.vmwareClusters.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsVmwareClustersOperationsList;
-///
-/// let request = ProjectsLocationsVmwareClustersOperationsList::new("projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsVmwareClustersOperationsList(crate::__private::Call);
 
@@ -1119,10 +789,8 @@ impl ProjectsLocationsVmwareClustersOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/vmwareClusters/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1179,40 +847,8 @@ impl crate::Request for ProjectsLocationsVmwareClustersOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `gkeonprem.projects.locations.vmwareClusters.vmwareNodePools.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsGet;
-///
-/// let request = ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsGet::new("projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster/vmwareNodePools/my-vmware-node-pool/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster/vmwareNodePools/my-vmware-node-pool/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::gkeonprem_v1::{ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsGet::new("projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster/vmwareNodePools/my-vmware-node-pool/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsGet(
     crate::__private::Call,
@@ -1225,10 +861,8 @@ impl ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/vmwareClusters/*/vmwareNodePools/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1260,20 +894,6 @@ impl crate::Request for ProjectsLocationsVmwareClustersVmwareNodePoolsOperations
 /// `GET v1/{+name}/operations` (Discovery id
 /// `gkeonprem.projects.locations.vmwareClusters.vmwareNodePools.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::gkeonprem_v1::ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsList;
-///
-/// let request = ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsList::new("projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster/vmwareNodePools/my-vmware-node-pool")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://gkeonprem.googleapis.com/v1/projects/my-project/locations/my-location/vmwareClusters/my-vmware-cluster/vmwareNodePools/my-vmware-node-pool/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsList(
     crate::__private::Call,
@@ -1286,10 +906,8 @@ impl ProjectsLocationsVmwareClustersVmwareNodePoolsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/vmwareClusters/*/vmwareNodePools/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

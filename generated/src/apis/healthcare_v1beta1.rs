@@ -67,20 +67,6 @@ pub use crate::catalog::healthcare_v1beta1::{COLLECTIONS, SERVICE, scopes};
 /// `healthcare.projects.locations.datasets.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](ProjectsLocationsDatasetsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::healthcare_v1beta1::ProjectsLocationsDatasetsOperationsCancel;
-///
-/// let request = ProjectsLocationsDatasetsOperationsCancel::new("projects/my-project/locations/my-location/datasets/my-dataset/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://healthcare.googleapis.com/v1beta1/projects/my-project/locations/my-location/datasets/my-dataset/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDatasetsOperationsCancel(crate::__private::Call);
 
@@ -90,10 +76,8 @@ impl ProjectsLocationsDatasetsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/datasets/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -130,40 +114,8 @@ impl crate::Request for ProjectsLocationsDatasetsOperationsCancel {
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `healthcare.projects.locations.datasets.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::healthcare_v1beta1::ProjectsLocationsDatasetsOperationsGet;
-///
-/// let request = ProjectsLocationsDatasetsOperationsGet::new("projects/my-project/locations/my-location/datasets/my-dataset/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://healthcare.googleapis.com/v1beta1/projects/my-project/locations/my-location/datasets/my-dataset/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::healthcare_v1beta1::{ProjectsLocationsDatasetsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsDatasetsOperationsGet::new("projects/my-project/locations/my-location/datasets/my-dataset/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDatasetsOperationsGet(crate::__private::Call);
 
@@ -173,10 +125,8 @@ impl ProjectsLocationsDatasetsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/datasets/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -212,20 +162,6 @@ impl crate::Cancel for ProjectsLocationsDatasetsOperationsGet {
 /// `GET v1beta1/{+name}/operations` (Discovery id
 /// `healthcare.projects.locations.datasets.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::healthcare_v1beta1::ProjectsLocationsDatasetsOperationsList;
-///
-/// let request = ProjectsLocationsDatasetsOperationsList::new("projects/my-project/locations/my-location/datasets/my-dataset")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://healthcare.googleapis.com/v1beta1/projects/my-project/locations/my-location/datasets/my-dataset/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsDatasetsOperationsList(crate::__private::Call);
 
@@ -235,10 +171,8 @@ impl ProjectsLocationsDatasetsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/datasets/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -79,40 +79,8 @@ pub use crate::catalog::iam_v1::{COLLECTIONS, SERVICE, scopes};
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `iam.locations.workforcePools.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::LocationsWorkforcePoolsOperationsGet;
-///
-/// let request = LocationsWorkforcePoolsOperationsGet::new("locations/my-location/workforcePools/my-workforce-pool/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/locations/my-location/workforcePools/my-workforce-pool/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{LocationsWorkforcePoolsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = LocationsWorkforcePoolsOperationsGet::new("locations/my-location/workforcePools/my-workforce-pool/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationsWorkforcePoolsOperationsGet(crate::__private::Call);
 
@@ -122,10 +90,8 @@ impl LocationsWorkforcePoolsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `locations/*/workforcePools/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -157,40 +123,8 @@ impl crate::Request for LocationsWorkforcePoolsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `iam.locations.workforcePools.providers.keys.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::LocationsWorkforcePoolsProvidersKeysOperationsGet;
-///
-/// let request = LocationsWorkforcePoolsProvidersKeysOperationsGet::new("locations/my-location/workforcePools/my-workforce-pool/providers/my-provider/keys/my-key/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/locations/my-location/workforcePools/my-workforce-pool/providers/my-provider/keys/my-key/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{LocationsWorkforcePoolsProvidersKeysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = LocationsWorkforcePoolsProvidersKeysOperationsGet::new("locations/my-location/workforcePools/my-workforce-pool/providers/my-provider/keys/my-key/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationsWorkforcePoolsProvidersKeysOperationsGet(crate::__private::Call);
 
@@ -200,10 +134,8 @@ impl LocationsWorkforcePoolsProvidersKeysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `locations/*/workforcePools/*/providers/*/keys/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -234,40 +166,8 @@ impl crate::Request for LocationsWorkforcePoolsProvidersKeysOperationsGet {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `iam.locations.workforcePools.providers.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::LocationsWorkforcePoolsProvidersOperationsGet;
-///
-/// let request = LocationsWorkforcePoolsProvidersOperationsGet::new("locations/my-location/workforcePools/my-workforce-pool/providers/my-provider/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/locations/my-location/workforcePools/my-workforce-pool/providers/my-provider/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{LocationsWorkforcePoolsProvidersOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = LocationsWorkforcePoolsProvidersOperationsGet::new("locations/my-location/workforcePools/my-workforce-pool/providers/my-provider/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationsWorkforcePoolsProvidersOperationsGet(crate::__private::Call);
 
@@ -277,10 +177,8 @@ impl LocationsWorkforcePoolsProvidersOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `locations/*/workforcePools/*/providers/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -311,40 +209,8 @@ impl crate::Request for LocationsWorkforcePoolsProvidersOperationsGet {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `iam.locations.workforcePools.subjects.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::LocationsWorkforcePoolsSubjectsOperationsGet;
-///
-/// let request = LocationsWorkforcePoolsSubjectsOperationsGet::new("locations/my-location/workforcePools/my-workforce-pool/subjects/my-subject/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/locations/my-location/workforcePools/my-workforce-pool/subjects/my-subject/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{LocationsWorkforcePoolsSubjectsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = LocationsWorkforcePoolsSubjectsOperationsGet::new("locations/my-location/workforcePools/my-workforce-pool/subjects/my-subject/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationsWorkforcePoolsSubjectsOperationsGet(crate::__private::Call);
 
@@ -354,10 +220,8 @@ impl LocationsWorkforcePoolsSubjectsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `locations/*/workforcePools/*/subjects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -389,40 +253,8 @@ impl crate::Request for LocationsWorkforcePoolsSubjectsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `iam.projects.locations.workloadIdentityPools.namespaces.managedIdentities.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsGet;
-///
-/// let request = ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/namespaces/my-namespace/managedIdentities/my-managed-identitie/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/namespaces/my-namespace/managedIdentities/my-managed-identitie/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/namespaces/my-namespace/managedIdentities/my-managed-identitie/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsGet(
     crate::__private::Call,
@@ -436,10 +268,8 @@ impl ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperations
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/workloadIdentityPools/*/namespaces/*/managedIdentities/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -472,40 +302,8 @@ for ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesOperationsG
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `iam.projects.locations.workloadIdentityPools.namespaces.managedIdentities.workloadSources.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet;
-///
-/// let request = ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/namespaces/my-namespace/managedIdentities/my-managed-identitie/workloadSources/my-workload-source/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/namespaces/my-namespace/managedIdentities/my-managed-identitie/workloadSources/my-workload-source/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/namespaces/my-namespace/managedIdentities/my-managed-identitie/workloadSources/my-workload-source/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSourcesOperationsGet(
     crate::__private::Call,
@@ -519,10 +317,8 @@ impl ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSo
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/workloadIdentityPools/*/namespaces/*/managedIdentities/*/workloadSources/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -555,40 +351,8 @@ for ProjectsLocationsWorkloadIdentityPoolsNamespacesManagedIdentitiesWorkloadSou
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `iam.projects.locations.workloadIdentityPools.namespaces.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet;
-///
-/// let request = ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/namespaces/my-namespace/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/namespaces/my-namespace/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/namespaces/my-namespace/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet(
     crate::__private::Call,
@@ -600,10 +364,8 @@ impl ProjectsLocationsWorkloadIdentityPoolsNamespacesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/workloadIdentityPools/*/namespaces/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -635,40 +397,8 @@ impl crate::Request for ProjectsLocationsWorkloadIdentityPoolsNamespacesOperatio
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `iam.projects.locations.workloadIdentityPools.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::ProjectsLocationsWorkloadIdentityPoolsOperationsGet;
-///
-/// let request = ProjectsLocationsWorkloadIdentityPoolsOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{ProjectsLocationsWorkloadIdentityPoolsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsWorkloadIdentityPoolsOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsWorkloadIdentityPoolsOperationsGet(crate::__private::Call);
 
@@ -678,10 +408,8 @@ impl ProjectsLocationsWorkloadIdentityPoolsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/workloadIdentityPools/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -713,40 +441,8 @@ impl crate::Request for ProjectsLocationsWorkloadIdentityPoolsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `iam.projects.locations.workloadIdentityPools.providers.keys.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet;
-///
-/// let request = ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/providers/my-provider/keys/my-key/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/providers/my-provider/keys/my-key/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/providers/my-provider/keys/my-key/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet(
     crate::__private::Call,
@@ -759,10 +455,8 @@ impl ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/workloadIdentityPools/*/providers/*/keys/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -795,40 +489,8 @@ for ProjectsLocationsWorkloadIdentityPoolsProvidersKeysOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `iam.projects.locations.workloadIdentityPools.providers.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v1::ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet;
-///
-/// let request = ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/providers/my-provider/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v1/projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/providers/my-provider/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v1::{ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet::new("projects/my-project/locations/my-location/workloadIdentityPools/my-workload-identity-pool/providers/my-provider/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet(
     crate::__private::Call,
@@ -840,10 +502,8 @@ impl ProjectsLocationsWorkloadIdentityPoolsProvidersOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/workloadIdentityPools/*/providers/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -61,40 +61,8 @@ pub use crate::catalog::iam_v2::{COLLECTIONS, SERVICE, scopes};
 /// API service.
 ///
 /// `GET v2/{+name}` (Discovery id `iam.policies.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::iam_v2::PoliciesOperationsGet;
-///
-/// let request = PoliciesOperationsGet::new("policies/my-policie/my-policies-id1/my-policies-id2/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://iam.googleapis.com/v2/policies/my-policie/my-policies-id1/my-policies-id2/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::iam_v2::{PoliciesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = PoliciesOperationsGet::new("policies/my-policie/my-policies-id1/my-policies-id2/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoliciesOperationsGet(crate::__private::Call);
 
@@ -103,10 +71,8 @@ impl PoliciesOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `policies/*/*/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

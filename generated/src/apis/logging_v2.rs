@@ -76,20 +76,6 @@ pub use crate::catalog::logging_v2::{COLLECTIONS, SERVICE, scopes};
 /// `logging.billingAccounts.locations.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](BillingAccountsLocationsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::BillingAccountsLocationsOperationsCancel;
-///
-/// let request = BillingAccountsLocationsOperationsCancel::new("billingAccounts/my-billing-account/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/billingAccounts/my-billing-account/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingAccountsLocationsOperationsCancel(crate::__private::Call);
 
@@ -99,10 +85,8 @@ impl BillingAccountsLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `billingAccounts/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -138,40 +122,8 @@ impl crate::Request for BillingAccountsLocationsOperationsCancel {
 /// API service.
 ///
 /// `GET v2/{+name}` (Discovery id `logging.billingAccounts.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::BillingAccountsLocationsOperationsGet;
-///
-/// let request = BillingAccountsLocationsOperationsGet::new("billingAccounts/my-billing-account/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/billingAccounts/my-billing-account/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::logging_v2::{BillingAccountsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = BillingAccountsLocationsOperationsGet::new("billingAccounts/my-billing-account/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingAccountsLocationsOperationsGet(crate::__private::Call);
 
@@ -181,10 +133,8 @@ impl BillingAccountsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `billingAccounts/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -220,20 +170,6 @@ impl crate::Cancel for BillingAccountsLocationsOperationsGet {
 /// `GET v2/{+name}/operations` (Discovery id
 /// `logging.billingAccounts.locations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::BillingAccountsLocationsOperationsList;
-///
-/// let request = BillingAccountsLocationsOperationsList::new("billingAccounts/my-billing-account/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/billingAccounts/my-billing-account/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingAccountsLocationsOperationsList(crate::__private::Call);
 
@@ -243,10 +179,8 @@ impl BillingAccountsLocationsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `billingAccounts/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -308,20 +242,6 @@ impl crate::Request for BillingAccountsLocationsOperationsList {
 /// `POST v2/{+name}:cancel` (Discovery id `logging.folders.locations.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](FoldersLocationsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::FoldersLocationsOperationsCancel;
-///
-/// let request = FoldersLocationsOperationsCancel::new("folders/my-folder/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/folders/my-folder/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsOperationsCancel(crate::__private::Call);
 
@@ -331,10 +251,8 @@ impl FoldersLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `folders/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -370,40 +288,8 @@ impl crate::Request for FoldersLocationsOperationsCancel {
 /// API service.
 ///
 /// `GET v2/{+name}` (Discovery id `logging.folders.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::FoldersLocationsOperationsGet;
-///
-/// let request = FoldersLocationsOperationsGet::new("folders/my-folder/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/folders/my-folder/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::logging_v2::{FoldersLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersLocationsOperationsGet::new("folders/my-folder/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsOperationsGet(crate::__private::Call);
 
@@ -413,10 +299,8 @@ impl FoldersLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `folders/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -451,20 +335,6 @@ impl crate::Cancel for FoldersLocationsOperationsGet {
 ///
 /// `GET v2/{+name}/operations` (Discovery id `logging.folders.locations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::FoldersLocationsOperationsList;
-///
-/// let request = FoldersLocationsOperationsList::new("folders/my-folder/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/folders/my-folder/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsOperationsList(crate::__private::Call);
 
@@ -473,10 +343,8 @@ impl FoldersLocationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `folders/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -538,20 +406,6 @@ impl crate::Request for FoldersLocationsOperationsList {
 /// `POST v2/{+name}:cancel` (Discovery id `logging.locations.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](LocationsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::LocationsOperationsCancel;
-///
-/// let request = LocationsOperationsCancel::new("my-value/my-value/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/my-value/my-value/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationsOperationsCancel(crate::__private::Call);
 
@@ -561,10 +415,8 @@ impl LocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `*/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -600,40 +452,8 @@ impl crate::Request for LocationsOperationsCancel {
 /// API service.
 ///
 /// `GET v2/{+name}` (Discovery id `logging.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::LocationsOperationsGet;
-///
-/// let request = LocationsOperationsGet::new("my-v2/my-v2-id1/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/my-v2/my-v2-id1/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::logging_v2::{LocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = LocationsOperationsGet::new("my-v2/my-v2-id1/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationsOperationsGet(crate::__private::Call);
 
@@ -642,10 +462,8 @@ impl LocationsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `*/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -680,20 +498,6 @@ impl crate::Cancel for LocationsOperationsGet {
 ///
 /// `GET v2/{+name}/operations` (Discovery id `logging.locations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::LocationsOperationsList;
-///
-/// let request = LocationsOperationsList::new("my-value/my-value/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/my-value/my-value/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationsOperationsList(crate::__private::Call);
 
@@ -702,10 +506,8 @@ impl LocationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `*/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -767,20 +569,6 @@ impl crate::Request for LocationsOperationsList {
 /// `POST v2/{+name}:cancel` (Discovery id `logging.organizations.locations.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](OrganizationsLocationsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::OrganizationsLocationsOperationsCancel;
-///
-/// let request = OrganizationsLocationsOperationsCancel::new("organizations/my-organization/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/organizations/my-organization/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsOperationsCancel(crate::__private::Call);
 
@@ -790,10 +578,8 @@ impl OrganizationsLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `organizations/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -829,40 +615,8 @@ impl crate::Request for OrganizationsLocationsOperationsCancel {
 /// API service.
 ///
 /// `GET v2/{+name}` (Discovery id `logging.organizations.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::OrganizationsLocationsOperationsGet;
-///
-/// let request = OrganizationsLocationsOperationsGet::new("organizations/my-organization/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/organizations/my-organization/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::logging_v2::{OrganizationsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsOperationsGet::new("organizations/my-organization/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsOperationsGet(crate::__private::Call);
 
@@ -872,10 +626,8 @@ impl OrganizationsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -911,20 +663,6 @@ impl crate::Cancel for OrganizationsLocationsOperationsGet {
 /// `GET v2/{+name}/operations` (Discovery id
 /// `logging.organizations.locations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::OrganizationsLocationsOperationsList;
-///
-/// let request = OrganizationsLocationsOperationsList::new("organizations/my-organization/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/organizations/my-organization/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsOperationsList(crate::__private::Call);
 
@@ -934,10 +672,8 @@ impl OrganizationsLocationsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `organizations/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -999,20 +735,6 @@ impl crate::Request for OrganizationsLocationsOperationsList {
 /// `POST v2/{+name}:cancel` (Discovery id `logging.projects.locations.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](ProjectsLocationsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::ProjectsLocationsOperationsCancel;
-///
-/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
 
@@ -1022,10 +744,8 @@ impl ProjectsLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1061,40 +781,8 @@ impl crate::Request for ProjectsLocationsOperationsCancel {
 /// API service.
 ///
 /// `GET v2/{+name}` (Discovery id `logging.projects.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::logging_v2::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -1104,10 +792,8 @@ impl ProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1142,20 +828,6 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
 ///
 /// `GET v2/{+name}/operations` (Discovery id `logging.projects.locations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::logging_v2::ProjectsLocationsOperationsList;
-///
-/// let request = ProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://logging.googleapis.com/v2/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -1164,10 +836,8 @@ impl ProjectsLocationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

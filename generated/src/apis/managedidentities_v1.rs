@@ -69,20 +69,6 @@ pub use crate::catalog::managedidentities_v1::{COLLECTIONS, SERVICE, scopes};
 /// `managedidentities.projects.locations.global.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](ProjectsLocationsGlobalOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::managedidentities_v1::ProjectsLocationsGlobalOperationsCancel;
-///
-/// let request = ProjectsLocationsGlobalOperationsCancel::new("projects/my-project/locations/global/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://managedidentities.googleapis.com/v1/projects/my-project/locations/global/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsGlobalOperationsCancel(crate::__private::Call);
 
@@ -92,10 +78,8 @@ impl ProjectsLocationsGlobalOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/global/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -134,20 +118,6 @@ impl crate::Request for ProjectsLocationsGlobalOperationsCancel {
 /// `DELETE v1/{+name}` (Discovery id
 /// `managedidentities.projects.locations.global.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::managedidentities_v1::ProjectsLocationsGlobalOperationsDelete;
-///
-/// let request = ProjectsLocationsGlobalOperationsDelete::new("projects/my-project/locations/global/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://managedidentities.googleapis.com/v1/projects/my-project/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsGlobalOperationsDelete(crate::__private::Call);
 
@@ -157,10 +127,8 @@ impl ProjectsLocationsGlobalOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/locations/global/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -192,40 +160,8 @@ impl crate::Request for ProjectsLocationsGlobalOperationsDelete {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `managedidentities.projects.locations.global.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::managedidentities_v1::ProjectsLocationsGlobalOperationsGet;
-///
-/// let request = ProjectsLocationsGlobalOperationsGet::new("projects/my-project/locations/global/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://managedidentities.googleapis.com/v1/projects/my-project/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::managedidentities_v1::{ProjectsLocationsGlobalOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsGlobalOperationsGet::new("projects/my-project/locations/global/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsGlobalOperationsGet(crate::__private::Call);
 
@@ -235,10 +171,8 @@ impl ProjectsLocationsGlobalOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/global/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -274,20 +208,6 @@ impl crate::Cancel for ProjectsLocationsGlobalOperationsGet {
 /// `GET v1/{+name}` (Discovery id
 /// `managedidentities.projects.locations.global.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::managedidentities_v1::ProjectsLocationsGlobalOperationsList;
-///
-/// let request = ProjectsLocationsGlobalOperationsList::new("projects/my-project/locations/global/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://managedidentities.googleapis.com/v1/projects/my-project/locations/global/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsGlobalOperationsList(crate::__private::Call);
 
@@ -297,10 +217,8 @@ impl ProjectsLocationsGlobalOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/global/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -65,20 +65,6 @@ pub use crate::catalog::ml_v1::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `ml.projects.locations.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::ml_v1::ProjectsLocationsOperationsCancel;
-///
-/// let request = ProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://ml.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsCancel(crate::__private::Call);
 
@@ -88,10 +74,8 @@ impl ProjectsLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -122,40 +106,8 @@ impl crate::Request for ProjectsLocationsOperationsCancel {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `ml.projects.locations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::ml_v1::ProjectsLocationsOperationsGet;
-///
-/// let request = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://ml.googleapis.com/v1/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::ml_v1::{ProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -165,10 +117,8 @@ impl ProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -208,20 +158,6 @@ impl crate::Cancel for ProjectsLocationsOperationsGet {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `ml.projects.operations.cancel`).
 /// Responds with [`GoogleProtobufEmpty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::ml_v1::ProjectsOperationsCancel;
-///
-/// let request = ProjectsOperationsCancel::new("projects/my-project/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://ml.googleapis.com/v1/projects/my-project/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsCancel(crate::__private::Call);
 
@@ -231,10 +167,8 @@ impl ProjectsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -265,40 +199,8 @@ impl crate::Request for ProjectsOperationsCancel {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `ml.projects.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::ml_v1::ProjectsOperationsGet;
-///
-/// let request = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://ml.googleapis.com/v1/projects/my-project/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::ml_v1::{ProjectsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsOperationsGet::new("projects/my-project/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsGet(crate::__private::Call);
 
@@ -307,10 +209,8 @@ impl ProjectsOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `projects/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -345,20 +245,6 @@ impl crate::Cancel for ProjectsOperationsGet {
 ///
 /// `GET v1/{+name}/operations` (Discovery id `ml.projects.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::ml_v1::ProjectsOperationsList;
-///
-/// let request = ProjectsOperationsList::new("projects/my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://ml.googleapis.com/v1/projects/my-project/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsOperationsList(crate::__private::Call);
 
@@ -367,10 +253,8 @@ impl ProjectsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -73,20 +73,6 @@ pub use crate::catalog::networkmanagement_v1beta1::{COLLECTIONS, SERVICE, scopes
 /// `networkmanagement.organizations.locations.global.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](OrganizationsLocationsGlobalOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::networkmanagement_v1beta1::OrganizationsLocationsGlobalOperationsCancel;
-///
-/// let request = OrganizationsLocationsGlobalOperationsCancel::new("organizations/my-organization/locations/global/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://networkmanagement.googleapis.com/v1beta1/organizations/my-organization/locations/global/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsGlobalOperationsCancel(crate::__private::Call);
 
@@ -96,10 +82,8 @@ impl OrganizationsLocationsGlobalOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `organizations/*/locations/global/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -138,20 +122,6 @@ impl crate::Request for OrganizationsLocationsGlobalOperationsCancel {
 /// `DELETE v1beta1/{+name}` (Discovery id
 /// `networkmanagement.organizations.locations.global.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::networkmanagement_v1beta1::OrganizationsLocationsGlobalOperationsDelete;
-///
-/// let request = OrganizationsLocationsGlobalOperationsDelete::new("organizations/my-organization/locations/global/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://networkmanagement.googleapis.com/v1beta1/organizations/my-organization/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsGlobalOperationsDelete(crate::__private::Call);
 
@@ -161,10 +131,8 @@ impl OrganizationsLocationsGlobalOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `organizations/*/locations/global/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -196,40 +164,8 @@ impl crate::Request for OrganizationsLocationsGlobalOperationsDelete {
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `networkmanagement.organizations.locations.global.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::networkmanagement_v1beta1::OrganizationsLocationsGlobalOperationsGet;
-///
-/// let request = OrganizationsLocationsGlobalOperationsGet::new("organizations/my-organization/locations/global/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://networkmanagement.googleapis.com/v1beta1/organizations/my-organization/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::networkmanagement_v1beta1::{OrganizationsLocationsGlobalOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsGlobalOperationsGet::new("organizations/my-organization/locations/global/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsGlobalOperationsGet(crate::__private::Call);
 
@@ -239,10 +175,8 @@ impl OrganizationsLocationsGlobalOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/global/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -278,20 +212,6 @@ impl crate::Cancel for OrganizationsLocationsGlobalOperationsGet {
 /// `GET v1beta1/{+name}/operations` (Discovery id
 /// `networkmanagement.organizations.locations.global.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::networkmanagement_v1beta1::OrganizationsLocationsGlobalOperationsList;
-///
-/// let request = OrganizationsLocationsGlobalOperationsList::new("organizations/my-organization/locations/global")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://networkmanagement.googleapis.com/v1beta1/organizations/my-organization/locations/global/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsGlobalOperationsList(crate::__private::Call);
 
@@ -301,10 +221,8 @@ impl OrganizationsLocationsGlobalOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `organizations/*/locations/global`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -367,20 +285,6 @@ impl crate::Request for OrganizationsLocationsGlobalOperationsList {
 /// `networkmanagement.projects.locations.global.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](ProjectsLocationsGlobalOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::networkmanagement_v1beta1::ProjectsLocationsGlobalOperationsCancel;
-///
-/// let request = ProjectsLocationsGlobalOperationsCancel::new("projects/my-project/locations/global/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://networkmanagement.googleapis.com/v1beta1/projects/my-project/locations/global/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsGlobalOperationsCancel(crate::__private::Call);
 
@@ -390,10 +294,8 @@ impl ProjectsLocationsGlobalOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/global/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -432,20 +334,6 @@ impl crate::Request for ProjectsLocationsGlobalOperationsCancel {
 /// `DELETE v1beta1/{+name}` (Discovery id
 /// `networkmanagement.projects.locations.global.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::networkmanagement_v1beta1::ProjectsLocationsGlobalOperationsDelete;
-///
-/// let request = ProjectsLocationsGlobalOperationsDelete::new("projects/my-project/locations/global/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://networkmanagement.googleapis.com/v1beta1/projects/my-project/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsGlobalOperationsDelete(crate::__private::Call);
 
@@ -455,10 +343,8 @@ impl ProjectsLocationsGlobalOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/locations/global/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -490,40 +376,8 @@ impl crate::Request for ProjectsLocationsGlobalOperationsDelete {
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `networkmanagement.projects.locations.global.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::networkmanagement_v1beta1::ProjectsLocationsGlobalOperationsGet;
-///
-/// let request = ProjectsLocationsGlobalOperationsGet::new("projects/my-project/locations/global/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://networkmanagement.googleapis.com/v1beta1/projects/my-project/locations/global/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::networkmanagement_v1beta1::{ProjectsLocationsGlobalOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsGlobalOperationsGet::new("projects/my-project/locations/global/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsGlobalOperationsGet(crate::__private::Call);
 
@@ -533,10 +387,8 @@ impl ProjectsLocationsGlobalOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/global/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -572,20 +424,6 @@ impl crate::Cancel for ProjectsLocationsGlobalOperationsGet {
 /// `GET v1beta1/{+name}/operations` (Discovery id
 /// `networkmanagement.projects.locations.global.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::networkmanagement_v1beta1::ProjectsLocationsGlobalOperationsList;
-///
-/// let request = ProjectsLocationsGlobalOperationsList::new("projects/my-project/locations/global")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://networkmanagement.googleapis.com/v1beta1/projects/my-project/locations/global/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsGlobalOperationsList(crate::__private::Call);
 
@@ -595,10 +433,8 @@ impl ProjectsLocationsGlobalOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/global`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

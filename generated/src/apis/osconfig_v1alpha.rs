@@ -67,20 +67,6 @@ pub use crate::catalog::osconfig_v1alpha::{COLLECTIONS, SERVICE, scopes};
 /// `osconfig.projects.locations.osPolicyAssignments.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](ProjectsLocationsOsPolicyAssignmentsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::osconfig_v1alpha::ProjectsLocationsOsPolicyAssignmentsOperationsCancel;
-///
-/// let request = ProjectsLocationsOsPolicyAssignmentsOperationsCancel::new("projects/my-project/locations/my-location/osPolicyAssignments/my-os-policy-assignment/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://osconfig.googleapis.com/v1alpha/projects/my-project/locations/my-location/osPolicyAssignments/my-os-policy-assignment/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOsPolicyAssignmentsOperationsCancel(crate::__private::Call);
 
@@ -90,10 +76,8 @@ impl ProjectsLocationsOsPolicyAssignmentsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/osPolicyAssignments/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -130,40 +114,8 @@ impl crate::Request for ProjectsLocationsOsPolicyAssignmentsOperationsCancel {
 ///
 /// `GET v1alpha/{+name}` (Discovery id
 /// `osconfig.projects.locations.osPolicyAssignments.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::osconfig_v1alpha::ProjectsLocationsOsPolicyAssignmentsOperationsGet;
-///
-/// let request = ProjectsLocationsOsPolicyAssignmentsOperationsGet::new("projects/my-project/locations/my-location/osPolicyAssignments/my-os-policy-assignment/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://osconfig.googleapis.com/v1alpha/projects/my-project/locations/my-location/osPolicyAssignments/my-os-policy-assignment/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::osconfig_v1alpha::{ProjectsLocationsOsPolicyAssignmentsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOsPolicyAssignmentsOperationsGet::new("projects/my-project/locations/my-location/osPolicyAssignments/my-os-policy-assignment/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOsPolicyAssignmentsOperationsGet(crate::__private::Call);
 
@@ -173,10 +125,8 @@ impl ProjectsLocationsOsPolicyAssignmentsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/osPolicyAssignments/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -84,40 +84,8 @@ pub use crate::catalog::policysimulator_v1::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `policysimulator.folders.locations.accessPolicySimulations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::FoldersLocationsAccessPolicySimulationsOperationsGet;
-///
-/// let request = FoldersLocationsAccessPolicySimulationsOperationsGet::new("folders/my-folder/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/folders/my-folder/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{FoldersLocationsAccessPolicySimulationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersLocationsAccessPolicySimulationsOperationsGet::new("folders/my-folder/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsAccessPolicySimulationsOperationsGet(crate::__private::Call);
 
@@ -127,10 +95,8 @@ impl FoldersLocationsAccessPolicySimulationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `folders/*/locations/*/accessPolicySimulations/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -162,40 +128,8 @@ impl crate::Request for FoldersLocationsAccessPolicySimulationsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `policysimulator.folders.locations.orgPolicyViolationsPreviews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet;
-///
-/// let request = FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet::new("folders/my-folder/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/folders/my-folder/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet::new("folders/my-folder/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet(
     crate::__private::Call,
@@ -208,10 +142,8 @@ impl FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `folders/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -242,40 +174,8 @@ impl crate::Request for FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `policysimulator.folders.locations.replays.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::FoldersLocationsReplaysOperationsGet;
-///
-/// let request = FoldersLocationsReplaysOperationsGet::new("folders/my-folder/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/folders/my-folder/locations/my-location/replays/my-replay/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{FoldersLocationsReplaysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersLocationsReplaysOperationsGet::new("folders/my-folder/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsReplaysOperationsGet(crate::__private::Call);
 
@@ -285,10 +185,8 @@ impl FoldersLocationsReplaysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `folders/*/locations/*/replays/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -319,20 +217,6 @@ impl crate::Request for FoldersLocationsReplaysOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `policysimulator.folders.locations.replays.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::FoldersLocationsReplaysOperationsList;
-///
-/// let request = FoldersLocationsReplaysOperationsList::new("folders/my-folder/locations/my-location/replays/my-replay/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/folders/my-folder/locations/my-location/replays/my-replay/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsReplaysOperationsList(crate::__private::Call);
 
@@ -342,10 +226,8 @@ impl FoldersLocationsReplaysOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `folders/*/locations/*/replays/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -401,40 +283,8 @@ impl crate::Request for FoldersLocationsReplaysOperationsList {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `policysimulator.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::OperationsGet;
-///
-/// let request = OperationsGet::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{OperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OperationsGet::new("operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsGet(crate::__private::Call);
 
@@ -443,10 +293,8 @@ impl OperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -477,20 +325,6 @@ impl crate::Request for OperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `policysimulator.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::OperationsList;
-///
-/// let request = OperationsList::new("operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsList(crate::__private::Call);
 
@@ -499,10 +333,8 @@ impl OperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -559,40 +391,8 @@ impl crate::Request for OperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.accessPolicySimulations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::OrganizationsLocationsAccessPolicySimulationsOperationsGet;
-///
-/// let request = OrganizationsLocationsAccessPolicySimulationsOperationsGet::new("organizations/my-organization/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/organizations/my-organization/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{OrganizationsLocationsAccessPolicySimulationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsAccessPolicySimulationsOperationsGet::new("organizations/my-organization/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsAccessPolicySimulationsOperationsGet(
     crate::__private::Call,
@@ -605,10 +405,8 @@ impl OrganizationsLocationsAccessPolicySimulationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/accessPolicySimulations/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -640,40 +438,8 @@ impl crate::Request for OrganizationsLocationsAccessPolicySimulationsOperationsG
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.orgPolicyViolationsPreviews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet;
-///
-/// let request = OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("organizations/my-organization/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/organizations/my-organization/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("organizations/my-organization/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet(
     crate::__private::Call,
@@ -687,10 +453,8 @@ impl OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -722,40 +486,8 @@ impl crate::Request for OrganizationsLocationsOrgPolicyViolationsPreviewsOperati
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.replays.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::OrganizationsLocationsReplaysOperationsGet;
-///
-/// let request = OrganizationsLocationsReplaysOperationsGet::new("organizations/my-organization/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/organizations/my-organization/locations/my-location/replays/my-replay/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{OrganizationsLocationsReplaysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsReplaysOperationsGet::new("organizations/my-organization/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsReplaysOperationsGet(crate::__private::Call);
 
@@ -765,10 +497,8 @@ impl OrganizationsLocationsReplaysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/replays/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -800,20 +530,6 @@ impl crate::Request for OrganizationsLocationsReplaysOperationsGet {
 /// `GET v1/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.replays.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::OrganizationsLocationsReplaysOperationsList;
-///
-/// let request = OrganizationsLocationsReplaysOperationsList::new("organizations/my-organization/locations/my-location/replays/my-replay/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/organizations/my-organization/locations/my-location/replays/my-replay/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsReplaysOperationsList(crate::__private::Call);
 
@@ -823,10 +539,8 @@ impl OrganizationsLocationsReplaysOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `organizations/*/locations/*/replays/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -883,40 +597,8 @@ impl crate::Request for OrganizationsLocationsReplaysOperationsList {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `policysimulator.projects.locations.accessPolicySimulations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::ProjectsLocationsAccessPolicySimulationsOperationsGet;
-///
-/// let request = ProjectsLocationsAccessPolicySimulationsOperationsGet::new("projects/my-project/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/projects/my-project/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{ProjectsLocationsAccessPolicySimulationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsAccessPolicySimulationsOperationsGet::new("projects/my-project/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsAccessPolicySimulationsOperationsGet(crate::__private::Call);
 
@@ -927,10 +609,8 @@ impl ProjectsLocationsAccessPolicySimulationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/accessPolicySimulations/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -962,40 +642,8 @@ impl crate::Request for ProjectsLocationsAccessPolicySimulationsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `policysimulator.projects.locations.orgPolicyViolationsPreviews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet;
-///
-/// let request = ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("projects/my-project/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/projects/my-project/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("projects/my-project/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet(
     crate::__private::Call,
@@ -1008,10 +656,8 @@ impl ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1042,40 +688,8 @@ impl crate::Request for ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGe
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `policysimulator.projects.locations.replays.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::ProjectsLocationsReplaysOperationsGet;
-///
-/// let request = ProjectsLocationsReplaysOperationsGet::new("projects/my-project/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/projects/my-project/locations/my-location/replays/my-replay/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1::{ProjectsLocationsReplaysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsReplaysOperationsGet::new("projects/my-project/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsReplaysOperationsGet(crate::__private::Call);
 
@@ -1085,10 +699,8 @@ impl ProjectsLocationsReplaysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/replays/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1120,20 +732,6 @@ impl crate::Request for ProjectsLocationsReplaysOperationsGet {
 /// `GET v1/{+name}` (Discovery id
 /// `policysimulator.projects.locations.replays.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1::ProjectsLocationsReplaysOperationsList;
-///
-/// let request = ProjectsLocationsReplaysOperationsList::new("projects/my-project/locations/my-location/replays/my-replay/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1/projects/my-project/locations/my-location/replays/my-replay/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsReplaysOperationsList(crate::__private::Call);
 
@@ -1143,10 +741,8 @@ impl ProjectsLocationsReplaysOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/replays/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

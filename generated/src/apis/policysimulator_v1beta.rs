@@ -84,40 +84,8 @@ pub use crate::catalog::policysimulator_v1beta::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.folders.locations.accessPolicySimulations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::FoldersLocationsAccessPolicySimulationsOperationsGet;
-///
-/// let request = FoldersLocationsAccessPolicySimulationsOperationsGet::new("folders/my-folder/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/folders/my-folder/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{FoldersLocationsAccessPolicySimulationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersLocationsAccessPolicySimulationsOperationsGet::new("folders/my-folder/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsAccessPolicySimulationsOperationsGet(crate::__private::Call);
 
@@ -127,10 +95,8 @@ impl FoldersLocationsAccessPolicySimulationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `folders/*/locations/*/accessPolicySimulations/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -162,40 +128,8 @@ impl crate::Request for FoldersLocationsAccessPolicySimulationsOperationsGet {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.folders.locations.orgPolicyViolationsPreviews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet;
-///
-/// let request = FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet::new("folders/my-folder/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/folders/my-folder/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet::new("folders/my-folder/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet(
     crate::__private::Call,
@@ -208,10 +142,8 @@ impl FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `folders/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -243,40 +175,8 @@ impl crate::Request for FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.folders.locations.replays.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::FoldersLocationsReplaysOperationsGet;
-///
-/// let request = FoldersLocationsReplaysOperationsGet::new("folders/my-folder/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/folders/my-folder/locations/my-location/replays/my-replay/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{FoldersLocationsReplaysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersLocationsReplaysOperationsGet::new("folders/my-folder/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsReplaysOperationsGet(crate::__private::Call);
 
@@ -286,10 +186,8 @@ impl FoldersLocationsReplaysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `folders/*/locations/*/replays/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -321,20 +219,6 @@ impl crate::Request for FoldersLocationsReplaysOperationsGet {
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.folders.locations.replays.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::FoldersLocationsReplaysOperationsList;
-///
-/// let request = FoldersLocationsReplaysOperationsList::new("folders/my-folder/locations/my-location/replays/my-replay/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/folders/my-folder/locations/my-location/replays/my-replay/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsReplaysOperationsList(crate::__private::Call);
 
@@ -344,10 +228,8 @@ impl FoldersLocationsReplaysOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `folders/*/locations/*/replays/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -403,40 +285,8 @@ impl crate::Request for FoldersLocationsReplaysOperationsList {
 /// API service.
 ///
 /// `GET v1beta/{+name}` (Discovery id `policysimulator.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::OperationsGet;
-///
-/// let request = OperationsGet::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{OperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OperationsGet::new("operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsGet(crate::__private::Call);
 
@@ -445,10 +295,8 @@ impl OperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -479,20 +327,6 @@ impl crate::Request for OperationsGet {
 ///
 /// `GET v1beta/{+name}` (Discovery id `policysimulator.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::OperationsList;
-///
-/// let request = OperationsList::new("operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsList(crate::__private::Call);
 
@@ -501,10 +335,8 @@ impl OperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -561,40 +393,8 @@ impl crate::Request for OperationsList {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.accessPolicySimulations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::OrganizationsLocationsAccessPolicySimulationsOperationsGet;
-///
-/// let request = OrganizationsLocationsAccessPolicySimulationsOperationsGet::new("organizations/my-organization/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/organizations/my-organization/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{OrganizationsLocationsAccessPolicySimulationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsAccessPolicySimulationsOperationsGet::new("organizations/my-organization/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsAccessPolicySimulationsOperationsGet(
     crate::__private::Call,
@@ -607,10 +407,8 @@ impl OrganizationsLocationsAccessPolicySimulationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/accessPolicySimulations/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -642,40 +440,8 @@ impl crate::Request for OrganizationsLocationsAccessPolicySimulationsOperationsG
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.orgPolicyViolationsPreviews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet;
-///
-/// let request = OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("organizations/my-organization/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/organizations/my-organization/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("organizations/my-organization/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet(
     crate::__private::Call,
@@ -689,10 +455,8 @@ impl OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -724,40 +488,8 @@ impl crate::Request for OrganizationsLocationsOrgPolicyViolationsPreviewsOperati
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.replays.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::OrganizationsLocationsReplaysOperationsGet;
-///
-/// let request = OrganizationsLocationsReplaysOperationsGet::new("organizations/my-organization/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/organizations/my-organization/locations/my-location/replays/my-replay/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{OrganizationsLocationsReplaysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsReplaysOperationsGet::new("organizations/my-organization/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsReplaysOperationsGet(crate::__private::Call);
 
@@ -767,10 +499,8 @@ impl OrganizationsLocationsReplaysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/replays/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -802,20 +532,6 @@ impl crate::Request for OrganizationsLocationsReplaysOperationsGet {
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.replays.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::OrganizationsLocationsReplaysOperationsList;
-///
-/// let request = OrganizationsLocationsReplaysOperationsList::new("organizations/my-organization/locations/my-location/replays/my-replay/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/organizations/my-organization/locations/my-location/replays/my-replay/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsReplaysOperationsList(crate::__private::Call);
 
@@ -825,10 +541,8 @@ impl OrganizationsLocationsReplaysOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `organizations/*/locations/*/replays/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -885,40 +599,8 @@ impl crate::Request for OrganizationsLocationsReplaysOperationsList {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.projects.locations.accessPolicySimulations.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::ProjectsLocationsAccessPolicySimulationsOperationsGet;
-///
-/// let request = ProjectsLocationsAccessPolicySimulationsOperationsGet::new("projects/my-project/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/projects/my-project/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{ProjectsLocationsAccessPolicySimulationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsAccessPolicySimulationsOperationsGet::new("projects/my-project/locations/my-location/accessPolicySimulations/my-access-policy-simulation/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsAccessPolicySimulationsOperationsGet(crate::__private::Call);
 
@@ -929,10 +611,8 @@ impl ProjectsLocationsAccessPolicySimulationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/accessPolicySimulations/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -964,40 +644,8 @@ impl crate::Request for ProjectsLocationsAccessPolicySimulationsOperationsGet {
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.projects.locations.orgPolicyViolationsPreviews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet;
-///
-/// let request = ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("projects/my-project/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/projects/my-project/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("projects/my-project/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet(
     crate::__private::Call,
@@ -1010,10 +658,8 @@ impl ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1045,40 +691,8 @@ impl crate::Request for ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGe
 ///
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.projects.locations.replays.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::ProjectsLocationsReplaysOperationsGet;
-///
-/// let request = ProjectsLocationsReplaysOperationsGet::new("projects/my-project/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/projects/my-project/locations/my-location/replays/my-replay/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta::{ProjectsLocationsReplaysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsReplaysOperationsGet::new("projects/my-project/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsReplaysOperationsGet(crate::__private::Call);
 
@@ -1088,10 +702,8 @@ impl ProjectsLocationsReplaysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/replays/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1123,20 +735,6 @@ impl crate::Request for ProjectsLocationsReplaysOperationsGet {
 /// `GET v1beta/{+name}` (Discovery id
 /// `policysimulator.projects.locations.replays.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta::ProjectsLocationsReplaysOperationsList;
-///
-/// let request = ProjectsLocationsReplaysOperationsList::new("projects/my-project/locations/my-location/replays/my-replay/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta/projects/my-project/locations/my-location/replays/my-replay/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsReplaysOperationsList(crate::__private::Call);
 
@@ -1146,10 +744,8 @@ impl ProjectsLocationsReplaysOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/replays/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -78,40 +78,8 @@ pub use crate::catalog::policysimulator_v1beta1::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `policysimulator.folders.locations.orgPolicyViolationsPreviews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet;
-///
-/// let request = FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet::new("folders/my-folder/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/folders/my-folder/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta1::{FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet::new("folders/my-folder/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet(
     crate::__private::Call,
@@ -124,10 +92,8 @@ impl FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `folders/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -159,40 +125,8 @@ impl crate::Request for FoldersLocationsOrgPolicyViolationsPreviewsOperationsGet
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `policysimulator.folders.locations.replays.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::FoldersLocationsReplaysOperationsGet;
-///
-/// let request = FoldersLocationsReplaysOperationsGet::new("folders/my-folder/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/folders/my-folder/locations/my-location/replays/my-replay/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta1::{FoldersLocationsReplaysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = FoldersLocationsReplaysOperationsGet::new("folders/my-folder/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsReplaysOperationsGet(crate::__private::Call);
 
@@ -202,10 +136,8 @@ impl FoldersLocationsReplaysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `folders/*/locations/*/replays/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -243,20 +175,6 @@ impl crate::Request for FoldersLocationsReplaysOperationsGet {
 /// `GET v1beta1/{+name}` (Discovery id
 /// `policysimulator.folders.locations.replays.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::FoldersLocationsReplaysOperationsList;
-///
-/// let request = FoldersLocationsReplaysOperationsList::new("folders/my-folder/locations/my-location/replays/my-replay/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/folders/my-folder/locations/my-location/replays/my-replay/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldersLocationsReplaysOperationsList(crate::__private::Call);
 
@@ -266,10 +184,8 @@ impl FoldersLocationsReplaysOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `folders/*/locations/*/replays/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -315,40 +231,8 @@ impl crate::Request for FoldersLocationsReplaysOperationsList {
 /// API service.
 ///
 /// `GET v1beta1/{+name}` (Discovery id `policysimulator.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::OperationsGet;
-///
-/// let request = OperationsGet::new("operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta1::{OperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OperationsGet::new("operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsGet(crate::__private::Call);
 
@@ -357,10 +241,8 @@ impl OperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -397,20 +279,6 @@ impl crate::Request for OperationsGet {
 ///
 /// `GET v1beta1/{+name}` (Discovery id `policysimulator.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::OperationsList;
-///
-/// let request = OperationsList::new("operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsList(crate::__private::Call);
 
@@ -419,10 +287,8 @@ impl OperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -469,40 +335,8 @@ impl crate::Request for OperationsList {
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.orgPolicyViolationsPreviews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet;
-///
-/// let request = OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("organizations/my-organization/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/organizations/my-organization/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta1::{OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("organizations/my-organization/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet(
     crate::__private::Call,
@@ -516,10 +350,8 @@ impl OrganizationsLocationsOrgPolicyViolationsPreviewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -551,40 +383,8 @@ impl crate::Request for OrganizationsLocationsOrgPolicyViolationsPreviewsOperati
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.replays.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::OrganizationsLocationsReplaysOperationsGet;
-///
-/// let request = OrganizationsLocationsReplaysOperationsGet::new("organizations/my-organization/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/organizations/my-organization/locations/my-location/replays/my-replay/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta1::{OrganizationsLocationsReplaysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsLocationsReplaysOperationsGet::new("organizations/my-organization/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsReplaysOperationsGet(crate::__private::Call);
 
@@ -594,10 +394,8 @@ impl OrganizationsLocationsReplaysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `organizations/*/locations/*/replays/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -635,20 +433,6 @@ impl crate::Request for OrganizationsLocationsReplaysOperationsGet {
 /// `GET v1beta1/{+name}` (Discovery id
 /// `policysimulator.organizations.locations.replays.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::OrganizationsLocationsReplaysOperationsList;
-///
-/// let request = OrganizationsLocationsReplaysOperationsList::new("organizations/my-organization/locations/my-location/replays/my-replay/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/organizations/my-organization/locations/my-location/replays/my-replay/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsLocationsReplaysOperationsList(crate::__private::Call);
 
@@ -658,10 +442,8 @@ impl OrganizationsLocationsReplaysOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `organizations/*/locations/*/replays/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -708,40 +490,8 @@ impl crate::Request for OrganizationsLocationsReplaysOperationsList {
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `policysimulator.projects.locations.orgPolicyViolationsPreviews.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet;
-///
-/// let request = ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("projects/my-project/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/projects/my-project/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta1::{ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet::new("projects/my-project/locations/my-location/orgPolicyViolationsPreviews/my-org-policy-violations-preview/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet(
     crate::__private::Call,
@@ -754,10 +504,8 @@ impl ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/orgPolicyViolationsPreviews/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -789,40 +537,8 @@ impl crate::Request for ProjectsLocationsOrgPolicyViolationsPreviewsOperationsGe
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `policysimulator.projects.locations.replays.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::ProjectsLocationsReplaysOperationsGet;
-///
-/// let request = ProjectsLocationsReplaysOperationsGet::new("projects/my-project/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/projects/my-project/locations/my-location/replays/my-replay/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::policysimulator_v1beta1::{ProjectsLocationsReplaysOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsReplaysOperationsGet::new("projects/my-project/locations/my-location/replays/my-replay/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsReplaysOperationsGet(crate::__private::Call);
 
@@ -832,10 +548,8 @@ impl ProjectsLocationsReplaysOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/replays/*/operations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -873,20 +587,6 @@ impl crate::Request for ProjectsLocationsReplaysOperationsGet {
 /// `GET v1beta1/{+name}` (Discovery id
 /// `policysimulator.projects.locations.replays.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::policysimulator_v1beta1::ProjectsLocationsReplaysOperationsList;
-///
-/// let request = ProjectsLocationsReplaysOperationsList::new("projects/my-project/locations/my-location/replays/my-replay/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://policysimulator.googleapis.com/v1beta1/projects/my-project/locations/my-location/replays/my-replay/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsReplaysOperationsList(crate::__private::Call);
 
@@ -896,10 +596,8 @@ impl ProjectsLocationsReplaysOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/replays/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -65,20 +65,6 @@ pub use crate::catalog::pubsublite_v1::{COLLECTIONS, SERVICE, scopes};
 /// `pubsublite.admin.projects.locations.operations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](AdminProjectsLocationsOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::pubsublite_v1::AdminProjectsLocationsOperationsCancel;
-///
-/// let request = AdminProjectsLocationsOperationsCancel::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://pubsublite.googleapis.com/v1/admin/projects/my-project/locations/my-location/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminProjectsLocationsOperationsCancel(crate::__private::Call);
 
@@ -88,10 +74,8 @@ impl AdminProjectsLocationsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -130,20 +114,6 @@ impl crate::Request for AdminProjectsLocationsOperationsCancel {
 /// `DELETE v1/admin/{+name}` (Discovery id
 /// `pubsublite.admin.projects.locations.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::pubsublite_v1::AdminProjectsLocationsOperationsDelete;
-///
-/// let request = AdminProjectsLocationsOperationsDelete::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://pubsublite.googleapis.com/v1/admin/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminProjectsLocationsOperationsDelete(crate::__private::Call);
 
@@ -153,10 +123,8 @@ impl AdminProjectsLocationsOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -187,40 +155,8 @@ impl crate::Request for AdminProjectsLocationsOperationsDelete {
 /// API service.
 ///
 /// `GET v1/admin/{+name}` (Discovery id `pubsublite.admin.projects.locations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::pubsublite_v1::AdminProjectsLocationsOperationsGet;
-///
-/// let request = AdminProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://pubsublite.googleapis.com/v1/admin/projects/my-project/locations/my-location/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::pubsublite_v1::{AdminProjectsLocationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = AdminProjectsLocationsOperationsGet::new("projects/my-project/locations/my-location/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminProjectsLocationsOperationsGet(crate::__private::Call);
 
@@ -230,10 +166,8 @@ impl AdminProjectsLocationsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -269,20 +203,6 @@ impl crate::Cancel for AdminProjectsLocationsOperationsGet {
 /// `GET v1/admin/{+name}/operations` (Discovery id
 /// `pubsublite.admin.projects.locations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::pubsublite_v1::AdminProjectsLocationsOperationsList;
-///
-/// let request = AdminProjectsLocationsOperationsList::new("projects/my-project/locations/my-location")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://pubsublite.googleapis.com/v1/admin/projects/my-project/locations/my-location/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminProjectsLocationsOperationsList(crate::__private::Call);
 
@@ -291,10 +211,8 @@ impl AdminProjectsLocationsOperationsList {
     ///
     /// - `name`: The name of the operation's parent resource. Must match `projects/*/locations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -68,40 +68,8 @@ pub use crate::catalog::recommendationengine_v1beta1::{COLLECTIONS, SERVICE, sco
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `recommendationengine.projects.locations.catalogs.eventStores.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::recommendationengine_v1beta1::ProjectsLocationsCatalogsEventStoresOperationsGet;
-///
-/// let request = ProjectsLocationsCatalogsEventStoresOperationsGet::new("projects/my-project/locations/my-location/catalogs/my-catalog/eventStores/my-event-store/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://recommendationengine.googleapis.com/v1beta1/projects/my-project/locations/my-location/catalogs/my-catalog/eventStores/my-event-store/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::recommendationengine_v1beta1::{ProjectsLocationsCatalogsEventStoresOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCatalogsEventStoresOperationsGet::new("projects/my-project/locations/my-location/catalogs/my-catalog/eventStores/my-event-store/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCatalogsEventStoresOperationsGet(crate::__private::Call);
 
@@ -112,10 +80,8 @@ impl ProjectsLocationsCatalogsEventStoresOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/catalogs/*/eventStores/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -147,20 +113,6 @@ impl crate::Request for ProjectsLocationsCatalogsEventStoresOperationsGet {
 /// `GET v1beta1/{+name}/operations` (Discovery id
 /// `recommendationengine.projects.locations.catalogs.eventStores.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::recommendationengine_v1beta1::ProjectsLocationsCatalogsEventStoresOperationsList;
-///
-/// let request = ProjectsLocationsCatalogsEventStoresOperationsList::new("projects/my-project/locations/my-location/catalogs/my-catalog/eventStores/my-event-store")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://recommendationengine.googleapis.com/v1beta1/projects/my-project/locations/my-location/catalogs/my-catalog/eventStores/my-event-store/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCatalogsEventStoresOperationsList(crate::__private::Call);
 
@@ -171,10 +123,8 @@ impl ProjectsLocationsCatalogsEventStoresOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/catalogs/*/eventStores/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -231,40 +181,8 @@ impl crate::Request for ProjectsLocationsCatalogsEventStoresOperationsList {
 ///
 /// `GET v1beta1/{+name}` (Discovery id
 /// `recommendationengine.projects.locations.catalogs.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::recommendationengine_v1beta1::ProjectsLocationsCatalogsOperationsGet;
-///
-/// let request = ProjectsLocationsCatalogsOperationsGet::new("projects/my-project/locations/my-location/catalogs/my-catalog/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://recommendationengine.googleapis.com/v1beta1/projects/my-project/locations/my-location/catalogs/my-catalog/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::recommendationengine_v1beta1::{ProjectsLocationsCatalogsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsLocationsCatalogsOperationsGet::new("projects/my-project/locations/my-location/catalogs/my-catalog/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCatalogsOperationsGet(crate::__private::Call);
 
@@ -274,10 +192,8 @@ impl ProjectsLocationsCatalogsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/locations/*/catalogs/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -309,20 +225,6 @@ impl crate::Request for ProjectsLocationsCatalogsOperationsGet {
 /// `GET v1beta1/{+name}/operations` (Discovery id
 /// `recommendationengine.projects.locations.catalogs.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::recommendationengine_v1beta1::ProjectsLocationsCatalogsOperationsList;
-///
-/// let request = ProjectsLocationsCatalogsOperationsList::new("projects/my-project/locations/my-location/catalogs/my-catalog")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://recommendationengine.googleapis.com/v1beta1/projects/my-project/locations/my-location/catalogs/my-catalog/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsLocationsCatalogsOperationsList(crate::__private::Call);
 
@@ -332,10 +234,8 @@ impl ProjectsLocationsCatalogsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/locations/*/catalogs/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -58,20 +58,6 @@ pub use crate::catalog::securitycenter_v1::{COLLECTIONS, SERVICE, scopes};
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `securitycenter.organizations.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::securitycenter_v1::OrganizationsOperationsCancel;
-///
-/// let request = OrganizationsOperationsCancel::new("organizations/my-organization/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://securitycenter.googleapis.com/v1/organizations/my-organization/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsOperationsCancel(crate::__private::Call);
 
@@ -80,10 +66,8 @@ impl OrganizationsOperationsCancel {
     ///
     /// - `name` Must match `organizations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -112,20 +96,6 @@ impl crate::Request for OrganizationsOperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `securitycenter.organizations.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::securitycenter_v1::OrganizationsOperationsDelete;
-///
-/// let request = OrganizationsOperationsDelete::new("organizations/my-organization/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://securitycenter.googleapis.com/v1/organizations/my-organization/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsOperationsDelete(crate::__private::Call);
 
@@ -134,10 +104,8 @@ impl OrganizationsOperationsDelete {
     ///
     /// - `name` Must match `organizations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -165,40 +133,8 @@ impl crate::Request for OrganizationsOperationsDelete {
 /// Gets the latest state of an operation.
 ///
 /// `GET v1/{+name}` (Discovery id `securitycenter.organizations.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::securitycenter_v1::OrganizationsOperationsGet;
-///
-/// let request = OrganizationsOperationsGet::new("organizations/my-organization/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://securitycenter.googleapis.com/v1/organizations/my-organization/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::securitycenter_v1::{OrganizationsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OrganizationsOperationsGet::new("organizations/my-organization/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsOperationsGet(crate::__private::Call);
 
@@ -207,10 +143,8 @@ impl OrganizationsOperationsGet {
     ///
     /// - `name` Must match `organizations/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -243,20 +177,6 @@ impl crate::Cancel for OrganizationsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `securitycenter.organizations.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::securitycenter_v1::OrganizationsOperationsList;
-///
-/// let request = OrganizationsOperationsList::new("organizations/my-organization/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://securitycenter.googleapis.com/v1/organizations/my-organization/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsOperationsList(crate::__private::Call);
 
@@ -265,10 +185,8 @@ impl OrganizationsOperationsList {
     ///
     /// - `name` Must match `organizations/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

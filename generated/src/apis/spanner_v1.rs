@@ -99,20 +99,6 @@ pub use crate::catalog::spanner_v1::{COLLECTIONS, SERVICE, scopes};
 /// `GET v1/{+parent}/instanceConfigOperations` (Discovery id
 /// `spanner.projects.instanceConfigOperations.list`).
 /// Responds with [`ListInstanceConfigOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstanceConfigOperationsList;
-///
-/// let request = ProjectsInstanceConfigOperationsList::new("projects/my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigOperations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstanceConfigOperationsList(crate::__private::Call);
 
@@ -122,10 +108,8 @@ impl ProjectsInstanceConfigOperationsList {
     /// - `parent`: Required. The project of the instance configuration operations. Values are of
     ///   the form `projects/`. Must match `projects/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([parent.into()]).map(Self)
     }
@@ -201,20 +185,6 @@ impl crate::Request for ProjectsInstanceConfigOperationsList {
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `spanner.projects.instanceConfigs.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstanceConfigsOperationsCancel;
-///
-/// let request = ProjectsInstanceConfigsOperationsCancel::new("projects/my-project/instanceConfigs/my-instance-config/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstanceConfigsOperationsCancel(crate::__private::Call);
 
@@ -224,10 +194,8 @@ impl ProjectsInstanceConfigsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/instanceConfigs/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -260,20 +228,6 @@ impl crate::Request for ProjectsInstanceConfigsOperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `spanner.projects.instanceConfigs.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstanceConfigsOperationsDelete;
-///
-/// let request = ProjectsInstanceConfigsOperationsDelete::new("projects/my-project/instanceConfigs/my-instance-config/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstanceConfigsOperationsDelete(crate::__private::Call);
 
@@ -283,10 +237,8 @@ impl ProjectsInstanceConfigsOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/instanceConfigs/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -317,40 +269,8 @@ impl crate::Request for ProjectsInstanceConfigsOperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `spanner.projects.instanceConfigs.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstanceConfigsOperationsGet;
-///
-/// let request = ProjectsInstanceConfigsOperationsGet::new("projects/my-project/instanceConfigs/my-instance-config/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::spanner_v1::{ProjectsInstanceConfigsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsInstanceConfigsOperationsGet::new("projects/my-project/instanceConfigs/my-instance-config/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstanceConfigsOperationsGet(crate::__private::Call);
 
@@ -360,10 +280,8 @@ impl ProjectsInstanceConfigsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/instanceConfigs/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -398,20 +316,6 @@ impl crate::Cancel for ProjectsInstanceConfigsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `spanner.projects.instanceConfigs.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstanceConfigsOperationsList;
-///
-/// let request = ProjectsInstanceConfigsOperationsList::new("projects/my-project/instanceConfigs/my-instance-config/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstanceConfigsOperationsList(crate::__private::Call);
 
@@ -421,10 +325,8 @@ impl ProjectsInstanceConfigsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/instanceConfigs/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -486,20 +388,6 @@ impl crate::Request for ProjectsInstanceConfigsOperationsList {
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `spanner.projects.instanceConfigs.ssdCaches.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstanceConfigsSsdCachesOperationsCancel;
-///
-/// let request = ProjectsInstanceConfigsSsdCachesOperationsCancel::new("projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstanceConfigsSsdCachesOperationsCancel(crate::__private::Call);
 
@@ -509,10 +397,8 @@ impl ProjectsInstanceConfigsSsdCachesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/instanceConfigs/*/ssdCaches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -546,20 +432,6 @@ impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsCancel {
 /// `DELETE v1/{+name}` (Discovery id
 /// `spanner.projects.instanceConfigs.ssdCaches.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstanceConfigsSsdCachesOperationsDelete;
-///
-/// let request = ProjectsInstanceConfigsSsdCachesOperationsDelete::new("projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstanceConfigsSsdCachesOperationsDelete(crate::__private::Call);
 
@@ -569,10 +441,8 @@ impl ProjectsInstanceConfigsSsdCachesOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/instanceConfigs/*/ssdCaches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -603,40 +473,8 @@ impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `spanner.projects.instanceConfigs.ssdCaches.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstanceConfigsSsdCachesOperationsGet;
-///
-/// let request = ProjectsInstanceConfigsSsdCachesOperationsGet::new("projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::spanner_v1::{ProjectsInstanceConfigsSsdCachesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsInstanceConfigsSsdCachesOperationsGet::new("projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstanceConfigsSsdCachesOperationsGet(crate::__private::Call);
 
@@ -646,10 +484,8 @@ impl ProjectsInstanceConfigsSsdCachesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/instanceConfigs/*/ssdCaches/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -685,20 +521,6 @@ impl crate::Cancel for ProjectsInstanceConfigsSsdCachesOperationsGet {
 /// `GET v1/{+name}` (Discovery id
 /// `spanner.projects.instanceConfigs.ssdCaches.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstanceConfigsSsdCachesOperationsList;
-///
-/// let request = ProjectsInstanceConfigsSsdCachesOperationsList::new("projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instanceConfigs/my-instance-config/ssdCaches/my-ssd-cache/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstanceConfigsSsdCachesOperationsList(crate::__private::Call);
 
@@ -708,10 +530,8 @@ impl ProjectsInstanceConfigsSsdCachesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/instanceConfigs/*/ssdCaches/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -773,20 +593,6 @@ impl crate::Request for ProjectsInstanceConfigsSsdCachesOperationsList {
 /// `GET v1/{+parent}/backupOperations` (Discovery id
 /// `spanner.projects.instances.backupOperations.list`).
 /// Responds with [`ListBackupOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesBackupOperationsList;
-///
-/// let request = ProjectsInstancesBackupOperationsList::new("projects/my-project/instances/my-instance")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/backupOperations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesBackupOperationsList(crate::__private::Call);
 
@@ -796,10 +602,8 @@ impl ProjectsInstancesBackupOperationsList {
     /// - `parent`: Required. The instance of the backup operations. Values are of the form
     ///   `projects/{project}/instances/{instance}`. Must match `projects/*/instances/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([parent.into()]).map(Self)
     }
@@ -888,20 +692,6 @@ impl crate::Request for ProjectsInstancesBackupOperationsList {
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `spanner.projects.instances.backups.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesBackupsOperationsCancel;
-///
-/// let request = ProjectsInstancesBackupsOperationsCancel::new("projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesBackupsOperationsCancel(crate::__private::Call);
 
@@ -911,10 +701,8 @@ impl ProjectsInstancesBackupsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/instances/*/backups/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -947,20 +735,6 @@ impl crate::Request for ProjectsInstancesBackupsOperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `spanner.projects.instances.backups.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesBackupsOperationsDelete;
-///
-/// let request = ProjectsInstancesBackupsOperationsDelete::new("projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesBackupsOperationsDelete(crate::__private::Call);
 
@@ -970,10 +744,8 @@ impl ProjectsInstancesBackupsOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/instances/*/backups/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1004,40 +776,8 @@ impl crate::Request for ProjectsInstancesBackupsOperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `spanner.projects.instances.backups.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesBackupsOperationsGet;
-///
-/// let request = ProjectsInstancesBackupsOperationsGet::new("projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::spanner_v1::{ProjectsInstancesBackupsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsInstancesBackupsOperationsGet::new("projects/my-project/instances/my-instance/backups/my-backup/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesBackupsOperationsGet(crate::__private::Call);
 
@@ -1047,10 +787,8 @@ impl ProjectsInstancesBackupsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/instances/*/backups/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1085,20 +823,6 @@ impl crate::Cancel for ProjectsInstancesBackupsOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `spanner.projects.instances.backups.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesBackupsOperationsList;
-///
-/// let request = ProjectsInstancesBackupsOperationsList::new("projects/my-project/instances/my-instance/backups/my-backup/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/backups/my-backup/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesBackupsOperationsList(crate::__private::Call);
 
@@ -1108,10 +832,8 @@ impl ProjectsInstancesBackupsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/instances/*/backups/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1171,20 +893,6 @@ impl crate::Request for ProjectsInstancesBackupsOperationsList {
 /// `GET v1/{+parent}/databaseOperations` (Discovery id
 /// `spanner.projects.instances.databaseOperations.list`).
 /// Responds with [`ListDatabaseOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesDatabaseOperationsList;
-///
-/// let request = ProjectsInstancesDatabaseOperationsList::new("projects/my-project/instances/my-instance")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/databaseOperations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesDatabaseOperationsList(crate::__private::Call);
 
@@ -1194,10 +902,8 @@ impl ProjectsInstancesDatabaseOperationsList {
     /// - `parent`: Required. The instance of the database operations. Values are of the form
     ///   `projects//instances/`. Must match `projects/*/instances/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([parent.into()]).map(Self)
     }
@@ -1272,20 +978,6 @@ impl crate::Request for ProjectsInstancesDatabaseOperationsList {
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `spanner.projects.instances.databases.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesDatabasesOperationsCancel;
-///
-/// let request = ProjectsInstancesDatabasesOperationsCancel::new("projects/my-project/instances/my-instance/databases/my-database/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/databases/my-database/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesDatabasesOperationsCancel(crate::__private::Call);
 
@@ -1295,10 +987,8 @@ impl ProjectsInstancesDatabasesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/instances/*/databases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1331,20 +1021,6 @@ impl crate::Request for ProjectsInstancesDatabasesOperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `spanner.projects.instances.databases.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesDatabasesOperationsDelete;
-///
-/// let request = ProjectsInstancesDatabasesOperationsDelete::new("projects/my-project/instances/my-instance/databases/my-database/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/databases/my-database/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesDatabasesOperationsDelete(crate::__private::Call);
 
@@ -1354,10 +1030,8 @@ impl ProjectsInstancesDatabasesOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/instances/*/databases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1388,40 +1062,8 @@ impl crate::Request for ProjectsInstancesDatabasesOperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `spanner.projects.instances.databases.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesDatabasesOperationsGet;
-///
-/// let request = ProjectsInstancesDatabasesOperationsGet::new("projects/my-project/instances/my-instance/databases/my-database/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/databases/my-database/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::spanner_v1::{ProjectsInstancesDatabasesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsInstancesDatabasesOperationsGet::new("projects/my-project/instances/my-instance/databases/my-database/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesDatabasesOperationsGet(crate::__private::Call);
 
@@ -1431,10 +1073,8 @@ impl ProjectsInstancesDatabasesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/instances/*/databases/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1469,20 +1109,6 @@ impl crate::Cancel for ProjectsInstancesDatabasesOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `spanner.projects.instances.databases.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesDatabasesOperationsList;
-///
-/// let request = ProjectsInstancesDatabasesOperationsList::new("projects/my-project/instances/my-instance/databases/my-database/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/databases/my-database/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesDatabasesOperationsList(crate::__private::Call);
 
@@ -1492,10 +1118,8 @@ impl ProjectsInstancesDatabasesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/instances/*/databases/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1558,20 +1182,6 @@ impl crate::Request for ProjectsInstancesDatabasesOperationsList {
 /// `GET v1/{+parent}/instancePartitionOperations` (Discovery id
 /// `spanner.projects.instances.instancePartitionOperations.list`).
 /// Responds with [`ListInstancePartitionOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesInstancePartitionOperationsList;
-///
-/// let request = ProjectsInstancesInstancePartitionOperationsList::new("projects/my-project/instances/my-instance")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/instancePartitionOperations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesInstancePartitionOperationsList(crate::__private::Call);
 
@@ -1581,10 +1191,8 @@ impl ProjectsInstancesInstancePartitionOperationsList {
     /// - `parent`: Required. The parent instance of the instance partition operations. Values are
     ///   of the form `projects//instances/`. Must match `projects/*/instances/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(parent: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([parent.into()]).map(Self)
     }
@@ -1668,20 +1276,6 @@ impl crate::Request for ProjectsInstancesInstancePartitionOperationsList {
 /// `POST v1/{+name}:cancel` (Discovery id
 /// `spanner.projects.instances.instancePartitions.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesInstancePartitionsOperationsCancel;
-///
-/// let request = ProjectsInstancesInstancePartitionsOperationsCancel::new("projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesInstancePartitionsOperationsCancel(crate::__private::Call);
 
@@ -1691,10 +1285,8 @@ impl ProjectsInstancesInstancePartitionsOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/instances/*/instancePartitions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1728,20 +1320,6 @@ impl crate::Request for ProjectsInstancesInstancePartitionsOperationsCancel {
 /// `DELETE v1/{+name}` (Discovery id
 /// `spanner.projects.instances.instancePartitions.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesInstancePartitionsOperationsDelete;
-///
-/// let request = ProjectsInstancesInstancePartitionsOperationsDelete::new("projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesInstancePartitionsOperationsDelete(crate::__private::Call);
 
@@ -1751,10 +1329,8 @@ impl ProjectsInstancesInstancePartitionsOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/instances/*/instancePartitions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1786,40 +1362,8 @@ impl crate::Request for ProjectsInstancesInstancePartitionsOperationsDelete {
 ///
 /// `GET v1/{+name}` (Discovery id
 /// `spanner.projects.instances.instancePartitions.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesInstancePartitionsOperationsGet;
-///
-/// let request = ProjectsInstancesInstancePartitionsOperationsGet::new("projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::spanner_v1::{ProjectsInstancesInstancePartitionsOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsInstancesInstancePartitionsOperationsGet::new("projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesInstancePartitionsOperationsGet(crate::__private::Call);
 
@@ -1829,10 +1373,8 @@ impl ProjectsInstancesInstancePartitionsOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/instances/*/instancePartitions/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1868,20 +1410,6 @@ impl crate::Cancel for ProjectsInstancesInstancePartitionsOperationsGet {
 /// `GET v1/{+name}` (Discovery id
 /// `spanner.projects.instances.instancePartitions.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesInstancePartitionsOperationsList;
-///
-/// let request = ProjectsInstancesInstancePartitionsOperationsList::new("projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/instancePartitions/my-instance-partition/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesInstancePartitionsOperationsList(crate::__private::Call);
 
@@ -1891,10 +1419,8 @@ impl ProjectsInstancesInstancePartitionsOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/instances/*/instancePartitions/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -1955,20 +1481,6 @@ impl crate::Request for ProjectsInstancesInstancePartitionsOperationsList {
 ///
 /// `POST v1/{+name}:cancel` (Discovery id `spanner.projects.instances.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesOperationsCancel;
-///
-/// let request = ProjectsInstancesOperationsCancel::new("projects/my-project/instances/my-instance/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/operations/my-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesOperationsCancel(crate::__private::Call);
 
@@ -1978,10 +1490,8 @@ impl ProjectsInstancesOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `projects/*/instances/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2014,20 +1524,6 @@ impl crate::Request for ProjectsInstancesOperationsCancel {
 ///
 /// `DELETE v1/{+name}` (Discovery id `spanner.projects.instances.operations.delete`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesOperationsDelete;
-///
-/// let request = ProjectsInstancesOperationsDelete::new("projects/my-project/instances/my-instance/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesOperationsDelete(crate::__private::Call);
 
@@ -2037,10 +1533,8 @@ impl ProjectsInstancesOperationsDelete {
     /// - `name`: The name of the operation resource to be deleted. Must match
     ///   `projects/*/instances/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2071,40 +1565,8 @@ impl crate::Request for ProjectsInstancesOperationsDelete {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `spanner.projects.instances.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesOperationsGet;
-///
-/// let request = ProjectsInstancesOperationsGet::new("projects/my-project/instances/my-instance/operations/my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::spanner_v1::{ProjectsInstancesOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = ProjectsInstancesOperationsGet::new("projects/my-project/instances/my-instance/operations/my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesOperationsGet(crate::__private::Call);
 
@@ -2114,10 +1576,8 @@ impl ProjectsInstancesOperationsGet {
     /// - `name`: The name of the operation resource. Must match
     ///   `projects/*/instances/*/operations/*`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -2152,20 +1612,6 @@ impl crate::Cancel for ProjectsInstancesOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `spanner.projects.instances.operations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::spanner_v1::ProjectsInstancesOperationsList;
-///
-/// let request = ProjectsInstancesOperationsList::new("projects/my-project/instances/my-instance/operations")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://spanner.googleapis.com/v1/projects/my-project/instances/my-instance/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectsInstancesOperationsList(crate::__private::Call);
 
@@ -2175,10 +1621,8 @@ impl ProjectsInstancesOperationsList {
     /// - `name`: The name of the operation's parent resource. Must match
     ///   `projects/*/instances/*/operations`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }

@@ -58,20 +58,6 @@ pub use crate::catalog::sqladmin_v1beta4::{COLLECTIONS, SERVICE, scopes};
 /// `POST sql/v1beta4/projects/{project}/operations/{operation}/cancel` (Discovery id
 /// `sql.operations.cancel`).
 /// Responds with [`Empty`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::sqladmin_v1beta4::OperationsCancel;
-///
-/// let request = OperationsCancel::new("my-project", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://sqladmin.googleapis.com/sql/v1beta4/projects/my-project/operations/my-operation/cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsCancel(crate::__private::Call);
 
@@ -81,10 +67,8 @@ impl OperationsCancel {
     /// - `project`: Project ID of the project that contains the instance.
     /// - `operation`: Instance operation ID.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         operation: impl Into<String>,
@@ -126,40 +110,8 @@ impl crate::Request for OperationsCancel {
 ///
 /// `GET sql/v1beta4/projects/{project}/operations/{operation}` (Discovery id
 /// `sql.operations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::sqladmin_v1beta4::OperationsGet;
-///
-/// let request = OperationsGet::new("my-project", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://sqladmin.googleapis.com/sql/v1beta4/projects/my-project/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::sqladmin_v1beta4::{OperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OperationsGet::new("my-project", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsGet(crate::__private::Call);
 
@@ -169,10 +121,8 @@ impl OperationsGet {
     /// - `project`: Project ID of the project that contains the instance.
     /// - `operation`: Instance operation ID.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         project: impl Into<String>,
         operation: impl Into<String>,
@@ -219,20 +169,6 @@ impl crate::Cancel for OperationsGet {
 ///
 /// `GET sql/v1beta4/projects/{project}/operations` (Discovery id `sql.operations.list`).
 /// Responds with [`OperationsListResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::sqladmin_v1beta4::OperationsList;
-///
-/// let request = OperationsList::new("my-project")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://sqladmin.googleapis.com/sql/v1beta4/projects/my-project/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsList(crate::__private::Call);
 
@@ -241,10 +177,8 @@ impl OperationsList {
     ///
     /// - `project`: Project ID of the project that contains the instance.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(project: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([project.into()]).map(Self)
     }

@@ -58,20 +58,6 @@ pub use crate::catalog::storage_v1::{COLLECTIONS, SERVICE, scopes};
 /// `POST b/{bucket}/operations/{operationId}/cancel` (Discovery id
 /// `storage.buckets.operations.cancel`).
 /// Responds with no content.
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::storage_v1::OperationsCancel;
-///
-/// let request = OperationsCancel::new("my-bucket", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://storage.googleapis.com/storage/v1/b/my-bucket/operations/my-operation/cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsCancel(crate::__private::Call);
 
@@ -81,10 +67,8 @@ impl OperationsCancel {
     /// - `bucket`: The parent bucket of the operation resource.
     /// - `operationId`: The ID of the operation resource.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         bucket: impl Into<String>,
         operation_id: impl Into<String>,
@@ -121,40 +105,8 @@ impl crate::Request for OperationsCancel {
 /// Gets the latest state of a long-running operation.
 ///
 /// `GET b/{bucket}/operations/{operationId}` (Discovery id `storage.buckets.operations.get`).
-/// Responds with [`GoogleLongrunningOperation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::storage_v1::OperationsGet;
-///
-/// let request = OperationsGet::new("my-bucket", "my-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://storage.googleapis.com/storage/v1/b/my-bucket/operations/my-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::storage_v1::{OperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = OperationsGet::new("my-bucket", "my-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`GoogleLongrunningOperation`]. The client's poller waits on it: see [waiting
+/// for an operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsGet(crate::__private::Call);
 
@@ -164,10 +116,8 @@ impl OperationsGet {
     /// - `bucket`: The parent bucket of the operation resource.
     /// - `operationId`: The ID of the operation resource.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         bucket: impl Into<String>,
         operation_id: impl Into<String>,
@@ -209,20 +159,6 @@ impl crate::Cancel for OperationsGet {
 ///
 /// `GET b/{bucket}/operations` (Discovery id `storage.buckets.operations.list`).
 /// Responds with [`GoogleLongrunningListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::storage_v1::OperationsList;
-///
-/// let request = OperationsList::new("my-bucket")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://storage.googleapis.com/storage/v1/b/my-bucket/operations",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationsList(crate::__private::Call);
 
@@ -231,10 +167,8 @@ impl OperationsList {
     ///
     /// - `bucket`: Name of the bucket in which to look for operations.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(bucket: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([bucket.into()]).map(Self)
     }

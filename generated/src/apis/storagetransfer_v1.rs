@@ -73,20 +73,6 @@ pub use crate::catalog::storagetransfer_v1::{COLLECTIONS, SERVICE, scopes};
 /// `POST v1/{+name}:cancel` (Discovery id `storagetransfer.transferOperations.cancel`).
 /// Responds with [`Empty`]. Takes a [`CancelOperationRequest`] as its
 /// [`body`](TransferOperationsCancel::body).
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::storagetransfer_v1::TransferOperationsCancel;
-///
-/// let request = TransferOperationsCancel::new("transferOperations/my-transfer-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://storagetransfer.googleapis.com/v1/transferOperations/my-transfer-operation:cancel",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransferOperationsCancel(crate::__private::Call);
 
@@ -96,10 +82,8 @@ impl TransferOperationsCancel {
     /// - `name`: The name of the operation resource to be cancelled. Must match
     ///   `transferOperations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -135,40 +119,8 @@ impl crate::Request for TransferOperationsCancel {
 /// API service.
 ///
 /// `GET v1/{+name}` (Discovery id `storagetransfer.transferOperations.get`).
-/// Responds with [`Operation`].
-///
-/// # Examples
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::storagetransfer_v1::TransferOperationsGet;
-///
-/// let request = TransferOperationsGet::new("transferOperations/my-transfer-operation")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://storagetransfer.googleapis.com/v1/transferOperations/my-transfer-operation",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
-///
-/// Waiting until it is done (feature `client`), with its progress as it goes:
-///
-/// ```no_run
-/// # #[cfg(feature = "client")]
-/// # async fn run() -> Result<(), google_operations::Error> {
-/// use google_operations::storagetransfer_v1::{TransferOperationsGet, SERVICE};
-/// use google_operations::{Client, EnvToken};
-///
-/// let client = Client::builder().token_source(EnvToken::new()).build()?;
-/// let get = TransferOperationsGet::new("transferOperations/my-transfer-operation")?;
-/// let operation = client
-///     .poller(&get)
-///     .on_progress(|op| println!("{:?}", SERVICE.progress(op)))
-///     .wait()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
+/// Responds with [`Operation`]. The client's poller waits on it: see [waiting for an
+/// operation](self#waiting-for-an-operation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransferOperationsGet(crate::__private::Call);
 
@@ -177,10 +129,8 @@ impl TransferOperationsGet {
     ///
     /// - `name`: The name of the operation resource. Must match `transferOperations/**`.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(name: impl Into<String>) -> Result<Self, crate::Error> {
         crate::__private::Call::new::<Self>([name.into()]).map(Self)
     }
@@ -215,20 +165,6 @@ impl crate::Cancel for TransferOperationsGet {
 ///
 /// `GET v1/{+name}` (Discovery id `storagetransfer.transferOperations.list`).
 /// Responds with [`ListOperationsResponse`].
-///
-/// # Example
-///
-/// ```
-/// use google_operations::prelude::*;
-/// use google_operations::storagetransfer_v1::TransferOperationsList;
-///
-/// let request = TransferOperationsList::new("transferOperations", "my-filter")?;
-/// assert_eq!(
-///     request.url(),
-///     "https://storagetransfer.googleapis.com/v1/transferOperations?filter=my-filter",
-/// );
-/// # Ok::<(), google_operations::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransferOperationsList(crate::__private::Call);
 
@@ -251,10 +187,8 @@ impl TransferOperationsList {
     ///   `transferStatuses` are case-insensitive: IN_PROGRESS, PAUSED, SUCCESS, FAILED, and
     ///   ABORTED.
     ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a value does not match its
-    /// pattern, or a path value is empty or has an empty, `.` or `..` segment.
+    /// Checks each value as [every builder's `new`](crate::Request#constructors) does:
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) names one that fails.
     pub fn new(
         name: impl Into<String>,
         filter: impl Into<String>,

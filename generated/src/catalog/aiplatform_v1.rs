@@ -249,207 +249,207 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1ActivateOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1BatchCreateFeaturesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1BatchMigrateResourcesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1CopyModelOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1CreateDatasetOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateDatasetVersionOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1CreateEndpointOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1CreateFeatureOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1CreateIndexOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateRegistryFeatureOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateServingProfileOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1CreateTensorboardOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1DeleteOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1DeleteOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1DeployIndexOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1DeployModelOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1DeployOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1ExportDataOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1ExportModelOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1GenericOperationMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1ImportDataOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
         "GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata",
     ),
     crate::MetadataType::new("GoogleCloudAiplatformV1PurgeArtifactsMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1PurgeContextsMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1PurgeExecutionsMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1RestoreDatasetVersionOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
         "GoogleCloudAiplatformV1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata",
     ),
@@ -474,90 +474,90 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1SuggestTrialsMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1SuspendOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1UndeployIndexOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1UndeployModelOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpdateDeploymentResourcePoolOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpdateFeatureGroupOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpdateFeatureOnlineStoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1UpdateFeatureOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1UpdateFeatureViewOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpdateFeaturestoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1UpdateIndexOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpdateModelDeploymentMonitoringJobOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpdateOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpdatePersistentResourceOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpdateSpecialistPoolOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1UpdateTensorboardOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1UploadModelOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -268,263 +268,263 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1ActivateOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1AssignNotebookRuntimeOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1BatchCreateFeaturesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1BatchMigrateResourcesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1BatchReadFeatureValuesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1CopyModelOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateDatasetOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateDatasetVersionOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateDeploymentResourcePoolOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateEndpointOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateEntityTypeOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateExtensionControllerOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateFeatureGroupOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateFeatureOnlineStoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateFeatureOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateFeatureViewOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateFeaturestoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateIndexEndpointOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1CreateIndexOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateMetadataStoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateModelMonitorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateNotebookExecutionJobOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateNotebookRuntimeTemplateOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreatePersistentResourceOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateRegistryFeatureOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateServingProfileOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1CreateSolverOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateSpecialistPoolOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1CreateTensorboardOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1DeleteFeatureValuesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1DeleteMetadataStoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1DeleteOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1DeleteOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1DeleteReasoningEngineRuntimeRevisionOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1DeployIndexOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1DeployModelOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1DeploySolverOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1DisableXmanagerOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1EnableXmanagerOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1ExportDataOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1ExportFeatureValuesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1ExportModelOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1ExportPublisherModelOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1GenerateLossClustersOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1GenericOperationMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1ImportDataOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1ImportExtensionOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1ImportFeatureValuesOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1MutateDeployedIndexOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1MutateDeployedModelOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
         "GoogleCloudAiplatformV1beta1NearestNeighborSearchOperationMetadata",
     ),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1PredictLongRunningMetadata"),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1PurgeArtifactsMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1PurgeContextsMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1PurgeExecutionsMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1RebootPersistentResourceOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1RestoreDatasetVersionOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
         "GoogleCloudAiplatformV1beta1SchemaTrainingjobDefinitionAutoMlImageClassificationMetadata",
     ),
@@ -549,110 +549,110 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1StartNotebookRuntimeOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1SuggestTrialsMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1SuspendOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UndeployIndexOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UndeployModelOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UndeploySolverOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateDeploymentResourcePoolOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateExplanationDatasetOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateFeatureGroupOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateFeatureOnlineStoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateFeatureOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateFeatureViewOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateFeaturestoreOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1UpdateIndexOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateModelDeploymentMonitoringJobOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateModelMonitorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateOnlineEvaluatorOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdatePersistentResourceOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateSpecialistPoolOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpdateTensorboardOperationMetadata",
         )
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudAiplatformV1beta1UpgradeNotebookRuntimeOperationMetadata",
         )
-        .stage(&["progressMessage"])
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::Stage, &["progressMessage"])
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudAiplatformV1beta1UploadModelOperationMetadata")
-        .start_time(&["genericMetadata", "createTime"])
-        .update_time(&["genericMetadata", "updateTime"]),
+        .with(crate::ProgressField::StartTime, &["genericMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["genericMetadata", "updateTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -216,10 +216,10 @@ pub const METADATA: &[crate::MetadataType] = &[
         "CloudControl2SharedOperationsReconciliationOperationMetadata",
     ),
     crate::MetadataType::new("OperationMetadata")
-        .state(&["upgradeClusterStatus", "state"])
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::State, &["upgradeClusterStatus", "state"])
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -32,7 +32,7 @@ pub mod scopes {
 /// operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("DevicesLongRunningOperationMetadata")
-        .percent(&["progress"]),
+        .with(crate::ProgressField::Percent, &["progress"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -42,8 +42,8 @@ pub mod scopes {
 /// returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudApigeeV1OperationMetadata")
-        .percent(&["progress", "percentDone"])
-        .state(&["state"]),
+        .with(crate::ProgressField::Percent, &["progress", "percentDone"])
+        .with(crate::ProgressField::State, &["state"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

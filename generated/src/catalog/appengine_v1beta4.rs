@@ -53,8 +53,8 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("OperationMetadata")
-        .start_time(&["insertTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["insertTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

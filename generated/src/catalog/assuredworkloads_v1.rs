@@ -39,11 +39,11 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudAssuredworkloadsV1ApplyWorkloadUpdateOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudAssuredworkloadsV1CreateWorkloadOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -226,9 +226,9 @@ pub mod scopes {
 /// that no method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudBackupdrV1betaOperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("LocationMetadata"),
     crate::MetadataType::new("ReconciliationOperationMetadata"),
 ];

@@ -95,46 +95,56 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("CopyBackupMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
-    crate::MetadataType::new("CreateAuthorizedViewMetadata").end_time(&["finishTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
+    crate::MetadataType::new("CreateAuthorizedViewMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
     crate::MetadataType::new("CreateBackupMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
-    crate::MetadataType::new("CreateClusterMetadata").end_time(&["finishTime"]),
-    crate::MetadataType::new("CreateInstanceMetadata").end_time(&["finishTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
+    crate::MetadataType::new("CreateClusterMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
+    crate::MetadataType::new("CreateInstanceMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
     crate::MetadataType::new("CreateLogicalViewMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("CreateMaterializedViewMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
-    crate::MetadataType::new("CreateSchemaBundleMetadata").end_time(&["finishTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
+    crate::MetadataType::new("CreateSchemaBundleMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
     crate::MetadataType::new("OptimizeRestoredTableMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
-    crate::MetadataType::new("PartialUpdateClusterMetadata").end_time(&["finishTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
+    crate::MetadataType::new("PartialUpdateClusterMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
     crate::MetadataType::new("RestoreTableMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
     crate::MetadataType::new("UndeleteTableMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("UpdateAppProfileMetadata"),
-    crate::MetadataType::new("UpdateAuthorizedViewMetadata").end_time(&["finishTime"]),
-    crate::MetadataType::new("UpdateClusterMetadata").end_time(&["finishTime"]),
-    crate::MetadataType::new("UpdateInstanceMetadata").end_time(&["finishTime"]),
+    crate::MetadataType::new("UpdateAuthorizedViewMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
+    crate::MetadataType::new("UpdateClusterMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
+    crate::MetadataType::new("UpdateInstanceMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
     crate::MetadataType::new("UpdateLogicalViewMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
-    crate::MetadataType::new("UpdateMemoryLayerMetadata").end_time(&["finishTime"]),
-    crate::MetadataType::new("UpdateSchemaBundleMetadata").end_time(&["finishTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
+    crate::MetadataType::new("UpdateMemoryLayerMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
+    crate::MetadataType::new("UpdateSchemaBundleMetadata")
+        .with(crate::ProgressField::EndTime, &["finishTime"]),
     crate::MetadataType::new("UpdateTableMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -50,13 +50,13 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("DeleteEvaluationRunOperationMetadata"),
     crate::MetadataType::new("GenerateEvaluationOperationMetadata"),
     crate::MetadataType::new("ImportEvaluationsOperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("OperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

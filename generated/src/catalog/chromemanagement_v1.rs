@@ -110,7 +110,7 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleChromeManagementVersionsV1SignDataMetadata")
-        .start_time(&["startTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -42,7 +42,7 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("AnalyzeIamPolicyLongrunningMetadata")
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

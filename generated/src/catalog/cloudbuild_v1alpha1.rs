@@ -39,62 +39,62 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "BatchCreateBitbucketServerConnectedRepositoriesResponseMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("BatchCreateGitLabConnectedRepositoriesResponseMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("BuildOperationMetadata"),
     crate::MetadataType::new("CreateBitbucketServerConfigOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("CreateGitHubEnterpriseConfigOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("CreateGitLabConfigOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("CreateWorkerPoolOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("DeleteBitbucketServerConfigOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("DeleteGitHubEnterpriseConfigOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("DeleteGitLabConfigOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("DeleteWorkerPoolOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("GoogleDevtoolsCloudbuildV2OperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("OperationMetadata")
-        .stage(&["statusDetail"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusDetail"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("ProcessAppManifestCallbackOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("RunWorkflowCustomOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("UpdateBitbucketServerConfigOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("UpdateGitHubEnterpriseConfigOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("UpdateGitLabConfigOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
     crate::MetadataType::new("UpdateWorkerPoolOperationMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["completeTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["completeTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -44,7 +44,8 @@ pub mod scopes {
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("CreateBoundaryMetadata"),
     crate::MetadataType::new("CreateCapabilityConfigMetadata"),
-    crate::MetadataType::new("CreateProjectMetadata").start_time(&["createTime"]),
+    crate::MetadataType::new("CreateProjectMetadata")
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new("CreateSemanticTagBindingMetadata"),
     crate::MetadataType::new("CreateSemanticTagValueMetadata"),
     crate::MetadataType::new("CreateTagBindingMetadata"),

@@ -40,7 +40,8 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("CreateEnvironmentMetadata"),
     crate::MetadataType::new("DeleteEnvironmentMetadata"),
     crate::MetadataType::new("RemovePublicKeyMetadata"),
-    crate::MetadataType::new("StartEnvironmentMetadata").state(&["state"]),
+    crate::MetadataType::new("StartEnvironmentMetadata")
+        .with(crate::ProgressField::State, &["state"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -261,11 +261,11 @@ pub const OPERATION_FIELDS: crate::OperationFields = crate::OperationFields::new
     })
     .progress(
         crate::MetadataType::new("Operation")
-            .percent(&["progress"])
-            .state(&["status"])
-            .stage(&["statusMessage"])
-            .start_time(&["startTime"])
-            .end_time(&["endTime"]),
+            .with(crate::ProgressField::Percent, &["progress"])
+            .with(crate::ProgressField::State, &["status"])
+            .with(crate::ProgressField::Stage, &["statusMessage"])
+            .with(crate::ProgressField::StartTime, &["startTime"])
+            .with(crate::ProgressField::EndTime, &["endTime"]),
     );
 
 /// The operations collections of the service, by their `get`: what

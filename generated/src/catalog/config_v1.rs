@@ -79,9 +79,9 @@ pub mod scopes {
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("DeploymentOperationMetadata"),
     crate::MetadataType::new("OperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("PreviewOperationMetadata"),
     crate::MetadataType::new("ProvisionDeploymentGroupOperationMetadata"),
 ];

@@ -39,239 +39,239 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1BulkAnalyzeConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1BulkDeleteConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1CreateAnalysisOperationMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleCloudContactcenterinsightsV1CreateIssueMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1CreateIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1DeleteIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1DeleteQaQuestionTagMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1DeployIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1ExportInsightsDataMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1ExportIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1ImportIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1IngestConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1InitializeEncryptionSpecMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1SampleConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1UndeployIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1UploadConversationMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1BulkAnalyzeConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1BulkDeleteConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1CreateAnalysisOperationMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1CreateIssueMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1CreateIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1DeleteIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1DeleteQaQuestionTagMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1DeployIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1ExportInsightsDataMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1ExportIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1ImportIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1IngestConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1InitializeEncryptionSpecMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1SampleConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1UndeployIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1alpha1UploadConversationMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainBulkAnalyzeConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainBulkDeleteConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainCreateAnalysisOperationMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleCloudContactcenterinsightsV1mainCreateIssueMetadata")
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainCreateIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainDeleteIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainDeleteQaQuestionTagMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainDeployIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainExportInsightsDataMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainExportIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainImportIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainIngestConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainInitializeEncryptionSpecMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainSampleConversationsMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainUndeployIssueModelMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
             "GoogleCloudContactcenterinsightsV1mainUploadConversationMetadata",
         )
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

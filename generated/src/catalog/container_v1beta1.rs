@@ -60,10 +60,10 @@ pub const OPERATION_FIELDS: crate::OperationFields = crate::OperationFields::new
     .error_text("statusMessage")
     .progress(
         crate::MetadataType::new("Operation")
-            .state(&["status"])
-            .stage(&["statusMessage"])
-            .start_time(&["startTime"])
-            .end_time(&["endTime"]),
+            .with(crate::ProgressField::State, &["status"])
+            .with(crate::ProgressField::Stage, &["statusMessage"])
+            .with(crate::ProgressField::StartTime, &["startTime"])
+            .with(crate::ProgressField::EndTime, &["endTime"]),
     );
 
 /// The operations collections of the service, by their `get`: what

@@ -36,7 +36,8 @@ pub mod scopes {
 /// operation's progress: the schemas of the document whose name ends in `Metadata`, that no
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
-    crate::MetadataType::new("RunReportMetadata").percent(&["percentComplete"]),
+    crate::MetadataType::new("RunReportMetadata")
+        .with(crate::ProgressField::Percent, &["percentComplete"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -37,9 +37,9 @@ pub mod scopes {
 /// that no method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudDatacatalogV1ImportEntriesMetadata")
-        .state(&["state"]),
+        .with(crate::ProgressField::State, &["state"]),
     crate::MetadataType::new("GoogleCloudDatacatalogV1ReconcileTagsMetadata")
-        .state(&["state"]),
+        .with(crate::ProgressField::State, &["state"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

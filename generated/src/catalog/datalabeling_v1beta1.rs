@@ -37,15 +37,15 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudDatalabelingV1alpha1CreateInstructionMetadata")
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDatalabelingV1alpha1ExportDataOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDatalabelingV1alpha1ImportDataOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDatalabelingV1alpha1LabelImageBoundingBoxOperationMetadata",
     ),
@@ -65,8 +65,8 @@ pub const METADATA: &[crate::MetadataType] = &[
         "GoogleCloudDatalabelingV1alpha1LabelImageSegmentationOperationMetadata",
     ),
     crate::MetadataType::new("GoogleCloudDatalabelingV1alpha1LabelOperationMetadata")
-        .percent(&["progressPercent"])
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::Percent, &["progressPercent"])
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDatalabelingV1alpha1LabelTextClassificationOperationMetadata",
     ),
@@ -86,11 +86,11 @@ pub const METADATA: &[crate::MetadataType] = &[
         "GoogleCloudDatalabelingV1alpha1LabelVideoObjectTrackingOperationMetadata",
     ),
     crate::MetadataType::new("GoogleCloudDatalabelingV1beta1CreateInstructionMetadata")
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new("GoogleCloudDatalabelingV1beta1ExportDataOperationMetadata")
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new("GoogleCloudDatalabelingV1beta1ImportDataOperationMetadata")
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDatalabelingV1beta1LabelImageBoundingBoxOperationMetadata",
     ),
@@ -110,8 +110,8 @@ pub const METADATA: &[crate::MetadataType] = &[
         "GoogleCloudDatalabelingV1beta1LabelImageSegmentationOperationMetadata",
     ),
     crate::MetadataType::new("GoogleCloudDatalabelingV1beta1LabelOperationMetadata")
-        .percent(&["progressPercent"])
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::Percent, &["progressPercent"])
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDatalabelingV1beta1LabelTextClassificationOperationMetadata",
     ),
@@ -133,19 +133,19 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudDatalabelingV1p1alpha1CreateInstructionMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDatalabelingV1p1alpha1ExportDataOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDatalabelingV1p1alpha1GenerateAnalysisReportOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDatalabelingV1p1alpha1ImportDataOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDatalabelingV1p1alpha1LabelImageBoundingBoxOperationMetadata",
     ),
@@ -165,8 +165,8 @@ pub const METADATA: &[crate::MetadataType] = &[
         "GoogleCloudDatalabelingV1p1alpha1LabelImageSegmentationOperationMetadata",
     ),
     crate::MetadataType::new("GoogleCloudDatalabelingV1p1alpha1LabelOperationMetadata")
-        .percent(&["progressPercent"])
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::Percent, &["progressPercent"])
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDatalabelingV1p1alpha1LabelTextClassificationOperationMetadata",
     ),
@@ -188,15 +188,15 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudDatalabelingV1p2alpha1CreateInstructionMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDatalabelingV1p2alpha1ExportDataOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDatalabelingV1p2alpha1ImportDataOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDatalabelingV1p2alpha1LabelImageBoundingBoxOperationMetadata",
     ),
@@ -216,8 +216,8 @@ pub const METADATA: &[crate::MetadataType] = &[
         "GoogleCloudDatalabelingV1p2alpha1LabelImageSegmentationOperationMetadata",
     ),
     crate::MetadataType::new("GoogleCloudDatalabelingV1p2alpha1LabelOperationMetadata")
-        .percent(&["progressPercent"])
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::Percent, &["progressPercent"])
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDatalabelingV1p2alpha1LabelTextClassificationOperationMetadata",
     ),

@@ -124,22 +124,26 @@ pub mod scopes {
 /// operation's progress: the schemas of the document whose name ends in `Metadata`, that no
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
-    crate::MetadataType::new("AnalyzeOperationMetadata").start_time(&["createTime"]),
-    crate::MetadataType::new("AttachmentOperationMetadata").start_time(&["createTime"]),
-    crate::MetadataType::new("BatchOperationMetadata").start_time(&["createTime"]),
+    crate::MetadataType::new("AnalyzeOperationMetadata")
+        .with(crate::ProgressField::StartTime, &["createTime"]),
+    crate::MetadataType::new("AttachmentOperationMetadata")
+        .with(crate::ProgressField::StartTime, &["createTime"]),
+    crate::MetadataType::new("BatchOperationMetadata")
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new("ClusterOperationMetadata")
-        .state(&["status", "state"])
-        .stage(&["status", "details"]),
+        .with(crate::ProgressField::State, &["status", "state"])
+        .with(crate::ProgressField::Stage, &["status", "details"]),
     crate::MetadataType::new("JobMetadata")
-        .state(&["status", "state"])
-        .stage(&["status", "details"])
-        .start_time(&["startTime"]),
+        .with(crate::ProgressField::State, &["status", "state"])
+        .with(crate::ProgressField::Stage, &["status", "details"])
+        .with(crate::ProgressField::StartTime, &["startTime"]),
     crate::MetadataType::new("NodeGroupOperationMetadata")
-        .state(&["status", "state"])
-        .stage(&["status", "details"]),
-    crate::MetadataType::new("SessionOperationMetadata").start_time(&["createTime"]),
+        .with(crate::ProgressField::State, &["status", "state"])
+        .with(crate::ProgressField::Stage, &["status", "details"]),
+    crate::MetadataType::new("SessionOperationMetadata")
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new("VirtualClusterOperationMetadata")
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

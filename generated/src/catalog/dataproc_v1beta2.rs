@@ -37,12 +37,12 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("ClusterOperationMetadata")
-        .state(&["status", "state"])
-        .stage(&["status", "details"]),
+        .with(crate::ProgressField::State, &["status", "state"])
+        .with(crate::ProgressField::Stage, &["status", "details"]),
     crate::MetadataType::new("JobMetadata")
-        .state(&["status", "state"])
-        .stage(&["status", "details"])
-        .start_time(&["startTime"]),
+        .with(crate::ProgressField::State, &["status", "state"])
+        .with(crate::ProgressField::Stage, &["status", "details"])
+        .with(crate::ProgressField::StartTime, &["startTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

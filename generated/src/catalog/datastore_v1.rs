@@ -394,36 +394,36 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleDatastoreAdminV1CommonMetadata")
-        .state(&["state"])
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new(
         "GoogleDatastoreAdminV1DatastoreFirestoreMigrationMetadata",
     ),
     crate::MetadataType::new("GoogleDatastoreAdminV1ExportEntitiesMetadata")
-        .state(&["common", "state"])
-        .start_time(&["common", "startTime"])
-        .end_time(&["common", "endTime"]),
+        .with(crate::ProgressField::State, &["common", "state"])
+        .with(crate::ProgressField::StartTime, &["common", "startTime"])
+        .with(crate::ProgressField::EndTime, &["common", "endTime"]),
     crate::MetadataType::new("GoogleDatastoreAdminV1ImportEntitiesMetadata")
-        .state(&["common", "state"])
-        .start_time(&["common", "startTime"])
-        .end_time(&["common", "endTime"]),
+        .with(crate::ProgressField::State, &["common", "state"])
+        .with(crate::ProgressField::StartTime, &["common", "startTime"])
+        .with(crate::ProgressField::EndTime, &["common", "endTime"]),
     crate::MetadataType::new("GoogleDatastoreAdminV1IndexOperationMetadata")
-        .state(&["common", "state"])
-        .start_time(&["common", "startTime"])
-        .end_time(&["common", "endTime"]),
+        .with(crate::ProgressField::State, &["common", "state"])
+        .with(crate::ProgressField::StartTime, &["common", "startTime"])
+        .with(crate::ProgressField::EndTime, &["common", "endTime"]),
     crate::MetadataType::new("GoogleDatastoreAdminV1beta1CommonMetadata")
-        .state(&["state"])
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleDatastoreAdminV1beta1ExportEntitiesMetadata")
-        .state(&["common", "state"])
-        .start_time(&["common", "startTime"])
-        .end_time(&["common", "endTime"]),
+        .with(crate::ProgressField::State, &["common", "state"])
+        .with(crate::ProgressField::StartTime, &["common", "startTime"])
+        .with(crate::ProgressField::EndTime, &["common", "endTime"]),
     crate::MetadataType::new("GoogleDatastoreAdminV1beta1ImportEntitiesMetadata")
-        .state(&["common", "state"])
-        .start_time(&["common", "startTime"])
-        .end_time(&["common", "endTime"]),
+        .with(crate::ProgressField::State, &["common", "state"])
+        .with(crate::ProgressField::StartTime, &["common", "startTime"])
+        .with(crate::ProgressField::EndTime, &["common", "endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

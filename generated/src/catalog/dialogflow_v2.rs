@@ -69,62 +69,62 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata",
     ),
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata",
         )
-        .state(&["state"])
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata",
         )
-        .state(&["state"])
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata",
     ),
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new("GoogleCloudDialogflowV2ExportOperationMetadata"),
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new("GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata"),
     crate::MetadataType::new("GoogleCloudDialogflowV2KnowledgeOperationMetadata")
-        .state(&["state"]),
+        .with(crate::ProgressField::State, &["state"]),
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new("GoogleCloudDialogflowV2beta1ExportOperationMetadata"),
     crate::MetadataType::new("GoogleCloudDialogflowV2beta1GroundingMetadata"),
     crate::MetadataType::new(
         "GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata",
     ),
     crate::MetadataType::new("GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata")
-        .state(&["state"]),
+        .with(crate::ProgressField::State, &["state"]),
     crate::MetadataType::new(
             "GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -59,9 +59,9 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("OperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// Where the JSON of the model `Operation` tells the operation's name, state, error and
@@ -73,8 +73,8 @@ pub const OPERATION_FIELDS: crate::OperationFields = crate::OperationFields::new
     .name("id")
     .progress(
         crate::MetadataType::new("Operation")
-            .state(&["status"])
-            .start_time(&["startTime"]),
+            .with(crate::ProgressField::State, &["status"])
+            .with(crate::ProgressField::StartTime, &["startTime"]),
     );
 
 /// The operations collections of the service, by their `get`: what

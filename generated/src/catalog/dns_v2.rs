@@ -68,8 +68,8 @@ pub const OPERATION_FIELDS: crate::OperationFields = crate::OperationFields::new
     .name("id")
     .progress(
         crate::MetadataType::new("Operation")
-            .state(&["status"])
-            .start_time(&["startTime"]),
+            .with(crate::ProgressField::State, &["status"])
+            .with(crate::ProgressField::StartTime, &["startTime"]),
     );
 
 /// The operations collections of the service, by their `get`: what

@@ -63,275 +63,275 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3AutoLabelDocumentsMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3BatchDeleteDocumentsMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3BatchMoveDocumentsMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3BatchUpdateDocumentsMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3CommonOperationMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3CreateLabelerPoolOperationMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3DeleteLabelerPoolOperationMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3DeleteProcessorMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3DeleteProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3DeployProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3DisableProcessorMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3EnableProcessorMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3EvaluateProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3ExportDocumentsMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3ExportProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3ImportDocumentsMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3ImportProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3ResyncDatasetMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiUiv1beta3SampleDocumentsMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3SetDefaultProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3TrainProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3UndeployProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3UpdateDatasetOperationMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3UpdateHumanReviewConfigMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3UpdateLabelerPoolOperationMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiUiv1beta3UpdateProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1BatchProcessMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1CommonOperationMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1DeleteProcessorMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1DeleteProcessorVersionMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1DeployProcessorVersionMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1DisableProcessorMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1EnableProcessorMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1EvaluateProcessorVersionMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1ReviewDocumentOperationMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1SetDefaultProcessorVersionMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1TrainProcessorVersionMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1UndeployProcessorVersionMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1beta3BatchDeleteDocumentsMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1beta3BatchProcessMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1beta3CommonOperationMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1beta3DeleteProcessorMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiV1beta3DeleteProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiV1beta3DeployProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1beta3DisableProcessorMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1beta3EnableProcessorMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiV1beta3EvaluateProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1beta3ImportDocumentsMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiV1beta3ImportProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiV1beta3ReviewDocumentOperationMetadata",
         )
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiV1beta3SetDefaultProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new("GoogleCloudDocumentaiV1beta3TrainProcessorVersionMetadata")
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiV1beta3UndeployProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiV1beta3UpdateDatasetOperationMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudDocumentaiV1beta3UpdateProcessorVersionMetadata",
         )
-        .state(&["commonMetadata", "state"])
-        .start_time(&["commonMetadata", "createTime"])
-        .update_time(&["commonMetadata", "updateTime"]),
+        .with(crate::ProgressField::State, &["commonMetadata", "state"])
+        .with(crate::ProgressField::StartTime, &["commonMetadata", "createTime"])
+        .with(crate::ProgressField::UpdateTime, &["commonMetadata", "updateTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

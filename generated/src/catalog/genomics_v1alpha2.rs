@@ -48,8 +48,8 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("OperationMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("RuntimeMetadata"),
 ];
 

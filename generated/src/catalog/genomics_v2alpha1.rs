@@ -42,8 +42,8 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("Metadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -38,9 +38,9 @@ pub mod scopes {
 /// operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("OperationMetadata")
-        .stage(&["statusDetail"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusDetail"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("ReconciliationOperationMetadata"),
     crate::MetadataType::new("WorkloadIdentityPoolOperationMetadata"),
 ];

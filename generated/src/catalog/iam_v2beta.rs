@@ -41,28 +41,28 @@ pub const METADATA: &[crate::MetadataType] = &[
         "CloudControl2SharedOperationsReconciliationOperationMetadata",
     ),
     crate::MetadataType::new("GoogleCloudCommonOperationMetadata")
-        .stage(&["statusDetail"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusDetail"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleIamV1betaWorkloadIdentityPoolOperationMetadata"),
     crate::MetadataType::new("GoogleIamV2betaPolicyOperationMetadata")
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new("GoogleIamV3OperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleIamV3alphaOperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleIamV3betaOperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleIamV3mainOperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

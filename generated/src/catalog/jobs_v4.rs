@@ -41,10 +41,10 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("BatchOperationMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

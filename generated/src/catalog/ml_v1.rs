@@ -44,10 +44,10 @@ pub mod scopes {
 /// operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudMlV1__OperationMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleCloudMlV1__SuggestTrialsMetadata")
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -236,13 +236,13 @@ pub const METADATA: &[crate::MetadataType] = &[
         "GoogleCloudOsconfigV1__OSPolicyAssignmentOperationMetadata",
     ),
     crate::MetadataType::new("GoogleCloudOsconfigV2__OperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleCloudOsconfigV2beta__OperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("OSPolicyAssignmentOperationMetadata"),
 ];
 

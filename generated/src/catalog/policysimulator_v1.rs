@@ -37,17 +37,17 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudPolicysimulatorV1ReplayOperationMetadata")
-        .start_time(&["startTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"]),
     crate::MetadataType::new(
             "GoogleCloudPolicysimulatorV1betaCreateOrgPolicyViolationsPreviewOperationMetadata",
         )
-        .state(&["state"])
-        .start_time(&["startTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["startTime"]),
     crate::MetadataType::new(
             "GoogleCloudPolicysimulatorV1betaGenerateOrgPolicyViolationsPreviewOperationMetadata",
         )
-        .state(&["state"])
-        .start_time(&["startTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["startTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -37,9 +37,9 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudPolicysimulatorV1ReplayOperationMetadata")
-        .start_time(&["startTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"]),
     crate::MetadataType::new("GoogleCloudPolicysimulatorV1beta1ReplayOperationMetadata")
-        .start_time(&["startTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -41,12 +41,12 @@ pub const METADATA: &[crate::MetadataType] = &[
     ),
     crate::MetadataType::new("GoogleCloudRecommendationengineV1alphaTuningMetadata"),
     crate::MetadataType::new("GoogleCloudRecommendationengineV1beta1ImportMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new(
             "GoogleCloudRecommendationengineV1beta1PurgeUserEventsMetadata",
         )
-        .start_time(&["createTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"]),
     crate::MetadataType::new(
         "GoogleCloudRecommendationengineV1beta1RejoinUserEventsMetadata",
     ),

@@ -243,13 +243,13 @@ pub mod scopes {
 /// operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudRedisV1OperationMetadata")
-        .stage(&["statusDetail"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusDetail"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("OperationMetadata")
-        .stage(&["statusMessage"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusMessage"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("ReconciliationOperationMetadata"),
 ];
 

@@ -37,7 +37,7 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("BuildBazelRemoteExecutionV2ExecuteOperationMetadata")
-        .stage(&["stage"]),
+        .with(crate::ProgressField::Stage, &["stage"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

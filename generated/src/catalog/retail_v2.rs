@@ -39,15 +39,15 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudRetailV2AddLocalInventoriesMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2CreateModelMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2ExportMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2ImportMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2PurgeMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2PurgeProductsMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2RejoinUserEventsMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2RemoveFulfillmentPlacesMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2RemoveLocalInventoriesMetadata"),
@@ -58,20 +58,20 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new(
             "GoogleCloudRetailV2alphaCreateMerchantCenterAccountLinkMetadata",
         )
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2alphaCreateModelMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2alphaEnrollSolutionMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2alphaExportMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2alphaImportMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2alphaPurgeMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2alphaPurgeProductsMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2alphaRejoinUserEventsMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2alphaRemoveFulfillmentPlacesMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2alphaRemoveLocalInventoriesMetadata"),
@@ -82,15 +82,15 @@ pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudRetailV2betaAddLocalInventoriesMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2betaCreateModelMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2betaExportMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2betaImportMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2betaPurgeMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2betaPurgeProductsMetadata")
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudRetailV2betaRejoinUserEventsMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2betaRemoveFulfillmentPlacesMetadata"),
     crate::MetadataType::new("GoogleCloudRetailV2betaRemoveLocalInventoriesMetadata"),

@@ -60,8 +60,8 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("OperationMetadata")
-        .percent(&["progressPercentage"])
-        .start_time(&["startTime"]),
+        .with(crate::ProgressField::Percent, &["progressPercentage"])
+        .with(crate::ProgressField::StartTime, &["startTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -109,54 +109,54 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("ChangeQuorumMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("CompactDatabaseMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
     crate::MetadataType::new("CopyBackupMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
     crate::MetadataType::new("CreateBackupMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
     crate::MetadataType::new("CreateDatabaseMetadata"),
     crate::MetadataType::new("CreateInstanceConfigMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
     crate::MetadataType::new("CreateInstanceMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("CreateInstancePartitionMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("OptimizeRestoredDatabaseMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
     crate::MetadataType::new("RestoreDatabaseMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
     crate::MetadataType::new("UpdateDatabaseDdlMetadata"),
     crate::MetadataType::new("UpdateDatabaseMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
     crate::MetadataType::new("UpdateInstanceConfigMetadata")
-        .percent(&["progress", "progressPercent"])
-        .start_time(&["progress", "startTime"])
-        .end_time(&["progress", "endTime"]),
+        .with(crate::ProgressField::Percent, &["progress", "progressPercent"])
+        .with(crate::ProgressField::StartTime, &["progress", "startTime"])
+        .with(crate::ProgressField::EndTime, &["progress", "endTime"]),
     crate::MetadataType::new("UpdateInstanceMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("UpdateInstancePartitionMetadata")
-        .start_time(&["startTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

@@ -37,9 +37,9 @@ pub mod scopes {
 /// that no method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("LongRunningRecognizeMetadata")
-        .percent(&["progressPercent"])
-        .start_time(&["startTime"])
-        .update_time(&["lastUpdateTime"]),
+        .with(crate::ProgressField::Percent, &["progressPercent"])
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::UpdateTime, &["lastUpdateTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

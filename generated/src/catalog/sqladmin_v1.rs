@@ -226,9 +226,9 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("OperationMetadata")
-        .stage(&["statusDetail"])
-        .start_time(&["createTime"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::Stage, &["statusDetail"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
 ];
 
 /// Where the JSON of the model `Operation` tells the operation's name, state, error and
@@ -246,9 +246,9 @@ pub const OPERATION_FIELDS: crate::OperationFields = crate::OperationFields::new
     })
     .progress(
         crate::MetadataType::new("Operation")
-            .state(&["status"])
-            .start_time(&["startTime"])
-            .end_time(&["endTime"]),
+            .with(crate::ProgressField::State, &["status"])
+            .with(crate::ProgressField::StartTime, &["startTime"])
+            .with(crate::ProgressField::EndTime, &["endTime"]),
     );
 
 /// The operations collections of the service, by their `get`: what

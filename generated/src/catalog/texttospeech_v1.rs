@@ -37,13 +37,13 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("GoogleCloudTexttospeechV1SynthesizeLongAudioMetadata")
-        .percent(&["progressPercentage"])
-        .start_time(&["startTime"])
-        .update_time(&["lastUpdateTime"]),
+        .with(crate::ProgressField::Percent, &["progressPercentage"])
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::UpdateTime, &["lastUpdateTime"]),
     crate::MetadataType::new("SynthesizeLongAudioMetadata")
-        .percent(&["progressPercentage"])
-        .start_time(&["startTime"])
-        .update_time(&["lastUpdateTime"]),
+        .with(crate::ProgressField::Percent, &["progressPercentage"])
+        .with(crate::ProgressField::StartTime, &["startTime"])
+        .with(crate::ProgressField::UpdateTime, &["lastUpdateTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what

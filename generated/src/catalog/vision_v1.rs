@@ -42,34 +42,34 @@ pub mod scopes {
 /// method takes or returns, and whose name or description ties them to an operation.
 pub const METADATA: &[crate::MetadataType] = &[
     crate::MetadataType::new("BatchOperationMetadata")
-        .state(&["state"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleCloudVisionV1p1beta1OperationMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudVisionV1p2beta1OperationMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudVisionV1p3beta1BatchOperationMetadata")
-        .state(&["state"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleCloudVisionV1p3beta1OperationMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("GoogleCloudVisionV1p4beta1BatchOperationMetadata")
-        .state(&["state"])
-        .end_time(&["endTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::EndTime, &["endTime"]),
     crate::MetadataType::new("GoogleCloudVisionV1p4beta1OperationMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
     crate::MetadataType::new("OperationMetadata")
-        .state(&["state"])
-        .start_time(&["createTime"])
-        .update_time(&["updateTime"]),
+        .with(crate::ProgressField::State, &["state"])
+        .with(crate::ProgressField::StartTime, &["createTime"])
+        .with(crate::ProgressField::UpdateTime, &["updateTime"]),
 ];
 
 /// The operations collections of the service, by their `get`: what
