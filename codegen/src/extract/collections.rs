@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use google_operations_runtime::template::is_operations_resource;
+
 use crate::discovery::{self, Document, Resource};
 use crate::error::{Error, join};
 use crate::ir::{self, Location, MethodKind, Scalar};
@@ -59,7 +61,7 @@ fn walk<'a>(
     for (name, resource) in resources {
         let here = join(path, name);
         chain.push(name.to_string());
-        if name == "operations" || name.ends_with("Operations") {
+        if is_operations_resource(name) {
             for kind in LIFECYCLE {
                 if let Some(method) = resource.methods.get(kind.name()) {
                     let at = join(&join(&here, "methods"), kind.name());
