@@ -5,10 +5,12 @@
 //! root, beside one module per service (`google_operations::dataproc_v1`), and its docs are
 //! the ones to read. This crate holds:
 //! - requests: the [`Request`] trait every generated builder implements (its URL, query
-//!   parameters and [`http::Request`]), checked path templates and percent-encoding;
+//!   parameters and [`http::Request`]), and [`template`]: path templates and parameter
+//!   patterns, read one way by the builders, the resolver and the generator;
 //! - operations: [`Operation`] and [`Status`] (google.longrunning), the
 //!   [`LongRunningOperation`] trait over every service's operation shape, [`OperationError`],
-//!   typed metadata by `@type` ([`MetadataSet`]) and [`Progress`];
+//!   typed metadata by `@type` ([`MetadataSet`]) and [`Progress`] (its fields listed once as
+//!   [`ProgressField`]);
 //! - responses and errors: [`decode_response`], [`ApiError`] read from Google's error envelope,
 //!   and [`Error`];
 //! - the resolver: [`resolve_among`], from an operation name or URL to the `get` of its

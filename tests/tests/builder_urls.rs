@@ -14,6 +14,9 @@ struct Check {
     expected: &'static str,
 }
 
+/// The checks of one service's builders.
+type Checks = fn() -> Vec<Check>;
+
 include!(concat!(env!("OUT_DIR"), "/builder_urls.rs"));
 
 #[test]

@@ -10,7 +10,8 @@ use crate::ir::{Method, Service, TypeDef};
 /// of the service from its sample arguments and returns a `Check` of each (a struct the
 /// includer defines, with the fields `builder`, the builder's path; `url`, what `new` gave,
 /// mapped to the request's URL; and `expected`, the URL the generator wrote from the same
-/// arguments), and `SERVICES`, each module with its function. The workspace's tests include it
+/// arguments), and `SERVICES`, each module with its function (a `Checks`, which the includer
+/// defines as `fn() -> Vec<Check>`). The workspace's tests include it
 /// to check every builder's URL, instead of a doc example on each.
 pub fn url_checks(services: &[Service], options: &Options) -> String {
     let krate = &options.crate_name;
@@ -35,7 +36,7 @@ pub fn url_checks(services: &[Service], options: &Options) -> String {
         listed.push(format!("(\"{module}\", {module})"));
     }
     out.push_str(&format!(
-        "/// Each service's module and its checks.\nconst SERVICES: &[(&str, fn() -> Vec<Check>)] = &[{}];\n",
+        "/// Each service's module and its checks.\nconst SERVICES: &[(&str, Checks)] = &[{}];\n",
         listed.join(", ")
     ));
     out
