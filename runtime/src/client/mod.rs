@@ -487,7 +487,7 @@ impl Client {
                 {
                     let refused = Refused {
                         error,
-                        elapsed: started.elapsed(),
+                        started,
                         refreshed,
                     };
                     self.renew_token(call, auth, refused, deadline).await?;
@@ -856,11 +856,11 @@ fn transport(
     }
 }
 
-/// A token the server refused (HTTP 401): its answer, how long the call had run, and whether
-/// the token had just been renewed.
+/// A token the server refused (HTTP 401): its answer, when the call started, and whether the
+/// token had just been renewed.
 struct Refused {
     error: Box<ApiError>,
-    elapsed: Duration,
+    started: Instant,
     refreshed: bool,
 }
 
@@ -869,7 +869,7 @@ impl Refused {
     fn into_error(self, method: &'static str, refreshed: bool) -> Error {
         Error::TokenRefused {
             method,
-            elapsed: self.elapsed,
+            elapsed: self.started.elapsed(),
             refreshed,
             error: self.error,
         }

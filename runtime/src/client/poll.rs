@@ -13,7 +13,7 @@ use super::Client;
 use super::retry::grow;
 use crate::api_error::ApiError;
 use crate::codec::JsonObject;
-use crate::error::{Error, PollLimit};
+use crate::error::{Error, PollLimit, TransportKind};
 use crate::operation::{Cancel, LongRunningOperation};
 use crate::request::{Call, Request};
 use crate::resolve::{AnyOperation, Resolved};
@@ -495,8 +495,21 @@ where
             "not found yet: a new operation may not show for a while; polling goes on"
         };
         let cause = e.to_string();
-        self.state.last_error = Some(Box::new(e));
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        let past_deadline = deadline.is_some_and(|d| Instant::now() >= d);
+        // A poll the wait's own deadline cut short tells nothing of the service: the failure
+        // before it stays the one the wait reports.
+        let cut_short = past_deadline
+            && matches!(
+                e,
+                Error::Transport {
+                    kind: TransportKind::Timeout,
+                    ..
+                }
+            );
+        if !(cut_short && self.state.last_error.is_some()) {
+            self.state.last_error = Some(Box::new(e));
+        }
+        if past_deadline {
             return Err(self.not_done(PollLimit::Deadline(self.policy.deadline)));
         }
         let own = self.next_pause();
