@@ -127,10 +127,15 @@ fn of(events: &[Value], k: usize) -> Vec<&Value> {
 /// Waits for the ten operations of `server`, polling every 50 ms, with JSON events; all must
 /// be done. Gives the output and standard error.
 fn wait_for_ten(server: &Server) -> (Output, String) {
-    let out = command(server, &["--interval", "50ms", "--output", "json"])
-        .args(names(10))
-        .output()
-        .unwrap();
+    // Polls every 50 ms, unbounded by the default rate (20 a second, which ten operations
+    // polled that often would queue behind), so each is noticed within a poll of finishing.
+    let out = command(
+        server,
+        &["--interval", "50ms", "--rate", "1000", "--output", "json"],
+    )
+    .args(names(10))
+    .output()
+    .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     (out, stderr)

@@ -202,8 +202,15 @@ pub fn run() -> Result<()> {
         let env = step.env(&root)?;
         eprintln!("==> {}: {}", step.name, step.what());
         let begun = Instant::now();
-        step.execute(&root, &env)?;
-        times.push((step.name, begun.elapsed().as_secs()));
+        let result = step.execute(&root, &env);
+        let seconds = begun.elapsed().as_secs();
+        eprintln!(
+            "<== {}: {seconds}s (all steps so far: {}s)",
+            step.name,
+            start.elapsed().as_secs()
+        );
+        result?;
+        times.push((step.name, seconds));
         if let Some(after) = step.after {
             after(&root)?;
         }
