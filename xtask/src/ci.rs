@@ -2,7 +2,7 @@
 //! [`run`], which announces each step, times it, and prints every step's time at the end.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -37,12 +37,14 @@ enum Run {
         /// Environment variables and their values.
         env: &'static [(&'static str, Value)],
     },
-    /// A function of this crate, and what it does.
-    Rust {
+    /// A process a function of this crate starts, which runs alongside the step after it and
+    /// is waited for when that step ends: work that keeps to a target folder of its own, so
+    /// that it takes the core the next step leaves idle.
+    Alongside {
         /// What it does, as announced.
         what: &'static str,
-        /// The function.
-        run: Hook,
+        /// Starts it.
+        start: fn(&Path) -> Result<Child>,
     },
 }
 
@@ -149,11 +151,13 @@ static STEPS: &[Step] = &[
             ("CLIPPY_ARGS", Value::Text(CLIPPY_DENY_WARNINGS)),
         ],
     ),
+    // Alongside the docs, whose rustdoc of the generated crate keeps one core busy and leaves
+    // the other idle.
     Step {
         name: "add a service",
-        run: Run::Rust {
-            what: "the add_service test, sharing target/",
-            run: add_a_service,
+        run: Run::Alongside {
+            what: "the add_service test, alongside the docs, in target/add-a-service",
+            start: start_add_a_service,
         },
         before: None,
         after: None,
@@ -189,12 +193,25 @@ static STEPS: &[Step] = &[
     },
 ];
 
+/// Says that step `name`, begun at `begun`, has ended (the run having begun at `start`): its
+/// name and seconds.
+fn ended(name: &'static str, begun: Instant, start: Instant) -> (&'static str, u64) {
+    let seconds = begun.elapsed().as_secs();
+    eprintln!(
+        "<== {name}: {seconds}s (all steps so far: {}s)",
+        start.elapsed().as_secs()
+    );
+    (name, seconds)
+}
+
 /// Runs every step of [`STEPS`] in order, stopping at the first that fails; then prints the
 /// time of each and the total.
 pub fn run() -> Result<()> {
     let start = Instant::now();
     let root = util::root();
     let mut times = Vec::new();
+    // A step running alongside the current one: its name, process and start.
+    let mut alongside: Option<(&str, Child, Instant)> = None;
     for step in STEPS {
         if let Some(before) = step.before {
             before(&root)?;
@@ -202,15 +219,28 @@ pub fn run() -> Result<()> {
         let env = step.env(&root)?;
         eprintln!("==> {}: {}", step.name, step.what());
         let begun = Instant::now();
+        if let Run::Alongside { start, .. } = step.run {
+            alongside = Some((step.name, start(&root)?, begun));
+            continue;
+        }
         let result = step.execute(&root, &env);
-        let seconds = begun.elapsed().as_secs();
-        eprintln!(
-            "<== {}: {seconds}s (all steps so far: {}s)",
-            step.name,
-            start.elapsed().as_secs()
-        );
-        result?;
-        times.push((step.name, seconds));
+        times.push(ended(step.name, begun, start));
+        if let Err(e) = result {
+            if let Some((_, mut child, _)) = alongside.take() {
+                // Its outcome no longer matters; it is not left running.
+                child.kill().ok();
+            }
+            return Err(e);
+        }
+        if let Some((name, mut child, begun)) = alongside.take() {
+            let status = child
+                .wait()
+                .with_context(|| format!("waiting for {name}"))?;
+            times.push(ended(name, begun, start));
+            if !status.success() {
+                bail!("{name} failed ({status})");
+            }
+        }
         if let Some(after) = step.after {
             after(&root)?;
         }
@@ -229,7 +259,7 @@ impl Step {
     fn what(&self) -> String {
         match self.run {
             Run::Cargo { args, .. } => format!("cargo {args}"),
-            Run::Rust { what, .. } => what.to_owned(),
+            Run::Alongside { what, .. } => what.to_owned(),
         }
     }
 
@@ -257,7 +287,13 @@ impl Step {
     /// Runs the step, with environment `env` for a cargo step.
     fn execute(&self, root: &Path, env: &[(&str, String)]) -> Result<()> {
         let args = match self.run {
-            Run::Rust { run, .. } => return run(root),
+            Run::Alongside { start, .. } => {
+                let status = start(root)?.wait()?;
+                if !status.success() {
+                    bail!("{} failed ({status})", self.name);
+                }
+                return Ok(());
+            }
             Run::Cargo { args, .. } => args,
         };
         let name = self.name;
@@ -296,21 +332,23 @@ fn clippy_driver() -> Result<String> {
     Ok(driver.display().to_string())
 }
 
-/// Runs the add-a-service test (`xtask/tests/add_service.rs`) outside `cargo test`, so that
-/// its copy of the repository builds in this workspace's `target/` and reuses what the checks
-/// before it built: its test binary is built, then run with `--ignored`.
-fn add_a_service(root: &Path) -> Result<()> {
+/// Starts the add-a-service test (`xtask/tests/add_service.rs`) outside `cargo test`: its test
+/// binary, found in the tests step's build, run with `--ignored`, its copy of the repository
+/// building in `target/add-a-service`, so that it does not wait for the docs' `target/`.
+fn start_add_a_service(root: &Path) -> Result<Child> {
+    // The tests step's build, asked again as it was made (same packages, features and clippy
+    // driver), so that its add_service executable is found fresh rather than built anew.
     let built = Command::new(util::cargo())
         .args([
             "test",
-            "-p",
-            "xtask",
-            "--test",
-            "add_service",
+            "--workspace",
+            "--all-features",
             "--no-run",
             "--message-format=json-render-diagnostics",
         ])
         .env("CARGO_INCREMENTAL", "0")
+        .env("RUSTC_WORKSPACE_WRAPPER", clippy_driver()?)
+        .env("CLIPPY_ARGS", CLIPPY_DENY_WARNINGS)
         .current_dir(root)
         .stderr(std::process::Stdio::inherit())
         .output()
@@ -324,17 +362,13 @@ fn add_a_service(root: &Path) -> Result<()> {
         .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "add_service")
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
         .context("cargo did not name the add_service test's executable")?;
-    let status = Command::new(&executable)
+    Command::new(&executable)
         .args(["--ignored", "--nocapture"])
-        .env("ADD_SERVICE_TARGET_DIR", root.join("target"))
+        .env("ADD_SERVICE_TARGET_DIR", root.join("target/add-a-service"))
         .env("CARGO_INCREMENTAL", "0")
         .current_dir(root.join("xtask"))
-        .status()
-        .with_context(|| format!("starting {}", executable.display()))?;
-    if !status.success() {
-        bail!("the add_service test failed ({status})");
-    }
-    Ok(())
+        .spawn()
+        .with_context(|| format!("starting {}", executable.display()))
 }
 
 #[cfg(test)]
@@ -392,7 +426,10 @@ mod tests {
         }
         for (name, what) in [
             ("tests (built under clippy's lints)", "cargo test --workspace --all-features".to_owned()),
-            ("add a service", "the add_service test, sharing target/".to_owned()),
+            (
+                "add a service",
+                "the add_service test, alongside the docs, in target/add-a-service".to_owned(),
+            ),
             (
                 "docs",
                 "cargo doc --workspace --exclude google-operations-fixtures --no-deps --all-features"
@@ -439,7 +476,7 @@ mod tests {
         for step in STEPS {
             let env = match step.run {
                 Run::Cargo { env, .. } => env,
-                Run::Rust { .. } => &[],
+                Run::Alongside { .. } => &[],
             };
             let want: &[(&str, Value)] = match step.name {
                 "tests (built under clippy's lints)" => &[
