@@ -1,5 +1,6 @@
 //! `cargo xtask ci`: every check CI runs, as a table of steps ([`STEPS`]) run in order by
-//! [`run`], which announces each step, times it, and prints every step's time at the end.
+//! [`run`], which announces each step, times it, and prints every step's time at the end. A
+//! step of the kind [`Run::Alongside`] runs at the same time as the step after it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
